@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The full test suite: unit tests, ArchUnit rules, and integration tests against a real Open Liberty
+# and a real PostgreSQL (a fresh database gatehouse_test, created for this run).
+#   deploy/local/test.sh [extra maven arguments]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export GATEHOUSE_TEST_SUPERUSER=${GATEHOUSE_TEST_SUPERUSER:-gatehouse_test_super}
+export GATEHOUSE_TEST_SUPERUSER_PASSWORD=${GATEHOUSE_TEST_SUPERUSER_PASSWORD:-gatehouse-test-super}
+eval "$(deploy/local/postgres.sh ensure gatehouse_test --reset)"
+export GATEHOUSE_DB_NAME=gatehouse_test
+export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=}
+
+# Tests run their own Liberty; if a demo holds 9080, move the test server aside.
+http_port=9080 https_port=9443
+if (exec 3<>/dev/tcp/127.0.0.1/9080) 2>/dev/null; then http_port=19080 https_port=19443; fi
+
+exec mvn -B -ntp verify \
+  -Dliberty.var.default.http.port=$http_port -Dliberty.var.default.https.port=$https_port "$@"

@@ -1,0 +1,126 @@
+package io.gatehouse.audit;
+
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.TenantId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something Gatehouse did, as the audit trail records it. Details must hold only strings, integers,
+ * booleans, nulls, lists and maps of those (they are hashed in canonical JSON) and never secrets.
+ *
+ * @param tenant the tenant's chain; {@code null} for platform events (tenant administration, startup)
+ * @param actorKind user, api_key, system or anonymous
+ * @param actor who acted (user id, key id, job name, or the claimed username of a failed login)
+ * @param action dotted verb, e.g. {@code auth.login}, {@code key.revoke}, {@code gateway.request}
+ * @param targetType kind of object acted on, e.g. {@code api_key}; may be null
+ * @param targetId id of the object acted on; may be null
+ * @param outcome what came of it
+ * @param details small structured context (no secrets)
+ * @param requestId the request id ({@code X-Request-Id}) the action belonged to
+ * @param usage accounting fields of a gateway request; null for other events
+ */
+public record AuditEvent(
+    TenantId tenant,
+    String actorKind,
+    String actor,
+    String action,
+    String targetType,
+    String targetId,
+    Outcome outcome,
+    Map<String, Object> details,
+    String requestId,
+    GatewayUsage usage) {
+
+  public enum Outcome {
+    SUCCESS,
+    FAILURE,
+    DENIED,
+    ERROR;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public AuditEvent {
+    Objects.requireNonNull(actorKind, "actorKind");
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(outcome, "outcome");
+    details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  /** Starts an event for an action by the given caller (its tenant becomes the event's chain). */
+  public static Builder by(Caller caller, String action) {
+    return new Builder(
+        caller.tenant(), caller.kind().name().toLowerCase(java.util.Locale.ROOT), caller.subject(), action);
+  }
+
+  public static Builder of(TenantId tenant, String actorKind, String actor, String action) {
+    return new Builder(tenant, actorKind, actor, action);
+  }
+
+  /** Fluent construction; {@link #build()} validates. */
+  public static final class Builder {
+    private TenantId tenant;
+    private final String actorKind;
+    private final String actor;
+    private final String action;
+    private String targetType;
+    private String targetId;
+    private Outcome outcome = Outcome.SUCCESS;
+    private final Map<String, Object> details = new LinkedHashMap<>();
+    private String requestId;
+    private GatewayUsage usage;
+
+    private Builder(TenantId tenant, String actorKind, String actor, String action) {
+      this.tenant = tenant;
+      this.actorKind = actorKind;
+      this.actor = actor;
+      this.action = action;
+    }
+
+    public Builder tenant(TenantId t) {
+      this.tenant = t;
+      return this;
+    }
+
+    public Builder target(String type, Object id) {
+      this.targetType = type;
+      this.targetId = id == null ? null : id.toString();
+      return this;
+    }
+
+    public Builder outcome(Outcome o) {
+      this.outcome = o;
+      return this;
+    }
+
+    public Builder detail(String key, Object value) {
+      this.details.put(key, value);
+      return this;
+    }
+
+    public Builder details(Map<String, ?> more) {
+      this.details.putAll(more);
+      return this;
+    }
+
+    public Builder requestId(String id) {
+      this.requestId = id;
+      return this;
+    }
+
+    public Builder usage(GatewayUsage u) {
+      this.usage = u;
+      return this;
+    }
+
+    public AuditEvent build() {
+      return new AuditEvent(
+          tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package io.gatehouse.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Where an event landed in its chain, once durable. */
+public record RecordedEvent(UUID eventId, String chainId, long seq, String hash, Instant occurredAt) {}

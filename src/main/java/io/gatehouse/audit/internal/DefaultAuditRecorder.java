@@ -1,0 +1,24 @@
+package io.gatehouse.audit.internal;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.RecordedEvent;
+import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Records events through the group-committing log (or inside the caller's transaction). */
+@ApplicationScoped
+public class DefaultAuditRecorder implements AuditRecorder {
+  @Inject GroupCommitAuditLog log;
+
+  @Override
+  public RecordedEvent record(AuditEvent event) {
+    return log.append(event);
+  }
+
+  @Override
+  public RecordedEvent recordInTransaction(AuditEvent event) {
+    return log.appendInTransaction(event);
+  }
+}

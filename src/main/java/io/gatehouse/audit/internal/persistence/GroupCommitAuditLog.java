@@ -1,0 +1,151 @@
+package io.gatehouse.audit.internal.persistence;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditUnavailableException;
+import io.gatehouse.audit.RecordedEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: request threads hand their events to one writer thread and wait; the writer takes
+ * everything that queued up while the previous commit ran and appends it in one transaction (one
+ * lock and one commit per chain and batch), then releases the waiting threads. Nobody proceeds before
+ * their event is committed.
+ */
+@ApplicationScoped
+public class GroupCommitAuditLog {
+  private static final Logger LOG = Logger.getLogger(GroupCommitAuditLog.class.getName());
+  private static final int MAX_BATCH = 512;
+  private static final long WAIT_SECONDS = 10;
+
+  @Resource(lookup = "jdbc/gatehouse")
+  DataSource dataSource;
+
+  @Resource ManagedThreadFactory threadFactory;
+
+  @Resource TransactionSynchronizationRegistry transactions;
+
+  private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>(50_000);
+  private volatile boolean running;
+  private Thread writer;
+
+  private record Waiting(ChainAppender.Pending pending, CompletableFuture<RecordedEvent> done) {}
+
+  @PostConstruct
+  void start() {
+    running = true;
+    writer = threadFactory.newThread(this::writeLoop);
+    writer.setName("gatehouse-audit-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  @PreDestroy
+  void stop() {
+    running = false;
+    if (writer != null) {
+      writer.interrupt();
+    }
+  }
+
+  public RecordedEvent append(AuditEvent event) {
+    Waiting w = new Waiting(ChainAppender.Pending.of(event), new CompletableFuture<>());
+    if (!running || !queue.offer(w)) {
+      throw new AuditUnavailableException("The audit trail is not accepting events");
+    }
+    try {
+      return w.done().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AuditUnavailableException("Interrupted while recording the audit event");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AuditUnavailableException("The audit event could not be made durable");
+    }
+  }
+
+  public RecordedEvent appendInTransaction(AuditEvent event) {
+    if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+      throw new IllegalStateException("recordInTransaction needs an active JTA transaction");
+    }
+    // Inside a JTA transaction Liberty hands out the transaction's shared connection.
+    try (Connection c = dataSource.getConnection()) {
+      return ChainAppender.append(c, List.of(ChainAppender.Pending.of(event))).get(0);
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "Audit append in transaction failed", e);
+      throw new AuditUnavailableException("The audit event could not be recorded");
+    }
+  }
+
+  private void writeLoop() {
+    List<Waiting> batch = new ArrayList<>(MAX_BATCH);
+    List<ChainAppender.Pending> pending = new ArrayList<>(MAX_BATCH);
+    while (running) {
+      try {
+        Waiting first = queue.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        for (Waiting w : batch) {
+          pending.add(w.pending());
+        }
+        List<RecordedEvent> recorded = commit(pending);
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).done().complete(recorded.get(i));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failAll(batch, e);
+        return;
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "Audit batch of " + batch.size() + " failed", e);
+        failAll(batch, e);
+      } finally {
+        batch.clear();
+        pending.clear();
+      }
+    }
+  }
+
+  private List<RecordedEvent> commit(List<ChainAppender.Pending> pending) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<RecordedEvent> recorded = ChainAppender.append(c, pending);
+        c.commit();
+        return recorded;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          // the connection is broken; the pool will discard it
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static void failAll(List<Waiting> batch, Exception cause) {
+    for (Waiting w : batch) {
+      w.done().completeExceptionally(cause);
+    }
+  }
+}

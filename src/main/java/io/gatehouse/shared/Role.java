@@ -1,0 +1,30 @@
+package io.gatehouse.shared;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The roles a person can hold in a tenant; {@link #PLATFORM_ADMIN} spans all tenants. */
+public enum Role {
+  ADMIN,
+  AUTHOR,
+  REVIEWER,
+  AUDITOR,
+  PLATFORM_ADMIN;
+
+  /** The name used in tokens and APIs, e.g. {@code platform-admin}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static Optional<Role> fromWireName(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    for (Role r : values()) {
+      if (r.wireName().equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,12 @@
+package io.gatehouse.shared.error;
+
+/** HTTP 409: see {@link GatehouseException}. */
+public class ConflictException extends GatehouseException {
+  public ConflictException(String message) {
+    super(409, "conflict", message);
+  }
+
+  public ConflictException(String code, String message) {
+    super(409, code, message);
+  }
+}
