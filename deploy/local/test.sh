@@ -10,6 +10,11 @@ export GATEHOUSE_TEST_SUPERUSER_PASSWORD=${GATEHOUSE_TEST_SUPERUSER_PASSWORD:-ga
 eval "$(deploy/local/postgres.sh ensure gatehouse_test --reset)"
 export GATEHOUSE_DB_NAME=gatehouse_test
 export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=}
+# The test server runs in demo mode (tenant demo, its users and key) with a bootstrap platform admin.
+export GATEHOUSE_DEMO_ENABLED=true
+export GATEHOUSE_DEMO_PASSWORD=${GATEHOUSE_DEMO_PASSWORD:-gatehouse-demo}
+export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
+export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-gatehouse-platform-admin}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443

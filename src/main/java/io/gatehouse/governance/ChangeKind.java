@@ -1,0 +1,39 @@
+package io.gatehouse.governance;
+
+import io.gatehouse.shared.TenantId;
+import jakarta.json.JsonObject;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What governance needs to know about one kind of change (prompt, provider, route, policy, ...). The
+ * module that owns the thing implements it as an {@code @ApplicationScoped} bean; governance finds
+ * all implementations through CDI and never imports them.
+ */
+public interface ChangeKind {
+  /** The {@code kind} value of change requests, e.g. {@code prompt}. */
+  String kind();
+
+  /**
+   * Checks proposed content and returns it normalized for storage: secrets sealed (see {@link
+   * #secretFields()}), defaults filled. Throws {@code ValidationException} naming the field.
+   */
+  JsonObject validate(TenantId tenant, String target, JsonObject content);
+
+  /** What is live now for the target (content with secrets masked), if anything. */
+  Optional<LiveVersion> live(TenantId tenant, String target);
+
+  /** How risky applying {@code proposed} over {@code live} is; HIGH needs two distinct reviewers. */
+  RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live);
+
+  /**
+   * Makes approved content live, inside the caller's JTA transaction (so the publish and its audit
+   * event commit together). Returns the new live version's id.
+   */
+  String apply(TenantId tenant, String target, JsonObject content, ChangeContext context);
+
+  /** Top-level content fields that hold secrets: diffs say only "changed", responses never show them. */
+  default Set<String> secretFields() {
+    return Set.of();
+  }
+}
