@@ -1,11 +1,7 @@
-package io.gatehouse.governance.internal;
+package io.gatehouse.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.governance.ChangeContext;
-import io.gatehouse.governance.ChangeKind;
-import io.gatehouse.governance.LiveVersion;
-import io.gatehouse.governance.RiskClass;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;

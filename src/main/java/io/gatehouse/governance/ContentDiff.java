@@ -1,4 +1,4 @@
-package io.gatehouse.governance.internal;
+package io.gatehouse.governance;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -10,7 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A structural diff of two JSON documents, as reviewers read it: one entry per changed leaf, with a
+ * A structural diff of two JSON documents, as reviewers read it (public so that kinds of change can
+ * diff their own versions the same way): one entry per changed leaf, with a
  * JSON Pointer path, {@code op} (added, removed, changed) and the values. Objects are compared by key,
  * arrays by position. Top-level secret fields never show values: only that they changed.
  */
