@@ -481,21 +481,18 @@ public class ChangeRequestService {
       throw new ValidationException("requiredApprovals", "HIGH risk changes need at least 2 approvals");
     }
     UUID tenant = caller.tenant().value();
-    ApprovalPolicyEntity p =
-        repo.policy(tenant, kind, rc.name())
-            .orElseGet(
-                () -> {
-                  ApprovalPolicyEntity n = new ApprovalPolicyEntity();
-                  n.tenantId = tenant;
-                  n.kind = kind;
-                  n.risk = rc.name();
-                  repo.add(n);
-                  return n;
-                });
-    Integer before = p.updatedBy == null ? null : p.requiredApprovals;
+    Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
+    ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
+    Integer before = existing.map(e -> e.requiredApprovals).orElse(null);
+    p.tenantId = tenant;
+    p.kind = kind;
+    p.risk = rc.name();
     p.requiredApprovals = required;
     p.updatedBy = caller.subject();
     p.updatedAt = Instant.now();
+    if (existing.isEmpty()) {
+      repo.add(p);
+    }
     repo.flush();
     audit.recordInTransaction(
         AuditEvent.by(caller, "approval_policy.set")

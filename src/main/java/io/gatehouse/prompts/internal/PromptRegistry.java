@@ -76,12 +76,12 @@ public class PromptRegistry {
           "A canary splits a label between its current version and a new one; label '"
               + content.label() + "' has no other version yet");
     }
-    if (l == null) {
+    boolean newLabel = l == null;
+    if (newLabel) {
       l = new PromptLabelEntity();
       l.promptId = p.id;
       l.label = content.label();
       l.tenantId = p.tenantId;
-      repo.add(l);
     }
     if (canary > 0) {
       l.canaryVersion = v.version;
@@ -94,6 +94,10 @@ public class PromptRegistry {
     l.changeId = context == null ? null : context.changeId();
     l.updatedBy = by.actor();
     l.updatedAt = now;
+    if (newLabel) {
+      // Hibernate inserts the state an entity has when persisted: persist it complete.
+      repo.add(l);
+    }
     p.liveVersion = v.version;
     p.liveLabel = content.label();
     p.updatedAt = now;
