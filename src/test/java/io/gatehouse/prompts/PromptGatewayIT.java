@@ -105,23 +105,4 @@ class PromptGatewayIT {
     assertThat(c.status()).as(c.toString()).isEqualTo(200);
     assertThat(c.header("x-gatehouse-prompt-version")).startsWith("support-triage/v");
   }
-
-  @Test
-  void versionHistoryAndDiffBetweenVersions() {
-    String name = Changes.uniquePrompt();
-    Changes.publishPrompt(demo, name, "One");
-    Changes.publishPrompt(demo, name, "Two");
-    Http.Response v1 = HTTP.get("/api/v1/prompts/" + name + "/versions/1", demo.auth("reviewer"));
-    assertThat(v1.status()).isEqualTo(200);
-    assertThat(v1.json().getJsonObject("content").getJsonArray("messages").getJsonObject(0).getString("content"))
-        .isEqualTo("One {{product}}");
-    Http.Response diff = HTTP.get("/api/v1/prompts/" + name + "/diff?from=1&to=v2", demo.auth("reviewer"));
-    assertThat(diff.status()).isEqualTo(200);
-    assertThat(diff.json().getJsonArray("diff")).hasSize(1);
-    assertThat(diff.json().getJsonArray("diff").getJsonObject(0).getString("to")).isEqualTo("Two {{product}}");
-    assertThat(HTTP.get("/api/v1/prompts/" + name + "/versions/9", demo.auth("reviewer")).status()).isEqualTo(404);
-    assertThat(HTTP.get("/api/v1/prompts/" + name + "/diff?from=x&to=1", demo.auth("reviewer")).status()).isEqualTo(400);
-    assertThat(HTTP.get("/api/v1/prompts", demo.auth("auditor")).json().getJsonArray("data"))
-        .extracting(v -> v.asJsonObject().getString("name")).contains(name, "support-triage");
-  }
 }

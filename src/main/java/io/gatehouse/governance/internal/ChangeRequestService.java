@@ -98,21 +98,21 @@ public class ChangeRequestService {
     Optional<LiveVersion> live = k.live(tenant, target);
     Instant now = Instant.now();
     ChangeRequestEntity c = new ChangeRequestEntity();
-    c.id = UUID.randomUUID();
-    c.tenantId = tenant.value();
-    c.kind = kind;
-    c.target = target;
-    c.state = ChangeState.DRAFT.wireName();
-    c.revision = 1;
-    c.content = normalized.toString();
-    c.baseVersion = live.map(LiveVersion::version).orElse(null);
-    c.diff = ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
-        k.secretFields()).toString();
-    c.risk = k.risk(tenant, target, normalized, live).name();
-    c.authorId = caller.subject();
-    c.authorName = caller.name();
-    c.createdAt = now;
-    c.updatedAt = now;
+    c.id(UUID.randomUUID());
+    c.tenantId(tenant.value());
+    c.kind(kind);
+    c.target(target);
+    c.state(ChangeState.DRAFT.wireName());
+    c.revision(1);
+    c.content(normalized.toString());
+    c.baseVersion(live.map(LiveVersion::version).orElse(null));
+    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
+        k.secretFields()).toString());
+    c.risk(k.risk(tenant, target, normalized, live).name());
+    c.authorId(caller.subject());
+    c.authorName(caller.name());
+    c.createdAt(now);
+    c.updatedAt(now);
     repo.add(c);
     addRevision(c, caller, now);
     addComment(c, caller, "create", comment, now);
@@ -132,19 +132,19 @@ public class ChangeRequestService {
     requireAuthorOrAdmin(caller, c);
     ChangeState from = state(c);
     ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
-    ChangeKind k = kind(c.kind);
+    ChangeKind k = kind(c.kind());
     TenantId tenant = caller.tenant();
-    JsonObject normalized = k.validate(tenant, c.target, content);
-    Optional<LiveVersion> live = k.live(tenant, c.target);
+    JsonObject normalized = k.validate(tenant, c.target(), content);
+    Optional<LiveVersion> live = k.live(tenant, c.target());
     Instant now = Instant.now();
-    c.content = normalized.toString();
-    c.baseVersion = live.map(LiveVersion::version).orElse(null);
-    c.diff = ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
-        k.secretFields()).toString();
-    c.risk = k.risk(tenant, c.target, normalized, live).name();
-    c.revision++;
-    c.state = to.wireName();
-    c.updatedAt = now;
+    c.content(normalized.toString());
+    c.baseVersion(live.map(LiveVersion::version).orElse(null));
+    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
+        k.secretFields()).toString());
+    c.risk(k.risk(tenant, c.target(), normalized, live).name());
+    c.revision(c.revision() + 1);
+    c.state(to.wireName());
+    c.updatedAt(now);
     addRevision(c, caller, now);
     addComment(c, caller, "revise", comment, now);
     repo.flush();
@@ -159,14 +159,14 @@ public class ChangeRequestService {
     ChangeRequestEntity c = lock(caller, id);
     requireAuthorOrAdmin(caller, c);
     ChangeState from = state(c);
-    c.state = ChangeWorkflow.next(from, ChangeAction.SUBMIT, false).wireName();
+    c.state(ChangeWorkflow.next(from, ChangeAction.SUBMIT, false).wireName());
     Instant now = Instant.now();
-    c.submittedAt = now;
-    c.updatedAt = now;
+    c.submittedAt(now);
+    c.updatedAt(now);
     addComment(c, caller, "submit", comment, now);
     repo.flush();
     transition(c, caller, requestId, "submit", from, Set.of());
-    return view(c, kind(c.kind), false);
+    return view(c, kind(c.kind()), false);
   }
 
   @Transactional
@@ -176,13 +176,13 @@ public class ChangeRequestService {
     ChangeRequestEntity c = lock(caller, id);
     requireAuthorOrAdmin(caller, c);
     ChangeState from = state(c);
-    c.state = ChangeWorkflow.next(from, ChangeAction.WITHDRAW, false).wireName();
+    c.state(ChangeWorkflow.next(from, ChangeAction.WITHDRAW, false).wireName());
     Instant now = Instant.now();
-    c.updatedAt = now;
+    c.updatedAt(now);
     addComment(c, caller, "withdraw", comment, now);
     repo.flush();
     transition(c, caller, requestId, "withdraw", from, Set.of());
-    return view(c, kind(c.kind), false);
+    return view(c, kind(c.kind()), false);
   }
 
   /**
@@ -194,35 +194,35 @@ public class ChangeRequestService {
     requireAny(caller, Role.REVIEWER, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
-    if (c.authorId.equals(caller.subject())) {
+    if (c.authorId().equals(caller.subject())) {
       throw new ForbiddenException("own_change", "The author of a change cannot approve it");
     }
     ChangeState from = state(c);
     Instant now = Instant.now();
-    if (from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview)) {
+    if (from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview())) {
       addReview(c, caller, "post_hoc", comment, now);
       addComment(c, caller, "post-hoc-review", comment, now);
-      c.postHocReview = "done";
-      c.updatedAt = now;
+      c.postHocReview("done");
+      c.updatedAt(now);
       repo.flush();
       transition(c, caller, requestId, "post_hoc_review", from, Set.of());
-      return view(c, kind(c.kind), false);
+      return view(c, kind(c.kind()), false);
     }
     List<String> approvers = approvers(c);
     if (approvers.contains(caller.subject())) {
       throw new ConflictException(
-          "already_approved", "You have already approved revision " + c.revision + " of this change");
+          "already_approved", "You have already approved revision " + c.revision() + " of this change");
     }
     int required = requiredApprovals(c);
     ChangeState to = ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
     addReview(c, caller, "approve", comment, now);
     addComment(c, caller, "approve", comment, now);
-    c.state = to.wireName();
-    c.updatedAt = now;
+    c.state(to.wireName());
+    c.updatedAt(now);
     repo.flush();
     transition(c, caller, requestId, "approve", from,
         Set.of(new Detail("approvals", approvers.size() + 1), new Detail("requiredApprovals", required)));
-    return view(c, kind(c.kind), false);
+    return view(c, kind(c.kind()), false);
   }
 
   @Transactional
@@ -240,18 +240,18 @@ public class ChangeRequestService {
     requireAny(caller, Role.REVIEWER, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
-    if (c.authorId.equals(caller.subject())) {
+    if (c.authorId().equals(caller.subject())) {
       throw new ForbiddenException("own_change", "The author of a change cannot review it");
     }
     ChangeState from = state(c);
-    c.state = ChangeWorkflow.next(from, action, false).wireName();
+    c.state(ChangeWorkflow.next(from, action, false).wireName());
     Instant now = Instant.now();
     addReview(c, caller, decision, comment, now);
     addComment(c, caller, action.verb(), comment, now);
-    c.updatedAt = now;
+    c.updatedAt(now);
     repo.flush();
     transition(c, caller, requestId, decision, from, Set.of());
-    return view(c, kind(c.kind), false);
+    return view(c, kind(c.kind()), false);
   }
 
   /**
@@ -264,25 +264,25 @@ public class ChangeRequestService {
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
     requireAuthorOrAdmin(caller, c);
-    ChangeKind k = kind(c.kind);
+    ChangeKind k = kind(c.kind());
     TenantId tenant = caller.tenant();
-    Optional<LiveVersion> live = k.live(tenant, c.target);
+    Optional<LiveVersion> live = k.live(tenant, c.target());
     String liveVersion = live.map(LiveVersion::version).orElse(null);
     ChangeState from = state(c);
-    if (Objects.equals(liveVersion, c.baseVersion)) {
+    if (Objects.equals(liveVersion, c.baseVersion())) {
       throw new ConflictException(
           "nothing_to_rebase", "The change is already based on the live version");
     }
     ChangeState to = ChangeWorkflow.next(from, ChangeAction.REBASE, false);
-    JsonObject content = parse(c.content);
+    JsonObject content = parse(c.content());
     Instant now = Instant.now();
-    c.baseVersion = liveVersion;
-    c.diff = ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
-        k.secretFields()).toString();
-    c.risk = k.risk(tenant, c.target, content, live).name();
-    c.revision++;
-    c.state = to.wireName();
-    c.updatedAt = now;
+    c.baseVersion(liveVersion);
+    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
+        k.secretFields()).toString());
+    c.risk(k.risk(tenant, c.target(), content, live).name());
+    c.revision(c.revision() + 1);
+    c.state(to.wireName());
+    c.updatedAt(now);
     addRevision(c, caller, now);
     addComment(c, caller, "rebase", comment, now);
     repo.flush();
@@ -309,24 +309,24 @@ public class ChangeRequestService {
           "not_enough_approvals",
           "The change has " + approvers.size() + " of " + required + " required approvals");
     }
-    ChangeKind k = kind(c.kind);
+    ChangeKind k = kind(c.kind());
     TenantId tenant = caller.tenant();
-    String liveVersion = k.live(tenant, c.target).map(LiveVersion::version).orElse(null);
-    if (!Objects.equals(liveVersion, c.baseVersion)) {
+    String liveVersion = k.live(tenant, c.target()).map(LiveVersion::version).orElse(null);
+    if (!Objects.equals(liveVersion, c.baseVersion())) {
       throw new ConflictException(
           "rebase_required",
-          "The change is based on version " + c.baseVersion + " but " + liveVersion
+          "The change is based on version " + c.baseVersion() + " but " + liveVersion
               + " is live now; rebase it and have it reviewed again");
     }
     Instant now = Instant.now();
     supersedePublished(caller, requestId, c, now);
     String version =
-        k.apply(tenant, c.target, parse(c.content), new ChangeContext(c.id, caller, requestId, false));
-    c.state = to.wireName();
-    c.publishedAt = now;
-    c.publishedBy = caller.subject();
-    c.publishedVersion = version;
-    c.updatedAt = now;
+        k.apply(tenant, c.target(), parse(c.content()), new ChangeContext(c.id(), caller, requestId, false));
+    c.state(to.wireName());
+    c.publishedAt(now);
+    c.publishedBy(caller.subject());
+    c.publishedVersion(version);
+    c.updatedAt(now);
     addComment(c, caller, "publish", comment, now);
     repo.flush();
     transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
@@ -353,42 +353,41 @@ public class ChangeRequestService {
           "Only an earlier published (now superseded) change can be rolled back to; this one is "
               + earlierState.wireName().replace('_', ' '));
     }
-    ChangeKind k = kind(earlier.kind);
+    ChangeKind k = kind(earlier.kind());
     TenantId tenant = caller.tenant();
-    JsonObject content = parse(earlier.content);
-    Optional<LiveVersion> live = k.live(tenant, earlier.target);
+    JsonObject content = parse(earlier.content());
+    Optional<LiveVersion> live = k.live(tenant, earlier.target());
     Instant now = Instant.now();
     ChangeRequestEntity r = new ChangeRequestEntity();
-    r.id = UUID.randomUUID();
-    r.tenantId = tenant.value();
-    r.kind = earlier.kind;
-    r.target = earlier.target;
-    r.revision = 1;
-    r.content = earlier.content;
-    r.baseVersion = live.map(LiveVersion::version).orElse(null);
-    r.diff = ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
-        k.secretFields()).toString();
-    r.risk = earlier.risk;
-    r.authorId = caller.subject();
-    r.authorName = caller.name();
-    r.createdAt = now;
-    r.updatedAt = now;
-    r.submittedAt = now;
-    r.rollbackOf = earlier.id;
-    r.postHocReview = "pending";
-    r.state = ChangeState.PUBLISHED.wireName();
-    r.publishedAt = now;
-    r.publishedBy = caller.subject();
+    r.id(UUID.randomUUID());
+    r.tenantId(tenant.value());
+    r.kind(earlier.kind());
+    r.target(earlier.target());
+    r.revision(1);
+    r.content(earlier.content());
+    r.baseVersion(live.map(LiveVersion::version).orElse(null));
+    r.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
+        k.secretFields()).toString());
+    r.risk(earlier.risk());
+    r.authorId(caller.subject());
+    r.authorName(caller.name());
+    r.createdAt(now);
+    r.updatedAt(now);
+    r.submittedAt(now);
+    r.rollbackOf(earlier.id());
+    r.postHocReview("pending");
+    r.state(ChangeState.PUBLISHED.wireName());
+    r.publishedAt(now);
+    r.publishedBy(caller.subject());
     repo.add(r);
     addRevision(r, caller, now);
     supersedePublished(caller, requestId, r, now);
-    r.publishedVersion =
-        k.apply(tenant, earlier.target, content, new ChangeContext(earlier.id, caller, requestId, true));
+    r.publishedVersion(k.apply(tenant, earlier.target(), content, new ChangeContext(earlier.id(), caller, requestId, true)));
     addComment(r, caller, "rollback", comment, now);
     repo.flush();
     transition(r, caller, requestId, "rollback", null,
-        Set.of(new Detail("breakGlass", true), new Detail("rollbackOf", earlier.id.toString()),
-            new Detail("version", r.publishedVersion)));
+        Set.of(new Detail("breakGlass", true), new Detail("rollbackOf", earlier.id().toString()),
+            new Detail("version", r.publishedVersion())));
     return view(r, k, false);
   }
 
@@ -405,20 +404,20 @@ public class ChangeRequestService {
     repo.flush();
     audit.recordInTransaction(
         AuditEvent.by(caller, "change.comment")
-            .target("change", c.id)
-            .detail("kind", c.kind)
-            .detail("target", c.target)
+            .target("change", c.id())
+            .detail("kind", c.kind())
+            .detail("target", c.target())
             .detail("comment", body)
             .requestId(requestId)
             .build());
-    return view(c, kind(c.kind), false);
+    return view(c, kind(c.kind()), false);
   }
 
   @Transactional
   public ChangeView get(Caller caller, UUID id) {
     ChangeRequestEntity c =
         repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
-    return view(c, kind(c.kind), true);
+    return view(c, kind(c.kind()), true);
   }
 
   @Transactional
@@ -445,7 +444,7 @@ public class ChangeRequestService {
   public List<ApprovalPolicyEntry> policies(Caller caller) {
     List<ApprovalPolicyEntry> out = new ArrayList<>();
     for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
-      out.add(new ApprovalPolicyEntry(p.kind, p.risk, p.requiredApprovals, true));
+      out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
     }
     for (String kind : knownKinds()) {
       for (RiskClass risk : RiskClass.values()) {
@@ -483,13 +482,13 @@ public class ChangeRequestService {
     UUID tenant = caller.tenant().value();
     Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
     ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
-    Integer before = existing.map(e -> e.requiredApprovals).orElse(null);
-    p.tenantId = tenant;
-    p.kind = kind;
-    p.risk = rc.name();
-    p.requiredApprovals = required;
-    p.updatedBy = caller.subject();
-    p.updatedAt = Instant.now();
+    Integer before = existing.map(e -> e.requiredApprovals()).orElse(null);
+    p.tenantId(tenant);
+    p.kind(kind);
+    p.risk(rc.name());
+    p.requiredApprovals(required);
+    p.updatedBy(caller.subject());
+    p.updatedAt(Instant.now());
     if (existing.isEmpty()) {
       repo.add(p);
     }
@@ -509,15 +508,15 @@ public class ChangeRequestService {
   // ---- helpers
 
   int requiredApprovals(ChangeRequestEntity c) {
-    return required(new TenantId(c.tenantId), c.kind, RiskClass.valueOf(c.risk));
+    return required(new TenantId(c.tenantId()), c.kind(), RiskClass.valueOf(c.risk()));
   }
 
   int required(TenantId tenant, String kind, RiskClass risk) {
     Integer forKind =
-        repo.policy(tenant.value(), kind, risk.name()).map(p -> p.requiredApprovals).orElse(null);
+        repo.policy(tenant.value(), kind, risk.name()).map(p -> p.requiredApprovals()).orElse(null);
     Integer forAny =
         repo.policy(tenant.value(), ApprovalRule.ANY_KIND, risk.name())
-            .map(p -> p.requiredApprovals)
+            .map(p -> p.requiredApprovals())
             .orElse(null);
     return ApprovalRule.required(risk, forKind, forAny);
   }
@@ -525,24 +524,24 @@ public class ChangeRequestService {
   /** Distinct reviewers who approved the current revision, never the author. */
   private List<String> approvers(ChangeRequestEntity c) {
     Set<String> out = new LinkedHashSet<>();
-    for (ReviewEntity r : repo.reviews(c.id)) {
-      if (r.revision == c.revision && "approve".equals(r.decision) && !r.reviewerId.equals(c.authorId)) {
-        out.add(r.reviewerId);
+    for (ReviewEntity r : repo.reviews(c.id())) {
+      if (r.revision() == c.revision() && "approve".equals(r.decision()) && !r.reviewerId().equals(c.authorId())) {
+        out.add(r.reviewerId());
       }
     }
     return new ArrayList<>(out);
   }
 
   private void supersedePublished(Caller caller, String requestId, ChangeRequestEntity by, Instant now) {
-    for (ChangeRequestEntity p : repo.publishedOf(by.tenantId, by.kind, by.target)) {
-      if (p.id.equals(by.id)) {
+    for (ChangeRequestEntity p : repo.publishedOf(by.tenantId(), by.kind(), by.target())) {
+      if (p.id().equals(by.id())) {
         continue;
       }
       ChangeState from = state(p);
-      p.state = ChangeWorkflow.next(from, ChangeAction.SUPERSEDE, false).wireName();
-      p.updatedAt = now;
+      p.state(ChangeWorkflow.next(from, ChangeAction.SUPERSEDE, false).wireName());
+      p.updatedAt(now);
       transition(p, caller, requestId, "supersede", from,
-          Set.of(new Detail("supersededBy", by.id.toString())));
+          Set.of(new Detail("supersededBy", by.id().toString())));
     }
   }
 
@@ -554,13 +553,13 @@ public class ChangeRequestService {
       Set<Detail> extra) {
     AuditEvent.Builder e =
         AuditEvent.by(caller, "change." + action)
-            .target("change", c.id)
-            .detail("kind", c.kind)
-            .detail("target", c.target)
+            .target("change", c.id())
+            .detail("kind", c.kind())
+            .detail("target", c.target())
             .detail("from", from == null ? null : from.wireName())
-            .detail("to", c.state)
-            .detail("revision", c.revision)
-            .detail("risk", c.risk)
+            .detail("to", c.state())
+            .detail("revision", c.revision())
+            .detail("risk", c.risk())
             .requestId(requestId);
     for (Detail d : extra) {
       e.detail(d.key(), d.value());
@@ -568,8 +567,8 @@ public class ChangeRequestService {
     audit.recordInTransaction(e.build());
     ChangeTransition t =
         new ChangeTransition(
-            new TenantId(c.tenantId), c.id, c.kind, c.target, action,
-            from == null ? null : from.wireName(), c.state, c.revision, caller.subject(), requestId,
+            new TenantId(c.tenantId()), c.id(), c.kind(), c.target(), action,
+            from == null ? null : from.wireName(), c.state(), c.revision(), caller.subject(), requestId,
             Instant.now());
     outbox.enqueue(t, caller.name());
     transitions.fire(t);
@@ -584,7 +583,7 @@ public class ChangeRequestService {
   }
 
   private static ChangeState state(ChangeRequestEntity c) {
-    return ChangeState.fromWireName(c.state).orElseThrow();
+    return ChangeState.fromWireName(c.state()).orElseThrow();
   }
 
   private static void requireAny(Caller caller, Role... roles) {
@@ -597,7 +596,7 @@ public class ChangeRequestService {
   }
 
   private static void requireAuthorOrAdmin(Caller caller, ChangeRequestEntity c) {
-    if (!c.authorId.equals(caller.subject()) && !caller.has(Role.ADMIN)) {
+    if (!c.authorId().equals(caller.subject()) && !caller.has(Role.ADMIN)) {
       throw new ForbiddenException("not_author", "Only the change's author or an admin may do this");
     }
   }
@@ -610,29 +609,29 @@ public class ChangeRequestService {
 
   private void addRevision(ChangeRequestEntity c, Caller caller, Instant now) {
     ChangeRevisionEntity r = new ChangeRevisionEntity();
-    r.changeId = c.id;
-    r.revision = c.revision;
-    r.tenantId = c.tenantId;
-    r.content = c.content;
-    r.baseVersion = c.baseVersion;
-    r.diff = c.diff;
-    r.risk = c.risk;
-    r.createdBy = caller.subject();
-    r.createdAt = now;
+    r.changeId(c.id());
+    r.revision(c.revision());
+    r.tenantId(c.tenantId());
+    r.content(c.content());
+    r.baseVersion(c.baseVersion());
+    r.diff(c.diff());
+    r.risk(c.risk());
+    r.createdBy(caller.subject());
+    r.createdAt(now);
     repo.add(r);
   }
 
   private void addReview(ChangeRequestEntity c, Caller caller, String decision, String comment, Instant now) {
     ReviewEntity r = new ReviewEntity();
-    r.id = UUID.randomUUID();
-    r.changeId = c.id;
-    r.tenantId = c.tenantId;
-    r.revision = c.revision;
-    r.reviewerId = caller.subject();
-    r.reviewerName = caller.name();
-    r.decision = decision;
-    r.comment = blankToNull(comment);
-    r.createdAt = now;
+    r.id(UUID.randomUUID());
+    r.changeId(c.id());
+    r.tenantId(c.tenantId());
+    r.revision(c.revision());
+    r.reviewerId(caller.subject());
+    r.reviewerName(caller.name());
+    r.decision(decision);
+    r.comment(blankToNull(comment));
+    r.createdAt(now);
     repo.add(r);
   }
 
@@ -641,14 +640,14 @@ public class ChangeRequestService {
       return;
     }
     CommentEntity m = new CommentEntity();
-    m.id = UUID.randomUUID();
-    m.changeId = c.id;
-    m.tenantId = c.tenantId;
-    m.authorId = caller.subject();
-    m.authorName = caller.name();
-    m.action = action;
-    m.body = body;
-    m.createdAt = now;
+    m.id(UUID.randomUUID());
+    m.changeId(c.id());
+    m.tenantId(c.tenantId());
+    m.authorId(caller.subject());
+    m.authorName(caller.name());
+    m.action(action);
+    m.body(body);
+    m.createdAt(now);
     repo.add(m);
   }
 
@@ -670,39 +669,39 @@ public class ChangeRequestService {
 
   private ChangeView summary(ChangeRequestEntity c) {
     return new ChangeView(
-        c.id, c.kind, c.target, c.state, c.revision, null, c.baseVersion, null, false, null, c.risk,
-        requiredApprovals(c), approvers(c), c.authorId, c.authorName, c.createdAt, c.updatedAt,
-        c.submittedAt, c.publishedAt, c.publishedBy, c.publishedVersion, c.rollbackOf,
-        c.postHocReview, List.of(), List.of());
+        c.id(), c.kind(), c.target(), c.state(), c.revision(), null, c.baseVersion(), null, false, null, c.risk(),
+        requiredApprovals(c), approvers(c), c.authorId(), c.authorName(), c.createdAt(), c.updatedAt(),
+        c.submittedAt(), c.publishedAt(), c.publishedBy(), c.publishedVersion(), c.rollbackOf(),
+        c.postHocReview(), List.of(), List.of());
   }
 
   private ChangeView view(ChangeRequestEntity c, ChangeKind k, boolean withLive) {
     String liveVersion = null;
     boolean rebaseRequired = false;
     if (withLive) {
-      liveVersion = k.live(new TenantId(c.tenantId), c.target).map(LiveVersion::version).orElse(null);
+      liveVersion = k.live(new TenantId(c.tenantId()), c.target()).map(LiveVersion::version).orElse(null);
       ChangeState s = state(c);
       rebaseRequired =
-          !Objects.equals(liveVersion, c.baseVersion)
+          !Objects.equals(liveVersion, c.baseVersion())
               && (s == ChangeState.DRAFT
                   || s == ChangeState.IN_REVIEW
                   || s == ChangeState.APPROVED
                   || s == ChangeState.CHANGES_REQUESTED);
     }
     List<ChangeView.Review> reviews = new ArrayList<>();
-    for (ReviewEntity r : repo.reviews(c.id)) {
-      reviews.add(new ChangeView.Review(r.reviewerId, r.reviewerName, r.decision, r.revision, r.comment,
-          r.createdAt));
+    for (ReviewEntity r : repo.reviews(c.id())) {
+      reviews.add(new ChangeView.Review(r.reviewerId(), r.reviewerName(), r.decision(), r.revision(), r.comment(),
+          r.createdAt()));
     }
     List<ChangeView.Comment> comments = new ArrayList<>();
-    for (CommentEntity m : repo.comments(c.id)) {
-      comments.add(new ChangeView.Comment(m.authorId, m.authorName, m.action, m.body, m.createdAt));
+    for (CommentEntity m : repo.comments(c.id())) {
+      comments.add(new ChangeView.Comment(m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
     }
     return new ChangeView(
-        c.id, c.kind, c.target, c.state, c.revision,
-        ContentDiff.mask(parse(c.content), k.secretFields()), c.baseVersion, liveVersion,
-        rebaseRequired, parseArray(c.diff), c.risk, requiredApprovals(c), approvers(c), c.authorId,
-        c.authorName, c.createdAt, c.updatedAt, c.submittedAt, c.publishedAt, c.publishedBy,
-        c.publishedVersion, c.rollbackOf, c.postHocReview, reviews, comments);
+        c.id(), c.kind(), c.target(), c.state(), c.revision(),
+        ContentDiff.mask(parse(c.content()), k.secretFields()), c.baseVersion(), liveVersion,
+        rebaseRequired, parseArray(c.diff()), c.risk(), requiredApprovals(c), approvers(c), c.authorId(),
+        c.authorName(), c.createdAt(), c.updatedAt(), c.submittedAt(), c.publishedAt(), c.publishedBy(),
+        c.publishedVersion(), c.rollbackOf(), c.postHocReview(), reviews, comments);
   }
 }

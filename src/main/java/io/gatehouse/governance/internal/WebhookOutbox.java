@@ -23,16 +23,16 @@ public class WebhookOutbox {
     for (WebhookEntity w : webhooks.active(t.tenant().value())) {
       UUID id = UUID.randomUUID();
       WebhookDeliveryEntity d = new WebhookDeliveryEntity();
-      d.id = id;
-      d.webhookId = w.id;
-      d.tenantId = w.tenantId;
-      d.changeId = t.changeId();
-      d.event = "change." + t.action();
-      d.payload = payload(id, t, actorName);
-      d.status = "pending";
-      d.attempts = 0;
-      d.nextAttemptAt = Instant.now();
-      d.createdAt = Instant.now();
+      d.id(id);
+      d.webhookId(w.id());
+      d.tenantId(w.tenantId());
+      d.changeId(t.changeId());
+      d.event("change." + t.action());
+      d.payload(payload(id, t, actorName));
+      d.status("pending");
+      d.attempts(0);
+      d.nextAttemptAt(Instant.now());
+      d.createdAt(Instant.now());
       webhooks.add(d);
     }
   }

@@ -67,19 +67,18 @@ public class WebhookService {
     }
     String plain = secret != null ? secret : generateSecret();
     WebhookEntity w = new WebhookEntity();
-    w.id = UUID.randomUUID();
-    w.tenantId = caller.tenant().value();
-    w.url = url;
-    w.description = description;
-    w.secretSealed =
-        secrets.seal(plain.getBytes(StandardCharsets.UTF_8), WebhookSecrets.context(w.id));
-    w.active = true;
-    w.createdBy = caller.subject();
-    w.createdAt = Instant.now();
+    w.id(UUID.randomUUID());
+    w.tenantId(caller.tenant().value());
+    w.url(url);
+    w.description(description);
+    w.secretSealed(secrets.seal(plain.getBytes(StandardCharsets.UTF_8), WebhookSecrets.context(w.id())));
+    w.active(true);
+    w.createdBy(caller.subject());
+    w.createdAt(Instant.now());
     webhooks.add(w);
     audit.recordInTransaction(
         AuditEvent.by(caller, "webhook.create")
-            .target("webhook", w.id)
+            .target("webhook", w.id())
             .detail("url", url)
             .requestId(requestId)
             .build());
@@ -96,10 +95,10 @@ public class WebhookService {
   public WebhookView deactivate(Caller caller, String requestId, UUID id) {
     requireAdmin(caller);
     WebhookEntity w = find(caller, id);
-    if (w.active) {
-      w.active = false;
+    if (w.active()) {
+      w.active(false);
       audit.recordInTransaction(
-          AuditEvent.by(caller, "webhook.deactivate").target("webhook", w.id).requestId(requestId).build());
+          AuditEvent.by(caller, "webhook.deactivate").target("webhook", w.id()).requestId(requestId).build());
     }
     return view(w);
   }
@@ -108,7 +107,7 @@ public class WebhookService {
   public List<DeliveryView> deliveries(Caller caller, UUID id) {
     requireAdmin(caller);
     WebhookEntity w = find(caller, id);
-    return webhooks.deliveries(w.tenantId, w.id, 200).stream().map(WebhookService::view).toList();
+    return webhooks.deliveries(w.tenantId(), w.id(), 200).stream().map(WebhookService::view).toList();
   }
 
   private WebhookEntity find(Caller caller, UUID id) {
@@ -130,11 +129,11 @@ public class WebhookService {
   }
 
   private static WebhookView view(WebhookEntity w) {
-    return new WebhookView(w.id, w.url, w.description, w.active, w.createdBy, w.createdAt);
+    return new WebhookView(w.id(), w.url(), w.description(), w.active(), w.createdBy(), w.createdAt());
   }
 
   private static DeliveryView view(WebhookDeliveryEntity d) {
-    return new DeliveryView(d.id, d.changeId, d.event, d.status, d.attempts, d.lastStatusCode,
-        d.lastError, d.createdAt, d.deliveredAt);
+    return new DeliveryView(d.id(), d.changeId(), d.event(), d.status(), d.attempts(), d.lastStatusCode(),
+        d.lastError(), d.createdAt(), d.deliveredAt());
   }
 }

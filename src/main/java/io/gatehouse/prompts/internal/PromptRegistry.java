@@ -48,29 +48,29 @@ public class PromptRegistry {
     String hash = content.versionHash();
     Instant now = Instant.now();
     boolean created = false;
-    PromptVersionEntity v = repo.byHash(p.id, hash).orElse(null);
+    PromptVersionEntity v = repo.byHash(p.id(), hash).orElse(null);
     if (v == null) {
       v = new PromptVersionEntity();
-      v.id = UUID.randomUUID();
-      v.promptId = p.id;
-      v.tenantId = p.tenantId;
-      v.version = repo.maxVersion(p.id) + 1;
-      v.messages = content.messages().toString();
-      v.variables = content.variables().toString();
-      v.route = content.route();
-      v.parameters = content.parameters().toString();
-      v.contentHash = hash;
-      v.publishedLabel = content.label();
-      v.changeId = context == null ? null : context.changeId();
-      v.createdBy = by.actor();
-      v.createdAt = now;
+      v.id(UUID.randomUUID());
+      v.promptId(p.id());
+      v.tenantId(p.tenantId());
+      v.version(repo.maxVersion(p.id()) + 1);
+      v.messages(content.messages().toString());
+      v.variables(content.variables().toString());
+      v.route(content.route());
+      v.parameters(content.parameters().toString());
+      v.contentHash(hash);
+      v.publishedLabel(content.label());
+      v.changeId(context == null ? null : context.changeId());
+      v.createdBy(by.actor());
+      v.createdAt(now);
       repo.add(v);
       created = true;
     }
     boolean rollback = context != null && context.rollback();
     int canary = rollback ? 0 : content.canaryPercent();
-    PromptLabelEntity l = repo.label(p.id, content.label()).orElse(null);
-    if (canary > 0 && (l == null || l.version == v.version)) {
+    PromptLabelEntity l = repo.label(p.id(), content.label()).orElse(null);
+    if (canary > 0 && (l == null || l.version() == v.version())) {
       throw new ConflictException(
           "canary_without_base",
           "A canary splits a label between its current version and a new one; label '"
@@ -79,34 +79,34 @@ public class PromptRegistry {
     boolean newLabel = l == null;
     if (newLabel) {
       l = new PromptLabelEntity();
-      l.promptId = p.id;
-      l.label = content.label();
-      l.tenantId = p.tenantId;
+      l.promptId(p.id());
+      l.label(content.label());
+      l.tenantId(p.tenantId());
     }
     if (canary > 0) {
-      l.canaryVersion = v.version;
-      l.canaryPercent = canary;
+      l.canaryVersion(v.version());
+      l.canaryPercent(canary);
     } else {
-      l.version = v.version;
-      l.canaryVersion = null;
-      l.canaryPercent = 0;
+      l.version(v.version());
+      l.canaryVersion(null);
+      l.canaryPercent(0);
     }
-    l.changeId = context == null ? null : context.changeId();
-    l.updatedBy = by.actor();
-    l.updatedAt = now;
+    l.changeId(context == null ? null : context.changeId());
+    l.updatedBy(by.actor());
+    l.updatedAt(now);
     if (newLabel) {
       // Hibernate inserts the state an entity has when persisted: persist it complete.
       repo.add(l);
     }
-    p.liveVersion = v.version;
-    p.liveLabel = content.label();
-    p.updatedAt = now;
+    p.liveVersion(v.version());
+    p.liveLabel(content.label());
+    p.updatedAt(now);
     repo.flush();
     repo.bumpGeneration();
     AuditEvent.Builder e =
         AuditEvent.of(tenant, by.actorKind(), by.actor(), rollback ? "prompt.rollback" : "prompt.publish")
             .target("prompt", name)
-            .detail("version", v.version)
+            .detail("version", v.version())
             .detail("newVersion", created)
             .detail("label", content.label())
             .detail("canaryPercent", canary)
@@ -119,16 +119,16 @@ public class PromptRegistry {
     }
     audit.recordInTransaction(e.build());
     changed.fire(new PromptsChanged(tenant, name));
-    return v.version;
+    return v.version();
   }
 
   /** The version most recently made live, as change content (what a new change is diffed against). */
   @Transactional
   public Optional<LiveVersion> live(TenantId tenant, String name) {
     return repo.find(tenant.value(), name)
-        .filter(p -> p.liveVersion != null)
-        .flatMap(p -> repo.version(p.id, p.liveVersion).map(v -> new LiveVersion(
-            String.valueOf(v.version), contentOf(v, p.liveLabel))));
+        .filter(p -> p.liveVersion() != null)
+        .flatMap(p -> repo.version(p.id(), p.liveVersion()).map(v -> new LiveVersion(
+            String.valueOf(v.version()), contentOf(v, p.liveLabel()))));
   }
 
   /** What a label serves now, loaded from the database (callers cache it). */
@@ -138,16 +138,16 @@ public class PromptRegistry {
     if (p.isEmpty()) {
       return Optional.empty();
     }
-    return repo.label(p.get().id, label)
+    return repo.label(p.get().id(), label)
         .map(
             l ->
                 new ResolvedLabel(
                     label,
-                    published(name, repo.version(l.promptId, l.version).orElseThrow()),
-                    l.canaryVersion == null
+                    published(name, repo.version(l.promptId(), l.version()).orElseThrow()),
+                    l.canaryVersion() == null
                         ? null
-                        : published(name, repo.version(l.promptId, l.canaryVersion).orElseThrow()),
-                    l.canaryPercent));
+                        : published(name, repo.version(l.promptId(), l.canaryVersion()).orElseThrow()),
+                    l.canaryPercent()));
   }
 
   @Transactional
@@ -187,42 +187,42 @@ public class PromptRegistry {
   @Transactional
   public Optional<VersionView> version(TenantId tenant, String name, int version) {
     return repo.find(tenant.value(), name)
-        .flatMap(p -> repo.version(p.id, version))
+        .flatMap(p -> repo.version(p.id(), version))
         .map(v -> new VersionView(summary(v), contentOf(v, null)));
   }
 
   private PromptView view(PromptEntity p, boolean withVersions) {
     List<LabelView> labels =
-        repo.labels(p.id).stream()
-            .map(l -> new LabelView(l.label, l.version, l.canaryVersion, l.canaryPercent, l.changeId,
-                l.updatedBy, l.updatedAt))
+        repo.labels(p.id()).stream()
+            .map(l -> new LabelView(l.label(), l.version(), l.canaryVersion(), l.canaryPercent(), l.changeId(),
+                l.updatedBy(), l.updatedAt()))
             .toList();
     List<VersionSummary> versions =
-        withVersions ? repo.versions(p.id).stream().map(PromptRegistry::summary).toList() : List.of();
-    return new PromptView(p.name, p.liveVersion, labels, versions, p.updatedAt);
+        withVersions ? repo.versions(p.id()).stream().map(PromptRegistry::summary).toList() : List.of();
+    return new PromptView(p.name(), p.liveVersion(), labels, versions, p.updatedAt());
   }
 
   private static VersionSummary summary(PromptVersionEntity v) {
-    return new VersionSummary(v.version, v.route, v.publishedLabel, v.changeId, v.createdBy, v.createdAt);
+    return new VersionSummary(v.version(), v.route(), v.publishedLabel(), v.changeId(), v.createdBy(), v.createdAt());
   }
 
   /** A version as content; with a label it is shaped like a change's content (for diffs vs live). */
   static JsonObject contentOf(PromptVersionEntity v, String label) {
     var b =
         Json.createObjectBuilder()
-            .add("messages", array(v.messages))
-            .add("variables", object(v.variables))
-            .add("route", v.route);
+            .add("messages", array(v.messages()))
+            .add("variables", object(v.variables()))
+            .add("route", v.route());
     if (label != null) {
       b.add("label", label);
     }
-    b.add("parameters", object(v.parameters));
+    b.add("parameters", object(v.parameters()));
     return b.build();
   }
 
   private static PublishedVersion published(String name, PromptVersionEntity v) {
-    return new PublishedVersion(name, v.version, array(v.messages), object(v.variables), v.route,
-        object(v.parameters));
+    return new PublishedVersion(name, v.version(), array(v.messages()), object(v.variables()), v.route(),
+        object(v.parameters()));
   }
 
   static JsonObject object(String json) {

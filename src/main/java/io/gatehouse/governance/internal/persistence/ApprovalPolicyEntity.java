@@ -17,20 +17,71 @@ import java.util.UUID;
 public class ApprovalPolicyEntity {
   @Id
   @Column(name = "tenant_id")
-  public UUID tenantId;
+  private UUID tenantId;
 
-  @Id public String kind;
+  @Id private String kind;
 
-  @Id public String risk;
+  @Id private String risk;
 
   @Column(name = "required_approvals", nullable = false)
-  public int requiredApprovals;
+  private int requiredApprovals;
 
   @Column(name = "updated_by", nullable = false)
-  public String updatedBy;
+  private String updatedBy;
 
   @Column(name = "updated_at", nullable = false)
-  public Instant updatedAt;
+  private Instant updatedAt;
+
+
+  // Accessors: field writes must go through the entity (Hibernate enhances it for dirty tracking).
+
+  public UUID tenantId() {
+    return tenantId;
+  }
+
+  public void tenantId(UUID value) {
+    this.tenantId = value;
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  public void kind(String value) {
+    this.kind = value;
+  }
+
+  public String risk() {
+    return risk;
+  }
+
+  public void risk(String value) {
+    this.risk = value;
+  }
+
+  public int requiredApprovals() {
+    return requiredApprovals;
+  }
+
+  public void requiredApprovals(int value) {
+    this.requiredApprovals = value;
+  }
+
+  public String updatedBy() {
+    return updatedBy;
+  }
+
+  public void updatedBy(String value) {
+    this.updatedBy = value;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  public void updatedAt(Instant value) {
+    this.updatedAt = value;
+  }
 
   /** Composite key (tenant, kind, risk). */
   public static class Key implements Serializable {

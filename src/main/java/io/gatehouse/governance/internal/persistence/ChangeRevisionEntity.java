@@ -17,30 +17,105 @@ import java.util.UUID;
 public class ChangeRevisionEntity {
   @Id
   @Column(name = "change_id")
-  public UUID changeId;
+  private UUID changeId;
 
-  @Id public int revision;
+  @Id private int revision;
 
   @Column(name = "tenant_id", nullable = false)
-  public UUID tenantId;
+  private UUID tenantId;
 
   @Column(nullable = false)
-  public String content;
+  private String content;
 
   @Column(name = "base_version")
-  public String baseVersion;
+  private String baseVersion;
 
   @Column(nullable = false)
-  public String diff;
+  private String diff;
 
   @Column(nullable = false)
-  public String risk;
+  private String risk;
 
   @Column(name = "created_by", nullable = false)
-  public String createdBy;
+  private String createdBy;
 
   @Column(name = "created_at", nullable = false)
-  public Instant createdAt;
+  private Instant createdAt;
+
+
+  // Accessors: field writes must go through the entity (Hibernate enhances it for dirty tracking).
+
+  public UUID changeId() {
+    return changeId;
+  }
+
+  public void changeId(UUID value) {
+    this.changeId = value;
+  }
+
+  public int revision() {
+    return revision;
+  }
+
+  public void revision(int value) {
+    this.revision = value;
+  }
+
+  public UUID tenantId() {
+    return tenantId;
+  }
+
+  public void tenantId(UUID value) {
+    this.tenantId = value;
+  }
+
+  public String content() {
+    return content;
+  }
+
+  public void content(String value) {
+    this.content = value;
+  }
+
+  public String baseVersion() {
+    return baseVersion;
+  }
+
+  public void baseVersion(String value) {
+    this.baseVersion = value;
+  }
+
+  public String diff() {
+    return diff;
+  }
+
+  public void diff(String value) {
+    this.diff = value;
+  }
+
+  public String risk() {
+    return risk;
+  }
+
+  public void risk(String value) {
+    this.risk = value;
+  }
+
+  public String createdBy() {
+    return createdBy;
+  }
+
+  public void createdBy(String value) {
+    this.createdBy = value;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public void createdAt(Instant value) {
+    this.createdAt = value;
+  }
 
   /** Composite key (change, revision). */
   public static class Key implements Serializable {

@@ -17,7 +17,7 @@ public class JpaChangeRequests {
 
   public Optional<ChangeRequestEntity> find(UUID tenant, UUID id) {
     ChangeRequestEntity c = em.find(ChangeRequestEntity.class, id);
-    return c != null && c.tenantId.equals(tenant) ? Optional.of(c) : Optional.empty();
+    return c != null && c.tenantId().equals(tenant) ? Optional.of(c) : Optional.empty();
   }
 
   /**
@@ -26,7 +26,7 @@ public class JpaChangeRequests {
    */
   public Optional<ChangeRequestEntity> lock(UUID tenant, UUID id) {
     ChangeRequestEntity c = em.find(ChangeRequestEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
-    return c != null && c.tenantId.equals(tenant) ? Optional.of(c) : Optional.empty();
+    return c != null && c.tenantId().equals(tenant) ? Optional.of(c) : Optional.empty();
   }
 
   public List<ChangeRequestEntity> list(

@@ -33,7 +33,7 @@ public class JpaWebhooks {
 
   public Optional<WebhookEntity> find(UUID tenant, UUID id) {
     WebhookEntity w = em.find(WebhookEntity.class, id);
-    return w != null && w.tenantId.equals(tenant) ? Optional.of(w) : Optional.empty();
+    return w != null && w.tenantId().equals(tenant) ? Optional.of(w) : Optional.empty();
   }
 
   public void add(Object entity) {
@@ -65,25 +65,33 @@ public class JpaWebhooks {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "UPDATE governance_webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => ?1)"
-                    + " FROM governance_webhooks w"
-                    + " WHERE d.id IN (SELECT id FROM governance_webhook_deliveries"
-                    + "   WHERE status = 'pending' AND next_attempt_at <= now()"
-                    + "   ORDER BY created_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
-                    + " AND w.id = d.webhook_id"
-                    + " RETURNING d.id, d.webhook_id, d.tenant_id, d.event, d.payload, d.attempts,"
-                    + " w.url, w.secret_sealed, d.created_at")
-            .setParameter(1, (double) leaseSeconds)
-            .setParameter(2, max)
+                "SELECT d.id, d.webhook_id, d.tenant_id, d.event, d.payload, d.attempts, w.url,"
+                    + " w.secret_sealed FROM governance_webhook_deliveries d"
+                    + " JOIN governance_webhooks w ON w.id = d.webhook_id"
+                    + " WHERE d.status = 'pending' AND d.next_attempt_at <= now()"
+                    + " ORDER BY d.created_at LIMIT ?1 FOR UPDATE OF d SKIP LOCKED")
+            .setParameter(1, max)
             .getResultList();
-    return rows.stream()
-        .sorted((a, b) -> String.valueOf(a[8]).compareTo(String.valueOf(b[8])))
-        .map(
-            r ->
-                new Due(
-                    (UUID) r[0], (UUID) r[1], (UUID) r[2], (String) r[3], (String) r[4],
-                    ((Number) r[5]).intValue(), (String) r[6], (String) r[7]))
-        .toList();
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    List<Due> due =
+        rows.stream()
+            .map(
+                r ->
+                    new Due(
+                        uuid(r[0]), uuid(r[1]), uuid(r[2]), (String) r[3], (String) r[4],
+                        ((Number) r[5]).intValue(), (String) r[6], (String) r[7]))
+            .toList();
+    em.createQuery("update WebhookDeliveryEntity d set d.nextAttemptAt = :lease where d.id in :ids")
+        .setParameter("lease", Instant.now().plusSeconds(leaseSeconds))
+        .setParameter("ids", due.stream().map(Due::id).toList())
+        .executeUpdate();
+    return due;
+  }
+
+  private static UUID uuid(Object o) {
+    return o instanceof UUID u ? u : UUID.fromString(o.toString());
   }
 
   /** Records an attempt's outcome. */
@@ -94,16 +102,16 @@ public class JpaWebhooks {
     if (d == null) {
       return;
     }
-    d.attempts++;
-    d.lastStatusCode = statusCode;
-    d.lastError = error;
+    d.attempts(d.attempts() + 1);
+    d.lastStatusCode(statusCode);
+    d.lastError(error);
     if (delivered) {
-      d.status = "delivered";
-      d.deliveredAt = Instant.now();
+      d.status("delivered");
+      d.deliveredAt(Instant.now());
     } else if (giveUp) {
-      d.status = "failed";
+      d.status("failed");
     } else {
-      d.nextAttemptAt = nextAttempt;
+      d.nextAttemptAt(nextAttempt);
     }
   }
 }

@@ -12,27 +12,101 @@ import java.util.UUID;
 @Entity
 @Table(name = "governance_webhooks")
 public class WebhookEntity {
-  @Id public UUID id;
+  @Id private UUID id;
 
   @Column(name = "tenant_id", nullable = false)
-  public UUID tenantId;
+  private UUID tenantId;
 
   @Column(nullable = false)
-  public String url;
+  private String url;
 
-  public String description;
+  private String description;
 
   @Column(name = "secret_sealed", nullable = false)
-  public String secretSealed;
+  private String secretSealed;
 
   @Column(nullable = false)
-  public boolean active;
+  private boolean active;
 
   @Column(name = "created_by", nullable = false)
-  public String createdBy;
+  private String createdBy;
 
   @Column(name = "created_at", nullable = false)
-  public Instant createdAt;
+  private Instant createdAt;
 
-  @Version public long version;
+  @Version private long version;
+
+  // Accessors: field writes must go through the entity (Hibernate enhances it for dirty tracking).
+
+  public UUID id() {
+    return id;
+  }
+
+  public void id(UUID value) {
+    this.id = value;
+  }
+
+  public UUID tenantId() {
+    return tenantId;
+  }
+
+  public void tenantId(UUID value) {
+    this.tenantId = value;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public void url(String value) {
+    this.url = value;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public void description(String value) {
+    this.description = value;
+  }
+
+  public String secretSealed() {
+    return secretSealed;
+  }
+
+  public void secretSealed(String value) {
+    this.secretSealed = value;
+  }
+
+  public boolean active() {
+    return active;
+  }
+
+  public void active(boolean value) {
+    this.active = value;
+  }
+
+  public String createdBy() {
+    return createdBy;
+  }
+
+  public void createdBy(String value) {
+    this.createdBy = value;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public void createdAt(Instant value) {
+    this.createdAt = value;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public void version(long value) {
+    this.version = value;
+  }
 }

@@ -17,30 +17,105 @@ import java.util.UUID;
 public class PromptLabelEntity {
   @Id
   @Column(name = "prompt_id")
-  public UUID promptId;
+  private UUID promptId;
 
-  @Id public String label;
+  @Id private String label;
 
   @Column(name = "tenant_id", nullable = false)
-  public UUID tenantId;
+  private UUID tenantId;
 
   @Column(nullable = false)
-  public int version;
+  private int version;
 
   @Column(name = "canary_version")
-  public Integer canaryVersion;
+  private Integer canaryVersion;
 
   @Column(name = "canary_percent", nullable = false)
-  public int canaryPercent;
+  private int canaryPercent;
 
   @Column(name = "change_id")
-  public UUID changeId;
+  private UUID changeId;
 
   @Column(name = "updated_by", nullable = false)
-  public String updatedBy;
+  private String updatedBy;
 
   @Column(name = "updated_at", nullable = false)
-  public Instant updatedAt;
+  private Instant updatedAt;
+
+
+  // Accessors: field writes must go through the entity (Hibernate enhances it for dirty tracking).
+
+  public UUID promptId() {
+    return promptId;
+  }
+
+  public void promptId(UUID value) {
+    this.promptId = value;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public void label(String value) {
+    this.label = value;
+  }
+
+  public UUID tenantId() {
+    return tenantId;
+  }
+
+  public void tenantId(UUID value) {
+    this.tenantId = value;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public void version(int value) {
+    this.version = value;
+  }
+
+  public Integer canaryVersion() {
+    return canaryVersion;
+  }
+
+  public void canaryVersion(Integer value) {
+    this.canaryVersion = value;
+  }
+
+  public int canaryPercent() {
+    return canaryPercent;
+  }
+
+  public void canaryPercent(int value) {
+    this.canaryPercent = value;
+  }
+
+  public UUID changeId() {
+    return changeId;
+  }
+
+  public void changeId(UUID value) {
+    this.changeId = value;
+  }
+
+  public String updatedBy() {
+    return updatedBy;
+  }
+
+  public void updatedBy(String value) {
+    this.updatedBy = value;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  public void updatedAt(Instant value) {
+    this.updatedAt = value;
+  }
 
   /** Composite key (prompt, label). */
   public static class Key implements Serializable {
