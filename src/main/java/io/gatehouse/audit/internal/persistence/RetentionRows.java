@@ -146,7 +146,7 @@ public final class RetentionRows {
     String sql =
         "WITH d AS (DELETE FROM audit_contents ct USING audit_retention r"
             + " WHERE ct.chain_id = r.tenant_id::text"
-            + " AND ct.stored_at < ? - make_interval(days => r.retention_days)"
+            + " AND ct.stored_at < CAST(? AS timestamptz) - make_interval(days => r.retention_days)"
             + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
             + "   WHERE h.tenant_id = r.tenant_id AND h.released_at IS NULL)"
             + " RETURNING ct.chain_id)"
