@@ -79,6 +79,28 @@ class AuditApiIT {
   }
 
   @Test
+  void aPlatformAdminVerifiesThePlatformChainAndRotatesTheKey() {
+    String token = TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+    Http.Response v = HTTP.get("/api/v1/audit/verify?chain=platform", "Authorization", "Bearer " + token);
+    assertThat(v.status()).as(v.body()).isEqualTo(200);
+    assertThat(v.json().getString("chain")).isEqualTo("platform");
+    assertThat(v.json().getBoolean("valid")).as(v.body()).isTrue();
+    assertThat(HTTP.post("/api/v1/audit/keys/rotate", "", TestTenant.demo().auth("admin")).status())
+        .isEqualTo(403);
+    int before = HTTP.get("/.well-known/gatehouse-audit-keys.json").json().getJsonArray("keys").size();
+    Http.Response rotated = HTTP.post("/api/v1/audit/keys/rotate", "", "Authorization", "Bearer " + token);
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+    var keys = HTTP.get("/.well-known/gatehouse-audit-keys.json").json().getJsonArray("keys");
+    assertThat(keys.size()).isEqualTo(before + 1);
+    // Old checkpoints still verify with the retired key; new ones are signed with the new key.
+    TestTenant t = TestTenant.fresh();
+    assertThat(HTTP.get("/api/v1/audit/export", t.auth("auditor")).status()).isEqualTo(200);
+    Http.Response cp = HTTP.post("/api/v1/audit/checkpoints", "", t.auth("auditor"));
+    assertThat(cp.json().getString("keyId")).isEqualTo(rotated.json().getString("keyId"));
+    assertThat(HTTP.get("/api/v1/audit/verify", t.auth("auditor")).json().getBoolean("valid")).isTrue();
+  }
+
+  @Test
   void aTenantNeverSeesAnotherTenantsEvents() {
     TestTenant a = TestTenant.fresh();
     TestTenant demo = TestTenant.demo();

@@ -26,9 +26,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The public halves of the checkpoint signing keys, current and retired, with their key ids: what the
- * offline verifier takes as {@code --keys}. Public information; also served at a well-known path.
+ * offline verifier takes as {@code --keys}. Public information; also served without authentication
+ * by {@link WellKnownAuditKeysResource}.
  */
-@Path("/")
+@Path("/api/v1/audit/keys")
 @RequestScoped
 @Tag(name = "Audit")
 public class AuditKeysResource {
@@ -37,23 +38,14 @@ public class AuditKeysResource {
   @Inject AuditRecorder recorder;
 
   @GET
-  @Path("api/v1/audit/keys")
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Checkpoint signing keys (public halves)")
   public String keys() {
     return keysJson(checkpoints.keys());
   }
 
-  @GET
-  @Path(".well-known/gatehouse-audit-keys.json")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Checkpoint signing keys (public halves), without authentication")
-  public String wellKnownKeys() {
-    return keysJson(checkpoints.keys());
-  }
-
   @POST
-  @Path("api/v1/audit/keys/rotate")
+  @Path("/rotate")
   @Produces(MediaType.APPLICATION_JSON)
   @RequiresRole({Role.PLATFORM_ADMIN})
   @Operation(

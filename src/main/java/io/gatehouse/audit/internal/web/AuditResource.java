@@ -6,6 +6,7 @@ import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.ExportService;
+import io.gatehouse.audit.internal.RetentionService;
 import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
 import io.gatehouse.audit.internal.persistence.EventQueries;
 import io.gatehouse.shared.Caller;
@@ -22,6 +23,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -53,6 +55,7 @@ public class AuditResource {
   @Inject ExportService exports;
   @Inject CheckpointService checkpoints;
   @Inject AuditRecorder recorder;
+  @Inject RetentionService retention;
   @Context HttpServletRequest request;
 
   @GET
@@ -232,6 +235,34 @@ public class AuditResource {
     m.put("keyId", cp.keyId());
     m.put("algorithm", io.gatehouse.audit.chain.CheckpointStatement.ALGORITHM);
     m.put("signature", cp.signature());
+    return CanonicalJson.write(m);
+  }
+
+  @GET
+  @Path("/contents/{hash}")
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.AUDITOR})
+  @Operation(
+      summary = "A stored request/response body",
+      description = "By the content hash its event carries; 404 when never kept or purged. Audited.")
+  public String content(@PathParam("hash") String hash) {
+    Caller caller = callers.require();
+    String chain = ChainAccess.chainFor(caller, null, Role.AUDITOR);
+    var c =
+        retention
+            .content(chain, hash)
+            .orElseThrow(
+                () -> new NotFoundException("No stored content with that hash (never kept, or purged)"));
+    recorder.record(
+        forChain(AuditEvent.by(caller, "audit.content.read"), chain)
+            .target("audit_content", hash)
+            .requestId(requestId())
+            .build());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("contentHash", c.contentHash());
+    m.put("form", c.form());
+    m.put("storedAt", DateTimeFormatter.ISO_INSTANT.format(c.storedAt()));
+    m.put("body", io.gatehouse.audit.chain.JsonReader.parse(c.body()));
     return CanonicalJson.write(m);
   }
 

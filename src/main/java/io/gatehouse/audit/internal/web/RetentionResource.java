@@ -39,8 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A tenant's content retention setting, legal holds, stored bodies, and the purge. */
-@Path("/api/v1/audit")
+/** A tenant's content retention setting and legal holds, and the purge (paths under /retention). */
+@Path("/api/v1/audit/retention")
 @RequestScoped
 @Tag(name = "Audit")
 @SecurityRequirement(name = "jwt")
@@ -52,7 +52,6 @@ public class RetentionResource {
   @Inject AuditRecorder recorder;
 
   @GET
-  @Path("/retention")
   @Produces(MediaType.APPLICATION_JSON)
   @RequiresRole({Role.ADMIN, Role.AUDITOR})
   @Operation(summary = "The tenant's content retention setting")
@@ -62,7 +61,6 @@ public class RetentionResource {
   }
 
   @PUT
-  @Path("/retention")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @RequiresRole({Role.ADMIN})
@@ -149,29 +147,8 @@ public class RetentionResource {
     return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
   }
 
-  @GET
-  @Path("/contents/{hash}")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(summary = "A stored request/response body, by the content hash its event carries")
-  public String content(@PathParam("hash") String hash) {
-    Caller caller = callers.require();
-    TenantId t = tenant(caller, Role.AUDITOR);
-    var c =
-        retention
-            .content(t.toString(), hash)
-            .orElseThrow(() -> new NotFoundException("No stored content with that hash (never kept, or purged)"));
-    recorder.record(AuditEvent.by(caller, "audit.content.read").target("audit_content", hash).build());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("contentHash", c.contentHash());
-    m.put("form", c.form());
-    m.put("storedAt", DateTimeFormatter.ISO_INSTANT.format(c.storedAt()));
-    m.put("body", io.gatehouse.audit.chain.JsonReader.parse(c.body()));
-    return CanonicalJson.write(m);
-  }
-
   @POST
-  @Path("/retention/purge")
+  @Path("/purge")
   @Produces(MediaType.APPLICATION_JSON)
   @RequiresRole({Role.PLATFORM_ADMIN})
   @Operation(summary = "Run the content purge now (it also runs hourly)")
