@@ -33,7 +33,7 @@ public final class InjectionDetector {
               "(?:ignore|disregard|forget)(?: [a-z]+){0,2} (?:everything|all|anything)(?: [a-z]+){0,3} (?:above|before|previously|so far|earlier)",
               0.75),
           signal("reveal_system_prompt",
-              "(?:reveal|print|show|repeat|output|display|leak|tell me|give me|dump)(?: [a-z]+){0,4}
+              "(?:reveal|print|show|repeat|output|display|leak|tell me|give me|dump)(?: [a-z]+){0,4}"
                   + " (?:system prompt|system message|initial instructions|hidden instructions|original instructions|instructions above|secret instructions|developer message)",
               0.75),
           signal("persona_override",
