@@ -10,6 +10,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class CelRules {
                 .maxParseExpressionNodeCount(2000)
                 .maxParseRecursionDepth(100)
                 .build())
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addCompilerLibraries(CelExtensions.strings())
         .addRuntimeLibraries(CelExtensions.strings())
         .addVar("tenant", SimpleType.STRING)

@@ -27,6 +27,8 @@ class CelRulesTest {
     assertThat(CelRules.compile("headers['x-team'] == 'finance' && route.startsWith('sand')").test(CTX)).isTrue();
     assertThat(CelRules.compile("provider.region.startsWith('eu-') && provider.clearance >= classification").test(CTX)).isTrue();
     assertThat(CelRules.compile("time.hour < 8").test(CTX)).isFalse();
+    assertThat(CelRules.compile("injection.signals.exists(s, s.startsWith('ignore'))").test(CTX)).isTrue();
+    assertThat(CelRules.compile("has(headers.x) || size(headers) == 1").test(CTX)).isTrue();
     assertThat(CelRules.compile("'x-user' in headers && headers['x-user'] == 'a'").test(CTX)).isFalse();
   }
 
