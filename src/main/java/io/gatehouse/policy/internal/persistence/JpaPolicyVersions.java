@@ -35,12 +35,13 @@ public class JpaPolicyVersions {
 
   /** Changes whenever a version is published for the tenant or globally (cheap staleness check). */
   public String stamp(UUID tenant) {
+    String select = "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text from policy_versions";
     Object[] row =
         (Object[])
-            em.createNativeQuery(
-                    "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text"
-                        + " from policy_versions where tenant_id is null or tenant_id = ?1")
-                .setParameter(1, tenant)
+            (tenant == null
+                    ? em.createNativeQuery(select + " where tenant_id is null")
+                    : em.createNativeQuery(select + " where tenant_id is null or tenant_id = ?1")
+                        .setParameter(1, tenant))
                 .getSingleResult();
     return row[0] + "|" + row[1];
   }
