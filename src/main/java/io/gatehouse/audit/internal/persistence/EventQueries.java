@@ -3,7 +3,6 @@ package io.gatehouse.audit.internal.persistence;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.ExportFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,17 +259,5 @@ public final class EventQueries {
         w.write('\n');
       }
     };
-  }
-
-  static Map<String, Object> mapOf(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
   }
 }
