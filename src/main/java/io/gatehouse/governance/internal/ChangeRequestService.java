@@ -561,8 +561,15 @@ public class ChangeRequestService {
             .detail("revision", c.revision())
             .detail("risk", c.risk())
             .requestId(requestId);
+    e.detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString());
     for (Detail d : extra) {
       e.detail(d.key(), d.value());
+      // the lineage graph links requests to the change that made their prompt/policy version live
+      if (d.key().equals("version") && "prompt".equals(c.kind())) {
+        e.detail(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, d.value());
+      } else if (d.key().equals("version") && "policy".equals(c.kind())) {
+        e.detail(io.gatehouse.audit.LineageKeys.POLICY_VERSION, d.value());
+      }
     }
     audit.recordInTransaction(e.build());
     ChangeTransition t =
