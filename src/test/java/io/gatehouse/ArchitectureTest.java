@@ -141,6 +141,11 @@ class ArchitectureTest {
             .that()
             .areDeclaredInClassesThat()
             .resideInAPackage("..internal.web..")
+            .and(
+                DescribedPredicate.describe(
+                    "are HTTP resource methods",
+                    m -> m.getAnnotations().stream()
+                        .anyMatch(a -> a.getRawType().isAnnotatedWith(jakarta.ws.rs.HttpMethod.class))))
             .should(
                 new ArchCondition<>("not return or accept entities") {
                   @Override

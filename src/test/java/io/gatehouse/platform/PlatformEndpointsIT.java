@@ -3,6 +3,7 @@ package io.gatehouse.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,7 @@ class PlatformEndpointsIT {
   void requestIdIsEchoedOrGenerated() {
     assertThat(http.get("/health/live").status()).isEqualTo(200);
     Http.Response echoed = http.get("/api/v1/nothing-here", "X-Request-Id", "trace-me-42");
+    assertThat(echoed.status()).as("unauthenticated callers cannot probe paths").isEqualTo(401);
     assertThat(echoed.header("X-Request-Id")).isEqualTo("trace-me-42");
     Http.Response generated = http.get("/api/v1/nothing-here");
     assertThat(generated.header("X-Request-Id")).matches("req_[0-9a-f]{24}");
@@ -59,7 +61,9 @@ class PlatformEndpointsIT {
 
   @Test
   void unknownManagementPathIsProblemJson() {
-    Http.Response r = http.get("/api/v1/nothing-here", "X-Request-Id", "rid-1");
+    Http.Response r =
+        http.get("/api/v1/nothing-here", "X-Request-Id", "rid-1", TestTenant.demo().auth("admin")[0],
+            TestTenant.demo().auth("admin")[1]);
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     JsonObject p = r.json();
@@ -72,7 +76,7 @@ class PlatformEndpointsIT {
 
   @Test
   void unknownOpenAiPathIsOpenAiErrorJson() {
-    Http.Response r = http.get("/v1/nothing-here");
+    Http.Response r = http.get("/v1/nothing-here", TestTenant.demo().keyAuth());
     assertThat(r.status()).isEqualTo(404);
     JsonObject err = r.json().getJsonObject("error");
     assertThat(err.getString("message")).isNotBlank();

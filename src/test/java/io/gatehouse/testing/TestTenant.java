@@ -143,6 +143,10 @@ public final class TestTenant {
     return slug;
   }
 
+  public String password(String role) {
+    return passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(role);
+  }
+
   public String username(String role) {
     return usernames.get(role);
   }

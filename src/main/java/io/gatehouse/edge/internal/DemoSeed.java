@@ -2,55 +2,140 @@ package io.gatehouse.edge.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.edge.internal.persistence.JpaIdentity;
 import io.gatehouse.edge.internal.persistence.JpaTenants;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
+import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
+import io.gatehouse.edge.internal.persistence.UserEntity;
+import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Demo mode: seeds tenant {@code demo} once the schema is ready. Seed data is exempt from review and
- * recorded in the audit trail as {@code seed}. Off unless {@code GATEHOUSE_DEMO_ENABLED=true}.
+ * Startup seeding of identities, before any other module's seed (priority 100): the bootstrap
+ * platform admin (tenant {@code system}, user {@code platform-admin}) when
+ * {@code GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD} is set and none exists yet, and in demo mode the tenant
+ * {@code demo} with its users and API key. Seed data is exempt from review and audited as
+ * {@code seed}.
  */
 @ApplicationScoped
 public class DemoSeed {
   private static final Logger LOG = Logger.getLogger(DemoSeed.class.getName());
   public static final String DEMO_TENANT = "demo";
+  public static final String SYSTEM_TENANT = "system";
+  public static final String PLATFORM_ADMIN = "platform-admin";
 
   @Inject
   @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
   boolean demoEnabled;
 
+  @Inject
+  @ConfigProperty(name = "gatehouse.demo.password")
+  Optional<String> demoPassword;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.demo.api.key")
+  Optional<String> demoApiKey;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.bootstrap.admin.password")
+  Optional<String> bootstrapPassword;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.profile", defaultValue = "default")
+  String profile;
+
   @Inject JpaTenants tenants;
+  @Inject JpaIdentity identity;
   @Inject AuditRecorder audit;
+  private final PasswordHasher hasher = new PasswordHasher();
 
   @Transactional
-  void onSchemaReady(@Observes SchemaReady ready) {
+  void onSchemaReady(@Observes @Priority(100) SchemaReady ready) {
+    bootstrapPlatformAdmin();
     if (!demoEnabled) {
       return;
+    }
+    if (profile.equals("production")) {
+      throw new IllegalStateException("Demo mode is refused in the production profile");
     }
     if (tenants.findBySlug(DEMO_TENANT).isPresent()) {
       return;
     }
-    TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), DEMO_TENANT, "Demo tenant"));
+    String password =
+        demoPassword.filter(p -> !p.isBlank()).orElseThrow(
+            () -> new IllegalStateException("Demo mode needs GATEHOUSE_DEMO_PASSWORD"));
+    TenantEntity t = tenant(DEMO_TENANT, "Demo tenant");
+    UUID tid = t.getId();
+    Map<String, List<String>> people =
+        Map.of(
+            "admin", List.of("admin"),
+            "alice", List.of("author"),
+            "bob", List.of("reviewer"),
+            "carol", List.of("reviewer"),
+            "dave", List.of("auditor"));
+    String hash = hasher.hash(password);
+    people.forEach((name, roles) -> user(tid, name, hash, roles));
+    TenantLimitsEntity limits = new TenantLimitsEntity(tid);
+    // generous, so the benchmark measures the limiter's cost rather than its refusals
+    limits.setRpmLimit(1_000_000);
+    limits.setTpmLimit(1_000_000_000);
+    identity.add(limits);
+    demoApiKey.filter(k -> !k.isBlank()).ifPresent(k -> {
+      if (!ApiKeySecrets.looksLikeKey(k)) {
+        throw new IllegalStateException("GATEHOUSE_DEMO_API_KEY must look like gh_<letters and digits>, 20+ chars");
+      }
+      var e = new io.gatehouse.edge.internal.persistence.ApiKeyEntity(
+          UUID.randomUUID(), tid, "demo key", ApiKeySecrets.prefix(k), ApiKeySecrets.hash(k), "system:seed");
+      identity.add(e);
+      seedEvent(new TenantId(tid), "key.create", "api_key", e.getId().toString(), Map.of("prefix", e.getPrefix()));
+    });
+    LOG.info("Demo mode: seeded tenant 'demo' with users admin, alice, bob, carol, dave and the demo API key");
+  }
+
+  private void bootstrapPlatformAdmin() {
+    if (bootstrapPassword.filter(p -> !p.isBlank()).isEmpty()
+        || identity.userByUsername(PLATFORM_ADMIN).isPresent()) {
+      return;
+    }
+    TenantEntity system = tenants.findBySlug(SYSTEM_TENANT).orElseGet(() -> tenant(SYSTEM_TENANT, "Platform"));
+    user(system.getId(), PLATFORM_ADMIN, hasher.hash(bootstrapPassword.get()), List.of("platform-admin"));
+    LOG.info("Bootstrap: created the platform admin 'platform-admin'");
+  }
+
+  private TenantEntity tenant(String slug, String name) {
+    TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, name));
+    seedEvent(null, "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
+    seedEvent(new TenantId(t.getId()), "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
+    return t;
+  }
+
+  private void user(UUID tenant, String name, String hash, List<String> roles) {
+    UserEntity u = new UserEntity(UUID.randomUUID(), tenant, name, hash, Set.copyOf(roles));
+    identity.add(u);
+    seedEvent(new TenantId(tenant), "user.create", "user", u.getId().toString(),
+        Map.of("username", name, "roles", roles));
+  }
+
+  private void seedEvent(TenantId tenant, String action, String type, String id, Map<String, ?> details) {
     audit.recordInTransaction(
-        AuditEvent.of(null, "system", "seed", "tenant.create")
-            .target("tenant", t.getId())
-            .detail("slug", DEMO_TENANT)
+        AuditEvent.by(Caller.system("seed", tenant), action)
+            .tenant(tenant)
+            .target(type, id)
+            .details(details)
             .detail("seed", true)
             .build());
-    audit.recordInTransaction(
-        AuditEvent.of(new TenantId(t.getId()), "system", "seed", "tenant.create")
-            .target("tenant", t.getId())
-            .detail("slug", DEMO_TENANT)
-            .detail("seed", true)
-            .build());
-    LOG.info("Demo mode: seeded tenant 'demo'");
   }
 }

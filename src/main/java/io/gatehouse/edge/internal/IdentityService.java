@@ -1,0 +1,508 @@
+package io.gatehouse.edge.internal;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.edge.internal.persistence.ApiKeyEntity;
+import io.gatehouse.edge.internal.persistence.JpaIdentity;
+import io.gatehouse.edge.internal.persistence.JpaTenants;
+import io.gatehouse.edge.internal.persistence.TenantEntity;
+import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
+import io.gatehouse.edge.internal.persistence.TokenRevocations;
+import io.gatehouse.edge.internal.persistence.UserEntity;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ConflictException;
+import io.gatehouse.shared.error.ForbiddenException;
+import io.gatehouse.shared.error.NotFoundException;
+import io.gatehouse.shared.error.UnauthorizedException;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * People, tenants and API keys: every change here and every authentication outcome is audited; state
+ * changes commit together with their audit events.
+ */
+@ApplicationScoped
+public class IdentityService {
+  static final int MAX_FAILED_LOGINS = 5;
+  static final Duration LOCKOUT = Duration.ofMinutes(15);
+  static final int MIN_PASSWORD_LENGTH = 12;
+
+  @Inject JpaIdentity identity;
+  @Inject JpaTenants tenants;
+  @Inject TenantDirectory directory;
+  @Inject TokenService tokens;
+  @Inject TokenRevocations revocations;
+  @Inject AuditRecorder audit;
+  @Inject ChangeFeed changes;
+  private final PasswordHasher hasher = new PasswordHasher();
+
+  /** Result of a successful login. */
+  public record Login(TokenService.Issued token, UserEntity user, String tenantSlug) {}
+
+  /**
+   * Checks a username and password. Failures are audited and counted; five in a row lock the account
+   * for fifteen minutes. The answer never tells which part was wrong.
+   */
+  @Transactional(dontRollbackOn = UnauthorizedException.class)
+  public Login login(String username, String password, String requestId) {
+    UserEntity user = identity.userByUsernameForUpdate(username).orElse(null);
+    if (user == null) {
+      hasher.burn(password);
+      audit.recordInTransaction(
+          AuditEvent.of(null, "anonymous", safe(username), "auth.login")
+              .outcome(AuditEvent.Outcome.FAILURE)
+              .detail("reason", "unknown_user")
+              .requestId(requestId)
+              .build());
+      throw badCredentials();
+    }
+    TenantId tenant = new TenantId(user.getTenantId());
+    Instant now = Instant.now();
+    if (user.getLockedUntil() != null && user.getLockedUntil().isAfter(now)) {
+      hasher.burn(password);
+      failed(user, tenant, "locked", requestId);
+      throw new UnauthorizedException(
+          "account_locked", "Too many failed logins; this account is locked for a while");
+    }
+    if (!hasher.verify(password, user.getPasswordHash())) {
+      user.setFailedLogins(user.getFailedLogins() + 1);
+      String reason = "bad_password";
+      if (user.getFailedLogins() >= MAX_FAILED_LOGINS) {
+        user.setLockedUntil(now.plus(LOCKOUT));
+        user.setFailedLogins(0);
+        reason = "bad_password_locked";
+      }
+      failed(user, tenant, reason, requestId);
+      throw badCredentials();
+    }
+    if (!user.getStatus().equals("active") || !directory.isActive(tenant)) {
+      failed(user, tenant, "disabled", requestId);
+      throw badCredentials();
+    }
+    user.setFailedLogins(0);
+    user.setLockedUntil(null);
+    String slug = directory.slugOf(tenant).orElse("?");
+    TokenService.Issued issued =
+        tokens.issue(user.getId(), user.getUsername(), tenant, slug, roles(user));
+    audit.recordInTransaction(
+        AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
+            .target("user", user.getId())
+            .detail("username", user.getUsername())
+            .requestId(requestId)
+            .build());
+    return new Login(issued, user, slug);
+  }
+
+  private void failed(UserEntity user, TenantId tenant, String reason, String requestId) {
+    audit.recordInTransaction(
+        AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
+            .target("user", user.getId())
+            .outcome(AuditEvent.Outcome.FAILURE)
+            .detail("username", user.getUsername())
+            .detail("reason", reason)
+            .requestId(requestId)
+            .build());
+  }
+
+  private static UnauthorizedException badCredentials() {
+    return new UnauthorizedException("invalid_credentials", "Invalid username or password");
+  }
+
+  private static String safe(String claimed) {
+    if (claimed == null) {
+      return "";
+    }
+    String s = claimed.length() > 100 ? claimed.substring(0, 100) : claimed;
+    return s.replaceAll("[^A-Za-z0-9._@-]", "?");
+  }
+
+  static Set<Role> roles(UserEntity u) {
+    Set<Role> out = EnumSet.noneOf(Role.class);
+    u.getRoles().forEach(r -> Role.fromWireName(r).ifPresent(out::add));
+    return out;
+  }
+
+  /** Ends the current token's validity (logout). */
+  @Transactional
+  public void logout(Caller caller, String jti, Instant expiresAt, String requestId) {
+    revocations.revoke(jti, expiresAt);
+    audit.recordInTransaction(
+        AuditEvent.by(caller, "auth.logout").target("user", caller.subject()).requestId(requestId).build());
+  }
+
+  /** Changes one's own password; every earlier token of the user stops working. */
+  @Transactional
+  public void changePassword(Caller caller, String current, String next, String requestId) {
+    UserEntity u =
+        identity.user(caller.tenant().value(), UUID.fromString(caller.subject()))
+            .orElseThrow(() -> new NotFoundException("User not found"));
+    if (!hasher.verify(current == null ? "" : current, u.getPasswordHash())) {
+      audit.recordInTransaction(
+          AuditEvent.by(caller, "auth.password_change")
+              .target("user", u.getId())
+              .outcome(AuditEvent.Outcome.FAILURE)
+              .requestId(requestId)
+              .build());
+      throw new ForbiddenException("invalid_credentials", "The current password is wrong");
+    }
+    checkPassword(next);
+    u.setPasswordHash(hasher.hash(next));
+    u.setTokensValidAfter(Instant.now());
+    audit.recordInTransaction(
+        AuditEvent.by(caller, "auth.password_change").target("user", u.getId()).requestId(requestId).build());
+  }
+
+  static void checkPassword(String pw) {
+    if (pw == null || pw.length() < MIN_PASSWORD_LENGTH || pw.length() > 256) {
+      throw new ValidationException(
+          "password", "A password must be " + MIN_PASSWORD_LENGTH + " to 256 characters long");
+    }
+  }
+
+  static void checkUsername(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{1,99}")) {
+      throw new ValidationException(
+          "username", "A username is 2-100 characters: letters, digits, . _ @ -, not starting with a symbol");
+    }
+  }
+
+  static Set<String> checkRoles(List<String> roles, boolean allowPlatform) {
+    if (roles == null || roles.isEmpty()) {
+      throw new ValidationException("roles", "At least one role is required");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String r : roles) {
+      Role role =
+          Role.fromWireName(r)
+              .orElseThrow(() -> new ValidationException("roles", "Unknown role: " + r));
+      if (role == Role.PLATFORM_ADMIN && !allowPlatform) {
+        throw new ForbiddenException("Only a platform admin can grant platform-admin");
+      }
+      out.add(role.wireName());
+    }
+    return out;
+  }
+
+  // ---- users (tenant admins) ----
+
+  @Transactional
+  public UserEntity createUser(
+      Caller admin, TenantId tenant, String username, String password, List<String> roles, String requestId) {
+    checkUsername(username);
+    checkPassword(password);
+    Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
+    if (identity.userByUsername(username).isPresent()) {
+      throw new ConflictException("username_taken", "That username is taken");
+    }
+    UserEntity u = new UserEntity(UUID.randomUUID(), tenant.value(), username, hasher.hash(password), r);
+    identity.add(u);
+    audit.recordInTransaction(
+        AuditEvent.by(admin, "user.create")
+            .tenant(tenant)
+            .target("user", u.getId())
+            .detail("username", username)
+            .detail("roles", List.copyOf(r))
+            .requestId(requestId)
+            .build());
+    return u;
+  }
+
+  @Transactional
+  public List<UserEntity> users(TenantId tenant) {
+    return identity.users(tenant.value());
+  }
+
+  @Transactional
+  public UserEntity user(TenantId tenant, UUID id) {
+    return identity.user(tenant.value(), id).orElseThrow(() -> new NotFoundException("User not found"));
+  }
+
+  @Transactional
+  public UserEntity updateUser(
+      Caller admin, TenantId tenant, UUID id, List<String> roles, String status, String requestId) {
+    UserEntity u = user(tenant, id);
+    if (roles != null) {
+      Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
+      u.setRoles(r);
+      u.setTokensValidAfter(Instant.now()); // new roles take effect with the next login
+    }
+    if (status != null) {
+      if (!status.equals("active") && !status.equals("disabled")) {
+        throw new ValidationException("status", "status is active or disabled");
+      }
+      if (u.getId().toString().equals(admin.subject()) && status.equals("disabled")) {
+        throw new ConflictException("You cannot disable yourself");
+      }
+      u.setStatus(status);
+      if (status.equals("disabled")) {
+        u.setTokensValidAfter(Instant.now());
+      }
+    }
+    audit.recordInTransaction(
+        AuditEvent.by(admin, "user.update")
+            .tenant(tenant)
+            .target("user", u.getId())
+            .detail("roles", List.copyOf(u.getRoles()))
+            .detail("status", u.getStatus())
+            .requestId(requestId)
+            .build());
+    return u;
+  }
+
+  @Transactional
+  public void resetPassword(Caller admin, TenantId tenant, UUID id, String password, String requestId) {
+    checkPassword(password);
+    UserEntity u = user(tenant, id);
+    u.setPasswordHash(hasher.hash(password));
+    u.setTokensValidAfter(Instant.now());
+    u.setFailedLogins(0);
+    u.setLockedUntil(null);
+    audit.recordInTransaction(
+        AuditEvent.by(admin, "user.password_reset").tenant(tenant).target("user", u.getId()).requestId(requestId).build());
+  }
+
+  // ---- tenants (platform admins) ----
+
+  @Transactional
+  public TenantEntity createTenant(
+      Caller platformAdmin, String slug, String displayName, String adminUsername, String adminPassword,
+      String requestId) {
+    if (slug == null || !slug.matches("[a-z0-9][a-z0-9-]{1,62}")) {
+      throw new ValidationException("slug", "A slug is 2-63 characters: lower-case letters, digits, -");
+    }
+    if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
+      throw new ValidationException("displayName", "displayName is required (at most 200 characters)");
+    }
+    if (tenants.findBySlug(slug).isPresent()) {
+      throw new ConflictException("slug_taken", "A tenant with that slug exists");
+    }
+    TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, displayName));
+    TenantId id = new TenantId(t.getId());
+    audit.recordInTransaction(
+        AuditEvent.by(platformAdmin, "tenant.create")
+            .tenant(null)
+            .target("tenant", t.getId())
+            .detail("slug", slug)
+            .requestId(requestId)
+            .build());
+    audit.recordInTransaction(
+        AuditEvent.by(platformAdmin, "tenant.create")
+            .tenant(id)
+            .target("tenant", t.getId())
+            .detail("slug", slug)
+            .requestId(requestId)
+            .build());
+    if (adminUsername != null) {
+      createUser(platformAdmin, id, adminUsername, adminPassword, List.of("admin"), requestId);
+    }
+    return t;
+  }
+
+  @Transactional
+  public List<TenantEntity> tenants() {
+    return tenants.all();
+  }
+
+  @Transactional
+  public TenantEntity setTenantStatus(Caller platformAdmin, UUID id, String status, String requestId) {
+    TenantEntity t = tenants.find(id).orElseThrow(() -> new NotFoundException("Tenant not found"));
+    if (!status.equals("active") && !status.equals("suspended")) {
+      throw new ValidationException("status", "status is active or suspended");
+    }
+    t.setStatus(status);
+    changes.publish(ApiKeyRegistry.TOPIC, null, null);
+    audit.recordInTransaction(
+        AuditEvent.by(platformAdmin, "tenant.update")
+            .tenant(null)
+            .target("tenant", id)
+            .detail("status", status)
+            .requestId(requestId)
+            .build());
+    return t;
+  }
+
+  // ---- API keys (tenant admins) ----
+
+  /** A new key and its secret, which is shown once and never stored. */
+  public record NewKey(ApiKeyEntity entity, String secret) {}
+
+  @Transactional
+  public NewKey createKey(Caller admin, TenantId tenant, KeySpec spec, String requestId) {
+    return createKey(admin, tenant, spec, null, ApiKeySecrets.generate(), requestId);
+  }
+
+  /** Key settings as given to create or rotate. */
+  public record KeySpec(
+      String name, List<String> allowedRoutes, List<String> allowedCidrs, Instant expiresAt,
+      Integer rpmLimit, Integer tpmLimit) {}
+
+  @Transactional
+  public NewKey createKey(
+      Caller admin, TenantId tenant, KeySpec spec, UUID rotatedFrom, String secret, String requestId) {
+    if (spec.name() == null || spec.name().isBlank() || spec.name().length() > 200) {
+      throw new ValidationException("name", "name is required (at most 200 characters)");
+    }
+    if (spec.expiresAt() != null && !spec.expiresAt().isAfter(Instant.now())) {
+      throw new ValidationException("expiresAt", "expiresAt must be in the future");
+    }
+    if (spec.rpmLimit() != null && spec.rpmLimit() <= 0) {
+      throw new ValidationException("rpmLimit", "rpmLimit must be positive");
+    }
+    if (spec.tpmLimit() != null && spec.tpmLimit() <= 0) {
+      throw new ValidationException("tpmLimit", "tpmLimit must be positive");
+    }
+    Set<String> routes = new LinkedHashSet<>();
+    if (spec.allowedRoutes() != null) {
+      for (String r : spec.allowedRoutes()) {
+        if (r == null || !r.matches("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")) {
+          throw new ValidationException("allowedRoutes", "Not a route alias: " + r);
+        }
+        routes.add(r);
+      }
+    }
+    Set<String> cidrs = new LinkedHashSet<>();
+    if (spec.allowedCidrs() != null) {
+      for (String c : spec.allowedCidrs()) {
+        try {
+          Cidr.parse(c);
+        } catch (IllegalArgumentException e) {
+          throw new ValidationException("allowedCidrs", e.getMessage());
+        }
+        cidrs.add(c.trim());
+      }
+    }
+    ApiKeyEntity k =
+        new ApiKeyEntity(
+            UUID.randomUUID(), tenant.value(), spec.name(), ApiKeySecrets.prefix(secret),
+            ApiKeySecrets.hash(secret), admin.subject());
+    k.setAllowedRoutes(routes);
+    k.setAllowedCidrs(cidrs);
+    k.setExpiresAt(spec.expiresAt());
+    k.setRpmLimit(spec.rpmLimit());
+    k.setTpmLimit(spec.tpmLimit());
+    k.setRotatedFrom(rotatedFrom);
+    identity.add(k);
+    changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+    audit.recordInTransaction(
+        AuditEvent.by(admin, rotatedFrom == null ? "key.create" : "key.rotate")
+            .tenant(tenant)
+            .target("api_key", k.getId())
+            .detail("name", k.getName())
+            .detail("prefix", k.getPrefix())
+            .detail("allowedRoutes", List.copyOf(routes))
+            .detail("rotatedFrom", rotatedFrom == null ? null : rotatedFrom.toString())
+            .requestId(requestId)
+            .build());
+    return new NewKey(k, secret);
+  }
+
+  @Transactional
+  public List<ApiKeyEntity> keys(TenantId tenant) {
+    return identity.keys(tenant.value());
+  }
+
+  @Transactional
+  public ApiKeyEntity key(TenantId tenant, UUID id) {
+    return identity.key(tenant.value(), id).orElseThrow(() -> new NotFoundException("API key not found"));
+  }
+
+  /** Revokes a key at once on every instance (the change feed carries it); audited in the same transaction. */
+  @Transactional
+  public ApiKeyEntity revokeKey(Caller admin, TenantId tenant, UUID id, String requestId) {
+    ApiKeyEntity k = key(tenant, id);
+    if (k.getRevokedAt() != null) {
+      throw new ConflictException("already_revoked", "The key is already revoked");
+    }
+    k.setRevokedAt(Instant.now());
+    changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+    audit.recordInTransaction(
+        AuditEvent.by(admin, "key.revoke").tenant(tenant).target("api_key", k.getId()).requestId(requestId).build());
+    return k;
+  }
+
+  /**
+   * Issues a successor with the same settings; the old key keeps working for the overlap, then
+   * expires.
+   */
+  @Transactional
+  public NewKey rotateKey(Caller admin, TenantId tenant, UUID id, Duration overlap, String requestId) {
+    ApiKeyEntity old = key(tenant, id);
+    if (old.getRevokedAt() != null) {
+      throw new ConflictException("already_revoked", "A revoked key cannot be rotated");
+    }
+    if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
+      throw new ValidationException("overlapSeconds", "overlapSeconds is 0 to 30 days");
+    }
+    Instant end = Instant.now().plus(overlap);
+    if (old.getExpiresAt() == null || old.getExpiresAt().isAfter(end)) {
+      old.setExpiresAt(end);
+    }
+    changes.publish(ApiKeyRegistry.TOPIC, tenant, old.getSecretHash());
+    KeySpec spec =
+        new KeySpec(old.getName(), List.copyOf(old.getAllowedRoutes()), List.copyOf(old.getAllowedCidrs()),
+            null, old.getRpmLimit(), old.getTpmLimit());
+    return createKey(admin, tenant, spec, old.getId(), ApiKeySecrets.generate(), requestId);
+  }
+
+  // ---- limits ----
+
+  @Transactional
+  public TenantLimitsEntity limits(TenantId tenant) {
+    return identity.limits(tenant.value()).orElseGet(() -> new TenantLimitsEntity(tenant.value()));
+  }
+
+  @Transactional
+  public TenantLimitsEntity setLimits(
+      Caller admin, TenantId tenant, Integer rpm, Integer tpm, Long daily, Long monthly, String requestId) {
+    if (rpm != null && rpm <= 0) {
+      throw new ValidationException("rpmLimit", "rpmLimit must be positive");
+    }
+    if (tpm != null && tpm <= 0) {
+      throw new ValidationException("tpmLimit", "tpmLimit must be positive");
+    }
+    if (daily != null && daily < 0) {
+      throw new ValidationException("dailyBudgetMicros", "dailyBudgetMicros must not be negative");
+    }
+    if (monthly != null && monthly < 0) {
+      throw new ValidationException("monthlyBudgetMicros", "monthlyBudgetMicros must not be negative");
+    }
+    TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
+    if (l == null) {
+      l = new TenantLimitsEntity(tenant.value());
+      identity.add(l);
+    }
+    l.setRpmLimit(rpm);
+    l.setTpmLimit(tpm);
+    l.setDailyBudgetMicros(daily);
+    l.setMonthlyBudgetMicros(monthly);
+    changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
+    audit.recordInTransaction(
+        AuditEvent.by(admin, "limits.update")
+            .tenant(tenant)
+            .target("tenant", tenant)
+            .detail("rpmLimit", rpm)
+            .detail("tpmLimit", tpm)
+            .detail("dailyBudgetMicros", daily)
+            .detail("monthlyBudgetMicros", monthly)
+            .requestId(requestId)
+            .build());
+    return l;
+  }
+
+  static String rolesText(Set<Role> roles) {
+    return roles.stream().map(Role::wireName).collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,382 @@
+package io.gatehouse.edge.internal;
+
+import io.gatehouse.edge.internal.persistence.SigningKeyStore;
+import io.gatehouse.edge.internal.persistence.SigningKeyStore.StoredKey;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SecretBox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+
+/**
+ * Issues the built-in identity's access tokens (RS256, short-lived, keys in PostgreSQL sealed under
+ * the master key) and verifies bearer tokens of the built-in issuer and of one external OpenID
+ * Connect issuer. Only asymmetric algorithms are accepted, so {@code alg: none} and RS/HS key
+ * confusion are refused by construction.
+ */
+@ApplicationScoped
+public class TokenService {
+  private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
+  public static final String AUDIENCE = "gatehouse";
+  static final String TENANT_CLAIM = "gh_tenant";
+
+  @Inject SigningKeyStore keyStore;
+  @Inject SecretBox secrets;
+  @Inject TenantDirectory tenants;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
+  String publicUrl;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.auth.token.ttl.seconds", defaultValue = "900")
+  long ttlSeconds;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.issuer")
+  Optional<String> oidcIssuer;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.jwks.url")
+  Optional<String> oidcJwksUrl;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
+  String oidcAudience;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
+  String oidcRolesClaim;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.tenant.claim", defaultValue = "gh_tenant")
+  String oidcTenantClaim;
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.default.tenant")
+  Optional<String> oidcDefaultTenant;
+
+  /** {@code external-group=role;other=role2}: maps the issuer's group names to Gatehouse roles. */
+  @Inject
+  @ConfigProperty(name = "gatehouse.oidc.role.map")
+  Optional<String> oidcRoleMap;
+
+  private final Map<String, PublicJsonWebKey> verificationKeys = new ConcurrentHashMap<>();
+  private volatile RsaJsonWebKey signingKey;
+  private volatile long lastReload;
+  private JwtConsumer builtInConsumer;
+  private JwtConsumer externalConsumer;
+  private final JwtConsumer peek =
+      new JwtConsumerBuilder()
+          .setSkipAllValidators()
+          .setDisableRequireSignature()
+          .setSkipSignatureVerification()
+          .build();
+
+  /** A verified token and who it speaks for. */
+  public record Verified(Caller caller, boolean builtIn, UUID userId, String jti, Instant issuedAt, Instant expiresAt) {}
+
+  void onSchemaReady(@Observes SchemaReady ready) {
+    keyStore.ensureActive(this::generate, false);
+    reload();
+  }
+
+  public String issuer() {
+    return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+  }
+
+  /** Rotates the signing key: new tokens use a new key, the old one keeps verifying until retired. */
+  public void rotate() {
+    keyStore.ensureActive(this::generate, true);
+    reload();
+  }
+
+  private StoredKey generate() {
+    try {
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+      gen.initialize(2048);
+      KeyPair kp = gen.generateKeyPair();
+      String kid = "gh-" + UUID.randomUUID().toString().substring(0, 13);
+      RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) kp.getPublic());
+      jwk.setKeyId(kid);
+      jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+      jwk.setUse("sig");
+      String sealed = secrets.seal(kp.getPrivate().getEncoded(), "edge-signing-key:" + kid);
+      return new StoredKey(
+          kid, "RS256", jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY), sealed, Instant.now(), null);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not generate a signing key", e);
+    }
+  }
+
+  synchronized void reload() {
+    List<StoredKey> keys = keyStore.all();
+    RsaJsonWebKey active = null;
+    for (StoredKey k : keys) {
+      try {
+        PublicJsonWebKey pub = (PublicJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
+        verificationKeys.put(k.kid(), pub);
+        if (k.retiredAt() == null) {
+          RsaJsonWebKey signing = (RsaJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
+          byte[] pkcs8 = secrets.open(k.privateKeySealed(), "edge-signing-key:" + k.kid());
+          PrivateKey pk = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+          signing.setPrivateKey(pk);
+          active = signing;
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("Signing key " + k.kid() + " cannot be loaded", e);
+      }
+    }
+    signingKey = active;
+    lastReload = System.currentTimeMillis();
+    builtInConsumer =
+        new JwtConsumerBuilder()
+            .setRequireExpirationTime()
+            .setRequireIssuedAt()
+            .setRequireSubject()
+            .setRequireJwtId()
+            .setAllowedClockSkewInSeconds(30)
+            .setExpectedIssuer(issuer())
+            .setExpectedAudience(AUDIENCE)
+            .setJwsAlgorithmConstraints(
+                new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256))
+            .setVerificationKeyResolver(
+                (jws, nesting) -> {
+                  Key k = resolve(jws.getKeyIdHeaderValue());
+                  if (k == null) {
+                    throw new UnresolvableKeyException("Unknown key id");
+                  }
+                  return k;
+                })
+            .build();
+    if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
+      org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
+      externalConsumer =
+          new JwtConsumerBuilder()
+              .setRequireExpirationTime()
+              .setRequireSubject()
+              .setAllowedClockSkewInSeconds(30)
+              .setExpectedIssuer(oidcIssuer.get())
+              .setExpectedAudience(oidcAudience)
+              .setJwsAlgorithmConstraints(
+                  new AlgorithmConstraints(
+                      ConstraintType.PERMIT,
+                      AlgorithmIdentifiers.RSA_USING_SHA256,
+                      AlgorithmIdentifiers.RSA_USING_SHA384,
+                      AlgorithmIdentifiers.RSA_USING_SHA512,
+                      AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+                      AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
+              .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(jwks))
+              .build();
+      LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
+    }
+  }
+
+  private Key resolve(String kid) {
+    if (kid == null) {
+      return null;
+    }
+    PublicJsonWebKey k = verificationKeys.get(kid);
+    if (k == null && System.currentTimeMillis() - lastReload > 5_000) {
+      reload(); // another instance may have rotated
+      k = verificationKeys.get(kid);
+    }
+    return k == null ? null : k.getPublicKey();
+  }
+
+  /** The public keys of the built-in issuer, for {@code /.well-known/jwks.json}. */
+  public Collection<String> publicJwks() {
+    List<String> out = new ArrayList<>();
+    for (PublicJsonWebKey k : verificationKeys.values()) {
+      out.add(k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    }
+    return out;
+  }
+
+  /** A signed access token for a person of the built-in identity. */
+  public Issued issue(UUID userId, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
+    RsaJsonWebKey key = signingKey;
+    if (key == null) {
+      throw new IllegalStateException("No signing key loaded yet");
+    }
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer());
+    claims.setAudience(AUDIENCE);
+    claims.setSubject(userId.toString());
+    claims.setClaim("upn", username);
+    claims.setClaim("preferred_username", username);
+    claims.setStringListClaim("groups", roles.stream().map(Role::wireName).sorted().toList());
+    claims.setClaim(TENANT_CLAIM, tenant.toString());
+    claims.setClaim("gh_tenant_slug", tenantSlug);
+    String jti = UUID.randomUUID().toString();
+    claims.setJwtId(jti);
+    NumericDate now = NumericDate.now();
+    claims.setIssuedAt(now);
+    // iat has whole seconds; revocation by "tokens issued before" needs the exact instant
+    claims.setClaim("gh_iat_ms", System.currentTimeMillis());
+    claims.setNotBefore(now);
+    NumericDate exp = NumericDate.fromSeconds(now.getValue() + ttlSeconds);
+    claims.setExpirationTime(exp);
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setKey(key.getPrivateKey());
+    jws.setKeyIdHeaderValue(key.getKeyId());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    jws.setHeader("typ", "JWT");
+    try {
+      return new Issued(jws.getCompactSerialization(), ttlSeconds, jti);
+    } catch (JoseException e) {
+      throw new IllegalStateException("Could not sign a token", e);
+    }
+  }
+
+  public record Issued(String token, long expiresIn, String jti) {}
+
+  /** Verifies a bearer token; empty when it is not acceptable for any reason (never says why to clients). */
+  public Optional<Verified> verify(String token) {
+    if (token == null || token.length() > 16_384 || token.chars().filter(c -> c == '.').count() != 2) {
+      return Optional.empty();
+    }
+    try {
+      JwtContext unverified = peek.process(token);
+      String iss = unverified.getJwtClaims().getIssuer();
+      if (issuer().equals(iss)) {
+        JwtClaims c = builtInConsumer.processToClaims(token);
+        return builtIn(c);
+      }
+      if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
+        JwtClaims c = externalConsumer.processToClaims(token);
+        return external(c);
+      }
+      return Optional.empty();
+    } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
+      LOG.fine("Token refused: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {
+    String tenant = c.getStringClaimValue(TENANT_CLAIM);
+    if (tenant == null) {
+      return Optional.empty();
+    }
+    Set<Role> roles = roles(c.getStringListClaimValue("groups"), Map.of());
+    UUID userId = UUID.fromString(c.getSubject());
+    Caller caller =
+        new Caller(Caller.Kind.USER, userId.toString(), String.valueOf(c.getClaimValue("upn")),
+            TenantId.of(tenant), roles);
+    return Optional.of(
+        new Verified(caller, true, userId, c.getJwtId(),
+            c.hasClaim("gh_iat_ms")
+                ? Instant.ofEpochMilli(c.getClaimValue("gh_iat_ms", Long.class))
+                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
+            Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+  }
+
+  private Optional<Verified> external(JwtClaims c) throws MalformedClaimException {
+    String slug =
+        c.hasClaim(oidcTenantClaim) ? String.valueOf(c.getClaimValue(oidcTenantClaim)) : oidcDefaultTenant.orElse(null);
+    if (slug == null) {
+      return Optional.empty();
+    }
+    Optional<TenantId> tenant = tenants.bySlug(slug);
+    if (tenant.isEmpty()) {
+      return Optional.empty();
+    }
+    Object claim = claimAtPath(c.getClaimsMap(), oidcRolesClaim);
+    List<String> groups = new ArrayList<>();
+    if (claim instanceof Collection<?> col) {
+      col.forEach(o -> groups.add(String.valueOf(o)));
+    } else if (claim instanceof String s) {
+      groups.add(s);
+    }
+    Set<Role> roles = roles(groups, roleMap());
+    roles.remove(Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
+    String name = c.hasClaim("preferred_username") ? String.valueOf(c.getClaimValue("preferred_username")) : c.getSubject();
+    Caller caller =
+        new Caller(Caller.Kind.USER, "oidc:" + c.getSubject(), name, tenant.get(), roles);
+    return Optional.of(
+        new Verified(caller, false, null, c.getJwtId(),
+            c.getIssuedAt() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
+            Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+  }
+
+  private Map<String, String> roleMap() {
+    Map<String, String> m = new java.util.HashMap<>();
+    oidcRoleMap.ifPresent(
+        s -> {
+          for (String pair : s.split(";")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2) {
+              m.put(kv[0].trim(), kv[1].trim());
+            }
+          }
+        });
+    return m;
+  }
+
+  static Object claimAtPath(Map<String, Object> claims, String path) {
+    Object cur = claims;
+    for (String part : path.split("\\.")) {
+      if (!(cur instanceof Map<?, ?> m)) {
+        return null;
+      }
+      cur = m.get(part);
+    }
+    return cur;
+  }
+
+  static Set<Role> roles(List<String> names, Map<String, String> map) {
+    Set<Role> out = java.util.EnumSet.noneOf(Role.class);
+    if (names == null) {
+      return out;
+    }
+    for (String n : names) {
+      Role.fromWireName(map.getOrDefault(n, n)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

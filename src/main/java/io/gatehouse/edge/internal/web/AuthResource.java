@@ -1,0 +1,110 @@
+package io.gatehouse.edge.internal.web;
+
+import io.gatehouse.edge.internal.IdentityService;
+import io.gatehouse.edge.internal.TokenService;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Login, logout, password change and "who am I" for people. */
+@Path("api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Identity", description = "Built-in identity: login, logout, password, who am I")
+public class AuthResource {
+  @Inject IdentityService identity;
+  @Inject CurrentCaller current;
+  @Inject io.gatehouse.edge.Tenants tenants;
+  @Context HttpServletRequest http;
+
+  @POST
+  @Path("auth/login")
+  @Operation(summary = "Exchange a username and password for a short-lived RS256 access token")
+  public JsonObject login(Dtos.LoginRequest body) {
+    if (body == null || body.username() == null || body.username().isBlank()) {
+      throw new ValidationException("username", "username is required");
+    }
+    if (body.password() == null || body.password().isEmpty()) {
+      throw new ValidationException("password", "password is required");
+    }
+    IdentityService.Login login = identity.login(body.username(), body.password(), requestId());
+    JsonArrayBuilder roles = Json.createArrayBuilder();
+    login.user().getRoles().forEach(roles::add);
+    return Json.createObjectBuilder()
+        .add("access_token", login.token().token())
+        .add("token_type", "Bearer")
+        .add("expires_in", login.token().expiresIn())
+        .add("tenant", login.tenantSlug())
+        .add("roles", roles)
+        .build();
+  }
+
+  @POST
+  @Path("auth/logout")
+  @SecurityRequirement(name = "jwt")
+  @Operation(summary = "Revoke the access token used for this call")
+  public Response logout() {
+    Caller caller = current.require();
+    TokenService.Verified v = (TokenService.Verified) http.getAttribute(AuthenticationFilter.VERIFIED_TOKEN);
+    if (v != null && v.builtIn()) {
+      identity.logout(caller, v.jti(), v.expiresAt(), requestId());
+    }
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("auth/password")
+  @SecurityRequirement(name = "jwt")
+  @Operation(summary = "Change one's own password; all earlier tokens stop working")
+  public Response changePassword(Dtos.PasswordChange body) {
+    Caller caller = current.require();
+    if (caller.kind() != Caller.Kind.USER || caller.subject().startsWith("oidc:")) {
+      throw new ValidationException("newPassword", "Passwords of external identities are managed by their provider");
+    }
+    if (body == null) {
+      throw new ValidationException("newPassword", "newPassword is required");
+    }
+    identity.changePassword(caller, body.currentPassword(), body.newPassword(), requestId());
+    return Response.noContent().build();
+  }
+
+  @GET
+  @Path("me")
+  @SecurityRequirement(name = "jwt")
+  @Operation(summary = "Who the caller is: user, tenant, roles")
+  public JsonObject me() {
+    Caller c = current.require();
+    JsonArrayBuilder roles = Json.createArrayBuilder();
+    c.roles().stream().map(Role::wireName).sorted().forEach(roles::add);
+    return Json.createObjectBuilder()
+        .add("userId", c.subject())
+        .add("username", c.name())
+        .add("tenantId", c.tenant().toString())
+        .add("tenant", tenants.slugOf(c.tenant()).orElse(""))
+        .add("roles", roles)
+        .add("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT))
+        .build();
+  }
+
+  private String requestId() {
+    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+  }
+}

@@ -1,0 +1,123 @@
+package io.gatehouse.edge.internal.web;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.edge.ClientAccess;
+import io.gatehouse.edge.internal.ApiKeyRegistry;
+import io.gatehouse.edge.internal.TokenService;
+import io.gatehouse.edge.internal.persistence.TokenRevocations;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.GatehouseException;
+import io.gatehouse.shared.error.UnauthorizedException;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Set;
+
+/**
+ * Authenticates every request before it is even matched to a resource (so an unauthenticated client
+ * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external issuer)
+ * on {@code /api}. {@link RoleFilter} then enforces roles. Failures are audited; the client learns only
+ * that it is not authenticated (401).
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class AuthenticationFilter implements ContainerRequestFilter {
+  /** Paths anyone may call. */
+  static final Set<String> PUBLIC =
+      Set.of("api/v1/auth/login", ".well-known/jwks.json", ".well-known/openid-configuration");
+
+  static final String VERIFIED_TOKEN = "io.gatehouse.edge.verifiedToken";
+
+  @Context HttpServletRequest http;
+  @Inject CurrentCaller current;
+  @Inject ClientAccess access;
+  @Inject TokenService tokens;
+  @Inject ApiKeyRegistry keys;
+  @Inject TokenRevocations revocations;
+  @Inject AuditRecorder audit;
+
+  @Override
+  public void filter(ContainerRequestContext ctx) {
+    String path = ctx.getUriInfo().getPath();
+    if (path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    String requestId = (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    if (path.equals("v1") || path.startsWith("v1/")) {
+      authenticateKey(ctx, requestId);
+    } else if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
+      return;
+    } else {
+      authenticatePerson(ctx, requestId, path);
+    }
+  }
+
+  private void authenticateKey(ContainerRequestContext ctx, String requestId) {
+    String secret = bearer(ctx);
+    if (secret == null) {
+      denied(null, "auth.api_key", "missing", requestId, ctx.getUriInfo().getPath());
+      throw new UnauthorizedException(
+          "invalid_api_key", "You didn't provide an API key: send Authorization: Bearer <key>");
+    }
+    try {
+      ApiKeyRegistry.ActiveKey k = keys.verify(secret, http.getRemoteAddr());
+      access.set(k.key());
+      current.set(new Caller(Caller.Kind.API_KEY, k.key().id().toString(), k.key().prefix(), k.key().tenant(), Set.of()));
+    } catch (GatehouseException e) {
+      denied(null, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());
+      throw e;
+    }
+  }
+
+  private void authenticatePerson(ContainerRequestContext ctx, String requestId, String path) {
+    String token = bearer(ctx);
+    if (token == null) {
+      denied(null, "auth.token", "missing", requestId, path);
+      throw new UnauthorizedException("Authentication required: send Authorization: Bearer <token>");
+    }
+    TokenService.Verified v = tokens.verify(token).orElse(null);
+    if (v == null) {
+      denied(null, "auth.token", "invalid", requestId, path);
+      throw new UnauthorizedException("invalid_token", "The access token is invalid or expired");
+    }
+    if (v.builtIn() && !revocations.isValid(v.userId(), v.jti(), v.issuedAt())) {
+      denied(v.caller(), "auth.token", "revoked", requestId, path);
+      throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
+    }
+    current.set(v.caller());
+    http.setAttribute(VERIFIED_TOKEN, v);
+  }
+
+  void denied(Caller caller, String action, String reason, String requestId, String path) {
+    AuditEvent.Builder b =
+        caller == null
+            ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)
+            : AuditEvent.by(caller, action);
+    audit.record(
+        b.outcome(AuditEvent.Outcome.DENIED)
+            .detail("reason", reason)
+            .detail("path", path.length() > 200 ? path.substring(0, 200) : path)
+            .requestId(requestId)
+            .build());
+  }
+
+  static String bearer(ContainerRequestContext ctx) {
+    String h = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String v = h.substring(7).trim();
+    return v.isEmpty() ? null : v;
+  }
+}

@@ -1,0 +1,84 @@
+package io.gatehouse.edge.internal.web;
+
+import io.gatehouse.edge.internal.IdentityService;
+import io.gatehouse.edge.internal.TokenService;
+import io.gatehouse.edge.internal.persistence.TenantEntity;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Tenants, managed by platform admins; and the rotation of the token signing key. */
+@Path("api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.PLATFORM_ADMIN)
+@SecurityRequirement(name = "jwt")
+@Tag(name = "Platform administration")
+public class TenantsResource {
+  @Inject IdentityService identity;
+  @Inject TokenService tokens;
+  @Inject CurrentCaller current;
+  @Context HttpServletRequest http;
+
+  @POST
+  @Path("tenants")
+  public Response create(Dtos.NewTenant body) {
+    if (body == null) {
+      throw new ValidationException("slug", "A body with slug and displayName is required");
+    }
+    TenantEntity t =
+        identity.createTenant(
+            current.require(), body.slug(), body.displayName(),
+            body.admin() == null ? null : body.admin().username(),
+            body.admin() == null ? null : body.admin().password(), rid());
+    return Response.status(201).entity(view(t)).build();
+  }
+
+  @GET
+  @Path("tenants")
+  public List<Dtos.TenantView> list() {
+    return identity.tenants().stream().map(TenantsResource::view).toList();
+  }
+
+  @PATCH
+  @Path("tenants/{id}")
+  public Dtos.TenantView update(@PathParam("id") String id, Dtos.TenantPatch body) {
+    if (body == null || body.status() == null) {
+      throw new ValidationException("status", "status is required");
+    }
+    return view(identity.setTenantStatus(current.require(), UsersResource.uuid(id), body.status(), rid()));
+  }
+
+  @POST
+  @Path("platform/signing-keys/rotate")
+  public Response rotateSigningKey() {
+    tokens.rotate();
+    return Response.noContent().build();
+  }
+
+  static Dtos.TenantView view(TenantEntity t) {
+    return new Dtos.TenantView(
+        t.getId().toString(), t.getSlug(), t.getDisplayName(), t.getStatus(), t.getCreatedAt());
+  }
+
+  private String rid() {
+    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+  }
+}

@@ -1,0 +1,99 @@
+package io.gatehouse.edge.internal.web;
+
+import io.gatehouse.edge.internal.IdentityService;
+import io.gatehouse.edge.internal.persistence.UserEntity;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.NotFoundException;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A tenant's people, managed by its admins. */
+@Path("api/v1/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.ADMIN)
+@SecurityRequirement(name = "jwt")
+@Tag(name = "Administration")
+public class UsersResource {
+  @Inject IdentityService identity;
+  @Inject CurrentCaller current;
+  @Context HttpServletRequest http;
+
+  @POST
+  public Response create(Dtos.NewUser body) {
+    if (body == null) {
+      throw new ValidationException("username", "A body with username, password and roles is required");
+    }
+    Caller c = current.require();
+    UserEntity u = identity.createUser(c, c.tenant(), body.username(), body.password(), body.roles(), rid());
+    return Response.status(201).entity(view(u)).build();
+  }
+
+  @GET
+  public List<Dtos.UserView> list() {
+    Caller c = current.require();
+    return identity.users(c.tenant()).stream().map(UsersResource::view).toList();
+  }
+
+  @GET
+  @Path("{id}")
+  public Dtos.UserView get(@PathParam("id") String id) {
+    Caller c = current.require();
+    return view(identity.user(c.tenant(), uuid(id)));
+  }
+
+  @PATCH
+  @Path("{id}")
+  public Dtos.UserView update(@PathParam("id") String id, Dtos.UserPatch body) {
+    if (body == null) {
+      throw new ValidationException("roles", "A body with roles and/or status is required");
+    }
+    Caller c = current.require();
+    return view(identity.updateUser(c, c.tenant(), uuid(id), body.roles(), body.status(), rid()));
+  }
+
+  @POST
+  @Path("{id}/reset-password")
+  public Response resetPassword(@PathParam("id") String id, Dtos.PasswordReset body) {
+    Caller c = current.require();
+    identity.resetPassword(c, c.tenant(), uuid(id), body == null ? null : body.password(), rid());
+    return Response.noContent().build();
+  }
+
+  static Dtos.UserView view(UserEntity u) {
+    return new Dtos.UserView(
+        u.getId().toString(), u.getTenantId().toString(), u.getUsername(), List.copyOf(u.getRoles()),
+        u.getStatus(), u.getLockedUntil(), u.getCreatedAt());
+  }
+
+  static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new NotFoundException("Not found");
+    }
+  }
+
+  private String rid() {
+    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+  }
+}

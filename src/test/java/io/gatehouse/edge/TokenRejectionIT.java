@@ -1,0 +1,193 @@
+package io.gatehouse.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.shared.internal.crypto.MasterKeySecretBox;
+import io.gatehouse.testing.Db;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestEnv;
+import io.gatehouse.testing.TestTenant;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every way a bearer token can be wrong is refused with 401 and nothing leaked. Tokens with a valid
+ * signature but bad claims are signed with the server's own key, unsealed here with the test master
+ * key (as only someone holding both the database and the master key could).
+ */
+class TokenRejectionIT {
+  static String kid;
+  static PrivateKey serverKey;
+  static String publicJwkJson;
+  static String issuer;
+  static String userId;
+  static String tenantId;
+  private final Http http = Http.local();
+
+  @BeforeAll
+  static void serverKey() throws Exception {
+    TestTenant demo = TestTenant.demo();
+    tenantId = demo.id();
+    userId = http0().get("/api/v1/me", demo.auth("admin")).json().getString("userId");
+    issuer = http0().get("/.well-known/openid-configuration").json().getString("issuer");
+    try (Connection c = Db.asApp();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT kid, private_key_sealed, public_jwk FROM edge_signing_keys WHERE retired_at IS NULL")) {
+      rs.next();
+      kid = rs.getString(1);
+      MasterKeySecretBox box = new MasterKeySecretBox(TestEnv.env("GATEHOUSE_MASTER_KEY", ""));
+      byte[] pkcs8 = box.open(rs.getString(2), "edge-signing-key:" + kid);
+      serverKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      publicJwkJson = rs.getString(3);
+    }
+  }
+
+  static Http http0() {
+    return Http.local();
+  }
+
+  static JwtClaims goodClaims() {
+    JwtClaims c = new JwtClaims();
+    c.setIssuer(issuer);
+    c.setAudience("gatehouse");
+    c.setSubject(userId);
+    c.setClaim("upn", "admin");
+    c.setStringListClaim("groups", List.of("admin"));
+    c.setClaim("gh_tenant", tenantId);
+    c.setGeneratedJwtId();
+    c.setIssuedAtToNow();
+    c.setExpirationTimeMinutesInTheFuture(5);
+    return c;
+  }
+
+  static String sign(JwtClaims claims, java.security.Key key, String alg, String keyId) throws Exception {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(alg);
+    if (keyId != null) {
+      jws.setKeyIdHeaderValue(keyId);
+    }
+    jws.setKey(key);
+    if (AlgorithmIdentifiers.NONE.equals(alg)) {
+      jws.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+    }
+    return jws.getCompactSerialization();
+  }
+
+  static String server(Consumer<JwtClaims> change) throws Exception {
+    JwtClaims c = goodClaims();
+    change.accept(c);
+    return sign(c, serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, kid);
+  }
+
+  private void assertRefused(String token) {
+    Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
+    assertThat(r.status()).as(token).isEqualTo(401);
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain(userId);
+  }
+
+  @Test
+  void aCorrectlySignedTokenIsAccepted() throws Exception {
+    Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + server(c -> {}));
+    assertThat(r.status()).isEqualTo(200);
+  }
+
+  @Test
+  void missingAndGarbledTokens() {
+    assertThat(http.get("/api/v1/me").status()).isEqualTo(401);
+    assertRefused("not-a-token");
+    assertRefused("a.b.c");
+    assertRefused("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA");
+    assertThat(http.get("/api/v1/me", "Authorization", "Basic YWxpY2U6cHc=").status()).isEqualTo(401);
+  }
+
+  @Test
+  void algNoneIsRefused() throws Exception {
+    assertRefused(sign(goodClaims(), null, AlgorithmIdentifiers.NONE, kid));
+    String header = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String payload = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(goodClaims().toJson().getBytes(StandardCharsets.UTF_8));
+    assertRefused(header + "." + payload + ".");
+  }
+
+  @Test
+  void hmacSignedWithThePublicKeyIsRefused() throws Exception {
+    // The classic RS/HS confusion: HS256 keyed with the bytes of the server's public key.
+    byte[] pub = RsaJsonWebKey.Factory.newPublicJwk(publicJwkJson).getKey().getEncoded();
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(goodClaims().toJson());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+    jws.setKeyIdHeaderValue(kid);
+    jws.setKey(new HmacKey(pub));
+    jws.setDoKeyValidation(false);
+    assertRefused(jws.getCompactSerialization());
+    assertRefused(sign(goodClaims(), new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)),
+        AlgorithmIdentifiers.HMAC_SHA256, kid));
+  }
+
+  @Test
+  void aForeignSignatureIsRefused() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    PrivateKey other = g.generateKeyPair().getPrivate();
+    assertRefused(sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, kid));
+    assertRefused(sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, "unknown-kid"));
+    // tampered payload under a genuine signature
+    String genuine = server(c -> {});
+    String[] parts = genuine.split("\\.");
+    JwtClaims elevated = goodClaims();
+    elevated.setStringListClaim("groups", List.of("platform-admin"));
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(elevated.toJson().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    assertRefused(forged);
+  }
+
+  @Test
+  void expiredAndNotYetValidAreRefused() throws Exception {
+    assertRefused(server(c -> c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 120))));
+    assertRefused(server(c -> c.setNotBefore(NumericDate.fromSeconds(NumericDate.now().getValue() + 600))));
+    assertRefused(server(c -> c.unsetClaim("exp")));
+  }
+
+  @Test
+  void wrongIssuerOrAudienceIsRefused() throws Exception {
+    assertRefused(server(c -> c.setIssuer("https://evil.example")));
+    assertRefused(server(c -> c.setAudience("someone-else")));
+    assertRefused(server(c -> c.unsetClaim("aud")));
+  }
+
+  @Test
+  void missingRoleIs403() {
+    TestTenant demo = TestTenant.demo();
+    Http.Response r = http.get("/api/v1/keys", demo.auth("author"));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(http.get("/api/v1/keys", demo.auth("admin")).status()).isEqualTo(200);
+  }
+
+  @SuppressWarnings("unused")
+  private static String jwk(RsaJsonWebKey k) {
+    return k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+  }
+}
