@@ -73,7 +73,7 @@ public class GatewayService {
   @Inject AuditRecorder audit;
   @Inject SecretBox secrets;
   @Inject @Any Instance<GatewayStage> stageBeans;
-  @Inject Instance<UsageLimits> limits;
+  @Inject UsageLimits limits;
 
   @Inject
   @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
@@ -772,18 +772,14 @@ public class GatewayService {
   }
 
   private void admit(Call call, long estimatedTokens) {
-    if (limits.isResolvable()) {
-      call.admission = limits.get().admit(call.key, estimatedTokens);
-    }
+    call.admission = limits.admit(call.key, estimatedTokens);
   }
 
   private void settle(Call call) {
     if (call.admission != null && !call.settled) {
       call.settled = true;
       try {
-        limits
-            .get()
-            .settle(call.admission, call.inputTokens + call.outputTokens, call.costMicros);
+        limits.settle(call.admission, call.inputTokens + call.outputTokens, call.costMicros);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Could not settle usage of " + call.requestId, e);
       }

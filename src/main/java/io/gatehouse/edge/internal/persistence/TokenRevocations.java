@@ -34,7 +34,9 @@ public class TokenRevocations {
         return rs.next() && rs.getBoolean(1);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not check the token", e);
+      // fail closed: without the database a token's revocation cannot be ruled out
+      throw new io.gatehouse.shared.error.ServiceUnavailableException(
+          "database_unavailable", "The token cannot be checked right now");
     }
   }
 

@@ -46,6 +46,13 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
       String msg = first == null ? "Invalid request" : param + ": " + first.getMessage();
       return ErrorResponses.build(path, 400, "invalid_request", msg, param, requestId, Map.of());
     }
+    if (databaseUnavailable(ex)) {
+      LOG.log(Level.WARNING, "Request " + requestId + ": database unavailable: " + ex);
+      return ErrorResponses.build(
+          path, 503, "database_unavailable",
+          "The database is unreachable; the request was refused rather than served unaudited",
+          null, requestId, Map.of("Retry-After", "5"));
+    }
     Throwable cause = rootJsonCause(ex);
     if (cause != null) {
       return ErrorResponses.build(
@@ -106,6 +113,23 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
       }
     }
     return null;
+  }
+
+  /** Fail closed with 503 (not 500) when the cause is a lost or refused database connection. */
+  static boolean databaseUnavailable(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.net.ConnectException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String lastNode(String propertyPath) {
