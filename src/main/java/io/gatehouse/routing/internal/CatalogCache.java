@@ -2,6 +2,7 @@ package io.gatehouse.routing.internal;
 
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.PreDestroy;
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class CatalogCache {
+  public static final String TOPIC = "catalog";
   private static final Logger LOG = Logger.getLogger(CatalogCache.class.getName());
 
   @Inject CatalogStore store;
@@ -61,6 +63,16 @@ public class CatalogCache {
       snapshots.put(tenant, s);
     }
     return s;
+  }
+
+  void onChange(@Observes ChangeFeed.Invalidated change) {
+    if (TOPIC.equals(change.topic())) {
+      if (change.tenant() == null) {
+        snapshots.clear();
+      } else {
+        invalidate(change.tenant());
+      }
+    }
   }
 
   public void invalidate(TenantId tenant) {

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal;
 
 import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,12 +12,13 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 /**
  * Writes catalog rows inside the caller's transaction and drops this instance's cached snapshot
- * once it commits (other instances notice the revision bump on their next poll).
+ * once it commits; the shared change feed (and the revision bump) tell the other instances.
  */
 @ApplicationScoped
 public class CatalogWriter {
   @Inject CatalogStore store;
   @Inject CatalogCache cache;
+  @Inject ChangeFeed feed;
 
   @Resource TransactionSynchronizationRegistry tsr;
 
@@ -31,6 +33,7 @@ public class CatalogWriter {
   }
 
   private void invalidateAfterCommit(TenantId tenant) {
+    feed.publish(CatalogCache.TOPIC, tenant, null);
     if (tsr != null && tsr.getTransactionStatus() == Status.STATUS_ACTIVE) {
       tsr.registerInterposedSynchronization(
           new Synchronization() {

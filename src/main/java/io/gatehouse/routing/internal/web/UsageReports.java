@@ -1,0 +1,73 @@
+package io.gatehouse.routing.internal.web;
+
+import io.gatehouse.routing.internal.catalog.Prices;
+import io.gatehouse.routing.internal.persistence.UsageStore;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** Usage reports shared by the tenant's and the key's usage resources. */
+@ApplicationScoped
+public class UsageReports {
+  @Inject UsageStore usage;
+
+  JsonObject report(TenantId tenant, String from, String to, String groupBy, String keyId) {
+    Instant t = to == null || to.isBlank() ? Instant.now() : instant("to", to);
+    Instant f = from == null || from.isBlank() ? t.minus(Duration.ofDays(30)) : instant("from", from);
+    if (!f.isBefore(t)) {
+      throw new ValidationException("from", "from must be before to");
+    }
+    String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
+    if (!UsageStore.GROUPS.containsKey(g)) {
+      throw new ValidationException("groupBy", "groupBy must be one of key, route, model, provider");
+    }
+    List<UsageStore.UsageRow> rows = usage.usage(tenant, f, t, g, keyId);
+    JsonArrayBuilder groups = Json.createArrayBuilder();
+    long req = 0, err = 0, in = 0, out = 0, cost = 0, hits = 0;
+    for (UsageStore.UsageRow r : rows) {
+      groups.add(row(r));
+      req += r.requests();
+      err += r.errors();
+      in += r.inputTokens();
+      out += r.outputTokens();
+      cost += r.costMicros();
+      hits += r.cacheHits();
+    }
+    return Json.createObjectBuilder()
+        .add("from", f.toString())
+        .add("to", t.toString())
+        .add("groupBy", g)
+        .add("groups", groups)
+        .add("totals", row(new UsageStore.UsageRow("total", req, err, in, out, cost, hits)))
+        .build();
+  }
+
+  private static JsonObject row(UsageStore.UsageRow r) {
+    return Json.createObjectBuilder()
+        .add("group", r.group())
+        .add("requests", r.requests())
+        .add("errors", r.errors())
+        .add("inputTokens", r.inputTokens())
+        .add("outputTokens", r.outputTokens())
+        .add("costMicros", r.costMicros())
+        .add("cost", Prices.format(r.costMicros()))
+        .add("cacheHits", r.cacheHits())
+        .build();
+  }
+
+  private static Instant instant(String param, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ValidationException(param, param + " must be an ISO-8601 instant");
+    }
+  }
+}
