@@ -39,10 +39,10 @@ public final class ContentDiff {
         continue; // a live secret's presence flag: reported through the secret's own entry
       }
       if (secretFields.contains(k)) {
-        boolean live = (before.containsKey(k) && !before.isNull(k)) || before.get(k + "Set") == JsonValue.TRUE;
+        boolean secretLive = (before.containsKey(k) && !before.isNull(k)) || before.get(k + "Set") == JsonValue.TRUE;
         if (proposed.containsKey(k) && !proposed.isNull(k)) {
           out.add(entry(path, live ? "changed" : "added").add("secret", true));
-        } else if (live) {
+        } else if (secretLive) {
           out.add(entry(path, "removed").add("secret", true));
         }
         continue;
