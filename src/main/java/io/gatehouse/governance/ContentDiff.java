@@ -41,7 +41,7 @@ public final class ContentDiff {
       if (secretFields.contains(k)) {
         boolean secretLive = (before.containsKey(k) && !before.isNull(k)) || before.get(k + "Set") == JsonValue.TRUE;
         if (proposed.containsKey(k) && !proposed.isNull(k)) {
-          out.add(entry(path, live ? "changed" : "added").add("secret", true));
+          out.add(entry(path, secretLive ? "changed" : "added").add("secret", true));
         } else if (secretLive) {
           out.add(entry(path, "removed").add("secret", true));
         }
