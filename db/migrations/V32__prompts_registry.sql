@@ -46,15 +46,6 @@ CREATE TABLE prompts_labels (
     CHECK ((canary_version IS NULL) = (canary_percent = 0))
 );
 
--- One counter bumped by every publish or rollback: each instance polls it (a one-row read) and drops
--- its cache of published prompts when it moves, so all instances see a change within seconds.
-CREATE TABLE prompts_generation (
-    id         integer PRIMARY KEY CHECK (id = 1),
-    generation bigint  NOT NULL
-);
-INSERT INTO prompts_generation (id, generation) VALUES (1, 0);
-
 GRANT SELECT, INSERT, UPDATE ON prompts_prompts TO ${app_role};
 GRANT SELECT, INSERT ON prompts_versions TO ${app_role};
 GRANT SELECT, INSERT, UPDATE ON prompts_labels TO ${app_role};
-GRANT SELECT, UPDATE ON prompts_generation TO ${app_role};

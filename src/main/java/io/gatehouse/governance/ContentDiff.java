@@ -22,7 +22,9 @@ public final class ContentDiff {
   private ContentDiff() {}
 
   /**
-   * Entries turning {@code live} (null when nothing is live) into {@code proposed}. A secret field
+   * Entries turning {@code live} (null when nothing is live) into {@code proposed}. A live secret is
+   * either present masked under its own name or flagged by a boolean {@code <name>Set} (the flag
+   * itself is not diffed). A secret field
    * present in the proposal is always reported as changed: sealed values cannot be compared and the
    * live side is masked anyway, so "changed" is the only honest answer.
    */
@@ -33,10 +35,14 @@ public final class ContentDiff {
     keys.addAll(proposed.keySet());
     for (String k : keys) {
       String path = "/" + escape(k);
+      if (k.endsWith("Set") && secretFields.contains(k.substring(0, k.length() - 3))) {
+        continue; // a live secret's presence flag: reported through the secret's own entry
+      }
       if (secretFields.contains(k)) {
+        boolean secretLive = (before.containsKey(k) && !before.isNull(k)) || before.get(k + "Set") == JsonValue.TRUE;
         if (proposed.containsKey(k) && !proposed.isNull(k)) {
-          out.add(entry(path, before.containsKey(k) ? "changed" : "added").add("secret", true));
-        } else if (before.containsKey(k) && !before.isNull(k)) {
+          out.add(entry(path, secretLive ? "changed" : "added").add("secret", true));
+        } else if (secretLive) {
           out.add(entry(path, "removed").add("secret", true));
         }
         continue;

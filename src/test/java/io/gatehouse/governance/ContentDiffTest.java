@@ -116,4 +116,16 @@ class ContentDiffTest {
     assertThat(ContentDiff.between(json("{'a/b~c':1}"), json("{'a/b~c':2}"), Set.of()))
         .containsExactly(json("{'path':'/a~1b~0c','op':'changed','from':1,'to':2}"));
   }
+
+  @Test
+  void aLiveSecretFlaggedBySetCountsAsPresent() {
+    Set<String> secret = Set.of("credential");
+    JsonObject live = json("{'kind':'openai','credentialSet':true}");
+    assertThat(ContentDiff.between(live, json("{'kind':'openai','credential':'v1:k:c2VhbGVk'}"), secret))
+        .containsExactly(json("{'path':'/credential','op':'changed','secret':true}"));
+    assertThat(ContentDiff.between(live, json("{'kind':'openai','credential':null}"), secret))
+        .containsExactly(json("{'path':'/credential','op':'removed','secret':true}"));
+    assertThat(ContentDiff.between(json("{'credentialSet':false}"), json("{'credential':'x'}"), secret))
+        .containsExactly(json("{'path':'/credential','op':'added','secret':true}"));
+  }
 }

@@ -8,10 +8,10 @@ import io.gatehouse.prompts.internal.persistence.JpaPrompts;
 import io.gatehouse.prompts.internal.persistence.PromptEntity;
 import io.gatehouse.prompts.internal.persistence.PromptLabelEntity;
 import io.gatehouse.prompts.internal.persistence.PromptVersionEntity;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -26,13 +26,13 @@ import java.util.UUID;
 
 /**
  * The registry's reads and writes. Writes happen only inside a governance publish or rollback (or
- * demo seeding), in the caller's transaction; each bumps the generation every instance polls.
+ * demo seeding), in the caller's transaction; each tells every instance through the change feed.
  */
 @ApplicationScoped
 public class PromptRegistry {
   @Inject JpaPrompts repo;
   @Inject AuditRecorder audit;
-  @Inject Event<PromptsChanged> changed;
+  @Inject ChangeFeed feed;
 
   /** Who made a version live: a change's publisher, or the seed. */
   public record Publisher(String actorKind, String actor, boolean seed) {}
@@ -102,7 +102,7 @@ public class PromptRegistry {
     p.liveLabel(content.label());
     p.updatedAt(now);
     repo.flush();
-    repo.bumpGeneration();
+    feed.publish(PromptCache.TOPIC, tenant, name);
     AuditEvent.Builder e =
         AuditEvent.of(tenant, by.actorKind(), by.actor(), rollback ? "prompt.rollback" : "prompt.publish")
             .target("prompt", name)
@@ -118,7 +118,6 @@ public class PromptRegistry {
       e.detail("seed", true);
     }
     audit.recordInTransaction(e.build());
-    changed.fire(new PromptsChanged(tenant, name));
     return v.version();
   }
 
@@ -148,11 +147,6 @@ public class PromptRegistry {
                         ? null
                         : published(name, repo.version(l.promptId(), l.canaryVersion()).orElseThrow()),
                     l.canaryPercent()));
-  }
-
-  @Transactional
-  public long generation() {
-    return repo.generation();
   }
 
   // ---- reads for the API

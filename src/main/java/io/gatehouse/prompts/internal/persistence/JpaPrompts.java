@@ -116,16 +116,4 @@ public class JpaPrompts {
   public void flush() {
     em.flush();
   }
-
-  /** Moves the registry's generation so every instance drops its cache of published prompts. */
-  public void bumpGeneration() {
-    em.createNativeQuery("UPDATE prompts_generation SET generation = generation + 1 WHERE id = 1")
-        .executeUpdate();
-  }
-
-  public long generation() {
-    return ((Number)
-            em.createNativeQuery("SELECT generation FROM prompts_generation WHERE id = 1").getSingleResult())
-        .longValue();
-  }
 }

@@ -1,2 +1,2 @@
-/** The prompt registry's tables (prompts, immutable versions, labels, cache generation) via JPA. */
+/** The prompt registry's tables (prompts, immutable versions, labels) via JPA. */
 package io.gatehouse.prompts.internal.persistence;
