@@ -16,6 +16,8 @@ echo "[demo] building Gatehouse" >&2
 mvn -B -q -ntp package -DskipTests
 mvn -B -q -ntp liberty:create liberty:deploy
 wlp=target/liberty/wlp
+# a test run leaves its Arquillian overlay (local JMX connector) in the same server: not for the demo
+rm -f "$wlp/usr/servers/gatehouse/configDropins/overrides/arquillian.xml"
 
 stop() {
   echo "[demo] stopping" >&2

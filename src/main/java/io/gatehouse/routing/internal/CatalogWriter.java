@@ -1,0 +1,48 @@
+package io.gatehouse.routing.internal;
+
+import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.shared.TenantId;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+/**
+ * Writes catalog rows inside the caller's transaction and drops this instance's cached snapshot
+ * once it commits (other instances notice the revision bump on their next poll).
+ */
+@ApplicationScoped
+public class CatalogWriter {
+  @Inject CatalogStore store;
+  @Inject CatalogCache cache;
+
+  @Resource TransactionSynchronizationRegistry tsr;
+
+  public void writeProvider(TenantId tenant, CatalogStore.ProviderRow row, String version) {
+    store.upsertProvider(tenant, row, version);
+    invalidateAfterCommit(tenant);
+  }
+
+  public void writeRoute(TenantId tenant, CatalogStore.RouteRow row, String version) {
+    store.upsertRoute(tenant, row, version);
+    invalidateAfterCommit(tenant);
+  }
+
+  private void invalidateAfterCommit(TenantId tenant) {
+    if (tsr != null && tsr.getTransactionStatus() == Status.STATUS_ACTIVE) {
+      tsr.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+              cache.invalidate(tenant);
+            }
+          });
+    }
+    cache.invalidate(tenant);
+  }
+}

@@ -1,0 +1,155 @@
+package io.gatehouse.routing.internal;
+
+import io.gatehouse.governance.ChangeContext;
+import io.gatehouse.governance.ChangeKind;
+import io.gatehouse.governance.LiveVersion;
+import io.gatehouse.governance.RiskClass;
+import io.gatehouse.routing.internal.catalog.Provider;
+import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SecretBox;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Provider changes through governance. The credential is a secret field: {@link #validate} seals
+ * it (bound to tenant and provider name) so that only sealed text is stored in the change; a change
+ * without {@code credential} keeps the live one, {@code "credential": null} removes it. A new
+ * provider, a changed kind, base URL, credential, link-local permission or a raised clearance is
+ * HIGH risk (two reviewers): each changes where data may go.
+ */
+@ApplicationScoped
+public class ProviderChangeKind implements ChangeKind {
+  @Inject CatalogCache cache;
+  @Inject CatalogStore store;
+  @Inject CatalogWriter writer;
+  @Inject SecretBox secrets;
+
+  @Override
+  public String kind() {
+    return "provider";
+  }
+
+  @Override
+  public Set<String> secretFields() {
+    return Set.of("credential");
+  }
+
+  @Override
+  public JsonObject validate(TenantId tenant, String target, JsonObject content) {
+    CatalogContent.checkProviderName(target);
+    String sealed = null;
+    if (content.get("credential") instanceof JsonString s) {
+      String ctx = Provider.credentialContext(tenant, target);
+      if (isSealedFor(s.getString(), ctx)) {
+        sealed = s.getString();
+      } else {
+        if (s.getString().isBlank() || s.getString().length() > 8192) {
+          throw new ValidationException("content.credential", "credential must be 1..8192 characters");
+        }
+        sealed = secrets.seal(s.getString().getBytes(StandardCharsets.UTF_8), ctx);
+      }
+    } else if (content.containsKey("credential") && content.get("credential") != JsonValue.NULL) {
+      throw new ValidationException("content.credential", "credential must be a string or null");
+    }
+    CatalogContent.provider(target, content, sealed); // throws when invalid
+    var b = Json.createObjectBuilder(content).remove("credentialSet");
+    if (sealed != null) {
+      b.add("credential", sealed);
+    }
+    return b.build();
+  }
+
+  private boolean isSealedFor(String text, String ctx) {
+    if (!text.startsWith("v1:")) {
+      return false;
+    }
+    try {
+      secrets.open(text, ctx);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<LiveVersion> live(TenantId tenant, String target) {
+    Provider p = cache.snapshot(tenant).providers().get(target);
+    return p == null
+        ? Optional.empty()
+        : Optional.of(new LiveVersion(p.version(), CatalogContent.providerContent(p)));
+  }
+
+  @Override
+  public RiskClass risk(
+      TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+    Provider p = cache.snapshot(tenant).providers().get(target);
+    if (live.isEmpty() || p == null) {
+      return RiskClass.HIGH;
+    }
+    if (!Objects.equals(proposed.getString("kind", null), p.kind())
+        || !Objects.equals(
+            proposed.containsKey("baseUrl") && !proposed.isNull("baseUrl")
+                ? proposed.getString("baseUrl")
+                : null,
+            p.baseUrl())) {
+      return RiskClass.HIGH;
+    }
+    if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed, p)) {
+      return RiskClass.HIGH;
+    }
+    boolean allowLinkLocal =
+        proposed.get("options") instanceof JsonObject o && o.getBoolean("allowLinkLocal", false);
+    if (allowLinkLocal != p.optionTrue("allowLinkLocal")) {
+      return RiskClass.HIGH;
+    }
+    if (proposed.getInt("clearance", 0) > p.clearance()) {
+      return RiskClass.HIGH;
+    }
+    return RiskClass.LOW;
+  }
+
+  private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed, Provider p) {
+    if (proposed.isNull("credential")) {
+      return p.sealedCredential() != null;
+    }
+    if (p.sealedCredential() == null) {
+      return true;
+    }
+    String ctx = Provider.credentialContext(tenant, target);
+    try {
+      byte[] a = secrets.open(proposed.getString("credential"), ctx);
+      byte[] b = secrets.open(p.sealedCredential(), ctx);
+      return !Arrays.equals(a, b);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
+    String sealed;
+    if (content.get("credential") instanceof JsonString s) {
+      sealed = s.getString();
+      secrets.open(sealed, Provider.credentialContext(tenant, target)); // must be ours
+    } else if (content.containsKey("credential")) {
+      sealed = null;
+    } else {
+      sealed = store.providerCredential(tenant, target).orElse(null);
+    }
+    CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed);
+    String version = context.changeId().toString();
+    writer.writeProvider(tenant, row, version);
+    return version;
+  }
+}

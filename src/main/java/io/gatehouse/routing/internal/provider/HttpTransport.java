@@ -1,0 +1,263 @@
+package io.gatehouse.routing.internal.provider;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP to providers: one pooled keep-alive client per protocol (HTTP/2 negotiated by ALPN on https,
+ * HTTP/1.1 on plain http, where h2c upgrades of POST bodies are unreliable), an overall deadline
+ * per call, and for streams an idle deadline between lines.
+ */
+public final class HttpTransport {
+  private static final int MAX_ERROR_BODY = 2048;
+  private final HttpClient h2;
+  private final HttpClient h1;
+  private final ScheduledExecutorService watchdog;
+
+  public HttpTransport() {
+    this.h2 =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.h1 =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gatehouse-stream-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  private HttpClient clientFor(URI uri) {
+    return "https".equalsIgnoreCase(uri.getScheme()) ? h2 : h1;
+  }
+
+  private static HttpRequest request(
+      URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    return b.build();
+  }
+
+  /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
+  public JsonObject postJson(URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+      throws ProviderException {
+    CompletableFuture<HttpResponse<String>> f =
+        clientFor(uri)
+            .sendAsync(request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
+    } catch (ExecutionException e) {
+      throw classify(e.getCause());
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw errorFromStatus(r.statusCode(), r.body(), r.headers());
+    }
+    return parseObject(r.body());
+  }
+
+  /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
+  public LineStream postStream(
+      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+      throws ProviderException {
+    CompletableFuture<HttpResponse<InputStream>> f =
+        clientFor(uri)
+            .sendAsync(
+                request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r;
+    try {
+      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
+    } catch (ExecutionException e) {
+      throw classify(e.getCause());
+    }
+    if (r.statusCode() / 100 != 2) {
+      String text;
+      try (InputStream in = r.body()) {
+        text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        text = "";
+      }
+      throw errorFromStatus(r.statusCode(), text, r.headers());
+    }
+    return new LineStream(r.body(), timeout.toMillis(), watchdog);
+  }
+
+  static ProviderException classify(Throwable t) {
+    if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
+      return new ProviderException(ProviderException.Kind.CONNECT, "cannot connect to provider");
+    }
+    if (t instanceof HttpTimeoutException) {
+      return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+    }
+    return new ProviderException(
+        ProviderException.Kind.CONNECT, "provider connection failed (" + t.getClass().getSimpleName() + ")");
+  }
+
+  static ProviderException errorFromStatus(int status, String body, HttpHeaders headers) {
+    return ProviderException.fromStatus(status, providerMessage(status, body), retryAfter(headers));
+  }
+
+  /** The provider's own error message if it sent one in OpenAI's or Anthropic's shape, shortened. */
+  static String providerMessage(int status, String body) {
+    String msg = null;
+    try {
+      JsonObject o = parseObject(body);
+      if (o.get("error") instanceof JsonObject e && e.containsKey("message")) {
+        msg = e.getString("message", null);
+      } else if (o.containsKey("message")) {
+        msg = o.getString("message", null);
+      }
+    } catch (ProviderException | RuntimeException e) {
+      msg = null;
+    }
+    String base = "provider answered HTTP " + status;
+    if (msg == null || msg.isBlank()) {
+      return base;
+    }
+    msg = msg.replaceAll("[\\p{Cntrl}]", " ");
+    return base + ": " + (msg.length() > 300 ? msg.substring(0, 300) + "..." : msg);
+  }
+
+  /** Retry-After as seconds or an HTTP date, or {@code retry-after-ms}; null when absent or bad. */
+  static Long retryAfter(HttpHeaders headers) {
+    var ms = headers.firstValue("retry-after-ms");
+    if (ms.isPresent()) {
+      try {
+        return Math.max(0, (long) Double.parseDouble(ms.get()));
+      } catch (NumberFormatException e) {
+        // fall through to Retry-After
+      }
+    }
+    var ra = headers.firstValue("retry-after");
+    if (ra.isEmpty()) {
+      return null;
+    }
+    String v = ra.get().trim();
+    try {
+      return Math.max(0, Long.parseLong(v)) * 1000;
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime t = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, t.toInstant().toEpochMilli() - System.currentTimeMillis());
+      } catch (RuntimeException e2) {
+        return null;
+      }
+    }
+  }
+
+  static JsonObject parseObject(String text) throws ProviderException {
+    try (JsonReader r = Json.createReader(new StringReader(text))) {
+      return r.readObject();
+    } catch (JsonException | IllegalStateException | ClassCastException e) {
+      throw new ProviderException(
+          ProviderException.Kind.MALFORMED, 502, "provider sent a malformed answer", null);
+    }
+  }
+
+  /** Lines of a streamed answer with an idle deadline: no line for {@code idleMillis} cuts it. */
+  public static final class LineStream implements AutoCloseable {
+    private final InputStream in;
+    private final BufferedReader reader;
+    private final long idleMillis;
+    private volatile long lastProgress = System.nanoTime();
+    private volatile boolean timedOut;
+    private final ScheduledFuture<?> check;
+
+    LineStream(InputStream in, long idleMillis, ScheduledExecutorService watchdog) {
+      this.in = in;
+      this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      this.idleMillis = idleMillis;
+      long period = Math.max(50, Math.min(idleMillis / 4, 1000));
+      this.check =
+          watchdog.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkIdle() {
+      if ((System.nanoTime() - lastProgress) / 1_000_000 > idleMillis) {
+        timedOut = true;
+        close();
+      }
+    }
+
+    /** The next line, or null at the end of the stream. */
+    public String readLine() throws ProviderException {
+      try {
+        String line = reader.readLine();
+        lastProgress = System.nanoTime();
+        if (line == null && timedOut) {
+          throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider stream stalled");
+        }
+        return line;
+      } catch (IOException e) {
+        if (timedOut) {
+          throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider stream stalled");
+        }
+        throw new ProviderException(ProviderException.Kind.CONNECT, "provider stream was cut");
+      }
+    }
+
+    @Override
+    public void close() {
+      check.cancel(false);
+      try {
+        in.close();
+      } catch (IOException e) {
+        // closing to cancel; nothing to do
+      }
+    }
+  }
+}

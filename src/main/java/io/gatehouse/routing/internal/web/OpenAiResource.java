@@ -1,0 +1,114 @@
+package io.gatehouse.routing.internal.web;
+
+import io.gatehouse.edge.ClientAccess;
+import io.gatehouse.edge.ClientKey;
+import io.gatehouse.routing.internal.GatewayService;
+import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.shared.RequestIds;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The OpenAI-compatible API. Thin: reads the verified API key and the raw body, delegates to the
+ * gateway service, and writes its answer with the route/provider/model and rate-limit headers.
+ */
+@Path("/v1")
+@RequestScoped
+@Tag(name = "OpenAI-compatible API")
+@SecurityRequirement(name = "apiKey")
+public class OpenAiResource {
+  @Inject GatewayService gateway;
+  @Inject ClientAccess access;
+  @Context HttpServletRequest request;
+
+  @POST
+  @Path("chat/completions")
+  @Consumes(MediaType.WILDCARD)
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+  @Operation(summary = "Chat completion (stream: true answers as Server-Sent Events)")
+  public Response chat(String body) {
+    ClientKey key = access.require();
+    return build(gateway.chat(body, key, requestId(), headers()));
+  }
+
+  @POST
+  @Path("embeddings")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Embeddings")
+  public Response embeddings(String body) {
+    ClientKey key = access.require();
+    return build(gateway.embeddings(body, key, requestId(), headers()));
+  }
+
+  @GET
+  @Path("models")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "The model aliases (routes) this API key may use")
+  public JsonObject models() {
+    ClientKey key = access.require();
+    JsonArrayBuilder data = Json.createArrayBuilder();
+    for (Route r : gateway.models(key)) {
+      data.add(model(r));
+    }
+    return Json.createObjectBuilder().add("object", "list").add("data", data).build();
+  }
+
+  @GET
+  @Path("models/{model}")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "One model alias")
+  public JsonObject model(@PathParam("model") String alias) {
+    ClientKey key = access.require();
+    return model(gateway.model(key, alias));
+  }
+
+  private static JsonObject model(Route r) {
+    return Json.createObjectBuilder()
+        .add("id", r.alias())
+        .add("object", "model")
+        .add("created", 0)
+        .add("owned_by", "gatehouse")
+        .build();
+  }
+
+  private Response build(GatewayService.Answer answer) {
+    Response.ResponseBuilder b =
+        Response.ok(
+            answer.entity(),
+            answer.stream() ? MediaType.SERVER_SENT_EVENTS_TYPE : MediaType.APPLICATION_JSON_TYPE);
+    answer.headers().forEach(b::header);
+    return b.build();
+  }
+
+  private String requestId() {
+    return (String) request.getAttribute(RequestIds.ATTRIBUTE);
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> h = new LinkedHashMap<>();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      h.put(name, request.getHeader(name));
+    }
+    return h;
+  }
+}
