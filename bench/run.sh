@@ -147,6 +147,8 @@ start_gatehouse() {
     mvn -B -q -ntp package -DskipTests >&2
     mvn -B -q -ntp liberty:create liberty:deploy >&2
   fi
+  # a test run leaves its Arquillian overlay (local JMX connector) in the same server: not wanted here
+  rm -f "$wlp/usr/servers/gatehouse/configDropins/overrides/arquillian.xml"
   "$wlp/bin/server" run gatehouse >"$out/gatehouse.log" 2>&1 &
   local launcher=$!
   pids+=("$launcher")
