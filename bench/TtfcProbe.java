@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Time to first streamed chunk: POSTs a streaming chat request over a fresh loopback connection
  * and measures from the last byte written to the first {@code data:} line read, n times after a
- * warm-up. Plain sockets, so the probe itself adds as little as possible and the same for all.
+ * warm-up; a sample counts only when the stream ends with {@code data: [DONE]}. Plain sockets, so the probe itself adds as little as possible and the same for all.
  *
  * <pre>java bench/TtfcProbe.java URL N BODY [Header: value ...]</pre>
  *
@@ -57,7 +57,7 @@ public final class TtfcProbe {
   private static long once(URI uri, byte[] request) {
     try (Socket socket = new Socket()) {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(5_000);
       socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
@@ -65,30 +65,38 @@ public final class TtfcProbe {
       out.write(request);
       out.flush();
       byte[] buf = new byte[16384];
-      // Matches "\ndata:" across reads: the first SSE event's line start after the headers.
-      byte[] needle = "\ndata:".getBytes(StandardCharsets.US_ASCII);
+      // The first "\ndata:" (the first SSE event's line after the headers) stops the clock; the
+      // probe then reads on to "[DONE]" and closes, so the gateway finishes (and records) the
+      // request normally without relying on it to close the connection.
+      byte[] first = "\ndata:".getBytes(StandardCharsets.US_ASCII);
+      byte[] done = "[DONE]".getBytes(StandardCharsets.US_ASCII);
       int matched = 0;
-      long first = -1;
-      boolean ok = false;
+      long firstAt = -1;
+      boolean finished = false;
       int statusLen = 0;
       byte[] status = new byte[12];
       int r;
-      while ((r = in.read(buf)) > 0) {
+      while (!finished && (r = in.read(buf)) > 0) {
         for (int i = 0; i < r && statusLen < status.length; i++) {
           status[statusLen++] = buf[i];
         }
-        if (first < 0) {
-          for (int i = 0; i < r; i++) {
-            matched = buf[i] == needle[matched] ? matched + 1 : (buf[i] == needle[0] ? 1 : 0);
-            if (matched == needle.length) {
-              first = System.nanoTime();
+        for (int i = 0; i < r; i++) {
+          byte[] needle = firstAt < 0 ? first : done;
+          matched = buf[i] == needle[matched] ? matched + 1 : (buf[i] == needle[0] ? 1 : 0);
+          if (matched == needle.length) {
+            matched = 0;
+            if (firstAt < 0) {
+              firstAt = System.nanoTime();
+            } else {
+              finished = true;
               break;
             }
           }
         }
       }
+      boolean ok;
       ok = new String(status, 0, statusLen, StandardCharsets.US_ASCII).matches("HTTP/1\\.[01] 2\\d\\d");
-      return ok && first > 0 ? (first - start) / 1_000 : -1;
+      return ok && firstAt > 0 && finished ? (firstAt - start) / 1_000 : -1;
     } catch (Exception e) {
       return -1;
     }

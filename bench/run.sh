@@ -288,7 +288,9 @@ ttfc() { # target -> sets t_p50 t_p99 t_errors
   IFS='|' read -r -a more <<<"$(target_headers "$1")"
   for h in "${more[@]}"; do [ -n "$h" ] && hs+=("$h"); done
   local line
-  line=$(java bench/TtfcProbe.java "$(target_url "$1")" "$ttfc_n" "$(body_for stream)" "${hs[@]}" | grep '^TTFC ')
+  line=$(timeout 300 java bench/TtfcProbe.java "$(target_url "$1")" "$ttfc_n" "$(body_for stream)" "${hs[@]}" \
+    | grep '^TTFC ' || true)
+  [ -n "$line" ] || { log "the TTFC probe gave no result for $1"; line="TTFC n=0 ok=0 errors=$ttfc_n p50_us=-1 p90_us=-1 p99_us=-1"; }
   echo "$1 $line" >>"$out/ttfc.log"
   declare -A r=()
   local kv
