@@ -20,6 +20,11 @@ import java.util.Objects;
  * @param details small structured context (no secrets)
  * @param requestId the request id ({@code X-Request-Id}) the action belonged to
  * @param usage accounting fields of a gateway request; null for other events
+ * @param content the request's prompt and response bodies (JSON values), or null; kept out of the
+ *     chain: the event carries only its hash, and the body is stored apart according to the
+ *     tenant's retention setting (none, hashed, redacted, full) and purged when it expires
+ * @param redactedContent the same bodies with sensitive data removed (what the policy module
+ *     produced), stored instead of {@code content} under the {@code redacted} setting; may be null
  */
 public record AuditEvent(
     TenantId tenant,
@@ -31,7 +36,9 @@ public record AuditEvent(
     Outcome outcome,
     Map<String, Object> details,
     String requestId,
-    GatewayUsage usage) {
+    GatewayUsage usage,
+    Object content,
+    Object redactedContent) {
 
   public enum Outcome {
     SUCCESS,
@@ -50,6 +57,23 @@ public record AuditEvent(
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(outcome, "outcome");
     details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  /** An event without content. */
+  public AuditEvent(
+      TenantId tenant,
+      String actorKind,
+      String actor,
+      String action,
+      String targetType,
+      String targetId,
+      Outcome outcome,
+      Map<String, Object> details,
+      String requestId,
+      GatewayUsage usage) {
+    this(
+        tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
+        null, null);
   }
 
   /** Starts an event for an action by the given caller (its tenant becomes the event's chain). */
@@ -74,6 +98,8 @@ public record AuditEvent(
     private final Map<String, Object> details = new LinkedHashMap<>();
     private String requestId;
     private GatewayUsage usage;
+    private Object content;
+    private Object redactedContent;
 
     private Builder(TenantId tenant, String actorKind, String actor, String action) {
       this.tenant = tenant;
@@ -118,9 +144,20 @@ public record AuditEvent(
       return this;
     }
 
+    /**
+     * The request's bodies (e.g. {@code {"messages": [...], "response": "..."}}), kept per the
+     * tenant's retention setting; {@code redacted} is the version stored under "redacted".
+     */
+    public Builder content(Object full, Object redacted) {
+      this.content = full;
+      this.redactedContent = redacted;
+      return this;
+    }
+
     public AuditEvent build() {
       return new AuditEvent(
-          tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage);
+          tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
+          content, redactedContent);
     }
   }
 }

@@ -78,6 +78,28 @@ class AdministrationIT {
   }
 
   @Test
+  void scopedKeysReachOnlyTheirRoutes() {
+    TestTenant demo = TestTenant.demo();
+    String key =
+        http.post("/api/v1/keys", "{\"name\":\"embeddings only\",\"allowedRoutes\":[\"sandbox-embed\"]}",
+                demo.auth("admin"))
+            .json().getString("key");
+    Http.Response chat =
+        http.post("/v1/chat/completions",
+            "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "Authorization", "Bearer " + key);
+    assertThat(chat.status()).isEqualTo(403);
+    assertThat(chat.json().getJsonObject("error").getString("code")).isEqualTo("model_not_allowed");
+    Http.Response models = http.get("/v1/models", "Authorization", "Bearer " + key);
+    assertThat(models.status()).isEqualTo(200);
+    assertThat(models.body()).contains("\"sandbox-embed\"").doesNotContain("\"sandbox\"");
+    Http.Response embed =
+        http.post("/v1/embeddings", "{\"model\":\"sandbox-embed\",\"input\":\"hello\"}",
+            "Authorization", "Bearer " + key);
+    assertThat(embed.status()).isEqualTo(200);
+  }
+
+  @Test
   void cidrAllowlist() {
     TestTenant t = TestTenant.fresh();
     String elsewhere =

@@ -2,6 +2,7 @@ package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,14 +12,19 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class DefaultAuditRecorder implements AuditRecorder {
   @Inject GroupCommitAuditLog log;
+  @Inject RetentionService retention;
 
   @Override
   public RecordedEvent record(AuditEvent event) {
-    return log.append(event);
+    return log.append(event, retentionOf(event));
   }
 
   @Override
   public RecordedEvent recordInTransaction(AuditEvent event) {
-    return log.appendInTransaction(event);
+    return log.appendInTransaction(event, retentionOf(event));
+  }
+
+  private ContentRetention retentionOf(AuditEvent event) {
+    return event.content() == null ? ContentRetention.NONE : retention.modeFor(event.tenant());
   }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
@@ -38,14 +39,50 @@ final class ChainAppender {
           + " streamed, prompt_version, policy_version, prev_hash, hash)"
           + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-  /** An event ready to append: its time and canonical details are fixed before it is queued. */
-  record Pending(AuditEvent event, UUID id, Instant time, String detailsJson) {
+  private static final String INSERT_CONTENT =
+      "INSERT INTO audit_contents (chain_id, content_hash, form, body, stored_at)"
+          + " VALUES (?,?,?,?::jsonb,?) ON CONFLICT (chain_id, content_hash)"
+          + " DO UPDATE SET stored_at = EXCLUDED.stored_at";
+
+  /**
+   * An event ready to append: its time, canonical details and content hash are fixed before it is
+   * queued. {@code storedForm}/{@code storedBody}: what goes to audit_contents (null: nothing).
+   */
+  record Pending(
+      AuditEvent event,
+      UUID id,
+      Instant time,
+      String detailsJson,
+      String contentHash,
+      String storedForm,
+      String storedBody) {
     static Pending of(AuditEvent e) {
+      return of(e, ContentRetention.NONE);
+    }
+
+    static Pending of(AuditEvent e, ContentRetention retention) {
+      String contentHash = null;
+      String form = null;
+      String body = null;
+      if (e.content() != null && retention != ContentRetention.NONE) {
+        String full = CanonicalJson.write(e.content());
+        contentHash = ChainHash.sha256Hex(full);
+        if (retention == ContentRetention.FULL) {
+          form = "full";
+          body = full;
+        } else if (retention == ContentRetention.REDACTED && e.redactedContent() != null) {
+          form = "redacted";
+          body = CanonicalJson.write(e.redactedContent());
+        }
+      }
       return new Pending(
           e,
           UUID.randomUUID(),
           Instant.now().truncatedTo(ChronoUnit.MICROS),
-          CanonicalJson.write(e.details()));
+          CanonicalJson.write(e.details()),
+          contentHash,
+          form,
+          body);
     }
 
     String chainId() {
@@ -65,7 +102,9 @@ final class ChainAppender {
         PreparedStatement head =
             c.prepareStatement(
                 "SELECT seq, hash FROM audit_events WHERE chain_id = ? ORDER BY seq DESC LIMIT 1");
-        PreparedStatement insert = c.prepareStatement(INSERT)) {
+        PreparedStatement insert = c.prepareStatement(INSERT);
+        PreparedStatement content = c.prepareStatement(INSERT_CONTENT)) {
+      boolean anyContent = false;
       for (var entry : byChain.entrySet()) {
         String chain = entry.getKey();
         lock.setString(1, chain);
@@ -85,11 +124,23 @@ final class ChainAppender {
           String hash = ChainHash.hash(hashed);
           bind(insert, p, chain, seq, prev, hash);
           insert.addBatch();
+          if (p.storedBody() != null) {
+            content.setString(1, chain);
+            content.setString(2, p.contentHash());
+            content.setString(3, p.storedForm());
+            content.setString(4, p.storedBody());
+            content.setTimestamp(5, Timestamp.from(p.time()));
+            content.addBatch();
+            anyContent = true;
+          }
           results.put(p, new RecordedEvent(p.id(), chain, seq, hash, p.time()));
           prev = hash;
         }
       }
       insert.executeBatch();
+      if (anyContent) {
+        content.executeBatch();
+      }
     }
     List<RecordedEvent> out = new ArrayList<>(batch.size());
     for (Pending p : batch) {
@@ -120,7 +171,7 @@ final class ChainAppender {
     m.put("requestId", e.requestId());
     m.put("details", io.gatehouse.audit.chain.JsonReader.parse(p.detailsJson()));
     m.put("usage", usageMap(e.usage()));
-    m.put("contentHash", null);
+    m.put("contentHash", p.contentHash());
     m.put("prevHash", prev);
     return m;
   }
@@ -169,7 +220,7 @@ final class ChainAppender {
     ps.setString(i++, e.outcome().wireName());
     ps.setString(i++, e.requestId());
     ps.setString(i++, p.detailsJson());
-    ps.setString(i++, null);
+    ps.setString(i++, p.contentHash());
     ps.setString(i++, u == null ? null : u.keyId());
     ps.setString(i++, u == null ? null : u.route());
     ps.setString(i++, u == null ? null : u.provider());

@@ -2,6 +2,7 @@ package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditUnavailableException;
+import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.RecordedEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -65,8 +66,8 @@ public class GroupCommitAuditLog {
     }
   }
 
-  public RecordedEvent append(AuditEvent event) {
-    Waiting w = new Waiting(ChainAppender.Pending.of(event), new CompletableFuture<>());
+  public RecordedEvent append(AuditEvent event, ContentRetention retention) {
+    Waiting w = new Waiting(ChainAppender.Pending.of(event, retention), new CompletableFuture<>());
     if (!running || !queue.offer(w)) {
       throw new AuditUnavailableException("The audit trail is not accepting events");
     }
@@ -80,13 +81,13 @@ public class GroupCommitAuditLog {
     }
   }
 
-  public RecordedEvent appendInTransaction(AuditEvent event) {
+  public RecordedEvent appendInTransaction(AuditEvent event, ContentRetention retention) {
     if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
       throw new IllegalStateException("recordInTransaction needs an active JTA transaction");
     }
     // Inside a JTA transaction Liberty hands out the transaction's shared connection.
     try (Connection c = dataSource.getConnection()) {
-      return ChainAppender.append(c, List.of(ChainAppender.Pending.of(event))).get(0);
+      return ChainAppender.append(c, List.of(ChainAppender.Pending.of(event, retention))).get(0);
     } catch (SQLException e) {
       LOG.log(Level.WARNING, "Audit append in transaction failed", e);
       throw new AuditUnavailableException("The audit event could not be recorded");

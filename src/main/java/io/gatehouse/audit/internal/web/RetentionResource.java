@@ -1,0 +1,197 @@
+package io.gatehouse.audit.internal.web;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.ContentRetention;
+import io.gatehouse.audit.chain.CanonicalJson;
+import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
+import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.BadRequestException;
+import io.gatehouse.shared.error.ForbiddenException;
+import io.gatehouse.shared.error.NotFoundException;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A tenant's content retention setting and legal holds, and the purge (paths under /retention). */
+@Path("/api/v1/audit/retention")
+@RequestScoped
+@Tag(name = "Audit")
+@SecurityRequirement(name = "jwt")
+public class RetentionResource {
+  private static final int MAX_DAYS = 36500;
+
+  @Inject CurrentCaller callers;
+  @Inject RetentionService retention;
+  @Inject AuditRecorder recorder;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.ADMIN, Role.AUDITOR})
+  @Operation(summary = "The tenant's content retention setting")
+  public String get() {
+    TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
+    return settingJson(retention.setting(t));
+  }
+
+  @PUT
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.ADMIN})
+  @Operation(
+      summary = "Set the tenant's content retention",
+      description = "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}")
+  public String put(JsonObject body) {
+    Caller caller = callers.require();
+    TenantId t = tenant(caller, Role.ADMIN);
+    if (body == null) {
+      throw new BadRequestException("A JSON body is required");
+    }
+    ContentRetention mode =
+        ContentRetention.fromWireName(body.getString("mode", null))
+            .orElseThrow(() -> new ValidationException("mode", "mode must be none, hashed, redacted or full"));
+    int days;
+    try {
+      days = body.getInt("retentionDays");
+    } catch (RuntimeException e) {
+      throw new ValidationException("retentionDays", "retentionDays must be an integer");
+    }
+    if (days < 1 || days > MAX_DAYS) {
+      throw new ValidationException("retentionDays", "retentionDays must be between 1 and " + MAX_DAYS);
+    }
+    Setting s =
+        retention.update(
+            t, mode, days, AuditEvent.by(caller, "audit.retention.update").target("tenant", t));
+    return settingJson(s);
+  }
+
+  @GET
+  @Path("/holds")
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.ADMIN, Role.AUDITOR})
+  @Operation(summary = "The tenant's legal holds")
+  public String holds() {
+    TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
+    List<Object> out = new ArrayList<>();
+    for (Hold h : retention.holds(t)) {
+      out.add(holdJson(h));
+    }
+    return CanonicalJson.write(Map.of("holds", out));
+  }
+
+  @POST
+  @Path("/holds")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.ADMIN, Role.AUDITOR})
+  @Operation(
+      summary = "Place a legal hold",
+      description = "Body: {\"reason\": \"...\"}. While a hold is in force no content is purged.")
+  public Response placeHold(JsonObject body) {
+    Caller caller = callers.require();
+    TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
+    String reason = body == null ? null : body.getString("reason", null);
+    if (reason == null || reason.isBlank() || reason.length() > 2000) {
+      throw new ValidationException("reason", "reason is required (at most 2000 characters)");
+    }
+    Hold h = retention.placeHold(t, reason.trim(), caller.subject());
+    recorder.record(
+        AuditEvent.by(caller, "audit.hold.place").target("legal_hold", h.id()).detail("reason", h.reason()).build());
+    return Response.status(201).entity(CanonicalJson.write(holdJson(h))).type(MediaType.APPLICATION_JSON).build();
+  }
+
+  @POST
+  @Path("/holds/{id}/release")
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.ADMIN, Role.AUDITOR})
+  @Operation(summary = "Release a legal hold")
+  public String releaseHold(@PathParam("id") String id) {
+    Caller caller = callers.require();
+    TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
+    UUID holdId;
+    try {
+      holdId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new NotFoundException("No such legal hold");
+    }
+    if (!retention.releaseHold(t, holdId, caller.subject())) {
+      throw new NotFoundException("No such active legal hold");
+    }
+    recorder.record(AuditEvent.by(caller, "audit.hold.release").target("legal_hold", holdId).build());
+    return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
+  }
+
+  @POST
+  @Path("/purge")
+  @Produces(MediaType.APPLICATION_JSON)
+  @RequiresRole({Role.PLATFORM_ADMIN})
+  @Operation(summary = "Run the content purge now (it also runs hourly)")
+  public String purge() {
+    Caller caller = callers.require();
+    if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
+      throw new ForbiddenException("Only a platform admin runs the purge");
+    }
+    return CanonicalJson.write(Map.of("deleted", retention.purge()));
+  }
+
+  private static TenantId tenant(Caller caller, Role... roles) {
+    boolean ok = false;
+    for (Role r : roles) {
+      ok |= caller.has(r);
+    }
+    if (!ok) {
+      throw new ForbiddenException("Missing role");
+    }
+    if (caller.tenant() == null) {
+      throw new NotFoundException("No tenant for this caller");
+    }
+    return caller.tenant();
+  }
+
+  static String settingJson(Setting s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", s.mode().wireName());
+    m.put("retentionDays", (long) s.retentionDays());
+    m.put("updatedAt", s.updatedAt().equals(Instant.EPOCH) ? null : DateTimeFormatter.ISO_INSTANT.format(s.updatedAt()));
+    m.put("updatedBy", s.updatedBy());
+    return CanonicalJson.write(m);
+  }
+
+  static Map<String, Object> holdJson(Hold h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", h.id().toString());
+    m.put("reason", h.reason());
+    m.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(h.createdAt()));
+    m.put("createdBy", h.createdBy());
+    m.put("releasedAt", h.releasedAt() == null ? null : DateTimeFormatter.ISO_INSTANT.format(h.releasedAt()));
+    m.put("releasedBy", h.releasedBy());
+    m.put("active", h.releasedAt() == null);
+    return m;
+  }
+}

@@ -1,0 +1,37 @@
+package io.gatehouse.governance.internal;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Where a change request is in its life; the wire names are lower-case with underscores. */
+public enum ChangeState {
+  DRAFT,
+  IN_REVIEW,
+  APPROVED,
+  REJECTED,
+  CHANGES_REQUESTED,
+  PUBLISHED,
+  SUPERSEDED,
+  WITHDRAWN;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<ChangeState> fromWireName(String s) {
+    if (s == null) {
+      return Optional.empty();
+    }
+    for (ChangeState v : values()) {
+      if (v.wireName().equals(s.trim().toLowerCase(Locale.ROOT))) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** No action leads anywhere from here (except that a published change can be superseded). */
+  public boolean terminal() {
+    return this == REJECTED || this == SUPERSEDED || this == WITHDRAWN;
+  }
+}

@@ -1,0 +1,138 @@
+package io.gatehouse.governance.internal;
+
+import io.gatehouse.governance.ChangeTransition;
+import io.gatehouse.governance.internal.persistence.JpaWebhooks;
+import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.crypto.SecretBox;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends webhook deliveries from the outbox: at once after a transition commits, and every few
+ * seconds for retries (exponential backoff, {@link #MAX_ATTEMPTS} attempts) and for rows another
+ * instance left behind. Runs on the server's managed executors, never on a request thread.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+  private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
+  static final int MAX_ATTEMPTS = 8;
+  private static final long LEASE_SECONDS = 60;
+
+  @Inject JpaWebhooks webhooks;
+  @Inject SecretBox secrets;
+
+  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private ScheduledFuture<?> poller;
+
+  void onSchemaReady(@Observes SchemaReady ready) {
+    poller = scheduler.scheduleWithFixedDelay(this::drainQuietly, 5, 3, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (poller != null) {
+      poller.cancel(false);
+    }
+  }
+
+  /** After a transition commits, send its messages without waiting for the poller. */
+  void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeTransition t) {
+    try {
+      executor.execute(this::drainQuietly);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "Webhook kick refused; the poller will send it", e);
+    }
+  }
+
+  void drainQuietly() {
+    // One drain at a time per instance; a kick during a drain makes it go round once more.
+    again.set(true);
+    if (!draining.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      while (again.getAndSet(false)) {
+        List<JpaWebhooks.Due> due;
+        do {
+          due = webhooks.claimDue(20, LEASE_SECONDS);
+          for (JpaWebhooks.Due d : due) {
+            send(d);
+          }
+        } while (due.size() == 20);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Webhook delivery round failed", e);
+    } finally {
+      draining.set(false);
+    }
+  }
+
+  private void send(JpaWebhooks.Due d) {
+    Integer status = null;
+    String error = null;
+    boolean ok = false;
+    try {
+      byte[] secret = secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
+      long now = Instant.now().getEpochSecond();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(d.url()))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "Gatehouse-Webhook/1")
+              .header("X-Gatehouse-Event", d.event())
+              .header("X-Gatehouse-Delivery", d.id().toString())
+              .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, d.payload()))
+              .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
+              .build();
+      HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+      status = res.statusCode();
+      ok = status >= 200 && status < 300;
+      if (!ok) {
+        error = "HTTP " + status;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error = "interrupted";
+    } catch (Exception e) {
+      error = e.getClass().getSimpleName();
+    }
+    int attempt = d.attempts() + 1;
+    boolean giveUp = !ok && attempt >= MAX_ATTEMPTS;
+    webhooks.attempted(d.id(), ok, status, error, Instant.now().plus(backoff(attempt)), giveUp);
+    if (!ok) {
+      LOG.info("Webhook delivery " + d.id() + " attempt " + attempt + " failed: " + error
+          + (giveUp ? " (giving up)" : ""));
+    }
+  }
+
+  /** 2, 4, 8, ... seconds, at most ten minutes. */
+  static Duration backoff(int attempt) {
+    return Duration.ofSeconds(Math.min(600, 1L << Math.min(attempt, 20)));
+  }
+}

@@ -1,0 +1,66 @@
+package io.gatehouse.governance.internal.web;
+
+import io.gatehouse.governance.internal.ChangeRequestService;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** How many approvals each kind and risk class needs in the caller's tenant. */
+@Path("/api/v1/approval-policies")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@Tag(name = "governance")
+@SecurityRequirement(name = "jwt")
+public class ApprovalPoliciesResource {
+  @Inject ChangeRequestService changes;
+  @Inject CurrentCaller caller;
+  @Context HttpServletRequest request;
+
+  @GET
+  @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+  @Operation(summary = "Effective required approvals per kind and risk (configured or default)")
+  public JsonObject list() {
+    JsonArrayBuilder a = Json.createArrayBuilder();
+    for (ChangeRequestService.ApprovalPolicyEntry e : changes.policies(caller.require())) {
+      a.add(json(e));
+    }
+    return Json.createObjectBuilder().add("data", a).build();
+  }
+
+  @PUT
+  @RequiresRole({Role.ADMIN})
+  @Operation(summary = "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2)}")
+  public JsonObject set(String body) {
+    JsonObject b = JsonBodies.object(body);
+    Object rid = request.getAttribute(RequestIds.ATTRIBUTE);
+    return json(
+        changes.setPolicy(
+            caller.require(), rid == null ? null : rid.toString(), JsonBodies.string(b, "kind"),
+            JsonBodies.string(b, "risk"), JsonBodies.integer(b, "requiredApprovals")));
+  }
+
+  private static JsonObject json(ChangeRequestService.ApprovalPolicyEntry e) {
+    return Json.createObjectBuilder()
+        .add("kind", e.kind())
+        .add("risk", e.risk())
+        .add("requiredApprovals", e.requiredApprovals())
+        .add("configured", e.configured())
+        .build();
+  }
+}

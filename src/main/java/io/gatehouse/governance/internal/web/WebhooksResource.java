@@ -1,0 +1,118 @@
+package io.gatehouse.governance.internal.web;
+
+import static io.gatehouse.governance.internal.web.JsonBodies.put;
+
+import io.gatehouse.governance.internal.WebhookService;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Webhook endpoints told about every change request transition, signed with
+ * {@code X-Gatehouse-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">}.
+ */
+@Path("/api/v1/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@Tag(name = "governance")
+@SecurityRequirement(name = "jwt")
+@RequiresRole({Role.ADMIN})
+public class WebhooksResource {
+  @Inject WebhookService webhooks;
+  @Inject CurrentCaller caller;
+  @Context HttpServletRequest request;
+
+  @POST
+  @Operation(summary = "Add an endpoint {url, description?, secret?}; the secret is shown only here")
+  public Response create(String body) {
+    JsonObject b = JsonBodies.object(body);
+    WebhookService.CreatedWebhook c =
+        webhooks.create(
+            caller.require(), requestId(), JsonBodies.string(b, "url"),
+            JsonBodies.string(b, "description"), JsonBodies.string(b, "secret"));
+    JsonObject out =
+        Json.createObjectBuilder(json(c.webhook())).add("secret", c.secret()).build();
+    return Response.created(URI.create("/api/v1/webhooks/" + c.webhook().id())).entity(out).build();
+  }
+
+  @GET
+  @Operation(summary = "The tenant's endpoints (never their secrets)")
+  public JsonObject list() {
+    JsonArrayBuilder a = Json.createArrayBuilder();
+    for (WebhookService.WebhookView v : webhooks.list(caller.require())) {
+      a.add(json(v));
+    }
+    return Json.createObjectBuilder().add("data", a).build();
+  }
+
+  @DELETE
+  @Path("{id}")
+  @Operation(summary = "Deactivate an endpoint (its delivery history stays)")
+  public JsonObject deactivate(@PathParam("id") String id) {
+    return json(webhooks.deactivate(caller.require(), requestId(), JsonBodies.uuid(id)));
+  }
+
+  @GET
+  @Path("{id}/deliveries")
+  @Operation(summary = "Recent deliveries to an endpoint and how they went")
+  public JsonObject deliveries(@PathParam("id") String id) {
+    JsonArrayBuilder a = Json.createArrayBuilder();
+    for (WebhookService.DeliveryView d : webhooks.deliveries(caller.require(), JsonBodies.uuid(id))) {
+      JsonObjectBuilder b =
+          Json.createObjectBuilder()
+              .add("id", d.id().toString())
+              .add("changeId", d.changeId().toString())
+              .add("event", d.event())
+              .add("status", d.status())
+              .add("attempts", d.attempts());
+      if (d.lastStatusCode() == null) {
+        b.addNull("lastStatusCode");
+      } else {
+        b.add("lastStatusCode", d.lastStatusCode());
+      }
+      put(b, "lastError", d.lastError());
+      put(b, "createdAt", d.createdAt());
+      put(b, "deliveredAt", d.deliveredAt());
+      a.add(b);
+    }
+    return Json.createObjectBuilder().add("data", a).build();
+  }
+
+  private String requestId() {
+    Object id = request.getAttribute(RequestIds.ATTRIBUTE);
+    return id == null ? null : id.toString();
+  }
+
+  private static JsonObject json(WebhookService.WebhookView v) {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", v.id().toString())
+            .add("url", v.url())
+            .add("active", v.active())
+            .add("createdBy", v.createdBy());
+    put(b, "description", v.description());
+    put(b, "createdAt", v.createdAt());
+    return b.build();
+  }
+}

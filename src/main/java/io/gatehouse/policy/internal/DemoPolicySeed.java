@@ -1,0 +1,99 @@
+package io.gatehouse.policy.internal;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.edge.Tenants;
+import io.gatehouse.policy.internal.engine.PolicyParser;
+import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
+import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
+import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.TenantId;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.transaction.Transactional;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Demo mode: the demo policy of PRODUCT.md for tenant {@code demo} (redact e-mail addresses and
+ * payment card numbers, deny requests carrying credentials), published once as version 1 and
+ * recorded in the audit trail as seed. Runs after the edge has seeded the tenant.
+ */
+@ApplicationScoped
+public class DemoPolicySeed {
+  private static final Logger LOG = Logger.getLogger(DemoPolicySeed.class.getName());
+  static final String NAME = "demo";
+
+  @Inject
+  @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
+  boolean demoEnabled;
+
+  @Inject Tenants tenants;
+  @Inject JpaPolicyVersions versions;
+  @Inject AuditRecorder audit;
+  @Inject Event<PolicyPublished> published;
+
+  /** The demo policy's content (also what docs/policy.md shows). */
+  public static JsonObject demoPolicy() {
+    return PolicyParser.normalize(
+        Json.createObjectBuilder()
+            .add("description", "Demo: redact e-mail addresses and payment card numbers; deny credentials")
+            .add("mode", "enforce")
+            .add("onError", "fail_closed")
+            .add(
+                "rules",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("id", "deny-credentials")
+                            .add("description", "Credentials (cloud keys, tokens, private keys, passwords) never leave")
+                            .add("condition", "entities.secret.count > 0")
+                            .add("action", "deny")
+                            .add("code", "credentials_in_prompt")
+                            .add("message", "The request carries credentials; remove them and retry"))
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("id", "redact-pii")
+                            .add("description", "E-mail addresses and card numbers are masked, in prompts and answers")
+                            .add("condition", "entities.email.count + entities.card.count > 0")
+                            .add("action", "redact")
+                            .add("entities", Json.createArrayBuilder().add("email").add("card"))
+                            .add("stage", "both")))
+            .build());
+  }
+
+  @Transactional
+  void onSchemaReady(
+      @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
+    if (!demoEnabled) {
+      return;
+    }
+    Optional<TenantId> demo = tenants.findBySlug("demo");
+    if (demo.isEmpty()) {
+      LOG.warning("Demo mode: tenant 'demo' not found; demo policy not seeded");
+      return;
+    }
+    TenantId tenant = demo.get();
+    if (!versions.history(tenant.value(), NAME).isEmpty()) {
+      return;
+    }
+    JsonObject content = demoPolicy();
+    PolicyVersionEntity v =
+        versions.publish(tenant.value(), NAME, content.toString(), "enforce", null, "seed", false);
+    audit.recordInTransaction(
+        AuditEvent.of(tenant, "system", "seed", "policy.publish")
+            .target("policy", NAME)
+            .detail("version", v.label())
+            .detail("seed", true)
+            .build());
+    published.fire(new PolicyPublished(tenant.value(), NAME, v.label()));
+    LOG.info("Demo mode: seeded policy '" + v.label() + "'");
+  }
+}

@@ -1,0 +1,116 @@
+package io.gatehouse.policy.internal;
+
+import io.gatehouse.policy.internal.detect.Detection;
+import io.gatehouse.policy.internal.detect.Detectors;
+import io.gatehouse.policy.internal.detect.Redactor;
+import io.gatehouse.policy.internal.engine.Decision;
+import io.gatehouse.policy.internal.engine.PolicyEngine;
+import io.gatehouse.policy.internal.engine.PolicyRule;
+import io.gatehouse.policy.internal.engine.RequestFacts;
+import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.routing.stage.StreamFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Output policy on a streamed answer. Each chunk is appended to a pending buffer; everything but a
+ * look-behind tail is released, redacted. The tail (the last {@link #LOOK_BEHIND} characters, moved
+ * back to a word start, and any finding that touches the end) waits for the next chunk, so an entity
+ * split across two chunks is still seen whole. Output rules are evaluated on every chunk over the
+ * entities released so far plus the pending ones; a deny cuts the stream with a {@code
+ * GatehouseException} that routing turns into an error event.
+ */
+final class PolicyStreamFilter implements StreamFilter {
+  static final int LOOK_BEHIND = 96;
+  /** A tail without any whitespace is released anyway past this size (e.g. a long base64 blob). */
+  static final int MAX_PENDING = 4096;
+
+  private final PolicyStage stage;
+  private final GatewayExchange ex;
+  private final PolicyStage.InputState state;
+  private final StringBuilder pending = new StringBuilder();
+  private Map<String, EntityStat> released = Map.of();
+
+  PolicyStreamFilter(PolicyStage stage, GatewayExchange ex, PolicyStage.InputState state) {
+    this.stage = stage;
+    this.ex = ex;
+    this.state = state;
+  }
+
+  @Override
+  public String onChunk(String text) {
+    if (text == null || text.isEmpty()) {
+      return "";
+    }
+    pending.append(text);
+    return release(false);
+  }
+
+  @Override
+  public String onEnd() {
+    return release(true);
+  }
+
+  private String release(boolean end) {
+    String buf = pending.toString();
+    List<Detection> found = Detectors.scan(buf);
+    RequestFacts facts =
+        state.facts().withClassification(ex.classification())
+            .withEntities(RequestScan.plus(released, RequestScan.stats(found)), 0.0, List.of());
+    PolicyEngine.Evaluation ev =
+        PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+    Map<String, Object> audit = PolicyStage.audit(ex);
+    audit.put("output_entities", RequestScan.summary(facts.entities()));
+    audit.put("streamed", true);
+    Decision d = ev.enforced();
+    if (d.denied() || end || !d.matched().isEmpty() || !ev.shadow().matched().isEmpty()) {
+      stage.record(ex, audit, ev, "output");
+    }
+    if (d.denied()) {
+      pending.setLength(0);
+      throw PolicyStage.denial(d);
+    }
+    int boundary = end ? buf.length() : safeBoundary(buf, found);
+    List<Detection> out = new ArrayList<>();
+    for (Detection f : found) {
+      if (f.end() <= boundary) {
+        out.add(f);
+      }
+    }
+    String emit = Redactor.redact(buf.substring(0, boundary), out, d.redact());
+    released = RequestScan.plus(released, RequestScan.stats(out));
+    pending.delete(0, boundary);
+    return emit;
+  }
+
+  static int safeBoundary(String buf, List<Detection> found) {
+    int b = Math.max(0, buf.length() - LOOK_BEHIND);
+    // Do not cut a word (a token, an address) in two: back to the start of the word at the boundary,
+    // and over digit groups separated by spaces or dashes (card numbers, IBANs, phone numbers).
+    while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
+      b--;
+    }
+    while (b >= 2
+        && (buf.charAt(b - 1) == ' ' || buf.charAt(b - 1) == '-')
+        && Character.isLetterOrDigit(buf.charAt(b - 2))
+        && b < buf.length()
+        && Character.isDigit(buf.charAt(b))) {
+      b--;
+      while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
+        b--;
+      }
+    }
+    // A finding that reaches into the tail (or touches the end: it may go on) is held whole.
+    for (Detection f : found) {
+      if (f.start() < b && f.end() > b || f.end() >= buf.length() && f.start() < b) {
+        b = f.start();
+      }
+    }
+    if (b == 0 && buf.length() > MAX_PENDING) {
+      b = buf.length() - LOOK_BEHIND;
+    }
+    return b;
+  }
+}

@@ -1,0 +1,45 @@
+package io.gatehouse.policy.internal.detect;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The entity types detectors report, with their redaction placeholders. */
+public enum EntityType {
+  EMAIL("[EMAIL]"),
+  PHONE("[PHONE]"),
+  CARD("[CARD]"),
+  IBAN("[IBAN]"),
+  SSN("[SSN]"),
+  NINO("[NATIONAL_ID]"),
+  IP("[IP]"),
+  SECRET("[SECRET]");
+
+  private final String placeholder;
+
+  EntityType(String placeholder) {
+    this.placeholder = placeholder;
+  }
+
+  /** Name used in rules and audit details, e.g. {@code email}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public String placeholder() {
+    return placeholder;
+  }
+
+  public static Optional<EntityType> fromWireName(String name) {
+    for (EntityType t : values()) {
+      if (t.wireName().equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static List<String> wireNames() {
+    return java.util.Arrays.stream(values()).map(EntityType::wireName).toList();
+  }
+}

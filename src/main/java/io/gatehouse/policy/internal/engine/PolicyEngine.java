@@ -1,0 +1,148 @@
+package io.gatehouse.policy.internal.engine;
+
+import io.gatehouse.routing.stage.ProviderTarget;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Evaluates policies in order of precedence (docs/policy.md): global policies before the tenant's;
+ * inside a policy its rules top to bottom, where a matching {@code allow} or {@code deny} ends that
+ * policy; across policies a deny anywhere wins (a tenant's allow never overrides a global deny),
+ * redactions and flags add up, provider restrictions all apply, the highest classification counts.
+ * Shadow policies are evaluated the same way into a separate decision that is recorded, never
+ * enforced.
+ */
+public final class PolicyEngine {
+  /** The enforced decision and what shadow policies would have decided. */
+  public record Evaluation(Decision enforced, Decision shadow) {}
+
+  private PolicyEngine() {}
+
+  public static Evaluation evaluate(
+      List<CompiledPolicy> policies, RequestFacts facts, PolicyRule.Stage stage) {
+    Decision enforced = new Decision();
+    Decision shadow = new Decision();
+    Map<String, Object> ctx = facts.context(stage);
+    for (CompiledPolicy p : policies) {
+      Decision d = p.document().shadow() ? shadow : enforced;
+      if (d.denied) {
+        continue; // the decision is made; later policies cannot undo a deny
+      }
+      evaluatePolicy(p, ctx, stage, d);
+    }
+    return new Evaluation(enforced, shadow);
+  }
+
+  private static void evaluatePolicy(
+      CompiledPolicy p, Map<String, Object> ctx, PolicyRule.Stage stage, Decision d) {
+    boolean any = false;
+    for (PolicyRule rule : p.document().rules()) {
+      if (!rule.appliesTo(stage)) {
+        continue;
+      }
+      any = true;
+      boolean matches;
+      try {
+        matches = p.conditions().get(rule.id()).test(ctx);
+      } catch (CelRules.RuleEvaluationException e) {
+        d.errors.add(p.version() + "/" + rule.id() + ": " + shorten(e.getMessage()));
+        if (p.document().failOpen()) {
+          continue;
+        }
+        // Fail closed: the request cannot be shown to satisfy the policy.
+        if (!d.denied) {
+          d.denied = true;
+          d.failedClosed = true;
+          d.denyCode = "policy_evaluation_failed";
+          d.denyMessage = "The request could not be checked against policy";
+          d.denyRule = p.version() + "/" + rule.id();
+        }
+        d.versions.add(p.version());
+        return;
+      }
+      if (!matches) {
+        continue;
+      }
+      d.matched.add(p.version() + "/" + rule.id() + ":" + rule.action().wireName());
+      switch (rule.action()) {
+        case ALLOW -> {
+          d.versions.add(p.version());
+          return;
+        }
+        case DENY -> {
+          if (!d.denied) {
+            d.denied = true;
+            d.denyCode = rule.code();
+            d.denyMessage = rule.message();
+            d.denyRule = p.version() + "/" + rule.id();
+          }
+          d.versions.add(p.version());
+          return;
+        }
+        case REDACT -> d.redact.addAll(rule.entities());
+        case FLAG -> d.flags.add(rule.flag());
+        case CLASSIFY -> d.classification = Math.max(d.classification, rule.level());
+        case RESTRICT_PROVIDERS ->
+            d.restrictions.add(
+                new Decision.Restriction(
+                    p.version() + "/" + rule.id(), providerFilter(p, rule, ctx, d)));
+      }
+    }
+    if (any) {
+      d.versions.add(p.version());
+    }
+  }
+
+  private static Predicate<ProviderTarget> providerFilter(
+      CompiledPolicy p, PolicyRule rule, Map<String, Object> ctx, Decision d) {
+    CelRules.Condition cel = p.providerConditions().get(rule.id());
+    List<String> regions = rule.regions();
+    Integer minClearance = rule.minClearance();
+    boolean failOpen = p.document().failOpen();
+    return target -> {
+      if (minClearance != null && target.clearance() < minClearance) {
+        return false;
+      }
+      if (!regions.isEmpty() && regions.stream().noneMatch(r -> regionMatches(r, target.region()))) {
+        return false;
+      }
+      if (cel == null) {
+        return true;
+      }
+      Map<String, Object> withProvider = new HashMap<>(ctx);
+      withProvider.put(
+          "provider",
+          Map.of(
+              "name", nz(target.provider()),
+              "model", nz(target.model()),
+              "region", nz(target.region()),
+              "clearance", (long) target.clearance()));
+      try {
+        return cel.test(withProvider);
+      } catch (CelRules.RuleEvaluationException e) {
+        return failOpen;
+      }
+    };
+  }
+
+  static boolean regionMatches(String pattern, String region) {
+    if (region == null) {
+      return false;
+    }
+    if (pattern.endsWith("*")) {
+      return region.startsWith(pattern.substring(0, pattern.length() - 1));
+    }
+    return region.equals(pattern);
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static String shorten(String s) {
+    String one = String.valueOf(s).replaceAll("\\s+", " ");
+    return one.length() > 200 ? one.substring(0, 200) : one;
+  }
+}

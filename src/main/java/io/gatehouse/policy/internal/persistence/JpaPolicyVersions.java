@@ -1,0 +1,113 @@
+package io.gatehouse.policy.internal.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Policy versions through JPA, always scoped to one tenant (plus the global ones where stated). */
+@ApplicationScoped
+public class JpaPolicyVersions {
+  @PersistenceContext(unitName = "gatehouse")
+  EntityManager em;
+
+  /** Live versions that apply to the tenant: global ones first, then the tenant's, by name. */
+  public List<PolicyVersionEntity> liveFor(UUID tenant) {
+    List<PolicyVersionEntity> out = new ArrayList<>(
+        em.createQuery(
+                "select p from PolicyVersionEntity p where p.tenantId is null and p.status = 'live' order by p.name",
+                PolicyVersionEntity.class)
+            .getResultList());
+    if (tenant != null) {
+      out.addAll(
+          em.createQuery(
+                  "select p from PolicyVersionEntity p where p.tenantId = :t and p.status = 'live' order by p.name",
+                  PolicyVersionEntity.class)
+              .setParameter("t", tenant)
+              .getResultList());
+    }
+    return out;
+  }
+
+  /** Changes whenever a version is published for the tenant or globally (cheap staleness check). */
+  public String stamp(UUID tenant) {
+    Object[] row =
+        (Object[])
+            em.createNativeQuery(
+                    "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text"
+                        + " from policy_versions where tenant_id is null or tenant_id = ?1")
+                .setParameter(1, tenant)
+                .getSingleResult();
+    return row[0] + "|" + row[1];
+  }
+
+  public Optional<PolicyVersionEntity> live(UUID tenant, String name) {
+    return history(tenant, name).stream().filter(p -> p.getStatus().equals("live")).findFirst();
+  }
+
+  /** All versions of a policy, newest first; tenant null: the global policy. */
+  public List<PolicyVersionEntity> history(UUID tenant, String name) {
+    var q =
+        tenant == null
+            ? em.createQuery(
+                "select p from PolicyVersionEntity p where p.tenantId is null and p.name = :n order by p.version desc",
+                PolicyVersionEntity.class)
+            : em.createQuery(
+                    "select p from PolicyVersionEntity p where p.tenantId = :t and p.name = :n order by p.version desc",
+                    PolicyVersionEntity.class)
+                .setParameter("t", tenant);
+    return q.setParameter("n", name).getResultList();
+  }
+
+  /** Publishes content as the next version and supersedes the live one (caller's transaction). */
+  public PolicyVersionEntity publish(
+      UUID tenant, String name, String content, String mode, UUID changeId, String by, boolean rollback) {
+    List<PolicyVersionEntity> versions = history(tenant, name);
+    int next = versions.isEmpty() ? 1 : versions.get(0).getVersion() + 1;
+    for (PolicyVersionEntity v : versions) {
+      if (v.getStatus().equals("live")) {
+        v.supersede();
+      }
+    }
+    em.flush(); // the one-live index must see the superseded row before the insert
+    PolicyVersionEntity e =
+        new PolicyVersionEntity(tenant, name, next, content, mode, changeId, by, Instant.now(), rollback);
+    em.persist(e);
+    return e;
+  }
+
+  /** A recorded gateway request as the test bench replays it: no message content, only summaries. */
+  public record RecordedRequest(
+      String requestId, Instant occurredAt, String keyId, String route, String detailsJson) {}
+
+  /**
+   * Recent {@code gateway.request} audit events of the tenant (read-only). The audit module has no
+   * search API on its public face yet; this reads the append-only table directly.
+   */
+  public List<RecordedRequest> recentRequests(UUID tenant, int limit) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select request_id, occurred_at, key_id, route, details::text from audit_events"
+                    + " where tenant_id = ?1 and action = 'gateway.request'"
+                    + " order by occurred_at desc limit ?2")
+            .setParameter(1, tenant)
+            .setParameter(2, limit)
+            .getResultList();
+    List<RecordedRequest> out = new ArrayList<>();
+    for (Object[] r : rows) {
+      Instant at =
+          r[1] instanceof Instant i
+              ? i
+              : r[1] instanceof java.sql.Timestamp ts
+                  ? ts.toInstant()
+                  : r[1] instanceof java.time.OffsetDateTime o ? o.toInstant() : null;
+      out.add(new RecordedRequest((String) r[0], at, (String) r[2], (String) r[3], (String) r[4]));
+    }
+    return out;
+  }
+}

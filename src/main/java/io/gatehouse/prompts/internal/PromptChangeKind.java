@@ -1,0 +1,54 @@
+package io.gatehouse.prompts.internal;
+
+import io.gatehouse.governance.ChangeContext;
+import io.gatehouse.governance.ChangeKind;
+import io.gatehouse.governance.LiveVersion;
+import io.gatehouse.governance.RiskClass;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Kind {@code prompt}: the target is the prompt's name, the content a template version and the label
+ * it goes live on. Publishing creates the version (or reuses an identical one) and points the label
+ * at it. A prompt version needs one approval by default (LOW); tenants may ask for more.
+ */
+@ApplicationScoped
+public class PromptChangeKind implements ChangeKind {
+  @Inject PromptRegistry registry;
+
+  @Override
+  public String kind() {
+    return "prompt";
+  }
+
+  @Override
+  public JsonObject validate(TenantId tenant, String target, JsonObject content) {
+    PromptContent.checkName(target);
+    return PromptContent.parse(content).toJson();
+  }
+
+  @Override
+  public Optional<LiveVersion> live(TenantId tenant, String target) {
+    return registry.live(tenant, target);
+  }
+
+  @Override
+  public RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+    return RiskClass.LOW;
+  }
+
+  @Override
+  public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
+    Caller p = context.publisher();
+    int v =
+        registry.apply(
+            tenant, target, PromptContent.parse(content), context,
+            new PromptRegistry.Publisher(p.kind().name().toLowerCase(Locale.ROOT), p.subject(), false));
+    return String.valueOf(v);
+  }
+}
