@@ -13,6 +13,7 @@ root=$(pwd)
 
 duration=10          # seconds per wrk point
 warmup=3             # seconds of unrecorded load before each target's first point of a mode
+gh_warmup=20         # Gatehouse's warm-up per mode: the JVM's JIT needs thousands of requests
 connections="1 16 64"
 modes="json stream"
 targets="direct gatehouse portkey"
@@ -32,7 +33,8 @@ usage() {
   cat <<TEXT
 usage: bench/run.sh [options]
   --duration S        seconds per measured point (default $duration)
-  --warmup S          unrecorded warm-up per target and mode (default $warmup; Gatehouse gets 3x)
+  --warmup S          unrecorded warm-up per target and mode (default $warmup)
+  --gatehouse-warmup S  Gatehouse's warm-up per mode (default $gh_warmup; the JIT compiles meanwhile)
   --connections "L"   connection counts (default "$connections")
   --modes "L"         json and/or stream (default "$modes")
   --targets "L"       direct, gatehouse, portkey (default "$targets")
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --gatehouse-warmup) gh_warmup=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --modes) modes=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
@@ -61,7 +64,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=false; shift ;;
     --no-docs) write_docs=false; shift ;;
     --soak) soak=$2; shift 2 ;;
-    --quick) duration=3; warmup=1; ttfc_n=50; jfr=false; write_docs=false; shift ;;
+    --quick) duration=3; warmup=1; gh_warmup=5; ttfc_n=50; jfr=false; write_docs=false; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -380,7 +383,7 @@ results=$out/results.tsv
 printf 'mode\tconns\ttarget\trps\tp50_us\tp90_us\tp99_us\terrors\trequests\tcpu_pct\trss_mb\n' >"$results"
 for m in $modes; do
   for t in $targets; do
-    w=$warmup; [ "$t" = gatehouse ] && w=$((warmup * 3))
+    w=$warmup; [ "$t" = gatehouse ] && w=$gh_warmup
     log "warm-up: $t $m ${w}s"
     run_wrk "$t" "$m" 16 "$w"
     [ "$t" = gatehouse ] && gh_answered=$((gh_answered + w_requests - w_status))
