@@ -451,7 +451,7 @@ fi
 machine_cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 machine_mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 v_nginx=$("$nginx_bin" -v 2>&1 | sed 's#.*/##')
-v_wrk=$(wrk -v 2>&1 | head -n 1 | awk '{print $2}')
+v_wrk=$( (wrk -v 2>&1 || true) | head -n 1 | awk '{print $2}')  # wrk -v exits 1
 v_java=$(java -version 2>&1 | head -n 1 | sed 's/.*version "\(.*\)".*/\1/')
 v_node=$(node -v 2>/dev/null || echo n/a)
 v_pg=$( (has gatehouse && psql_app 'SHOW server_version') || echo n/a)
