@@ -273,7 +273,7 @@ psql_app() {
 }
 audit_count() { psql_app "SELECT count(*) FROM audit_events WHERE action = 'gateway.request'" || echo n/a; }
 metric_sum() { # prometheus name prefix regex -> sum of matching samples, or n/a
-  curl -fsS "http://127.0.0.1:$gatehouse_port/metrics" 2>/dev/null \
+  { curl -fsS "http://127.0.0.1:$gatehouse_port/metrics" 2>/dev/null || true; } \
     | awk -v re="$1" '$0 !~ /^#/ && $1 ~ re {s += $NF; n++} END {if (n) printf "%.0f", s; else print "n/a"}'
 }
 limiter_count() { metric_sum '^gatehouse_limiter_decisions_total'; }
@@ -439,7 +439,8 @@ fi
 if has gatehouse && [ "$jfr" = true ]; then
   rm -f "$out/gatehouse.jfr"
   log "JFR: profiling Gatehouse during ${jfr_seconds}s at 16 connections (JSON)"
-  jcmd "$gatehouse_pid" JFR.start name=bench settings=profile duration="${jfr_seconds}s" filename="$out/gatehouse.jfr" >/dev/null
+  jcmd "$gatehouse_pid" JFR.start name=bench settings=profile duration="${jfr_seconds}s" \
+    filename="$out/gatehouse.jfr" >/dev/null || log "JFR.start failed"
   run_wrk gatehouse json 16 "$jfr_seconds"
   sleep 3
   jfr summary "$out/gatehouse.jfr" >"$out/jfr-summary.txt" 2>&1 || true
@@ -452,7 +453,7 @@ machine_cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 machine_mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 v_nginx=$("$nginx_bin" -v 2>&1 | sed 's#.*/##')
 v_wrk=$( (wrk -v 2>&1 || true) | head -n 1 | awk '{print $2}')  # wrk -v exits 1
-v_java=$(java -version 2>&1 | head -n 1 | sed 's/.*version "\(.*\)".*/\1/')
+v_java=$( (java -version 2>&1 || true) | sed -n '1s/.*version "\(.*\)".*/\1/p')
 v_node=$(node -v 2>/dev/null || echo n/a)
 v_pg=$( (has gatehouse && psql_app 'SHOW server_version') || echo n/a)
 v_liberty=$(sed -n 's/^com.ibm.websphere.productVersion=//p' target/liberty/wlp/lib/versions/openliberty.properties 2>/dev/null || echo n/a)
