@@ -2,7 +2,6 @@ package io.gatehouse.routing.internal;
 
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.shared.error.ValidationException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -11,6 +10,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * sends ({@code api_base}, {@code base_url}, headers in the body, ...) is dropped.
  */
 public final class GatewayRequests {
+  // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+  // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+  // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+  private static final JsonProvider JSON = JsonProvider.provider();
   public static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
   public static final int MAX_MESSAGES = 2048;
   public static final int MAX_MESSAGE_CHARS = 1024 * 1024;
@@ -57,7 +61,7 @@ public final class GatewayRequests {
     if (body.length() > MAX_BODY_CHARS) {
       throw new ValidationException("request_too_large", null, "The request body is too large");
     }
-    try (var r = Json.createReader(new StringReader(body))) {
+    try (var r = JSON.createReader(new StringReader(body))) {
       return r.readObject();
     } catch (JsonException | IllegalStateException e) {
       throw new ValidationException("invalid_json", null, "The request body must be a JSON object");
@@ -297,15 +301,15 @@ public final class GatewayRequests {
       List<ChatMessage> messages,
       IdentityHashMap<ChatMessage, JsonObject> originals,
       boolean stream) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
-    JsonArrayBuilder msgs = Json.createArrayBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
+    JsonArrayBuilder msgs = JSON.createArrayBuilder();
     for (ChatMessage m : messages) {
       JsonObject orig = originals.get(m);
       if (orig == null) {
-        msgs.add(Json.createObjectBuilder().add("role", m.role()).add("content", m.text()));
+        msgs.add(JSON.createObjectBuilder().add("role", m.role()).add("content", m.text()));
         continue;
       }
-      JsonObjectBuilder mb = Json.createObjectBuilder();
+      JsonObjectBuilder mb = JSON.createObjectBuilder();
       for (String f : MESSAGE_FIELDS) {
         if (orig.containsKey(f)) {
           mb.add(f, orig.get(f));
@@ -315,8 +319,8 @@ public final class GatewayRequests {
       String origText = text(content);
       if (!origText.equals(m.text())) {
         if (content instanceof JsonArray parts) {
-          JsonArrayBuilder nb = Json.createArrayBuilder();
-          nb.add(Json.createObjectBuilder().add("type", "text").add("text", m.text()));
+          JsonArrayBuilder nb = JSON.createArrayBuilder();
+          nb.add(JSON.createObjectBuilder().add("type", "text").add("text", m.text()));
           for (JsonValue p : parts) {
             if (!"text".equals(p.asJsonObject().getString("type", ""))) {
               nb.add(p);
@@ -338,17 +342,17 @@ public final class GatewayRequests {
     if (stream) {
       // Always ask for usage upstream: streamed requests are accounted too.
       b.add("stream", true);
-      b.add("stream_options", Json.createObjectBuilder().add("include_usage", true));
+      b.add("stream_options", JSON.createObjectBuilder().add("include_usage", true));
     }
     return b.build();
   }
 
   static JsonObject upstreamEmbeddings(JsonObject req, List<ChatMessage> inputs) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
     if (req.get("input") instanceof JsonString) {
       b.add("input", inputs.get(0).text());
     } else {
-      JsonArrayBuilder a = Json.createArrayBuilder();
+      JsonArrayBuilder a = JSON.createArrayBuilder();
       inputs.forEach(m -> a.add(m.text()));
       b.add("input", a);
     }
@@ -361,7 +365,7 @@ public final class GatewayRequests {
   }
 
   static JsonObject withModel(JsonObject body, String model) {
-    return Json.createObjectBuilder(body).add("model", model).build();
+    return JSON.createObjectBuilder(body).add("model", model).build();
   }
 
   private static void intRange(JsonObject req, String f, long min, long max) {

@@ -32,13 +32,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,6 +66,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class GatewayService {
+  // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+  // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+  // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+  private static final JsonProvider JSON = JsonProvider.provider();
   private static final Logger LOG = Logger.getLogger(GatewayService.class.getName());
 
   @Inject CatalogCache catalog;
@@ -255,7 +259,7 @@ public class GatewayService {
     if (stages().isEmpty() || !(answer.get("choices") instanceof JsonArray choices)) {
       return answer;
     }
-    JsonArrayBuilder nc = Json.createArrayBuilder();
+    JsonArrayBuilder nc = JSON.createArrayBuilder();
     boolean changed = false;
     for (JsonValue cv : choices) {
       JsonObject choice = cv.asJsonObject();
@@ -268,21 +272,21 @@ public class GatewayService {
         if (!cs.getString().equals(ex.answerText())) {
           changed = true;
           choice =
-              Json.createObjectBuilder(choice)
+              JSON.createObjectBuilder(choice)
                   .add(
                       "message",
-                      Json.createObjectBuilder(msg)
+                      JSON.createObjectBuilder(msg)
                           .add(
                               "content",
                               ex.answerText() == null
                                   ? JsonValue.NULL
-                                  : Json.createValue(ex.answerText())))
+                                  : JSON.createValue(ex.answerText())))
                   .build();
         }
       }
       nc.add(choice);
     }
-    return changed ? Json.createObjectBuilder(answer).add("choices", nc).build() : answer;
+    return changed ? JSON.createObjectBuilder(answer).add("choices", nc).build() : answer;
   }
 
   private void accountChat(Call call, JsonObject answer, long estimatedIn) {
@@ -393,7 +397,7 @@ public class GatewayService {
             next = stream.next();
             continue; // written at the end, if the client asked for it
           }
-          chunk = Json.createObjectBuilder(chunk).remove("usage").build();
+          chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
         }
         for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
           write(os, w.toString());
@@ -491,7 +495,7 @@ public class GatewayService {
       return List.of(chunk);
     }
     List<JsonObject> before = new ArrayList<>();
-    JsonArrayBuilder nc = Json.createArrayBuilder();
+    JsonArrayBuilder nc = JSON.createArrayBuilder();
     boolean changed = false;
     for (JsonValue cv : choices) {
       JsonObject choice = cv.asJsonObject();
@@ -519,8 +523,8 @@ public class GatewayService {
         if (!t.equals(cs.getString())) {
           changed = true;
           choice =
-              Json.createObjectBuilder(choice)
-                  .add("delta", Json.createObjectBuilder(delta).add("content", t))
+              JSON.createObjectBuilder(choice)
+                  .add("delta", JSON.createObjectBuilder(delta).add("content", t))
                   .build();
         }
       }
@@ -535,7 +539,7 @@ public class GatewayService {
       }
       nc.add(choice);
     }
-    before.add(changed ? Json.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+    before.add(changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
     return before;
   }
 
@@ -550,15 +554,15 @@ public class GatewayService {
 
   private static JsonObject contentChunk(JsonObject like, int index, String text, String finish) {
     JsonObjectBuilder choice =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("index", index)
-            .add("delta", Json.createObjectBuilder().add("content", text));
+            .add("delta", JSON.createObjectBuilder().add("content", text));
     if (finish == null) {
       choice.addNull("finish_reason");
     } else {
       choice.add("finish_reason", finish);
     }
-    return base(like).add("choices", Json.createArrayBuilder().add(choice)).build();
+    return base(like).add("choices", JSON.createArrayBuilder().add(choice)).build();
   }
 
   private static JsonObject usageChunkFor(JsonObject like, Call call) {
@@ -566,7 +570,7 @@ public class GatewayService {
         .add("choices", JsonValue.EMPTY_JSON_ARRAY)
         .add(
             "usage",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("prompt_tokens", call.inputTokens)
                 .add("completion_tokens", call.outputTokens)
                 .add("total_tokens", call.inputTokens + call.outputTokens))
@@ -574,7 +578,7 @@ public class GatewayService {
   }
 
   private static JsonObjectBuilder base(JsonObject like) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
     b.add("id", like == null ? "chatcmpl" : like.getString("id", "chatcmpl"));
     b.add("object", "chat.completion.chunk");
     b.add(
@@ -593,10 +597,10 @@ public class GatewayService {
 
   static String errorJson(String code, String message) {
     String type = code.startsWith("upstream") ? "server_error" : "api_error";
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add(
             "error",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("message", message)
                 .add("type", type)
                 .addNull("param")

@@ -1,9 +1,9 @@
 package io.gatehouse.routing.internal.provider;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +36,10 @@ import java.util.concurrent.TimeoutException;
  * per call, and for streams an idle deadline between lines.
  */
 public final class HttpTransport {
+  // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+  // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+  // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+  private static final JsonProvider JSON = JsonProvider.provider();
   private static final int MAX_ERROR_BODY = 2048;
   private final HttpClient h2;
   private final HttpClient h1;
@@ -200,7 +204,7 @@ public final class HttpTransport {
   }
 
   static JsonObject parseObject(String text) throws ProviderException {
-    try (JsonReader r = Json.createReader(new StringReader(text))) {
+    try (JsonReader r = JSON.createReader(new StringReader(text))) {
       return r.readObject();
     } catch (JsonException | IllegalStateException | ClassCastException e) {
       throw new ProviderException(
