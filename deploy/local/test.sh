@@ -15,6 +15,7 @@ export GATEHOUSE_DEMO_ENABLED=true
 export GATEHOUSE_DEMO_PASSWORD=${GATEHOUSE_DEMO_PASSWORD:-gatehouse-demo}
 export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
 export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-gatehouse-platform-admin}
+export GATEHOUSE_CORS_ORIGINS=${GATEHOUSE_CORS_ORIGINS:-http://console.example.test}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443

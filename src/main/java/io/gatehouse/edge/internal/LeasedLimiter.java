@@ -45,7 +45,9 @@ public class LeasedLimiter {
   }
 
   Bucket bucket(String subject, Instant window, long limit) {
-    String id = subject + "@" + window.getEpochSecond();
+    // the limit is part of the identity: a changed limit starts a fresh local bucket (the shared
+    // window row keeps counting what was already granted)
+    String id = subject + "@" + window.getEpochSecond() + "#" + limit;
     return buckets.computeIfAbsent(id, k -> new Bucket(subject, window, limit));
   }
 

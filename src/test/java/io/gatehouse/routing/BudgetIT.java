@@ -1,0 +1,36 @@
+package io.gatehouse.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tenant's daily cost budget is a hard stop on the gateway path: once the accounted cost reaches it,
+ * the next request gets OpenAI's 429 {@code insufficient_quota} with Retry-After, and the provider is
+ * not called.
+ */
+class BudgetIT {
+  @Test
+  void aSpentDailyBudgetStopsTheNextRequest() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    CatalogRows.provider(t.id(), "paid", "sandbox", null, "{}", "paid-chat", "chat,streaming");
+    CatalogRows.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
+    Http http = Http.local();
+    assertThat(http.method("PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":1}", t.auth("admin")).status())
+        .isEqualTo(200);
+    String body = "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"spend a little\"}]}";
+    Http.Response first = http.post("/v1/chat/completions", body, t.keyAuth());
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    Http.Response second = http.post("/v1/chat/completions", body, t.keyAuth());
+    assertThat(second.status()).as(second.body()).isEqualTo(429);
+    assertThat(second.json().getJsonObject("error").getString("code")).isEqualTo("insufficient_quota");
+    assertThat(Integer.parseInt(second.header("Retry-After"))).isBetween(1, 86_400);
+
+    // raising the budget lets requests through again at once
+    assertThat(http.method("PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":100000000}", t.auth("admin")).status())
+        .isEqualTo(200);
+    assertThat(http.post("/v1/chat/completions", body, t.keyAuth()).status()).isEqualTo(200);
+  }
+}
