@@ -16,7 +16,7 @@ const result = await build({
   format: "esm",
   target: ["es2022"],
   minify: true,
-  sourcemap: "linked",
+  sourcemap: false,
   entryNames: "app-[hash]",
   outdir: out,
   metafile: true,
