@@ -1,7 +1,7 @@
 // Bundles the console for the WAR: dist/index.html plus content-hashed app-<hash>.js and
 // app-<hash>.css (so the server may let browsers cache them for a year; index.html is never cached).
 import { build } from "esbuild";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,3 +30,4 @@ const styles = outputs.find((f) => f.endsWith(".css"));
 if (!script || !styles) throw new Error(`esbuild produced ${outputs.join(", ")}: expected a .js and a .css`);
 const html = (await readFile(join(here, "src/index.html"), "utf8")).replace("%SCRIPT%", script).replace("%STYLES%", styles);
 await writeFile(join(out, "index.html"), html);
+await copyFile(join(here, "src/favicon.svg"), join(out, "favicon.svg"));

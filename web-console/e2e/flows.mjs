@@ -28,6 +28,9 @@ function check(cond, what) {
   if (!cond) throw new Error(`expected: ${what}`);
 }
 
+const openPages = new Set();
+let failures = 0;
+
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -37,6 +40,20 @@ async function step(name, fn) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+    // What the person would have seen: the page's text and a screenshot.
+    for (const page of openPages) {
+      try {
+        failures++;
+        const text = (await page.locator("main").innerText({ timeout: 2000 })).slice(0, 1200);
+        console.log(`     page ${page.url()}:\n       ${text.replace(/\n/g, "\n       ")}`);
+        await page.screenshot({ path: join(shots, `failure-${failures}.png`), fullPage: true });
+      } catch {
+        /* the page is gone */
+      }
+    }
+  } finally {
+    for (const page of openPages) await page.context().close().catch(() => {});
+    openPages.clear();
   }
 }
 
@@ -84,10 +101,12 @@ async function newPage(label) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  openPages.add(page);
   page.on("pageerror", (e) => problems.push(`${label}: page error: ${e.message}`));
   page.on("console", (m) => {
     const t = m.text();
-    if (m.type() === "error" && !/Failed to load resource: the server responded with a status of (403|404|409)/.test(t)) {
+    // Error answers are part of the flows (401, 403, 404, 409); script errors and CSP violations are not.
+    if (m.type() === "error" && !t.startsWith("Failed to load resource: the server responded with a status of 4")) {
       problems.push(`${label}: console error: ${t}`);
     }
   });
@@ -155,8 +174,8 @@ try {
     await page.getByRole("button", { name: "Create change request" }).click();
     await page.waitForURL(/\/console\/changes\/[0-9a-f-]{36}$/);
     changeId = page.url().split("/").pop();
-    const badge = page.locator(".toolbar [data-state]");
-    check((await badge.getAttribute("data-state")) === "in_review", "the change is in review");
+    const state = await page.locator(".toolbar [data-state]").getAttribute("data-state");
+    check(state === "in_review", `the change is in review, got ${state}`);
 
     // Four eyes: the author sees the approve button disabled, with the reason.
     const approve = page.locator('button[data-action="approve"]');

@@ -52,7 +52,7 @@ function drawHeader(): void {
   render(
     header,
     h("a", { class: "skip", href: "#main" }, "Skip to content"),
-    h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "⛩"), " Gatehouse ", h("span", { class: "muted" }, "review console")),
+    h("div", { class: "brand" }, h("img", { class: "logo", src: "/console/favicon.svg", alt: "", width: 22, height: 22 }), " Gatehouse ", h("span", { class: "muted" }, "review console")),
     me
       ? h("nav", { "aria-label": "Main" },
           caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
