@@ -169,7 +169,7 @@ try {
     await page.getByLabel("Kind").selectOption("prompt");
     await page.getByLabel(/^Target/).fill(target);
     await page.getByLabel("Content (JSON)").fill(JSON.stringify(promptContent("You answer questions about {{product}}.\nBe brief and kind."), null, 2));
-    await page.getByLabel("Comment").fill("New triage prompt for the e2e flow");
+    await page.getByLabel("Comment", { exact: true }).fill("New triage prompt for the e2e flow");
     await shot(page, "03-new-change");
     await page.getByRole("button", { name: "Create change request" }).click();
     await page.waitForURL(/\/console\/changes\/[0-9a-f-]{36}$/);
@@ -184,7 +184,7 @@ try {
     await shot(page, "04-change-author");
 
     // The server enforces it anyway: force the click and the UI shows the 403 problem detail.
-    await approve.evaluate((b) => b.removeAttribute("disabled"));
+    await approve.evaluate((b) => { b.removeAttribute("disabled"); b.removeAttribute("aria-disabled"); });
     await approve.click();
     const err = page.getByTestId("action-messages").getByRole("alert");
     await err.waitFor();
@@ -204,7 +204,7 @@ try {
     const diff = await page.getByTestId("diff").textContent();
     check(diff.includes("messages[0].content") || diff.includes("messages"), "the diff shows the messages");
     check(diff.includes("Be brief and kind."), "the diff shows the new text");
-    await page.getByLabel("Comment").fill("Reads well; approved.");
+    await page.getByLabel("Comment", { exact: true }).fill("Reads well; approved.");
     await shot(page, "06-change-reviewer");
     await page.locator('button[data-action="approve"]').click();
     await page.getByTestId("info").waitFor();
