@@ -1,0 +1,118 @@
+// The console's only way to the server: the public management API with a bearer token.
+import { networkProblem, parseProblem, type Problem } from "./problem.js";
+import type { AuditPage, ChangeDetail, ChangeSummary, Me, Verification } from "./types.js";
+import type { ChangeActionName } from "./permissions.js";
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+    this.name = "ApiError";
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface LoginAnswer {
+  access_token: string;
+  token_type?: string;
+  expires_in?: number;
+  tenant?: string;
+  roles?: string[];
+}
+
+export class Api {
+  /** Called when the server says the token is no longer good (401), so the app can ask to sign in. */
+  onUnauthorized: (() => void) | null = null;
+
+  constructor(
+    private readonly fetchFn: FetchLike,
+    private readonly token: () => string | null,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const t = this.token();
+    if (auth && t) headers["Authorization"] = `Bearer ${t}`;
+    const init: RequestInit = { method, headers, credentials: "omit", cache: "no-store" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await this.fetchFn(path, init);
+    } catch (e) {
+      throw new ApiError(networkProblem(e));
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => "");
+      const problem = parseProblem(res.status, res.headers.get("Content-Type"), text, res.statusText);
+      if (res.status === 401 && auth && this.onUnauthorized) this.onUnauthorized();
+      throw new ApiError(problem);
+    }
+    return res;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+    const res = await this.call(method, path, body, auth);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (text.trim() === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError({ status: res.status, title: "Bad answer", detail: "The server answered with something that is not JSON." });
+    }
+  }
+
+  login(username: string, password: string): Promise<LoginAnswer> {
+    return this.json<LoginAnswer>("POST", "/api/v1/auth/login", { username, password }, false);
+  }
+
+  async logout(): Promise<void> {
+    await this.call("POST", "/api/v1/auth/logout");
+  }
+
+  me(): Promise<Me> {
+    return this.json<Me>("GET", "/api/v1/me");
+  }
+
+  async changes(state: string | null): Promise<ChangeSummary[]> {
+    const q = state ? `?state=${encodeURIComponent(state)}` : "";
+    const page = await this.json<{ data: ChangeSummary[] }>("GET", `/api/v1/changes${q}`);
+    return page?.data ?? [];
+  }
+
+  change(id: string): Promise<ChangeDetail> {
+    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`);
+  }
+
+  createChange(kind: string, target: string, content: unknown, comment: string): Promise<ChangeDetail> {
+    return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment });
+  }
+
+  act(id: string, action: ChangeActionName, comment: string): Promise<ChangeDetail> {
+    const body = comment.trim() === "" ? {} : { comment: comment.trim() };
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${action}`, body);
+  }
+
+  addComment(id: string, comment: string): Promise<ChangeDetail> {
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, { comment });
+  }
+
+  auditEvents(path: string): Promise<AuditPage> {
+    return this.json<AuditPage>("GET", path);
+  }
+
+  verify(): Promise<Verification> {
+    return this.json<Verification>("GET", "/api/v1/audit/verify");
+  }
+
+  /** A download that needs the bearer token (a plain link would not send it). */
+  async download(path: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.call("GET", path);
+    const cd = res.headers.get("Content-Disposition") ?? "";
+    const m = /filename="?([^";]+)"?/.exec(cd);
+    return { blob: await res.blob(), filename: m?.[1] ?? "audit-export" };
+  }
+}

@@ -1,0 +1,11 @@
+import type { Api } from "./api.js";
+import type { Session } from "./session.js";
+
+/** What every view gets: the API, who is signed in, and a way to move to another address. */
+export interface AppContext {
+  api: Api;
+  session: Session;
+  navigate(href: string): void;
+  /** Signed in or out: redraw the header. */
+  refreshChrome(): void;
+}

@@ -1,0 +1,158 @@
+// The console's entry point: who is signed in, which address we are at, and which view draws it.
+import { Api } from "./api.js";
+import { h, render } from "./dom.js";
+import { showError } from "./messages.js";
+import { capabilities } from "./permissions.js";
+import { BASE, hrefFor, parseRoute, type Route } from "./routes.js";
+import { Session } from "./session.js";
+import type { AppContext } from "./context.js";
+import { auditView } from "./views/audit.js";
+import { changeView } from "./views/change.js";
+import { changesView } from "./views/changes.js";
+import { loginView } from "./views/login.js";
+import { newChangeView } from "./views/newchange.js";
+
+function storage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage disabled: the token lives in memory only
+  }
+}
+
+const session = new Session(storage());
+const api = new Api((input, init) => window.fetch(input, init), () => session.token());
+const header = document.getElementById("app-header")!;
+const main = document.getElementById("main")!;
+
+const ctx: AppContext = {
+  api,
+  session,
+  navigate(href: string) {
+    if (href !== location.pathname + location.search) history.pushState(null, "", href);
+    void show();
+  },
+  refreshChrome: drawHeader,
+};
+
+api.onUnauthorized = () => {
+  session.signOut();
+  drawHeader();
+};
+
+function navLink(route: Route, label: string, current: Route): HTMLElement {
+  const active = route.name === current.name || (route.name === "changes" && current.name === "change");
+  return h("a", { href: hrefFor(route), "data-nav": "", "aria-current": active ? "page" : null }, label);
+}
+
+function drawHeader(): void {
+  const me = session.me;
+  const current = parseRoute(location.pathname, location.search);
+  const caps = capabilities(me);
+  render(
+    header,
+    h("a", { class: "skip", href: "#main" }, "Skip to content"),
+    h("div", { class: "brand" }, h("img", { class: "logo", src: "/console/favicon.svg", alt: "", width: 22, height: 22 }), " Gatehouse ", h("span", { class: "muted" }, "review console")),
+    me
+      ? h("nav", { "aria-label": "Main" },
+          caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
+          caps.createChanges ? navLink({ name: "new-change" }, "New change", current) : null,
+          caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
+        )
+      : null,
+    me
+      ? h("div", { class: "who", "data-testid": "who" },
+          h("span", null, h("strong", null, me.username), ` · ${me.roles.join(", ")} · tenant ${me.tenant}`),
+          h("button", { type: "button", class: "link", on: { click: signOut } }, "Sign out"),
+        )
+      : null,
+  );
+}
+
+async function signOut(): Promise<void> {
+  try {
+    await api.logout();
+  } catch {
+    // The token may already be invalid; signing out locally is what matters.
+  }
+  session.signOut();
+  drawHeader();
+  ctx.navigate(hrefFor({ name: "login" }));
+}
+
+async function show(): Promise<void> {
+  const route = parseRoute(location.pathname, location.search);
+  try {
+    if (session.token() && !session.me) {
+      try {
+        session.me = await api.me();
+      } catch (e) {
+        session.signOut();
+        if (route.name !== "login") {
+          drawHeader();
+          loginView(ctx, main, location.pathname + location.search);
+          showError(main.querySelector(".messages")!, e);
+          return;
+        }
+      }
+    }
+    drawHeader();
+    if (!session.me) {
+      loginView(ctx, main, route.name === "login" ? defaultHome() : location.pathname + location.search);
+      return;
+    }
+    const caps = capabilities(session.me);
+    switch (route.name) {
+      case "login":
+        ctx.navigate(defaultHome());
+        return;
+      case "changes":
+        if (!caps.readChanges) return forbidden("Your roles do not include reading change requests.");
+        await changesView(ctx, main, route.state);
+        break;
+      case "change":
+        await changeView(ctx, main, route.id);
+        break;
+      case "new-change":
+        if (!caps.createChanges) return forbidden("Creating change requests needs the author or admin role.");
+        newChangeView(ctx, main);
+        break;
+      case "audit":
+        if (!caps.readAudit) return forbidden("The audit trail is for auditors.");
+        auditView(ctx, main);
+        break;
+      case "not-found":
+        render(main, h("h1", { tabindex: "-1" }, "Not found"), h("p", null, "There is no such page in the console. ", h("a", { href: BASE, "data-nav": "" }, "Go to the start page")));
+        break;
+    }
+    main.querySelector<HTMLElement>("h1")?.focus();
+  } catch (e) {
+    // Never a blank page: whatever went wrong is said where the view would have been.
+    render(main, h("h1", { tabindex: "-1" }, "Something went wrong"), h("div", { class: "messages" }));
+    showError(main.querySelector(".messages")!, e);
+  }
+}
+
+function defaultHome(): string {
+  const caps = capabilities(session.me);
+  return caps.readChanges || !caps.readAudit ? hrefFor({ name: "changes", state: null }) : hrefFor({ name: "audit" });
+}
+
+function forbidden(text: string): void {
+  render(main, h("h1", { tabindex: "-1" }, "Not available"), h("p", { class: "message error", role: "alert" }, text));
+}
+
+// Internal links move within the app without a page load (keyboard Enter works the same as a click).
+document.addEventListener("click", (ev) => {
+  const a = (ev.target as Element | null)?.closest?.("a[data-nav]") as HTMLAnchorElement | null;
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  ctx.navigate(a.getAttribute("href")!);
+});
+window.addEventListener("popstate", () => void show());
+window.addEventListener("unhandledrejection", (ev) => {
+  const area = main.querySelector(".messages") ?? main;
+  showError(area, ev.reason);
+});
+
+void show();

@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Api, ApiError } from "../src/api.js";
+
+type Call = { url: string; init: RequestInit | undefined };
+
+function fake(status: number, body: string, contentType = "application/json") {
+  const calls: Call[] = [];
+  const fn = async (url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    return new Response(status === 204 ? null : body, { status, headers: { "Content-Type": contentType } });
+  };
+  return { calls, fn };
+}
+
+test("actions POST {comment} with the bearer token", async () => {
+  const f = fake(200, '{"id":"c1","state":"approved"}');
+  const api = new Api(f.fn, () => "tok");
+  const c = await api.act("c1", "approve", "  looks good ");
+  assert.equal(c.state, "approved");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1/approve");
+  assert.equal(f.calls[0]!.init!.method, "POST");
+  assert.equal((f.calls[0]!.init!.headers as Record<string, string>)["Authorization"], "Bearer tok");
+  assert.equal(f.calls[0]!.init!.body, '{"comment":"looks good"}');
+});
+
+test("login sends no token", async () => {
+  const f = fake(200, '{"access_token":"abc"}');
+  const api = new Api(f.fn, () => "old");
+  assert.equal((await api.login("alice", "pw")).access_token, "abc");
+  assert.equal((f.calls[0]!.init!.headers as Record<string, string>)["Authorization"], undefined);
+});
+
+test("a 403 becomes an ApiError with the problem's detail", async () => {
+  const f = fake(403, '{"title":"Forbidden","status":403,"detail":"The author of a change cannot approve it","code":"own_change"}', "application/problem+json");
+  const api = new Api(f.fn, () => "tok");
+  await assert.rejects(api.act("c1", "approve", ""), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.problem.status, 403);
+    assert.equal(e.message, "The author of a change cannot approve it");
+    return true;
+  });
+});
+
+test("a 401 tells the app to sign in again", async () => {
+  const f = fake(401, '{"status":401,"detail":"expired"}', "application/problem+json");
+  const api = new Api(f.fn, () => "tok");
+  let told = 0;
+  api.onUnauthorized = () => told++;
+  await assert.rejects(api.me());
+  assert.equal(told, 1);
+});
+
+test("a failed connection is an ApiError too", async () => {
+  const api = new Api(async () => { throw new TypeError("Failed to fetch"); }, () => null);
+  await assert.rejects(api.changes(null), (e: unknown) => e instanceof ApiError && e.problem.status === 0);
+});
+
+test("changes: list unwraps data and filters by state", async () => {
+  const f = fake(200, '{"data":[{"id":"a"},{"id":"b"}]}');
+  const api = new Api(f.fn, () => "tok");
+  assert.deepEqual((await api.changes("in_review")).map((c) => c.id), ["a", "b"]);
+  assert.equal(f.calls[0]!.url, "/api/v1/changes?state=in_review");
+});
