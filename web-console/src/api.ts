@@ -29,8 +29,11 @@ export class Api {
     private readonly token: () => string | null,
   ) {}
 
-  private async call(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+  private async call(
+    method: string, path: string, body?: unknown, auth = true, accept = "application/json",
+  ): Promise<Response> {
+    // Errors always come back as JSON (problem+json); a download asks for its own media type.
+    const headers: Record<string, string> = { Accept: accept + ", application/problem+json" };
     const t = this.token();
     if (auth && t) headers["Authorization"] = `Bearer ${t}`;
     const init: RequestInit = { method, headers, credentials: "omit", cache: "no-store" };
@@ -110,7 +113,7 @@ export class Api {
 
   /** A download that needs the bearer token (a plain link would not send it). */
   async download(path: string): Promise<{ blob: Blob; filename: string }> {
-    const res = await this.call("GET", path);
+    const res = await this.call("GET", path, undefined, true, "*/*");
     const cd = res.headers.get("Content-Disposition") ?? "";
     const m = /filename="?([^";]+)"?/.exec(cd);
     return { blob: await res.blob(), filename: m?.[1] ?? "audit-export" };
