@@ -15,4 +15,7 @@ public interface UsageLimits {
 
   /** Settles the reservation with what the request really used (also for failed or cut requests). */
   void settle(Admission admission, long actualTokens, long costMicros);
+
+  /** The tenant's cost budgets, for usage reports (what is spent comes from the accounting). */
+  Budgets budgets(io.gatehouse.shared.TenantId tenant);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,15 @@ class BudgetIT {
     assertThat(second.status()).as(second.body()).isEqualTo(429);
     assertThat(second.json().getJsonObject("error").getString("code")).isEqualTo("insufficient_quota");
     assertThat(Integer.parseInt(second.header("Retry-After"))).isBetween(1, 86_400);
+
+    JsonObject budget = http.get("/api/v1/usage", t.auth("admin")).json().getJsonObject("budget");
+    JsonObject daily = budget.getJsonObject("daily");
+    assertThat(daily.getJsonNumber("limitMicros").longValue()).isEqualTo(1);
+    assertThat(daily.getJsonNumber("spentMicros").longValue()).isPositive();
+    assertThat(daily.getJsonNumber("remainingMicros").longValue()).isZero();
+    assertThat(budget.getJsonObject("monthly").isNull("limitMicros")).isTrue();
+    assertThat(http.get("/v1/usage", t.keyAuth()).json().getJsonObject("budget").getJsonObject("daily")
+        .getJsonNumber("remainingMicros").longValue()).isZero();
 
     // raising the budget lets requests through again at once
     assertThat(http.method("PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":100000000}", t.auth("admin")).status())

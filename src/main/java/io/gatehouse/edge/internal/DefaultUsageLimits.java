@@ -176,6 +176,14 @@ public class DefaultUsageLimits implements UsageLimits {
     }
   }
 
+  @Override
+  public io.gatehouse.edge.Budgets budgets(TenantId tenant) {
+    Optional<TenantLimitsEntity> l = limits(tenant);
+    return new io.gatehouse.edge.Budgets(
+        l.map(TenantLimitsEntity::getDailyBudgetMicros).orElse(null),
+        l.map(TenantLimitsEntity::getMonthlyBudgetMicros).orElse(null));
+  }
+
   private RateLimitedException limited(
       String what, LeasedLimiter.Bucket hit, long reset, List<LeasedLimiter.Bucket> req,
       List<LeasedLimiter.Bucket> tok) {

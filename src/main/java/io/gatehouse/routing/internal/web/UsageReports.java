@@ -18,6 +18,7 @@ import java.util.List;
 @ApplicationScoped
 public class UsageReports {
   @Inject UsageStore usage;
+  @Inject io.gatehouse.edge.UsageLimits limits;
 
   JsonObject report(TenantId tenant, String from, String to, String groupBy, String keyId) {
     Instant t = to == null || to.isBlank() ? Instant.now() : instant("to", to);
@@ -47,7 +48,39 @@ public class UsageReports {
         .add("groupBy", g)
         .add("groups", groups)
         .add("totals", row(new UsageStore.UsageRow("total", req, err, in, out, cost, hits)))
+        .add("budget", budget(tenant))
         .build();
+  }
+
+  /** The tenant's budgets with what is spent in the current UTC day and month (from the accounting). */
+  private JsonObject budget(TenantId tenant) {
+    io.gatehouse.edge.Budgets b = limits.budgets(tenant);
+    Instant now = Instant.now();
+    java.time.LocalDate day = now.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    Instant dayStart = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    Instant monthStart = day.withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    return Json.createObjectBuilder()
+        .add("daily", period(b.dailyMicros(), spent(tenant, dayStart, now)))
+        .add("monthly", period(b.monthlyMicros(), spent(tenant, monthStart, now)))
+        .build();
+  }
+
+  private long spent(TenantId tenant, Instant from, Instant to) {
+    long cost = 0;
+    for (UsageStore.UsageRow r : usage.usage(tenant, from, to.plusMillis(1), "route", null)) {
+      cost += r.costMicros();
+    }
+    return cost;
+  }
+
+  private static JsonObject period(Long limit, long spent) {
+    var o = Json.createObjectBuilder().add("spentMicros", spent);
+    if (limit == null) {
+      o.addNull("limitMicros").addNull("remainingMicros");
+    } else {
+      o.add("limitMicros", limit).add("remainingMicros", Math.max(0, limit - spent));
+    }
+    return o.build();
   }
 
   private static JsonObject row(UsageStore.UsageRow r) {
