@@ -16,6 +16,12 @@ public interface UsageLimits {
   /** Settles the reservation with what the request really used (also for failed or cut requests). */
   void settle(Admission admission, long actualTokens, long costMicros);
 
+  /**
+   * The rate-limit headers for a response that consumed nothing (e.g. {@code GET /v1/models}), so
+   * that every {@code /v1} answer carries them.
+   */
+  java.util.Map<String, String> currentHeaders(ClientKey key);
+
   /** The tenant's cost budgets, for usage reports (what is spent comes from the accounting). */
   Budgets budgets(io.gatehouse.shared.TenantId tenant);
 }

@@ -92,6 +92,8 @@ class AdministrationIT {
     assertThat(chat.json().getJsonObject("error").getString("code")).isEqualTo("model_not_allowed");
     Http.Response models = http.get("/v1/models", "Authorization", "Bearer " + key);
     assertThat(models.status()).isEqualTo(200);
+    assertThat(models.header("x-ratelimit-limit-requests")).as("on every /v1 answer").matches("\\d+");
+    assertThat(chat.header("x-ratelimit-remaining-requests")).matches("\\d+");
     assertThat(models.body()).contains("\"sandbox-embed\"").doesNotContain("\"sandbox\"");
     Http.Response embed =
         http.post("/v1/embeddings", "{\"model\":\"sandbox-embed\",\"input\":\"hello\"}",

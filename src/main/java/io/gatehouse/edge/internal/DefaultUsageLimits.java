@@ -90,6 +90,24 @@ public class DefaultUsageLimits implements UsageLimits {
   }
 
   @Override
+  public Map<String, String> currentHeaders(ClientKey key) {
+    Instant now = Instant.now();
+    Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+    long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+    Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
+    Optional<TenantLimitsEntity> tl = limits(key.tenant());
+    long tenantRpm = tl.map(TenantLimitsEntity::getRpmLimit).map(Integer::longValue).orElse(defaultTenantRpm);
+    long tenantTpm = tl.map(TenantLimitsEntity::getTpmLimit).map(Integer::longValue).orElse(defaultTenantTpm);
+    List<LeasedLimiter.Bucket> req = new ArrayList<>();
+    List<LeasedLimiter.Bucket> tok = new ArrayList<>();
+    req.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
+    tok.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
+    active.map(ApiKeyRegistry.ActiveKey::rpm).ifPresent(r -> req.add(limiter.bucket("key:" + key.id() + ":rpm", minute, r)));
+    active.map(ApiKeyRegistry.ActiveKey::tpm).ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
+    return headers(req, tok, reset);
+  }
+
+  @Override
   public Admission admit(ClientKey key, long estimatedTokens) {
     Instant now = Instant.now();
     Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
