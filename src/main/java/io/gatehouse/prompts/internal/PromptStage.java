@@ -63,6 +63,9 @@ public class PromptStage implements GatewayStage {
     }
     exchange.messages().addAll(0, rendered);
     exchange.model(v.route());
+    if (v.parameters() != null) {
+      exchange.defaultParameters().putAll(v.parameters());
+    }
     exchange.promptVersion(v.id());
     exchange.responseHeaders().put(VERSION_HEADER, v.id());
     Map<String, Object> audit = exchange.auditDetails();

@@ -301,6 +301,16 @@ public final class GatewayRequests {
       List<ChatMessage> messages,
       IdentityHashMap<ChatMessage, JsonObject> originals,
       boolean stream) {
+    return upstreamChat(req, messages, originals, stream, java.util.Map.of());
+  }
+
+  /** As above, with defaults (a managed prompt's parameters) for fields the client did not set. */
+  static JsonObject upstreamChat(
+      JsonObject req,
+      List<ChatMessage> messages,
+      IdentityHashMap<ChatMessage, JsonObject> originals,
+      boolean stream,
+      java.util.Map<String, JsonValue> defaults) {
     JsonObjectBuilder b = JSON.createObjectBuilder();
     JsonArrayBuilder msgs = JSON.createArrayBuilder();
     for (ChatMessage m : messages) {
@@ -337,6 +347,8 @@ public final class GatewayRequests {
     for (String f : CHAT_FIELDS) {
       if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
         b.add(f, req.get(f));
+      } else if (defaults.containsKey(f) && !f.equals("stream") && !f.equals("stream_options")) {
+        b.add(f, defaults.get(f));
       }
     }
     if (stream) {

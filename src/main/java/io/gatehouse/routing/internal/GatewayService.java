@@ -187,7 +187,7 @@ public class GatewayService {
       if (stream) {
         return streamChat(call, route, ordered, req, originals);
       }
-      JsonObject upstream = GatewayRequests.upstreamChat(req, ex.messages(), originals, false);
+      JsonObject upstream = GatewayRequests.upstreamChat(req, ex.messages(), originals, false, ex.defaultParameters());
       String cacheKey =
           route.cacheTtlSeconds() > 0 ? ResponseCache.key(key.tenant(), route.alias(), upstream) : null;
       JsonObject answer;
@@ -218,7 +218,7 @@ public class GatewayService {
                     stage.beforeProviderCall(ex, c.target());
                   }
                   JsonObject body =
-                      GatewayRequests.upstreamChat(req, ex.messages(), originals, false);
+                      GatewayRequests.upstreamChat(req, ex.messages(), originals, false, ex.defaultParameters());
                   return adapters
                       .forKind(c.provider().kind())
                       .chat(providerCall(c, body, deadline));
@@ -342,7 +342,7 @@ public class GatewayService {
               for (GatewayStage stage : stages()) {
                 stage.beforeProviderCall(ex, c.target());
               }
-              JsonObject body = GatewayRequests.upstreamChat(req, ex.messages(), originals, true);
+              JsonObject body = GatewayRequests.upstreamChat(req, ex.messages(), originals, true, ex.defaultParameters());
               ProviderStream s =
                   adapters.forKind(c.provider().kind()).stream(providerCall(c, body, deadline));
               try {

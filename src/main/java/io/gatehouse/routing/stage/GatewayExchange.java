@@ -30,6 +30,7 @@ public final class GatewayExchange {
   private final Map<String, String> responseHeaders = new LinkedHashMap<>();
   private String promptVersion;
   private String policyVersion;
+  private final Map<String, jakarta.json.JsonValue> defaultParameters = new LinkedHashMap<>();
 
   /**
    * @param operation {@code chat} or {@code embeddings}
@@ -144,6 +145,14 @@ public final class GatewayExchange {
 
   public void promptVersion(String v) {
     this.promptVersion = v;
+  }
+
+  /**
+   * Request parameters (e.g. {@code temperature}, {@code max_tokens}) to use when the client's request
+   * does not set them: a managed prompt's defaults. Only fields routing passes upstream are applied.
+   */
+  public Map<String, jakarta.json.JsonValue> defaultParameters() {
+    return defaultParameters;
   }
 
   public String policyVersion() {

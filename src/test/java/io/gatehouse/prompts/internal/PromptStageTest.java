@@ -31,7 +31,7 @@ class PromptStageTest {
             .add(Json.createObjectBuilder().add("role", "system").add("content", text))
             .build(),
         json("{'type':'object','required':['product'],'properties':{'product':{'type':'string','maxLength':20}}}"),
-        "sandbox", json("{}"));
+        "sandbox", json("{'temperature':0.2}"));
   }
 
   /** A cache standing in for the database: serves one label. */
@@ -67,6 +67,7 @@ class PromptStageTest {
     assertThat(x.model()).isEqualTo("sandbox");
     assertThat(x.promptVersion()).isEqualTo("support-triage/v3");
     assertThat(x.responseHeaders()).containsEntry("x-gatehouse-prompt-version", "support-triage/v3");
+    assertThat(x.defaultParameters()).containsKey("temperature");
     assertThat(x.auditDetails()).containsEntry("promptVersion", 3).containsEntry("prompt", "support-triage");
   }
 
