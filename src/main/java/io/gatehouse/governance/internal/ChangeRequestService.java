@@ -154,34 +154,31 @@ public class ChangeRequestService {
 
   @Transactional
   public ChangeView submit(Caller caller, String requestId, UUID id, String comment) {
-    requireAny(caller, Role.AUTHOR, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    requireAuthorOrAdmin(caller, c);
-    ChangeState from = state(c);
-    c.state(ChangeWorkflow.next(from, ChangeAction.SUBMIT, false).wireName());
-    Instant now = Instant.now();
-    c.submittedAt(now);
-    c.updatedAt(now);
-    addComment(c, caller, "submit", comment, now);
-    repo.flush();
-    transition(c, caller, requestId, "submit", from, Set.of());
-    return view(c, kind(c.kind()), false);
+    return authorAction(caller, requestId, id, comment, ChangeAction.SUBMIT, "submit");
   }
 
   @Transactional
   public ChangeView withdraw(Caller caller, String requestId, UUID id, String comment) {
+    return authorAction(caller, requestId, id, comment, ChangeAction.WITHDRAW, "withdraw");
+  }
+
+  /** A transition only the change's author (or an admin) may make: submit, withdraw. */
+  private ChangeView authorAction(
+      Caller caller, String requestId, UUID id, String comment, ChangeAction action, String verb) {
     requireAny(caller, Role.AUTHOR, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
     requireAuthorOrAdmin(caller, c);
     ChangeState from = state(c);
-    c.state(ChangeWorkflow.next(from, ChangeAction.WITHDRAW, false).wireName());
+    c.state(ChangeWorkflow.next(from, action, false).wireName());
     Instant now = Instant.now();
+    if (action == ChangeAction.SUBMIT) {
+      c.submittedAt(now);
+    }
     c.updatedAt(now);
-    addComment(c, caller, "withdraw", comment, now);
+    addComment(c, caller, verb, comment, now);
     repo.flush();
-    transition(c, caller, requestId, "withdraw", from, Set.of());
+    transition(c, caller, requestId, verb, from, Set.of());
     return view(c, kind(c.kind()), false);
   }
 
