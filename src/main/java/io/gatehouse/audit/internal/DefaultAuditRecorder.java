@@ -16,7 +16,8 @@ public class DefaultAuditRecorder implements AuditRecorder {
 
   @Override
   public RecordedEvent record(AuditEvent event) {
-    return log.append(event, retentionOf(event));
+    long start = System.nanoTime();
+    return log.append(event, retentionOf(event), start);
   }
 
   @Override

@@ -1,0 +1,94 @@
+package io.gatehouse.audit.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit overhead metrics the benchmark reads from /metrics: the wait of each gateway request's
+ * recording (histogram in microseconds, with buckets) and the events per group commit.
+ */
+class AuditMetricsIT {
+  static final String WAIT = "gatehouse_audit_record_wait_us";
+  static final String COMMITS = "gatehouse_audit_commit_events";
+  static final String GATEWAY = "event=\"gateway\"";
+
+  @Test
+  void gatewayRequestsMoveTheAuditWaitAndCommitMetricsConsistently() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    PostgresImmediateStopIT.sandboxRoute(t.id(), "metered");
+    String body = "{\"model\":\"metered\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
+    Http http = Http.local();
+    String before = http.get("/metrics").body();
+
+    int requests = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      answers.add(pool.submit(() -> http.post("/v1/chat/completions", body, t.keyAuth()).status()));
+    }
+    for (Future<Integer> f : answers) {
+      assertThat(f.get()).isEqualTo(200);
+    }
+    pool.shutdown();
+    String after = http.get("/metrics").body();
+    // for checking bench/run.sh's parsing against the real exposition format
+    Files.writeString(Path.of("target/audit-metrics-sample.txt"), after);
+
+    double waits = delta(before, after, WAIT + "_count", GATEWAY);
+    double waitSum = delta(before, after, WAIT + "_sum", GATEWAY);
+    double commits = delta(before, after, COMMITS + "_count", "");
+    double events = delta(before, after, COMMITS + "_sum", "");
+    assertThat(waits).as("gateway recordings timed").isGreaterThanOrEqualTo(requests);
+    assertThat(waitSum).as("microseconds waited").isPositive();
+    assertThat(events).as("events committed").isGreaterThanOrEqualTo(waits);
+    assertThat(commits).as("group commits").isPositive().isLessThanOrEqualTo(events);
+    // the buckets: the +Inf bucket counts every recording; lower ones never more
+    double inf = delta(before, after, WAIT + "_bucket", GATEWAY + "," + "le=\"+Inf\"");
+    assertThat(inf).isEqualTo(waits);
+    assertThat(delta(before, after, WAIT + "_bucket", GATEWAY + "," + "le=\"1000.0\""))
+        .isBetween(0.0, waits);
+  }
+
+  /** Sum of the samples of {@code name} whose labels contain every comma-separated {@code labels}. */
+  static double sample(String text, String name, String labels) {
+    double sum = 0;
+    boolean found = false;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("#") || !line.startsWith(name)) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int space = line.lastIndexOf(' ');
+      String metric = brace >= 0 ? line.substring(0, brace) : line.substring(0, line.indexOf(' '));
+      if (!metric.equals(name)) {
+        continue;
+      }
+      String lbl = brace >= 0 ? line.substring(brace, line.indexOf('}') + 1) : "";
+      boolean all = true;
+      for (String l : labels.split(",")) {
+        all &= l.isEmpty() || lbl.contains(l);
+      }
+      if (all) {
+        sum += Double.parseDouble(line.substring(space + 1));
+        found = true;
+      }
+    }
+    assertThat(found).as(name + " {" + labels + "} in /metrics").isTrue();
+    return sum;
+  }
+
+  static double delta(String before, String after, String name, String labels) {
+    double b = before.contains(name) ? sample(before, name, labels) : 0;
+    return sample(after, name, labels) - b;
+  }
+}
