@@ -277,6 +277,21 @@ metric_sum() { # prometheus name prefix regex -> sum of matching samples, or n/a
     | awk -v re="$1" '$0 !~ /^#/ && $1 ~ re {s += $NF; n++} END {if (n) printf "%.0f", s; else print "n/a"}'
 }
 limiter_count() { metric_sum '^gatehouse_limiter_decisions_total'; }
+# The audit overhead: snapshots of the audit metrics, compared by audit_metrics_delta.
+source bench/audit-metrics.sh
+audit_snapshot() { # file
+  { curl -fsS "http://127.0.0.1:$gatehouse_port/metrics" 2>/dev/null || true; } | audit_metrics_filter >"$1"
+}
+audit_overhead() { # before after -> sets a_audited a_mean a_p50 a_p99 a_epc (microseconds)
+  local kv line
+  line=$(audit_metrics_delta "$1" "$2")
+  echo "$line" >>"$out/audit-overhead.log"
+  declare -A r=()
+  for kv in $line; do r[${kv%%=*}]=${kv#*=}; done
+  a_audited=${r[audited]}; a_mean=${r[mean_us]}; a_p50=${r[p50_us]}; a_p99=${r[p99_us]}
+  a_epc=${r[events_per_commit]}
+}
+ms_or() { case "$1" in n/a) echo n/a ;; \>*) echo ">$(ms "${1#>}")" ;; *) ms "$1" ;; esac; }
 # The policy module explains its input and output decisions in each request's audit details
 # under "policy" (PolicyStage.AUDIT_KEY); a request without them had no policy decision.
 policy_count() { # input|output
@@ -373,6 +388,7 @@ done
 
 if has gatehouse; then
   audit0=$(audit_count); limiter0=$(limiter_count); policy_in0=$(policy_count input); policy_out0=$(policy_count output)
+  audit_snapshot "$out/audit-metrics-run0.txt"
   gh_cpu0=$(cpu_ticks "$gatehouse_pid")
 fi
 gh_answered=0
@@ -381,6 +397,9 @@ gh_rss_file=$out/gatehouse-rss.txt
 
 results=$out/results.tsv
 printf 'mode\tconns\ttarget\trps\tp50_us\tp90_us\tp99_us\terrors\trequests\tcpu_pct\trss_mb\n' >"$results"
+audit_results=$out/audit-overhead.tsv
+: >"$out/audit-overhead.log"
+printf 'mode\tconns\taudited\tmean_us\tp50_us\tp99_us\tevents_per_commit\n' >"$audit_results"
 for m in $modes; do
   for t in $targets; do
     w=$warmup; [ "$t" = gatehouse ] && w=$gh_warmup
@@ -391,6 +410,7 @@ for m in $modes; do
   for c in $connections; do
     for t in $targets; do
       pid=$(target_pid "$t")
+      [ "$t" = gatehouse ] && audit_snapshot "$out/audit-metrics-0.txt"  # before the CPU window
       c0=$(cpu_ticks "$pid")
       sampler=""
       if [ -n "$pid" ]; then
@@ -400,6 +420,11 @@ for m in $modes; do
       fi
       run_wrk "$t" "$m" "$c" "$duration"
       c1=$(cpu_ticks "$pid")
+      if [ "$t" = gatehouse ]; then
+        audit_snapshot "$out/audit-metrics-1.txt"
+        audit_overhead "$out/audit-metrics-0.txt" "$out/audit-metrics-1.txt"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$c" "$a_audited" "$a_mean" "$a_p50" "$a_p99" "$a_epc" >>"$audit_results"
+      fi
       rss=-
       if [ -n "$sampler" ]; then
         kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
@@ -433,6 +458,9 @@ if has gatehouse; then
   gh_cpu1=$(cpu_ticks "$gatehouse_pid")
   sleep 2  # audit group commit and in-flight requests cut by wrk's stop finish
   audit1=$(audit_count); limiter1=$(limiter_count); policy_in1=$(policy_count input); policy_out1=$(policy_count output)
+  audit_snapshot "$out/audit-metrics-run1.txt"
+  audit_overhead "$out/audit-metrics-run0.txt" "$out/audit-metrics-run1.txt"
+  run_audited=$a_audited run_mean=$a_mean run_p50=$a_p50 run_p99=$a_p99 run_epc=$a_epc
 fi
 
 # JFR: a separate, unrecorded 16-connection run (the profiler's own cost stays out of the table).
@@ -514,8 +542,24 @@ report=$out/results.md
     echo "- audit events \`gateway.request\` written: $(delta "$audit0" "$audit1"); requests answered 2xx as counted by the clients: $((gh_answered + answered_sanity))" \
       "(wrk counts only answers completed before it stops; requests in flight at each stop are answered and audited by Gatehouse but not counted by wrk, at most the connection count per run)"
     echo "- limiter decisions (\`gatehouse_limiter_decisions_total\`): $(delta "$limiter0" "$limiter1")"
+    echo "- audit wait per gateway request (\`record\` call until the event is durable, \`gatehouse_audit_record_wait_us\`)" \
+      "over the whole run: $run_audited requests, mean $(ms_or "$run_mean") ms, p50 $(ms_or "$run_p50") ms, p99 $(ms_or "$run_p99") ms;" \
+      "events per group commit (\`gatehouse_audit_commit_events\`): $run_epc"
     echo "- policy decisions recorded in the audit details: input $(delta "$policy_in0" "$policy_in1"), output $(delta "$policy_out0" "$policy_out1")"
     echo "- Gatehouse CPU over the whole run: $(awk -v t=$((gh_cpu1 - gh_cpu0)) -v hz="$clk_tck" 'BEGIN {printf "%.0f", t / hz}') s; peak RSS under load: ${rss_peak:-n/a} MB"
+    if [ "$(wc -l <"$audit_results")" -gt 1 ]; then
+      echo
+      echo "Audit overhead per measured Gatehouse point (from \`/metrics\` before and after the point): the wait of a"
+      echo "gateway request's audit recording, from the \`record\` call until its event is committed (group commit,"
+      echo "\`synchronous_commit\` on), in ms — p50/p99 interpolated within the histogram's buckets — and the mean"
+      echo "number of events per group commit (all events, also non-gateway ones)."
+      echo
+      echo "| mode | conns | requests audited | wait mean | wait p50 | wait p99 | events per commit |"
+      echo "|---|---:|---:|---:|---:|---:|---:|"
+      while IFS=$'\t' read -r am ac an amean ap50 ap99 aepc; do
+        echo "| $am | $ac | $an | $(ms_or "$amean") | $(ms_or "$ap50") | $(ms_or "$ap99") | $aepc |"
+      done < <(tail -n +2 "$audit_results")
+    fi
   elif [ -n "$gatehouse_note" ]; then
     echo "Gatehouse: pending merge ($gatehouse_note). Governance counts: pending."
   fi
