@@ -6,7 +6,9 @@
 # As root: starts Debian's cluster (installing PostgreSQL from Debian's packages if needed).
 # As a normal user: runs a private instance under target/pg on port 55432.
 # Either way it creates the owner role (migrations), the runtime role (the application) and the
-# database; --reset drops and recreates the database first (for repeatable test runs).
+# database; --reset drops and recreates the database first (for repeatable test runs). It also
+# prints GATEHOUSE_PG_STOP_IMMEDIATE and GATEHOUSE_PG_START: shell commands that crash (stop -m
+# immediate) and start this server, for the durability test (PostgresImmediateStopIT).
 # With GATEHOUSE_DB_EXTERNAL=true it does nothing: the database is yours to provide.
 set -euo pipefail
 
@@ -46,6 +48,8 @@ if [ "$(id -u)" = 0 ]; then
     pg_ctlcluster "$ver" "$name" start >&2
   fi
   host=localhost
+  pg_stop=(pg_ctlcluster "$ver" "$name" stop -m immediate)
+  pg_start=(pg_ctlcluster "$ver" "$name" start)
   psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$port" "$@"; }
 else
   bin=$(pg_bin)
@@ -64,6 +68,9 @@ else
       -o "-p $port -k $sock -c listen_addresses=127.0.0.1" start >&2
   fi
   host=127.0.0.1
+  pg_stop=("$bin/pg_ctl" -D "$data" stop -m immediate)
+  pg_start=("$bin/pg_ctl" -D "$data" -l "$root_dir/target/pg/postgres.log" -w
+    -o "-p $port -k $sock -c listen_addresses=127.0.0.1" start)
   psql_admin() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres "$@"; }
 fi
 
@@ -109,3 +116,6 @@ fi
 psql_admin -d "$db" -c "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO $app; GRANT CREATE, USAGE ON SCHEMA public TO $owner" >/dev/null
 
 echo "export GATEHOUSE_DB_HOST=$host GATEHOUSE_DB_PORT=$port GATEHOUSE_DB_NAME=$db"
+# How to crash and restart this server (shell commands), for the immediate-stop durability test.
+echo "export GATEHOUSE_PG_STOP_IMMEDIATE=$(printf '%q' "$(printf '%q ' "${pg_stop[@]}")")"
+echo "export GATEHOUSE_PG_START=$(printf '%q' "$(printf '%q ' "${pg_start[@]}")")"
