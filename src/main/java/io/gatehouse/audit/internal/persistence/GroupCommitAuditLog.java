@@ -151,10 +151,11 @@ public class GroupCommitAuditLog {
           pending.add(w.pending());
         }
         List<RecordedEvent> recorded = commit(pending);
+        // counted before the waiters wake, so committed events never lag the recorded waits
+        commitEvents.update(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).done().complete(recorded.get(i));
         }
-        commitEvents.update(batch.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failAll(batch, e);
