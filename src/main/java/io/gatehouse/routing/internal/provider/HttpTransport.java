@@ -29,11 +29,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * HTTP to providers: one pooled keep-alive client per protocol (HTTP/2 negotiated by ALPN on https,
- * HTTP/1.1 on plain http, where h2c upgrades of POST bodies are unreliable), an overall deadline
- * per call, and for streams an idle deadline between lines.
+ * HTTP to providers: on https the JDK client (HTTP/2 negotiated by ALPN, pooled); on plain http
+ * Gatehouse's own pooled HTTP/1.1 client ({@link Http1Client}: no thread hand-offs on the hot path;
+ * h2c upgrades of POST bodies are unreliable anyway). An overall deadline per call, and for streams
+ * an idle deadline between lines.
  */
 public final class HttpTransport {
   // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
@@ -43,6 +45,7 @@ public final class HttpTransport {
   private static final int MAX_ERROR_BODY = 2048;
   private final HttpClient h2;
   private final HttpClient h1;
+  private final Http1Client plain = new Http1Client();
   private final ScheduledExecutorService watchdog;
 
   public HttpTransport() {
@@ -82,9 +85,16 @@ public final class HttpTransport {
     return b.build();
   }
 
+  private static boolean plainHttp(URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme());
+  }
+
   /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
   public JsonObject postJson(URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
       throws ProviderException {
+    if (plainHttp(uri)) {
+      return postJsonPlain(uri, headers, body, timeout);
+    }
     CompletableFuture<HttpResponse<String>> f =
         clientFor(uri)
             .sendAsync(request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
@@ -107,10 +117,65 @@ public final class HttpTransport {
     return parseObject(r.body());
   }
 
+  private JsonObject postJsonPlain(
+      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+      throws ProviderException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      Http1Client.Response r =
+          plain.post(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), deadline, 0);
+      if (r.status() / 100 != 2) {
+        String text = new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        r.body().close();
+        throw errorFromStatus(r.status(), text, r::header);
+      }
+      byte[] answer = r.body().readAllBytes();
+      return parseObject(new String(answer, StandardCharsets.UTF_8));
+    } catch (IOException | IllegalArgumentException e) {
+      throw classifyPlain(e);
+    }
+  }
+
+  private LineStream postStreamPlain(
+      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+      throws ProviderException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      Http1Client.Response r =
+          plain.post(
+              uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), deadline,
+              Math.max(1, timeout.toMillis()));
+      if (r.status() / 100 != 2) {
+        String text = new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        r.body().close();
+        throw errorFromStatus(r.status(), text, r::header);
+      }
+      // Idle time between reads is bounded by the socket timeout: no watchdog task needed.
+      return new LineStream(r.body(), timeout.toMillis(), null);
+    } catch (IOException | IllegalArgumentException e) {
+      throw classifyPlain(e);
+    }
+  }
+
+  static ProviderException classifyPlain(Exception e) {
+    if (e instanceof java.net.SocketTimeoutException) {
+      return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+    }
+    if (e instanceof ConnectException || e instanceof java.net.UnknownHostException
+        || e instanceof java.net.NoRouteToHostException) {
+      return new ProviderException(ProviderException.Kind.CONNECT, "cannot connect to provider");
+    }
+    return new ProviderException(
+        ProviderException.Kind.CONNECT, "provider connection failed (" + e.getClass().getSimpleName() + ")");
+  }
+
   /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
   public LineStream postStream(
       URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
       throws ProviderException {
+    if (plainHttp(uri)) {
+      return postStreamPlain(uri, headers, body, timeout);
+    }
     CompletableFuture<HttpResponse<InputStream>> f =
         clientFor(uri)
             .sendAsync(
@@ -152,7 +217,12 @@ public final class HttpTransport {
   }
 
   static ProviderException errorFromStatus(int status, String body, HttpHeaders headers) {
-    return ProviderException.fromStatus(status, providerMessage(status, body), retryAfter(headers));
+    return errorFromStatus(status, body, name -> headers.firstValue(name).orElse(null));
+  }
+
+  static ProviderException errorFromStatus(
+      int status, String body, Function<String, String> header) {
+    return ProviderException.fromStatus(status, providerMessage(status, body), retryAfter(header));
   }
 
   /** The provider's own error message if it sent one in OpenAI's or Anthropic's shape, shortened. */
@@ -177,20 +247,20 @@ public final class HttpTransport {
   }
 
   /** Retry-After as seconds or an HTTP date, or {@code retry-after-ms}; null when absent or bad. */
-  static Long retryAfter(HttpHeaders headers) {
-    var ms = headers.firstValue("retry-after-ms");
-    if (ms.isPresent()) {
+  static Long retryAfter(Function<String, String> header) {
+    String ms = header.apply("retry-after-ms");
+    if (ms != null) {
       try {
-        return Math.max(0, (long) Double.parseDouble(ms.get()));
+        return Math.max(0, (long) Double.parseDouble(ms));
       } catch (NumberFormatException e) {
         // fall through to Retry-After
       }
     }
-    var ra = headers.firstValue("retry-after");
-    if (ra.isEmpty()) {
+    String ra = header.apply("retry-after");
+    if (ra == null) {
       return null;
     }
-    String v = ra.get().trim();
+    String v = ra.trim();
     try {
       return Math.max(0, Long.parseLong(v)) * 1000;
     } catch (NumberFormatException e) {
@@ -221,13 +291,16 @@ public final class HttpTransport {
     private volatile boolean timedOut;
     private final ScheduledFuture<?> check;
 
+    /** {@code watchdog} null: the stream bounds its own reads (socket timeout). */
     LineStream(InputStream in, long idleMillis, ScheduledExecutorService watchdog) {
       this.in = in;
       this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       this.idleMillis = idleMillis;
       long period = Math.max(50, Math.min(idleMillis / 4, 1000));
       this.check =
-          watchdog.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+          watchdog == null
+              ? null
+              : watchdog.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void checkIdle() {
@@ -247,7 +320,7 @@ public final class HttpTransport {
         }
         return line;
       } catch (IOException e) {
-        if (timedOut) {
+        if (timedOut || e instanceof java.net.SocketTimeoutException) {
           throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider stream stalled");
         }
         throw new ProviderException(ProviderException.Kind.CONNECT, "provider stream was cut");
@@ -256,7 +329,9 @@ public final class HttpTransport {
 
     @Override
     public void close() {
-      check.cancel(false);
+      if (check != null) {
+        check.cancel(false);
+      }
       try {
         in.close();
       } catch (IOException e) {

@@ -1,0 +1,220 @@
+package io.gatehouse.routing.internal.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The plain-HTTP client against a raw socket server that answers exactly as each test scripts. */
+class Http1ClientTest {
+  private final Http1Client client = new Http1Client();
+  private ServerSocket server;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final List<String> requestLines = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() throws IOException {
+    client.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Serves connections; {@code answer} gets each request's body and the output to answer on. */
+  private URI serve(int answersPerConnection, BiConsumer<String, OutputStream> answer)
+      throws IOException {
+    server = new ServerSocket(0);
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  Socket s = server.accept();
+                  connections.incrementAndGet();
+                  Thread c = new Thread(() -> handle(s, answersPerConnection, answer));
+                  c.setDaemon(true);
+                  c.start();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions");
+  }
+
+  private void handle(Socket s, int answers, BiConsumer<String, OutputStream> answer) {
+    try (s) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      for (int i = 0; i < answers; i++) {
+        String requestLine = in.readLine();
+        if (requestLine == null) {
+          return;
+        }
+        requestLines.add(requestLine);
+        int length = 0;
+        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+          if (h.toLowerCase().startsWith("content-length:")) {
+            length = Integer.parseInt(h.substring(15).trim());
+          }
+        }
+        char[] body = new char[length];
+        int read = 0;
+        while (read < length) {
+          read += in.read(body, read, length - read);
+        }
+        answer.accept(new String(body), s.getOutputStream());
+      }
+    } catch (IOException e) {
+      // test over
+    }
+  }
+
+  private static void write(OutputStream out, String text) {
+    try {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static long inSeconds(int s) {
+    return System.nanoTime() + s * 1_000_000_000L;
+  }
+
+  private String post(URI uri, String body) throws IOException {
+    Http1Client.Response r =
+        client.post(uri, Map.of(), body.getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+    return r.status() + " " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void keepAliveReusesOneConnectionForSequentialRequests() throws Exception {
+    URI uri =
+        serve(100, (body, out) ->
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+    for (int i = 0; i < 5; i++) {
+      assertThat(post(uri, "{\"n\":" + i + "}")).isEqualTo("200 {\"n\":" + i + "}");
+    }
+    assertThat(connections.get()).isEqualTo(1);
+    assertThat(requestLines).allMatch(l -> l.equals("POST /v1/chat/completions HTTP/1.1"));
+  }
+
+  @Test
+  void aPooledConnectionTheServerClosedIsReplacedTransparently() throws Exception {
+    // one answer per connection, without "Connection: close": the next request finds it closed
+    URI uri = serve(1, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    assertThat(post(uri, "{}")).isEqualTo("200 ok");
+    Thread.sleep(100);
+    assertThat(post(uri, "{}")).isEqualTo("200 ok");
+    assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void connectionCloseIsNotReused() throws Exception {
+    URI uri =
+        serve(100, (body, out) ->
+            write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+    assertThat(post(uri, "{}")).isEqualTo("200 ok");
+    assertThat(post(uri, "{}")).isEqualTo("200 ok");
+    assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void chunkedAnswersAreDecodedAndTheConnectionIsReused() throws Exception {
+    URI uri =
+        serve(100, (body, out) ->
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n"));
+    assertThat(post(uri, "{}")).isEqualTo("200 hello world");
+    assertThat(post(uri, "{}")).isEqualTo("200 hello world");
+    assertThat(connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamClosedAfterItsLastEventKeepsTheConnectionWhenTheEndArrived() throws Exception {
+    URI uri =
+        serve(100, (body, out) ->
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
+    for (int i = 0; i < 3; i++) {
+      Http1Client.Response r =
+          client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 1000);
+      BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+      assertThat(lines.readLine()).isEqualTo("data: [DONE]");
+      Thread.sleep(50); // the terminating chunk is in the socket buffer by now
+      r.body().close();
+    }
+    assertThat(connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void errorStatusAndHeadersAreReported() throws Exception {
+    URI uri =
+        serve(100, (body, out) ->
+            write(out, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nslow"));
+    Http1Client.Response r =
+        client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+    assertThat(r.status()).isEqualTo(429);
+    assertThat(r.header("retry-after")).isEqualTo("7");
+    assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("slow");
+  }
+
+  @Test
+  void aSilentServerHitsTheDeadline() throws Exception {
+    URI uri = serve(100, (body, out) -> {
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                client.post(
+                    uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8),
+                    System.nanoTime() + 300_000_000L, 0))
+        .isInstanceOf(SocketTimeoutException.class);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
+  }
+
+  @Test
+  void anAnswerCutBeforeItsContentLengthIsAnError() throws Exception {
+    URI uri =
+        serve(1, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
+    Http1Client.Response r =
+        client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+    assertThatThrownBy(() -> r.body().readAllBytes()).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void headerValuesWithLineBreaksAreRefused() throws Exception {
+    URI uri = serve(100, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    assertThatThrownBy(
+            () ->
+                client.post(
+                    uri, Map.of("Authorization", "Bearer x\r\nX-Evil: 1"),
+                    "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(requestLines).isEmpty();
+  }
+}
