@@ -92,7 +92,122 @@ final class ChainAppender {
 
   private ChainAppender() {}
 
+  /** A chain's last event as this writer last saw it commit. */
+  record Head(long seq, String hash) {}
+
+  private static final String COLUMNS =
+      "chain_id, seq, event_id, occurred_at, tenant_id, actor_kind, actor, action, target_type,"
+          + " target_id, outcome, request_id, details, content_hash, key_id, route, provider, model,"
+          + " region, status_code, input_tokens, output_tokens, tokens_estimated, cost_micros,"
+          + " latency_ms, provider_latency_ms, ttft_ms, cache_hit, streamed, prompt_version,"
+          + " policy_version, prev_hash, hash";
+
+  /** One row's values; the chain id of a chain's first row takes the chain's advisory lock. */
+  private static final String ROW = "?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
+
+  private static final String LOCKING_ROW =
+      "(SELECT ?::text FROM pg_advisory_xact_lock(7001, hashtext(?)))," + ROW.substring(2);
+
+  private static final String[] FAST_SQL = new String[1025];
+
+  /**
+   * The group commit's fast path: when the writer knows every chain's head (it committed the last
+   * event of each itself), the whole batch is one multi-row INSERT in autocommit mode, i.e. one
+   * round trip and one commit. The chain's advisory lock is taken inside the statement (the first row
+   * of each chain), so writers that read the head under the lock still serialize with it; if another
+   * writer appended meanwhile, the primary key (chain_id, seq) refuses the row and the statement,
+   * atomically, changes nothing: the caller then takes the locked, head-reading path. Batches with
+   * stored content (audit_contents) always take that path (two tables, one transaction).
+   *
+   * @return the recorded events, or null when the fast path does not apply (unknown head, content,
+   *     or a conflict with another writer); nothing was written then
+   */
+  static List<RecordedEvent> appendKnownHeads(
+      Connection c, List<Pending> batch, Map<String, Head> heads) throws SQLException {
+    if (batch.size() >= FAST_SQL.length) {
+      return null;
+    }
+    Map<String, List<Pending>> byChain = new TreeMap<>();
+    for (Pending p : batch) {
+      if (p.storedBody() != null || !heads.containsKey(p.chainId())) {
+        return null;
+      }
+      byChain.computeIfAbsent(p.chainId(), k -> new ArrayList<>()).add(p);
+    }
+    Map<Pending, RecordedEvent> results = new java.util.IdentityHashMap<>();
+    Map<String, Head> newHeads = new java.util.HashMap<>();
+    String sql = fastSql(batch.size(), byChain);
+    try (PreparedStatement insert = c.prepareStatement(sql)) {
+      int param = 1;
+      for (var entry : byChain.entrySet()) {
+        String chain = entry.getKey();
+        Head head = heads.get(chain);
+        long seq = head.seq();
+        String prev = head.hash();
+        boolean first = true;
+        for (Pending p : entry.getValue()) {
+          seq++;
+          String hash = ChainHash.hash(hashedForm(p, chain, seq, prev));
+          if (first) {
+            insert.setString(param++, chain);
+            first = false;
+          }
+          param = bind(insert, param, p, chain, seq, prev, hash);
+          results.put(p, new RecordedEvent(p.id(), chain, seq, hash, p.time()));
+          prev = hash;
+        }
+        newHeads.put(chain, new Head(seq, prev));
+      }
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())) {
+        return null; // another writer appended: the statement changed nothing
+      }
+      throw e;
+    }
+    heads.putAll(newHeads);
+    List<RecordedEvent> out = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      out.add(results.get(p));
+    }
+    return out;
+  }
+
+  private static String fastSql(int rows, Map<String, List<Pending>> byChain) {
+    // Cached per row count when all rows belong to one chain (the common case); else built.
+    boolean oneChain = byChain.size() == 1;
+    if (oneChain && FAST_SQL[rows] != null) {
+      return FAST_SQL[rows];
+    }
+    StringBuilder b = new StringBuilder(64 + rows * 80);
+    b.append("INSERT INTO audit_events (").append(COLUMNS).append(") VALUES ");
+    boolean firstRow = true;
+    for (List<Pending> chainRows : byChain.values()) {
+      for (int i = 0; i < chainRows.size(); i++) {
+        if (!firstRow) {
+          b.append(',');
+        }
+        firstRow = false;
+        b.append('(').append(i == 0 ? LOCKING_ROW : ROW).append(')');
+      }
+    }
+    String sql = b.toString();
+    if (oneChain) {
+      FAST_SQL[rows] = sql;
+    }
+    return sql;
+  }
+
   static List<RecordedEvent> append(Connection c, List<Pending> batch) throws SQLException {
+    return append(c, batch, null);
+  }
+
+  /**
+   * The locked path: per chain, lock, read the head, insert. {@code headsAfter} (nullable) receives
+   * each chain's new head, valid once the caller's transaction commits.
+   */
+  static List<RecordedEvent> append(Connection c, List<Pending> batch, Map<String, Head> headsAfter)
+      throws SQLException {
     Map<String, List<Pending>> byChain = new TreeMap<>();
     for (Pending p : batch) {
       byChain.computeIfAbsent(p.chainId(), k -> new ArrayList<>()).add(p);
@@ -122,7 +237,7 @@ final class ChainAppender {
           seq++;
           Map<String, Object> hashed = hashedForm(p, chain, seq, prev);
           String hash = ChainHash.hash(hashed);
-          bind(insert, p, chain, seq, prev, hash);
+          bind(insert, 1, p, chain, seq, prev, hash);
           insert.addBatch();
           if (p.storedBody() != null) {
             content.setString(1, chain);
@@ -135,6 +250,9 @@ final class ChainAppender {
           }
           results.put(p, new RecordedEvent(p.id(), chain, seq, hash, p.time()));
           prev = hash;
+        }
+        if (headsAfter != null) {
+          headsAfter.put(chain, new Head(seq, prev));
         }
       }
       insert.executeBatch();
@@ -201,12 +319,12 @@ final class ChainAppender {
     return m;
   }
 
-  private static void bind(
-      PreparedStatement ps, Pending p, String chain, long seq, String prev, String hash)
+  /** Binds one row from parameter {@code i} on; returns the next free parameter index. */
+  private static int bind(
+      PreparedStatement ps, int i, Pending p, String chain, long seq, String prev, String hash)
       throws SQLException {
     AuditEvent e = p.event();
     GatewayUsage u = e.usage();
-    int i = 1;
     ps.setString(i++, chain);
     ps.setLong(i++, seq);
     ps.setObject(i++, p.id());
@@ -239,7 +357,8 @@ final class ChainAppender {
     ps.setString(i++, u == null ? null : u.promptVersion());
     ps.setString(i++, u == null ? null : u.policyVersion());
     ps.setString(i++, prev);
-    ps.setString(i, hash);
+    ps.setString(i++, hash);
+    return i;
   }
 
   private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

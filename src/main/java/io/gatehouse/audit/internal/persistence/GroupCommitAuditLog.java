@@ -15,7 +15,9 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,6 +65,9 @@ public class GroupCommitAuditLog {
   private Histogram gatewayWait;
   private Histogram otherWait;
   private Histogram commitEvents;
+  // Writer thread only: its connection and the chain heads of its own last commits.
+  private Connection writerConnection;
+  private final Map<String, ChainAppender.Head> heads = new HashMap<>();
 
   private record Waiting(ChainAppender.Pending pending, CompletableFuture<RecordedEvent> done) {}
 
@@ -137,6 +142,14 @@ public class GroupCommitAuditLog {
   }
 
   private void writeLoop() {
+    try {
+      writeBatches();
+    } finally {
+      closeWriterConnection();
+    }
+  }
+
+  private void writeBatches() {
     List<Waiting> batch = new ArrayList<>(MAX_BATCH);
     List<ChainAppender.Pending> pending = new ArrayList<>(MAX_BATCH);
     while (running) {
@@ -170,21 +183,61 @@ public class GroupCommitAuditLog {
     }
   }
 
+  /**
+   * One batch, durable on return. Usually one round trip: the writer knows each chain's head from its
+   * own last commit and inserts the batch as one autocommitted statement; otherwise (first batch of a
+   * chain, another writer appended meanwhile, stored content) the locked path in a transaction.
+   */
   private List<RecordedEvent> commit(List<ChainAppender.Pending> pending) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
+    Connection c = writerConnection();
+    try {
+      List<RecordedEvent> fast = ChainAppender.appendKnownHeads(c, pending, heads);
+      if (fast != null) {
+        return fast;
+      }
+      Map<String, ChainAppender.Head> after = new HashMap<>();
       c.setAutoCommit(false);
       try {
-        List<RecordedEvent> recorded = ChainAppender.append(c, pending);
+        List<RecordedEvent> recorded = ChainAppender.append(c, pending, after);
         c.commit();
+        heads.putAll(after);
         return recorded;
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
         } catch (SQLException ignored) {
-          // the connection is broken; the pool will discard it
+          // the connection is broken; it is closed below
         }
         throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
+    } catch (SQLException | RuntimeException e) {
+      // The outcome of the failed statement may be unknown (connection lost during commit): forget
+      // the heads, so that the next batch reads them under the lock, and start a fresh connection.
+      heads.clear();
+      closeWriterConnection();
+      throw e;
+    }
+  }
+
+  /** The writer's own pooled connection, kept between batches (autocommit on). */
+  private Connection writerConnection() throws SQLException {
+    if (writerConnection == null) {
+      writerConnection = dataSource.getConnection();
+      writerConnection.setAutoCommit(true);
+    }
+    return writerConnection;
+  }
+
+  private void closeWriterConnection() {
+    if (writerConnection != null) {
+      try {
+        writerConnection.close();
+      } catch (SQLException ignored) {
+        // broken anyway
+      }
+      writerConnection = null;
     }
   }
 
