@@ -123,8 +123,7 @@ public class PolicyStage implements GatewayStage {
     List<Detection> found = Detectors.scan(answer);
     InjectionDetector.Result inj = InjectionDetector.score(List.of(answer));
     RequestFacts facts =
-        state.facts().withClassification(ex.classification())
-            .withEntities(RequestScan.stats(found), inj.score(), inj.signals());
+        state.facts().forOutput(ex.classification(), RequestScan.stats(found), inj.score(), inj.signals());
     PolicyEngine.Evaluation ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
     Map<String, Object> audit = audit(ex);
     audit.put("output_entities", RequestScan.summary(facts.entities()));

@@ -32,6 +32,12 @@ final class PolicyStreamFilter implements StreamFilter {
   private final PolicyStage.InputState state;
   private final StringBuilder pending = new StringBuilder();
   private Map<String, EntityStat> released = Map.of();
+  // The last evaluation and what it was made of: rules see nothing else that changes during a
+  // stream, so while classification and entity counts stay the same, so does the decision.
+  private Map<String, EntityStat> lastEntities;
+  private int lastClassification;
+  private RequestFacts lastFacts;
+  private PolicyEngine.Evaluation lastEvaluation;
 
   PolicyStreamFilter(PolicyStage stage, GatewayExchange ex, PolicyStage.InputState state) {
     this.stage = stage;
@@ -56,11 +62,22 @@ final class PolicyStreamFilter implements StreamFilter {
   private String release(boolean end) {
     String buf = pending.toString();
     List<Detection> found = Detectors.scan(buf);
-    RequestFacts facts =
-        state.facts().withClassification(ex.classification())
-            .withEntities(RequestScan.plus(released, RequestScan.stats(found)), 0.0, List.of());
-    PolicyEngine.Evaluation ev =
-        PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+    Map<String, EntityStat> entities = RequestScan.plus(released, RequestScan.stats(found));
+    RequestFacts facts;
+    PolicyEngine.Evaluation ev;
+    if (lastEvaluation != null
+        && lastClassification == ex.classification()
+        && lastEntities.equals(entities)) {
+      facts = lastFacts;
+      ev = lastEvaluation;
+    } else {
+      facts = state.facts().forOutput(ex.classification(), entities, 0.0, List.of());
+      ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+      lastEntities = entities;
+      lastClassification = ex.classification();
+      lastFacts = facts;
+      lastEvaluation = ev;
+    }
     Map<String, Object> audit = PolicyStage.audit(ex);
     audit.put("output_entities", RequestScan.summary(facts.entities()));
     audit.put("streamed", true);

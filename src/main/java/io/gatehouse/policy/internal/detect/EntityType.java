@@ -16,14 +16,19 @@ public enum EntityType {
   SECRET("[SECRET]");
 
   private final String placeholder;
+  private final String wireName;
 
   EntityType(String placeholder) {
     this.placeholder = placeholder;
+    this.wireName = name().toLowerCase(Locale.ROOT);
   }
+
+  private static final List<String> WIRE_NAMES =
+      java.util.Arrays.stream(values()).map(EntityType::wireName).toList();
 
   /** Name used in rules and audit details, e.g. {@code email}. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public String placeholder() {
@@ -40,6 +45,6 @@ public enum EntityType {
   }
 
   public static List<String> wireNames() {
-    return java.util.Arrays.stream(values()).map(EntityType::wireName).toList();
+    return WIRE_NAMES;
   }
 }

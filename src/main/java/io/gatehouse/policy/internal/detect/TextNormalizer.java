@@ -46,6 +46,10 @@ public final class TextNormalizer {
 
   /** NFKC, format characters removed, look-alikes folded, lower case. Keeps punctuation. */
   public static String fold(String text) {
+    if (isAscii(text)) {
+      // ASCII is NFKC-stable and has no format characters, combining marks or look-alikes to fold.
+      return text.toLowerCase(Locale.ROOT);
+    }
     String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
     StringBuilder b = new StringBuilder(n.length());
     for (int i = 0; i < n.length(); i++) {
@@ -65,8 +69,13 @@ public final class TextNormalizer {
 
   /** {@link #fold} plus leetspeak folding, punctuation to spaces and spaced-out letters joined. */
   public static String canonical(String text) {
-    String f = fold(text);
-    StringBuilder b = new StringBuilder(f.length());
+    return canonicalOfFolded(fold(text));
+  }
+
+  /** {@link #canonical} of a text already {@link #fold folded}. */
+  static String canonicalOfFolded(String f) {
+    char[] out = new char[f.length()];
+    int n = 0;
     for (int i = 0; i < f.length(); i++) {
       char c = f.charAt(i);
       char r =
@@ -83,15 +92,26 @@ public final class TextNormalizer {
             case '9' -> 'g';
             default -> c;
           };
-      b.append(Character.isLetter(r) ? r : ' ');
+      // Non-letters become one space between words (none at the ends): what replacing them by
+      // spaces, collapsing whitespace runs and trimming gives.
+      if (r >= 'a' && r <= 'z' || r >= 0x80 && Character.isLetter(r) || r >= 'A' && r <= 'Z') {
+        out[n++] = r;
+      } else if (n > 0 && out[n - 1] != ' ') {
+        out[n++] = ' ';
+      }
     }
-    String spaced = b.toString().replaceAll("\\s+", " ").trim();
-    return joinSpacedLetters(spaced);
+    if (n > 0 && out[n - 1] == ' ') {
+      n--;
+    }
+    return joinSpacedLetters(new String(out, 0, n));
   }
 
   private static final Pattern SPACED = Pattern.compile("(?<![a-z])(?:[a-z] ){3,}[a-z](?![a-z])");
 
   private static String joinSpacedLetters(String s) {
+    if (!hasSpacedLetters(s)) {
+      return s;
+    }
     Matcher m = SPACED.matcher(s);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -101,11 +121,38 @@ public final class TextNormalizer {
     return out.toString();
   }
 
+  /** True when {@code s} has "a b c d" (four single letters), which {@link #SPACED} needs. */
+  private static boolean hasSpacedLetters(String s) {
+    for (int i = 0; i + 6 < s.length(); i++) {
+      if (isAz(s.charAt(i)) && s.charAt(i + 1) == ' ' && isAz(s.charAt(i + 2)) && s.charAt(i + 3) == ' '
+          && isAz(s.charAt(i + 4)) && s.charAt(i + 5) == ' ' && isAz(s.charAt(i + 6))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAz(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_\\-]{16,}={0,2}");
 
   /** Text hidden in base64 segments (standard or URL alphabet) that decodes to readable text. */
   public static List<String> decodedSegments(String text) {
     List<String> out = new ArrayList<>();
+    if (!hasBase64Run(text)) {
+      return out;
+    }
     Matcher m = BASE64.matcher(text);
     while (m.find()) {
       String seg = m.group();
@@ -115,6 +162,23 @@ public final class TextNormalizer {
       }
     }
     return out;
+  }
+
+  /** True when {@code text} has 16 characters of the base64 alphabets in a row ({@link #BASE64}). */
+  private static boolean hasBase64Run(String text) {
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '_' || c == '-') {
+        if (++run >= 16) {
+          return true;
+        }
+      } else {
+        run = 0;
+      }
+    }
+    return false;
   }
 
   private static String tryDecode(String seg) {

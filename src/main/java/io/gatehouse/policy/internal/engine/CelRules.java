@@ -13,6 +13,7 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.Map;
 
 /**
@@ -25,14 +26,33 @@ public final class CelRules {
   public record Condition(String source, CelRuntime.Program program) {
     /** Evaluates against the context; anything but a boolean is an error. */
     public boolean test(Map<String, ?> context) throws RuleEvaluationException {
-      Object r;
       try {
-        r = program.eval(context);
+        return result(program.eval(context));
       } catch (CelEvaluationException e) {
         throw new RuleEvaluationException(e.getMessage(), e);
       } catch (RuntimeException e) {
         throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
       }
+    }
+
+    /**
+     * Evaluates against variables resolved on demand. Same result as {@link #test(Map)} with the
+     * same values, without copying a map of every variable per evaluation (CEL's {@code eval(Map)}
+     * copies it into an immutable map each time).
+     */
+    public boolean test(CelVariableResolver variables) throws RuleEvaluationException {
+      Object r;
+      try {
+        r = program.eval(variables);
+      } catch (CelEvaluationException e) {
+        throw new RuleEvaluationException(e.getMessage(), e);
+      } catch (RuntimeException e) {
+        throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
+      }
+      return result(r);
+    }
+
+    private static boolean result(Object r) throws RuleEvaluationException {
       if (r instanceof Boolean b) {
         return b;
       }

@@ -1,9 +1,10 @@
 package io.gatehouse.policy.internal.engine;
 
+import dev.cel.runtime.CelVariableResolver;
 import io.gatehouse.routing.stage.ProviderTarget;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +25,7 @@ public final class PolicyEngine {
       List<CompiledPolicy> policies, RequestFacts facts, PolicyRule.Stage stage) {
     Decision enforced = new Decision();
     Decision shadow = new Decision();
-    Map<String, Object> ctx = facts.context(stage);
+    RequestFacts.Variables ctx = facts.variables(stage);
     for (CompiledPolicy p : policies) {
       Decision d = p.document().shadow() ? shadow : enforced;
       if (d.denied) {
@@ -36,7 +37,7 @@ public final class PolicyEngine {
   }
 
   private static void evaluatePolicy(
-      CompiledPolicy p, Map<String, Object> ctx, PolicyRule.Stage stage, Decision d) {
+      CompiledPolicy p, CelVariableResolver ctx, PolicyRule.Stage stage, Decision d) {
     boolean any = false;
     for (PolicyRule rule : p.document().rules()) {
       if (!rule.appliesTo(stage)) {
@@ -96,7 +97,7 @@ public final class PolicyEngine {
   }
 
   private static Predicate<ProviderTarget> providerFilter(
-      CompiledPolicy p, PolicyRule rule, Map<String, Object> ctx, Decision d) {
+      CompiledPolicy p, PolicyRule rule, CelVariableResolver ctx, Decision d) {
     CelRules.Condition cel = p.providerConditions().get(rule.id());
     List<String> regions = rule.regions();
     Integer minClearance = rule.minClearance();
@@ -111,14 +112,14 @@ public final class PolicyEngine {
       if (cel == null) {
         return true;
       }
-      Map<String, Object> withProvider = new HashMap<>(ctx);
-      withProvider.put(
-          "provider",
+      Map<String, Object> provider =
           Map.of(
               "name", nz(target.provider()),
               "model", nz(target.model()),
               "region", nz(target.region()),
-              "clearance", (long) target.clearance()));
+              "clearance", (long) target.clearance());
+      CelVariableResolver withProvider =
+          name -> name.equals("provider") ? Optional.of(provider) : ctx.find(name);
       try {
         return cel.test(withProvider);
       } catch (CelRules.RuleEvaluationException e) {

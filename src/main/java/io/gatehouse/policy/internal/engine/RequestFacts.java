@@ -1,5 +1,6 @@
 package io.gatehouse.policy.internal.engine;
 
+import dev.cel.runtime.CelVariableResolver;
 import io.gatehouse.policy.internal.detect.EntityType;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What rules can see about a request: the documented CEL context (docs/policy.md). Built from a live
@@ -59,38 +61,108 @@ public record RequestFacts(
         injection, signals, false, tokens, messageCount, roles, headers, providers, now);
   }
 
+  /** The same request at the output stage: classification now, entities of the answer. */
+  public RequestFacts forOutput(
+      int level, Map<String, EntityStat> answerEntities, double injection, List<String> signals) {
+    return new RequestFacts(tenant, key, user, route, operation, level, answerEntities, injection,
+        signals, false, tokens, messageCount, roles, headers, providers, now);
+  }
+
+  /** The names of the CEL variables (docs/policy.md). */
+  static final List<String> VARIABLES =
+      List.of("tenant", "key", "user", "route", "operation", "stage", "classification", "entities",
+          "injection", "tokens", "messages", "time", "headers", "providers", "provider");
+
   /** The CEL variables for {@code stage}. */
   public Map<String, Object> context(PolicyRule.Stage stage) {
+    Variables v = variables(stage);
     Map<String, Object> c = new HashMap<>();
-    c.put("tenant", nz(tenant));
-    c.put("key", nz(key));
-    c.put("user", nz(user));
-    c.put("route", nz(route));
-    c.put("operation", nz(operation));
-    c.put("stage", stage.wireName());
-    c.put("classification", (long) classification);
-    Map<String, Object> ents = new HashMap<>();
-    entities.forEach(
-        (t, s) -> ents.put(t, Map.of("count", s.count(), "max_score", s.maxScore())));
-    c.put("entities", ents);
-    c.put(
-        "injection",
-        Map.of("score", injectionScore, "signals", injectionSignals, "obfuscated", obfuscated));
-    c.put("tokens", tokens);
-    c.put("messages", Map.of("count", (long) messageCount, "roles", roles));
-    ZonedDateTime t = now.atZone(ZoneOffset.UTC);
-    c.put(
-        "time",
-        Map.of(
-            "hour", (long) t.getHour(),
-            "minute", (long) t.getMinute(),
-            "weekday", (long) t.getDayOfWeek().getValue(),
-            "epoch_seconds", now.getEpochSecond(),
-            "iso", now.toString()));
-    c.put("headers", headers);
-    c.put("providers", providers);
-    c.put("provider", Map.of());
+    for (String name : VARIABLES) {
+      c.put(name, v.value(name));
+    }
     return c;
+  }
+
+  /**
+   * The CEL variables for {@code stage} as CEL resolves them: each is built when a rule first reads
+   * it (rules usually read two or three of fifteen), with the same values as {@link #context}.
+   */
+  public Variables variables(PolicyRule.Stage stage) {
+    return new Variables(this, stage);
+  }
+
+  // Every entity type is present; most have no finding, and then share this value.
+  private static final Map<String, Object> NO_FINDINGS = Map.of("count", 0L, "max_score", 0.0);
+
+  /** Lazily built CEL variables of one evaluation. Not thread-safe (one request, one thread). */
+  public static final class Variables implements CelVariableResolver {
+    private final RequestFacts f;
+    private final PolicyRule.Stage stage;
+    private Object entities;
+    private Object injection;
+    private Object messages;
+    private Object time;
+
+    Variables(RequestFacts f, PolicyRule.Stage stage) {
+      this.f = f;
+      this.stage = stage;
+    }
+
+    @Override
+    public Optional<Object> find(String name) {
+      return Optional.ofNullable(value(name));
+    }
+
+    Object value(String name) {
+      return switch (name) {
+        case "tenant" -> nz(f.tenant);
+        case "key" -> nz(f.key);
+        case "user" -> nz(f.user);
+        case "route" -> nz(f.route);
+        case "operation" -> nz(f.operation);
+        case "stage" -> stage.wireName();
+        case "classification" -> (long) f.classification;
+        case "entities" -> entities != null ? entities : (entities = entities());
+        case "injection" ->
+            injection != null
+                ? injection
+                : (injection =
+                    Map.of("score", f.injectionScore, "signals", f.injectionSignals,
+                        "obfuscated", f.obfuscated));
+        case "tokens" -> f.tokens;
+        case "messages" ->
+            messages != null
+                ? messages
+                : (messages = Map.of("count", (long) f.messageCount, "roles", f.roles));
+        case "time" -> time != null ? time : (time = time());
+        case "headers" -> f.headers;
+        case "providers" -> f.providers;
+        case "provider" -> Map.of();
+        default -> null;
+      };
+    }
+
+    private Map<String, Object> entities() {
+      Map<String, Object> ents = new HashMap<>();
+      f.entities.forEach(
+          (t, s) ->
+              ents.put(
+                  t,
+                  s.equals(EntityStat.NONE)
+                      ? NO_FINDINGS
+                      : Map.of("count", s.count(), "max_score", s.maxScore())));
+      return ents;
+    }
+
+    private Map<String, Object> time() {
+      ZonedDateTime t = f.now.atZone(ZoneOffset.UTC);
+      return Map.of(
+          "hour", (long) t.getHour(),
+          "minute", (long) t.getMinute(),
+          "weekday", (long) t.getDayOfWeek().getValue(),
+          "epoch_seconds", f.now.getEpochSecond(),
+          "iso", f.now.toString());
+    }
   }
 
   private static String nz(String s) {
