@@ -173,6 +173,36 @@ final class ChainAppender {
     return out;
   }
 
+  /**
+   * Appends a batch durably on a connection in autocommit mode, as the group-commit writer does:
+   * the one-statement path when {@code heads} knows every chain's head, else the locked path in a
+   * transaction. {@code heads} holds the chain heads after the commit.
+   */
+  static List<RecordedEvent> appendDurably(
+      Connection c, List<Pending> batch, Map<String, Head> heads) throws SQLException {
+    List<RecordedEvent> fast = appendKnownHeads(c, batch, heads);
+    if (fast != null) {
+      return fast;
+    }
+    Map<String, Head> after = new java.util.HashMap<>();
+    c.setAutoCommit(false);
+    try {
+      List<RecordedEvent> recorded = append(c, batch, after);
+      c.commit();
+      heads.putAll(after);
+      return recorded;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException ignored) {
+        // the connection is broken; the caller discards it
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
   private static String fastSql(int rows, Map<String, List<Pending>> byChain) {
     // Cached per row count when all rows belong to one chain (the common case); else built.
     boolean oneChain = byChain.size() == 1;

@@ -191,27 +191,7 @@ public class GroupCommitAuditLog {
   private List<RecordedEvent> commit(List<ChainAppender.Pending> pending) throws SQLException {
     Connection c = writerConnection();
     try {
-      List<RecordedEvent> fast = ChainAppender.appendKnownHeads(c, pending, heads);
-      if (fast != null) {
-        return fast;
-      }
-      Map<String, ChainAppender.Head> after = new HashMap<>();
-      c.setAutoCommit(false);
-      try {
-        List<RecordedEvent> recorded = ChainAppender.append(c, pending, after);
-        c.commit();
-        heads.putAll(after);
-        return recorded;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException ignored) {
-          // the connection is broken; it is closed below
-        }
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      return ChainAppender.appendDurably(c, pending, heads);
     } catch (SQLException | RuntimeException e) {
       // The outcome of the failed statement may be unknown (connection lost during commit): forget
       // the heads, so that the next batch reads them under the lock, and start a fresh connection.

@@ -197,6 +197,43 @@ class AuditChainIT {
   }
 
   @Test
+  void theOneStatementPathAppendsOnKnownHeadsAndRefusesAStaleHeadWithoutWriting() throws Exception {
+    ChainFixture f = new ChainFixture();
+    Map<String, ChainAppender.Head> heads = new java.util.HashMap<>();
+    try (Connection writer = Db.asApp(); Connection other = Db.asApp()) {
+      // unknown head: nothing written, the caller must take the locked path
+      assertThat(ChainAppender.appendKnownHeads(writer, batch(f, 2), heads)).isNull();
+      assertThat(Db.count(writer, "SELECT count(*) FROM audit_events WHERE chain_id = ?", f.chain)).isZero();
+      // the locked path learns the head; the next batches take the one-statement path
+      List<RecordedEvent> first = ChainAppender.appendDurably(writer, batch(f, 2), heads);
+      assertThat(heads.get(f.chain)).isEqualTo(new ChainAppender.Head(2, first.get(1).hash()));
+      List<RecordedEvent> fast = ChainAppender.appendKnownHeads(writer, batch(f, 3), heads);
+      assertThat(fast).extracting(RecordedEvent::seq).containsExactly(3L, 4L, 5L);
+      assertThat(writer.getAutoCommit()).isTrue();
+      // another writer (another instance, or an in-transaction append) moves the head on
+      ChainFixture.append(other, batch(f, 1));
+      assertThat(ChainAppender.appendKnownHeads(writer, batch(f, 2), heads)).isNull();
+      assertThat(Db.count(writer, "SELECT count(*) FROM audit_events WHERE chain_id = ?", f.chain))
+          .isEqualTo(6);
+      // and the writer's next durable append reads the new head under the lock
+      assertThat(ChainAppender.appendDurably(writer, batch(f, 2), heads))
+          .extracting(RecordedEvent::seq).containsExactly(7L, 8L);
+      assertThat(heads.get(f.chain).seq()).isEqualTo(8);
+    }
+    ChainVerification v = f.verify();
+    assertThat(v.valid()).as("%s", v).isTrue();
+    assertThat(v.eventsChecked()).isEqualTo(8);
+  }
+
+  private static List<ChainAppender.Pending> batch(ChainFixture f, int size) {
+    List<ChainAppender.Pending> batch = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      batch.add(ChainAppender.Pending.of(f.event("test.fast").build(), ContentRetention.NONE));
+    }
+    return batch;
+  }
+
+  @Test
   void concurrentWritersOfTwoInstancesLeaveAGaplessValidChain() throws Exception {
     ChainFixture f = new ChainFixture();
     int threads = 8;
@@ -205,10 +242,13 @@ class AuditChainIT {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Integer>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
+      int writerKind = t;
       done.add(
           pool.submit(
               () -> {
-                // Each thread is a writer with its own connection, as each instance's writer is.
+                // Each thread is a writer with its own connection, as each instance's writer is;
+                // half of them append as the group-commit writer does (heads it knows, one statement).
+                Map<String, ChainAppender.Head> heads = new java.util.HashMap<>();
                 int n = 0;
                 try (Connection c = Db.asApp()) {
                   start.await();
@@ -218,7 +258,11 @@ class AuditChainIT {
                     for (int i = 0; i < size; i++) {
                       batch.add(ChainAppender.Pending.of(f.event("test.concurrent").build(), ContentRetention.NONE));
                     }
-                    ChainFixture.append(c, batch);
+                    if (writerKind % 2 == 0) {
+                      ChainFixture.append(c, batch); // locked path, one transaction
+                    } else {
+                      ChainAppender.appendDurably(c, batch, heads); // group-commit writer
+                    }
                     n += size;
                   }
                 }
