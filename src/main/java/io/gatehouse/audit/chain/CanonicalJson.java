@@ -16,6 +16,13 @@ import java.util.Map;
 public final class CanonicalJson {
   private CanonicalJson() {}
 
+  /**
+   * A value that is already canonical JSON (e.g. an event's details, canonicalized once when the
+   * event was queued), written as it is instead of being parsed and written again. Canonical JSON
+   * read back and canonicalized again gives the same text, so the hash is the same either way.
+   */
+  public record Raw(String json) {}
+
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder(256);
     write(sb, value);
@@ -26,6 +33,8 @@ public final class CanonicalJson {
   static void write(StringBuilder sb, Object v) {
     if (v == null) {
       sb.append("null");
+    } else if (v instanceof Raw raw) {
+      sb.append(raw.json());
     } else if (v instanceof String s) {
       string(sb, s);
     } else if (v instanceof Boolean b) {
@@ -89,7 +98,16 @@ public final class CanonicalJson {
 
   static void string(StringBuilder sb, String s) {
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int plain = 0;
+    while (plain < s.length()) {
+      char c = s.charAt(plain);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        break;
+      }
+      plain++;
+    }
+    sb.append(s, 0, plain); // the common case: nothing to escape, one bulk copy
+    for (int i = plain; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> sb.append("\\\"");

@@ -34,12 +34,22 @@ public final class ChainHash {
     return sha256Hex(CanonicalJson.write(hashed));
   }
 
+  // One digest per thread: getInstance looks the provider up on every call.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
   public static String sha256Hex(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return HEX.formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
   }
+
+  private static final HexFormat HEX = HexFormat.of();
 }

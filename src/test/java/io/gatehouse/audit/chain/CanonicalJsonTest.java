@@ -63,4 +63,26 @@ class CanonicalJsonTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void canonicalTextEmbeddedRawEqualsItsParsedAndRewrittenForm() {
+    // The chain appender embeds an event's canonical details as Raw instead of parsing them again:
+    // that is only sound if canonicalization is idempotent, for every kind of value details carry.
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("z", java.util.List.of(1L, new BigDecimal("2.50"), "x\u00e9\"q\"\\", true));
+    details.put("a", Map.of("k", "\u0001\t\n", "big", 9007199254740993L, "tiny", new BigDecimal("1E-7")));
+    details.put("\u20ac", new BigDecimal("-0.000"));
+    details.put("emoji \ud83d\ude00", java.math.BigInteger.TEN.pow(30));
+    details.put("empty", Map.of());
+    String canonical = CanonicalJson.write(details);
+    for (String text : java.util.List.of(canonical, "{}", "[]", "\"plain\"", "12")) {
+      Map<String, Object> wrapped = new LinkedHashMap<>();
+      wrapped.put("before", 1L);
+      wrapped.put("details", new CanonicalJson.Raw(text));
+      Map<String, Object> reparsed = new LinkedHashMap<>();
+      reparsed.put("before", 1L);
+      reparsed.put("details", JsonReader.parse(text));
+      assertThat(CanonicalJson.write(wrapped)).isEqualTo(CanonicalJson.write(reparsed));
+    }
+  }
 }

@@ -317,7 +317,8 @@ final class ChainAppender {
     m.put("targetId", e.targetId());
     m.put("outcome", e.outcome().wireName());
     m.put("requestId", e.requestId());
-    m.put("details", io.gatehouse.audit.chain.JsonReader.parse(p.detailsJson()));
+    // already canonical (Pending.of): embedded as is, not parsed and written again
+    m.put("details", new CanonicalJson.Raw(p.detailsJson()));
     m.put("usage", usageMap(e.usage()));
     m.put("contentHash", p.contentHash());
     m.put("prevHash", prev);
