@@ -318,6 +318,8 @@ ttfc() { # target -> sets t_p50 t_p99 t_errors
 
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 
+answered_sanity=0 # Gatehouse answers of the sanity checks (counted with wrk's answers)
+
 # ---------------------------------------------------------------- soak mode
 if [ "$soak" -gt 0 ]; then
   start_upstream
@@ -368,7 +370,6 @@ fi
 
 # ---------------------------------------------------------------- the run
 : >"$out/wrk.log"; : >"$out/ttfc.log"
-answered_sanity=0
 start_upstream
 gatehouse_note=""
 if has gatehouse; then
