@@ -7,7 +7,7 @@ import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
-import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
+import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.TenantId;
@@ -47,7 +47,7 @@ public class PolicyTestBench {
   static final int MAX_CHANGES_SHOWN = 50;
 
   @Inject PolicySource live;
-  @Inject JpaPolicyVersions versions;
+  @Inject GatewayRequestLog requests;
   Clock clock = Clock.systemUTC();
 
   public JsonObject run(TenantId tenant, JsonObject body) {
@@ -181,8 +181,8 @@ public class PolicyTestBench {
     int evaluated = 0;
     int changed = 0;
     int unscanned = 0;
-    List<JpaPolicyVersions.RecordedRequest> recent = limit == 0 ? List.of() : versions.recentRequests(tenant.value(), limit);
-    for (JpaPolicyVersions.RecordedRequest rr : recent) {
+    List<GatewayRequestLog.RecordedRequest> recent = limit == 0 ? List.of() : requests.recent(tenant, limit);
+    for (GatewayRequestLog.RecordedRequest rr : recent) {
       JsonObject details = Json.createReader(new StringReader(rr.detailsJson())).readObject();
       if (!(details.get("policy") instanceof JsonObject p) || !(p.get("entities") instanceof JsonObject)) {
         unscanned++;
@@ -252,7 +252,7 @@ public class PolicyTestBench {
     return e;
   }
 
-  static RequestFacts replayFacts(TenantId tenant, JpaPolicyVersions.RecordedRequest rr, JsonObject p) {
+  static RequestFacts replayFacts(TenantId tenant, GatewayRequestLog.RecordedRequest rr, JsonObject p) {
     double injection = 0;
     List<String> signals = List.of();
     boolean obfuscated = false;

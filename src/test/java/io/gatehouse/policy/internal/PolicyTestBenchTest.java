@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
-import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
+import io.gatehouse.audit.GatewayRequestLog;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class PolicyTestBenchTest {
@@ -20,15 +20,15 @@ class PolicyTestBenchTest {
   }
 
   /** Recorded traffic as the policy stage writes it into gateway.request audit events. */
-  static final List<JpaPolicyVersions.RecordedRequest> TRAFFIC =
+  static final List<GatewayRequestLog.RecordedRequest> TRAFFIC =
       List.of(
           recorded("req_1", "{'policy':{'entities':{'email':{'count':1,'max_score_pct':95}},'injection':{'score_pct':0,'signals':[]},'classification_in':0,'tokens_estimate':30}}"),
           recorded("req_2", "{'policy':{'entities':{},'injection':{'score_pct':0,'signals':[]},'classification_in':0,'tokens_estimate':12}}"),
           recorded("req_3", "{'policy':{'entities':{'ip':{'count':2,'max_score_pct':85}},'injection':{'score_pct':93,'signals':['ignore_instructions']},'classification_in':0,'tokens_estimate':40}}"),
           recorded("req_4", "{'other':'no policy summary'}"));
 
-  static JpaPolicyVersions.RecordedRequest recorded(String id, String details) {
-    return new JpaPolicyVersions.RecordedRequest(id, Instant.parse("2026-11-27T09:00:00Z"), "key-1", "sandbox",
+  static GatewayRequestLog.RecordedRequest recorded(String id, String details) {
+    return new GatewayRequestLog.RecordedRequest(id, Instant.parse("2026-11-27T09:00:00Z"), "key-1", "sandbox",
         details.replace('\'', '"'));
   }
 
@@ -36,10 +36,16 @@ class PolicyTestBenchTest {
     CompiledPolicy demo = CompiledPolicy.compile("demo", "demo@v1", false, DemoPolicySeed.demoPolicy());
     PolicyTestBench b = new PolicyTestBench();
     b.live = t -> List.of(demo);
-    b.versions =
-        new JpaPolicyVersions() {
+    b.requests =
+        new GatewayRequestLog() {
           @Override
-          public List<RecordedRequest> recentRequests(UUID tenant, int limit) {
+          public List<UsageTotal> usage(
+              TenantId tenant, Instant from, Instant to, Grouping groupBy, String keyId) {
+            throw new UnsupportedOperationException("not used by the test bench");
+          }
+
+          @Override
+          public List<RecordedRequest> recent(TenantId tenant, int limit) {
             return TRAFFIC.subList(0, Math.min(limit, TRAFFIC.size()));
           }
         };

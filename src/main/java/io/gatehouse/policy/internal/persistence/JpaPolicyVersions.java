@@ -80,35 +80,4 @@ public class JpaPolicyVersions {
     em.persist(e);
     return e;
   }
-
-  /** A recorded gateway request as the test bench replays it: no message content, only summaries. */
-  public record RecordedRequest(
-      String requestId, Instant occurredAt, String keyId, String route, String detailsJson) {}
-
-  /**
-   * Recent {@code gateway.request} audit events of the tenant (read-only). The audit module has no
-   * search API on its public face yet; this reads the append-only table directly.
-   */
-  public List<RecordedRequest> recentRequests(UUID tenant, int limit) {
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "select request_id, occurred_at, key_id, route, details::text from audit_events"
-                    + " where tenant_id = ?1 and action = 'gateway.request'"
-                    + " order by occurred_at desc limit ?2")
-            .setParameter(1, tenant)
-            .setParameter(2, limit)
-            .getResultList();
-    List<RecordedRequest> out = new ArrayList<>();
-    for (Object[] r : rows) {
-      Instant at =
-          r[1] instanceof Instant i
-              ? i
-              : r[1] instanceof java.sql.Timestamp ts
-                  ? ts.toInstant()
-                  : r[1] instanceof java.time.OffsetDateTime o ? o.toInstant() : null;
-      out.add(new RecordedRequest((String) r[0], at, (String) r[2], (String) r[3], (String) r[4]));
-    }
-    return out;
-  }
 }

@@ -1,7 +1,9 @@
 package io.gatehouse.routing.internal.web;
 
 import io.gatehouse.routing.internal.catalog.Prices;
-import io.gatehouse.routing.internal.persistence.UsageStore;
+import io.gatehouse.audit.GatewayRequestLog;
+import io.gatehouse.audit.GatewayRequestLog.Grouping;
+import io.gatehouse.audit.GatewayRequestLog.UsageTotal;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +19,7 @@ import java.util.List;
 /** Usage reports shared by the tenant's and the key's usage resources. */
 @ApplicationScoped
 public class UsageReports {
-  @Inject UsageStore usage;
+  @Inject GatewayRequestLog usage;
   @Inject io.gatehouse.edge.UsageLimits limits;
 
   JsonObject report(TenantId tenant, String from, String to, String groupBy, String keyId) {
@@ -27,13 +29,16 @@ public class UsageReports {
       throw new ValidationException("from", "from must be before to");
     }
     String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
-    if (!UsageStore.GROUPS.containsKey(g)) {
-      throw new ValidationException("groupBy", "groupBy must be one of key, route, model, provider");
-    }
-    List<UsageStore.UsageRow> rows = usage.usage(tenant, f, t, g, keyId);
+    Grouping grouping =
+        Grouping.fromWire(g)
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        "groupBy", "groupBy must be one of key, route, model, provider"));
+    List<UsageTotal> rows = usage.usage(tenant, f, t, grouping, keyId);
     JsonArrayBuilder groups = Json.createArrayBuilder();
     long req = 0, err = 0, in = 0, out = 0, cost = 0, hits = 0;
-    for (UsageStore.UsageRow r : rows) {
+    for (UsageTotal r : rows) {
       groups.add(row(r));
       req += r.requests();
       err += r.errors();
@@ -47,7 +52,7 @@ public class UsageReports {
         .add("to", t.toString())
         .add("groupBy", g)
         .add("groups", groups)
-        .add("totals", row(new UsageStore.UsageRow("total", req, err, in, out, cost, hits)))
+        .add("totals", row(new UsageTotal("total", req, err, in, out, cost, hits)))
         .add("budget", budget(tenant))
         .build();
   }
@@ -67,7 +72,7 @@ public class UsageReports {
 
   private long spent(TenantId tenant, Instant from, Instant to) {
     long cost = 0;
-    for (UsageStore.UsageRow r : usage.usage(tenant, from, to.plusMillis(1), "route", null)) {
+    for (UsageTotal r : usage.usage(tenant, from, to.plusMillis(1), Grouping.ROUTE, null)) {
       cost += r.costMicros();
     }
     return cost;
@@ -83,7 +88,7 @@ public class UsageReports {
     return o.build();
   }
 
-  private static JsonObject row(UsageStore.UsageRow r) {
+  private static JsonObject row(UsageTotal r) {
     return Json.createObjectBuilder()
         .add("group", r.group())
         .add("requests", r.requests())

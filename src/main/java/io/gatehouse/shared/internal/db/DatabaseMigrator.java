@@ -67,6 +67,9 @@ public class DatabaseMigrator {
           Flyway.configure(DatabaseMigrator.class.getClassLoader())
               .dataSource(ownerDataSource)
               .locations("classpath:db/migration")
+              // SQL callbacks, if any, live with the migrations; the default db/callback does not
+              // exist and Flyway logged an error for it at every start
+              .callbackLocations("classpath:db/migration")
               .placeholders(Map.of("app_role", appRole))
               .validateMigrationNaming(true)
               .load();
