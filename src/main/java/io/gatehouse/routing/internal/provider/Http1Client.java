@@ -242,6 +242,25 @@ final class Http1Client {
     }
     c.idleSince = System.nanoTime();
     pool.idle.offerFirst(c); // most recently used first: warm connections stay warm
+    closeExpired(pool, c.idleSince);
+  }
+
+  /** Idle connections sink to the tail; close the expired ones there instead of keeping their sockets. */
+  private static void closeExpired(Pool pool, long now) {
+    for (Conn oldest; (oldest = pool.idle.pollLast()) != null; ) {
+      if (now - oldest.idleSince < MAX_IDLE_NANOS) {
+        pool.idle.offerLast(oldest);
+        return;
+      }
+      pool.size.decrementAndGet();
+      oldest.close();
+    }
+  }
+
+  /** Idle connections held for a host (for tests). */
+  int idleConnections(String host, int port) {
+    Pool p = pools.get(host + ":" + port);
+    return p == null ? 0 : p.idle.size();
   }
 
   private static Conn connect(String host, int port, Pool pool, long deadlineNanos)

@@ -67,9 +67,9 @@ public class DatabaseMigrator {
           Flyway.configure(DatabaseMigrator.class.getClassLoader())
               .dataSource(ownerDataSource)
               .locations("classpath:db/migration")
-              // SQL callbacks, if any, live with the migrations; the default db/callback does not
-              // exist and Flyway logged an error for it at every start
-              .callbackLocations("classpath:db/migration")
+              // Flyway also scans its default callback location classpath:db/callback; on Liberty a
+              // location is only found with an empty flyway.location file in it (src/main/resources),
+              // else Flyway logs an error at every start.
               .placeholders(Map.of("app_role", appRole))
               .validateMigrationNaming(true)
               .load();

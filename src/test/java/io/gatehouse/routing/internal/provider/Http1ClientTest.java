@@ -129,6 +129,40 @@ class Http1ClientTest {
   }
 
   @Test
+  void concurrentCallsPoolSeveralConnectionsAndReuseThem() throws Exception {
+    URI uri =
+        serve(1000, (body, out) -> {
+          try {
+            Thread.sleep(100); // long enough for the calls to overlap
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+    for (int round = 0; round < 2; round++) {
+      List<Thread> calls = new java.util.ArrayList<>();
+      List<String> answers = new CopyOnWriteArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Thread t = new Thread(() -> {
+          try {
+            answers.add(post(uri, "{}"));
+          } catch (IOException e) {
+            answers.add(e.toString());
+          }
+        });
+        t.start();
+        calls.add(t);
+      }
+      for (Thread t : calls) {
+        t.join();
+      }
+      assertThat(answers).containsOnly("200 ok").hasSize(4);
+    }
+    assertThat(connections.get()).isEqualTo(4);
+    assertThat(client.idleConnections("127.0.0.1", uri.getPort())).isEqualTo(4);
+  }
+
+  @Test
   void connectionCloseIsNotReused() throws Exception {
     URI uri =
         serve(100, (body, out) ->
