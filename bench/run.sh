@@ -13,7 +13,7 @@ root=$(pwd)
 
 duration=10          # seconds per wrk point
 warmup=3             # seconds of unrecorded load before each target's first point of a mode
-gh_warmup=20         # Gatehouse's warm-up per mode: the JVM's JIT needs thousands of requests
+gh_warmup=240        # Gatehouse's warm-up per mode: on 2 cores the JIT compiles for minutes (docs/benchmarks.md)
 connections="1 16 64"
 modes="json stream"
 targets="direct gatehouse portkey"
