@@ -22,6 +22,14 @@ public final class Detectors {
 
   /** Findings of the given types only ({@code null}: all). */
   public static List<Detection> scan(String text, Set<String> types) {
+    return scan(text, types, true);
+  }
+
+  /**
+   * {@code prefilter} false runs every detector whatever the text's shape: the reference the
+   * pre-filter is tested against (same findings, only slower).
+   */
+  static List<Detection> scan(String text, Set<String> types, boolean prefilter) {
     if (text == null || text.isEmpty()) {
       return List.of();
     }
@@ -51,29 +59,29 @@ public final class Detectors {
     }
     List<Detection> all = new ArrayList<>();
     if (want(types, "secret")) {
-      all.addAll(SecretDetectors.secrets(text));
+      all.addAll(SecretDetectors.secrets(text, prefilter));
     }
-    if (want(types, "email") && at) {
+    if (want(types, "email") && (at || !prefilter)) {
       all.addAll(PiiDetectors.email(text));
     }
-    if (want(types, "card") && digits >= 13) {
+    if (want(types, "card") && (digits >= 13 || !prefilter)) {
       all.addAll(PiiDetectors.card(text));
     }
-    if (want(types, "iban") && ibanStart) {
+    if (want(types, "iban") && (ibanStart || !prefilter)) {
       all.addAll(PiiDetectors.iban(text));
     }
-    if (want(types, "ssn") && digits >= 9) {
+    if (want(types, "ssn") && (digits >= 9 || !prefilter)) {
       all.addAll(PiiDetectors.ssn(text));
     }
-    if (want(types, "nino") && digits >= 6) {
+    if (want(types, "nino") && (digits >= 6 || !prefilter)) {
       all.addAll(PiiDetectors.nino(text));
     }
     // IPv4 needs four numbers and three dots, IPv6 at least two colons.
-    if (want(types, "ip") && (digits >= 4 && dots >= 3 || colons >= 2)) {
+    if (want(types, "ip") && (digits >= 4 && dots >= 3 || colons >= 2 || !prefilter)) {
       all.addAll(PiiDetectors.ip(text));
     }
     // Every phone pattern needs 7 to 15 digits.
-    if (want(types, "phone") && digits >= 7) {
+    if (want(types, "phone") && (digits >= 7 || !prefilter)) {
       all.addAll(PiiDetectors.phone(text));
     }
     if (all.isEmpty()) {

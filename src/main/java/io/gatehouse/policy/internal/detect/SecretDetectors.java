@@ -139,8 +139,13 @@ public final class SecretDetectors {
           FORMATS.stream().map(Format::ignoreCase).toList());
 
   public static List<Detection> secrets(String text) {
+    return secrets(text, true);
+  }
+
+  /** {@code prefilter} false tries every format (the reference the keyword pass is tested against). */
+  static List<Detection> secrets(String text, boolean prefilter) {
     List<Detection> out = new ArrayList<>();
-    long possible = HINTS.find(text);
+    long possible = prefilter ? HINTS.find(text) : -1L;
     for (int i = 0; i < FORMATS.size(); i++) {
       if ((possible & 1L << i) == 0) {
         continue; // no match is possible without one of the format's literals

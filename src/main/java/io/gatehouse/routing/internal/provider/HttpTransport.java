@@ -43,8 +43,7 @@ public final class HttpTransport {
   // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
   private static final JsonProvider JSON = JsonProvider.provider();
   private static final int MAX_ERROR_BODY = 2048;
-  private final HttpClient h2;
-  private final HttpClient h1;
+  private final HttpClient h2; // https only; plain http goes through Http1Client
   private final Http1Client plain = new Http1Client();
   private final ScheduledExecutorService watchdog;
 
@@ -52,12 +51,6 @@ public final class HttpTransport {
     this.h2 =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_2)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.h1 =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
@@ -70,9 +63,6 @@ public final class HttpTransport {
             });
   }
 
-  private HttpClient clientFor(URI uri) {
-    return "https".equalsIgnoreCase(uri.getScheme()) ? h2 : h1;
-  }
 
   private static HttpRequest request(
       URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
@@ -96,7 +86,7 @@ public final class HttpTransport {
       return postJsonPlain(uri, headers, body, timeout);
     }
     CompletableFuture<HttpResponse<String>> f =
-        clientFor(uri)
+        h2
             .sendAsync(request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> r;
     try {
@@ -177,7 +167,7 @@ public final class HttpTransport {
       return postStreamPlain(uri, headers, body, timeout);
     }
     CompletableFuture<HttpResponse<InputStream>> f =
-        clientFor(uri)
+        h2
             .sendAsync(
                 request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofInputStream());
     HttpResponse<InputStream> r;

@@ -18,11 +18,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pre-filters of the detectors (keyword and character checks before the regexes, the ASCII fast
- * path of normalization) must not change a single finding or score: every text of the labelled
- * corpus and the policy fixtures, and many variants of them (pieces, pairs, case changes, attacks
- * embedded and base64-encoded), gives exactly what the unfiltered detectors ({@link
- * ReferenceDetectors}, a frozen copy) give.
+ * The pre-filters of the detectors (character-shape and keyword checks that skip regexes which
+ * cannot match) must not change a single finding: every text of the labelled corpus and the policy
+ * fixtures, and many variants of them (pieces, pairs, case changes, attacks embedded and
+ * base64-encoded), gives exactly what the same detectors give with the pre-filters off. Detection
+ * quality itself is pinned by the corpus and detector tests.
  */
 class DetectorEquivalenceTest {
   static List<String> texts() throws Exception {
@@ -77,35 +77,16 @@ class DetectorEquivalenceTest {
   void findingsAreExactlyThoseOfTheUnfilteredDetectors() throws Exception {
     List<String> texts = texts();
     assertThat(texts).hasSizeGreaterThan(2000);
+    int found = 0;
     for (String t : texts) {
-      assertThat(Detectors.scan(t)).as("scan of %s", t).isEqualTo(ReferenceDetectors.Detectors.scan(t));
+      List<Detection> unfiltered = Detectors.scan(t, null, false);
+      assertThat(Detectors.scan(t)).as("scan of %s", t).isEqualTo(unfiltered);
       assertThat(SecretDetectors.secrets(t))
           .as("secrets of %s", t)
-          .isEqualTo(ReferenceDetectors.SecretDetectors.secrets(t));
+          .isEqualTo(SecretDetectors.secrets(t, false));
+      found += unfiltered.size();
     }
-  }
-
-  @Test
-  void injectionScoresAreExactlyThoseOfTheUnfilteredDetector() throws Exception {
-    List<String> texts = texts();
-    for (int i = 0; i < texts.size(); i++) {
-      String t = texts.get(i);
-      assertThat(TextNormalizer.fold(t)).as("fold of %s", t).isEqualTo(ReferenceDetectors.TextNormalizer.fold(t));
-      assertThat(TextNormalizer.canonical(t))
-          .as("canonical of %s", t)
-          .isEqualTo(ReferenceDetectors.TextNormalizer.canonical(t));
-      assertThat(TextNormalizer.decodedSegments(t))
-          .as("decoded segments of %s", t)
-          .isEqualTo(ReferenceDetectors.TextNormalizer.decodedSegments(t));
-      List<String> messages = List.of(t, texts.get((i * 31) % texts.size()));
-      for (List<String> in : List.of(List.of(t), messages)) {
-        InjectionDetector.Result got = InjectionDetector.score(in);
-        ReferenceDetectors.InjectionDetector.Result want = ReferenceDetectors.InjectionDetector.score(in);
-        assertThat(got.score()).as("score of %s", in).isEqualTo(want.score());
-        assertThat(got.signals()).as("signals of %s", in).isEqualTo(want.signals());
-        assertThat(got.obfuscated()).as("obfuscated of %s", in).isEqualTo(want.obfuscated());
-      }
-    }
+    assertThat(found).as("the texts contain findings to compare").isGreaterThan(500);
   }
 
   @Test
