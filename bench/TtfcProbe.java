@@ -11,7 +11,12 @@ import java.util.Arrays;
  * and measures from the last byte written to the first {@code data:} line read, n times after a
  * warm-up; a sample counts only when the stream ends with {@code data: [DONE]}. Plain sockets, so the probe itself adds as little as possible and the same for all.
  *
- * <pre>java bench/TtfcProbe.java URL N BODY [Header: value ...]</pre>
+ * <p>The warm-up runs the same request for WARMUP_S seconds (at least 20 times): a JVM target
+ * compiles its connection-setup path only after thousands of fresh connections, which the
+ * keep-alive load before never exercises (with a 60-request warm-up Gatehouse's p50 was ~3x its
+ * warm value).
+ *
+ * <pre>java bench/TtfcProbe.java URL N WARMUP_S BODY [Header: value ...]</pre>
  *
  * Prints {@code TTFC n=.. ok=.. errors=.. p50_us=.. p90_us=.. p99_us=..} (ok counts the warm-up too).
  */
@@ -19,31 +24,37 @@ public final class TtfcProbe {
   public static void main(String[] args) throws Exception {
     URI uri = URI.create(args[0]);
     int n = Integer.parseInt(args[1]);
-    byte[] body = args[2].getBytes(StandardCharsets.UTF_8);
+    long warmupNanos = Long.parseLong(args[2]) * 1_000_000_000L;
+    byte[] body = args[3].getBytes(StandardCharsets.UTF_8);
     StringBuilder head =
         new StringBuilder("POST ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
             .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
             .append("Content-Type: application/json\r\nAccept: text/event-stream\r\n")
             .append("Connection: close\r\nContent-Length: ").append(body.length).append("\r\n");
-    for (int i = 3; i < args.length; i++) {
+    for (int i = 4; i < args.length; i++) {
       head.append(args[i]).append("\r\n");
     }
     head.append("\r\n");
     byte[] request = concat(head.toString().getBytes(StandardCharsets.US_ASCII), body);
-    int warmup = Math.max(20, n / 5);
     long[] samples = new long[n];
     int errors = 0;
     int taken = 0;
     int ok = 0;
-    for (int i = 0; i < warmup + n; i++) {
+    long warmupEnd = System.nanoTime() + warmupNanos;
+    for (int i = 0; i < 20 || System.nanoTime() < warmupEnd; i++) {
+      if (once(uri, request) < 0) {
+        errors++;
+      } else {
+        ok++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
       long t = once(uri, request);
       if (t < 0) {
         errors++;
       } else {
         ok++;
-        if (i >= warmup) {
-          samples[taken++] = t;
-        }
+        samples[taken++] = t;
       }
     }
     long[] s = Arrays.copyOf(samples, taken);

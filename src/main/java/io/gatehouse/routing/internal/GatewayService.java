@@ -78,6 +78,7 @@ public class GatewayService {
   @Inject SecretBox secrets;
   @Inject @Any Instance<GatewayStage> stageBeans;
   @Inject UsageLimits limits;
+  @Inject GatewayMetrics metrics;
 
   @Inject
   @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
@@ -101,6 +102,7 @@ public class GatewayService {
     final long startNanos = System.nanoTime();
     String requestedModel;
     String alias;
+    String route; // the alias once it named a configured route: a bounded metrics label
     GatewayExchange exchange;
     Admission admission;
     Candidate candidate;
@@ -187,9 +189,14 @@ public class GatewayService {
       if (stream) {
         return streamChat(call, route, ordered, req, originals);
       }
-      JsonObject upstream = GatewayRequests.upstreamChat(req, ex.messages(), originals, false, ex.defaultParameters());
+      // The cache key is the upstream request as the stages left it (built only for caching routes).
       String cacheKey =
-          route.cacheTtlSeconds() > 0 ? ResponseCache.key(key.tenant(), route.alias(), upstream) : null;
+          route.cacheTtlSeconds() > 0
+              ? ResponseCache.key(
+                  key.tenant(),
+                  route.alias(),
+                  GatewayRequests.upstreamChat(req, ex.messages(), originals, false, ex.defaultParameters()))
+              : null;
       JsonObject answer;
       Optional<ResponseCache.Entry> hit =
           cacheKey == null ? Optional.empty() : cache.get(cacheKey);
@@ -702,6 +709,7 @@ public class GatewayService {
                         404, "model_not_found",
                         "The model '" + alias + "' does not exist or you do not have access to it",
                         "model", Map.of()));
+    call.route = route.alias();
     if (!call.key.mayUse(alias)) {
       throw new GatehouseException(
           403, "model_not_allowed", "This API key may not use the model '" + alias + "'", "model",
@@ -903,6 +911,21 @@ public class GatewayService {
             call.streamed,
             ex == null ? null : ex.promptVersion(),
             ex == null ? null : ex.policyVersion()));
-    audit.record(b.build());
+    int status = call.status;
+    try {
+      audit.record(b.build());
+    } catch (GatehouseException e) {
+      status = e.status(); // what the client gets instead (audit unavailable: 503)
+      throw e;
+    } finally {
+      metrics.record(
+          call.key.tenant(),
+          call.route,
+          c == null ? null : c.provider().name(),
+          status,
+          System.nanoTime() - call.startNanos,
+          call.inputTokens,
+          call.outputTokens);
+    }
   }
 }

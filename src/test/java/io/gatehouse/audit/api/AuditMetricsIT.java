@@ -1,5 +1,6 @@
 package io.gatehouse.audit.api;
 
+import static io.gatehouse.testing.PrometheusText.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
@@ -57,38 +58,5 @@ class AuditMetricsIT {
     assertThat(inf).isEqualTo(waits);
     assertThat(delta(before, after, WAIT + "_bucket", GATEWAY + "," + "le=\"1000.0\""))
         .isBetween(0.0, waits);
-  }
-
-  /** Sum of the samples of {@code name} whose labels contain every comma-separated {@code labels}. */
-  static double sample(String text, String name, String labels) {
-    double sum = 0;
-    boolean found = false;
-    for (String line : text.split("\n")) {
-      if (line.startsWith("#") || !line.startsWith(name)) {
-        continue;
-      }
-      int brace = line.indexOf('{');
-      int space = line.lastIndexOf(' ');
-      String metric = brace >= 0 ? line.substring(0, brace) : line.substring(0, line.indexOf(' '));
-      if (!metric.equals(name)) {
-        continue;
-      }
-      String lbl = brace >= 0 ? line.substring(brace, line.indexOf('}') + 1) : "";
-      boolean all = true;
-      for (String l : labels.split(",")) {
-        all &= l.isEmpty() || lbl.contains(l);
-      }
-      if (all) {
-        sum += Double.parseDouble(line.substring(space + 1));
-        found = true;
-      }
-    }
-    assertThat(found).as(name + " {" + labels + "} in /metrics").isTrue();
-    return sum;
-  }
-
-  static double delta(String before, String after, String name, String labels) {
-    double b = before.contains(name) ? sample(before, name, labels) : 0;
-    return sample(after, name, labels) - b;
   }
 }
