@@ -320,6 +320,71 @@ class GatewayIT {
         .isZero();
   }
 
+  // Longer than an output policy's look-behind (96 characters) per part, so text is released early.
+  static final String WORDS = "part %d of an answer that the provider streams word by word to us ";
+
+  @Test
+  void aStreamIsForwardedAsTheProviderSendsItNotWhenItEnds() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    // A provider that sends four events 600 ms apart, each flushed (WireMock cannot pace a stream).
+    com.sun.net.httpserver.HttpServer drip =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    drip.createContext("/drip/v1/chat/completions", x -> {
+      x.getRequestBody().readAllBytes();
+      x.getResponseHeaders().add("Content-Type", "text/event-stream");
+      x.sendResponseHeaders(200, 0);
+      try (java.io.OutputStream out = x.getResponseBody()) {
+        for (int i = 0; i < 4; i++) {
+          out.write(("data: {\"id\":\"d\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+              + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + WORDS.formatted(i)
+              + "\"},\"finish_reason\":null}]}\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          out.flush();
+          Thread.sleep(600);
+        }
+        out.write("data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    drip.start();
+    try {
+      CatalogRows.provider(t.id(), "drip", "openai",
+          "http://127.0.0.1:" + drip.getAddress().getPort() + "/drip/v1", "{}", "m", "chat,streaming");
+      CatalogRows.route(t.id(), "drip", "chat", "priority", 0, "drip/m");
+      java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(TestEnv.baseUrl() + "/v1/chat/completions"))
+          .header("Authorization", t.keyAuth()[1])
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"model\":\"drip\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+          .build();
+      long start = System.nanoTime();
+      List<Long> contentAt = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      java.net.http.HttpResponse<java.util.stream.Stream<String>> r = java.net.http.HttpClient.newHttpClient()
+          .send(req, java.net.http.HttpResponse.BodyHandlers.ofLines());
+      assertThat(r.statusCode()).isEqualTo(200);
+      r.body().forEach(line -> {
+        int at = line.indexOf("\"content\":\"");
+        if (line.startsWith("data: {") && at > 0 && line.charAt(at + 11) != '"') {
+          contentAt.add((System.nanoTime() - start) / 1_000_000);
+          text.append(line, at + 11, line.indexOf('"', at + 11));
+        }
+      });
+      long end = (System.nanoTime() - start) / 1_000_000;
+      StringBuilder sent = new StringBuilder();
+      for (int i = 0; i < 4; i++) {
+        sent.append(WORDS.formatted(i));
+      }
+      assertThat(text.toString()).isEqualTo(sent.toString());
+      // The first words reach the client while the provider is still sending the rest.
+      assertThat(contentAt.get(0)).as("first content at %d ms, stream ended at %d ms", contentAt.get(0), end)
+          .isLessThan(end - 900);
+    } finally {
+      drip.stop(0);
+    }
+  }
+
   @Test
   void theCacheServesARepeatWithinItsTtlAndNeverAcrossTenants() throws Exception {
     TestTenant t1 = TestTenant.fresh();

@@ -406,11 +406,16 @@ public class GatewayService {
           }
           chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
         }
+        boolean first = call.ttftMs == null;
         for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
-          write(os, w.toString());
+          send(os, w.toString());
           if (call.ttftMs == null) {
             call.ttftMs = call.elapsedMs();
           }
+        }
+        // One flush (one network write) for chunks that arrived together; the first goes at once.
+        if (first || !stream.hasBuffered()) {
+          os.flush();
         }
         next = stream.next();
       }
@@ -420,7 +425,7 @@ public class GatewayService {
           String tail = drain(e.getValue());
           if (!tail.isEmpty()) {
             outText.append(tail);
-            write(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
+            send(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
           }
         }
       }
@@ -430,8 +435,9 @@ public class GatewayService {
         call.outputTokens = TokenEstimate.ofText(outText.toString());
       }
       if (clientWantsUsage) {
-        write(os, usageChunkFor(lastChunk, call).toString());
+        send(os, usageChunkFor(lastChunk, call).toString());
       }
+      os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
       call.costMicros = Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
       call.status = 200;
       out.health().breaker().onSuccess();
@@ -598,8 +604,13 @@ public class GatewayService {
   }
 
   private static void write(OutputStream os, String data) throws IOException {
-    os.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    send(os, data);
     os.flush();
+  }
+
+  /** One server-sent event, not flushed yet. */
+  private static void send(OutputStream os, String data) throws IOException {
+    os.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
   }
 
   static String errorJson(String code, String message) {

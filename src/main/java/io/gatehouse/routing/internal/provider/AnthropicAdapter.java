@@ -93,6 +93,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
       }
 
       @Override
+      public boolean hasBuffered() {
+        return !pending.isEmpty() || (!stopped && sse.hasBuffered());
+      }
+
+      @Override
       public void close() {
         sse.close();
       }

@@ -300,6 +300,15 @@ public final class HttpTransport {
       }
     }
 
+    /** True when a line can be read without waiting for the network (bytes already buffered). */
+    public boolean ready() {
+      try {
+        return reader.ready();
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
     /** The next line, or null at the end of the stream. */
     public String readLine() throws ProviderException {
       try {

@@ -113,6 +113,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
       }
 
       @Override
+      public boolean hasBuffered() {
+        return !done && sse.hasBuffered();
+      }
+
+      @Override
       public void close() {
         sse.close();
       }

@@ -43,6 +43,11 @@ final class SseReader {
     }
   }
 
+  /** True when more of the stream has been received already (the next event may be complete). */
+  boolean hasBuffered() {
+    return lines.ready();
+  }
+
   void close() {
     lines.close();
   }
