@@ -23,9 +23,12 @@ import org.eclipse.microprofile.metrics.Timer;
  */
 @ApplicationScoped
 public class GatewayMetrics {
-  static final String REQUESTS = "gatehouse_gateway_requests";
-  static final String DURATION = "gatehouse_gateway_request_duration";
-  static final String TOKENS = "gatehouse_gateway_tokens";
+  private static final Metadata REQUESTS =
+      metadata("gatehouse_gateway_requests", "Requests of the OpenAI-compatible API by route, provider and HTTP status");
+  private static final Metadata DURATION =
+      metadata("gatehouse_gateway_request_duration", "Duration of OpenAI-compatible API requests inside Gatehouse, audit commit included");
+  private static final Metadata TOKENS =
+      metadata("gatehouse_gateway_tokens", "Tokens accounted by the gateway (provider usage, or estimated)");
 
   @Inject MetricRegistry registry;
 
@@ -54,10 +57,7 @@ public class GatewayMetrics {
             new RequestKey(tenant, r, provider == null ? "-" : provider, status),
             k ->
                 registry.counter(
-                    Metadata.builder()
-                        .withName(REQUESTS)
-                        .withDescription("Requests of the OpenAI-compatible API by route, provider and HTTP status")
-                        .build(),
+                    REQUESTS,
                     new Tag("tenant", k.tenant().toString()),
                     new Tag("route", k.route()),
                     new Tag("provider", k.provider()),
@@ -68,10 +68,7 @@ public class GatewayMetrics {
             new RouteKey(tenant, r),
             k ->
                 registry.timer(
-                    Metadata.builder()
-                        .withName(DURATION)
-                        .withDescription("Duration of OpenAI-compatible API requests inside Gatehouse, audit commit included")
-                        .build(),
+                    DURATION,
                     new Tag("tenant", k.tenant().toString()),
                     new Tag("route", k.route())))
         .update(Duration.ofNanos(elapsedNanos));
@@ -83,15 +80,16 @@ public class GatewayMetrics {
     }
   }
 
+  private static Metadata metadata(String name, String description) {
+    return Metadata.builder().withName(name).withDescription(description).build();
+  }
+
   private Counter tokens(TenantId tenant, String route, String kind) {
     return tokens.computeIfAbsent(
         new TokenKey(tenant, route, kind),
         k ->
             registry.counter(
-                Metadata.builder()
-                    .withName(TOKENS)
-                    .withDescription("Tokens accounted by the gateway (provider usage, or estimated)")
-                    .build(),
+                TOKENS,
                 new Tag("tenant", k.tenant().toString()),
                 new Tag("route", k.route()),
                 new Tag("kind", k.kind())));
