@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-duration=10          # seconds per wrk point
+duration=30          # seconds per wrk point (10 s windows are too noisy on a shared VM)
 warmup=3             # seconds of unrecorded load before each target's first point of a mode
 gh_warmup=240        # Gatehouse's warm-up per mode: on 2 cores the JIT compiles for minutes (docs/benchmarks.md)
 connections="1 16 64"
