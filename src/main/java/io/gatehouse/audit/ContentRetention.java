@@ -1,5 +1,6 @@
 package io.gatehouse.audit;
 
+import io.gatehouse.shared.WireNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,14 +20,6 @@ public enum ContentRetention {
   }
 
   public static Optional<ContentRetention> fromWireName(String s) {
-    if (s == null) {
-      return Optional.empty();
-    }
-    for (ContentRetention r : values()) {
-      if (r.wireName().equals(s.trim().toLowerCase(Locale.ROOT))) {
-        return Optional.of(r);
-      }
-    }
-    return Optional.empty();
+    return WireNames.parse(ContentRetention.class, ContentRetention::wireName, s);
   }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.WireNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -24,13 +25,8 @@ public interface GatewayRequestLog {
       return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Optional<Grouping> fromWire(String name) {
-      for (Grouping g : values()) {
-        if (g.wireName().equals(name)) {
-          return Optional.of(g);
-        }
-      }
-      return Optional.empty();
+    public static Optional<Grouping> fromWireName(String name) {
+      return WireNames.parse(Grouping.class, Grouping::wireName, name);
     }
   }
 

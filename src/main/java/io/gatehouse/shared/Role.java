@@ -17,14 +17,6 @@ public enum Role {
   }
 
   public static Optional<Role> fromWireName(String name) {
-    if (name == null) {
-      return Optional.empty();
-    }
-    for (Role r : values()) {
-      if (r.wireName().equals(name.trim().toLowerCase(Locale.ROOT))) {
-        return Optional.of(r);
-      }
-    }
-    return Optional.empty();
+    return WireNames.parse(Role.class, Role::wireName, name);
   }
 }

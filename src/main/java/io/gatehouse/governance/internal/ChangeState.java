@@ -1,5 +1,6 @@
 package io.gatehouse.governance.internal;
 
+import io.gatehouse.shared.WireNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,15 +20,7 @@ public enum ChangeState {
   }
 
   public static Optional<ChangeState> fromWireName(String s) {
-    if (s == null) {
-      return Optional.empty();
-    }
-    for (ChangeState v : values()) {
-      if (v.wireName().equals(s.trim().toLowerCase(Locale.ROOT))) {
-        return Optional.of(v);
-      }
-    }
-    return Optional.empty();
+    return WireNames.parse(ChangeState.class, ChangeState::wireName, s);
   }
 
   /** No action leads anywhere from here (except that a published change can be superseded). */

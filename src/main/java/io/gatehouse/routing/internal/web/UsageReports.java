@@ -14,7 +14,9 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Usage reports shared by the tenant's and the key's usage resources. */
 @ApplicationScoped
@@ -30,11 +32,15 @@ public class UsageReports {
     }
     String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
     Grouping grouping =
-        Grouping.fromWire(g)
+        Grouping.fromWireName(g)
             .orElseThrow(
                 () ->
                     new ValidationException(
-                        "groupBy", "groupBy must be one of key, route, model, provider"));
+                        "groupBy",
+                        "groupBy must be one of "
+                            + Arrays.stream(Grouping.values())
+                                .map(Grouping::wireName)
+                                .collect(Collectors.joining(", "))));
     List<UsageTotal> rows = usage.usage(tenant, f, t, grouping, keyId);
     JsonArrayBuilder groups = Json.createArrayBuilder();
     long req = 0, err = 0, in = 0, out = 0, cost = 0, hits = 0;
