@@ -1,6 +1,7 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.GatewayRequestLog;
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,23 +31,37 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
     };
   }
 
+  /**
+   * A tenant's events are exactly its chain (CHECK chain_id = tenant_id::text), so these reads filter
+   * by chain_id and use the (chain_id, occurred_at) index; package-visible for AuditIndexPlanIT.
+   */
+  static String usageSql(Grouping groupBy, boolean byKey) {
+    return "SELECT coalesce("
+        + column(groupBy)
+        + ", '(none)') AS g, count(*), count(*) FILTER (WHERE status_code >= 400),"
+        + " coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),"
+        + " coalesce(sum(cost_micros), 0), count(*) FILTER (WHERE cache_hit)"
+        + " FROM audit_events WHERE chain_id = ? AND action = '"
+        + LineageKeys.ACTION_GATEWAY_REQUEST
+        + "' AND occurred_at >= ? AND occurred_at < ?"
+        + (byKey ? " AND key_id = ?" : "")
+        + " GROUP BY g ORDER BY g";
+  }
+
+  static final String RECENT_SQL =
+      "SELECT request_id, occurred_at, key_id, route, details::text FROM audit_events"
+          + " WHERE chain_id = ? AND action = '"
+          + LineageKeys.ACTION_GATEWAY_REQUEST
+          + "' ORDER BY occurred_at DESC LIMIT ?";
+
   @Override
   public List<UsageTotal> usage(
       TenantId tenant, Instant from, Instant to, Grouping groupBy, String keyId) {
-    String sql =
-        "SELECT coalesce("
-            + column(groupBy)
-            + ", '(none)') AS g, count(*), count(*) FILTER (WHERE status_code >= 400),"
-            + " coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),"
-            + " coalesce(sum(cost_micros), 0), count(*) FILTER (WHERE cache_hit)"
-            + " FROM audit_events WHERE tenant_id = ? AND action = 'gateway.request'"
-            + " AND occurred_at >= ? AND occurred_at < ?"
-            + (keyId == null ? "" : " AND key_id = ?")
-            + " GROUP BY g ORDER BY g";
+    String sql = usageSql(groupBy, keyId != null);
     List<UsageTotal> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, tenant.value());
+      ps.setString(1, tenant.toString());
       ps.setTimestamp(2, Timestamp.from(from));
       ps.setTimestamp(3, Timestamp.from(to));
       if (keyId != null) {
@@ -76,11 +91,8 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
     List<RecordedRequest> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT request_id, occurred_at, key_id, route, details::text FROM audit_events"
-                    + " WHERE tenant_id = ? AND action = 'gateway.request'"
-                    + " ORDER BY occurred_at DESC LIMIT ?")) {
-      ps.setObject(1, tenant.value());
+            c.prepareStatement(RECENT_SQL)) {
+      ps.setString(1, tenant.toString());
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
