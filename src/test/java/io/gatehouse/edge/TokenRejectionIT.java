@@ -180,10 +180,23 @@ class TokenRejectionIT {
   @Test
   void missingRoleIs403() {
     TestTenant demo = TestTenant.demo();
-    Http.Response r = http.get("/api/v1/keys", demo.auth("author"));
+    String requestId = "role-check-" + java.util.UUID.randomUUID();
+    String[] headers = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(demo.auth("author")), java.util.stream.Stream.of("X-Request-Id", requestId))
+        .toArray(String[]::new);
+    Http.Response r = http.get("/api/v1/keys", headers);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().getString("detail")).contains("admin");
     assertThat(http.get("/api/v1/keys", demo.auth("admin")).status()).isEqualTo(200);
+    // the refusal is in the audit trail, with the request's id and the author as actor
+    Http.Response trail =
+        http.get("/api/v1/audit/events?action=auth.forbidden&requestId=" + requestId, demo.auth("auditor"));
+    assertThat(trail.status()).isEqualTo(200);
+    var events = trail.json().getJsonArray("events");
+    assertThat(events).hasSize(1);
+    assertThat(events.getJsonObject(0).getString("outcome")).isEqualTo("denied");
+    assertThat(events.getJsonObject(0).getJsonObject("details").getString("path")).contains("keys");
   }
 
   @SuppressWarnings("unused")
