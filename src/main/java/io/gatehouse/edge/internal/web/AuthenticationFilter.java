@@ -53,7 +53,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     if (path.startsWith("/")) {
       path = path.substring(1);
     }
-    String requestId = (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    // request properties are the servlet request's attributes, without the reflective @Context proxy
+    String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
     if (path.equals("v1") || path.startsWith("v1/")) {
       authenticateKey(ctx, requestId);
     } else if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
@@ -96,7 +97,7 @@ public class AuthenticationFilter implements ContainerRequestFilter {
       throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
     }
     current.set(v.caller());
-    http.setAttribute(VERIFIED_TOKEN, v);
+    ctx.setProperty(VERIFIED_TOKEN, v);
   }
 
   void denied(Caller caller, String action, String reason, String requestId, String path) {
