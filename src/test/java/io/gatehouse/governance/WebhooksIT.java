@@ -173,5 +173,17 @@ class WebhooksIT {
     assertThat(HTTP.post("/api/v1/webhooks", "{\"url\":\"ftp://x\"}", t.auth("admin")).status()).isEqualTo(400);
     assertThat(HTTP.post("/api/v1/webhooks", "{\"url\":\"http://u:p@x/\"}", t.auth("admin")).status())
         .isEqualTo(400);
+    // no deliveries to cloud metadata or link-local addresses (SSRF)
+    for (String ssrf :
+        List.of(
+            "http://169.254.169.254/latest/meta-data/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://[fe80::1]/hook",
+            "http://0.0.0.0:8080/hook")) {
+      Http.Response refused =
+          HTTP.post("/api/v1/webhooks", "{\"url\":\"" + ssrf + "\"}", t.auth("admin"));
+      assertThat(refused.status()).as(ssrf).isEqualTo(400);
+      assertThat(refused.body()).as(ssrf).contains("url refused");
+    }
   }
 }

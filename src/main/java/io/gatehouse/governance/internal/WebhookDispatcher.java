@@ -4,6 +4,7 @@ import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.crypto.SecretBox;
+import io.gatehouse.shared.net.EgressGuard;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -97,11 +99,18 @@ public class WebhookDispatcher {
     Integer status = null;
     String error = null;
     boolean ok = false;
+    boolean refused = false;
     try {
+      URI url = URI.create(d.url());
+      // the host may resolve elsewhere than when the endpoint was added: check before each send
+      Optional<String> why = EgressGuard.refused(url, false);
+      if (why.isPresent()) {
+        throw new RefusedDestination(why.get());
+      }
       byte[] secret = secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
       long now = Instant.now().getEpochSecond();
       HttpRequest req =
-          HttpRequest.newBuilder(URI.create(d.url()))
+          HttpRequest.newBuilder(url)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
               .header("User-Agent", "Gatehouse-Webhook/1")
@@ -119,15 +128,25 @@ public class WebhookDispatcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       error = "interrupted";
+    } catch (RefusedDestination e) {
+      error = "refused: " + e.getMessage();
+      refused = true;
     } catch (Exception e) {
       error = e.getClass().getSimpleName();
     }
     int attempt = d.attempts() + 1;
-    boolean giveUp = !ok && attempt >= MAX_ATTEMPTS;
+    // a refused destination is a configuration problem: retrying cannot help
+    boolean giveUp = !ok && (refused || attempt >= MAX_ATTEMPTS);
     webhooks.attempted(d.id(), ok, status, error, Instant.now().plus(backoff(attempt)), giveUp);
     if (!ok) {
       LOG.info("Webhook delivery " + d.id() + " attempt " + attempt + " failed: " + error
           + (giveUp ? " (giving up)" : ""));
+    }
+  }
+
+  private static final class RefusedDestination extends Exception {
+    RefusedDestination(String why) {
+      super(why, null, false, false);
     }
   }
 

@@ -11,6 +11,7 @@ import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
+import io.gatehouse.shared.net.EgressGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -56,6 +57,11 @@ public class WebhookService {
           || u.getUserInfo() != null) {
         throw new ValidationException("url", "url must be an http(s) URL without credentials");
       }
+      // no deliveries to link-local or cloud-metadata addresses (checked again before each send)
+      EgressGuard.refused(u, false)
+          .ifPresent(why -> {
+            throw new ValidationException("url", "url refused: " + why);
+          });
     } catch (IllegalArgumentException e) {
       throw new ValidationException("url", "url is not a valid URL");
     }
