@@ -6,12 +6,15 @@ import static io.gatehouse.governance.Changes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -185,5 +188,36 @@ class WebhooksIT {
       assertThat(refused.status()).as(ssrf).isEqualTo(400);
       assertThat(refused.body()).as(ssrf).contains("url refused");
     }
+  }
+
+  @Test
+  void aDestinationRefusedAtSendTimeIsNotRetried() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    Http.Response w = HTTP.post("/api/v1/webhooks", "{\"url\":\"" + url() + "\"}", t.auth("admin"));
+    assertThat(w.status()).isEqualTo(201);
+    String id = w.json().getString("id");
+    // as if its name now resolved to the metadata service (or the row predates the guard)
+    try (Connection c = Db.asApp();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE governance_webhooks SET url = ? WHERE id = ?::uuid")) {
+      ps.setString(1, "http://169.254.169.254/latest/meta-data/");
+      ps.setString(2, id);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    create(t, "author", Changes.uniquePrompt(), "Refused");
+    JsonObject d = null;
+    for (int i = 0; i < 100 && d == null; i++) {
+      var data = HTTP.get("/api/v1/webhooks/" + id + "/deliveries", t.auth("admin")).json().getJsonArray("data");
+      if (!data.isEmpty() && !data.getJsonObject(0).getString("status").equals("pending")) {
+        d = data.getJsonObject(0);
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(d).as("delivery attempted").isNotNull();
+    assertThat(d.getString("status")).isEqualTo("failed");
+    assertThat(d.getInt("attempts")).isEqualTo(1);
+    assertThat(d.getString("lastError")).startsWith("refused:");
+    assertThat(received).isEmpty();
   }
 }

@@ -30,7 +30,7 @@ public class RoleFeature implements DynamicFeature {
     }
   }
 
-  static RequiresRole required(Method method, Class<?> resourceClass) {
+  private static RequiresRole required(Method method, Class<?> resourceClass) {
     RequiresRole rr = method == null ? null : method.getAnnotation(RequiresRole.class);
     if (rr == null && resourceClass != null) {
       rr = resourceClass.getAnnotation(RequiresRole.class);
