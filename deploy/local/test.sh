@@ -16,6 +16,8 @@ export GATEHOUSE_DEMO_PASSWORD=${GATEHOUSE_DEMO_PASSWORD:-gatehouse-demo}
 export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
 export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-gatehouse-platform-admin}
 export GATEHOUSE_CORS_ORIGINS=${GATEHOUSE_CORS_ORIGINS:-http://console.example.test}
+# LoginThrottlingIT plays a reverse proxy from 127.0.0.2 (plain test traffic comes from 127.0.0.1).
+export GATEHOUSE_TRUSTED_PROXIES=${GATEHOUSE_TRUSTED_PROXIES:-127.0.0.2}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443
