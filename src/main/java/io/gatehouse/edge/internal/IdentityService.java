@@ -5,6 +5,7 @@ import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.persistence.ApiKeyEntity;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
 import io.gatehouse.edge.internal.persistence.JpaTenants;
+import io.gatehouse.edge.internal.persistence.LoginFailures;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.edge.internal.persistence.TokenRevocations;
@@ -26,19 +27,22 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * People, tenants and API keys: every change here and every authentication outcome is audited; state
- * changes commit together with their audit events.
+ * changes commit together with their audit events. Argon2 work ({@link PasswordHashing}) never runs
+ * while this class holds a database connection or a row lock: logins and password changes run it
+ * between short transactions, other methods before their transaction first touches the database.
  */
 @ApplicationScoped
 public class IdentityService {
-  static final int MAX_FAILED_LOGINS = 5;
-  static final Duration LOCKOUT = Duration.ofMinutes(15);
   static final int MIN_PASSWORD_LENGTH = 12;
+  /** Roles that give power over other users: a caller must hold each one a user holds to change it. */
+  static final Set<Role> RANKED = EnumSet.of(Role.ADMIN, Role.PLATFORM_ADMIN);
 
   @Inject JpaIdentity identity;
   @Inject JpaTenants tenants;
@@ -47,86 +51,43 @@ public class IdentityService {
   @Inject TokenRevocations revocations;
   @Inject AuditRecorder audit;
   @Inject ChangeFeed changes;
-  private final PasswordHasher hasher = new PasswordHasher();
+  @Inject LoginAttempts attempts;
+  @Inject LoginFailures failures;
+  @Inject PasswordChanges passwordChanges;
+  @Inject PasswordHashing hasher;
 
   /** Result of a successful login. */
   public record Login(TokenService.Issued token, UserEntity user, String tenantSlug) {}
 
   /**
-   * Checks a username and password. Failures are audited and counted; five in a row lock the account
-   * for fifteen minutes. The answer never tells which part was wrong.
+   * Checks a username and password for a client address. Every refusal (unknown user, wrong
+   * password, locked out, disabled) gives the same answer after the same work, and is audited.
    */
-  @Transactional(dontRollbackOn = UnauthorizedException.class)
-  public Login login(String username, String password, String requestId) {
-    UserEntity user = identity.userByUsernameForUpdate(username).orElse(null);
-    if (user == null) {
-      hasher.burn(password);
-      audit.recordInTransaction(
-          AuditEvent.of(null, "anonymous", safe(username), "auth.login")
-              .outcome(AuditEvent.Outcome.FAILURE)
-              .detail("reason", "unknown_user")
-              .requestId(requestId)
-              .build());
-      throw badCredentials();
-    }
-    TenantId tenant = new TenantId(user.getTenantId());
-    Instant now = Instant.now();
-    if (user.getLockedUntil() != null && user.getLockedUntil().isAfter(now)) {
-      hasher.burn(password);
-      failed(user, tenant, "locked", requestId);
-      throw new UnauthorizedException(
-          "account_locked", "Too many failed logins; this account is locked for a while");
-    }
-    if (!hasher.verify(password, user.getPasswordHash())) {
-      user.setFailedLogins(user.getFailedLogins() + 1);
-      String reason = "bad_password";
-      if (user.getFailedLogins() >= MAX_FAILED_LOGINS) {
-        user.setLockedUntil(now.plus(LOCKOUT));
-        user.setFailedLogins(0);
-        reason = "bad_password_locked";
+  public Login login(String username, String password, String client, String requestId) {
+    LoginAttempts.Attempt a = attempts.begin(username, client);
+    Duration wait = LoginAttempts.slowdown(a.usernameAttempts());
+    if (!wait.isZero()) {
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw badCredentials();
       }
-      failed(user, tenant, reason, requestId);
+    }
+    if (!a.allowed() || a.user().isEmpty()) {
+      hasher.burn(password);
+      attempts.failed(a, a.allowed() ? "unknown_user" : "locked", requestId);
       throw badCredentials();
     }
-    if (!user.getStatus().equals("active") || !directory.isActive(tenant)) {
-      failed(user, tenant, "disabled", requestId);
+    if (!hasher.verify(password, a.user().get().passwordHash())) {
+      attempts.failed(a, "bad_password", requestId);
       throw badCredentials();
     }
-    user.setFailedLogins(0);
-    user.setLockedUntil(null);
-    String slug = directory.slugOf(tenant).orElse("?");
-    TokenService.Issued issued =
-        tokens.issue(user.getId(), user.getUsername(), tenant, slug, roles(user));
-    audit.recordInTransaction(
-        AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
-            .target("user", user.getId())
-            .detail("username", user.getUsername())
-            .requestId(requestId)
-            .build());
-    return new Login(issued, user, slug);
+    return attempts.succeeded(a, requestId);
   }
 
-  private void failed(UserEntity user, TenantId tenant, String reason, String requestId) {
-    audit.recordInTransaction(
-        AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
-            .target("user", user.getId())
-            .outcome(AuditEvent.Outcome.FAILURE)
-            .detail("username", user.getUsername())
-            .detail("reason", reason)
-            .requestId(requestId)
-            .build());
-  }
-
-  private static UnauthorizedException badCredentials() {
+  static UnauthorizedException badCredentials() {
     return new UnauthorizedException("invalid_credentials", "Invalid username or password");
-  }
-
-  private static String safe(String claimed) {
-    if (claimed == null) {
-      return "";
-    }
-    String s = claimed.length() > 100 ? claimed.substring(0, 100) : claimed;
-    return s.replaceAll("[^A-Za-z0-9._@-]", "?");
   }
 
   static Set<Role> roles(UserEntity u) {
@@ -144,25 +105,15 @@ public class IdentityService {
   }
 
   /** Changes one's own password; every earlier token of the user stops working. */
-  @Transactional
   public void changePassword(Caller caller, String current, String next, String requestId) {
-    UserEntity u =
-        identity.user(caller.tenant().value(), UUID.fromString(caller.subject()))
-            .orElseThrow(() -> new NotFoundException("User not found"));
-    if (!hasher.verify(current == null ? "" : current, u.getPasswordHash())) {
-      audit.recordInTransaction(
-          AuditEvent.by(caller, "auth.password_change")
-              .target("user", u.getId())
-              .outcome(AuditEvent.Outcome.FAILURE)
-              .requestId(requestId)
-              .build());
+    UUID id = UUID.fromString(caller.subject());
+    String stored = passwordChanges.currentHash(caller.tenant(), id);
+    if (!hasher.verify(current == null ? "" : current, stored)) {
+      passwordChanges.refused(caller, id, requestId);
       throw new ForbiddenException("invalid_credentials", "The current password is wrong");
     }
     checkPassword(next);
-    u.setPasswordHash(hasher.hash(next));
-    u.setTokensValidAfter(Instant.now());
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "auth.password_change").target("user", u.getId()).requestId(requestId).build());
+    passwordChanges.store(caller, id, stored, hasher.hash(next), requestId);
   }
 
   static void checkPassword(String pw) {
@@ -198,17 +149,28 @@ public class IdentityService {
 
   // ---- users (tenant admins) ----
 
+  /** Creates a user; the password is hashed before the transaction touches the database. */
   @Transactional
   public UserEntity createUser(
       Caller admin, TenantId tenant, String username, String password, List<String> roles, String requestId) {
     checkUsername(username);
     checkPassword(password);
     Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
+    return addUser(admin, tenant, username, hasher.hash(password), r, requestId);
+  }
+
+  private UserEntity addUser(
+      Caller admin, TenantId tenant, String username, String passwordHash, Set<String> r, String requestId) {
     if (identity.userByUsername(username).isPresent()) {
-      throw new ConflictException("username_taken", "That username is taken");
+      throw usernameUnavailable();
     }
-    UserEntity u = new UserEntity(UUID.randomUUID(), tenant.value(), username, hasher.hash(password), r);
+    UserEntity u = new UserEntity(UUID.randomUUID(), tenant.value(), username, passwordHash, r);
     identity.add(u);
+    try {
+      identity.flush(); // a concurrent create of the same name must get the same answer
+    } catch (jakarta.persistence.PersistenceException e) {
+      throw usernameUnavailable();
+    }
     audit.recordInTransaction(
         AuditEvent.by(admin, "user.create")
             .tenant(tenant)
@@ -218,6 +180,37 @@ public class IdentityService {
             .requestId(requestId)
             .build());
     return u;
+  }
+
+  /**
+   * Usernames are global (login takes no tenant), so a taken one is refused whichever tenant holds
+   * it, with one answer that never names that tenant.
+   */
+  private static ConflictException usernameUnavailable() {
+    return new ConflictException("username_unavailable", "That username is not available; choose another");
+  }
+
+  /**
+   * Refuses (403, audited) a change to a user holding a role that gives power over users (admin,
+   * platform-admin) which the caller does not hold: a tenant admin cannot change a platform admin.
+   */
+  private void requireRank(Caller caller, UserEntity target, String action, String requestId) {
+    for (String wire : target.getRoles()) {
+      Role role = Role.fromWireName(wire).orElse(null);
+      if (role != null && RANKED.contains(role) && !caller.has(role)) {
+        audit.record(
+            AuditEvent.by(caller, action)
+                .tenant(new TenantId(target.getTenantId()))
+                .target("user", target.getId())
+                .outcome(AuditEvent.Outcome.DENIED)
+                .detail("reason", "outranked")
+                .detail("role", wire)
+                .requestId(requestId)
+                .build());
+        throw new ForbiddenException(
+            "outranked", "This user holds the role " + wire + ", which you do not hold");
+      }
+    }
   }
 
   @Transactional
@@ -234,6 +227,7 @@ public class IdentityService {
   public UserEntity updateUser(
       Caller admin, TenantId tenant, UUID id, List<String> roles, String status, String requestId) {
     UserEntity u = user(tenant, id);
+    requireRank(admin, u, "user.update", requestId);
     if (roles != null) {
       Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
       u.setRoles(r);
@@ -262,16 +256,24 @@ public class IdentityService {
     return u;
   }
 
+  /** Sets a user's password and clears its lock-outs; the hash is computed before the transaction reads. */
   @Transactional
   public void resetPassword(Caller admin, TenantId tenant, UUID id, String password, String requestId) {
     checkPassword(password);
+    String hash = hasher.hash(password);
     UserEntity u = user(tenant, id);
-    u.setPasswordHash(hasher.hash(password));
+    requireRank(admin, u, "user.password_reset", requestId);
+    u.setPasswordHash(hash);
     u.setTokensValidAfter(Instant.now());
-    u.setFailedLogins(0);
-    u.setLockedUntil(null);
+    failures.clearUser(LoginAttempts.key(u.getUsername()));
     audit.recordInTransaction(
         AuditEvent.by(admin, "user.password_reset").tenant(tenant).target("user", u.getId()).requestId(requestId).build());
+  }
+
+  /** Lower-cased usernames of the tenant's users locked out from some address, and until when. */
+  @Transactional
+  public Map<String, Instant> lockedUntil(TenantId tenant) {
+    return failures.lockedUntil(tenant.value());
   }
 
   // ---- tenants (platform admins) ----
@@ -285,6 +287,12 @@ public class IdentityService {
     }
     if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
       throw new ValidationException("displayName", "displayName is required (at most 200 characters)");
+    }
+    String adminHash = null;
+    if (adminUsername != null) {
+      checkUsername(adminUsername);
+      checkPassword(adminPassword);
+      adminHash = hasher.hash(adminPassword);
     }
     if (tenants.findBySlug(slug).isPresent()) {
       throw new ConflictException("slug_taken", "A tenant with that slug exists");
@@ -306,7 +314,7 @@ public class IdentityService {
             .requestId(requestId)
             .build());
     if (adminUsername != null) {
-      createUser(platformAdmin, id, adminUsername, adminPassword, List.of("admin"), requestId);
+      addUser(platformAdmin, id, adminUsername, adminHash, Set.of(Role.ADMIN.wireName()), requestId);
     }
     return t;
   }

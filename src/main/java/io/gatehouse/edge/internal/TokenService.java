@@ -312,11 +312,17 @@ public class TokenService {
             Instant.ofEpochSecond(c.getExpirationTime().getValue())));
   }
 
+  /**
+   * An external issuer's token (docs/security.md, "External identities"): trusted for who the person
+   * is ({@code sub}), which tenant they act in (the tenant claim, never the platform tenant) and, only
+   * through the role map, their roles. Its {@code jti} is kept namespaced, so that a logout can never
+   * name a built-in token's.
+   */
   private Optional<Verified> external(JwtClaims c) throws MalformedClaimException {
     String slug =
         c.hasClaim(oidcTenantClaim) ? String.valueOf(c.getClaimValue(oidcTenantClaim)) : oidcDefaultTenant.orElse(null);
-    if (slug == null) {
-      return Optional.empty();
+    if (slug == null || slug.equals(DemoSeed.SYSTEM_TENANT)) {
+      return Optional.empty(); // the platform tenant belongs to the built-in identity
     }
     Optional<TenantId> tenant = tenants.bySlug(slug);
     if (tenant.isEmpty()) {
@@ -329,15 +335,25 @@ public class TokenService {
     } else if (claim instanceof String s) {
       groups.add(s);
     }
-    Set<Role> roles = roles(groups, roleMap());
+    Set<Role> roles = mappedRoles(groups, roleMap());
     roles.remove(Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
     String name = c.hasClaim("preferred_username") ? String.valueOf(c.getClaimValue("preferred_username")) : c.getSubject();
     Caller caller =
         new Caller(Caller.Kind.USER, "oidc:" + c.getSubject(), name, tenant.get(), roles);
+    String jti = c.getJwtId() == null ? null : "oidc:" + sha256(c.getJwtId());
     return Optional.of(
-        new Verified(caller, false, null, c.getJwtId(),
+        new Verified(caller, false, null, jti,
             c.getIssuedAt() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
             Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+  }
+
+  private static String sha256(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Map<String, String> roleMap() {
@@ -352,6 +368,18 @@ public class TokenService {
           }
         });
     return m;
+  }
+
+  /** Roles of an external token: only groups named in the role map count, whatever else they are called. */
+  static Set<Role> mappedRoles(List<String> groups, Map<String, String> map) {
+    Set<Role> out = java.util.EnumSet.noneOf(Role.class);
+    for (String g : groups) {
+      String mapped = map.get(g);
+      if (mapped != null) {
+        Role.fromWireName(mapped).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   static Object claimAtPath(Map<String, Object> claims, String path) {

@@ -2,7 +2,6 @@ package io.gatehouse.edge.internal.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Optional;
@@ -18,15 +17,6 @@ public class JpaIdentity {
     return em.createQuery(
             "select u from UserEntity u where lower(u.username) = lower(:n)", UserEntity.class)
         .setParameter("n", username)
-        .getResultStream()
-        .findFirst();
-  }
-
-  public Optional<UserEntity> userByUsernameForUpdate(String username) {
-    return em.createQuery(
-            "select u from UserEntity u where lower(u.username) = lower(:n)", UserEntity.class)
-        .setParameter("n", username)
-        .setLockMode(LockModeType.PESSIMISTIC_WRITE)
         .getResultStream()
         .findFirst();
   }
@@ -50,6 +40,11 @@ public class JpaIdentity {
 
   public void add(Object entity) {
     em.persist(entity);
+  }
+
+  /** Writes pending changes now, so that a constraint violation surfaces here. */
+  public void flush() {
+    em.flush();
   }
 
   public Optional<ApiKeyEntity> keyByHash(String hash) {

@@ -12,8 +12,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Whether a built-in access token is still good: not logged out, its user active, and issued after
- * the user's last password change or disablement. One indexed query per management request.
+ * Whether an access token is still good. Built-in: not logged out, its user active, and issued after
+ * the user's last password change or disablement. External: its jti (when it has one) not logged
+ * out. One indexed query per management request.
  */
 @ApplicationScoped
 public class TokenRevocations {
@@ -35,6 +36,20 @@ public class TokenRevocations {
       }
     } catch (SQLException e) {
       // fail closed: without the database a token's revocation cannot be ruled out
+      throw new io.gatehouse.shared.error.ServiceUnavailableException(
+          "database_unavailable", "The token cannot be checked right now");
+    }
+  }
+
+  /** Whether an external token's (namespaced) jti was logged out. */
+  public boolean isRevoked(String jti) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM edge_revoked_tokens WHERE jti = ?")) {
+      ps.setString(1, jti);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
       throw new io.gatehouse.shared.error.ServiceUnavailableException(
           "database_unavailable", "The token cannot be checked right now");
     }

@@ -33,12 +33,6 @@ public class UserEntity {
   @Column(nullable = false)
   private String status;
 
-  @Column(name = "failed_logins", nullable = false)
-  private int failedLogins;
-
-  @Column(name = "locked_until")
-  private Instant lockedUntil;
-
   @Column(name = "tokens_valid_after", nullable = false)
   private Instant tokensValidAfter;
 
@@ -96,22 +90,6 @@ public class UserEntity {
 
   public void setStatus(String status) {
     this.status = status;
-  }
-
-  public int getFailedLogins() {
-    return failedLogins;
-  }
-
-  public void setFailedLogins(int failedLogins) {
-    this.failedLogins = failedLogins;
-  }
-
-  public Instant getLockedUntil() {
-    return lockedUntil;
-  }
-
-  public void setLockedUntil(Instant lockedUntil) {
-    this.lockedUntil = lockedUntil;
   }
 
   public Instant getTokensValidAfter() {

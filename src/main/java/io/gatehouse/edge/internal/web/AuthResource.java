@@ -1,11 +1,13 @@
 package io.gatehouse.edge.internal.web;
 
+import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.IdentityService;
 import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,11 +36,19 @@ public class AuthResource {
   @Inject IdentityService identity;
   @Inject CurrentCaller current;
   @Inject io.gatehouse.edge.Tenants tenants;
+  @Inject ClientAddresses clients;
   @Context HttpServletRequest http;
 
   @POST
   @Path("auth/login")
-  @Operation(summary = "Exchange a username and password for a short-lived RS256 access token")
+  @Operation(
+      summary = "Exchange a username and password for a short-lived RS256 access token",
+      description = "Every refusal (unknown user, wrong password, locked out, disabled) is the same 401"
+          + " invalid_credentials. Five refused attempts in 15 minutes lock out that username from that"
+          + " client address for 15 minutes; attempts from many addresses only slow the username down.")
+  @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, tenant, roles")
+  @APIResponse(responseCode = "401", description = "invalid_credentials (problem JSON)")
+  @APIResponse(responseCode = "503", description = "login_busy: too many password checks at once; see Retry-After")
   public JsonObject login(Dtos.LoginRequest body) {
     if (body == null || body.username() == null || body.username().isBlank()) {
       throw new ValidationException("username", "username is required");
@@ -45,7 +56,9 @@ public class AuthResource {
     if (body.password() == null || body.password().isEmpty()) {
       throw new ValidationException("password", "password is required");
     }
-    IdentityService.Login login = identity.login(body.username(), body.password(), requestId());
+    String client =
+        clients.of(http.getRemoteAddr(), java.util.Collections.list(http.getHeaders(ClientAddresses.FORWARDED_FOR)));
+    IdentityService.Login login = identity.login(body.username(), body.password(), client, requestId());
     JsonArrayBuilder roles = Json.createArrayBuilder();
     login.user().getRoles().forEach(roles::add);
     return Json.createObjectBuilder()
@@ -60,13 +73,23 @@ public class AuthResource {
   @POST
   @Path("auth/logout")
   @SecurityRequirement(name = "jwt")
-  @Operation(summary = "Revoke the access token used for this call")
+  @Operation(
+      summary = "Revoke the access token used for this call",
+      description = "Built-in tokens and external tokens that carry a jti are refused on every instance"
+          + " from now until they expire. An external token without a jti cannot be revoked here: 409"
+          + " token_not_revocable; it stays valid until its exp, so end the session at the identity provider.")
+  @APIResponse(responseCode = "204", description = "Revoked")
+  @APIResponse(responseCode = "409", description = "token_not_revocable: an external token without jti")
   public Response logout() {
     Caller caller = current.require();
     TokenService.Verified v = (TokenService.Verified) http.getAttribute(AuthenticationFilter.VERIFIED_TOKEN);
-    if (v != null && v.builtIn()) {
-      identity.logout(caller, v.jti(), v.expiresAt(), requestId());
+    if (v == null || v.jti() == null) {
+      throw new ConflictException(
+          "token_not_revocable",
+          "This token has no jti, so Gatehouse cannot revoke it; it stays valid until it expires."
+              + " Sign out at your identity provider.");
     }
+    identity.logout(caller, v.jti(), v.expiresAt(), requestId());
     return Response.noContent().build();
   }
 

@@ -4,6 +4,7 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
+import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.edge.internal.persistence.TokenRevocations;
 import io.gatehouse.shared.Caller;
@@ -46,6 +47,7 @@ public class AuthenticationFilter implements ContainerRequestFilter {
   @Inject ApiKeyRegistry keys;
   @Inject TokenRevocations revocations;
   @Inject AuditRecorder audit;
+  @Inject ClientAddresses clients;
 
   @Override
   public void filter(ContainerRequestContext ctx) {
@@ -72,7 +74,9 @@ public class AuthenticationFilter implements ContainerRequestFilter {
           "invalid_api_key", "You didn't provide an API key: send Authorization: Bearer <key>");
     }
     try {
-      ApiKeyRegistry.ActiveKey k = keys.verify(secret, http.getRemoteAddr());
+      // the client behind a trusted proxy is what a key's CIDR allowlist is about
+      String client = clients.of(http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
+      ApiKeyRegistry.ActiveKey k = keys.verify(secret, client);
       access.set(k.key());
       current.set(new Caller(Caller.Kind.API_KEY, k.key().id().toString(), k.key().prefix(), k.key().tenant(), Set.of()));
     } catch (GatehouseException e) {
@@ -92,7 +96,11 @@ public class AuthenticationFilter implements ContainerRequestFilter {
       denied(null, "auth.token", "invalid", requestId, path);
       throw new UnauthorizedException("invalid_token", "The access token is invalid or expired");
     }
-    if (v.builtIn() && !revocations.isValid(v.userId(), v.jti(), v.issuedAt())) {
+    boolean revoked =
+        v.builtIn()
+            ? !revocations.isValid(v.userId(), v.jti(), v.issuedAt())
+            : v.jti() != null && revocations.isRevoked(v.jti());
+    if (revoked) {
       denied(v.caller(), "auth.token", "revoked", requestId, path);
       throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
     }

@@ -17,6 +17,7 @@ public final class Dtos {
 
   public record PasswordReset(String password) {}
 
+  /** {@code lockedUntil}: the latest end of a lock-out of this user from some client address, if any. */
   public record UserView(String id, String tenantId, String username, List<String> roles, String status,
       Instant lockedUntil, Instant createdAt) {}
 

@@ -21,7 +21,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -45,20 +48,21 @@ public class UsersResource {
     }
     Caller c = current.require();
     UserEntity u = identity.createUser(c, c.tenant(), body.username(), body.password(), body.roles(), rid());
-    return Response.status(201).entity(view(u)).build();
+    return Response.status(201).entity(view(u, Map.of())).build();
   }
 
   @GET
   public List<Dtos.UserView> list() {
     Caller c = current.require();
-    return identity.users(c.tenant()).stream().map(UsersResource::view).toList();
+    Map<String, Instant> locked = identity.lockedUntil(c.tenant());
+    return identity.users(c.tenant()).stream().map(u -> view(u, locked)).toList();
   }
 
   @GET
   @Path("{id}")
   public Dtos.UserView get(@PathParam("id") String id) {
     Caller c = current.require();
-    return view(identity.user(c.tenant(), uuid(id)));
+    return view(identity.user(c.tenant(), uuid(id)), identity.lockedUntil(c.tenant()));
   }
 
   @PATCH
@@ -68,7 +72,8 @@ public class UsersResource {
       throw new ValidationException("roles", "A body with roles and/or status is required");
     }
     Caller c = current.require();
-    return view(identity.updateUser(c, c.tenant(), uuid(id), body.roles(), body.status(), rid()));
+    UserEntity u = identity.updateUser(c, c.tenant(), uuid(id), body.roles(), body.status(), rid());
+    return view(u, identity.lockedUntil(c.tenant()));
   }
 
   @POST
@@ -79,10 +84,11 @@ public class UsersResource {
     return Response.noContent().build();
   }
 
-  static Dtos.UserView view(UserEntity u) {
+  /** {@code locked}: lower-cased usernames locked out from some client address, and until when. */
+  static Dtos.UserView view(UserEntity u, Map<String, Instant> locked) {
     return new Dtos.UserView(
         u.getId().toString(), u.getTenantId().toString(), u.getUsername(), List.copyOf(u.getRoles()),
-        u.getStatus(), u.getLockedUntil(), u.getCreatedAt());
+        u.getStatus(), locked.get(u.getUsername().toLowerCase(Locale.ROOT)), u.getCreatedAt());
   }
 
   static UUID uuid(String id) {
