@@ -2,12 +2,15 @@ package io.gatehouse.edge.internal;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ClientAddresses {
+  private static final Logger LOG = Logger.getLogger(ClientAddresses.class.getName());
   private static final Pattern IPV4 =
       Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -33,6 +37,11 @@ public class ClientAddresses {
   @PostConstruct
   void init() {
     trusted = parse(trustedProxiesText.orElse(""));
+  }
+
+  /** Created at start, so that a bad proxy list fails the start rather than the first request. */
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    LOG.info(() -> "Trusted proxies: " + (trusted.isEmpty() ? "none (X-Forwarded-For is ignored)" : trustedProxiesText.get()));
   }
 
   static List<Cidr> parse(String text) {
