@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
@@ -60,26 +61,23 @@ public class IdentityService {
   public record Login(TokenService.Issued token, UserEntity user, String tenantSlug) {}
 
   /**
-   * Checks a username and password for a client address. Every refusal (unknown user, wrong
-   * password, locked out, disabled) gives the same answer after the same work, and is audited.
+   * Checks a username and password for a client address. The attempt is counted at once; the
+   * password check runs when a hashing slot is free (after the username's slow-down, if any), with
+   * no thread, connection or lock held while it waits. Every refusal (unknown user, wrong password,
+   * locked out, disabled) gives the same answer after the same work, and is audited.
    */
-  public Login login(String username, String password, String client, String requestId) {
+  public CompletionStage<Login> login(String username, String password, String client, String requestId) {
     LoginAttempts.Attempt a = attempts.begin(username, client);
-    Duration wait = LoginAttempts.slowdown(a.usernameAttempts());
-    if (!wait.isZero()) {
-      try {
-        Thread.sleep(wait.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw badCredentials();
-      }
-    }
+    return hasher.submit(LoginAttempts.slowdown(a.usernameAttempts()), h -> check(a, password, h, requestId));
+  }
+
+  private Login check(LoginAttempts.Attempt a, String password, PasswordHasher h, String requestId) {
     if (!a.allowed() || a.user().isEmpty()) {
-      hasher.burn(password);
+      h.burn(password);
       attempts.failed(a, a.allowed() ? "unknown_user" : "locked", requestId);
       throw badCredentials();
     }
-    if (!hasher.verify(password, a.user().get().passwordHash())) {
+    if (!h.verify(password, a.user().get().passwordHash())) {
       attempts.failed(a, "bad_password", requestId);
       throw badCredentials();
     }

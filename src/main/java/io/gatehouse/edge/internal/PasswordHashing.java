@@ -4,29 +4,50 @@ import io.gatehouse.shared.error.GatehouseException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every Argon2 computation of the server, a few at a time. Each costs about 19 MiB and a core for
  * tens of milliseconds: unbounded, a burst of logins would use all memory and CPU. Callers must not
- * hold a database connection or a lock while they wait here. A caller that waits longer than
- * {@link #MAX_WAIT_MILLIS} gets a 503 {@code login_busy} with {@code Retry-After}.
+ * hold a database connection or a lock while they wait here.
+ *
+ * <p>Logins use {@link #submit}: they wait in a queue without a thread (a request thread blocked on a
+ * slot would starve the server's thread pool during a burst, and every other API call with it) and
+ * run on the managed executor when a slot is free. The other (authenticated, rare) callers block for
+ * a slot. Whoever waits longer than {@link #MAX_WAIT_MILLIS} gets a 503 {@code login_busy} with
+ * {@code Retry-After}.
  */
 @ApplicationScoped
 public class PasswordHashing {
   static final long MAX_WAIT_MILLIS = 10_000;
+  static final int MAX_QUEUED = 1_000;
 
   /** Argon2 computations at a time; default: half the cores, at least one. */
   @Inject
   @ConfigProperty(name = "gatehouse.auth.hash.concurrency")
   Optional<Integer> concurrency;
 
+  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
+
   private final PasswordHasher hasher = new PasswordHasher();
+  private final ConcurrentLinkedQueue<Job<?>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private Semaphore permits;
 
   @PostConstruct
@@ -43,12 +64,73 @@ public class PasswordHashing {
     return bounded(() -> hasher.verify(password, phc));
   }
 
-  /** Spends the time of a verification, so that refusals without one take as long as a wrong password. */
-  public void burn(String password) {
-    bounded(() -> {
-      hasher.burn(password);
-      return null;
-    });
+  /**
+   * Runs {@code work} after {@code delay} while holding a slot, with the hasher it may use; no thread
+   * waits meanwhile. The stage fails with 503 {@code login_busy} when the queue is full or the work
+   * waited too long for a slot.
+   */
+  public <T> CompletionStage<T> submit(Duration delay, Function<PasswordHasher, T> work) {
+    Job<T> job = new Job<>(work, new CompletableFuture<>());
+    if (delay.isZero()) {
+      enqueue(job);
+    } else {
+      try {
+        scheduler.schedule(() -> enqueue(job), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        job.result().completeExceptionally(busy());
+      }
+    }
+    return job.result();
+  }
+
+  private record Job<T>(Function<PasswordHasher, T> work, CompletableFuture<T> result, long[] enqueuedAt) {
+    Job(Function<PasswordHasher, T> work, CompletableFuture<T> result) {
+      this(work, result, new long[1]);
+    }
+  }
+
+  private void enqueue(Job<?> job) {
+    if (queued.incrementAndGet() > MAX_QUEUED) {
+      queued.decrementAndGet();
+      job.result().completeExceptionally(busy());
+      return;
+    }
+    job.enqueuedAt()[0] = System.nanoTime();
+    queue.add(job);
+    dispatch();
+  }
+
+  /** Starts queued jobs while slots are free; called after every enqueue and every finished job. */
+  private void dispatch() {
+    while (!queue.isEmpty() && permits.tryAcquire()) {
+      Job<?> job = queue.poll();
+      if (job == null) {
+        permits.release(); // another dispatcher took it; look again
+        continue;
+      }
+      queued.decrementAndGet();
+      try {
+        executor.execute(() -> run(job));
+      } catch (RejectedExecutionException e) {
+        permits.release();
+        job.result().completeExceptionally(busy());
+      }
+    }
+  }
+
+  private <T> void run(Job<T> job) {
+    try {
+      if (System.nanoTime() - job.enqueuedAt()[0] > TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS)) {
+        job.result().completeExceptionally(busy());
+      } else {
+        job.result().complete(job.work().apply(hasher));
+      }
+    } catch (Throwable t) {
+      job.result().completeExceptionally(t);
+    } finally {
+      permits.release();
+      dispatch();
+    }
   }
 
   private <T> T bounded(Supplier<T> work) {
@@ -64,6 +146,7 @@ public class PasswordHashing {
       return work.get();
     } finally {
       permits.release();
+      dispatch();
     }
   }
 

@@ -19,9 +19,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -49,7 +52,7 @@ public class AuthResource {
   @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, tenant, roles")
   @APIResponse(responseCode = "401", description = "invalid_credentials (problem JSON)")
   @APIResponse(responseCode = "503", description = "login_busy: too many password checks at once; see Retry-After")
-  public JsonObject login(Dtos.LoginRequest body) {
+  public void login(Dtos.LoginRequest body, @Suspended AsyncResponse response) {
     if (body == null || body.username() == null || body.username().isBlank()) {
       throw new ValidationException("username", "username is required");
     }
@@ -58,7 +61,20 @@ public class AuthResource {
     }
     String client =
         clients.of(http.getRemoteAddr(), java.util.Collections.list(http.getHeaders(ClientAddresses.FORWARDED_FOR)));
-    IdentityService.Login login = identity.login(body.username(), body.password(), client, requestId());
+    // answered when the password check has run; this thread returns to the pool meanwhile
+    identity.login(body.username(), body.password(), client, requestId())
+        .whenComplete(
+            (login, error) -> {
+              if (error != null) {
+                response.resume(error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error);
+              } else {
+                response.resume(answer(login));
+              }
+            });
+  }
+
+  private static JsonObject answer(IdentityService.Login login) {
     JsonArrayBuilder roles = Json.createArrayBuilder();
     login.user().getRoles().forEach(roles::add);
     return Json.createObjectBuilder()
