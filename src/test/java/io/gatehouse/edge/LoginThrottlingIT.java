@@ -140,6 +140,8 @@ class LoginThrottlingIT {
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.header("Content-Type")).isEqualTo(wrong.header("Content-Type"));
       assertThat(r.header("Retry-After")).isNull();
+      assertThat(r.json().getString("requestId")).as("answered asynchronously, still with its request id")
+          .isEqualTo(r.header("X-Request-Id"));
       assertThat(withoutRequestId(r.json())).as(r.body()).isEqualTo(withoutRequestId(wrong.json()));
     }
     assertThat(wrong.json().getString("code")).isEqualTo("invalid_credentials");
