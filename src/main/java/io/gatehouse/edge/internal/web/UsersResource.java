@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -42,6 +46,11 @@ public class UsersResource {
   @Context HttpServletRequest http;
 
   @POST
+  @Operation(summary = "Create a user in the caller's tenant")
+  @APIResponse(responseCode = "201", description = "Created",
+      content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
+  @APIResponse(responseCode = "409",
+      description = "username_unavailable: usernames are global; the answer never names the tenant holding it")
   public Response create(Dtos.NewUser body) {
     if (body == null) {
       throw new ValidationException("username", "A body with username, password and roles is required");
@@ -67,6 +76,10 @@ public class UsersResource {
 
   @PATCH
   @Path("{id}")
+  @Operation(summary = "Change a user's roles and/or status")
+  @APIResponse(responseCode = "200", description = "The user",
+      content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
+  @APIResponse(responseCode = "403", description = "outranked: the user holds admin or platform-admin, which the caller does not")
   public Dtos.UserView update(@PathParam("id") String id, Dtos.UserPatch body) {
     if (body == null) {
       throw new ValidationException("roles", "A body with roles and/or status is required");
@@ -78,6 +91,9 @@ public class UsersResource {
 
   @POST
   @Path("{id}/reset-password")
+  @Operation(summary = "Set a user's password; ends its tokens and clears its login lock-outs")
+  @APIResponse(responseCode = "204", description = "Done")
+  @APIResponse(responseCode = "403", description = "outranked: the user holds admin or platform-admin, which the caller does not")
   public Response resetPassword(@PathParam("id") String id, Dtos.PasswordReset body) {
     Caller c = current.require();
     identity.resetPassword(c, c.tenant(), uuid(id), body == null ? null : body.password(), rid());
