@@ -116,7 +116,12 @@ public class PolledChangeFeed implements ChangeFeed {
       if (!cursor.started() || positionAheadOfTable(c, now)) {
         cursor.startAfter(startPosition(c));
       }
-      readGaps(c, batch);
+      try {
+        readGaps(c, batch);
+      } catch (SQLException e) {
+        // late rows are a refinement: a failure here must not hold up the new ones
+        LOG.log(Level.WARNING, "Change feed gaps could not be re-read", e);
+      }
       readNew(c, batch, now);
       cursor.expire(now);
       cleanup(c);
