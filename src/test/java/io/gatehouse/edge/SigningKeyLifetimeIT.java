@@ -192,6 +192,7 @@ class SigningKeyLifetimeIT {
     assertThat(jwksKids(second.http())).doesNotContain(activeKid).contains(kid(successor));
 
     // the listing shows both as revoked, and a revoked key cannot be revoked again
+    platform = platformToken();
     Http.Response list = main.get("/api/v1/platform/signing-keys", "Authorization", "Bearer " + platform);
     assertThat(list.status()).isEqualTo(200);
     Map<String, String> statusByKid = new java.util.HashMap<>();
