@@ -328,8 +328,13 @@ public class IdentityService {
     if (!status.equals("active") && !status.equals("suspended")) {
       throw new ValidationException("status", "status is active or suspended");
     }
+    if (status.equals("suspended") && platformAdmin.tenant() != null
+        && platformAdmin.tenant().value().equals(id)) {
+      throw new ConflictException("own_tenant", "You cannot suspend your own tenant");
+    }
     t.setStatus(status);
-    changes.publish(ApiKeyRegistry.TOPIC, null, null);
+    // every instance re-reads the suspended tenants; its keys and tokens are checked against them
+    changes.publish(TenantDirectory.TOPIC, new TenantId(id), null);
     audit.recordInTransaction(
         AuditEvent.by(platformAdmin, "tenant.update")
             .tenant(null)

@@ -3,6 +3,7 @@ package io.gatehouse.edge.internal;
 import io.gatehouse.edge.internal.persistence.SigningKeyStore;
 import io.gatehouse.edge.internal.persistence.SigningKeyStore.StoredKey;
 import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
@@ -13,10 +14,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +58,7 @@ public class TokenService {
   static final String TENANT_CLAIM = "gh_tenant";
 
   @Inject SigningKeyStore keyStore;
+  @Inject SigningKeys signingKeys;
   @Inject SecretBox secrets;
   @Inject TenantDirectory tenants;
 
@@ -100,9 +99,14 @@ public class TokenService {
   @ConfigProperty(name = "gatehouse.oidc.role.map")
   Optional<String> oidcRoleMap;
 
-  private final Map<String, PublicJsonWebKey> verificationKeys = new ConcurrentHashMap<>();
+  /** A key that may verify tokens, and when it was retired (null while active). */
+  private record VerificationKey(PublicJsonWebKey jwk, Instant retiredAt) {}
+
+  private volatile Map<String, VerificationKey> verificationKeys = Map.of();
   private volatile RsaJsonWebKey signingKey;
   private volatile long lastReload;
+  /** Set when the change feed says keys changed (here or on another instance): reload before use. */
+  private volatile boolean keysChanged;
   private JwtConsumer builtInConsumer;
   private JwtConsumer externalConsumer;
   private final JwtConsumer peek =
@@ -116,45 +120,53 @@ public class TokenService {
   public record Verified(Caller caller, boolean builtIn, UUID userId, String jti, Instant issuedAt, Instant expiresAt) {}
 
   void onSchemaReady(@Observes SchemaReady ready) {
-    keyStore.ensureActive(this::generate, false);
+    signingKeys.ensureActive();
     reload();
+  }
+
+  void onChange(@Observes ChangeFeed.Invalidated change) {
+    if (SigningKeys.TOPIC.equals(change.topic())) {
+      keysChanged = true;
+    }
+  }
+
+  private void reloadIfChanged() {
+    if (keysChanged) {
+      synchronized (this) {
+        if (keysChanged) {
+          reload();
+        }
+      }
+    }
   }
 
   public String issuer() {
     return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
 
-  /** Rotates the signing key: new tokens use a new key, the old one keeps verifying until retired. */
-  public void rotate() {
-    keyStore.ensureActive(this::generate, true);
-    reload();
-  }
-
-  private StoredKey generate() {
-    try {
-      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-      gen.initialize(2048);
-      KeyPair kp = gen.generateKeyPair();
-      String kid = "gh-" + UUID.randomUUID().toString().substring(0, 13);
-      RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) kp.getPublic());
-      jwk.setKeyId(kid);
-      jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-      jwk.setUse("sig");
-      String sealed = secrets.seal(kp.getPrivate().getEncoded(), "edge-signing-key:" + kid);
-      return new StoredKey(
-          kid, "RS256", jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY), sealed, Instant.now(), null);
-    } catch (Exception e) {
-      throw new IllegalStateException("Could not generate a signing key", e);
-    }
-  }
-
+  /**
+   * Loads the keys that may verify now (the active one and retired ones within their grace; never
+   * revoked ones) and the active key's private half for signing.
+   */
   synchronized void reload() {
-    List<StoredKey> keys = keyStore.all();
+    keysChanged = false;
+    List<StoredKey> keys;
+    try {
+      keys = keyStore.all();
+    } catch (RuntimeException e) {
+      keysChanged = true; // try again on the next use
+      throw e;
+    }
+    Instant now = Instant.now();
+    Map<String, VerificationKey> usable = new ConcurrentHashMap<>();
     RsaJsonWebKey active = null;
     for (StoredKey k : keys) {
+      if (!signingKeys.verifies(k, now)) {
+        continue;
+      }
       try {
         PublicJsonWebKey pub = (PublicJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
-        verificationKeys.put(k.kid(), pub);
+        usable.put(k.kid(), new VerificationKey(pub, k.retiredAt()));
         if (k.retiredAt() == null) {
           RsaJsonWebKey signing = (RsaJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
           byte[] pkcs8 = secrets.open(k.privateKeySealed(), "edge-signing-key:" + k.kid());
@@ -166,6 +178,7 @@ public class TokenService {
         throw new IllegalStateException("Signing key " + k.kid() + " cannot be loaded", e);
       }
     }
+    verificationKeys = usable;
     signingKey = active;
     lastReload = System.currentTimeMillis();
     builtInConsumer =
@@ -215,25 +228,35 @@ public class TokenService {
     if (kid == null) {
       return null;
     }
-    PublicJsonWebKey k = verificationKeys.get(kid);
+    reloadIfChanged();
+    VerificationKey k = verificationKeys.get(kid);
     if (k == null && System.currentTimeMillis() - lastReload > 5_000) {
-      reload(); // another instance may have rotated
+      reload(); // a change feed row may have been missed
       k = verificationKeys.get(kid);
     }
-    return k == null ? null : k.getPublicKey();
+    return k == null || !verifiesNow(k) ? null : k.jwk().getPublicKey();
   }
 
-  /** The public keys of the built-in issuer, for {@code /.well-known/jwks.json}. */
+  /** A retired key's grace ends between reloads too. */
+  private boolean verifiesNow(VerificationKey k) {
+    return k.retiredAt() == null || !Instant.now().isAfter(k.retiredAt().plus(signingKeys.grace()));
+  }
+
+  /** The keys that verify built-in tokens now, for {@code /.well-known/jwks.json}. */
   public Collection<String> publicJwks() {
+    reloadIfChanged();
     List<String> out = new ArrayList<>();
-    for (PublicJsonWebKey k : verificationKeys.values()) {
-      out.add(k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    for (VerificationKey k : verificationKeys.values()) {
+      if (verifiesNow(k)) {
+        out.add(k.jwk().toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+      }
     }
     return out;
   }
 
   /** A signed access token for a person of the built-in identity. */
   public Issued issue(UUID userId, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
+    reloadIfChanged();
     RsaJsonWebKey key = signingKey;
     if (key == null) {
       throw new IllegalStateException("No signing key loaded yet");

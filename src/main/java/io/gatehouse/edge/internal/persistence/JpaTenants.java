@@ -29,6 +29,12 @@ public class JpaTenants {
         .getResultList();
   }
 
+  /** Ids of the suspended tenants (a non-transactional read: fresh from the database). */
+  public List<UUID> suspendedIds() {
+    return em.createQuery("select t.id from TenantEntity t where t.status = 'suspended'", UUID.class)
+        .getResultList();
+  }
+
   public TenantEntity add(TenantEntity t) {
     em.persist(t);
     return t;

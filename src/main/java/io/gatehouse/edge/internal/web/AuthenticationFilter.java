@@ -5,11 +5,14 @@ import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
 import io.gatehouse.edge.internal.ClientAddresses;
+import io.gatehouse.edge.internal.TenantDirectory;
 import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.edge.internal.persistence.TokenRevocations;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.UnauthorizedException;
 import jakarta.annotation.Priority;
@@ -28,7 +31,7 @@ import java.util.Set;
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
  * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external issuer)
  * on {@code /api}. {@link RoleFilter} then enforces roles. Failures are audited; the client learns only
- * that it is not authenticated (401).
+ * that it is not authenticated (401), or that its tenant is suspended (403 {@code tenant_suspended}).
  */
 @Provider
 @PreMatching
@@ -46,6 +49,7 @@ public class AuthenticationFilter implements ContainerRequestFilter {
   @Inject TokenService tokens;
   @Inject ApiKeyRegistry keys;
   @Inject TokenRevocations revocations;
+  @Inject TenantDirectory tenants;
   @Inject AuditRecorder audit;
   @Inject ClientAddresses clients;
 
@@ -73,14 +77,17 @@ public class AuthenticationFilter implements ContainerRequestFilter {
       throw new UnauthorizedException(
           "invalid_api_key", "You didn't provide an API key: send Authorization: Bearer <key>");
     }
+    Caller caller = null;
     try {
       // the client behind a trusted proxy is what a key's CIDR allowlist is about
       String client = clients.of(http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
       ApiKeyRegistry.ActiveKey k = keys.verify(secret, client);
+      caller = new Caller(Caller.Kind.API_KEY, k.key().id().toString(), k.key().prefix(), k.key().tenant(), Set.of());
+      refuseIfSuspended(k.key().tenant());
       access.set(k.key());
-      current.set(new Caller(Caller.Kind.API_KEY, k.key().id().toString(), k.key().prefix(), k.key().tenant(), Set.of()));
+      current.set(caller);
     } catch (GatehouseException e) {
-      denied(null, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());
+      denied(caller, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());
       throw e;
     }
   }
@@ -104,8 +111,21 @@ public class AuthenticationFilter implements ContainerRequestFilter {
       denied(v.caller(), "auth.token", "revoked", requestId, path);
       throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
     }
+    try {
+      refuseIfSuspended(v.caller().tenant());
+    } catch (GatehouseException e) {
+      denied(v.caller(), "auth.token", e.code(), requestId, path);
+      throw e;
+    }
     current.set(v.caller());
     ctx.setProperty(VERIFIED_TOKEN, v);
+  }
+
+  /** Every credential of a suspended tenant (API keys, built-in and external tokens) is refused. */
+  private void refuseIfSuspended(TenantId tenant) {
+    if (tenant != null && tenants.isSuspended(tenant)) {
+      throw new ForbiddenException("tenant_suspended", "This tenant is suspended");
+    }
   }
 
   void denied(Caller caller, String action, String reason, String requestId, String path) {

@@ -1,7 +1,6 @@
 package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.edge.internal.IdentityService;
-import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
@@ -21,10 +20,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Tenants, managed by platform admins; and the rotation of the token signing key. */
+/** Tenants, managed by platform admins. Suspending one cuts all its keys and tokens at once. */
 @Path("api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -33,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Platform administration")
 public class TenantsResource {
   @Inject IdentityService identity;
-  @Inject TokenService tokens;
   @Inject CurrentCaller current;
   @Context HttpServletRequest http;
 
@@ -59,18 +58,18 @@ public class TenantsResource {
 
   @PATCH
   @Path("tenants/{id}")
+  @Operation(
+      summary = "Suspend or resume a tenant: {\"status\": \"suspended\" | \"active\"}",
+      description =
+          "A suspended tenant's API keys, its users' tokens and external-issuer tokens naming it are"
+              + " refused with 403 tenant_suspended on every instance within about a second; its"
+              + " people cannot log in. Resuming restores them. A platform admin cannot suspend their"
+              + " own tenant (409).")
   public Dtos.TenantView update(@PathParam("id") String id, Dtos.TenantPatch body) {
     if (body == null || body.status() == null) {
       throw new ValidationException("status", "status is required");
     }
     return view(identity.setTenantStatus(current.require(), UsersResource.uuid(id), body.status(), rid()));
-  }
-
-  @POST
-  @Path("platform/signing-keys/rotate")
-  public Response rotateSigningKey() {
-    tokens.rotate();
-    return Response.noContent().build();
   }
 
   static Dtos.TenantView view(TenantEntity t) {

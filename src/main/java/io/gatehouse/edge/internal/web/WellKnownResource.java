@@ -24,7 +24,10 @@ public class WellKnownResource {
 
   @GET
   @Path("jwks.json")
-  @Operation(summary = "JSON Web Key Set of the built-in issuer (current and retired keys)")
+  @Operation(
+      summary =
+          "JSON Web Key Set of the built-in issuer: the active key and retired keys within their"
+              + " grace window (never revoked ones)")
   public Response jwks() {
     JsonArrayBuilder keys = Json.createArrayBuilder();
     for (String k : tokens.publicJwks()) {
