@@ -97,4 +97,45 @@ class ChangeFeedBurstIT {
     // the other keys of the tenant were never affected
     assertThat(second.http().get("/v1/models", t.keyAuth()).status()).isEqualTo(200);
   }
+
+  /**
+   * Sequence numbers commit out of order: a revocation whose transaction commits after a later
+   * change was already read must still reach the other instance (the poller re-reads the gap).
+   */
+  @Test
+  void aChangeCommittedAfterALaterOneIsStillDelivered() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    String[] slow = newKey(t, "revoked late");
+    String[] quick = newKey(t, "revoked at once");
+    cachedOnSecond(slow);
+    cachedOnSecond(quick);
+    try (Connection c = Db.asApp()) {
+      c.setAutoCommit(false);
+      // the slow revocation takes its feed sequence number first and holds it uncommitted
+      try (PreparedStatement revoke =
+              c.prepareStatement("UPDATE edge_api_keys SET revoked_at = now() WHERE id = ?::uuid"
+                  + " RETURNING secret_hash");
+          PreparedStatement feed =
+              c.prepareStatement(
+                  "INSERT INTO shared_change_feed (topic, tenant_id, item_key) VALUES ('api-key', ?::uuid, ?)")) {
+        revoke.setString(1, slow[0]);
+        String hash;
+        try (var rs = revoke.executeQuery()) {
+          rs.next();
+          hash = rs.getString(1);
+        }
+        feed.setString(1, t.id());
+        feed.setString(2, hash);
+        feed.executeUpdate();
+      }
+      // a later change commits and is read by the second instance past the held number
+      assertThat(main.post("/api/v1/keys/" + quick[0] + "/revoke", "", t.auth("admin")).status()).isEqualTo(200);
+      awaitRefused(quick[1]);
+      Thread.sleep(3_000);
+      assertThat(second.http().get("/v1/models", "Authorization", "Bearer " + slow[1]).status())
+          .as("not revoked until it commits").isEqualTo(200);
+      c.commit();
+    }
+    awaitRefused(slow[1]);
+  }
 }
