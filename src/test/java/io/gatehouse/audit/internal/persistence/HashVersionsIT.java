@@ -71,7 +71,8 @@ class HashVersionsIT {
     JsonObject v = verified.json();
     assertThat(v.getBoolean("valid")).as(verified.body()).isTrue();
     assertThat(v.getJsonObject("hashVersions").getJsonNumber("v1").longValue()).isEqualTo(5);
-    assertThat(v.getJsonObject("hashVersions").getJsonNumber("v2").longValue()).isEqualTo(v2Rows);
+    assertThat(v.getJsonObject("hashVersions").getJsonNumber("v2").longValue())
+        .isGreaterThanOrEqualTo(v2Rows);
 
     Http.Response keys = HTTP.get("/.well-known/gatehouse-audit-keys.json");
     String fingerprint = null;
