@@ -175,6 +175,15 @@ class AuditKeyPinningIT {
     String newKey = rotated.json().getString("keyId");
     assertThat(rotated.json().getString("introducedBy")).isEqualTo(oldKey);
     assertThat(rotated.json().getString("introduction")).isNotBlank();
+    // the rotation is evidence in the platform chain: which key came, and which key vouched for it
+    Http.Response rotations =
+        HTTP.get(
+            "/api/v1/audit/events?chain=platform&action=audit.key.rotate&limit=1",
+            "Authorization",
+            "Bearer " + token);
+    JsonObject details = rotations.json().getJsonArray("events").getJsonObject(0).getJsonObject("details");
+    assertThat(details.getString("key.fingerprint")).isEqualTo(rotated.json().getString("fingerprint"));
+    assertThat(details.getString("key.introduced_by")).isEqualTo(oldKey);
     assertThat(HTTP.get("/api/v1/audit/export", t.auth("auditor")).status()).isEqualTo(200);
     Http.Response second = HTTP.post("/api/v1/audit/checkpoints", "", t.auth("auditor"));
     assertThat(second.json().getString("keyId")).isEqualTo(newKey);

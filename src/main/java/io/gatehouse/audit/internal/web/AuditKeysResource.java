@@ -71,6 +71,9 @@ public class AuditKeysResource {
         AuditEvent.by(caller, "audit.key.rotate")
             .tenant(null)
             .target("audit_signing_key", k.keyId())
+            // in the platform chain's hashed form: which key came, and which key vouched for it
+            .detail("key.fingerprint", fingerprint(k))
+            .detail("key.introduced_by", k.introducedBy())
             .build());
     return CanonicalJson.write(keyJson(k));
   }
@@ -83,18 +86,21 @@ public class AuditKeysResource {
     return CanonicalJson.write(Map.of("keys", list));
   }
 
+  /** The key's fingerprint, or null when its stored public half is no Ed25519 key. */
+  static String fingerprint(StoredKey k) {
+    try {
+      return KeyTrust.fingerprint(CheckpointStatement.publicKey(k.publicKey()).getEncoded());
+    } catch (IllegalArgumentException notAKey) {
+      return null;
+    }
+  }
+
   static Map<String, Object> keyJson(StoredKey k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("keyId", k.keyId());
     m.put("algorithm", k.algorithm());
     m.put("publicKey", k.publicKey());
-    String fingerprint;
-    try {
-      fingerprint = KeyTrust.fingerprint(CheckpointStatement.publicKey(k.publicKey()).getEncoded());
-    } catch (IllegalArgumentException notAKey) {
-      fingerprint = null;
-    }
-    m.put("fingerprint", fingerprint);
+    m.put("fingerprint", fingerprint(k));
     m.put("introducedBy", k.introducedBy());
     m.put("introduction", k.introduction());
     m.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(k.createdAt()));
