@@ -10,6 +10,11 @@ import java.util.Objects;
  * Something Gatehouse did, as the audit trail records it. Details must hold only strings, integers,
  * booleans, nulls, lists and maps of those (they are hashed in canonical JSON) and never secrets.
  *
+ * <p>New facts go into details under <b>namespaced keys</b>: dotted, lowercase, e.g.
+ * {@code client.request_id}, {@code trace.id}, {@code tool.calls} ({@link #NAMESPACED_KEY}; the
+ * undotted keys of earlier events stay as they are). Data that is only for display (a user's display
+ * name) goes into {@code display}, which is stored beside the hashed form, never inside it.
+ *
  * @param tenant the tenant's chain; {@code null} for platform events (tenant administration, startup)
  * @param actorKind user, api_key, system or anonymous
  * @param actor who acted (user id, key id, job name, or the claimed username of a failed login)
@@ -25,6 +30,7 @@ import java.util.Objects;
  *     tenant's retention setting (none, hashed, redacted, full) and purged when it expires
  * @param redactedContent the same bodies with sensitive data removed (what the policy module
  *     produced), stored instead of {@code content} under the {@code redacted} setting; may be null
+ * @param display display-only data (not hashed, not evidence), e.g. {@code user.display_name}
  */
 public record AuditEvent(
     TenantId tenant,
@@ -38,7 +44,36 @@ public record AuditEvent(
     String requestId,
     GatewayUsage usage,
     Object content,
-    Object redactedContent) {
+    Object redactedContent,
+    Map<String, Object> display) {
+
+  /**
+   * A dotted details key: lowercase segments of letters, digits and underscores, at least two
+   * ({@code client.request_id}). A key with a dot must have this form.
+   */
+  public static final java.util.regex.Pattern NAMESPACED_KEY =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+  /** {@link #NAMESPACED_KEY} without a regex (it runs for every event). */
+  public static boolean isNamespacedKey(String k) {
+    boolean segmentStart = true;
+    int segments = 1;
+    for (int i = 0; i < k.length(); i++) {
+      char c = k.charAt(i);
+      if (segmentStart) {
+        if (c < 'a' || c > 'z') {
+          return false;
+        }
+        segmentStart = false;
+      } else if (c == '.') {
+        segmentStart = true;
+        segments++;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return !segmentStart && segments >= 2;
+  }
 
   public enum Outcome {
     SUCCESS,
@@ -57,6 +92,32 @@ public record AuditEvent(
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(outcome, "outcome");
     details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    display = display == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(display));
+    for (String k : details.keySet()) {
+      if (k.indexOf('.') >= 0 && !isNamespacedKey(k)) {
+        throw new IllegalArgumentException(
+            "Audit details key \"" + k + "\" is dotted but not namespaced (e.g. client.request_id)");
+      }
+    }
+  }
+
+  /** An event with content, without display data. */
+  public AuditEvent(
+      TenantId tenant,
+      String actorKind,
+      String actor,
+      String action,
+      String targetType,
+      String targetId,
+      Outcome outcome,
+      Map<String, Object> details,
+      String requestId,
+      GatewayUsage usage,
+      Object content,
+      Object redactedContent) {
+    this(
+        tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
+        content, redactedContent, null);
   }
 
   /** An event without content. */
@@ -100,6 +161,7 @@ public record AuditEvent(
     private GatewayUsage usage;
     private Object content;
     private Object redactedContent;
+    private final Map<String, Object> display = new LinkedHashMap<>();
 
     private Builder(TenantId tenant, String actorKind, String actor, String action) {
       this.tenant = tenant;
@@ -154,10 +216,16 @@ public record AuditEvent(
       return this;
     }
 
+    /** Display-only data, stored beside the hashed form and never hashed (e.g. a display name). */
+    public Builder display(String key, Object value) {
+      this.display.put(key, value);
+      return this;
+    }
+
     public AuditEvent build() {
       return new AuditEvent(
           tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
-          content, redactedContent);
+          content, redactedContent, display);
     }
   }
 }

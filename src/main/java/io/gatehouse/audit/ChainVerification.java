@@ -1,15 +1,23 @@
 package io.gatehouse.audit;
 
+import io.gatehouse.audit.chain.CheckpointKeyRun;
+import java.util.List;
+
 /**
  * The result of verifying a chain: every event's hash and link recomputed in seq order, and the
  * chain compared with its signed checkpoints.
  *
  * @param chain the chain (tenant id or {@code platform})
- * @param valid true when no event is broken and no truncation was found
+ * @param valid true when no event is broken, no truncation was found, and every checkpoint is
+ *     signed by a pinned key
  * @param eventsChecked events read (up to and including the first broken one)
  * @param checkpointsChecked signed checkpoints whose signature and head hash were checked
  * @param firstBroken the first broken event, or null
  * @param truncation what the latest checkpoint says about the chain's tail
+ * @param checkpointKeys the key of every checkpoint read, as runs of consecutive checkpoints signed
+ *     by one key, each with whether that key is pinned and by what
+ * @param v1Events events read whose hash uses hashed form v1
+ * @param v2Events events read whose hash uses hashed form v2 (RFC 8785)
  */
 public record ChainVerification(
     String chain,
@@ -17,7 +25,10 @@ public record ChainVerification(
     long eventsChecked,
     long checkpointsChecked,
     BrokenEvent firstBroken,
-    Truncation truncation) {
+    Truncation truncation,
+    List<CheckpointKeyRun> checkpointKeys,
+    long v1Events,
+    long v2Events) {
 
   /**
    * The first place the chain breaks.
@@ -25,7 +36,8 @@ public record ChainVerification(
    * @param seq the sequence number of the broken (or missing) event
    * @param eventId its id; null when the event is missing
    * @param reason {@code hash_mismatch}, {@code prev_link_mismatch}, {@code gap},
-   *     {@code checkpoint_mismatch} or {@code bad_checkpoint_signature}
+   *     {@code checkpoint_mismatch}, {@code bad_checkpoint_signature}, {@code unpinned_checkpoint_key}
+   *     or {@code truncated}
    * @param detail a sentence for people
    */
   public record BrokenEvent(long seq, String eventId, String reason, String detail) {}

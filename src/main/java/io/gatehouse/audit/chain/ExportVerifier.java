@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Checks a JSON Lines export (see docs/audit.md) line by line, in constant memory: the header's
- * anchor, every event's hash and link, the signed checkpoints (signature and the event they name),
- * and the trailer's count. Used by the offline verifier; depends on nothing but the JDK.
+ * anchor, every event's hash (hashed form v1 or v2, per event) and link, the signed checkpoints
+ * (signature, a pinned key, and the event they name), and the trailer's count. Used by the offline
+ * verifier; depends on nothing but the JDK.
  */
 public final class ExportVerifier {
 
@@ -27,12 +28,20 @@ public final class ExportVerifier {
       long checkpointsVerified,
       Broken firstBroken,
       Long uncoveredFrom,
-      List<String> notes) {}
+      List<String> notes,
+      List<CheckpointKeyRun> checkpointKeys,
+      long v1Events,
+      long v2Events) {}
 
-  private final Map<String, PublicKey> keys;
+  private final KeyTrust keys;
 
+  /** Keys the caller vouches for as they are (each one pinned). */
   public ExportVerifier(Map<String, PublicKey> keys) {
-    this.keys = Map.copyOf(keys);
+    this(KeyTrust.allPinned(keys));
+  }
+
+  public ExportVerifier(KeyTrust keys) {
+    this.keys = keys;
   }
 
   public Result verify(BufferedReader in) throws IOException {
@@ -92,7 +101,9 @@ public final class ExportVerifier {
               + " are linked but no checkpoint inside this export signs them; compare the last hash"
               + " with a later export or checkpoint");
     }
-    return new Result(true, s.events, s.checkpoints, null, uncovered, List.copyOf(s.notes));
+    return new Result(
+        true, s.events, s.checkpoints, null, uncovered, List.copyOf(s.notes), s.runs.runs(), s.v1,
+        s.v2);
   }
 
   private static Result header(State s, Map<String, Object> rec) {
@@ -136,9 +147,21 @@ public final class ExportVerifier {
     if (!s.hash.equals(e.get("prevHash"))) {
       return s.fail(seq, id, "prev-link mismatch: prevHash does not equal the previous event's hash");
     }
-    String computed = ChainHash.hash(e);
+    String computed;
+    int version;
+    try {
+      version = ChainHash.version(e);
+      computed = ChainHash.hash(e);
+    } catch (IllegalArgumentException noCanonicalForm) {
+      return s.fail(seq, id, "hash mismatch: the event has no canonical form (" + noCanonicalForm.getMessage() + ")");
+    }
     if (!computed.equals(e.get("hash"))) {
       return s.fail(seq, id, "hash mismatch: the event's content does not hash to its stored hash");
+    }
+    if (version == 2) {
+      s.v2++;
+    } else {
+      s.v1++;
     }
     s.seq = seq;
     s.hash = computed;
@@ -153,12 +176,21 @@ public final class ExportVerifier {
     } catch (RuntimeException bad) {
       return s.fail(null, null, "malformed checkpoint");
     }
-    PublicKey key = keys.get(st.keyId());
-    if (key == null) {
+    KeyTrust.Status key = keys.status(st.keyId());
+    if (key == null || key.publicKey() == null) {
       return s.fail(st.headSeq(), null, "checkpoint signed with unknown key " + st.keyId());
     }
-    if (!(c.get("signature") instanceof String sig) || !st.verify(key, sig)) {
+    if (!(c.get("signature") instanceof String sig) || !st.verify(key.publicKey(), sig)) {
       return s.fail(st.headSeq(), null, "checkpoint signature invalid (key " + st.keyId() + ")");
+    }
+    s.runs.add(st.headSeq(), st.keyId(), key);
+    if (!key.pinned()) {
+      return s.fail(
+          st.headSeq(),
+          null,
+          "checkpoint signed by key " + st.keyId() + " (fingerprint " + key.fingerprint()
+              + "), which is not pinned: pin a fingerprint you obtained outside Gatehouse with"
+              + " --pin; keys it introduced follow");
     }
     if (!s.chain.equals(st.chain())) {
       return s.fail(st.headSeq(), null, "checkpoint of another chain");
@@ -212,10 +244,15 @@ public final class ExportVerifier {
     long checkpoints;
     long lastCoveredSeq;
     boolean trailerSeen;
+    long v1;
+    long v2;
     final List<String> notes = new ArrayList<>();
+    final CheckpointKeyRun.Collector runs = new CheckpointKeyRun.Collector();
 
     Result fail(Long at, String id, String reason) {
-      return new Result(false, events, checkpoints, new Broken(line, at, id, reason), null, notes);
+      return new Result(
+          false, events, checkpoints, new Broken(line, at, id, reason), null, List.copyOf(notes),
+          runs.runs(), v1, v2);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.audit.internal;
 import io.gatehouse.audit.AuditUnavailableException;
 import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.chain.CheckpointStatement;
+import io.gatehouse.audit.chain.KeyTrust;
 import io.gatehouse.audit.internal.persistence.AuditDatabase;
 import io.gatehouse.audit.internal.persistence.ChainVerifier;
 import io.gatehouse.audit.internal.persistence.CheckpointRows;
@@ -17,26 +18,35 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signs checkpoints of the chains with the server's checkpoint key, and manages that key: created on
  * first use, its private half sealed by {@link SecretBox} and stored in PostgreSQL so that every
- * instance signs with it; rotation adds a new key and retires the old one, whose public half is still
- * served to verify older checkpoints.
+ * instance signs with it; rotation adds a new key, introduced by the old one's signature, and retires
+ * the old one, whose public half is still served to verify older checkpoints.
+ *
+ * <p>Verification trusts only pinned keys ({@link KeyTrust}): the fingerprints in
+ * {@code gatehouse.audit.keys.pinned}, or, when none are configured, the keys whose sealed private
+ * half this server opens with its master key; and the keys those introduced. A key row someone
+ * added to the database is neither.
  */
 @ApplicationScoped
 public class CheckpointService {
@@ -45,7 +55,12 @@ public class CheckpointService {
   @Inject AuditDatabase db;
   @Inject SecretBox secrets;
 
+  @Inject
+  @ConfigProperty(name = "gatehouse.audit.keys.pinned")
+  Optional<String> pinnedFingerprints;
+
   private final Map<String, PrivateKey> privateKeys = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> sealedHere = new ConcurrentHashMap<>();
 
   /** Every signing key, oldest first (public halves only leave this class). */
   public List<StoredKey> keys() {
@@ -56,13 +71,46 @@ public class CheckpointService {
     }
   }
 
-  /** Public keys by key id, for verification. */
-  public Map<String, PublicKey> publicKeys() {
-    Map<String, PublicKey> out = new HashMap<>();
-    for (StoredKey k : keys()) {
-      out.put(k.keyId(), CheckpointStatement.publicKey(k.publicKey()));
+  /** The keys as verification sees them: which are pinned, and by what. */
+  public KeyTrust trust() {
+    return trust(keys());
+  }
+
+  KeyTrust trust(List<StoredKey> stored) {
+    Set<String> pins = KeyTrust.parseFingerprints(pinnedFingerprints.orElse(""));
+    List<KeyTrust.ListedKey> listed = new ArrayList<>();
+    Set<String> anchored = new HashSet<>();
+    for (StoredKey k : stored) {
+      listed.add(new KeyTrust.ListedKey(k.keyId(), k.publicKey(), k.introducedBy(), k.introduction()));
+      if (pins.isEmpty() && sealedByThisServer(k)) {
+        anchored.add(k.keyId());
+      }
     }
-    return out;
+    return KeyTrust.resolve(listed, pins, anchored);
+  }
+
+  /**
+   * Whether the key's private half opens with this server's master key and matches its public half:
+   * only a holder of the master key can have made such a row.
+   */
+  boolean sealedByThisServer(StoredKey k) {
+    return sealedHere.computeIfAbsent(
+        k.keyId() + '\n' + k.publicKey() + '\n' + k.sealedPrivateKey(),
+        row -> {
+          try {
+            byte[] probe = ("gatehouse-audit-key-probe:" + k.keyId()).getBytes(StandardCharsets.UTF_8);
+            Signature sign = Signature.getInstance(CheckpointStatement.ALGORITHM);
+            sign.initSign(privateKey(k));
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            Signature check = Signature.getInstance(CheckpointStatement.ALGORITHM);
+            check.initVerify(CheckpointStatement.publicKey(k.publicKey()));
+            check.update(probe);
+            return check.verify(sig);
+          } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+          }
+        });
   }
 
   /** Checkpoints every chain whose head moved since its last checkpoint. */
@@ -116,7 +164,7 @@ public class CheckpointService {
 
   /** Verifies a chain against its events and checkpoints. */
   public ChainVerification verify(String chain) {
-    Map<String, PublicKey> keys = publicKeys();
+    KeyTrust keys = trust();
     try {
       return db.reading(c -> ChainVerifier.verify(c, chain, keys));
     } catch (SQLException e) {
@@ -131,13 +179,7 @@ public class CheckpointService {
           c -> {
             SigningKeyRows.lockKeys(c);
             Optional<StoredKey> old = SigningKeyRows.active(c);
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            if (old.isPresent()) {
-              SigningKeyRows.retire(c, old.get().keyId(), now);
-            }
-            StoredKey k = newKey(now);
-            SigningKeyRows.insert(c, k);
-            return k;
+            return newKey(c, old.orElse(null));
           });
     } catch (SQLException e) {
       throw unavailable(e);
@@ -155,28 +197,40 @@ public class CheckpointService {
     if (k.isPresent()) {
       return k.get();
     }
-    StoredKey created = newKey(Instant.now().truncatedTo(ChronoUnit.MICROS));
-    SigningKeyRows.insert(c, created);
-    return created;
+    return newKey(c, null);
   }
 
-  private StoredKey newKey(Instant now) {
+  /**
+   * Creates a key and stores it through audit_add_signing_key, replacing {@code old} (the active key,
+   * or null), whose signature introduces the new key when this server can open its private half.
+   */
+  private StoredKey newKey(Connection c, StoredKey old) throws SQLException {
+    KeyPair pair;
     try {
-      KeyPair pair = KeyPairGenerator.getInstance(CheckpointStatement.ALGORITHM).generateKeyPair();
-      byte[] spki = pair.getPublic().getEncoded();
-      String keyId = CheckpointStatement.keyIdOf(spki);
-      String sealed = secrets.seal(pair.getPrivate().getEncoded(), sealContext(keyId));
-      privateKeys.put(keyId, pair.getPrivate());
-      return new StoredKey(
-          keyId,
-          CheckpointStatement.ALGORITHM,
-          Base64.getEncoder().encodeToString(spki),
-          sealed,
-          now,
-          null);
+      pair = KeyPairGenerator.getInstance(CheckpointStatement.ALGORITHM).generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Cannot create an " + CheckpointStatement.ALGORITHM + " key", e);
     }
+    byte[] spki = pair.getPublic().getEncoded();
+    String keyId = CheckpointStatement.keyIdOf(spki);
+    String publicKey = Base64.getEncoder().encodeToString(spki);
+    String sealed = secrets.seal(pair.getPrivate().getEncoded(), sealContext(keyId));
+    String introduction = null;
+    if (old != null && sealedByThisServer(old)) {
+      introduction = KeyTrust.introduce(privateKey(old), old.keyId(), keyId, publicKey);
+    } else if (old != null) {
+      LOG.warning(
+          "Checkpoint key " + old.keyId() + " cannot be opened with the master key: the new key "
+              + keyId + " is not introduced by it; pin its fingerprint "
+              + KeyTrust.fingerprint(spki) + " where verifiers need it");
+    }
+    StoredKey stored =
+        SigningKeyRows.create(
+            c, keyId, CheckpointStatement.ALGORITHM, publicKey, sealed,
+            old == null ? null : old.keyId(), introduction);
+    privateKeys.put(keyId, pair.getPrivate());
+    LOG.info("Audit checkpoint key " + keyId + " created, fingerprint " + KeyTrust.fingerprint(spki));
+    return stored;
   }
 
   private PrivateKey privateKey(StoredKey k) {

@@ -39,6 +39,130 @@ class ChainHashTest {
     }
   }
 
+  /**
+   * A full v2 event and its hash, computed independently of this code: by Node.js (V8's
+   * JSON.stringify, whose number and string forms are RFC 8785's, with members sorted by UTF-16
+   * code units) and its SHA-256.
+   */
+  static final String V2_KAT_TEXT =
+      "{\"action\":\"gateway.request\",\"actor\":\"key-1\",\"actorKind\":\"api_key\","
+          + "\"chain\":\"11111111-2222-3333-4444-555555555555\",\"contentHash\":\""
+          + "ab".repeat(32)
+          + "\",\"details\":{\"big\":1e+21,\"client.request_id\":\"cli-42\",\"micro\":1e-7,"
+          + "\"n\":12,\"note\":\"caf\u00e9 \\\"q\\\"\\n\\u0001 \ud83d\ude00 \u20ac\",\"ratio\":0.002,"
+          + "\"tool.calls\":[{\"args\":{\"\\r\":false,\"q\":\"x\",\"\u00f6\":true},\"name\":\"search\"}]},"
+          + "\"id\":\"00000000-0000-0000-0000-000000000007\",\"outcome\":\"success\",\"prevHash\":\""
+          + "cd".repeat(32)
+          + "\",\"requestId\":\"req_7\",\"seq\":7,\"targetId\":null,\"targetType\":null,"
+          + "\"tenant\":\"11111111-2222-3333-4444-555555555555\",\"time\":\"2026-11-27T05:00:00.123456Z\","
+          + "\"usage\":{\"cacheHit\":false,\"costMicros\":1234,\"inputTokens\":10,\"keyId\":\"key-1\","
+          + "\"latencyMs\":55,\"model\":\"echo-1\",\"outputTokens\":20,\"policyVersion\":null,"
+          + "\"promptVersion\":\"support@3\",\"provider\":\"sandbox\",\"providerLatencyMs\":40,"
+          + "\"region\":null,\"route\":\"default\",\"statusCode\":200,\"streamed\":true,"
+          + "\"tokensEstimated\":false,\"ttftMs\":null},\"v\":2}";
+
+  static final String V2_KAT_HASH = "7b1fac9b0eda1a6bb846bc67a2e55cce423aa35cc9f5a915600a5c556f717547";
+
+  static Map<String, Object> v2KatEvent() {
+    String chain = "11111111-2222-3333-4444-555555555555";
+    Map<String, Object> e = new java.util.LinkedHashMap<>();
+    e.put("v", 2L);
+    e.put("chain", chain);
+    e.put("seq", 7L);
+    e.put("id", "00000000-0000-0000-0000-000000000007");
+    e.put("time", "2026-11-27T05:00:00.123456Z");
+    e.put("tenant", chain);
+    e.put("actorKind", "api_key");
+    e.put("actor", "key-1");
+    e.put("action", "gateway.request");
+    e.put("targetType", null);
+    e.put("targetId", null);
+    e.put("outcome", "success");
+    e.put("requestId", "req_7");
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("client.request_id", "cli-42");
+    d.put("note", "caf\u00e9 \"q\"\n\u0001 \ud83d\ude00 \u20ac");
+    d.put("ratio", 0.002);
+    d.put("micro", new java.math.BigDecimal("0.0000001"));
+    d.put("big", new java.math.BigDecimal("1000000000000000000000"));
+    d.put("n", 12L);
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("q", "x");
+    args.put("\u00f6", true);
+    args.put("\r", false);
+    d.put("tool.calls", java.util.List.of(Map.of("name", "search", "args", args)));
+    e.put("details", d);
+    Map<String, Object> u = new java.util.LinkedHashMap<>();
+    u.put("keyId", "key-1");
+    u.put("route", "default");
+    u.put("provider", "sandbox");
+    u.put("model", "echo-1");
+    u.put("region", null);
+    u.put("statusCode", 200L);
+    u.put("inputTokens", 10L);
+    u.put("outputTokens", 20L);
+    u.put("tokensEstimated", false);
+    u.put("costMicros", 1234L);
+    u.put("latencyMs", 55L);
+    u.put("providerLatencyMs", 40L);
+    u.put("ttftMs", null);
+    u.put("cacheHit", false);
+    u.put("streamed", true);
+    u.put("promptVersion", "support@3");
+    u.put("policyVersion", null);
+    e.put("usage", u);
+    e.put("contentHash", "ab".repeat(32));
+    e.put("prevHash", "cd".repeat(32));
+    return e;
+  }
+
+  @Test
+  void aFullV2EventHashesToItsKnownAnswer() {
+    Map<String, Object> e = v2KatEvent();
+    assertThat(ChainHash.v2Text(e)).isEqualTo(V2_KAT_TEXT);
+    assertThat(ChainHash.hash(e)).isEqualTo(V2_KAT_HASH);
+    // the generic JCS writer over the same members agrees with the hot path's member-by-member one
+    assertThat(Jcs.write(e)).isEqualTo(V2_KAT_TEXT);
+    // and read back from an export line (numbers as Long/BigDecimal, keys in any order)
+    Map<String, Object> line = new java.util.HashMap<>(e);
+    line.put("record", "event");
+    line.put("hash", V2_KAT_HASH);
+    line.put("display", Map.of("user.display_name", "Ann"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> reread = (Map<String, Object>) JsonReader.parse(CanonicalJson.write(line));
+    assertThat(ChainHash.hash(reread)).isEqualTo(V2_KAT_HASH);
+  }
+
+  @Test
+  void theVersionDecidesTheCanonicalForm() {
+    Map<String, Object> v1 = event(1, ChainHash.GENESIS);
+    v1.put("details", Map.of("micro", new java.math.BigDecimal("0.0000001")));
+    Map<String, Object> v2 = new java.util.HashMap<>(v1);
+    v2.put("v", 2L);
+    assertThat(ChainHash.v1Text(v1)).contains("\"micro\":0.0000001").startsWith("{\"action\"");
+    assertThat(ChainHash.v2Text(v2)).contains("\"micro\":1e-7").endsWith(",\"v\":2}");
+    assertThat(ChainHash.hash(v1)).isEqualTo(ChainHash.sha256Hex(ChainHash.v1Text(v1)));
+    assertThat(ChainHash.hash(v2)).isEqualTo(ChainHash.sha256Hex(ChainHash.v2Text(v2)));
+    assertThat(ChainHash.hash(v2)).isNotEqualTo(ChainHash.hash(v1));
+    Map<String, Object> explicitV1 = new java.util.HashMap<>(v1);
+    explicitV1.put("v", 1L);
+    assertThat(ChainHash.hash(explicitV1)).isEqualTo(ChainHash.hash(v1));
+    Map<String, Object> v3 = new java.util.HashMap<>(v1);
+    v3.put("v", 3L);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChainHash.hash(v3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void everyHashedFieldChangesTheV2Hash() {
+    Map<String, Object> base = v2KatEvent();
+    for (String field : ChainHash.HASHED_FIELDS) {
+      Map<String, Object> changed = new java.util.HashMap<>(base);
+      changed.put(field, "tampered");
+      assertThat(ChainHash.hash(changed)).as(field).isNotEqualTo(V2_KAT_HASH);
+    }
+  }
+
   @Test
   void extraFieldsOutsideTheHashedSetDoNotCount() {
     Map<String, Object> e = event(1, ChainHash.GENESIS);

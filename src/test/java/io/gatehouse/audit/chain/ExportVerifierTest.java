@@ -175,6 +175,107 @@ class ExportVerifierTest {
   }
 
   @Test
+  void aChainOfV1AndV2EventsVerifiesEventByEvent() throws Exception {
+    List<String> lines = fx.lines(0, 10, 10, List.of(2L, 10L));
+    assertThat(lines.get(lineOf(lines, 1))).doesNotContain("\"v\":");
+    assertThat(lines.get(lineOf(lines, 2))).contains("\"v\":1");
+    assertThat(lines.get(lineOf(lines, 4))).contains("\"v\":2").contains("\"ratio\":0.0000001");
+    ExportVerifier.Result r = verify(lines);
+    assertThat(r.valid()).as("%s", r).isTrue();
+    assertThat(r.v1Events()).isEqualTo(3);
+    assertThat(r.v2Events()).isEqualTo(7);
+    // a v2 event claiming to be v1 no longer hashes to its stored hash
+    List<String> downgraded = edit(lines, lineOf(lines, 6), l -> setField(l, "v", 1L));
+    ExportVerifier.Result d = verify(downgraded);
+    assertThat(d.valid()).isFalse();
+    assertThat(d.firstBroken().seq()).isEqualTo(6);
+    assertThat(d.firstBroken().reason()).contains("hash mismatch");
+    // an event with no canonical form (an unpaired surrogate) is a broken event, not a crash
+    List<String> surrogate =
+        edit(lines, lineOf(lines, 7), l -> l.replace("\"actor\":\"dave\"", "\"actor\":\"\\ud800\""));
+    ExportVerifier.Result u = verify(surrogate);
+    assertThat(u.valid()).isFalse();
+    assertThat(u.firstBroken().seq()).isEqualTo(7);
+    assertThat(u.firstBroken().reason()).contains("no canonical form");
+  }
+
+  static ExportVerifier.Result verifyWith(KeyTrust trust, List<String> lines) throws Exception {
+    return new ExportVerifier(trust)
+        .verify(new BufferedReader(new StringReader(String.join("\n", lines) + "\n")));
+  }
+
+  static KeyTrust.ListedKey listed(java.security.KeyPair k, String introducedBy, String introduction) {
+    return new KeyTrust.ListedKey(
+        CheckpointStatement.keyIdOf(k.getPublic().getEncoded()),
+        SyntheticExport.publicKey(k),
+        introducedBy,
+        introduction);
+  }
+
+  @Test
+  void aCheckpointKeyThatIsNotPinnedIsRefusedAndNamed() throws Exception {
+    List<String> lines = fx.lines(0, 6, 6, List.of(3L, 6L));
+    List<KeyTrust.ListedKey> keyList = List.of(listed(fx.key, null, null));
+    ExportVerifier.Result unpinned = verifyWith(KeyTrust.resolve(keyList, java.util.Set.of(), java.util.Set.of()), lines);
+    assertThat(unpinned.valid()).isFalse();
+    assertThat(unpinned.firstBroken().seq()).isEqualTo(3);
+    assertThat(unpinned.firstBroken().reason()).contains("not pinned").contains(fx.keyId);
+    assertThat(unpinned.checkpointKeys())
+        .containsExactly(new CheckpointKeyRun(fx.keyId, false, null, 3, 3, 1));
+
+    ExportVerifier.Result pinned =
+        verifyWith(KeyTrust.resolve(keyList, java.util.Set.of(fx.fingerprint()), java.util.Set.of()), lines);
+    assertThat(pinned.valid()).as("%s", pinned).isTrue();
+    assertThat(pinned.checkpointKeys())
+        .containsExactly(new CheckpointKeyRun(fx.keyId, true, KeyTrust.BY_CONFIGURATION, 3, 6, 2));
+  }
+
+  @Test
+  void aKeyIntroducedByAPinnedKeyIsPinnedAndAForgedIntroductionIsNot() throws Exception {
+    SyntheticExport rotated = new SyntheticExport();
+    java.security.KeyPair next = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String nextId = CheckpointStatement.keyIdOf(next.getPublic().getEncoded());
+    rotated.signWith(next);
+    List<String> lines = rotated.lines(0, 6, 6, List.of(3L, 6L));
+    String introduction =
+        KeyTrust.introduce(rotated.key.getPrivate(), rotated.keyId, nextId, SyntheticExport.publicKey(next));
+    java.util.Set<String> pins = java.util.Set.of(rotated.fingerprint());
+
+    KeyTrust trust =
+        KeyTrust.resolve(
+            List.of(listed(rotated.key, null, null), listed(next, rotated.keyId, introduction)),
+            pins,
+            java.util.Set.of());
+    ExportVerifier.Result r = verifyWith(trust, lines);
+    assertThat(r.valid()).as("%s", r).isTrue();
+    assertThat(r.checkpointKeys())
+        .containsExactly(new CheckpointKeyRun(nextId, true, KeyTrust.BY_INTRODUCTION, 3, 6, 2));
+
+    // Someone with the database adds their own key, "introduced" by the pinned one: they cannot
+    // make the pinned key's signature, so the introduction does not verify.
+    java.security.KeyPair mallory = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String forged =
+        KeyTrust.introduce(mallory.getPrivate(), rotated.keyId, nextId, SyntheticExport.publicKey(next));
+    KeyTrust forgedTrust =
+        KeyTrust.resolve(
+            List.of(listed(rotated.key, null, null), listed(next, rotated.keyId, forged)),
+            pins,
+            java.util.Set.of());
+    ExportVerifier.Result f = verifyWith(forgedTrust, lines);
+    assertThat(f.valid()).isFalse();
+    assertThat(f.firstBroken().reason()).contains("not pinned");
+    // an introduction of another public key under the same id does not carry over either
+    KeyTrust swapped =
+        KeyTrust.resolve(
+            List.of(
+                listed(rotated.key, null, null),
+                new KeyTrust.ListedKey(nextId, SyntheticExport.publicKey(mallory), rotated.keyId, introduction)),
+            pins,
+            java.util.Set.of());
+    assertThat(swapped.status(nextId).pinned()).isFalse();
+  }
+
+  @Test
   void anUnknownKeyIsRefused() throws Exception {
     ExportVerifier.Result r =
         new ExportVerifier(Map.of())

@@ -9,27 +9,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds export files of a well-formed chain for verifier tests (no database). */
+/**
+ * Builds export files of a well-formed chain for verifier tests (no database). The chain mixes
+ * hashed forms as an upgraded installation's does: events 1 to 3 are v1 (event 1 written as exports
+ * before v2 wrote it, without a "v" member), the rest v2.
+ */
 final class SyntheticExport {
+  static final long LAST_V1 = 3;
   final KeyPair key;
   final String keyId;
+  private KeyPair signer;
+  private String signerId;
 
   SyntheticExport() throws Exception {
     key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     keyId = CheckpointStatement.keyIdOf(key.getPublic().getEncoded());
+    signer = key;
+    signerId = keyId;
+  }
+
+  /** Checkpoints from now on are signed by this key. */
+  void signWith(KeyPair pair) {
+    signer = pair;
+    signerId = CheckpointStatement.keyIdOf(pair.getPublic().getEncoded());
   }
 
   Map<String, PublicKey> keys() {
     return Map.of(keyId, key.getPublic());
   }
 
+  static String publicKey(KeyPair k) {
+    return Base64.getEncoder().encodeToString(k.getPublic().getEncoded());
+  }
+
+  static String fingerprint(KeyPair k) {
+    return KeyTrust.fingerprint(k.getPublic().getEncoded());
+  }
+
+  String fingerprint() {
+    return fingerprint(key);
+  }
+
   String keysJson() {
     return "{\"keys\":[{\"keyId\":\"" + keyId + "\",\"algorithm\":\"Ed25519\",\"publicKey\":\""
-        + Base64.getEncoder().encodeToString(key.getPublic().getEncoded()) + "\"}]}";
+        + publicKey(key) + "\"}]}";
   }
 
   static Map<String, Object> event(String chain, long seq, String prev) {
     Map<String, Object> e = new LinkedHashMap<>();
+    if (seq > LAST_V1) {
+      e.put("v", 2L);
+    } else if (seq > 1) {
+      e.put("v", 1L);
+    }
     e.put("chain", chain);
     e.put("seq", seq);
     e.put("id", "00000000-0000-0000-0000-" + String.format("%012d", seq));
@@ -42,7 +74,14 @@ final class SyntheticExport {
     e.put("targetId", null);
     e.put("outcome", "success");
     e.put("requestId", "req_" + seq);
-    e.put("details", Map.of("n", seq, "note", "caf\u00e9 \"quoted\""));
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("n", seq);
+    details.put("note", "caf\u00e9 \"quoted\"");
+    if (seq > LAST_V1) {
+      details.put("client.request_id", "cli-" + seq);
+      details.put("ratio", new java.math.BigDecimal("0.0000001"));
+    }
+    e.put("details", details);
     e.put("usage", null);
     e.put("contentHash", null);
     e.put("prevHash", prev);
@@ -90,7 +129,7 @@ final class SyntheticExport {
 
   String checkpoint(String chain, long seq, String hash, boolean beyond) {
     CheckpointStatement st =
-        new CheckpointStatement(chain, seq, hash, seq, "2026-11-27T05:59:00Z", keyId);
-    return ExportFormat.checkpoint(st, st.sign(key.getPrivate()), beyond);
+        new CheckpointStatement(chain, seq, hash, seq, "2026-11-27T05:59:00Z", signerId);
+    return ExportFormat.checkpoint(st, st.sign(signer.getPrivate()), beyond);
   }
 }

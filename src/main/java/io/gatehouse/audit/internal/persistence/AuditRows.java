@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Rebuilds the hashed form of a stored event from its row, exactly as {@link ChainAppender} built it
- * before inserting (same field names, types and nulls), so that verification, export and the offline
- * verifier all hash the same thing.
+ * before inserting (same field names, types and nulls, and {@code v}: the row's hash_version), so
+ * that verification, export and the offline verifier all hash the same thing.
  */
 public final class AuditRows {
   /** The columns a query must select (by these names) for {@link #hashedForm}. */
@@ -19,12 +19,13 @@ public final class AuditRows {
           + " target_id, outcome, request_id, details::text AS details, content_hash, key_id, route,"
           + " provider, model, region, status_code, input_tokens, output_tokens, tokens_estimated,"
           + " cost_micros, latency_ms, provider_latency_ms, ttft_ms, cache_hit, streamed,"
-          + " prompt_version, policy_version, prev_hash, hash";
+          + " prompt_version, policy_version, prev_hash, hash, hash_version, display::text AS display";
 
   private AuditRows() {}
 
   public static Map<String, Object> hashedForm(ResultSet rs) throws SQLException {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("v", (long) rs.getShort("hash_version"));
     m.put("chain", rs.getString("chain_id"));
     m.put("seq", rs.getLong("seq"));
     m.put("id", rs.getObject("event_id").toString());
@@ -43,6 +44,12 @@ public final class AuditRows {
     m.put("contentHash", rs.getString("content_hash"));
     m.put("prevHash", rs.getString("prev_hash"));
     return m;
+  }
+
+  /** The row's display-only data (not hashed), or null. */
+  public static Object display(ResultSet rs) throws SQLException {
+    String d = rs.getString("display");
+    return d == null ? null : JsonReader.parse(d);
   }
 
   /** A gateway request's accounting, or null: every gateway event has a status code. */

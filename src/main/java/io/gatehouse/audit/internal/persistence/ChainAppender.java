@@ -6,6 +6,7 @@ import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;
+import io.gatehouse.audit.chain.Jcs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,8 +37,8 @@ final class ChainAppender {
           + " action, target_type, target_id, outcome, request_id, details, content_hash, key_id,"
           + " route, provider, model, region, status_code, input_tokens, output_tokens,"
           + " tokens_estimated, cost_micros, latency_ms, provider_latency_ms, ttft_ms, cache_hit,"
-          + " streamed, prompt_version, policy_version, prev_hash, hash)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+          + " streamed, prompt_version, policy_version, prev_hash, hash, hash_version, display)"
+          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb)";
 
   private static final String INSERT_CONTENT =
       "INSERT INTO audit_contents (chain_id, content_hash, form, body, stored_at)"
@@ -47,6 +48,9 @@ final class ChainAppender {
   /**
    * An event ready to append: its time, canonical details and content hash are fixed before it is
    * queued. {@code storedForm}/{@code storedBody}: what goes to audit_contents (null: nothing).
+   * {@code hashVersion}: the hashed form its hash uses (always the current one, v2, except where a
+   * test writes v1 events as an instance from before v2 did); {@code detailsJson} is canonical in
+   * that version. {@code displayJson}: display-only data stored beside the hashed form, or null.
    */
   record Pending(
       AuditEvent event,
@@ -55,12 +59,26 @@ final class ChainAppender {
       String detailsJson,
       String contentHash,
       String storedForm,
-      String storedBody) {
+      String storedBody,
+      int hashVersion,
+      String displayJson) {
     static Pending of(AuditEvent e) {
       return of(e, ContentRetention.NONE);
     }
 
     static Pending of(AuditEvent e, ContentRetention retention) {
+      return of(e, retention, ChainHash.CURRENT_VERSION);
+    }
+
+    /**
+     * Builds the event's stored and hashed parts on the caller's thread, so that an event without
+     * a canonical form (an unpaired surrogate: RFC 8785 has no form for it) fails its own request
+     * here rather than the writer's whole batch.
+     */
+    static Pending of(AuditEvent e, ContentRetention retention, int hashVersion) {
+      if (hashVersion == 2) {
+        requireUnicode(e);
+      }
       String contentHash = null;
       String form = null;
       String body = null;
@@ -79,10 +97,29 @@ final class ChainAppender {
           e,
           UUID.randomUUID(),
           Instant.now().truncatedTo(ChronoUnit.MICROS),
-          CanonicalJson.write(e.details()),
+          // v2: numbers a double cannot hold exactly are kept as strings (stored = hashed)
+          hashVersion == 2 ? Jcs.writeStorable(e.details()) : CanonicalJson.write(e.details()),
           contentHash,
           form,
-          body);
+          body,
+          hashVersion,
+          e.display().isEmpty() ? null : Jcs.writeStorable(e.display()));
+    }
+
+    private static void requireUnicode(AuditEvent e) {
+      GatewayUsage u = e.usage();
+      for (String s :
+          new String[] {
+            e.actorKind(), e.actor(), e.action(), e.targetType(), e.targetId(), e.requestId(),
+            u == null ? null : u.keyId(), u == null ? null : u.route(), u == null ? null : u.provider(),
+            u == null ? null : u.model(), u == null ? null : u.region(),
+            u == null ? null : u.promptVersion(), u == null ? null : u.policyVersion()
+          }) {
+        if (!Jcs.isValidUnicode(s)) {
+          throw new IllegalArgumentException(
+              "Audit event " + e.action() + " holds a string that is not valid Unicode");
+        }
+      }
     }
 
     String chainId() {
@@ -100,10 +137,11 @@ final class ChainAppender {
           + " target_id, outcome, request_id, details, content_hash, key_id, route, provider, model,"
           + " region, status_code, input_tokens, output_tokens, tokens_estimated, cost_micros,"
           + " latency_ms, provider_latency_ms, ttft_ms, cache_hit, streamed, prompt_version,"
-          + " policy_version, prev_hash, hash";
+          + " policy_version, prev_hash, hash, hash_version, display";
 
   /** One row's values; the chain id of a chain's first row takes the chain's advisory lock. */
-  private static final String ROW = "?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
+  private static final String ROW =
+      "?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb";
 
   private static final String LOCKING_ROW =
       "(SELECT ?::text FROM pg_advisory_xact_lock(7001, hashtext(?)))," + ROW.substring(2);
@@ -305,6 +343,7 @@ final class ChainAppender {
   static Map<String, Object> hashedForm(Pending p, String chain, long seq, String prev) {
     AuditEvent e = p.event();
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("v", (long) p.hashVersion());
     m.put("chain", chain);
     m.put("seq", seq);
     m.put("id", p.id().toString());
@@ -389,6 +428,8 @@ final class ChainAppender {
     ps.setString(i++, u == null ? null : u.policyVersion());
     ps.setString(i++, prev);
     ps.setString(i++, hash);
+    ps.setShort(i++, (short) p.hashVersion());
+    ps.setString(i++, p.displayJson());
     return i;
   }
 

@@ -4,7 +4,8 @@ import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.ChainVerification.BrokenEvent;
 import io.gatehouse.audit.ChainVerification.Truncation;
 import io.gatehouse.audit.chain.ChainHash;
-import java.security.PublicKey;
+import io.gatehouse.audit.chain.CheckpointKeyRun;
+import io.gatehouse.audit.chain.KeyTrust;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +14,42 @@ import java.util.Map;
 
 /**
  * Walks a chain in seq order with a streaming cursor (constant memory), recomputing each event's hash
- * from its row and checking its link, and walks the chain's signed checkpoints alongside: each must
- * carry a valid signature and name the hash the chain has at its seq. A checkpoint beyond the last
- * stored event means the tail was cut off.
+ * from its row (by the hashed form version the row names) and checking its link, and walks the
+ * chain's signed checkpoints alongside: each must carry a valid signature of a pinned key and name
+ * the hash the chain has at its seq. A checkpoint beyond the last stored event means the tail was cut
+ * off.
  */
 public final class ChainVerifier {
   private ChainVerifier() {}
 
+  /** What the walk has seen so far. */
+  private static final class Walk {
+    final String chain;
+    final KeyTrust keys;
+    final CheckpointKeyRun.Collector runs = new CheckpointKeyRun.Collector();
+    long checked;
+    long cpChecked;
+    long v1;
+    long v2;
+
+    Walk(String chain, KeyTrust keys) {
+      this.chain = chain;
+      this.keys = keys;
+    }
+
+    ChainVerification result(boolean valid, BrokenEvent b, Truncation t) {
+      return new ChainVerification(chain, valid, checked, cpChecked, b, t, runs.runs(), v1, v2);
+    }
+
+    ChainVerification broken(BrokenEvent b, long lastSeq, CheckpointRows.StoredCheckpoint latest) {
+      return result(false, b, truncation(false, lastSeq, latest));
+    }
+  }
+
   /** Needs a connection outside auto-commit (for the cursors). */
-  public static ChainVerification verify(Connection c, String chain, Map<String, PublicKey> keys)
+  public static ChainVerification verify(Connection c, String chain, KeyTrust keys)
       throws SQLException {
+    Walk w = new Walk(chain, keys);
     try (PreparedStatement events =
             c.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ? ORDER BY seq");
@@ -32,18 +59,16 @@ public final class ChainVerifier {
       try (ResultSet ev = events.executeQuery();
           ResultSet cp = checkpoints.executeQuery()) {
         CheckpointRows.StoredCheckpoint next = cp.next() ? CheckpointRows.read(cp) : null;
-        long checked = 0;
-        long cpChecked = 0;
         long expected = 1;
         String prev = ChainHash.GENESIS;
         CheckpointRows.StoredCheckpoint latestCp = null;
         // A checkpoint of an empty chain (head seq 0) names the genesis hash.
         while (next != null && next.headSeq() == 0) {
-          BrokenEvent bad = checkCheckpoint(next, 0, ChainHash.GENESIS, null, keys);
+          BrokenEvent bad = checkCheckpoint(w, next, 0, ChainHash.GENESIS, null);
           if (bad != null) {
-            return broken(chain, checked, cpChecked, bad, 0, next);
+            return w.broken(bad, 0, next);
           }
-          cpChecked++;
+          w.cpChecked++;
           latestCp = next;
           next = cp.next() ? CheckpointRows.read(cp) : null;
         }
@@ -51,10 +76,7 @@ public final class ChainVerifier {
           long seq = ev.getLong("seq");
           String id = ev.getObject("event_id").toString();
           if (seq != expected) {
-            return broken(
-                chain,
-                checked,
-                cpChecked,
+            return w.broken(
                 new BrokenEvent(
                     expected,
                     null,
@@ -63,14 +85,11 @@ public final class ChainVerifier {
                 expected - 1,
                 latestCp);
           }
-          checked++;
+          w.checked++;
           Map<String, Object> hashed = AuditRows.hashedForm(ev);
           String stored = ev.getString("hash");
           if (!prev.equals(hashed.get("prevHash"))) {
-            return broken(
-                chain,
-                checked,
-                cpChecked,
+            return w.broken(
                 new BrokenEvent(
                     seq,
                     id,
@@ -80,22 +99,30 @@ public final class ChainVerifier {
                 seq,
                 latestCp);
           }
-          if (!ChainHash.hash(hashed).equals(stored)) {
-            return broken(
-                chain,
-                checked,
-                cpChecked,
+          String computed;
+          try {
+            computed = ChainHash.hash(hashed);
+          } catch (IllegalArgumentException noCanonicalForm) {
+            computed = null; // e.g. an unpaired surrogate written behind the server's back
+          }
+          if (!stored.equals(computed)) {
+            return w.broken(
                 new BrokenEvent(
                     seq, id, "hash_mismatch", "its content does not hash to its stored hash"),
                 seq,
                 latestCp);
           }
+          if (ChainHash.version(hashed) == 2) {
+            w.v2++;
+          } else {
+            w.v1++;
+          }
           while (next != null && next.headSeq() <= seq) {
-            BrokenEvent bad = checkCheckpoint(next, seq, stored, id, keys);
+            BrokenEvent bad = checkCheckpoint(w, next, seq, stored, id);
             if (bad != null) {
-              return broken(chain, checked, cpChecked, bad, seq, next);
+              return w.broken(bad, seq, next);
             }
-            cpChecked++;
+            w.cpChecked++;
             latestCp = next;
             next = cp.next() ? CheckpointRows.read(cp) : null;
           }
@@ -107,24 +134,13 @@ public final class ChainVerifier {
         CheckpointRows.StoredCheckpoint newest = latestCp;
         boolean truncated = false;
         while (next != null) {
-          PublicKey key = keys.get(next.keyId());
-          if (key != null && next.statement().verify(key, next.signature())) {
-            truncated = true;
-            newest = next;
-            cpChecked++;
-          } else {
-            return broken(
-                chain,
-                checked,
-                cpChecked,
-                new BrokenEvent(
-                    next.headSeq(),
-                    null,
-                    "bad_checkpoint_signature",
-                    "checkpoint at seq " + next.headSeq() + " has no valid signature"),
-                lastSeq,
-                newest);
+          BrokenEvent bad = checkSignature(w, next);
+          if (bad != null) {
+            return w.broken(bad, lastSeq, newest);
           }
+          truncated = true;
+          newest = next;
+          w.cpChecked++;
           next = cp.next() ? CheckpointRows.read(cp) : null;
         }
         Truncation t = truncation(truncated, lastSeq, newest);
@@ -137,24 +153,39 @@ public final class ChainVerifier {
                     "the signed checkpoint at seq " + newest.headSeq() + " names events after the last"
                         + " stored one (" + lastSeq + ")")
                 : null;
-        return new ChainVerification(chain, !truncated, checked, cpChecked, firstBroken, t);
+        return w.result(!truncated, firstBroken, t);
       }
     }
   }
 
-  private static BrokenEvent checkCheckpoint(
-      CheckpointRows.StoredCheckpoint cp,
-      long seq,
-      String hashAtSeq,
-      String eventId,
-      Map<String, PublicKey> keys) {
-    PublicKey key = keys.get(cp.keyId());
-    if (key == null || !cp.statement().verify(key, cp.signature())) {
+  /** A valid signature by a key that is pinned; null when both hold. */
+  private static BrokenEvent checkSignature(Walk w, CheckpointRows.StoredCheckpoint cp) {
+    KeyTrust.Status key = w.keys.status(cp.keyId());
+    if (key == null || key.publicKey() == null || !cp.statement().verify(key.publicKey(), cp.signature())) {
       return new BrokenEvent(
           cp.headSeq(),
           null,
           "bad_checkpoint_signature",
           "checkpoint at seq " + cp.headSeq() + " has no valid signature (key " + cp.keyId() + ")");
+    }
+    w.runs.add(cp.headSeq(), cp.keyId(), key);
+    if (!key.pinned()) {
+      return new BrokenEvent(
+          cp.headSeq(),
+          null,
+          "unpinned_checkpoint_key",
+          "checkpoint at seq " + cp.headSeq() + " is signed by key " + cp.keyId() + " (fingerprint "
+              + key.fingerprint() + "), which is not pinned: neither configured, nor this server's"
+              + " own (sealed under its master key), nor introduced by a pinned key");
+    }
+    return null;
+  }
+
+  private static BrokenEvent checkCheckpoint(
+      Walk w, CheckpointRows.StoredCheckpoint cp, long seq, String hashAtSeq, String eventId) {
+    BrokenEvent bad = checkSignature(w, cp);
+    if (bad != null) {
+      return bad;
     }
     if (cp.headSeq() != seq || !cp.headHash().equals(hashAtSeq) || cp.count() != cp.headSeq()) {
       return new BrokenEvent(
@@ -165,17 +196,6 @@ public final class ChainVerifier {
               + cp.headSeq() + " (the chain up to it was rewritten)");
     }
     return null;
-  }
-
-  private static ChainVerification broken(
-      String chain,
-      long checked,
-      long cpChecked,
-      BrokenEvent b,
-      long lastSeq,
-      CheckpointRows.StoredCheckpoint latest) {
-    return new ChainVerification(
-        chain, false, checked, cpChecked, b, truncation(false, lastSeq, latest));
   }
 
   private static Truncation truncation(

@@ -35,10 +35,22 @@ public final class EventQueries {
       Long beforeSeq,
       int limit) {}
 
-  /** An event as the API shows it: its hashed form plus its hash. */
+  /**
+   * An event as the API and the export show it: its hashed form plus its hash, and its display-only
+   * data under {@code display} when it has any (outside the hash: verifiers ignore it).
+   */
   public static Map<String, Object> view(ResultSet rs) throws SQLException {
-    Map<String, Object> m = AuditRows.hashedForm(rs);
+    Map<String, Object> m = withDisplay(rs);
     m.put("hash", rs.getString("hash"));
+    return m;
+  }
+
+  private static Map<String, Object> withDisplay(ResultSet rs) throws SQLException {
+    Map<String, Object> m = AuditRows.hashedForm(rs);
+    Object display = AuditRows.display(rs);
+    if (display != null) {
+      m.put("display", display);
+    }
     return m;
   }
 
@@ -227,7 +239,7 @@ public final class EventQueries {
             while (ev.next()) {
               long seq = ev.getLong("seq");
               lastHash = ev.getString("hash");
-              sink.event(AuditRows.hashedForm(ev), lastHash);
+              sink.event(withDisplay(ev), lastHash);
               count++;
               while (next != null && next.headSeq() <= seq) {
                 sink.checkpoint(next, false);

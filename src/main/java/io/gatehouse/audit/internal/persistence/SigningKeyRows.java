@@ -4,26 +4,35 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Rows of audit_signing_keys: the checkpoint signing keys, private halves sealed. */
+/**
+ * Rows of audit_signing_keys: the checkpoint signing keys, private halves sealed. The runtime role
+ * only reads them; keys are added (and the active one retired) by the SECURITY DEFINER function
+ * audit_add_signing_key (V45).
+ */
 public final class SigningKeyRows {
-  /** One key; {@code retiredAt} null for the key that signs now. */
+  /**
+   * One key; {@code retiredAt} null for the key that signs now. {@code introducedBy} and
+   * {@code introduction}: the key it replaced and that key's signature of it (both null when none).
+   */
   public record StoredKey(
       String keyId,
       String algorithm,
       String publicKey,
       String sealedPrivateKey,
       Instant createdAt,
-      Instant retiredAt) {}
+      Instant retiredAt,
+      String introducedBy,
+      String introduction) {}
 
   private static final String COLS =
-      "key_id, algorithm, public_key, private_key_sealed, created_at, retired_at";
+      "key_id, algorithm, public_key, private_key_sealed, created_at, retired_at, introduced_by,"
+          + " introduction";
 
   private SigningKeyRows() {}
 
@@ -55,27 +64,34 @@ public final class SigningKeyRows {
     }
   }
 
-  public static void insert(Connection c, StoredKey k) throws SQLException {
+  /**
+   * Adds a key and makes it the active one, retiring {@code replaces} (which must be the active key,
+   * or null when there is none); returns the key as stored (the database sets its time).
+   */
+  public static StoredKey create(
+      Connection c,
+      String keyId,
+      String algorithm,
+      String publicKey,
+      String sealedPrivateKey,
+      String replaces,
+      String introduction)
+      throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_signing_keys (key_id, algorithm, public_key, private_key_sealed,"
-                + " created_at) VALUES (?,?,?,?,?)")) {
-      ps.setString(1, k.keyId());
-      ps.setString(2, k.algorithm());
-      ps.setString(3, k.publicKey());
-      ps.setString(4, k.sealedPrivateKey());
-      ps.setTimestamp(5, Timestamp.from(k.createdAt()));
-      ps.executeUpdate();
-    }
-  }
-
-  public static void retire(Connection c, String keyId, Instant at) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE audit_signing_keys SET retired_at = ? WHERE key_id = ? AND retired_at IS NULL")) {
-      ps.setTimestamp(1, Timestamp.from(at));
-      ps.setString(2, keyId);
-      ps.executeUpdate();
+        c.prepareStatement("SELECT audit_add_signing_key(?,?,?,?,?,?)")) {
+      ps.setString(1, keyId);
+      ps.setString(2, algorithm);
+      ps.setString(3, publicKey);
+      ps.setString(4, sealedPrivateKey);
+      ps.setString(5, replaces);
+      ps.setString(6, introduction);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        Instant created = rs.getObject(1, OffsetDateTime.class).toInstant();
+        return new StoredKey(
+            keyId, algorithm, publicKey, sealedPrivateKey, created, null,
+            introduction == null ? null : replaces, introduction);
+      }
     }
   }
 
@@ -87,6 +103,8 @@ public final class SigningKeyRows {
         rs.getString("public_key"),
         rs.getString("private_key_sealed"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-        retired == null ? null : retired.toInstant());
+        retired == null ? null : retired.toInstant(),
+        rs.getString("introduced_by"),
+        rs.getString("introduction"));
   }
 }

@@ -3,6 +3,8 @@ package io.gatehouse.audit.internal.web;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.chain.CanonicalJson;
+import io.gatehouse.audit.chain.CheckpointStatement;
+import io.gatehouse.audit.chain.KeyTrust;
 import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.persistence.SigningKeyRows.StoredKey;
 import io.gatehouse.shared.Caller;
@@ -39,7 +41,13 @@ public class AuditKeysResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Checkpoint signing keys (public halves)")
+  @Operation(
+      summary = "Checkpoint signing keys (public halves)",
+      description =
+          "{keys: [{keyId, algorithm, publicKey (base64 X.509), fingerprint (hex SHA-256 of"
+              + " publicKey: what verifiers pin), createdAt, retiredAt, introducedBy, introduction"
+              + " (introducedBy's Ed25519 signature of this key, base64)}]}. The list alone vouches"
+              + " for nothing: verifiers trust pinned fingerprints and the keys they introduced.")
   public String keys() {
     return keysJson(checkpoints.keys());
   }
@@ -50,7 +58,9 @@ public class AuditKeysResource {
   @RequiresRole({Role.PLATFORM_ADMIN})
   @Operation(
       summary = "Rotate the checkpoint signing key",
-      description = "Creates a new key that signs from now on; the old one is retired but still served.")
+      description =
+          "Creates a new key that signs from now on, introduced by the old key's signature; the old"
+              + " one is retired but still served.")
   public String rotate() {
     Caller caller = callers.require();
     if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
@@ -61,6 +71,9 @@ public class AuditKeysResource {
         AuditEvent.by(caller, "audit.key.rotate")
             .tenant(null)
             .target("audit_signing_key", k.keyId())
+            // in the platform chain's hashed form: which key came, and which key vouched for it
+            .detail("key.fingerprint", fingerprint(k))
+            .detail("key.introduced_by", k.introducedBy())
             .build());
     return CanonicalJson.write(keyJson(k));
   }
@@ -73,11 +86,23 @@ public class AuditKeysResource {
     return CanonicalJson.write(Map.of("keys", list));
   }
 
+  /** The key's fingerprint, or null when its stored public half is no Ed25519 key. */
+  static String fingerprint(StoredKey k) {
+    try {
+      return KeyTrust.fingerprint(CheckpointStatement.publicKey(k.publicKey()).getEncoded());
+    } catch (IllegalArgumentException notAKey) {
+      return null;
+    }
+  }
+
   static Map<String, Object> keyJson(StoredKey k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("keyId", k.keyId());
     m.put("algorithm", k.algorithm());
     m.put("publicKey", k.publicKey());
+    m.put("fingerprint", fingerprint(k));
+    m.put("introducedBy", k.introducedBy());
+    m.put("introduction", k.introduction());
     m.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(k.createdAt()));
     m.put("retiredAt", k.retiredAt() == null ? null : DateTimeFormatter.ISO_INSTANT.format(k.retiredAt()));
     return m;

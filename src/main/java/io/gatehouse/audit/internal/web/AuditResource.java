@@ -175,8 +175,13 @@ public class AuditResource {
   @Operation(
       summary = "Verify the chain",
       description =
-          "Recomputes every event's hash and link in seq order and checks the signed checkpoints."
-              + " Answers valid, eventsChecked, firstBroken (seq, eventId, reason) or null, and"
+          "Recomputes every event's hash (hashed form v1 or v2, per event) and link in seq order"
+              + " and checks the signed checkpoints. Answers valid, eventsChecked, hashVersions"
+              + " ({v1, v2}: events per hashed form), checkpointsChecked, checkpointKeys (runs of"
+              + " consecutive checkpoints signed by one key: keyId, pinned, pinnedBy = configuration,"
+              + " master-key or introduction, fromSeq, toSeq, checkpoints), firstBroken (seq, eventId,"
+              + " reason: hash_mismatch, prev_link_mismatch, gap, checkpoint_mismatch,"
+              + " bad_checkpoint_signature, unpinned_checkpoint_key, truncated) or null, and"
               + " truncation (the latest checkpoint against the last stored event).")
   public String verify(@QueryParam("chain") String chainParam) {
     Caller caller = callers.require();
@@ -189,7 +194,23 @@ public class AuditResource {
     out.put("chain", v.chain());
     out.put("valid", v.valid());
     out.put("eventsChecked", v.eventsChecked());
+    Map<String, Object> versions = new LinkedHashMap<>();
+    versions.put("v1", v.v1Events());
+    versions.put("v2", v.v2Events());
+    out.put("hashVersions", versions);
     out.put("checkpointsChecked", v.checkpointsChecked());
+    List<Object> runs = new ArrayList<>();
+    for (var run : v.checkpointKeys()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("keyId", run.keyId());
+      r.put("pinned", run.pinned());
+      r.put("pinnedBy", run.pinnedBy());
+      r.put("fromSeq", run.fromSeq());
+      r.put("toSeq", run.toSeq());
+      r.put("checkpoints", run.checkpoints());
+      runs.add(r);
+    }
+    out.put("checkpointKeys", runs);
     if (v.firstBroken() == null) {
       out.put("firstBroken", null);
     } else {

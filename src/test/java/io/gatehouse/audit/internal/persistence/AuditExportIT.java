@@ -43,10 +43,16 @@ class AuditExportIT {
 
   private record Run(int code, String out) {}
 
-  private Run offline(Path export, Path keys) {
+  private Run offline(Path export, Path keys) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    int code = OfflineVerifier.run(new String[] {export.toString(), "--keys", keys.toString()}, ps, ps);
+    int code =
+        OfflineVerifier.run(
+            new String[] {
+              export.toString(), "--keys", keys.toString(), "--pin", ChainFixture.testKeyFingerprint()
+            },
+            ps,
+            ps);
     return new Run(code, out.toString(StandardCharsets.UTF_8));
   }
 

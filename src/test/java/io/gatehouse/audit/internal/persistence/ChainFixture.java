@@ -9,26 +9,35 @@ import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Db;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * Test access to a fresh chain of its own (a random tenant id nobody else uses) through the server's
- * own appender over JDBC as the runtime role, and a test checkpoint key stored retired (so the
- * server never signs with it, while verification finds its public half like any retired key's).
+ * own appender over JDBC as the runtime role, and a test checkpoint key stored retired by the owner
+ * role (the runtime role cannot add keys; the server never signs with it). The server does not pin
+ * that key (its private half is not sealed under the master key); the fixture's verification pins
+ * its fingerprint, as an operator's configuration would.
  */
 public final class ChainFixture {
-  public final TenantId tenant = new TenantId(UUID.randomUUID());
-  public final String chain = tenant.toString();
+  public final TenantId tenant;
+  public final String chain;
+
+  public ChainFixture() {
+    this(new TenantId(UUID.randomUUID()));
+  }
+
+  /** A fixture over an existing tenant's chain (e.g. a TestTenant's, to mix in HTTP-made events). */
+  public ChainFixture(TenantId tenant) {
+    this.tenant = tenant;
+    this.chain = tenant.toString();
+  }
   private static KeyPair testKey;
   private static String testKeyId;
 
@@ -37,7 +46,7 @@ public final class ChainFixture {
       testKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       testKeyId = CheckpointStatement.keyIdOf(testKey.getPublic().getEncoded()) + "-test";
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      try (Connection c = Db.asApp()) {
+      try (Connection c = Db.asOwner()) {
         try (var ps =
             c.prepareStatement(
                 "INSERT INTO audit_signing_keys (key_id, algorithm, public_key, private_key_sealed,"
@@ -51,6 +60,12 @@ public final class ChainFixture {
       }
     }
     return testKeyId;
+  }
+
+  /** The test key's fingerprint, what a verifier pins. */
+  public static String testKeyFingerprint() throws Exception {
+    testKeyId();
+    return io.gatehouse.audit.chain.KeyTrust.fingerprint(testKey.getPublic().getEncoded());
   }
 
   public static String testKeysJson() throws Exception {
@@ -68,14 +83,16 @@ public final class ChainFixture {
     }
   }
 
-  /** Every key's public half, as the server's verify uses them. */
-  public static Map<String, PublicKey> keys(Connection c) throws Exception {
-    testKeyId();
-    Map<String, PublicKey> out = new HashMap<>();
+  /** Every stored key, with only the test key pinned (by "configuration"). */
+  public static io.gatehouse.audit.chain.KeyTrust keys(Connection c) throws Exception {
+    List<io.gatehouse.audit.chain.KeyTrust.ListedKey> listed = new ArrayList<>();
     for (SigningKeyRows.StoredKey k : SigningKeyRows.all(c)) {
-      out.put(k.keyId(), CheckpointStatement.publicKey(k.publicKey()));
+      listed.add(
+          new io.gatehouse.audit.chain.KeyTrust.ListedKey(
+              k.keyId(), k.publicKey(), k.introducedBy(), k.introduction()));
     }
-    return out;
+    return io.gatehouse.audit.chain.KeyTrust.resolve(
+        listed, java.util.Set.of(testKeyFingerprint()), java.util.Set.of());
   }
 
   public AuditEvent.Builder event(String action) {
@@ -106,6 +123,22 @@ public final class ChainFixture {
           ChainAppender.Pending.of(
               event("test.event").detail("i", (long) i).detail("text", "caf\u00e9 \u2603 \"q\"").build(),
               ContentRetention.NONE));
+    }
+    try (Connection c = Db.asApp()) {
+      return append(c, batch);
+    }
+  }
+
+  /** Appends events hashed as v1, as an instance from before hashed form v2 did. */
+  public List<RecordedEvent> appendV1(int n) throws SQLException {
+    List<ChainAppender.Pending> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(
+          ChainAppender.Pending.of(
+              event("test.v1").detail("i", (long) i).detail("big", 9007199254740993L)
+                  .detail("fraction", new java.math.BigDecimal("0.0000001")).build(),
+              ContentRetention.NONE,
+              1));
     }
     try (Connection c = Db.asApp()) {
       return append(c, batch);

@@ -51,8 +51,74 @@ class PendingEventTest {
   void theContentHashIsPartOfTheHashedForm() {
     var p = ChainAppender.Pending.of(event(), ContentRetention.HASHED);
     Map<String, Object> form = ChainAppender.hashedForm(p, T.toString(), 1, ChainHash.GENESIS);
-    assertThat(form.keySet()).containsExactlyElementsOf(ChainHash.HASHED_FIELDS);
+    List<String> expected = new java.util.ArrayList<>(List.of("v"));
+    expected.addAll(ChainHash.HASHED_FIELDS);
+    assertThat(form.keySet()).containsExactlyElementsOf(expected);
     assertThat(form.get("contentHash")).isEqualTo(p.contentHash());
     assertThat(((Map<?, ?>) form.get("usage")).get("promptVersion")).isEqualTo("support@3");
+  }
+
+  @Test
+  void newEventsAreHashedAsV2WithStorableCanonicalDetails() {
+    AuditEvent e =
+        AuditEvent.of(T, "user", "ann", "key.create")
+            .detail("client.request_id", "cli-1")
+            .detail("beyond", 9007199254740993L)
+            .detail("micro", new java.math.BigDecimal("0.0000001"))
+            .display("user.display_name", "Ann \u00c9")
+            .build();
+    var p = ChainAppender.Pending.of(e, ContentRetention.NONE);
+    assertThat(p.hashVersion()).isEqualTo(2);
+    assertThat(p.detailsJson())
+        .isEqualTo("{\"beyond\":\"9007199254740993\",\"client.request_id\":\"cli-1\",\"micro\":1e-7}");
+    assertThat(p.displayJson()).isEqualTo("{\"user.display_name\":\"Ann \u00c9\"}");
+    Map<String, Object> form = ChainAppender.hashedForm(p, T.toString(), 1, ChainHash.GENESIS);
+    assertThat(form.get("v")).isEqualTo(2L);
+    assertThat(form).doesNotContainKey("display");
+    String hash = ChainHash.hash(form);
+    assertThat(hash).isEqualTo(ChainHash.sha256Hex(ChainHash.v2Text(form)));
+    assertThat(ChainHash.v2Text(form)).doesNotContain("Ann");
+    // display-only data does not change the hash
+    AuditEvent other =
+        AuditEvent.of(T, "user", "ann", "key.create")
+            .detail("client.request_id", "cli-1")
+            .detail("beyond", 9007199254740993L)
+            .detail("micro", new java.math.BigDecimal("0.0000001"))
+            .display("user.display_name", "Someone else")
+            .build();
+    var q = ChainAppender.Pending.of(other, ContentRetention.NONE);
+    Map<String, Object> otherForm = ChainAppender.hashedForm(q, T.toString(), 1, ChainHash.GENESIS);
+    otherForm.put("id", form.get("id"));
+    otherForm.put("time", form.get("time"));
+    assertThat(ChainHash.hash(otherForm)).isEqualTo(hash);
+  }
+
+  @Test
+  void anEventWithoutACanonicalFormFailsItsOwnRecordingNotTheBatch() {
+    AuditEvent bad = AuditEvent.of(T, "user", "x\ud800", "auth.login").build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ChainAppender.Pending.of(bad, ContentRetention.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not valid Unicode");
+    AuditEvent badDetail = AuditEvent.of(T, "user", "ann", "auth.login").detail("note", "\udc00").build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ChainAppender.Pending.of(badDetail, ContentRetention.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void dottedDetailKeysMustBeNamespaced() {
+    for (String ok : List.of("client.request_id", "trace.id", "tool.calls", "residency.region_2")) {
+      assertThat(AuditEvent.isNamespacedKey(ok)).as(ok).isTrue();
+      AuditEvent.of(T, "user", "ann", "x").detail(ok, 1).build();
+    }
+    for (String bad : List.of("Client.request_id", "client.", ".id", "client..id", "client.request-id", "a.1b")) {
+      assertThat(AuditEvent.isNamespacedKey(bad)).as(bad).isFalse();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> AuditEvent.of(T, "user", "ann", "x").detail(bad, 1).build())
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    AuditEvent.of(T, "user", "ann", "x").detail("changeId", 1).build(); // undotted keys as before
   }
 }
