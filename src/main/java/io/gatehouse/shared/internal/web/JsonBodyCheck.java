@@ -38,7 +38,7 @@ public class JsonBodyCheck implements DynamicFeature {
   }
 
   /** The check itself, on the raw bytes of the body. */
-  static final class Check implements ReaderInterceptor {
+  public static final class Check implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext ctx) throws IOException {
       byte[] body = ctx.getInputStream().readAllBytes();
