@@ -282,6 +282,23 @@ class GatewayIT {
   }
 
   @Test
+  void aProviderAnsweringDeeplyNestedJsonIsAMalformedAnswerAndRecorded() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    a.stubFor(post(urlEqualTo("/deep/v1/chat/completions"))
+        .willReturn(aResponse().withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":\"c1\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}")));
+    CatalogRows.provider(t.id(), "deep", "openai", "http://localhost:" + a.port() + "/deep/v1", "{}", "m", "chat");
+    CatalogRows.route(t.id(), "deep", "chat", "priority", 0, "deep/m");
+    Http.Response r = Http.local().post("/v1/chat/completions", chatBody("deep", "x"), t.keyAuth());
+    assertThat(r.status()).as(r.toString()).isEqualTo(502);
+    assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("upstream_malformed_response");
+    try (Connection c = Db.asApp()) {
+      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ? AND status_code = 502",
+          r.header("x-request-id"))).isEqualTo(1);
+    }
+  }
+
+  @Test
   void malformedAndHangingProvidersGiveClearErrorsAndAreRecorded() throws Exception {
     TestTenant t = TestTenant.fresh();
     a.stubFor(post(urlEqualTo("/bad/v1/chat/completions")).willReturn(aResponse().withBody("<html>")));
