@@ -1,8 +1,11 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.StorableText;
 import io.gatehouse.shared.TenantId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,7 +26,8 @@ import java.util.Objects;
  * @param targetId id of the object acted on; may be null
  * @param outcome what came of it
  * @param details small structured context (no secrets)
- * @param requestId the request id ({@code X-Request-Id}) the action belonged to
+ * @param requestId the server's id of the request the action belonged to ({@code X-Request-Id} of
+ *     the answer; a client's own id is the detail {@code client.request_id})
  * @param usage accounting fields of a gateway request; null for other events
  * @param content the request's prompt and response bodies (JSON values), or null; kept out of the
  *     chain: the event carries only its hash, and the body is stored apart according to the
@@ -86,13 +90,65 @@ public record AuditEvent(
     }
   }
 
+  /** Detail key listing the fields whose text was escaped for storage (see {@link StorableText}). */
+  public static final String ESCAPED_DETAIL = "audit.escaped";
+
+  /**
+   * Every text is made storable here, once, when the event is built: U+0000 and unpaired surrogates
+   * (which PostgreSQL refuses or mangles) are escaped as <code>&#92;u0000</code>/<code>&#92;ud800</code> text, and
+   * {@link #ESCAPED_DETAIL} lists the fields where that happened. Clean events are only scanned.
+   */
   public AuditEvent {
     Objects.requireNonNull(actorKind, "actorKind");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(outcome, "outcome");
-    details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
-    display = display == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(display));
+    List<String> escaped = new ArrayList<>(0);
+    actorKind = escaped(actorKind, "actorKind", escaped);
+    actor = escaped(actor, "actor", escaped);
+    action = escaped(action, "action", escaped);
+    targetType = escaped(targetType, "targetType", escaped);
+    targetId = escaped(targetId, "targetId", escaped);
+    requestId = escaped(requestId, "requestId", escaped);
+    Map<String, Object> d = new LinkedHashMap<>();
+    if (details != null) {
+      Object clean = StorableText.sanitize(details);
+      if (clean != details) {
+        escaped.add("details");
+      }
+      ((Map<?, ?>) clean).forEach((k, v) -> d.put((String) k, v));
+    }
+    if (usage != null) {
+      GatewayUsage u = usage.storable();
+      if (u != usage) {
+        escaped.add("usage");
+        usage = u;
+      }
+    }
+    if (content != null) {
+      Object c = StorableText.sanitize(content);
+      if (c != content) {
+        escaped.add("content");
+        content = c;
+      }
+    }
+    if (redactedContent != null) {
+      Object c = StorableText.sanitize(redactedContent);
+      if (c != redactedContent) {
+        escaped.add("redactedContent");
+        redactedContent = c;
+      }
+    }
+    if (!escaped.isEmpty() && !d.containsKey(ESCAPED_DETAIL)) {
+      d.put(ESCAPED_DETAIL, List.copyOf(escaped));
+    }
+    details = d.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(d);
+    if (display != null) {
+      Object clean = StorableText.sanitize(display);
+      display = java.util.Collections.unmodifiableMap(new LinkedHashMap<>((Map<String, Object>) clean));
+    } else {
+      display = Map.of();
+    }
     for (String k : details.keySet()) {
       if (k.indexOf('.') >= 0 && !isNamespacedKey(k)) {
         throw new IllegalArgumentException(
@@ -118,6 +174,26 @@ public record AuditEvent(
     this(
         tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
         content, redactedContent, null);
+  }
+
+  private static String escaped(String value, String field, List<String> escaped) {
+    String s = StorableText.escape(value);
+    if (s != value) {
+      escaped.add(field);
+    }
+    return s;
+  }
+
+  /** This event with one more detail (kept if the key is already there). */
+  public AuditEvent withDetail(String key, Object value) {
+    if (details.containsKey(key)) {
+      return this;
+    }
+    Map<String, Object> d = new LinkedHashMap<>(details);
+    d.put(key, value);
+    return new AuditEvent(
+        tenant, actorKind, actor, action, targetType, targetId, outcome, d, requestId, usage, content,
+        redactedContent, display);
   }
 
   /** An event without content. */

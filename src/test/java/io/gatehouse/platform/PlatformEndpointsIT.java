@@ -48,15 +48,19 @@ class PlatformEndpointsIT {
   }
 
   @Test
-  void requestIdIsEchoedOrGenerated() {
+  void theServerMintsEveryRequestIdAndEchoesTheClientsApart() {
     assertThat(http.get("/health/live").status()).isEqualTo(200);
-    Http.Response echoed = http.get("/api/v1/nothing-here", "X-Request-Id", "trace-me-42");
-    assertThat(echoed.status()).as("unauthenticated callers cannot probe paths").isEqualTo(401);
-    assertThat(echoed.header("X-Request-Id")).isEqualTo("trace-me-42");
+    Http.Response sent = http.get("/api/v1/nothing-here", "X-Request-Id", "trace-me-42");
+    assertThat(sent.status()).as("unauthenticated callers cannot probe paths").isEqualTo(401);
+    assertThat(sent.header("X-Request-Id")).matches("req_[0-9a-f]{24}");
+    assertThat(sent.header("X-Client-Request-Id")).isEqualTo("trace-me-42");
+    assertThat(sent.json().getString("requestId")).isEqualTo(sent.header("X-Request-Id"));
     Http.Response generated = http.get("/api/v1/nothing-here");
     assertThat(generated.header("X-Request-Id")).matches("req_[0-9a-f]{24}");
+    assertThat(generated.header("X-Client-Request-Id")).isNull();
     Http.Response unsafe = http.get("/api/v1/nothing-here", "X-Request-Id", "a b");
     assertThat(unsafe.header("X-Request-Id")).matches("req_[0-9a-f]{24}");
+    assertThat(unsafe.header("X-Client-Request-Id")).isNull();
   }
 
   @Test
@@ -70,7 +74,7 @@ class PlatformEndpointsIT {
     assertThat(p.getInt("status")).isEqualTo(404);
     assertThat(p.getString("title")).isEqualTo("Not Found");
     assertThat(p.getString("type")).isEqualTo("urn:gatehouse:problem:not_found");
-    assertThat(p.getString("requestId")).isEqualTo("rid-1");
+    assertThat(p.getString("requestId")).isEqualTo(r.header("X-Request-Id")).isNotEqualTo("rid-1");
     assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
   }
 

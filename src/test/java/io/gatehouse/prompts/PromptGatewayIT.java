@@ -10,6 +10,10 @@ import io.gatehouse.testing.TestTenant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,9 +68,9 @@ class PromptGatewayIT {
     Http.Response first = chatUntil(model, name + "/v1");
     assertThat(first.status()).as(first.toString()).isEqualTo(200);
     assertThat(first.header("x-gatehouse-prompt-version")).isEqualTo(name + "/v1");
-    String rid = "req-it-recorded-" + System.nanoTime();
-    assertThat(chat(model, "{\"product\":\"Acme\"}", rid).status()).isEqualTo(200);
-    assertThat(promptVersionOfRequest(rid)).isEqualTo(name + "/v1");
+    Http.Response recorded = chat(model, "{\"product\":\"Acme\"}", "req-it-recorded");
+    assertThat(recorded.status()).isEqualTo(200);
+    assertThat(promptVersionOfRequest(recorded.header("x-request-id"))).isEqualTo(name + "/v1");
 
     Changes.publishPrompt(demo, name, "Version two");
     assertThat(chatUntil(model, name + "/v2").header("x-gatehouse-prompt-version")).isEqualTo(name + "/v2");
@@ -104,5 +108,44 @@ class PromptGatewayIT {
     Http.Response c = chat("prompt:support-triage@production", "{\"product\":\"Gatehouse\"}", "req-demo-prompt");
     assertThat(c.status()).as(c.toString()).isEqualTo(200);
     assertThat(c.header("x-gatehouse-prompt-version")).startsWith("support-triage/v");
+  }
+
+  @Test
+  void aCanarySplitsByTheServersRequestIdsSoAClientsOwnIdCannotPinIt() throws Exception {
+    String name = Changes.uniquePrompt();
+    String model = "prompt:" + name + "@production";
+    Changes.publishPrompt(demo, name, "Stable");
+    JsonObject canary =
+        Json.createObjectBuilder(Changes.prompt("Candidate"))
+            .add("canary", Json.createObjectBuilder().add("percent", 50))
+            .build();
+    Http.Response created =
+        HTTP.post("/api/v1/changes", Changes.body("prompt", name, canary, "half and half"),
+            demo.auth("author"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().getString("id");
+    Changes.ok(demo, "author", id, "submit");
+    Changes.ok(demo, "reviewer", id, "approve");
+    Changes.ok(demo, "admin", id, "publish");
+    // wait until the canary serves at all (each request draws anew)
+    boolean canaryLive = false;
+    for (int i = 0; i < 60 && !canaryLive; i++) {
+      canaryLive = (name + "/v2").equals(chat(model, "{\"product\":\"Acme\"}", "warm-" + i)
+          .header("x-gatehouse-prompt-version"));
+    }
+    assertThat(canaryLive).isTrue();
+    // one client id for every request: the split still follows the server's ids
+    Set<String> versions = new HashSet<>();
+    Set<String> serverIds = new HashSet<>();
+    for (int i = 0; i < 24; i++) {
+      Http.Response r = chat(model, "{\"product\":\"Acme\"}", "pinned-client-id");
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      versions.add(r.header("x-gatehouse-prompt-version"));
+      serverIds.add(r.header("x-request-id"));
+      assertThat(promptVersionOfRequest(r.header("x-request-id")))
+          .isEqualTo(r.header("x-gatehouse-prompt-version"));
+    }
+    assertThat(serverIds).hasSize(24);
+    assertThat(versions).containsExactlyInAnyOrder(name + "/v1", name + "/v2");
   }
 }

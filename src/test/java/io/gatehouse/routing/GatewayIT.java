@@ -32,6 +32,11 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,15 +163,15 @@ class GatewayIT {
 
   @Test
   void answerHeadersNameRouteProviderModelAndOneAuditEventCarriesTheAccounting() throws Exception {
-    String rid = "it-" + UUID.randomUUID();
     Http.Response r =
         Http.local().post("/v1/chat/completions", chatBody("sandbox", "count me"),
-            "Authorization", "Bearer " + TestTenant.DEMO_API_KEY, "X-Request-Id", rid);
+            "Authorization", "Bearer " + TestTenant.DEMO_API_KEY);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.header("x-gatehouse-route")).isEqualTo("sandbox");
     assertThat(r.header("x-gatehouse-provider")).isEqualTo("sandbox");
     assertThat(r.header("x-gatehouse-model")).isEqualTo("sandbox-chat");
-    assertThat(r.header("x-request-id")).isEqualTo(rid);
+    String rid = r.header("x-request-id");
+    assertThat(rid).matches("req_[0-9a-f]{24}");
     try (Connection c = Db.asApp();
         PreparedStatement ps = c.prepareStatement(
             "SELECT count(*), max(route), max(provider), max(input_tokens), max(output_tokens), max(cost_micros),"
@@ -277,6 +282,23 @@ class GatewayIT {
   }
 
   @Test
+  void aProviderAnsweringDeeplyNestedJsonIsAMalformedAnswerAndRecorded() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    a.stubFor(post(urlEqualTo("/deep/v1/chat/completions"))
+        .willReturn(aResponse().withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":\"c1\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}")));
+    CatalogRows.provider(t.id(), "deep", "openai", "http://localhost:" + a.port() + "/deep/v1", "{}", "m", "chat");
+    CatalogRows.route(t.id(), "deep", "chat", "priority", 0, "deep/m");
+    Http.Response r = Http.local().post("/v1/chat/completions", chatBody("deep", "x"), t.keyAuth());
+    assertThat(r.status()).as(r.toString()).isEqualTo(502);
+    assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("upstream_malformed_response");
+    try (Connection c = Db.asApp()) {
+      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ? AND status_code = 502",
+          r.header("x-request-id"))).isEqualTo(1);
+    }
+  }
+
+  @Test
   void malformedAndHangingProvidersGiveClearErrorsAndAreRecorded() throws Exception {
     TestTenant t = TestTenant.fresh();
     a.stubFor(post(urlEqualTo("/bad/v1/chat/completions")).willReturn(aResponse().withBody("<html>")));
@@ -285,10 +307,9 @@ class GatewayIT {
     CatalogRows.provider(t.id(), "slow", "openai", "http://localhost:" + a.port() + "/slow/v1", "{}", "m", "chat");
     CatalogRows.route(t.id(), "bad", "chat", "priority", 0, "bad/m");
     CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
-    String rid = "it-" + UUID.randomUUID();
-    Http.Response bad = Http.local().post("/v1/chat/completions", chatBody("bad", "x"),
-        "Authorization", "Bearer " + t.apiKey(), "X-Request-Id", rid);
+    Http.Response bad = Http.local().post("/v1/chat/completions", chatBody("bad", "x"), t.keyAuth());
     assertThat(bad.status()).isEqualTo(502);
+    String rid = bad.header("x-request-id");
     assertThat(bad.json().getJsonObject("error").getString("code")).isEqualTo("upstream_malformed_response");
     try (Connection c = Db.asApp()) {
       assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ? AND status_code = 502", rid))
@@ -428,5 +449,168 @@ class GatewayIT {
     assertThat(Http.local().get("/api/v1/usage?groupBy=color", demo.auth("admin")).status()).isEqualTo(400);
     assertThat(Http.local().get("/api/v1/usage?groupBy=key", demo.auth("admin")).status()).isEqualTo(200);
     assertThat(Http.local().get("/v1/usage").status()).isEqualTo(401);
+  }
+
+  // ------------------------------------------------------------ input the database cannot store
+
+  static final String NUL_MODEL =
+      "{\"model\":\"sand\\u0000box\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+  static final String LONE_SURROGATE =
+      "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"x\\ud800y\"}]}";
+
+  @Test
+  void aNulInTheModelIs400AndAuditedEscapedWhileAnotherTenantsConcurrentRequestsSucceed()
+      throws Exception {
+    TestTenant bad = TestTenant.fresh();
+    int workers = 8;
+    CyclicBarrier start = new CyclicBarrier(workers);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    List<Future<List<Http.Response>>> good = new ArrayList<>();
+    List<Future<List<Http.Response>>> refused = new ArrayList<>();
+    try {
+      for (int w = 0; w < workers / 2; w++) {
+        good.add(pool.submit(() -> {
+          start.await();
+          List<Http.Response> out = new ArrayList<>();
+          for (int i = 0; i < 12; i++) {
+            out.add(Http.local().post("/v1/chat/completions", chatBody("sandbox", "good " + i),
+                "Authorization", "Bearer " + TestTenant.DEMO_API_KEY));
+          }
+          return out;
+        }));
+        refused.add(pool.submit(() -> {
+          start.await();
+          List<Http.Response> out = new ArrayList<>();
+          for (int i = 0; i < 12; i++) {
+            String body = i % 3 == 2 ? LONE_SURROGATE : NUL_MODEL;
+            String path = i % 4 == 3 ? "/v1/embeddings" : "/v1/chat/completions";
+            if (path.endsWith("embeddings")) {
+              body = "{\"model\":\"sand\\u0000box\",\"input\":\"x\"}";
+            }
+            out.add(Http.local().post(path, body, bad.keyAuth()));
+          }
+          return out;
+        }));
+      }
+      for (Future<List<Http.Response>> f : good) {
+        assertThat(f.get(120, TimeUnit.SECONDS))
+            .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
+      }
+      for (Future<List<Http.Response>> f : refused) {
+        assertThat(f.get(120, TimeUnit.SECONDS))
+            .allSatisfy(
+                r -> {
+                  assertThat(r.status()).as(r.toString()).isEqualTo(400);
+                  var err = r.json().getJsonObject("error");
+                  assertThat(err.getString("type")).isEqualTo("invalid_request_error");
+                  assertThat(err.getString("code")).isEqualTo("unsupported_character");
+                  assertThat(err.getString("param")).isIn("model", "messages[0].content");
+                });
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Http.Response r = Http.local().post("/v1/chat/completions", NUL_MODEL, bad.keyAuth());
+    assertThat(r.json().getJsonObject("error").getString("param")).isEqualTo("model");
+    try (Connection c = Db.asApp();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT outcome, status_code, target_id, details->>'requestedModel', details->>'error',"
+                + " details->'audit.escaped' @> '[\"targetId\",\"details\"]' FROM audit_events"
+                + " WHERE request_id = ? AND action = 'gateway.request'")) {
+      ps.setString(1, r.header("x-request-id"));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("the refusal is recorded").isTrue();
+        assertThat(rs.getString(1)).isEqualTo("failure");
+        assertThat(rs.getInt(2)).isEqualTo(400);
+        assertThat(rs.getString(3)).isEqualTo("sand\\u0000box");
+        assertThat(rs.getString(4)).isEqualTo("sand\\u0000box");
+        assertThat(rs.getString(5)).isEqualTo("unsupported_character");
+        assertThat(rs.getBoolean(6)).isTrue();
+        assertThat(rs.next()).isFalse();
+      }
+      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE chain_id = ?"
+              + " AND action = 'gateway.request' AND status_code = 400", bad.id()))
+          .isEqualTo(4 * 12 + 1);
+    }
+    var v = Http.local().get("/api/v1/audit/verify", bad.auth("auditor")).json();
+    assertThat(v.getBoolean("valid")).as(v.toString()).isTrue();
+  }
+
+  @Test
+  void deeplyNestedJsonIs400InOpenAisShapeAndRecorded() throws Exception {
+    String deepArrays = "[".repeat(5000) + "]".repeat(5000);
+    String deepObjects = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+    for (String path : List.of("/v1/chat/completions", "/v1/embeddings")) {
+      for (String body : List.of("{\"model\":\"sandbox\",\"metadata\":" + deepArrays + "}", deepObjects)) {
+        Http.Response r = Http.local().post(path, body, "Authorization", "Bearer " + TestTenant.DEMO_API_KEY);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        var err = r.json().getJsonObject("error");
+        assertThat(err.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(err.getString("code")).isEqualTo("json_too_deep");
+        assertThat(err.isNull("param")).isTrue();
+        try (Connection c = Db.asApp()) {
+          assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ?"
+                  + " AND action = 'gateway.request' AND status_code = 400", r.header("x-request-id")))
+              .isEqualTo(1);
+        }
+      }
+    }
+    // nesting within the limit is served
+    Http.Response ok = Http.local().post("/v1/chat/completions",
+        "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"metadata\":"
+            + "[".repeat(60) + "]".repeat(60) + "}",
+        "Authorization", "Bearer " + TestTenant.DEMO_API_KEY);
+    assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+  }
+
+  // ------------------------------------------------------------ request ids
+
+  @Test
+  void everyRequestGetsItsOwnServerIdAndTheClientsIdIsKeptApart() throws Exception {
+    String clientId = "client-" + UUID.randomUUID();
+    List<String> serverIds = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Http.Response r = Http.local().post("/v1/chat/completions", chatBody("sandbox", "same id " + i),
+          "Authorization", "Bearer " + TestTenant.DEMO_API_KEY, "X-Request-Id", clientId);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.header("x-request-id")).matches("req_[0-9a-f]{24}");
+      assertThat(r.header("x-client-request-id")).isEqualTo(clientId);
+      serverIds.add(r.header("x-request-id"));
+    }
+    assertThat(serverIds.get(0)).isNotEqualTo(serverIds.get(1));
+    try (Connection c = Db.asApp()) {
+      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ?", clientId))
+          .as("the client's id is never the request id").isZero();
+      for (String id : serverIds) {
+        assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ?"
+                + " AND action = 'gateway.request' AND details->>'client.request_id' = ?", id, clientId))
+            .isEqualTo(1);
+      }
+    }
+    // lineage keeps the two requests apart
+    for (String id : serverIds) {
+      Http.Response l = Http.local().get("/api/v1/lineage/requests/" + id, TestTenant.demo().auth("auditor"));
+      assertThat(l.status()).as(l.toString()).isEqualTo(200);
+      assertThat(l.json().getJsonArray("events")).hasSize(1);
+    }
+    assertThat(Http.local().get("/api/v1/lineage/requests/" + clientId, TestTenant.demo().auth("auditor"))
+        .status()).isEqualTo(404);
+    // the id of a refusal on /api is kept too, and an unsafe one is neither echoed nor kept
+    Http.Response forbidden = Http.local().get("/api/v1/keys",
+        TestTenant.demo().auth("author")[0], TestTenant.demo().auth("author")[1], "X-Request-Id", clientId);
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.json().getString("requestId")).isEqualTo(forbidden.header("x-request-id"));
+    try (Connection c = Db.asApp()) {
+      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE request_id = ?"
+              + " AND action = 'auth.forbidden' AND details->>'client.request_id' = ?",
+              forbidden.header("x-request-id"), clientId))
+          .isEqualTo(1);
+    }
+    Http.Response unsafe = Http.local().post("/v1/chat/completions", chatBody("sandbox", "unsafe id"),
+        "Authorization", "Bearer " + TestTenant.DEMO_API_KEY, "X-Request-Id", "a b");
+    assertThat(unsafe.status()).isEqualTo(200);
+    assertThat(unsafe.header("x-client-request-id")).isNull();
+    assertThat(unsafe.header("x-request-id")).matches("req_[0-9a-f]{24}");
   }
 }

@@ -5,9 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Which of a label's two versions serves a request: deterministic per request id (a retried request
- * with the same {@code X-Request-Id} gets the same version), uniform across ids. The id is hashed
- * with the prompt and label so that different prompts split independently.
+ * Which of a label's two versions serves a request: deterministic per request id, uniform across
+ * ids. The id is the server's own (a client's {@code X-Request-Id} never is one, so a client cannot
+ * pick its bucket and every request is drawn anew). It is hashed with the prompt and label so that
+ * different prompts split independently.
  */
 public final class CanarySplit {
   private CanarySplit() {}

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal;
 
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -54,15 +55,39 @@ public final class GatewayRequests {
 
   private GatewayRequests() {}
 
+  /**
+   * A parsed request body, and whether its text may hold characters that cannot be stored
+   * ({@link JsonInput#scan}): then {@link #requireStorable} walks it.
+   */
+  public record Body(JsonObject json, boolean mayHoldUnstorable) {
+    /** 400 {@code unsupported_character} naming the first field with U+0000 or a lone surrogate. */
+    public void requireStorable() {
+      if (mayHoldUnstorable) {
+        JsonInput.requireStorable(json);
+      }
+    }
+  }
+
   public static JsonObject parse(String body) {
+    Body b = read(body);
+    b.requireStorable();
+    return b.json();
+  }
+
+  /**
+   * Size, nesting ({@link JsonInput#MAX_DEPTH}) and syntax; the caller checks storability once it has
+   * noted what it needs for the audit event (the model).
+   */
+  public static Body read(String body) {
     if (body == null || body.isBlank()) {
       throw new ValidationException("invalid_json", null, "The request body must be a JSON object");
     }
     if (body.length() > MAX_BODY_CHARS) {
       throw new ValidationException("request_too_large", null, "The request body is too large");
     }
+    boolean mayHoldUnstorable = JsonInput.scan(body);
     try (var r = JSON.createReader(new StringReader(body))) {
-      return r.readObject();
+      return new Body(r.readObject(), mayHoldUnstorable);
     } catch (JsonException | IllegalStateException e) {
       throw new ValidationException("invalid_json", null, "The request body must be a JSON object");
     }

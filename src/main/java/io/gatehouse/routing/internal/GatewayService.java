@@ -22,6 +22,7 @@ import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
 import io.gatehouse.routing.stage.StreamFilter;
+import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ForbiddenException;
@@ -97,7 +98,8 @@ public class GatewayService {
   /** Per-request accounting and context. */
   private static final class Call {
     final ClientKey key;
-    final String requestId;
+    final String requestId; // the server's id: lineage, canary bucketing
+    final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
     final String operation;
     final long startNanos = System.nanoTime();
     String requestedModel;
@@ -120,9 +122,10 @@ public class GatewayService {
     boolean recorded;
     boolean settled;
 
-    Call(ClientKey key, String requestId, String operation) {
+    Call(ClientKey key, String requestId, String clientRequestId, String operation) {
       this.key = key;
       this.requestId = requestId;
+      this.clientRequestId = clientRequestId;
       this.operation = operation;
     }
 
@@ -144,11 +147,15 @@ public class GatewayService {
 
   // ---------------------------------------------------------------- chat
 
-  public Answer chat(String bodyText, ClientKey key, String requestId, Map<String, String> headers) {
-    Call call = new Call(key, requestId, "chat");
+  public Answer chat(
+      String bodyText, ClientKey key, String requestId, String clientRequestId,
+      Map<String, String> headers) {
+    Call call = new Call(key, requestId, clientRequestId, "chat");
     try {
-      JsonObject req = GatewayRequests.parse(bodyText);
+      GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
+      JsonObject req = parsed.json();
       call.requestedModel = req.get("model") instanceof JsonString s ? s.getString() : null;
+      parsed.requireStorable(); // after noting the model: the refusal is audited with it, escaped
       GatewayRequests.validateChat(req);
       boolean stream = req.getBoolean("stream", false);
       call.streamed = stream;
@@ -630,11 +637,14 @@ public class GatewayService {
   // ---------------------------------------------------------------- embeddings
 
   public Answer embeddings(
-      String bodyText, ClientKey key, String requestId, Map<String, String> headers) {
-    Call call = new Call(key, requestId, "embeddings");
+      String bodyText, ClientKey key, String requestId, String clientRequestId,
+      Map<String, String> headers) {
+    Call call = new Call(key, requestId, clientRequestId, "embeddings");
     try {
-      JsonObject req = GatewayRequests.parse(bodyText);
+      GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
+      JsonObject req = parsed.json();
       call.requestedModel = req.get("model") instanceof JsonString s ? s.getString() : null;
+      parsed.requireStorable();
       List<String> inputs = GatewayRequests.validateEmbeddings(req);
       List<ChatMessage> messages = new ArrayList<>();
       inputs.forEach(t -> messages.add(new ChatMessage("user", t, false)));
@@ -890,6 +900,9 @@ public class GatewayService {
             .requestId(call.requestId)
             .detail("operation", call.operation)
             .detail("stream", call.streamed);
+    if (call.clientRequestId != null) {
+      b.detail(RequestIds.CLIENT_DETAIL, call.clientRequestId);
+    }
     if (call.requestedModel != null && !call.requestedModel.equals(call.alias)) {
       b.detail("requestedModel", call.requestedModel);
     }

@@ -69,15 +69,14 @@ class PostgresImmediateStopIT {
         pool.submit(
             () -> {
               while (running.get()) {
-                String rid = "crash-" + UUID.randomUUID();
+                String rid = null; // the server's id, known only from an answer
                 long s = System.nanoTime();
                 int status;
                 boolean complete = false;
                 try {
-                  Http.Response r =
-                      http.post("/v1/chat/completions", body, t.keyAuth()[0], t.keyAuth()[1],
-                          "X-Request-Id", rid);
+                  Http.Response r = http.post("/v1/chat/completions", body, t.keyAuth());
                   status = r.status();
+                  rid = r.header("X-Request-Id");
                   complete = status == 200 && r.body().contains("\"choices\"");
                 } catch (RuntimeException connectionLost) {
                   status = -1;

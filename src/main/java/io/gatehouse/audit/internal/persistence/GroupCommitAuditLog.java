@@ -163,11 +163,22 @@ public class GroupCommitAuditLog {
         for (Waiting w : batch) {
           pending.add(w.pending());
         }
-        List<RecordedEvent> recorded = commit(pending);
-        // counted before the waiters wake, so committed events never lag the recorded waits
-        commitEvents.update(batch.size());
+        List<Outcome> outcomes =
+            commitIsolating(
+                pending,
+                events -> {
+                  List<RecordedEvent> r = commit(events);
+                  // counted before the waiters wake, so committed events never lag the recorded waits
+                  commitEvents.update(r.size());
+                  return r;
+                });
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).done().complete(recorded.get(i));
+          Outcome o = outcomes.get(i);
+          if (o.recorded() != null) {
+            batch.get(i).done().complete(o.recorded());
+          } else {
+            batch.get(i).done().completeExceptionally(o.failure());
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -181,6 +192,69 @@ public class GroupCommitAuditLog {
         pending.clear();
       }
     }
+  }
+
+  /** Commits a batch durably (see {@link #commit}). */
+  @FunctionalInterface
+  interface BatchCommit {
+    List<RecordedEvent> commit(List<ChainAppender.Pending> batch) throws SQLException;
+  }
+
+  /** What became of one event of a batch: recorded, or the reason it was not. */
+  record Outcome(RecordedEvent recorded, Exception failure) {}
+
+  /**
+   * Commits the batch; if PostgreSQL refuses it for its data (one event it cannot store, e.g. a
+   * value too large for an index), nothing of it was written, and each event is then committed on
+   * its own, so that only the culprit fails and the requests batched with it (any tenant's) do not.
+   * Any other failure (connection lost, outcome unknown) fails the whole batch: retrying could
+   * append an event twice.
+   */
+  static List<Outcome> commitIsolating(List<ChainAppender.Pending> batch, BatchCommit commit)
+      throws SQLException {
+    List<Outcome> out = new ArrayList<>(batch.size());
+    try {
+      for (RecordedEvent r : commit.commit(batch)) {
+        out.add(new Outcome(r, null));
+      }
+      return out;
+    } catch (SQLException e) {
+      if (batch.size() == 1 || !refusedForItsData(e)) {
+        throw e;
+      }
+      LOG.log(
+          Level.WARNING,
+          "Audit batch of " + batch.size() + " refused (SQLState " + e.getSQLState()
+              + "); committing its events one by one",
+          e);
+    }
+    for (ChainAppender.Pending p : batch) {
+      try {
+        out.add(new Outcome(commit.commit(List.of(p)).get(0), null));
+      } catch (SQLException | RuntimeException e) {
+        LOG.log(Level.WARNING, "Audit event " + p.id() + " (" + p.event().action() + ") refused", e);
+        out.add(new Outcome(null, e));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A statement PostgreSQL refused for the values it carried, atomically (nothing written): data
+   * exceptions (class 22, e.g. U+0000 in text or jsonb), integrity violations (23) and program
+   * limits (54, e.g. an index row too large).
+   */
+  static boolean refusedForItsData(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      String state = s.getSQLState();
+      if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+        return true;
+      }
+      if (s.getNextException() == s) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**

@@ -54,7 +54,7 @@ public class EdgeHeadersFilter extends HttpFilter {
     if (origin != null && allowedOrigins().contains(origin)) {
       res.setHeader("Access-Control-Allow-Origin", origin);
       res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, x-gatehouse-route, x-gatehouse-provider, x-gatehouse-model");
+      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-Client-Request-Id, Retry-After, x-gatehouse-route, x-gatehouse-provider, x-gatehouse-model");
       if ("OPTIONS".equals(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null) {
         res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
         res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");

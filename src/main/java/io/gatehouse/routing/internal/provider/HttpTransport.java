@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.JsonInput;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -265,8 +267,9 @@ public final class HttpTransport {
 
   static JsonObject parseObject(String text) throws ProviderException {
     try (JsonReader r = JSON.createReader(new StringReader(text))) {
+      JsonInput.scan(text); // a provider's answer nested past the limit would exhaust the stack
       return r.readObject();
-    } catch (JsonException | IllegalStateException | ClassCastException e) {
+    } catch (JsonException | IllegalStateException | ClassCastException | ValidationException e) {
       throw new ProviderException(
           ProviderException.Kind.MALFORMED, 502, "provider sent a malformed answer", null);
     }

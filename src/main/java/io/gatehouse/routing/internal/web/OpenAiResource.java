@@ -4,6 +4,7 @@ import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.GatewayService;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,9 +50,11 @@ public class OpenAiResource {
   @Consumes(MediaType.WILDCARD)
   @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
   @Operation(summary = "Chat completion (stream: true answers as Server-Sent Events)")
+  @ChecksOwnJsonBody
   public Response chat(@Context HttpServletRequest request, String body) {
     ClientKey key = access.require();
-    return build(gateway.chat(body, key, requestId(request), headers(request)));
+    return build(
+        gateway.chat(body, key, requestId(request), clientRequestId(request), headers(request)));
   }
 
   @POST
@@ -59,9 +62,12 @@ public class OpenAiResource {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Embeddings")
+  @ChecksOwnJsonBody
   public Response embeddings(@Context HttpServletRequest request, String body) {
     ClientKey key = access.require();
-    return build(gateway.embeddings(body, key, requestId(request), headers(request)));
+    return build(
+        gateway.embeddings(
+            body, key, requestId(request), clientRequestId(request), headers(request)));
   }
 
   @GET
@@ -106,6 +112,10 @@ public class OpenAiResource {
 
   private static String requestId(HttpServletRequest request) {
     return (String) request.getAttribute(RequestIds.ATTRIBUTE);
+  }
+
+  private static String clientRequestId(HttpServletRequest request) {
+    return (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE);
   }
 
   private static Map<String, String> headers(HttpServletRequest request) {

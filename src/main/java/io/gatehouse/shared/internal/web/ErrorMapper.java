@@ -36,7 +36,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     String path = uriInfo == null ? "" : uriInfo.getPath();
     String requestId =
         request == null ? null : (String) request.getAttribute(RequestIds.ATTRIBUTE);
-    if (ex instanceof GatehouseException ge) {
+    // an entity reader or interceptor's refusal may arrive wrapped by the JAX-RS runtime
+    GatehouseException ge = gatehouseCause(ex);
+    if (ge != null) {
       return ErrorResponses.build(
           path, ge.status(), ge.code(), ge.getMessage(), ge.param(), requestId, ge.headers());
     }
@@ -91,6 +93,15 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     return ErrorResponses.build(
         path, 500, "internal_error", "Internal error; quote request id " + requestId,
         null, requestId, Map.of());
+  }
+
+  private static GatehouseException gatehouseCause(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof GatehouseException ge) {
+        return ge;
+      }
+    }
+    return null;
   }
 
   private static String safeMessage(WebApplicationException wae, int status) {

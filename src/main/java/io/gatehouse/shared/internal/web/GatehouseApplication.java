@@ -18,7 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
             description =
                 "Governed gateway for LLM traffic. /v1 is OpenAI-compatible (client API keys); "
                     + "/api/v1 is the management API (people, JWT). Errors: OpenAI error JSON on /v1, "
-                    + "RFC 9457 problem JSON elsewhere."))
+                    + "RFC 9457 problem JSON elsewhere. Every answer carries the server's own request id"
+                    + " in X-Request-Id (audit, lineage); a client's X-Request-Id is only echoed in"
+                    + " X-Client-Request-Id. JSON bodies may nest at most 128 levels (else 400"
+                    + " json_too_deep) and hold no U+0000 or unpaired surrogate (else 400"
+                    + " unsupported_character naming the field)."))
 @SecuritySchemes({
   @SecurityScheme(
       securitySchemeName = "apiKey",

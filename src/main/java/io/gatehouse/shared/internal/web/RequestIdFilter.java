@@ -9,15 +9,29 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Gives every request an id (echoed or generated) before anything else runs. */
+/**
+ * Gives every request a fresh server id before anything else runs, and keeps a safe client {@code
+ * X-Request-Id} apart as the client's id (echoed in {@code X-Client-Request-Id}); see {@link
+ * RequestIds}.
+ */
 @WebFilter(filterName = "requestId", urlPatterns = "/*", asyncSupported = true)
 public class RequestIdFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    String id = RequestIds.acceptOrGenerate(req.getHeader(RequestIds.HEADER));
+    String id = RequestIds.generate();
+    String clientId = RequestIds.acceptClientId(req.getHeader(RequestIds.HEADER));
     req.setAttribute(RequestIds.ATTRIBUTE, id);
     res.setHeader(RequestIds.HEADER, id);
-    chain.doFilter(req, res);
+    if (clientId != null) {
+      req.setAttribute(RequestIds.CLIENT_ATTRIBUTE, clientId);
+      res.setHeader(RequestIds.CLIENT_HEADER, clientId);
+    }
+    RequestIds.enter(id, clientId);
+    try {
+      chain.doFilter(req, res);
+    } finally {
+      RequestIds.leave();
+    }
   }
 }

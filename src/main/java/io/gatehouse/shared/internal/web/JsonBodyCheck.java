@@ -1,0 +1,71 @@
+package io.gatehouse.shared.internal.web;
+
+import io.gatehouse.shared.ChecksOwnJsonBody;
+import io.gatehouse.shared.JsonInput;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Applies {@link JsonInput}'s limits to every request body before any reader (JSON-B, JSON-P, a
+ * {@code String} parameter) sees it: nesting deeper than {@link JsonInput#MAX_DEPTH} and strings
+ * PostgreSQL cannot store answer 400 in the API's own error shape instead of a 500 from a parser's
+ * stack or a refused insert. Bound to every resource method except those marked {@link
+ * ChecksOwnJsonBody}. The body is already limited in size by the edge; it is read once into memory.
+ */
+@Provider
+public class JsonBodyCheck implements DynamicFeature {
+  private static final JsonProvider JSON = JsonProvider.provider();
+
+  @Override
+  public void configure(ResourceInfo resource, FeatureContext context) {
+    if (resource.getResourceMethod() != null
+        && !resource.getResourceMethod().isAnnotationPresent(ChecksOwnJsonBody.class)) {
+      context.register(new Check());
+    }
+  }
+
+  /** The check itself, on the raw bytes of the body. */
+  public static final class Check implements ReaderInterceptor {
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext ctx) throws IOException {
+      byte[] body = ctx.getInputStream().readAllBytes();
+      check(body);
+      ctx.setInputStream(new ByteArrayInputStream(body));
+      return ctx.proceed();
+    }
+  }
+
+  static void check(byte[] body) {
+    if (body.length == 0) {
+      return;
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    // JSON has no raw NUL; UTF-16/32 bodies have them in every ASCII character (RFC 8259: UTF-8)
+    if (text.indexOf('\0') >= 0) {
+      throw new ValidationException(
+          "unsupported_character", null, "The request body must be UTF-8 JSON without NUL bytes");
+    }
+    if (JsonInput.scan(text)) {
+      JsonValue parsed;
+      try (JsonReader r = JSON.createReader(new StringReader(text))) {
+        parsed = r.readValue();
+      } catch (JsonException | IllegalStateException malformed) {
+        return; // the endpoint's own reader answers 400 invalid JSON
+      }
+      JsonInput.requireStorable(parsed);
+    }
+  }
+}
