@@ -27,4 +27,7 @@ UPDATE governance_webhook_deliveries SET last_outcome = CASE
     WHEN last_error IS NOT NULL THEN 'connection_failed'
 END;
 
-ALTER TABLE governance_webhook_deliveries DROP COLUMN last_status_code, DROP COLUMN last_error;
+-- The old columns are emptied, not dropped: instances of the previous version still write them
+-- during a rolling upgrade (this version neither reads nor writes them). A later migration drops them.
+UPDATE governance_webhook_deliveries SET last_status_code = NULL, last_error = NULL
+ WHERE last_status_code IS NOT NULL OR last_error IS NOT NULL;
