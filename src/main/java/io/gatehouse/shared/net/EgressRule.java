@@ -176,10 +176,6 @@ public final class EgressRule {
     return port;
   }
 
-  public boolean isNetwork() {
-    return kind == Kind.NETWORK;
-  }
-
   /** True if this entry names the host (a normalized name: lower case, no trailing dot). */
   public boolean coversName(String host, int port) {
     if (!portMatches(port)) {
