@@ -370,7 +370,7 @@ class GatewayIT {
     drip.start();
     try {
       CatalogRows.provider(t.id(), "drip", "openai",
-          "http://127.0.0.1:" + drip.getAddress().getPort() + "/drip/v1", "{}", "m", "chat,streaming");
+          "http://localhost:" + drip.getAddress().getPort() + "/drip/v1", "{}", "m", "chat,streaming");
       CatalogRows.route(t.id(), "drip", "chat", "priority", 0, "drip/m");
       java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
               java.net.URI.create(TestEnv.baseUrl() + "/v1/chat/completions"))

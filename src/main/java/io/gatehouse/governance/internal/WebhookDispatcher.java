@@ -4,7 +4,9 @@ import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.crypto.SecretBox;
-import io.gatehouse.shared.net.EgressGuard;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.net.EgressPolicy;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,18 +42,26 @@ public class WebhookDispatcher {
 
   @Inject JpaWebhooks webhooks;
   @Inject SecretBox secrets;
+  @Inject EgressPolicy egress;
 
   @Resource ManagedExecutorService executor;
   @Resource ManagedScheduledExecutorService scheduler;
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private HttpClient http;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private ScheduledFuture<?> poller;
+
+  @PostConstruct
+  void init() {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER);
+    // behind an outbound proxy the proxy resolves names and enforces; the guard checked the name
+    egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
+    http = b.build();
+  }
 
   void onSchemaReady(@Observes SchemaReady ready) {
     poller = scheduler.scheduleWithFixedDelay(this::drainQuietly, 5, 3, java.util.concurrent.TimeUnit.SECONDS);
@@ -96,57 +107,49 @@ public class WebhookDispatcher {
   }
 
   private void send(JpaWebhooks.Due d) {
-    Integer status = null;
-    String error = null;
-    boolean ok = false;
-    boolean refused = false;
+    WebhookOutcome outcome;
+    String detail; // for the server log only
     try {
       URI url = URI.create(d.url());
-      // the host may resolve elsewhere than when the endpoint was added: check before each send
-      Optional<String> why = EgressGuard.refused(url, false);
+      // the host may resolve elsewhere, or the allow-list may have changed, since the endpoint was
+      // added: check before each send
+      Optional<String> why = egress.refused(new TenantId(d.tenantId()), url);
       if (why.isPresent()) {
-        throw new RefusedDestination(why.get());
-      }
-      byte[] secret = secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
-      long now = Instant.now().getEpochSecond();
-      HttpRequest req =
-          HttpRequest.newBuilder(url)
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Gatehouse-Webhook/1")
-              .header("X-Gatehouse-Event", d.event())
-              .header("X-Gatehouse-Delivery", d.id().toString())
-              .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, d.payload()))
-              .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-              .build();
-      HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-      status = res.statusCode();
-      ok = status >= 200 && status < 300;
-      if (!ok) {
-        error = "HTTP " + status;
+        outcome = WebhookOutcome.REFUSED;
+        detail = "refused: " + why.get();
+      } else {
+        byte[] secret = secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
+        long now = Instant.now().getEpochSecond();
+        HttpRequest req =
+            HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Gatehouse-Webhook/1")
+                .header("X-Gatehouse-Event", d.event())
+                .header("X-Gatehouse-Delivery", d.id().toString())
+                .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, d.payload()))
+                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
+                .build();
+        HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+        outcome = WebhookOutcome.ofStatus(res.statusCode());
+        detail = "HTTP " + res.statusCode();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      error = "interrupted";
-    } catch (RefusedDestination e) {
-      error = "refused: " + e.getMessage();
-      refused = true;
+      outcome = WebhookOutcome.CONNECTION_FAILED;
+      detail = "interrupted";
     } catch (Exception e) {
-      error = e.getClass().getSimpleName();
+      outcome = WebhookOutcome.ofFailure(e);
+      detail = e.getClass().getSimpleName();
     }
+    boolean ok = outcome == WebhookOutcome.DELIVERED;
     int attempt = d.attempts() + 1;
     // a refused destination is a configuration problem: retrying cannot help
-    boolean giveUp = !ok && (refused || attempt >= MAX_ATTEMPTS);
-    webhooks.attempted(d.id(), ok, status, error, Instant.now().plus(backoff(attempt)), giveUp);
+    boolean giveUp = !ok && (outcome == WebhookOutcome.REFUSED || attempt >= MAX_ATTEMPTS);
+    webhooks.attempted(d.id(), ok, outcome.wireName(), Instant.now().plus(backoff(attempt)), giveUp);
     if (!ok) {
-      LOG.info("Webhook delivery " + d.id() + " attempt " + attempt + " failed: " + error
+      LOG.info("Webhook delivery " + d.id() + " attempt " + attempt + " failed: " + detail
           + (giveUp ? " (giving up)" : ""));
-    }
-  }
-
-  private static final class RefusedDestination extends Exception {
-    RefusedDestination(String why) {
-      super(why, null, false, false);
     }
   }
 

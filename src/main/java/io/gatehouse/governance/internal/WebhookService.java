@@ -11,11 +11,12 @@ import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
-import io.gatehouse.shared.net.EgressGuard;
+import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -31,6 +32,7 @@ public class WebhookService {
   @Inject JpaWebhooks webhooks;
   @Inject SecretBox secrets;
   @Inject AuditRecorder audit;
+  @Inject EgressPolicy egress;
 
   /** An endpoint as listed (never its secret). */
   public record WebhookView(
@@ -39,10 +41,10 @@ public class WebhookService {
   /** A new endpoint with its secret, shown this once. */
   public record CreatedWebhook(WebhookView webhook, String secret) {}
 
-  /** One delivery and how it went. */
+  /** One delivery and how it went ({@code lastOutcome}: a {@link WebhookOutcome} wire name). */
   public record DeliveryView(
-      UUID id, UUID changeId, String event, String status, int attempts, Integer lastStatusCode,
-      String lastError, Instant createdAt, Instant deliveredAt) {}
+      UUID id, UUID changeId, String event, String status, int attempts, String lastOutcome,
+      Instant createdAt, Instant deliveredAt) {}
 
   @Transactional
   public CreatedWebhook create(
@@ -51,16 +53,20 @@ public class WebhookService {
     if (url == null || url.length() > 2000) {
       throw new ValidationException("url", "url is required");
     }
+    URI uri;
     try {
-      // http(s) with a host and no credentials, never link-local or cloud-metadata addresses
-      // (checked again before each send)
-      EgressGuard.refused(URI.create(url), false)
-          .ifPresent(why -> {
-            throw new ValidationException("url", "url refused: " + why);
-          });
-    } catch (IllegalArgumentException e) {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
       throw new ValidationException("url", "url is not a valid URL");
     }
+    // http(s) with a host and no credentials; private, loopback and link-local addresses only where
+    // the tenant's egress allow-list covers them; checked again before each send
+    egress
+        .refused(caller.tenant(), uri)
+        .ifPresent(
+            why -> {
+              throw new ValidationException("url", "url refused: " + why);
+            });
     if (secret != null && (secret.length() < 16 || secret.length() > 200)) {
       throw new ValidationException("secret", "secret is 16 to 200 characters");
     }
@@ -135,7 +141,7 @@ public class WebhookService {
   }
 
   private static DeliveryView view(WebhookDeliveryEntity d) {
-    return new DeliveryView(d.id(), d.changeId(), d.event(), d.status(), d.attempts(), d.lastStatusCode(),
-        d.lastError(), d.createdAt(), d.deliveredAt());
+    return new DeliveryView(d.id(), d.changeId(), d.event(), d.status(), d.attempts(), d.lastOutcome(),
+        d.createdAt(), d.deliveredAt());
   }
 }

@@ -50,8 +50,8 @@ public final class CatalogContent {
 
   /**
    * Validates provider content and converts it; {@code sealedCredential} is what to store (the
-   * caller seals or keeps it). The base URL passes the SSRF guard's syntax check here and the full
-   * (resolving) check on every call.
+   * caller seals or keeps it). The base URL passes the egress guard's syntax check here; the
+   * tenant's egress rules are checked when a change is validated and on every call.
    */
   public static CatalogStore.ProviderRow provider(
       String name, JsonObject c, String sealedCredential) {
@@ -68,16 +68,16 @@ public final class CatalogContent {
     if (kind.equals("azure-openai") && (baseUrl == null || baseUrl.isBlank())) {
       throw new ValidationException("content.baseUrl", "Azure OpenAI needs baseUrl");
     }
+    if (options.containsKey("allowLinkLocal")) {
+      // replaced by the tenant's egress allow-list: a provider cannot exempt itself
+      throw new ValidationException(
+          "content.options.allowLinkLocal",
+          "allowLinkLocal is no longer supported: private, loopback and link-local base URLs need an"
+              + " entry in the tenant's egress allow-list (set by a platform admin)");
+    }
     if (baseUrl != null && !baseUrl.isBlank()) {
       try {
-        URI uri = new URI(baseUrl);
-        SsrfGuard.checkSyntax(uri, options.getBoolean("allowLinkLocal", false));
-        if (uri.getHost() != null && !options.getBoolean("allowLinkLocal", false)) {
-          // Literal addresses can be judged now; names are judged again at call time.
-          if (uri.getHost().matches("[0-9.]+|\\[.*\\]")) {
-            SsrfGuard.check(uri, false);
-          }
-        }
+        SsrfGuard.checkSyntax(new URI(baseUrl));
       } catch (URISyntaxException e) {
         throw new ValidationException("content.baseUrl", "baseUrl is not a valid URL");
       } catch (ProviderException e) {

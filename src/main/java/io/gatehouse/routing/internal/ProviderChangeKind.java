@@ -9,12 +9,14 @@ import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
+import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,8 +27,10 @@ import java.util.Set;
  * Provider changes through governance. The credential is a secret field: {@link #validate} seals
  * it (bound to tenant and provider name) so that only sealed text is stored in the change; a change
  * without {@code credential} keeps the live one, {@code "credential": null} removes it. A new
- * provider, a changed kind, base URL, credential, link-local permission or a raised clearance is
- * HIGH risk (two reviewers): each changes where data may go.
+ * provider, a changed kind, base URL, credential or a raised clearance is
+ * HIGH risk (two reviewers): each changes where data may go. A base URL on a private, loopback or
+ * link-local address needs an entry in the tenant's egress allow-list, which only platform admins
+ * edit ({@link EgressPolicy}).
  */
 @ApplicationScoped
 public class ProviderChangeKind implements ChangeKind {
@@ -34,6 +38,7 @@ public class ProviderChangeKind implements ChangeKind {
   @Inject CatalogStore store;
   @Inject CatalogWriter writer;
   @Inject SecretBox secrets;
+  @Inject EgressPolicy egress;
 
   @Override
   public String kind() {
@@ -62,7 +67,16 @@ public class ProviderChangeKind implements ChangeKind {
     } else if (content.containsKey("credential") && content.get("credential") != JsonValue.NULL) {
       throw new ValidationException("content.credential", "credential must be a string or null");
     }
-    CatalogContent.provider(target, content, sealed); // throws when invalid
+    CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed); // throws when invalid
+    if (row.baseUrl() != null) {
+      // refused now (400) and again on every call: the tenant's egress allow-list may change
+      egress
+          .refused(tenant, URI.create(row.baseUrl()))
+          .ifPresent(
+              why -> {
+                throw new ValidationException("content.baseUrl", "baseUrl refused: " + why);
+              });
+    }
     var b = Json.createObjectBuilder(content).remove("credentialSet");
     if (sealed != null) {
       b.add("credential", sealed);
@@ -106,11 +120,6 @@ public class ProviderChangeKind implements ChangeKind {
       return RiskClass.HIGH;
     }
     if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed, p)) {
-      return RiskClass.HIGH;
-    }
-    boolean allowLinkLocal =
-        proposed.get("options") instanceof JsonObject o && o.getBoolean("allowLinkLocal", false);
-    if (allowLinkLocal != p.optionTrue("allowLinkLocal")) {
       return RiskClass.HIGH;
     }
     if (proposed.getInt("clearance", 0) > p.clearance()) {

@@ -50,11 +50,14 @@ class CatalogContentTest {
   }
 
   @Test
-  void linkLocalBaseUrlNeedsTheExplicitOption() {
-    var row = CatalogContent.provider("p", json(
+  void aProviderCannotExemptItselfFromTheEgressRules() {
+    // the old per-provider opt-out is refused: the tenant's egress allow-list (platform admins) decides
+    assertThatThrownBy(() -> CatalogContent.provider("p", json(
         "{'kind':'openai','baseUrl':'http://169.254.10.10/v1','options':{'allowLinkLocal':true},'models':[{'name':'m'}]}"),
-        null);
-    assertThat(row.baseUrl()).isEqualTo("http://169.254.10.10/v1");
+        null))
+        .isInstanceOf(ValidationException.class)
+        .extracting(e -> ((ValidationException) e).param())
+        .isEqualTo("content.options.allowLinkLocal");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -2,6 +2,7 @@ package io.gatehouse.edge.internal.web;
 
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and response bodies of the edge's management API. */
 public final class Dtos {
@@ -43,4 +44,29 @@ public final class Dtos {
       List<String> allowedCidrs, Integer rpmLimit, Integer tpmLimit, Instant expiresAt, String rotatedFrom) {}
 
   public record Limits(Integer rpmLimit, Integer tpmLimit, Long dailyBudgetMicros, Long monthlyBudgetMicros) {}
+
+  @Schema(description = "One egress allow-list entry")
+  public record EgressEntry(
+      @Schema(
+              required = true,
+              description =
+                  "A CIDR network (10.0.0.0/8, fd00::/8), a single IP address, a host name"
+                      + " (models.corp.example) or its subdomains (*.corp.example)",
+              example = "10.20.0.0/16")
+          String destination,
+      @Schema(description = "The one port allowed (1-65535); absent for every port", example = "8000")
+          Integer port,
+      @Schema(description = "Why the entry exists (at most 200 characters)") String note) {}
+
+  @Schema(description = "The whole list; it replaces the current one (an empty array clears it)")
+  public record EgressAllowListUpdate(
+      @Schema(required = true, maxItems = 100) List<EgressEntry> entries) {}
+
+  @Schema(description = "A tenant's egress allow-list, entries in canonical form")
+  public record EgressAllowListView(
+      String tenantId,
+      List<EgressEntry> entries,
+      @Schema(description = "Subject of the platform admin who set it last; null if never set")
+          String updatedBy,
+      Instant updatedAt) {}
 }

@@ -97,14 +97,13 @@ public class JpaWebhooks {
   /** Records an attempt's outcome. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void attempted(
-      UUID id, boolean delivered, Integer statusCode, String error, Instant nextAttempt, boolean giveUp) {
+      UUID id, boolean delivered, String outcome, Instant nextAttempt, boolean giveUp) {
     WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
     if (d == null) {
       return;
     }
     d.attempts(d.attempts() + 1);
-    d.lastStatusCode(statusCode);
-    d.lastError(error);
+    d.lastOutcome(outcome);
     if (delivered) {
       d.status("delivered");
       d.deliveredAt(Instant.now());

@@ -37,11 +37,9 @@ public class WebhookDeliveryEntity {
   @Column(name = "next_attempt_at", nullable = false)
   private Instant nextAttemptAt;
 
-  @Column(name = "last_status_code")
-  private Integer lastStatusCode;
-
-  @Column(name = "last_error")
-  private String lastError;
+  /** How the last attempt went, as a class (never a status code or an exception name). */
+  @Column(name = "last_outcome")
+  private String lastOutcome;
 
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
@@ -123,20 +121,12 @@ public class WebhookDeliveryEntity {
     this.nextAttemptAt = value;
   }
 
-  public Integer lastStatusCode() {
-    return lastStatusCode;
+  public String lastOutcome() {
+    return lastOutcome;
   }
 
-  public void lastStatusCode(Integer value) {
-    this.lastStatusCode = value;
-  }
-
-  public String lastError() {
-    return lastError;
-  }
-
-  public void lastError(String value) {
-    this.lastError = value;
+  public void lastOutcome(String value) {
+    this.lastOutcome = value;
   }
 
   public Instant createdAt() {

@@ -75,7 +75,13 @@ public class WebhooksResource {
 
   @GET
   @Path("{id}/deliveries")
-  @Operation(summary = "Recent deliveries to an endpoint and how they went")
+  @Operation(
+      summary = "Recent deliveries to an endpoint and how they went",
+      description =
+          "status: pending, delivered or failed. lastOutcome: delivered, http_error_3xx,"
+              + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules refused the"
+              + " destination; not retried) or connection_failed; never the receiver's status code"
+              + " or error details.")
   public JsonObject deliveries(@PathParam("id") String id) {
     JsonArrayBuilder a = Json.createArrayBuilder();
     for (WebhookService.DeliveryView d : webhooks.deliveries(caller.require(), JsonBodies.uuid(id))) {
@@ -86,12 +92,7 @@ public class WebhooksResource {
               .add("event", d.event())
               .add("status", d.status())
               .add("attempts", d.attempts());
-      if (d.lastStatusCode() == null) {
-        b.addNull("lastStatusCode");
-      } else {
-        b.add("lastStatusCode", d.lastStatusCode());
-      }
-      put(b, "lastError", d.lastError());
+      put(b, "lastOutcome", d.lastOutcome());
       put(b, "createdAt", d.createdAt());
       put(b, "deliveredAt", d.deliveredAt());
       a.add(b);

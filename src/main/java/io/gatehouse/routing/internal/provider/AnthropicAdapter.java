@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -17,9 +18,11 @@ import java.util.Optional;
 public final class AnthropicAdapter implements ProviderAdapter {
   public static final String DEFAULT_BASE = "https://api.anthropic.com";
   private final HttpTransport http;
+  private final EgressPolicy egress;
 
-  public AnthropicAdapter(HttpTransport http) {
+  public AnthropicAdapter(HttpTransport http, EgressPolicy egress) {
     this.http = http;
+    this.egress = egress;
   }
 
   private URI uri(ProviderCall call) throws ProviderException {
@@ -34,7 +37,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
       base = base.substring(0, base.length() - 3);
     }
     URI uri = URI.create(base + "/v1/messages");
-    SsrfGuard.check(uri, call.provider().optionTrue("allowLinkLocal"));
+    SsrfGuard.check(egress, call.provider().tenant(), uri);
     return uri;
   }
 

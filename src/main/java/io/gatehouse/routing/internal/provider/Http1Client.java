@@ -39,6 +39,19 @@ final class Http1Client {
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final InetSocketAddress proxy; // null: straight to the provider
+
+  Http1Client() {
+    this(null);
+  }
+
+  /**
+   * @param proxy an HTTP proxy to send every request through (absolute-form request target; the
+   *     proxy resolves the provider's name), or null
+   */
+  Http1Client(InetSocketAddress proxy) {
+    this.proxy = proxy;
+  }
 
   /** An answer's status, headers (lower-case names, first value) and body. */
   record Response(int status, Map<String, String> headers, InputStream body) {
@@ -94,12 +107,15 @@ final class Http1Client {
     if (uri.getRawQuery() != null) {
       path = path + "?" + uri.getRawQuery();
     }
-    byte[] head = head(path, host, port, headers, body.length);
+    String target = proxy == null ? path : "http://" + host + (port == 80 ? "" : ":" + port) + path;
+    byte[] head = head(target, host, port, headers, body.length);
     Pool pool = pools.computeIfAbsent(host + ":" + port, k -> new Pool());
+    String connectHost = proxy == null ? host : proxy.getHostString();
+    int connectPort = proxy == null ? port : proxy.getPort();
     Conn c = borrow(pool);
     boolean reused = c != null;
     if (c == null) {
-      c = connect(host, port, pool, deadlineNanos);
+      c = connect(connectHost, connectPort, pool, deadlineNanos);
     }
     try {
       return exchange(c, head, body, deadlineNanos, streamIdleMillis);
@@ -109,7 +125,7 @@ final class Http1Client {
       if (!reused) {
         throw new IOException("connection closed by the provider before it answered");
       }
-      Conn fresh = connect(host, port, pool, deadlineNanos);
+      Conn fresh = connect(connectHost, connectPort, pool, deadlineNanos);
       try {
         return exchange(fresh, head, body, deadlineNanos, streamIdleMillis);
       } catch (StaleConnection again) {

@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -46,16 +49,24 @@ public final class HttpTransport {
   private static final JsonProvider JSON = JsonProvider.provider();
   private static final int MAX_ERROR_BODY = 2048;
   private final HttpClient h2; // https only; plain http goes through Http1Client
-  private final Http1Client plain = new Http1Client();
+  private final Http1Client plain;
   private final ScheduledExecutorService watchdog;
 
+  /** Straight to the providers. */
   public HttpTransport() {
-    this.h2 =
+    this(Optional.empty());
+  }
+
+  /** Through the outbound proxy when one is given (https tunnelled with CONNECT). */
+  public HttpTransport(Optional<InetSocketAddress> proxy) {
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_2)
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    proxy.ifPresent(p -> b.proxy(ProxySelector.of(p)));
+    this.h2 = b.build();
+    this.plain = new Http1Client(proxy.orElse(null));
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

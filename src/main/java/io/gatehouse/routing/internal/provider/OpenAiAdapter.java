@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.net.EgressPolicy;
 import io.gatehouse.routing.internal.catalog.Provider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -19,9 +20,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
   public static final String DEFAULT_BASE = "https://api.openai.com/v1";
   public static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
   private final HttpTransport http;
+  private final EgressPolicy egress;
 
-  public OpenAiAdapter(HttpTransport http) {
+  public OpenAiAdapter(HttpTransport http, EgressPolicy egress) {
     this.http = http;
+    this.egress = egress;
   }
 
   static URI endpoint(Provider p, String model, String operation) {
@@ -59,7 +62,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
   private URI checked(ProviderCall call, String operation) throws ProviderException {
     URI uri = endpoint(call.provider(), call.model().name(), operation);
-    SsrfGuard.check(uri, call.provider().optionTrue("allowLinkLocal"));
+    SsrfGuard.check(egress, call.provider().tenant(), uri);
     return uri;
   }
 

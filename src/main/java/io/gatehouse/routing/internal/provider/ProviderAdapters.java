@@ -1,14 +1,29 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.net.EgressPolicy;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-/** The adapter for each provider kind, sharing one pooled HTTP transport. */
+/**
+ * The adapter for each provider kind, sharing one pooled HTTP transport (through the outbound
+ * proxy when one is configured). Every adapter that calls out checks the tenant's egress rules
+ * first; the sandbox runs in-process and needs none.
+ */
 @ApplicationScoped
 public class ProviderAdapters {
-  private final HttpTransport http = new HttpTransport();
+  @Inject EgressPolicy egress;
+
   private final SandboxAdapter sandbox = new SandboxAdapter();
-  private final OpenAiAdapter openai = new OpenAiAdapter(http);
-  private final AnthropicAdapter anthropic = new AnthropicAdapter(http);
+  private OpenAiAdapter openai;
+  private AnthropicAdapter anthropic;
+
+  @PostConstruct
+  void init() {
+    HttpTransport http = new HttpTransport(egress.proxy());
+    openai = new OpenAiAdapter(http, egress);
+    anthropic = new AnthropicAdapter(http, egress);
+  }
 
   public ProviderAdapter forKind(String kind) {
     return switch (kind) {

@@ -1,37 +1,31 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.net.EgressGuard;
-import java.net.InetAddress;
+import io.gatehouse.shared.net.EgressPolicy;
 import java.net.URI;
-import java.net.UnknownHostException;
 
 /**
- * The shared {@link EgressGuard} for provider base URLs, as provider errors: refused unless the
- * provider's option {@code allowLinkLocal} is true. Checked when a provider is validated and again
- * on every call (after DNS resolution); a host that does not resolve is a connect failure (the
- * route may fail over), not a configuration error.
+ * The shared egress rules ({@link EgressPolicy}) for provider base URLs, as provider errors: checked
+ * when a provider change is validated and again on every call (after DNS resolution, unless an
+ * outbound proxy resolves names). A private, loopback or link-local base URL needs an entry in the
+ * tenant's egress allow-list or the operator's configuration. The built-in sandbox runs in-process
+ * and is never checked.
  */
 public final class SsrfGuard {
   private SsrfGuard() {}
 
-  /** Checks scheme and host without resolving (for validation when DNS may not know the host yet). */
-  public static void checkSyntax(URI uri, boolean allowLinkLocal) throws ProviderException {
-    var refused = EgressGuard.refusedUrl(uri, allowLinkLocal);
+  /** Checks scheme, host and credentials of the URL without resolving it. */
+  public static void checkSyntax(URI uri) throws ProviderException {
+    var refused = EgressGuard.refusedUrl(uri);
     if (refused.isPresent()) {
       throw refused(refused.get());
     }
   }
 
-  /** Resolves the host and refuses link-local, metadata and unspecified addresses. */
-  public static void check(URI uri, boolean allowLinkLocal) throws ProviderException {
-    checkSyntax(uri, allowLinkLocal);
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(EgressGuard.resolvableHost(uri));
-    } catch (UnknownHostException e) {
-      throw new ProviderException(ProviderException.Kind.CONNECT, "provider host does not resolve");
-    }
-    var refused = EgressGuard.refusedAddresses(addresses, allowLinkLocal);
+  /** The tenant's egress rules for this URL, resolving its host unless a proxy does. */
+  public static void check(EgressPolicy egress, TenantId tenant, URI uri) throws ProviderException {
+    var refused = egress.refused(tenant, uri);
     if (refused.isPresent()) {
       throw refused(refused.get());
     }

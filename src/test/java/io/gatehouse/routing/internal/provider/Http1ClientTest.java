@@ -119,6 +119,27 @@ class Http1ClientTest {
   }
 
   @Test
+  void behindAProxyTheRequestGoesToTheProxyInAbsoluteFormAndTheProxyResolvesTheName() throws Exception {
+    URI proxyUri =
+        serve(10, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    Http1Client proxied =
+        new Http1Client(java.net.InetSocketAddress.createUnresolved("127.0.0.1", proxyUri.getPort()));
+    try {
+      // a name only the proxy could resolve: the client never looks it up itself
+      Http1Client.Response r =
+          proxied.post(
+              URI.create("http://models.internal.invalid:8000/v1/chat/completions?x=1"), Map.of(),
+              "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+      assertThat(r.status()).isEqualTo(200);
+      r.body().readAllBytes();
+    } finally {
+      proxied.close();
+    }
+    assertThat(requestLines)
+        .containsExactly("POST http://models.internal.invalid:8000/v1/chat/completions?x=1 HTTP/1.1");
+  }
+
+  @Test
   void aPooledConnectionTheServerClosedIsReplacedTransparently() throws Exception {
     // one answer per connection, without "Connection: close": the next request finds it closed
     URI uri = serve(1, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));

@@ -18,6 +18,8 @@ import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.internal.resilience.ProviderHealthRegistry;
 import io.gatehouse.routing.internal.resilience.RetryBudget;
+import io.gatehouse.shared.net.EgressPolicy;
+import io.gatehouse.shared.net.EgressRule;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -44,8 +46,10 @@ class StandInProvidersTest {
   WireMockServer a;
   WireMockServer b;
   HttpTransport http = new HttpTransport();
-  OpenAiAdapter openai = new OpenAiAdapter(http);
-  AnthropicAdapter anthropic = new AnthropicAdapter(http);
+  // the stand-ins' entries, as an operator configures them (loopback is refused without them)
+  EgressPolicy egress = EgressPolicy.of(List.of(EgressRule.parse("localhost"), EgressRule.parse("127.0.0.1")));
+  OpenAiAdapter openai = new OpenAiAdapter(http, egress);
+  AnthropicAdapter anthropic = new AnthropicAdapter(http, egress);
   ProviderHealthRegistry registry = new ProviderHealthRegistry(System::currentTimeMillis);
   Failover failover = new Failover(registry);
 

@@ -1,0 +1,22 @@
+package io.gatehouse.edge.internal.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Egress allow-list rows through JPA. */
+@ApplicationScoped
+public class JpaEgressAllowLists {
+  @PersistenceContext(unitName = "gatehouse")
+  EntityManager em;
+
+  public Optional<EgressAllowListEntity> find(UUID tenant) {
+    return Optional.ofNullable(em.find(EgressAllowListEntity.class, tenant));
+  }
+
+  public void add(EgressAllowListEntity list) {
+    em.persist(list);
+  }
+}

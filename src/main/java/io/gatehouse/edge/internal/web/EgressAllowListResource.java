@@ -1,0 +1,76 @@
+package io.gatehouse.edge.internal.web;
+
+import io.gatehouse.edge.internal.EgressAllowLists;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * A tenant's egress allow-list: the private, loopback and link-local destinations (providers,
+ * webhooks, ...) Gatehouse may call for the tenant. Platform admins only: tenant admins configure
+ * the URLs, the platform decides which internal networks they may reach.
+ */
+@Path("api/v1/platform/tenants/{id}/egress-allowlist")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.PLATFORM_ADMIN)
+@SecurityRequirement(name = "jwt")
+@Tag(name = "Platform administration")
+public class EgressAllowListResource {
+  @Inject EgressAllowLists lists;
+  @Inject CurrentCaller current;
+  @Context HttpServletRequest http;
+
+  @GET
+  @Operation(summary = "The tenant's egress allow-list")
+  public Dtos.EgressAllowListView get(@PathParam("id") String id) {
+    return view(lists.get(UsersResource.uuid(id)));
+  }
+
+  @PUT
+  @Operation(
+      summary = "Replace the tenant's egress allow-list",
+      description =
+          "Audited as egress.allowlist.update in the tenant's chain. Destinations are checked and"
+              + " stored in canonical form; networks broader than /8 (IPv4) or /7 (IPv6) are refused."
+              + " Cloud-metadata addresses stay refused whatever the list says.")
+  public Dtos.EgressAllowListView replace(
+      @PathParam("id") String id, Dtos.EgressAllowListUpdate body) {
+    if (body == null) {
+      throw new ValidationException("entries", "A body with entries is required");
+    }
+    var entries =
+        body.entries() == null
+            ? null
+            : body.entries().stream()
+                .map(e -> e == null ? null : new EgressAllowLists.Entry(e.destination(), e.port(), e.note()))
+                .toList();
+    return view(
+        lists.replace(
+            current.require(), UsersResource.uuid(id), entries,
+            (String) http.getAttribute(RequestIds.ATTRIBUTE)));
+  }
+
+  private static Dtos.EgressAllowListView view(EgressAllowLists.AllowList l) {
+    return new Dtos.EgressAllowListView(
+        l.tenantId().toString(),
+        l.entries().stream().map(e -> new Dtos.EgressEntry(e.destination(), e.port(), e.note())).toList(),
+        l.updatedBy(),
+        l.updatedAt());
+  }
+}

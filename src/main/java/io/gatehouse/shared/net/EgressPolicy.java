@@ -1,0 +1,39 @@
+package io.gatehouse.shared.net;
+
+import io.gatehouse.shared.TenantId;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one egress rule for everything that calls out on a tenant's behalf (providers, webhooks, and
+ * later MCP servers and service routes): {@link EgressGuard}'s rules with the entries the operator
+ * configured ({@code GATEHOUSE_EGRESS_ALLOW}, the demo's benchmark upstream) and the tenant's own
+ * allow-list, which only platform admins edit. Callers check when a URL is configured and again
+ * before every call. With an outbound proxy configured ({@code GATEHOUSE_EGRESS_PROXY}) names are
+ * judged by name and resolved by the proxy, which enforces its own rules.
+ */
+public interface EgressPolicy {
+  /** Why Gatehouse may not send to this URL for the tenant, or empty. */
+  Optional<String> refused(TenantId tenant, URI uri);
+
+  /** The outbound HTTP proxy every caller must use, if one is configured. */
+  Optional<InetSocketAddress> proxy();
+
+  /** Fixed entries for every tenant, names resolved here, no proxy (tools and tests). */
+  static EgressPolicy of(List<EgressRule> entries) {
+    List<EgressRule> fixed = List.copyOf(entries);
+    return new EgressPolicy() {
+      @Override
+      public Optional<String> refused(TenantId tenant, URI uri) {
+        return EgressGuard.refused(uri, fixed, EgressGuard.DNS);
+      }
+
+      @Override
+      public Optional<InetSocketAddress> proxy() {
+        return Optional.empty();
+      }
+    };
+  }
+}
