@@ -47,6 +47,13 @@ export function isAuthor(me: Me | null, change: ChangeSummary): boolean {
   return !!change.author.name && change.author.name === me.username;
 }
 
+/** This person authored a revision of the change (created, revised or rebased it). */
+export function isCoAuthor(me: Me | null, change: ChangeSummary): boolean {
+  if (isAuthor(me, change)) return true;
+  if (!me) return false;
+  return (change.authors ?? []).some((p) => (p.id && me.userId ? p.id === me.userId : p.name === me.username));
+}
+
 /** This person already approved the change's current revision. */
 export function approvedCurrentRevision(me: Me | null, change: ChangeDetail): boolean {
   if (!me) return false;
@@ -95,8 +102,11 @@ export function actionsFor(me: Me | null, change: ChangeDetail): ActionOption[] 
     : `The change is ${stateWord(state)} and can no longer be withdrawn.`;
 
   // Reviewing: shown to reviewers, and to the author so that the four-eyes rule is visible.
-  const reviewVisible = reviewer || author;
-  const ownWhy = author ? "You wrote this change: someone else must review it (four-eyes rule)." : null;
+  const coAuthor = isCoAuthor(me, change);
+  const reviewVisible = reviewer || coAuthor;
+  const ownWhy = coAuthor
+    ? "You wrote a revision of this change: someone else must review it (four-eyes rule)."
+    : null;
   const roleWhy = reviewer ? null : "Reviewing needs the reviewer role.";
   let approveWhy: string | null = ownWhy ?? roleWhy;
   if (approveWhy === null) {

@@ -14,6 +14,14 @@ export interface Person {
   name: string;
 }
 
+export interface Revision {
+  revision: number;
+  author: Person;
+  /** create, revise, rebase or rollback */
+  action: string;
+  at: string | null;
+}
+
 export interface Review {
   reviewer: Person;
   decision: string;
@@ -58,6 +66,8 @@ export interface ChangeSummary {
   approvals: number;
   approvedBy: string[];
   author: Person;
+  /** Everyone who authored a revision (the creator first); none of them may review the change. */
+  authors?: Person[];
   baseVersion?: string | null;
   createdAt?: string | null;
   updatedAt?: string | null;
@@ -74,6 +84,7 @@ export interface ChangeDetail extends ChangeSummary {
   rebaseRequired?: boolean;
   content?: unknown;
   diff?: DiffEntry[];
+  revisions?: Revision[];
   reviews?: Review[];
   comments?: ChangeComment[];
 }

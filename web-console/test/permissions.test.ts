@@ -53,6 +53,18 @@ for (const [name, me, c, expected] of cases) {
   });
 }
 
+test("an admin who revised someone else's change cannot review it", () => {
+  const revised = change({
+    revision: 2,
+    authors: [{ id: "u-alice", name: "alice" }, { id: "u-admin", name: "admin" }],
+  });
+  for (const action of ["approve", "reject", "request-changes"]) {
+    const o = find(actionsFor(admin, revised), action)!;
+    assert.equal(o.enabled, false, action);
+    assert.match(o.reason!, /wrote a revision/);
+  }
+});
+
 test("the author is told why she cannot approve", () => {
   const approve = find(actionsFor(alice, change()), "approve")!;
   assert.equal(approve.enabled, false);

@@ -23,7 +23,20 @@ public interface ChangeKind {
   /** What is live now for the target (content with secrets masked), if anything. */
   Optional<LiveVersion> live(TenantId tenant, String target);
 
-  /** How risky applying {@code proposed} over {@code live} is; HIGH needs two distinct reviewers. */
+  /**
+   * The version that is live now as committed in the database, read past every cache. Publishing
+   * (and rollback) call it while holding the target's lock, so two publishes of one target on two
+   * instances cannot both pass the "based on what is live" check; {@link #live} may answer from an
+   * instance's cache and is only good for showing and diffing.
+   */
+  Optional<String> committedVersion(TenantId tenant, String target);
+
+  /**
+   * How risky applying {@code proposed} over {@code live} is; HIGH needs two distinct reviewers.
+   * HIGH whenever the change moves where data may go or what a policy can match on (a provider's
+   * region, clearance or models, a route's destinations or operation, data retention such as an
+   * answer cache, a prompt's route): classify by listing the harmless fields, not the dangerous ones.
+   */
   RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live);
 
   /**

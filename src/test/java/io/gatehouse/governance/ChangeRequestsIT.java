@@ -12,6 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +90,144 @@ class ChangeRequestsIT {
     ok(demo, "author", alices, "submit");
     assertThat(act(demo, "author", alices, "approve").status()).isEqualTo(403);
     assertThat(Changes.get(demo, id).getString("state")).isEqualTo("in_review");
+  }
+
+  /** Issue 14 item 1: an admin who wrote a revision of someone else's draft is its co-author. */
+  @Test
+  void nobodyWhoRevisedAChangeApprovesRejectsOrRequestsChangesOnIt() {
+    TestTenant t = TestTenant.fresh();
+    String id = create(t, "author", Changes.uniquePrompt(), "The author's text");
+    Http.Response revised =
+        HTTP.method("PUT", "/api/v1/changes/" + id,
+            "{\"content\":" + Changes.prompt("The admin's text") + "}", t.auth("admin"));
+    assertThat(revised.status()).as(revised.toString()).isEqualTo(200);
+    assertThat(revised.json().getInt("revision")).isEqualTo(2);
+    ok(t, "admin", id, "submit");
+    for (String action : new String[] {"approve", "reject", "request-changes"}) {
+      Http.Response r = act(t, "admin", id, action);
+      assertThat(r.status()).as(action + ": " + r).isEqualTo(403);
+      assertThat(r.body()).contains("own_change");
+    }
+    JsonObject read = Changes.get(t, id);
+    assertThat(read.getString("state")).isEqualTo("in_review");
+    assertThat(read.getInt("approvals")).isZero();
+    // the change shows every revision's author, and who authored any of it
+    assertThat(read.getJsonArray("revisions"))
+        .extracting(v -> v.asJsonObject().getInt("revision") + " " + v.asJsonObject().getString("action")
+            + " " + v.asJsonObject().getJsonObject("author").getString("name"))
+        .containsExactly("1 create " + t.username("author"), "2 revise " + t.username("admin"));
+    assertThat(read.getJsonArray("authors")).extracting(v -> v.asJsonObject().getString("name"))
+        .containsExactly(t.username("author"), t.username("admin"));
+    JsonObject listed =
+        HTTP.get("/api/v1/changes?kind=prompt", t.auth("auditor")).json().getJsonArray("data").stream()
+            .map(v -> v.asJsonObject()).filter(c -> c.getString("id").equals(id)).findFirst().orElseThrow();
+    assertThat(listed.getJsonArray("authors")).extracting(v -> v.asJsonObject().getString("name"))
+        .containsExactly(t.username("author"), t.username("admin"));
+    // someone who wrote none of it approves; then it may be published
+    assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+    assertThat(act(t, "admin", id, "approve").status()).isEqualTo(403);
+    assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
+  }
+
+  /** Rebasing someone else's change is authoring a revision of it, too. */
+  @Test
+  void whoeverRebasedAChangeCannotReviewIt() {
+    TestTenant t = TestTenant.fresh();
+    String name = Changes.uniquePrompt();
+    Changes.publishPrompt(t, name, "Base");
+    String id = create(t, "author", name, "Alice on v1");
+    String other = create(t, "author", name, "Other on v1");
+    ok(t, "author", other, "submit");
+    ok(t, "reviewer", other, "approve");
+    ok(t, "admin", other, "publish");
+    Http.Response rebased = act(t, "admin", id, "rebase");
+    assertThat(rebased.status()).as(rebased.toString()).isEqualTo(200);
+    assertThat(rebased.json().getInt("revision")).isEqualTo(2);
+    ok(t, "author", id, "submit");
+    for (String action : new String[] {"approve", "reject", "request-changes"}) {
+      Http.Response r = act(t, "admin", id, action);
+      assertThat(r.status()).as(action + ": " + r).isEqualTo(403);
+      assertThat(r.body()).contains("own_change");
+    }
+    assertThat(Changes.get(t, id).getJsonArray("revisions"))
+        .extracting(v -> v.asJsonObject().getString("action") + " " + v.asJsonObject().getJsonObject("author").getString("name"))
+        .containsExactly("create " + t.username("author"), "rebase " + t.username("admin"));
+    assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+    assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
+  }
+
+  /**
+   * An approval by a co-author counts for nothing, however it got there (here written straight into
+   * the table, as a row from before the rule would be): two approvals are needed and only one counts.
+   */
+  @Test
+  void approvalsCountOnlyFromPeopleWhoAuthoredNoRevision() throws Exception {
+    TestTenant t = TestTenant.fresh();
+    assertThat(HTTP.method("PUT", "/api/v1/approval-policies",
+        "{\"kind\":\"prompt\",\"risk\":\"LOW\",\"requiredApprovals\":2}", t.auth("admin")).status())
+        .isEqualTo(200);
+    String id = create(t, "author", Changes.uniquePrompt(), "The author's text");
+    assertThat(HTTP.method("PUT", "/api/v1/changes/" + id,
+        "{\"content\":" + Changes.prompt("The admin's text") + "}", t.auth("admin")).status()).isEqualTo(200);
+    ok(t, "author", id, "submit");
+    try (java.sql.Connection c = io.gatehouse.testing.Db.asApp();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO governance_reviews (id, change_id, tenant_id, revision, reviewer_id, reviewer_name,"
+                    + " decision, created_at) SELECT gen_random_uuid(), change_id, tenant_id, revision,"
+                    + " created_by, 'co-author', 'approve', now() FROM governance_change_revisions"
+                    + " WHERE change_id = ?::uuid AND revision = 2")) {
+      ps.setString(1, id);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(Changes.get(t, id).getInt("approvals")).isZero();
+    assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
+    Http.Response early = act(t, "admin", id, "publish");
+    assertThat(early.status()).isEqualTo(409);
+    assertThat(ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+    assertThat(Changes.get(t, id).getInt("approvals")).isEqualTo(2);
+  }
+
+  /**
+   * The review after a break-glass rollback: neither the admin who rolled back nor anyone who
+   * authored the content it re-applied may sign it off.
+   */
+  @Test
+  void thePostHocReviewOfARollbackIsNotForItsAuthors() {
+    TestTenant t = TestTenant.fresh();
+    String dual = "dual-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = "pw-" + UUID.randomUUID();
+    Http.Response user =
+        HTTP.post("/api/v1/users",
+            "{\"username\":\"" + dual + "\",\"password\":\"" + password
+                + "\",\"roles\":[\"author\",\"reviewer\"]}",
+            t.auth("admin"));
+    assertThat(user.status()).as(user.toString()).isEqualTo(201);
+    String[] dualAuth = {"Authorization", "Bearer " + TestTenant.login(dual, password)};
+    String name = Changes.uniquePrompt();
+    Http.Response created =
+        HTTP.post("/api/v1/changes", Changes.body("prompt", name, Changes.prompt("Dual's version"), "v1"), dualAuth);
+    assertThat(created.status()).isEqualTo(201);
+    String v1 = created.json().getString("id");
+    assertThat(HTTP.post("/api/v1/changes/" + v1 + "/submit", "{}", dualAuth).status()).isEqualTo(200);
+    ok(t, "reviewer", v1, "approve");
+    ok(t, "admin", v1, "publish");
+    Changes.publishPrompt(t, name, "Alice's version");
+    Http.Response rb = act(t, "admin", v1, "rollback");
+    assertThat(rb.status()).as(rb.toString()).isEqualTo(201);
+    String rid = rb.json().getString("id");
+
+    assertThat(act(t, "admin", rid, "approve").status()).isEqualTo(403);
+    Http.Response byContentAuthor = HTTP.post("/api/v1/changes/" + rid + "/approve", "{}", dualAuth);
+    assertThat(byContentAuthor.status()).as(byContentAuthor.toString()).isEqualTo(403);
+    assertThat(byContentAuthor.body()).contains("own_change");
+    assertThat(rb.json().getJsonArray("revisions"))
+        .extracting(v -> v.asJsonObject().getString("action") + " " + v.asJsonObject().getJsonObject("author").getString("name"))
+        .containsExactly("rollback " + t.username("admin"));
+    assertThat(Changes.get(t, rid).getString("postHocReview")).isEqualTo("pending");
+    Http.Response review = act(t, "reviewer", rid, "approve");
+    assertThat(review.status()).isEqualTo(200);
+    assertThat(review.json().getString("postHocReview")).isEqualTo("done");
   }
 
   @Test

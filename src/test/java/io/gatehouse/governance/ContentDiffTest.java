@@ -30,6 +30,11 @@ class ContentDiffTest {
     }
 
     @Override
+    public Optional<String> committedVersion(TenantId tenant, String target) {
+      return Optional.empty();
+    }
+
+    @Override
     public RiskClass risk(TenantId t, String target, JsonObject p, Optional<LiveVersion> live) {
       return RiskClass.HIGH;
     }

@@ -114,7 +114,7 @@ public class ChangeRequestService {
     c.createdAt(now);
     c.updatedAt(now);
     repo.add(c);
-    addRevision(c, caller, now);
+    addRevision(c, caller, now, "create");
     addComment(c, caller, "create", comment, now);
     repo.flush();
     transition(c, caller, requestId, "create", null, Set.of());
@@ -145,7 +145,7 @@ public class ChangeRequestService {
     c.revision(c.revision() + 1);
     c.state(to.wireName());
     c.updatedAt(now);
-    addRevision(c, caller, now);
+    addRevision(c, caller, now, "revise");
     addComment(c, caller, "revise", comment, now);
     repo.flush();
     transition(c, caller, requestId, "revise", from, Set.of());
@@ -183,20 +183,25 @@ public class ChangeRequestService {
   }
 
   /**
-   * An approval. The author never approves their own change (403); nobody approves one revision
-   * twice (409). On a published break-glass rollback it is the review after the fact.
+   * An approval. Nobody who authored any revision of the change (created, revised, rebased or
+   * rolled it back) approves it (403); nobody approves one revision twice (409). On a published
+   * break-glass rollback it is the review after the fact, which also excludes the authors of the
+   * change whose content the rollback re-applied.
    */
   @Transactional
   public ChangeView approve(Caller caller, String requestId, UUID id, String comment) {
     requireAny(caller, Role.REVIEWER, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
-    if (c.authorId().equals(caller.subject())) {
-      throw new ForbiddenException("own_change", "The author of a change cannot approve it");
-    }
     ChangeState from = state(c);
+    boolean postHoc = from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview());
+    Set<String> authors = authorIds(c);
+    if (postHoc && c.rollbackOf() != null) {
+      repo.find(c.tenantId(), c.rollbackOf()).ifPresent(earlier -> authors.addAll(authorIds(earlier)));
+    }
+    requireNotAuthor(caller, authors, postHoc ? "review" : "approve");
     Instant now = Instant.now();
-    if (from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview())) {
+    if (postHoc) {
       addReview(c, caller, "post_hoc", comment, now);
       addComment(c, caller, "post-hoc-review", comment, now);
       c.postHocReview("done");
@@ -205,7 +210,7 @@ public class ChangeRequestService {
       transition(c, caller, requestId, "post_hoc_review", from, Set.of());
       return view(c, kind(c.kind()), false);
     }
-    List<String> approvers = approvers(c);
+    List<String> approvers = approvers(c, authors);
     if (approvers.contains(caller.subject())) {
       throw new ConflictException(
           "already_approved", "You have already approved revision " + c.revision() + " of this change");
@@ -237,9 +242,7 @@ public class ChangeRequestService {
     requireAny(caller, Role.REVIEWER, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
-    if (c.authorId().equals(caller.subject())) {
-      throw new ForbiddenException("own_change", "The author of a change cannot review it");
-    }
+    requireNotAuthor(caller, authorIds(c), action == ChangeAction.REJECT ? "reject" : "request changes on");
     ChangeState from = state(c);
     c.state(ChangeWorkflow.next(from, action, false).wireName());
     Instant now = Instant.now();
@@ -280,7 +283,7 @@ public class ChangeRequestService {
     c.revision(c.revision() + 1);
     c.state(to.wireName());
     c.updatedAt(now);
-    addRevision(c, caller, now);
+    addRevision(c, caller, now, "rebase");
     addComment(c, caller, "rebase", comment, now);
     repo.flush();
     transition(c, caller, requestId, "rebase", from, Set.of());
@@ -289,18 +292,21 @@ public class ChangeRequestService {
 
   /**
    * Publishes an approved change: it must have the approvals its risk needs now, and its base must
-   * still be what is live. The kind applies it inside this transaction; the previously published
-   * change of the same target is superseded.
+   * still be what is live. The target is locked in PostgreSQL first and the live version read from
+   * the database (not a cache) under that lock, so of two publishes of one target, on any
+   * instances, the second sees the first and gets 409 {@code rebase_required}. The kind applies it
+   * inside this transaction; the previously published change of the same target is superseded.
    */
   @Transactional
   public ChangeView publish(Caller caller, String requestId, UUID id, String comment) {
     requireAny(caller, Role.ADMIN);
     checkComment(comment);
     ChangeRequestEntity c = lock(caller, id);
+    repo.lockTarget(c.tenantId(), c.kind(), c.target());
     ChangeState from = state(c);
     ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
     int required = requiredApprovals(c);
-    List<String> approvers = approvers(c);
+    List<String> approvers = approvers(c, authorIds(c));
     if (approvers.size() < required) {
       throw new ConflictException(
           "not_enough_approvals",
@@ -308,7 +314,7 @@ public class ChangeRequestService {
     }
     ChangeKind k = kind(c.kind());
     TenantId tenant = caller.tenant();
-    String liveVersion = k.live(tenant, c.target()).map(LiveVersion::version).orElse(null);
+    String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
     if (!Objects.equals(liveVersion, c.baseVersion())) {
       throw new ConflictException(
           "rebase_required",
@@ -350,6 +356,7 @@ public class ChangeRequestService {
           "Only an earlier published (now superseded) change can be rolled back to; this one is "
               + earlierState.wireName().replace('_', ' '));
     }
+    repo.lockTarget(earlier.tenantId(), earlier.kind(), earlier.target());
     ChangeKind k = kind(earlier.kind());
     TenantId tenant = caller.tenant();
     JsonObject content = parse(earlier.content());
@@ -377,7 +384,7 @@ public class ChangeRequestService {
     r.publishedAt(now);
     r.publishedBy(caller.subject());
     repo.add(r);
-    addRevision(r, caller, now);
+    addRevision(r, caller, now, "rollback");
     supersedePublished(caller, requestId, r, now);
     r.publishedVersion(k.apply(tenant, earlier.target(), content, new ChangeContext(earlier.id(), caller, requestId, true)));
     addComment(r, caller, "rollback", comment, now);
@@ -426,10 +433,15 @@ public class ChangeRequestService {
     if (postHocReview != null && !Set.of("pending", "done").contains(postHocReview)) {
       throw new ValidationException("postHocReview", "postHocReview is pending or done");
     }
+    List<ChangeRequestEntity> found =
+        repo.list(caller.tenant().value(), state, kind, target, postHocReview, limit);
+    java.util.Map<UUID, List<ChangeRevisionEntity>> revisions = new java.util.HashMap<>();
+    for (ChangeRevisionEntity r : repo.revisions(found.stream().map(ChangeRequestEntity::id).toList())) {
+      revisions.computeIfAbsent(r.changeId(), x -> new ArrayList<>()).add(r);
+    }
     List<ChangeView> out = new ArrayList<>();
-    for (ChangeRequestEntity c :
-        repo.list(caller.tenant().value(), state, kind, target, postHocReview, limit)) {
-      out.add(summary(c));
+    for (ChangeRequestEntity c : found) {
+      out.add(summary(c, revisions.getOrDefault(c.id(), List.of())));
     }
     return out;
   }
@@ -518,15 +530,41 @@ public class ChangeRequestService {
     return ApprovalRule.required(risk, forKind, forAny);
   }
 
-  /** Distinct reviewers who approved the current revision, never the author. */
-  private List<String> approvers(ChangeRequestEntity c) {
+  /**
+   * Distinct reviewers who approved the current revision, never anyone who authored a revision of
+   * the change (the service refuses their approvals; this holds for rows written any other way too).
+   */
+  private List<String> approvers(ChangeRequestEntity c, Set<String> authors) {
     Set<String> out = new LinkedHashSet<>();
     for (ReviewEntity r : repo.reviews(c.id())) {
-      if (r.revision() == c.revision() && "approve".equals(r.decision()) && !r.reviewerId().equals(c.authorId())) {
+      if (r.revision() == c.revision() && "approve".equals(r.decision()) && !authors.contains(r.reviewerId())) {
         out.add(r.reviewerId());
       }
     }
     return new ArrayList<>(out);
+  }
+
+  /** Everyone who authored a revision of the change: its creator and each revision's author. */
+  private Set<String> authorIds(ChangeRequestEntity c) {
+    return authorIds(c, repo.revisions(c.id()));
+  }
+
+  private static Set<String> authorIds(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
+    Set<String> out = new LinkedHashSet<>();
+    out.add(c.authorId());
+    for (ChangeRevisionEntity r : revisions) {
+      out.add(r.createdBy());
+    }
+    return out;
+  }
+
+  private static void requireNotAuthor(Caller caller, Set<String> authors, String verb) {
+    if (authors.contains(caller.subject())) {
+      throw new ForbiddenException(
+          "own_change",
+          "You authored a revision of this change (created, revised, rebased or rolled it back), so"
+              + " you cannot " + verb + " it: someone who authored none of it must review it");
+    }
   }
 
   private void supersedePublished(Caller caller, String requestId, ChangeRequestEntity by, Instant now) {
@@ -611,7 +649,7 @@ public class ChangeRequestService {
     }
   }
 
-  private void addRevision(ChangeRequestEntity c, Caller caller, Instant now) {
+  private void addRevision(ChangeRequestEntity c, Caller caller, Instant now, String action) {
     ChangeRevisionEntity r = new ChangeRevisionEntity();
     r.changeId(c.id());
     r.revision(c.revision());
@@ -621,6 +659,8 @@ public class ChangeRequestService {
     r.diff(c.diff());
     r.risk(c.risk());
     r.createdBy(caller.subject());
+    r.createdByName(caller.name());
+    r.action(action);
     r.createdAt(now);
     repo.add(r);
   }
@@ -671,12 +711,21 @@ public class ChangeRequestService {
     }
   }
 
-  private ChangeView summary(ChangeRequestEntity c) {
+  private ChangeView summary(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
     return new ChangeView(
         c.id(), c.kind(), c.target(), c.state(), c.revision(), null, c.baseVersion(), null, false, null, c.risk(),
-        requiredApprovals(c), approvers(c), c.authorId(), c.authorName(), c.createdAt(), c.updatedAt(),
-        c.submittedAt(), c.publishedAt(), c.publishedBy(), c.publishedVersion(), c.rollbackOf(),
-        c.postHocReview(), List.of(), List.of());
+        requiredApprovals(c), approvers(c, authorIds(c, revisions)), c.authorId(), c.authorName(),
+        c.createdAt(), c.updatedAt(), c.submittedAt(), c.publishedAt(), c.publishedBy(),
+        c.publishedVersion(), c.rollbackOf(), c.postHocReview(), revisionViews(revisions), List.of(),
+        List.of());
+  }
+
+  private static List<ChangeView.Revision> revisionViews(List<ChangeRevisionEntity> revisions) {
+    List<ChangeView.Revision> out = new ArrayList<>();
+    for (ChangeRevisionEntity r : revisions) {
+      out.add(new ChangeView.Revision(r.revision(), r.createdBy(), r.createdByName(), r.action(), r.createdAt()));
+    }
+    return out;
   }
 
   private ChangeView view(ChangeRequestEntity c, ChangeKind k, boolean withLive) {
@@ -692,6 +741,7 @@ public class ChangeRequestService {
                   || s == ChangeState.APPROVED
                   || s == ChangeState.CHANGES_REQUESTED);
     }
+    List<ChangeRevisionEntity> revisions = repo.revisions(c.id());
     List<ChangeView.Review> reviews = new ArrayList<>();
     for (ReviewEntity r : repo.reviews(c.id())) {
       reviews.add(new ChangeView.Review(r.reviewerId(), r.reviewerName(), r.decision(), r.revision(), r.comment(),
@@ -704,8 +754,9 @@ public class ChangeRequestService {
     return new ChangeView(
         c.id(), c.kind(), c.target(), c.state(), c.revision(),
         ContentDiff.mask(parse(c.content()), k.secretFields()), c.baseVersion(), liveVersion,
-        rebaseRequired, parseArray(c.diff()), c.risk(), requiredApprovals(c), approvers(c), c.authorId(),
-        c.authorName(), c.createdAt(), c.updatedAt(), c.submittedAt(), c.publishedAt(), c.publishedBy(),
-        c.publishedVersion(), c.rollbackOf(), c.postHocReview(), reviews, comments);
+        rebaseRequired, parseArray(c.diff()), c.risk(), requiredApprovals(c),
+        approvers(c, authorIds(c, revisions)), c.authorId(), c.authorName(), c.createdAt(), c.updatedAt(),
+        c.submittedAt(), c.publishedAt(), c.publishedBy(), c.publishedVersion(), c.rollbackOf(),
+        c.postHocReview(), revisionViews(revisions), reviews, comments);
   }
 }

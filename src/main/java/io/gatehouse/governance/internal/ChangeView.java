@@ -8,7 +8,9 @@ import java.util.UUID;
 
 /**
  * A change request as the API shows it: content with secrets masked, the diff against its base, its
- * reviews and comments. {@code liveVersion} and {@code rebaseRequired} are filled for single reads.
+ * revisions with their authors, reviews and comments. {@code liveVersion} and {@code rebaseRequired}
+ * are filled for single reads; {@code authorId}/{@code authorName} are the creator, {@code revisions}
+ * name everyone who authored a revision (none of them may review the change).
  */
 public record ChangeView(
     UUID id,
@@ -34,8 +36,25 @@ public record ChangeView(
     String publishedVersion,
     UUID rollbackOf,
     String postHocReview,
+    List<Revision> revisions,
     List<Review> reviews,
     List<Comment> comments) {
+
+  /** One revision and who authored it: {@code action} is create, revise, rebase or rollback. */
+  public record Revision(int revision, String authorId, String authorName, String action, Instant at) {}
+
+  /** Everyone who authored a revision, each once, in order of their first revision. */
+  public List<Person> authors() {
+    java.util.Map<String, Person> out = new java.util.LinkedHashMap<>();
+    out.put(authorId, new Person(authorId, authorName));
+    for (Revision r : revisions) {
+      out.putIfAbsent(r.authorId(), new Person(r.authorId(), r.authorName()));
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** A person's id and display name. */
+  public record Person(String id, String name) {}
 
   /** A review decision. */
   public record Review(

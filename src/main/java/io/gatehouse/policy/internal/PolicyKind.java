@@ -56,6 +56,11 @@ public class PolicyKind implements ChangeKind {
   }
 
   @Override
+  public Optional<String> committedVersion(TenantId tenant, String target) {
+    return versions.liveLabel(tenant == null ? null : tenant.value(), target);
+  }
+
+  @Override
   public RiskClass risk(
       TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
     return relaxes(PolicyParser.normalize(proposed), live.map(LiveVersion::content).orElse(null))

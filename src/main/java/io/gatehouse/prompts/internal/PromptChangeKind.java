@@ -10,12 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Kind {@code prompt}: the target is the prompt's name, the content a template version and the label
  * it goes live on. Publishing creates the version (or reuses an identical one) and points the label
- * at it. A prompt version needs one approval by default (LOW); tenants may ask for more.
+ * at it. A prompt version needs one approval by default (LOW; HIGH when it moves a live prompt to
+ * another route); tenants may ask for more.
  */
 @ApplicationScoped
 public class PromptChangeKind implements ChangeKind {
@@ -38,7 +40,21 @@ public class PromptChangeKind implements ChangeKind {
   }
 
   @Override
+  public Optional<String> committedVersion(TenantId tenant, String target) {
+    return registry.committedVersion(tenant, target);
+  }
+
+  /**
+   * LOW (template text, variables, label, canary), except that moving a live prompt to another
+   * route is HIGH: policies match on the route, so it changes which rules and providers its
+   * requests meet.
+   */
+  @Override
   public RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+    if (live.isPresent()
+        && !Objects.equals(live.get().content().getString("route", null), proposed.getString("route", null))) {
+      return RiskClass.HIGH;
+    }
     return RiskClass.LOW;
   }
 

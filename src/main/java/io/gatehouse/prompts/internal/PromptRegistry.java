@@ -130,6 +130,12 @@ public class PromptRegistry {
             String.valueOf(v.version()), contentOf(v, p.liveLabel()))));
   }
 
+  /** The live version's number as committed now (a column read, never a cached entity). */
+  @Transactional
+  public Optional<String> committedVersion(TenantId tenant, String name) {
+    return repo.liveVersion(tenant.value(), name).map(String::valueOf);
+  }
+
   /** What a label serves now, loaded from the database (callers cache it). */
   @Transactional
   public Optional<ResolvedLabel> load(TenantId tenant, String name, String label) {

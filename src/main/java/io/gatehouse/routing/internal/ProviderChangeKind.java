@@ -19,7 +19,6 @@ import jakarta.json.JsonValue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,10 +26,11 @@ import java.util.Set;
  * Provider changes through governance. The credential is a secret field: {@link #validate} seals
  * it (bound to tenant and provider name) so that only sealed text is stored in the change; a change
  * without {@code credential} keeps the live one, {@code "credential": null} removes it. A new
- * provider, a changed kind, base URL, credential or a raised clearance is
- * HIGH risk (two reviewers): each changes where data may go. A base URL on a private, loopback or
- * link-local address needs an entry in the tenant's egress allow-list, which only platform admins
- * edit ({@link EgressPolicy}).
+ * provider, a changed credential and every change {@link CatalogRisk} does not list as tuning
+ * (kind, base URL, region, clearance, models, options) is HIGH risk (two reviewers): each changes
+ * where data may go or what a policy matches. A base URL on a private, loopback or link-local
+ * address needs an entry in the tenant's egress allow-list, which only platform admins edit
+ * ({@link EgressPolicy}).
  */
 @ApplicationScoped
 public class ProviderChangeKind implements ChangeKind {
@@ -105,40 +105,41 @@ public class ProviderChangeKind implements ChangeKind {
   }
 
   @Override
-  public RiskClass risk(
-      TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
-    Provider p = cache.snapshot(tenant).providers().get(target);
-    if (live.isEmpty() || p == null) {
-      return RiskClass.HIGH;
-    }
-    if (!Objects.equals(proposed.getString("kind", null), p.kind())
-        || !Objects.equals(
-            proposed.containsKey("baseUrl") && !proposed.isNull("baseUrl")
-                ? proposed.getString("baseUrl")
-                : null,
-            p.baseUrl())) {
-      return RiskClass.HIGH;
-    }
-    if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed, p)) {
-      return RiskClass.HIGH;
-    }
-    if (proposed.getInt("clearance", 0) > p.clearance()) {
-      return RiskClass.HIGH;
-    }
-    return RiskClass.LOW;
+  public Optional<String> committedVersion(TenantId tenant, String target) {
+    return store.providerVersion(tenant, target);
   }
 
-  private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed, Provider p) {
-    if (proposed.isNull("credential")) {
-      return p.sealedCredential() != null;
+  /**
+   * HIGH for a new provider, a changed credential, and whatever {@link CatalogRisk#providerChange}
+   * finds (kind, base URL, region, clearance, models, enabling it, any option but tuning ones);
+   * LOW only for tuning. Judged against {@code live}, the content the change's diff and base came from.
+   */
+  @Override
+  public RiskClass risk(
+      TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+    if (live.isEmpty()) {
+      return RiskClass.HIGH;
     }
-    if (p.sealedCredential() == null) {
+    if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed)) {
+      return RiskClass.HIGH;
+    }
+    String sealed = proposed.get("credential") instanceof JsonString s ? s.getString() : null;
+    CatalogStore.ProviderRow row = CatalogContent.provider(target, proposed, sealed);
+    return CatalogRisk.providerChange(live.get().content(), row).isEmpty() ? RiskClass.LOW : RiskClass.HIGH;
+  }
+
+  private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed) {
+    String live = store.providerCredential(tenant, target).orElse(null);
+    if (proposed.isNull("credential")) {
+      return live != null;
+    }
+    if (live == null) {
       return true;
     }
     String ctx = Provider.credentialContext(tenant, target);
     try {
       byte[] a = secrets.open(proposed.getString("credential"), ctx);
-      byte[] b = secrets.open(p.sealedCredential(), ctx);
+      byte[] b = secrets.open(live, ctx);
       return !Arrays.equals(a, b);
     } catch (RuntimeException e) {
       return true;

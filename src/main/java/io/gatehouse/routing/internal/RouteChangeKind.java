@@ -14,17 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Route changes through governance. Targets must name an existing provider and model. Sending a
- * route's traffic to a provider it did not use before is HIGH risk; other route changes are LOW.
+ * Route changes through governance. Targets must name an existing provider and model. A new route,
+ * sending its traffic to a provider or model it did not use, another operation, enabling it or a
+ * changed answer cache (retention) is HIGH risk; strategy, weights and order are LOW.
  */
 @ApplicationScoped
 public class RouteChangeKind implements ChangeKind {
   @Inject CatalogCache cache;
   @Inject CatalogWriter writer;
+  @Inject CatalogStore store;
 
   @Override
   public String kind() {
@@ -61,17 +61,23 @@ public class RouteChangeKind implements ChangeKind {
   }
 
   @Override
+  public Optional<String> committedVersion(TenantId tenant, String target) {
+    return store.routeVersion(tenant, target);
+  }
+
+  /**
+   * HIGH for a new route (a new alias policies may or may not match) and whatever
+   * {@link CatalogRisk#routeChange} finds (operation, a provider/model pair the route did not use,
+   * the answer cache's retention, enabling it); LOW for strategy, weights, order and capabilities.
+   */
+  @Override
   public RiskClass risk(
       TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
-    Route r = cache.snapshot(tenant).routes().get(target);
+    if (live.isEmpty()) {
+      return RiskClass.HIGH;
+    }
     CatalogStore.RouteRow row = CatalogContent.route(target, proposed);
-    Set<String> before =
-        r == null
-            ? Set.of()
-            : r.targets().stream().map(Route.RouteTarget::provider).collect(Collectors.toSet());
-    boolean newDestination =
-        r != null && row.targets().stream().anyMatch(t -> !before.contains(t.provider()));
-    return newDestination ? RiskClass.HIGH : RiskClass.LOW;
+    return CatalogRisk.routeChange(live.get().content(), row).isEmpty() ? RiskClass.LOW : RiskClass.HIGH;
   }
 
   @Override

@@ -39,6 +39,13 @@ public class ChangeRevisionEntity {
   @Column(name = "created_by", nullable = false)
   private String createdBy;
 
+  @Column(name = "created_by_name", nullable = false)
+  private String createdByName;
+
+  /** How the revision came about: create, revise, rebase or rollback. */
+  @Column(nullable = false)
+  private String action;
+
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
@@ -107,6 +114,22 @@ public class ChangeRevisionEntity {
 
   public void createdBy(String value) {
     this.createdBy = value;
+  }
+
+  public String createdByName() {
+    return createdByName;
+  }
+
+  public void createdByName(String value) {
+    this.createdByName = value;
+  }
+
+  public String action() {
+    return action;
+  }
+
+  public void action(String value) {
+    this.action = value;
   }
 
   public Instant createdAt() {

@@ -108,6 +108,31 @@ public class JpaChangeRequests {
         .getResultList();
   }
 
+  /** The revisions of several changes at once (for lists), by change and revision. */
+  public List<ChangeRevisionEntity> revisions(java.util.Collection<UUID> changes) {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    return em.createQuery(
+            "select r from ChangeRevisionEntity r where r.changeId in :c order by r.changeId, r.revision",
+            ChangeRevisionEntity.class)
+        .setParameter("c", changes)
+        .getResultList();
+  }
+
+  /**
+   * Serializes publishing (and break-glass rollback) of one target across every instance: a
+   * transaction-scoped advisory lock on (tenant, kind, target), held until commit or rollback. The
+   * caller compares the change's base with what is live only after taking it, so the second of two
+   * publishes sees the first one's outcome. Lock class 7003 is governance's (audit uses 7001, the
+   * signing keys 7002); a hash collision only serializes two unrelated targets.
+   */
+  public void lockTarget(UUID tenant, String kind, String target) {
+    em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(7003, hashtext(?1))")
+        .setParameter(1, tenant + "/" + kind + "/" + target)
+        .getSingleResult();
+  }
+
   public List<ApprovalPolicyEntity> policies(UUID tenant) {
     return em.createQuery(
             "select p from ApprovalPolicyEntity p where p.tenantId = :t order by p.kind, p.risk",

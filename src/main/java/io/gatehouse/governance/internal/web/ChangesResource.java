@@ -78,7 +78,10 @@ public class ChangesResource {
   @GET
   @Path("{id}")
   @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
-  @Operation(summary = "A change request with its content, diff against its base, reviews and comments")
+  @Operation(
+      summary =
+          "A change request with its content, diff against its base, revisions (each with its author"
+              + " and action: create, revise, rebase, rollback), authors, reviews and comments")
   public JsonObject get(@PathParam("id") String id) {
     return json(changes.get(caller.require(), JsonBodies.uuid(id)), true);
   }
@@ -106,7 +109,10 @@ public class ChangesResource {
   @POST
   @Path("{id}/approve")
   @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(summary = "Approve (never one's own change, never twice); also the review after a rollback")
+  @Operation(
+      summary =
+          "Approve (never by anyone who authored a revision of the change, never twice); also the"
+              + " review after a rollback")
   public JsonObject approve(@PathParam("id") String id, String body) {
     return json(changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
   }
@@ -114,7 +120,7 @@ public class ChangesResource {
   @POST
   @Path("{id}/reject")
   @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(summary = "Reject (final)")
+  @Operation(summary = "Reject (final; never by anyone who authored a revision of the change)")
   public JsonObject reject(@PathParam("id") String id, String body) {
     return json(changes.reject(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
   }
@@ -122,7 +128,8 @@ public class ChangesResource {
   @POST
   @Path("{id}/request-changes")
   @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(summary = "Send back to the author for a new revision")
+  @Operation(
+      summary = "Send back to the author for a new revision (never by anyone who authored a revision)")
   public JsonObject requestChanges(@PathParam("id") String id, String body) {
     return json(
         changes.requestChanges(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
@@ -147,7 +154,10 @@ public class ChangesResource {
   @POST
   @Path("{id}/publish")
   @RequiresRole({Role.ADMIN})
-  @Operation(summary = "Publish an approved change (needs its approvals and a live base)")
+  @Operation(
+      summary =
+          "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
+              + " when another change of the target went live first)")
   public JsonObject publish(@PathParam("id") String id, String body) {
     return json(changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
   }
@@ -194,6 +204,11 @@ public class ChangesResource {
             .add("approvals", v.approvedBy().size())
             .add("approvedBy", Json.createArrayBuilder(v.approvedBy()))
             .add("author", Json.createObjectBuilder().add("id", v.authorId()).add("name", v.authorName()));
+    JsonArrayBuilder authors = Json.createArrayBuilder();
+    for (ChangeView.Person p : v.authors()) {
+      authors.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
+    }
+    b.add("authors", authors);
     put(b, "baseVersion", v.baseVersion());
     put(b, "createdAt", v.createdAt());
     put(b, "updatedAt", v.updatedAt());
@@ -208,6 +223,17 @@ public class ChangesResource {
       b.add("rebaseRequired", v.rebaseRequired());
       b.add("content", v.content());
       b.add("diff", v.diff());
+      JsonArrayBuilder revisions = Json.createArrayBuilder();
+      for (ChangeView.Revision r : v.revisions()) {
+        JsonObjectBuilder rb =
+            Json.createObjectBuilder()
+                .add("revision", r.revision())
+                .add("author", Json.createObjectBuilder().add("id", r.authorId()).add("name", r.authorName()))
+                .add("action", r.action());
+        put(rb, "at", r.at());
+        revisions.add(rb);
+      }
+      b.add("revisions", revisions);
       JsonArrayBuilder reviews = Json.createArrayBuilder();
       for (ChangeView.Review r : v.reviews()) {
         JsonObjectBuilder rb =

@@ -46,6 +46,23 @@ public class JpaPolicyVersions {
     return row[0] + "|" + row[1];
   }
 
+  /** The live version's label read as values (not entities): what governance compares under its lock. */
+  public Optional<String> liveLabel(UUID tenant, String name) {
+    var q =
+        tenant == null
+            ? em.createQuery(
+                "select p.version from PolicyVersionEntity p where p.tenantId is null and p.name = :n"
+                    + " and p.status = 'live'",
+                Integer.class)
+            : em.createQuery(
+                    "select p.version from PolicyVersionEntity p where p.tenantId = :t and p.name = :n"
+                        + " and p.status = 'live'",
+                    Integer.class)
+                .setParameter("t", tenant);
+    return q.setParameter("n", name).getResultStream().findFirst()
+        .map(v -> (tenant == null ? "global:" : "") + name + "@v" + v);
+  }
+
   public Optional<PolicyVersionEntity> live(UUID tenant, String name) {
     return history(tenant, name).stream().filter(p -> p.getStatus().equals("live")).findFirst();
   }

@@ -109,6 +109,20 @@ public class JpaPrompts {
     return Optional.ofNullable(em.find(PromptLabelEntity.class, k));
   }
 
+  /**
+   * The version most recently made live, read as a value (a query for a column, not an entity, so an
+   * entity already loaded in this transaction cannot answer with stale state).
+   */
+  public Optional<Integer> liveVersion(UUID tenant, String name) {
+    return em.createQuery(
+            "select p.liveVersion from PromptEntity p where p.tenantId = :t and p.name = :n", Integer.class)
+        .setParameter("t", tenant)
+        .setParameter("n", name)
+        .getResultStream()
+        .filter(java.util.Objects::nonNull)
+        .findFirst();
+  }
+
   public void add(Object entity) {
     em.persist(entity);
   }

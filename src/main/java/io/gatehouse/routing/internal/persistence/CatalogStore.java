@@ -295,6 +295,29 @@ public class CatalogStore {
     }
   }
 
+  /** The provider's version as committed now (no cache): what governance compares under its lock. */
+  public Optional<String> providerVersion(TenantId tenant, String name) {
+    return version("SELECT version FROM routing_providers WHERE tenant_id = ? AND name = ?", tenant, name);
+  }
+
+  /** The route's version as committed now (no cache). */
+  public Optional<String> routeVersion(TenantId tenant, String alias) {
+    return version("SELECT version FROM routing_routes WHERE tenant_id = ? AND alias = ?", tenant, alias);
+  }
+
+  private Optional<String> version(String sql, TenantId tenant, String name) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, tenant.value());
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the version of " + name, e);
+    }
+  }
+
   public Optional<String> providerCredential(TenantId tenant, String name) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
