@@ -37,6 +37,8 @@ class GroupCommitIsolationIT {
         "{\"model\":\"sand\\u0000box\"}",
         null,
         null,
+        null,
+        2,
         null);
   }
 
