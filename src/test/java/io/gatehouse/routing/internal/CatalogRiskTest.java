@@ -52,7 +52,7 @@ class CatalogRiskTest {
         "clearance       | 1                                             | clearance",
         "kind            | 'anthropic'                                   | kind",
         "baseUrl         | 'https://elsewhere.example/v1'                | baseUrl",
-        "options         | {'breakerFailures':5,'allowLinkLocal':true}   | options.allowLinkLocal",
+        "options         | {'breakerFailures':5,'organization':'other'}  | options.organization",
         "options         | {'breakerFailures':5,'dataRetentionDays':30}  | options.dataRetentionDays",
         "models          | [{'name':'m1','capabilities':['chat','tools']},{'name':'m3'}] | models",
         "models          | [{'name':'m1','capabilities':['chat','tools','vision']},{'name':'m2'}] | models.m1.capabilities",
