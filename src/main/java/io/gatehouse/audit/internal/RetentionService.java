@@ -68,6 +68,8 @@ public class RetentionService {
    */
   public Setting update(TenantId tenant, ContentRetention mode, int days, AuditEvent.Builder event) {
     Setting s = new Setting(mode, days, Instant.now().truncatedTo(ChronoUnit.MICROS), eventActor(event));
+    event.detail("mode", mode.wireName()).detail("retentionDays", (long) days);
+    ConflictException refused;
     try {
       db.inTransaction(
           c -> {
@@ -85,13 +87,24 @@ public class RetentionService {
             RetentionRows.upsert(c, tenant.value(), s);
             return null;
           });
+      cache.remove(tenant);
+      recorder.record(event.build());
+      return s;
+    } catch (ConflictException e) {
+      refused = e;
     } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
+      if (!"42501".equals(e.getSQLState())) {
+        throw CheckpointService.unavailable(e);
+      }
+      // V47's trigger (insufficient_privilege): the same rule, held by the database.
+      refused =
+          new ConflictException(
+              "legal_hold_active", "A legal hold is active: the retention period cannot be shortened");
     }
-    cache.remove(tenant);
+    // The attempt is evidence too: the auditors see who tried to shorten the period.
     recorder.record(
-        event.detail("mode", mode.wireName()).detail("retentionDays", (long) days).build());
-    return s;
+        event.outcome(AuditEvent.Outcome.DENIED).detail("refused", refused.code()).build());
+    throw refused;
   }
 
   public List<Hold> holds(TenantId tenant) {

@@ -85,7 +85,7 @@ class LegalHoldsIT {
   }
 
   @Test
-  void retentionIsNotShortenedUnderAnActiveHold() {
+  void retentionIsNotShortenedUnderAnActiveHold() throws Exception {
     TestTenant t = TestTenant.fresh();
     assertThat(setRetention(t, "full", 90).status()).isEqualTo(200);
     String hold = placeHold(t, "auditor");
@@ -95,6 +95,16 @@ class LegalHoldsIT {
     assertThat(shorter.json().getString("detail")).contains("90").contains("30");
     assertProblem(setRetention(t, "redacted", 1), 409, "legal_hold_active");
     assertThat(HTTP.get(RETENTION, t.auth("auditor")).json().getInt("retentionDays")).isEqualTo(90);
+    // Each refused attempt is in the tenant's audit trail.
+    try (Connection c = Db.asApp()) {
+      assertThat(
+              Db.count(
+                  c,
+                  "SELECT count(*) FROM audit_events WHERE chain_id = ? AND action = 'audit.retention.update'"
+                      + " AND outcome = 'denied' AND details->>'refused' = 'legal_hold_active'",
+                  t.id()))
+          .isEqualTo(2);
+    }
     // The same or a longer period, and a mode change, stay allowed.
     assertThat(setRetention(t, "full", 90).status()).isEqualTo(200);
     assertThat(setRetention(t, "redacted", 120).status()).isEqualTo(200);
