@@ -2,10 +2,13 @@ package io.gatehouse.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.sql.Connection;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +91,96 @@ class PolicyGatewayIT {
     // The demo tenant's gateway path does not see tenant a's policy: an IP address passes.
     Http.Response allowed = HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), demo.keyAuth());
     assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
+  }
+
+  /** Creates, approves and publishes a policy through governance; returns its live version. */
+  static String publish(TestTenant t, String name, JsonObject content) {
+    String change =
+        Json.createObjectBuilder()
+            .add("kind", "policy")
+            .add("target", name)
+            .add("comment", "test policy")
+            .add("content", content)
+            .build()
+            .toString();
+    Http.Response created = HTTP.post("/api/v1/changes", change, t.auth("author"));
+    assertThat(created.status()).as(created.toString()).isIn(200, 201);
+    String id = created.json().getString("id");
+    String comment = "{\"comment\":\"ok\"}";
+    for (String[] step : new String[][] {{"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}}) {
+      Http.Response r = HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, t.auth(step[0]));
+      assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
+    }
+    Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
+    assertThat(live.status()).isEqualTo(200);
+    return live.json().getString("version");
+  }
+
+  /**
+   * Issue 15, item 4 on live traffic: a rule that passes the static check (a header counts as 256
+   * characters) but meets a 20,000-character header exceeds the 64 Ki bound at run time; the
+   * evaluation fails instead of building the string, and the policy's onError decides.
+   */
+  @Test
+  void aBoundExceededOnLiveTrafficFollowsTheOnErrorOfThePolicy() throws Exception {
+    String big = "a".repeat(20_000);
+    for (String onError : new String[] {"fail_closed", "fail_open"}) {
+      TestTenant t = TestTenant.fresh();
+      CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+      CatalogRows.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
+      JsonObject policy =
+          Json.createObjectBuilder()
+              .add("onError", onError)
+              .add("rules", Json.createArrayBuilder()
+                  .add(Json.createObjectBuilder()
+                      .add("id", "pad")
+                      .add("condition", "headers['x-gatehouse-pad'].replace('a', 'aaaa').size() > 0")
+                      .add("action", "deny")
+                      .add("code", "pad_denied")
+                      .add("message", "No padding")))
+              .build();
+      publish(t, "pad", policy);
+      String body =
+          Json.createObjectBuilder()
+              .add("model", "chat")
+              .add("messages", Json.createArrayBuilder()
+                  .add(Json.createObjectBuilder().add("role", "user").add("content", "hello")))
+              .build()
+              .toString();
+
+      // Below the bound the rule simply matches.
+      Http.Response small =
+          HTTP.post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey(),
+              "X-Gatehouse-Pad", "aaa");
+      assertThat(small.status()).as(onError + ": " + small.body()).isEqualTo(403);
+      assertThat(small.json().getJsonObject("error").getString("code")).isEqualTo("pad_denied");
+
+      String requestId = "it-pad-" + UUID.randomUUID();
+      Http.Response r =
+          HTTP.post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey(),
+              "X-Gatehouse-Pad", big, "X-Request-Id", requestId);
+      if (onError.equals("fail_closed")) {
+        assertThat(r.status()).as(r.body()).isEqualTo(500);
+        JsonObject error = r.json().getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("policy_evaluation_failed");
+        assertThat(r.body()).doesNotContain("aaaaaaaaaa");
+      } else {
+        assertThat(r.status()).as(r.body()).isEqualTo(200); // the failing rule is skipped
+      }
+      // The decision in the audit trail names the rule and the bound.
+      try (Connection c = Db.asApp()) {
+        assertThat(
+                Db.count(
+                    c,
+                    "SELECT count(*) FROM audit_events WHERE request_id = ? AND action = 'gateway.request'"
+                        + " AND details::text LIKE '%pad@v1/pad: string_replace_string_string would produce"
+                        + " 80000 characters; the bound is 65536%'",
+                    requestId))
+            .as(onError)
+            .isEqualTo(1);
+      }
+      // The server is fine afterwards.
+      assertThat(HTTP.get("/health/live").status()).isEqualTo(200);
+    }
   }
 }

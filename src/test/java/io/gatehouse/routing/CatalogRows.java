@@ -9,10 +9,10 @@ import java.util.UUID;
  * Catalog rows written straight into the test database for a tenant (there is no test-only admin
  * path): the gateway sees them through its revision check, as it sees any catalog change.
  */
-final class CatalogRows {
+public final class CatalogRows {
   private CatalogRows() {}
 
-  static void provider(String tenant, String name, String kind, String baseUrl, String options, String model, String caps)
+  public static void provider(String tenant, String name, String kind, String baseUrl, String options, String model, String caps)
       throws Exception {
     try (Connection c = Db.asApp()) {
       UUID id = UUID.randomUUID();
@@ -39,7 +39,7 @@ final class CatalogRows {
     }
   }
 
-  static void route(String tenant, String alias, String operation, String strategy, int cacheTtl, String... providerModel)
+  public static void route(String tenant, String alias, String operation, String strategy, int cacheTtl, String... providerModel)
       throws Exception {
     try (Connection c = Db.asApp()) {
       UUID id = UUID.randomUUID();

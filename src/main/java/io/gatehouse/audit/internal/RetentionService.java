@@ -8,6 +8,7 @@ import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -60,22 +61,50 @@ public class RetentionService {
     }
   }
 
-  /** Changes the setting; the change and its audit event commit together. */
+  /**
+   * Changes the setting. While the tenant has an active legal hold the retention period may grow
+   * but not shrink (409 {@code legal_hold_active}): a shorter period would purge what the hold
+   * preserves as soon as an auditor releases it. (V47 holds the same rule in the database.)
+   */
   public Setting update(TenantId tenant, ContentRetention mode, int days, AuditEvent.Builder event) {
     Setting s = new Setting(mode, days, Instant.now().truncatedTo(ChronoUnit.MICROS), eventActor(event));
+    event.detail("mode", mode.wireName()).detail("retentionDays", (long) days);
+    ConflictException refused;
     try {
       db.inTransaction(
           c -> {
+            RetentionRows.lockTenant(c, tenant.value());
+            int current = RetentionRows.setting(c, tenant.value()).orElse(DEFAULT).retentionDays();
+            if (days < current && RetentionRows.hasActiveHold(c, tenant.value())) {
+              throw new ConflictException(
+                  "legal_hold_active",
+                  "A legal hold is active: the retention period cannot be shortened from "
+                      + current
+                      + " to "
+                      + days
+                      + " days until an auditor releases every hold");
+            }
             RetentionRows.upsert(c, tenant.value(), s);
             return null;
           });
+      cache.remove(tenant);
+      recorder.record(event.build());
+      return s;
+    } catch (ConflictException e) {
+      refused = e;
     } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
+      if (!"42501".equals(e.getSQLState())) {
+        throw CheckpointService.unavailable(e);
+      }
+      // V47's trigger (insufficient_privilege): the same rule, held by the database.
+      refused =
+          new ConflictException(
+              "legal_hold_active", "A legal hold is active: the retention period cannot be shortened");
     }
-    cache.remove(tenant);
+    // The attempt is evidence too: the auditors see who tried to shorten the period.
     recorder.record(
-        event.detail("mode", mode.wireName()).detail("retentionDays", (long) days).build());
-    return s;
+        event.outcome(AuditEvent.Outcome.DENIED).detail("refused", refused.code()).build());
+    throw refused;
   }
 
   public List<Hold> holds(TenantId tenant) {
@@ -91,6 +120,7 @@ public class RetentionService {
     try {
       db.inTransaction(
           c -> {
+            RetentionRows.lockTenant(c, tenant.value());
             RetentionRows.addHold(c, tenant.value(), h);
             return null;
           });
@@ -100,6 +130,7 @@ public class RetentionService {
     return h;
   }
 
+  /** Releases an active hold; the caller has checked that an auditor asks (RetentionResource). */
   public boolean releaseHold(TenantId tenant, UUID id, String by) {
     try {
       return db.inTransaction(

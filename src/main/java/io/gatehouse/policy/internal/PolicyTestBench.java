@@ -2,6 +2,7 @@ package io.gatehouse.policy.internal;
 
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.engine.Decision;
+import io.gatehouse.policy.internal.engine.EvaluationLimits;
 import io.gatehouse.policy.internal.engine.PolicyEngine;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.engine.PolicyRule;
@@ -32,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Evaluates a draft policy before it is proposed: against a sample request (messages as the client
@@ -45,12 +49,44 @@ public class PolicyTestBench {
   static final int DEFAULT_TRAFFIC = 100;
   static final int MAX_TRAFFIC = 1000;
   static final int MAX_CHANGES_SHOWN = 50;
+  /** Like a real request: HTTP servers refuse longer header fields (Liberty: 32 KiB) and more. */
+  static final int MAX_HEADER_LENGTH = 32_768;
+  static final int MAX_HEADERS = 100;
 
   @Inject PolicySource live;
   @Inject GatewayRequestLog requests;
   Clock clock = Clock.systemUTC();
 
+  /**
+   * How long one run may evaluate (sample and traffic together). Each rule evaluation is bounded
+   * in size, but a draft can still be slow (1000 iterations of a search in a long header), and the
+   * bench runs it on up to 2 x 1000 recorded requests.
+   */
+  @Inject
+  @ConfigProperty(name = "gatehouse.policy.test.timeout.ms", defaultValue = "5000")
+  long timeoutMs = 5000;
+
+  LongSupplier ticker = System::nanoTime;
+
+  /**
+   * Runs the bench; a run that is still evaluating after {@link #timeoutMs} stops with 422 {@code
+   * policy_test_timeout} (nothing partial is reported).
+   */
   public JsonObject run(TenantId tenant, JsonObject body) {
+    long deadline = ticker.getAsLong() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    try {
+      return EvaluationLimits.withDeadline(ticker, deadline, () -> evaluate(tenant, body));
+    } catch (EvaluationLimits.TimeLimitExceeded e) {
+      throw new GatehouseException(
+          422,
+          "policy_test_timeout",
+          "The test bench stopped after its time limit of "
+              + timeoutMs
+              + " ms; simplify the draft's conditions or test against less traffic");
+    }
+  }
+
+  private JsonObject evaluate(TenantId tenant, JsonObject body) {
     if (body == null || !(body.get("policy") instanceof JsonObject draftContent)) {
       throw new ValidationException("policy", "The draft policy's content is required");
     }
@@ -142,8 +178,15 @@ public class PolicyTestBench {
     }
     Map<String, String> headers = new TreeMap<>();
     if (request.get("headers") instanceof JsonObject h) {
+      if (h.size() > MAX_HEADERS) {
+        throw new ValidationException("request.headers", "At most " + MAX_HEADERS + " headers");
+      }
       h.forEach((k, val) -> {
         if (val instanceof JsonString s) {
+          if (k.length() + s.getString().length() > MAX_HEADER_LENGTH) {
+            throw new ValidationException(
+                "request.headers", "A header may have at most " + MAX_HEADER_LENGTH + " characters");
+          }
           headers.put(k.toLowerCase(java.util.Locale.ROOT), s.getString());
         }
       });
@@ -183,6 +226,7 @@ public class PolicyTestBench {
     int unscanned = 0;
     List<GatewayRequestLog.RecordedRequest> recent = limit == 0 ? List.of() : requests.recent(tenant, limit);
     for (GatewayRequestLog.RecordedRequest rr : recent) {
+      EvaluationLimits.checkDeadline();
       JsonObject details = Json.createReader(new StringReader(rr.detailsJson())).readObject();
       if (!(details.get("policy") instanceof JsonObject p) || !(p.get("entities") instanceof JsonObject)) {
         unscanned++;

@@ -103,4 +103,122 @@ class PolicyTestBenchTest {
         .isInstanceOf(ValidationException.class)
         .satisfies(e -> assertThat(((ValidationException) e).param()).isEqualTo("content.rules[0].condition"));
   }
+
+  @Test
+  void theChainedReplaceOfTheIssueIsRefusedBeforeAnythingRuns() {
+    String chain = "'a'" + ".replace('a', 'aa')".repeat(40) + ".size() > 0";
+    JsonObject draft =
+        Json.createObjectBuilder()
+            .add("name", "demo")
+            .add("policy", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("id", "x").add("condition", chain).add("action", "deny"))))
+            .build();
+    assertThatThrownBy(() -> bench().run(PolicyFixtures.TENANT, draft))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("the bound is 65536")
+        .satisfies(e -> {
+          assertThat(((ValidationException) e).param()).isEqualTo("content.rules[0].condition");
+          assertThat(((ValidationException) e).code()).isEqualTo("cel_bound_exceeded");
+        });
+  }
+
+  @Test
+  void aBoundExceededAtRunTimeFailsTheDraftsEvaluationWithAClearError() {
+    JsonObject body =
+        Json.createObjectBuilder()
+            .add("name", "demo")
+            .add("policy", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder()
+                    .add("id", "pad")
+                    .add("condition", "headers['x-pad'].replace('a', 'aaaa').size() > 0")
+                    .add("action", "deny")
+                    .add("code", "pad_denied")
+                    .add("message", "no padding"))))
+            .add("request", Json.createObjectBuilder()
+                .add("messages", json("{'m':[{'role':'user','content':'hi'}]}").getJsonArray("m"))
+                .add("headers", Json.createObjectBuilder().add("x-pad", "a".repeat(20_000))))
+            .add("traffic", json("{'limit':0}"))
+            .build();
+    JsonObject d = bench().run(PolicyFixtures.TENANT, body).getJsonObject("sample").getJsonObject("draft");
+    assertThat(d.getInt("status")).isEqualTo(500);
+    assertThat(d.getString("code")).isEqualTo("policy_evaluation_failed");
+    assertThat(d.getJsonObject("decision").getJsonObject("input").getJsonArray("errors").getString(0))
+        .contains("demo@draft/pad")
+        .contains("would produce 80000 characters; the bound is 65536");
+    // Below the bound the same rule simply matches.
+    JsonObject small =
+        Json.createObjectBuilder(body)
+            .add("request", Json.createObjectBuilder(body.getJsonObject("request"))
+                .add("headers", Json.createObjectBuilder().add("x-pad", "aaa")))
+            .build();
+    JsonObject ok = bench().run(PolicyFixtures.TENANT, small).getJsonObject("sample").getJsonObject("draft");
+    assertThat(ok.getInt("status")).isEqualTo(403);
+    assertThat(ok.getString("code")).isEqualTo("pad_denied");
+  }
+
+  @Test
+  void aRunOverItsTimeLimitStopsWith422() {
+    StringBuilder range = new StringBuilder("[0");
+    for (int i = 1; i < 200; i++) {
+      range.append(',').append(i);
+    }
+    range.append(']');
+    // Each search costs about 15000 * 15000 comparisons; 200 of them take far longer than 200 ms.
+    String slow = range + ".exists(i, headers['x-a'].indexOf(headers['x-b']) == -2)";
+    JsonObject body =
+        Json.createObjectBuilder()
+            .add("name", "demo")
+            .add("policy", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("id", "slow").add("condition", slow).add("action", "flag"))))
+            .add("request", Json.createObjectBuilder()
+                .add("messages", json("{'m':[{'role':'user','content':'hi'}]}").getJsonArray("m"))
+                .add("headers", Json.createObjectBuilder()
+                    .add("x-a", "a".repeat(30_000))
+                    .add("x-b", "a".repeat(15_000) + "b")))
+            .build();
+    PolicyTestBench b = bench();
+    b.timeoutMs = 200;
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> b.run(PolicyFixtures.TENANT, body))
+        .isInstanceOf(io.gatehouse.shared.error.GatehouseException.class)
+        .hasMessageContaining("200 ms")
+        .satisfies(e -> {
+          var ge = (io.gatehouse.shared.error.GatehouseException) e;
+          assertThat(ge.status()).isEqualTo(422);
+          assertThat(ge.code()).isEqualTo("policy_test_timeout");
+        });
+    // Stopped within about one search of the deadline, not after all 200.
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+    // The deadline belongs to that run only: the next run on this thread is unaffected.
+    JsonObject quick = Json.createObjectBuilder().add("name", "demo").add("policy", DemoPolicySeed.demoPolicy()).build();
+    assertThat(b.run(PolicyFixtures.TENANT, quick).getJsonObject("traffic").getInt("evaluated")).isEqualTo(3);
+  }
+
+  @Test
+  void timePassingWhileTrafficIsReplayedStopsTheRun() {
+    PolicyTestBench b = bench();
+    b.timeoutMs = 1;
+    long[] now = {0};
+    // Time passes only while recorded traffic is replayed (one tick per call).
+    b.ticker = () -> now[0] += 400_000;
+    JsonObject body = Json.createObjectBuilder().add("name", "demo").add("policy", DemoPolicySeed.demoPolicy()).build();
+    assertThatThrownBy(() -> b.run(PolicyFixtures.TENANT, body))
+        .satisfies(e -> assertThat(((io.gatehouse.shared.error.GatehouseException) e).code())
+            .isEqualTo("policy_test_timeout"));
+  }
+
+  @Test
+  void sampleHeadersAreBoundedLikeARealRequest() {
+    JsonObject body =
+        Json.createObjectBuilder()
+            .add("name", "demo")
+            .add("policy", DemoPolicySeed.demoPolicy())
+            .add("request", Json.createObjectBuilder()
+                .add("messages", json("{'m':[{'role':'user','content':'hi'}]}").getJsonArray("m"))
+                .add("headers", Json.createObjectBuilder().add("x-big", "a".repeat(PolicyTestBench.MAX_HEADER_LENGTH))))
+            .build();
+    assertThatThrownBy(() -> bench().run(PolicyFixtures.TENANT, body))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).param()).isEqualTo("request.headers"));
+  }
 }

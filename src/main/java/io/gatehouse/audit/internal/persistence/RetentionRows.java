@@ -64,6 +64,31 @@ public final class RetentionRows {
     }
   }
 
+  /**
+   * Serializes changes to a tenant's retention and holds until the transaction ends, so that a
+   * hold placed while the retention is being shortened is seen by the shortening (or comes after
+   * it). Key space 7002 (the audit chains lock under 7001).
+   */
+  public static void lockTenant(Connection c, UUID tenant) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(7002, hashtext(?))")) {
+      ps.setString(1, tenant.toString());
+      ps.executeQuery().close();
+    }
+  }
+
+  /** True while the tenant has a hold that is not released. */
+  public static boolean hasActiveHold(Connection c, UUID tenant) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM audit_legal_holds WHERE tenant_id = ? AND released_at IS NULL)")) {
+      ps.setObject(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   public static void addHold(Connection c, UUID tenant, Hold h) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

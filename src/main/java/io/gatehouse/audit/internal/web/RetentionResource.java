@@ -66,7 +66,9 @@ public class RetentionResource {
   @RequiresRole({Role.ADMIN})
   @Operation(
       summary = "Set the tenant's content retention",
-      description = "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}")
+      description =
+          "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}. While a legal"
+              + " hold is active the retention period cannot be shortened (409 legal_hold_active).")
   public String put(JsonObject body) {
     Caller caller = callers.require();
     TenantId t = tenant(caller, Role.ADMIN);
@@ -126,14 +128,23 @@ public class RetentionResource {
     return Response.status(201).entity(CanonicalJson.write(holdJson(h))).type(MediaType.APPLICATION_JSON).build();
   }
 
+  /**
+   * Only an auditor releases a hold: an admin, who sets the retention, could otherwise release an
+   * auditor's hold and have the content purged.
+   */
   @POST
   @Path("/holds/{id}/release")
   @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN, Role.AUDITOR})
-  @Operation(summary = "Release a legal hold")
+  @RequiresRole({Role.AUDITOR})
+  @Operation(
+      summary = "Release a legal hold",
+      description = "Auditors only (an admin may place a hold but not release one).")
   public String releaseHold(@PathParam("id") String id) {
     Caller caller = callers.require();
-    TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
+    if (!caller.has(Role.AUDITOR)) {
+      throw new ForbiddenException("auditor_required", "Only an auditor releases a legal hold");
+    }
+    TenantId t = tenant(caller, Role.AUDITOR);
     UUID holdId;
     try {
       holdId = UUID.fromString(id);

@@ -1,7 +1,5 @@
 package io.gatehouse.policy.internal.engine;
 
-import dev.cel.bundle.Cel;
-import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
@@ -9,45 +7,58 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
 import dev.cel.runtime.CelVariableResolver;
+import dev.cel.runtime.standard.IntFunction.IntOverload;
+import dev.cel.runtime.standard.TimestampFunction.TimestampOverload;
 import java.util.Map;
 
 /**
  * The CEL environment rules are compiled in: the documented context variables (see docs/policy.md)
  * with their types, the standard library plus the strings extension, and limits that keep a rule's
- * cost bounded (expression size, comprehension iterations).
+ * cost bounded: expression size, comprehension iterations, and {@link BoundedFunctions} in place of
+ * cel-java's functions that build strings and lists (checked statically by {@link
+ * WorstCaseEstimator} when a rule is validated, and again on every evaluation).
  */
 public final class CelRules {
   /** A compiled boolean expression. */
   public record Condition(String source, CelRuntime.Program program) {
     /** Evaluates against the context; anything but a boolean is an error. */
     public boolean test(Map<String, ?> context) throws RuleEvaluationException {
-      try {
-        return result(program.eval(context));
-      } catch (CelEvaluationException e) {
-        throw new RuleEvaluationException(e.getMessage(), e);
-      } catch (RuntimeException e) {
-        throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
-      }
+      return test(name -> java.util.Optional.ofNullable(context.get(name)));
     }
 
     /**
-     * Evaluates against variables resolved on demand. Same result as {@link #test(Map)} with the
-     * same values, without copying a map of every variable per evaluation (CEL's {@code eval(Map)}
-     * copies it into an immutable map each time).
+     * Evaluates against variables resolved on demand, without copying a map of every variable per
+     * evaluation (CEL's {@code eval(Map)} copies it into an immutable map each time). A value over
+     * a bound fails the evaluation like any other rule error; a passed deadline (test bench) ends
+     * the whole run with {@link EvaluationLimits.TimeLimitExceeded}.
      */
     public boolean test(CelVariableResolver variables) throws RuleEvaluationException {
+      EvaluationLimits limits = EvaluationLimits.current();
+      long saved = limits.begin();
       Object r;
       try {
-        r = program.eval(variables);
+        CelEvaluationListener deadline = limits.deadlineListener();
+        r = deadline == null ? program.eval(variables) : program.trace(variables, deadline);
       } catch (CelEvaluationException e) {
+        limits.throwIfPastDeadline();
         throw new RuleEvaluationException(e.getMessage(), e);
+      } catch (EvaluationLimits.TimeLimitExceeded e) {
+        throw e;
       } catch (RuntimeException e) {
+        limits.throwIfPastDeadline();
         throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
+      } finally {
+        limits.end(saved);
       }
       return result(r);
     }
@@ -68,27 +79,39 @@ public final class CelRules {
   }
 
   /** A rule did not compile; the message says where and why. */
-  public static final class CompileException extends Exception {
+  public static class CompileException extends Exception {
     public CompileException(String message) {
       super(message, null, false, false);
     }
   }
 
-  private static final Cel CEL = build();
+  /** A rule compiles, but in the worst case it would build a value over a bound. */
+  public static final class BoundExceededException extends CompileException {
+    public BoundExceededException(String message) {
+      super(message);
+    }
+  }
 
-  private static Cel build() {
+  /** Comprehension iterations per evaluation, all comprehensions together. */
+  static final int MAX_ITERATIONS = (int) WorstCaseEstimator.MAX_ITERATIONS;
+
+  private static final CelOptions OPTIONS =
+      CelOptions.current()
+          .enableHeterogeneousNumericComparisons(true)
+          .comprehensionMaxIterations(MAX_ITERATIONS)
+          .maxParseExpressionNodeCount(2000)
+          .maxParseRecursionDepth(100)
+          .build();
+
+  private static final CelCompiler COMPILER = compiler();
+  private static final CelRuntime RUNTIME = runtime();
+
+  private static CelCompiler compiler() {
     MapType dynMap = MapType.create(SimpleType.STRING, SimpleType.DYN);
-    return CelFactory.standardCelBuilder()
-        .setOptions(
-            CelOptions.current()
-                .enableHeterogeneousNumericComparisons(true)
-                .comprehensionMaxIterations(1000)
-                .maxParseExpressionNodeCount(2000)
-                .maxParseRecursionDepth(100)
-                .build())
+    return CelCompilerFactory.standardCelCompilerBuilder()
+        .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addCompilerLibraries(CelExtensions.strings())
-        .addRuntimeLibraries(CelExtensions.strings())
+        .addLibraries(CelExtensions.strings())
         .addVar("tenant", SimpleType.STRING)
         .addVar("key", SimpleType.STRING)
         .addVar("user", SimpleType.STRING)
@@ -108,17 +131,78 @@ public final class CelRules {
         .build();
   }
 
+  /**
+   * The standard runtime, except that {@code _+_}, {@code string}, {@code bytes} and the strings
+   * extension are bound to {@link BoundedFunctions}. The other standard functions are filtered
+   * exactly as cel-java's standard environment filters them for these options.
+   */
+  private static CelRuntime runtime() {
+    CelStandardFunctions rest =
+        CelStandardFunctions.newBuilder()
+            .filterFunctions(
+                (function, overload) -> {
+                  if (BoundedFunctions.replacesStandard(overload)) {
+                    return false;
+                  }
+                  if (overload == IntOverload.INT64_TO_INT64) {
+                    return OPTIONS.enableUnsignedLongs();
+                  }
+                  if (overload == TimestampOverload.INT64_TO_TIMESTAMP) {
+                    return OPTIONS.enableTimestampEpoch();
+                  }
+                  return true; // heterogeneous numeric comparisons are on
+                })
+            .build();
+    return CelRuntimeFactory.standardCelRuntimeBuilder()
+        .setOptions(OPTIONS)
+        .setStandardEnvironmentEnabled(false)
+        .setStandardFunctions(rest)
+        .addFunctionBindings(BoundedFunctions.bindings(OPTIONS))
+        .build();
+  }
+
   private CelRules() {}
 
   /** Parses and type-checks {@code expression}; throws with CEL's explanation when it is invalid. */
   public static Condition compile(String expression) throws CompileException {
-    CelValidationResult result = CEL.compile(expression);
+    return compile(expression, false);
+  }
+
+  /**
+   * Like {@link #compile(String)}, and also refuses an expression whose worst case exceeds the
+   * bounds of {@link BoundedFunctions} (for validating new content; stored versions compile without
+   * it, so a version published before the check existed still loads and the run-time bounds apply).
+   */
+  public static Condition compileBounded(String expression) throws CompileException {
+    return compile(expression, true);
+  }
+
+  /** The type-checked syntax tree of an expression (for tests of the estimator). */
+  static CelAbstractSyntaxTree checked(String expression) throws CompileException {
+    CelValidationResult result = COMPILER.compile(expression);
+    if (result.hasError()) {
+      throw new CompileException(result.getErrorString());
+    }
+    try {
+      return result.getAst();
+    } catch (CelValidationException e) {
+      throw new CompileException(e.getMessage());
+    }
+  }
+
+  private static Condition compile(String expression, boolean bounded) throws CompileException {
+    CelValidationResult result = COMPILER.compile(expression);
     if (result.hasError()) {
       throw new CompileException(result.getErrorString());
     }
     try {
       CelAbstractSyntaxTree ast = result.getAst();
-      return new Condition(expression, CEL.createProgram(ast));
+      if (bounded) {
+        WorstCaseEstimator.check(ast);
+      }
+      return new Condition(expression, RUNTIME.createProgram(ast));
+    } catch (WorstCaseEstimator.Exceeded e) {
+      throw new BoundExceededException(e.getMessage());
     } catch (CelValidationException | CelEvaluationException e) {
       throw new CompileException(e.getMessage());
     }

@@ -21,7 +21,7 @@ public record CompiledPolicy(
     Map<String, CelRules.Condition> providerConditions) {
 
   public static CompiledPolicy compile(String name, String version, boolean global, JsonObject content) {
-    PolicyDocument doc = PolicyParser.parse(content);
+    PolicyDocument doc = PolicyParser.parseStored(content);
     Map<String, CelRules.Condition> conditions = new HashMap<>();
     Map<String, CelRules.Condition> providers = new HashMap<>();
     try {

@@ -30,8 +30,23 @@ public final class PolicyParser {
 
   private PolicyParser() {}
 
-  /** The parsed document; every condition compiles (throws ValidationException otherwise). */
+  /**
+   * The parsed document; every condition compiles and stays within the evaluation bounds in the
+   * worst case (throws ValidationException otherwise). For new content: drafts and changes.
+   */
   public static PolicyDocument parse(JsonObject content) {
+    return parse(content, true);
+  }
+
+  /**
+   * A stored version, without the worst-case check: a version published before the check existed
+   * must still load (the run-time bounds apply to it), or its tenant's requests would all fail.
+   */
+  public static PolicyDocument parseStored(JsonObject content) {
+    return parse(content, false);
+  }
+
+  private static PolicyDocument parse(JsonObject content, boolean bounded) {
     if (content == null) {
       throw new ValidationException("content", "A policy needs content");
     }
@@ -57,7 +72,7 @@ public final class PolicyParser {
       if (!(rules.get(i) instanceof JsonObject r)) {
         throw new ValidationException(at, "a rule must be an object");
       }
-      PolicyRule rule = rule(r, at);
+      PolicyRule rule = rule(r, at, bounded);
       if (!ids.add(rule.id())) {
         throw new ValidationException(at + ".id", "duplicate rule id " + rule.id());
       }
@@ -70,17 +85,13 @@ public final class PolicyParser {
         parsed);
   }
 
-  private static PolicyRule rule(JsonObject r, String at) {
+  private static PolicyRule rule(JsonObject r, String at, boolean bounded) {
     String id = string(r, "id", null, at + ".id");
     if (id == null || !RULE_ID.matcher(id).matches()) {
       throw new ValidationException(at + ".id", "id must match " + RULE_ID.pattern());
     }
     String condition = string(r, "condition", "true", at + ".condition");
-    try {
-      CelRules.compile(condition);
-    } catch (CelRules.CompileException e) {
-      throw new ValidationException(at + ".condition", "CEL: " + e.getMessage());
-    }
+    checkCel(condition, bounded, at + ".condition");
     String actionName = string(r, "action", null, at + ".action");
     PolicyRule.Action action;
     try {
@@ -135,11 +146,7 @@ public final class PolicyParser {
       case RESTRICT_PROVIDERS -> {
         providers = string(r, "providers", null, at + ".providers");
         if (providers != null) {
-          try {
-            CelRules.compile(providers);
-          } catch (CelRules.CompileException e) {
-            throw new ValidationException(at + ".providers", "CEL: " + e.getMessage());
-          }
+          checkCel(providers, bounded, at + ".providers");
         }
         regions = strings(r, "regions", at + ".regions");
         if (r.containsKey("minClearance")) {
@@ -215,6 +222,21 @@ public final class PolicyParser {
         .add("onError", doc.failOpen() ? "fail_open" : "fail_closed")
         .add("rules", rules)
         .build();
+  }
+
+  private static void checkCel(String expression, boolean bounded, String at) {
+    try {
+      if (bounded) {
+        CelRules.compileBounded(expression);
+      } else {
+        CelRules.compile(expression);
+      }
+    } catch (CelRules.BoundExceededException e) {
+      throw new ValidationException(
+          "cel_bound_exceeded", at, "CEL: " + e.getMessage() + " (see Evaluation bounds in docs/policy.md)");
+    } catch (CelRules.CompileException e) {
+      throw new ValidationException(at, "CEL: " + e.getMessage());
+    }
   }
 
   private static int level(JsonObject r, String field, String at) {

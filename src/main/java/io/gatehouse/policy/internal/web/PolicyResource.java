@@ -20,6 +20,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The tenant's policies (read-only: changes go through {@code /api/v1/changes} with kind {@code
@@ -55,6 +56,14 @@ public class PolicyResource {
   @Path("test")
   @Consumes(MediaType.APPLICATION_JSON)
   @RequiresRole({Role.ADMIN, Role.AUTHOR})
+  @Operation(
+      summary = "Evaluate a draft policy against a sample request and recent traffic",
+      description =
+          "400 names the field of an invalid draft; 400 cel_bound_exceeded when a condition's worst"
+              + " case exceeds the evaluation bounds (docs/policy.md); a rule that exceeds a bound at"
+              + " run time shows in the sample as status 500 policy_evaluation_failed with the error;"
+              + " 422 policy_test_timeout when the run exceeds its time limit"
+              + " (gatehouse.policy.test.timeout.ms, 5 s).")
   public JsonObject test(JsonObject body) {
     return bench.run(tenant(), body);
   }
