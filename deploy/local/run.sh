@@ -16,8 +16,10 @@ echo "[demo] building Gatehouse" >&2
 mvn -B -q -ntp package -DskipTests
 mvn -B -q -ntp liberty:create liberty:deploy
 wlp=target/liberty/wlp
-# a test run leaves its Arquillian overlay (local JMX connector) in the same server: not for the demo
-rm -f "$wlp/usr/servers/gatehouse/configDropins/overrides/arquillian.xml"
+# a test run leaves its overlays in the same server (Arquillian's local JMX connector, the stand-ins'
+# egress entry for "localhost"): not for the demo
+rm -f "$wlp/usr/servers/gatehouse/configDropins/overrides/arquillian.xml" \
+  "$wlp/usr/servers/gatehouse/configDropins/overrides/egress.xml"
 
 stop() {
   echo "[demo] stopping" >&2
