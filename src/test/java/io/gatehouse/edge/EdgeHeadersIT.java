@@ -34,6 +34,18 @@ class EdgeHeadersIT {
     assertThat(pre.header("Access-Control-Allow-Origin")).isEqualTo(allowed);
     Http.Response other = http.get("/api/v1/me", "Origin", "http://evil.example.test");
     assertThat(other.header("Access-Control-Allow-Origin")).isNull();
+    // A preflight from an origin not on the list (nor one that merely starts like an allowed one)
+    // is granted nothing.
+    for (String origin : new String[] {"http://evil.example.test", allowed + ".evil.example.test"}) {
+      Http.Response refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http0() + "/api/v1/me"))
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody()),
+              "Origin", origin, "Access-Control-Request-Method", "GET");
+      assertThat(refused.header("Access-Control-Allow-Origin")).as(origin).isNull();
+      assertThat(refused.header("Access-Control-Allow-Methods")).as(origin).isNull();
+      assertThat(refused.header("Access-Control-Allow-Headers")).as(origin).isNull();
+    }
   }
 
   @Test

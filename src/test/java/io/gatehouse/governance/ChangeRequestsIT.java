@@ -302,12 +302,50 @@ class ChangeRequestsIT {
     assertThat(revise.json().getString("state")).isEqualTo("draft");
     ok(demo, "author", id, "submit");
     assertThat(ok(demo, "reviewer", id, "approve")).isEqualTo("approved");
-    // another author may not revise or submit someone else's change
+    // another tenant's author does not even see it (the same-tenant rule: the test below)
     assertThat(
             HTTP.method("PUT", "/api/v1/changes/" + id, "{\"content\":" + Changes.prompt("x") + "}",
                     other.auth("author"))
                 .status())
         .isEqualTo(404);
+  }
+
+  /**
+   * docs/governance.md: a revision and submit are for the change's author or an admin. Another
+   * author of the same tenant (who can see the change) is refused both, while the draft is in a
+   * state where its author may do either.
+   */
+  @Test
+  void anotherAuthorOfTheSameTenantMayNotReviseOrSubmitSomeoneElsesDraft() {
+    TestTenant t = TestTenant.fresh();
+    String second = "author2-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = "pw-" + UUID.randomUUID();
+    Http.Response user =
+        HTTP.post("/api/v1/users",
+            "{\"username\":\"" + second + "\",\"password\":\"" + password + "\",\"roles\":[\"author\"]}",
+            t.auth("admin"));
+    assertThat(user.status()).as(user.toString()).isEqualTo(201);
+    String[] secondAuth = {"Authorization", "Bearer " + TestTenant.login(second, password)};
+    String id = create(t, "author", Changes.uniquePrompt(), "The author's draft");
+    assertThat(HTTP.get("/api/v1/changes/" + id, secondAuth).status()).as("visible in the tenant").isEqualTo(200);
+
+    Http.Response revise =
+        HTTP.method("PUT", "/api/v1/changes/" + id, "{\"content\":" + Changes.prompt("Not mine") + "}", secondAuth);
+    assertThat(revise.status()).as(revise.toString()).isEqualTo(403);
+    assertThat(revise.body()).contains("not_author");
+    Http.Response submit = HTTP.post("/api/v1/changes/" + id + "/submit", "{}", secondAuth);
+    assertThat(submit.status()).as(submit.toString()).isEqualTo(403);
+    assertThat(submit.body()).contains("not_author");
+    JsonObject unchanged = Changes.get(t, id);
+    assertThat(unchanged.getString("state")).isEqualTo("draft");
+    assertThat(unchanged.getInt("revision")).isEqualTo(1);
+
+    // the change's own author may do both in this state
+    Http.Response own =
+        HTTP.method("PUT", "/api/v1/changes/" + id, "{\"content\":" + Changes.prompt("Mine, again") + "}",
+            t.auth("author"));
+    assertThat(own.status()).as(own.toString()).isEqualTo(200);
+    assertThat(ok(t, "author", id, "submit")).isEqualTo("in_review");
   }
 
   @Test

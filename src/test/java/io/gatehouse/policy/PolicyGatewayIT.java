@@ -50,8 +50,11 @@ class PolicyGatewayIT {
   }
 
   @Test
-  void aTenantsPolicyDoesNotApplyToAnotherTenant() {
+  void aTenantsPolicyDoesNotApplyToAnotherTenant() throws Exception {
     TestTenant a = TestTenant.fresh();
+    // Tenant a gets a route of its own, so its policy is seen denying on the same request.
+    CatalogRows.provider(a.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+    CatalogRows.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
     TestTenant demo = TestTenant.demo();
     String name = "block-" + UUID.randomUUID().toString().substring(0, 8);
     String change =
@@ -88,7 +91,14 @@ class PolicyGatewayIT {
     assertThat(live.json().getString("version")).isEqualTo(name + "@v1");
     assertThat(HTTP.get("/api/v1/policies/" + name, demo.auth("auditor")).status()).isEqualTo(404);
 
-    // The demo tenant's gateway path does not see tenant a's policy: an IP address passes.
+    // In tenant a its policy denies an IP address (and lets a clean request through).
+    Http.Response denied = HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), a.keyAuth());
+    assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+    assertThat(denied.json().getJsonObject("error").getString("code")).isEqualTo("ip_not_allowed");
+    Http.Response clean = HTTP.post("/v1/chat/completions", chat("ping the gateway"), a.keyAuth());
+    assertThat(clean.status()).as(clean.toString()).isEqualTo(200);
+
+    // The demo tenant's gateway path does not see tenant a's policy: the same IP address passes.
     Http.Response allowed = HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), demo.keyAuth());
     assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
   }
@@ -158,7 +168,9 @@ class PolicyGatewayIT {
       Http.Response r =
           HTTP.post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey(),
               "X-Gatehouse-Pad", big);
-      String requestId = r.header("x-request-id"); // the server's id, which the audit event carries
+      // The server mints the request id the audit trail is keyed by (a client's id is kept apart).
+      String requestId = r.header("X-Request-Id");
+      assertThat(requestId).isNotBlank();
       if (onError.equals("fail_closed")) {
         assertThat(r.status()).as(r.body()).isEqualTo(500);
         JsonObject error = r.json().getJsonObject("error");

@@ -422,7 +422,12 @@ class GatewayIT {
     assertThat(first.header("x-gatehouse-cache")).isNull();
     assertThat(second.header("x-gatehouse-cache")).isEqualTo("hit");
     assertThat(second.json().getJsonArray("choices")).isEqualTo(first.json().getJsonArray("choices"));
+    // The other tenant is answered (by its own provider, not from t1's entry) and then has its own.
+    assertThat(otherTenant.status()).as(otherTenant.body()).isEqualTo(200);
     assertThat(otherTenant.header("x-gatehouse-cache")).isNull();
+    Http.Response otherAgain = Http.local().post("/v1/chat/completions", body, t2.keyAuth());
+    assertThat(otherAgain.status()).as(otherAgain.body()).isEqualTo(200);
+    assertThat(otherAgain.header("x-gatehouse-cache")).isEqualTo("hit");
   }
 
   @Test

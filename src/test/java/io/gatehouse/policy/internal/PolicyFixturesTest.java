@@ -43,16 +43,31 @@ class PolicyFixturesTest {
     GatewayExchange ex = PolicyFixtures.exchange(f.getJsonObject("request"));
     JsonObject expect = f.getJsonObject("expect");
 
+    // Every fixture states what it expects, and each expectation is checked: an answer goes with an
+    // output expectation, chunks with a stream one, and only an expected input deny may stop the run.
+    assertThat(expect.keySet()).as("expectations").isNotEmpty().isSubsetOf("input", "output", "stream");
+    assertThat(expect.containsKey("output")).as("answer and output expectation").isEqualTo(f.containsKey("answer"));
+    assertThat(expect.containsKey("stream")).as("chunks and stream expectation").isEqualTo(f.containsKey("chunks"));
+    JsonObject expectIn = expect.getJsonObject("input");
+    boolean inputDenied = expectIn != null && "deny".equals(expectIn.getString("outcome", null));
+    if (inputDenied) {
+      assertThat(f.containsKey("answer") || f.containsKey("chunks"))
+          .as("a request denied at input has no answer to check").isFalse();
+    }
+
     GatehouseException inputError = null;
     try {
       stage.beforeRouting(ex);
     } catch (GatehouseException e) {
       inputError = e;
     }
+    if (!inputDenied) {
+      assertThat(inputError).as("the input stage lets the request through").isNull();
+    }
     Map<String, Object> audit = PolicyStage.audit(ex);
-    if (expect.containsKey("input")) {
-      checkStage(expect.getJsonObject("input"), inputError, stageAudit(audit, "input"), audit);
-      JsonObject in = expect.getJsonObject("input");
+    if (expectIn != null) {
+      checkStage(expectIn, inputError, stageAudit(audit, "input"), audit);
+      JsonObject in = expectIn;
       if (in.containsKey("messages")) {
         assertThat(ex.messages()).extracting(ChatMessage::text).containsExactlyElementsOf(strings(in, "messages"));
       }
@@ -80,9 +95,6 @@ class PolicyFixturesTest {
         assertThat(stageAudit(shadow, "input").get("outcome")).isEqualTo(in.getString("shadowOutcome"));
       }
     }
-    if (inputError != null) {
-      return;
-    }
     if (f.containsKey("answer")) {
       ex.answerText(f.getString("answer"));
       GatehouseException outputError = null;
@@ -99,6 +111,7 @@ class PolicyFixturesTest {
     }
     if (f.containsKey("chunks")) {
       JsonObject st = expect.getJsonObject("stream");
+      assertThat(st.containsKey("text") || st.containsKey("cutCode")).as("a stream expectation: text or cutCode").isTrue();
       StreamFilter filter = stage.streamFilter(ex);
       assertThat(filter).as("stream filter").isNotNull();
       StringBuilder released = new StringBuilder();
@@ -114,6 +127,9 @@ class PolicyFixturesTest {
       if (st.containsKey("text")) {
         assertThat(cut).isNull();
         assertThat(released.toString()).isEqualTo(st.getString("text"));
+      }
+      if (st.containsKey("outcome")) {
+        assertThat(stageAudit(audit, "output").get("outcome")).isEqualTo(st.getString("outcome"));
       }
       if (st.containsKey("cutCode")) {
         assertThat(cut).isNotNull();
