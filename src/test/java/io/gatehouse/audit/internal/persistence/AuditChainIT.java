@@ -301,7 +301,11 @@ class AuditChainIT {
               "TRUNCATE audit_checkpoints",
               "UPDATE audit_signing_keys SET public_key = 'x'",
               "DELETE FROM audit_signing_keys")) {
-        assertThatThrownBy(() -> app.createStatement().execute(sql)).as(sql).isInstanceOf(SQLException.class);
+        // permission denied (42501): the role lacks the privilege; a trigger's refusal would be another state
+        assertThatThrownBy(() -> app.createStatement().execute(sql))
+            .as(sql)
+            .isInstanceOfSatisfying(
+                SQLException.class, e -> assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo("42501"));
       }
     }
     // Not even the owner gets past the triggers.
