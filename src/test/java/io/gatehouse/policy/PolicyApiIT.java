@@ -7,6 +7,7 @@ import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -48,13 +49,25 @@ class PolicyApiIT {
     TestTenant demo = TestTenant.demo();
     assertThat(HTTP.post("/api/v1/policies/test", DRAFT, demo.auth("reviewer")).status()).isEqualTo(403);
     assertThat(HTTP.post("/api/v1/policies/test", DRAFT, demo.auth("auditor")).status()).isEqualTo(403);
-    Http.Response r = HTTP.post("/api/v1/policies/test", DRAFT, demo.auth("author"));
+    // two requests of recorded traffic: the draft (deny e-mail) changes what the live policy (redact) did to one
+    for (String text : List.of("write to ann@example.com", "hello there")) {
+      Http.Response g =
+          HTTP.post("/v1/chat/completions",
+              "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}",
+              "Authorization", "Bearer " + TestTenant.DEMO_API_KEY);
+      assertThat(g.status()).as(g.body()).isEqualTo(200);
+    }
+    String draftOverTwo = DRAFT.substring(0, DRAFT.length() - 1) + ",\"traffic\":{\"limit\":2}}";
+    Http.Response r = HTTP.post("/api/v1/policies/test", draftOverTwo, demo.auth("author"));
     assertThat(r.status()).isEqualTo(200);
     JsonObject sample = r.json().getJsonObject("sample");
     assertThat(sample.getBoolean("changed")).isTrue();
     assertThat(sample.getJsonObject("live").getJsonArray("messages").getString(0)).isEqualTo("write to [EMAIL]");
     assertThat(sample.getJsonObject("draft").getString("code")).isEqualTo("email_not_allowed");
-    assertThat(r.json().getJsonObject("traffic").getInt("considered")).isGreaterThanOrEqualTo(0);
+    JsonObject traffic = r.json().getJsonObject("traffic");
+    assertThat(traffic.getInt("considered")).as(traffic.toString()).isEqualTo(2);
+    assertThat(traffic.getInt("evaluated")).as(traffic.toString()).isEqualTo(2);
+    assertThat(traffic.getInt("changed")).as(traffic.toString()).isEqualTo(1);
   }
 
   @Test

@@ -1,7 +1,13 @@
 package io.gatehouse.routing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
@@ -10,13 +16,26 @@ import org.junit.jupiter.api.Test;
 /**
  * A tenant's daily cost budget is a hard stop on the gateway path: once the accounted cost reaches it,
  * the next request gets OpenAI's 429 {@code insufficient_quota} with Retry-After, and the provider is
- * not called.
+ * not called (a WireMock stand-in provider counts the calls it received).
  */
 class BudgetIT {
   @Test
   void aSpentDailyBudgetStopsTheNextRequest() throws Exception {
+    WireMockServer provider = new WireMockServer(options().dynamicPort());
+    provider.start();
+    try {
+      spentBudgetStopsBeforeTheProvider(provider);
+    } finally {
+      provider.stop();
+    }
+  }
+
+  private static void spentBudgetStopsBeforeTheProvider(WireMockServer provider) throws Exception {
+    provider.stubFor(post(urlEqualTo("/paid/v1/chat/completions"))
+        .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(GatewayIT.OK.formatted("paid"))));
     TestTenant t = TestTenant.fresh();
-    CatalogRows.provider(t.id(), "paid", "sandbox", null, "{}", "paid-chat", "chat,streaming");
+    CatalogRows.provider(t.id(), "paid", "openai", "http://localhost:" + provider.port() + "/paid/v1", "{}",
+        "paid-chat", "chat,streaming");
     CatalogRows.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
     Http http = Http.local();
     assertThat(http.method("PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":1}", t.auth("admin")).status())
@@ -24,10 +43,12 @@ class BudgetIT {
     String body = "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"spend a little\"}]}";
     Http.Response first = http.post("/v1/chat/completions", body, t.keyAuth());
     assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(calls(provider)).as("the first request reaches the provider").isEqualTo(1);
     Http.Response second = http.post("/v1/chat/completions", body, t.keyAuth());
     assertThat(second.status()).as(second.body()).isEqualTo(429);
     assertThat(second.json().getJsonObject("error").getString("code")).isEqualTo("insufficient_quota");
     assertThat(Integer.parseInt(second.header("Retry-After"))).isBetween(1, 86_400);
+    assertThat(calls(provider)).as("the refused request never reached the provider").isEqualTo(1);
 
     JsonObject budget = http.get("/api/v1/usage", t.auth("admin")).json().getJsonObject("budget");
     JsonObject daily = budget.getJsonObject("daily");
@@ -42,5 +63,10 @@ class BudgetIT {
     assertThat(http.method("PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":100000000}", t.auth("admin")).status())
         .isEqualTo(200);
     assertThat(http.post("/v1/chat/completions", body, t.keyAuth()).status()).isEqualTo(200);
+    assertThat(calls(provider)).isEqualTo(2);
+  }
+
+  private static int calls(WireMockServer provider) {
+    return provider.countRequestsMatching(postRequestedFor(urlEqualTo("/paid/v1/chat/completions")).build()).getCount();
   }
 }

@@ -42,6 +42,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
@@ -182,25 +183,15 @@ public class TokenService {
     signingKey = active;
     lastReload = System.currentTimeMillis();
     builtInConsumer =
-        new JwtConsumerBuilder()
-            .setRequireExpirationTime()
-            .setRequireIssuedAt()
-            .setRequireSubject()
-            .setRequireJwtId()
-            .setAllowedClockSkewInSeconds(30)
-            .setExpectedIssuer(issuer())
-            .setExpectedAudience(AUDIENCE)
-            .setJwsAlgorithmConstraints(
-                new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256))
-            .setVerificationKeyResolver(
-                (jws, nesting) -> {
-                  Key k = resolve(jws.getKeyIdHeaderValue());
-                  if (k == null) {
-                    throw new UnresolvableKeyException("Unknown key id");
-                  }
-                  return k;
-                })
-            .build();
+        builtInConsumer(
+            issuer(),
+            (jws, nesting) -> {
+              Key k = resolve(jws.getKeyIdHeaderValue());
+              if (k == null) {
+                throw new UnresolvableKeyException("Unknown key id");
+              }
+              return k;
+            });
     if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
       org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
       externalConsumer =
@@ -279,17 +270,38 @@ public class TokenService {
     claims.setNotBefore(now);
     NumericDate exp = NumericDate.fromSeconds(now.getValue() + ttlSeconds);
     claims.setExpirationTime(exp);
+    return new Issued(sign(key.getPrivateKey(), key.getKeyId(), claims.toJson()), ttlSeconds, jti);
+  }
+
+  /** The compact RS256 JWS of a payload: header {@code {"kid":…,"alg":"RS256","typ":"JWT"}}. */
+  static String sign(PrivateKey key, String kid, String payloadJson) {
     JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setKey(key.getPrivateKey());
-    jws.setKeyIdHeaderValue(key.getKeyId());
+    jws.setPayload(payloadJson);
+    jws.setKey(key);
+    jws.setKeyIdHeaderValue(kid);
     jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
     jws.setHeader("typ", "JWT");
     try {
-      return new Issued(jws.getCompactSerialization(), ttlSeconds, jti);
+      return jws.getCompactSerialization();
     } catch (JoseException e) {
       throw new IllegalStateException("Could not sign a token", e);
     }
+  }
+
+  /** What a built-in token must be: RS256 only, by a key the resolver knows, for this issuer. */
+  static JwtConsumer builtInConsumer(String issuer, VerificationKeyResolver keys) {
+    return new JwtConsumerBuilder()
+        .setRequireExpirationTime()
+        .setRequireIssuedAt()
+        .setRequireSubject()
+        .setRequireJwtId()
+        .setAllowedClockSkewInSeconds(30)
+        .setExpectedIssuer(issuer)
+        .setExpectedAudience(AUDIENCE)
+        .setJwsAlgorithmConstraints(
+            new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256))
+        .setVerificationKeyResolver(keys)
+        .build();
   }
 
   public record Issued(String token, long expiresIn, String jti) {}

@@ -133,6 +133,74 @@ class ChainHashTest {
     assertThat(ChainHash.hash(reread)).isEqualTo(V2_KAT_HASH);
   }
 
+  /**
+   * Two linked v1 events (events written before hashed form v2 stay in stored chains forever) with
+   * their hashed form text and SHA-256 written down. Computed once independently of this code, by
+   * Python 3 (json.dumps with sort_keys, separators (",", ":"), ensure_ascii=False; the two
+   * fractions put in as v1 writes them, plain decimals; hashlib.sha256 of the UTF-8 bytes). A change
+   * to how v1 is built fails here, because it would break every stored v1 chain.
+   */
+  static final String V1_KAT_TEXT_1 =
+      "{\"action\":\"tenant.create\",\"actor\":\"seed\",\"actorKind\":\"system\",\"chain\":\"platform\","
+          + "\"contentHash\":null,\"details\":{\"slug\":\"demo\"},\"id\":\"00000000-0000-0000-0000-000000000001\","
+          + "\"outcome\":\"success\",\"prevHash\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+          + "\"requestId\":null,\"seq\":1,\"targetId\":null,\"targetType\":null,\"tenant\":null,"
+          + "\"time\":\"2026-11-27T05:00:00.123456Z\",\"usage\":null,\"v\":1}";
+
+  static final String V1_KAT_HASH_1 = "500d62667f4ad80ec417eafc398d2463357e701231e5daa53514ecc186b95467";
+
+  static final String V1_KAT_TEXT_2 =
+      "{\"action\":\"policy.publish\",\"actor\":\"ann\",\"actorKind\":\"user\",\"chain\":\"platform\","
+          + "\"contentHash\":null,\"details\":{\"flag\":true,\"micro\":0.0000001,"
+          + "\"note\":\"caf\u00e9 \\\"q\\\"\\n\\u0001\\u001f \u20ac\",\"ratio\":0.002,\"tags\":[\"a\",\"b\"],\"version\":4},"
+          + "\"id\":\"00000000-0000-0000-0000-000000000002\",\"outcome\":\"success\","
+          + "\"prevHash\":\"500d62667f4ad80ec417eafc398d2463357e701231e5daa53514ecc186b95467\","
+          + "\"requestId\":\"req_3\",\"seq\":2,\"targetId\":\"p-9\",\"targetType\":\"policy\","
+          + "\"tenant\":\"11111111-2222-3333-4444-555555555555\",\"time\":\"2026-11-27T05:00:01Z\","
+          + "\"usage\":null,\"v\":1}";
+
+  static final String V1_KAT_HASH_2 = "233c02d7e2ce85c8677bb4873009e19a259bb034fd28a2e562723d9d81943073";
+
+  @Test
+  void twoLinkedV1EventsHashToTheirKnownAnswers() {
+    Map<String, Object> first = event(1, ChainHash.GENESIS); // no "v": a v1 event as stored
+    assertThat(ChainHash.v1Text(first)).isEqualTo(V1_KAT_TEXT_1);
+    assertThat(ChainHash.hash(first)).isEqualTo(V1_KAT_HASH_1);
+
+    Map<String, Object> second = new HashMap<>();
+    second.put("chain", "platform");
+    second.put("seq", 2L);
+    second.put("id", "00000000-0000-0000-0000-000000000002");
+    second.put("time", "2026-11-27T05:00:01Z");
+    second.put("tenant", "11111111-2222-3333-4444-555555555555");
+    second.put("actorKind", "user");
+    second.put("actor", "ann");
+    second.put("action", "policy.publish");
+    second.put("targetType", "policy");
+    second.put("targetId", "p-9");
+    second.put("outcome", "success");
+    second.put("requestId", "req_3");
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("version", 4L);
+    d.put("note", "caf\u00e9 \"q\"\n\u0001\u001f \u20ac");
+    d.put("ratio", 0.002);
+    d.put("micro", new java.math.BigDecimal("0.0000001"));
+    d.put("tags", java.util.List.of("a", "b"));
+    d.put("flag", true);
+    second.put("details", d);
+    second.put("prevHash", V1_KAT_HASH_1);
+    assertThat(ChainHash.v1Text(second)).isEqualTo(V1_KAT_TEXT_2);
+    assertThat(ChainHash.hash(second)).isEqualTo(V1_KAT_HASH_2);
+
+    // and read back from an export line, as the offline verifier does
+    Map<String, Object> line = new HashMap<>(second);
+    line.put("record", "event");
+    line.put("hash", V1_KAT_HASH_2);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> reread = (Map<String, Object>) JsonReader.parse(CanonicalJson.write(line));
+    assertThat(ChainHash.hash(reread)).isEqualTo(V1_KAT_HASH_2);
+  }
+
   @Test
   void theVersionDecidesTheCanonicalForm() {
     Map<String, Object> v1 = event(1, ChainHash.GENESIS);

@@ -301,7 +301,16 @@ class AuditChainIT {
               "TRUNCATE audit_checkpoints",
               "UPDATE audit_signing_keys SET public_key = 'x'",
               "DELETE FROM audit_signing_keys")) {
-        assertThatThrownBy(() -> app.createStatement().execute(sql)).as(sql).isInstanceOf(SQLException.class);
+        // The role lacks the privilege: 42501 with PostgreSQL's own "permission denied" (the triggers'
+        // refusal, also 42501, says "append-only"; a typo or a renamed column would be 42601/42703).
+        assertThatThrownBy(() -> app.createStatement().execute(sql))
+            .as(sql)
+            .isInstanceOfSatisfying(
+                SQLException.class,
+                e -> {
+                  assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo("42501");
+                  assertThat(e.getMessage()).as(sql).contains("permission denied for table");
+                });
       }
     }
     // Not even the owner gets past the triggers.

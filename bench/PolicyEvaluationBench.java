@@ -1,8 +1,8 @@
-package io.gatehouse.policy.internal;
-
+import io.gatehouse.policy.internal.PolicyStage;
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.shared.TenantId;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import java.nio.file.Files;
@@ -12,14 +12,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.UUID;
 
 /**
- * Measures the policy stage's input cost per request for a 20-rule policy (detectors + CEL) and
- * REPORTS p50/p99 to {@code target/policy-benchmark.md} and stdout. It asserts nothing about timing:
- * the machine is shared and timings vary.
+ * Measures the policy stage's input cost per request for a 20-rule policy (detectors + CEL +
+ * redaction) and reports p50/p99 to {@code target/policy-benchmark.md} and stdout. A benchmark, not
+ * a test: it asserts nothing (the machine is shared and timings vary) and is not run by the build.
+ * Uses only public classes, so it runs as a single-file program against the built classes (see
+ * bench/README.md). Args: [warm-up runs] [measured runs].
  */
-class PolicyBenchmarkTest {
+public final class PolicyEvaluationBench {
+  static final TenantId TENANT = new TenantId(UUID.fromString("00000000-0000-0000-0000-00000000000a"));
+
   static CompiledPolicy twentyRules() {
     JsonArrayBuilder rules = Json.createArrayBuilder();
     String[] types = {"email", "phone", "card", "iban", "ssn", "nino", "ip", "secret"};
@@ -60,36 +64,28 @@ class PolicyBenchmarkTest {
           + "for order 88231 on 2026-11-20. Could you check the transaction and refund the duplicate? "
           + "The invoice mentions account DE89 3704 0044 0532 0130 00. Thanks a lot!";
 
-  @Test
-  void reportEvaluationCost() throws Exception {
+  public static void main(String[] args) throws Exception {
+    int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     CompiledPolicy policy = twentyRules();
-    PolicyStage stage = new PolicyStage(t -> List.of(policy), java.time.Clock.systemUTC());
-    int warmup = 2000;
-    int runs = 5000;
+    PolicyStage stage = new PolicyStage(t -> List.of(policy));
     long[] total = new long[runs];
-    long[] rulesOnly = new long[runs];
-    var facts = RequestScanAccess.facts(exchange());
     for (int i = 0; i < warmup + runs; i++) {
       GatewayExchange ex = exchange();
       long t0 = System.nanoTime();
       stage.beforeRouting(ex);
       long t1 = System.nanoTime();
-      io.gatehouse.policy.internal.engine.PolicyEngine.evaluate(
-          List.of(policy), facts, io.gatehouse.policy.internal.engine.PolicyRule.Stage.INPUT);
-      long t2 = System.nanoTime();
       if (i >= warmup) {
         total[i - warmup] = t1 - t0;
-        rulesOnly[i - warmup] = t2 - t1;
       }
     }
     String report =
         String.format(
             Locale.ROOT,
-            "| measured (%d requests, 20-rule policy, 2 messages, %d chars) | p50 | p99 |%n|---|---:|---:|%n"
-                + "| whole input stage (detectors + CEL + redaction) | %.1f µs | %.1f µs |%n"
-                + "| CEL rule evaluation only | %.1f µs | %.1f µs |%n",
-            runs, PROMPT.length() + USER.length(),
-            pct(total, 50), pct(total, 99), pct(rulesOnly, 50), pct(rulesOnly, 99));
+            "| measured (%d requests after %d warm-up, 20-rule policy, 2 messages, %d chars) | p50 | p99 |%n"
+                + "|---|---:|---:|%n"
+                + "| whole input stage (detectors + CEL + redaction) | %.1f µs | %.1f µs |%n",
+            runs, warmup, PROMPT.length() + USER.length(), pct(total, 50), pct(total, 99));
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target/policy-benchmark.md"), report);
     System.out.println(report);
@@ -99,7 +95,7 @@ class PolicyBenchmarkTest {
     List<ChatMessage> msgs = new ArrayList<>();
     msgs.add(new ChatMessage("system", PROMPT, true));
     msgs.add(new ChatMessage("user", USER, false));
-    return new GatewayExchange(PolicyFixtures.TENANT, "k", "r", "chat", "sandbox", null, msgs,
+    return new GatewayExchange(TENANT, "k", "r", "chat", "sandbox", null, msgs,
         Map.of("x-team", "support"));
   }
 
