@@ -2,23 +2,14 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,31 +24,15 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalIdentityIT {
   static final String ISSUER = "https://idp.example.test/realms/edge";
-  static HttpServer jwksServer;
-  static KeyPair idpKeys;
+  static TestIssuer idp;
   static LibertyInstance instance;
 
   @BeforeAll
   static void start() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    idpKeys = g.generateKeyPair();
-    RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) idpKeys.getPublic());
-    jwk.setKeyId("edge-idp-1");
-    jwk.setAlgorithm("RS256");
-    byte[] jwks = ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
-        .getBytes(StandardCharsets.UTF_8);
-    jwksServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    jwksServer.createContext("/certs", ex -> {
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, jwks.length);
-      ex.getResponseBody().write(jwks);
-      ex.close();
-    });
-    jwksServer.start();
+    idp = TestIssuer.start("edge-idp-1");
     instance = LibertyInstance.start("gatehouse-external-id", Map.of(
         "GATEHOUSE_OIDC_ISSUER", ISSUER,
-        "GATEHOUSE_OIDC_JWKS_URL", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/certs",
+        "GATEHOUSE_OIDC_JWKS_URL", idp.jwksUrl(),
         "GATEHOUSE_OIDC_ROLE_MAP", "acme-admins=admin;acme-auditors=auditor",
         "GATEHOUSE_OIDC_DEFAULT_TENANT", "demo"));
     instance.awaitReady(Duration.ofSeconds(120));
@@ -68,8 +43,8 @@ class ExternalIdentityIT {
     if (instance != null) {
       instance.close();
     }
-    if (jwksServer != null) {
-      jwksServer.stop(0);
+    if (idp != null) {
+      idp.close();
     }
   }
 
@@ -89,12 +64,7 @@ class ExternalIdentityIT {
     }
     c.setIssuedAtToNow();
     c.setExpirationTimeMinutesInTheFuture(5);
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(c.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setKeyIdHeaderValue("edge-idp-1");
-    jws.setKey(idpKeys.getPrivate());
-    return jws.getCompactSerialization();
+    return idp.sign(c);
   }
 
   private static Http.Response get(String path, String token) {

@@ -2,22 +2,14 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,37 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 class SecondInstanceIT {
   static final String EXTERNAL_ISSUER = "https://idp.example.test/realms/acme";
-  static HttpServer jwksServer;
-  static KeyPair idpKeys;
+  static TestIssuer idp;
   static LibertyInstance second;
 
   @BeforeAll
   static void start() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    idpKeys = g.generateKeyPair();
-    RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) idpKeys.getPublic());
-    jwk.setKeyId("idp-key-1");
-    jwk.setAlgorithm("RS256");
-    byte[] jwks =
-        ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
-            .getBytes(StandardCharsets.UTF_8);
-    jwksServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    jwksServer.createContext(
-        "/certs",
-        ex -> {
-          ex.getResponseHeaders().add("Content-Type", "application/json");
-          ex.sendResponseHeaders(200, jwks.length);
-          ex.getResponseBody().write(jwks);
-          ex.close();
-        });
-    jwksServer.start();
+    idp = TestIssuer.start("idp-key-1");
     second =
         LibertyInstance.start(
             "gatehouse-second",
             Map.of(
                 "GATEHOUSE_OIDC_ISSUER", EXTERNAL_ISSUER,
-                "GATEHOUSE_OIDC_JWKS_URL", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/certs",
+                "GATEHOUSE_OIDC_JWKS_URL", idp.jwksUrl(),
                 "GATEHOUSE_OIDC_AUDIENCE", "gatehouse-api",
                 "GATEHOUSE_OIDC_ROLES_CLAIM", "realm_access.roles",
                 "GATEHOUSE_OIDC_ROLE_MAP", "acme-admins=admin;acme-reviewers=reviewer",
@@ -73,8 +46,8 @@ class SecondInstanceIT {
     if (second != null) {
       second.close();
     }
-    if (jwksServer != null) {
-      jwksServer.stop(0);
+    if (idp != null) {
+      idp.close();
     }
   }
 
@@ -87,12 +60,7 @@ class SecondInstanceIT {
     c.setClaim("realm_access", Map.of("roles", groups));
     c.setIssuedAtToNow();
     c.setExpirationTimeMinutesInTheFuture(5);
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(c.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setKeyIdHeaderValue("idp-key-1");
-    jws.setKey(key);
-    return jws.getCompactSerialization();
+    return idp.sign(c, key);
   }
 
   @Test
@@ -127,7 +95,7 @@ class SecondInstanceIT {
 
   @Test
   void externalIssuerTokensAreAcceptedWithRolesMapped() throws Exception {
-    String reviewer = externalToken(List.of("acme-reviewers", "offline_access"), "gatehouse-api", idpKeys.getPrivate());
+    String reviewer = externalToken(List.of("acme-reviewers", "offline_access"), "gatehouse-api", idp.privateKey());
     Http.Response me = second.http().get("/api/v1/me", "Authorization", "Bearer " + reviewer);
     assertThat(me.status()).as(me.body()).isEqualTo(200);
     assertThat(me.json().getString("username")).isEqualTo("erika");
@@ -135,12 +103,12 @@ class SecondInstanceIT {
     assertThat(me.json().getJsonArray("roles").getString(0)).isEqualTo("reviewer");
     assertThat(second.http().get("/api/v1/keys", "Authorization", "Bearer " + reviewer).status()).isEqualTo(403);
 
-    String admin = externalToken(List.of("acme-admins"), "gatehouse-api", idpKeys.getPrivate());
+    String admin = externalToken(List.of("acme-admins"), "gatehouse-api", idp.privateKey());
     assertThat(second.http().get("/api/v1/keys", "Authorization", "Bearer " + admin).status()).isEqualTo(200);
 
     // wrong audience, foreign key, and an instance not configured for this issuer
     assertThat(second.http().get("/api/v1/me", "Authorization",
-        "Bearer " + externalToken(List.of("acme-admins"), "other-api", idpKeys.getPrivate())).status()).isEqualTo(401);
+        "Bearer " + externalToken(List.of("acme-admins"), "other-api", idp.privateKey())).status()).isEqualTo(401);
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     assertThat(second.http().get("/api/v1/me", "Authorization",

@@ -2,23 +2,14 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,39 +23,20 @@ import org.junit.jupiter.api.Test;
 class TenantSuspensionIT {
   static final String EXTERNAL_ISSUER = "https://idp.example.test/realms/suspension";
   static final Duration PROPAGATION = Duration.ofSeconds(2);
-  static HttpServer jwksServer;
-  static KeyPair idpKeys;
+  static TestIssuer idp;
   static LibertyInstance second;
   private final Http main = Http.local();
 
   @BeforeAll
   static void start() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    idpKeys = g.generateKeyPair();
-    RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) idpKeys.getPublic());
-    jwk.setKeyId("idp-suspension-1");
-    jwk.setAlgorithm("RS256");
-    byte[] jwks =
-        ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
-            .getBytes(StandardCharsets.UTF_8);
-    jwksServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    jwksServer.createContext(
-        "/certs",
-        ex -> {
-          ex.getResponseHeaders().add("Content-Type", "application/json");
-          ex.sendResponseHeaders(200, jwks.length);
-          ex.getResponseBody().write(jwks);
-          ex.close();
-        });
-    jwksServer.start();
+    idp = TestIssuer.start("idp-suspension-1");
     second =
         LibertyInstance.start(
             "gatehouse-suspension",
             Map.of(
                 "GATEHOUSE_OIDC_ISSUER", EXTERNAL_ISSUER,
                 "GATEHOUSE_OIDC_JWKS_URL",
-                "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/certs",
+                idp.jwksUrl(),
                 "GATEHOUSE_OIDC_AUDIENCE", "gatehouse-api",
                 "GATEHOUSE_OIDC_ROLES_CLAIM", "groups",
                 "GATEHOUSE_OIDC_ROLE_MAP", "tenant-admins=admin"));
@@ -76,8 +48,8 @@ class TenantSuspensionIT {
     if (second != null) {
       second.close();
     }
-    if (jwksServer != null) {
-      jwksServer.stop(0);
+    if (idp != null) {
+      idp.close();
     }
   }
 
@@ -91,12 +63,7 @@ class TenantSuspensionIT {
     c.setClaim("gh_tenant", tenantSlug);
     c.setIssuedAtToNow();
     c.setExpirationTimeMinutesInTheFuture(10);
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(c.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setKeyIdHeaderValue("idp-suspension-1");
-    jws.setKey(idpKeys.getPrivate());
-    return jws.getCompactSerialization();
+    return idp.sign(c);
   }
 
   /** Polls until {@code call} answers {@code status}; returns the last answer. */
