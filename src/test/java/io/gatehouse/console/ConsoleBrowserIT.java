@@ -2,13 +2,18 @@ package io.gatehouse.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.audit.chain.OfflineVerifier;
+import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestEnv;
+import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +39,10 @@ class ConsoleBrowserIT {
         .as("web-console/node_modules is installed by the build (npm ci)")
         .exists();
 
+    Path export = Path.of("target/console-export.jsonl").toAbsolutePath();
+    Files.deleteIfExists(export);
     ProcessBuilder pb = new ProcessBuilder("node", script.toString(), TestEnv.baseUrl());
+    pb.environment().put("CONSOLE_EXPORT", export.toString());
     pb.environment().put("CONSOLE_SCREENSHOTS", Path.of("target/console-screenshots").toAbsolutePath().toString());
     pb.environment().put("CHROMIUM", chromium.toString());
     pb.redirectErrorStream(true);
@@ -57,6 +65,36 @@ class ConsoleBrowserIT {
     assertThat(finished).as("the browser flows finished within %d s:%n%s", TIMEOUT_SECONDS, output).isTrue();
     assertThat(p.exitValue()).as("the browser flows passed:%n%s", output).isZero();
     assertThat(output).contains("0 failed");
+    verifiesOffline(export);
+  }
+
+  /**
+   * The file the auditor downloaded in the browser verifies with the offline verifier, every
+   * checkpoint in it signed by a key pinned from the server's first key (later keys are pinned by
+   * their signed introductions), as an auditor would do with a fingerprint obtained out of band.
+   */
+  private static void verifiesOffline(Path export) throws IOException {
+    assertThat(export).as("the browser's download was kept").exists();
+    Http.Response keys = Http.local().get("/.well-known/gatehouse-audit-keys.json");
+    assertThat(keys.status()).isEqualTo(200);
+    JsonObject first =
+        keys.json().getJsonArray("keys").stream()
+            .map(v -> v.asJsonObject())
+            .filter(k -> !k.containsKey("introducedBy") || k.isNull("introducedBy"))
+            .min(Comparator.comparing(k -> k.getString("createdAt")))
+            .orElseThrow();
+    Path keyFile = Files.writeString(export.resolveSibling("console-export-keys.json"), keys.body());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    int code =
+        OfflineVerifier.run(
+            new String[] {
+              export.toString(), "--keys", keyFile.toString(), "--pin", first.getString("fingerprint")
+            },
+            ps,
+            ps);
+    assertThat(code).as("the offline verifier on the console's export:%n%s", out.toString(StandardCharsets.UTF_8))
+        .isZero();
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {
