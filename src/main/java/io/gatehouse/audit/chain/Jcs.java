@@ -249,21 +249,5 @@ public final class Jcs {
     sb.append('"');
   }
 
-  /** Whether the string is valid Unicode (no unpaired surrogate), i.e. has a JCS form. */
-  public static boolean isValidUnicode(String s) {
-    if (s == null) {
-      return true;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 }

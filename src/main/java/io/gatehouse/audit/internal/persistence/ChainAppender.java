@@ -71,14 +71,11 @@ final class ChainAppender {
     }
 
     /**
-     * Builds the event's stored and hashed parts on the caller's thread, so that an event without
-     * a canonical form (an unpaired surrogate: RFC 8785 has no form for it) fails its own request
-     * here rather than the writer's whole batch.
+     * Builds the event's stored and hashed parts on the caller's thread. Every string is valid
+     * Unicode here (AuditEvent escapes unpaired surrogates and NUL when it is built), so each event
+     * has an RFC 8785 form.
      */
     static Pending of(AuditEvent e, ContentRetention retention, int hashVersion) {
-      if (hashVersion == 2) {
-        requireUnicode(e);
-      }
       String contentHash = null;
       String form = null;
       String body = null;
@@ -104,22 +101,6 @@ final class ChainAppender {
           body,
           hashVersion,
           e.display().isEmpty() ? null : Jcs.writeStorable(e.display()));
-    }
-
-    private static void requireUnicode(AuditEvent e) {
-      GatewayUsage u = e.usage();
-      for (String s :
-          new String[] {
-            e.actorKind(), e.actor(), e.action(), e.targetType(), e.targetId(), e.requestId(),
-            u == null ? null : u.keyId(), u == null ? null : u.route(), u == null ? null : u.provider(),
-            u == null ? null : u.model(), u == null ? null : u.region(),
-            u == null ? null : u.promptVersion(), u == null ? null : u.policyVersion()
-          }) {
-        if (!Jcs.isValidUnicode(s)) {
-          throw new IllegalArgumentException(
-              "Audit event " + e.action() + " holds a string that is not valid Unicode");
-        }
-      }
     }
 
     String chainId() {
