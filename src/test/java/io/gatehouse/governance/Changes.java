@@ -89,6 +89,21 @@ public final class Changes {
     return id;
   }
 
+  /** Publishes {@code text} as a canary of {@code percent} on the prompt's production label. */
+  public static String publishCanary(TestTenant t, String name, String text, int percent, String comment) {
+    JsonObject canary =
+        Json.createObjectBuilder(prompt(text))
+            .add("canary", Json.createObjectBuilder().add("percent", percent))
+            .build();
+    Http.Response created = HTTP.post("/api/v1/changes", body("prompt", name, canary, comment), t.auth("author"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().getString("id");
+    ok(t, "author", id, "submit");
+    ok(t, "reviewer", id, "approve");
+    ok(t, "admin", id, "publish");
+    return id;
+  }
+
   public static JsonObject get(TestTenant t, String id) {
     Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("admin"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

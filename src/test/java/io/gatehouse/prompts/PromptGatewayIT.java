@@ -115,18 +115,7 @@ class PromptGatewayIT {
     String name = Changes.uniquePrompt();
     String model = "prompt:" + name + "@production";
     Changes.publishPrompt(demo, name, "Stable");
-    JsonObject canary =
-        Json.createObjectBuilder(Changes.prompt("Candidate"))
-            .add("canary", Json.createObjectBuilder().add("percent", 50))
-            .build();
-    Http.Response created =
-        HTTP.post("/api/v1/changes", Changes.body("prompt", name, canary, "half and half"),
-            demo.auth("author"));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String id = created.json().getString("id");
-    Changes.ok(demo, "author", id, "submit");
-    Changes.ok(demo, "reviewer", id, "approve");
-    Changes.ok(demo, "admin", id, "publish");
+    String id = Changes.publishCanary(demo, name, "Candidate", 50, "half and half");
     // wait until the canary serves at all (each request draws anew)
     boolean canaryLive = false;
     for (int i = 0; i < 60 && !canaryLive; i++) {

@@ -24,18 +24,7 @@ class PromptRegistryIT {
   void aCanaryPublishSplitsTheLabelAndPromotingItReusesTheVersion() {
     String name = Changes.uniquePrompt();
     Changes.publishPrompt(demo, name, "Stable");
-    JsonObject canary =
-        Json.createObjectBuilder(Changes.prompt("Candidate"))
-            .add("canary", Json.createObjectBuilder().add("percent", 25))
-            .build();
-    Http.Response created =
-        HTTP.post("/api/v1/changes", Changes.body("prompt", name, canary, "try it on a quarter"),
-            demo.auth("author"));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String id = created.json().getString("id");
-    Changes.ok(demo, "author", id, "submit");
-    Changes.ok(demo, "reviewer", id, "approve");
-    Changes.ok(demo, "admin", id, "publish");
+    String id = Changes.publishCanary(demo, name, "Candidate", 25, "try it on a quarter");
     JsonObject label =
         HTTP.get("/api/v1/prompts/" + name, demo.auth("auditor")).json().getJsonObject("labels")
             .getJsonObject("production");
