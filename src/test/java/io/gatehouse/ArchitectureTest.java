@@ -24,165 +24,182 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of docs/architecture.md: each direct sub-package of io.gatehouse is a module; its
- * top package (and non-internal sub-packages) is its public face, {@code internal} is private.
+ * The module rules of docs/architecture.md: each direct sub-package of io.gatehouse is a module;
+ * its top package (and non-internal sub-packages) is its public face, {@code internal} is private.
  */
 class ArchitectureTest {
-  static final String ROOT = "io.gatehouse";
-  static final List<String> MODULES =
-      List.of("shared", "audit", "edge", "routing", "prompts", "governance", "policy");
+    static final String ROOT = "io.gatehouse";
+    static final List<String> MODULES =
+            List.of("shared", "audit", "edge", "routing", "prompts", "governance", "policy");
 
-  /** Which modules each module may use (its public face only). */
-  static final Map<String, Set<String>> ALLOWED =
-      Map.of(
-          "shared", Set.of(),
-          "audit", Set.of("shared"),
-          "governance", Set.of("shared", "audit"),
-          "edge", Set.of("shared", "audit", "governance"),
-          "routing", Set.of("shared", "audit", "governance", "edge"),
-          "prompts", Set.of("shared", "audit", "governance", "routing", "edge"),
-          "policy", Set.of("shared", "audit", "governance", "routing", "edge"));
+    /** Which modules each module may use (its public face only). */
+    static final Map<String, Set<String>> ALLOWED =
+            Map.of(
+                    "shared", Set.of(),
+                    "audit", Set.of("shared"),
+                    "governance", Set.of("shared", "audit"),
+                    "edge", Set.of("shared", "audit", "governance"),
+                    "routing", Set.of("shared", "audit", "governance", "edge"),
+                    "prompts", Set.of("shared", "audit", "governance", "routing", "edge"),
+                    "policy", Set.of("shared", "audit", "governance", "routing", "edge"));
 
-  static JavaClasses classes;
+    static JavaClasses classes;
 
-  @BeforeAll
-  static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(ROOT);
-  }
-
-  @Test
-  void everyModuleHasAPackageComment() {
-    for (String m : MODULES) {
-      org.assertj.core.api.Assertions.assertThat(
-              classes.containPackage(ROOT + "." + m)
-                  && classes.getPackage(ROOT + "." + m).getPackageInfo() != null)
-          .as("module %s has package-info.java", m)
-          .isTrue();
+    @BeforeAll
+    static void importClasses() {
+        classes =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages(ROOT);
     }
-  }
 
-  @Test
-  void modulesHaveNoCycles() {
-    slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
-  }
-
-  @Test
-  void noModuleReachesIntoAnothersInternals() {
-    for (String m : MODULES) {
-      noClasses()
-          .that()
-          .resideOutsideOfPackage(ROOT + "." + m + "..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage(ROOT + "." + m + ".internal..")
-          .as("only module " + m + " uses " + m + ".internal")
-          .allowEmptyShould(true)
-          .check(classes);
-    }
-  }
-
-  @Test
-  void modulesDependOnlyInTheAllowedDirection() {
-    for (String m : MODULES) {
-      for (String other : MODULES) {
-        if (other.equals(m) || ALLOWED.get(m).contains(other)) {
-          continue;
+    @Test
+    void everyModuleHasAPackageComment() {
+        for (String m : MODULES) {
+            org.assertj.core.api.Assertions.assertThat(
+                            classes.containPackage(ROOT + "." + m)
+                                    && classes.getPackage(ROOT + "." + m).getPackageInfo() != null)
+                    .as("module %s has package-info.java", m)
+                    .isTrue();
         }
-        noClasses()
-            .that()
-            .resideInAPackage(ROOT + "." + m + "..")
-            .should()
-            .dependOnClassesThat()
-            .resideInAPackage(ROOT + "." + other + "..")
-            .as(m + " must not depend on " + other)
-            .allowEmptyShould(true)
-            .check(classes);
-      }
     }
-  }
 
-  @Test
-  void resourcesLiveInTheWebPackage() {
-    classes()
-        .that()
-        .areAnnotatedWith(Path.class)
-        .should()
-        .resideInAPackage("..internal.web..")
-        .allowEmptyShould(true)
-        .check(classes);
-  }
+    @Test
+    void modulesHaveNoCycles() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+    }
 
-  @Test
-  void entitiesAndEntityManagerStayInPersistence() {
-    classes()
-        .that()
-        .areAnnotatedWith(Entity.class)
-        .should()
-        .resideInAPackage("..internal.persistence..")
-        .check(classes);
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("..internal.persistence..")
-        .should()
-        .dependOnClassesThat()
-        .areAssignableTo(EntityManager.class)
-        .check(classes);
-  }
+    @Test
+    void noModuleReachesIntoAnothersInternals() {
+        for (String m : MODULES) {
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(ROOT + "." + m + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(ROOT + "." + m + ".internal..")
+                    .as("only module " + m + " uses " + m + ".internal")
+                    .allowEmptyShould(true)
+                    .check(classes);
+        }
+    }
 
-  @Test
-  void entitiesAreNotLeakedThroughRest() {
-    DescribedPredicate<JavaClass> entity =
-        DescribedPredicate.describe("an @Entity", c -> c.isAnnotatedWith(Entity.class));
-    ArchRule rule =
-        methods()
-            .that()
-            .areDeclaredInClassesThat()
-            .resideInAPackage("..internal.web..")
-            .and(
-                DescribedPredicate.describe(
-                    "are HTTP resource methods",
-                    m -> m.getAnnotations().stream()
-                        .anyMatch(a -> a.getRawType().isAnnotatedWith(jakarta.ws.rs.HttpMethod.class))))
-            .should(
-                new ArchCondition<>("not return or accept entities") {
-                  @Override
-                  public void check(
-                      com.tngtech.archunit.core.domain.JavaMethod method, ConditionEvents events) {
-                    boolean leaks =
-                        entity.test(method.getRawReturnType())
-                            || method.getRawParameterTypes().stream().anyMatch(entity::test);
-                    if (leaks) {
-                      events.add(SimpleConditionEvent.violated(method, method.getFullName()));
-                    }
-                  }
-                })
-            .allowEmptyShould(true);
-    rule.check(classes);
-    noClasses()
-        .that()
-        .resideInAPackage("..internal.web..")
-        .and()
-        .areRecords()
-        .should()
-        .dependOnClassesThat()
-        .areAnnotatedWith(Entity.class)
-        .as("REST DTOs do not hold entities")
-        .allowEmptyShould(true)
-        .check(classes);
-  }
+    @Test
+    void modulesDependOnlyInTheAllowedDirection() {
+        for (String m : MODULES) {
+            for (String other : MODULES) {
+                if (other.equals(m) || ALLOWED.get(m).contains(other)) {
+                    continue;
+                }
+                noClasses()
+                        .that()
+                        .resideInAPackage(ROOT + "." + m + "..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAPackage(ROOT + "." + other + "..")
+                        .as(m + " must not depend on " + other)
+                        .allowEmptyShould(true)
+                        .check(classes);
+            }
+        }
+    }
 
-  @Test
-  void sharedKernelDependsOnNoModule() {
-    noClasses()
-        .that()
-        .resideInAPackage(ROOT + ".shared..")
-        .should()
-        .dependOnClassesThat()
-        .resideOutsideOfPackages(ROOT + ".shared..", "java..", "jakarta..", "javax..",
-            "org.eclipse.microprofile..", "org.flywaydb..")
-        .check(classes);
-  }
+    @Test
+    void resourcesLiveInTheWebPackage() {
+        classes()
+                .that()
+                .areAnnotatedWith(Path.class)
+                .should()
+                .resideInAPackage("..internal.web..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void entitiesAndEntityManagerStayInPersistence() {
+        classes()
+                .that()
+                .areAnnotatedWith(Entity.class)
+                .should()
+                .resideInAPackage("..internal.persistence..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..internal.persistence..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(EntityManager.class)
+                .check(classes);
+    }
+
+    @Test
+    void entitiesAreNotLeakedThroughRest() {
+        DescribedPredicate<JavaClass> entity =
+                DescribedPredicate.describe("an @Entity", c -> c.isAnnotatedWith(Entity.class));
+        ArchRule rule =
+                methods()
+                        .that()
+                        .areDeclaredInClassesThat()
+                        .resideInAPackage("..internal.web..")
+                        .and(
+                                DescribedPredicate.describe(
+                                        "are HTTP resource methods",
+                                        m ->
+                                                m.getAnnotations().stream()
+                                                        .anyMatch(
+                                                                a ->
+                                                                        a.getRawType()
+                                                                                .isAnnotatedWith(
+                                                                                        jakarta.ws
+                                                                                                .rs
+                                                                                                .HttpMethod
+                                                                                                .class))))
+                        .should(
+                                new ArchCondition<>("not return or accept entities") {
+                                    @Override
+                                    public void check(
+                                            com.tngtech.archunit.core.domain.JavaMethod method,
+                                            ConditionEvents events) {
+                                        boolean leaks =
+                                                entity.test(method.getRawReturnType())
+                                                        || method.getRawParameterTypes().stream()
+                                                                .anyMatch(entity::test);
+                                        if (leaks) {
+                                            events.add(
+                                                    SimpleConditionEvent.violated(
+                                                            method, method.getFullName()));
+                                        }
+                                    }
+                                })
+                        .allowEmptyShould(true);
+        rule.check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("..internal.web..")
+                .and()
+                .areRecords()
+                .should()
+                .dependOnClassesThat()
+                .areAnnotatedWith(Entity.class)
+                .as("REST DTOs do not hold entities")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void sharedKernelDependsOnNoModule() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".shared..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages(
+                        ROOT + ".shared..",
+                        "java..",
+                        "jakarta..",
+                        "javax..",
+                        "org.eclipse.microprofile..",
+                        "org.flywaydb..")
+                .check(classes);
+    }
 }

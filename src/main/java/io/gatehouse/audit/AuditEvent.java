@@ -13,12 +13,13 @@ import java.util.Objects;
  * Something Gatehouse did, as the audit trail records it. Details must hold only strings, integers,
  * booleans, nulls, lists and maps of those (they are hashed in canonical JSON) and never secrets.
  *
- * <p>New facts go into details under <b>namespaced keys</b>: dotted, lowercase, e.g.
- * {@code client.request_id}, {@code trace.id}, {@code tool.calls} ({@link #NAMESPACED_KEY}; the
- * undotted keys of earlier events stay as they are). Data that is only for display (a user's display
- * name) goes into {@code display}, which is stored beside the hashed form, never inside it.
+ * <p>New facts go into details under <b>namespaced keys</b>: dotted, lowercase, e.g. {@code
+ * client.request_id}, {@code trace.id}, {@code tool.calls} ({@link #NAMESPACED_KEY}; the undotted
+ * keys of earlier events stay as they are). Data that is only for display (a user's display name)
+ * goes into {@code display}, which is stored beside the hashed form, never inside it.
  *
- * @param tenant the tenant's chain; {@code null} for platform events (tenant administration, startup)
+ * @param tenant the tenant's chain; {@code null} for platform events (tenant administration,
+ *     startup)
  * @param actorKind user, api_key, system or anonymous
  * @param actor who acted (user id, key id, job name, or the claimed username of a failed login)
  * @param action dotted verb, e.g. {@code auth.login}, {@code key.revoke}, {@code gateway.request}
@@ -37,271 +38,326 @@ import java.util.Objects;
  * @param display display-only data (not hashed, not evidence), e.g. {@code user.display_name}
  */
 public record AuditEvent(
-    TenantId tenant,
-    String actorKind,
-    String actor,
-    String action,
-    String targetType,
-    String targetId,
-    Outcome outcome,
-    Map<String, Object> details,
-    String requestId,
-    GatewayUsage usage,
-    Object content,
-    Object redactedContent,
-    Map<String, Object> display) {
+        TenantId tenant,
+        String actorKind,
+        String actor,
+        String action,
+        String targetType,
+        String targetId,
+        Outcome outcome,
+        Map<String, Object> details,
+        String requestId,
+        GatewayUsage usage,
+        Object content,
+        Object redactedContent,
+        Map<String, Object> display) {
 
-  /**
-   * A dotted details key: lowercase segments of letters, digits and underscores, at least two
-   * ({@code client.request_id}). A key with a dot must have this form.
-   */
-  public static final java.util.regex.Pattern NAMESPACED_KEY =
-      java.util.regex.Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+    /**
+     * A dotted details key: lowercase segments of letters, digits and underscores, at least two
+     * ({@code client.request_id}). A key with a dot must have this form.
+     */
+    public static final java.util.regex.Pattern NAMESPACED_KEY =
+            java.util.regex.Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
 
-  /** {@link #NAMESPACED_KEY} without a regex (it runs for every event). */
-  public static boolean isNamespacedKey(String k) {
-    boolean segmentStart = true;
-    int segments = 1;
-    for (int i = 0; i < k.length(); i++) {
-      char c = k.charAt(i);
-      if (segmentStart) {
-        if (c < 'a' || c > 'z') {
-          return false;
+    /** {@link #NAMESPACED_KEY} without a regex (it runs for every event). */
+    public static boolean isNamespacedKey(String k) {
+        boolean segmentStart = true;
+        int segments = 1;
+        for (int i = 0; i < k.length(); i++) {
+            char c = k.charAt(i);
+            if (segmentStart) {
+                if (c < 'a' || c > 'z') {
+                    return false;
+                }
+                segmentStart = false;
+            } else if (c == '.') {
+                segmentStart = true;
+                segments++;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+                return false;
+            }
         }
-        segmentStart = false;
-      } else if (c == '.') {
-        segmentStart = true;
-        segments++;
-      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-        return false;
-      }
-    }
-    return !segmentStart && segments >= 2;
-  }
-
-  public enum Outcome {
-    SUCCESS,
-    FAILURE,
-    DENIED,
-    ERROR;
-
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
-  /** Detail key listing the fields whose text was escaped for storage (see {@link StorableText}). */
-  public static final String ESCAPED_DETAIL = "audit.escaped";
-
-  /**
-   * Every text is made storable here, once, when the event is built: U+0000 and unpaired surrogates
-   * (which PostgreSQL refuses or mangles) are escaped as <code>&#92;u0000</code>/<code>&#92;ud800</code> text, and
-   * {@link #ESCAPED_DETAIL} lists the fields where that happened. Clean events are only scanned.
-   */
-  public AuditEvent {
-    Objects.requireNonNull(actorKind, "actorKind");
-    Objects.requireNonNull(actor, "actor");
-    Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(outcome, "outcome");
-    List<String> escaped = new ArrayList<>(0);
-    actorKind = escaped(actorKind, "actorKind", escaped);
-    actor = escaped(actor, "actor", escaped);
-    action = escaped(action, "action", escaped);
-    targetType = escaped(targetType, "targetType", escaped);
-    targetId = escaped(targetId, "targetId", escaped);
-    requestId = escaped(requestId, "requestId", escaped);
-    Map<String, Object> d = new LinkedHashMap<>();
-    if (details != null) {
-      Object clean = StorableText.sanitize(details);
-      if (clean != details) {
-        escaped.add("details");
-      }
-      ((Map<?, ?>) clean).forEach((k, v) -> d.put((String) k, v));
-    }
-    if (usage != null) {
-      GatewayUsage u = usage.storable();
-      if (u != usage) {
-        escaped.add("usage");
-        usage = u;
-      }
-    }
-    if (content != null) {
-      Object c = StorableText.sanitize(content);
-      if (c != content) {
-        escaped.add("content");
-        content = c;
-      }
-    }
-    if (redactedContent != null) {
-      Object c = StorableText.sanitize(redactedContent);
-      if (c != redactedContent) {
-        escaped.add("redactedContent");
-        redactedContent = c;
-      }
-    }
-    if (!escaped.isEmpty() && !d.containsKey(ESCAPED_DETAIL)) {
-      d.put(ESCAPED_DETAIL, List.copyOf(escaped));
-    }
-    details = d.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(d);
-    if (display != null) {
-      Object clean = StorableText.sanitize(display);
-      display = java.util.Collections.unmodifiableMap(new LinkedHashMap<>((Map<String, Object>) clean));
-    } else {
-      display = Map.of();
-    }
-    for (String k : details.keySet()) {
-      if (k.indexOf('.') >= 0 && !isNamespacedKey(k)) {
-        throw new IllegalArgumentException(
-            "Audit details key \"" + k + "\" is dotted but not namespaced (e.g. client.request_id)");
-      }
-    }
-  }
-
-  /** An event with content, without display data. */
-  public AuditEvent(
-      TenantId tenant,
-      String actorKind,
-      String actor,
-      String action,
-      String targetType,
-      String targetId,
-      Outcome outcome,
-      Map<String, Object> details,
-      String requestId,
-      GatewayUsage usage,
-      Object content,
-      Object redactedContent) {
-    this(
-        tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
-        content, redactedContent, null);
-  }
-
-  private static String escaped(String value, String field, List<String> escaped) {
-    String s = StorableText.escape(value);
-    if (s != value) {
-      escaped.add(field);
-    }
-    return s;
-  }
-
-  /** This event with one more detail (kept if the key is already there). */
-  public AuditEvent withDetail(String key, Object value) {
-    if (details.containsKey(key)) {
-      return this;
-    }
-    Map<String, Object> d = new LinkedHashMap<>(details);
-    d.put(key, value);
-    return new AuditEvent(
-        tenant, actorKind, actor, action, targetType, targetId, outcome, d, requestId, usage, content,
-        redactedContent, display);
-  }
-
-  /** An event without content. */
-  public AuditEvent(
-      TenantId tenant,
-      String actorKind,
-      String actor,
-      String action,
-      String targetType,
-      String targetId,
-      Outcome outcome,
-      Map<String, Object> details,
-      String requestId,
-      GatewayUsage usage) {
-    this(
-        tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
-        null, null);
-  }
-
-  /** Starts an event for an action by the given caller (its tenant becomes the event's chain). */
-  public static Builder by(Caller caller, String action) {
-    return new Builder(
-        caller.tenant(), caller.kind().name().toLowerCase(java.util.Locale.ROOT), caller.subject(), action);
-  }
-
-  public static Builder of(TenantId tenant, String actorKind, String actor, String action) {
-    return new Builder(tenant, actorKind, actor, action);
-  }
-
-  /** Fluent construction; {@link #build()} validates. */
-  public static final class Builder {
-    private TenantId tenant;
-    private final String actorKind;
-    private final String actor;
-    private final String action;
-    private String targetType;
-    private String targetId;
-    private Outcome outcome = Outcome.SUCCESS;
-    private final Map<String, Object> details = new LinkedHashMap<>();
-    private String requestId;
-    private GatewayUsage usage;
-    private Object content;
-    private Object redactedContent;
-    private final Map<String, Object> display = new LinkedHashMap<>();
-
-    private Builder(TenantId tenant, String actorKind, String actor, String action) {
-      this.tenant = tenant;
-      this.actorKind = actorKind;
-      this.actor = actor;
-      this.action = action;
+        return !segmentStart && segments >= 2;
     }
 
-    public Builder tenant(TenantId t) {
-      this.tenant = t;
-      return this;
-    }
+    public enum Outcome {
+        SUCCESS,
+        FAILURE,
+        DENIED,
+        ERROR;
 
-    public Builder target(String type, Object id) {
-      this.targetType = type;
-      this.targetId = id == null ? null : id.toString();
-      return this;
-    }
-
-    public Builder outcome(Outcome o) {
-      this.outcome = o;
-      return this;
-    }
-
-    public Builder detail(String key, Object value) {
-      this.details.put(key, value);
-      return this;
-    }
-
-    public Builder details(Map<String, ?> more) {
-      this.details.putAll(more);
-      return this;
-    }
-
-    public Builder requestId(String id) {
-      this.requestId = id;
-      return this;
-    }
-
-    public Builder usage(GatewayUsage u) {
-      this.usage = u;
-      return this;
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
-     * The request's bodies (e.g. {@code {"messages": [...], "response": "..."}}), kept per the
-     * tenant's retention setting; {@code redacted} is the version stored under "redacted".
+     * Detail key listing the fields whose text was escaped for storage (see {@link StorableText}).
      */
-    public Builder content(Object full, Object redacted) {
-      this.content = full;
-      this.redactedContent = redacted;
-      return this;
+    public static final String ESCAPED_DETAIL = "audit.escaped";
+
+    /**
+     * Every text is made storable here, once, when the event is built: U+0000 and unpaired
+     * surrogates (which PostgreSQL refuses or mangles) are escaped as <code>&#92;u0000</code>/
+     * <code>&#92;ud800</code> text, and {@link #ESCAPED_DETAIL} lists the fields where that
+     * happened. Clean events are only scanned.
+     */
+    public AuditEvent {
+        Objects.requireNonNull(actorKind, "actorKind");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(outcome, "outcome");
+        List<String> escaped = new ArrayList<>(0);
+        actorKind = escaped(actorKind, "actorKind", escaped);
+        actor = escaped(actor, "actor", escaped);
+        action = escaped(action, "action", escaped);
+        targetType = escaped(targetType, "targetType", escaped);
+        targetId = escaped(targetId, "targetId", escaped);
+        requestId = escaped(requestId, "requestId", escaped);
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (details != null) {
+            Object clean = StorableText.sanitize(details);
+            if (clean != details) {
+                escaped.add("details");
+            }
+            ((Map<?, ?>) clean).forEach((k, v) -> d.put((String) k, v));
+        }
+        if (usage != null) {
+            GatewayUsage u = usage.storable();
+            if (u != usage) {
+                escaped.add("usage");
+                usage = u;
+            }
+        }
+        if (content != null) {
+            Object c = StorableText.sanitize(content);
+            if (c != content) {
+                escaped.add("content");
+                content = c;
+            }
+        }
+        if (redactedContent != null) {
+            Object c = StorableText.sanitize(redactedContent);
+            if (c != redactedContent) {
+                escaped.add("redactedContent");
+                redactedContent = c;
+            }
+        }
+        if (!escaped.isEmpty() && !d.containsKey(ESCAPED_DETAIL)) {
+            d.put(ESCAPED_DETAIL, List.copyOf(escaped));
+        }
+        details = d.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(d);
+        if (display != null) {
+            Object clean = StorableText.sanitize(display);
+            display =
+                    java.util.Collections.unmodifiableMap(
+                            new LinkedHashMap<>((Map<String, Object>) clean));
+        } else {
+            display = Map.of();
+        }
+        for (String k : details.keySet()) {
+            if (k.indexOf('.') >= 0 && !isNamespacedKey(k)) {
+                throw new IllegalArgumentException(
+                        "Audit details key \""
+                                + k
+                                + "\" is dotted but not namespaced (e.g. client.request_id)");
+            }
+        }
     }
 
-    /** Display-only data, stored beside the hashed form and never hashed (e.g. a display name). */
-    public Builder display(String key, Object value) {
-      this.display.put(key, value);
-      return this;
+    /** An event with content, without display data. */
+    public AuditEvent(
+            TenantId tenant,
+            String actorKind,
+            String actor,
+            String action,
+            String targetType,
+            String targetId,
+            Outcome outcome,
+            Map<String, Object> details,
+            String requestId,
+            GatewayUsage usage,
+            Object content,
+            Object redactedContent) {
+        this(
+                tenant,
+                actorKind,
+                actor,
+                action,
+                targetType,
+                targetId,
+                outcome,
+                details,
+                requestId,
+                usage,
+                content,
+                redactedContent,
+                null);
     }
 
-    public AuditEvent build() {
-      return new AuditEvent(
-          tenant, actorKind, actor, action, targetType, targetId, outcome, details, requestId, usage,
-          content, redactedContent, display);
+    private static String escaped(String value, String field, List<String> escaped) {
+        String s = StorableText.escape(value);
+        if (s != value) {
+            escaped.add(field);
+        }
+        return s;
     }
-  }
+
+    /** This event with one more detail (kept if the key is already there). */
+    public AuditEvent withDetail(String key, Object value) {
+        if (details.containsKey(key)) {
+            return this;
+        }
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        d.put(key, value);
+        return new AuditEvent(
+                tenant,
+                actorKind,
+                actor,
+                action,
+                targetType,
+                targetId,
+                outcome,
+                d,
+                requestId,
+                usage,
+                content,
+                redactedContent,
+                display);
+    }
+
+    /** An event without content. */
+    public AuditEvent(
+            TenantId tenant,
+            String actorKind,
+            String actor,
+            String action,
+            String targetType,
+            String targetId,
+            Outcome outcome,
+            Map<String, Object> details,
+            String requestId,
+            GatewayUsage usage) {
+        this(
+                tenant,
+                actorKind,
+                actor,
+                action,
+                targetType,
+                targetId,
+                outcome,
+                details,
+                requestId,
+                usage,
+                null,
+                null);
+    }
+
+    /** Starts an event for an action by the given caller (its tenant becomes the event's chain). */
+    public static Builder by(Caller caller, String action) {
+        return new Builder(
+                caller.tenant(),
+                caller.kind().name().toLowerCase(java.util.Locale.ROOT),
+                caller.subject(),
+                action);
+    }
+
+    public static Builder of(TenantId tenant, String actorKind, String actor, String action) {
+        return new Builder(tenant, actorKind, actor, action);
+    }
+
+    /** Fluent construction; {@link #build()} validates. */
+    public static final class Builder {
+        private TenantId tenant;
+        private final String actorKind;
+        private final String actor;
+        private final String action;
+        private String targetType;
+        private String targetId;
+        private Outcome outcome = Outcome.SUCCESS;
+        private final Map<String, Object> details = new LinkedHashMap<>();
+        private String requestId;
+        private GatewayUsage usage;
+        private Object content;
+        private Object redactedContent;
+        private final Map<String, Object> display = new LinkedHashMap<>();
+
+        private Builder(TenantId tenant, String actorKind, String actor, String action) {
+            this.tenant = tenant;
+            this.actorKind = actorKind;
+            this.actor = actor;
+            this.action = action;
+        }
+
+        public Builder tenant(TenantId t) {
+            this.tenant = t;
+            return this;
+        }
+
+        public Builder target(String type, Object id) {
+            this.targetType = type;
+            this.targetId = id == null ? null : id.toString();
+            return this;
+        }
+
+        public Builder outcome(Outcome o) {
+            this.outcome = o;
+            return this;
+        }
+
+        public Builder detail(String key, Object value) {
+            this.details.put(key, value);
+            return this;
+        }
+
+        public Builder details(Map<String, ?> more) {
+            this.details.putAll(more);
+            return this;
+        }
+
+        public Builder requestId(String id) {
+            this.requestId = id;
+            return this;
+        }
+
+        public Builder usage(GatewayUsage u) {
+            this.usage = u;
+            return this;
+        }
+
+        /**
+         * The request's bodies (e.g. {@code {"messages": [...], "response": "..."}}), kept per the
+         * tenant's retention setting; {@code redacted} is the version stored under "redacted".
+         */
+        public Builder content(Object full, Object redacted) {
+            this.content = full;
+            this.redactedContent = redacted;
+            return this;
+        }
+
+        /**
+         * Display-only data, stored beside the hashed form and never hashed (e.g. a display name).
+         */
+        public Builder display(String key, Object value) {
+            this.display.put(key, value);
+            return this;
+        }
+
+        public AuditEvent build() {
+            return new AuditEvent(
+                    tenant,
+                    actorKind,
+                    actor,
+                    action,
+                    targetType,
+                    targetId,
+                    outcome,
+                    details,
+                    requestId,
+                    usage,
+                    content,
+                    redactedContent,
+                    display);
+        }
+    }
 }

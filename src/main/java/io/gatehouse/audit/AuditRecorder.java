@@ -7,15 +7,16 @@ package io.gatehouse.audit;
  */
 public interface AuditRecorder {
 
-  /**
-   * Records an event in its own transaction. Concurrent callers are group-committed: many events,
-   * one lock and one commit.
-   */
-  RecordedEvent record(AuditEvent event);
+    /**
+     * Records an event in its own transaction. Concurrent callers are group-committed: many events,
+     * one lock and one commit.
+     */
+    RecordedEvent record(AuditEvent event);
 
-  /**
-   * Records an event inside the caller's current JTA transaction, so that a state change (a publish,
-   * a revocation) and its event commit or roll back together. Requires an active transaction.
-   */
-  RecordedEvent recordInTransaction(AuditEvent event);
+    /**
+     * Records an event inside the caller's current JTA transaction, so that a state change (a
+     * publish, a revocation) and its event commit or roll back together. Requires an active
+     * transaction.
+     */
+    RecordedEvent recordInTransaction(AuditEvent event);
 }

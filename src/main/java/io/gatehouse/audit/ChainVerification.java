@@ -20,33 +20,34 @@ import java.util.List;
  * @param v2Events events read whose hash uses hashed form v2 (RFC 8785)
  */
 public record ChainVerification(
-    String chain,
-    boolean valid,
-    long eventsChecked,
-    long checkpointsChecked,
-    BrokenEvent firstBroken,
-    Truncation truncation,
-    List<CheckpointKeyRun> checkpointKeys,
-    long v1Events,
-    long v2Events) {
+        String chain,
+        boolean valid,
+        long eventsChecked,
+        long checkpointsChecked,
+        BrokenEvent firstBroken,
+        Truncation truncation,
+        List<CheckpointKeyRun> checkpointKeys,
+        long v1Events,
+        long v2Events) {
 
-  /**
-   * The first place the chain breaks.
-   *
-   * @param seq the sequence number of the broken (or missing) event
-   * @param eventId its id; null when the event is missing
-   * @param reason {@code hash_mismatch}, {@code prev_link_mismatch}, {@code gap},
-   *     {@code checkpoint_mismatch}, {@code bad_checkpoint_signature}, {@code unpinned_checkpoint_key}
-   *     or {@code truncated}
-   * @param detail a sentence for people
-   */
-  public record BrokenEvent(long seq, String eventId, String reason, String detail) {}
+    /**
+     * The first place the chain breaks.
+     *
+     * @param seq the sequence number of the broken (or missing) event
+     * @param eventId its id; null when the event is missing
+     * @param reason {@code hash_mismatch}, {@code prev_link_mismatch}, {@code gap}, {@code
+     *     checkpoint_mismatch}, {@code bad_checkpoint_signature}, {@code unpinned_checkpoint_key}
+     *     or {@code truncated}
+     * @param detail a sentence for people
+     */
+    public record BrokenEvent(long seq, String eventId, String reason, String detail) {}
 
-  /**
-   * @param detected true when the latest checkpoint names more events than the chain holds
-   * @param lastSeq the last seq stored in the chain (0 when empty)
-   * @param checkpointSeq the head seq of the latest signed checkpoint, or null if there is none
-   * @param checkpointTime when that checkpoint was signed, or null
-   */
-  public record Truncation(boolean detected, long lastSeq, Long checkpointSeq, String checkpointTime) {}
+    /**
+     * @param detected true when the latest checkpoint names more events than the chain holds
+     * @param lastSeq the last seq stored in the chain (0 when empty)
+     * @param checkpointSeq the head seq of the latest signed checkpoint, or null if there is none
+     * @param checkpointTime when that checkpoint was signed, or null
+     */
+    public record Truncation(
+            boolean detected, long lastSeq, Long checkpointSeq, String checkpointTime) {}
 }

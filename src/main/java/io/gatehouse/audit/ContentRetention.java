@@ -6,20 +6,20 @@ import java.util.Optional;
 
 /**
  * How a tenant's prompt and response bodies are kept: not at all, only as a hash in the event,
- * redacted, or in full. Stored bodies are purged after the tenant's retention period (unless a legal
- * hold is in force); the event keeps the hash, so the chain stays verifiable after a purge.
+ * redacted, or in full. Stored bodies are purged after the tenant's retention period (unless a
+ * legal hold is in force); the event keeps the hash, so the chain stays verifiable after a purge.
  */
 public enum ContentRetention {
-  NONE,
-  HASHED,
-  REDACTED,
-  FULL;
+    NONE,
+    HASHED,
+    REDACTED,
+    FULL;
 
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  public static Optional<ContentRetention> fromWireName(String s) {
-    return WireNames.parse(ContentRetention.class, ContentRetention::wireName, s);
-  }
+    public static Optional<ContentRetention> fromWireName(String s) {
+        return WireNames.parse(ContentRetention.class, ContentRetention::wireName, s);
+    }
 }

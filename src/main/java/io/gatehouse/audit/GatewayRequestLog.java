@@ -14,43 +14,44 @@ import java.util.Optional;
  */
 public interface GatewayRequestLog {
 
-  /** How usage totals are grouped. */
-  enum Grouping {
-    KEY,
-    ROUTE,
-    MODEL,
-    PROVIDER;
+    /** How usage totals are grouped. */
+    enum Grouping {
+        KEY,
+        ROUTE,
+        MODEL,
+        PROVIDER;
 
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Grouping> fromWireName(String name) {
+            return WireNames.parse(Grouping.class, Grouping::wireName, name);
+        }
     }
 
-    public static Optional<Grouping> fromWireName(String name) {
-      return WireNames.parse(Grouping.class, Grouping::wireName, name);
-    }
-  }
+    /** Totals of one group; {@code group} is "(none)" for requests without a value. */
+    record UsageTotal(
+            String group,
+            long requests,
+            long errors,
+            long inputTokens,
+            long outputTokens,
+            long costMicros,
+            long cacheHits) {}
 
-  /** Totals of one group; {@code group} is "(none)" for requests without a value. */
-  record UsageTotal(
-      String group,
-      long requests,
-      long errors,
-      long inputTokens,
-      long outputTokens,
-      long costMicros,
-      long cacheHits) {}
+    /** A recorded gateway request without content: its ids, route and canonical details JSON. */
+    record RecordedRequest(
+            String requestId, Instant occurredAt, String keyId, String route, String detailsJson) {}
 
-  /** A recorded gateway request without content: its ids, route and canonical details JSON. */
-  record RecordedRequest(
-      String requestId, Instant occurredAt, String keyId, String route, String detailsJson) {}
+    /**
+     * Usage in {@code [from, to)}, grouped, ordered by group.
+     *
+     * @param keyId when not null, only that API key's requests
+     */
+    List<UsageTotal> usage(
+            TenantId tenant, Instant from, Instant to, Grouping groupBy, String keyId);
 
-  /**
-   * Usage in {@code [from, to)}, grouped, ordered by group.
-   *
-   * @param keyId when not null, only that API key's requests
-   */
-  List<UsageTotal> usage(TenantId tenant, Instant from, Instant to, Grouping groupBy, String keyId);
-
-  /** The tenant's most recent gateway requests, newest first. */
-  List<RecordedRequest> recent(TenantId tenant, int limit);
+    /** The tenant's most recent gateway requests, newest first. */
+    List<RecordedRequest> recent(TenantId tenant, int limit);
 }

@@ -5,19 +5,23 @@ package io.gatehouse.audit;
  * events with these so that "everything that led to this response" can be answered from the chain.
  */
 public final class LineageKeys {
-  /** Detail on every change-request event: the change request's id. */
-  public static final String CHANGE_ID = "changeId";
-  /** Detail on a change's publish (and rollback) event: the prompt version it made live. */
-  public static final String PROMPT_VERSION = "promptVersion";
-  /** Detail on a change's publish (and rollback) event: the policy version it made live. */
-  public static final String POLICY_VERSION = "policyVersion";
-  /** Detail on change events: the kind of change (prompt, provider, route, policy). */
-  public static final String CHANGE_KIND = "kind";
+    /** Detail on every change-request event: the change request's id. */
+    public static final String CHANGE_ID = "changeId";
 
-  /** The action of a reviewer's approval (its actor is the reviewer). */
-  public static final String ACTION_APPROVE = "change.approve";
-  /** Gateway request events carry their accounting (and versions) in {@link GatewayUsage}. */
-  public static final String ACTION_GATEWAY_REQUEST = "gateway.request";
+    /** Detail on a change's publish (and rollback) event: the prompt version it made live. */
+    public static final String PROMPT_VERSION = "promptVersion";
 
-  private LineageKeys() {}
+    /** Detail on a change's publish (and rollback) event: the policy version it made live. */
+    public static final String POLICY_VERSION = "policyVersion";
+
+    /** Detail on change events: the kind of change (prompt, provider, route, policy). */
+    public static final String CHANGE_KIND = "kind";
+
+    /** The action of a reviewer's approval (its actor is the reviewer). */
+    public static final String ACTION_APPROVE = "change.approve";
+
+    /** Gateway request events carry their accounting (and versions) in {@link GatewayUsage}. */
+    public static final String ACTION_GATEWAY_REQUEST = "gateway.request";
+
+    private LineageKeys() {}
 }

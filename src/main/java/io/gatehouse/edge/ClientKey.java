@@ -15,12 +15,12 @@ import java.util.UUID;
  * @param allowedRoutes route aliases the key may use; empty means all of the tenant's routes
  */
 public record ClientKey(
-    UUID id, String prefix, TenantId tenant, String name, Set<String> allowedRoutes) {
-  public ClientKey {
-    allowedRoutes = Set.copyOf(allowedRoutes);
-  }
+        UUID id, String prefix, TenantId tenant, String name, Set<String> allowedRoutes) {
+    public ClientKey {
+        allowedRoutes = Set.copyOf(allowedRoutes);
+    }
 
-  public boolean mayUse(String routeAlias) {
-    return allowedRoutes.isEmpty() || allowedRoutes.contains(routeAlias);
-  }
+    public boolean mayUse(String routeAlias) {
+        return allowedRoutes.isEmpty() || allowedRoutes.contains(routeAlias);
+    }
 }

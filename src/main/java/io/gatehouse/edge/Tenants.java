@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** Looks tenants up for other modules (seeding, platform views). */
 public interface Tenants {
-  Optional<TenantId> findBySlug(String slug);
+    Optional<TenantId> findBySlug(String slug);
 
-  Optional<String> slugOf(TenantId tenant);
+    Optional<String> slugOf(TenantId tenant);
 }

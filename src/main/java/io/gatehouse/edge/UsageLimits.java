@@ -1,27 +1,30 @@
 package io.gatehouse.edge;
 
 /**
- * Rate limits (requests and tokens per minute, per key and per tenant) and cost budgets (per day and
- * month), exact across all instances sharing the database. The gateway asks before each request and
- * settles after it with the real token count and cost; every {@code /v1} response carries
+ * Rate limits (requests and tokens per minute, per key and per tenant) and cost budgets (per day
+ * and month), exact across all instances sharing the database. The gateway asks before each request
+ * and settles after it with the real token count and cost; every {@code /v1} response carries
  * {@link Admission#headers()}.
  */
 public interface UsageLimits {
-  /**
-   * Admits the request or throws {@code RateLimitedException} (HTTP 429 with {@code Retry-After} and
-   * the {@code x-ratelimit-*} headers). {@code estimatedTokens} is reserved against token limits.
-   */
-  Admission admit(ClientKey key, long estimatedTokens);
+    /**
+     * Admits the request or throws {@code RateLimitedException} (HTTP 429 with {@code Retry-After}
+     * and the {@code x-ratelimit-*} headers). {@code estimatedTokens} is reserved against token
+     * limits.
+     */
+    Admission admit(ClientKey key, long estimatedTokens);
 
-  /** Settles the reservation with what the request really used (also for failed or cut requests). */
-  void settle(Admission admission, long actualTokens, long costMicros);
+    /**
+     * Settles the reservation with what the request really used (also for failed or cut requests).
+     */
+    void settle(Admission admission, long actualTokens, long costMicros);
 
-  /**
-   * The rate-limit headers for a response that consumed nothing (e.g. {@code GET /v1/models}), so
-   * that every {@code /v1} answer carries them.
-   */
-  java.util.Map<String, String> currentHeaders(ClientKey key);
+    /**
+     * The rate-limit headers for a response that consumed nothing (e.g. {@code GET /v1/models}), so
+     * that every {@code /v1} answer carries them.
+     */
+    java.util.Map<String, String> currentHeaders(ClientKey key);
 
-  /** The tenant's cost budgets, for usage reports (what is spent comes from the accounting). */
-  Budgets budgets(io.gatehouse.shared.TenantId tenant);
+    /** The tenant's cost budgets, for usage reports (what is spent comes from the accounting). */
+    Budgets budgets(io.gatehouse.shared.TenantId tenant);
 }

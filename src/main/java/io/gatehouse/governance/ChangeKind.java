@@ -6,47 +6,51 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What governance needs to know about one kind of change (prompt, provider, route, policy, ...). The
- * module that owns the thing implements it as an {@code @ApplicationScoped} bean; governance finds
- * all implementations through CDI and never imports them.
+ * What governance needs to know about one kind of change (prompt, provider, route, policy, ...).
+ * The module that owns the thing implements it as an {@code @ApplicationScoped} bean; governance
+ * finds all implementations through CDI and never imports them.
  */
 public interface ChangeKind {
-  /** The {@code kind} value of change requests, e.g. {@code prompt}. */
-  String kind();
+    /** The {@code kind} value of change requests, e.g. {@code prompt}. */
+    String kind();
 
-  /**
-   * Checks proposed content and returns it normalized for storage: secrets sealed (see {@link
-   * #secretFields()}), defaults filled. Throws {@code ValidationException} naming the field.
-   */
-  JsonObject validate(TenantId tenant, String target, JsonObject content);
+    /**
+     * Checks proposed content and returns it normalized for storage: secrets sealed (see {@link
+     * #secretFields()}), defaults filled. Throws {@code ValidationException} naming the field.
+     */
+    JsonObject validate(TenantId tenant, String target, JsonObject content);
 
-  /** What is live now for the target (content with secrets masked), if anything. */
-  Optional<LiveVersion> live(TenantId tenant, String target);
+    /** What is live now for the target (content with secrets masked), if anything. */
+    Optional<LiveVersion> live(TenantId tenant, String target);
 
-  /**
-   * The version that is live now as committed in the database, read past every cache. Publishing
-   * (and rollback) call it while holding the target's lock, so two publishes of one target on two
-   * instances cannot both pass the "based on what is live" check; {@link #live} may answer from an
-   * instance's cache and is only good for showing and diffing.
-   */
-  Optional<String> committedVersion(TenantId tenant, String target);
+    /**
+     * The version that is live now as committed in the database, read past every cache. Publishing
+     * (and rollback) call it while holding the target's lock, so two publishes of one target on two
+     * instances cannot both pass the "based on what is live" check; {@link #live} may answer from
+     * an instance's cache and is only good for showing and diffing.
+     */
+    Optional<String> committedVersion(TenantId tenant, String target);
 
-  /**
-   * How risky applying {@code proposed} over {@code live} is; HIGH needs two distinct reviewers.
-   * HIGH whenever the change moves where data may go or what a policy can match on (a provider's
-   * region, clearance or models, a route's destinations or operation, data retention such as an
-   * answer cache, a prompt's route): classify by listing the harmless fields, not the dangerous ones.
-   */
-  RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live);
+    /**
+     * How risky applying {@code proposed} over {@code live} is; HIGH needs two distinct reviewers.
+     * HIGH whenever the change moves where data may go or what a policy can match on (a provider's
+     * region, clearance or models, a route's destinations or operation, data retention such as an
+     * answer cache, a prompt's route): classify by listing the harmless fields, not the dangerous
+     * ones.
+     */
+    RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live);
 
-  /**
-   * Makes approved content live, inside the caller's JTA transaction (so the publish and its audit
-   * event commit together). Returns the new live version's id.
-   */
-  String apply(TenantId tenant, String target, JsonObject content, ChangeContext context);
+    /**
+     * Makes approved content live, inside the caller's JTA transaction (so the publish and its
+     * audit event commit together). Returns the new live version's id.
+     */
+    String apply(TenantId tenant, String target, JsonObject content, ChangeContext context);
 
-  /** Top-level content fields that hold secrets: diffs say only "changed", responses never show them. */
-  default Set<String> secretFields() {
-    return Set.of();
-  }
+    /**
+     * Top-level content fields that hold secrets: diffs say only "changed", responses never show
+     * them.
+     */
+    default Set<String> secretFields() {
+        return Set.of();
+    }
 }

@@ -16,28 +16,29 @@ import java.util.Set;
  */
 public record Caller(Kind kind, String subject, String name, TenantId tenant, Set<Role> roles) {
 
-  public enum Kind {
-    USER,
-    API_KEY,
-    SYSTEM
-  }
+    public enum Kind {
+        USER,
+        API_KEY,
+        SYSTEM
+    }
 
-  public Caller {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(name, "name");
-    roles = Set.copyOf(roles);
-  }
+    public Caller {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(name, "name");
+        roles = Set.copyOf(roles);
+    }
 
-  public static Caller system(String job, TenantId tenant) {
-    return new Caller(Kind.SYSTEM, "system:" + job, job, tenant, Set.of());
-  }
+    public static Caller system(String job, TenantId tenant) {
+        return new Caller(Kind.SYSTEM, "system:" + job, job, tenant, Set.of());
+    }
 
-  public boolean has(Role role) {
-    return roles.contains(role) || roles.contains(Role.PLATFORM_ADMIN) && role != Role.PLATFORM_ADMIN;
-  }
+    public boolean has(Role role) {
+        return roles.contains(role)
+                || roles.contains(Role.PLATFORM_ADMIN) && role != Role.PLATFORM_ADMIN;
+    }
 
-  public Optional<TenantId> tenantId() {
-    return Optional.ofNullable(tenant);
-  }
+    public Optional<TenantId> tenantId() {
+        return Optional.ofNullable(tenant);
+    }
 }

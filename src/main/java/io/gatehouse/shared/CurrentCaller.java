@@ -10,21 +10,21 @@ import java.util.Optional;
  */
 @RequestScoped
 public class CurrentCaller {
-  private Caller caller;
+    private Caller caller;
 
-  public void set(Caller caller) {
-    this.caller = caller;
-  }
-
-  public Optional<Caller> get() {
-    return Optional.ofNullable(caller);
-  }
-
-  /** The authenticated caller, or 401. */
-  public Caller require() {
-    if (caller == null) {
-      throw new UnauthorizedException("Authentication required");
+    public void set(Caller caller) {
+        this.caller = caller;
     }
-    return caller;
-  }
+
+    public Optional<Caller> get() {
+        return Optional.ofNullable(caller);
+    }
+
+    /** The authenticated caller, or 401. */
+    public Caller require() {
+        if (caller == null) {
+            throw new UnauthorizedException("Authentication required");
+        }
+        return caller;
+    }
 }

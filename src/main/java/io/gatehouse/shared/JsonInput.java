@@ -11,141 +11,149 @@ import java.util.Map;
 
 /**
  * Limits every JSON request body meets before it is parsed or stored: nesting at most {@link
- * #MAX_DEPTH} levels (deeper input is refused with 400 {@code json_too_deep} instead of exhausting a
- * parser's or a walker's stack), and no string or member name holding U+0000 or an unpaired UTF-16
- * surrogate (400 {@code unsupported_character} naming the field: PostgreSQL cannot store them, see
- * {@link StorableText}).
+ * #MAX_DEPTH} levels (deeper input is refused with 400 {@code json_too_deep} instead of exhausting
+ * a parser's or a walker's stack), and no string or member name holding U+0000 or an unpaired
+ * UTF-16 surrogate (400 {@code unsupported_character} naming the field: PostgreSQL cannot store
+ * them, see {@link StorableText}).
  *
- * <p>Cheap on the hot path: {@link #scan} is one pass over the text that also notes whether it holds
- * a <code>&#92;u0000</code> or surrogate escape or a raw unpaired surrogate; only then does {@link
- * #requireStorable} walk the parsed value. Bodies are checked once: by the method itself where its
- * refusal must be audited ({@code /v1}), by {@code JsonBodyCheck} for every other resource method.
+ * <p>Cheap on the hot path: {@link #scan} is one pass over the text that also notes whether it
+ * holds a <code>&#92;u0000</code> or surrogate escape or a raw unpaired surrogate; only then does
+ * {@link #requireStorable} walk the parsed value. Bodies are checked once: by the method itself
+ * where its refusal must be audited ({@code /v1}), by {@code JsonBodyCheck} for every other
+ * resource method.
  */
 public final class JsonInput {
-  /** Deepest nesting of arrays and objects accepted in a request body. */
-  public static final int MAX_DEPTH = 128;
+    /** Deepest nesting of arrays and objects accepted in a request body. */
+    public static final int MAX_DEPTH = 128;
 
-  private JsonInput() {}
+    private JsonInput() {}
 
-  /**
-   * One pass over a JSON text: 400 {@code json_too_deep} when it nests deeper than {@link
-   * #MAX_DEPTH}; answers whether it may hold unstorable characters (then check the parsed value with
-   * {@link #requireStorable}). Malformed JSON passes; the parser refuses it.
-   */
-  public static boolean scan(String s) {
-    if (s == null) {
-      return false;
-    }
-    int n = s.length();
-    int depth = 0;
-    boolean suspect = false;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        for (i++; i < n; i++) {
-          c = s.charAt(i);
-          if (c == '"') {
-            break;
-          }
-          if (c == '\\') {
-            if (i + 5 < n && s.charAt(i + 1) == 'u') {
-              int u = hex4(s, i + 2);
-              if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) {
-                suspect = true;
-              } else if (u >= 0xD800 && u <= 0xDBFF) {
-                // a high surrogate escape must be followed by a low one
-                if (i + 11 < n && s.charAt(i + 6) == '\\' && s.charAt(i + 7) == 'u'
-                    && hex4(s, i + 8) >= 0xDC00 && hex4(s, i + 8) <= 0xDFFF) {
-                  i += 6;
-                } else {
-                  suspect = true;
+    /**
+     * One pass over a JSON text: 400 {@code json_too_deep} when it nests deeper than {@link
+     * #MAX_DEPTH}; answers whether it may hold unstorable characters (then check the parsed value
+     * with {@link #requireStorable}). Malformed JSON passes; the parser refuses it.
+     */
+    public static boolean scan(String s) {
+        if (s == null) {
+            return false;
+        }
+        int n = s.length();
+        int depth = 0;
+        boolean suspect = false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                for (i++; i < n; i++) {
+                    c = s.charAt(i);
+                    if (c == '"') {
+                        break;
+                    }
+                    if (c == '\\') {
+                        if (i + 5 < n && s.charAt(i + 1) == 'u') {
+                            int u = hex4(s, i + 2);
+                            if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) {
+                                suspect = true;
+                            } else if (u >= 0xD800 && u <= 0xDBFF) {
+                                // a high surrogate escape must be followed by a low one
+                                if (i + 11 < n
+                                        && s.charAt(i + 6) == '\\'
+                                        && s.charAt(i + 7) == 'u'
+                                        && hex4(s, i + 8) >= 0xDC00
+                                        && hex4(s, i + 8) <= 0xDFFF) {
+                                    i += 6;
+                                } else {
+                                    suspect = true;
+                                }
+                            }
+                            i += 5;
+                        } else {
+                            i++;
+                        }
+                    } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                        if (Character.isHighSurrogate(c)
+                                && i + 1 < n
+                                && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            i++;
+                        } else {
+                            suspect = true;
+                        }
+                    }
                 }
-              }
-              i += 5;
-            } else {
-              i++;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw tooDeep();
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
             }
-          } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-              i++;
-            } else {
-              suspect = true;
+        }
+        return suspect;
+    }
+
+    /** The 400 for input nested deeper than {@link #MAX_DEPTH}. */
+    public static ValidationException tooDeep() {
+        return new ValidationException(
+                "json_too_deep",
+                null,
+                "The request body nests JSON deeper than " + MAX_DEPTH + " levels");
+    }
+
+    /**
+     * 400 {@code unsupported_character} naming the first field (e.g. {@code messages[0].content})
+     * whose value or member name holds U+0000 or an unpaired surrogate.
+     */
+    public static void requireStorable(JsonValue value) {
+        Deque<String> path = new ArrayDeque<>();
+        if (findUnstorable(value, path)) {
+            String param = path.isEmpty() ? null : String.join("", path);
+            if (param != null && param.startsWith(".")) {
+                param = param.substring(1);
             }
-          }
+            throw new ValidationException(
+                    "unsupported_character",
+                    param,
+                    (param == null ? "The request body" : param)
+                            + " contains U+0000 or an unpaired UTF-16 surrogate, which Gatehouse cannot store;"
+                            + " remove or replace the character");
         }
-      } else if (c == '{' || c == '[') {
-        if (++depth > MAX_DEPTH) {
-          throw tooDeep();
-        }
-      } else if (c == '}' || c == ']') {
-        depth--;
-      }
     }
-    return suspect;
-  }
 
-  /** The 400 for input nested deeper than {@link #MAX_DEPTH}. */
-  public static ValidationException tooDeep() {
-    return new ValidationException(
-        "json_too_deep", null, "The request body nests JSON deeper than " + MAX_DEPTH + " levels");
-  }
-
-  /**
-   * 400 {@code unsupported_character} naming the first field (e.g. {@code messages[0].content})
-   * whose value or member name holds U+0000 or an unpaired surrogate.
-   */
-  public static void requireStorable(JsonValue value) {
-    Deque<String> path = new ArrayDeque<>();
-    if (findUnstorable(value, path)) {
-      String param = path.isEmpty() ? null : String.join("", path);
-      if (param != null && param.startsWith(".")) {
-        param = param.substring(1);
-      }
-      throw new ValidationException(
-          "unsupported_character",
-          param,
-          (param == null ? "The request body" : param)
-              + " contains U+0000 or an unpaired UTF-16 surrogate, which Gatehouse cannot store;"
-              + " remove or replace the character");
-    }
-  }
-
-  /** Depth-first; on a find, {@code path} holds the segments from the root (".name", "[3]"). */
-  private static boolean findUnstorable(JsonValue v, Deque<String> path) {
-    if (v instanceof JsonString s) {
-      return !StorableText.isStorable(s.getString());
-    }
-    if (v instanceof JsonObject o) {
-      for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-        if (!StorableText.isStorable(e.getKey())) {
-          path.addFirst("." + StorableText.escape(e.getKey()));
-          return true;
+    /** Depth-first; on a find, {@code path} holds the segments from the root (".name", "[3]"). */
+    private static boolean findUnstorable(JsonValue v, Deque<String> path) {
+        if (v instanceof JsonString s) {
+            return !StorableText.isStorable(s.getString());
         }
-        if (findUnstorable(e.getValue(), path)) {
-          path.addFirst("." + e.getKey());
-          return true;
+        if (v instanceof JsonObject o) {
+            for (Map.Entry<String, JsonValue> e : o.entrySet()) {
+                if (!StorableText.isStorable(e.getKey())) {
+                    path.addFirst("." + StorableText.escape(e.getKey()));
+                    return true;
+                }
+                if (findUnstorable(e.getValue(), path)) {
+                    path.addFirst("." + e.getKey());
+                    return true;
+                }
+            }
+        } else if (v instanceof JsonArray a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (findUnstorable(a.get(i), path)) {
+                    path.addFirst("[" + i + "]");
+                    return true;
+                }
+            }
         }
-      }
-    } else if (v instanceof JsonArray a) {
-      for (int i = 0; i < a.size(); i++) {
-        if (findUnstorable(a.get(i), path)) {
-          path.addFirst("[" + i + "]");
-          return true;
-        }
-      }
+        return false;
     }
-    return false;
-  }
 
-  private static int hex4(String s, int at) {
-    int v = 0;
-    for (int i = at; i < at + 4; i++) {
-      int d = Character.digit(s.charAt(i), 16);
-      if (d < 0) {
-        return -1;
-      }
-      v = (v << 4) | d;
+    private static int hex4(String s, int at) {
+        int v = 0;
+        for (int i = at; i < at + 4; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
     }
-    return v;
-  }
 }

@@ -7,12 +7,13 @@ import java.lang.annotation.Target;
 
 /**
  * Declares which roles may call a JAX-RS resource method (or every method of a class): any one of
- * them suffices. The edge's authentication filter enforces it: no caller gives 401, a caller without
- * one of the roles 403. A platform admin holds every tenant role. Resources without it still require
- * an authenticated caller unless they are on the edge's public list (login, JWKS, discovery).
+ * them suffices. The edge's authentication filter enforces it: no caller gives 401, a caller
+ * without one of the roles 403. A platform admin holds every tenant role. Resources without it
+ * still require an authenticated caller unless they are on the edge's public list (login, JWKS,
+ * discovery).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RequiresRole {
-  Role[] value();
+    Role[] value();
 }

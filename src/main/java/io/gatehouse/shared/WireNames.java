@@ -9,19 +9,19 @@ import java.util.function.Function;
  * and surrounding blanks: one lookup for every enum that has a {@code fromWireName}.
  */
 public final class WireNames {
-  private WireNames() {}
+    private WireNames() {}
 
-  public static <E extends Enum<E>> Optional<E> parse(
-      Class<E> type, Function<E, String> wireName, String text) {
-    if (text == null) {
-      return Optional.empty();
+    public static <E extends Enum<E>> Optional<E> parse(
+            Class<E> type, Function<E, String> wireName, String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String wanted = text.trim().toLowerCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (wireName.apply(e).equals(wanted)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
-    String wanted = text.trim().toLowerCase(Locale.ROOT);
-    for (E e : type.getEnumConstants()) {
-      if (wireName.apply(e).equals(wanted)) {
-        return Optional.of(e);
-      }
-    }
-    return Optional.empty();
-  }
 }

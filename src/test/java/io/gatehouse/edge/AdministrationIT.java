@@ -12,193 +12,322 @@ import org.junit.jupiter.api.Test;
 
 /** API keys, users, tenants and limits: 200, 401, 403 and another tenant's objects for each. */
 class AdministrationIT {
-  private final Http http = Http.local();
+    private final Http http = Http.local();
 
-  /** A key is accepted on /v1 when the answer is anything but 401/403 (404 for an unknown path). */
-  private int probe(String key) {
-    return http.get("/v1/nothing-here", "Authorization", "Bearer " + key).status();
-  }
-
-  @Test
-  void keyLifecycle() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    Http.Response created =
-        http.post("/api/v1/keys", "{\"name\":\"billing app\",\"allowedRoutes\":[\"sandbox\"]}", t.auth("admin"));
-    assertThat(created.status()).isEqualTo(201);
-    JsonObject k = created.json();
-    String secret = k.getString("key");
-    String id = k.getString("id");
-    assertThat(secret).startsWith("gh_live_").startsWith(k.getString("prefix"));
-    assertThat(probe(secret)).isEqualTo(404);
-
-    Http.Response list = http.get("/api/v1/keys", t.auth("admin"));
-    assertThat(list.status()).isEqualTo(200);
-    assertThat(list.body()).contains(k.getString("prefix")).doesNotContain(secret);
-    try (Connection c = Db.asApp()) {
-      assertThat(Db.count(c, "SELECT count(*) FROM edge_api_keys WHERE secret_hash LIKE ?", "%" + secret + "%"))
-          .as("the secret is never stored").isZero();
-      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE action = 'key.create' AND target_id = ?", id))
-          .isEqualTo(1);
+    /**
+     * A key is accepted on /v1 when the answer is anything but 401/403 (404 for an unknown path).
+     */
+    private int probe(String key) {
+        return http.get("/v1/nothing-here", "Authorization", "Bearer " + key).status();
     }
 
-    Http.Response rotated = http.post("/api/v1/keys/" + id + "/rotate", "{\"overlapSeconds\":60}", t.auth("admin"));
-    assertThat(rotated.status()).isEqualTo(201);
-    String successor = rotated.json().getString("key");
-    assertThat(rotated.json().getString("rotatedFrom")).isEqualTo(id);
-    assertThat(probe(successor)).isEqualTo(404);
-    assertThat(probe(secret)).as("the old key works during the overlap").isEqualTo(404);
+    @Test
+    void keyLifecycle() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        Http.Response created =
+                http.post(
+                        "/api/v1/keys",
+                        "{\"name\":\"billing app\",\"allowedRoutes\":[\"sandbox\"]}",
+                        t.auth("admin"));
+        assertThat(created.status()).isEqualTo(201);
+        JsonObject k = created.json();
+        String secret = k.getString("key");
+        String id = k.getString("id");
+        assertThat(secret).startsWith("gh_live_").startsWith(k.getString("prefix"));
+        assertThat(probe(secret)).isEqualTo(404);
 
-    Http.Response revoked = http.post("/api/v1/keys/" + id + "/revoke", "", t.auth("admin"));
-    assertThat(revoked.status()).isEqualTo(200);
-    assertThat(revoked.json().getString("status")).isEqualTo("revoked");
-    assertThat(probe(secret)).isEqualTo(401);
-    assertThat(http.post("/api/v1/keys/" + id + "/revoke", "", t.auth("admin")).status()).isEqualTo(409);
-    try (Connection c = Db.asApp()) {
-      assertThat(Db.count(c, "SELECT count(*) FROM audit_events WHERE action = 'key.revoke' AND target_id = ?", id))
-          .isEqualTo(1);
+        Http.Response list = http.get("/api/v1/keys", t.auth("admin"));
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).contains(k.getString("prefix")).doesNotContain(secret);
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM edge_api_keys WHERE secret_hash LIKE ?",
+                                    "%" + secret + "%"))
+                    .as("the secret is never stored")
+                    .isZero();
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action = 'key.create' AND target_id = ?",
+                                    id))
+                    .isEqualTo(1);
+        }
+
+        Http.Response rotated =
+                http.post(
+                        "/api/v1/keys/" + id + "/rotate",
+                        "{\"overlapSeconds\":60}",
+                        t.auth("admin"));
+        assertThat(rotated.status()).isEqualTo(201);
+        String successor = rotated.json().getString("key");
+        assertThat(rotated.json().getString("rotatedFrom")).isEqualTo(id);
+        assertThat(probe(successor)).isEqualTo(404);
+        assertThat(probe(secret)).as("the old key works during the overlap").isEqualTo(404);
+
+        Http.Response revoked = http.post("/api/v1/keys/" + id + "/revoke", "", t.auth("admin"));
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.json().getString("status")).isEqualTo("revoked");
+        assertThat(probe(secret)).isEqualTo(401);
+        assertThat(http.post("/api/v1/keys/" + id + "/revoke", "", t.auth("admin")).status())
+                .isEqualTo(409);
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action = 'key.revoke' AND target_id = ?",
+                                    id))
+                    .isEqualTo(1);
+        }
     }
-  }
 
-  @Test
-  void expiredAndUnknownKeysAre401OpenAiErrors() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    String expiresAt = Instant.now().plusSeconds(2).toString();
-    String secret =
-        http.post("/api/v1/keys", "{\"name\":\"short\",\"expiresAt\":\"" + expiresAt + "\"}", t.auth("admin"))
-            .json().getString("key");
-    assertThat(probe(secret)).isEqualTo(404);
-    Thread.sleep(2500);
-    Http.Response r = http.get("/v1/nothing-here", "Authorization", "Bearer " + secret);
-    assertThat(r.status()).isEqualTo(401);
-    assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("invalid_api_key");
-    assertThat(probe("gh_live_" + "x".repeat(40))).isEqualTo(401);
-    assertThat(http.get("/v1/nothing-here").status()).isEqualTo(401);
-    assertThat(http.post("/api/v1/keys", "{\"name\":\"past\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}", t.auth("admin"))
-        .status()).isEqualTo(400);
-  }
+    @Test
+    void expiredAndUnknownKeysAre401OpenAiErrors() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String expiresAt = Instant.now().plusSeconds(2).toString();
+        String secret =
+                http.post(
+                                "/api/v1/keys",
+                                "{\"name\":\"short\",\"expiresAt\":\"" + expiresAt + "\"}",
+                                t.auth("admin"))
+                        .json()
+                        .getString("key");
+        assertThat(probe(secret)).isEqualTo(404);
+        Thread.sleep(2500);
+        Http.Response r = http.get("/v1/nothing-here", "Authorization", "Bearer " + secret);
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("invalid_api_key");
+        assertThat(probe("gh_live_" + "x".repeat(40))).isEqualTo(401);
+        assertThat(http.get("/v1/nothing-here").status()).isEqualTo(401);
+        assertThat(
+                        http.post(
+                                        "/api/v1/keys",
+                                        "{\"name\":\"past\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}",
+                                        t.auth("admin"))
+                                .status())
+                .isEqualTo(400);
+    }
 
-  @Test
-  void scopedKeysReachOnlyTheirRoutes() {
-    TestTenant demo = TestTenant.demo();
-    String key =
-        http.post("/api/v1/keys", "{\"name\":\"embeddings only\",\"allowedRoutes\":[\"sandbox-embed\"]}",
-                demo.auth("admin"))
-            .json().getString("key");
-    Http.Response chat =
-        http.post("/v1/chat/completions",
-            "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-            "Authorization", "Bearer " + key);
-    assertThat(chat.status()).isEqualTo(403);
-    assertThat(chat.json().getJsonObject("error").getString("code")).isEqualTo("model_not_allowed");
-    Http.Response models = http.get("/v1/models", "Authorization", "Bearer " + key);
-    assertThat(models.status()).isEqualTo(200);
-    assertThat(models.header("x-ratelimit-limit-requests")).as("on every /v1 answer").matches("\\d+");
-    assertThat(chat.header("x-ratelimit-remaining-requests")).matches("\\d+");
-    assertThat(models.body()).contains("\"sandbox-embed\"").doesNotContain("\"sandbox\"");
-    Http.Response embed =
-        http.post("/v1/embeddings", "{\"model\":\"sandbox-embed\",\"input\":\"hello\"}",
-            "Authorization", "Bearer " + key);
-    assertThat(embed.status()).isEqualTo(200);
-  }
+    @Test
+    void scopedKeysReachOnlyTheirRoutes() {
+        TestTenant demo = TestTenant.demo();
+        String key =
+                http.post(
+                                "/api/v1/keys",
+                                "{\"name\":\"embeddings only\",\"allowedRoutes\":[\"sandbox-embed\"]}",
+                                demo.auth("admin"))
+                        .json()
+                        .getString("key");
+        Http.Response chat =
+                http.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                        "Authorization",
+                        "Bearer " + key);
+        assertThat(chat.status()).isEqualTo(403);
+        assertThat(chat.json().getJsonObject("error").getString("code"))
+                .isEqualTo("model_not_allowed");
+        Http.Response models = http.get("/v1/models", "Authorization", "Bearer " + key);
+        assertThat(models.status()).isEqualTo(200);
+        assertThat(models.header("x-ratelimit-limit-requests"))
+                .as("on every /v1 answer")
+                .matches("\\d+");
+        assertThat(chat.header("x-ratelimit-remaining-requests")).matches("\\d+");
+        assertThat(models.body()).contains("\"sandbox-embed\"").doesNotContain("\"sandbox\"");
+        Http.Response embed =
+                http.post(
+                        "/v1/embeddings",
+                        "{\"model\":\"sandbox-embed\",\"input\":\"hello\"}",
+                        "Authorization",
+                        "Bearer " + key);
+        assertThat(embed.status()).isEqualTo(200);
+    }
 
-  @Test
-  void cidrAllowlist() {
-    TestTenant t = TestTenant.fresh();
-    String elsewhere =
-        http.post("/api/v1/keys", "{\"name\":\"office only\",\"allowedCidrs\":[\"10.0.0.0/8\"]}", t.auth("admin"))
-            .json().getString("key");
-    String local =
-        http.post("/api/v1/keys", "{\"name\":\"local\",\"allowedCidrs\":[\"127.0.0.0/8\",\"::1/128\"]}", t.auth("admin"))
-            .json().getString("key");
-    Http.Response denied = http.get("/v1/nothing-here", "Authorization", "Bearer " + elsewhere);
-    assertThat(denied.status()).isEqualTo(403);
-    assertThat(denied.json().getJsonObject("error").getString("code")).isEqualTo("ip_not_allowed");
-    assertThat(probe(local)).isEqualTo(404);
-    assertThat(http.post("/api/v1/keys", "{\"name\":\"bad\",\"allowedCidrs\":[\"10.0.0.0/99\"]}", t.auth("admin"))
-        .status()).isEqualTo(400);
-  }
+    @Test
+    void cidrAllowlist() {
+        TestTenant t = TestTenant.fresh();
+        String elsewhere =
+                http.post(
+                                "/api/v1/keys",
+                                "{\"name\":\"office only\",\"allowedCidrs\":[\"10.0.0.0/8\"]}",
+                                t.auth("admin"))
+                        .json()
+                        .getString("key");
+        String local =
+                http.post(
+                                "/api/v1/keys",
+                                "{\"name\":\"local\",\"allowedCidrs\":[\"127.0.0.0/8\",\"::1/128\"]}",
+                                t.auth("admin"))
+                        .json()
+                        .getString("key");
+        Http.Response denied = http.get("/v1/nothing-here", "Authorization", "Bearer " + elsewhere);
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.json().getJsonObject("error").getString("code"))
+                .isEqualTo("ip_not_allowed");
+        assertThat(probe(local)).isEqualTo(404);
+        assertThat(
+                        http.post(
+                                        "/api/v1/keys",
+                                        "{\"name\":\"bad\",\"allowedCidrs\":[\"10.0.0.0/99\"]}",
+                                        t.auth("admin"))
+                                .status())
+                .isEqualTo(400);
+    }
 
-  @Test
-  void keysNeedAdminAndStayInTheirTenant() {
-    TestTenant a = TestTenant.fresh();
-    TestTenant b = TestTenant.fresh();
-    String id = http.post("/api/v1/keys", "{\"name\":\"a's key\"}", a.auth("admin")).json().getString("id");
-    assertThat(http.get("/api/v1/keys").status()).isEqualTo(401);
-    assertThat(http.get("/api/v1/keys", a.auth("reviewer")).status()).isEqualTo(403);
-    assertThat(http.post("/api/v1/keys", "{\"name\":\"x\"}", a.auth("author")).status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/keys/" + id, a.auth("admin")).status()).isEqualTo(200);
-    assertThat(http.get("/api/v1/keys/" + id, b.auth("admin")).status()).isEqualTo(404);
-    assertThat(http.post("/api/v1/keys/" + id + "/revoke", "", b.auth("admin")).status()).isEqualTo(404);
-    assertThat(http.post("/api/v1/keys/" + id + "/rotate", "{}", b.auth("admin")).status()).isEqualTo(404);
-    assertThat(http.get("/api/v1/keys", b.auth("admin")).body()).doesNotContain(id);
-    assertThat(http.get("/api/v1/keys/not-a-uuid", a.auth("admin")).status()).isEqualTo(404);
-  }
+    @Test
+    void keysNeedAdminAndStayInTheirTenant() {
+        TestTenant a = TestTenant.fresh();
+        TestTenant b = TestTenant.fresh();
+        String id =
+                http.post("/api/v1/keys", "{\"name\":\"a's key\"}", a.auth("admin"))
+                        .json()
+                        .getString("id");
+        assertThat(http.get("/api/v1/keys").status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/keys", a.auth("reviewer")).status()).isEqualTo(403);
+        assertThat(http.post("/api/v1/keys", "{\"name\":\"x\"}", a.auth("author")).status())
+                .isEqualTo(403);
+        assertThat(http.get("/api/v1/keys/" + id, a.auth("admin")).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/keys/" + id, b.auth("admin")).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/keys/" + id + "/revoke", "", b.auth("admin")).status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/keys/" + id + "/rotate", "{}", b.auth("admin")).status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/keys", b.auth("admin")).body()).doesNotContain(id);
+        assertThat(http.get("/api/v1/keys/not-a-uuid", a.auth("admin")).status()).isEqualTo(404);
+    }
 
-  @Test
-  void usersAreManagedByTheirTenantsAdmin() {
-    TestTenant a = TestTenant.fresh();
-    TestTenant b = TestTenant.fresh();
-    Http.Response created =
-        http.post("/api/v1/users",
-            "{\"username\":\"erin-" + a.slug() + "\",\"password\":\"long-enough-password\",\"roles\":[\"reviewer\"]}",
-            a.auth("admin"));
-    assertThat(created.status()).isEqualTo(201);
-    String id = created.json().getString("id");
-    assertThat(created.body()).doesNotContain("long-enough-password").doesNotContain("argon2");
-    assertThat(http.get("/api/v1/users", a.auth("admin")).body()).contains("erin-");
-    assertThat(http.get("/api/v1/users", a.auth("author")).status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/users").status()).isEqualTo(401);
-    assertThat(http.get("/api/v1/users/" + id, b.auth("admin")).status()).isEqualTo(404);
-    assertThat(http.method("PATCH", "/api/v1/users/" + id, "{\"status\":\"disabled\"}", b.auth("admin")).status())
-        .isEqualTo(404);
-    assertThat(http.post("/api/v1/users",
-        "{\"username\":\"x-" + a.slug() + "\",\"password\":\"long-enough-password\",\"roles\":[\"platform-admin\"]}",
-        a.auth("admin")).status()).isEqualTo(403);
-    assertThat(http.post("/api/v1/users",
-        "{\"username\":\"erin-" + a.slug() + "\",\"password\":\"long-enough-password\",\"roles\":[\"author\"]}",
-        a.auth("admin")).status()).isEqualTo(409);
+    @Test
+    void usersAreManagedByTheirTenantsAdmin() {
+        TestTenant a = TestTenant.fresh();
+        TestTenant b = TestTenant.fresh();
+        Http.Response created =
+                http.post(
+                        "/api/v1/users",
+                        "{\"username\":\"erin-"
+                                + a.slug()
+                                + "\",\"password\":\"long-enough-password\",\"roles\":[\"reviewer\"]}",
+                        a.auth("admin"));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(created.body()).doesNotContain("long-enough-password").doesNotContain("argon2");
+        assertThat(http.get("/api/v1/users", a.auth("admin")).body()).contains("erin-");
+        assertThat(http.get("/api/v1/users", a.auth("author")).status()).isEqualTo(403);
+        assertThat(http.get("/api/v1/users").status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/users/" + id, b.auth("admin")).status()).isEqualTo(404);
+        assertThat(
+                        http.method(
+                                        "PATCH",
+                                        "/api/v1/users/" + id,
+                                        "{\"status\":\"disabled\"}",
+                                        b.auth("admin"))
+                                .status())
+                .isEqualTo(404);
+        assertThat(
+                        http.post(
+                                        "/api/v1/users",
+                                        "{\"username\":\"x-"
+                                                + a.slug()
+                                                + "\",\"password\":\"long-enough-password\",\"roles\":[\"platform-admin\"]}",
+                                        a.auth("admin"))
+                                .status())
+                .isEqualTo(403);
+        assertThat(
+                        http.post(
+                                        "/api/v1/users",
+                                        "{\"username\":\"erin-"
+                                                + a.slug()
+                                                + "\",\"password\":\"long-enough-password\",\"roles\":[\"author\"]}",
+                                        a.auth("admin"))
+                                .status())
+                .isEqualTo(409);
 
-    String erinToken = TestTenant.login("erin-" + a.slug(), "long-enough-password");
-    Http.Response patched =
-        http.method("PATCH", "/api/v1/users/" + id, "{\"roles\":[\"auditor\"],\"status\":\"disabled\"}", a.auth("admin"));
-    assertThat(patched.status()).isEqualTo(200);
-    assertThat(patched.json().getString("status")).isEqualTo("disabled");
-    assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + erinToken).status())
-        .as("disabling ends the user's tokens").isEqualTo(401);
-    assertThat(http.post("/api/v1/auth/login",
-        "{\"username\":\"erin-" + a.slug() + "\",\"password\":\"long-enough-password\"}").status()).isEqualTo(401);
-    assertThat(http.post("/api/v1/users/" + id + "/reset-password", "{\"password\":\"another-long-password\"}",
-        a.auth("admin")).status()).isEqualTo(204);
-  }
+        String erinToken = TestTenant.login("erin-" + a.slug(), "long-enough-password");
+        Http.Response patched =
+                http.method(
+                        "PATCH",
+                        "/api/v1/users/" + id,
+                        "{\"roles\":[\"auditor\"],\"status\":\"disabled\"}",
+                        a.auth("admin"));
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().getString("status")).isEqualTo("disabled");
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + erinToken).status())
+                .as("disabling ends the user's tokens")
+                .isEqualTo(401);
+        assertThat(
+                        http.post(
+                                        "/api/v1/auth/login",
+                                        "{\"username\":\"erin-"
+                                                + a.slug()
+                                                + "\",\"password\":\"long-enough-password\"}")
+                                .status())
+                .isEqualTo(401);
+        assertThat(
+                        http.post(
+                                        "/api/v1/users/" + id + "/reset-password",
+                                        "{\"password\":\"another-long-password\"}",
+                                        a.auth("admin"))
+                                .status())
+                .isEqualTo(204);
+    }
 
-  @Test
-  void tenantsAreManagedByPlatformAdminsOnly() {
-    TestTenant a = TestTenant.fresh();
-    String platform = TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
-    assertThat(http.get("/api/v1/tenants", "Authorization", "Bearer " + platform).body()).contains(a.slug());
-    assertThat(http.get("/api/v1/tenants", a.auth("admin")).status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/tenants").status()).isEqualTo(401);
-    assertThat(http.post("/api/v1/tenants", "{\"slug\":\"Bad Slug\",\"displayName\":\"x\"}",
-        "Authorization", "Bearer " + platform).status()).isEqualTo(400);
-    assertThat(http.post("/api/v1/tenants", "{\"slug\":\"" + a.slug() + "\",\"displayName\":\"dup\"}",
-        "Authorization", "Bearer " + platform).status()).isEqualTo(409);
-    assertThat(http.method("PATCH", "/api/v1/tenants/" + java.util.UUID.randomUUID(), "{\"status\":\"suspended\"}",
-        "Authorization", "Bearer " + platform).status()).isEqualTo(404);
-  }
+    @Test
+    void tenantsAreManagedByPlatformAdminsOnly() {
+        TestTenant a = TestTenant.fresh();
+        String platform =
+                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        assertThat(http.get("/api/v1/tenants", "Authorization", "Bearer " + platform).body())
+                .contains(a.slug());
+        assertThat(http.get("/api/v1/tenants", a.auth("admin")).status()).isEqualTo(403);
+        assertThat(http.get("/api/v1/tenants").status()).isEqualTo(401);
+        assertThat(
+                        http.post(
+                                        "/api/v1/tenants",
+                                        "{\"slug\":\"Bad Slug\",\"displayName\":\"x\"}",
+                                        "Authorization",
+                                        "Bearer " + platform)
+                                .status())
+                .isEqualTo(400);
+        assertThat(
+                        http.post(
+                                        "/api/v1/tenants",
+                                        "{\"slug\":\"" + a.slug() + "\",\"displayName\":\"dup\"}",
+                                        "Authorization",
+                                        "Bearer " + platform)
+                                .status())
+                .isEqualTo(409);
+        assertThat(
+                        http.method(
+                                        "PATCH",
+                                        "/api/v1/tenants/" + java.util.UUID.randomUUID(),
+                                        "{\"status\":\"suspended\"}",
+                                        "Authorization",
+                                        "Bearer " + platform)
+                                .status())
+                .isEqualTo(404);
+    }
 
-  @Test
-  void limitsAreTenantScoped() {
-    TestTenant a = TestTenant.fresh();
-    TestTenant b = TestTenant.fresh();
-    Http.Response put =
-        http.method("PUT", "/api/v1/limits",
-            "{\"rpmLimit\":100,\"tpmLimit\":50000,\"dailyBudgetMicros\":5000000}", a.auth("admin"));
-    assertThat(put.status()).isEqualTo(200);
-    assertThat(http.get("/api/v1/limits", a.auth("admin")).json().getInt("rpmLimit")).isEqualTo(100);
-    assertThat(http.get("/api/v1/limits", b.auth("admin")).json().containsKey("rpmLimit"))
-        .as("unset limits are omitted").isFalse();
-    assertThat(http.get("/api/v1/limits", a.auth("auditor")).status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/limits").status()).isEqualTo(401);
-    assertThat(http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":-1}", a.auth("admin")).status()).isEqualTo(400);
-  }
+    @Test
+    void limitsAreTenantScoped() {
+        TestTenant a = TestTenant.fresh();
+        TestTenant b = TestTenant.fresh();
+        Http.Response put =
+                http.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"rpmLimit\":100,\"tpmLimit\":50000,\"dailyBudgetMicros\":5000000}",
+                        a.auth("admin"));
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/limits", a.auth("admin")).json().getInt("rpmLimit"))
+                .isEqualTo(100);
+        assertThat(http.get("/api/v1/limits", b.auth("admin")).json().containsKey("rpmLimit"))
+                .as("unset limits are omitted")
+                .isFalse();
+        assertThat(http.get("/api/v1/limits", a.auth("auditor")).status()).isEqualTo(403);
+        assertThat(http.get("/api/v1/limits").status()).isEqualTo(401);
+        assertThat(
+                        http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":-1}", a.auth("admin"))
+                                .status())
+                .isEqualTo(400);
+    }
 }

@@ -12,111 +12,145 @@ import org.junit.jupiter.api.Test;
 
 /** Login, /me, the issuer's metadata, logout, password change, lockout; all audited. */
 class IdentityIT {
-  private final Http http = Http.local();
+    private final Http http = Http.local();
 
-  private static String creds(String user, String password) {
-    return Json.createObjectBuilder().add("username", user).add("password", password).build().toString();
-  }
-
-  @Test
-  void demoUsersLogInAndSeeWhoTheyAre() {
-    TestTenant demo = TestTenant.demo();
-    Http.Response login = http.post("/api/v1/auth/login", creds("alice", TestTenant.DEMO_PASSWORD));
-    assertThat(login.status()).isEqualTo(200);
-    JsonObject body = login.json();
-    assertThat(body.getString("token_type")).isEqualTo("Bearer");
-    assertThat(body.getInt("expires_in")).isBetween(60, 3600);
-    assertThat(body.getString("tenant")).isEqualTo("demo");
-    Http.Response me =
-        http.get("/api/v1/me", "Authorization", "Bearer " + body.getString("access_token"));
-    assertThat(me.status()).isEqualTo(200);
-    assertThat(me.json().getString("username")).isEqualTo("alice");
-    assertThat(me.json().getString("tenant")).isEqualTo("demo");
-    assertThat(me.json().getString("tenantId")).isEqualTo(demo.id());
-    assertThat(me.json().getJsonArray("roles").getString(0)).isEqualTo("author");
-  }
-
-  @Test
-  void badCredentialsAre401ProblemJsonWithoutSayingWhichPartWasWrong() {
-    Http.Response wrongPw = http.post("/api/v1/auth/login", creds("alice", "not-the-password"));
-    Http.Response noUser = http.post("/api/v1/auth/login", creds("nobody-here", "whatever-password"));
-    assertThat(wrongPw.status()).isEqualTo(401);
-    assertThat(noUser.status()).isEqualTo(401);
-    assertThat(wrongPw.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(wrongPw.json().getString("detail")).isEqualTo(noUser.json().getString("detail"));
-    assertThat(http.post("/api/v1/auth/login", "{\"username\":\"alice\"}").status()).isEqualTo(400);
-    assertThat(http.post("/api/v1/auth/login", "{not json").status()).isEqualTo(400);
-  }
-
-  @Test
-  void repeatedFailuresLockTheAccountFromThatAddressWithTheSameAnswer() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    String user = t.username("author");
-    for (int i = 0; i < 5; i++) {
-      assertThat(http.post("/api/v1/auth/login", creds(user, "wrong-password-" + i)).status()).isEqualTo(401);
+    private static String creds(String user, String password) {
+        return Json.createObjectBuilder()
+                .add("username", user)
+                .add("password", password)
+                .build()
+                .toString();
     }
-    // even the right password is refused now, and the answer does not say the account is locked
-    Http.Response locked = http.post("/api/v1/auth/login", creds(user, t.password("author")));
-    assertThat(locked.status()).isEqualTo(401);
-    assertThat(locked.json().getString("code")).isEqualTo("invalid_credentials");
-    try (Connection c = Db.asApp()) {
-      assertThat(Db.count(c,
-              "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid AND action = 'auth.login'"
-                  + " AND outcome = 'failure'", t.id()))
-          .isGreaterThanOrEqualTo(6);
-      assertThat(Db.count(c,
-              "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid AND action = 'auth.login'"
-                  + " AND details->>'reason' = 'locked'", t.id()))
-          .as("the audit trail does tell").isEqualTo(1);
+
+    @Test
+    void demoUsersLogInAndSeeWhoTheyAre() {
+        TestTenant demo = TestTenant.demo();
+        Http.Response login =
+                http.post("/api/v1/auth/login", creds("alice", TestTenant.DEMO_PASSWORD));
+        assertThat(login.status()).isEqualTo(200);
+        JsonObject body = login.json();
+        assertThat(body.getString("token_type")).isEqualTo("Bearer");
+        assertThat(body.getInt("expires_in")).isBetween(60, 3600);
+        assertThat(body.getString("tenant")).isEqualTo("demo");
+        Http.Response me =
+                http.get("/api/v1/me", "Authorization", "Bearer " + body.getString("access_token"));
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().getString("username")).isEqualTo("alice");
+        assertThat(me.json().getString("tenant")).isEqualTo("demo");
+        assertThat(me.json().getString("tenantId")).isEqualTo(demo.id());
+        assertThat(me.json().getJsonArray("roles").getString(0)).isEqualTo("author");
     }
-  }
 
-  @Test
-  void wellKnownPublishesTheIssuer() {
-    Http.Response jwks = http.get("/.well-known/jwks.json");
-    assertThat(jwks.status()).isEqualTo(200);
-    JsonObject key = jwks.json().getJsonArray("keys").getJsonObject(0);
-    assertThat(key.getString("kty")).isEqualTo("RSA");
-    assertThat(key.getString("alg")).isEqualTo("RS256");
-    assertThat(key.containsKey("d")).as("never the private part").isFalse();
-    JsonObject oidc = http.get("/.well-known/openid-configuration").json();
-    assertThat(oidc.getString("jwks_uri")).endsWith("/.well-known/jwks.json");
-    assertThat(oidc.getString("issuer")).isNotBlank();
-  }
+    @Test
+    void badCredentialsAre401ProblemJsonWithoutSayingWhichPartWasWrong() {
+        Http.Response wrongPw = http.post("/api/v1/auth/login", creds("alice", "not-the-password"));
+        Http.Response noUser =
+                http.post("/api/v1/auth/login", creds("nobody-here", "whatever-password"));
+        assertThat(wrongPw.status()).isEqualTo(401);
+        assertThat(noUser.status()).isEqualTo(401);
+        assertThat(wrongPw.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(wrongPw.json().getString("detail")).isEqualTo(noUser.json().getString("detail"));
+        assertThat(http.post("/api/v1/auth/login", "{\"username\":\"alice\"}").status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/v1/auth/login", "{not json").status()).isEqualTo(400);
+    }
 
-  @Test
-  void logoutRevokesTheToken() {
-    String token = TestTenant.login("bob", TestTenant.DEMO_PASSWORD);
-    assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + token).status()).isEqualTo(200);
-    assertThat(http.post("/api/v1/auth/logout", "", "Authorization", "Bearer " + token).status()).isEqualTo(204);
-    assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + token).status()).isEqualTo(401);
-  }
+    @Test
+    void repeatedFailuresLockTheAccountFromThatAddressWithTheSameAnswer() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String user = t.username("author");
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.post("/api/v1/auth/login", creds(user, "wrong-password-" + i)).status())
+                    .isEqualTo(401);
+        }
+        // even the right password is refused now, and the answer does not say the account is locked
+        Http.Response locked = http.post("/api/v1/auth/login", creds(user, t.password("author")));
+        assertThat(locked.status()).isEqualTo(401);
+        assertThat(locked.json().getString("code")).isEqualTo("invalid_credentials");
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid AND action = 'auth.login'"
+                                            + " AND outcome = 'failure'",
+                                    t.id()))
+                    .isGreaterThanOrEqualTo(6);
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid AND action = 'auth.login'"
+                                            + " AND details->>'reason' = 'locked'",
+                                    t.id()))
+                    .as("the audit trail does tell")
+                    .isEqualTo(1);
+        }
+    }
 
-  @Test
-  void passwordChangeEndsEarlierTokens() {
-    TestTenant t = TestTenant.fresh();
-    String user = t.username("auditor");
-    String before = t.token("auditor");
-    Http.Response wrong =
-        http.post("/api/v1/auth/password",
-            "{\"currentPassword\":\"nope-nope-nope\",\"newPassword\":\"a-brand-new-password\"}",
-            "Authorization", "Bearer " + before);
-    assertThat(wrong.status()).isEqualTo(403);
-    Http.Response tooShort =
-        http.post("/api/v1/auth/password",
-            Json.createObjectBuilder().add("currentPassword", t.password("auditor")).add("newPassword", "short")
-                .build().toString(),
-            "Authorization", "Bearer " + before);
-    assertThat(tooShort.status()).isEqualTo(400);
-    assertThat(tooShort.json().getString("param")).isEqualTo("password");
-    Http.Response ok =
-        http.post("/api/v1/auth/password",
-            Json.createObjectBuilder().add("currentPassword", t.password("auditor"))
-                .add("newPassword", "a-brand-new-password").build().toString(),
-            "Authorization", "Bearer " + before);
-    assertThat(ok.status()).isEqualTo(204);
-    assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + before).status()).isEqualTo(401);
-    String after = TestTenant.login(user, "a-brand-new-password");
-    assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + after).status()).isEqualTo(200);
-  }
+    @Test
+    void wellKnownPublishesTheIssuer() {
+        Http.Response jwks = http.get("/.well-known/jwks.json");
+        assertThat(jwks.status()).isEqualTo(200);
+        JsonObject key = jwks.json().getJsonArray("keys").getJsonObject(0);
+        assertThat(key.getString("kty")).isEqualTo("RSA");
+        assertThat(key.getString("alg")).isEqualTo("RS256");
+        assertThat(key.containsKey("d")).as("never the private part").isFalse();
+        JsonObject oidc = http.get("/.well-known/openid-configuration").json();
+        assertThat(oidc.getString("jwks_uri")).endsWith("/.well-known/jwks.json");
+        assertThat(oidc.getString("issuer")).isNotBlank();
+    }
+
+    @Test
+    void logoutRevokesTheToken() {
+        String token = TestTenant.login("bob", TestTenant.DEMO_PASSWORD);
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + token).status())
+                .isEqualTo(200);
+        assertThat(
+                        http.post("/api/v1/auth/logout", "", "Authorization", "Bearer " + token)
+                                .status())
+                .isEqualTo(204);
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + token).status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void passwordChangeEndsEarlierTokens() {
+        TestTenant t = TestTenant.fresh();
+        String user = t.username("auditor");
+        String before = t.token("auditor");
+        Http.Response wrong =
+                http.post(
+                        "/api/v1/auth/password",
+                        "{\"currentPassword\":\"nope-nope-nope\",\"newPassword\":\"a-brand-new-password\"}",
+                        "Authorization",
+                        "Bearer " + before);
+        assertThat(wrong.status()).isEqualTo(403);
+        Http.Response tooShort =
+                http.post(
+                        "/api/v1/auth/password",
+                        Json.createObjectBuilder()
+                                .add("currentPassword", t.password("auditor"))
+                                .add("newPassword", "short")
+                                .build()
+                                .toString(),
+                        "Authorization",
+                        "Bearer " + before);
+        assertThat(tooShort.status()).isEqualTo(400);
+        assertThat(tooShort.json().getString("param")).isEqualTo("password");
+        Http.Response ok =
+                http.post(
+                        "/api/v1/auth/password",
+                        Json.createObjectBuilder()
+                                .add("currentPassword", t.password("auditor"))
+                                .add("newPassword", "a-brand-new-password")
+                                .build()
+                                .toString(),
+                        "Authorization",
+                        "Bearer " + before);
+        assertThat(ok.status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + before).status())
+                .isEqualTo(401);
+        String after = TestTenant.login(user, "a-brand-new-password");
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + after).status())
+                .isEqualTo(200);
+    }
 }

@@ -23,74 +23,86 @@ import org.junit.jupiter.api.Test;
  * share the database, with OpenAI-style 429s and rate-limit headers on every answer.
  */
 class RateLimitIT {
-  static LibertyInstance second;
+    static LibertyInstance second;
 
-  @BeforeAll
-  static void start() {
-    second = LibertyInstance.start("gatehouse-limits", Map.of());
-    second.awaitReady(Duration.ofSeconds(120));
-  }
+    @BeforeAll
+    static void start() {
+        second = LibertyInstance.start("gatehouse-limits", Map.of());
+        second.awaitReady(Duration.ofSeconds(120));
+    }
 
-  @AfterAll
-  static void stop() {
-    if (second != null) {
-      second.close();
+    @AfterAll
+    static void stop() {
+        if (second != null) {
+            second.close();
+        }
     }
-  }
 
-  static final String CHAT =
-      "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
+    static final String CHAT =
+            "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
 
-  @Test
-  void aLimitOfNHoldsAcrossTwoInstances() throws Exception {
-    TestTenant demo = TestTenant.demo();
-    int limit = 20;
-    String key =
-        Http.local()
-            .post("/api/v1/keys", "{\"name\":\"limited\",\"rpmLimit\":" + limit + "}", demo.auth("admin"))
-            .json()
-            .getString("key");
-    // do not straddle a minute boundary: the window would legitimately reset
-    int second0 = LocalTime.now().getSecond();
-    if (second0 > 45) {
-      Thread.sleep((61 - second0) * 1000L);
+    @Test
+    void aLimitOfNHoldsAcrossTwoInstances() throws Exception {
+        TestTenant demo = TestTenant.demo();
+        int limit = 20;
+        String key =
+                Http.local()
+                        .post(
+                                "/api/v1/keys",
+                                "{\"name\":\"limited\",\"rpmLimit\":" + limit + "}",
+                                demo.auth("admin"))
+                        .json()
+                        .getString("key");
+        // do not straddle a minute boundary: the window would legitimately reset
+        int second0 = LocalTime.now().getSecond();
+        if (second0 > 45) {
+            Thread.sleep((61 - second0) * 1000L);
+        }
+        int threads = 12;
+        int perThread = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        List<Future<List<Http.Response>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Http target = t % 2 == 0 ? Http.local() : second.http();
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                barrier.await();
+                                List<Http.Response> out = new ArrayList<>();
+                                for (int i = 0; i < perThread; i++) {
+                                    out.add(
+                                            target.post(
+                                                    "/v1/chat/completions",
+                                                    CHAT,
+                                                    "Authorization",
+                                                    "Bearer " + key));
+                                }
+                                return out;
+                            }));
+        }
+        List<Http.Response> all = new ArrayList<>();
+        for (Future<List<Http.Response>> f : futures) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        long ok = all.stream().filter(r -> r.status() == 200).count();
+        List<Http.Response> limited = all.stream().filter(r -> r.status() == 429).toList();
+        assertThat(ok + limited.size())
+                .as("only 200 or 429: %s", all)
+                .isEqualTo(threads * perThread);
+        assertThat(ok).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - 4);
+        for (Http.Response r : all) {
+            assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo(String.valueOf(limit));
+            assertThat(r.header("x-ratelimit-remaining-requests")).matches("\\d+");
+            assertThat(r.header("x-ratelimit-reset-requests")).matches("\\d+s");
+            assertThat(r.header("x-ratelimit-limit-tokens")).matches("\\d+");
+        }
+        Http.Response first429 = limited.get(0);
+        assertThat(Integer.parseInt(first429.header("Retry-After"))).isBetween(1, 60);
+        assertThat(first429.json().getJsonObject("error").getString("code"))
+                .isEqualTo("rate_limit_exceeded");
+        assertThat(first429.json().getJsonObject("error").getString("type"))
+                .isEqualTo("rate_limit_error");
     }
-    int threads = 12;
-    int perThread = 6;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CyclicBarrier barrier = new CyclicBarrier(threads);
-    List<Future<List<Http.Response>>> futures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Http target = t % 2 == 0 ? Http.local() : second.http();
-      futures.add(
-          pool.submit(
-              () -> {
-                barrier.await();
-                List<Http.Response> out = new ArrayList<>();
-                for (int i = 0; i < perThread; i++) {
-                  out.add(target.post("/v1/chat/completions", CHAT, "Authorization", "Bearer " + key));
-                }
-                return out;
-              }));
-    }
-    List<Http.Response> all = new ArrayList<>();
-    for (Future<List<Http.Response>> f : futures) {
-      all.addAll(f.get());
-    }
-    pool.shutdown();
-    long ok = all.stream().filter(r -> r.status() == 200).count();
-    List<Http.Response> limited = all.stream().filter(r -> r.status() == 429).toList();
-    assertThat(ok + limited.size()).as("only 200 or 429: %s", all).isEqualTo(threads * perThread);
-    assertThat(ok).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - 4);
-    for (Http.Response r : all) {
-      assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo(String.valueOf(limit));
-      assertThat(r.header("x-ratelimit-remaining-requests")).matches("\\d+");
-      assertThat(r.header("x-ratelimit-reset-requests")).matches("\\d+s");
-      assertThat(r.header("x-ratelimit-limit-tokens")).matches("\\d+");
-    }
-    Http.Response first429 = limited.get(0);
-    assertThat(Integer.parseInt(first429.header("Retry-After"))).isBetween(1, 60);
-    assertThat(first429.json().getJsonObject("error").getString("code")).isEqualTo("rate_limit_exceeded");
-    assertThat(first429.json().getJsonObject("error").getString("type")).isEqualTo("rate_limit_error");
-  }
 }

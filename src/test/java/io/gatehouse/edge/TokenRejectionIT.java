@@ -34,170 +34,204 @@ import org.junit.jupiter.api.Test;
  * key (as only someone holding both the database and the master key could).
  */
 class TokenRejectionIT {
-  static String kid;
-  static PrivateKey serverKey;
-  static String publicJwkJson;
-  static String issuer;
-  static String userId;
-  static String tenantId;
-  private final Http http = Http.local();
+    static String kid;
+    static PrivateKey serverKey;
+    static String publicJwkJson;
+    static String issuer;
+    static String userId;
+    static String tenantId;
+    private final Http http = Http.local();
 
-  @BeforeAll
-  static void serverKey() throws Exception {
-    TestTenant demo = TestTenant.demo();
-    tenantId = demo.id();
-    userId = http0().get("/api/v1/me", demo.auth("admin")).json().getString("userId");
-    issuer = http0().get("/.well-known/openid-configuration").json().getString("issuer");
-    try (Connection c = Db.asApp();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT kid, private_key_sealed, public_jwk FROM edge_signing_keys WHERE retired_at IS NULL")) {
-      rs.next();
-      kid = rs.getString(1);
-      MasterKeySecretBox box = new MasterKeySecretBox(TestEnv.env("GATEHOUSE_MASTER_KEY", ""));
-      byte[] pkcs8 = box.open(rs.getString(2), "edge-signing-key:" + kid);
-      serverKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-      publicJwkJson = rs.getString(3);
+    @BeforeAll
+    static void serverKey() throws Exception {
+        TestTenant demo = TestTenant.demo();
+        tenantId = demo.id();
+        userId = http0().get("/api/v1/me", demo.auth("admin")).json().getString("userId");
+        issuer = http0().get("/.well-known/openid-configuration").json().getString("issuer");
+        try (Connection c = Db.asApp();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT kid, private_key_sealed, public_jwk FROM edge_signing_keys WHERE retired_at IS NULL")) {
+            rs.next();
+            kid = rs.getString(1);
+            MasterKeySecretBox box =
+                    new MasterKeySecretBox(TestEnv.env("GATEHOUSE_MASTER_KEY", ""));
+            byte[] pkcs8 = box.open(rs.getString(2), "edge-signing-key:" + kid);
+            serverKey =
+                    KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            publicJwkJson = rs.getString(3);
+        }
     }
-  }
 
-  static Http http0() {
-    return Http.local();
-  }
-
-  static JwtClaims goodClaims() {
-    JwtClaims c = new JwtClaims();
-    c.setIssuer(issuer);
-    c.setAudience("gatehouse");
-    c.setSubject(userId);
-    c.setClaim("upn", "admin");
-    c.setStringListClaim("groups", List.of("admin"));
-    c.setClaim("gh_tenant", tenantId);
-    c.setGeneratedJwtId();
-    c.setIssuedAtToNow();
-    c.setExpirationTimeMinutesInTheFuture(5);
-    return c;
-  }
-
-  static String sign(JwtClaims claims, java.security.Key key, String alg, String keyId) throws Exception {
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(alg);
-    if (keyId != null) {
-      jws.setKeyIdHeaderValue(keyId);
+    static Http http0() {
+        return Http.local();
     }
-    jws.setKey(key);
-    if (AlgorithmIdentifiers.NONE.equals(alg)) {
-      jws.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+
+    static JwtClaims goodClaims() {
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(issuer);
+        c.setAudience("gatehouse");
+        c.setSubject(userId);
+        c.setClaim("upn", "admin");
+        c.setStringListClaim("groups", List.of("admin"));
+        c.setClaim("gh_tenant", tenantId);
+        c.setGeneratedJwtId();
+        c.setIssuedAtToNow();
+        c.setExpirationTimeMinutesInTheFuture(5);
+        return c;
     }
-    return jws.getCompactSerialization();
-  }
 
-  static String server(Consumer<JwtClaims> change) throws Exception {
-    JwtClaims c = goodClaims();
-    change.accept(c);
-    return sign(c, serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, kid);
-  }
+    static String sign(JwtClaims claims, java.security.Key key, String alg, String keyId)
+            throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(alg);
+        if (keyId != null) {
+            jws.setKeyIdHeaderValue(keyId);
+        }
+        jws.setKey(key);
+        if (AlgorithmIdentifiers.NONE.equals(alg)) {
+            jws.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+        }
+        return jws.getCompactSerialization();
+    }
 
-  private void assertRefused(String token) {
-    Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
-    assertThat(r.status()).as(token).isEqualTo(401);
-    assertThat(r.body()).doesNotContain("Exception").doesNotContain(userId);
-  }
+    static String server(Consumer<JwtClaims> change) throws Exception {
+        JwtClaims c = goodClaims();
+        change.accept(c);
+        return sign(c, serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, kid);
+    }
 
-  @Test
-  void aCorrectlySignedTokenIsAccepted() throws Exception {
-    Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + server(c -> {}));
-    assertThat(r.status()).isEqualTo(200);
-  }
+    private void assertRefused(String token) {
+        Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
+        assertThat(r.status()).as(token).isEqualTo(401);
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain(userId);
+    }
 
-  @Test
-  void missingAndGarbledTokens() {
-    assertThat(http.get("/api/v1/me").status()).isEqualTo(401);
-    assertRefused("not-a-token");
-    assertRefused("a.b.c");
-    assertRefused("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA");
-    assertThat(http.get("/api/v1/me", "Authorization", "Basic YWxpY2U6cHc=").status()).isEqualTo(401);
-  }
+    @Test
+    void aCorrectlySignedTokenIsAccepted() throws Exception {
+        Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + server(c -> {}));
+        assertThat(r.status()).isEqualTo(200);
+    }
 
-  @Test
-  void algNoneIsRefused() throws Exception {
-    assertRefused(sign(goodClaims(), null, AlgorithmIdentifiers.NONE, kid));
-    String header = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    String payload = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(goodClaims().toJson().getBytes(StandardCharsets.UTF_8));
-    assertRefused(header + "." + payload + ".");
-  }
+    @Test
+    void missingAndGarbledTokens() {
+        assertThat(http.get("/api/v1/me").status()).isEqualTo(401);
+        assertRefused("not-a-token");
+        assertRefused("a.b.c");
+        assertRefused("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA");
+        assertThat(http.get("/api/v1/me", "Authorization", "Basic YWxpY2U6cHc=").status())
+                .isEqualTo(401);
+    }
 
-  @Test
-  void hmacSignedWithThePublicKeyIsRefused() throws Exception {
-    // The classic RS/HS confusion: HS256 keyed with the bytes of the server's public key.
-    byte[] pub = RsaJsonWebKey.Factory.newPublicJwk(publicJwkJson).getKey().getEncoded();
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(goodClaims().toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-    jws.setKeyIdHeaderValue(kid);
-    jws.setKey(new HmacKey(pub));
-    jws.setDoKeyValidation(false);
-    assertRefused(jws.getCompactSerialization());
-    assertRefused(sign(goodClaims(), new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)),
-        AlgorithmIdentifiers.HMAC_SHA256, kid));
-  }
+    @Test
+    void algNoneIsRefused() throws Exception {
+        assertRefused(sign(goodClaims(), null, AlgorithmIdentifiers.NONE, kid));
+        String header =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                "{\"alg\":\"none\",\"typ\":\"JWT\"}"
+                                        .getBytes(StandardCharsets.UTF_8));
+        String payload =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(goodClaims().toJson().getBytes(StandardCharsets.UTF_8));
+        assertRefused(header + "." + payload + ".");
+    }
 
-  @Test
-  void aForeignSignatureIsRefused() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    PrivateKey other = g.generateKeyPair().getPrivate();
-    assertRefused(sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, kid));
-    assertRefused(sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, "unknown-kid"));
-    // tampered payload under a genuine signature
-    String genuine = server(c -> {});
-    String[] parts = genuine.split("\\.");
-    JwtClaims elevated = goodClaims();
-    elevated.setStringListClaim("groups", List.of("platform-admin"));
-    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(elevated.toJson().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-    assertRefused(forged);
-  }
+    @Test
+    void hmacSignedWithThePublicKeyIsRefused() throws Exception {
+        // The classic RS/HS confusion: HS256 keyed with the bytes of the server's public key.
+        byte[] pub = RsaJsonWebKey.Factory.newPublicJwk(publicJwkJson).getKey().getEncoded();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(goodClaims().toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKeyIdHeaderValue(kid);
+        jws.setKey(new HmacKey(pub));
+        jws.setDoKeyValidation(false);
+        assertRefused(jws.getCompactSerialization());
+        assertRefused(
+                sign(
+                        goodClaims(),
+                        new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)),
+                        AlgorithmIdentifiers.HMAC_SHA256,
+                        kid));
+    }
 
-  @Test
-  void expiredAndNotYetValidAreRefused() throws Exception {
-    assertRefused(server(c -> c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 120))));
-    assertRefused(server(c -> c.setNotBefore(NumericDate.fromSeconds(NumericDate.now().getValue() + 600))));
-    assertRefused(server(c -> c.unsetClaim("exp")));
-  }
+    @Test
+    void aForeignSignatureIsRefused() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PrivateKey other = g.generateKeyPair().getPrivate();
+        assertRefused(sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, kid));
+        assertRefused(
+                sign(goodClaims(), other, AlgorithmIdentifiers.RSA_USING_SHA256, "unknown-kid"));
+        // tampered payload under a genuine signature
+        String genuine = server(c -> {});
+        String[] parts = genuine.split("\\.");
+        JwtClaims elevated = goodClaims();
+        elevated.setStringListClaim("groups", List.of("platform-admin"));
+        String forged =
+                parts[0]
+                        + "."
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(elevated.toJson().getBytes(StandardCharsets.UTF_8))
+                        + "."
+                        + parts[2];
+        assertRefused(forged);
+    }
 
-  @Test
-  void wrongIssuerOrAudienceIsRefused() throws Exception {
-    assertRefused(server(c -> c.setIssuer("https://evil.example")));
-    assertRefused(server(c -> c.setAudience("someone-else")));
-    assertRefused(server(c -> c.unsetClaim("aud")));
-  }
+    @Test
+    void expiredAndNotYetValidAreRefused() throws Exception {
+        assertRefused(
+                server(
+                        c ->
+                                c.setExpirationTime(
+                                        NumericDate.fromSeconds(
+                                                NumericDate.now().getValue() - 120))));
+        assertRefused(
+                server(
+                        c ->
+                                c.setNotBefore(
+                                        NumericDate.fromSeconds(
+                                                NumericDate.now().getValue() + 600))));
+        assertRefused(server(c -> c.unsetClaim("exp")));
+    }
 
-  @Test
-  void missingRoleIs403() {
-    TestTenant demo = TestTenant.demo();
-    Http.Response r = http.get("/api/v1/keys", demo.auth("author"));
-    assertThat(r.status()).isEqualTo(403);
-    String requestId = r.header("X-Request-Id");
-    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json().getString("detail")).contains("admin");
-    assertThat(http.get("/api/v1/keys", demo.auth("admin")).status()).isEqualTo(200);
-    // the refusal is in the audit trail, with the request's id and the author as actor
-    Http.Response trail =
-        http.get("/api/v1/audit/events?action=auth.forbidden&requestId=" + requestId, demo.auth("auditor"));
-    assertThat(trail.status()).isEqualTo(200);
-    var events = trail.json().getJsonArray("events");
-    assertThat(events).hasSize(1);
-    assertThat(events.getJsonObject(0).getString("outcome")).isEqualTo("denied");
-    assertThat(events.getJsonObject(0).getJsonObject("details").getString("path")).contains("keys");
-  }
+    @Test
+    void wrongIssuerOrAudienceIsRefused() throws Exception {
+        assertRefused(server(c -> c.setIssuer("https://evil.example")));
+        assertRefused(server(c -> c.setAudience("someone-else")));
+        assertRefused(server(c -> c.unsetClaim("aud")));
+    }
 
-  @SuppressWarnings("unused")
-  private static String jwk(RsaJsonWebKey k) {
-    return k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-  }
+    @Test
+    void missingRoleIs403() {
+        TestTenant demo = TestTenant.demo();
+        Http.Response r = http.get("/api/v1/keys", demo.auth("author"));
+        assertThat(r.status()).isEqualTo(403);
+        String requestId = r.header("X-Request-Id");
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().getString("detail")).contains("admin");
+        assertThat(http.get("/api/v1/keys", demo.auth("admin")).status()).isEqualTo(200);
+        // the refusal is in the audit trail, with the request's id and the author as actor
+        Http.Response trail =
+                http.get(
+                        "/api/v1/audit/events?action=auth.forbidden&requestId=" + requestId,
+                        demo.auth("auditor"));
+        assertThat(trail.status()).isEqualTo(200);
+        var events = trail.json().getJsonArray("events");
+        assertThat(events).hasSize(1);
+        assertThat(events.getJsonObject(0).getString("outcome")).isEqualTo("denied");
+        assertThat(events.getJsonObject(0).getJsonObject("details").getString("path"))
+                .contains("keys");
+    }
+
+    @SuppressWarnings("unused")
+    private static String jwk(RsaJsonWebKey k) {
+        return k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
 }

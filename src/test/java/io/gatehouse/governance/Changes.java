@@ -16,132 +16,152 @@ import java.util.UUID;
 
 /** Test helpers for driving change requests through the HTTP API. */
 public final class Changes {
-  private Changes() {}
+    private Changes() {}
 
-  public static final Http HTTP = Http.local();
+    public static final Http HTTP = Http.local();
 
-  /** A prompt name no other test uses. */
-  public static String uniquePrompt() {
-    return "it-" + UUID.randomUUID().toString().substring(0, 8);
-  }
+    /** A prompt name no other test uses. */
+    public static String uniquePrompt() {
+        return "it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
 
-  /** Prompt content whose system message is {@code text} and which uses {@code {{product}}}. */
-  public static JsonObject prompt(String text) {
-    return Json.createObjectBuilder()
-        .add(
-            "messages",
-            Json.createArrayBuilder()
-                .add(Json.createObjectBuilder().add("role", "system").add("content", text + " {{product}}")))
-        .add(
-            "variables",
-            Json.createObjectBuilder()
-                .add("type", "object")
+    /** Prompt content whose system message is {@code text} and which uses {@code {{product}}}. */
+    public static JsonObject prompt(String text) {
+        return Json.createObjectBuilder()
                 .add(
-                    "properties",
-                    Json.createObjectBuilder()
-                        .add("product", Json.createObjectBuilder().add("type", "string").add("maxLength", 40)))
-                .add("required", Json.createArrayBuilder().add("product")))
-        .add("route", "sandbox")
-        .add("label", "production")
-        .build();
-  }
-
-  public static String body(String kind, String target, JsonObject content, String comment) {
-    return Json.createObjectBuilder()
-        .add("kind", kind)
-        .add("target", target)
-        .add("content", content)
-        .add("comment", comment)
-        .build()
-        .toString();
-  }
-
-  public static String comment(String c) {
-    return Json.createObjectBuilder().add("comment", c).build().toString();
-  }
-
-  /** Creates a prompt change as {@code role}; asserts 201 and returns its id. */
-  public static String create(TestTenant t, String role, String name, String text) {
-    Http.Response r =
-        HTTP.post("/api/v1/changes", body("prompt", name, prompt(text), "new text"), t.auth(role));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    assertThat(r.json().getString("state")).isEqualTo("draft");
-    return r.json().getString("id");
-  }
-
-  public static Http.Response act(TestTenant t, String role, String id, String action) {
-    return HTTP.post("/api/v1/changes/" + id + "/" + action, comment(action + " by " + role), t.auth(role));
-  }
-
-  /** Asserts the action answers 200 and returns the change's new state. */
-  public static String ok(TestTenant t, String role, String id, String action) {
-    Http.Response r = act(t, role, id, action);
-    assertThat(r.status()).as(action + ": " + r).isEqualTo(200);
-    return r.json().getString("state");
-  }
-
-  /** Creates, submits, approves (reviewer) and publishes (admin) a prompt change; returns its id. */
-  public static String publishPrompt(TestTenant t, String name, String text) {
-    String id = create(t, "author", name, text);
-    ok(t, "author", id, "submit");
-    assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
-    assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
-    return id;
-  }
-
-  /** Publishes {@code text} as a canary of {@code percent} on the prompt's production label. */
-  public static String publishCanary(TestTenant t, String name, String text, int percent, String comment) {
-    JsonObject canary =
-        Json.createObjectBuilder(prompt(text))
-            .add("canary", Json.createObjectBuilder().add("percent", percent))
-            .build();
-    Http.Response created = HTTP.post("/api/v1/changes", body("prompt", name, canary, comment), t.auth("author"));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String id = created.json().getString("id");
-    ok(t, "author", id, "submit");
-    ok(t, "reviewer", id, "approve");
-    ok(t, "admin", id, "publish");
-    return id;
-  }
-
-  public static JsonObject get(TestTenant t, String id) {
-    Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("admin"));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.json();
-  }
-
-  /** The audit actions recorded for a target, in chain order. */
-  public static List<String> auditActions(String targetType, String targetId) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = Db.asApp();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT action FROM audit_events WHERE target_type = ? AND target_id = ? ORDER BY occurred_at, seq")) {
-      ps.setString(1, targetType);
-      ps.setString(2, targetId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
+                        "messages",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("role", "system")
+                                                .add("content", text + " {{product}}")))
+                .add(
+                        "variables",
+                        Json.createObjectBuilder()
+                                .add("type", "object")
+                                .add(
+                                        "properties",
+                                        Json.createObjectBuilder()
+                                                .add(
+                                                        "product",
+                                                        Json.createObjectBuilder()
+                                                                .add("type", "string")
+                                                                .add("maxLength", 40)))
+                                .add("required", Json.createArrayBuilder().add("product")))
+                .add("route", "sandbox")
+                .add("label", "production")
+                .build();
     }
-    return out;
-  }
 
-  public static List<JsonObject> auditDetails(String action, String targetId) throws Exception {
-    List<JsonObject> out = new ArrayList<>();
-    try (Connection c = Db.asApp();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT details::text FROM audit_events WHERE action = ? AND target_id = ? ORDER BY seq")) {
-      ps.setString(1, action);
-      ps.setString(2, targetId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(Json.createReader(new java.io.StringReader(rs.getString(1))).readObject());
-        }
-      }
+    public static String body(String kind, String target, JsonObject content, String comment) {
+        return Json.createObjectBuilder()
+                .add("kind", kind)
+                .add("target", target)
+                .add("content", content)
+                .add("comment", comment)
+                .build()
+                .toString();
     }
-    return out;
-  }
+
+    public static String comment(String c) {
+        return Json.createObjectBuilder().add("comment", c).build().toString();
+    }
+
+    /** Creates a prompt change as {@code role}; asserts 201 and returns its id. */
+    public static String create(TestTenant t, String role, String name, String text) {
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        body("prompt", name, prompt(text), "new text"),
+                        t.auth(role));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.json().getString("state")).isEqualTo("draft");
+        return r.json().getString("id");
+    }
+
+    public static Http.Response act(TestTenant t, String role, String id, String action) {
+        return HTTP.post(
+                "/api/v1/changes/" + id + "/" + action,
+                comment(action + " by " + role),
+                t.auth(role));
+    }
+
+    /** Asserts the action answers 200 and returns the change's new state. */
+    public static String ok(TestTenant t, String role, String id, String action) {
+        Http.Response r = act(t, role, id, action);
+        assertThat(r.status()).as(action + ": " + r).isEqualTo(200);
+        return r.json().getString("state");
+    }
+
+    /**
+     * Creates, submits, approves (reviewer) and publishes (admin) a prompt change; returns its id.
+     */
+    public static String publishPrompt(TestTenant t, String name, String text) {
+        String id = create(t, "author", name, text);
+        ok(t, "author", id, "submit");
+        assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
+        return id;
+    }
+
+    /** Publishes {@code text} as a canary of {@code percent} on the prompt's production label. */
+    public static String publishCanary(
+            TestTenant t, String name, String text, int percent, String comment) {
+        JsonObject canary =
+                Json.createObjectBuilder(prompt(text))
+                        .add("canary", Json.createObjectBuilder().add("percent", percent))
+                        .build();
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes", body("prompt", name, canary, comment), t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        ok(t, "author", id, "submit");
+        ok(t, "reviewer", id, "approve");
+        ok(t, "admin", id, "publish");
+        return id;
+    }
+
+    public static JsonObject get(TestTenant t, String id) {
+        Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("admin"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** The audit actions recorded for a target, in chain order. */
+    public static List<String> auditActions(String targetType, String targetId) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT action FROM audit_events WHERE target_type = ? AND target_id = ? ORDER BY occurred_at, seq")) {
+            ps.setString(1, targetType);
+            ps.setString(2, targetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    public static List<JsonObject> auditDetails(String action, String targetId) throws Exception {
+        List<JsonObject> out = new ArrayList<>();
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT details::text FROM audit_events WHERE action = ? AND target_id = ? ORDER BY seq")) {
+            ps.setString(1, action);
+            ps.setString(2, targetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(
+                            Json.createReader(new java.io.StringReader(rs.getString(1)))
+                                    .readObject());
+                }
+            }
+        }
+        return out;
+    }
 }

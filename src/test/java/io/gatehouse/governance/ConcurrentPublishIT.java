@@ -30,145 +30,184 @@ import org.junit.jupiter.api.Test;
  * gets 409 {@code rebase_required}, stays approved, and the target has one published change.
  */
 class ConcurrentPublishIT {
-  static final int ROUNDS = 6;
-  static LibertyInstance second;
-  static ExecutorService pool;
+    static final int ROUNDS = 6;
+    static LibertyInstance second;
+    static ExecutorService pool;
 
-  @BeforeAll
-  static void start() {
-    second = LibertyInstance.start("gatehouse-gov-publish", Map.of());
-    second.awaitReady(Duration.ofSeconds(120));
-    pool = Executors.newFixedThreadPool(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.shutdownNow();
+    @BeforeAll
+    static void start() {
+        second = LibertyInstance.start("gatehouse-gov-publish", Map.of());
+        second.awaitReady(Duration.ofSeconds(120));
+        pool = Executors.newFixedThreadPool(2);
     }
-    if (second != null) {
-      second.close();
+
+    @AfterAll
+    static void stop() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (second != null) {
+            second.close();
+        }
     }
-  }
 
-  static String provider(int timeoutMs) {
-    return "{\"kind\":\"openai\",\"baseUrl\":\"https://api.openai.example/v1\",\"region\":\"us-east\","
-        + "\"timeoutMs\":" + timeoutMs + ",\"models\":[{\"name\":\"m1\"}]}";
-  }
-
-  static String createProvider(TestTenant t, String name, int timeoutMs) {
-    Http.Response r =
-        HTTP.post("/api/v1/changes",
-            "{\"kind\":\"provider\",\"target\":\"" + name + "\",\"content\":" + provider(timeoutMs) + "}",
-            t.auth("author"));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return r.json().getString("id");
-  }
-
-  /** Submits and approves until approved (one or two reviewers, as its risk needs). */
-  static void approve(TestTenant t, String id) {
-    Changes.ok(t, "author", id, "submit");
-    if (Changes.ok(t, "reviewer", id, "approve").equals("in_review")) {
-      assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+    static String provider(int timeoutMs) {
+        return "{\"kind\":\"openai\",\"baseUrl\":\"https://api.openai.example/v1\",\"region\":\"us-east\","
+                + "\"timeoutMs\":"
+                + timeoutMs
+                + ",\"models\":[{\"name\":\"m1\"}]}";
     }
-  }
 
-  static String dbString(String sql, String... args) throws Exception {
-    try (Connection c = Db.asApp();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setString(i + 1, args[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
+    static String createProvider(TestTenant t, String name, int timeoutMs) {
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        "{\"kind\":\"provider\",\"target\":\""
+                                + name
+                                + "\",\"content\":"
+                                + provider(timeoutMs)
+                                + "}",
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().getString("id");
     }
-  }
 
-  @Test
-  void twoProviderChangesPublishedAtOnceOnTwoInstancesExactlyOneWins() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    String name = "it-race-" + UUID.randomUUID().toString().substring(0, 8);
-    String base = createProvider(t, name, 30_000);
-    approve(t, base);
-    assertThat(Changes.ok(t, "admin", base, "publish")).isEqualTo("published");
-    race(
-        t, "provider", name,
-        round -> createProvider(t, name, 1_000 + round),
-        () -> dbString(
-            "SELECT version FROM routing_providers WHERE tenant_id = ?::uuid AND name = ?", t.id(), name));
-  }
-
-  @Test
-  void twoPromptChangesPublishedAtOnceOnTwoInstancesExactlyOneWins() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    String name = Changes.uniquePrompt();
-    Changes.publishPrompt(t, name, "Base");
-    race(
-        t, "prompt", name,
-        round -> Changes.create(t, "author", name, "Round " + round + " " + UUID.randomUUID()),
-        () -> dbString(
-            "SELECT live_version::text FROM prompts_prompts WHERE tenant_id = ?::uuid AND name = ?",
-            t.id(), name));
-  }
-
-  interface LiveVersion {
-    String read() throws Exception;
-  }
-
-  /**
-   * Each round: two changes based on the live version, approved, then published at once, one on
-   * each instance. Exactly one 200, one 409 rebase_required; one published change of the target.
-   */
-  private void race(
-      TestTenant t, String kind, String target, Function<Integer, String> create, LiveVersion live)
-      throws Exception {
-    Http[] instances = {Http.local(), second.http()};
-    for (int round = 0; round < ROUNDS; round++) {
-      String liveBefore = live.read();
-      String[] ids = {create.apply(round), create.apply(round)};
-      for (String id : ids) {
-        approve(t, id);
-        assertThat(Changes.get(t, id).getString("baseVersion")).as("based on what is live").isEqualTo(liveBefore);
-      }
-      CyclicBarrier start = new CyclicBarrier(2);
-      Future<?>[] calls = new Future<?>[2];
-      for (int i = 0; i < 2; i++) {
-        Http on = instances[i];
-        String id = ids[i];
-        calls[i] =
-            pool.submit(
-                () -> {
-                  start.await();
-                  return on.post("/api/v1/changes/" + id + "/publish", "{}", t.auth("admin"));
-                });
-      }
-      Http.Response a = (Http.Response) calls[0].get();
-      Http.Response b = (Http.Response) calls[1].get();
-      assertThat(List.of(a.status(), b.status()))
-          .as("round %d: %s / %s", round, a, b)
-          .containsExactlyInAnyOrder(200, 409);
-      int winner = a.status() == 200 ? 0 : 1;
-      Http.Response lost = winner == 0 ? b : a;
-      assertThat(lost.json().getString("code")).as(lost.toString()).isEqualTo("rebase_required");
-      String won = ids[winner];
-      String loser = ids[1 - winner];
-      assertThat(Changes.get(t, loser).getString("state")).isEqualTo("approved");
-      List<String> published =
-          HTTP.get("/api/v1/changes?kind=" + kind + "&target=" + target + "&state=published", t.auth("admin"))
-              .json().getJsonArray("data").stream()
-              .map(v -> ((JsonObject) v).getString("id"))
-              .toList();
-      assertThat(published).as("round %d", round).containsExactly(won);
-      String liveAfter = live.read();
-      assertThat(liveAfter).isEqualTo(Changes.get(t, won).getString("publishedVersion"));
-      assertThat(Changes.auditActions("change", loser)).doesNotContain("change.publish");
-      // the next round's changes are created here: wait until this instance's cache shows the winner
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!liveAfter.equals(Changes.get(t, won).getString("liveVersion", null))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+    /** Submits and approves until approved (one or two reviewers, as its risk needs). */
+    static void approve(TestTenant t, String id) {
+        Changes.ok(t, "author", id, "submit");
+        if (Changes.ok(t, "reviewer", id, "approve").equals("in_review")) {
+            assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        }
     }
-  }
+
+    static String dbString(String sql, String... args) throws Exception {
+        try (Connection c = Db.asApp();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void twoProviderChangesPublishedAtOnceOnTwoInstancesExactlyOneWins() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String name = "it-race-" + UUID.randomUUID().toString().substring(0, 8);
+        String base = createProvider(t, name, 30_000);
+        approve(t, base);
+        assertThat(Changes.ok(t, "admin", base, "publish")).isEqualTo("published");
+        race(
+                t,
+                "provider",
+                name,
+                round -> createProvider(t, name, 1_000 + round),
+                () ->
+                        dbString(
+                                "SELECT version FROM routing_providers WHERE tenant_id = ?::uuid AND name = ?",
+                                t.id(),
+                                name));
+    }
+
+    @Test
+    void twoPromptChangesPublishedAtOnceOnTwoInstancesExactlyOneWins() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String name = Changes.uniquePrompt();
+        Changes.publishPrompt(t, name, "Base");
+        race(
+                t,
+                "prompt",
+                name,
+                round ->
+                        Changes.create(
+                                t, "author", name, "Round " + round + " " + UUID.randomUUID()),
+                () ->
+                        dbString(
+                                "SELECT live_version::text FROM prompts_prompts WHERE tenant_id = ?::uuid AND name = ?",
+                                t.id(),
+                                name));
+    }
+
+    interface LiveVersion {
+        String read() throws Exception;
+    }
+
+    /**
+     * Each round: two changes based on the live version, approved, then published at once, one on
+     * each instance. Exactly one 200, one 409 rebase_required; one published change of the target.
+     */
+    private void race(
+            TestTenant t,
+            String kind,
+            String target,
+            Function<Integer, String> create,
+            LiveVersion live)
+            throws Exception {
+        Http[] instances = {Http.local(), second.http()};
+        for (int round = 0; round < ROUNDS; round++) {
+            String liveBefore = live.read();
+            String[] ids = {create.apply(round), create.apply(round)};
+            for (String id : ids) {
+                approve(t, id);
+                assertThat(Changes.get(t, id).getString("baseVersion"))
+                        .as("based on what is live")
+                        .isEqualTo(liveBefore);
+            }
+            CyclicBarrier start = new CyclicBarrier(2);
+            Future<?>[] calls = new Future<?>[2];
+            for (int i = 0; i < 2; i++) {
+                Http on = instances[i];
+                String id = ids[i];
+                calls[i] =
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return on.post(
+                                            "/api/v1/changes/" + id + "/publish",
+                                            "{}",
+                                            t.auth("admin"));
+                                });
+            }
+            Http.Response a = (Http.Response) calls[0].get();
+            Http.Response b = (Http.Response) calls[1].get();
+            assertThat(List.of(a.status(), b.status()))
+                    .as("round %d: %s / %s", round, a, b)
+                    .containsExactlyInAnyOrder(200, 409);
+            int winner = a.status() == 200 ? 0 : 1;
+            Http.Response lost = winner == 0 ? b : a;
+            assertThat(lost.json().getString("code"))
+                    .as(lost.toString())
+                    .isEqualTo("rebase_required");
+            String won = ids[winner];
+            String loser = ids[1 - winner];
+            assertThat(Changes.get(t, loser).getString("state")).isEqualTo("approved");
+            List<String> published =
+                    HTTP
+                            .get(
+                                    "/api/v1/changes?kind="
+                                            + kind
+                                            + "&target="
+                                            + target
+                                            + "&state=published",
+                                    t.auth("admin"))
+                            .json()
+                            .getJsonArray("data")
+                            .stream()
+                            .map(v -> ((JsonObject) v).getString("id"))
+                            .toList();
+            assertThat(published).as("round %d", round).containsExactly(won);
+            String liveAfter = live.read();
+            assertThat(liveAfter).isEqualTo(Changes.get(t, won).getString("publishedVersion"));
+            assertThat(Changes.auditActions("change", loser)).doesNotContain("change.publish");
+            // the next round's changes are created here: wait until this instance's cache shows the
+            // winner
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!liveAfter.equals(Changes.get(t, won).getString("liveVersion", null))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+    }
 }

@@ -21,29 +21,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class TenantPersistenceIT {
 
-  @Deployment
-  static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tenant-persistence-it.war")
-        .addClasses(TenantEntity.class, TenantProbe.class)
-        .addAsResource("META-INF/persistence-it.xml", "META-INF/persistence.xml")
-        .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
-  }
+    @Deployment
+    static WebArchive deployment() {
+        return ShrinkWrap.create(WebArchive.class, "tenant-persistence-it.war")
+                .addClasses(TenantEntity.class, TenantProbe.class)
+                .addAsResource("META-INF/persistence-it.xml", "META-INF/persistence.xml")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
 
-  @Inject TenantProbe probe;
+    @Inject TenantProbe probe;
 
-  @Test
-  void tenantRoundTripsThroughHibernate() {
-    UUID id = UUID.randomUUID();
-    String slug = "it-" + id.toString().substring(0, 8);
-    probe.create(id, slug, "Round trip");
-    TenantProbe.Snapshot back = probe.read(id);
-    // JUnit's assertions: they travel with Arquillian's deployment, AssertJ does not.
-    assertEquals(slug, back.slug());
-    assertEquals("Round trip", back.displayName());
-    assertTrue(back.provider().startsWith("org.hibernate"), back.provider());
+    @Test
+    void tenantRoundTripsThroughHibernate() {
+        UUID id = UUID.randomUUID();
+        String slug = "it-" + id.toString().substring(0, 8);
+        probe.create(id, slug, "Round trip");
+        TenantProbe.Snapshot back = probe.read(id);
+        // JUnit's assertions: they travel with Arquillian's deployment, AssertJ does not.
+        assertEquals(slug, back.slug());
+        assertEquals("Round trip", back.displayName());
+        assertTrue(back.provider().startsWith("org.hibernate"), back.provider());
 
-    probe.rename(id, "Renamed");
-    assertEquals("Renamed", probe.read(id).displayName());
-    assertEquals(1, probe.read(id).version());
-  }
+        probe.rename(id, "Renamed");
+        assertEquals("Renamed", probe.read(id).displayName());
+        assertEquals(1, probe.read(id).version());
+    }
 }

@@ -10,25 +10,25 @@ import java.util.UUID;
 /** Test bean inside the micro-deployment: JPA work in container-managed transactions. */
 @ApplicationScoped
 public class TenantProbe {
-  public record Snapshot(String slug, String displayName, long version, String provider) {}
+    public record Snapshot(String slug, String displayName, long version, String provider) {}
 
-  @PersistenceContext(unitName = "gatehouse-it")
-  EntityManager em;
+    @PersistenceContext(unitName = "gatehouse-it")
+    EntityManager em;
 
-  @Transactional
-  public void create(UUID id, String slug, String name) {
-    em.persist(new TenantEntity(id, slug, name));
-  }
+    @Transactional
+    public void create(UUID id, String slug, String name) {
+        em.persist(new TenantEntity(id, slug, name));
+    }
 
-  @Transactional
-  public void rename(UUID id, String name) {
-    em.find(TenantEntity.class, id).setDisplayName(name);
-  }
+    @Transactional
+    public void rename(UUID id, String name) {
+        em.find(TenantEntity.class, id).setDisplayName(name);
+    }
 
-  @Transactional
-  public Snapshot read(UUID id) {
-    TenantEntity t = em.find(TenantEntity.class, id);
-    String provider = em.getEntityManagerFactory().getClass().getName();
-    return new Snapshot(t.getSlug(), t.getDisplayName(), t.getVersion(), provider);
-  }
+    @Transactional
+    public Snapshot read(UUID id) {
+        TenantEntity t = em.find(TenantEntity.class, id);
+        String provider = em.getEntityManagerFactory().getClass().getName();
+        return new Snapshot(t.getSlug(), t.getDisplayName(), t.getVersion(), provider);
+    }
 }

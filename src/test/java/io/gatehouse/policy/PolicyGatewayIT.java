@@ -18,181 +18,243 @@ import org.junit.jupiter.api.Test;
  * credentials with a stable code, and a policy published in one tenant does not apply in another.
  */
 class PolicyGatewayIT {
-  static final Http HTTP = Http.local();
+    static final Http HTTP = Http.local();
 
-  static String chat(String content) {
-    return Json.createObjectBuilder()
-        .add("model", "sandbox")
-        .add("messages", Json.createArrayBuilder().add(Json.createObjectBuilder().add("role", "user").add("content", content)))
-        .build()
-        .toString();
-  }
-
-  @Test
-  void demoPolicyRedactsEmailAndCardBeforeTheProvider() {
-    Http.Response r =
-        HTTP.post("/v1/chat/completions", chat("I am ann@example.com, card 4111 1111 1111 1111"),
-            TestTenant.demo().keyAuth());
-    assertThat(r.status()).isEqualTo(200);
-    String answer = r.json().getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
-    assertThat(answer).contains("[EMAIL]").contains("[CARD]").doesNotContain("ann@example.com").doesNotContain("4111");
-  }
-
-  @Test
-  void demoPolicyDeniesCredentialsWithAStableCode() {
-    Http.Response r =
-        HTTP.post("/v1/chat/completions", chat("why does AKIAIOSFODNN7EXAMPLE fail?"), TestTenant.demo().keyAuth());
-    assertThat(r.status()).isEqualTo(403);
-    JsonObject error = r.json().getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo("credentials_in_prompt");
-    assertThat(error.getString("message")).contains("credentials");
-    assertThat(r.body()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
-  }
-
-  @Test
-  void aTenantsPolicyDoesNotApplyToAnotherTenant() throws Exception {
-    TestTenant a = TestTenant.fresh();
-    // Tenant a gets a route of its own, so its policy is seen denying on the same request.
-    CatalogRows.provider(a.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-    CatalogRows.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
-    TestTenant demo = TestTenant.demo();
-    String name = "block-" + UUID.randomUUID().toString().substring(0, 8);
-    String change =
-        Json.createObjectBuilder()
-            .add("kind", "policy")
-            .add("target", name)
-            .add("comment", "no IP addresses")
-            .add(
-                "content",
-                Json.createObjectBuilder()
-                    .add(
-                        "rules",
+    static String chat(String content) {
+        return Json.createObjectBuilder()
+                .add("model", "sandbox")
+                .add(
+                        "messages",
                         Json.createArrayBuilder()
-                            .add(
-                                Json.createObjectBuilder()
-                                    .add("id", "no-ip")
-                                    .add("condition", "entities.ip.count > 0")
-                                    .add("action", "deny")
-                                    .add("code", "ip_not_allowed")
-                                    .add("message", "No IP addresses"))))
-            .build()
-            .toString();
-    Http.Response created = HTTP.post("/api/v1/changes", change, a.auth("author"));
-    assertThat(created.status()).as(created.toString()).isIn(200, 201);
-    String id = created.json().getString("id");
-    String comment = "{\"comment\":\"ok\"}";
-    for (String[] step : new String[][] {{"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}}) {
-      Http.Response r = HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, a.auth(step[0]));
-      assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("role", "user")
+                                                .add("content", content)))
+                .build()
+                .toString();
     }
 
-    Http.Response live = HTTP.get("/api/v1/policies/" + name, a.auth("auditor"));
-    assertThat(live.status()).isEqualTo(200);
-    assertThat(live.json().getString("version")).isEqualTo(name + "@v1");
-    assertThat(HTTP.get("/api/v1/policies/" + name, demo.auth("auditor")).status()).isEqualTo(404);
-
-    // In tenant a its policy denies an IP address (and lets a clean request through).
-    Http.Response denied = HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), a.keyAuth());
-    assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
-    assertThat(denied.json().getJsonObject("error").getString("code")).isEqualTo("ip_not_allowed");
-    Http.Response clean = HTTP.post("/v1/chat/completions", chat("ping the gateway"), a.keyAuth());
-    assertThat(clean.status()).as(clean.toString()).isEqualTo(200);
-
-    // The demo tenant's gateway path does not see tenant a's policy: the same IP address passes.
-    Http.Response allowed = HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), demo.keyAuth());
-    assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
-  }
-
-  /** Creates, approves and publishes a policy through governance; returns its live version. */
-  static String publish(TestTenant t, String name, JsonObject content) {
-    String change =
-        Json.createObjectBuilder()
-            .add("kind", "policy")
-            .add("target", name)
-            .add("comment", "test policy")
-            .add("content", content)
-            .build()
-            .toString();
-    Http.Response created = HTTP.post("/api/v1/changes", change, t.auth("author"));
-    assertThat(created.status()).as(created.toString()).isIn(200, 201);
-    String id = created.json().getString("id");
-    String comment = "{\"comment\":\"ok\"}";
-    for (String[] step : new String[][] {{"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}}) {
-      Http.Response r = HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, t.auth(step[0]));
-      assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
+    @Test
+    void demoPolicyRedactsEmailAndCardBeforeTheProvider() {
+        Http.Response r =
+                HTTP.post(
+                        "/v1/chat/completions",
+                        chat("I am ann@example.com, card 4111 1111 1111 1111"),
+                        TestTenant.demo().keyAuth());
+        assertThat(r.status()).isEqualTo(200);
+        String answer =
+                r.json()
+                        .getJsonArray("choices")
+                        .getJsonObject(0)
+                        .getJsonObject("message")
+                        .getString("content");
+        assertThat(answer)
+                .contains("[EMAIL]")
+                .contains("[CARD]")
+                .doesNotContain("ann@example.com")
+                .doesNotContain("4111");
     }
-    Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
-    assertThat(live.status()).isEqualTo(200);
-    return live.json().getString("version");
-  }
 
-  /**
-   * Issue 15, item 4 on live traffic: a rule that passes the static check (a header counts as 256
-   * characters) but meets a 20,000-character header exceeds the 64 Ki bound at run time; the
-   * evaluation fails instead of building the string, and the policy's onError decides.
-   */
-  @Test
-  void aBoundExceededOnLiveTrafficFollowsTheOnErrorOfThePolicy() throws Exception {
-    String big = "a".repeat(20_000);
-    for (String onError : new String[] {"fail_closed", "fail_open"}) {
-      TestTenant t = TestTenant.fresh();
-      CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-      CatalogRows.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
-      JsonObject policy =
-          Json.createObjectBuilder()
-              .add("onError", onError)
-              .add("rules", Json.createArrayBuilder()
-                  .add(Json.createObjectBuilder()
-                      .add("id", "pad")
-                      .add("condition", "headers['x-gatehouse-pad'].replace('a', 'aaaa').size() > 0")
-                      .add("action", "deny")
-                      .add("code", "pad_denied")
-                      .add("message", "No padding")))
-              .build();
-      publish(t, "pad", policy);
-      String body =
-          Json.createObjectBuilder()
-              .add("model", "chat")
-              .add("messages", Json.createArrayBuilder()
-                  .add(Json.createObjectBuilder().add("role", "user").add("content", "hello")))
-              .build()
-              .toString();
-
-      // Below the bound the rule simply matches.
-      Http.Response small =
-          HTTP.post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey(),
-              "X-Gatehouse-Pad", "aaa");
-      assertThat(small.status()).as(onError + ": " + small.body()).isEqualTo(403);
-      assertThat(small.json().getJsonObject("error").getString("code")).isEqualTo("pad_denied");
-
-      Http.Response r =
-          HTTP.post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey(),
-              "X-Gatehouse-Pad", big);
-      // The server mints the request id the audit trail is keyed by (a client's id is kept apart).
-      String requestId = r.header("X-Request-Id");
-      assertThat(requestId).isNotBlank();
-      if (onError.equals("fail_closed")) {
-        assertThat(r.status()).as(r.body()).isEqualTo(500);
+    @Test
+    void demoPolicyDeniesCredentialsWithAStableCode() {
+        Http.Response r =
+                HTTP.post(
+                        "/v1/chat/completions",
+                        chat("why does AKIAIOSFODNN7EXAMPLE fail?"),
+                        TestTenant.demo().keyAuth());
+        assertThat(r.status()).isEqualTo(403);
         JsonObject error = r.json().getJsonObject("error");
-        assertThat(error.getString("code")).isEqualTo("policy_evaluation_failed");
-        assertThat(r.body()).doesNotContain("aaaaaaaaaa");
-      } else {
-        assertThat(r.status()).as(r.body()).isEqualTo(200); // the failing rule is skipped
-      }
-      // The decision in the audit trail names the rule and the bound.
-      try (Connection c = Db.asApp()) {
-        assertThat(
-                Db.count(
-                    c,
-                    "SELECT count(*) FROM audit_events WHERE request_id = ? AND action = 'gateway.request'"
-                        + " AND details::text LIKE '%pad@v1/pad: string_replace_string_string would produce"
-                        + " 80000 characters; the bound is 65536%'",
-                    requestId))
-            .as(onError)
-            .isEqualTo(1);
-      }
-      // The server is fine afterwards.
-      assertThat(HTTP.get("/health/live").status()).isEqualTo(200);
+        assertThat(error.getString("code")).isEqualTo("credentials_in_prompt");
+        assertThat(error.getString("message")).contains("credentials");
+        assertThat(r.body()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
     }
-  }
+
+    @Test
+    void aTenantsPolicyDoesNotApplyToAnotherTenant() throws Exception {
+        TestTenant a = TestTenant.fresh();
+        // Tenant a gets a route of its own, so its policy is seen denying on the same request.
+        CatalogRows.provider(a.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogRows.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        TestTenant demo = TestTenant.demo();
+        String name = "block-" + UUID.randomUUID().toString().substring(0, 8);
+        String change =
+                Json.createObjectBuilder()
+                        .add("kind", "policy")
+                        .add("target", name)
+                        .add("comment", "no IP addresses")
+                        .add(
+                                "content",
+                                Json.createObjectBuilder()
+                                        .add(
+                                                "rules",
+                                                Json.createArrayBuilder()
+                                                        .add(
+                                                                Json.createObjectBuilder()
+                                                                        .add("id", "no-ip")
+                                                                        .add(
+                                                                                "condition",
+                                                                                "entities.ip.count > 0")
+                                                                        .add("action", "deny")
+                                                                        .add(
+                                                                                "code",
+                                                                                "ip_not_allowed")
+                                                                        .add(
+                                                                                "message",
+                                                                                "No IP addresses"))))
+                        .build()
+                        .toString();
+        Http.Response created = HTTP.post("/api/v1/changes", change, a.auth("author"));
+        assertThat(created.status()).as(created.toString()).isIn(200, 201);
+        String id = created.json().getString("id");
+        String comment = "{\"comment\":\"ok\"}";
+        for (String[] step :
+                new String[][] {
+                    {"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}
+                }) {
+            Http.Response r =
+                    HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, a.auth(step[0]));
+            assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
+        }
+
+        Http.Response live = HTTP.get("/api/v1/policies/" + name, a.auth("auditor"));
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().getString("version")).isEqualTo(name + "@v1");
+        assertThat(HTTP.get("/api/v1/policies/" + name, demo.auth("auditor")).status())
+                .isEqualTo(404);
+
+        // In tenant a its policy denies an IP address (and lets a clean request through).
+        Http.Response denied =
+                HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), a.keyAuth());
+        assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+        assertThat(denied.json().getJsonObject("error").getString("code"))
+                .isEqualTo("ip_not_allowed");
+        Http.Response clean =
+                HTTP.post("/v1/chat/completions", chat("ping the gateway"), a.keyAuth());
+        assertThat(clean.status()).as(clean.toString()).isEqualTo(200);
+
+        // The demo tenant's gateway path does not see tenant a's policy: the same IP address
+        // passes.
+        Http.Response allowed =
+                HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), demo.keyAuth());
+        assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
+    }
+
+    /** Creates, approves and publishes a policy through governance; returns its live version. */
+    static String publish(TestTenant t, String name, JsonObject content) {
+        String change =
+                Json.createObjectBuilder()
+                        .add("kind", "policy")
+                        .add("target", name)
+                        .add("comment", "test policy")
+                        .add("content", content)
+                        .build()
+                        .toString();
+        Http.Response created = HTTP.post("/api/v1/changes", change, t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isIn(200, 201);
+        String id = created.json().getString("id");
+        String comment = "{\"comment\":\"ok\"}";
+        for (String[] step :
+                new String[][] {
+                    {"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}
+                }) {
+            Http.Response r =
+                    HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, t.auth(step[0]));
+            assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
+        }
+        Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
+        assertThat(live.status()).isEqualTo(200);
+        return live.json().getString("version");
+    }
+
+    /**
+     * Issue 15, item 4 on live traffic: a rule that passes the static check (a header counts as 256
+     * characters) but meets a 20,000-character header exceeds the 64 Ki bound at run time; the
+     * evaluation fails instead of building the string, and the policy's onError decides.
+     */
+    @Test
+    void aBoundExceededOnLiveTrafficFollowsTheOnErrorOfThePolicy() throws Exception {
+        String big = "a".repeat(20_000);
+        for (String onError : new String[] {"fail_closed", "fail_open"}) {
+            TestTenant t = TestTenant.fresh();
+            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+            CatalogRows.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
+            JsonObject policy =
+                    Json.createObjectBuilder()
+                            .add("onError", onError)
+                            .add(
+                                    "rules",
+                                    Json.createArrayBuilder()
+                                            .add(
+                                                    Json.createObjectBuilder()
+                                                            .add("id", "pad")
+                                                            .add(
+                                                                    "condition",
+                                                                    "headers['x-gatehouse-pad'].replace('a', 'aaaa').size() > 0")
+                                                            .add("action", "deny")
+                                                            .add("code", "pad_denied")
+                                                            .add("message", "No padding")))
+                            .build();
+            publish(t, "pad", policy);
+            String body =
+                    Json.createObjectBuilder()
+                            .add("model", "chat")
+                            .add(
+                                    "messages",
+                                    Json.createArrayBuilder()
+                                            .add(
+                                                    Json.createObjectBuilder()
+                                                            .add("role", "user")
+                                                            .add("content", "hello")))
+                            .build()
+                            .toString();
+
+            // Below the bound the rule simply matches.
+            Http.Response small =
+                    HTTP.post(
+                            "/v1/chat/completions",
+                            body,
+                            "Authorization",
+                            "Bearer " + t.apiKey(),
+                            "X-Gatehouse-Pad",
+                            "aaa");
+            assertThat(small.status()).as(onError + ": " + small.body()).isEqualTo(403);
+            assertThat(small.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("pad_denied");
+
+            Http.Response r =
+                    HTTP.post(
+                            "/v1/chat/completions",
+                            body,
+                            "Authorization",
+                            "Bearer " + t.apiKey(),
+                            "X-Gatehouse-Pad",
+                            big);
+            // The server mints the request id the audit trail is keyed by (a client's id is kept
+            // apart).
+            String requestId = r.header("X-Request-Id");
+            assertThat(requestId).isNotBlank();
+            if (onError.equals("fail_closed")) {
+                assertThat(r.status()).as(r.body()).isEqualTo(500);
+                JsonObject error = r.json().getJsonObject("error");
+                assertThat(error.getString("code")).isEqualTo("policy_evaluation_failed");
+                assertThat(r.body()).doesNotContain("aaaaaaaaaa");
+            } else {
+                assertThat(r.status()).as(r.body()).isEqualTo(200); // the failing rule is skipped
+            }
+            // The decision in the audit trail names the rule and the bound.
+            try (Connection c = Db.asApp()) {
+                assertThat(
+                                Db.count(
+                                        c,
+                                        "SELECT count(*) FROM audit_events WHERE request_id = ? AND action = 'gateway.request'"
+                                                + " AND details::text LIKE '%pad@v1/pad: string_replace_string_string would produce"
+                                                + " 80000 characters; the bound is 65536%'",
+                                        requestId))
+                        .as(onError)
+                        .isEqualTo(1);
+            }
+            // The server is fine afterwards.
+            assertThat(HTTP.get("/health/live").status()).isEqualTo(200);
+        }
+    }
 }

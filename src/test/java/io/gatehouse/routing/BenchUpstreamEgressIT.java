@@ -25,71 +25,92 @@ import org.junit.jupiter.api.Test;
  * off on the extra server so that it seeds nothing into the shared test database.)
  */
 class BenchUpstreamEgressIT {
-  static final String OK =
-      "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-          + "\"message\":{\"role\":\"assistant\",\"content\":\"from bench\"},\"finish_reason\":\"stop\"}],"
-          + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
-  static WireMockServer upstream;
-  static WireMockServer sideService;
-  static LibertyInstance bench;
+    static final String OK =
+            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"from bench\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+    static WireMockServer upstream;
+    static WireMockServer sideService;
+    static LibertyInstance bench;
 
-  @BeforeAll
-  static void start() {
-    upstream = new WireMockServer(options().dynamicPort());
-    sideService = new WireMockServer(options().dynamicPort());
-    upstream.start();
-    sideService.start();
-    for (WireMockServer s : new WireMockServer[] {upstream, sideService}) {
-      s.stubFor(post(urlEqualTo("/v1/chat/completions"))
-          .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(OK)));
+    @BeforeAll
+    static void start() {
+        upstream = new WireMockServer(options().dynamicPort());
+        sideService = new WireMockServer(options().dynamicPort());
+        upstream.start();
+        sideService.start();
+        for (WireMockServer s : new WireMockServer[] {upstream, sideService}) {
+            s.stubFor(
+                    post(urlEqualTo("/v1/chat/completions"))
+                            .willReturn(
+                                    aResponse()
+                                            .withHeader("Content-Type", "application/json")
+                                            .withBody(OK)));
+        }
+        bench =
+                LibertyInstance.start(
+                        "gatehouse-bench-egress",
+                        Map.of(
+                                "GATEHOUSE_BENCH_UPSTREAM",
+                                "http://127.0.0.1:" + upstream.port() + "/v1",
+                                "GATEHOUSE_DEMO_ENABLED",
+                                "false"));
+        bench.awaitReady(Duration.ofSeconds(120));
     }
-    bench =
-        LibertyInstance.start(
-            "gatehouse-bench-egress",
-            Map.of(
-                "GATEHOUSE_BENCH_UPSTREAM", "http://127.0.0.1:" + upstream.port() + "/v1",
-                "GATEHOUSE_DEMO_ENABLED", "false"));
-    bench.awaitReady(Duration.ofSeconds(120));
-  }
 
-  @AfterAll
-  static void stop() {
-    if (bench != null) {
-      bench.close();
+    @AfterAll
+    static void stop() {
+        if (bench != null) {
+            bench.close();
+        }
+        upstream.stop();
+        sideService.stop();
     }
-    upstream.stop();
-    sideService.stop();
-  }
 
-  static String chat(String model) {
-    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-  }
+    static String chat(String model) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    }
 
-  static long calls(WireMockServer s) {
-    return s.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
-  }
+    static long calls(WireMockServer s) {
+        return s.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
+    }
 
-  @Test
-  void theConfiguredUpstreamIsAllowedForItsHostAndPortOnly() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    CatalogRows.provider(t.id(), "up", "openai", "http://127.0.0.1:" + upstream.port() + "/v1", "{}", "m", "chat");
-    CatalogRows.route(t.id(), "up", "chat", "priority", 0, "up/m");
-    CatalogRows.provider(t.id(), "side", "openai", "http://127.0.0.1:" + sideService.port() + "/v1", "{}", "m", "chat");
-    CatalogRows.route(t.id(), "side", "chat", "priority", 0, "side/m");
+    @Test
+    void theConfiguredUpstreamIsAllowedForItsHostAndPortOnly() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogRows.provider(
+                t.id(),
+                "up",
+                "openai",
+                "http://127.0.0.1:" + upstream.port() + "/v1",
+                "{}",
+                "m",
+                "chat");
+        CatalogRows.route(t.id(), "up", "chat", "priority", 0, "up/m");
+        CatalogRows.provider(
+                t.id(),
+                "side",
+                "openai",
+                "http://127.0.0.1:" + sideService.port() + "/v1",
+                "{}",
+                "m",
+                "chat");
+        CatalogRows.route(t.id(), "side", "chat", "priority", 0, "side/m");
 
-    Http.Response ok = bench.http().post("/v1/chat/completions", chat("up"), t.keyAuth());
-    assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
-    assertThat(ok.body()).contains("from bench");
-    assertThat(calls(upstream)).isEqualTo(1);
+        Http.Response ok = bench.http().post("/v1/chat/completions", chat("up"), t.keyAuth());
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.body()).contains("from bench");
+        assertThat(calls(upstream)).isEqualTo(1);
 
-    Http.Response side = bench.http().post("/v1/chat/completions", chat("side"), t.keyAuth());
-    assertThat(side.status()).as(side.toString()).isEqualTo(502);
-    assertThat(side.json().getJsonObject("error").getString("message")).contains("refused");
-    assertThat(calls(sideService)).isZero();
+        Http.Response side = bench.http().post("/v1/chat/completions", chat("side"), t.keyAuth());
+        assertThat(side.status()).as(side.toString()).isEqualTo(502);
+        assertThat(side.json().getJsonObject("error").getString("message")).contains("refused");
+        assertThat(calls(sideService)).isZero();
 
-    // the test server has no such setting: the same upstream is refused there
-    Http.Response elsewhere = Http.local().post("/v1/chat/completions", chat("up"), t.keyAuth());
-    assertThat(elsewhere.status()).isEqualTo(502);
-    assertThat(calls(upstream)).isEqualTo(1);
-  }
+        // the test server has no such setting: the same upstream is refused there
+        Http.Response elsewhere =
+                Http.local().post("/v1/chat/completions", chat("up"), t.keyAuth());
+        assertThat(elsewhere.status()).isEqualTo(502);
+        assertThat(calls(upstream)).isEqualTo(1);
+    }
 }

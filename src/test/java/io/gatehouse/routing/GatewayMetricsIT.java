@@ -13,36 +13,63 @@ import org.junit.jupiter.api.Test;
  * a model name the client made up is counted under route "-".
  */
 class GatewayMetricsIT {
-  @Test
-  void requestsDurationAndTokensAreCountedPerTenantAndRoute() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
-    CatalogRows.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
-    Http http = Http.local();
-    String tenant = "tenant=\"" + t.id() + "\"";
-    String before = http.get("/metrics").body();
+    @Test
+    void requestsDurationAndTokensAreCountedPerTenantAndRoute() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
+        CatalogRows.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
+        Http http = Http.local();
+        String tenant = "tenant=\"" + t.id() + "\"";
+        String before = http.get("/metrics").body();
 
-    String ok = "{\"model\":\"metered\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
-    for (int i = 0; i < 3; i++) {
-      assertThat(http.post("/v1/chat/completions", ok, t.keyAuth()).status()).isEqualTo(200);
+        String ok =
+                "{\"model\":\"metered\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.post("/v1/chat/completions", ok, t.keyAuth()).status()).isEqualTo(200);
+        }
+        String unknown =
+                "{\"model\":\"made-up-by-client\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertThat(http.post("/v1/chat/completions", unknown, t.keyAuth()).status()).isEqualTo(404);
+        String after = http.get("/metrics").body();
+
+        String metered = tenant + ",route=\"metered\"";
+        assertThat(
+                        delta(
+                                before,
+                                after,
+                                "gatehouse_gateway_requests_total",
+                                metered + ",provider=\"sb\",status=\"200\""))
+                .isEqualTo(3);
+        assertThat(
+                        delta(
+                                before,
+                                after,
+                                "gatehouse_gateway_requests_total",
+                                tenant + ",route=\"-\",provider=\"-\",status=\"404\""))
+                .isEqualTo(1);
+        assertThat(after).doesNotContain("made-up-by-client");
+        assertThat(
+                        delta(
+                                before,
+                                after,
+                                "gatehouse_gateway_request_duration_seconds_count",
+                                metered))
+                .isEqualTo(3);
+        assertThat(delta(before, after, "gatehouse_gateway_request_duration_seconds_sum", metered))
+                .isPositive();
+        assertThat(
+                        delta(
+                                before,
+                                after,
+                                "gatehouse_gateway_tokens_total",
+                                metered + ",kind=\"input\""))
+                .isPositive();
+        assertThat(
+                        delta(
+                                before,
+                                after,
+                                "gatehouse_gateway_tokens_total",
+                                metered + ",kind=\"output\""))
+                .isPositive();
     }
-    String unknown = "{\"model\":\"made-up-by-client\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-    assertThat(http.post("/v1/chat/completions", unknown, t.keyAuth()).status()).isEqualTo(404);
-    String after = http.get("/metrics").body();
-
-    String metered = tenant + ",route=\"metered\"";
-    assertThat(delta(before, after, "gatehouse_gateway_requests_total",
-            metered + ",provider=\"sb\",status=\"200\"")).isEqualTo(3);
-    assertThat(delta(before, after, "gatehouse_gateway_requests_total",
-            tenant + ",route=\"-\",provider=\"-\",status=\"404\"")).isEqualTo(1);
-    assertThat(after).doesNotContain("made-up-by-client");
-    assertThat(delta(before, after, "gatehouse_gateway_request_duration_seconds_count", metered))
-        .isEqualTo(3);
-    assertThat(delta(before, after, "gatehouse_gateway_request_duration_seconds_sum", metered))
-        .isPositive();
-    assertThat(delta(before, after, "gatehouse_gateway_tokens_total", metered + ",kind=\"input\""))
-        .isPositive();
-    assertThat(delta(before, after, "gatehouse_gateway_tokens_total", metered + ",kind=\"output\""))
-        .isPositive();
-  }
 }

@@ -10,50 +10,54 @@ import java.io.StringReader;
 import org.junit.jupiter.api.Test;
 
 class JsonInputTest {
-  static JsonValue parse(String s) {
-    try (var r = Json.createReader(new StringReader(s))) {
-      return r.readValue();
+    static JsonValue parse(String s) {
+        try (var r = Json.createReader(new StringReader(s))) {
+            return r.readValue();
+        }
     }
-  }
 
-  @Test
-  void nestingIsLimited() {
-    String ok = "[".repeat(JsonInput.MAX_DEPTH) + "]".repeat(JsonInput.MAX_DEPTH);
-    assertThat(JsonInput.scan(ok)).isFalse();
-    String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-    assertThatThrownBy(() -> JsonInput.scan(deep))
-        .isInstanceOfSatisfying(
-            ValidationException.class, e -> assertThat(e.code()).isEqualTo("json_too_deep"));
-    // brackets inside strings are text
-    String quoted = "{\"a\":\"" + "[".repeat(5000) + "\\\"[\"}";
-    assertThat(JsonInput.scan(quoted)).isFalse();
-  }
+    @Test
+    void nestingIsLimited() {
+        String ok = "[".repeat(JsonInput.MAX_DEPTH) + "]".repeat(JsonInput.MAX_DEPTH);
+        assertThat(JsonInput.scan(ok)).isFalse();
+        String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertThatThrownBy(() -> JsonInput.scan(deep))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.code()).isEqualTo("json_too_deep"));
+        // brackets inside strings are text
+        String quoted = "{\"a\":\"" + "[".repeat(5000) + "\\\"[\"}";
+        assertThat(JsonInput.scan(quoted)).isFalse();
+    }
 
-  @Test
-  void onlyNulAndSurrogateEscapesOrUnpairedSurrogatesAreSuspect() {
-    assertThat(JsonInput.scan("{\"a\":\"caf\u00e9 \ud83d\ude00 \\u00e9 \\n \\\\u0000\"}")).isFalse();
-    assertThat(JsonInput.scan("{\"a\":\"\\ud83d\\ude00\"}")).isFalse(); // an escaped pair
-    assertThat(JsonInput.scan("{\"a\":\"\\u0000\"}")).isTrue();
-    assertThat(JsonInput.scan("{\"a\":\"\\ud800x\"}")).isTrue();
-    assertThat(JsonInput.scan("{\"a\":\"\\uDC00\"}")).isTrue();
-    assertThat(JsonInput.scan("{\"a\":\"\ud800\"}")).isTrue();
-    assertThat(JsonInput.scan("{\"\\u0000\":1}")).isTrue();
-  }
+    @Test
+    void onlyNulAndSurrogateEscapesOrUnpairedSurrogatesAreSuspect() {
+        assertThat(JsonInput.scan("{\"a\":\"caf\u00e9 \ud83d\ude00 \\u00e9 \\n \\\\u0000\"}"))
+                .isFalse();
+        assertThat(JsonInput.scan("{\"a\":\"\\ud83d\\ude00\"}")).isFalse(); // an escaped pair
+        assertThat(JsonInput.scan("{\"a\":\"\\u0000\"}")).isTrue();
+        assertThat(JsonInput.scan("{\"a\":\"\\ud800x\"}")).isTrue();
+        assertThat(JsonInput.scan("{\"a\":\"\\uDC00\"}")).isTrue();
+        assertThat(JsonInput.scan("{\"a\":\"\ud800\"}")).isTrue();
+        assertThat(JsonInput.scan("{\"\\u0000\":1}")).isTrue();
+    }
 
-  @Test
-  void theRefusalNamesTheField() {
-    assertThatThrownBy(
-            () -> JsonInput.requireStorable(
-                parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\u0000\"}]}")))
-        .isInstanceOfSatisfying(
-            ValidationException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo("unsupported_character");
-              assertThat(e.param()).isEqualTo("messages[0].content");
-            });
-    assertThatThrownBy(() -> JsonInput.requireStorable(parse("{\"model\":\"\\ud800\"}")))
-        .isInstanceOfSatisfying(
-            ValidationException.class, e -> assertThat(e.param()).isEqualTo("model"));
-    JsonInput.requireStorable(parse("{\"a\":[\"\\ud83d\\ude00\",{\"b\":\"\\\\u0000\"}]}"));
-  }
+    @Test
+    void theRefusalNamesTheField() {
+        assertThatThrownBy(
+                        () ->
+                                JsonInput.requireStorable(
+                                        parse(
+                                                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\u0000\"}]}")))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo("unsupported_character");
+                            assertThat(e.param()).isEqualTo("messages[0].content");
+                        });
+        assertThatThrownBy(() -> JsonInput.requireStorable(parse("{\"model\":\"\\ud800\"}")))
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.param()).isEqualTo("model"));
+        JsonInput.requireStorable(parse("{\"a\":[\"\\ud83d\\ude00\",{\"b\":\"\\\\u0000\"}]}"));
+    }
 }

@@ -20,194 +20,201 @@ import java.util.concurrent.TimeUnit;
  * into a new server of the same Liberty installation and starts it with its own environment.
  */
 public final class LibertyInstance implements AutoCloseable {
-  private final Path wlp;
-  private final String name;
-  private final int httpPort;
-  private final int httpsPort;
+    private final Path wlp;
+    private final String name;
+    private final int httpPort;
+    private final int httpsPort;
 
-  private LibertyInstance(Path wlp, String name, int httpPort, int httpsPort) {
-    this.wlp = wlp;
-    this.name = name;
-    this.httpPort = httpPort;
-    this.httpsPort = httpsPort;
-  }
-
-  /**
-   * Starts a copy of the test server named {@code name}, with environment overrides (for example
-   * {@code GATEHOUSE_DB_PORT} to go through a proxy), and waits until it answers.
-   */
-  public static LibertyInstance start(String name, Map<String, String> envOverrides) {
-    Path wlp = Path.of(System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"));
-    Path source = wlp.resolve("usr/servers/gatehouse");
-    Path target = wlp.resolve("usr/servers/" + name);
-    int http = freePort();
-    int https = freePort();
-    try {
-      if (Files.exists(target)) {
-        stopQuietly(wlp, name);
-        deleteTree(target);
-      }
-      copyServer(source, target);
-      Files.writeString(
-          target.resolve("configDropins/overrides/zz-instance.xml"),
-          "<server>\n"
-              + "  <variable name=\"default.http.port\" value=\"" + http + "\"/>\n"
-              + "  <variable name=\"default.https.port\" value=\"" + https + "\"/>\n"
-              + "</server>\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private LibertyInstance(Path wlp, String name, int httpPort, int httpsPort) {
+        this.wlp = wlp;
+        this.name = name;
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
     }
-    LibertyInstance instance = new LibertyInstance(wlp, name, http, https);
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.putAll(envOverrides);
-    instance.run(env, "start", name, "--clean");
-    Http h = new Http("http://localhost:" + http);
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (h.get("/health/live").status() == 200) {
-          return instance;
-        }
-      } catch (RuntimeException notYet) {
-        // keep polling
-      }
-      sleep(500);
-    }
-    instance.close();
-    throw new IllegalStateException("Second Liberty instance " + name + " did not start");
-  }
 
-  public String baseUrl() {
-    return "http://localhost:" + httpPort;
-  }
-
-  public Http http() {
-    return new Http(baseUrl());
-  }
-
-  public int httpPort() {
-    return httpPort;
-  }
-
-  public int httpsPort() {
-    return httpsPort;
-  }
-
-  /** Waits until {@code /health/ready} answers 200 (schema migrated, database reachable). */
-  public LibertyInstance awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (http().get("/health/ready").status() == 200) {
-        return this;
-      }
-      sleep(500);
-    }
-    throw new IllegalStateException(name + " did not become ready");
-  }
-
-  /** Kills the server's JVM without a clean stop (kill -9), as a crash would. */
-  public void kill() {
-    Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
-    try {
-      String pid = Files.readString(pidFile).trim();
-      new ProcessBuilder("kill", "-9", pid).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  @Override
-  public void close() {
-    stopQuietly(wlp, name);
-  }
-
-  private static void stopQuietly(Path wlp, String name) {
-    try {
-      Process p =
-          new ProcessBuilder(wlp.resolve("bin/server").toString(), "stop", name)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      p.waitFor(60, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      // nothing to stop
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void run(Map<String, String> env, String... args) {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = wlp.resolve("bin/server").toString();
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    try {
-      Process p = pb.start();
-      if (!p.waitFor(180, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("server " + String.join(" ", args) + " timed out");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void copyServer(Path source, Path target) throws IOException {
-    Files.walkFileTree(
-        source,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Path rel = source.relativize(dir);
-            String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
-            if (first.equals("logs") || first.equals("workarea") || first.equals("tranlog")) {
-              return FileVisitResult.SKIP_SUBTREE;
+    /**
+     * Starts a copy of the test server named {@code name}, with environment overrides (for example
+     * {@code GATEHOUSE_DB_PORT} to go through a proxy), and waits until it answers.
+     */
+    public static LibertyInstance start(String name, Map<String, String> envOverrides) {
+        Path wlp = Path.of(System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"));
+        Path source = wlp.resolve("usr/servers/gatehouse");
+        Path target = wlp.resolve("usr/servers/" + name);
+        int http = freePort();
+        int https = freePort();
+        try {
+            if (Files.exists(target)) {
+                stopQuietly(wlp, name);
+                deleteTree(target);
             }
-            Files.createDirectories(target.resolve(rel.toString()));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.copy(
-                file,
-                target.resolve(source.relativize(file).toString()),
-                StandardCopyOption.REPLACE_EXISTING);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    // Test-only Arquillian overlay stays with the main test server.
-    Files.deleteIfExists(target.resolve("configDropins/overrides/arquillian.xml"));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            copyServer(source, target);
+            Files.writeString(
+                    target.resolve("configDropins/overrides/zz-instance.xml"),
+                    "<server>\n"
+                            + "  <variable name=\"default.http.port\" value=\""
+                            + http
+                            + "\"/>\n"
+                            + "  <variable name=\"default.https.port\" value=\""
+                            + https
+                            + "\"/>\n"
+                            + "</server>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LibertyInstance instance = new LibertyInstance(wlp, name, http, https);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(envOverrides);
+        instance.run(env, "start", name, "--clean");
+        Http h = new Http("http://localhost:" + http);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (h.get("/health/live").status() == 200) {
+                    return instance;
+                }
+            } catch (RuntimeException notYet) {
+                // keep polling
+            }
+            sleep(500);
+        }
+        instance.close();
+        throw new IllegalStateException("Second Liberty instance " + name + " did not start");
     }
-  }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
     }
-  }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    public Http http() {
+        return new Http(baseUrl());
     }
-  }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** Waits until {@code /health/ready} answers 200 (schema migrated, database reachable). */
+    public LibertyInstance awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (http().get("/health/ready").status() == 200) {
+                return this;
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(name + " did not become ready");
+    }
+
+    /** Kills the server's JVM without a clean stop (kill -9), as a crash would. */
+    public void kill() {
+        Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+        try {
+            String pid = Files.readString(pidFile).trim();
+            new ProcessBuilder("kill", "-9", pid).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(wlp, name);
+    }
+
+    private static void stopQuietly(Path wlp, String name) {
+        try {
+            Process p =
+                    new ProcessBuilder(wlp.resolve("bin/server").toString(), "stop", name)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+            p.waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // nothing to stop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(Map<String, String> env, String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = wlp.resolve("bin/server").toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("server " + String.join(" ", args) + " timed out");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copyServer(Path source, Path target) throws IOException {
+        Files.walkFileTree(
+                source,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                            throws IOException {
+                        Path rel = source.relativize(dir);
+                        String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+                        if (first.equals("logs")
+                                || first.equals("workarea")
+                                || first.equals("tranlog")) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        Files.createDirectories(target.resolve(rel.toString()));
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.copy(
+                                file,
+                                target.resolve(source.relativize(file).toString()),
+                                StandardCopyOption.REPLACE_EXISTING);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+        // Test-only Arquillian overlay stays with the main test server.
+        Files.deleteIfExists(target.resolve("configDropins/overrides/arquillian.xml"));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -14,103 +14,103 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * one Gatehouse instance without disturbing the others.
  */
 public final class TcpProxy implements AutoCloseable {
-  private final String targetHost;
-  private final int targetPort;
-  private final int port;
-  private volatile ServerSocket server;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private volatile ServerSocket server;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-  public TcpProxy(String targetHost, int targetPort) throws IOException {
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      this.port = probe.getLocalPort();
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            this.port = probe.getLocalPort();
+        }
+        up();
     }
-    up();
-  }
 
-  public int port() {
-    return port;
-  }
-
-  /** Accepts connections again. */
-  public synchronized void up() throws IOException {
-    if (server != null) {
-      return;
+    public int port() {
+        return port;
     }
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    server = s;
-    Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
-    t.setDaemon(true);
-    t.start();
-  }
 
-  /** Refuses new connections and cuts the open ones. */
-  public synchronized void down() {
-    ServerSocket s = server;
-    server = null;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
+    /** Accepts connections again. */
+    public synchronized void up() throws IOException {
+        if (server != null) {
+            return;
+        }
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        server = s;
+        Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
+        t.setDaemon(true);
+        t.start();
     }
-    for (Socket sock : open) {
-      try {
-        sock.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
+
+    /** Refuses new connections and cuts the open ones. */
+    public synchronized void down() {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        for (Socket sock : open) {
+            try {
+                sock.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        open.clear();
     }
-    open.clear();
-  }
 
-  private void acceptLoop(ServerSocket s) {
-    while (!s.isClosed()) {
-      try {
-        Socket client = s.accept();
-        Socket upstream = new Socket(targetHost, targetPort);
-        open.add(client);
-        open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
-      } catch (IOException e) {
-        return;
-      }
+    private void acceptLoop(ServerSocket s) {
+        while (!s.isClosed()) {
+            try {
+                Socket client = s.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                open.add(client);
+                open.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
-  }
 
-  private void pump(Socket from, Socket to) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[16384];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                  out.write(buf, 0, n);
-                  out.flush();
-                }
-              } catch (IOException ignored) {
-                // connection closed
-              } finally {
-                try {
-                  to.close();
-                } catch (IOException ignored) {
-                  // closing anyway
-                }
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-  }
+    private void pump(Socket from, Socket to) {
+        Thread t =
+                new Thread(
+                        () -> {
+                            byte[] buf = new byte[16384];
+                            try (InputStream in = from.getInputStream();
+                                    OutputStream out = to.getOutputStream()) {
+                                int n;
+                                while ((n = in.read(buf)) >= 0) {
+                                    out.write(buf, 0, n);
+                                    out.flush();
+                                }
+                            } catch (IOException ignored) {
+                                // connection closed
+                            } finally {
+                                try {
+                                    to.close();
+                                } catch (IOException ignored) {
+                                    // closing anyway
+                                }
+                            }
+                        });
+        t.setDaemon(true);
+        t.start();
+    }
 
-  @Override
-  public void close() {
-    down();
-  }
+    @Override
+    public void close() {
+        down();
+    }
 }

@@ -23,75 +23,78 @@ import org.jose4j.lang.JoseException;
  * The JWKS URL is operator configuration ({@code GATEHOUSE_OIDC_JWKS_URL}), not tenant egress.
  */
 public final class TestIssuer implements AutoCloseable {
-  private final KeyPair keys;
-  private final String keyId;
-  private final HttpServer server;
+    private final KeyPair keys;
+    private final String keyId;
+    private final HttpServer server;
 
-  private TestIssuer(KeyPair keys, String keyId, HttpServer server) {
-    this.keys = keys;
-    this.keyId = keyId;
-    this.server = server;
-  }
-
-  /** Generates a key pair named {@code keyId} and starts serving its JWKS at {@code /certs}. */
-  public static TestIssuer start(String keyId) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      KeyPair keys = g.generateKeyPair();
-      RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
-      jwk.setKeyId(keyId);
-      jwk.setAlgorithm("RS256");
-      byte[] jwks =
-          ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
-              .getBytes(StandardCharsets.UTF_8);
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext(
-          "/certs",
-          ex -> {
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, jwks.length);
-            ex.getResponseBody().write(jwks);
-            ex.close();
-          });
-      server.start();
-      return new TestIssuer(keys, keyId, server);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private TestIssuer(KeyPair keys, String keyId, HttpServer server) {
+        this.keys = keys;
+        this.keyId = keyId;
+        this.server = server;
     }
-  }
 
-  public String jwksUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
-  }
-
-  /** The claims signed with this issuer's key. */
-  public String sign(JwtClaims claims) {
-    return sign(claims, keys.getPrivate());
-  }
-
-  /** The claims signed with {@code key} under this issuer's key id (a forgery when it is not ours). */
-  public String sign(JwtClaims claims, Key key) {
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setKeyIdHeaderValue(keyId);
-    jws.setKey(key);
-    try {
-      return jws.getCompactSerialization();
-    } catch (JoseException e) {
-      throw new IllegalStateException(e);
+    /** Generates a key pair named {@code keyId} and starts serving its JWKS at {@code /certs}. */
+    public static TestIssuer start(String keyId) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair keys = g.generateKeyPair();
+            RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
+            jwk.setKeyId(keyId);
+            jwk.setAlgorithm("RS256");
+            byte[] jwks =
+                    ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
+                            .getBytes(StandardCharsets.UTF_8);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext(
+                    "/certs",
+                    ex -> {
+                        ex.getResponseHeaders().add("Content-Type", "application/json");
+                        ex.sendResponseHeaders(200, jwks.length);
+                        ex.getResponseBody().write(jwks);
+                        ex.close();
+                    });
+            server.start();
+            return new TestIssuer(keys, keyId, server);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  public Key privateKey() {
-    return keys.getPrivate();
-  }
+    public String jwksUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
+    }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    /** The claims signed with this issuer's key. */
+    public String sign(JwtClaims claims) {
+        return sign(claims, keys.getPrivate());
+    }
+
+    /**
+     * The claims signed with {@code key} under this issuer's key id (a forgery when it is not
+     * ours).
+     */
+    public String sign(JwtClaims claims, Key key) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue(keyId);
+        jws.setKey(key);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Key privateKey() {
+        return keys.getPrivate();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

@@ -15,159 +15,187 @@ import java.util.concurrent.ConcurrentHashMap;
  * carol (reviewers), dave (auditor).
  */
 public final class TestTenant {
-  public static final String DEMO_PASSWORD = TestEnv.env("GATEHOUSE_DEMO_PASSWORD", "gatehouse-demo");
-  public static final String DEMO_API_KEY =
-      TestEnv.env("GATEHOUSE_DEMO_API_KEY", "gh_demo_0123456789abcdefghijklmnopqrstuv");
-  public static final String PLATFORM_ADMIN = "platform-admin";
-  public static final String PLATFORM_ADMIN_PASSWORD =
-      TestEnv.env("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "gatehouse-platform-admin");
+    public static final String DEMO_PASSWORD =
+            TestEnv.env("GATEHOUSE_DEMO_PASSWORD", "gatehouse-demo");
+    public static final String DEMO_API_KEY =
+            TestEnv.env("GATEHOUSE_DEMO_API_KEY", "gh_demo_0123456789abcdefghijklmnopqrstuv");
+    public static final String PLATFORM_ADMIN = "platform-admin";
+    public static final String PLATFORM_ADMIN_PASSWORD =
+            TestEnv.env("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "gatehouse-platform-admin");
 
-  private static final Map<String, TestTenant> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, TestTenant> CACHE = new ConcurrentHashMap<>();
 
-  private final String id;
-  private final String slug;
-  private final Map<String, String> usernames;
-  private final Map<String, String> passwords;
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
-  private final String apiKey;
+    private final String id;
+    private final String slug;
+    private final Map<String, String> usernames;
+    private final Map<String, String> passwords;
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final String apiKey;
 
-  private TestTenant(
-      String id, String slug, Map<String, String> usernames, Map<String, String> passwords, String apiKey) {
-    this.id = id;
-    this.slug = slug;
-    this.usernames = usernames;
-    this.passwords = passwords;
-    this.apiKey = apiKey;
-  }
-
-  public static TestTenant demo() {
-    return CACHE.computeIfAbsent(
-        "demo",
-        k -> {
-          Map<String, String> users =
-              Map.of("admin", "admin", "author", "alice", "reviewer", "bob", "reviewer2", "carol",
-                  "auditor", "dave");
-          Map<String, String> pw = Map.of();
-          String token = login("admin", DEMO_PASSWORD);
-          JsonObject me = Http.local().get("/api/v1/me", "Authorization", "Bearer " + token).json();
-          return new TestTenant(me.getString("tenantId"), "demo", users, pw, DEMO_API_KEY);
-        });
-  }
-
-  /** A new tenant with its own users and API key (each call makes a new one). */
-  public static TestTenant fresh() {
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String slug = "t-" + suffix;
-    String platformToken = login(PLATFORM_ADMIN, PLATFORM_ADMIN_PASSWORD);
-    String adminName = "admin-" + suffix;
-    String adminPassword = "pw-" + UUID.randomUUID();
-    Http.Response created =
-        Http.local()
-            .post(
-                "/api/v1/tenants",
-                Json.createObjectBuilder()
-                    .add("slug", slug)
-                    .add("displayName", "Test tenant " + suffix)
-                    .add(
-                        "admin",
-                        Json.createObjectBuilder()
-                            .add("username", adminName)
-                            .add("password", adminPassword))
-                    .build()
-                    .toString(),
-                "Authorization",
-                "Bearer " + platformToken);
-    if (created.status() != 201) {
-      throw new IllegalStateException("Could not create tenant: " + created);
+    private TestTenant(
+            String id,
+            String slug,
+            Map<String, String> usernames,
+            Map<String, String> passwords,
+            String apiKey) {
+        this.id = id;
+        this.slug = slug;
+        this.usernames = usernames;
+        this.passwords = passwords;
+        this.apiKey = apiKey;
     }
-    String tenantId = created.json().getString("id");
-    String adminToken = login(adminName, adminPassword);
-    Map<String, String> users = new java.util.HashMap<>();
-    Map<String, String> pw = new java.util.HashMap<>();
-    users.put("admin", adminName);
-    pw.put("admin", adminPassword);
-    for (String role : new String[] {"author", "reviewer", "reviewer2", "auditor"}) {
-      String name = role + "-" + suffix;
-      String password = "pw-" + UUID.randomUUID();
-      String wireRole = role.equals("reviewer2") ? "reviewer" : role;
-      Http.Response u =
-          Http.local()
-              .post(
-                  "/api/v1/users",
-                  Json.createObjectBuilder()
-                      .add("username", name)
-                      .add("password", password)
-                      .add("roles", Json.createArrayBuilder().add(wireRole))
-                      .build()
-                      .toString(),
-                  "Authorization",
-                  "Bearer " + adminToken);
-      if (u.status() != 201) {
-        throw new IllegalStateException("Could not create user: " + u);
-      }
-      users.put(role, name);
-      pw.put(role, password);
+
+    public static TestTenant demo() {
+        return CACHE.computeIfAbsent(
+                "demo",
+                k -> {
+                    Map<String, String> users =
+                            Map.of(
+                                    "admin",
+                                    "admin",
+                                    "author",
+                                    "alice",
+                                    "reviewer",
+                                    "bob",
+                                    "reviewer2",
+                                    "carol",
+                                    "auditor",
+                                    "dave");
+                    Map<String, String> pw = Map.of();
+                    String token = login("admin", DEMO_PASSWORD);
+                    JsonObject me =
+                            Http.local()
+                                    .get("/api/v1/me", "Authorization", "Bearer " + token)
+                                    .json();
+                    return new TestTenant(
+                            me.getString("tenantId"), "demo", users, pw, DEMO_API_KEY);
+                });
     }
-    Http.Response key =
-        Http.local()
-            .post("/api/v1/keys", "{\"name\":\"test key\"}", "Authorization", "Bearer " + adminToken);
-    if (key.status() != 201) {
-      throw new IllegalStateException("Could not create API key: " + key);
+
+    /** A new tenant with its own users and API key (each call makes a new one). */
+    public static TestTenant fresh() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String slug = "t-" + suffix;
+        String platformToken = login(PLATFORM_ADMIN, PLATFORM_ADMIN_PASSWORD);
+        String adminName = "admin-" + suffix;
+        String adminPassword = "pw-" + UUID.randomUUID();
+        Http.Response created =
+                Http.local()
+                        .post(
+                                "/api/v1/tenants",
+                                Json.createObjectBuilder()
+                                        .add("slug", slug)
+                                        .add("displayName", "Test tenant " + suffix)
+                                        .add(
+                                                "admin",
+                                                Json.createObjectBuilder()
+                                                        .add("username", adminName)
+                                                        .add("password", adminPassword))
+                                        .build()
+                                        .toString(),
+                                "Authorization",
+                                "Bearer " + platformToken);
+        if (created.status() != 201) {
+            throw new IllegalStateException("Could not create tenant: " + created);
+        }
+        String tenantId = created.json().getString("id");
+        String adminToken = login(adminName, adminPassword);
+        Map<String, String> users = new java.util.HashMap<>();
+        Map<String, String> pw = new java.util.HashMap<>();
+        users.put("admin", adminName);
+        pw.put("admin", adminPassword);
+        for (String role : new String[] {"author", "reviewer", "reviewer2", "auditor"}) {
+            String name = role + "-" + suffix;
+            String password = "pw-" + UUID.randomUUID();
+            String wireRole = role.equals("reviewer2") ? "reviewer" : role;
+            Http.Response u =
+                    Http.local()
+                            .post(
+                                    "/api/v1/users",
+                                    Json.createObjectBuilder()
+                                            .add("username", name)
+                                            .add("password", password)
+                                            .add("roles", Json.createArrayBuilder().add(wireRole))
+                                            .build()
+                                            .toString(),
+                                    "Authorization",
+                                    "Bearer " + adminToken);
+            if (u.status() != 201) {
+                throw new IllegalStateException("Could not create user: " + u);
+            }
+            users.put(role, name);
+            pw.put(role, password);
+        }
+        Http.Response key =
+                Http.local()
+                        .post(
+                                "/api/v1/keys",
+                                "{\"name\":\"test key\"}",
+                                "Authorization",
+                                "Bearer " + adminToken);
+        if (key.status() != 201) {
+            throw new IllegalStateException("Could not create API key: " + key);
+        }
+        TestTenant t = new TestTenant(tenantId, slug, users, pw, key.json().getString("key"));
+        t.tokens.put("admin", adminToken);
+        return t;
     }
-    TestTenant t = new TestTenant(tenantId, slug, users, pw, key.json().getString("key"));
-    t.tokens.put("admin", adminToken);
-    return t;
-  }
 
-  public static String login(String username, String password) {
-    Http.Response r =
-        Http.local()
-            .post(
-                "/api/v1/auth/login",
-                Json.createObjectBuilder()
-                    .add("username", username)
-                    .add("password", password)
-                    .build()
-                    .toString());
-    if (r.status() != 200) {
-      throw new IllegalStateException("Login of " + username + " failed: " + r);
+    public static String login(String username, String password) {
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/api/v1/auth/login",
+                                Json.createObjectBuilder()
+                                        .add("username", username)
+                                        .add("password", password)
+                                        .build()
+                                        .toString());
+        if (r.status() != 200) {
+            throw new IllegalStateException("Login of " + username + " failed: " + r);
+        }
+        return r.json().getString("access_token");
     }
-    return r.json().getString("access_token");
-  }
 
-  public String id() {
-    return id;
-  }
+    public String id() {
+        return id;
+    }
 
-  public String slug() {
-    return slug;
-  }
+    public String slug() {
+        return slug;
+    }
 
-  public String password(String role) {
-    return passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(role);
-  }
+    public String password(String role) {
+        return passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(role);
+    }
 
-  public String username(String role) {
-    return usernames.get(role);
-  }
+    public String username(String role) {
+        return usernames.get(role);
+    }
 
-  /** A bearer token for the person holding {@code role} (admin, author, reviewer, reviewer2, auditor). */
-  public String token(String role) {
-    return tokens.computeIfAbsent(
-        role,
-        r -> login(usernames.get(r), passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(r)));
-  }
+    /**
+     * A bearer token for the person holding {@code role} (admin, author, reviewer, reviewer2,
+     * auditor).
+     */
+    public String token(String role) {
+        return tokens.computeIfAbsent(
+                role,
+                r ->
+                        login(
+                                usernames.get(r),
+                                passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(r)));
+    }
 
-  /** {@code "Authorization", "Bearer ..."} for {@link Http} calls. */
-  public String[] auth(String role) {
-    return new String[] {"Authorization", "Bearer " + token(role)};
-  }
+    /** {@code "Authorization", "Bearer ..."} for {@link Http} calls. */
+    public String[] auth(String role) {
+        return new String[] {"Authorization", "Bearer " + token(role)};
+    }
 
-  public String apiKey() {
-    return apiKey;
-  }
+    public String apiKey() {
+        return apiKey;
+    }
 
-  public String[] keyAuth() {
-    return new String[] {"Authorization", "Bearer " + apiKey};
-  }
+    public String[] keyAuth() {
+        return new String[] {"Authorization", "Bearer " + apiKey};
+    }
 }

@@ -9,26 +9,29 @@ import java.util.List;
  * of runs names the key of every checkpoint it checked, in a few lines however many there are.
  */
 public record CheckpointKeyRun(
-    String keyId, boolean pinned, String pinnedBy, long fromSeq, long toSeq, long checkpoints) {
+        String keyId, boolean pinned, String pinnedBy, long fromSeq, long toSeq, long checkpoints) {
 
-  /** Collects runs as checkpoints are checked. */
-  public static final class Collector {
-    private final List<CheckpointKeyRun> runs = new ArrayList<>();
+    /** Collects runs as checkpoints are checked. */
+    public static final class Collector {
+        private final List<CheckpointKeyRun> runs = new ArrayList<>();
 
-    public void add(long headSeq, String keyId, KeyTrust.Status status) {
-      boolean pinned = status != null && status.pinned();
-      String by = status == null ? null : status.pinnedBy();
-      int last = runs.size() - 1;
-      if (last >= 0 && java.util.Objects.equals(runs.get(last).keyId(), keyId)) {
-        CheckpointKeyRun r = runs.get(last);
-        runs.set(last, new CheckpointKeyRun(keyId, pinned, by, r.fromSeq(), headSeq, r.checkpoints() + 1));
-      } else {
-        runs.add(new CheckpointKeyRun(keyId, pinned, by, headSeq, headSeq, 1));
-      }
+        public void add(long headSeq, String keyId, KeyTrust.Status status) {
+            boolean pinned = status != null && status.pinned();
+            String by = status == null ? null : status.pinnedBy();
+            int last = runs.size() - 1;
+            if (last >= 0 && java.util.Objects.equals(runs.get(last).keyId(), keyId)) {
+                CheckpointKeyRun r = runs.get(last);
+                runs.set(
+                        last,
+                        new CheckpointKeyRun(
+                                keyId, pinned, by, r.fromSeq(), headSeq, r.checkpoints() + 1));
+            } else {
+                runs.add(new CheckpointKeyRun(keyId, pinned, by, headSeq, headSeq, 1));
+            }
+        }
+
+        public List<CheckpointKeyRun> runs() {
+            return List.copyOf(runs);
+        }
     }
-
-    public List<CheckpointKeyRun> runs() {
-      return List.copyOf(runs);
-    }
-  }
 }

@@ -3,8 +3,8 @@ package io.gatehouse.audit.internal;
 import io.gatehouse.shared.SchemaReady;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.ScheduledFuture;
@@ -20,50 +20,53 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class AuditJobs {
-  private static final Logger LOG = Logger.getLogger(AuditJobs.class.getName());
+    private static final Logger LOG = Logger.getLogger(AuditJobs.class.getName());
 
-  @Resource ManagedScheduledExecutorService scheduler;
-  @Inject CheckpointService checkpoints;
-  @Inject RetentionService retention;
+    @Resource ManagedScheduledExecutorService scheduler;
+    @Inject CheckpointService checkpoints;
+    @Inject RetentionService retention;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.audit.checkpoint.interval.seconds", defaultValue = "60")
-  long checkpointSeconds;
+    @Inject
+    @ConfigProperty(name = "gatehouse.audit.checkpoint.interval.seconds", defaultValue = "60")
+    long checkpointSeconds;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.audit.purge.interval.seconds", defaultValue = "3600")
-  long purgeSeconds;
+    @Inject
+    @ConfigProperty(name = "gatehouse.audit.purge.interval.seconds", defaultValue = "3600")
+    long purgeSeconds;
 
-  private ScheduledFuture<?> checkpointJob;
-  private ScheduledFuture<?> purgeJob;
+    private ScheduledFuture<?> checkpointJob;
+    private ScheduledFuture<?> purgeJob;
 
-  void start(@Observes SchemaReady ready) {
-    checkpointJob =
-        scheduler.scheduleWithFixedDelay(
-            () -> guarded("checkpoint", checkpoints::checkpointAll),
-            checkpointSeconds,
-            checkpointSeconds,
-            TimeUnit.SECONDS);
-    purgeJob =
-        scheduler.scheduleWithFixedDelay(
-            () -> guarded("purge", retention::purge), purgeSeconds, purgeSeconds, TimeUnit.SECONDS);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (checkpointJob != null) {
-      checkpointJob.cancel(false);
+    void start(@Observes SchemaReady ready) {
+        checkpointJob =
+                scheduler.scheduleWithFixedDelay(
+                        () -> guarded("checkpoint", checkpoints::checkpointAll),
+                        checkpointSeconds,
+                        checkpointSeconds,
+                        TimeUnit.SECONDS);
+        purgeJob =
+                scheduler.scheduleWithFixedDelay(
+                        () -> guarded("purge", retention::purge),
+                        purgeSeconds,
+                        purgeSeconds,
+                        TimeUnit.SECONDS);
     }
-    if (purgeJob != null) {
-      purgeJob.cancel(false);
-    }
-  }
 
-  private static void guarded(String what, Runnable job) {
-    try {
-      job.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Audit " + what + " job failed", e);
+    @PreDestroy
+    void stop() {
+        if (checkpointJob != null) {
+            checkpointJob.cancel(false);
+        }
+        if (purgeJob != null) {
+            purgeJob.cancel(false);
+        }
     }
-  }
+
+    private static void guarded(String what, Runnable job) {
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Audit " + what + " job failed", e);
+        }
+    }
 }

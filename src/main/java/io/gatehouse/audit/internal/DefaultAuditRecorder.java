@@ -16,29 +16,29 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class DefaultAuditRecorder implements AuditRecorder {
-  @Inject GroupCommitAuditLog log;
-  @Inject RetentionService retention;
+    @Inject GroupCommitAuditLog log;
+    @Inject RetentionService retention;
 
-  @Override
-  public RecordedEvent record(AuditEvent event) {
-    long start = System.nanoTime();
-    AuditEvent e = withClientRequestId(event);
-    return log.append(e, retentionOf(e), start);
-  }
+    @Override
+    public RecordedEvent record(AuditEvent event) {
+        long start = System.nanoTime();
+        AuditEvent e = withClientRequestId(event);
+        return log.append(e, retentionOf(e), start);
+    }
 
-  @Override
-  public RecordedEvent recordInTransaction(AuditEvent event) {
-    AuditEvent e = withClientRequestId(event);
-    return log.appendInTransaction(e, retentionOf(e));
-  }
+    @Override
+    public RecordedEvent recordInTransaction(AuditEvent event) {
+        AuditEvent e = withClientRequestId(event);
+        return log.appendInTransaction(e, retentionOf(e));
+    }
 
-  /** Adds the client's own request id to an event of the request this thread is serving. */
-  static AuditEvent withClientRequestId(AuditEvent event) {
-    String clientId = RequestIds.clientIdOf(event.requestId());
-    return clientId == null ? event : event.withDetail(RequestIds.CLIENT_DETAIL, clientId);
-  }
+    /** Adds the client's own request id to an event of the request this thread is serving. */
+    static AuditEvent withClientRequestId(AuditEvent event) {
+        String clientId = RequestIds.clientIdOf(event.requestId());
+        return clientId == null ? event : event.withDetail(RequestIds.CLIENT_DETAIL, clientId);
+    }
 
-  private ContentRetention retentionOf(AuditEvent event) {
-    return event.content() == null ? ContentRetention.NONE : retention.modeFor(event.tenant());
-  }
+    private ContentRetention retentionOf(AuditEvent event) {
+        return event.content() == null ? ContentRetention.NONE : retention.modeFor(event.tenant());
+    }
 }

@@ -16,41 +16,41 @@ import java.util.function.Function;
 /** Search and streamed export of one chain. */
 @ApplicationScoped
 public class ExportService {
-  @Inject AuditDatabase db;
+    @Inject AuditDatabase db;
 
-  public List<Map<String, Object>> search(String chain, EventQueries.Filter filter) {
-    try {
-      return db.reading(c -> EventQueries.search(c, chain, filter));
-    } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
+    public List<Map<String, Object>> search(String chain, EventQueries.Filter filter) {
+        try {
+            return db.reading(c -> EventQueries.search(c, chain, filter));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
     }
-  }
 
-  /**
-   * Streams the period into the sink made for {@code out}, in one snapshot, in constant memory.
-   * Failures after the first byte can only cut the stream short: a JSON Lines export then lacks its
-   * trailer, which the verifier reports.
-   */
-  public long export(
-      String chain,
-      Instant from,
-      Instant to,
-      Writer out,
-      Function<Writer, EventQueries.ExportSink> sinkFor)
-      throws IOException {
-    try {
-      return db.reading(
-          c -> {
-            try {
-              return EventQueries.export(c, chain, from, to, sinkFor.apply(out));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } catch (SQLException e) {
-      throw new IOException("The audit export failed", e);
+    /**
+     * Streams the period into the sink made for {@code out}, in one snapshot, in constant memory.
+     * Failures after the first byte can only cut the stream short: a JSON Lines export then lacks
+     * its trailer, which the verifier reports.
+     */
+    public long export(
+            String chain,
+            Instant from,
+            Instant to,
+            Writer out,
+            Function<Writer, EventQueries.ExportSink> sinkFor)
+            throws IOException {
+        try {
+            return db.reading(
+                    c -> {
+                        try {
+                            return EventQueries.export(c, chain, from, to, sinkFor.apply(out));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (SQLException e) {
+            throw new IOException("The audit export failed", e);
+        }
     }
-  }
 }

@@ -16,141 +16,148 @@ import java.util.Set;
 
 /**
  * Answers lineage questions from the chain: a response's request events lead to its prompt and
- * policy versions, provider and model; a version leads to the change requests whose publish named it;
- * a change leads to its events and approvers.
+ * policy versions, provider and model; a version leads to the change requests whose publish named
+ * it; a change leads to its events and approvers.
  */
 @ApplicationScoped
 public class LineageService {
-  @Inject AuditDatabase db;
+    @Inject AuditDatabase db;
 
-  /** Everything that led to the response of {@code requestId}; empty map when no such request. */
-  public Map<String, Object> request(String chain, String requestId) {
-    try {
-      return db.reading(c -> request(c, chain, requestId));
-    } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
-    }
-  }
-
-  static Map<String, Object> request(Connection c, String chain, String requestId)
-      throws SQLException {
-    List<Map<String, Object>> events = LineageQueries.requestEvents(c, chain, requestId);
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (events.isEmpty()) {
-      return out;
-    }
-    Set<String> promptVersions = new LinkedHashSet<>();
-    Set<String> policyVersions = new LinkedHashSet<>();
-    List<Map<String, Object>> served = new ArrayList<>();
-    for (Map<String, Object> e : events) {
-      if (e.get("usage") instanceof Map<?, ?> u) {
-        add(promptVersions, u.get("promptVersion"));
-        add(policyVersions, u.get("policyVersion"));
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("provider", u.get("provider"));
-        s.put("model", u.get("model"));
-        s.put("route", u.get("route"));
-        s.put("region", u.get("region"));
-        s.put("keyId", u.get("keyId"));
-        s.put("statusCode", u.get("statusCode"));
-        served.add(s);
-      }
-    }
-    out.put("requestId", requestId);
-    out.put("events", events);
-    out.put("servedBy", served);
-    out.put(
-        "promptVersions",
-        versions(c, chain, LineageKeys.PROMPT_VERSION, promptVersions));
-    out.put(
-        "policyVersions",
-        versions(c, chain, LineageKeys.POLICY_VERSION, policyVersions));
-    return out;
-  }
-
-  private static List<Map<String, Object>> versions(
-      Connection c, String chain, String key, Set<String> versions) throws SQLException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String v : versions) {
-      Set<String> changeIds = new LinkedHashSet<>();
-      for (Map<String, Object> e : LineageQueries.versionEvents(c, chain, key, v)) {
-        if (e.get("details") instanceof Map<?, ?> d) {
-          add(changeIds, d.get(LineageKeys.CHANGE_ID));
+    /** Everything that led to the response of {@code requestId}; empty map when no such request. */
+    public Map<String, Object> request(String chain, String requestId) {
+        try {
+            return db.reading(c -> request(c, chain, requestId));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
         }
-      }
-      List<Map<String, Object>> changes = new ArrayList<>();
-      for (String id : changeIds) {
-        changes.add(change(c, chain, id));
-      }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("version", v);
-      m.put("changes", changes);
-      out.add(m);
     }
-    return out;
-  }
 
-  /** A change request as the chain tells it: its events and its approvers. */
-  static Map<String, Object> change(Connection c, String chain, String changeId)
-      throws SQLException {
-    List<Map<String, Object>> events = LineageQueries.changeEvents(c, chain, List.of(changeId));
-    Set<String> approvers = new LinkedHashSet<>();
-    String author = null;
-    for (Map<String, Object> e : events) {
-      if (LineageKeys.ACTION_APPROVE.equals(e.get("action"))
-          && "success".equals(e.get("outcome"))) {
-        add(approvers, e.get("actor"));
-      }
-      if (author == null && e.get("action") instanceof String a && a.equals("change.create")) {
-        author = (String) e.get("actor");
-      }
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("changeId", changeId);
-    m.put("author", author);
-    m.put("approvers", List.copyOf(approvers));
-    m.put("events", events);
-    return m;
-  }
-
-  public List<Map<String, Object>> requestsByPromptVersion(
-      String chain, String version, Long beforeSeq, int limit) {
-    try {
-      return db.reading(c -> LineageQueries.requestsByPromptVersion(c, chain, version, beforeSeq, limit));
-    } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
-    }
-  }
-
-  /** Approvals by a reviewer, each with its change (events and approvers). */
-  public List<Map<String, Object>> changesApprovedBy(
-      String chain, String reviewer, Long beforeSeq, int limit) {
-    try {
-      return db.reading(
-          c -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (Map<String, Object> approval :
-                LineageQueries.approvalsBy(c, chain, reviewer, beforeSeq, limit)) {
-              Map<String, Object> m = new LinkedHashMap<>();
-              m.put("seq", approval.get("seq"));
-              m.put("approvedAt", approval.get("time"));
-              Object changeId =
-                  approval.get("details") instanceof Map<?, ?> d ? d.get(LineageKeys.CHANGE_ID) : null;
-              m.put("changeId", changeId);
-              m.put("target", approval.get("targetId"));
-              m.put("change", changeId == null ? null : change(c, chain, changeId.toString()));
-              out.add(m);
-            }
+    static Map<String, Object> request(Connection c, String chain, String requestId)
+            throws SQLException {
+        List<Map<String, Object>> events = LineageQueries.requestEvents(c, chain, requestId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (events.isEmpty()) {
             return out;
-          });
-    } catch (SQLException e) {
-      throw CheckpointService.unavailable(e);
+        }
+        Set<String> promptVersions = new LinkedHashSet<>();
+        Set<String> policyVersions = new LinkedHashSet<>();
+        List<Map<String, Object>> served = new ArrayList<>();
+        for (Map<String, Object> e : events) {
+            if (e.get("usage") instanceof Map<?, ?> u) {
+                add(promptVersions, u.get("promptVersion"));
+                add(policyVersions, u.get("policyVersion"));
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("provider", u.get("provider"));
+                s.put("model", u.get("model"));
+                s.put("route", u.get("route"));
+                s.put("region", u.get("region"));
+                s.put("keyId", u.get("keyId"));
+                s.put("statusCode", u.get("statusCode"));
+                served.add(s);
+            }
+        }
+        out.put("requestId", requestId);
+        out.put("events", events);
+        out.put("servedBy", served);
+        out.put("promptVersions", versions(c, chain, LineageKeys.PROMPT_VERSION, promptVersions));
+        out.put("policyVersions", versions(c, chain, LineageKeys.POLICY_VERSION, policyVersions));
+        return out;
     }
-  }
 
-  private static void add(Set<String> set, Object v) {
-    if (v != null) {
-      set.add(v.toString());
+    private static List<Map<String, Object>> versions(
+            Connection c, String chain, String key, Set<String> versions) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String v : versions) {
+            Set<String> changeIds = new LinkedHashSet<>();
+            for (Map<String, Object> e : LineageQueries.versionEvents(c, chain, key, v)) {
+                if (e.get("details") instanceof Map<?, ?> d) {
+                    add(changeIds, d.get(LineageKeys.CHANGE_ID));
+                }
+            }
+            List<Map<String, Object>> changes = new ArrayList<>();
+            for (String id : changeIds) {
+                changes.add(change(c, chain, id));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", v);
+            m.put("changes", changes);
+            out.add(m);
+        }
+        return out;
     }
-  }
+
+    /** A change request as the chain tells it: its events and its approvers. */
+    static Map<String, Object> change(Connection c, String chain, String changeId)
+            throws SQLException {
+        List<Map<String, Object>> events = LineageQueries.changeEvents(c, chain, List.of(changeId));
+        Set<String> approvers = new LinkedHashSet<>();
+        String author = null;
+        for (Map<String, Object> e : events) {
+            if (LineageKeys.ACTION_APPROVE.equals(e.get("action"))
+                    && "success".equals(e.get("outcome"))) {
+                add(approvers, e.get("actor"));
+            }
+            if (author == null
+                    && e.get("action") instanceof String a
+                    && a.equals("change.create")) {
+                author = (String) e.get("actor");
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("changeId", changeId);
+        m.put("author", author);
+        m.put("approvers", List.copyOf(approvers));
+        m.put("events", events);
+        return m;
+    }
+
+    public List<Map<String, Object>> requestsByPromptVersion(
+            String chain, String version, Long beforeSeq, int limit) {
+        try {
+            return db.reading(
+                    c ->
+                            LineageQueries.requestsByPromptVersion(
+                                    c, chain, version, beforeSeq, limit));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
+    /** Approvals by a reviewer, each with its change (events and approvers). */
+    public List<Map<String, Object>> changesApprovedBy(
+            String chain, String reviewer, Long beforeSeq, int limit) {
+        try {
+            return db.reading(
+                    c -> {
+                        List<Map<String, Object>> out = new ArrayList<>();
+                        for (Map<String, Object> approval :
+                                LineageQueries.approvalsBy(c, chain, reviewer, beforeSeq, limit)) {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("seq", approval.get("seq"));
+                            m.put("approvedAt", approval.get("time"));
+                            Object changeId =
+                                    approval.get("details") instanceof Map<?, ?> d
+                                            ? d.get(LineageKeys.CHANGE_ID)
+                                            : null;
+                            m.put("changeId", changeId);
+                            m.put("target", approval.get("targetId"));
+                            m.put(
+                                    "change",
+                                    changeId == null
+                                            ? null
+                                            : change(c, chain, changeId.toString()));
+                            out.add(m);
+                        }
+                        return out;
+                    });
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
+    private static void add(Set<String> set, Object v) {
+        if (v != null) {
+            set.add(v.toString());
+        }
+    }
 }

@@ -12,37 +12,44 @@ import java.util.HexFormat;
  * probe on the hot path.
  */
 public final class ApiKeySecrets {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] BASE62 =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-  public static final int PREFIX_LENGTH = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] BASE62 =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    public static final int PREFIX_LENGTH = 12;
 
-  private ApiKeySecrets() {}
+    private ApiKeySecrets() {}
 
-  public static String generate() {
-    StringBuilder sb = new StringBuilder("gh_live_");
-    for (int i = 0; i < 40; i++) {
-      sb.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+    public static String generate() {
+        StringBuilder sb = new StringBuilder("gh_live_");
+        for (int i = 0; i < 40; i++) {
+            sb.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+        }
+        return sb.toString();
     }
-    return sb.toString();
-  }
 
-  public static String prefix(String key) {
-    return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
-  }
-
-  public static String hash(String key) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    public static String prefix(String key) {
+        return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
     }
-  }
 
-  /** Cheap shape check before any lookup: rejects garbage without touching caches or the database. */
-  public static boolean looksLikeKey(String key) {
-    return key != null && key.startsWith("gh_") && key.length() >= 20 && key.length() <= 200
-        && key.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c) && c < 128);
-  }
+    public static String hash(String key) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Cheap shape check before any lookup: rejects garbage without touching caches or the database.
+     */
+    public static boolean looksLikeKey(String key) {
+        return key != null
+                && key.startsWith("gh_")
+                && key.length() >= 20
+                && key.length() <= 200
+                && key.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c) && c < 128);
+    }
 }

@@ -8,15 +8,15 @@ import java.util.Optional;
 
 @ApplicationScoped
 public class DefaultTenants implements Tenants {
-  @Inject TenantDirectory directory;
+    @Inject TenantDirectory directory;
 
-  @Override
-  public Optional<TenantId> findBySlug(String slug) {
-    return directory.bySlug(slug);
-  }
+    @Override
+    public Optional<TenantId> findBySlug(String slug) {
+        return directory.bySlug(slug);
+    }
 
-  @Override
-  public Optional<String> slugOf(TenantId tenant) {
-    return directory.slugOf(tenant);
-  }
+    @Override
+    public Optional<String> slugOf(TenantId tenant) {
+        return directory.slugOf(tenant);
+    }
 }

@@ -39,256 +39,303 @@ import org.eclipse.microprofile.metrics.Tag;
  */
 @ApplicationScoped
 public class DefaultUsageLimits implements UsageLimits {
-  public static final String TOPIC = "tenant-limits";
+    public static final String TOPIC = "tenant-limits";
 
-  @Inject LimitLeases leases;
-  @Inject ApiKeyRegistry keys;
-  @Inject JpaIdentity identity;
-  @Inject MetricRegistry metrics;
+    @Inject LimitLeases leases;
+    @Inject ApiKeyRegistry keys;
+    @Inject JpaIdentity identity;
+    @Inject MetricRegistry metrics;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.limits.tenant.rpm", defaultValue = "6000")
-  long defaultTenantRpm;
+    @Inject
+    @ConfigProperty(name = "gatehouse.limits.tenant.rpm", defaultValue = "6000")
+    long defaultTenantRpm;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.limits.tenant.tpm", defaultValue = "2000000")
-  long defaultTenantTpm;
+    @Inject
+    @ConfigProperty(name = "gatehouse.limits.tenant.tpm", defaultValue = "2000000")
+    long defaultTenantTpm;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.limits.instances", defaultValue = "2")
-  int expectedInstances;
+    @Inject
+    @ConfigProperty(name = "gatehouse.limits.instances", defaultValue = "2")
+    int expectedInstances;
 
-  private LeasedLimiter limiter;
-  private final ConcurrentHashMap<TenantId, Optional<TenantLimitsEntity>> tenantLimits =
-      new ConcurrentHashMap<>();
-  private Counter allowed;
-  private Counter refused;
-  private volatile long lastForget;
+    private LeasedLimiter limiter;
+    private final ConcurrentHashMap<TenantId, Optional<TenantLimitsEntity>> tenantLimits =
+            new ConcurrentHashMap<>();
+    private Counter allowed;
+    private Counter refused;
+    private volatile long lastForget;
 
-  /** What to settle after the call. */
-  record Reservation(
-      List<LeasedLimiter.Bucket> tokenBuckets, long reservedTokens, List<LeasedLimiter.Bucket> budgets) {}
+    /** What to settle after the call. */
+    record Reservation(
+            List<LeasedLimiter.Bucket> tokenBuckets,
+            long reservedTokens,
+            List<LeasedLimiter.Bucket> budgets) {}
 
-  @PostConstruct
-  void init() {
-    limiter =
-        new LeasedLimiter(
-            new LeasedLimiter.Leaser() {
-              @Override
-              public LimitLeases.Lease lease(String subject, Instant window, long want, long limit) {
-                return leases.lease(subject, window, want, limit);
-              }
+    @PostConstruct
+    void init() {
+        limiter =
+                new LeasedLimiter(
+                        new LeasedLimiter.Leaser() {
+                            @Override
+                            public LimitLeases.Lease lease(
+                                    String subject, Instant window, long want, long limit) {
+                                return leases.lease(subject, window, want, limit);
+                            }
 
-              @Override
-              public void charge(String subject, Instant window, long amount) {
-                leases.charge(subject, window, amount);
-              }
-            },
-            expectedInstances);
-    allowed = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "allowed"));
-    refused = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "refused"));
-  }
-
-  @Override
-  public Map<String, String> currentHeaders(ClientKey key) {
-    Instant now = Instant.now();
-    Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
-    long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
-    Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
-    Optional<TenantLimitsEntity> tl = limits(key.tenant());
-    long tenantRpm = tl.map(TenantLimitsEntity::getRpmLimit).map(Integer::longValue).orElse(defaultTenantRpm);
-    long tenantTpm = tl.map(TenantLimitsEntity::getTpmLimit).map(Integer::longValue).orElse(defaultTenantTpm);
-    List<LeasedLimiter.Bucket> req = new ArrayList<>();
-    List<LeasedLimiter.Bucket> tok = new ArrayList<>();
-    req.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
-    tok.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
-    active.map(ApiKeyRegistry.ActiveKey::rpm).ifPresent(r -> req.add(limiter.bucket("key:" + key.id() + ":rpm", minute, r)));
-    active.map(ApiKeyRegistry.ActiveKey::tpm).ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
-    return headers(req, tok, reset);
-  }
-
-  @Override
-  public Admission admit(ClientKey key, long estimatedTokens) {
-    Instant now = Instant.now();
-    Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
-    forgetOldWindows(minute);
-    long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
-    Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
-    Optional<TenantLimitsEntity> tl = limits(key.tenant());
-    long tenantRpm = tl.map(TenantLimitsEntity::getRpmLimit).map(Integer::longValue).orElse(defaultTenantRpm);
-    long tenantTpm = tl.map(TenantLimitsEntity::getTpmLimit).map(Integer::longValue).orElse(defaultTenantTpm);
-    Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
-    Integer keyTpm = active.map(ApiKeyRegistry.ActiveKey::tpm).orElse(null);
-    long tokens = Math.max(1, estimatedTokens);
-
-    List<LeasedLimiter.Bucket> requestBuckets = new ArrayList<>();
-    List<LeasedLimiter.Bucket> tokenBuckets = new ArrayList<>();
-    requestBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
-    tokenBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
-    if (keyRpm != null) {
-      requestBuckets.add(limiter.bucket("key:" + key.id() + ":rpm", minute, keyRpm));
+                            @Override
+                            public void charge(String subject, Instant window, long amount) {
+                                leases.charge(subject, window, amount);
+                            }
+                        },
+                        expectedInstances);
+        allowed = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "allowed"));
+        refused = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "refused"));
     }
-    if (keyTpm != null) {
-      tokenBuckets.add(limiter.bucket("key:" + key.id() + ":tpm", minute, keyTpm));
-    }
-    List<LeasedLimiter.Bucket> budgets = budgetBuckets(key.tenant(), tl, now);
 
-    try {
-      for (LeasedLimiter.Bucket b : budgets) {
-        if (!limiter.hasRemaining(b)) {
-          refused.inc();
-          long until = b.subject.contains(":day") ? secondsToNextDay(now) : secondsToNextMonth(now);
-          throw new RateLimitedException(
-              "insufficient_quota",
-              "The tenant's cost budget for this " + (b.subject.contains(":day") ? "day" : "month")
-                  + " is spent",
-              Map.of("Retry-After", String.valueOf(until)));
+    @Override
+    public Map<String, String> currentHeaders(ClientKey key) {
+        Instant now = Instant.now();
+        Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+        long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+        Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
+        Optional<TenantLimitsEntity> tl = limits(key.tenant());
+        long tenantRpm =
+                tl.map(TenantLimitsEntity::getRpmLimit)
+                        .map(Integer::longValue)
+                        .orElse(defaultTenantRpm);
+        long tenantTpm =
+                tl.map(TenantLimitsEntity::getTpmLimit)
+                        .map(Integer::longValue)
+                        .orElse(defaultTenantTpm);
+        List<LeasedLimiter.Bucket> req = new ArrayList<>();
+        List<LeasedLimiter.Bucket> tok = new ArrayList<>();
+        req.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
+        tok.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
+        active.map(ApiKeyRegistry.ActiveKey::rpm)
+                .ifPresent(r -> req.add(limiter.bucket("key:" + key.id() + ":rpm", minute, r)));
+        active.map(ApiKeyRegistry.ActiveKey::tpm)
+                .ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
+        return headers(req, tok, reset);
+    }
+
+    @Override
+    public Admission admit(ClientKey key, long estimatedTokens) {
+        Instant now = Instant.now();
+        Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+        forgetOldWindows(minute);
+        long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+        Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
+        Optional<TenantLimitsEntity> tl = limits(key.tenant());
+        long tenantRpm =
+                tl.map(TenantLimitsEntity::getRpmLimit)
+                        .map(Integer::longValue)
+                        .orElse(defaultTenantRpm);
+        long tenantTpm =
+                tl.map(TenantLimitsEntity::getTpmLimit)
+                        .map(Integer::longValue)
+                        .orElse(defaultTenantTpm);
+        Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
+        Integer keyTpm = active.map(ApiKeyRegistry.ActiveKey::tpm).orElse(null);
+        long tokens = Math.max(1, estimatedTokens);
+
+        List<LeasedLimiter.Bucket> requestBuckets = new ArrayList<>();
+        List<LeasedLimiter.Bucket> tokenBuckets = new ArrayList<>();
+        requestBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
+        tokenBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
+        if (keyRpm != null) {
+            requestBuckets.add(limiter.bucket("key:" + key.id() + ":rpm", minute, keyRpm));
         }
-      }
-      List<LeasedLimiter.Bucket> taken = new ArrayList<>();
-      for (LeasedLimiter.Bucket b : requestBuckets) {
-        if (!limiter.take(b, 1)) {
-          taken.forEach(t -> limiter.giveBack(t, 1));
-          refused.inc();
-          throw limited("requests", b, reset, requestBuckets, tokenBuckets);
+        if (keyTpm != null) {
+            tokenBuckets.add(limiter.bucket("key:" + key.id() + ":tpm", minute, keyTpm));
         }
-        taken.add(b);
-      }
-      List<LeasedLimiter.Bucket> takenTokens = new ArrayList<>();
-      for (LeasedLimiter.Bucket b : tokenBuckets) {
-        if (!limiter.take(b, tokens)) {
-          taken.forEach(t -> limiter.giveBack(t, 1));
-          takenTokens.forEach(t -> limiter.giveBack(t, tokens));
-          refused.inc();
-          throw limited("tokens", b, reset, requestBuckets, tokenBuckets);
+        List<LeasedLimiter.Bucket> budgets = budgetBuckets(key.tenant(), tl, now);
+
+        try {
+            for (LeasedLimiter.Bucket b : budgets) {
+                if (!limiter.hasRemaining(b)) {
+                    refused.inc();
+                    long until =
+                            b.subject.contains(":day")
+                                    ? secondsToNextDay(now)
+                                    : secondsToNextMonth(now);
+                    throw new RateLimitedException(
+                            "insufficient_quota",
+                            "The tenant's cost budget for this "
+                                    + (b.subject.contains(":day") ? "day" : "month")
+                                    + " is spent",
+                            Map.of("Retry-After", String.valueOf(until)));
+                }
+            }
+            List<LeasedLimiter.Bucket> taken = new ArrayList<>();
+            for (LeasedLimiter.Bucket b : requestBuckets) {
+                if (!limiter.take(b, 1)) {
+                    taken.forEach(t -> limiter.giveBack(t, 1));
+                    refused.inc();
+                    throw limited("requests", b, reset, requestBuckets, tokenBuckets);
+                }
+                taken.add(b);
+            }
+            List<LeasedLimiter.Bucket> takenTokens = new ArrayList<>();
+            for (LeasedLimiter.Bucket b : tokenBuckets) {
+                if (!limiter.take(b, tokens)) {
+                    taken.forEach(t -> limiter.giveBack(t, 1));
+                    takenTokens.forEach(t -> limiter.giveBack(t, tokens));
+                    refused.inc();
+                    throw limited("tokens", b, reset, requestBuckets, tokenBuckets);
+                }
+                takenTokens.add(b);
+            }
+        } catch (IllegalStateException dbDown) {
+            throw new ServiceUnavailableException(
+                    "limits_unavailable", "Rate limits cannot be checked right now");
         }
-        takenTokens.add(b);
-      }
-    } catch (IllegalStateException dbDown) {
-      throw new ServiceUnavailableException("limits_unavailable", "Rate limits cannot be checked right now");
+        allowed.inc();
+        return new Admission(
+                new Reservation(tokenBuckets, tokens, budgets),
+                tokens,
+                headers(requestBuckets, tokenBuckets, reset));
     }
-    allowed.inc();
-    return new Admission(
-        new Reservation(tokenBuckets, tokens, budgets), tokens, headers(requestBuckets, tokenBuckets, reset));
-  }
 
-  @Override
-  public void settle(Admission admission, long actualTokens, long costMicros) {
-    if (!(admission.reservation() instanceof Reservation r)) {
-      return;
-    }
-    try {
-      long diff = actualTokens - r.reservedTokens();
-      for (LeasedLimiter.Bucket b : r.tokenBuckets()) {
-        if (diff < 0) {
-          limiter.giveBack(b, -diff);
-        } else if (diff > 0) {
-          limiter.spend(b, diff);
+    @Override
+    public void settle(Admission admission, long actualTokens, long costMicros) {
+        if (!(admission.reservation() instanceof Reservation r)) {
+            return;
         }
-      }
-      for (LeasedLimiter.Bucket b : r.budgets()) {
-        limiter.spend(b, costMicros);
-      }
-    } catch (IllegalStateException dbDown) {
-      // The request is answered already; the next admission fails closed if the database is down.
+        try {
+            long diff = actualTokens - r.reservedTokens();
+            for (LeasedLimiter.Bucket b : r.tokenBuckets()) {
+                if (diff < 0) {
+                    limiter.giveBack(b, -diff);
+                } else if (diff > 0) {
+                    limiter.spend(b, diff);
+                }
+            }
+            for (LeasedLimiter.Bucket b : r.budgets()) {
+                limiter.spend(b, costMicros);
+            }
+        } catch (IllegalStateException dbDown) {
+            // The request is answered already; the next admission fails closed if the database is
+            // down.
+        }
     }
-  }
 
-  @Override
-  public io.gatehouse.edge.Budgets budgets(TenantId tenant) {
-    Optional<TenantLimitsEntity> l = limits(tenant);
-    return new io.gatehouse.edge.Budgets(
-        l.map(TenantLimitsEntity::getDailyBudgetMicros).orElse(null),
-        l.map(TenantLimitsEntity::getMonthlyBudgetMicros).orElse(null));
-  }
-
-  private RateLimitedException limited(
-      String what, LeasedLimiter.Bucket hit, long reset, List<LeasedLimiter.Bucket> req,
-      List<LeasedLimiter.Bucket> tok) {
-    Map<String, String> h = new LinkedHashMap<>(headers(req, tok, reset));
-    h.put("Retry-After", String.valueOf(reset));
-    String scope = hit.subject.startsWith("key:") ? "API key" : "tenant";
-    return new RateLimitedException(
-        "rate_limit_exceeded",
-        "Rate limit of " + hit.limit + " " + what + " per minute reached for this " + scope
-            + "; retry in " + reset + "s",
-        h);
-  }
-
-  private Map<String, String> headers(
-      List<LeasedLimiter.Bucket> req, List<LeasedLimiter.Bucket> tok, long reset) {
-    Map<String, String> h = new LinkedHashMap<>();
-    LeasedLimiter.Bucket r = tightest(req);
-    LeasedLimiter.Bucket t = tightest(tok);
-    h.put("x-ratelimit-limit-requests", String.valueOf(r.limit));
-    h.put("x-ratelimit-remaining-requests", String.valueOf(Math.max(0, r.limit - limiter.approximatelyUsed(r))));
-    h.put("x-ratelimit-reset-requests", reset + "s");
-    h.put("x-ratelimit-limit-tokens", String.valueOf(t.limit));
-    h.put("x-ratelimit-remaining-tokens", String.valueOf(Math.max(0, t.limit - limiter.approximatelyUsed(t))));
-    h.put("x-ratelimit-reset-tokens", reset + "s");
-    return h;
-  }
-
-  private LeasedLimiter.Bucket tightest(List<LeasedLimiter.Bucket> buckets) {
-    LeasedLimiter.Bucket best = buckets.get(0);
-    for (LeasedLimiter.Bucket b : buckets) {
-      if (b.limit - limiter.approximatelyUsed(b) < best.limit - limiter.approximatelyUsed(best)) {
-        best = b;
-      }
+    @Override
+    public io.gatehouse.edge.Budgets budgets(TenantId tenant) {
+        Optional<TenantLimitsEntity> l = limits(tenant);
+        return new io.gatehouse.edge.Budgets(
+                l.map(TenantLimitsEntity::getDailyBudgetMicros).orElse(null),
+                l.map(TenantLimitsEntity::getMonthlyBudgetMicros).orElse(null));
     }
-    return best;
-  }
 
-  private List<LeasedLimiter.Bucket> budgetBuckets(TenantId tenant, Optional<TenantLimitsEntity> tl, Instant now) {
-    List<LeasedLimiter.Bucket> out = new ArrayList<>(2);
-    if (tl.isEmpty()) {
-      return out;
+    private RateLimitedException limited(
+            String what,
+            LeasedLimiter.Bucket hit,
+            long reset,
+            List<LeasedLimiter.Bucket> req,
+            List<LeasedLimiter.Bucket> tok) {
+        Map<String, String> h = new LinkedHashMap<>(headers(req, tok, reset));
+        h.put("Retry-After", String.valueOf(reset));
+        String scope = hit.subject.startsWith("key:") ? "API key" : "tenant";
+        return new RateLimitedException(
+                "rate_limit_exceeded",
+                "Rate limit of "
+                        + hit.limit
+                        + " "
+                        + what
+                        + " per minute reached for this "
+                        + scope
+                        + "; retry in "
+                        + reset
+                        + "s",
+                h);
     }
-    LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
-    Long daily = tl.get().getDailyBudgetMicros();
-    Long monthly = tl.get().getMonthlyBudgetMicros();
-    if (daily != null) {
-      out.add(limiter.bucket("tenant:" + tenant + ":cost:day", day.atStartOfDay(ZoneOffset.UTC).toInstant(), daily));
+
+    private Map<String, String> headers(
+            List<LeasedLimiter.Bucket> req, List<LeasedLimiter.Bucket> tok, long reset) {
+        Map<String, String> h = new LinkedHashMap<>();
+        LeasedLimiter.Bucket r = tightest(req);
+        LeasedLimiter.Bucket t = tightest(tok);
+        h.put("x-ratelimit-limit-requests", String.valueOf(r.limit));
+        h.put(
+                "x-ratelimit-remaining-requests",
+                String.valueOf(Math.max(0, r.limit - limiter.approximatelyUsed(r))));
+        h.put("x-ratelimit-reset-requests", reset + "s");
+        h.put("x-ratelimit-limit-tokens", String.valueOf(t.limit));
+        h.put(
+                "x-ratelimit-remaining-tokens",
+                String.valueOf(Math.max(0, t.limit - limiter.approximatelyUsed(t))));
+        h.put("x-ratelimit-reset-tokens", reset + "s");
+        return h;
     }
-    if (monthly != null) {
-      out.add(
-          limiter.bucket(
-              "tenant:" + tenant + ":cost:month",
-              day.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
-              monthly));
+
+    private LeasedLimiter.Bucket tightest(List<LeasedLimiter.Bucket> buckets) {
+        LeasedLimiter.Bucket best = buckets.get(0);
+        for (LeasedLimiter.Bucket b : buckets) {
+            if (b.limit - limiter.approximatelyUsed(b)
+                    < best.limit - limiter.approximatelyUsed(best)) {
+                best = b;
+            }
+        }
+        return best;
     }
-    return out;
-  }
 
-  private Optional<TenantLimitsEntity> limits(TenantId tenant) {
-    return tenantLimits.computeIfAbsent(tenant, t -> identity.limits(t.value()));
-  }
-
-  private void forgetOldWindows(Instant minute) {
-    long now = System.currentTimeMillis();
-    if (now - lastForget > 60_000) {
-      lastForget = now;
-      limiter.forgetEnded(minute);
+    private List<LeasedLimiter.Bucket> budgetBuckets(
+            TenantId tenant, Optional<TenantLimitsEntity> tl, Instant now) {
+        List<LeasedLimiter.Bucket> out = new ArrayList<>(2);
+        if (tl.isEmpty()) {
+            return out;
+        }
+        LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        Long daily = tl.get().getDailyBudgetMicros();
+        Long monthly = tl.get().getMonthlyBudgetMicros();
+        if (daily != null) {
+            out.add(
+                    limiter.bucket(
+                            "tenant:" + tenant + ":cost:day",
+                            day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                            daily));
+        }
+        if (monthly != null) {
+            out.add(
+                    limiter.bucket(
+                            "tenant:" + tenant + ":cost:month",
+                            day.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                            monthly));
+        }
+        return out;
     }
-  }
 
-  static long secondsToNextDay(Instant now) {
-    LocalDate d = now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
-    return Math.max(1, Duration.between(now, d.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
-  }
-
-  static long secondsToNextMonth(Instant now) {
-    LocalDate d = now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).plusMonths(1);
-    return Math.max(1, Duration.between(now, d.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
-  }
-
-  void onChange(@Observes ChangeFeed.Invalidated change) {
-    if (TOPIC.equals(change.topic())) {
-      if (change.tenant() == null) {
-        tenantLimits.clear();
-      } else {
-        tenantLimits.remove(change.tenant());
-      }
+    private Optional<TenantLimitsEntity> limits(TenantId tenant) {
+        return tenantLimits.computeIfAbsent(tenant, t -> identity.limits(t.value()));
     }
-  }
+
+    private void forgetOldWindows(Instant minute) {
+        long now = System.currentTimeMillis();
+        if (now - lastForget > 60_000) {
+            lastForget = now;
+            limiter.forgetEnded(minute);
+        }
+    }
+
+    static long secondsToNextDay(Instant now) {
+        LocalDate d = now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
+        return Math.max(
+                1, Duration.between(now, d.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
+    }
+
+    static long secondsToNextMonth(Instant now) {
+        LocalDate d = now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).plusMonths(1);
+        return Math.max(
+                1, Duration.between(now, d.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
+    }
+
+    void onChange(@Observes ChangeFeed.Invalidated change) {
+        if (TOPIC.equals(change.topic())) {
+            if (change.tenant() == null) {
+                tenantLimits.clear();
+            } else {
+                tenantLimits.remove(change.tenant());
+            }
+        }
+    }
 }

@@ -25,117 +25,153 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Startup seeding of identities, before any other module's seed (priority 100): the bootstrap
- * platform admin (tenant {@code system}, user {@code platform-admin}) when
- * {@code GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD} is set and none exists yet, and in demo mode the tenant
- * {@code demo} with its users and API key. Seed data is exempt from review and audited as
- * {@code seed}.
+ * platform admin (tenant {@code system}, user {@code platform-admin}) when {@code
+ * GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD} is set and none exists yet, and in demo mode the tenant
+ * {@code demo} with its users and API key. Seed data is exempt from review and audited as {@code
+ * seed}.
  */
 @ApplicationScoped
 public class DemoSeed {
-  private static final Logger LOG = Logger.getLogger(DemoSeed.class.getName());
-  public static final String DEMO_TENANT = "demo";
-  public static final String SYSTEM_TENANT = "system";
-  public static final String PLATFORM_ADMIN = "platform-admin";
+    private static final Logger LOG = Logger.getLogger(DemoSeed.class.getName());
+    public static final String DEMO_TENANT = "demo";
+    public static final String SYSTEM_TENANT = "system";
+    public static final String PLATFORM_ADMIN = "platform-admin";
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
-  boolean demoEnabled;
+    @Inject
+    @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.demo.password")
-  Optional<String> demoPassword;
+    @Inject
+    @ConfigProperty(name = "gatehouse.demo.password")
+    Optional<String> demoPassword;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.demo.api.key")
-  Optional<String> demoApiKey;
+    @Inject
+    @ConfigProperty(name = "gatehouse.demo.api.key")
+    Optional<String> demoApiKey;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.bootstrap.admin.password")
-  Optional<String> bootstrapPassword;
+    @Inject
+    @ConfigProperty(name = "gatehouse.bootstrap.admin.password")
+    Optional<String> bootstrapPassword;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.profile", defaultValue = "default")
-  String profile;
+    @Inject
+    @ConfigProperty(name = "gatehouse.profile", defaultValue = "default")
+    String profile;
 
-  @Inject JpaTenants tenants;
-  @Inject JpaIdentity identity;
-  @Inject AuditRecorder audit;
-  private final PasswordHasher hasher = new PasswordHasher();
+    @Inject JpaTenants tenants;
+    @Inject JpaIdentity identity;
+    @Inject AuditRecorder audit;
+    private final PasswordHasher hasher = new PasswordHasher();
 
-  @Transactional
-  void onSchemaReady(@Observes @Priority(100) SchemaReady ready) {
-    bootstrapPlatformAdmin();
-    if (!demoEnabled) {
-      return;
+    @Transactional
+    void onSchemaReady(@Observes @Priority(100) SchemaReady ready) {
+        bootstrapPlatformAdmin();
+        if (!demoEnabled) {
+            return;
+        }
+        if (profile.equals("production")) {
+            throw new IllegalStateException("Demo mode is refused in the production profile");
+        }
+        if (tenants.findBySlug(DEMO_TENANT).isPresent()) {
+            return;
+        }
+        String password =
+                demoPassword
+                        .filter(p -> !p.isBlank())
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "Demo mode needs GATEHOUSE_DEMO_PASSWORD"));
+        TenantEntity t = tenant(DEMO_TENANT, "Demo tenant");
+        UUID tid = t.getId();
+        Map<String, List<String>> people =
+                Map.of(
+                        "admin", List.of("admin"),
+                        "alice", List.of("author"),
+                        "bob", List.of("reviewer"),
+                        "carol", List.of("reviewer"),
+                        "dave", List.of("auditor"));
+        String hash = hasher.hash(password);
+        people.forEach((name, roles) -> user(tid, name, hash, roles));
+        TenantLimitsEntity limits = new TenantLimitsEntity(tid);
+        // generous, so the benchmark measures the limiter's cost rather than its refusals
+        limits.setRpmLimit(1_000_000);
+        limits.setTpmLimit(1_000_000_000);
+        identity.add(limits);
+        demoApiKey
+                .filter(k -> !k.isBlank())
+                .ifPresent(
+                        k -> {
+                            if (!ApiKeySecrets.looksLikeKey(k)) {
+                                throw new IllegalStateException(
+                                        "GATEHOUSE_DEMO_API_KEY must look like gh_<letters and digits>, 20+ chars");
+                            }
+                            var e =
+                                    new io.gatehouse.edge.internal.persistence.ApiKeyEntity(
+                                            UUID.randomUUID(),
+                                            tid,
+                                            "demo key",
+                                            ApiKeySecrets.prefix(k),
+                                            ApiKeySecrets.hash(k),
+                                            "system:seed");
+                            identity.add(e);
+                            seedEvent(
+                                    new TenantId(tid),
+                                    "key.create",
+                                    "api_key",
+                                    e.getId().toString(),
+                                    Map.of("prefix", e.getPrefix()));
+                        });
+        LOG.info(
+                "Demo mode: seeded tenant 'demo' with users admin, alice, bob, carol, dave and the demo API key");
     }
-    if (profile.equals("production")) {
-      throw new IllegalStateException("Demo mode is refused in the production profile");
+
+    private void bootstrapPlatformAdmin() {
+        if (bootstrapPassword.filter(p -> !p.isBlank()).isEmpty()
+                || identity.userByUsername(PLATFORM_ADMIN).isPresent()) {
+            return;
+        }
+        TenantEntity system =
+                tenants.findBySlug(SYSTEM_TENANT)
+                        .orElseGet(() -> tenant(SYSTEM_TENANT, "Platform"));
+        user(
+                system.getId(),
+                PLATFORM_ADMIN,
+                hasher.hash(bootstrapPassword.get()),
+                List.of("platform-admin"));
+        LOG.info("Bootstrap: created the platform admin 'platform-admin'");
     }
-    if (tenants.findBySlug(DEMO_TENANT).isPresent()) {
-      return;
+
+    private TenantEntity tenant(String slug, String name) {
+        TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, name));
+        seedEvent(null, "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
+        seedEvent(
+                new TenantId(t.getId()),
+                "tenant.create",
+                "tenant",
+                t.getId().toString(),
+                Map.of("slug", slug));
+        return t;
     }
-    String password =
-        demoPassword.filter(p -> !p.isBlank()).orElseThrow(
-            () -> new IllegalStateException("Demo mode needs GATEHOUSE_DEMO_PASSWORD"));
-    TenantEntity t = tenant(DEMO_TENANT, "Demo tenant");
-    UUID tid = t.getId();
-    Map<String, List<String>> people =
-        Map.of(
-            "admin", List.of("admin"),
-            "alice", List.of("author"),
-            "bob", List.of("reviewer"),
-            "carol", List.of("reviewer"),
-            "dave", List.of("auditor"));
-    String hash = hasher.hash(password);
-    people.forEach((name, roles) -> user(tid, name, hash, roles));
-    TenantLimitsEntity limits = new TenantLimitsEntity(tid);
-    // generous, so the benchmark measures the limiter's cost rather than its refusals
-    limits.setRpmLimit(1_000_000);
-    limits.setTpmLimit(1_000_000_000);
-    identity.add(limits);
-    demoApiKey.filter(k -> !k.isBlank()).ifPresent(k -> {
-      if (!ApiKeySecrets.looksLikeKey(k)) {
-        throw new IllegalStateException("GATEHOUSE_DEMO_API_KEY must look like gh_<letters and digits>, 20+ chars");
-      }
-      var e = new io.gatehouse.edge.internal.persistence.ApiKeyEntity(
-          UUID.randomUUID(), tid, "demo key", ApiKeySecrets.prefix(k), ApiKeySecrets.hash(k), "system:seed");
-      identity.add(e);
-      seedEvent(new TenantId(tid), "key.create", "api_key", e.getId().toString(), Map.of("prefix", e.getPrefix()));
-    });
-    LOG.info("Demo mode: seeded tenant 'demo' with users admin, alice, bob, carol, dave and the demo API key");
-  }
 
-  private void bootstrapPlatformAdmin() {
-    if (bootstrapPassword.filter(p -> !p.isBlank()).isEmpty()
-        || identity.userByUsername(PLATFORM_ADMIN).isPresent()) {
-      return;
+    private void user(UUID tenant, String name, String hash, List<String> roles) {
+        UserEntity u = new UserEntity(UUID.randomUUID(), tenant, name, hash, Set.copyOf(roles));
+        identity.add(u);
+        seedEvent(
+                new TenantId(tenant),
+                "user.create",
+                "user",
+                u.getId().toString(),
+                Map.of("username", name, "roles", roles));
     }
-    TenantEntity system = tenants.findBySlug(SYSTEM_TENANT).orElseGet(() -> tenant(SYSTEM_TENANT, "Platform"));
-    user(system.getId(), PLATFORM_ADMIN, hasher.hash(bootstrapPassword.get()), List.of("platform-admin"));
-    LOG.info("Bootstrap: created the platform admin 'platform-admin'");
-  }
 
-  private TenantEntity tenant(String slug, String name) {
-    TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, name));
-    seedEvent(null, "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
-    seedEvent(new TenantId(t.getId()), "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
-    return t;
-  }
-
-  private void user(UUID tenant, String name, String hash, List<String> roles) {
-    UserEntity u = new UserEntity(UUID.randomUUID(), tenant, name, hash, Set.copyOf(roles));
-    identity.add(u);
-    seedEvent(new TenantId(tenant), "user.create", "user", u.getId().toString(),
-        Map.of("username", name, "roles", roles));
-  }
-
-  private void seedEvent(TenantId tenant, String action, String type, String id, Map<String, ?> details) {
-    audit.recordInTransaction(
-        AuditEvent.by(Caller.system("seed", tenant), action)
-            .tenant(tenant)
-            .target(type, id)
-            .details(details)
-            .detail("seed", true)
-            .build());
-  }
+    private void seedEvent(
+            TenantId tenant, String action, String type, String id, Map<String, ?> details) {
+        audit.recordInTransaction(
+                AuditEvent.by(Caller.system("seed", tenant), action)
+                        .tenant(tenant)
+                        .target(type, id)
+                        .details(details)
+                        .detail("seed", true)
+                        .build());
+    }
 }

@@ -34,486 +34,580 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
- * People, tenants and API keys: every change here and every authentication outcome is audited; state
- * changes commit together with their audit events. Argon2 work ({@link PasswordHashing}) never runs
- * while this class holds a database connection or a row lock: logins and password changes run it
- * between short transactions, other methods before their transaction first touches the database.
+ * People, tenants and API keys: every change here and every authentication outcome is audited;
+ * state changes commit together with their audit events. Argon2 work ({@link PasswordHashing})
+ * never runs while this class holds a database connection or a row lock: logins and password
+ * changes run it between short transactions, other methods before their transaction first touches
+ * the database.
  */
 @ApplicationScoped
 public class IdentityService {
-  static final int MIN_PASSWORD_LENGTH = 12;
-  /** Roles that give power over other users: a caller must hold each one a user holds to change it. */
-  static final Set<Role> RANKED = EnumSet.of(Role.ADMIN, Role.PLATFORM_ADMIN);
+    static final int MIN_PASSWORD_LENGTH = 12;
 
-  @Inject JpaIdentity identity;
-  @Inject JpaTenants tenants;
-  @Inject TenantDirectory directory;
-  @Inject TokenService tokens;
-  @Inject TokenRevocations revocations;
-  @Inject AuditRecorder audit;
-  @Inject ChangeFeed changes;
-  @Inject LoginAttempts attempts;
-  @Inject LoginFailures failures;
-  @Inject PasswordChanges passwordChanges;
-  @Inject PasswordHashing hasher;
+    /**
+     * Roles that give power over other users: a caller must hold each one a user holds to change
+     * it.
+     */
+    static final Set<Role> RANKED = EnumSet.of(Role.ADMIN, Role.PLATFORM_ADMIN);
 
-  /** Result of a successful login. */
-  public record Login(TokenService.Issued token, UserEntity user, String tenantSlug) {}
+    @Inject JpaIdentity identity;
+    @Inject JpaTenants tenants;
+    @Inject TenantDirectory directory;
+    @Inject TokenService tokens;
+    @Inject TokenRevocations revocations;
+    @Inject AuditRecorder audit;
+    @Inject ChangeFeed changes;
+    @Inject LoginAttempts attempts;
+    @Inject LoginFailures failures;
+    @Inject PasswordChanges passwordChanges;
+    @Inject PasswordHashing hasher;
 
-  /**
-   * Checks a username and password for a client address. The attempt is counted at once; the
-   * password check runs when a hashing slot is free (after the username's slow-down, if any), with
-   * no thread, connection or lock held while it waits. Every refusal (unknown user, wrong password,
-   * locked out, disabled) gives the same answer after the same work, and is audited.
-   */
-  public CompletionStage<Login> login(String username, String password, String client, String requestId) {
-    LoginAttempts.Attempt a = attempts.begin(username, client);
-    return hasher.submit(LoginAttempts.slowdown(a.usernameAttempts()), h -> check(a, password, h, requestId));
-  }
+    /** Result of a successful login. */
+    public record Login(TokenService.Issued token, UserEntity user, String tenantSlug) {}
 
-  private Login check(LoginAttempts.Attempt a, String password, PasswordHasher h, String requestId) {
-    if (!a.allowed() || a.user().isEmpty()) {
-      h.burn(password);
-      attempts.failed(a, a.allowed() ? "unknown_user" : "locked", requestId);
-      throw badCredentials();
+    /**
+     * Checks a username and password for a client address. The attempt is counted at once; the
+     * password check runs when a hashing slot is free (after the username's slow-down, if any),
+     * with no thread, connection or lock held while it waits. Every refusal (unknown user, wrong
+     * password, locked out, disabled) gives the same answer after the same work, and is audited.
+     */
+    public CompletionStage<Login> login(
+            String username, String password, String client, String requestId) {
+        LoginAttempts.Attempt a = attempts.begin(username, client);
+        return hasher.submit(
+                LoginAttempts.slowdown(a.usernameAttempts()),
+                h -> check(a, password, h, requestId));
     }
-    if (!h.verify(password, a.user().get().passwordHash())) {
-      attempts.failed(a, "bad_password", requestId);
-      throw badCredentials();
-    }
-    return attempts.succeeded(a, requestId);
-  }
 
-  static UnauthorizedException badCredentials() {
-    return new UnauthorizedException("invalid_credentials", "Invalid username or password");
-  }
-
-  static Set<Role> roles(UserEntity u) {
-    Set<Role> out = EnumSet.noneOf(Role.class);
-    u.getRoles().forEach(r -> Role.fromWireName(r).ifPresent(out::add));
-    return out;
-  }
-
-  /** Ends the current token's validity (logout). */
-  @Transactional
-  public void logout(Caller caller, String jti, Instant expiresAt, String requestId) {
-    revocations.revoke(jti, expiresAt);
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "auth.logout").target("user", caller.subject()).requestId(requestId).build());
-  }
-
-  /** Changes one's own password; every earlier token of the user stops working. */
-  public void changePassword(Caller caller, String current, String next, String requestId) {
-    UUID id = UUID.fromString(caller.subject());
-    String stored = passwordChanges.currentHash(caller.tenant(), id);
-    if (!hasher.verify(current == null ? "" : current, stored)) {
-      passwordChanges.refused(caller, id, requestId);
-      throw new ForbiddenException("invalid_credentials", "The current password is wrong");
-    }
-    checkPassword(next);
-    passwordChanges.store(caller, id, stored, hasher.hash(next), requestId);
-  }
-
-  static void checkPassword(String pw) {
-    if (pw == null || pw.length() < MIN_PASSWORD_LENGTH || pw.length() > 256) {
-      throw new ValidationException(
-          "password", "A password must be " + MIN_PASSWORD_LENGTH + " to 256 characters long");
-    }
-  }
-
-  static void checkUsername(String name) {
-    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{1,99}")) {
-      throw new ValidationException(
-          "username", "A username is 2-100 characters: letters, digits, . _ @ -, not starting with a symbol");
-    }
-  }
-
-  static Set<String> checkRoles(List<String> roles, boolean allowPlatform) {
-    if (roles == null || roles.isEmpty()) {
-      throw new ValidationException("roles", "At least one role is required");
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String r : roles) {
-      Role role =
-          Role.fromWireName(r)
-              .orElseThrow(() -> new ValidationException("roles", "Unknown role: " + r));
-      if (role == Role.PLATFORM_ADMIN && !allowPlatform) {
-        throw new ForbiddenException("Only a platform admin can grant platform-admin");
-      }
-      out.add(role.wireName());
-    }
-    return out;
-  }
-
-  // ---- users (tenant admins) ----
-
-  /** Creates a user; the password is hashed before the transaction touches the database. */
-  @Transactional
-  public UserEntity createUser(
-      Caller admin, TenantId tenant, String username, String password, List<String> roles, String requestId) {
-    checkUsername(username);
-    checkPassword(password);
-    Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
-    return addUser(admin, tenant, username, hasher.hash(password), r, requestId);
-  }
-
-  private UserEntity addUser(
-      Caller admin, TenantId tenant, String username, String passwordHash, Set<String> r, String requestId) {
-    if (identity.userByUsername(username).isPresent()) {
-      throw usernameUnavailable();
-    }
-    UserEntity u = new UserEntity(UUID.randomUUID(), tenant.value(), username, passwordHash, r);
-    identity.add(u);
-    try {
-      identity.flush(); // a concurrent create of the same name must get the same answer
-    } catch (jakarta.persistence.PersistenceException e) {
-      throw usernameUnavailable();
-    }
-    audit.recordInTransaction(
-        AuditEvent.by(admin, "user.create")
-            .tenant(tenant)
-            .target("user", u.getId())
-            .detail("username", username)
-            .detail("roles", List.copyOf(r))
-            .requestId(requestId)
-            .build());
-    return u;
-  }
-
-  /**
-   * Usernames are global (login takes no tenant), so a taken one is refused whichever tenant holds
-   * it, with one answer that never names that tenant.
-   */
-  private static ConflictException usernameUnavailable() {
-    return new ConflictException("username_unavailable", "That username is not available; choose another");
-  }
-
-  /**
-   * Refuses (403, audited) a change to a user holding a role that gives power over users (admin,
-   * platform-admin) which the caller does not hold: a tenant admin cannot change a platform admin.
-   */
-  private void requireRank(Caller caller, UserEntity target, String action, String requestId) {
-    for (String wire : target.getRoles()) {
-      Role role = Role.fromWireName(wire).orElse(null);
-      if (role != null && RANKED.contains(role) && !caller.has(role)) {
-        audit.record(
-            AuditEvent.by(caller, action)
-                .tenant(new TenantId(target.getTenantId()))
-                .target("user", target.getId())
-                .outcome(AuditEvent.Outcome.DENIED)
-                .detail("reason", "outranked")
-                .detail("role", wire)
-                .requestId(requestId)
-                .build());
-        throw new ForbiddenException(
-            "outranked", "This user holds the role " + wire + ", which you do not hold");
-      }
-    }
-  }
-
-  @Transactional
-  public List<UserEntity> users(TenantId tenant) {
-    return identity.users(tenant.value());
-  }
-
-  @Transactional
-  public UserEntity user(TenantId tenant, UUID id) {
-    return identity.user(tenant.value(), id).orElseThrow(() -> new NotFoundException("User not found"));
-  }
-
-  @Transactional
-  public UserEntity updateUser(
-      Caller admin, TenantId tenant, UUID id, List<String> roles, String status, String requestId) {
-    UserEntity u = user(tenant, id);
-    requireRank(admin, u, "user.update", requestId);
-    if (roles != null) {
-      Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
-      u.setRoles(r);
-      u.setTokensValidAfter(Instant.now()); // new roles take effect with the next login
-    }
-    if (status != null) {
-      if (!status.equals("active") && !status.equals("disabled")) {
-        throw new ValidationException("status", "status is active or disabled");
-      }
-      if (u.getId().toString().equals(admin.subject()) && status.equals("disabled")) {
-        throw new ConflictException("You cannot disable yourself");
-      }
-      u.setStatus(status);
-      if (status.equals("disabled")) {
-        u.setTokensValidAfter(Instant.now());
-      }
-    }
-    audit.recordInTransaction(
-        AuditEvent.by(admin, "user.update")
-            .tenant(tenant)
-            .target("user", u.getId())
-            .detail("roles", List.copyOf(u.getRoles()))
-            .detail("status", u.getStatus())
-            .requestId(requestId)
-            .build());
-    return u;
-  }
-
-  /** Sets a user's password and clears its lock-outs; the hash is computed before the transaction reads. */
-  @Transactional
-  public void resetPassword(Caller admin, TenantId tenant, UUID id, String password, String requestId) {
-    checkPassword(password);
-    String hash = hasher.hash(password);
-    UserEntity u = user(tenant, id);
-    requireRank(admin, u, "user.password_reset", requestId);
-    u.setPasswordHash(hash);
-    u.setTokensValidAfter(Instant.now());
-    failures.clearUser(LoginAttempts.key(u.getUsername()));
-    audit.recordInTransaction(
-        AuditEvent.by(admin, "user.password_reset").tenant(tenant).target("user", u.getId()).requestId(requestId).build());
-  }
-
-  /** Lower-cased usernames of the tenant's users locked out from some address, and until when. */
-  @Transactional
-  public Map<String, Instant> lockedUntil(TenantId tenant) {
-    return failures.lockedUntil(tenant.value());
-  }
-
-  // ---- tenants (platform admins) ----
-
-  @Transactional
-  public TenantEntity createTenant(
-      Caller platformAdmin, String slug, String displayName, String adminUsername, String adminPassword,
-      String requestId) {
-    if (slug == null || !slug.matches("[a-z0-9][a-z0-9-]{1,62}")) {
-      throw new ValidationException("slug", "A slug is 2-63 characters: lower-case letters, digits, -");
-    }
-    if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
-      throw new ValidationException("displayName", "displayName is required (at most 200 characters)");
-    }
-    String adminHash = null;
-    if (adminUsername != null) {
-      checkUsername(adminUsername);
-      checkPassword(adminPassword);
-      adminHash = hasher.hash(adminPassword);
-    }
-    if (tenants.findBySlug(slug).isPresent()) {
-      throw new ConflictException("slug_taken", "A tenant with that slug exists");
-    }
-    TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, displayName));
-    TenantId id = new TenantId(t.getId());
-    audit.recordInTransaction(
-        AuditEvent.by(platformAdmin, "tenant.create")
-            .tenant(null)
-            .target("tenant", t.getId())
-            .detail("slug", slug)
-            .requestId(requestId)
-            .build());
-    audit.recordInTransaction(
-        AuditEvent.by(platformAdmin, "tenant.create")
-            .tenant(id)
-            .target("tenant", t.getId())
-            .detail("slug", slug)
-            .requestId(requestId)
-            .build());
-    if (adminUsername != null) {
-      addUser(platformAdmin, id, adminUsername, adminHash, Set.of(Role.ADMIN.wireName()), requestId);
-    }
-    return t;
-  }
-
-  @Transactional
-  public List<TenantEntity> tenants() {
-    return tenants.all();
-  }
-
-  @Transactional
-  public TenantEntity setTenantStatus(Caller platformAdmin, UUID id, String status, String requestId) {
-    TenantEntity t = tenants.find(id).orElseThrow(() -> new NotFoundException("Tenant not found"));
-    if (!status.equals("active") && !status.equals("suspended")) {
-      throw new ValidationException("status", "status is active or suspended");
-    }
-    if (status.equals("suspended") && platformAdmin.tenant() != null
-        && platformAdmin.tenant().value().equals(id)) {
-      throw new ConflictException("own_tenant", "You cannot suspend your own tenant");
-    }
-    t.setStatus(status);
-    // every instance re-reads the suspended tenants; its keys and tokens are checked against them
-    changes.publish(TenantDirectory.TOPIC, new TenantId(id), null);
-    audit.recordInTransaction(
-        AuditEvent.by(platformAdmin, "tenant.update")
-            .tenant(null)
-            .target("tenant", id)
-            .detail("status", status)
-            .requestId(requestId)
-            .build());
-    return t;
-  }
-
-  // ---- API keys (tenant admins) ----
-
-  /** A new key and its secret, which is shown once and never stored. */
-  public record NewKey(ApiKeyEntity entity, String secret) {}
-
-  @Transactional
-  public NewKey createKey(Caller admin, TenantId tenant, KeySpec spec, String requestId) {
-    return createKey(admin, tenant, spec, null, ApiKeySecrets.generate(), requestId);
-  }
-
-  /** Key settings as given to create or rotate. */
-  public record KeySpec(
-      String name, List<String> allowedRoutes, List<String> allowedCidrs, Instant expiresAt,
-      Integer rpmLimit, Integer tpmLimit) {}
-
-  @Transactional
-  public NewKey createKey(
-      Caller admin, TenantId tenant, KeySpec spec, UUID rotatedFrom, String secret, String requestId) {
-    if (spec.name() == null || spec.name().isBlank() || spec.name().length() > 200) {
-      throw new ValidationException("name", "name is required (at most 200 characters)");
-    }
-    if (spec.expiresAt() != null && !spec.expiresAt().isAfter(Instant.now())) {
-      throw new ValidationException("expiresAt", "expiresAt must be in the future");
-    }
-    if (spec.rpmLimit() != null && spec.rpmLimit() <= 0) {
-      throw new ValidationException("rpmLimit", "rpmLimit must be positive");
-    }
-    if (spec.tpmLimit() != null && spec.tpmLimit() <= 0) {
-      throw new ValidationException("tpmLimit", "tpmLimit must be positive");
-    }
-    Set<String> routes = new LinkedHashSet<>();
-    if (spec.allowedRoutes() != null) {
-      for (String r : spec.allowedRoutes()) {
-        if (r == null || !r.matches("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")) {
-          throw new ValidationException("allowedRoutes", "Not a route alias: " + r);
+    private Login check(
+            LoginAttempts.Attempt a, String password, PasswordHasher h, String requestId) {
+        if (!a.allowed() || a.user().isEmpty()) {
+            h.burn(password);
+            attempts.failed(a, a.allowed() ? "unknown_user" : "locked", requestId);
+            throw badCredentials();
         }
-        routes.add(r);
-      }
+        if (!h.verify(password, a.user().get().passwordHash())) {
+            attempts.failed(a, "bad_password", requestId);
+            throw badCredentials();
+        }
+        return attempts.succeeded(a, requestId);
     }
-    Set<String> cidrs = new LinkedHashSet<>();
-    if (spec.allowedCidrs() != null) {
-      for (String c : spec.allowedCidrs()) {
+
+    static UnauthorizedException badCredentials() {
+        return new UnauthorizedException("invalid_credentials", "Invalid username or password");
+    }
+
+    static Set<Role> roles(UserEntity u) {
+        Set<Role> out = EnumSet.noneOf(Role.class);
+        u.getRoles().forEach(r -> Role.fromWireName(r).ifPresent(out::add));
+        return out;
+    }
+
+    /** Ends the current token's validity (logout). */
+    @Transactional
+    public void logout(Caller caller, String jti, Instant expiresAt, String requestId) {
+        revocations.revoke(jti, expiresAt);
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "auth.logout")
+                        .target("user", caller.subject())
+                        .requestId(requestId)
+                        .build());
+    }
+
+    /** Changes one's own password; every earlier token of the user stops working. */
+    public void changePassword(Caller caller, String current, String next, String requestId) {
+        UUID id = UUID.fromString(caller.subject());
+        String stored = passwordChanges.currentHash(caller.tenant(), id);
+        if (!hasher.verify(current == null ? "" : current, stored)) {
+            passwordChanges.refused(caller, id, requestId);
+            throw new ForbiddenException("invalid_credentials", "The current password is wrong");
+        }
+        checkPassword(next);
+        passwordChanges.store(caller, id, stored, hasher.hash(next), requestId);
+    }
+
+    static void checkPassword(String pw) {
+        if (pw == null || pw.length() < MIN_PASSWORD_LENGTH || pw.length() > 256) {
+            throw new ValidationException(
+                    "password",
+                    "A password must be " + MIN_PASSWORD_LENGTH + " to 256 characters long");
+        }
+    }
+
+    static void checkUsername(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{1,99}")) {
+            throw new ValidationException(
+                    "username",
+                    "A username is 2-100 characters: letters, digits, . _ @ -, not starting with a symbol");
+        }
+    }
+
+    static Set<String> checkRoles(List<String> roles, boolean allowPlatform) {
+        if (roles == null || roles.isEmpty()) {
+            throw new ValidationException("roles", "At least one role is required");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String r : roles) {
+            Role role =
+                    Role.fromWireName(r)
+                            .orElseThrow(
+                                    () -> new ValidationException("roles", "Unknown role: " + r));
+            if (role == Role.PLATFORM_ADMIN && !allowPlatform) {
+                throw new ForbiddenException("Only a platform admin can grant platform-admin");
+            }
+            out.add(role.wireName());
+        }
+        return out;
+    }
+
+    // ---- users (tenant admins) ----
+
+    /** Creates a user; the password is hashed before the transaction touches the database. */
+    @Transactional
+    public UserEntity createUser(
+            Caller admin,
+            TenantId tenant,
+            String username,
+            String password,
+            List<String> roles,
+            String requestId) {
+        checkUsername(username);
+        checkPassword(password);
+        Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
+        return addUser(admin, tenant, username, hasher.hash(password), r, requestId);
+    }
+
+    private UserEntity addUser(
+            Caller admin,
+            TenantId tenant,
+            String username,
+            String passwordHash,
+            Set<String> r,
+            String requestId) {
+        if (identity.userByUsername(username).isPresent()) {
+            throw usernameUnavailable();
+        }
+        UserEntity u = new UserEntity(UUID.randomUUID(), tenant.value(), username, passwordHash, r);
+        identity.add(u);
         try {
-          Cidr.parse(c);
-        } catch (IllegalArgumentException e) {
-          throw new ValidationException("allowedCidrs", e.getMessage());
+            identity.flush(); // a concurrent create of the same name must get the same answer
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw usernameUnavailable();
         }
-        cidrs.add(c.trim());
-      }
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "user.create")
+                        .tenant(tenant)
+                        .target("user", u.getId())
+                        .detail("username", username)
+                        .detail("roles", List.copyOf(r))
+                        .requestId(requestId)
+                        .build());
+        return u;
     }
-    ApiKeyEntity k =
-        new ApiKeyEntity(
-            UUID.randomUUID(), tenant.value(), spec.name(), ApiKeySecrets.prefix(secret),
-            ApiKeySecrets.hash(secret), admin.subject());
-    k.setAllowedRoutes(routes);
-    k.setAllowedCidrs(cidrs);
-    k.setExpiresAt(spec.expiresAt());
-    k.setRpmLimit(spec.rpmLimit());
-    k.setTpmLimit(spec.tpmLimit());
-    k.setRotatedFrom(rotatedFrom);
-    identity.add(k);
-    changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
-    audit.recordInTransaction(
-        AuditEvent.by(admin, rotatedFrom == null ? "key.create" : "key.rotate")
-            .tenant(tenant)
-            .target("api_key", k.getId())
-            .detail("name", k.getName())
-            .detail("prefix", k.getPrefix())
-            .detail("allowedRoutes", List.copyOf(routes))
-            .detail("rotatedFrom", rotatedFrom == null ? null : rotatedFrom.toString())
-            .requestId(requestId)
-            .build());
-    return new NewKey(k, secret);
-  }
 
-  @Transactional
-  public List<ApiKeyEntity> keys(TenantId tenant) {
-    return identity.keys(tenant.value());
-  }
+    /**
+     * Usernames are global (login takes no tenant), so a taken one is refused whichever tenant
+     * holds it, with one answer that never names that tenant.
+     */
+    private static ConflictException usernameUnavailable() {
+        return new ConflictException(
+                "username_unavailable", "That username is not available; choose another");
+    }
 
-  @Transactional
-  public ApiKeyEntity key(TenantId tenant, UUID id) {
-    return identity.key(tenant.value(), id).orElseThrow(() -> new NotFoundException("API key not found"));
-  }
+    /**
+     * Refuses (403, audited) a change to a user holding a role that gives power over users (admin,
+     * platform-admin) which the caller does not hold: a tenant admin cannot change a platform
+     * admin.
+     */
+    private void requireRank(Caller caller, UserEntity target, String action, String requestId) {
+        for (String wire : target.getRoles()) {
+            Role role = Role.fromWireName(wire).orElse(null);
+            if (role != null && RANKED.contains(role) && !caller.has(role)) {
+                audit.record(
+                        AuditEvent.by(caller, action)
+                                .tenant(new TenantId(target.getTenantId()))
+                                .target("user", target.getId())
+                                .outcome(AuditEvent.Outcome.DENIED)
+                                .detail("reason", "outranked")
+                                .detail("role", wire)
+                                .requestId(requestId)
+                                .build());
+                throw new ForbiddenException(
+                        "outranked",
+                        "This user holds the role " + wire + ", which you do not hold");
+            }
+        }
+    }
 
-  /** Revokes a key at once on every instance (the change feed carries it); audited in the same transaction. */
-  @Transactional
-  public ApiKeyEntity revokeKey(Caller admin, TenantId tenant, UUID id, String requestId) {
-    ApiKeyEntity k = key(tenant, id);
-    if (k.getRevokedAt() != null) {
-      throw new ConflictException("already_revoked", "The key is already revoked");
+    @Transactional
+    public List<UserEntity> users(TenantId tenant) {
+        return identity.users(tenant.value());
     }
-    k.setRevokedAt(Instant.now());
-    changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
-    audit.recordInTransaction(
-        AuditEvent.by(admin, "key.revoke").tenant(tenant).target("api_key", k.getId()).requestId(requestId).build());
-    return k;
-  }
 
-  /**
-   * Issues a successor with the same settings; the old key keeps working for the overlap, then
-   * expires.
-   */
-  @Transactional
-  public NewKey rotateKey(Caller admin, TenantId tenant, UUID id, Duration overlap, String requestId) {
-    ApiKeyEntity old = key(tenant, id);
-    if (old.getRevokedAt() != null) {
-      throw new ConflictException("already_revoked", "A revoked key cannot be rotated");
+    @Transactional
+    public UserEntity user(TenantId tenant, UUID id) {
+        return identity.user(tenant.value(), id)
+                .orElseThrow(() -> new NotFoundException("User not found"));
     }
-    if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
-      throw new ValidationException("overlapSeconds", "overlapSeconds is 0 to 30 days");
-    }
-    Instant end = Instant.now().plus(overlap);
-    if (old.getExpiresAt() == null || old.getExpiresAt().isAfter(end)) {
-      old.setExpiresAt(end);
-    }
-    changes.publish(ApiKeyRegistry.TOPIC, tenant, old.getSecretHash());
-    KeySpec spec =
-        new KeySpec(old.getName(), List.copyOf(old.getAllowedRoutes()), List.copyOf(old.getAllowedCidrs()),
-            null, old.getRpmLimit(), old.getTpmLimit());
-    return createKey(admin, tenant, spec, old.getId(), ApiKeySecrets.generate(), requestId);
-  }
 
-  // ---- limits ----
+    @Transactional
+    public UserEntity updateUser(
+            Caller admin,
+            TenantId tenant,
+            UUID id,
+            List<String> roles,
+            String status,
+            String requestId) {
+        UserEntity u = user(tenant, id);
+        requireRank(admin, u, "user.update", requestId);
+        if (roles != null) {
+            Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
+            u.setRoles(r);
+            u.setTokensValidAfter(Instant.now()); // new roles take effect with the next login
+        }
+        if (status != null) {
+            if (!status.equals("active") && !status.equals("disabled")) {
+                throw new ValidationException("status", "status is active or disabled");
+            }
+            if (u.getId().toString().equals(admin.subject()) && status.equals("disabled")) {
+                throw new ConflictException("You cannot disable yourself");
+            }
+            u.setStatus(status);
+            if (status.equals("disabled")) {
+                u.setTokensValidAfter(Instant.now());
+            }
+        }
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "user.update")
+                        .tenant(tenant)
+                        .target("user", u.getId())
+                        .detail("roles", List.copyOf(u.getRoles()))
+                        .detail("status", u.getStatus())
+                        .requestId(requestId)
+                        .build());
+        return u;
+    }
 
-  @Transactional
-  public TenantLimitsEntity limits(TenantId tenant) {
-    return identity.limits(tenant.value()).orElseGet(() -> new TenantLimitsEntity(tenant.value()));
-  }
+    /**
+     * Sets a user's password and clears its lock-outs; the hash is computed before the transaction
+     * reads.
+     */
+    @Transactional
+    public void resetPassword(
+            Caller admin, TenantId tenant, UUID id, String password, String requestId) {
+        checkPassword(password);
+        String hash = hasher.hash(password);
+        UserEntity u = user(tenant, id);
+        requireRank(admin, u, "user.password_reset", requestId);
+        u.setPasswordHash(hash);
+        u.setTokensValidAfter(Instant.now());
+        failures.clearUser(LoginAttempts.key(u.getUsername()));
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "user.password_reset")
+                        .tenant(tenant)
+                        .target("user", u.getId())
+                        .requestId(requestId)
+                        .build());
+    }
 
-  @Transactional
-  public TenantLimitsEntity setLimits(
-      Caller admin, TenantId tenant, Integer rpm, Integer tpm, Long daily, Long monthly, String requestId) {
-    if (rpm != null && rpm <= 0) {
-      throw new ValidationException("rpmLimit", "rpmLimit must be positive");
+    /** Lower-cased usernames of the tenant's users locked out from some address, and until when. */
+    @Transactional
+    public Map<String, Instant> lockedUntil(TenantId tenant) {
+        return failures.lockedUntil(tenant.value());
     }
-    if (tpm != null && tpm <= 0) {
-      throw new ValidationException("tpmLimit", "tpmLimit must be positive");
-    }
-    if (daily != null && daily < 0) {
-      throw new ValidationException("dailyBudgetMicros", "dailyBudgetMicros must not be negative");
-    }
-    if (monthly != null && monthly < 0) {
-      throw new ValidationException("monthlyBudgetMicros", "monthlyBudgetMicros must not be negative");
-    }
-    TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
-    if (l == null) {
-      l = new TenantLimitsEntity(tenant.value());
-      identity.add(l);
-    }
-    l.setRpmLimit(rpm);
-    l.setTpmLimit(tpm);
-    l.setDailyBudgetMicros(daily);
-    l.setMonthlyBudgetMicros(monthly);
-    changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
-    audit.recordInTransaction(
-        AuditEvent.by(admin, "limits.update")
-            .tenant(tenant)
-            .target("tenant", tenant)
-            .detail("rpmLimit", rpm)
-            .detail("tpmLimit", tpm)
-            .detail("dailyBudgetMicros", daily)
-            .detail("monthlyBudgetMicros", monthly)
-            .requestId(requestId)
-            .build());
-    return l;
-  }
 
-  static String rolesText(Set<Role> roles) {
-    return roles.stream().map(Role::wireName).collect(Collectors.joining(","));
-  }
+    // ---- tenants (platform admins) ----
+
+    @Transactional
+    public TenantEntity createTenant(
+            Caller platformAdmin,
+            String slug,
+            String displayName,
+            String adminUsername,
+            String adminPassword,
+            String requestId) {
+        if (slug == null || !slug.matches("[a-z0-9][a-z0-9-]{1,62}")) {
+            throw new ValidationException(
+                    "slug", "A slug is 2-63 characters: lower-case letters, digits, -");
+        }
+        if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
+            throw new ValidationException(
+                    "displayName", "displayName is required (at most 200 characters)");
+        }
+        String adminHash = null;
+        if (adminUsername != null) {
+            checkUsername(adminUsername);
+            checkPassword(adminPassword);
+            adminHash = hasher.hash(adminPassword);
+        }
+        if (tenants.findBySlug(slug).isPresent()) {
+            throw new ConflictException("slug_taken", "A tenant with that slug exists");
+        }
+        TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, displayName));
+        TenantId id = new TenantId(t.getId());
+        audit.recordInTransaction(
+                AuditEvent.by(platformAdmin, "tenant.create")
+                        .tenant(null)
+                        .target("tenant", t.getId())
+                        .detail("slug", slug)
+                        .requestId(requestId)
+                        .build());
+        audit.recordInTransaction(
+                AuditEvent.by(platformAdmin, "tenant.create")
+                        .tenant(id)
+                        .target("tenant", t.getId())
+                        .detail("slug", slug)
+                        .requestId(requestId)
+                        .build());
+        if (adminUsername != null) {
+            addUser(
+                    platformAdmin,
+                    id,
+                    adminUsername,
+                    adminHash,
+                    Set.of(Role.ADMIN.wireName()),
+                    requestId);
+        }
+        return t;
+    }
+
+    @Transactional
+    public List<TenantEntity> tenants() {
+        return tenants.all();
+    }
+
+    @Transactional
+    public TenantEntity setTenantStatus(
+            Caller platformAdmin, UUID id, String status, String requestId) {
+        TenantEntity t =
+                tenants.find(id).orElseThrow(() -> new NotFoundException("Tenant not found"));
+        if (!status.equals("active") && !status.equals("suspended")) {
+            throw new ValidationException("status", "status is active or suspended");
+        }
+        if (status.equals("suspended")
+                && platformAdmin.tenant() != null
+                && platformAdmin.tenant().value().equals(id)) {
+            throw new ConflictException("own_tenant", "You cannot suspend your own tenant");
+        }
+        t.setStatus(status);
+        // every instance re-reads the suspended tenants; its keys and tokens are checked against
+        // them
+        changes.publish(TenantDirectory.TOPIC, new TenantId(id), null);
+        audit.recordInTransaction(
+                AuditEvent.by(platformAdmin, "tenant.update")
+                        .tenant(null)
+                        .target("tenant", id)
+                        .detail("status", status)
+                        .requestId(requestId)
+                        .build());
+        return t;
+    }
+
+    // ---- API keys (tenant admins) ----
+
+    /** A new key and its secret, which is shown once and never stored. */
+    public record NewKey(ApiKeyEntity entity, String secret) {}
+
+    @Transactional
+    public NewKey createKey(Caller admin, TenantId tenant, KeySpec spec, String requestId) {
+        return createKey(admin, tenant, spec, null, ApiKeySecrets.generate(), requestId);
+    }
+
+    /** Key settings as given to create or rotate. */
+    public record KeySpec(
+            String name,
+            List<String> allowedRoutes,
+            List<String> allowedCidrs,
+            Instant expiresAt,
+            Integer rpmLimit,
+            Integer tpmLimit) {}
+
+    @Transactional
+    public NewKey createKey(
+            Caller admin,
+            TenantId tenant,
+            KeySpec spec,
+            UUID rotatedFrom,
+            String secret,
+            String requestId) {
+        if (spec.name() == null || spec.name().isBlank() || spec.name().length() > 200) {
+            throw new ValidationException("name", "name is required (at most 200 characters)");
+        }
+        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(Instant.now())) {
+            throw new ValidationException("expiresAt", "expiresAt must be in the future");
+        }
+        if (spec.rpmLimit() != null && spec.rpmLimit() <= 0) {
+            throw new ValidationException("rpmLimit", "rpmLimit must be positive");
+        }
+        if (spec.tpmLimit() != null && spec.tpmLimit() <= 0) {
+            throw new ValidationException("tpmLimit", "tpmLimit must be positive");
+        }
+        Set<String> routes = new LinkedHashSet<>();
+        if (spec.allowedRoutes() != null) {
+            for (String r : spec.allowedRoutes()) {
+                if (r == null || !r.matches("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")) {
+                    throw new ValidationException("allowedRoutes", "Not a route alias: " + r);
+                }
+                routes.add(r);
+            }
+        }
+        Set<String> cidrs = new LinkedHashSet<>();
+        if (spec.allowedCidrs() != null) {
+            for (String c : spec.allowedCidrs()) {
+                try {
+                    Cidr.parse(c);
+                } catch (IllegalArgumentException e) {
+                    throw new ValidationException("allowedCidrs", e.getMessage());
+                }
+                cidrs.add(c.trim());
+            }
+        }
+        ApiKeyEntity k =
+                new ApiKeyEntity(
+                        UUID.randomUUID(),
+                        tenant.value(),
+                        spec.name(),
+                        ApiKeySecrets.prefix(secret),
+                        ApiKeySecrets.hash(secret),
+                        admin.subject());
+        k.setAllowedRoutes(routes);
+        k.setAllowedCidrs(cidrs);
+        k.setExpiresAt(spec.expiresAt());
+        k.setRpmLimit(spec.rpmLimit());
+        k.setTpmLimit(spec.tpmLimit());
+        k.setRotatedFrom(rotatedFrom);
+        identity.add(k);
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+        audit.recordInTransaction(
+                AuditEvent.by(admin, rotatedFrom == null ? "key.create" : "key.rotate")
+                        .tenant(tenant)
+                        .target("api_key", k.getId())
+                        .detail("name", k.getName())
+                        .detail("prefix", k.getPrefix())
+                        .detail("allowedRoutes", List.copyOf(routes))
+                        .detail("rotatedFrom", rotatedFrom == null ? null : rotatedFrom.toString())
+                        .requestId(requestId)
+                        .build());
+        return new NewKey(k, secret);
+    }
+
+    @Transactional
+    public List<ApiKeyEntity> keys(TenantId tenant) {
+        return identity.keys(tenant.value());
+    }
+
+    @Transactional
+    public ApiKeyEntity key(TenantId tenant, UUID id) {
+        return identity.key(tenant.value(), id)
+                .orElseThrow(() -> new NotFoundException("API key not found"));
+    }
+
+    /**
+     * Revokes a key at once on every instance (the change feed carries it); audited in the same
+     * transaction.
+     */
+    @Transactional
+    public ApiKeyEntity revokeKey(Caller admin, TenantId tenant, UUID id, String requestId) {
+        ApiKeyEntity k = key(tenant, id);
+        if (k.getRevokedAt() != null) {
+            throw new ConflictException("already_revoked", "The key is already revoked");
+        }
+        k.setRevokedAt(Instant.now());
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "key.revoke")
+                        .tenant(tenant)
+                        .target("api_key", k.getId())
+                        .requestId(requestId)
+                        .build());
+        return k;
+    }
+
+    /**
+     * Issues a successor with the same settings; the old key keeps working for the overlap, then
+     * expires.
+     */
+    @Transactional
+    public NewKey rotateKey(
+            Caller admin, TenantId tenant, UUID id, Duration overlap, String requestId) {
+        ApiKeyEntity old = key(tenant, id);
+        if (old.getRevokedAt() != null) {
+            throw new ConflictException("already_revoked", "A revoked key cannot be rotated");
+        }
+        if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
+            throw new ValidationException("overlapSeconds", "overlapSeconds is 0 to 30 days");
+        }
+        Instant end = Instant.now().plus(overlap);
+        if (old.getExpiresAt() == null || old.getExpiresAt().isAfter(end)) {
+            old.setExpiresAt(end);
+        }
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, old.getSecretHash());
+        KeySpec spec =
+                new KeySpec(
+                        old.getName(),
+                        List.copyOf(old.getAllowedRoutes()),
+                        List.copyOf(old.getAllowedCidrs()),
+                        null,
+                        old.getRpmLimit(),
+                        old.getTpmLimit());
+        return createKey(admin, tenant, spec, old.getId(), ApiKeySecrets.generate(), requestId);
+    }
+
+    // ---- limits ----
+
+    @Transactional
+    public TenantLimitsEntity limits(TenantId tenant) {
+        return identity.limits(tenant.value())
+                .orElseGet(() -> new TenantLimitsEntity(tenant.value()));
+    }
+
+    @Transactional
+    public TenantLimitsEntity setLimits(
+            Caller admin,
+            TenantId tenant,
+            Integer rpm,
+            Integer tpm,
+            Long daily,
+            Long monthly,
+            String requestId) {
+        if (rpm != null && rpm <= 0) {
+            throw new ValidationException("rpmLimit", "rpmLimit must be positive");
+        }
+        if (tpm != null && tpm <= 0) {
+            throw new ValidationException("tpmLimit", "tpmLimit must be positive");
+        }
+        if (daily != null && daily < 0) {
+            throw new ValidationException(
+                    "dailyBudgetMicros", "dailyBudgetMicros must not be negative");
+        }
+        if (monthly != null && monthly < 0) {
+            throw new ValidationException(
+                    "monthlyBudgetMicros", "monthlyBudgetMicros must not be negative");
+        }
+        TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
+        if (l == null) {
+            l = new TenantLimitsEntity(tenant.value());
+            identity.add(l);
+        }
+        l.setRpmLimit(rpm);
+        l.setTpmLimit(tpm);
+        l.setDailyBudgetMicros(daily);
+        l.setMonthlyBudgetMicros(monthly);
+        changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "limits.update")
+                        .tenant(tenant)
+                        .target("tenant", tenant)
+                        .detail("rpmLimit", rpm)
+                        .detail("tpmLimit", tpm)
+                        .detail("dailyBudgetMicros", daily)
+                        .detail("monthlyBudgetMicros", monthly)
+                        .requestId(requestId)
+                        .build());
+        return l;
+    }
+
+    static String rolesText(Set<Role> roles) {
+        return roles.stream().map(Role::wireName).collect(Collectors.joining(","));
+    }
 }

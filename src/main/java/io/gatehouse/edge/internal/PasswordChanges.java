@@ -20,38 +20,46 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class PasswordChanges {
-  @Inject JpaIdentity identity;
-  @Inject AuditRecorder audit;
+    @Inject JpaIdentity identity;
+    @Inject AuditRecorder audit;
 
-  @Transactional
-  public String currentHash(TenantId tenant, UUID userId) {
-    return user(tenant, userId).getPasswordHash();
-  }
-
-  @Transactional
-  public void refused(Caller caller, UUID userId, String requestId) {
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "auth.password_change")
-            .target("user", userId)
-            .outcome(AuditEvent.Outcome.FAILURE)
-            .requestId(requestId)
-            .build());
-  }
-
-  /** Stores the new hash if the password is still the one that was checked; ends earlier tokens. */
-  @Transactional
-  public void store(Caller caller, UUID userId, String checkedHash, String newHash, String requestId) {
-    UserEntity u = user(caller.tenant(), userId);
-    if (!u.getPasswordHash().equals(checkedHash)) {
-      throw new ConflictException("password_changed", "The password was changed meanwhile; try again");
+    @Transactional
+    public String currentHash(TenantId tenant, UUID userId) {
+        return user(tenant, userId).getPasswordHash();
     }
-    u.setPasswordHash(newHash);
-    u.setTokensValidAfter(Instant.now());
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "auth.password_change").target("user", u.getId()).requestId(requestId).build());
-  }
 
-  private UserEntity user(TenantId tenant, UUID userId) {
-    return identity.user(tenant.value(), userId).orElseThrow(() -> new NotFoundException("User not found"));
-  }
+    @Transactional
+    public void refused(Caller caller, UUID userId, String requestId) {
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "auth.password_change")
+                        .target("user", userId)
+                        .outcome(AuditEvent.Outcome.FAILURE)
+                        .requestId(requestId)
+                        .build());
+    }
+
+    /**
+     * Stores the new hash if the password is still the one that was checked; ends earlier tokens.
+     */
+    @Transactional
+    public void store(
+            Caller caller, UUID userId, String checkedHash, String newHash, String requestId) {
+        UserEntity u = user(caller.tenant(), userId);
+        if (!u.getPasswordHash().equals(checkedHash)) {
+            throw new ConflictException(
+                    "password_changed", "The password was changed meanwhile; try again");
+        }
+        u.setPasswordHash(newHash);
+        u.setTokensValidAfter(Instant.now());
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "auth.password_change")
+                        .target("user", u.getId())
+                        .requestId(requestId)
+                        .build());
+    }
+
+    private UserEntity user(TenantId tenant, UUID userId) {
+        return identity.user(tenant.value(), userId)
+                .orElseThrow(() -> new NotFoundException("User not found"));
+    }
 }

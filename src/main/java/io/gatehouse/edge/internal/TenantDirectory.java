@@ -2,8 +2,8 @@ package io.gatehouse.edge.internal;
 
 import io.gatehouse.edge.internal.persistence.JpaTenants;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
-import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ServiceUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,74 +21,74 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TenantDirectory {
-  public static final String TOPIC = "tenant";
+    public static final String TOPIC = "tenant";
 
-  @Inject JpaTenants tenants;
-  private final ConcurrentHashMap<String, TenantId> bySlug = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<TenantId, String> slugs = new ConcurrentHashMap<>();
-  private volatile Set<UUID> suspended = Set.of();
-  private volatile boolean suspendedStale = true;
+    @Inject JpaTenants tenants;
+    private final ConcurrentHashMap<String, TenantId> bySlug = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TenantId, String> slugs = new ConcurrentHashMap<>();
+    private volatile Set<UUID> suspended = Set.of();
+    private volatile boolean suspendedStale = true;
 
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public Optional<TenantId> bySlug(String slug) {
-    TenantId id = bySlug.get(slug);
-    if (id != null) {
-      return Optional.of(id);
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<TenantId> bySlug(String slug) {
+        TenantId id = bySlug.get(slug);
+        if (id != null) {
+            return Optional.of(id);
+        }
+        Optional<TenantEntity> t = tenants.findBySlug(slug);
+        t.ifPresent(e -> remember(e));
+        return t.map(e -> new TenantId(e.getId()));
     }
-    Optional<TenantEntity> t = tenants.findBySlug(slug);
-    t.ifPresent(e -> remember(e));
-    return t.map(e -> new TenantId(e.getId()));
-  }
 
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public Optional<String> slugOf(TenantId id) {
-    String s = slugs.get(id);
-    if (s != null) {
-      return Optional.of(s);
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> slugOf(TenantId id) {
+        String s = slugs.get(id);
+        if (s != null) {
+            return Optional.of(s);
+        }
+        Optional<TenantEntity> t = tenants.find(id.value());
+        t.ifPresent(this::remember);
+        return t.map(TenantEntity::getSlug);
     }
-    Optional<TenantEntity> t = tenants.find(id.value());
-    t.ifPresent(this::remember);
-    return t.map(TenantEntity::getSlug);
-  }
 
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public boolean isActive(TenantId id) {
-    return tenants.find(id.value()).map(t -> t.getStatus().equals("active")).orElse(false);
-  }
-
-  /**
-   * Whether the tenant is suspended, from memory. When the set must be re-read and the database
-   * cannot answer, this fails closed (503) rather than let a suspended tenant through.
-   */
-  public boolean isSuspended(TenantId id) {
-    if (suspendedStale) {
-      reloadSuspended();
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean isActive(TenantId id) {
+        return tenants.find(id.value()).map(t -> t.getStatus().equals("active")).orElse(false);
     }
-    return suspended.contains(id.value());
-  }
 
-  private synchronized void reloadSuspended() {
-    if (!suspendedStale) {
-      return;
+    /**
+     * Whether the tenant is suspended, from memory. When the set must be re-read and the database
+     * cannot answer, this fails closed (503) rather than let a suspended tenant through.
+     */
+    public boolean isSuspended(TenantId id) {
+        if (suspendedStale) {
+            reloadSuspended();
+        }
+        return suspended.contains(id.value());
     }
-    suspendedStale = false;
-    try {
-      suspended = Set.copyOf(tenants.suspendedIds());
-    } catch (RuntimeException e) {
-      suspendedStale = true;
-      throw new ServiceUnavailableException(
-          "database_unavailable", "The tenant's status cannot be checked right now");
-    }
-  }
 
-  void onChange(@Observes ChangeFeed.Invalidated change) {
-    if (TOPIC.equals(change.topic())) {
-      suspendedStale = true;
+    private synchronized void reloadSuspended() {
+        if (!suspendedStale) {
+            return;
+        }
+        suspendedStale = false;
+        try {
+            suspended = Set.copyOf(tenants.suspendedIds());
+        } catch (RuntimeException e) {
+            suspendedStale = true;
+            throw new ServiceUnavailableException(
+                    "database_unavailable", "The tenant's status cannot be checked right now");
+        }
     }
-  }
 
-  void remember(TenantEntity e) {
-    bySlug.put(e.getSlug(), new TenantId(e.getId()));
-    slugs.put(new TenantId(e.getId()), e.getSlug());
-  }
+    void onChange(@Observes ChangeFeed.Invalidated change) {
+        if (TOPIC.equals(change.topic())) {
+            suspendedStale = true;
+        }
+    }
+
+    void remember(TenantEntity e) {
+        bySlug.put(e.getSlug(), new TenantId(e.getId()));
+        slugs.put(new TenantId(e.getId()), e.getSlug());
+    }
 }

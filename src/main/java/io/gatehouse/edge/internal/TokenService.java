@@ -54,392 +54,442 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 @ApplicationScoped
 public class TokenService {
-  private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
-  public static final String AUDIENCE = "gatehouse";
-  static final String TENANT_CLAIM = "gh_tenant";
+    private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
+    public static final String AUDIENCE = "gatehouse";
+    static final String TENANT_CLAIM = "gh_tenant";
 
-  @Inject SigningKeyStore keyStore;
-  @Inject SigningKeys signingKeys;
-  @Inject SecretBox secrets;
-  @Inject TenantDirectory tenants;
+    @Inject SigningKeyStore keyStore;
+    @Inject SigningKeys signingKeys;
+    @Inject SecretBox secrets;
+    @Inject TenantDirectory tenants;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
-  String publicUrl;
+    @Inject
+    @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
+    String publicUrl;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.auth.token.ttl.seconds", defaultValue = "900")
-  long ttlSeconds;
+    @Inject
+    @ConfigProperty(name = "gatehouse.auth.token.ttl.seconds", defaultValue = "900")
+    long ttlSeconds;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.issuer")
-  Optional<String> oidcIssuer;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.issuer")
+    Optional<String> oidcIssuer;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.jwks.url")
-  Optional<String> oidcJwksUrl;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.jwks.url")
+    Optional<String> oidcJwksUrl;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
-  String oidcAudience;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
+    String oidcAudience;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
-  String oidcRolesClaim;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
+    String oidcRolesClaim;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.tenant.claim", defaultValue = "gh_tenant")
-  String oidcTenantClaim;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.tenant.claim", defaultValue = "gh_tenant")
+    String oidcTenantClaim;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.default.tenant")
-  Optional<String> oidcDefaultTenant;
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.default.tenant")
+    Optional<String> oidcDefaultTenant;
 
-  /** {@code external-group=role;other=role2}: maps the issuer's group names to Gatehouse roles. */
-  @Inject
-  @ConfigProperty(name = "gatehouse.oidc.role.map")
-  Optional<String> oidcRoleMap;
+    /**
+     * {@code external-group=role;other=role2}: maps the issuer's group names to Gatehouse roles.
+     */
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.role.map")
+    Optional<String> oidcRoleMap;
 
-  /** A key that may verify tokens, and when it was retired (null while active). */
-  private record VerificationKey(PublicJsonWebKey jwk, Instant retiredAt) {}
+    /** A key that may verify tokens, and when it was retired (null while active). */
+    private record VerificationKey(PublicJsonWebKey jwk, Instant retiredAt) {}
 
-  private volatile Map<String, VerificationKey> verificationKeys = Map.of();
-  private volatile RsaJsonWebKey signingKey;
-  private volatile long lastReload;
-  /** Set when the change feed says keys changed (here or on another instance): reload before use. */
-  private volatile boolean keysChanged;
-  private JwtConsumer builtInConsumer;
-  private JwtConsumer externalConsumer;
-  private final JwtConsumer peek =
-      new JwtConsumerBuilder()
-          .setSkipAllValidators()
-          .setDisableRequireSignature()
-          .setSkipSignatureVerification()
-          .build();
+    private volatile Map<String, VerificationKey> verificationKeys = Map.of();
+    private volatile RsaJsonWebKey signingKey;
+    private volatile long lastReload;
 
-  /** A verified token and who it speaks for. */
-  public record Verified(Caller caller, boolean builtIn, UUID userId, String jti, Instant issuedAt, Instant expiresAt) {}
+    /**
+     * Set when the change feed says keys changed (here or on another instance): reload before use.
+     */
+    private volatile boolean keysChanged;
 
-  void onSchemaReady(@Observes SchemaReady ready) {
-    signingKeys.ensureActive();
-    reload();
-  }
+    private JwtConsumer builtInConsumer;
+    private JwtConsumer externalConsumer;
+    private final JwtConsumer peek =
+            new JwtConsumerBuilder()
+                    .setSkipAllValidators()
+                    .setDisableRequireSignature()
+                    .setSkipSignatureVerification()
+                    .build();
 
-  void onChange(@Observes ChangeFeed.Invalidated change) {
-    if (SigningKeys.TOPIC.equals(change.topic())) {
-      keysChanged = true;
+    /** A verified token and who it speaks for. */
+    public record Verified(
+            Caller caller,
+            boolean builtIn,
+            UUID userId,
+            String jti,
+            Instant issuedAt,
+            Instant expiresAt) {}
+
+    void onSchemaReady(@Observes SchemaReady ready) {
+        signingKeys.ensureActive();
+        reload();
     }
-  }
 
-  private void reloadIfChanged() {
-    if (keysChanged) {
-      synchronized (this) {
+    void onChange(@Observes ChangeFeed.Invalidated change) {
+        if (SigningKeys.TOPIC.equals(change.topic())) {
+            keysChanged = true;
+        }
+    }
+
+    private void reloadIfChanged() {
         if (keysChanged) {
-          reload();
-        }
-      }
-    }
-  }
-
-  public String issuer() {
-    return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-  }
-
-  /**
-   * Loads the keys that may verify now (the active one and retired ones within their grace; never
-   * revoked ones) and the active key's private half for signing.
-   */
-  synchronized void reload() {
-    keysChanged = false;
-    List<StoredKey> keys;
-    try {
-      keys = keyStore.all();
-    } catch (RuntimeException e) {
-      keysChanged = true; // try again on the next use
-      throw e;
-    }
-    Instant now = Instant.now();
-    Map<String, VerificationKey> usable = new ConcurrentHashMap<>();
-    RsaJsonWebKey active = null;
-    for (StoredKey k : keys) {
-      if (!signingKeys.verifies(k, now)) {
-        continue;
-      }
-      try {
-        PublicJsonWebKey pub = (PublicJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
-        usable.put(k.kid(), new VerificationKey(pub, k.retiredAt()));
-        if (k.retiredAt() == null) {
-          RsaJsonWebKey signing = (RsaJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
-          byte[] pkcs8 = secrets.open(k.privateKeySealed(), "edge-signing-key:" + k.kid());
-          PrivateKey pk = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-          signing.setPrivateKey(pk);
-          active = signing;
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException("Signing key " + k.kid() + " cannot be loaded", e);
-      }
-    }
-    verificationKeys = usable;
-    signingKey = active;
-    lastReload = System.currentTimeMillis();
-    builtInConsumer =
-        builtInConsumer(
-            issuer(),
-            (jws, nesting) -> {
-              Key k = resolve(jws.getKeyIdHeaderValue());
-              if (k == null) {
-                throw new UnresolvableKeyException("Unknown key id");
-              }
-              return k;
-            });
-    if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
-      org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
-      externalConsumer =
-          new JwtConsumerBuilder()
-              .setRequireExpirationTime()
-              .setRequireSubject()
-              .setAllowedClockSkewInSeconds(30)
-              .setExpectedIssuer(oidcIssuer.get())
-              .setExpectedAudience(oidcAudience)
-              .setJwsAlgorithmConstraints(
-                  new AlgorithmConstraints(
-                      ConstraintType.PERMIT,
-                      AlgorithmIdentifiers.RSA_USING_SHA256,
-                      AlgorithmIdentifiers.RSA_USING_SHA384,
-                      AlgorithmIdentifiers.RSA_USING_SHA512,
-                      AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-                      AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
-              .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(jwks))
-              .build();
-      LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
-    }
-  }
-
-  private Key resolve(String kid) {
-    if (kid == null) {
-      return null;
-    }
-    reloadIfChanged();
-    VerificationKey k = verificationKeys.get(kid);
-    if (k == null && System.currentTimeMillis() - lastReload > 5_000) {
-      reload(); // a change feed row may have been missed
-      k = verificationKeys.get(kid);
-    }
-    return k == null || !verifiesNow(k) ? null : k.jwk().getPublicKey();
-  }
-
-  /** A retired key's grace ends between reloads too. */
-  private boolean verifiesNow(VerificationKey k) {
-    return k.retiredAt() == null || !Instant.now().isAfter(k.retiredAt().plus(signingKeys.grace()));
-  }
-
-  /** The keys that verify built-in tokens now, for {@code /.well-known/jwks.json}. */
-  public Collection<String> publicJwks() {
-    reloadIfChanged();
-    List<String> out = new ArrayList<>();
-    for (VerificationKey k : verificationKeys.values()) {
-      if (verifiesNow(k)) {
-        out.add(k.jwk().toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
-      }
-    }
-    return out;
-  }
-
-  /** A signed access token for a person of the built-in identity. */
-  public Issued issue(UUID userId, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
-    reloadIfChanged();
-    RsaJsonWebKey key = signingKey;
-    if (key == null) {
-      throw new IllegalStateException("No signing key loaded yet");
-    }
-    JwtClaims claims = new JwtClaims();
-    claims.setIssuer(issuer());
-    claims.setAudience(AUDIENCE);
-    claims.setSubject(userId.toString());
-    claims.setClaim("upn", username);
-    claims.setClaim("preferred_username", username);
-    claims.setStringListClaim("groups", roles.stream().map(Role::wireName).sorted().toList());
-    claims.setClaim(TENANT_CLAIM, tenant.toString());
-    claims.setClaim("gh_tenant_slug", tenantSlug);
-    String jti = UUID.randomUUID().toString();
-    claims.setJwtId(jti);
-    NumericDate now = NumericDate.now();
-    claims.setIssuedAt(now);
-    // iat has whole seconds; revocation by "tokens issued before" needs the exact instant
-    claims.setClaim("gh_iat_ms", System.currentTimeMillis());
-    claims.setNotBefore(now);
-    NumericDate exp = NumericDate.fromSeconds(now.getValue() + ttlSeconds);
-    claims.setExpirationTime(exp);
-    return new Issued(sign(key.getPrivateKey(), key.getKeyId(), claims.toJson()), ttlSeconds, jti);
-  }
-
-  /** The compact RS256 JWS of a payload: header {@code {"kid":…,"alg":"RS256","typ":"JWT"}}. */
-  static String sign(PrivateKey key, String kid, String payloadJson) {
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(payloadJson);
-    jws.setKey(key);
-    jws.setKeyIdHeaderValue(kid);
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setHeader("typ", "JWT");
-    try {
-      return jws.getCompactSerialization();
-    } catch (JoseException e) {
-      throw new IllegalStateException("Could not sign a token", e);
-    }
-  }
-
-  /** What a built-in token must be: RS256 only, by a key the resolver knows, for this issuer. */
-  static JwtConsumer builtInConsumer(String issuer, VerificationKeyResolver keys) {
-    return new JwtConsumerBuilder()
-        .setRequireExpirationTime()
-        .setRequireIssuedAt()
-        .setRequireSubject()
-        .setRequireJwtId()
-        .setAllowedClockSkewInSeconds(30)
-        .setExpectedIssuer(issuer)
-        .setExpectedAudience(AUDIENCE)
-        .setJwsAlgorithmConstraints(
-            new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256))
-        .setVerificationKeyResolver(keys)
-        .build();
-  }
-
-  public record Issued(String token, long expiresIn, String jti) {}
-
-  /** Verifies a bearer token; empty when it is not acceptable for any reason (never says why to clients). */
-  public Optional<Verified> verify(String token) {
-    if (token == null || token.length() > 16_384 || token.chars().filter(c -> c == '.').count() != 2) {
-      return Optional.empty();
-    }
-    try {
-      JwtContext unverified = peek.process(token);
-      String iss = unverified.getJwtClaims().getIssuer();
-      if (issuer().equals(iss)) {
-        JwtClaims c = builtInConsumer.processToClaims(token);
-        return builtIn(c);
-      }
-      if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
-        JwtClaims c = externalConsumer.processToClaims(token);
-        return external(c);
-      }
-      return Optional.empty();
-    } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
-      LOG.fine("Token refused: " + e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {
-    String tenant = c.getStringClaimValue(TENANT_CLAIM);
-    if (tenant == null) {
-      return Optional.empty();
-    }
-    Set<Role> roles = roles(c.getStringListClaimValue("groups"), Map.of());
-    UUID userId = UUID.fromString(c.getSubject());
-    Caller caller =
-        new Caller(Caller.Kind.USER, userId.toString(), String.valueOf(c.getClaimValue("upn")),
-            TenantId.of(tenant), roles);
-    return Optional.of(
-        new Verified(caller, true, userId, c.getJwtId(),
-            c.hasClaim("gh_iat_ms")
-                ? Instant.ofEpochMilli(c.getClaimValue("gh_iat_ms", Long.class))
-                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
-            Instant.ofEpochSecond(c.getExpirationTime().getValue())));
-  }
-
-  /**
-   * An external issuer's token (docs/security.md, "External identities"): trusted for who the person
-   * is ({@code sub}), which tenant they act in (the tenant claim, never the platform tenant) and, only
-   * through the role map, their roles. Its {@code jti} is kept namespaced, so that a logout can never
-   * name a built-in token's.
-   */
-  private Optional<Verified> external(JwtClaims c) throws MalformedClaimException {
-    String slug =
-        c.hasClaim(oidcTenantClaim) ? String.valueOf(c.getClaimValue(oidcTenantClaim)) : oidcDefaultTenant.orElse(null);
-    if (slug == null || slug.equals(DemoSeed.SYSTEM_TENANT)) {
-      return Optional.empty(); // the platform tenant belongs to the built-in identity
-    }
-    Optional<TenantId> tenant = tenants.bySlug(slug);
-    if (tenant.isEmpty()) {
-      return Optional.empty();
-    }
-    Object claim = claimAtPath(c.getClaimsMap(), oidcRolesClaim);
-    List<String> groups = new ArrayList<>();
-    if (claim instanceof Collection<?> col) {
-      col.forEach(o -> groups.add(String.valueOf(o)));
-    } else if (claim instanceof String s) {
-      groups.add(s);
-    }
-    Set<Role> roles = mappedRoles(groups, roleMap());
-    roles.remove(Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
-    String name = c.hasClaim("preferred_username") ? String.valueOf(c.getClaimValue("preferred_username")) : c.getSubject();
-    Caller caller =
-        new Caller(Caller.Kind.USER, "oidc:" + c.getSubject(), name, tenant.get(), roles);
-    String jti = c.getJwtId() == null ? null : "oidc:" + sha256(c.getJwtId());
-    return Optional.of(
-        new Verified(caller, false, null, jti,
-            c.getIssuedAt() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
-            Instant.ofEpochSecond(c.getExpirationTime().getValue())));
-  }
-
-  private static String sha256(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private Map<String, String> roleMap() {
-    Map<String, String> m = new java.util.HashMap<>();
-    oidcRoleMap.ifPresent(
-        s -> {
-          for (String pair : s.split(";")) {
-            String[] kv = pair.split("=", 2);
-            if (kv.length == 2) {
-              m.put(kv[0].trim(), kv[1].trim());
+            synchronized (this) {
+                if (keysChanged) {
+                    reload();
+                }
             }
-          }
-        });
-    return m;
-  }
-
-  /** Roles of an external token: only groups named in the role map count, whatever else they are called. */
-  static Set<Role> mappedRoles(List<String> groups, Map<String, String> map) {
-    Set<Role> out = java.util.EnumSet.noneOf(Role.class);
-    for (String g : groups) {
-      String mapped = map.get(g);
-      if (mapped != null) {
-        Role.fromWireName(mapped).ifPresent(out::add);
-      }
+        }
     }
-    return out;
-  }
 
-  static Object claimAtPath(Map<String, Object> claims, String path) {
-    Object cur = claims;
-    for (String part : path.split("\\.")) {
-      if (!(cur instanceof Map<?, ?> m)) {
-        return null;
-      }
-      cur = m.get(part);
+    public String issuer() {
+        return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
-    return cur;
-  }
 
-  static Set<Role> roles(List<String> names, Map<String, String> map) {
-    Set<Role> out = java.util.EnumSet.noneOf(Role.class);
-    if (names == null) {
-      return out;
+    /**
+     * Loads the keys that may verify now (the active one and retired ones within their grace; never
+     * revoked ones) and the active key's private half for signing.
+     */
+    synchronized void reload() {
+        keysChanged = false;
+        List<StoredKey> keys;
+        try {
+            keys = keyStore.all();
+        } catch (RuntimeException e) {
+            keysChanged = true; // try again on the next use
+            throw e;
+        }
+        Instant now = Instant.now();
+        Map<String, VerificationKey> usable = new ConcurrentHashMap<>();
+        RsaJsonWebKey active = null;
+        for (StoredKey k : keys) {
+            if (!signingKeys.verifies(k, now)) {
+                continue;
+            }
+            try {
+                PublicJsonWebKey pub = (PublicJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
+                usable.put(k.kid(), new VerificationKey(pub, k.retiredAt()));
+                if (k.retiredAt() == null) {
+                    RsaJsonWebKey signing =
+                            (RsaJsonWebKey) JsonWebKey.Factory.newJwk(k.publicJwk());
+                    byte[] pkcs8 =
+                            secrets.open(k.privateKeySealed(), "edge-signing-key:" + k.kid());
+                    PrivateKey pk =
+                            KeyFactory.getInstance("RSA")
+                                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+                    signing.setPrivateKey(pk);
+                    active = signing;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("Signing key " + k.kid() + " cannot be loaded", e);
+            }
+        }
+        verificationKeys = usable;
+        signingKey = active;
+        lastReload = System.currentTimeMillis();
+        builtInConsumer =
+                builtInConsumer(
+                        issuer(),
+                        (jws, nesting) -> {
+                            Key k = resolve(jws.getKeyIdHeaderValue());
+                            if (k == null) {
+                                throw new UnresolvableKeyException("Unknown key id");
+                            }
+                            return k;
+                        });
+        if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
+            org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
+            externalConsumer =
+                    new JwtConsumerBuilder()
+                            .setRequireExpirationTime()
+                            .setRequireSubject()
+                            .setAllowedClockSkewInSeconds(30)
+                            .setExpectedIssuer(oidcIssuer.get())
+                            .setExpectedAudience(oidcAudience)
+                            .setJwsAlgorithmConstraints(
+                                    new AlgorithmConstraints(
+                                            ConstraintType.PERMIT,
+                                            AlgorithmIdentifiers.RSA_USING_SHA256,
+                                            AlgorithmIdentifiers.RSA_USING_SHA384,
+                                            AlgorithmIdentifiers.RSA_USING_SHA512,
+                                            AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+                                            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
+                            .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(jwks))
+                            .build();
+            LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
+        }
     }
-    for (String n : names) {
-      Role.fromWireName(map.getOrDefault(n, n)).ifPresent(out::add);
-    }
-    return out;
-  }
 
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
+    private Key resolve(String kid) {
+        if (kid == null) {
+            return null;
+        }
+        reloadIfChanged();
+        VerificationKey k = verificationKeys.get(kid);
+        if (k == null && System.currentTimeMillis() - lastReload > 5_000) {
+            reload(); // a change feed row may have been missed
+            k = verificationKeys.get(kid);
+        }
+        return k == null || !verifiesNow(k) ? null : k.jwk().getPublicKey();
+    }
+
+    /** A retired key's grace ends between reloads too. */
+    private boolean verifiesNow(VerificationKey k) {
+        return k.retiredAt() == null
+                || !Instant.now().isAfter(k.retiredAt().plus(signingKeys.grace()));
+    }
+
+    /** The keys that verify built-in tokens now, for {@code /.well-known/jwks.json}. */
+    public Collection<String> publicJwks() {
+        reloadIfChanged();
+        List<String> out = new ArrayList<>();
+        for (VerificationKey k : verificationKeys.values()) {
+            if (verifiesNow(k)) {
+                out.add(k.jwk().toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+            }
+        }
+        return out;
+    }
+
+    /** A signed access token for a person of the built-in identity. */
+    public Issued issue(
+            UUID userId, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
+        reloadIfChanged();
+        RsaJsonWebKey key = signingKey;
+        if (key == null) {
+            throw new IllegalStateException("No signing key loaded yet");
+        }
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer());
+        claims.setAudience(AUDIENCE);
+        claims.setSubject(userId.toString());
+        claims.setClaim("upn", username);
+        claims.setClaim("preferred_username", username);
+        claims.setStringListClaim("groups", roles.stream().map(Role::wireName).sorted().toList());
+        claims.setClaim(TENANT_CLAIM, tenant.toString());
+        claims.setClaim("gh_tenant_slug", tenantSlug);
+        String jti = UUID.randomUUID().toString();
+        claims.setJwtId(jti);
+        NumericDate now = NumericDate.now();
+        claims.setIssuedAt(now);
+        // iat has whole seconds; revocation by "tokens issued before" needs the exact instant
+        claims.setClaim("gh_iat_ms", System.currentTimeMillis());
+        claims.setNotBefore(now);
+        NumericDate exp = NumericDate.fromSeconds(now.getValue() + ttlSeconds);
+        claims.setExpirationTime(exp);
+        return new Issued(
+                sign(key.getPrivateKey(), key.getKeyId(), claims.toJson()), ttlSeconds, jti);
+    }
+
+    /** The compact RS256 JWS of a payload: header {@code {"kid":…,"alg":"RS256","typ":"JWT"}}. */
+    static String sign(PrivateKey key, String kid, String payloadJson) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(payloadJson);
+        jws.setKey(key);
+        jws.setKeyIdHeaderValue(kid);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("Could not sign a token", e);
+        }
+    }
+
+    /** What a built-in token must be: RS256 only, by a key the resolver knows, for this issuer. */
+    static JwtConsumer builtInConsumer(String issuer, VerificationKeyResolver keys) {
+        return new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds(30)
+                .setExpectedIssuer(issuer)
+                .setExpectedAudience(AUDIENCE)
+                .setJwsAlgorithmConstraints(
+                        new AlgorithmConstraints(
+                                ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256))
+                .setVerificationKeyResolver(keys)
+                .build();
+    }
+
+    public record Issued(String token, long expiresIn, String jti) {}
+
+    /**
+     * Verifies a bearer token; empty when it is not acceptable for any reason (never says why to
+     * clients).
+     */
+    public Optional<Verified> verify(String token) {
+        if (token == null
+                || token.length() > 16_384
+                || token.chars().filter(c -> c == '.').count() != 2) {
+            return Optional.empty();
+        }
+        try {
+            JwtContext unverified = peek.process(token);
+            String iss = unverified.getJwtClaims().getIssuer();
+            if (issuer().equals(iss)) {
+                JwtClaims c = builtInConsumer.processToClaims(token);
+                return builtIn(c);
+            }
+            if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
+                JwtClaims c = externalConsumer.processToClaims(token);
+                return external(c);
+            }
+            return Optional.empty();
+        } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
+            LOG.fine("Token refused: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {
+        String tenant = c.getStringClaimValue(TENANT_CLAIM);
+        if (tenant == null) {
+            return Optional.empty();
+        }
+        Set<Role> roles = roles(c.getStringListClaimValue("groups"), Map.of());
+        UUID userId = UUID.fromString(c.getSubject());
+        Caller caller =
+                new Caller(
+                        Caller.Kind.USER,
+                        userId.toString(),
+                        String.valueOf(c.getClaimValue("upn")),
+                        TenantId.of(tenant),
+                        roles);
+        return Optional.of(
+                new Verified(
+                        caller,
+                        true,
+                        userId,
+                        c.getJwtId(),
+                        c.hasClaim("gh_iat_ms")
+                                ? Instant.ofEpochMilli(c.getClaimValue("gh_iat_ms", Long.class))
+                                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
+                        Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+    }
+
+    /**
+     * An external issuer's token (docs/security.md, "External identities"): trusted for who the
+     * person is ({@code sub}), which tenant they act in (the tenant claim, never the platform
+     * tenant) and, only through the role map, their roles. Its {@code jti} is kept namespaced, so
+     * that a logout can never name a built-in token's.
+     */
+    private Optional<Verified> external(JwtClaims c) throws MalformedClaimException {
+        String slug =
+                c.hasClaim(oidcTenantClaim)
+                        ? String.valueOf(c.getClaimValue(oidcTenantClaim))
+                        : oidcDefaultTenant.orElse(null);
+        if (slug == null || slug.equals(DemoSeed.SYSTEM_TENANT)) {
+            return Optional.empty(); // the platform tenant belongs to the built-in identity
+        }
+        Optional<TenantId> tenant = tenants.bySlug(slug);
+        if (tenant.isEmpty()) {
+            return Optional.empty();
+        }
+        Object claim = claimAtPath(c.getClaimsMap(), oidcRolesClaim);
+        List<String> groups = new ArrayList<>();
+        if (claim instanceof Collection<?> col) {
+            col.forEach(o -> groups.add(String.valueOf(o)));
+        } else if (claim instanceof String s) {
+            groups.add(s);
+        }
+        Set<Role> roles = mappedRoles(groups, roleMap());
+        roles.remove(
+                Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
+        String name =
+                c.hasClaim("preferred_username")
+                        ? String.valueOf(c.getClaimValue("preferred_username"))
+                        : c.getSubject();
+        Caller caller =
+                new Caller(Caller.Kind.USER, "oidc:" + c.getSubject(), name, tenant.get(), roles);
+        String jti = c.getJwtId() == null ? null : "oidc:" + sha256(c.getJwtId());
+        return Optional.of(
+                new Verified(
+                        caller,
+                        false,
+                        null,
+                        jti,
+                        c.getIssuedAt() == null
+                                ? Instant.EPOCH
+                                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
+                        Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, String> roleMap() {
+        Map<String, String> m = new java.util.HashMap<>();
+        oidcRoleMap.ifPresent(
+                s -> {
+                    for (String pair : s.split(";")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length == 2) {
+                            m.put(kv[0].trim(), kv[1].trim());
+                        }
+                    }
+                });
+        return m;
+    }
+
+    /**
+     * Roles of an external token: only groups named in the role map count, whatever else they are
+     * called.
+     */
+    static Set<Role> mappedRoles(List<String> groups, Map<String, String> map) {
+        Set<Role> out = java.util.EnumSet.noneOf(Role.class);
+        for (String g : groups) {
+            String mapped = map.get(g);
+            if (mapped != null) {
+                Role.fromWireName(mapped).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    static Object claimAtPath(Map<String, Object> claims, String path) {
+        Object cur = claims;
+        for (String part : path.split("\\.")) {
+            if (!(cur instanceof Map<?, ?> m)) {
+                return null;
+            }
+            cur = m.get(part);
+        }
+        return cur;
+    }
+
+    static Set<Role> roles(List<String> names, Map<String, String> map) {
+        Set<Role> out = java.util.EnumSet.noneOf(Role.class);
+        if (names == null) {
+            return out;
+        }
+        for (String n : names) {
+            Role.fromWireName(map.getOrDefault(n, n)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
 }

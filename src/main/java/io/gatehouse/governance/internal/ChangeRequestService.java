@@ -3,9 +3,9 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.governance.ChangeContext;
-import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.ChangeTransition;
+import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.governance.internal.persistence.ApprovalPolicyEntity;
@@ -45,718 +45,897 @@ import java.util.regex.Pattern;
 /**
  * Runs every change request transition: checks who may do it, applies the state machine, and writes
  * the new state, its audit event and its webhook outbox rows in one transaction. The row is locked
- * first (SELECT ... FOR UPDATE), so concurrent actions on one change are serialized and the later one
- * sees the earlier one's outcome.
+ * first (SELECT ... FOR UPDATE), so concurrent actions on one change are serialized and the later
+ * one sees the earlier one's outcome.
  */
 @ApplicationScoped
 public class ChangeRequestService {
-  private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
-  private static final int MAX_COMMENT = 10_000;
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+    private static final int MAX_COMMENT = 10_000;
 
-  @Inject JpaChangeRequests repo;
-  @Inject AuditRecorder audit;
-  @Inject @Any Instance<ChangeKind> kinds;
-  @Inject WebhookOutbox outbox;
-  @Inject Event<ChangeTransition> transitions;
+    @Inject JpaChangeRequests repo;
+    @Inject AuditRecorder audit;
+    @Inject @Any Instance<ChangeKind> kinds;
+    @Inject WebhookOutbox outbox;
+    @Inject Event<ChangeTransition> transitions;
 
-  /** The kinds of change this installation knows (the CDI beans implementing ChangeKind). */
-  public Set<String> knownKinds() {
-    Set<String> out = new java.util.TreeSet<>();
-    for (ChangeKind k : kinds) {
-      out.add(k.kind());
-    }
-    return out;
-  }
-
-  ChangeKind kind(String name) {
-    for (ChangeKind k : kinds) {
-      if (k.kind().equals(name)) {
-        return k;
-      }
-    }
-    throw new ValidationException(
-        "kind", "Unknown kind of change '" + name + "'; known: " + String.join(", ", knownKinds()));
-  }
-
-  @Transactional
-  public ChangeView create(
-      Caller caller, String requestId, String kind, String target, JsonObject content, String comment) {
-    requireAny(caller, Role.AUTHOR, Role.ADMIN);
-    if (kind == null || !KIND.matcher(kind).matches()) {
-      throw new ValidationException("kind", "kind is required");
-    }
-    if (target == null || target.isBlank() || target.length() > 200) {
-      throw new ValidationException("target", "target is required (at most 200 characters)");
-    }
-    if (content == null) {
-      throw new ValidationException("content", "content must be a JSON object");
-    }
-    checkComment(comment);
-    TenantId tenant = caller.tenant();
-    ChangeKind k = kind(kind);
-    JsonObject normalized = k.validate(tenant, target, content);
-    Optional<LiveVersion> live = k.live(tenant, target);
-    Instant now = Instant.now();
-    ChangeRequestEntity c = new ChangeRequestEntity();
-    c.id(UUID.randomUUID());
-    c.tenantId(tenant.value());
-    c.kind(kind);
-    c.target(target);
-    c.state(ChangeState.DRAFT.wireName());
-    c.revision(1);
-    c.content(normalized.toString());
-    c.baseVersion(live.map(LiveVersion::version).orElse(null));
-    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
-        k.secretFields()).toString());
-    c.risk(k.risk(tenant, target, normalized, live).name());
-    c.authorId(caller.subject());
-    c.authorName(caller.name());
-    c.createdAt(now);
-    c.updatedAt(now);
-    repo.add(c);
-    addRevision(c, caller, now, "create");
-    addComment(c, caller, "create", comment, now);
-    repo.flush();
-    transition(c, caller, requestId, "create", null, Set.of());
-    return view(c, k, false);
-  }
-
-  @Transactional
-  public ChangeView revise(Caller caller, String requestId, UUID id, JsonObject content, String comment) {
-    requireAny(caller, Role.AUTHOR, Role.ADMIN);
-    if (content == null) {
-      throw new ValidationException("content", "content must be a JSON object");
-    }
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    requireAuthorOrAdmin(caller, c);
-    ChangeState from = state(c);
-    ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
-    ChangeKind k = kind(c.kind());
-    TenantId tenant = caller.tenant();
-    JsonObject normalized = k.validate(tenant, c.target(), content);
-    Optional<LiveVersion> live = k.live(tenant, c.target());
-    Instant now = Instant.now();
-    c.content(normalized.toString());
-    c.baseVersion(live.map(LiveVersion::version).orElse(null));
-    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), normalized,
-        k.secretFields()).toString());
-    c.risk(k.risk(tenant, c.target(), normalized, live).name());
-    c.revision(c.revision() + 1);
-    c.state(to.wireName());
-    c.updatedAt(now);
-    addRevision(c, caller, now, "revise");
-    addComment(c, caller, "revise", comment, now);
-    repo.flush();
-    transition(c, caller, requestId, "revise", from, Set.of());
-    return view(c, k, false);
-  }
-
-  @Transactional
-  public ChangeView submit(Caller caller, String requestId, UUID id, String comment) {
-    return authorAction(caller, requestId, id, comment, ChangeAction.SUBMIT, "submit");
-  }
-
-  @Transactional
-  public ChangeView withdraw(Caller caller, String requestId, UUID id, String comment) {
-    return authorAction(caller, requestId, id, comment, ChangeAction.WITHDRAW, "withdraw");
-  }
-
-  /** A transition only the change's author (or an admin) may make: submit, withdraw. */
-  private ChangeView authorAction(
-      Caller caller, String requestId, UUID id, String comment, ChangeAction action, String verb) {
-    requireAny(caller, Role.AUTHOR, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    requireAuthorOrAdmin(caller, c);
-    ChangeState from = state(c);
-    c.state(ChangeWorkflow.next(from, action, false).wireName());
-    Instant now = Instant.now();
-    if (action == ChangeAction.SUBMIT) {
-      c.submittedAt(now);
-    }
-    c.updatedAt(now);
-    addComment(c, caller, verb, comment, now);
-    repo.flush();
-    transition(c, caller, requestId, verb, from, Set.of());
-    return view(c, kind(c.kind()), false);
-  }
-
-  /**
-   * An approval. Nobody who authored any revision of the change (created, revised, rebased or
-   * rolled it back) approves it (403); nobody approves one revision twice (409). On a published
-   * break-glass rollback it is the review after the fact, which also excludes the authors of the
-   * change whose content the rollback re-applied.
-   */
-  @Transactional
-  public ChangeView approve(Caller caller, String requestId, UUID id, String comment) {
-    requireAny(caller, Role.REVIEWER, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    ChangeState from = state(c);
-    boolean postHoc = from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview());
-    Set<String> authors = authorIds(c);
-    if (postHoc && c.rollbackOf() != null) {
-      repo.find(c.tenantId(), c.rollbackOf()).ifPresent(earlier -> authors.addAll(authorIds(earlier)));
-    }
-    requireNotAuthor(caller, authors, postHoc ? "review" : "approve");
-    Instant now = Instant.now();
-    if (postHoc) {
-      addReview(c, caller, "post_hoc", comment, now);
-      addComment(c, caller, "post-hoc-review", comment, now);
-      c.postHocReview("done");
-      c.updatedAt(now);
-      repo.flush();
-      transition(c, caller, requestId, "post_hoc_review", from, Set.of());
-      return view(c, kind(c.kind()), false);
-    }
-    List<String> approvers = approvers(c, authors);
-    if (approvers.contains(caller.subject())) {
-      throw new ConflictException(
-          "already_approved", "You have already approved revision " + c.revision() + " of this change");
-    }
-    int required = requiredApprovals(c);
-    ChangeState to = ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
-    addReview(c, caller, "approve", comment, now);
-    addComment(c, caller, "approve", comment, now);
-    c.state(to.wireName());
-    c.updatedAt(now);
-    repo.flush();
-    transition(c, caller, requestId, "approve", from,
-        Set.of(new Detail("approvals", approvers.size() + 1), new Detail("requiredApprovals", required)));
-    return view(c, kind(c.kind()), false);
-  }
-
-  @Transactional
-  public ChangeView reject(Caller caller, String requestId, UUID id, String comment) {
-    return review(caller, requestId, id, comment, ChangeAction.REJECT, "reject");
-  }
-
-  @Transactional
-  public ChangeView requestChanges(Caller caller, String requestId, UUID id, String comment) {
-    return review(caller, requestId, id, comment, ChangeAction.REQUEST_CHANGES, "request_changes");
-  }
-
-  private ChangeView review(
-      Caller caller, String requestId, UUID id, String comment, ChangeAction action, String decision) {
-    requireAny(caller, Role.REVIEWER, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    requireNotAuthor(caller, authorIds(c), action == ChangeAction.REJECT ? "reject" : "request changes on");
-    ChangeState from = state(c);
-    c.state(ChangeWorkflow.next(from, action, false).wireName());
-    Instant now = Instant.now();
-    addReview(c, caller, decision, comment, now);
-    addComment(c, caller, action.verb(), comment, now);
-    c.updatedAt(now);
-    repo.flush();
-    transition(c, caller, requestId, decision, from, Set.of());
-    return view(c, kind(c.kind()), false);
-  }
-
-  /**
-   * Re-bases the change on what is live now: the diff and risk are recomputed and the revision
-   * advances, so approvals given against the old base no longer count.
-   */
-  @Transactional
-  public ChangeView rebase(Caller caller, String requestId, UUID id, String comment) {
-    requireAny(caller, Role.AUTHOR, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    requireAuthorOrAdmin(caller, c);
-    ChangeKind k = kind(c.kind());
-    TenantId tenant = caller.tenant();
-    Optional<LiveVersion> live = k.live(tenant, c.target());
-    String liveVersion = live.map(LiveVersion::version).orElse(null);
-    ChangeState from = state(c);
-    if (Objects.equals(liveVersion, c.baseVersion())) {
-      throw new ConflictException(
-          "nothing_to_rebase", "The change is already based on the live version");
-    }
-    ChangeState to = ChangeWorkflow.next(from, ChangeAction.REBASE, false);
-    JsonObject content = parse(c.content());
-    Instant now = Instant.now();
-    c.baseVersion(liveVersion);
-    c.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
-        k.secretFields()).toString());
-    c.risk(k.risk(tenant, c.target(), content, live).name());
-    c.revision(c.revision() + 1);
-    c.state(to.wireName());
-    c.updatedAt(now);
-    addRevision(c, caller, now, "rebase");
-    addComment(c, caller, "rebase", comment, now);
-    repo.flush();
-    transition(c, caller, requestId, "rebase", from, Set.of());
-    return view(c, k, false);
-  }
-
-  /**
-   * Publishes an approved change: it must have the approvals its risk needs now, and its base must
-   * still be what is live. The target is locked in PostgreSQL first and the live version read from
-   * the database (not a cache) under that lock, so of two publishes of one target, on any
-   * instances, the second sees the first and gets 409 {@code rebase_required}. The kind applies it
-   * inside this transaction; the previously published change of the same target is superseded.
-   */
-  @Transactional
-  public ChangeView publish(Caller caller, String requestId, UUID id, String comment) {
-    requireAny(caller, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity c = lock(caller, id);
-    repo.lockTarget(c.tenantId(), c.kind(), c.target());
-    ChangeState from = state(c);
-    ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
-    int required = requiredApprovals(c);
-    List<String> approvers = approvers(c, authorIds(c));
-    if (approvers.size() < required) {
-      throw new ConflictException(
-          "not_enough_approvals",
-          "The change has " + approvers.size() + " of " + required + " required approvals");
-    }
-    ChangeKind k = kind(c.kind());
-    TenantId tenant = caller.tenant();
-    String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
-    if (!Objects.equals(liveVersion, c.baseVersion())) {
-      throw new ConflictException(
-          "rebase_required",
-          "The change is based on version " + c.baseVersion() + " but " + liveVersion
-              + " is live now; rebase it and have it reviewed again");
-    }
-    Instant now = Instant.now();
-    supersedePublished(caller, requestId, c, now);
-    String version =
-        k.apply(tenant, c.target(), parse(c.content()), new ChangeContext(c.id(), caller, requestId, false));
-    c.state(to.wireName());
-    c.publishedAt(now);
-    c.publishedBy(caller.subject());
-    c.publishedVersion(version);
-    c.updatedAt(now);
-    addComment(c, caller, "publish", comment, now);
-    repo.flush();
-    transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
-    return view(c, k, false);
-  }
-
-  /**
-   * Break-glass: re-applies an earlier published version at once, without review. It becomes a new,
-   * published change flagged as a rollback, with a review after the fact pending, and is audited as
-   * break-glass.
-   */
-  @Transactional
-  public ChangeView rollback(Caller caller, String requestId, UUID id, String comment) {
-    requireAny(caller, Role.ADMIN);
-    checkComment(comment);
-    ChangeRequestEntity earlier = lock(caller, id);
-    ChangeState earlierState = state(earlier);
-    if (earlierState == ChangeState.PUBLISHED) {
-      throw new ConflictException("already_live", "This change is the one published now");
-    }
-    if (earlierState != ChangeState.SUPERSEDED) {
-      throw new ConflictException(
-          "illegal_transition",
-          "Only an earlier published (now superseded) change can be rolled back to; this one is "
-              + earlierState.wireName().replace('_', ' '));
-    }
-    repo.lockTarget(earlier.tenantId(), earlier.kind(), earlier.target());
-    ChangeKind k = kind(earlier.kind());
-    TenantId tenant = caller.tenant();
-    JsonObject content = parse(earlier.content());
-    Optional<LiveVersion> live = k.live(tenant, earlier.target());
-    Instant now = Instant.now();
-    ChangeRequestEntity r = new ChangeRequestEntity();
-    r.id(UUID.randomUUID());
-    r.tenantId(tenant.value());
-    r.kind(earlier.kind());
-    r.target(earlier.target());
-    r.revision(1);
-    r.content(earlier.content());
-    r.baseVersion(live.map(LiveVersion::version).orElse(null));
-    r.diff(ContentDiff.between(live.map(LiveVersion::content).orElse(null), content,
-        k.secretFields()).toString());
-    r.risk(earlier.risk());
-    r.authorId(caller.subject());
-    r.authorName(caller.name());
-    r.createdAt(now);
-    r.updatedAt(now);
-    r.submittedAt(now);
-    r.rollbackOf(earlier.id());
-    r.postHocReview("pending");
-    r.state(ChangeState.PUBLISHED.wireName());
-    r.publishedAt(now);
-    r.publishedBy(caller.subject());
-    repo.add(r);
-    addRevision(r, caller, now, "rollback");
-    supersedePublished(caller, requestId, r, now);
-    r.publishedVersion(k.apply(tenant, earlier.target(), content, new ChangeContext(earlier.id(), caller, requestId, true)));
-    addComment(r, caller, "rollback", comment, now);
-    repo.flush();
-    transition(r, caller, requestId, "rollback", null,
-        Set.of(new Detail("breakGlass", true), new Detail("rollbackOf", earlier.id().toString()),
-            new Detail("version", r.publishedVersion())));
-    return view(r, k, false);
-  }
-
-  @Transactional
-  public ChangeView comment(Caller caller, String requestId, UUID id, String body) {
-    requireAny(caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN);
-    if (body == null || body.isBlank()) {
-      throw new ValidationException("comment", "comment is required");
-    }
-    checkComment(body);
-    ChangeRequestEntity c = repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
-    Instant now = Instant.now();
-    addComment(c, caller, "comment", body, now);
-    repo.flush();
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "change.comment")
-            .target("change", c.id())
-            .detail("kind", c.kind())
-            .detail("target", c.target())
-            .detail("comment", body)
-            .requestId(requestId)
-            .build());
-    return view(c, kind(c.kind()), false);
-  }
-
-  @Transactional
-  public ChangeView get(Caller caller, UUID id) {
-    ChangeRequestEntity c =
-        repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
-    return view(c, kind(c.kind()), true);
-  }
-
-  @Transactional
-  public List<ChangeView> list(
-      Caller caller, String state, String kind, String target, String postHocReview, int limit) {
-    if (state != null && ChangeState.fromWireName(state).isEmpty()) {
-      throw new ValidationException("state", "Unknown state '" + state + "'");
-    }
-    if (postHocReview != null && !Set.of("pending", "done").contains(postHocReview)) {
-      throw new ValidationException("postHocReview", "postHocReview is pending or done");
-    }
-    List<ChangeRequestEntity> found =
-        repo.list(caller.tenant().value(), state, kind, target, postHocReview, limit);
-    java.util.Map<UUID, List<ChangeRevisionEntity>> revisions = new java.util.HashMap<>();
-    for (ChangeRevisionEntity r : repo.revisions(found.stream().map(ChangeRequestEntity::id).toList())) {
-      revisions.computeIfAbsent(r.changeId(), x -> new ArrayList<>()).add(r);
-    }
-    List<ChangeView> out = new ArrayList<>();
-    for (ChangeRequestEntity c : found) {
-      out.add(summary(c, revisions.getOrDefault(c.id(), List.of())));
-    }
-    return out;
-  }
-
-  // ---- approval policies
-
-  /** The effective number of approvals for each known kind and risk, and the tenant's settings. */
-  @Transactional
-  public List<ApprovalPolicyEntry> policies(Caller caller) {
-    List<ApprovalPolicyEntry> out = new ArrayList<>();
-    for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
-      out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
-    }
-    for (String kind : knownKinds()) {
-      for (RiskClass risk : RiskClass.values()) {
-        boolean explicit = out.stream().anyMatch(e -> e.kind().equals(kind) && e.risk().equals(risk.name()));
-        if (!explicit) {
-          out.add(new ApprovalPolicyEntry(kind, risk.name(), required(caller.tenant(), kind, risk), false));
+    /** The kinds of change this installation knows (the CDI beans implementing ChangeKind). */
+    public Set<String> knownKinds() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (ChangeKind k : kinds) {
+            out.add(k.kind());
         }
-      }
+        return out;
     }
-    return out;
-  }
 
-  /** A tenant's setting of required approvals for a kind (or {@code *}) and risk class. */
-  public record ApprovalPolicyEntry(String kind, String risk, int requiredApprovals, boolean configured) {}
-
-  @Transactional
-  public ApprovalPolicyEntry setPolicy(
-      Caller caller, String requestId, String kind, String risk, Integer required) {
-    requireAny(caller, Role.ADMIN);
-    if (kind == null || !(ApprovalRule.ANY_KIND.equals(kind) || KIND.matcher(kind).matches())) {
-      throw new ValidationException("kind", "kind is a kind of change or *");
+    ChangeKind kind(String name) {
+        for (ChangeKind k : kinds) {
+            if (k.kind().equals(name)) {
+                return k;
+            }
+        }
+        throw new ValidationException(
+                "kind",
+                "Unknown kind of change '" + name + "'; known: " + String.join(", ", knownKinds()));
     }
-    RiskClass rc;
-    try {
-      rc = RiskClass.valueOf(String.valueOf(risk).toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ValidationException("risk", "risk is LOW or HIGH");
+
+    @Transactional
+    public ChangeView create(
+            Caller caller,
+            String requestId,
+            String kind,
+            String target,
+            JsonObject content,
+            String comment) {
+        requireAny(caller, Role.AUTHOR, Role.ADMIN);
+        if (kind == null || !KIND.matcher(kind).matches()) {
+            throw new ValidationException("kind", "kind is required");
+        }
+        if (target == null || target.isBlank() || target.length() > 200) {
+            throw new ValidationException("target", "target is required (at most 200 characters)");
+        }
+        if (content == null) {
+            throw new ValidationException("content", "content must be a JSON object");
+        }
+        checkComment(comment);
+        TenantId tenant = caller.tenant();
+        ChangeKind k = kind(kind);
+        JsonObject normalized = k.validate(tenant, target, content);
+        Optional<LiveVersion> live = k.live(tenant, target);
+        Instant now = Instant.now();
+        ChangeRequestEntity c = new ChangeRequestEntity();
+        c.id(UUID.randomUUID());
+        c.tenantId(tenant.value());
+        c.kind(kind);
+        c.target(target);
+        c.state(ChangeState.DRAFT.wireName());
+        c.revision(1);
+        c.content(normalized.toString());
+        c.baseVersion(live.map(LiveVersion::version).orElse(null));
+        c.diff(
+                ContentDiff.between(
+                                live.map(LiveVersion::content).orElse(null),
+                                normalized,
+                                k.secretFields())
+                        .toString());
+        c.risk(k.risk(tenant, target, normalized, live).name());
+        c.authorId(caller.subject());
+        c.authorName(caller.name());
+        c.createdAt(now);
+        c.updatedAt(now);
+        repo.add(c);
+        addRevision(c, caller, now, "create");
+        addComment(c, caller, "create", comment, now);
+        repo.flush();
+        transition(c, caller, requestId, "create", null, Set.of());
+        return view(c, k, false);
     }
-    if (required == null || required < 1 || required > 5) {
-      throw new ValidationException("requiredApprovals", "requiredApprovals is between 1 and 5");
+
+    @Transactional
+    public ChangeView revise(
+            Caller caller, String requestId, UUID id, JsonObject content, String comment) {
+        requireAny(caller, Role.AUTHOR, Role.ADMIN);
+        if (content == null) {
+            throw new ValidationException("content", "content must be a JSON object");
+        }
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        requireAuthorOrAdmin(caller, c);
+        ChangeState from = state(c);
+        ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
+        ChangeKind k = kind(c.kind());
+        TenantId tenant = caller.tenant();
+        JsonObject normalized = k.validate(tenant, c.target(), content);
+        Optional<LiveVersion> live = k.live(tenant, c.target());
+        Instant now = Instant.now();
+        c.content(normalized.toString());
+        c.baseVersion(live.map(LiveVersion::version).orElse(null));
+        c.diff(
+                ContentDiff.between(
+                                live.map(LiveVersion::content).orElse(null),
+                                normalized,
+                                k.secretFields())
+                        .toString());
+        c.risk(k.risk(tenant, c.target(), normalized, live).name());
+        c.revision(c.revision() + 1);
+        c.state(to.wireName());
+        c.updatedAt(now);
+        addRevision(c, caller, now, "revise");
+        addComment(c, caller, "revise", comment, now);
+        repo.flush();
+        transition(c, caller, requestId, "revise", from, Set.of());
+        return view(c, k, false);
     }
-    if (rc == RiskClass.HIGH && required < 2) {
-      throw new ValidationException("requiredApprovals", "HIGH risk changes need at least 2 approvals");
+
+    @Transactional
+    public ChangeView submit(Caller caller, String requestId, UUID id, String comment) {
+        return authorAction(caller, requestId, id, comment, ChangeAction.SUBMIT, "submit");
     }
-    UUID tenant = caller.tenant().value();
-    Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
-    ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
-    Integer before = existing.map(e -> e.requiredApprovals()).orElse(null);
-    p.tenantId(tenant);
-    p.kind(kind);
-    p.risk(rc.name());
-    p.requiredApprovals(required);
-    p.updatedBy(caller.subject());
-    p.updatedAt(Instant.now());
-    if (existing.isEmpty()) {
-      repo.add(p);
+
+    @Transactional
+    public ChangeView withdraw(Caller caller, String requestId, UUID id, String comment) {
+        return authorAction(caller, requestId, id, comment, ChangeAction.WITHDRAW, "withdraw");
     }
-    repo.flush();
-    audit.recordInTransaction(
-        AuditEvent.by(caller, "approval_policy.set")
-            .target("approval_policy", kind + "/" + rc.name())
-            .detail("kind", kind)
-            .detail("risk", rc.name())
-            .detail("requiredApprovals", required)
-            .detail("previous", before)
-            .requestId(requestId)
-            .build());
-    return new ApprovalPolicyEntry(kind, rc.name(), required, true);
-  }
 
-  // ---- helpers
-
-  int requiredApprovals(ChangeRequestEntity c) {
-    return required(new TenantId(c.tenantId()), c.kind(), RiskClass.valueOf(c.risk()));
-  }
-
-  int required(TenantId tenant, String kind, RiskClass risk) {
-    Integer forKind =
-        repo.policy(tenant.value(), kind, risk.name()).map(p -> p.requiredApprovals()).orElse(null);
-    Integer forAny =
-        repo.policy(tenant.value(), ApprovalRule.ANY_KIND, risk.name())
-            .map(p -> p.requiredApprovals())
-            .orElse(null);
-    return ApprovalRule.required(risk, forKind, forAny);
-  }
-
-  /**
-   * Distinct reviewers who approved the current revision, never anyone who authored a revision of
-   * the change (the service refuses their approvals; this holds for rows written any other way too).
-   */
-  private List<String> approvers(ChangeRequestEntity c, Set<String> authors) {
-    Set<String> out = new LinkedHashSet<>();
-    for (ReviewEntity r : repo.reviews(c.id())) {
-      if (r.revision() == c.revision() && "approve".equals(r.decision()) && !authors.contains(r.reviewerId())) {
-        out.add(r.reviewerId());
-      }
+    /** A transition only the change's author (or an admin) may make: submit, withdraw. */
+    private ChangeView authorAction(
+            Caller caller,
+            String requestId,
+            UUID id,
+            String comment,
+            ChangeAction action,
+            String verb) {
+        requireAny(caller, Role.AUTHOR, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        requireAuthorOrAdmin(caller, c);
+        ChangeState from = state(c);
+        c.state(ChangeWorkflow.next(from, action, false).wireName());
+        Instant now = Instant.now();
+        if (action == ChangeAction.SUBMIT) {
+            c.submittedAt(now);
+        }
+        c.updatedAt(now);
+        addComment(c, caller, verb, comment, now);
+        repo.flush();
+        transition(c, caller, requestId, verb, from, Set.of());
+        return view(c, kind(c.kind()), false);
     }
-    return new ArrayList<>(out);
-  }
 
-  /** Everyone who authored a revision of the change: its creator and each revision's author. */
-  private Set<String> authorIds(ChangeRequestEntity c) {
-    return authorIds(c, repo.revisions(c.id()));
-  }
-
-  private static Set<String> authorIds(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
-    Set<String> out = new LinkedHashSet<>();
-    out.add(c.authorId());
-    for (ChangeRevisionEntity r : revisions) {
-      out.add(r.createdBy());
+    /**
+     * An approval. Nobody who authored any revision of the change (created, revised, rebased or
+     * rolled it back) approves it (403); nobody approves one revision twice (409). On a published
+     * break-glass rollback it is the review after the fact, which also excludes the authors of the
+     * change whose content the rollback re-applied.
+     */
+    @Transactional
+    public ChangeView approve(Caller caller, String requestId, UUID id, String comment) {
+        requireAny(caller, Role.REVIEWER, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        ChangeState from = state(c);
+        boolean postHoc = from == ChangeState.PUBLISHED && "pending".equals(c.postHocReview());
+        Set<String> authors = authorIds(c);
+        if (postHoc && c.rollbackOf() != null) {
+            repo.find(c.tenantId(), c.rollbackOf())
+                    .ifPresent(earlier -> authors.addAll(authorIds(earlier)));
+        }
+        requireNotAuthor(caller, authors, postHoc ? "review" : "approve");
+        Instant now = Instant.now();
+        if (postHoc) {
+            addReview(c, caller, "post_hoc", comment, now);
+            addComment(c, caller, "post-hoc-review", comment, now);
+            c.postHocReview("done");
+            c.updatedAt(now);
+            repo.flush();
+            transition(c, caller, requestId, "post_hoc_review", from, Set.of());
+            return view(c, kind(c.kind()), false);
+        }
+        List<String> approvers = approvers(c, authors);
+        if (approvers.contains(caller.subject())) {
+            throw new ConflictException(
+                    "already_approved",
+                    "You have already approved revision " + c.revision() + " of this change");
+        }
+        int required = requiredApprovals(c);
+        ChangeState to =
+                ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
+        addReview(c, caller, "approve", comment, now);
+        addComment(c, caller, "approve", comment, now);
+        c.state(to.wireName());
+        c.updatedAt(now);
+        repo.flush();
+        transition(
+                c,
+                caller,
+                requestId,
+                "approve",
+                from,
+                Set.of(
+                        new Detail("approvals", approvers.size() + 1),
+                        new Detail("requiredApprovals", required)));
+        return view(c, kind(c.kind()), false);
     }
-    return out;
-  }
 
-  private static void requireNotAuthor(Caller caller, Set<String> authors, String verb) {
-    if (authors.contains(caller.subject())) {
-      throw new ForbiddenException(
-          "own_change",
-          "You authored a revision of this change (created, revised, rebased or rolled it back), so"
-              + " you cannot " + verb + " it: someone who authored none of it must review it");
+    @Transactional
+    public ChangeView reject(Caller caller, String requestId, UUID id, String comment) {
+        return review(caller, requestId, id, comment, ChangeAction.REJECT, "reject");
     }
-  }
 
-  private void supersedePublished(Caller caller, String requestId, ChangeRequestEntity by, Instant now) {
-    for (ChangeRequestEntity p : repo.publishedOf(by.tenantId(), by.kind(), by.target())) {
-      if (p.id().equals(by.id())) {
-        continue;
-      }
-      ChangeState from = state(p);
-      p.state(ChangeWorkflow.next(from, ChangeAction.SUPERSEDE, false).wireName());
-      p.updatedAt(now);
-      transition(p, caller, requestId, "supersede", from,
-          Set.of(new Detail("supersededBy", by.id().toString())));
+    @Transactional
+    public ChangeView requestChanges(Caller caller, String requestId, UUID id, String comment) {
+        return review(
+                caller, requestId, id, comment, ChangeAction.REQUEST_CHANGES, "request_changes");
     }
-  }
 
-  private record Detail(String key, Object value) {}
-
-  /** Audit event (same transaction), webhook outbox rows, and the CDI event for observers. */
-  private void transition(
-      ChangeRequestEntity c, Caller caller, String requestId, String action, ChangeState from,
-      Set<Detail> extra) {
-    AuditEvent.Builder e =
-        AuditEvent.by(caller, "change." + action)
-            .target("change", c.id())
-            .detail("kind", c.kind())
-            .detail("target", c.target())
-            .detail("from", from == null ? null : from.wireName())
-            .detail("to", c.state())
-            .detail("revision", c.revision())
-            .detail("risk", c.risk())
-            .requestId(requestId);
-    e.detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString());
-    for (Detail d : extra) {
-      e.detail(d.key(), d.value());
-      // the lineage graph links requests to the change that made their prompt/policy version live
-      if (d.key().equals("version") && "prompt".equals(c.kind())) {
-        e.detail(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, d.value());
-      } else if (d.key().equals("version") && "policy".equals(c.kind())) {
-        e.detail(io.gatehouse.audit.LineageKeys.POLICY_VERSION, d.value());
-      }
+    private ChangeView review(
+            Caller caller,
+            String requestId,
+            UUID id,
+            String comment,
+            ChangeAction action,
+            String decision) {
+        requireAny(caller, Role.REVIEWER, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        requireNotAuthor(
+                caller,
+                authorIds(c),
+                action == ChangeAction.REJECT ? "reject" : "request changes on");
+        ChangeState from = state(c);
+        c.state(ChangeWorkflow.next(from, action, false).wireName());
+        Instant now = Instant.now();
+        addReview(c, caller, decision, comment, now);
+        addComment(c, caller, action.verb(), comment, now);
+        c.updatedAt(now);
+        repo.flush();
+        transition(c, caller, requestId, decision, from, Set.of());
+        return view(c, kind(c.kind()), false);
     }
-    audit.recordInTransaction(e.build());
-    ChangeTransition t =
-        new ChangeTransition(
-            new TenantId(c.tenantId()), c.id(), c.kind(), c.target(), action,
-            from == null ? null : from.wireName(), c.state(), c.revision(), caller.subject(), requestId,
-            Instant.now());
-    outbox.enqueue(t, caller.name());
-    transitions.fire(t);
-  }
 
-  private ChangeRequestEntity lock(Caller caller, UUID id) {
-    return repo.lock(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
-  }
-
-  private static NotFoundException notFound() {
-    return new NotFoundException("change_not_found", "No such change request");
-  }
-
-  private static ChangeState state(ChangeRequestEntity c) {
-    return ChangeState.fromWireName(c.state()).orElseThrow();
-  }
-
-  private static void requireAny(Caller caller, Role... roles) {
-    for (Role r : roles) {
-      if (caller.has(r)) {
-        return;
-      }
+    /**
+     * Re-bases the change on what is live now: the diff and risk are recomputed and the revision
+     * advances, so approvals given against the old base no longer count.
+     */
+    @Transactional
+    public ChangeView rebase(Caller caller, String requestId, UUID id, String comment) {
+        requireAny(caller, Role.AUTHOR, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        requireAuthorOrAdmin(caller, c);
+        ChangeKind k = kind(c.kind());
+        TenantId tenant = caller.tenant();
+        Optional<LiveVersion> live = k.live(tenant, c.target());
+        String liveVersion = live.map(LiveVersion::version).orElse(null);
+        ChangeState from = state(c);
+        if (Objects.equals(liveVersion, c.baseVersion())) {
+            throw new ConflictException(
+                    "nothing_to_rebase", "The change is already based on the live version");
+        }
+        ChangeState to = ChangeWorkflow.next(from, ChangeAction.REBASE, false);
+        JsonObject content = parse(c.content());
+        Instant now = Instant.now();
+        c.baseVersion(liveVersion);
+        c.diff(
+                ContentDiff.between(
+                                live.map(LiveVersion::content).orElse(null),
+                                content,
+                                k.secretFields())
+                        .toString());
+        c.risk(k.risk(tenant, c.target(), content, live).name());
+        c.revision(c.revision() + 1);
+        c.state(to.wireName());
+        c.updatedAt(now);
+        addRevision(c, caller, now, "rebase");
+        addComment(c, caller, "rebase", comment, now);
+        repo.flush();
+        transition(c, caller, requestId, "rebase", from, Set.of());
+        return view(c, k, false);
     }
-    throw new ForbiddenException("This action needs the role " + roles[0].wireName());
-  }
 
-  private static void requireAuthorOrAdmin(Caller caller, ChangeRequestEntity c) {
-    if (!c.authorId().equals(caller.subject()) && !caller.has(Role.ADMIN)) {
-      throw new ForbiddenException("not_author", "Only the change's author or an admin may do this");
+    /**
+     * Publishes an approved change: it must have the approvals its risk needs now, and its base
+     * must still be what is live. The target is locked in PostgreSQL first and the live version
+     * read from the database (not a cache) under that lock, so of two publishes of one target, on
+     * any instances, the second sees the first and gets 409 {@code rebase_required}. The kind
+     * applies it inside this transaction; the previously published change of the same target is
+     * superseded.
+     */
+    @Transactional
+    public ChangeView publish(Caller caller, String requestId, UUID id, String comment) {
+        requireAny(caller, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity c = lock(caller, id);
+        repo.lockTarget(c.tenantId(), c.kind(), c.target());
+        ChangeState from = state(c);
+        ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
+        int required = requiredApprovals(c);
+        List<String> approvers = approvers(c, authorIds(c));
+        if (approvers.size() < required) {
+            throw new ConflictException(
+                    "not_enough_approvals",
+                    "The change has "
+                            + approvers.size()
+                            + " of "
+                            + required
+                            + " required approvals");
+        }
+        ChangeKind k = kind(c.kind());
+        TenantId tenant = caller.tenant();
+        String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
+        if (!Objects.equals(liveVersion, c.baseVersion())) {
+            throw new ConflictException(
+                    "rebase_required",
+                    "The change is based on version "
+                            + c.baseVersion()
+                            + " but "
+                            + liveVersion
+                            + " is live now; rebase it and have it reviewed again");
+        }
+        Instant now = Instant.now();
+        supersedePublished(caller, requestId, c, now);
+        String version =
+                k.apply(
+                        tenant,
+                        c.target(),
+                        parse(c.content()),
+                        new ChangeContext(c.id(), caller, requestId, false));
+        c.state(to.wireName());
+        c.publishedAt(now);
+        c.publishedBy(caller.subject());
+        c.publishedVersion(version);
+        c.updatedAt(now);
+        addComment(c, caller, "publish", comment, now);
+        repo.flush();
+        transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
+        return view(c, k, false);
     }
-  }
 
-  private static void checkComment(String comment) {
-    if (comment != null && comment.length() > MAX_COMMENT) {
-      throw new ValidationException("comment", "comment is at most 10000 characters");
+    /**
+     * Break-glass: re-applies an earlier published version at once, without review. It becomes a
+     * new, published change flagged as a rollback, with a review after the fact pending, and is
+     * audited as break-glass.
+     */
+    @Transactional
+    public ChangeView rollback(Caller caller, String requestId, UUID id, String comment) {
+        requireAny(caller, Role.ADMIN);
+        checkComment(comment);
+        ChangeRequestEntity earlier = lock(caller, id);
+        ChangeState earlierState = state(earlier);
+        if (earlierState == ChangeState.PUBLISHED) {
+            throw new ConflictException("already_live", "This change is the one published now");
+        }
+        if (earlierState != ChangeState.SUPERSEDED) {
+            throw new ConflictException(
+                    "illegal_transition",
+                    "Only an earlier published (now superseded) change can be rolled back to; this one is "
+                            + earlierState.wireName().replace('_', ' '));
+        }
+        repo.lockTarget(earlier.tenantId(), earlier.kind(), earlier.target());
+        ChangeKind k = kind(earlier.kind());
+        TenantId tenant = caller.tenant();
+        JsonObject content = parse(earlier.content());
+        Optional<LiveVersion> live = k.live(tenant, earlier.target());
+        Instant now = Instant.now();
+        ChangeRequestEntity r = new ChangeRequestEntity();
+        r.id(UUID.randomUUID());
+        r.tenantId(tenant.value());
+        r.kind(earlier.kind());
+        r.target(earlier.target());
+        r.revision(1);
+        r.content(earlier.content());
+        r.baseVersion(live.map(LiveVersion::version).orElse(null));
+        r.diff(
+                ContentDiff.between(
+                                live.map(LiveVersion::content).orElse(null),
+                                content,
+                                k.secretFields())
+                        .toString());
+        r.risk(earlier.risk());
+        r.authorId(caller.subject());
+        r.authorName(caller.name());
+        r.createdAt(now);
+        r.updatedAt(now);
+        r.submittedAt(now);
+        r.rollbackOf(earlier.id());
+        r.postHocReview("pending");
+        r.state(ChangeState.PUBLISHED.wireName());
+        r.publishedAt(now);
+        r.publishedBy(caller.subject());
+        repo.add(r);
+        addRevision(r, caller, now, "rollback");
+        supersedePublished(caller, requestId, r, now);
+        r.publishedVersion(
+                k.apply(
+                        tenant,
+                        earlier.target(),
+                        content,
+                        new ChangeContext(earlier.id(), caller, requestId, true)));
+        addComment(r, caller, "rollback", comment, now);
+        repo.flush();
+        transition(
+                r,
+                caller,
+                requestId,
+                "rollback",
+                null,
+                Set.of(
+                        new Detail("breakGlass", true),
+                        new Detail("rollbackOf", earlier.id().toString()),
+                        new Detail("version", r.publishedVersion())));
+        return view(r, k, false);
     }
-  }
 
-  private void addRevision(ChangeRequestEntity c, Caller caller, Instant now, String action) {
-    ChangeRevisionEntity r = new ChangeRevisionEntity();
-    r.changeId(c.id());
-    r.revision(c.revision());
-    r.tenantId(c.tenantId());
-    r.content(c.content());
-    r.baseVersion(c.baseVersion());
-    r.diff(c.diff());
-    r.risk(c.risk());
-    r.createdBy(caller.subject());
-    r.createdByName(caller.name());
-    r.action(action);
-    r.createdAt(now);
-    repo.add(r);
-  }
-
-  private void addReview(ChangeRequestEntity c, Caller caller, String decision, String comment, Instant now) {
-    ReviewEntity r = new ReviewEntity();
-    r.id(UUID.randomUUID());
-    r.changeId(c.id());
-    r.tenantId(c.tenantId());
-    r.revision(c.revision());
-    r.reviewerId(caller.subject());
-    r.reviewerName(caller.name());
-    r.decision(decision);
-    r.comment(blankToNull(comment));
-    r.createdAt(now);
-    repo.add(r);
-  }
-
-  private void addComment(ChangeRequestEntity c, Caller caller, String action, String body, Instant now) {
-    if (body == null || body.isBlank()) {
-      return;
+    @Transactional
+    public ChangeView comment(Caller caller, String requestId, UUID id, String body) {
+        requireAny(caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN);
+        if (body == null || body.isBlank()) {
+            throw new ValidationException("comment", "comment is required");
+        }
+        checkComment(body);
+        ChangeRequestEntity c =
+                repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
+        Instant now = Instant.now();
+        addComment(c, caller, "comment", body, now);
+        repo.flush();
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "change.comment")
+                        .target("change", c.id())
+                        .detail("kind", c.kind())
+                        .detail("target", c.target())
+                        .detail("comment", body)
+                        .requestId(requestId)
+                        .build());
+        return view(c, kind(c.kind()), false);
     }
-    CommentEntity m = new CommentEntity();
-    m.id(UUID.randomUUID());
-    m.changeId(c.id());
-    m.tenantId(c.tenantId());
-    m.authorId(caller.subject());
-    m.authorName(caller.name());
-    m.action(action);
-    m.body(body);
-    m.createdAt(now);
-    repo.add(m);
-  }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
-  }
+    @Transactional
+    public ChangeView get(Caller caller, UUID id) {
+        ChangeRequestEntity c =
+                repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
+        return view(c, kind(c.kind()), true);
+    }
 
-  static JsonObject parse(String json) {
-    try (JsonReader r = Json.createReader(new StringReader(json))) {
-      return r.readObject();
+    @Transactional
+    public List<ChangeView> list(
+            Caller caller,
+            String state,
+            String kind,
+            String target,
+            String postHocReview,
+            int limit) {
+        if (state != null && ChangeState.fromWireName(state).isEmpty()) {
+            throw new ValidationException("state", "Unknown state '" + state + "'");
+        }
+        if (postHocReview != null && !Set.of("pending", "done").contains(postHocReview)) {
+            throw new ValidationException("postHocReview", "postHocReview is pending or done");
+        }
+        List<ChangeRequestEntity> found =
+                repo.list(caller.tenant().value(), state, kind, target, postHocReview, limit);
+        java.util.Map<UUID, List<ChangeRevisionEntity>> revisions = new java.util.HashMap<>();
+        for (ChangeRevisionEntity r :
+                repo.revisions(found.stream().map(ChangeRequestEntity::id).toList())) {
+            revisions.computeIfAbsent(r.changeId(), x -> new ArrayList<>()).add(r);
+        }
+        List<ChangeView> out = new ArrayList<>();
+        for (ChangeRequestEntity c : found) {
+            out.add(summary(c, revisions.getOrDefault(c.id(), List.of())));
+        }
+        return out;
     }
-  }
 
-  static JsonArray parseArray(String json) {
-    try (JsonReader r = Json.createReader(new StringReader(json))) {
-      return r.readArray();
-    }
-  }
+    // ---- approval policies
 
-  private ChangeView summary(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
-    return new ChangeView(
-        c.id(), c.kind(), c.target(), c.state(), c.revision(), null, c.baseVersion(), null, false, null, c.risk(),
-        requiredApprovals(c), approvers(c, authorIds(c, revisions)), c.authorId(), c.authorName(),
-        c.createdAt(), c.updatedAt(), c.submittedAt(), c.publishedAt(), c.publishedBy(),
-        c.publishedVersion(), c.rollbackOf(), c.postHocReview(), revisionViews(revisions), List.of(),
-        List.of());
-  }
+    /**
+     * The effective number of approvals for each known kind and risk, and the tenant's settings.
+     */
+    @Transactional
+    public List<ApprovalPolicyEntry> policies(Caller caller) {
+        List<ApprovalPolicyEntry> out = new ArrayList<>();
+        for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
+            out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
+        }
+        for (String kind : knownKinds()) {
+            for (RiskClass risk : RiskClass.values()) {
+                boolean explicit =
+                        out.stream()
+                                .anyMatch(
+                                        e -> e.kind().equals(kind) && e.risk().equals(risk.name()));
+                if (!explicit) {
+                    out.add(
+                            new ApprovalPolicyEntry(
+                                    kind,
+                                    risk.name(),
+                                    required(caller.tenant(), kind, risk),
+                                    false));
+                }
+            }
+        }
+        return out;
+    }
 
-  private static List<ChangeView.Revision> revisionViews(List<ChangeRevisionEntity> revisions) {
-    List<ChangeView.Revision> out = new ArrayList<>();
-    for (ChangeRevisionEntity r : revisions) {
-      out.add(new ChangeView.Revision(r.revision(), r.createdBy(), r.createdByName(), r.action(), r.createdAt()));
-    }
-    return out;
-  }
+    /** A tenant's setting of required approvals for a kind (or {@code *}) and risk class. */
+    public record ApprovalPolicyEntry(
+            String kind, String risk, int requiredApprovals, boolean configured) {}
 
-  private ChangeView view(ChangeRequestEntity c, ChangeKind k, boolean withLive) {
-    String liveVersion = null;
-    boolean rebaseRequired = false;
-    if (withLive) {
-      liveVersion = k.live(new TenantId(c.tenantId()), c.target()).map(LiveVersion::version).orElse(null);
-      ChangeState s = state(c);
-      rebaseRequired =
-          !Objects.equals(liveVersion, c.baseVersion())
-              && (s == ChangeState.DRAFT
-                  || s == ChangeState.IN_REVIEW
-                  || s == ChangeState.APPROVED
-                  || s == ChangeState.CHANGES_REQUESTED);
+    @Transactional
+    public ApprovalPolicyEntry setPolicy(
+            Caller caller, String requestId, String kind, String risk, Integer required) {
+        requireAny(caller, Role.ADMIN);
+        if (kind == null || !(ApprovalRule.ANY_KIND.equals(kind) || KIND.matcher(kind).matches())) {
+            throw new ValidationException("kind", "kind is a kind of change or *");
+        }
+        RiskClass rc;
+        try {
+            rc = RiskClass.valueOf(String.valueOf(risk).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("risk", "risk is LOW or HIGH");
+        }
+        if (required == null || required < 1 || required > 5) {
+            throw new ValidationException(
+                    "requiredApprovals", "requiredApprovals is between 1 and 5");
+        }
+        if (rc == RiskClass.HIGH && required < 2) {
+            throw new ValidationException(
+                    "requiredApprovals", "HIGH risk changes need at least 2 approvals");
+        }
+        UUID tenant = caller.tenant().value();
+        Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
+        ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
+        Integer before = existing.map(e -> e.requiredApprovals()).orElse(null);
+        p.tenantId(tenant);
+        p.kind(kind);
+        p.risk(rc.name());
+        p.requiredApprovals(required);
+        p.updatedBy(caller.subject());
+        p.updatedAt(Instant.now());
+        if (existing.isEmpty()) {
+            repo.add(p);
+        }
+        repo.flush();
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "approval_policy.set")
+                        .target("approval_policy", kind + "/" + rc.name())
+                        .detail("kind", kind)
+                        .detail("risk", rc.name())
+                        .detail("requiredApprovals", required)
+                        .detail("previous", before)
+                        .requestId(requestId)
+                        .build());
+        return new ApprovalPolicyEntry(kind, rc.name(), required, true);
     }
-    List<ChangeRevisionEntity> revisions = repo.revisions(c.id());
-    List<ChangeView.Review> reviews = new ArrayList<>();
-    for (ReviewEntity r : repo.reviews(c.id())) {
-      reviews.add(new ChangeView.Review(r.reviewerId(), r.reviewerName(), r.decision(), r.revision(), r.comment(),
-          r.createdAt()));
+
+    // ---- helpers
+
+    int requiredApprovals(ChangeRequestEntity c) {
+        return required(new TenantId(c.tenantId()), c.kind(), RiskClass.valueOf(c.risk()));
     }
-    List<ChangeView.Comment> comments = new ArrayList<>();
-    for (CommentEntity m : repo.comments(c.id())) {
-      comments.add(new ChangeView.Comment(m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
+
+    int required(TenantId tenant, String kind, RiskClass risk) {
+        Integer forKind =
+                repo.policy(tenant.value(), kind, risk.name())
+                        .map(p -> p.requiredApprovals())
+                        .orElse(null);
+        Integer forAny =
+                repo.policy(tenant.value(), ApprovalRule.ANY_KIND, risk.name())
+                        .map(p -> p.requiredApprovals())
+                        .orElse(null);
+        return ApprovalRule.required(risk, forKind, forAny);
     }
-    return new ChangeView(
-        c.id(), c.kind(), c.target(), c.state(), c.revision(),
-        ContentDiff.mask(parse(c.content()), k.secretFields()), c.baseVersion(), liveVersion,
-        rebaseRequired, parseArray(c.diff()), c.risk(), requiredApprovals(c),
-        approvers(c, authorIds(c, revisions)), c.authorId(), c.authorName(), c.createdAt(), c.updatedAt(),
-        c.submittedAt(), c.publishedAt(), c.publishedBy(), c.publishedVersion(), c.rollbackOf(),
-        c.postHocReview(), revisionViews(revisions), reviews, comments);
-  }
+
+    /**
+     * Distinct reviewers who approved the current revision, never anyone who authored a revision of
+     * the change (the service refuses their approvals; this holds for rows written any other way
+     * too).
+     */
+    private List<String> approvers(ChangeRequestEntity c, Set<String> authors) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ReviewEntity r : repo.reviews(c.id())) {
+            if (r.revision() == c.revision()
+                    && "approve".equals(r.decision())
+                    && !authors.contains(r.reviewerId())) {
+                out.add(r.reviewerId());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Everyone who authored a revision of the change: its creator and each revision's author. */
+    private Set<String> authorIds(ChangeRequestEntity c) {
+        return authorIds(c, repo.revisions(c.id()));
+    }
+
+    private static Set<String> authorIds(
+            ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(c.authorId());
+        for (ChangeRevisionEntity r : revisions) {
+            out.add(r.createdBy());
+        }
+        return out;
+    }
+
+    private static void requireNotAuthor(Caller caller, Set<String> authors, String verb) {
+        if (authors.contains(caller.subject())) {
+            throw new ForbiddenException(
+                    "own_change",
+                    "You authored a revision of this change (created, revised, rebased or rolled it back), so"
+                            + " you cannot "
+                            + verb
+                            + " it: someone who authored none of it must review it");
+        }
+    }
+
+    private void supersedePublished(
+            Caller caller, String requestId, ChangeRequestEntity by, Instant now) {
+        for (ChangeRequestEntity p : repo.publishedOf(by.tenantId(), by.kind(), by.target())) {
+            if (p.id().equals(by.id())) {
+                continue;
+            }
+            ChangeState from = state(p);
+            p.state(ChangeWorkflow.next(from, ChangeAction.SUPERSEDE, false).wireName());
+            p.updatedAt(now);
+            transition(
+                    p,
+                    caller,
+                    requestId,
+                    "supersede",
+                    from,
+                    Set.of(new Detail("supersededBy", by.id().toString())));
+        }
+    }
+
+    private record Detail(String key, Object value) {}
+
+    /** Audit event (same transaction), webhook outbox rows, and the CDI event for observers. */
+    private void transition(
+            ChangeRequestEntity c,
+            Caller caller,
+            String requestId,
+            String action,
+            ChangeState from,
+            Set<Detail> extra) {
+        AuditEvent.Builder e =
+                AuditEvent.by(caller, "change." + action)
+                        .target("change", c.id())
+                        .detail("kind", c.kind())
+                        .detail("target", c.target())
+                        .detail("from", from == null ? null : from.wireName())
+                        .detail("to", c.state())
+                        .detail("revision", c.revision())
+                        .detail("risk", c.risk())
+                        .requestId(requestId);
+        e.detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString());
+        for (Detail d : extra) {
+            e.detail(d.key(), d.value());
+            // the lineage graph links requests to the change that made their prompt/policy version
+            // live
+            if (d.key().equals("version") && "prompt".equals(c.kind())) {
+                e.detail(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, d.value());
+            } else if (d.key().equals("version") && "policy".equals(c.kind())) {
+                e.detail(io.gatehouse.audit.LineageKeys.POLICY_VERSION, d.value());
+            }
+        }
+        audit.recordInTransaction(e.build());
+        ChangeTransition t =
+                new ChangeTransition(
+                        new TenantId(c.tenantId()),
+                        c.id(),
+                        c.kind(),
+                        c.target(),
+                        action,
+                        from == null ? null : from.wireName(),
+                        c.state(),
+                        c.revision(),
+                        caller.subject(),
+                        requestId,
+                        Instant.now());
+        outbox.enqueue(t, caller.name());
+        transitions.fire(t);
+    }
+
+    private ChangeRequestEntity lock(Caller caller, UUID id) {
+        return repo.lock(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
+    }
+
+    private static NotFoundException notFound() {
+        return new NotFoundException("change_not_found", "No such change request");
+    }
+
+    private static ChangeState state(ChangeRequestEntity c) {
+        return ChangeState.fromWireName(c.state()).orElseThrow();
+    }
+
+    private static void requireAny(Caller caller, Role... roles) {
+        for (Role r : roles) {
+            if (caller.has(r)) {
+                return;
+            }
+        }
+        throw new ForbiddenException("This action needs the role " + roles[0].wireName());
+    }
+
+    private static void requireAuthorOrAdmin(Caller caller, ChangeRequestEntity c) {
+        if (!c.authorId().equals(caller.subject()) && !caller.has(Role.ADMIN)) {
+            throw new ForbiddenException(
+                    "not_author", "Only the change's author or an admin may do this");
+        }
+    }
+
+    private static void checkComment(String comment) {
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            throw new ValidationException("comment", "comment is at most 10000 characters");
+        }
+    }
+
+    private void addRevision(ChangeRequestEntity c, Caller caller, Instant now, String action) {
+        ChangeRevisionEntity r = new ChangeRevisionEntity();
+        r.changeId(c.id());
+        r.revision(c.revision());
+        r.tenantId(c.tenantId());
+        r.content(c.content());
+        r.baseVersion(c.baseVersion());
+        r.diff(c.diff());
+        r.risk(c.risk());
+        r.createdBy(caller.subject());
+        r.createdByName(caller.name());
+        r.action(action);
+        r.createdAt(now);
+        repo.add(r);
+    }
+
+    private void addReview(
+            ChangeRequestEntity c, Caller caller, String decision, String comment, Instant now) {
+        ReviewEntity r = new ReviewEntity();
+        r.id(UUID.randomUUID());
+        r.changeId(c.id());
+        r.tenantId(c.tenantId());
+        r.revision(c.revision());
+        r.reviewerId(caller.subject());
+        r.reviewerName(caller.name());
+        r.decision(decision);
+        r.comment(blankToNull(comment));
+        r.createdAt(now);
+        repo.add(r);
+    }
+
+    private void addComment(
+            ChangeRequestEntity c, Caller caller, String action, String body, Instant now) {
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        CommentEntity m = new CommentEntity();
+        m.id(UUID.randomUUID());
+        m.changeId(c.id());
+        m.tenantId(c.tenantId());
+        m.authorId(caller.subject());
+        m.authorName(caller.name());
+        m.action(action);
+        m.body(body);
+        m.createdAt(now);
+        repo.add(m);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static JsonObject parse(String json) {
+        try (JsonReader r = Json.createReader(new StringReader(json))) {
+            return r.readObject();
+        }
+    }
+
+    static JsonArray parseArray(String json) {
+        try (JsonReader r = Json.createReader(new StringReader(json))) {
+            return r.readArray();
+        }
+    }
+
+    private ChangeView summary(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
+        return new ChangeView(
+                c.id(),
+                c.kind(),
+                c.target(),
+                c.state(),
+                c.revision(),
+                null,
+                c.baseVersion(),
+                null,
+                false,
+                null,
+                c.risk(),
+                requiredApprovals(c),
+                approvers(c, authorIds(c, revisions)),
+                c.authorId(),
+                c.authorName(),
+                c.createdAt(),
+                c.updatedAt(),
+                c.submittedAt(),
+                c.publishedAt(),
+                c.publishedBy(),
+                c.publishedVersion(),
+                c.rollbackOf(),
+                c.postHocReview(),
+                revisionViews(revisions),
+                List.of(),
+                List.of());
+    }
+
+    private static List<ChangeView.Revision> revisionViews(List<ChangeRevisionEntity> revisions) {
+        List<ChangeView.Revision> out = new ArrayList<>();
+        for (ChangeRevisionEntity r : revisions) {
+            out.add(
+                    new ChangeView.Revision(
+                            r.revision(),
+                            r.createdBy(),
+                            r.createdByName(),
+                            r.action(),
+                            r.createdAt()));
+        }
+        return out;
+    }
+
+    private ChangeView view(ChangeRequestEntity c, ChangeKind k, boolean withLive) {
+        String liveVersion = null;
+        boolean rebaseRequired = false;
+        if (withLive) {
+            liveVersion =
+                    k.live(new TenantId(c.tenantId()), c.target())
+                            .map(LiveVersion::version)
+                            .orElse(null);
+            ChangeState s = state(c);
+            rebaseRequired =
+                    !Objects.equals(liveVersion, c.baseVersion())
+                            && (s == ChangeState.DRAFT
+                                    || s == ChangeState.IN_REVIEW
+                                    || s == ChangeState.APPROVED
+                                    || s == ChangeState.CHANGES_REQUESTED);
+        }
+        List<ChangeRevisionEntity> revisions = repo.revisions(c.id());
+        List<ChangeView.Review> reviews = new ArrayList<>();
+        for (ReviewEntity r : repo.reviews(c.id())) {
+            reviews.add(
+                    new ChangeView.Review(
+                            r.reviewerId(),
+                            r.reviewerName(),
+                            r.decision(),
+                            r.revision(),
+                            r.comment(),
+                            r.createdAt()));
+        }
+        List<ChangeView.Comment> comments = new ArrayList<>();
+        for (CommentEntity m : repo.comments(c.id())) {
+            comments.add(
+                    new ChangeView.Comment(
+                            m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
+        }
+        return new ChangeView(
+                c.id(),
+                c.kind(),
+                c.target(),
+                c.state(),
+                c.revision(),
+                ContentDiff.mask(parse(c.content()), k.secretFields()),
+                c.baseVersion(),
+                liveVersion,
+                rebaseRequired,
+                parseArray(c.diff()),
+                c.risk(),
+                requiredApprovals(c),
+                approvers(c, authorIds(c, revisions)),
+                c.authorId(),
+                c.authorName(),
+                c.createdAt(),
+                c.updatedAt(),
+                c.submittedAt(),
+                c.publishedAt(),
+                c.publishedBy(),
+                c.publishedVersion(),
+                c.rollbackOf(),
+                c.postHocReview(),
+                revisionViews(revisions),
+                reviews,
+                comments);
+    }
 }

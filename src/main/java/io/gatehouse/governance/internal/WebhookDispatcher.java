@@ -3,8 +3,8 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.shared.SchemaReady;
-import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,125 +36,139 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class WebhookDispatcher {
-  private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
-  static final int MAX_ATTEMPTS = 8;
-  private static final long LEASE_SECONDS = 60;
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
+    static final int MAX_ATTEMPTS = 8;
+    private static final long LEASE_SECONDS = 60;
 
-  @Inject JpaWebhooks webhooks;
-  @Inject SecretBox secrets;
-  @Inject EgressPolicy egress;
+    @Inject JpaWebhooks webhooks;
+    @Inject SecretBox secrets;
+    @Inject EgressPolicy egress;
 
-  @Resource ManagedExecutorService executor;
-  @Resource ManagedScheduledExecutorService scheduler;
+    @Resource ManagedExecutorService executor;
+    @Resource ManagedScheduledExecutorService scheduler;
 
-  private HttpClient http;
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
-  private ScheduledFuture<?> poller;
+    private HttpClient http;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private ScheduledFuture<?> poller;
 
-  @PostConstruct
-  void init() {
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER);
-    // behind an outbound proxy the proxy resolves names and enforces; the guard checked the name
-    egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-    http = b.build();
-  }
-
-  void onSchemaReady(@Observes SchemaReady ready) {
-    poller = scheduler.scheduleWithFixedDelay(this::drainQuietly, 5, 3, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (poller != null) {
-      poller.cancel(false);
+    @PostConstruct
+    void init() {
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(HttpClient.Redirect.NEVER);
+        // behind an outbound proxy the proxy resolves names and enforces; the guard checked the
+        // name
+        egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        http = b.build();
     }
-  }
 
-  /** After a transition commits, send its messages without waiting for the poller. */
-  void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeTransition t) {
-    try {
-      executor.execute(this::drainQuietly);
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "Webhook kick refused; the poller will send it", e);
+    void onSchemaReady(@Observes SchemaReady ready) {
+        poller =
+                scheduler.scheduleWithFixedDelay(
+                        this::drainQuietly, 5, 3, java.util.concurrent.TimeUnit.SECONDS);
     }
-  }
 
-  void drainQuietly() {
-    // One drain at a time per instance; a kick during a drain makes it go round once more.
-    again.set(true);
-    if (!draining.compareAndSet(false, true)) {
-      return;
+    @PreDestroy
+    void stop() {
+        if (poller != null) {
+            poller.cancel(false);
+        }
     }
-    try {
-      while (again.getAndSet(false)) {
-        List<JpaWebhooks.Due> due;
-        do {
-          due = webhooks.claimDue(20, LEASE_SECONDS);
-          for (JpaWebhooks.Due d : due) {
-            send(d);
-          }
-        } while (due.size() == 20);
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Webhook delivery round failed", e);
-    } finally {
-      draining.set(false);
-    }
-  }
 
-  private void send(JpaWebhooks.Due d) {
-    WebhookOutcome outcome;
-    String detail; // for the server log only
-    try {
-      URI url = URI.create(d.url());
-      // the host may resolve elsewhere, or the allow-list may have changed, since the endpoint was
-      // added: check before each send
-      Optional<String> why = egress.refused(new TenantId(d.tenantId()), url);
-      if (why.isPresent()) {
-        outcome = WebhookOutcome.REFUSED;
-        detail = "refused: " + why.get();
-      } else {
-        byte[] secret = secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
-        long now = Instant.now().getEpochSecond();
-        HttpRequest req =
-            HttpRequest.newBuilder(url)
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Gatehouse-Webhook/1")
-                .header("X-Gatehouse-Event", d.event())
-                .header("X-Gatehouse-Delivery", d.id().toString())
-                .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, d.payload()))
-                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-                .build();
-        HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-        outcome = WebhookOutcome.ofStatus(res.statusCode());
-        detail = "HTTP " + res.statusCode();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outcome = WebhookOutcome.CONNECTION_FAILED;
-      detail = "interrupted";
-    } catch (Exception e) {
-      outcome = WebhookOutcome.ofFailure(e);
-      detail = e.getClass().getSimpleName();
+    /** After a transition commits, send its messages without waiting for the poller. */
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeTransition t) {
+        try {
+            executor.execute(this::drainQuietly);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Webhook kick refused; the poller will send it", e);
+        }
     }
-    boolean ok = outcome == WebhookOutcome.DELIVERED;
-    int attempt = d.attempts() + 1;
-    // a refused destination is a configuration problem: retrying cannot help
-    boolean giveUp = !ok && (outcome == WebhookOutcome.REFUSED || attempt >= MAX_ATTEMPTS);
-    webhooks.attempted(d.id(), ok, outcome.wireName(), Instant.now().plus(backoff(attempt)), giveUp);
-    if (!ok) {
-      LOG.info("Webhook delivery " + d.id() + " attempt " + attempt + " failed: " + detail
-          + (giveUp ? " (giving up)" : ""));
-    }
-  }
 
-  /** 2, 4, 8, ... seconds, at most ten minutes. */
-  static Duration backoff(int attempt) {
-    return Duration.ofSeconds(Math.min(600, 1L << Math.min(attempt, 20)));
-  }
+    void drainQuietly() {
+        // One drain at a time per instance; a kick during a drain makes it go round once more.
+        again.set(true);
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            while (again.getAndSet(false)) {
+                List<JpaWebhooks.Due> due;
+                do {
+                    due = webhooks.claimDue(20, LEASE_SECONDS);
+                    for (JpaWebhooks.Due d : due) {
+                        send(d);
+                    }
+                } while (due.size() == 20);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Webhook delivery round failed", e);
+        } finally {
+            draining.set(false);
+        }
+    }
+
+    private void send(JpaWebhooks.Due d) {
+        WebhookOutcome outcome;
+        String detail; // for the server log only
+        try {
+            URI url = URI.create(d.url());
+            // the host may resolve elsewhere, or the allow-list may have changed, since the
+            // endpoint was
+            // added: check before each send
+            Optional<String> why = egress.refused(new TenantId(d.tenantId()), url);
+            if (why.isPresent()) {
+                outcome = WebhookOutcome.REFUSED;
+                detail = "refused: " + why.get();
+            } else {
+                byte[] secret =
+                        secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
+                long now = Instant.now().getEpochSecond();
+                HttpRequest req =
+                        HttpRequest.newBuilder(url)
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .header("User-Agent", "Gatehouse-Webhook/1")
+                                .header("X-Gatehouse-Event", d.event())
+                                .header("X-Gatehouse-Delivery", d.id().toString())
+                                .header(
+                                        WebhookSignature.HEADER,
+                                        WebhookSignature.header(secret, now, d.payload()))
+                                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
+                                .build();
+                HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+                outcome = WebhookOutcome.ofStatus(res.statusCode());
+                detail = "HTTP " + res.statusCode();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = WebhookOutcome.CONNECTION_FAILED;
+            detail = "interrupted";
+        } catch (Exception e) {
+            outcome = WebhookOutcome.ofFailure(e);
+            detail = e.getClass().getSimpleName();
+        }
+        boolean ok = outcome == WebhookOutcome.DELIVERED;
+        int attempt = d.attempts() + 1;
+        // a refused destination is a configuration problem: retrying cannot help
+        boolean giveUp = !ok && (outcome == WebhookOutcome.REFUSED || attempt >= MAX_ATTEMPTS);
+        webhooks.attempted(
+                d.id(), ok, outcome.wireName(), Instant.now().plus(backoff(attempt)), giveUp);
+        if (!ok) {
+            LOG.info(
+                    "Webhook delivery "
+                            + d.id()
+                            + " attempt "
+                            + attempt
+                            + " failed: "
+                            + detail
+                            + (giveUp ? " (giving up)" : ""));
+        }
+    }
+
+    /** 2, 4, 8, ... seconds, at most ten minutes. */
+    static Duration backoff(int attempt) {
+        return Duration.ofSeconds(Math.min(600, 1L << Math.min(attempt, 20)));
+    }
 }

@@ -10,37 +10,37 @@ import java.util.Locale;
  * what answers where). The server log keeps the detail for operators.
  */
 public enum WebhookOutcome {
-  DELIVERED,
-  HTTP_ERROR_3XX,
-  HTTP_ERROR_4XX,
-  HTTP_ERROR_5XX,
-  TIMEOUT,
-  REFUSED,
-  CONNECTION_FAILED;
+    DELIVERED,
+    HTTP_ERROR_3XX,
+    HTTP_ERROR_4XX,
+    HTTP_ERROR_5XX,
+    TIMEOUT,
+    REFUSED,
+    CONNECTION_FAILED;
 
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  /** The class of an HTTP answer: 2xx delivered; redirects are not followed. */
-  static WebhookOutcome ofStatus(int status) {
-    if (status >= 200 && status < 300) {
-      return DELIVERED;
+    /** The class of an HTTP answer: 2xx delivered; redirects are not followed. */
+    static WebhookOutcome ofStatus(int status) {
+        if (status >= 200 && status < 300) {
+            return DELIVERED;
+        }
+        if (status >= 400 && status < 500) {
+            return HTTP_ERROR_4XX;
+        }
+        if (status >= 500) {
+            return HTTP_ERROR_5XX;
+        }
+        return HTTP_ERROR_3XX;
     }
-    if (status >= 400 && status < 500) {
-      return HTTP_ERROR_4XX;
-    }
-    if (status >= 500) {
-      return HTTP_ERROR_5XX;
-    }
-    return HTTP_ERROR_3XX;
-  }
 
-  /** The class of a failure to get an answer (a connect timeout: nothing answered at all). */
-  static WebhookOutcome ofFailure(Throwable t) {
-    if (t instanceof HttpTimeoutException && !(t instanceof HttpConnectTimeoutException)) {
-      return TIMEOUT;
+    /** The class of a failure to get an answer (a connect timeout: nothing answered at all). */
+    static WebhookOutcome ofFailure(Throwable t) {
+        if (t instanceof HttpTimeoutException && !(t instanceof HttpConnectTimeoutException)) {
+            return TIMEOUT;
+        }
+        return CONNECTION_FAILED;
     }
-    return CONNECTION_FAILED;
-  }
 }

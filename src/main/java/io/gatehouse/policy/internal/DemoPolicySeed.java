@@ -28,72 +28,89 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class DemoPolicySeed {
-  private static final Logger LOG = Logger.getLogger(DemoPolicySeed.class.getName());
-  static final String NAME = "demo";
+    private static final Logger LOG = Logger.getLogger(DemoPolicySeed.class.getName());
+    static final String NAME = "demo";
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
-  boolean demoEnabled;
+    @Inject
+    @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
 
-  @Inject Tenants tenants;
-  @Inject JpaPolicyVersions versions;
-  @Inject AuditRecorder audit;
-  @Inject Event<PolicyPublished> published;
+    @Inject Tenants tenants;
+    @Inject JpaPolicyVersions versions;
+    @Inject AuditRecorder audit;
+    @Inject Event<PolicyPublished> published;
 
-  /** The demo policy's content (also what docs/policy.md shows). */
-  public static JsonObject demoPolicy() {
-    return PolicyParser.normalize(
-        Json.createObjectBuilder()
-            .add("description", "Demo: redact e-mail addresses and payment card numbers; deny credentials")
-            .add("mode", "enforce")
-            .add("onError", "fail_closed")
-            .add(
-                "rules",
-                Json.createArrayBuilder()
-                    .add(
-                        Json.createObjectBuilder()
-                            .add("id", "deny-credentials")
-                            .add("description", "Credentials (cloud keys, tokens, private keys, passwords) never leave")
-                            .add("condition", "entities.secret.count > 0")
-                            .add("action", "deny")
-                            .add("code", "credentials_in_prompt")
-                            .add("message", "The request carries credentials; remove them and retry"))
-                    .add(
-                        Json.createObjectBuilder()
-                            .add("id", "redact-pii")
-                            .add("description", "E-mail addresses and card numbers are masked, in prompts and answers")
-                            .add("condition", "entities.email.count + entities.card.count > 0")
-                            .add("action", "redact")
-                            .add("entities", Json.createArrayBuilder().add("email").add("card"))
-                            .add("stage", "both")))
-            .build());
-  }
-
-  @Transactional
-  void onSchemaReady(
-      @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
-    if (!demoEnabled) {
-      return;
+    /** The demo policy's content (also what docs/policy.md shows). */
+    public static JsonObject demoPolicy() {
+        return PolicyParser.normalize(
+                Json.createObjectBuilder()
+                        .add(
+                                "description",
+                                "Demo: redact e-mail addresses and payment card numbers; deny credentials")
+                        .add("mode", "enforce")
+                        .add("onError", "fail_closed")
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "deny-credentials")
+                                                        .add(
+                                                                "description",
+                                                                "Credentials (cloud keys, tokens, private keys, passwords) never leave")
+                                                        .add(
+                                                                "condition",
+                                                                "entities.secret.count > 0")
+                                                        .add("action", "deny")
+                                                        .add("code", "credentials_in_prompt")
+                                                        .add(
+                                                                "message",
+                                                                "The request carries credentials; remove them and retry"))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "redact-pii")
+                                                        .add(
+                                                                "description",
+                                                                "E-mail addresses and card numbers are masked, in prompts and answers")
+                                                        .add(
+                                                                "condition",
+                                                                "entities.email.count + entities.card.count > 0")
+                                                        .add("action", "redact")
+                                                        .add(
+                                                                "entities",
+                                                                Json.createArrayBuilder()
+                                                                        .add("email")
+                                                                        .add("card"))
+                                                        .add("stage", "both")))
+                        .build());
     }
-    Optional<TenantId> demo = tenants.findBySlug("demo");
-    if (demo.isEmpty()) {
-      LOG.warning("Demo mode: tenant 'demo' not found; demo policy not seeded");
-      return;
+
+    @Transactional
+    void onSchemaReady(
+            @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
+        if (!demoEnabled) {
+            return;
+        }
+        Optional<TenantId> demo = tenants.findBySlug("demo");
+        if (demo.isEmpty()) {
+            LOG.warning("Demo mode: tenant 'demo' not found; demo policy not seeded");
+            return;
+        }
+        TenantId tenant = demo.get();
+        if (!versions.history(tenant.value(), NAME).isEmpty()) {
+            return;
+        }
+        JsonObject content = demoPolicy();
+        PolicyVersionEntity v =
+                versions.publish(
+                        tenant.value(), NAME, content.toString(), "enforce", null, "seed", false);
+        audit.recordInTransaction(
+                AuditEvent.of(tenant, "system", "seed", "policy.publish")
+                        .target("policy", NAME)
+                        .detail("version", v.label())
+                        .detail("seed", true)
+                        .build());
+        published.fire(new PolicyPublished(tenant.value(), NAME, v.label()));
+        LOG.info("Demo mode: seeded policy '" + v.label() + "'");
     }
-    TenantId tenant = demo.get();
-    if (!versions.history(tenant.value(), NAME).isEmpty()) {
-      return;
-    }
-    JsonObject content = demoPolicy();
-    PolicyVersionEntity v =
-        versions.publish(tenant.value(), NAME, content.toString(), "enforce", null, "seed", false);
-    audit.recordInTransaction(
-        AuditEvent.of(tenant, "system", "seed", "policy.publish")
-            .target("policy", NAME)
-            .detail("version", v.label())
-            .detail("seed", true)
-            .build());
-    published.fire(new PolicyPublished(tenant.value(), NAME, v.label()));
-    LOG.info("Demo mode: seeded policy '" + v.label() + "'");
-  }
 }

@@ -14,65 +14,85 @@ import java.util.UUID;
 /** Read views of a tenant's policies (and the global ones that apply to it). */
 @ApplicationScoped
 public class PolicyCatalog {
-  /** A live policy as listed. */
-  public record PolicySummary(
-      String name, String version, String mode, boolean global, int rules, Instant publishedAt,
-      String publishedBy) {}
+    /** A live policy as listed. */
+    public record PolicySummary(
+            String name,
+            String version,
+            String mode,
+            boolean global,
+            int rules,
+            Instant publishedAt,
+            String publishedBy) {}
 
-  /** One version in a policy's history. */
-  public record PolicyVersionView(
-      String version, String status, Instant publishedAt, String publishedBy, UUID changeId,
-      boolean rollback) {}
+    /** One version in a policy's history. */
+    public record PolicyVersionView(
+            String version,
+            String status,
+            Instant publishedAt,
+            String publishedBy,
+            UUID changeId,
+            boolean rollback) {}
 
-  /** A policy with its live content and history. */
-  public record PolicyDetail(
-      String name, String version, String mode, boolean global, JsonObject content,
-      List<PolicyVersionView> history) {}
+    /** A policy with its live content and history. */
+    public record PolicyDetail(
+            String name,
+            String version,
+            String mode,
+            boolean global,
+            JsonObject content,
+            List<PolicyVersionView> history) {}
 
-  static final String GLOBAL_PREFIX = "global:";
+    static final String GLOBAL_PREFIX = "global:";
 
-  @Inject JpaPolicyVersions versions;
+    @Inject JpaPolicyVersions versions;
 
-  public List<PolicySummary> list(TenantId tenant) {
-    return versions.liveFor(tenant.value()).stream()
-        .map(
-            v -> {
-              JsonObject c = PolicyKind.parse(v.getContent());
-              return new PolicySummary(
-                  (v.getTenantId() == null ? GLOBAL_PREFIX : "") + v.getName(),
-                  v.label(),
-                  v.getMode(),
-                  v.getTenantId() == null,
-                  c.getJsonArray("rules").size(),
-                  v.getPublishedAt(),
-                  v.getPublishedBy());
-            })
-        .toList();
-  }
-
-  /** The tenant's policy by name, or a global one as {@code global:<name>}; empty when unknown. */
-  public Optional<PolicyDetail> find(TenantId tenant, String name) {
-    boolean global = name.startsWith(GLOBAL_PREFIX);
-    String bare = global ? name.substring(GLOBAL_PREFIX.length()) : name;
-    if (!PolicyKind.NAME.matcher(bare).matches()) {
-      return Optional.empty();
+    public List<PolicySummary> list(TenantId tenant) {
+        return versions.liveFor(tenant.value()).stream()
+                .map(
+                        v -> {
+                            JsonObject c = PolicyKind.parse(v.getContent());
+                            return new PolicySummary(
+                                    (v.getTenantId() == null ? GLOBAL_PREFIX : "") + v.getName(),
+                                    v.label(),
+                                    v.getMode(),
+                                    v.getTenantId() == null,
+                                    c.getJsonArray("rules").size(),
+                                    v.getPublishedAt(),
+                                    v.getPublishedBy());
+                        })
+                .toList();
     }
-    List<PolicyVersionEntity> history = versions.history(global ? null : tenant.value(), bare);
-    Optional<PolicyVersionEntity> live = history.stream().filter(v -> v.getStatus().equals("live")).findFirst();
-    return live.map(
-        v ->
-            new PolicyDetail(
-                name,
-                v.label(),
-                v.getMode(),
-                global,
-                PolicyKind.parse(v.getContent()),
-                history.stream()
-                    .map(
-                        h ->
-                            new PolicyVersionView(
-                                h.label(), h.getStatus(), h.getPublishedAt(), h.getPublishedBy(),
-                                h.getChangeId(), h.isRollback()))
-                    .toList()));
-  }
+
+    /**
+     * The tenant's policy by name, or a global one as {@code global:<name>}; empty when unknown.
+     */
+    public Optional<PolicyDetail> find(TenantId tenant, String name) {
+        boolean global = name.startsWith(GLOBAL_PREFIX);
+        String bare = global ? name.substring(GLOBAL_PREFIX.length()) : name;
+        if (!PolicyKind.NAME.matcher(bare).matches()) {
+            return Optional.empty();
+        }
+        List<PolicyVersionEntity> history = versions.history(global ? null : tenant.value(), bare);
+        Optional<PolicyVersionEntity> live =
+                history.stream().filter(v -> v.getStatus().equals("live")).findFirst();
+        return live.map(
+                v ->
+                        new PolicyDetail(
+                                name,
+                                v.label(),
+                                v.getMode(),
+                                global,
+                                PolicyKind.parse(v.getContent()),
+                                history.stream()
+                                        .map(
+                                                h ->
+                                                        new PolicyVersionView(
+                                                                h.label(),
+                                                                h.getStatus(),
+                                                                h.getPublishedAt(),
+                                                                h.getPublishedBy(),
+                                                                h.getChangeId(),
+                                                                h.isRollback()))
+                                        .toList()));
+    }
 }

@@ -30,110 +30,116 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class PolicyKind implements ChangeKind {
-  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
 
-  @Inject JpaPolicyVersions versions;
-  @Inject Event<PolicyPublished> published;
+    @Inject JpaPolicyVersions versions;
+    @Inject Event<PolicyPublished> published;
 
-  @Override
-  public String kind() {
-    return "policy";
-  }
-
-  @Override
-  public JsonObject validate(TenantId tenant, String target, JsonObject content) {
-    if (target == null || !NAME.matcher(target).matches()) {
-      throw new ValidationException("target", "A policy name must match " + NAME.pattern());
+    @Override
+    public String kind() {
+        return "policy";
     }
-    return PolicyParser.normalize(content);
-  }
 
-  @Override
-  public Optional<LiveVersion> live(TenantId tenant, String target) {
-    return versions
-        .live(tenant == null ? null : tenant.value(), target)
-        .map(v -> new LiveVersion(v.label(), parse(v.getContent())));
-  }
+    @Override
+    public JsonObject validate(TenantId tenant, String target, JsonObject content) {
+        if (target == null || !NAME.matcher(target).matches()) {
+            throw new ValidationException("target", "A policy name must match " + NAME.pattern());
+        }
+        return PolicyParser.normalize(content);
+    }
 
-  @Override
-  public Optional<String> committedVersion(TenantId tenant, String target) {
-    return versions.liveLabel(tenant == null ? null : tenant.value(), target);
-  }
+    @Override
+    public Optional<LiveVersion> live(TenantId tenant, String target) {
+        return versions.live(tenant == null ? null : tenant.value(), target)
+                .map(v -> new LiveVersion(v.label(), parse(v.getContent())));
+    }
 
-  @Override
-  public RiskClass risk(
-      TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
-    return relaxes(PolicyParser.normalize(proposed), live.map(LiveVersion::content).orElse(null))
-        ? RiskClass.HIGH
-        : RiskClass.LOW;
-  }
+    @Override
+    public Optional<String> committedVersion(TenantId tenant, String target) {
+        return versions.liveLabel(tenant == null ? null : tenant.value(), target);
+    }
 
-  /**
-   * True when the proposal could let through something the live version stops: a live rule removed
-   * or changed, enforcement turned into shadow, fail-closed turned into fail-open, or a new allow
-   * rule (it ends its policy early). Adding restrictive rules is not a relaxation.
-   */
-  static boolean relaxes(JsonObject proposed, JsonObject live) {
-    boolean anyAllow =
-        proposed.getJsonArray("rules").stream()
-            .anyMatch(r -> r.asJsonObject().getString("action").equals("allow"));
-    if (live == null) {
-      return anyAllow || proposed.getString("mode").equals("shadow");
+    @Override
+    public RiskClass risk(
+            TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+        return relaxes(
+                        PolicyParser.normalize(proposed),
+                        live.map(LiveVersion::content).orElse(null))
+                ? RiskClass.HIGH
+                : RiskClass.LOW;
     }
-    if (live.getString("mode", "enforce").equals("enforce") && proposed.getString("mode").equals("shadow")) {
-      return true;
-    }
-    if (live.getString("onError", "fail_closed").equals("fail_closed")
-        && proposed.getString("onError").equals("fail_open")) {
-      return true;
-    }
-    Map<String, JsonValue> proposedRules = new HashMap<>();
-    proposed.getJsonArray("rules").forEach(r -> proposedRules.put(r.asJsonObject().getString("id"), r));
-    for (JsonValue r : live.getJsonArray("rules")) {
-      JsonObject lr = r.asJsonObject();
-      JsonValue same = proposedRules.get(lr.getString("id"));
-      if (same == null || !same.equals(lr)) {
-        return true;
-      }
-    }
-    // Order matters (allow and deny end a policy): live rules must keep their relative order.
-    var liveIds = live.getJsonArray("rules").stream().map(r -> r.asJsonObject().getString("id")).toList();
-    var keptOrder =
-        proposed.getJsonArray("rules").stream()
-            .map(r -> r.asJsonObject().getString("id"))
-            .filter(liveIds::contains)
-            .toList();
-    if (!keptOrder.equals(liveIds)) {
-      return true;
-    }
-    for (JsonValue r : proposed.getJsonArray("rules")) {
-      JsonObject pr = r.asJsonObject();
-      if (!liveIds.contains(pr.getString("id")) && pr.getString("action").equals("allow")) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  @Override
-  @Transactional(Transactional.TxType.MANDATORY)
-  public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
-    JsonObject normalized = PolicyParser.normalize(content);
-    UUID t = tenant == null ? null : tenant.value();
-    PolicyVersionEntity v =
-        versions.publish(
-            t,
-            target,
-            normalized.toString(),
-            normalized.getString("mode"),
-            context.changeId(),
-            context.publisher().subject(),
-            context.rollback());
-    published.fire(new PolicyPublished(t, target, v.label()));
-    return v.label();
-  }
+    /**
+     * True when the proposal could let through something the live version stops: a live rule
+     * removed or changed, enforcement turned into shadow, fail-closed turned into fail-open, or a
+     * new allow rule (it ends its policy early). Adding restrictive rules is not a relaxation.
+     */
+    static boolean relaxes(JsonObject proposed, JsonObject live) {
+        boolean anyAllow =
+                proposed.getJsonArray("rules").stream()
+                        .anyMatch(r -> r.asJsonObject().getString("action").equals("allow"));
+        if (live == null) {
+            return anyAllow || proposed.getString("mode").equals("shadow");
+        }
+        if (live.getString("mode", "enforce").equals("enforce")
+                && proposed.getString("mode").equals("shadow")) {
+            return true;
+        }
+        if (live.getString("onError", "fail_closed").equals("fail_closed")
+                && proposed.getString("onError").equals("fail_open")) {
+            return true;
+        }
+        Map<String, JsonValue> proposedRules = new HashMap<>();
+        proposed.getJsonArray("rules")
+                .forEach(r -> proposedRules.put(r.asJsonObject().getString("id"), r));
+        for (JsonValue r : live.getJsonArray("rules")) {
+            JsonObject lr = r.asJsonObject();
+            JsonValue same = proposedRules.get(lr.getString("id"));
+            if (same == null || !same.equals(lr)) {
+                return true;
+            }
+        }
+        // Order matters (allow and deny end a policy): live rules must keep their relative order.
+        var liveIds =
+                live.getJsonArray("rules").stream()
+                        .map(r -> r.asJsonObject().getString("id"))
+                        .toList();
+        var keptOrder =
+                proposed.getJsonArray("rules").stream()
+                        .map(r -> r.asJsonObject().getString("id"))
+                        .filter(liveIds::contains)
+                        .toList();
+        if (!keptOrder.equals(liveIds)) {
+            return true;
+        }
+        for (JsonValue r : proposed.getJsonArray("rules")) {
+            JsonObject pr = r.asJsonObject();
+            if (!liveIds.contains(pr.getString("id")) && pr.getString("action").equals("allow")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-  static JsonObject parse(String json) {
-    return Json.createReader(new StringReader(json)).readObject();
-  }
+    @Override
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
+        JsonObject normalized = PolicyParser.normalize(content);
+        UUID t = tenant == null ? null : tenant.value();
+        PolicyVersionEntity v =
+                versions.publish(
+                        t,
+                        target,
+                        normalized.toString(),
+                        normalized.getString("mode"),
+                        context.changeId(),
+                        context.publisher().subject(),
+                        context.rollback());
+        published.fire(new PolicyPublished(t, target, v.label()));
+        return v.label();
+    }
+
+    static JsonObject parse(String json) {
+        return Json.createReader(new StringReader(json)).readObject();
+    }
 }

@@ -6,5 +6,5 @@ import java.util.List;
 
 /** The live policies that apply to a tenant's requests: global ones first, then the tenant's. */
 public interface PolicySource {
-  List<CompiledPolicy> policiesFor(TenantId tenant);
+    List<CompiledPolicy> policiesFor(TenantId tenant);
 }

@@ -25,168 +25,187 @@ import java.util.WeakHashMap;
 
 /**
  * The policy stage of the request path (order 200, after prompt rendering). Input: detect entities
- * and injection in the messages, evaluate the tenant's live policies, then deny, redact the messages,
- * restrict providers or raise the classification. Output: the same for the provider's answer, and
- * per chunk while streaming. Every decision is explained in the request's audit event under {@code
- * policy}; no message content is recorded there, only entity counts and scores.
+ * and injection in the messages, evaluate the tenant's live policies, then deny, redact the
+ * messages, restrict providers or raise the classification. Output: the same for the provider's
+ * answer, and per chunk while streaming. Every decision is explained in the request's audit event
+ * under {@code policy}; no message content is recorded there, only entity counts and scores.
  */
 @ApplicationScoped
 public class PolicyStage implements GatewayStage {
-  static final String AUDIT_KEY = "policy";
-  /** Status of a denial the client sees. */
-  static final int DENY_STATUS = 403;
+    static final String AUDIT_KEY = "policy";
 
-  private final Map<GatewayExchange, InputState> states =
-      Collections.synchronizedMap(new WeakHashMap<>());
+    /** Status of a denial the client sees. */
+    static final int DENY_STATUS = 403;
 
-  private PolicySource source;
-  private Clock clock = Clock.systemUTC();
+    private final Map<GatewayExchange, InputState> states =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
-  protected PolicyStage() {}
+    private PolicySource source;
+    private Clock clock = Clock.systemUTC();
 
-  @Inject
-  public PolicyStage(PolicySource source) {
-    this.source = source;
-  }
+    protected PolicyStage() {}
 
-  PolicyStage(PolicySource source, Clock clock) {
-    this.source = source;
-    this.clock = clock;
-  }
-
-  /** What the input stage saw, for the output stage of the same request (same policy versions). */
-  record InputState(List<CompiledPolicy> policies, RequestFacts facts) {}
-
-  @Override
-  public int order() {
-    return 200;
-  }
-
-  @Override
-  public void beforeRouting(GatewayExchange ex) {
-    List<CompiledPolicy> policies;
-    try {
-      policies = source.policiesFor(ex.tenant());
-    } catch (RuntimeException e) {
-      // No policy could be loaded: nothing proves the request is allowed.
-      audit(ex).put("errors", List.of("policies could not be loaded"));
-      throw new GatehouseException(
-          503, "policy_unavailable", "Policies are unavailable; the request was not sent");
+    @Inject
+    public PolicyStage(PolicySource source) {
+        this.source = source;
     }
-    RequestScan scan = RequestScan.of(ex, clock.instant());
-    Map<String, Object> audit = audit(ex);
-    audit.put("entities", RequestScan.summary(scan.facts.entities()));
-    audit.put(
-        "injection",
-        Map.of(
-            "score_pct", Math.round(scan.injection.score() * 100),
-            "signals", scan.injection.signals(),
-            "obfuscated", scan.injection.obfuscated()));
-    audit.put("classification_in", ex.classification());
-    audit.put("tokens_estimate", scan.facts.tokens());
-    if (policies.isEmpty()) {
-      return;
+
+    PolicyStage(PolicySource source, Clock clock) {
+        this.source = source;
+        this.clock = clock;
     }
-    states.put(ex, new InputState(policies, scan.facts));
-    PolicyEngine.Evaluation ev = PolicyEngine.evaluate(policies, scan.facts, PolicyRule.Stage.INPUT);
-    Decision d = ev.enforced();
-    record(ex, audit, ev, "input");
-    if (d.denied()) {
-      throw denial(d);
+
+    /**
+     * What the input stage saw, for the output stage of the same request (same policy versions).
+     */
+    record InputState(List<CompiledPolicy> policies, RequestFacts facts) {}
+
+    @Override
+    public int order() {
+        return 200;
     }
-    if (!d.redact().isEmpty()) {
-      List<ChatMessage> msgs = ex.messages();
-      for (int i = 0; i < msgs.size(); i++) {
-        ChatMessage m = msgs.get(i);
-        List<Detection> found = scan.perMessage.get(i);
-        if (!found.isEmpty()) {
-          m.text(Redactor.redact(m.text(), found, d.redact()));
+
+    @Override
+    public void beforeRouting(GatewayExchange ex) {
+        List<CompiledPolicy> policies;
+        try {
+            policies = source.policiesFor(ex.tenant());
+        } catch (RuntimeException e) {
+            // No policy could be loaded: nothing proves the request is allowed.
+            audit(ex).put("errors", List.of("policies could not be loaded"));
+            throw new GatehouseException(
+                    503,
+                    "policy_unavailable",
+                    "Policies are unavailable; the request was not sent");
         }
-      }
-    }
-    for (Decision.Restriction r : d.restrictions()) {
-      ex.restrictProviders("policy " + r.explanation(), r.allows());
-    }
-    if (d.classification() >= 0) {
-      ex.raiseClassification(d.classification());
-    }
-    audit.put("classification", ex.classification());
-  }
-
-  @Override
-  public void afterAnswer(GatewayExchange ex) {
-    InputState state = states.get(ex);
-    String answer = ex.answerText();
-    if (state == null || answer == null || !hasOutputRules(state.policies())) {
-      return;
-    }
-    List<Detection> found = Detectors.scan(answer);
-    InjectionDetector.Result inj = InjectionDetector.score(List.of(answer));
-    RequestFacts facts =
-        state.facts().forOutput(ex.classification(), RequestScan.stats(found), inj.score(), inj.signals());
-    PolicyEngine.Evaluation ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
-    Map<String, Object> audit = audit(ex);
-    audit.put("output_entities", RequestScan.summary(facts.entities()));
-    record(ex, audit, ev, "output");
-    if (ev.enforced().denied()) {
-      throw denial(ev.enforced());
-    }
-    if (!ev.enforced().redact().isEmpty()) {
-      ex.answerText(Redactor.redact(answer, found, ev.enforced().redact()));
-    }
-  }
-
-  @Override
-  public StreamFilter streamFilter(GatewayExchange ex) {
-    InputState state = states.get(ex);
-    if (state == null || !hasOutputRules(state.policies())) {
-      return null;
-    }
-    return new PolicyStreamFilter(this, ex, state);
-  }
-
-  static boolean hasOutputRules(List<CompiledPolicy> policies) {
-    for (CompiledPolicy p : policies) {
-      for (PolicyRule r : p.document().rules()) {
-        if (r.appliesTo(PolicyRule.Stage.OUTPUT)) {
-          return true;
+        RequestScan scan = RequestScan.of(ex, clock.instant());
+        Map<String, Object> audit = audit(ex);
+        audit.put("entities", RequestScan.summary(scan.facts.entities()));
+        audit.put(
+                "injection",
+                Map.of(
+                        "score_pct", Math.round(scan.injection.score() * 100),
+                        "signals", scan.injection.signals(),
+                        "obfuscated", scan.injection.obfuscated()));
+        audit.put("classification_in", ex.classification());
+        audit.put("tokens_estimate", scan.facts.tokens());
+        if (policies.isEmpty()) {
+            return;
         }
-      }
+        states.put(ex, new InputState(policies, scan.facts));
+        PolicyEngine.Evaluation ev =
+                PolicyEngine.evaluate(policies, scan.facts, PolicyRule.Stage.INPUT);
+        Decision d = ev.enforced();
+        record(ex, audit, ev, "input");
+        if (d.denied()) {
+            throw denial(d);
+        }
+        if (!d.redact().isEmpty()) {
+            List<ChatMessage> msgs = ex.messages();
+            for (int i = 0; i < msgs.size(); i++) {
+                ChatMessage m = msgs.get(i);
+                List<Detection> found = scan.perMessage.get(i);
+                if (!found.isEmpty()) {
+                    m.text(Redactor.redact(m.text(), found, d.redact()));
+                }
+            }
+        }
+        for (Decision.Restriction r : d.restrictions()) {
+            ex.restrictProviders("policy " + r.explanation(), r.allows());
+        }
+        if (d.classification() >= 0) {
+            ex.raiseClassification(d.classification());
+        }
+        audit.put("classification", ex.classification());
     }
-    return false;
-  }
 
-  /** Writes a stage's decision (and the shadow one) into the audit details; sets the version. */
-  void record(GatewayExchange ex, Map<String, Object> audit, PolicyEngine.Evaluation ev, String stage) {
-    Decision d = ev.enforced();
-    if (!d.versions().isEmpty() || audit.get("versions") == null) {
-      List<String> versions = d.versions().stream().sorted().toList();
-      audit.put("versions", versions);
-      if (!versions.isEmpty()) {
-        ex.policyVersion(String.join(",", versions));
-      }
+    @Override
+    public void afterAnswer(GatewayExchange ex) {
+        InputState state = states.get(ex);
+        String answer = ex.answerText();
+        if (state == null || answer == null || !hasOutputRules(state.policies())) {
+            return;
+        }
+        List<Detection> found = Detectors.scan(answer);
+        InjectionDetector.Result inj = InjectionDetector.score(List.of(answer));
+        RequestFacts facts =
+                state.facts()
+                        .forOutput(
+                                ex.classification(),
+                                RequestScan.stats(found),
+                                inj.score(),
+                                inj.signals());
+        PolicyEngine.Evaluation ev =
+                PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+        Map<String, Object> audit = audit(ex);
+        audit.put("output_entities", RequestScan.summary(facts.entities()));
+        record(ex, audit, ev, "output");
+        if (ev.enforced().denied()) {
+            throw denial(ev.enforced());
+        }
+        if (!ev.enforced().redact().isEmpty()) {
+            ex.answerText(Redactor.redact(answer, found, ev.enforced().redact()));
+        }
     }
-    audit.put(stage, d.explain());
-    Decision s = ev.shadow();
-    if (!s.versions().isEmpty()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> shadow =
-          (Map<String, Object>) audit.computeIfAbsent("shadow", k -> new LinkedHashMap<String, Object>());
-      shadow.put("versions", s.versions().stream().sorted().toList());
-      shadow.put(stage, s.explain());
-    }
-  }
 
-  static GatehouseException denial(Decision d) {
-    if (d.failedClosed()) {
-      return new GatehouseException(500, d.denyCode(), d.denyMessage());
+    @Override
+    public StreamFilter streamFilter(GatewayExchange ex) {
+        InputState state = states.get(ex);
+        if (state == null || !hasOutputRules(state.policies())) {
+            return null;
+        }
+        return new PolicyStreamFilter(this, ex, state);
     }
-    return new GatehouseException(DENY_STATUS, d.denyCode(), d.denyMessage());
-  }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> audit(GatewayExchange ex) {
-    return (Map<String, Object>)
-        ex.auditDetails().computeIfAbsent(AUDIT_KEY, k -> new LinkedHashMap<String, Object>());
-  }
+    static boolean hasOutputRules(List<CompiledPolicy> policies) {
+        for (CompiledPolicy p : policies) {
+            for (PolicyRule r : p.document().rules()) {
+                if (r.appliesTo(PolicyRule.Stage.OUTPUT)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Writes a stage's decision (and the shadow one) into the audit details; sets the version. */
+    void record(
+            GatewayExchange ex,
+            Map<String, Object> audit,
+            PolicyEngine.Evaluation ev,
+            String stage) {
+        Decision d = ev.enforced();
+        if (!d.versions().isEmpty() || audit.get("versions") == null) {
+            List<String> versions = d.versions().stream().sorted().toList();
+            audit.put("versions", versions);
+            if (!versions.isEmpty()) {
+                ex.policyVersion(String.join(",", versions));
+            }
+        }
+        audit.put(stage, d.explain());
+        Decision s = ev.shadow();
+        if (!s.versions().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> shadow =
+                    (Map<String, Object>)
+                            audit.computeIfAbsent(
+                                    "shadow", k -> new LinkedHashMap<String, Object>());
+            shadow.put("versions", s.versions().stream().sorted().toList());
+            shadow.put(stage, s.explain());
+        }
+    }
+
+    static GatehouseException denial(Decision d) {
+        if (d.failedClosed()) {
+            return new GatehouseException(500, d.denyCode(), d.denyMessage());
+        }
+        return new GatehouseException(DENY_STATUS, d.denyCode(), d.denyMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> audit(GatewayExchange ex) {
+        return (Map<String, Object>)
+                ex.auditDetails()
+                        .computeIfAbsent(AUDIT_KEY, k -> new LinkedHashMap<String, Object>());
+    }
 }

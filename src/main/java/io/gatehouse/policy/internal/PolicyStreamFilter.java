@@ -17,117 +17,121 @@ import java.util.Map;
 /**
  * Output policy on a streamed answer. Each chunk is appended to a pending buffer; everything but a
  * look-behind tail is released, redacted. The tail (the last {@link #LOOK_BEHIND} characters, moved
- * back to a word start, and any finding that touches the end) waits for the next chunk, so an entity
- * split across two chunks is still seen whole. Output rules are evaluated on every chunk over the
- * entities released so far plus the pending ones; a deny cuts the stream with a {@code
+ * back to a word start, and any finding that touches the end) waits for the next chunk, so an
+ * entity split across two chunks is still seen whole. Output rules are evaluated on every chunk
+ * over the entities released so far plus the pending ones; a deny cuts the stream with a {@code
  * GatehouseException} that routing turns into an error event.
  */
 final class PolicyStreamFilter implements StreamFilter {
-  static final int LOOK_BEHIND = 96;
-  /** A tail without any whitespace is released anyway past this size (e.g. a long base64 blob). */
-  static final int MAX_PENDING = 4096;
+    static final int LOOK_BEHIND = 96;
 
-  private final PolicyStage stage;
-  private final GatewayExchange ex;
-  private final PolicyStage.InputState state;
-  private final StringBuilder pending = new StringBuilder();
-  private Map<String, EntityStat> released = Map.of();
-  // The last evaluation and what it was made of: rules see nothing else that changes during a
-  // stream, so while classification and entity counts stay the same, so does the decision.
-  private Map<String, EntityStat> lastEntities;
-  private int lastClassification;
-  private RequestFacts lastFacts;
-  private PolicyEngine.Evaluation lastEvaluation;
+    /**
+     * A tail without any whitespace is released anyway past this size (e.g. a long base64 blob).
+     */
+    static final int MAX_PENDING = 4096;
 
-  PolicyStreamFilter(PolicyStage stage, GatewayExchange ex, PolicyStage.InputState state) {
-    this.stage = stage;
-    this.ex = ex;
-    this.state = state;
-  }
+    private final PolicyStage stage;
+    private final GatewayExchange ex;
+    private final PolicyStage.InputState state;
+    private final StringBuilder pending = new StringBuilder();
+    private Map<String, EntityStat> released = Map.of();
+    // The last evaluation and what it was made of: rules see nothing else that changes during a
+    // stream, so while classification and entity counts stay the same, so does the decision.
+    private Map<String, EntityStat> lastEntities;
+    private int lastClassification;
+    private RequestFacts lastFacts;
+    private PolicyEngine.Evaluation lastEvaluation;
 
-  @Override
-  public String onChunk(String text) {
-    if (text == null || text.isEmpty()) {
-      return "";
+    PolicyStreamFilter(PolicyStage stage, GatewayExchange ex, PolicyStage.InputState state) {
+        this.stage = stage;
+        this.ex = ex;
+        this.state = state;
     }
-    pending.append(text);
-    return release(false);
-  }
 
-  @Override
-  public String onEnd() {
-    return release(true);
-  }
+    @Override
+    public String onChunk(String text) {
+        if (text == null || text.isEmpty()) {
+            return "";
+        }
+        pending.append(text);
+        return release(false);
+    }
 
-  private String release(boolean end) {
-    String buf = pending.toString();
-    List<Detection> found = Detectors.scan(buf);
-    Map<String, EntityStat> entities = RequestScan.plus(released, RequestScan.stats(found));
-    RequestFacts facts;
-    PolicyEngine.Evaluation ev;
-    if (lastEvaluation != null
-        && lastClassification == ex.classification()
-        && lastEntities.equals(entities)) {
-      facts = lastFacts;
-      ev = lastEvaluation;
-    } else {
-      facts = state.facts().forOutput(ex.classification(), entities, 0.0, List.of());
-      ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
-      lastEntities = entities;
-      lastClassification = ex.classification();
-      lastFacts = facts;
-      lastEvaluation = ev;
+    @Override
+    public String onEnd() {
+        return release(true);
     }
-    Map<String, Object> audit = PolicyStage.audit(ex);
-    audit.put("output_entities", RequestScan.summary(facts.entities()));
-    audit.put("streamed", true);
-    Decision d = ev.enforced();
-    if (d.denied() || end || !d.matched().isEmpty() || !ev.shadow().matched().isEmpty()) {
-      stage.record(ex, audit, ev, "output");
-    }
-    if (d.denied()) {
-      pending.setLength(0);
-      throw PolicyStage.denial(d);
-    }
-    int boundary = end ? buf.length() : safeBoundary(buf, found);
-    List<Detection> out = new ArrayList<>();
-    for (Detection f : found) {
-      if (f.end() <= boundary) {
-        out.add(f);
-      }
-    }
-    String emit = Redactor.redact(buf.substring(0, boundary), out, d.redact());
-    released = RequestScan.plus(released, RequestScan.stats(out));
-    pending.delete(0, boundary);
-    return emit;
-  }
 
-  static int safeBoundary(String buf, List<Detection> found) {
-    int b = Math.max(0, buf.length() - LOOK_BEHIND);
-    // Do not cut a word (a token, an address) in two: back to the start of the word at the boundary,
-    // and over digit groups separated by spaces or dashes (card numbers, IBANs, phone numbers).
-    while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
-      b--;
+    private String release(boolean end) {
+        String buf = pending.toString();
+        List<Detection> found = Detectors.scan(buf);
+        Map<String, EntityStat> entities = RequestScan.plus(released, RequestScan.stats(found));
+        RequestFacts facts;
+        PolicyEngine.Evaluation ev;
+        if (lastEvaluation != null
+                && lastClassification == ex.classification()
+                && lastEntities.equals(entities)) {
+            facts = lastFacts;
+            ev = lastEvaluation;
+        } else {
+            facts = state.facts().forOutput(ex.classification(), entities, 0.0, List.of());
+            ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+            lastEntities = entities;
+            lastClassification = ex.classification();
+            lastFacts = facts;
+            lastEvaluation = ev;
+        }
+        Map<String, Object> audit = PolicyStage.audit(ex);
+        audit.put("output_entities", RequestScan.summary(facts.entities()));
+        audit.put("streamed", true);
+        Decision d = ev.enforced();
+        if (d.denied() || end || !d.matched().isEmpty() || !ev.shadow().matched().isEmpty()) {
+            stage.record(ex, audit, ev, "output");
+        }
+        if (d.denied()) {
+            pending.setLength(0);
+            throw PolicyStage.denial(d);
+        }
+        int boundary = end ? buf.length() : safeBoundary(buf, found);
+        List<Detection> out = new ArrayList<>();
+        for (Detection f : found) {
+            if (f.end() <= boundary) {
+                out.add(f);
+            }
+        }
+        String emit = Redactor.redact(buf.substring(0, boundary), out, d.redact());
+        released = RequestScan.plus(released, RequestScan.stats(out));
+        pending.delete(0, boundary);
+        return emit;
     }
-    while (b >= 2
-        && (buf.charAt(b - 1) == ' ' || buf.charAt(b - 1) == '-')
-        && Character.isLetterOrDigit(buf.charAt(b - 2))
-        && b < buf.length()
-        && Character.isDigit(buf.charAt(b))) {
-      b--;
-      while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
-        b--;
-      }
+
+    static int safeBoundary(String buf, List<Detection> found) {
+        int b = Math.max(0, buf.length() - LOOK_BEHIND);
+        // Do not cut a word (a token, an address) in two: back to the start of the word at the
+        // boundary,
+        // and over digit groups separated by spaces or dashes (card numbers, IBANs, phone numbers).
+        while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
+            b--;
+        }
+        while (b >= 2
+                && (buf.charAt(b - 1) == ' ' || buf.charAt(b - 1) == '-')
+                && Character.isLetterOrDigit(buf.charAt(b - 2))
+                && b < buf.length()
+                && Character.isDigit(buf.charAt(b))) {
+            b--;
+            while (b > 0 && !Character.isWhitespace(buf.charAt(b - 1))) {
+                b--;
+            }
+        }
+        // A finding that reaches into the tail (or touches the end: it may go on) is held whole.
+        for (Detection f : found) {
+            if (f.start() < b && f.end() > b || f.end() >= buf.length() && f.start() < b) {
+                b = f.start();
+            }
+        }
+        if (b == 0 && buf.length() > MAX_PENDING) {
+            b = buf.length() - LOOK_BEHIND;
+        }
+        return b;
     }
-    // A finding that reaches into the tail (or touches the end: it may go on) is held whole.
-    for (Detection f : found) {
-      if (f.start() < b && f.end() > b || f.end() >= buf.length() && f.start() < b) {
-        b = f.start();
-      }
-    }
-    if (b == 0 && buf.length() > MAX_PENDING) {
-      b = buf.length() - LOOK_BEHIND;
-    }
-    return b;
-  }
 }

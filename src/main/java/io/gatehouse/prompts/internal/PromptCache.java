@@ -16,36 +16,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class PromptCache {
-  static final String TOPIC = "prompt";
+    static final String TOPIC = "prompt";
 
-  @Inject PromptRegistry registry;
+    @Inject PromptRegistry registry;
 
-  private record Key(TenantId tenant, String prompt, String label) {}
+    private record Key(TenantId tenant, String prompt, String label) {}
 
-  private volatile ConcurrentHashMap<Key, Optional<ResolvedLabel>> entries = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<Key, Optional<ResolvedLabel>> entries =
+            new ConcurrentHashMap<>();
 
-  public Optional<ResolvedLabel> get(TenantId tenant, String prompt, String label) {
-    ConcurrentHashMap<Key, Optional<ResolvedLabel>> map = entries;
-    Key k = new Key(tenant, prompt, label);
-    Optional<ResolvedLabel> hit = map.get(k);
-    if (hit != null) {
-      return hit;
+    public Optional<ResolvedLabel> get(TenantId tenant, String prompt, String label) {
+        ConcurrentHashMap<Key, Optional<ResolvedLabel>> map = entries;
+        Key k = new Key(tenant, prompt, label);
+        Optional<ResolvedLabel> hit = map.get(k);
+        if (hit != null) {
+            return hit;
+        }
+        // Loaded into the map captured before loading: if an invalidation swaps the map meanwhile,
+        // a
+        // possibly stale result lands in the discarded map, never in the new one.
+        Optional<ResolvedLabel> loaded = registry.load(tenant, prompt, label);
+        map.put(k, loaded);
+        return loaded;
     }
-    // Loaded into the map captured before loading: if an invalidation swaps the map meanwhile, a
-    // possibly stale result lands in the discarded map, never in the new one.
-    Optional<ResolvedLabel> loaded = registry.load(tenant, prompt, label);
-    map.put(k, loaded);
-    return loaded;
-  }
 
-  /** Drops everything (publishes are rare; a full drop keeps the race reasoning simple). */
-  public void invalidate() {
-    entries = new ConcurrentHashMap<>();
-  }
-
-  void onChange(@Observes ChangeFeed.Invalidated change) {
-    if (TOPIC.equals(change.topic())) {
-      invalidate();
+    /** Drops everything (publishes are rare; a full drop keeps the race reasoning simple). */
+    public void invalidate() {
+        entries = new ConcurrentHashMap<>();
     }
-  }
+
+    void onChange(@Observes ChangeFeed.Invalidated change) {
+        if (TOPIC.equals(change.topic())) {
+            invalidate();
+        }
+    }
 }

@@ -14,57 +14,64 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Kind {@code prompt}: the target is the prompt's name, the content a template version and the label
- * it goes live on. Publishing creates the version (or reuses an identical one) and points the label
- * at it. A prompt version needs one approval by default (LOW; HIGH when it moves a live prompt to
- * another route); tenants may ask for more.
+ * Kind {@code prompt}: the target is the prompt's name, the content a template version and the
+ * label it goes live on. Publishing creates the version (or reuses an identical one) and points the
+ * label at it. A prompt version needs one approval by default (LOW; HIGH when it moves a live
+ * prompt to another route); tenants may ask for more.
  */
 @ApplicationScoped
 public class PromptChangeKind implements ChangeKind {
-  @Inject PromptRegistry registry;
+    @Inject PromptRegistry registry;
 
-  @Override
-  public String kind() {
-    return "prompt";
-  }
-
-  @Override
-  public JsonObject validate(TenantId tenant, String target, JsonObject content) {
-    PromptContent.checkName(target);
-    return PromptContent.parse(content).toJson();
-  }
-
-  @Override
-  public Optional<LiveVersion> live(TenantId tenant, String target) {
-    return registry.live(tenant, target);
-  }
-
-  @Override
-  public Optional<String> committedVersion(TenantId tenant, String target) {
-    return registry.committedVersion(tenant, target);
-  }
-
-  /**
-   * LOW (template text, variables, label, canary), except that moving a live prompt to another
-   * route is HIGH: policies match on the route, so it changes which rules and providers its
-   * requests meet.
-   */
-  @Override
-  public RiskClass risk(TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
-    if (live.isPresent()
-        && !Objects.equals(live.get().content().getString("route", null), proposed.getString("route", null))) {
-      return RiskClass.HIGH;
+    @Override
+    public String kind() {
+        return "prompt";
     }
-    return RiskClass.LOW;
-  }
 
-  @Override
-  public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
-    Caller p = context.publisher();
-    int v =
-        registry.apply(
-            tenant, target, PromptContent.parse(content), context,
-            new PromptRegistry.Publisher(p.kind().name().toLowerCase(Locale.ROOT), p.subject(), false));
-    return String.valueOf(v);
-  }
+    @Override
+    public JsonObject validate(TenantId tenant, String target, JsonObject content) {
+        PromptContent.checkName(target);
+        return PromptContent.parse(content).toJson();
+    }
+
+    @Override
+    public Optional<LiveVersion> live(TenantId tenant, String target) {
+        return registry.live(tenant, target);
+    }
+
+    @Override
+    public Optional<String> committedVersion(TenantId tenant, String target) {
+        return registry.committedVersion(tenant, target);
+    }
+
+    /**
+     * LOW (template text, variables, label, canary), except that moving a live prompt to another
+     * route is HIGH: policies match on the route, so it changes which rules and providers its
+     * requests meet.
+     */
+    @Override
+    public RiskClass risk(
+            TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+        if (live.isPresent()
+                && !Objects.equals(
+                        live.get().content().getString("route", null),
+                        proposed.getString("route", null))) {
+            return RiskClass.HIGH;
+        }
+        return RiskClass.LOW;
+    }
+
+    @Override
+    public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
+        Caller p = context.publisher();
+        int v =
+                registry.apply(
+                        tenant,
+                        target,
+                        PromptContent.parse(content),
+                        context,
+                        new PromptRegistry.Publisher(
+                                p.kind().name().toLowerCase(Locale.ROOT), p.subject(), false));
+        return String.valueOf(v);
+    }
 }

@@ -20,72 +20,78 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class PromptStage implements GatewayStage {
-  public static final String PREFIX = "prompt:";
-  public static final String VERSION_HEADER = "x-gatehouse-prompt-version";
+    public static final String PREFIX = "prompt:";
+    public static final String VERSION_HEADER = "x-gatehouse-prompt-version";
 
-  @Inject PromptCache cache;
+    @Inject PromptCache cache;
 
-  @Override
-  public int order() {
-    return 100;
-  }
+    @Override
+    public int order() {
+        return 100;
+    }
 
-  @Override
-  public void beforeRouting(GatewayExchange exchange) {
-    String model = exchange.model();
-    if (model == null || !model.startsWith(PREFIX)) {
-      return;
+    @Override
+    public void beforeRouting(GatewayExchange exchange) {
+        String model = exchange.model();
+        if (model == null || !model.startsWith(PREFIX)) {
+            return;
+        }
+        PromptRef ref = PromptRef.parse(model);
+        if (!"chat".equals(exchange.operation())) {
+            throw new ValidationException("model", "Managed prompts are for chat completions");
+        }
+        ResolvedLabel resolved =
+                cache.get(exchange.tenant(), ref.name(), ref.label())
+                        .orElseThrow(
+                                () ->
+                                        new GatehouseException(
+                                                404,
+                                                "model_not_found",
+                                                "The prompt '"
+                                                        + ref.name()
+                                                        + "' has no published version at label '"
+                                                        + ref.label()
+                                                        + "'"));
+        PublishedVersion v = resolved.choose(exchange.requestId());
+        JsonObject variables = exchange.promptVariables();
+        VariableSchema.validate(v.variables(), variables);
+        JsonObject properties = VariableSchema.properties(v.variables());
+        List<ChatMessage> rendered = new ArrayList<>();
+        for (JsonValue m : v.messages()) {
+            JsonObject o = m.asJsonObject();
+            rendered.add(
+                    new ChatMessage(
+                            o.getString("role"),
+                            PromptTemplate.render(o.getString("content"), variables, properties),
+                            true));
+        }
+        exchange.messages().addAll(0, rendered);
+        exchange.model(v.route());
+        if (v.parameters() != null) {
+            exchange.defaultParameters().putAll(v.parameters());
+        }
+        exchange.promptVersion(v.id());
+        exchange.responseHeaders().put(VERSION_HEADER, v.id());
+        Map<String, Object> audit = exchange.auditDetails();
+        audit.put("prompt", ref.name());
+        audit.put("promptLabel", ref.label());
+        audit.put("promptVersion", v.version());
+        audit.put("promptCanary", resolved.canary() != null && v == resolved.canary());
     }
-    PromptRef ref = PromptRef.parse(model);
-    if (!"chat".equals(exchange.operation())) {
-      throw new ValidationException("model", "Managed prompts are for chat completions");
-    }
-    ResolvedLabel resolved =
-        cache
-            .get(exchange.tenant(), ref.name(), ref.label())
-            .orElseThrow(
-                () ->
-                    new GatehouseException(
-                        404, "model_not_found",
-                        "The prompt '" + ref.name() + "' has no published version at label '"
-                            + ref.label() + "'"));
-    PublishedVersion v = resolved.choose(exchange.requestId());
-    JsonObject variables = exchange.promptVariables();
-    VariableSchema.validate(v.variables(), variables);
-    JsonObject properties = VariableSchema.properties(v.variables());
-    List<ChatMessage> rendered = new ArrayList<>();
-    for (JsonValue m : v.messages()) {
-      JsonObject o = m.asJsonObject();
-      rendered.add(
-          new ChatMessage(
-              o.getString("role"), PromptTemplate.render(o.getString("content"), variables, properties),
-              true));
-    }
-    exchange.messages().addAll(0, rendered);
-    exchange.model(v.route());
-    if (v.parameters() != null) {
-      exchange.defaultParameters().putAll(v.parameters());
-    }
-    exchange.promptVersion(v.id());
-    exchange.responseHeaders().put(VERSION_HEADER, v.id());
-    Map<String, Object> audit = exchange.auditDetails();
-    audit.put("prompt", ref.name());
-    audit.put("promptLabel", ref.label());
-    audit.put("promptVersion", v.version());
-    audit.put("promptCanary", resolved.canary() != null && v == resolved.canary());
-  }
 
-  /** {@code prompt:<name>@<label>}; the label defaults to production. */
-  record PromptRef(String name, String label) {
-    static PromptRef parse(String model) {
-      String rest = model.substring(PREFIX.length());
-      int at = rest.lastIndexOf('@');
-      String name = at < 0 ? rest : rest.substring(0, at);
-      String label = at < 0 ? PromptContent.DEFAULT_LABEL : rest.substring(at + 1);
-      if (!PromptContent.NAME.matcher(name).matches() || !PromptContent.LABEL.matcher(label).matches()) {
-        throw new ValidationException("model", "A managed prompt is named prompt:<name>@<label>");
-      }
-      return new PromptRef(name, label);
+    /** {@code prompt:<name>@<label>}; the label defaults to production. */
+    record PromptRef(String name, String label) {
+        static PromptRef parse(String model) {
+            String rest = model.substring(PREFIX.length());
+            int at = rest.lastIndexOf('@');
+            String name = at < 0 ? rest : rest.substring(0, at);
+            String label = at < 0 ? PromptContent.DEFAULT_LABEL : rest.substring(at + 1);
+            if (!PromptContent.NAME.matcher(name).matches()
+                    || !PromptContent.LABEL.matcher(label).matches()) {
+                throw new ValidationException(
+                        "model", "A managed prompt is named prompt:<name>@<label>");
+            }
+            return new PromptRef(name, label);
+        }
     }
-  }
 }

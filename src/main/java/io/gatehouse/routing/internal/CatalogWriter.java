@@ -16,36 +16,36 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
  */
 @ApplicationScoped
 public class CatalogWriter {
-  @Inject CatalogStore store;
-  @Inject CatalogCache cache;
-  @Inject ChangeFeed feed;
+    @Inject CatalogStore store;
+    @Inject CatalogCache cache;
+    @Inject ChangeFeed feed;
 
-  @Resource TransactionSynchronizationRegistry tsr;
+    @Resource TransactionSynchronizationRegistry tsr;
 
-  public void writeProvider(TenantId tenant, CatalogStore.ProviderRow row, String version) {
-    store.upsertProvider(tenant, row, version);
-    invalidateAfterCommit(tenant);
-  }
-
-  public void writeRoute(TenantId tenant, CatalogStore.RouteRow row, String version) {
-    store.upsertRoute(tenant, row, version);
-    invalidateAfterCommit(tenant);
-  }
-
-  private void invalidateAfterCommit(TenantId tenant) {
-    feed.publish(CatalogCache.TOPIC, tenant, null);
-    if (tsr != null && tsr.getTransactionStatus() == Status.STATUS_ACTIVE) {
-      tsr.registerInterposedSynchronization(
-          new Synchronization() {
-            @Override
-            public void beforeCompletion() {}
-
-            @Override
-            public void afterCompletion(int status) {
-              cache.invalidate(tenant);
-            }
-          });
+    public void writeProvider(TenantId tenant, CatalogStore.ProviderRow row, String version) {
+        store.upsertProvider(tenant, row, version);
+        invalidateAfterCommit(tenant);
     }
-    cache.invalidate(tenant);
-  }
+
+    public void writeRoute(TenantId tenant, CatalogStore.RouteRow row, String version) {
+        store.upsertRoute(tenant, row, version);
+        invalidateAfterCommit(tenant);
+    }
+
+    private void invalidateAfterCommit(TenantId tenant) {
+        feed.publish(CatalogCache.TOPIC, tenant, null);
+        if (tsr != null && tsr.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            tsr.registerInterposedSynchronization(
+                    new Synchronization() {
+                        @Override
+                        public void beforeCompletion() {}
+
+                        @Override
+                        public void afterCompletion(int status) {
+                            cache.invalidate(tenant);
+                        }
+                    });
+        }
+        cache.invalidate(tenant);
+    }
 }

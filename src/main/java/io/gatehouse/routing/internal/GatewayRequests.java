@@ -21,427 +21,475 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}) and the body
- * the gateway sends upstream. Only fields listed here reach a provider: whatever else a client
- * sends ({@code api_base}, {@code base_url}, headers in the body, ...) is dropped.
+ * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}) and the body the
+ * gateway sends upstream. Only fields listed here reach a provider: whatever else a client sends
+ * ({@code api_base}, {@code base_url}, headers in the body, ...) is dropped.
  */
 public final class GatewayRequests {
-  // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
-  // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
-  // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
-  private static final JsonProvider JSON = JsonProvider.provider();
-  public static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
-  public static final int MAX_MESSAGES = 2048;
-  public static final int MAX_MESSAGE_CHARS = 1024 * 1024;
-  public static final int MAX_TOOLS = 128;
-  public static final int MAX_N = 8;
-  public static final int MAX_EMBEDDING_INPUTS = 2048;
-  private static final Set<String> ROLES =
-      Set.of("system", "developer", "user", "assistant", "tool", "function");
-  private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
+    // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+    // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+    // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+    private static final JsonProvider JSON = JsonProvider.provider();
+    public static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
+    public static final int MAX_MESSAGES = 2048;
+    public static final int MAX_MESSAGE_CHARS = 1024 * 1024;
+    public static final int MAX_TOOLS = 128;
+    public static final int MAX_N = 8;
+    public static final int MAX_EMBEDDING_INPUTS = 2048;
+    private static final Set<String> ROLES =
+            Set.of("system", "developer", "user", "assistant", "tool", "function");
+    private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
-  /** Fields passed upstream for chat (model is set per target). */
-  static final List<String> CHAT_FIELDS =
-      List.of(
-          "temperature", "top_p", "n", "stream", "stop", "max_tokens", "max_completion_tokens",
-          "presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "top_logprobs",
-          "user", "seed", "tools", "tool_choice", "parallel_tool_calls", "response_format",
-          "reasoning_effort");
+    /** Fields passed upstream for chat (model is set per target). */
+    static final List<String> CHAT_FIELDS =
+            List.of(
+                    "temperature",
+                    "top_p",
+                    "n",
+                    "stream",
+                    "stop",
+                    "max_tokens",
+                    "max_completion_tokens",
+                    "presence_penalty",
+                    "frequency_penalty",
+                    "logit_bias",
+                    "logprobs",
+                    "top_logprobs",
+                    "user",
+                    "seed",
+                    "tools",
+                    "tool_choice",
+                    "parallel_tool_calls",
+                    "response_format",
+                    "reasoning_effort");
 
-  static final List<String> MESSAGE_FIELDS =
-      List.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal");
+    static final List<String> MESSAGE_FIELDS =
+            List.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal");
 
-  static final List<String> EMBEDDING_FIELDS = List.of("encoding_format", "dimensions", "user");
+    static final List<String> EMBEDDING_FIELDS = List.of("encoding_format", "dimensions", "user");
 
-  private GatewayRequests() {}
+    private GatewayRequests() {}
 
-  /**
-   * A parsed request body, and whether its text may hold characters that cannot be stored
-   * ({@link JsonInput#scan}): then {@link #requireStorable} walks it.
-   */
-  public record Body(JsonObject json, boolean mayHoldUnstorable) {
-    /** 400 {@code unsupported_character} naming the first field with U+0000 or a lone surrogate. */
-    public void requireStorable() {
-      if (mayHoldUnstorable) {
-        JsonInput.requireStorable(json);
-      }
-    }
-  }
-
-  public static JsonObject parse(String body) {
-    Body b = read(body);
-    b.requireStorable();
-    return b.json();
-  }
-
-  /**
-   * Size, nesting ({@link JsonInput#MAX_DEPTH}) and syntax; the caller checks storability once it has
-   * noted what it needs for the audit event (the model).
-   */
-  public static Body read(String body) {
-    if (body == null || body.isBlank()) {
-      throw new ValidationException("invalid_json", null, "The request body must be a JSON object");
-    }
-    if (body.length() > MAX_BODY_CHARS) {
-      throw new ValidationException("request_too_large", null, "The request body is too large");
-    }
-    boolean mayHoldUnstorable = JsonInput.scan(body);
-    try (var r = JSON.createReader(new StringReader(body))) {
-      return new Body(r.readObject(), mayHoldUnstorable);
-    } catch (JsonException | IllegalStateException e) {
-      throw new ValidationException("invalid_json", null, "The request body must be a JSON object");
-    }
-  }
-
-  static String model(JsonObject req) {
-    if (!(req.get("model") instanceof JsonString s) || s.getString().isBlank()) {
-      throw new ValidationException("model", "you must provide a model parameter");
-    }
-    if (s.getString().length() > 256) {
-      throw new ValidationException("model", "model is too long");
-    }
-    return s.getString();
-  }
-
-  public static void validateChat(JsonObject req) {
-    model(req);
-    if (!(req.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
-      throw new ValidationException("messages", "messages must be a non-empty array");
-    }
-    if (messages.size() > MAX_MESSAGES) {
-      throw new ValidationException("messages", "too many messages (at most " + MAX_MESSAGES + ")");
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      String p = "messages[" + i + "]";
-      if (!(messages.get(i) instanceof JsonObject m)) {
-        throw new ValidationException(p, p + " must be an object");
-      }
-      if (!(m.get("role") instanceof JsonString role) || !ROLES.contains(role.getString())) {
-        throw new ValidationException(p + ".role", p + ".role must be one of " + ROLES);
-      }
-      JsonValue content = m.get("content");
-      boolean hasToolCalls = m.get("tool_calls") instanceof JsonArray;
-      if (content == null || content == JsonValue.NULL) {
-        if (!(role.getString().equals("assistant") && hasToolCalls)) {
-          throw new ValidationException(p + ".content", p + ".content is required");
-        }
-      } else if (content instanceof JsonString s) {
-        if (s.getString().length() > MAX_MESSAGE_CHARS) {
-          throw new ValidationException(p + ".content", p + ".content is too long");
-        }
-      } else if (content instanceof JsonArray parts) {
-        int size = 0;
-        for (int j = 0; j < parts.size(); j++) {
-          String pp = p + ".content[" + j + "]";
-          if (!(parts.get(j) instanceof JsonObject part)
-              || !(part.get("type") instanceof JsonString type)) {
-            throw new ValidationException(pp, pp + " must be an object with a type");
-          }
-          switch (type.getString()) {
-            case "text" -> {
-              if (!(part.get("text") instanceof JsonString t)) {
-                throw new ValidationException(pp + ".text", pp + ".text must be a string");
-              }
-              size += t.getString().length();
+    /**
+     * A parsed request body, and whether its text may hold characters that cannot be stored ({@link
+     * JsonInput#scan}): then {@link #requireStorable} walks it.
+     */
+    public record Body(JsonObject json, boolean mayHoldUnstorable) {
+        /**
+         * 400 {@code unsupported_character} naming the first field with U+0000 or a lone surrogate.
+         */
+        public void requireStorable() {
+            if (mayHoldUnstorable) {
+                JsonInput.requireStorable(json);
             }
-            case "image_url" -> {
-              if (!(part.get("image_url") instanceof JsonObject iu)
-                  || !(iu.get("url") instanceof JsonString)) {
-                throw new ValidationException(pp + ".image_url", pp + ".image_url.url is required");
-              }
+        }
+    }
+
+    public static JsonObject parse(String body) {
+        Body b = read(body);
+        b.requireStorable();
+        return b.json();
+    }
+
+    /**
+     * Size, nesting ({@link JsonInput#MAX_DEPTH}) and syntax; the caller checks storability once it
+     * has noted what it needs for the audit event (the model).
+     */
+    public static Body read(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ValidationException(
+                    "invalid_json", null, "The request body must be a JSON object");
+        }
+        if (body.length() > MAX_BODY_CHARS) {
+            throw new ValidationException(
+                    "request_too_large", null, "The request body is too large");
+        }
+        boolean mayHoldUnstorable = JsonInput.scan(body);
+        try (var r = JSON.createReader(new StringReader(body))) {
+            return new Body(r.readObject(), mayHoldUnstorable);
+        } catch (JsonException | IllegalStateException e) {
+            throw new ValidationException(
+                    "invalid_json", null, "The request body must be a JSON object");
+        }
+    }
+
+    static String model(JsonObject req) {
+        if (!(req.get("model") instanceof JsonString s) || s.getString().isBlank()) {
+            throw new ValidationException("model", "you must provide a model parameter");
+        }
+        if (s.getString().length() > 256) {
+            throw new ValidationException("model", "model is too long");
+        }
+        return s.getString();
+    }
+
+    public static void validateChat(JsonObject req) {
+        model(req);
+        if (!(req.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+            throw new ValidationException("messages", "messages must be a non-empty array");
+        }
+        if (messages.size() > MAX_MESSAGES) {
+            throw new ValidationException(
+                    "messages", "too many messages (at most " + MAX_MESSAGES + ")");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            String p = "messages[" + i + "]";
+            if (!(messages.get(i) instanceof JsonObject m)) {
+                throw new ValidationException(p, p + " must be an object");
             }
-            case "refusal" -> {}
-            default ->
+            if (!(m.get("role") instanceof JsonString role) || !ROLES.contains(role.getString())) {
+                throw new ValidationException(p + ".role", p + ".role must be one of " + ROLES);
+            }
+            JsonValue content = m.get("content");
+            boolean hasToolCalls = m.get("tool_calls") instanceof JsonArray;
+            if (content == null || content == JsonValue.NULL) {
+                if (!(role.getString().equals("assistant") && hasToolCalls)) {
+                    throw new ValidationException(p + ".content", p + ".content is required");
+                }
+            } else if (content instanceof JsonString s) {
+                if (s.getString().length() > MAX_MESSAGE_CHARS) {
+                    throw new ValidationException(p + ".content", p + ".content is too long");
+                }
+            } else if (content instanceof JsonArray parts) {
+                int size = 0;
+                for (int j = 0; j < parts.size(); j++) {
+                    String pp = p + ".content[" + j + "]";
+                    if (!(parts.get(j) instanceof JsonObject part)
+                            || !(part.get("type") instanceof JsonString type)) {
+                        throw new ValidationException(pp, pp + " must be an object with a type");
+                    }
+                    switch (type.getString()) {
+                        case "text" -> {
+                            if (!(part.get("text") instanceof JsonString t)) {
+                                throw new ValidationException(
+                                        pp + ".text", pp + ".text must be a string");
+                            }
+                            size += t.getString().length();
+                        }
+                        case "image_url" -> {
+                            if (!(part.get("image_url") instanceof JsonObject iu)
+                                    || !(iu.get("url") instanceof JsonString)) {
+                                throw new ValidationException(
+                                        pp + ".image_url", pp + ".image_url.url is required");
+                            }
+                        }
+                        case "refusal" -> {}
+                        default ->
+                                throw new ValidationException(
+                                        pp + ".type",
+                                        "content part type "
+                                                + type.getString()
+                                                + " is not supported");
+                    }
+                }
+                if (size > MAX_MESSAGE_CHARS) {
+                    throw new ValidationException(p + ".content", p + ".content is too long");
+                }
+            } else {
                 throw new ValidationException(
-                    pp + ".type", "content part type " + type.getString() + " is not supported");
-          }
-        }
-        if (size > MAX_MESSAGE_CHARS) {
-          throw new ValidationException(p + ".content", p + ".content is too long");
-        }
-      } else {
-        throw new ValidationException(p + ".content", p + ".content must be a string or an array");
-      }
-      if (role.getString().equals("tool") && !(m.get("tool_call_id") instanceof JsonString)) {
-        throw new ValidationException(p + ".tool_call_id", "tool messages need tool_call_id");
-      }
-    }
-    intRange(req, "n", 1, MAX_N);
-    numberRange(req, "temperature", 0, 2);
-    numberRange(req, "top_p", 0, 1);
-    numberRange(req, "presence_penalty", -2, 2);
-    numberRange(req, "frequency_penalty", -2, 2);
-    intRange(req, "max_tokens", 1, 10_000_000);
-    intRange(req, "max_completion_tokens", 1, 10_000_000);
-    intRange(req, "top_logprobs", 0, 20);
-    if (req.containsKey("seed") && !(req.get("seed") instanceof JsonNumber sn && sn.isIntegral())) {
-      throw new ValidationException("seed", "seed must be an integer");
-    }
-    booleanField(req, "stream");
-    booleanField(req, "logprobs");
-    booleanField(req, "parallel_tool_calls");
-    JsonValue stop = req.get("stop");
-    if (stop != null && stop != JsonValue.NULL) {
-      if (stop instanceof JsonArray sa) {
-        if (sa.size() > 4 || sa.stream().anyMatch(v -> !(v instanceof JsonString))) {
-          throw new ValidationException("stop", "stop must be a string or up to 4 strings");
-        }
-      } else if (!(stop instanceof JsonString)) {
-        throw new ValidationException("stop", "stop must be a string or up to 4 strings");
-      }
-    }
-    if (req.containsKey("stream_options") && req.get("stream_options") != JsonValue.NULL) {
-      if (!(req.get("stream_options") instanceof JsonObject)) {
-        throw new ValidationException("stream_options", "stream_options must be an object");
-      }
-      if (!req.getBoolean("stream", false)) {
-        throw new ValidationException(
-            "stream_options", "stream_options is only allowed when stream is true");
-      }
-    }
-    if (req.containsKey("user")
-        && !(req.get("user") instanceof JsonString u && u.getString().length() <= 256)) {
-      throw new ValidationException("user", "user must be a string of at most 256 characters");
-    }
-    if (req.containsKey("tools") && req.get("tools") != JsonValue.NULL) {
-      if (!(req.get("tools") instanceof JsonArray tools) || tools.size() > MAX_TOOLS) {
-        throw new ValidationException("tools", "tools must be an array of at most " + MAX_TOOLS);
-      }
-      for (int i = 0; i < tools.size(); i++) {
-        String p = "tools[" + i + "]";
-        if (!(tools.get(i) instanceof JsonObject t)
-            || !"function".equals(t.getString("type", ""))
-            || !(t.get("function") instanceof JsonObject fn)
-            || !(fn.get("name") instanceof JsonString name)
-            || !TOOL_NAME.matcher(name.getString()).matches()) {
-          throw new ValidationException(
-              p, p + " must be {type: function, function: {name: [a-zA-Z0-9_-]{1,64}}}");
-        }
-        if (fn.containsKey("parameters") && !(fn.get("parameters") instanceof JsonObject)) {
-          throw new ValidationException(p + ".function.parameters", "parameters must be an object");
-        }
-      }
-    }
-    if (req.containsKey("response_format") && req.get("response_format") != JsonValue.NULL) {
-      if (!(req.get("response_format") instanceof JsonObject rf)
-          || !Set.of("text", "json_object", "json_schema").contains(rf.getString("type", ""))) {
-        throw new ValidationException(
-            "response_format", "response_format.type must be text, json_object or json_schema");
-      }
-    }
-    if (req.containsKey("prompt_variables")
-        && req.get("prompt_variables") != JsonValue.NULL
-        && !(req.get("prompt_variables") instanceof JsonObject)) {
-      throw new ValidationException("prompt_variables", "prompt_variables must be an object");
-    }
-  }
-
-  public static List<String> validateEmbeddings(JsonObject req) {
-    model(req);
-    JsonValue input = req.get("input");
-    List<String> texts = new java.util.ArrayList<>();
-    if (input instanceof JsonString s) {
-      texts.add(s.getString());
-    } else if (input instanceof JsonArray a && !a.isEmpty() && a.size() <= MAX_EMBEDDING_INPUTS) {
-      for (JsonValue v : a) {
-        if (!(v instanceof JsonString s)) {
-          throw new ValidationException("input", "input must be a string or an array of strings");
-        }
-        texts.add(s.getString());
-      }
-    } else {
-      throw new ValidationException(
-          "input", "input must be a string or a non-empty array of at most 2048 strings");
-    }
-    long total = texts.stream().mapToLong(String::length).sum();
-    if (total > MAX_BODY_CHARS) {
-      throw new ValidationException("input", "input is too long");
-    }
-    if (req.containsKey("encoding_format")
-        && !Set.of("float", "base64").contains(req.getString("encoding_format", ""))) {
-      throw new ValidationException("encoding_format", "encoding_format must be float or base64");
-    }
-    intRange(req, "dimensions", 1, 65536);
-    return texts;
-  }
-
-  /** What the request needs of a model, beyond its route's requirements. */
-  static Set<String> requiredCapabilities(JsonObject req, String operation) {
-    Set<String> caps = new HashSet<>();
-    if (operation.equals("embeddings")) {
-      caps.add("embeddings");
-      return caps;
-    }
-    caps.add("chat");
-    if (req.get("tools") instanceof JsonArray t && !t.isEmpty()) {
-      caps.add("tools");
-    }
-    if (req.getBoolean("stream", false)) {
-      caps.add("streaming");
-    }
-    if (req.get("response_format") instanceof JsonObject rf
-        && !"text".equals(rf.getString("type", "text"))) {
-      caps.add("json");
-    }
-    for (JsonValue m : req.getJsonArray("messages")) {
-      if (m.asJsonObject().get("content") instanceof JsonArray parts) {
-        for (JsonValue p : parts) {
-          if ("image_url".equals(p.asJsonObject().getString("type", ""))) {
-            caps.add("vision");
-          }
-        }
-      }
-    }
-    return caps;
-  }
-
-  /** The text of a message's content (text parts joined), as stages see it. */
-  static String text(JsonValue content) {
-    if (content instanceof JsonString s) {
-      return s.getString();
-    }
-    if (content instanceof JsonArray parts) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonValue p : parts) {
-        JsonObject po = p.asJsonObject();
-        if ("text".equals(po.getString("type", ""))) {
-          if (sb.length() > 0) {
-            sb.append('\n');
-          }
-          sb.append(po.getString("text", ""));
-        }
-      }
-      return sb.toString();
-    }
-    return "";
-  }
-
-  /**
-   * The chat body sent upstream: the listed fields of the client's request, and the messages as the
-   * stages left them. A message that came from the client keeps its non-text parts and tool fields;
-   * its text is the (possibly changed) stage text.
-   */
-  static JsonObject upstreamChat(
-      JsonObject req,
-      List<ChatMessage> messages,
-      IdentityHashMap<ChatMessage, JsonObject> originals,
-      boolean stream) {
-    return upstreamChat(req, messages, originals, stream, java.util.Map.of());
-  }
-
-  /** As above, with defaults (a managed prompt's parameters) for fields the client did not set. */
-  static JsonObject upstreamChat(
-      JsonObject req,
-      List<ChatMessage> messages,
-      IdentityHashMap<ChatMessage, JsonObject> originals,
-      boolean stream,
-      java.util.Map<String, JsonValue> defaults) {
-    JsonObjectBuilder b = JSON.createObjectBuilder();
-    JsonArrayBuilder msgs = JSON.createArrayBuilder();
-    for (ChatMessage m : messages) {
-      JsonObject orig = originals.get(m);
-      if (orig == null) {
-        msgs.add(JSON.createObjectBuilder().add("role", m.role()).add("content", m.text()));
-        continue;
-      }
-      JsonObjectBuilder mb = JSON.createObjectBuilder();
-      for (String f : MESSAGE_FIELDS) {
-        if (orig.containsKey(f)) {
-          mb.add(f, orig.get(f));
-        }
-      }
-      JsonValue content = orig.get("content");
-      String origText = text(content);
-      if (!origText.equals(m.text())) {
-        if (content instanceof JsonArray parts) {
-          JsonArrayBuilder nb = JSON.createArrayBuilder();
-          nb.add(JSON.createObjectBuilder().add("type", "text").add("text", m.text()));
-          for (JsonValue p : parts) {
-            if (!"text".equals(p.asJsonObject().getString("type", ""))) {
-              nb.add(p);
+                        p + ".content", p + ".content must be a string or an array");
             }
-          }
-          mb.add("content", nb);
-        } else {
-          mb.add("content", m.text());
+            if (role.getString().equals("tool") && !(m.get("tool_call_id") instanceof JsonString)) {
+                throw new ValidationException(
+                        p + ".tool_call_id", "tool messages need tool_call_id");
+            }
         }
-      }
-      msgs.add(mb);
+        intRange(req, "n", 1, MAX_N);
+        numberRange(req, "temperature", 0, 2);
+        numberRange(req, "top_p", 0, 1);
+        numberRange(req, "presence_penalty", -2, 2);
+        numberRange(req, "frequency_penalty", -2, 2);
+        intRange(req, "max_tokens", 1, 10_000_000);
+        intRange(req, "max_completion_tokens", 1, 10_000_000);
+        intRange(req, "top_logprobs", 0, 20);
+        if (req.containsKey("seed")
+                && !(req.get("seed") instanceof JsonNumber sn && sn.isIntegral())) {
+            throw new ValidationException("seed", "seed must be an integer");
+        }
+        booleanField(req, "stream");
+        booleanField(req, "logprobs");
+        booleanField(req, "parallel_tool_calls");
+        JsonValue stop = req.get("stop");
+        if (stop != null && stop != JsonValue.NULL) {
+            if (stop instanceof JsonArray sa) {
+                if (sa.size() > 4 || sa.stream().anyMatch(v -> !(v instanceof JsonString))) {
+                    throw new ValidationException(
+                            "stop", "stop must be a string or up to 4 strings");
+                }
+            } else if (!(stop instanceof JsonString)) {
+                throw new ValidationException("stop", "stop must be a string or up to 4 strings");
+            }
+        }
+        if (req.containsKey("stream_options") && req.get("stream_options") != JsonValue.NULL) {
+            if (!(req.get("stream_options") instanceof JsonObject)) {
+                throw new ValidationException("stream_options", "stream_options must be an object");
+            }
+            if (!req.getBoolean("stream", false)) {
+                throw new ValidationException(
+                        "stream_options", "stream_options is only allowed when stream is true");
+            }
+        }
+        if (req.containsKey("user")
+                && !(req.get("user") instanceof JsonString u && u.getString().length() <= 256)) {
+            throw new ValidationException(
+                    "user", "user must be a string of at most 256 characters");
+        }
+        if (req.containsKey("tools") && req.get("tools") != JsonValue.NULL) {
+            if (!(req.get("tools") instanceof JsonArray tools) || tools.size() > MAX_TOOLS) {
+                throw new ValidationException(
+                        "tools", "tools must be an array of at most " + MAX_TOOLS);
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                String p = "tools[" + i + "]";
+                if (!(tools.get(i) instanceof JsonObject t)
+                        || !"function".equals(t.getString("type", ""))
+                        || !(t.get("function") instanceof JsonObject fn)
+                        || !(fn.get("name") instanceof JsonString name)
+                        || !TOOL_NAME.matcher(name.getString()).matches()) {
+                    throw new ValidationException(
+                            p,
+                            p + " must be {type: function, function: {name: [a-zA-Z0-9_-]{1,64}}}");
+                }
+                if (fn.containsKey("parameters") && !(fn.get("parameters") instanceof JsonObject)) {
+                    throw new ValidationException(
+                            p + ".function.parameters", "parameters must be an object");
+                }
+            }
+        }
+        if (req.containsKey("response_format") && req.get("response_format") != JsonValue.NULL) {
+            if (!(req.get("response_format") instanceof JsonObject rf)
+                    || !Set.of("text", "json_object", "json_schema")
+                            .contains(rf.getString("type", ""))) {
+                throw new ValidationException(
+                        "response_format",
+                        "response_format.type must be text, json_object or json_schema");
+            }
+        }
+        if (req.containsKey("prompt_variables")
+                && req.get("prompt_variables") != JsonValue.NULL
+                && !(req.get("prompt_variables") instanceof JsonObject)) {
+            throw new ValidationException("prompt_variables", "prompt_variables must be an object");
+        }
     }
-    b.add("messages", msgs);
-    for (String f : CHAT_FIELDS) {
-      if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
-        b.add(f, req.get(f));
-      } else if (defaults.containsKey(f) && !f.equals("stream") && !f.equals("stream_options")) {
-        b.add(f, defaults.get(f));
-      }
-    }
-    if (stream) {
-      // Always ask for usage upstream: streamed requests are accounted too.
-      b.add("stream", true);
-      b.add("stream_options", JSON.createObjectBuilder().add("include_usage", true));
-    }
-    return b.build();
-  }
 
-  static JsonObject upstreamEmbeddings(JsonObject req, List<ChatMessage> inputs) {
-    JsonObjectBuilder b = JSON.createObjectBuilder();
-    if (req.get("input") instanceof JsonString) {
-      b.add("input", inputs.get(0).text());
-    } else {
-      JsonArrayBuilder a = JSON.createArrayBuilder();
-      inputs.forEach(m -> a.add(m.text()));
-      b.add("input", a);
+    public static List<String> validateEmbeddings(JsonObject req) {
+        model(req);
+        JsonValue input = req.get("input");
+        List<String> texts = new java.util.ArrayList<>();
+        if (input instanceof JsonString s) {
+            texts.add(s.getString());
+        } else if (input instanceof JsonArray a
+                && !a.isEmpty()
+                && a.size() <= MAX_EMBEDDING_INPUTS) {
+            for (JsonValue v : a) {
+                if (!(v instanceof JsonString s)) {
+                    throw new ValidationException(
+                            "input", "input must be a string or an array of strings");
+                }
+                texts.add(s.getString());
+            }
+        } else {
+            throw new ValidationException(
+                    "input", "input must be a string or a non-empty array of at most 2048 strings");
+        }
+        long total = texts.stream().mapToLong(String::length).sum();
+        if (total > MAX_BODY_CHARS) {
+            throw new ValidationException("input", "input is too long");
+        }
+        if (req.containsKey("encoding_format")
+                && !Set.of("float", "base64").contains(req.getString("encoding_format", ""))) {
+            throw new ValidationException(
+                    "encoding_format", "encoding_format must be float or base64");
+        }
+        intRange(req, "dimensions", 1, 65536);
+        return texts;
     }
-    for (String f : EMBEDDING_FIELDS) {
-      if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
-        b.add(f, req.get(f));
-      }
-    }
-    return b.build();
-  }
 
-  static JsonObject withModel(JsonObject body, String model) {
-    return JSON.createObjectBuilder(body).add("model", model).build();
-  }
+    /** What the request needs of a model, beyond its route's requirements. */
+    static Set<String> requiredCapabilities(JsonObject req, String operation) {
+        Set<String> caps = new HashSet<>();
+        if (operation.equals("embeddings")) {
+            caps.add("embeddings");
+            return caps;
+        }
+        caps.add("chat");
+        if (req.get("tools") instanceof JsonArray t && !t.isEmpty()) {
+            caps.add("tools");
+        }
+        if (req.getBoolean("stream", false)) {
+            caps.add("streaming");
+        }
+        if (req.get("response_format") instanceof JsonObject rf
+                && !"text".equals(rf.getString("type", "text"))) {
+            caps.add("json");
+        }
+        for (JsonValue m : req.getJsonArray("messages")) {
+            if (m.asJsonObject().get("content") instanceof JsonArray parts) {
+                for (JsonValue p : parts) {
+                    if ("image_url".equals(p.asJsonObject().getString("type", ""))) {
+                        caps.add("vision");
+                    }
+                }
+            }
+        }
+        return caps;
+    }
 
-  private static void intRange(JsonObject req, String f, long min, long max) {
-    JsonValue v = req.get(f);
-    if (v == null || v == JsonValue.NULL) {
-      return;
+    /** The text of a message's content (text parts joined), as stages see it. */
+    static String text(JsonValue content) {
+        if (content instanceof JsonString s) {
+            return s.getString();
+        }
+        if (content instanceof JsonArray parts) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonValue p : parts) {
+                JsonObject po = p.asJsonObject();
+                if ("text".equals(po.getString("type", ""))) {
+                    if (sb.length() > 0) {
+                        sb.append('\n');
+                    }
+                    sb.append(po.getString("text", ""));
+                }
+            }
+            return sb.toString();
+        }
+        return "";
     }
-    if (!(v instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < min || n.longValue() > max) {
-      throw new ValidationException(f, f + " must be an integer from " + min + " to " + max);
-    }
-  }
 
-  private static void numberRange(JsonObject req, String f, double min, double max) {
-    JsonValue v = req.get(f);
-    if (v == null || v == JsonValue.NULL) {
-      return;
+    /**
+     * The chat body sent upstream: the listed fields of the client's request, and the messages as
+     * the stages left them. A message that came from the client keeps its non-text parts and tool
+     * fields; its text is the (possibly changed) stage text.
+     */
+    static JsonObject upstreamChat(
+            JsonObject req,
+            List<ChatMessage> messages,
+            IdentityHashMap<ChatMessage, JsonObject> originals,
+            boolean stream) {
+        return upstreamChat(req, messages, originals, stream, java.util.Map.of());
     }
-    if (!(v instanceof JsonNumber n) || n.doubleValue() < min || n.doubleValue() > max) {
-      throw new ValidationException(f, f + " must be a number from " + min + " to " + max);
-    }
-  }
 
-  private static void booleanField(JsonObject req, String f) {
-    JsonValue v = req.get(f);
-    if (v != null && v != JsonValue.NULL && v != JsonValue.TRUE && v != JsonValue.FALSE) {
-      throw new ValidationException(f, f + " must be a boolean");
+    /**
+     * As above, with defaults (a managed prompt's parameters) for fields the client did not set.
+     */
+    static JsonObject upstreamChat(
+            JsonObject req,
+            List<ChatMessage> messages,
+            IdentityHashMap<ChatMessage, JsonObject> originals,
+            boolean stream,
+            java.util.Map<String, JsonValue> defaults) {
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        JsonArrayBuilder msgs = JSON.createArrayBuilder();
+        for (ChatMessage m : messages) {
+            JsonObject orig = originals.get(m);
+            if (orig == null) {
+                msgs.add(JSON.createObjectBuilder().add("role", m.role()).add("content", m.text()));
+                continue;
+            }
+            JsonObjectBuilder mb = JSON.createObjectBuilder();
+            for (String f : MESSAGE_FIELDS) {
+                if (orig.containsKey(f)) {
+                    mb.add(f, orig.get(f));
+                }
+            }
+            JsonValue content = orig.get("content");
+            String origText = text(content);
+            if (!origText.equals(m.text())) {
+                if (content instanceof JsonArray parts) {
+                    JsonArrayBuilder nb = JSON.createArrayBuilder();
+                    nb.add(JSON.createObjectBuilder().add("type", "text").add("text", m.text()));
+                    for (JsonValue p : parts) {
+                        if (!"text".equals(p.asJsonObject().getString("type", ""))) {
+                            nb.add(p);
+                        }
+                    }
+                    mb.add("content", nb);
+                } else {
+                    mb.add("content", m.text());
+                }
+            }
+            msgs.add(mb);
+        }
+        b.add("messages", msgs);
+        for (String f : CHAT_FIELDS) {
+            if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
+                b.add(f, req.get(f));
+            } else if (defaults.containsKey(f)
+                    && !f.equals("stream")
+                    && !f.equals("stream_options")) {
+                b.add(f, defaults.get(f));
+            }
+        }
+        if (stream) {
+            // Always ask for usage upstream: streamed requests are accounted too.
+            b.add("stream", true);
+            b.add("stream_options", JSON.createObjectBuilder().add("include_usage", true));
+        }
+        return b.build();
     }
-  }
 
-  /** Selected request headers for stages: never credentials. */
-  static Map<String, String> stageHeaders(Map<String, String> all) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    all.forEach(
-        (k, v) -> {
-          String n = k.toLowerCase(java.util.Locale.ROOT);
-          if (n.equals("user-agent") || (n.startsWith("x-gatehouse-") && !n.contains("key"))) {
-            out.put(n, v);
-          }
-        });
-    return out;
-  }
+    static JsonObject upstreamEmbeddings(JsonObject req, List<ChatMessage> inputs) {
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        if (req.get("input") instanceof JsonString) {
+            b.add("input", inputs.get(0).text());
+        } else {
+            JsonArrayBuilder a = JSON.createArrayBuilder();
+            inputs.forEach(m -> a.add(m.text()));
+            b.add("input", a);
+        }
+        for (String f : EMBEDDING_FIELDS) {
+            if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
+                b.add(f, req.get(f));
+            }
+        }
+        return b.build();
+    }
+
+    static JsonObject withModel(JsonObject body, String model) {
+        return JSON.createObjectBuilder(body).add("model", model).build();
+    }
+
+    private static void intRange(JsonObject req, String f, long min, long max) {
+        JsonValue v = req.get(f);
+        if (v == null || v == JsonValue.NULL) {
+            return;
+        }
+        if (!(v instanceof JsonNumber n)
+                || !n.isIntegral()
+                || n.longValue() < min
+                || n.longValue() > max) {
+            throw new ValidationException(f, f + " must be an integer from " + min + " to " + max);
+        }
+    }
+
+    private static void numberRange(JsonObject req, String f, double min, double max) {
+        JsonValue v = req.get(f);
+        if (v == null || v == JsonValue.NULL) {
+            return;
+        }
+        if (!(v instanceof JsonNumber n) || n.doubleValue() < min || n.doubleValue() > max) {
+            throw new ValidationException(f, f + " must be a number from " + min + " to " + max);
+        }
+    }
+
+    private static void booleanField(JsonObject req, String f) {
+        JsonValue v = req.get(f);
+        if (v != null && v != JsonValue.NULL && v != JsonValue.TRUE && v != JsonValue.FALSE) {
+            throw new ValidationException(f, f + " must be a boolean");
+        }
+    }
+
+    /** Selected request headers for stages: never credentials. */
+    static Map<String, String> stageHeaders(Map<String, String> all) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        all.forEach(
+                (k, v) -> {
+                    String n = k.toLowerCase(java.util.Locale.ROOT);
+                    if (n.equals("user-agent")
+                            || (n.startsWith("x-gatehouse-") && !n.contains("key"))) {
+                        out.put(n, v);
+                    }
+                });
+        return out;
+    }
 }

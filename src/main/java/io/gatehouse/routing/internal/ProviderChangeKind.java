@@ -23,143 +23,150 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Provider changes through governance. The credential is a secret field: {@link #validate} seals
- * it (bound to tenant and provider name) so that only sealed text is stored in the change; a change
+ * Provider changes through governance. The credential is a secret field: {@link #validate} seals it
+ * (bound to tenant and provider name) so that only sealed text is stored in the change; a change
  * without {@code credential} keeps the live one, {@code "credential": null} removes it. A new
  * provider, a changed credential and every change {@link CatalogRisk} does not list as tuning
  * (kind, base URL, region, clearance, models, options) is HIGH risk (two reviewers): each changes
  * where data may go or what a policy matches. A base URL on a private, loopback or link-local
- * address needs an entry in the tenant's egress allow-list, which only platform admins edit
- * ({@link EgressPolicy}).
+ * address needs an entry in the tenant's egress allow-list, which only platform admins edit ({@link
+ * EgressPolicy}).
  */
 @ApplicationScoped
 public class ProviderChangeKind implements ChangeKind {
-  @Inject CatalogCache cache;
-  @Inject CatalogStore store;
-  @Inject CatalogWriter writer;
-  @Inject SecretBox secrets;
-  @Inject EgressPolicy egress;
+    @Inject CatalogCache cache;
+    @Inject CatalogStore store;
+    @Inject CatalogWriter writer;
+    @Inject SecretBox secrets;
+    @Inject EgressPolicy egress;
 
-  @Override
-  public String kind() {
-    return "provider";
-  }
+    @Override
+    public String kind() {
+        return "provider";
+    }
 
-  @Override
-  public Set<String> secretFields() {
-    return Set.of("credential");
-  }
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("credential");
+    }
 
-  @Override
-  public JsonObject validate(TenantId tenant, String target, JsonObject content) {
-    CatalogContent.checkProviderName(target);
-    String sealed = null;
-    if (content.get("credential") instanceof JsonString s) {
-      String ctx = Provider.credentialContext(tenant, target);
-      if (isSealedFor(s.getString(), ctx)) {
-        sealed = s.getString();
-      } else {
-        if (s.getString().isBlank() || s.getString().length() > 8192) {
-          throw new ValidationException("content.credential", "credential must be 1..8192 characters");
+    @Override
+    public JsonObject validate(TenantId tenant, String target, JsonObject content) {
+        CatalogContent.checkProviderName(target);
+        String sealed = null;
+        if (content.get("credential") instanceof JsonString s) {
+            String ctx = Provider.credentialContext(tenant, target);
+            if (isSealedFor(s.getString(), ctx)) {
+                sealed = s.getString();
+            } else {
+                if (s.getString().isBlank() || s.getString().length() > 8192) {
+                    throw new ValidationException(
+                            "content.credential", "credential must be 1..8192 characters");
+                }
+                sealed = secrets.seal(s.getString().getBytes(StandardCharsets.UTF_8), ctx);
+            }
+        } else if (content.containsKey("credential")
+                && content.get("credential") != JsonValue.NULL) {
+            throw new ValidationException(
+                    "content.credential", "credential must be a string or null");
         }
-        sealed = secrets.seal(s.getString().getBytes(StandardCharsets.UTF_8), ctx);
-      }
-    } else if (content.containsKey("credential") && content.get("credential") != JsonValue.NULL) {
-      throw new ValidationException("content.credential", "credential must be a string or null");
+        CatalogStore.ProviderRow row =
+                CatalogContent.provider(target, content, sealed); // throws when invalid
+        if (row.baseUrl() != null) {
+            // refused now (400) and again on every call: the tenant's egress allow-list may change
+            egress.refused(tenant, URI.create(row.baseUrl()))
+                    .ifPresent(
+                            why -> {
+                                throw new ValidationException(
+                                        "content.baseUrl", "baseUrl refused: " + why);
+                            });
+        }
+        var b = Json.createObjectBuilder(content).remove("credentialSet");
+        if (sealed != null) {
+            b.add("credential", sealed);
+        }
+        return b.build();
     }
-    CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed); // throws when invalid
-    if (row.baseUrl() != null) {
-      // refused now (400) and again on every call: the tenant's egress allow-list may change
-      egress
-          .refused(tenant, URI.create(row.baseUrl()))
-          .ifPresent(
-              why -> {
-                throw new ValidationException("content.baseUrl", "baseUrl refused: " + why);
-              });
-    }
-    var b = Json.createObjectBuilder(content).remove("credentialSet");
-    if (sealed != null) {
-      b.add("credential", sealed);
-    }
-    return b.build();
-  }
 
-  private boolean isSealedFor(String text, String ctx) {
-    if (!text.startsWith("v1:")) {
-      return false;
+    private boolean isSealedFor(String text, String ctx) {
+        if (!text.startsWith("v1:")) {
+            return false;
+        }
+        try {
+            secrets.open(text, ctx);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
-    try {
-      secrets.open(text, ctx);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
 
-  @Override
-  public Optional<LiveVersion> live(TenantId tenant, String target) {
-    Provider p = cache.snapshot(tenant).providers().get(target);
-    return p == null
-        ? Optional.empty()
-        : Optional.of(new LiveVersion(p.version(), CatalogContent.providerContent(p)));
-  }
+    @Override
+    public Optional<LiveVersion> live(TenantId tenant, String target) {
+        Provider p = cache.snapshot(tenant).providers().get(target);
+        return p == null
+                ? Optional.empty()
+                : Optional.of(new LiveVersion(p.version(), CatalogContent.providerContent(p)));
+    }
 
-  @Override
-  public Optional<String> committedVersion(TenantId tenant, String target) {
-    return store.providerVersion(tenant, target);
-  }
+    @Override
+    public Optional<String> committedVersion(TenantId tenant, String target) {
+        return store.providerVersion(tenant, target);
+    }
 
-  /**
-   * HIGH for a new provider, a changed credential, and whatever {@link CatalogRisk#providerChange}
-   * finds (kind, base URL, region, clearance, models, enabling it, any option but tuning ones);
-   * LOW only for tuning. Judged against {@code live}, the content the change's diff and base came from.
-   */
-  @Override
-  public RiskClass risk(
-      TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
-    if (live.isEmpty()) {
-      return RiskClass.HIGH;
+    /**
+     * HIGH for a new provider, a changed credential, and whatever {@link
+     * CatalogRisk#providerChange} finds (kind, base URL, region, clearance, models, enabling it,
+     * any option but tuning ones); LOW only for tuning. Judged against {@code live}, the content
+     * the change's diff and base came from.
+     */
+    @Override
+    public RiskClass risk(
+            TenantId tenant, String target, JsonObject proposed, Optional<LiveVersion> live) {
+        if (live.isEmpty()) {
+            return RiskClass.HIGH;
+        }
+        if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed)) {
+            return RiskClass.HIGH;
+        }
+        String sealed = proposed.get("credential") instanceof JsonString s ? s.getString() : null;
+        CatalogStore.ProviderRow row = CatalogContent.provider(target, proposed, sealed);
+        return CatalogRisk.providerChange(live.get().content(), row).isEmpty()
+                ? RiskClass.LOW
+                : RiskClass.HIGH;
     }
-    if (proposed.containsKey("credential") && credentialChanged(tenant, target, proposed)) {
-      return RiskClass.HIGH;
-    }
-    String sealed = proposed.get("credential") instanceof JsonString s ? s.getString() : null;
-    CatalogStore.ProviderRow row = CatalogContent.provider(target, proposed, sealed);
-    return CatalogRisk.providerChange(live.get().content(), row).isEmpty() ? RiskClass.LOW : RiskClass.HIGH;
-  }
 
-  private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed) {
-    String live = store.providerCredential(tenant, target).orElse(null);
-    if (proposed.isNull("credential")) {
-      return live != null;
+    private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed) {
+        String live = store.providerCredential(tenant, target).orElse(null);
+        if (proposed.isNull("credential")) {
+            return live != null;
+        }
+        if (live == null) {
+            return true;
+        }
+        String ctx = Provider.credentialContext(tenant, target);
+        try {
+            byte[] a = secrets.open(proposed.getString("credential"), ctx);
+            byte[] b = secrets.open(live, ctx);
+            return !Arrays.equals(a, b);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
-    if (live == null) {
-      return true;
-    }
-    String ctx = Provider.credentialContext(tenant, target);
-    try {
-      byte[] a = secrets.open(proposed.getString("credential"), ctx);
-      byte[] b = secrets.open(live, ctx);
-      return !Arrays.equals(a, b);
-    } catch (RuntimeException e) {
-      return true;
-    }
-  }
 
-  @Override
-  public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
-    String sealed;
-    if (content.get("credential") instanceof JsonString s) {
-      sealed = s.getString();
-      secrets.open(sealed, Provider.credentialContext(tenant, target)); // must be ours
-    } else if (content.containsKey("credential")) {
-      sealed = null;
-    } else {
-      sealed = store.providerCredential(tenant, target).orElse(null);
+    @Override
+    public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
+        String sealed;
+        if (content.get("credential") instanceof JsonString s) {
+            sealed = s.getString();
+            secrets.open(sealed, Provider.credentialContext(tenant, target)); // must be ours
+        } else if (content.containsKey("credential")) {
+            sealed = null;
+        } else {
+            sealed = store.providerCredential(tenant, target).orElse(null);
+        }
+        CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed);
+        String version = context.changeId().toString();
+        writer.writeProvider(tenant, row, version);
+        return version;
     }
-    CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed);
-    String version = context.changeId().toString();
-    writer.writeProvider(tenant, row, version);
-    return version;
-  }
 }

@@ -6,30 +6,30 @@ package io.gatehouse.routing.stage;
  * rendering, redaction) replaces the text.
  */
 public final class ChatMessage {
-  private final String role;
-  private String text;
-  private final boolean fromTemplate;
+    private final String role;
+    private String text;
+    private final boolean fromTemplate;
 
-  public ChatMessage(String role, String text, boolean fromTemplate) {
-    this.role = role;
-    this.text = text;
-    this.fromTemplate = fromTemplate;
-  }
+    public ChatMessage(String role, String text, boolean fromTemplate) {
+        this.role = role;
+        this.text = text;
+        this.fromTemplate = fromTemplate;
+    }
 
-  public String role() {
-    return role;
-  }
+    public String role() {
+        return role;
+    }
 
-  public String text() {
-    return text;
-  }
+    public String text() {
+        return text;
+    }
 
-  public void text(String newText) {
-    this.text = newText;
-  }
+    public void text(String newText) {
+        this.text = newText;
+    }
 
-  /** True for messages a managed prompt template contributed. */
-  public boolean fromTemplate() {
-    return fromTemplate;
-  }
+    /** True for messages a managed prompt template contributed. */
+    public boolean fromTemplate() {
+        return fromTemplate;
+    }
 }

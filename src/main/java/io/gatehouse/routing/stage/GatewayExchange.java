@@ -14,152 +14,155 @@ import java.util.function.Predicate;
  * stages read and change it. Not thread-safe: one request, one thread at a time.
  */
 public final class GatewayExchange {
-  private final TenantId tenant;
-  private final String keyId;
-  private final String requestId;
-  private final String operation;
-  private String model;
-  private final JsonObject promptVariables;
-  private final List<ChatMessage> messages;
-  private final Map<String, String> headers;
-  private int classification;
-  private Predicate<ProviderTarget> providerFilter = t -> true;
-  private final List<String> providerRestrictions = new ArrayList<>();
-  private String answerText;
-  private final Map<String, Object> auditDetails = new LinkedHashMap<>();
-  private final Map<String, String> responseHeaders = new LinkedHashMap<>();
-  private String promptVersion;
-  private String policyVersion;
-  private final Map<String, jakarta.json.JsonValue> defaultParameters = new LinkedHashMap<>();
+    private final TenantId tenant;
+    private final String keyId;
+    private final String requestId;
+    private final String operation;
+    private String model;
+    private final JsonObject promptVariables;
+    private final List<ChatMessage> messages;
+    private final Map<String, String> headers;
+    private int classification;
+    private Predicate<ProviderTarget> providerFilter = t -> true;
+    private final List<String> providerRestrictions = new ArrayList<>();
+    private String answerText;
+    private final Map<String, Object> auditDetails = new LinkedHashMap<>();
+    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private String promptVersion;
+    private String policyVersion;
+    private final Map<String, jakarta.json.JsonValue> defaultParameters = new LinkedHashMap<>();
 
-  /**
-   * @param operation {@code chat} or {@code embeddings}
-   * @param model what the client asked for: a route alias or {@code prompt:<name>@<label>}
-   * @param headers selected request headers (lower-case names), never credentials
-   */
-  public GatewayExchange(
-      TenantId tenant,
-      String keyId,
-      String requestId,
-      String operation,
-      String model,
-      JsonObject promptVariables,
-      List<ChatMessage> messages,
-      Map<String, String> headers) {
-    this.tenant = Objects.requireNonNull(tenant);
-    this.keyId = keyId;
-    this.requestId = requestId;
-    this.operation = operation;
-    this.model = model;
-    this.promptVariables = promptVariables;
-    this.messages = new ArrayList<>(messages);
-    this.headers = Map.copyOf(headers);
-  }
+    /**
+     * @param operation {@code chat} or {@code embeddings}
+     * @param model what the client asked for: a route alias or {@code prompt:<name>@<label>}
+     * @param headers selected request headers (lower-case names), never credentials
+     */
+    public GatewayExchange(
+            TenantId tenant,
+            String keyId,
+            String requestId,
+            String operation,
+            String model,
+            JsonObject promptVariables,
+            List<ChatMessage> messages,
+            Map<String, String> headers) {
+        this.tenant = Objects.requireNonNull(tenant);
+        this.keyId = keyId;
+        this.requestId = requestId;
+        this.operation = operation;
+        this.model = model;
+        this.promptVariables = promptVariables;
+        this.messages = new ArrayList<>(messages);
+        this.headers = Map.copyOf(headers);
+    }
 
-  public TenantId tenant() {
-    return tenant;
-  }
+    public TenantId tenant() {
+        return tenant;
+    }
 
-  public String keyId() {
-    return keyId;
-  }
+    public String keyId() {
+        return keyId;
+    }
 
-  public String requestId() {
-    return requestId;
-  }
+    public String requestId() {
+        return requestId;
+    }
 
-  public String operation() {
-    return operation;
-  }
+    public String operation() {
+        return operation;
+    }
 
-  /** The route alias to use (a prompt stage replaces {@code prompt:...} with the prompt's route). */
-  public String model() {
-    return model;
-  }
+    /**
+     * The route alias to use (a prompt stage replaces {@code prompt:...} with the prompt's route).
+     */
+    public String model() {
+        return model;
+    }
 
-  public void model(String routeAlias) {
-    this.model = routeAlias;
-  }
+    public void model(String routeAlias) {
+        this.model = routeAlias;
+    }
 
-  /** The client's {@code prompt_variables}, or null. */
-  public JsonObject promptVariables() {
-    return promptVariables;
-  }
+    /** The client's {@code prompt_variables}, or null. */
+    public JsonObject promptVariables() {
+        return promptVariables;
+    }
 
-  /** The messages in order; stages may replace the list's content (e.g. prepend a template). */
-  public List<ChatMessage> messages() {
-    return messages;
-  }
+    /** The messages in order; stages may replace the list's content (e.g. prepend a template). */
+    public List<ChatMessage> messages() {
+        return messages;
+    }
 
-  public Map<String, String> headers() {
-    return headers;
-  }
+    public Map<String, String> headers() {
+        return headers;
+    }
 
-  /** Data classification of the request: 0 public, 1 internal, 2 confidential, 3 restricted. */
-  public int classification() {
-    return classification;
-  }
+    /** Data classification of the request: 0 public, 1 internal, 2 confidential, 3 restricted. */
+    public int classification() {
+        return classification;
+    }
 
-  /** Raises (never lowers) the classification. */
-  public void raiseClassification(int level) {
-    this.classification = Math.max(this.classification, level);
-  }
+    /** Raises (never lowers) the classification. */
+    public void raiseClassification(int level) {
+        this.classification = Math.max(this.classification, level);
+    }
 
-  /** Restricts which providers routing may use; restrictions accumulate (all must allow). */
-  public void restrictProviders(String why, Predicate<ProviderTarget> allowed) {
-    providerFilter = providerFilter.and(allowed);
-    providerRestrictions.add(why);
-  }
+    /** Restricts which providers routing may use; restrictions accumulate (all must allow). */
+    public void restrictProviders(String why, Predicate<ProviderTarget> allowed) {
+        providerFilter = providerFilter.and(allowed);
+        providerRestrictions.add(why);
+    }
 
-  public boolean providerAllowed(ProviderTarget target) {
-    return target.clearance() >= classification && providerFilter.test(target);
-  }
+    public boolean providerAllowed(ProviderTarget target) {
+        return target.clearance() >= classification && providerFilter.test(target);
+    }
 
-  /** Why providers were restricted, for the error a client sees when none is left. */
-  public List<String> providerRestrictions() {
-    return List.copyOf(providerRestrictions);
-  }
+    /** Why providers were restricted, for the error a client sees when none is left. */
+    public List<String> providerRestrictions() {
+        return List.copyOf(providerRestrictions);
+    }
 
-  /** The full answer text (non-streaming) after the provider call; stages may replace it. */
-  public String answerText() {
-    return answerText;
-  }
+    /** The full answer text (non-streaming) after the provider call; stages may replace it. */
+    public String answerText() {
+        return answerText;
+    }
 
-  public void answerText(String text) {
-    this.answerText = text;
-  }
+    public void answerText(String text) {
+        this.answerText = text;
+    }
 
-  /** Extra details for the request's audit event (no secrets, no message content). */
-  public Map<String, Object> auditDetails() {
-    return auditDetails;
-  }
+    /** Extra details for the request's audit event (no secrets, no message content). */
+    public Map<String, Object> auditDetails() {
+        return auditDetails;
+    }
 
-  /** Extra response headers, e.g. {@code x-gatehouse-prompt-version}. */
-  public Map<String, String> responseHeaders() {
-    return responseHeaders;
-  }
+    /** Extra response headers, e.g. {@code x-gatehouse-prompt-version}. */
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
 
-  public String promptVersion() {
-    return promptVersion;
-  }
+    public String promptVersion() {
+        return promptVersion;
+    }
 
-  public void promptVersion(String v) {
-    this.promptVersion = v;
-  }
+    public void promptVersion(String v) {
+        this.promptVersion = v;
+    }
 
-  /**
-   * Request parameters (e.g. {@code temperature}, {@code max_tokens}) to use when the client's request
-   * does not set them: a managed prompt's defaults. Only fields routing passes upstream are applied.
-   */
-  public Map<String, jakarta.json.JsonValue> defaultParameters() {
-    return defaultParameters;
-  }
+    /**
+     * Request parameters (e.g. {@code temperature}, {@code max_tokens}) to use when the client's
+     * request does not set them: a managed prompt's defaults. Only fields routing passes upstream
+     * are applied.
+     */
+    public Map<String, jakarta.json.JsonValue> defaultParameters() {
+        return defaultParameters;
+    }
 
-  public String policyVersion() {
-    return policyVersion;
-  }
+    public String policyVersion() {
+        return policyVersion;
+    }
 
-  public void policyVersion(String v) {
-    this.policyVersion = v;
-  }
+    public void policyVersion(String v) {
+        this.policyVersion = v;
+    }
 }

@@ -2,11 +2,11 @@ package io.gatehouse.shared.error;
 
 /** HTTP 409: see {@link GatehouseException}. */
 public class ConflictException extends GatehouseException {
-  public ConflictException(String message) {
-    super(409, "conflict", message);
-  }
+    public ConflictException(String message) {
+        super(409, "conflict", message);
+    }
 
-  public ConflictException(String code, String message) {
-    super(409, code, message);
-  }
+    public ConflictException(String code, String message) {
+        super(409, code, message);
+    }
 }

@@ -7,41 +7,41 @@ import java.util.Map;
  * {@code /v1} an OpenAI-style error object. The message must never contain secrets or internals.
  */
 public class GatehouseException extends RuntimeException {
-  private final int status;
-  private final String code;
-  private final String param;
-  private final Map<String, String> headers;
+    private final int status;
+    private final String code;
+    private final String param;
+    private final Map<String, String> headers;
 
-  public GatehouseException(int status, String code, String message) {
-    this(status, code, message, null, Map.of());
-  }
+    public GatehouseException(int status, String code, String message) {
+        this(status, code, message, null, Map.of());
+    }
 
-  public GatehouseException(
-      int status, String code, String message, String param, Map<String, String> headers) {
-    super(message, null, false, false);
-    this.status = status;
-    this.code = code;
-    this.param = param;
-    this.headers = Map.copyOf(headers);
-  }
+    public GatehouseException(
+            int status, String code, String message, String param, Map<String, String> headers) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.param = param;
+        this.headers = Map.copyOf(headers);
+    }
 
-  /** HTTP status. */
-  public int status() {
-    return status;
-  }
+    /** HTTP status. */
+    public int status() {
+        return status;
+    }
 
-  /** Stable machine-readable code, e.g. {@code invalid_api_key}. */
-  public String code() {
-    return code;
-  }
+    /** Stable machine-readable code, e.g. {@code invalid_api_key}. */
+    public String code() {
+        return code;
+    }
 
-  /** The request field at fault, if any. */
-  public String param() {
-    return param;
-  }
+    /** The request field at fault, if any. */
+    public String param() {
+        return param;
+    }
 
-  /** Extra response headers (e.g. {@code Retry-After}). */
-  public Map<String, String> headers() {
-    return headers;
-  }
+    /** Extra response headers (e.g. {@code Retry-After}). */
+    public Map<String, String> headers() {
+        return headers;
+    }
 }

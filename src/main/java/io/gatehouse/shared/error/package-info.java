@@ -1,2 +1,4 @@
-/** Error types with an HTTP status and a stable code; mapped to problem JSON or OpenAI error JSON. */
+/**
+ * Error types with an HTTP status and a stable code; mapped to problem JSON or OpenAI error JSON.
+ */
 package io.gatehouse.shared.error;

@@ -15,25 +15,25 @@ import java.util.Optional;
  * judged by name and resolved by the proxy, which enforces its own rules.
  */
 public interface EgressPolicy {
-  /** Why Gatehouse may not send to this URL for the tenant, or empty. */
-  Optional<String> refused(TenantId tenant, URI uri);
+    /** Why Gatehouse may not send to this URL for the tenant, or empty. */
+    Optional<String> refused(TenantId tenant, URI uri);
 
-  /** The outbound HTTP proxy every caller must use, if one is configured. */
-  Optional<InetSocketAddress> proxy();
+    /** The outbound HTTP proxy every caller must use, if one is configured. */
+    Optional<InetSocketAddress> proxy();
 
-  /** Fixed entries for every tenant, names resolved here, no proxy (tools and tests). */
-  static EgressPolicy of(List<EgressRule> entries) {
-    List<EgressRule> fixed = List.copyOf(entries);
-    return new EgressPolicy() {
-      @Override
-      public Optional<String> refused(TenantId tenant, URI uri) {
-        return EgressGuard.refused(uri, fixed, EgressGuard.DNS);
-      }
+    /** Fixed entries for every tenant, names resolved here, no proxy (tools and tests). */
+    static EgressPolicy of(List<EgressRule> entries) {
+        List<EgressRule> fixed = List.copyOf(entries);
+        return new EgressPolicy() {
+            @Override
+            public Optional<String> refused(TenantId tenant, URI uri) {
+                return EgressGuard.refused(uri, fixed, EgressGuard.DNS);
+            }
 
-      @Override
-      public Optional<InetSocketAddress> proxy() {
-        return Optional.empty();
-      }
-    };
-  }
+            @Override
+            public Optional<InetSocketAddress> proxy() {
+                return Optional.empty();
+            }
+        };
+    }
 }

@@ -8,5 +8,5 @@ import java.util.List;
  * tenants and the list; read on every outbound call, so implementations cache).
  */
 public interface TenantEgressAllowList {
-  List<EgressRule> rules(TenantId tenant);
+    List<EgressRule> rules(TenantId tenant);
 }

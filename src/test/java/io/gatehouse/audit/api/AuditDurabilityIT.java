@@ -34,70 +34,78 @@ import org.junit.jupiter.api.Test;
  * request id the server returned in X-Request-Id).
  */
 class AuditDurabilityIT {
-  static final String EMPTY_PERIOD = "/api/v1/audit/export?format=jsonl&from=2100-01-01T00:00:00Z";
+    static final String EMPTY_PERIOD =
+            "/api/v1/audit/export?format=jsonl&from=2100-01-01T00:00:00Z";
 
-  @Test
-  void noAnsweredRequestLosesItsEventAcrossInstancesOutagesAndKill9() throws Exception {
-    TestTenant t = TestTenant.fresh();
-    String[] auth = t.auth("auditor");
-    Set<String> answered = ConcurrentHashMap.newKeySet();
-    AtomicInteger refused = new AtomicInteger();
-    AtomicInteger other = new AtomicInteger();
-    try (TcpProxy proxy = new TcpProxy(TestEnv.dbHost(), TestEnv.dbPort());
-        LibertyInstance second =
-            LibertyInstance.start(
-                "audit-second",
-                Map.of("GATEHOUSE_DB_HOST", "127.0.0.1", "GATEHOUSE_DB_PORT", String.valueOf(proxy.port())))) {
-      second.awaitReady(Duration.ofSeconds(120));
-      List<Http> targets = List.of(Http.local(), second.http());
-      AtomicBoolean running = new AtomicBoolean(true);
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      for (int w = 0; w < 8; w++) {
-        Http target = targets.get(w % 2);
-        pool.submit(
-            () -> {
-              while (running.get()) {
-                try {
-                  Http.Response r = target.get(EMPTY_PERIOD, auth[0], auth[1]);
-                  if (r.status() == 200 && r.body().contains("\"record\":\"trailer\"")) {
-                    answered.add(r.header("X-Request-Id"));
-                  } else if (r.status() == 503) {
-                    refused.incrementAndGet();
-                  } else {
-                    other.incrementAndGet();
-                  }
-                } catch (RuntimeException connectionLost) {
-                  other.incrementAndGet();
-                }
-              }
-              return null;
-            });
-      }
-      Thread.sleep(3000);
-      proxy.down(); // the second instance loses its database
-      Thread.sleep(4000);
-      proxy.up();
-      Thread.sleep(4000);
-      second.kill(); // and then dies without a clean stop
-      Thread.sleep(2000);
-      running.set(false);
-      pool.shutdown();
-      assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
+    @Test
+    void noAnsweredRequestLosesItsEventAcrossInstancesOutagesAndKill9() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String[] auth = t.auth("auditor");
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger other = new AtomicInteger();
+        try (TcpProxy proxy = new TcpProxy(TestEnv.dbHost(), TestEnv.dbPort());
+                LibertyInstance second =
+                        LibertyInstance.start(
+                                "audit-second",
+                                Map.of(
+                                        "GATEHOUSE_DB_HOST",
+                                        "127.0.0.1",
+                                        "GATEHOUSE_DB_PORT",
+                                        String.valueOf(proxy.port())))) {
+            second.awaitReady(Duration.ofSeconds(120));
+            List<Http> targets = List.of(Http.local(), second.http());
+            AtomicBoolean running = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            for (int w = 0; w < 8; w++) {
+                Http target = targets.get(w % 2);
+                pool.submit(
+                        () -> {
+                            while (running.get()) {
+                                try {
+                                    Http.Response r = target.get(EMPTY_PERIOD, auth[0], auth[1]);
+                                    if (r.status() == 200
+                                            && r.body().contains("\"record\":\"trailer\"")) {
+                                        answered.add(r.header("X-Request-Id"));
+                                    } else if (r.status() == 503) {
+                                        refused.incrementAndGet();
+                                    } else {
+                                        other.incrementAndGet();
+                                    }
+                                } catch (RuntimeException connectionLost) {
+                                    other.incrementAndGet();
+                                }
+                            }
+                            return null;
+                        });
+            }
+            Thread.sleep(3000);
+            proxy.down(); // the second instance loses its database
+            Thread.sleep(4000);
+            proxy.up();
+            Thread.sleep(4000);
+            second.kill(); // and then dies without a clean stop
+            Thread.sleep(2000);
+            running.set(false);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(answered.size()).isGreaterThan(20);
+        assertThat(refused.get()).as("the instance without its database fails closed").isPositive();
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM audit_events WHERE chain_id = ? AND request_id = ANY (?)")) {
+            ps.setString(1, t.id());
+            ps.setArray(2, c.createArrayOf("text", new ArrayList<>(answered).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1))
+                        .as("events of answered requests")
+                        .isEqualTo(answered.size());
+            }
+        }
+        JsonObject v = Http.local().get("/api/v1/audit/verify", auth).json();
+        assertThat(v.getBoolean("valid")).as(v.toString()).isTrue();
     }
-    assertThat(answered.size()).isGreaterThan(20);
-    assertThat(refused.get()).as("the instance without its database fails closed").isPositive();
-    try (Connection c = Db.asApp();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FROM audit_events WHERE chain_id = ? AND request_id = ANY (?)")) {
-      ps.setString(1, t.id());
-      ps.setArray(2, c.createArrayOf("text", new ArrayList<>(answered).toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("events of answered requests").isEqualTo(answered.size());
-      }
-    }
-    JsonObject v = Http.local().get("/api/v1/audit/verify", auth).json();
-    assertThat(v.getBoolean("valid")).as(v.toString()).isTrue();
-  }
 }

@@ -15,56 +15,97 @@ import org.junit.jupiter.api.Test;
 /** The lineage graph answered from a chain holding governance and gateway events. */
 class LineageIT {
 
-  @Test
-  void aResponseLeadsToItsPromptVersionChangeAndApprovers() throws Exception {
-    ChainFixture f = new ChainFixture();
-    ChainFixture other = new ChainFixture();
-    f.appendEvents(
-        AuditEvent.of(f.tenant, "user", "alice", "change.create").target("change", "c1").detail("changeId", "c1").detail("kind", "prompt").build(),
-        AuditEvent.of(f.tenant, "user", "alice", "change.submit").target("change", "c1").detail("changeId", "c1").build(),
-        AuditEvent.of(f.tenant, "user", "bob", "change.approve").target("change", "c1").detail("changeId", "c1").build(),
-        AuditEvent.of(f.tenant, "user", "carol", "change.approve").target("change", "c1").detail("changeId", "c1").build(),
-        AuditEvent.of(f.tenant, "user", "admin", "change.publish").target("change", "c1").detail("changeId", "c1").detail("promptVersion", "support@3").build(),
-        AuditEvent.of(f.tenant, "user", "admin", "change.publish").target("change", "c2").detail("changeId", "c2").detail("policyVersion", "pol@7").build(),
-        gateway(f, "req_a", "support@3", "pol@7"),
-        gateway(f, "req_b", "support@3", "pol@7"),
-        gateway(f, "req_c", "support@2", null));
-    // The same ids in another tenant's chain never leak in.
-    other.appendEvents(gateway(other, "req_a", "support@3", "pol@7"));
+    @Test
+    void aResponseLeadsToItsPromptVersionChangeAndApprovers() throws Exception {
+        ChainFixture f = new ChainFixture();
+        ChainFixture other = new ChainFixture();
+        f.appendEvents(
+                AuditEvent.of(f.tenant, "user", "alice", "change.create")
+                        .target("change", "c1")
+                        .detail("changeId", "c1")
+                        .detail("kind", "prompt")
+                        .build(),
+                AuditEvent.of(f.tenant, "user", "alice", "change.submit")
+                        .target("change", "c1")
+                        .detail("changeId", "c1")
+                        .build(),
+                AuditEvent.of(f.tenant, "user", "bob", "change.approve")
+                        .target("change", "c1")
+                        .detail("changeId", "c1")
+                        .build(),
+                AuditEvent.of(f.tenant, "user", "carol", "change.approve")
+                        .target("change", "c1")
+                        .detail("changeId", "c1")
+                        .build(),
+                AuditEvent.of(f.tenant, "user", "admin", "change.publish")
+                        .target("change", "c1")
+                        .detail("changeId", "c1")
+                        .detail("promptVersion", "support@3")
+                        .build(),
+                AuditEvent.of(f.tenant, "user", "admin", "change.publish")
+                        .target("change", "c2")
+                        .detail("changeId", "c2")
+                        .detail("policyVersion", "pol@7")
+                        .build(),
+                gateway(f, "req_a", "support@3", "pol@7"),
+                gateway(f, "req_b", "support@3", "pol@7"),
+                gateway(f, "req_c", "support@2", null));
+        // The same ids in another tenant's chain never leak in.
+        other.appendEvents(gateway(other, "req_a", "support@3", "pol@7"));
 
-    try (Connection c = Db.asApp()) {
-      Map<String, Object> l = LineageService.request(c, f.chain, "req_a");
-      assertThat((List<?>) l.get("events")).hasSize(1);
-      Map<?, ?> served = (Map<?, ?>) ((List<?>) l.get("servedBy")).get(0);
-      assertThat(served.get("provider")).isEqualTo("sandbox");
-      assertThat(served.get("model")).isEqualTo("echo-1");
-      Map<?, ?> pv = (Map<?, ?>) ((List<?>) l.get("promptVersions")).get(0);
-      assertThat(pv.get("version")).isEqualTo("support@3");
-      Map<?, ?> change = (Map<?, ?>) ((List<?>) pv.get("changes")).get(0);
-      assertThat(change.get("changeId")).isEqualTo("c1");
-      assertThat(change.get("author")).isEqualTo("alice");
-      assertThat(change.get("approvers")).isEqualTo(List.of("bob", "carol"));
-      assertThat((List<?>) change.get("events")).hasSize(5);
-      Map<?, ?> pol = (Map<?, ?>) ((List<?>) l.get("policyVersions")).get(0);
-      assertThat(((Map<?, ?>) ((List<?>) pol.get("changes")).get(0)).get("changeId")).isEqualTo("c2");
+        try (Connection c = Db.asApp()) {
+            Map<String, Object> l = LineageService.request(c, f.chain, "req_a");
+            assertThat((List<?>) l.get("events")).hasSize(1);
+            Map<?, ?> served = (Map<?, ?>) ((List<?>) l.get("servedBy")).get(0);
+            assertThat(served.get("provider")).isEqualTo("sandbox");
+            assertThat(served.get("model")).isEqualTo("echo-1");
+            Map<?, ?> pv = (Map<?, ?>) ((List<?>) l.get("promptVersions")).get(0);
+            assertThat(pv.get("version")).isEqualTo("support@3");
+            Map<?, ?> change = (Map<?, ?>) ((List<?>) pv.get("changes")).get(0);
+            assertThat(change.get("changeId")).isEqualTo("c1");
+            assertThat(change.get("author")).isEqualTo("alice");
+            assertThat(change.get("approvers")).isEqualTo(List.of("bob", "carol"));
+            assertThat((List<?>) change.get("events")).hasSize(5);
+            Map<?, ?> pol = (Map<?, ?>) ((List<?>) l.get("policyVersions")).get(0);
+            assertThat(((Map<?, ?>) ((List<?>) pol.get("changes")).get(0)).get("changeId"))
+                    .isEqualTo("c2");
 
-      assertThat(LineageQueries.requestsByPromptVersion(c, f.chain, "support@3", null, 10))
-          .extracting(m -> m.get("requestId"))
-          .containsExactly("req_b", "req_a");
-      assertThat(LineageQueries.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
-      assertThat(LineageQueries.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
-      assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
-      assertThat(LineageQueries.requestsByPromptVersion(c, other.chain, "support@3", null, 10)).hasSize(1);
+            assertThat(LineageQueries.requestsByPromptVersion(c, f.chain, "support@3", null, 10))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_b", "req_a");
+            assertThat(LineageQueries.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
+            assertThat(LineageQueries.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
+            assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
+            assertThat(
+                            LineageQueries.requestsByPromptVersion(
+                                    c, other.chain, "support@3", null, 10))
+                    .hasSize(1);
+        }
     }
-  }
 
-  static AuditEvent gateway(ChainFixture f, String requestId, String promptVersion, String policyVersion) {
-    return AuditEvent.of(f.tenant, "api_key", "k1", "gateway.request")
-        .requestId(requestId)
-        .usage(
-            new GatewayUsage("k1", "sandbox", "sandbox", "echo-1", "local", 200, 5, 7, false, 10, 20,
-                15, null, false, false, promptVersion, policyVersion))
-        .build();
-  }
-
+    static AuditEvent gateway(
+            ChainFixture f, String requestId, String promptVersion, String policyVersion) {
+        return AuditEvent.of(f.tenant, "api_key", "k1", "gateway.request")
+                .requestId(requestId)
+                .usage(
+                        new GatewayUsage(
+                                "k1",
+                                "sandbox",
+                                "sandbox",
+                                "echo-1",
+                                "local",
+                                200,
+                                5,
+                                7,
+                                false,
+                                10,
+                                20,
+                                15,
+                                null,
+                                false,
+                                false,
+                                promptVersion,
+                                policyVersion))
+                .build();
+    }
 }

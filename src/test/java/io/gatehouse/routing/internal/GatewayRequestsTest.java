@@ -9,110 +9,120 @@ import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GatewayRequestsTest {
-  static JsonObject json(String s) {
-    return GatewayRequests.parse(s.replace('\'', '"'));
-  }
-
-  @ParameterizedTest(name = "{0} -> param {1}")
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "{'messages':[{'role':'user','content':'x'}]} | model",
-        "{'model':'','messages':[{'role':'user','content':'x'}]} | model",
-        "{'model':'m'} | messages",
-        "{'model':'m','messages':[]} | messages",
-        "{'model':'m','messages':[{'role':'wizard','content':'x'}]} | messages[0].role",
-        "{'model':'m','messages':[{'role':'user'}]} | messages[0].content",
-        "{'model':'m','messages':[{'role':'user','content':[{'type':'audio'}]}]} | messages[0].content[0].type",
-        "{'model':'m','messages':[{'role':'tool','content':'x'}]} | messages[0].tool_call_id",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'n':0} | n",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'n':9} | n",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'temperature':2.5} | temperature",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'temperature':'hot'} | temperature",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'top_p':1.1} | top_p",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'max_tokens':0} | max_tokens",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'stop':['a','b','c','d','e']} | stop",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'stream':'yes'} | stream",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'stream_options':{'include_usage':true}} | stream_options",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'tools':[{'type':'function','function':{'name':'bad name'}}]} | tools[0]",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':'xml'}} | response_format",
-        "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':1.5} | seed"
-      })
-  void invalidChatRequestsNameTheParam(String body, String param) {
-    assertThatThrownBy(() -> GatewayRequests.validateChat(json(body)))
-        .isInstanceOf(ValidationException.class)
-        .extracting(e -> ((ValidationException) e).param())
-        .isEqualTo(param);
-  }
-
-  @Test
-  void notJsonIsInvalidJson() {
-    assertThatThrownBy(() -> GatewayRequests.parse("{nope"))
-        .isInstanceOf(ValidationException.class)
-        .extracting(e -> ((ValidationException) e).code())
-        .isEqualTo("invalid_json");
-  }
-
-  @Test
-  void validRequestPasses() {
-    GatewayRequests.validateChat(
-        json(
-            "{'model':'m','messages':[{'role':'system','content':'s'},{'role':'user','content':"
-                + "[{'type':'text','text':'hi'},{'type':'image_url','image_url':{'url':'http://x/y.png'}}]},"
-                + "{'role':'assistant','content':null,'tool_calls':[]}],'n':2,'temperature':0.2,"
-                + "'stream':true,'stream_options':{'include_usage':true},'stop':['a'],'seed':7}"));
-  }
-
-  @Test
-  void upstreamBodyCarriesOnlyKnownFieldsAndTheStagesText() {
-    JsonObject req =
-        json(
-            "{'model':'m','api_base':'http://evil','base_url':'http://evil','extra_headers':{'x':'y'},"
-                + "'prompt_variables':{'a':1},'temperature':0.5,'messages':["
-                + "{'role':'user','content':'mail ann@example.com','api_base':'http://evil'},"
-                + "{'role':'user','content':[{'type':'text','text':'card 4111'},"
-                + "{'type':'image_url','image_url':{'url':'http://img'}}]}]}");
-    GatewayRequests.validateChat(req);
-    IdentityHashMap<ChatMessage, JsonObject> originals = new IdentityHashMap<>();
-    List<ChatMessage> msgs = new ArrayList<>();
-    for (var v : req.getJsonArray("messages")) {
-      ChatMessage m =
-          new ChatMessage("user", GatewayRequests.text(v.asJsonObject().get("content")), false);
-      originals.put(m, v.asJsonObject());
-      msgs.add(m);
+    static JsonObject json(String s) {
+        return GatewayRequests.parse(s.replace('\'', '"'));
     }
-    msgs.get(0).text("mail [EMAIL]");
-    msgs.get(1).text("card [CARD]");
-    msgs.add(0, new ChatMessage("system", "template", true));
-    JsonObject up = GatewayRequests.upstreamChat(req, msgs, originals, true);
-    String text = up.toString();
-    assertThat(text).doesNotContain("evil").doesNotContain("extra_headers").doesNotContain("prompt_variables")
-        .doesNotContain("ann@example.com").doesNotContain("4111");
-    assertThat(up.getJsonArray("messages").getJsonObject(0).getString("content")).isEqualTo("template");
-    assertThat(up.getJsonArray("messages").getJsonObject(1).getString("content")).isEqualTo("mail [EMAIL]");
-    var parts = up.getJsonArray("messages").getJsonObject(2).getJsonArray("content");
-    assertThat(parts.getJsonObject(0).getString("text")).isEqualTo("card [CARD]");
-    assertThat(parts.getJsonObject(1).getString("type")).isEqualTo("image_url");
-    assertThat(up.getJsonNumber("temperature").doubleValue()).isEqualTo(0.5);
-    assertThat(up.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
-    assertThat(up.containsKey("model")).isFalse();
-  }
 
-  @Test
-  void embeddingsInputIsValidated() {
-    assertThat(GatewayRequests.validateEmbeddings(json("{'model':'e','input':['a','b']}")))
-        .containsExactly("a", "b");
-    assertThatThrownBy(() -> GatewayRequests.validateEmbeddings(json("{'model':'e','input':[]}")))
-        .extracting(e -> ((ValidationException) e).param())
-        .isEqualTo("input");
-    assertThatThrownBy(
-            () -> GatewayRequests.validateEmbeddings(json("{'model':'e','input':'a','encoding_format':'hex'}")))
-        .extracting(e -> ((ValidationException) e).param())
-        .isEqualTo("encoding_format");
-  }
+    @ParameterizedTest(name = "{0} -> param {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{'messages':[{'role':'user','content':'x'}]} | model",
+                "{'model':'','messages':[{'role':'user','content':'x'}]} | model",
+                "{'model':'m'} | messages",
+                "{'model':'m','messages':[]} | messages",
+                "{'model':'m','messages':[{'role':'wizard','content':'x'}]} | messages[0].role",
+                "{'model':'m','messages':[{'role':'user'}]} | messages[0].content",
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'audio'}]}]} | messages[0].content[0].type",
+                "{'model':'m','messages':[{'role':'tool','content':'x'}]} | messages[0].tool_call_id",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'n':0} | n",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'n':9} | n",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'temperature':2.5} | temperature",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'temperature':'hot'} | temperature",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'top_p':1.1} | top_p",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'max_tokens':0} | max_tokens",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'stop':['a','b','c','d','e']} | stop",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'stream':'yes'} | stream",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'stream_options':{'include_usage':true}} | stream_options",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'tools':[{'type':'function','function':{'name':'bad name'}}]} | tools[0]",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':'xml'}} | response_format",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':1.5} | seed"
+            })
+    void invalidChatRequestsNameTheParam(String body, String param) {
+        assertThatThrownBy(() -> GatewayRequests.validateChat(json(body)))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo(param);
+    }
+
+    @Test
+    void notJsonIsInvalidJson() {
+        assertThatThrownBy(() -> GatewayRequests.parse("{nope"))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).code())
+                .isEqualTo("invalid_json");
+    }
+
+    @Test
+    void validRequestPasses() {
+        GatewayRequests.validateChat(
+                json(
+                        "{'model':'m','messages':[{'role':'system','content':'s'},{'role':'user','content':"
+                                + "[{'type':'text','text':'hi'},{'type':'image_url','image_url':{'url':'http://x/y.png'}}]},"
+                                + "{'role':'assistant','content':null,'tool_calls':[]}],'n':2,'temperature':0.2,"
+                                + "'stream':true,'stream_options':{'include_usage':true},'stop':['a'],'seed':7}"));
+    }
+
+    @Test
+    void upstreamBodyCarriesOnlyKnownFieldsAndTheStagesText() {
+        JsonObject req =
+                json(
+                        "{'model':'m','api_base':'http://evil','base_url':'http://evil','extra_headers':{'x':'y'},"
+                                + "'prompt_variables':{'a':1},'temperature':0.5,'messages':["
+                                + "{'role':'user','content':'mail ann@example.com','api_base':'http://evil'},"
+                                + "{'role':'user','content':[{'type':'text','text':'card 4111'},"
+                                + "{'type':'image_url','image_url':{'url':'http://img'}}]}]}");
+        GatewayRequests.validateChat(req);
+        IdentityHashMap<ChatMessage, JsonObject> originals = new IdentityHashMap<>();
+        List<ChatMessage> msgs = new ArrayList<>();
+        for (var v : req.getJsonArray("messages")) {
+            ChatMessage m =
+                    new ChatMessage(
+                            "user", GatewayRequests.text(v.asJsonObject().get("content")), false);
+            originals.put(m, v.asJsonObject());
+            msgs.add(m);
+        }
+        msgs.get(0).text("mail [EMAIL]");
+        msgs.get(1).text("card [CARD]");
+        msgs.add(0, new ChatMessage("system", "template", true));
+        JsonObject up = GatewayRequests.upstreamChat(req, msgs, originals, true);
+        String text = up.toString();
+        assertThat(text)
+                .doesNotContain("evil")
+                .doesNotContain("extra_headers")
+                .doesNotContain("prompt_variables")
+                .doesNotContain("ann@example.com")
+                .doesNotContain("4111");
+        assertThat(up.getJsonArray("messages").getJsonObject(0).getString("content"))
+                .isEqualTo("template");
+        assertThat(up.getJsonArray("messages").getJsonObject(1).getString("content"))
+                .isEqualTo("mail [EMAIL]");
+        var parts = up.getJsonArray("messages").getJsonObject(2).getJsonArray("content");
+        assertThat(parts.getJsonObject(0).getString("text")).isEqualTo("card [CARD]");
+        assertThat(parts.getJsonObject(1).getString("type")).isEqualTo("image_url");
+        assertThat(up.getJsonNumber("temperature").doubleValue()).isEqualTo(0.5);
+        assertThat(up.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+        assertThat(up.containsKey("model")).isFalse();
+    }
+
+    @Test
+    void embeddingsInputIsValidated() {
+        assertThat(GatewayRequests.validateEmbeddings(json("{'model':'e','input':['a','b']}")))
+                .containsExactly("a", "b");
+        assertThatThrownBy(
+                        () -> GatewayRequests.validateEmbeddings(json("{'model':'e','input':[]}")))
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo("input");
+        assertThatThrownBy(
+                        () ->
+                                GatewayRequests.validateEmbeddings(
+                                        json("{'model':'e','input':'a','encoding_format':'hex'}")))
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo("encoding_format");
+    }
 }

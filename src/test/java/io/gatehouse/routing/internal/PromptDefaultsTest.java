@@ -13,23 +13,29 @@ import org.junit.jupiter.api.Test;
 
 /** A managed prompt's default parameters fill what the client left out, and never override it. */
 class PromptDefaultsTest {
-  @Test
-  void defaultsFillOnlyMissingUpstreamFields() {
-    JsonObject req =
-        GatewayRequests.parse(
-            "{\"model\":\"prompt:x@production\",\"temperature\":0.9,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    Map<String, JsonValue> defaults =
-        Map.of(
-            "temperature", Json.createValue(0.1),
-            "max_tokens", Json.createValue(64),
-            "base_url", Json.createValue("http://evil.example"),
-            "stream", JsonValue.TRUE);
-    JsonObject up =
-        GatewayRequests.upstreamChat(
-            req, List.of(new ChatMessage("user", "hi", false)), new IdentityHashMap<>(), false, defaults);
-    assertThat(up.getJsonNumber("temperature").doubleValue()).as("the client's value wins").isEqualTo(0.9);
-    assertThat(up.getInt("max_tokens")).isEqualTo(64);
-    assertThat(up.containsKey("base_url")).as("only fields routing passes upstream").isFalse();
-    assertThat(up.containsKey("stream")).as("streaming is the client's choice").isFalse();
-  }
+    @Test
+    void defaultsFillOnlyMissingUpstreamFields() {
+        JsonObject req =
+                GatewayRequests.parse(
+                        "{\"model\":\"prompt:x@production\",\"temperature\":0.9,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        Map<String, JsonValue> defaults =
+                Map.of(
+                        "temperature", Json.createValue(0.1),
+                        "max_tokens", Json.createValue(64),
+                        "base_url", Json.createValue("http://evil.example"),
+                        "stream", JsonValue.TRUE);
+        JsonObject up =
+                GatewayRequests.upstreamChat(
+                        req,
+                        List.of(new ChatMessage("user", "hi", false)),
+                        new IdentityHashMap<>(),
+                        false,
+                        defaults);
+        assertThat(up.getJsonNumber("temperature").doubleValue())
+                .as("the client's value wins")
+                .isEqualTo(0.9);
+        assertThat(up.getInt("max_tokens")).isEqualTo(64);
+        assertThat(up.containsKey("base_url")).as("only fields routing passes upstream").isFalse();
+        assertThat(up.containsKey("stream")).as("streaming is the client's choice").isFalse();
+    }
 }

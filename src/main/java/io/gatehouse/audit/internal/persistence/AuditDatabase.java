@@ -13,61 +13,61 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class AuditDatabase {
-  /** Rows per round trip of a streaming cursor. */
-  public static final int FETCH_SIZE = 1000;
+    /** Rows per round trip of a streaming cursor. */
+    public static final int FETCH_SIZE = 1000;
 
-  @Resource(lookup = "jdbc/gatehouse")
-  DataSource dataSource;
+    @Resource(lookup = "jdbc/gatehouse")
+    DataSource dataSource;
 
-  /** Work on a connection; may throw SQLException. */
-  @FunctionalInterface
-  public interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /** Runs {@code work} in its own transaction and commits it. */
-  public <T> T inTransaction(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      }
+    /** Work on a connection; may throw SQLException. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
     }
-  }
 
-  /**
-   * Runs read-only {@code work} in one REPEATABLE READ transaction, then rolls it back: all its
-   * queries see one snapshot (events and checkpoints agree), and PostgreSQL streams a cursor with a
-   * fetch size only outside auto-commit.
-   */
-  public <T> T reading(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        return work.run(c);
-      } finally {
-        rollbackQuietly(c);
-        try {
-          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-          c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // a broken connection is discarded by the pool
+    /** Runs {@code work} in its own transaction and commits it. */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
         }
-      }
     }
-  }
 
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the connection is broken; the pool discards it
+    /**
+     * Runs read-only {@code work} in one REPEATABLE READ transaction, then rolls it back: all its
+     * queries see one snapshot (events and checkpoints agree), and PostgreSQL streams a cursor with
+     * a fetch size only outside auto-commit.
+     */
+    public <T> T reading(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return work.run(c);
+            } finally {
+                rollbackQuietly(c);
+                try {
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection is discarded by the pool
+                }
+            }
+        }
     }
-  }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
 }

@@ -13,73 +13,89 @@ import java.util.Map;
  * version they made live) in their details. Every query names the chain.
  */
 public final class LineageQueries {
-  private LineageQueries() {}
+    private LineageQueries() {}
 
-  /** Every event of a request, in seq order. */
-  public static List<Map<String, Object>> requestEvents(Connection c, String chain, String requestId)
-      throws SQLException {
-    return EventQueries.list(
-        c,
-        "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ? AND request_id = ?"
-            + " ORDER BY seq LIMIT 1000",
-        List.of(chain, requestId));
-  }
-
-  /** Governance events naming a prompt or policy version in their details (detail key given). */
-  public static List<Map<String, Object>> versionEvents(
-      Connection c, String chain, String detailKey, String version) throws SQLException {
-    if (!detailKey.equals("promptVersion") && !detailKey.equals("policyVersion")) {
-      throw new IllegalArgumentException(detailKey);
+    /** Every event of a request, in seq order. */
+    public static List<Map<String, Object>> requestEvents(
+            Connection c, String chain, String requestId) throws SQLException {
+        return EventQueries.list(
+                c,
+                "SELECT "
+                        + AuditRows.COLUMNS
+                        + " FROM audit_events WHERE chain_id = ? AND request_id = ?"
+                        + " ORDER BY seq LIMIT 1000",
+                List.of(chain, requestId));
     }
-    return EventQueries.list(
-        c,
-        "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ?"
-            + " AND details ?? '" + detailKey + "' AND details ->> '" + detailKey + "' = ?"
-            + " ORDER BY seq LIMIT 1000",
-        List.of(chain, version));
-  }
 
-  /** Every event of the given changes, in seq order. */
-  public static List<Map<String, Object>> changeEvents(
-      Connection c, String chain, Collection<String> changeIds) throws SQLException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String id : changeIds) {
-      out.addAll(
-          EventQueries.list(
-              c,
-              "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ?"
-                  + " AND details ?? 'changeId' AND details ->> 'changeId' = ? ORDER BY seq LIMIT 1000",
-              List.of(chain, id)));
+    /** Governance events naming a prompt or policy version in their details (detail key given). */
+    public static List<Map<String, Object>> versionEvents(
+            Connection c, String chain, String detailKey, String version) throws SQLException {
+        if (!detailKey.equals("promptVersion") && !detailKey.equals("policyVersion")) {
+            throw new IllegalArgumentException(detailKey);
+        }
+        return EventQueries.list(
+                c,
+                "SELECT "
+                        + AuditRows.COLUMNS
+                        + " FROM audit_events WHERE chain_id = ?"
+                        + " AND details ?? '"
+                        + detailKey
+                        + "' AND details ->> '"
+                        + detailKey
+                        + "' = ?"
+                        + " ORDER BY seq LIMIT 1000",
+                List.of(chain, version));
     }
-    return out;
-  }
 
-  /** Gateway requests served by a prompt version, newest first, keyset-paged by seq. */
-  public static List<Map<String, Object>> requestsByPromptVersion(
-      Connection c, String chain, String version, Long beforeSeq, int limit) throws SQLException {
-    List<Object> args = new ArrayList<>(List.of(chain, version));
-    String sql =
-        "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ? AND prompt_version = ?";
-    if (beforeSeq != null) {
-      sql += " AND seq < ?";
-      args.add(beforeSeq);
+    /** Every event of the given changes, in seq order. */
+    public static List<Map<String, Object>> changeEvents(
+            Connection c, String chain, Collection<String> changeIds) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : changeIds) {
+            out.addAll(
+                    EventQueries.list(
+                            c,
+                            "SELECT "
+                                    + AuditRows.COLUMNS
+                                    + " FROM audit_events WHERE chain_id = ?"
+                                    + " AND details ?? 'changeId' AND details ->> 'changeId' = ? ORDER BY seq LIMIT 1000",
+                            List.of(chain, id)));
+        }
+        return out;
     }
-    args.add(limit + 1);
-    return EventQueries.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
-  }
 
-  /** Approvals given by a reviewer, newest first, keyset-paged by seq. */
-  public static List<Map<String, Object>> approvalsBy(
-      Connection c, String chain, String reviewer, Long beforeSeq, int limit) throws SQLException {
-    List<Object> args = new ArrayList<>(List.of(chain, reviewer));
-    String sql =
-        "SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE chain_id = ? AND actor = ?"
-            + " AND action = 'change.approve' AND action LIKE 'change.%'";
-    if (beforeSeq != null) {
-      sql += " AND seq < ?";
-      args.add(beforeSeq);
+    /** Gateway requests served by a prompt version, newest first, keyset-paged by seq. */
+    public static List<Map<String, Object>> requestsByPromptVersion(
+            Connection c, String chain, String version, Long beforeSeq, int limit)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(chain, version));
+        String sql =
+                "SELECT "
+                        + AuditRows.COLUMNS
+                        + " FROM audit_events WHERE chain_id = ? AND prompt_version = ?";
+        if (beforeSeq != null) {
+            sql += " AND seq < ?";
+            args.add(beforeSeq);
+        }
+        args.add(limit + 1);
+        return EventQueries.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
     }
-    args.add(limit + 1);
-    return EventQueries.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
-  }
+
+    /** Approvals given by a reviewer, newest first, keyset-paged by seq. */
+    public static List<Map<String, Object>> approvalsBy(
+            Connection c, String chain, String reviewer, Long beforeSeq, int limit)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(chain, reviewer));
+        String sql =
+                "SELECT "
+                        + AuditRows.COLUMNS
+                        + " FROM audit_events WHERE chain_id = ? AND actor = ?"
+                        + " AND action = 'change.approve' AND action LIKE 'change.%'";
+        if (beforeSeq != null) {
+            sql += " AND seq < ?";
+            args.add(beforeSeq);
+        }
+        args.add(limit + 1);
+        return EventQueries.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
+    }
 }

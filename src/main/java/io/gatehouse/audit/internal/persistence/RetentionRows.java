@@ -17,174 +17,181 @@ import java.util.UUID;
 
 /** Rows of audit_retention, audit_legal_holds and audit_contents; the purge. */
 public final class RetentionRows {
-  /** A tenant's setting. */
-  public record Setting(ContentRetention mode, int retentionDays, Instant updatedAt, String updatedBy) {}
+    /** A tenant's setting. */
+    public record Setting(
+            ContentRetention mode, int retentionDays, Instant updatedAt, String updatedBy) {}
 
-  /** A legal hold; {@code releasedAt} null while in force. */
-  public record Hold(
-      UUID id, String reason, Instant createdAt, String createdBy, Instant releasedAt, String releasedBy) {}
+    /** A legal hold; {@code releasedAt} null while in force. */
+    public record Hold(
+            UUID id,
+            String reason,
+            Instant createdAt,
+            String createdBy,
+            Instant releasedAt,
+            String releasedBy) {}
 
-  /** A stored body. */
-  public record StoredContent(String contentHash, String form, String body, Instant storedAt) {}
+    /** A stored body. */
+    public record StoredContent(String contentHash, String form, String body, Instant storedAt) {}
 
-  private RetentionRows() {}
+    private RetentionRows() {}
 
-  public static Optional<Setting> setting(Connection c, UUID tenant) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT mode, retention_days, updated_at, updated_by FROM audit_retention WHERE tenant_id = ?")) {
-      ps.setObject(1, tenant);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
+    public static Optional<Setting> setting(Connection c, UUID tenant) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT mode, retention_days, updated_at, updated_by FROM audit_retention WHERE tenant_id = ?")) {
+            ps.setObject(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(
+                        new Setting(
+                                ContentRetention.fromWireName(rs.getString(1)).orElseThrow(),
+                                rs.getInt(2),
+                                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                                rs.getString(4)));
+            }
         }
-        return Optional.of(
-            new Setting(
-                ContentRetention.fromWireName(rs.getString(1)).orElseThrow(),
-                rs.getInt(2),
-                rs.getObject(3, OffsetDateTime.class).toInstant(),
-                rs.getString(4)));
-      }
     }
-  }
 
-  public static void upsert(Connection c, UUID tenant, Setting s) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_retention (tenant_id, mode, retention_days, updated_at, updated_by)"
-                + " VALUES (?,?,?,?,?) ON CONFLICT (tenant_id) DO UPDATE SET mode = EXCLUDED.mode,"
-                + " retention_days = EXCLUDED.retention_days, updated_at = EXCLUDED.updated_at,"
-                + " updated_by = EXCLUDED.updated_by")) {
-      ps.setObject(1, tenant);
-      ps.setString(2, s.mode().wireName());
-      ps.setInt(3, s.retentionDays());
-      ps.setTimestamp(4, Timestamp.from(s.updatedAt()));
-      ps.setString(5, s.updatedBy());
-      ps.executeUpdate();
-    }
-  }
-
-  /**
-   * Serializes changes to a tenant's retention and holds until the transaction ends, so that a
-   * hold placed while the retention is being shortened is seen by the shortening (or comes after
-   * it). Key space 7002 (the audit chains lock under 7001).
-   */
-  public static void lockTenant(Connection c, UUID tenant) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(7002, hashtext(?))")) {
-      ps.setString(1, tenant.toString());
-      ps.executeQuery().close();
-    }
-  }
-
-  /** True while the tenant has a hold that is not released. */
-  public static boolean hasActiveHold(Connection c, UUID tenant) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT EXISTS (SELECT 1 FROM audit_legal_holds WHERE tenant_id = ? AND released_at IS NULL)")) {
-      ps.setObject(1, tenant);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
-  }
-
-  public static void addHold(Connection c, UUID tenant, Hold h) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_legal_holds (id, tenant_id, reason, created_at, created_by)"
-                + " VALUES (?,?,?,?,?)")) {
-      ps.setObject(1, h.id());
-      ps.setObject(2, tenant);
-      ps.setString(3, h.reason());
-      ps.setTimestamp(4, Timestamp.from(h.createdAt()));
-      ps.setString(5, h.createdBy());
-      ps.executeUpdate();
-    }
-  }
-
-  /** Releases a hold of this tenant; false when there is no such active hold. */
-  public static boolean releaseHold(Connection c, UUID tenant, UUID id, Instant at, String by)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE audit_legal_holds SET released_at = ?, released_by = ?"
-                + " WHERE id = ? AND tenant_id = ? AND released_at IS NULL")) {
-      ps.setTimestamp(1, Timestamp.from(at));
-      ps.setString(2, by);
-      ps.setObject(3, id);
-      ps.setObject(4, tenant);
-      return ps.executeUpdate() == 1;
-    }
-  }
-
-  public static List<Hold> holds(Connection c, UUID tenant) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT id, reason, created_at, created_by, released_at, released_by"
-                + " FROM audit_legal_holds WHERE tenant_id = ? ORDER BY created_at")) {
-      ps.setObject(1, tenant);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Hold> out = new ArrayList<>();
-        while (rs.next()) {
-          OffsetDateTime rel = rs.getObject(5, OffsetDateTime.class);
-          out.add(
-              new Hold(
-                  rs.getObject(1, UUID.class),
-                  rs.getString(2),
-                  rs.getObject(3, OffsetDateTime.class).toInstant(),
-                  rs.getString(4),
-                  rel == null ? null : rel.toInstant(),
-                  rs.getString(6)));
+    public static void upsert(Connection c, UUID tenant, Setting s) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO audit_retention (tenant_id, mode, retention_days, updated_at, updated_by)"
+                                + " VALUES (?,?,?,?,?) ON CONFLICT (tenant_id) DO UPDATE SET mode = EXCLUDED.mode,"
+                                + " retention_days = EXCLUDED.retention_days, updated_at = EXCLUDED.updated_at,"
+                                + " updated_by = EXCLUDED.updated_by")) {
+            ps.setObject(1, tenant);
+            ps.setString(2, s.mode().wireName());
+            ps.setInt(3, s.retentionDays());
+            ps.setTimestamp(4, Timestamp.from(s.updatedAt()));
+            ps.setString(5, s.updatedBy());
+            ps.executeUpdate();
         }
-        return out;
-      }
     }
-  }
 
-  public static Optional<StoredContent> content(Connection c, String chain, String hash)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT content_hash, form, body::text, stored_at FROM audit_contents"
-                + " WHERE chain_id = ? AND content_hash = ?")) {
-      ps.setString(1, chain);
-      ps.setString(2, hash);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new StoredContent(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getObject(4, OffsetDateTime.class).toInstant()))
-            : Optional.empty();
-      }
-    }
-  }
-
-  /**
-   * Deletes stored bodies older than their tenant's retention period, except for tenants under a
-   * legal hold. Returns the number deleted per chain. The events keep their content hashes.
-   */
-  public static Map<String, Long> purge(Connection c, Instant now) throws SQLException {
-    String sql =
-        "WITH d AS (DELETE FROM audit_contents ct USING audit_retention r"
-            + " WHERE ct.chain_id = r.tenant_id::text"
-            + " AND ct.stored_at < CAST(? AS timestamptz) - make_interval(days => r.retention_days)"
-            + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
-            + "   WHERE h.tenant_id = r.tenant_id AND h.released_at IS NULL)"
-            + " RETURNING ct.chain_id)"
-            + " SELECT chain_id, count(*) FROM d GROUP BY chain_id";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setTimestamp(1, Timestamp.from(now));
-      try (ResultSet rs = ps.executeQuery()) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
+    /**
+     * Serializes changes to a tenant's retention and holds until the transaction ends, so that a
+     * hold placed while the retention is being shortened is seen by the shortening (or comes after
+     * it). Key space 7002 (the audit chains lock under 7001).
+     */
+    public static void lockTenant(Connection c, UUID tenant) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT pg_advisory_xact_lock(7002, hashtext(?))")) {
+            ps.setString(1, tenant.toString());
+            ps.executeQuery().close();
         }
-        return out;
-      }
     }
-  }
+
+    /** True while the tenant has a hold that is not released. */
+    public static boolean hasActiveHold(Connection c, UUID tenant) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT EXISTS (SELECT 1 FROM audit_legal_holds WHERE tenant_id = ? AND released_at IS NULL)")) {
+            ps.setObject(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    public static void addHold(Connection c, UUID tenant, Hold h) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO audit_legal_holds (id, tenant_id, reason, created_at, created_by)"
+                                + " VALUES (?,?,?,?,?)")) {
+            ps.setObject(1, h.id());
+            ps.setObject(2, tenant);
+            ps.setString(3, h.reason());
+            ps.setTimestamp(4, Timestamp.from(h.createdAt()));
+            ps.setString(5, h.createdBy());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Releases a hold of this tenant; false when there is no such active hold. */
+    public static boolean releaseHold(Connection c, UUID tenant, UUID id, Instant at, String by)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE audit_legal_holds SET released_at = ?, released_by = ?"
+                                + " WHERE id = ? AND tenant_id = ? AND released_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, by);
+            ps.setObject(3, id);
+            ps.setObject(4, tenant);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public static List<Hold> holds(Connection c, UUID tenant) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT id, reason, created_at, created_by, released_at, released_by"
+                                + " FROM audit_legal_holds WHERE tenant_id = ? ORDER BY created_at")) {
+            ps.setObject(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Hold> out = new ArrayList<>();
+                while (rs.next()) {
+                    OffsetDateTime rel = rs.getObject(5, OffsetDateTime.class);
+                    out.add(
+                            new Hold(
+                                    rs.getObject(1, UUID.class),
+                                    rs.getString(2),
+                                    rs.getObject(3, OffsetDateTime.class).toInstant(),
+                                    rs.getString(4),
+                                    rel == null ? null : rel.toInstant(),
+                                    rs.getString(6)));
+                }
+                return out;
+            }
+        }
+    }
+
+    public static Optional<StoredContent> content(Connection c, String chain, String hash)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT content_hash, form, body::text, stored_at FROM audit_contents"
+                                + " WHERE chain_id = ? AND content_hash = ?")) {
+            ps.setString(1, chain);
+            ps.setString(2, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(
+                                new StoredContent(
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getObject(4, OffsetDateTime.class).toInstant()))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Deletes stored bodies older than their tenant's retention period, except for tenants under a
+     * legal hold. Returns the number deleted per chain. The events keep their content hashes.
+     */
+    public static Map<String, Long> purge(Connection c, Instant now) throws SQLException {
+        String sql =
+                "WITH d AS (DELETE FROM audit_contents ct USING audit_retention r"
+                        + " WHERE ct.chain_id = r.tenant_id::text"
+                        + " AND ct.stored_at < CAST(? AS timestamptz) - make_interval(days => r.retention_days)"
+                        + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
+                        + "   WHERE h.tenant_id = r.tenant_id AND h.released_at IS NULL)"
+                        + " RETURNING ct.chain_id)"
+                        + " SELECT chain_id, count(*) FROM d GROUP BY chain_id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                Map<String, Long> out = new LinkedHashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+                return out;
+            }
+        }
+    }
 }

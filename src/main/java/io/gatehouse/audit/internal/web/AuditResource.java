@@ -51,248 +51,262 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Audit")
 @SecurityRequirement(name = "jwt")
 public class AuditResource {
-  @Inject CurrentCaller callers;
-  @Inject ExportService exports;
-  @Inject CheckpointService checkpoints;
-  @Inject AuditRecorder recorder;
-  @Inject RetentionService retention;
-  @Context HttpServletRequest request;
+    @Inject CurrentCaller callers;
+    @Inject ExportService exports;
+    @Inject CheckpointService checkpoints;
+    @Inject AuditRecorder recorder;
+    @Inject RetentionService retention;
+    @Context HttpServletRequest request;
 
-  @GET
-  @Path("/events")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(
-      summary = "Search the audit trail",
-      description =
-          "Newest first. Filters: from/to (ISO-8601 instants, to exclusive), action, actor, outcome,"
-              + " targetType, target (target id), requestId. Keyset paging: pass nextCursor as"
-              + " cursor. limit 1..500 (default 100). chain=platform for platform admins.")
-  public String events(
-      @QueryParam("from") String from,
-      @QueryParam("to") String to,
-      @QueryParam("action") String action,
-      @QueryParam("actor") String actor,
-      @QueryParam("outcome") String outcome,
-      @QueryParam("targetType") String targetType,
-      @QueryParam("target") String target,
-      @QueryParam("requestId") String requestId,
-      @QueryParam("cursor") String cursor,
-      @QueryParam("limit") Integer limit,
-      @QueryParam("chain") String chainParam) {
-    Caller caller = callers.require();
-    String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
-    int n = ChainAccess.limit(limit, 100);
-    EventQueries.Filter f =
-        new EventQueries.Filter(
-            ChainAccess.instant("from", from),
-            ChainAccess.instant("to", to),
-            action,
-            actor,
-            outcome,
-            targetType,
-            target,
-            requestId,
-            ChainAccess.parseCursor(cursor),
-            n);
-    List<Map<String, Object>> rows = exports.search(chain, f);
-    return page(rows, n);
-  }
-
-  /** A page of events as JSON: {@code {"events": [...], "nextCursor": ...}}. */
-  static String page(List<Map<String, Object>> rows, int limit) {
-    boolean more = rows.size() > limit;
-    List<Map<String, Object>> events = more ? new ArrayList<>(rows.subList(0, limit)) : rows;
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("events", events);
-    out.put(
-        "nextCursor",
-        more ? ChainAccess.cursor(((Number) events.get(events.size() - 1).get("seq")).longValue()) : null);
-    return CanonicalJson.write(out);
-  }
-
-  @GET
-  @Path("/export")
-  @RequiresRole({Role.AUDITOR})
-  @Produces({"application/x-ndjson", "text/csv"})
-  @Operation(
-      summary = "Export a period",
-      description =
-          "format=jsonl (default) or csv; from/to ISO-8601 instants. Streamed. JSON Lines: a header"
-              + " with the anchor (seq and hash before the first event), the events, the signed"
-              + " checkpoints where they fall, a trailer with the count. Verify it offline with"
-              + " gatehouse-audit-verifier.jar. Every export is itself audited.")
-  public Response export(
-      @QueryParam("format") String format,
-      @QueryParam("from") String fromParam,
-      @QueryParam("to") String toParam,
-      @QueryParam("chain") String chainParam) {
-    Caller caller = callers.require();
-    String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
-    String fmt = format == null || format.isBlank() ? "jsonl" : format.trim().toLowerCase();
-    if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
-      throw new ValidationException("format", "format must be jsonl or csv");
+    @GET
+    @Path("/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "Search the audit trail",
+            description =
+                    "Newest first. Filters: from/to (ISO-8601 instants, to exclusive), action, actor, outcome,"
+                            + " targetType, target (target id), requestId. Keyset paging: pass nextCursor as"
+                            + " cursor. limit 1..500 (default 100). chain=platform for platform admins.")
+    public String events(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("action") String action,
+            @QueryParam("actor") String actor,
+            @QueryParam("outcome") String outcome,
+            @QueryParam("targetType") String targetType,
+            @QueryParam("target") String target,
+            @QueryParam("requestId") String requestId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("chain") String chainParam) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+        int n = ChainAccess.limit(limit, 100);
+        EventQueries.Filter f =
+                new EventQueries.Filter(
+                        ChainAccess.instant("from", from),
+                        ChainAccess.instant("to", to),
+                        action,
+                        actor,
+                        outcome,
+                        targetType,
+                        target,
+                        requestId,
+                        ChainAccess.parseCursor(cursor),
+                        n);
+        List<Map<String, Object>> rows = exports.search(chain, f);
+        return page(rows, n);
     }
-    Instant from = ChainAccess.instant("from", fromParam);
-    Instant to = ChainAccess.instant("to", toParam);
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw new ValidationException("to", "to must be after from");
+
+    /** A page of events as JSON: {@code {"events": [...], "nextCursor": ...}}. */
+    static String page(List<Map<String, Object>> rows, int limit) {
+        boolean more = rows.size() > limit;
+        List<Map<String, Object>> events = more ? new ArrayList<>(rows.subList(0, limit)) : rows;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", events);
+        out.put(
+                "nextCursor",
+                more
+                        ? ChainAccess.cursor(
+                                ((Number) events.get(events.size() - 1).get("seq")).longValue())
+                        : null);
+        return CanonicalJson.write(out);
     }
-    // The export is audited (durably) before a byte of it leaves.
-    recorder.record(
-        forChain(AuditEvent.by(caller, "audit.export"), chain)
-            .target("audit_chain", chain)
-            .detail("format", fmt)
-            .detail("from", fromParam)
-            .detail("to", toParam)
-            .requestId(requestId())
-            .build());
-    String exportedAt = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    StreamingOutput body =
-        out -> {
-          Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-          exports.export(
-              chain,
-              from,
-              to,
-              w,
-              fmt.equals("csv")
-                  ? CsvExportSink::new
-                  : wr -> EventQueries.jsonLines(wr, fromParam, toParam, exportedAt));
-          w.flush();
-        };
-    String file = "audit-" + chain + "." + fmt;
-    return Response.ok(body, fmt.equals("csv") ? "text/csv; charset=utf-8" : "application/x-ndjson")
-        .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
-        .header("Cache-Control", "no-store")
-        .build();
-  }
 
-  @GET
-  @Path("/verify")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(
-      summary = "Verify the chain",
-      description =
-          "Recomputes every event's hash (hashed form v1 or v2, per event) and link in seq order"
-              + " and checks the signed checkpoints. Answers valid, eventsChecked, hashVersions"
-              + " ({v1, v2}: events per hashed form), checkpointsChecked, checkpointKeys (runs of"
-              + " consecutive checkpoints signed by one key: keyId, pinned, pinnedBy = configuration,"
-              + " master-key or introduction, fromSeq, toSeq, checkpoints), firstBroken (seq, eventId,"
-              + " reason: hash_mismatch, prev_link_mismatch, gap, checkpoint_mismatch,"
-              + " bad_checkpoint_signature, unpinned_checkpoint_key, truncated) or null, and"
-              + " truncation (the latest checkpoint against the last stored event).")
-  public String verify(@QueryParam("chain") String chainParam) {
-    Caller caller = callers.require();
-    String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
-    return verificationJson(checkpoints.verify(chain));
-  }
-
-  static String verificationJson(ChainVerification v) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("chain", v.chain());
-    out.put("valid", v.valid());
-    out.put("eventsChecked", v.eventsChecked());
-    Map<String, Object> versions = new LinkedHashMap<>();
-    versions.put("v1", v.v1Events());
-    versions.put("v2", v.v2Events());
-    out.put("hashVersions", versions);
-    out.put("checkpointsChecked", v.checkpointsChecked());
-    List<Object> runs = new ArrayList<>();
-    for (var run : v.checkpointKeys()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("keyId", run.keyId());
-      r.put("pinned", run.pinned());
-      r.put("pinnedBy", run.pinnedBy());
-      r.put("fromSeq", run.fromSeq());
-      r.put("toSeq", run.toSeq());
-      r.put("checkpoints", run.checkpoints());
-      runs.add(r);
+    @GET
+    @Path("/export")
+    @RequiresRole({Role.AUDITOR})
+    @Produces({"application/x-ndjson", "text/csv"})
+    @Operation(
+            summary = "Export a period",
+            description =
+                    "format=jsonl (default) or csv; from/to ISO-8601 instants. Streamed. JSON Lines: a header"
+                            + " with the anchor (seq and hash before the first event), the events, the signed"
+                            + " checkpoints where they fall, a trailer with the count. Verify it offline with"
+                            + " gatehouse-audit-verifier.jar. Every export is itself audited.")
+    public Response export(
+            @QueryParam("format") String format,
+            @QueryParam("from") String fromParam,
+            @QueryParam("to") String toParam,
+            @QueryParam("chain") String chainParam) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+        String fmt = format == null || format.isBlank() ? "jsonl" : format.trim().toLowerCase();
+        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
+            throw new ValidationException("format", "format must be jsonl or csv");
+        }
+        Instant from = ChainAccess.instant("from", fromParam);
+        Instant to = ChainAccess.instant("to", toParam);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new ValidationException("to", "to must be after from");
+        }
+        // The export is audited (durably) before a byte of it leaves.
+        recorder.record(
+                forChain(AuditEvent.by(caller, "audit.export"), chain)
+                        .target("audit_chain", chain)
+                        .detail("format", fmt)
+                        .detail("from", fromParam)
+                        .detail("to", toParam)
+                        .requestId(requestId())
+                        .build());
+        String exportedAt =
+                DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        StreamingOutput body =
+                out -> {
+                    Writer w =
+                            new BufferedWriter(
+                                    new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                    exports.export(
+                            chain,
+                            from,
+                            to,
+                            w,
+                            fmt.equals("csv")
+                                    ? CsvExportSink::new
+                                    : wr ->
+                                            EventQueries.jsonLines(
+                                                    wr, fromParam, toParam, exportedAt));
+                    w.flush();
+                };
+        String file = "audit-" + chain + "." + fmt;
+        return Response.ok(
+                        body,
+                        fmt.equals("csv") ? "text/csv; charset=utf-8" : "application/x-ndjson")
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .header("Cache-Control", "no-store")
+                .build();
     }
-    out.put("checkpointKeys", runs);
-    if (v.firstBroken() == null) {
-      out.put("firstBroken", null);
-    } else {
-      Map<String, Object> b = new LinkedHashMap<>();
-      b.put("seq", v.firstBroken().seq());
-      b.put("eventId", v.firstBroken().eventId());
-      b.put("reason", v.firstBroken().reason());
-      b.put("detail", v.firstBroken().detail());
-      out.put("firstBroken", b);
+
+    @GET
+    @Path("/verify")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "Verify the chain",
+            description =
+                    "Recomputes every event's hash (hashed form v1 or v2, per event) and link in seq order"
+                            + " and checks the signed checkpoints. Answers valid, eventsChecked, hashVersions"
+                            + " ({v1, v2}: events per hashed form), checkpointsChecked, checkpointKeys (runs of"
+                            + " consecutive checkpoints signed by one key: keyId, pinned, pinnedBy = configuration,"
+                            + " master-key or introduction, fromSeq, toSeq, checkpoints), firstBroken (seq, eventId,"
+                            + " reason: hash_mismatch, prev_link_mismatch, gap, checkpoint_mismatch,"
+                            + " bad_checkpoint_signature, unpinned_checkpoint_key, truncated) or null, and"
+                            + " truncation (the latest checkpoint against the last stored event).")
+    public String verify(@QueryParam("chain") String chainParam) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+        return verificationJson(checkpoints.verify(chain));
     }
-    Map<String, Object> t = new LinkedHashMap<>();
-    t.put("detected", v.truncation().detected());
-    t.put("lastSeq", v.truncation().lastSeq());
-    t.put("checkpointSeq", v.truncation().checkpointSeq());
-    t.put("checkpointTime", v.truncation().checkpointTime());
-    out.put("truncation", t);
-    return CanonicalJson.write(out);
-  }
 
-  @POST
-  @Path("/checkpoints")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(
-      summary = "Sign a checkpoint now",
-      description = "Signs the chain's current head (unless its latest checkpoint names it) and returns it.")
-  public String checkpointNow(@QueryParam("chain") String chainParam) {
-    Caller caller = callers.require();
-    String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
-    return checkpoints
-        .checkpoint(chain)
-        .map(AuditResource::checkpointJson)
-        .orElseThrow(() -> new NotFoundException("The chain has no events yet"));
-  }
+    static String verificationJson(ChainVerification v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("chain", v.chain());
+        out.put("valid", v.valid());
+        out.put("eventsChecked", v.eventsChecked());
+        Map<String, Object> versions = new LinkedHashMap<>();
+        versions.put("v1", v.v1Events());
+        versions.put("v2", v.v2Events());
+        out.put("hashVersions", versions);
+        out.put("checkpointsChecked", v.checkpointsChecked());
+        List<Object> runs = new ArrayList<>();
+        for (var run : v.checkpointKeys()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("keyId", run.keyId());
+            r.put("pinned", run.pinned());
+            r.put("pinnedBy", run.pinnedBy());
+            r.put("fromSeq", run.fromSeq());
+            r.put("toSeq", run.toSeq());
+            r.put("checkpoints", run.checkpoints());
+            runs.add(r);
+        }
+        out.put("checkpointKeys", runs);
+        if (v.firstBroken() == null) {
+            out.put("firstBroken", null);
+        } else {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("seq", v.firstBroken().seq());
+            b.put("eventId", v.firstBroken().eventId());
+            b.put("reason", v.firstBroken().reason());
+            b.put("detail", v.firstBroken().detail());
+            out.put("firstBroken", b);
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("detected", v.truncation().detected());
+        t.put("lastSeq", v.truncation().lastSeq());
+        t.put("checkpointSeq", v.truncation().checkpointSeq());
+        t.put("checkpointTime", v.truncation().checkpointTime());
+        out.put("truncation", t);
+        return CanonicalJson.write(out);
+    }
 
-  static String checkpointJson(StoredCheckpoint cp) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("chain", cp.chain());
-    m.put("headSeq", cp.headSeq());
-    m.put("headHash", cp.headHash());
-    m.put("count", cp.count());
-    m.put("time", cp.statement().time());
-    m.put("keyId", cp.keyId());
-    m.put("algorithm", io.gatehouse.audit.chain.CheckpointStatement.ALGORITHM);
-    m.put("signature", cp.signature());
-    return CanonicalJson.write(m);
-  }
+    @POST
+    @Path("/checkpoints")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "Sign a checkpoint now",
+            description =
+                    "Signs the chain's current head (unless its latest checkpoint names it) and returns it.")
+    public String checkpointNow(@QueryParam("chain") String chainParam) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+        return checkpoints
+                .checkpoint(chain)
+                .map(AuditResource::checkpointJson)
+                .orElseThrow(() -> new NotFoundException("The chain has no events yet"));
+    }
 
-  @GET
-  @Path("/contents/{hash}")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(
-      summary = "A stored request/response body",
-      description = "By the content hash its event carries; 404 when never kept or purged. Audited.")
-  public String content(@PathParam("hash") String hash) {
-    Caller caller = callers.require();
-    String chain = ChainAccess.chainFor(caller, null, Role.AUDITOR);
-    var c =
-        retention
-            .content(chain, hash)
-            .orElseThrow(
-                () -> new NotFoundException("No stored content with that hash (never kept, or purged)"));
-    recorder.record(
-        forChain(AuditEvent.by(caller, "audit.content.read"), chain)
-            .target("audit_content", hash)
-            .requestId(requestId())
-            .build());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("contentHash", c.contentHash());
-    m.put("form", c.form());
-    m.put("storedAt", DateTimeFormatter.ISO_INSTANT.format(c.storedAt()));
-    m.put("body", io.gatehouse.audit.chain.JsonReader.parse(c.body()));
-    return CanonicalJson.write(m);
-  }
+    static String checkpointJson(StoredCheckpoint cp) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("chain", cp.chain());
+        m.put("headSeq", cp.headSeq());
+        m.put("headHash", cp.headHash());
+        m.put("count", cp.count());
+        m.put("time", cp.statement().time());
+        m.put("keyId", cp.keyId());
+        m.put("algorithm", io.gatehouse.audit.chain.CheckpointStatement.ALGORITHM);
+        m.put("signature", cp.signature());
+        return CanonicalJson.write(m);
+    }
 
-  private String requestId() {
-    Object id = request == null ? null : request.getAttribute(RequestIds.ATTRIBUTE);
-    return id == null ? null : id.toString();
-  }
+    @GET
+    @Path("/contents/{hash}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "A stored request/response body",
+            description =
+                    "By the content hash its event carries; 404 when never kept or purged. Audited.")
+    public String content(@PathParam("hash") String hash) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, null, Role.AUDITOR);
+        var c =
+                retention
+                        .content(chain, hash)
+                        .orElseThrow(
+                                () ->
+                                        new NotFoundException(
+                                                "No stored content with that hash (never kept, or purged)"));
+        recorder.record(
+                forChain(AuditEvent.by(caller, "audit.content.read"), chain)
+                        .target("audit_content", hash)
+                        .requestId(requestId())
+                        .build());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("contentHash", c.contentHash());
+        m.put("form", c.form());
+        m.put("storedAt", DateTimeFormatter.ISO_INSTANT.format(c.storedAt()));
+        m.put("body", io.gatehouse.audit.chain.JsonReader.parse(c.body()));
+        return CanonicalJson.write(m);
+    }
 
-  static AuditEvent.Builder forChain(AuditEvent.Builder b, String chain) {
-    return b.tenant(chain.equals(ChainAccess.PLATFORM) ? null : TenantId.of(chain));
-  }
+    private String requestId() {
+        Object id = request == null ? null : request.getAttribute(RequestIds.ATTRIBUTE);
+        return id == null ? null : id.toString();
+    }
+
+    static AuditEvent.Builder forChain(AuditEvent.Builder b, String chain) {
+        return b.tenant(chain.equals(ChainAccess.PLATFORM) ? null : TenantId.of(chain));
+    }
 }

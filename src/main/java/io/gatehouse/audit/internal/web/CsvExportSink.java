@@ -15,71 +15,128 @@ import java.util.Map;
  * export, not the CSV, is the one to verify.
  */
 final class CsvExportSink implements EventQueries.ExportSink {
-  static final String HEADER =
-      "record,chain,seq,id,time,tenant,actor_kind,actor,action,target_type,target_id,outcome,"
-          + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature\r\n";
+    static final String HEADER =
+            "record,chain,seq,id,time,tenant,actor_kind,actor,action,target_type,target_id,outcome,"
+                    + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature\r\n";
 
-  private final Writer w;
+    private final Writer w;
 
-  CsvExportSink(Writer w) {
-    this.w = w;
-  }
-
-  @Override
-  public void header(String chain, EventQueries.Range range, String anchorHash) throws IOException {
-    w.write(HEADER);
-    row("anchor", chain, range.anchorSeq(), null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, anchorHash, null, null);
-  }
-
-  @Override
-  public void event(Map<String, Object> e, String hash) throws IOException {
-    row(
-        "event", e.get("chain"), e.get("seq"), e.get("id"), e.get("time"), e.get("tenant"),
-        e.get("actorKind"), e.get("actor"), e.get("action"), e.get("targetType"), e.get("targetId"),
-        e.get("outcome"), e.get("requestId"), CanonicalJson.write(e.get("details")),
-        e.get("usage") == null ? null : CanonicalJson.write(e.get("usage")), e.get("contentHash"),
-        e.get("prevHash"), hash, null, null);
-  }
-
-  @Override
-  public void checkpoint(CheckpointRows.StoredCheckpoint cp, boolean beyond) throws IOException {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("count", cp.count());
-    d.put("beyondPeriod", beyond);
-    row("checkpoint", cp.chain(), cp.headSeq(), null, cp.statement().time(), null, null, null, null,
-        null, null, null, null, CanonicalJson.write(d), null, null, null, cp.headHash(), cp.keyId(),
-        cp.signature());
-  }
-
-  @Override
-  public void trailer(long events, Long firstSeq, Long lastSeq, String lastHash) throws IOException {
-    // The row count is the trailer: nothing else to write.
-  }
-
-  private void row(Object... cells) throws IOException {
-    StringBuilder sb = new StringBuilder(256);
-    for (int i = 0; i < cells.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(cell(cells[i]));
+    CsvExportSink(Writer w) {
+        this.w = w;
     }
-    sb.append("\r\n");
-    w.write(sb.toString());
-  }
 
-  static String cell(Object v) {
-    if (v == null) {
-      return "";
+    @Override
+    public void header(String chain, EventQueries.Range range, String anchorHash)
+            throws IOException {
+        w.write(HEADER);
+        row(
+                "anchor",
+                chain,
+                range.anchorSeq(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                anchorHash,
+                null,
+                null);
     }
-    String s = v.toString();
-    if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !(v instanceof Number)) {
-      s = "'" + s;
+
+    @Override
+    public void event(Map<String, Object> e, String hash) throws IOException {
+        row(
+                "event",
+                e.get("chain"),
+                e.get("seq"),
+                e.get("id"),
+                e.get("time"),
+                e.get("tenant"),
+                e.get("actorKind"),
+                e.get("actor"),
+                e.get("action"),
+                e.get("targetType"),
+                e.get("targetId"),
+                e.get("outcome"),
+                e.get("requestId"),
+                CanonicalJson.write(e.get("details")),
+                e.get("usage") == null ? null : CanonicalJson.write(e.get("usage")),
+                e.get("contentHash"),
+                e.get("prevHash"),
+                hash,
+                null,
+                null);
     }
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-      return '"' + s.replace("\"", "\"\"") + '"';
+
+    @Override
+    public void checkpoint(CheckpointRows.StoredCheckpoint cp, boolean beyond) throws IOException {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("count", cp.count());
+        d.put("beyondPeriod", beyond);
+        row(
+                "checkpoint",
+                cp.chain(),
+                cp.headSeq(),
+                null,
+                cp.statement().time(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                CanonicalJson.write(d),
+                null,
+                null,
+                null,
+                cp.headHash(),
+                cp.keyId(),
+                cp.signature());
     }
-    return s;
-  }
+
+    @Override
+    public void trailer(long events, Long firstSeq, Long lastSeq, String lastHash)
+            throws IOException {
+        // The row count is the trailer: nothing else to write.
+    }
+
+    private void row(Object... cells) throws IOException {
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(cell(cells[i]));
+        }
+        sb.append("\r\n");
+        w.write(sb.toString());
+    }
+
+    static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        String s = v.toString();
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !(v instanceof Number)) {
+            s = "'" + s;
+        }
+        if (s.indexOf(',') >= 0
+                || s.indexOf('"') >= 0
+                || s.indexOf('\n') >= 0
+                || s.indexOf('\r') >= 0) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
 }

@@ -30,66 +30,72 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @RequiresRole({Role.AUDITOR})
 public class LineageResource {
-  @Inject CurrentCaller callers;
-  @Inject LineageService lineage;
+    @Inject CurrentCaller callers;
+    @Inject LineageService lineage;
 
-  @GET
-  @Path("/requests/{requestId}")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(
-      summary = "Everything that led to a response",
-      description =
-          "The request's events; the provider, model and route that served it; its prompt and"
-              + " policy versions, each with the change requests that published it (author,"
-              + " approvers, events).")
-  public String request(@PathParam("requestId") String requestId) {
-    String chain = chain();
-    Map<String, Object> m = lineage.request(chain, requestId);
-    if (m.isEmpty()) {
-      throw new NotFoundException("No events for that request id");
+    @GET
+    @Path("/requests/{requestId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Everything that led to a response",
+            description =
+                    "The request's events; the provider, model and route that served it; its prompt and"
+                            + " policy versions, each with the change requests that published it (author,"
+                            + " approvers, events).")
+    public String request(@PathParam("requestId") String requestId) {
+        String chain = chain();
+        Map<String, Object> m = lineage.request(chain, requestId);
+        if (m.isEmpty()) {
+            throw new NotFoundException("No events for that request id");
+        }
+        return CanonicalJson.write(m);
     }
-    return CanonicalJson.write(m);
-  }
 
-  @GET
-  @Path("/prompt-versions/{version}/requests")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Every request served by a prompt version (newest first, keyset paged)")
-  public String requestsByPromptVersion(
-      @PathParam("version") String version,
-      @QueryParam("cursor") String cursor,
-      @QueryParam("limit") Integer limit) {
-    String chain = chain();
-    int n = ChainAccess.limit(limit, 100);
-    return AuditResource.page(
-        lineage.requestsByPromptVersion(chain, version, ChainAccess.parseCursor(cursor), n), n);
-  }
+    @GET
+    @Path("/prompt-versions/{version}/requests")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every request served by a prompt version (newest first, keyset paged)")
+    public String requestsByPromptVersion(
+            @PathParam("version") String version,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        String chain = chain();
+        int n = ChainAccess.limit(limit, 100);
+        return AuditResource.page(
+                lineage.requestsByPromptVersion(chain, version, ChainAccess.parseCursor(cursor), n),
+                n);
+    }
 
-  @GET
-  @Path("/reviewers/{user}/changes")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Every change approved by a reviewer (by the reviewer's user id), newest first")
-  public String changesApprovedBy(
-      @PathParam("user") String user,
-      @QueryParam("cursor") String cursor,
-      @QueryParam("limit") Integer limit) {
-    String chain = chain();
-    int n = ChainAccess.limit(limit, 100);
-    List<Map<String, Object>> rows =
-        lineage.changesApprovedBy(chain, user, ChainAccess.parseCursor(cursor), n);
-    boolean more = rows.size() > n;
-    List<Map<String, Object>> page = more ? new ArrayList<>(rows.subList(0, n)) : rows;
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("reviewer", user);
-    out.put("changes", page);
-    out.put(
-        "nextCursor",
-        more ? ChainAccess.cursor(((Number) page.get(page.size() - 1).get("seq")).longValue()) : null);
-    return CanonicalJson.write(out);
-  }
+    @GET
+    @Path("/reviewers/{user}/changes")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Every change approved by a reviewer (by the reviewer's user id), newest first")
+    public String changesApprovedBy(
+            @PathParam("user") String user,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        String chain = chain();
+        int n = ChainAccess.limit(limit, 100);
+        List<Map<String, Object>> rows =
+                lineage.changesApprovedBy(chain, user, ChainAccess.parseCursor(cursor), n);
+        boolean more = rows.size() > n;
+        List<Map<String, Object>> page = more ? new ArrayList<>(rows.subList(0, n)) : rows;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reviewer", user);
+        out.put("changes", page);
+        out.put(
+                "nextCursor",
+                more
+                        ? ChainAccess.cursor(
+                                ((Number) page.get(page.size() - 1).get("seq")).longValue())
+                        : null);
+        return CanonicalJson.write(out);
+    }
 
-  private String chain() {
-    Caller caller = callers.require();
-    return ChainAccess.chainFor(caller, null, Role.AUDITOR);
-  }
+    private String chain() {
+        Caller caller = callers.require();
+        return ChainAccess.chainFor(caller, null, Role.AUDITOR);
+    }
 }

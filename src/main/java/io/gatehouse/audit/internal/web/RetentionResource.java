@@ -45,164 +45,189 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Audit")
 @SecurityRequirement(name = "jwt")
 public class RetentionResource {
-  private static final int MAX_DAYS = 36500;
+    private static final int MAX_DAYS = 36500;
 
-  @Inject CurrentCaller callers;
-  @Inject RetentionService retention;
-  @Inject AuditRecorder recorder;
+    @Inject CurrentCaller callers;
+    @Inject RetentionService retention;
+    @Inject AuditRecorder recorder;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN, Role.AUDITOR})
-  @Operation(summary = "The tenant's content retention setting")
-  public String get() {
-    TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
-    return settingJson(retention.setting(t));
-  }
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.AUDITOR})
+    @Operation(summary = "The tenant's content retention setting")
+    public String get() {
+        TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
+        return settingJson(retention.setting(t));
+    }
 
-  @PUT
-  @Consumes(MediaType.APPLICATION_JSON)
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN})
-  @Operation(
-      summary = "Set the tenant's content retention",
-      description =
-          "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}. While a legal"
-              + " hold is active the retention period cannot be shortened (409 legal_hold_active).")
-  public String put(JsonObject body) {
-    Caller caller = callers.require();
-    TenantId t = tenant(caller, Role.ADMIN);
-    if (body == null) {
-      throw new BadRequestException("A JSON body is required");
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN})
+    @Operation(
+            summary = "Set the tenant's content retention",
+            description =
+                    "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}. While a legal"
+                            + " hold is active the retention period cannot be shortened (409 legal_hold_active).")
+    public String put(JsonObject body) {
+        Caller caller = callers.require();
+        TenantId t = tenant(caller, Role.ADMIN);
+        if (body == null) {
+            throw new BadRequestException("A JSON body is required");
+        }
+        ContentRetention mode =
+                ContentRetention.fromWireName(body.getString("mode", null))
+                        .orElseThrow(
+                                () ->
+                                        new ValidationException(
+                                                "mode",
+                                                "mode must be none, hashed, redacted or full"));
+        int days;
+        try {
+            days = body.getInt("retentionDays");
+        } catch (RuntimeException e) {
+            throw new ValidationException("retentionDays", "retentionDays must be an integer");
+        }
+        if (days < 1 || days > MAX_DAYS) {
+            throw new ValidationException(
+                    "retentionDays", "retentionDays must be between 1 and " + MAX_DAYS);
+        }
+        Setting s =
+                retention.update(
+                        t,
+                        mode,
+                        days,
+                        AuditEvent.by(caller, "audit.retention.update").target("tenant", t));
+        return settingJson(s);
     }
-    ContentRetention mode =
-        ContentRetention.fromWireName(body.getString("mode", null))
-            .orElseThrow(() -> new ValidationException("mode", "mode must be none, hashed, redacted or full"));
-    int days;
-    try {
-      days = body.getInt("retentionDays");
-    } catch (RuntimeException e) {
-      throw new ValidationException("retentionDays", "retentionDays must be an integer");
-    }
-    if (days < 1 || days > MAX_DAYS) {
-      throw new ValidationException("retentionDays", "retentionDays must be between 1 and " + MAX_DAYS);
-    }
-    Setting s =
-        retention.update(
-            t, mode, days, AuditEvent.by(caller, "audit.retention.update").target("tenant", t));
-    return settingJson(s);
-  }
 
-  @GET
-  @Path("/holds")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN, Role.AUDITOR})
-  @Operation(summary = "The tenant's legal holds")
-  public String holds() {
-    TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
-    List<Object> out = new ArrayList<>();
-    for (Hold h : retention.holds(t)) {
-      out.add(holdJson(h));
+    @GET
+    @Path("/holds")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.AUDITOR})
+    @Operation(summary = "The tenant's legal holds")
+    public String holds() {
+        TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
+        List<Object> out = new ArrayList<>();
+        for (Hold h : retention.holds(t)) {
+            out.add(holdJson(h));
+        }
+        return CanonicalJson.write(Map.of("holds", out));
     }
-    return CanonicalJson.write(Map.of("holds", out));
-  }
 
-  @POST
-  @Path("/holds")
-  @Consumes(MediaType.APPLICATION_JSON)
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN, Role.AUDITOR})
-  @Operation(
-      summary = "Place a legal hold",
-      description = "Body: {\"reason\": \"...\"}. While a hold is in force no content is purged.")
-  public Response placeHold(JsonObject body) {
-    Caller caller = callers.require();
-    TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
-    String reason = body == null ? null : body.getString("reason", null);
-    if (reason == null || reason.isBlank() || reason.length() > 2000) {
-      throw new ValidationException("reason", "reason is required (at most 2000 characters)");
+    @POST
+    @Path("/holds")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.AUDITOR})
+    @Operation(
+            summary = "Place a legal hold",
+            description =
+                    "Body: {\"reason\": \"...\"}. While a hold is in force no content is purged.")
+    public Response placeHold(JsonObject body) {
+        Caller caller = callers.require();
+        TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
+        String reason = body == null ? null : body.getString("reason", null);
+        if (reason == null || reason.isBlank() || reason.length() > 2000) {
+            throw new ValidationException("reason", "reason is required (at most 2000 characters)");
+        }
+        Hold h = retention.placeHold(t, reason.trim(), caller.subject());
+        recorder.record(
+                AuditEvent.by(caller, "audit.hold.place")
+                        .target("legal_hold", h.id())
+                        .detail("reason", h.reason())
+                        .build());
+        return Response.status(201)
+                .entity(CanonicalJson.write(holdJson(h)))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
-    Hold h = retention.placeHold(t, reason.trim(), caller.subject());
-    recorder.record(
-        AuditEvent.by(caller, "audit.hold.place").target("legal_hold", h.id()).detail("reason", h.reason()).build());
-    return Response.status(201).entity(CanonicalJson.write(holdJson(h))).type(MediaType.APPLICATION_JSON).build();
-  }
 
-  /**
-   * Only an auditor releases a hold: an admin, who sets the retention, could otherwise release an
-   * auditor's hold and have the content purged.
-   */
-  @POST
-  @Path("/holds/{id}/release")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.AUDITOR})
-  @Operation(
-      summary = "Release a legal hold",
-      description = "Auditors only (an admin may place a hold but not release one).")
-  public String releaseHold(@PathParam("id") String id) {
-    Caller caller = callers.require();
-    if (!caller.has(Role.AUDITOR)) {
-      throw new ForbiddenException("auditor_required", "Only an auditor releases a legal hold");
+    /**
+     * Only an auditor releases a hold: an admin, who sets the retention, could otherwise release an
+     * auditor's hold and have the content purged.
+     */
+    @POST
+    @Path("/holds/{id}/release")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "Release a legal hold",
+            description = "Auditors only (an admin may place a hold but not release one).")
+    public String releaseHold(@PathParam("id") String id) {
+        Caller caller = callers.require();
+        if (!caller.has(Role.AUDITOR)) {
+            throw new ForbiddenException(
+                    "auditor_required", "Only an auditor releases a legal hold");
+        }
+        TenantId t = tenant(caller, Role.AUDITOR);
+        UUID holdId;
+        try {
+            holdId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("No such legal hold");
+        }
+        if (!retention.releaseHold(t, holdId, caller.subject())) {
+            throw new NotFoundException("No such active legal hold");
+        }
+        recorder.record(
+                AuditEvent.by(caller, "audit.hold.release").target("legal_hold", holdId).build());
+        return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
     }
-    TenantId t = tenant(caller, Role.AUDITOR);
-    UUID holdId;
-    try {
-      holdId = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw new NotFoundException("No such legal hold");
-    }
-    if (!retention.releaseHold(t, holdId, caller.subject())) {
-      throw new NotFoundException("No such active legal hold");
-    }
-    recorder.record(AuditEvent.by(caller, "audit.hold.release").target("legal_hold", holdId).build());
-    return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
-  }
 
-  @POST
-  @Path("/purge")
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.PLATFORM_ADMIN})
-  @Operation(summary = "Run the content purge now (it also runs hourly)")
-  public String purge() {
-    Caller caller = callers.require();
-    if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
-      throw new ForbiddenException("Only a platform admin runs the purge");
+    @POST
+    @Path("/purge")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.PLATFORM_ADMIN})
+    @Operation(summary = "Run the content purge now (it also runs hourly)")
+    public String purge() {
+        Caller caller = callers.require();
+        if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
+            throw new ForbiddenException("Only a platform admin runs the purge");
+        }
+        return CanonicalJson.write(Map.of("deleted", retention.purge()));
     }
-    return CanonicalJson.write(Map.of("deleted", retention.purge()));
-  }
 
-  private static TenantId tenant(Caller caller, Role... roles) {
-    boolean ok = false;
-    for (Role r : roles) {
-      ok |= caller.has(r);
+    private static TenantId tenant(Caller caller, Role... roles) {
+        boolean ok = false;
+        for (Role r : roles) {
+            ok |= caller.has(r);
+        }
+        if (!ok) {
+            throw new ForbiddenException("Missing role");
+        }
+        if (caller.tenant() == null) {
+            throw new NotFoundException("No tenant for this caller");
+        }
+        return caller.tenant();
     }
-    if (!ok) {
-      throw new ForbiddenException("Missing role");
-    }
-    if (caller.tenant() == null) {
-      throw new NotFoundException("No tenant for this caller");
-    }
-    return caller.tenant();
-  }
 
-  static String settingJson(Setting s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mode", s.mode().wireName());
-    m.put("retentionDays", (long) s.retentionDays());
-    m.put("updatedAt", s.updatedAt().equals(Instant.EPOCH) ? null : DateTimeFormatter.ISO_INSTANT.format(s.updatedAt()));
-    m.put("updatedBy", s.updatedBy());
-    return CanonicalJson.write(m);
-  }
+    static String settingJson(Setting s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", s.mode().wireName());
+        m.put("retentionDays", (long) s.retentionDays());
+        m.put(
+                "updatedAt",
+                s.updatedAt().equals(Instant.EPOCH)
+                        ? null
+                        : DateTimeFormatter.ISO_INSTANT.format(s.updatedAt()));
+        m.put("updatedBy", s.updatedBy());
+        return CanonicalJson.write(m);
+    }
 
-  static Map<String, Object> holdJson(Hold h) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", h.id().toString());
-    m.put("reason", h.reason());
-    m.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(h.createdAt()));
-    m.put("createdBy", h.createdBy());
-    m.put("releasedAt", h.releasedAt() == null ? null : DateTimeFormatter.ISO_INSTANT.format(h.releasedAt()));
-    m.put("releasedBy", h.releasedBy());
-    m.put("active", h.releasedAt() == null);
-    return m;
-  }
+    static Map<String, Object> holdJson(Hold h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", h.id().toString());
+        m.put("reason", h.reason());
+        m.put("createdAt", DateTimeFormatter.ISO_INSTANT.format(h.createdAt()));
+        m.put("createdBy", h.createdBy());
+        m.put(
+                "releasedAt",
+                h.releasedAt() == null
+                        ? null
+                        : DateTimeFormatter.ISO_INSTANT.format(h.releasedAt()));
+        m.put("releasedBy", h.releasedBy());
+        m.put("active", h.releasedAt() == null);
+        return m;
+    }
 }

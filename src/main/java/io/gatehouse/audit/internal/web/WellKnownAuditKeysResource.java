@@ -18,12 +18,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @Tag(name = "Audit")
 public class WellKnownAuditKeysResource {
-  @Inject CheckpointService checkpoints;
+    @Inject CheckpointService checkpoints;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Checkpoint signing keys (public halves), without authentication")
-  public String keys() {
-    return AuditKeysResource.keysJson(checkpoints.keys());
-  }
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Checkpoint signing keys (public halves), without authentication")
+    public String keys() {
+        return AuditKeysResource.keysJson(checkpoints.keys());
+    }
 }

@@ -12,49 +12,50 @@ import java.util.UUID;
 @Entity
 @Table(name = "edge_egress_allowlists")
 public class EgressAllowListEntity {
-  @Id
-  @Column(name = "tenant_id")
-  private UUID tenantId;
+    @Id
+    @Column(name = "tenant_id")
+    private UUID tenantId;
 
-  @Column(nullable = false)
-  private String entries;
+    @Column(nullable = false)
+    private String entries;
 
-  @Column(name = "updated_by", nullable = false)
-  private String updatedBy;
+    @Column(name = "updated_by", nullable = false)
+    private String updatedBy;
 
-  @Column(name = "updated_at", nullable = false)
-  private Instant updatedAt;
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
 
-  @Version private long version;
+    @Version private long version;
 
-  protected EgressAllowListEntity() {}
+    protected EgressAllowListEntity() {}
 
-  public EgressAllowListEntity(UUID tenantId, String entries, String updatedBy, Instant updatedAt) {
-    this.tenantId = tenantId;
-    this.entries = entries;
-    this.updatedBy = updatedBy;
-    this.updatedAt = updatedAt;
-  }
+    public EgressAllowListEntity(
+            UUID tenantId, String entries, String updatedBy, Instant updatedAt) {
+        this.tenantId = tenantId;
+        this.entries = entries;
+        this.updatedBy = updatedBy;
+        this.updatedAt = updatedAt;
+    }
 
-  public UUID tenantId() {
-    return tenantId;
-  }
+    public UUID tenantId() {
+        return tenantId;
+    }
 
-  public String entries() {
-    return entries;
-  }
+    public String entries() {
+        return entries;
+    }
 
-  public String updatedBy() {
-    return updatedBy;
-  }
+    public String updatedBy() {
+        return updatedBy;
+    }
 
-  public Instant updatedAt() {
-    return updatedAt;
-  }
+    public Instant updatedAt() {
+        return updatedAt;
+    }
 
-  public void replace(String entries, String updatedBy, Instant updatedAt) {
-    this.entries = entries;
-    this.updatedBy = updatedBy;
-    this.updatedAt = updatedAt;
-  }
+    public void replace(String entries, String updatedBy, Instant updatedAt) {
+        this.entries = entries;
+        this.updatedBy = updatedBy;
+        this.updatedAt = updatedAt;
+    }
 }

@@ -9,14 +9,14 @@ import java.util.UUID;
 /** Egress allow-list rows through JPA. */
 @ApplicationScoped
 public class JpaEgressAllowLists {
-  @PersistenceContext(unitName = "gatehouse")
-  EntityManager em;
+    @PersistenceContext(unitName = "gatehouse")
+    EntityManager em;
 
-  public Optional<EgressAllowListEntity> find(UUID tenant) {
-    return Optional.ofNullable(em.find(EgressAllowListEntity.class, tenant));
-  }
+    public Optional<EgressAllowListEntity> find(UUID tenant) {
+        return Optional.ofNullable(em.find(EgressAllowListEntity.class, tenant));
+    }
 
-  public void add(EgressAllowListEntity list) {
-    em.persist(list);
-  }
+    public void add(EgressAllowListEntity list) {
+        em.persist(list);
+    }
 }

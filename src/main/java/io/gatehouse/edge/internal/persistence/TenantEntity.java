@@ -12,61 +12,61 @@ import java.util.UUID;
 @Entity
 @Table(name = "edge_tenants")
 public class TenantEntity {
-  @Id private UUID id;
+    @Id private UUID id;
 
-  @Column(nullable = false, unique = true)
-  private String slug;
+    @Column(nullable = false, unique = true)
+    private String slug;
 
-  @Column(name = "display_name", nullable = false)
-  private String displayName;
+    @Column(name = "display_name", nullable = false)
+    private String displayName;
 
-  @Column(nullable = false)
-  private String status;
+    @Column(nullable = false)
+    private String status;
 
-  @Column(name = "created_at", nullable = false)
-  private Instant createdAt;
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
 
-  @Version private long version;
+    @Version private long version;
 
-  protected TenantEntity() {}
+    protected TenantEntity() {}
 
-  public TenantEntity(UUID id, String slug, String displayName) {
-    this.id = id;
-    this.slug = slug;
-    this.displayName = displayName;
-    this.status = "active";
-    this.createdAt = Instant.now();
-  }
+    public TenantEntity(UUID id, String slug, String displayName) {
+        this.id = id;
+        this.slug = slug;
+        this.displayName = displayName;
+        this.status = "active";
+        this.createdAt = Instant.now();
+    }
 
-  public UUID getId() {
-    return id;
-  }
+    public UUID getId() {
+        return id;
+    }
 
-  public String getSlug() {
-    return slug;
-  }
+    public String getSlug() {
+        return slug;
+    }
 
-  public String getDisplayName() {
-    return displayName;
-  }
+    public String getDisplayName() {
+        return displayName;
+    }
 
-  public void setDisplayName(String displayName) {
-    this.displayName = displayName;
-  }
+    public void setDisplayName(String displayName) {
+        this.displayName = displayName;
+    }
 
-  public String getStatus() {
-    return status;
-  }
+    public String getStatus() {
+        return status;
+    }
 
-  public void setStatus(String status) {
-    this.status = status;
-  }
+    public void setStatus(String status) {
+        this.status = status;
+    }
 
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
 
-  public long getVersion() {
-    return version;
-  }
+    public long getVersion() {
+        return version;
+    }
 }

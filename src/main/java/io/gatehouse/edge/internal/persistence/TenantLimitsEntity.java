@@ -11,63 +11,63 @@ import java.util.UUID;
 @Entity
 @Table(name = "edge_tenant_limits")
 public class TenantLimitsEntity {
-  @Id
-  @Column(name = "tenant_id")
-  private UUID tenantId;
+    @Id
+    @Column(name = "tenant_id")
+    private UUID tenantId;
 
-  @Column(name = "rpm_limit")
-  private Integer rpmLimit;
+    @Column(name = "rpm_limit")
+    private Integer rpmLimit;
 
-  @Column(name = "tpm_limit")
-  private Integer tpmLimit;
+    @Column(name = "tpm_limit")
+    private Integer tpmLimit;
 
-  @Column(name = "daily_budget_micros")
-  private Long dailyBudgetMicros;
+    @Column(name = "daily_budget_micros")
+    private Long dailyBudgetMicros;
 
-  @Column(name = "monthly_budget_micros")
-  private Long monthlyBudgetMicros;
+    @Column(name = "monthly_budget_micros")
+    private Long monthlyBudgetMicros;
 
-  @Version private long version;
+    @Version private long version;
 
-  protected TenantLimitsEntity() {}
+    protected TenantLimitsEntity() {}
 
-  public TenantLimitsEntity(UUID tenantId) {
-    this.tenantId = tenantId;
-  }
+    public TenantLimitsEntity(UUID tenantId) {
+        this.tenantId = tenantId;
+    }
 
-  public UUID getTenantId() {
-    return tenantId;
-  }
+    public UUID getTenantId() {
+        return tenantId;
+    }
 
-  public Integer getRpmLimit() {
-    return rpmLimit;
-  }
+    public Integer getRpmLimit() {
+        return rpmLimit;
+    }
 
-  public void setRpmLimit(Integer v) {
-    this.rpmLimit = v;
-  }
+    public void setRpmLimit(Integer v) {
+        this.rpmLimit = v;
+    }
 
-  public Integer getTpmLimit() {
-    return tpmLimit;
-  }
+    public Integer getTpmLimit() {
+        return tpmLimit;
+    }
 
-  public void setTpmLimit(Integer v) {
-    this.tpmLimit = v;
-  }
+    public void setTpmLimit(Integer v) {
+        this.tpmLimit = v;
+    }
 
-  public Long getDailyBudgetMicros() {
-    return dailyBudgetMicros;
-  }
+    public Long getDailyBudgetMicros() {
+        return dailyBudgetMicros;
+    }
 
-  public void setDailyBudgetMicros(Long v) {
-    this.dailyBudgetMicros = v;
-  }
+    public void setDailyBudgetMicros(Long v) {
+        this.dailyBudgetMicros = v;
+    }
 
-  public Long getMonthlyBudgetMicros() {
-    return monthlyBudgetMicros;
-  }
+    public Long getMonthlyBudgetMicros() {
+        return monthlyBudgetMicros;
+    }
 
-  public void setMonthlyBudgetMicros(Long v) {
-    this.monthlyBudgetMicros = v;
-  }
+    public void setMonthlyBudgetMicros(Long v) {
+        this.monthlyBudgetMicros = v;
+    }
 }

@@ -15,92 +15,96 @@ import java.util.UUID;
 @Entity
 @Table(name = "edge_users")
 public class UserEntity {
-  @Id private UUID id;
+    @Id private UUID id;
 
-  @Column(name = "tenant_id", nullable = false)
-  private UUID tenantId;
+    @Column(name = "tenant_id", nullable = false)
+    private UUID tenantId;
 
-  @Column(nullable = false)
-  private String username;
+    @Column(nullable = false)
+    private String username;
 
-  @Column(name = "password_hash", nullable = false)
-  private String passwordHash;
+    @Column(name = "password_hash", nullable = false)
+    private String passwordHash;
 
-  /** Wire names, comma-separated: a short fixed vocabulary, no need for a join table. */
-  @Column(nullable = false)
-  private String roles;
+    /** Wire names, comma-separated: a short fixed vocabulary, no need for a join table. */
+    @Column(nullable = false)
+    private String roles;
 
-  @Column(nullable = false)
-  private String status;
+    @Column(nullable = false)
+    private String status;
 
-  @Column(name = "tokens_valid_after", nullable = false)
-  private Instant tokensValidAfter;
+    @Column(name = "tokens_valid_after", nullable = false)
+    private Instant tokensValidAfter;
 
-  @Column(name = "created_at", nullable = false)
-  private Instant createdAt;
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
 
-  @Version private long version;
+    @Version private long version;
 
-  protected UserEntity() {}
+    protected UserEntity() {}
 
-  public UserEntity(UUID id, UUID tenantId, String username, String passwordHash, Set<String> roles) {
-    this.id = id;
-    this.tenantId = tenantId;
-    this.username = username;
-    this.passwordHash = passwordHash;
-    setRoles(roles);
-    this.status = "active";
-    this.createdAt = Instant.now();
-    this.tokensValidAfter = createdAt.minusSeconds(1);
-  }
+    public UserEntity(
+            UUID id, UUID tenantId, String username, String passwordHash, Set<String> roles) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.username = username;
+        this.passwordHash = passwordHash;
+        setRoles(roles);
+        this.status = "active";
+        this.createdAt = Instant.now();
+        this.tokensValidAfter = createdAt.minusSeconds(1);
+    }
 
-  public UUID getId() {
-    return id;
-  }
+    public UUID getId() {
+        return id;
+    }
 
-  public UUID getTenantId() {
-    return tenantId;
-  }
+    public UUID getTenantId() {
+        return tenantId;
+    }
 
-  public String getUsername() {
-    return username;
-  }
+    public String getUsername() {
+        return username;
+    }
 
-  public String getPasswordHash() {
-    return passwordHash;
-  }
+    public String getPasswordHash() {
+        return passwordHash;
+    }
 
-  public void setPasswordHash(String passwordHash) {
-    this.passwordHash = passwordHash;
-  }
+    public void setPasswordHash(String passwordHash) {
+        this.passwordHash = passwordHash;
+    }
 
-  public Set<String> getRoles() {
-    Set<String> out = new LinkedHashSet<>();
-    Arrays.stream(roles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-    return out;
-  }
+    public Set<String> getRoles() {
+        Set<String> out = new LinkedHashSet<>();
+        Arrays.stream(roles.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .forEach(out::add);
+        return out;
+    }
 
-  public void setRoles(Set<String> roles) {
-    this.roles = String.join(",", roles);
-  }
+    public void setRoles(Set<String> roles) {
+        this.roles = String.join(",", roles);
+    }
 
-  public String getStatus() {
-    return status;
-  }
+    public String getStatus() {
+        return status;
+    }
 
-  public void setStatus(String status) {
-    this.status = status;
-  }
+    public void setStatus(String status) {
+        this.status = status;
+    }
 
-  public Instant getTokensValidAfter() {
-    return tokensValidAfter;
-  }
+    public Instant getTokensValidAfter() {
+        return tokensValidAfter;
+    }
 
-  public void setTokensValidAfter(Instant tokensValidAfter) {
-    this.tokensValidAfter = tokensValidAfter;
-  }
+    public void setTokensValidAfter(Instant tokensValidAfter) {
+        this.tokensValidAfter = tokensValidAfter;
+    }
 
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
 }

@@ -36,114 +36,130 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Identity", description = "Built-in identity: login, logout, password, who am I")
 public class AuthResource {
-  @Inject IdentityService identity;
-  @Inject CurrentCaller current;
-  @Inject io.gatehouse.edge.Tenants tenants;
-  @Inject ClientAddresses clients;
-  @Context HttpServletRequest http;
+    @Inject IdentityService identity;
+    @Inject CurrentCaller current;
+    @Inject io.gatehouse.edge.Tenants tenants;
+    @Inject ClientAddresses clients;
+    @Context HttpServletRequest http;
 
-  @POST
-  @Path("auth/login")
-  @Operation(
-      summary = "Exchange a username and password for a short-lived RS256 access token",
-      description = "Every refusal (unknown user, wrong password, locked out, disabled) is the same 401"
-          + " invalid_credentials. Five refused attempts in 15 minutes lock out that username from that"
-          + " client address for 15 minutes; attempts from many addresses only slow the username down.")
-  @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, tenant, roles")
-  @APIResponse(responseCode = "401", description = "invalid_credentials (problem JSON)")
-  @APIResponse(responseCode = "503", description = "login_busy: too many password checks at once; see Retry-After")
-  public void login(Dtos.LoginRequest body, @Suspended AsyncResponse response) {
-    if (body == null || body.username() == null || body.username().isBlank()) {
-      throw new ValidationException("username", "username is required");
+    @POST
+    @Path("auth/login")
+    @Operation(
+            summary = "Exchange a username and password for a short-lived RS256 access token",
+            description =
+                    "Every refusal (unknown user, wrong password, locked out, disabled) is the same 401"
+                            + " invalid_credentials. Five refused attempts in 15 minutes lock out that username from that"
+                            + " client address for 15 minutes; attempts from many addresses only slow the username down.")
+    @APIResponse(
+            responseCode = "200",
+            description = "access_token, token_type, expires_in, tenant, roles")
+    @APIResponse(responseCode = "401", description = "invalid_credentials (problem JSON)")
+    @APIResponse(
+            responseCode = "503",
+            description = "login_busy: too many password checks at once; see Retry-After")
+    public void login(Dtos.LoginRequest body, @Suspended AsyncResponse response) {
+        if (body == null || body.username() == null || body.username().isBlank()) {
+            throw new ValidationException("username", "username is required");
+        }
+        if (body.password() == null || body.password().isEmpty()) {
+            throw new ValidationException("password", "password is required");
+        }
+        String client =
+                clients.of(
+                        http.getRemoteAddr(),
+                        java.util.Collections.list(http.getHeaders(ClientAddresses.FORWARDED_FOR)));
+        // answered when the password check has run; this thread returns to the pool meanwhile
+        identity.login(body.username(), body.password(), client, requestId())
+                .whenComplete(
+                        (login, error) -> {
+                            if (error != null) {
+                                response.resume(
+                                        error instanceof CompletionException
+                                                        && error.getCause() != null
+                                                ? error.getCause()
+                                                : error);
+                            } else {
+                                response.resume(answer(login));
+                            }
+                        });
     }
-    if (body.password() == null || body.password().isEmpty()) {
-      throw new ValidationException("password", "password is required");
+
+    private static JsonObject answer(IdentityService.Login login) {
+        JsonArrayBuilder roles = Json.createArrayBuilder();
+        login.user().getRoles().forEach(roles::add);
+        return Json.createObjectBuilder()
+                .add("access_token", login.token().token())
+                .add("token_type", "Bearer")
+                .add("expires_in", login.token().expiresIn())
+                .add("tenant", login.tenantSlug())
+                .add("roles", roles)
+                .build();
     }
-    String client =
-        clients.of(http.getRemoteAddr(), java.util.Collections.list(http.getHeaders(ClientAddresses.FORWARDED_FOR)));
-    // answered when the password check has run; this thread returns to the pool meanwhile
-    identity.login(body.username(), body.password(), client, requestId())
-        .whenComplete(
-            (login, error) -> {
-              if (error != null) {
-                response.resume(error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error);
-              } else {
-                response.resume(answer(login));
-              }
-            });
-  }
 
-  private static JsonObject answer(IdentityService.Login login) {
-    JsonArrayBuilder roles = Json.createArrayBuilder();
-    login.user().getRoles().forEach(roles::add);
-    return Json.createObjectBuilder()
-        .add("access_token", login.token().token())
-        .add("token_type", "Bearer")
-        .add("expires_in", login.token().expiresIn())
-        .add("tenant", login.tenantSlug())
-        .add("roles", roles)
-        .build();
-  }
-
-  @POST
-  @Path("auth/logout")
-  @SecurityRequirement(name = "jwt")
-  @Operation(
-      summary = "Revoke the access token used for this call",
-      description = "Built-in tokens and external tokens that carry a jti are refused on every instance"
-          + " from now until they expire. An external token without a jti cannot be revoked here: 409"
-          + " token_not_revocable; it stays valid until its exp, so end the session at the identity provider.")
-  @APIResponse(responseCode = "204", description = "Revoked")
-  @APIResponse(responseCode = "409", description = "token_not_revocable: an external token without jti")
-  public Response logout() {
-    Caller caller = current.require();
-    TokenService.Verified v = (TokenService.Verified) http.getAttribute(AuthenticationFilter.VERIFIED_TOKEN);
-    if (v == null || v.jti() == null) {
-      throw new ConflictException(
-          "token_not_revocable",
-          "This token has no jti, so Gatehouse cannot revoke it; it stays valid until it expires."
-              + " Sign out at your identity provider.");
+    @POST
+    @Path("auth/logout")
+    @SecurityRequirement(name = "jwt")
+    @Operation(
+            summary = "Revoke the access token used for this call",
+            description =
+                    "Built-in tokens and external tokens that carry a jti are refused on every instance"
+                            + " from now until they expire. An external token without a jti cannot be revoked here: 409"
+                            + " token_not_revocable; it stays valid until its exp, so end the session at the identity provider.")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(
+            responseCode = "409",
+            description = "token_not_revocable: an external token without jti")
+    public Response logout() {
+        Caller caller = current.require();
+        TokenService.Verified v =
+                (TokenService.Verified) http.getAttribute(AuthenticationFilter.VERIFIED_TOKEN);
+        if (v == null || v.jti() == null) {
+            throw new ConflictException(
+                    "token_not_revocable",
+                    "This token has no jti, so Gatehouse cannot revoke it; it stays valid until it expires."
+                            + " Sign out at your identity provider.");
+        }
+        identity.logout(caller, v.jti(), v.expiresAt(), requestId());
+        return Response.noContent().build();
     }
-    identity.logout(caller, v.jti(), v.expiresAt(), requestId());
-    return Response.noContent().build();
-  }
 
-  @POST
-  @Path("auth/password")
-  @SecurityRequirement(name = "jwt")
-  @Operation(summary = "Change one's own password; all earlier tokens stop working")
-  public Response changePassword(Dtos.PasswordChange body) {
-    Caller caller = current.require();
-    if (caller.kind() != Caller.Kind.USER || caller.subject().startsWith("oidc:")) {
-      throw new ValidationException("newPassword", "Passwords of external identities are managed by their provider");
+    @POST
+    @Path("auth/password")
+    @SecurityRequirement(name = "jwt")
+    @Operation(summary = "Change one's own password; all earlier tokens stop working")
+    public Response changePassword(Dtos.PasswordChange body) {
+        Caller caller = current.require();
+        if (caller.kind() != Caller.Kind.USER || caller.subject().startsWith("oidc:")) {
+            throw new ValidationException(
+                    "newPassword",
+                    "Passwords of external identities are managed by their provider");
+        }
+        if (body == null) {
+            throw new ValidationException("newPassword", "newPassword is required");
+        }
+        identity.changePassword(caller, body.currentPassword(), body.newPassword(), requestId());
+        return Response.noContent().build();
     }
-    if (body == null) {
-      throw new ValidationException("newPassword", "newPassword is required");
+
+    @GET
+    @Path("me")
+    @SecurityRequirement(name = "jwt")
+    @Operation(summary = "Who the caller is: user, tenant, roles")
+    public JsonObject me() {
+        Caller c = current.require();
+        JsonArrayBuilder roles = Json.createArrayBuilder();
+        c.roles().stream().map(Role::wireName).sorted().forEach(roles::add);
+        return Json.createObjectBuilder()
+                .add("userId", c.subject())
+                .add("username", c.name())
+                .add("tenantId", c.tenant().toString())
+                .add("tenant", tenants.slugOf(c.tenant()).orElse(""))
+                .add("roles", roles)
+                .add("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .build();
     }
-    identity.changePassword(caller, body.currentPassword(), body.newPassword(), requestId());
-    return Response.noContent().build();
-  }
 
-  @GET
-  @Path("me")
-  @SecurityRequirement(name = "jwt")
-  @Operation(summary = "Who the caller is: user, tenant, roles")
-  public JsonObject me() {
-    Caller c = current.require();
-    JsonArrayBuilder roles = Json.createArrayBuilder();
-    c.roles().stream().map(Role::wireName).sorted().forEach(roles::add);
-    return Json.createObjectBuilder()
-        .add("userId", c.subject())
-        .add("username", c.name())
-        .add("tenantId", c.tenant().toString())
-        .add("tenant", tenants.slugOf(c.tenant()).orElse(""))
-        .add("roles", roles)
-        .add("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT))
-        .build();
-  }
-
-  private String requestId() {
-    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
-  }
+    private String requestId() {
+        return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    }
 }

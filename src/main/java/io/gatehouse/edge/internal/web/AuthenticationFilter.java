@@ -29,124 +29,143 @@ import java.util.Set;
 
 /**
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
- * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external issuer)
- * on {@code /api}. {@link RoleFilter} then enforces roles. Failures are audited; the client learns only
- * that it is not authenticated (401), or that its tenant is suspended (403 {@code tenant_suspended}).
+ * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external
+ * issuer) on {@code /api}. {@link RoleFilter} then enforces roles. Failures are audited; the client
+ * learns only that it is not authenticated (401), or that its tenant is suspended (403 {@code
+ * tenant_suspended}).
  */
 @Provider
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public class AuthenticationFilter implements ContainerRequestFilter {
-  /** Paths anyone may call. */
-  static final Set<String> PUBLIC =
-      Set.of("api/v1/auth/login", ".well-known/jwks.json", ".well-known/openid-configuration");
+    /** Paths anyone may call. */
+    static final Set<String> PUBLIC =
+            Set.of(
+                    "api/v1/auth/login",
+                    ".well-known/jwks.json",
+                    ".well-known/openid-configuration");
 
-  static final String VERIFIED_TOKEN = "io.gatehouse.edge.verifiedToken";
+    static final String VERIFIED_TOKEN = "io.gatehouse.edge.verifiedToken";
 
-  @Context HttpServletRequest http;
-  @Inject CurrentCaller current;
-  @Inject ClientAccess access;
-  @Inject TokenService tokens;
-  @Inject ApiKeyRegistry keys;
-  @Inject TokenRevocations revocations;
-  @Inject TenantDirectory tenants;
-  @Inject AuditRecorder audit;
-  @Inject ClientAddresses clients;
+    @Context HttpServletRequest http;
+    @Inject CurrentCaller current;
+    @Inject ClientAccess access;
+    @Inject TokenService tokens;
+    @Inject ApiKeyRegistry keys;
+    @Inject TokenRevocations revocations;
+    @Inject TenantDirectory tenants;
+    @Inject AuditRecorder audit;
+    @Inject ClientAddresses clients;
 
-  @Override
-  public void filter(ContainerRequestContext ctx) {
-    String path = ctx.getUriInfo().getPath();
-    if (path.startsWith("/")) {
-      path = path.substring(1);
+    @Override
+    public void filter(ContainerRequestContext ctx) {
+        String path = ctx.getUriInfo().getPath();
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        // request properties are the servlet request's attributes, without the reflective @Context
+        // proxy
+        String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
+        if (path.equals("v1") || path.startsWith("v1/")) {
+            authenticateKey(ctx, requestId);
+        } else if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
+            return;
+        } else {
+            authenticatePerson(ctx, requestId, path);
+        }
     }
-    // request properties are the servlet request's attributes, without the reflective @Context proxy
-    String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
-    if (path.equals("v1") || path.startsWith("v1/")) {
-      authenticateKey(ctx, requestId);
-    } else if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
-      return;
-    } else {
-      authenticatePerson(ctx, requestId, path);
-    }
-  }
 
-  private void authenticateKey(ContainerRequestContext ctx, String requestId) {
-    String secret = bearer(ctx);
-    if (secret == null) {
-      denied(null, "auth.api_key", "missing", requestId, ctx.getUriInfo().getPath());
-      throw new UnauthorizedException(
-          "invalid_api_key", "You didn't provide an API key: send Authorization: Bearer <key>");
+    private void authenticateKey(ContainerRequestContext ctx, String requestId) {
+        String secret = bearer(ctx);
+        if (secret == null) {
+            denied(null, "auth.api_key", "missing", requestId, ctx.getUriInfo().getPath());
+            throw new UnauthorizedException(
+                    "invalid_api_key",
+                    "You didn't provide an API key: send Authorization: Bearer <key>");
+        }
+        Caller caller = null;
+        try {
+            // the client behind a trusted proxy is what a key's CIDR allowlist is about
+            String client =
+                    clients.of(
+                            http.getRemoteAddr(),
+                            ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
+            ApiKeyRegistry.ActiveKey k = keys.verify(secret, client);
+            caller =
+                    new Caller(
+                            Caller.Kind.API_KEY,
+                            k.key().id().toString(),
+                            k.key().prefix(),
+                            k.key().tenant(),
+                            Set.of());
+            refuseIfSuspended(k.key().tenant());
+            access.set(k.key());
+            current.set(caller);
+        } catch (GatehouseException e) {
+            denied(caller, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());
+            throw e;
+        }
     }
-    Caller caller = null;
-    try {
-      // the client behind a trusted proxy is what a key's CIDR allowlist is about
-      String client = clients.of(http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
-      ApiKeyRegistry.ActiveKey k = keys.verify(secret, client);
-      caller = new Caller(Caller.Kind.API_KEY, k.key().id().toString(), k.key().prefix(), k.key().tenant(), Set.of());
-      refuseIfSuspended(k.key().tenant());
-      access.set(k.key());
-      current.set(caller);
-    } catch (GatehouseException e) {
-      denied(caller, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());
-      throw e;
-    }
-  }
 
-  private void authenticatePerson(ContainerRequestContext ctx, String requestId, String path) {
-    String token = bearer(ctx);
-    if (token == null) {
-      denied(null, "auth.token", "missing", requestId, path);
-      throw new UnauthorizedException("Authentication required: send Authorization: Bearer <token>");
+    private void authenticatePerson(ContainerRequestContext ctx, String requestId, String path) {
+        String token = bearer(ctx);
+        if (token == null) {
+            denied(null, "auth.token", "missing", requestId, path);
+            throw new UnauthorizedException(
+                    "Authentication required: send Authorization: Bearer <token>");
+        }
+        TokenService.Verified v = tokens.verify(token).orElse(null);
+        if (v == null) {
+            denied(null, "auth.token", "invalid", requestId, path);
+            throw new UnauthorizedException(
+                    "invalid_token", "The access token is invalid or expired");
+        }
+        boolean revoked =
+                v.builtIn()
+                        ? !revocations.isValid(v.userId(), v.jti(), v.issuedAt())
+                        : v.jti() != null && revocations.isRevoked(v.jti());
+        if (revoked) {
+            denied(v.caller(), "auth.token", "revoked", requestId, path);
+            throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
+        }
+        try {
+            refuseIfSuspended(v.caller().tenant());
+        } catch (GatehouseException e) {
+            denied(v.caller(), "auth.token", e.code(), requestId, path);
+            throw e;
+        }
+        current.set(v.caller());
+        ctx.setProperty(VERIFIED_TOKEN, v);
     }
-    TokenService.Verified v = tokens.verify(token).orElse(null);
-    if (v == null) {
-      denied(null, "auth.token", "invalid", requestId, path);
-      throw new UnauthorizedException("invalid_token", "The access token is invalid or expired");
-    }
-    boolean revoked =
-        v.builtIn()
-            ? !revocations.isValid(v.userId(), v.jti(), v.issuedAt())
-            : v.jti() != null && revocations.isRevoked(v.jti());
-    if (revoked) {
-      denied(v.caller(), "auth.token", "revoked", requestId, path);
-      throw new UnauthorizedException("invalid_token", "The access token is no longer valid");
-    }
-    try {
-      refuseIfSuspended(v.caller().tenant());
-    } catch (GatehouseException e) {
-      denied(v.caller(), "auth.token", e.code(), requestId, path);
-      throw e;
-    }
-    current.set(v.caller());
-    ctx.setProperty(VERIFIED_TOKEN, v);
-  }
 
-  /** Every credential of a suspended tenant (API keys, built-in and external tokens) is refused. */
-  private void refuseIfSuspended(TenantId tenant) {
-    if (tenant != null && tenants.isSuspended(tenant)) {
-      throw new ForbiddenException("tenant_suspended", "This tenant is suspended");
+    /**
+     * Every credential of a suspended tenant (API keys, built-in and external tokens) is refused.
+     */
+    private void refuseIfSuspended(TenantId tenant) {
+        if (tenant != null && tenants.isSuspended(tenant)) {
+            throw new ForbiddenException("tenant_suspended", "This tenant is suspended");
+        }
     }
-  }
 
-  void denied(Caller caller, String action, String reason, String requestId, String path) {
-    AuditEvent.Builder b =
-        caller == null
-            ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)
-            : AuditEvent.by(caller, action);
-    audit.record(
-        b.outcome(AuditEvent.Outcome.DENIED)
-            .detail("reason", reason)
-            .detail("path", path.length() > 200 ? path.substring(0, 200) : path)
-            .requestId(requestId)
-            .build());
-  }
-
-  static String bearer(ContainerRequestContext ctx) {
-    String h = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
+    void denied(Caller caller, String action, String reason, String requestId, String path) {
+        AuditEvent.Builder b =
+                caller == null
+                        ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)
+                        : AuditEvent.by(caller, action);
+        audit.record(
+                b.outcome(AuditEvent.Outcome.DENIED)
+                        .detail("reason", reason)
+                        .detail("path", path.length() > 200 ? path.substring(0, 200) : path)
+                        .requestId(requestId)
+                        .build());
     }
-    String v = h.substring(7).trim();
-    return v.isEmpty() ? null : v;
-  }
+
+    static String bearer(ContainerRequestContext ctx) {
+        String h = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String v = h.substring(7).trim();
+        return v.isEmpty() ? null : v;
+    }
 }

@@ -6,67 +6,107 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and response bodies of the edge's management API. */
 public final class Dtos {
-  private Dtos() {}
+    private Dtos() {}
 
-  public record LoginRequest(String username, String password) {}
+    public record LoginRequest(String username, String password) {}
 
-  public record PasswordChange(String currentPassword, String newPassword) {}
+    public record PasswordChange(String currentPassword, String newPassword) {}
 
-  public record NewUser(String username, String password, List<String> roles) {}
+    public record NewUser(String username, String password, List<String> roles) {}
 
-  public record UserPatch(List<String> roles, String status) {}
+    public record UserPatch(List<String> roles, String status) {}
 
-  public record PasswordReset(String password) {}
+    public record PasswordReset(String password) {}
 
-  /** {@code lockedUntil}: the latest end of a lock-out of this user from some client address, if any. */
-  public record UserView(String id, String tenantId, String username, List<String> roles, String status,
-      Instant lockedUntil, Instant createdAt) {}
+    /**
+     * {@code lockedUntil}: the latest end of a lock-out of this user from some client address, if
+     * any.
+     */
+    public record UserView(
+            String id,
+            String tenantId,
+            String username,
+            List<String> roles,
+            String status,
+            Instant lockedUntil,
+            Instant createdAt) {}
 
-  public record NewTenantAdmin(String username, String password) {}
+    public record NewTenantAdmin(String username, String password) {}
 
-  public record NewTenant(String slug, String displayName, NewTenantAdmin admin) {}
+    public record NewTenant(String slug, String displayName, NewTenantAdmin admin) {}
 
-  public record TenantPatch(String status) {}
+    public record TenantPatch(String status) {}
 
-  public record TenantView(String id, String slug, String displayName, String status, Instant createdAt) {}
+    public record TenantView(
+            String id, String slug, String displayName, String status, Instant createdAt) {}
 
-  public record NewKey(String name, List<String> allowedRoutes, List<String> allowedCidrs, Instant expiresAt,
-      Integer rpmLimit, Integer tpmLimit) {}
+    public record NewKey(
+            String name,
+            List<String> allowedRoutes,
+            List<String> allowedCidrs,
+            Instant expiresAt,
+            Integer rpmLimit,
+            Integer tpmLimit) {}
 
-  public record Rotation(Long overlapSeconds) {}
+    public record Rotation(Long overlapSeconds) {}
 
-  public record KeyView(String id, String name, String prefix, List<String> allowedRoutes,
-      List<String> allowedCidrs, Integer rpmLimit, Integer tpmLimit, Instant expiresAt, Instant revokedAt,
-      String rotatedFrom, String createdBy, Instant createdAt, String status) {}
+    public record KeyView(
+            String id,
+            String name,
+            String prefix,
+            List<String> allowedRoutes,
+            List<String> allowedCidrs,
+            Integer rpmLimit,
+            Integer tpmLimit,
+            Instant expiresAt,
+            Instant revokedAt,
+            String rotatedFrom,
+            String createdBy,
+            Instant createdAt,
+            String status) {}
 
-  /** A created key: {@code key} is the secret, shown this once. */
-  public record CreatedKey(String id, String name, String prefix, String key, List<String> allowedRoutes,
-      List<String> allowedCidrs, Integer rpmLimit, Integer tpmLimit, Instant expiresAt, String rotatedFrom) {}
+    /** A created key: {@code key} is the secret, shown this once. */
+    public record CreatedKey(
+            String id,
+            String name,
+            String prefix,
+            String key,
+            List<String> allowedRoutes,
+            List<String> allowedCidrs,
+            Integer rpmLimit,
+            Integer tpmLimit,
+            Instant expiresAt,
+            String rotatedFrom) {}
 
-  public record Limits(Integer rpmLimit, Integer tpmLimit, Long dailyBudgetMicros, Long monthlyBudgetMicros) {}
+    public record Limits(
+            Integer rpmLimit, Integer tpmLimit, Long dailyBudgetMicros, Long monthlyBudgetMicros) {}
 
-  @Schema(description = "One egress allow-list entry")
-  public record EgressEntry(
-      @Schema(
-              required = true,
-              description =
-                  "A CIDR network (10.0.0.0/8, fd00::/8), a single IP address, a host name"
-                      + " (models.corp.example) or its subdomains (*.corp.example)",
-              example = "10.20.0.0/16")
-          String destination,
-      @Schema(description = "The one port allowed (1-65535); absent for every port", example = "8000")
-          Integer port,
-      @Schema(description = "Why the entry exists (at most 200 characters)") String note) {}
+    @Schema(description = "One egress allow-list entry")
+    public record EgressEntry(
+            @Schema(
+                            required = true,
+                            description =
+                                    "A CIDR network (10.0.0.0/8, fd00::/8), a single IP address, a host name"
+                                            + " (models.corp.example) or its subdomains (*.corp.example)",
+                            example = "10.20.0.0/16")
+                    String destination,
+            @Schema(
+                            description = "The one port allowed (1-65535); absent for every port",
+                            example = "8000")
+                    Integer port,
+            @Schema(description = "Why the entry exists (at most 200 characters)") String note) {}
 
-  @Schema(description = "The whole list; it replaces the current one (an empty array clears it)")
-  public record EgressAllowListUpdate(
-      @Schema(required = true, maxItems = 100) List<EgressEntry> entries) {}
+    @Schema(description = "The whole list; it replaces the current one (an empty array clears it)")
+    public record EgressAllowListUpdate(
+            @Schema(required = true, maxItems = 100) List<EgressEntry> entries) {}
 
-  @Schema(description = "A tenant's egress allow-list, entries in canonical form")
-  public record EgressAllowListView(
-      String tenantId,
-      List<EgressEntry> entries,
-      @Schema(description = "Subject of the platform admin who set it last; null if never set")
-          String updatedBy,
-      Instant updatedAt) {}
+    @Schema(description = "A tenant's egress allow-list, entries in canonical form")
+    public record EgressAllowListView(
+            String tenantId,
+            List<EgressEntry> entries,
+            @Schema(
+                            description =
+                                    "Subject of the platform admin who set it last; null if never set")
+                    String updatedBy,
+            Instant updatedAt) {}
 }

@@ -23,127 +23,149 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @WebFilter(filterName = "edgeHeaders", urlPatterns = "/*", asyncSupported = true)
 public class EdgeHeadersFilter extends HttpFilter {
-  @Inject
-  @ConfigProperty(name = "gatehouse.cors.origins")
-  Optional<String> corsOrigins;
+    @Inject
+    @ConfigProperty(name = "gatehouse.cors.origins")
+    Optional<String> corsOrigins;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.request.max.bytes", defaultValue = "4194304")
-  long maxBytes;
-
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    String path = req.getRequestURI();
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Referrer-Policy", "no-referrer");
-    if (req.isSecure()) {
-      res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    }
-    boolean console = path.startsWith("/console");
-    if (console) {
-      res.setHeader(
-          "Content-Security-Policy",
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
-    } else if (path.startsWith("/api/") || path.startsWith("/v1/")) {
-      res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-      res.setHeader("Cache-Control", "no-store");
-    }
-    String origin = req.getHeader("Origin");
-    if (origin != null && allowedOrigins().contains(origin)) {
-      res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-Client-Request-Id, Retry-After, x-gatehouse-route, x-gatehouse-provider, x-gatehouse-model");
-      if ("OPTIONS".equals(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null) {
-        res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
-        res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
-        res.setHeader("Access-Control-Max-Age", "600");
-        res.setStatus(204);
-        return;
-      }
-    }
-    long length = req.getContentLengthLong();
-    if (length > maxBytes) {
-      tooLarge(req, res, path);
-      return;
-    }
-    chain.doFilter(length < 0 && hasBody(req) ? new Limited(req, maxBytes) : req, res);
-  }
-
-  private static boolean hasBody(HttpServletRequest req) {
-    String m = req.getMethod();
-    return m.equals("POST") || m.equals("PUT") || m.equals("PATCH");
-  }
-
-  private List<String> allowedOrigins() {
-    return corsOrigins.map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
-        .orElse(List.of());
-  }
-
-  private void tooLarge(HttpServletRequest req, HttpServletResponse res, String path) throws IOException {
-    String rid = (String) req.getAttribute(RequestIds.ATTRIBUTE);
-    String msg = "The request body is larger than " + maxBytes + " bytes";
-    res.setStatus(413);
-    if (path.startsWith("/v1/")) {
-      res.setContentType("application/json");
-      res.getWriter().write("{\"error\":{\"message\":\"" + msg + "\",\"type\":\"invalid_request_error\","
-          + "\"param\":null,\"code\":\"request_too_large\"}}");
-    } else {
-      res.setContentType("application/problem+json");
-      res.getWriter().write("{\"type\":\"urn:gatehouse:problem:request_too_large\",\"title\":\"Content Too Large\","
-          + "\"status\":413,\"detail\":\"" + msg + "\",\"code\":\"request_too_large\",\"requestId\":\"" + rid + "\"}");
-    }
-  }
-
-  /** A body without Content-Length is cut off (with an I/O error) once it passes the limit. */
-  static final class Limited extends HttpServletRequestWrapper {
-    private final long max;
-
-    Limited(HttpServletRequest req, long max) {
-      super(req);
-      this.max = max;
-    }
+    @Inject
+    @ConfigProperty(name = "gatehouse.request.max.bytes", defaultValue = "4194304")
+    long maxBytes;
 
     @Override
-    public ServletInputStream getInputStream() throws IOException {
-      ServletInputStream in = super.getInputStream();
-      return new ServletInputStream() {
-        long read;
-
-        @Override
-        public int read() throws IOException {
-          int b = in.read();
-          if (b >= 0 && ++read > max) {
-            throw new IOException("Request body too large");
-          }
-          return b;
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String path = req.getRequestURI();
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("X-Frame-Options", "DENY");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        if (req.isSecure()) {
+            res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = in.read(buf, off, len);
-          if (n > 0 && (read += n) > max) {
-            throw new IOException("Request body too large");
-          }
-          return n;
+        boolean console = path.startsWith("/console");
+        if (console) {
+            res.setHeader(
+                    "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+        } else if (path.startsWith("/api/") || path.startsWith("/v1/")) {
+            res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            res.setHeader("Cache-Control", "no-store");
         }
-
-        @Override
-        public boolean isFinished() {
-          return in.isFinished();
+        String origin = req.getHeader("Origin");
+        if (origin != null && allowedOrigins().contains(origin)) {
+            res.setHeader("Access-Control-Allow-Origin", origin);
+            res.setHeader("Vary", "Origin");
+            res.setHeader(
+                    "Access-Control-Expose-Headers",
+                    "X-Request-Id, X-Client-Request-Id, Retry-After, x-gatehouse-route, x-gatehouse-provider, x-gatehouse-model");
+            if ("OPTIONS".equals(req.getMethod())
+                    && req.getHeader("Access-Control-Request-Method") != null) {
+                res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+                res.setHeader(
+                        "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, X-Request-Id");
+                res.setHeader("Access-Control-Max-Age", "600");
+                res.setStatus(204);
+                return;
+            }
         }
-
-        @Override
-        public boolean isReady() {
-          return in.isReady();
+        long length = req.getContentLengthLong();
+        if (length > maxBytes) {
+            tooLarge(req, res, path);
+            return;
         }
-
-        @Override
-        public void setReadListener(ReadListener l) {
-          in.setReadListener(l);
-        }
-      };
+        chain.doFilter(length < 0 && hasBody(req) ? new Limited(req, maxBytes) : req, res);
     }
-  }
+
+    private static boolean hasBody(HttpServletRequest req) {
+        String m = req.getMethod();
+        return m.equals("POST") || m.equals("PUT") || m.equals("PATCH");
+    }
+
+    private List<String> allowedOrigins() {
+        return corsOrigins
+                .map(
+                        s ->
+                                Arrays.stream(s.split(","))
+                                        .map(String::trim)
+                                        .filter(x -> !x.isEmpty())
+                                        .toList())
+                .orElse(List.of());
+    }
+
+    private void tooLarge(HttpServletRequest req, HttpServletResponse res, String path)
+            throws IOException {
+        String rid = (String) req.getAttribute(RequestIds.ATTRIBUTE);
+        String msg = "The request body is larger than " + maxBytes + " bytes";
+        res.setStatus(413);
+        if (path.startsWith("/v1/")) {
+            res.setContentType("application/json");
+            res.getWriter()
+                    .write(
+                            "{\"error\":{\"message\":\""
+                                    + msg
+                                    + "\",\"type\":\"invalid_request_error\","
+                                    + "\"param\":null,\"code\":\"request_too_large\"}}");
+        } else {
+            res.setContentType("application/problem+json");
+            res.getWriter()
+                    .write(
+                            "{\"type\":\"urn:gatehouse:problem:request_too_large\",\"title\":\"Content Too Large\","
+                                    + "\"status\":413,\"detail\":\""
+                                    + msg
+                                    + "\",\"code\":\"request_too_large\",\"requestId\":\""
+                                    + rid
+                                    + "\"}");
+        }
+    }
+
+    /** A body without Content-Length is cut off (with an I/O error) once it passes the limit. */
+    static final class Limited extends HttpServletRequestWrapper {
+        private final long max;
+
+        Limited(HttpServletRequest req, long max) {
+            super(req);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            ServletInputStream in = super.getInputStream();
+            return new ServletInputStream() {
+                long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    if (b >= 0 && ++read > max) {
+                        throw new IOException("Request body too large");
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = in.read(buf, off, len);
+                    if (n > 0 && (read += n) > max) {
+                        throw new IOException("Request body too large");
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener l) {
+                    in.setReadListener(l);
+                }
+            };
+        }
+    }
 }

@@ -32,45 +32,56 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @Tag(name = "Platform administration")
 public class EgressAllowListResource {
-  @Inject EgressAllowLists lists;
-  @Inject CurrentCaller current;
-  @Context HttpServletRequest http;
+    @Inject EgressAllowLists lists;
+    @Inject CurrentCaller current;
+    @Context HttpServletRequest http;
 
-  @GET
-  @Operation(summary = "The tenant's egress allow-list")
-  public Dtos.EgressAllowListView get(@PathParam("id") String id) {
-    return view(lists.get(UsersResource.uuid(id)));
-  }
-
-  @PUT
-  @Operation(
-      summary = "Replace the tenant's egress allow-list",
-      description =
-          "Audited as egress.allowlist.update in the tenant's chain. Destinations are checked and"
-              + " stored in canonical form; networks broader than /8 (IPv4) or /7 (IPv6) are refused."
-              + " Cloud-metadata addresses stay refused whatever the list says.")
-  public Dtos.EgressAllowListView replace(
-      @PathParam("id") String id, Dtos.EgressAllowListUpdate body) {
-    if (body == null) {
-      throw new ValidationException("entries", "A body with entries is required");
+    @GET
+    @Operation(summary = "The tenant's egress allow-list")
+    public Dtos.EgressAllowListView get(@PathParam("id") String id) {
+        return view(lists.get(UsersResource.uuid(id)));
     }
-    var entries =
-        body.entries() == null
-            ? null
-            : body.entries().stream()
-                .map(e -> e == null ? null : new EgressAllowLists.Entry(e.destination(), e.port(), e.note()))
-                .toList();
-    return view(
-        lists.replace(
-            current.require(), UsersResource.uuid(id), entries,
-            (String) http.getAttribute(RequestIds.ATTRIBUTE)));
-  }
 
-  private static Dtos.EgressAllowListView view(EgressAllowLists.AllowList l) {
-    return new Dtos.EgressAllowListView(
-        l.tenantId().toString(),
-        l.entries().stream().map(e -> new Dtos.EgressEntry(e.destination(), e.port(), e.note())).toList(),
-        l.updatedBy(),
-        l.updatedAt());
-  }
+    @PUT
+    @Operation(
+            summary = "Replace the tenant's egress allow-list",
+            description =
+                    "Audited as egress.allowlist.update in the tenant's chain. Destinations are checked and"
+                            + " stored in canonical form; networks broader than /8 (IPv4) or /7 (IPv6) are refused."
+                            + " Cloud-metadata addresses stay refused whatever the list says.")
+    public Dtos.EgressAllowListView replace(
+            @PathParam("id") String id, Dtos.EgressAllowListUpdate body) {
+        if (body == null) {
+            throw new ValidationException("entries", "A body with entries is required");
+        }
+        var entries =
+                body.entries() == null
+                        ? null
+                        : body.entries().stream()
+                                .map(
+                                        e ->
+                                                e == null
+                                                        ? null
+                                                        : new EgressAllowLists.Entry(
+                                                                e.destination(),
+                                                                e.port(),
+                                                                e.note()))
+                                .toList();
+        return view(
+                lists.replace(
+                        current.require(),
+                        UsersResource.uuid(id),
+                        entries,
+                        (String) http.getAttribute(RequestIds.ATTRIBUTE)));
+    }
+
+    private static Dtos.EgressAllowListView view(EgressAllowLists.AllowList l) {
+        return new Dtos.EgressAllowListView(
+                l.tenantId().toString(),
+                l.entries().stream()
+                        .map(e -> new Dtos.EgressEntry(e.destination(), e.port(), e.note()))
+                        .toList(),
+                l.updatedBy(),
+                l.updatedAt());
+    }
 }

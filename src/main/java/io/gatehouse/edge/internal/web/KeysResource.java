@@ -35,87 +35,115 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @Tag(name = "API keys")
 public class KeysResource {
-  @Inject IdentityService identity;
-  @Inject CurrentCaller current;
-  @Context HttpServletRequest http;
+    @Inject IdentityService identity;
+    @Inject CurrentCaller current;
+    @Context HttpServletRequest http;
 
-  @POST
-  @Operation(summary = "Create a key; the response holds the secret, which is never shown again")
-  public Response create(Dtos.NewKey body) {
-    if (body == null) {
-      throw new ValidationException("name", "A body with a name is required");
+    @POST
+    @Operation(summary = "Create a key; the response holds the secret, which is never shown again")
+    public Response create(Dtos.NewKey body) {
+        if (body == null) {
+            throw new ValidationException("name", "A body with a name is required");
+        }
+        Caller c = current.require();
+        IdentityService.NewKey k =
+                identity.createKey(
+                        c,
+                        c.tenant(),
+                        new IdentityService.KeySpec(
+                                body.name(),
+                                body.allowedRoutes(),
+                                body.allowedCidrs(),
+                                body.expiresAt(),
+                                body.rpmLimit(),
+                                body.tpmLimit()),
+                        rid());
+        return Response.status(201).entity(created(k)).build();
     }
-    Caller c = current.require();
-    IdentityService.NewKey k =
-        identity.createKey(
-            c, c.tenant(),
-            new IdentityService.KeySpec(body.name(), body.allowedRoutes(), body.allowedCidrs(), body.expiresAt(),
-                body.rpmLimit(), body.tpmLimit()),
-            rid());
-    return Response.status(201).entity(created(k)).build();
-  }
 
-  @GET
-  @Operation(summary = "List the tenant's keys (prefixes only)")
-  public List<Dtos.KeyView> list() {
-    Caller c = current.require();
-    return identity.keys(c.tenant()).stream().map(KeysResource::view).toList();
-  }
+    @GET
+    @Operation(summary = "List the tenant's keys (prefixes only)")
+    public List<Dtos.KeyView> list() {
+        Caller c = current.require();
+        return identity.keys(c.tenant()).stream().map(KeysResource::view).toList();
+    }
 
-  @GET
-  @Path("{id}")
-  public Dtos.KeyView get(@PathParam("id") String id) {
-    Caller c = current.require();
-    return view(identity.key(c.tenant(), UsersResource.uuid(id)));
-  }
+    @GET
+    @Path("{id}")
+    public Dtos.KeyView get(@PathParam("id") String id) {
+        Caller c = current.require();
+        return view(identity.key(c.tenant(), UsersResource.uuid(id)));
+    }
 
-  @POST
-  @Path("{id}/revoke")
-  @Operation(summary = "Revoke at once, on every instance")
-  public Dtos.KeyView revoke(@PathParam("id") String id) {
-    Caller c = current.require();
-    return view(identity.revokeKey(c, c.tenant(), UsersResource.uuid(id), rid()));
-  }
+    @POST
+    @Path("{id}/revoke")
+    @Operation(summary = "Revoke at once, on every instance")
+    public Dtos.KeyView revoke(@PathParam("id") String id) {
+        Caller c = current.require();
+        return view(identity.revokeKey(c, c.tenant(), UsersResource.uuid(id), rid()));
+    }
 
-  @DELETE
-  @Path("{id}")
-  @Operation(summary = "Same as revoke (keys are never deleted: their history stays auditable)")
-  public Dtos.KeyView delete(@PathParam("id") String id) {
-    return revoke(id);
-  }
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Same as revoke (keys are never deleted: their history stays auditable)")
+    public Dtos.KeyView delete(@PathParam("id") String id) {
+        return revoke(id);
+    }
 
-  @POST
-  @Path("{id}/rotate")
-  @Operation(summary = "Issue a successor; the old key keeps working for overlapSeconds (default 3600)")
-  public Response rotate(@PathParam("id") String id, Dtos.Rotation body) {
-    Caller c = current.require();
-    long overlap = body == null || body.overlapSeconds() == null ? 3600 : body.overlapSeconds();
-    IdentityService.NewKey k =
-        identity.rotateKey(c, c.tenant(), UsersResource.uuid(id), Duration.ofSeconds(overlap), rid());
-    return Response.status(201).entity(created(k)).build();
-  }
+    @POST
+    @Path("{id}/rotate")
+    @Operation(
+            summary =
+                    "Issue a successor; the old key keeps working for overlapSeconds (default 3600)")
+    public Response rotate(@PathParam("id") String id, Dtos.Rotation body) {
+        Caller c = current.require();
+        long overlap = body == null || body.overlapSeconds() == null ? 3600 : body.overlapSeconds();
+        IdentityService.NewKey k =
+                identity.rotateKey(
+                        c, c.tenant(), UsersResource.uuid(id), Duration.ofSeconds(overlap), rid());
+        return Response.status(201).entity(created(k)).build();
+    }
 
-  static Dtos.CreatedKey created(IdentityService.NewKey k) {
-    ApiKeyEntity e = k.entity();
-    return new Dtos.CreatedKey(
-        e.getId().toString(), e.getName(), e.getPrefix(), k.secret(), List.copyOf(e.getAllowedRoutes()),
-        List.copyOf(e.getAllowedCidrs()), e.getRpmLimit(), e.getTpmLimit(), e.getExpiresAt(),
-        e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString());
-  }
+    static Dtos.CreatedKey created(IdentityService.NewKey k) {
+        ApiKeyEntity e = k.entity();
+        return new Dtos.CreatedKey(
+                e.getId().toString(),
+                e.getName(),
+                e.getPrefix(),
+                k.secret(),
+                List.copyOf(e.getAllowedRoutes()),
+                List.copyOf(e.getAllowedCidrs()),
+                e.getRpmLimit(),
+                e.getTpmLimit(),
+                e.getExpiresAt(),
+                e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString());
+    }
 
-  static Dtos.KeyView view(ApiKeyEntity e) {
-    Instant now = Instant.now();
-    String status =
-        e.getRevokedAt() != null ? "revoked"
-            : e.getExpiresAt() != null && !e.getExpiresAt().isAfter(now) ? "expired" : "active";
-    return new Dtos.KeyView(
-        e.getId().toString(), e.getName(), e.getPrefix(), List.copyOf(e.getAllowedRoutes()),
-        List.copyOf(e.getAllowedCidrs()), e.getRpmLimit(), e.getTpmLimit(), e.getExpiresAt(), e.getRevokedAt(),
-        e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString(), e.getCreatedBy(), e.getCreatedAt(),
-        status);
-  }
+    static Dtos.KeyView view(ApiKeyEntity e) {
+        Instant now = Instant.now();
+        String status =
+                e.getRevokedAt() != null
+                        ? "revoked"
+                        : e.getExpiresAt() != null && !e.getExpiresAt().isAfter(now)
+                                ? "expired"
+                                : "active";
+        return new Dtos.KeyView(
+                e.getId().toString(),
+                e.getName(),
+                e.getPrefix(),
+                List.copyOf(e.getAllowedRoutes()),
+                List.copyOf(e.getAllowedCidrs()),
+                e.getRpmLimit(),
+                e.getTpmLimit(),
+                e.getExpiresAt(),
+                e.getRevokedAt(),
+                e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString(),
+                e.getCreatedBy(),
+                e.getCreatedAt(),
+                status);
+    }
 
-  private String rid() {
-    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
-  }
+    private String rid() {
+        return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    }
 }

@@ -28,27 +28,37 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @Tag(name = "Limits and budgets")
 public class LimitsResource {
-  @Inject IdentityService identity;
-  @Inject CurrentCaller current;
-  @Context HttpServletRequest http;
+    @Inject IdentityService identity;
+    @Inject CurrentCaller current;
+    @Context HttpServletRequest http;
 
-  @GET
-  public Dtos.Limits get() {
-    return view(identity.limits(current.require().tenant()));
-  }
-
-  @PUT
-  public Dtos.Limits set(Dtos.Limits body) {
-    if (body == null) {
-      throw new ValidationException("rpmLimit", "A body is required");
+    @GET
+    public Dtos.Limits get() {
+        return view(identity.limits(current.require().tenant()));
     }
-    Caller c = current.require();
-    return view(
-        identity.setLimits(c, c.tenant(), body.rpmLimit(), body.tpmLimit(), body.dailyBudgetMicros(),
-            body.monthlyBudgetMicros(), (String) http.getAttribute(RequestIds.ATTRIBUTE)));
-  }
 
-  static Dtos.Limits view(TenantLimitsEntity l) {
-    return new Dtos.Limits(l.getRpmLimit(), l.getTpmLimit(), l.getDailyBudgetMicros(), l.getMonthlyBudgetMicros());
-  }
+    @PUT
+    public Dtos.Limits set(Dtos.Limits body) {
+        if (body == null) {
+            throw new ValidationException("rpmLimit", "A body is required");
+        }
+        Caller c = current.require();
+        return view(
+                identity.setLimits(
+                        c,
+                        c.tenant(),
+                        body.rpmLimit(),
+                        body.tpmLimit(),
+                        body.dailyBudgetMicros(),
+                        body.monthlyBudgetMicros(),
+                        (String) http.getAttribute(RequestIds.ATTRIBUTE)));
+    }
+
+    static Dtos.Limits view(TenantLimitsEntity l) {
+        return new Dtos.Limits(
+                l.getRpmLimit(),
+                l.getTpmLimit(),
+                l.getDailyBudgetMicros(),
+                l.getMonthlyBudgetMicros());
+    }
 }

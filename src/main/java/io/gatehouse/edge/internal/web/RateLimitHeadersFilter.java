@@ -11,29 +11,32 @@ import java.util.Map;
 
 /**
  * Every {@code /v1} answer to an authenticated key carries the {@code x-ratelimit-*} headers: the
- * gateway sets them from its admission; answers that consumed nothing (models, usage, refusals before
- * admission) get the current state here.
+ * gateway sets them from its admission; answers that consumed nothing (models, usage, refusals
+ * before admission) get the current state here.
  */
 @Provider
 public class RateLimitHeadersFilter implements ContainerResponseFilter {
-  @Inject ClientAccess access;
-  @Inject UsageLimits limits;
+    @Inject ClientAccess access;
+    @Inject UsageLimits limits;
 
-  @Override
-  public void filter(ContainerRequestContext req, ContainerResponseContext res) {
-    String path = req.getUriInfo().getPath();
-    if (!(path.startsWith("v1/") || path.startsWith("/v1/"))
-        || res.getHeaders().containsKey("x-ratelimit-limit-requests")) {
-      return;
-    }
-    access.key().ifPresent(k -> {
-      try {
-        for (Map.Entry<String, String> h : limits.currentHeaders(k).entrySet()) {
-          res.getHeaders().putSingle(h.getKey(), h.getValue());
+    @Override
+    public void filter(ContainerRequestContext req, ContainerResponseContext res) {
+        String path = req.getUriInfo().getPath();
+        if (!(path.startsWith("v1/") || path.startsWith("/v1/"))
+                || res.getHeaders().containsKey("x-ratelimit-limit-requests")) {
+            return;
         }
-      } catch (RuntimeException e) {
-        // headers are informational here; the request's own outcome stands
-      }
-    });
-  }
+        access.key()
+                .ifPresent(
+                        k -> {
+                            try {
+                                for (Map.Entry<String, String> h :
+                                        limits.currentHeaders(k).entrySet()) {
+                                    res.getHeaders().putSingle(h.getKey(), h.getValue());
+                                }
+                            } catch (RuntimeException e) {
+                                // headers are informational here; the request's own outcome stands
+                            }
+                        });
+    }
 }

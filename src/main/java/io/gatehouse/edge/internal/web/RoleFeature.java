@@ -13,28 +13,28 @@ import java.lang.reflect.Method;
 
 /**
  * Enforces {@link RequiresRole} (the method's, else its class's) by binding a {@link RoleFilter} to
- * each resource method once, when the application deploys. Methods without roles (the API-key
- * calls of {@code /v1}) run no role filter: a global filter looked the annotation up through
- * RESTEasy's reflective {@code ResourceInfo} proxy on every request, /v1 included.
+ * each resource method once, when the application deploys. Methods without roles (the API-key calls
+ * of {@code /v1}) run no role filter: a global filter looked the annotation up through RESTEasy's
+ * reflective {@code ResourceInfo} proxy on every request, /v1 included.
  */
 @Provider
 public class RoleFeature implements DynamicFeature {
-  @Inject CurrentCaller current;
-  @Inject AuditRecorder audit;
+    @Inject CurrentCaller current;
+    @Inject AuditRecorder audit;
 
-  @Override
-  public void configure(ResourceInfo resource, FeatureContext context) {
-    RequiresRole rr = required(resource.getResourceMethod(), resource.getResourceClass());
-    if (rr != null) {
-      context.register(new RoleFilter(rr.value(), current, audit), Priorities.AUTHORIZATION);
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        RequiresRole rr = required(resource.getResourceMethod(), resource.getResourceClass());
+        if (rr != null) {
+            context.register(new RoleFilter(rr.value(), current, audit), Priorities.AUTHORIZATION);
+        }
     }
-  }
 
-  private static RequiresRole required(Method method, Class<?> resourceClass) {
-    RequiresRole rr = method == null ? null : method.getAnnotation(RequiresRole.class);
-    if (rr == null && resourceClass != null) {
-      rr = resourceClass.getAnnotation(RequiresRole.class);
+    private static RequiresRole required(Method method, Class<?> resourceClass) {
+        RequiresRole rr = method == null ? null : method.getAnnotation(RequiresRole.class);
+        if (rr == null && resourceClass != null) {
+            rr = resourceClass.getAnnotation(RequiresRole.class);
+        }
+        return rr;
     }
-    return rr;
-  }
 }

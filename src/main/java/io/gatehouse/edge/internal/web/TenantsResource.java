@@ -32,52 +32,61 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @Tag(name = "Platform administration")
 public class TenantsResource {
-  @Inject IdentityService identity;
-  @Inject CurrentCaller current;
-  @Context HttpServletRequest http;
+    @Inject IdentityService identity;
+    @Inject CurrentCaller current;
+    @Context HttpServletRequest http;
 
-  @POST
-  @Path("tenants")
-  public Response create(Dtos.NewTenant body) {
-    if (body == null) {
-      throw new ValidationException("slug", "A body with slug and displayName is required");
+    @POST
+    @Path("tenants")
+    public Response create(Dtos.NewTenant body) {
+        if (body == null) {
+            throw new ValidationException("slug", "A body with slug and displayName is required");
+        }
+        TenantEntity t =
+                identity.createTenant(
+                        current.require(),
+                        body.slug(),
+                        body.displayName(),
+                        body.admin() == null ? null : body.admin().username(),
+                        body.admin() == null ? null : body.admin().password(),
+                        rid());
+        return Response.status(201).entity(view(t)).build();
     }
-    TenantEntity t =
-        identity.createTenant(
-            current.require(), body.slug(), body.displayName(),
-            body.admin() == null ? null : body.admin().username(),
-            body.admin() == null ? null : body.admin().password(), rid());
-    return Response.status(201).entity(view(t)).build();
-  }
 
-  @GET
-  @Path("tenants")
-  public List<Dtos.TenantView> list() {
-    return identity.tenants().stream().map(TenantsResource::view).toList();
-  }
-
-  @PATCH
-  @Path("tenants/{id}")
-  @Operation(
-      summary = "Suspend or resume a tenant: {\"status\": \"suspended\" | \"active\"}",
-      description =
-          "A suspended tenant's API keys, its users' tokens and external-issuer tokens naming it are"
-              + " refused with 403 tenant_suspended on every instance within about a second; its"
-              + " people cannot log in. Resuming restores them. A platform admin cannot suspend their"
-              + " own tenant (409).")
-  public Dtos.TenantView update(@PathParam("id") String id, Dtos.TenantPatch body) {
-    if (body == null || body.status() == null) {
-      throw new ValidationException("status", "status is required");
+    @GET
+    @Path("tenants")
+    public List<Dtos.TenantView> list() {
+        return identity.tenants().stream().map(TenantsResource::view).toList();
     }
-    return view(identity.setTenantStatus(current.require(), UsersResource.uuid(id), body.status(), rid()));
-  }
 
-  static Dtos.TenantView view(TenantEntity t) {
-    return new Dtos.TenantView(
-        t.getId().toString(), t.getSlug(), t.getDisplayName(), t.getStatus(), t.getCreatedAt());
-  }
+    @PATCH
+    @Path("tenants/{id}")
+    @Operation(
+            summary = "Suspend or resume a tenant: {\"status\": \"suspended\" | \"active\"}",
+            description =
+                    "A suspended tenant's API keys, its users' tokens and external-issuer tokens naming it are"
+                            + " refused with 403 tenant_suspended on every instance within about a second; its"
+                            + " people cannot log in. Resuming restores them. A platform admin cannot suspend their"
+                            + " own tenant (409).")
+    public Dtos.TenantView update(@PathParam("id") String id, Dtos.TenantPatch body) {
+        if (body == null || body.status() == null) {
+            throw new ValidationException("status", "status is required");
+        }
+        return view(
+                identity.setTenantStatus(
+                        current.require(), UsersResource.uuid(id), body.status(), rid()));
+    }
 
-  private String rid() {
-    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
-  }
+    static Dtos.TenantView view(TenantEntity t) {
+        return new Dtos.TenantView(
+                t.getId().toString(),
+                t.getSlug(),
+                t.getDisplayName(),
+                t.getStatus(),
+                t.getCreatedAt());
+    }
+
+    private String rid() {
+        return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    }
 }

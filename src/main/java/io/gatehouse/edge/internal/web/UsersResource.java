@@ -41,81 +41,105 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @Tag(name = "Administration")
 public class UsersResource {
-  @Inject IdentityService identity;
-  @Inject CurrentCaller current;
-  @Context HttpServletRequest http;
+    @Inject IdentityService identity;
+    @Inject CurrentCaller current;
+    @Context HttpServletRequest http;
 
-  @POST
-  @Operation(summary = "Create a user in the caller's tenant")
-  @APIResponse(responseCode = "201", description = "Created",
-      content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
-  @APIResponse(responseCode = "409",
-      description = "username_unavailable: usernames are global; the answer never names the tenant holding it")
-  public Response create(Dtos.NewUser body) {
-    if (body == null) {
-      throw new ValidationException("username", "A body with username, password and roles is required");
+    @POST
+    @Operation(summary = "Create a user in the caller's tenant")
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "username_unavailable: usernames are global; the answer never names the tenant holding it")
+    public Response create(Dtos.NewUser body) {
+        if (body == null) {
+            throw new ValidationException(
+                    "username", "A body with username, password and roles is required");
+        }
+        Caller c = current.require();
+        UserEntity u =
+                identity.createUser(
+                        c, c.tenant(), body.username(), body.password(), body.roles(), rid());
+        return Response.status(201).entity(view(u, Map.of())).build();
     }
-    Caller c = current.require();
-    UserEntity u = identity.createUser(c, c.tenant(), body.username(), body.password(), body.roles(), rid());
-    return Response.status(201).entity(view(u, Map.of())).build();
-  }
 
-  @GET
-  public List<Dtos.UserView> list() {
-    Caller c = current.require();
-    Map<String, Instant> locked = identity.lockedUntil(c.tenant());
-    return identity.users(c.tenant()).stream().map(u -> view(u, locked)).toList();
-  }
-
-  @GET
-  @Path("{id}")
-  public Dtos.UserView get(@PathParam("id") String id) {
-    Caller c = current.require();
-    return view(identity.user(c.tenant(), uuid(id)), identity.lockedUntil(c.tenant()));
-  }
-
-  @PATCH
-  @Path("{id}")
-  @Operation(summary = "Change a user's roles and/or status")
-  @APIResponse(responseCode = "200", description = "The user",
-      content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
-  @APIResponse(responseCode = "403", description = "outranked: the user holds admin or platform-admin, which the caller does not")
-  public Dtos.UserView update(@PathParam("id") String id, Dtos.UserPatch body) {
-    if (body == null) {
-      throw new ValidationException("roles", "A body with roles and/or status is required");
+    @GET
+    public List<Dtos.UserView> list() {
+        Caller c = current.require();
+        Map<String, Instant> locked = identity.lockedUntil(c.tenant());
+        return identity.users(c.tenant()).stream().map(u -> view(u, locked)).toList();
     }
-    Caller c = current.require();
-    UserEntity u = identity.updateUser(c, c.tenant(), uuid(id), body.roles(), body.status(), rid());
-    return view(u, identity.lockedUntil(c.tenant()));
-  }
 
-  @POST
-  @Path("{id}/reset-password")
-  @Operation(summary = "Set a user's password; ends its tokens and clears its login lock-outs")
-  @APIResponse(responseCode = "204", description = "Done")
-  @APIResponse(responseCode = "403", description = "outranked: the user holds admin or platform-admin, which the caller does not")
-  public Response resetPassword(@PathParam("id") String id, Dtos.PasswordReset body) {
-    Caller c = current.require();
-    identity.resetPassword(c, c.tenant(), uuid(id), body == null ? null : body.password(), rid());
-    return Response.noContent().build();
-  }
-
-  /** {@code locked}: lower-cased usernames locked out from some client address, and until when. */
-  static Dtos.UserView view(UserEntity u, Map<String, Instant> locked) {
-    return new Dtos.UserView(
-        u.getId().toString(), u.getTenantId().toString(), u.getUsername(), List.copyOf(u.getRoles()),
-        u.getStatus(), locked.get(u.getUsername().toLowerCase(Locale.ROOT)), u.getCreatedAt());
-  }
-
-  static UUID uuid(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw new NotFoundException("Not found");
+    @GET
+    @Path("{id}")
+    public Dtos.UserView get(@PathParam("id") String id) {
+        Caller c = current.require();
+        return view(identity.user(c.tenant(), uuid(id)), identity.lockedUntil(c.tenant()));
     }
-  }
 
-  private String rid() {
-    return (String) http.getAttribute(RequestIds.ATTRIBUTE);
-  }
+    @PATCH
+    @Path("{id}")
+    @Operation(summary = "Change a user's roles and/or status")
+    @APIResponse(
+            responseCode = "200",
+            description = "The user",
+            content = @Content(schema = @Schema(implementation = Dtos.UserView.class)))
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "outranked: the user holds admin or platform-admin, which the caller does not")
+    public Dtos.UserView update(@PathParam("id") String id, Dtos.UserPatch body) {
+        if (body == null) {
+            throw new ValidationException("roles", "A body with roles and/or status is required");
+        }
+        Caller c = current.require();
+        UserEntity u =
+                identity.updateUser(c, c.tenant(), uuid(id), body.roles(), body.status(), rid());
+        return view(u, identity.lockedUntil(c.tenant()));
+    }
+
+    @POST
+    @Path("{id}/reset-password")
+    @Operation(summary = "Set a user's password; ends its tokens and clears its login lock-outs")
+    @APIResponse(responseCode = "204", description = "Done")
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "outranked: the user holds admin or platform-admin, which the caller does not")
+    public Response resetPassword(@PathParam("id") String id, Dtos.PasswordReset body) {
+        Caller c = current.require();
+        identity.resetPassword(
+                c, c.tenant(), uuid(id), body == null ? null : body.password(), rid());
+        return Response.noContent().build();
+    }
+
+    /**
+     * {@code locked}: lower-cased usernames locked out from some client address, and until when.
+     */
+    static Dtos.UserView view(UserEntity u, Map<String, Instant> locked) {
+        return new Dtos.UserView(
+                u.getId().toString(),
+                u.getTenantId().toString(),
+                u.getUsername(),
+                List.copyOf(u.getRoles()),
+                u.getStatus(),
+                locked.get(u.getUsername().toLowerCase(Locale.ROOT)),
+                u.getCreatedAt());
+    }
+
+    static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("Not found");
+        }
+    }
+
+    private String rid() {
+        return (String) http.getAttribute(RequestIds.ATTRIBUTE);
+    }
 }

@@ -20,42 +20,55 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Identity")
 public class WellKnownResource {
-  @Inject TokenService tokens;
+    @Inject TokenService tokens;
 
-  @GET
-  @Path("jwks.json")
-  @Operation(
-      summary =
-          "JSON Web Key Set of the built-in issuer: the active key and retired keys within their"
-              + " grace window (never revoked ones)")
-  public Response jwks() {
-    JsonArrayBuilder keys = Json.createArrayBuilder();
-    for (String k : tokens.publicJwks()) {
-      try (var r = Json.createReader(new StringReader(k))) {
-        keys.add(r.readObject());
-      }
+    @GET
+    @Path("jwks.json")
+    @Operation(
+            summary =
+                    "JSON Web Key Set of the built-in issuer: the active key and retired keys within their"
+                            + " grace window (never revoked ones)")
+    public Response jwks() {
+        JsonArrayBuilder keys = Json.createArrayBuilder();
+        for (String k : tokens.publicJwks()) {
+            try (var r = Json.createReader(new StringReader(k))) {
+                keys.add(r.readObject());
+            }
+        }
+        CacheControl cc = new CacheControl();
+        cc.setMaxAge(300);
+        return Response.ok(Json.createObjectBuilder().add("keys", keys).build())
+                .cacheControl(cc)
+                .build();
     }
-    CacheControl cc = new CacheControl();
-    cc.setMaxAge(300);
-    return Response.ok(Json.createObjectBuilder().add("keys", keys).build()).cacheControl(cc).build();
-  }
 
-  @GET
-  @Path("openid-configuration")
-  @Operation(summary = "OpenID Connect discovery metadata of the built-in issuer")
-  public JsonObject configuration() {
-    String iss = tokens.issuer();
-    return Json.createObjectBuilder()
-        .add("issuer", iss)
-        .add("jwks_uri", iss + "/.well-known/jwks.json")
-        .add("token_endpoint", iss + "/api/v1/auth/login")
-        .add("response_types_supported", Json.createArrayBuilder().add("token"))
-        .add("subject_types_supported", Json.createArrayBuilder().add("public"))
-        .add("id_token_signing_alg_values_supported", Json.createArrayBuilder().add("RS256"))
-        .add("token_endpoint_auth_methods_supported", Json.createArrayBuilder().add("none"))
-        .add("claims_supported",
-            Json.createArrayBuilder().add("sub").add("upn").add("groups").add("gh_tenant").add("iss").add("aud")
-                .add("exp").add("iat").add("jti"))
-        .build();
-  }
+    @GET
+    @Path("openid-configuration")
+    @Operation(summary = "OpenID Connect discovery metadata of the built-in issuer")
+    public JsonObject configuration() {
+        String iss = tokens.issuer();
+        return Json.createObjectBuilder()
+                .add("issuer", iss)
+                .add("jwks_uri", iss + "/.well-known/jwks.json")
+                .add("token_endpoint", iss + "/api/v1/auth/login")
+                .add("response_types_supported", Json.createArrayBuilder().add("token"))
+                .add("subject_types_supported", Json.createArrayBuilder().add("public"))
+                .add(
+                        "id_token_signing_alg_values_supported",
+                        Json.createArrayBuilder().add("RS256"))
+                .add("token_endpoint_auth_methods_supported", Json.createArrayBuilder().add("none"))
+                .add(
+                        "claims_supported",
+                        Json.createArrayBuilder()
+                                .add("sub")
+                                .add("upn")
+                                .add("groups")
+                                .add("gh_tenant")
+                                .add("iss")
+                                .add("aud")
+                                .add("exp")
+                                .add("iat")
+                                .add("jti"))
+                .build();
+    }
 }

@@ -28,39 +28,42 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "governance")
 @SecurityRequirement(name = "jwt")
 public class ApprovalPoliciesResource {
-  @Inject ChangeRequestService changes;
-  @Inject CurrentCaller caller;
-  @Context HttpServletRequest request;
+    @Inject ChangeRequestService changes;
+    @Inject CurrentCaller caller;
+    @Context HttpServletRequest request;
 
-  @GET
-  @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
-  @Operation(summary = "Effective required approvals per kind and risk (configured or default)")
-  public JsonObject list() {
-    JsonArrayBuilder a = Json.createArrayBuilder();
-    for (ChangeRequestService.ApprovalPolicyEntry e : changes.policies(caller.require())) {
-      a.add(json(e));
+    @GET
+    @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+    @Operation(summary = "Effective required approvals per kind and risk (configured or default)")
+    public JsonObject list() {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (ChangeRequestService.ApprovalPolicyEntry e : changes.policies(caller.require())) {
+            a.add(json(e));
+        }
+        return Json.createObjectBuilder().add("data", a).build();
     }
-    return Json.createObjectBuilder().add("data", a).build();
-  }
 
-  @PUT
-  @RequiresRole({Role.ADMIN})
-  @Operation(summary = "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2)}")
-  public JsonObject set(String body) {
-    JsonObject b = JsonBodies.object(body);
-    Object rid = request.getAttribute(RequestIds.ATTRIBUTE);
-    return json(
-        changes.setPolicy(
-            caller.require(), rid == null ? null : rid.toString(), JsonBodies.string(b, "kind"),
-            JsonBodies.string(b, "risk"), JsonBodies.integer(b, "requiredApprovals")));
-  }
+    @PUT
+    @RequiresRole({Role.ADMIN})
+    @Operation(summary = "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2)}")
+    public JsonObject set(String body) {
+        JsonObject b = JsonBodies.object(body);
+        Object rid = request.getAttribute(RequestIds.ATTRIBUTE);
+        return json(
+                changes.setPolicy(
+                        caller.require(),
+                        rid == null ? null : rid.toString(),
+                        JsonBodies.string(b, "kind"),
+                        JsonBodies.string(b, "risk"),
+                        JsonBodies.integer(b, "requiredApprovals")));
+    }
 
-  private static JsonObject json(ChangeRequestService.ApprovalPolicyEntry e) {
-    return Json.createObjectBuilder()
-        .add("kind", e.kind())
-        .add("risk", e.risk())
-        .add("requiredApprovals", e.requiredApprovals())
-        .add("configured", e.configured())
-        .build();
-  }
+    private static JsonObject json(ChangeRequestService.ApprovalPolicyEntry e) {
+        return Json.createObjectBuilder()
+                .add("kind", e.kind())
+                .add("risk", e.risk())
+                .add("requiredApprovals", e.requiredApprovals())
+                .add("configured", e.configured())
+                .build();
+    }
 }

@@ -27,14 +27,14 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Change requests: create, list, read (with diff, reviews, comments) and the workflow actions. Every
- * action takes an optional {@code {"comment": "..."}}; illegal transitions answer 409 with a reason.
+ * Change requests: create, list, read (with diff, reviews, comments) and the workflow actions.
+ * Every action takes an optional {@code {"comment": "..."}}; illegal transitions answer 409 with a
+ * reason.
  */
 @Path("/api/v1/changes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,222 +42,276 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "governance")
 @SecurityRequirement(name = "jwt")
 public class ChangesResource {
-  @Inject ChangeRequestService changes;
-  @Inject CurrentCaller caller;
-  @Context HttpServletRequest request;
+    @Inject ChangeRequestService changes;
+    @Inject CurrentCaller caller;
+    @Context HttpServletRequest request;
 
-  @POST
-  @RequiresRole({Role.AUTHOR, Role.ADMIN})
-  @Operation(summary = "Create a change request (draft): {kind, target, content, comment}")
-  public Response create(String body) {
-    JsonObject b = JsonBodies.object(body);
-    ChangeView v =
-        changes.create(
-            caller.require(), requestId(), JsonBodies.string(b, "kind"), JsonBodies.string(b, "target"),
-            JsonBodies.objectField(b, "content"), JsonBodies.string(b, "comment"));
-    return Response.created(URI.create("/api/v1/changes/" + v.id())).entity(json(v, true)).build();
-  }
-
-  @GET
-  @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
-  @Operation(summary = "List change requests, newest first; filter by state, kind, target, postHocReview")
-  public JsonObject list(
-      @QueryParam("state") String state,
-      @QueryParam("kind") String kind,
-      @QueryParam("target") String target,
-      @QueryParam("postHocReview") String postHocReview,
-      @QueryParam("limit") @DefaultValue("100") int limit) {
-    JsonArrayBuilder a = Json.createArrayBuilder();
-    for (ChangeView v :
-        changes.list(caller.require(), state, kind, target, postHocReview, Math.max(1, Math.min(limit, 500)))) {
-      a.add(json(v, false));
+    @POST
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(summary = "Create a change request (draft): {kind, target, content, comment}")
+    public Response create(String body) {
+        JsonObject b = JsonBodies.object(body);
+        ChangeView v =
+                changes.create(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.string(b, "kind"),
+                        JsonBodies.string(b, "target"),
+                        JsonBodies.objectField(b, "content"),
+                        JsonBodies.string(b, "comment"));
+        return Response.created(URI.create("/api/v1/changes/" + v.id()))
+                .entity(json(v, true))
+                .build();
     }
-    return Json.createObjectBuilder().add("data", a).build();
-  }
 
-  @GET
-  @Path("{id}")
-  @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
-  @Operation(
-      summary =
-          "A change request with its content, diff against its base, revisions (each with its author"
-              + " and action: create, revise, rebase, rollback), authors, reviews and comments")
-  public JsonObject get(@PathParam("id") String id) {
-    return json(changes.get(caller.require(), JsonBodies.uuid(id)), true);
-  }
-
-  @PUT
-  @Path("{id}")
-  @RequiresRole({Role.AUTHOR, Role.ADMIN})
-  @Operation(summary = "A new revision (only in draft or changes requested): {content, comment}")
-  public JsonObject revise(@PathParam("id") String id, String body) {
-    JsonObject b = JsonBodies.object(body);
-    return json(
-        changes.revise(caller.require(), requestId(), JsonBodies.uuid(id),
-            JsonBodies.objectField(b, "content"), JsonBodies.string(b, "comment")),
-        true);
-  }
-
-  @POST
-  @Path("{id}/submit")
-  @RequiresRole({Role.AUTHOR, Role.ADMIN})
-  @Operation(summary = "Submit for review")
-  public JsonObject submit(@PathParam("id") String id, String body) {
-    return json(changes.submit(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/approve")
-  @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(
-      summary =
-          "Approve (never by anyone who authored a revision of the change, never twice); also the"
-              + " review after a rollback")
-  public JsonObject approve(@PathParam("id") String id, String body) {
-    return json(changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/reject")
-  @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(summary = "Reject (final; never by anyone who authored a revision of the change)")
-  public JsonObject reject(@PathParam("id") String id, String body) {
-    return json(changes.reject(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/request-changes")
-  @RequiresRole({Role.REVIEWER, Role.ADMIN})
-  @Operation(
-      summary = "Send back to the author for a new revision (never by anyone who authored a revision)")
-  public JsonObject requestChanges(@PathParam("id") String id, String body) {
-    return json(
-        changes.requestChanges(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/withdraw")
-  @RequiresRole({Role.AUTHOR, Role.ADMIN})
-  @Operation(summary = "Withdraw (author or admin)")
-  public JsonObject withdraw(@PathParam("id") String id, String body) {
-    return json(changes.withdraw(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/rebase")
-  @RequiresRole({Role.AUTHOR, Role.ADMIN})
-  @Operation(summary = "Re-base on what is live now (a new revision: review restarts)")
-  public JsonObject rebase(@PathParam("id") String id, String body) {
-    return json(changes.rebase(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/publish")
-  @RequiresRole({Role.ADMIN})
-  @Operation(
-      summary =
-          "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
-              + " when another change of the target went live first)")
-  public JsonObject publish(@PathParam("id") String id, String body) {
-    return json(changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  @POST
-  @Path("{id}/rollback")
-  @RequiresRole({Role.ADMIN})
-  @Operation(
-      summary =
-          "Break-glass: re-apply this earlier published change at once; answers the new rollback"
-              + " change, which awaits a review after the fact")
-  public Response rollback(@PathParam("id") String id, String body) {
-    ChangeView v = changes.rollback(caller.require(), requestId(), JsonBodies.uuid(id), comment(body));
-    return Response.created(URI.create("/api/v1/changes/" + v.id())).entity(json(v, true)).build();
-  }
-
-  @POST
-  @Path("{id}/comments")
-  @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
-  @Operation(summary = "Add a comment")
-  public JsonObject addComment(@PathParam("id") String id, String body) {
-    return json(changes.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)), true);
-  }
-
-  private static String comment(String body) {
-    return JsonBodies.string(JsonBodies.object(body), "comment");
-  }
-
-  private String requestId() {
-    Object id = request.getAttribute(RequestIds.ATTRIBUTE);
-    return id == null ? null : id.toString();
-  }
-
-  static JsonObject json(ChangeView v, boolean full) {
-    JsonObjectBuilder b =
-        Json.createObjectBuilder()
-            .add("id", v.id().toString())
-            .add("kind", v.kind())
-            .add("target", v.target())
-            .add("state", v.state())
-            .add("revision", v.revision())
-            .add("risk", v.risk())
-            .add("requiredApprovals", v.requiredApprovals())
-            .add("approvals", v.approvedBy().size())
-            .add("approvedBy", Json.createArrayBuilder(v.approvedBy()))
-            .add("author", Json.createObjectBuilder().add("id", v.authorId()).add("name", v.authorName()));
-    JsonArrayBuilder authors = Json.createArrayBuilder();
-    for (ChangeView.Person p : v.authors()) {
-      authors.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
+    @GET
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
+    @Operation(
+            summary =
+                    "List change requests, newest first; filter by state, kind, target, postHocReview")
+    public JsonObject list(
+            @QueryParam("state") String state,
+            @QueryParam("kind") String kind,
+            @QueryParam("target") String target,
+            @QueryParam("postHocReview") String postHocReview,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (ChangeView v :
+                changes.list(
+                        caller.require(),
+                        state,
+                        kind,
+                        target,
+                        postHocReview,
+                        Math.max(1, Math.min(limit, 500)))) {
+            a.add(json(v, false));
+        }
+        return Json.createObjectBuilder().add("data", a).build();
     }
-    b.add("authors", authors);
-    put(b, "baseVersion", v.baseVersion());
-    put(b, "createdAt", v.createdAt());
-    put(b, "updatedAt", v.updatedAt());
-    put(b, "submittedAt", v.submittedAt());
-    put(b, "publishedAt", v.publishedAt());
-    put(b, "publishedBy", v.publishedBy());
-    put(b, "publishedVersion", v.publishedVersion());
-    put(b, "rollbackOf", v.rollbackOf());
-    put(b, "postHocReview", v.postHocReview());
-    if (full) {
-      put(b, "liveVersion", v.liveVersion());
-      b.add("rebaseRequired", v.rebaseRequired());
-      b.add("content", v.content());
-      b.add("diff", v.diff());
-      JsonArrayBuilder revisions = Json.createArrayBuilder();
-      for (ChangeView.Revision r : v.revisions()) {
-        JsonObjectBuilder rb =
-            Json.createObjectBuilder()
-                .add("revision", r.revision())
-                .add("author", Json.createObjectBuilder().add("id", r.authorId()).add("name", r.authorName()))
-                .add("action", r.action());
-        put(rb, "at", r.at());
-        revisions.add(rb);
-      }
-      b.add("revisions", revisions);
-      JsonArrayBuilder reviews = Json.createArrayBuilder();
-      for (ChangeView.Review r : v.reviews()) {
-        JsonObjectBuilder rb =
-            Json.createObjectBuilder()
-                .add("reviewer", Json.createObjectBuilder().add("id", r.reviewerId()).add("name", r.reviewerName()))
-                .add("decision", r.decision())
-                .add("revision", r.revision());
-        put(rb, "comment", r.comment());
-        put(rb, "at", r.at());
-        reviews.add(rb);
-      }
-      b.add("reviews", reviews);
-      JsonArrayBuilder comments = Json.createArrayBuilder();
-      for (ChangeView.Comment c : v.comments()) {
-        JsonObjectBuilder cb =
-            Json.createObjectBuilder()
-                .add("author", Json.createObjectBuilder().add("id", c.authorId()).add("name", c.authorName()))
-                .add("action", c.action())
-                .add("body", c.body());
-        put(cb, "at", c.at());
-        comments.add(cb);
-      }
-      b.add("comments", comments);
+
+    @GET
+    @Path("{id}")
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
+    @Operation(
+            summary =
+                    "A change request with its content, diff against its base, revisions (each with its author"
+                            + " and action: create, revise, rebase, rollback), authors, reviews and comments")
+    public JsonObject get(@PathParam("id") String id) {
+        return json(changes.get(caller.require(), JsonBodies.uuid(id)), true);
     }
-    return b.build();
-  }
+
+    @PUT
+    @Path("{id}")
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(summary = "A new revision (only in draft or changes requested): {content, comment}")
+    public JsonObject revise(@PathParam("id") String id, String body) {
+        JsonObject b = JsonBodies.object(body);
+        return json(
+                changes.revise(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.objectField(b, "content"),
+                        JsonBodies.string(b, "comment")),
+                true);
+    }
+
+    @POST
+    @Path("{id}/submit")
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(summary = "Submit for review")
+    public JsonObject submit(@PathParam("id") String id, String body) {
+        return json(
+                changes.submit(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/approve")
+    @RequiresRole({Role.REVIEWER, Role.ADMIN})
+    @Operation(
+            summary =
+                    "Approve (never by anyone who authored a revision of the change, never twice); also the"
+                            + " review after a rollback")
+    public JsonObject approve(@PathParam("id") String id, String body) {
+        return json(
+                changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/reject")
+    @RequiresRole({Role.REVIEWER, Role.ADMIN})
+    @Operation(summary = "Reject (final; never by anyone who authored a revision of the change)")
+    public JsonObject reject(@PathParam("id") String id, String body) {
+        return json(
+                changes.reject(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/request-changes")
+    @RequiresRole({Role.REVIEWER, Role.ADMIN})
+    @Operation(
+            summary =
+                    "Send back to the author for a new revision (never by anyone who authored a revision)")
+    public JsonObject requestChanges(@PathParam("id") String id, String body) {
+        return json(
+                changes.requestChanges(
+                        caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/withdraw")
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(summary = "Withdraw (author or admin)")
+    public JsonObject withdraw(@PathParam("id") String id, String body) {
+        return json(
+                changes.withdraw(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/rebase")
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(summary = "Re-base on what is live now (a new revision: review restarts)")
+    public JsonObject rebase(@PathParam("id") String id, String body) {
+        return json(
+                changes.rebase(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/publish")
+    @RequiresRole({Role.ADMIN})
+    @Operation(
+            summary =
+                    "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
+                            + " when another change of the target went live first)")
+    public JsonObject publish(@PathParam("id") String id, String body) {
+        return json(
+                changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    @POST
+    @Path("{id}/rollback")
+    @RequiresRole({Role.ADMIN})
+    @Operation(
+            summary =
+                    "Break-glass: re-apply this earlier published change at once; answers the new rollback"
+                            + " change, which awaits a review after the fact")
+    public Response rollback(@PathParam("id") String id, String body) {
+        ChangeView v =
+                changes.rollback(caller.require(), requestId(), JsonBodies.uuid(id), comment(body));
+        return Response.created(URI.create("/api/v1/changes/" + v.id()))
+                .entity(json(v, true))
+                .build();
+    }
+
+    @POST
+    @Path("{id}/comments")
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
+    @Operation(summary = "Add a comment")
+    public JsonObject addComment(@PathParam("id") String id, String body) {
+        return json(
+                changes.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                true);
+    }
+
+    private static String comment(String body) {
+        return JsonBodies.string(JsonBodies.object(body), "comment");
+    }
+
+    private String requestId() {
+        Object id = request.getAttribute(RequestIds.ATTRIBUTE);
+        return id == null ? null : id.toString();
+    }
+
+    static JsonObject json(ChangeView v, boolean full) {
+        JsonObjectBuilder b =
+                Json.createObjectBuilder()
+                        .add("id", v.id().toString())
+                        .add("kind", v.kind())
+                        .add("target", v.target())
+                        .add("state", v.state())
+                        .add("revision", v.revision())
+                        .add("risk", v.risk())
+                        .add("requiredApprovals", v.requiredApprovals())
+                        .add("approvals", v.approvedBy().size())
+                        .add("approvedBy", Json.createArrayBuilder(v.approvedBy()))
+                        .add(
+                                "author",
+                                Json.createObjectBuilder()
+                                        .add("id", v.authorId())
+                                        .add("name", v.authorName()));
+        JsonArrayBuilder authors = Json.createArrayBuilder();
+        for (ChangeView.Person p : v.authors()) {
+            authors.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
+        }
+        b.add("authors", authors);
+        put(b, "baseVersion", v.baseVersion());
+        put(b, "createdAt", v.createdAt());
+        put(b, "updatedAt", v.updatedAt());
+        put(b, "submittedAt", v.submittedAt());
+        put(b, "publishedAt", v.publishedAt());
+        put(b, "publishedBy", v.publishedBy());
+        put(b, "publishedVersion", v.publishedVersion());
+        put(b, "rollbackOf", v.rollbackOf());
+        put(b, "postHocReview", v.postHocReview());
+        if (full) {
+            put(b, "liveVersion", v.liveVersion());
+            b.add("rebaseRequired", v.rebaseRequired());
+            b.add("content", v.content());
+            b.add("diff", v.diff());
+            JsonArrayBuilder revisions = Json.createArrayBuilder();
+            for (ChangeView.Revision r : v.revisions()) {
+                JsonObjectBuilder rb =
+                        Json.createObjectBuilder()
+                                .add("revision", r.revision())
+                                .add(
+                                        "author",
+                                        Json.createObjectBuilder()
+                                                .add("id", r.authorId())
+                                                .add("name", r.authorName()))
+                                .add("action", r.action());
+                put(rb, "at", r.at());
+                revisions.add(rb);
+            }
+            b.add("revisions", revisions);
+            JsonArrayBuilder reviews = Json.createArrayBuilder();
+            for (ChangeView.Review r : v.reviews()) {
+                JsonObjectBuilder rb =
+                        Json.createObjectBuilder()
+                                .add(
+                                        "reviewer",
+                                        Json.createObjectBuilder()
+                                                .add("id", r.reviewerId())
+                                                .add("name", r.reviewerName()))
+                                .add("decision", r.decision())
+                                .add("revision", r.revision());
+                put(rb, "comment", r.comment());
+                put(rb, "at", r.at());
+                reviews.add(rb);
+            }
+            b.add("reviews", reviews);
+            JsonArrayBuilder comments = Json.createArrayBuilder();
+            for (ChangeView.Comment c : v.comments()) {
+                JsonObjectBuilder cb =
+                        Json.createObjectBuilder()
+                                .add(
+                                        "author",
+                                        Json.createObjectBuilder()
+                                                .add("id", c.authorId())
+                                                .add("name", c.authorName()))
+                                .add("action", c.action())
+                                .add("body", c.body());
+                put(cb, "at", c.at());
+                comments.add(cb);
+            }
+            b.add("comments", comments);
+        }
+        return b.build();
+    }
 }

@@ -15,81 +15,82 @@ import java.util.UUID;
 
 /** Reading request bodies leniently (an action's body may be empty) and writing nullable fields. */
 final class JsonBodies {
-  private JsonBodies() {}
+    private JsonBodies() {}
 
-  /** The body as an object; an empty body is an empty object. */
-  static JsonObject object(String body) {
-    if (body == null || body.isBlank()) {
-      return JsonValue.EMPTY_JSON_OBJECT;
+    /** The body as an object; an empty body is an empty object. */
+    static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+        try (JsonReader r = Json.createReader(new StringReader(body))) {
+            JsonValue v = r.readValue();
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new BadRequestException("The request body must be a JSON object");
+            }
+            return v.asJsonObject();
+        } catch (JsonParsingException e) {
+            throw new BadRequestException("The request body is not valid JSON");
+        } catch (JsonException e) {
+            throw new BadRequestException("The request body is not valid JSON");
+        }
     }
-    try (JsonReader r = Json.createReader(new StringReader(body))) {
-      JsonValue v = r.readValue();
-      if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new BadRequestException("The request body must be a JSON object");
-      }
-      return v.asJsonObject();
-    } catch (JsonParsingException e) {
-      throw new BadRequestException("The request body is not valid JSON");
-    } catch (JsonException e) {
-      throw new BadRequestException("The request body is not valid JSON");
-    }
-  }
 
-  static String string(JsonObject o, String field) {
-    JsonValue v = o.get(field);
-    if (v == null || v == JsonValue.NULL) {
-      return null;
+    static String string(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (v.getValueType() != JsonValue.ValueType.STRING) {
+            throw new ValidationException(field, field + " must be a string");
+        }
+        return o.getString(field);
     }
-    if (v.getValueType() != JsonValue.ValueType.STRING) {
-      throw new ValidationException(field, field + " must be a string");
-    }
-    return o.getString(field);
-  }
 
-  static Integer integer(JsonObject o, String field) {
-    JsonValue v = o.get(field);
-    if (v == null || v == JsonValue.NULL) {
-      return null;
+    static Integer integer(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (v.getValueType() != JsonValue.ValueType.NUMBER
+                || !o.getJsonNumber(field).isIntegral()) {
+            throw new ValidationException(field, field + " must be an integer");
+        }
+        return o.getInt(field);
     }
-    if (v.getValueType() != JsonValue.ValueType.NUMBER || !o.getJsonNumber(field).isIntegral()) {
-      throw new ValidationException(field, field + " must be an integer");
-    }
-    return o.getInt(field);
-  }
 
-  static JsonObject objectField(JsonObject o, String field) {
-    JsonValue v = o.get(field);
-    if (v == null || v == JsonValue.NULL) {
-      return null;
+    static JsonObject objectField(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new ValidationException(field, field + " must be a JSON object");
+        }
+        return v.asJsonObject();
     }
-    if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-      throw new ValidationException(field, field + " must be a JSON object");
+
+    static UUID uuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            // An id that cannot exist is simply not found.
+            return new UUID(0, 0);
+        }
     }
-    return v.asJsonObject();
-  }
 
-  static UUID uuid(String s) {
-    try {
-      return UUID.fromString(s);
-    } catch (IllegalArgumentException e) {
-      // An id that cannot exist is simply not found.
-      return new UUID(0, 0);
+    static void put(JsonObjectBuilder b, String k, String v) {
+        if (v == null) {
+            b.addNull(k);
+        } else {
+            b.add(k, v);
+        }
     }
-  }
 
-  static void put(JsonObjectBuilder b, String k, String v) {
-    if (v == null) {
-      b.addNull(k);
-    } else {
-      b.add(k, v);
+    static void put(JsonObjectBuilder b, String k, Instant v) {
+        put(b, k, v == null ? null : v.toString());
     }
-  }
 
-  static void put(JsonObjectBuilder b, String k, Instant v) {
-    put(b, k, v == null ? null : v.toString());
-  }
-
-  static void put(JsonObjectBuilder b, String k, UUID v) {
-    put(b, k, v == null ? null : v.toString());
-  }
+    static void put(JsonObjectBuilder b, String k, UUID v) {
+        put(b, k, v == null ? null : v.toString());
+    }
 }

@@ -10,11 +10,11 @@ package io.gatehouse.policy.internal.detect;
  * @param score confidence 0..1
  */
 public record Detection(String type, String kind, int start, int end, double score) {
-  public int length() {
-    return end - start;
-  }
+    public int length() {
+        return end - start;
+    }
 
-  boolean overlaps(Detection o) {
-    return start < o.end && o.start < end;
-  }
+    boolean overlaps(Detection o) {
+        return start < o.end && o.start < end;
+    }
 }

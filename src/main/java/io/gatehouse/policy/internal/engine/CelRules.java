@@ -29,182 +29,185 @@ import java.util.Map;
  * WorstCaseEstimator} when a rule is validated, and again on every evaluation).
  */
 public final class CelRules {
-  /** A compiled boolean expression. */
-  public record Condition(String source, CelRuntime.Program program) {
-    /** Evaluates against the context; anything but a boolean is an error. */
-    public boolean test(Map<String, ?> context) throws RuleEvaluationException {
-      return test(name -> java.util.Optional.ofNullable(context.get(name)));
+    /** A compiled boolean expression. */
+    public record Condition(String source, CelRuntime.Program program) {
+        /** Evaluates against the context; anything but a boolean is an error. */
+        public boolean test(Map<String, ?> context) throws RuleEvaluationException {
+            return test(name -> java.util.Optional.ofNullable(context.get(name)));
+        }
+
+        /**
+         * Evaluates against variables resolved on demand, without copying a map of every variable
+         * per evaluation (CEL's {@code eval(Map)} copies it into an immutable map each time). A
+         * value over a bound fails the evaluation like any other rule error; a passed deadline
+         * (test bench) ends the whole run with {@link EvaluationLimits.TimeLimitExceeded}.
+         */
+        public boolean test(CelVariableResolver variables) throws RuleEvaluationException {
+            EvaluationLimits limits = EvaluationLimits.current();
+            long saved = limits.begin();
+            Object r;
+            try {
+                CelEvaluationListener deadline = limits.deadlineListener();
+                r = deadline == null ? program.eval(variables) : program.trace(variables, deadline);
+            } catch (CelEvaluationException e) {
+                limits.throwIfPastDeadline();
+                throw new RuleEvaluationException(e.getMessage(), e);
+            } catch (EvaluationLimits.TimeLimitExceeded e) {
+                throw e;
+            } catch (RuntimeException e) {
+                limits.throwIfPastDeadline();
+                throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
+            } finally {
+                limits.end(saved);
+            }
+            return result(r);
+        }
+
+        private static boolean result(Object r) throws RuleEvaluationException {
+            if (r instanceof Boolean b) {
+                return b;
+            }
+            throw new RuleEvaluationException("condition did not yield a boolean: " + r, null);
+        }
+    }
+
+    /** Evaluation of one rule failed (missing key, type mismatch, ...). */
+    public static final class RuleEvaluationException extends Exception {
+        public RuleEvaluationException(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /** A rule did not compile; the message says where and why. */
+    public static class CompileException extends Exception {
+        public CompileException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A rule compiles, but in the worst case it would build a value over a bound. */
+    public static final class BoundExceededException extends CompileException {
+        public BoundExceededException(String message) {
+            super(message);
+        }
+    }
+
+    /** Comprehension iterations per evaluation, all comprehensions together. */
+    static final int MAX_ITERATIONS = (int) WorstCaseEstimator.MAX_ITERATIONS;
+
+    private static final CelOptions OPTIONS =
+            CelOptions.current()
+                    .enableHeterogeneousNumericComparisons(true)
+                    .comprehensionMaxIterations(MAX_ITERATIONS)
+                    .maxParseExpressionNodeCount(2000)
+                    .maxParseRecursionDepth(100)
+                    .build();
+
+    private static final CelCompiler COMPILER = compiler();
+    private static final CelRuntime RUNTIME = runtime();
+
+    private static CelCompiler compiler() {
+        MapType dynMap = MapType.create(SimpleType.STRING, SimpleType.DYN);
+        return CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addLibraries(CelExtensions.strings())
+                .addVar("tenant", SimpleType.STRING)
+                .addVar("key", SimpleType.STRING)
+                .addVar("user", SimpleType.STRING)
+                .addVar("route", SimpleType.STRING)
+                .addVar("operation", SimpleType.STRING)
+                .addVar("stage", SimpleType.STRING)
+                .addVar("classification", SimpleType.INT)
+                .addVar("entities", MapType.create(SimpleType.STRING, dynMap))
+                .addVar("injection", dynMap)
+                .addVar("tokens", SimpleType.INT)
+                .addVar("messages", dynMap)
+                .addVar("time", dynMap)
+                .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
+                .addVar("providers", ListType.create(dynMap))
+                .addVar("provider", dynMap)
+                .setResultType(SimpleType.BOOL)
+                .build();
     }
 
     /**
-     * Evaluates against variables resolved on demand, without copying a map of every variable per
-     * evaluation (CEL's {@code eval(Map)} copies it into an immutable map each time). A value over
-     * a bound fails the evaluation like any other rule error; a passed deadline (test bench) ends
-     * the whole run with {@link EvaluationLimits.TimeLimitExceeded}.
+     * The standard runtime, except that {@code _+_}, {@code string}, {@code bytes} and the strings
+     * extension are bound to {@link BoundedFunctions}. The other standard functions are filtered
+     * exactly as cel-java's standard environment filters them for these options.
      */
-    public boolean test(CelVariableResolver variables) throws RuleEvaluationException {
-      EvaluationLimits limits = EvaluationLimits.current();
-      long saved = limits.begin();
-      Object r;
-      try {
-        CelEvaluationListener deadline = limits.deadlineListener();
-        r = deadline == null ? program.eval(variables) : program.trace(variables, deadline);
-      } catch (CelEvaluationException e) {
-        limits.throwIfPastDeadline();
-        throw new RuleEvaluationException(e.getMessage(), e);
-      } catch (EvaluationLimits.TimeLimitExceeded e) {
-        throw e;
-      } catch (RuntimeException e) {
-        limits.throwIfPastDeadline();
-        throw new RuleEvaluationException(String.valueOf(e.getMessage()), e);
-      } finally {
-        limits.end(saved);
-      }
-      return result(r);
+    private static CelRuntime runtime() {
+        CelStandardFunctions rest =
+                CelStandardFunctions.newBuilder()
+                        .filterFunctions(
+                                (function, overload) -> {
+                                    if (BoundedFunctions.replacesStandard(overload)) {
+                                        return false;
+                                    }
+                                    if (overload == IntOverload.INT64_TO_INT64) {
+                                        return OPTIONS.enableUnsignedLongs();
+                                    }
+                                    if (overload == TimestampOverload.INT64_TO_TIMESTAMP) {
+                                        return OPTIONS.enableTimestampEpoch();
+                                    }
+                                    return true; // heterogeneous numeric comparisons are on
+                                })
+                        .build();
+        return CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(OPTIONS)
+                .setStandardEnvironmentEnabled(false)
+                .setStandardFunctions(rest)
+                .addFunctionBindings(BoundedFunctions.bindings(OPTIONS))
+                .build();
     }
 
-    private static boolean result(Object r) throws RuleEvaluationException {
-      if (r instanceof Boolean b) {
-        return b;
-      }
-      throw new RuleEvaluationException("condition did not yield a boolean: " + r, null);
+    private CelRules() {}
+
+    /**
+     * Parses and type-checks {@code expression}; throws with CEL's explanation when it is invalid.
+     */
+    public static Condition compile(String expression) throws CompileException {
+        return compile(expression, false);
     }
-  }
 
-  /** Evaluation of one rule failed (missing key, type mismatch, ...). */
-  public static final class RuleEvaluationException extends Exception {
-    public RuleEvaluationException(String message, Throwable cause) {
-      super(message, cause, false, false);
+    /**
+     * Like {@link #compile(String)}, and also refuses an expression whose worst case exceeds the
+     * bounds of {@link BoundedFunctions} (for validating new content; stored versions compile
+     * without it, so a version published before the check existed still loads and the run-time
+     * bounds apply).
+     */
+    public static Condition compileBounded(String expression) throws CompileException {
+        return compile(expression, true);
     }
-  }
 
-  /** A rule did not compile; the message says where and why. */
-  public static class CompileException extends Exception {
-    public CompileException(String message) {
-      super(message, null, false, false);
+    /** The type-checked syntax tree of an expression (for tests of the estimator). */
+    static CelAbstractSyntaxTree checked(String expression) throws CompileException {
+        CelValidationResult result = COMPILER.compile(expression);
+        if (result.hasError()) {
+            throw new CompileException(result.getErrorString());
+        }
+        try {
+            return result.getAst();
+        } catch (CelValidationException e) {
+            throw new CompileException(e.getMessage());
+        }
     }
-  }
 
-  /** A rule compiles, but in the worst case it would build a value over a bound. */
-  public static final class BoundExceededException extends CompileException {
-    public BoundExceededException(String message) {
-      super(message);
+    private static Condition compile(String expression, boolean bounded) throws CompileException {
+        CelValidationResult result = COMPILER.compile(expression);
+        if (result.hasError()) {
+            throw new CompileException(result.getErrorString());
+        }
+        try {
+            CelAbstractSyntaxTree ast = result.getAst();
+            if (bounded) {
+                WorstCaseEstimator.check(ast);
+            }
+            return new Condition(expression, RUNTIME.createProgram(ast));
+        } catch (WorstCaseEstimator.Exceeded e) {
+            throw new BoundExceededException(e.getMessage());
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new CompileException(e.getMessage());
+        }
     }
-  }
-
-  /** Comprehension iterations per evaluation, all comprehensions together. */
-  static final int MAX_ITERATIONS = (int) WorstCaseEstimator.MAX_ITERATIONS;
-
-  private static final CelOptions OPTIONS =
-      CelOptions.current()
-          .enableHeterogeneousNumericComparisons(true)
-          .comprehensionMaxIterations(MAX_ITERATIONS)
-          .maxParseExpressionNodeCount(2000)
-          .maxParseRecursionDepth(100)
-          .build();
-
-  private static final CelCompiler COMPILER = compiler();
-  private static final CelRuntime RUNTIME = runtime();
-
-  private static CelCompiler compiler() {
-    MapType dynMap = MapType.create(SimpleType.STRING, SimpleType.DYN);
-    return CelCompilerFactory.standardCelCompilerBuilder()
-        .setOptions(OPTIONS)
-        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addLibraries(CelExtensions.strings())
-        .addVar("tenant", SimpleType.STRING)
-        .addVar("key", SimpleType.STRING)
-        .addVar("user", SimpleType.STRING)
-        .addVar("route", SimpleType.STRING)
-        .addVar("operation", SimpleType.STRING)
-        .addVar("stage", SimpleType.STRING)
-        .addVar("classification", SimpleType.INT)
-        .addVar("entities", MapType.create(SimpleType.STRING, dynMap))
-        .addVar("injection", dynMap)
-        .addVar("tokens", SimpleType.INT)
-        .addVar("messages", dynMap)
-        .addVar("time", dynMap)
-        .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
-        .addVar("providers", ListType.create(dynMap))
-        .addVar("provider", dynMap)
-        .setResultType(SimpleType.BOOL)
-        .build();
-  }
-
-  /**
-   * The standard runtime, except that {@code _+_}, {@code string}, {@code bytes} and the strings
-   * extension are bound to {@link BoundedFunctions}. The other standard functions are filtered
-   * exactly as cel-java's standard environment filters them for these options.
-   */
-  private static CelRuntime runtime() {
-    CelStandardFunctions rest =
-        CelStandardFunctions.newBuilder()
-            .filterFunctions(
-                (function, overload) -> {
-                  if (BoundedFunctions.replacesStandard(overload)) {
-                    return false;
-                  }
-                  if (overload == IntOverload.INT64_TO_INT64) {
-                    return OPTIONS.enableUnsignedLongs();
-                  }
-                  if (overload == TimestampOverload.INT64_TO_TIMESTAMP) {
-                    return OPTIONS.enableTimestampEpoch();
-                  }
-                  return true; // heterogeneous numeric comparisons are on
-                })
-            .build();
-    return CelRuntimeFactory.standardCelRuntimeBuilder()
-        .setOptions(OPTIONS)
-        .setStandardEnvironmentEnabled(false)
-        .setStandardFunctions(rest)
-        .addFunctionBindings(BoundedFunctions.bindings(OPTIONS))
-        .build();
-  }
-
-  private CelRules() {}
-
-  /** Parses and type-checks {@code expression}; throws with CEL's explanation when it is invalid. */
-  public static Condition compile(String expression) throws CompileException {
-    return compile(expression, false);
-  }
-
-  /**
-   * Like {@link #compile(String)}, and also refuses an expression whose worst case exceeds the
-   * bounds of {@link BoundedFunctions} (for validating new content; stored versions compile without
-   * it, so a version published before the check existed still loads and the run-time bounds apply).
-   */
-  public static Condition compileBounded(String expression) throws CompileException {
-    return compile(expression, true);
-  }
-
-  /** The type-checked syntax tree of an expression (for tests of the estimator). */
-  static CelAbstractSyntaxTree checked(String expression) throws CompileException {
-    CelValidationResult result = COMPILER.compile(expression);
-    if (result.hasError()) {
-      throw new CompileException(result.getErrorString());
-    }
-    try {
-      return result.getAst();
-    } catch (CelValidationException e) {
-      throw new CompileException(e.getMessage());
-    }
-  }
-
-  private static Condition compile(String expression, boolean bounded) throws CompileException {
-    CelValidationResult result = COMPILER.compile(expression);
-    if (result.hasError()) {
-      throw new CompileException(result.getErrorString());
-    }
-    try {
-      CelAbstractSyntaxTree ast = result.getAst();
-      if (bounded) {
-        WorstCaseEstimator.check(ast);
-      }
-      return new Condition(expression, RUNTIME.createProgram(ast));
-    } catch (WorstCaseEstimator.Exceeded e) {
-      throw new BoundExceededException(e.getMessage());
-    } catch (CelValidationException | CelEvaluationException e) {
-      throw new CompileException(e.getMessage());
-    }
-  }
 }

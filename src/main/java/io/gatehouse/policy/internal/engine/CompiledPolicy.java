@@ -13,27 +13,29 @@ import java.util.Map;
  * @param global true for a platform policy that applies to every tenant
  */
 public record CompiledPolicy(
-    String name,
-    String version,
-    boolean global,
-    PolicyDocument document,
-    Map<String, CelRules.Condition> conditions,
-    Map<String, CelRules.Condition> providerConditions) {
+        String name,
+        String version,
+        boolean global,
+        PolicyDocument document,
+        Map<String, CelRules.Condition> conditions,
+        Map<String, CelRules.Condition> providerConditions) {
 
-  public static CompiledPolicy compile(String name, String version, boolean global, JsonObject content) {
-    PolicyDocument doc = PolicyParser.parseStored(content);
-    Map<String, CelRules.Condition> conditions = new HashMap<>();
-    Map<String, CelRules.Condition> providers = new HashMap<>();
-    try {
-      for (PolicyRule r : doc.rules()) {
-        conditions.put(r.id(), CelRules.compile(r.condition()));
-        if (r.providers() != null) {
-          providers.put(r.id(), CelRules.compile(r.providers()));
+    public static CompiledPolicy compile(
+            String name, String version, boolean global, JsonObject content) {
+        PolicyDocument doc = PolicyParser.parseStored(content);
+        Map<String, CelRules.Condition> conditions = new HashMap<>();
+        Map<String, CelRules.Condition> providers = new HashMap<>();
+        try {
+            for (PolicyRule r : doc.rules()) {
+                conditions.put(r.id(), CelRules.compile(r.condition()));
+                if (r.providers() != null) {
+                    providers.put(r.id(), CelRules.compile(r.providers()));
+                }
+            }
+        } catch (CelRules.CompileException e) {
+            throw new IllegalStateException("validated policy did not compile: " + e.getMessage());
         }
-      }
-    } catch (CelRules.CompileException e) {
-      throw new IllegalStateException("validated policy did not compile: " + e.getMessage());
+        return new CompiledPolicy(
+                name, version, global, doc, Map.copyOf(conditions), Map.copyOf(providers));
     }
-    return new CompiledPolicy(name, version, global, doc, Map.copyOf(conditions), Map.copyOf(providers));
-  }
 }

@@ -14,107 +14,110 @@ import java.util.function.Predicate;
  * (as {@code version/rule:action}) and which failed to evaluate.
  */
 public final class Decision {
-  /** A restriction on providers from one rule; {@link #allows} is what routing's filter asks. */
-  public record Restriction(String explanation, Predicate<ProviderTarget> allows) {}
+    /** A restriction on providers from one rule; {@link #allows} is what routing's filter asks. */
+    public record Restriction(String explanation, Predicate<ProviderTarget> allows) {}
 
-  boolean denied;
-  String denyCode;
-  String denyMessage;
-  String denyRule;
-  boolean failedClosed;
-  final Set<String> redact = new LinkedHashSet<>();
-  final List<Restriction> restrictions = new ArrayList<>();
-  int classification = -1;
-  final Set<String> flags = new LinkedHashSet<>();
-  final List<String> matched = new ArrayList<>();
-  final List<String> errors = new ArrayList<>();
-  final Set<String> versions = new LinkedHashSet<>();
+    boolean denied;
+    String denyCode;
+    String denyMessage;
+    String denyRule;
+    boolean failedClosed;
+    final Set<String> redact = new LinkedHashSet<>();
+    final List<Restriction> restrictions = new ArrayList<>();
+    int classification = -1;
+    final Set<String> flags = new LinkedHashSet<>();
+    final List<String> matched = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    final Set<String> versions = new LinkedHashSet<>();
 
-  public boolean denied() {
-    return denied;
-  }
-
-  public String denyCode() {
-    return denyCode;
-  }
-
-  public String denyMessage() {
-    return denyMessage;
-  }
-
-  public String denyRule() {
-    return denyRule;
-  }
-
-  /** True when the denial is a failed evaluation of a fail-closed policy. */
-  public boolean failedClosed() {
-    return failedClosed;
-  }
-
-  public Set<String> redact() {
-    return Set.copyOf(redact);
-  }
-
-  public List<Restriction> restrictions() {
-    return List.copyOf(restrictions);
-  }
-
-  /** The classification rules raised to, or -1 when none did. */
-  public int classification() {
-    return classification;
-  }
-
-  public Set<String> flags() {
-    return Set.copyOf(flags);
-  }
-
-  public List<String> matched() {
-    return List.copyOf(matched);
-  }
-
-  public List<String> errors() {
-    return List.copyOf(errors);
-  }
-
-  /** The policy versions that took part, e.g. {@code [global:baseline@v2, pii@v3]}. */
-  public Set<String> versions() {
-    return Set.copyOf(versions);
-  }
-
-  public String outcome() {
-    if (denied) {
-      return "deny";
+    public boolean denied() {
+        return denied;
     }
-    if (!redact.isEmpty() || !restrictions.isEmpty() || classification >= 0 || !flags.isEmpty()) {
-      return "modify";
-    }
-    return "allow";
-  }
 
-  /** The explanation for the audit event: only strings, integers, booleans, lists and maps. */
-  public Map<String, Object> explain() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("outcome", outcome());
-    m.put("matched", List.copyOf(matched));
-    if (denied) {
-      m.put("code", denyCode);
-      m.put("rule", denyRule);
+    public String denyCode() {
+        return denyCode;
     }
-    if (!redact.isEmpty()) {
-      m.put("redacted", List.copyOf(redact));
+
+    public String denyMessage() {
+        return denyMessage;
     }
-    if (!restrictions.isEmpty()) {
-      m.put("restrictions", restrictions.stream().map(Restriction::explanation).toList());
+
+    public String denyRule() {
+        return denyRule;
     }
-    if (classification >= 0) {
-      m.put("classification", classification);
+
+    /** True when the denial is a failed evaluation of a fail-closed policy. */
+    public boolean failedClosed() {
+        return failedClosed;
     }
-    if (!flags.isEmpty()) {
-      m.put("flags", List.copyOf(flags));
+
+    public Set<String> redact() {
+        return Set.copyOf(redact);
     }
-    if (!errors.isEmpty()) {
-      m.put("errors", List.copyOf(errors));
+
+    public List<Restriction> restrictions() {
+        return List.copyOf(restrictions);
     }
-    return m;
-  }
+
+    /** The classification rules raised to, or -1 when none did. */
+    public int classification() {
+        return classification;
+    }
+
+    public Set<String> flags() {
+        return Set.copyOf(flags);
+    }
+
+    public List<String> matched() {
+        return List.copyOf(matched);
+    }
+
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** The policy versions that took part, e.g. {@code [global:baseline@v2, pii@v3]}. */
+    public Set<String> versions() {
+        return Set.copyOf(versions);
+    }
+
+    public String outcome() {
+        if (denied) {
+            return "deny";
+        }
+        if (!redact.isEmpty()
+                || !restrictions.isEmpty()
+                || classification >= 0
+                || !flags.isEmpty()) {
+            return "modify";
+        }
+        return "allow";
+    }
+
+    /** The explanation for the audit event: only strings, integers, booleans, lists and maps. */
+    public Map<String, Object> explain() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("outcome", outcome());
+        m.put("matched", List.copyOf(matched));
+        if (denied) {
+            m.put("code", denyCode);
+            m.put("rule", denyRule);
+        }
+        if (!redact.isEmpty()) {
+            m.put("redacted", List.copyOf(redact));
+        }
+        if (!restrictions.isEmpty()) {
+            m.put("restrictions", restrictions.stream().map(Restriction::explanation).toList());
+        }
+        if (classification >= 0) {
+            m.put("classification", classification);
+        }
+        if (!flags.isEmpty()) {
+            m.put("flags", List.copyOf(flags));
+        }
+        if (!errors.isEmpty()) {
+            m.put("errors", List.copyOf(errors));
+        }
+        return m;
+    }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * evaluation fails (fail closed unless the policy says otherwise).
  */
 public record PolicyDocument(
-    String description, boolean shadow, boolean failOpen, List<PolicyRule> rules) {
-  public PolicyDocument {
-    rules = List.copyOf(rules);
-  }
+        String description, boolean shadow, boolean failOpen, List<PolicyRule> rules) {
+    public PolicyDocument {
+        rules = List.copyOf(rules);
+    }
 }

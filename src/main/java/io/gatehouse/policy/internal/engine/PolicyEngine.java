@@ -16,134 +16,136 @@ import java.util.function.Predicate;
  * enforced.
  */
 public final class PolicyEngine {
-  /** The enforced decision and what shadow policies would have decided. */
-  public record Evaluation(Decision enforced, Decision shadow) {}
+    /** The enforced decision and what shadow policies would have decided. */
+    public record Evaluation(Decision enforced, Decision shadow) {}
 
-  private PolicyEngine() {}
+    private PolicyEngine() {}
 
-  public static Evaluation evaluate(
-      List<CompiledPolicy> policies, RequestFacts facts, PolicyRule.Stage stage) {
-    Decision enforced = new Decision();
-    Decision shadow = new Decision();
-    RequestFacts.Variables ctx = facts.variables(stage);
-    for (CompiledPolicy p : policies) {
-      Decision d = p.document().shadow() ? shadow : enforced;
-      if (d.denied) {
-        continue; // the decision is made; later policies cannot undo a deny
-      }
-      evaluatePolicy(p, ctx, stage, d);
-    }
-    return new Evaluation(enforced, shadow);
-  }
-
-  private static void evaluatePolicy(
-      CompiledPolicy p, CelVariableResolver ctx, PolicyRule.Stage stage, Decision d) {
-    boolean any = false;
-    for (PolicyRule rule : p.document().rules()) {
-      if (!rule.appliesTo(stage)) {
-        continue;
-      }
-      any = true;
-      boolean matches;
-      try {
-        matches = p.conditions().get(rule.id()).test(ctx);
-      } catch (CelRules.RuleEvaluationException e) {
-        d.errors.add(p.version() + "/" + rule.id() + ": " + shorten(e.getMessage()));
-        if (p.document().failOpen()) {
-          continue;
+    public static Evaluation evaluate(
+            List<CompiledPolicy> policies, RequestFacts facts, PolicyRule.Stage stage) {
+        Decision enforced = new Decision();
+        Decision shadow = new Decision();
+        RequestFacts.Variables ctx = facts.variables(stage);
+        for (CompiledPolicy p : policies) {
+            Decision d = p.document().shadow() ? shadow : enforced;
+            if (d.denied) {
+                continue; // the decision is made; later policies cannot undo a deny
+            }
+            evaluatePolicy(p, ctx, stage, d);
         }
-        // Fail closed: the request cannot be shown to satisfy the policy.
-        if (!d.denied) {
-          d.denied = true;
-          d.failedClosed = true;
-          d.denyCode = "policy_evaluation_failed";
-          d.denyMessage = "The request could not be checked against policy";
-          d.denyRule = p.version() + "/" + rule.id();
+        return new Evaluation(enforced, shadow);
+    }
+
+    private static void evaluatePolicy(
+            CompiledPolicy p, CelVariableResolver ctx, PolicyRule.Stage stage, Decision d) {
+        boolean any = false;
+        for (PolicyRule rule : p.document().rules()) {
+            if (!rule.appliesTo(stage)) {
+                continue;
+            }
+            any = true;
+            boolean matches;
+            try {
+                matches = p.conditions().get(rule.id()).test(ctx);
+            } catch (CelRules.RuleEvaluationException e) {
+                d.errors.add(p.version() + "/" + rule.id() + ": " + shorten(e.getMessage()));
+                if (p.document().failOpen()) {
+                    continue;
+                }
+                // Fail closed: the request cannot be shown to satisfy the policy.
+                if (!d.denied) {
+                    d.denied = true;
+                    d.failedClosed = true;
+                    d.denyCode = "policy_evaluation_failed";
+                    d.denyMessage = "The request could not be checked against policy";
+                    d.denyRule = p.version() + "/" + rule.id();
+                }
+                d.versions.add(p.version());
+                return;
+            }
+            if (!matches) {
+                continue;
+            }
+            d.matched.add(p.version() + "/" + rule.id() + ":" + rule.action().wireName());
+            switch (rule.action()) {
+                case ALLOW -> {
+                    d.versions.add(p.version());
+                    return;
+                }
+                case DENY -> {
+                    if (!d.denied) {
+                        d.denied = true;
+                        d.denyCode = rule.code();
+                        d.denyMessage = rule.message();
+                        d.denyRule = p.version() + "/" + rule.id();
+                    }
+                    d.versions.add(p.version());
+                    return;
+                }
+                case REDACT -> d.redact.addAll(rule.entities());
+                case FLAG -> d.flags.add(rule.flag());
+                case CLASSIFY -> d.classification = Math.max(d.classification, rule.level());
+                case RESTRICT_PROVIDERS ->
+                        d.restrictions.add(
+                                new Decision.Restriction(
+                                        p.version() + "/" + rule.id(),
+                                        providerFilter(p, rule, ctx, d)));
+            }
         }
-        d.versions.add(p.version());
-        return;
-      }
-      if (!matches) {
-        continue;
-      }
-      d.matched.add(p.version() + "/" + rule.id() + ":" + rule.action().wireName());
-      switch (rule.action()) {
-        case ALLOW -> {
-          d.versions.add(p.version());
-          return;
+        if (any) {
+            d.versions.add(p.version());
         }
-        case DENY -> {
-          if (!d.denied) {
-            d.denied = true;
-            d.denyCode = rule.code();
-            d.denyMessage = rule.message();
-            d.denyRule = p.version() + "/" + rule.id();
-          }
-          d.versions.add(p.version());
-          return;
+    }
+
+    private static Predicate<ProviderTarget> providerFilter(
+            CompiledPolicy p, PolicyRule rule, CelVariableResolver ctx, Decision d) {
+        CelRules.Condition cel = p.providerConditions().get(rule.id());
+        List<String> regions = rule.regions();
+        Integer minClearance = rule.minClearance();
+        boolean failOpen = p.document().failOpen();
+        return target -> {
+            if (minClearance != null && target.clearance() < minClearance) {
+                return false;
+            }
+            if (!regions.isEmpty()
+                    && regions.stream().noneMatch(r -> regionMatches(r, target.region()))) {
+                return false;
+            }
+            if (cel == null) {
+                return true;
+            }
+            Map<String, Object> provider =
+                    Map.of(
+                            "name", nz(target.provider()),
+                            "model", nz(target.model()),
+                            "region", nz(target.region()),
+                            "clearance", (long) target.clearance());
+            CelVariableResolver withProvider =
+                    name -> name.equals("provider") ? Optional.of(provider) : ctx.find(name);
+            try {
+                return cel.test(withProvider);
+            } catch (CelRules.RuleEvaluationException e) {
+                return failOpen;
+            }
+        };
+    }
+
+    static boolean regionMatches(String pattern, String region) {
+        if (region == null) {
+            return false;
         }
-        case REDACT -> d.redact.addAll(rule.entities());
-        case FLAG -> d.flags.add(rule.flag());
-        case CLASSIFY -> d.classification = Math.max(d.classification, rule.level());
-        case RESTRICT_PROVIDERS ->
-            d.restrictions.add(
-                new Decision.Restriction(
-                    p.version() + "/" + rule.id(), providerFilter(p, rule, ctx, d)));
-      }
+        if (pattern.endsWith("*")) {
+            return region.startsWith(pattern.substring(0, pattern.length() - 1));
+        }
+        return region.equals(pattern);
     }
-    if (any) {
-      d.versions.add(p.version());
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
-  }
 
-  private static Predicate<ProviderTarget> providerFilter(
-      CompiledPolicy p, PolicyRule rule, CelVariableResolver ctx, Decision d) {
-    CelRules.Condition cel = p.providerConditions().get(rule.id());
-    List<String> regions = rule.regions();
-    Integer minClearance = rule.minClearance();
-    boolean failOpen = p.document().failOpen();
-    return target -> {
-      if (minClearance != null && target.clearance() < minClearance) {
-        return false;
-      }
-      if (!regions.isEmpty() && regions.stream().noneMatch(r -> regionMatches(r, target.region()))) {
-        return false;
-      }
-      if (cel == null) {
-        return true;
-      }
-      Map<String, Object> provider =
-          Map.of(
-              "name", nz(target.provider()),
-              "model", nz(target.model()),
-              "region", nz(target.region()),
-              "clearance", (long) target.clearance());
-      CelVariableResolver withProvider =
-          name -> name.equals("provider") ? Optional.of(provider) : ctx.find(name);
-      try {
-        return cel.test(withProvider);
-      } catch (CelRules.RuleEvaluationException e) {
-        return failOpen;
-      }
-    };
-  }
-
-  static boolean regionMatches(String pattern, String region) {
-    if (region == null) {
-      return false;
+    private static String shorten(String s) {
+        String one = String.valueOf(s).replaceAll("\\s+", " ");
+        return one.length() > 200 ? one.substring(0, 200) : one;
     }
-    if (pattern.endsWith("*")) {
-      return region.startsWith(pattern.substring(0, pattern.length() - 1));
-    }
-    return region.equals(pattern);
-  }
-
-  private static String nz(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String shorten(String s) {
-    String one = String.valueOf(s).replaceAll("\\s+", " ");
-    return one.length() > 200 ? one.substring(0, 200) : one;
-  }
 }

@@ -24,255 +24,278 @@ import java.util.regex.Pattern;
  * with defaults filled. Errors name the field, e.g. {@code content.rules[2].condition}.
  */
 public final class PolicyParser {
-  private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
-  private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{2,63}");
-  private static final int MAX_RULES = 200;
+    private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
+    private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{2,63}");
+    private static final int MAX_RULES = 200;
 
-  private PolicyParser() {}
+    private PolicyParser() {}
 
-  /**
-   * The parsed document; every condition compiles and stays within the evaluation bounds in the
-   * worst case (throws ValidationException otherwise). For new content: drafts and changes.
-   */
-  public static PolicyDocument parse(JsonObject content) {
-    return parse(content, true);
-  }
+    /**
+     * The parsed document; every condition compiles and stays within the evaluation bounds in the
+     * worst case (throws ValidationException otherwise). For new content: drafts and changes.
+     */
+    public static PolicyDocument parse(JsonObject content) {
+        return parse(content, true);
+    }
 
-  /**
-   * A stored version, without the worst-case check: a version published before the check existed
-   * must still load (the run-time bounds apply to it), or its tenant's requests would all fail.
-   */
-  public static PolicyDocument parseStored(JsonObject content) {
-    return parse(content, false);
-  }
+    /**
+     * A stored version, without the worst-case check: a version published before the check existed
+     * must still load (the run-time bounds apply to it), or its tenant's requests would all fail.
+     */
+    public static PolicyDocument parseStored(JsonObject content) {
+        return parse(content, false);
+    }
 
-  private static PolicyDocument parse(JsonObject content, boolean bounded) {
-    if (content == null) {
-      throw new ValidationException("content", "A policy needs content");
-    }
-    String mode = string(content, "mode", "enforce", "content.mode");
-    if (!mode.equals("enforce") && !mode.equals("shadow")) {
-      throw new ValidationException("content.mode", "mode must be enforce or shadow");
-    }
-    String onError = string(content, "onError", "fail_closed", "content.onError");
-    if (!onError.equals("fail_closed") && !onError.equals("fail_open")) {
-      throw new ValidationException("content.onError", "onError must be fail_closed or fail_open");
-    }
-    JsonValue rulesValue = content.get("rules");
-    if (!(rulesValue instanceof JsonArray rules)) {
-      throw new ValidationException("content.rules", "rules must be a list");
-    }
-    if (rules.size() > MAX_RULES) {
-      throw new ValidationException("content.rules", "at most " + MAX_RULES + " rules");
-    }
-    List<PolicyRule> parsed = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < rules.size(); i++) {
-      String at = "content.rules[" + i + "]";
-      if (!(rules.get(i) instanceof JsonObject r)) {
-        throw new ValidationException(at, "a rule must be an object");
-      }
-      PolicyRule rule = rule(r, at, bounded);
-      if (!ids.add(rule.id())) {
-        throw new ValidationException(at + ".id", "duplicate rule id " + rule.id());
-      }
-      parsed.add(rule);
-    }
-    return new PolicyDocument(
-        string(content, "description", "", "content.description"),
-        mode.equals("shadow"),
-        onError.equals("fail_open"),
-        parsed);
-  }
-
-  private static PolicyRule rule(JsonObject r, String at, boolean bounded) {
-    String id = string(r, "id", null, at + ".id");
-    if (id == null || !RULE_ID.matcher(id).matches()) {
-      throw new ValidationException(at + ".id", "id must match " + RULE_ID.pattern());
-    }
-    String condition = string(r, "condition", "true", at + ".condition");
-    checkCel(condition, bounded, at + ".condition");
-    String actionName = string(r, "action", null, at + ".action");
-    PolicyRule.Action action;
-    try {
-      action = PolicyRule.Action.valueOf(String.valueOf(actionName).toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ValidationException(
-          at + ".action", "action must be allow, deny, redact, restrict_providers, flag or classify");
-    }
-    String stage = string(r, "stage", "input", at + ".stage");
-    Set<PolicyRule.Stage> stages =
-        switch (stage) {
-          case "input" -> EnumSet.of(PolicyRule.Stage.INPUT);
-          case "output" -> EnumSet.of(PolicyRule.Stage.OUTPUT);
-          case "both" -> EnumSet.allOf(PolicyRule.Stage.class);
-          default -> throw new ValidationException(at + ".stage", "stage must be input, output or both");
-        };
-    if (stages.contains(PolicyRule.Stage.OUTPUT)
-        && (action == PolicyRule.Action.RESTRICT_PROVIDERS || action == PolicyRule.Action.CLASSIFY)) {
-      throw new ValidationException(at + ".stage", action.wireName() + " applies to the input stage only");
-    }
-    String message = null;
-    String code = null;
-    Set<String> entities = Set.of();
-    String providers = null;
-    List<String> regions = List.of();
-    Integer minClearance = null;
-    String flag = null;
-    int level = 0;
-    switch (action) {
-      case DENY -> {
-        message = string(r, "message", "The request was denied by policy", at + ".message");
-        code = string(r, "code", "policy_denied", at + ".code");
-        if (!CODE.matcher(code).matches()) {
-          throw new ValidationException(at + ".code", "code must match " + CODE.pattern());
+    private static PolicyDocument parse(JsonObject content, boolean bounded) {
+        if (content == null) {
+            throw new ValidationException("content", "A policy needs content");
         }
-        if (message.isBlank() || message.length() > 500) {
-          throw new ValidationException(at + ".message", "message must have 1..500 characters");
+        String mode = string(content, "mode", "enforce", "content.mode");
+        if (!mode.equals("enforce") && !mode.equals("shadow")) {
+            throw new ValidationException("content.mode", "mode must be enforce or shadow");
         }
-      }
-      case REDACT -> {
-        entities = new LinkedHashSet<>(strings(r, "entities", at + ".entities"));
-        if (entities.isEmpty()) {
-          throw new ValidationException(at + ".entities", "redact needs entity types");
-        }
-        for (String e : entities) {
-          if (EntityType.fromWireName(e).isEmpty()) {
+        String onError = string(content, "onError", "fail_closed", "content.onError");
+        if (!onError.equals("fail_closed") && !onError.equals("fail_open")) {
             throw new ValidationException(
-                at + ".entities", "unknown entity type " + e + "; known: " + EntityType.wireNames());
-          }
+                    "content.onError", "onError must be fail_closed or fail_open");
         }
-      }
-      case RESTRICT_PROVIDERS -> {
-        providers = string(r, "providers", null, at + ".providers");
-        if (providers != null) {
-          checkCel(providers, bounded, at + ".providers");
+        JsonValue rulesValue = content.get("rules");
+        if (!(rulesValue instanceof JsonArray rules)) {
+            throw new ValidationException("content.rules", "rules must be a list");
         }
-        regions = strings(r, "regions", at + ".regions");
-        if (r.containsKey("minClearance")) {
-          minClearance = level(r, "minClearance", at);
+        if (rules.size() > MAX_RULES) {
+            throw new ValidationException("content.rules", "at most " + MAX_RULES + " rules");
         }
-        if (providers == null && regions.isEmpty() && minClearance == null) {
-          throw new ValidationException(
-              at, "restrict_providers needs providers (CEL), regions or minClearance");
+        List<PolicyRule> parsed = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            String at = "content.rules[" + i + "]";
+            if (!(rules.get(i) instanceof JsonObject r)) {
+                throw new ValidationException(at, "a rule must be an object");
+            }
+            PolicyRule rule = rule(r, at, bounded);
+            if (!ids.add(rule.id())) {
+                throw new ValidationException(at + ".id", "duplicate rule id " + rule.id());
+            }
+            parsed.add(rule);
         }
-      }
-      case FLAG -> {
-        flag = string(r, "flag", id, at + ".flag");
-        if (!RULE_ID.matcher(flag).matches()) {
-          throw new ValidationException(at + ".flag", "flag must match " + RULE_ID.pattern());
-        }
-      }
-      case CLASSIFY -> level = level(r, "level", at);
-      case ALLOW -> {}
+        return new PolicyDocument(
+                string(content, "description", "", "content.description"),
+                mode.equals("shadow"),
+                onError.equals("fail_open"),
+                parsed);
     }
-    return new PolicyRule(
-        id,
-        string(r, "description", "", at + ".description"),
-        condition,
-        action,
-        stages,
-        message,
-        code,
-        Set.copyOf(entities),
-        providers,
-        List.copyOf(regions),
-        minClearance,
-        flag,
-        level);
-  }
 
-  /** The content as stored: defaults filled, unknown fields dropped. */
-  public static JsonObject normalize(JsonObject content) {
-    PolicyDocument doc = parse(content);
-    JsonArrayBuilder rules = Json.createArrayBuilder();
-    for (PolicyRule r : doc.rules()) {
-      JsonObjectBuilder b =
-          Json.createObjectBuilder()
-              .add("id", r.id())
-              .add("description", r.description())
-              .add("condition", r.condition())
-              .add("action", r.action().wireName())
-              .add(
-                  "stage",
-                  r.stages().size() == 2 ? "both" : r.stages().iterator().next().wireName());
-      switch (r.action()) {
-        case DENY -> b.add("message", r.message()).add("code", r.code());
-        case REDACT -> b.add("entities", Json.createArrayBuilder(r.entities().stream().sorted().toList()));
-        case RESTRICT_PROVIDERS -> {
-          if (r.providers() != null) {
-            b.add("providers", r.providers());
-          }
-          if (!r.regions().isEmpty()) {
-            b.add("regions", Json.createArrayBuilder(r.regions()));
-          }
-          if (r.minClearance() != null) {
-            b.add("minClearance", r.minClearance());
-          }
+    private static PolicyRule rule(JsonObject r, String at, boolean bounded) {
+        String id = string(r, "id", null, at + ".id");
+        if (id == null || !RULE_ID.matcher(id).matches()) {
+            throw new ValidationException(at + ".id", "id must match " + RULE_ID.pattern());
         }
-        case FLAG -> b.add("flag", r.flag());
-        case CLASSIFY -> b.add("level", r.level());
-        case ALLOW -> {}
-      }
-      rules.add(b);
+        String condition = string(r, "condition", "true", at + ".condition");
+        checkCel(condition, bounded, at + ".condition");
+        String actionName = string(r, "action", null, at + ".action");
+        PolicyRule.Action action;
+        try {
+            action = PolicyRule.Action.valueOf(String.valueOf(actionName).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    at + ".action",
+                    "action must be allow, deny, redact, restrict_providers, flag or classify");
+        }
+        String stage = string(r, "stage", "input", at + ".stage");
+        Set<PolicyRule.Stage> stages =
+                switch (stage) {
+                    case "input" -> EnumSet.of(PolicyRule.Stage.INPUT);
+                    case "output" -> EnumSet.of(PolicyRule.Stage.OUTPUT);
+                    case "both" -> EnumSet.allOf(PolicyRule.Stage.class);
+                    default ->
+                            throw new ValidationException(
+                                    at + ".stage", "stage must be input, output or both");
+                };
+        if (stages.contains(PolicyRule.Stage.OUTPUT)
+                && (action == PolicyRule.Action.RESTRICT_PROVIDERS
+                        || action == PolicyRule.Action.CLASSIFY)) {
+            throw new ValidationException(
+                    at + ".stage", action.wireName() + " applies to the input stage only");
+        }
+        String message = null;
+        String code = null;
+        Set<String> entities = Set.of();
+        String providers = null;
+        List<String> regions = List.of();
+        Integer minClearance = null;
+        String flag = null;
+        int level = 0;
+        switch (action) {
+            case DENY -> {
+                message = string(r, "message", "The request was denied by policy", at + ".message");
+                code = string(r, "code", "policy_denied", at + ".code");
+                if (!CODE.matcher(code).matches()) {
+                    throw new ValidationException(
+                            at + ".code", "code must match " + CODE.pattern());
+                }
+                if (message.isBlank() || message.length() > 500) {
+                    throw new ValidationException(
+                            at + ".message", "message must have 1..500 characters");
+                }
+            }
+            case REDACT -> {
+                entities = new LinkedHashSet<>(strings(r, "entities", at + ".entities"));
+                if (entities.isEmpty()) {
+                    throw new ValidationException(at + ".entities", "redact needs entity types");
+                }
+                for (String e : entities) {
+                    if (EntityType.fromWireName(e).isEmpty()) {
+                        throw new ValidationException(
+                                at + ".entities",
+                                "unknown entity type " + e + "; known: " + EntityType.wireNames());
+                    }
+                }
+            }
+            case RESTRICT_PROVIDERS -> {
+                providers = string(r, "providers", null, at + ".providers");
+                if (providers != null) {
+                    checkCel(providers, bounded, at + ".providers");
+                }
+                regions = strings(r, "regions", at + ".regions");
+                if (r.containsKey("minClearance")) {
+                    minClearance = level(r, "minClearance", at);
+                }
+                if (providers == null && regions.isEmpty() && minClearance == null) {
+                    throw new ValidationException(
+                            at,
+                            "restrict_providers needs providers (CEL), regions or minClearance");
+                }
+            }
+            case FLAG -> {
+                flag = string(r, "flag", id, at + ".flag");
+                if (!RULE_ID.matcher(flag).matches()) {
+                    throw new ValidationException(
+                            at + ".flag", "flag must match " + RULE_ID.pattern());
+                }
+            }
+            case CLASSIFY -> level = level(r, "level", at);
+            case ALLOW -> {}
+        }
+        return new PolicyRule(
+                id,
+                string(r, "description", "", at + ".description"),
+                condition,
+                action,
+                stages,
+                message,
+                code,
+                Set.copyOf(entities),
+                providers,
+                List.copyOf(regions),
+                minClearance,
+                flag,
+                level);
     }
-    return Json.createObjectBuilder()
-        .add("description", doc.description())
-        .add("mode", doc.shadow() ? "shadow" : "enforce")
-        .add("onError", doc.failOpen() ? "fail_open" : "fail_closed")
-        .add("rules", rules)
-        .build();
-  }
 
-  private static void checkCel(String expression, boolean bounded, String at) {
-    try {
-      if (bounded) {
-        CelRules.compileBounded(expression);
-      } else {
-        CelRules.compile(expression);
-      }
-    } catch (CelRules.BoundExceededException e) {
-      throw new ValidationException(
-          "cel_bound_exceeded", at, "CEL: " + e.getMessage() + " (see Evaluation bounds in docs/policy.md)");
-    } catch (CelRules.CompileException e) {
-      throw new ValidationException(at, "CEL: " + e.getMessage());
+    /** The content as stored: defaults filled, unknown fields dropped. */
+    public static JsonObject normalize(JsonObject content) {
+        PolicyDocument doc = parse(content);
+        JsonArrayBuilder rules = Json.createArrayBuilder();
+        for (PolicyRule r : doc.rules()) {
+            JsonObjectBuilder b =
+                    Json.createObjectBuilder()
+                            .add("id", r.id())
+                            .add("description", r.description())
+                            .add("condition", r.condition())
+                            .add("action", r.action().wireName())
+                            .add(
+                                    "stage",
+                                    r.stages().size() == 2
+                                            ? "both"
+                                            : r.stages().iterator().next().wireName());
+            switch (r.action()) {
+                case DENY -> b.add("message", r.message()).add("code", r.code());
+                case REDACT ->
+                        b.add(
+                                "entities",
+                                Json.createArrayBuilder(r.entities().stream().sorted().toList()));
+                case RESTRICT_PROVIDERS -> {
+                    if (r.providers() != null) {
+                        b.add("providers", r.providers());
+                    }
+                    if (!r.regions().isEmpty()) {
+                        b.add("regions", Json.createArrayBuilder(r.regions()));
+                    }
+                    if (r.minClearance() != null) {
+                        b.add("minClearance", r.minClearance());
+                    }
+                }
+                case FLAG -> b.add("flag", r.flag());
+                case CLASSIFY -> b.add("level", r.level());
+                case ALLOW -> {}
+            }
+            rules.add(b);
+        }
+        return Json.createObjectBuilder()
+                .add("description", doc.description())
+                .add("mode", doc.shadow() ? "shadow" : "enforce")
+                .add("onError", doc.failOpen() ? "fail_open" : "fail_closed")
+                .add("rules", rules)
+                .build();
     }
-  }
 
-  private static int level(JsonObject r, String field, String at) {
-    JsonValue v = r.get(field);
-    if (!(v instanceof JsonNumber n) || !n.isIntegral() || n.intValue() < 0 || n.intValue() > 3) {
-      throw new ValidationException(at + "." + field, field + " must be 0..3 (public, internal, confidential, restricted)");
+    private static void checkCel(String expression, boolean bounded, String at) {
+        try {
+            if (bounded) {
+                CelRules.compileBounded(expression);
+            } else {
+                CelRules.compile(expression);
+            }
+        } catch (CelRules.BoundExceededException e) {
+            throw new ValidationException(
+                    "cel_bound_exceeded",
+                    at,
+                    "CEL: " + e.getMessage() + " (see Evaluation bounds in docs/policy.md)");
+        } catch (CelRules.CompileException e) {
+            throw new ValidationException(at, "CEL: " + e.getMessage());
+        }
     }
-    return n.intValue();
-  }
 
-  private static String string(JsonObject o, String field, String dflt, String at) {
-    JsonValue v = o.get(field);
-    if (v == null || v == JsonValue.NULL) {
-      return dflt;
+    private static int level(JsonObject r, String field, String at) {
+        JsonValue v = r.get(field);
+        if (!(v instanceof JsonNumber n)
+                || !n.isIntegral()
+                || n.intValue() < 0
+                || n.intValue() > 3) {
+            throw new ValidationException(
+                    at + "." + field,
+                    field + " must be 0..3 (public, internal, confidential, restricted)");
+        }
+        return n.intValue();
     }
-    if (v instanceof JsonString s) {
-      return s.getString();
-    }
-    throw new ValidationException(at, field + " must be a string");
-  }
 
-  private static List<String> strings(JsonObject o, String field, String at) {
-    JsonValue v = o.get(field);
-    if (v == null || v == JsonValue.NULL) {
-      return List.of();
+    private static String string(JsonObject o, String field, String dflt, String at) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return dflt;
+        }
+        if (v instanceof JsonString s) {
+            return s.getString();
+        }
+        throw new ValidationException(at, field + " must be a string");
     }
-    if (!(v instanceof JsonArray a)) {
-      throw new ValidationException(at, field + " must be a list of strings");
+
+    private static List<String> strings(JsonObject o, String field, String at) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray a)) {
+            throw new ValidationException(at, field + " must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue e : a) {
+            if (!(e instanceof JsonString s)) {
+                throw new ValidationException(at, field + " must be a list of strings");
+            }
+            out.add(s.getString());
+        }
+        return out;
     }
-    List<String> out = new ArrayList<>();
-    for (JsonValue e : a) {
-      if (!(e instanceof JsonString s)) {
-        throw new ValidationException(at, field + " must be a list of strings");
-      }
-      out.add(s.getString());
-    }
-    return out;
-  }
 }

@@ -17,47 +17,47 @@ import java.util.Set;
  * @param level classify: the classification to raise to (0..3)
  */
 public record PolicyRule(
-    String id,
-    String description,
-    String condition,
-    Action action,
-    Set<Stage> stages,
-    String message,
-    String code,
-    Set<String> entities,
-    String providers,
-    List<String> regions,
-    Integer minClearance,
-    String flag,
-    int level) {
+        String id,
+        String description,
+        String condition,
+        Action action,
+        Set<Stage> stages,
+        String message,
+        String code,
+        Set<String> entities,
+        String providers,
+        List<String> regions,
+        Integer minClearance,
+        String flag,
+        int level) {
 
-  public enum Action {
-    ALLOW,
-    DENY,
-    REDACT,
-    RESTRICT_PROVIDERS,
-    FLAG,
-    CLASSIFY;
+    public enum Action {
+        ALLOW,
+        DENY,
+        REDACT,
+        RESTRICT_PROVIDERS,
+        FLAG,
+        CLASSIFY;
 
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        boolean terminal() {
+            return this == ALLOW || this == DENY;
+        }
     }
 
-    boolean terminal() {
-      return this == ALLOW || this == DENY;
+    public enum Stage {
+        INPUT,
+        OUTPUT;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-  }
 
-  public enum Stage {
-    INPUT,
-    OUTPUT;
-
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+    public boolean appliesTo(Stage stage) {
+        return stages.contains(stage);
     }
-  }
-
-  public boolean appliesTo(Stage stage) {
-    return stages.contains(stage);
-  }
 }

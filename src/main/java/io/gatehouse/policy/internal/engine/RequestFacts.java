@@ -12,160 +12,234 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What rules can see about a request: the documented CEL context (docs/policy.md). Built from a live
- * exchange and its detector findings, or from a recorded request's summary (the test bench).
+ * What rules can see about a request: the documented CEL context (docs/policy.md). Built from a
+ * live exchange and its detector findings, or from a recorded request's summary (the test bench).
  */
 public record RequestFacts(
-    String tenant,
-    String key,
-    String user,
-    String route,
-    String operation,
-    int classification,
-    Map<String, EntityStat> entities,
-    double injectionScore,
-    List<String> injectionSignals,
-    boolean obfuscated,
-    long tokens,
-    int messageCount,
-    List<String> roles,
-    Map<String, String> headers,
-    List<Map<String, Object>> providers,
-    Instant now) {
+        String tenant,
+        String key,
+        String user,
+        String route,
+        String operation,
+        int classification,
+        Map<String, EntityStat> entities,
+        double injectionScore,
+        List<String> injectionSignals,
+        boolean obfuscated,
+        long tokens,
+        int messageCount,
+        List<String> roles,
+        Map<String, String> headers,
+        List<Map<String, Object>> providers,
+        Instant now) {
 
-  /** Findings of one entity type: how many, and the highest detector score. */
-  public record EntityStat(long count, double maxScore) {
-    public static final EntityStat NONE = new EntityStat(0, 0.0);
-  }
-
-  public RequestFacts {
-    Map<String, EntityStat> all = new LinkedHashMap<>();
-    for (String t : EntityType.wireNames()) {
-      all.put(t, entities.getOrDefault(t, EntityStat.NONE));
-    }
-    entities = java.util.Collections.unmodifiableMap(all);
-    headers = Map.copyOf(headers);
-    roles = List.copyOf(roles);
-    injectionSignals = List.copyOf(injectionSignals);
-    providers = List.copyOf(providers);
-  }
-
-  public RequestFacts withClassification(int level) {
-    return new RequestFacts(tenant, key, user, route, operation, level, entities, injectionScore,
-        injectionSignals, obfuscated, tokens, messageCount, roles, headers, providers, now);
-  }
-
-  /** The same request seen at the output stage: entities of the answer instead of the prompt. */
-  public RequestFacts withEntities(Map<String, EntityStat> answerEntities, double injection, List<String> signals) {
-    return new RequestFacts(tenant, key, user, route, operation, classification, answerEntities,
-        injection, signals, false, tokens, messageCount, roles, headers, providers, now);
-  }
-
-  /** The same request at the output stage: classification now, entities of the answer. */
-  public RequestFacts forOutput(
-      int level, Map<String, EntityStat> answerEntities, double injection, List<String> signals) {
-    return new RequestFacts(tenant, key, user, route, operation, level, answerEntities, injection,
-        signals, false, tokens, messageCount, roles, headers, providers, now);
-  }
-
-  /** The names of the CEL variables (docs/policy.md). */
-  static final List<String> VARIABLES =
-      List.of("tenant", "key", "user", "route", "operation", "stage", "classification", "entities",
-          "injection", "tokens", "messages", "time", "headers", "providers", "provider");
-
-  /** The CEL variables for {@code stage}. */
-  public Map<String, Object> context(PolicyRule.Stage stage) {
-    Variables v = variables(stage);
-    Map<String, Object> c = new HashMap<>();
-    for (String name : VARIABLES) {
-      c.put(name, v.value(name));
-    }
-    return c;
-  }
-
-  /**
-   * The CEL variables for {@code stage} as CEL resolves them: each is built when a rule first reads
-   * it (rules usually read two or three of fifteen), with the same values as {@link #context}.
-   */
-  public Variables variables(PolicyRule.Stage stage) {
-    return new Variables(this, stage);
-  }
-
-  // Every entity type is present; most have no finding, and then share this value.
-  private static final Map<String, Object> NO_FINDINGS = Map.of("count", 0L, "max_score", 0.0);
-
-  /** Lazily built CEL variables of one evaluation. Not thread-safe (one request, one thread). */
-  public static final class Variables implements CelVariableResolver {
-    private final RequestFacts f;
-    private final PolicyRule.Stage stage;
-    private Object entities;
-    private Object injection;
-    private Object messages;
-    private Object time;
-
-    Variables(RequestFacts f, PolicyRule.Stage stage) {
-      this.f = f;
-      this.stage = stage;
+    /** Findings of one entity type: how many, and the highest detector score. */
+    public record EntityStat(long count, double maxScore) {
+        public static final EntityStat NONE = new EntityStat(0, 0.0);
     }
 
-    @Override
-    public Optional<Object> find(String name) {
-      return Optional.ofNullable(value(name));
+    public RequestFacts {
+        Map<String, EntityStat> all = new LinkedHashMap<>();
+        for (String t : EntityType.wireNames()) {
+            all.put(t, entities.getOrDefault(t, EntityStat.NONE));
+        }
+        entities = java.util.Collections.unmodifiableMap(all);
+        headers = Map.copyOf(headers);
+        roles = List.copyOf(roles);
+        injectionSignals = List.copyOf(injectionSignals);
+        providers = List.copyOf(providers);
     }
 
-    Object value(String name) {
-      return switch (name) {
-        case "tenant" -> nz(f.tenant);
-        case "key" -> nz(f.key);
-        case "user" -> nz(f.user);
-        case "route" -> nz(f.route);
-        case "operation" -> nz(f.operation);
-        case "stage" -> stage.wireName();
-        case "classification" -> (long) f.classification;
-        case "entities" -> entities != null ? entities : (entities = entities());
-        case "injection" ->
-            injection != null
-                ? injection
-                : (injection =
-                    Map.of("score", f.injectionScore, "signals", f.injectionSignals,
-                        "obfuscated", f.obfuscated));
-        case "tokens" -> f.tokens;
-        case "messages" ->
-            messages != null
-                ? messages
-                : (messages = Map.of("count", (long) f.messageCount, "roles", f.roles));
-        case "time" -> time != null ? time : (time = time());
-        case "headers" -> f.headers;
-        case "providers" -> f.providers;
-        case "provider" -> Map.of();
-        default -> null;
-      };
+    public RequestFacts withClassification(int level) {
+        return new RequestFacts(
+                tenant,
+                key,
+                user,
+                route,
+                operation,
+                level,
+                entities,
+                injectionScore,
+                injectionSignals,
+                obfuscated,
+                tokens,
+                messageCount,
+                roles,
+                headers,
+                providers,
+                now);
     }
 
-    private Map<String, Object> entities() {
-      Map<String, Object> ents = new HashMap<>();
-      f.entities.forEach(
-          (t, s) ->
-              ents.put(
-                  t,
-                  s.equals(EntityStat.NONE)
-                      ? NO_FINDINGS
-                      : Map.of("count", s.count(), "max_score", s.maxScore())));
-      return ents;
+    /** The same request seen at the output stage: entities of the answer instead of the prompt. */
+    public RequestFacts withEntities(
+            Map<String, EntityStat> answerEntities, double injection, List<String> signals) {
+        return new RequestFacts(
+                tenant,
+                key,
+                user,
+                route,
+                operation,
+                classification,
+                answerEntities,
+                injection,
+                signals,
+                false,
+                tokens,
+                messageCount,
+                roles,
+                headers,
+                providers,
+                now);
     }
 
-    private Map<String, Object> time() {
-      ZonedDateTime t = f.now.atZone(ZoneOffset.UTC);
-      return Map.of(
-          "hour", (long) t.getHour(),
-          "minute", (long) t.getMinute(),
-          "weekday", (long) t.getDayOfWeek().getValue(),
-          "epoch_seconds", f.now.getEpochSecond(),
-          "iso", f.now.toString());
+    /** The same request at the output stage: classification now, entities of the answer. */
+    public RequestFacts forOutput(
+            int level,
+            Map<String, EntityStat> answerEntities,
+            double injection,
+            List<String> signals) {
+        return new RequestFacts(
+                tenant,
+                key,
+                user,
+                route,
+                operation,
+                level,
+                answerEntities,
+                injection,
+                signals,
+                false,
+                tokens,
+                messageCount,
+                roles,
+                headers,
+                providers,
+                now);
     }
-  }
 
-  private static String nz(String s) {
-    return s == null ? "" : s;
-  }
+    /** The names of the CEL variables (docs/policy.md). */
+    static final List<String> VARIABLES =
+            List.of(
+                    "tenant",
+                    "key",
+                    "user",
+                    "route",
+                    "operation",
+                    "stage",
+                    "classification",
+                    "entities",
+                    "injection",
+                    "tokens",
+                    "messages",
+                    "time",
+                    "headers",
+                    "providers",
+                    "provider");
+
+    /** The CEL variables for {@code stage}. */
+    public Map<String, Object> context(PolicyRule.Stage stage) {
+        Variables v = variables(stage);
+        Map<String, Object> c = new HashMap<>();
+        for (String name : VARIABLES) {
+            c.put(name, v.value(name));
+        }
+        return c;
+    }
+
+    /**
+     * The CEL variables for {@code stage} as CEL resolves them: each is built when a rule first
+     * reads it (rules usually read two or three of fifteen), with the same values as {@link
+     * #context}.
+     */
+    public Variables variables(PolicyRule.Stage stage) {
+        return new Variables(this, stage);
+    }
+
+    // Every entity type is present; most have no finding, and then share this value.
+    private static final Map<String, Object> NO_FINDINGS = Map.of("count", 0L, "max_score", 0.0);
+
+    /** Lazily built CEL variables of one evaluation. Not thread-safe (one request, one thread). */
+    public static final class Variables implements CelVariableResolver {
+        private final RequestFacts f;
+        private final PolicyRule.Stage stage;
+        private Object entities;
+        private Object injection;
+        private Object messages;
+        private Object time;
+
+        Variables(RequestFacts f, PolicyRule.Stage stage) {
+            this.f = f;
+            this.stage = stage;
+        }
+
+        @Override
+        public Optional<Object> find(String name) {
+            return Optional.ofNullable(value(name));
+        }
+
+        Object value(String name) {
+            return switch (name) {
+                case "tenant" -> nz(f.tenant);
+                case "key" -> nz(f.key);
+                case "user" -> nz(f.user);
+                case "route" -> nz(f.route);
+                case "operation" -> nz(f.operation);
+                case "stage" -> stage.wireName();
+                case "classification" -> (long) f.classification;
+                case "entities" -> entities != null ? entities : (entities = entities());
+                case "injection" ->
+                        injection != null
+                                ? injection
+                                : (injection =
+                                        Map.of(
+                                                "score",
+                                                f.injectionScore,
+                                                "signals",
+                                                f.injectionSignals,
+                                                "obfuscated",
+                                                f.obfuscated));
+                case "tokens" -> f.tokens;
+                case "messages" ->
+                        messages != null
+                                ? messages
+                                : (messages =
+                                        Map.of("count", (long) f.messageCount, "roles", f.roles));
+                case "time" -> time != null ? time : (time = time());
+                case "headers" -> f.headers;
+                case "providers" -> f.providers;
+                case "provider" -> Map.of();
+                default -> null;
+            };
+        }
+
+        private Map<String, Object> entities() {
+            Map<String, Object> ents = new HashMap<>();
+            f.entities.forEach(
+                    (t, s) ->
+                            ents.put(
+                                    t,
+                                    s.equals(EntityStat.NONE)
+                                            ? NO_FINDINGS
+                                            : Map.of(
+                                                    "count",
+                                                    s.count(),
+                                                    "max_score",
+                                                    s.maxScore())));
+            return ents;
+        }
+
+        private Map<String, Object> time() {
+            ZonedDateTime t = f.now.atZone(ZoneOffset.UTC);
+            return Map.of(
+                    "hour", (long) t.getHour(),
+                    "minute", (long) t.getMinute(),
+                    "weekday", (long) t.getDayOfWeek().getValue(),
+                    "epoch_seconds", f.now.getEpochSecond(),
+                    "iso", f.now.toString());
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
 }

@@ -12,89 +12,107 @@ import java.util.UUID;
 /** Policy versions through JPA, always scoped to one tenant (plus the global ones where stated). */
 @ApplicationScoped
 public class JpaPolicyVersions {
-  @PersistenceContext(unitName = "gatehouse")
-  EntityManager em;
+    @PersistenceContext(unitName = "gatehouse")
+    EntityManager em;
 
-  /** Live versions that apply to the tenant: global ones first, then the tenant's, by name. */
-  public List<PolicyVersionEntity> liveFor(UUID tenant) {
-    List<PolicyVersionEntity> out = new ArrayList<>(
-        em.createQuery(
-                "select p from PolicyVersionEntity p where p.tenantId is null and p.status = 'live' order by p.name",
-                PolicyVersionEntity.class)
-            .getResultList());
-    if (tenant != null) {
-      out.addAll(
-          em.createQuery(
-                  "select p from PolicyVersionEntity p where p.tenantId = :t and p.status = 'live' order by p.name",
-                  PolicyVersionEntity.class)
-              .setParameter("t", tenant)
-              .getResultList());
+    /** Live versions that apply to the tenant: global ones first, then the tenant's, by name. */
+    public List<PolicyVersionEntity> liveFor(UUID tenant) {
+        List<PolicyVersionEntity> out =
+                new ArrayList<>(
+                        em.createQuery(
+                                        "select p from PolicyVersionEntity p where p.tenantId is null and p.status = 'live' order by p.name",
+                                        PolicyVersionEntity.class)
+                                .getResultList());
+        if (tenant != null) {
+            out.addAll(
+                    em.createQuery(
+                                    "select p from PolicyVersionEntity p where p.tenantId = :t and p.status = 'live' order by p.name",
+                                    PolicyVersionEntity.class)
+                            .setParameter("t", tenant)
+                            .getResultList());
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** Changes whenever a version is published for the tenant or globally (cheap staleness check). */
-  public String stamp(UUID tenant) {
-    String select = "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text from policy_versions";
-    Object[] row =
-        (Object[])
-            (tenant == null
-                    ? em.createNativeQuery(select + " where tenant_id is null")
-                    : em.createNativeQuery(select + " where tenant_id is null or tenant_id = ?1")
-                        .setParameter(1, tenant))
-                .getSingleResult();
-    return row[0] + "|" + row[1];
-  }
-
-  /** The live version's label read as values (not entities): what governance compares under its lock. */
-  public Optional<String> liveLabel(UUID tenant, String name) {
-    var q =
-        tenant == null
-            ? em.createQuery(
-                "select p.version from PolicyVersionEntity p where p.tenantId is null and p.name = :n"
-                    + " and p.status = 'live'",
-                Integer.class)
-            : em.createQuery(
-                    "select p.version from PolicyVersionEntity p where p.tenantId = :t and p.name = :n"
-                        + " and p.status = 'live'",
-                    Integer.class)
-                .setParameter("t", tenant);
-    return q.setParameter("n", name).getResultStream().findFirst()
-        .map(v -> (tenant == null ? "global:" : "") + name + "@v" + v);
-  }
-
-  public Optional<PolicyVersionEntity> live(UUID tenant, String name) {
-    return history(tenant, name).stream().filter(p -> p.getStatus().equals("live")).findFirst();
-  }
-
-  /** All versions of a policy, newest first; tenant null: the global policy. */
-  public List<PolicyVersionEntity> history(UUID tenant, String name) {
-    var q =
-        tenant == null
-            ? em.createQuery(
-                "select p from PolicyVersionEntity p where p.tenantId is null and p.name = :n order by p.version desc",
-                PolicyVersionEntity.class)
-            : em.createQuery(
-                    "select p from PolicyVersionEntity p where p.tenantId = :t and p.name = :n order by p.version desc",
-                    PolicyVersionEntity.class)
-                .setParameter("t", tenant);
-    return q.setParameter("n", name).getResultList();
-  }
-
-  /** Publishes content as the next version and supersedes the live one (caller's transaction). */
-  public PolicyVersionEntity publish(
-      UUID tenant, String name, String content, String mode, UUID changeId, String by, boolean rollback) {
-    List<PolicyVersionEntity> versions = history(tenant, name);
-    int next = versions.isEmpty() ? 1 : versions.get(0).getVersion() + 1;
-    for (PolicyVersionEntity v : versions) {
-      if (v.getStatus().equals("live")) {
-        v.supersede();
-      }
+    /**
+     * Changes whenever a version is published for the tenant or globally (cheap staleness check).
+     */
+    public String stamp(UUID tenant) {
+        String select =
+                "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text from policy_versions";
+        Object[] row =
+                (Object[])
+                        (tenant == null
+                                        ? em.createNativeQuery(select + " where tenant_id is null")
+                                        : em.createNativeQuery(
+                                                        select
+                                                                + " where tenant_id is null or tenant_id = ?1")
+                                                .setParameter(1, tenant))
+                                .getSingleResult();
+        return row[0] + "|" + row[1];
     }
-    em.flush(); // the one-live index must see the superseded row before the insert
-    PolicyVersionEntity e =
-        new PolicyVersionEntity(tenant, name, next, content, mode, changeId, by, Instant.now(), rollback);
-    em.persist(e);
-    return e;
-  }
+
+    /**
+     * The live version's label read as values (not entities): what governance compares under its
+     * lock.
+     */
+    public Optional<String> liveLabel(UUID tenant, String name) {
+        var q =
+                tenant == null
+                        ? em.createQuery(
+                                "select p.version from PolicyVersionEntity p where p.tenantId is null and p.name = :n"
+                                        + " and p.status = 'live'",
+                                Integer.class)
+                        : em.createQuery(
+                                        "select p.version from PolicyVersionEntity p where p.tenantId = :t and p.name = :n"
+                                                + " and p.status = 'live'",
+                                        Integer.class)
+                                .setParameter("t", tenant);
+        return q.setParameter("n", name)
+                .getResultStream()
+                .findFirst()
+                .map(v -> (tenant == null ? "global:" : "") + name + "@v" + v);
+    }
+
+    public Optional<PolicyVersionEntity> live(UUID tenant, String name) {
+        return history(tenant, name).stream().filter(p -> p.getStatus().equals("live")).findFirst();
+    }
+
+    /** All versions of a policy, newest first; tenant null: the global policy. */
+    public List<PolicyVersionEntity> history(UUID tenant, String name) {
+        var q =
+                tenant == null
+                        ? em.createQuery(
+                                "select p from PolicyVersionEntity p where p.tenantId is null and p.name = :n order by p.version desc",
+                                PolicyVersionEntity.class)
+                        : em.createQuery(
+                                        "select p from PolicyVersionEntity p where p.tenantId = :t and p.name = :n order by p.version desc",
+                                        PolicyVersionEntity.class)
+                                .setParameter("t", tenant);
+        return q.setParameter("n", name).getResultList();
+    }
+
+    /** Publishes content as the next version and supersedes the live one (caller's transaction). */
+    public PolicyVersionEntity publish(
+            UUID tenant,
+            String name,
+            String content,
+            String mode,
+            UUID changeId,
+            String by,
+            boolean rollback) {
+        List<PolicyVersionEntity> versions = history(tenant, name);
+        int next = versions.isEmpty() ? 1 : versions.get(0).getVersion() + 1;
+        for (PolicyVersionEntity v : versions) {
+            if (v.getStatus().equals("live")) {
+                v.supersede();
+            }
+        }
+        em.flush(); // the one-live index must see the superseded row before the insert
+        PolicyVersionEntity e =
+                new PolicyVersionEntity(
+                        tenant, name, next, content, mode, changeId, by, Instant.now(), rollback);
+        em.persist(e);
+        return e;
+    }
 }

@@ -11,106 +11,113 @@ import java.util.UUID;
 @Entity
 @Table(name = "policy_versions")
 public class PolicyVersionEntity {
-  @Id private UUID id;
+    @Id private UUID id;
 
-  @Column(name = "tenant_id")
-  private UUID tenantId;
+    @Column(name = "tenant_id")
+    private UUID tenantId;
 
-  @Column(nullable = false)
-  private String name;
+    @Column(nullable = false)
+    private String name;
 
-  @Column(nullable = false)
-  private int version;
+    @Column(nullable = false)
+    private int version;
 
-  @Column(nullable = false)
-  private String content;
+    @Column(nullable = false)
+    private String content;
 
-  @Column(nullable = false)
-  private String mode;
+    @Column(nullable = false)
+    private String mode;
 
-  @Column(nullable = false)
-  private String status;
+    @Column(nullable = false)
+    private String status;
 
-  @Column(name = "change_id")
-  private UUID changeId;
+    @Column(name = "change_id")
+    private UUID changeId;
 
-  @Column(name = "published_by", nullable = false)
-  private String publishedBy;
+    @Column(name = "published_by", nullable = false)
+    private String publishedBy;
 
-  @Column(name = "published_at", nullable = false)
-  private Instant publishedAt;
+    @Column(name = "published_at", nullable = false)
+    private Instant publishedAt;
 
-  @Column(nullable = false)
-  private boolean rollback;
+    @Column(nullable = false)
+    private boolean rollback;
 
-  protected PolicyVersionEntity() {}
+    protected PolicyVersionEntity() {}
 
-  public PolicyVersionEntity(
-      UUID tenantId, String name, int version, String content, String mode, UUID changeId,
-      String publishedBy, Instant publishedAt, boolean rollback) {
-    this.id = UUID.randomUUID();
-    this.tenantId = tenantId;
-    this.name = name;
-    this.version = version;
-    this.content = content;
-    this.mode = mode;
-    this.status = "live";
-    this.changeId = changeId;
-    this.publishedBy = publishedBy;
-    this.publishedAt = publishedAt;
-    this.rollback = rollback;
-  }
+    public PolicyVersionEntity(
+            UUID tenantId,
+            String name,
+            int version,
+            String content,
+            String mode,
+            UUID changeId,
+            String publishedBy,
+            Instant publishedAt,
+            boolean rollback) {
+        this.id = UUID.randomUUID();
+        this.tenantId = tenantId;
+        this.name = name;
+        this.version = version;
+        this.content = content;
+        this.mode = mode;
+        this.status = "live";
+        this.changeId = changeId;
+        this.publishedBy = publishedBy;
+        this.publishedAt = publishedAt;
+        this.rollback = rollback;
+    }
 
-  public UUID getId() {
-    return id;
-  }
+    public UUID getId() {
+        return id;
+    }
 
-  public UUID getTenantId() {
-    return tenantId;
-  }
+    public UUID getTenantId() {
+        return tenantId;
+    }
 
-  public String getName() {
-    return name;
-  }
+    public String getName() {
+        return name;
+    }
 
-  public int getVersion() {
-    return version;
-  }
+    public int getVersion() {
+        return version;
+    }
 
-  public String getContent() {
-    return content;
-  }
+    public String getContent() {
+        return content;
+    }
 
-  public String getMode() {
-    return mode;
-  }
+    public String getMode() {
+        return mode;
+    }
 
-  public String getStatus() {
-    return status;
-  }
+    public String getStatus() {
+        return status;
+    }
 
-  public void supersede() {
-    this.status = "superseded";
-  }
+    public void supersede() {
+        this.status = "superseded";
+    }
 
-  public UUID getChangeId() {
-    return changeId;
-  }
+    public UUID getChangeId() {
+        return changeId;
+    }
 
-  public String getPublishedBy() {
-    return publishedBy;
-  }
+    public String getPublishedBy() {
+        return publishedBy;
+    }
 
-  public Instant getPublishedAt() {
-    return publishedAt;
-  }
+    public Instant getPublishedAt() {
+        return publishedAt;
+    }
 
-  public boolean isRollback() {
-    return rollback;
-  }
+    public boolean isRollback() {
+        return rollback;
+    }
 
-  /** The label decisions record, e.g. {@code pii@v3} or {@code global:baseline@v1}. */
-  public String label() {
-    return (tenantId == null ? "global:" : "") + name + "@v" + version;
-  }
+    /** The label decisions record, e.g. {@code pii@v3} or {@code global:baseline@v1}. */
+    public String label() {
+        return (tenantId == null ? "global:" : "") + name + "@v" + version;
+    }
 }

@@ -30,47 +30,51 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
-  @Inject CurrentCaller caller;
-  @Inject PolicyCatalog catalog;
-  @Inject PolicyTestBench bench;
+    @Inject CurrentCaller caller;
+    @Inject PolicyCatalog catalog;
+    @Inject PolicyTestBench bench;
 
-  @GET
-  @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
-  public List<PolicyCatalog.PolicySummary> list() {
-    return catalog.list(tenant());
-  }
+    @GET
+    @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+    public List<PolicyCatalog.PolicySummary> list() {
+        return catalog.list(tenant());
+    }
 
-  @GET
-  @Path("{name}")
-  @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
-  public PolicyCatalog.PolicyDetail get(@PathParam("name") String name) {
-    return catalog.find(tenant(), name).orElseThrow(() -> new NotFoundException("No such policy"));
-  }
+    @GET
+    @Path("{name}")
+    @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+    public PolicyCatalog.PolicyDetail get(@PathParam("name") String name) {
+        return catalog.find(tenant(), name)
+                .orElseThrow(() -> new NotFoundException("No such policy"));
+    }
 
-  /**
-   * Evaluates a draft against a sample request and recent recorded traffic. Body: {@code {"name",
-   * "policy": {...}, "request": {"messages": [...], "headers": {...}, "classification": 0},
-   * "answer": "...", "traffic": {"limit": 100}}}.
-   */
-  @POST
-  @Path("test")
-  @Consumes(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN, Role.AUTHOR})
-  @Operation(
-      summary = "Evaluate a draft policy against a sample request and recent traffic",
-      description =
-          "400 names the field of an invalid draft; 400 cel_bound_exceeded when a condition's worst"
-              + " case exceeds the evaluation bounds (docs/policy.md); a rule that exceeds a bound at"
-              + " run time shows in the sample as status 500 policy_evaluation_failed with the error;"
-              + " 422 policy_test_timeout when the run exceeds its time limit"
-              + " (gatehouse.policy.test.timeout.ms, 5 s).")
-  public JsonObject test(JsonObject body) {
-    return bench.run(tenant(), body);
-  }
+    /**
+     * Evaluates a draft against a sample request and recent recorded traffic. Body: {@code {"name",
+     * "policy": {...}, "request": {"messages": [...], "headers": {...}, "classification": 0},
+     * "answer": "...", "traffic": {"limit": 100}}}.
+     */
+    @POST
+    @Path("test")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.AUTHOR})
+    @Operation(
+            summary = "Evaluate a draft policy against a sample request and recent traffic",
+            description =
+                    "400 names the field of an invalid draft; 400 cel_bound_exceeded when a condition's worst"
+                            + " case exceeds the evaluation bounds (docs/policy.md); a rule that exceeds a bound at"
+                            + " run time shows in the sample as status 500 policy_evaluation_failed with the error;"
+                            + " 422 policy_test_timeout when the run exceeds its time limit"
+                            + " (gatehouse.policy.test.timeout.ms, 5 s).")
+    public JsonObject test(JsonObject body) {
+        return bench.run(tenant(), body);
+    }
 
-  private TenantId tenant() {
-    Caller c = caller.require();
-    return c.tenantId()
-        .orElseThrow(() -> new ForbiddenException("tenant_required", "Policies belong to a tenant"));
-  }
+    private TenantId tenant() {
+        Caller c = caller.require();
+        return c.tenantId()
+                .orElseThrow(
+                        () ->
+                                new ForbiddenException(
+                                        "tenant_required", "Policies belong to a tenant"));
+    }
 }

@@ -11,147 +11,148 @@ import java.util.UUID;
 @Entity
 @Table(name = "prompts_versions")
 public class PromptVersionEntity {
-  @Id private UUID id;
+    @Id private UUID id;
 
-  @Column(name = "prompt_id", nullable = false)
-  private UUID promptId;
+    @Column(name = "prompt_id", nullable = false)
+    private UUID promptId;
 
-  @Column(name = "tenant_id", nullable = false)
-  private UUID tenantId;
+    @Column(name = "tenant_id", nullable = false)
+    private UUID tenantId;
 
-  @Column(nullable = false)
-  private int version;
+    @Column(nullable = false)
+    private int version;
 
-  @Column(nullable = false)
-  private String messages;
+    @Column(nullable = false)
+    private String messages;
 
-  @Column(nullable = false)
-  private String variables;
+    @Column(nullable = false)
+    private String variables;
 
-  @Column(nullable = false)
-  private String route;
+    @Column(nullable = false)
+    private String route;
 
-  @Column(nullable = false)
-  private String parameters;
+    @Column(nullable = false)
+    private String parameters;
 
-  @Column(name = "content_hash", nullable = false)
-  private String contentHash;
+    @Column(name = "content_hash", nullable = false)
+    private String contentHash;
 
-  @Column(name = "published_label", nullable = false)
-  private String publishedLabel;
+    @Column(name = "published_label", nullable = false)
+    private String publishedLabel;
 
-  @Column(name = "change_id")
-  private UUID changeId;
+    @Column(name = "change_id")
+    private UUID changeId;
 
-  @Column(name = "created_by", nullable = false)
-  private String createdBy;
+    @Column(name = "created_by", nullable = false)
+    private String createdBy;
 
-  @Column(name = "created_at", nullable = false)
-  private Instant createdAt;
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
 
-  // Accessors: field writes must go through the entity (Hibernate enhances it for dirty tracking).
+    // Accessors: field writes must go through the entity (Hibernate enhances it for dirty
+    // tracking).
 
-  public UUID id() {
-    return id;
-  }
+    public UUID id() {
+        return id;
+    }
 
-  public void id(UUID value) {
-    this.id = value;
-  }
+    public void id(UUID value) {
+        this.id = value;
+    }
 
-  public UUID promptId() {
-    return promptId;
-  }
+    public UUID promptId() {
+        return promptId;
+    }
 
-  public void promptId(UUID value) {
-    this.promptId = value;
-  }
+    public void promptId(UUID value) {
+        this.promptId = value;
+    }
 
-  public UUID tenantId() {
-    return tenantId;
-  }
+    public UUID tenantId() {
+        return tenantId;
+    }
 
-  public void tenantId(UUID value) {
-    this.tenantId = value;
-  }
+    public void tenantId(UUID value) {
+        this.tenantId = value;
+    }
 
-  public int version() {
-    return version;
-  }
+    public int version() {
+        return version;
+    }
 
-  public void version(int value) {
-    this.version = value;
-  }
+    public void version(int value) {
+        this.version = value;
+    }
 
-  public String messages() {
-    return messages;
-  }
+    public String messages() {
+        return messages;
+    }
 
-  public void messages(String value) {
-    this.messages = value;
-  }
+    public void messages(String value) {
+        this.messages = value;
+    }
 
-  public String variables() {
-    return variables;
-  }
+    public String variables() {
+        return variables;
+    }
 
-  public void variables(String value) {
-    this.variables = value;
-  }
+    public void variables(String value) {
+        this.variables = value;
+    }
 
-  public String route() {
-    return route;
-  }
+    public String route() {
+        return route;
+    }
 
-  public void route(String value) {
-    this.route = value;
-  }
+    public void route(String value) {
+        this.route = value;
+    }
 
-  public String parameters() {
-    return parameters;
-  }
+    public String parameters() {
+        return parameters;
+    }
 
-  public void parameters(String value) {
-    this.parameters = value;
-  }
+    public void parameters(String value) {
+        this.parameters = value;
+    }
 
-  public String contentHash() {
-    return contentHash;
-  }
+    public String contentHash() {
+        return contentHash;
+    }
 
-  public void contentHash(String value) {
-    this.contentHash = value;
-  }
+    public void contentHash(String value) {
+        this.contentHash = value;
+    }
 
-  public String publishedLabel() {
-    return publishedLabel;
-  }
+    public String publishedLabel() {
+        return publishedLabel;
+    }
 
-  public void publishedLabel(String value) {
-    this.publishedLabel = value;
-  }
+    public void publishedLabel(String value) {
+        this.publishedLabel = value;
+    }
 
-  public UUID changeId() {
-    return changeId;
-  }
+    public UUID changeId() {
+        return changeId;
+    }
 
-  public void changeId(UUID value) {
-    this.changeId = value;
-  }
+    public void changeId(UUID value) {
+        this.changeId = value;
+    }
 
-  public String createdBy() {
-    return createdBy;
-  }
+    public String createdBy() {
+        return createdBy;
+    }
 
-  public void createdBy(String value) {
-    this.createdBy = value;
-  }
+    public void createdBy(String value) {
+        this.createdBy = value;
+    }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
+    public Instant createdAt() {
+        return createdAt;
+    }
 
-  public void createdAt(Instant value) {
-    this.createdAt = value;
-  }
+    public void createdAt(Instant value) {
+        this.createdAt = value;
+    }
 }

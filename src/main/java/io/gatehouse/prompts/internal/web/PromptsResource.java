@@ -36,121 +36,127 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
 public class PromptsResource {
-  @Inject PromptRegistry registry;
-  @Inject CurrentCaller caller;
+    @Inject PromptRegistry registry;
+    @Inject CurrentCaller caller;
 
-  @GET
-  @Operation(summary = "The tenant's prompts with their labels")
-  public JsonObject list() {
-    JsonArrayBuilder a = Json.createArrayBuilder();
-    for (PromptRegistry.PromptView p : registry.list(tenant())) {
-      a.add(json(p));
+    @GET
+    @Operation(summary = "The tenant's prompts with their labels")
+    public JsonObject list() {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (PromptRegistry.PromptView p : registry.list(tenant())) {
+            a.add(json(p));
+        }
+        return Json.createObjectBuilder().add("data", a).build();
     }
-    return Json.createObjectBuilder().add("data", a).build();
-  }
 
-  @GET
-  @Path("{name}")
-  @Operation(summary = "A prompt: labels (with canary splits) and version history")
-  public JsonObject get(@PathParam("name") String name) {
-    return json(registry.get(tenant(), name).orElseThrow(PromptsResource::notFound));
-  }
-
-  @GET
-  @Path("{name}/versions/{version}")
-  @Operation(summary = "One version's messages, variables schema, route and parameters")
-  public JsonObject version(@PathParam("name") String name, @PathParam("version") String version) {
-    PromptRegistry.VersionView v =
-        registry.version(tenant(), name, number(version, "version")).orElseThrow(PromptsResource::notFound);
-    return Json.createObjectBuilder(summary(v.summary())).add("content", v.content()).build();
-  }
-
-  @GET
-  @Path("{name}/diff")
-  @Operation(summary = "The diff from version `from` to version `to`")
-  public JsonObject diff(
-      @PathParam("name") String name, @QueryParam("from") String from, @QueryParam("to") String to) {
-    TenantId t = tenant();
-    int f = number(from, "from");
-    int tt = number(to, "to");
-    PromptRegistry.VersionView a = registry.version(t, name, f).orElseThrow(PromptsResource::notFound);
-    PromptRegistry.VersionView b = registry.version(t, name, tt).orElseThrow(PromptsResource::notFound);
-    return Json.createObjectBuilder()
-        .add("prompt", name)
-        .add("from", f)
-        .add("to", tt)
-        .add("diff", ContentDiff.between(a.content(), b.content(), Set.of()))
-        .build();
-  }
-
-  private TenantId tenant() {
-    return caller.require().tenant();
-  }
-
-  private static int number(String s, String param) {
-    try {
-      int n = Integer.parseInt(s == null ? "" : s.startsWith("v") ? s.substring(1) : s);
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new ValidationException(param, param + " is a version number, e.g. 3 or v3");
+    @GET
+    @Path("{name}")
+    @Operation(summary = "A prompt: labels (with canary splits) and version history")
+    public JsonObject get(@PathParam("name") String name) {
+        return json(registry.get(tenant(), name).orElseThrow(PromptsResource::notFound));
     }
-  }
 
-  private static NotFoundException notFound() {
-    return new NotFoundException("prompt_not_found", "No such prompt or version");
-  }
+    @GET
+    @Path("{name}/versions/{version}")
+    @Operation(summary = "One version's messages, variables schema, route and parameters")
+    public JsonObject version(
+            @PathParam("name") String name, @PathParam("version") String version) {
+        PromptRegistry.VersionView v =
+                registry.version(tenant(), name, number(version, "version"))
+                        .orElseThrow(PromptsResource::notFound);
+        return Json.createObjectBuilder(summary(v.summary())).add("content", v.content()).build();
+    }
 
-  private static JsonObject json(PromptRegistry.PromptView p) {
-    JsonObjectBuilder b = Json.createObjectBuilder().add("name", p.name());
-    if (p.liveVersion() == null) {
-      b.addNull("liveVersion");
-    } else {
-      b.add("liveVersion", p.liveVersion());
+    @GET
+    @Path("{name}/diff")
+    @Operation(summary = "The diff from version `from` to version `to`")
+    public JsonObject diff(
+            @PathParam("name") String name,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        TenantId t = tenant();
+        int f = number(from, "from");
+        int tt = number(to, "to");
+        PromptRegistry.VersionView a =
+                registry.version(t, name, f).orElseThrow(PromptsResource::notFound);
+        PromptRegistry.VersionView b =
+                registry.version(t, name, tt).orElseThrow(PromptsResource::notFound);
+        return Json.createObjectBuilder()
+                .add("prompt", name)
+                .add("from", f)
+                .add("to", tt)
+                .add("diff", ContentDiff.between(a.content(), b.content(), Set.of()))
+                .build();
     }
-    JsonObjectBuilder labels = Json.createObjectBuilder();
-    for (PromptRegistry.LabelView l : p.labels()) {
-      JsonObjectBuilder lb = Json.createObjectBuilder().add("version", l.version());
-      if (l.canaryVersion() == null) {
-        lb.addNull("canaryVersion");
-      } else {
-        lb.add("canaryVersion", l.canaryVersion());
-      }
-      lb.add("canaryPercent", l.canaryPercent());
-      put(lb, "changeId", l.changeId());
-      lb.add("updatedBy", l.updatedBy());
-      put(lb, "updatedAt", l.updatedAt());
-      labels.add(l.label(), lb);
-    }
-    b.add("labels", labels);
-    JsonArrayBuilder versions = Json.createArrayBuilder();
-    for (PromptRegistry.VersionSummary v : p.versions()) {
-      versions.add(summary(v));
-    }
-    b.add("versions", versions);
-    put(b, "updatedAt", p.updatedAt());
-    return b.build();
-  }
 
-  private static JsonObject summary(PromptRegistry.VersionSummary v) {
-    JsonObjectBuilder b =
-        Json.createObjectBuilder()
-            .add("version", v.version())
-            .add("route", v.route())
-            .add("publishedLabel", v.publishedLabel())
-            .add("createdBy", v.createdBy());
-    put(b, "changeId", v.changeId());
-    put(b, "createdAt", v.createdAt());
-    return b.build();
-  }
-
-  private static void put(JsonObjectBuilder b, String k, Object v) {
-    if (v == null) {
-      b.addNull(k);
-    } else {
-      b.add(k, v instanceof Instant || v instanceof UUID ? v.toString() : v.toString());
+    private TenantId tenant() {
+        return caller.require().tenant();
     }
-  }
+
+    private static int number(String s, String param) {
+        try {
+            int n = Integer.parseInt(s == null ? "" : s.startsWith("v") ? s.substring(1) : s);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ValidationException(param, param + " is a version number, e.g. 3 or v3");
+        }
+    }
+
+    private static NotFoundException notFound() {
+        return new NotFoundException("prompt_not_found", "No such prompt or version");
+    }
+
+    private static JsonObject json(PromptRegistry.PromptView p) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("name", p.name());
+        if (p.liveVersion() == null) {
+            b.addNull("liveVersion");
+        } else {
+            b.add("liveVersion", p.liveVersion());
+        }
+        JsonObjectBuilder labels = Json.createObjectBuilder();
+        for (PromptRegistry.LabelView l : p.labels()) {
+            JsonObjectBuilder lb = Json.createObjectBuilder().add("version", l.version());
+            if (l.canaryVersion() == null) {
+                lb.addNull("canaryVersion");
+            } else {
+                lb.add("canaryVersion", l.canaryVersion());
+            }
+            lb.add("canaryPercent", l.canaryPercent());
+            put(lb, "changeId", l.changeId());
+            lb.add("updatedBy", l.updatedBy());
+            put(lb, "updatedAt", l.updatedAt());
+            labels.add(l.label(), lb);
+        }
+        b.add("labels", labels);
+        JsonArrayBuilder versions = Json.createArrayBuilder();
+        for (PromptRegistry.VersionSummary v : p.versions()) {
+            versions.add(summary(v));
+        }
+        b.add("versions", versions);
+        put(b, "updatedAt", p.updatedAt());
+        return b.build();
+    }
+
+    private static JsonObject summary(PromptRegistry.VersionSummary v) {
+        JsonObjectBuilder b =
+                Json.createObjectBuilder()
+                        .add("version", v.version())
+                        .add("route", v.route())
+                        .add("publishedLabel", v.publishedLabel())
+                        .add("createdBy", v.createdBy());
+        put(b, "changeId", v.changeId());
+        put(b, "createdAt", v.createdAt());
+        return b.build();
+    }
+
+    private static void put(JsonObjectBuilder b, String k, Object v) {
+        if (v == null) {
+            b.addNull(k);
+        } else {
+            b.add(k, v instanceof Instant || v instanceof UUID ? v.toString() : v.toString());
+        }
+    }
 }

@@ -11,15 +11,15 @@ import java.util.Set;
  * @param outputPriceMicros micro-units of currency per million output tokens
  */
 public record Model(
-    String name,
-    int contextWindow,
-    Set<String> capabilities,
-    long inputPriceMicros,
-    long outputPriceMicros) {
-  public static final Set<String> CAPABILITIES =
-      Set.of("chat", "tools", "vision", "json", "streaming", "embeddings");
+        String name,
+        int contextWindow,
+        Set<String> capabilities,
+        long inputPriceMicros,
+        long outputPriceMicros) {
+    public static final Set<String> CAPABILITIES =
+            Set.of("chat", "tools", "vision", "json", "streaming", "embeddings");
 
-  public Model {
-    capabilities = Set.copyOf(capabilities);
-  }
+    public Model {
+        capabilities = Set.copyOf(capabilities);
+    }
 }

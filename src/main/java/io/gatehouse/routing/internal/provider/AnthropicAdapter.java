@@ -16,100 +16,104 @@ import java.util.Optional;
  * anthropicVersion} (default 2023-06-01).
  */
 public final class AnthropicAdapter implements ProviderAdapter {
-  public static final String DEFAULT_BASE = "https://api.anthropic.com";
-  private final HttpTransport http;
-  private final EgressPolicy egress;
+    public static final String DEFAULT_BASE = "https://api.anthropic.com";
+    private final HttpTransport http;
+    private final EgressPolicy egress;
 
-  public AnthropicAdapter(HttpTransport http, EgressPolicy egress) {
-    this.http = http;
-    this.egress = egress;
-  }
-
-  private URI uri(ProviderCall call) throws ProviderException {
-    String base =
-        call.provider().baseUrl() == null || call.provider().baseUrl().isBlank()
-            ? DEFAULT_BASE
-            : call.provider().baseUrl();
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
+    public AnthropicAdapter(HttpTransport http, EgressPolicy egress) {
+        this.http = http;
+        this.egress = egress;
     }
-    if (base.endsWith("/v1")) {
-      base = base.substring(0, base.length() - 3);
-    }
-    URI uri = URI.create(base + "/v1/messages");
-    SsrfGuard.check(egress, call.provider().tenant(), uri);
-    return uri;
-  }
 
-  private static Map<String, String> headers(ProviderCall call) {
-    Map<String, String> h = new LinkedHashMap<>();
-    if (call.credential() != null && !call.credential().isEmpty()) {
-      h.put("x-api-key", call.credential());
-    }
-    h.put("anthropic-version", call.provider().optionString("anthropicVersion", "2023-06-01"));
-    return h;
-  }
-
-  private static JsonObject body(ProviderCall call) {
-    return AnthropicTranslation.request(
-        call.body(), call.model().name(), call.provider().optionLong("defaultMaxTokens", 1024));
-  }
-
-  @Override
-  public JsonObject chat(ProviderCall call) throws ProviderException {
-    JsonObject a = http.postJson(uri(call), headers(call), body(call), call.timeout());
-    return AnthropicTranslation.response(a, call.model().name());
-  }
-
-  @Override
-  public ProviderStream stream(ProviderCall call) throws ProviderException {
-    boolean includeUsage =
-        call.body().get("stream_options") instanceof JsonObject so
-            && so.getBoolean("include_usage", false);
-    SseReader sse =
-        new SseReader(http.postStream(uri(call), headers(call), body(call), call.timeout()));
-    AnthropicTranslation.StreamState state =
-        new AnthropicTranslation.StreamState(call.model().name(), includeUsage);
-    return new ProviderStream() {
-      final Deque<JsonObject> pending = new ArrayDeque<>();
-      boolean stopped;
-
-      @Override
-      public Optional<JsonObject> next() throws ProviderException {
-        while (pending.isEmpty()) {
-          if (stopped) {
-            return Optional.empty();
-          }
-          SseReader.Event e = sse.next();
-          if (e == null) {
-            throw new ProviderException(
-                ProviderException.Kind.CONNECT, "provider stream ended before message_stop");
-          }
-          JsonObject data = HttpTransport.parseObject(e.data());
-          String type = e.name() != null ? e.name() : data.getString("type", "");
-          pending.addAll(AnthropicTranslation.streamEvent(type, data, state));
-          if (type.equals("message_stop")) {
-            stopped = true;
-          }
+    private URI uri(ProviderCall call) throws ProviderException {
+        String base =
+                call.provider().baseUrl() == null || call.provider().baseUrl().isBlank()
+                        ? DEFAULT_BASE
+                        : call.provider().baseUrl();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
         }
-        return Optional.of(pending.poll());
-      }
+        if (base.endsWith("/v1")) {
+            base = base.substring(0, base.length() - 3);
+        }
+        URI uri = URI.create(base + "/v1/messages");
+        SsrfGuard.check(egress, call.provider().tenant(), uri);
+        return uri;
+    }
 
-      @Override
-      public boolean hasBuffered() {
-        return !pending.isEmpty() || (!stopped && sse.hasBuffered());
-      }
+    private static Map<String, String> headers(ProviderCall call) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (call.credential() != null && !call.credential().isEmpty()) {
+            h.put("x-api-key", call.credential());
+        }
+        h.put("anthropic-version", call.provider().optionString("anthropicVersion", "2023-06-01"));
+        return h;
+    }
 
-      @Override
-      public void close() {
-        sse.close();
-      }
-    };
-  }
+    private static JsonObject body(ProviderCall call) {
+        return AnthropicTranslation.request(
+                call.body(),
+                call.model().name(),
+                call.provider().optionLong("defaultMaxTokens", 1024));
+    }
 
-  @Override
-  public JsonObject embed(ProviderCall call) throws ProviderException {
-    throw new ProviderException(
-        ProviderException.Kind.CLIENT, 400, "Anthropic offers no embeddings", null);
-  }
+    @Override
+    public JsonObject chat(ProviderCall call) throws ProviderException {
+        JsonObject a = http.postJson(uri(call), headers(call), body(call), call.timeout());
+        return AnthropicTranslation.response(a, call.model().name());
+    }
+
+    @Override
+    public ProviderStream stream(ProviderCall call) throws ProviderException {
+        boolean includeUsage =
+                call.body().get("stream_options") instanceof JsonObject so
+                        && so.getBoolean("include_usage", false);
+        SseReader sse =
+                new SseReader(
+                        http.postStream(uri(call), headers(call), body(call), call.timeout()));
+        AnthropicTranslation.StreamState state =
+                new AnthropicTranslation.StreamState(call.model().name(), includeUsage);
+        return new ProviderStream() {
+            final Deque<JsonObject> pending = new ArrayDeque<>();
+            boolean stopped;
+
+            @Override
+            public Optional<JsonObject> next() throws ProviderException {
+                while (pending.isEmpty()) {
+                    if (stopped) {
+                        return Optional.empty();
+                    }
+                    SseReader.Event e = sse.next();
+                    if (e == null) {
+                        throw new ProviderException(
+                                ProviderException.Kind.CONNECT,
+                                "provider stream ended before message_stop");
+                    }
+                    JsonObject data = HttpTransport.parseObject(e.data());
+                    String type = e.name() != null ? e.name() : data.getString("type", "");
+                    pending.addAll(AnthropicTranslation.streamEvent(type, data, state));
+                    if (type.equals("message_stop")) {
+                        stopped = true;
+                    }
+                }
+                return Optional.of(pending.poll());
+            }
+
+            @Override
+            public boolean hasBuffered() {
+                return !pending.isEmpty() || (!stopped && sse.hasBuffered());
+            }
+
+            @Override
+            public void close() {
+                sse.close();
+            }
+        };
+    }
+
+    @Override
+    public JsonObject embed(ProviderCall call) throws ProviderException {
+        throw new ProviderException(
+                ProviderException.Kind.CLIENT, 400, "Anthropic offers no embeddings", null);
+    }
 }

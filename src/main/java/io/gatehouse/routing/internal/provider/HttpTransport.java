@@ -43,313 +43,348 @@ import java.util.function.Function;
  * an idle deadline between lines.
  */
 public final class HttpTransport {
-  // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
-  // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
-  // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
-  private static final JsonProvider JSON = JsonProvider.provider();
-  private static final int MAX_ERROR_BODY = 2048;
-  private final HttpClient h2; // https only; plain http goes through Http1Client
-  private final Http1Client plain;
-  private final ScheduledExecutorService watchdog;
+    // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+    // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+    // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final int MAX_ERROR_BODY = 2048;
+    private final HttpClient h2; // https only; plain http goes through Http1Client
+    private final Http1Client plain;
+    private final ScheduledExecutorService watchdog;
 
-  /** Straight to the providers. */
-  public HttpTransport() {
-    this(Optional.empty());
-  }
-
-  /** Through the outbound proxy when one is given (https tunnelled with CONNECT). */
-  public HttpTransport(Optional<InetSocketAddress> proxy) {
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_2)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER);
-    proxy.ifPresent(p -> b.proxy(ProxySelector.of(p)));
-    this.h2 = b.build();
-    this.plain = new Http1Client(proxy.orElse(null));
-    this.watchdog =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "gatehouse-stream-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
-  }
-
-
-  private static HttpRequest request(
-      URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-    headers.forEach(b::header);
-    return b.build();
-  }
-
-  private static boolean plainHttp(URI uri) {
-    return "http".equalsIgnoreCase(uri.getScheme());
-  }
-
-  /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
-  public JsonObject postJson(URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
-      throws ProviderException {
-    if (plainHttp(uri)) {
-      return postJsonPlain(uri, headers, body, timeout);
-    }
-    CompletableFuture<HttpResponse<String>> f =
-        h2
-            .sendAsync(request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> r;
-    try {
-      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
-    } catch (ExecutionException e) {
-      throw classify(e.getCause());
-    }
-    if (r.statusCode() / 100 != 2) {
-      throw errorFromStatus(r.statusCode(), r.body(), r.headers());
-    }
-    return parseObject(r.body());
-  }
-
-  private JsonObject postJsonPlain(
-      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
-      throws ProviderException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      Http1Client.Response r =
-          plain.post(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), deadline, 0);
-      if (r.status() / 100 != 2) {
-        String text = new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-        r.body().close();
-        throw errorFromStatus(r.status(), text, r::header);
-      }
-      byte[] answer = r.body().readAllBytes();
-      return parseObject(new String(answer, StandardCharsets.UTF_8));
-    } catch (IOException | IllegalArgumentException e) {
-      throw classifyPlain(e);
-    }
-  }
-
-  private LineStream postStreamPlain(
-      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
-      throws ProviderException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      Http1Client.Response r =
-          plain.post(
-              uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), deadline,
-              Math.max(1, timeout.toMillis()));
-      if (r.status() / 100 != 2) {
-        String text = new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-        r.body().close();
-        throw errorFromStatus(r.status(), text, r::header);
-      }
-      // Idle time between reads is bounded by the socket timeout: no watchdog task needed.
-      return new LineStream(r.body(), timeout.toMillis(), null);
-    } catch (IOException | IllegalArgumentException e) {
-      throw classifyPlain(e);
-    }
-  }
-
-  static ProviderException classifyPlain(Exception e) {
-    if (e instanceof java.net.SocketTimeoutException) {
-      return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-    }
-    if (e instanceof ConnectException || e instanceof java.net.UnknownHostException
-        || e instanceof java.net.NoRouteToHostException) {
-      return new ProviderException(ProviderException.Kind.CONNECT, "cannot connect to provider");
-    }
-    return new ProviderException(
-        ProviderException.Kind.CONNECT, "provider connection failed (" + e.getClass().getSimpleName() + ")");
-  }
-
-  /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
-  public LineStream postStream(
-      URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
-      throws ProviderException {
-    if (plainHttp(uri)) {
-      return postStreamPlain(uri, headers, body, timeout);
-    }
-    CompletableFuture<HttpResponse<InputStream>> f =
-        h2
-            .sendAsync(
-                request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofInputStream());
-    HttpResponse<InputStream> r;
-    try {
-      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
-    } catch (ExecutionException e) {
-      throw classify(e.getCause());
-    }
-    if (r.statusCode() / 100 != 2) {
-      String text;
-      try (InputStream in = r.body()) {
-        text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        text = "";
-      }
-      throw errorFromStatus(r.statusCode(), text, r.headers());
-    }
-    return new LineStream(r.body(), timeout.toMillis(), watchdog);
-  }
-
-  static ProviderException classify(Throwable t) {
-    if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
-      return new ProviderException(ProviderException.Kind.CONNECT, "cannot connect to provider");
-    }
-    if (t instanceof HttpTimeoutException) {
-      return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-    }
-    return new ProviderException(
-        ProviderException.Kind.CONNECT, "provider connection failed (" + t.getClass().getSimpleName() + ")");
-  }
-
-  static ProviderException errorFromStatus(int status, String body, HttpHeaders headers) {
-    return errorFromStatus(status, body, name -> headers.firstValue(name).orElse(null));
-  }
-
-  static ProviderException errorFromStatus(
-      int status, String body, Function<String, String> header) {
-    return ProviderException.fromStatus(status, providerMessage(status, body), retryAfter(header));
-  }
-
-  /** The provider's own error message if it sent one in OpenAI's or Anthropic's shape, shortened. */
-  static String providerMessage(int status, String body) {
-    String msg = null;
-    try {
-      JsonObject o = parseObject(body);
-      if (o.get("error") instanceof JsonObject e && e.containsKey("message")) {
-        msg = e.getString("message", null);
-      } else if (o.containsKey("message")) {
-        msg = o.getString("message", null);
-      }
-    } catch (ProviderException | RuntimeException e) {
-      msg = null;
-    }
-    String base = "provider answered HTTP " + status;
-    if (msg == null || msg.isBlank()) {
-      return base;
-    }
-    msg = msg.replaceAll("[\\p{Cntrl}]", " ");
-    return base + ": " + (msg.length() > 300 ? msg.substring(0, 300) + "..." : msg);
-  }
-
-  /** Retry-After as seconds or an HTTP date, or {@code retry-after-ms}; null when absent or bad. */
-  static Long retryAfter(Function<String, String> header) {
-    String ms = header.apply("retry-after-ms");
-    if (ms != null) {
-      try {
-        return Math.max(0, (long) Double.parseDouble(ms));
-      } catch (NumberFormatException e) {
-        // fall through to Retry-After
-      }
-    }
-    String ra = header.apply("retry-after");
-    if (ra == null) {
-      return null;
-    }
-    String v = ra.trim();
-    try {
-      return Math.max(0, Long.parseLong(v)) * 1000;
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime t = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        return Math.max(0, t.toInstant().toEpochMilli() - System.currentTimeMillis());
-      } catch (RuntimeException e2) {
-        return null;
-      }
-    }
-  }
-
-  static JsonObject parseObject(String text) throws ProviderException {
-    try (JsonReader r = JSON.createReader(new StringReader(text))) {
-      JsonInput.scan(text); // a provider's answer nested past the limit would exhaust the stack
-      return r.readObject();
-    } catch (JsonException | IllegalStateException | ClassCastException | ValidationException e) {
-      throw new ProviderException(
-          ProviderException.Kind.MALFORMED, 502, "provider sent a malformed answer", null);
-    }
-  }
-
-  /** Lines of a streamed answer with an idle deadline: no line for {@code idleMillis} cuts it. */
-  public static final class LineStream implements AutoCloseable {
-    private final InputStream in;
-    private final BufferedReader reader;
-    private final long idleMillis;
-    private volatile long lastProgress = System.nanoTime();
-    private volatile boolean timedOut;
-    private final ScheduledFuture<?> check;
-
-    /** {@code watchdog} null: the stream bounds its own reads (socket timeout). */
-    LineStream(InputStream in, long idleMillis, ScheduledExecutorService watchdog) {
-      this.in = in;
-      this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      this.idleMillis = idleMillis;
-      long period = Math.max(50, Math.min(idleMillis / 4, 1000));
-      this.check =
-          watchdog == null
-              ? null
-              : watchdog.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+    /** Straight to the providers. */
+    public HttpTransport() {
+        this(Optional.empty());
     }
 
-    private void checkIdle() {
-      if ((System.nanoTime() - lastProgress) / 1_000_000 > idleMillis) {
-        timedOut = true;
-        close();
-      }
+    /** Through the outbound proxy when one is given (https tunnelled with CONNECT). */
+    public HttpTransport(Optional<InetSocketAddress> proxy) {
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(HttpClient.Redirect.NEVER);
+        proxy.ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        this.h2 = b.build();
+        this.plain = new Http1Client(proxy.orElse(null));
+        this.watchdog =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "gatehouse-stream-watchdog");
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
-    /** True when a line can be read without waiting for the network (bytes already buffered). */
-    public boolean ready() {
-      try {
-        return reader.ready();
-      } catch (IOException e) {
-        return false;
-      }
+    private static HttpRequest request(
+            URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        body.toString(), StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        return b.build();
     }
 
-    /** The next line, or null at the end of the stream. */
-    public String readLine() throws ProviderException {
-      try {
-        String line = reader.readLine();
-        lastProgress = System.nanoTime();
-        if (line == null && timedOut) {
-          throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider stream stalled");
+    private static boolean plainHttp(URI uri) {
+        return "http".equalsIgnoreCase(uri.getScheme());
+    }
+
+    /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
+    public JsonObject postJson(
+            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        if (plainHttp(uri)) {
+            return postJsonPlain(uri, headers, body, timeout);
         }
-        return line;
-      } catch (IOException e) {
-        if (timedOut || e instanceof java.net.SocketTimeoutException) {
-          throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider stream stalled");
+        CompletableFuture<HttpResponse<String>> f =
+                h2.sendAsync(
+                        request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause());
         }
-        throw new ProviderException(ProviderException.Kind.CONNECT, "provider stream was cut");
-      }
+        if (r.statusCode() / 100 != 2) {
+            throw errorFromStatus(r.statusCode(), r.body(), r.headers());
+        }
+        return parseObject(r.body());
     }
 
-    @Override
-    public void close() {
-      if (check != null) {
-        check.cancel(false);
-      }
-      try {
-        in.close();
-      } catch (IOException e) {
-        // closing to cancel; nothing to do
-      }
+    private JsonObject postJsonPlain(
+            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Http1Client.Response r =
+                    plain.post(
+                            uri,
+                            headers,
+                            body.toString().getBytes(StandardCharsets.UTF_8),
+                            deadline,
+                            0);
+            if (r.status() / 100 != 2) {
+                String text =
+                        new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+                r.body().close();
+                throw errorFromStatus(r.status(), text, r::header);
+            }
+            byte[] answer = r.body().readAllBytes();
+            return parseObject(new String(answer, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            throw classifyPlain(e);
+        }
     }
-  }
+
+    private LineStream postStreamPlain(
+            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Http1Client.Response r =
+                    plain.post(
+                            uri,
+                            headers,
+                            body.toString().getBytes(StandardCharsets.UTF_8),
+                            deadline,
+                            Math.max(1, timeout.toMillis()));
+            if (r.status() / 100 != 2) {
+                String text =
+                        new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+                r.body().close();
+                throw errorFromStatus(r.status(), text, r::header);
+            }
+            // Idle time between reads is bounded by the socket timeout: no watchdog task needed.
+            return new LineStream(r.body(), timeout.toMillis(), null);
+        } catch (IOException | IllegalArgumentException e) {
+            throw classifyPlain(e);
+        }
+    }
+
+    static ProviderException classifyPlain(Exception e) {
+        if (e instanceof java.net.SocketTimeoutException) {
+            return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+        }
+        if (e instanceof ConnectException
+                || e instanceof java.net.UnknownHostException
+                || e instanceof java.net.NoRouteToHostException) {
+            return new ProviderException(
+                    ProviderException.Kind.CONNECT, "cannot connect to provider");
+        }
+        return new ProviderException(
+                ProviderException.Kind.CONNECT,
+                "provider connection failed (" + e.getClass().getSimpleName() + ")");
+    }
+
+    /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
+    public LineStream postStream(
+            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        if (plainHttp(uri)) {
+            return postStreamPlain(uri, headers, body, timeout);
+        }
+        CompletableFuture<HttpResponse<InputStream>> f =
+                h2.sendAsync(
+                        request(uri, headers, body, timeout),
+                        HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r;
+        try {
+            r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause());
+        }
+        if (r.statusCode() / 100 != 2) {
+            String text;
+            try (InputStream in = r.body()) {
+                text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                text = "";
+            }
+            throw errorFromStatus(r.statusCode(), text, r.headers());
+        }
+        return new LineStream(r.body(), timeout.toMillis(), watchdog);
+    }
+
+    static ProviderException classify(Throwable t) {
+        if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
+            return new ProviderException(
+                    ProviderException.Kind.CONNECT, "cannot connect to provider");
+        }
+        if (t instanceof HttpTimeoutException) {
+            return new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+        }
+        return new ProviderException(
+                ProviderException.Kind.CONNECT,
+                "provider connection failed (" + t.getClass().getSimpleName() + ")");
+    }
+
+    static ProviderException errorFromStatus(int status, String body, HttpHeaders headers) {
+        return errorFromStatus(status, body, name -> headers.firstValue(name).orElse(null));
+    }
+
+    static ProviderException errorFromStatus(
+            int status, String body, Function<String, String> header) {
+        return ProviderException.fromStatus(
+                status, providerMessage(status, body), retryAfter(header));
+    }
+
+    /**
+     * The provider's own error message if it sent one in OpenAI's or Anthropic's shape, shortened.
+     */
+    static String providerMessage(int status, String body) {
+        String msg = null;
+        try {
+            JsonObject o = parseObject(body);
+            if (o.get("error") instanceof JsonObject e && e.containsKey("message")) {
+                msg = e.getString("message", null);
+            } else if (o.containsKey("message")) {
+                msg = o.getString("message", null);
+            }
+        } catch (ProviderException | RuntimeException e) {
+            msg = null;
+        }
+        String base = "provider answered HTTP " + status;
+        if (msg == null || msg.isBlank()) {
+            return base;
+        }
+        msg = msg.replaceAll("[\\p{Cntrl}]", " ");
+        return base + ": " + (msg.length() > 300 ? msg.substring(0, 300) + "..." : msg);
+    }
+
+    /**
+     * Retry-After as seconds or an HTTP date, or {@code retry-after-ms}; null when absent or bad.
+     */
+    static Long retryAfter(Function<String, String> header) {
+        String ms = header.apply("retry-after-ms");
+        if (ms != null) {
+            try {
+                return Math.max(0, (long) Double.parseDouble(ms));
+            } catch (NumberFormatException e) {
+                // fall through to Retry-After
+            }
+        }
+        String ra = header.apply("retry-after");
+        if (ra == null) {
+            return null;
+        }
+        String v = ra.trim();
+        try {
+            return Math.max(0, Long.parseLong(v)) * 1000;
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime t = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, t.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    static JsonObject parseObject(String text) throws ProviderException {
+        try (JsonReader r = JSON.createReader(new StringReader(text))) {
+            JsonInput.scan(
+                    text); // a provider's answer nested past the limit would exhaust the stack
+            return r.readObject();
+        } catch (JsonException
+                | IllegalStateException
+                | ClassCastException
+                | ValidationException e) {
+            throw new ProviderException(
+                    ProviderException.Kind.MALFORMED,
+                    502,
+                    "provider sent a malformed answer",
+                    null);
+        }
+    }
+
+    /** Lines of a streamed answer with an idle deadline: no line for {@code idleMillis} cuts it. */
+    public static final class LineStream implements AutoCloseable {
+        private final InputStream in;
+        private final BufferedReader reader;
+        private final long idleMillis;
+        private volatile long lastProgress = System.nanoTime();
+        private volatile boolean timedOut;
+        private final ScheduledFuture<?> check;
+
+        /** {@code watchdog} null: the stream bounds its own reads (socket timeout). */
+        LineStream(InputStream in, long idleMillis, ScheduledExecutorService watchdog) {
+            this.in = in;
+            this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            this.idleMillis = idleMillis;
+            long period = Math.max(50, Math.min(idleMillis / 4, 1000));
+            this.check =
+                    watchdog == null
+                            ? null
+                            : watchdog.scheduleAtFixedRate(
+                                    this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void checkIdle() {
+            if ((System.nanoTime() - lastProgress) / 1_000_000 > idleMillis) {
+                timedOut = true;
+                close();
+            }
+        }
+
+        /**
+         * True when a line can be read without waiting for the network (bytes already buffered).
+         */
+        public boolean ready() {
+            try {
+                return reader.ready();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** The next line, or null at the end of the stream. */
+        public String readLine() throws ProviderException {
+            try {
+                String line = reader.readLine();
+                lastProgress = System.nanoTime();
+                if (line == null && timedOut) {
+                    throw new ProviderException(
+                            ProviderException.Kind.TIMEOUT, "provider stream stalled");
+                }
+                return line;
+            } catch (IOException e) {
+                if (timedOut || e instanceof java.net.SocketTimeoutException) {
+                    throw new ProviderException(
+                            ProviderException.Kind.TIMEOUT, "provider stream stalled");
+                }
+                throw new ProviderException(
+                        ProviderException.Kind.CONNECT, "provider stream was cut");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (check != null) {
+                check.cancel(false);
+            }
+            try {
+                in.close();
+            } catch (IOException e) {
+                // closing to cancel; nothing to do
+            }
+        }
+    }
 }

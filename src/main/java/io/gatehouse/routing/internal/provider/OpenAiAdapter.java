@@ -1,7 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
-import io.gatehouse.shared.net.EgressPolicy;
 import io.gatehouse.routing.internal.catalog.Provider;
+import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -17,124 +17,129 @@ import java.util.Optional;
  * {@code api-key} header. Only the gateway's own body and headers reach the provider.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
-  public static final String DEFAULT_BASE = "https://api.openai.com/v1";
-  public static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
-  private final HttpTransport http;
-  private final EgressPolicy egress;
+    public static final String DEFAULT_BASE = "https://api.openai.com/v1";
+    public static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+    private final HttpTransport http;
+    private final EgressPolicy egress;
 
-  public OpenAiAdapter(HttpTransport http, EgressPolicy egress) {
-    this.http = http;
-    this.egress = egress;
-  }
-
-  static URI endpoint(Provider p, String model, String operation) {
-    boolean azure = "azure-openai".equals(p.kind());
-    String base = p.baseUrl() == null || p.baseUrl().isBlank() ? DEFAULT_BASE : p.baseUrl();
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
+    public OpenAiAdapter(HttpTransport http, EgressPolicy egress) {
+        this.http = http;
+        this.egress = egress;
     }
-    String path = operation.equals("embeddings") ? "/embeddings" : "/chat/completions";
-    if (azure) {
-      String version = p.optionString("apiVersion", DEFAULT_AZURE_API_VERSION);
-      return URI.create(
-          base
-              + "/openai/deployments/"
-              + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
-              + path
-              + "?api-version="
-              + URLEncoder.encode(version, StandardCharsets.UTF_8));
-    }
-    return URI.create(base + path);
-  }
 
-  static Map<String, String> headers(ProviderCall call) {
-    Map<String, String> h = new LinkedHashMap<>();
-    String cred = call.credential();
-    if (cred != null && !cred.isEmpty()) {
-      if ("azure-openai".equals(call.provider().kind())) {
-        h.put("api-key", cred);
-      } else {
-        h.put("Authorization", "Bearer " + cred);
-      }
-    }
-    return h;
-  }
-
-  private URI checked(ProviderCall call, String operation) throws ProviderException {
-    URI uri = endpoint(call.provider(), call.model().name(), operation);
-    SsrfGuard.check(egress, call.provider().tenant(), uri);
-    return uri;
-  }
-
-  @Override
-  public JsonObject chat(ProviderCall call) throws ProviderException {
-    JsonObject answer =
-        http.postJson(checked(call, "chat"), headers(call), call.body(), call.timeout());
-    if (!(answer.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
-      throw new ProviderException(
-          ProviderException.Kind.MALFORMED, 502, "provider answer has no choices", null);
-    }
-    return answer;
-  }
-
-  @Override
-  public ProviderStream stream(ProviderCall call) throws ProviderException {
-    SseReader sse =
-        new SseReader(
-            http.postStream(checked(call, "chat"), headers(call), call.body(), call.timeout()));
-    return new ProviderStream() {
-      boolean done;
-
-      @Override
-      public Optional<JsonObject> next() throws ProviderException {
-        if (done) {
-          return Optional.empty();
+    static URI endpoint(Provider p, String model, String operation) {
+        boolean azure = "azure-openai".equals(p.kind());
+        String base = p.baseUrl() == null || p.baseUrl().isBlank() ? DEFAULT_BASE : p.baseUrl();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
         }
-        while (true) {
-          SseReader.Event e = sse.next();
-          if (e == null) {
-            // A stream that ends without [DONE] was cut.
-            throw new ProviderException(
-                ProviderException.Kind.CONNECT, "provider stream ended before [DONE]");
-          }
-          if (e.data().isBlank()) {
-            continue;
-          }
-          if (e.data().trim().equals("[DONE]")) {
-            done = true;
-            return Optional.empty();
-          }
-          JsonObject chunk = HttpTransport.parseObject(e.data());
-          if (chunk.containsKey("error")) {
-            throw new ProviderException(
-                ProviderException.Kind.SERVER, 502,
-                HttpTransport.providerMessage(502, e.data()).replace("HTTP 502", "a stream error"),
-                null);
-          }
-          return Optional.of(chunk);
+        String path = operation.equals("embeddings") ? "/embeddings" : "/chat/completions";
+        if (azure) {
+            String version = p.optionString("apiVersion", DEFAULT_AZURE_API_VERSION);
+            return URI.create(
+                    base
+                            + "/openai/deployments/"
+                            + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
+                            + path
+                            + "?api-version="
+                            + URLEncoder.encode(version, StandardCharsets.UTF_8));
         }
-      }
-
-      @Override
-      public boolean hasBuffered() {
-        return !done && sse.hasBuffered();
-      }
-
-      @Override
-      public void close() {
-        sse.close();
-      }
-    };
-  }
-
-  @Override
-  public JsonObject embed(ProviderCall call) throws ProviderException {
-    JsonObject answer =
-        http.postJson(checked(call, "embeddings"), headers(call), call.body(), call.timeout());
-    if (!(answer.get("data") instanceof JsonArray)) {
-      throw new ProviderException(
-          ProviderException.Kind.MALFORMED, 502, "provider answer has no data", null);
+        return URI.create(base + path);
     }
-    return answer;
-  }
+
+    static Map<String, String> headers(ProviderCall call) {
+        Map<String, String> h = new LinkedHashMap<>();
+        String cred = call.credential();
+        if (cred != null && !cred.isEmpty()) {
+            if ("azure-openai".equals(call.provider().kind())) {
+                h.put("api-key", cred);
+            } else {
+                h.put("Authorization", "Bearer " + cred);
+            }
+        }
+        return h;
+    }
+
+    private URI checked(ProviderCall call, String operation) throws ProviderException {
+        URI uri = endpoint(call.provider(), call.model().name(), operation);
+        SsrfGuard.check(egress, call.provider().tenant(), uri);
+        return uri;
+    }
+
+    @Override
+    public JsonObject chat(ProviderCall call) throws ProviderException {
+        JsonObject answer =
+                http.postJson(checked(call, "chat"), headers(call), call.body(), call.timeout());
+        if (!(answer.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
+            throw new ProviderException(
+                    ProviderException.Kind.MALFORMED, 502, "provider answer has no choices", null);
+        }
+        return answer;
+    }
+
+    @Override
+    public ProviderStream stream(ProviderCall call) throws ProviderException {
+        SseReader sse =
+                new SseReader(
+                        http.postStream(
+                                checked(call, "chat"), headers(call), call.body(), call.timeout()));
+        return new ProviderStream() {
+            boolean done;
+
+            @Override
+            public Optional<JsonObject> next() throws ProviderException {
+                if (done) {
+                    return Optional.empty();
+                }
+                while (true) {
+                    SseReader.Event e = sse.next();
+                    if (e == null) {
+                        // A stream that ends without [DONE] was cut.
+                        throw new ProviderException(
+                                ProviderException.Kind.CONNECT,
+                                "provider stream ended before [DONE]");
+                    }
+                    if (e.data().isBlank()) {
+                        continue;
+                    }
+                    if (e.data().trim().equals("[DONE]")) {
+                        done = true;
+                        return Optional.empty();
+                    }
+                    JsonObject chunk = HttpTransport.parseObject(e.data());
+                    if (chunk.containsKey("error")) {
+                        throw new ProviderException(
+                                ProviderException.Kind.SERVER,
+                                502,
+                                HttpTransport.providerMessage(502, e.data())
+                                        .replace("HTTP 502", "a stream error"),
+                                null);
+                    }
+                    return Optional.of(chunk);
+                }
+            }
+
+            @Override
+            public boolean hasBuffered() {
+                return !done && sse.hasBuffered();
+            }
+
+            @Override
+            public void close() {
+                sse.close();
+            }
+        };
+    }
+
+    @Override
+    public JsonObject embed(ProviderCall call) throws ProviderException {
+        JsonObject answer =
+                http.postJson(
+                        checked(call, "embeddings"), headers(call), call.body(), call.timeout());
+        if (!(answer.get("data") instanceof JsonArray)) {
+            throw new ProviderException(
+                    ProviderException.Kind.MALFORMED, 502, "provider answer has no data", null);
+        }
+        return answer;
+    }
 }

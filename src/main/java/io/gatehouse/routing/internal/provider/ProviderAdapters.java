@@ -6,31 +6,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The adapter for each provider kind, sharing one pooled HTTP transport (through the outbound
- * proxy when one is configured). Every adapter that calls out checks the tenant's egress rules
- * first; the sandbox runs in-process and needs none.
+ * The adapter for each provider kind, sharing one pooled HTTP transport (through the outbound proxy
+ * when one is configured). Every adapter that calls out checks the tenant's egress rules first; the
+ * sandbox runs in-process and needs none.
  */
 @ApplicationScoped
 public class ProviderAdapters {
-  @Inject EgressPolicy egress;
+    @Inject EgressPolicy egress;
 
-  private final SandboxAdapter sandbox = new SandboxAdapter();
-  private OpenAiAdapter openai;
-  private AnthropicAdapter anthropic;
+    private final SandboxAdapter sandbox = new SandboxAdapter();
+    private OpenAiAdapter openai;
+    private AnthropicAdapter anthropic;
 
-  @PostConstruct
-  void init() {
-    HttpTransport http = new HttpTransport(egress.proxy());
-    openai = new OpenAiAdapter(http, egress);
-    anthropic = new AnthropicAdapter(http, egress);
-  }
+    @PostConstruct
+    void init() {
+        HttpTransport http = new HttpTransport(egress.proxy());
+        openai = new OpenAiAdapter(http, egress);
+        anthropic = new AnthropicAdapter(http, egress);
+    }
 
-  public ProviderAdapter forKind(String kind) {
-    return switch (kind) {
-      case "sandbox" -> sandbox;
-      case "openai", "azure-openai" -> openai;
-      case "anthropic" -> anthropic;
-      default -> throw new IllegalArgumentException("unknown provider kind " + kind);
-    };
-  }
+    public ProviderAdapter forKind(String kind) {
+        return switch (kind) {
+            case "sandbox" -> sandbox;
+            case "openai", "azure-openai" -> openai;
+            case "anthropic" -> anthropic;
+            default -> throw new IllegalArgumentException("unknown provider kind " + kind);
+        };
+    }
 }

@@ -9,16 +9,17 @@ import java.util.Optional;
  * end. Closing it cancels the provider call.
  */
 public interface ProviderStream extends AutoCloseable {
-  Optional<JsonObject> next() throws ProviderException;
+    Optional<JsonObject> next() throws ProviderException;
 
-  /**
-   * True when the next chunk has (probably) been received already, so {@link #next()} will not wait
-   * for the provider: the caller may hold its flush and send both together. False when unknown.
-   */
-  default boolean hasBuffered() {
-    return false;
-  }
+    /**
+     * True when the next chunk has (probably) been received already, so {@link #next()} will not
+     * wait for the provider: the caller may hold its flush and send both together. False when
+     * unknown.
+     */
+    default boolean hasBuffered() {
+        return false;
+    }
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

@@ -14,135 +14,140 @@ import java.util.Map;
  * when the retry budget is spent.
  */
 public final class Failover {
-  private static final long MAX_RETRY_AFTER_MS = 300_000;
+    private static final long MAX_RETRY_AFTER_MS = 300_000;
 
-  /** One attempt at one candidate. */
-  @FunctionalInterface
-  public interface Attempt<T> {
-    T call(Candidate candidate) throws ProviderException;
-  }
-
-  /** What an attempt came to, for the audit event. */
-  public record AttemptRecord(String provider, String model, String result, int status, long ms) {
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("provider", provider);
-      m.put("model", model);
-      m.put("result", result);
-      if (status > 0) {
-        m.put("status", status);
-      }
-      m.put("ms", ms);
-      return m;
-    }
-  }
-
-  /**
-   * The successful attempt. When the permit is held (streams), the caller must call {@link
-   * #release()} once the stream is over.
-   */
-  public record Outcome<T>(
-      T result, Candidate candidate, long providerLatencyMs, List<AttemptRecord> attempts,
-      ProviderHealth health, boolean holdsPermit) {
-    public void release() {
-      if (holdsPermit) {
-        health.leave();
-      }
-    }
-  }
-
-  /** No candidate answered; {@code last} is the last provider error, null when none was tried. */
-  public static final class Exhausted extends Exception {
-    private final transient ProviderException last;
-    private final transient List<AttemptRecord> attempts;
-
-    Exhausted(ProviderException last, List<AttemptRecord> attempts) {
-      super(last == null ? "no provider available" : last.getMessage(), null, false, false);
-      this.last = last;
-      this.attempts = List.copyOf(attempts);
+    /** One attempt at one candidate. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T call(Candidate candidate) throws ProviderException;
     }
 
-    public ProviderException last() {
-      return last;
-    }
-
-    public List<AttemptRecord> attempts() {
-      return attempts;
-    }
-  }
-
-  private final ProviderHealthRegistry registry;
-
-  public Failover(ProviderHealthRegistry registry) {
-    this.registry = registry;
-  }
-
-  public <T> Outcome<T> run(
-      List<Candidate> ordered, RetryBudget budget, boolean holdPermit, Attempt<T> attempt)
-      throws Exhausted {
-    List<AttemptRecord> attempts = new ArrayList<>();
-    ProviderException last = null;
-    boolean tried = false;
-    if (budget != null) {
-      budget.onRequest();
-    }
-    for (Candidate c : ordered) {
-      String pname = c.provider().name();
-      String mname = c.model().name();
-      ProviderHealth h = registry.of(c.provider());
-      if (!h.breaker().tryAcquire()) {
-        attempts.add(new AttemptRecord(pname, mname, "circuit_open", 0, 0));
-        continue;
-      }
-      if (!h.tryEnter()) {
-        h.breaker().release();
-        attempts.add(new AttemptRecord(pname, mname, "bulkhead_full", 0, 0));
-        continue;
-      }
-      if (tried && budget != null && !budget.tryRetry()) {
-        h.leave();
-        h.breaker().release();
-        attempts.add(new AttemptRecord(pname, mname, "retry_budget_spent", 0, 0));
-        break;
-      }
-      tried = true;
-      long start = System.nanoTime();
-      boolean keep = false;
-      try {
-        T result = attempt.call(c);
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        h.breaker().onSuccess();
-        h.recordLatency(ms);
-        attempts.add(new AttemptRecord(pname, mname, "ok", 0, ms));
-        keep = holdPermit;
-        return new Outcome<>(result, c, ms, attempts, h, holdPermit);
-      } catch (ProviderException e) {
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        attempts.add(
-            new AttemptRecord(pname, mname, e.kind().name().toLowerCase(), e.status(), ms));
-        if (e.tripsBreaker()) {
-          h.breaker().onFailure();
-        } else if (e.kind() == ProviderException.Kind.CLIENT) {
-          h.breaker().onSuccess(); // the provider is healthy: it judged the request
-        } else {
-          h.breaker().release();
+    /** What an attempt came to, for the audit event. */
+    public record AttemptRecord(String provider, String model, String result, int status, long ms) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("provider", provider);
+            m.put("model", model);
+            m.put("result", result);
+            if (status > 0) {
+                m.put("status", status);
+            }
+            m.put("ms", ms);
+            return m;
         }
-        if (e.retryAfterMillis() != null) {
-          h.breaker().holdOpen(Math.min(e.retryAfterMillis(), MAX_RETRY_AFTER_MS));
-        }
-        if (!e.retryable()) {
-          throw new Exhausted(e, attempts);
-        }
-        last = e;
-      } catch (RuntimeException e) {
-        h.breaker().release();
-        throw e;
-      } finally {
-        if (!keep) {
-          h.leave();
-        }
-      }
     }
-    throw new Exhausted(last, attempts);
-  }
+
+    /**
+     * The successful attempt. When the permit is held (streams), the caller must call {@link
+     * #release()} once the stream is over.
+     */
+    public record Outcome<T>(
+            T result,
+            Candidate candidate,
+            long providerLatencyMs,
+            List<AttemptRecord> attempts,
+            ProviderHealth health,
+            boolean holdsPermit) {
+        public void release() {
+            if (holdsPermit) {
+                health.leave();
+            }
+        }
+    }
+
+    /** No candidate answered; {@code last} is the last provider error, null when none was tried. */
+    public static final class Exhausted extends Exception {
+        private final transient ProviderException last;
+        private final transient List<AttemptRecord> attempts;
+
+        Exhausted(ProviderException last, List<AttemptRecord> attempts) {
+            super(last == null ? "no provider available" : last.getMessage(), null, false, false);
+            this.last = last;
+            this.attempts = List.copyOf(attempts);
+        }
+
+        public ProviderException last() {
+            return last;
+        }
+
+        public List<AttemptRecord> attempts() {
+            return attempts;
+        }
+    }
+
+    private final ProviderHealthRegistry registry;
+
+    public Failover(ProviderHealthRegistry registry) {
+        this.registry = registry;
+    }
+
+    public <T> Outcome<T> run(
+            List<Candidate> ordered, RetryBudget budget, boolean holdPermit, Attempt<T> attempt)
+            throws Exhausted {
+        List<AttemptRecord> attempts = new ArrayList<>();
+        ProviderException last = null;
+        boolean tried = false;
+        if (budget != null) {
+            budget.onRequest();
+        }
+        for (Candidate c : ordered) {
+            String pname = c.provider().name();
+            String mname = c.model().name();
+            ProviderHealth h = registry.of(c.provider());
+            if (!h.breaker().tryAcquire()) {
+                attempts.add(new AttemptRecord(pname, mname, "circuit_open", 0, 0));
+                continue;
+            }
+            if (!h.tryEnter()) {
+                h.breaker().release();
+                attempts.add(new AttemptRecord(pname, mname, "bulkhead_full", 0, 0));
+                continue;
+            }
+            if (tried && budget != null && !budget.tryRetry()) {
+                h.leave();
+                h.breaker().release();
+                attempts.add(new AttemptRecord(pname, mname, "retry_budget_spent", 0, 0));
+                break;
+            }
+            tried = true;
+            long start = System.nanoTime();
+            boolean keep = false;
+            try {
+                T result = attempt.call(c);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                h.breaker().onSuccess();
+                h.recordLatency(ms);
+                attempts.add(new AttemptRecord(pname, mname, "ok", 0, ms));
+                keep = holdPermit;
+                return new Outcome<>(result, c, ms, attempts, h, holdPermit);
+            } catch (ProviderException e) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                attempts.add(
+                        new AttemptRecord(
+                                pname, mname, e.kind().name().toLowerCase(), e.status(), ms));
+                if (e.tripsBreaker()) {
+                    h.breaker().onFailure();
+                } else if (e.kind() == ProviderException.Kind.CLIENT) {
+                    h.breaker().onSuccess(); // the provider is healthy: it judged the request
+                } else {
+                    h.breaker().release();
+                }
+                if (e.retryAfterMillis() != null) {
+                    h.breaker().holdOpen(Math.min(e.retryAfterMillis(), MAX_RETRY_AFTER_MS));
+                }
+                if (!e.retryable()) {
+                    throw new Exhausted(e, attempts);
+                }
+                last = e;
+            } catch (RuntimeException e) {
+                h.breaker().release();
+                throw e;
+            } finally {
+                if (!keep) {
+                    h.leave();
+                }
+            }
+        }
+        throw new Exhausted(last, attempts);
+    }
 }

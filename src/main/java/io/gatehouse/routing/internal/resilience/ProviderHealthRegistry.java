@@ -12,30 +12,30 @@ import java.util.function.LongSupplier;
  * Options: {@code breakerFailures} (default 5), {@code breakerOpenMs} (default 30000).
  */
 public final class ProviderHealthRegistry {
-  private final Map<UUID, ProviderHealth> health = new ConcurrentHashMap<>();
-  private final LongSupplier clock;
+    private final Map<UUID, ProviderHealth> health = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
 
-  public ProviderHealthRegistry(LongSupplier clock) {
-    this.clock = clock;
-  }
+    public ProviderHealthRegistry(LongSupplier clock) {
+        this.clock = clock;
+    }
 
-  public ProviderHealth of(Provider p) {
-    return health.compute(
-        p.id(),
-        (id, h) ->
-            h != null && h.version().equals(p.version())
-                ? h
-                : new ProviderHealth(
-                    p.version(),
-                    p.maxConcurrency(),
-                    (int) p.optionLong("breakerFailures", 5),
-                    p.optionLong("breakerOpenMs", 30_000),
-                    clock));
-  }
+    public ProviderHealth of(Provider p) {
+        return health.compute(
+                p.id(),
+                (id, h) ->
+                        h != null && h.version().equals(p.version())
+                                ? h
+                                : new ProviderHealth(
+                                        p.version(),
+                                        p.maxConcurrency(),
+                                        (int) p.optionLong("breakerFailures", 5),
+                                        p.optionLong("breakerOpenMs", 30_000),
+                                        clock));
+    }
 
-  /** Moving-average latency, NaN when unmeasured. */
-  public double latencyMs(Provider p) {
-    ProviderHealth h = health.get(p.id());
-    return h == null ? Double.NaN : h.latencyMs();
-  }
+    /** Moving-average latency, NaN when unmeasured. */
+    public double latencyMs(Provider p) {
+        ProviderHealth h = health.get(p.id());
+        return h == null ? Double.NaN : h.latencyMs();
+    }
 }

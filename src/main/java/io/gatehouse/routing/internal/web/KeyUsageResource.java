@@ -24,20 +24,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Usage")
 @SecurityRequirement(name = "apiKey")
 public class KeyUsageResource {
-  @Inject ClientAccess access;
-  @Inject UsageReports reports;
+    @Inject ClientAccess access;
+    @Inject UsageReports reports;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "This API key's own usage over [from, to), grouped by route|model|provider")
-  public JsonObject keyUsage(
-      @QueryParam("from") String from,
-      @QueryParam("to") String to,
-      @QueryParam("groupBy") String groupBy) {
-    ClientKey key = access.require();
-    if ("key".equals(groupBy)) {
-      throw new ValidationException("groupBy", "groupBy must be route, model or provider");
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "This API key's own usage over [from, to), grouped by route|model|provider")
+    public JsonObject keyUsage(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("groupBy") String groupBy) {
+        ClientKey key = access.require();
+        if ("key".equals(groupBy)) {
+            throw new ValidationException("groupBy", "groupBy must be route, model or provider");
+        }
+        return reports.report(key.tenant(), from, to, groupBy, key.id().toString());
     }
-    return reports.report(key.tenant(), from, to, groupBy, key.id().toString());
-  }
 }

@@ -8,9 +8,9 @@ import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,88 +41,91 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "OpenAI-compatible API")
 @SecurityRequirement(name = "apiKey")
 public class OpenAiResource {
-  private static final JsonProvider JSON = JsonProvider.provider(); // see GatewayService
-  @Inject GatewayService gateway;
-  @Inject ClientAccess access;
+    private static final JsonProvider JSON = JsonProvider.provider(); // see GatewayService
+    @Inject GatewayService gateway;
+    @Inject ClientAccess access;
 
-  @POST
-  @Path("chat/completions")
-  @Consumes(MediaType.WILDCARD)
-  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-  @Operation(summary = "Chat completion (stream: true answers as Server-Sent Events)")
-  @ChecksOwnJsonBody
-  public Response chat(@Context HttpServletRequest request, String body) {
-    ClientKey key = access.require();
-    return build(
-        gateway.chat(body, key, requestId(request), clientRequestId(request), headers(request)));
-  }
-
-  @POST
-  @Path("embeddings")
-  @Consumes(MediaType.WILDCARD)
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Embeddings")
-  @ChecksOwnJsonBody
-  public Response embeddings(@Context HttpServletRequest request, String body) {
-    ClientKey key = access.require();
-    return build(
-        gateway.embeddings(
-            body, key, requestId(request), clientRequestId(request), headers(request)));
-  }
-
-  @GET
-  @Path("models")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "The model aliases (routes) this API key may use")
-  public JsonObject models() {
-    ClientKey key = access.require();
-    JsonArrayBuilder data = JSON.createArrayBuilder();
-    for (Route r : gateway.models(key)) {
-      data.add(model(r));
+    @POST
+    @Path("chat/completions")
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Operation(summary = "Chat completion (stream: true answers as Server-Sent Events)")
+    @ChecksOwnJsonBody
+    public Response chat(@Context HttpServletRequest request, String body) {
+        ClientKey key = access.require();
+        return build(
+                gateway.chat(
+                        body, key, requestId(request), clientRequestId(request), headers(request)));
     }
-    return JSON.createObjectBuilder().add("object", "list").add("data", data).build();
-  }
 
-  @GET
-  @Path("models/{model}")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "One model alias")
-  public JsonObject model(@PathParam("model") String alias) {
-    ClientKey key = access.require();
-    return model(gateway.model(key, alias));
-  }
-
-  private static JsonObject model(Route r) {
-    return JSON.createObjectBuilder()
-        .add("id", r.alias())
-        .add("object", "model")
-        .add("created", 0)
-        .add("owned_by", "gatehouse")
-        .build();
-  }
-
-  private Response build(GatewayService.Answer answer) {
-    Response.ResponseBuilder b =
-        Response.ok(
-            answer.entity(),
-            answer.stream() ? MediaType.SERVER_SENT_EVENTS_TYPE : MediaType.APPLICATION_JSON_TYPE);
-    answer.headers().forEach(b::header);
-    return b.build();
-  }
-
-  private static String requestId(HttpServletRequest request) {
-    return (String) request.getAttribute(RequestIds.ATTRIBUTE);
-  }
-
-  private static String clientRequestId(HttpServletRequest request) {
-    return (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE);
-  }
-
-  private static Map<String, String> headers(HttpServletRequest request) {
-    Map<String, String> h = new LinkedHashMap<>();
-    for (String name : Collections.list(request.getHeaderNames())) {
-      h.put(name, request.getHeader(name));
+    @POST
+    @Path("embeddings")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Embeddings")
+    @ChecksOwnJsonBody
+    public Response embeddings(@Context HttpServletRequest request, String body) {
+        ClientKey key = access.require();
+        return build(
+                gateway.embeddings(
+                        body, key, requestId(request), clientRequestId(request), headers(request)));
     }
-    return h;
-  }
+
+    @GET
+    @Path("models")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The model aliases (routes) this API key may use")
+    public JsonObject models() {
+        ClientKey key = access.require();
+        JsonArrayBuilder data = JSON.createArrayBuilder();
+        for (Route r : gateway.models(key)) {
+            data.add(model(r));
+        }
+        return JSON.createObjectBuilder().add("object", "list").add("data", data).build();
+    }
+
+    @GET
+    @Path("models/{model}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One model alias")
+    public JsonObject model(@PathParam("model") String alias) {
+        ClientKey key = access.require();
+        return model(gateway.model(key, alias));
+    }
+
+    private static JsonObject model(Route r) {
+        return JSON.createObjectBuilder()
+                .add("id", r.alias())
+                .add("object", "model")
+                .add("created", 0)
+                .add("owned_by", "gatehouse")
+                .build();
+    }
+
+    private Response build(GatewayService.Answer answer) {
+        Response.ResponseBuilder b =
+                Response.ok(
+                        answer.entity(),
+                        answer.stream()
+                                ? MediaType.SERVER_SENT_EVENTS_TYPE
+                                : MediaType.APPLICATION_JSON_TYPE);
+        answer.headers().forEach(b::header);
+        return b.build();
+    }
+
+    private static String requestId(HttpServletRequest request) {
+        return (String) request.getAttribute(RequestIds.ATTRIBUTE);
+    }
+
+    private static String clientRequestId(HttpServletRequest request) {
+        return (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE);
+    }
+
+    private static Map<String, String> headers(HttpServletRequest request) {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            h.put(name, request.getHeader(name));
+        }
+        return h;
+    }
 }

@@ -1,9 +1,9 @@
 package io.gatehouse.routing.internal.web;
 
-import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayRequestLog.UsageTotal;
+import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,97 +21,105 @@ import java.util.stream.Collectors;
 /** Usage reports shared by the tenant's and the key's usage resources. */
 @ApplicationScoped
 public class UsageReports {
-  @Inject GatewayRequestLog usage;
-  @Inject io.gatehouse.edge.UsageLimits limits;
+    @Inject GatewayRequestLog usage;
+    @Inject io.gatehouse.edge.UsageLimits limits;
 
-  JsonObject report(TenantId tenant, String from, String to, String groupBy, String keyId) {
-    Instant t = to == null || to.isBlank() ? Instant.now() : instant("to", to);
-    Instant f = from == null || from.isBlank() ? t.minus(Duration.ofDays(30)) : instant("from", from);
-    if (!f.isBefore(t)) {
-      throw new ValidationException("from", "from must be before to");
+    JsonObject report(TenantId tenant, String from, String to, String groupBy, String keyId) {
+        Instant t = to == null || to.isBlank() ? Instant.now() : instant("to", to);
+        Instant f =
+                from == null || from.isBlank()
+                        ? t.minus(Duration.ofDays(30))
+                        : instant("from", from);
+        if (!f.isBefore(t)) {
+            throw new ValidationException("from", "from must be before to");
+        }
+        String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
+        Grouping grouping =
+                Grouping.fromWireName(g)
+                        .orElseThrow(
+                                () ->
+                                        new ValidationException(
+                                                "groupBy",
+                                                "groupBy must be one of "
+                                                        + Arrays.stream(Grouping.values())
+                                                                .map(Grouping::wireName)
+                                                                .collect(
+                                                                        Collectors.joining(", "))));
+        List<UsageTotal> rows = usage.usage(tenant, f, t, grouping, keyId);
+        JsonArrayBuilder groups = Json.createArrayBuilder();
+        long req = 0, err = 0, in = 0, out = 0, cost = 0, hits = 0;
+        for (UsageTotal r : rows) {
+            groups.add(row(r));
+            req += r.requests();
+            err += r.errors();
+            in += r.inputTokens();
+            out += r.outputTokens();
+            cost += r.costMicros();
+            hits += r.cacheHits();
+        }
+        return Json.createObjectBuilder()
+                .add("from", f.toString())
+                .add("to", t.toString())
+                .add("groupBy", g)
+                .add("groups", groups)
+                .add("totals", row(new UsageTotal("total", req, err, in, out, cost, hits)))
+                .add("budget", budget(tenant))
+                .build();
     }
-    String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
-    Grouping grouping =
-        Grouping.fromWireName(g)
-            .orElseThrow(
-                () ->
-                    new ValidationException(
-                        "groupBy",
-                        "groupBy must be one of "
-                            + Arrays.stream(Grouping.values())
-                                .map(Grouping::wireName)
-                                .collect(Collectors.joining(", "))));
-    List<UsageTotal> rows = usage.usage(tenant, f, t, grouping, keyId);
-    JsonArrayBuilder groups = Json.createArrayBuilder();
-    long req = 0, err = 0, in = 0, out = 0, cost = 0, hits = 0;
-    for (UsageTotal r : rows) {
-      groups.add(row(r));
-      req += r.requests();
-      err += r.errors();
-      in += r.inputTokens();
-      out += r.outputTokens();
-      cost += r.costMicros();
-      hits += r.cacheHits();
+
+    /**
+     * The tenant's budgets with what is spent in the current UTC day and month (from the
+     * accounting).
+     */
+    private JsonObject budget(TenantId tenant) {
+        io.gatehouse.edge.Budgets b = limits.budgets(tenant);
+        Instant now = Instant.now();
+        java.time.LocalDate day = now.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        Instant dayStart = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant monthStart =
+                day.withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return Json.createObjectBuilder()
+                .add("daily", period(b.dailyMicros(), spent(tenant, dayStart, now)))
+                .add("monthly", period(b.monthlyMicros(), spent(tenant, monthStart, now)))
+                .build();
     }
-    return Json.createObjectBuilder()
-        .add("from", f.toString())
-        .add("to", t.toString())
-        .add("groupBy", g)
-        .add("groups", groups)
-        .add("totals", row(new UsageTotal("total", req, err, in, out, cost, hits)))
-        .add("budget", budget(tenant))
-        .build();
-  }
 
-  /** The tenant's budgets with what is spent in the current UTC day and month (from the accounting). */
-  private JsonObject budget(TenantId tenant) {
-    io.gatehouse.edge.Budgets b = limits.budgets(tenant);
-    Instant now = Instant.now();
-    java.time.LocalDate day = now.atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    Instant dayStart = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    Instant monthStart = day.withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    return Json.createObjectBuilder()
-        .add("daily", period(b.dailyMicros(), spent(tenant, dayStart, now)))
-        .add("monthly", period(b.monthlyMicros(), spent(tenant, monthStart, now)))
-        .build();
-  }
-
-  private long spent(TenantId tenant, Instant from, Instant to) {
-    long cost = 0;
-    for (UsageTotal r : usage.usage(tenant, from, to.plusMillis(1), Grouping.ROUTE, null)) {
-      cost += r.costMicros();
+    private long spent(TenantId tenant, Instant from, Instant to) {
+        long cost = 0;
+        for (UsageTotal r : usage.usage(tenant, from, to.plusMillis(1), Grouping.ROUTE, null)) {
+            cost += r.costMicros();
+        }
+        return cost;
     }
-    return cost;
-  }
 
-  private static JsonObject period(Long limit, long spent) {
-    var o = Json.createObjectBuilder().add("spentMicros", spent);
-    if (limit == null) {
-      o.addNull("limitMicros").addNull("remainingMicros");
-    } else {
-      o.add("limitMicros", limit).add("remainingMicros", Math.max(0, limit - spent));
+    private static JsonObject period(Long limit, long spent) {
+        var o = Json.createObjectBuilder().add("spentMicros", spent);
+        if (limit == null) {
+            o.addNull("limitMicros").addNull("remainingMicros");
+        } else {
+            o.add("limitMicros", limit).add("remainingMicros", Math.max(0, limit - spent));
+        }
+        return o.build();
     }
-    return o.build();
-  }
 
-  private static JsonObject row(UsageTotal r) {
-    return Json.createObjectBuilder()
-        .add("group", r.group())
-        .add("requests", r.requests())
-        .add("errors", r.errors())
-        .add("inputTokens", r.inputTokens())
-        .add("outputTokens", r.outputTokens())
-        .add("costMicros", r.costMicros())
-        .add("cost", Prices.format(r.costMicros()))
-        .add("cacheHits", r.cacheHits())
-        .build();
-  }
-
-  private static Instant instant(String param, String value) {
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new ValidationException(param, param + " must be an ISO-8601 instant");
+    private static JsonObject row(UsageTotal r) {
+        return Json.createObjectBuilder()
+                .add("group", r.group())
+                .add("requests", r.requests())
+                .add("errors", r.errors())
+                .add("inputTokens", r.inputTokens())
+                .add("outputTokens", r.outputTokens())
+                .add("costMicros", r.costMicros())
+                .add("cost", Prices.format(r.costMicros()))
+                .add("cacheHits", r.cacheHits())
+                .build();
     }
-  }
+
+    private static Instant instant(String param, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ValidationException(param, param + " must be an ISO-8601 instant");
+        }
+    }
 }

@@ -24,18 +24,20 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @Tag(name = "Usage")
 public class UsageResource {
-  @Inject UsageReports reports;
-  @Inject CurrentCaller caller;
+    @Inject UsageReports reports;
+    @Inject CurrentCaller caller;
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  @RequiresRole({Role.ADMIN})
-  @Operation(summary = "The tenant's gateway usage over [from, to), grouped by key|route|model|provider")
-  public JsonObject tenantUsage(
-      @QueryParam("from") String from,
-      @QueryParam("to") String to,
-      @QueryParam("groupBy") String groupBy) {
-    TenantId tenant = caller.require().tenant();
-    return reports.report(tenant, from, to, groupBy, null);
-  }
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN})
+    @Operation(
+            summary =
+                    "The tenant's gateway usage over [from, to), grouped by key|route|model|provider")
+    public JsonObject tenantUsage(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("groupBy") String groupBy) {
+        TenantId tenant = caller.require().tenant();
+        return reports.report(tenant, from, to, groupBy, null);
+    }
 }

@@ -14,23 +14,27 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
-  @Resource(lookup = "jdbc/gatehouse")
-  DataSource dataSource;
+    @Resource(lookup = "jdbc/gatehouse")
+    DataSource dataSource;
 
-  @Inject DatabaseMigrator migrator;
+    @Inject DatabaseMigrator migrator;
 
-  @Override
-  public HealthCheckResponse call() {
-    var builder = HealthCheckResponse.named("database");
-    var version = migrator.schemaVersion();
-    if (version.isEmpty()) {
-      return builder.down().withData("migration", String.valueOf(migrator.lastError())).build();
+    @Override
+    public HealthCheckResponse call() {
+        var builder = HealthCheckResponse.named("database");
+        var version = migrator.schemaVersion();
+        if (version.isEmpty()) {
+            return builder.down()
+                    .withData("migration", String.valueOf(migrator.lastError()))
+                    .build();
+        }
+        builder.withData("schemaVersion", version.get());
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2)
+                    ? builder.up().build()
+                    : builder.down().withData("error", "invalid").build();
+        } catch (SQLException e) {
+            return builder.down().withData("error", "unreachable").build();
+        }
     }
-    builder.withData("schemaVersion", version.get());
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(2) ? builder.up().build() : builder.down().withData("error", "invalid").build();
-    } catch (SQLException e) {
-      return builder.down().withData("error", "unreachable").build();
-    }
-  }
 }

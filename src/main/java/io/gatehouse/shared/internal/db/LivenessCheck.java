@@ -12,8 +12,8 @@ import org.eclipse.microprofile.health.Liveness;
 @Liveness
 @ApplicationScoped
 public class LivenessCheck implements HealthCheck {
-  @Override
-  public HealthCheckResponse call() {
-    return HealthCheckResponse.up("gatehouse");
-  }
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.up("gatehouse");
+    }
 }

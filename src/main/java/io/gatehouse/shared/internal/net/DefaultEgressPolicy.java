@@ -26,123 +26,135 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class DefaultEgressPolicy implements EgressPolicy {
-  private static final Logger LOG = Logger.getLogger(DefaultEgressPolicy.class.getName());
+    private static final Logger LOG = Logger.getLogger(DefaultEgressPolicy.class.getName());
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.egress.allow")
-  Optional<String> allowSetting;
+    @Inject
+    @ConfigProperty(name = "gatehouse.egress.allow")
+    Optional<String> allowSetting;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.egress.proxy")
-  Optional<String> proxySetting;
+    @Inject
+    @ConfigProperty(name = "gatehouse.egress.proxy")
+    Optional<String> proxySetting;
 
-  @Inject
-  @ConfigProperty(name = "gatehouse.bench.upstream")
-  Optional<String> benchUpstream;
+    @Inject
+    @ConfigProperty(name = "gatehouse.bench.upstream")
+    Optional<String> benchUpstream;
 
-  @Inject Instance<TenantEgressAllowList> tenantLists;
+    @Inject Instance<TenantEgressAllowList> tenantLists;
 
-  private List<EgressRule> operatorRules = List.of();
-  private Optional<InetSocketAddress> proxy = Optional.empty();
-  private String proxyError;
-  private EgressGuard.Resolver resolver = EgressGuard.DNS;
-  private volatile TenantEgressAllowList tenants;
+    private List<EgressRule> operatorRules = List.of();
+    private Optional<InetSocketAddress> proxy = Optional.empty();
+    private String proxyError;
+    private EgressGuard.Resolver resolver = EgressGuard.DNS;
+    private volatile TenantEgressAllowList tenants;
 
-  public DefaultEgressPolicy() {}
+    public DefaultEgressPolicy() {}
 
-  /** Outside CDI (tests): the same settings, no tenant lists unless given. */
-  DefaultEgressPolicy(
-      String allow, String proxySetting, String benchUpstream, EgressGuard.Resolver resolver,
-      TenantEgressAllowList tenants) {
-    this.allowSetting = Optional.ofNullable(allow);
-    this.proxySetting = Optional.ofNullable(proxySetting);
-    this.benchUpstream = Optional.ofNullable(benchUpstream);
-    this.resolver = resolver;
-    this.tenants = tenants;
-    init();
-  }
-
-  @PostConstruct
-  void init() {
-    List<EgressRule> rules = new ArrayList<>();
-    for (String item : allowSetting.orElse("").split(",")) {
-      if (item.isBlank()) {
-        continue;
-      }
-      try {
-        rules.add(EgressRule.parse(item));
-      } catch (IllegalArgumentException e) {
-        LOG.severe("GATEHOUSE_EGRESS_ALLOW entry ignored: " + e.getMessage());
-      }
+    /** Outside CDI (tests): the same settings, no tenant lists unless given. */
+    DefaultEgressPolicy(
+            String allow,
+            String proxySetting,
+            String benchUpstream,
+            EgressGuard.Resolver resolver,
+            TenantEgressAllowList tenants) {
+        this.allowSetting = Optional.ofNullable(allow);
+        this.proxySetting = Optional.ofNullable(proxySetting);
+        this.benchUpstream = Optional.ofNullable(benchUpstream);
+        this.resolver = resolver;
+        this.tenants = tenants;
+        init();
     }
-    benchUpstream
-        .filter(s -> !s.isBlank())
-        .ifPresent(
-            url -> {
-              try {
-                URI u = URI.create(url.trim());
-                rules.add(EgressRule.of(EgressGuard.host(u), EgressGuard.port(u)));
-              } catch (IllegalArgumentException | NullPointerException e) {
-                LOG.severe("GATEHOUSE_BENCH_UPSTREAM is not a usable URL; no egress entry for it");
-              }
-            });
-    operatorRules = List.copyOf(rules);
-    proxySetting
-        .filter(s -> !s.isBlank())
-        .ifPresent(
-            p -> {
-              try {
-                URI u = URI.create(p.trim());
-                if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null || u.getPort() < 1
-                    || u.getRawUserInfo() != null) {
-                  throw new IllegalArgumentException("proxy must be http://host:port");
-                }
-                proxy = Optional.of(InetSocketAddress.createUnresolved(EgressGuard.resolvableHost(u), u.getPort()));
-              } catch (IllegalArgumentException e) {
-                proxyError = "the configured outbound proxy is invalid";
-                LOG.severe("GATEHOUSE_EGRESS_PROXY must be http://host:port; refusing all egress until fixed");
-              }
-            });
-    if (!operatorRules.isEmpty()) {
-      LOG.info("Egress allowed by configuration for every tenant: " + operatorRules);
-    }
-  }
 
-  @Override
-  public Optional<String> refused(TenantId tenant, URI uri) {
-    if (proxyError != null) {
-      return Optional.of(proxyError);
+    @PostConstruct
+    void init() {
+        List<EgressRule> rules = new ArrayList<>();
+        for (String item : allowSetting.orElse("").split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            try {
+                rules.add(EgressRule.parse(item));
+            } catch (IllegalArgumentException e) {
+                LOG.severe("GATEHOUSE_EGRESS_ALLOW entry ignored: " + e.getMessage());
+            }
+        }
+        benchUpstream
+                .filter(s -> !s.isBlank())
+                .ifPresent(
+                        url -> {
+                            try {
+                                URI u = URI.create(url.trim());
+                                rules.add(EgressRule.of(EgressGuard.host(u), EgressGuard.port(u)));
+                            } catch (IllegalArgumentException | NullPointerException e) {
+                                LOG.severe(
+                                        "GATEHOUSE_BENCH_UPSTREAM is not a usable URL; no egress entry for it");
+                            }
+                        });
+        operatorRules = List.copyOf(rules);
+        proxySetting
+                .filter(s -> !s.isBlank())
+                .ifPresent(
+                        p -> {
+                            try {
+                                URI u = URI.create(p.trim());
+                                if (!"http".equalsIgnoreCase(u.getScheme())
+                                        || u.getHost() == null
+                                        || u.getPort() < 1
+                                        || u.getRawUserInfo() != null) {
+                                    throw new IllegalArgumentException(
+                                            "proxy must be http://host:port");
+                                }
+                                proxy =
+                                        Optional.of(
+                                                InetSocketAddress.createUnresolved(
+                                                        EgressGuard.resolvableHost(u),
+                                                        u.getPort()));
+                            } catch (IllegalArgumentException e) {
+                                proxyError = "the configured outbound proxy is invalid";
+                                LOG.severe(
+                                        "GATEHOUSE_EGRESS_PROXY must be http://host:port; refusing all egress until fixed");
+                            }
+                        });
+        if (!operatorRules.isEmpty()) {
+            LOG.info("Egress allowed by configuration for every tenant: " + operatorRules);
+        }
     }
-    List<EgressRule> rules = operatorRules;
-    List<EgressRule> own = tenantRules(tenant);
-    if (!own.isEmpty()) {
-      rules = new ArrayList<>(operatorRules);
-      rules.addAll(own);
-    }
-    return EgressGuard.refused(uri, rules, proxy.isPresent() ? null : resolver);
-  }
 
-  private List<EgressRule> tenantRules(TenantId tenant) {
-    if (tenant == null) {
-      return List.of();
+    @Override
+    public Optional<String> refused(TenantId tenant, URI uri) {
+        if (proxyError != null) {
+            return Optional.of(proxyError);
+        }
+        List<EgressRule> rules = operatorRules;
+        List<EgressRule> own = tenantRules(tenant);
+        if (!own.isEmpty()) {
+            rules = new ArrayList<>(operatorRules);
+            rules.addAll(own);
+        }
+        return EgressGuard.refused(uri, rules, proxy.isPresent() ? null : resolver);
     }
-    TenantEgressAllowList lists = tenants;
-    if (lists == null) {
-      if (tenantLists == null || !tenantLists.isResolvable()) {
-        return List.of();
-      }
-      lists = tenants = tenantLists.get();
+
+    private List<EgressRule> tenantRules(TenantId tenant) {
+        if (tenant == null) {
+            return List.of();
+        }
+        TenantEgressAllowList lists = tenants;
+        if (lists == null) {
+            if (tenantLists == null || !tenantLists.isResolvable()) {
+                return List.of();
+            }
+            lists = tenants = tenantLists.get();
+        }
+        return lists.rules(tenant);
     }
-    return lists.rules(tenant);
-  }
 
-  @Override
-  public Optional<InetSocketAddress> proxy() {
-    return proxy;
-  }
+    @Override
+    public Optional<InetSocketAddress> proxy() {
+        return proxy;
+    }
 
-  /** The operator's entries (for tests and the startup log). */
-  List<EgressRule> operatorRules() {
-    return operatorRules;
-  }
+    /** The operator's entries (for tests and the startup log). */
+    List<EgressRule> operatorRules() {
+        return operatorRules;
+    }
 }

@@ -27,45 +27,48 @@ import java.nio.charset.StandardCharsets;
  */
 @Provider
 public class JsonBodyCheck implements DynamicFeature {
-  private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonProvider.provider();
 
-  @Override
-  public void configure(ResourceInfo resource, FeatureContext context) {
-    if (resource.getResourceMethod() != null
-        && !resource.getResourceMethod().isAnnotationPresent(ChecksOwnJsonBody.class)) {
-      context.register(new Check());
-    }
-  }
-
-  /** The check itself, on the raw bytes of the body. */
-  public static final class Check implements ReaderInterceptor {
     @Override
-    public Object aroundReadFrom(ReaderInterceptorContext ctx) throws IOException {
-      byte[] body = ctx.getInputStream().readAllBytes();
-      check(body);
-      ctx.setInputStream(new ByteArrayInputStream(body));
-      return ctx.proceed();
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        if (resource.getResourceMethod() != null
+                && !resource.getResourceMethod().isAnnotationPresent(ChecksOwnJsonBody.class)) {
+            context.register(new Check());
+        }
     }
-  }
 
-  static void check(byte[] body) {
-    if (body.length == 0) {
-      return;
+    /** The check itself, on the raw bytes of the body. */
+    public static final class Check implements ReaderInterceptor {
+        @Override
+        public Object aroundReadFrom(ReaderInterceptorContext ctx) throws IOException {
+            byte[] body = ctx.getInputStream().readAllBytes();
+            check(body);
+            ctx.setInputStream(new ByteArrayInputStream(body));
+            return ctx.proceed();
+        }
     }
-    String text = new String(body, StandardCharsets.UTF_8);
-    // JSON has no raw NUL; UTF-16/32 bodies have them in every ASCII character (RFC 8259: UTF-8)
-    if (text.indexOf('\0') >= 0) {
-      throw new ValidationException(
-          "unsupported_character", null, "The request body must be UTF-8 JSON without NUL bytes");
+
+    static void check(byte[] body) {
+        if (body.length == 0) {
+            return;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        // JSON has no raw NUL; UTF-16/32 bodies have them in every ASCII character (RFC 8259:
+        // UTF-8)
+        if (text.indexOf('\0') >= 0) {
+            throw new ValidationException(
+                    "unsupported_character",
+                    null,
+                    "The request body must be UTF-8 JSON without NUL bytes");
+        }
+        if (JsonInput.scan(text)) {
+            JsonValue parsed;
+            try (JsonReader r = JSON.createReader(new StringReader(text))) {
+                parsed = r.readValue();
+            } catch (JsonException | IllegalStateException malformed) {
+                return; // the endpoint's own reader answers 400 invalid JSON
+            }
+            JsonInput.requireStorable(parsed);
+        }
     }
-    if (JsonInput.scan(text)) {
-      JsonValue parsed;
-      try (JsonReader r = JSON.createReader(new StringReader(text))) {
-        parsed = r.readValue();
-      } catch (JsonException | IllegalStateException malformed) {
-        return; // the endpoint's own reader answers 400 invalid JSON
-      }
-      JsonInput.requireStorable(parsed);
-    }
-  }
 }

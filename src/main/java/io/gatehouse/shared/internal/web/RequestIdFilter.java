@@ -16,22 +16,22 @@ import java.io.IOException;
  */
 @WebFilter(filterName = "requestId", urlPatterns = "/*", asyncSupported = true)
 public class RequestIdFilter extends HttpFilter {
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    String id = RequestIds.generate();
-    String clientId = RequestIds.acceptClientId(req.getHeader(RequestIds.HEADER));
-    req.setAttribute(RequestIds.ATTRIBUTE, id);
-    res.setHeader(RequestIds.HEADER, id);
-    if (clientId != null) {
-      req.setAttribute(RequestIds.CLIENT_ATTRIBUTE, clientId);
-      res.setHeader(RequestIds.CLIENT_HEADER, clientId);
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String id = RequestIds.generate();
+        String clientId = RequestIds.acceptClientId(req.getHeader(RequestIds.HEADER));
+        req.setAttribute(RequestIds.ATTRIBUTE, id);
+        res.setHeader(RequestIds.HEADER, id);
+        if (clientId != null) {
+            req.setAttribute(RequestIds.CLIENT_ATTRIBUTE, clientId);
+            res.setHeader(RequestIds.CLIENT_HEADER, clientId);
+        }
+        RequestIds.enter(id, clientId);
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            RequestIds.leave();
+        }
     }
-    RequestIds.enter(id, clientId);
-    try {
-      chain.doFilter(req, res);
-    } finally {
-      RequestIds.leave();
-    }
-  }
 }

@@ -20,126 +20,159 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The audit table's indexes are a per-request cost (every answered /v1 request writes one event),
- * so each one must serve a reader and the readers must reach them. The chain looks like a tenant's in
- * production (thousands of gateway events, a few governance events) and the table is analyzed, so
- * the planner chooses as it would there; plans are taken with sequential scans off and, where it
+ * so each one must serve a reader and the readers must reach them. The chain looks like a tenant's
+ * in production (thousands of gateway events, a few governance events) and the table is analyzed,
+ * so the planner chooses as it would there; plans are taken with sequential scans off and, where it
  * matters, as the generic plan a prepared statement ends up with.
  */
 class AuditIndexPlanIT {
-  private static final int GATEWAY_EVENTS = 6_000;
-  private static ChainFixture fixture;
-  private static String chain;
+    private static final int GATEWAY_EVENTS = 6_000;
+    private static ChainFixture fixture;
+    private static String chain;
 
-  @BeforeAll
-  static void aTenantChainWithMostlyGatewayEvents() throws Exception {
-    fixture = new ChainFixture();
-    chain = fixture.chain;
-    GatewayUsage usage =
-        new GatewayUsage("k1", "bench", "sandbox", "echo-1", "eu", 200, 12, 12, false, 0, 1, 1,
-            null, false, false, null, "demo@v1");
-    try (Connection c = Db.asApp()) {
-      for (int done = 0; done < GATEWAY_EVENTS; done += 500) {
-        List<ChainAppender.Pending> batch = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-          batch.add(
-              ChainAppender.Pending.of(
-                  AuditEvent.of(fixture.tenant, "api_key", "k1", LineageKeys.ACTION_GATEWAY_REQUEST)
-                      .requestId("req_plan_" + (done + i))
-                      .usage(usage)
-                      .build(),
-                  ContentRetention.NONE));
+    @BeforeAll
+    static void aTenantChainWithMostlyGatewayEvents() throws Exception {
+        fixture = new ChainFixture();
+        chain = fixture.chain;
+        GatewayUsage usage =
+                new GatewayUsage(
+                        "k1", "bench", "sandbox", "echo-1", "eu", 200, 12, 12, false, 0, 1, 1, null,
+                        false, false, null, "demo@v1");
+        try (Connection c = Db.asApp()) {
+            for (int done = 0; done < GATEWAY_EVENTS; done += 500) {
+                List<ChainAppender.Pending> batch = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    batch.add(
+                            ChainAppender.Pending.of(
+                                    AuditEvent.of(
+                                                    fixture.tenant,
+                                                    "api_key",
+                                                    "k1",
+                                                    LineageKeys.ACTION_GATEWAY_REQUEST)
+                                            .requestId("req_plan_" + (done + i))
+                                            .usage(usage)
+                                            .build(),
+                                    ContentRetention.NONE));
+                }
+                ChainFixture.append(c, batch);
+            }
         }
-        ChainFixture.append(c, batch);
-      }
-    }
-    fixture.appendEvents(fixture.event("change.approve").build(), fixture.event("change.publish").build());
-    try (Connection c = Db.asOwner();
-        Statement st = c.createStatement()) {
-      st.execute("ANALYZE audit_events");
-    }
-  }
-
-  @Test
-  void searchingForAGovernanceActionUsesThePerChainIndexOfNonGatewayActions() throws Exception {
-    EventQueries.Query q =
-        EventQueries.searchQuery(
-            chain,
-            new EventQueries.Filter(null, null, "change.approve", null, null, null, null, null, null, 50));
-    // a generic plan knows no parameter values: only the spelled-out predicate lets it use the index
-    assertThat(plan(q.sql(), q.args(), true)).contains("audit_events_chain_action");
-  }
-
-  @Test
-  void searchingForGatewayRequestsReadsTheChainNewestFirst() throws Exception {
-    EventQueries.Query q =
-        EventQueries.searchQuery(
-            chain,
-            new EventQueries.Filter(null, null, "gateway.request", null, null, null, null, null, null, 50));
-    assertThat(q.sql()).doesNotContain("<>");
-    assertThat(plan(q.sql(), q.args(), false))
-        .contains("Index Scan Backward using audit_events_pkey");
-  }
-
-  @Test
-  void usageAndRecentRequestsReadTheTenantsChainByTime() throws Exception {
-    String from = "2026-11-01T00:00:00Z";
-    String to = "2026-12-01T00:00:00Z";
-    assertThat(plan(JdbcGatewayRequestLog.usageSql(Grouping.ROUTE, false), List.of(chain, from, to), true))
-        .contains("audit_events_chain_time");
-    assertThat(plan(JdbcGatewayRequestLog.RECENT_SQL, List.of(chain, 20), true))
-        .contains("audit_events_chain_time");
-  }
-
-  @Test
-  void aGatewayEventEntersOnlyTheIndexesItsReadersNeed() throws Exception {
-    List<String> unconditional = new ArrayList<>();
-    try (Connection c = Db.asApp();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
-                    + " WHERE x.indrelid = 'audit_events'::regclass AND x.indpred IS NULL"
-                    + " ORDER BY 1")) {
-      while (rs.next()) {
-        unconditional.add(rs.getString(1));
-      }
-    }
-    // A new index here is paid by every request: add it on purpose, with its reader (see V41).
-    assertThat(unconditional)
-        .containsExactly(
-            "audit_events_chain_time",
-            "audit_events_event_id_key",
-            "audit_events_pkey",
-            "audit_events_request");
-  }
-
-  /**
-   * EXPLAIN EXECUTE of the statement prepared as the application sends it ({@code ?} become
-   * {@code $n}), as the generic plan (no parameter values) or a custom plan for these values.
-   */
-  private static String plan(String sql, List<Object> args, boolean generic) throws SQLException {
-    StringBuilder numbered = new StringBuilder();
-    int n = 0;
-    for (char ch : sql.toCharArray()) {
-      numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
-    }
-    assertThat(n).isEqualTo(args.size());
-    StringJoiner values = new StringJoiner(", ");
-    for (Object a : args) {
-      values.add("'" + a.toString().replace("'", "''") + "'");
-    }
-    try (Connection c = Db.asApp();
-        Statement st = c.createStatement()) {
-      st.execute("SET enable_seqscan = off");
-      st.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
-      st.execute("PREPARE plan_probe AS " + numbered);
-      StringBuilder out = new StringBuilder();
-      try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE plan_probe(" + values + ")")) {
-        while (rs.next()) {
-          out.append(rs.getString(1)).append('\n');
+        fixture.appendEvents(
+                fixture.event("change.approve").build(), fixture.event("change.publish").build());
+        try (Connection c = Db.asOwner();
+                Statement st = c.createStatement()) {
+            st.execute("ANALYZE audit_events");
         }
-      }
-      return out.toString();
     }
-  }
+
+    @Test
+    void searchingForAGovernanceActionUsesThePerChainIndexOfNonGatewayActions() throws Exception {
+        EventQueries.Query q =
+                EventQueries.searchQuery(
+                        chain,
+                        new EventQueries.Filter(
+                                null,
+                                null,
+                                "change.approve",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                50));
+        // a generic plan knows no parameter values: only the spelled-out predicate lets it use the
+        // index
+        assertThat(plan(q.sql(), q.args(), true)).contains("audit_events_chain_action");
+    }
+
+    @Test
+    void searchingForGatewayRequestsReadsTheChainNewestFirst() throws Exception {
+        EventQueries.Query q =
+                EventQueries.searchQuery(
+                        chain,
+                        new EventQueries.Filter(
+                                null,
+                                null,
+                                "gateway.request",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                50));
+        assertThat(q.sql()).doesNotContain("<>");
+        assertThat(plan(q.sql(), q.args(), false))
+                .contains("Index Scan Backward using audit_events_pkey");
+    }
+
+    @Test
+    void usageAndRecentRequestsReadTheTenantsChainByTime() throws Exception {
+        String from = "2026-11-01T00:00:00Z";
+        String to = "2026-12-01T00:00:00Z";
+        assertThat(
+                        plan(
+                                JdbcGatewayRequestLog.usageSql(Grouping.ROUTE, false),
+                                List.of(chain, from, to),
+                                true))
+                .contains("audit_events_chain_time");
+        assertThat(plan(JdbcGatewayRequestLog.RECENT_SQL, List.of(chain, 20), true))
+                .contains("audit_events_chain_time");
+    }
+
+    @Test
+    void aGatewayEventEntersOnlyTheIndexesItsReadersNeed() throws Exception {
+        List<String> unconditional = new ArrayList<>();
+        try (Connection c = Db.asApp();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                                        + " WHERE x.indrelid = 'audit_events'::regclass AND x.indpred IS NULL"
+                                        + " ORDER BY 1")) {
+            while (rs.next()) {
+                unconditional.add(rs.getString(1));
+            }
+        }
+        // A new index here is paid by every request: add it on purpose, with its reader (see V41).
+        assertThat(unconditional)
+                .containsExactly(
+                        "audit_events_chain_time",
+                        "audit_events_event_id_key",
+                        "audit_events_pkey",
+                        "audit_events_request");
+    }
+
+    /**
+     * EXPLAIN EXECUTE of the statement prepared as the application sends it ({@code ?} become
+     * {@code $n}), as the generic plan (no parameter values) or a custom plan for these values.
+     */
+    private static String plan(String sql, List<Object> args, boolean generic) throws SQLException {
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
+        }
+        assertThat(n).isEqualTo(args.size());
+        StringJoiner values = new StringJoiner(", ");
+        for (Object a : args) {
+            values.add("'" + a.toString().replace("'", "''") + "'");
+        }
+        try (Connection c = Db.asApp();
+                Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            st.execute(
+                    "SET plan_cache_mode = "
+                            + (generic ? "force_generic_plan" : "force_custom_plan"));
+            st.execute("PREPARE plan_probe AS " + numbered);
+            StringBuilder out = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE plan_probe(" + values + ")")) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('\n');
+                }
+            }
+            return out.toString();
+        }
+    }
 }

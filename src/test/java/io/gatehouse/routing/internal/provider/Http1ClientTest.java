@@ -22,254 +22,320 @@ import org.junit.jupiter.api.Test;
 
 /** The plain-HTTP client against a raw socket server that answers exactly as each test scripts. */
 class Http1ClientTest {
-  private final Http1Client client = new Http1Client();
-  private ServerSocket server;
-  private final AtomicInteger connections = new AtomicInteger();
-  private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    private final Http1Client client = new Http1Client();
+    private ServerSocket server;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
 
-  @AfterEach
-  void close() throws IOException {
-    client.close();
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  /** Serves connections; {@code answer} gets each request's body and the output to answer on. */
-  private URI serve(int answersPerConnection, BiConsumer<String, OutputStream> answer)
-      throws IOException {
-    server = new ServerSocket(0);
-    Thread t =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try {
-                  Socket s = server.accept();
-                  connections.incrementAndGet();
-                  Thread c = new Thread(() -> handle(s, answersPerConnection, answer));
-                  c.setDaemon(true);
-                  c.start();
-                } catch (IOException e) {
-                  return;
-                }
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions");
-  }
-
-  private void handle(Socket s, int answers, BiConsumer<String, OutputStream> answer) {
-    try (s) {
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-      for (int i = 0; i < answers; i++) {
-        String requestLine = in.readLine();
-        if (requestLine == null) {
-          return;
+    @AfterEach
+    void close() throws IOException {
+        client.close();
+        if (server != null) {
+            server.close();
         }
-        requestLines.add(requestLine);
-        int length = 0;
-        for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
-          if (h.toLowerCase().startsWith("content-length:")) {
-            length = Integer.parseInt(h.substring(15).trim());
-          }
-        }
-        char[] body = new char[length];
-        int read = 0;
-        while (read < length) {
-          read += in.read(body, read, length - read);
-        }
-        answer.accept(new String(body), s.getOutputStream());
-      }
-    } catch (IOException e) {
-      // test over
     }
-  }
 
-  private static void write(OutputStream out, String text) {
-    try {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-  }
-
-  private static long inSeconds(int s) {
-    return System.nanoTime() + s * 1_000_000_000L;
-  }
-
-  private String post(URI uri, String body) throws IOException {
-    Http1Client.Response r =
-        client.post(uri, Map.of(), body.getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
-    return r.status() + " " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void keepAliveReusesOneConnectionForSequentialRequests() throws Exception {
-    URI uri =
-        serve(100, (body, out) ->
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
-    for (int i = 0; i < 5; i++) {
-      assertThat(post(uri, "{\"n\":" + i + "}")).isEqualTo("200 {\"n\":" + i + "}");
-    }
-    assertThat(connections.get()).isEqualTo(1);
-    assertThat(requestLines).allMatch(l -> l.equals("POST /v1/chat/completions HTTP/1.1"));
-  }
-
-  @Test
-  void behindAProxyTheRequestGoesToTheProxyInAbsoluteFormAndTheProxyResolvesTheName() throws Exception {
-    URI proxyUri =
-        serve(10, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-    Http1Client proxied =
-        new Http1Client(java.net.InetSocketAddress.createUnresolved("127.0.0.1", proxyUri.getPort()));
-    try {
-      // a name only the proxy could resolve: the client never looks it up itself
-      Http1Client.Response r =
-          proxied.post(
-              URI.create("http://models.internal.invalid:8000/v1/chat/completions?x=1"), Map.of(),
-              "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
-      assertThat(r.status()).isEqualTo(200);
-      r.body().readAllBytes();
-    } finally {
-      proxied.close();
-    }
-    assertThat(requestLines)
-        .containsExactly("POST http://models.internal.invalid:8000/v1/chat/completions?x=1 HTTP/1.1");
-  }
-
-  @Test
-  void aPooledConnectionTheServerClosedIsReplacedTransparently() throws Exception {
-    // one answer per connection, without "Connection: close": the next request finds it closed
-    URI uri = serve(1, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-    assertThat(post(uri, "{}")).isEqualTo("200 ok");
-    Thread.sleep(100);
-    assertThat(post(uri, "{}")).isEqualTo("200 ok");
-    assertThat(connections.get()).isEqualTo(2);
-  }
-
-  @Test
-  void concurrentCallsPoolSeveralConnectionsAndReuseThem() throws Exception {
-    URI uri =
-        serve(1000, (body, out) -> {
-          try {
-            Thread.sleep(100); // long enough for the calls to overlap
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        });
-    for (int round = 0; round < 2; round++) {
-      List<Thread> calls = new java.util.ArrayList<>();
-      List<String> answers = new CopyOnWriteArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        Thread t = new Thread(() -> {
-          try {
-            answers.add(post(uri, "{}"));
-          } catch (IOException e) {
-            answers.add(e.toString());
-          }
-        });
+    /** Serves connections; {@code answer} gets each request's body and the output to answer on. */
+    private URI serve(int answersPerConnection, BiConsumer<String, OutputStream> answer)
+            throws IOException {
+        server = new ServerSocket(0);
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!server.isClosed()) {
+                                try {
+                                    Socket s = server.accept();
+                                    connections.incrementAndGet();
+                                    Thread c =
+                                            new Thread(
+                                                    () -> handle(s, answersPerConnection, answer));
+                                    c.setDaemon(true);
+                                    c.start();
+                                } catch (IOException e) {
+                                    return;
+                                }
+                            }
+                        });
+        t.setDaemon(true);
         t.start();
-        calls.add(t);
-      }
-      for (Thread t : calls) {
-        t.join();
-      }
-      assertThat(answers).containsOnly("200 ok").hasSize(4);
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions");
     }
-    assertThat(connections.get()).isEqualTo(4);
-    assertThat(client.idleConnections("127.0.0.1", uri.getPort())).isEqualTo(4);
-  }
 
-  @Test
-  void connectionCloseIsNotReused() throws Exception {
-    URI uri =
-        serve(100, (body, out) ->
-            write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
-    assertThat(post(uri, "{}")).isEqualTo("200 ok");
-    assertThat(post(uri, "{}")).isEqualTo("200 ok");
-    assertThat(connections.get()).isEqualTo(2);
-  }
-
-  @Test
-  void chunkedAnswersAreDecodedAndTheConnectionIsReused() throws Exception {
-    URI uri =
-        serve(100, (body, out) ->
-            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n"));
-    assertThat(post(uri, "{}")).isEqualTo("200 hello world");
-    assertThat(post(uri, "{}")).isEqualTo("200 hello world");
-    assertThat(connections.get()).isEqualTo(1);
-  }
-
-  @Test
-  void aStreamClosedAfterItsLastEventKeepsTheConnectionWhenTheEndArrived() throws Exception {
-    URI uri =
-        serve(100, (body, out) ->
-            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
-    for (int i = 0; i < 3; i++) {
-      Http1Client.Response r =
-          client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 1000);
-      BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-      assertThat(lines.readLine()).isEqualTo("data: [DONE]");
-      Thread.sleep(50); // the terminating chunk is in the socket buffer by now
-      r.body().close();
+    private void handle(Socket s, int answers, BiConsumer<String, OutputStream> answer) {
+        try (s) {
+            BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < answers; i++) {
+                String requestLine = in.readLine();
+                if (requestLine == null) {
+                    return;
+                }
+                requestLines.add(requestLine);
+                int length = 0;
+                for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                    if (h.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).trim());
+                    }
+                }
+                char[] body = new char[length];
+                int read = 0;
+                while (read < length) {
+                    read += in.read(body, read, length - read);
+                }
+                answer.accept(new String(body), s.getOutputStream());
+            }
+        } catch (IOException e) {
+            // test over
+        }
     }
-    assertThat(connections.get()).isEqualTo(1);
-  }
 
-  @Test
-  void errorStatusAndHeadersAreReported() throws Exception {
-    URI uri =
-        serve(100, (body, out) ->
-            write(out, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nslow"));
-    Http1Client.Response r =
-        client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
-    assertThat(r.status()).isEqualTo(429);
-    assertThat(r.header("retry-after")).isEqualTo("7");
-    assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("slow");
-  }
+    private static void write(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
 
-  @Test
-  void aSilentServerHitsTheDeadline() throws Exception {
-    URI uri = serve(100, (body, out) -> {
-      try {
-        Thread.sleep(3000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    long start = System.nanoTime();
-    assertThatThrownBy(
-            () ->
-                client.post(
-                    uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8),
-                    System.nanoTime() + 300_000_000L, 0))
-        .isInstanceOf(SocketTimeoutException.class);
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
-  }
+    private static long inSeconds(int s) {
+        return System.nanoTime() + s * 1_000_000_000L;
+    }
 
-  @Test
-  void anAnswerCutBeforeItsContentLengthIsAnError() throws Exception {
-    URI uri =
-        serve(1, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
-    Http1Client.Response r =
-        client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
-    assertThatThrownBy(() -> r.body().readAllBytes()).isInstanceOf(IOException.class);
-  }
+    private String post(URI uri, String body) throws IOException {
+        Http1Client.Response r =
+                client.post(uri, Map.of(), body.getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+        return r.status() + " " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+    }
 
-  @Test
-  void headerValuesWithLineBreaksAreRefused() throws Exception {
-    URI uri = serve(100, (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-    assertThatThrownBy(
-            () ->
-                client.post(
-                    uri, Map.of("Authorization", "Bearer x\r\nX-Evil: 1"),
-                    "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThat(requestLines).isEmpty();
-  }
+    @Test
+    void keepAliveReusesOneConnectionForSequentialRequests() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(
+                                        out,
+                                        "HTTP/1.1 200 OK\r\nContent-Length: "
+                                                + body.length()
+                                                + "\r\n\r\n"
+                                                + body));
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(uri, "{\"n\":" + i + "}")).isEqualTo("200 {\"n\":" + i + "}");
+        }
+        assertThat(connections.get()).isEqualTo(1);
+        assertThat(requestLines).allMatch(l -> l.equals("POST /v1/chat/completions HTTP/1.1"));
+    }
+
+    @Test
+    void behindAProxyTheRequestGoesToTheProxyInAbsoluteFormAndTheProxyResolvesTheName()
+            throws Exception {
+        URI proxyUri =
+                serve(
+                        10,
+                        (body, out) ->
+                                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        Http1Client proxied =
+                new Http1Client(
+                        java.net.InetSocketAddress.createUnresolved(
+                                "127.0.0.1", proxyUri.getPort()));
+        try {
+            // a name only the proxy could resolve: the client never looks it up itself
+            Http1Client.Response r =
+                    proxied.post(
+                            URI.create(
+                                    "http://models.internal.invalid:8000/v1/chat/completions?x=1"),
+                            Map.of(),
+                            "{}".getBytes(StandardCharsets.UTF_8),
+                            inSeconds(5),
+                            0);
+            assertThat(r.status()).isEqualTo(200);
+            r.body().readAllBytes();
+        } finally {
+            proxied.close();
+        }
+        assertThat(requestLines)
+                .containsExactly(
+                        "POST http://models.internal.invalid:8000/v1/chat/completions?x=1 HTTP/1.1");
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedIsReplacedTransparently() throws Exception {
+        // one answer per connection, without "Connection: close": the next request finds it closed
+        URI uri =
+                serve(
+                        1,
+                        (body, out) ->
+                                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        assertThat(post(uri, "{}")).isEqualTo("200 ok");
+        Thread.sleep(100);
+        assertThat(post(uri, "{}")).isEqualTo("200 ok");
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentCallsPoolSeveralConnectionsAndReuseThem() throws Exception {
+        URI uri =
+                serve(
+                        1000,
+                        (body, out) -> {
+                            try {
+                                Thread.sleep(100); // long enough for the calls to overlap
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                        });
+        for (int round = 0; round < 2; round++) {
+            List<Thread> calls = new java.util.ArrayList<>();
+            List<String> answers = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread t =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        answers.add(post(uri, "{}"));
+                                    } catch (IOException e) {
+                                        answers.add(e.toString());
+                                    }
+                                });
+                t.start();
+                calls.add(t);
+            }
+            for (Thread t : calls) {
+                t.join();
+            }
+            assertThat(answers).containsOnly("200 ok").hasSize(4);
+        }
+        assertThat(connections.get()).isEqualTo(4);
+        assertThat(client.idleConnections("127.0.0.1", uri.getPort())).isEqualTo(4);
+    }
+
+    @Test
+    void connectionCloseIsNotReused() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(
+                                        out,
+                                        "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+        assertThat(post(uri, "{}")).isEqualTo("200 ok");
+        assertThat(post(uri, "{}")).isEqualTo("200 ok");
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void chunkedAnswersAreDecodedAndTheConnectionIsReused() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(
+                                        out,
+                                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                + "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n"));
+        assertThat(post(uri, "{}")).isEqualTo("200 hello world");
+        assertThat(post(uri, "{}")).isEqualTo("200 hello world");
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamClosedAfterItsLastEventKeepsTheConnectionWhenTheEndArrived() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(
+                                        out,
+                                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
+        for (int i = 0; i < 3; i++) {
+            Http1Client.Response r =
+                    client.post(
+                            uri,
+                            Map.of(),
+                            "{}".getBytes(StandardCharsets.UTF_8),
+                            inSeconds(5),
+                            1000);
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).isEqualTo("data: [DONE]");
+            Thread.sleep(50); // the terminating chunk is in the socket buffer by now
+            r.body().close();
+        }
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void errorStatusAndHeadersAreReported() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(
+                                        out,
+                                        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nslow"));
+        Http1Client.Response r =
+                client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.header("retry-after")).isEqualTo("7");
+        assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("slow");
+    }
+
+    @Test
+    void aSilentServerHitsTheDeadline() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) -> {
+                            try {
+                                Thread.sleep(3000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                        () ->
+                                client.post(
+                                        uri,
+                                        Map.of(),
+                                        "{}".getBytes(StandardCharsets.UTF_8),
+                                        System.nanoTime() + 300_000_000L,
+                                        0))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
+    }
+
+    @Test
+    void anAnswerCutBeforeItsContentLengthIsAnError() throws Exception {
+        URI uri =
+                serve(
+                        1,
+                        (body, out) ->
+                                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
+        Http1Client.Response r =
+                client.post(uri, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), inSeconds(5), 0);
+        assertThatThrownBy(() -> r.body().readAllBytes()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void headerValuesWithLineBreaksAreRefused() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        assertThatThrownBy(
+                        () ->
+                                client.post(
+                                        uri,
+                                        Map.of("Authorization", "Bearer x\r\nX-Evil: 1"),
+                                        "{}".getBytes(StandardCharsets.UTF_8),
+                                        inSeconds(5),
+                                        0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(requestLines).isEmpty();
+    }
 }

@@ -7,27 +7,36 @@ import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 
 class ErrorMapperTest {
-  @Test
-  void lostDatabaseConnectionsAreRecognisedThroughWrappers() {
-    assertThat(ErrorMapper.databaseUnavailable(new IllegalStateException("x",
-        new SQLException("Connection refused", "08001")))).isTrue();
-    assertThat(ErrorMapper.databaseUnavailable(new RuntimeException(
-        new SQLTransientConnectionException("pool timeout")))).isTrue();
-    assertThat(ErrorMapper.databaseUnavailable(new RuntimeException(
-        new java.net.ConnectException("refused")))).isTrue();
-  }
+    @Test
+    void lostDatabaseConnectionsAreRecognisedThroughWrappers() {
+        assertThat(
+                        ErrorMapper.databaseUnavailable(
+                                new IllegalStateException(
+                                        "x", new SQLException("Connection refused", "08001"))))
+                .isTrue();
+        assertThat(
+                        ErrorMapper.databaseUnavailable(
+                                new RuntimeException(
+                                        new SQLTransientConnectionException("pool timeout"))))
+                .isTrue();
+        assertThat(
+                        ErrorMapper.databaseUnavailable(
+                                new RuntimeException(new java.net.ConnectException("refused"))))
+                .isTrue();
+    }
 
-  @Test
-  void otherSqlErrorsAreNot() {
-    assertThat(ErrorMapper.databaseUnavailable(new SQLException("duplicate key", "23505"))).isFalse();
-    assertThat(ErrorMapper.databaseUnavailable(new IllegalArgumentException())).isFalse();
-  }
+    @Test
+    void otherSqlErrorsAreNot() {
+        assertThat(ErrorMapper.databaseUnavailable(new SQLException("duplicate key", "23505")))
+                .isFalse();
+        assertThat(ErrorMapper.databaseUnavailable(new IllegalArgumentException())).isFalse();
+    }
 
-  @Test
-  void pathsChooseTheErrorShape() {
-    assertThat(ErrorResponses.isOpenAiPath("v1/chat/completions")).isTrue();
-    assertThat(ErrorResponses.isOpenAiPath("/v1")).isTrue();
-    assertThat(ErrorResponses.isOpenAiPath("api/v1/keys")).isFalse();
-    assertThat(ErrorResponses.isOpenAiPath("v10/x")).isFalse();
-  }
+    @Test
+    void pathsChooseTheErrorShape() {
+        assertThat(ErrorResponses.isOpenAiPath("v1/chat/completions")).isTrue();
+        assertThat(ErrorResponses.isOpenAiPath("/v1")).isTrue();
+        assertThat(ErrorResponses.isOpenAiPath("api/v1/keys")).isFalse();
+        assertThat(ErrorResponses.isOpenAiPath("v10/x")).isFalse();
+    }
 }
