@@ -323,6 +323,8 @@ class GovernanceRulesIT {
                     "UPDATE governance_comments SET body = 'rewritten' WHERE change_id = ?::uuid",
                     "DELETE FROM governance_comments WHERE change_id = ?::uuid",
                     "DELETE FROM governance_changes WHERE id = ?::uuid",
+                    "UPDATE prompts_versions SET version = version WHERE ?::text IS NOT NULL",
+                    "DELETE FROM prompts_versions WHERE ?::text IS NOT NULL",
                 }) {
             try (Connection c = Db.asApp();
                     PreparedStatement ps = c.prepareStatement(sql)) {

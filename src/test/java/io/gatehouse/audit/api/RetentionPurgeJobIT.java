@@ -52,7 +52,12 @@ class RetentionPurgeJobIT {
 
         try (LibertyInstance jobs =
                 LibertyInstance.start(
-                        "gatehouse-purge", Map.of("GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS", "1"))) {
+                        "gatehouse-purge",
+                        Map.of(
+                                "GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS",
+                                "1",
+                                "GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL_SECONDS",
+                                "1"))) {
             jobs.awaitReady(Duration.ofSeconds(120));
             awaitTrue("the timed purge of the expired bodies", () -> stored(kept) == 1);
 
@@ -70,9 +75,16 @@ class RetentionPurgeJobIT {
             assertThat(e.getString("chain")).isEqualTo(kept.id());
             assertThat(e.getJsonObject("details").getJsonNumber("deleted").longValue())
                     .isEqualTo(2);
+            // The checkpoint job (every gatehouse.audit.checkpoint.interval.seconds) signs the
+            // chain whose head moved, up to the purge event, without anyone asking.
+            long purgeSeq = e.getJsonNumber("seq").longValue();
+            awaitTrue(
+                    "the timed checkpoint of the moved head",
+                    () -> checkpointsFrom(kept, purgeSeq) > 0);
             // The chain still verifies: the events keep the hashes of the deleted bodies.
             Http.Response verify = HTTP.get("/api/v1/audit/verify", kept.auth("auditor"));
             assertThat(verify.json().getBoolean("valid")).as(verify.body()).isTrue();
+            assertThat(verify.json().getInt("checkpointsChecked")).isPositive();
 
             // The same DELETE ran for the held tenant: its body is kept, no purge event.
             Thread.sleep(3000); // a few more runs of the job
@@ -181,6 +193,18 @@ class RetentionPurgeJobIT {
             ps.setString(2, chain);
             ps.setString(3, hash);
             assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static long checkpointsFrom(TestTenant t, long seq) {
+        try (Connection c = Db.asApp()) {
+            return Db.count(
+                    c,
+                    "SELECT count(*) FROM audit_checkpoints WHERE chain_id = ? AND head_seq >= ?",
+                    t.id(),
+                    seq);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
