@@ -45,7 +45,13 @@ class GovernanceRulesIT {
         return HTTP.method(
                 "PUT",
                 "/api/v1/approval-policies",
-                "{\"kind\":\"" + kind + "\",\"risk\":\"" + risk + "\",\"requiredApprovals\":" + n + "}",
+                "{\"kind\":\""
+                        + kind
+                        + "\",\"risk\":\""
+                        + risk
+                        + "\",\"requiredApprovals\":"
+                        + n
+                        + "}",
                 t.auth("admin"));
     }
 
@@ -59,8 +65,7 @@ class GovernanceRulesIT {
         String id = create(t, "author", name, "On v1");
         Changes.publishPrompt(t, name, "Newer"); // id must now be rebased
         for (String action : new String[] {"rebase", "withdraw"}) {
-            Http.Response r =
-                    HTTP.post("/api/v1/changes/" + id + "/" + action, "{}", second);
+            Http.Response r = HTTP.post("/api/v1/changes/" + id + "/" + action, "{}", second);
             assertThat(r.status()).as(action + ": " + r).isEqualTo(403);
             assertThat(r.body()).contains("not_author");
         }
@@ -155,8 +160,8 @@ class GovernanceRulesIT {
     }
 
     /**
-     * "The kind's own row wins over *, which wins over the default. HIGH never drops below two.
-     * GET lists the effective numbers."
+     * "The kind's own row wins over *, which wins over the default. HIGH never drops below two. GET
+     * lists the effective numbers."
      */
     @Test
     void approvalPoliciesKindBeatsStarBeatsDefaultAndHighNeverDropsBelowTwo() {
@@ -265,7 +270,8 @@ class GovernanceRulesIT {
         assertThat(r.json().getString("code")).isEqualTo("illegal_transition");
         assertThat(r.json().getString("detail")).isEqualTo("Cannot publish a change that is draft");
         Http.Response reject = act(t, "reviewer", id, "reject");
-        assertThat(reject.json().getString("detail")).isEqualTo("Cannot reject a change that is draft");
+        assertThat(reject.json().getString("detail"))
+                .isEqualTo("Cannot reject a change that is draft");
     }
 
     /**

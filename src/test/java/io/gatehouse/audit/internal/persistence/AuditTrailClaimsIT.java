@@ -158,8 +158,7 @@ class AuditTrailClaimsIT {
         ChainFixture f = new ChainFixture(TenantId.of(t.id()));
         f.appendEvents(f.event(action).display("user.display_name", "Ann \u00c9").build());
 
-        Http.Response found =
-                HTTP.get("/api/v1/audit/events?action=" + action, t.auth("auditor"));
+        Http.Response found = HTTP.get("/api/v1/audit/events?action=" + action, t.auth("auditor"));
         assertThat(found.status()).isEqualTo(200);
         JsonObject e = found.json().getJsonArray("events").getJsonObject(0);
         assertThat(e.getJsonObject("display").getString("user.display_name"))
