@@ -2,7 +2,10 @@ package io.gatehouse.audit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.ContentRetention;
+import io.gatehouse.audit.internal.persistence.ChainFixture;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -13,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * docs/audit.md, "Content retention": the purge job (every {@code
  * gatehouse.audit.purge.interval.seconds}) deletes bodies older than the tenant's retentionDays,
  * records one {@code audit.content.purge} event per tenant with the count, and leaves a held
- * tenant's bodies alone until an auditor releases the hold. The bodies come from real gateway
- * traffic in mode {@code full}; the job is the real timer, run by a second instance whose interval
- * is one second (the main test server keeps the hourly default, so no other test sees it).
+ * tenant's bodies alone until an auditor releases the hold. The bodies are stored in mode {@code
+ * full} by the server's own appender (the gateway attaches none yet); the job is the real timer, run
+ * by a second instance whose interval is one second (the main test server keeps the hourly
+ * default, so no other test sees it).
  */
 class RetentionPurgeJobIT {
     static final Http HTTP = Http.local();
@@ -31,10 +36,10 @@ class RetentionPurgeJobIT {
     void theTimedPurgeDeletesExpiredBodiesRecordsItsEventAndSparesHeldContent() throws Exception {
         TestTenant kept = tenantWithFullRetention();
         TestTenant held = tenantWithFullRetention();
-        String old1 = chat(kept, "first old question");
-        String old2 = chat(kept, "second old question");
-        String recent = chat(kept, "a recent question");
-        String heldBody = chat(held, "evidence under hold");
+        String old1 = withContent(kept, "first old question");
+        String old2 = withContent(kept, "second old question");
+        String recent = withContent(kept, "a recent question");
+        String heldBody = withContent(held, "evidence under hold");
         Http.Response hold =
                 HTTP.post(
                         "/api/v1/audit/retention/holds",
@@ -130,11 +135,9 @@ class RetentionPurgeJobIT {
         assertThat(ok.json().getJsonObject("deleted")).isNotNull();
     }
 
-    /** A fresh tenant with a sandbox route whose bodies are kept in full for one day. */
-    private static TestTenant tenantWithFullRetention() throws Exception {
+    /** A fresh tenant whose bodies are kept in full for one day. */
+    private static TestTenant tenantWithFullRetention() {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         Http.Response r =
                 HTTP.method(
                         "PUT",
@@ -145,29 +148,24 @@ class RetentionPurgeJobIT {
         return t;
     }
 
-    /** A gateway request; returns the content hash its audit event carries. */
-    private static String chat(TestTenant t, String text) throws Exception {
-        Http.Response r = null;
-        for (int i = 0; i < 50; i++) {
-            r =
-                    HTTP.post(
-                            "/v1/chat/completions",
-                            "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                                    + text
-                                    + "\"}]}",
-                            t.keyAuth());
-            if (r.status() == 200) {
-                break;
-            }
-            Thread.sleep(200); // the new route is seen through the catalog's revision check
-        }
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        String requestId = r.header("X-Request-Id");
+    /**
+     * An event with a body in the tenant's chain, stored in full by the server's own appender (the
+     * gateway does not attach its bodies to its events yet: docs/audit.md); returns the content
+     * hash the event carries, as the auditor's API shows it.
+     */
+    private static String withContent(TestTenant t, String text) throws Exception {
+        String requestId = "req-it-" + UUID.randomUUID();
+        new ChainFixture(TenantId.of(t.id()))
+                .appendWithContent(
+                        AuditEvent.of(TenantId.of(t.id()), "api_key", "k1", "gateway.request")
+                                .requestId(requestId)
+                                .content(Map.of("prompt", text), Map.of("prompt", "[redacted]"))
+                                .build(),
+                        ContentRetention.FULL);
         Http.Response events =
                 HTTP.get("/api/v1/audit/events?requestId=" + requestId, t.auth("auditor"));
         assertThat(events.status()).isEqualTo(200);
-        JsonObject e = events.json().getJsonArray("events").getJsonObject(0);
-        String hash = e.getString("contentHash");
+        String hash = events.json().getJsonArray("events").getJsonObject(0).getString("contentHash");
         assertThat(content(t, hash).status()).as("stored in full").isEqualTo(200);
         return hash;
     }
