@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * gatehouse.audit.purge.interval.seconds}) deletes bodies older than the tenant's retentionDays,
  * records one {@code audit.content.purge} event per tenant with the count, and leaves a held
  * tenant's bodies alone until an auditor releases the hold. The bodies are stored in mode {@code
- * full} by the server's own appender (the gateway attaches none yet); the job is the real timer, run
- * by a second instance whose interval is one second (the main test server keeps the hourly
+ * full} by the server's own appender (the gateway attaches none yet); the job is the real timer,
+ * run by a second instance whose interval is one second (the main test server keeps the hourly
  * default, so no other test sees it).
  */
 class RetentionPurgeJobIT {
@@ -165,7 +165,8 @@ class RetentionPurgeJobIT {
         Http.Response events =
                 HTTP.get("/api/v1/audit/events?requestId=" + requestId, t.auth("auditor"));
         assertThat(events.status()).isEqualTo(200);
-        String hash = events.json().getJsonArray("events").getJsonObject(0).getString("contentHash");
+        String hash =
+                events.json().getJsonArray("events").getJsonObject(0).getString("contentHash");
         assertThat(content(t, hash).status()).as("stored in full").isEqualTo(200);
         return hash;
     }
