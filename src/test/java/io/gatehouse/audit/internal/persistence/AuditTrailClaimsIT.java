@@ -90,8 +90,9 @@ class AuditTrailClaimsIT {
     /**
      * "With full, a stored body can be proven genuine by hashing it and comparing with the event's
      * contentHash"; contentHash is SHA-256 of the CanonicalJson text of the bodies, which the
-     * stored jsonb value gives back once canonicalised. The event is appended with its bodies by the server's own
-     * appender (the gateway attaches none yet), then checked the way an auditor would.
+     * stored jsonb value gives back once canonicalised. The event is appended with its bodies by
+     * the server's own appender (the gateway attaches none yet), then checked the way an auditor
+     * would.
      */
     @Test
     void aStoredBodyHashesToTheContentHashItsEventCarries() throws Exception {
