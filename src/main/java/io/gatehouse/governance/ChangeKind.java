@@ -53,4 +53,13 @@ public interface ChangeKind {
     default Set<String> secretFields() {
         return Set.of();
     }
+
+    /**
+     * How gateway events name {@code version} of {@code target}, as returned by {@link #apply}: the
+     * publish event carries this form so that the lineage graph joins requests to the change that
+     * made their version live. By default the version id itself.
+     */
+    default String lineageVersion(String target, String version) {
+        return version;
+    }
 }

@@ -130,6 +130,55 @@ class ConcurrentPublishIT {
                                 name));
     }
 
+    /**
+     * docs/governance.md, "Cache and invalidation across instances": another instance's cached
+     * label (including "no such prompt") is dropped within about a second of a publish or rollback
+     * made on this instance; its very next requests serve the new version.
+     */
+    @Test
+    void aPublishOrRollbackOnOneInstanceReachesTheOtherInstancesCacheWithinSeconds()
+            throws Exception {
+        TestTenant demo = TestTenant.demo();
+        String name = Changes.uniquePrompt();
+        Http other = second.http();
+        assertThat(servedVersion(other, demo, name)).as("cached as missing").isEqualTo("404");
+        String v1 = Changes.publishPrompt(demo, name, "First");
+        assertThat(secondsUntil(other, demo, name, name + "/v1")).isLessThan(3.0);
+        Changes.publishPrompt(demo, name, "Second");
+        assertThat(secondsUntil(other, demo, name, name + "/v2")).isLessThan(3.0);
+        Http.Response rb = Changes.act(demo, "admin", v1, "rollback");
+        assertThat(rb.status()).as(rb.toString()).isEqualTo(201);
+        assertThat(secondsUntil(other, demo, name, name + "/v1")).isLessThan(3.0);
+    }
+
+    /** The prompt version the instance serves, or the status when it serves none. */
+    private static String servedVersion(Http on, TestTenant t, String name) {
+        Http.Response r =
+                on.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"prompt:"
+                                + name
+                                + "@production\",\"prompt_variables\":{\"product\":\"Acme\"},"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                        t.keyAuth());
+        return r.status() == 200
+                ? r.header("x-gatehouse-prompt-version")
+                : String.valueOf(r.status());
+    }
+
+    private static double secondsUntil(Http on, TestTenant t, String name, String version)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(10).toNanos();
+        String seen = servedVersion(on, t, name);
+        while (!version.equals(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = servedVersion(on, t, name);
+        }
+        assertThat(seen).as("served by the other instance").isEqualTo(version);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     interface LiveVersion {
         String read() throws Exception;
     }

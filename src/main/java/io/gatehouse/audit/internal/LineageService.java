@@ -45,7 +45,12 @@ public class LineageService {
         for (Map<String, Object> e : events) {
             if (e.get("usage") instanceof Map<?, ?> u) {
                 add(promptVersions, u.get("promptVersion"));
-                add(policyVersions, u.get("policyVersion"));
+                // a request under several policies names them all: "a@v2,b@v1"
+                if (u.get("policyVersion") != null) {
+                    for (String v : u.get("policyVersion").toString().split(",")) {
+                        add(policyVersions, v.isBlank() ? null : v.trim());
+                    }
+                }
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("provider", u.get("provider"));
                 s.put("model", u.get("model"));

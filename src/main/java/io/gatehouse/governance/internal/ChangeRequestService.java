@@ -483,6 +483,10 @@ public class ChangeRequestService {
                         .target("change", c.id())
                         .detail("kind", c.kind())
                         .detail("target", c.target())
+                        .detail("state", c.state())
+                        .detail("revision", c.revision())
+                        // like every change event, so the lineage graph lists it with its change
+                        .detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString())
                         .detail("comment", body)
                         .requestId(requestId)
                         .build());
@@ -710,10 +714,15 @@ public class ChangeRequestService {
             e.detail(d.key(), d.value());
             // the lineage graph links requests to the change that made their prompt/policy version
             // live
+            // live, in the form the gateway's events name it (a prompt's "3" is "<name>/v3")
             if (d.key().equals("version") && "prompt".equals(c.kind())) {
-                e.detail(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, d.value());
+                e.detail(
+                        io.gatehouse.audit.LineageKeys.PROMPT_VERSION,
+                        kind(c.kind()).lineageVersion(c.target(), String.valueOf(d.value())));
             } else if (d.key().equals("version") && "policy".equals(c.kind())) {
-                e.detail(io.gatehouse.audit.LineageKeys.POLICY_VERSION, d.value());
+                e.detail(
+                        io.gatehouse.audit.LineageKeys.POLICY_VERSION,
+                        kind(c.kind()).lineageVersion(c.target(), String.valueOf(d.value())));
             }
         }
         audit.recordInTransaction(e.build());

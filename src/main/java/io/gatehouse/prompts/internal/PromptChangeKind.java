@@ -74,4 +74,10 @@ public class PromptChangeKind implements ChangeKind {
                                 p.kind().name().toLowerCase(Locale.ROOT), p.subject(), false));
         return String.valueOf(v);
     }
+
+    /** The gateway names a prompt version {@code <name>/v<n>} ({@link PublishedVersion#id()}). */
+    @Override
+    public String lineageVersion(String target, String version) {
+        return PublishedVersion.id(target, Integer.parseInt(version));
+    }
 }

@@ -14,6 +14,10 @@ public record PublishedVersion(
 
     /** How the version is named in headers, audit and lineage: {@code support-triage/v3}. */
     public String id() {
+        return id(prompt, version);
+    }
+
+    public static String id(String prompt, int version) {
         return prompt + "/v" + version;
     }
 }

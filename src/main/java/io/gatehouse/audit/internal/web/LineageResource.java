@@ -52,9 +52,14 @@ public class LineageResource {
     }
 
     @GET
-    @Path("/prompt-versions/{version}/requests")
+    // A prompt version is named "<prompt>/v<n>", slash included: the path takes it as it is.
+    @Path("/prompt-versions/{version: .+}/requests")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Every request served by a prompt version (newest first, keyset paged)")
+    @Operation(
+            summary = "Every request served by a prompt version (newest first, keyset paged)",
+            description =
+                    "The version as gateway events name it, e.g."
+                            + " /api/v1/lineage/prompt-versions/support-triage/v3/requests")
     public String requestsByPromptVersion(
             @PathParam("version") String version,
             @QueryParam("cursor") String cursor,

@@ -160,6 +160,17 @@ public final class ChainFixture {
     }
 
     /** Appends the given events in one batch. */
+    /**
+     * Appends one event carrying content, stored as the recorder stores it under {@code retention}
+     * (the gateway does not attach its bodies yet, so this is the only writer of audit_contents).
+     */
+    public RecordedEvent appendWithContent(AuditEvent event, ContentRetention retention)
+            throws SQLException {
+        try (Connection c = Db.asApp()) {
+            return append(c, List.of(ChainAppender.Pending.of(event, retention))).get(0);
+        }
+    }
+
     public List<RecordedEvent> appendEvents(AuditEvent... events) throws SQLException {
         List<ChainAppender.Pending> batch = new ArrayList<>();
         for (AuditEvent e : events) {
