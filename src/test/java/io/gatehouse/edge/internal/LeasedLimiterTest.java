@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.edge.internal.persistence.LimitLeases;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,25 +15,52 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The limiter's own logic over a Java model of {@code edge_limit_lease} (V49): slice sizes, fewer
+ * round trips than requests, settling, giving back and charging. That instances together are exact
+ * on the real database is proven by {@code LimitsAcrossInstancesIT}, not here: this model grants
+ * atomically by construction.
+ */
 class LeasedLimiterTest {
-    /** The database's behaviour: an atomic counter that never grants past the limit. */
+    /** A model of edge_limit_lease: one window row per subject, locked for each call. */
     static final class FakeDb implements LeasedLimiter.Leaser {
-        final ConcurrentHashMap<String, AtomicLong> granted = new ConcurrentHashMap<>();
+        final Map<String, long[]> rows = new HashMap<>(); // granted, held
         final AtomicLong calls = new AtomicLong();
 
         @Override
         public synchronized LimitLeases.Lease lease(
-                String subject, Instant window, long want, long limit) {
+                String subject,
+                Instant window,
+                long limit,
+                long take,
+                long want,
+                long unused,
+                long release,
+                long ttlMillis) {
             calls.incrementAndGet();
-            AtomicLong g = granted.computeIfAbsent(subject + window, k -> new AtomicLong());
-            long give = Math.max(0, Math.min(want, limit - g.get()));
-            g.addAndGet(give);
-            return new LimitLeases.Lease(give, g.get());
+            long[] row = rows.computeIfAbsent(subject + window, k -> new long[2]);
+            row[0] = Math.max(0, row[0] - unused);
+            row[1] = Math.max(0, row[1] - release);
+            long leased = 0;
+            long kept = 0;
+            if (take > 0 && limit - row[0] >= take) {
+                leased = Math.min(Math.max(want, take), limit - row[0]);
+                kept = leased - take;
+            }
+            row[0] += leased;
+            row[1] += kept;
+            long heldElsewhere = row[1] - kept;
+            return new LimitLeases.Lease(
+                    leased, row[0], heldElsewhere, heldElsewhere > 0 ? ttlMillis : 0);
         }
 
         @Override
         public synchronized void charge(String subject, Instant window, long amount) {
-            granted.computeIfAbsent(subject + window, k -> new AtomicLong()).addAndGet(amount);
+            rows.computeIfAbsent(subject + window, k -> new long[2])[0] += amount;
+        }
+
+        synchronized long granted(String subject, Instant window) {
+            return rows.get(subject + window)[0];
         }
     }
 
@@ -67,7 +95,7 @@ class LeasedLimiterTest {
         }
         pool.shutdown();
         assertThat(admitted).isLessThanOrEqualTo(limit);
-        // leases go back to one at a time near the end, so little is stranded
+        // slices shrink near the end, so little is left unused (exactness: LimitsAcrossInstancesIT)
         assertThat(admitted).isGreaterThan(limit * 9 / 10);
         assertThat(db.calls.get())
                 .as("leasing, not a round trip per request")
@@ -118,6 +146,26 @@ class LeasedLimiterTest {
         assertThat(l.take(tokens, 800)).isTrue();
         assertThat(l.take(tokens, 200)).isFalse();
         l.spend(tokens, 50); // an answer longer than estimated is charged even past the slice
-        assertThat(db.granted.get("tpm" + w).get()).isGreaterThanOrEqualTo(950);
+        assertThat(db.granted("tpm", w)).isEqualTo(950);
+    }
+
+    @Test
+    void anIdleInstancesUnusedSliceGoesBackWhenItsTimeIsUp() throws Exception {
+        FakeDb db = new FakeDb();
+        Instant w = Instant.parse("2026-11-27T05:00:00Z");
+        LeasedLimiter idle = new LeasedLimiter(db, 2);
+        LeasedLimiter busy = new LeasedLimiter(db, 2);
+        assertThat(idle.take(idle.bucket("s", w, 100), 1)).isTrue();
+        assertThat(db.granted("s", w)).as("one used, a slice held").isGreaterThan(1);
+        Thread.sleep(LeasedLimiter.SLICE_TTL_MS + 20);
+        idle.settleExpired();
+        assertThat(db.granted("s", w)).as("the unused slice went back").isEqualTo(1);
+        int ok = 0;
+        for (int i = 0; i < 120; i++) {
+            if (busy.take(busy.bucket("s", w, 100), 1)) {
+                ok++;
+            }
+        }
+        assertThat(ok).isEqualTo(99);
     }
 }
