@@ -99,11 +99,14 @@ public class DefaultUsageLimits implements UsageLimits {
                                     long take,
                                     long want,
                                     long unused,
-                                    long release,
-                                    long ttlMillis) {
+                                    long release) {
                                 return leases.lease(
-                                        subject, window, limit, take, want, unused, release,
-                                        ttlMillis);
+                                        subject, window, limit, take, want, unused, release);
+                            }
+
+                            @Override
+                            public List<LimitLeases.Window> drainsRequested() {
+                                return leases.drainsRequested();
                             }
 
                             @Override
@@ -116,22 +119,22 @@ public class DefaultUsageLimits implements UsageLimits {
         refused = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "refused"));
     }
 
-    /** Gives back expired slices' unused units, so quota idle here is there for other instances. */
+    /** Gives back slices other instances asked for, so no quota sits idle here they need. */
     void startSettling(@Observes SchemaReady ready) {
         settler =
                 scheduler.scheduleWithFixedDelay(
-                        this::settleExpired,
+                        this::settleRequested,
                         LeasedLimiter.SETTLE_PERIOD_MS,
                         LeasedLimiter.SETTLE_PERIOD_MS,
                         TimeUnit.MILLISECONDS);
     }
 
-    private void settleExpired() {
+    private void settleRequested() {
         try {
-            limiter.settleExpired();
+            limiter.settleRequested();
         } catch (RuntimeException e) {
             // the database is away: the slices are settled on a later run
-            LOG.log(Level.FINE, "Could not settle expired limit slices", e);
+            LOG.log(Level.FINE, "Could not give back limit slices", e);
         }
     }
 

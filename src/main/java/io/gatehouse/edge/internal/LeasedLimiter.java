@@ -2,34 +2,33 @@ package io.gatehouse.edge.internal;
 
 import io.gatehouse.edge.internal.persistence.LimitLeases;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 /**
  * Spends limits locally from slices leased out of PostgreSQL (see {@link LimitLeases}), exactly
  * across instances. A slice is a fraction of what remains in the window, so slices shrink as the
- * quota runs low and the last units go one request at a time, with nothing held back. A slice lives
- * {@link #SLICE_TTL_MS}: then it is settled, what was not used goes back to the window (by the next
- * lease, or by {@link #settleExpired} when the instance is idle). An instance that finds the window
- * spent while other instances still hold slices waits for them to settle (at most {@link
- * #SETTLE_WAIT_MS}) before it refuses, so a request is refused only when the whole limit is used or
- * reserved, not while quota sits unused on another instance. A slice of an instance that died is
- * never given back: it counts as used.
+ * quota runs low and the last units go one request at a time. An instance that finds the window
+ * spent while other instances still hold slices requests a drain and waits (at most {@link
+ * #SETTLE_WAIT_MS}); every instance looks for drain requests every {@link #SETTLE_PERIOD_MS} and
+ * gives back the unused part of those slices ({@link #settleRequested}). So a request is refused
+ * only when the whole limit is used or reserved, not while quota sits unused on another instance,
+ * and far from the limit the request path makes no database round trip. A slice of an instance that
+ * died is never given back: it counts as used.
  */
 public class LeasedLimiter {
-    /** How long a slice may be spent before its unused part is given back. */
-    static final long SLICE_TTL_MS = 250;
-
-    /** Longest a refusal waits for other instances' slices to settle. */
+    /** Longest a refusal waits for other instances to give back their slices. */
     static final long SETTLE_WAIT_MS = 2_000;
 
-    /** How often an instance gives back its expired slices (see {@link #settleExpired}). */
+    /** How often an instance looks for drain requests (see {@link #settleRequested}). */
     public static final long SETTLE_PERIOD_MS = 50;
 
-    /** A window found fully spent is refused locally for this long before asking again. */
+    /** A window found spent is refused locally for this long before asking again. */
     static final long SPENT_RECHECK_MS = 200;
 
-    /** The database side (see {@link LimitLeases#lease} and {@link LimitLeases#charge}). */
+    /** The database side (see {@link LimitLeases}). */
     public interface Leaser {
         LimitLeases.Lease lease(
                 String subject,
@@ -38,10 +37,11 @@ public class LeasedLimiter {
                 long take,
                 long want,
                 long unused,
-                long release,
-                long ttlMillis);
+                long release);
 
         void charge(String subject, Instant window, long amount);
+
+        List<LimitLeases.Window> drainsRequested();
     }
 
     /** One subject's window on this instance. */
@@ -56,12 +56,9 @@ public class LeasedLimiter {
         /** What the database counts as held by this instance's current slice. */
         long held;
 
-        /** System.nanoTime after which the slice is settled instead of spent. */
-        long sliceDeadline;
-
         long globalGranted;
 
-        /** The window was found fully spent, with no slice held anywhere: refuse until then. */
+        /** The window was found spent: refuse locally until {@link #spentUntil} (nanoTime). */
         boolean spent;
 
         long spentUntil;
@@ -75,17 +72,11 @@ public class LeasedLimiter {
 
     private final Leaser leaser;
     private final int expectedInstances;
-    private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     public LeasedLimiter(Leaser leaser, int expectedInstances) {
-        this(leaser, expectedInstances, System::nanoTime);
-    }
-
-    LeasedLimiter(Leaser leaser, int expectedInstances, LongSupplier nanoClock) {
         this.leaser = leaser;
         this.expectedInstances = Math.max(1, expectedInstances);
-        this.nanoClock = nanoClock;
     }
 
     Bucket bucket(String subject, Instant window, long limit) {
@@ -96,18 +87,18 @@ public class LeasedLimiter {
     }
 
     /**
-     * Takes {@code n} units: from the live local slice, else from the window in the database
-     * (settling the old slice in the same call). False: the units are not there, on any instance.
+     * Takes {@code n} units: from the local slice, else from the window in the database (settling
+     * the old slice in the same call). False: the units are not there, on any instance.
      */
     public boolean take(Bucket b, long n) {
         synchronized (b) {
-            long waitUntil = nanoClock.getAsLong() + SETTLE_WAIT_MS * 1_000_000;
+            long waitUntil = System.nanoTime() + SETTLE_WAIT_MS * 1_000_000;
             while (true) {
-                long now = nanoClock.getAsLong();
-                if (b.available >= n && now - b.sliceDeadline < 0) {
+                if (b.available >= n) {
                     b.available -= n;
                     return true;
                 }
+                long now = System.nanoTime();
                 if (b.spent && now - b.spentUntil < 0) {
                     return false;
                 }
@@ -125,38 +116,31 @@ public class LeasedLimiter {
                                 n,
                                 Math.max(n, slice),
                                 b.available,
-                                b.held,
-                                SLICE_TTL_MS);
+                                b.held);
                 b.available = 0;
                 b.held = 0;
                 b.globalGranted = lease.totalGranted();
                 if (lease.granted() >= n) {
                     b.available = lease.granted() - n;
                     b.held = b.available;
-                    b.sliceDeadline = now + SLICE_TTL_MS * 1_000_000;
                     return true;
                 }
                 long left = b.limit - lease.totalGranted();
-                long after = nanoClock.getAsLong();
-                if (lease.heldElsewhere() == 0
-                        || left + lease.heldElsewhere() < n
-                        || after - waitUntil >= 0) {
-                    if (lease.heldElsewhere() == 0 && left <= 0) {
+                boolean othersHoldEnough =
+                        lease.heldElsewhere() > 0 && left + lease.heldElsewhere() >= n;
+                boolean holdersGone = lease.drainMillis() >= SETTLE_WAIT_MS;
+                long after = System.nanoTime();
+                if (!othersHoldEnough || holdersGone || after - waitUntil >= 0) {
+                    if (left <= 0 && (lease.heldElsewhere() == 0 || holdersGone)) {
                         b.spent = true;
                         b.spentUntil = after + SPENT_RECHECK_MS * 1_000_000;
                     }
                     return false;
                 }
-                // Other instances hold slices they may not use: wait for them to settle, without
-                // holding the bucket (wait releases it), then try again.
-                long sleepMs =
-                        Math.min(
-                                Math.max(
-                                        SETTLE_PERIOD_MS / 2,
-                                        lease.heldMillis() + SETTLE_PERIOD_MS),
-                                Math.max(1, (waitUntil - after) / 1_000_000));
+                // Other instances hold slices they may not use; the lease asked for them back.
+                // Wait without holding the bucket (wait releases it), then try again.
                 try {
-                    b.wait(sleepMs);
+                    b.wait(SETTLE_PERIOD_MS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -167,21 +151,20 @@ public class LeasedLimiter {
 
     /**
      * Gives back units that were taken but not used (an over-estimate of tokens or cost, or a
-     * request refused by another limit): into the live slice, otherwise straight to the window so
-     * other instances can have them at once.
+     * request refused by another limit): into the slice while this instance holds one, otherwise
+     * straight to the window so other instances can have them at once.
      */
     public void giveBack(Bucket b, long n) {
         if (n <= 0) {
             return;
         }
         synchronized (b) {
-            if (b.held > 0 && nanoClock.getAsLong() - b.sliceDeadline < 0) {
+            if (b.held > 0) {
                 b.available += n;
                 return;
             }
         }
-        LimitLeases.Lease lease =
-                leaser.lease(b.subject, b.window, b.limit, 0, 0, n, 0, SLICE_TTL_MS);
+        LimitLeases.Lease lease = leaser.lease(b.subject, b.window, b.limit, 0, 0, n, 0);
         synchronized (b) {
             b.globalGranted = lease.totalGranted();
             b.spent = false;
@@ -211,24 +194,35 @@ public class LeasedLimiter {
     }
 
     /**
-     * Gives back the unused part of every slice whose time is up, so an idle instance does not keep
-     * quota the others need. Called every {@link #SETTLE_PERIOD_MS}.
+     * Gives back the unused part of this instance's slices of every window another instance asked
+     * to drain. Called every {@link #SETTLE_PERIOD_MS}; reads the database only while this instance
+     * holds something.
      */
-    public void settleExpired() {
-        long now = nanoClock.getAsLong();
+    public void settleRequested() {
+        boolean holding = false;
         for (Bucket b : buckets.values()) {
             synchronized (b) {
-                if ((b.available > 0 || b.held > 0) && now - b.sliceDeadline >= 0) {
+                if (b.available > 0 || b.held > 0) {
+                    holding = true;
+                    break;
+                }
+            }
+        }
+        if (!holding) {
+            return;
+        }
+        Set<LimitLeases.Window> drains = new HashSet<>(leaser.drainsRequested());
+        if (drains.isEmpty()) {
+            return;
+        }
+        for (Bucket b : buckets.values()) {
+            if (!drains.contains(new LimitLeases.Window(b.subject, b.window))) {
+                continue;
+            }
+            synchronized (b) {
+                if (b.available > 0 || b.held > 0) {
                     LimitLeases.Lease lease =
-                            leaser.lease(
-                                    b.subject,
-                                    b.window,
-                                    b.limit,
-                                    0,
-                                    0,
-                                    b.available,
-                                    b.held,
-                                    SLICE_TTL_MS);
+                            leaser.lease(b.subject, b.window, b.limit, 0, 0, b.available, b.held);
                     b.available = 0;
                     b.held = 0;
                     b.globalGranted = lease.totalGranted();

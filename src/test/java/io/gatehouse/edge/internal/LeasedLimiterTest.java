@@ -12,6 +12,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class LeasedLimiterTest {
     /** A model of edge_limit_lease: one window row per subject, locked for each call. */
     static final class FakeDb implements LeasedLimiter.Leaser {
-        final Map<String, long[]> rows = new HashMap<>(); // granted, held
+        final Map<String, long[]> rows = new HashMap<>(); // granted, held, drain requested (1/0)
+        final Map<String, LimitLeases.Window> windows = new HashMap<>();
         final AtomicLong calls = new AtomicLong();
 
         @Override
@@ -35,28 +38,44 @@ class LeasedLimiterTest {
                 long take,
                 long want,
                 long unused,
-                long release,
-                long ttlMillis) {
+                long release) {
             calls.incrementAndGet();
-            long[] row = rows.computeIfAbsent(subject + window, k -> new long[2]);
+            long[] row = rows.computeIfAbsent(subject + window, k -> new long[3]);
+            windows.put(subject + window, new LimitLeases.Window(subject, window));
             row[0] = Math.max(0, row[0] - unused);
             row[1] = Math.max(0, row[1] - release);
+            if (row[1] == 0) {
+                row[2] = 0;
+            }
             long leased = 0;
             long kept = 0;
             if (take > 0 && limit - row[0] >= take) {
-                leased = Math.min(Math.max(want, take), limit - row[0]);
+                leased = row[2] == 0 ? Math.min(Math.max(want, take), limit - row[0]) : take;
                 kept = leased - take;
             }
             row[0] += leased;
             row[1] += kept;
-            long heldElsewhere = row[1] - kept;
-            return new LimitLeases.Lease(
-                    leased, row[0], heldElsewhere, heldElsewhere > 0 ? ttlMillis : 0);
+            if (leased == 0 && take > 0 && row[1] > 0 && limit - row[0] + row[1] >= take) {
+                row[2] = 1;
+            }
+            return new LimitLeases.Lease(leased, row[0], row[1] - kept, 0);
         }
 
         @Override
         public synchronized void charge(String subject, Instant window, long amount) {
-            rows.computeIfAbsent(subject + window, k -> new long[2])[0] += amount;
+            rows.computeIfAbsent(subject + window, k -> new long[3])[0] += amount;
+        }
+
+        @Override
+        public synchronized List<LimitLeases.Window> drainsRequested() {
+            List<LimitLeases.Window> out = new ArrayList<>();
+            rows.forEach(
+                    (k, row) -> {
+                        if (row[2] == 1) {
+                            out.add(windows.get(k));
+                        }
+                    });
+            return out;
         }
 
         synchronized long granted(String subject, Instant window) {
@@ -71,6 +90,14 @@ class LeasedLimiterTest {
         LeasedLimiter a = new LeasedLimiter(db, 2);
         LeasedLimiter b = new LeasedLimiter(db, 2);
         int limit = 1000;
+        ScheduledExecutorService settlers = Executors.newScheduledThreadPool(2);
+        for (LeasedLimiter l : List.of(a, b)) {
+            settlers.scheduleWithFixedDelay(
+                    l::settleRequested,
+                    LeasedLimiter.SETTLE_PERIOD_MS,
+                    LeasedLimiter.SETTLE_PERIOD_MS,
+                    TimeUnit.MILLISECONDS);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CyclicBarrier start = new CyclicBarrier(16);
         List<Future<Integer>> results = new ArrayList<>();
@@ -94,6 +121,7 @@ class LeasedLimiterTest {
             admitted += f.get();
         }
         pool.shutdown();
+        settlers.shutdownNow();
         assertThat(admitted).isLessThanOrEqualTo(limit);
         // slices shrink near the end, so little is left unused (exactness: LimitsAcrossInstancesIT)
         assertThat(admitted).isGreaterThan(limit * 9 / 10);
@@ -150,22 +178,30 @@ class LeasedLimiterTest {
     }
 
     @Test
-    void anIdleInstancesUnusedSliceGoesBackWhenItsTimeIsUp() throws Exception {
+    void anIdleInstanceGivesBackItsSliceWhenAnotherAsks() throws Exception {
         FakeDb db = new FakeDb();
         Instant w = Instant.parse("2026-11-27T05:00:00Z");
         LeasedLimiter idle = new LeasedLimiter(db, 2);
         LeasedLimiter busy = new LeasedLimiter(db, 2);
         assertThat(idle.take(idle.bucket("s", w, 100), 1)).isTrue();
         assertThat(db.granted("s", w)).as("one used, a slice held").isGreaterThan(1);
-        Thread.sleep(LeasedLimiter.SLICE_TTL_MS + 20);
-        idle.settleExpired();
-        assertThat(db.granted("s", w)).as("the unused slice went back").isEqualTo(1);
-        int ok = 0;
-        for (int i = 0; i < 120; i++) {
-            if (busy.take(busy.bucket("s", w, 100), 1)) {
-                ok++;
+        ScheduledExecutorService settler = Executors.newSingleThreadScheduledExecutor();
+        settler.scheduleWithFixedDelay(
+                idle::settleRequested,
+                LeasedLimiter.SETTLE_PERIOD_MS,
+                LeasedLimiter.SETTLE_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+        try {
+            int ok = 0;
+            for (int i = 0; i < 120; i++) {
+                if (busy.take(busy.bucket("s", w, 100), 1)) {
+                    ok++;
+                }
             }
+            assertThat(ok).as("all but the idle instance's one").isEqualTo(99);
+            assertThat(db.granted("s", w)).isEqualTo(100);
+        } finally {
+            settler.shutdownNow();
         }
-        assertThat(ok).isEqualTo(99);
     }
 }
