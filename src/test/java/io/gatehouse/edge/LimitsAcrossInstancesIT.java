@@ -166,6 +166,49 @@ class LimitsAcrossInstancesIT {
         }
     }
 
+    @Test
+    void aCleanlyStoppedInstanceGivesBackItsSlice() throws Exception {
+        TestTenant t = tenantWithFixedProvider("stop");
+        int limit = 100;
+        String key =
+                Http.local()
+                        .post(
+                                "/api/v1/keys",
+                                "{\"name\":\"stop\",\"rpmLimit\":" + limit + "}",
+                                t.auth("admin"))
+                        .json()
+                        .getString("key");
+        long minute;
+        try (LibertyInstance third = LibertyInstance.start("gatehouse-limits-stop", Map.of())) {
+            third.awaitReady(Duration.ofSeconds(120));
+            // the stop and the burst below must fall into this minute
+            if (LocalTime.now().getSecond() > 10) {
+                Thread.sleep((61 - LocalTime.now().getSecond()) * 1000L);
+            }
+            minute = System.currentTimeMillis() / 60_000;
+            // one request leases a slice of 10 on the third instance and uses 1
+            assertThat(
+                            third.http()
+                                    .post(
+                                            "/v1/chat/completions",
+                                            CHAT,
+                                            "Authorization",
+                                            "Bearer " + key)
+                                    .status())
+                    .isEqualTo(200);
+        } // a clean stop: the 9 unused go back
+        List<Http.Response> all = fireAt(Http.local(), key, 8, 15);
+        assertThat(System.currentTimeMillis() / 60_000)
+                .as("still the same minute window")
+                .isEqualTo(minute);
+
+        assertOnly200Or429(all);
+        assertThat(admitted(all))
+                .as("all the limit but the stopped instance's one")
+                .isEqualTo(limit - 1);
+        assertThat(calls("stop")).isEqualTo(limit);
+    }
+
     /** A fresh tenant whose route "fixed" goes to a stand-in provider with fixed usage. */
     private static TestTenant tenantWithFixedProvider(String name) throws Exception {
         provider.stubFor(
@@ -207,6 +250,37 @@ class LimitsAcrossInstancesIT {
             boolean few = i < fewThreads;
             Http target = few ? Http.local() : second.http();
             int each = few ? fewEach : manyEach;
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                barrier.await();
+                                List<Http.Response> out = new ArrayList<>();
+                                for (int n = 0; n < each; n++) {
+                                    out.add(
+                                            target.post(
+                                                    "/v1/chat/completions",
+                                                    CHAT,
+                                                    "Authorization",
+                                                    "Bearer " + key));
+                                }
+                                return out;
+                            }));
+        }
+        List<Http.Response> all = new ArrayList<>();
+        for (Future<List<Http.Response>> f : futures) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        return all;
+    }
+
+    /** {@code threads} threads send {@code each} requests to {@code target} at once. */
+    private static List<Http.Response> fireAt(Http target, String key, int threads, int each)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        List<Future<List<Http.Response>>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
             futures.add(
                     pool.submit(
                             () -> {

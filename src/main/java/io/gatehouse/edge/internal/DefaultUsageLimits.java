@@ -143,6 +143,11 @@ public class DefaultUsageLimits implements UsageLimits {
         if (settler != null) {
             settler.cancel(false);
         }
+        try {
+            limiter.settleAll();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back limit slices on stop", e);
+        }
     }
 
     @Override

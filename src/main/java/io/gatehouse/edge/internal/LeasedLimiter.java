@@ -219,14 +219,25 @@ public class LeasedLimiter {
             if (!drains.contains(new LimitLeases.Window(b.subject, b.window))) {
                 continue;
             }
-            synchronized (b) {
-                if (b.available > 0 || b.held > 0) {
-                    LimitLeases.Lease lease =
-                            leaser.lease(b.subject, b.window, b.limit, 0, 0, b.available, b.held);
-                    b.available = 0;
-                    b.held = 0;
-                    b.globalGranted = lease.totalGranted();
-                }
+            settle(b);
+        }
+    }
+
+    /** Gives back every slice this instance holds (on a clean stop, so none is lost). */
+    public void settleAll() {
+        for (Bucket b : buckets.values()) {
+            settle(b);
+        }
+    }
+
+    private void settle(Bucket b) {
+        synchronized (b) {
+            if (b.available > 0 || b.held > 0) {
+                LimitLeases.Lease lease =
+                        leaser.lease(b.subject, b.window, b.limit, 0, 0, b.available, b.held);
+                b.available = 0;
+                b.held = 0;
+                b.globalGranted = lease.totalGranted();
             }
         }
     }
