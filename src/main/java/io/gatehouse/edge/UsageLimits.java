@@ -10,9 +10,12 @@ public interface UsageLimits {
     /**
      * Admits the request or throws {@code RateLimitedException} (HTTP 429 with {@code Retry-After}
      * and the {@code x-ratelimit-*} headers). {@code estimatedTokens} is reserved against token
-     * limits.
+     * limits and {@code estimatedCostMicros} (at least one micro) against cost budgets: the request
+     * is refused if its reservation does not fit in what is left. Both should be upper bounds
+     * (input estimate plus max output tokens, at the dearest candidate's prices); real usage beyond
+     * them is charged at settlement even past the limit.
      */
-    Admission admit(ClientKey key, long estimatedTokens);
+    Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros);
 
     /**
      * Settles the reservation with what the request really used (also for failed or cut requests).

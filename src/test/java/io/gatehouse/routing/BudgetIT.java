@@ -53,7 +53,11 @@ class BudgetIT {
                         http.method(
                                         "PUT",
                                         "/api/v1/limits",
-                                        "{\"dailyBudgetMicros\":1}",
+                                        // room for the first request's reservation (11
+                                        // input + 256 max output tokens = 2070 micros), which
+                                        // then really costs 6000 (1000 + 500 tokens): charged
+                                        // past the budget, as the provider did the work
+                                        "{\"dailyBudgetMicros\":3000}",
                                         t.auth("admin"))
                                 .status())
                 .isEqualTo(200);
@@ -74,8 +78,8 @@ class BudgetIT {
         JsonObject budget =
                 http.get("/api/v1/usage", t.auth("admin")).json().getJsonObject("budget");
         JsonObject daily = budget.getJsonObject("daily");
-        assertThat(daily.getJsonNumber("limitMicros").longValue()).isEqualTo(1);
-        assertThat(daily.getJsonNumber("spentMicros").longValue()).isPositive();
+        assertThat(daily.getJsonNumber("limitMicros").longValue()).isEqualTo(3000);
+        assertThat(daily.getJsonNumber("spentMicros").longValue()).isEqualTo(6000);
         assertThat(daily.getJsonNumber("remainingMicros").longValue()).isZero();
         assertThat(budget.getJsonObject("monthly").isNull("limitMicros")).isTrue();
         assertThat(

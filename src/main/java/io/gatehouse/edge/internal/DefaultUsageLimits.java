@@ -7,10 +7,14 @@ import io.gatehouse.edge.internal.persistence.JpaIdentity;
 import io.gatehouse.edge.internal.persistence.LimitLeases;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.RateLimitedException;
 import io.gatehouse.shared.error.ServiceUnavailableException;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -25,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -32,14 +40,19 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Requests and tokens per minute per key and per tenant, and cost budgets per UTC day and month per
- * tenant, held for all instances together through leased slices ({@link LeasedLimiter}). Tokens are
- * reserved from an estimate before the call and settled with the real count after it; cost is known
- * only afterwards, so a budget stops the next request once it is spent (overshoot is bounded by the
- * requests in flight at that moment).
+ * tenant, exact for all instances together through leased slices ({@link LeasedLimiter}). Tokens
+ * and cost are reserved from an estimate before the call (the gateway's upper bound: estimated
+ * input plus max output tokens, priced at the dearest candidate) and settled with the real usage
+ * after it: a request is admitted only if its reservation fits in what finished requests used and
+ * requests in flight reserved; what it did not use goes back; real usage beyond its reservation is
+ * charged even past the limit (the provider did the work).
  */
 @ApplicationScoped
 public class DefaultUsageLimits implements UsageLimits {
     public static final String TOPIC = "tenant-limits";
+    private static final Logger LOG = Logger.getLogger(DefaultUsageLimits.class.getName());
+
+    @Resource ManagedScheduledExecutorService scheduler;
 
     @Inject LimitLeases leases;
     @Inject ApiKeyRegistry keys;
@@ -64,12 +77,14 @@ public class DefaultUsageLimits implements UsageLimits {
     private Counter allowed;
     private Counter refused;
     private volatile long lastForget;
+    private ScheduledFuture<?> settler;
 
     /** What to settle after the call. */
     record Reservation(
             List<LeasedLimiter.Bucket> tokenBuckets,
             long reservedTokens,
-            List<LeasedLimiter.Bucket> budgets) {}
+            List<LeasedLimiter.Bucket> budgets,
+            long reservedCostMicros) {}
 
     @PostConstruct
     void init() {
@@ -78,8 +93,20 @@ public class DefaultUsageLimits implements UsageLimits {
                         new LeasedLimiter.Leaser() {
                             @Override
                             public LimitLeases.Lease lease(
-                                    String subject, Instant window, long want, long limit) {
-                                return leases.lease(subject, window, want, limit);
+                                    String subject,
+                                    Instant window,
+                                    long limit,
+                                    long take,
+                                    long want,
+                                    long unused,
+                                    long release) {
+                                return leases.lease(
+                                        subject, window, limit, take, want, unused, release);
+                            }
+
+                            @Override
+                            public List<LimitLeases.Window> drainsRequested() {
+                                return leases.drainsRequested();
                             }
 
                             @Override
@@ -90,6 +117,37 @@ public class DefaultUsageLimits implements UsageLimits {
                         expectedInstances);
         allowed = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "allowed"));
         refused = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "refused"));
+    }
+
+    /** Gives back slices other instances asked for, so no quota sits idle here they need. */
+    void startSettling(@Observes SchemaReady ready) {
+        settler =
+                scheduler.scheduleWithFixedDelay(
+                        this::settleRequested,
+                        LeasedLimiter.SETTLE_PERIOD_MS,
+                        LeasedLimiter.SETTLE_PERIOD_MS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private void settleRequested() {
+        try {
+            limiter.settleRequested();
+        } catch (RuntimeException e) {
+            // the database is away: the slices are settled on a later run
+            LOG.log(Level.FINE, "Could not give back limit slices", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (settler != null) {
+            settler.cancel(false);
+        }
+        try {
+            limiter.settleAll();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back limit slices on stop", e);
+        }
     }
 
     @Override
@@ -119,7 +177,7 @@ public class DefaultUsageLimits implements UsageLimits {
     }
 
     @Override
-    public Admission admit(ClientKey key, long estimatedTokens) {
+    public Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros) {
         Instant now = Instant.now();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         forgetOldWindows(minute);
@@ -137,6 +195,8 @@ public class DefaultUsageLimits implements UsageLimits {
         Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
         Integer keyTpm = active.map(ApiKeyRegistry.ActiveKey::tpm).orElse(null);
         long tokens = Math.max(1, estimatedTokens);
+        // at least one micro, so that a spent budget stops even a request priced at nothing
+        long cost = Math.max(1, estimatedCostMicros);
 
         List<LeasedLimiter.Bucket> requestBuckets = new ArrayList<>();
         List<LeasedLimiter.Bucket> tokenBuckets = new ArrayList<>();
@@ -150,9 +210,13 @@ public class DefaultUsageLimits implements UsageLimits {
         }
         List<LeasedLimiter.Bucket> budgets = budgetBuckets(key.tenant(), tl, now);
 
+        List<LeasedLimiter.Bucket> takenBudgets = new ArrayList<>();
+        List<LeasedLimiter.Bucket> taken = new ArrayList<>();
+        List<LeasedLimiter.Bucket> takenTokens = new ArrayList<>();
         try {
             for (LeasedLimiter.Bucket b : budgets) {
-                if (!limiter.hasRemaining(b)) {
+                if (!limiter.take(b, cost)) {
+                    takenBudgets.forEach(t -> limiter.giveBack(t, cost));
                     refused.inc();
                     long until =
                             b.subject.contains(":day")
@@ -162,22 +226,23 @@ public class DefaultUsageLimits implements UsageLimits {
                             "insufficient_quota",
                             "The tenant's cost budget for this "
                                     + (b.subject.contains(":day") ? "day" : "month")
-                                    + " is spent",
+                                    + " is spent, or too little is left for this request",
                             Map.of("Retry-After", String.valueOf(until)));
                 }
+                takenBudgets.add(b);
             }
-            List<LeasedLimiter.Bucket> taken = new ArrayList<>();
             for (LeasedLimiter.Bucket b : requestBuckets) {
                 if (!limiter.take(b, 1)) {
+                    takenBudgets.forEach(t -> limiter.giveBack(t, cost));
                     taken.forEach(t -> limiter.giveBack(t, 1));
                     refused.inc();
                     throw limited("requests", b, reset, requestBuckets, tokenBuckets);
                 }
                 taken.add(b);
             }
-            List<LeasedLimiter.Bucket> takenTokens = new ArrayList<>();
             for (LeasedLimiter.Bucket b : tokenBuckets) {
                 if (!limiter.take(b, tokens)) {
+                    takenBudgets.forEach(t -> limiter.giveBack(t, cost));
                     taken.forEach(t -> limiter.giveBack(t, 1));
                     takenTokens.forEach(t -> limiter.giveBack(t, tokens));
                     refused.inc();
@@ -191,7 +256,7 @@ public class DefaultUsageLimits implements UsageLimits {
         }
         allowed.inc();
         return new Admission(
-                new Reservation(tokenBuckets, tokens, budgets),
+                new Reservation(tokenBuckets, tokens, budgets, cost),
                 tokens,
                 headers(requestBuckets, tokenBuckets, reset));
     }
@@ -210,8 +275,13 @@ public class DefaultUsageLimits implements UsageLimits {
                     limiter.spend(b, diff);
                 }
             }
+            long costDiff = costMicros - r.reservedCostMicros();
             for (LeasedLimiter.Bucket b : r.budgets()) {
-                limiter.spend(b, costMicros);
+                if (costDiff < 0) {
+                    limiter.giveBack(b, -costDiff);
+                } else if (costDiff > 0) {
+                    limiter.spend(b, costDiff);
+                }
             }
         } catch (IllegalStateException dbDown) {
             // The request is answered already; the next admission fails closed if the database is

@@ -2,20 +2,46 @@ package io.gatehouse.edge.internal;
 
 import io.gatehouse.edge.internal.persistence.LimitLeases;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Spends limits locally from slices leased out of PostgreSQL (see {@link LimitLeases}). A slice is
- * a fraction of what remains in the window, so slices shrink as the quota runs low and the last
- * units are handed out one at a time: together, all instances never exceed the limit. Pure logic
- * over a {@link Leaser}, so it is unit-tested without a database.
+ * Spends limits locally from slices leased out of PostgreSQL (see {@link LimitLeases}), exactly
+ * across instances. A slice is a fraction of what remains in the window, so slices shrink as the
+ * quota runs low and the last units go one request at a time. An instance that finds the window
+ * spent while other instances still hold slices requests a drain and waits (at most {@link
+ * #SETTLE_WAIT_MS}); every instance looks for drain requests every {@link #SETTLE_PERIOD_MS} and
+ * gives back the unused part of those slices ({@link #settleRequested}). So a request is refused
+ * only when the whole limit is used or reserved, not while quota sits unused on another instance,
+ * and far from the limit the request path makes no database round trip. A slice of an instance that
+ * died is never given back: it counts as used.
  */
 public class LeasedLimiter {
-    /** The database side: lease up to {@code want} units of {@code limit}; charge extra usage. */
+    /** Longest a refusal waits for other instances to give back their slices. */
+    static final long SETTLE_WAIT_MS = 2_000;
+
+    /** How often an instance looks for drain requests (see {@link #settleRequested}). */
+    public static final long SETTLE_PERIOD_MS = 50;
+
+    /** A window found spent is refused locally for this long before asking again. */
+    static final long SPENT_RECHECK_MS = 200;
+
+    /** The database side (see {@link LimitLeases}). */
     public interface Leaser {
-        LimitLeases.Lease lease(String subject, Instant window, long want, long limit);
+        LimitLeases.Lease lease(
+                String subject,
+                Instant window,
+                long limit,
+                long take,
+                long want,
+                long unused,
+                long release);
 
         void charge(String subject, Instant window, long amount);
+
+        List<LimitLeases.Window> drainsRequested();
     }
 
     /** One subject's window on this instance. */
@@ -23,14 +49,19 @@ public class LeasedLimiter {
         final String subject;
         final Instant window;
         final long limit;
+
+        /** Units this instance may still spend: its slice's unused part plus units given back. */
         long available;
+
+        /** What the database counts as held by this instance's current slice. */
+        long held;
+
         long globalGranted;
 
-        /**
-         * The window's whole limit is granted out; refuse locally without asking the database
-         * again.
-         */
-        boolean exhausted;
+        /** The window was found spent: refuse locally until {@link #spentUntil} (nanoTime). */
+        boolean spent;
+
+        long spentUntil;
 
         Bucket(String subject, Instant window, long limit) {
             this.subject = subject;
@@ -50,47 +81,99 @@ public class LeasedLimiter {
 
     Bucket bucket(String subject, Instant window, long limit) {
         // the limit is part of the identity: a changed limit starts a fresh local bucket (the
-        // shared
-        // window row keeps counting what was already granted)
+        // shared window row keeps counting what was already granted)
         String id = subject + "@" + window.getEpochSecond() + "#" + limit;
         return buckets.computeIfAbsent(id, k -> new Bucket(subject, window, limit));
     }
 
-    /** Takes {@code n} units, leasing more when the local slice is short. False: over the limit. */
+    /**
+     * Takes {@code n} units: from the local slice, else from the window in the database (settling
+     * the old slice in the same call). False: the units are not there, on any instance.
+     */
     public boolean take(Bucket b, long n) {
         synchronized (b) {
-            if (b.available >= n) {
-                b.available -= n;
-                return true;
+            long waitUntil = System.nanoTime() + SETTLE_WAIT_MS * 1_000_000;
+            while (true) {
+                if (b.available >= n) {
+                    b.available -= n;
+                    return true;
+                }
+                long now = System.nanoTime();
+                if (b.spent && now - b.spentUntil < 0) {
+                    return false;
+                }
+                b.spent = false;
+                long remainingGlobal = Math.max(0, b.limit - b.globalGranted);
+                long slice =
+                        Math.max(
+                                1,
+                                Math.min(b.limit / 10, remainingGlobal / (4L * expectedInstances)));
+                LimitLeases.Lease lease =
+                        leaser.lease(
+                                b.subject,
+                                b.window,
+                                b.limit,
+                                n,
+                                Math.max(n, slice),
+                                b.available,
+                                b.held);
+                b.available = 0;
+                b.held = 0;
+                b.globalGranted = lease.totalGranted();
+                if (lease.granted() >= n) {
+                    b.available = lease.granted() - n;
+                    b.held = b.available;
+                    return true;
+                }
+                long left = b.limit - lease.totalGranted();
+                boolean othersHoldEnough =
+                        lease.heldElsewhere() > 0 && left + lease.heldElsewhere() >= n;
+                boolean holdersGone = lease.drainMillis() >= SETTLE_WAIT_MS;
+                long after = System.nanoTime();
+                if (!othersHoldEnough || holdersGone || after - waitUntil >= 0) {
+                    if (left <= 0 && (lease.heldElsewhere() == 0 || holdersGone)) {
+                        b.spent = true;
+                        b.spentUntil = after + SPENT_RECHECK_MS * 1_000_000;
+                    }
+                    return false;
+                }
+                // Other instances hold slices they may not use; the lease asked for them back.
+                // Wait without holding the bucket (wait releases it), then try again.
+                try {
+                    b.wait(SETTLE_PERIOD_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
-            if (b.exhausted) {
-                return false;
-            }
-            long remainingGlobal = Math.max(0, b.limit - b.globalGranted);
-            long slice =
-                    Math.max(1, Math.min(b.limit / 10, remainingGlobal / (4L * expectedInstances)));
-            long want = Math.max(n - b.available, slice);
-            LimitLeases.Lease lease = leaser.lease(b.subject, b.window, want, b.limit);
-            b.available += lease.granted();
-            b.globalGranted = lease.totalGranted();
-            b.exhausted = lease.totalGranted() >= b.limit;
-            if (b.available >= n) {
-                b.available -= n;
-                return true;
-            }
-            return false;
-        }
-    }
-
-    /** Gives back units that were taken but not used (e.g. an over-estimate of tokens). */
-    public void giveBack(Bucket b, long n) {
-        synchronized (b) {
-            b.available += n;
         }
     }
 
     /**
-     * Spends units after the fact: from the local slice when possible, otherwise charged directly.
+     * Gives back units that were taken but not used (an over-estimate of tokens or cost, or a
+     * request refused by another limit): into the slice while this instance holds one, otherwise
+     * straight to the window so other instances can have them at once.
+     */
+    public void giveBack(Bucket b, long n) {
+        if (n <= 0) {
+            return;
+        }
+        synchronized (b) {
+            if (b.held > 0) {
+                b.available += n;
+                return;
+            }
+        }
+        LimitLeases.Lease lease = leaser.lease(b.subject, b.window, b.limit, 0, 0, n, 0);
+        synchronized (b) {
+            b.globalGranted = lease.totalGranted();
+            b.spent = false;
+        }
+    }
+
+    /**
+     * Spends units after the fact: from the local slice when possible, otherwise charged directly
+     * (real usage beyond a reservation is charged even past the limit: the provider did the work).
      */
     public void spend(Bucket b, long n) {
         if (n <= 0) {
@@ -110,19 +193,53 @@ public class LeasedLimiter {
         }
     }
 
-    /** Whether anything is left for this subject in its window (locally or to lease). */
-    public boolean hasRemaining(Bucket b) {
-        synchronized (b) {
-            if (b.available > 0) {
-                return true;
+    /**
+     * Gives back the unused part of this instance's slices of every window another instance asked
+     * to drain. Called every {@link #SETTLE_PERIOD_MS}; reads the database only while this instance
+     * holds something.
+     */
+    public void settleRequested() {
+        boolean holding = false;
+        for (Bucket b : buckets.values()) {
+            synchronized (b) {
+                if (b.available > 0 || b.held > 0) {
+                    holding = true;
+                    break;
+                }
             }
         }
-        return take(b, 1) && restore(b);
+        if (!holding) {
+            return;
+        }
+        Set<LimitLeases.Window> drains = new HashSet<>(leaser.drainsRequested());
+        if (drains.isEmpty()) {
+            return;
+        }
+        for (Bucket b : buckets.values()) {
+            if (!drains.contains(new LimitLeases.Window(b.subject, b.window))) {
+                continue;
+            }
+            settle(b);
+        }
     }
 
-    private boolean restore(Bucket b) {
-        giveBack(b, 1);
-        return true;
+    /** Gives back every slice this instance holds (on a clean stop, so none is lost). */
+    public void settleAll() {
+        for (Bucket b : buckets.values()) {
+            settle(b);
+        }
+    }
+
+    private void settle(Bucket b) {
+        synchronized (b) {
+            if (b.available > 0 || b.held > 0) {
+                LimitLeases.Lease lease =
+                        leaser.lease(b.subject, b.window, b.limit, 0, 0, b.available, b.held);
+                b.available = 0;
+                b.held = 0;
+                b.globalGranted = lease.totalGranted();
+            }
+        }
     }
 
     /**

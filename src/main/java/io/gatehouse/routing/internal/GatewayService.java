@@ -199,7 +199,7 @@ public class GatewayService {
                             : req.containsKey("max_tokens")
                                     ? req.getJsonNumber("max_tokens").longValue()
                                     : 256;
-            admit(call, estimatedIn + maxOut);
+            admit(call, estimatedIn + maxOut, maxCost(candidates, estimatedIn, maxOut));
             List<Candidate> ordered = order(route, candidates);
             if (stream) {
                 return streamChat(call, route, ordered, req, originals);
@@ -718,7 +718,7 @@ public class GatewayService {
             List<Candidate> candidates = candidates(call, snap, route, req, "embeddings");
             long estimated =
                     ex.messages().stream().mapToLong(m -> TokenEstimate.ofText(m.text())).sum();
-            admit(call, estimated);
+            admit(call, estimated, maxCost(candidates, estimated, 0));
             long deadline = System.nanoTime() + requestTimeoutMs * 1_000_000;
             Failover.Outcome<JsonObject> out =
                     failover.run(
@@ -895,8 +895,17 @@ public class GatewayService {
                 credential);
     }
 
-    private void admit(Call call, long estimatedTokens) {
-        call.admission = limits.admit(call.key, estimatedTokens);
+    private void admit(Call call, long estimatedTokens, long estimatedCostMicros) {
+        call.admission = limits.admit(call.key, estimatedTokens, estimatedCostMicros);
+    }
+
+    /** What the call may cost at most: priced at the dearest candidate failover may reach. */
+    static long maxCost(List<Candidate> candidates, long inputTokens, long outputTokens) {
+        long max = 0;
+        for (Candidate c : candidates) {
+            max = Math.max(max, Prices.costMicros(c.model(), inputTokens, outputTokens));
+        }
+        return max;
     }
 
     private void settle(Call call) {

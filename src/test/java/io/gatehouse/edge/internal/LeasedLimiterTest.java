@@ -5,34 +5,81 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.edge.internal.persistence.LimitLeases;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The limiter's own logic over a Java model of {@code edge_limit_lease} (V49): slice sizes, fewer
+ * round trips than requests, settling, giving back and charging. That instances together are exact
+ * on the real database is proven by {@code LimitsAcrossInstancesIT}, not here: this model grants
+ * atomically by construction.
+ */
 class LeasedLimiterTest {
-    /** The database's behaviour: an atomic counter that never grants past the limit. */
+    /** A model of edge_limit_lease: one window row per subject, locked for each call. */
     static final class FakeDb implements LeasedLimiter.Leaser {
-        final ConcurrentHashMap<String, AtomicLong> granted = new ConcurrentHashMap<>();
+        final Map<String, long[]> rows = new HashMap<>(); // granted, held, drain requested (1/0)
+        final Map<String, LimitLeases.Window> windows = new HashMap<>();
         final AtomicLong calls = new AtomicLong();
 
         @Override
         public synchronized LimitLeases.Lease lease(
-                String subject, Instant window, long want, long limit) {
+                String subject,
+                Instant window,
+                long limit,
+                long take,
+                long want,
+                long unused,
+                long release) {
             calls.incrementAndGet();
-            AtomicLong g = granted.computeIfAbsent(subject + window, k -> new AtomicLong());
-            long give = Math.max(0, Math.min(want, limit - g.get()));
-            g.addAndGet(give);
-            return new LimitLeases.Lease(give, g.get());
+            long[] row = rows.computeIfAbsent(subject + window, k -> new long[3]);
+            windows.put(subject + window, new LimitLeases.Window(subject, window));
+            row[0] = Math.max(0, row[0] - unused);
+            row[1] = Math.max(0, row[1] - release);
+            if (row[1] == 0) {
+                row[2] = 0;
+            }
+            long leased = 0;
+            long kept = 0;
+            if (take > 0 && limit - row[0] >= take) {
+                leased = row[2] == 0 ? Math.min(Math.max(want, take), limit - row[0]) : take;
+                kept = leased - take;
+            }
+            row[0] += leased;
+            row[1] += kept;
+            if (leased == 0 && take > 0 && row[1] > 0 && limit - row[0] + row[1] >= take) {
+                row[2] = 1;
+            }
+            return new LimitLeases.Lease(leased, row[0], row[1] - kept, 0);
         }
 
         @Override
         public synchronized void charge(String subject, Instant window, long amount) {
-            granted.computeIfAbsent(subject + window, k -> new AtomicLong()).addAndGet(amount);
+            rows.computeIfAbsent(subject + window, k -> new long[3])[0] += amount;
+        }
+
+        @Override
+        public synchronized List<LimitLeases.Window> drainsRequested() {
+            List<LimitLeases.Window> out = new ArrayList<>();
+            rows.forEach(
+                    (k, row) -> {
+                        if (row[2] == 1) {
+                            out.add(windows.get(k));
+                        }
+                    });
+            return out;
+        }
+
+        synchronized long granted(String subject, Instant window) {
+            return rows.get(subject + window)[0];
         }
     }
 
@@ -43,6 +90,14 @@ class LeasedLimiterTest {
         LeasedLimiter a = new LeasedLimiter(db, 2);
         LeasedLimiter b = new LeasedLimiter(db, 2);
         int limit = 1000;
+        ScheduledExecutorService settlers = Executors.newScheduledThreadPool(2);
+        for (LeasedLimiter l : List.of(a, b)) {
+            settlers.scheduleWithFixedDelay(
+                    l::settleRequested,
+                    LeasedLimiter.SETTLE_PERIOD_MS,
+                    LeasedLimiter.SETTLE_PERIOD_MS,
+                    TimeUnit.MILLISECONDS);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CyclicBarrier start = new CyclicBarrier(16);
         List<Future<Integer>> results = new ArrayList<>();
@@ -66,8 +121,9 @@ class LeasedLimiterTest {
             admitted += f.get();
         }
         pool.shutdown();
+        settlers.shutdownNow();
         assertThat(admitted).isLessThanOrEqualTo(limit);
-        // leases go back to one at a time near the end, so little is stranded
+        // slices shrink near the end, so little is left unused (exactness: LimitsAcrossInstancesIT)
         assertThat(admitted).isGreaterThan(limit * 9 / 10);
         assertThat(db.calls.get())
                 .as("leasing, not a round trip per request")
@@ -118,6 +174,34 @@ class LeasedLimiterTest {
         assertThat(l.take(tokens, 800)).isTrue();
         assertThat(l.take(tokens, 200)).isFalse();
         l.spend(tokens, 50); // an answer longer than estimated is charged even past the slice
-        assertThat(db.granted.get("tpm" + w).get()).isGreaterThanOrEqualTo(950);
+        assertThat(db.granted("tpm", w)).isEqualTo(950);
+    }
+
+    @Test
+    void anIdleInstanceGivesBackItsSliceWhenAnotherAsks() throws Exception {
+        FakeDb db = new FakeDb();
+        Instant w = Instant.parse("2026-11-27T05:00:00Z");
+        LeasedLimiter idle = new LeasedLimiter(db, 2);
+        LeasedLimiter busy = new LeasedLimiter(db, 2);
+        assertThat(idle.take(idle.bucket("s", w, 100), 1)).isTrue();
+        assertThat(db.granted("s", w)).as("one used, a slice held").isGreaterThan(1);
+        ScheduledExecutorService settler = Executors.newSingleThreadScheduledExecutor();
+        settler.scheduleWithFixedDelay(
+                idle::settleRequested,
+                LeasedLimiter.SETTLE_PERIOD_MS,
+                LeasedLimiter.SETTLE_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
+        try {
+            int ok = 0;
+            for (int i = 0; i < 120; i++) {
+                if (busy.take(busy.bucket("s", w, 100), 1)) {
+                    ok++;
+                }
+            }
+            assertThat(ok).as("all but the idle instance's one").isEqualTo(99);
+            assertThat(db.granted("s", w)).isEqualTo(100);
+        } finally {
+            settler.shutdownNow();
+        }
     }
 }
