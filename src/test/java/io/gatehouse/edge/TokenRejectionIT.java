@@ -107,6 +107,18 @@ class TokenRejectionIT {
         Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
         assertThat(r.status()).as(token).isEqualTo(401);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain(userId);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().getString("code")).isIn("invalid_token", "unauthenticated");
+    }
+
+    private void assertAccepted(String token) {
+        Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getString("userId")).isEqualTo(userId);
+    }
+
+    static long now() {
+        return NumericDate.now().getValue();
     }
 
     @Test
@@ -182,6 +194,55 @@ class TokenRejectionIT {
                         + "."
                         + parts[2];
         assertRefused(forged);
+    }
+
+    @Test
+    void aKidNotInTheJwksIsRefusedEvenWhenSignedByTheKeyItNamesAndATokenMustNameItsKey()
+            throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PrivateKey own = g.generateKeyPair().getPrivate();
+        // well-formed and correctly signed by the key it names, but that key is not ours
+        assertRefused(
+                sign(
+                        goodClaims(),
+                        own,
+                        AlgorithmIdentifiers.RSA_USING_SHA256,
+                        "gh-" + java.util.UUID.randomUUID()));
+        // our own key, but the header names none
+        assertRefused(sign(goodClaims(), serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, null));
+        assertAccepted(sign(goodClaims(), serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, kid));
+    }
+
+    @Test
+    void missingSubJtiIatOrTenantIsRefused() throws Exception {
+        assertRefused(server(c -> c.unsetClaim("sub")));
+        assertRefused(server(c -> c.unsetClaim("jti")));
+        assertRefused(server(c -> c.unsetClaim("iat")));
+        assertRefused(server(c -> c.unsetClaim("gh_tenant")));
+        assertAccepted(server(c -> {}));
+    }
+
+    /** The allowed clock skew is 30 s: 10 s past it is tolerated, 60 s is not. */
+    @Test
+    void timesWithinTheClockSkewAreAcceptedAndBeyondItRefused() throws Exception {
+        assertAccepted(
+                server(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 20));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 10));
+                        }));
+        assertRefused(
+                server(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 70));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 60));
+                        }));
+        assertAccepted(server(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(server(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 60))));
+        // an iat in the future would survive "all tokens issued before now" (password change)
+        assertAccepted(server(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(server(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 60))));
     }
 
     @Test
