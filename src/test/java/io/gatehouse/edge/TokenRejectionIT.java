@@ -137,6 +137,40 @@ class TokenRejectionIT {
                 .isEqualTo(401);
     }
 
+    /**
+     * Authentication runs before resource matching: an anonymous caller gets the same 401 for a
+     * path that exists, one that does not and another tenant's object, so it cannot map the API.
+     */
+    @Test
+    void anAnonymousCallerCannotTellWhichPathsExist() {
+        for (String path :
+                List.of(
+                        "/api/v1/me",
+                        "/api/v1/keys/" + java.util.UUID.randomUUID(),
+                        "/api/v1/no-such-resource",
+                        "/api/v2/anything",
+                        "/api/v1/platform/signing-keys")) {
+            Http.Response r = http.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.header("Content-Type")).as(path).startsWith("application/problem+json");
+            assertThat(r.json().getString("code")).as(path).isEqualTo("unauthenticated");
+        }
+        for (String path : List.of("/v1/models", "/v1/no-such-endpoint")) {
+            Http.Response r = http.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.json().getJsonObject("error").getString("code"))
+                    .as(path)
+                    .isEqualTo("invalid_api_key");
+        }
+        // the public paths: the login and the well-known documents
+        assertThat(http.get("/.well-known/jwks.json").status()).isEqualTo(200);
+        assertThat(http.get("/.well-known/openid-configuration").status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/auth/login", "{}").status()).isEqualTo(400);
+        // with a valid token the unknown path is what it is
+        assertThat(http.get("/api/v1/no-such-resource", TestTenant.demo().auth("admin")).status())
+                .isEqualTo(404);
+    }
+
     @Test
     void algNoneIsRefused() throws Exception {
         assertRefused(sign(goodClaims(), null, AlgorithmIdentifiers.NONE, kid));
