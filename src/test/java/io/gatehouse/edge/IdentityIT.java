@@ -23,7 +23,7 @@ class IdentityIT {
     }
 
     @Test
-    void demoUsersLogInAndSeeWhoTheyAre() {
+    void demoUsersLogInAndSeeWhoTheyAre() throws Exception {
         TestTenant demo = TestTenant.demo();
         Http.Response login =
                 http.post("/api/v1/auth/login", creds("alice", TestTenant.DEMO_PASSWORD));
@@ -45,6 +45,25 @@ class IdentityIT {
         assertThat(me.json().getString("tenant")).isEqualTo("demo");
         assertThat(me.json().getString("tenantId")).isEqualTo(demo.id());
         assertThat(me.json().getJsonArray("roles").getString(0)).isEqualTo("author");
+        // a successful login is an audit event too
+        String requestId = login.header("X-Request-Id");
+        long deadline = System.currentTimeMillis() + 5_000;
+        long n = 0;
+        while (n == 0 && System.currentTimeMillis() < deadline) {
+            try (Connection c = Db.asApp()) {
+                n =
+                        Db.count(
+                                c,
+                                "SELECT count(*) FROM audit_events WHERE action = 'auth.login' AND outcome = 'success'"
+                                        + " AND request_id = ? AND tenant_id = ?::uuid",
+                                requestId,
+                                demo.id());
+            }
+            if (n == 0) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(n).as("auth.login success for " + requestId).isEqualTo(1);
     }
 
     static JsonObject payload(String jwt) {

@@ -142,7 +142,7 @@ class TokenRejectionIT {
      * path that exists, one that does not and another tenant's object, so it cannot map the API.
      */
     @Test
-    void anAnonymousCallerCannotTellWhichPathsExist() {
+    void anAnonymousCallerCannotTellWhichPathsExist() throws Exception {
         for (String path :
                 List.of(
                         "/api/v1/me",
@@ -169,6 +169,32 @@ class TokenRejectionIT {
         // with a valid token the unknown path is what it is
         assertThat(http.get("/api/v1/no-such-resource", TestTenant.demo().auth("admin")).status())
                 .isEqualTo(404);
+        // and every refusal is an audit event: the anonymous one and a bad token
+        Http.Response anonymous = http.get("/api/v1/no-such-resource");
+        Http.Response badToken = http.get("/api/v1/me", "Authorization", "Bearer not-a-token");
+        assertThat(auditedDenials(anonymous.header("X-Request-Id"), "missing")).isEqualTo(1);
+        assertThat(auditedDenials(badToken.header("X-Request-Id"), "invalid")).isEqualTo(1);
+    }
+
+    /** auth.token denials with this request id and reason; waits for the batched audit write. */
+    static long auditedDenials(String requestId, String reason) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        long n;
+        do {
+            try (Connection c = Db.asApp()) {
+                n =
+                        Db.count(
+                                c,
+                                "SELECT count(*) FROM audit_events WHERE action = 'auth.token' AND outcome = 'denied'"
+                                        + " AND request_id = ? AND details->>'reason' = ?",
+                                requestId,
+                                reason);
+            }
+            if (n == 0) {
+                Thread.sleep(100);
+            }
+        } while (n == 0 && System.currentTimeMillis() < deadline);
+        return n;
     }
 
     @Test
