@@ -33,12 +33,16 @@ class AdministrationIT {
         JsonObject k = created.json();
         String secret = k.getString("key");
         String id = k.getString("id");
-        assertThat(secret).startsWith("gh_live_").startsWith(k.getString("prefix"));
+        // 40 base62 characters: 238 bits of randomness
+        assertThat(secret).matches("gh_live_[0-9A-Za-z]{40}").startsWith(k.getString("prefix"));
         assertThat(probe(secret)).isEqualTo(404);
 
         Http.Response list = http.get("/api/v1/keys", t.auth("admin"));
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).contains(k.getString("prefix")).doesNotContain(secret);
+        Http.Response one = http.get("/api/v1/keys/" + id, t.auth("admin"));
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.body()).as("shown once").doesNotContain(secret);
         try (Connection c = Db.asApp()) {
             assertThat(
                             Db.count(
@@ -241,6 +245,16 @@ class AdministrationIT {
                                         a.auth("admin"))
                                 .status())
                 .isEqualTo(409);
+
+        // nor give platform-admin to an existing user
+        Http.Response elevate =
+                http.method(
+                        "PATCH",
+                        "/api/v1/users/" + id,
+                        "{\"roles\":[\"platform-admin\"]}",
+                        a.auth("admin"));
+        assertThat(elevate.status()).as(elevate.toString()).isEqualTo(403);
+        assertThat(elevate.json().getString("detail")).contains("platform-admin");
 
         String erinToken = TestTenant.login("erin-" + a.slug(), "long-enough-password");
         Http.Response patched =

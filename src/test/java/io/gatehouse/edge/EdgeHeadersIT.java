@@ -71,6 +71,64 @@ class EdgeHeadersIT {
                 .contains("content-type: application/problem+json");
     }
 
+    /** Without Content-Length the limit holds too: the body is cut off once it passes 4 MiB. */
+    @Test
+    void oversizedChunkedBodiesAreRefusedToo() throws Exception {
+        String v1 = rawChunkedPost("/v1/chat/completions", TestTenant.DEMO_API_KEY);
+        assertThat(v1).startsWith("HTTP/1.1 413");
+        assertThat(v1).contains("\"code\":\"request_too_large\"").doesNotContain("Exception");
+        String api = rawChunkedPost("/api/v1/auth/login", null);
+        assertThat(api).startsWith("HTTP/1.1 413");
+        assertThat(api.toLowerCase(java.util.Locale.ROOT))
+                .contains("content-type: application/problem+json");
+        assertThat(api).contains("request_too_large").doesNotContain("Exception");
+    }
+
+    /** A JSON string of 5 MB sent in 64 KiB chunks; the answer, whenever it comes. */
+    private static String rawChunkedPost(String path, String key) throws Exception {
+        try (java.net.Socket s =
+                new java.net.Socket("localhost", io.gatehouse.testing.TestEnv.httpPort())) {
+            s.setSoTimeout(30_000);
+            java.io.OutputStream out = s.getOutputStream();
+            String head =
+                    "POST "
+                            + path
+                            + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[65_536];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            byte[] first = "{\"model\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(first, 0, chunk, 0, first.length);
+            try {
+                for (int sent = 0; sent < 5_000_000; sent += chunk.length) {
+                    out.write(
+                            (Integer.toHexString(chunk.length) + "\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException e) {
+                // the server may answer and close before the body is through
+            }
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = s.getInputStream().read(buf)) > 0) {
+                    answer.write(buf, 0, n);
+                }
+            } catch (java.io.IOException e) {
+                // a reset after the answer: what arrived is judged
+            }
+            return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static String rawPost(String path, int announced, String key) throws Exception {
         try (java.net.Socket s =
                 new java.net.Socket("localhost", io.gatehouse.testing.TestEnv.httpPort())) {

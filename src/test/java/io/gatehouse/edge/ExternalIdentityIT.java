@@ -6,11 +6,18 @@ import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +46,8 @@ class ExternalIdentityIT {
                                 "GATEHOUSE_OIDC_JWKS_URL",
                                 idp.jwksUrl(),
                                 "GATEHOUSE_OIDC_ROLE_MAP",
-                                "acme-admins=admin;acme-auditors=auditor",
+                                // an operator mapping a group to platform-admin must not work
+                                "acme-admins=admin;acme-auditors=auditor;acme-root=platform-admin",
                                 "GATEHOUSE_OIDC_DEFAULT_TENANT",
                                 "demo"));
         instance.awaitReady(Duration.ofSeconds(120));
@@ -72,6 +80,43 @@ class ExternalIdentityIT {
         c.setIssuedAtToNow();
         c.setExpirationTimeMinutesInTheFuture(5);
         return idp.sign(c);
+    }
+
+    /** Good claims of the test issuer for the demo tenant, to be spoiled one at a time. */
+    static JwtClaims claims() {
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(ISSUER);
+        c.setAudience("gatehouse");
+        c.setSubject("u-" + UUID.randomUUID());
+        c.setStringListClaim("groups", List.of("acme-auditors"));
+        c.setGeneratedJwtId();
+        c.setIssuedAtToNow();
+        c.setExpirationTimeMinutesInTheFuture(5);
+        return c;
+    }
+
+    static String signed(Consumer<JwtClaims> change) {
+        JwtClaims c = claims();
+        change.accept(c);
+        return idp.sign(c);
+    }
+
+    static long now() {
+        return NumericDate.now().getValue();
+    }
+
+    private static void assertRefused(String what, String token) {
+        Http.Response r = get("/api/v1/me", token);
+        assertThat(r.status()).as(what + ": " + r).isEqualTo(401);
+        assertThat(r.header("Content-Type")).as(what).startsWith("application/problem+json");
+        assertThat(r.json().getString("code")).as(what).isEqualTo("invalid_token");
+        assertThat(r.body()).as(what).doesNotContain("Exception");
+    }
+
+    private static void assertAccepted(String what, String token) {
+        Http.Response r = get("/api/v1/me", token);
+        assertThat(r.status()).as(what + ": " + r).isEqualTo(200);
+        assertThat(r.json().getJsonArray("roles").toString()).isEqualTo("[\"auditor\"]");
     }
 
     private static Http.Response get(String path, String token) {
@@ -116,6 +161,177 @@ class ExternalIdentityIT {
                         get("/api/v1/me", token(List.of("acme-admins"), "no-such-tenant", null))
                                 .status())
                 .isEqualTo(401);
+    }
+
+    /** The external issuer's side of TokenRejectionIT: the same rules, its own differences. */
+    @Test
+    void everyBadExternalTokenIsRefusedWithAStructuredAnswer() throws Exception {
+        assertAccepted("good", signed(c -> {}));
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair other = g.generateKeyPair();
+        assertRefused(
+                "a kid not in the JWKS, signed by the key it names",
+                TestIssuer.sign(claims(), other.getPrivate(), "edge-idp-unknown"));
+        assertRefused(
+                "a foreign key under the issuer's kid", idp.sign(claims(), other.getPrivate()));
+        assertRefused(
+                "no kid, though signed by the issuer's key",
+                TestIssuer.sign(claims(), idp.privateKey(), null));
+        // RS/HS confusion: HS256 keyed with the issuer's public key bytes
+        JsonWebSignature hs = new JsonWebSignature();
+        hs.setPayload(claims().toJson());
+        hs.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        hs.setKeyIdHeaderValue(idp.keyId());
+        hs.setKey(new HmacKey(idp.publicKey().getEncoded()));
+        hs.setDoKeyValidation(false);
+        assertRefused("HS256 with the public key", hs.getCompactSerialization());
+
+        assertRefused("no sub", signed(c -> c.unsetClaim("sub")));
+        assertRefused("no exp", signed(c -> c.unsetClaim("exp")));
+        assertRefused("wrong iss", signed(c -> c.setIssuer(ISSUER + "/other")));
+        String builtInIssuer =
+                instance.http().get("/.well-known/openid-configuration").json().getString("issuer");
+        assertRefused(
+                "the IdP's key claiming the built-in issuer",
+                signed(c -> c.setIssuer(builtInIssuer)));
+        assertRefused("wrong aud", signed(c -> c.setAudience("someone-else")));
+        assertRefused("no aud", signed(c -> c.unsetClaim("aud")));
+
+        // 30 s clock skew: 10 s beyond a limit is tolerated, 60 s is not
+        assertAccepted(
+                "expired 10 s ago",
+                signed(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 20));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 10));
+                        }));
+        assertRefused(
+                "expired 60 s ago",
+                signed(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 70));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 60));
+                        }));
+        assertAccepted(
+                "nbf in 10 s", signed(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(
+                "nbf in 60 s", signed(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 60))));
+        assertAccepted(
+                "iat in 10 s", signed(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(
+                "iat in 60 s", signed(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 60))));
+
+        // where the external issuer differs: jti and iat are optional (Entra ID sends no jti)
+        assertAccepted("no jti", signed(c -> c.unsetClaim("jti")));
+        assertAccepted("no iat", signed(c -> c.unsetClaim("iat")));
+    }
+
+    /**
+     * Every way an external token could claim platform-admin: a group the operator's role map maps
+     * to it, a groups or roles claim naming it literally, the platform tenant in the tenant claim.
+     * Each platform-admin endpoint refuses, and the same endpoints answer a built-in platform
+     * admin.
+     */
+    @Test
+    void anExternalTokenNeverCarriesPlatformAdmin() throws Exception {
+        String platformToken =
+                instance.http()
+                        .post(
+                                "/api/v1/auth/login",
+                                "{\"username\":\""
+                                        + TestTenant.PLATFORM_ADMIN
+                                        + "\",\"password\":\""
+                                        + TestTenant.PLATFORM_ADMIN_PASSWORD
+                                        + "\"}")
+                        .json()
+                        .getString("access_token");
+        String systemTenantId = get("/api/v1/me", platformToken).json().getString("tenantId");
+        String demoId = TestTenant.demo().id();
+        List<String> platformOnly =
+                List.of(
+                        "/api/v1/tenants",
+                        "/api/v1/platform/signing-keys",
+                        "/api/v1/platform/tenants/" + demoId + "/egress-allowlist");
+        for (String path : platformOnly) {
+            assertThat(get(path, platformToken).status())
+                    .as("positive control: a built-in platform admin reaches " + path)
+                    .isEqualTo(200);
+        }
+
+        Map<String, String> attempts =
+                Map.of(
+                        "a group the role map maps to platform-admin",
+                        signed(c -> c.setStringListClaim("groups", List.of("acme-root"))),
+                        "that group and a mapped admin group",
+                        signed(
+                                c ->
+                                        c.setStringListClaim(
+                                                "groups", List.of("acme-root", "acme-admins"))),
+                        "a groups claim literally platform-admin",
+                        signed(c -> c.setStringListClaim("groups", List.of("platform-admin"))),
+                        "a groups claim that is the string platform-admin",
+                        signed(c -> c.setClaim("groups", "platform-admin")),
+                        "a roles claim literally platform-admin",
+                        signed(
+                                c -> {
+                                    c.unsetClaim("groups");
+                                    c.setStringListClaim("roles", List.of("platform-admin"));
+                                }));
+        for (Map.Entry<String, String> a : attempts.entrySet()) {
+            Http.Response me = get("/api/v1/me", a.getValue());
+            assertThat(me.status()).as(a.getKey()).isEqualTo(200);
+            assertThat(me.json().getJsonArray("roles").toString())
+                    .as(a.getKey())
+                    .doesNotContain("platform-admin");
+            assertThat(me.json().getString("tenant")).as(a.getKey()).isEqualTo("demo");
+            for (String path : platformOnly) {
+                Http.Response r = get(path, a.getValue());
+                assertThat(r.status()).as(a.getKey() + " " + path).isEqualTo(403);
+                assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            }
+            // nor can it hand platform-admin to a built-in user of its tenant
+            Http.Response grant =
+                    instance.http()
+                            .post(
+                                    "/api/v1/users",
+                                    "{\"username\":\"pa-"
+                                            + UUID.randomUUID().toString().substring(0, 8)
+                                            + "\",\"password\":\"correct horse battery staple\","
+                                            + "\"roles\":[\"platform-admin\"]}",
+                                    "Authorization",
+                                    "Bearer " + a.getValue());
+            assertThat(grant.status()).as(a.getKey() + ": " + grant).isEqualTo(403);
+        }
+        assertThat(
+                        get(
+                                        "/api/v1/me",
+                                        signed(
+                                                c ->
+                                                        c.setStringListClaim(
+                                                                "groups",
+                                                                List.of(
+                                                                        "acme-root",
+                                                                        "acme-admins"))))
+                                .json()
+                                .getJsonArray("roles")
+                                .toString())
+                .as("the mapped admin group still counts")
+                .isEqualTo("[\"admin\"]");
+
+        // the platform tenant, however it is named, is refused outright
+        for (String tenant : List.of("system", "SYSTEM", " system", systemTenantId)) {
+            String t =
+                    signed(
+                            c -> {
+                                c.setStringListClaim("groups", List.of("acme-root", "acme-admins"));
+                                c.setClaim("gh_tenant", tenant);
+                            });
+            assertRefused("tenant claim " + tenant, t);
+            for (String path : platformOnly) {
+                assertThat(get(path, t).status()).as(tenant + " " + path).isEqualTo(401);
+            }
+        }
     }
 
     @Test

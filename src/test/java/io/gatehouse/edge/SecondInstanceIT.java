@@ -96,7 +96,8 @@ class SecondInstanceIT {
         assertThat(revoked.status()).isEqualTo(200);
         long start = System.nanoTime();
         int status = 0;
-        while (System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+        // "within about a second" (docs/security.md): allow 2 s for a loaded test machine
+        while (System.nanoTime() - start < Duration.ofSeconds(2).toNanos()) {
             status =
                     second.http()
                             .get("/v1/nothing-here", "Authorization", "Bearer " + secret)

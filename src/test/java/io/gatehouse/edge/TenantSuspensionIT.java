@@ -2,6 +2,7 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestIssuer;
@@ -151,6 +152,10 @@ class TenantSuspensionIT {
                 .isEqualTo(401);
         // other tenants are untouched
         assertThat(s.get("/v1/models", TestTenant.demo().keyAuth()).status()).isEqualTo(200);
+        // each refusal is in the tenant's audit trail, with its reason
+        for (String action : List.of("auth.api_key", "auth.token")) {
+            assertThat(deniedAsSuspended(t.id(), action)).as(action).isPositive();
+        }
 
         Http.Response resumed =
                 setStatus(main, t.id(), "active", "Authorization", "Bearer " + platform);
@@ -161,6 +166,27 @@ class TenantSuspensionIT {
                 .isEqualTo(200);
         assertThat(await(() -> s.get("/api/v1/me", external), 200, PROPAGATION).status())
                 .isEqualTo(200);
+    }
+
+    /** Audit events are written in batches: wait up to 5 s for the refusals to be there. */
+    private static long deniedAsSuspended(String tenantId, String action) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        long n;
+        do {
+            try (java.sql.Connection c = Db.asApp()) {
+                n =
+                        Db.count(
+                                c,
+                                "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid AND action = ?"
+                                        + " AND outcome = 'denied' AND details->>'reason' = 'tenant_suspended'",
+                                tenantId,
+                                action);
+            }
+            if (n == 0) {
+                Thread.sleep(100);
+            }
+        } while (n == 0 && System.currentTimeMillis() < deadline);
+        return n;
     }
 
     @Test

@@ -107,6 +107,18 @@ class TokenRejectionIT {
         Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
         assertThat(r.status()).as(token).isEqualTo(401);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain(userId);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().getString("code")).isIn("invalid_token", "unauthenticated");
+    }
+
+    private void assertAccepted(String token) {
+        Http.Response r = http.get("/api/v1/me", "Authorization", "Bearer " + token);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getString("userId")).isEqualTo(userId);
+    }
+
+    static long now() {
+        return NumericDate.now().getValue();
     }
 
     @Test
@@ -123,6 +135,66 @@ class TokenRejectionIT {
         assertRefused("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA");
         assertThat(http.get("/api/v1/me", "Authorization", "Basic YWxpY2U6cHc=").status())
                 .isEqualTo(401);
+    }
+
+    /**
+     * Authentication runs before resource matching: an anonymous caller gets the same 401 for a
+     * path that exists, one that does not and another tenant's object, so it cannot map the API.
+     */
+    @Test
+    void anAnonymousCallerCannotTellWhichPathsExist() throws Exception {
+        for (String path :
+                List.of(
+                        "/api/v1/me",
+                        "/api/v1/keys/" + java.util.UUID.randomUUID(),
+                        "/api/v1/no-such-resource",
+                        "/api/v2/anything",
+                        "/api/v1/platform/signing-keys")) {
+            Http.Response r = http.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.header("Content-Type")).as(path).startsWith("application/problem+json");
+            assertThat(r.json().getString("code")).as(path).isEqualTo("unauthenticated");
+        }
+        for (String path : List.of("/v1/models", "/v1/no-such-endpoint")) {
+            Http.Response r = http.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.json().getJsonObject("error").getString("code"))
+                    .as(path)
+                    .isEqualTo("invalid_api_key");
+        }
+        // the public paths: the login and the well-known documents
+        assertThat(http.get("/.well-known/jwks.json").status()).isEqualTo(200);
+        assertThat(http.get("/.well-known/openid-configuration").status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/auth/login", "{}").status()).isEqualTo(400);
+        // with a valid token the unknown path is what it is
+        assertThat(http.get("/api/v1/no-such-resource", TestTenant.demo().auth("admin")).status())
+                .isEqualTo(404);
+        // and every refusal is an audit event: the anonymous one and a bad token
+        Http.Response anonymous = http.get("/api/v1/no-such-resource");
+        Http.Response badToken = http.get("/api/v1/me", "Authorization", "Bearer not-a-token");
+        assertThat(auditedDenials(anonymous.header("X-Request-Id"), "missing")).isEqualTo(1);
+        assertThat(auditedDenials(badToken.header("X-Request-Id"), "invalid")).isEqualTo(1);
+    }
+
+    /** auth.token denials with this request id and reason; waits for the batched audit write. */
+    static long auditedDenials(String requestId, String reason) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        long n;
+        do {
+            try (Connection c = Db.asApp()) {
+                n =
+                        Db.count(
+                                c,
+                                "SELECT count(*) FROM audit_events WHERE action = 'auth.token' AND outcome = 'denied'"
+                                        + " AND request_id = ? AND details->>'reason' = ?",
+                                requestId,
+                                reason);
+            }
+            if (n == 0) {
+                Thread.sleep(100);
+            }
+        } while (n == 0 && System.currentTimeMillis() < deadline);
+        return n;
     }
 
     @Test
@@ -182,6 +254,55 @@ class TokenRejectionIT {
                         + "."
                         + parts[2];
         assertRefused(forged);
+    }
+
+    @Test
+    void aKidNotInTheJwksIsRefusedEvenWhenSignedByTheKeyItNamesAndATokenMustNameItsKey()
+            throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PrivateKey own = g.generateKeyPair().getPrivate();
+        // well-formed and correctly signed by the key it names, but that key is not ours
+        assertRefused(
+                sign(
+                        goodClaims(),
+                        own,
+                        AlgorithmIdentifiers.RSA_USING_SHA256,
+                        "gh-" + java.util.UUID.randomUUID()));
+        // our own key, but the header names none
+        assertRefused(sign(goodClaims(), serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, null));
+        assertAccepted(sign(goodClaims(), serverKey, AlgorithmIdentifiers.RSA_USING_SHA256, kid));
+    }
+
+    @Test
+    void missingSubJtiIatOrTenantIsRefused() throws Exception {
+        assertRefused(server(c -> c.unsetClaim("sub")));
+        assertRefused(server(c -> c.unsetClaim("jti")));
+        assertRefused(server(c -> c.unsetClaim("iat")));
+        assertRefused(server(c -> c.unsetClaim("gh_tenant")));
+        assertAccepted(server(c -> {}));
+    }
+
+    /** The allowed clock skew is 30 s: 10 s past it is tolerated, 60 s is not. */
+    @Test
+    void timesWithinTheClockSkewAreAcceptedAndBeyondItRefused() throws Exception {
+        assertAccepted(
+                server(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 20));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 10));
+                        }));
+        assertRefused(
+                server(
+                        c -> {
+                            c.setIssuedAt(NumericDate.fromSeconds(now() - 70));
+                            c.setExpirationTime(NumericDate.fromSeconds(now() - 60));
+                        }));
+        assertAccepted(server(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(server(c -> c.setNotBefore(NumericDate.fromSeconds(now() + 60))));
+        // an iat in the future would survive "all tokens issued before now" (password change)
+        assertAccepted(server(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 10))));
+        assertRefused(server(c -> c.setIssuedAt(NumericDate.fromSeconds(now() + 60))));
     }
 
     @Test

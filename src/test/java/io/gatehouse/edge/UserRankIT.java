@@ -69,6 +69,7 @@ class UserRankIT {
         for (Http.Response r : new Http.Response[] {reset, strip, same, disable, touch}) {
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.json().getString("code")).as(r.body()).isEqualTo("outranked");
         }
 
         // nothing changed: same password, role and status

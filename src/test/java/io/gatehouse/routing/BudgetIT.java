@@ -104,6 +104,88 @@ class BudgetIT {
         assertThat(calls(provider)).isEqualTo(2);
     }
 
+    /**
+     * The other limits docs/security.md names: a monthly budget stops like the daily one, and a
+     * tenant's requests-per-minute limit holds across all of its keys.
+     */
+    @Test
+    void aMonthlyBudgetAndATenantsRequestLimitStopRequestsToo() throws Exception {
+        WireMockServer provider = new WireMockServer(options().dynamicPort());
+        provider.start();
+        try {
+            provider.stubFor(
+                    post(urlEqualTo("/paid/v1/chat/completions"))
+                            .willReturn(
+                                    aResponse()
+                                            .withHeader("Content-Type", "application/json")
+                                            .withBody(GatewayIT.OK.formatted("paid"))));
+            Http http = Http.local();
+            String body =
+                    "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+
+            TestTenant monthly = paidTenant(provider);
+            limits(monthly, "{\"monthlyBudgetMicros\":1}");
+            assertThat(http.post("/v1/chat/completions", body, monthly.keyAuth()).status())
+                    .isEqualTo(200);
+            Http.Response stopped = http.post("/v1/chat/completions", body, monthly.keyAuth());
+            assertThat(stopped.status()).as(stopped.body()).isEqualTo(429);
+            assertThat(stopped.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("insufficient_quota");
+            assertThat(calls(provider)).isEqualTo(1);
+
+            TestTenant limited = paidTenant(provider);
+            limits(limited, "{\"rpmLimit\":2}");
+            String second =
+                    http.post("/api/v1/keys", "{\"name\":\"second\"}", limited.auth("admin"))
+                            .json()
+                            .getString("key");
+            // do not straddle a minute boundary: the window would legitimately reset
+            int s0 = java.time.LocalTime.now().getSecond();
+            if (s0 > 50) {
+                Thread.sleep((61 - s0) * 1000L);
+            }
+            assertThat(http.post("/v1/chat/completions", body, limited.keyAuth()).status())
+                    .isEqualTo(200);
+            assertThat(
+                            http.post(
+                                            "/v1/chat/completions",
+                                            body,
+                                            "Authorization",
+                                            "Bearer " + second)
+                                    .status())
+                    .isEqualTo(200);
+            Http.Response third = http.post("/v1/chat/completions", body, limited.keyAuth());
+            assertThat(third.status())
+                    .as("the tenant's third request, whichever key")
+                    .isEqualTo(429);
+            assertThat(third.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("rate_limit_exceeded");
+            assertThat(Integer.parseInt(third.header("Retry-After"))).isBetween(1, 60);
+            assertThat(calls(provider)).isEqualTo(3);
+        } finally {
+            provider.stop();
+        }
+    }
+
+    private static TestTenant paidTenant(WireMockServer provider) throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogRows.provider(
+                t.id(),
+                "paid",
+                "openai",
+                "http://localhost:" + provider.port() + "/paid/v1",
+                "{}",
+                "paid-chat",
+                "chat,streaming");
+        CatalogRows.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
+        return t;
+    }
+
+    private static void limits(TestTenant t, String json) {
+        assertThat(Http.local().method("PUT", "/api/v1/limits", json, t.auth("admin")).status())
+                .isEqualTo(200);
+    }
+
     private static int calls(WireMockServer provider) {
         return provider.countRequestsMatching(
                         postRequestedFor(urlEqualTo("/paid/v1/chat/completions")).build())

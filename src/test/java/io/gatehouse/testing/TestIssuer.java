@@ -77,10 +77,17 @@ public final class TestIssuer implements AutoCloseable {
      * ours).
      */
     public String sign(JwtClaims claims, Key key) {
+        return sign(claims, key, keyId);
+    }
+
+    /** The claims signed RS256 with {@code key}, naming {@code kid} (no {@code kid} when null). */
+    public static String sign(JwtClaims claims, Key key, String kid) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setKeyIdHeaderValue(keyId);
+        if (kid != null) {
+            jws.setKeyIdHeaderValue(kid);
+        }
         jws.setKey(key);
         try {
             return jws.getCompactSerialization();
@@ -91,6 +98,14 @@ public final class TestIssuer implements AutoCloseable {
 
     public Key privateKey() {
         return keys.getPrivate();
+    }
+
+    public Key publicKey() {
+        return keys.getPublic();
+    }
+
+    public String keyId() {
+        return keyId;
     }
 
     @Override

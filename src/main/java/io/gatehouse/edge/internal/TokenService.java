@@ -58,6 +58,9 @@ public class TokenService {
     public static final String AUDIENCE = "gatehouse";
     static final String TENANT_CLAIM = "gh_tenant";
 
+    /** Tolerated difference between our clock and an issuer's, for exp, nbf and iat. */
+    static final int CLOCK_SKEW_SECONDS = 30;
+
     @Inject SigningKeyStore keyStore;
     @Inject SigningKeys signingKeys;
     @Inject SecretBox secrets;
@@ -214,7 +217,8 @@ public class TokenService {
                     new JwtConsumerBuilder()
                             .setRequireExpirationTime()
                             .setRequireSubject()
-                            .setAllowedClockSkewInSeconds(30)
+                            .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
+                            .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
                             .setExpectedIssuer(oidcIssuer.get())
                             .setExpectedAudience(oidcAudience)
                             .setJwsAlgorithmConstraints(
@@ -225,7 +229,8 @@ public class TokenService {
                                             AlgorithmIdentifiers.RSA_USING_SHA512,
                                             AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
                                             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
-                            .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(jwks))
+                            .setVerificationKeyResolver(
+                                    requireKeyId(new HttpsJwksVerificationKeyResolver(jwks)))
                             .build();
             LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
         }
@@ -314,7 +319,9 @@ public class TokenService {
                 .setRequireIssuedAt()
                 .setRequireSubject()
                 .setRequireJwtId()
-                .setAllowedClockSkewInSeconds(30)
+                .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
+                // an iat in the future would outlive "tokens issued before" (tokens_valid_after)
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
                 .setExpectedIssuer(issuer)
                 .setExpectedAudience(AUDIENCE)
                 .setJwsAlgorithmConstraints(
@@ -325,6 +332,19 @@ public class TokenService {
     }
 
     public record Issued(String token, long expiresIn, String jti) {}
+
+    /**
+     * A token must name its key: jose4j would otherwise pick the JWKS's only key for a token
+     * without {@code kid}, and "unknown kid refused" would not hold for the external issuer.
+     */
+    static VerificationKeyResolver requireKeyId(VerificationKeyResolver keys) {
+        return (jws, nesting) -> {
+            if (jws.getKeyIdHeaderValue() == null) {
+                throw new UnresolvableKeyException("The token names no key (kid)");
+            }
+            return keys.resolveKey(jws, nesting);
+        };
+    }
 
     /**
      * Verifies a bearer token; empty when it is not acceptable for any reason (never says why to

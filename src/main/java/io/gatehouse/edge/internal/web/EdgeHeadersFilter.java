@@ -1,6 +1,7 @@
 package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -118,13 +119,22 @@ public class EdgeHeadersFilter extends HttpFilter {
         }
     }
 
-    /** A body without Content-Length is cut off (with an I/O error) once it passes the limit. */
+    /**
+     * A body without Content-Length (chunked) is cut off once it passes the limit. The refusal is
+     * unchecked, so that whichever reader meets it (JSON-B, JSON-P, a String parameter) lets it
+     * through to the error mapper as 413 {@code request_too_large}: as an I/O error it was a 500.
+     */
     static final class Limited extends HttpServletRequestWrapper {
         private final long max;
 
         Limited(HttpServletRequest req, long max) {
             super(req);
             this.max = max;
+        }
+
+        private GatehouseException tooLarge() {
+            return new GatehouseException(
+                    413, "request_too_large", "The request body is larger than " + max + " bytes");
         }
 
         @Override
@@ -137,7 +147,7 @@ public class EdgeHeadersFilter extends HttpFilter {
                 public int read() throws IOException {
                     int b = in.read();
                     if (b >= 0 && ++read > max) {
-                        throw new IOException("Request body too large");
+                        throw tooLarge();
                     }
                     return b;
                 }
@@ -146,7 +156,7 @@ public class EdgeHeadersFilter extends HttpFilter {
                 public int read(byte[] buf, int off, int len) throws IOException {
                     int n = in.read(buf, off, len);
                     if (n > 0 && (read += n) > max) {
-                        throw new IOException("Request body too large");
+                        throw tooLarge();
                     }
                     return n;
                 }

@@ -360,7 +360,8 @@ class AuditChainIT {
                             "DELETE FROM audit_checkpoints WHERE chain_id = '" + f.chain + "'",
                             "TRUNCATE audit_checkpoints",
                             "UPDATE audit_signing_keys SET public_key = 'x'",
-                            "DELETE FROM audit_signing_keys")) {
+                            "DELETE FROM audit_signing_keys",
+                            "TRUNCATE audit_signing_keys")) {
                 // The role lacks the privilege: 42501 with PostgreSQL's own "permission denied"
                 // (the triggers'
                 // refusal, also 42501, says "append-only"; a typo or a renamed column would be
@@ -379,17 +380,40 @@ class AuditChainIT {
                                 });
             }
         }
-        // Not even the owner gets past the triggers.
+        // Not even the owner gets past the triggers (each statement in a transaction rolled
+        // back, so a missing trigger fails this test without wiping the trail of the others).
         try (Connection owner = Db.asOwner()) {
-            assertThatThrownBy(
-                            () ->
-                                    owner.createStatement()
-                                            .execute(
-                                                    "DELETE FROM audit_events WHERE chain_id = '"
-                                                            + f.chain
-                                                            + "'"))
-                    .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("append-only");
+            owner.setAutoCommit(false);
+            for (String sql :
+                    List.of(
+                            "UPDATE audit_events SET actor = 'x' WHERE chain_id = '"
+                                    + f.chain
+                                    + "'",
+                            "DELETE FROM audit_events WHERE chain_id = '" + f.chain + "'",
+                            "TRUNCATE audit_events CASCADE",
+                            "UPDATE audit_checkpoints SET head_hash = 'x' WHERE chain_id = '"
+                                    + f.chain
+                                    + "'",
+                            "DELETE FROM audit_checkpoints WHERE chain_id = '" + f.chain + "'",
+                            "TRUNCATE audit_checkpoints CASCADE",
+                            "UPDATE audit_signing_keys SET public_key = 'x'",
+                            "DELETE FROM audit_signing_keys",
+                            "TRUNCATE audit_signing_keys CASCADE")) {
+                try {
+                    assertThatThrownBy(() -> owner.createStatement().execute(sql))
+                            .as(sql)
+                            .isInstanceOf(SQLException.class)
+                            .satisfies(
+                                    e ->
+                                            assertThat(e.getMessage())
+                                                    .as(sql)
+                                                    .containsAnyOf(
+                                                            "append-only",
+                                                            "only ever added or retired"));
+                } finally {
+                    owner.rollback();
+                }
+            }
         }
         assertThat(f.verify().valid()).isTrue();
     }
