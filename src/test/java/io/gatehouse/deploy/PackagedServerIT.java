@@ -19,12 +19,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The packaged server directory (the image's content) started with the configuration the
- * Kubernetes manifests give it and nothing else: the ConfigMap and the Deployment's literal env,
- * the cluster-specific values a Secret or this cluster's database would supply, no server.env and
- * no overlay. Application pods (GATEHOUSE_MODE=serve) must work without the owner role's
- * credentials and refuse an unmigrated database; the migration Job (GATEHOUSE_MODE=migrate)
- * migrates and exits.
+ * The packaged server directory (the image's content) started with the configuration the Kubernetes
+ * manifests give it and nothing else: the ConfigMap and the Deployment's literal env, the
+ * cluster-specific values a Secret or this cluster's database would supply, no server.env and no
+ * overlay. Application pods (GATEHOUSE_MODE=serve) must work without the owner role's credentials
+ * and refuse an unmigrated database; the migration Job (GATEHOUSE_MODE=migrate) migrates and exits.
  */
 class PackagedServerIT {
     private static final String EMPTY_DB = "gatehouse_t19_unmigrated";
@@ -41,14 +40,24 @@ class PackagedServerIT {
                         .toList();
         for (ManifestValidator.Doc d : docs) {
             if (d.kind().equals("ConfigMap") && kind.equals("Deployment")) {
-                d.node().path("data").properties().forEach(e -> env.put(e.getKey(), e.getValue().asString()));
+                d.node()
+                        .path("data")
+                        .properties()
+                        .forEach(e -> env.put(e.getKey(), e.getValue().asString()));
             }
         }
         for (ManifestValidator.Doc d : docs) {
             if (!d.kind().equals(kind)) {
                 continue;
             }
-            for (JsonNode e : d.node().path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
+            for (JsonNode e :
+                    d.node()
+                            .path("spec")
+                            .path("template")
+                            .path("spec")
+                            .path("containers")
+                            .get(0)
+                            .path("env")) {
                 if (e.has("value")) {
                     env.put(e.path("name").asString(), e.path("value").asString());
                 }
@@ -79,7 +88,8 @@ class PackagedServerIT {
         env.put("GATEHOUSE_DB_PASSWORD", TestEnv.env("GATEHOUSE_DB_PASSWORD", "gatehouse-app-dev"));
         env.put(
                 "GATEHOUSE_MASTER_KEY",
-                TestEnv.env("GATEHOUSE_MASTER_KEY", "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE="));
+                TestEnv.env(
+                        "GATEHOUSE_MASTER_KEY", "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE="));
         env.put("GATEHOUSE_KEYSTORE_PASSWORD", "packaged-server-it-keystore");
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=1536m");
         // Not given to application pods: were they used, the server could not work.
@@ -95,7 +105,9 @@ class PackagedServerIT {
                 "GATEHOUSE_DB_URL",
                 "jdbc:postgresql://" + TestEnv.dbHost() + ":" + TestEnv.dbPort() + "/" + database);
         env.put("GATEHOUSE_DB_USER", TestEnv.env("GATEHOUSE_DB_USER", "gatehouse_app"));
-        env.put("GATEHOUSE_DB_OWNER_USER", TestEnv.env("GATEHOUSE_DB_OWNER_USER", "gatehouse_owner"));
+        env.put(
+                "GATEHOUSE_DB_OWNER_USER",
+                TestEnv.env("GATEHOUSE_DB_OWNER_USER", "gatehouse_owner"));
         env.put(
                 "GATEHOUSE_DB_OWNER_PASSWORD",
                 TestEnv.env("GATEHOUSE_DB_OWNER_PASSWORD", "gatehouse-owner-dev"));
@@ -107,8 +119,7 @@ class PackagedServerIT {
 
     @Test
     void anApplicationPodServesAMigratedDatabaseWithoutTheOwnerRole() throws Exception {
-        try (PackagedServer pod =
-                PackagedServer.create("pkg-serve", servePod(TestEnv.dbName()))) {
+        try (PackagedServer pod = PackagedServer.create("pkg-serve", servePod(TestEnv.dbName()))) {
             List<String> configBefore = pod.configFiles();
             pod.start();
             var ready = pod.await("/health/ready", 200, Duration.ofSeconds(90));
@@ -143,11 +154,17 @@ class PackagedServerIT {
             assertThat(ready.body())
                     .contains("schema is at version none")
                     .contains("run the migration Job");
-            assertThat(Files.readString(Path.of("target/packaged-output/pkg-unmigrated/pkg-unmigrated/logs/messages.log")))
+            assertThat(
+                            Files.readString(
+                                    Path.of(
+                                            "target/packaged-output/pkg-unmigrated/pkg-unmigrated/logs/messages.log")))
                     .contains("Refusing to serve: database schema is at version none");
             // nothing was created by the application pod
             try (Connection c = asSuperuser(EMPTY_DB)) {
-                assertThat(Db.count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+                assertThat(
+                                Db.count(
+                                        c,
+                                        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
                         .isZero();
             }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The packaged server directory ({@code target/gatehouse-server}, what the Containerfile copies into
- * the image's /config) as a server of the test Liberty installation, started with only the
+ * The packaged server directory ({@code target/gatehouse-server}, what the Containerfile copies
+ * into the image's /config) as a server of the test Liberty installation, started with only the
  * environment a manifest gives a container: no server.env, no configuration overlay. Liberty's
  * output (logs, workarea, keystore) goes to a directory of its own, as the image's writable
  * /opt/ol/wlp/output volume, so that the configuration directory can be checked for writes.
@@ -57,6 +57,8 @@ public final class PackagedServer implements AutoCloseable {
                     }
                 }
             }
+            // The base image's /config already has it; Liberty creates it at start otherwise.
+            Files.createDirectories(serverDir.resolve("dropins"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
