@@ -883,6 +883,7 @@ public final class InjectionDetector {
                                     "zu allem ja", "dit oui a tout", "dice que si a todo",
                                     "dice si a todo", "dice si a tutto", "diz sim a tudo",
                                     "answers anything", "answers everything",
+                                    "answer everything", "answer anything",
                                     "beantwortet alles", "repond a tout", "responde a todo",
                                     "risponde a tutto", "responde a tudo"),
                             0.35,
@@ -891,6 +892,7 @@ public final class InjectionDetector {
                                     "zu allem ja", "dit oui a tout", "dice que si a todo",
                                     "dice si a todo", "dice si a tutto", "diz sim a tudo",
                                     "answers anything", "answers everything",
+                                    "answer everything", "answer anything",
                                     "beantwortet alles", "repond a tout", "responde a todo",
                                     "risponde a tutto", "responde a tudo")),
                     signal(
@@ -1511,13 +1513,13 @@ public final class InjectionDetector {
                     // -- the older English signals, extended --
                     signal(
                             "no_restrictions",
-                            words(WITHOUT)
+                            words(concat(WITHOUT, new String[] {"ignore", "free from"}))
                                     + "(?: "
                                     + words("any", "all", "your", "jede", "jegliche", "aucune",
                                             "ninguna", "alcuna", "nenhuma", "ningun", "alcun",
                                             "nenhum")
                                     + ")? "
-                                    + words("restrictions", "restriction", "filters",
+                                    + words("restrictions", "restriction", "filters", "safety",
                                             "filtering", "censorship", "limitations", "limits",
                                             "safety guidelines", "safety checks",
                                             "any safety checks", "content policy",
@@ -1538,7 +1540,7 @@ public final class InjectionDetector {
                                             "ningun control de seguridad",
                                             "nenhuma verificacao de seguranca"),
                             0.4,
-                            stems(WITHOUT)),
+                            concat(stems(WITHOUT), stems("ignore", "free from"))),
                     signal(
                             "not_bound",
                             "(?:no ionger|not) (?:bound|restricted|iimited) by",
