@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,16 +31,18 @@ public final class InjectionDetector {
 
     /**
      * One phrase heuristic on canonical text. {@code hints}: canonical-text literals of which every
-     * match contains one (the words the pattern starts with, mostly); a text without any skips the
-     * regex.
+     * match contains one; a text without any skips the regex. {@code anchored}: every match starts
+     * with a hint, so the regex is only tried where a hint starts (most patterns begin with a long
+     * word alternation, which is slow to try at every position).
      */
-    record Signal(String name, Pattern pattern, double weight, String[] hints) {}
+    record Signal(String name, Pattern pattern, double weight, String[] hints, boolean anchored) {}
 
     /**
      * One markup heuristic on folded text without accents. {@code needles}: literals of which every
-     * match contains one.
+     * match contains one ({@code anchored}: starts with one).
      */
-    record MarkupSignal(String name, Pattern pattern, double weight, String[] needles) {}
+    record MarkupSignal(
+            String name, Pattern pattern, double weight, String[] needles, boolean anchored) {}
 
     // ---- word lists (canonical spelling: lower case, no accents; 'l' is folded to 'i' later) ----
 
@@ -431,7 +434,7 @@ public final class InjectionDetector {
                     // -- prompt leak --
                     signal(
                             "reveal_system_prompt",
-                            "(?:reveal|print|show|repeat|output|display|leak|tell me|give me|dump)(?: [a-z]+){0,4}"
+                            "(?<![^ ])(?:reveal|print|show|repeat|output|display|leak|tell me|give me|dump)(?: [a-z]+){0,4}"
                                     + " (?:system prompt|system message|initial instructions|hidden instructions|original instructions|instructions above|secret instructions|developer message)",
                             0.75,
                             "reveal",
@@ -693,7 +696,7 @@ public final class InjectionDetector {
                                     "comporte se como", "aja como")),
                     signal(
                             "dan",
-                            "(?:do anything now|\\bdan mode\\b|\\bdan prompt\\b|\\bstan mode\\b)",
+                            "(?<![^ ])(?:do anything now|dan mode\\b|dan prompt\\b|stan mode\\b)",
                             0.7,
                             "do anything now",
                             "dan mode",
@@ -707,15 +710,22 @@ public final class InjectionDetector {
                             "jailbroken"),
                     signal(
                             "developer_mode",
-                            "\\b(?:deveioper mode|god mode|admin mode|debug mode enabied|sudo mode"
+                            "(?<![^ ])(?:deveioper mode|god mode|admin mode|debug mode enabied|sudo mode"
                                     + "|maintenance mode enabied|entwickiermodus|wartungsmodus|mode deveioppeur|mode maintenance active"
                                     + "|modo desarroiiador|modo de desarroiiador|modo de mantenimiento activado|modo desenvoivedor"
                                     + "|modo de manutencao ativado|modaiita sviiuppatore|modaiita manutenzione attivata)\\b",
                             0.45,
-                            "mode",
-                            "modus",
-                            "modo",
-                            "modalita"),
+                            "deveioper mode",
+                            "god mode",
+                            "admin mode",
+                            "debug mode",
+                            "sudo mode",
+                            "maintenance mode",
+                            "entwickiermodus",
+                            "wartungsmodus",
+                            "mode ",
+                            "modo ",
+                            "modaiita "),
                     signal(
                             "unrestricted_ai",
                             words(PERSONA)
@@ -1541,7 +1551,7 @@ public final class InjectionDetector {
                                             "nenhuma verificacao de seguranca"),
                             0.4,
                             concat(stems(WITHOUT), stems("ignore", "free from"))),
-                    signal(
+                    anywhere(
                             "not_bound",
                             "(?:no ionger|not) (?:bound|restricted|iimited) by",
                             0.5,
@@ -1693,7 +1703,7 @@ public final class InjectionDetector {
                                     "da adesso", "a partir de agora", "de agora em diante",
                                     "daqui em diante")),
                     // -- exfiltration --
-                    signal(
+                    anywhere(
                             "exfiltrate",
                             words("send", "post", "upload", "forward", "email", "leak",
                                     "transmit", "schick*", "sende", "senden", "ubermittl*",
@@ -1824,7 +1834,7 @@ public final class InjectionDetector {
                             "<<sys>>",
                             "<system>",
                             "</system>"),
-                    markup(
+                    markupAnywhere(
                             "system_label",
                             "(?:^|[.!?]\\s)[\\s#>*\\-]*(?:system|sistema|systeme|systemnachricht"
                                     + "|system message|message systeme|mensaje del sistema|messaggio di sistema"
@@ -1840,7 +1850,7 @@ public final class InjectionDetector {
                             "mensaje",
                             "messaggio",
                             "mensagem"),
-                    markup(
+                    markupAnywhere(
                             "bracketed_role",
                             "\\[\\s*(?:system|sistema|systeme|admin|administrator|developer"
                                     + "|assistant|assistent|asistente|assistente|user|usuario"
@@ -1857,7 +1867,7 @@ public final class InjectionDetector {
                             "utente",
                             "utilisateur",
                             "nutzer"),
-                    markup(
+                    markupAnywhere(
                             "bracketed_turns",
                             "\\[\\s*" + BRACKET_ROLE + "\\s*\\][\\s\\S]{0,300}?\\[\\s*" + BRACKET_ROLE + "\\s*\\]",
                             0.3,
@@ -1872,7 +1882,7 @@ public final class InjectionDetector {
                             "utente",
                             "utilisateur",
                             "nutzer"),
-                    markup(
+                    markupAnywhere(
                             "user_label",
                             "(?:^|[.!?]\\s)\\s*(?:user|human|usuario|utente|utilisateur|nutzer|benutzer)\\s*:",
                             0.25,
@@ -1884,7 +1894,7 @@ public final class InjectionDetector {
                             "nutzer"),
                     markup(
                             "ai_label",
-                            "(?:^|[\\s\"'«“(\\[{,>\\-])" + AI_LABEL + "\\s*:",
+                            "(?<=^|[\\s\"'«“(\\[{,>\\-])" + AI_LABEL + "\\s*:",
                             0.25,
                             "ai",
                             "ki",
@@ -1919,7 +1929,7 @@ public final class InjectionDetector {
                             "opacity"),
                     markup(
                             "mention_of_ai",
-                            "(?:^|[\\s(])@(?:ai|ki|ia|assistant|assistent|asistente|assistente|bot|gpt"
+                            "(?<=^|[\\s(])@(?:ai|ki|ia|assistant|assistent|asistente|assistente|bot|gpt"
                                     + "|chatgpt|claude|llm|copilot)\\b",
                             0.35,
                             "@ai",
@@ -1946,8 +1956,8 @@ public final class InjectionDetector {
                                     + "(?:(?:%20|\\+)[^\\s()]*?(?:%20|\\+)[^\\s()]*?(?:%20|\\+)"
                                     + "|password|passwort|senha|contrase|secret|token|api.?key|session|cookie|%3d)",
                             0.55,
-                            "]("),
-                    markup(
+                            "!["),
+                    markupAnywhere(
                             "override_marker",
                             "[\\[(]\\s*(?:(?:system|sistema|systeme|admin)\\W{0,3}(?:override|uberschreibung"
                                     + "|ueberschreibung|remplacement|anulacion|sostituzione|substituicao|overwrite)"
@@ -1981,27 +1991,35 @@ public final class InjectionDetector {
                                     + "|\\b(?:authori[sz]ation|autorisierung|freigabe|autorisation|autorizacion"
                                     + "|autorizzazione|autorizacao)\\w*(?:\\s+\\w+)?\\s*:?\\s*#?[a-z]{0,5}-?[0-9]{3,}",
                             0.35,
+                            "authori",
+                            "verifica",
+                            "confirma",
+                            "override",
+                            "clearance",
+                            "access",
+                            "admin",
+                            "security",
+                            "maintenance",
+                            "dev",
+                            "autoris",
+                            "bestatigungs",
+                            "freigabe",
+                            "zugangs",
+                            "validation",
+                            "autoriz",
+                            "conferma",
                             "code",
-                            "key",
-                            "token",
-                            "schlussel",
-                            "pin",
                             "cle",
                             "clave",
                             "codigo",
                             "chiave",
                             "codice",
                             "chave",
+                            "key",
+                            "token",
                             "id",
                             "kennung",
-                            "identifiant",
-                            "authori",
-                            "autorisierung",
-                            "freigabe",
-                            "autorisation",
-                            "autorizacion",
-                            "autorizzazione",
-                            "autorizacao"));
+                            "identifiant"));
 
     private static final Keywords HINTS =
             new Keywords(
@@ -2013,18 +2031,39 @@ public final class InjectionDetector {
                     MARKUP.stream().map(MarkupSignal::needles).toList(),
                     MARKUP.stream().map(s -> false).toList());
 
+    /** A phrase signal whose every match starts with one of {@code hints}. */
     private static Signal signal(String name, String regex, double weight, String... hints) {
+        return phrase(name, regex, weight, true, hints);
+    }
+
+    /** A phrase signal whose matches contain one of {@code hints} somewhere. */
+    private static Signal anywhere(String name, String regex, double weight, String... hints) {
+        return phrase(name, regex, weight, false, hints);
+    }
+
+    private static Signal phrase(
+            String name, String regex, double weight, boolean anchored, String... hints) {
         // Patterns and hints are written in plain spelling; fold 'l' the way canonical() does.
         String[] folded = new String[hints.length];
         for (int i = 0; i < hints.length; i++) {
             folded[i] = hints[i].replace('l', 'i');
         }
-        return new Signal(name, Pattern.compile(regex.replace('l', 'i')), weight, folded);
+        return new Signal(
+                name, Pattern.compile(regex.replace('l', 'i')), weight, folded, anchored);
     }
 
+    /** A markup signal whose every match starts with one of {@code needles}. */
     private static MarkupSignal markup(
             String name, String regex, double weight, String... needles) {
-        return new MarkupSignal(name, Pattern.compile(regex, Pattern.MULTILINE), weight, needles);
+        return new MarkupSignal(
+                name, Pattern.compile(regex, Pattern.MULTILINE), weight, needles, true);
+    }
+
+    /** A markup signal whose matches contain one of {@code needles} somewhere. */
+    private static MarkupSignal markupAnywhere(
+            String name, String regex, double weight, String... needles) {
+        return new MarkupSignal(
+                name, Pattern.compile(regex, Pattern.MULTILINE), weight, needles, false);
     }
 
     /**
@@ -2088,6 +2127,20 @@ public final class InjectionDetector {
         return NEEDLES.find(plain);
     }
 
+    /**
+     * The names of the signals found in {@code texts}; {@code prefiltered} false runs every regex
+     * over the whole text (for tests: the pre-filters must not change the result).
+     */
+    static Set<String> signalNames(List<String> texts, boolean prefiltered) {
+        String joined = texts.size() == 1 ? texts.get(0) : String.join("\n", texts);
+        Set<String> hits = new LinkedHashSet<>();
+        inspect(TextNormalizer.fold(joined), hits, prefiltered);
+        for (String v : TextNormalizer.decodedSegments(joined)) {
+            inspect(TextNormalizer.fold(v), hits, prefiltered);
+        }
+        return hits;
+    }
+
     private InjectionDetector() {}
 
     /** Scores the concatenation of {@code texts} (the request's messages in order). */
@@ -2096,9 +2149,9 @@ public final class InjectionDetector {
         List<String> decoded = TextNormalizer.decodedSegments(joined);
         Set<String> hits = new LinkedHashSet<>();
         String joinedFolded = TextNormalizer.fold(joined);
-        inspect(joinedFolded, hits);
+        inspect(joinedFolded, hits, true);
         for (String v : decoded) {
-            inspect(TextNormalizer.fold(v), hits);
+            inspect(TextNormalizer.fold(v), hits, true);
         }
         if (hits.isEmpty()) {
             return new Result(0.0, List.of(), false);
@@ -2121,22 +2174,51 @@ public final class InjectionDetector {
     }
 
     /** Adds the signals found in one variant (already folded) of the text. */
-    private static void inspect(String folded, Set<String> hits) {
+    private static void inspect(String folded, Set<String> hits, boolean prefiltered) {
         String canon = TextNormalizer.canonicalOfFolded(folded);
-        long possible = HINTS.find(canon);
+        // Phrase signals start at a word (canonical text is words and single spaces).
+        int[][] starts = prefiltered ? HINTS.starts(canon, true) : null;
         for (int i = 0; i < SIGNALS.size(); i++) {
             Signal s = SIGNALS.get(i);
-            if ((possible & 1L << i) != 0 && s.pattern().matcher(canon).find()) {
+            if (matches(s.pattern(), canon, starts, i, s.anchored())) {
                 hits.add(s.name());
             }
         }
         String plain = TextNormalizer.withoutAccents(folded);
-        long markup = NEEDLES.find(plain);
+        int[][] at = prefiltered ? NEEDLES.starts(plain, false) : null;
         for (int i = 0; i < MARKUP.size(); i++) {
             MarkupSignal s = MARKUP.get(i);
-            if ((markup & 1L << i) != 0 && s.pattern().matcher(plain).find()) {
+            if (matches(s.pattern(), plain, at, i, s.anchored())) {
                 hits.add(s.name());
             }
         }
+    }
+
+    /**
+     * Whether {@code p} matches {@code text}: anywhere when {@code starts} is null, else not at all
+     * when no keyword of group {@code group} occurs, only where one starts when {@code anchored}.
+     */
+    private static boolean matches(
+            Pattern p, String text, int[][] starts, int group, boolean anchored) {
+        if (starts == null) {
+            return p.matcher(text).find();
+        }
+        int[] at = starts[group];
+        if (at.length == 0) {
+            return false;
+        }
+        Matcher m = p.matcher(text);
+        if (!anchored) {
+            return m.find();
+        }
+        // Transparent bounds: look-behinds still see the text before the region.
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+        for (int pos : at) {
+            m.region(pos, text.length());
+            if (m.lookingAt()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

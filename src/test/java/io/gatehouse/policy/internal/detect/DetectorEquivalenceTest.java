@@ -102,6 +102,19 @@ class DetectorEquivalenceTest {
     }
 
     @Test
+    void injectionSignalsAreExactlyThoseOfTheUnfilteredRegexes() throws Exception {
+        int found = 0;
+        for (String t : texts()) {
+            Set<String> unfiltered = InjectionDetector.signalNames(List.of(t), false);
+            assertThat(InjectionDetector.signalNames(List.of(t), true))
+                    .as("signals of %s", t)
+                    .isEqualTo(unfiltered);
+            found += unfiltered.size();
+        }
+        assertThat(found).as("the texts contain signals to compare").isGreaterThan(1000);
+    }
+
+    @Test
     void everyMarkupMatchHasOneOfItsNeedles() throws Exception {
         List<InjectionDetector.MarkupSignal> signals = InjectionDetector.markupSignals();
         int matched = 0;
