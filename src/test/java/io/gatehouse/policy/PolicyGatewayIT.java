@@ -113,7 +113,8 @@ class PolicyGatewayIT {
                 HTTP.post("/v1/chat/completions", chat(attack), TestTenant.demo().keyAuth());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonObject policy = auditedPolicy(r.header("x-request-id"));
-        assertThat(policy.getJsonObject("injection").getInt("score_pct")).isGreaterThanOrEqualTo(50);
+        assertThat(policy.getJsonObject("injection").getInt("score_pct"))
+                .isGreaterThanOrEqualTo(50);
         assertThat(flags(policy, "input")).contains("possible_injection");
         assertThat(flags(policy, "output")).contains("possible_injection");
         assertThat(policy.getJsonObject("input").getString("outcome")).isNotEqualTo("deny");

@@ -23,9 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Demo mode: the demo policy of PRODUCT.md for tenant {@code demo} (redact e-mail addresses and
- * payment card numbers, deny requests carrying credentials, flag an injection score of 0.5 or
- * more without blocking), published once as version 1 and
- * recorded in the audit trail as seed. Runs after the edge has seeded the tenant.
+ * payment card numbers, deny requests carrying credentials, flag an injection score of 0.5 or more
+ * without blocking), published once as version 1 and recorded in the audit trail as seed. Runs
+ * after the edge has seeded the tenant.
  */
 @ApplicationScoped
 public class DemoPolicySeed {

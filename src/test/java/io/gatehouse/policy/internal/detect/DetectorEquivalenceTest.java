@@ -43,7 +43,10 @@ class DetectorEquivalenceTest {
                                         .getResource("/policy/injection-tuning.jsonl")
                                         .toURI()))) {
             if (!l.isBlank()) {
-                base.add(Json.createReader(new java.io.StringReader(l)).readObject().getString("text"));
+                base.add(
+                        Json.createReader(new java.io.StringReader(l))
+                                .readObject()
+                                .getString("text"));
             }
         }
         base.add(InjectionDetectorTest.ATTACK);
