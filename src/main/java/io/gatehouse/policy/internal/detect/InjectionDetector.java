@@ -49,12 +49,12 @@ public final class InjectionDetector {
     /** Imperatives that discard instructions. */
     private static final String[] OVERRIDE_VERBS =
             list(
-                    "ignor*|disregard*|forget|skip|override|bypass|drop|abandon|discard|set aside|stop following|do not follow|don t follow|dont follow|no longer follow|stop obeying|vergiss|vergesst|missacht*|ubergeh*|verwirf|losch*|halte dich nicht|halt dich nicht|befolge nicht|befolge keine|setz dich uber|setze dich uber|hor auf|hore auf|oubli*|ne tiens plus compte|ne tiens pas compte|ne tenez plus compte|ne tenez pas compte|fais abstraction|faites abstraction|efface*|ne respecte plus|ne respectez plus|ne suis plus|outrepasse*|passe outre|arrete de suivre|olvid*|no hagas caso|haz caso omiso|pasa por alto|omite|borra|deja de seguir|descarta|no sigas|dimentic*|non tenere conto|lascia perdere|tralascia|cancella|smetti di seguire|non seguire|scarta|trascura|esquec*|esqueca|desconsider*|deixe de lado|apague|pare de seguir|nao siga|descarte|despreze");
+                    "ignor*|disregard*|forget|skip|override|bypass|drop|abandon|discard|set aside|stop following|do not follow|don t follow|dont follow|no longer follow|stop obeying|vergiss|vergesst|missacht*|ubergeh*|verwirf|losch*|halte dich nicht|halt dich nicht|befolge nicht|befolge keine|setz dich uber|setze dich uber|hor auf|hore auf|oubli*|ne tiens plus compte|ne tiens pas compte|ne tenez plus compte|ne tenez pas compte|fais abstraction|faites abstraction|efface*|ne respecte plus|ne respectez plus|ne suis plus|outrepasse*|passe outre|arrete de suivre|olvid*|no hagas caso|haz caso omiso|pasa por alto|omite|borra|deja de seguir|descarta|no sigas|dimentic*|non tenere conto|lascia perdere|tralascia|cancella|smetti di seguire|non seguire|scarta|trascura|esquec*|esqueca|desconsider*|deixe de lado|apague|pare de seguir|nao siga|descarte|despreze|reset|remets a zero|remettez a zero|reinitialise|zere|zera|resetta|azzera|restablece|schluss mit");
 
     /** Words that make "the instructions" the model's own: all, previous, your, ... */
     private static final String[] QUALIFIERS =
             list(
-                    "all|any|every|previous|prior|above|earlier|preceding|original|initial|your|system|whatever|existing|current|default|former|alle|allen|vorherigen|vorigen|bisherigen|obigen|fruheren|ursprunglichen|deine|deinen|deiner|samtliche|samtlichen|jegliche|toutes|tous|precedentes|precedents|anterieures|initiales|tes|vos|ta|ton|todas|todos|anteriores|previas|tus|tu|originales|iniciales|tutte|tutti|precedenti|tue|tuoi|originali|iniziali|suas|seus|sua|seu|originais|iniciais");
+                    "all|any|every|previous|prior|above|earlier|preceding|original|initial|your|system|whatever|existing|current|default|former|alle|allen|vorherigen|vorigen|bisherigen|obigen|fruheren|ursprunglichen|deine|deinen|deiner|samtliche|samtlichen|jegliche|toutes|tous|precedentes|precedents|anterieures|initiales|tes|vos|ta|ton|todas|todos|anteriores|previas|tus|tu|originales|iniciales|tutte|tutti|precedenti|tue|tuoi|originali|iniziali|suas|seus|sua|seu|originais|iniciais|ninguna|ninguno|nessuna|nessuno|keine|keiner|aucune|aucun|nenhuma|nenhum|alten|old|anciennes|antiguas|vecchie");
 
     /** Qualifiers that follow the noun ("the rules above", "les consignes précédentes"). */
     private static final String[] POST_QUALIFIERS =
@@ -75,12 +75,12 @@ public final class InjectionDetector {
     /** Phrases that declare instructions void. */
     private static final String[] VOID_PHRASES =
             list(
-                    "no longer apply|no longer applies|no longer valid|no longer count|are void|is void|are null|are cancel*|is cancel*|are invalid|are revoked|are suspended|is suspended|do not apply|don t apply|are over|is over|ungultig|hinfallig|aufgehoben|ausser kraft|außer kraft|nichtig|widerrufen|ne sont plus|n est plus|sont annule*|est annule*|sont caduque*|est caduc*|sont suspendu*|est suspendu*|ne comptent plus|ya no|quedan anulad*|queda anulad*|queda sin efecto|quedan sin efecto|no son valid*|estan anulad*|quedan suspendid*|queda suspendid*|non sono piu|non e piu|non vale piu|non valgono piu|sono annullat*|e annullat*|sono revocat*|sono sospes*|e sospes*|nao valem mais|nao vale mais|nao sao mais|perdeu a validade|perderam a validade|foram anulad*|estao anulad*|esta anulad*|foram suspens*|esta suspens*|fica sem efeito|ficam sem efeito");
+                    "no longer apply|no longer applies|no longer valid|no longer count|are void|is void|are null|are cancel*|is cancel*|are invalid|are revoked|are suspended|is suspended|do not apply|don t apply|are over|is over|ungultig|hinfallig|aufgehoben|ausser kraft|außer kraft|nichtig|widerrufen|ne sont plus|n est plus|sont annule*|est annule*|sont caduque*|est caduc*|sont suspendu*|est suspendu*|ne comptent plus|ya no|quedan anulad*|queda anulad*|queda sin efecto|quedan sin efecto|no son valid*|estan anulad*|quedan suspendid*|queda suspendid*|non sono piu|non e piu|non vale piu|non valgono piu|sono annullat*|e annullat*|sono revocat*|sono sospes*|e sospes*|nao valem mais|nao vale mais|nao sao mais|perdeu a validade|perderam a validade|foram anulad*|estao anulad*|esta anulad*|foram suspens*|esta suspens*|fica sem efeito|ficam sem efeito|non contano|no cuentan|nao contam|zahlen nicht mehr|don t matter|doesn t matter");
 
     /** Verbs that ask for text to be shown. */
     private static final String[] LEAK_VERBS =
             list(
-                    "what is|what are|what s|what were|was ist|was sind|wie lautet|quelle est|quelles sont|cual es|cuales son|qual e|quali sono|quais sao|reveal|print|show|repeat|output|display|leak|tell me|give me|dump|paste|quote|copy|list|share|recite|spell out|translate|summarize|summarise|what is in|what s in|what is written in|what s written in|wiederhole|wiederhol|gib|zeig*|sag mir|sage mir|dis moi|dites moi|verrate|nenne|kopier*|ubersetze|zitiere|fass|was steht in|liste|repete|affiche|montre*|revele*|donne*|cite|copie|traduis|resume|qu y a t il dans|que contient|repite|muestra*|ensena*|revela*|dame|dime|cita|copia|traduce|que pone en|que dice|enumera|ripeti|mostra*|rivela*|dammi|dimmi|traduci|riassumi|cosa c e scritto|cosa dice|elenca|fammi vedere|repita|mostre*|revele|me de|diga*|cite|copie|traduza|resuma|o que esta escrito|o que diz|liste");
+                    "what is|what are|what s|what were|was ist|was sind|wie lautet|quelle est|quelles sont|cual es|cuales son|qual e|quali sono|quais sao|reveal|print|show|repeat|output|display|leak|tell me|give me|dump|paste|quote|copy|list|share|recite|spell out|translate|summarize|summarise|what is in|what s in|what is written in|what s written in|wiederhole|wiederhol|gib|zeig*|sag mir|sage mir|dis moi|dites moi|verrate|nenne|kopier*|ubersetze|zitiere|fass|was steht in|liste|repete|affiche|montre*|revele*|donne*|cite|copie|traduis|resume|qu y a t il dans|que contient|repite|muestra*|ensena*|revela*|dame|dime|cita|copia|traduce|que pone en|que dice|enumera|ripeti|mostra*|rivela*|dammi|dimmi|traduci|riassumi|cosa c e scritto|cosa dice|elenca|fammi vedere|repita|mostre*|revele|me de|diga*|cite|copie|traduza|resuma|o que esta escrito|o que diz|liste|recopie|incolla|cole|pega|colle|kopiere");
 
     /** Possessives addressed to the model. */
     private static final String[] YOUR =
@@ -100,7 +100,7 @@ public final class InjectionDetector {
     /** Nouns for what a model was told. */
     private static final String[] TOLD_NOUNS =
             list(
-                    "instructions|rules|guidelines|prompt|configuration|anweisungen|regeln|instruktionen|vorgaben|konfiguration|consignes|regles|instrucciones|reglas|indicaciones|configuracion|istruzioni|regole|indicazioni|configurazione|instrucoes|regras|orientacoes|configuracao");
+                    "instructions|rules|guidelines|prompt|configuration|anweisungen|regeln|instruktionen|vorgaben|konfiguration|consignes|regles|instrucciones|reglas|indicaciones|configuracion|istruzioni|regole|indicazioni|configurazione|instrucoes|regras|orientacoes|configuracao|preamble|system message|message systeme|systemnachricht|mensaje del sistema|messaggio di sistema|mensagem do sistema|prompt de sistema|prompt do sistema|prompt di sistema|prompt del sistema|prompt systeme|systemprompt");
 
     /** AIs, bots, models, personas. */
     private static final String[] AI_WORDS =
@@ -110,12 +110,12 @@ public final class InjectionDetector {
     /** Words that assign a persona to the model. */
     private static final String[] PERSONA =
             list(
-                    "you are|you re|you were|you will be|you play|you ll play|act as|du bist|du spielst|wenn du|sei|tu so|tu es|tu joues|sois|fais semblant|si tu etais|eres|finge|interpretas|si fueras|interpreti|fingi|immagina di essere|se fossi|voce e|finja|seja|interpreta|se voce fosse");
+                    "you are|you re|you were|you will be|you play|you ll play|act as|du bist|du spielst|wenn du|sei|tu so|tu es|tu joues|sois|fais semblant|si tu etais|eres|finge|interpretas|si fueras|interpreti|fingi|immagina di essere|se fossi|voce e|finja|seja|interpreta|se voce fosse|play the role|play the part|spiel die rolle|spiele die rolle|ubernimm die rolle|joue le role|incarne|haz el papel|interpreta el papel|fai la parte|interpreta il ruolo|faca o papel|interprete o papel");
 
     /** Negations before rules. */
     private static final String[] WITHOUT =
             list(
-                    "no|without|with no|keine|keinerlei|ohne|sans|aucune|aucun|sin|ningun|ninguna|senza|alcun|alcuna|nessun|nessuna|sem|nenhum|nenhuma|free of|frei von|not any|there are no|es gibt keine|il n y a pas de|il n y a aucune|n existe aucune|no hay|no existen|non ci sono|non esistono|nao ha|nao existem");
+                    "no|without|with no|keine|keinerlei|ohne|sans|aucune|aucun|sin|ningun|ninguna|senza|alcun|alcuna|nessun|nessuna|sem|nenhum|nenhuma|free of|frei von|not any|there are no|es gibt keine|il n y a pas de|il n y a aucune|n existe aucune|no hay|no existen|non ci sono|non esistono|nao ha|nao existem|zero|with zero");
 
     /** Limits a jailbreak removes. */
     private static final String[] LIMITS =
@@ -223,6 +223,9 @@ public final class InjectionDetector {
                                     + words(RULE_NOUNS)
                                     + "|"
                                     + words(RULE_NOUNS)
+                                    + gap(3)
+                                    + "|"
+                                    + words(RULE_NOUNS)
                                     + " "
                                     + words(
                                             "precedentes|anterieures|initiales|previas|anteriores|originales|iniciales|precedenti|ricevute|originali|iniziali|originais|iniciais")
@@ -241,7 +244,7 @@ public final class InjectionDetector {
                     signal(
                             "obey_only_me",
                             words(
-                                            "obey|follow|listen to|befolge|folge|gehorche|obeis|obeissez|suis|obedece|sigue|obbedisci|segui|obedeca|siga")
+                                            "obey|follow|listen to|befolge|folge|gehorche|obeis|obeissez|suis|obedece|sigue|obbedisci|segui|obedeca|siga|ubbidisci")
                                     + gap(1)
                                     + " "
                                     + words(
@@ -257,6 +260,7 @@ public final class InjectionDetector {
                                     + words(
                                             "rules|orders|commands|instructions|regeln|befehle|anweisungen|regles|ordres|reglas|ordenes|instrucciones|regole|ordini|istruzioni|regras|ordens|instrucoes"),
                             0.45,
+                            "ubbidisci",
                             "obey",
                             "follow",
                             "listen to",
@@ -390,6 +394,15 @@ public final class InjectionDetector {
                                     stems(
                                             "everything|all|alles|tout|todo|tutto|tudo|text|texte|texto|testo"))),
                     signal(
+                            "instructions_at_start",
+                            words(TOLD_NOUNS)
+                                    + gap(6)
+                                    + " "
+                                    + words(
+                                            "at the start|at the beginning|am anfang|ganz am anfang|zu beginn|au debut|al principio|al inicio|all inizio|no inicio|no comeco"),
+                            0.45,
+                            stems(TOLD_NOUNS)),
+                    signal(
                             "session_instructions",
                             words(LEAK_VERBS)
                                     + gap(6)
@@ -435,10 +448,10 @@ public final class InjectionDetector {
                     signal(
                             "verbatim",
                             words(
-                                    "include everything|gib alles aus|inclus tout|incluyelo todo|includi tutto|inclua tudo|in full|vollstandig auf|integralement|completas|per intero|por completo|word for word|verbatim|wortlich|wort fur wort|mot pour mot|mot a mot|palabra por palabra|literalmente|parola per parola|alla lettera|palavra por palavra|in a code block|in einem codeblock|dans un bloc de code|en un bloque de codigo|in un blocco di codice|num bloco de codigo|em um bloco de codigo"),
+                                    "include everything|gib alles aus|inclus tout|incluyelo todo|includi tutto|inclua tudo|in full|vollstandig auf|integralement|completas|per intero|por completo|word for word|verbatim|wortlich|wort fur wort|mot pour mot|mot a mot|palabra por palabra|literalmente|parola per parola|alla lettera|palavra por palavra|in a code block|in einem codeblock|dans un bloc de code|en un bloque de codigo|in un blocco di codice|num bloco de codigo|em um bloco de codigo|unchanged|unverandert|sans modification|sin cambios|senza modifiche|sem alterar|exactement|exactly as|tal cual|esattamente|exatamente"),
                             0.25,
                             stems(
-                                    "include everything|gib alles aus|inclus tout|incluyelo todo|includi tutto|inclua tudo|in full|vollstandig auf|integralement|completas|per intero|por completo|word for word|verbatim|wortlich|wort fur wort|mot pour mot|mot a mot|palabra por palabra|literalmente|parola per parola|alla lettera|palavra por palavra|in a code block|in einem codeblock|dans un bloc de code|en un bloque de codigo|in un blocco di codice|num bloco de codigo|em um bloco de codigo")),
+                                    "include everything|gib alles aus|inclus tout|incluyelo todo|includi tutto|inclua tudo|in full|vollstandig auf|integralement|completas|per intero|por completo|word for word|verbatim|wortlich|wort fur wort|mot pour mot|mot a mot|palabra por palabra|literalmente|parola per parola|alla lettera|palavra por palavra|in a code block|in einem codeblock|dans un bloc de code|en un bloque de codigo|in un blocco di codice|num bloco de codigo|em um bloco de codigo|unchanged|unverandert|sans modification|sin cambios|senza modifiche|sem alterar|exactement|exactly as|tal cual|esattamente|exatamente")),
                     // -- role play and jailbreak personas --
                     signal(
                             "persona_override",
@@ -731,10 +744,10 @@ public final class InjectionDetector {
                     signal(
                             "grants_permission",
                             words(
-                                    "i authorize you|i authorise you|authorizing you|authorising you|i grant you|grant you permission|i give you permission|i permit you|i allow you|i approve you|approve you to|you are cleared|you are authorized|you are authorised|you are permitted|you are now allowed|is now allowed|are now allowed|you are allowed|permission to|autorisiere dich|dir die erlaubnis|ich erlaube dir|du darfst ab jetzt|du darfst jetzt|du darfst nun|darf jetzt|genehmige offiziell|genehmige ich|je t autorise|je vous autorise|je te donne la permission|tu peux desormais|tu es autorise|est maintenant autorise|je t autorise officiellement|te autorizo|te doy permiso|ya puedes|ya puede|estas autorizado|ti autorizzo|ti concedo il permesso|ora puoi|ora puo|sei autorizzato|autorizo oficialmente|autorizo|dou lhe permissao|te dou permissao|agora voce pode|agora pode"),
+                                    "i authorize you|i authorise you|authorizing you|authorising you|i grant you|grant you permission|i give you permission|i permit you|i allow you|i approve you|approve you to|you are cleared|you are authorized|you are authorised|you are permitted|you are now allowed|is now allowed|are now allowed|you are allowed|permission to|autorisiere dich|dir die erlaubnis|ich erlaube dir|du darfst ab jetzt|du darfst jetzt|du darfst nun|darf jetzt|genehmige offiziell|genehmige ich|je t autorise|je vous autorise|je te donne la permission|tu peux desormais|tu es autorise|est maintenant autorise|je t autorise officiellement|te autorizo|te doy permiso|ya puedes|ya puede|estas autorizado|ti autorizzo|ti concedo il permesso|ora puoi|ora puo|sei autorizzato|autorizo oficialmente|autorizo|dou lhe permissao|te dou permissao|agora voce pode|agora pode|i order you|i m ordering you|ordering you|ich befehle dir|je t ordonne|te ordeno|ti ordino|eu te ordeno|ti do l autorizzazione|te doy la autorizacion|je te donne l autorisation|i give you authorization|ich gebe dir die erlaubnis"),
                             0.4,
                             stems(
-                                    "i authorize you|i authorise you|authorizing you|authorising you|i grant you|grant you permission|i give you permission|i permit you|i allow you|i approve you|approve you to|you are cleared|you are authorized|you are authorised|you are permitted|you are now allowed|is now allowed|are now allowed|you are allowed|permission to|autorisiere dich|dir die erlaubnis|ich erlaube dir|du darfst ab jetzt|du darfst jetzt|du darfst nun|darf jetzt|genehmige offiziell|genehmige ich|je t autorise|je vous autorise|je te donne la permission|tu peux desormais|tu es autorise|est maintenant autorise|te autorizo|te doy permiso|ya puedes|ya puede|estas autorizado|ti autorizzo|ti concedo il permesso|ora puoi|ora puo|sei autorizzato|autorizo|dou lhe permissao|te dou permissao|agora voce pode|agora pode")),
+                                    "i authorize you|i authorise you|authorizing you|authorising you|i grant you|grant you permission|i give you permission|i permit you|i allow you|i approve you|approve you to|you are cleared|you are authorized|you are authorised|you are permitted|you are now allowed|is now allowed|are now allowed|you are allowed|permission to|autorisiere dich|dir die erlaubnis|ich erlaube dir|du darfst ab jetzt|du darfst jetzt|du darfst nun|darf jetzt|genehmige offiziell|genehmige ich|je t autorise|je vous autorise|je te donne la permission|tu peux desormais|tu es autorise|est maintenant autorise|te autorizo|te doy permiso|ya puedes|ya puede|estas autorizado|ti autorizzo|ti concedo il permesso|ora puoi|ora puo|sei autorizzato|autorizo|dou lhe permissao|te dou permissao|agora voce pode|agora pode|i order you|i m ordering you|ordering you|ich befehle dir|je t ordonne|te ordeno|ti ordino|eu te ordeno|ti do l autorizzazione|te doy la autorizacion|je te donne l autorisation|i give you authorization|ich gebe dir die erlaubnis")),
                     signal(
                             "restrictions_lifted",
                             words(
@@ -818,20 +831,24 @@ public final class InjectionDetector {
                             "note_to_ai",
                             "(?:"
                                     + words(
-                                            "note|notice|message|instruction|instructions|hinweis|notiz|nachricht|anweisung|consigne|indication|nota|indicacion|instruccion|istruzione|instrucao|aviso|avviso|important|wichtig|importante")
+                                            "note|notice|message|instruction|instructions|hinweis|notiz|nachricht|anweisung|consigne|indication|nota|indicacion|instruccion|istruzione|instrucao|aviso|avviso|important|wichtig|importante|p s|ps|reminder|hint")
                                     + " "
                                     + words("to|for|an|fur|pour|aux|a|para|per|al|alla|ao|aos")
                                     + "(?: "
                                     + words(
-                                            "the|die|das|i|la|l|o|os|le|les|los|las|gli|il|all|any|every|jede|toute|tout|cualquier|qualsiasi|qualquer")
+                                            "the|die|das|i|la|l|o|os|le|les|los|las|gli|il|all|any|every|jede|toute|tout|cualquier|qualsiasi|qualquer|den|dem|der")
                                     + ")? "
                                     + words(
-                                            "ai|ki|ia|ai systems|ai system|ki systeme|systemes d ia|sistemas de ia|sistemi di ia|language model|language models|sprachmodell|modele de langage|modelo de lenguaje|modello linguistico|modelo de linguagem|llm|llms|chatbot|assistant|assistent|asistente|assistente|model|modell|modele|modelo|modello")
+                                            "ai|ki|ia|ai systems|ai system|ki systeme|systemes d ia|sistemas de ia|sistemi di ia|language model|language models|sprachmodell|modele de langage|modelo de lenguaje|modello linguistico|modelo de linguagem|llm|llms|chatbot|assistant|assistent|asistente|assistente|model|modell|modele|modelo|modello|assistenten")
                                     + "|"
                                     + words(
                                             "if you are an ai|to any ai|any ai reading|wenn du eine ki bist|si tu es une ia|si eres una ia|se sei un ia|se voce e uma ia")
                                     + ")",
                             0.45,
+                            "p s",
+                            "ps",
+                            "reminder",
+                            "hint",
                             "note",
                             "notice",
                             "message",
@@ -991,11 +1008,11 @@ public final class InjectionDetector {
                             "bypass_safety",
                             "(?:"
                                     + words(
-                                            "bypass|circumvent|disable|turn off|deactivate|evade|switch off|umgeh*|deaktivier*|abschalt*|ausschalt*|contourn*|desactiv*|eludi*|saltarte|aggir*|disattiv*|eluder*|disabilit*|contorn*|desativ*|deslig*")
+                                            "bypass|circumvent|disable|turn off|deactivate|evade|switch off|umgeh*|deaktivier*|abschalt*|ausschalt*|contourn*|desactiv*|eludi*|saltarte|aggir*|disattiv*|eluder*|disabilit*|contorn*|desativ*|deslig*|ignor*|drop")
                                     + gap(3)
                                     + " "
                                     + words(
-                                            "safety filter|safety filters|safety guidelines|safety rules|safety policy|safety checks|safety protocols|content filter|filters|guardrails|moderation|policy|policies|restrictions|content filters|inhaltsfilter|sicherheitsfilter|beschrankungen|einschrankungen|sicherheitsregeln|filtres|filtres de contenu|filtros|filtros de contenido|restricciones|filtri|filtri sui contenuti|restrizioni|filtros de conteudo|restricoes")
+                                            "safety filter|safety filters|safety guidelines|safety rules|safety policy|safety checks|safety protocols|content filter|filters|guardrails|moderation|policy|policies|restrictions|content filters|inhaltsfilter|sicherheitsfilter|beschrankungen|einschrankungen|sicherheitsregeln|filtres|filtres de contenu|filtros|filtros de contenido|restricciones|filtri|filtri sui contenuti|restrizioni|filtros de conteudo|restricoes|safeguards|politique de securite|politica de seguridad|politica di sicurezza|politica de seguranca|filtri di sicurezza|filtres de securite|filtros de seguridad|filtros de seguranca|security policy|sicherheitsrichtlinie|sicherheitsrichtlinien")
                                     + "|"
                                     + words(
                                             "inhaltsfilter|sicherheitsfilter|beschrankungen|einschrankungen|sicherheitsregeln|schutzmechanismen")
@@ -1005,6 +1022,8 @@ public final class InjectionDetector {
                                             "abzuschalten|abschalten|auszuschalten|ausschalten|deaktivieren|zu deaktivieren|umgehen|zu umgehen")
                                     + ")",
                             0.6,
+                            "ignor",
+                            "drop",
                             "bypass",
                             "circumvent",
                             "disable",
@@ -1117,7 +1136,7 @@ public final class InjectionDetector {
                                     + gap(10)
                                     + " "
                                     + words(
-                                            "followed by|gefolgt vom|gefolgt von|suivie du|suivi du|suivie de|suivi de|suivie par|seguida del|seguido del|seguida de|seguido de|seguito da|seguita da|seguito dal|seguito dall|seguito dalla|seguida do|seguido do|seguida da|seguido da|plus")
+                                            "followed by|gefolgt vom|gefolgt von|suivie du|suivi du|suivie de|suivi de|suivie par|seguida del|seguido del|seguida de|seguido de|seguito da|seguita da|seguito dal|seguito dall|seguito dalla|seguida do|seguido do|seguida da|seguido da|plus|with the|with their|mit den|mit der|avec le|avec les|con el|con los|com o|com os")
                                     + gap(3)
                                     + " "
                                     + words(
