@@ -23,8 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Demo mode: the demo policy of PRODUCT.md for tenant {@code demo} (redact e-mail addresses and
- * payment card numbers, deny requests carrying credentials), published once as version 1 and
- * recorded in the audit trail as seed. Runs after the edge has seeded the tenant.
+ * payment card numbers, deny requests carrying credentials, flag an injection score of 0.5 or more
+ * without blocking), published once as version 1 and recorded in the audit trail as seed. Runs
+ * after the edge has seeded the tenant.
  */
 @ApplicationScoped
 public class DemoPolicySeed {
@@ -46,7 +47,7 @@ public class DemoPolicySeed {
                 Json.createObjectBuilder()
                         .add(
                                 "description",
-                                "Demo: redact e-mail addresses and payment card numbers; deny credentials")
+                                "Demo: redact e-mail addresses and payment card numbers; deny credentials; flag likely prompt injection")
                         .add("mode", "enforce")
                         .add("onError", "fail_closed")
                         .add(
@@ -81,6 +82,16 @@ public class DemoPolicySeed {
                                                                 Json.createArrayBuilder()
                                                                         .add("email")
                                                                         .add("card"))
+                                                        .add("stage", "both"))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "flag-injection")
+                                                        .add(
+                                                                "description",
+                                                                "Likely prompt injection is flagged in the audit trail, not blocked (a heuristic score)")
+                                                        .add("condition", "injection.score >= 0.5")
+                                                        .add("action", "flag")
+                                                        .add("flag", "possible_injection")
                                                         .add("stage", "both")))
                         .build());
     }

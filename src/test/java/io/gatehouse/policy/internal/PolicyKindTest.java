@@ -38,7 +38,7 @@ class PolicyKindTest {
                                 Json.createArrayBuilder(live.getJsonArray("rules"))
                                         .add(
                                                 json(
-                                                        "{'id':'flag-injection','condition':'injection.score > 0.5','action':'flag'}")))
+                                                        "{'id':'flag-strong-injection','condition':'injection.score > 0.9','action':'flag'}")))
                         .build();
         assertThat(risk(more)).isEqualTo(RiskClass.LOW);
     }

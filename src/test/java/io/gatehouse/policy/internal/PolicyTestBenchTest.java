@@ -101,8 +101,9 @@ class PolicyTestBenchTest {
         assertThat(traffic.getInt("evaluated")).isEqualTo(3);
         assertThat(traffic.getInt("unscanned")).isEqualTo(1);
         assertThat(traffic.getInt("changed")).isEqualTo(2); // req_1 (email) and req_3 (injection)
+        // Live (the demo policy): req_1 redacted, req_3 flagged as likely injection.
         assertThat(traffic.getJsonObject("outcomes").getJsonObject("live").getInt("modify"))
-                .isEqualTo(1);
+                .isEqualTo(2);
         assertThat(traffic.getJsonObject("outcomes").getJsonObject("draft").getInt("deny"))
                 .isEqualTo(2);
         assertThat(traffic.getJsonArray("changes").getValuesAs(JsonObject.class))

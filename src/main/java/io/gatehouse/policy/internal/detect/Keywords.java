@@ -63,6 +63,52 @@ final class Keywords {
         byPrefix[key] = now;
     }
 
+    /**
+     * Where the keywords of each group start in {@code text} ({@code result[i]}: ascending
+     * positions for group i, empty when none occurs; one pass like {@link #find}). {@code
+     * wordStarts}: only at the start of the text or after a space.
+     */
+    int[][] starts(String text, boolean wordStarts) {
+        int[][] out = new int[64][];
+        int[] count = new int[64];
+        int n = text.length() - 1;
+        for (int i = 0; i < n; i++) {
+            if (wordStarts && i > 0 && text.charAt(i - 1) != ' ') {
+                continue;
+            }
+            char a = text.charAt(i);
+            char b = text.charAt(i + 1);
+            if (a >= ASCII || b >= ASCII) {
+                continue;
+            }
+            int[] cand = byPrefix[a * ASCII + b];
+            if (cand == null) {
+                continue;
+            }
+            for (int w : cand) {
+                if (text.regionMatches(ignoreCase[w], i, words[w], 0, words[w].length())) {
+                    int g = Long.numberOfTrailingZeros(group[w]);
+                    int c = count[g];
+                    if (c == 0) {
+                        out[g] = new int[4];
+                    } else if (out[g][c - 1] == i) {
+                        continue;
+                    } else if (c == out[g].length) {
+                        out[g] = java.util.Arrays.copyOf(out[g], c * 2);
+                    }
+                    out[g][c] = i;
+                    count[g] = c + 1;
+                }
+            }
+        }
+        for (int g = 0; g < 64; g++) {
+            out[g] = count[g] == 0 ? NONE : java.util.Arrays.copyOf(out[g], count[g]);
+        }
+        return out;
+    }
+
+    private static final int[] NONE = new int[0];
+
     /** Bit i set: a keyword of group i occurs in {@code text}. */
     long find(String text) {
         long found = 0;

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Brings obfuscated text to a canonical form before the injection heuristics look at it: Unicode
  * NFKC (full-width and mathematical letters), zero-width and other format characters removed,
- * Cyrillic and Greek look-alikes folded to Latin, leetspeak folded, punctuation to spaces, and
- * spaced-out letters ("i g n o r e") joined. The canonical alphabet has no 'l' (folded to 'i').
+ * Cyrillic and Greek look-alikes folded to Latin, accents removed from Latin letters, leetspeak
+ * folded, punctuation to spaces, and spaced-out letters ("i g n o r e") joined. The canonical
+ * alphabet has no 'l' (folded to 'i').
  */
 public final class TextNormalizer {
     private TextNormalizer() {}
@@ -98,12 +99,44 @@ public final class TextNormalizer {
     };
     private static final char[] FOLD = new char[0x2000];
 
+    /** Latin letters with diacritics (U+00C0..U+024F) to their base letter: é to e, ç to c. */
+    private static final char[] BASE_LETTER = new char[0x250];
+
     static {
         for (char[] pair : HOMOGLYPHS) {
             if (pair[0] < FOLD.length) {
                 FOLD[pair[0]] = pair[1];
             }
         }
+        for (char c = 0xc0; c < BASE_LETTER.length; c++) {
+            String d = Normalizer.normalize(String.valueOf(c), Normalizer.Form.NFD);
+            if (d.length() > 1
+                    && d.charAt(0) < 0x80
+                    && Character.isLetter(d.charAt(0))
+                    && d.substring(1)
+                            .chars()
+                            .allMatch(m -> Character.getType(m) == Character.NON_SPACING_MARK)) {
+                BASE_LETTER[c] = Character.toLowerCase(d.charAt(0));
+            }
+        }
+    }
+
+    /**
+     * {@code folded} with Latin letters' diacritics removed (the injection heuristics are written
+     * without accents, so "précédentes" and "precedentes" read the same).
+     */
+    static String withoutAccents(String folded) {
+        if (isAscii(folded)) {
+            return folded;
+        }
+        char[] out = folded.toCharArray();
+        for (int i = 0; i < out.length; i++) {
+            char c = out[i];
+            if (c >= 0xc0 && c < BASE_LETTER.length && BASE_LETTER[c] != 0) {
+                out[i] = BASE_LETTER[c];
+            }
+        }
+        return new String(out);
     }
 
     /** NFKC, format characters removed, look-alikes folded, lower case. Keeps punctuation. */
@@ -148,6 +181,9 @@ public final class TextNormalizer {
         int n = 0;
         for (int i = 0; i < f.length(); i++) {
             char c = f.charAt(i);
+            if (c >= 0xc0 && c < BASE_LETTER.length && BASE_LETTER[c] != 0) {
+                c = BASE_LETTER[c];
+            }
             char r =
                     switch (c) {
                         case '0' -> 'o';
