@@ -53,7 +53,8 @@ class ShutdownDrainIT {
 
     @Test
     void stoppingUnderLoadAnswersInFlightRequestsAndLosesNoAuditEvent() throws Exception {
-        // a provider that takes 1.2 s per answer, so that requests are inside the server at the stop
+        // a provider that takes 1.2 s per answer, so that requests are inside the server at the
+        // stop
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         provider.setExecutor(Executors.newCachedThreadPool());
         provider.createContext(
@@ -184,7 +185,8 @@ class ShutdownDrainIT {
     static String summary(Iterable<Outcome> outcomes) {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         for (Outcome o : outcomes) {
-            counts.merge(o.error() != null ? o.error() : String.valueOf(o.status()), 1, Integer::sum);
+            counts.merge(
+                    o.error() != null ? o.error() : String.valueOf(o.status()), 1, Integer::sum);
         }
         return counts.toString();
     }

@@ -16,10 +16,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A private certificate authority made with the JDK's keytool, and a server certificate for
- * {@code localhost} it signed: stands in for a corporate CA (TLS inspection, in-house services).
- * {@link #caPem()} is the bundle to trust; {@link #httpsServer()} serves with the signed
- * certificate.
+ * A private certificate authority made with the JDK's keytool, and a server certificate for {@code
+ * localhost} it signed: stands in for a corporate CA (TLS inspection, in-house services). {@link
+ * #caPem()} is the bundle to trust; {@link #httpsServer()} serves with the signed certificate.
  */
 public final class TestCa {
     private static final String PASS = "test-ca-pass";
@@ -32,29 +31,105 @@ public final class TestCa {
     public static TestCa create(Path dir) {
         TestCa ca = new TestCa(dir);
         ca.keytool(
-                "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=Gatehouse Test CA", "-ext", "bc:c", "-validity", "3",
-                "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASS);
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=Gatehouse Test CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "3",
+                "-keystore",
+                "ca.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASS);
         ca.keytool(
-                "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS,
-                "-file", "ca.pem");
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-storepass",
+                PASS,
+                "-file",
+                "ca.pem");
         ca.keytool(
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=localhost", "-validity", "3", "-keystore", "server.p12",
-                "-storetype", "PKCS12", "-storepass", PASS);
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "3",
+                "-keystore",
+                "server.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASS);
         ca.keytool(
-                "-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", PASS,
-                "-file", "server.csr");
+                "-certreq",
+                "-alias",
+                "server",
+                "-keystore",
+                "server.p12",
+                "-storepass",
+                PASS,
+                "-file",
+                "server.csr");
         ca.keytool(
-                "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS,
-                "-infile", "server.csr", "-outfile", "server.pem", "-rfc",
-                "-ext", "san=dns:localhost", "-ext", "eku=serverAuth", "-validity", "3");
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-storepass",
+                PASS,
+                "-infile",
+                "server.csr",
+                "-outfile",
+                "server.pem",
+                "-rfc",
+                "-ext",
+                "san=dns:localhost",
+                "-ext",
+                "eku=serverAuth",
+                "-validity",
+                "3");
         ca.keytool(
-                "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem",
-                "-keystore", "server.p12", "-storepass", PASS);
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                "ca.pem",
+                "-keystore",
+                "server.p12",
+                "-storepass",
+                PASS);
         ca.keytool(
-                "-importcert", "-noprompt", "-alias", "server", "-file", "server.pem",
-                "-keystore", "server.p12", "-storepass", PASS);
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "server",
+                "-file",
+                "server.pem",
+                "-keystore",
+                "server.p12",
+                "-storepass",
+                PASS);
         return ca;
     }
 

@@ -217,9 +217,7 @@ public class TokenService {
             get.setSslSocketFactory(egress.tls().getSocketFactory());
             egress.proxy()
                     .ifPresent(
-                            p ->
-                                    get.setHttpProxy(
-                                            new java.net.Proxy(java.net.Proxy.Type.HTTP, p)));
+                            p -> get.setHttpProxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, p)));
             jwks.setSimpleHttpGet(get);
             externalConsumer =
                     new JwtConsumerBuilder()

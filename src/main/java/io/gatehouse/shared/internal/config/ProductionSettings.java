@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * What the production profile ({@code GATEHOUSE_PROFILE=production}) refuses, each violation naming
- * its setting by environment name. Pure: the settings come in through a lookup (MicroProfile
- * Config in the server, a map in tests), so that every case is tested without a server.
+ * its setting by environment name. Pure: the settings come in through a lookup (MicroProfile Config
+ * in the server, a map in tests), so that every case is tested without a server.
  */
 public final class ProductionSettings {
     public static final String PRODUCTION = "production";
@@ -35,7 +35,9 @@ public final class ProductionSettings {
 
     private ProductionSettings() {}
 
-    /** The environment name of a setting: {@code gatehouse.db.password -> GATEHOUSE_DB_PASSWORD}. */
+    /**
+     * The environment name of a setting: {@code gatehouse.db.password -> GATEHOUSE_DB_PASSWORD}.
+     */
     public static String envName(String property) {
         return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
@@ -46,8 +48,8 @@ public final class ProductionSettings {
     }
 
     /**
-     * Every reason the production profile refuses these settings, in a fixed order; empty when
-     * the server may start.
+     * Every reason the production profile refuses these settings, in a fixed order; empty when the
+     * server may start.
      *
      * @param setting a property name ({@code gatehouse.db.password}) to its value, if set
      * @param unreadFiles {@code GATEHOUSE_*_FILE} variables the launcher did not turn into settings
@@ -64,7 +66,8 @@ public final class ProductionSettings {
         }
         for (Map.Entry<String, String> d :
                 List.of(
-                        Map.entry("gatehouse.db.password", DEV_DEFAULTS.get("gatehouse.db.password")),
+                        Map.entry(
+                                "gatehouse.db.password", DEV_DEFAULTS.get("gatehouse.db.password")),
                         Map.entry(
                                 "gatehouse.db.owner.password",
                                 DEV_DEFAULTS.get("gatehouse.db.owner.password")),

@@ -23,7 +23,9 @@ public class StartupConfigurationCheck {
     private static final Logger LOG = Logger.getLogger(StartupConfigurationCheck.class.getName());
 
     void onStart(
-            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
+            @Observes
+                    @Priority(Interceptor.Priority.PLATFORM_BEFORE)
+                    @Initialized(ApplicationScoped.class)
                     Object started) {
         Config config = ConfigProvider.getConfig();
         String profile = config.getOptionalValue("gatehouse.profile", String.class).orElse("");

@@ -18,8 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A TLS context trusting the certificate authorities of a PEM bundle (corporate TLS inspection,
- * an in-house CA) in addition to the JDK's own ({@code cacerts}), or instead of them when asked.
+ * A TLS context trusting the certificate authorities of a PEM bundle (corporate TLS inspection, an
+ * in-house CA) in addition to the JDK's own ({@code cacerts}), or instead of them when asked.
  */
 final class CaBundle {
     private CaBundle() {}

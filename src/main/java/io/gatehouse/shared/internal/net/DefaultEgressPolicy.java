@@ -24,8 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * gatehouse.egress.allow} (comma-separated {@code destination[:port]}) and, when set, the demo's
  * benchmark upstream ({@code gatehouse.bench.upstream}: its host on its port only). A bad entry or
  * proxy setting is logged and fails closed: the entry allows nothing; a bad proxy refuses every
- * destination rather than sending around it. A CA bundle ({@code gatehouse.tls.ca.bundle}, PEM)
- * is trusted by every outbound TLS connection in addition to the JDK's authorities ({@code
+ * destination rather than sending around it. A CA bundle ({@code gatehouse.tls.ca.bundle}, PEM) is
+ * trusted by every outbound TLS connection in addition to the JDK's authorities ({@code
  * gatehouse.tls.ca.bundle.only=true}: instead of them); one that cannot be read refuses every
  * destination likewise.
  */

@@ -74,8 +74,7 @@ public class DrainFilter extends HttpFilter {
         }
     }
 
-    private static void refuse(HttpServletRequest req, HttpServletResponse res)
-            throws IOException {
+    private static void refuse(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String msg = "This Gatehouse instance is shutting down; retry on another instance";
         res.setStatus(503);
         res.setHeader("Connection", "close");

@@ -72,8 +72,7 @@ public class ShutdownDrain implements HealthCheck {
         long ms = (System.nanoTime() - start) / 1_000_000;
         int left = inFlight.get();
         if (left == 0) {
-            LOG.info(
-                    "Shutdown: " + atStart + " request(s) in flight answered in " + ms + " ms");
+            LOG.info("Shutdown: " + atStart + " request(s) in flight answered in " + ms + " ms");
         } else {
             LOG.warning(
                     "Shutdown: "

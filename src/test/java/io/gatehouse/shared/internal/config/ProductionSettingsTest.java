@@ -69,7 +69,10 @@ class ProductionSettingsTest {
                 }) {
             Map<String, String> s = safe();
             s.put("gatehouse.master.key", key);
-            assertThat(check(s)).as(String.valueOf(key)).singleElement().asString()
+            assertThat(check(s))
+                    .as(String.valueOf(key))
+                    .singleElement()
+                    .asString()
                     .startsWith("GATEHOUSE_MASTER_KEY:");
         }
     }

@@ -27,7 +27,11 @@ class SecretFilesTest {
     static Run source(Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb =
                 new ProcessBuilder(
-                        "sh", "-c", ". \"$1\" && env -0", "sh", SERVER_ENV.toAbsolutePath().toString());
+                        "sh",
+                        "-c",
+                        ". \"$1\" && env -0",
+                        "sh",
+                        SERVER_ENV.toAbsolutePath().toString());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv("PATH"));
         pb.environment().putAll(env);
@@ -80,8 +84,10 @@ class SecretFilesTest {
         Run r =
                 source(
                         Map.of(
-                                "GATEHOUSE_MASTER_KEY", "from-env",
-                                "GATEHOUSE_MASTER_KEY_FILE", key.toString()));
+                                "GATEHOUSE_MASTER_KEY",
+                                "from-env",
+                                "GATEHOUSE_MASTER_KEY_FILE",
+                                key.toString()));
         assertThat(r.exit()).isNotZero();
         assertThat(r.stderr()).contains("GATEHOUSE_MASTER_KEY and GATEHOUSE_MASTER_KEY_FILE");
     }
@@ -93,8 +99,10 @@ class SecretFilesTest {
         Run r =
                 source(
                         Map.of(
-                                "GATEHOUSE_MASTER_KEY", "",
-                                "GATEHOUSE_MASTER_KEY_FILE", key.toString()));
+                                "GATEHOUSE_MASTER_KEY",
+                                "",
+                                "GATEHOUSE_MASTER_KEY_FILE",
+                                key.toString()));
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.env()).containsEntry("GATEHOUSE_MASTER_KEY", "from-file");
     }
@@ -113,8 +121,10 @@ class SecretFilesTest {
         Run r =
                 source(
                         Map.of(
-                                "ACTION", "stop",
-                                "GATEHOUSE_DB_PASSWORD_FILE", dir.resolve("missing").toString()));
+                                "ACTION",
+                                "stop",
+                                "GATEHOUSE_DB_PASSWORD_FILE",
+                                dir.resolve("missing").toString()));
         assertThat(r.exit()).isZero();
     }
 }

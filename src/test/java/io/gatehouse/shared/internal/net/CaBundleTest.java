@@ -21,7 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** GATEHOUSE_TLS_CA_BUNDLE: a server signed by a private CA is refused without it, trusted with it. */
+/**
+ * GATEHOUSE_TLS_CA_BUNDLE: a server signed by a private CA is refused without it, trusted with it.
+ */
 class CaBundleTest {
     @TempDir static Path dir;
     static TestCa ca;
@@ -48,7 +50,10 @@ class CaBundleTest {
     }
 
     static final io.gatehouse.shared.net.EgressGuard.Resolver PUBLIC =
-            h -> new java.net.InetAddress[] {java.net.InetAddress.getByAddress(new byte[] {8, 8, 8, 8})};
+            h ->
+                    new java.net.InetAddress[] {
+                        java.net.InetAddress.getByAddress(new byte[] {8, 8, 8, 8})
+                    };
 
     static int get(SSLContext tls) throws Exception {
         HttpClient c = HttpClient.newBuilder().sslContext(tls).build();
