@@ -7,9 +7,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Graceful shutdown: when the application stops ({@code server stop}, SIGTERM), before any of its
@@ -19,9 +16,8 @@ import org.eclipse.microprofile.health.Readiness;
  * Their audit events are then committed (each request waits for its own), and the audit writer
  * commits whatever is still queued before it exits.
  */
-@Readiness
 @ApplicationScoped
-public class ShutdownDrain implements HealthCheck {
+public class ShutdownDrain {
     private static final Logger LOG = Logger.getLogger(ShutdownDrain.class.getName());
 
     @Inject
@@ -83,8 +79,8 @@ public class ShutdownDrain implements HealthCheck {
         }
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("shutdown").status(!draining).build();
+    /** True once the application is stopping. */
+    public boolean draining() {
+        return draining;
     }
 }
