@@ -5,6 +5,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# The console's browser test (ConsoleBrowserIT) drives Debian's Chromium. As root it is installed if
+# missing (as postgres.sh installs PostgreSQL); otherwise stop now rather than after the build.
+needs_chromium=true
+for arg in "$@"; do
+  case "$arg" in
+    -DskipTests|-DskipITs|-DskipTests=true|-DskipITs=true) needs_chromium=false ;;
+    -Dit.test=*) case "$arg" in *Console*|*\**) ;; *) needs_chromium=false ;; esac ;;
+  esac
+done
+chromium=${CHROMIUM:-/usr/bin/chromium}
+if [ "$needs_chromium" = true ] && [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "[test] installing Chromium from Debian's packages (for ConsoleBrowserIT)" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "[test] Chromium is missing ($chromium); the console's browser test needs it. Run:" >&2
+    echo "  sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
 export GATEHOUSE_TEST_SUPERUSER=${GATEHOUSE_TEST_SUPERUSER:-gatehouse_test_super}
 export GATEHOUSE_TEST_SUPERUSER_PASSWORD=${GATEHOUSE_TEST_SUPERUSER_PASSWORD:-gatehouse-test-super}
 eval "$(deploy/local/postgres.sh ensure gatehouse_test --reset)"

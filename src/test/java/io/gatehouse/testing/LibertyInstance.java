@@ -37,6 +37,30 @@ public final class LibertyInstance implements AutoCloseable {
      * {@code GATEHOUSE_DB_PORT} to go through a proxy), and waits until it answers.
      */
     public static LibertyInstance start(String name, Map<String, String> envOverrides) {
+        LibertyInstance instance = launch(name, envOverrides);
+        Http h = instance.http();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (h.get("/health/live").status() == 200) {
+                    return instance;
+                }
+            } catch (RuntimeException notYet) {
+                // keep polling
+            }
+            sleep(500);
+        }
+        instance.close();
+        throw new IllegalStateException("Second Liberty instance " + name + " did not start");
+    }
+
+    /**
+     * Like {@link #start}, without waiting for the server to answer (for a server expected to
+     * refuse its configuration). An override whose value is null removes that variable from the
+     * inherited environment. With {@code GATEHOUSE_KEYSTORE_PASSWORD} or its {@code _FILE}
+     * overridden, the copy gets a fresh keystore (Liberty creates it with that password).
+     */
+    public static LibertyInstance launch(String name, Map<String, String> envOverrides) {
         Path wlp = Path.of(System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"));
         Path source = wlp.resolve("usr/servers/gatehouse");
         Path target = wlp.resolve("usr/servers/" + name);
@@ -48,6 +72,10 @@ public final class LibertyInstance implements AutoCloseable {
                 deleteTree(target);
             }
             copyServer(source, target);
+            if (envOverrides.containsKey("GATEHOUSE_KEYSTORE_PASSWORD")
+                    || envOverrides.containsKey("GATEHOUSE_KEYSTORE_PASSWORD_FILE")) {
+                deleteTree(target.resolve("resources/security"));
+            }
             Files.writeString(
                     target.resolve("configDropins/overrides/zz-instance.xml"),
                     "<server>\n"
@@ -63,22 +91,38 @@ public final class LibertyInstance implements AutoCloseable {
         }
         LibertyInstance instance = new LibertyInstance(wlp, name, http, https);
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.putAll(envOverrides);
+        envOverrides.forEach(
+                (k, v) -> {
+                    if (v == null) {
+                        env.remove(k);
+                    } else {
+                        env.put(k, v);
+                    }
+                });
         instance.run(env, "start", name, "--clean");
-        Http h = new Http("http://localhost:" + http);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (h.get("/health/live").status() == 200) {
-                    return instance;
-                }
-            } catch (RuntimeException notYet) {
-                // keep polling
-            }
-            sleep(500);
+        return instance;
+    }
+
+    /** The server's messages.log so far (empty before it exists). */
+    public String messagesLog() {
+        Path log = wlp.resolve("usr/servers/" + name + "/logs/messages.log");
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        instance.close();
-        throw new IllegalStateException("Second Liberty instance " + name + " did not start");
+    }
+
+    /** Waits until messages.log contains {@code text}; false if it did not within the timeout. */
+    public boolean awaitLog(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (messagesLog().contains(text)) {
+                return true;
+            }
+            sleep(250);
+        }
+        return false;
     }
 
     public String baseUrl() {
@@ -197,6 +241,9 @@ public final class LibertyInstance implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -65,6 +65,7 @@ public class TokenService {
     @Inject SigningKeys signingKeys;
     @Inject SecretBox secrets;
     @Inject TenantDirectory tenants;
+    @Inject io.gatehouse.shared.net.EgressPolicy egress;
 
     @Inject
     @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
@@ -213,6 +214,14 @@ public class TokenService {
                         });
         if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
             org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
+            // the issuer's keys are fetched like every outbound call: through the outbound proxy,
+            // trusting the configured CA bundle
+            org.jose4j.http.Get get = new org.jose4j.http.Get();
+            get.setSslSocketFactory(egress.tls().getSocketFactory());
+            egress.proxy()
+                    .ifPresent(
+                            p -> get.setHttpProxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, p)));
+            jwks.setSimpleHttpGet(get);
             externalConsumer =
                     new JwtConsumerBuilder()
                             .setRequireExpirationTime()

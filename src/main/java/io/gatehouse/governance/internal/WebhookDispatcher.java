@@ -61,6 +61,7 @@ public class WebhookDispatcher {
         // behind an outbound proxy the proxy resolves names and enforces; the guard checked the
         // name
         egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        b.sslContext(egress.tls()); // the configured CA bundle, if any, for https receivers
         http = b.build();
     }
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one egress rule for everything that calls out on a tenant's behalf (providers, webhooks, and
@@ -12,7 +13,9 @@ import java.util.Optional;
  * configured ({@code GATEHOUSE_EGRESS_ALLOW}, the demo's benchmark upstream) and the tenant's own
  * allow-list, which only platform admins edit. Callers check when a URL is configured and again
  * before every call. With an outbound proxy configured ({@code GATEHOUSE_EGRESS_PROXY}) names are
- * judged by name and resolved by the proxy, which enforces its own rules.
+ * judged by name and resolved by the proxy, which enforces its own rules. Every outbound TLS
+ * connection trusts what {@link #tls()} trusts: the JDK's certificate authorities, plus a
+ * configured CA bundle ({@code GATEHOUSE_TLS_CA_BUNDLE}, for corporate TLS inspection).
  */
 public interface EgressPolicy {
     /** Why Gatehouse may not send to this URL for the tenant, or empty. */
@@ -20,6 +23,18 @@ public interface EgressPolicy {
 
     /** The outbound HTTP proxy every caller must use, if one is configured. */
     Optional<InetSocketAddress> proxy();
+
+    /**
+     * The TLS context every outbound client must use (providers, webhooks, an external issuer's
+     * keys). Without a CA bundle configured, the JVM's default context.
+     */
+    default SSLContext tls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("No default TLS context", e);
+        }
+    }
 
     /** Fixed entries for every tenant, names resolved here, no proxy (tools and tests). */
     static EgressPolicy of(List<EgressRule> entries) {

@@ -100,12 +100,34 @@ public class GroupCommitAuditLog {
                 new Tag("event", event));
     }
 
+    /**
+     * Shutdown (after the requests in flight were drained, see shared's {@code ShutdownDrain}):
+     * refuses new events, lets the writer commit everything already queued, and interrupts it only
+     * if that takes longer than a waiting request would wait anyway.
+     */
     @PreDestroy
     void stop() {
         running = false;
         if (writer != null) {
-            writer.interrupt();
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (writer.isAlive()) {
+                LOG.warning(
+                        "Audit writer still busy after "
+                                + WAIT_SECONDS
+                                + " s at shutdown; "
+                                + queue.size()
+                                + " queued event(s) fail");
+                writer.interrupt();
+            }
         }
+        // whatever could not be written: its callers get an error, never a silent loss
+        List<Waiting> left = new ArrayList<>();
+        queue.drainTo(left);
+        failAll(left, new IllegalStateException("audit writer stopped"));
     }
 
     /**
@@ -156,9 +178,10 @@ public class GroupCommitAuditLog {
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>(MAX_BATCH);
         List<ChainAppender.Pending> pending = new ArrayList<>(MAX_BATCH);
-        while (running) {
+        // after stop() the loop goes on until the queue is empty: queued events are committed
+        while (running || !queue.isEmpty()) {
             try {
-                Waiting first = queue.poll(1, TimeUnit.SECONDS);
+                Waiting first = queue.poll(running ? 1000 : 0, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }

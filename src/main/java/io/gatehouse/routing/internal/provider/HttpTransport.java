@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP to providers: on https the JDK client (HTTP/2 negotiated by ALPN, pooled); on plain http
@@ -59,12 +60,23 @@ public final class HttpTransport {
 
     /** Through the outbound proxy when one is given (https tunnelled with CONNECT). */
     public HttpTransport(Optional<InetSocketAddress> proxy) {
+        this(proxy, null);
+    }
+
+    /**
+     * Through the outbound proxy when one is given, trusting what {@code tls} trusts on https
+     * (null: the JVM's default context).
+     */
+    public HttpTransport(Optional<InetSocketAddress> proxy, SSLContext tls) {
         HttpClient.Builder b =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_2)
                         .connectTimeout(Duration.ofSeconds(5))
                         .followRedirects(HttpClient.Redirect.NEVER);
         proxy.ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
         this.h2 = b.build();
         this.plain = new Http1Client(proxy.orElse(null));
         this.watchdog =

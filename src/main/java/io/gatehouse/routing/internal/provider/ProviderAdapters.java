@@ -7,8 +7,8 @@ import jakarta.inject.Inject;
 
 /**
  * The adapter for each provider kind, sharing one pooled HTTP transport (through the outbound proxy
- * when one is configured). Every adapter that calls out checks the tenant's egress rules first; the
- * sandbox runs in-process and needs none.
+ * when one is configured, trusting the configured CA bundle on https). Every adapter that calls out
+ * checks the tenant's egress rules first; the sandbox runs in-process and needs none.
  */
 @ApplicationScoped
 public class ProviderAdapters {
@@ -20,7 +20,7 @@ public class ProviderAdapters {
 
     @PostConstruct
     void init() {
-        HttpTransport http = new HttpTransport(egress.proxy());
+        HttpTransport http = new HttpTransport(egress.proxy(), egress.tls());
         openai = new OpenAiAdapter(http, egress);
         anthropic = new AnthropicAdapter(http, egress);
     }

@@ -11,10 +11,12 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,7 +24,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * gatehouse.egress.allow} (comma-separated {@code destination[:port]}) and, when set, the demo's
  * benchmark upstream ({@code gatehouse.bench.upstream}: its host on its port only). A bad entry or
  * proxy setting is logged and fails closed: the entry allows nothing; a bad proxy refuses every
- * destination rather than sending around it.
+ * destination rather than sending around it. A CA bundle ({@code gatehouse.tls.ca.bundle}, PEM) is
+ * trusted by every outbound TLS connection in addition to the JDK's authorities ({@code
+ * gatehouse.tls.ca.bundle.only=true}: instead of them); one that cannot be read refuses every
+ * destination likewise.
  */
 @ApplicationScoped
 public class DefaultEgressPolicy implements EgressPolicy {
@@ -40,11 +45,21 @@ public class DefaultEgressPolicy implements EgressPolicy {
     @ConfigProperty(name = "gatehouse.bench.upstream")
     Optional<String> benchUpstream;
 
+    @Inject
+    @ConfigProperty(name = "gatehouse.tls.ca.bundle")
+    Optional<String> caBundleSetting;
+
+    @Inject
+    @ConfigProperty(name = "gatehouse.tls.ca.bundle.only", defaultValue = "false")
+    boolean caBundleOnly;
+
     @Inject Instance<TenantEgressAllowList> tenantLists;
 
     private List<EgressRule> operatorRules = List.of();
     private Optional<InetSocketAddress> proxy = Optional.empty();
     private String proxyError;
+    private SSLContext tls;
+    private String tlsError;
     private EgressGuard.Resolver resolver = EgressGuard.DNS;
     private volatile TenantEgressAllowList tenants;
 
@@ -60,6 +75,7 @@ public class DefaultEgressPolicy implements EgressPolicy {
         this.allowSetting = Optional.ofNullable(allow);
         this.proxySetting = Optional.ofNullable(proxySetting);
         this.benchUpstream = Optional.ofNullable(benchUpstream);
+        this.caBundleSetting = Optional.empty();
         this.resolver = resolver;
         this.tenants = tenants;
         init();
@@ -118,12 +134,36 @@ public class DefaultEgressPolicy implements EgressPolicy {
         if (!operatorRules.isEmpty()) {
             LOG.info("Egress allowed by configuration for every tenant: " + operatorRules);
         }
+        caBundleSetting.filter(s -> !s.isBlank()).ifPresent(this::loadCaBundle);
+    }
+
+    private void loadCaBundle(String file) {
+        try {
+            var certs = CaBundle.read(Path.of(file.trim()));
+            tls = CaBundle.context(certs, caBundleOnly);
+            LOG.info(
+                    "Outbound TLS trusts "
+                            + certs.size()
+                            + " certificate(s) of GATEHOUSE_TLS_CA_BUNDLE"
+                            + (caBundleOnly ? " only" : " in addition to the JDK's authorities"));
+        } catch (Exception e) {
+            tlsError = "the configured CA bundle cannot be read";
+            LOG.severe(
+                    "GATEHOUSE_TLS_CA_BUNDLE ("
+                            + file
+                            + ") is not a readable PEM certificate bundle ("
+                            + e.getMessage()
+                            + "); refusing all egress until fixed");
+        }
     }
 
     @Override
     public Optional<String> refused(TenantId tenant, URI uri) {
         if (proxyError != null) {
             return Optional.of(proxyError);
+        }
+        if (tlsError != null) {
+            return Optional.of(tlsError);
         }
         List<EgressRule> rules = operatorRules;
         List<EgressRule> own = tenantRules(tenant);
@@ -151,6 +191,11 @@ public class DefaultEgressPolicy implements EgressPolicy {
     @Override
     public Optional<InetSocketAddress> proxy() {
         return proxy;
+    }
+
+    @Override
+    public SSLContext tls() {
+        return tls != null ? tls : EgressPolicy.super.tls();
     }
 
     /** The operator's entries (for tests and the startup log). */

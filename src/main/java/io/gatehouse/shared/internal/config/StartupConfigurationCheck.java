@@ -1,0 +1,78 @@
+package io.gatehouse.shared.internal.config;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The first thing the application does at startup (before migrations and seeding): in the
+ * production profile it refuses to start while any setting is unsafe, listing every violation by
+ * its environment name in one message, so that an operator fixes them all in one round. The
+ * application then does not start: nothing is served and readiness stays DOWN.
+ */
+@ApplicationScoped
+public class StartupConfigurationCheck {
+    private static final Logger LOG = Logger.getLogger(StartupConfigurationCheck.class.getName());
+
+    void onStart(
+            @Observes
+                    @Priority(Interceptor.Priority.PLATFORM_BEFORE)
+                    @Initialized(ApplicationScoped.class)
+                    Object started) {
+        Config config = ConfigProvider.getConfig();
+        String profile = config.getOptionalValue("gatehouse.profile", String.class).orElse("");
+        if (!ProductionSettings.knownProfile(profile.trim())) {
+            refuse(
+                    "Gatehouse refuses to start:",
+                    List.of(
+                            "GATEHOUSE_PROFILE: '"
+                                    + profile
+                                    + "' is not a profile; use production, or leave it unset"));
+        }
+        List<String> unread = unreadSecretFiles(System.getenv());
+        if (!profile.trim().equals(ProductionSettings.PRODUCTION)) {
+            unread.forEach(
+                    f ->
+                            LOG.warning(
+                                    f
+                                            + " is set but was not read: start the server with"
+                                            + " Liberty's bin/server and the shipped server.env"));
+            return;
+        }
+        List<String> violations =
+                ProductionSettings.violations(
+                        name -> config.getOptionalValue(name, String.class), unread);
+        if (!violations.isEmpty()) {
+            refuse("Gatehouse refuses to start (GATEHOUSE_PROFILE=production):", violations);
+        }
+        LOG.info("Production profile: the configuration passed the startup checks");
+    }
+
+    /** {@code GATEHOUSE_*_FILE} variables still set: server.env turns them into settings. */
+    static List<String> unreadSecretFiles(Map<String, String> env) {
+        List<String> out = new ArrayList<>();
+        env.keySet().stream()
+                .filter(k -> k.startsWith("GATEHOUSE_") && k.endsWith("_FILE"))
+                .sorted()
+                .forEach(out::add);
+        return out;
+    }
+
+    private static void refuse(String header, List<String> violations) {
+        StringBuilder msg = new StringBuilder(header);
+        for (String v : violations) {
+            msg.append("\n  - ").append(v);
+            LOG.severe("Refused setting: " + v);
+        }
+        LOG.severe(msg.toString());
+        throw new IllegalStateException(msg.toString());
+    }
+}

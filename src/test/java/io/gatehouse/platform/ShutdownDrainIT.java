@@ -1,0 +1,195 @@
+package io.gatehouse.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.testing.Db;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.TestTenant;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code server stop} under load: requests already inside the server when the stop begins are
+ * answered (the provider call, the audit commit) rather than cut, and every request that got a 2xx
+ * answer has its audit event in the tenant's chain, which still verifies.
+ */
+class ShutdownDrainIT {
+    static final String OK =
+            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"slow\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
+    static final int CLIENTS = 12;
+    static HttpServer provider;
+    static final AtomicInteger providerInFlight = new AtomicInteger();
+    static final AtomicInteger providerAnswered = new AtomicInteger();
+
+    record Outcome(int status, String requestId, String error) {}
+
+    @AfterAll
+    static void stopProvider() {
+        if (provider != null) {
+            provider.stop(0);
+        }
+    }
+
+    @Test
+    void stoppingUnderLoadAnswersInFlightRequestsAndLosesNoAuditEvent() throws Exception {
+        // a provider that takes 1.2 s per answer, so that requests are inside the server at the
+        // stop
+        provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        provider.setExecutor(Executors.newCachedThreadPool());
+        provider.createContext(
+                "/",
+                ex -> {
+                    providerInFlight.incrementAndGet();
+                    try {
+                        ex.getRequestBody().readAllBytes();
+                        Thread.sleep(1200);
+                        byte[] body = OK.getBytes(StandardCharsets.UTF_8);
+                        ex.getResponseHeaders().add("Content-Type", "application/json");
+                        ex.sendResponseHeaders(200, body.length);
+                        ex.getResponseBody().write(body);
+                        providerAnswered.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        providerInFlight.decrementAndGet();
+                        ex.close();
+                    }
+                });
+        provider.start();
+        TestTenant t = TestTenant.fresh();
+        CatalogRows.provider(
+                t.id(),
+                "slow",
+                "openai",
+                "http://localhost:" + provider.getAddress().getPort() + "/v1",
+                "{}",
+                "m",
+                "chat");
+        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
+
+        LibertyInstance instance = LibertyInstance.start("gatehouse-drain", Map.of());
+        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        AtomicBoolean load = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        HttpClient client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build();
+        URI uri = URI.create(instance.baseUrl() + "/v1/chat/completions");
+        String key = t.keyAuth()[1];
+        int inFlightAtStop;
+        try {
+            instance.awaitReady(Duration.ofSeconds(120));
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.submit(
+                        () -> {
+                            while (load.get()) {
+                                outcomes.add(call(client, uri, key));
+                            }
+                        });
+            }
+            // let a few rounds complete, then stop while every client waits on the provider
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((providerAnswered.get() < 2 * CLIENTS || providerInFlight.get() < CLIENTS / 2)
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            inFlightAtStop = providerInFlight.get();
+        } finally {
+            instance.close();
+            load.set(false);
+            clients.shutdown();
+            clients.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(inFlightAtStop).as("requests inside the server when it stopped").isPositive();
+
+        List<Outcome> answered2xx = new ArrayList<>();
+        List<Outcome> failed = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.status() / 100 == 2) {
+                answered2xx.add(o);
+            } else if (o.status() != 503 && o.status() != 404 && o.error() == null) {
+                // 503: refused while draining; 404: Liberty's answer once the application is
+                // gone; neither was accepted, so neither was cut
+                failed.add(o);
+            }
+        }
+        // requests the server accepted were answered, not cut: every answer the provider gave
+        // reached its client as a 200 (refusals while draining are 503, or no connection at all)
+        assertThat(answered2xx.size())
+                .as("200s to clients vs. provider answers; outcomes " + summary(outcomes))
+                .isEqualTo(providerAnswered.get());
+        assertThat(failed).as("answers other than 2xx and refusals").isEmpty();
+
+        try (Connection c = Db.asApp()) {
+            for (Outcome o : answered2xx) {
+                assertThat(
+                                Db.count(
+                                        c,
+                                        "SELECT count(*) FROM audit_events WHERE request_id = ?"
+                                                + " AND action = 'gateway.request' AND status_code = 200",
+                                        o.requestId()))
+                        .as("audit event of answered request " + o.requestId())
+                        .isEqualTo(1);
+            }
+        }
+        Http.Response verify = Http.local().get("/api/v1/audit/verify", t.auth("auditor"));
+        assertThat(verify.status()).as(verify.toString()).isEqualTo(200);
+        assertThat(verify.json().getBoolean("valid")).as(verify.toString()).isTrue();
+    }
+
+    static Outcome call(HttpClient client, URI uri, String key) {
+        HttpRequest req =
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", key)
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                        .build();
+        try {
+            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            return new Outcome(
+                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), null);
+        } catch (Exception e) {
+            try {
+                Thread.sleep(50); // the server is gone: do not spin
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            return new Outcome(0, null, e.getClass().getSimpleName());
+        }
+    }
+
+    static String summary(Iterable<Outcome> outcomes) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Outcome o : outcomes) {
+            counts.merge(
+                    o.error() != null ? o.error() : String.valueOf(o.status()), 1, Integer::sum);
+        }
+        return counts.toString();
+    }
+}
