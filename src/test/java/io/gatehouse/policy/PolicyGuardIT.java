@@ -204,14 +204,14 @@ class PolicyGuardIT {
         assertThat(traffic.getJsonNumber("input_tokens").longValue()).isEqualTo(12);
         assertThat(traffic.getJsonNumber("cost_micros").longValue()).isPositive();
         assertThat(details.toString()).doesNotContain(attack.substring(7, 43));
-        // The guard call is counted against the tenant's budget although the request was
-        // refused before the provider (12 tokens at 2 per million micros: 24 micros).
+        // The guard's cost is part of the request's accounted cost (12 tokens at 2 per million
+        // micros: 24 micros), although the request was refused before the provider.
         JsonObject daily =
                 HTTP.get("/api/v1/usage", t.auth("admin"))
                         .json()
                         .getJsonObject("budget")
                         .getJsonObject("daily");
-        assertThat(daily.getJsonNumber("spentMicros").longValue()).isPositive();
+        assertThat(daily.getJsonNumber("spentMicros").longValue()).isEqualTo(24);
 
         // Positive control: a benign text scores 0.03 and goes through to the provider.
         String benign = "benign " + UUID.randomUUID() + " what is the capital of France?";
@@ -223,12 +223,35 @@ class PolicyGuardIT {
     }
 
     @Test
+    void guardTrafficIsChargedToTheTenantsBudget() throws Exception {
+        TestTenant t = tenantWithGuard("deny");
+        assertThat(
+                        HTTP.method(
+                                        "PUT",
+                                        "/api/v1/limits",
+                                        "{\"dailyBudgetMicros\":20}",
+                                        t.auth("admin"))
+                                .status())
+                .isEqualTo(200);
+        // Refused by the guard's verdict: the provider is never called, yet the guard call
+        // (24 micros) spends the 20-micro budget ...
+        Http.Response denied = chat(t, "attack " + UUID.randomUUID());
+        assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+        // ... so the next request is refused at admission.
+        Http.Response next = chat(t, "benign " + UUID.randomUUID());
+        assertThat(next.status()).as(next.toString()).isEqualTo(429);
+        assertThat(next.json().getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+    }
+
+    @Test
     void aGuardTimeoutFollowsItsOnError() throws Exception {
         String slow = "slow " + UUID.randomUUID();
 
         // onError deny: refused within the guard's budget (400 ms), never waiting for the 1.5 s
         // answer, and the provider is not called.
         TestTenant strict = tenantWithGuard("deny");
+        assertThat(chat(strict, "benign " + UUID.randomUUID()).status()).isEqualTo(200); // warm
         long start = System.nanoTime();
         Http.Response denied = chat(strict, slow + " hello");
         long ms = (System.nanoTime() - start) / 1_000_000;

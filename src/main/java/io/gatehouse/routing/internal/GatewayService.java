@@ -1053,9 +1053,9 @@ public class GatewayService {
             b.detail(
                     "attempts", call.attempts.stream().map(Failover.AttemptRecord::toMap).toList());
         }
+        GuardCalls.Usage guard = guards.usage(ex);
         if (ex != null) {
             b.details(ex.auditDetails());
-            GuardCalls.Usage guard = guards.usage(ex);
             if (guard.calls() > 0) {
                 b.detail("guard_traffic", guard.toMap());
             }
@@ -1072,7 +1072,9 @@ public class GatewayService {
                         call.inputTokens,
                         call.outputTokens,
                         call.estimated,
-                        call.costMicros,
+                        // Guard traffic is part of what the request cost (budgets are read from
+                        // this); its tokens stay apart, in details.guard_traffic.
+                        call.costMicros + guard.costMicros(),
                         call.elapsedMs(),
                         call.providerLatencyMs,
                         call.ttftMs,
