@@ -71,8 +71,9 @@ public class PolicyKind implements ChangeKind {
 
     /**
      * True when the proposal could let through something the live version stops: a live rule
-     * removed or changed, enforcement turned into shadow, fail-closed turned into fail-open, or a
-     * new allow rule (it ends its policy early). Adding restrictive rules is not a relaxation.
+     * removed or changed, enforcement turned into shadow, fail-closed turned into fail-open, a live
+     * guard removed or changed, or a new allow rule (it ends its policy early). Adding restrictive
+     * rules (and guards for them) is not a relaxation.
      */
     static boolean relaxes(JsonObject proposed, JsonObject live) {
         boolean anyAllow =
@@ -88,6 +89,18 @@ public class PolicyKind implements ChangeKind {
         if (live.getString("onError", "fail_closed").equals("fail_closed")
                 && proposed.getString("onError").equals("fail_open")) {
             return true;
+        }
+        // A live guard removed or reconfigured (another route, onError deny -> allow, a longer
+        // text limit...) can change what its rules let through.
+        JsonObject liveGuards = live.getJsonObject("guards");
+        if (liveGuards != null) {
+            JsonObject proposedGuards = proposed.getJsonObject("guards");
+            for (var g : liveGuards.entrySet()) {
+                if (proposedGuards == null
+                        || !g.getValue().equals(proposedGuards.get(g.getKey()))) {
+                    return true;
+                }
+            }
         }
         Map<String, JsonValue> proposedRules = new HashMap<>();
         proposed.getJsonArray("rules")

@@ -6,17 +6,20 @@ import io.gatehouse.policy.internal.detect.InjectionDetector;
 import io.gatehouse.policy.internal.detect.Redactor;
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.engine.Decision;
+import io.gatehouse.policy.internal.engine.GuardResult;
 import io.gatehouse.policy.internal.engine.PolicyEngine;
 import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
+import io.gatehouse.routing.stage.GuardModels;
 import io.gatehouse.routing.stage.StreamFilter;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +45,25 @@ public class PolicyStage implements GatewayStage {
 
     private PolicySource source;
     private Clock clock = Clock.systemUTC();
+    private GuardRunner guards; // null: no guard models (unit tests, benchmarks)
 
     protected PolicyStage() {}
 
-    @Inject
+    /** Without guard models: a policy that reads a guard fails that rule (its onError applies). */
     public PolicyStage(PolicySource source) {
         this.source = source;
+    }
+
+    @Inject
+    public PolicyStage(PolicySource source, GuardModels models) {
+        this(source, models, System::currentTimeMillis);
+    }
+
+    PolicyStage(PolicySource source, GuardModels models, java.util.function.LongSupplier millis) {
+        this.source = source;
+        this.guards =
+                new GuardRunner(
+                        models, new GuardVerdictCache(GuardRunner.CACHE_PER_TENANT, millis));
     }
 
     PolicyStage(PolicySource source, Clock clock) {
@@ -93,8 +109,16 @@ public class PolicyStage implements GatewayStage {
             return;
         }
         states.put(ex, new InputState(policies, scan.facts));
+        Map<CompiledPolicy, Map<String, GuardResult>> verdicts = Map.of();
+        if (guards != null) {
+            List<Map<String, Object>> calls = new ArrayList<>();
+            verdicts = guards.run(ex, policies, calls);
+            if (!calls.isEmpty()) {
+                audit.put("guards", calls);
+            }
+        }
         PolicyEngine.Evaluation ev =
-                PolicyEngine.evaluate(policies, scan.facts, PolicyRule.Stage.INPUT);
+                PolicyEngine.evaluate(policies, scan.facts, PolicyRule.Stage.INPUT, verdicts);
         Decision d = ev.enforced();
         record(ex, audit, ev, "input");
         if (d.denied()) {
@@ -196,6 +220,9 @@ public class PolicyStage implements GatewayStage {
     }
 
     static GatehouseException denial(Decision d) {
+        if (d.guardUnavailable()) {
+            return new GatehouseException(503, d.denyCode(), d.denyMessage());
+        }
         if (d.failedClosed()) {
             return new GatehouseException(500, d.denyCode(), d.denyMessage());
         }

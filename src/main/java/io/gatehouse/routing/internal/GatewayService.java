@@ -80,6 +80,7 @@ public class GatewayService {
     @Inject @Any Instance<GatewayStage> stageBeans;
     @Inject UsageLimits limits;
     @Inject GatewayMetrics metrics;
+    @Inject GuardCalls guards;
 
     @Inject
     @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
@@ -870,7 +871,12 @@ public class GatewayService {
                 tenant, t -> new RetryBudget(0.2, 10, 10_000, System::currentTimeMillis));
     }
 
-    private ProviderCall providerCall(Candidate c, JsonObject body, long deadlineNanos)
+    /** The failover shared by every provider call, so that guards share the circuit breakers. */
+    Failover failover() {
+        return failover;
+    }
+
+    ProviderCall providerCall(Candidate c, JsonObject body, long deadlineNanos)
             throws ProviderException {
         long remaining = (deadlineNanos - System.nanoTime()) / 1_000_000;
         if (remaining <= 0) {
@@ -909,11 +915,29 @@ public class GatewayService {
     }
 
     private void settle(Call call) {
-        if (call.admission != null && !call.settled) {
+        if (call.settled) {
+            return;
+        }
+        GuardCalls.Usage guard = guards.usage(call.exchange);
+        if (call.admission == null && guard.costMicros() + guard.inputTokens() > 0) {
+            // Refused before admission (e.g. a policy deny) after guard calls: their cost still
+            // counts against the tenant's budget.
+            try {
+                call.admission = limits.admit(call.key, 0);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Guard usage of " + call.requestId + " not admitted", e);
+            }
+        }
+        if (call.admission != null) {
             call.settled = true;
             try {
                 limits.settle(
-                        call.admission, call.inputTokens + call.outputTokens, call.costMicros);
+                        call.admission,
+                        call.inputTokens
+                                + call.outputTokens
+                                + guard.inputTokens()
+                                + guard.outputTokens(),
+                        call.costMicros + guard.costMicros());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not settle usage of " + call.requestId, e);
             }
@@ -1038,8 +1062,12 @@ public class GatewayService {
             b.detail(
                     "attempts", call.attempts.stream().map(Failover.AttemptRecord::toMap).toList());
         }
+        GuardCalls.Usage guard = guards.usage(ex);
         if (ex != null) {
             b.details(ex.auditDetails());
+            if (guard.calls() > 0) {
+                b.detail("guard_traffic", guard.toMap());
+            }
         }
         Candidate c = call.candidate;
         b.usage(
@@ -1053,7 +1081,9 @@ public class GatewayService {
                         call.inputTokens,
                         call.outputTokens,
                         call.estimated,
-                        call.costMicros,
+                        // Guard traffic is part of what the request cost (budgets are read from
+                        // this); its tokens stay apart, in details.guard_traffic.
+                        call.costMicros + guard.costMicros(),
                         call.elapsedMs(),
                         call.providerLatencyMs,
                         call.ttftMs,

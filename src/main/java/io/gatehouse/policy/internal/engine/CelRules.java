@@ -4,6 +4,8 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -19,6 +21,7 @@ import dev.cel.runtime.CelStandardFunctions;
 import dev.cel.runtime.CelVariableResolver;
 import dev.cel.runtime.standard.IntFunction.IntOverload;
 import dev.cel.runtime.standard.TimestampFunction.TimestampOverload;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -127,6 +130,7 @@ public final class CelRules {
                 .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
                 .addVar("providers", ListType.create(dynMap))
                 .addVar("provider", dynMap)
+                .addVar("guard", MapType.create(SimpleType.STRING, dynMap))
                 .setResultType(SimpleType.BOOL)
                 .build();
     }
@@ -190,6 +194,73 @@ public final class CelRules {
             return result.getAst();
         } catch (CelValidationException e) {
             throw new CompileException(e.getMessage());
+        }
+    }
+
+    /** In {@link #guardReferences}: the expression reads {@code guard} other than by a name. */
+    public static final String ANY_GUARD = "*";
+
+    /**
+     * The guards an expression reads ({@code guard.pg.score}, {@code guard['pg']}, {@code
+     * has(guard.pg)}), so that only those are called; {@link #ANY_GUARD} when it reads {@code
+     * guard} any other way (a comprehension over it, a computed key).
+     */
+    public static java.util.Set<String> guardReferences(String expression) throws CompileException {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        guardReferences(checked(expression).getExpr(), out);
+        return out;
+    }
+
+    private static void guardReferences(CelExpr e, java.util.Set<String> out) {
+        switch (e.getKind()) {
+            case IDENT -> {
+                if (e.ident().name().equals("guard")) {
+                    out.add(ANY_GUARD);
+                }
+            }
+            case SELECT -> {
+                CelExpr operand = e.select().operand();
+                if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && operand.ident().name().equals("guard")) {
+                    out.add(e.select().field());
+                } else {
+                    guardReferences(operand, out);
+                }
+            }
+            case CALL -> {
+                var call = e.call();
+                List<CelExpr> args = call.args();
+                if (call.function().equals("_[_]")
+                        && args.size() == 2
+                        && args.get(0).getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && args.get(0).ident().name().equals("guard")
+                        && args.get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                        && args.get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+                    out.add(args.get(1).constant().stringValue());
+                    return;
+                }
+                call.target().ifPresent(t -> guardReferences(t, out));
+                args.forEach(a -> guardReferences(a, out));
+            }
+            case LIST -> e.list().elements().forEach(x -> guardReferences(x, out));
+            case MAP ->
+                    e.map()
+                            .entries()
+                            .forEach(
+                                    x -> {
+                                        guardReferences(x.key(), out);
+                                        guardReferences(x.value(), out);
+                                    });
+            case STRUCT -> e.struct().entries().forEach(x -> guardReferences(x.value(), out));
+            case COMPREHENSION -> {
+                var c = e.comprehension();
+                guardReferences(c.iterRange(), out);
+                guardReferences(c.accuInit(), out);
+                guardReferences(c.loopCondition(), out);
+                guardReferences(c.loopStep(), out);
+                guardReferences(c.result(), out);
+            }
+            default -> {}
         }
     }
 

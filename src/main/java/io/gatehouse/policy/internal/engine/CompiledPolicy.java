@@ -2,6 +2,7 @@ package io.gatehouse.policy.internal.engine;
 
 import jakarta.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Map;
  * @param name the policy's name
  * @param version the version label recorded with decisions, e.g. {@code pii@v3}
  * @param global true for a platform policy that applies to every tenant
+ * @param inputGuards the guards its input rules read: the only ones called for a request
  */
 public record CompiledPolicy(
         String name,
@@ -18,7 +20,8 @@ public record CompiledPolicy(
         boolean global,
         PolicyDocument document,
         Map<String, CelRules.Condition> conditions,
-        Map<String, CelRules.Condition> providerConditions) {
+        Map<String, CelRules.Condition> providerConditions,
+        List<GuardSpec> inputGuards) {
 
     public static CompiledPolicy compile(
             String name, String version, boolean global, JsonObject content) {
@@ -36,6 +39,12 @@ public record CompiledPolicy(
             throw new IllegalStateException("validated policy did not compile: " + e.getMessage());
         }
         return new CompiledPolicy(
-                name, version, global, doc, Map.copyOf(conditions), Map.copyOf(providers));
+                name,
+                version,
+                global,
+                doc,
+                Map.copyOf(conditions),
+                Map.copyOf(providers),
+                PolicyParser.inputGuards(doc));
     }
 }

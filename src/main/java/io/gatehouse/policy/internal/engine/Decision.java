@@ -22,6 +22,7 @@ public final class Decision {
     String denyMessage;
     String denyRule;
     boolean failedClosed;
+    boolean guardUnavailable;
     final Set<String> redact = new LinkedHashSet<>();
     final List<Restriction> restrictions = new ArrayList<>();
     int classification = -1;
@@ -49,6 +50,11 @@ public final class Decision {
     /** True when the denial is a failed evaluation of a fail-closed policy. */
     public boolean failedClosed() {
         return failedClosed;
+    }
+
+    /** True when the denial is a guard that failed with {@code onError: deny}. */
+    public boolean guardUnavailable() {
+        return guardUnavailable;
     }
 
     public Set<String> redact() {

@@ -2,6 +2,7 @@ package io.gatehouse.policy.internal.engine;
 
 import dev.cel.runtime.CelVariableResolver;
 import io.gatehouse.routing.stage.ProviderTarget;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,18 @@ public final class PolicyEngine {
 
     public static Evaluation evaluate(
             List<CompiledPolicy> policies, RequestFacts facts, PolicyRule.Stage stage) {
+        return evaluate(policies, facts, stage, Map.of());
+    }
+
+    /**
+     * @param guards each policy's guard verdicts (input stage; by identity of the policy): rules
+     *     read their own policy's guards as {@code guard.<name>}
+     */
+    public static Evaluation evaluate(
+            List<CompiledPolicy> policies,
+            RequestFacts facts,
+            PolicyRule.Stage stage,
+            Map<CompiledPolicy, Map<String, GuardResult>> guards) {
         Decision enforced = new Decision();
         Decision shadow = new Decision();
         RequestFacts.Variables ctx = facts.variables(stage);
@@ -31,9 +44,52 @@ public final class PolicyEngine {
             if (d.denied) {
                 continue; // the decision is made; later policies cannot undo a deny
             }
-            evaluatePolicy(p, ctx, stage, d);
+            Map<String, GuardResult> own = guards.get(p);
+            if (own == null || own.isEmpty()) {
+                evaluatePolicy(p, ctx, stage, d);
+                continue;
+            }
+            if (guardErrors(p, own, d)) {
+                continue;
+            }
+            Map<String, Object> values = new HashMap<>();
+            own.forEach((name, r) -> values.put(name, r.celValue()));
+            CelVariableResolver withGuards =
+                    name -> name.equals("guard") ? Optional.of(values) : ctx.find(name);
+            evaluatePolicy(p, withGuards, stage, d);
         }
         return new Evaluation(enforced, shadow);
+    }
+
+    /**
+     * Applies each failed guard's {@code onError}: {@code deny} refuses the request (the policy
+     * cannot be shown to hold), {@code flag} records a flag, {@code allow} lets the rules see score
+     * 0. True when the policy's evaluation ends here.
+     */
+    private static boolean guardErrors(CompiledPolicy p, Map<String, GuardResult> own, Decision d) {
+        for (var e : own.entrySet()) {
+            GuardResult r = e.getValue();
+            if (!r.error()) {
+                continue;
+            }
+            String where = p.version() + "/guard." + e.getKey();
+            d.errors.add(where + ": " + r.errorKind());
+            switch (r.spec().onError()) {
+                case DENY -> {
+                    d.denied = true;
+                    d.guardUnavailable = true;
+                    d.denyCode = "guard_unavailable";
+                    d.denyMessage =
+                            "A guard model could not check the request; the request was not sent";
+                    d.denyRule = where;
+                    d.versions.add(p.version());
+                    return true;
+                }
+                case FLAG -> d.flags.add("guard_error." + e.getKey());
+                case ALLOW -> {}
+            }
+        }
+        return false;
     }
 
     private static void evaluatePolicy(

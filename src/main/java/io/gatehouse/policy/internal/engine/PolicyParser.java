@@ -13,9 +13,11 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,21 @@ public final class PolicyParser {
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{2,63}");
     private static final int MAX_RULES = 200;
+    private static final Pattern GUARD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    static final int MAX_GUARDS = 4;
+    static final int MAX_GUARD_TIMEOUT_MS = 5000;
+    private static final Set<String> GUARD_FIELDS =
+            Set.of(
+                    "route",
+                    "kind",
+                    "timeoutMs",
+                    "onError",
+                    "messages",
+                    "cacheSeconds",
+                    "maxChars",
+                    "positiveLabels",
+                    "rubric",
+                    "labels");
 
     private PolicyParser() {}
 
@@ -79,11 +96,185 @@ public final class PolicyParser {
             }
             parsed.add(rule);
         }
+        Map<String, GuardSpec> guards = guards(content.get("guards"));
+        for (int i = 0; i < parsed.size(); i++) {
+            checkGuardReferences(parsed.get(i), guards, "content.rules[" + i + "]");
+        }
         return new PolicyDocument(
                 string(content, "description", "", "content.description"),
                 mode.equals("shadow"),
                 onError.equals("fail_open"),
-                parsed);
+                parsed,
+                guards);
+    }
+
+    private static Map<String, GuardSpec> guards(JsonValue value) {
+        Map<String, GuardSpec> out = new LinkedHashMap<>();
+        if (value == null || value == JsonValue.NULL) {
+            return out;
+        }
+        if (!(value instanceof JsonObject guards)) {
+            throw new ValidationException("content.guards", "guards must be an object by name");
+        }
+        if (guards.size() > MAX_GUARDS) {
+            throw new ValidationException("content.guards", "at most " + MAX_GUARDS + " guards");
+        }
+        for (var e : guards.entrySet()) {
+            String at = "content.guards." + e.getKey();
+            if (!GUARD_NAME.matcher(e.getKey()).matches()) {
+                throw new ValidationException(
+                        "content.guards", "guard name must match " + GUARD_NAME.pattern());
+            }
+            if (!(e.getValue() instanceof JsonObject g)) {
+                throw new ValidationException(at, "a guard must be an object");
+            }
+            out.put(e.getKey(), guard(e.getKey(), g, at));
+        }
+        return out;
+    }
+
+    private static GuardSpec guard(String name, JsonObject g, String at) {
+        for (String field : g.keySet()) {
+            if (!GUARD_FIELDS.contains(field)) {
+                throw new ValidationException(
+                        at + "." + field, "unknown guard field; known: " + GUARD_FIELDS);
+            }
+        }
+        String route = string(g, "route", null, at + ".route");
+        if (route == null || route.isBlank() || route.length() > 128) {
+            throw new ValidationException(at + ".route", "route must name a route (1..128)");
+        }
+        String kind = string(g, "kind", null, at + ".kind");
+        if (kind == null || !Set.of("classifier", "moderation", "judge").contains(kind)) {
+            throw new ValidationException(
+                    at + ".kind", "kind must be classifier, moderation or judge");
+        }
+        int timeoutMs = integer(g, "timeoutMs", 1000, 10, MAX_GUARD_TIMEOUT_MS, at);
+        String onError = string(g, "onError", "deny", at + ".onError");
+        GuardSpec.OnError mode =
+                switch (onError) {
+                    case "allow" -> GuardSpec.OnError.ALLOW;
+                    case "deny" -> GuardSpec.OnError.DENY;
+                    case "flag" -> GuardSpec.OnError.FLAG;
+                    default ->
+                            throw new ValidationException(
+                                    at + ".onError", "onError must be allow, deny or flag");
+                };
+        String messages = string(g, "messages", "user", at + ".messages");
+        if (!messages.equals("user") && !messages.equals("all")) {
+            throw new ValidationException(at + ".messages", "messages must be user or all");
+        }
+        int cacheSeconds = integer(g, "cacheSeconds", 300, 0, 3600, at);
+        int maxChars = integer(g, "maxChars", 20_000, 1, 100_000, at);
+        List<String> positive = labels(g, "positiveLabels", at);
+        String rubric = string(g, "rubric", null, at + ".rubric");
+        List<String> labels = labels(g, "labels", at);
+        if (kind.equals("classifier") && positive.isEmpty()) {
+            throw new ValidationException(
+                    at + ".positiveLabels",
+                    "a classifier guard needs positiveLabels (the labels that mean unwanted)");
+        }
+        if (!kind.equals("classifier") && g.containsKey("positiveLabels")) {
+            throw new ValidationException(
+                    at + ".positiveLabels", "positiveLabels applies to classifier guards only");
+        }
+        if (kind.equals("judge")) {
+            if (rubric == null || rubric.isBlank() || rubric.length() > 4000) {
+                throw new ValidationException(
+                        at + ".rubric", "a judge guard needs a rubric of 1..4000 characters");
+            }
+        } else if (rubric != null || g.containsKey("labels")) {
+            throw new ValidationException(
+                    at + (rubric != null ? ".rubric" : ".labels"),
+                    "rubric and labels apply to judge guards only");
+        }
+        return new GuardSpec(
+                name,
+                route,
+                kind,
+                timeoutMs,
+                mode,
+                messages,
+                cacheSeconds,
+                maxChars,
+                positive,
+                rubric,
+                labels);
+    }
+
+    /** A rule may read only declared guards, and only at the input stage (they see the prompt). */
+    private static void checkGuardReferences(
+            PolicyRule rule, Map<String, GuardSpec> guards, String at) {
+        Set<String> refs = guardsUsed(rule);
+        if (refs.isEmpty()) {
+            return;
+        }
+        if (rule.appliesTo(PolicyRule.Stage.OUTPUT)) {
+            throw new ValidationException(
+                    at + ".stage",
+                    "a rule reading guard applies to the input stage only (guards classify the"
+                            + " request's messages)");
+        }
+        for (String name : refs) {
+            if (name.equals(CelRules.ANY_GUARD) ? guards.isEmpty() : !guards.containsKey(name)) {
+                throw new ValidationException(
+                        at + ".condition",
+                        "the rule reads "
+                                + (name.equals(CelRules.ANY_GUARD) ? "guard" : "guard." + name)
+                                + ", which content.guards does not declare; declared: "
+                                + guards.keySet());
+            }
+        }
+    }
+
+    /** The guards a rule reads (condition and provider expression); may hold ANY_GUARD. */
+    static Set<String> guardsUsed(PolicyRule rule) {
+        Set<String> refs = new java.util.TreeSet<>();
+        try {
+            refs.addAll(CelRules.guardReferences(rule.condition()));
+            if (rule.providers() != null) {
+                refs.addAll(CelRules.guardReferences(rule.providers()));
+            }
+        } catch (CelRules.CompileException e) {
+            throw new IllegalStateException("validated rule did not compile: " + e.getMessage());
+        }
+        return refs;
+    }
+
+    /** The guards to call for a document's input rules, in declaration order. */
+    public static List<GuardSpec> inputGuards(PolicyDocument doc) {
+        Set<String> refs = new java.util.HashSet<>();
+        for (PolicyRule r : doc.rules()) {
+            if (r.appliesTo(PolicyRule.Stage.INPUT)) {
+                refs.addAll(guardsUsed(r));
+            }
+        }
+        boolean any = refs.contains(CelRules.ANY_GUARD);
+        return doc.guards().values().stream().filter(g -> any || refs.contains(g.name())).toList();
+    }
+
+    private static int integer(JsonObject o, String field, int dflt, int min, int max, String at) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return dflt;
+        }
+        if (!(v instanceof JsonNumber n)
+                || !n.isIntegral()
+                || n.longValue() < min
+                || n.longValue() > max) {
+            throw new ValidationException(
+                    at + "." + field, field + " must be an integer " + min + ".." + max);
+        }
+        return n.intValue();
+    }
+
+    private static List<String> labels(JsonObject o, String field, String at) {
+        List<String> labels = strings(o, field, at + "." + field);
+        if (labels.size() > 16 || labels.stream().anyMatch(l -> l.isBlank() || l.length() > 64)) {
+            throw new ValidationException(
+                    at + "." + field, field + " must be at most 16 labels of 1..64 characters");
+        }
+        return List.copyOf(new LinkedHashSet<>(labels));
     }
 
     private static PolicyRule rule(JsonObject r, String at, boolean bounded) {
@@ -232,12 +423,38 @@ public final class PolicyParser {
             }
             rules.add(b);
         }
-        return Json.createObjectBuilder()
-                .add("description", doc.description())
-                .add("mode", doc.shadow() ? "shadow" : "enforce")
-                .add("onError", doc.failOpen() ? "fail_open" : "fail_closed")
-                .add("rules", rules)
-                .build();
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add("description", doc.description())
+                        .add("mode", doc.shadow() ? "shadow" : "enforce")
+                        .add("onError", doc.failOpen() ? "fail_open" : "fail_closed")
+                        .add("rules", rules);
+        if (!doc.guards().isEmpty()) {
+            JsonObjectBuilder guards = Json.createObjectBuilder();
+            for (GuardSpec g : doc.guards().values()) {
+                JsonObjectBuilder b =
+                        Json.createObjectBuilder()
+                                .add("route", g.route())
+                                .add("kind", g.kind())
+                                .add("timeoutMs", g.timeoutMs())
+                                .add("onError", g.onError().wireName())
+                                .add("messages", g.messages())
+                                .add("cacheSeconds", g.cacheSeconds())
+                                .add("maxChars", g.maxChars());
+                if (g.kind().equals("classifier")) {
+                    b.add("positiveLabels", Json.createArrayBuilder(g.positiveLabels()));
+                }
+                if (g.kind().equals("judge")) {
+                    b.add("rubric", g.rubric());
+                    if (!g.labels().isEmpty()) {
+                        b.add("labels", Json.createArrayBuilder(g.labels()));
+                    }
+                }
+                guards.add(g.name(), b);
+            }
+            out.add("guards", guards);
+        }
+        return out.build();
     }
 
     private static void checkCel(String expression, boolean bounded, String at) {

@@ -134,7 +134,8 @@ public record RequestFacts(
                     "time",
                     "headers",
                     "providers",
-                    "provider");
+                    "provider",
+                    "guard");
 
     /** The CEL variables for {@code stage}. */
     public Map<String, Object> context(PolicyRule.Stage stage) {
@@ -208,6 +209,7 @@ public record RequestFacts(
                 case "headers" -> f.headers;
                 case "providers" -> f.providers;
                 case "provider" -> Map.of();
+                case "guard" -> Map.of(); // each policy sees its own guards (PolicyEngine)
                 default -> null;
             };
         }

@@ -33,7 +33,13 @@ public final class OpenAiAdapter implements ProviderAdapter {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        String path = operation.equals("embeddings") ? "/embeddings" : "/chat/completions";
+        String path =
+                switch (operation) {
+                    case "embeddings" -> "/embeddings";
+                    case "moderations" -> "/moderations";
+                    case "classify" -> "/classify";
+                    default -> "/chat/completions";
+                };
         if (azure) {
             String version = p.optionString("apiVersion", DEFAULT_AZURE_API_VERSION);
             return URI.create(
@@ -129,6 +135,14 @@ public final class OpenAiAdapter implements ProviderAdapter {
                 sse.close();
             }
         };
+    }
+
+    /**
+     * A guard model's endpoint ({@code moderations} or {@code classify}) under the provider's base
+     * URL: the answer object as it came, checked by the caller.
+     */
+    public JsonObject guard(ProviderCall call, String operation) throws ProviderException {
+        return http.postJson(checked(call, operation), headers(call), call.body(), call.timeout());
     }
 
     @Override

@@ -25,6 +25,16 @@ public class ProviderAdapters {
         anthropic = new AnthropicAdapter(http, egress);
     }
 
+    /**
+     * The adapter that serves guard endpoints (moderation, classification) of OpenAI-compatible
+     * servers, or empty for a kind that has none.
+     */
+    public java.util.Optional<OpenAiAdapter> guardEndpoints(String kind) {
+        return "openai".equals(kind) || "azure-openai".equals(kind)
+                ? java.util.Optional.of(openai)
+                : java.util.Optional.empty();
+    }
+
     public ProviderAdapter forKind(String kind) {
         return switch (kind) {
             case "sandbox" -> sandbox;
