@@ -10,6 +10,8 @@ export GATEHOUSE_DEMO_PASSWORD=${GATEHOUSE_DEMO_PASSWORD:-gatehouse-demo}
 export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
 # A fixed, publicly known key: fine for the demo, never for production (see docs/security.md).
 export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LXNlY3JldCE=}
+# A person reads this console: plain lines (messages.log stays JSON). Containers keep the JSON default.
+export GATEHOUSE_LOG_CONSOLE_FORMAT=${GATEHOUSE_LOG_CONSOLE_FORMAT:-simple}
 eval "$(deploy/local/postgres.sh ensure "${GATEHOUSE_DB_NAME:-gatehouse}")"
 
 echo "[demo] building Gatehouse" >&2

@@ -28,6 +28,15 @@ fi
 
 export GATEHOUSE_TEST_SUPERUSER=${GATEHOUSE_TEST_SUPERUSER:-gatehouse_test_super}
 export GATEHOUSE_TEST_SUPERUSER_PASSWORD=${GATEHOUSE_TEST_SUPERUSER_PASSWORD:-gatehouse-test-super}
+# AlertRulesTest runs `promtool test rules` on deploy/monitoring: Debian's prometheus package has it.
+if ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+  else
+    echo "promtool is missing: run 'sudo apt-get install prometheus' (only its promtool is used)" >&2
+    exit 1
+  fi
+fi
 eval "$(deploy/local/postgres.sh ensure gatehouse_test --reset)"
 export GATEHOUSE_DB_NAME=gatehouse_test
 export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=}
@@ -39,6 +48,8 @@ export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-
 export GATEHOUSE_CORS_ORIGINS=${GATEHOUSE_CORS_ORIGINS:-http://console.example.test}
 # LoginThrottlingIT plays a reverse proxy from 127.0.0.2 (plain test traffic comes from 127.0.0.1).
 export GATEHOUSE_TRUSTED_PROXIES=${GATEHOUSE_TRUSTED_PROXIES:-127.0.0.2}
+# Governance gauges (review backlog) re-read every second so ObservabilityIT need not wait 15 s.
+export GATEHOUSE_METRICS_BACKLOG_REFRESH_MS=${GATEHOUSE_METRICS_BACKLOG_REFRESH_MS:-1000}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443

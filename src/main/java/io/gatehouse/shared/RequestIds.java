@@ -59,14 +59,18 @@ public final class RequestIds {
     /**
      * Marks the current thread as serving the request {@code requestId} (with the client's id, or
      * null) until {@link #leave}: lets the audit recorder add the client's id to events of this
-     * request recorded on this thread without every caller passing it along.
+     * request recorded on this thread without every caller passing it along, and puts the request
+     * id on every log line the thread writes meanwhile ({@link LogFields}).
      */
     public static void enter(String requestId, String clientId) {
         CURRENT.set(clientId == null ? null : new String[] {requestId, clientId});
+        LogFields.put(LogFields.REQUEST_ID, requestId);
     }
 
     public static void leave() {
         CURRENT.remove();
+        LogFields.remove(LogFields.REQUEST_ID);
+        LogFields.remove(LogFields.TRACE_ID);
     }
 
     /**

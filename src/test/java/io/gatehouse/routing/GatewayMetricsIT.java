@@ -19,7 +19,7 @@ class GatewayMetricsIT {
         CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
         CatalogRows.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
         Http http = Http.local();
-        String tenant = "tenant=\"" + t.id() + "\"";
+        String tenant = "tenant=\"" + t.slug() + "\""; // tenants are labelled by slug (issue 20)
         String before = http.get("/metrics").body();
 
         String ok =

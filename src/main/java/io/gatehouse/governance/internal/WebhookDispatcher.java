@@ -43,6 +43,7 @@ public class WebhookDispatcher {
     @Inject JpaWebhooks webhooks;
     @Inject SecretBox secrets;
     @Inject EgressPolicy egress;
+    @Inject GovernanceMetrics metrics;
 
     @Resource ManagedExecutorService executor;
     @Resource ManagedScheduledExecutorService scheduler;
@@ -151,6 +152,7 @@ public class WebhookDispatcher {
             detail = e.getClass().getSimpleName();
         }
         boolean ok = outcome == WebhookOutcome.DELIVERED;
+        metrics.delivery(new TenantId(d.tenantId()), outcome.wireName());
         int attempt = d.attempts() + 1;
         // a refused destination is a configuration problem: retrying cannot help
         boolean giveUp = !ok && (outcome == WebhookOutcome.REFUSED || attempt >= MAX_ATTEMPTS);

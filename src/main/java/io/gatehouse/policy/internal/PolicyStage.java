@@ -46,6 +46,7 @@ public class PolicyStage implements GatewayStage {
     private PolicySource source;
     private Clock clock = Clock.systemUTC();
     private GuardRunner guards; // null: no guard models (unit tests, benchmarks)
+    @Inject PolicyMetrics metrics; // null in unit tests that build the stage by hand
 
     protected PolicyStage() {}
 
@@ -199,6 +200,9 @@ public class PolicyStage implements GatewayStage {
             PolicyEngine.Evaluation ev,
             String stage) {
         Decision d = ev.enforced();
+        if (metrics != null) {
+            metrics.record(ex.tenant(), stage, d);
+        }
         if (!d.versions().isEmpty() || audit.get("versions") == null) {
             List<String> versions = d.versions().stream().sorted().toList();
             audit.put("versions", versions);

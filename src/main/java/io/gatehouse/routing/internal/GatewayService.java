@@ -86,8 +86,9 @@ public class GatewayService {
     @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
     long requestTimeoutMs;
 
+    // Breakers report to metrics (read lazily: the field initializer runs before injection).
     private final ProviderHealthRegistry health =
-            new ProviderHealthRegistry(System::currentTimeMillis);
+            new ProviderHealthRegistry(System::currentTimeMillis, (p, b) -> metrics.watch(p, b));
     private final Failover failover = new Failover(health);
     private final Map<TenantId, RetryBudget> budgets = new ConcurrentHashMap<>();
     private final ResponseCache cache = new ResponseCache(10_000, System::currentTimeMillis);
@@ -1018,6 +1019,25 @@ public class GatewayService {
         return h;
     }
 
+    /**
+     * Operators see provider trouble in the log: one line per request that had a failed attempt
+     * (names, results and statuses only; the line carries the request id as {@code ext_requestId}).
+     */
+    private static void logFailedAttempts(Call call) {
+        if (call.attempts.stream().allMatch(a -> "ok".equals(a.result()))) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("Provider attempts for route ").append(call.route);
+        for (Failover.AttemptRecord a : call.attempts) {
+            sb.append("; ").append(a.provider()).append('/').append(a.model()).append(": ");
+            sb.append(a.result());
+            if (a.status() > 0) {
+                sb.append(" (HTTP ").append(a.status()).append(')');
+            }
+        }
+        LOG.info(sb.toString());
+    }
+
     /** Records the request's one audit event (durable on return) and settles its admission. */
     private void finish(Call call) {
         if (call.recorded) {
@@ -1061,6 +1081,7 @@ public class GatewayService {
         if (!call.attempts.isEmpty()) {
             b.detail(
                     "attempts", call.attempts.stream().map(Failover.AttemptRecord::toMap).toList());
+            logFailedAttempts(call);
         }
         GuardCalls.Usage guard = guards.usage(ex);
         if (ex != null) {
@@ -1099,13 +1120,18 @@ public class GatewayService {
             throw e;
         } finally {
             metrics.record(
-                    call.key.tenant(),
-                    call.route,
-                    c == null ? null : c.provider().name(),
-                    status,
-                    System.nanoTime() - call.startNanos,
-                    call.inputTokens,
-                    call.outputTokens);
+                    new GatewayMetrics.Finished(
+                            call.key.tenant(),
+                            call.route,
+                            c == null ? null : c.provider().name(),
+                            status,
+                            System.nanoTime() - call.startNanos,
+                            call.ttftMs,
+                            call.inputTokens,
+                            call.outputTokens,
+                            call.costMicros,
+                            call.cacheHit,
+                            call.attempts));
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -66,6 +67,7 @@ public class GroupCommitAuditLog {
     private Histogram gatewayWait;
     private Histogram otherWait;
     private Histogram commitEvents;
+    private Counter writeFailures;
     // Writer thread only: its connection and the chain heads of its own last commits.
     private Connection writerConnection;
     private final Map<String, ChainAppender.Head> heads = new HashMap<>();
@@ -82,6 +84,13 @@ public class GroupCommitAuditLog {
                                 .withName("gatehouse_audit_commit_events")
                                 .withDescription(
                                         "Audit events per group commit (one transaction of the writer thread)")
+                                .build());
+        writeFailures =
+                metrics.counter(
+                        Metadata.builder()
+                                .withName("gatehouse_audit_write_failures")
+                                .withDescription(
+                                        "Audit events that could not be made durable (the request got 503)")
                                 .build());
         running = true;
         writer = threadFactory.newThread(this::writeLoop);
@@ -138,6 +147,7 @@ public class GroupCommitAuditLog {
         Waiting w =
                 new Waiting(ChainAppender.Pending.of(event, retention), new CompletableFuture<>());
         if (!running || !queue.offer(w)) {
+            writeFailures.inc();
             throw new AuditUnavailableException("The audit trail is not accepting events");
         }
         try {
@@ -147,8 +157,10 @@ public class GroupCommitAuditLog {
             return recorded;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            writeFailures.inc();
             throw new AuditUnavailableException("Interrupted while recording the audit event");
         } catch (ExecutionException | TimeoutException e) {
+            writeFailures.inc();
             throw new AuditUnavailableException("The audit event could not be made durable");
         }
     }
@@ -163,6 +175,7 @@ public class GroupCommitAuditLog {
                     .get(0);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "Audit append in transaction failed", e);
+            writeFailures.inc();
             throw new AuditUnavailableException("The audit event could not be recorded");
         }
     }

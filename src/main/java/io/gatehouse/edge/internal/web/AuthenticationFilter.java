@@ -12,6 +12,7 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TenantLabels;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.UnauthorizedException;
@@ -26,6 +27,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Set;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
@@ -54,7 +58,16 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     @Inject ApiKeyRegistry keys;
     @Inject TokenRevocations revocations;
     @Inject TenantDirectory tenants;
+    private static final Metadata AUTH_FAILURES =
+            Metadata.builder()
+                    .withName("gatehouse_auth_failures")
+                    .withDescription(
+                            "Refused credentials by kind (api_key, token) and reason (missing, invalid, revoked, tenant_suspended, ...)")
+                    .build();
+
     @Inject AuditRecorder audit;
+    @Inject MetricRegistry metrics;
+    @Inject TenantLabels tenantLabels;
     @Inject ClientAddresses clients;
 
     @Override
@@ -148,6 +161,17 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     }
 
     void denied(Caller caller, String action, String reason, String requestId, String path) {
+        // Failures by credential and reason (codes, never the credential); tenant when known.
+        metrics.counter(
+                        AUTH_FAILURES,
+                        new Tag(
+                                "tenant",
+                                caller == null || caller.tenant() == null
+                                        ? "-"
+                                        : tenantLabels.labelOf(caller.tenant())),
+                        new Tag("credential", action.substring(action.indexOf('.') + 1)),
+                        new Tag("reason", reason))
+                .inc();
         AuditEvent.Builder b =
                 caller == null
                         ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)

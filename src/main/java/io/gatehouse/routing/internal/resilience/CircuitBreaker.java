@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.resilience;
 
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,6 +27,7 @@ public final class CircuitBreaker {
     private int consecutiveFailures;
     private long openUntil;
     private boolean trialInFlight;
+    private volatile Consumer<State> onTransition = s -> {};
 
     public CircuitBreaker(int failureThreshold, long openMillis, LongSupplier clock) {
         this.failureThreshold = Math.max(1, failureThreshold);
@@ -33,11 +35,25 @@ public final class CircuitBreaker {
         this.clock = clock;
     }
 
+    /**
+     * Told the new state on every change (metrics); called under the breaker's lock, keep it short.
+     */
+    public void onTransition(Consumer<State> listener) {
+        this.onTransition = listener;
+    }
+
+    private void moveTo(State next) {
+        if (state != next) {
+            state = next;
+            onTransition.accept(next);
+        }
+    }
+
     /** Whether a call may go out now; in half-open state only one trial at a time. */
     public synchronized boolean tryAcquire() {
         long now = clock.getAsLong();
         if (state == State.OPEN && now >= openUntil) {
-            state = State.HALF_OPEN;
+            moveTo(State.HALF_OPEN);
             trialInFlight = false;
         }
         return switch (state) {
@@ -54,7 +70,7 @@ public final class CircuitBreaker {
     }
 
     public synchronized void onSuccess() {
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         consecutiveFailures = 0;
         trialInFlight = false;
     }
@@ -82,7 +98,7 @@ public final class CircuitBreaker {
     }
 
     private void open(long millis) {
-        state = State.OPEN;
+        moveTo(State.OPEN);
         openUntil = Math.max(openUntil, clock.getAsLong() + millis);
         trialInFlight = false;
     }
