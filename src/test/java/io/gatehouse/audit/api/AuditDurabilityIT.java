@@ -107,8 +107,7 @@ class AuditDurabilityIT {
             Thread.sleep(2000);
             System.out.printf(
                     "AuditDurabilityIT: 2 s after the kill, %d failed calls, %d answers%n",
-                    other.get() - otherBefore,
-                    answered.size() - answeredBefore);
+                    other.get() - otherBefore, answered.size() - answeredBefore);
             running.set(false);
             pool.shutdown();
             assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
