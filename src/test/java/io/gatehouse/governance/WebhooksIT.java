@@ -10,6 +10,7 @@ import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -48,6 +49,8 @@ class WebhooksIT {
 
     HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
+    // a second endpoint on the stand-in: its deliveries are the barrier for silence on the first
+    final List<Received> receivedLive = new CopyOnWriteArrayList<>();
     final AtomicInteger failFirst = new AtomicInteger();
 
     @BeforeEach
@@ -63,6 +66,15 @@ class WebhooksIT {
                         received.add(new Received(Map.copyOf(ex.getRequestHeaders()), body));
                     }
                     ex.sendResponseHeaders(status, -1);
+                    ex.close();
+                });
+        server.createContext(
+                "/hook-live",
+                ex -> {
+                    String body =
+                            new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    receivedLive.add(new Received(Map.copyOf(ex.getRequestHeaders()), body));
+                    ex.sendResponseHeaders(204, -1);
                     ex.close();
                 });
         server.start();
@@ -103,11 +115,36 @@ class WebhooksIT {
     }
 
     void awaitReceived(int n) throws InterruptedException {
+        awaitReceived(received, n);
+    }
+
+    static void awaitReceived(List<Received> on, int n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
-        while (received.size() < n && System.currentTimeMillis() < deadline) {
+        while (on.size() < n && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(received).hasSizeGreaterThanOrEqualTo(n);
+        assertThat(on).hasSizeGreaterThanOrEqualTo(n);
+    }
+
+    /** The endpoint's deliveries once none is pending (delivered and failed are final). */
+    static JsonArray settledDeliveries(TestTenant t, String webhookId, int n)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonArray data;
+        do {
+            data =
+                    HTTP.get("/api/v1/webhooks/" + webhookId + "/deliveries", t.auth("admin"))
+                            .json()
+                            .getJsonArray("data");
+            if (data.size() >= n
+                    && data.stream()
+                            .noneMatch(
+                                    d -> d.asJsonObject().getString("status").equals("pending"))) {
+                return data;
+            }
+            Thread.sleep(100);
+        } while (System.currentTimeMillis() < deadline);
+        return data;
     }
 
     @Test
@@ -133,8 +170,25 @@ class WebhooksIT {
         ok(t, "admin", id, "publish");
 
         awaitReceived(4);
-        Thread.sleep(500);
-        assertThat(received).hasSize(4);
+        // Once: every delivery row is in a final state (never claimed again) after one attempt,
+        // and a later event that is delivered after them finds no duplicate before it (the
+        // dispatcher sends in the order the rows were written).
+        JsonArray settled = settledDeliveries(t, webhookId, 4);
+        assertThat(settled)
+                .hasSize(4)
+                .extracting(v -> v.asJsonObject().getString("status"))
+                .containsOnly("delivered");
+        assertThat(settled).extracting(v -> v.asJsonObject().getInt("attempts")).containsOnly(1);
+        String later = create(t, "author", Changes.uniquePrompt(), "Later");
+        awaitReceived(5);
+        assertThat(received).hasSize(5);
+        assertThat(received.get(4).json().getJsonObject("change").getString("id")).isEqualTo(later);
+        received.remove(4);
+        assertThat(received)
+                .extracting(r -> r.header("X-Gatehouse-Delivery"))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        settled.stream().map(v -> v.asJsonObject().getString("id")).toList());
         assertThat(received)
                 .extracting(r -> r.header("X-Gatehouse-Event"))
                 .containsExactlyInAnyOrder(
@@ -162,13 +216,7 @@ class WebhooksIT {
         assertThat(publish.getJsonObject("change").getString("previousState"))
                 .isEqualTo("approved");
 
-        Http.Response deliveries =
-                HTTP.get("/api/v1/webhooks/" + webhookId + "/deliveries", t.auth("admin"));
-        assertThat(deliveries.json().getJsonArray("data"))
-                .hasSize(4)
-                .extracting(v -> v.asJsonObject().getString("status"))
-                .containsOnly("delivered");
-        assertThat(deliveries.json().getJsonArray("data"))
+        assertThat(settled)
                 .extracting(v -> v.asJsonObject().getString("lastOutcome"))
                 .containsOnly("delivered");
         // another tenant sees neither the endpoint nor its deliveries
@@ -214,9 +262,25 @@ class WebhooksIT {
                                 .json()
                                 .getBoolean("active"))
                 .isFalse();
-        create(t, "author", Changes.uniquePrompt(), "Unheard");
-        Thread.sleep(2_000);
+        // barrier: an active endpoint of the same tenant gets the transition's message
+        Http.Response live =
+                HTTP.post("/api/v1/webhooks", "{\"url\":\"" + url() + "-live\"}", t.auth("admin"));
+        assertThat(live.status()).isEqualTo(201);
+        String change = create(t, "author", Changes.uniquePrompt(), "Unheard");
+        awaitReceived(receivedLive, 1);
+        assertThat(receivedLive.get(0).json().getJsonObject("change").getString("id"))
+                .isEqualTo(change);
         assertThat(received).isEmpty();
+        // and the deactivated one has no message queued that could still arrive
+        assertThat(
+                        HTTP.get(
+                                        "/api/v1/webhooks/"
+                                                + w.json().getString("id")
+                                                + "/deliveries",
+                                        t.auth("admin"))
+                                .json()
+                                .getJsonArray("data"))
+                .isEmpty();
         assertThat(HTTP.post("/api/v1/webhooks", "{\"url\":\"ftp://x\"}", t.auth("admin")).status())
                 .isEqualTo(400);
         assertThat(

@@ -143,7 +143,21 @@ class ChangeFeedBurstIT {
                                     .status())
                     .isEqualTo(200);
             awaitRefused(quick[1]);
-            Thread.sleep(3_000);
+            // Barrier instead of a sleep: five more revocations, each committed after the one
+            // before was seen refused, so each is read by a later poll, and every poll re-reads
+            // the held number (polls are half a second apart: this spans at least 2.5 s too).
+            for (int i = 0; i < 5; i++) {
+                String[] barrier = newKey(t, "barrier " + i);
+                cachedOnSecond(barrier);
+                assertThat(
+                                main.post(
+                                                "/api/v1/keys/" + barrier[0] + "/revoke",
+                                                "",
+                                                t.auth("admin"))
+                                        .status())
+                        .isEqualTo(200);
+                awaitRefused(barrier[1]);
+            }
             assertThat(
                             second.http()
                                     .get("/v1/models", "Authorization", "Bearer " + slow[1])

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ class AuditDurabilityIT {
         Set<String> answered = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger other = new AtomicInteger();
+        AtomicInteger answeredBySecond = new AtomicInteger();
         try (TcpProxy proxy = new TcpProxy(TestEnv.dbHost(), TestEnv.dbPort());
                 LibertyInstance second =
                         LibertyInstance.start(
@@ -59,6 +61,7 @@ class AuditDurabilityIT {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             for (int w = 0; w < 8; w++) {
                 Http target = targets.get(w % 2);
+                boolean onSecond = w % 2 == 1;
                 pool.submit(
                         () -> {
                             while (running.get()) {
@@ -67,6 +70,9 @@ class AuditDurabilityIT {
                                     if (r.status() == 200
                                             && r.body().contains("\"record\":\"trailer\"")) {
                                         answered.add(r.header("X-Request-Id"));
+                                        if (onSecond) {
+                                            answeredBySecond.incrementAndGet();
+                                        }
                                     } else if (r.status() == 503) {
                                         refused.incrementAndGet();
                                     } else {
@@ -79,13 +85,29 @@ class AuditDurabilityIT {
                             return null;
                         });
             }
-            Thread.sleep(3000);
+            // Each phase lasts until the load has shown what the phase is for (was: fixed sleeps,
+            // and once no 503 came within a 4 s outage).
+            awaitThat(() -> answeredBySecond.get() >= 10, "both instances answering");
+            int refusedBefore = refused.get();
             proxy.down(); // the second instance loses its database
-            Thread.sleep(4000);
+            awaitThat(
+                    () -> refused.get() >= refusedBefore + 8,
+                    "the instance without its database fails closed");
+            int secondBefore = answeredBySecond.get();
             proxy.up();
-            Thread.sleep(4000);
+            awaitThat(
+                    () -> answeredBySecond.get() >= secondBefore + 10,
+                    "the second instance answering again with its database back");
+            int otherBefore = other.get();
+            int answeredBefore = answered.size();
             second.kill(); // and then dies without a clean stop
+            // Still a fixed time: a barrier here (calls to the killed instance fail while the
+            // first instance answers ten more) was not reached within a minute in one run, cause
+            // not found yet; the old 2 s never checked either.
             Thread.sleep(2000);
+            System.out.printf(
+                    "AuditDurabilityIT: 2 s after the kill, %d failed calls, %d answers%n",
+                    other.get() - otherBefore, answered.size() - answeredBefore);
             running.set(false);
             pool.shutdown();
             assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
@@ -107,5 +129,16 @@ class AuditDurabilityIT {
         }
         JsonObject v = Http.local().get("/api/v1/audit/verify", auth).json();
         assertThat(v.getBoolean("valid")).as(v.toString()).isTrue();
+    }
+
+    /** Polls until {@code done} (the load runs meanwhile); fails after a minute. */
+    static void awaitThat(BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within a minute: " + what);
+            }
+            Thread.sleep(50); // polling interval
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A small blocking HTTP/1.1 client for {@code http://} providers (self-hosted models, sidecars,
@@ -42,6 +43,7 @@ final class Http1Client {
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final InetSocketAddress proxy; // null: straight to the provider
+    private final LongSupplier nanoTime; // deadlines and idle ages are measured on this clock
 
     Http1Client() {
         this(null);
@@ -52,7 +54,16 @@ final class Http1Client {
      *     proxy resolves the provider's name), or null
      */
     Http1Client(InetSocketAddress proxy) {
+        this(proxy, System::nanoTime);
+    }
+
+    /**
+     * @param nanoTime the clock (in the manner of {@link System#nanoTime}) that deadlines and idle
+     *     ages are measured on; tests move it instead of waiting
+     */
+    Http1Client(InetSocketAddress proxy, LongSupplier nanoTime) {
         this.proxy = proxy;
+        this.nanoTime = nanoTime;
     }
 
     /** An answer's status, headers (lower-case names, first value) and body. */
@@ -258,8 +269,8 @@ final class Http1Client {
         return new Response(status, headers, bodyIn);
     }
 
-    private static void setTimeout(Conn c, long deadlineNanos) throws IOException {
-        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    private void setTimeout(Conn c, long deadlineNanos) throws IOException {
+        long left = (deadlineNanos - nanoTime.getAsLong()) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("deadline passed");
         }
@@ -267,7 +278,7 @@ final class Http1Client {
     }
 
     private Conn borrow(Pool pool) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         for (Conn c; (c = pool.idle.pollFirst()) != null; ) {
             pool.size.decrementAndGet();
             if (now - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed()) {
@@ -285,7 +296,7 @@ final class Http1Client {
             c.close();
             return;
         }
-        c.idleSince = System.nanoTime();
+        c.idleSince = nanoTime.getAsLong();
         pool.idle.offerFirst(c); // most recently used first: warm connections stay warm
         closeExpired(pool, c.idleSince);
     }
@@ -311,9 +322,8 @@ final class Http1Client {
         return p == null ? 0 : p.idle.size();
     }
 
-    private static Conn connect(String host, int port, Pool pool, long deadlineNanos)
-            throws IOException {
-        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    private Conn connect(String host, int port, Pool pool, long deadlineNanos) throws IOException {
+        long left = (deadlineNanos - nanoTime.getAsLong()) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("deadline passed");
         }
@@ -418,7 +428,7 @@ final class Http1Client {
             if (idleMillis > 0) {
                 conn.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleMillis));
             } else {
-                setTimeout(conn, deadlineNanos);
+                client.setTimeout(conn, deadlineNanos);
             }
         }
 

@@ -15,21 +15,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The plain-HTTP client against a raw socket server that answers exactly as each test scripts. */
+/**
+ * The plain-HTTP client against a raw socket server that answers exactly as each test scripts.
+ * Waits are barriers on what the server did, and the passing of time (idle ages, deadlines) is a
+ * clock the test moves: nothing sleeps for time to pass.
+ */
 class Http1ClientTest {
     private final Http1Client client = new Http1Client();
+    // the clock of the client under test where a test moves time
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+    private final Http1Client clocked = new Http1Client(null, nanos::get);
     private ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    // one permit per connection the server has closed
+    private final Semaphore serverClosed = new Semaphore(0);
+    // released when the test is over: a silent server stays silent until then
+    private final CountDownLatch testOver = new CountDownLatch(1);
 
     @AfterEach
     void close() throws IOException {
+        testOver.countDown();
         client.close();
+        clocked.close();
         if (server != null) {
             server.close();
         }
@@ -87,6 +105,8 @@ class Http1ClientTest {
             }
         } catch (IOException e) {
             // test over
+        } finally {
+            serverClosed.release(); // the socket is closed by now (try-with-resources)
         }
     }
 
@@ -169,21 +189,25 @@ class Http1ClientTest {
                         (body, out) ->
                                 write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         assertThat(post(uri, "{}")).isEqualTo("200 ok");
-        Thread.sleep(100);
+        assertThat(serverClosed.tryAcquire(10, TimeUnit.SECONDS))
+                .as("the server closed the first connection")
+                .isTrue();
         assertThat(post(uri, "{}")).isEqualTo("200 ok");
         assertThat(connections.get()).isEqualTo(2);
     }
 
     @Test
     void concurrentCallsPoolSeveralConnectionsAndReuseThem() throws Exception {
+        // no answer until all four calls of a round are in: they overlap by construction
+        CyclicBarrier allIn = new CyclicBarrier(4);
         URI uri =
                 serve(
                         1000,
                         (body, out) -> {
                             try {
-                                Thread.sleep(100); // long enough for the calls to overlap
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
+                                allIn.await(10, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                return; // no answer: the calls fail
                             }
                             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
                         });
@@ -243,14 +267,17 @@ class Http1ClientTest {
 
     @Test
     void aStreamClosedAfterItsLastEventKeepsTheConnectionWhenTheEndArrived() throws Exception {
+        Semaphore answered = new Semaphore(0);
         URI uri =
                 serve(
                         100,
-                        (body, out) ->
-                                write(
-                                        out,
-                                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                                + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
+                        (body, out) -> {
+                            write(
+                                    out,
+                                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n");
+                            answered.release();
+                        });
         for (int i = 0; i < 3; i++) {
             Http1Client.Response r =
                     client.post(
@@ -262,7 +289,8 @@ class Http1ClientTest {
             BufferedReader lines =
                     new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
             assertThat(lines.readLine()).isEqualTo("data: [DONE]");
-            Thread.sleep(50); // the terminating chunk is in the socket buffer by now
+            // the terminating chunk was written (on loopback: it is in the client's buffer)
+            assertThat(answered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             r.body().close();
         }
         assertThat(connections.get()).isEqualTo(1);
@@ -291,7 +319,7 @@ class Http1ClientTest {
                         100,
                         (body, out) -> {
                             try {
-                                Thread.sleep(3000);
+                                testOver.await(30, TimeUnit.SECONDS); // neither answers nor closes
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
@@ -337,5 +365,86 @@ class Http1ClientTest {
                                         0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(requestLines).isEmpty();
+    }
+
+    @Test
+    void anIdleConnectionIsReusedUpToTheIdleLimitAndReplacedAfterIt() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        assertThat(clockedPost(uri)).isEqualTo("200 ok");
+        nanos.addAndGet(Http1Client.MAX_IDLE_NANOS - 1);
+        assertThat(clockedPost(uri)).isEqualTo("200 ok");
+        assertThat(connections.get()).as("reused just before the limit").isEqualTo(1);
+        nanos.addAndGet(Http1Client.MAX_IDLE_NANOS);
+        assertThat(clockedPost(uri)).isEqualTo("200 ok");
+        assertThat(connections.get()).as("a new connection once idle that long").isEqualTo(2);
+        assertThat(clocked.idleConnections("127.0.0.1", uri.getPort()))
+                .as("the expired one is closed, not kept")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aCallWhoseDeadlineHasPassedNeverConnects() throws Exception {
+        URI uri =
+                serve(
+                        100,
+                        (body, out) ->
+                                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        long deadline = nanos.get() + 300_000_000L;
+        nanos.addAndGet(300_000_000L);
+        assertThatThrownBy(
+                        () ->
+                                clocked.post(
+                                        uri,
+                                        Map.of(),
+                                        "{}".getBytes(StandardCharsets.UTF_8),
+                                        deadline,
+                                        0))
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessageContaining("deadline passed");
+        // barrier: the server accepts connections in order, so once a later call was answered it
+        // has counted any connection the expired call made
+        assertThat(clockedPost(uri)).isEqualTo("200 ok");
+        assertThat(connections.get()).isEqualTo(1);
+        assertThat(requestLines).hasSize(1);
+    }
+
+    @Test
+    void readingTheBodyAfterTheDeadlineFailsEvenWhenTheBytesAreThere() throws Exception {
+        Semaphore answered = new Semaphore(0);
+        URI uri =
+                serve(
+                        100,
+                        (body, out) -> {
+                            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                            answered.release();
+                        });
+        Http1Client.Response r =
+                clocked.post(
+                        uri,
+                        Map.of(),
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        nanos.get() + 5_000_000_000L,
+                        0);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(answered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        nanos.addAndGet(5_000_000_000L);
+        assertThatThrownBy(() -> r.body().readAllBytes())
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessageContaining("deadline passed");
+    }
+
+    private String clockedPost(URI uri) throws IOException {
+        Http1Client.Response r =
+                clocked.post(
+                        uri,
+                        Map.of(),
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        nanos.get() + 5_000_000_000L,
+                        0);
+        return r.status() + " " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -28,6 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +55,9 @@ class StandInProvidersTest {
             EgressPolicy.of(List.of(EgressRule.parse("localhost"), EgressRule.parse("127.0.0.1")));
     OpenAiAdapter openai = new OpenAiAdapter(http, egress);
     AnthropicAdapter anthropic = new AnthropicAdapter(http, egress);
-    ProviderHealthRegistry registry = new ProviderHealthRegistry(System::currentTimeMillis);
+    // the breakers' clock: the tests move it, nothing waits for the wall clock to pass
+    AtomicLong now = new AtomicLong(1_000_000);
+    ProviderHealthRegistry registry = new ProviderHealthRegistry(now::get);
     Failover failover = new Failover(registry);
 
     @BeforeEach
@@ -227,6 +232,16 @@ class StandInProvidersTest {
         assertThat(second.attempts().get(0).result()).isEqualTo("circuit_open");
         assertThat(calls(a)).isEqualTo(1);
         assertThat(calls(b)).isEqualTo(2);
+        now.addAndGet(29_999);
+        assertThat(chat(ca, cb).attempts().get(0).result())
+                .as("aside until the Retry-After has passed")
+                .isEqualTo("circuit_open");
+        assertThat(calls(a)).isEqualTo(1);
+        now.addAndGet(1);
+        assertThat(chat(ca, cb).attempts().get(0).result())
+                .as("tried again once it has")
+                .isEqualTo("rate_limited");
+        assertThat(calls(a)).isEqualTo(2);
     }
 
     @Test
@@ -317,8 +332,11 @@ class StandInProvidersTest {
         }
         assertThat(calls(a)).as("open after two failures").isEqualTo(2);
         assertThat(calls(b)).isEqualTo(5);
-        Thread.sleep(450);
         ok(a, "a");
+        now.addAndGet(399);
+        assertThat(content(chat(ca, cb).result())).as("still open").isEqualTo("from b");
+        assertThat(calls(a)).as("no call during the cool-down").isEqualTo(2);
+        now.addAndGet(1);
         assertThat(content(chat(ca, cb).result()))
                 .as("half-open trial succeeds")
                 .isEqualTo("from a");
@@ -333,7 +351,7 @@ class StandInProvidersTest {
     void retryBudgetStopsFailoverFromAmplifyingAnOutage() {
         status(a, 500);
         status(b, 500);
-        RetryBudget budget = new RetryBudget(0.0, 1, 60_000, System::currentTimeMillis);
+        RetryBudget budget = new RetryBudget(0.0, 1, 60_000, now::get);
         Provider pa =
                 provider(
                         "a",
@@ -442,8 +460,9 @@ class StandInProvidersTest {
 
     @Test
     void aStalledStreamTimesOutInsteadOfHanging() throws Exception {
-        // A raw server: answers 200 and one event at once, then goes silent (WireMock delays
-        // headers too).
+        // A raw server: answers 200 and one event at once, then goes silent until the test is
+        // over (WireMock delays headers too).
+        CountDownLatch testOver = new CountDownLatch(1);
         try (ServerSocket server = new ServerSocket(0)) {
             Thread t =
                     new Thread(
@@ -470,7 +489,7 @@ class StandInProvidersTest {
                                                             + "\r\n")
                                                     .getBytes());
                                     out.flush();
-                                    Thread.sleep(5000);
+                                    testOver.await(30, TimeUnit.SECONDS);
                                 } catch (Exception e) {
                                     // test over
                                 }
@@ -510,6 +529,8 @@ class StandInProvidersTest {
                                                 .isEqualTo(ProviderException.Kind.TIMEOUT));
             }
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
+        } finally {
+            testOver.countDown();
         }
     }
 
