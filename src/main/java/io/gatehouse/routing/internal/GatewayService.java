@@ -924,7 +924,7 @@ public class GatewayService {
             // Refused before admission (e.g. a policy deny) after guard calls: their cost still
             // counts against the tenant's budget.
             try {
-                call.admission = limits.admit(call.key, 0);
+                call.admission = limits.admit(call.key, 0, 0);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Guard usage of " + call.requestId + " not admitted", e);
             }
