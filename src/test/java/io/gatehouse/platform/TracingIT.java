@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 20: with tracing switched on by the standard {@code OTEL_*} variables, an instance exports
- * its spans over OTLP/HTTP to a receiver written for this test, which decodes them. One chat request
- * makes one trace: the server span, the edge's span, a span per stage, the provider attempt as a
- * GenAI CLIENT span ({@code chat {model}} with the {@code gen_ai.*} attributes and no content
+ * its spans over OTLP/HTTP to a receiver written for this test, which decodes them. One chat
+ * request makes one trace: the server span, the edge's span, a span per stage, the provider attempt
+ * as a GenAI CLIENT span ({@code chat {model}} with the {@code gen_ai.*} attributes and no content
  * attribute), the audit write; the provider receives the attempt's {@code traceparent}; the audit
  * event records the trace id.
  */
@@ -62,7 +62,8 @@ class TracingIT {
                 "/v1/traces",
                 exchange -> {
                     byte[] body = exchange.getRequestBody().readAllBytes();
-                    for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+                    for (ResourceSpans rs :
+                            ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
                         for (ScopeSpans ss : rs.getScopeSpansList()) {
                             SPANS.addAll(ss.getSpansList());
                         }
@@ -153,7 +154,8 @@ class TracingIT {
                 .contains("stop");
 
         // the provider got the attempt's context
-        List<LoggedRequest> sent = provider.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        List<LoggedRequest> sent =
+                provider.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).getHeader("traceparent"))
                 .isEqualTo("00-" + traceId + "-" + hex(attempt.getSpanId().toByteArray()) + "-01");
@@ -162,7 +164,10 @@ class TracingIT {
         Span edge = awaitSpan("gatehouse.edge.authenticate", traceId);
         Span audit = awaitSpan("gatehouse.audit.record", traceId);
         Span policyInput = awaitSpan("gatehouse.stage PolicyStage before_routing", traceId);
-        List<Span> trace = SPANS.stream().filter(s -> hex(s.getTraceId().toByteArray()).equals(traceId)).toList();
+        List<Span> trace =
+                SPANS.stream()
+                        .filter(s -> hex(s.getTraceId().toByteArray()).equals(traceId))
+                        .toList();
         Span server =
                 trace.stream()
                         .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
@@ -175,7 +180,8 @@ class TracingIT {
                     .isEqualTo(server.getSpanId());
         }
 
-        // never content: no gen_ai content attribute, and neither the prompt nor the answer anywhere
+        // never content: no gen_ai content attribute, and neither the prompt nor the answer
+        // anywhere
         for (Span s : SPANS) {
             for (KeyValue kv : s.getAttributesList()) {
                 assertThat(kv.getKey())
@@ -212,7 +218,11 @@ class TracingIT {
             Optional<Span> s =
                     SPANS.stream()
                             .filter(x -> x.getName().equals(name))
-                            .filter(x -> traceId == null || hex(x.getTraceId().toByteArray()).equals(traceId))
+                            .filter(
+                                    x ->
+                                            traceId == null
+                                                    || hex(x.getTraceId().toByteArray())
+                                                            .equals(traceId))
                             .findFirst();
             if (s.isPresent()) {
                 return s.get();

@@ -404,8 +404,8 @@ public class GatewayService {
                                     c,
                                     () -> {
                                         ProviderStream s =
-                                                adapters.forKind(c.provider().kind())
-                                                        .stream(providerCall(c, body, deadline));
+                                                adapters.forKind(c.provider().kind()).stream(
+                                                        providerCall(c, body, deadline));
                                         try {
                                             Opened opened = new Opened(s, s.next());
                                             opened.first()

@@ -21,22 +21,24 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The model gateway's spans (MicroProfile Telemetry; no-ops unless the operator enables the SDK with
- * the {@code OTEL_*} variables): one per stage call and one per provider attempt. Attempts follow the
- * OpenTelemetry GenAI semantic conventions, version 1.37.0 (still in development there): span {@code
- * chat {model}} of kind CLIENT with {@code gen_ai.operation.name}, {@code gen_ai.provider.name},
- * {@code gen_ai.request.model}, {@code gen_ai.response.model}, {@code gen_ai.usage.*} and {@code
- * gen_ai.response.finish_reasons}. Content attributes (prompts, answers, tool arguments) are never
- * set: the spans leave the trust boundary of the audit trail.
+ * The model gateway's spans (MicroProfile Telemetry; no-ops unless the operator enables the SDK
+ * with the {@code OTEL_*} variables): one per stage call and one per provider attempt. Attempts
+ * follow the OpenTelemetry GenAI semantic conventions, version 1.37.0 (still in development there):
+ * span {@code chat {model}} of kind CLIENT with {@code gen_ai.operation.name}, {@code
+ * gen_ai.provider.name}, {@code gen_ai.request.model}, {@code gen_ai.response.model}, {@code
+ * gen_ai.usage.*} and {@code gen_ai.response.finish_reasons}. Content attributes (prompts, answers,
+ * tool arguments) are never set: the spans leave the trust boundary of the audit trail.
  */
 @ApplicationScoped
 public class GatewayTracing {
     static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
     static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
-    static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    static final AttributeKey<String> REQUEST_MODEL =
+            AttributeKey.stringKey("gen_ai.request.model");
     static final AttributeKey<String> RESPONSE_MODEL =
             AttributeKey.stringKey("gen_ai.response.model");
-    static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    static final AttributeKey<Long> INPUT_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS =
             AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<List<String>> FINISH_REASONS =
@@ -48,9 +50,14 @@ public class GatewayTracing {
 
     @Inject Tracer tracer;
 
-    /** Runs {@code call} on every stage, each inside its own span {@code gatehouse.stage <name>}. */
+    /**
+     * Runs {@code call} on every stage, each inside its own span {@code gatehouse.stage <name>}.
+     */
     void eachStage(
-            List<GatewayStage> stages, String phase, GatewayExchange ex, Consumer<GatewayStage> call) {
+            List<GatewayStage> stages,
+            String phase,
+            GatewayExchange ex,
+            Consumer<GatewayStage> call) {
         for (GatewayStage stage : stages) {
             String name = stageName(stage);
             Span span =

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * W3C Trace Context for provider calls: when the current span (the attempt's) is being traced, the
- * provider gets a {@code traceparent} naming it, so a self-hosted model server that traces joins the
- * same trace. Written here rather than with the SDK's propagator: one header, no vendor state.
+ * provider gets a {@code traceparent} naming it, so a self-hosted model server that traces joins
+ * the same trace. Written here rather than with the SDK's propagator: one header, no vendor state.
  */
 final class TraceHeaders {
     private TraceHeaders() {}
@@ -24,11 +24,6 @@ final class TraceHeaders {
     }
 
     static String traceparent(SpanContext ctx) {
-        return "00-"
-                + ctx.getTraceId()
-                + "-"
-                + ctx.getSpanId()
-                + "-"
-                + ctx.getTraceFlags().asHex();
+        return "00-" + ctx.getTraceId() + "-" + ctx.getSpanId() + "-" + ctx.getTraceFlags().asHex();
     }
 }
