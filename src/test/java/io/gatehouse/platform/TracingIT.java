@@ -164,15 +164,8 @@ class TracingIT {
         Span edge = awaitSpan("gatehouse.edge.authenticate", traceId);
         Span audit = awaitSpan("gatehouse.audit.record", traceId);
         Span policyInput = awaitSpan("gatehouse.stage PolicyStage before_routing", traceId);
-        List<Span> trace =
-                SPANS.stream()
-                        .filter(s -> hex(s.getTraceId().toByteArray()).equals(traceId))
-                        .toList();
-        Span server =
-                trace.stream()
-                        .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no server span in " + names(trace)));
+        // Liberty's server span ends after the response is written, so it is exported last
+        Span server = awaitServerSpan(traceId);
         assertThat(server.getParentSpanId().isEmpty()).isTrue();
         for (Span child : List.of(edge, attempt, audit, policyInput)) {
             assertThat(child.getParentSpanId())
@@ -230,6 +223,22 @@ class TracingIT {
             Thread.sleep(100); // the exporter sends batches every 100 ms
         }
         throw new AssertionError("no span " + name + " among " + names(SPANS));
+    }
+
+    private static Span awaitServerSpan(String traceId) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<Span> s =
+                    SPANS.stream()
+                            .filter(x -> x.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                            .filter(x -> hex(x.getTraceId().toByteArray()).equals(traceId))
+                            .findFirst();
+            if (s.isPresent()) {
+                return s.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no server span in trace " + traceId + " among " + names(SPANS));
     }
 
     private static List<String> names(List<Span> spans) {
