@@ -6,6 +6,10 @@ import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
 import io.gatehouse.shared.RequestIds;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,12 +22,26 @@ import jakarta.inject.Inject;
 public class DefaultAuditRecorder implements AuditRecorder {
     @Inject GroupCommitAuditLog log;
     @Inject RetentionService retention;
+    @Inject Tracer tracer;
 
     @Override
     public RecordedEvent record(AuditEvent event) {
         long start = System.nanoTime();
         AuditEvent e = withClientRequestId(event);
-        return log.append(e, retentionOf(e), start);
+        // The wait for a durable event is its own span: the group commit is often the longest part.
+        Span span =
+                tracer.spanBuilder("gatehouse.audit.record")
+                        .setAttribute("gatehouse.audit.action", e.action())
+                        .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return log.append(e, retentionOf(e), start);
+        } catch (RuntimeException failure) {
+            span.setStatus(StatusCode.ERROR);
+            span.setAttribute("error.type", failure.getClass().getSimpleName());
+            throw failure;
+        } finally {
+            span.end();
+        }
     }
 
     @Override

@@ -81,6 +81,7 @@ public class GatewayService {
     @Inject UsageLimits limits;
     @Inject GatewayMetrics metrics;
     @Inject GuardCalls guards;
+    @Inject GatewayTracing tracing;
 
     @Inject
     @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
@@ -104,6 +105,8 @@ public class GatewayService {
         final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
         final String operation;
         final long startNanos = System.nanoTime();
+        // the trace this request belongs to when tracing is on: recorded in its audit event
+        final String traceId = GatewayTracing.currentTraceId();
         String requestedModel;
         String alias;
         String route; // the alias once it named a configured route: a bounded metrics label
@@ -186,9 +189,7 @@ public class GatewayService {
                             messages,
                             GatewayRequests.stageHeaders(headers));
             call.exchange = ex;
-            for (GatewayStage stage : stages()) {
-                stage.beforeRouting(ex);
-            }
+            tracing.eachStage(stages(), "before_routing", ex, st -> st.beforeRouting(ex));
             CatalogSnapshot snap = catalog.snapshot(key.tenant());
             Route route = resolveRoute(call, snap, ex.model(), "chat");
             List<Candidate> candidates = candidates(call, snap, route, req, "chat");
@@ -256,8 +257,12 @@ public class GatewayService {
                                                     originals,
                                                     false,
                                                     ex.defaultParameters());
-                                    return adapters.forKind(c.provider().kind())
-                                            .chat(providerCall(c, body, deadline));
+                                    return tracing.attempt(
+                                            "chat",
+                                            c,
+                                            () ->
+                                                    adapters.forKind(c.provider().kind())
+                                                            .chat(providerCall(c, body, deadline)));
                                 });
                 call.attempts = out.attempts();
                 call.candidate = out.candidate();
@@ -307,9 +312,7 @@ public class GatewayService {
             JsonObject msg = choice.getJsonObject("message");
             if (msg != null && msg.get("content") instanceof JsonString cs) {
                 ex.answerText(cs.getString());
-                for (GatewayStage stage : stages()) {
-                    stage.afterAnswer(ex);
-                }
+                tracing.eachStage(stages(), "after_answer", ex, st -> st.afterAnswer(ex));
                 if (!cs.getString().equals(ex.answerText())) {
                     changed = true;
                     choice =
@@ -395,15 +398,31 @@ public class GatewayService {
                                             originals,
                                             true,
                                             ex.defaultParameters());
-                            ProviderStream s =
-                                    adapters.forKind(c.provider().kind()).stream(
-                                            providerCall(c, body, deadline));
-                            try {
-                                return new Opened(s, s.next());
-                            } catch (ProviderException | RuntimeException e) {
-                                s.close();
-                                throw e;
-                            }
+                            // the attempt's span ends at the first chunk (the stream's usage is
+                            // in the audit event)
+                            return tracing.attempt(
+                                    "chat",
+                                    c,
+                                    () -> {
+                                        ProviderStream s =
+                                                adapters.forKind(c.provider().kind()).stream(
+                                                        providerCall(c, body, deadline));
+                                        try {
+                                            Opened opened = new Opened(s, s.next());
+                                            opened.first()
+                                                    .ifPresent(
+                                                            f ->
+                                                                    GatewayTracing.answered(
+                                                                            io.opentelemetry.api
+                                                                                    .trace.Span
+                                                                                    .current(),
+                                                                            f));
+                                            return opened;
+                                        } catch (ProviderException | RuntimeException e) {
+                                            s.close();
+                                            throw e;
+                                        }
+                                    });
                         });
         call.attempts = out.attempts();
         call.candidate = out.candidate();
@@ -712,9 +731,7 @@ public class GatewayService {
                             messages,
                             GatewayRequests.stageHeaders(headers));
             call.exchange = ex;
-            for (GatewayStage stage : stages()) {
-                stage.beforeRouting(ex);
-            }
+            tracing.eachStage(stages(), "before_routing", ex, st -> st.beforeRouting(ex));
             CatalogSnapshot snap = catalog.snapshot(key.tenant());
             Route route = resolveRoute(call, snap, ex.model(), "embeddings");
             List<Candidate> candidates = candidates(call, snap, route, req, "embeddings");
@@ -733,8 +750,12 @@ public class GatewayService {
                                 }
                                 JsonObject body =
                                         GatewayRequests.upstreamEmbeddings(req, ex.messages());
-                                return adapters.forKind(c.provider().kind())
-                                        .embed(providerCall(c, body, deadline));
+                                return tracing.attempt(
+                                        "embeddings",
+                                        c,
+                                        () ->
+                                                adapters.forKind(c.provider().kind())
+                                                        .embed(providerCall(c, body, deadline)));
                             });
             call.attempts = out.attempts();
             call.candidate = out.candidate();
@@ -1071,6 +1092,9 @@ public class GatewayService {
                         .detail("stream", call.streamed);
         if (call.clientRequestId != null) {
             b.detail(RequestIds.CLIENT_DETAIL, call.clientRequestId);
+        }
+        if (call.traceId != null) {
+            b.detail("trace.id", call.traceId);
         }
         if (call.requestedModel != null && !call.requestedModel.equals(call.alias)) {
             b.detail("requestedModel", call.requestedModel);

@@ -10,12 +10,18 @@ import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.edge.internal.persistence.TokenRevocations;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.LogFields;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantLabels;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.UnauthorizedException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,6 +72,7 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                     .build();
 
     @Inject AuditRecorder audit;
+    @Inject Tracer tracer;
     @Inject MetricRegistry metrics;
     @Inject TenantLabels tenantLabels;
     @Inject ClientAddresses clients;
@@ -79,12 +86,28 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         // request properties are the servlet request's attributes, without the reflective @Context
         // proxy
         String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
-        if (path.equals("v1") || path.startsWith("v1/")) {
-            authenticateKey(ctx, requestId);
-        } else if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
+        if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
             return;
-        } else {
-            authenticatePerson(ctx, requestId, path);
+        }
+        // The edge's span (a child of the server span when tracing is on); its trace id goes on
+        // every log line of this request.
+        Span span = tracer.spanBuilder("gatehouse.edge.authenticate").startSpan();
+        SpanContext sc = span.getSpanContext();
+        if (sc.isValid()) {
+            LogFields.put(LogFields.TRACE_ID, sc.getTraceId());
+        }
+        try (Scope ignored = span.makeCurrent()) {
+            if (path.equals("v1") || path.startsWith("v1/")) {
+                authenticateKey(ctx, requestId);
+            } else {
+                authenticatePerson(ctx, requestId, path);
+            }
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR);
+            span.setAttribute("error.type", e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
         }
     }
 

@@ -109,6 +109,7 @@ public final class HttpTransport {
     public JsonObject postJson(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
             throws ProviderException {
+        headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {
             return postJsonPlain(uri, headers, body, timeout);
         }
@@ -203,6 +204,7 @@ public final class HttpTransport {
     public LineStream postStream(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
             throws ProviderException {
+        headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {
             return postStreamPlain(uri, headers, body, timeout);
         }

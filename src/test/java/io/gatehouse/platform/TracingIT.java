@@ -1,0 +1,262 @@
+package io.gatehouse.platform;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.testing.Db;
+import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.TestTenant;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 20: with tracing switched on by the standard {@code OTEL_*} variables, an instance exports
+ * its spans over OTLP/HTTP to a receiver written for this test, which decodes them. One chat
+ * request makes one trace: the server span, the edge's span, a span per stage, the provider attempt
+ * as a GenAI CLIENT span ({@code chat {model}} with the {@code gen_ai.*} attributes and no content
+ * attribute), the audit write; the provider receives the attempt's {@code traceparent}; the audit
+ * event records the trace id.
+ */
+class TracingIT {
+    static final List<Span> SPANS = new CopyOnWriteArrayList<>();
+    static HttpServer receiver;
+    static WireMockServer provider;
+    static LibertyInstance traced;
+
+    static final String ANSWER =
+            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m-resp-2026\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"ANSWER-TEXT-%s\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,\"total_tokens\":1500}}";
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext(
+                "/v1/traces",
+                exchange -> {
+                    byte[] body = exchange.getRequestBody().readAllBytes();
+                    for (ResourceSpans rs :
+                            ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+                        for (ScopeSpans ss : rs.getScopeSpansList()) {
+                            SPANS.addAll(ss.getSpansList());
+                        }
+                    }
+                    byte[] ok = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                    exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+                    exchange.sendResponseHeaders(200, ok.length);
+                    exchange.getResponseBody().write(ok);
+                    exchange.close();
+                });
+        receiver.start();
+        provider = new WireMockServer(options().dynamicPort());
+        provider.start();
+        traced =
+                LibertyInstance.start(
+                        "gatehouse-traced",
+                        Map.of(
+                                "OTEL_SDK_DISABLED", "false",
+                                "OTEL_SERVICE_NAME", "gatehouse",
+                                "OTEL_TRACES_EXPORTER", "otlp",
+                                "OTEL_METRICS_EXPORTER", "none",
+                                "OTEL_LOGS_EXPORTER", "none",
+                                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                        "http://127.0.0.1:" + receiver.getAddress().getPort(),
+                                "OTEL_BSP_SCHEDULE_DELAY", "100"));
+        traced.awaitReady(Duration.ofSeconds(120));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (traced != null) {
+            traced.close();
+        }
+        if (provider != null) {
+            provider.stop();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void oneChatRequestIsOneTraceAcrossEdgeStagesProviderAndAudit() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String marker = UUID.randomUUID().toString();
+        provider.stubFor(
+                post(urlEqualTo("/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(ANSWER.formatted(marker))));
+        CatalogRows.provider(
+                t.id(),
+                "wm",
+                "openai",
+                "http://localhost:" + provider.port() + "/v1",
+                "{}",
+                "m-wm",
+                "chat");
+        CatalogRows.route(t.id(), "traced", "chat", "priority", 0, "wm/m-wm");
+
+        var res =
+                traced.http()
+                        .post(
+                                "/v1/chat/completions",
+                                "{\"model\":\"traced\",\"messages\":[{\"role\":\"user\",\"content\":\"PROMPT-TEXT-"
+                                        + marker
+                                        + "\"}]}",
+                                t.keyAuth());
+        assertThat(res.status()).as(res.body()).isEqualTo(200);
+        String requestId = res.header("x-request-id");
+
+        Span attempt = awaitSpan("chat m-wm");
+        String traceId = hex(attempt.getTraceId().toByteArray());
+        assertThat(attempt.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        assertThat(string(attempt, "gen_ai.operation.name")).contains("chat");
+        assertThat(string(attempt, "gen_ai.provider.name")).contains("openai");
+        assertThat(string(attempt, "gen_ai.request.model")).contains("m-wm");
+        assertThat(string(attempt, "gen_ai.response.model")).contains("m-resp-2026");
+        assertThat(attr(attempt, "gen_ai.usage.input_tokens").map(AnyValue::getIntValue))
+                .contains(1000L);
+        assertThat(attr(attempt, "gen_ai.usage.output_tokens").map(AnyValue::getIntValue))
+                .contains(500L);
+        assertThat(
+                        attr(attempt, "gen_ai.response.finish_reasons")
+                                .map(v -> v.getArrayValue().getValues(0).getStringValue()))
+                .contains("stop");
+
+        // the provider got the attempt's context
+        List<LoggedRequest> sent =
+                provider.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).getHeader("traceparent"))
+                .isEqualTo("00-" + traceId + "-" + hex(attempt.getSpanId().toByteArray()) + "-01");
+
+        // one trace: server span at the root, edge, stages, attempt and audit write under it
+        Span edge = awaitSpan("gatehouse.edge.authenticate", traceId);
+        Span audit = awaitSpan("gatehouse.audit.record", traceId);
+        Span policyInput = awaitSpan("gatehouse.stage PolicyStage before_routing", traceId);
+        // Liberty's server span ends after the response is written, so it is exported last
+        Span server = awaitServerSpan(traceId);
+        assertThat(server.getParentSpanId().isEmpty()).isTrue();
+        for (Span child : List.of(edge, attempt, audit, policyInput)) {
+            assertThat(child.getParentSpanId())
+                    .as(child.getName() + " is a child of the server span")
+                    .isEqualTo(server.getSpanId());
+        }
+
+        // never content: no gen_ai content attribute, and neither the prompt nor the answer
+        // anywhere
+        for (Span s : SPANS) {
+            for (KeyValue kv : s.getAttributesList()) {
+                assertThat(kv.getKey())
+                        .doesNotStartWith("gen_ai.prompt")
+                        .doesNotStartWith("gen_ai.completion")
+                        .doesNotStartWith("gen_ai.input")
+                        .doesNotStartWith("gen_ai.output")
+                        .doesNotStartWith("gen_ai.system_instructions");
+                assertThat(kv.getValue().toString()).doesNotContain(marker);
+            }
+        }
+
+        // the audit event records the trace
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT details->>'trace.id' FROM audit_events WHERE request_id = ?"
+                                        + " AND action = 'gateway.request'")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(traceId);
+            }
+        }
+    }
+
+    private static Span awaitSpan(String name) throws InterruptedException {
+        return awaitSpan(name, null);
+    }
+
+    private static Span awaitSpan(String name, String traceId) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<Span> s =
+                    SPANS.stream()
+                            .filter(x -> x.getName().equals(name))
+                            .filter(
+                                    x ->
+                                            traceId == null
+                                                    || hex(x.getTraceId().toByteArray())
+                                                            .equals(traceId))
+                            .findFirst();
+            if (s.isPresent()) {
+                return s.get();
+            }
+            Thread.sleep(100); // the exporter sends batches every 100 ms
+        }
+        throw new AssertionError("no span " + name + " among " + names(SPANS));
+    }
+
+    private static Span awaitServerSpan(String traceId) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<Span> s =
+                    SPANS.stream()
+                            .filter(x -> x.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                            .filter(x -> hex(x.getTraceId().toByteArray()).equals(traceId))
+                            .findFirst();
+            if (s.isPresent()) {
+                return s.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no server span in trace " + traceId + " among " + names(SPANS));
+    }
+
+    private static List<String> names(List<Span> spans) {
+        return spans.stream().map(Span::getName).distinct().toList();
+    }
+
+    private static Optional<AnyValue> attr(Span s, String key) {
+        return s.getAttributesList().stream()
+                .filter(kv -> kv.getKey().equals(key))
+                .map(KeyValue::getValue)
+                .findFirst();
+    }
+
+    private static Optional<String> string(Span s, String key) {
+        return attr(s, key).map(AnyValue::getStringValue);
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}
