@@ -67,6 +67,17 @@ class PackagedServerIT {
     }
 
     /**
+     * The one setting of the manifests this test changes: they run the production profile, whose
+     * refusals would (rightly) stop a server given this test cluster's published development
+     * credentials and master key. Those refusals are ProductionProfileIT's subject, and
+     * ProductionSettingsTest checks which of them apply to pods and to the migration Job.
+     */
+    static void withoutProductionRefusals(Map<String, String> env) {
+        assertThat(env).containsEntry("GATEHOUSE_PROFILE", "production");
+        env.put("GATEHOUSE_PROFILE", "default");
+    }
+
+    /**
      * What this cluster supplies: its database (a multi-host URL whose first host is down, to show
      * failover to the next; the local server has no certificate a client could verify, so no
      * verify-full here), the runtime role's Secret, the master key Secret. The memory limit of the
@@ -75,6 +86,7 @@ class PackagedServerIT {
     static Map<String, String> servePod(String database) {
         Map<String, String> env = manifestEnv("Deployment");
         assertThat(env).containsEntry("GATEHOUSE_MODE", "serve").containsKey("GATEHOUSE_DB_URL");
+        withoutProductionRefusals(env);
         env.put(
                 "GATEHOUSE_DB_URL",
                 "jdbc:postgresql://127.0.0.1:1,"

@@ -109,6 +109,29 @@ public final class ProductionSettings {
         return out;
     }
 
+    /**
+     * The violations that apply to a server in {@code GATEHOUSE_MODE} {@code mode}: the migration Job
+     * ({@code migrate}) holds only the owner role's credentials, so only the owner password (and
+     * unread secret files) concern it; application pods ({@code serve}) never hold the owner
+     * password, so its absence is no violation there. {@code all} (the default) needs everything.
+     */
+    public static List<String> forMode(String mode, List<String> violations) {
+        return switch (mode == null ? "all" : mode.trim()) {
+            case "migrate" ->
+                    violations.stream()
+                            .filter(
+                                    v ->
+                                            v.startsWith("GATEHOUSE_DB_OWNER_PASSWORD:")
+                                                    || v.contains("_FILE:"))
+                            .toList();
+            case "serve" ->
+                    violations.stream()
+                            .filter(v -> !v.startsWith("GATEHOUSE_DB_OWNER_PASSWORD:"))
+                            .toList();
+            default -> violations;
+        };
+    }
+
     /** Why a public URL is not one clients elsewhere can use, or empty. */
     static Optional<String> publicUrlProblem(Optional<String> value) {
         String v = value.map(String::trim).orElse("");

@@ -48,8 +48,10 @@ public class StartupConfigurationCheck {
             return;
         }
         List<String> violations =
-                ProductionSettings.violations(
-                        name -> config.getOptionalValue(name, String.class), unread);
+                ProductionSettings.forMode(
+                        config.getOptionalValue("gatehouse.mode", String.class).orElse("all"),
+                        ProductionSettings.violations(
+                                name -> config.getOptionalValue(name, String.class), unread));
         if (!violations.isEmpty()) {
             refuse("Gatehouse refuses to start (GATEHOUSE_PROFILE=production):", violations);
         }

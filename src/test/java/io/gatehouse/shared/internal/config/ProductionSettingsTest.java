@@ -129,4 +129,30 @@ class ProductionSettingsTest {
                                         "OTHER_FILE", "/z")))
                 .containsExactly("GATEHOUSE_DB_PASSWORD_FILE");
     }
+
+    @Test
+    void theMigrationJobAndApplicationPodsAreCheckedForWhatTheyHold() {
+        // the Job: owner credentials only (no master key, runtime password or public URL)
+        Map<String, String> job = new HashMap<>();
+        job.put("gatehouse.db.owner.password", "s3cret-owner");
+        assertThat(ProductionSettings.forMode("migrate", check(job))).isEmpty();
+        job.put("gatehouse.db.owner.password", "gatehouse-owner-dev");
+        assertThat(ProductionSettings.forMode("migrate", check(job, "GATEHOUSE_DB_PASSWORD_FILE")))
+                .hasSize(2)
+                .anySatisfy(x -> assertThat(x).startsWith("GATEHOUSE_DB_OWNER_PASSWORD:"))
+                .anySatisfy(x -> assertThat(x).startsWith("GATEHOUSE_DB_PASSWORD_FILE:"));
+        // application pods never hold the owner password; everything else still counts
+        Map<String, String> pod = safe();
+        pod.remove("gatehouse.db.owner.password");
+        assertThat(ProductionSettings.forMode("serve", check(pod))).isEmpty();
+        pod.put("gatehouse.db.password", "gatehouse-app-dev");
+        assertThat(ProductionSettings.forMode("serve", check(pod)))
+                .singleElement()
+                .satisfies(x -> assertThat(x).startsWith("GATEHOUSE_DB_PASSWORD:"));
+        // the default mode (migrate, then serve) needs both
+        pod.put("gatehouse.db.password", "s3cret-app");
+        assertThat(ProductionSettings.forMode("all", check(pod)))
+                .singleElement()
+                .satisfies(x -> assertThat(x).startsWith("GATEHOUSE_DB_OWNER_PASSWORD:"));
+    }
 }
