@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.routing.CatalogRows;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestTenant;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -21,6 +22,9 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -197,6 +201,70 @@ class TracingIT {
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(traceId);
+            }
+        }
+    }
+
+    @Test
+    void logLinesOfARequestCarryItsRequestAndTraceIds() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        WireMockServer down = new WireMockServer(options().dynamicPort());
+        down.start();
+        Http.Response res;
+        try {
+            down.stubFor(
+                    post(urlEqualTo("/v1/chat/completions"))
+                            .willReturn(aResponse().withStatus(503).withBody("{}")));
+            CatalogRows.provider(
+                    t.id(),
+                    "down",
+                    "openai",
+                    "http://localhost:" + down.port() + "/v1",
+                    "{}",
+                    "m-down",
+                    "chat");
+            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+            CatalogRows.route(t.id(), "logged", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
+            res =
+                    traced.http()
+                            .post(
+                                    "/v1/chat/completions",
+                                    "{\"model\":\"logged\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                                    t.keyAuth());
+        } finally {
+            down.stop();
+        }
+        assertThat(res.status()).isEqualTo(200);
+        String requestId = res.header("x-request-id");
+        // the failed attempt is logged on the request's thread: that line carries both ids
+        String traceId = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (traceId == null && System.nanoTime() < deadline) {
+            for (String line : traced.messagesLog().split("\n")) {
+                if (line.startsWith("{") && line.contains(requestId)) {
+                    JsonObject o = Json.createReader(new StringReader(line)).readObject();
+                    if (requestId.equals(o.getString("ext_requestId", ""))
+                            && o.getString("message", "").contains("m-down: server")) {
+                        traceId = o.getString("ext_traceId", null);
+                    }
+                }
+            }
+            if (traceId == null) {
+                Thread.sleep(100); // Liberty writes its log asynchronously
+            }
+        }
+        assertThat(traceId).as("ext_traceId on the request's log line").matches("[0-9a-f]{32}");
+        String logged = traceId;
+        awaitSpan("chat m-down", logged); // the same trace the spans belong to
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT details->>'trace.id' FROM audit_events WHERE request_id = ?"
+                                        + " AND action = 'gateway.request'")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(logged);
             }
         }
     }
