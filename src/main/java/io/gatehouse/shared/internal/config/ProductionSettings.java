@@ -110,9 +110,9 @@ public final class ProductionSettings {
     }
 
     /**
-     * The violations that apply to a server in {@code GATEHOUSE_MODE} {@code mode}: the migration Job
-     * ({@code migrate}) holds only the owner role's credentials, so only the owner password (and
-     * unread secret files) concern it; application pods ({@code serve}) never hold the owner
+     * The violations that apply to a server in {@code GATEHOUSE_MODE} {@code mode}: the migration
+     * Job ({@code migrate}) holds only the owner role's credentials, so only the owner password
+     * (and unread secret files) concern it; application pods ({@code serve}) never hold the owner
      * password, so its absence is no violation there. {@code all} (the default) needs everything.
      */
     public static List<String> forMode(String mode, List<String> violations) {
