@@ -124,7 +124,9 @@ class BudgetIT {
                     "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
 
             TestTenant monthly = paidTenant(provider);
-            limits(monthly, "{\"monthlyBudgetMicros\":1}");
+            // the first request's reservation (about 2,070 micros) fits; its real cost (6,000) then
+            // spends the budget (the reservation rule of LimitsAcrossInstancesIT)
+            limits(monthly, "{\"monthlyBudgetMicros\":3000}");
             assertThat(http.post("/v1/chat/completions", body, monthly.keyAuth()).status())
                     .isEqualTo(200);
             Http.Response stopped = http.post("/v1/chat/completions", body, monthly.keyAuth());
