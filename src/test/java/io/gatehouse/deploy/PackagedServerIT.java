@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.PackagedServer;
 import io.gatehouse.testing.TestEnv;
-
-import org.junit.jupiter.api.Test;
-
-import tools.jackson.databind.JsonNode;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The packaged server directory (the image's content) started with the configuration the Kubernetes

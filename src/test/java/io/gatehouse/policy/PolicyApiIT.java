@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** /api/v1/policies against the running server (demo mode seeds the demo policy). */
 class PolicyApiIT {

@@ -5,16 +5,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.JsonObject;
-
 import org.junit.jupiter.api.Test;
 
 /**

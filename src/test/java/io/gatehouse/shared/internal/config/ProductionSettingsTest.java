@@ -2,12 +2,11 @@ package io.gatehouse.shared.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class ProductionSettingsTest {
     static Map<String, String> safe() {
