@@ -29,7 +29,24 @@ public final class TestTenant {
     private final String slug;
     private final Map<String, String> usernames;
     private final Map<String, String> passwords;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    /**
+     * Bearer tokens by role, each with the instant it stops being safe to use. The suite runs
+     * longer than a token lives (15 minutes by default), so a cached token is replaced shortly
+     * before it expires rather than kept for the whole JVM.
+     */
+    private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+
+    /** Renew a cached token once less than this much of its lifetime is left. */
+    private static final java.time.Duration RENEW_BEFORE_EXPIRY = java.time.Duration.ofSeconds(90);
+
+    /** A token and the instant after which {@link #token} logs in again. */
+    private record Issued(String token, java.time.Instant renewAfter) {
+        boolean fresh() {
+            return java.time.Instant.now().isBefore(renewAfter);
+        }
+    }
+
     private final String apiKey;
 
     private TestTenant(
@@ -99,7 +116,8 @@ public final class TestTenant {
             throw new IllegalStateException("Could not create tenant: " + created);
         }
         String tenantId = created.json().getString("id");
-        String adminToken = login(adminName, adminPassword);
+        Issued admin = issue(adminName, adminPassword);
+        String adminToken = admin.token();
         Map<String, String> users = new java.util.HashMap<>();
         Map<String, String> pw = new java.util.HashMap<>();
         users.put("admin", adminName);
@@ -137,11 +155,16 @@ public final class TestTenant {
             throw new IllegalStateException("Could not create API key: " + key);
         }
         TestTenant t = new TestTenant(tenantId, slug, users, pw, key.json().getString("key"));
-        t.tokens.put("admin", adminToken);
+        t.tokens.put("admin", admin);
         return t;
     }
 
     public static String login(String username, String password) {
+        return issue(username, password).token();
+    }
+
+    private static Issued issue(String username, String password) {
+        java.time.Instant asked = java.time.Instant.now();
         Http.Response r =
                 Http.local()
                         .post(
@@ -154,7 +177,11 @@ public final class TestTenant {
         if (r.status() != 200) {
             throw new IllegalStateException("Login of " + username + " failed: " + r);
         }
-        return r.json().getString("access_token");
+        JsonObject body = r.json();
+        long lifetime = body.getJsonNumber("expires_in").longValue();
+        return new Issued(
+                body.getString("access_token"),
+                asked.plusSeconds(lifetime).minus(RENEW_BEFORE_EXPIRY));
     }
 
     public String id() {
@@ -178,12 +205,17 @@ public final class TestTenant {
      * auditor).
      */
     public String token(String role) {
-        return tokens.computeIfAbsent(
-                role,
-                r ->
-                        login(
-                                usernames.get(r),
-                                passwords.isEmpty() ? DEMO_PASSWORD : passwords.get(r)));
+        return tokens.compute(
+                        role,
+                        (r, held) ->
+                                held != null && held.fresh()
+                                        ? held
+                                        : issue(
+                                                usernames.get(r),
+                                                passwords.isEmpty()
+                                                        ? DEMO_PASSWORD
+                                                        : passwords.get(r)))
+                .token();
     }
 
     /** {@code "Authorization", "Bearer ..."} for {@link Http} calls. */

@@ -3,6 +3,7 @@ package io.gatehouse.audit.internal;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetention;
+import io.gatehouse.audit.internal.persistence.AuditAppend;
 import io.gatehouse.audit.internal.persistence.AuditDatabase;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
@@ -94,10 +95,11 @@ public class RetentionService {
                                             + " days until an auditor releases every hold");
                         }
                         RetentionRows.upsert(c, tenant.value(), s);
+                        // the setting and its event commit together
+                        AuditAppend.on(c, DefaultAuditRecorder.withClientRequestId(event.build()));
                         return null;
                     });
             cache.remove(tenant);
-            recorder.record(event.build());
             return s;
         } catch (ConflictException e) {
             refused = e;
@@ -125,7 +127,11 @@ public class RetentionService {
         }
     }
 
-    public Hold placeHold(TenantId tenant, String reason, String by) {
+    /**
+     * Places a hold; {@code event} is recorded in the same transaction (a hold is in force exactly
+     * when the trail says it was placed).
+     */
+    public Hold placeHold(TenantId tenant, String reason, String by, AuditEvent.Builder event) {
         Hold h =
                 new Hold(
                         UUID.randomUUID(),
@@ -139,6 +145,12 @@ public class RetentionService {
                     c -> {
                         RetentionRows.lockTenant(c, tenant.value());
                         RetentionRows.addHold(c, tenant.value(), h);
+                        AuditAppend.on(
+                                c,
+                                DefaultAuditRecorder.withClientRequestId(
+                                        event.target("legal_hold", h.id())
+                                                .detail("reason", h.reason())
+                                                .build()));
                         return null;
                     });
         } catch (SQLException e) {
@@ -147,11 +159,24 @@ public class RetentionService {
         return h;
     }
 
-    /** Releases an active hold; the caller has checked that an auditor asks (RetentionResource). */
-    public boolean releaseHold(TenantId tenant, UUID id, String by) {
+    /**
+     * Releases an active hold and records {@code event} in the same transaction; the caller has
+     * checked that an auditor asks (RetentionResource). False (and nothing recorded) when there is
+     * no such active hold.
+     */
+    public boolean releaseHold(TenantId tenant, UUID id, String by, AuditEvent.Builder event) {
         try {
             return db.inTransaction(
-                    c -> RetentionRows.releaseHold(c, tenant.value(), id, Instant.now(), by));
+                    c -> {
+                        if (!RetentionRows.releaseHold(c, tenant.value(), id, Instant.now(), by)) {
+                            return false;
+                        }
+                        AuditAppend.on(
+                                c,
+                                DefaultAuditRecorder.withClientRequestId(
+                                        event.target("legal_hold", id).build()));
+                        return true;
+                    });
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
@@ -166,26 +191,15 @@ public class RetentionService {
     }
 
     /**
-     * Deletes expired bodies and records one {@code audit.content.purge} event per tenant affected.
+     * Deletes expired bodies and records one {@code audit.content.purge} event per tenant affected,
+     * in one transaction: a deletion is never without its event, nor an event without its deletion.
      */
     public Map<String, Long> purge() {
-        Map<String, Long> purged;
         try {
-            purged = db.inTransaction(c -> RetentionRows.purge(c, Instant.now()));
+            return db.inTransaction(c -> RetentionRows.purgeRecorded(c, Instant.now()));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
-        for (var e : purged.entrySet()) {
-            recorder.record(
-                    AuditEvent.of(
-                                    TenantId.of(e.getKey()),
-                                    "system",
-                                    "retention-purge",
-                                    "audit.content.purge")
-                            .detail("deleted", e.getValue())
-                            .build());
-        }
-        return purged;
     }
 
     private static String eventActor(AuditEvent.Builder b) {

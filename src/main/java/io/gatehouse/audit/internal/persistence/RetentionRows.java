@@ -1,6 +1,8 @@
 package io.gatehouse.audit.internal.persistence;
 
+import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.ContentRetention;
+import io.gatehouse.shared.TenantId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -169,6 +171,29 @@ public final class RetentionRows {
             }
         }
     }
+
+    /**
+     * {@link #purge} and, on the same connection and so in the same transaction, one {@code
+     * audit.content.purge} event (actor {@code system}/{@code retention-purge}, detail {@code
+     * deleted}) per chain it deleted from: the bodies are gone exactly when the trail says so, and
+     * a failed append rolls the deletion back for the next run to retry.
+     */
+    public static Map<String, Long> purgeRecorded(Connection c, Instant now) throws SQLException {
+        Map<String, Long> purged = purge(c, now);
+        for (var e : purged.entrySet()) {
+            AuditAppend.on(
+                    c,
+                    AuditEvent.of(TenantId.of(e.getKey()), "system", PURGE_ACTOR, PURGE_ACTION)
+                            .detail("deleted", e.getValue())
+                            .build());
+        }
+        return purged;
+    }
+
+    /** The purge event's actor and action. */
+    public static final String PURGE_ACTOR = "retention-purge";
+
+    public static final String PURGE_ACTION = "audit.content.purge";
 
     /**
      * Deletes stored bodies older than their tenant's retention period, except for tenants under a

@@ -1,7 +1,6 @@
 package io.gatehouse.audit.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.RetentionService;
@@ -49,7 +48,6 @@ public class RetentionResource {
 
     @Inject CurrentCaller callers;
     @Inject RetentionService retention;
-    @Inject AuditRecorder recorder;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -131,12 +129,12 @@ public class RetentionResource {
         if (reason == null || reason.isBlank() || reason.length() > 2000) {
             throw new ValidationException("reason", "reason is required (at most 2000 characters)");
         }
-        Hold h = retention.placeHold(t, reason.trim(), caller.subject());
-        recorder.record(
-                AuditEvent.by(caller, "audit.hold.place")
-                        .target("legal_hold", h.id())
-                        .detail("reason", h.reason())
-                        .build());
+        Hold h =
+                retention.placeHold(
+                        t,
+                        reason.trim(),
+                        caller.subject(),
+                        AuditEvent.by(caller, "audit.hold.place"));
         return Response.status(201)
                 .entity(CanonicalJson.write(holdJson(h)))
                 .type(MediaType.APPLICATION_JSON)
@@ -167,11 +165,10 @@ public class RetentionResource {
         } catch (IllegalArgumentException e) {
             throw new NotFoundException("No such legal hold");
         }
-        if (!retention.releaseHold(t, holdId, caller.subject())) {
+        if (!retention.releaseHold(
+                t, holdId, caller.subject(), AuditEvent.by(caller, "audit.hold.release"))) {
             throw new NotFoundException("No such active legal hold");
         }
-        recorder.record(
-                AuditEvent.by(caller, "audit.hold.release").target("legal_hold", holdId).build());
         return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
     }
 
