@@ -20,6 +20,10 @@ final class MarkupSignals {
             "(?:system|sistema|systeme|admin|administrator|developer|assistant|assistent"
                     + "|asistente|assistente|user|usuario|utente|utilisateur|nutzer|benutzer)";
 
+    /** Literals one of which every bracketed role label contains (pre-filter needles). */
+    private static final String BRACKET_NEEDLES =
+            "system|sistema|admin|developer|assist|asist|user|usuario|utente|utilisateur|nutzer";
+
     static final List<MarkupSignal> ALL =
             List.of(
                     markupAnywhere(
@@ -45,21 +49,9 @@ final class MarkupSignals {
                             "mensagem"),
                     markupAnywhere(
                             "bracketed_role",
-                            "\\[\\s*(?:system|sistema|systeme|admin|administrator|developer"
-                                    + "|assistant|assistent|asistente|assistente|user|usuario"
-                                    + "|utente|utilisateur|nutzer|benutzer)\\s*\\]",
+                            "\\[\\s*" + BRACKET_ROLE + "\\s*\\]",
                             0.4,
-                            "system",
-                            "sistema",
-                            "admin",
-                            "developer",
-                            "assist",
-                            "asist",
-                            "user",
-                            "usuario",
-                            "utente",
-                            "utilisateur",
-                            "nutzer"),
+                            BRACKET_NEEDLES),
                     markupAnywhere(
                             "bracketed_turns",
                             "\\[\\s*"
@@ -68,17 +60,7 @@ final class MarkupSignals {
                                     + BRACKET_ROLE
                                     + "\\s*\\]",
                             0.3,
-                            "system",
-                            "sistema",
-                            "admin",
-                            "developer",
-                            "assist",
-                            "asist",
-                            "user",
-                            "usuario",
-                            "utente",
-                            "utilisateur",
-                            "nutzer"),
+                            BRACKET_NEEDLES),
                     markupAnywhere(
                             "user_label",
                             "(?:^|[.!?]\\s)\\s*(?:user|human|usuario|utente|utilisateur|nutzer|benutzer)\\s*:",
