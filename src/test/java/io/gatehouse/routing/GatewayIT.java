@@ -516,10 +516,18 @@ class GatewayIT {
                                 "{\"model\":\"cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
                                 t.keyAuth());
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body())
-                .contains("\"content\":\"part\"")
-                .contains("\"error\"")
-                .doesNotContain("data: [DONE]");
+        assertThat(r.body()).contains("\"content\":\"part\"").doesNotContain("data: [DONE]");
+        // The last event is OpenAI's error object, typed as a non-stream 502 would be.
+        String[] events = r.body().trim().split("\n\n");
+        jakarta.json.JsonObject error =
+                jakarta.json.Json.createReader(
+                                new java.io.StringReader(
+                                        events[events.length - 1].substring("data: ".length())))
+                        .readObject()
+                        .getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("server_error");
+        assertThat(error.getString("code")).isEqualTo("upstream_stream_error");
+        assertThat(error.isNull("param")).isTrue();
         assertThat(
                         b.countRequestsMatching(
                                         postRequestedFor(urlEqualTo("/cutb/v1/chat/completions"))

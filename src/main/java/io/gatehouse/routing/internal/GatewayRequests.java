@@ -30,7 +30,6 @@ public final class GatewayRequests {
     // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
     // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
     private static final JsonProvider JSON = JsonProvider.provider();
-    public static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
     public static final int MAX_MESSAGES = 2048;
     public static final int MAX_MESSAGE_CHARS = 1024 * 1024;
     public static final int MAX_TOOLS = 128;
@@ -92,17 +91,13 @@ public final class GatewayRequests {
     }
 
     /**
-     * Size, nesting ({@link JsonInput#MAX_DEPTH}) and syntax; the caller checks storability once it
-     * has noted what it needs for the audit event (the model).
+     * Nesting ({@link JsonInput#MAX_DEPTH}) and syntax; the caller checks storability once it has
+     * noted what it needs for the audit event (the model).
      */
     public static Body read(String body) {
         if (body == null || body.isBlank()) {
             throw new ValidationException(
                     "invalid_json", null, "The request body must be a JSON object");
-        }
-        if (body.length() > MAX_BODY_CHARS) {
-            throw new ValidationException(
-                    "request_too_large", null, "The request body is too large");
         }
         boolean mayHoldUnstorable = JsonInput.scan(body);
         try (var r = JSON.createReader(new StringReader(body))) {
@@ -291,10 +286,6 @@ public final class GatewayRequests {
         } else {
             throw new ValidationException(
                     "input", "input must be a string or a non-empty array of at most 2048 strings");
-        }
-        long total = texts.stream().mapToLong(String::length).sum();
-        if (total > MAX_BODY_CHARS) {
-            throw new ValidationException("input", "input is too long");
         }
         if (req.containsKey("encoding_format")
                 && !Set.of("float", "base64").contains(req.getString("encoding_format", ""))) {

@@ -25,6 +25,7 @@ import io.gatehouse.routing.stage.StreamFilter;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
+import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.NotFoundException;
@@ -522,7 +523,13 @@ public class GatewayService {
                             ? "upstream_timeout"
                             : "upstream_stream_error";
             recordQuietly(call);
-            write(os, errorJson(call.errorCode, "The provider's stream failed: " + e.getMessage()));
+            write(
+                    os,
+                    ErrorBodies.openAi(
+                            call.status,
+                            call.errorCode,
+                            "The provider's stream failed: " + e.getMessage(),
+                            null));
         } catch (IOException e) {
             // The client went away: stop the provider call (finally) and record what was used.
             streamFailure(call, estimatedIn, outText);
@@ -540,9 +547,11 @@ public class GatewayService {
             try {
                 write(
                         os,
-                        errorJson(
+                        ErrorBodies.openAi(
+                                call.status >= 400 ? call.status : 500,
                                 call.errorCode == null ? "internal_error" : call.errorCode,
-                                "Internal error; quote request id " + call.requestId));
+                                "Internal error; quote request id " + call.requestId,
+                                null));
             } catch (IOException ignored) {
                 // client gone too
             }
@@ -687,20 +696,6 @@ public class GatewayService {
     /** One server-sent event, not flushed yet. */
     private static void send(OutputStream os, String data) throws IOException {
         os.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String errorJson(String code, String message) {
-        String type = code.startsWith("upstream") ? "server_error" : "api_error";
-        return JSON.createObjectBuilder()
-                .add(
-                        "error",
-                        JSON.createObjectBuilder()
-                                .add("message", message)
-                                .add("type", type)
-                                .addNull("param")
-                                .add("code", code))
-                .build()
-                .toString();
     }
 
     // ---------------------------------------------------------------- embeddings

@@ -1,6 +1,7 @@
 package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -95,28 +96,13 @@ public class EdgeHeadersFilter extends HttpFilter {
 
     private void tooLarge(HttpServletRequest req, HttpServletResponse res, String path)
             throws IOException {
-        String rid = (String) req.getAttribute(RequestIds.ATTRIBUTE);
-        String msg = "The request body is larger than " + maxBytes + " bytes";
-        res.setStatus(413);
-        if (path.startsWith("/v1/")) {
-            res.setContentType("application/json");
-            res.getWriter()
-                    .write(
-                            "{\"error\":{\"message\":\""
-                                    + msg
-                                    + "\",\"type\":\"invalid_request_error\","
-                                    + "\"param\":null,\"code\":\"request_too_large\"}}");
-        } else {
-            res.setContentType("application/problem+json");
-            res.getWriter()
-                    .write(
-                            "{\"type\":\"urn:gatehouse:problem:request_too_large\",\"title\":\"Content Too Large\","
-                                    + "\"status\":413,\"detail\":\""
-                                    + msg
-                                    + "\",\"code\":\"request_too_large\",\"requestId\":\""
-                                    + rid
-                                    + "\"}");
-        }
+        ErrorBodies.write(
+                res,
+                path,
+                413,
+                "request_too_large",
+                "The request body is larger than " + maxBytes + " bytes",
+                (String) req.getAttribute(RequestIds.ATTRIBUTE));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.gatehouse.shared.internal.web;
 
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.ErrorBodies;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -10,7 +12,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Counts the requests inside the application for {@link ShutdownDrain} (an asynchronous request
@@ -75,25 +76,14 @@ public class DrainFilter extends HttpFilter {
     }
 
     private static void refuse(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String msg = "This Gatehouse instance is shutting down; retry on another instance";
-        res.setStatus(503);
         res.setHeader("Connection", "close");
         res.setHeader("Retry-After", "1");
-        String body;
-        if (ErrorResponses.isOpenAiPath(req.getRequestURI())) {
-            res.setContentType("application/json");
-            body =
-                    "{\"error\":{\"message\":\""
-                            + msg
-                            + "\",\"type\":\"server_error\",\"param\":null,\"code\":\"shutting_down\"}}";
-        } else {
-            res.setContentType("application/problem+json");
-            body =
-                    "{\"type\":\"urn:gatehouse:problem:shutting_down\",\"title\":\"Service Unavailable\","
-                            + "\"status\":503,\"detail\":\""
-                            + msg
-                            + "\",\"code\":\"shutting_down\"}";
-        }
-        res.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        ErrorBodies.write(
+                res,
+                req.getRequestURI(),
+                503,
+                "shutting_down",
+                "This Gatehouse instance is shutting down; retry on another instance",
+                (String) req.getAttribute(RequestIds.ATTRIBUTE));
     }
 }

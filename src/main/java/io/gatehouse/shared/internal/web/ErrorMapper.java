@@ -1,6 +1,7 @@
 package io.gatehouse.shared.internal.web;
 
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -131,7 +132,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         if (wae instanceof NotSupportedException) {
             return "Unsupported content type";
         }
-        return ErrorResponses.title(status);
+        return ErrorBodies.title(status);
     }
 
     private static Throwable rootJsonCause(Throwable ex) {

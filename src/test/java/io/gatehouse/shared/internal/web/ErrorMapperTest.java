@@ -2,6 +2,7 @@ package io.gatehouse.shared.internal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.shared.error.ErrorBodies;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,9 @@ class ErrorMapperTest {
 
     @Test
     void pathsChooseTheErrorShape() {
-        assertThat(ErrorResponses.isOpenAiPath("v1/chat/completions")).isTrue();
-        assertThat(ErrorResponses.isOpenAiPath("/v1")).isTrue();
-        assertThat(ErrorResponses.isOpenAiPath("api/v1/keys")).isFalse();
-        assertThat(ErrorResponses.isOpenAiPath("v10/x")).isFalse();
+        assertThat(ErrorBodies.isOpenAiPath("v1/chat/completions")).isTrue();
+        assertThat(ErrorBodies.isOpenAiPath("/v1")).isTrue();
+        assertThat(ErrorBodies.isOpenAiPath("api/v1/keys")).isFalse();
+        assertThat(ErrorBodies.isOpenAiPath("v10/x")).isFalse();
     }
 }

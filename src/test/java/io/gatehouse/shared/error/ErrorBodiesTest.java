@@ -1,0 +1,79 @@
+package io.gatehouse.shared.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The two error shapes, written out as the bytes a client gets (known answers: an SDK parses these,
+ * so a change of a key or a type must fail here).
+ */
+class ErrorBodiesTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "400, invalid_request_error",
+        "401, authentication_error",
+        "403, permission_error",
+        "404, invalid_request_error",
+        "409, invalid_request_error",
+        "413, invalid_request_error",
+        "429, rate_limit_error",
+        "500, server_error",
+        "502, server_error",
+        "503, server_error",
+        "504, server_error"
+    })
+    void eachStatusHasOneOpenAiType(int status, String type) {
+        assertThat(ErrorBodies.openAiType(status)).isEqualTo(type);
+    }
+
+    @Test
+    void openAiErrorObject() {
+        assertThat(
+                        ErrorBodies.openAi(
+                                502, "upstream_stream_error", "The \"provider\" failed", null))
+                .isEqualTo(
+                        "{\"error\":{\"message\":\"The \\\"provider\\\" failed\","
+                                + "\"type\":\"server_error\",\"code\":\"upstream_stream_error\","
+                                + "\"param\":null}}");
+        assertThat(ErrorBodies.openAi(400, "invalid_value", "bad", "messages"))
+                .isEqualTo(
+                        "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\","
+                                + "\"code\":\"invalid_value\",\"param\":\"messages\"}}");
+    }
+
+    @Test
+    void problemJson() {
+        assertThat(
+                        ErrorBodies.problem(
+                                "api/v1/keys",
+                                413,
+                                "request_too_large",
+                                "The request body is larger than 10 bytes",
+                                null,
+                                "req_1"))
+                .isEqualTo(
+                        "{\"type\":\"urn:gatehouse:problem:request_too_large\","
+                                + "\"title\":\"Content Too Large\",\"status\":413,"
+                                + "\"detail\":\"The request body is larger than 10 bytes\","
+                                + "\"code\":\"request_too_large\",\"instance\":\"/api/v1/keys\","
+                                + "\"requestId\":\"req_1\"}");
+        assertThat(ErrorBodies.problem("/api/v1/x", 503, "shutting_down", "m", "p", null))
+                .isEqualTo(
+                        "{\"type\":\"urn:gatehouse:problem:shutting_down\","
+                                + "\"title\":\"Service Unavailable\",\"status\":503,"
+                                + "\"detail\":\"m\",\"code\":\"shutting_down\","
+                                + "\"instance\":\"/api/v1/x\",\"param\":\"p\"}");
+    }
+
+    @Test
+    void pathsChooseTheShape() {
+        assertThat(ErrorBodies.isOpenAiPath("/v1/chat/completions")).isTrue();
+        assertThat(ErrorBodies.isOpenAiPath("v1")).isTrue();
+        assertThat(ErrorBodies.isOpenAiPath("/api/v1/keys")).isFalse();
+        assertThat(ErrorBodies.isOpenAiPath("/v10/x")).isFalse();
+    }
+}
