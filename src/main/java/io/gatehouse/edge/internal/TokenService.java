@@ -420,7 +420,7 @@ public class TokenService {
                 c.hasClaim(oidcTenantClaim)
                         ? String.valueOf(c.getClaimValue(oidcTenantClaim))
                         : oidcDefaultTenant.orElse(null);
-        if (slug == null || slug.equals(DemoSeed.SYSTEM_TENANT)) {
+        if (slug == null || slug.equals(DemoIdentitySeed.SYSTEM_TENANT)) {
             return Optional.empty(); // the platform tenant belongs to the built-in identity
         }
         Optional<TenantId> tenant = tenants.bySlug(slug);

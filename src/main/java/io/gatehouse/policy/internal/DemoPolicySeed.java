@@ -2,41 +2,31 @@ package io.gatehouse.policy.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.edge.Tenants;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
-import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.TenantId;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
-import java.util.Optional;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Demo mode: the demo policy of PRODUCT.md for tenant {@code demo} (redact e-mail addresses and
  * payment card numbers, deny requests carrying credentials, flag an injection score of 0.5 or more
- * without blocking), published once as version 1 and recorded in the audit trail as seed. Runs
- * after the edge has seeded the tenant.
+ * without blocking), published once as version 1 and recorded in the audit trail as seed. Runs on
+ * {@link DemoTenantReady}, after the edge has seeded the tenant.
  */
 @ApplicationScoped
 public class DemoPolicySeed {
     private static final Logger LOG = Logger.getLogger(DemoPolicySeed.class.getName());
     static final String NAME = "demo";
 
-    @Inject
-    @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
-    boolean demoEnabled;
-
-    @Inject Tenants tenants;
     @Inject JpaPolicyVersions versions;
     @Inject AuditRecorder audit;
     @Inject Event<PolicyPublished> published;
@@ -97,17 +87,8 @@ public class DemoPolicySeed {
     }
 
     @Transactional
-    void onSchemaReady(
-            @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
-        if (!demoEnabled) {
-            return;
-        }
-        Optional<TenantId> demo = tenants.findBySlug("demo");
-        if (demo.isEmpty()) {
-            LOG.warning("Demo mode: tenant 'demo' not found; demo policy not seeded");
-            return;
-        }
-        TenantId tenant = demo.get();
+    void onDemoTenant(@Observes DemoTenantReady ready) {
+        TenantId tenant = ready.tenant();
         if (!versions.history(tenant.value(), NAME).isEmpty()) {
             return;
         }

@@ -2,16 +2,13 @@ package io.gatehouse.routing.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.edge.Tenants;
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
-import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.TenantId;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
@@ -23,16 +20,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Demo mode: the built-in sandbox provider and the aliases {@code sandbox} (chat) and {@code
  * sandbox-embed} (embeddings) for tenant {@code demo}; with {@code GATEHOUSE_BENCH_UPSTREAM} set,
  * an OpenAI-compatible provider and alias {@code bench} pointing at it (for latency benchmarks).
- * Runs after the edge's demo seed created the tenant (later observer priority). Seed data skips
+ * Runs on {@link DemoTenantReady}, after the edge's demo seed created the tenant. Seed data skips
  * review and is recorded in the audit trail as {@code seed}.
  */
 @ApplicationScoped
 public class DemoCatalogSeed {
     private static final Logger LOG = Logger.getLogger(DemoCatalogSeed.class.getName());
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
-    boolean demoEnabled;
 
     @Inject
     @ConfigProperty(name = "gatehouse.bench.upstream")
@@ -42,23 +35,13 @@ public class DemoCatalogSeed {
     @ConfigProperty(name = "gatehouse.bench.model", defaultValue = "bench")
     String benchModel;
 
-    @Inject Tenants tenants;
     @Inject CatalogStore store;
     @Inject CatalogWriter writer;
     @Inject AuditRecorder audit;
 
     @Transactional
-    void onSchemaReady(
-            @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
-        if (!demoEnabled) {
-            return;
-        }
-        Optional<TenantId> demo = tenants.findBySlug("demo");
-        if (demo.isEmpty()) {
-            LOG.warning("Demo mode: tenant 'demo' not found; sandbox routes not seeded");
-            return;
-        }
-        TenantId t = demo.get();
+    void onDemoTenant(@Observes DemoTenantReady ready) {
+        TenantId t = ready.tenant();
         CatalogSnapshot snap = store.load(t);
         if (!snap.providers().containsKey("sandbox")) {
             JsonObject sandbox =

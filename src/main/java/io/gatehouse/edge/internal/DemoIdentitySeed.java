@@ -8,12 +8,15 @@ import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.edge.internal.persistence.UserEntity;
 import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +31,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * platform admin (tenant {@code system}, user {@code platform-admin}) when {@code
  * GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD} is set and none exists yet, and in demo mode the tenant
  * {@code demo} with its users and API key. Seed data is exempt from review and audited as {@code
- * seed}.
+ * seed}. Then, in demo mode, {@link DemoTenantReady} starts the other modules' demo seeds. (Demo
+ * mode in the production profile never gets here: {@code StartupConfigurationCheck} refuses the
+ * start.)
  */
 @ApplicationScoped
-public class DemoSeed {
-    private static final Logger LOG = Logger.getLogger(DemoSeed.class.getName());
+public class DemoIdentitySeed {
+    private static final Logger LOG = Logger.getLogger(DemoIdentitySeed.class.getName());
     public static final String DEMO_TENANT = "demo";
     public static final String SYSTEM_TENANT = "system";
     public static final String PLATFORM_ADMIN = "platform-admin";
@@ -53,13 +58,10 @@ public class DemoSeed {
     @ConfigProperty(name = "gatehouse.bootstrap.admin.password")
     Optional<String> bootstrapPassword;
 
-    @Inject
-    @ConfigProperty(name = "gatehouse.profile", defaultValue = "default")
-    String profile;
-
     @Inject JpaTenants tenants;
     @Inject JpaIdentity identity;
     @Inject AuditRecorder audit;
+    @Inject Event<DemoTenantReady> demoTenantReady;
     private final PasswordHasher hasher = new PasswordHasher();
 
     @Transactional
@@ -67,9 +69,6 @@ public class DemoSeed {
         bootstrapPlatformAdmin();
         if (!demoEnabled) {
             return;
-        }
-        if (profile.equals("production")) {
-            throw new IllegalStateException("Demo mode is refused in the production profile");
         }
         if (tenants.findBySlug(DEMO_TENANT).isPresent()) {
             return;
@@ -123,6 +122,24 @@ public class DemoSeed {
                         });
         LOG.info(
                 "Demo mode: seeded tenant 'demo' with users admin, alice, bob, carol, dave and the demo API key");
+    }
+
+    /**
+     * In demo mode, once the seeding above has committed (a later priority, outside its
+     * transaction), tells the other modules which tenant is the demo tenant.
+     */
+    void announceDemoTenant(
+            @Observes @Priority(Interceptor.Priority.APPLICATION + 800) SchemaReady ready) {
+        if (!demoEnabled) {
+            return;
+        }
+        TenantEntity demo =
+                tenants.findBySlug(DEMO_TENANT)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "Demo mode: tenant 'demo' missing"));
+        demoTenantReady.fire(new DemoTenantReady(new TenantId(demo.getId())));
     }
 
     private void bootstrapPlatformAdmin() {

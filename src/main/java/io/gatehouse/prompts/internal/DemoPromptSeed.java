@@ -1,54 +1,36 @@
 package io.gatehouse.prompts.internal;
 
-import io.gatehouse.edge.Tenants;
 import io.gatehouse.prompts.internal.persistence.JpaPrompts;
-import io.gatehouse.shared.SchemaReady;
+import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.TenantId;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.transaction.Transactional;
-import java.util.Optional;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Demo mode: the prompt {@code support-triage} on label {@code production} for tenant {@code demo}.
- * Seed data is exempt from review and recorded in the audit trail with {@code seed: true}. Runs
- * after the edge has seeded the tenant (a later observer priority).
+ * Seed data is exempt from review and recorded in the audit trail with {@code seed: true}. Runs on
+ * {@link DemoTenantReady}, after the edge has seeded the tenant.
  */
 @ApplicationScoped
-public class PromptDemoSeed {
-    private static final Logger LOG = Logger.getLogger(PromptDemoSeed.class.getName());
+public class DemoPromptSeed {
+    private static final Logger LOG = Logger.getLogger(DemoPromptSeed.class.getName());
     static final String NAME = "support-triage";
 
-    @Inject
-    @ConfigProperty(name = "gatehouse.demo.enabled", defaultValue = "false")
-    boolean demoEnabled;
-
-    @Inject Tenants tenants;
     @Inject JpaPrompts prompts;
     @Inject PromptRegistry registry;
 
     @Transactional
-    void onSchemaReady(
-            @Observes @Priority(Interceptor.Priority.APPLICATION + 900) SchemaReady ready) {
-        if (!demoEnabled) {
-            return;
-        }
-        Optional<TenantId> demo = tenants.findBySlug("demo");
-        if (demo.isEmpty()) {
-            LOG.warning("Demo mode: tenant 'demo' not found; prompt seed skipped");
-            return;
-        }
-        if (prompts.find(demo.get().value(), NAME).isPresent()) {
+    void onDemoTenant(@Observes DemoTenantReady ready) {
+        TenantId demoTenant = ready.tenant();
+        if (prompts.find(demoTenant.value(), NAME).isPresent()) {
             return;
         }
         registry.apply(
-                demo.get(),
+                demoTenant,
                 NAME,
                 content(),
                 null,
