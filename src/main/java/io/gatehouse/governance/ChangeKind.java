@@ -55,9 +55,19 @@ public interface ChangeKind {
     }
 
     /**
-     * How gateway events name {@code version} of {@code target}, as returned by {@link #apply}: the
-     * publish event carries this form so that the lineage graph joins requests to the change that
-     * made their version live. By default the version id itself.
+     * The audit detail key under which gateway request events name the live version of this kind
+     * (one of {@code audit.LineageKeys}), or empty when requests do not record it. A publish or
+     * rollback event then carries {@link #lineageVersion} under this key, so that the lineage graph
+     * joins requests to the change that made their version live. Governance asks the kind instead
+     * of testing kind names.
+     */
+    default Optional<String> lineageKey() {
+        return Optional.empty();
+    }
+
+    /**
+     * How gateway events name {@code version} of {@code target}, as returned by {@link #apply}. By
+     * default the version id itself.
      */
     default String lineageVersion(String target, String version) {
         return version;

@@ -712,17 +712,17 @@ public class ChangeRequestService {
         e.detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString());
         for (Detail d : extra) {
             e.detail(d.key(), d.value());
-            // the lineage graph links requests to the change that made their prompt/policy version
-            // live
-            // live, in the form the gateway's events name it (a prompt's "3" is "<name>/v3")
-            if (d.key().equals("version") && "prompt".equals(c.kind())) {
-                e.detail(
-                        io.gatehouse.audit.LineageKeys.PROMPT_VERSION,
-                        kind(c.kind()).lineageVersion(c.target(), String.valueOf(d.value())));
-            } else if (d.key().equals("version") && "policy".equals(c.kind())) {
-                e.detail(
-                        io.gatehouse.audit.LineageKeys.POLICY_VERSION,
-                        kind(c.kind()).lineageVersion(c.target(), String.valueOf(d.value())));
+            if (d.key().equals("version")) {
+                // the lineage graph links requests to the change that made their version live, in
+                // the form the gateway's events name it (a prompt's "3" is "<name>/v3")
+                ChangeKind k = kind(c.kind());
+                k.lineageKey()
+                        .ifPresent(
+                                key ->
+                                        e.detail(
+                                                key,
+                                                k.lineageVersion(
+                                                        c.target(), String.valueOf(d.value()))));
             }
         }
         audit.recordInTransaction(e.build());

@@ -40,6 +40,15 @@ public class PolicyKind implements ChangeKind {
         return "policy";
     }
 
+    /**
+     * Gateway request events name the {@value io.gatehouse.audit.LineageKeys#POLICY_VERSION} they
+     * used.
+     */
+    @Override
+    public Optional<String> lineageKey() {
+        return Optional.of(io.gatehouse.audit.LineageKeys.POLICY_VERSION);
+    }
+
     @Override
     public JsonObject validate(TenantId tenant, String target, JsonObject content) {
         if (target == null || !NAME.matcher(target).matches()) {

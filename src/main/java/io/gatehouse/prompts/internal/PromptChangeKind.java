@@ -28,6 +28,15 @@ public class PromptChangeKind implements ChangeKind {
         return "prompt";
     }
 
+    /**
+     * Gateway request events name the {@value io.gatehouse.audit.LineageKeys#PROMPT_VERSION} they
+     * used.
+     */
+    @Override
+    public Optional<String> lineageKey() {
+        return Optional.of(io.gatehouse.audit.LineageKeys.PROMPT_VERSION);
+    }
+
     @Override
     public JsonObject validate(TenantId tenant, String target, JsonObject content) {
         PromptContent.checkName(target);
