@@ -50,7 +50,7 @@ public class PolicyCatalog {
         return versions.liveFor(tenant.value()).stream()
                 .map(
                         v -> {
-                            JsonObject c = PolicyKind.parse(v.getContent());
+                            JsonObject c = PolicyChangeKind.parse(v.getContent());
                             return new PolicySummary(
                                     (v.getTenantId() == null ? GLOBAL_PREFIX : "") + v.getName(),
                                     v.label(),
@@ -69,7 +69,7 @@ public class PolicyCatalog {
     public Optional<PolicyDetail> find(TenantId tenant, String name) {
         boolean global = name.startsWith(GLOBAL_PREFIX);
         String bare = global ? name.substring(GLOBAL_PREFIX.length()) : name;
-        if (!PolicyKind.NAME.matcher(bare).matches()) {
+        if (!PolicyChangeKind.NAME.matcher(bare).matches()) {
             return Optional.empty();
         }
         List<PolicyVersionEntity> history = versions.history(global ? null : tenant.value(), bare);
@@ -82,7 +82,7 @@ public class PolicyCatalog {
                                 v.label(),
                                 v.getMode(),
                                 global,
-                                PolicyKind.parse(v.getContent()),
+                                PolicyChangeKind.parse(v.getContent()),
                                 history.stream()
                                         .map(
                                                 h ->

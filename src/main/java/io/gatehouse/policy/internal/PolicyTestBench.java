@@ -93,9 +93,9 @@ public class PolicyTestBench {
             throw new ValidationException("policy", "The draft policy's content is required");
         }
         String name = body.getString("name", "draft");
-        if (!PolicyKind.NAME.matcher(name).matches()) {
+        if (!PolicyChangeKind.NAME.matcher(name).matches()) {
             throw new ValidationException(
-                    "name", "A policy name must match " + PolicyKind.NAME.pattern());
+                    "name", "A policy name must match " + PolicyChangeKind.NAME.pattern());
         }
         JsonObject normalized = PolicyParser.normalize(draftContent);
         // The draft is evaluated as if enforced: the question is what enforcing it would change.

@@ -364,7 +364,7 @@ class PolicyGuardsTest {
 
     @Test
     void changingOrRemovingALiveGuardIsHighRiskAddingOneIsLow() {
-        PolicyKind kind = new PolicyKind();
+        PolicyChangeKind kind = new PolicyChangeKind();
         JsonObject live = PolicyParser.normalize(policy("deny", "guard.pg.score > 0.8"));
         java.util.function.Function<JsonObject, io.gatehouse.governance.RiskClass> risk =
                 p ->

@@ -12,8 +12,8 @@ import java.io.StringReader;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class PolicyKindTest {
-    final PolicyKind kind = new PolicyKind();
+class PolicyChangeKindTest {
+    final PolicyChangeKind kind = new PolicyChangeKind();
     final JsonObject live = DemoPolicySeed.demoPolicy();
 
     static JsonObject json(String s) {

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * made without a tenant (a platform administrator) publishes a global policy.
  */
 @ApplicationScoped
-public class PolicyKind implements ChangeKind {
+public class PolicyChangeKind implements ChangeKind {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
 
     @Inject JpaPolicyVersions versions;
