@@ -36,14 +36,18 @@ class MetricsAccessIT {
                                 HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).isIn(301, 302, 303, 307, 308, 401, 403);
         assertThat(plain.body()).doesNotContain("gatehouse_").doesNotContain("# TYPE");
-        for (String path : new String[] {"/metrics", "/metrics/application", "/metrics/vendor"}) {
-            HttpResponse<String> anon =
+        HttpResponse<String> anon = MetricsScrape.get(TestEnv.httpsPort(), null, null);
+        assertThat(anon.statusCode()).isEqualTo(401);
+        assertThat(anon.body()).doesNotContain("# TYPE");
+        for (String path :
+                new String[] {"/metrics?scope=application", "/metrics/application", "/metrics/"}) {
+            HttpResponse<String> other =
                     MetricsScrape.get(
                             URI.create("https://localhost:" + TestEnv.httpsPort() + path),
                             null,
                             null);
-            assertThat(anon.statusCode()).as(path).isEqualTo(401);
-            assertThat(anon.body()).doesNotContain("# TYPE");
+            assertThat(other.statusCode()).as(path).isNotEqualTo(200);
+            assertThat(other.body()).as(path).doesNotContain("# TYPE");
         }
     }
 

@@ -239,7 +239,7 @@ class TracingIT {
                     "http://localhost:" + streaming.port() + "/v1",
                     "{}",
                     "m-st",
-                    "chat");
+                    "chat,streaming");
             CatalogRows.route(t.id(), "streamed", "chat", "priority", 0, "st/m-st");
             var res =
                     traced.http()
