@@ -145,6 +145,8 @@ start_gatehouse() {
   export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
   export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LXNlY3JldCE=}
   export GATEHOUSE_BENCH_UPSTREAM=http://127.0.0.1:$upstream_port/v1
+  # snapshots of /metrics by plain curl on the HTTP port (a local run, never production)
+  export GATEHOUSE_METRICS_ACCESS=${GATEHOUSE_METRICS_ACCESS:-public}
   # A database of its own, recreated per run: repeatable, and never the demo's or the tests'.
   eval "$(deploy/local/postgres.sh ensure "${GATEHOUSE_DB_NAME:-gatehouse_bench}" --reset)"
   local wlp=$root/target/liberty/wlp

@@ -11,6 +11,8 @@ export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdef
 # A fixed, publicly known key: fine for the demo, never for production (see docs/security.md).
 export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LXNlY3JldCE=}
 # A person reads this console: plain lines (messages.log stays JSON). Containers keep the JSON default.
+# A local demo: /metrics open on the HTTP port for a local Prometheus (never in production).
+export GATEHOUSE_METRICS_ACCESS=${GATEHOUSE_METRICS_ACCESS:-public}
 export GATEHOUSE_LOG_CONSOLE_FORMAT=${GATEHOUSE_LOG_CONSOLE_FORMAT:-simple}
 eval "$(deploy/local/postgres.sh ensure "${GATEHOUSE_DB_NAME:-gatehouse}")"
 

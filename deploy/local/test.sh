@@ -48,6 +48,10 @@ export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-
 export GATEHOUSE_CORS_ORIGINS=${GATEHOUSE_CORS_ORIGINS:-http://console.example.test}
 # LoginThrottlingIT plays a reverse proxy from 127.0.0.2 (plain test traffic comes from 127.0.0.1).
 export GATEHOUSE_TRUSTED_PROXIES=${GATEHOUSE_TRUSTED_PROXIES:-127.0.0.2}
+# /metrics is for the scraper only (GATEHOUSE_METRICS_ACCESS=authenticated, the default): tests read
+# it over HTTPS as this user (io.gatehouse.testing.MetricsScrape); MetricsAccessIT proves the rest out.
+export GATEHOUSE_METRICS_USER=${GATEHOUSE_METRICS_USER:-gatehouse-scraper}
+export GATEHOUSE_METRICS_PASSWORD=${GATEHOUSE_METRICS_PASSWORD:-gatehouse-test-scraper}
 # Governance gauges (review backlog) re-read every second so ObservabilityIT need not wait 15 s.
 export GATEHOUSE_METRICS_BACKLOG_REFRESH_MS=${GATEHOUSE_METRICS_BACKLOG_REFRESH_MS:-1000}
 

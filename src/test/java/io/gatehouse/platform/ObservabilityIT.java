@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.governance.Changes;
 import io.gatehouse.routing.CatalogRows;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -58,7 +59,7 @@ class ObservabilityIT {
             CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
             CatalogRows.route(t.id(), "obs", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
             String tenant = "tenant=\"" + t.slug() + "\"";
-            String before = HTTP.get("/metrics").body();
+            String before = MetricsScrape.text();
 
             String body =
                     "{\"model\":\"obs\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
@@ -66,7 +67,7 @@ class ObservabilityIT {
                 assertThat(HTTP.post("/v1/chat/completions", body, t.keyAuth()).status())
                         .isEqualTo(200);
             }
-            String after = HTTP.get("/metrics").body();
+            String after = MetricsScrape.text();
             String route = tenant + ",route=\"obs\"";
 
             // buckets, not a summary: the +Inf bucket counts every request of the route
@@ -127,7 +128,7 @@ class ObservabilityIT {
     @Test
     void policyAndAuthenticationSignalsAreCounted() throws Exception {
         TestTenant demo = TestTenant.demo();
-        String before = HTTP.get("/metrics").body();
+        String before = MetricsScrape.text();
         String mail =
                 "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"write to ann@example.com\"}]}";
         assertThat(HTTP.post("/v1/chat/completions", mail, demo.keyAuth()).status()).isEqualTo(200);
@@ -139,7 +140,7 @@ class ObservabilityIT {
                                         "Bearer gh_live_notAKeyThatExists0000000000000000000")
                                 .status())
                 .isEqualTo(401);
-        String after = HTTP.get("/metrics").body();
+        String after = MetricsScrape.text();
 
         assertThat(
                         delta(
@@ -176,11 +177,11 @@ class ObservabilityIT {
         Changes.ok(t, "author", id, "submit");
         String labels = "tenant=\"" + t.slug() + "\",kind=\"prompt\"";
         long deadline = System.nanoTime() + 15_000_000_000L;
-        String text = HTTP.get("/metrics").body();
+        String text = MetricsScrape.text();
         while (!hasSample(text, "gatehouse_review_backlog", labels)
                 && System.nanoTime() < deadline) {
             Thread.sleep(200); // the gauge is refreshed every second in the test server
-            text = HTTP.get("/metrics").body();
+            text = MetricsScrape.text();
         }
         assertThat(sample(text, "gatehouse_review_backlog", labels)).isEqualTo(1);
         assertThat(
@@ -195,7 +196,7 @@ class ObservabilityIT {
         while (sample(text, "gatehouse_review_backlog", labels) != 0
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            text = HTTP.get("/metrics").body();
+            text = MetricsScrape.text();
         }
         assertThat(sample(text, "gatehouse_review_backlog", labels)).isEqualTo(0);
     }

@@ -3,6 +3,8 @@ package io.gatehouse.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.MetricsScrape;
+import io.gatehouse.testing.TestEnv;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -34,9 +36,11 @@ class PlatformEndpointsIT {
 
     @Test
     void metricsArePrometheusText() {
-        Http.Response r = http.get("/metrics");
-        assertThat(r.status()).isEqualTo(200);
-        assertThat(r.header("Content-Type")).startsWith("text/plain");
+        // as the configured scraper: /metrics is not public (MetricsAccessIT)
+        var r = MetricsScrape.get(TestEnv.httpsPort(), MetricsScrape.USER, MetricsScrape.PASSWORD);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
         assertThat(r.body()).contains("# TYPE").contains("jvm_");
     }
 

@@ -4,6 +4,7 @@ import static io.gatehouse.testing.PrometheusText.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class GatewayMetricsIT {
         CatalogRows.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
         Http http = Http.local();
         String tenant = "tenant=\"" + t.slug() + "\""; // tenants are labelled by slug (issue 20)
-        String before = http.get("/metrics").body();
+        String before = MetricsScrape.text();
 
         String ok =
                 "{\"model\":\"metered\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
@@ -30,7 +31,7 @@ class GatewayMetricsIT {
         String unknown =
                 "{\"model\":\"made-up-by-client\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
         assertThat(http.post("/v1/chat/completions", unknown, t.keyAuth()).status()).isEqualTo(404);
-        String after = http.get("/metrics").body();
+        String after = MetricsScrape.text();
 
         String metered = tenant + ",route=\"metered\"";
         assertThat(

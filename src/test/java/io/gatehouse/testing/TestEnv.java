@@ -13,6 +13,10 @@ public final class TestEnv {
         return Integer.parseInt(System.getProperty("gatehouse.http.port", "9080"));
     }
 
+    public static int httpsPort() {
+        return Integer.parseInt(System.getProperty("gatehouse.https.port", "9443"));
+    }
+
     public static String baseUrl() {
         return "http://localhost:" + httpPort();
     }

@@ -248,9 +248,11 @@ public class GatewayService {
                                 budget(key.tenant()),
                                 false,
                                 c -> {
-                                    for (GatewayStage stage : stages()) {
-                                        stage.beforeProviderCall(ex, c.target());
-                                    }
+                                    tracing.eachStage(
+                                            stages(),
+                                            "before_provider_call",
+                                            ex,
+                                            st -> st.beforeProviderCall(ex, c.target()));
                                     JsonObject body =
                                             GatewayRequests.upstreamChat(
                                                     req,
@@ -369,7 +371,11 @@ public class GatewayService {
 
     // ---------------------------------------------------------------- streaming
 
-    private record Opened(ProviderStream stream, Optional<JsonObject> first) {}
+    /** An open provider stream, its first chunk, and its attempt's span (open until the end). */
+    private record Opened(
+            ProviderStream stream,
+            Optional<JsonObject> first,
+            io.opentelemetry.api.trace.Span span) {}
 
     private Answer streamChat(
             Call call,
@@ -389,9 +395,11 @@ public class GatewayService {
                         budget(call.key.tenant()),
                         true,
                         c -> {
-                            for (GatewayStage stage : stages()) {
-                                stage.beforeProviderCall(ex, c.target());
-                            }
+                            tracing.eachStage(
+                                    stages(),
+                                    "before_provider_call",
+                                    ex,
+                                    st -> st.beforeProviderCall(ex, c.target()));
                             JsonObject body =
                                     GatewayRequests.upstreamChat(
                                             req,
@@ -399,25 +407,20 @@ public class GatewayService {
                                             originals,
                                             true,
                                             ex.defaultParameters());
-                            // the attempt's span ends at the first chunk (the stream's usage is
-                            // in the audit event)
-                            return tracing.attempt(
+                            // the attempt's span stays open until the stream ends (pump): the
+                            // usage and finish reasons come with the last chunks
+                            return tracing.attemptStream(
                                     "chat",
                                     c,
-                                    () -> {
+                                    span -> {
                                         ProviderStream s =
                                                 adapters.forKind(c.provider().kind()).stream(
                                                         providerCall(c, body, deadline));
                                         try {
-                                            Opened opened = new Opened(s, s.next());
+                                            Opened opened = new Opened(s, s.next(), span);
                                             opened.first()
                                                     .ifPresent(
-                                                            f ->
-                                                                    GatewayTracing.answered(
-                                                                            io.opentelemetry.api
-                                                                                    .trace.Span
-                                                                                    .current(),
-                                                                            f));
+                                                            f -> GatewayTracing.answered(span, f));
                                             return opened;
                                         } catch (ProviderException | RuntimeException e) {
                                             s.close();
@@ -454,11 +457,22 @@ public class GatewayService {
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
         StringBuilder outText = new StringBuilder();
+        // for the attempt's span: finish reasons by choice index, and why the stream broke off
+        Map<Integer, String> finishReasons = new java.util.TreeMap<>();
+        String spanError = null;
         try {
             Optional<JsonObject> next = out.result().first();
             while (next.isPresent()) {
                 JsonObject chunk = next.get();
                 lastChunk = chunk;
+                if (chunk.get("choices") instanceof JsonArray cs) {
+                    for (JsonValue cv : cs) {
+                        if (cv instanceof JsonObject co
+                                && co.get("finish_reason") instanceof JsonString fr) {
+                            finishReasons.put(co.getInt("index", 0), fr.getString());
+                        }
+                    }
+                }
                 if (chunk.get("usage") instanceof JsonObject u && u.containsKey("prompt_tokens")) {
                     call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
                     call.outputTokens =
@@ -512,6 +526,7 @@ public class GatewayService {
             finish(call); // durable before the last event reaches the client
             write(os, "[DONE]");
         } catch (ProviderException e) {
+            spanError = e.kind().name().toLowerCase();
             // Cut mid-stream: too late to fail over; tell the client in the stream and record it.
             if (e.tripsBreaker()) {
                 out.health().breaker().onFailure();
@@ -531,12 +546,14 @@ public class GatewayService {
                             "The provider's stream failed: " + e.getMessage(),
                             null));
         } catch (IOException e) {
+            spanError = "client_closed_request";
             // The client went away: stop the provider call (finally) and record what was used.
             streamFailure(call, estimatedIn, outText);
             call.status = 499;
             call.errorCode = "client_closed_request";
             recordQuietly(call);
         } catch (RuntimeException e) {
+            spanError = e.getClass().getSimpleName();
             LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
             streamFailure(call, estimatedIn, outText);
             if (call.status == 200 && !call.recorded) {
@@ -557,6 +574,11 @@ public class GatewayService {
             }
         } finally {
             stream.close();
+            GatewayTracing.streamEnded(
+                    out.result().span(),
+                    usageChunk,
+                    List.copyOf(finishReasons.values()),
+                    spanError);
             out.release();
             settle(call);
         }
@@ -740,9 +762,11 @@ public class GatewayService {
                             budget(key.tenant()),
                             false,
                             c -> {
-                                for (GatewayStage stage : stages()) {
-                                    stage.beforeProviderCall(ex, c.target());
-                                }
+                                tracing.eachStage(
+                                        stages(),
+                                        "before_provider_call",
+                                        ex,
+                                        st -> st.beforeProviderCall(ex, c.target()));
                                 JsonObject body =
                                         GatewayRequests.upstreamEmbeddings(req, ex.messages());
                                 return tracing.attempt(

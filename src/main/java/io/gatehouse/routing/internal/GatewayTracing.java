@@ -78,15 +78,7 @@ public class GatewayTracing {
 
     /** One provider attempt: the work inside runs with the span current (traceparent goes out). */
     <T> T attempt(String operation, Candidate c, Attempt<T> work) throws ProviderException {
-        String model = c.model().name();
-        Span span =
-                tracer.spanBuilder(operation + " " + model)
-                        .setSpanKind(SpanKind.CLIENT)
-                        .setAttribute(OPERATION, operation)
-                        .setAttribute(PROVIDER, providerName(c.provider().kind()))
-                        .setAttribute(REQUEST_MODEL, model)
-                        .setAttribute(CATALOG_PROVIDER, c.provider().name())
-                        .startSpan();
+        Span span = startAttempt(operation, c);
         try (Scope ignored = span.makeCurrent()) {
             T result = work.call();
             if (result instanceof JsonObject answer) {
@@ -106,9 +98,67 @@ public class GatewayTracing {
         }
     }
 
+    /**
+     * One streamed attempt: as {@link #attempt}, but when the work returns (the stream is open) the
+     * span stays open, handed to the work, until {@link #streamEnded}: the usage and the finish
+     * reasons arrive with the last chunks.
+     */
+    <T> T attemptStream(String operation, Candidate c, StreamAttempt<T> work)
+            throws ProviderException {
+        Span span = startAttempt(operation, c);
+        try (Scope ignored = span.makeCurrent()) {
+            return work.call(span);
+        } catch (ProviderException e) {
+            span.setStatus(StatusCode.ERROR);
+            span.setAttribute(ERROR_TYPE, e.kind().name().toLowerCase());
+            span.end();
+            throw e;
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR);
+            span.setAttribute(ERROR_TYPE, e.getClass().getSimpleName());
+            span.end();
+            throw e;
+        }
+    }
+
+    /**
+     * Ends a streamed attempt's span with what the stream reported: its usage chunk (if any), the
+     * finish reasons of its choices and, when it broke off, the error type.
+     */
+    static void streamEnded(
+            Span span, JsonObject usageChunk, List<String> finishReasons, String errorType) {
+        if (usageChunk != null) {
+            answered(span, usageChunk);
+        }
+        if (!finishReasons.isEmpty()) {
+            span.setAttribute(FINISH_REASONS, List.copyOf(finishReasons));
+        }
+        if (errorType != null) {
+            span.setStatus(StatusCode.ERROR);
+            span.setAttribute(ERROR_TYPE, errorType);
+        }
+        span.end();
+    }
+
+    private Span startAttempt(String operation, Candidate c) {
+        String model = c.model().name();
+        return tracer.spanBuilder(operation + " " + model)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(OPERATION, operation)
+                .setAttribute(PROVIDER, providerName(c.provider().kind()))
+                .setAttribute(REQUEST_MODEL, model)
+                .setAttribute(CATALOG_PROVIDER, c.provider().name())
+                .startSpan();
+    }
+
     /** Work of one attempt. */
     interface Attempt<T> {
         T call() throws ProviderException;
+    }
+
+    /** Work of one streamed attempt, given the span it must leave open on success. */
+    interface StreamAttempt<T> {
+        T call(Span span) throws ProviderException;
     }
 
     /** Response attributes from an answer or a first stream chunk: model, usage, finish reasons. */

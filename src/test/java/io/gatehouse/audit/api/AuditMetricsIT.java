@@ -4,6 +4,7 @@ import static io.gatehouse.testing.PrometheusText.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class AuditMetricsIT {
         String body =
                 "{\"model\":\"metered\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}";
         Http http = Http.local();
-        String before = http.get("/metrics").body();
+        String before = MetricsScrape.text();
 
         int requests = 40;
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -44,7 +45,7 @@ class AuditMetricsIT {
             assertThat(f.get()).isEqualTo(200);
         }
         pool.shutdown();
-        String after = http.get("/metrics").body();
+        String after = MetricsScrape.text();
         // for checking bench/run.sh's parsing against the real exposition format
         Files.writeString(Path.of("target/audit-metrics-sample.txt"), after);
 

@@ -100,6 +100,8 @@ public final class ProductionSettings {
         }
         publicUrlProblem(setting.apply("gatehouse.public.url"))
                 .ifPresent(p -> out.add("GATEHOUSE_PUBLIC_URL: " + p));
+        metricsAccessProblem(setting.apply("gatehouse.metrics.access"), true)
+                .ifPresent(p -> out.add("GATEHOUSE_METRICS_ACCESS: " + p));
         for (String f : unreadFiles) {
             out.add(
                     f
@@ -129,6 +131,33 @@ public final class ProductionSettings {
                             .filter(v -> !v.startsWith("GATEHOUSE_DB_OWNER_PASSWORD:"))
                             .toList();
             default -> violations;
+        };
+    }
+
+    /**
+     * What is wrong with a {@code /metrics} access setting (server.xml includes {@code
+     * metrics-<access>.xml}), or empty. {@code public} shows tenant slugs, routes, providers,
+     * models and rule names to anyone who reaches the port: refused in production.
+     */
+    public static Optional<String> metricsAccessProblem(
+            Optional<String> value, boolean production) {
+        String v = value.map(String::trim).filter(s -> !s.isEmpty()).orElse("authenticated");
+        return switch (v) {
+            case "authenticated" -> Optional.empty();
+            case "public" ->
+                    production
+                            ? Optional.of(
+                                    "public shows tenant slugs, routes, providers, models and rule"
+                                            + " names to anyone who reaches the port; use"
+                                            + " authenticated (the default) with"
+                                            + " GATEHOUSE_METRICS_USER and GATEHOUSE_METRICS_PASSWORD")
+                            : Optional.empty();
+            default ->
+                    Optional.of(
+                            "'"
+                                    + v
+                                    + "' is not a value (authenticated or public); /metrics stays"
+                                    + " closed");
         };
     }
 

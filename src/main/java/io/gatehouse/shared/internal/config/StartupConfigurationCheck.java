@@ -39,6 +39,10 @@ public class StartupConfigurationCheck {
         }
         List<String> unread = unreadSecretFiles(System.getenv());
         if (!profile.trim().equals(ProductionSettings.PRODUCTION)) {
+            ProductionSettings.metricsAccessProblem(
+                            config.getOptionalValue("gatehouse.metrics.access", String.class),
+                            false)
+                    .ifPresent(p -> LOG.warning("GATEHOUSE_METRICS_ACCESS: " + p));
             unread.forEach(
                     f ->
                             LOG.warning(

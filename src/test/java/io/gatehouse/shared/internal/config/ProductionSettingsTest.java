@@ -78,6 +78,26 @@ class ProductionSettingsTest {
     }
 
     @Test
+    void publicMetricsAreRefusedInProductionAndUnknownAccessEverywhere() {
+        Map<String, String> s = safe();
+        s.put("gatehouse.metrics.access", "authenticated");
+        assertThat(check(s)).isEmpty();
+        s.put("gatehouse.metrics.access", "public");
+        assertThat(check(s))
+                .singleElement()
+                .satisfies(v -> assertThat(v).startsWith("GATEHOUSE_METRICS_ACCESS: public"));
+        s.put("gatehouse.metrics.access", "open");
+        assertThat(check(s))
+                .singleElement()
+                .satisfies(v -> assertThat(v).contains("'open' is not a value"));
+        // outside production: public is the local demo's choice; a typo is still named
+        assertThat(ProductionSettings.metricsAccessProblem(Optional.of("public"), false)).isEmpty();
+        assertThat(ProductionSettings.metricsAccessProblem(Optional.empty(), false)).isEmpty();
+        assertThat(ProductionSettings.metricsAccessProblem(Optional.of("Public"), false))
+                .isPresent();
+    }
+
+    @Test
     void blankPasswordsCountAsUnset() {
         Map<String, String> s = safe();
         s.put("gatehouse.keystore.password", "  ");
