@@ -24,6 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -34,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/audit/keys")
 @RequestScoped
 @Tag(name = "Audit")
+@SecurityRequirement(name = "jwt")
 public class AuditKeysResource {
     @Inject CheckpointService checkpoints;
     @Inject CurrentCaller callers;
@@ -48,6 +53,10 @@ public class AuditKeysResource {
                             + " publicKey: what verifiers pin), createdAt, retiredAt, introducedBy, introduction"
                             + " (introducedBy's Ed25519 signature of this key, base64)}]}. The list alone vouches"
                             + " for nothing: verifiers trust pinned fingerprints and the keys they introduced.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The keys",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditKeyList.class)))
     public String keys() {
         return keysJson(checkpoints.keys());
     }
@@ -61,6 +70,10 @@ public class AuditKeysResource {
             description =
                     "Creates a new key that signs from now on, introduced by the old key's signature; the old"
                             + " one is retired but still served.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The new signing key",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditKeyView.class)))
     public String rotate() {
         Caller caller = callers.require();
         if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {

@@ -42,6 +42,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -68,6 +72,10 @@ public class AuditResource {
                     "Newest first. Filters: from/to (ISO-8601 instants, to exclusive), action, actor, outcome,"
                             + " targetType, target (target id), requestId. Keyset paging: pass nextCursor as"
                             + " cursor. limit 1..500 (default 100). chain=platform for platform admins.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of events",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditEventPage.class)))
     public String events(
             @QueryParam("from") String from,
             @QueryParam("to") String to,
@@ -125,6 +133,21 @@ public class AuditResource {
                             + " with the anchor (seq and hash before the first event), the events, the signed"
                             + " checkpoints where they fall, a trailer with the count. Verify it offline with"
                             + " gatehouse-audit-verifier.jar. Every export is itself audited.")
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "The export: JSON Lines (format=jsonl), one AuditExportLine per line, or CSV (format=csv)",
+            content = {
+                @Content(
+                        mediaType = "application/x-ndjson",
+                        schema = @Schema(implementation = AuditDtos.AuditExportLine.class)),
+                @Content(
+                        mediaType = "text/csv",
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "CSV with a header row, one event per row"))
+            })
     public Response export(
             @QueryParam("format") String format,
             @QueryParam("from") String fromParam,
@@ -193,6 +216,15 @@ public class AuditResource {
                             + " reason: hash_mismatch, prev_link_mismatch, gap, checkpoint_mismatch,"
                             + " bad_checkpoint_signature, unpinned_checkpoint_key, truncated) or null, and"
                             + " truncation (the latest checkpoint against the last stored event).")
+    @APIResponse(
+            responseCode = "200",
+            description = "The verification result",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    AuditDtos.ChainVerificationView.class)))
     public String verify(@QueryParam("chain") String chainParam) {
         Caller caller = callers.require();
         String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
@@ -248,6 +280,11 @@ public class AuditResource {
             summary = "Sign a checkpoint now",
             description =
                     "Signs the chain's current head (unless its latest checkpoint names it) and returns it.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The checkpoint",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditCheckpoint.class)))
+    @APIResponse(responseCode = "404", description = "The chain has no events yet")
     public String checkpointNow(@QueryParam("chain") String chainParam) {
         Caller caller = callers.require();
         String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
@@ -278,6 +315,11 @@ public class AuditResource {
             summary = "A stored request/response body",
             description =
                     "By the content hash its event carries; 404 when never kept or purged. Audited.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The stored body",
+            content =
+                    @Content(schema = @Schema(implementation = AuditDtos.StoredContentView.class)))
     public String content(@PathParam("hash") String hash) {
         Caller caller = callers.require();
         String chain = ChainAccess.chainFor(caller, null, Role.AUDITOR);

@@ -20,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -42,6 +45,10 @@ public class LineageResource {
                     "The request's events; the provider, model and route that served it; its prompt and"
                             + " policy versions, each with the change requests that published it (author,"
                             + " approvers, events).")
+    @APIResponse(
+            responseCode = "200",
+            description = "The request's lineage",
+            content = @Content(schema = @Schema(implementation = AuditDtos.RequestLineage.class)))
     public String request(@PathParam("requestId") String requestId) {
         String chain = chain();
         Map<String, Object> m = lineage.request(chain, requestId);
@@ -60,6 +67,10 @@ public class LineageResource {
             description =
                     "The version as gateway events name it, e.g."
                             + " /api/v1/lineage/prompt-versions/support-triage/v3/requests")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of the requests' events",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditEventPage.class)))
     public String requestsByPromptVersion(
             @PathParam("version") String version,
             @QueryParam("cursor") String cursor,
@@ -77,6 +88,10 @@ public class LineageResource {
     @Operation(
             summary =
                     "Every change approved by a reviewer (by the reviewer's user id), newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of the reviewer's approvals",
+            content = @Content(schema = @Schema(implementation = AuditDtos.ReviewerChanges.class)))
     public String changesApprovedBy(
             @PathParam("user") String user,
             @QueryParam("cursor") String cursor,

@@ -35,6 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,6 +57,10 @@ public class RetentionResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RequiresRole({Role.ADMIN, Role.AUDITOR})
     @Operation(summary = "The tenant's content retention setting")
+    @APIResponse(
+            responseCode = "200",
+            description = "The setting",
+            content = @Content(schema = @Schema(implementation = AuditDtos.RetentionSetting.class)))
     public String get() {
         TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
         return settingJson(retention.setting(t));
@@ -67,6 +75,19 @@ public class RetentionResource {
             description =
                     "Body: {\"mode\": \"none|hashed|redacted|full\", \"retentionDays\": 1..36500}. While a legal"
                             + " hold is active the retention period cannot be shortened (409 legal_hold_active).")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = AuditDtos.RetentionUpdate.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The setting as now in force",
+            content = @Content(schema = @Schema(implementation = AuditDtos.RetentionSetting.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "legal_hold_active: a hold is in force and the period would shorten")
     public String put(JsonObject body) {
         Caller caller = callers.require();
         TenantId t = tenant(caller, Role.ADMIN);
@@ -104,6 +125,10 @@ public class RetentionResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RequiresRole({Role.ADMIN, Role.AUDITOR})
     @Operation(summary = "The tenant's legal holds")
+    @APIResponse(
+            responseCode = "200",
+            description = "The holds",
+            content = @Content(schema = @Schema(implementation = AuditDtos.LegalHoldList.class)))
     public String holds() {
         TenantId t = tenant(callers.require(), Role.ADMIN, Role.AUDITOR);
         List<Object> out = new ArrayList<>();
@@ -122,6 +147,16 @@ public class RetentionResource {
             summary = "Place a legal hold",
             description =
                     "Body: {\"reason\": \"...\"}. While a hold is in force no content is purged.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = AuditDtos.NewLegalHold.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The hold",
+            content = @Content(schema = @Schema(implementation = AuditDtos.LegalHold.class)))
     public Response placeHold(JsonObject body) {
         Caller caller = callers.require();
         TenantId t = tenant(caller, Role.ADMIN, Role.AUDITOR);
@@ -152,6 +187,10 @@ public class RetentionResource {
     @Operation(
             summary = "Release a legal hold",
             description = "Auditors only (an admin may place a hold but not release one).")
+    @APIResponse(
+            responseCode = "200",
+            description = "Released",
+            content = @Content(schema = @Schema(implementation = AuditDtos.HoldRelease.class)))
     public String releaseHold(@PathParam("id") String id) {
         Caller caller = callers.require();
         if (!caller.has(Role.AUDITOR)) {
@@ -177,6 +216,10 @@ public class RetentionResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RequiresRole({Role.PLATFORM_ADMIN})
     @Operation(summary = "Run the content purge now (it also runs hourly)")
+    @APIResponse(
+            responseCode = "200",
+            description = "What the purge deleted",
+            content = @Content(schema = @Schema(implementation = AuditDtos.PurgeResult.class)))
     public String purge() {
         Caller caller = callers.require();
         if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {

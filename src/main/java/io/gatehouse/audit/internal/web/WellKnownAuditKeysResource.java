@@ -8,6 +8,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -23,6 +26,10 @@ public class WellKnownAuditKeysResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Checkpoint signing keys (public halves), without authentication")
+    @APIResponse(
+            responseCode = "200",
+            description = "The keys",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditKeyList.class)))
     public String keys() {
         return AuditKeysResource.keysJson(checkpoints.keys());
     }

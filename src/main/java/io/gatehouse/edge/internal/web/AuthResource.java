@@ -26,6 +26,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,11 +55,18 @@ public class AuthResource {
                             + " client address for 15 minutes; attempts from many addresses only slow the username down.")
     @APIResponse(
             responseCode = "200",
-            description = "access_token, token_type, expires_in, tenant, roles")
+            description = "The access token",
+            content = @Content(schema = @Schema(implementation = Dtos.LoginResponse.class)))
     @APIResponse(responseCode = "401", description = "invalid_credentials (problem JSON)")
     @APIResponse(
             responseCode = "503",
             description = "login_busy: too many password checks at once; see Retry-After")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.LoginRequest.class)))
     public void login(Dtos.LoginRequest body, @Suspended AsyncResponse response) {
         if (body == null || body.username() == null || body.username().isBlank()) {
             throw new ValidationException("username", "username is required");
@@ -127,6 +137,13 @@ public class AuthResource {
     @Path("auth/password")
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Change one's own password; all earlier tokens stop working")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.PasswordChange.class)))
+    @APIResponse(responseCode = "204", description = "Changed")
     public Response changePassword(Dtos.PasswordChange body) {
         Caller caller = current.require();
         if (caller.kind() != Caller.Kind.USER || caller.subject().startsWith("oidc:")) {
@@ -145,6 +162,10 @@ public class AuthResource {
     @Path("me")
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Who the caller is: user, tenant, roles")
+    @APIResponse(
+            responseCode = "200",
+            description = "The caller",
+            content = @Content(schema = @Schema(implementation = Dtos.MeView.class)))
     public JsonObject me() {
         Caller c = current.require();
         JsonArrayBuilder roles = Json.createArrayBuilder();

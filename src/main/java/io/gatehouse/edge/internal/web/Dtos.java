@@ -109,4 +109,47 @@ public final class Dtos {
                                     "Subject of the platform admin who set it last; null if never set")
                     String updatedBy,
             Instant updatedAt) {}
+
+    @Schema(description = "A login's access token (field names as in OAuth 2.0 token answers)")
+    public record LoginResponse(
+            @Schema(required = true, description = "RS256 JWT") String access_token,
+            @Schema(
+                            required = true,
+                            enumeration = {"Bearer"})
+                    String token_type,
+            @Schema(required = true, description = "Seconds until it expires") long expires_in,
+            @Schema(required = true, description = "The tenant's slug") String tenant,
+            @Schema(required = true) List<String> roles) {}
+
+    @Schema(description = "Who the caller is")
+    public record MeView(
+            @Schema(
+                            required = true,
+                            description =
+                                    "Subject: a user id, or oidc:<sub> for an external identity")
+                    String userId,
+            @Schema(required = true) String username,
+            @Schema(required = true) String tenantId,
+            @Schema(required = true, description = "The tenant's slug") String tenant,
+            @Schema(required = true, description = "Role wire names, sorted") List<String> roles,
+            @Schema(
+                            required = true,
+                            enumeration = {"user", "api_key", "system"})
+                    String kind) {}
+
+    @Schema(description = "A JSON Web Key Set")
+    public record Jwks(
+            @Schema(required = true, description = "Public RSA keys (RFC 7517)")
+                    List<java.util.Map<String, Object>> keys) {}
+
+    @Schema(description = "OpenID Connect discovery metadata")
+    public record OpenIdConfiguration(
+            String issuer,
+            String jwks_uri,
+            String token_endpoint,
+            List<String> response_types_supported,
+            List<String> subject_types_supported,
+            List<String> id_token_signing_alg_values_supported,
+            List<String> token_endpoint_auth_methods_supported,
+            List<String> claims_supported) {}
 }

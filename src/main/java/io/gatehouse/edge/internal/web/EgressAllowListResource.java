@@ -17,6 +17,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,6 +52,12 @@ public class EgressAllowListResource {
                     "Audited as egress.allowlist.update in the tenant's chain. Destinations are checked and"
                             + " stored in canonical form; networks broader than /8 (IPv4) or /7 (IPv6) are refused."
                             + " Cloud-metadata addresses stay refused whatever the list says.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.EgressAllowListUpdate.class)))
     public Dtos.EgressAllowListView replace(
             @PathParam("id") String id, Dtos.EgressAllowListUpdate body) {
         if (body == null) {

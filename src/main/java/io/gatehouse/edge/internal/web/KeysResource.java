@@ -24,6 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,6 +45,16 @@ public class KeysResource {
 
     @POST
     @Operation(summary = "Create a key; the response holds the secret, which is never shown again")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.NewKey.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; key is the secret, shown this once",
+            content = @Content(schema = @Schema(implementation = Dtos.CreatedKey.class)))
     public Response create(Dtos.NewKey body) {
         if (body == null) {
             throw new ValidationException("name", "A body with a name is required");
@@ -70,6 +84,7 @@ public class KeysResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One key (prefix only)")
     public Dtos.KeyView get(@PathParam("id") String id) {
         Caller c = current.require();
         return view(identity.key(c.tenant(), UsersResource.uuid(id)));
@@ -95,6 +110,16 @@ public class KeysResource {
     @Operation(
             summary =
                     "Issue a successor; the old key keeps working for overlapSeconds (default 3600)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.Rotation.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The successor; key is its secret, shown this once",
+            content = @Content(schema = @Schema(implementation = Dtos.CreatedKey.class)))
     public Response rotate(@PathParam("id") String id, Dtos.Rotation body) {
         Caller c = current.require();
         long overlap = body == null || body.overlapSeconds() == null ? 3600 : body.overlapSeconds();

@@ -17,6 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,11 +37,19 @@ public class LimitsResource {
     @Context HttpServletRequest http;
 
     @GET
+    @Operation(summary = "The tenant's rate limits and budgets (null: none)")
     public Dtos.Limits get() {
         return view(identity.limits(current.require().tenant()));
     }
 
     @PUT
+    @Operation(summary = "Set the tenant's rate limits and budgets")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.Limits.class)))
     public Dtos.Limits set(Dtos.Limits body) {
         if (body == null) {
             throw new ValidationException("rpmLimit", "A body is required");

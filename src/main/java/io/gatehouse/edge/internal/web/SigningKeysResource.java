@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -66,6 +70,7 @@ public class SigningKeysResource {
                     "The old key keeps verifying the tokens it signed for the grace window"
                             + " (GATEHOUSE_AUTH_SIGNING_KEY_GRACE_SECONDS, by default the token lifetime plus 30 s),"
                             + " then leaves verification and the JWKS. Audited as signing_key.rotate.")
+    @APIResponse(responseCode = "204", description = "Rotated")
     public Response rotate() {
         keys.rotate(current.require(), rid());
         return Response.noContent().build();
@@ -81,6 +86,17 @@ public class SigningKeysResource {
                             + " other instances, and it leaves the JWKS. Revoking the active key puts a new one in"
                             + " its place. 404 for an unknown kid, 409 when already revoked. Audited as"
                             + " signing_key.revoke with the reason.")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Revocation.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The revoked key",
+            content = @Content(schema = @Schema(implementation = SigningKeyView.class)))
+    @APIResponse(responseCode = "409", description = "Already revoked")
     public SigningKeyView revoke(@PathParam("kid") String kid, Revocation body) {
         return view(
                 keys.revoke(current.require(), kid, body == null ? null : body.reason(), rid()));

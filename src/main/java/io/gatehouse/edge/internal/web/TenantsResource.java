@@ -21,6 +21,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,6 +42,18 @@ public class TenantsResource {
 
     @POST
     @Path("tenants")
+    @Operation(summary = "Create a tenant, optionally with its first admin")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.NewTenant.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            content = @Content(schema = @Schema(implementation = Dtos.TenantView.class)))
+    @APIResponse(responseCode = "409", description = "The slug or the admin username is taken")
     public Response create(Dtos.NewTenant body) {
         if (body == null) {
             throw new ValidationException("slug", "A body with slug and displayName is required");
@@ -55,6 +71,7 @@ public class TenantsResource {
 
     @GET
     @Path("tenants")
+    @Operation(summary = "Every tenant")
     public List<Dtos.TenantView> list() {
         return identity.tenants().stream().map(TenantsResource::view).toList();
     }
@@ -68,6 +85,12 @@ public class TenantsResource {
                             + " refused with 403 tenant_suspended on every instance within about a second; its"
                             + " people cannot log in. Resuming restores them. A platform admin cannot suspend their"
                             + " own tenant (409).")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.TenantPatch.class)))
     public Dtos.TenantView update(@PathParam("id") String id, Dtos.TenantPatch body) {
         if (body == null || body.status() == null) {
             throw new ValidationException("status", "status is required");

@@ -29,6 +29,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -55,6 +56,12 @@ public class UsersResource {
             responseCode = "409",
             description =
                     "username_unavailable: usernames are global; the answer never names the tenant holding it")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.NewUser.class)))
     public Response create(Dtos.NewUser body) {
         if (body == null) {
             throw new ValidationException(
@@ -68,6 +75,7 @@ public class UsersResource {
     }
 
     @GET
+    @Operation(summary = "The tenant's users")
     public List<Dtos.UserView> list() {
         Caller c = current.require();
         Map<String, Instant> locked = identity.lockedUntil(c.tenant());
@@ -76,6 +84,7 @@ public class UsersResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One user")
     public Dtos.UserView get(@PathParam("id") String id) {
         Caller c = current.require();
         return view(identity.user(c.tenant(), uuid(id)), identity.lockedUntil(c.tenant()));
@@ -92,6 +101,12 @@ public class UsersResource {
             responseCode = "403",
             description =
                     "outranked: the user holds admin or platform-admin, which the caller does not")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.UserPatch.class)))
     public Dtos.UserView update(@PathParam("id") String id, Dtos.UserPatch body) {
         if (body == null) {
             throw new ValidationException("roles", "A body with roles and/or status is required");
@@ -110,6 +125,12 @@ public class UsersResource {
             responseCode = "403",
             description =
                     "outranked: the user holds admin or platform-admin, which the caller does not")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Dtos.PasswordReset.class)))
     public Response resetPassword(@PathParam("id") String id, Dtos.PasswordReset body) {
         Caller c = current.require();
         identity.resetPassword(

@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The built-in issuer's public keys and metadata, so other services can verify its tokens. */
@@ -28,6 +31,10 @@ public class WellKnownResource {
             summary =
                     "JSON Web Key Set of the built-in issuer: the active key and retired keys within their"
                             + " grace window (never revoked ones)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The key set",
+            content = @Content(schema = @Schema(implementation = Dtos.Jwks.class)))
     public Response jwks() {
         JsonArrayBuilder keys = Json.createArrayBuilder();
         for (String k : tokens.publicJwks()) {
@@ -45,6 +52,10 @@ public class WellKnownResource {
     @GET
     @Path("openid-configuration")
     @Operation(summary = "OpenID Connect discovery metadata of the built-in issuer")
+    @APIResponse(
+            responseCode = "200",
+            description = "The metadata",
+            content = @Content(schema = @Schema(implementation = Dtos.OpenIdConfiguration.class)))
     public JsonObject configuration() {
         String iss = tokens.issuer();
         return Json.createObjectBuilder()

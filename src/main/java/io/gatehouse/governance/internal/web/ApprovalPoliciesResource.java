@@ -18,6 +18,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -35,6 +39,15 @@ public class ApprovalPoliciesResource {
     @GET
     @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
     @Operation(summary = "Effective required approvals per kind and risk (configured or default)")
+    @APIResponse(
+            responseCode = "200",
+            description = "Effective policies",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    GovernanceDtos.ApprovalPolicyList.class)))
     public JsonObject list() {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (ChangeRequestService.ApprovalPolicyEntry e : changes.policies(caller.require())) {
@@ -46,6 +59,24 @@ public class ApprovalPoliciesResource {
     @PUT
     @RequiresRole({Role.ADMIN})
     @Operation(summary = "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2)}")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    GovernanceDtos.ApprovalPolicyUpdate.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The policy as set",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    GovernanceDtos.ApprovalPolicyView.class)))
     public JsonObject set(String body) {
         JsonObject b = JsonBodies.object(body);
         Object rid = request.getAttribute(RequestIds.ATTRIBUTE);

@@ -28,6 +28,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,6 +53,16 @@ public class ChangesResource {
     @POST
     @RequiresRole({Role.AUTHOR, Role.ADMIN})
     @Operation(summary = "Create a change request (draft): {kind, target, content, comment}")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.NewChange.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created (a draft); Location names it",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public Response create(String body) {
         JsonObject b = JsonBodies.object(body);
         ChangeView v =
@@ -69,6 +83,10 @@ public class ChangesResource {
     @Operation(
             summary =
                     "List change requests, newest first; filter by state, kind, target, postHocReview")
+    @APIResponse(
+            responseCode = "200",
+            description = "Change requests, newest first",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeList.class)))
     public JsonObject list(
             @QueryParam("state") String state,
             @QueryParam("kind") String kind,
@@ -96,6 +114,10 @@ public class ChangesResource {
             summary =
                     "A change request with its content, diff against its base, revisions (each with its author"
                             + " and action: create, revise, rebase, rollback), authors, reviews and comments")
+    @APIResponse(
+            responseCode = "200",
+            description = "The change request",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public JsonObject get(@PathParam("id") String id) {
         return json(changes.get(caller.require(), JsonBodies.uuid(id)), true);
     }
@@ -104,6 +126,20 @@ public class ChangesResource {
     @Path("{id}")
     @RequiresRole({Role.AUTHOR, Role.ADMIN})
     @Operation(summary = "A new revision (only in draft or changes requested): {content, comment}")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ChangeRevision.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change with its new revision",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject revise(@PathParam("id") String id, String body) {
         JsonObject b = JsonBodies.object(body);
         return json(
@@ -120,6 +156,20 @@ public class ChangesResource {
     @Path("{id}/submit")
     @RequiresRole({Role.AUTHOR, Role.ADMIN})
     @Operation(summary = "Submit for review")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change, in review",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject submit(@PathParam("id") String id, String body) {
         return json(
                 changes.submit(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -133,6 +183,23 @@ public class ChangesResource {
             summary =
                     "Approve (never by anyone who authored a revision of the change, never twice); also the"
                             + " review after a rollback")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change with the approval",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "An author of the change, or a reviewer approving twice")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -143,6 +210,20 @@ public class ChangesResource {
     @Path("{id}/reject")
     @RequiresRole({Role.REVIEWER, Role.ADMIN})
     @Operation(summary = "Reject (final; never by anyone who authored a revision of the change)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change, rejected",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject reject(@PathParam("id") String id, String body) {
         return json(
                 changes.reject(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -155,6 +236,20 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Send back to the author for a new revision (never by anyone who authored a revision)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change, sent back",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject requestChanges(@PathParam("id") String id, String body) {
         return json(
                 changes.requestChanges(
@@ -166,6 +261,20 @@ public class ChangesResource {
     @Path("{id}/withdraw")
     @RequiresRole({Role.AUTHOR, Role.ADMIN})
     @Operation(summary = "Withdraw (author or admin)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change, withdrawn",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject withdraw(@PathParam("id") String id, String body) {
         return json(
                 changes.withdraw(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -176,6 +285,20 @@ public class ChangesResource {
     @Path("{id}/rebase")
     @RequiresRole({Role.AUTHOR, Role.ADMIN})
     @Operation(summary = "Re-base on what is live now (a new revision: review restarts)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change with its re-based revision",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject rebase(@PathParam("id") String id, String body) {
         return json(
                 changes.rebase(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -189,6 +312,20 @@ public class ChangesResource {
             summary =
                     "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
                             + " when another change of the target went live first)")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change, published",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "Not approved, or rebase_required: another change of the target went live first")
     public JsonObject publish(@PathParam("id") String id, String body) {
         return json(
                 changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -202,6 +339,20 @@ public class ChangesResource {
             summary =
                     "Break-glass: re-apply this earlier published change at once; answers the new rollback"
                             + " change, which awaits a review after the fact")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The new rollback change, live and awaiting its review after the fact",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the change's state (the answer names the reason)")
     public Response rollback(@PathParam("id") String id, String body) {
         ChangeView v =
                 changes.rollback(caller.require(), requestId(), JsonBodies.uuid(id), comment(body));
@@ -214,6 +365,16 @@ public class ChangesResource {
     @Path("{id}/comments")
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
     @Operation(summary = "Add a comment")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The change with the comment",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public JsonObject addComment(@PathParam("id") String id, String body) {
         return json(
                 changes.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),

@@ -25,6 +25,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,6 +50,18 @@ public class WebhooksResource {
     @POST
     @Operation(
             summary = "Add an endpoint {url, description?, secret?}; the secret is shown only here")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.NewWebhook.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; the secret is shown only here",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = GovernanceDtos.CreatedWebhook.class)))
     public Response create(String body) {
         JsonObject b = JsonBodies.object(body);
         WebhookService.CreatedWebhook c =
@@ -64,6 +80,10 @@ public class WebhooksResource {
 
     @GET
     @Operation(summary = "The tenant's endpoints (never their secrets)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The endpoints",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.WebhookList.class)))
     public JsonObject list() {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (WebhookService.WebhookView v : webhooks.list(caller.require())) {
@@ -75,6 +95,10 @@ public class WebhooksResource {
     @DELETE
     @Path("{id}")
     @Operation(summary = "Deactivate an endpoint (its delivery history stays)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The endpoint, inactive",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.WebhookView.class)))
     public JsonObject deactivate(@PathParam("id") String id) {
         return json(webhooks.deactivate(caller.require(), requestId(), JsonBodies.uuid(id)));
     }
@@ -88,6 +112,15 @@ public class WebhooksResource {
                             + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules refused the"
                             + " destination; not retried) or connection_failed; never the receiver's status code"
                             + " or error details.")
+    @APIResponse(
+            responseCode = "200",
+            description = "Recent deliveries",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    GovernanceDtos.WebhookDeliveryList.class)))
     public JsonObject deliveries(@PathParam("id") String id) {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (WebhookService.DeliveryView d :

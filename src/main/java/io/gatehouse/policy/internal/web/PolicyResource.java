@@ -21,6 +21,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The tenant's policies (read-only: changes go through {@code /api/v1/changes} with kind {@code
@@ -29,6 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/policies")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "policies")
+@SecurityRequirement(name = "jwt")
 public class PolicyResource {
     @Inject CurrentCaller caller;
     @Inject PolicyCatalog catalog;
@@ -36,6 +44,9 @@ public class PolicyResource {
 
     @GET
     @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+    @Operation(
+            summary =
+                    "The policies that apply to the tenant (its own and the global ones), live versions")
     public List<PolicyCatalog.PolicySummary> list() {
         return catalog.list(tenant());
     }
@@ -43,6 +54,12 @@ public class PolicyResource {
     @GET
     @Path("{name}")
     @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
+    @Operation(summary = "A policy: its live content and version history")
+    @APIResponse(
+            responseCode = "200",
+            description = "The policy",
+            content =
+                    @Content(schema = @Schema(implementation = PolicyDtos.PolicyDetailView.class)))
     public PolicyCatalog.PolicyDetail get(@PathParam("name") String name) {
         return catalog.find(tenant(), name)
                 .orElseThrow(() -> new NotFoundException("No such policy"));
@@ -65,6 +82,20 @@ public class PolicyResource {
                             + " run time shows in the sample as status 500 policy_evaluation_failed with the error;"
                             + " 422 policy_test_timeout when the run exceeds its time limit"
                             + " (gatehouse.policy.test.timeout.ms, 5 s).")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PolicyDtos.PolicyTestRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "What the draft would change",
+            content =
+                    @Content(schema = @Schema(implementation = PolicyDtos.PolicyTestResult.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "policy_test_timeout: the run exceeded its time limit")
     public JsonObject test(JsonObject body) {
         return bench.run(tenant(), body);
     }

@@ -23,6 +23,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,6 +44,10 @@ public class PromptsResource {
 
     @GET
     @Operation(summary = "The tenant's prompts with their labels")
+    @APIResponse(
+            responseCode = "200",
+            description = "The prompts",
+            content = @Content(schema = @Schema(implementation = PromptDtos.PromptList.class)))
     public JsonObject list() {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (PromptRegistry.PromptView p : registry.list(tenant())) {
@@ -52,6 +59,10 @@ public class PromptsResource {
     @GET
     @Path("{name}")
     @Operation(summary = "A prompt: labels (with canary splits) and version history")
+    @APIResponse(
+            responseCode = "200",
+            description = "The prompt",
+            content = @Content(schema = @Schema(implementation = PromptDtos.PromptView.class)))
     public JsonObject get(@PathParam("name") String name) {
         return json(registry.get(tenant(), name).orElseThrow(PromptsResource::notFound));
     }
@@ -59,6 +70,11 @@ public class PromptsResource {
     @GET
     @Path("{name}/versions/{version}")
     @Operation(summary = "One version's messages, variables schema, route and parameters")
+    @APIResponse(
+            responseCode = "200",
+            description = "The version",
+            content =
+                    @Content(schema = @Schema(implementation = PromptDtos.PromptVersionView.class)))
     public JsonObject version(
             @PathParam("name") String name, @PathParam("version") String version) {
         PromptRegistry.VersionView v =
@@ -70,6 +86,10 @@ public class PromptsResource {
     @GET
     @Path("{name}/diff")
     @Operation(summary = "The diff from version `from` to version `to`")
+    @APIResponse(
+            responseCode = "200",
+            description = "The diff",
+            content = @Content(schema = @Schema(implementation = PromptDtos.PromptDiff.class)))
     public JsonObject diff(
             @PathParam("name") String name,
             @QueryParam("from") String from,

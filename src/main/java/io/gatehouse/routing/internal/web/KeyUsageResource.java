@@ -12,6 +12,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,6 +34,10 @@ public class KeyUsageResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "This API key's own usage over [from, to), grouped by route|model|provider")
+    @APIResponse(
+            responseCode = "200",
+            description = "The report (groups by route, model or provider)",
+            content = @Content(schema = @Schema(implementation = OpenAiDtos.UsageReport.class)))
     public JsonObject keyUsage(
             @QueryParam("from") String from,
             @QueryParam("to") String to,

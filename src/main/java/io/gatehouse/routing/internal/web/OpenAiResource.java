@@ -25,6 +25,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,6 +56,29 @@ public class OpenAiResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "Chat completion (stream: true answers as Server-Sent Events)")
     @ChecksOwnJsonBody
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    OpenAiDtos.ChatCompletionRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The completion; with stream: true, Server-Sent Events",
+            content = {
+                @Content(
+                        mediaType = "application/json",
+                        schema = @Schema(implementation = OpenAiDtos.ChatCompletion.class)),
+                @Content(
+                        mediaType = "text/event-stream",
+                        schema = @Schema(type = SchemaType.STRING, description = OpenAiDtos.STREAM))
+            })
+    @APIResponse(
+            responseCode = "502",
+            description = "The provider failed and no fallback answered (upstream_error)")
     public Response chat(@Context HttpServletRequest request, String body) {
         ClientKey key = access.require();
         return build(
@@ -64,6 +92,20 @@ public class OpenAiResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Embeddings")
     @ChecksOwnJsonBody
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = OpenAiDtos.EmbeddingRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The embeddings",
+            content =
+                    @Content(schema = @Schema(implementation = OpenAiDtos.EmbeddingResponse.class)))
+    @APIResponse(
+            responseCode = "502",
+            description = "The provider failed and no fallback answered (upstream_error)")
     public Response embeddings(@Context HttpServletRequest request, String body) {
         ClientKey key = access.require();
         return build(
@@ -75,6 +117,10 @@ public class OpenAiResource {
     @Path("models")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The model aliases (routes) this API key may use")
+    @APIResponse(
+            responseCode = "200",
+            description = "The aliases",
+            content = @Content(schema = @Schema(implementation = OpenAiDtos.ModelList.class)))
     public JsonObject models() {
         ClientKey key = access.require();
         JsonArrayBuilder data = JSON.createArrayBuilder();
@@ -88,6 +134,10 @@ public class OpenAiResource {
     @Path("models/{model}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One model alias")
+    @APIResponse(
+            responseCode = "200",
+            description = "The alias",
+            content = @Content(schema = @Schema(implementation = OpenAiDtos.Model.class)))
     public JsonObject model(@PathParam("model") String alias) {
         ClientKey key = access.require();
         return model(gateway.model(key, alias));

@@ -13,6 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -23,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("api/v1/usage")
 @RequestScoped
 @Tag(name = "Usage")
+@SecurityRequirement(name = "jwt")
 public class UsageResource {
     @Inject UsageReports reports;
     @Inject CurrentCaller caller;
@@ -33,6 +38,10 @@ public class UsageResource {
     @Operation(
             summary =
                     "The tenant's gateway usage over [from, to), grouped by key|route|model|provider")
+    @APIResponse(
+            responseCode = "200",
+            description = "The report",
+            content = @Content(schema = @Schema(implementation = OpenAiDtos.UsageReport.class)))
     public JsonObject tenantUsage(
             @QueryParam("from") String from,
             @QueryParam("to") String to,

@@ -1,0 +1,269 @@
+package io.gatehouse.governance.internal.web;
+
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
+ * hand (field-precise 400s; an action's body may be empty) and build answers with JSON-P; these
+ * records describe exactly those shapes and must change with them.
+ */
+public final class GovernanceDtos {
+    private GovernanceDtos() {}
+
+    @Schema(description = "A new change request (a draft)")
+    public record NewChange(
+            @Schema(
+                            required = true,
+                            description = "The kind of change",
+                            example = "prompt",
+                            enumeration = {"prompt", "route", "provider", "policy"})
+                    String kind,
+            @Schema(required = true, description = "What it changes, e.g. a prompt's name")
+                    String target,
+            @Schema(
+                            required = true,
+                            description = "The proposed content; its shape depends on the kind")
+                    Map<String, Object> content,
+            @Schema(description = "Why") String comment) {}
+
+    @Schema(description = "A new revision of a change in draft or changes requested")
+    public record ChangeRevision(
+            @Schema(required = true, description = "The revised content")
+                    Map<String, Object> content,
+            @Schema(description = "Why") String comment) {}
+
+    @Schema(description = "A workflow action's optional body; an empty body is allowed")
+    public record ActionComment(
+            @Schema(description = "A comment recorded with the action") String comment) {}
+
+    @Schema(description = "A person as the change history names them")
+    public record Person(
+            @Schema(required = true, description = "Subject (user id)") String id,
+            @Schema(required = true) String name) {}
+
+    @Schema(description = "One revision of a change")
+    public record ChangeRevisionEntry(
+            @Schema(required = true) int revision,
+            @Schema(required = true) Person author,
+            @Schema(
+                            required = true,
+                            enumeration = {"create", "revise", "rebase", "rollback"})
+                    String action,
+            String at) {}
+
+    @Schema(description = "One review decision")
+    public record ChangeReview(
+            @Schema(required = true) Person reviewer,
+            @Schema(
+                            required = true,
+                            enumeration = {"approve", "reject", "request_changes", "post_hoc"})
+                    String decision,
+            @Schema(required = true, description = "The revision reviewed") int revision,
+            @Schema(description = "null when none was given") String comment,
+            String at) {}
+
+    @Schema(description = "A comment, or the comment of a workflow action")
+    public record ChangeComment(
+            @Schema(required = true) Person author,
+            @Schema(required = true, description = "The action it came with, e.g. comment, submit")
+                    String action,
+            @Schema(required = true) String body,
+            String at) {}
+
+    @Schema(description = "A change request as listed (without content, diff and history)")
+    public record ChangeSummary(
+            @Schema(required = true) String id,
+            @Schema(required = true, example = "prompt") String kind,
+            @Schema(required = true) String target,
+            @Schema(
+                            required = true,
+                            enumeration = {
+                                "draft",
+                                "in_review",
+                                "approved",
+                                "rejected",
+                                "changes_requested",
+                                "published",
+                                "superseded",
+                                "withdrawn"
+                            })
+                    String state,
+            @Schema(required = true) int revision,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
+            @Schema(required = true) int requiredApprovals,
+            @Schema(required = true, description = "How many approvals the change has")
+                    int approvals,
+            @Schema(required = true, description = "Subjects of the approvers")
+                    List<String> approvedBy,
+            @Schema(required = true, description = "Who created it") Person author,
+            @Schema(required = true, description = "Everyone who authored a revision")
+                    List<Person> authors,
+            @Schema(description = "The live version the change is based on; null if none")
+                    String baseVersion,
+            String createdAt,
+            String updatedAt,
+            @Schema(description = "null until submitted") String submittedAt,
+            @Schema(description = "null until published") String publishedAt,
+            @Schema(description = "null until published") String publishedBy,
+            @Schema(description = "The version it published; null until published")
+                    String publishedVersion,
+            @Schema(description = "The change a rollback re-applied; null otherwise")
+                    String rollbackOf,
+            @Schema(
+                            description =
+                                    "For a rollback: pending until reviewed after the fact, then done;"
+                                            + " null otherwise",
+                            enumeration = {"pending", "done"})
+                    String postHocReview) {}
+
+    @Schema(description = "A change request with content, diff, revisions, reviews and comments")
+    public record ChangeView(
+            @Schema(required = true) String id,
+            @Schema(required = true, example = "prompt") String kind,
+            @Schema(required = true) String target,
+            @Schema(
+                            required = true,
+                            enumeration = {
+                                "draft",
+                                "in_review",
+                                "approved",
+                                "rejected",
+                                "changes_requested",
+                                "published",
+                                "superseded",
+                                "withdrawn"
+                            })
+                    String state,
+            @Schema(required = true) int revision,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
+            @Schema(required = true) int requiredApprovals,
+            @Schema(required = true) int approvals,
+            @Schema(required = true) List<String> approvedBy,
+            @Schema(required = true) Person author,
+            @Schema(required = true) List<Person> authors,
+            String baseVersion,
+            String createdAt,
+            String updatedAt,
+            String submittedAt,
+            String publishedAt,
+            String publishedBy,
+            String publishedVersion,
+            String rollbackOf,
+            String postHocReview,
+            @Schema(description = "What is live for the target now; null if nothing")
+                    String liveVersion,
+            @Schema(
+                            required = true,
+                            description =
+                                    "true when another change of the target went live after this one's base")
+                    boolean rebaseRequired,
+            @Schema(required = true, description = "The proposed content")
+                    Map<String, Object> content,
+            @Schema(required = true, description = "The content's diff against its base")
+                    Map<String, Object> diff,
+            @Schema(required = true) List<ChangeRevisionEntry> revisions,
+            @Schema(required = true) List<ChangeReview> reviews,
+            @Schema(required = true) List<ChangeComment> comments) {}
+
+    @Schema(description = "Change requests, newest first")
+    public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}
+
+    @Schema(description = "The approvals a kind and risk class needs")
+    public record ApprovalPolicyView(
+            @Schema(required = true, description = "A kind, or * for every kind") String kind,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
+            @Schema(required = true, minimum = "1", maximum = "5") int requiredApprovals,
+            @Schema(required = true, description = "false when this is the default")
+                    boolean configured) {}
+
+    @Schema(description = "Effective approval policies")
+    public record ApprovalPolicyList(@Schema(required = true) List<ApprovalPolicyView> data) {}
+
+    @Schema(description = "Sets how many approvals a kind and risk class needs")
+    public record ApprovalPolicyUpdate(
+            @Schema(required = true, description = "A kind, or * for every kind", example = "*")
+                    String kind,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
+            @Schema(
+                            required = true,
+                            minimum = "1",
+                            maximum = "5",
+                            description = "1..5; HIGH needs at least 2")
+                    Integer requiredApprovals) {}
+
+    @Schema(description = "A new webhook endpoint")
+    public record NewWebhook(
+            @Schema(
+                            required = true,
+                            description = "https URL the egress rules allow",
+                            example = "https://hooks.example.com/gatehouse")
+                    String url,
+            String description,
+            @Schema(description = "HMAC secret; generated when absent") String secret) {}
+
+    @Schema(description = "A webhook endpoint (never its secret)")
+    public record WebhookView(
+            @Schema(required = true) String id,
+            @Schema(required = true) String url,
+            @Schema(required = true) boolean active,
+            @Schema(required = true) String createdBy,
+            @Schema(description = "null when none was given") String description,
+            String createdAt) {}
+
+    @Schema(description = "A created webhook endpoint; the secret is shown only here")
+    public record CreatedWebhook(
+            @Schema(required = true) String id,
+            @Schema(required = true) String url,
+            @Schema(required = true) boolean active,
+            @Schema(required = true) String createdBy,
+            String description,
+            String createdAt,
+            @Schema(required = true, description = "The signing secret, shown this once")
+                    String secret) {}
+
+    @Schema(description = "The tenant's webhook endpoints")
+    public record WebhookList(@Schema(required = true) List<WebhookView> data) {}
+
+    @Schema(description = "One delivery of a change event to an endpoint")
+    public record WebhookDelivery(
+            @Schema(required = true) String id,
+            @Schema(required = true) String changeId,
+            @Schema(required = true, description = "The transition, e.g. change.submit")
+                    String event,
+            @Schema(
+                            required = true,
+                            enumeration = {"pending", "delivered", "failed"})
+                    String status,
+            @Schema(required = true) int attempts,
+            @Schema(
+                            description = "null before the first attempt",
+                            enumeration = {
+                                "delivered",
+                                "http_error_3xx",
+                                "http_error_4xx",
+                                "http_error_5xx",
+                                "timeout",
+                                "refused",
+                                "connection_failed"
+                            })
+                    String lastOutcome,
+            String createdAt,
+            @Schema(description = "null until delivered") String deliveredAt) {}
+
+    @Schema(description = "Recent deliveries to an endpoint")
+    public record WebhookDeliveryList(@Schema(required = true) List<WebhookDelivery> data) {}
+}
