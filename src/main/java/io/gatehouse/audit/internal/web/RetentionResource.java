@@ -4,6 +4,7 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.Caller;
@@ -182,7 +183,11 @@ public class RetentionResource {
         if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
             throw new ForbiddenException("Only a platform admin runs the purge");
         }
-        return CanonicalJson.write(Map.of("deleted", retention.purge()));
+        return CanonicalJson.write(
+                Map.of(
+                        "deleted",
+                        retention.purgeOnDemand(
+                                AuditEvent.by(caller, RetentionRows.PURGE_ACTION + ".run"))));
     }
 
     private static TenantId tenant(Caller caller, Role... roles) {
