@@ -36,7 +36,12 @@ class SuspendedTenantsFailClosedIT {
         TestTenant caller = TestTenant.fresh();
         TestTenant victim = TestTenant.fresh();
         TestTenant trigger = TestTenant.fresh();
+        String[] victimToken = victim.auth("admin");
         assertThat(patch(victim.id(), "suspended", platform)).isEqualTo(200);
+        // this instance has re-read the set since the suspension (change feed), so it is not
+        // stale when the guard below is installed
+        Http.Response cut = await(victimToken, status -> status == 403);
+        assertThat(cut.status()).as(cut.toString()).isEqualTo(403);
         String[] token = caller.auth("admin");
         assertThat(HTTP.get("/api/v1/me", token).status())
                 .as("positive control: the caller's tenant is active")
