@@ -59,6 +59,117 @@ class AuditTransactionsIT {
         }
     }
 
+    /**
+     * Runs {@code body} while rows of {@code table} whose {@code column} is {@code marker} fail at
+     * commit: a deferred constraint trigger, so the state change fails after its event was
+     * appended. An event appended outside the state's transaction would survive; it must not.
+     */
+    private static void withFailingCommits(
+            String table, String column, String marker, Callable<Void> body) throws Exception {
+        String s = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String fn = "it_refuse_at_commit_" + s;
+        try (Connection c = Db.asOwner();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE FUNCTION "
+                            + fn
+                            + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " IF NEW."
+                            + column
+                            + " = '"
+                            + marker
+                            + "' THEN RAISE EXCEPTION 'test: this commit fails'; END IF;"
+                            + " RETURN NULL; END $$");
+            st.execute(
+                    "CREATE CONSTRAINT TRIGGER "
+                            + fn
+                            + " AFTER INSERT ON "
+                            + table
+                            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                            + fn
+                            + "()");
+        }
+        try {
+            body.call();
+        } finally {
+            try (Connection c = Db.asOwner();
+                    Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER IF EXISTS " + fn + " ON " + table);
+                st.execute("DROP FUNCTION IF EXISTS " + fn + "()");
+            }
+        }
+    }
+
+    private static long eventsMentioning(String marker) throws Exception {
+        try (Connection c = Db.asApp()) {
+            return Db.count(
+                    c,
+                    "SELECT count(*) FROM audit_events WHERE details::text LIKE ?",
+                    "%" + marker + "%");
+        }
+    }
+
+    /** The other direction: a key whose row fails at commit leaves no event either. */
+    @Test
+    void aKeyThatFailsAtCommitLeavesNoEvent() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String marker = "commit-must-fail-" + UUID.randomUUID();
+        String[] admin = t.auth("admin");
+        withFailingCommits(
+                "edge_api_keys",
+                "name",
+                marker,
+                () -> {
+                    Http.Response refused =
+                            HTTP.post("/api/v1/keys", "{\"name\":\"" + marker + "\"}", admin);
+                    assertThat(refused.status()).as(refused.toString()).isBetween(500, 599);
+                    assertThat(refused.header("Content-Type"))
+                            .startsWith("application/problem+json");
+                    assertThat(refused.body()).doesNotContain("Exception");
+                    return null;
+                });
+        assertThat(HTTP.get("/api/v1/keys", admin).body()).doesNotContain(marker);
+        assertThat(eventsMentioning(marker)).as("the event rolled back with its key").isZero();
+        // positive control: the same call without the trigger records both
+        String unmarked = "commit-ok-" + UUID.randomUUID();
+        assertThat(HTTP.post("/api/v1/keys", "{\"name\":\"" + unmarked + "\"}", admin).status())
+                .isEqualTo(201);
+        assertThat(eventsMentioning(unmarked)).isEqualTo(1);
+    }
+
+    /** The same for the audit module's own JDBC path: a hold that fails at commit. */
+    @Test
+    void aLegalHoldThatFailsAtCommitLeavesNoEvent() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String marker = "commit-must-fail-" + UUID.randomUUID();
+        String[] auditor = t.auth("auditor");
+        withFailingCommits(
+                "audit_legal_holds",
+                "reason",
+                marker,
+                () -> {
+                    Http.Response refused =
+                            HTTP.post(
+                                    "/api/v1/audit/retention/holds",
+                                    "{\"reason\":\"" + marker + "\"}",
+                                    auditor);
+                    assertThat(refused.status()).as(refused.toString()).isBetween(500, 599);
+                    return null;
+                });
+        assertThat(HTTP.get("/api/v1/audit/retention/holds", auditor).body())
+                .doesNotContain(marker);
+        assertThat(eventsMentioning(marker)).as("the event rolled back with its hold").isZero();
+        String unmarked = "commit-ok-" + UUID.randomUUID();
+        assertThat(
+                        HTTP.post(
+                                        "/api/v1/audit/retention/holds",
+                                        "{\"reason\":\"" + unmarked + "\"}",
+                                        auditor)
+                                .status())
+                .isEqualTo(201);
+        assertThat(eventsMentioning(unmarked)).isEqualTo(1);
+    }
+
     /** The JTA path ({@code recordInTransaction}): creating an API key. */
     @Test
     void aKeyWhoseEventCannotBeAppendedIsNotCreated() throws Exception {
