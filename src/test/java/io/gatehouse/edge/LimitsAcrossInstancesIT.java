@@ -144,7 +144,11 @@ class LimitsAcrossInstancesIT {
                                         t.auth("admin"))
                                 .status())
                 .isEqualTo(200);
-        Thread.sleep(1500); // the second instance drops its cached limits (change feed, 500 ms)
+        // both instances hold the new budget (the second drops its cached limits through the
+        // change feed): their usage answers read the same cache the limiter does
+        for (Http instance : List.of(Http.local(), second.http())) {
+            awaitMonthlyBudget(instance, t, budget);
+        }
         List<Http.Response> all = fire(t.apiKey(), 2, 1, 10, 3);
 
         assertOnly200Or429(all);
@@ -325,5 +329,27 @@ class LimitsAcrossInstancesIT {
         return provider.countRequestsMatching(
                         postRequestedFor(urlEqualTo("/" + name + "/v1/chat/completions")).build())
                 .getCount();
+    }
+
+    /** Polls the instance's usage answer until it shows {@code micros} as the monthly budget. */
+    private static void awaitMonthlyBudget(Http instance, TestTenant t, long micros)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            Http.Response r = instance.get("/api/v1/usage", t.auth("admin"));
+            JsonObject monthly =
+                    r.status() == 200
+                            ? r.json().getJsonObject("budget").getJsonObject("monthly")
+                            : null;
+            if (monthly != null
+                    && !monthly.isNull("limitMicros")
+                    && monthly.getJsonNumber("limitMicros").longValue() == micros) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the monthly budget never reached the instance: " + r);
+            }
+            Thread.sleep(50); // poll interval, not the time under test
+        }
     }
 }

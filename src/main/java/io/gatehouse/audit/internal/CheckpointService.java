@@ -169,7 +169,11 @@ public class CheckpointService {
                                         now,
                                         key.keyId(),
                                         signature);
-                        CheckpointRows.insert(c, cp);
+                        if (!CheckpointRows.insert(c, cp)) {
+                            // another instance or thread signed this head first: answer what is
+                            // stored, not a checkpoint that exists nowhere
+                            return CheckpointRows.latest(c, chain);
+                        }
                         return Optional.of(cp);
                     });
         } catch (SQLException e) {

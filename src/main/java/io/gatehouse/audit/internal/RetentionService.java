@@ -202,6 +202,33 @@ public class RetentionService {
         }
     }
 
+    /**
+     * The purge a platform admin asks for: as {@link #purge()}, and {@code run} (the admin's own
+     * event, in the platform chain) is recorded in the same transaction, even when nothing was due.
+     */
+    public Map<String, Long> purgeOnDemand(AuditEvent.Builder run) {
+        try {
+            return db.inTransaction(
+                    c -> {
+                        Map<String, Long> purged = RetentionRows.purgeRecorded(c, Instant.now());
+                        AuditAppend.on(
+                                c,
+                                DefaultAuditRecorder.withClientRequestId(
+                                        run.tenant(null)
+                                                .detail(
+                                                        "deleted",
+                                                        purged.values().stream()
+                                                                .mapToLong(Long::longValue)
+                                                                .sum())
+                                                .detail("tenants", purged.size())
+                                                .build()));
+                        return purged;
+                    });
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
     private static String eventActor(AuditEvent.Builder b) {
         return b.build().actor();
     }

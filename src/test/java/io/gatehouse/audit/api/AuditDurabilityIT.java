@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +48,8 @@ class AuditDurabilityIT {
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger other = new AtomicInteger();
         AtomicInteger answeredBySecond = new AtomicInteger();
+        AtomicInteger answeredByFirst = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> firstAnswers = new ConcurrentLinkedQueue<>();
         try (TcpProxy proxy = new TcpProxy(TestEnv.dbHost(), TestEnv.dbPort());
                 LibertyInstance second =
                         LibertyInstance.start(
@@ -72,6 +76,9 @@ class AuditDurabilityIT {
                                         answered.add(r.header("X-Request-Id"));
                                         if (onSecond) {
                                             answeredBySecond.incrementAndGet();
+                                        } else {
+                                            answeredByFirst.incrementAndGet();
+                                            firstAnswers.add(System.nanoTime());
                                         }
                                     } else if (r.status() == 503) {
                                         refused.incrementAndGet();
@@ -99,15 +106,34 @@ class AuditDurabilityIT {
                     () -> answeredBySecond.get() >= secondBefore + 10,
                     "the second instance answering again with its database back");
             int otherBefore = other.get();
-            int answeredBefore = answered.size();
+            int firstBefore = answeredByFirst.get();
+            long killed = System.nanoTime();
             second.kill(); // and then dies without a clean stop
-            // Still a fixed time: a barrier here (calls to the killed instance fail while the
-            // first instance answers ten more) was not reached within a minute in one run, cause
-            // not found yet; the old 2 s never checked either.
-            Thread.sleep(2000);
+            // The survivor keeps answering: calls to the killed instance fail (two per worker on
+            // it) while the first instance answers ten more. A stall shows here as a timeout,
+            // with what each database session was waiting for at that moment.
+            awaitThat(
+                    () ->
+                            other.get() >= otherBefore + 8
+                                    && answeredByFirst.get() >= firstBefore + 10,
+                    "calls to the killed instance fail while the first instance answers ten more",
+                    () -> sessions() + freshClientProbe());
+            long reached = System.nanoTime();
+            long longestGap = 0;
+            long previous = killed;
+            for (long at : firstAnswers) {
+                if (at > killed) {
+                    longestGap = Math.max(longestGap, at - previous);
+                    previous = at;
+                }
+            }
             System.out.printf(
-                    "AuditDurabilityIT: 2 s after the kill, %d failed calls, %d answers%n",
-                    other.get() - otherBefore, answered.size() - answeredBefore);
+                    "AuditDurabilityIT: after the kill, %d failed calls and %d answers of the first"
+                            + " instance within %d ms; longest wait between its answers %d ms%n",
+                    other.get() - otherBefore,
+                    answeredByFirst.get() - firstBefore,
+                    (reached - killed) / 1_000_000,
+                    longestGap / 1_000_000);
             running.set(false);
             pool.shutdown();
             assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
@@ -133,12 +159,86 @@ class AuditDurabilityIT {
 
     /** Polls until {@code done} (the load runs meanwhile); fails after a minute. */
     static void awaitThat(BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        awaitThat(done, what, () -> "");
+    }
+
+    /**
+     * As {@link #awaitThat(BooleanSupplier, String)}; {@code diagnose} is printed once after 10 s
+     * without {@code done} and added to the failure.
+     */
+    static void awaitThat(BooleanSupplier done, String what, Supplier<String> diagnose)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(60).toNanos();
+        boolean diagnosed = false;
+        String diagnosis = "";
         while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within a minute: " + what);
+            long now = System.nanoTime();
+            if (!diagnosed && now - start > Duration.ofSeconds(10).toNanos()) {
+                diagnosed = true;
+                diagnosis = diagnose.get();
+                System.out.println("AuditDurabilityIT: 10 s without " + what + "\n" + diagnosis);
+            }
+            if (now > deadline) {
+                throw new AssertionError("not within a minute: " + what + "\n" + diagnosis);
             }
             Thread.sleep(50); // polling interval
         }
+    }
+
+    /**
+     * One call to the first instance on a new HTTP/1.1 client, timed: tells a server that does not
+     * answer from a client whose shared connections do not deliver.
+     */
+    static String freshClientProbe() {
+        long start = System.nanoTime();
+        try {
+            java.net.http.HttpClient fresh =
+                    java.net.http.HttpClient.newBuilder()
+                            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .build();
+            java.net.http.HttpResponse<String> r =
+                    fresh.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(
+                                                    TestEnv.baseUrl() + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return "fresh client: /health/ready "
+                    + r.statusCode()
+                    + " in "
+                    + (System.nanoTime() - start) / 1_000_000
+                    + " ms\n";
+        } catch (Exception e) {
+            return "fresh client: "
+                    + e
+                    + " after "
+                    + (System.nanoTime() - start) / 1_000_000
+                    + " ms\n";
+        }
+    }
+
+    /** The test database's sessions: state, what each waits for, who blocks it. */
+    static String sessions() {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = Db.asSuperuser();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT pid, client_port, state, wait_event_type, wait_event,"
+                                        + " pg_blocking_pids(pid), now() - state_change, now() - xact_start,"
+                                        + " left(query, 120) FROM pg_stat_activity"
+                                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                for (int i = 1; i <= 9; i++) {
+                    out.append(rs.getString(i)).append(i < 9 ? " | " : "\n");
+                }
+            }
+        } catch (Exception e) {
+            out.append("sessions not readable: ").append(e);
+        }
+        return out.toString();
     }
 }

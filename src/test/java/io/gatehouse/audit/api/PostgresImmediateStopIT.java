@@ -38,7 +38,7 @@ class PostgresImmediateStopIT {
     static final int WORKERS = 4;
 
     /** One client call: when it started and ended (nanoTime) and what came back. */
-    record Call(String requestId, long start, long end, int status, boolean complete) {}
+    record Call(int worker, String requestId, long start, long end, int status, boolean complete) {}
 
     @Test
     void anImmediateStopOfPostgresLosesNoAnsweredRequest() throws Exception {
@@ -68,6 +68,7 @@ class PostgresImmediateStopIT {
         boolean down = false;
         try {
             for (int w = 0; w < WORKERS; w++) {
+                int worker = w;
                 pool.submit(
                         () -> {
                             while (running.get()) {
@@ -84,7 +85,14 @@ class PostgresImmediateStopIT {
                                 } catch (RuntimeException connectionLost) {
                                     status = -1;
                                 }
-                                calls.add(new Call(rid, s, System.nanoTime(), status, complete));
+                                calls.add(
+                                        new Call(
+                                                worker,
+                                                rid,
+                                                s,
+                                                System.nanoTime(),
+                                                status,
+                                                complete));
                                 // paced: stays far below the tenant's default 6000 requests a
                                 // minute
                                 Thread.sleep(20);
@@ -92,11 +100,19 @@ class PostgresImmediateStopIT {
                             return null;
                         });
             }
-            Thread.sleep(3000);
+            // Each phase lasts until the load has shown what it is for, not a fixed time.
+            awaitThat(
+                    () -> calls.stream().filter(Call::complete).count() > 20,
+                    "more than 20 answers before the stop");
             down = true;
             run(stop);
             stopped = System.nanoTime();
-            Thread.sleep(4000); // load continues against a server without its database
+            long stoppedAt = stopped;
+            // load continues against a server without its database: every worker's calls
+            // started after the stop must come back (as 503), none may hang
+            awaitThat(
+                    () -> everyWorker(calls, c -> c.start() > stoppedAt, 3),
+                    "three answered calls of every worker during the outage");
             restarting = System.nanoTime();
             run(start);
             down = false;
@@ -109,7 +125,11 @@ class PostgresImmediateStopIT {
                     s -> s == 200,
                     Duration.ofSeconds(60));
             serving = System.nanoTime();
-            Thread.sleep(3000); // the pool must serve everyone again, not one lucky request
+            long servingFrom = serving;
+            // the pool must serve everyone again, not one lucky request
+            awaitThat(
+                    () -> everyWorker(calls, c -> c.start() > servingFrom, 5),
+                    "five calls of every worker after the recovery");
         } finally {
             running.set(false);
             pool.shutdown();
@@ -168,6 +188,30 @@ class PostgresImmediateStopIT {
         }
         JsonObject v = http.get("/api/v1/audit/verify", t.auth("auditor")).json();
         assertThat(v.getBoolean("valid")).as(v.toString()).isTrue();
+    }
+
+    /** Whether every worker has at least {@code n} finished calls that match. */
+    private static boolean everyWorker(
+            ConcurrentLinkedQueue<Call> calls, java.util.function.Predicate<Call> match, int n) {
+        int[] per = new int[WORKERS];
+        for (Call c : calls) {
+            if (match.test(c)) {
+                per[c.worker()]++;
+            }
+        }
+        return java.util.Arrays.stream(per).allMatch(k -> k >= n);
+    }
+
+    /** Polls {@code done} while the load runs; fails after two minutes. */
+    private static void awaitThat(java.util.function.BooleanSupplier done, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within two minutes: " + what);
+            }
+            Thread.sleep(50); // polling interval
+        }
     }
 
     private static Map<Integer, Long> statuses(List<Call> calls) {

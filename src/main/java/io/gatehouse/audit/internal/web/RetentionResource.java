@@ -4,6 +4,7 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.Caller;
@@ -215,7 +216,12 @@ public class RetentionResource {
     @Path("/purge")
     @Produces(MediaType.APPLICATION_JSON)
     @RequiresRole({Role.PLATFORM_ADMIN})
-    @Operation(summary = "Run the content purge now (it also runs hourly)")
+    @Operation(
+            summary = "Run the content purge now (it also runs hourly)",
+            description =
+                    "Each tenant with deleted bodies gets an audit.content.purge event; the run"
+                            + " itself is recorded as audit.content.purge.run in the platform chain,"
+                            + " in the same transaction.")
     @APIResponse(
             responseCode = "200",
             description = "What the purge deleted",
@@ -225,7 +231,11 @@ public class RetentionResource {
         if (!caller.roles().contains(Role.PLATFORM_ADMIN)) {
             throw new ForbiddenException("Only a platform admin runs the purge");
         }
-        return CanonicalJson.write(Map.of("deleted", retention.purge()));
+        return CanonicalJson.write(
+                Map.of(
+                        "deleted",
+                        retention.purgeOnDemand(
+                                AuditEvent.by(caller, RetentionRows.PURGE_ACTION + ".run"))));
     }
 
     private static TenantId tenant(Caller caller, Role... roles) {
