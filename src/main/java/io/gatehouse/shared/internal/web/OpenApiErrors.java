@@ -1,5 +1,6 @@
 package io.gatehouse.shared.internal.web;
 
+import io.gatehouse.shared.error.ErrorBodies;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -34,7 +35,7 @@ public class OpenApiErrors implements OASFilter {
             return;
         }
         for (Map.Entry<String, PathItem> path : api.getPaths().getPathItems().entrySet()) {
-            boolean openAi = ErrorResponses.isOpenAiPath(path.getKey());
+            boolean openAi = ErrorBodies.isOpenAiPath(path.getKey());
             Map<PathItem.HttpMethod, Operation> ops = path.getValue().getOperations();
             if (ops == null) {
                 continue;
@@ -78,7 +79,7 @@ public class OpenApiErrors implements OASFilter {
         if (openAi) {
             ensure(responses, "429", "Rate limit or budget exceeded; see Retry-After");
         }
-        String media = openAi ? "application/json" : ErrorResponses.PROBLEM_JSON.toString();
+        String media = openAi ? "application/json" : ErrorBodies.PROBLEM_JSON;
         String ref = "#/components/schemas/" + (openAi ? OPENAI_ERROR : PROBLEM);
         for (Map.Entry<String, APIResponse> r : responses.getAPIResponses().entrySet()) {
             if (r.getKey().startsWith("4") || r.getKey().startsWith("5")) {
@@ -105,7 +106,7 @@ public class OpenApiErrors implements OASFilter {
                 .description(description);
     }
 
-    /** RFC 9457 problem JSON as {@link ErrorResponses} builds it. */
+    /** RFC 9457 problem JSON as {@link ErrorBodies} builds it. */
     static Schema problem() {
         return OASFactory.createSchema()
                 .type(List.of(Schema.SchemaType.OBJECT))
