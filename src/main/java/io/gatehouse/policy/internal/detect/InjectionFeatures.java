@@ -9,8 +9,8 @@ package io.gatehouse.policy.internal.detect;
  *       single spaces), padded with a space at both ends;
  *   <li>its words and pairs of adjacent words;
  *   <li>character 3- and 4-grams of the folded text with its punctuation (accents removed, digits
- *       as {@code 0}, whitespace other than line breaks as a space) that contain a character
- *       other than a letter or a space: {@code ###}, {@code <!--}, {@code m:\n}, {@code ={c}.
+ *       read as leetspeak, whitespace as a space) that contain a character other than a letter or
+ *       a space: {@code ###}, {@code <!--}, {@code em:}, {@code ={c}.
  * </ul>
  *
  * Hash: FNV-1a (32 bit) over the UTF-16 code units with a seed per kind, then MurmurHash3's
@@ -99,15 +99,24 @@ final class InjectionFeatures {
         return i < 0 || i >= s.length() ? ' ' : s.charAt(i);
     }
 
-    /** Digits as {@code 0}, whitespace other than a line break as a space. */
+    /**
+     * Digits and {@code l} as {@link TextNormalizer#canonical} reads them ({@code 0} is {@code o},
+     * {@code 1} and {@code l} are {@code i}, ...), so leetspeak changes no feature; whitespace as a
+     * space, so an attack split across messages has the features of the whole.
+     */
     private static char shape(char c) {
-        if (c >= '0' && c <= '9') {
-            return '0';
-        }
-        if (c == '\n') {
-            return c;
-        }
-        return Character.isWhitespace(c) ? ' ' : c;
+        return switch (c) {
+            case '0' -> 'o';
+            case '1', 'l' -> 'i';
+            case '3' -> 'e';
+            case '4' -> 'a';
+            case '5' -> 's';
+            case '7' -> 't';
+            case '8' -> 'b';
+            case '9' -> 'g';
+            case '2', '6' -> 'z';
+            default -> Character.isWhitespace(c) ? ' ' : c;
+        };
     }
 
     /** MurmurHash3's 32-bit finalizer: spreads FNV's low bits before masking. */

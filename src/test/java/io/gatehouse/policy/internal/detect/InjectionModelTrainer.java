@@ -48,7 +48,7 @@ public final class InjectionModelTrainer {
      * The raw probability from which the model flags, chosen on the validation split: its logit is
      * subtracted from the bias, so the shipped model's 0.5 is this point.
      */
-    static final double OPERATING_POINT = 0.7;
+    static final double OPERATING_POINT = 0.65;
 
     /** One labelled text. */
     record Example(String id, String text, boolean attack, String family, String lang) {}
@@ -247,7 +247,7 @@ public final class InjectionModelTrainer {
         System.out.println("## heuristic alone\n" + table(val, heuristic));
         System.out.println("## model alone\n" + table(val, model));
         System.out.println("## combined (max)\n" + table(val, combined));
-        for (double t = 0.5; t < 0.999; t += 0.05) {
+        for (double t = 0.3; t < 0.999; t += 0.05) {
             int tp = 0;
             int fp = 0;
             int mtp = 0;
