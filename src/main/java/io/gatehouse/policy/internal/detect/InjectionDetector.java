@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  * template placeholder or conversation data). Weak signals (a role label alone, a claim to be the
  * developer) stay below 0.5 on their own; an attack combines them.
  *
- * <p>Score: each matching signal has a weight w; the heuristic score is {@code 1 - prod(1 - w)}.
- * A learned classifier ({@link InjectionModel}, hashed character and word n-grams) generalizes
- * beyond the phrase lists; the score is the larger of the two, and the signal {@code model} says
- * when the classifier alone reached 0.5.
+ * <p>Score: each matching signal has a weight w; the heuristic score is {@code 1 - prod(1 - w)}. A
+ * learned classifier ({@link InjectionModel}, hashed character and word n-grams) generalizes beyond
+ * the phrase lists; the score is the larger of the two, and the signal {@code model} says when the
+ * classifier alone reached 0.5.
  */
 public final class InjectionDetector {
     /** The verdict on a request's texts. */

@@ -10,14 +10,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A logistic-regression classifier over hashed n-grams ({@link InjectionFeatures}) that estimates
- * the probability that a text is a prompt injection. Trained by {@code InjectionModelTrainer}
- * (test sources) from the labelled files named in docs/policy.md; never edited by hand (a test
- * retrains it and compares the bytes).
+ * the probability that a text is a prompt injection. Trained by {@code InjectionModelTrainer} (test
+ * sources) from the labelled files named in docs/policy.md; never edited by hand (a test retrains
+ * it and compares the bytes).
  *
  * <p>File format (little-endian): the 4 bytes {@code GHIM}; int32 format version (1); int32 length
  * and the UTF-8 bytes of the feature specification ({@link InjectionFeatures#SPEC}); int32 bucket
  * bits {@code b}; float32 bias; {@code 2^b} float32 weights. A text's probability is {@code
- * sigmoid(bias + sum(weights[bucket]) / sqrt(n))} over its {@code n} feature occurrences.
+ * sigmoid(bias + sum(weights[bucket]) / sqrt(n))} over its {@code n} feature occurrences (0 when it
+ * has none).
  */
 public final class InjectionModel {
     static final String RESOURCE = "/policy/injection-model.bin";
@@ -59,7 +60,8 @@ public final class InjectionModel {
     double probability(String canon, String plain) {
         Sum sum = new Sum(weights);
         int n = InjectionFeatures.extract(canon, plain, mask, sum);
-        return n == 0 ? sigmoid(bias) : sigmoid(bias + sum.total / Math.sqrt(n));
+        // No feature (an empty or punctuation-free tiny text): nothing to judge.
+        return n == 0 ? 0.0 : sigmoid(bias + sum.total / Math.sqrt(n));
     }
 
     /** The probability of injection for a raw text. */

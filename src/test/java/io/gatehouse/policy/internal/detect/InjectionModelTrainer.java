@@ -1,9 +1,11 @@
 package io.gatehouse.policy.internal.detect;
 
 import io.gatehouse.policy.InjectionEvaluation;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,7 @@ public final class InjectionModelTrainer {
     static final Path HELDOUT_1 = RESOURCES.resolve("injection-heldout/heldout.jsonl");
     static final Path EXTRA = RESOURCES.resolve("injection-training-extra.jsonl");
     static final Path CORPUS = RESOURCES.resolve("detector-corpus.jsonl");
+
     /** Every training file of the shipped model, in training order. */
     static final List<Path> TRAINING = List.of(TUNING, EXTRA, CORPUS, HELDOUT_1);
 
@@ -203,7 +206,8 @@ public final class InjectionModelTrainer {
                                         c[0] + c[1],
                                         c[1],
                                         (double) c[1] / (c[0] + c[1]))));
-        b.append("\n| language | attacks | flagged | recall | benign | false alarms | precision |\n");
+        b.append(
+                "\n| language | attacks | flagged | recall | benign | false alarms | precision |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|\n");
         lang.forEach((k, c) -> b.append(row(k, c)));
         b.append(row("**all**", all));
@@ -247,6 +251,8 @@ public final class InjectionModelTrainer {
         System.out.println("## heuristic alone\n" + table(val, heuristic));
         System.out.println("## model alone\n" + table(val, model));
         System.out.println("## combined (max)\n" + table(val, combined));
+        long attacks = val.stream().filter(Example::attack).count();
+        // Other operating points of the shipped scale (0.5 is the one chosen).
         for (double t = 0.3; t < 0.999; t += 0.05) {
             int tp = 0;
             int fp = 0;
@@ -269,7 +275,7 @@ public final class InjectionModelTrainer {
                     t,
                     tp,
                     fp,
-                    tp / 252.0,
+                    tp / (double) attacks,
                     tp / (double) (tp + fp),
                     mtp,
                     mfp);
