@@ -1,11 +1,9 @@
 package io.gatehouse.policy.internal.detect;
 
 import io.gatehouse.policy.InjectionEvaluation;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
