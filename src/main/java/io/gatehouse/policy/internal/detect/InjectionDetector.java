@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  * template placeholder or conversation data). Weak signals (a role label alone, a claim to be the
  * developer) stay below 0.5 on their own; an attack combines them.
  *
- * <p>Score: each matching signal has a weight w; the score is {@code 1 - prod(1 - w)}.
+ * <p>Score: each matching signal has a weight w; the heuristic score is {@code 1 - prod(1 - w)}. A
+ * learned classifier ({@link InjectionModel}, hashed character and word n-grams) generalizes beyond
+ * the phrase lists; the score is the larger of the two, and the signal {@code model} says when the
+ * classifier alone reached 0.5.
  */
 public final class InjectionDetector {
     /** The verdict on a request's texts. */
@@ -105,9 +108,9 @@ public final class InjectionDetector {
     static Set<String> signalNames(List<String> texts, boolean prefiltered) {
         String joined = texts.size() == 1 ? texts.get(0) : String.join("\n", texts);
         Set<String> hits = new LinkedHashSet<>();
-        inspect(TextNormalizer.fold(joined), hits, prefiltered);
+        inspect(TextNormalizer.fold(joined), hits, prefiltered, null);
         for (String v : TextNormalizer.decodedSegments(joined)) {
-            inspect(TextNormalizer.fold(v), hits, prefiltered);
+            inspect(TextNormalizer.fold(v), hits, prefiltered, null);
         }
         return hits;
     }
@@ -116,16 +119,30 @@ public final class InjectionDetector {
 
     /** Scores the concatenation of {@code texts} (the request's messages in order). */
     public static Result score(List<String> texts) {
+        return score(texts, InjectionModel.standard());
+    }
+
+    /**
+     * The name of the signal reported when the model's probability reaches {@link
+     * #MODEL_THRESHOLD}.
+     */
+    public static final String MODEL_SIGNAL = "model";
+
+    static final double MODEL_THRESHOLD = 0.5;
+
+    /**
+     * Scores with {@code model}: the heuristic score (1 - prod(1 - w) over the signals found) and
+     * the model's probability (the highest over the text and its decoded base64 segments) are
+     * combined by taking the larger, chosen on the validation split (docs/policy.md).
+     */
+    static Result score(List<String> texts, InjectionModel model) {
         String joined = texts.size() == 1 ? texts.get(0) : String.join("\n", texts);
         List<String> decoded = TextNormalizer.decodedSegments(joined);
         Set<String> hits = new LinkedHashSet<>();
         String joinedFolded = TextNormalizer.fold(joined);
-        inspect(joinedFolded, hits, true);
+        double p = inspect(joinedFolded, hits, true, model);
         for (String v : decoded) {
-            inspect(TextNormalizer.fold(v), hits, true);
-        }
-        if (hits.isEmpty()) {
-            return new Result(0.0, List.of(), false);
+            p = Math.max(p, inspect(TextNormalizer.fold(v), hits, true, model));
         }
         double keep = 1.0;
         for (Signal s : SIGNALS) {
@@ -138,14 +155,25 @@ public final class InjectionDetector {
                 keep *= 1 - s.weight();
             }
         }
+        if (p >= MODEL_THRESHOLD) {
+            hits.add(MODEL_SIGNAL);
+        }
+        double score = Math.round(Math.max(1 - keep, p) * 1000) / 1000.0;
+        if (hits.isEmpty()) {
+            // Nothing found: nothing was hidden either.
+            return new Result(score, List.of(), false);
+        }
         boolean obfuscated =
                 !decoded.isEmpty() || !joinedFolded.equals(joined.toLowerCase(Locale.ROOT));
-        double score = Math.round((1 - keep) * 1000) / 1000.0;
         return new Result(score, List.copyOf(hits), obfuscated);
     }
 
-    /** Adds the signals found in one variant (already folded) of the text. */
-    private static void inspect(String folded, Set<String> hits, boolean prefiltered) {
+    /**
+     * Adds the signals found in one variant (already folded) of the text; returns the model's
+     * probability for it (0 when {@code model} is null).
+     */
+    private static double inspect(
+            String folded, Set<String> hits, boolean prefiltered, InjectionModel model) {
         String canon = TextNormalizer.canonicalOfFolded(folded);
         // Phrase signals start at a word (canonical text is words and single spaces).
         int[][] starts = prefiltered ? HINTS.starts(canon, true) : null;
@@ -163,6 +191,7 @@ public final class InjectionDetector {
                 hits.add(s.name());
             }
         }
+        return model == null ? 0.0 : model.probability(canon, plain);
     }
 
     /**
