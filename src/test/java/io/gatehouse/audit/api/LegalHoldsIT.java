@@ -48,6 +48,43 @@ class LegalHoldsIT {
         assertThat(p.getString("code")).isEqualTo(code);
     }
 
+    /**
+     * The audit module's own events (retention setting, hold placed and released) carry the
+     * request's id like every other module's, so an auditor can join them to the access log.
+     */
+    @Test
+    void holdAndRetentionEventsCarryTheRequestId() {
+        TestTenant t = TestTenant.fresh();
+        Http.Response placed =
+                HTTP.post(RETENTION + "/holds", "{\"reason\":\"request ids\"}", t.auth("auditor"));
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        Http.Response released = release(t, placed.json().getString("id"), t.auth("auditor"));
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        Http.Response set = setRetention(t, "hashed", 30);
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        for (Object[] c :
+                new Object[][] {
+                    {"audit.hold.place", placed},
+                    {"audit.hold.release", released},
+                    {"audit.retention.update", set}
+                }) {
+            String requestId = ((Http.Response) c[1]).header("X-Request-Id");
+            assertThat(requestId).isNotBlank();
+            Http.Response events =
+                    HTTP.get("/api/v1/audit/events?requestId=" + requestId, t.auth("auditor"));
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(
+                            events
+                                    .json()
+                                    .getJsonArray("events")
+                                    .getValuesAs(JsonObject.class)
+                                    .stream()
+                                    .map(e -> e.getString("action")))
+                    .as((String) c[0])
+                    .contains((String) c[0]);
+        }
+    }
+
     @Test
     void onlyAnAuditorReleasesAHold() {
         TestTenant t = TestTenant.fresh();

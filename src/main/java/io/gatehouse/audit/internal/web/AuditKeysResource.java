@@ -13,10 +13,12 @@ import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -40,6 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Audit")
 @SecurityRequirement(name = "jwt")
 public class AuditKeysResource {
+    @Context HttpServletRequest request;
     @Inject CheckpointService checkpoints;
     @Inject CurrentCaller callers;
     @Inject AuditRecorder recorder;
@@ -83,6 +86,7 @@ public class AuditKeysResource {
         StoredKey k = checkpoints.rotate();
         recorder.record(
                 AuditEvent.by(caller, "audit.key.rotate")
+                        .requestId(ServerRequestIds.of(request))
                         .tenant(null)
                         .target("audit_signing_key", k.keyId())
                         // in the platform chain's hashed form: which key came, and which key

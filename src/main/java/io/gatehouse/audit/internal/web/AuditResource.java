@@ -11,7 +11,6 @@ import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
 import io.gatehouse.audit.internal.persistence.EventQueries;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
-import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
@@ -344,8 +343,7 @@ public class AuditResource {
     }
 
     private String requestId() {
-        Object id = request == null ? null : request.getAttribute(RequestIds.ATTRIBUTE);
-        return id == null ? null : id.toString();
+        return ServerRequestIds.of(request);
     }
 
     static AuditEvent.Builder forChain(AuditEvent.Builder b, String chain) {

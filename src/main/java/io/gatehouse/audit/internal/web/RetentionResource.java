@@ -19,6 +19,7 @@ import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -51,6 +53,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class RetentionResource {
     private static final int MAX_DAYS = 36500;
 
+    @Context HttpServletRequest request;
     @Inject CurrentCaller callers;
     @Inject RetentionService retention;
 
@@ -117,7 +120,9 @@ public class RetentionResource {
                         t,
                         mode,
                         days,
-                        AuditEvent.by(caller, "audit.retention.update").target("tenant", t));
+                        AuditEvent.by(caller, "audit.retention.update")
+                                .requestId(ServerRequestIds.of(request))
+                                .target("tenant", t));
         return settingJson(s);
     }
 
@@ -170,7 +175,8 @@ public class RetentionResource {
                         t,
                         reason.trim(),
                         caller.subject(),
-                        AuditEvent.by(caller, "audit.hold.place"));
+                        AuditEvent.by(caller, "audit.hold.place")
+                                .requestId(ServerRequestIds.of(request)));
         return Response.status(201)
                 .entity(CanonicalJson.write(holdJson(h)))
                 .type(MediaType.APPLICATION_JSON)
@@ -206,7 +212,11 @@ public class RetentionResource {
             throw new NotFoundException("No such legal hold");
         }
         if (!retention.releaseHold(
-                t, holdId, caller.subject(), AuditEvent.by(caller, "audit.hold.release"))) {
+                t,
+                holdId,
+                caller.subject(),
+                AuditEvent.by(caller, "audit.hold.release")
+                        .requestId(ServerRequestIds.of(request)))) {
             throw new NotFoundException("No such active legal hold");
         }
         return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
@@ -235,7 +245,8 @@ public class RetentionResource {
                 Map.of(
                         "deleted",
                         retention.purgeOnDemand(
-                                AuditEvent.by(caller, RetentionRows.PURGE_ACTION + ".run"))));
+                                AuditEvent.by(caller, RetentionRows.PURGE_ACTION + ".run")
+                                        .requestId(ServerRequestIds.of(request)))));
     }
 
     private static TenantId tenant(Caller caller, Role... roles) {
