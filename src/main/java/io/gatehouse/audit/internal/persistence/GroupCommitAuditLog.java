@@ -118,12 +118,18 @@ public class GroupCommitAuditLog {
     void stop() {
         running = false;
         if (writer != null) {
+            LOG.info(
+                    "Audit writer stopping: "
+                            + queue.size()
+                            + " queued event(s) are committed before it exits");
             try {
                 writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (writer.isAlive()) {
+            if (!writer.isAlive()) {
+                LOG.info("Audit writer stopped: its queue is empty");
+            } else {
                 LOG.warning(
                         "Audit writer still busy after "
                                 + WAIT_SECONDS
