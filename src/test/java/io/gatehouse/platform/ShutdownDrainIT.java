@@ -162,6 +162,11 @@ class ShutdownDrainIT {
     }
 
     static Outcome call(HttpClient client, URI uri, String key) {
+        return call(client, uri, key, "x");
+    }
+
+    /** A chat request saying {@code text}: different texts are never answered from one call. */
+    static Outcome call(HttpClient client, URI uri, String key, String text) {
         HttpRequest req =
                 HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
@@ -169,7 +174,9 @@ class ShutdownDrainIT {
                         .header("Content-Type", "application/json")
                         .POST(
                                 HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                                        "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                                                + text
+                                                + "\"}]}"))
                         .build();
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
@@ -220,15 +227,16 @@ class ShutdownDrainIT {
                 });
         quick.start();
         TestTenant t = TestTenant.fresh();
+        // named as the load test's model, which call() asks for; this provider answers at once
         CatalogRows.provider(
                 t.id(),
-                "quick",
+                "slow",
                 "openai",
                 "http://localhost:" + quick.getAddress().getPort() + "/v1",
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "quick", "chat", "priority", 0, "quick/m");
+        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
         long before;
         try (Connection c = Db.asApp()) {
             before = gatewayEvents(c, t);
@@ -249,12 +257,13 @@ class ShutdownDrainIT {
                 ps.setString(1, t.id());
                 ps.execute();
             }
-            // the first event: the writer takes it and waits at the lock
-            clients.submit(() -> call(client, uri, key));
+            // the first event: the writer takes it and waits at the lock (three different
+            // requests: identical ones in flight together would share one provider call)
+            clients.submit(() -> call(client, uri, key, "first"));
             awaitUntil(() -> writerWaitingAtLock(), "the audit writer waits at the chain lock");
             // two more: answered by the provider, their events queue behind the writer
-            clients.submit(() -> call(client, uri, key));
-            clients.submit(() -> call(client, uri, key));
+            clients.submit(() -> call(client, uri, key, "second"));
+            clients.submit(() -> call(client, uri, key, "third"));
             awaitUntil(() -> answered.get() == 3, "the provider answered all three");
 
             LibertyInstance stopping = instance;

@@ -127,8 +127,11 @@ public class GroupCommitAuditLog {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (!writer.isAlive()) {
+            if (!writer.isAlive() && queue.isEmpty()) {
                 LOG.info("Audit writer stopped: its queue is empty");
+            } else if (!writer.isAlive()) {
+                LOG.warning(
+                        "Audit writer stopped with " + queue.size() + " event(s) not written");
             } else {
                 LOG.warning(
                         "Audit writer still busy after "
