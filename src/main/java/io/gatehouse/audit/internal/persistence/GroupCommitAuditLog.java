@@ -130,8 +130,7 @@ public class GroupCommitAuditLog {
             if (!writer.isAlive() && queue.isEmpty()) {
                 LOG.info("Audit writer stopped: its queue is empty");
             } else if (!writer.isAlive()) {
-                LOG.warning(
-                        "Audit writer stopped with " + queue.size() + " event(s) not written");
+                LOG.warning("Audit writer stopped with " + queue.size() + " event(s) not written");
             } else {
                 LOG.warning(
                         "Audit writer still busy after "
