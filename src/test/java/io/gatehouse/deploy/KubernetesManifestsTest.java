@@ -145,6 +145,8 @@ class KubernetesManifestsTest {
         // the Job needs neither the runtime role's password nor the master key
         assertThat(job.env("GATEHOUSE_DB_PASSWORD")).isNull();
         assertThat(job.env("GATEHOUSE_MASTER_KEY")).isNull();
+        // and runs the production profile as the pods do, which checks the owner password
+        assertThat(job.env("GATEHOUSE_PROFILE")).contains("gatehouse-config");
         for (Workload w : all) {
             if (w != job) {
                 assertThat(ownerRoleProblems(w)).as(w.doc().toString()).isEmpty();

@@ -3,207 +3,325 @@ package io.gatehouse.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.Http;
 import io.gatehouse.testing.PackagedServer;
 import io.gatehouse.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The packaged server directory (the image's content) started with the configuration the Kubernetes
- * manifests give it and nothing else: the ConfigMap and the Deployment's literal env, the
- * cluster-specific values a Secret or this cluster's database would supply, no server.env and no
- * overlay. Application pods (GATEHOUSE_MODE=serve) must work without the owner role's credentials
- * and refuse an unmigrated database; the migration Job (GATEHOUSE_MODE=migrate) migrates and exits.
+ * manifests give it and nothing else: the ConfigMap and the workloads' literal env unchanged
+ * (GATEHOUSE_PROFILE=production, the public URL of the ConfigMap), plus what a cluster supplies:
+ * its own database with its own owner and runtime roles, random passwords, a random master key (the
+ * Secrets), no server.env and no overlay. The migration Job (GATEHOUSE_MODE=migrate) holds only the
+ * owner role's credentials, the application pod (GATEHOUSE_MODE=serve) only the runtime role's;
+ * both pass the production profile's checks for what they hold, and the pod serves.
  */
 class PackagedServerIT {
-    private static final String EMPTY_DB = "gatehouse_t19_unmigrated";
+    private static final String CONFIG_MAP = "deploy/kubernetes/common/configmap.yaml";
 
-    /** Env of the plain Deployment's container: ConfigMap data, then its literal env entries. */
+    /**
+     * Env of a workload's container ({@code Deployment} or {@code Job}): the ConfigMap it imports
+     * whole (envFrom), then its env entries, literal or taken from the ConfigMap. Secret references
+     * are left out: the cluster supplies them ({@link Cluster}).
+     */
     static Map<String, String> manifestEnv(String kind) {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> configMap = new HashMap<>();
+        for (ManifestValidator.Doc d : ManifestValidator.parse(Path.of(CONFIG_MAP))) {
+            d.node()
+                    .path("data")
+                    .properties()
+                    .forEach(e -> configMap.put(e.getKey(), e.getValue().asString()));
+        }
         List<ManifestValidator.Doc> docs =
                 Stream.of(
-                                "deploy/kubernetes/common/configmap.yaml",
                                 "deploy/kubernetes/plain/deployment.yaml",
                                 "deploy/kubernetes/common/migrate-job.yaml")
                         .flatMap(f -> ManifestValidator.parse(Path.of(f)).stream())
+                        .filter(d -> d.kind().equals(kind))
                         .toList();
-        for (ManifestValidator.Doc d : docs) {
-            if (d.kind().equals("ConfigMap") && kind.equals("Deployment")) {
-                d.node()
-                        .path("data")
-                        .properties()
-                        .forEach(e -> env.put(e.getKey(), e.getValue().asString()));
-            }
+        assertThat(docs).hasSize(1);
+        JsonNode container =
+                docs.get(0)
+                        .node()
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .get(0);
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode from : container.path("envFrom")) {
+            assertThat(from.path("configMapRef").path("name").asString())
+                    .isEqualTo("gatehouse-config");
+            env.putAll(configMap);
         }
-        for (ManifestValidator.Doc d : docs) {
-            if (!d.kind().equals(kind)) {
-                continue;
-            }
-            for (JsonNode e :
-                    d.node()
-                            .path("spec")
-                            .path("template")
-                            .path("spec")
-                            .path("containers")
-                            .get(0)
-                            .path("env")) {
-                if (e.has("value")) {
-                    env.put(e.path("name").asString(), e.path("value").asString());
-                }
+        for (JsonNode e : container.path("env")) {
+            String name = e.path("name").asString();
+            JsonNode ref = e.path("valueFrom").path("configMapKeyRef");
+            if (e.has("value")) {
+                env.put(name, e.path("value").asString());
+            } else if (!ref.isMissingNode()) {
+                String key = ref.path("key").asString();
+                assertThat(configMap).as(name).containsKey(key);
+                env.put(name, configMap.get(key));
             }
         }
         return env;
     }
 
     /**
-     * The one setting of the manifests this test changes: they run the production profile, whose
-     * refusals would (rightly) stop a server given this test cluster's published development
-     * credentials and master key. Those refusals are ProductionProfileIT's subject, and
-     * ProductionSettingsTest checks which of them apply to pods and to the migration Job.
+     * What one installation's cluster supplies: a database with its own roles, created as
+     * deploy/local/postgres.sh (and a DBA or CloudNativePG) does, and the values of the Secrets the
+     * manifests reference, all random.
      */
-    static void withoutProductionRefusals(Map<String, String> env) {
-        assertThat(env).containsEntry("GATEHOUSE_PROFILE", "production");
-        env.put("GATEHOUSE_PROFILE", "default");
+    record Cluster(
+            String database,
+            String owner,
+            String ownerPassword,
+            String app,
+            String appPassword,
+            String masterKey,
+            String keystorePassword,
+            String adminPassword) {
+        static Cluster create() throws Exception {
+            String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Cluster c =
+                    new Cluster(
+                            "gatehouse_pkg_" + suffix,
+                            "gh_pkg_owner_" + suffix,
+                            "owner-" + UUID.randomUUID(),
+                            "gh_pkg_app_" + suffix,
+                            "app-" + UUID.randomUUID(),
+                            Base64.getEncoder().encodeToString(key),
+                            "keystore-" + UUID.randomUUID(),
+                            "admin-" + UUID.randomUUID());
+            try (Connection s = Db.asSuperuser();
+                    Statement st = s.createStatement()) {
+                st.execute("CREATE ROLE " + c.owner + " LOGIN PASSWORD '" + c.ownerPassword + "'");
+                st.execute("CREATE ROLE " + c.app + " LOGIN PASSWORD '" + c.appPassword + "'");
+                st.execute("CREATE DATABASE " + c.database + " OWNER " + c.owner);
+            }
+            try (Connection s = asSuperuser(c.database);
+                    Statement st = s.createStatement()) {
+                st.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                st.execute("GRANT USAGE ON SCHEMA public TO " + c.app);
+                st.execute("GRANT CREATE, USAGE ON SCHEMA public TO " + c.owner);
+            }
+            return c;
+        }
+
+        void drop() throws Exception {
+            try (Connection s = Db.asSuperuser();
+                    Statement st = s.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                st.execute("DROP ROLE IF EXISTS " + app);
+                st.execute("DROP ROLE IF EXISTS " + owner);
+            }
+        }
+
+        String url() {
+            return "jdbc:postgresql://"
+                    + TestEnv.dbHost()
+                    + ":"
+                    + TestEnv.dbPort()
+                    + "/"
+                    + database;
+        }
     }
 
     /**
-     * What this cluster supplies: its database (a multi-host URL whose first host is down, to show
-     * failover to the next; the local server has no certificate a client could verify, so no
-     * verify-full here), the runtime role's Secret, the master key Secret. The memory limit of the
-     * manifest stands in as -XX:MaxRAM so that MaxRAMPercentage sizes the heap from it.
+     * The manifests' settings the cluster decides are replaced by this cluster's (the ConfigMap's
+     * database URL, naming the CloudNativePG service with verify-full, and the runtime role's
+     * name); everything else, the production profile and the public URL included, is checked to be
+     * as the manifests set it and left alone.
      */
-    static Map<String, String> servePod(String database) {
+    static Map<String, String> withClusterDatabase(Map<String, String> env, Cluster c, String url) {
+        assertThat(env)
+                .containsEntry("GATEHOUSE_PROFILE", "production")
+                .containsEntry("GATEHOUSE_DB_USER", "gatehouse_app");
+        assertThat(env.get("GATEHOUSE_DB_URL")).contains("sslmode=verify-full");
+        env.put("GATEHOUSE_DB_URL", url);
+        env.put("GATEHOUSE_DB_USER", c.app());
+        return env;
+    }
+
+    /**
+     * An application pod: the Deployment's env, the runtime role's Secret, the master key, keystore
+     * and first-admin Secrets. The database URL is multi-host with its first host down, to show
+     * failover to the next (the local server has no certificate a client could verify, so no
+     * verify-full here). The manifest's memory limit stands in as -XX:MaxRAM so that
+     * MaxRAMPercentage sizes the heap from it.
+     */
+    static Map<String, String> servePod(Cluster c) {
         Map<String, String> env = manifestEnv("Deployment");
-        assertThat(env).containsEntry("GATEHOUSE_MODE", "serve").containsKey("GATEHOUSE_DB_URL");
-        withoutProductionRefusals(env);
-        env.put(
-                "GATEHOUSE_DB_URL",
+        assertThat(env)
+                .containsEntry("GATEHOUSE_MODE", "serve")
+                .containsEntry("GATEHOUSE_PUBLIC_URL", "https://gatehouse.example.com");
+        withClusterDatabase(
+                env,
+                c,
                 "jdbc:postgresql://127.0.0.1:1,"
                         + TestEnv.dbHost()
                         + ":"
                         + TestEnv.dbPort()
                         + "/"
-                        + database
+                        + c.database()
                         + "?targetServerType=primary");
-        env.put("GATEHOUSE_DB_USER", TestEnv.env("GATEHOUSE_DB_USER", "gatehouse_app"));
-        env.put("GATEHOUSE_DB_PASSWORD", TestEnv.env("GATEHOUSE_DB_PASSWORD", "gatehouse-app-dev"));
-        env.put(
-                "GATEHOUSE_MASTER_KEY",
-                TestEnv.env(
-                        "GATEHOUSE_MASTER_KEY", "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE="));
-        env.put("GATEHOUSE_KEYSTORE_PASSWORD", "packaged-server-it-keystore");
+        env.put("GATEHOUSE_DB_PASSWORD", c.appPassword());
+        env.put("GATEHOUSE_MASTER_KEY", c.masterKey());
+        env.put("GATEHOUSE_KEYSTORE_PASSWORD", c.keystorePassword());
+        env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", c.adminPassword());
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=1536m");
-        // Not given to application pods: were they used, the server could not work.
-        env.put("GATEHOUSE_DB_OWNER_USER", "no_such_owner");
-        env.put("GATEHOUSE_DB_OWNER_PASSWORD", "not-given-to-application-pods");
+        assertThat(env)
+                .doesNotContainKeys("GATEHOUSE_DB_OWNER_USER", "GATEHOUSE_DB_OWNER_PASSWORD");
         return env;
     }
 
-    static Map<String, String> migrationJob(String database) {
+    /**
+     * The migration Job: its env (the profile, database URL and runtime role's name from the
+     * ConfigMap) and the owner role's Secret; no runtime password, master key or public URL.
+     */
+    static Map<String, String> migrationJob(Cluster c) {
         Map<String, String> env = manifestEnv("Job");
         assertThat(env).containsEntry("GATEHOUSE_MODE", "migrate");
-        env.put(
-                "GATEHOUSE_DB_URL",
-                "jdbc:postgresql://" + TestEnv.dbHost() + ":" + TestEnv.dbPort() + "/" + database);
-        env.put("GATEHOUSE_DB_USER", TestEnv.env("GATEHOUSE_DB_USER", "gatehouse_app"));
-        env.put(
-                "GATEHOUSE_DB_OWNER_USER",
-                TestEnv.env("GATEHOUSE_DB_OWNER_USER", "gatehouse_owner"));
-        env.put(
-                "GATEHOUSE_DB_OWNER_PASSWORD",
-                TestEnv.env("GATEHOUSE_DB_OWNER_PASSWORD", "gatehouse-owner-dev"));
-        // The Job holds no runtime password: a wrong one shows it is not needed.
-        env.put("GATEHOUSE_DB_PASSWORD", "not-given-to-the-migration-job");
+        withClusterDatabase(env, c, c.url());
+        env.put("GATEHOUSE_DB_OWNER_USER", c.owner());
+        env.put("GATEHOUSE_DB_OWNER_PASSWORD", c.ownerPassword());
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=768m");
+        assertThat(env)
+                .doesNotContainKeys(
+                        "GATEHOUSE_DB_PASSWORD",
+                        "GATEHOUSE_MASTER_KEY",
+                        "GATEHOUSE_PUBLIC_URL",
+                        "GATEHOUSE_KEYSTORE_PASSWORD");
         return env;
     }
 
     @Test
-    void anApplicationPodServesAMigratedDatabaseWithoutTheOwnerRole() throws Exception {
-        try (PackagedServer pod = PackagedServer.create("pkg-serve", servePod(TestEnv.dbName()))) {
+    void theManifestsPodsRunTheProductionProfileEachWithItsOwnRolesCredentialsOnly()
+            throws Exception {
+        Cluster c = Cluster.create();
+        try (PackagedServer pod = PackagedServer.create("pkg-serve", servePod(c))) {
             List<String> configBefore = pod.configFiles();
             pod.start();
-            var ready = pod.await("/health/ready", 200, Duration.ofSeconds(90));
-            assertThat(ready.status()).as(pod.log()).isEqualTo(200);
-            assertThat(ready.body()).contains("schemaVersion");
-            // a real request through the runtime role: the demo key the test server seeded
-            var models =
-                    pod.http()
-                            .get(
-                                    "/v1/models",
-                                    "Authorization",
-                                    "Bearer "
-                                            + TestEnv.env(
-                                                    "GATEHOUSE_DEMO_API_KEY",
-                                                    "gh_demo_0123456789abcdefghijklmnopqrstuv"));
-            assertThat(models.status()).as(models.body()).isEqualTo(200);
-            assertThat(models.body()).contains("\"object\"");
-            var noKey = pod.http().get("/v1/models");
-            assertThat(noKey.status()).isEqualTo(401);
-            // nothing written into the configuration directory (the image's read-only /config)
-            assertThat(pod.configFiles()).isEqualTo(configBefore);
-        }
-    }
-
-    @Test
-    void anApplicationPodRefusesAnUnmigratedDatabaseUntilTheMigrationJobHasRun() throws Exception {
-        createEmptyDatabase();
-        try (PackagedServer pod = PackagedServer.create("pkg-unmigrated", servePod(EMPTY_DB))) {
-            pod.start();
+            // the pod passed the production checks without the owner password (serve mode), and
+            // refuses to serve the empty database
             var ready = pod.await("/health/ready", 200, Duration.ofSeconds(20));
-            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.status()).as(pod.log()).isEqualTo(503);
             assertThat(ready.body())
                     .contains("schema is at version none")
                     .contains("run the migration Job");
-            assertThat(
-                            Files.readString(
-                                    Path.of(
-                                            "target/packaged-output/pkg-unmigrated/pkg-unmigrated/logs/messages.log")))
+            assertThat(messages("pkg-serve"))
+                    .contains("Production profile: the configuration passed the startup checks")
                     .contains("Refusing to serve: database schema is at version none");
-            // nothing was created by the application pod
-            try (Connection c = asSuperuser(EMPTY_DB)) {
+            try (Connection s = asSuperuser(c.database())) {
                 assertThat(
                                 Db.count(
-                                        c,
+                                        s,
                                         "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+                        .as("nothing created by the application pod")
                         .isZero();
             }
 
-            // The migration Job with the wrong owner password fails with exit status 1 ...
-            Map<String, String> wrongOwner = migrationJob(EMPTY_DB);
-            wrongOwner.put("GATEHOUSE_DB_OWNER_PASSWORD", "wrong");
+            // The Job with the published development owner password is refused by the production
+            // profile: it exits 1 at once, naming the setting, and migrates nothing ...
+            Map<String, String> devOwner = migrationJob(c);
+            devOwner.put("GATEHOUSE_DB_OWNER_PASSWORD", "gatehouse-owner-dev");
+            PackagedServer refused = PackagedServer.create("pkg-migrate-refused", devOwner);
+            assertThat(refused.runToExit(Duration.ofSeconds(240))).as(refused.log()).isEqualTo(1);
+            assertThat(messages("pkg-migrate-refused"))
+                    .contains("Refused setting: GATEHOUSE_DB_OWNER_PASSWORD")
+                    .doesNotContain("Database migration failed");
+
+            // ... with a wrong owner password the migration fails: exit status 1 ...
+            Map<String, String> wrongOwner = migrationJob(c);
+            wrongOwner.put("GATEHOUSE_DB_OWNER_PASSWORD", "wrong-" + UUID.randomUUID());
             PackagedServer failing = PackagedServer.create("pkg-migrate-fail", wrongOwner);
             assertThat(failing.runToExit(Duration.ofSeconds(240))).as(failing.log()).isEqualTo(1);
 
-            // ... and with the owner's credentials migrates, then exits 0.
-            PackagedServer job = PackagedServer.create("pkg-migrate", migrationJob(EMPTY_DB));
+            // ... and with the owner's credentials alone it passes the checks, migrates, exits 0.
+            PackagedServer job = PackagedServer.create("pkg-migrate", migrationJob(c));
             assertThat(job.runToExit(Duration.ofSeconds(240))).as(job.log()).isEqualTo(0);
-            try (Connection c = asSuperuser(EMPTY_DB)) {
+            assertThat(messages("pkg-migrate"))
+                    .contains("Production profile: the configuration passed the startup checks");
+            try (Connection s = asSuperuser(c.database())) {
                 long migrations;
                 try (Stream<Path> files = Files.list(Path.of("db/migrations"))) {
                     migrations = files.filter(p -> p.toString().endsWith(".sql")).count();
                 }
-                assertThat(Db.count(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
+                assertThat(Db.count(s, "SELECT count(*) FROM flyway_schema_history WHERE success"))
                         .isEqualTo(migrations);
             }
 
             // the waiting application pod notices and becomes ready
             var after = pod.await("/health/ready", 200, Duration.ofSeconds(60));
             assertThat(after.status()).as(after.body()).isEqualTo(200);
+            assertThat(after.body()).contains("schemaVersion");
+
+            // and serves, through the runtime role: the first platform admin (from its Secret)
+            // signs in and creates a tenant, whose admin creates an API key for /v1
+            Http http = pod.http();
+            String platform = login(http, "platform-admin", c.adminPassword());
+            Http.Response tenant =
+                    http.post(
+                            "/api/v1/tenants",
+                            "{\"slug\":\"acme\",\"displayName\":\"Acme\",\"admin\":{\"username\":"
+                                    + "\"acme-admin\",\"password\":\"acme-admin-password\"}}",
+                            "Authorization",
+                            "Bearer " + platform);
+            assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
+            String admin = login(http, "acme-admin", "acme-admin-password");
+            Http.Response key =
+                    http.post(
+                            "/api/v1/keys",
+                            "{\"name\":\"first key\"}",
+                            "Authorization",
+                            "Bearer " + admin);
+            assertThat(key.status()).as(key.toString()).isEqualTo(201);
+            Http.Response models =
+                    http.get(
+                            "/v1/models", "Authorization", "Bearer " + key.json().getString("key"));
+            assertThat(models.status()).as(models.toString()).isEqualTo(200);
+            assertThat(models.body()).contains("\"object\"");
+            Http.Response noKey = http.get("/v1/models");
+            assertThat(noKey.status()).isEqualTo(401);
+            assertThat(noKey.json().getJsonObject("error")).isNotNull();
+
+            // nothing written into the configuration directory (the image's read-only /config)
+            assertThat(pod.configFiles()).isEqualTo(configBefore);
         } finally {
-            dropEmptyDatabase();
+            c.drop();
         }
+    }
+
+    private static String login(Http http, String username, String password) {
+        Http.Response r =
+                http.post(
+                        "/api/v1/auth/login",
+                        "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+        assertThat(r.status()).as(username + ": " + r).isEqualTo(200);
+        return r.json().getString("access_token");
+    }
+
+    private static String messages(String server) throws Exception {
+        return Files.readString(
+                Path.of("target/packaged-output/" + server + "/" + server + "/logs/messages.log"));
     }
 
     private static Connection asSuperuser(String database) throws Exception {
@@ -211,29 +329,5 @@ class PackagedServerIT {
                 "jdbc:postgresql://" + TestEnv.dbHost() + ":" + TestEnv.dbPort() + "/" + database,
                 TestEnv.env("GATEHOUSE_TEST_SUPERUSER", "gatehouse_test_super"),
                 TestEnv.env("GATEHOUSE_TEST_SUPERUSER_PASSWORD", "gatehouse-test-super"));
-    }
-
-    /** As deploy/local/postgres.sh (a DBA's one-time setup): roles exist, the database is empty. */
-    private static void createEmptyDatabase() throws Exception {
-        dropEmptyDatabase();
-        String owner = TestEnv.env("GATEHOUSE_DB_OWNER_USER", "gatehouse_owner");
-        String app = TestEnv.env("GATEHOUSE_DB_USER", "gatehouse_app");
-        try (Connection c = Db.asSuperuser();
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + EMPTY_DB + " OWNER " + owner);
-        }
-        try (Connection c = asSuperuser(EMPTY_DB);
-                Statement st = c.createStatement()) {
-            st.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-            st.execute("GRANT USAGE ON SCHEMA public TO " + app);
-            st.execute("GRANT CREATE, USAGE ON SCHEMA public TO " + owner);
-        }
-    }
-
-    private static void dropEmptyDatabase() throws Exception {
-        try (Connection c = Db.asSuperuser();
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + EMPTY_DB + " WITH (FORCE)");
-        }
     }
 }

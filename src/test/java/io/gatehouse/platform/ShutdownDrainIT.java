@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code server stop} under load: requests already inside the server when the stop begins are
  * answered (the provider call, the audit commit) rather than cut, and every request that got a 2xx
- * answer has its audit event in the tenant's chain, which still verifies.
+ * answer has its audit event in the tenant's chain, which still verifies. Audit events still queued
+ * for the group-commit writer when the application stops are committed before it exits.
  */
 class ShutdownDrainIT {
     static final String OK =
@@ -161,6 +162,11 @@ class ShutdownDrainIT {
     }
 
     static Outcome call(HttpClient client, URI uri, String key) {
+        return call(client, uri, key, "x");
+    }
+
+    /** A chat request saying {@code text}: different texts are never answered from one call. */
+    static Outcome call(HttpClient client, URI uri, String key, String text) {
         HttpRequest req =
                 HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
@@ -168,7 +174,9 @@ class ShutdownDrainIT {
                         .header("Content-Type", "application/json")
                         .POST(
                                 HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                                        "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                                                + text
+                                                + "\"}]}"))
                         .build();
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
@@ -191,5 +199,136 @@ class ShutdownDrainIT {
                     o.error() != null ? o.error() : String.valueOf(o.status()), 1, Integer::sum);
         }
         return counts.toString();
+    }
+
+    /**
+     * The audit writer is held at this tenant's chain lock (a test transaction holds the advisory
+     * lock the writer takes), so that one event waits in the writer's batch and two more in its
+     * queue while the server stops. The stop reaches the writer (its log line says how many are
+     * queued) before the lock is let go; all three events must then be committed. Fails when the
+     * writer stops at the stop signal and leaves the queue to fail.
+     */
+    @Test
+    void auditEventsQueuedWhenTheApplicationStopsAreCommittedBeforeTheWriterExits()
+            throws Exception {
+        HttpServer quick = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        quick.setExecutor(Executors.newCachedThreadPool());
+        AtomicInteger answered = new AtomicInteger();
+        quick.createContext(
+                "/",
+                ex -> {
+                    ex.getRequestBody().readAllBytes();
+                    byte[] body = OK.getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().add("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, body.length);
+                    ex.getResponseBody().write(body);
+                    answered.incrementAndGet();
+                    ex.close();
+                });
+        quick.start();
+        TestTenant t = TestTenant.fresh();
+        // named as the load test's model, which call() asks for; this provider answers at once
+        CatalogRows.provider(
+                t.id(),
+                "slow",
+                "openai",
+                "http://localhost:" + quick.getAddress().getPort() + "/v1",
+                "{}",
+                "m",
+                "chat");
+        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
+        long before;
+        try (Connection c = Db.asApp()) {
+            before = gatewayEvents(c, t);
+        }
+        LibertyInstance instance = LibertyInstance.start("gatehouse-drain-audit", Map.of());
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        Connection lock = Db.asApp();
+        Thread stopper = null;
+        try {
+            instance.awaitReady(Duration.ofSeconds(120));
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create(instance.baseUrl() + "/v1/chat/completions");
+            String key = t.keyAuth()[1];
+            lock.setAutoCommit(false);
+            try (var ps =
+                    lock.prepareStatement("SELECT pg_advisory_xact_lock(7001, hashtext(?))")) {
+                ps.setString(1, t.id());
+                ps.execute();
+            }
+            // the first event: the writer takes it and waits at the lock (three different
+            // requests: identical ones in flight together would share one provider call)
+            clients.submit(() -> call(client, uri, key, "first"));
+            awaitUntil(() -> writerWaitingAtLock(), "the audit writer waits at the chain lock");
+            // two more: answered by the provider, their events queue behind the writer
+            clients.submit(() -> call(client, uri, key, "second"));
+            clients.submit(() -> call(client, uri, key, "third"));
+            awaitUntil(() -> answered.get() == 3, "the provider answered all three");
+
+            LibertyInstance stopping = instance;
+            stopper = new Thread(stopping::close, "stop gatehouse-drain-audit");
+            stopper.start();
+            // the application stops while the writer still waits: its queue holds two events
+            assertThat(instance.awaitLog("Audit writer stopping:", Duration.ofSeconds(60)))
+                    .as("the stop reached the audit writer")
+                    .isTrue();
+            assertThat(instance.messagesLog()).contains("Audit writer stopping: 2 queued event(s)");
+        } finally {
+            if (!lock.getAutoCommit()) {
+                lock.rollback(); // lets the writer go on
+            }
+            lock.close();
+            if (stopper != null) {
+                stopper.join(90_000);
+            }
+            instance.close();
+            clients.shutdownNow();
+            quick.stop(0);
+        }
+        assertThat(instance.messagesLog()).contains("Audit writer stopped: its queue is empty");
+        try (Connection c = Db.asApp()) {
+            assertThat(gatewayEvents(c, t) - before)
+                    .as("gateway events committed after the stop")
+                    .isEqualTo(3);
+        }
+        Http.Response verify = Http.local().get("/api/v1/audit/verify", t.auth("auditor"));
+        assertThat(verify.status()).as(verify.toString()).isEqualTo(200);
+        assertThat(verify.json().getBoolean("valid")).as(verify.toString()).isTrue();
+    }
+
+    static long gatewayEvents(Connection c, TestTenant t) throws java.sql.SQLException {
+        return Db.count(
+                c,
+                "SELECT count(*) FROM audit_events WHERE tenant_id = ?::uuid"
+                        + " AND action = 'gateway.request'",
+                t.id());
+    }
+
+    /**
+     * An advisory lock of the audit chains (class 7001) that someone waits for in this database.
+     */
+    static boolean writerWaitingAtLock() {
+        try (Connection c = Db.asApp()) {
+            return Db.count(
+                            c,
+                            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                                    + " WHERE l.locktype = 'advisory' AND NOT l.granted"
+                                    + " AND l.classid = 7001 AND d.datname = current_database()")
+                    > 0;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 }

@@ -6,14 +6,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A private certificate authority made with the JDK's keytool, and a server certificate for {@code
@@ -23,6 +32,7 @@ import javax.net.ssl.SSLContext;
 public final class TestCa {
     private static final String PASS = "test-ca-pass";
     private final Path dir;
+    private X509ExtendedKeyManager keyManager;
 
     private TestCa(Path dir) {
         this.dir = dir;
@@ -140,18 +150,90 @@ public final class TestCa {
 
     /** An HTTPS server on 127.0.0.1 (any port) presenting the CA-signed certificate. */
     public HttpsServer httpsServer() throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-            ks.load(in, PASS.toCharArray());
-        }
-        KeyManagerFactory kmf =
-                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASS.toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(new KeyManager[] {keyManager()}, null, null);
+        return httpsServer(ctx);
+    }
+
+    /**
+     * An HTTPS server on 127.0.0.1 presenting, at each handshake, the {@code localhost} certificate
+     * of the CA {@code presenting} supplies then: one address whose trust a test switches (another
+     * CA's certificate first, then the configured CA's) without restarting the client.
+     */
+    public static HttpsServer httpsServer(Supplier<TestCa> presenting) throws Exception {
+        X509ExtendedKeyManager switching =
+                new X509ExtendedKeyManager() {
+                    private X509ExtendedKeyManager now() {
+                        return presenting.get().keyManager();
+                    }
+
+                    @Override
+                    public String[] getClientAliases(String keyType, Principal[] issuers) {
+                        return null;
+                    }
+
+                    @Override
+                    public String chooseClientAlias(
+                            String[] keyType, Principal[] issuers, Socket socket) {
+                        return null;
+                    }
+
+                    @Override
+                    public String[] getServerAliases(String keyType, Principal[] issuers) {
+                        return now().getServerAliases(keyType, issuers);
+                    }
+
+                    @Override
+                    public String chooseServerAlias(
+                            String keyType, Principal[] issuers, Socket socket) {
+                        return now().chooseServerAlias(keyType, issuers, socket);
+                    }
+
+                    @Override
+                    public String chooseEngineServerAlias(
+                            String keyType, Principal[] issuers, SSLEngine engine) {
+                        return now().chooseEngineServerAlias(keyType, issuers, engine);
+                    }
+
+                    @Override
+                    public X509Certificate[] getCertificateChain(String alias) {
+                        return now().getCertificateChain(alias);
+                    }
+
+                    @Override
+                    public PrivateKey getPrivateKey(String alias) {
+                        return now().getPrivateKey(alias);
+                    }
+                };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new KeyManager[] {switching}, null, null);
+        return httpsServer(ctx);
+    }
+
+    private static HttpsServer httpsServer(SSLContext ctx) throws IOException {
         HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         s.setHttpsConfigurator(new HttpsConfigurator(ctx));
         return s;
+    }
+
+    private synchronized X509ExtendedKeyManager keyManager() {
+        if (keyManager == null) {
+            try {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+                    ks.load(in, PASS.toCharArray());
+                }
+                KeyManagerFactory kmf =
+                        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, PASS.toCharArray());
+                keyManager = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return keyManager;
     }
 
     private void keytool(String... args) {

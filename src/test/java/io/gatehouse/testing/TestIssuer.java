@@ -1,6 +1,7 @@
 package io.gatehouse.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -26,6 +28,7 @@ public final class TestIssuer implements AutoCloseable {
     private final KeyPair keys;
     private final String keyId;
     private final HttpServer server;
+    private final AtomicInteger served = new AtomicInteger();
 
     private TestIssuer(KeyPair keys, String keyId, HttpServer server) {
         this.keys = keys;
@@ -36,6 +39,19 @@ public final class TestIssuer implements AutoCloseable {
     /** Generates a key pair named {@code keyId} and starts serving its JWKS at {@code /certs}. */
     public static TestIssuer start(String keyId) {
         try {
+            return serve(keyId, HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Like {@link #start}, on a server of the caller's (an {@link HttpsServer} of {@code TestCa}:
+     * then {@link #jwksUrl()} is {@code https://localhost:port/certs}, the name its certificate
+     * carries).
+     */
+    public static TestIssuer serve(String keyId, HttpServer server) {
+        try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
             KeyPair keys = g.generateKeyPair();
@@ -45,26 +61,32 @@ public final class TestIssuer implements AutoCloseable {
             byte[] jwks =
                     ("{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}")
                             .getBytes(StandardCharsets.UTF_8);
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            TestIssuer issuer = new TestIssuer(keys, keyId, server);
             server.createContext(
                     "/certs",
                     ex -> {
+                        issuer.served.incrementAndGet();
                         ex.getResponseHeaders().add("Content-Type", "application/json");
                         ex.sendResponseHeaders(200, jwks.length);
                         ex.getResponseBody().write(jwks);
                         ex.close();
                     });
             server.start();
-            return new TestIssuer(keys, keyId, server);
+            return issuer;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     public String jwksUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
+        return server instanceof HttpsServer
+                ? "https://localhost:" + server.getAddress().getPort() + "/certs"
+                : "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
+    }
+
+    /** How many times the JWKS was served. */
+    public int served() {
+        return served.get();
     }
 
     /** The claims signed with this issuer's key. */

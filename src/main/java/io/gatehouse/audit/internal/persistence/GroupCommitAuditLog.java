@@ -63,6 +63,8 @@ public class GroupCommitAuditLog {
 
     private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>(50_000);
     private volatile boolean running;
+    // set by stop() once its wait is over: the writer gives up what is left
+    private volatile boolean abandon;
     private Thread writer;
     private Histogram gatewayWait;
     private Histogram otherWait;
@@ -118,18 +120,27 @@ public class GroupCommitAuditLog {
     void stop() {
         running = false;
         if (writer != null) {
+            LOG.info(
+                    "Audit writer stopping: "
+                            + queue.size()
+                            + " queued event(s) are committed before it exits");
             try {
                 writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (writer.isAlive()) {
+            if (!writer.isAlive() && queue.isEmpty()) {
+                LOG.info("Audit writer stopped: its queue is empty");
+            } else if (!writer.isAlive()) {
+                LOG.warning("Audit writer stopped with " + queue.size() + " event(s) not written");
+            } else {
                 LOG.warning(
                         "Audit writer still busy after "
                                 + WAIT_SECONDS
                                 + " s at shutdown; "
                                 + queue.size()
                                 + " queued event(s) fail");
+                abandon = true;
                 writer.interrupt();
             }
         }
@@ -191,10 +202,19 @@ public class GroupCommitAuditLog {
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>(MAX_BATCH);
         List<ChainAppender.Pending> pending = new ArrayList<>(MAX_BATCH);
-        // after stop() the loop goes on until the queue is empty: queued events are committed
-        while (running || !queue.isEmpty()) {
+        // after stop() the loop goes on until the queue is empty: queued events are committed.
+        // Liberty interrupts the application's managed threads when it stops the application
+        // (before or during stop()): that is no reason to drop the queue, only stop()'s deadline
+        // is.
+        while (!abandon && (running || !queue.isEmpty())) {
             try {
-                Waiting first = queue.poll(running ? 1000 : 0, TimeUnit.MILLISECONDS);
+                Waiting first;
+                if (running) {
+                    first = queue.poll(1000, TimeUnit.MILLISECONDS);
+                } else {
+                    Thread.interrupted(); // Liberty's interrupt: keep writing until empty
+                    first = queue.poll();
+                }
                 if (first == null) {
                     continue;
                 }
@@ -222,9 +242,8 @@ public class GroupCommitAuditLog {
                     }
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // only poll() throws it, before anything was taken: go on (see above)
                 failAll(batch, e);
-                return;
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "Audit batch of " + batch.size() + " failed", e);
                 failAll(batch, e);

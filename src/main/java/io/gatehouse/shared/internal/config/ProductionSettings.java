@@ -33,6 +33,25 @@ public final class ProductionSettings {
                     "ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LXNlY3JldCE=",
                     "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=");
 
+    /** The setting which a mode of the server does not hold: application pods never get it. */
+    static final String OWNER_PASSWORD = "GATEHOUSE_DB_OWNER_PASSWORD";
+
+    /**
+     * One refusal: the setting by its environment name ({@code GATEHOUSE_PUBLIC_URL}, or a {@code
+     * GATEHOUSE_*_FILE} variable) and why, never echoing the value.
+     */
+    public record Violation(String setting, String message) {
+        /** A {@code GATEHOUSE_*_FILE} variable the launcher did not read. */
+        public boolean unreadSecretFile() {
+            return setting.endsWith("_FILE");
+        }
+
+        @Override
+        public String toString() {
+            return setting + ": " + message;
+        }
+    }
+
     private ProductionSettings() {}
 
     /**
@@ -54,15 +73,17 @@ public final class ProductionSettings {
      * @param setting a property name ({@code gatehouse.db.password}) to its value, if set
      * @param unreadFiles {@code GATEHOUSE_*_FILE} variables the launcher did not turn into settings
      */
-    public static List<String> violations(
+    public static List<Violation> violations(
             Function<String, Optional<String>> setting, List<String> unreadFiles) {
-        List<String> out = new ArrayList<>();
+        List<Violation> out = new ArrayList<>();
         if (setting.apply("gatehouse.demo.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true"))
                 .orElse(false)) {
             out.add(
-                    "GATEHOUSE_DEMO_ENABLED: demo mode (demo tenant, published passwords and key)"
-                            + " is refused in production; unset it");
+                    new Violation(
+                            "GATEHOUSE_DEMO_ENABLED",
+                            "demo mode (demo tenant, published passwords and key) is refused in"
+                                    + " production; unset it"));
         }
         for (Map.Entry<String, String> d :
                 List.of(
@@ -77,9 +98,10 @@ public final class ProductionSettings {
             Optional<String> v = setting.apply(d.getKey()).filter(s -> !s.isBlank());
             if (v.isEmpty() || v.get().equals(d.getValue())) {
                 out.add(
-                        envName(d.getKey())
-                                + ": unset or the published development default; set a password of"
-                                + " your own");
+                        new Violation(
+                                envName(d.getKey()),
+                                "unset or the published development default; set a password of"
+                                        + " your own"));
             }
         }
         setting.apply("gatehouse.bootstrap.admin.password")
@@ -87,26 +109,33 @@ public final class ProductionSettings {
                 .ifPresent(
                         v ->
                                 out.add(
-                                        "GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD: the test suite's published"
-                                                + " password; choose another"));
+                                        new Violation(
+                                                "GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD",
+                                                "the test suite's published password; choose"
+                                                        + " another")));
         Optional<String> key = setting.apply("gatehouse.master.key").map(String::trim);
         if (key.isEmpty() || key.get().isEmpty()) {
-            out.add("GATEHOUSE_MASTER_KEY: unset; give it 32 random bytes, base64");
+            out.add(
+                    new Violation(
+                            "GATEHOUSE_MASTER_KEY", "unset; give it 32 random bytes, base64"));
         } else if (PUBLISHED_MASTER_KEYS.contains(key.get())) {
             out.add(
-                    "GATEHOUSE_MASTER_KEY: the published demo/test master key; generate your own"
-                            + " (head -c 32 /dev/urandom | base64) and keep the old one in"
-                            + " GATEHOUSE_MASTER_KEY_PREVIOUS while values are re-sealed");
+                    new Violation(
+                            "GATEHOUSE_MASTER_KEY",
+                            "the published demo/test master key; generate your own (head -c 32"
+                                    + " /dev/urandom | base64) and keep the old one in"
+                                    + " GATEHOUSE_MASTER_KEY_PREVIOUS while values are re-sealed"));
         }
         publicUrlProblem(setting.apply("gatehouse.public.url"))
-                .ifPresent(p -> out.add("GATEHOUSE_PUBLIC_URL: " + p));
+                .ifPresent(p -> out.add(new Violation("GATEHOUSE_PUBLIC_URL", p)));
         metricsAccessProblem(setting.apply("gatehouse.metrics.access"), true)
-                .ifPresent(p -> out.add("GATEHOUSE_METRICS_ACCESS: " + p));
+                .ifPresent(p -> out.add(new Violation("GATEHOUSE_METRICS_ACCESS", p)));
         for (String f : unreadFiles) {
             out.add(
-                    f
-                            + ": set, but the file was not read (Liberty's bin/server reads secret"
-                            + " files through the shipped server.env)");
+                    new Violation(
+                            f,
+                            "set, but the file was not read (Liberty's bin/server reads secret"
+                                    + " files through the shipped server.env)"));
         }
         return out;
     }
@@ -117,19 +146,14 @@ public final class ProductionSettings {
      * (and unread secret files) concern it; application pods ({@code serve}) never hold the owner
      * password, so its absence is no violation there. {@code all} (the default) needs everything.
      */
-    public static List<String> forMode(String mode, List<String> violations) {
+    public static List<Violation> forMode(String mode, List<Violation> violations) {
         return switch (mode == null ? "all" : mode.trim()) {
             case "migrate" ->
                     violations.stream()
-                            .filter(
-                                    v ->
-                                            v.startsWith("GATEHOUSE_DB_OWNER_PASSWORD:")
-                                                    || v.contains("_FILE:"))
+                            .filter(v -> v.setting().equals(OWNER_PASSWORD) || v.unreadSecretFile())
                             .toList();
             case "serve" ->
-                    violations.stream()
-                            .filter(v -> !v.startsWith("GATEHOUSE_DB_OWNER_PASSWORD:"))
-                            .toList();
+                    violations.stream().filter(v -> !v.setting().equals(OWNER_PASSWORD)).toList();
             default -> violations;
         };
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.shared.internal.config;
 
+import io.gatehouse.shared.internal.config.ProductionSettings.Violation;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -29,13 +30,18 @@ public class StartupConfigurationCheck {
                     Object started) {
         Config config = ConfigProvider.getConfig();
         String profile = config.getOptionalValue("gatehouse.profile", String.class).orElse("");
+        String mode = config.getOptionalValue("gatehouse.mode", String.class).orElse("all");
         if (!ProductionSettings.knownProfile(profile.trim())) {
             refuse(
                     "Gatehouse refuses to start:",
+                    mode,
                     List.of(
-                            "GATEHOUSE_PROFILE: '"
-                                    + profile
-                                    + "' is not a profile; use production, or leave it unset"));
+                            new Violation(
+                                    "GATEHOUSE_PROFILE",
+                                    "'"
+                                            + profile
+                                            + "' is not a profile; use production, or leave it"
+                                            + " unset")));
         }
         List<String> unread = unreadSecretFiles(System.getenv());
         if (!profile.trim().equals(ProductionSettings.PRODUCTION)) {
@@ -51,13 +57,13 @@ public class StartupConfigurationCheck {
                                             + " Liberty's bin/server and the shipped server.env"));
             return;
         }
-        List<String> violations =
+        List<Violation> violations =
                 ProductionSettings.forMode(
-                        config.getOptionalValue("gatehouse.mode", String.class).orElse("all"),
+                        mode,
                         ProductionSettings.violations(
                                 name -> config.getOptionalValue(name, String.class), unread));
         if (!violations.isEmpty()) {
-            refuse("Gatehouse refuses to start (GATEHOUSE_PROFILE=production):", violations);
+            refuse("Gatehouse refuses to start (GATEHOUSE_PROFILE=production):", mode, violations);
         }
         LOG.info("Production profile: the configuration passed the startup checks");
     }
@@ -72,13 +78,20 @@ public class StartupConfigurationCheck {
         return out;
     }
 
-    private static void refuse(String header, List<String> violations) {
+    private static void refuse(String header, String mode, List<Violation> violations) {
         StringBuilder msg = new StringBuilder(header);
-        for (String v : violations) {
+        for (Violation v : violations) {
             msg.append("\n  - ").append(v);
             LOG.severe("Refused setting: " + v);
         }
         LOG.severe(msg.toString());
+        if (mode.trim().equals("migrate")) {
+            // The migration Job must fail, not hang unready until its deadline: exit 1 as a failed
+            // migration does (not on this thread: exiting stops the application it is starting).
+            Thread exit = new Thread(() -> System.exit(1), "gatehouse-migrate-exit");
+            exit.setDaemon(false);
+            exit.start();
+        }
         throw new IllegalStateException(msg.toString());
     }
 }

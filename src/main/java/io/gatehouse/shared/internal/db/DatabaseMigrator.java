@@ -60,6 +60,7 @@ public class DatabaseMigrator {
 
     private volatile String schemaVersion;
     private volatile String lastError = "not started";
+    private volatile boolean started;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         switch (mode) {
@@ -152,7 +153,7 @@ public class DatabaseMigrator {
             LOG.info("Database schema at version " + version + " (GATEHOUSE_MODE=serve)");
             schemaVersion = version;
             lastError = null;
-            schemaReady.fire(new SchemaReady(version));
+            announce(version);
             return true;
         } catch (RuntimeException e) {
             lastError =
@@ -194,7 +195,7 @@ public class DatabaseMigrator {
             schemaVersion = version;
             lastError = null;
             if (!mode.equals("migrate")) {
-                schemaReady.fire(new SchemaReady(version));
+                announce(version);
             }
             return true;
         } catch (RuntimeException e) {
@@ -204,9 +205,31 @@ public class DatabaseMigrator {
         }
     }
 
-    /** The migrated schema version, once migration succeeded. */
+    /**
+     * Runs the startup work that needs the schema (seeding, the first platform admin, signing keys,
+     * caches, pollers): readiness waits for it, so that no request arrives before it is done. Once
+     * only; a failure leaves the server unready, saying why.
+     */
+    private void announce(String version) {
+        lastError = "schema at version " + version + "; startup tasks running";
+        try {
+            schemaReady.fire(new SchemaReady(version));
+            lastError = null;
+            started = true;
+        } catch (RuntimeException e) {
+            lastError =
+                    "startup after the schema check failed ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + "); see the log";
+            LOG.log(Level.SEVERE, "Startup failed: the server stays unready", e);
+        }
+    }
+
+    /** The migrated schema version, once migration and the startup work it enables are done. */
     public java.util.Optional<String> schemaVersion() {
-        return java.util.Optional.ofNullable(schemaVersion);
+        return started ? java.util.Optional.ofNullable(schemaVersion) : java.util.Optional.empty();
     }
 
     public String lastError() {
