@@ -42,6 +42,16 @@ class ConsoleBrowserIT {
                 .as("web-console/node_modules is installed by the build (npm ci)")
                 .exists();
 
+        // A signed checkpoint of the demo chain before the flow, so that the auditor's export holds
+        // one (and a checkpoint key exists however the suite is ordered): the offline verifier
+        // must then check a signature against the pinned key, not only hashes.
+        Http.Response checkpoint =
+                Http.local()
+                        .post(
+                                "/api/v1/audit/checkpoints",
+                                "",
+                                io.gatehouse.testing.TestTenant.demo().auth("auditor"));
+        assertThat(checkpoint.status()).as(checkpoint.body()).isBetween(200, 201);
         Path export = Path.of("target/console-export.jsonl").toAbsolutePath();
         Files.deleteIfExists(export);
         ProcessBuilder pb = new ProcessBuilder("node", script.toString(), TestEnv.baseUrl());
@@ -107,11 +117,24 @@ class ConsoleBrowserIT {
                         },
                         ps,
                         ps);
-        assertThat(code)
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("the offline verifier on the console's export:%n%s", report).isZero();
+        // what was verified is this flow's trail, not an empty or foreign file: events were
+        // checked, among them the publish the flow made
+        java.util.regex.Matcher valid =
+                java.util.regex.Pattern.compile(
+                                "VALID: (\\d+) events, (\\d+) signed checkpoints verified")
+                        .matcher(report);
+        assertThat(valid.find()).as(report).isTrue();
+        assertThat(Long.parseLong(valid.group(1))).as(report).isGreaterThanOrEqualTo(2);
+        assertThat(Long.parseLong(valid.group(2)))
                 .as(
-                        "the offline verifier on the console's export:%n%s",
-                        out.toString(StandardCharsets.UTF_8))
-                .isZero();
+                        "the checkpoint signed before the flow, checked against the pinned key: "
+                                + report)
+                .isGreaterThanOrEqualTo(1);
+        assertThat(Files.readString(export, StandardCharsets.UTF_8))
+                .as("the export holds the flow's publish")
+                .containsPattern("\"action\"\\s*:\\s*\"change\\.publish\"");
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
