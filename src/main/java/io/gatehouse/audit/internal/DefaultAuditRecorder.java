@@ -4,6 +4,7 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.RecordedEvent;
+import io.gatehouse.audit.internal.persistence.AuditAppend;
 import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
 import io.gatehouse.shared.RequestIds;
 import io.opentelemetry.api.trace.Span;
@@ -12,6 +13,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Records events through the group-committing log (or inside the caller's transaction). An event of
@@ -50,8 +53,18 @@ public class DefaultAuditRecorder implements AuditRecorder {
         return log.appendInTransaction(e, retentionOf(e));
     }
 
+    /**
+     * Records an event on a connection the audit module holds in its own JDBC transaction ({@code
+     * AuditDatabase}), so that the module's own state changes (a retention setting, a legal hold, a
+     * purge) and their events commit or roll back together: {@link #recordInTransaction} for the
+     * module's plain-JDBC writes, which no JTA transaction covers.
+     */
+    RecordedEvent recordOn(Connection c, AuditEvent event) throws SQLException {
+        return AuditAppend.on(c, withClientRequestId(event));
+    }
+
     /** Adds the client's own request id to an event of the request this thread is serving. */
-    static AuditEvent withClientRequestId(AuditEvent event) {
+    private static AuditEvent withClientRequestId(AuditEvent event) {
         String clientId = RequestIds.clientIdOf(event.requestId());
         return clientId == null ? event : event.withDetail(RequestIds.CLIENT_DETAIL, clientId);
     }

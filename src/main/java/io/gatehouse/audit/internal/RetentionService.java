@@ -1,9 +1,7 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.internal.persistence.AuditAppend;
 import io.gatehouse.audit.internal.persistence.AuditDatabase;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
@@ -34,7 +32,7 @@ public class RetentionService {
     private static final long CACHE_NANOS = 5_000_000_000L;
 
     @Inject AuditDatabase db;
-    @Inject AuditRecorder recorder;
+    @Inject DefaultAuditRecorder recorder;
 
     private record Cached(ContentRetention mode, long at) {}
 
@@ -96,7 +94,7 @@ public class RetentionService {
                         }
                         RetentionRows.upsert(c, tenant.value(), s);
                         // the setting and its event commit together
-                        AuditAppend.on(c, DefaultAuditRecorder.withClientRequestId(event.build()));
+                        recorder.recordOn(c, event.build());
                         return null;
                     });
             cache.remove(tenant);
@@ -145,12 +143,11 @@ public class RetentionService {
                     c -> {
                         RetentionRows.lockTenant(c, tenant.value());
                         RetentionRows.addHold(c, tenant.value(), h);
-                        AuditAppend.on(
+                        recorder.recordOn(
                                 c,
-                                DefaultAuditRecorder.withClientRequestId(
-                                        event.target("legal_hold", h.id())
-                                                .detail("reason", h.reason())
-                                                .build()));
+                                event.target("legal_hold", h.id())
+                                        .detail("reason", h.reason())
+                                        .build());
                         return null;
                     });
         } catch (SQLException e) {
@@ -171,10 +168,7 @@ public class RetentionService {
                         if (!RetentionRows.releaseHold(c, tenant.value(), id, Instant.now(), by)) {
                             return false;
                         }
-                        AuditAppend.on(
-                                c,
-                                DefaultAuditRecorder.withClientRequestId(
-                                        event.target("legal_hold", id).build()));
+                        recorder.recordOn(c, event.target("legal_hold", id).build());
                         return true;
                     });
         } catch (SQLException e) {
@@ -211,17 +205,16 @@ public class RetentionService {
             return db.inTransaction(
                     c -> {
                         Map<String, Long> purged = RetentionRows.purgeRecorded(c, Instant.now());
-                        AuditAppend.on(
+                        recorder.recordOn(
                                 c,
-                                DefaultAuditRecorder.withClientRequestId(
-                                        run.tenant(null)
-                                                .detail(
-                                                        "deleted",
-                                                        purged.values().stream()
-                                                                .mapToLong(Long::longValue)
-                                                                .sum())
-                                                .detail("tenants", purged.size())
-                                                .build()));
+                                run.tenant(null)
+                                        .detail(
+                                                "deleted",
+                                                purged.values().stream()
+                                                        .mapToLong(Long::longValue)
+                                                        .sum())
+                                        .detail("tenants", purged.size())
+                                        .build());
                         return purged;
                     });
         } catch (SQLException e) {

@@ -9,6 +9,7 @@ import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.persistence.SigningKeyRows.StoredKey;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import jakarta.enterprise.context.RequestScoped;
@@ -86,7 +87,7 @@ public class AuditKeysResource {
         StoredKey k = checkpoints.rotate();
         recorder.record(
                 AuditEvent.by(caller, "audit.key.rotate")
-                        .requestId(ServerRequestIds.of(request))
+                        .requestId((String) request.getAttribute(RequestIds.ATTRIBUTE))
                         .tenant(null)
                         .target("audit_signing_key", k.keyId())
                         // in the platform chain's hashed form: which key came, and which key

@@ -11,6 +11,7 @@ import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
 import io.gatehouse.audit.internal.persistence.EventQueries;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
@@ -343,7 +344,7 @@ public class AuditResource {
     }
 
     private String requestId() {
-        return ServerRequestIds.of(request);
+        return (String) request.getAttribute(RequestIds.ATTRIBUTE);
     }
 
     static AuditEvent.Builder forChain(AuditEvent.Builder b, String chain) {

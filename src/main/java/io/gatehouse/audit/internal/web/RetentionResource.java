@@ -9,6 +9,7 @@ import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
@@ -121,7 +122,7 @@ public class RetentionResource {
                         mode,
                         days,
                         AuditEvent.by(caller, "audit.retention.update")
-                                .requestId(ServerRequestIds.of(request))
+                                .requestId((String) request.getAttribute(RequestIds.ATTRIBUTE))
                                 .target("tenant", t));
         return settingJson(s);
     }
@@ -176,7 +177,7 @@ public class RetentionResource {
                         reason.trim(),
                         caller.subject(),
                         AuditEvent.by(caller, "audit.hold.place")
-                                .requestId(ServerRequestIds.of(request)));
+                                .requestId((String) request.getAttribute(RequestIds.ATTRIBUTE)));
         return Response.status(201)
                 .entity(CanonicalJson.write(holdJson(h)))
                 .type(MediaType.APPLICATION_JSON)
@@ -216,7 +217,7 @@ public class RetentionResource {
                 holdId,
                 caller.subject(),
                 AuditEvent.by(caller, "audit.hold.release")
-                        .requestId(ServerRequestIds.of(request)))) {
+                        .requestId((String) request.getAttribute(RequestIds.ATTRIBUTE)))) {
             throw new NotFoundException("No such active legal hold");
         }
         return CanonicalJson.write(Map.of("id", holdId.toString(), "released", true));
@@ -246,7 +247,10 @@ public class RetentionResource {
                         "deleted",
                         retention.purgeOnDemand(
                                 AuditEvent.by(caller, RetentionRows.PURGE_ACTION + ".run")
-                                        .requestId(ServerRequestIds.of(request)))));
+                                        .requestId(
+                                                (String)
+                                                        request.getAttribute(
+                                                                RequestIds.ATTRIBUTE)))));
     }
 
     private static TenantId tenant(Caller caller, Role... roles) {
