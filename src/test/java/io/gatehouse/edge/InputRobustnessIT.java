@@ -2,6 +2,7 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Burst;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestEnv;
@@ -14,14 +15,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,72 +91,44 @@ class InputRobustnessIT {
         String changeBody =
                 "{\"kind\":\"prompt\",\"target\":\"p\\u0000x\",\"comment\":\"c\",\"content\":{\"messages\":"
                         + "[{\"role\":\"system\",\"content\":\"hi\"}],\"route\":\"sandbox\",\"label\":\"production\"}}";
-        int workers = 6;
-        CyclicBarrier start = new CyclicBarrier(workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        List<Future<List<Http.Response>>> good = new ArrayList<>();
-        List<Future<List<Http.Response>>> bad = new ArrayList<>();
-        try {
-            for (int w = 0; w < 3; w++) {
-                good.add(
-                        pool.submit(
-                                () -> {
-                                    start.await();
-                                    List<Http.Response> out = new ArrayList<>();
-                                    for (int i = 0; i < 15; i++) {
-                                        out.add(
-                                                HTTP.post(
-                                                        "/v1/chat/completions",
-                                                        GOOD_CHAT,
-                                                        demo.keyAuth()));
-                                    }
-                                    return out;
-                                }));
-                bad.add(
-                        pool.submit(
-                                () -> {
-                                    start.await();
-                                    List<Http.Response> out = new ArrayList<>();
-                                    for (int i = 0; i < 3; i++) {
-                                        // a failed login records the claimed name as the actor
-                                        out.add(
-                                                HTTP.post(
-                                                        "/api/v1/auth/login",
-                                                        "{\"username\":\"ad\\u0000min\",\"password\":\"x\"}"));
-                                        out.add(
-                                                HTTP.post(
-                                                        "/api/v1/users",
-                                                        "{\"username\":\"u\\ud800\",\"password\":\"pw-long-enough-123\",\"roles\":[\"author\"]}",
-                                                        t.auth("admin")));
-                                        out.add(
-                                                HTTP.post(
-                                                        "/api/v1/keys",
-                                                        "{\"name\":\"key\\u0000\"}",
-                                                        t.auth("admin")));
-                                        out.add(
-                                                HTTP.post(
-                                                        "/api/v1/changes",
-                                                        changeBody,
-                                                        t.auth("author")));
-                                        out.add(
-                                                HTTP.post(
-                                                        "/api/v1/webhooks",
-                                                        "{\"url\":\"https://hooks.example/\\u0000\",\"events\":[\"change.published\"]}",
-                                                        t.auth("admin")));
-                                    }
-                                    return out;
-                                }));
+        // even workers send good requests of the demo tenant, odd ones unstorable names of t
+        String[][] badCalls = {
+            // a failed login records the claimed name as the actor
+            {"/api/v1/auth/login", "{\"username\":\"ad\\u0000min\",\"password\":\"x\"}", null},
+            {
+                "/api/v1/users",
+                "{\"username\":\"u\\ud800\",\"password\":\"pw-long-enough-123\",\"roles\":[\"author\"]}",
+                "admin"
+            },
+            {"/api/v1/keys", "{\"name\":\"key\\u0000\"}", "admin"},
+            {"/api/v1/changes", changeBody, "author"},
+            {
+                "/api/v1/webhooks",
+                "{\"url\":\"https://hooks.example/\\u0000\",\"events\":[\"change.published\"]}",
+                "admin"
             }
-            for (Future<List<Http.Response>> f : good) {
-                assertThat(f.get(120, TimeUnit.SECONDS))
+        };
+        List<List<Http.Response>> answers =
+                Burst.perWorker(
+                        6,
+                        w -> 15,
+                        (w, n) -> {
+                            if (w % 2 == 0) {
+                                return HTTP.post("/v1/chat/completions", GOOD_CHAT, demo.keyAuth());
+                            }
+                            String[] call = badCalls[n % badCalls.length];
+                            return call[2] == null
+                                    ? HTTP.post(call[0], call[1])
+                                    : HTTP.post(call[0], call[1], t.auth(call[2]));
+                        });
+        for (int w = 0; w < answers.size(); w++) {
+            if (w % 2 == 0) {
+                assertThat(answers.get(w))
                         .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
-            }
-            for (Future<List<Http.Response>> f : bad) {
-                assertThat(f.get(120, TimeUnit.SECONDS))
+            } else {
+                assertThat(answers.get(w))
                         .allSatisfy(r -> assertProblem(r, 400, "unsupported_character"));
             }
-        } finally {
-            pool.shutdownNow();
         }
         Http.Response login =
                 HTTP.post(

@@ -9,19 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.testing.Burst;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -246,67 +242,28 @@ class LimitsAcrossInstancesIT {
         if (second0 > 40) {
             Thread.sleep((61 - second0) * 1000L);
         }
-        int threads = fewThreads + manyThreads;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier barrier = new CyclicBarrier(threads);
-        List<Future<List<Http.Response>>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            boolean few = i < fewThreads;
-            Http target = few ? Http.local() : second.http();
-            int each = few ? fewEach : manyEach;
-            futures.add(
-                    pool.submit(
-                            () -> {
-                                barrier.await();
-                                List<Http.Response> out = new ArrayList<>();
-                                for (int n = 0; n < each; n++) {
-                                    out.add(
-                                            target.post(
-                                                    "/v1/chat/completions",
-                                                    CHAT,
-                                                    "Authorization",
-                                                    "Bearer " + key));
-                                }
-                                return out;
-                            }));
-        }
-        List<Http.Response> all = new ArrayList<>();
-        for (Future<List<Http.Response>> f : futures) {
-            all.addAll(f.get());
-        }
-        pool.shutdown();
-        return all;
+        Http test = Http.local();
+        return Burst.all(
+                fewThreads + manyThreads,
+                w -> w < fewThreads ? fewEach : manyEach,
+                (w, n) ->
+                        (w < fewThreads ? test : second.http())
+                                .post(
+                                        "/v1/chat/completions",
+                                        CHAT,
+                                        "Authorization",
+                                        "Bearer " + key));
     }
 
     /** {@code threads} threads send {@code each} requests to {@code target} at once. */
     private static List<Http.Response> fireAt(Http target, String key, int threads, int each)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier barrier = new CyclicBarrier(threads);
-        List<Future<List<Http.Response>>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            futures.add(
-                    pool.submit(
-                            () -> {
-                                barrier.await();
-                                List<Http.Response> out = new ArrayList<>();
-                                for (int n = 0; n < each; n++) {
-                                    out.add(
-                                            target.post(
-                                                    "/v1/chat/completions",
-                                                    CHAT,
-                                                    "Authorization",
-                                                    "Bearer " + key));
-                                }
-                                return out;
-                            }));
-        }
-        List<Http.Response> all = new ArrayList<>();
-        for (Future<List<Http.Response>> f : futures) {
-            all.addAll(f.get());
-        }
-        pool.shutdown();
-        return all;
+        return Burst.all(
+                threads,
+                w -> each,
+                (w, n) ->
+                        target.post(
+                                "/v1/chat/completions", CHAT, "Authorization", "Bearer " + key));
     }
 
     private static void assertOnly200Or429(List<Http.Response> all) {

@@ -2,18 +2,14 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Burst;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestTenant;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,32 +56,18 @@ class RateLimitIT {
         }
         int threads = 12;
         int perThread = 6;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier barrier = new CyclicBarrier(threads);
-        List<Future<List<Http.Response>>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Http target = t % 2 == 0 ? Http.local() : second.http();
-            futures.add(
-                    pool.submit(
-                            () -> {
-                                barrier.await();
-                                List<Http.Response> out = new ArrayList<>();
-                                for (int i = 0; i < perThread; i++) {
-                                    out.add(
-                                            target.post(
-                                                    "/v1/chat/completions",
-                                                    CHAT,
-                                                    "Authorization",
-                                                    "Bearer " + key));
-                                }
-                                return out;
-                            }));
-        }
-        List<Http.Response> all = new ArrayList<>();
-        for (Future<List<Http.Response>> f : futures) {
-            all.addAll(f.get());
-        }
-        pool.shutdown();
+        Http test = Http.local();
+        List<Http.Response> all =
+                Burst.all(
+                        threads,
+                        w -> perThread,
+                        (w, n) ->
+                                (w % 2 == 0 ? test : second.http())
+                                        .post(
+                                                "/v1/chat/completions",
+                                                CHAT,
+                                                "Authorization",
+                                                "Bearer " + key));
         long ok = all.stream().filter(r -> r.status() == 200).count();
         List<Http.Response> limited = all.stream().filter(r -> r.status() == 429).toList();
         assertThat(ok + limited.size())

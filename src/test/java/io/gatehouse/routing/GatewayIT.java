@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import io.gatehouse.testing.Burst;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestEnv;
@@ -32,10 +33,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -702,69 +699,45 @@ class GatewayIT {
     void aNulInTheModelIs400AndAuditedEscapedWhileAnotherTenantsConcurrentRequestsSucceed()
             throws Exception {
         TestTenant bad = TestTenant.fresh();
-        int workers = 8;
-        CyclicBarrier start = new CyclicBarrier(workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        List<Future<List<Http.Response>>> good = new ArrayList<>();
-        List<Future<List<Http.Response>>> refused = new ArrayList<>();
-        try {
-            for (int w = 0; w < workers / 2; w++) {
-                good.add(
-                        pool.submit(
-                                () -> {
-                                    start.await();
-                                    List<Http.Response> out = new ArrayList<>();
-                                    for (int i = 0; i < 12; i++) {
-                                        out.add(
-                                                Http.local()
-                                                        .post(
-                                                                "/v1/chat/completions",
-                                                                chatBody("sandbox", "good " + i),
-                                                                "Authorization",
-                                                                "Bearer "
-                                                                        + TestTenant.DEMO_API_KEY));
-                                    }
-                                    return out;
-                                }));
-                refused.add(
-                        pool.submit(
-                                () -> {
-                                    start.await();
-                                    List<Http.Response> out = new ArrayList<>();
-                                    for (int i = 0; i < 12; i++) {
-                                        String body = i % 3 == 2 ? LONE_SURROGATE : NUL_MODEL;
-                                        String path =
-                                                i % 4 == 3
-                                                        ? "/v1/embeddings"
-                                                        : "/v1/chat/completions";
-                                        if (path.endsWith("embeddings")) {
-                                            body = "{\"model\":\"sand\\u0000box\",\"input\":\"x\"}";
-                                        }
-                                        out.add(Http.local().post(path, body, bad.keyAuth()));
-                                    }
-                                    return out;
-                                }));
-            }
-            for (Future<List<Http.Response>> f : good) {
-                assertThat(f.get(120, TimeUnit.SECONDS))
+        // even workers send the demo tenant's good requests, odd ones the bad tenant's refused ones
+        List<List<Http.Response>> answers =
+                Burst.perWorker(
+                        8,
+                        w -> 12,
+                        (w, i) -> {
+                            if (w % 2 == 0) {
+                                return Http.local()
+                                        .post(
+                                                "/v1/chat/completions",
+                                                chatBody("sandbox", "good " + i),
+                                                "Authorization",
+                                                "Bearer " + TestTenant.DEMO_API_KEY);
+                            }
+                            String body = i % 3 == 2 ? LONE_SURROGATE : NUL_MODEL;
+                            String path = i % 4 == 3 ? "/v1/embeddings" : "/v1/chat/completions";
+                            if (path.endsWith("embeddings")) {
+                                body = "{\"model\":\"sand\\u0000box\",\"input\":\"x\"}";
+                            }
+                            return Http.local().post(path, body, bad.keyAuth());
+                        });
+        for (int w = 0; w < answers.size(); w++) {
+            if (w % 2 == 0) {
+                assertThat(answers.get(w))
                         .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
+                continue;
             }
-            for (Future<List<Http.Response>> f : refused) {
-                assertThat(f.get(120, TimeUnit.SECONDS))
-                        .allSatisfy(
-                                r -> {
-                                    assertThat(r.status()).as(r.toString()).isEqualTo(400);
-                                    var err = r.json().getJsonObject("error");
-                                    assertThat(err.getString("type"))
-                                            .isEqualTo("invalid_request_error");
-                                    assertThat(err.getString("code"))
-                                            .isEqualTo("unsupported_character");
-                                    assertThat(err.getString("param"))
-                                            .isIn("model", "messages[0].content");
-                                });
-            }
-        } finally {
-            pool.shutdownNow();
+            assertThat(answers.get(w))
+                    .allSatisfy(
+                            r -> {
+                                assertThat(r.status()).as(r.toString()).isEqualTo(400);
+                                var err = r.json().getJsonObject("error");
+                                assertThat(err.getString("type"))
+                                        .isEqualTo("invalid_request_error");
+                                assertThat(err.getString("code"))
+                                        .isEqualTo("unsupported_character");
+                                assertThat(err.getString("param"))
+                                        .isIn("model", "messages[0].content");
+                            });
         }
         Http.Response r = Http.local().post("/v1/chat/completions", NUL_MODEL, bad.keyAuth());
         assertThat(r.json().getJsonObject("error").getString("param")).isEqualTo("model");
