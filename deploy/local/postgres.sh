@@ -9,6 +9,7 @@
 # database; --reset drops and recreates the database first (for repeatable test runs). It also
 # prints GATEHOUSE_PG_STOP_IMMEDIATE and GATEHOUSE_PG_START: shell commands that crash (stop -m
 # immediate) and start this server, for the durability test (PostgresImmediateStopIT).
+# With GATEHOUSE_PG_TLS_DIR set it also turns TLS on (see below; the test suite does).
 # With GATEHOUSE_DB_EXTERNAL=true it does nothing: the database is yours to provide.
 set -euo pipefail
 
@@ -114,6 +115,51 @@ if ! psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db
   psql_admin -d postgres -c "CREATE DATABASE $db OWNER $owner" >/dev/null
 fi
 psql_admin -d "$db" -c "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO $app; GRANT CREATE, USAGE ON SCHEMA public TO $owner" >/dev/null
+
+# With GATEHOUSE_PG_TLS_DIR=<dir> (deploy/local/test.sh sets it): TLS on this server, with a local
+# test CA and a server certificate for the name localhost only (so a client verifying with
+# sslmode=verify-full must use that name); the CA's certificate is copied to <dir>/ca.crt and
+# printed as GATEHOUSE_TEST_DB_CA. Kept in the data directory and reused while valid, so repeated
+# runs change nothing. Clients without sslmode (prefer) keep working, now encrypted.
+if [ -n "${GATEHOUSE_PG_TLS_DIR:-}" ]; then
+  command -v openssl >/dev/null 2>&1 || { log "openssl is missing: apt-get install openssl"; exit 1; }
+  data_dir=$(psql_admin -d postgres -tAc "SHOW data_directory")
+  tls="$data_dir/gatehouse-tls"
+  if ! { [ -f "$tls/server.key" ] && [ -f "$tls/ca.crt" ] && [ -f "$tls/server.crt" ] \
+      && openssl verify -CAfile "$tls/ca.crt" "$tls/server.crt" >/dev/null 2>&1 \
+      && openssl x509 -checkend 2592000 -noout -in "$tls/ca.crt" >/dev/null 2>&1 \
+      && openssl x509 -checkend 2592000 -noout -in "$tls/server.crt" >/dev/null 2>&1; }; then
+    log "creating a test CA and a server certificate for localhost in $tls"
+    rm -rf "$tls"
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Gatehouse local test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+      -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+      -days 825 -out "$tls/server.crt" \
+      -extfile <(printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n') 2>/dev/null
+    chmod 700 "$tls"
+    chmod 600 "$tls/server.key" "$tls/ca.key"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$tls"; fi
+  fi
+  psql_admin -d postgres >/dev/null <<SQL
+ALTER SYSTEM SET ssl_cert_file = '$tls/server.crt';
+ALTER SYSTEM SET ssl_key_file = '$tls/server.key';
+ALTER SYSTEM SET ssl = on;
+SELECT pg_reload_conf();
+SQL
+  for _ in $(seq 1 20); do
+    [ "$(psql_admin -d postgres -tAc 'SHOW ssl')" = on ] && break
+    sleep 0.5
+  done
+  [ "$(psql_admin -d postgres -tAc 'SHOW ssl')" = on ] \
+    || { log "ssl did not come on after reload: see the server's log"; exit 1; }
+  mkdir -p "$GATEHOUSE_PG_TLS_DIR"
+  cp "$tls/ca.crt" "$GATEHOUSE_PG_TLS_DIR/ca.crt"
+  echo "export GATEHOUSE_TEST_DB_CA=$(printf '%q' "$(cd "$GATEHOUSE_PG_TLS_DIR" && pwd)/ca.crt")"
+fi
 
 echo "export GATEHOUSE_DB_HOST=$host GATEHOUSE_DB_PORT=$port GATEHOUSE_DB_NAME=$db"
 # How to crash and restart this server (shell commands), for the immediate-stop durability test.

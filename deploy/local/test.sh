@@ -37,6 +37,9 @@ if ! command -v promtool >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# TLS on the test PostgreSQL with a local test CA (target/pg-tls/ca.crt, GATEHOUSE_TEST_DB_CA):
+# PackagedServerIT connects with sslmode=verify-full as the Kubernetes manifests do.
+export GATEHOUSE_PG_TLS_DIR=${GATEHOUSE_PG_TLS_DIR:-target/pg-tls}
 eval "$(deploy/local/postgres.sh ensure gatehouse_test --reset)"
 export GATEHOUSE_DB_NAME=gatehouse_test
 export GATEHOUSE_MASTER_KEY=${GATEHOUSE_MASTER_KEY:-dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=}

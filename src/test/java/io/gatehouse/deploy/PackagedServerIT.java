@@ -1,16 +1,22 @@
 package io.gatehouse.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.PackagedServer;
+import io.gatehouse.testing.TestCa;
 import io.gatehouse.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * its own database with its own owner and runtime roles, random passwords, a random master key (the
  * Secrets), no server.env and no overlay. The migration Job (GATEHOUSE_MODE=migrate) holds only the
  * owner role's credentials, the application pod (GATEHOUSE_MODE=serve) only the runtime role's;
- * both pass the production profile's checks for what they hold, and the pod serves.
+ * both pass the production profile's checks for what they hold, and the pod serves. Both reach
+ * PostgreSQL as the ConfigMap says, with sslmode=verify-full against the CA mounted from the db-ca
+ * Secret (here the test PostgreSQL's CA, deploy/local/test.sh).
  */
 class PackagedServerIT {
     private static final String CONFIG_MAP = "deploy/kubernetes/common/configmap.yaml";
@@ -47,22 +55,8 @@ class PackagedServerIT {
                     .properties()
                     .forEach(e -> configMap.put(e.getKey(), e.getValue().asString()));
         }
-        List<ManifestValidator.Doc> docs =
-                Stream.of(
-                                "deploy/kubernetes/plain/deployment.yaml",
-                                "deploy/kubernetes/common/migrate-job.yaml")
-                        .flatMap(f -> ManifestValidator.parse(Path.of(f)).stream())
-                        .filter(d -> d.kind().equals(kind))
-                        .toList();
-        assertThat(docs).hasSize(1);
         JsonNode container =
-                docs.get(0)
-                        .node()
-                        .path("spec")
-                        .path("template")
-                        .path("spec")
-                        .path("containers")
-                        .get(0);
+                workload(kind).path("spec").path("template").path("spec").path("containers").get(0);
         Map<String, String> env = new HashMap<>();
         for (JsonNode from : container.path("envFrom")) {
             assertThat(from.path("configMapRef").path("name").asString())
@@ -81,6 +75,19 @@ class PackagedServerIT {
             }
         }
         return env;
+    }
+
+    /** The {@code Deployment} or the migration {@code Job} of the manifests. */
+    static JsonNode workload(String kind) {
+        List<ManifestValidator.Doc> docs =
+                Stream.of(
+                                "deploy/kubernetes/plain/deployment.yaml",
+                                "deploy/kubernetes/common/migrate-job.yaml")
+                        .flatMap(f -> ManifestValidator.parse(Path.of(f)).stream())
+                        .filter(d -> d.kind().equals(kind))
+                        .toList();
+        assertThat(docs).hasSize(1);
+        return docs.get(0).node();
     }
 
     /**
@@ -134,39 +141,86 @@ class PackagedServerIT {
                 st.execute("DROP ROLE IF EXISTS " + owner);
             }
         }
-
-        String url() {
-            return "jdbc:postgresql://"
-                    + TestEnv.dbHost()
-                    + ":"
-                    + TestEnv.dbPort()
-                    + "/"
-                    + database;
-        }
     }
 
     /**
-     * The manifests' settings the cluster decides are replaced by this cluster's (the ConfigMap's
-     * database URL, naming the CloudNativePG service with verify-full, and the runtime role's
-     * name); everything else, the production profile and the public URL included, is checked to be
-     * as the manifests set it and left alone.
+     * The manifests' settings the cluster decides are replaced by this cluster's: in the
+     * ConfigMap's database URL the host list (CloudNativePG's service there) and the database name,
+     * and the runtime role's name. The URL's parameters stay as the ConfigMap has them
+     * (sslmode=verify-full, sslrootcert in the workload's db-ca mount), the mount made with the
+     * test PostgreSQL's CA ({@link #mountDbCa}). Everything else, the production profile and the
+     * public URL included, is checked to be as the manifests set it and left alone.
      */
-    static Map<String, String> withClusterDatabase(Map<String, String> env, Cluster c, String url) {
+    static Map<String, String> withClusterDatabase(
+            Map<String, String> env, Cluster c, String kind, String hosts, String moreParams) {
         assertThat(env)
                 .containsEntry("GATEHOUSE_PROFILE", "production")
                 .containsEntry("GATEHOUSE_DB_USER", "gatehouse_app");
-        assertThat(env.get("GATEHOUSE_DB_URL")).contains("sslmode=verify-full");
+        String manifestUrl = env.get("GATEHOUSE_DB_URL");
+        assertThat(manifestUrl).startsWith("jdbc:postgresql://").contains("?");
+        String params = manifestUrl.substring(manifestUrl.indexOf('?') + 1);
+        assertThat(params.split("&")).contains("sslmode=verify-full");
+        Mount ca = mountDbCa(kind);
+        assertThat(params).contains("sslrootcert=" + ca.inContainer());
+        String url =
+                "jdbc:postgresql://"
+                        + hosts
+                        + "/"
+                        + c.database()
+                        + "?"
+                        + params.replace(ca.inContainer(), ca.here().toString())
+                        + moreParams;
         env.put("GATEHOUSE_DB_URL", url);
         env.put("GATEHOUSE_DB_USER", c.app());
         return env;
     }
 
+    /** A file of a mounted volume: its path in the container, and where the test put it. */
+    record Mount(String inContainer, Path here) {}
+
+    /**
+     * The workload's {@code db-ca} volume (the Secret's {@code ca.crt}, projected as the manifest
+     * says) made with the test PostgreSQL's CA certificate, under target/ instead of the
+     * container's mount path.
+     */
+    static Mount mountDbCa(String kind) {
+        JsonNode pod = workload(kind).path("spec").path("template").path("spec");
+        String mountPath = null;
+        for (JsonNode m : pod.path("containers").get(0).path("volumeMounts")) {
+            if (m.path("name").asString().equals("db-ca")) {
+                mountPath = m.path("mountPath").asString();
+            }
+        }
+        String file = null;
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asString().equals("db-ca")) {
+                for (JsonNode item : v.path("secret").path("items")) {
+                    if (item.path("key").asString().equals("ca.crt")) {
+                        file = item.path("path").asString();
+                    }
+                }
+            }
+        }
+        assertThat(mountPath).as(kind + " mounts volume db-ca").isNotNull();
+        assertThat(file).as(kind + " projects ca.crt of the db-ca Secret").isNotNull();
+        Path here =
+                Path.of("target/packaged-mounts/" + kind + mountPath + "/" + file).toAbsolutePath();
+        try {
+            Files.createDirectories(here.getParent());
+            Files.copy(TestEnv.dbCa(), here, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Mount(mountPath + "/" + file, here);
+    }
+
     /**
      * An application pod: the Deployment's env, the runtime role's Secret, the master key, keystore
-     * and first-admin Secrets. The database URL is multi-host with its first host down, to show
-     * failover to the next (the local server has no certificate a client could verify, so no
-     * verify-full here). The manifest's memory limit stands in as -XX:MaxRAM so that
-     * MaxRAMPercentage sizes the heap from it.
+     * and first-admin Secrets. The database URL is the ConfigMap's (verify-full against the mounted
+     * CA) with a host list whose first host is down, to show failover to the next; the next is
+     * named {@code localhost}, the only name the test PostgreSQL's certificate carries. The
+     * manifest's memory limit stands in as -XX:MaxRAM so that MaxRAMPercentage sizes the heap from
+     * it.
      */
     static Map<String, String> servePod(Cluster c) {
         Map<String, String> env = manifestEnv("Deployment");
@@ -176,13 +230,9 @@ class PackagedServerIT {
         withClusterDatabase(
                 env,
                 c,
-                "jdbc:postgresql://127.0.0.1:1,"
-                        + TestEnv.dbHost()
-                        + ":"
-                        + TestEnv.dbPort()
-                        + "/"
-                        + c.database()
-                        + "?targetServerType=primary");
+                "Deployment",
+                "127.0.0.1:1,localhost:" + TestEnv.dbPort(),
+                "&targetServerType=primary");
         env.put("GATEHOUSE_DB_PASSWORD", c.appPassword());
         env.put("GATEHOUSE_MASTER_KEY", c.masterKey());
         env.put("GATEHOUSE_KEYSTORE_PASSWORD", c.keystorePassword());
@@ -194,13 +244,14 @@ class PackagedServerIT {
     }
 
     /**
-     * The migration Job: its env (the profile, database URL and runtime role's name from the
-     * ConfigMap) and the owner role's Secret; no runtime password, master key or public URL.
+     * The migration Job: its env (the profile, database URL with verify-full, and runtime role's
+     * name from the ConfigMap) and the owner role's Secret; no runtime password, master key or
+     * public URL.
      */
     static Map<String, String> migrationJob(Cluster c) {
         Map<String, String> env = manifestEnv("Job");
         assertThat(env).containsEntry("GATEHOUSE_MODE", "migrate");
-        withClusterDatabase(env, c, c.url());
+        withClusterDatabase(env, c, "Job", "localhost:" + TestEnv.dbPort(), "");
         env.put("GATEHOUSE_DB_OWNER_USER", c.owner());
         env.put("GATEHOUSE_DB_OWNER_PASSWORD", c.ownerPassword());
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:MaxRAM=768m");
@@ -303,11 +354,73 @@ class PackagedServerIT {
             assertThat(noKey.status()).isEqualTo(401);
             assertThat(noKey.json().getJsonObject("error")).isNotNull();
 
+            // every connection of the pod's runtime role is TLS (it could not be otherwise with
+            // verify-full; this shows the setting was not dropped on the way to the driver)
+            try (Connection s = Db.asSuperuser();
+                    PreparedStatement st =
+                            s.prepareStatement(
+                                    "SELECT count(*) FILTER (WHERE s.ssl), count(*) FILTER (WHERE"
+                                            + " NOT s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s"
+                                            + " USING (pid) WHERE a.usename = ?")) {
+                st.setString(1, c.app());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("the pod's TLS connections").isPositive();
+                    assertThat(rs.getLong(2)).as("the pod's connections without TLS").isZero();
+                }
+            }
+
             // nothing written into the configuration directory (the image's read-only /config)
             assertThat(pod.configFiles()).isEqualTo(configBefore);
         } finally {
             c.drop();
         }
+    }
+
+    /**
+     * The negative control of the pod's verify-full URL: with the same credentials the driver
+     * refuses a host name the server's certificate does not carry, and a CA that did not sign it,
+     * and connects over TLS with the name and CA the pod uses. About 3 s, no server start.
+     */
+    @Test
+    void verifyFullRefusesAnotherHostNameAndAnotherCa() throws Exception {
+        String ca = TestEnv.dbCa().toString();
+        String other =
+                TestCa.create(Files.createTempDirectory("gatehouse-not-the-db-ca"))
+                        .caPem()
+                        .toString();
+
+        try (Connection ok = verifyFull("localhost", ca);
+                Statement st = ok.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).as("the connection is TLS").isTrue();
+        }
+        // 08006: the connection failed (a wrong password would be 28P01)
+        assertThatThrownBy(() -> verifyFull("127.0.0.1", ca).close())
+                .as("the certificate names localhost only")
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
+        assertThatThrownBy(() -> verifyFull("localhost", other).close())
+                .as("a CA that did not sign the server's certificate")
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
+    }
+
+    private static Connection verifyFull(String host, String rootCert) throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:postgresql://"
+                        + host
+                        + ":"
+                        + TestEnv.dbPort()
+                        + "/"
+                        + TestEnv.dbName()
+                        + "?sslmode=verify-full&sslrootcert="
+                        + rootCert,
+                TestEnv.env("GATEHOUSE_TEST_SUPERUSER", "gatehouse_test_super"),
+                TestEnv.env("GATEHOUSE_TEST_SUPERUSER_PASSWORD", "gatehouse-test-super"));
     }
 
     private static String login(Http http, String username, String password) {

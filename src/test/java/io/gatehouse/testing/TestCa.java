@@ -39,6 +39,18 @@ public final class TestCa {
     }
 
     public static TestCa create(Path dir) {
+        return create(dir, new String[0]);
+    }
+
+    /**
+     * Like {@link #create(Path)}, the server certificate naming {@code moreNames} besides {@code
+     * localhost} (host names only a test's proxy resolves).
+     */
+    public static TestCa create(Path dir, String... moreNames) {
+        StringBuilder san = new StringBuilder("san=dns:localhost");
+        for (String name : moreNames) {
+            san.append(",dns:").append(name);
+        }
         TestCa ca = new TestCa(dir);
         ca.keytool(
                 "-genkeypair",
@@ -113,7 +125,7 @@ public final class TestCa {
                 "server.pem",
                 "-rfc",
                 "-ext",
-                "san=dns:localhost",
+                san.toString(),
                 "-ext",
                 "eku=serverAuth",
                 "-validity",

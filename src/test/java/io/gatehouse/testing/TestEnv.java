@@ -33,6 +33,22 @@ public final class TestEnv {
         return env("GATEHOUSE_DB_NAME", "gatehouse_test");
     }
 
+    /**
+     * The test PostgreSQL's CA certificate (PEM): deploy/local/test.sh turns TLS on with a local
+     * test CA whose server certificate names {@code localhost} only, and exports this.
+     */
+    public static java.nio.file.Path dbCa() {
+        String ca = System.getenv("GATEHOUSE_TEST_DB_CA");
+        if (ca == null
+                || ca.isBlank()
+                || !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+            throw new IllegalStateException(
+                    "GATEHOUSE_TEST_DB_CA is not set or not readable: run the tests with"
+                            + " deploy/local/test.sh, which turns TLS on in the test PostgreSQL");
+        }
+        return java.nio.file.Path.of(ca);
+    }
+
     public static String jdbcUrl() {
         return "jdbc:postgresql://" + dbHost() + ":" + dbPort() + "/" + dbName();
     }

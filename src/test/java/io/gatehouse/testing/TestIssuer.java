@@ -84,6 +84,11 @@ public final class TestIssuer implements AutoCloseable {
                 : "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
     }
 
+    /** The address the JWKS is served on (for a proxy's table of names). */
+    public java.net.InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** How many times the JWKS was served. */
     public int served() {
         return served.get();
