@@ -50,19 +50,20 @@ public final class LogFields {
     }
 
     // What this thread carries, so it can be captured (LogRecordContext has no reader).
-    private static final ThreadLocal<Map<String, String>> CURRENT =
-            ThreadLocal.withInitial(LinkedHashMap::new);
+    private static final ThreadLocal<Map<String, String>> CURRENT = new ThreadLocal<>();
 
     private LogFields() {}
 
     /** The fields of the current thread, to be carried into a task run elsewhere. */
     public static Snapshot capture() {
-        return new Snapshot(Map.copyOf(CURRENT.get()));
+        Map<String, String> current = CURRENT.get();
+        return new Snapshot(current == null ? Map.of() : Map.copyOf(current));
     }
 
     /** The value of {@code name} on the current thread, or null. */
     public static String get(String name) {
-        return CURRENT.get().get(name);
+        Map<String, String> current = CURRENT.get();
+        return current == null ? null : current.get(name);
     }
 
     /** Log fields captured on one thread, set around a task on another. */
@@ -73,7 +74,7 @@ public final class LogFields {
                 return task;
             }
             return () -> {
-                Map<String, String> before = Map.copyOf(CURRENT.get());
+                Map<String, String> before = capture().fields();
                 before.keySet().forEach(LogFields::remove);
                 fields.forEach(LogFields::put);
                 try {
@@ -95,7 +96,12 @@ public final class LogFields {
         if (value == null) {
             return;
         }
-        CURRENT.get().put(name, value);
+        Map<String, String> current = CURRENT.get();
+        if (current == null) {
+            current = new LinkedHashMap<>();
+            CURRENT.set(current);
+        }
+        current.put(name, value);
         if (ADD == null) {
             return;
         }
@@ -108,8 +114,7 @@ public final class LogFields {
 
     public static void remove(String name) {
         Map<String, String> current = CURRENT.get();
-        current.remove(name);
-        if (current.isEmpty()) {
+        if (current != null && current.remove(name) != null && current.isEmpty()) {
             CURRENT.remove(); // pooled threads keep no map between requests
         }
         if (REMOVE == null) {
