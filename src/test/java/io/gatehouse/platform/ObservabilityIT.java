@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 20: what operators see after traffic. Metrics carry tenant slugs and bounded labels,
  * latency is a histogram with buckets, policy, auth, breaker, failover and review-backlog signals
- * are exported; the server's messages.log is JSON, lines of request work carry the request id, and
- * no key, prompt or answer is ever written to it.
+ * are exported, and so are time to first token, cache hits, deny matches, limiter decisions and
+ * webhook deliveries with the label values the alert rules and the dashboard select; the server's
+ * messages.log and console are JSON, lines of request work carry the request id, and no key, prompt
+ * or answer is ever written to them.
  */
 class ObservabilityIT {
     static final Http HTTP = Http.local();
