@@ -495,7 +495,7 @@ class ObservabilityIT {
             }
             header = false;
             if (log.equals(CONSOLE)
-                    && line.matches("(OpenJDK|Java HotSpot)\\(TM\\)? .*VM warning: .*")) {
+                    && line.matches("(OpenJDK|Java HotSpot\\(TM\\)) .*VM warning: .*")) {
                 continue;
             }
             if (line.isBlank()) {
