@@ -3,6 +3,8 @@ package io.gatehouse.shared;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Fields added to every log line the current thread writes, as {@code ext_<name>} in Liberty's JSON
@@ -10,8 +12,12 @@ import java.lang.invoke.MethodType;
  * be joined with its access-log line, audit event and trace.
  *
  * <p>Backed by Liberty's {@code LogRecordContext}, looked up reflectively because its API jar is
- * not on Maven Central; outside Liberty (unit tests) this class does nothing. Values must never be
+ * not on Maven Central; outside Liberty (unit tests) no line carries them. Values must never be
  * secrets or content: only ids.
+ *
+ * <p>The fields belong to a thread. Work done for a request on another thread (a task on a managed
+ * executor) carries them with {@link #capture()} at submit and {@link Snapshot#wrap} around the
+ * task, which sets them for the task's run and restores the thread's own afterwards.
  */
 public final class LogFields {
     public static final String REQUEST_ID = "requestId";
@@ -43,7 +49,43 @@ public final class LogFields {
         REMOVE = remove;
     }
 
+    // What this thread carries, so it can be captured (LogRecordContext has no reader).
+    private static final ThreadLocal<Map<String, String>> CURRENT = new ThreadLocal<>();
+
     private LogFields() {}
+
+    /** The fields of the current thread, to be carried into a task run elsewhere. */
+    public static Snapshot capture() {
+        Map<String, String> current = CURRENT.get();
+        return new Snapshot(current == null ? Map.of() : Map.copyOf(current));
+    }
+
+    /** The value of {@code name} on the current thread, or null. */
+    public static String get(String name) {
+        Map<String, String> current = CURRENT.get();
+        return current == null ? null : current.get(name);
+    }
+
+    /** Log fields captured on one thread, set around a task on another. */
+    public record Snapshot(Map<String, String> fields) {
+        /** {@code task} running with these fields, the running thread's own restored afterwards. */
+        public Runnable wrap(Runnable task) {
+            if (fields.isEmpty()) {
+                return task;
+            }
+            return () -> {
+                Map<String, String> before = capture().fields();
+                before.keySet().forEach(LogFields::remove);
+                fields.forEach(LogFields::put);
+                try {
+                    task.run();
+                } finally {
+                    fields.keySet().forEach(LogFields::remove);
+                    before.forEach(LogFields::put);
+                }
+            };
+        }
+    }
 
     /** True when log lines carry these fields (running inside Liberty). */
     public static boolean supported() {
@@ -51,7 +93,16 @@ public final class LogFields {
     }
 
     public static void put(String name, String value) {
-        if (ADD == null || value == null) {
+        if (value == null) {
+            return;
+        }
+        Map<String, String> current = CURRENT.get();
+        if (current == null) {
+            current = new LinkedHashMap<>();
+            CURRENT.set(current);
+        }
+        current.put(name, value);
+        if (ADD == null) {
             return;
         }
         try {
@@ -62,6 +113,10 @@ public final class LogFields {
     }
 
     public static void remove(String name) {
+        Map<String, String> current = CURRENT.get();
+        if (current != null && current.remove(name) != null && current.isEmpty()) {
+            CURRENT.remove(); // pooled threads keep no map between requests
+        }
         if (REMOVE == null) {
             return;
         }

@@ -3,6 +3,7 @@ package io.gatehouse.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestEnv;
 import io.gatehouse.testing.TestTenant;
@@ -11,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * GATEHOUSE_METRICS_ACCESS=authenticated (the default, and the test server's) only the configured
  * scraper reads it, over HTTPS. Every other way in is refused: plain HTTP, no credentials, a wrong
  * password, the people's and the API's own credentials. The scraper's credentials in turn open
- * nothing of the API.
+ * nothing of the API. An unknown access value refuses to start rather than guess.
  */
 class MetricsAccessIT {
     private final Http http = Http.local();
@@ -101,6 +104,41 @@ class MetricsAccessIT {
         assertThat(me.status()).isEqualTo(401);
         // and the probes stay open on plain HTTP for the kubelet
         assertThat(http.get("/health/live").status()).isEqualTo(200);
+    }
+
+    /**
+     * An unknown GATEHOUSE_METRICS_ACCESS (a typo such as "everyone") fails safe outside the
+     * production profile too: the application refuses to start, naming the setting, and /metrics is
+     * served to no one: not anonymously on either port, not to the scraper's credentials.
+     */
+    @Test
+    void anUnknownAccessValueRefusesToStartAndKeepsMetricsClosed() throws Exception {
+        try (LibertyInstance typo =
+                LibertyInstance.launch(
+                        "gatehouse-metrics-typo", Map.of("GATEHOUSE_METRICS_ACCESS", "everyone"))) {
+            assertThat(typo.awaitLog("Gatehouse refuses to start", Duration.ofSeconds(120)))
+                    .as("refusal logged")
+                    .isTrue();
+            typo.awaitLog("CWWKF0011I", Duration.ofSeconds(60));
+            assertThat(typo.messagesLog())
+                    .contains("GATEHOUSE_METRICS_ACCESS: 'everyone' is not a value");
+            assertThat(typo.http().get("/health/ready").status()).isNotEqualTo(200);
+            HttpResponse<String> plain =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(typo.baseUrl() + "/metrics"))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isNotEqualTo(200);
+            assertThat(plain.body()).doesNotContain("# TYPE");
+            for (String[] who :
+                    new String[][] {{null, null}, {MetricsScrape.USER, MetricsScrape.PASSWORD}}) {
+                HttpResponse<String> r = MetricsScrape.get(typo.httpsPort(), who[0], who[1]);
+                assertThat(r.statusCode()).as("as " + who[0]).isNotEqualTo(200);
+                assertThat(r.body()).doesNotContain("# TYPE").doesNotContain("gatehouse_");
+            }
+        }
     }
 
     private static HttpResponse<String> bearerScrape(int port, String token) {

@@ -46,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * request makes one trace: the server span, the edge's span, a span per stage, the provider attempt
  * as a GenAI CLIENT span ({@code chat {model}} with the {@code gen_ai.*} attributes and no content
  * attribute), the audit write; the provider receives the attempt's {@code traceparent}; the audit
- * event records the trace id.
+ * event records the trace id. Embeddings calls are {@code embeddings {model}} spans; failed
+ * attempts carry {@code error.type}; log lines of request work (the stream relay's too) carry the
+ * request and trace ids in messages.log and on the console.
  */
 class TracingIT {
     static final List<Span> SPANS = new CopyOnWriteArrayList<>();
@@ -285,6 +287,152 @@ class TracingIT {
     }
 
     /**
+     * An embeddings call is a GenAI CLIENT span {@code embeddings {model}} with the operation
+     * {@code embeddings}, its provider and models and its input tokens; the input never appears.
+     */
+    @Test
+    void anEmbeddingsCallIsAnEmbeddingsSpan() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String marker = UUID.randomUUID().toString();
+        WireMockServer embedder = new WireMockServer(options().dynamicPort());
+        embedder.start();
+        try {
+            embedder.stubFor(
+                    post(urlEqualTo("/v1/embeddings"))
+                            .willReturn(
+                                    aResponse()
+                                            .withHeader("Content-Type", "application/json")
+                                            .withBody(
+                                                    "{\"object\":\"list\",\"model\":\"m-emb-2026\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                                                            + "\"embedding\":[0.1,0.2,0.3]}],\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}")));
+            CatalogRows.provider(
+                    t.id(),
+                    "em",
+                    "openai",
+                    "http://localhost:" + embedder.port() + "/v1",
+                    "{}",
+                    "m-emb",
+                    "embeddings");
+            CatalogRows.route(t.id(), "vectors", "embeddings", "priority", 0, "em/m-emb");
+            var res =
+                    traced.http()
+                            .post(
+                                    "/v1/embeddings",
+                                    "{\"model\":\"vectors\",\"input\":\"EMBED-" + marker + "\"}",
+                                    t.keyAuth());
+            assertThat(res.status()).as(res.body()).isEqualTo(200);
+        } finally {
+            embedder.stop();
+        }
+        Span attempt = awaitSpan("embeddings m-emb");
+        assertThat(attempt.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        assertThat(string(attempt, "gen_ai.operation.name")).contains("embeddings");
+        assertThat(string(attempt, "gen_ai.provider.name")).contains("openai");
+        assertThat(string(attempt, "gen_ai.request.model")).contains("m-emb");
+        assertThat(string(attempt, "gen_ai.response.model")).contains("m-emb-2026");
+        assertThat(attr(attempt, "gen_ai.usage.input_tokens").map(AnyValue::getIntValue))
+                .contains(7L);
+        assertThat(attr(attempt, "error.type")).isEmpty();
+        Span server = awaitServerSpan(hex(attempt.getTraceId().toByteArray()));
+        assertThat(attempt.getParentSpanId()).isEqualTo(server.getSpanId());
+        for (Span s : SPANS) {
+            for (KeyValue kv : s.getAttributesList()) {
+                assertThat(kv.getValue().toString()).doesNotContain(marker);
+            }
+        }
+    }
+
+    /** A provider that does not answer in time: the attempt's span ends with error.type timeout. */
+    @Test
+    void aTimedOutAttemptsSpanCarriesErrorTypeTimeout() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        WireMockServer slow = new WireMockServer(options().dynamicPort());
+        slow.start();
+        try {
+            slow.stubFor(
+                    post(urlEqualTo("/v1/chat/completions"))
+                            .willReturn(
+                                    aResponse()
+                                            .withFixedDelay(4000)
+                                            .withHeader("Content-Type", "application/json")
+                                            .withBody(ANSWER.formatted("late"))));
+            // CatalogRows gives every provider a 2 s timeout
+            CatalogRows.provider(
+                    t.id(),
+                    "slow",
+                    "openai",
+                    "http://localhost:" + slow.port() + "/v1",
+                    "{}",
+                    "m-slow",
+                    "chat");
+            CatalogRows.route(t.id(), "patient", "chat", "priority", 0, "slow/m-slow");
+            var res =
+                    traced.http()
+                            .post(
+                                    "/v1/chat/completions",
+                                    "{\"model\":\"patient\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                                    t.keyAuth());
+            assertThat(res.status()).as(res.body()).isEqualTo(504);
+        } finally {
+            slow.stop();
+        }
+        Span timedOut = awaitSpan("chat m-slow");
+        assertThat(string(timedOut, "error.type")).contains("timeout");
+        assertThat(timedOut.getStatus().getCode())
+                .isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
+    }
+
+    /**
+     * Issue 20, item 7: a streamed answer is relayed after the resource method returned; the
+     * relay's lines (here the failed-attempt line, written when the stream's audit event is
+     * recorded at its end) carry the request's and the trace's ids, in messages.log and on the
+     * console.
+     */
+    @Test
+    void theStreamRelaysLinesCarryTheRequestAndTraceIds() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        WireMockServer down = new WireMockServer(options().dynamicPort());
+        down.start();
+        Http.Response res;
+        try {
+            down.stubFor(
+                    post(urlEqualTo("/v1/chat/completions"))
+                            .willReturn(aResponse().withStatus(503).withBody("{}")));
+            CatalogRows.provider(
+                    t.id(),
+                    "sdown",
+                    "openai",
+                    "http://localhost:" + down.port() + "/v1",
+                    "{}",
+                    "m-sdown",
+                    "chat,streaming");
+            CatalogRows.provider(
+                    t.id(), "sb", "sandbox", null, "{}", "sb-stream", "chat,streaming");
+            CatalogRows.route(
+                    t.id(), "relayed", "chat", "priority", 0, "sdown/m-sdown", "sb/sb-stream");
+            res =
+                    traced.http()
+                            .post(
+                                    "/v1/chat/completions",
+                                    "{\"model\":\"relayed\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                                    t.keyAuth());
+        } finally {
+            down.stop();
+        }
+        assertThat(res.status()).as(res.body()).isEqualTo(200);
+        assertThat(res.body()).endsWith("data: [DONE]\n\n");
+        String requestId = res.header("x-request-id");
+        Span attempt = awaitSpan("chat sb-stream");
+        String traceId = hex(attempt.getTraceId().toByteArray());
+        for (String file : List.of("messages.log", "console.log")) {
+            JsonObject line = awaitLine(file, requestId, "m-sdown: server");
+            assertThat(line).as(file + ": the relay's line").isNotNull();
+            assertThat(line.getString("ext_requestId", "")).as(file).isEqualTo(requestId);
+            assertThat(line.getString("ext_traceId", "")).as(file).isEqualTo(traceId);
+        }
+    }
+
+    /**
      * Issue 20: expected client errors thrown inside {@code @Transactional} methods (a 400 for a
      * bad slug, a 404 for an unknown change request) create no FFDC incident in logs/ffdc. On this
      * instance (a fresh JVM: Liberty writes an FFDC file for the first incident of each kind, so
@@ -309,7 +457,25 @@ class TracingIT {
                                 "/api/v1/changes/" + UUID.randomUUID(),
                                 TestTenant.demo().auth("admin"));
         assertThat(unknownChange.status()).as(unknownChange.body()).isEqualTo(404);
-        Thread.sleep(1000); // FFDC files are written by a background thread
+        // An incident is created on the failing request's own thread, before its answer: its file
+        // is written and its FFDC1015I line queued to the log then. So once the access-log line of
+        // a later request is in messages.log, every incident of the two requests above would be
+        // visible, in the log and in logs/ffdc.
+        var later = traced.http().get("/v1/models", TestTenant.demo().keyAuth());
+        assertThat(later.status()).isEqualTo(200);
+        String laterId = later.header("x-request-id");
+        assertThat(awaitAccessLine(laterId))
+                .as("the later request's access-log line (the barrier)")
+                .isTrue();
+        // positive control: the log read here holds the two client errors' own access lines
+        String log = traced.messagesLog();
+        assertThat(log)
+                .contains(badSlug.header("x-request-id"))
+                .contains(unknownChange.header("x-request-id"));
+        assertThat(log.lines().filter(l -> l.contains("FFDC1015I")))
+                .as("FFDC1015I lines for client errors")
+                .noneMatch(
+                        l -> l.contains("ValidationException") || l.contains("NotFoundException"));
         java.nio.file.Path ffdc =
                 java.nio.file.Path.of(
                         System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"),
@@ -379,7 +545,19 @@ class TracingIT {
         }
         assertThat(traceId).as("ext_traceId on the request's log line").matches("[0-9a-f]{32}");
         String logged = traceId;
-        awaitSpan("chat m-down", logged); // the same trace the spans belong to
+        // the same line on the console, JSON with both ids
+        JsonObject console = awaitLine("console.log", requestId, "m-down: server");
+        assertThat(console).as("the line on the console").isNotNull();
+        assertThat(console.getString("ext_requestId", "")).isEqualTo(requestId);
+        assertThat(console.getString("ext_traceId", "")).isEqualTo(logged);
+        // the same trace the spans belong to; the failed attempt's span names its error
+        Span failed = awaitSpan("chat m-down", logged);
+        assertThat(failed.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        assertThat(string(failed, "error.type")).contains("server");
+        assertThat(failed.getStatus().getCode())
+                .isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
+        Span answered = awaitSpan("chat sb-chat", logged);
+        assertThat(attr(answered, "error.type")).isEmpty();
         try (Connection c = Db.asApp();
                 PreparedStatement ps =
                         c.prepareStatement(
@@ -391,6 +569,48 @@ class TracingIT {
                 assertThat(rs.getString(1)).isEqualTo(logged);
             }
         }
+    }
+
+    /** Waits until messages.log has the access-log line of {@code requestId}. */
+    private static boolean awaitAccessLine(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String line : traced.messagesLog().split("\n")) {
+                if (line.contains("liberty_accesslog") && line.contains(requestId)) {
+                    return true;
+                }
+            }
+            Thread.sleep(50); // Liberty writes its log asynchronously
+        }
+        return false;
+    }
+
+    /**
+     * The JSON line of {@code log} (messages.log or console.log of the traced instance) written for
+     * {@code requestId} whose message contains {@code text}, waiting for it; null if none came.
+     */
+    private static JsonObject awaitLine(String file, String requestId, String text)
+            throws Exception {
+        java.nio.file.Path path =
+                java.nio.file.Path.of(
+                        System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"),
+                        "usr/servers/gatehouse-traced/logs",
+                        file);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String all =
+                    java.nio.file.Files.exists(path) ? java.nio.file.Files.readString(path) : "";
+            for (String line : all.split("\n")) {
+                if (line.startsWith("{") && line.contains(text) && line.contains(requestId)) {
+                    JsonObject o = Json.createReader(new StringReader(line)).readObject();
+                    if (o.getString("message", "").contains(text)) {
+                        return o;
+                    }
+                }
+            }
+            Thread.sleep(100); // Liberty writes its logs asynchronously
+        }
+        return null;
     }
 
     private static Span awaitSpan(String name) throws InterruptedException {

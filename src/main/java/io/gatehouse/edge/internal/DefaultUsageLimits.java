@@ -74,6 +74,15 @@ public class DefaultUsageLimits implements UsageLimits {
     private LeasedLimiter limiter;
     private final ConcurrentHashMap<TenantId, Optional<TenantLimitsEntity>> tenantLimits =
             new ConcurrentHashMap<>();
+
+    /**
+     * gatehouse_limiter_decisions_total{outcome}: the label's only values (alert rules use them).
+     */
+    public static final String DECISIONS = "gatehouse_limiter_decisions";
+
+    public static final String ALLOWED = "allowed";
+    public static final String REFUSED = "refused";
+
     private Counter allowed;
     private Counter refused;
     private volatile long lastForget;
@@ -115,8 +124,8 @@ public class DefaultUsageLimits implements UsageLimits {
                             }
                         },
                         expectedInstances);
-        allowed = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "allowed"));
-        refused = metrics.counter("gatehouse_limiter_decisions", new Tag("outcome", "refused"));
+        allowed = metrics.counter(DECISIONS, new Tag("outcome", ALLOWED));
+        refused = metrics.counter(DECISIONS, new Tag("outcome", REFUSED));
     }
 
     /** Gives back slices other instances asked for, so no quota sits idle here they need. */

@@ -1,5 +1,6 @@
 package io.gatehouse.edge.internal;
 
+import io.gatehouse.shared.LogFields;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -73,7 +74,7 @@ public class PasswordHashing {
      * the work waited too long for a slot.
      */
     public <T> CompletionStage<T> submit(Duration delay, Function<PasswordHasher, T> work) {
-        Job<T> job = new Job<>(work, new CompletableFuture<>());
+        Job<T> job = new Job<>(work, new CompletableFuture<>(), LogFields.capture());
         if (delay.isZero()) {
             enqueue(job);
         } else {
@@ -86,10 +87,14 @@ public class PasswordHashing {
         return job.result();
     }
 
+    /** {@code ids}: the submitting request's log fields, for lines written while it runs. */
     private record Job<T>(
-            Function<PasswordHasher, T> work, CompletableFuture<T> result, long[] enqueuedAt) {
-        Job(Function<PasswordHasher, T> work, CompletableFuture<T> result) {
-            this(work, result, new long[1]);
+            Function<PasswordHasher, T> work,
+            CompletableFuture<T> result,
+            long[] enqueuedAt,
+            LogFields.Snapshot ids) {
+        Job(Function<PasswordHasher, T> work, CompletableFuture<T> result, LogFields.Snapshot ids) {
+            this(work, result, new long[1], ids);
         }
     }
 
@@ -116,7 +121,7 @@ public class PasswordHashing {
             }
             queued.decrementAndGet();
             try {
-                executor.execute(() -> run(job));
+                executor.execute(job.ids().wrap(() -> run(job)));
             } catch (RejectedExecutionException e) {
                 permits.release();
                 job.result().completeExceptionally(busy());

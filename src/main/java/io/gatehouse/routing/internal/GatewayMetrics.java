@@ -63,7 +63,7 @@ public class GatewayMetrics {
     private static final Metadata PROVIDER_ERRORS =
             metadata(
                     "gatehouse_provider_errors",
-                    "Failed or skipped provider attempts by result (timeout, http_5xx, circuit_open, ...)");
+                    "Failed or skipped provider attempts by result (timeout, server, circuit_open, ...)");
     private static final Metadata FAILOVERS =
             metadata(
                     "gatehouse_gateway_failovers",

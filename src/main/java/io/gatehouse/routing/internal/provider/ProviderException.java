@@ -14,9 +14,7 @@ public class ProviderException extends Exception {
         /** The provider refused our credential or model: a catalog problem, try the next target. */
         PROVIDER_CONFIG(true, false),
         /** The provider rejected the request itself: the client's fault, never failed over. */
-        CLIENT(false, false),
-        /** Bulkhead full or circuit open: the call never went out. */
-        UNAVAILABLE(true, false);
+        CLIENT(false, false);
 
         final boolean retryable;
         final boolean tripsBreaker;

@@ -16,6 +16,34 @@ import java.util.Map;
 public final class Failover {
     private static final long MAX_RETRY_AFTER_MS = 300_000;
 
+    /** Attempt results: the call went out and answered. */
+    public static final String OK = "ok";
+
+    /** Attempt results of calls that never went out (the provider is not to blame for them). */
+    public static final String CIRCUIT_OPEN = "circuit_open";
+
+    public static final String BULKHEAD_FULL = "bulkhead_full";
+    public static final String RETRY_BUDGET_SPENT = "retry_budget_spent";
+
+    /**
+     * Every value an attempt's {@code result} can take: {@link #OK}, the skips, and each {@link
+     * ProviderException.Kind} in lower case. Metrics label attempts with it, so alert rules and
+     * dashboards may match only these (AlertRulesTest cross-checks them).
+     */
+    public static java.util.Set<String> results() {
+        java.util.Set<String> all =
+                new java.util.TreeSet<>(
+                        List.of(OK, CIRCUIT_OPEN, BULKHEAD_FULL, RETRY_BUDGET_SPENT));
+        for (ProviderException.Kind k : ProviderException.Kind.values()) {
+            all.add(resultOf(k));
+        }
+        return all;
+    }
+
+    static String resultOf(ProviderException.Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** One attempt at one candidate. */
     @FunctionalInterface
     public interface Attempt<T> {
@@ -95,18 +123,18 @@ public final class Failover {
             String mname = c.model().name();
             ProviderHealth h = registry.of(c.provider());
             if (!h.breaker().tryAcquire()) {
-                attempts.add(new AttemptRecord(pname, mname, "circuit_open", 0, 0));
+                attempts.add(new AttemptRecord(pname, mname, CIRCUIT_OPEN, 0, 0));
                 continue;
             }
             if (!h.tryEnter()) {
                 h.breaker().release();
-                attempts.add(new AttemptRecord(pname, mname, "bulkhead_full", 0, 0));
+                attempts.add(new AttemptRecord(pname, mname, BULKHEAD_FULL, 0, 0));
                 continue;
             }
             if (tried && budget != null && !budget.tryRetry()) {
                 h.leave();
                 h.breaker().release();
-                attempts.add(new AttemptRecord(pname, mname, "retry_budget_spent", 0, 0));
+                attempts.add(new AttemptRecord(pname, mname, RETRY_BUDGET_SPENT, 0, 0));
                 break;
             }
             tried = true;
@@ -117,14 +145,12 @@ public final class Failover {
                 long ms = (System.nanoTime() - start) / 1_000_000;
                 h.breaker().onSuccess();
                 h.recordLatency(ms);
-                attempts.add(new AttemptRecord(pname, mname, "ok", 0, ms));
+                attempts.add(new AttemptRecord(pname, mname, OK, 0, ms));
                 keep = holdPermit;
                 return new Outcome<>(result, c, ms, attempts, h, holdPermit);
             } catch (ProviderException e) {
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                attempts.add(
-                        new AttemptRecord(
-                                pname, mname, e.kind().name().toLowerCase(), e.status(), ms));
+                attempts.add(new AttemptRecord(pname, mname, resultOf(e.kind()), e.status(), ms));
                 if (e.tripsBreaker()) {
                     h.breaker().onFailure();
                 } else if (e.kind() == ProviderException.Kind.CLIENT) {

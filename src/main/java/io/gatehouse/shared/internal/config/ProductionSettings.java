@@ -180,8 +180,8 @@ public final class ProductionSettings {
                     Optional.of(
                             "'"
                                     + v
-                                    + "' is not a value (authenticated or public); /metrics stays"
-                                    + " closed");
+                                    + "' is not a value (authenticated or public); the server"
+                                    + " refuses to start rather than guess who may read /metrics");
         };
     }
 

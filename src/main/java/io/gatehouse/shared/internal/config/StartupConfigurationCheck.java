@@ -9,6 +9,7 @@ import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -45,10 +46,18 @@ public class StartupConfigurationCheck {
         }
         List<String> unread = unreadSecretFiles(System.getenv());
         if (!profile.trim().equals(ProductionSettings.PRODUCTION)) {
-            ProductionSettings.metricsAccessProblem(
+            // Fail safe in every profile: an unknown value would include no metrics-<access>.xml,
+            // leaving /metrics to Liberty's defaults instead of the scraper-only configuration.
+            Optional<String> metricsProblem =
+                    ProductionSettings.metricsAccessProblem(
                             config.getOptionalValue("gatehouse.metrics.access", String.class),
-                            false)
-                    .ifPresent(p -> LOG.warning("GATEHOUSE_METRICS_ACCESS: " + p));
+                            false);
+            if (metricsProblem.isPresent()) {
+                refuse(
+                        "Gatehouse refuses to start:",
+                        mode,
+                        List.of(new Violation("GATEHOUSE_METRICS_ACCESS", metricsProblem.get())));
+            }
             unread.forEach(
                     f ->
                             LOG.warning(
