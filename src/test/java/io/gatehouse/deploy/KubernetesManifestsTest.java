@@ -349,9 +349,10 @@ class KubernetesManifestsTest {
 
     /**
      * Liberty's own stop once the drain is over: its quiesce (nothing in flight any more), the
-     * application's stop, the pools; about 2 s measured (ShutdownDrainIT's log), counted as 5.
+     * application's stop, the pools: 4.3 s from the audit flush to "server stopped" in
+     * ShutdownDrainIT's log on a 2-core machine under test load, counted as 6.
      */
-    static final int LIBERTY_STOP_SECONDS = 5;
+    static final int LIBERTY_STOP_SECONDS = 6;
 
     /** Left over in the worst case, so that a slow node is not killed in the middle of the stop. */
     static final int MARGIN_SECONDS = 3;
@@ -415,14 +416,14 @@ class KubernetesManifestsTest {
     @Test
     void aShutdownLongerThanTheGracePeriodFailsTheRule() throws IOException {
         Workload operator = workloads(ofKind("OpenLibertyApplication")).get(0);
-        // the operator's pods get the default 30 s: a 25 s drain no longer fits
+        // the operator's pods get the default 30 s: one second more of drain no longer fits
         String longDrain =
                 operator.doc()
                         .node()
                         .toString()
                         .replace(
-                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"12\"",
-                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"25\"");
+                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"11\"",
+                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"12\"");
         assertThat(longDrain).isNotEqualTo(operator.doc().node().toString());
         assertThat(shutdownProblems(workloads(ManifestValidator.parse("drain", longDrain)).get(0)))
                 .anyMatch(p -> p.contains("exceeds the grace period of 30 s"));

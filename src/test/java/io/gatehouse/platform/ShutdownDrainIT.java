@@ -344,7 +344,15 @@ class ShutdownDrainIT {
         try (Connection c = Db.asApp()) {
             before = gatewayEvents(c, t);
         }
-        LibertyInstance instance = LibertyInstance.start("gatehouse-drain-audit", Map.of());
+        // also shows that the console's sources are a setting that takes effect (server.xml sets
+        // consoleSource, so Liberty's WLP_LOGGING_CONSOLE_SOURCE could not): no access log there
+        LibertyInstance instance =
+                LibertyInstance.start(
+                        "gatehouse-drain-audit",
+                        Map.of(
+                                "GATEHOUSE_LOG_CONSOLE_FORMAT", "json", // sources apply to JSON
+                                "GATEHOUSE_LOG_CONSOLE_SOURCE", "message,ffdc",
+                                "WLP_LOGGING_CONSOLE_SOURCE", "message,trace,accessLog,ffdc"));
         ExecutorService clients = Executors.newFixedThreadPool(3);
         Connection lock = Db.asApp();
         Thread stopper = null;
@@ -390,6 +398,13 @@ class ShutdownDrainIT {
             quick.stop(0);
         }
         assertThat(instance.messagesLog()).contains("Audit writer stopped: its queue is empty");
+        assertThat(instance.messagesLog())
+                .as("messages.log keeps the access log")
+                .contains("liberty_accesslog");
+        assertThat(instance.consoleLog())
+                .as("console without the access log (GATEHOUSE_LOG_CONSOLE_SOURCE)")
+                .contains("Audit writer stopping:")
+                .doesNotContain("liberty_accesslog");
         try (Connection c = Db.asApp()) {
             assertThat(gatewayEvents(c, t) - before)
                     .as("gateway events committed after the stop")

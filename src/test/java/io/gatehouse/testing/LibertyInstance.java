@@ -113,6 +113,16 @@ public final class LibertyInstance implements AutoCloseable {
         }
     }
 
+    /** What the server wrote to its console (logs/console.log with {@code server start}). */
+    public String consoleLog() {
+        Path log = wlp.resolve("usr/servers/" + name + "/logs/console.log");
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until messages.log contains {@code text}; false if it did not within the timeout. */
     public boolean awaitLog(String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

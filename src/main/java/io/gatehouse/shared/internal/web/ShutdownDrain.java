@@ -41,7 +41,7 @@ public class ShutdownDrain {
     int delaySeconds;
 
     @Inject
-    @ConfigProperty(name = "gatehouse.shutdown.drain.seconds", defaultValue = "12")
+    @ConfigProperty(name = "gatehouse.shutdown.drain.seconds", defaultValue = "11")
     int drainSeconds;
 
     @Inject Event<RequestsDrained> drained;
