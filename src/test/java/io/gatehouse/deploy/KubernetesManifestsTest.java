@@ -349,8 +349,8 @@ class KubernetesManifestsTest {
 
     /**
      * Liberty's own stop once the drain is over: its quiesce (nothing in flight any more), the
-     * application's stop, the pools: 4.3 s from the audit flush to "server stopped" in
-     * ShutdownDrainIT's log on a 2-core machine under test load, counted as 6.
+     * application's stop, the pools: 4.3 s and 5.0 s from the audit flush to "server stopped" in
+     * two runs of ShutdownDrainIT on a 2-core machine under test load, counted as 6.
      */
     static final int LIBERTY_STOP_SECONDS = 6;
 
