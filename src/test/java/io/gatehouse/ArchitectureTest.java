@@ -194,14 +194,21 @@ class ArchitectureTest {
                 .that()
                 .resideInAPackage(ROOT + ".shared..")
                 .should()
-                .dependOnClassesThat()
-                .resideOutsideOfPackages(
-                        ROOT + ".shared..",
-                        "java..",
-                        "jakarta..",
-                        "javax..",
-                        "org.eclipse.microprofile..",
-                        "org.flywaydb..")
+                .dependOnClassesThat(
+                        JavaClass.Predicates.resideOutsideOfPackages(
+                                        ROOT + ".shared..",
+                                        "java..",
+                                        "jakarta..",
+                                        "javax..",
+                                        "org.eclipse.microprofile..",
+                                        "org.flywaydb..")
+                                // the JDK's signal API (jdk.unsupported): the shutdown delay
+                                // on SIGTERM (ShutdownDrain); nothing else of sun.*
+                                .and(
+                                        DescribedPredicate.not(
+                                                JavaClass.Predicates.belongToAnyOf(
+                                                        sun.misc.Signal.class,
+                                                        sun.misc.SignalHandler.class))))
                 .check(classes);
     }
 }

@@ -344,6 +344,117 @@ class KubernetesManifestsTest {
                 .contains("no validator");
     }
 
+    /** Kubernetes' default when a pod spec does not set terminationGracePeriodSeconds. */
+    static final int DEFAULT_GRACE_SECONDS = 30;
+
+    /**
+     * Liberty's own stop once the drain is over: its quiesce (nothing in flight any more), the
+     * application's stop, the pools: 4.3 s and 5.0 s from the audit flush to "server stopped" in
+     * two runs of ShutdownDrainIT on a 2-core machine under test load, counted as 6.
+     */
+    static final int LIBERTY_STOP_SECONDS = 6;
+
+    /** Left over in the worst case, so that a slow node is not killed in the middle of the stop. */
+    static final int MARGIN_SECONDS = 3;
+
+    @Test
+    void shutdownWorstCaseFitsEachVariantsGracePeriod() throws IOException {
+        List<Workload> apps =
+                workloads(manifests()).stream().filter(w -> "serve".equals(w.mode())).toList();
+        assertThat(apps).hasSize(2); // plain Deployment and OpenLibertyApplication
+        for (Workload w : apps) {
+            assertThat(shutdownProblems(w)).as(w.doc().toString()).isEmpty();
+        }
+    }
+
+    /**
+     * preStop sleep + shutdown delay + request drain + audit flush + Liberty's stop + margin must
+     * fit the grace period (docs/operations.md "Graceful shutdown" writes the same sum per
+     * variant).
+     */
+    static List<String> shutdownProblems(Workload w) {
+        List<String> problems = new ArrayList<>();
+        JsonNode grace = w.pod().path("terminationGracePeriodSeconds");
+        int graceSeconds = grace.isMissingNode() ? DEFAULT_GRACE_SECONDS : grace.asInt();
+        int preStop = 0;
+        for (JsonNode c : w.containers()) {
+            JsonNode hook = c.path("lifecycle").path("preStop");
+            if (hook.isMissingNode()) {
+                continue;
+            }
+            if (!hook.path("sleep").has("seconds")) {
+                problems.add("a preStop hook other than sleep cannot be counted: " + hook);
+            }
+            preStop += hook.path("sleep").path("seconds").asInt();
+        }
+        int sum = preStop + LIBERTY_STOP_SECONDS + MARGIN_SECONDS;
+        for (String setting :
+                List.of(
+                        "GATEHOUSE_SHUTDOWN_DELAY_SECONDS",
+                        "GATEHOUSE_SHUTDOWN_DRAIN_SECONDS",
+                        "GATEHOUSE_AUDIT_FLUSH_SECONDS")) {
+            String value = w.env(setting);
+            if (value == null || !value.matches("[0-9]+")) {
+                problems.add(setting + " must be a literal number of seconds, is " + value);
+            } else {
+                sum += Integer.parseInt(value);
+            }
+        }
+        if (sum > graceSeconds) {
+            problems.add(
+                    "worst-case shutdown "
+                            + sum
+                            + " s (with "
+                            + MARGIN_SECONDS
+                            + " s margin) exceeds the grace period of "
+                            + graceSeconds
+                            + " s");
+        }
+        return problems;
+    }
+
+    @Test
+    void aShutdownLongerThanTheGracePeriodFailsTheRule() throws IOException {
+        Workload operator = workloads(ofKind("OpenLibertyApplication")).get(0);
+        // the operator's pods get the default 30 s: one second more of drain no longer fits
+        String longDrain =
+                operator.doc()
+                        .node()
+                        .toString()
+                        .replace(
+                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"11\"",
+                                "\"name\":\"GATEHOUSE_SHUTDOWN_DRAIN_SECONDS\",\"value\":\"12\"");
+        assertThat(longDrain).isNotEqualTo(operator.doc().node().toString());
+        assertThat(shutdownProblems(workloads(ManifestValidator.parse("drain", longDrain)).get(0)))
+                .anyMatch(p -> p.contains("exceeds the grace period of 30 s"));
+
+        // the plain Deployment's 60 s grace with a preStop sleep added on top of its budget
+        Workload deployment = workloads(ofKind("Deployment")).get(0);
+        String withPreStop =
+                deployment
+                        .doc()
+                        .node()
+                        .toString()
+                        .replace(
+                                "\"name\":\"gatehouse\",\"image\"",
+                                "\"name\":\"gatehouse\",\"lifecycle\":{\"preStop\":{\"sleep\":"
+                                        + "{\"seconds\":10}}},\"image\"");
+        assertThat(withPreStop).isNotEqualTo(deployment.doc().node().toString());
+        assertThat(
+                        shutdownProblems(
+                                workloads(ManifestValidator.parse("prestop", withPreStop)).get(0)))
+                .anyMatch(p -> p.contains("exceeds the grace period of 60 s"));
+
+        String unset =
+                deployment
+                        .doc()
+                        .node()
+                        .toString()
+                        .replace("GATEHOUSE_AUDIT_FLUSH_SECONDS", "GATEHOUSE_UNRELATED");
+        assertThat(shutdownProblems(workloads(ManifestValidator.parse("unset", unset)).get(0)))
+                .anyMatch(p -> p.contains("GATEHOUSE_AUDIT_FLUSH_SECONDS"));
+    }
+
     @Test
     void aWorkloadWithoutStartupProbeOrWithTheOwnerRoleFailsTheRules() throws IOException {
         Workload deployment = workloads(ofKind("Deployment")).get(0);

@@ -28,10 +28,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code server stop} under load: requests already inside the server when the stop begins are
- * answered (the provider call, the audit commit) rather than cut, and every request that got a 2xx
- * answer has its audit event in the tenant's chain, which still verifies. Audit events still queued
- * for the group-commit writer when the application stops are committed before it exits.
+ * SIGTERM under load, as Kubernetes stops a pod: readiness turns DOWN while the server still serves
+ * for the shutdown delay, then new requests get the structured 503 {@code shutting_down} while the
+ * requests already inside are answered (the provider call, the audit commit) rather than cut, and
+ * every request that got a 2xx answer has its audit event in the tenant's chain, which still
+ * verifies. With {@code server stop}, audit events still queued for the group-commit writer when
+ * the application stops are committed before it exits.
  */
 class ShutdownDrainIT {
     static final String OK =
@@ -43,7 +45,15 @@ class ShutdownDrainIT {
     static final AtomicInteger providerInFlight = new AtomicInteger();
     static final AtomicInteger providerAnswered = new AtomicInteger();
 
-    record Outcome(int status, String requestId, String error) {}
+    /** One chat call: its status, request id, body if not 2xx, when it ended. */
+    record Outcome(int status, String requestId, String error, String body, long endNanos) {
+        Outcome(int status, String requestId, String error) {
+            this(status, requestId, error, null, System.nanoTime());
+        }
+    }
+
+    /** A probe's answer while the server stops: 0 and the exception's name when none came. */
+    record Probe(long atNanos, int status, String contentType, String body) {}
 
     @AfterAll
     static void stopProvider() {
@@ -53,7 +63,8 @@ class ShutdownDrainIT {
     }
 
     @Test
-    void stoppingUnderLoadAnswersInFlightRequestsAndLosesNoAuditEvent() throws Exception {
+    void sigtermUnderLoadTurnsReadinessDownKeepsServingThenDrainsAndLosesNoAuditEvent()
+            throws Exception {
         // a provider that takes 1.2 s per answer, so that requests are inside the server at the
         // stop
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -89,7 +100,14 @@ class ShutdownDrainIT {
                 "chat");
         CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
 
-        LibertyInstance instance = LibertyInstance.start("gatehouse-drain", Map.of());
+        // a shorter delay than the manifests' 5 s: long enough for several probes
+        LibertyInstance instance =
+                LibertyInstance.start(
+                        "gatehouse-drain",
+                        Map.of(
+                                "GATEHOUSE_SHUTDOWN_DELAY_SECONDS", "3",
+                                "GATEHOUSE_SHUTDOWN_DRAIN_SECONDS", "20",
+                                "GATEHOUSE_AUDIT_FLUSH_SECONDS", "5"));
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicBoolean load = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -101,6 +119,9 @@ class ShutdownDrainIT {
         URI uri = URI.create(instance.baseUrl() + "/v1/chat/completions");
         String key = t.keyAuth()[1];
         int inFlightAtStop;
+        List<Probe> readiness = new ArrayList<>();
+        List<Probe> admin = new ArrayList<>();
+        boolean exited;
         try {
             instance.awaitReady(Duration.ofSeconds(120));
             for (int i = 0; i < CLIENTS; i++) {
@@ -118,13 +139,67 @@ class ShutdownDrainIT {
                 Thread.sleep(20);
             }
             inFlightAtStop = providerInFlight.get();
+            long pid = instance.terminate();
+            // until the listener is gone: readiness, and a non-/v1 path (problem JSON)
+            long until2 = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < until2) {
+                Probe ready = probe(client, instance.baseUrl() + "/health/ready");
+                readiness.add(ready);
+                Probe other = probe(client, instance.baseUrl() + "/api/v1/changes");
+                admin.add(other);
+                if (ready.status() == 0 && other.status() == 0) {
+                    break;
+                }
+                Thread.sleep(25);
+            }
+            exited = LibertyInstance.awaitExit(pid, Duration.ofSeconds(60));
         } finally {
-            instance.close();
             load.set(false);
+            instance.close(); // nothing left to stop unless the test failed early
             clients.shutdown();
             clients.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertThat(inFlightAtStop).as("requests inside the server when it stopped").isPositive();
+        assertThat(exited).as("the server exited after SIGTERM").isTrue();
+
+        // readiness DOWN (check "shutdown") while the server still answered as usual: a chat
+        // request completed with 200 and the admin path answered 401 after readiness went DOWN
+        Probe down =
+                readiness.stream()
+                        .filter(p -> p.status() == 503 && p.body().contains("shutdown"))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "readiness never answered 503 DOWN: " + readiness));
+        assertThat(down.body()).contains("DOWN");
+        assertThat(outcomes)
+                .as("a chat request answered 200 after readiness went DOWN")
+                .anyMatch(o -> o.status() == 200 && o.endNanos() > down.atNanos());
+        assertThat(admin)
+                .as("the admin path served normally (401) after readiness went DOWN")
+                .anyMatch(p -> p.status() == 401 && p.atNanos() > down.atNanos());
+        // then refused with the structured 503: OpenAI error JSON on /v1, problem JSON elsewhere
+        assertThat(outcomes)
+                .as("a /v1 request refused with 503 shutting_down in OpenAI error JSON")
+                .anyMatch(
+                        o ->
+                                o.status() == 503
+                                        && o.body() != null
+                                        && o.body().startsWith("{\"error\"")
+                                        && o.body().contains("\"code\":\"shutting_down\""));
+        Probe refused =
+                admin.stream()
+                        .filter(p -> p.status() == 503)
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no 503 on /api/v1: " + admin));
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.body()).contains("shutting_down");
+        assertThat(refused.atNanos()).isGreaterThan(down.atNanos());
+        String log = instance.messagesLog();
+        assertThat(log)
+                .contains("Shutdown: SIGTERM received")
+                .contains("Audit backlog at shutdown:");
 
         List<Outcome> answered2xx = new ArrayList<>();
         List<Outcome> failed = new ArrayList<>();
@@ -180,8 +255,15 @@ class ShutdownDrainIT {
                         .build();
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 503) {
+                Thread.sleep(20); // refused while draining: do not spin
+            }
             return new Outcome(
-                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), null);
+                    r.statusCode(),
+                    r.headers().firstValue("X-Request-Id").orElse(null),
+                    null,
+                    r.statusCode() / 100 == 2 ? null : r.body(),
+                    System.nanoTime());
         } catch (Exception e) {
             try {
                 Thread.sleep(50); // the server is gone: do not spin
@@ -189,6 +271,27 @@ class ShutdownDrainIT {
                 Thread.currentThread().interrupt();
             }
             return new Outcome(0, null, e.getClass().getSimpleName());
+        }
+    }
+
+    static Probe probe(HttpClient client, String url) {
+        HttpRequest req =
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
+        try {
+            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            return new Probe(
+                    System.nanoTime(),
+                    r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(""),
+                    r.body());
+        } catch (java.io.IOException e) {
+            return new Probe(System.nanoTime(), 0, "", e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Probe(System.nanoTime(), 0, "", "interrupted");
         }
     }
 
@@ -241,7 +344,15 @@ class ShutdownDrainIT {
         try (Connection c = Db.asApp()) {
             before = gatewayEvents(c, t);
         }
-        LibertyInstance instance = LibertyInstance.start("gatehouse-drain-audit", Map.of());
+        // also shows that the console's sources are a setting that takes effect (server.xml sets
+        // consoleSource, so Liberty's WLP_LOGGING_CONSOLE_SOURCE could not): no access log there
+        LibertyInstance instance =
+                LibertyInstance.start(
+                        "gatehouse-drain-audit",
+                        Map.of(
+                                "GATEHOUSE_LOG_CONSOLE_FORMAT", "json", // sources apply to JSON
+                                "GATEHOUSE_LOG_CONSOLE_SOURCE", "message,ffdc",
+                                "WLP_LOGGING_CONSOLE_SOURCE", "message,trace,accessLog,ffdc"));
         ExecutorService clients = Executors.newFixedThreadPool(3);
         Connection lock = Db.asApp();
         Thread stopper = null;
@@ -287,6 +398,13 @@ class ShutdownDrainIT {
             quick.stop(0);
         }
         assertThat(instance.messagesLog()).contains("Audit writer stopped: its queue is empty");
+        assertThat(instance.messagesLog())
+                .as("messages.log keeps the access log")
+                .contains("liberty_accesslog");
+        assertThat(instance.consoleLog())
+                .as("console without the access log (GATEHOUSE_LOG_CONSOLE_SOURCE)")
+                .contains("Audit writer stopping:")
+                .doesNotContain("liberty_accesslog");
         try (Connection c = Db.asApp()) {
             assertThat(gatewayEvents(c, t) - before)
                     .as("gateway events committed after the stop")

@@ -113,6 +113,16 @@ public final class LibertyInstance implements AutoCloseable {
         }
     }
 
+    /** What the server wrote to its console (logs/console.log with {@code server start}). */
+    public String consoleLog() {
+        Path log = wlp.resolve("usr/servers/" + name + "/logs/console.log");
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until messages.log contains {@code text}; false if it did not within the timeout. */
     public boolean awaitLog(String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -164,6 +174,39 @@ public final class LibertyInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Sends the server's JVM SIGTERM, as Kubernetes and container runtimes stop a pod (not the
+     * command port that {@link #close} uses); returns its process id, for {@link #awaitExit}.
+     */
+    public long terminate() {
+        Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+        try {
+            String pid = Files.readString(pidFile).trim();
+            new ProcessBuilder("kill", "-TERM", pid)
+                    .inheritIO()
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
+            return Long.parseLong(pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until process {@code pid} has ended; false if it still runs after the timeout. */
+    public static boolean awaitExit(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true)) {
+                return true;
+            }
+            sleep(100);
+        }
+        return false;
     }
 
     @Override

@@ -4,11 +4,13 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditUnavailableException;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.RecordedEvent;
+import io.gatehouse.shared.RequestsDrained;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -23,9 +25,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -61,7 +65,14 @@ public class GroupCommitAuditLog {
 
     @Inject MetricRegistry metrics;
 
+    // the stop's budget for committing what is queued (docs/operations.md "Graceful shutdown")
+    @Inject
+    @ConfigProperty(name = "gatehouse.audit.flush.seconds", defaultValue = "5")
+    int flushSeconds;
+
     private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>(50_000);
+    // events accepted and not yet committed or failed (queued or in the writer's batch)
+    private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean running;
     // set by stop() once its wait is over: the writer gives up what is left
     private volatile boolean abandon;
@@ -116,6 +127,42 @@ public class GroupCommitAuditLog {
      * refuses new events, lets the writer commit everything already queued, and interrupts it only
      * if that takes longer than a waiting request would wait anyway.
      */
+    /**
+     * SIGTERM, once the requests in flight are answered: waits until everything accepted so far is
+     * committed, at most {@code gatehouse.audit.flush.seconds}, before Liberty's own stop begins (a
+     * request that outlived the drain can hold that stop up to Liberty's 30 s quiesce, past the
+     * grace period; the backlog is then already durable).
+     */
+    void onRequestsDrained(@Observes RequestsDrained drained) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(Math.max(0, flushSeconds));
+        int atStart = outstanding.get();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (outstanding.get() == 0) {
+            LOG.info(
+                    "Audit backlog at shutdown: "
+                            + atStart
+                            + " event(s) committed in "
+                            + ms
+                            + " ms");
+        } else {
+            LOG.warning(
+                    "Audit backlog at shutdown: "
+                            + outstanding.get()
+                            + " event(s) not yet committed after "
+                            + flushSeconds
+                            + " s (GATEHOUSE_AUDIT_FLUSH_SECONDS)");
+        }
+    }
+
     @PreDestroy
     void stop() {
         running = false;
@@ -125,7 +172,7 @@ public class GroupCommitAuditLog {
                             + queue.size()
                             + " queued event(s) are committed before it exits");
             try {
-                writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                writer.join(TimeUnit.SECONDS.toMillis(Math.max(1, flushSeconds)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -136,8 +183,8 @@ public class GroupCommitAuditLog {
             } else {
                 LOG.warning(
                         "Audit writer still busy after "
-                                + WAIT_SECONDS
-                                + " s at shutdown; "
+                                + flushSeconds
+                                + " s at shutdown (GATEHOUSE_AUDIT_FLUSH_SECONDS); "
                                 + queue.size()
                                 + " queued event(s) fail");
                 abandon = true;
@@ -157,7 +204,10 @@ public class GroupCommitAuditLog {
     public RecordedEvent append(AuditEvent event, ContentRetention retention, long startNanos) {
         Waiting w =
                 new Waiting(ChainAppender.Pending.of(event, retention), new CompletableFuture<>());
+        outstanding.incrementAndGet();
+        w.done().whenComplete((r, e) -> outstanding.decrementAndGet());
         if (!running || !queue.offer(w)) {
+            w.done().cancel(false);
             writeFailures.inc();
             throw new AuditUnavailableException("The audit trail is not accepting events");
         }

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness DOWN ({@code shutdown}) once the application is stopping: load balancers move on. */
+/**
+ * Readiness DOWN ({@code shutdown}) from SIGTERM on, while the server still serves for the shutdown
+ * delay: load balancers move on before anything is refused.
+ */
 @Readiness
 @ApplicationScoped
 public class ShutdownReadinessCheck implements HealthCheck {
@@ -14,6 +17,6 @@ public class ShutdownReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("shutdown").status(!drain.draining()).build();
+        return HealthCheckResponse.named("shutdown").status(!drain.stopping()).build();
     }
 }
