@@ -1,4 +1,4 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
@@ -7,6 +7,7 @@ import io.gatehouse.edge.Admission;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.CatalogCache;
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Provider;
@@ -15,6 +16,7 @@ import io.gatehouse.routing.internal.provider.ProviderAdapters;
 import io.gatehouse.routing.internal.provider.ProviderCall;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.ProviderStream;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.internal.resilience.ProviderHealthRegistry;
 import io.gatehouse.routing.internal.resilience.RetryBudget;

@@ -1,12 +1,14 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.CatalogCache;
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.provider.ProviderAdapters;
 import io.gatehouse.routing.internal.provider.ProviderCall;
 import io.gatehouse.routing.internal.provider.ProviderException;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GuardModels;
