@@ -45,7 +45,7 @@ public class GuardCalls implements GuardModels {
 
     @Inject CatalogCache catalog;
     @Inject ProviderAdapters adapters;
-    @Inject GatewayService gateway;
+    @Inject Attempts attempts;
 
     /** Guard traffic of one request. */
     public record Usage(int calls, long inputTokens, long outputTokens, long costMicros) {
@@ -107,7 +107,7 @@ public class GuardCalls implements GuardModels {
         Failover.Outcome<JsonObject> out;
         try {
             out =
-                    gateway.failover()
+                    attempts.failover()
                             .run(
                                     allowed,
                                     null,
@@ -162,7 +162,7 @@ public class GuardCalls implements GuardModels {
 
     private JsonObject call(Candidate c, GuardRequest g, JsonObject body, long deadline)
             throws ProviderException {
-        ProviderCall call = gateway.providerCall(c, body, deadline);
+        ProviderCall call = attempts.providerCall(c, body, deadline);
         return switch (g.kind()) {
             case JUDGE -> adapters.forKind(c.provider().kind()).chat(call);
             case MODERATION, CLASSIFIER ->
