@@ -35,6 +35,9 @@ import java.util.WeakHashMap;
  * order, with the gateway's failover and circuit breakers, egress rules and credentials, under one
  * deadline for the whole call. Tokens and cost are kept per exchange, for the request's audit event
  * ({@code guard_traffic}) and its settlement against the tenant's budget.
+ *
+ * <p>Long on purpose: the request bodies and answer readers of the three guard kinds (classifier,
+ * moderation, judge) sit next to the one call they serve.
  */
 @ApplicationScoped
 public class GuardCalls implements GuardModels {
