@@ -260,4 +260,41 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .check(classes);
     }
+
+    /**
+     * Routing's stage API names no plug-in (issue 16): stages report versions under lineage keys
+     * and keep their state in attachments, so no method or field of {@code routing.stage} is named
+     * after a module that plugs in ({@code promptVariables} is the client's request field).
+     */
+    @Test
+    void theStageApiNamesNoPlugIn() {
+        List<String> named =
+                classes.stream()
+                        .filter(c -> c.getPackageName().startsWith(ROUTING + ".stage"))
+                        .flatMap(
+                                c ->
+                                        java.util.stream.Stream.concat(
+                                                c.getMethods().stream()
+                                                        .map(
+                                                                m ->
+                                                                        c.getSimpleName()
+                                                                                + "."
+                                                                                + m.getName()),
+                                                c.getFields().stream()
+                                                        .map(
+                                                                f ->
+                                                                        c.getSimpleName()
+                                                                                + "."
+                                                                                + f.getName())))
+                        .filter(
+                                n -> {
+                                    String member = n.substring(n.indexOf('.') + 1).toLowerCase();
+                                    return (member.contains("policy") || member.contains("prompt"))
+                                            && !member.equals("promptvariables");
+                                })
+                        .toList();
+        org.assertj.core.api.Assertions.assertThat(named)
+                .as("stage API members named after a plug-in")
+                .isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.GatewayUsage;
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.resilience.Failover;
@@ -202,8 +203,8 @@ public class CallRecord {
                         call.ttftMs,
                         call.cacheHit,
                         call.streamed,
-                        ex == null ? null : ex.promptVersion(),
-                        ex == null ? null : ex.policyVersion()));
+                        ex == null ? null : ex.stageVersions().get(LineageKeys.PROMPT_VERSION),
+                        ex == null ? null : ex.stageVersions().get(LineageKeys.POLICY_VERSION)));
         int status = call.status;
         try {
             audit.record(b.build());

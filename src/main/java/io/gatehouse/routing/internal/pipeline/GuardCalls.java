@@ -22,12 +22,10 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 
 /**
  * Guard model calls through a tenant's published route (see {@link GuardModels}): the route's
@@ -71,18 +69,16 @@ public class GuardCalls implements GuardModels {
         }
     }
 
-    private final Map<GatewayExchange, Usage> usage =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
     /** Guard traffic of the exchange so far (none when no guard was called). */
     Usage usage(GatewayExchange ex) {
-        return ex == null ? Usage.NONE : usage.getOrDefault(ex, Usage.NONE);
+        Usage u = ex == null ? null : ex.attachment(Usage.class);
+        return u == null ? Usage.NONE : u;
     }
 
     @Override
     public GuardVerdict classify(GatewayExchange ex, GuardRequest g) {
         GuardVerdict v = ask(ex, g);
-        usage.merge(ex, Usage.NONE.plus(v), (a, b) -> a.plus(v));
+        ex.attach(Usage.class, usage(ex).plus(v)); // kept with the exchange, for its record
         return v;
     }
 
