@@ -211,4 +211,97 @@ class ArchitectureTest {
                                                         sun.misc.SignalHandler.class))))
                 .check(classes);
     }
+
+    static final String ROUTING = ROOT + ".routing";
+
+    /**
+     * Routing's request path has one direction (docs/architecture.md, "Inside routing"): web ->
+     * pipeline -> provider, resilience, catalog; nothing below the pipeline knows it or the web,
+     * and the stage API other modules implement knows nothing of routing's internals.
+     */
+    @Test
+    void routingInternalsKeepTheirLayout() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.stream()
+                                .filter(c -> c.getPackageName().equals(ROUTING + ".internal"))
+                                .filter(c -> !c.getSimpleName().equals("package-info"))
+                                .map(JavaClass::getName)
+                                .toList())
+                .as("routing.internal holds sub-packages only (pipeline, catalog, provider, ...)")
+                .isEmpty();
+        noClasses()
+                .that()
+                .resideInAPackage(ROUTING + ".internal.pipeline..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROUTING + ".internal.web..")
+                .as("the pipeline does not depend on the web layer")
+                .check(classes);
+        for (String lower : List.of("provider", "resilience", "catalog", "persistence")) {
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROUTING + ".internal." + lower + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            ROUTING + ".internal.pipeline..", ROUTING + ".internal.web..")
+                    .as(lower + " depends on neither the pipeline nor the web layer")
+                    .check(classes);
+        }
+        noClasses()
+                .that()
+                .resideInAPackage(ROUTING + ".internal.provider..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROUTING + ".internal.resilience..", ROUTING + ".internal.persistence..")
+                .as("provider adapters know neither failover nor the database")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage(ROUTING, ROUTING + ".stage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROUTING + ".internal..")
+                .as("routing's public face (the stage API) names nothing internal")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    /**
+     * Routing's stage API names no plug-in (issue 16): stages report versions under lineage keys
+     * and keep their state in attachments, so no method or field of {@code routing.stage} is named
+     * after a module that plugs in ({@code promptVariables} is the client's request field).
+     */
+    @Test
+    void theStageApiNamesNoPlugIn() {
+        List<String> named =
+                classes.stream()
+                        .filter(c -> c.getPackageName().startsWith(ROUTING + ".stage"))
+                        .flatMap(
+                                c ->
+                                        java.util.stream.Stream.concat(
+                                                c.getMethods().stream()
+                                                        .map(
+                                                                m ->
+                                                                        c.getSimpleName()
+                                                                                + "."
+                                                                                + m.getName()),
+                                                c.getFields().stream()
+                                                        .map(
+                                                                f ->
+                                                                        c.getSimpleName()
+                                                                                + "."
+                                                                                + f.getName())))
+                        .filter(
+                                n -> {
+                                    String member = n.substring(n.indexOf('.') + 1).toLowerCase();
+                                    return (member.contains("policy") || member.contains("prompt"))
+                                            && !member.equals("promptvariables");
+                                })
+                        .toList();
+        org.assertj.core.api.Assertions.assertThat(named)
+                .as("stage API members named after a plug-in")
+                .isEmpty();
+    }
 }

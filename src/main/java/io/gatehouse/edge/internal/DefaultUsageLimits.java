@@ -46,6 +46,9 @@ import org.eclipse.microprofile.metrics.Tag;
  * after it: a request is admitted only if its reservation fits in what finished requests used and
  * requests in flight reserved; what it did not use goes back; real usage beyond its reservation is
  * charged even past the limit (the provider did the work).
+ *
+ * <p>Long on purpose: admission, settlement, the drain loop and the change-feed invalidation all
+ * work on the same buckets and reservations; split apart they would share most of their state.
  */
 @ApplicationScoped
 public class DefaultUsageLimits implements UsageLimits {

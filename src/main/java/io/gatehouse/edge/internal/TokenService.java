@@ -51,6 +51,9 @@ import org.jose4j.lang.UnresolvableKeyException;
  * the master key) and verifies bearer tokens of the built-in issuer and of one external OpenID
  * Connect issuer. Only asymmetric algorithms are accepted, so {@code alg: none} and RS/HS key
  * confusion are refused by construction.
+ *
+ * <p>Long on purpose: issuing and verifying share the key set and its reload; the external issuer's
+ * claim mapping sits next to the built-in verification it mirrors.
  */
 @ApplicationScoped
 public class TokenService {

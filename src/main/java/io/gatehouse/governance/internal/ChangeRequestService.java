@@ -47,6 +47,10 @@ import java.util.regex.Pattern;
  * the new state, its audit event and its webhook outbox rows in one transaction. The row is locked
  * first (SELECT ... FOR UPDATE), so concurrent actions on one change are serialized and the later
  * one sees the earlier one's outcome.
+ *
+ * <p>Long on purpose: every action of the state machine goes through one locked {@code transition}
+ * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
+ * state machine would be spread over several classes.
  */
 @ApplicationScoped
 public class ChangeRequestService {

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.internal;
 
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.policy.internal.detect.Detection;
 import io.gatehouse.policy.internal.detect.Detectors;
 import io.gatehouse.policy.internal.detect.InjectionDetector;
@@ -20,11 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The policy stage of the request path (order 200, after prompt rendering). Input: detect entities
@@ -39,9 +38,6 @@ public class PolicyStage implements GatewayStage {
 
     /** Status of a denial the client sees. */
     static final int DENY_STATUS = 403;
-
-    private final Map<GatewayExchange, InputState> states =
-            Collections.synchronizedMap(new WeakHashMap<>());
 
     private PolicySource source;
     private Clock clock = Clock.systemUTC();
@@ -109,7 +105,7 @@ public class PolicyStage implements GatewayStage {
         if (policies.isEmpty()) {
             return;
         }
-        states.put(ex, new InputState(policies, scan.facts));
+        ex.attach(InputState.class, new InputState(policies, scan.facts));
         Map<CompiledPolicy, Map<String, GuardResult>> verdicts = Map.of();
         if (guards != null) {
             List<Map<String, Object>> calls = new ArrayList<>();
@@ -146,7 +142,7 @@ public class PolicyStage implements GatewayStage {
 
     @Override
     public void afterAnswer(GatewayExchange ex) {
-        InputState state = states.get(ex);
+        InputState state = ex.attachment(InputState.class);
         String answer = ex.answerText();
         if (state == null || answer == null || !hasOutputRules(state.policies())) {
             return;
@@ -175,7 +171,7 @@ public class PolicyStage implements GatewayStage {
 
     @Override
     public StreamFilter streamFilter(GatewayExchange ex) {
-        InputState state = states.get(ex);
+        InputState state = ex.attachment(InputState.class);
         if (state == null || !hasOutputRules(state.policies())) {
             return null;
         }
@@ -207,7 +203,7 @@ public class PolicyStage implements GatewayStage {
             List<String> versions = d.versions().stream().sorted().toList();
             audit.put("versions", versions);
             if (!versions.isEmpty()) {
-                ex.policyVersion(String.join(",", versions));
+                ex.stageVersion(LineageKeys.POLICY_VERSION, String.join(",", versions));
             }
         }
         audit.put(stage, d.explain());

@@ -43,6 +43,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * message content, only the entity summaries the policy stage wrote into their audit events, so the
  * replay evaluates rules over those summaries. Reports what would change compared with the live
  * policies.
+ *
+ * <p>Long on purpose: the sample run and the traffic replay compare against the same live policies
+ * and report in the same shape.
  */
 @ApplicationScoped
 public class PolicyTestBench {

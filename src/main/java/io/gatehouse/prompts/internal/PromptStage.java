@@ -1,5 +1,6 @@
 package io.gatehouse.prompts.internal;
 
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
@@ -70,7 +71,7 @@ public class PromptStage implements GatewayStage {
         if (v.parameters() != null) {
             exchange.defaultParameters().putAll(v.parameters());
         }
-        exchange.promptVersion(v.id());
+        exchange.stageVersion(LineageKeys.PROMPT_VERSION, v.id());
         exchange.responseHeaders().put(VERSION_HEADER, v.id());
         Map<String, Object> audit = exchange.auditDetails();
         audit.put("prompt", ref.name());

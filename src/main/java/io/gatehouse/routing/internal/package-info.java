@@ -1,5 +1,8 @@
 /**
- * The gateway's implementation: the request path ({@code GatewayService}), validation, strategies,
- * the answer cache, the catalog cache, change kinds for providers and routes, and the demo seed.
+ * The gateway's implementation, one sub-package per concern: {@code pipeline} (the request path
+ * from the parsed body to the single audit record), {@code catalog} (providers, models and routes:
+ * snapshots, the cache, change kinds, the demo seed), {@code provider} (adapters speaking each
+ * provider's dialect), {@code resilience} (breakers, bulkheads, retry budget), {@code persistence}
+ * and {@code web}. Nothing lives directly in this package (ArchitectureTest).
  */
 package io.gatehouse.routing.internal;

@@ -3,6 +3,8 @@ package io.gatehouse.routing.stage;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,8 @@ public final class GatewayExchange {
     private String answerText;
     private final Map<String, Object> auditDetails = new LinkedHashMap<>();
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
-    private String promptVersion;
-    private String policyVersion;
+    private final Map<String, String> versions = new LinkedHashMap<>();
+    private final Map<Class<?>, Object> attachments = new HashMap<>();
     private final Map<String, jakarta.json.JsonValue> defaultParameters = new LinkedHashMap<>();
 
     /**
@@ -141,12 +143,32 @@ public final class GatewayExchange {
         return responseHeaders;
     }
 
-    public String promptVersion() {
-        return promptVersion;
+    /**
+     * Records the version of what a stage applied to this request (a prompt version, the live
+     * policies' versions), under the lineage key the stage reports it as (e.g. {@code
+     * audit.LineageKeys.PROMPT_VERSION}); routing copies them into the request's audit event. A
+     * second version under one key replaces the first.
+     */
+    public void stageVersion(String lineageKey, String version) {
+        versions.put(Objects.requireNonNull(lineageKey), version);
     }
 
-    public void promptVersion(String v) {
-        this.promptVersion = v;
+    /** The versions the stages reported, by lineage key (unmodifiable). */
+    public Map<String, String> stageVersions() {
+        return Collections.unmodifiableMap(versions);
+    }
+
+    /**
+     * Attaches a stage's own state to this exchange, under a type only that stage uses (e.g. a
+     * private record), for its later phases of the same request; it goes away with the exchange.
+     */
+    public <T> void attach(Class<T> key, T value) {
+        attachments.put(Objects.requireNonNull(key), key.cast(value));
+    }
+
+    /** What was attached under {@code key}, or null. */
+    public <T> T attachment(Class<T> key) {
+        return key.cast(attachments.get(key));
     }
 
     /**
@@ -156,13 +178,5 @@ public final class GatewayExchange {
      */
     public Map<String, jakarta.json.JsonValue> defaultParameters() {
         return defaultParameters;
-    }
-
-    public String policyVersion() {
-        return policyVersion;
-    }
-
-    public void policyVersion(String v) {
-        this.policyVersion = v;
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.prompts.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.TenantId;
@@ -80,7 +81,8 @@ class PromptStageTest {
         assertThat(x.messages().get(0).fromTemplate()).isTrue();
         assertThat(x.messages().get(1).fromTemplate()).isFalse();
         assertThat(x.model()).isEqualTo("sandbox");
-        assertThat(x.promptVersion()).isEqualTo("support-triage/v3");
+        assertThat(x.stageVersions().get(LineageKeys.PROMPT_VERSION))
+                .isEqualTo("support-triage/v3");
         assertThat(x.responseHeaders())
                 .containsEntry("x-gatehouse-prompt-version", "support-triage/v3");
         assertThat(x.defaultParameters()).containsKey("temperature");
@@ -95,7 +97,8 @@ class PromptStageTest {
                 stage(new ResolvedLabel("production", version(1, "x {{product}}"), null, 0));
         GatewayExchange x = exchange("prompt:support-triage", "{'product':'A'}", "r");
         s.beforeRouting(x);
-        assertThat(x.promptVersion()).isEqualTo("support-triage/v1");
+        assertThat(x.stageVersions().get(LineageKeys.PROMPT_VERSION))
+                .isEqualTo("support-triage/v1");
     }
 
     @Test
@@ -105,7 +108,7 @@ class PromptStageTest {
         s.beforeRouting(x);
         assertThat(x.model()).isEqualTo("sandbox");
         assertThat(x.messages()).hasSize(1);
-        assertThat(x.promptVersion()).isNull();
+        assertThat(x.stageVersions().get(LineageKeys.PROMPT_VERSION)).isNull();
     }
 
     @Test
@@ -164,14 +167,15 @@ class PromptStageTest {
             GatewayExchange x =
                     exchange("prompt:support-triage@production", "{'product':'A'}", "req-" + i);
             s.beforeRouting(x);
-            if (x.promptVersion().equals("support-triage/v2")) {
+            if (x.stageVersions().get(LineageKeys.PROMPT_VERSION).equals("support-triage/v2")) {
                 canary++;
                 assertThat(x.messages().get(0).text()).isEqualTo("new A");
             }
             GatewayExchange again =
                     exchange("prompt:support-triage@production", "{'product':'A'}", "req-" + i);
             s.beforeRouting(again);
-            assertThat(again.promptVersion()).isEqualTo(x.promptVersion());
+            assertThat(again.stageVersions().get(LineageKeys.PROMPT_VERSION))
+                    .isEqualTo(x.stageVersions().get(LineageKeys.PROMPT_VERSION));
         }
         assertThat(canary).isBetween(2_700, 3_300);
     }

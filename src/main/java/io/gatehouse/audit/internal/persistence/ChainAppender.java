@@ -28,6 +28,9 @@ import java.util.UUID;
  * it takes a transaction-scoped advisory lock, reads the head, and inserts the events with
  * consecutive sequence numbers and linked hashes. The lock keeps the chain linear across threads
  * and instances; chains are locked in a fixed order so that two batches never deadlock.
+ *
+ * <p>Long on purpose: reading the chain heads under the lock, the hashed form and the batched
+ * insert are one protocol, kept in one file.
  */
 final class ChainAppender {
     static final String PLATFORM_CHAIN = "platform";

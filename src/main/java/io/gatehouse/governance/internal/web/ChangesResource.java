@@ -39,6 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Change requests: create, list, read (with diff, reviews, comments) and the workflow actions.
  * Every action takes an optional {@code {"comment": "..."}}; illegal transitions answer 409 with a
  * reason.
+ *
+ * <p>Long on purpose: one resource method per workflow action, each with its OpenAPI annotations.
  */
 @Path("/api/v1/changes")
 @Produces(MediaType.APPLICATION_JSON)

@@ -36,6 +36,9 @@ import java.util.Map;
  * <p>The bindings replace cel-java's own (same overload ids, same semantics below the bounds):
  * {@code _+_}, {@code string} and {@code bytes} of the standard library, and every function of the
  * strings extension (version 0.14.0 has no {@code repeat}; {@code format} is not enabled).
+ *
+ * <p>Long on purpose: every bounded binding of the standard library and the strings extension in
+ * one place, so the list can be checked against cel-java's.
  */
 public final class BoundedFunctions {
     /** Longest string a function may produce, in characters (UTF-16 code units): 64 Ki. */

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Reads a policy's JSON content, checks every field (CEL included), and writes it back normalized
  * with defaults filled. Errors name the field, e.g. {@code content.rules[2].condition}.
+ *
+ * <p>Long on purpose: one checker per field of the policy document, so that every error names its
+ * field.
  */
 public final class PolicyParser {
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");

@@ -18,6 +18,9 @@ import java.util.Map;
  * messages, text and image parts, tools and tool calls, tool results, stop reasons, usage, and the
  * streaming events. Pure functions; the streaming side keeps per-stream state in {@link
  * StreamState}.
+ *
+ * <p>Long on purpose: both directions of one dialect, answers and stream events, kept together so
+ * that each field is mapped both ways in one place.
  */
 public final class AnthropicTranslation {
     private AnthropicTranslation() {}

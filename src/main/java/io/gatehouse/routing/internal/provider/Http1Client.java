@@ -30,6 +30,9 @@ import java.util.function.LongSupplier;
  * is left); streams instead use an idle timeout between reads. A pooled connection the server has
  * closed meanwhile shows as a failed write or end-of-stream before any answer byte: the request is
  * then sent once more on a fresh connection, as keep-alive clients commonly do.
+ *
+ * <p>Long on purpose: a complete HTTP/1.1 client (pool, fixed-length and chunked bodies, stream
+ * reads, one resend on a stale connection) whose parts are private to each other.
  */
 final class Http1Client {
     /**

@@ -42,6 +42,10 @@ import javax.net.ssl.SSLContext;
  * Gatehouse's own pooled HTTP/1.1 client ({@link Http1Client}: no thread hand-offs on the hot path;
  * h2c upgrades of POST bodies are unreliable anyway). An overall deadline per call, and for streams
  * an idle deadline between lines.
+ *
+ * <p>Long on purpose: both clients (the JDK's on https, {@link Http1Client} on http) share one
+ * classification of failures (status, {@code Retry-After}, the provider's message, malformed JSON),
+ * kept next to both call paths.
  */
 public final class HttpTransport {
     // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a

@@ -1,6 +1,5 @@
 package io.gatehouse.routing.internal.provider;
 
-import io.gatehouse.routing.internal.TokenEstimate;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;

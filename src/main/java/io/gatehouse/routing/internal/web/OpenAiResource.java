@@ -2,8 +2,8 @@ package io.gatehouse.routing.internal.web;
 
 import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.ClientKey;
-import io.gatehouse.routing.internal.GatewayService;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.pipeline.GatewayService;
 import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;

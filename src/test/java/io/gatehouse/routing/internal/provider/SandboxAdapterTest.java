@@ -3,8 +3,8 @@ package io.gatehouse.routing.internal.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.routing.internal.TestCatalog;
 import io.gatehouse.routing.internal.catalog.Provider;
+import io.gatehouse.routing.internal.catalog.TestCatalog;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;

@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.gatehouse.routing.internal.TestCatalog;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Provider;
+import io.gatehouse.routing.internal.catalog.TestCatalog;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.internal.resilience.ProviderHealthRegistry;
 import io.gatehouse.routing.internal.resilience.RetryBudget;

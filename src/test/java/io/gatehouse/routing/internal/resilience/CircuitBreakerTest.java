@@ -2,8 +2,8 @@ package io.gatehouse.routing.internal.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.routing.internal.TestCatalog;
 import io.gatehouse.routing.internal.catalog.Provider;
+import io.gatehouse.routing.internal.catalog.TestCatalog;
 import jakarta.json.Json;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

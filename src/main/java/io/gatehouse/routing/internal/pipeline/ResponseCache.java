@@ -1,4 +1,4 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.shared.TenantId;
 import jakarta.json.JsonObject;

@@ -1,8 +1,9 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.routing.internal.pipeline.GatewayRequests;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;

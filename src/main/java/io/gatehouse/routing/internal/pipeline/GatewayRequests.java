@@ -1,4 +1,4 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.shared.JsonInput;
@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}) and the body the
  * gateway sends upstream. Only fields listed here reach a provider: whatever else a client sends
  * ({@code api_base}, {@code base_url}, headers in the body, ...) is dropped.
+ *
+ * <p>Long on purpose: validation of every accepted field and the upstream bodies built from them;
+ * the typed exchange model (issue 16, next step) replaces the upstream half.
  */
 public final class GatewayRequests {
     // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a

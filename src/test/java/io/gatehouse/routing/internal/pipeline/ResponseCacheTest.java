@@ -1,7 +1,8 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.internal.catalog.TestCatalog;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

@@ -1,7 +1,5 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.catalog.Model;
-import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;

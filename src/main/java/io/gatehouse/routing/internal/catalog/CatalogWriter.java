@@ -1,4 +1,4 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.shared.ChangeFeed;

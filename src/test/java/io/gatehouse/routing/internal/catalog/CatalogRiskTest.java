@@ -1,10 +1,9 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.routing.internal.catalog.Provider;
-import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.pipeline.GatewayRequests;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.JsonObject;
 import java.util.UUID;

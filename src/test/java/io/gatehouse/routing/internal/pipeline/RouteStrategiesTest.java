@@ -1,6 +1,6 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
-import static io.gatehouse.routing.internal.TestCatalog.candidate;
+import static io.gatehouse.routing.internal.catalog.TestCatalog.candidate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,8 +1,7 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.TenantId;

@@ -1,10 +1,9 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
-import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;

@@ -1,9 +1,5 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.catalog.Model;
-import io.gatehouse.routing.internal.catalog.Prices;
-import io.gatehouse.routing.internal.catalog.Provider;
-import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.SsrfGuard;

@@ -1,8 +1,5 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.catalog.Candidate;
-import io.gatehouse.routing.internal.catalog.Model;
-import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

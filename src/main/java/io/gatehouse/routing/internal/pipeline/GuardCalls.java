@@ -1,12 +1,14 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.CatalogCache;
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.provider.ProviderAdapters;
 import io.gatehouse.routing.internal.provider.ProviderCall;
 import io.gatehouse.routing.internal.provider.ProviderException;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GuardModels;
@@ -20,12 +22,10 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 
 /**
  * Guard model calls through a tenant's published route (see {@link GuardModels}): the route's
@@ -33,6 +33,9 @@ import java.util.WeakHashMap;
  * order, with the gateway's failover and circuit breakers, egress rules and credentials, under one
  * deadline for the whole call. Tokens and cost are kept per exchange, for the request's audit event
  * ({@code guard_traffic}) and its settlement against the tenant's budget.
+ *
+ * <p>Long on purpose: the request bodies and answer readers of the three guard kinds (classifier,
+ * moderation, judge) sit next to the one call they serve.
  */
 @ApplicationScoped
 public class GuardCalls implements GuardModels {
@@ -43,7 +46,7 @@ public class GuardCalls implements GuardModels {
 
     @Inject CatalogCache catalog;
     @Inject ProviderAdapters adapters;
-    @Inject GatewayService gateway;
+    @Inject Attempts attempts;
 
     /** Guard traffic of one request. */
     public record Usage(int calls, long inputTokens, long outputTokens, long costMicros) {
@@ -66,18 +69,16 @@ public class GuardCalls implements GuardModels {
         }
     }
 
-    private final Map<GatewayExchange, Usage> usage =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
     /** Guard traffic of the exchange so far (none when no guard was called). */
     Usage usage(GatewayExchange ex) {
-        return ex == null ? Usage.NONE : usage.getOrDefault(ex, Usage.NONE);
+        Usage u = ex == null ? null : ex.attachment(Usage.class);
+        return u == null ? Usage.NONE : u;
     }
 
     @Override
     public GuardVerdict classify(GatewayExchange ex, GuardRequest g) {
         GuardVerdict v = ask(ex, g);
-        usage.merge(ex, Usage.NONE.plus(v), (a, b) -> a.plus(v));
+        ex.attach(Usage.class, usage(ex).plus(v)); // kept with the exchange, for its record
         return v;
     }
 
@@ -105,7 +106,7 @@ public class GuardCalls implements GuardModels {
         Failover.Outcome<JsonObject> out;
         try {
             out =
-                    gateway.failover()
+                    attempts.failover()
                             .run(
                                     allowed,
                                     null,
@@ -160,7 +161,7 @@ public class GuardCalls implements GuardModels {
 
     private JsonObject call(Candidate c, GuardRequest g, JsonObject body, long deadline)
             throws ProviderException {
-        ProviderCall call = gateway.providerCall(c, body, deadline);
+        ProviderCall call = attempts.providerCall(c, body, deadline);
         return switch (g.kind()) {
             case JUDGE -> adapters.forKind(c.provider().kind()).chat(call);
             case MODERATION, CLASSIFIER ->

@@ -1,4 +1,4 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.provider;
 
 /**
  * A rough token count (about four characters per token, plus a little per message) for admission

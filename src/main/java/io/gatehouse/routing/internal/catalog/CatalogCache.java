@@ -1,6 +1,5 @@
-package io.gatehouse.routing.internal;
+package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.persistence.CatalogStore;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;

@@ -1,0 +1,67 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import io.gatehouse.edge.Admission;
+import io.gatehouse.edge.ClientKey;
+import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
+import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.GatewayExchange;
+import java.util.List;
+
+/**
+ * One gateway request on its way through the pipeline: who asked, what was chosen and tried, and
+ * what it used. {@link CallRecord} turns it into the request's single audit event and settlement.
+ */
+final class Call {
+    final ClientKey key;
+    final String requestId; // the server's id: lineage, canary bucketing
+    final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
+    final String operation;
+    final long startNanos = System.nanoTime();
+    // the trace this request belongs to when tracing is on: recorded in its audit event
+    final String traceId = GatewayTracing.currentTraceId();
+    String requestedModel;
+    String alias;
+    String route; // the alias once it named a configured route: a bounded metrics label
+    GatewayExchange exchange;
+    CatalogSnapshot snapshot; // the tenant's catalog as this request sees it
+    Admission admission;
+    Candidate candidate;
+    List<Failover.AttemptRecord> attempts = List.of();
+    int status = 200;
+    String errorCode;
+    long inputTokens;
+    long outputTokens;
+    boolean estimated;
+    long costMicros;
+    long providerLatencyMs;
+    Long ttftMs;
+    boolean cacheHit;
+    boolean streamed;
+    boolean recorded;
+    boolean settled;
+
+    Call(ClientKey key, String requestId, String clientRequestId, String operation) {
+        this.key = key;
+        this.requestId = requestId;
+        this.clientRequestId = clientRequestId;
+        this.operation = operation;
+    }
+
+    long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Takes the failover's result: what was tried, what answered, how long the provider took. */
+    void attempted(Failover.Outcome<?> out) {
+        attempts = out.attempts();
+        candidate = out.candidate();
+        providerLatencyMs = out.providerLatencyMs();
+    }
+
+    /** Ends the call with an error (recorded once, by {@link CallRecord#close}). */
+    void failed(int status, String errorCode) {
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+}

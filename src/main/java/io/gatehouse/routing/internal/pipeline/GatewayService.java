@@ -1,0 +1,168 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import io.gatehouse.edge.ClientKey;
+import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.CatalogCache;
+import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.shared.error.GatehouseException;
+import io.gatehouse.shared.error.NotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway pipeline, one for every operation ({@link ChatOperation}, {@link
+ * EmbeddingsOperation}): the client's body read into an exchange, the stages before routing, route
+ * selection, admission against the key's limits, the operation's provider attempts with failover,
+ * and the request's single record ({@link CallRecord#close}: audit event, metrics, settlement),
+ * written before the client gets the answer. A stream is recorded by {@link SseRelay} when it ends.
+ */
+@ApplicationScoped
+public class GatewayService {
+    private static final Logger LOG = Logger.getLogger(GatewayService.class.getName());
+
+    @Inject CatalogCache catalog;
+    @Inject Stages stages;
+    @Inject Attempts attempts;
+    @Inject CallRecord record;
+    @Inject ChatOperation chat;
+    @Inject EmbeddingsOperation embeddings;
+
+    /** What the resource sends: a JSON answer or an event stream, with headers. */
+    public record Answer(Object entity, boolean stream, Map<String, String> headers) {}
+
+    public Answer chat(
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        return run(chat, bodyText, key, requestId, clientRequestId, headers);
+    }
+
+    public Answer embeddings(
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        return run(embeddings, bodyText, key, requestId, clientRequestId, headers);
+    }
+
+    /** The route aliases this key may use. */
+    public List<Route> models(ClientKey key) {
+        return catalog.snapshot(key.tenant()).routes().values().stream()
+                .filter(Route::enabled)
+                .filter(r -> key.mayUse(r.alias()))
+                .sorted(Comparator.comparing(Route::alias))
+                .toList();
+    }
+
+    public Route model(ClientKey key, String alias) {
+        Route r = catalog.snapshot(key.tenant()).route(alias).orElse(null);
+        if (r == null || !key.mayUse(alias)) {
+            throw new NotFoundException(
+                    "model_not_found", "The model '" + alias + "' does not exist");
+        }
+        return r;
+    }
+
+    /**
+     * One request through the pipeline. Every way it ends reaches {@link CallRecord#close} exactly
+     * once: here for a JSON answer or an error, in the relay for a stream.
+     */
+    private Answer run(
+            Operation op,
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        Call call = new Call(key, requestId, clientRequestId, op.name());
+        Operation.Sent sent = null;
+        GatehouseException error = null;
+        try {
+            sent = send(op, call, bodyText, headers);
+            if (sent.stream() != null) {
+                // recorded by the relay when the stream ends
+                Map<String, String> h = record.headers(call);
+                h.put("Cache-Control", "no-cache");
+                h.put("X-Accel-Buffering", "no");
+                return new Answer(sent.stream(), true, h);
+            }
+            call.status = 200;
+        } catch (Failover.Exhausted e) {
+            call.attempts = e.attempts();
+            error = Attempts.mapExhausted(e);
+        } catch (GatehouseException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Gateway request " + requestId + " failed", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            call.failed(error.status(), error.code());
+        }
+        try {
+            record.close(call); // durable before the client hears anything
+        } catch (GatehouseException e) {
+            error = e; // audit unavailable: what the client gets instead
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Gateway request " + requestId + " not recorded", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            throw record.withHeaders(call, error);
+        }
+        return new Answer(sent.answer(), false, record.headers(call));
+    }
+
+    /** Admission and stages, route selection and limits, then the operation's attempts. */
+    private Operation.Sent send(
+            Operation op, Call call, String bodyText, Map<String, String> headers)
+            throws Failover.Exhausted {
+        GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
+        JsonObject json = parsed.json();
+        call.requestedModel = json.get("model") instanceof JsonString s ? s.getString() : null;
+        parsed.requireStorable(); // after noting the model: the refusal is audited with it, escaped
+        Operation.Request request = op.read(json);
+        call.streamed = request.stream();
+        GatewayExchange ex =
+                new GatewayExchange(
+                        call.key.tenant(),
+                        call.key.id().toString(),
+                        call.requestId,
+                        op.name(),
+                        call.requestedModel,
+                        request.promptVariables(),
+                        request.messages(),
+                        GatewayRequests.stageHeaders(headers));
+        call.exchange = ex;
+        stages.beforeRouting(ex);
+        call.snapshot = catalog.snapshot(call.key.tenant());
+        Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());
+        List<Candidate> candidates =
+                RouteSelection.candidates(call, call.snapshot, route, json, op.name());
+        long estimatedIn = op.estimatedInput(ex.messages());
+        long maxOut = op.maxOutput(json);
+        record.admit(
+                call,
+                estimatedIn + maxOut,
+                RouteSelection.maxCost(candidates, estimatedIn, maxOut));
+        List<Candidate> ordered = attempts.order(route, candidates);
+        return op.send(call, request, route, ordered, estimatedIn);
+    }
+
+    private static GatehouseException internal(String requestId) {
+        return new GatehouseException(
+                500, "internal_error", "Internal error; quote request id " + requestId);
+    }
+}

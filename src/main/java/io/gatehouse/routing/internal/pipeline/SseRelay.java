@@ -1,0 +1,316 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import io.gatehouse.routing.internal.catalog.Prices;
+import io.gatehouse.routing.internal.provider.ProviderException;
+import io.gatehouse.routing.internal.provider.ProviderStream;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
+import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.routing.stage.StreamFilter;
+import io.gatehouse.shared.error.ErrorBodies;
+import io.opentelemetry.api.trace.Span;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Relays an open provider stream to the client as server-sent events: each choice's text through
+ * the stages' stream filters, usage taken from the provider's last chunk (or estimated), one flush
+ * per burst of chunks. When the stream ends, however it ends, the call is recorded once ({@link
+ * CallRecord#close}) before the client's last event ({@code [DONE]} or an error event).
+ */
+@ApplicationScoped
+public class SseRelay {
+    private static final JsonProvider JSON = JsonProvider.provider(); // see Stages
+    private static final Logger LOG = Logger.getLogger(SseRelay.class.getName());
+
+    @Inject Stages stages;
+    @Inject CallRecord record;
+
+    /** An open provider stream, its first chunk, and its attempt's span (open until the end). */
+    record Opened(ProviderStream stream, Optional<JsonObject> first, Span span) {}
+
+    void relay(
+            OutputStream os,
+            Call call,
+            Failover.Outcome<Opened> out,
+            boolean clientWantsUsage,
+            long estimatedIn)
+            throws IOException {
+        GatewayExchange ex = call.exchange;
+        ProviderStream stream = out.result().stream();
+        Map<Integer, List<StreamFilter>> filters = new LinkedHashMap<>();
+        Set<Integer> finished = new HashSet<>();
+        JsonObject usageChunk = null;
+        JsonObject lastChunk = null;
+        StringBuilder outText = new StringBuilder();
+        // for the attempt's span: finish reasons by choice index, and why the stream broke off
+        Map<Integer, String> finishReasons = new TreeMap<>();
+        String spanError = null;
+        String errorMessage = null; // the client's error event, when the stream failed
+        try {
+            Optional<JsonObject> next = out.result().first();
+            while (next.isPresent()) {
+                JsonObject chunk = next.get();
+                lastChunk = chunk;
+                if (chunk.get("choices") instanceof JsonArray cs) {
+                    for (JsonValue cv : cs) {
+                        if (cv instanceof JsonObject co
+                                && co.get("finish_reason") instanceof JsonString fr) {
+                            finishReasons.put(co.getInt("index", 0), fr.getString());
+                        }
+                    }
+                }
+                if (chunk.get("usage") instanceof JsonObject u && u.containsKey("prompt_tokens")) {
+                    call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
+                    call.outputTokens =
+                            u.containsKey("completion_tokens")
+                                    ? u.getJsonNumber("completion_tokens").longValue()
+                                    : 0;
+                    usageChunk = chunk;
+                    if (!(chunk.get("choices") instanceof JsonArray c) || c.isEmpty()) {
+                        next = stream.next();
+                        continue; // written at the end, if the client asked for it
+                    }
+                    chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
+                }
+                boolean first = call.ttftMs == null;
+                for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
+                    send(os, w.toString());
+                    if (call.ttftMs == null) {
+                        call.ttftMs = call.elapsedMs();
+                    }
+                }
+                // One flush (one network write) for chunks that arrived together; the first goes
+                // at once.
+                if (first || !stream.hasBuffered()) {
+                    os.flush();
+                }
+                next = stream.next();
+            }
+            // Release whatever filters still hold for choices that never sent a finish reason.
+            for (var e : filters.entrySet()) {
+                if (!finished.contains(e.getKey())) {
+                    String tail = drain(e.getValue());
+                    if (!tail.isEmpty()) {
+                        outText.append(tail);
+                        send(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
+                    }
+                }
+            }
+            if (usageChunk == null) {
+                call.estimated = true;
+                call.inputTokens = estimatedIn;
+                call.outputTokens = TokenEstimate.ofText(outText.toString());
+            }
+            if (clientWantsUsage) {
+                send(os, usageChunkFor(lastChunk, call).toString());
+            }
+            os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
+            call.costMicros =
+                    Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
+            call.status = 200;
+            out.health().breaker().onSuccess();
+        } catch (ProviderException e) {
+            spanError = e.kind().name().toLowerCase();
+            // Cut mid-stream: too late to fail over; tell the client in the stream and record it.
+            if (e.tripsBreaker()) {
+                out.health().breaker().onFailure();
+            }
+            brokenOff(call, estimatedIn, outText);
+            boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
+            call.failed(
+                    timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_stream_error");
+            errorMessage = "The provider's stream failed: " + e.getMessage();
+        } catch (IOException e) {
+            spanError = "client_closed_request";
+            // The client went away: stop the provider call (finally) and record what was used.
+            brokenOff(call, estimatedIn, outText);
+            call.failed(499, "client_closed_request");
+        } catch (RuntimeException e) {
+            spanError = e.getClass().getSimpleName();
+            LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
+            brokenOff(call, estimatedIn, outText);
+            call.failed(500, "internal_error");
+            errorMessage = "Internal error; quote request id " + call.requestId;
+        }
+        try {
+            // The request's one record: durable before the last event reaches the client.
+            RuntimeException notRecorded = recordQuietly(call);
+            if (notRecorded != null && call.status == 200) {
+                spanError = notRecorded.getClass().getSimpleName();
+                write(
+                        os,
+                        ErrorBodies.openAi(
+                                500,
+                                "internal_error",
+                                "Internal error; quote request id " + call.requestId,
+                                null));
+            } else if (call.status == 200) {
+                write(os, "[DONE]");
+            } else if (errorMessage != null) {
+                write(os, ErrorBodies.openAi(call.status, call.errorCode, errorMessage, null));
+            }
+        } catch (IOException e) {
+            // the client went away after the record: nothing left to tell it
+            if (spanError == null) {
+                spanError = "client_closed_request";
+            }
+        } finally {
+            stream.close();
+            GatewayTracing.streamEnded(
+                    out.result().span(),
+                    usageChunk,
+                    List.copyOf(finishReasons.values()),
+                    spanError);
+            out.release();
+        }
+    }
+
+    /** Usage of a stream that broke off: what the provider reported, else an estimate. */
+    private static void brokenOff(Call call, long estimatedIn, StringBuilder outText) {
+        if (call.inputTokens == 0) {
+            call.estimated = true;
+            call.inputTokens = estimatedIn;
+            call.outputTokens = TokenEstimate.ofText(outText.toString());
+        }
+        call.costMicros =
+                Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
+    }
+
+    /** Records the call; a failed audit write cannot become an HTTP status any more. */
+    private RuntimeException recordQuietly(Call call) {
+        try {
+            record.close(call);
+            return null;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Could not record stream " + call.requestId, e);
+            return e;
+        }
+    }
+
+    private List<JsonObject> filterChunk(
+            JsonObject chunk,
+            GatewayExchange ex,
+            Map<Integer, List<StreamFilter>> filters,
+            Set<Integer> finished,
+            StringBuilder outText) {
+        if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
+            return List.of(chunk);
+        }
+        List<JsonObject> before = new ArrayList<>();
+        JsonArrayBuilder nc = JSON.createArrayBuilder();
+        boolean changed = false;
+        for (JsonValue cv : choices) {
+            JsonObject choice = cv.asJsonObject();
+            int index = choice.getInt("index", 0);
+            List<StreamFilter> fs = filters.computeIfAbsent(index, i -> stages.streamFilters(ex));
+            JsonObject delta = choice.getJsonObject("delta");
+            if (delta != null && delta.get("content") instanceof JsonString cs) {
+                String t = cs.getString();
+                for (StreamFilter f : fs) {
+                    t = f.onChunk(t);
+                }
+                outText.append(t);
+                if (!t.equals(cs.getString())) {
+                    changed = true;
+                    choice =
+                            JSON.createObjectBuilder(choice)
+                                    .add("delta", JSON.createObjectBuilder(delta).add("content", t))
+                                    .build();
+                }
+            }
+            boolean finishing =
+                    choice.containsKey("finish_reason")
+                            && choice.get("finish_reason") != JsonValue.NULL;
+            if (finishing && finished.add(index)) {
+                String tail = drain(fs);
+                if (!tail.isEmpty()) {
+                    outText.append(tail);
+                    before.add(contentChunk(chunk, index, tail, null));
+                }
+            }
+            nc.add(choice);
+        }
+        before.add(changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+        return before;
+    }
+
+    /**
+     * Ends a choice's filters: each filter's held-back text passes through the filters after it.
+     */
+    private static String drain(List<StreamFilter> fs) {
+        String carry = "";
+        for (StreamFilter f : fs) {
+            carry = (carry.isEmpty() ? "" : f.onChunk(carry)) + f.onEnd();
+        }
+        return carry;
+    }
+
+    private static JsonObject contentChunk(JsonObject like, int index, String text, String finish) {
+        JsonObjectBuilder choice =
+                JSON.createObjectBuilder()
+                        .add("index", index)
+                        .add("delta", JSON.createObjectBuilder().add("content", text));
+        if (finish == null) {
+            choice.addNull("finish_reason");
+        } else {
+            choice.add("finish_reason", finish);
+        }
+        return base(like).add("choices", JSON.createArrayBuilder().add(choice)).build();
+    }
+
+    private static JsonObject usageChunkFor(JsonObject like, Call call) {
+        return base(like)
+                .add("choices", JsonValue.EMPTY_JSON_ARRAY)
+                .add(
+                        "usage",
+                        JSON.createObjectBuilder()
+                                .add("prompt_tokens", call.inputTokens)
+                                .add("completion_tokens", call.outputTokens)
+                                .add("total_tokens", call.inputTokens + call.outputTokens))
+                .build();
+    }
+
+    private static JsonObjectBuilder base(JsonObject like) {
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        b.add("id", like == null ? "chatcmpl" : like.getString("id", "chatcmpl"));
+        b.add("object", "chat.completion.chunk");
+        b.add(
+                "created",
+                like != null && like.containsKey("created")
+                        ? like.getJsonNumber("created").longValue()
+                        : System.currentTimeMillis() / 1000);
+        b.add("model", like == null ? "" : like.getString("model", ""));
+        return b;
+    }
+
+    private static void write(OutputStream os, String data) throws IOException {
+        send(os, data);
+        os.flush();
+    }
+
+    /** One server-sent event, not flushed yet. */
+    private static void send(OutputStream os, String data) throws IOException {
+        os.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

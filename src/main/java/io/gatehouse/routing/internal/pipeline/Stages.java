@@ -1,0 +1,101 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.routing.stage.GatewayStage;
+import io.gatehouse.routing.stage.ProviderTarget;
+import io.gatehouse.routing.stage.StreamFilter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The request-path stages other modules plug in ({@link GatewayStage}, found with {@code
+ * Instance}), in their order, each phase traced per stage: before routing, before each provider
+ * call, on the answer, and as filters on a stream.
+ */
+@ApplicationScoped
+public class Stages {
+    // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
+    // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
+    // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    @Inject @Any Instance<GatewayStage> beans;
+    @Inject GatewayTracing tracing;
+
+    private volatile List<GatewayStage> stages;
+
+    List<GatewayStage> all() {
+        List<GatewayStage> s = stages;
+        if (s == null) {
+            List<GatewayStage> found = new ArrayList<>();
+            beans.forEach(found::add);
+            found.sort(Comparator.comparingInt(GatewayStage::order));
+            stages = s = List.copyOf(found);
+        }
+        return s;
+    }
+
+    void beforeRouting(GatewayExchange ex) {
+        tracing.eachStage(all(), "before_routing", ex, st -> st.beforeRouting(ex));
+    }
+
+    void beforeProviderCall(GatewayExchange ex, ProviderTarget target) {
+        tracing.eachStage(
+                all(), "before_provider_call", ex, st -> st.beforeProviderCall(ex, target));
+    }
+
+    /** Runs the answer stages on each choice's text; the answer changes only where they did. */
+    JsonObject afterAnswer(GatewayExchange ex, JsonObject answer) {
+        if (all().isEmpty() || !(answer.get("choices") instanceof JsonArray choices)) {
+            return answer;
+        }
+        JsonArrayBuilder nc = JSON.createArrayBuilder();
+        boolean changed = false;
+        for (JsonValue cv : choices) {
+            JsonObject choice = cv.asJsonObject();
+            JsonObject msg = choice.getJsonObject("message");
+            if (msg != null && msg.get("content") instanceof JsonString cs) {
+                ex.answerText(cs.getString());
+                tracing.eachStage(all(), "after_answer", ex, st -> st.afterAnswer(ex));
+                if (!cs.getString().equals(ex.answerText())) {
+                    changed = true;
+                    JsonValue text =
+                            ex.answerText() == null
+                                    ? JsonValue.NULL
+                                    : JSON.createValue(ex.answerText());
+                    choice =
+                            JSON.createObjectBuilder(choice)
+                                    .add(
+                                            "message",
+                                            JSON.createObjectBuilder(msg).add("content", text))
+                                    .build();
+                }
+            }
+            nc.add(choice);
+        }
+        return changed ? JSON.createObjectBuilder(answer).add("choices", nc).build() : answer;
+    }
+
+    /** The stages' filters for one streamed choice, in stage order. */
+    List<StreamFilter> streamFilters(GatewayExchange ex) {
+        List<StreamFilter> l = new ArrayList<>();
+        for (GatewayStage s : all()) {
+            StreamFilter f = s.streamFilter(ex);
+            if (f != null) {
+                l.add(f);
+            }
+        }
+        return l;
+    }
+}
