@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -161,6 +163,51 @@ class KubernetesManifestsTest {
                                             || k.contains("OWNER")
                                             || k.contains("KEY"));
         }
+    }
+
+    /**
+     * The ConfigMap's database URL verifies the server against {@code sslrootcert}: every workload
+     * that connects (operator, plain Deployment, migration Job) must have the CA exactly there.
+     */
+    @Test
+    void everyWorkloadMountsTheDatabaseCaWhereTheUrlNamesIt() throws IOException {
+        String url =
+                ofKind("ConfigMap").stream()
+                        .map(cm -> cm.node().path("data").path("GATEHOUSE_DB_URL").asString(""))
+                        .filter(u -> !u.isEmpty())
+                        .findFirst()
+                        .orElseThrow();
+        Matcher m = Pattern.compile("[?&]sslrootcert=([^&]+)").matcher(url);
+        assertThat(url).contains("sslmode=verify-full");
+        assertThat(m.find()).as(url).isTrue();
+        List<Workload> all = workloads(manifests());
+        assertThat(all).hasSize(3);
+        for (Workload w : all) {
+            assertThat(caFiles(w)).as(w.doc().toString()).contains(m.group(1));
+        }
+    }
+
+    /** Where the workload's containers see the files of its {@code db-ca} volume. */
+    static List<String> caFiles(Workload w) {
+        List<String> files = new ArrayList<>();
+        for (JsonNode volume : w.pod().path("volumes")) {
+            if (!volume.path("name").asString("").equals("db-ca")) {
+                continue;
+            }
+            for (JsonNode c : w.containers()) {
+                for (JsonNode mount : c.path("volumeMounts")) {
+                    if (mount.path("name").asString("").equals("db-ca")) {
+                        for (JsonNode item : volume.path("secret").path("items")) {
+                            files.add(
+                                    mount.path("mountPath").asString("")
+                                            + "/"
+                                            + item.path("path").asString(""));
+                        }
+                    }
+                }
+            }
+        }
+        return files;
     }
 
     static List<String> ownerRoleProblems(Workload w) {

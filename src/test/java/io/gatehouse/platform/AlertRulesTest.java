@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -169,8 +170,6 @@ class AlertRulesTest {
                 .contains("gatehouse_provider_errors", "gatehouse_webhook_deliveries")
                 .hasSizeGreaterThan(20);
         Map<String, Map<String, Set<String>>> emitted = emittedLabelValues();
-        Pattern selector = Pattern.compile("(gatehouse_[a-z_]+)(\\{([^}]*)})?");
-        Pattern matcher = Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
         Set<String> checked = new HashSet<>();
         for (String file :
                 List.of(
@@ -178,33 +177,7 @@ class AlertRulesTest {
                         "gatehouse-alerts.test.yaml",
                         "gatehouse-dashboard.json")) {
             String text = Files.readString(DIR.resolve(file)).replace("\\\"", "\"");
-            Matcher m = selector.matcher(text);
-            while (m.find()) {
-                String family = family(m.group(1), registered);
-                assertThat(family)
-                        .as(file + ": " + m.group(1) + " is a metric the code registers")
-                        .isNotNull();
-                if (m.group(3) == null) {
-                    continue;
-                }
-                Matcher l = matcher.matcher(m.group(3));
-                while (l.find()) {
-                    Set<String> values = emitted.getOrDefault(family, Map.of()).get(l.group(1));
-                    if (values == null) {
-                        continue; // tenant, route, provider, ...: configuration, not code
-                    }
-                    List<String> used =
-                            l.group(2).endsWith("~")
-                                    ? List.of(l.group(3).split("\\|"))
-                                    : List.of(l.group(3));
-                    for (String v : used) {
-                        assertThat(values)
-                                .as(file + ": " + m.group() + ": " + l.group(1) + "=" + v)
-                                .contains(v);
-                        checked.add(family + "/" + l.group(1) + "=" + v);
-                    }
-                }
-            }
+            assertThat(unemitted(text, registered, emitted, checked)).as(file).isEmpty();
         }
         // the rules' own selectors were among those checked
         assertThat(checked)
@@ -214,12 +187,77 @@ class AlertRulesTest {
                         "gatehouse_webhook_deliveries/outcome=delivered");
     }
 
+    private static final Pattern SELECTOR = Pattern.compile("(gatehouse_[a-z_]+)(\\{([^}]*)})?");
+    private static final Pattern LABEL_MATCHER =
+            Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
+
+    /**
+     * What {@code text} selects that the code never registers or emits: each metric name that is
+     * not registered, and each label value (of a label whose values the code fixes) that is not
+     * emitted. Every value checked is added to {@code checked}.
+     */
+    static List<String> unemitted(
+            String text,
+            Set<String> registered,
+            Map<String, Map<String, Set<String>>> emitted,
+            Set<String> checked) {
+        List<String> problems = new ArrayList<>();
+        Matcher m = SELECTOR.matcher(text);
+        while (m.find()) {
+            String family = family(m.group(1), registered);
+            if (family == null) {
+                problems.add(m.group(1) + " is not a metric the code registers");
+                continue;
+            }
+            if (m.group(3) == null) {
+                continue;
+            }
+            Matcher l = LABEL_MATCHER.matcher(m.group(3));
+            while (l.find()) {
+                Set<String> values = emitted.getOrDefault(family, Map.of()).get(l.group(1));
+                if (values == null) {
+                    continue; // tenant, route, provider, ...: configuration, not code
+                }
+                List<String> used =
+                        l.group(2).endsWith("~")
+                                ? List.of(l.group(3).split("\\|"))
+                                : List.of(l.group(3));
+                for (String v : used) {
+                    if (!values.contains(v)) {
+                        problems.add(m.group() + ": " + l.group(1) + "=" + v + " is never emitted");
+                    }
+                    checked.add(family + "/" + l.group(1) + "=" + v);
+                }
+            }
+        }
+        return problems;
+    }
+
     @Test
-    void aProviderResultThatIsNeverEmittedIsCaught() {
-        // positive control of the cross-check above: the value the rules used to match
-        assertThat(emittedLabelValues().get("gatehouse_provider_errors").get("result"))
+    void aProviderResultThatIsNeverEmittedIsCaught() throws IOException {
+        // positive control of the cross-check above: the value the rules used to match, a label
+        // value with a typo and a metric no code registers are each reported
+        Set<String> registered = registeredNames();
+        Map<String, Map<String, Set<String>>> emitted = emittedLabelValues();
+        assertThat(emitted.get("gatehouse_provider_errors").get("result"))
                 .doesNotContain("unavailable")
                 .contains("server", "timeout", "connect", "circuit_open", "retry_budget_spent");
+        String rule =
+                "expr: sum(rate(gatehouse_provider_errors_total{result=~\"server|unavailable\"}[5m]))"
+                        + " / sum(rate(gatehouse_webhook_deliveries_total{outcome=\"http_5xx\"}[5m]))"
+                        + " + gatehouse_provider_unheard_of_total";
+        assertThat(unemitted(rule, registered, emitted, new HashSet<>()))
+                .hasSize(3)
+                .anySatisfy(p -> assertThat(p).contains("result=unavailable is never emitted"))
+                .anySatisfy(p -> assertThat(p).contains("outcome=http_5xx is never emitted"))
+                .anySatisfy(p -> assertThat(p).contains("gatehouse_provider_unheard_of_total"));
+        assertThat(
+                        unemitted(
+                                "gatehouse_provider_errors_total{result=\"server\"}",
+                                registered,
+                                emitted,
+                                new HashSet<>()))
+                .isEmpty();
     }
 
     @Test

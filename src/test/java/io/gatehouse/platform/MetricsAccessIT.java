@@ -119,7 +119,9 @@ class MetricsAccessIT {
             assertThat(typo.awaitLog("Gatehouse refuses to start", Duration.ofSeconds(120)))
                     .as("refusal logged")
                     .isTrue();
-            typo.awaitLog("CWWKF0011I", Duration.ofSeconds(60));
+            assertThat(typo.awaitLog("CWWKF0011I", Duration.ofSeconds(60)))
+                    .as("the server (not the application) started: its ports answer")
+                    .isTrue();
             assertThat(typo.messagesLog())
                     .contains("GATEHOUSE_METRICS_ACCESS: 'everyone' is not a value");
             assertThat(typo.http().get("/health/ready").status()).isNotEqualTo(200);

@@ -482,8 +482,9 @@ class ObservabilityIT {
     /**
      * Every line of messages.log is one JSON object (the test fails on any other line), after the
      * plain-text header block Liberty writes at the top of the file (product, Java, paths). On the
-     * console every line Liberty writes is JSON too; the only others are the JVM's own warnings,
-     * which it prints to stderr before or beside Liberty's logging.
+     * console every line Liberty writes is JSON too; the only others are the JVM's own warnings and
+     * its notice of options taken from the environment ("Picked up JAVA_TOOL_OPTIONS", when a CI
+     * machine sets one), which it prints to stderr before or beside Liberty's logging.
      */
     private static List<JsonObject> readJsonLines(Path log) throws Exception {
         List<JsonObject> out = new ArrayList<>();
@@ -495,7 +496,9 @@ class ObservabilityIT {
             }
             header = false;
             if (log.equals(CONSOLE)
-                    && line.matches("(OpenJDK|Java HotSpot\\(TM\\)) .*VM warning: .*")) {
+                    && line.matches(
+                            "(OpenJDK|Java HotSpot\\(TM\\)) .*VM warning: .*"
+                                    + "|Picked up (JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS): .*")) {
                 continue;
             }
             if (line.isBlank()) {

@@ -49,6 +49,10 @@ import org.eclipse.microprofile.metrics.Tag;
  * coarse for a local commit. {@code gatehouse_audit_commit_events} (histogram): events per
  * committed batch, so its count is the number of group commits and its sum the number of events
  * committed.
+ *
+ * <p>Long on purpose: the request side (enqueue and wait), the writer loop and the shutdown flush
+ * all work on one queue and one count of outstanding events; split apart, each piece would have to
+ * expose them and the stop's guarantee (nothing accepted is dropped) would span classes.
  */
 @ApplicationScoped
 public class GroupCommitAuditLog {
