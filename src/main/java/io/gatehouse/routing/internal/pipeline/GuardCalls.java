@@ -69,16 +69,24 @@ public class GuardCalls implements GuardModels {
         }
     }
 
+    /**
+     * The exchange's guard tally, under a key only this class can name: the tally is charged at
+     * settlement, so no other code that sees the exchange may replace it.
+     */
+    private record Tally(Usage usage) {}
+
     /** Guard traffic of the exchange so far (none when no guard was called). */
     Usage usage(GatewayExchange ex) {
-        Usage u = ex == null ? null : ex.attachment(Usage.class);
-        return u == null ? Usage.NONE : u;
+        Tally t = ex == null ? null : ex.attachment(Tally.class);
+        return t == null ? Usage.NONE : t.usage();
     }
 
     @Override
     public GuardVerdict classify(GatewayExchange ex, GuardRequest g) {
         GuardVerdict v = ask(ex, g);
-        ex.attach(Usage.class, usage(ex).plus(v)); // kept with the exchange, for its record
+        ex.attach(
+                Tally.class,
+                new Tally(usage(ex).plus(v))); // kept with the exchange, for its record
         return v;
     }
 

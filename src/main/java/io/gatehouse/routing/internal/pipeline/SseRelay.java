@@ -35,8 +35,9 @@ import java.util.logging.Logger;
 /**
  * Relays an open provider stream to the client as server-sent events: each choice's text through
  * the stages' stream filters, usage taken from the provider's last chunk (or estimated), one flush
- * per burst of chunks. When the stream ends, however it ends, the call is recorded once ({@link
- * CallRecord#close}) before the client's last event ({@code [DONE]} or an error event).
+ * per burst of chunks. When the stream ends, however it ends (an {@link Error} included), the call
+ * is recorded once ({@link CallRecord#close}), before the client's last event ({@code [DONE]} or an
+ * error event) when there is one, and the provider stream and its permit are given back.
  */
 @ApplicationScoped
 public class SseRelay {
@@ -68,114 +69,134 @@ public class SseRelay {
         String spanError = null;
         String errorMessage = null; // the client's error event, when the stream failed
         try {
-            Optional<JsonObject> next = out.result().first();
-            while (next.isPresent()) {
-                JsonObject chunk = next.get();
-                lastChunk = chunk;
-                if (chunk.get("choices") instanceof JsonArray cs) {
-                    for (JsonValue cv : cs) {
-                        if (cv instanceof JsonObject co
-                                && co.get("finish_reason") instanceof JsonString fr) {
-                            finishReasons.put(co.getInt("index", 0), fr.getString());
+            try {
+                Optional<JsonObject> next = out.result().first();
+                while (next.isPresent()) {
+                    JsonObject chunk = next.get();
+                    lastChunk = chunk;
+                    if (chunk.get("choices") instanceof JsonArray cs) {
+                        for (JsonValue cv : cs) {
+                            if (cv instanceof JsonObject co
+                                    && co.get("finish_reason") instanceof JsonString fr) {
+                                finishReasons.put(co.getInt("index", 0), fr.getString());
+                            }
+                        }
+                    }
+                    if (chunk.get("usage") instanceof JsonObject u
+                            && u.containsKey("prompt_tokens")) {
+                        call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
+                        call.outputTokens =
+                                u.containsKey("completion_tokens")
+                                        ? u.getJsonNumber("completion_tokens").longValue()
+                                        : 0;
+                        usageChunk = chunk;
+                        if (!(chunk.get("choices") instanceof JsonArray c) || c.isEmpty()) {
+                            next = stream.next();
+                            continue; // written at the end, if the client asked for it
+                        }
+                        chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
+                    }
+                    boolean first = call.ttftMs == null;
+                    for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
+                        send(os, w.toString());
+                        if (call.ttftMs == null) {
+                            call.ttftMs = call.elapsedMs();
+                        }
+                    }
+                    // One flush (one network write) for chunks that arrived together; the first
+                    // goes
+                    // at once.
+                    if (first || !stream.hasBuffered()) {
+                        os.flush();
+                    }
+                    next = stream.next();
+                }
+                // Release whatever filters still hold for choices that never sent a finish reason.
+                for (var e : filters.entrySet()) {
+                    if (!finished.contains(e.getKey())) {
+                        String tail = drain(e.getValue());
+                        if (!tail.isEmpty()) {
+                            outText.append(tail);
+                            send(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
                         }
                     }
                 }
-                if (chunk.get("usage") instanceof JsonObject u && u.containsKey("prompt_tokens")) {
-                    call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
-                    call.outputTokens =
-                            u.containsKey("completion_tokens")
-                                    ? u.getJsonNumber("completion_tokens").longValue()
-                                    : 0;
-                    usageChunk = chunk;
-                    if (!(chunk.get("choices") instanceof JsonArray c) || c.isEmpty()) {
-                        next = stream.next();
-                        continue; // written at the end, if the client asked for it
-                    }
-                    chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
+                if (usageChunk == null) {
+                    call.estimated = true;
+                    call.inputTokens = estimatedIn;
+                    call.outputTokens = TokenEstimate.ofText(outText.toString());
                 }
-                boolean first = call.ttftMs == null;
-                for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
-                    send(os, w.toString());
-                    if (call.ttftMs == null) {
-                        call.ttftMs = call.elapsedMs();
-                    }
+                if (clientWantsUsage) {
+                    send(os, usageChunkFor(lastChunk, call).toString());
                 }
-                // One flush (one network write) for chunks that arrived together; the first goes
-                // at once.
-                if (first || !stream.hasBuffered()) {
-                    os.flush();
+                os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
+                call.costMicros =
+                        Prices.costMicros(
+                                call.candidate.model(), call.inputTokens, call.outputTokens);
+                call.status = 200;
+                out.health().breaker().onSuccess();
+            } catch (ProviderException e) {
+                spanError = e.kind().name().toLowerCase();
+                // Cut mid-stream: too late to fail over; tell the client in the stream and record
+                // it.
+                if (e.tripsBreaker()) {
+                    out.health().breaker().onFailure();
                 }
-                next = stream.next();
-            }
-            // Release whatever filters still hold for choices that never sent a finish reason.
-            for (var e : filters.entrySet()) {
-                if (!finished.contains(e.getKey())) {
-                    String tail = drain(e.getValue());
-                    if (!tail.isEmpty()) {
-                        outText.append(tail);
-                        send(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
-                    }
-                }
-            }
-            if (usageChunk == null) {
-                call.estimated = true;
-                call.inputTokens = estimatedIn;
-                call.outputTokens = TokenEstimate.ofText(outText.toString());
-            }
-            if (clientWantsUsage) {
-                send(os, usageChunkFor(lastChunk, call).toString());
-            }
-            os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
-            call.costMicros =
-                    Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
-            call.status = 200;
-            out.health().breaker().onSuccess();
-        } catch (ProviderException e) {
-            spanError = e.kind().name().toLowerCase();
-            // Cut mid-stream: too late to fail over; tell the client in the stream and record it.
-            if (e.tripsBreaker()) {
-                out.health().breaker().onFailure();
-            }
-            brokenOff(call, estimatedIn, outText);
-            boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
-            call.failed(
-                    timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_stream_error");
-            errorMessage = "The provider's stream failed: " + e.getMessage();
-        } catch (IOException e) {
-            spanError = "client_closed_request";
-            // The client went away: stop the provider call (finally) and record what was used.
-            brokenOff(call, estimatedIn, outText);
-            call.failed(499, "client_closed_request");
-        } catch (RuntimeException e) {
-            spanError = e.getClass().getSimpleName();
-            LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
-            brokenOff(call, estimatedIn, outText);
-            call.failed(500, "internal_error");
-            errorMessage = "Internal error; quote request id " + call.requestId;
-        }
-        try {
-            // The request's one record: durable before the last event reaches the client.
-            RuntimeException notRecorded = recordQuietly(call);
-            if (notRecorded != null && call.status == 200) {
-                spanError = notRecorded.getClass().getSimpleName();
-                write(
-                        os,
-                        ErrorBodies.openAi(
-                                500,
-                                "internal_error",
-                                "Internal error; quote request id " + call.requestId,
-                                null));
-            } else if (call.status == 200) {
-                write(os, "[DONE]");
-            } else if (errorMessage != null) {
-                write(os, ErrorBodies.openAi(call.status, call.errorCode, errorMessage, null));
-            }
-        } catch (IOException e) {
-            // the client went away after the record: nothing left to tell it
-            if (spanError == null) {
+                brokenOff(call, estimatedIn, outText);
+                boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
+                call.failed(
+                        timeout ? 504 : 502,
+                        timeout ? "upstream_timeout" : "upstream_stream_error");
+                errorMessage = "The provider's stream failed: " + e.getMessage();
+            } catch (IOException e) {
                 spanError = "client_closed_request";
+                // The client went away: stop the provider call (finally) and record what was used.
+                brokenOff(call, estimatedIn, outText);
+                call.failed(499, "client_closed_request");
+            } catch (RuntimeException e) {
+                spanError = e.getClass().getSimpleName();
+                LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
+                brokenOff(call, estimatedIn, outText);
+                call.failed(500, "internal_error");
+                errorMessage = "Internal error; quote request id " + call.requestId;
+            }
+            try {
+                // The request's one record: durable before the last event reaches the client.
+                RuntimeException notRecorded = recordQuietly(call);
+                if (notRecorded != null && call.status == 200) {
+                    spanError = notRecorded.getClass().getSimpleName();
+                    write(
+                            os,
+                            ErrorBodies.openAi(
+                                    500,
+                                    "internal_error",
+                                    "Internal error; quote request id " + call.requestId,
+                                    null));
+                } else if (call.status == 200) {
+                    write(os, "[DONE]");
+                } else if (errorMessage != null) {
+                    write(os, ErrorBodies.openAi(call.status, call.errorCode, errorMessage, null));
+                }
+            } catch (IOException e) {
+                // the client went away after the record: nothing left to tell it
+                if (spanError == null) {
+                    spanError = "client_closed_request";
+                }
             }
         } finally {
+            if (!call.recorded) {
+                // An Error (a filter's StackOverflowError), or a failure inside a handler above:
+                // the stream still gets its one record and settlement, and gives back its provider
+                // connection and permit below.
+                spanError = spanError == null ? "internal_error" : spanError;
+                try {
+                    brokenOff(call, estimatedIn, outText);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
+                }
+                call.failed(500, "internal_error");
+                recordQuietly(call);
+            }
             stream.close();
             GatewayTracing.streamEnded(
                     out.result().span(),
