@@ -391,34 +391,7 @@ class TracingIT {
     @Test
     void theStreamRelaysLinesCarryTheRequestAndTraceIds() throws Exception {
         TestTenant t = TestTenant.fresh();
-        WireMockServer down = new WireMockServer(options().dynamicPort());
-        down.start();
-        Http.Response res;
-        try {
-            down.stubFor(
-                    post(urlEqualTo("/v1/chat/completions"))
-                            .willReturn(aResponse().withStatus(503).withBody("{}")));
-            CatalogRows.provider(
-                    t.id(),
-                    "sdown",
-                    "openai",
-                    "http://localhost:" + down.port() + "/v1",
-                    "{}",
-                    "m-sdown",
-                    "chat,streaming");
-            CatalogRows.provider(
-                    t.id(), "sb", "sandbox", null, "{}", "sb-stream", "chat,streaming");
-            CatalogRows.route(
-                    t.id(), "relayed", "chat", "priority", 0, "sdown/m-sdown", "sb/sb-stream");
-            res =
-                    traced.http()
-                            .post(
-                                    "/v1/chat/completions",
-                                    "{\"model\":\"relayed\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                                    t.keyAuth());
-        } finally {
-            down.stop();
-        }
+        Http.Response res = viaFailingFirstTarget(t, "sdown", true);
         assertThat(res.status()).as(res.body()).isEqualTo(200);
         assertThat(res.body()).endsWith("data: [DONE]\n\n");
         String requestId = res.header("x-request-id");
@@ -498,51 +471,14 @@ class TracingIT {
     @Test
     void logLinesOfARequestCarryItsRequestAndTraceIds() throws Exception {
         TestTenant t = TestTenant.fresh();
-        WireMockServer down = new WireMockServer(options().dynamicPort());
-        down.start();
-        Http.Response res;
-        try {
-            down.stubFor(
-                    post(urlEqualTo("/v1/chat/completions"))
-                            .willReturn(aResponse().withStatus(503).withBody("{}")));
-            CatalogRows.provider(
-                    t.id(),
-                    "down",
-                    "openai",
-                    "http://localhost:" + down.port() + "/v1",
-                    "{}",
-                    "m-down",
-                    "chat");
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-            CatalogRows.route(t.id(), "logged", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
-            res =
-                    traced.http()
-                            .post(
-                                    "/v1/chat/completions",
-                                    "{\"model\":\"logged\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                                    t.keyAuth());
-        } finally {
-            down.stop();
-        }
+        Http.Response res = viaFailingFirstTarget(t, "down", false);
         assertThat(res.status()).isEqualTo(200);
         String requestId = res.header("x-request-id");
         // the failed attempt is logged on the request's thread: that line carries both ids
-        String traceId = null;
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (traceId == null && System.nanoTime() < deadline) {
-            for (String line : traced.messagesLog().split("\n")) {
-                if (line.startsWith("{") && line.contains(requestId)) {
-                    JsonObject o = Json.createReader(new StringReader(line)).readObject();
-                    if (requestId.equals(o.getString("ext_requestId", ""))
-                            && o.getString("message", "").contains("m-down: server")) {
-                        traceId = o.getString("ext_traceId", null);
-                    }
-                }
-            }
-            if (traceId == null) {
-                Thread.sleep(100); // Liberty writes its log asynchronously
-            }
-        }
+        JsonObject line = awaitLine("messages.log", requestId, "m-down: server");
+        assertThat(line).as("the failed attempt's line in messages.log").isNotNull();
+        assertThat(line.getString("ext_requestId", "")).isEqualTo(requestId);
+        String traceId = line.getString("ext_traceId", null);
         assertThat(traceId).as("ext_traceId on the request's log line").matches("[0-9a-f]{32}");
         String logged = traceId;
         // the same line on the console, JSON with both ids
@@ -568,6 +504,52 @@ class TracingIT {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(logged);
             }
+        }
+    }
+
+    /**
+     * A chat call, on the traced instance, over a route whose first target ({@code target}, a
+     * provider that answers 503) fails and whose second, the sandbox, answers: one failed attempt
+     * (logged on the request's work) and one answer.
+     */
+    private static Http.Response viaFailingFirstTarget(TestTenant t, String target, boolean stream)
+            throws Exception {
+        WireMockServer down = new WireMockServer(options().dynamicPort());
+        down.start();
+        try {
+            down.stubFor(
+                    post(urlEqualTo("/v1/chat/completions"))
+                            .willReturn(aResponse().withStatus(503).withBody("{}")));
+            String capabilities = stream ? "chat,streaming" : "chat";
+            String sandbox = stream ? "sb-stream" : "sb-chat";
+            CatalogRows.provider(
+                    t.id(),
+                    target,
+                    "openai",
+                    "http://localhost:" + down.port() + "/v1",
+                    "{}",
+                    "m-" + target,
+                    capabilities);
+            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", sandbox, capabilities);
+            CatalogRows.route(
+                    t.id(),
+                    "via-" + target,
+                    "chat",
+                    "priority",
+                    0,
+                    target + "/m-" + target,
+                    "sb/" + sandbox);
+            return traced.http()
+                    .post(
+                            "/v1/chat/completions",
+                            "{\"model\":\"via-"
+                                    + target
+                                    + "\""
+                                    + (stream ? ",\"stream\":true" : "")
+                                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                            t.keyAuth());
+        } finally {
+            down.stop();
         }
     }
 

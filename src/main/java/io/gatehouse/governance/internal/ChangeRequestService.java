@@ -7,8 +7,6 @@ import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.LiveVersion;
-import io.gatehouse.governance.RiskClass;
-import io.gatehouse.governance.internal.persistence.ApprovalPolicyEntity;
 import io.gatehouse.governance.internal.persistence.ChangeRequestEntity;
 import io.gatehouse.governance.internal.persistence.ChangeRevisionEntity;
 import io.gatehouse.governance.internal.persistence.CommentEntity;
@@ -50,11 +48,12 @@ import java.util.regex.Pattern;
  *
  * <p>Long on purpose: every action of the state machine goes through one locked {@code transition}
  * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
- * state machine would be spread over several classes.
+ * state machine would be spread over several classes. How many approvals a change needs is {@link
+ * ApprovalPolicies}'s.
  */
 @ApplicationScoped
 public class ChangeRequestService {
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+    static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
     private static final int MAX_COMMENT = 10_000;
 
     @Inject JpaChangeRequests repo;
@@ -62,6 +61,7 @@ public class ChangeRequestService {
     @Inject @Any Instance<ChangeKind> kinds;
     @Inject WebhookOutbox outbox;
     @Inject Event<ChangeTransition> transitions;
+    @Inject ApprovalPolicies approvalPolicies;
 
     /** The kinds of change this installation knows (the CDI beans implementing ChangeKind). */
     public Set<String> knownKinds() {
@@ -241,7 +241,7 @@ public class ChangeRequestService {
                     "already_approved",
                     "You have already approved revision " + c.revision() + " of this change");
         }
-        int required = requiredApprovals(c);
+        int required = approvalPolicies.requiredApprovals(c);
         ChangeState to =
                 ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
         addReview(c, caller, "approve", comment, now);
@@ -353,7 +353,7 @@ public class ChangeRequestService {
         repo.lockTarget(c.tenantId(), c.kind(), c.target());
         ChangeState from = state(c);
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
-        int required = requiredApprovals(c);
+        int required = approvalPolicies.requiredApprovals(c);
         List<String> approvers = approvers(c, authorIds(c));
         if (approvers.size() < required) {
             throw new ConflictException(
@@ -534,102 +534,7 @@ public class ChangeRequestService {
 
     // ---- approval policies
 
-    /**
-     * The effective number of approvals for each known kind and risk, and the tenant's settings.
-     */
-    @Transactional
-    public List<ApprovalPolicyEntry> policies(Caller caller) {
-        List<ApprovalPolicyEntry> out = new ArrayList<>();
-        for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
-            out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
-        }
-        for (String kind : knownKinds()) {
-            for (RiskClass risk : RiskClass.values()) {
-                boolean explicit =
-                        out.stream()
-                                .anyMatch(
-                                        e -> e.kind().equals(kind) && e.risk().equals(risk.name()));
-                if (!explicit) {
-                    out.add(
-                            new ApprovalPolicyEntry(
-                                    kind,
-                                    risk.name(),
-                                    required(caller.tenant(), kind, risk),
-                                    false));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** A tenant's setting of required approvals for a kind (or {@code *}) and risk class. */
-    public record ApprovalPolicyEntry(
-            String kind, String risk, int requiredApprovals, boolean configured) {}
-
-    @Transactional
-    public ApprovalPolicyEntry setPolicy(
-            Caller caller, String requestId, String kind, String risk, Integer required) {
-        requireAny(caller, Role.ADMIN);
-        if (kind == null || !(ApprovalRule.ANY_KIND.equals(kind) || KIND.matcher(kind).matches())) {
-            throw new ValidationException("kind", "kind is a kind of change or *");
-        }
-        RiskClass rc;
-        try {
-            rc = RiskClass.valueOf(String.valueOf(risk).toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("risk", "risk is LOW or HIGH");
-        }
-        if (required == null || required < 1 || required > 5) {
-            throw new ValidationException(
-                    "requiredApprovals", "requiredApprovals is between 1 and 5");
-        }
-        if (rc == RiskClass.HIGH && required < 2) {
-            throw new ValidationException(
-                    "requiredApprovals", "HIGH risk changes need at least 2 approvals");
-        }
-        UUID tenant = caller.tenant().value();
-        Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
-        ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
-        Integer before = existing.map(e -> e.requiredApprovals()).orElse(null);
-        p.tenantId(tenant);
-        p.kind(kind);
-        p.risk(rc.name());
-        p.requiredApprovals(required);
-        p.updatedBy(caller.subject());
-        p.updatedAt(Instant.now());
-        if (existing.isEmpty()) {
-            repo.add(p);
-        }
-        repo.flush();
-        audit.recordInTransaction(
-                AuditEvent.by(caller, "approval_policy.set")
-                        .target("approval_policy", kind + "/" + rc.name())
-                        .detail("kind", kind)
-                        .detail("risk", rc.name())
-                        .detail("requiredApprovals", required)
-                        .detail("previous", before)
-                        .requestId(requestId)
-                        .build());
-        return new ApprovalPolicyEntry(kind, rc.name(), required, true);
-    }
-
     // ---- helpers
-
-    int requiredApprovals(ChangeRequestEntity c) {
-        return required(new TenantId(c.tenantId()), c.kind(), RiskClass.valueOf(c.risk()));
-    }
-
-    int required(TenantId tenant, String kind, RiskClass risk) {
-        Integer forKind =
-                repo.policy(tenant.value(), kind, risk.name())
-                        .map(p -> p.requiredApprovals())
-                        .orElse(null);
-        Integer forAny =
-                repo.policy(tenant.value(), ApprovalRule.ANY_KIND, risk.name())
-                        .map(p -> p.requiredApprovals())
-                        .orElse(null);
-        return ApprovalRule.required(risk, forKind, forAny);
-    }
 
     /**
      * Distinct reviewers who approved the current revision, never anyone who authored a revision of
@@ -858,7 +763,7 @@ public class ChangeRequestService {
                 false,
                 null,
                 c.risk(),
-                requiredApprovals(c),
+                approvalPolicies.requiredApprovals(c),
                 approvers(c, authorIds(c, revisions)),
                 c.authorId(),
                 c.authorName(),
@@ -935,7 +840,7 @@ public class ChangeRequestService {
                 rebaseRequired,
                 parseArray(c.diff()),
                 c.risk(),
-                requiredApprovals(c),
+                approvalPolicies.requiredApprovals(c),
                 approvers(c, authorIds(c, revisions)),
                 c.authorId(),
                 c.authorName(),

@@ -1,6 +1,6 @@
 package io.gatehouse.governance.internal.web;
 
-import io.gatehouse.governance.internal.ChangeRequestService;
+import io.gatehouse.governance.internal.ApprovalPolicies;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "governance")
 @SecurityRequirement(name = "jwt")
 public class ApprovalPoliciesResource {
-    @Inject ChangeRequestService changes;
+    @Inject ApprovalPolicies policies;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -50,7 +50,7 @@ public class ApprovalPoliciesResource {
                                                     GovernanceDtos.ApprovalPolicyList.class)))
     public JsonObject list() {
         JsonArrayBuilder a = Json.createArrayBuilder();
-        for (ChangeRequestService.ApprovalPolicyEntry e : changes.policies(caller.require())) {
+        for (ApprovalPolicies.ApprovalPolicyEntry e : policies.policies(caller.require())) {
             a.add(json(e));
         }
         return Json.createObjectBuilder().add("data", a).build();
@@ -81,7 +81,7 @@ public class ApprovalPoliciesResource {
         JsonObject b = JsonBodies.object(body);
         Object rid = request.getAttribute(RequestIds.ATTRIBUTE);
         return json(
-                changes.setPolicy(
+                policies.setPolicy(
                         caller.require(),
                         rid == null ? null : rid.toString(),
                         JsonBodies.string(b, "kind"),
@@ -89,7 +89,7 @@ public class ApprovalPoliciesResource {
                         JsonBodies.integer(b, "requiredApprovals")));
     }
 
-    private static JsonObject json(ChangeRequestService.ApprovalPolicyEntry e) {
+    private static JsonObject json(ApprovalPolicies.ApprovalPolicyEntry e) {
         return Json.createObjectBuilder()
                 .add("kind", e.kind())
                 .add("risk", e.risk())
