@@ -480,11 +480,19 @@ if has gatehouse && [ "$jfr" = true ]; then
   log "JFR: profiling Gatehouse during ${jfr_seconds}s at 16 connections (JSON)"
   jcmd "$gatehouse_pid" JFR.start name=bench settings=profile duration="${jfr_seconds}s" \
     filename="$out/gatehouse.jfr" >/dev/null || log "JFR.start failed"
+  jfr_c0=$(cpu_ticks "$gatehouse_pid")
   run_wrk gatehouse json 16 "$jfr_seconds"
+  jfr_c1=$(cpu_ticks "$gatehouse_pid")
+  jfr_requests=$w_requests jfr_rps=$w_rps
   sleep 3
   jfr summary "$out/gatehouse.jfr" >"$out/jfr-summary.txt" 2>&1 || true
   bench/jfr-top.sh "$out/gatehouse.jfr" >"$out/jfr-top.txt" 2>&1 || true
-  log "JFR: $out/gatehouse.jfr; top frames in $out/jfr-top.txt"
+  # per request: bytes the JVM allocated (all threads) and Gatehouse CPU, over the profiled run
+  if alloc_line=$(bench/jfr-alloc.py "$out/gatehouse.jfr" "$jfr_requests" 2>"$out/jfr-alloc.err"); then
+    jfr_alloc_per_req=$(cut -f2 <<<"$alloc_line")
+  fi
+  jfr_cpu_us=$(awk -v t=$((jfr_c1 - jfr_c0)) -v hz="$clk_tck" -v n="$jfr_requests" 'BEGIN {if (n > 0) printf "%.0f", t / hz / n * 1e6}')
+  log "JFR: $out/gatehouse.jfr; top frames in $out/jfr-top.txt; ${jfr_alloc_per_req:-?} B allocated and ${jfr_cpu_us:-?} us CPU per request"
 fi
 
 # ---------------------------------------------------------------- report
@@ -557,6 +565,10 @@ report=$out/results.md
       "over the whole run: $run_audited requests, mean $(ms_or "$run_mean") ms, p50 $(ms_or "$run_p50") ms, p99 $(ms_or "$run_p99") ms;" \
       "events per group commit (\`gatehouse_audit_commit_events\`): $run_epc"
     echo "- policy decisions recorded in the audit details: input $(delta "$policy_in0" "$policy_in1"), output $(delta "$policy_out0" "$policy_out1")"
+    if [ -n "${jfr_requests:-}" ]; then
+      echo "- per request, over the profiled 16-connection JSON run ($jfr_requests requests, $jfr_rps req/s, JFR on):" \
+        "Gatehouse CPU ${jfr_cpu_us:-n/a} µs; bytes allocated by the JVM (\`jdk.ThreadAllocationStatistics\`, all threads) ${jfr_alloc_per_req:-n/a}"
+    fi
     echo "- Gatehouse CPU over the whole run: $(awk -v t=$((gh_cpu1 - gh_cpu0)) -v hz="$clk_tck" 'BEGIN {printf "%.0f", t / hz}') s; peak RSS under load: ${rss_peak:-n/a} MB"
     if [ "$(wc -l <"$audit_results")" -gt 1 ]; then
       echo
