@@ -2,10 +2,14 @@ package io.gatehouse.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.policy.PolicyGatewayIT;
+import io.gatehouse.routing.CatalogRows;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -108,6 +112,52 @@ class SecondInstanceIT {
             Thread.sleep(100);
         }
         assertThat(status).isEqualTo(401);
+    }
+
+    /**
+     * Live policies are cached per instance for the hot path; a publish on one instance reaches the
+     * other's cache through the shared change feed (docs/policy.md), within seconds.
+     */
+    @Test
+    void aPolicyPublishedOnOneInstanceAppliesOnTheOtherWithinSeconds() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        String withIp = PolicyGatewayIT.chat("ping 10.0.0.1");
+        Http.Response before =
+                second.http().post("/v1/chat/completions", withIp, t.keyAuth());
+        assertThat(before.status())
+                .as("no policy yet, and the empty set now cached on the second instance: " + before)
+                .isEqualTo(200);
+
+        JsonObject noIp =
+                Json.createObjectBuilder()
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "no-ip")
+                                                        .add("condition", "entities.ip.count > 0")
+                                                        .add("action", "deny")
+                                                        .add("code", "ip_not_allowed")
+                                                        .add("message", "No IP addresses")))
+                        .build();
+        PolicyGatewayIT.publish(t, "no-ip", noIp); // on the first instance
+
+        long start = System.nanoTime();
+        Http.Response after = before;
+        // "within about a second" like every cache on the feed: allow 2 s for a loaded machine
+        while (System.nanoTime() - start < Duration.ofSeconds(2).toNanos()) {
+            after = second.http().post("/v1/chat/completions", withIp, t.keyAuth());
+            if (after.status() == 403) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(after.status()).as(after.toString()).isEqualTo(403);
+        assertThat(after.json().getJsonObject("error").getString("code"))
+                .isEqualTo("ip_not_allowed");
     }
 
     @Test

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
  * credentials with a stable code, flags likely prompt injection in the audit trail without blocking
  * it, and a policy published in one tenant does not apply in another.
  */
-class PolicyGatewayIT {
+public class PolicyGatewayIT {
     static final Http HTTP = Http.local();
 
-    static String chat(String content) {
+    public static String chat(String content) {
         return Json.createObjectBuilder()
                 .add("model", "sandbox")
                 .add(
@@ -201,7 +201,7 @@ class PolicyGatewayIT {
     }
 
     /** Creates, approves and publishes a policy through governance; returns its live version. */
-    static String publish(TestTenant t, String name, JsonObject content) {
+    public static String publish(TestTenant t, String name, JsonObject content) {
         String change =
                 Json.createObjectBuilder()
                         .add("kind", "policy")

@@ -6,9 +6,9 @@ import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
 import io.gatehouse.shared.DemoTenantReady;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -29,7 +29,7 @@ public class DemoPolicySeed {
 
     @Inject JpaPolicyVersions versions;
     @Inject AuditRecorder audit;
-    @Inject Event<PolicyPublished> published;
+    @Inject ChangeFeed feed;
 
     /** The demo policy's content (also what docs/policy.md shows). */
     public static JsonObject demoPolicy() {
@@ -102,7 +102,7 @@ public class DemoPolicySeed {
                         .detail("version", v.label())
                         .detail("seed", true)
                         .build());
-        published.fire(new PolicyPublished(tenant.value(), NAME, v.label()));
+        feed.publish(LivePolicies.TOPIC, tenant, NAME);
         LOG.info("Demo mode: seeded policy '" + v.label() + "'");
     }
 }

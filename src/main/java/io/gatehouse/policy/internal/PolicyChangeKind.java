@@ -7,10 +7,10 @@ import io.gatehouse.governance.RiskClass;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
+import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -33,7 +33,7 @@ public class PolicyChangeKind implements ChangeKind {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
 
     @Inject JpaPolicyVersions versions;
-    @Inject Event<PolicyPublished> published;
+    @Inject ChangeFeed feed;
 
     @Override
     public String kind() {
@@ -157,7 +157,7 @@ public class PolicyChangeKind implements ChangeKind {
                         context.changeId(),
                         context.publisher().subject(),
                         context.rollback());
-        published.fire(new PolicyPublished(t, target, v.label()));
+        feed.publish(LivePolicies.TOPIC, tenant, target);
         return v.label();
     }
 

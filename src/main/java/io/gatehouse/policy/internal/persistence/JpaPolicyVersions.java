@@ -35,24 +35,6 @@ public class JpaPolicyVersions {
     }
 
     /**
-     * Changes whenever a version is published for the tenant or globally (cheap staleness check).
-     */
-    public String stamp(UUID tenant) {
-        String select =
-                "select count(*), coalesce(max(published_at), 'epoch'::timestamptz)::text from policy_versions";
-        Object[] row =
-                (Object[])
-                        (tenant == null
-                                        ? em.createNativeQuery(select + " where tenant_id is null")
-                                        : em.createNativeQuery(
-                                                        select
-                                                                + " where tenant_id is null or tenant_id = ?1")
-                                                .setParameter(1, tenant))
-                                .getSingleResult();
-        return row[0] + "|" + row[1];
-    }
-
-    /**
      * The live version's label read as values (not entities): what governance compares under its
      * lock.
      */
