@@ -124,8 +124,7 @@ class SecondInstanceIT {
         CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
         CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         String withIp = PolicyGatewayIT.chat("ping 10.0.0.1");
-        Http.Response before =
-                second.http().post("/v1/chat/completions", withIp, t.keyAuth());
+        Http.Response before = second.http().post("/v1/chat/completions", withIp, t.keyAuth());
         assertThat(before.status())
                 .as("no policy yet, and the empty set now cached on the second instance: " + before)
                 .isEqualTo(200);
