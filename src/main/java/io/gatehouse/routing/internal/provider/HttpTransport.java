@@ -93,14 +93,13 @@ public final class HttpTransport {
     }
 
     private static HttpRequest request(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(uri)
                         .timeout(timeout)
                         .header("Content-Type", "application/json")
                         .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        body.toString(), StandardCharsets.UTF_8));
+                                HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         return b.build();
     }
@@ -112,6 +111,12 @@ public final class HttpTransport {
     /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
     public JsonObject postJson(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        return postJson(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), timeout);
+    }
+
+    /** As above, with the body's bytes as rendered (or forwarded) by the adapter. */
+    public JsonObject postJson(URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {
@@ -140,7 +145,7 @@ public final class HttpTransport {
     }
 
     private JsonObject postJsonPlain(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -148,7 +153,7 @@ public final class HttpTransport {
                     plain.post(
                             uri,
                             headers,
-                            body.toString().getBytes(StandardCharsets.UTF_8),
+                            body,
                             deadline,
                             0);
             if (r.status() / 100 != 2) {
@@ -165,7 +170,7 @@ public final class HttpTransport {
     }
 
     private LineStream postStreamPlain(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -173,7 +178,7 @@ public final class HttpTransport {
                     plain.post(
                             uri,
                             headers,
-                            body.toString().getBytes(StandardCharsets.UTF_8),
+                            body,
                             deadline,
                             Math.max(1, timeout.toMillis()));
             if (r.status() / 100 != 2) {
@@ -207,6 +212,12 @@ public final class HttpTransport {
     /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
     public LineStream postStream(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        return postStream(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), timeout);
+    }
+
+    /** As above, with the body's bytes as rendered (or forwarded) by the adapter. */
+    public LineStream postStream(URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {

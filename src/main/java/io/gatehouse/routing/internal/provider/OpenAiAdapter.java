@@ -72,10 +72,19 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return uri;
     }
 
+    /**
+     * This attempt's body: the client's bytes with the model swapped when no stage changed the
+     * request and every field is on the allow-list ({@link OpenAiChat#wire}), else rendered.
+     */
+    static OpenAiChat.Wire wire(ProviderCall call) {
+        return OpenAiChat.wire(call.chat(), call.clientBytes(), call.model().name());
+    }
+
     @Override
     public JsonObject chat(ProviderCall call) throws ProviderException {
         JsonObject answer =
-                http.postJson(checked(call, "chat"), headers(call), call.body(), call.timeout());
+                http.postJson(
+                        checked(call, "chat"), headers(call), wire(call).bytes(), call.timeout());
         if (!(answer.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             throw new ProviderException(
                     ProviderException.Kind.MALFORMED, 502, "provider answer has no choices", null);
@@ -88,7 +97,10 @@ public final class OpenAiAdapter implements ProviderAdapter {
         SseReader sse =
                 new SseReader(
                         http.postStream(
-                                checked(call, "chat"), headers(call), call.body(), call.timeout()));
+                                checked(call, "chat"),
+                                headers(call),
+                                wire(call).bytes(),
+                                call.timeout()));
         return new ProviderStream() {
             boolean done;
 
