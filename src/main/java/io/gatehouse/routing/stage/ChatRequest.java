@@ -108,7 +108,8 @@ public record ChatRequest(
             Long topLogprobs,
             JsonValue reasoningEffort) {
         public static final Sampling NONE =
-                new Sampling(null, null, null, null, null, null, null, null, null, null, null, null,
+                new Sampling(
+                        null, null, null, null, null, null, null, null, null, null, null, null,
                         null);
 
         public Sampling {

@@ -111,7 +111,12 @@ public class Attempts {
             throws ProviderException {
         ProviderCall base = providerCall(c, (JsonObject) null, deadlineNanos);
         return new ProviderCall(
-                base.provider(), base.model(), chat, clientBytes, base.timeout(), base.credential());
+                base.provider(),
+                base.model(),
+                chat,
+                clientBytes,
+                base.timeout(),
+                base.credential());
     }
 
     /**

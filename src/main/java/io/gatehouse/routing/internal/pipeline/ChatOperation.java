@@ -4,6 +4,7 @@ import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.ChatAnswer;
 import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.internal.provider.ProviderCall;
@@ -74,12 +75,14 @@ public class ChatOperation implements Operation {
         // The cache key is the upstream request as the stages left it (only for caching routes).
         String cacheKey =
                 route.cacheTtlSeconds() > 0
-                        ? ResponseCache.key(call.key.tenant(), route.alias(), cacheForm(request, ex))
+                        ? ResponseCache.key(
+                                call.key.tenant(), route.alias(), cacheForm(request, ex))
                         : null;
-        JsonObject answer = cacheKey == null ? null : cached(call, cacheKey);
+        JsonObject cachedAnswer = cacheKey == null ? null : cached(call, cacheKey);
+        ChatAnswer answer = cachedAnswer == null ? null : ChatAnswer.of(cachedAnswer, null);
         if (answer == null) {
             long deadline = attempts.deadline();
-            Failover.Outcome<JsonObject> out =
+            Failover.Outcome<ChatAnswer> out =
                     attempts.run(
                             call,
                             ordered,
@@ -87,22 +90,24 @@ public class ChatOperation implements Operation {
                             c -> {
                                 ProviderCall pc = providerCall(c, request, ex, deadline);
                                 return tracing.attempt(
-                                        "chat", c, () -> attempts.adapter(c).chat(pc));
+                                        "chat", c, () -> attempts.adapter(c).answer(pc));
                             });
             answer = out.result();
             if (cacheKey != null) {
                 cache.put(
                         cacheKey,
-                        answer,
+                        answer.json(),
                         out.candidate().provider().name(),
                         out.candidate().model().name(),
                         out.candidate().provider().region(),
                         route.cacheTtlSeconds());
             }
         }
-        answer = stages.afterAnswer(ex, answer);
-        account(call, answer, estimatedIn);
-        return Sent.answer(answer);
+        JsonObject after = stages.afterAnswer(ex, answer.json());
+        account(call, answer, after, estimatedIn);
+        // No stage changed the answer: the provider's bytes as they came (when kept), else the
+        // object as the stages left it.
+        return Sent.answer(after == answer.json() && answer.raw() != null ? answer.raw() : after);
     }
 
     /**
@@ -117,8 +122,8 @@ public class ChatOperation implements Operation {
     }
 
     /**
-     * What goes upstream: the request as the stages left it (with a managed prompt's defaults),
-     * and the client's bytes only while the exchange still holds the request as parsed (no stage
+     * What goes upstream: the request as the stages left it (with a managed prompt's defaults), and
+     * the client's bytes only while the exchange still holds the request as parsed (no stage
      * replaced it) and no default applies.
      */
     record Upstream(ChatRequest chat, ClientBytes bytes) {}
@@ -162,17 +167,15 @@ public class ChatOperation implements Operation {
         return hit.get().answer();
     }
 
-    private static void account(Call call, JsonObject answer, long estimatedIn) {
-        if (answer.get("usage") instanceof JsonObject u && u.containsKey("prompt_tokens")) {
-            call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
-            call.outputTokens =
-                    u.containsKey("completion_tokens")
-                            ? u.getJsonNumber("completion_tokens").longValue()
-                            : 0;
+    private static void account(Call call, ChatAnswer typed, JsonObject answer, long estimatedIn) {
+        if (typed.usage() != null) {
+            call.inputTokens = typed.usage().promptTokens();
+            call.outputTokens = typed.usage().completionTokens();
         } else {
             call.estimated = true;
             call.inputTokens = estimatedIn;
             long out = 0;
+            // the answer as the stages left it (a redacted answer is estimated as redacted)
             if (answer.get("choices") instanceof JsonArray choices) {
                 for (JsonValue c : choices) {
                     JsonObject m = c.asJsonObject().getJsonObject("message");
@@ -235,8 +238,7 @@ public class ChatOperation implements Operation {
                                     "chat",
                                     c,
                                     span -> {
-                                        ProviderStream s =
-                                                attempts.adapter(c).stream(pc);
+                                        ProviderStream s = attempts.adapter(c).stream(pc);
                                         try {
                                             SseRelay.Opened opened =
                                                     new SseRelay.Opened(s, s.next(), span);

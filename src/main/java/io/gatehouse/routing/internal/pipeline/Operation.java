@@ -2,8 +2,8 @@ package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Route;
-import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.internal.provider.ClientBytes;
+import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
@@ -51,9 +51,12 @@ interface Operation {
         }
     }
 
-    /** What {@link #send} gives: a JSON answer, or a stream to relay (exactly one is set). */
-    record Sent(JsonObject answer, StreamingOutput stream) {
-        static Sent answer(JsonObject answer) {
+    /**
+     * What {@link #send} gives: a JSON answer (an object, or the provider's bytes as text when no
+     * stage changed them), or a stream to relay (exactly one is set).
+     */
+    record Sent(Object answer, StreamingOutput stream) {
+        static Sent answer(Object answer) {
             return new Sent(answer, null);
         }
 

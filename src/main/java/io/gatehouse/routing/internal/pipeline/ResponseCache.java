@@ -37,7 +37,9 @@ public final class ResponseCache {
         return key(tenant, route, upstreamBody.toString());
     }
 
-    /** The key of an upstream body's text (the client's bytes or a rendering, see ChatOperation). */
+    /**
+     * The key of an upstream body's text (the client's bytes or a rendering, see ChatOperation).
+     */
     public static String key(TenantId tenant, String route, String upstreamBody) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

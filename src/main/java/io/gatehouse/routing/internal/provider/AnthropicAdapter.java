@@ -112,7 +112,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     /** Usage in the last chunk: always for the gateway's streams (their wire asks for it). */
     static boolean includeUsage(io.gatehouse.routing.stage.ChatRequest r) {
         return r.streaming()
-                || (r.streamOptions() != null && r.streamOptions().getBoolean("include_usage", false));
+                || (r.streamOptions() != null
+                        && r.streamOptions().getBoolean("include_usage", false));
     }
 
     @Override

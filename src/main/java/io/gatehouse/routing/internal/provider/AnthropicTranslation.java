@@ -188,7 +188,11 @@ public final class AnthropicTranslation {
         }
         for (ChatMessage.Part p : m.parts()) {
             if (p.isText()) {
-                out.add(Json.createObjectBuilder().add("type", "text").add("text", p.text()).build());
+                out.add(
+                        Json.createObjectBuilder()
+                                .add("type", "text")
+                                .add("text", p.text())
+                                .build());
             } else if (p.imageUrl() != null) {
                 String url = p.imageUrl();
                 JsonObjectBuilder source = Json.createObjectBuilder();
@@ -200,7 +204,11 @@ public final class AnthropicTranslation {
                 } else {
                     source.add("type", "url").add("url", url);
                 }
-                out.add(Json.createObjectBuilder().add("type", "image").add("source", source).build());
+                out.add(
+                        Json.createObjectBuilder()
+                                .add("type", "image")
+                                .add("source", source)
+                                .build());
             }
             // other part types have no Anthropic equivalent; validation keeps them out
         }

@@ -8,9 +8,9 @@ import java.util.Set;
  * The client's request body as it came, with what forwarding it needs: where the top-level {@code
  * model} string is (so that only its value is swapped), the top-level field names, and the field
  * names used in any message. Made only from a body the JSON parser already accepted; {@link #scan}
- * answers null for a body that must never be forwarded: one with a repeated key in any object
- * (the gateway's parser keeps one value, a provider's might keep the other, so what the stages
- * checked would not be what the provider reads).
+ * answers null for a body that must never be forwarded: one with a repeated key in any object (the
+ * gateway's parser keeps one value, a provider's might keep the other, so what the stages checked
+ * would not be what the provider reads).
  *
  * @param modelStart index of the model value's opening quote
  * @param modelEnd index just past its closing quote
@@ -110,7 +110,7 @@ public record ClientBytes(
     }
 
     /** The index just past the string starting at {@code i} (its opening quote). */
-    private static int stringEnd(String s, int i) {
+    static int stringEnd(String s, int i) {
         int j = i + 1;
         while (true) {
             char c = s.charAt(j);
@@ -138,7 +138,7 @@ public record ClientBytes(
     }
 
     /** A key's text with its escapes resolved, as the parser saw it. */
-    private static String decode(String s, int from, int to) {
+    static String decode(String s, int from, int to) {
         if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
             return s.substring(from, to);
         }

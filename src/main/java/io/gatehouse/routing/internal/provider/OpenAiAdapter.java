@@ -82,14 +82,19 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public JsonObject chat(ProviderCall call) throws ProviderException {
-        JsonObject answer =
-                http.postJson(
+        return answer(call).json();
+    }
+
+    @Override
+    public ChatAnswer answer(ProviderCall call) throws ProviderException {
+        HttpTransport.Raw answer =
+                http.postJsonRaw(
                         checked(call, "chat"), headers(call), wire(call).bytes(), call.timeout());
-        if (!(answer.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
+        if (!(answer.json().get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             throw new ProviderException(
                     ProviderException.Kind.MALFORMED, 502, "provider answer has no choices", null);
         }
-        return answer;
+        return ChatAnswer.of(answer.json(), answer.text());
     }
 
     @Override

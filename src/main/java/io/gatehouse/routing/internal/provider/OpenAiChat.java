@@ -23,6 +23,9 @@ import java.util.Set;
  * they can reach a provider: whatever else a client sends ({@code api_base}, {@code base_url},
  * headers in the body, {@code prompt_variables}, ...) stays behind. {@link #wire} forwards the
  * client's own bytes instead of rendering when nothing changed and every field is listed.
+ *
+ * <p>Long on purpose: one dialect's request in one place, read and written field by field, so that
+ * a field the gateway passes is mapped both ways side by side.
  */
 public final class OpenAiChat {
     // Json.createXxx() looks the provider up on every call; one lookup per class.
@@ -219,9 +222,12 @@ public final class OpenAiChat {
                         or(s.reasoningEffort(), ds.reasoningEffort()));
         List<ChatRequest.Tool> tools = r.tools();
         if (tools.isEmpty() && d.containsKey("tools") && d.get("tools") instanceof JsonArray) {
-            tools = parse(JSON.createObjectBuilder(d).add("messages", JSON.createArrayBuilder())
-                            .build())
-                    .tools();
+            tools =
+                    parse(
+                                    JSON.createObjectBuilder(d)
+                                            .add("messages", JSON.createArrayBuilder())
+                                            .build())
+                            .tools();
         }
         return new ChatRequest(
                 r.model(),
@@ -256,7 +262,8 @@ public final class OpenAiChat {
             calls = new ArrayList<>();
             for (JsonValue cv : ca) {
                 JsonObject c = cv.asJsonObject();
-                JsonObject fn = c.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
+                JsonObject fn =
+                        c.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
                 calls.add(
                         new ChatMessage.ToolCall(
                                 c.get("id") instanceof JsonString id ? id.getString() : null,
@@ -277,8 +284,8 @@ public final class OpenAiChat {
     }
 
     /**
-     * The OpenAI wire body of a request for {@code model} (none when null: the answer cache's
-     * key). A streamed request always asks for usage: streams are accounted too.
+     * The OpenAI wire body of a request for {@code model} (none when null: the answer cache's key).
+     * A streamed request always asks for usage: streams are accounted too.
      */
     public static JsonObject render(ChatRequest r, String model) {
         JsonObjectBuilder b = JSON.createObjectBuilder();

@@ -22,16 +22,17 @@ import java.util.Optional;
 /**
  * The built-in provider: no network, deterministic. Its answer quotes the last user message as it
  * received it (so redaction by policy is visible); embeddings are vectors derived from SHA-256 of
- * the input. It reads the typed request directly (no wire body). Provider options make it misbehave for demos and tests: {@code delayMs} (before
- * answering), {@code chunkDelayMs}, {@code failStatus} (answer with that HTTP status), {@code
- * failAfterChunks} (cut a stream), {@code malformed} (an answer that is not valid JSON).
+ * the input. It reads the typed request directly (no wire body). Provider options make it misbehave
+ * for demos and tests: {@code delayMs} (before answering), {@code chunkDelayMs}, {@code failStatus}
+ * (answer with that HTTP status), {@code failAfterChunks} (cut a stream), {@code malformed} (an
+ * answer that is not valid JSON).
  */
 public final class SandboxAdapter implements ProviderAdapter {
 
     @Override
     public JsonObject chat(ProviderCall call) throws ProviderException {
         behave(call);
-        String text = answer(call);
+        String text = answerText(call);
         long in = promptTokens(call.chat());
         long out = TokenEstimate.ofText(text);
         int n = call.chat().sampling().n() == null ? 1 : call.chat().sampling().n().intValue();
@@ -61,7 +62,7 @@ public final class SandboxAdapter implements ProviderAdapter {
     @Override
     public ProviderStream stream(ProviderCall call) throws ProviderException {
         behave(call);
-        String text = answer(call);
+        String text = answerText(call);
         List<String> parts = new ArrayList<>();
         for (String w : text.split("(?<= )")) {
             parts.add(w);
@@ -220,7 +221,7 @@ public final class SandboxAdapter implements ProviderAdapter {
         return v;
     }
 
-    private static String answer(ProviderCall call) {
+    private static String answerText(ProviderCall call) {
         String last = "";
         for (ChatMessage m : call.chat().messages()) {
             if ("user".equals(m.role())) {

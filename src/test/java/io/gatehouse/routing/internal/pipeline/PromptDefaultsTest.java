@@ -28,7 +28,8 @@ class PromptDefaultsTest {
                 OpenAiChat.render(
                         OpenAiChat.withDefaults(
                                 OpenAiChat.parse(req)
-                                        .withMessages(List.of(new ChatMessage("user", "hi", false))),
+                                        .withMessages(
+                                                List.of(new ChatMessage("user", "hi", false))),
                                 defaults),
                         null);
         assertThat(up.getJsonNumber("temperature").doubleValue())

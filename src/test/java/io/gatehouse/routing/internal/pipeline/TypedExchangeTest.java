@@ -16,9 +16,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pipeline's half of the typed exchange: the client's bytes go upstream only while the
- * exchange holds the request as parsed; a stage's changed copy is rendered, changed exactly where
- * the stage acted; prompt variables never reach a provider.
+ * The pipeline's half of the typed exchange: the client's bytes go upstream only while the exchange
+ * holds the request as parsed; a stage's changed copy is rendered, changed exactly where the stage
+ * acted; prompt variables never reach a provider.
  */
 class TypedExchangeTest {
     static final String BODY =
@@ -58,7 +58,9 @@ class TypedExchangeTest {
         OpenAiChat.Wire w = wire(r, ex);
         assertThat(w.forwarded()).isTrue();
         assertThat(w.text()).isEqualTo(BODY.replace("\"alias\"", "\"gpt-x\""));
-        assertThat(ChatOperation.cacheForm(r, ex)).as("the cache key hashes the bytes").isEqualTo(BODY);
+        assertThat(ChatOperation.cacheForm(r, ex))
+                .as("the cache key hashes the bytes")
+                .isEqualTo(BODY);
     }
 
     @Test

@@ -24,7 +24,8 @@ class AnthropicTranslationTest {
         ChatMessage.Part image =
                 new ChatMessage.Part(
                         "image_url",
-                        json("{'type':'image_url','image_url':{'url':'data:image/jpeg;base64,QUJD'}}"));
+                        json(
+                                "{'type':'image_url','image_url':{'url':'data:image/jpeg;base64,QUJD'}}"));
         ChatMessage.Part link =
                 new ChatMessage.Part(
                         "image_url",
@@ -106,7 +107,9 @@ class AnthropicTranslationTest {
         assertThat(asst.getJsonArray("content").getJsonObject(0).getString("text"))
                 .isEqualTo("Looking.");
         assertThat(asst.getJsonArray("content").getJsonObject(1))
-                .isEqualTo(json("{'type':'tool_use','id':'call_9','name':'lookup','input':{'q':'a'}}"));
+                .isEqualTo(
+                        json(
+                                "{'type':'tool_use','id':'call_9','name':'lookup','input':{'q':'a'}}"));
         assertThat(msgs.getJsonObject(2).getJsonArray("content").getJsonObject(0))
                 .isEqualTo(json("{'type':'tool_result','tool_use_id':'call_9','content':'found'}"));
         assertThat(a.getJsonArray("tools").getJsonObject(0))

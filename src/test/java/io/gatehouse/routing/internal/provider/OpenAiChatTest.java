@@ -63,7 +63,9 @@ class OpenAiChatTest {
 
     @Test
     void theOpenAiAdapterSaysWhetherItForwardedOrRendered() {
-        Provider p = TestCatalog.provider("o", "openai", "http://localhost:1", Json.createObjectBuilder().build());
+        Provider p =
+                TestCatalog.provider(
+                        "o", "openai", "http://localhost:1", Json.createObjectBuilder().build());
         ProviderCall unchanged =
                 new ProviderCall(
                         p,
@@ -144,9 +146,7 @@ class OpenAiChatTest {
                                 "{\"model\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\","
                                         + "\"content\":\"secret\"}]}"))
                 .isNull();
-        assertThat(
-                        ClientBytes.scan(
-                                "{\"model\":\"a\",\"messages\":[],\"mod\\u0065l\":\"b\"}"))
+        assertThat(ClientBytes.scan("{\"model\":\"a\",\"messages\":[],\"mod\\u0065l\":\"b\"}"))
                 .as("an escaped key is the same key")
                 .isNull();
         assertThat(
@@ -177,7 +177,8 @@ class OpenAiChatTest {
         msgs.set(1, msgs.get(1).withText("What is in this [IMAGE]?"));
         msgs.set(4, msgs.get(4).withText("And [DAY]?"));
         ChatRequest changed = parsed.withMessages(msgs);
-        assertThat(parsed.messages().get(1).text()).as("the parsed value is never changed")
+        assertThat(parsed.messages().get(1).text())
+                .as("the parsed value is never changed")
                 .isEqualTo("What is in this image?");
 
         JsonObject rendered = OpenAiChat.render(changed, "gpt-x");
@@ -198,9 +199,7 @@ class OpenAiChatTest {
                                                                 .add(
                                                                         "text",
                                                                         "What is in this [IMAGE]?"))
-                                                .add(
-                                                        m.getJsonArray("content")
-                                                                .getJsonObject(1)))
+                                                .add(m.getJsonArray("content").getJsonObject(1)))
                                 .build();
             } else if (i == 4) {
                 m = Json.createObjectBuilder(m).add("content", "And [DAY]?").build();
@@ -208,10 +207,7 @@ class OpenAiChatTest {
             b.add(m);
         }
         JsonObject expected =
-                Json.createObjectBuilder(client)
-                        .add("model", "gpt-x")
-                        .add("messages", b)
-                        .build();
+                Json.createObjectBuilder(client).add("model", "gpt-x").add("messages", b).build();
         assertThat(rendered).isEqualTo(expected);
     }
 
@@ -225,7 +221,11 @@ class OpenAiChatTest {
                 new SandboxAdapter()
                         .chat(
                                 new ProviderCall(
-                                        p, p.models().get(0), r, null, Duration.ofSeconds(2),
+                                        p,
+                                        p.models().get(0),
+                                        r,
+                                        null,
+                                        Duration.ofSeconds(2),
                                         null));
         assertThat(
                         answer.getJsonArray("choices")
