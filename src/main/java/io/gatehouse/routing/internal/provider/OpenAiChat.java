@@ -221,13 +221,17 @@ public final class OpenAiChat {
                         or(s.topLogprobs(), ds.topLogprobs()),
                         or(s.reasoningEffort(), ds.reasoningEffort()));
         List<ChatRequest.Tool> tools = r.tools();
-        if (tools.isEmpty() && d.containsKey("tools") && d.get("tools") instanceof JsonArray) {
-            tools =
-                    parse(
-                                    JSON.createObjectBuilder(d)
-                                            .add("messages", JSON.createArrayBuilder())
-                                            .build())
-                            .tools();
+        if (tools.isEmpty() && d.get("tools") instanceof JsonArray) {
+            try {
+                tools =
+                        parse(
+                                        JSON.createObjectBuilder(d)
+                                                .add("messages", JSON.createArrayBuilder())
+                                                .build())
+                                .tools();
+            } catch (RuntimeException e) {
+                // a default tool list that is not well-formed is left out, as any ill-typed default
+            }
         }
         return new ChatRequest(
                 r.model(),
