@@ -108,6 +108,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
                                 call.timeout()));
         return new ProviderStream() {
             boolean done;
+            JsonObject lastChunk;
+            String lastRaw;
 
             @Override
             public Optional<JsonObject> next() throws ProviderException {
@@ -138,8 +140,17 @@ public final class OpenAiAdapter implements ProviderAdapter {
                                         .replace("HTTP 502", "a stream error"),
                                 null);
                     }
+                    lastChunk = chunk;
+                    String data = e.data();
+                    lastRaw =
+                            data.indexOf('\n') < 0 && !JsonKeys.repeatsAKey(data) ? data : null;
                     return Optional.of(chunk);
                 }
+            }
+
+            @Override
+            public String raw(JsonObject chunk) {
+                return chunk == lastChunk ? lastRaw : null;
             }
 
             @Override
