@@ -86,9 +86,4 @@ public record ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usag
         }
         return OpenAiChat.message(m);
     }
-
-    /** The same answer with another object (a stage changed it): never the provider's bytes. */
-    public ChatAnswer changed(JsonObject newJson) {
-        return newJson == json ? this : new ChatAnswer(newJson, null, choices, usage);
-    }
 }

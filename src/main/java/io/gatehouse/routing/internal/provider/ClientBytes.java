@@ -36,7 +36,6 @@ public record ClientBytes(
         int messagesDepth = -1;
         boolean expectKey = false;
         boolean nextIsMessages = false;
-        String lastTopKey = null;
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -81,7 +80,6 @@ public record ClientBytes(
                         }
                         expectKey = false;
                         if (stack.size() == 1) {
-                            lastTopKey = key;
                             nextIsMessages = key.equals("messages");
                             int v = valueStart(text, end);
                             if (key.equals("model") && text.charAt(v) == '"') {
@@ -102,7 +100,7 @@ public record ClientBytes(
                 default -> i++;
             }
         }
-        if (top == null || modelStart < 0 || lastTopKey == null) {
+        if (top == null || modelStart < 0) {
             return null;
         }
         return new ClientBytes(

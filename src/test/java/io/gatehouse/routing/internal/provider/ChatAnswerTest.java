@@ -40,13 +40,7 @@ class ChatAnswerTest {
     }
 
     @Test
-    void aChangedOrAmbiguousAnswerIsNeverPassedOnAsBytes() {
-        ChatAnswer a = ChatAnswer.of(json(ANSWER), ANSWER);
-        assertThat(a.changed(a.json())).isSameAs(a);
-        JsonObject redacted = Json.createObjectBuilder(a.json()).add("id", "x").build();
-        assertThat(a.changed(redacted).raw()).isNull();
-        assertThat(a.changed(redacted).json()).isSameAs(redacted);
-
+    void anAnswerThatRepeatsAKeyIsNeverPassedOnAsBytes() {
         // the client's parser could read the other value than the one the stages checked
         String twice =
                 "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"[EMAIL]\","
