@@ -122,13 +122,20 @@ public class PolicyStage implements GatewayStage {
             throw denial(d);
         }
         if (!d.redact().isEmpty()) {
-            List<ChatMessage> msgs = ex.messages();
+            // a changed copy of the request: only the redacted messages differ
+            List<ChatMessage> msgs = new ArrayList<>(ex.messages());
+            boolean changed = false;
             for (int i = 0; i < msgs.size(); i++) {
                 ChatMessage m = msgs.get(i);
                 List<Detection> found = scan.perMessage.get(i);
                 if (!found.isEmpty()) {
-                    m.text(Redactor.redact(m.text(), found, d.redact()));
+                    ChatMessage r = m.withText(Redactor.redact(m.text(), found, d.redact()));
+                    changed |= r != m;
+                    msgs.set(i, r);
                 }
+            }
+            if (changed) {
+                ex.request(ex.request().withMessages(msgs));
             }
         }
         for (Decision.Restriction r : d.restrictions()) {

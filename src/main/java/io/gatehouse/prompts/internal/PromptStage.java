@@ -66,7 +66,8 @@ public class PromptStage implements GatewayStage {
                             PromptTemplate.render(o.getString("content"), variables, properties),
                             true));
         }
-        exchange.messages().addAll(0, rendered);
+        rendered.addAll(exchange.messages());
+        exchange.request(exchange.request().withMessages(rendered));
         exchange.model(v.route());
         if (v.parameters() != null) {
             exchange.defaultParameters().putAll(v.parameters());

@@ -1,35 +1,136 @@
 package io.gatehouse.routing.stage;
 
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
- * One chat message's role and text as stages see it. {@code text} is the concatenated text parts of
- * the message (image parts are kept by routing and not shown here); a stage that changes it (prompt
- * rendering, redaction) replaces the text.
+ * One chat message, immutable: a stage that changes it (prompt rendering, redaction) makes a copy
+ * ({@link #withText}) and gives the exchange a new request. Content is either plain text ({@code
+ * content}), or parts ({@code parts}: text, image_url, ...), or neither (an assistant message that
+ * only calls tools).
+ *
+ * @param content the content when the client sent a string, else null
+ * @param parts the content parts when the client sent an array, else null
+ * @param name the participant's name, or null
+ * @param toolCalls an assistant's tool calls, or null when absent
+ * @param toolCallId a tool message's answer-to id, or null
+ * @param refusal an assistant's refusal as sent, or null
+ * @param fromTemplate true for messages a managed template contributed
  */
-public final class ChatMessage {
-    private final String role;
-    private String text;
-    private final boolean fromTemplate;
+public record ChatMessage(
+        String role,
+        String content,
+        List<Part> parts,
+        String name,
+        List<ToolCall> toolCalls,
+        String toolCallId,
+        JsonValue refusal,
+        boolean fromTemplate) {
 
+    public ChatMessage {
+        Objects.requireNonNull(role);
+        parts = parts == null ? null : List.copyOf(parts);
+        toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
+    }
+
+    /** A message with plain text content only. */
     public ChatMessage(String role, String text, boolean fromTemplate) {
-        this.role = role;
-        this.text = text;
-        this.fromTemplate = fromTemplate;
+        this(role, text, null, null, null, null, null, fromTemplate);
     }
 
-    public String role() {
-        return role;
-    }
-
+    /**
+     * The text stages see: the string content, or the text parts joined by newlines (image and
+     * other parts are not shown); {@code ""} when there is none.
+     */
     public String text() {
-        return text;
+        if (content != null) {
+            return content;
+        }
+        if (parts == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Part p : parts) {
+            if (p.isText()) {
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append(p.text());
+            }
+        }
+        return sb.toString();
     }
 
-    public void text(String newText) {
-        this.text = newText;
+    /**
+     * A copy whose text is {@code newText}; everything else stays. Parts keep their non-text parts
+     * after one text part holding the new text. Returns this message when the text is unchanged.
+     */
+    public ChatMessage withText(String newText) {
+        if (Objects.equals(text(), newText)) {
+            return this;
+        }
+        if (parts == null) {
+            return new ChatMessage(
+                    role, newText, null, name, toolCalls, toolCallId, refusal, fromTemplate);
+        }
+        List<Part> np = new ArrayList<>();
+        np.add(Part.text(newText));
+        for (Part p : parts) {
+            if (!p.isText()) {
+                np.add(p);
+            }
+        }
+        return new ChatMessage(role, null, np, name, toolCalls, toolCallId, refusal, fromTemplate);
     }
 
-    /** True for messages a managed prompt template contributed. */
-    public boolean fromTemplate() {
-        return fromTemplate;
+    /**
+     * One content part as the client sent it ({@code json}, forwarded as is), with typed reads of
+     * what routing needs.
+     */
+    public record Part(String type, JsonObject json) {
+        public Part {
+            Objects.requireNonNull(type);
+            Objects.requireNonNull(json);
+        }
+
+        public static Part text(String text) {
+            return new Part(
+                    "text",
+                    jakarta.json.spi.JsonProvider.provider()
+                            .createObjectBuilder()
+                            .add("type", "text")
+                            .add("text", text)
+                            .build());
+        }
+
+        public boolean isText() {
+            return type.equals("text");
+        }
+
+        /** The text of a text part, else null. */
+        public String text() {
+            return isText() ? json.getString("text", "") : null;
+        }
+
+        /** The URL of an image_url part (a link or a data: URL), else null. */
+        public String imageUrl() {
+            return type.equals("image_url") && json.get("image_url") instanceof JsonObject iu
+                    ? iu.getString("url", null)
+                    : null;
+        }
+    }
+
+    /**
+     * One tool call of an assistant message as sent ({@code json}, forwarded as is).
+     *
+     * @param arguments the function's arguments, a JSON text as the model wrote it
+     */
+    public record ToolCall(String id, String name, String arguments, JsonObject json) {
+        public ToolCall {
+            Objects.requireNonNull(json);
+        }
     }
 }

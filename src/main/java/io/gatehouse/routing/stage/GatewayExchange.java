@@ -21,8 +21,7 @@ public final class GatewayExchange {
     private final String requestId;
     private final String operation;
     private String model;
-    private final JsonObject promptVariables;
-    private final List<ChatMessage> messages;
+    private ChatRequest request;
     private final Map<String, String> headers;
     private int classification;
     private Predicate<ProviderTarget> providerFilter = t -> true;
@@ -36,9 +35,27 @@ public final class GatewayExchange {
 
     /**
      * @param operation {@code chat} or {@code embeddings}
-     * @param model what the client asked for: a route alias or {@code prompt:<name>@<label>}
+     * @param request the client's request as parsed; its model is what the client asked for: a
+     *     route alias or {@code prompt:<name>@<label>}
      * @param headers selected request headers (lower-case names), never credentials
      */
+    public GatewayExchange(
+            TenantId tenant,
+            String keyId,
+            String requestId,
+            String operation,
+            ChatRequest request,
+            Map<String, String> headers) {
+        this.tenant = Objects.requireNonNull(tenant);
+        this.keyId = keyId;
+        this.requestId = requestId;
+        this.operation = operation;
+        this.request = Objects.requireNonNull(request);
+        this.model = request.model();
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** An exchange of messages only (see {@link ChatRequest#of}). */
     public GatewayExchange(
             TenantId tenant,
             String keyId,
@@ -48,14 +65,13 @@ public final class GatewayExchange {
             JsonObject promptVariables,
             List<ChatMessage> messages,
             Map<String, String> headers) {
-        this.tenant = Objects.requireNonNull(tenant);
-        this.keyId = keyId;
-        this.requestId = requestId;
-        this.operation = operation;
-        this.model = model;
-        this.promptVariables = promptVariables;
-        this.messages = new ArrayList<>(messages);
-        this.headers = Map.copyOf(headers);
+        this(
+                tenant,
+                keyId,
+                requestId,
+                operation,
+                ChatRequest.of(model, messages, promptVariables),
+                headers);
     }
 
     public TenantId tenant() {
@@ -87,12 +103,26 @@ public final class GatewayExchange {
 
     /** The client's {@code prompt_variables}, or null. */
     public JsonObject promptVariables() {
-        return promptVariables;
+        return request.promptVariables();
     }
 
-    /** The messages in order; stages may replace the list's content (e.g. prepend a template). */
+    /** The request as the stages have left it so far. */
+    public ChatRequest request() {
+        return request;
+    }
+
+    /**
+     * Replaces the request with a changed copy (e.g. {@code request().withMessages(...)}). Once a
+     * stage did, routing renders the provider's body from the request instead of forwarding the
+     * client's bytes.
+     */
+    public void request(ChatRequest changed) {
+        this.request = Objects.requireNonNull(changed);
+    }
+
+    /** The request's messages in order (unmodifiable; change them with {@link #request}). */
     public List<ChatMessage> messages() {
-        return messages;
+        return request.messages();
     }
 
     public Map<String, String> headers() {

@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.provider.ProviderAdapter;
 import io.gatehouse.routing.internal.provider.ProviderAdapters;
 import io.gatehouse.routing.internal.provider.ProviderCall;
@@ -10,6 +11,7 @@ import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.internal.resilience.ProviderHealthRegistry;
 import io.gatehouse.routing.internal.resilience.RetryBudget;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.GatehouseException;
@@ -32,6 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class Attempts {
+    private static final jakarta.json.spi.JsonProvider JSON =
+            jakarta.json.spi.JsonProvider.provider();
     @Inject ProviderAdapters adapters;
     @Inject SecretBox secrets;
     @Inject Stages stages;
@@ -98,7 +102,27 @@ public class Attempts {
         return failover;
     }
 
-    /** The call to one candidate: its model name in the body, its credential, what time is left. */
+    /**
+     * A chat call to one candidate: the request as the stages left it and, while unchanged, the
+     * client's bytes; the adapter renders (or forwards) its body with the candidate's model name.
+     */
+    ProviderCall providerCall(
+            Candidate c, ChatRequest chat, ClientBytes clientBytes, long deadlineNanos)
+            throws ProviderException {
+        ProviderCall base = providerCall(c, (JsonObject) null, deadlineNanos);
+        return new ProviderCall(
+                base.provider(),
+                base.model(),
+                chat,
+                clientBytes,
+                base.timeout(),
+                base.credential());
+    }
+
+    /**
+     * A call to one candidate with an OpenAI-shaped body (embeddings, guards): its model name in
+     * the body, its credential, what time is left.
+     */
     ProviderCall providerCall(Candidate c, JsonObject body, long deadlineNanos)
             throws ProviderException {
         long remaining = (deadlineNanos - System.nanoTime()) / 1_000_000;
@@ -116,10 +140,14 @@ public class Attempts {
                                     Provider.credentialContext(p.tenant(), p.name())),
                             StandardCharsets.UTF_8);
         }
+        if (body == null) {
+            return new ProviderCall(
+                    p, c.model(), null, null, null, Duration.ofMillis(timeout), credential);
+        }
         return new ProviderCall(
                 p,
                 c.model(),
-                GatewayRequests.withModel(body, c.model().name()),
+                JSON.createObjectBuilder(body).add("model", c.model().name()).build(),
                 Duration.ofMillis(timeout),
                 credential);
     }

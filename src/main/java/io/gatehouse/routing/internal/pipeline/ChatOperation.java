@@ -4,20 +4,24 @@ import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.ChatAnswer;
+import io.gatehouse.routing.internal.provider.ClientBytes;
+import io.gatehouse.routing.internal.provider.OpenAiChat;
+import io.gatehouse.routing.internal.provider.ProviderCall;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.ProviderStream;
 import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,24 +45,12 @@ public class ChatOperation implements Operation {
     }
 
     @Override
-    public Request read(JsonObject json) {
+    public Request read(String text, JsonObject json) {
         GatewayRequests.validateChat(json);
-        IdentityHashMap<ChatMessage, JsonObject> originals = new IdentityHashMap<>();
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonValue v : json.getJsonArray("messages")) {
-            JsonObject m = v.asJsonObject();
-            ChatMessage cm =
-                    new ChatMessage(
-                            m.getString("role"), GatewayRequests.text(m.get("content")), false);
-            originals.put(cm, m);
-            messages.add(cm);
-        }
-        return new Request(
-                json,
-                messages,
-                originals,
-                json.get("prompt_variables") instanceof JsonObject pv ? pv : null,
-                json.getBoolean("stream", false));
+        ChatRequest parsed = OpenAiChat.parse(json);
+        // a body with prompt_variables is never forwarded: the scan is not worth it
+        ClientBytes bytes = parsed.promptVariables() == null ? ClientBytes.scan(text) : null;
+        return new Request(json, parsed, bytes);
     }
 
     @Override
@@ -68,9 +60,8 @@ public class ChatOperation implements Operation {
 
     @Override
     public long maxOutput(JsonObject req) {
-        return req.containsKey("max_completion_tokens")
-                ? req.getJsonNumber("max_completion_tokens").longValue()
-                : req.containsKey("max_tokens") ? req.getJsonNumber("max_tokens").longValue() : 256;
+        Long max = OpenAiChat.sampling(req).maxOutput();
+        return max == null ? 256 : max;
     }
 
     @Override
@@ -81,55 +72,78 @@ public class ChatOperation implements Operation {
             return Sent.stream(stream(call, request, ordered));
         }
         GatewayExchange ex = call.exchange;
-        // The cache key is the upstream request as the stages left it (built only for caching
-        // routes).
+        // The cache key is the upstream request as the stages left it (only for caching routes).
         String cacheKey =
                 route.cacheTtlSeconds() > 0
-                        ? ResponseCache.key(call.key.tenant(), route.alias(), upstream(request, ex))
+                        ? ResponseCache.key(
+                                call.key.tenant(), route.alias(), cacheForm(request, ex))
                         : null;
-        JsonObject answer = cacheKey == null ? null : cached(call, cacheKey);
+        JsonObject cachedAnswer = cacheKey == null ? null : cached(call, cacheKey);
+        ChatAnswer answer = cachedAnswer == null ? null : ChatAnswer.of(cachedAnswer, null);
         if (answer == null) {
             long deadline = attempts.deadline();
-            Failover.Outcome<JsonObject> out =
+            Failover.Outcome<ChatAnswer> out =
                     attempts.run(
                             call,
                             ordered,
                             false,
                             c -> {
-                                JsonObject body = upstream(request, ex);
+                                ProviderCall pc = providerCall(c, request, ex, deadline);
                                 return tracing.attempt(
-                                        "chat",
-                                        c,
-                                        () ->
-                                                attempts.adapter(c)
-                                                        .chat(
-                                                                attempts.providerCall(
-                                                                        c, body, deadline)));
+                                        "chat", c, () -> attempts.adapter(c).answer(pc));
                             });
             answer = out.result();
             if (cacheKey != null) {
                 cache.put(
                         cacheKey,
-                        answer,
+                        answer.json(),
                         out.candidate().provider().name(),
                         out.candidate().model().name(),
                         out.candidate().provider().region(),
                         route.cacheTtlSeconds());
             }
         }
-        answer = stages.afterAnswer(ex, answer);
-        account(call, answer, estimatedIn);
-        return Sent.answer(answer);
+        JsonObject after = stages.afterAnswer(ex, answer.json());
+        account(call, answer, after, estimatedIn);
+        // No stage changed the answer: the provider's bytes as they came (when kept), else the
+        // object as the stages left it.
+        return Sent.answer(after == answer.json() && answer.raw() != null ? answer.raw() : after);
     }
 
-    /** The upstream body (without the model, which each attempt sets) as the stages left it. */
-    private static JsonObject upstream(Request request, GatewayExchange ex) {
-        return GatewayRequests.upstreamChat(
-                request.json(),
-                ex.messages(),
-                request.originals(),
-                request.stream(),
-                ex.defaultParameters());
+    /**
+     * One attempt's call, built after the attempt's {@code beforeProviderCall} stages; the adapter
+     * renders (or forwards) it once.
+     */
+    private ProviderCall providerCall(
+            Candidate c, Request request, GatewayExchange ex, long deadline)
+            throws ProviderException {
+        Upstream up = upstream(request, ex);
+        return attempts.providerCall(c, up.chat(), up.bytes(), deadline);
+    }
+
+    /**
+     * What goes upstream: the request as the stages left it (with a managed prompt's defaults), and
+     * the client's bytes only while the exchange still holds the request as parsed (no stage
+     * replaced it) and no default applies.
+     */
+    record Upstream(ChatRequest chat, ClientBytes bytes) {}
+
+    static Upstream upstream(Request request, GatewayExchange ex) {
+        boolean unchanged = ex.request() == request.parsed() && ex.defaultParameters().isEmpty();
+        return unchanged
+                ? new Upstream(request.parsed(), request.bytes())
+                : new Upstream(OpenAiChat.withDefaults(ex.request(), ex.defaultParameters()), null);
+    }
+
+    /**
+     * What the answer cache's key hashes: the client's bytes while they may be forwarded (nothing
+     * to compute), else the OpenAI rendering without a model.
+     */
+    static String cacheForm(Request request, GatewayExchange ex) {
+        Upstream up = upstream(request, ex);
+        return up.bytes() != null
+                ? up.bytes().text()
+                : OpenAiChat.render(up.chat(), null).toString();
     }
 
     /** A cached answer whose provider and model still exist, taken as the call's candidate. */
@@ -153,22 +167,20 @@ public class ChatOperation implements Operation {
         return hit.get().answer();
     }
 
-    private static void account(Call call, JsonObject answer, long estimatedIn) {
-        if (answer.get("usage") instanceof JsonObject u && u.containsKey("prompt_tokens")) {
-            call.inputTokens = u.getJsonNumber("prompt_tokens").longValue();
-            call.outputTokens =
-                    u.containsKey("completion_tokens")
-                            ? u.getJsonNumber("completion_tokens").longValue()
-                            : 0;
+    private static void account(Call call, ChatAnswer typed, JsonObject answer, long estimatedIn) {
+        if (typed.usage() != null) {
+            call.inputTokens = typed.usage().promptTokens();
+            call.outputTokens = typed.usage().completionTokens();
         } else {
             call.estimated = true;
             call.inputTokens = estimatedIn;
             long out = 0;
+            // the answer as the stages left it (a redacted answer is estimated as redacted)
             if (answer.get("choices") instanceof JsonArray choices) {
                 for (JsonValue c : choices) {
                     JsonObject m = c.asJsonObject().getJsonObject("message");
                     if (m != null) {
-                        out += TokenEstimate.ofText(GatewayRequests.text(m.get("content")));
+                        out += TokenEstimate.ofText(text(m.get("content")));
                         if (m.containsKey("tool_calls")) {
                             out += TokenEstimate.ofText(m.get("tool_calls").toString());
                         }
@@ -185,6 +197,26 @@ public class ChatOperation implements Operation {
                                 call.candidate.model(), call.inputTokens, call.outputTokens);
     }
 
+    /** An answer message's text: the string, or the text parts joined. */
+    private static String text(JsonValue content) {
+        if (content instanceof JsonString s) {
+            return s.getString();
+        }
+        if (!(content instanceof JsonArray parts)) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonValue p : parts) {
+            if (p instanceof JsonObject po && "text".equals(po.getString("type", ""))) {
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append(po.getString("text", ""));
+            }
+        }
+        return sb.toString();
+    }
+
     /**
      * Opens the stream: the first chunk is read inside the failover loop, so until a byte reached
      * the client a failing provider may still be replaced; after it, never.
@@ -199,16 +231,14 @@ public class ChatOperation implements Operation {
                         ordered,
                         true,
                         c -> {
-                            JsonObject body = upstream(request, ex);
+                            ProviderCall pc = providerCall(c, request, ex, deadline);
                             // the attempt's span stays open until the stream ends (SseRelay): the
                             // usage and finish reasons come with the last chunks
                             return tracing.attemptStream(
                                     "chat",
                                     c,
                                     span -> {
-                                        ProviderStream s =
-                                                attempts.adapter(c).stream(
-                                                        attempts.providerCall(c, body, deadline));
+                                        ProviderStream s = attempts.adapter(c).stream(pc);
                                         try {
                                             SseRelay.Opened opened =
                                                     new SseRelay.Opened(s, s.next(), span);
@@ -225,8 +255,8 @@ public class ChatOperation implements Operation {
         // estimated again: the stages may have changed the messages before the provider call
         long estimatedIn = estimatedInput(ex.messages());
         boolean clientWantsUsage =
-                request.json().get("stream_options") instanceof JsonObject so
-                        && so.getBoolean("include_usage", false);
+                request.parsed().streamOptions() != null
+                        && request.parsed().streamOptions().getBoolean("include_usage", false);
         return os -> relay.relay(os, call, out, clientWantsUsage, estimatedIn);
     }
 }

@@ -6,11 +6,11 @@ import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /** {@code /v1/embeddings}: each input is a user message for the stages; no stream, no cache. */
@@ -25,11 +25,11 @@ public class EmbeddingsOperation implements Operation {
     }
 
     @Override
-    public Request read(JsonObject json) {
+    public Request read(String text, JsonObject json) {
         List<String> inputs = GatewayRequests.validateEmbeddings(json);
         List<ChatMessage> messages = new ArrayList<>();
         inputs.forEach(t -> messages.add(new ChatMessage("user", t, false)));
-        return new Request(json, messages, new IdentityHashMap<>(), null, false);
+        return new Request(json, ChatRequest.of(GatewayRequests.model(json), messages, null), null);
     }
 
     @Override

@@ -14,19 +14,15 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}) and the body the
- * gateway sends upstream. Only fields listed here reach a provider: whatever else a client sends
- * ({@code api_base}, {@code base_url}, headers in the body, ...) is dropped.
- *
- * <p>Long on purpose: validation of every accepted field and the upstream bodies built from them;
- * the typed exchange model (issue 16, next step) replaces the upstream half.
+ * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}), before they are
+ * read into the typed request ({@code provider.OpenAiChat}, which keeps only the fields a provider
+ * may get), and the embeddings body sent upstream.
  */
 public final class GatewayRequests {
     // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
@@ -41,32 +37,6 @@ public final class GatewayRequests {
     private static final Set<String> ROLES =
             Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
-
-    /** Fields passed upstream for chat (model is set per target). */
-    static final List<String> CHAT_FIELDS =
-            List.of(
-                    "temperature",
-                    "top_p",
-                    "n",
-                    "stream",
-                    "stop",
-                    "max_tokens",
-                    "max_completion_tokens",
-                    "presence_penalty",
-                    "frequency_penalty",
-                    "logit_bias",
-                    "logprobs",
-                    "top_logprobs",
-                    "user",
-                    "seed",
-                    "tools",
-                    "tool_choice",
-                    "parallel_tool_calls",
-                    "response_format",
-                    "reasoning_effort");
-
-    static final List<String> MESSAGE_FIELDS =
-            List.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal");
 
     static final List<String> EMBEDDING_FIELDS = List.of("encoding_format", "dimensions", "user");
 
@@ -329,99 +299,6 @@ public final class GatewayRequests {
         return caps;
     }
 
-    /** The text of a message's content (text parts joined), as stages see it. */
-    static String text(JsonValue content) {
-        if (content instanceof JsonString s) {
-            return s.getString();
-        }
-        if (content instanceof JsonArray parts) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonValue p : parts) {
-                JsonObject po = p.asJsonObject();
-                if ("text".equals(po.getString("type", ""))) {
-                    if (sb.length() > 0) {
-                        sb.append('\n');
-                    }
-                    sb.append(po.getString("text", ""));
-                }
-            }
-            return sb.toString();
-        }
-        return "";
-    }
-
-    /**
-     * The chat body sent upstream: the listed fields of the client's request, and the messages as
-     * the stages left them. A message that came from the client keeps its non-text parts and tool
-     * fields; its text is the (possibly changed) stage text.
-     */
-    static JsonObject upstreamChat(
-            JsonObject req,
-            List<ChatMessage> messages,
-            IdentityHashMap<ChatMessage, JsonObject> originals,
-            boolean stream) {
-        return upstreamChat(req, messages, originals, stream, java.util.Map.of());
-    }
-
-    /**
-     * As above, with defaults (a managed prompt's parameters) for fields the client did not set.
-     */
-    static JsonObject upstreamChat(
-            JsonObject req,
-            List<ChatMessage> messages,
-            IdentityHashMap<ChatMessage, JsonObject> originals,
-            boolean stream,
-            java.util.Map<String, JsonValue> defaults) {
-        JsonObjectBuilder b = JSON.createObjectBuilder();
-        JsonArrayBuilder msgs = JSON.createArrayBuilder();
-        for (ChatMessage m : messages) {
-            JsonObject orig = originals.get(m);
-            if (orig == null) {
-                msgs.add(JSON.createObjectBuilder().add("role", m.role()).add("content", m.text()));
-                continue;
-            }
-            JsonObjectBuilder mb = JSON.createObjectBuilder();
-            for (String f : MESSAGE_FIELDS) {
-                if (orig.containsKey(f)) {
-                    mb.add(f, orig.get(f));
-                }
-            }
-            JsonValue content = orig.get("content");
-            String origText = text(content);
-            if (!origText.equals(m.text())) {
-                if (content instanceof JsonArray parts) {
-                    JsonArrayBuilder nb = JSON.createArrayBuilder();
-                    nb.add(JSON.createObjectBuilder().add("type", "text").add("text", m.text()));
-                    for (JsonValue p : parts) {
-                        if (!"text".equals(p.asJsonObject().getString("type", ""))) {
-                            nb.add(p);
-                        }
-                    }
-                    mb.add("content", nb);
-                } else {
-                    mb.add("content", m.text());
-                }
-            }
-            msgs.add(mb);
-        }
-        b.add("messages", msgs);
-        for (String f : CHAT_FIELDS) {
-            if (req.containsKey(f) && req.get(f) != JsonValue.NULL) {
-                b.add(f, req.get(f));
-            } else if (defaults.containsKey(f)
-                    && !f.equals("stream")
-                    && !f.equals("stream_options")) {
-                b.add(f, defaults.get(f));
-            }
-        }
-        if (stream) {
-            // Always ask for usage upstream: streamed requests are accounted too.
-            b.add("stream", true);
-            b.add("stream_options", JSON.createObjectBuilder().add("include_usage", true));
-        }
-        return b.build();
-    }
-
     static JsonObject upstreamEmbeddings(JsonObject req, List<ChatMessage> inputs) {
         JsonObjectBuilder b = JSON.createObjectBuilder();
         if (req.get("input") instanceof JsonString) {
@@ -437,10 +314,6 @@ public final class GatewayRequests {
             }
         }
         return b.build();
-    }
-
-    static JsonObject withModel(JsonObject body, String model) {
-        return JSON.createObjectBuilder(body).add("model", model).build();
     }
 
     private static void intRange(JsonObject req, String f, long min, long max) {

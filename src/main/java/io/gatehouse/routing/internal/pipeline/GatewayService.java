@@ -133,7 +133,7 @@ public class GatewayService {
         JsonObject json = parsed.json();
         call.requestedModel = json.get("model") instanceof JsonString s ? s.getString() : null;
         parsed.requireStorable(); // after noting the model: the refusal is audited with it, escaped
-        Operation.Request request = op.read(json);
+        Operation.Request request = op.read(bodyText, json);
         call.streamed = request.stream();
         GatewayExchange ex =
                 new GatewayExchange(
@@ -141,9 +141,7 @@ public class GatewayService {
                         call.key.id().toString(),
                         call.requestId,
                         op.name(),
-                        call.requestedModel,
-                        request.promptVariables(),
-                        request.messages(),
+                        request.parsed(),
                         GatewayRequests.stageHeaders(headers));
         call.exchange = ex;
         stages.beforeRouting(ex);

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.provider.ChatAnswer;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
@@ -83,6 +84,8 @@ public class GatewayTracing {
             T result = work.call();
             if (result instanceof JsonObject answer) {
                 answered(span, answer);
+            } else if (result instanceof ChatAnswer answer) {
+                answered(span, answer.json());
             }
             return result;
         } catch (ProviderException e) {

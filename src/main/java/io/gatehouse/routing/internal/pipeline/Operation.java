@@ -2,11 +2,12 @@ package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -19,8 +20,11 @@ interface Operation {
     /** The operation's name: routes serve one, audit events and spans name it. */
     String name();
 
-    /** Validates the request's fields and reads the messages the stages see. */
-    Request read(JsonObject json);
+    /**
+     * Validates the request's fields and reads them, once, into the typed request the stages see;
+     * {@code text} is the body as the client sent it.
+     */
+    Request read(String text, JsonObject json);
 
     /** Input tokens of the messages as the stages left them (admission; fallback accounting). */
     long estimatedInput(List<ChatMessage> messages);
@@ -36,19 +40,23 @@ interface Operation {
             throws Failover.Exhausted;
 
     /**
-     * A read request: the client's JSON, the messages for the stages, each message's original JSON
-     * (so the upstream body keeps what the stages do not see), and the prompt variables if any.
+     * A read request: the client's JSON (route selection reads capabilities from it), the typed
+     * request as parsed (the exchange starts with it; while the exchange still holds this very
+     * value, no stage changed anything), and the client's bytes when an adapter may forward them
+     * (null when they must be rendered anyway).
      */
-    record Request(
-            JsonObject json,
-            List<ChatMessage> messages,
-            IdentityHashMap<ChatMessage, JsonObject> originals,
-            JsonObject promptVariables,
-            boolean stream) {}
+    record Request(JsonObject json, ChatRequest parsed, ClientBytes bytes) {
+        boolean stream() {
+            return parsed.streaming();
+        }
+    }
 
-    /** What {@link #send} gives: a JSON answer, or a stream to relay (exactly one is set). */
-    record Sent(JsonObject answer, StreamingOutput stream) {
-        static Sent answer(JsonObject answer) {
+    /**
+     * What {@link #send} gives: a JSON answer (an object, or the provider's bytes as text when no
+     * stage changed them), or a stream to relay (exactly one is set).
+     */
+    record Sent(Object answer, StreamingOutput stream) {
+        static Sent answer(Object answer) {
             return new Sent(answer, null);
         }
 

@@ -34,13 +34,20 @@ public final class ResponseCache {
     }
 
     public static String key(TenantId tenant, String route, JsonObject upstreamBody) {
+        return key(tenant, route, upstreamBody.toString());
+    }
+
+    /**
+     * The key of an upstream body's text (the client's bytes or a rendering, see ChatOperation).
+     */
+    public static String key(TenantId tenant, String route, String upstreamBody) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(tenant.toString().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(route.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-            md.update(upstreamBody.toString().getBytes(StandardCharsets.UTF_8));
+            md.update(upstreamBody.getBytes(StandardCharsets.UTF_8));
             return tenant + ":" + HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -73,6 +73,7 @@ public class SseRelay {
                 Optional<JsonObject> next = out.result().first();
                 while (next.isPresent()) {
                     JsonObject chunk = next.get();
+                    JsonObject received = chunk;
                     lastChunk = chunk;
                     if (chunk.get("choices") instanceof JsonArray cs) {
                         for (JsonValue cv : cs) {
@@ -98,7 +99,9 @@ public class SseRelay {
                     }
                     boolean first = call.ttftMs == null;
                     for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
-                        send(os, w.toString());
+                        // an event no filter changed goes out as the provider sent it
+                        String raw = w == received ? stream.raw(w) : null;
+                        send(os, raw != null ? raw : w.toString());
                         if (call.ttftMs == null) {
                             call.ttftMs = call.elapsedMs();
                         }

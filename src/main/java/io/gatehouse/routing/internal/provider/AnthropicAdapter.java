@@ -52,7 +52,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     private static JsonObject body(ProviderCall call) {
         return AnthropicTranslation.request(
-                call.body(),
+                call.chat(),
                 call.model().name(),
                 call.provider().optionLong("defaultMaxTokens", 1024));
     }
@@ -65,9 +65,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public ProviderStream stream(ProviderCall call) throws ProviderException {
-        boolean includeUsage =
-                call.body().get("stream_options") instanceof JsonObject so
-                        && so.getBoolean("include_usage", false);
+        boolean includeUsage = includeUsage(call.chat());
         SseReader sse =
                 new SseReader(
                         http.postStream(uri(call), headers(call), body(call), call.timeout()));
@@ -109,6 +107,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 sse.close();
             }
         };
+    }
+
+    /** Usage in the last chunk: always for the gateway's streams (their wire asks for it). */
+    static boolean includeUsage(io.gatehouse.routing.stage.ChatRequest r) {
+        return r.streaming()
+                || (r.streamOptions() != null
+                        && r.streamOptions().getBoolean("include_usage", false));
     }
 
     @Override

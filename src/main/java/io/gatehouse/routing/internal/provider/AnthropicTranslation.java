@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -25,64 +27,70 @@ import java.util.Map;
 public final class AnthropicTranslation {
     private AnthropicTranslation() {}
 
-    /** OpenAI request -> Anthropic Messages request. */
+    /** OpenAI request body -> Anthropic Messages request (through the typed model). */
     public static JsonObject request(JsonObject openai, String model, long defaultMaxTokens) {
+        return request(OpenAiChat.parse(openai), model, defaultMaxTokens);
+    }
+
+    /** The typed request -> Anthropic Messages request. */
+    public static JsonObject request(ChatRequest r, String model, long defaultMaxTokens) {
         JsonObjectBuilder out = Json.createObjectBuilder().add("model", model);
         StringBuilder system = new StringBuilder();
         List<String> roles = new ArrayList<>();
         List<JsonArrayBuilder> contents = new ArrayList<>();
-        for (JsonValue v : openai.getJsonArray("messages")) {
-            JsonObject m = v.asJsonObject();
-            String role = m.getString("role", "user");
-            switch (role) {
+        for (ChatMessage m : r.messages()) {
+            switch (m.role()) {
                 case "system", "developer" -> {
                     if (system.length() > 0) {
                         system.append("\n\n");
                     }
-                    system.append(SandboxAdapter.textOf(m.get("content")));
+                    system.append(m.text());
                 }
                 case "tool" -> {
                     JsonObject block =
                             Json.createObjectBuilder()
                                     .add("type", "tool_result")
-                                    .add("tool_use_id", m.getString("tool_call_id", ""))
-                                    .add("content", SandboxAdapter.textOf(m.get("content")))
+                                    .add(
+                                            "tool_use_id",
+                                            m.toolCallId() == null ? "" : m.toolCallId())
+                                    .add("content", m.text())
                                     .build();
                     append(roles, contents, "user", block);
                 }
                 case "assistant" -> {
-                    JsonArrayBuilder blocks = Json.createArrayBuilder();
-                    String text = SandboxAdapter.textOf(m.get("content"));
-                    boolean any = false;
+                    String text = m.text();
                     if (!text.isEmpty()) {
-                        blocks.add(
-                                Json.createObjectBuilder().add("type", "text").add("text", text));
-                        any = true;
+                        append(
+                                roles,
+                                contents,
+                                "assistant",
+                                Json.createObjectBuilder()
+                                        .add("type", "text")
+                                        .add("text", text)
+                                        .build());
                     }
-                    if (m.get("tool_calls") instanceof JsonArray calls) {
-                        for (JsonValue c : calls) {
-                            JsonObject call = c.asJsonObject();
-                            JsonObject fn = call.getJsonObject("function");
-                            blocks.add(
+                    if (m.toolCalls() != null) {
+                        for (ChatMessage.ToolCall call : m.toolCalls()) {
+                            append(
+                                    roles,
+                                    contents,
+                                    "assistant",
                                     Json.createObjectBuilder()
                                             .add("type", "tool_use")
-                                            .add("id", call.getString("id", ""))
-                                            .add("name", fn.getString("name", ""))
+                                            .add("id", call.id() == null ? "" : call.id())
+                                            .add("name", call.name() == null ? "" : call.name())
                                             .add(
                                                     "input",
                                                     parseArguments(
-                                                            fn.getString("arguments", "{}"))));
-                            any = true;
-                        }
-                    }
-                    if (any) {
-                        for (JsonValue b : blocks.build()) {
-                            append(roles, contents, "assistant", b.asJsonObject());
+                                                            call.arguments() == null
+                                                                    ? "{}"
+                                                                    : call.arguments()))
+                                            .build());
                         }
                     }
                 }
                 default -> {
-                    for (JsonObject block : userBlocks(m.get("content"))) {
+                    for (JsonObject block : userBlocks(m)) {
                         append(roles, contents, "user", block);
                     }
                 }
@@ -99,49 +107,37 @@ public final class AnthropicTranslation {
         if (system.length() > 0) {
             out.add("system", system.toString());
         }
-        long maxTokens =
-                openai.containsKey("max_completion_tokens")
-                        ? openai.getJsonNumber("max_completion_tokens").longValue()
-                        : openai.containsKey("max_tokens")
-                                ? openai.getJsonNumber("max_tokens").longValue()
-                                : defaultMaxTokens;
-        out.add("max_tokens", maxTokens);
-        if (openai.containsKey("temperature")) {
+        ChatRequest.Sampling s = r.sampling();
+        out.add("max_tokens", s.maxOutput() != null ? s.maxOutput() : defaultMaxTokens);
+        if (s.temperature() != null) {
             // OpenAI's range is 0..2, Anthropic's 0..1.
-            out.add(
-                    "temperature",
-                    Math.min(1.0, openai.getJsonNumber("temperature").doubleValue()));
+            out.add("temperature", Math.min(1.0, s.temperature().doubleValue()));
         }
-        if (openai.containsKey("top_p")) {
-            out.add("top_p", openai.getJsonNumber("top_p").doubleValue());
+        if (s.topP() != null) {
+            out.add("top_p", s.topP().doubleValue());
         }
-        JsonValue stop = openai.get("stop");
-        if (stop instanceof JsonString s) {
-            out.add("stop_sequences", Json.createArrayBuilder().add(s.getString()));
-        } else if (stop instanceof JsonArray a && !a.isEmpty()) {
-            out.add("stop_sequences", a);
+        if (s.stop() != null && !s.stop().isEmpty()) {
+            out.add("stop_sequences", Json.createArrayBuilder(s.stop()));
         }
-        if (openai.get("user") instanceof JsonString u) {
-            out.add("metadata", Json.createObjectBuilder().add("user_id", u.getString()));
+        if (r.user() != null) {
+            out.add("metadata", Json.createObjectBuilder().add("user_id", r.user()));
         }
-        if (openai.get("tools") instanceof JsonArray tools && !tools.isEmpty()) {
+        if (!r.tools().isEmpty()) {
             JsonArrayBuilder t = Json.createArrayBuilder();
-            for (JsonValue tv : tools) {
-                JsonObject fn = tv.asJsonObject().getJsonObject("function");
-                JsonObjectBuilder tool =
-                        Json.createObjectBuilder().add("name", fn.getString("name"));
-                if (fn.containsKey("description")) {
-                    tool.add("description", fn.getString("description", ""));
+            for (ChatRequest.Tool tv : r.tools()) {
+                JsonObjectBuilder tool = Json.createObjectBuilder().add("name", tv.name());
+                if (tv.description() != null) {
+                    tool.add("description", tv.description());
                 }
                 tool.add(
                         "input_schema",
-                        fn.get("parameters") instanceof JsonObject p
-                                ? p
+                        tv.parameters() != null
+                                ? tv.parameters()
                                 : Json.createObjectBuilder().add("type", "object").build());
                 t.add(tool);
             }
             out.add("tools", t);
-            JsonValue choice = openai.get("tool_choice");
+            JsonValue choice = r.toolChoice();
             if (choice instanceof JsonString cs) {
                 switch (cs.getString()) {
                     case "required" ->
@@ -160,7 +156,7 @@ public final class AnthropicTranslation {
                                 .add("name", f.getString("name", "")));
             }
         }
-        if (openai.getBoolean("stream", false)) {
+        if (r.streaming()) {
             out.add("stream", true);
         }
         return out.build();
@@ -178,46 +174,43 @@ public final class AnthropicTranslation {
         }
     }
 
-    private static List<JsonObject> userBlocks(JsonValue content) {
+    private static List<JsonObject> userBlocks(ChatMessage m) {
         List<JsonObject> out = new ArrayList<>();
-        if (content instanceof JsonString s) {
-            out.add(
-                    Json.createObjectBuilder()
-                            .add("type", "text")
-                            .add("text", s.getString())
-                            .build());
-        } else if (content instanceof JsonArray parts) {
-            for (JsonValue pv : parts) {
-                JsonObject p = pv.asJsonObject();
-                switch (p.getString("type", "")) {
-                    case "text" ->
-                            out.add(
-                                    Json.createObjectBuilder()
-                                            .add("type", "text")
-                                            .add("text", p.getString("text", ""))
-                                            .build());
-                    case "image_url" -> {
-                        String url = p.getJsonObject("image_url").getString("url", "");
-                        JsonObjectBuilder source = Json.createObjectBuilder();
-                        if (url.startsWith("data:") && url.contains(";base64,")) {
-                            int semi = url.indexOf(';');
-                            source.add("type", "base64")
-                                    .add("media_type", url.substring(5, semi))
-                                    .add("data", url.substring(url.indexOf(',') + 1));
-                        } else {
-                            source.add("type", "url").add("url", url);
-                        }
-                        out.add(
-                                Json.createObjectBuilder()
-                                        .add("type", "image")
-                                        .add("source", source)
-                                        .build());
-                    }
-                    default -> {
-                        // other part types have no Anthropic equivalent; validation keeps them out
-                    }
-                }
+        if (m.parts() == null) {
+            if (m.content() != null) {
+                out.add(
+                        Json.createObjectBuilder()
+                                .add("type", "text")
+                                .add("text", m.content())
+                                .build());
             }
+            return out;
+        }
+        for (ChatMessage.Part p : m.parts()) {
+            if (p.isText()) {
+                out.add(
+                        Json.createObjectBuilder()
+                                .add("type", "text")
+                                .add("text", p.text())
+                                .build());
+            } else if (p.imageUrl() != null) {
+                String url = p.imageUrl();
+                JsonObjectBuilder source = Json.createObjectBuilder();
+                if (url.startsWith("data:") && url.contains(";base64,")) {
+                    int semi = url.indexOf(';');
+                    source.add("type", "base64")
+                            .add("media_type", url.substring(5, semi))
+                            .add("data", url.substring(url.indexOf(',') + 1));
+                } else {
+                    source.add("type", "url").add("url", url);
+                }
+                out.add(
+                        Json.createObjectBuilder()
+                                .add("type", "image")
+                                .add("source", source)
+                                .build());
+            }
+            // other part types have no Anthropic equivalent; validation keeps them out
         }
         return out;
     }

@@ -93,14 +93,12 @@ public final class HttpTransport {
     }
 
     private static HttpRequest request(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout) {
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(uri)
                         .timeout(timeout)
                         .header("Content-Type", "application/json")
-                        .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        body.toString(), StandardCharsets.UTF_8));
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         return b.build();
     }
@@ -112,6 +110,21 @@ public final class HttpTransport {
     /** POSTs JSON and reads a JSON object answer within {@code timeout} (headers and body). */
     public JsonObject postJson(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        return postJson(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), timeout);
+    }
+
+    /** As above, with the body's bytes as rendered (or forwarded) by the adapter. */
+    public JsonObject postJson(URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+            throws ProviderException {
+        return postJsonRaw(uri, headers, body, timeout).json();
+    }
+
+    /** An answer's text as received and its parse. */
+    public record Raw(String text, JsonObject json) {}
+
+    /** As {@link #postJson}, keeping the answer's text (to pass it on unchanged). */
+    public Raw postJsonRaw(URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {
@@ -136,46 +149,34 @@ public final class HttpTransport {
         if (r.statusCode() / 100 != 2) {
             throw errorFromStatus(r.statusCode(), r.body(), r.headers());
         }
-        return parseObject(r.body());
+        return new Raw(r.body(), parseObject(r.body()));
     }
 
-    private JsonObject postJsonPlain(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+    private Raw postJsonPlain(URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            Http1Client.Response r =
-                    plain.post(
-                            uri,
-                            headers,
-                            body.toString().getBytes(StandardCharsets.UTF_8),
-                            deadline,
-                            0);
+            Http1Client.Response r = plain.post(uri, headers, body, deadline, 0);
             if (r.status() / 100 != 2) {
                 String text =
                         new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
                 r.body().close();
                 throw errorFromStatus(r.status(), text, r::header);
             }
-            byte[] answer = r.body().readAllBytes();
-            return parseObject(new String(answer, StandardCharsets.UTF_8));
+            String answer = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+            return new Raw(answer, parseObject(answer));
         } catch (IOException | IllegalArgumentException e) {
             throw classifyPlain(e);
         }
     }
 
     private LineStream postStreamPlain(
-            URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Http1Client.Response r =
-                    plain.post(
-                            uri,
-                            headers,
-                            body.toString().getBytes(StandardCharsets.UTF_8),
-                            deadline,
-                            Math.max(1, timeout.toMillis()));
+                    plain.post(uri, headers, body, deadline, Math.max(1, timeout.toMillis()));
             if (r.status() / 100 != 2) {
                 String text =
                         new String(r.body().readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
@@ -207,6 +208,13 @@ public final class HttpTransport {
     /** POSTs JSON and opens the answer as lines, once the provider answered 2xx. */
     public LineStream postStream(
             URI uri, Map<String, String> headers, JsonObject body, Duration timeout)
+            throws ProviderException {
+        return postStream(uri, headers, body.toString().getBytes(StandardCharsets.UTF_8), timeout);
+    }
+
+    /** As above, with the body's bytes as rendered (or forwarded) by the adapter. */
+    public LineStream postStream(
+            URI uri, Map<String, String> headers, byte[] body, Duration timeout)
             throws ProviderException {
         headers = TraceHeaders.withTraceparent(headers);
         if (plainHttp(uri)) {

@@ -72,15 +72,29 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return uri;
     }
 
+    /**
+     * This attempt's body: the client's bytes with the model swapped when no stage changed the
+     * request and every field is on the allow-list ({@link OpenAiChat#wire}), else rendered.
+     */
+    static OpenAiChat.Wire wire(ProviderCall call) {
+        return OpenAiChat.wire(call.chat(), call.clientBytes(), call.model().name());
+    }
+
     @Override
     public JsonObject chat(ProviderCall call) throws ProviderException {
-        JsonObject answer =
-                http.postJson(checked(call, "chat"), headers(call), call.body(), call.timeout());
-        if (!(answer.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
+        return answer(call).json();
+    }
+
+    @Override
+    public ChatAnswer answer(ProviderCall call) throws ProviderException {
+        HttpTransport.Raw answer =
+                http.postJsonRaw(
+                        checked(call, "chat"), headers(call), wire(call).bytes(), call.timeout());
+        if (!(answer.json().get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             throw new ProviderException(
                     ProviderException.Kind.MALFORMED, 502, "provider answer has no choices", null);
         }
-        return answer;
+        return ChatAnswer.of(answer.json(), answer.text());
     }
 
     @Override
@@ -88,9 +102,14 @@ public final class OpenAiAdapter implements ProviderAdapter {
         SseReader sse =
                 new SseReader(
                         http.postStream(
-                                checked(call, "chat"), headers(call), call.body(), call.timeout()));
+                                checked(call, "chat"),
+                                headers(call),
+                                wire(call).bytes(),
+                                call.timeout()));
         return new ProviderStream() {
             boolean done;
+            JsonObject lastChunk;
+            String lastRaw;
 
             @Override
             public Optional<JsonObject> next() throws ProviderException {
@@ -121,8 +140,16 @@ public final class OpenAiAdapter implements ProviderAdapter {
                                         .replace("HTTP 502", "a stream error"),
                                 null);
                     }
+                    lastChunk = chunk;
+                    String data = e.data();
+                    lastRaw = data.indexOf('\n') < 0 && !JsonKeys.repeatsAKey(data) ? data : null;
                     return Optional.of(chunk);
                 }
+            }
+
+            @Override
+            public String raw(JsonObject chunk) {
+                return chunk == lastChunk ? lastRaw : null;
             }
 
             @Override

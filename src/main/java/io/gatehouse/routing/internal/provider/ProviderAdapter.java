@@ -8,6 +8,15 @@ public interface ProviderAdapter {
     JsonObject chat(ProviderCall call) throws ProviderException;
 
     /**
+     * The same answer parsed once into a {@link ChatAnswer}; adapters that receive OpenAI's shape
+     * keep the provider's bytes in it, so that an answer no stage changes reaches the client as it
+     * came.
+     */
+    default ChatAnswer answer(ProviderCall call) throws ProviderException {
+        return ChatAnswer.of(chat(call), null);
+    }
+
+    /**
      * An opened stream; errors before the first chunk are thrown here (so failover is possible).
      */
     ProviderStream stream(ProviderCall call) throws ProviderException;

@@ -20,6 +20,14 @@ public interface ProviderStream extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The provider's own text of {@code chunk} when it is the chunk {@link #next()} returned last
+     * and may go to the client as it came (no translation, one line, no repeated key), else null.
+     */
+    default String raw(JsonObject chunk) {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -20,19 +22,20 @@ import java.util.Optional;
 /**
  * The built-in provider: no network, deterministic. Its answer quotes the last user message as it
  * received it (so redaction by policy is visible); embeddings are vectors derived from SHA-256 of
- * the input. Provider options make it misbehave for demos and tests: {@code delayMs} (before
- * answering), {@code chunkDelayMs}, {@code failStatus} (answer with that HTTP status), {@code
- * failAfterChunks} (cut a stream), {@code malformed} (an answer that is not valid JSON).
+ * the input. It reads the typed request directly (no wire body). Provider options make it misbehave
+ * for demos and tests: {@code delayMs} (before answering), {@code chunkDelayMs}, {@code failStatus}
+ * (answer with that HTTP status), {@code failAfterChunks} (cut a stream), {@code malformed} (an
+ * answer that is not valid JSON).
  */
 public final class SandboxAdapter implements ProviderAdapter {
 
     @Override
     public JsonObject chat(ProviderCall call) throws ProviderException {
         behave(call);
-        String text = answer(call);
-        long in = promptTokens(call.body());
+        String text = answerText(call);
+        long in = promptTokens(call.chat());
         long out = TokenEstimate.ofText(text);
-        int n = call.body().getInt("n", 1);
+        int n = call.chat().sampling().n() == null ? 1 : call.chat().sampling().n().intValue();
         JsonArrayBuilder choices = Json.createArrayBuilder();
         for (int i = 0; i < n; i++) {
             choices.add(
@@ -59,16 +62,14 @@ public final class SandboxAdapter implements ProviderAdapter {
     @Override
     public ProviderStream stream(ProviderCall call) throws ProviderException {
         behave(call);
-        String text = answer(call);
+        String text = answerText(call);
         List<String> parts = new ArrayList<>();
         for (String w : text.split("(?<= )")) {
             parts.add(w);
         }
-        long in = promptTokens(call.body());
+        long in = promptTokens(call.chat());
         long out = TokenEstimate.ofText(text);
-        boolean includeUsage =
-                call.body().get("stream_options") instanceof JsonObject so
-                        && so.getBoolean("include_usage", false);
+        boolean includeUsage = AnthropicAdapter.includeUsage(call.chat());
         long chunkDelay = call.provider().optionLong("chunkDelayMs", 0);
         long cutAfter = call.provider().optionLong("failAfterChunks", -1);
         String id = "chatcmpl-sandbox-" + Integer.toHexString(text.hashCode());
@@ -220,13 +221,11 @@ public final class SandboxAdapter implements ProviderAdapter {
         return v;
     }
 
-    private static String answer(ProviderCall call) {
+    private static String answerText(ProviderCall call) {
         String last = "";
-        JsonArray messages = call.body().getJsonArray("messages");
-        for (JsonValue m : messages) {
-            JsonObject o = m.asJsonObject();
-            if ("user".equals(o.getString("role", ""))) {
-                last = textOf(o.get("content"));
+        for (ChatMessage m : call.chat().messages()) {
+            if ("user".equals(m.role())) {
+                last = m.text();
             }
         }
         return "Sandbox answer from " + call.model().name() + ". You said: \"" + last + "\"";
@@ -251,12 +250,8 @@ public final class SandboxAdapter implements ProviderAdapter {
         return "";
     }
 
-    private static long promptTokens(JsonObject body) {
-        List<String> texts = new ArrayList<>();
-        for (JsonValue m : body.getJsonArray("messages")) {
-            texts.add(textOf(m.asJsonObject().get("content")));
-        }
-        return TokenEstimate.ofMessages(texts);
+    private static long promptTokens(ChatRequest r) {
+        return TokenEstimate.ofMessages(r.messages().stream().map(ChatMessage::text).toList());
     }
 
     private static JsonObject usage(long in, long out) {

@@ -3,11 +3,12 @@ package io.gatehouse.routing.internal.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,24 +74,18 @@ class GatewayRequestsTest {
         JsonObject req =
                 json(
                         "{'model':'m','api_base':'http://evil','base_url':'http://evil','extra_headers':{'x':'y'},"
-                                + "'prompt_variables':{'a':1},'temperature':0.5,'messages':["
+                                + "'prompt_variables':{'a':1},'temperature':0.5,'stream':true,'messages':["
                                 + "{'role':'user','content':'mail ann@example.com','api_base':'http://evil'},"
                                 + "{'role':'user','content':[{'type':'text','text':'card 4111'},"
                                 + "{'type':'image_url','image_url':{'url':'http://img'}}]}]}");
         GatewayRequests.validateChat(req);
-        IdentityHashMap<ChatMessage, JsonObject> originals = new IdentityHashMap<>();
-        List<ChatMessage> msgs = new ArrayList<>();
-        for (var v : req.getJsonArray("messages")) {
-            ChatMessage m =
-                    new ChatMessage(
-                            "user", GatewayRequests.text(v.asJsonObject().get("content")), false);
-            originals.put(m, v.asJsonObject());
-            msgs.add(m);
-        }
-        msgs.get(0).text("mail [EMAIL]");
-        msgs.get(1).text("card [CARD]");
+        // the stages' changes: redacted texts and a template message before the client's
+        ChatRequest parsed = OpenAiChat.parse(req);
+        List<ChatMessage> msgs = new ArrayList<>(parsed.messages());
+        msgs.set(0, msgs.get(0).withText("mail [EMAIL]"));
+        msgs.set(1, msgs.get(1).withText("card [CARD]"));
         msgs.add(0, new ChatMessage("system", "template", true));
-        JsonObject up = GatewayRequests.upstreamChat(req, msgs, originals, true);
+        JsonObject up = OpenAiChat.render(parsed.withMessages(msgs), null);
         String text = up.toString();
         assertThat(text)
                 .doesNotContain("evil")

@@ -2,11 +2,11 @@ package io.gatehouse.routing.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,12 +25,13 @@ class PromptDefaultsTest {
                         "base_url", Json.createValue("http://evil.example"),
                         "stream", JsonValue.TRUE);
         JsonObject up =
-                GatewayRequests.upstreamChat(
-                        req,
-                        List.of(new ChatMessage("user", "hi", false)),
-                        new IdentityHashMap<>(),
-                        false,
-                        defaults);
+                OpenAiChat.render(
+                        OpenAiChat.withDefaults(
+                                OpenAiChat.parse(req)
+                                        .withMessages(
+                                                List.of(new ChatMessage("user", "hi", false))),
+                                defaults),
+                        null);
         assertThat(up.getJsonNumber("temperature").doubleValue())
                 .as("the client's value wins")
                 .isEqualTo(0.9);

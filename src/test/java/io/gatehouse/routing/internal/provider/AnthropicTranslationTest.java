@@ -3,6 +3,8 @@ package io.gatehouse.routing.internal.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -15,6 +17,106 @@ class AnthropicTranslationTest {
         try (var r = Json.createReader(new StringReader(s.replace('\'', '"')))) {
             return r.readObject();
         }
+    }
+
+    @Test
+    void requestIsRenderedFromTheTypedModel() {
+        ChatMessage.Part image =
+                new ChatMessage.Part(
+                        "image_url",
+                        json(
+                                "{'type':'image_url','image_url':{'url':'data:image/jpeg;base64,QUJD'}}"));
+        ChatMessage.Part link =
+                new ChatMessage.Part(
+                        "image_url",
+                        json("{'type':'image_url','image_url':{'url':'https://x.example/a.png'}}"));
+        ChatMessage user =
+                new ChatMessage(
+                        "user",
+                        null,
+                        List.of(ChatMessage.Part.text("Compare"), image, link),
+                        null,
+                        null,
+                        null,
+                        null,
+                        false);
+        ChatMessage assistant =
+                new ChatMessage(
+                        "assistant",
+                        "Looking.",
+                        null,
+                        null,
+                        List.of(
+                                new ChatMessage.ToolCall(
+                                        "call_9",
+                                        "lookup",
+                                        "{\"q\":\"a\"}",
+                                        json("{'id':'call_9'}"))),
+                        null,
+                        null,
+                        false);
+        ChatMessage tool =
+                new ChatMessage("tool", "found", null, null, null, "call_9", null, false);
+        ChatRequest r =
+                new ChatRequest(
+                        "alias",
+                        List.of(new ChatMessage("developer", "Dev.", false), user, assistant, tool),
+                        new ChatRequest.Sampling(
+                                new java.math.BigDecimal("0.3"),
+                                null,
+                                null,
+                                null,
+                                77L,
+                                List.of("X"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        List.of(
+                                new ChatRequest.Tool(
+                                        "lookup",
+                                        null,
+                                        json("{'type':'object','required':['q']}"),
+                                        json("{'type':'function'}"))),
+                        Json.createValue("auto"),
+                        null,
+                        null,
+                        true,
+                        null,
+                        null,
+                        json("{'never':'sent'}"));
+        JsonObject a = AnthropicTranslation.request(r, "claude-y", 1024);
+        assertThat(a.toString()).doesNotContain("never");
+        assertThat(a.getString("system")).isEqualTo("Dev.");
+        assertThat(a.getInt("max_tokens")).isEqualTo(77);
+        assertThat(a.getJsonNumber("temperature").doubleValue()).isEqualTo(0.3);
+        assertThat(a.getJsonArray("stop_sequences").getString(0)).isEqualTo("X");
+        assertThat(a.getBoolean("stream")).isTrue();
+        var msgs = a.getJsonArray("messages");
+        var userBlocks = msgs.getJsonObject(0).getJsonArray("content");
+        assertThat(userBlocks.getJsonObject(0).getString("text")).isEqualTo("Compare");
+        assertThat(userBlocks.getJsonObject(1).getJsonObject("source"))
+                .isEqualTo(json("{'type':'base64','media_type':'image/jpeg','data':'QUJD'}"));
+        assertThat(userBlocks.getJsonObject(2).getJsonObject("source"))
+                .isEqualTo(json("{'type':'url','url':'https://x.example/a.png'}"));
+        var asst = msgs.getJsonObject(1);
+        assertThat(asst.getString("role")).isEqualTo("assistant");
+        assertThat(asst.getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("Looking.");
+        assertThat(asst.getJsonArray("content").getJsonObject(1))
+                .isEqualTo(
+                        json(
+                                "{'type':'tool_use','id':'call_9','name':'lookup','input':{'q':'a'}}"));
+        assertThat(msgs.getJsonObject(2).getJsonArray("content").getJsonObject(0))
+                .isEqualTo(json("{'type':'tool_result','tool_use_id':'call_9','content':'found'}"));
+        assertThat(a.getJsonArray("tools").getJsonObject(0))
+                .isEqualTo(
+                        json(
+                                "{'name':'lookup','input_schema':{'type':'object','required':['q']}}"));
+        assertThat(a.getJsonObject("tool_choice").getString("type")).isEqualTo("auto");
     }
 
     @Test
