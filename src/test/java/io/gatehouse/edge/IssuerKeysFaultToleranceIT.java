@@ -36,9 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The external issuer's JWKS is fetched under MicroProfile Fault Tolerance ({@code IssuerKeys}):
  * one failed fetch is retried, a hanging issuer refuses the token within the timeout instead of
  * holding the request, an issuer that keeps failing opens the breaker (tokens naming unknown keys
- * are refused at once, without calling it) and the breaker closes again once it answers. A
- * stand-in issuer counts the fetches; an instance of Gatehouse is configured for it with a short
- * breaker delay (MP Config, as an operator would override it).
+ * are refused at once, without calling it) and the breaker closes again once it answers. A stand-in
+ * issuer counts the fetches; an instance of Gatehouse is configured for it with a short breaker
+ * delay (MP Config, as an operator would override it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IssuerKeysFaultToleranceIT {
@@ -188,8 +188,7 @@ class IssuerKeysFaultToleranceIT {
 
     @Test
     @Order(3)
-    void anIssuerThatKeepsFailingOpensTheBreakerAndItClosesWhenTheIssuerAnswers()
-            throws Exception {
+    void anIssuerThatKeepsFailingOpensTheBreakerAndItClosesWhenTheIssuerAnswers() throws Exception {
         mode.set(Mode.FAIL);
         // failing fetches until the breaker opens: then a request no longer reaches the issuer
         boolean opened = false;
@@ -222,8 +221,7 @@ class IssuerKeysFaultToleranceIT {
     @Order(4)
     void faultToleranceMetricsNameTheFetch() {
         HttpResponse<String> m =
-                MetricsScrape.get(
-                        instance.httpsPort(), MetricsScrape.USER, MetricsScrape.PASSWORD);
+                MetricsScrape.get(instance.httpsPort(), MetricsScrape.USER, MetricsScrape.PASSWORD);
         assertThat(m.statusCode()).isEqualTo(200);
         String method = "method=\"io.gatehouse.edge.internal.IssuerKeys.get\"";
         assertThat(m.body().lines().filter(l -> l.contains(method)))

@@ -108,7 +108,9 @@ class WebhookTimeoutIT {
         assertThat(first).as("an attempt was recorded").isNotNull();
         assertThat(first.getInt("attempts")).as("after %d ms: %s", ms, first).isEqualTo(1);
         assertThat(first.getString("lastOutcome")).isEqualTo("timeout");
-        assertThat(first.getString("status")).as("retried later, not given up").isEqualTo("pending");
+        assertThat(first.getString("status"))
+                .as("retried later, not given up")
+                .isEqualTo("pending");
         assertThat(ms).as("the attempt ended by the 15 s timeout").isLessThan(25_000L);
 
         JsonObject delivered =

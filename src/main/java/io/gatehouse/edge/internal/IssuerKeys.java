@@ -32,11 +32,11 @@ import org.jose4j.http.SimpleResponse;
  * <ul>
  *   <li>{@code @Timeout} 5 s per attempt, covering connect, headers and body (a hanging issuer
  *       refuses the token within it instead of holding the request thread);
- *   <li>{@code @Retry} twice after 200 ms (± 100 ms) on an I/O failure or an error status; never
- *       on a timeout (three timeouts would triple the wait) nor on an open breaker;
+ *   <li>{@code @Retry} twice after 200 ms (± 100 ms) on an I/O failure or an error status; never on
+ *       a timeout (three timeouts would triple the wait) nor on an open breaker;
  *   <li>{@code @CircuitBreaker}: when 3 of the last 4 attempts failed it opens for 30 s, during
- *       which a token naming an unknown key is refused at once without calling the issuer; then
- *       one trial fetch decides.
+ *       which a token naming an unknown key is refused at once without calling the issuer; then one
+ *       trial fetch decides.
  * </ul>
  *
  * Keys already cached keep verifying while the issuer is down. There is one issuer per

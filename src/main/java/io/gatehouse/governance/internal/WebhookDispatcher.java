@@ -115,12 +115,16 @@ public class WebhookDispatcher {
                         sender.post(
                                 url,
                                 Map.of(
-                                        "Content-Type", "application/json",
-                                        "User-Agent", "Gatehouse-Webhook/1",
-                                        "X-Gatehouse-Event", d.event(),
-                                        "X-Gatehouse-Delivery", d.id().toString(),
+                                        "Content-Type",
+                                        "application/json",
+                                        "User-Agent",
+                                        "Gatehouse-Webhook/1",
+                                        "X-Gatehouse-Event",
+                                        d.event(),
+                                        "X-Gatehouse-Delivery",
+                                        d.id().toString(),
                                         WebhookSignature.HEADER,
-                                                WebhookSignature.header(secret, now, d.payload())),
+                                        WebhookSignature.header(secret, now, d.payload())),
                                 d.payload());
                 outcome = WebhookOutcome.ofStatus(status);
                 detail = "HTTP " + status;

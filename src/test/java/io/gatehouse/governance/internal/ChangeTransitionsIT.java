@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * In-container: the change state machine ({@link ChangeRequestService}) with its real
- * collaborators (JPA repositories, the webhook outbox, the approval settings, the in-transaction
- * audit append) in Liberty's JTA transactions against PostgreSQL. Not deployed: the webhook
- * dispatcher (a scheduler the application already runs) and the group-commit writer; the kind of
- * change is a test kind ({@link NoteKind}).
+ * In-container: the change state machine ({@link ChangeRequestService}) with its real collaborators
+ * (JPA repositories, the webhook outbox, the approval settings, the in-transaction audit append) in
+ * Liberty's JTA transactions against PostgreSQL. Not deployed: the webhook dispatcher (a scheduler
+ * the application already runs) and the group-commit writer; the kind of change is a test kind
+ * ({@link NoteKind}).
  */
 @ExtendWith(ArquillianExtension.class)
 class ChangeTransitionsIT {
@@ -81,8 +81,7 @@ class ChangeTransitionsIT {
     }
 
     static Caller person(TenantId t, String name, Role... roles) {
-        return new Caller(
-                Caller.Kind.USER, name + "-" + UUID.randomUUID(), name, t, Set.of(roles));
+        return new Caller(Caller.Kind.USER, name + "-" + UUID.randomUUID(), name, t, Set.of(roles));
     }
 
     static String req() {

@@ -11,9 +11,9 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 
 /**
- * {@code ChangeTransitionsIT}'s audit recorder: the production in-transaction append (the only
- * path the state machine uses), without the group-commit writer thread the application already
- * runs. {@link #record} is not part of the deployment.
+ * {@code ChangeTransitionsIT}'s audit recorder: the production in-transaction append (the only path
+ * the state machine uses), without the group-commit writer thread the application already runs.
+ * {@link #record} is not part of the deployment.
  */
 @ApplicationScoped
 public class InTransactionAuditRecorder implements AuditRecorder {

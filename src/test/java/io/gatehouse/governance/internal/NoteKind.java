@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A kind of change for {@code ChangeTransitionsIT}: notes with nothing live to compare against,
- * low risk; its {@code apply} can be told to fail once, as a kind's own write would.
+ * A kind of change for {@code ChangeTransitionsIT}: notes with nothing live to compare against, low
+ * risk; its {@code apply} can be told to fail once, as a kind's own write would.
  */
 @ApplicationScoped
 public class NoteKind implements ChangeKind {
@@ -52,8 +52,7 @@ public class NoteKind implements ChangeKind {
     }
 
     @Override
-    public String apply(
-            TenantId tenant, String target, JsonObject content, ChangeContext context) {
+    public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
         if (failNextApply.getAndSet(false)) {
             throw new IllegalStateException("the kind's own write failed");
         }

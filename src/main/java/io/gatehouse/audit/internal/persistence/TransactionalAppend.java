@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 /**
  * Appends an event inside the caller's JTA transaction (the locked path of {@link ChainAppender}):
  * it commits or rolls back with the caller's own writes. A bean of its own, without the group
- * commit's writer thread and metrics, so that in-container tests deploy it alone
- * ({@code TransactionalAppendIT}).
+ * commit's writer thread and metrics, so that in-container tests deploy it alone ({@code
+ * TransactionalAppendIT}).
  */
 @ApplicationScoped
 public class TransactionalAppend {
@@ -29,8 +29,7 @@ public class TransactionalAppend {
      * @throws IllegalStateException without an active JTA transaction
      * @throws SQLException when the event could not be appended (the transaction must roll back)
      */
-    public RecordedEvent append(AuditEvent event, ContentRetention retention)
-            throws SQLException {
+    public RecordedEvent append(AuditEvent event, ContentRetention retention) throws SQLException {
         if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
             throw new IllegalStateException("recordInTransaction needs an active JTA transaction");
         }

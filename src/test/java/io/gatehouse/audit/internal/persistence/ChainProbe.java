@@ -43,7 +43,9 @@ public class ChainProbe {
     @Resource ManagedExecutorService executor;
 
     static AuditEvent event(TenantId chain, String action) {
-        return AuditEvent.of(chain, "system", "chain-probe", action).target("probe", action).build();
+        return AuditEvent.of(chain, "system", "chain-probe", action)
+                .target("probe", action)
+                .build();
     }
 
     @Transactional

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * In-container: the audit chain appended inside the caller's JTA transaction (what {@code
  * AuditRecorder.recordInTransaction} does for every governed change), against Liberty's real
- * transaction manager and PostgreSQL. The micro-deployment holds the appender and the stored
- * rows' hashed form only: no group-commit writer thread, no metrics, no scheduler of the application.
+ * transaction manager and PostgreSQL. The micro-deployment holds the appender and the stored rows'
+ * hashed form only: no group-commit writer thread, no metrics, no scheduler of the application.
  */
 @ExtendWith(ArquillianExtension.class)
 class TransactionalAppendIT {
