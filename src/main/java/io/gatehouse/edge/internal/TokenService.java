@@ -11,6 +11,7 @@ import io.gatehouse.shared.crypto.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -27,6 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKey;
@@ -68,7 +72,7 @@ public class TokenService {
     @Inject SigningKeys signingKeys;
     @Inject SecretBox secrets;
     @Inject TenantDirectory tenants;
-    @Inject io.gatehouse.shared.net.EgressPolicy egress;
+    @Inject IssuerKeys issuerKeys;
 
     @Inject
     @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
@@ -217,14 +221,9 @@ public class TokenService {
                         });
         if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
             org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
-            // the issuer's keys are fetched like every outbound call: through the outbound proxy,
-            // trusting the configured CA bundle
-            org.jose4j.http.Get get = new org.jose4j.http.Get();
-            get.setSslSocketFactory(egress.tls().getSocketFactory());
-            egress.proxy()
-                    .ifPresent(
-                            p -> get.setHttpProxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, p)));
-            jwks.setSimpleHttpGet(get);
+            // fetched by IssuerKeys through its CDI proxy: Fault Tolerance's timeout, retry and
+            // circuit breaker apply (jose4j's own client would retry 3 times with 20 s timeouts)
+            jwks.setSimpleHttpGet(this::fetchIssuerKeys);
             externalConsumer =
                     new JwtConsumerBuilder()
                             .setRequireExpirationTime()
@@ -245,6 +244,25 @@ public class TokenService {
                                     requireKeyId(new HttpsJwksVerificationKeyResolver(jwks)))
                             .build();
             LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
+        }
+    }
+
+    /** The external issuer's JWKS; any failure is an I/O failure to jose4j (token refused). */
+    private SimpleResponse fetchIssuerKeys(String location) throws IOException {
+        try {
+            return issuerKeys.get(location);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while fetching the issuer's keys", e);
+        } catch (CircuitBreakerOpenException e) {
+            throw new IOException("The issuer's keys are not fetched for now (breaker open)", e);
+        } catch (FaultToleranceException e) {
+            Thread.interrupted(); // a timeout's interrupt must not reach the rest of the request
+            LOG.warning("The issuer's keys could not be fetched: " + e);
+            throw new IOException("The issuer's keys could not be fetched in time", e);
+        } catch (IOException e) {
+            LOG.warning("The issuer's keys could not be fetched: " + e.getMessage());
+            throw e;
         }
     }
 

@@ -6,7 +6,6 @@ import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.net.EgressPolicy;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -15,19 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Sends webhook deliveries from the outbox: at once after a transition commits, and every few
@@ -44,27 +41,14 @@ public class WebhookDispatcher {
     @Inject SecretBox secrets;
     @Inject EgressPolicy egress;
     @Inject GovernanceMetrics metrics;
+    @Inject WebhookSender sender;
 
     @Resource ManagedExecutorService executor;
     @Resource ManagedScheduledExecutorService scheduler;
 
-    private HttpClient http;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private ScheduledFuture<?> poller;
-
-    @PostConstruct
-    void init() {
-        HttpClient.Builder b =
-                HttpClient.newBuilder()
-                        .connectTimeout(Duration.ofSeconds(5))
-                        .followRedirects(HttpClient.Redirect.NEVER);
-        // behind an outbound proxy the proxy resolves names and enforces; the guard checked the
-        // name
-        egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-        b.sslContext(egress.tls()); // the configured CA bundle, if any, for https receivers
-        http = b.build();
-    }
 
     void onSchemaReady(@Observes SchemaReady ready) {
         poller =
@@ -127,22 +111,30 @@ public class WebhookDispatcher {
                 byte[] secret =
                         secrets.open(d.secretSealed(), WebhookSecrets.context(d.webhookId()));
                 long now = Instant.now().getEpochSecond();
-                HttpRequest req =
-                        HttpRequest.newBuilder(url)
-                                .timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .header("User-Agent", "Gatehouse-Webhook/1")
-                                .header("X-Gatehouse-Event", d.event())
-                                .header("X-Gatehouse-Delivery", d.id().toString())
-                                .header(
+                int status =
+                        sender.post(
+                                url,
+                                Map.of(
+                                        "Content-Type",
+                                        "application/json",
+                                        "User-Agent",
+                                        "Gatehouse-Webhook/1",
+                                        "X-Gatehouse-Event",
+                                        d.event(),
+                                        "X-Gatehouse-Delivery",
+                                        d.id().toString(),
                                         WebhookSignature.HEADER,
-                                        WebhookSignature.header(secret, now, d.payload()))
-                                .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-                                .build();
-                HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-                outcome = WebhookOutcome.ofStatus(res.statusCode());
-                detail = "HTTP " + res.statusCode();
+                                        WebhookSignature.header(secret, now, d.payload())),
+                                d.payload());
+                outcome = WebhookOutcome.ofStatus(status);
+                detail = "HTTP " + status;
             }
+        } catch (TimeoutException e) {
+            // the sender's Fault Tolerance timeout: the exchange outlived it (its interrupt is
+            // cleared, so the outcome below is still written)
+            Thread.interrupted();
+            outcome = WebhookOutcome.TIMEOUT;
+            detail = "no complete answer within the delivery timeout";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = WebhookOutcome.CONNECTION_FAILED;

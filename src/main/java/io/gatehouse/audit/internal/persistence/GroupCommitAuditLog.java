@@ -12,8 +12,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -65,7 +63,7 @@ public class GroupCommitAuditLog {
 
     @Resource ManagedThreadFactory threadFactory;
 
-    @Resource TransactionSynchronizationRegistry transactions;
+    @Inject TransactionalAppend inTransaction;
 
     @Inject MetricRegistry metrics;
 
@@ -231,13 +229,8 @@ public class GroupCommitAuditLog {
     }
 
     public RecordedEvent appendInTransaction(AuditEvent event, ContentRetention retention) {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            throw new IllegalStateException("recordInTransaction needs an active JTA transaction");
-        }
-        // Inside a JTA transaction Liberty hands out the transaction's shared connection.
-        try (Connection c = dataSource.getConnection()) {
-            return ChainAppender.append(c, List.of(ChainAppender.Pending.of(event, retention)))
-                    .get(0);
+        try {
+            return inTransaction.append(event, retention);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "Audit append in transaction failed", e);
             writeFailures.inc();

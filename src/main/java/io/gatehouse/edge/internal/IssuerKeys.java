@@ -1,0 +1,128 @@
+package io.gatehouse.edge.internal;
+
+import io.gatehouse.shared.net.EgressPolicy;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jose4j.http.SimpleResponse;
+
+/**
+ * Fetches the external OpenID Connect issuer's JWKS for jose4j's key cache ({@code HttpsJwks},
+ * which {@link TokenService} gives it as its HTTP client), through the outbound proxy and CA bundle
+ * like every outbound call. MicroProfile Fault Tolerance makes an unreachable issuer fail fast and
+ * recover on its own:
+ *
+ * <ul>
+ *   <li>{@code @Timeout} 5 s per attempt, covering connect, headers and body (a hanging issuer
+ *       refuses the token within it instead of holding the request thread);
+ *   <li>{@code @Retry} twice after 200 ms (± 100 ms) on an I/O failure or an error status; never on
+ *       a timeout (three timeouts would triple the wait) nor on an open breaker;
+ *   <li>{@code @CircuitBreaker}: when 3 of the last 4 attempts failed it opens for 30 s, during
+ *       which a token naming an unknown key is refused at once without calling the issuer; then one
+ *       trial fetch decides.
+ * </ul>
+ *
+ * Keys already cached keep verifying while the issuer is down. There is one issuer per
+ * installation, so one breaker per method is the right granularity here (unlike the gateway's
+ * providers, docs/gateway.md). Every value can be overridden with MP Config, e.g. {@code
+ * io.gatehouse.edge.internal.IssuerKeys/get/CircuitBreaker/delay} (milliseconds).
+ */
+@ApplicationScoped
+public class IssuerKeys {
+    /** A JWKS is a few kilobytes; anything far larger is not one. */
+    static final int MAX_BODY = 512 * 1024;
+
+    @Inject EgressPolicy egress;
+
+    private HttpClient http;
+
+    @PostConstruct
+    void init() {
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .sslContext(egress.tls());
+        egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        http = b.build();
+    }
+
+    /** The JWKS document at {@code location}; an error status is an {@link IOException}. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @Retry(
+            maxRetries = 2,
+            delay = 200,
+            jitter = 100,
+            retryOn = IOException.class,
+            abortOn = CircuitBreakerOpenException.class)
+    @CircuitBreaker(
+            requestVolumeThreshold = 4,
+            failureRatio = 0.75,
+            delay = 30,
+            delayUnit = ChronoUnit.SECONDS,
+            successThreshold = 1)
+    public SimpleResponse get(String location) throws IOException, InterruptedException {
+        HttpRequest req =
+                HttpRequest.newBuilder(URI.create(location))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build();
+        HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (res.statusCode() != 200) {
+            throw new IOException("The issuer's JWKS answered HTTP " + res.statusCode());
+        }
+        if (res.body().length > MAX_BODY) {
+            throw new IOException("The issuer's JWKS is larger than " + MAX_BODY + " bytes");
+        }
+        return new Response(
+                res.statusCode(), res.headers(), new String(res.body(), StandardCharsets.UTF_8));
+    }
+
+    /** What jose4j reads: the body and the caching headers. */
+    private record Response(int status, HttpHeaders headers, String body)
+            implements SimpleResponse {
+        @Override
+        public int getStatusCode() {
+            return status;
+        }
+
+        @Override
+        public String getStatusMessage() {
+            return String.valueOf(status);
+        }
+
+        @Override
+        public Collection<String> getHeaderNames() {
+            return new ArrayList<>(headers.map().keySet());
+        }
+
+        @Override
+        public List<String> getHeaderValues(String name) {
+            return headers.allValues(name);
+        }
+
+        @Override
+        public String getBody() {
+            return body;
+        }
+    }
+}
