@@ -12,6 +12,7 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -154,6 +155,7 @@ public class CallRecord {
                                 "api_key",
                                 call.key.id().toString(),
                                 "gateway.request")
+                        .actorName(call.key.name(), List.of())
                         .target("route", call.alias != null ? call.alias : call.requestedModel)
                         .outcome(outcome)
                         .requestId(call.requestId)
