@@ -71,14 +71,13 @@ public interface GatewayRequestLog {
             long withinObjective) {}
 
     /**
-     * Gateway requests in {@code window}, per bucket and group (only buckets with requests), ordered
-     * by group and bucket.
+     * Gateway requests in {@code window}, per bucket and group (only buckets with requests),
+     * ordered by group and bucket.
      *
      * @param groupBy null: one group, {@code all}
      * @param objectiveMs the latency objective {@link SeriesRow#withinObjective} counts against
      */
-    List<SeriesRow> series(
-            TenantId tenant, TimeBuckets window, Grouping groupBy, long objectiveMs);
+    List<SeriesRow> series(TenantId tenant, TimeBuckets window, Grouping groupBy, long objectiveMs);
 
     /**
      * How often a policy rule matched, per bucket: {@code rule} as the policy stage writes it

@@ -19,10 +19,7 @@ public record TimeBuckets(Instant from, Instant to, Duration step) {
 
     /** Parses and validates the query parameters (400 naming the parameter at fault). */
     public static TimeBuckets parse(String from, String to, String step) {
-        Instant t =
-                blank(to)
-                        ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                        : instant("to", to);
+        Instant t = blank(to) ? Instant.now().truncatedTo(ChronoUnit.SECONDS) : instant("to", to);
         Instant f = blank(from) ? t.minus(Duration.ofHours(24)) : instant("from", from);
         if (!f.isBefore(t)) {
             throw new ValidationException("from", "from must be before to");

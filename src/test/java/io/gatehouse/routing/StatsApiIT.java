@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The time-series endpoints of the dashboard (issue 22) over HTTP after real traffic in a fresh
  * tenant: gateway requests, errors, latency, tokens and cost by route, provider and model; SLA
- * adherence; policy denials by rule; budget use; reviews waiting and time to publish. Plus 401,
- * 403 by role, another tenant (404, and none of its numbers), and bad periods as problem JSON.
+ * adherence; policy denials by rule; budget use; reviews waiting and time to publish. Plus 401, 403
+ * by role, another tenant (404, and none of its numbers), and bad periods as problem JSON.
  */
 class StatsApiIT {
     static final Http HTTP = Http.local();
@@ -302,16 +302,7 @@ class StatsApiIT {
     }
 
     private static String platformToken() {
-        Http.Response r =
-                HTTP.post(
-                        "/api/v1/auth/login",
-                        Json.createObjectBuilder()
-                                .add("username", TestTenant.PLATFORM_ADMIN)
-                                .add("password", TestTenant.PLATFORM_ADMIN_PASSWORD)
-                                .build()
-                                .toString());
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json().getString("access_token");
+        return TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
     }
 
     private static String enc(String s) {

@@ -61,7 +61,8 @@ public class ExportTickets {
                         caller.tenant() == null ? null : caller.tenant().value());
         try {
             Instant expires =
-                    db.inTransaction(c -> ExportTicketRows.insert(c, hash(ticket), t, VALID_SECONDS));
+                    db.inTransaction(
+                            c -> ExportTicketRows.insert(c, hash(ticket), t, VALID_SECONDS));
             return new Issued(ticket, expires);
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);

@@ -90,11 +90,7 @@ class AuditConsoleApiIT {
         Http.Response jsonl = HTTP.get("/api/v1/audit/export?format=jsonl", t.auth("auditor"));
         assertThat(jsonl.status()).isEqualTo(200);
         String line =
-                jsonl.body()
-                        .lines()
-                        .filter(l -> l.contains(keyEventId))
-                        .findFirst()
-                        .orElseThrow();
+                jsonl.body().lines().filter(l -> l.contains(keyEventId)).findFirst().orElseThrow();
         assertThat(line).contains("\"actor.name\":\"" + t.username("admin") + "\"");
         Http.Response csv = HTTP.get("/api/v1/audit/export?format=csv", t.auth("auditor"));
         assertThat(csv.body().lines().findFirst().orElseThrow())
@@ -118,7 +114,8 @@ class AuditConsoleApiIT {
         Path file = Files.writeString(dir.resolve("export.jsonl"), export);
         Http.Response keys = HTTP.get("/.well-known/gatehouse-audit-keys.json");
         Path keyFile = Files.writeString(dir.resolve("keys.json"), keys.body());
-        List<String> args = new java.util.ArrayList<>(List.of(file.toString(), "--keys", keyFile.toString()));
+        List<String> args =
+                new java.util.ArrayList<>(List.of(file.toString(), "--keys", keyFile.toString()));
         // the checkpoint job may have signed this chain meanwhile: pin the test server's keys
         for (JsonValue k : keys.json().getJsonArray("keys")) {
             args.add("--pin");
@@ -164,7 +161,8 @@ class AuditConsoleApiIT {
 
         // the export was audited, as the ticket's holder, by ticket
         JsonObject audited =
-                HTTP.get("/api/v1/audit/events?action=audit.export", t.auth("auditor"))
+                HTTP
+                        .get("/api/v1/audit/events?action=audit.export", t.auth("auditor"))
                         .json()
                         .getJsonArray("events")
                         .getValuesAs(JsonObject.class)
@@ -189,14 +187,15 @@ class AuditConsoleApiIT {
             assertThat(ps.executeUpdate()).isPositive();
         }
         assertRefused(HTTP.get("/api/v1/audit/export?ticket=" + expired), 401, "invalid_ticket");
-        assertRefused(
-                HTTP.get("/api/v1/audit/export?ticket=gh_xt_madeup"), 401, "invalid_ticket");
+        assertRefused(HTTP.get("/api/v1/audit/export?ticket=gh_xt_madeup"), 401, "invalid_ticket");
         assertRefused(HTTP.get("/api/v1/audit/export?ticket="), 401, "invalid_ticket");
 
         // bound to its parameters: a different format spends it and is refused
         String jsonl = ticket(t, "{\"format\":\"jsonl\"}");
         assertRefused(
-                HTTP.get("/api/v1/audit/export?format=csv&ticket=" + jsonl), 403, "ticket_mismatch");
+                HTTP.get("/api/v1/audit/export?format=csv&ticket=" + jsonl),
+                403,
+                "ticket_mismatch");
         assertRefused(HTTP.get("/api/v1/audit/export?ticket=" + jsonl), 401, "invalid_ticket");
 
         // bound to its caller: someone else's bearer token beside it is refused
@@ -232,8 +231,7 @@ class AuditConsoleApiIT {
                         "{\"colour\":\"red\"}",
                         "[1]",
                         "{")) {
-            Http.Response r =
-                    HTTP.post("/api/v1/audit/export/tickets", body, t.auth("auditor"));
+            Http.Response r = HTTP.post("/api/v1/audit/export/tickets", body, t.auth("auditor"));
             assertThat(r.status()).as(body + " " + r.body()).isEqualTo(400);
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
             assertThat(r.body()).doesNotContain("Exception");
@@ -256,8 +254,7 @@ class AuditConsoleApiIT {
 
     @Test
     void anEventInDetailShowsActorUsagePolicyAndContent() {
-        Http.Response r =
-                HTTP.get("/api/v1/audit/events/" + gatewayEventId, t.auth("auditor"));
+        Http.Response r = HTTP.get("/api/v1/audit/events/" + gatewayEventId, t.auth("auditor"));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         JsonObject d = r.json();
         assertThat(d.getJsonObject("event").getString("id")).isEqualTo(gatewayEventId);
@@ -270,8 +267,7 @@ class AuditConsoleApiIT {
         // the gateway does not keep bodies yet (docs/audit.md): no content to show
         assertThat(d.get("content")).isEqualTo(JsonValue.NULL);
 
-        JsonObject key =
-                HTTP.get("/api/v1/audit/events/" + keyEventId, t.auth("auditor")).json();
+        JsonObject key = HTTP.get("/api/v1/audit/events/" + keyEventId, t.auth("auditor")).json();
         assertThat(key.getJsonObject("actor").getString("name")).isEqualTo(t.username("admin"));
         assertThat(key.getJsonObject("actor").getJsonArray("roles").getString(0))
                 .isEqualTo("admin");
@@ -289,9 +285,7 @@ class AuditConsoleApiIT {
                 HTTP.get("/api/v1/audit/events/not-a-uuid", t.auth("auditor")),
                 400,
                 "invalid_request");
-        assertRefused(
-                HTTP.get(path + "?include=everything", t.auth("auditor")), 400, "include");
-        assertRefused(
-                HTTP.get(path + "?chain=" + other.id(), t.auth("auditor")), 404, "not_found");
+        assertRefused(HTTP.get(path + "?include=everything", t.auth("auditor")), 400, "include");
+        assertRefused(HTTP.get(path + "?chain=" + other.id(), t.auth("auditor")), 404, "not_found");
     }
 }

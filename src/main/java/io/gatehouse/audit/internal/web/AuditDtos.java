@@ -281,7 +281,10 @@ public final class AuditDtos {
 
     @Schema(description = "What an export ticket is for; every field optional")
     public record ExportTicketRequest(
-            @Schema(enumeration = {"jsonl", "csv"}, description = "Default jsonl") String format,
+            @Schema(
+                            enumeration = {"jsonl", "csv"},
+                            description = "Default jsonl")
+                    String format,
             @Schema(description = "ISO-8601 instant") String from,
             @Schema(description = "ISO-8601 instant, exclusive") String to,
             @Schema(description = "platform, for platform admins") String chain) {}
@@ -294,13 +297,18 @@ public final class AuditDtos {
             @Schema(required = true, description = "The export to GET with it, no token needed")
                     String url,
             @Schema(required = true) String chain,
-            @Schema(required = true, enumeration = {"jsonl", "csv"}) String format,
+            @Schema(
+                            required = true,
+                            enumeration = {"jsonl", "csv"})
+                    String format,
             String from,
             String to) {}
 
     @Schema(description = "Who acted, with the name and roles recorded beside the hash")
     public record EventActor(
-            @Schema(required = true, enumeration = {"user", "api_key", "system", "anonymous"})
+            @Schema(
+                            required = true,
+                            enumeration = {"user", "api_key", "system", "anonymous"})
                     String kind,
             @Schema(required = true, description = "The hashed actor id (the evidence)") String id,
             @Schema(description = "Name when the event was written; null for older events")

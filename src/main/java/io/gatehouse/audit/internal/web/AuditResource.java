@@ -54,7 +54,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The auditor's API over the caller's chain: search, export, verify, checkpoints. */
+/**
+ * The auditor's API over the caller's chain: search, an event in detail, export (by bearer token or
+ * single-use ticket), verify, checkpoints.
+ *
+ * <p>Long on purpose: one resource per path prefix, each method parsing, checking access and
+ * writing its JSON by hand in the canonical form the chain uses; the export's two ways in (bearer
+ * token, ticket) share one body so that both stream and are audited the same way.
+ */
 @Path("/api/v1/audit")
 @RequestScoped
 @Tag(name = "Audit")
@@ -154,9 +161,7 @@ public class AuditResource {
                 exports.event(chain, eventId)
                         .orElseThrow(() -> new NotFoundException("No such event"));
         Map<String, Object> display =
-                e.get("display") instanceof Map<?, ?> d
-                        ? (Map<String, Object>) d
-                        : Map.of();
+                e.get("display") instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of();
         Map<String, Object> actor = new LinkedHashMap<>();
         actor.put("kind", e.get("actorKind"));
         actor.put("id", e.get("actor"));
@@ -187,8 +192,7 @@ public class AuditResource {
                                 .target("audit_content", hash)
                                 .requestId(requestId())
                                 .build());
-                content.put(
-                        "body", io.gatehouse.audit.chain.JsonReader.parse(stored.get().body()));
+                content.put("body", io.gatehouse.audit.chain.JsonReader.parse(stored.get().body()));
             }
         }
         out.put("content", content);

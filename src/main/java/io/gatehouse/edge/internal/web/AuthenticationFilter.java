@@ -57,8 +57,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
 
     /**
      * The audit export, which a GET without a bearer token may reach when it carries a {@code
-     * ticket}: the single-use ticket is the credential there, and the audit resource redeems it
-     * (an unknown, used or expired one is 401).
+     * ticket}: the single-use ticket is the credential there, and the audit resource redeems it (an
+     * unknown, used or expired one is 401).
      */
     static final String EXPORT_BY_TICKET = "api/v1/audit/export";
 

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The review workflow's numbers for dashboards, straight from {@code governance_changes}: what waits
- * for review and since when, and how long changes took from submit to publish.
+ * The review workflow's numbers for dashboards, straight from {@code governance_changes}: what
+ * waits for review and since when, and how long changes took from submit to publish.
  */
 @ApplicationScoped
 public class ReviewStatsQueries {
@@ -25,7 +25,8 @@ public class ReviewStatsQueries {
     public List<Waiting> waiting(UUID tenant, int limit) {
         List<?> rows =
                 em.createNativeQuery(
-                                "SELECT id, kind, target, risk, author_name, " + MILLIS.formatted("submitted_at")
+                                "SELECT id, kind, target, risk, author_name, "
+                                        + MILLIS.formatted("submitted_at")
                                         + " FROM governance_changes WHERE tenant_id = ?1 AND state = 'in_review'"
                                         + " ORDER BY submitted_at NULLS LAST, id LIMIT ?2")
                         .setParameter(1, tenant)
@@ -52,16 +53,16 @@ public class ReviewStatsQueries {
     public List<WaitingByKind> waitingByKind(UUID tenant) {
         List<?> rows =
                 em.createNativeQuery(
-                                "SELECT kind, count(*), " + MILLIS.formatted("min(submitted_at)") + " FROM governance_changes"
+                                "SELECT kind, count(*), "
+                                        + MILLIS.formatted("min(submitted_at)")
+                                        + " FROM governance_changes"
                                         + " WHERE tenant_id = ?1 AND state = 'in_review' GROUP BY kind ORDER BY kind")
                         .setParameter(1, tenant)
                         .getResultList();
         List<WaitingByKind> out = new ArrayList<>();
         for (Object o : rows) {
             Object[] r = (Object[]) o;
-            out.add(
-                    new WaitingByKind(
-                            (String) r[0], ((Number) r[1]).longValue(), instant(r[2])));
+            out.add(new WaitingByKind((String) r[0], ((Number) r[1]).longValue(), instant(r[2])));
         }
         return out;
     }
@@ -74,7 +75,8 @@ public class ReviewStatsQueries {
      * Changes published in {@code [from, to)}, by kind and bucket ({@code step} seconds from {@code
      * from}). Rollbacks are left out: they publish at once, without review.
      */
-    public List<PublishTimes> publishTimes(UUID tenant, Instant from, Instant to, long stepSeconds) {
+    public List<PublishTimes> publishTimes(
+            UUID tenant, Instant from, Instant to, long stepSeconds) {
         double fromEpoch = from.getEpochSecond() + from.getNano() / 1e9;
         List<?> rows =
                 em.createNativeQuery(

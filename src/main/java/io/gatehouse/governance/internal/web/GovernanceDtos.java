@@ -272,7 +272,10 @@ public final class GovernanceDtos {
             @Schema(required = true) String id,
             @Schema(required = true) String kind,
             @Schema(required = true) String target,
-            @Schema(required = true, enumeration = {"LOW", "HIGH"}) String risk,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
             @Schema(required = true, description = "The author's name") String author,
             @Schema(description = "ISO-8601") String submittedAt,
             @Schema(description = "Seconds since submission") Long ageSeconds) {}

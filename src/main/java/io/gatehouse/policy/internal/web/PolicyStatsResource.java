@@ -93,7 +93,7 @@ public class PolicyStatsResource {
                                     .add("points", points));
                 });
         JsonObjectBuilder t = Json.createObjectBuilder();
-        totals.forEach(t::add);
+        totals.forEach((effect, count) -> t.add(effect, count.longValue()));
         return Json.createObjectBuilder()
                 .add("tenant", tenant.toString())
                 .add("from", window.from().toString())

@@ -52,8 +52,7 @@ public final class StatsDtos {
             @Schema(required = true) String route,
             @Schema(required = true) long requests,
             @Schema(required = true) long withinObjective,
-            @Schema(description = "Over the whole period; null without requests")
-                    Double adherence,
+            @Schema(description = "Over the whole period; null without requests") Double adherence,
             @Schema(required = true) List<SlaPoint> points) {}
 
     @Schema(description = "SLA adherence of the tenant's routes")

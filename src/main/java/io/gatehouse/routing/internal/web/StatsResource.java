@@ -170,10 +170,7 @@ public class StatsResource {
                     nullable(o, "adherence", requests == 0 ? null : (double) within / requests);
                     routes.add(o.add("points", points));
                 });
-        return period(tenant, window)
-                .add("objectiveMs", objectiveMs)
-                .add("routes", routes)
-                .build();
+        return period(tenant, window).add("objectiveMs", objectiveMs).add("routes", routes).build();
     }
 
     @GET
