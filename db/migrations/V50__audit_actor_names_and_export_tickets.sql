@@ -28,3 +28,22 @@ CREATE INDEX audit_export_tickets_expiry ON audit_export_tickets (expires_at);
 
 REVOKE ALL ON audit_export_tickets FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON audit_export_tickets TO ${app_role};
+
+-- Circuit-breaker state per instance (routing): breakers live in each instance's memory; every
+-- transition is also written here (asynchronously, never on the request's path), so that the
+-- dashboard reads every instance's breakers from one place. A provider without a row on an
+-- instance has a closed breaker there. Read-only for the API.
+CREATE TABLE routing_breaker_states (
+    instance    text        NOT NULL CHECK (length(instance) BETWEEN 1 AND 200),
+    provider_id uuid        NOT NULL,
+    tenant_id   uuid,
+    provider    text        NOT NULL,
+    state       text        NOT NULL CHECK (state IN ('closed', 'open', 'half_open')),
+    open_ms     bigint      NOT NULL,
+    changed_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (instance, provider_id)
+);
+CREATE INDEX routing_breaker_states_tenant ON routing_breaker_states (tenant_id);
+
+REVOKE ALL ON routing_breaker_states FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON routing_breaker_states TO ${app_role};

@@ -203,6 +203,7 @@ class StatsApiIT {
                     "/api/v1/stats/gateway",
                     "/api/v1/stats/sla",
                     "/api/v1/stats/budget",
+                    "/api/v1/stats/breakers",
                     "/api/v1/stats/policy",
                     "/api/v1/stats/reviews",
                     "/api/v1/stats/reviews/time-to-publish");

@@ -73,4 +73,18 @@ public final class StatsDtos {
             @Schema(required = true) String tenant,
             @Schema(required = true) OpenAiDtos.BudgetPeriod daily,
             @Schema(required = true) OpenAiDtos.BudgetPeriod monthly) {}
+
+    @Schema(description = "One instance's breaker of one provider")
+    public record BreakerState(
+            @Schema(required = true, description = "gatehouse.instance.name, or host:pid")
+                    String instance,
+            @Schema(required = true) String provider,
+            @Schema(required = true, enumeration = {"closed", "open", "half_open"}) String state,
+            @Schema(required = true, description = "When the instance wrote it") String changedAt) {}
+
+    @Schema(description = "Circuit breakers per instance, from the shared state table")
+    public record BreakerStats(
+            @Schema(required = true) String tenant,
+            @Schema(required = true) String asOf,
+            @Schema(required = true) List<BreakerState> breakers) {}
 }

@@ -4,6 +4,7 @@ import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayRequestLog.SeriesRow;
 import io.gatehouse.audit.TimeBuckets;
+import io.gatehouse.routing.internal.persistence.BreakerStateRows;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
@@ -50,6 +51,7 @@ public class StatsResource {
     @Inject GatewayRequestLog log;
     @Inject UsageReports reports;
     @Inject CurrentCaller callers;
+    @Inject BreakerStateRows breakerStates;
 
     @Inject
     @ConfigProperty(name = "gatehouse.sla.latency-objective-ms", defaultValue = "2000")
@@ -193,6 +195,43 @@ public class StatsResource {
                 .add("tenant", tenant.toString())
                 .add("daily", b.get("daily"))
                 .add("monthly", b.get("monthly"))
+                .build();
+    }
+
+    @GET
+    @Path("/breakers")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.AUDITOR})
+    @Operation(
+            summary = "Circuit-breaker state per instance (read-only)",
+            description =
+                    "The last state each instance wrote for the breakers of the tenant's providers and"
+                            + " global ones: closed, open or half_open (an open breaker whose open period"
+                            + " has passed reads as half_open). A provider an instance never called has no"
+                            + " entry for it (closed). tenant: platform admins only.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The breakers",
+            content = @Content(schema = @Schema(implementation = StatsDtos.BreakerStats.class)))
+    public JsonObject breakers(@QueryParam("tenant") String tenantParam) {
+        TenantId tenant = TenantScope.of(callers.require(), tenantParam, Role.ADMIN, Role.AUDITOR);
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        try {
+            for (BreakerStateRows.Row r : breakerStates.list(tenant.value())) {
+                list.add(
+                        Json.createObjectBuilder()
+                                .add("instance", r.instance())
+                                .add("provider", r.provider())
+                                .add("state", r.state())
+                                .add("changedAt", r.changedAt().toString()));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot read the breaker states", e);
+        }
+        return Json.createObjectBuilder()
+                .add("tenant", tenant.toString())
+                .add("asOf", java.time.Instant.now().toString())
+                .add("breakers", list)
                 .build();
     }
 
