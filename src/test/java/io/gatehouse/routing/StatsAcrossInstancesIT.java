@@ -114,8 +114,13 @@ class StatsAcrossInstancesIT {
         Http.Response series = first.get("/api/v1/stats/gateway?" + period, t.auth("admin"));
         assertThat(series.status()).as(series.toString()).isEqualTo(200);
         long requests =
-                series.json().getJsonArray("series").getJsonObject(0).getJsonArray("points")
-                        .getValuesAs(JsonObject.class).stream()
+                series
+                        .json()
+                        .getJsonArray("series")
+                        .getJsonObject(0)
+                        .getJsonArray("points")
+                        .getValuesAs(JsonObject.class)
+                        .stream()
                         .mapToLong(p -> ((JsonNumber) p.get("requests")).longValue())
                         .sum();
         // every request the second instance answered, none of them served by the first

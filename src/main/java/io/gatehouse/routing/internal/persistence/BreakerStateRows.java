@@ -67,8 +67,7 @@ public class BreakerStateRows {
 
     /**
      * The breakers of the tenant's providers and of global ones, on every instance that wrote one;
-     * an open breaker whose open period has passed reads as half-open (as the breaker itself
-     * does).
+     * an open breaker whose open period has passed reads as half-open (as the breaker itself does).
      */
     public List<Row> list(UUID tenant) throws SQLException {
         List<Row> out = new ArrayList<>();

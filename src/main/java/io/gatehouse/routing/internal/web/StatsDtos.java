@@ -79,8 +79,12 @@ public final class StatsDtos {
             @Schema(required = true, description = "gatehouse.instance.name, or host:pid")
                     String instance,
             @Schema(required = true) String provider,
-            @Schema(required = true, enumeration = {"closed", "open", "half_open"}) String state,
-            @Schema(required = true, description = "When the instance wrote it") String changedAt) {}
+            @Schema(
+                            required = true,
+                            enumeration = {"closed", "open", "half_open"})
+                    String state,
+            @Schema(required = true, description = "When the instance wrote it")
+                    String changedAt) {}
 
     @Schema(description = "Circuit breakers per instance, from the shared state table")
     public record BreakerStats(
