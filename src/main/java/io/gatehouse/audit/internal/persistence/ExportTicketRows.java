@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code audit_export_tickets} (V50): single-use export tickets, stored by their SHA-256 only.
+ * {@code audit_export_tickets} (V52): single-use export tickets, stored by their SHA-256 only.
  * Times are the database's, so every instance agrees on expiry.
  */
 public final class ExportTicketRows {

@@ -14,7 +14,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * {@code routing_breaker_states} (V50): the last known state of every instance's circuit breaker
+ * {@code routing_breaker_states} (V52): the last known state of every instance's circuit breaker
  * per provider, written on each transition, read by the statistics API.
  */
 @ApplicationScoped
