@@ -253,13 +253,26 @@ public record AuditEvent(
                 null);
     }
 
-    /** Starts an event for an action by the given caller (its tenant becomes the event's chain). */
+    /** Display key of the actor's name when the event was written (username, key name, job). */
+    public static final String ACTOR_NAME = "actor.name";
+
+    /** Display key of the actor's roles when the event was written (wire names, sorted). */
+    public static final String ACTOR_ROLES = "actor.roles";
+
+    /**
+     * Starts an event for an action by the given caller (its tenant becomes the event's chain). The
+     * caller's name and roles go into {@code display} ({@link #ACTOR_NAME}, {@link #ACTOR_ROLES}):
+     * beside the hashed form, never in it, so they are for people to read, not evidence.
+     */
     public static Builder by(Caller caller, String action) {
         return new Builder(
-                caller.tenant(),
-                caller.kind().name().toLowerCase(java.util.Locale.ROOT),
-                caller.subject(),
-                action);
+                        caller.tenant(),
+                        caller.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        caller.subject(),
+                        action)
+                .actorName(
+                        caller.name(),
+                        caller.roles().stream().map(io.gatehouse.shared.Role::wireName).toList());
     }
 
     public static Builder of(TenantId tenant, String actorKind, String actor, String action) {
@@ -340,6 +353,20 @@ public record AuditEvent(
          */
         public Builder display(String key, Object value) {
             this.display.put(key, value);
+            return this;
+        }
+
+        /**
+         * The actor's name and roles as they are now, for people to read ({@link #ACTOR_NAME},
+         * {@link #ACTOR_ROLES} in {@code display}, outside the hash); empty roles are left out.
+         */
+        public Builder actorName(String name, java.util.Collection<String> roles) {
+            if (name != null && !name.isEmpty()) {
+                this.display.put(ACTOR_NAME, name);
+            }
+            if (roles != null && !roles.isEmpty()) {
+                this.display.put(ACTOR_ROLES, roles.stream().sorted().toList());
+            }
             return this;
         }
 

@@ -52,6 +52,46 @@ public interface GatewayRequestLog {
     List<UsageTotal> usage(
             TenantId tenant, Instant from, Instant to, Grouping groupBy, String keyId);
 
+    /**
+     * One bucket of one group of a gateway time series. Latency percentiles are over the requests'
+     * whole latency ({@code latency_ms}), null when the bucket has none; {@code withinObjective}
+     * counts requests answered below 500 within the latency objective asked for.
+     */
+    record SeriesRow(
+            String group,
+            long bucket,
+            long requests,
+            long errors,
+            Double p50Ms,
+            Double p95Ms,
+            Double p99Ms,
+            long inputTokens,
+            long outputTokens,
+            long costMicros,
+            long withinObjective) {}
+
+    /**
+     * Gateway requests in {@code window}, per bucket and group (only buckets with requests),
+     * ordered by group and bucket.
+     *
+     * @param groupBy null: one group, {@code all}
+     * @param objectiveMs the latency objective {@link SeriesRow#withinObjective} counts against
+     */
+    List<SeriesRow> series(TenantId tenant, TimeBuckets window, Grouping groupBy, long objectiveMs);
+
+    /**
+     * How often a policy rule matched, per bucket: {@code rule} as the policy stage writes it
+     * ({@code name@vN/rule-id}), {@code effect} its action ({@code deny}, {@code redact}, ...).
+     */
+    record RuleCount(long bucket, String rule, String effect, long count) {}
+
+    /**
+     * The rules matched in {@code details.policy.input.matched} and {@code
+     * details.policy.output.matched} of the tenant's gateway requests in {@code window} (enforced
+     * decisions only, not shadow ones), ordered by rule, effect and bucket.
+     */
+    List<RuleCount> policyRuleMatches(TenantId tenant, TimeBuckets window);
+
     /** The tenant's most recent gateway requests, newest first. */
     List<RecordedRequest> recent(TenantId tenant, int limit);
 }

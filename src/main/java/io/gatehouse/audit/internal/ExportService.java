@@ -26,6 +26,14 @@ public class ExportService {
         }
     }
 
+    public java.util.Optional<Map<String, Object>> event(String chain, java.util.UUID id) {
+        try {
+            return db.reading(c -> EventQueries.byId(c, chain, id));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
     /**
      * Streams the period into the sink made for {@code out}, in one snapshot, in constant memory.
      * Failures after the first byte can only cut the stream short: a JSON Lines export then lacks

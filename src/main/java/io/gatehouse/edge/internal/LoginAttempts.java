@@ -118,6 +118,7 @@ public class LoginAttempts {
                                         "user",
                                         a.user().get().id().toString(),
                                         "auth.login")
+                                .actorName(a.user().get().username(), null)
                                 .target("user", a.user().get().id())
                                 .detail("username", a.user().get().username())
                         : AuditEvent.of(null, "anonymous", safe(a.claimedName()), "auth.login");
@@ -158,6 +159,11 @@ public class LoginAttempts {
                         IdentityService.roles(user));
         audit.recordInTransaction(
                 AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
+                        .actorName(
+                                user.getUsername(),
+                                IdentityService.roles(user).stream()
+                                        .map(io.gatehouse.shared.Role::wireName)
+                                        .toList())
                         .target("user", user.getId())
                         .detail("username", user.getUsername())
                         .detail("client", a.client())

@@ -122,6 +122,12 @@ public class PromptRegistry {
                         .detail("canaryPercent", canary)
                         .requestId(context == null ? null : context.requestId());
         if (context != null) {
+            // the publisher's name and roles beside the hash, as AuditEvent.by would record them
+            e.actorName(
+                    context.publisher().name(),
+                    context.publisher().roles().stream()
+                            .map(io.gatehouse.shared.Role::wireName)
+                            .toList());
             e.detail("changeId", context.changeId().toString());
         }
         if (by.seed()) {

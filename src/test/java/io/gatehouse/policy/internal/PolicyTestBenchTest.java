@@ -60,6 +60,21 @@ class PolicyTestBenchTest {
                     }
 
                     @Override
+                    public List<SeriesRow> series(
+                            TenantId tenant,
+                            io.gatehouse.audit.TimeBuckets window,
+                            Grouping groupBy,
+                            long objectiveMs) {
+                        throw new UnsupportedOperationException("not used by the test bench");
+                    }
+
+                    @Override
+                    public List<RuleCount> policyRuleMatches(
+                            TenantId tenant, io.gatehouse.audit.TimeBuckets window) {
+                        throw new UnsupportedOperationException("not used by the test bench");
+                    }
+
+                    @Override
                     public List<RecordedRequest> recent(TenantId tenant, int limit) {
                         return TRAFFIC.subList(0, Math.min(limit, TRAFFIC.size()));
                     }

@@ -63,6 +63,19 @@ public final class EventQueries {
         return list(c, q.sql(), q.args());
     }
 
+    /** One event of the chain by its id, as {@link #view} shows it. */
+    public static Optional<Map<String, Object>> byId(Connection c, String chain, java.util.UUID id)
+            throws SQLException {
+        List<Map<String, Object>> rows =
+                list(
+                        c,
+                        "SELECT "
+                                + AuditRows.COLUMNS
+                                + " FROM audit_events WHERE event_id = ? AND chain_id = ?",
+                        List.of(id, chain));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
     /** A statement and its arguments, in order. */
     record Query(String sql, List<Object> args) {}
 

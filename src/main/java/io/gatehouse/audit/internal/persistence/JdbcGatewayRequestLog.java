@@ -2,6 +2,7 @@ package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.audit.TimeBuckets;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,6 +86,110 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
             throw new IllegalStateException("Cannot read usage", e);
         }
         return out;
+    }
+
+    /** The bucket of an event: whole steps since the window's start (both bound as numbers). */
+    static final String BUCKET = "floor((extract(epoch FROM occurred_at)::float8 - ?) / ?)::bigint";
+
+    static String seriesSql(Grouping groupBy) {
+        return "SELECT "
+                + (groupBy == null ? "'all'" : "coalesce(" + column(groupBy) + ", '(none)')")
+                + " AS g, "
+                + BUCKET
+                + " AS b, count(*), count(*) FILTER (WHERE status_code >= 400),"
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms),"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms),"
+                + " percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms),"
+                + " coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),"
+                + " coalesce(sum(cost_micros), 0),"
+                + " count(*) FILTER (WHERE status_code < 500 AND latency_ms <= ?)"
+                + " FROM audit_events WHERE chain_id = ? AND action = '"
+                + LineageKeys.ACTION_GATEWAY_REQUEST
+                + "' AND occurred_at >= ? AND occurred_at < ?"
+                + " GROUP BY g, b ORDER BY g, b";
+    }
+
+    @Override
+    public List<SeriesRow> series(
+            TenantId tenant, TimeBuckets window, Grouping groupBy, long objectiveMs) {
+        List<SeriesRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(seriesSql(groupBy))) {
+            ps.setDouble(1, window.fromEpochSeconds());
+            ps.setLong(2, window.stepSeconds());
+            ps.setLong(3, objectiveMs);
+            ps.setString(4, tenant.toString());
+            ps.setTimestamp(5, Timestamp.from(window.from()));
+            ps.setTimestamp(6, Timestamp.from(window.to()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(
+                            new SeriesRow(
+                                    rs.getString(1),
+                                    rs.getLong(2),
+                                    rs.getLong(3),
+                                    rs.getLong(4),
+                                    nullableDouble(rs, 5),
+                                    nullableDouble(rs, 6),
+                                    nullableDouble(rs, 7),
+                                    rs.getLong(8),
+                                    rs.getLong(9),
+                                    rs.getLong(10),
+                                    rs.getLong(11)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the gateway series", e);
+        }
+        return out;
+    }
+
+    static final String RULES_SQL =
+            "SELECT m.matched, "
+                    + BUCKET
+                    + " AS b, count(*) FROM audit_events e, LATERAL ("
+                    + " SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.details #> '{policy,input,matched}')"
+                    + " = 'array' THEN e.details #> '{policy,input,matched}' END) AS matched"
+                    + " UNION ALL"
+                    + " SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.details #> '{policy,output,matched}')"
+                    + " = 'array' THEN e.details #> '{policy,output,matched}' END)) m"
+                    + " WHERE e.chain_id = ? AND e.action = '"
+                    + LineageKeys.ACTION_GATEWAY_REQUEST
+                    + "' AND e.occurred_at >= ? AND e.occurred_at < ? AND e.details -> 'policy' IS NOT NULL"
+                    + " GROUP BY m.matched, b ORDER BY m.matched, b";
+
+    @Override
+    public List<RuleCount> policyRuleMatches(TenantId tenant, TimeBuckets window) {
+        List<RuleCount> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RULES_SQL)) {
+            ps.setDouble(1, window.fromEpochSeconds());
+            ps.setLong(2, window.stepSeconds());
+            ps.setString(3, tenant.toString());
+            ps.setTimestamp(4, Timestamp.from(window.from()));
+            ps.setTimestamp(5, Timestamp.from(window.to()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // "name@vN/rule-id:action"; the action never holds a colon
+                    String matched = rs.getString(1);
+                    int colon = matched.lastIndexOf(':');
+                    out.add(
+                            new RuleCount(
+                                    rs.getLong(2),
+                                    colon < 0 ? matched : matched.substring(0, colon),
+                                    colon < 0 ? null : matched.substring(colon + 1),
+                                    rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the policy rule matches", e);
+        }
+        return out;
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double d = rs.getDouble(column);
+        return rs.wasNull() ? null : d;
     }
 
     @Override

@@ -67,7 +67,11 @@ public final class AuditDtos {
                     String contentHash,
             @Schema(required = true) String prevHash,
             @Schema(required = true) String hash,
-            @Schema(description = "Display-only data outside the hash; absent when none")
+            @Schema(
+                            description =
+                                    "Display-only data outside the hash, absent when none; actor.name and"
+                                            + " actor.roles: the actor's name and roles when the event was"
+                                            + " written (not evidence: the hashed actor id is)")
                     Map<String, Object> display) {}
 
     @Schema(description = "A page of events, newest first")
@@ -274,4 +278,59 @@ public final class AuditDtos {
             @Schema(required = true) String reviewer,
             @Schema(required = true) List<ApprovalLineage> changes,
             @Schema(description = "null on the last page") String nextCursor) {}
+
+    @Schema(description = "What an export ticket is for; every field optional")
+    public record ExportTicketRequest(
+            @Schema(
+                            enumeration = {"jsonl", "csv"},
+                            description = "Default jsonl")
+                    String format,
+            @Schema(description = "ISO-8601 instant") String from,
+            @Schema(description = "ISO-8601 instant, exclusive") String to,
+            @Schema(description = "platform, for platform admins") String chain) {}
+
+    @Schema(description = "A single-use export ticket, valid for 60 seconds")
+    public record ExportTicket(
+            @Schema(required = true, description = "Shown once; only its hash is stored")
+                    String ticket,
+            @Schema(required = true) String expiresAt,
+            @Schema(required = true, description = "The export to GET with it, no token needed")
+                    String url,
+            @Schema(required = true) String chain,
+            @Schema(
+                            required = true,
+                            enumeration = {"jsonl", "csv"})
+                    String format,
+            String from,
+            String to) {}
+
+    @Schema(description = "Who acted, with the name and roles recorded beside the hash")
+    public record EventActor(
+            @Schema(
+                            required = true,
+                            enumeration = {"user", "api_key", "system", "anonymous"})
+                    String kind,
+            @Schema(required = true, description = "The hashed actor id (the evidence)") String id,
+            @Schema(description = "Name when the event was written; null for older events")
+                    String name,
+            @Schema(required = true, description = "Roles when the event was written")
+                    List<String> roles) {}
+
+    @Schema(description = "The content an event's contentHash names")
+    public record EventContent(
+            @Schema(required = true, description = "false once purged, or never kept")
+                    boolean retained,
+            @Schema(enumeration = {"full", "redacted"}) String form,
+            String storedAt,
+            @Schema(description = "Only with include=content (audited)") Object body) {}
+
+    @Schema(description = "One event in detail")
+    public record AuditEventDetail(
+            @Schema(required = true) AuditEventView event,
+            @Schema(required = true) EventActor actor,
+            @Schema(description = "Gateway events only") AuditEventUsage usage,
+            @Schema(description = "details.policy of a gateway event: the policy decisions")
+                    Map<String, Object> policy,
+            String contentHash,
+            @Schema(description = "null when the event names no content") EventContent content) {}
 }

@@ -6,6 +6,7 @@ import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.ExportService;
+import io.gatehouse.audit.internal.ExportTickets;
 import io.gatehouse.audit.internal.RetentionService;
 import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
 import io.gatehouse.audit.internal.persistence.EventQueries;
@@ -15,11 +16,14 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
+import io.gatehouse.shared.error.UnauthorizedException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,21 +49,31 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The auditor's API over the caller's chain: search, export, verify, checkpoints. */
+/**
+ * The auditor's API over the caller's chain: search, an event in detail, export (by bearer token or
+ * single-use ticket), verify, checkpoints.
+ *
+ * <p>Long on purpose: one resource per path prefix, each method parsing, checking access and
+ * writing its JSON by hand in the canonical form the chain uses; the export's two ways in (bearer
+ * token, ticket) share one body so that both stream and are audited the same way.
+ */
 @Path("/api/v1/audit")
 @RequestScoped
 @Tag(name = "Audit")
 @SecurityRequirement(name = "jwt")
+@SuppressWarnings("unchecked")
 public class AuditResource {
     @Inject CurrentCaller callers;
     @Inject ExportService exports;
     @Inject CheckpointService checkpoints;
     @Inject AuditRecorder recorder;
     @Inject RetentionService retention;
+    @Inject ExportTickets tickets;
     @Context HttpServletRequest request;
 
     @GET
@@ -107,6 +121,84 @@ public class AuditResource {
         return page(rows, n);
     }
 
+    @GET
+    @Path("/events/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "One event in detail",
+            description =
+                    "The event (hashed form, hash, display data) and, taken apart for reading: the actor"
+                            + " with the name and roles recorded beside the hash (not evidence), the usage"
+                            + " of a gateway request, the policy decisions (details.policy), and the content"
+                            + " its contentHash names: whether it is still retained (form, storedAt), and with"
+                            + " include=content its body (the read is audited, as for /contents/{hash}).")
+    @APIResponse(
+            responseCode = "200",
+            description = "The event in detail",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditEventDetail.class)))
+    @APIResponse(responseCode = "404", description = "No such event in the caller's chain")
+    public String event(
+            @PathParam("id") String id,
+            @QueryParam("include") String include,
+            @QueryParam("chain") String chainParam) {
+        Caller caller = callers.require();
+        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+        java.util.UUID eventId;
+        try {
+            eventId = java.util.UUID.fromString(id.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("id", "id must be an event id (a UUID)");
+        }
+        boolean withBody = false;
+        if (include != null && !include.isBlank()) {
+            if (!include.trim().equals("content")) {
+                throw new ValidationException("include", "include must be content");
+            }
+            withBody = true;
+        }
+        Map<String, Object> e =
+                exports.event(chain, eventId)
+                        .orElseThrow(() -> new NotFoundException("No such event"));
+        Map<String, Object> display =
+                e.get("display") instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of();
+        Map<String, Object> actor = new LinkedHashMap<>();
+        actor.put("kind", e.get("actorKind"));
+        actor.put("id", e.get("actor"));
+        actor.put("name", display.get(AuditEvent.ACTOR_NAME));
+        actor.put("roles", display.getOrDefault(AuditEvent.ACTOR_ROLES, List.of()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("event", e);
+        out.put("actor", actor);
+        out.put("usage", e.get("usage"));
+        Object policy =
+                e.get("details") instanceof Map<?, ?> details ? details.get("policy") : null;
+        out.put("policy", policy);
+        String hash = (String) e.get("contentHash");
+        out.put("contentHash", hash);
+        Map<String, Object> content = null;
+        if (hash != null) {
+            content = new LinkedHashMap<>();
+            var stored = retention.content(chain, hash);
+            content.put("retained", stored.isPresent());
+            content.put("form", stored.map(c -> c.form()).orElse(null));
+            content.put(
+                    "storedAt",
+                    stored.map(c -> DateTimeFormatter.ISO_INSTANT.format(c.storedAt()))
+                            .orElse(null));
+            if (withBody && stored.isPresent()) {
+                recorder.record(
+                        forChain(AuditEvent.by(caller, "audit.content.read"), chain)
+                                .target("audit_content", hash)
+                                .requestId(requestId())
+                                .build());
+                content.put("body", io.gatehouse.audit.chain.JsonReader.parse(stored.get().body()));
+            }
+        }
+        out.put("content", content);
+        return CanonicalJson.write(out);
+    }
+
     /** A page of events as JSON: {@code {"events": [...], "nextCursor": ...}}. */
     static String page(List<Map<String, Object>> rows, int limit) {
         boolean more = rows.size() > limit;
@@ -124,7 +216,6 @@ public class AuditResource {
 
     @GET
     @Path("/export")
-    @RequiresRole({Role.AUDITOR})
     @Produces({"application/x-ndjson", "text/csv"})
     @Operation(
             summary = "Export a period",
@@ -132,7 +223,11 @@ public class AuditResource {
                     "format=jsonl (default) or csv; from/to ISO-8601 instants. Streamed. JSON Lines: a header"
                             + " with the anchor (seq and hash before the first event), the events, the signed"
                             + " checkpoints where they fall, a trailer with the count. Verify it offline with"
-                            + " gatehouse-audit-verifier.jar. Every export is itself audited.")
+                            + " gatehouse-audit-verifier.jar. Every export is itself audited. Authorized by a"
+                            + " bearer token (role auditor) or, without one, by ticket: a single-use ticket from"
+                            + " POST /api/v1/audit/export/tickets (valid 60 s), which fixes chain, format and"
+                            + " period; parameters given beside it must match them (403 ticket_mismatch), and"
+                            + " an unknown, used or expired ticket is 401 invalid_ticket.")
     @APIResponse(
             responseCode = "200",
             description =
@@ -148,16 +243,56 @@ public class AuditResource {
                                         type = SchemaType.STRING,
                                         description = "CSV with a header row, one event per row"))
             })
+    @APIResponse(
+            responseCode = "401",
+            description = "No credentials, or the ticket is unknown, used or expired")
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "Not an auditor, or the ticket belongs to another caller or other parameters")
     public Response export(
             @QueryParam("format") String format,
             @QueryParam("from") String fromParam,
             @QueryParam("to") String toParam,
-            @QueryParam("chain") String chainParam) {
-        Caller caller = callers.require();
-        String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
-        String fmt = format == null || format.isBlank() ? "jsonl" : format.trim().toLowerCase();
-        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
-            throw new ValidationException("format", "format must be jsonl or csv");
+            @QueryParam("chain") String chainParam,
+            @QueryParam("ticket") String ticket) {
+        Caller caller;
+        String chain;
+        String fmt;
+        if (ticket != null) {
+            ExportTickets.Redeemed r =
+                    tickets.redeem(ticket)
+                            .orElseThrow(
+                                    () ->
+                                            new UnauthorizedException(
+                                                    "invalid_ticket",
+                                                    "The export ticket is unknown, used or expired"));
+            Caller bearer = callers.get().orElse(null);
+            if (bearer != null && !bearer.subject().equals(r.caller().subject())) {
+                throw new ForbiddenException(
+                        "ticket_not_yours", "This export ticket was issued to someone else");
+            }
+            if (differs(format, r.format())
+                    || differs(fromParam, r.from())
+                    || differs(toParam, r.to())
+                    || differs(chainParam, r.chain())) {
+                throw new ForbiddenException(
+                        "ticket_mismatch",
+                        "The export ticket was issued for other parameters (it is now spent)");
+            }
+            caller = r.caller();
+            // the roles as they were when the ticket was issued, at most a minute ago
+            chain = ChainAccess.chainFor(caller, r.chain(), Role.AUDITOR);
+            fmt = r.format();
+            fromParam = r.from();
+            toParam = r.to();
+        } else {
+            caller = callers.require();
+            if (!caller.has(Role.AUDITOR)) {
+                forbidden(caller);
+            }
+            chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
+            fmt = format(format);
         }
         Instant from = ChainAccess.instant("from", fromParam);
         Instant to = ChainAccess.instant("to", toParam);
@@ -171,10 +306,14 @@ public class AuditResource {
                         .detail("format", fmt)
                         .detail("from", fromParam)
                         .detail("to", toParam)
+                        .detail("via", ticket != null ? "ticket" : "bearer")
                         .requestId(requestId())
                         .build());
         String exportedAt =
                 DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        String fromText = fromParam;
+        String toText = toParam;
+        String exportFormat = fmt;
         StreamingOutput body =
                 out -> {
                     Writer w =
@@ -185,11 +324,11 @@ public class AuditResource {
                             from,
                             to,
                             w,
-                            fmt.equals("csv")
+                            exportFormat.equals("csv")
                                     ? CsvExportSink::new
                                     : wr ->
                                             EventQueries.jsonLines(
-                                                    wr, fromParam, toParam, exportedAt));
+                                                    wr, fromText, toText, exportedAt));
                     w.flush();
                 };
         String file = "audit-" + chain + "." + fmt;
@@ -199,6 +338,121 @@ public class AuditResource {
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .header("Cache-Control", "no-store")
                 .build();
+    }
+
+    @POST
+    @Path("/export/tickets")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.AUDITOR})
+    @Operation(
+            summary = "Get a single-use export ticket",
+            description =
+                    "Body (optional): {\"format\": \"jsonl|csv\", \"from\", \"to\" (ISO-8601), \"chain\"}."
+                            + " The ticket is valid for 60 seconds, for one GET of the url it comes with,"
+                            + " bound to the caller and these parameters: a browser can then download the"
+                            + " export by a plain link, streamed to disk, with no bearer token in any URL.")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = AuditDtos.ExportTicketRequest.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The ticket",
+            content = @Content(schema = @Schema(implementation = AuditDtos.ExportTicket.class)))
+    public Response exportTicket(String body) {
+        Caller caller = callers.require();
+        Map<String, Object> b = ticketBody(body);
+        String chain = ChainAccess.chainFor(caller, text(b, "chain"), Role.AUDITOR);
+        String fmt = format(text(b, "format"));
+        String from = text(b, "from");
+        String to = text(b, "to");
+        Instant f = ChainAccess.instant("from", from);
+        Instant t = ChainAccess.instant("to", to);
+        if (f != null && t != null && !f.isBefore(t)) {
+            throw new ValidationException("to", "to must be after from");
+        }
+        String fromText = f == null ? null : from.trim();
+        String toText = t == null ? null : to.trim();
+        ExportTickets.Issued issued = tickets.issue(caller, chain, fmt, fromText, toText);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ticket", issued.ticket());
+        m.put(
+                "expiresAt",
+                DateTimeFormatter.ISO_INSTANT.format(
+                        issued.expiresAt().truncatedTo(ChronoUnit.MILLIS)));
+        m.put("url", "/api/v1/audit/export?ticket=" + issued.ticket());
+        m.put("chain", chain);
+        m.put("format", fmt);
+        m.put("from", fromText);
+        m.put("to", toText);
+        return Response.status(201)
+                .entity(CanonicalJson.write(m))
+                .type(MediaType.APPLICATION_JSON)
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    /** The ticket request's body: empty, or a JSON object of strings. */
+    private static Map<String, Object> ticketBody(String body) {
+        if (body == null || body.isBlank()) {
+            return Map.of();
+        }
+        Object parsed;
+        try {
+            parsed = io.gatehouse.audit.chain.JsonReader.parse(body);
+        } catch (RuntimeException e) {
+            throw new ValidationException("body", "The body must be a JSON object");
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
+            throw new ValidationException("body", "The body must be a JSON object");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String k = String.valueOf(e.getKey());
+            if (!List.of("format", "from", "to", "chain").contains(k)) {
+                throw new ValidationException(k, "Unknown field " + k);
+            }
+            if (e.getValue() != null && !(e.getValue() instanceof String)) {
+                throw new ValidationException(k, k + " must be a string");
+            }
+            out.put(k, e.getValue());
+        }
+        return out;
+    }
+
+    private static String text(Map<String, Object> b, String key) {
+        Object v = b.get(key);
+        return v == null || ((String) v).isBlank() ? null : (String) v;
+    }
+
+    private static String format(String format) {
+        String fmt = format == null || format.isBlank() ? "jsonl" : format.trim().toLowerCase();
+        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
+            throw new ValidationException("format", "format must be jsonl or csv");
+        }
+        return fmt;
+    }
+
+    /** A parameter given beside a ticket must say what the ticket says. */
+    private static boolean differs(String given, String bound) {
+        if (given == null || given.isBlank()) {
+            return false;
+        }
+        return !given.trim().equalsIgnoreCase(bound == null ? "" : bound);
+    }
+
+    /** 403, recorded as the role filter records it (this method checks roles itself). */
+    private void forbidden(Caller caller) {
+        recorder.record(
+                AuditEvent.by(caller, "auth.forbidden")
+                        .outcome(AuditEvent.Outcome.DENIED)
+                        .detail("reason", "missing_role")
+                        .detail("path", "api/v1/audit/export")
+                        .requestId(requestId())
+                        .build());
+        throw new ForbiddenException("This needs one of the roles [auditor]");
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.gatehouse.audit.internal.web;
 
+import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.persistence.CheckpointRows;
 import io.gatehouse.audit.internal.persistence.EventQueries;
@@ -12,12 +13,14 @@ import java.util.Map;
  * CSV export (RFC 4180) for spreadsheets: one row per event, plus an {@code anchor} row first and
  * {@code checkpoint} rows where they fall. JSON columns (details, usage) hold canonical JSON. Cells
  * that a spreadsheet would run as a formula are prefixed with an apostrophe, so the JSON Lines
- * export, not the CSV, is the one to verify.
+ * export, not the CSV, is the one to verify. The last two columns are the actor's name and roles
+ * when the event was written (display data, outside the hash).
  */
 final class CsvExportSink implements EventQueries.ExportSink {
     static final String HEADER =
             "record,chain,seq,id,time,tenant,actor_kind,actor,action,target_type,target_id,outcome,"
-                    + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature\r\n";
+                    + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature,actor_name,"
+                    + "actor_roles\r\n";
 
     private final Writer w;
 
@@ -49,6 +52,8 @@ final class CsvExportSink implements EventQueries.ExportSink {
                 null,
                 anchorHash,
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -74,7 +79,9 @@ final class CsvExportSink implements EventQueries.ExportSink {
                 e.get("prevHash"),
                 hash,
                 null,
-                null);
+                null,
+                display(e, AuditEvent.ACTOR_NAME),
+                display(e, AuditEvent.ACTOR_ROLES));
     }
 
     @Override
@@ -102,13 +109,27 @@ final class CsvExportSink implements EventQueries.ExportSink {
                 null,
                 cp.headHash(),
                 cp.keyId(),
-                cp.signature());
+                cp.signature(),
+                null,
+                null);
     }
 
     @Override
     public void trailer(long events, Long firstSeq, Long lastSeq, String lastHash)
             throws IOException {
         // The row count is the trailer: nothing else to write.
+    }
+
+    /** A display value (outside the hash): text as it is, a list of roles space-separated. */
+    private static Object display(Map<String, Object> e, String key) {
+        if (!(e.get("display") instanceof Map<?, ?> d) || d.get(key) == null) {
+            return null;
+        }
+        Object v = d.get(key);
+        if (v instanceof java.util.List<?> l) {
+            return String.join(" ", l.stream().map(String::valueOf).toList());
+        }
+        return v.toString();
     }
 
     private void row(Object... cells) throws IOException {

@@ -55,6 +55,13 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                     ".well-known/jwks.json",
                     ".well-known/openid-configuration");
 
+    /**
+     * The audit export, which a GET without a bearer token may reach when it carries a {@code
+     * ticket}: the single-use ticket is the credential there, and the audit resource redeems it (an
+     * unknown, used or expired one is 401).
+     */
+    static final String EXPORT_BY_TICKET = "api/v1/audit/export";
+
     static final String VERIFIED_TOKEN = "io.gatehouse.edge.verifiedToken";
 
     @Context HttpServletRequest http;
@@ -87,6 +94,12 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         // proxy
         String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
         if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
+            return;
+        }
+        if (path.equals(EXPORT_BY_TICKET)
+                && "GET".equals(ctx.getMethod())
+                && ctx.getHeaderString("Authorization") == null
+                && ctx.getUriInfo().getQueryParameters().containsKey("ticket")) {
             return;
         }
         // The edge's span (a child of the server span when tracing is on); its trace id goes on

@@ -266,4 +266,56 @@ public final class GovernanceDtos {
 
     @Schema(description = "Recent deliveries to an endpoint")
     public record WebhookDeliveryList(@Schema(required = true) List<WebhookDelivery> data) {}
+
+    @Schema(description = "A change waiting for review")
+    public record WaitingChange(
+            @Schema(required = true) String id,
+            @Schema(required = true) String kind,
+            @Schema(required = true) String target,
+            @Schema(
+                            required = true,
+                            enumeration = {"LOW", "HIGH"})
+                    String risk,
+            @Schema(required = true, description = "The author's name") String author,
+            @Schema(description = "ISO-8601") String submittedAt,
+            @Schema(description = "Seconds since submission") Long ageSeconds) {}
+
+    @Schema(description = "Changes of one kind waiting for review")
+    public record WaitingKind(
+            @Schema(required = true) String kind,
+            @Schema(required = true) long waiting,
+            @Schema(description = "Age of the oldest, in seconds") Long oldestAgeSeconds) {}
+
+    @Schema(description = "Reviews waiting and their age")
+    public record ReviewQueue(
+            @Schema(required = true) String tenant,
+            @Schema(required = true, description = "When the numbers were read") String asOf,
+            @Schema(required = true) long waiting,
+            @Schema(description = "null when nothing waits") Long oldestAgeSeconds,
+            @Schema(required = true) List<WaitingKind> byKind,
+            @Schema(required = true, description = "Oldest first, at most 100")
+                    List<WaitingChange> changes) {}
+
+    @Schema(description = "Changes of one kind published in one bucket")
+    public record PublishPoint(
+            @Schema(required = true) String time,
+            @Schema(required = true) long published,
+            @Schema(description = "Median seconds from submit to publish; null when none")
+                    Double p50Seconds,
+            Double p95Seconds,
+            Double maxSeconds) {}
+
+    @Schema(description = "One kind's time from submit to publish")
+    public record PublishSeries(
+            @Schema(required = true) String kind,
+            @Schema(required = true) long published,
+            @Schema(required = true) List<PublishPoint> points) {}
+
+    @Schema(description = "Time from submit to publish per kind over time")
+    public record TimeToPublish(
+            @Schema(required = true) String tenant,
+            @Schema(required = true) String from,
+            @Schema(required = true) String to,
+            @Schema(required = true) String step,
+            @Schema(required = true) List<PublishSeries> kinds) {}
 }

@@ -114,4 +114,27 @@ public final class PolicyDtos {
             @Schema(required = true, description = "The live policy versions") List<String> live,
             @Schema(description = "Absent without a sample request") SampleComparison sample,
             @Schema(required = true) TrafficReplay traffic) {}
+
+    @Schema(description = "How often one rule matched in one bucket")
+    public record RulePoint(
+            @Schema(required = true, description = "Start of the bucket (ISO-8601)") String time,
+            @Schema(required = true) long count) {}
+
+    @Schema(description = "One rule's matches over time")
+    public record RuleSeries(
+            @Schema(required = true, example = "pii@v3/redact-email") String rule,
+            @Schema(required = true, example = "deny", description = "deny, redact, ...")
+                    String effect,
+            @Schema(required = true) long total,
+            @Schema(required = true) List<RulePoint> points) {}
+
+    @Schema(description = "Policy denials and redactions by rule, from the audit trail")
+    public record PolicyRuleStats(
+            @Schema(required = true) String tenant,
+            @Schema(required = true) String from,
+            @Schema(required = true) String to,
+            @Schema(required = true) String step,
+            @Schema(required = true, description = "Matches per effect over the period")
+                    Map<String, Long> totals,
+            @Schema(required = true) List<RuleSeries> rules) {}
 }

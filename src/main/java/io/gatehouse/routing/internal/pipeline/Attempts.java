@@ -46,9 +46,17 @@ public class Attempts {
     @ConfigProperty(name = "gatehouse.gateway.request-timeout-ms", defaultValue = "120000")
     long requestTimeoutMs;
 
-    // Breakers report to metrics (read lazily: the field initializer runs before injection).
+    @Inject BreakerStatePublisher breakerStates;
+
+    // Breakers report to metrics and to the shared state table (read lazily: the field initializer
+    // runs before injection).
     private final ProviderHealthRegistry health =
-            new ProviderHealthRegistry(System::currentTimeMillis, (p, b) -> metrics.watch(p, b));
+            new ProviderHealthRegistry(
+                    System::currentTimeMillis,
+                    (p, b) -> {
+                        metrics.watch(p, b);
+                        breakerStates.watch(p, b);
+                    });
     private final Failover failover = new Failover(health);
     private final Map<TenantId, RetryBudget> budgets = new ConcurrentHashMap<>();
 

@@ -13,6 +13,7 @@ import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -154,6 +155,7 @@ public class CallRecord {
                                 "api_key",
                                 call.key.id().toString(),
                                 "gateway.request")
+                        .actorName(call.key.name(), List.of())
                         .target("route", call.alias != null ? call.alias : call.requestedModel)
                         .outcome(outcome)
                         .requestId(call.requestId)

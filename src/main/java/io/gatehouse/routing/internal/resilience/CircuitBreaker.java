@@ -36,10 +36,11 @@ public final class CircuitBreaker {
     }
 
     /**
-     * Told the new state on every change (metrics); called under the breaker's lock, keep it short.
+     * Told the new state on every change (metrics, the shared state table), after the listeners
+     * added before; called under the breaker's lock, keep it short.
      */
-    public void onTransition(Consumer<State> listener) {
-        this.onTransition = listener;
+    public synchronized void onTransition(Consumer<State> listener) {
+        this.onTransition = this.onTransition.andThen(listener);
     }
 
     private void moveTo(State next) {

@@ -71,7 +71,7 @@ public class UsageReports {
      * The tenant's budgets with what is spent in the current UTC day and month (from the
      * accounting).
      */
-    private JsonObject budget(TenantId tenant) {
+    JsonObject budget(TenantId tenant) {
         io.gatehouse.edge.Budgets b = limits.budgets(tenant);
         Instant now = Instant.now();
         java.time.LocalDate day = now.atZone(java.time.ZoneOffset.UTC).toLocalDate();

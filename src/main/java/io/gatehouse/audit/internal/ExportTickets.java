@@ -1,0 +1,117 @@
+package io.gatehouse.audit.internal;
+
+import io.gatehouse.audit.internal.persistence.AuditDatabase;
+import io.gatehouse.audit.internal.persistence.ExportTicketRows;
+import io.gatehouse.audit.internal.persistence.ExportTicketRows.Ticket;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Single-use export tickets, so that a browser can download an export by a plain link (streamed to
+ * disk by its download manager) without a bearer token in the URL: a ticket is 256 random bits,
+ * valid for {@link #VALID_SECONDS} seconds, spent by its first use, and bound to the caller who
+ * asked for it and the export's parameters.
+ */
+@ApplicationScoped
+public class ExportTickets {
+    public static final int VALID_SECONDS = 60;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject AuditDatabase db;
+
+    /** An issued ticket: the secret (shown once) and when it expires. */
+    public record Issued(String ticket, Instant expiresAt) {}
+
+    /** What a redeemed ticket allows: the export's parameters, and the caller it was issued to. */
+    public record Redeemed(String chain, String format, String from, String to, Caller caller) {}
+
+    public Issued issue(Caller caller, String chain, String format, String from, String to) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String ticket = "gh_xt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Ticket t =
+                new Ticket(
+                        chain,
+                        format,
+                        from,
+                        to,
+                        caller.kind().name(),
+                        caller.subject(),
+                        caller.name(),
+                        caller.roles().stream()
+                                .map(Role::wireName)
+                                .sorted()
+                                .collect(Collectors.joining(",")),
+                        caller.tenant() == null ? null : caller.tenant().value());
+        try {
+            Instant expires =
+                    db.inTransaction(
+                            c -> ExportTicketRows.insert(c, hash(ticket), t, VALID_SECONDS));
+            return new Issued(ticket, expires);
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
+    /** Spends the ticket; empty when it is unknown, used or expired. */
+    public Optional<Redeemed> redeem(String ticket) {
+        if (ticket == null || ticket.length() > 200) {
+            return Optional.empty();
+        }
+        Optional<Ticket> t;
+        try {
+            t = db.inTransaction(c -> ExportTicketRows.redeem(c, hash(ticket.trim())));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+        return t.map(
+                x ->
+                        new Redeemed(
+                                x.chain(),
+                                x.format(),
+                                x.from(),
+                                x.to(),
+                                new Caller(
+                                        Caller.Kind.valueOf(x.actorKind()),
+                                        x.actor(),
+                                        x.actorName(),
+                                        x.tenant() == null ? null : new TenantId(x.tenant()),
+                                        roles(x.actorRoles()))));
+    }
+
+    private static Set<Role> roles(String wire) {
+        if (wire == null || wire.isEmpty()) {
+            return Set.of();
+        }
+        return Arrays.stream(wire.split(","))
+                .map(r -> Role.fromWireName(r).orElseThrow())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    static String hash(String ticket) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(ticket.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.gatehouse.governance.internal.web;
+
+import io.gatehouse.audit.TimeBuckets;
+import io.gatehouse.governance.internal.persistence.ReviewStatsQueries;
+import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.PublishTimes;
+import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.Waiting;
+import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.WaitingByKind;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TenantScope;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The review workflow's numbers: what waits for review, and how long changes take to publish. */
+@Path("api/v1/stats/reviews")
+@RequestScoped
+@Tag(name = "Statistics")
+@SecurityRequirement(name = "jwt")
+public class ReviewStatsResource {
+    static final int LISTED = 100;
+
+    @Inject ReviewStatsQueries queries;
+    @Inject CurrentCaller callers;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.REVIEWER, Role.AUDITOR})
+    @Operation(
+            summary = "Reviews waiting and their age",
+            description =
+                    "Changes in review (state in_review): how many per kind, the oldest one's age, and"
+                            + " the oldest 100 with their age in seconds. tenant: platform admins only.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The review queue",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.ReviewQueue.class)))
+    public JsonObject waiting(@QueryParam("tenant") String tenantParam) {
+        TenantId tenant =
+                TenantScope.of(
+                        callers.require(), tenantParam, Role.ADMIN, Role.REVIEWER, Role.AUDITOR);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        long total = 0;
+        Long oldest = null;
+        JsonArrayBuilder kinds = Json.createArrayBuilder();
+        for (WaitingByKind k : queries.waitingByKind(tenant.value())) {
+            total += k.count();
+            Long age = age(k.oldestSubmittedAt(), now);
+            if (age != null && (oldest == null || age > oldest)) {
+                oldest = age;
+            }
+            JsonObjectBuilder o =
+                    Json.createObjectBuilder().add("kind", k.kind()).add("waiting", k.count());
+            nullable(o, "oldestAgeSeconds", age);
+            kinds.add(o);
+        }
+        JsonArrayBuilder changes = Json.createArrayBuilder();
+        for (Waiting w : queries.waiting(tenant.value(), LISTED)) {
+            JsonObjectBuilder o =
+                    Json.createObjectBuilder()
+                            .add("id", w.id().toString())
+                            .add("kind", w.kind())
+                            .add("target", w.target())
+                            .add("risk", w.risk())
+                            .add("author", w.author());
+            if (w.submittedAt() == null) {
+                o.addNull("submittedAt");
+            } else {
+                o.add("submittedAt", w.submittedAt().toString());
+            }
+            nullable(o, "ageSeconds", age(w.submittedAt(), now));
+            changes.add(o);
+        }
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add("tenant", tenant.toString())
+                        .add("asOf", now.toString())
+                        .add("waiting", total);
+        nullable(out, "oldestAgeSeconds", oldest);
+        return out.add("byKind", kinds).add("changes", changes).build();
+    }
+
+    @GET
+    @Path("/time-to-publish")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole({Role.ADMIN, Role.REVIEWER, Role.AUDITOR})
+    @Operation(
+            summary = "Time from submit to publish per kind over time",
+            description =
+                    "Changes published in each bucket (rollbacks left out), with the median, 95th"
+                            + " percentile and longest time in seconds from their last submission to"
+                            + " publish. from/to: ISO-8601 instants (default: the last 24 hours), step:"
+                            + " ISO-8601 duration PT1M..P31D (default PT1H), at most 1000 buckets.")
+    @APIResponse(
+            responseCode = "200",
+            description = "One series per kind",
+            content =
+                    @Content(schema = @Schema(implementation = GovernanceDtos.TimeToPublish.class)))
+    public JsonObject timeToPublish(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("step") String step,
+            @QueryParam("tenant") String tenantParam) {
+        TenantId tenant =
+                TenantScope.of(
+                        callers.require(), tenantParam, Role.ADMIN, Role.REVIEWER, Role.AUDITOR);
+        TimeBuckets window = TimeBuckets.parse(from, to, step);
+        int n = window.count();
+        Map<String, PublishTimes[]> byKind = new LinkedHashMap<>();
+        for (PublishTimes p :
+                queries.publishTimes(
+                        tenant.value(), window.from(), window.to(), window.stepSeconds())) {
+            byKind.computeIfAbsent(p.kind(), k -> new PublishTimes[n])[
+                            (int) Math.max(0, Math.min(n - 1, p.bucket()))] =
+                    p;
+        }
+        JsonArrayBuilder kinds = Json.createArrayBuilder();
+        byKind.forEach(
+                (kind, rows) -> {
+                    JsonArrayBuilder points = Json.createArrayBuilder();
+                    long published = 0;
+                    for (int i = 0; i < n; i++) {
+                        PublishTimes p = rows[i];
+                        JsonObjectBuilder o =
+                                Json.createObjectBuilder()
+                                        .add("time", window.start(i).toString())
+                                        .add("published", p == null ? 0 : p.published());
+                        if (p == null) {
+                            o.addNull("p50Seconds").addNull("p95Seconds").addNull("maxSeconds");
+                        } else {
+                            published += p.published();
+                            o.add("p50Seconds", p.p50())
+                                    .add("p95Seconds", p.p95())
+                                    .add("maxSeconds", p.max());
+                        }
+                        points.add(o);
+                    }
+                    kinds.add(
+                            Json.createObjectBuilder()
+                                    .add("kind", kind)
+                                    .add("published", published)
+                                    .add("points", points));
+                });
+        return Json.createObjectBuilder()
+                .add("tenant", tenant.toString())
+                .add("from", window.from().toString())
+                .add("to", window.to().toString())
+                .add("step", window.step().toString())
+                .add("kinds", kinds)
+                .build();
+    }
+
+    private static Long age(Instant since, Instant now) {
+        return since == null ? null : Math.max(0, Duration.between(since, now).getSeconds());
+    }
+
+    private static void nullable(JsonObjectBuilder b, String name, Long value) {
+        if (value == null) {
+            b.addNull(name);
+        } else {
+            b.add(name, value);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.gatehouse.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The time-series endpoints of the dashboard (issue 22) over HTTP after real traffic in a fresh
+ * tenant: gateway requests, errors, latency, tokens and cost by route, provider and model; SLA
+ * adherence; policy denials by rule; budget use; reviews waiting and time to publish. Plus 401, 403
+ * by role, another tenant (404, and none of its numbers), and bad periods as problem JSON.
+ */
+class StatsApiIT {
+    static final Http HTTP = Http.local();
+    static final int SERVED = 5;
+
+    static TestTenant t;
+    static TestTenant other;
+    static String policy;
+    static String waitingChange;
+    static String period;
+
+    @BeforeAll
+    static void traffic() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(2, ChronoUnit.MINUTES);
+        t = TestTenant.fresh();
+        other = TestTenant.fresh();
+        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        policy = "stats-" + Changes.uniquePrompt().substring(3);
+        publishDenyPolicy(policy);
+        for (int i = 0; i < SERVED; i++) {
+            Http.Response r = chat("hello " + i);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        }
+        // one error (an unknown model) and one policy denial
+        assertThat(
+                        HTTP.post(
+                                        "/v1/chat/completions",
+                                        "{\"model\":\"no-such-route\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                                        t.keyAuth())
+                                .status())
+                .isEqualTo(404);
+        Http.Response denied = chat("my server is 10.1.2.3");
+        assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+        // a change left waiting for review
+        waitingChange = Changes.create(t, "author", Changes.uniquePrompt(), "Waiting");
+        assertThat(Changes.ok(t, "author", waitingChange, "submit")).isEqualTo("in_review");
+        Changes.publishPrompt(t, Changes.uniquePrompt(), "Published");
+        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(2, ChronoUnit.MINUTES);
+        period = "from=" + enc(start.toString()) + "&to=" + enc(end.toString()) + "&step=PT1M";
+    }
+
+    static Http.Response chat(String text) {
+        return HTTP.post(
+                "/v1/chat/completions",
+                "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text
+                        + "\"}]}",
+                t.keyAuth());
+    }
+
+    @Test
+    void gatewaySeriesCountRequestsErrorsLatencyTokensAndCostByRouteProviderAndModel() {
+        JsonObject byRoute = ok("/api/v1/stats/gateway?groupBy=route&" + period, "admin");
+        assertThat(byRoute.getString("tenant")).isEqualTo(t.id());
+        assertThat(byRoute.getString("step")).isEqualTo("PT1M");
+        JsonObject sandbox = series(byRoute, "sandbox");
+        List<JsonObject> points = sandbox.getJsonArray("points").getValuesAs(JsonObject.class);
+        // dense: one point per minute of the period, empty minutes as zeros
+        assertThat(points.size()).isGreaterThanOrEqualTo(4);
+        // the denied request was routed too (policy runs before routing: no route, or sandbox)
+        assertThat(sum(points, "requests")).isBetween((long) SERVED, (long) SERVED + 1);
+        assertThat(sum(points, "inputTokens")).isPositive();
+        assertThat(sum(points, "outputTokens")).isPositive();
+        assertThat(sum(points, "costMicros")).isPositive();
+        JsonObject busy =
+                points.stream().filter(p -> p.getInt("requests") > 0).findFirst().orElseThrow();
+        assertThat(busy.getJsonNumber("p50Ms").doubleValue()).isGreaterThanOrEqualTo(0);
+        assertThat(busy.getJsonNumber("p99Ms").doubleValue())
+                .isGreaterThanOrEqualTo(busy.getJsonNumber("p50Ms").doubleValue());
+        JsonObject empty =
+                points.stream().filter(p -> p.getInt("requests") == 0).findFirst().orElseThrow();
+        assertThat(empty.get("p50Ms")).isEqualTo(JsonValue.NULL);
+
+        JsonObject all = ok("/api/v1/stats/gateway?groupBy=none&" + period, "auditor");
+        List<JsonObject> allPoints =
+                series(all, "all").getJsonArray("points").getValuesAs(JsonObject.class);
+        // every request of the tenant: the served ones, the unknown model, the denial
+        assertThat(sum(allPoints, "requests")).isEqualTo(SERVED + 2);
+        assertThat(sum(allPoints, "errors")).isEqualTo(2);
+
+        assertThat(
+                        sum(
+                                series(
+                                                ok(
+                                                        "/api/v1/stats/gateway?groupBy=provider&"
+                                                                + period,
+                                                        "admin"),
+                                                "sb")
+                                        .getJsonArray("points")
+                                        .getValuesAs(JsonObject.class),
+                                "requests"))
+                .isEqualTo(SERVED);
+        assertThat(
+                        sum(
+                                series(
+                                                ok(
+                                                        "/api/v1/stats/gateway?groupBy=model&"
+                                                                + period,
+                                                        "admin"),
+                                                "sb-chat")
+                                        .getJsonArray("points")
+                                        .getValuesAs(JsonObject.class),
+                                "requests"))
+                .isEqualTo(SERVED);
+    }
+
+    @Test
+    void slaAdherenceOfARouteCountsRequestsWithinTheObjective() {
+        JsonObject sla = ok("/api/v1/stats/sla?" + period, "auditor");
+        assertThat(sla.getJsonNumber("objectiveMs").longValue()).isEqualTo(2000);
+        JsonObject route =
+                sla.getJsonArray("routes").getValuesAs(JsonObject.class).stream()
+                        .filter(r -> r.getString("route").equals("sandbox"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(sla.toString()));
+        long requests = route.getJsonNumber("requests").longValue();
+        assertThat(requests).isGreaterThanOrEqualTo(SERVED);
+        // the sandbox answers in milliseconds: everything answered is within 2 s
+        assertThat(route.getJsonNumber("withinObjective").longValue()).isEqualTo(requests);
+        assertThat(route.getJsonNumber("adherence").doubleValue()).isEqualTo(1.0);
+    }
+
+    @Test
+    void policyDenialsAreCountedByRule() {
+        JsonObject stats = ok("/api/v1/stats/policy?" + period, "admin");
+        JsonObject rule =
+                stats.getJsonArray("rules").getValuesAs(JsonObject.class).stream()
+                        .filter(r -> r.getString("rule").equals(policy + "@v1/no-ip"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(stats.toString()));
+        assertThat(rule.getString("effect")).isEqualTo("deny");
+        assertThat(rule.getJsonNumber("total").longValue()).isEqualTo(1);
+        assertThat(stats.getJsonObject("totals").getJsonNumber("deny").longValue()).isEqualTo(1);
+    }
+
+    @Test
+    void budgetUseIsReadAgainstTheLimits() {
+        JsonObject b = ok("/api/v1/stats/budget", "admin");
+        assertThat(b.getJsonObject("daily").getJsonNumber("spentMicros").longValue()).isPositive();
+        assertThat(b.getJsonObject("monthly").getJsonNumber("spentMicros").longValue())
+                .isGreaterThanOrEqualTo(
+                        b.getJsonObject("daily").getJsonNumber("spentMicros").longValue());
+        assertThat(b.getJsonObject("daily").get("limitMicros")).isEqualTo(JsonValue.NULL);
+    }
+
+    @Test
+    void reviewsWaitingWithTheirAgeAndTimeFromSubmitToPublish() {
+        JsonObject q = ok("/api/v1/stats/reviews", "reviewer");
+        assertThat(q.getJsonNumber("waiting").longValue()).isEqualTo(1);
+        JsonObject c = q.getJsonArray("changes").getJsonObject(0);
+        assertThat(c.getString("id")).isEqualTo(waitingChange);
+        assertThat(c.getString("kind")).isEqualTo("prompt");
+        assertThat(c.getString("author")).isEqualTo(t.username("author"));
+        assertThat(c.getJsonNumber("ageSeconds").longValue()).isGreaterThanOrEqualTo(0);
+        assertThat(q.getJsonArray("byKind").getJsonObject(0).getJsonNumber("waiting").longValue())
+                .isEqualTo(1);
+
+        JsonObject ttp = ok("/api/v1/stats/reviews/time-to-publish?" + period, "auditor");
+        List<JsonObject> kinds = ttp.getJsonArray("kinds").getValuesAs(JsonObject.class);
+        // the prompt and the policy published in the set-up
+        assertThat(kinds).extracting(k -> k.getString("kind")).contains("prompt", "policy");
+        JsonObject prompt =
+                kinds.stream()
+                        .filter(k -> k.getString("kind").equals("prompt"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(prompt.getJsonNumber("published").longValue()).isEqualTo(1);
+        JsonObject point =
+                prompt.getJsonArray("points").getValuesAs(JsonObject.class).stream()
+                        .filter(p -> p.getInt("published") == 1)
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(point.getJsonNumber("p50Seconds").doubleValue()).isBetween(0.0, 600.0);
+    }
+
+    static final List<String> PATHS =
+            List.of(
+                    "/api/v1/stats/gateway",
+                    "/api/v1/stats/sla",
+                    "/api/v1/stats/budget",
+                    "/api/v1/stats/breakers",
+                    "/api/v1/stats/policy",
+                    "/api/v1/stats/reviews",
+                    "/api/v1/stats/reviews/time-to-publish");
+
+    @Test
+    void withoutCredentialsItIs401AndWithoutTheRoleItIs403() {
+        for (String p : PATHS) {
+            Http.Response anon = HTTP.get(p);
+            assertThat(anon.status()).as(p).isEqualTo(401);
+            assertThat(anon.header("Content-Type")).as(p).startsWith("application/problem+json");
+            Http.Response author = HTTP.get(p, t.auth("author"));
+            assertThat(author.status()).as(p).isEqualTo(403);
+            assertThat(author.header("Content-Type")).as(p).startsWith("application/problem+json");
+        }
+        // reviewers see the review queue only
+        assertThat(HTTP.get("/api/v1/stats/gateway", t.auth("reviewer")).status()).isEqualTo(403);
+    }
+
+    @Test
+    void anotherTenantsNumbersAreNeverVisible() {
+        for (String p : PATHS) {
+            String q = p + "?tenant=" + t.id();
+            Http.Response r = HTTP.get(q, other.auth("admin"));
+            assertThat(r.status()).as(q).isEqualTo(404);
+            assertThat(r.body()).as(q).doesNotContain("sandbox");
+        }
+        // the other tenant's own series hold nothing of this tenant's traffic
+        JsonObject mine = ok(other, "/api/v1/stats/gateway?groupBy=none&" + period, "admin");
+        assertThat(mine.getString("tenant")).isEqualTo(other.id());
+        assertThat(mine.getJsonArray("series")).isEmpty();
+        assertThat(ok(other, "/api/v1/stats/reviews", "admin").getJsonNumber("waiting").longValue())
+                .isZero();
+        // a platform admin names the tenant
+        Http.Response admin =
+                HTTP.get(
+                        "/api/v1/stats/gateway?groupBy=none&tenant=" + t.id() + "&" + period,
+                        "Authorization",
+                        "Bearer " + platformToken());
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
+        assertThat(
+                        sum(
+                                series(admin.json(), "all")
+                                        .getJsonArray("points")
+                                        .getValuesAs(JsonObject.class),
+                                "requests"))
+                .isEqualTo(SERVED + 2);
+    }
+
+    @Test
+    void badPeriodsAndStepsAreProblemJson() {
+        String day = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
+        bad("/api/v1/stats/gateway?" + day + "&step=PT1S", "step", "invalid_request");
+        bad("/api/v1/stats/gateway?" + day + "&step=often", "step", "invalid_request");
+        bad("/api/v1/stats/sla?" + day + "&step=P32D", "step", "invalid_request");
+        bad(
+                "/api/v1/stats/policy?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&step=PT1M",
+                "step",
+                "too_many_buckets");
+        bad(
+                "/api/v1/stats/reviews/time-to-publish?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+                "from",
+                "invalid_request");
+        bad("/api/v1/stats/gateway?from=yesterday", "from", "invalid_request");
+        bad("/api/v1/stats/gateway?groupBy=key", "groupBy", "invalid_request");
+    }
+
+    private static void bad(String path, String param, String code) {
+        Http.Response r = HTTP.get(path, t.auth("admin"));
+        assertThat(r.status()).as(path + " " + r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).as(path).startsWith("application/problem+json");
+        assertThat(r.body()).as(path).doesNotContain("Exception").contains(code).contains(param);
+    }
+
+    private static JsonObject ok(String path, String role) {
+        return ok(t, path, role);
+    }
+
+    private static JsonObject ok(TestTenant tenant, String path, String role) {
+        Http.Response r = HTTP.get(path, tenant.auth(role));
+        assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static JsonObject series(JsonObject stats, String group) {
+        return stats.getJsonArray("series").getValuesAs(JsonObject.class).stream()
+                .filter(s -> s.getString("group").equals(group))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + group + " in " + stats));
+    }
+
+    private static long sum(List<JsonObject> points, String field) {
+        return points.stream()
+                .map(p -> p.get(field))
+                .filter(v -> v instanceof JsonNumber)
+                .mapToLong(v -> ((JsonNumber) v).longValue())
+                .sum();
+    }
+
+    private static String platformToken() {
+        return TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void publishDenyPolicy(String name) {
+        JsonObject content =
+                Json.createObjectBuilder()
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "no-ip")
+                                                        .add("condition", "entities.ip.count > 0")
+                                                        .add("action", "deny")
+                                                        .add("code", "ip_not_allowed")
+                                                        .add("message", "No IP addresses")))
+                        .build();
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("policy", name, content, "stats"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+    }
+}
