@@ -227,6 +227,6 @@ public class ChatOperation implements Operation {
         boolean clientWantsUsage =
                 request.json().get("stream_options") instanceof JsonObject so
                         && so.getBoolean("include_usage", false);
-        return os -> relay.relay(os, call, out, clientWantsUsage, estimatedIn);
+        return relay.answer(call, out, clientWantsUsage, estimatedIn);
     }
 }
