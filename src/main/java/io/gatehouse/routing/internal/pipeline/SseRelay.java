@@ -41,9 +41,9 @@ import java.util.logging.Logger;
  * per burst of chunks. When the stream ends, however it ends (an {@link Error} included), the call
  * is recorded once ({@link CallRecord#close}), before the client's last event ({@code [DONE]} or an
  * error event) when there is one, and the provider stream and its permit are given back. A stream
- * the container never writes (the client gone before the headers, a failure between the pipeline
- * and the body writer) is closed at the request's end by {@link UnwrittenStreams}: recorded once
- * (499 {@code stream_not_written}), settled, its provider stream and permit given back.
+ * the container never writes (a failure between the pipeline and the body writer) is closed at the
+ * request's end by {@link UnwrittenStreams}: recorded once (499 {@code stream_not_written}),
+ * settled, its provider stream and permit given back.
  */
 @ApplicationScoped
 public class SseRelay {

@@ -9,10 +9,11 @@ import java.util.logging.Logger;
 
 /**
  * The request-end safety net for streams: an opened stream is handed to the container as a {@code
- * StreamingOutput}, which the container may never write (the client gone before the headers, a
- * failure after the pipeline returned). When the request ends, each stream of it that was not
- * relayed is closed here: recorded, settled, its provider stream and bulkhead permit given back
- * ({@link SseRelay#answer}). Created only for requests that open a stream.
+ * StreamingOutput}, which the container may never write (a failure after the pipeline returned;
+ * Liberty still writes for a client already gone, and the relay records that). When the request
+ * ends, each stream of it that was not relayed is closed here: recorded, settled, its provider
+ * stream and bulkhead permit given back ({@link SseRelay#answer}). Created only for requests that
+ * open a stream.
  */
 @RequestScoped
 public class UnwrittenStreams {
