@@ -304,4 +304,72 @@ class ArchitectureTest {
                 .as("stage API members named after a plug-in")
                 .isEmpty();
     }
+
+    /**
+     * One holder for the current caller (issue 16): {@code shared.CurrentCaller}, holding a {@code
+     * Caller} that is a person, a service or an API key. No other request-, session- or
+     * conversation-scoped bean keeps a caller or a key (the old {@code edge.ClientAccess} did), and
+     * only the edge's authentication filter sets it.
+     */
+    @Test
+    void oneHolderForTheCurrentCaller() {
+        List<String> holders =
+                classes.stream()
+                        .filter(
+                                c ->
+                                        c.isAnnotatedWith(
+                                                        jakarta.enterprise.context.RequestScoped
+                                                                .class)
+                                                || c.isAnnotatedWith(
+                                                        jakarta.enterprise.context.SessionScoped
+                                                                .class)
+                                                || c.isAnnotatedWith(
+                                                        jakarta.enterprise.context
+                                                                .ConversationScoped.class))
+                        .filter(c -> !c.isEquivalentTo(io.gatehouse.shared.CurrentCaller.class))
+                        .flatMap(c -> c.getFields().stream())
+                        .filter(
+                                f ->
+                                        f.getRawType()
+                                                        .isAssignableTo(
+                                                                io.gatehouse.shared.Caller.class)
+                                                || f.getRawType()
+                                                        .isAssignableTo(
+                                                                io.gatehouse.edge.ClientKey.class))
+                        .map(f -> f.getOwner().getSimpleName() + "." + f.getName())
+                        .toList();
+        org.assertj.core.api.Assertions.assertThat(holders)
+                .as("scoped beans holding a caller or a key beside CurrentCaller")
+                .isEmpty();
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".edge.internal.web")
+                .should()
+                .callMethod(
+                        io.gatehouse.shared.CurrentCaller.class,
+                        "set",
+                        io.gatehouse.shared.Caller.class)
+                .check(classes);
+    }
+
+    /**
+     * Audit's {@code GatewayUsage} names no plug-in either: it carries the versions the stages
+     * reported, by lineage key, and the audit store maps them to its columns.
+     */
+    @Test
+    void gatewayUsageNamesNoPlugIn() {
+        JavaClass usage = classes.get(io.gatehouse.audit.GatewayUsage.class);
+        List<String> named =
+                java.util.stream.Stream.concat(
+                                usage.getMethods().stream().map(m -> m.getName()),
+                                usage.getFields().stream().map(f -> f.getName()))
+                        .filter(
+                                n ->
+                                        n.toLowerCase().contains("policy")
+                                                || n.toLowerCase().contains("prompt"))
+                        .toList();
+        org.assertj.core.api.Assertions.assertThat(named)
+                .as("GatewayUsage members named after a plug-in")
+                .isEmpty();
+    }
 }

@@ -128,6 +128,18 @@ public record AuditEvent(
                 escaped.add("usage");
                 usage = u;
             }
+            // versions without a column of their own are kept (and hashed) in the details
+            Map<String, String> other = new LinkedHashMap<>();
+            usage.versions()
+                    .forEach(
+                            (k, v) -> {
+                                if (!LineageKeys.VERSION_COLUMNS.contains(k)) {
+                                    other.put(k, v);
+                                }
+                            });
+            if (!other.isEmpty()) {
+                d.putIfAbsent(LineageKeys.VERSIONS_DETAIL, other);
+            }
         }
         if (content != null) {
             Object c = StorableText.sanitize(content);

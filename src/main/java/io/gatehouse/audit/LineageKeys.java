@@ -14,6 +14,18 @@ public final class LineageKeys {
     /** Detail on a change's publish (and rollback) event: the policy version it made live. */
     public static final String POLICY_VERSION = "policyVersion";
 
+    /**
+     * The versions a gateway request's event keeps in columns of their own and in its hashed usage,
+     * under these keys and in this order (the stored and hashed form of the events written before
+     * the versions became a map). Every other lineage key a stage reports is kept in the event's
+     * details under {@link #VERSIONS_DETAIL}.
+     */
+    public static final java.util.List<String> VERSION_COLUMNS =
+            java.util.List.of(PROMPT_VERSION, POLICY_VERSION);
+
+    /** Detail on a gateway request's event: the versions without a column, by lineage key. */
+    public static final String VERSIONS_DETAIL = "versions";
+
     /** Detail on change events: the kind of change (prompt, provider, route, policy). */
     public static final String CHANGE_KIND = "kind";
 

@@ -1,23 +1,40 @@
 package io.gatehouse.edge;
 
+import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * A client application's API key as the gateway sees it once the edge has verified it (the secret
- * itself is never kept).
+ * itself is never kept). The request holds it as its {@link Caller} ({@link #caller()}); {@link
+ * #of(Caller)} reads it back.
  *
  * @param id the key's id (also the audit actor of its requests)
  * @param prefix the public part shown in listings, e.g. {@code gh_live_ab12}
  * @param tenant the tenant the key belongs to
- * @param name a label chosen by the admin
  * @param allowedRoutes route aliases the key may use; empty means all of the tenant's routes
  */
-public record ClientKey(
-        UUID id, String prefix, TenantId tenant, String name, Set<String> allowedRoutes) {
+public record ClientKey(UUID id, String prefix, TenantId tenant, Set<String> allowedRoutes) {
     public ClientKey {
         allowedRoutes = Set.copyOf(allowedRoutes);
+    }
+
+    /** The key of an API-key caller (see {@code CurrentCaller.requireApiKey}). */
+    public static ClientKey of(Caller caller) {
+        if (!caller.isApiKey()) {
+            throw new IllegalArgumentException("Not an API key: " + caller.kind());
+        }
+        return new ClientKey(
+                UUID.fromString(caller.subject()),
+                caller.name(),
+                caller.tenant(),
+                caller.allowedRoutes());
+    }
+
+    /** This key as the request's caller: no roles, its route scope. */
+    public Caller caller() {
+        return Caller.apiKey(id, prefix, tenant, allowedRoutes);
     }
 
     public boolean mayUse(String routeAlias) {

@@ -21,8 +21,22 @@ class AuditEventEscapingTest {
                         .detail("nested", Map.of("k\u0000", List.of("\udc00")))
                         .usage(
                                 new GatewayUsage(
-                                        "key", null, null, "m\u0000", null, 400, 0, 0, false, 0, 1,
-                                        0, null, false, false, null, null))
+                                        "key",
+                                        null,
+                                        null,
+                                        "m\u0000",
+                                        null,
+                                        400,
+                                        0,
+                                        0,
+                                        false,
+                                        0,
+                                        1,
+                                        0,
+                                        null,
+                                        false,
+                                        false,
+                                        versions(null, null)))
                         .content(Map.of("messages", List.of("hi\u0000")), null)
                         .build();
         assertThat(e.actor()).isEqualTo("ad\\u0000min");
@@ -39,8 +53,22 @@ class AuditEventEscapingTest {
     void cleanEventsAreLeftAlone() {
         GatewayUsage u =
                 new GatewayUsage(
-                        "key", "r", "p", "m", "eu", 200, 1, 2, false, 3, 4, 5, null, false, false,
-                        "pv", null);
+                        "key",
+                        "r",
+                        "p",
+                        "m",
+                        "eu",
+                        200,
+                        1,
+                        2,
+                        false,
+                        3,
+                        4,
+                        5,
+                        null,
+                        false,
+                        false,
+                        versions("pv", null));
         Map<String, Object> content = Map.of("messages", List.of("caf\u00e9 \ud83d\ude00"));
         AuditEvent e =
                 AuditEvent.of(T, "user", "alice", "key.create")
@@ -59,5 +87,13 @@ class AuditEventEscapingTest {
         AuditEvent more = e.withDetail("client.request_id", "c-1");
         assertThat(more.details()).containsEntry("a", 1L).containsEntry("client.request_id", "c-1");
         assertThat(more.withDetail("client.request_id", "other")).isSameAs(more);
+    }
+
+    /** Prompt and policy versions by lineage key, as the stages report them (null: none). */
+    private static java.util.Map<String, String> versions(String prompt, String policy) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, prompt);
+        v.put(io.gatehouse.audit.LineageKeys.POLICY_VERSION, policy);
+        return v;
     }
 }

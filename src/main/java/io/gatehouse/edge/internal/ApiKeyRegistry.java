@@ -88,7 +88,6 @@ public class ApiKeyRegistry {
                         e.getId(),
                         e.getPrefix(),
                         new TenantId(e.getTenantId()),
-                        e.getName(),
                         e.getAllowedRoutes());
         List<Cidr> cidrs = e.getAllowedCidrs().stream().map(Cidr::parse).toList();
         return new ActiveKey(

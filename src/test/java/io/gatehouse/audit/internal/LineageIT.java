@@ -104,8 +104,15 @@ class LineageIT {
                                 null,
                                 false,
                                 false,
-                                promptVersion,
-                                policyVersion))
+                                versions(promptVersion, policyVersion)))
                 .build();
+    }
+
+    /** Prompt and policy versions by lineage key, as the stages report them (null: none). */
+    private static java.util.Map<String, String> versions(String prompt, String policy) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, prompt);
+        v.put(io.gatehouse.audit.LineageKeys.POLICY_VERSION, policy);
+        return v;
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.audit.internal.persistence;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayUsage;
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;
@@ -376,8 +377,11 @@ final class ChainAppender {
         m.put("ttftMs", u.timeToFirstTokenMs());
         m.put("cacheHit", u.cacheHit());
         m.put("streamed", u.streamed());
-        m.put("promptVersion", u.promptVersion());
-        m.put("policyVersion", u.policyVersion());
+        // the versions with a column, under their lineage keys (promptVersion, policyVersion):
+        // the hashed form the events before the versions map had, byte for byte
+        for (String key : LineageKeys.VERSION_COLUMNS) {
+            m.put(key, u.version(key));
+        }
         return m;
     }
 
@@ -422,8 +426,9 @@ final class ChainAppender {
         setLong(ps, i++, u == null ? null : u.timeToFirstTokenMs());
         setBool(ps, i++, u == null ? null : u.cacheHit());
         setBool(ps, i++, u == null ? null : u.streamed());
-        ps.setString(i++, u == null ? null : u.promptVersion());
-        ps.setString(i++, u == null ? null : u.policyVersion());
+        for (String key : LineageKeys.VERSION_COLUMNS) { // prompt_version, policy_version
+            ps.setString(i++, u == null ? null : u.version(key));
+        }
         ps.setString(i++, prev);
         ps.setString(i++, hash);
         ps.setShort(i++, (short) p.hashVersion());

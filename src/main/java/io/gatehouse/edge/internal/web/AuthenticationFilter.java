@@ -2,7 +2,6 @@ package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
 import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.TenantDirectory;
@@ -66,7 +65,6 @@ public class AuthenticationFilter implements ContainerRequestFilter {
 
     @Context HttpServletRequest http;
     @Inject CurrentCaller current;
-    @Inject ClientAccess access;
     @Inject TokenService tokens;
     @Inject ApiKeyRegistry keys;
     @Inject TokenRevocations revocations;
@@ -140,15 +138,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                             http.getRemoteAddr(),
                             ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
             ApiKeyRegistry.ActiveKey k = keys.verify(secret, client);
-            caller =
-                    new Caller(
-                            Caller.Kind.API_KEY,
-                            k.key().id().toString(),
-                            k.key().prefix(),
-                            k.key().tenant(),
-                            Set.of());
+            caller = k.key().caller(); // no roles: a key never passes a role check
             refuseIfSuspended(k.key().tenant());
-            access.set(k.key());
             current.set(caller);
         } catch (GatehouseException e) {
             denied(caller, "auth.api_key", e.code(), requestId, ctx.getUriInfo().getPath());

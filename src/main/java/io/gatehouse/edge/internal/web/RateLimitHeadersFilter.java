@@ -1,7 +1,9 @@
 package io.gatehouse.edge.internal.web;
 
-import io.gatehouse.edge.ClientAccess;
+import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.UsageLimits;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -16,7 +18,7 @@ import java.util.Map;
  */
 @Provider
 public class RateLimitHeadersFilter implements ContainerResponseFilter {
-    @Inject ClientAccess access;
+    @Inject CurrentCaller current;
     @Inject UsageLimits limits;
 
     @Override
@@ -26,7 +28,9 @@ public class RateLimitHeadersFilter implements ContainerResponseFilter {
                 || res.getHeaders().containsKey("x-ratelimit-limit-requests")) {
             return;
         }
-        access.key()
+        current.get()
+                .filter(Caller::isApiKey)
+                .map(ClientKey::of)
                 .ifPresent(
                         k -> {
                             try {

@@ -34,7 +34,8 @@ final class RoleFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext ctx) {
         Caller caller = current.get().orElse(null);
-        if (caller == null) {
+        if (caller == null || caller.isApiKey()) {
+            // an API key has no roles by construction; it is not a person's credential at all
             throw new UnauthorizedException("Authentication required");
         }
         for (Role r : roles) {

@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.GatewayUsage;
-import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.resilience.Failover;
@@ -205,8 +204,8 @@ public class CallRecord {
                         call.ttftMs,
                         call.cacheHit,
                         call.streamed,
-                        ex == null ? null : ex.stageVersions().get(LineageKeys.PROMPT_VERSION),
-                        ex == null ? null : ex.stageVersions().get(LineageKeys.POLICY_VERSION)));
+                        // what the stages reported, by lineage key; audit stores each one
+                        ex == null ? Map.of() : ex.stageVersions()));
         int status = call.status;
         try {
             audit.record(b.build());

@@ -257,6 +257,6 @@ public class ChatOperation implements Operation {
         boolean clientWantsUsage =
                 request.parsed().streamOptions() != null
                         && request.parsed().streamOptions().getBoolean("include_usage", false);
-        return os -> relay.relay(os, call, out, clientWantsUsage, estimatedIn);
+        return relay.answer(call, out, clientWantsUsage, estimatedIn);
     }
 }

@@ -8,6 +8,7 @@ import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StreamFilter;
 import io.gatehouse.shared.error.ErrorBodies;
+import io.gatehouse.shared.error.GatehouseException;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,7 +40,10 @@ import java.util.logging.Logger;
  * the stages' stream filters, usage taken from the provider's last chunk (or estimated), one flush
  * per burst of chunks. When the stream ends, however it ends (an {@link Error} included), the call
  * is recorded once ({@link CallRecord#close}), before the client's last event ({@code [DONE]} or an
- * error event) when there is one, and the provider stream and its permit are given back.
+ * error event) when there is one, and the provider stream and its permit are given back. A stream
+ * the container never writes (a failure between the pipeline and the body writer) is closed at the
+ * request's end by {@link UnwrittenStreams}: recorded once (499 {@code stream_not_written}),
+ * settled, its provider stream and permit given back.
  */
 @ApplicationScoped
 public class SseRelay {
@@ -46,9 +52,56 @@ public class SseRelay {
 
     @Inject Stages stages;
     @Inject CallRecord record;
+    @Inject UnwrittenStreams unwritten;
 
     /** An open provider stream, its first chunk, and its attempt's span (open until the end). */
     record Opened(ProviderStream stream, Optional<JsonObject> first, Span span) {}
+
+    /**
+     * The stream as the client's answer: relayed when the container writes it, and closed at the
+     * request's end if it never does.
+     */
+    StreamingOutput answer(
+            Call call, Failover.Outcome<Opened> out, boolean clientWantsUsage, long estimatedIn) {
+        AtomicBoolean taken = new AtomicBoolean();
+        unwritten.add(
+                () -> {
+                    if (taken.compareAndSet(false, true)) {
+                        closeUnwritten(call, out, estimatedIn);
+                    }
+                });
+        return os -> {
+            if (taken.compareAndSet(false, true)) {
+                relay(os, call, out, clientWantsUsage, estimatedIn);
+            }
+        };
+    }
+
+    /**
+     * A stream whose output was never written: the call's one record (the input estimated, no
+     * output reached anyone), its settlement, the provider stream closed and its permit back.
+     */
+    void closeUnwritten(Call call, Failover.Outcome<Opened> out, long estimatedIn) {
+        try {
+            if (!call.recorded) {
+                call.failed(499, "stream_not_written");
+                try {
+                    brokenOff(call, estimatedIn, new StringBuilder());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
+                }
+                recordQuietly(call);
+            }
+        } finally {
+            try {
+                out.result().stream().close();
+                GatewayTracing.streamEnded(
+                        out.result().span(), null, List.of(), "stream_not_written");
+            } finally {
+                out.release();
+            }
+        }
+    }
 
     void relay(
             OutputStream os,
@@ -168,13 +221,16 @@ public class SseRelay {
                 RuntimeException notRecorded = recordQuietly(call);
                 if (notRecorded != null && call.status == 200) {
                     spanError = notRecorded.getClass().getSimpleName();
+                    // the code a JSON answer would have had (audit unavailable: 503)
                     write(
                             os,
-                            ErrorBodies.openAi(
-                                    500,
-                                    "internal_error",
-                                    "Internal error; quote request id " + call.requestId,
-                                    null));
+                            notRecorded instanceof GatehouseException g
+                                    ? ErrorBodies.openAi(g.status(), g.code(), g.getMessage(), null)
+                                    : ErrorBodies.openAi(
+                                            500,
+                                            "internal_error",
+                                            "Internal error; quote request id " + call.requestId,
+                                            null));
                 } else if (call.status == 200) {
                     write(os, "[DONE]");
                 } else if (errorMessage != null) {

@@ -1,7 +1,7 @@
 package io.gatehouse.routing.internal.web;
 
-import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.ClientKey;
+import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Usage")
 @SecurityRequirement(name = "apiKey")
 public class KeyUsageResource {
-    @Inject ClientAccess access;
+    @Inject CurrentCaller current;
     @Inject UsageReports reports;
 
     @GET
@@ -42,7 +42,7 @@ public class KeyUsageResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("groupBy") String groupBy) {
-        ClientKey key = access.require();
+        ClientKey key = ClientKey.of(current.requireApiKey());
         if ("key".equals(groupBy)) {
             throw new ValidationException("groupBy", "groupBy must be route, model or provider");
         }

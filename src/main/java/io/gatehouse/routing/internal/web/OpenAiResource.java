@@ -1,10 +1,10 @@
 package io.gatehouse.routing.internal.web;
 
-import io.gatehouse.edge.ClientAccess;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.pipeline.GatewayService;
 import io.gatehouse.shared.ChecksOwnJsonBody;
+import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,7 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class OpenAiResource {
     private static final JsonProvider JSON = JsonProvider.provider(); // see GatewayService
     @Inject GatewayService gateway;
-    @Inject ClientAccess access;
+    @Inject CurrentCaller current;
 
     @POST
     @Path("chat/completions")
@@ -80,7 +80,7 @@ public class OpenAiResource {
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
     public Response chat(@Context HttpServletRequest request, String body) {
-        ClientKey key = access.require();
+        ClientKey key = ClientKey.of(current.requireApiKey());
         return build(
                 gateway.chat(
                         body, key, requestId(request), clientRequestId(request), headers(request)));
@@ -107,7 +107,7 @@ public class OpenAiResource {
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
     public Response embeddings(@Context HttpServletRequest request, String body) {
-        ClientKey key = access.require();
+        ClientKey key = ClientKey.of(current.requireApiKey());
         return build(
                 gateway.embeddings(
                         body, key, requestId(request), clientRequestId(request), headers(request)));
@@ -122,7 +122,7 @@ public class OpenAiResource {
             description = "The aliases",
             content = @Content(schema = @Schema(implementation = OpenAiDtos.ModelList.class)))
     public JsonObject models() {
-        ClientKey key = access.require();
+        ClientKey key = ClientKey.of(current.requireApiKey());
         JsonArrayBuilder data = JSON.createArrayBuilder();
         for (Route r : gateway.models(key)) {
             data.add(model(r));
@@ -139,7 +139,7 @@ public class OpenAiResource {
             description = "The alias",
             content = @Content(schema = @Schema(implementation = OpenAiDtos.Model.class)))
     public JsonObject model(@PathParam("model") String alias) {
-        ClientKey key = access.require();
+        ClientKey key = ClientKey.of(current.requireApiKey());
         return model(gateway.model(key, alias));
     }
 

@@ -75,8 +75,7 @@ class AuditChainIT {
                                                         null,
                                                         false,
                                                         true,
-                                                        "support@3",
-                                                        null))
+                                                        versions("support@3", null)))
                                         .content(Map.of("prompt", "hi"), null)
                                         .build(),
                                 ContentRetention.HASHED),
@@ -84,8 +83,22 @@ class AuditChainIT {
                                 AuditEvent.of(f.tenant, "api_key", "k1", "gateway.request")
                                         .usage(
                                                 new GatewayUsage(
-                                                        "k1", "r", "p", "m", "eu", 502, 0, 0, false,
-                                                        0, 9, 0, 7L, true, false, null, "pol@1"))
+                                                        "k1",
+                                                        "r",
+                                                        "p",
+                                                        "m",
+                                                        "eu",
+                                                        502,
+                                                        0,
+                                                        0,
+                                                        false,
+                                                        0,
+                                                        9,
+                                                        0,
+                                                        7L,
+                                                        true,
+                                                        false,
+                                                        versions(null, "pol@1")))
                                         .outcome(AuditEvent.Outcome.ERROR)
                                         .build(),
                                 ContentRetention.NONE));
@@ -416,5 +429,13 @@ class AuditChainIT {
             }
         }
         assertThat(f.verify().valid()).isTrue();
+    }
+
+    /** Prompt and policy versions by lineage key, as the stages report them (null: none). */
+    private static java.util.Map<String, String> versions(String prompt, String policy) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, prompt);
+        v.put(io.gatehouse.audit.LineageKeys.POLICY_VERSION, policy);
+        return v;
     }
 }

@@ -36,8 +36,22 @@ class AuditIndexPlanIT {
         chain = fixture.chain;
         GatewayUsage usage =
                 new GatewayUsage(
-                        "k1", "bench", "sandbox", "echo-1", "eu", 200, 12, 12, false, 0, 1, 1, null,
-                        false, false, null, "demo@v1");
+                        "k1",
+                        "bench",
+                        "sandbox",
+                        "echo-1",
+                        "eu",
+                        200,
+                        12,
+                        12,
+                        false,
+                        0,
+                        1,
+                        1,
+                        null,
+                        false,
+                        false,
+                        versions(null, "demo@v1"));
         try (Connection c = Db.asApp()) {
             for (int done = 0; done < GATEWAY_EVENTS; done += 500) {
                 List<ChainAppender.Pending> batch = new ArrayList<>();
@@ -174,5 +188,13 @@ class AuditIndexPlanIT {
             }
             return out.toString();
         }
+    }
+
+    /** Prompt and policy versions by lineage key, as the stages report them (null: none). */
+    private static java.util.Map<String, String> versions(String prompt, String policy) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, prompt);
+        v.put(io.gatehouse.audit.LineageKeys.POLICY_VERSION, policy);
+        return v;
     }
 }

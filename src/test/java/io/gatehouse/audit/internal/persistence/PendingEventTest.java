@@ -39,8 +39,7 @@ class PendingEventTest {
                                 null,
                                 false,
                                 false,
-                                "support@3",
-                                "policy@2"))
+                                versions("support@3", "policy@2")))
                 .content(FULL, REDACTED)
                 .build();
     }
@@ -152,5 +151,120 @@ class PendingEventTest {
         AuditEvent.of(T, "user", "ann", "x")
                 .detail("changeId", 1)
                 .build(); // undotted keys as before
+    }
+
+    /**
+     * The versions became a map (issue 16) without changing how a gateway event is hashed: the
+     * usage of ChainHashTest's v2 known-answer event, rebuilt from a {@code GatewayUsage}, writes
+     * the same canonical text, members and nulls included.
+     */
+    @Test
+    void theUsageOfTheKnownAnswerEventIsHashedAsBeforeTheVersionsMap() {
+        GatewayUsage u =
+                new GatewayUsage(
+                        "key-1",
+                        "default",
+                        "sandbox",
+                        "echo-1",
+                        null,
+                        200,
+                        10,
+                        20,
+                        false,
+                        1234,
+                        55,
+                        40,
+                        null,
+                        false,
+                        true,
+                        versions("support@3", null));
+        Map<String, Object> usage = ChainAppender.usageMap(u);
+        assertThat(usage.keySet())
+                .containsExactly(
+                        "keyId",
+                        "route",
+                        "provider",
+                        "model",
+                        "region",
+                        "statusCode",
+                        "inputTokens",
+                        "outputTokens",
+                        "tokensEstimated",
+                        "costMicros",
+                        "latencyMs",
+                        "providerLatencyMs",
+                        "ttftMs",
+                        "cacheHit",
+                        "streamed",
+                        "promptVersion",
+                        "policyVersion");
+        // the "usage" member of ChainHashTest.V2_KAT_TEXT, verbatim
+        assertThat(io.gatehouse.audit.chain.Jcs.write(usage))
+                .isEqualTo(
+                        "{\"cacheHit\":false,\"costMicros\":1234,\"inputTokens\":10,\"keyId\":\"key-1\","
+                                + "\"latencyMs\":55,\"model\":\"echo-1\",\"outputTokens\":20,\"policyVersion\":null,"
+                                + "\"promptVersion\":\"support@3\",\"provider\":\"sandbox\",\"providerLatencyMs\":40,"
+                                + "\"region\":null,\"route\":\"default\",\"statusCode\":200,\"streamed\":true,"
+                                + "\"tokensEstimated\":false,\"ttftMs\":null}");
+        AuditEvent e = AuditEvent.of(T, "api_key", "key-1", "gateway.request").usage(u).build();
+        assertThat(e.details()).as("no versions detail for column versions").isEmpty();
+    }
+
+    /**
+     * A version under a lineage key without a column (a stage to come) is not lost: it is kept, and
+     * hashed, in the event's details; the columns' members stay as they were.
+     */
+    @Test
+    void aVersionWithoutAColumnIsKeptInTheDetails() {
+        Map<String, String> reported = new java.util.LinkedHashMap<>(versions(null, "pii@2"));
+        reported.put("guardVersion", "guard@7");
+        reported.put("emptyVersion", null);
+        GatewayUsage u =
+                new GatewayUsage(
+                        "key-1", "r", "p", "m", null, 200, 1, 2, false, 3, 4, 5, null, false, false,
+                        reported);
+        AuditEvent e = AuditEvent.of(T, "api_key", "key-1", "gateway.request").usage(u).build();
+        assertThat(e.details().get(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL))
+                .isEqualTo(Map.of("guardVersion", "guard@7"));
+        Map<String, Object> usage = ChainAppender.usageMap(e.usage());
+        assertThat(usage)
+                .containsEntry("policyVersion", "pii@2")
+                .containsEntry("promptVersion", null);
+        assertThat(usage).doesNotContainKeys("guardVersion", "emptyVersion");
+        var p = ChainAppender.Pending.of(e, ContentRetention.NONE);
+        assertThat(p.detailsJson()).contains("\"guardVersion\":\"guard@7\"");
+    }
+
+    @Test
+    void versionsAreEscapedForStorageLikeEveryText() {
+        GatewayUsage u =
+                new GatewayUsage(
+                        "key-1",
+                        "r",
+                        "p",
+                        "m",
+                        null,
+                        200,
+                        1,
+                        2,
+                        false,
+                        3,
+                        4,
+                        5,
+                        null,
+                        false,
+                        false,
+                        versions("v\u0000", null));
+        AuditEvent e = AuditEvent.of(T, "api_key", "key-1", "gateway.request").usage(u).build();
+        assertThat(e.usage().version("promptVersion")).isEqualTo("v\\u0000");
+        assertThat(e.details().get(AuditEvent.ESCAPED_DETAIL)).isEqualTo(List.of("usage"));
+    }
+
+    /** Prompt and policy versions by lineage key, as the stages report them (null: none). */
+    private static java.util.Map<String, String> versions(String prompt, String policy) {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put(io.gatehouse.audit.LineageKeys.PROMPT_VERSION, prompt);
+        v.put(io.gatehouse.audit.LineageKeys.POLICY_VERSION, policy);
+        return v;
     }
 }

@@ -105,7 +105,7 @@ class SseRelayTest {
     private Call call(Candidate candidate) {
         Call call =
                 new Call(
-                        new ClientKey(UUID.randomUUID(), "gh_x", TestCatalog.TENANT, "k", Set.of()),
+                        new ClientKey(UUID.randomUUID(), "gh_x", TestCatalog.TENANT, Set.of()),
                         "req_relay",
                         null,
                         "chat");
@@ -183,5 +183,62 @@ class SseRelayTest {
         assertThat(streamClosed).as("the provider call is cancelled").isTrue();
         assertThat(health.inFlight()).as("the bulkhead permit is given back").isZero();
         assertThat(os.toString(StandardCharsets.UTF_8)).doesNotContain("[DONE]");
+    }
+
+    /**
+     * The request-end safety net (issue 16): a stream the container never writes (the client gone
+     * before the headers) is still recorded once, and its provider stream and permit are given
+     * back, when the request ends.
+     */
+    @Test
+    void aStreamTheContainerNeverWritesIsRecordedAndGivesBackItsPermitAtTheRequestsEnd() {
+        Candidate candidate = TestCatalog.candidate(TestCatalog.provider("p"), 1, 0);
+        ProviderHealth health = new ProviderHealth("v1", 1, 3, 30_000, System::currentTimeMillis);
+        Call call = call(candidate);
+        SseRelay relay = relay(SseRelayTest::passing);
+        UnwrittenStreams requestEnd = new UnwrittenStreams();
+        relay.unwritten = requestEnd;
+
+        relay.answer(call, opened(candidate, health), false, 10); // handed over, never written
+        assertThat(records).isZero();
+        assertThat(health.inFlight()).isEqualTo(1);
+
+        requestEnd.requestEnded();
+        assertThat(records).as("the call's one record").isEqualTo(1);
+        assertThat(call.status).isEqualTo(499);
+        assertThat(call.errorCode).isEqualTo("stream_not_written");
+        assertThat(call.inputTokens).as("input estimated for the settlement").isEqualTo(10);
+        assertThat(call.estimated).isTrue();
+        assertThat(streamClosed).as("the provider call is cancelled").isTrue();
+        assertThat(health.inFlight()).as("the bulkhead permit is given back").isZero();
+
+        requestEnd.requestEnded();
+        assertThat(records).isEqualTo(1);
+        assertThat(health.inFlight()).as("given back once").isZero();
+    }
+
+    /** A stream the container wrote is left alone at the request's end, and relays only once. */
+    @Test
+    void aWrittenStreamIsLeftAloneAtTheRequestsEnd() throws Exception {
+        Candidate candidate = TestCatalog.candidate(TestCatalog.provider("p"), 1, 0);
+        ProviderHealth health = new ProviderHealth("v1", 1, 3, 30_000, System::currentTimeMillis);
+        Call call = call(candidate);
+        SseRelay relay = relay(SseRelayTest::passing);
+        UnwrittenStreams requestEnd = new UnwrittenStreams();
+        relay.unwritten = requestEnd;
+        ByteArrayOutputStream os = new ByteArrayOutputStream();
+
+        var answer = relay.answer(call, opened(candidate, health), false, 10);
+        answer.write(os);
+        requestEnd.requestEnded();
+
+        assertThat(os.toString(StandardCharsets.UTF_8)).contains("hello").contains("[DONE]");
+        assertThat(call.status).isEqualTo(200);
+        assertThat(records).isEqualTo(1);
+        assertThat(health.inFlight()).isZero();
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        answer.write(again);
+        assertThat(again.size()).as("relayed once").isZero();
+        assertThat(health.inFlight()).isZero();
     }
 }

@@ -1,0 +1,233 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.audit.RecordedEvent;
+import io.gatehouse.edge.Admission;
+import io.gatehouse.edge.Budgets;
+import io.gatehouse.edge.ClientKey;
+import io.gatehouse.edge.UsageLimits;
+import io.gatehouse.routing.internal.catalog.TestCatalog;
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ServiceUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request's one record: however often {@link CallRecord#close} is reached, one audit event, one
+ * metrics record and one settlement; the settlement before the audit write when the client got an
+ * answer, after it otherwise; a failed audit write fails the call without settling twice.
+ */
+class CallRecordTest {
+    /** What the fakes saw, in order. */
+    private final List<String> log = new ArrayList<>();
+
+    private final List<AuditEvent> events = new ArrayList<>();
+    private final List<GatewayMetrics.Finished> finished = new ArrayList<>();
+    private RuntimeException auditFailure;
+    private RuntimeException settleFailure;
+
+    private CallRecord record() {
+        CallRecord r = new CallRecord();
+        r.audit =
+                new AuditRecorder() {
+                    @Override
+                    public RecordedEvent record(AuditEvent event) {
+                        log.add("audit");
+                        if (auditFailure != null) {
+                            throw auditFailure;
+                        }
+                        events.add(event);
+                        return new RecordedEvent(UUID.randomUUID(), "c", 1, "h", Instant.now());
+                    }
+
+                    @Override
+                    public RecordedEvent recordInTransaction(AuditEvent event) {
+                        throw new AssertionError("the gateway records outside transactions");
+                    }
+                };
+        r.limits =
+                new UsageLimits() {
+                    @Override
+                    public Admission admit(ClientKey key, long tokens, long costMicros) {
+                        log.add("admit " + tokens);
+                        return new Admission("reservation", tokens, Map.of());
+                    }
+
+                    @Override
+                    public void settle(Admission admission, long tokens, long costMicros) {
+                        log.add("settle " + tokens + " " + costMicros);
+                        if (settleFailure != null) {
+                            throw settleFailure;
+                        }
+                    }
+
+                    @Override
+                    public Map<String, String> currentHeaders(ClientKey key) {
+                        return Map.of();
+                    }
+
+                    @Override
+                    public Budgets budgets(TenantId tenant) {
+                        return new Budgets(null, null);
+                    }
+                };
+        r.metrics =
+                new GatewayMetrics() {
+                    @Override
+                    public void record(Finished f) {
+                        log.add("metrics " + f.status());
+                        finished.add(f);
+                    }
+                };
+        r.guards = new GuardCalls(); // no guard traffic on these exchanges
+        return r;
+    }
+
+    private static Call call() {
+        Call call =
+                new Call(
+                        new ClientKey(UUID.randomUUID(), "gh_x", TestCatalog.TENANT, Set.of()),
+                        "req_record",
+                        null,
+                        "chat");
+        call.alias = "sandbox";
+        call.route = "sandbox";
+        call.exchange =
+                new GatewayExchange(
+                        TestCatalog.TENANT,
+                        call.key.id().toString(),
+                        "req_record",
+                        "chat",
+                        "sandbox",
+                        null,
+                        List.of(new ChatMessage("user", "hi", false)),
+                        Map.of());
+        return call;
+    }
+
+    @Test
+    void anAnsweredCallIsSettledThenRecordedOnceHoweverOftenItIsClosed() {
+        CallRecord record = record();
+        Call call = call();
+        record.admit(call, 100, 5);
+        call.status = 200;
+        call.inputTokens = 3;
+        call.outputTokens = 4;
+        call.costMicros = 7;
+
+        record.close(call);
+        record.close(call);
+        record.close(call);
+
+        assertThat(log)
+                .as("settled before the audit write: the client has its answer")
+                .containsExactly("admit 100", "settle 7 7", "audit", "metrics 200");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).action()).isEqualTo(LineageKeys.ACTION_GATEWAY_REQUEST);
+        assertThat(events.get(0).actor()).isEqualTo(call.key.id().toString());
+        assertThat(events.get(0).usage().inputTokens()).isEqualTo(3);
+        assertThat(call.recorded).isTrue();
+        assertThat(call.settled).isTrue();
+    }
+
+    @Test
+    void aFailedCallIsRecordedThenSettledOnce() {
+        CallRecord record = record();
+        Call call = call();
+        record.admit(call, 100, 5);
+        call.failed(502, "upstream_unavailable");
+
+        record.close(call);
+        record.close(call);
+
+        assertThat(log).containsExactly("admit 100", "audit", "metrics 502", "settle 0 0");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).details()).containsEntry("error", "upstream_unavailable");
+        assertThat(events.get(0).outcome()).isEqualTo(AuditEvent.Outcome.ERROR);
+    }
+
+    @Test
+    void aCallRefusedBeforeAdmissionIsRecordedAndSettlesNothing() {
+        CallRecord record = record();
+        Call call = call();
+        call.failed(404, "model_not_found");
+
+        record.close(call);
+
+        assertThat(log).containsExactly("audit", "metrics 404");
+        assertThat(call.settled).isFalse();
+    }
+
+    /**
+     * The audit write fails: the caller gets its error (503 audit_unavailable), the admission is
+     * settled once (the provider did the work), the metrics count the call once under the status
+     * the client gets, and closing again neither writes nor settles a second time.
+     */
+    @Test
+    void aFailedAuditWriteFailsTheCallAndSettlesOnce() {
+        CallRecord record = record();
+        Call call = call();
+        record.admit(call, 100, 5);
+        call.status = 200;
+        call.inputTokens = 3;
+        call.outputTokens = 4;
+        call.costMicros = 7;
+        auditFailure = new ServiceUnavailableException("audit_unavailable", "audit down");
+
+        assertThatThrownBy(() -> record.close(call)).isSameAs(auditFailure);
+        record.close(call);
+
+        assertThat(log).containsExactly("admit 100", "settle 7 7", "audit", "metrics 503");
+        assertThat(events).isEmpty();
+        assertThat(finished).hasSize(1);
+    }
+
+    @Test
+    void aFailedSettlementStillRecordsTheCall() {
+        CallRecord record = record();
+        Call call = call();
+        record.admit(call, 100, 5);
+        call.status = 200;
+        settleFailure = new IllegalStateException("limits store down");
+
+        record.close(call);
+        record.close(call);
+
+        assertThat(log).containsExactly("admit 100", "settle 0 0", "audit", "metrics 200");
+        assertThat(events).hasSize(1);
+    }
+
+    /** The versions the stages reported reach the event, by lineage key, none left behind. */
+    @Test
+    void theStagesVersionsReachTheEventByLineageKey() {
+        CallRecord record = record();
+        Call call = call();
+        call.exchange.stageVersion(LineageKeys.PROMPT_VERSION, "support@3");
+        call.exchange.stageVersion(LineageKeys.POLICY_VERSION, "pii@2");
+        call.exchange.stageVersion("guardVersion", "guard@1");
+        call.status = 200;
+
+        record.close(call);
+
+        AuditEvent e = events.get(0);
+        assertThat(e.usage().versions())
+                .containsExactly(
+                        Map.entry(LineageKeys.PROMPT_VERSION, "support@3"),
+                        Map.entry(LineageKeys.POLICY_VERSION, "pii@2"),
+                        Map.entry("guardVersion", "guard@1"));
+        assertThat(e.details().get(LineageKeys.VERSIONS_DETAIL))
+                .isEqualTo(Map.of("guardVersion", "guard@1"));
+    }
+}
