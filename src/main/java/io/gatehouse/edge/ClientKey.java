@@ -11,11 +11,11 @@ import java.util.UUID;
  * #of(Caller)} reads it back.
  *
  * @param id the key's id (also the audit actor of its requests)
- * @param prefix the public part shown in listings, e.g. {@code gh_live_ab12}
+ * @param name the label its admin gave it (the audit trail shows it beside the key's id)
  * @param tenant the tenant the key belongs to
  * @param allowedRoutes route aliases the key may use; empty means all of the tenant's routes
  */
-public record ClientKey(UUID id, String prefix, TenantId tenant, Set<String> allowedRoutes) {
+public record ClientKey(UUID id, String name, TenantId tenant, Set<String> allowedRoutes) {
     public ClientKey {
         allowedRoutes = Set.copyOf(allowedRoutes);
     }
@@ -34,7 +34,7 @@ public record ClientKey(UUID id, String prefix, TenantId tenant, Set<String> all
 
     /** This key as the request's caller: no roles, its route scope. */
     public Caller caller() {
-        return Caller.apiKey(id, prefix, tenant, allowedRoutes);
+        return Caller.apiKey(id, name, tenant, allowedRoutes);
     }
 
     public boolean mayUse(String routeAlias) {

@@ -13,7 +13,7 @@ import java.util.UUID;
  *
  * @param kind how the caller authenticated
  * @param subject stable id of the user, key or job (an API key's id)
- * @param name display name (username, key prefix, job name)
+ * @param name display name (username, key label, job name)
  * @param tenant the tenant the caller acts in
  * @param roles roles of a person; always empty for an API key, so a key never passes a role check
  * @param allowedRoutes an API key's scope: the route aliases it may use, empty meaning all of its
@@ -54,11 +54,11 @@ public record Caller(
 
     /** A client application, by its verified API key. */
     public static Caller apiKey(
-            UUID keyId, String prefix, TenantId tenant, Set<String> allowedRoutes) {
+            UUID keyId, String name, TenantId tenant, Set<String> allowedRoutes) {
         return new Caller(
                 Kind.API_KEY,
                 keyId.toString(),
-                prefix,
+                name,
                 Objects.requireNonNull(tenant, "tenant"),
                 Set.of(),
                 allowedRoutes);

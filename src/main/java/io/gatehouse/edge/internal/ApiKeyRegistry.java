@@ -86,7 +86,7 @@ public class ApiKeyRegistry {
         ClientKey key =
                 new ClientKey(
                         e.getId(),
-                        e.getPrefix(),
+                        e.getName(),
                         new TenantId(e.getTenantId()),
                         e.getAllowedRoutes());
         List<Cidr> cidrs = e.getAllowedCidrs().stream().map(Cidr::parse).toList();

@@ -107,7 +107,7 @@ class StreamPassThroughTest {
                 };
         Call call =
                 new Call(
-                        new ClientKey(UUID.randomUUID(), "gh_x", TestCatalog.TENANT, "k", Set.of()),
+                        new ClientKey(UUID.randomUUID(), "k", TestCatalog.TENANT, Set.of()),
                         "req_pass",
                         null,
                         "chat");
