@@ -134,6 +134,25 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * One accessor style for entities (issue 16): record-style {@code name()} and {@code
+     * name(value)}, like the records around them; no bean-style {@code getName()}/{@code
+     * setName(..)}/{@code isName()}.
+     */
+    @Test
+    void entitiesUseRecordStyleAccessors() {
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .areAnnotatedWith(Entity.class)
+                .and()
+                .arePublic()
+                .should()
+                .haveNameNotMatching("(get|set|is)[A-Z].*")
+                .as("entities have record-style accessors, no public get*/set*/is* methods")
+                .check(classes);
+    }
+
     @Test
     void entitiesAreNotLeakedThroughRest() {
         DescribedPredicate<JavaClass> entity =

@@ -22,13 +22,13 @@ public class TenantProbe {
 
     @Transactional
     public void rename(UUID id, String name) {
-        em.find(TenantEntity.class, id).setDisplayName(name);
+        em.find(TenantEntity.class, id).displayName(name);
     }
 
     @Transactional
     public Snapshot read(UUID id) {
         TenantEntity t = em.find(TenantEntity.class, id);
         String provider = em.getEntityManagerFactory().getClass().getName();
-        return new Snapshot(t.getSlug(), t.getDisplayName(), t.getVersion(), provider);
+        return new Snapshot(t.slug(), t.displayName(), t.version(), provider);
     }
 }

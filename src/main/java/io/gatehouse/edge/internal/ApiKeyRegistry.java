@@ -85,14 +85,14 @@ public class ApiKeyRegistry {
     static ActiveKey toActive(ApiKeyEntity e) {
         ClientKey key =
                 new ClientKey(
-                        e.getId(),
-                        e.getPrefix(),
-                        new TenantId(e.getTenantId()),
-                        e.getName(),
-                        e.getAllowedRoutes());
-        List<Cidr> cidrs = e.getAllowedCidrs().stream().map(Cidr::parse).toList();
+                        e.id(),
+                        e.prefix(),
+                        new TenantId(e.tenantId()),
+                        e.name(),
+                        e.allowedRoutes());
+        List<Cidr> cidrs = e.allowedCidrs().stream().map(Cidr::parse).toList();
         return new ActiveKey(
-                key, e.getExpiresAt(), e.getRevokedAt(), cidrs, e.getRpmLimit(), e.getTpmLimit());
+                key, e.expiresAt(), e.revokedAt(), cidrs, e.rpmLimit(), e.tpmLimit());
     }
 
     void onChange(@Observes ChangeFeed.Invalidated change) {

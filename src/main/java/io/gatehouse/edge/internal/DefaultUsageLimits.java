@@ -170,11 +170,11 @@ public class DefaultUsageLimits implements UsageLimits {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tenantRpm =
-                tl.map(TenantLimitsEntity::getRpmLimit)
+                tl.map(TenantLimitsEntity::rpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantRpm);
         long tenantTpm =
-                tl.map(TenantLimitsEntity::getTpmLimit)
+                tl.map(TenantLimitsEntity::tpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantTpm);
         List<LeasedLimiter.Bucket> req = new ArrayList<>();
@@ -197,11 +197,11 @@ public class DefaultUsageLimits implements UsageLimits {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tenantRpm =
-                tl.map(TenantLimitsEntity::getRpmLimit)
+                tl.map(TenantLimitsEntity::rpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantRpm);
         long tenantTpm =
-                tl.map(TenantLimitsEntity::getTpmLimit)
+                tl.map(TenantLimitsEntity::tpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantTpm);
         Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
@@ -305,8 +305,8 @@ public class DefaultUsageLimits implements UsageLimits {
     public io.gatehouse.edge.Budgets budgets(TenantId tenant) {
         Optional<TenantLimitsEntity> l = limits(tenant);
         return new io.gatehouse.edge.Budgets(
-                l.map(TenantLimitsEntity::getDailyBudgetMicros).orElse(null),
-                l.map(TenantLimitsEntity::getMonthlyBudgetMicros).orElse(null));
+                l.map(TenantLimitsEntity::dailyBudgetMicros).orElse(null),
+                l.map(TenantLimitsEntity::monthlyBudgetMicros).orElse(null));
     }
 
     private RateLimitedException limited(
@@ -368,8 +368,8 @@ public class DefaultUsageLimits implements UsageLimits {
             return out;
         }
         LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
-        Long daily = tl.get().getDailyBudgetMicros();
-        Long monthly = tl.get().getMonthlyBudgetMicros();
+        Long daily = tl.get().dailyBudgetMicros();
+        Long monthly = tl.get().monthlyBudgetMicros();
         if (daily != null) {
             out.add(
                     limiter.bucket(

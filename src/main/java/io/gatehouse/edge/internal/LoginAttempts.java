@@ -79,10 +79,10 @@ public class LoginAttempts {
                         .map(
                                 u ->
                                         new Candidate(
-                                                u.getId(),
-                                                u.getTenantId(),
-                                                u.getUsername(),
-                                                u.getPasswordHash()));
+                                                u.id(),
+                                                u.tenantId(),
+                                                u.username(),
+                                                u.passwordHash()));
         boolean allowed = !charge.locked() && charge.attempts() <= MAX_ATTEMPTS;
         return new Attempt(username, key, client, allowed, all, user);
     }
@@ -139,11 +139,11 @@ public class LoginAttempts {
         Candidate c = a.user().orElseThrow();
         UserEntity user = identity.user(c.tenant(), c.id()).orElse(null);
         TenantId tenant = new TenantId(c.tenant());
-        if (user == null || !user.getPasswordHash().equals(c.passwordHash())) {
+        if (user == null || !user.passwordHash().equals(c.passwordHash())) {
             failed(a, "password_changed", requestId);
             throw IdentityService.badCredentials();
         }
-        if (!user.getStatus().equals("active") || !directory.isActive(tenant)) {
+        if (!user.status().equals("active") || !directory.isActive(tenant)) {
             failed(a, "disabled", requestId);
             throw IdentityService.badCredentials();
         }
@@ -151,15 +151,15 @@ public class LoginAttempts {
         String slug = directory.slugOf(tenant).orElse("?");
         TokenService.Issued issued =
                 tokens.issue(
-                        user.getId(),
-                        user.getUsername(),
+                        user.id(),
+                        user.username(),
                         tenant,
                         slug,
                         IdentityService.roles(user));
         audit.recordInTransaction(
-                AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
-                        .target("user", user.getId())
-                        .detail("username", user.getUsername())
+                AuditEvent.of(tenant, "user", user.id().toString(), "auth.login")
+                        .target("user", user.id())
+                        .detail("username", user.username())
                         .detail("client", a.client())
                         .requestId(requestId)
                         .build());

@@ -37,7 +37,7 @@ public class TenantDirectory {
         }
         Optional<TenantEntity> t = tenants.findBySlug(slug);
         t.ifPresent(e -> remember(e));
-        return t.map(e -> new TenantId(e.getId()));
+        return t.map(e -> new TenantId(e.id()));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -48,12 +48,12 @@ public class TenantDirectory {
         }
         Optional<TenantEntity> t = tenants.find(id.value());
         t.ifPresent(this::remember);
-        return t.map(TenantEntity::getSlug);
+        return t.map(TenantEntity::slug);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public boolean isActive(TenantId id) {
-        return tenants.find(id.value()).map(t -> t.getStatus().equals("active")).orElse(false);
+        return tenants.find(id.value()).map(t -> t.status().equals("active")).orElse(false);
     }
 
     /**
@@ -88,7 +88,7 @@ public class TenantDirectory {
     }
 
     void remember(TenantEntity e) {
-        bySlug.put(e.getSlug(), new TenantId(e.getId()));
-        slugs.put(new TenantId(e.getId()), e.getSlug());
+        bySlug.put(e.slug(), new TenantId(e.id()));
+        slugs.put(new TenantId(e.id()), e.slug());
     }
 }

@@ -47,7 +47,7 @@ public class LivePolicies implements PolicySource {
         UUID t = tenant == null ? null : tenant.value();
         List<CompiledPolicy> loaded = new ArrayList<>();
         for (PolicyVersionEntity v : versions.liveFor(t)) {
-            loaded.add(compiled.computeIfAbsent(v.getId(), id -> compile(v)));
+            loaded.add(compiled.computeIfAbsent(v.id(), id -> compile(v)));
         }
         List<CompiledPolicy> result = List.copyOf(loaded);
         map.put(key, result);
@@ -70,9 +70,9 @@ public class LivePolicies implements PolicySource {
 
     static CompiledPolicy compile(PolicyVersionEntity v) {
         return CompiledPolicy.compile(
-                v.getName(),
+                v.name(),
                 v.label(),
-                v.getTenantId() == null,
-                Json.createReader(new StringReader(v.getContent())).readObject());
+                v.tenantId() == null,
+                Json.createReader(new StringReader(v.content())).readObject());
     }
 }

@@ -60,7 +60,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Override
     public Optional<LiveVersion> live(TenantId tenant, String target) {
         return versions.live(tenant == null ? null : tenant.value(), target)
-                .map(v -> new LiveVersion(v.label(), parse(v.getContent())));
+                .map(v -> new LiveVersion(v.label(), parse(v.content())));
     }
 
     @Override

@@ -96,7 +96,7 @@ public class AuthResource {
 
     private static JsonObject answer(IdentityService.Login login) {
         JsonArrayBuilder roles = Json.createArrayBuilder();
-        login.user().getRoles().forEach(roles::add);
+        login.user().roles().forEach(roles::add);
         return Json.createObjectBuilder()
                 .add("access_token", login.token().token())
                 .add("token_type", "Bearer")
