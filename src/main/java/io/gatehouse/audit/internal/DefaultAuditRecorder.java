@@ -28,7 +28,7 @@ public class DefaultAuditRecorder implements AuditRecorder {
     @Inject Tracer tracer;
 
     @Override
-    public RecordedEvent record(AuditEvent event) {
+    public void record(AuditEvent event) {
         long start = System.nanoTime();
         AuditEvent e = withClientRequestId(event);
         // The wait for a durable event is its own span: the group commit is often the longest part.
@@ -37,7 +37,7 @@ public class DefaultAuditRecorder implements AuditRecorder {
                         .setAttribute("gatehouse.audit.action", e.action())
                         .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            return log.append(e, retentionOf(e), start);
+            log.append(e, retentionOf(e), start);
         } catch (RuntimeException failure) {
             span.setStatus(StatusCode.ERROR);
             span.setAttribute("error.type", failure.getClass().getSimpleName());
@@ -48,9 +48,9 @@ public class DefaultAuditRecorder implements AuditRecorder {
     }
 
     @Override
-    public RecordedEvent recordInTransaction(AuditEvent event) {
+    public void recordInTransaction(AuditEvent event) {
         AuditEvent e = withClientRequestId(event);
-        return log.appendInTransaction(e, retentionOf(e));
+        log.appendInTransaction(e, retentionOf(e));
     }
 
     /**
