@@ -4,7 +4,7 @@ import io.gatehouse.edge.Admission;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
-import io.gatehouse.edge.internal.persistence.LimitLeases;
+import io.gatehouse.edge.internal.persistence.LimitLeaseRows;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;
@@ -57,7 +57,7 @@ public class DefaultUsageLimits implements UsageLimits {
 
     @Resource ManagedScheduledExecutorService scheduler;
 
-    @Inject LimitLeases leases;
+    @Inject LimitLeaseRows leases;
     @Inject ApiKeyRegistry keys;
     @Inject JpaIdentity identity;
     @Inject MetricRegistry metrics;
@@ -104,7 +104,7 @@ public class DefaultUsageLimits implements UsageLimits {
                 new LeasedLimiter(
                         new LeasedLimiter.Leaser() {
                             @Override
-                            public LimitLeases.Lease lease(
+                            public LimitLeaseRows.Lease lease(
                                     String subject,
                                     Instant window,
                                     long limit,
@@ -117,7 +117,7 @@ public class DefaultUsageLimits implements UsageLimits {
                             }
 
                             @Override
-                            public List<LimitLeases.Window> drainsRequested() {
+                            public List<LimitLeaseRows.Window> drainsRequested() {
                                 return leases.drainsRequested();
                             }
 

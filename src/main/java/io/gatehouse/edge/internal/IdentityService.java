@@ -5,10 +5,10 @@ import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.persistence.ApiKeyEntity;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
 import io.gatehouse.edge.internal.persistence.JpaTenants;
-import io.gatehouse.edge.internal.persistence.LoginFailures;
+import io.gatehouse.edge.internal.persistence.LoginFailureRows;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
-import io.gatehouse.edge.internal.persistence.TokenRevocations;
+import io.gatehouse.edge.internal.persistence.TokenRevocationRows;
 import io.gatehouse.edge.internal.persistence.UserEntity;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
@@ -55,13 +55,13 @@ public class IdentityService {
 
     @Inject JpaIdentity identity;
     @Inject JpaTenants tenants;
-    @Inject TenantDirectory directory;
+    @Inject TenantCache directory;
     @Inject TokenService tokens;
-    @Inject TokenRevocations revocations;
+    @Inject TokenRevocationRows revocations;
     @Inject AuditRecorder audit;
     @Inject ChangeFeed changes;
     @Inject LoginAttempts attempts;
-    @Inject LoginFailures failures;
+    @Inject LoginFailureRows failures;
     @Inject PasswordChanges passwordChanges;
     @Inject PasswordHashing hasher;
 
@@ -395,7 +395,7 @@ public class IdentityService {
         t.status(status);
         // every instance re-reads the suspended tenants; its keys and tokens are checked against
         // them
-        changes.publish(TenantDirectory.TOPIC, new TenantId(id), null);
+        changes.publish(TenantCache.TOPIC, new TenantId(id), null);
         audit.recordInTransaction(
                 AuditEvent.by(platformAdmin, "tenant.update")
                         .tenant(null)

@@ -3,7 +3,7 @@ package io.gatehouse.edge.internal;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
-import io.gatehouse.edge.internal.persistence.LoginFailures;
+import io.gatehouse.edge.internal.persistence.LoginFailureRows;
 import io.gatehouse.edge.internal.persistence.UserEntity;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.UnauthorizedException;
@@ -30,8 +30,8 @@ public class LoginAttempts {
     static final Duration MAX_SLOWDOWN = Duration.ofSeconds(5);
 
     @Inject JpaIdentity identity;
-    @Inject LoginFailures failures;
-    @Inject TenantDirectory directory;
+    @Inject LoginFailureRows failures;
+    @Inject TenantCache directory;
     @Inject TokenService tokens;
     @Inject AuditRecorder audit;
     private final AtomicLong lastCleanup = new AtomicLong();
@@ -67,7 +67,7 @@ public class LoginAttempts {
     public Attempt begin(String username, String client) {
         String key = key(username);
         String pair = ClientAddresses.lockoutKey(client);
-        LoginFailures.Charge charge = failures.charge(key, pair, WINDOW);
+        LoginFailureRows.Charge charge = failures.charge(key, pair, WINDOW);
         int all = failures.recentAttempts(key, WINDOW);
         long now = System.currentTimeMillis();
         long last = lastCleanup.get();

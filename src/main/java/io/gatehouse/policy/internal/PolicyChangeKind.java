@@ -157,7 +157,7 @@ public class PolicyChangeKind implements ChangeKind {
                         context.changeId(),
                         context.publisher().subject(),
                         context.rollback());
-        feed.publish(LivePolicies.TOPIC, tenant, target);
+        feed.publish(PolicyCache.TOPIC, tenant, target);
         return v.label();
     }
 

@@ -2,7 +2,7 @@ package io.gatehouse.audit.internal.web;
 
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.persistence.CheckpointRows;
-import io.gatehouse.audit.internal.persistence.EventQueries;
+import io.gatehouse.audit.internal.persistence.EventRows;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import java.util.Map;
  * that a spreadsheet would run as a formula are prefixed with an apostrophe, so the JSON Lines
  * export, not the CSV, is the one to verify.
  */
-final class CsvExportSink implements EventQueries.ExportSink {
+final class CsvExportSink implements EventRows.ExportSink {
     static final String HEADER =
             "record,chain,seq,id,time,tenant,actor_kind,actor,action,target_type,target_id,outcome,"
                     + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature\r\n";
@@ -26,7 +26,7 @@ final class CsvExportSink implements EventQueries.ExportSink {
     }
 
     @Override
-    public void header(String chain, EventQueries.Range range, String anchorHash)
+    public void header(String chain, EventRows.Range range, String anchorHash)
             throws IOException {
         w.write(HEADER);
         row(

@@ -41,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AuthResource {
     @Inject IdentityService identity;
     @Inject CurrentCaller current;
-    @Inject io.gatehouse.edge.Tenants tenants;
+    @Inject io.gatehouse.edge.internal.Tenants tenants;
     @Inject ClientAddresses clients;
     @Context HttpServletRequest http;
 
