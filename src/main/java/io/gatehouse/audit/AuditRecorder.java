@@ -2,9 +2,9 @@ package io.gatehouse.audit;
 
 /**
  * Records audit events. Both methods return only once the event is durable (or will be, with the
- * caller's transaction) and throw a {@link io.gatehouse.shared.error.ServiceUnavailableException} ({@code
- * audit_unavailable}, HTTP 503) when it cannot be recorded, so
- * that a failed audit write fails the action (fail closed).
+ * caller's transaction) and throw a {@link io.gatehouse.shared.error.ServiceUnavailableException}
+ * ({@code audit_unavailable}, HTTP 503) when it cannot be recorded, so that a failed audit write
+ * fails the action (fail closed).
  */
 public interface AuditRecorder {
 

@@ -2,9 +2,8 @@ package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.ChainFixture;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;

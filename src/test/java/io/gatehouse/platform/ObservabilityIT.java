@@ -67,7 +67,8 @@ class ObservabilityIT {
                     "{\"breakerFailures\": 2}",
                     "m-down",
                     "chat");
-            CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
+            CatalogFixture.provider(
+                    t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
             CatalogFixture.route(t.id(), "obs", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
             String tenant = "tenant=\"" + t.slug() + "\"";
             String before = MetricsScrape.text();

@@ -2,10 +2,10 @@ package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.audit.internal.persistence.ContentRetention;
-import io.gatehouse.audit.internal.persistence.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.AuditAppend;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
+import io.gatehouse.audit.internal.persistence.RecordedEvent;
 import io.gatehouse.shared.RequestIds;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -55,9 +55,9 @@ public class DefaultAuditRecorder implements AuditRecorder {
 
     /**
      * Records an event on a connection the audit module holds in its own JDBC transaction ({@code
-     * AuditConnections}), so that the module's own state changes (a retention setting, a legal hold, a
-     * purge) and their events commit or roll back together: {@link #recordInTransaction} for the
-     * module's plain-JDBC writes, which no JTA transaction covers.
+     * AuditConnections}), so that the module's own state changes (a retention setting, a legal
+     * hold, a purge) and their events commit or roll back together: {@link #recordInTransaction}
+     * for the module's plain-JDBC writes, which no JTA transaction covers.
      */
     RecordedEvent recordOn(Connection c, AuditEvent event) throws SQLException {
         return AuditAppend.on(c, withClientRequestId(event));

@@ -120,9 +120,7 @@ public class LineageService {
             String chain, String version, Long beforeSeq, int limit) {
         try {
             return db.reading(
-                    c ->
-                            LineageRows.requestsByPromptVersion(
-                                    c, chain, version, beforeSeq, limit));
+                    c -> LineageRows.requestsByPromptVersion(c, chain, version, beforeSeq, limit));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }

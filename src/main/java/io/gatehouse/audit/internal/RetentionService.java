@@ -1,8 +1,8 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.AuditConnections;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;

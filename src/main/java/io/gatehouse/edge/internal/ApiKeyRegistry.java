@@ -91,8 +91,7 @@ public class ApiKeyRegistry {
                         e.name(),
                         e.allowedRoutes());
         List<Cidr> cidrs = e.allowedCidrs().stream().map(Cidr::parse).toList();
-        return new ActiveKey(
-                key, e.expiresAt(), e.revokedAt(), cidrs, e.rpmLimit(), e.tpmLimit());
+        return new ActiveKey(key, e.expiresAt(), e.revokedAt(), cidrs, e.rpmLimit(), e.tpmLimit());
     }
 
     void onChange(@Observes ChangeFeed.Invalidated change) {

@@ -150,12 +150,7 @@ public class LoginAttempts {
         failures.clear(a.key(), ClientAddresses.lockoutKey(a.client()));
         String slug = directory.slugOf(tenant).orElse("?");
         TokenService.Issued issued =
-                tokens.issue(
-                        user.id(),
-                        user.username(),
-                        tenant,
-                        slug,
-                        IdentityService.roles(user));
+                tokens.issue(user.id(), user.username(), tenant, slug, IdentityService.roles(user));
         audit.recordInTransaction(
                 AuditEvent.of(tenant, "user", user.id().toString(), "auth.login")
                         .target("user", user.id())

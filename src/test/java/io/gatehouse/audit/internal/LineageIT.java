@@ -76,9 +76,7 @@ class LineageIT {
             assertThat(LineageRows.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
             assertThat(LineageRows.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
             assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
-            assertThat(
-                            LineageRows.requestsByPromptVersion(
-                                    c, other.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByPromptVersion(c, other.chain, "support@3", null, 10))
                     .hasSize(1);
         }
     }

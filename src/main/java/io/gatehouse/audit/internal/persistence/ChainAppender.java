@@ -328,7 +328,8 @@ final class ChainAppender {
     }
 
     /**
-     * The event as the chain hashes it; {@code EventRowMapper} rebuilds the same map from a stored row.
+     * The event as the chain hashes it; {@code EventRowMapper} rebuilds the same map from a stored
+     * row.
      */
     static Map<String, Object> hashedForm(Pending p, String chain, long seq, String prev) {
         AuditEvent e = p.event();

@@ -1,10 +1,10 @@
 package io.gatehouse.audit.internal.persistence;
 
-import io.gatehouse.audit.internal.persistence.ChainVerification.BrokenEvent;
-import io.gatehouse.audit.internal.persistence.ChainVerification.Truncation;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.CheckpointKeyRun;
 import io.gatehouse.audit.chain.KeyTrust;
+import io.gatehouse.audit.internal.persistence.ChainVerification.BrokenEvent;
+import io.gatehouse.audit.internal.persistence.ChainVerification.Truncation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -72,7 +72,9 @@ public final class EventRows {
     static Query searchQuery(String chain, Filter f) {
         StringBuilder sql =
                 new StringBuilder(
-                        "SELECT " + EventRowMapper.COLUMNS + " FROM audit_events WHERE chain_id = ?");
+                        "SELECT "
+                                + EventRowMapper.COLUMNS
+                                + " FROM audit_events WHERE chain_id = ?");
         List<Object> args = new ArrayList<>();
         args.add(chain);
         if (f.from() != null) {

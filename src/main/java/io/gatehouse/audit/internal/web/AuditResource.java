@@ -2,11 +2,11 @@ package io.gatehouse.audit.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.audit.internal.persistence.ChainVerification;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.ExportService;
 import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.ChainVerification;
 import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
 import io.gatehouse.audit.internal.persistence.EventRows;
 import io.gatehouse.shared.Caller;

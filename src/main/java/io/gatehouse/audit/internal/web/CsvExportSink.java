@@ -26,8 +26,7 @@ final class CsvExportSink implements EventRows.ExportSink {
     }
 
     @Override
-    public void header(String chain, EventRows.Range range, String anchorHash)
-            throws IOException {
+    public void header(String chain, EventRows.Range range, String anchorHash) throws IOException {
         w.write(HEADER);
         row(
                 "anchor",

@@ -68,9 +68,6 @@ public class LimitsResource {
 
     static Dtos.Limits view(TenantLimitsEntity l) {
         return new Dtos.Limits(
-                l.rpmLimit(),
-                l.tpmLimit(),
-                l.dailyBudgetMicros(),
-                l.monthlyBudgetMicros());
+                l.rpmLimit(), l.tpmLimit(), l.dailyBudgetMicros(), l.monthlyBudgetMicros());
     }
 }

@@ -102,11 +102,7 @@ public class TenantsResource {
 
     static Dtos.TenantView view(TenantEntity t) {
         return new Dtos.TenantView(
-                t.id().toString(),
-                t.slug(),
-                t.displayName(),
-                t.status(),
-                t.createdAt());
+                t.id().toString(), t.slug(), t.displayName(), t.status(), t.createdAt());
     }
 
     private String rid() {

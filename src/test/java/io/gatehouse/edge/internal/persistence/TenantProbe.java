@@ -1,6 +1,5 @@
 package io.gatehouse.edge.internal.persistence;
 
-import io.gatehouse.edge.internal.persistence.TenantEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
