@@ -14,6 +14,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.DemoTenantReady;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.Path;
@@ -131,6 +133,25 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .areAssignableTo(EntityManager.class)
+                .check(classes);
+    }
+
+    /**
+     * One accessor style for entities (issue 16): record-style {@code name()} and {@code
+     * name(value)}, like the records around them; no bean-style {@code getName()}/{@code
+     * setName(..)}/{@code isName()}.
+     */
+    @Test
+    void entitiesUseRecordStyleAccessors() {
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .areAnnotatedWith(Entity.class)
+                .and()
+                .arePublic()
+                .should()
+                .haveNameNotMatching("(get|set|is)[A-Z].*")
+                .as("entities have record-style accessors, no public get*/set*/is* methods")
                 .check(classes);
     }
 
@@ -353,6 +374,50 @@ class ArchitectureTest {
     }
 
     /**
+     * One name per role (docs/architecture.md, "Names"): JPA repositories are {@code Jpa*} and are
+     * the only classes holding an {@code EntityManager}; plain-JDBC repositories end in {@code
+     * Rows} and live in a persistence package; the other names repositories used to have are gone.
+     */
+    @Test
+    void repositoriesAreNamedForTheirRole() {
+        classes()
+                .that()
+                .doNotHaveSimpleName("package-info")
+                .and(dependsOn("an EntityManager", t -> t.isAssignableTo(EntityManager.class)))
+                .should()
+                .haveSimpleNameStartingWith("Jpa")
+                .as("classes that use an EntityManager are JPA repositories named Jpa*")
+                .check(classes);
+        classes()
+                .that()
+                .haveSimpleNameStartingWith("Jpa")
+                .should(
+                        have(
+                                dependsOn(
+                                        "an EntityManager",
+                                        t -> t.isAssignableTo(EntityManager.class))))
+                .as("Jpa* classes are repositories over an EntityManager")
+                .check(classes);
+        classes()
+                .that()
+                .haveSimpleNameEndingWith("Rows")
+                .should()
+                .resideInAPackage("..internal.persistence..")
+                .andShould(
+                        have(
+                                dependsOn(
+                                        "JDBC (java.sql)",
+                                        t -> t.getPackageName().equals("java.sql"))))
+                .as("*Rows classes are plain-JDBC repositories in a persistence package")
+                .check(classes);
+        noClasses()
+                .should()
+                .haveNameMatching(".*(Store|Queries|Database|Repository|Dao|Directory)")
+                .as("no other names for repositories and caches (Jpa*, *Rows, *Cache)")
+                .check(classes);
+    }
+
+    /**
      * Audit's {@code GatewayUsage} names no plug-in either: it carries the versions the stages
      * reported, by lineage key, and the audit store maps them to its columns.
      */
@@ -371,5 +436,195 @@ class ArchitectureTest {
         org.assertj.core.api.Assertions.assertThat(named)
                 .as("GatewayUsage members named after a plug-in")
                 .isEmpty();
+    }
+
+    /**
+     * Hot-path caches are named {@code *Cache}; those that hold database state (read through a
+     * repository) drop it on {@code shared.ChangeFeed.Invalidated} (a cache of answers or verdicts
+     * holds no database state); demo seeds are {@code Demo*Seed}, and so is every class that takes
+     * part in demo seeding ({@code shared.DemoTenantReady}).
+     */
+    @Test
+    void cachesAndSeedsAreNamedForTheirRole() {
+        classes()
+                .that()
+                .haveSimpleNameEndingWith("Cache")
+                .and(
+                        dependsOn(
+                                "a repository (database state)",
+                                t -> t.getPackageName().contains(".internal.persistence")))
+                .should(
+                        have(
+                                DescribedPredicate.describe(
+                                        "a method observing ChangeFeed.Invalidated",
+                                        c ->
+                                                c.getMethods().stream()
+                                                        .anyMatch(
+                                                                m ->
+                                                                        m
+                                                                                .getRawParameterTypes()
+                                                                                .stream()
+                                                                                .anyMatch(
+                                                                                        t ->
+                                                                                                t
+                                                                                                        .isEquivalentTo(
+                                                                                                                ChangeFeed
+                                                                                                                        .Invalidated
+                                                                                                                        .class))))))
+                .as("caches of database state listen to the change feed")
+                .check(classes);
+        classes()
+                .that()
+                .haveSimpleNameEndingWith("Seed")
+                .or(
+                        dependsOn(
+                                "shared.DemoTenantReady",
+                                t -> t.isEquivalentTo(DemoTenantReady.class)))
+                .and()
+                .doNotBelongToAnyOf(DemoTenantReady.class)
+                .should()
+                .haveNameMatching(".*\\.Demo[A-Z]\\w*Seed")
+                .as("demo seeds are named Demo*Seed")
+                .check(classes);
+    }
+
+    /** JAX-RS resources are {@code *Resource}; governed change kinds are {@code *ChangeKind}. */
+    @Test
+    void resourcesAndChangeKindsAreNamedForTheirRole() {
+        classes()
+                .that()
+                .areAnnotatedWith(Path.class)
+                .should()
+                .haveSimpleNameEndingWith("Resource")
+                .check(classes);
+        classes()
+                .that()
+                .implement(io.gatehouse.governance.ChangeKind.class)
+                .should()
+                .haveSimpleNameEndingWith("ChangeKind")
+                .check(classes);
+    }
+
+    private static DescribedPredicate<JavaClass> dependsOn(
+            String what, java.util.function.Predicate<JavaClass> target) {
+        return DescribedPredicate.describe(
+                "depend on " + what,
+                c ->
+                        c.getDirectDependenciesFromSelf().stream()
+                                .anyMatch(d -> target.test(d.getTargetClass())));
+    }
+
+    private static ArchCondition<JavaClass> have(DescribedPredicate<JavaClass> predicate) {
+        return ArchCondition.from(predicate);
+    }
+
+    /**
+     * A module's public face is what other modules use (issue 16): every public top-level type in a
+     * module's API packages is used by at least one other module; a type only its own module uses
+     * lives in {@code internal}. Not checked: {@code shared} (the kernel) and {@code audit.chain}
+     * (public for the offline verifier, see its package-info).
+     */
+    @Test
+    void everyPublicTypeOfAModuleFaceIsUsedByAnotherModule() {
+        classes()
+                .that()
+                .resideInAnyPackage(
+                        MODULES.stream()
+                                .filter(m -> !m.equals("shared"))
+                                .map(m -> ROOT + "." + m + "..")
+                                .toArray(String[]::new))
+                .and()
+                .resideOutsideOfPackages("..internal..", ROOT + ".audit.chain..")
+                .and()
+                .arePublic()
+                .and()
+                .areTopLevelClasses()
+                .and()
+                .doNotHaveSimpleName("package-info")
+                .should(
+                        new ArchCondition<>("be used by another module") {
+                            @Override
+                            public void check(JavaClass type, ConditionEvents events) {
+                                String own = moduleOf(type);
+                                boolean used =
+                                        classes.stream()
+                                                .filter(
+                                                        c ->
+                                                                c.equals(type)
+                                                                        || c.getName()
+                                                                                .startsWith(
+                                                                                        type
+                                                                                                        .getName()
+                                                                                                + "$"))
+                                                .flatMap(
+                                                        c ->
+                                                                c
+                                                                        .getDirectDependenciesToSelf()
+                                                                        .stream())
+                                                .anyMatch(
+                                                        d ->
+                                                                !own.equals(
+                                                                        moduleOf(
+                                                                                d
+                                                                                        .getOriginClass())));
+                                if (!used && !namedInSourcesOfAnotherModule(type, own)) {
+                                    events.add(
+                                            SimpleConditionEvent.violated(
+                                                    type,
+                                                    type.getName()
+                                                            + " is used only inside module "
+                                                            + own
+                                                            + ": move it into "
+                                                            + own
+                                                            + ".internal"));
+                                }
+                            }
+                        })
+                .check(classes);
+    }
+
+    /**
+     * javac copies constants into the classes that read them, so a class of constants (like {@code
+     * audit.LineageKeys}) leaves no trace in their bytecode: its imports in the sources count.
+     */
+    private static boolean namedInSourcesOfAnotherModule(JavaClass type, String own) {
+        java.nio.file.Path src = java.nio.file.Path.of("src/main/java/io/gatehouse");
+        java.util.regex.Pattern named =
+                java.util.regex.Pattern.compile(
+                        java.util.regex.Pattern.quote(type.getName()) + "(?![\\w$])");
+        for (String m : MODULES) {
+            if (m.equals(own)) {
+                continue;
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> files =
+                    java.nio.file.Files.walk(src.resolve(m))) {
+                boolean found =
+                        files.filter(f -> f.toString().endsWith(".java"))
+                                .anyMatch(
+                                        f -> {
+                                            try {
+                                                return named.matcher(
+                                                                java.nio.file.Files.readString(f))
+                                                        .find();
+                                            } catch (java.io.IOException e) {
+                                                throw new java.io.UncheckedIOException(e);
+                                            }
+                                        });
+                if (found) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return false;
+    }
+
+    private static String moduleOf(JavaClass c) {
+        String rest =
+                c.getPackageName()
+                        .substring(Math.min(c.getPackageName().length(), ROOT.length() + 1));
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
     }
 }

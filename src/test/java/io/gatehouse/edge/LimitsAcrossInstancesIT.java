@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Burst;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -218,7 +218,7 @@ class LimitsAcrossInstancesIT {
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(ANSWER)));
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "fixed",
                 "openai",
@@ -226,7 +226,7 @@ class LimitsAcrossInstancesIT {
                 "{}",
                 "fixed-chat",
                 "chat,streaming");
-        CatalogRows.route(t.id(), "fixed", "chat", "priority", 0, "fixed/fixed-chat");
+        CatalogFixture.route(t.id(), "fixed", "chat", "priority", 0, "fixed/fixed-chat");
         return t;
     }
 

@@ -3,7 +3,7 @@ package io.gatehouse.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.policy.PolicyGatewayIT;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestIssuer;
@@ -121,8 +121,8 @@ class SecondInstanceIT {
     @Test
     void aPolicyPublishedOnOneInstanceAppliesOnTheOtherWithinSeconds() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         String withIp = PolicyGatewayIT.chat("ping 10.0.0.1");
         Http.Response before = second.http().post("/v1/chat/completions", withIp, t.keyAuth());
         assertThat(before.status())

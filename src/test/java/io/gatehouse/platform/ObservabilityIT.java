@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.governance.Changes;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
@@ -59,7 +59,7 @@ class ObservabilityIT {
             failing.stubFor(
                     post(urlEqualTo("/v1/chat/completions"))
                             .willReturn(aResponse().withStatus(503).withBody("{}")));
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     "down",
                     "openai",
@@ -67,8 +67,9 @@ class ObservabilityIT {
                     "{\"breakerFailures\": 2}",
                     "m-down",
                     "chat");
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
-            CatalogRows.route(t.id(), "obs", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
+            CatalogFixture.provider(
+                    t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
+            CatalogFixture.route(t.id(), "obs", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
             String tenant = "tenant=\"" + t.slug() + "\"";
             String before = MetricsScrape.text();
 
@@ -219,8 +220,8 @@ class ObservabilityIT {
     @Test
     void timeToFirstTokenIsAHistogramOfStreamedCalls() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
-        CatalogRows.route(t.id(), "ttft", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
+        CatalogFixture.route(t.id(), "ttft", "chat", "priority", 0, "sb/sb-chat");
         String route = "tenant=\"" + t.slug() + "\",route=\"ttft\"";
         String before = MetricsScrape.text();
         Http.Response streamed =
@@ -250,8 +251,8 @@ class ObservabilityIT {
     @Test
     void cacheHitsAreCountedByRoute() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "cached", "chat", "priority", 60, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "cached", "chat", "priority", 60, "sb/sb-chat");
         String body =
                 "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"same question\"}]}";
         String before = MetricsScrape.text();
@@ -412,7 +413,7 @@ class ObservabilityIT {
             failing.stubFor(
                     post(urlEqualTo("/v1/chat/completions"))
                             .willReturn(aResponse().withStatus(503).withBody("{}")));
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     "flaky",
                     "openai",
@@ -420,8 +421,8 @@ class ObservabilityIT {
                     "{}",
                     "m-flaky",
                     "chat");
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-            CatalogRows.route(
+            CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+            CatalogFixture.route(
                     t.id(), "logged", "chat", "priority", 0, "flaky/m-flaky", "sb/sb-chat");
             res =
                     HTTP.post(

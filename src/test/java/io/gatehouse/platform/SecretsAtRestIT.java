@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.governance.Changes;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.shared.internal.crypto.MasterKeySecretBox;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
@@ -182,7 +182,7 @@ class SecretsAtRestIT {
         Changes.ok(t, "reviewer", id, "approve");
         Changes.ok(t, "reviewer2", id, "approve");
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
-        CatalogRows.route(t.id(), name, "chat", "priority", 0, name + "/m");
+        CatalogFixture.route(t.id(), name, "chat", "priority", 0, name + "/m");
 
         Http.Response chat =
                 HTTP.post(

@@ -3,7 +3,7 @@ package io.gatehouse.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -90,7 +90,7 @@ class ShutdownDrainIT {
                 });
         provider.start();
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "slow",
                 "openai",
@@ -98,7 +98,7 @@ class ShutdownDrainIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
+        CatalogFixture.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
 
         // a shorter delay than the manifests' 5 s: long enough for several probes
         LibertyInstance instance =
@@ -331,7 +331,7 @@ class ShutdownDrainIT {
         quick.start();
         TestTenant t = TestTenant.fresh();
         // named as the load test's model, which call() asks for; this provider answers at once
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "slow",
                 "openai",
@@ -339,7 +339,7 @@ class ShutdownDrainIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
+        CatalogFixture.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
         long before;
         try (Connection c = Db.asApp()) {
             before = gatewayEvents(c, t);

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -122,7 +122,7 @@ class TracingIT {
                                 aResponse()
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(ANSWER.formatted(marker))));
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "wm",
                 "openai",
@@ -130,7 +130,7 @@ class TracingIT {
                 "{}",
                 "m-wm",
                 "chat");
-        CatalogRows.route(t.id(), "traced", "chat", "priority", 0, "wm/m-wm");
+        CatalogFixture.route(t.id(), "traced", "chat", "priority", 0, "wm/m-wm");
 
         var res =
                 traced.http()
@@ -234,7 +234,7 @@ class TracingIT {
                                     aResponse()
                                             .withHeader("Content-Type", "text/event-stream")
                                             .withBody(sse)));
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     "st",
                     "openai",
@@ -242,7 +242,7 @@ class TracingIT {
                     "{}",
                     "m-st",
                     "chat,streaming");
-            CatalogRows.route(t.id(), "streamed", "chat", "priority", 0, "st/m-st");
+            CatalogFixture.route(t.id(), "streamed", "chat", "priority", 0, "st/m-st");
             var res =
                     traced.http()
                             .post(
@@ -305,7 +305,7 @@ class TracingIT {
                                             .withBody(
                                                     "{\"object\":\"list\",\"model\":\"m-emb-2026\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
                                                             + "\"embedding\":[0.1,0.2,0.3]}],\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}")));
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     "em",
                     "openai",
@@ -313,7 +313,7 @@ class TracingIT {
                     "{}",
                     "m-emb",
                     "embeddings");
-            CatalogRows.route(t.id(), "vectors", "embeddings", "priority", 0, "em/m-emb");
+            CatalogFixture.route(t.id(), "vectors", "embeddings", "priority", 0, "em/m-emb");
             var res =
                     traced.http()
                             .post(
@@ -356,8 +356,8 @@ class TracingIT {
                                             .withFixedDelay(4000)
                                             .withHeader("Content-Type", "application/json")
                                             .withBody(ANSWER.formatted("late"))));
-            // CatalogRows gives every provider a 2 s timeout
-            CatalogRows.provider(
+            // CatalogFixture gives every provider a 2 s timeout
+            CatalogFixture.provider(
                     t.id(),
                     "slow",
                     "openai",
@@ -365,7 +365,7 @@ class TracingIT {
                     "{}",
                     "m-slow",
                     "chat");
-            CatalogRows.route(t.id(), "patient", "chat", "priority", 0, "slow/m-slow");
+            CatalogFixture.route(t.id(), "patient", "chat", "priority", 0, "slow/m-slow");
             var res =
                     traced.http()
                             .post(
@@ -522,7 +522,7 @@ class TracingIT {
                             .willReturn(aResponse().withStatus(503).withBody("{}")));
             String capabilities = stream ? "chat,streaming" : "chat";
             String sandbox = stream ? "sb-stream" : "sb-chat";
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     target,
                     "openai",
@@ -530,8 +530,8 @@ class TracingIT {
                     "{}",
                     "m-" + target,
                     capabilities);
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", sandbox, capabilities);
-            CatalogRows.route(
+            CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", sandbox, capabilities);
+            CatalogFixture.route(
                     t.id(),
                     "via-" + target,
                     "chat",

@@ -2,7 +2,7 @@ package io.gatehouse.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -134,8 +134,8 @@ public class PolicyGatewayIT {
     void aTenantsPolicyDoesNotApplyToAnotherTenant() throws Exception {
         TestTenant a = TestTenant.fresh();
         // Tenant a gets a route of its own, so its policy is seen denying on the same request.
-        CatalogRows.provider(a.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(a.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         TestTenant demo = TestTenant.demo();
         String name = "block-" + UUID.randomUUID().toString().substring(0, 8);
         String change =
@@ -237,8 +237,8 @@ public class PolicyGatewayIT {
         String big = "a".repeat(20_000);
         for (String onError : new String[] {"fail_closed", "fail_open"}) {
             TestTenant t = TestTenant.fresh();
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-            CatalogRows.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
+            CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+            CatalogFixture.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
             JsonObject policy =
                     Json.createObjectBuilder()
                             .add("onError", onError)

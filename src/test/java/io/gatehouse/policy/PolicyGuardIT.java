@@ -9,7 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -75,9 +75,9 @@ class PolicyGuardIT {
     /** A tenant with a sandbox chat route and the stand-in classifier as route prompt-guard. */
     static TestTenant tenantWithGuard(String onError) throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
-        CatalogRows.provider(
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "chat", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(
                 t.id(),
                 "pg",
                 "openai",
@@ -85,7 +85,7 @@ class PolicyGuardIT {
                 "{}",
                 "prompt-guard",
                 "chat");
-        CatalogRows.route(t.id(), "prompt-guard", "chat", "priority", 0, "pg/prompt-guard");
+        CatalogFixture.route(t.id(), "prompt-guard", "chat", "priority", 0, "pg/prompt-guard");
         PolicyGatewayIT.publish(t, "guarded", policy(onError));
         return t;
     }

@@ -78,7 +78,7 @@ class BenchUpstreamEgressIT {
     @Test
     void theConfiguredUpstreamIsAllowedForItsHostAndPortOnly() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "up",
                 "openai",
@@ -86,8 +86,8 @@ class BenchUpstreamEgressIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "up", "chat", "priority", 0, "up/m");
-        CatalogRows.provider(
+        CatalogFixture.route(t.id(), "up", "chat", "priority", 0, "up/m");
+        CatalogFixture.provider(
                 t.id(),
                 "side",
                 "openai",
@@ -95,7 +95,7 @@ class BenchUpstreamEgressIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "side", "chat", "priority", 0, "side/m");
+        CatalogFixture.route(t.id(), "side", "chat", "priority", 0, "side/m");
 
         Http.Response ok = bench.http().post("/v1/chat/completions", chat("up"), t.keyAuth());
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);

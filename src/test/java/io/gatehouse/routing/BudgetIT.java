@@ -39,7 +39,7 @@ class BudgetIT {
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(GatewayIT.OK.formatted("paid"))));
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "paid",
                 "openai",
@@ -47,7 +47,7 @@ class BudgetIT {
                 "{}",
                 "paid-chat",
                 "chat,streaming");
-        CatalogRows.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
+        CatalogFixture.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
         Http http = Http.local();
         assertThat(
                         http.method(
@@ -171,7 +171,7 @@ class BudgetIT {
 
     private static TestTenant paidTenant(WireMockServer provider) throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "paid",
                 "openai",
@@ -179,7 +179,7 @@ class BudgetIT {
                 "{}",
                 "paid-chat",
                 "chat,streaming");
-        CatalogRows.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
+        CatalogFixture.route(t.id(), "paid", "chat", "priority", 0, "paid/paid-chat");
         return t;
     }
 

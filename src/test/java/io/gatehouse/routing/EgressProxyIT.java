@@ -144,15 +144,15 @@ class EgressProxyIT {
     @Test
     void providerCallsGoThroughTheProxyWhichResolvesTheName() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(), "named", "openai", "http://models.corp.invalid:8000/v1", "{}", "m", "chat");
-        CatalogRows.route(t.id(), "named", "chat", "priority", 0, "named/m");
-        CatalogRows.provider(
+        CatalogFixture.route(t.id(), "named", "chat", "priority", 0, "named/m");
+        CatalogFixture.provider(
                 t.id(), "tls", "openai", "https://models.corp.invalid/v1", "{}", "m", "chat");
-        CatalogRows.route(t.id(), "tls", "chat", "priority", 0, "tls/m");
-        CatalogRows.provider(
+        CatalogFixture.route(t.id(), "tls", "chat", "priority", 0, "tls/m");
+        CatalogFixture.provider(
                 t.id(), "literal", "openai", "http://10.0.0.7:8000/v1", "{}", "m", "chat");
-        CatalogRows.route(t.id(), "literal", "chat", "priority", 0, "literal/m");
+        CatalogFixture.route(t.id(), "literal", "chat", "priority", 0, "literal/m");
         Http http = proxied.http();
 
         // plain http: the request in absolute form, the proxy resolves the name and forwards

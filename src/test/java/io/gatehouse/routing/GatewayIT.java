@@ -304,7 +304,7 @@ class GatewayIT {
                                 aResponse()
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(OK.formatted("b"))));
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "pa",
                 "openai",
@@ -312,7 +312,7 @@ class GatewayIT {
                 "{}",
                 "ma",
                 "chat,streaming");
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "pb",
                 "openai",
@@ -320,7 +320,7 @@ class GatewayIT {
                 "{}",
                 "mb",
                 "chat,streaming");
-        CatalogRows.route(t.id(), "fo", "chat", "priority", 0, "pa/ma", "pb/mb");
+        CatalogFixture.route(t.id(), "fo", "chat", "priority", 0, "pa/ma", "pb/mb");
         WireMockServer evil = new WireMockServer(options().dynamicPort());
         evil.start();
         try {
@@ -377,9 +377,9 @@ class GatewayIT {
     @Test
     void aProviderOnAMetadataAddressIsRefusedAtCallTime() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(), "meta", "openai", "http://169.254.169.254/v1", "{}", "m", "chat");
-        CatalogRows.route(t.id(), "meta", "chat", "priority", 0, "meta/m");
+        CatalogFixture.route(t.id(), "meta", "chat", "priority", 0, "meta/m");
         Http.Response r =
                 Http.local().post("/v1/chat/completions", chatBody("meta", "x"), t.keyAuth());
         assertThat(r.status()).isEqualTo(502);
@@ -399,7 +399,7 @@ class GatewayIT {
                                                         + "[".repeat(5000)
                                                         + "]".repeat(5000)
                                                         + "}")));
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "deep",
                 "openai",
@@ -407,7 +407,7 @@ class GatewayIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "deep", "chat", "priority", 0, "deep/m");
+        CatalogFixture.route(t.id(), "deep", "chat", "priority", 0, "deep/m");
         Http.Response r =
                 Http.local().post("/v1/chat/completions", chatBody("deep", "x"), t.keyAuth());
         assertThat(r.status()).as(r.toString()).isEqualTo(502);
@@ -432,7 +432,7 @@ class GatewayIT {
         a.stubFor(
                 post(urlEqualTo("/slow/v1/chat/completions"))
                         .willReturn(aResponse().withFixedDelay(5000).withBody(OK.formatted("a"))));
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "bad",
                 "openai",
@@ -440,7 +440,7 @@ class GatewayIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "slow",
                 "openai",
@@ -448,8 +448,8 @@ class GatewayIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "bad", "chat", "priority", 0, "bad/m");
-        CatalogRows.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
+        CatalogFixture.route(t.id(), "bad", "chat", "priority", 0, "bad/m");
+        CatalogFixture.route(t.id(), "slow", "chat", "priority", 0, "slow/m");
         Http.Response bad =
                 Http.local().post("/v1/chat/completions", chatBody("bad", "x"), t.keyAuth());
         assertThat(bad.status()).isEqualTo(502);
@@ -489,7 +489,7 @@ class GatewayIT {
         b.stubFor(
                 post(urlEqualTo("/cutb/v1/chat/completions"))
                         .willReturn(aResponse().withBody(OK.formatted("b"))));
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "cut",
                 "openai",
@@ -497,7 +497,7 @@ class GatewayIT {
                 "{}",
                 "m",
                 "chat,streaming");
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "cutb",
                 "openai",
@@ -505,7 +505,7 @@ class GatewayIT {
                 "{}",
                 "m",
                 "chat,streaming");
-        CatalogRows.route(t.id(), "cut", "chat", "priority", 0, "cut/m", "cutb/m");
+        CatalogFixture.route(t.id(), "cut", "chat", "priority", 0, "cut/m", "cutb/m");
         Http.Response r =
                 Http.local()
                         .post(
@@ -579,7 +579,7 @@ class GatewayIT {
                 });
         drip.start();
         try {
-            CatalogRows.provider(
+            CatalogFixture.provider(
                     t.id(),
                     "drip",
                     "openai",
@@ -587,7 +587,7 @@ class GatewayIT {
                     "{}",
                     "m",
                     "chat,streaming");
-            CatalogRows.route(t.id(), "drip", "chat", "priority", 0, "drip/m");
+            CatalogFixture.route(t.id(), "drip", "chat", "priority", 0, "drip/m");
             java.net.http.HttpRequest req =
                     java.net.http.HttpRequest.newBuilder(
                                     java.net.URI.create(TestEnv.baseUrl() + "/v1/chat/completions"))
@@ -632,8 +632,8 @@ class GatewayIT {
         TestTenant t1 = TestTenant.fresh();
         TestTenant t2 = TestTenant.fresh();
         for (TestTenant t : List.of(t1, t2)) {
-            CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-            CatalogRows.route(t.id(), "cached", "chat", "priority", 60, "sb/sb-chat");
+            CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+            CatalogFixture.route(t.id(), "cached", "chat", "priority", 60, "sb/sb-chat");
         }
         String body = chatBody("cached", "same question " + UUID.randomUUID());
         Http.Response first = Http.local().post("/v1/chat/completions", body, t1.keyAuth());

@@ -17,8 +17,8 @@ class GatewayMetricsIT {
     @Test
     void requestsDurationAndTokensAreCountedPerTenantAndRoute() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
-        CatalogRows.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat,streaming");
+        CatalogFixture.route(t.id(), "metered", "chat", "priority", 0, "sb/sb-chat");
         Http http = Http.local();
         String tenant = "tenant=\"" + t.slug() + "\""; // tenants are labelled by slug (issue 20)
         String before = MetricsScrape.text();

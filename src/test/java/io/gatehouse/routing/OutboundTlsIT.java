@@ -126,7 +126,7 @@ class OutboundTlsIT {
     @Test
     void aPrivateCaIsRefusedWithoutTheBundleAndTrustedWithIt() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "private-tls",
                 "openai",
@@ -134,7 +134,7 @@ class OutboundTlsIT {
                 "{}",
                 "m",
                 "chat");
-        CatalogRows.route(t.id(), "private-tls", "chat", "priority", 0, "private-tls/m");
+        CatalogFixture.route(t.id(), "private-tls", "chat", "priority", 0, "private-tls/m");
 
         Http.Response refused =
                 Http.local().post("/v1/chat/completions", chat("private-tls"), t.keyAuth());

@@ -143,8 +143,8 @@ class ProviderEgressIT {
                                         .withBody(OK.formatted("lo"))));
         String url = "http://127.0.0.1:" + standIn.port() + "/lo/v1";
         for (TestTenant each : new TestTenant[] {t, other}) {
-            CatalogRows.provider(each.id(), "lo", "openai", url, "{}", "m", "chat");
-            CatalogRows.route(each.id(), "lo", "chat", "priority", 0, "lo/m");
+            CatalogFixture.provider(each.id(), "lo", "openai", url, "{}", "m", "chat");
+            CatalogFixture.route(each.id(), "lo", "chat", "priority", 0, "lo/m");
         }
         long before = standInCalls();
 

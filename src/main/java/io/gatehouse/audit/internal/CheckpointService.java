@@ -1,10 +1,10 @@
 package io.gatehouse.audit.internal;
 
-import io.gatehouse.audit.AuditUnavailableException;
-import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.chain.CheckpointStatement;
 import io.gatehouse.audit.chain.KeyTrust;
-import io.gatehouse.audit.internal.persistence.AuditDatabase;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
+import io.gatehouse.audit.internal.persistence.AuditUnavailableException;
+import io.gatehouse.audit.internal.persistence.ChainVerification;
 import io.gatehouse.audit.internal.persistence.ChainVerifier;
 import io.gatehouse.audit.internal.persistence.CheckpointRows;
 import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
@@ -52,7 +52,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class CheckpointService {
     private static final Logger LOG = Logger.getLogger(CheckpointService.class.getName());
 
-    @Inject AuditDatabase db;
+    @Inject AuditConnections db;
     @Inject SecretBox secrets;
 
     @Inject

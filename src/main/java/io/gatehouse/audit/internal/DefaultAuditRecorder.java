@@ -2,10 +2,10 @@ package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.AuditAppend;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.GroupCommitAuditLog;
+import io.gatehouse.audit.internal.persistence.RecordedEvent;
 import io.gatehouse.shared.RequestIds;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -28,7 +28,7 @@ public class DefaultAuditRecorder implements AuditRecorder {
     @Inject Tracer tracer;
 
     @Override
-    public RecordedEvent record(AuditEvent event) {
+    public void record(AuditEvent event) {
         long start = System.nanoTime();
         AuditEvent e = withClientRequestId(event);
         // The wait for a durable event is its own span: the group commit is often the longest part.
@@ -37,7 +37,7 @@ public class DefaultAuditRecorder implements AuditRecorder {
                         .setAttribute("gatehouse.audit.action", e.action())
                         .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            return log.append(e, retentionOf(e), start);
+            log.append(e, retentionOf(e), start);
         } catch (RuntimeException failure) {
             span.setStatus(StatusCode.ERROR);
             span.setAttribute("error.type", failure.getClass().getSimpleName());
@@ -48,16 +48,16 @@ public class DefaultAuditRecorder implements AuditRecorder {
     }
 
     @Override
-    public RecordedEvent recordInTransaction(AuditEvent event) {
+    public void recordInTransaction(AuditEvent event) {
         AuditEvent e = withClientRequestId(event);
-        return log.appendInTransaction(e, retentionOf(e));
+        log.appendInTransaction(e, retentionOf(e));
     }
 
     /**
      * Records an event on a connection the audit module holds in its own JDBC transaction ({@code
-     * AuditDatabase}), so that the module's own state changes (a retention setting, a legal hold, a
-     * purge) and their events commit or roll back together: {@link #recordInTransaction} for the
-     * module's plain-JDBC writes, which no JTA transaction covers.
+     * AuditConnections}), so that the module's own state changes (a retention setting, a legal
+     * hold, a purge) and their events commit or roll back together: {@link #recordInTransaction}
+     * for the module's plain-JDBC writes, which no JTA transaction covers.
      */
     RecordedEvent recordOn(Connection c, AuditEvent event) throws SQLException {
         return AuditAppend.on(c, withClientRequestId(event));

@@ -1,7 +1,7 @@
 package io.gatehouse.audit.internal;
 
-import io.gatehouse.audit.internal.persistence.AuditDatabase;
-import io.gatehouse.audit.internal.persistence.EventQueries;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
+import io.gatehouse.audit.internal.persistence.EventRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -16,11 +16,11 @@ import java.util.function.Function;
 /** Search and streamed export of one chain. */
 @ApplicationScoped
 public class ExportService {
-    @Inject AuditDatabase db;
+    @Inject AuditConnections db;
 
-    public List<Map<String, Object>> search(String chain, EventQueries.Filter filter) {
+    public List<Map<String, Object>> search(String chain, EventRows.Filter filter) {
         try {
-            return db.reading(c -> EventQueries.search(c, chain, filter));
+            return db.reading(c -> EventRows.search(c, chain, filter));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
@@ -44,13 +44,13 @@ public class ExportService {
             Instant from,
             Instant to,
             Writer out,
-            Function<Writer, EventQueries.ExportSink> sinkFor)
+            Function<Writer, EventRows.ExportSink> sinkFor)
             throws IOException {
         try {
             return db.reading(
                     c -> {
                         try {
-                            return EventQueries.export(c, chain, from, to, sinkFor.apply(out));
+                            return EventRows.export(c, chain, from, to, sinkFor.apply(out));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -1,8 +1,8 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.LineageKeys;
-import io.gatehouse.audit.internal.persistence.AuditDatabase;
-import io.gatehouse.audit.internal.persistence.LineageQueries;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
+import io.gatehouse.audit.internal.persistence.LineageRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -21,7 +21,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class LineageService {
-    @Inject AuditDatabase db;
+    @Inject AuditConnections db;
 
     /** Everything that led to the response of {@code requestId}; empty map when no such request. */
     public Map<String, Object> request(String chain, String requestId) {
@@ -34,7 +34,7 @@ public class LineageService {
 
     static Map<String, Object> request(Connection c, String chain, String requestId)
             throws SQLException {
-        List<Map<String, Object>> events = LineageQueries.requestEvents(c, chain, requestId);
+        List<Map<String, Object>> events = LineageRows.requestEvents(c, chain, requestId);
         Map<String, Object> out = new LinkedHashMap<>();
         if (events.isEmpty()) {
             return out;
@@ -74,7 +74,7 @@ public class LineageService {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : versions) {
             Set<String> changeIds = new LinkedHashSet<>();
-            for (Map<String, Object> e : LineageQueries.versionEvents(c, chain, key, v)) {
+            for (Map<String, Object> e : LineageRows.versionEvents(c, chain, key, v)) {
                 if (e.get("details") instanceof Map<?, ?> d) {
                     add(changeIds, d.get(LineageKeys.CHANGE_ID));
                 }
@@ -94,7 +94,7 @@ public class LineageService {
     /** A change request as the chain tells it: its events and its approvers. */
     static Map<String, Object> change(Connection c, String chain, String changeId)
             throws SQLException {
-        List<Map<String, Object>> events = LineageQueries.changeEvents(c, chain, List.of(changeId));
+        List<Map<String, Object>> events = LineageRows.changeEvents(c, chain, List.of(changeId));
         Set<String> approvers = new LinkedHashSet<>();
         String author = null;
         for (Map<String, Object> e : events) {
@@ -120,9 +120,7 @@ public class LineageService {
             String chain, String version, Long beforeSeq, int limit) {
         try {
             return db.reading(
-                    c ->
-                            LineageQueries.requestsByPromptVersion(
-                                    c, chain, version, beforeSeq, limit));
+                    c -> LineageRows.requestsByPromptVersion(c, chain, version, beforeSeq, limit));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
@@ -136,7 +134,7 @@ public class LineageService {
                     c -> {
                         List<Map<String, Object>> out = new ArrayList<>();
                         for (Map<String, Object> approval :
-                                LineageQueries.approvalsBy(c, chain, reviewer, beforeSeq, limit)) {
+                                LineageRows.approvalsBy(c, chain, reviewer, beforeSeq, limit)) {
                             Map<String, Object> m = new LinkedHashMap<>();
                             m.put("seq", approval.get("seq"));
                             m.put("approvedAt", approval.get("time"));

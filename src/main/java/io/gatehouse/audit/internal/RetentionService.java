@@ -1,8 +1,8 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.internal.persistence.AuditDatabase;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
@@ -31,7 +31,7 @@ public class RetentionService {
 
     private static final long CACHE_NANOS = 5_000_000_000L;
 
-    @Inject AuditDatabase db;
+    @Inject AuditConnections db;
     @Inject DefaultAuditRecorder recorder;
 
     private record Cached(ContentRetention mode, long at) {}

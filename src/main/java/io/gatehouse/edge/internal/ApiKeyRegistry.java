@@ -85,13 +85,12 @@ public class ApiKeyRegistry {
     static ActiveKey toActive(ApiKeyEntity e) {
         ClientKey key =
                 new ClientKey(
-                        e.getId(),
-                        e.getName(),
-                        new TenantId(e.getTenantId()),
-                        e.getAllowedRoutes());
-        List<Cidr> cidrs = e.getAllowedCidrs().stream().map(Cidr::parse).toList();
-        return new ActiveKey(
-                key, e.getExpiresAt(), e.getRevokedAt(), cidrs, e.getRpmLimit(), e.getTpmLimit());
+                        e.id(),
+                        e.name(),
+                        new TenantId(e.tenantId()),
+                        e.allowedRoutes());
+        List<Cidr> cidrs = e.allowedCidrs().stream().map(Cidr::parse).toList();
+        return new ActiveKey(key, e.expiresAt(), e.revokedAt(), cidrs, e.rpmLimit(), e.tpmLimit());
     }
 
     void onChange(@Observes ChangeFeed.Invalidated change) {

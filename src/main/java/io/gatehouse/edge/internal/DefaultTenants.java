@@ -1,6 +1,5 @@
 package io.gatehouse.edge.internal;
 
-import io.gatehouse.edge.Tenants;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +7,7 @@ import java.util.Optional;
 
 @ApplicationScoped
 public class DefaultTenants implements Tenants {
-    @Inject TenantDirectory directory;
+    @Inject TenantCache directory;
 
     @Override
     public Optional<TenantId> findBySlug(String slug) {

@@ -4,7 +4,7 @@ import io.gatehouse.edge.Admission;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
-import io.gatehouse.edge.internal.persistence.LimitLeases;
+import io.gatehouse.edge.internal.persistence.LimitLeaseRows;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;
@@ -57,7 +57,7 @@ public class DefaultUsageLimits implements UsageLimits {
 
     @Resource ManagedScheduledExecutorService scheduler;
 
-    @Inject LimitLeases leases;
+    @Inject LimitLeaseRows leases;
     @Inject ApiKeyRegistry keys;
     @Inject JpaIdentity identity;
     @Inject MetricRegistry metrics;
@@ -104,7 +104,7 @@ public class DefaultUsageLimits implements UsageLimits {
                 new LeasedLimiter(
                         new LeasedLimiter.Leaser() {
                             @Override
-                            public LimitLeases.Lease lease(
+                            public LimitLeaseRows.Lease lease(
                                     String subject,
                                     Instant window,
                                     long limit,
@@ -117,7 +117,7 @@ public class DefaultUsageLimits implements UsageLimits {
                             }
 
                             @Override
-                            public List<LimitLeases.Window> drainsRequested() {
+                            public List<LimitLeaseRows.Window> drainsRequested() {
                                 return leases.drainsRequested();
                             }
 
@@ -170,11 +170,11 @@ public class DefaultUsageLimits implements UsageLimits {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tenantRpm =
-                tl.map(TenantLimitsEntity::getRpmLimit)
+                tl.map(TenantLimitsEntity::rpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantRpm);
         long tenantTpm =
-                tl.map(TenantLimitsEntity::getTpmLimit)
+                tl.map(TenantLimitsEntity::tpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantTpm);
         List<LeasedLimiter.Bucket> req = new ArrayList<>();
@@ -197,11 +197,11 @@ public class DefaultUsageLimits implements UsageLimits {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tenantRpm =
-                tl.map(TenantLimitsEntity::getRpmLimit)
+                tl.map(TenantLimitsEntity::rpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantRpm);
         long tenantTpm =
-                tl.map(TenantLimitsEntity::getTpmLimit)
+                tl.map(TenantLimitsEntity::tpmLimit)
                         .map(Integer::longValue)
                         .orElse(defaultTenantTpm);
         Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
@@ -305,8 +305,8 @@ public class DefaultUsageLimits implements UsageLimits {
     public io.gatehouse.edge.Budgets budgets(TenantId tenant) {
         Optional<TenantLimitsEntity> l = limits(tenant);
         return new io.gatehouse.edge.Budgets(
-                l.map(TenantLimitsEntity::getDailyBudgetMicros).orElse(null),
-                l.map(TenantLimitsEntity::getMonthlyBudgetMicros).orElse(null));
+                l.map(TenantLimitsEntity::dailyBudgetMicros).orElse(null),
+                l.map(TenantLimitsEntity::monthlyBudgetMicros).orElse(null));
     }
 
     private RateLimitedException limited(
@@ -368,8 +368,8 @@ public class DefaultUsageLimits implements UsageLimits {
             return out;
         }
         LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
-        Long daily = tl.get().getDailyBudgetMicros();
-        Long monthly = tl.get().getMonthlyBudgetMicros();
+        Long daily = tl.get().dailyBudgetMicros();
+        Long monthly = tl.get().monthlyBudgetMicros();
         if (daily != null) {
             out.add(
                     limiter.bucket(

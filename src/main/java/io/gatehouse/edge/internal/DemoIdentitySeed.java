@@ -81,7 +81,7 @@ public class DemoIdentitySeed {
                                         new IllegalStateException(
                                                 "Demo mode needs GATEHOUSE_DEMO_PASSWORD"));
         TenantEntity t = tenant(DEMO_TENANT, "Demo tenant");
-        UUID tid = t.getId();
+        UUID tid = t.id();
         Map<String, List<String>> people =
                 Map.of(
                         "admin", List.of("admin"),
@@ -93,8 +93,8 @@ public class DemoIdentitySeed {
         people.forEach((name, roles) -> user(tid, name, hash, roles));
         TenantLimitsEntity limits = new TenantLimitsEntity(tid);
         // generous, so the benchmark measures the limiter's cost rather than its refusals
-        limits.setRpmLimit(1_000_000);
-        limits.setTpmLimit(1_000_000_000);
+        limits.rpmLimit(1_000_000);
+        limits.tpmLimit(1_000_000_000);
         identity.add(limits);
         demoApiKey
                 .filter(k -> !k.isBlank())
@@ -117,8 +117,8 @@ public class DemoIdentitySeed {
                                     new TenantId(tid),
                                     "key.create",
                                     "api_key",
-                                    e.getId().toString(),
-                                    Map.of("prefix", e.getPrefix()));
+                                    e.id().toString(),
+                                    Map.of("prefix", e.prefix()));
                         });
         LOG.info(
                 "Demo mode: seeded tenant 'demo' with users admin, alice, bob, carol, dave and the demo API key");
@@ -139,7 +139,7 @@ public class DemoIdentitySeed {
                                 () ->
                                         new IllegalStateException(
                                                 "Demo mode: tenant 'demo' missing"));
-        demoTenantReady.fire(new DemoTenantReady(new TenantId(demo.getId())));
+        demoTenantReady.fire(new DemoTenantReady(new TenantId(demo.id())));
     }
 
     private void bootstrapPlatformAdmin() {
@@ -151,7 +151,7 @@ public class DemoIdentitySeed {
                 tenants.findBySlug(SYSTEM_TENANT)
                         .orElseGet(() -> tenant(SYSTEM_TENANT, "Platform"));
         user(
-                system.getId(),
+                system.id(),
                 PLATFORM_ADMIN,
                 hasher.hash(bootstrapPassword.get()),
                 List.of("platform-admin"));
@@ -160,12 +160,12 @@ public class DemoIdentitySeed {
 
     private TenantEntity tenant(String slug, String name) {
         TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, name));
-        seedEvent(null, "tenant.create", "tenant", t.getId().toString(), Map.of("slug", slug));
+        seedEvent(null, "tenant.create", "tenant", t.id().toString(), Map.of("slug", slug));
         seedEvent(
-                new TenantId(t.getId()),
+                new TenantId(t.id()),
                 "tenant.create",
                 "tenant",
-                t.getId().toString(),
+                t.id().toString(),
                 Map.of("slug", slug));
         return t;
     }
@@ -177,7 +177,7 @@ public class DemoIdentitySeed {
                 new TenantId(tenant),
                 "user.create",
                 "user",
-                u.getId().toString(),
+                u.id().toString(),
                 Map.of("username", name, "roles", roles));
     }
 

@@ -5,10 +5,10 @@ import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.persistence.ApiKeyEntity;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
 import io.gatehouse.edge.internal.persistence.JpaTenants;
-import io.gatehouse.edge.internal.persistence.LoginFailures;
+import io.gatehouse.edge.internal.persistence.LoginFailureRows;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
-import io.gatehouse.edge.internal.persistence.TokenRevocations;
+import io.gatehouse.edge.internal.persistence.TokenRevocationRows;
 import io.gatehouse.edge.internal.persistence.UserEntity;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
@@ -55,13 +55,13 @@ public class IdentityService {
 
     @Inject JpaIdentity identity;
     @Inject JpaTenants tenants;
-    @Inject TenantDirectory directory;
+    @Inject TenantCache directory;
     @Inject TokenService tokens;
-    @Inject TokenRevocations revocations;
+    @Inject TokenRevocationRows revocations;
     @Inject AuditRecorder audit;
     @Inject ChangeFeed changes;
     @Inject LoginAttempts attempts;
-    @Inject LoginFailures failures;
+    @Inject LoginFailureRows failures;
     @Inject PasswordChanges passwordChanges;
     @Inject PasswordHashing hasher;
 
@@ -102,7 +102,7 @@ public class IdentityService {
 
     static Set<Role> roles(UserEntity u) {
         Set<Role> out = EnumSet.noneOf(Role.class);
-        u.getRoles().forEach(r -> Role.fromWireName(r).ifPresent(out::add));
+        u.roles().forEach(r -> Role.fromWireName(r).ifPresent(out::add));
         return out;
     }
 
@@ -200,7 +200,7 @@ public class IdentityService {
         audit.recordInTransaction(
                 AuditEvent.by(admin, "user.create")
                         .tenant(tenant)
-                        .target("user", u.getId())
+                        .target("user", u.id())
                         .detail("username", username)
                         .detail("roles", List.copyOf(r))
                         .requestId(requestId)
@@ -223,13 +223,13 @@ public class IdentityService {
      * admin.
      */
     private void requireRank(Caller caller, UserEntity target, String action, String requestId) {
-        for (String wire : target.getRoles()) {
+        for (String wire : target.roles()) {
             Role role = Role.fromWireName(wire).orElse(null);
             if (role != null && RANKED.contains(role) && !caller.has(role)) {
                 audit.record(
                         AuditEvent.by(caller, action)
-                                .tenant(new TenantId(target.getTenantId()))
-                                .target("user", target.getId())
+                                .tenant(new TenantId(target.tenantId()))
+                                .target("user", target.id())
                                 .outcome(AuditEvent.Outcome.DENIED)
                                 .detail("reason", "outranked")
                                 .detail("role", wire)
@@ -265,27 +265,27 @@ public class IdentityService {
         requireRank(admin, u, "user.update", requestId);
         if (roles != null) {
             Set<String> r = checkRoles(roles, admin.roles().contains(Role.PLATFORM_ADMIN));
-            u.setRoles(r);
-            u.setTokensValidAfter(Instant.now()); // new roles take effect with the next login
+            u.roles(r);
+            u.tokensValidAfter(Instant.now()); // new roles take effect with the next login
         }
         if (status != null) {
             if (!status.equals("active") && !status.equals("disabled")) {
                 throw new ValidationException("status", "status is active or disabled");
             }
-            if (u.getId().toString().equals(admin.subject()) && status.equals("disabled")) {
+            if (u.id().toString().equals(admin.subject()) && status.equals("disabled")) {
                 throw new ConflictException("You cannot disable yourself");
             }
-            u.setStatus(status);
+            u.status(status);
             if (status.equals("disabled")) {
-                u.setTokensValidAfter(Instant.now());
+                u.tokensValidAfter(Instant.now());
             }
         }
         audit.recordInTransaction(
                 AuditEvent.by(admin, "user.update")
                         .tenant(tenant)
-                        .target("user", u.getId())
-                        .detail("roles", List.copyOf(u.getRoles()))
-                        .detail("status", u.getStatus())
+                        .target("user", u.id())
+                        .detail("roles", List.copyOf(u.roles()))
+                        .detail("status", u.status())
                         .requestId(requestId)
                         .build());
         return u;
@@ -302,13 +302,13 @@ public class IdentityService {
         String hash = hasher.hash(password);
         UserEntity u = user(tenant, id);
         requireRank(admin, u, "user.password_reset", requestId);
-        u.setPasswordHash(hash);
-        u.setTokensValidAfter(Instant.now());
-        failures.clearUser(LoginAttempts.key(u.getUsername()));
+        u.passwordHash(hash);
+        u.tokensValidAfter(Instant.now());
+        failures.clearUser(LoginAttempts.key(u.username()));
         audit.recordInTransaction(
                 AuditEvent.by(admin, "user.password_reset")
                         .tenant(tenant)
-                        .target("user", u.getId())
+                        .target("user", u.id())
                         .requestId(requestId)
                         .build());
     }
@@ -347,18 +347,18 @@ public class IdentityService {
             throw new ConflictException("slug_taken", "A tenant with that slug exists");
         }
         TenantEntity t = tenants.add(new TenantEntity(UUID.randomUUID(), slug, displayName));
-        TenantId id = new TenantId(t.getId());
+        TenantId id = new TenantId(t.id());
         audit.recordInTransaction(
                 AuditEvent.by(platformAdmin, "tenant.create")
                         .tenant(null)
-                        .target("tenant", t.getId())
+                        .target("tenant", t.id())
                         .detail("slug", slug)
                         .requestId(requestId)
                         .build());
         audit.recordInTransaction(
                 AuditEvent.by(platformAdmin, "tenant.create")
                         .tenant(id)
-                        .target("tenant", t.getId())
+                        .target("tenant", t.id())
                         .detail("slug", slug)
                         .requestId(requestId)
                         .build());
@@ -392,10 +392,10 @@ public class IdentityService {
                 && platformAdmin.tenant().value().equals(id)) {
             throw new ConflictException("own_tenant", "You cannot suspend your own tenant");
         }
-        t.setStatus(status);
+        t.status(status);
         // every instance re-reads the suspended tenants; its keys and tokens are checked against
         // them
-        changes.publish(TenantDirectory.TOPIC, new TenantId(id), null);
+        changes.publish(TenantCache.TOPIC, new TenantId(id), null);
         audit.recordInTransaction(
                 AuditEvent.by(platformAdmin, "tenant.update")
                         .tenant(null)
@@ -473,20 +473,20 @@ public class IdentityService {
                         ApiKeySecrets.prefix(secret),
                         ApiKeySecrets.hash(secret),
                         admin.subject());
-        k.setAllowedRoutes(routes);
-        k.setAllowedCidrs(cidrs);
-        k.setExpiresAt(spec.expiresAt());
-        k.setRpmLimit(spec.rpmLimit());
-        k.setTpmLimit(spec.tpmLimit());
-        k.setRotatedFrom(rotatedFrom);
+        k.allowedRoutes(routes);
+        k.allowedCidrs(cidrs);
+        k.expiresAt(spec.expiresAt());
+        k.rpmLimit(spec.rpmLimit());
+        k.tpmLimit(spec.tpmLimit());
+        k.rotatedFrom(rotatedFrom);
         identity.add(k);
-        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.secretHash());
         audit.recordInTransaction(
                 AuditEvent.by(admin, rotatedFrom == null ? "key.create" : "key.rotate")
                         .tenant(tenant)
-                        .target("api_key", k.getId())
-                        .detail("name", k.getName())
-                        .detail("prefix", k.getPrefix())
+                        .target("api_key", k.id())
+                        .detail("name", k.name())
+                        .detail("prefix", k.prefix())
                         .detail("allowedRoutes", List.copyOf(routes))
                         .detail("rotatedFrom", rotatedFrom == null ? null : rotatedFrom.toString())
                         .requestId(requestId)
@@ -512,15 +512,15 @@ public class IdentityService {
     @Transactional
     public ApiKeyEntity revokeKey(Caller admin, TenantId tenant, UUID id, String requestId) {
         ApiKeyEntity k = key(tenant, id);
-        if (k.getRevokedAt() != null) {
+        if (k.revokedAt() != null) {
             throw new ConflictException("already_revoked", "The key is already revoked");
         }
-        k.setRevokedAt(Instant.now());
-        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.getSecretHash());
+        k.revokedAt(Instant.now());
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, k.secretHash());
         audit.recordInTransaction(
                 AuditEvent.by(admin, "key.revoke")
                         .tenant(tenant)
-                        .target("api_key", k.getId())
+                        .target("api_key", k.id())
                         .requestId(requestId)
                         .build());
         return k;
@@ -534,26 +534,26 @@ public class IdentityService {
     public NewKey rotateKey(
             Caller admin, TenantId tenant, UUID id, Duration overlap, String requestId) {
         ApiKeyEntity old = key(tenant, id);
-        if (old.getRevokedAt() != null) {
+        if (old.revokedAt() != null) {
             throw new ConflictException("already_revoked", "A revoked key cannot be rotated");
         }
         if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
             throw new ValidationException("overlapSeconds", "overlapSeconds is 0 to 30 days");
         }
         Instant end = Instant.now().plus(overlap);
-        if (old.getExpiresAt() == null || old.getExpiresAt().isAfter(end)) {
-            old.setExpiresAt(end);
+        if (old.expiresAt() == null || old.expiresAt().isAfter(end)) {
+            old.expiresAt(end);
         }
-        changes.publish(ApiKeyRegistry.TOPIC, tenant, old.getSecretHash());
+        changes.publish(ApiKeyRegistry.TOPIC, tenant, old.secretHash());
         KeySpec spec =
                 new KeySpec(
-                        old.getName(),
-                        List.copyOf(old.getAllowedRoutes()),
-                        List.copyOf(old.getAllowedCidrs()),
+                        old.name(),
+                        List.copyOf(old.allowedRoutes()),
+                        List.copyOf(old.allowedCidrs()),
                         null,
-                        old.getRpmLimit(),
-                        old.getTpmLimit());
-        return createKey(admin, tenant, spec, old.getId(), ApiKeySecrets.generate(), requestId);
+                        old.rpmLimit(),
+                        old.tpmLimit());
+        return createKey(admin, tenant, spec, old.id(), ApiKeySecrets.generate(), requestId);
     }
 
     // ---- limits ----
@@ -592,10 +592,10 @@ public class IdentityService {
             l = new TenantLimitsEntity(tenant.value());
             identity.add(l);
         }
-        l.setRpmLimit(rpm);
-        l.setTpmLimit(tpm);
-        l.setDailyBudgetMicros(daily);
-        l.setMonthlyBudgetMicros(monthly);
+        l.rpmLimit(rpm);
+        l.tpmLimit(tpm);
+        l.dailyBudgetMicros(daily);
+        l.monthlyBudgetMicros(monthly);
         changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
         audit.recordInTransaction(
                 AuditEvent.by(admin, "limits.update")

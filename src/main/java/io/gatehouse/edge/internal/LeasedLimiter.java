@@ -1,6 +1,6 @@
 package io.gatehouse.edge.internal;
 
-import io.gatehouse.edge.internal.persistence.LimitLeases;
+import io.gatehouse.edge.internal.persistence.LimitLeaseRows;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Spends limits locally from slices leased out of PostgreSQL (see {@link LimitLeases}), exactly
+ * Spends limits locally from slices leased out of PostgreSQL (see {@link LimitLeaseRows}), exactly
  * across instances. A slice is a fraction of what remains in the window, so slices shrink as the
  * quota runs low and the last units go one request at a time. An instance that finds the window
  * spent while other instances still hold slices requests a drain and waits (at most {@link
@@ -28,9 +28,9 @@ public class LeasedLimiter {
     /** A window found spent is refused locally for this long before asking again. */
     static final long SPENT_RECHECK_MS = 200;
 
-    /** The database side (see {@link LimitLeases}). */
+    /** The database side (see {@link LimitLeaseRows}). */
     public interface Leaser {
-        LimitLeases.Lease lease(
+        LimitLeaseRows.Lease lease(
                 String subject,
                 Instant window,
                 long limit,
@@ -41,7 +41,7 @@ public class LeasedLimiter {
 
         void charge(String subject, Instant window, long amount);
 
-        List<LimitLeases.Window> drainsRequested();
+        List<LimitLeaseRows.Window> drainsRequested();
     }
 
     /** One subject's window on this instance. */
@@ -108,7 +108,7 @@ public class LeasedLimiter {
                         Math.max(
                                 1,
                                 Math.min(b.limit / 10, remainingGlobal / (4L * expectedInstances)));
-                LimitLeases.Lease lease =
+                LimitLeaseRows.Lease lease =
                         leaser.lease(
                                 b.subject,
                                 b.window,
@@ -164,7 +164,7 @@ public class LeasedLimiter {
                 return;
             }
         }
-        LimitLeases.Lease lease = leaser.lease(b.subject, b.window, b.limit, 0, 0, n, 0);
+        LimitLeaseRows.Lease lease = leaser.lease(b.subject, b.window, b.limit, 0, 0, n, 0);
         synchronized (b) {
             b.globalGranted = lease.totalGranted();
             b.spent = false;
@@ -211,12 +211,12 @@ public class LeasedLimiter {
         if (!holding) {
             return;
         }
-        Set<LimitLeases.Window> drains = new HashSet<>(leaser.drainsRequested());
+        Set<LimitLeaseRows.Window> drains = new HashSet<>(leaser.drainsRequested());
         if (drains.isEmpty()) {
             return;
         }
         for (Bucket b : buckets.values()) {
-            if (!drains.contains(new LimitLeases.Window(b.subject, b.window))) {
+            if (!drains.contains(new LimitLeaseRows.Window(b.subject, b.window))) {
                 continue;
             }
             settle(b);
@@ -233,7 +233,7 @@ public class LeasedLimiter {
     private void settle(Bucket b) {
         synchronized (b) {
             if (b.available > 0 || b.held > 0) {
-                LimitLeases.Lease lease =
+                LimitLeaseRows.Lease lease =
                         leaser.lease(b.subject, b.window, b.limit, 0, 0, b.available, b.held);
                 b.available = 0;
                 b.held = 0;

@@ -3,7 +3,7 @@ package io.gatehouse.edge.internal;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.persistence.JpaIdentity;
-import io.gatehouse.edge.internal.persistence.LoginFailures;
+import io.gatehouse.edge.internal.persistence.LoginFailureRows;
 import io.gatehouse.edge.internal.persistence.UserEntity;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.UnauthorizedException;
@@ -30,8 +30,8 @@ public class LoginAttempts {
     static final Duration MAX_SLOWDOWN = Duration.ofSeconds(5);
 
     @Inject JpaIdentity identity;
-    @Inject LoginFailures failures;
-    @Inject TenantDirectory directory;
+    @Inject LoginFailureRows failures;
+    @Inject TenantCache directory;
     @Inject TokenService tokens;
     @Inject AuditRecorder audit;
     private final AtomicLong lastCleanup = new AtomicLong();
@@ -67,7 +67,7 @@ public class LoginAttempts {
     public Attempt begin(String username, String client) {
         String key = key(username);
         String pair = ClientAddresses.lockoutKey(client);
-        LoginFailures.Charge charge = failures.charge(key, pair, WINDOW);
+        LoginFailureRows.Charge charge = failures.charge(key, pair, WINDOW);
         int all = failures.recentAttempts(key, WINDOW);
         long now = System.currentTimeMillis();
         long last = lastCleanup.get();
@@ -79,10 +79,10 @@ public class LoginAttempts {
                         .map(
                                 u ->
                                         new Candidate(
-                                                u.getId(),
-                                                u.getTenantId(),
-                                                u.getUsername(),
-                                                u.getPasswordHash()));
+                                                u.id(),
+                                                u.tenantId(),
+                                                u.username(),
+                                                u.passwordHash()));
         boolean allowed = !charge.locked() && charge.attempts() <= MAX_ATTEMPTS;
         return new Attempt(username, key, client, allowed, all, user);
     }
@@ -140,32 +140,27 @@ public class LoginAttempts {
         Candidate c = a.user().orElseThrow();
         UserEntity user = identity.user(c.tenant(), c.id()).orElse(null);
         TenantId tenant = new TenantId(c.tenant());
-        if (user == null || !user.getPasswordHash().equals(c.passwordHash())) {
+        if (user == null || !user.passwordHash().equals(c.passwordHash())) {
             failed(a, "password_changed", requestId);
             throw IdentityService.badCredentials();
         }
-        if (!user.getStatus().equals("active") || !directory.isActive(tenant)) {
+        if (!user.status().equals("active") || !directory.isActive(tenant)) {
             failed(a, "disabled", requestId);
             throw IdentityService.badCredentials();
         }
         failures.clear(a.key(), ClientAddresses.lockoutKey(a.client()));
         String slug = directory.slugOf(tenant).orElse("?");
         TokenService.Issued issued =
-                tokens.issue(
-                        user.getId(),
-                        user.getUsername(),
-                        tenant,
-                        slug,
-                        IdentityService.roles(user));
+                tokens.issue(user.id(), user.username(), tenant, slug, IdentityService.roles(user));
         audit.recordInTransaction(
-                AuditEvent.of(tenant, "user", user.getId().toString(), "auth.login")
+                AuditEvent.of(tenant, "user", user.id().toString(), "auth.login")
                         .actorName(
-                                user.getUsername(),
+                                user.username(),
                                 IdentityService.roles(user).stream()
                                         .map(io.gatehouse.shared.Role::wireName)
                                         .toList())
-                        .target("user", user.getId())
-                        .detail("username", user.getUsername())
+                        .target("user", user.id())
+                        .detail("username", user.username())
                         .detail("client", a.client())
                         .requestId(requestId)
                         .build());

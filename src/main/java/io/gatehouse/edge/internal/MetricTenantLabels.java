@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 /** Tenants are labelled by slug in metrics; the directory caches slugs (they never change). */
 @ApplicationScoped
 public class MetricTenantLabels implements TenantLabels {
-    @Inject TenantDirectory directory;
+    @Inject TenantCache directory;
 
     @Override
     public String labelOf(TenantId tenant) {

@@ -25,7 +25,7 @@ public class PasswordChanges {
 
     @Transactional
     public String currentHash(TenantId tenant, UUID userId) {
-        return user(tenant, userId).getPasswordHash();
+        return user(tenant, userId).passwordHash();
     }
 
     @Transactional
@@ -45,15 +45,15 @@ public class PasswordChanges {
     public void store(
             Caller caller, UUID userId, String checkedHash, String newHash, String requestId) {
         UserEntity u = user(caller.tenant(), userId);
-        if (!u.getPasswordHash().equals(checkedHash)) {
+        if (!u.passwordHash().equals(checkedHash)) {
             throw new ConflictException(
                     "password_changed", "The password was changed meanwhile; try again");
         }
-        u.setPasswordHash(newHash);
-        u.setTokensValidAfter(Instant.now());
+        u.passwordHash(newHash);
+        u.tokensValidAfter(Instant.now());
         audit.recordInTransaction(
                 AuditEvent.by(caller, "auth.password_change")
-                        .target("user", u.getId())
+                        .target("user", u.id())
                         .requestId(requestId)
                         .build());
     }

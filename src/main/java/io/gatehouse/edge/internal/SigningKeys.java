@@ -2,8 +2,8 @@ package io.gatehouse.edge.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.edge.internal.persistence.SigningKeyStore;
-import io.gatehouse.edge.internal.persistence.SigningKeyStore.StoredKey;
+import io.gatehouse.edge.internal.persistence.TokenSigningKeyRows;
+import io.gatehouse.edge.internal.persistence.TokenSigningKeyRows.StoredKey;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.crypto.SecretBox;
@@ -54,7 +54,7 @@ public class SigningKeys {
             Instant verifiesUntil,
             Instant revokedAt) {}
 
-    @Inject SigningKeyStore store;
+    @Inject TokenSigningKeyRows store;
     @Inject SecretBox secrets;
     @Inject AuditRecorder audit;
     @Inject ChangeFeed changes;

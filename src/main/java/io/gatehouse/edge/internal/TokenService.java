@@ -1,7 +1,7 @@
 package io.gatehouse.edge.internal;
 
-import io.gatehouse.edge.internal.persistence.SigningKeyStore;
-import io.gatehouse.edge.internal.persistence.SigningKeyStore.StoredKey;
+import io.gatehouse.edge.internal.persistence.TokenSigningKeyRows;
+import io.gatehouse.edge.internal.persistence.TokenSigningKeyRows.StoredKey;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.Role;
@@ -68,10 +68,10 @@ public class TokenService {
     /** Tolerated difference between our clock and an issuer's, for exp, nbf and iat. */
     static final int CLOCK_SKEW_SECONDS = 30;
 
-    @Inject SigningKeyStore keyStore;
+    @Inject TokenSigningKeyRows keyStore;
     @Inject SigningKeys signingKeys;
     @Inject SecretBox secrets;
-    @Inject TenantDirectory tenants;
+    @Inject TenantCache tenants;
     @Inject IssuerKeys issuerKeys;
 
     @Inject

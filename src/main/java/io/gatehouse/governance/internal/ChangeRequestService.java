@@ -4,7 +4,6 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
-import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.internal.persistence.ChangeRequestEntity;

@@ -1,6 +1,5 @@
 package io.gatehouse.governance.internal;
 
-import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;

@@ -1,6 +1,5 @@
 package io.gatehouse.governance.internal;
 
-import io.gatehouse.governance.ChangeTransition;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.governance.internal.persistence.WebhookDeliveryEntity;
 import io.gatehouse.governance.internal.persistence.WebhookEntity;

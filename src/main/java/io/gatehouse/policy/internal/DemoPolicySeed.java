@@ -102,7 +102,7 @@ public class DemoPolicySeed {
                         .detail("version", v.label())
                         .detail("seed", true)
                         .build());
-        feed.publish(LivePolicies.TOPIC, tenant, NAME);
+        feed.publish(PolicyCache.TOPIC, tenant, NAME);
         LOG.info("Demo mode: seeded policy '" + v.label() + "'");
     }
 }

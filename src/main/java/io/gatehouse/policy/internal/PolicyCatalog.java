@@ -50,15 +50,15 @@ public class PolicyCatalog {
         return versions.liveFor(tenant.value()).stream()
                 .map(
                         v -> {
-                            JsonObject c = PolicyChangeKind.parse(v.getContent());
+                            JsonObject c = PolicyChangeKind.parse(v.content());
                             return new PolicySummary(
-                                    (v.getTenantId() == null ? GLOBAL_PREFIX : "") + v.getName(),
+                                    (v.tenantId() == null ? GLOBAL_PREFIX : "") + v.name(),
                                     v.label(),
-                                    v.getMode(),
-                                    v.getTenantId() == null,
+                                    v.mode(),
+                                    v.tenantId() == null,
                                     c.getJsonArray("rules").size(),
-                                    v.getPublishedAt(),
-                                    v.getPublishedBy());
+                                    v.publishedAt(),
+                                    v.publishedBy());
                         })
                 .toList();
     }
@@ -74,25 +74,25 @@ public class PolicyCatalog {
         }
         List<PolicyVersionEntity> history = versions.history(global ? null : tenant.value(), bare);
         Optional<PolicyVersionEntity> live =
-                history.stream().filter(v -> v.getStatus().equals("live")).findFirst();
+                history.stream().filter(v -> v.status().equals("live")).findFirst();
         return live.map(
                 v ->
                         new PolicyDetail(
                                 name,
                                 v.label(),
-                                v.getMode(),
+                                v.mode(),
                                 global,
-                                PolicyChangeKind.parse(v.getContent()),
+                                PolicyChangeKind.parse(v.content()),
                                 history.stream()
                                         .map(
                                                 h ->
                                                         new PolicyVersionView(
                                                                 h.label(),
-                                                                h.getStatus(),
-                                                                h.getPublishedAt(),
-                                                                h.getPublishedBy(),
-                                                                h.getChangeId(),
-                                                                h.isRollback()))
+                                                                h.status(),
+                                                                h.publishedAt(),
+                                                                h.publishedBy(),
+                                                                h.changeId(),
+                                                                h.rollback()))
                                         .toList()));
     }
 }

@@ -60,7 +60,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Override
     public Optional<LiveVersion> live(TenantId tenant, String target) {
         return versions.live(tenant == null ? null : tenant.value(), target)
-                .map(v -> new LiveVersion(v.label(), parse(v.getContent())));
+                .map(v -> new LiveVersion(v.label(), parse(v.content())));
     }
 
     @Override
@@ -157,7 +157,7 @@ public class PolicyChangeKind implements ChangeKind {
                         context.changeId(),
                         context.publisher().subject(),
                         context.rollback());
-        feed.publish(LivePolicies.TOPIC, tenant, target);
+        feed.publish(PolicyCache.TOPIC, tenant, target);
         return v.label();
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.internal.persistence.ChainFixture;
-import io.gatehouse.audit.internal.persistence.LineageQueries;
+import io.gatehouse.audit.internal.persistence.LineageRows;
 import io.gatehouse.testing.Db;
 import java.sql.Connection;
 import java.util.List;
@@ -70,15 +70,13 @@ class LineageIT {
             assertThat(((Map<?, ?>) ((List<?>) pol.get("changes")).get(0)).get("changeId"))
                     .isEqualTo("c2");
 
-            assertThat(LineageQueries.requestsByPromptVersion(c, f.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByPromptVersion(c, f.chain, "support@3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_b", "req_a");
-            assertThat(LineageQueries.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
-            assertThat(LineageQueries.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
+            assertThat(LineageRows.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
+            assertThat(LineageRows.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
             assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
-            assertThat(
-                            LineageQueries.requestsByPromptVersion(
-                                    c, other.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByPromptVersion(c, other.chain, "support@3", null, 10))
                     .hasSize(1);
         }
     }

@@ -2,7 +2,7 @@ package io.gatehouse.edge.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.edge.internal.persistence.LimitLeases;
+import io.gatehouse.edge.internal.persistence.LimitLeaseRows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,11 +27,11 @@ class LeasedLimiterTest {
     /** A model of edge_limit_lease: one window row per subject, locked for each call. */
     static final class FakeDb implements LeasedLimiter.Leaser {
         final Map<String, long[]> rows = new HashMap<>(); // granted, held, drain requested (1/0)
-        final Map<String, LimitLeases.Window> windows = new HashMap<>();
+        final Map<String, LimitLeaseRows.Window> windows = new HashMap<>();
         final AtomicLong calls = new AtomicLong();
 
         @Override
-        public synchronized LimitLeases.Lease lease(
+        public synchronized LimitLeaseRows.Lease lease(
                 String subject,
                 Instant window,
                 long limit,
@@ -41,7 +41,7 @@ class LeasedLimiterTest {
                 long release) {
             calls.incrementAndGet();
             long[] row = rows.computeIfAbsent(subject + window, k -> new long[3]);
-            windows.put(subject + window, new LimitLeases.Window(subject, window));
+            windows.put(subject + window, new LimitLeaseRows.Window(subject, window));
             row[0] = Math.max(0, row[0] - unused);
             row[1] = Math.max(0, row[1] - release);
             if (row[1] == 0) {
@@ -58,7 +58,7 @@ class LeasedLimiterTest {
             if (leased == 0 && take > 0 && row[1] > 0 && limit - row[0] + row[1] >= take) {
                 row[2] = 1;
             }
-            return new LimitLeases.Lease(leased, row[0], row[1] - kept, 0);
+            return new LimitLeaseRows.Lease(leased, row[0], row[1] - kept, 0);
         }
 
         @Override
@@ -67,8 +67,8 @@ class LeasedLimiterTest {
         }
 
         @Override
-        public synchronized List<LimitLeases.Window> drainsRequested() {
-            List<LimitLeases.Window> out = new ArrayList<>();
+        public synchronized List<LimitLeaseRows.Window> drainsRequested() {
+            List<LimitLeaseRows.Window> out = new ArrayList<>();
             rows.forEach(
                     (k, row) -> {
                         if (row[2] == 1) {

@@ -1,7 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.RecordedEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

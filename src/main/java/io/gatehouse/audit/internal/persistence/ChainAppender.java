@@ -1,10 +1,8 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.LineageKeys;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.Jcs;
@@ -331,7 +329,8 @@ final class ChainAppender {
     }
 
     /**
-     * The event as the chain hashes it; {@code AuditRows} rebuilds the same map from a stored row.
+     * The event as the chain hashes it; {@code EventRowMapper} rebuilds the same map from a stored
+     * row.
      */
     static Map<String, Object> hashedForm(Pending p, String chain, long seq, String prev) {
         AuditEvent e = p.event();

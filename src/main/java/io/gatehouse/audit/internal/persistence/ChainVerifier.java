@@ -1,11 +1,10 @@
 package io.gatehouse.audit.internal.persistence;
 
-import io.gatehouse.audit.ChainVerification;
-import io.gatehouse.audit.ChainVerification.BrokenEvent;
-import io.gatehouse.audit.ChainVerification.Truncation;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.CheckpointKeyRun;
 import io.gatehouse.audit.chain.KeyTrust;
+import io.gatehouse.audit.internal.persistence.ChainVerification.BrokenEvent;
+import io.gatehouse.audit.internal.persistence.ChainVerification.Truncation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,11 +54,11 @@ public final class ChainVerifier {
         try (PreparedStatement events =
                         c.prepareStatement(
                                 "SELECT "
-                                        + AuditRows.COLUMNS
+                                        + EventRowMapper.COLUMNS
                                         + " FROM audit_events WHERE chain_id = ? ORDER BY seq");
                 PreparedStatement checkpoints =
                         CheckpointRows.streamRange(c, chain, 0, Long.MAX_VALUE)) {
-            events.setFetchSize(AuditDatabase.FETCH_SIZE);
+            events.setFetchSize(AuditConnections.FETCH_SIZE);
             events.setString(1, chain);
             try (ResultSet ev = events.executeQuery();
                     ResultSet cp = checkpoints.executeQuery()) {
@@ -97,7 +96,7 @@ public final class ChainVerifier {
                                 latestCp);
                     }
                     w.checked++;
-                    Map<String, Object> hashed = AuditRows.hashedForm(ev);
+                    Map<String, Object> hashed = EventRowMapper.hashedForm(ev);
                     String stored = ev.getString("hash");
                     if (!prev.equals(hashed.get("prevHash"))) {
                         return w.broken(

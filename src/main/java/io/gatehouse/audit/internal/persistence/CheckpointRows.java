@@ -111,7 +111,7 @@ public final class CheckpointRows {
                                 + COLS
                                 + " FROM audit_checkpoints WHERE chain_id = ? AND head_seq BETWEEN ? AND ?"
                                 + " ORDER BY head_seq");
-        ps.setFetchSize(AuditDatabase.FETCH_SIZE);
+        ps.setFetchSize(AuditConnections.FETCH_SIZE);
         ps.setString(1, chain);
         ps.setLong(2, fromSeq);
         ps.setLong(3, toSeq);

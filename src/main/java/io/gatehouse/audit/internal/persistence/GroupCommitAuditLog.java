@@ -1,9 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.AuditUnavailableException;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.shared.RequestsDrained;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -1,7 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.shared.TenantId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,14 +2,14 @@ package io.gatehouse.audit.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.audit.ChainVerification;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.CheckpointService;
 import io.gatehouse.audit.internal.ExportService;
 import io.gatehouse.audit.internal.ExportTickets;
 import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.ChainVerification;
 import io.gatehouse.audit.internal.persistence.CheckpointRows.StoredCheckpoint;
-import io.gatehouse.audit.internal.persistence.EventQueries;
+import io.gatehouse.audit.internal.persistence.EventRows;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
@@ -105,8 +105,8 @@ public class AuditResource {
         Caller caller = callers.require();
         String chain = ChainAccess.chainFor(caller, chainParam, Role.AUDITOR);
         int n = ChainAccess.limit(limit, 100);
-        EventQueries.Filter f =
-                new EventQueries.Filter(
+        EventRows.Filter f =
+                new EventRows.Filter(
                         ChainAccess.instant("from", from),
                         ChainAccess.instant("to", to),
                         action,
@@ -327,7 +327,7 @@ public class AuditResource {
                             exportFormat.equals("csv")
                                     ? CsvExportSink::new
                                     : wr ->
-                                            EventQueries.jsonLines(
+                                            EventRows.jsonLines(
                                                     wr, fromText, toText, exportedAt));
                     w.flush();
                 };

@@ -3,7 +3,7 @@ package io.gatehouse.audit.internal.web;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.persistence.CheckpointRows;
-import io.gatehouse.audit.internal.persistence.EventQueries;
+import io.gatehouse.audit.internal.persistence.EventRows;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.Map;
  * export, not the CSV, is the one to verify. The last two columns are the actor's name and roles
  * when the event was written (display data, outside the hash).
  */
-final class CsvExportSink implements EventQueries.ExportSink {
+final class CsvExportSink implements EventRows.ExportSink {
     static final String HEADER =
             "record,chain,seq,id,time,tenant,actor_kind,actor,action,target_type,target_id,outcome,"
                     + "request_id,details,usage,content_hash,prev_hash,hash,key_id,signature,actor_name,"
@@ -29,8 +29,7 @@ final class CsvExportSink implements EventQueries.ExportSink {
     }
 
     @Override
-    public void header(String chain, EventQueries.Range range, String anchorHash)
-            throws IOException {
+    public void header(String chain, EventRows.Range range, String anchorHash) throws IOException {
         w.write(HEADER);
         row(
                 "anchor",

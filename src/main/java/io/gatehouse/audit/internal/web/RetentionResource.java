@@ -1,9 +1,9 @@
 package io.gatehouse.audit.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.RetentionService;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;

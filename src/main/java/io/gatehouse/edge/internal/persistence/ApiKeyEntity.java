@@ -84,87 +84,87 @@ public class ApiKeyEntity {
         return out;
     }
 
-    public UUID getId() {
+    public UUID id() {
         return id;
     }
 
-    public UUID getTenantId() {
+    public UUID tenantId() {
         return tenantId;
     }
 
-    public String getName() {
+    public String name() {
         return name;
     }
 
-    public String getPrefix() {
+    public String prefix() {
         return prefix;
     }
 
-    public String getSecretHash() {
+    public String secretHash() {
         return secretHash;
     }
 
-    public Set<String> getAllowedRoutes() {
+    public Set<String> allowedRoutes() {
         return split(allowedRoutes);
     }
 
-    public void setAllowedRoutes(Set<String> routes) {
+    public void allowedRoutes(Set<String> routes) {
         this.allowedRoutes = String.join(",", routes);
     }
 
-    public Set<String> getAllowedCidrs() {
+    public Set<String> allowedCidrs() {
         return split(allowedCidrs);
     }
 
-    public void setAllowedCidrs(Set<String> cidrs) {
+    public void allowedCidrs(Set<String> cidrs) {
         this.allowedCidrs = String.join(",", cidrs);
     }
 
-    public Integer getRpmLimit() {
+    public Integer rpmLimit() {
         return rpmLimit;
     }
 
-    public void setRpmLimit(Integer rpmLimit) {
+    public void rpmLimit(Integer rpmLimit) {
         this.rpmLimit = rpmLimit;
     }
 
-    public Integer getTpmLimit() {
+    public Integer tpmLimit() {
         return tpmLimit;
     }
 
-    public void setTpmLimit(Integer tpmLimit) {
+    public void tpmLimit(Integer tpmLimit) {
         this.tpmLimit = tpmLimit;
     }
 
-    public Instant getExpiresAt() {
+    public Instant expiresAt() {
         return expiresAt;
     }
 
-    public void setExpiresAt(Instant expiresAt) {
+    public void expiresAt(Instant expiresAt) {
         this.expiresAt = expiresAt;
     }
 
-    public Instant getRevokedAt() {
+    public Instant revokedAt() {
         return revokedAt;
     }
 
-    public void setRevokedAt(Instant revokedAt) {
+    public void revokedAt(Instant revokedAt) {
         this.revokedAt = revokedAt;
     }
 
-    public UUID getRotatedFrom() {
+    public UUID rotatedFrom() {
         return rotatedFrom;
     }
 
-    public void setRotatedFrom(UUID rotatedFrom) {
+    public void rotatedFrom(UUID rotatedFrom) {
         this.rotatedFrom = rotatedFrom;
     }
 
-    public String getCreatedBy() {
+    public String createdBy() {
         return createdBy;
     }
 
-    public Instant getCreatedAt() {
+    public Instant createdAt() {
         return createdAt;
     }
 }

@@ -26,7 +26,7 @@ public class JpaIdentity {
 
     public Optional<UserEntity> user(UUID tenant, UUID id) {
         return Optional.ofNullable(em.find(UserEntity.class, id))
-                .filter(u -> u.getTenantId().equals(tenant));
+                .filter(u -> u.tenantId().equals(tenant));
     }
 
     public List<UserEntity> users(UUID tenant) {
@@ -62,7 +62,7 @@ public class JpaIdentity {
 
     public Optional<ApiKeyEntity> key(UUID tenant, UUID id) {
         return Optional.ofNullable(em.find(ApiKeyEntity.class, id))
-                .filter(k -> k.getTenantId().equals(tenant));
+                .filter(k -> k.tenantId().equals(tenant));
     }
 
     public List<ApiKeyEntity> keys(UUID tenant) {

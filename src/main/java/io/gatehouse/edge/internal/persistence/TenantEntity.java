@@ -38,35 +38,35 @@ public class TenantEntity {
         this.createdAt = Instant.now();
     }
 
-    public UUID getId() {
+    public UUID id() {
         return id;
     }
 
-    public String getSlug() {
+    public String slug() {
         return slug;
     }
 
-    public String getDisplayName() {
+    public String displayName() {
         return displayName;
     }
 
-    public void setDisplayName(String displayName) {
+    public void displayName(String displayName) {
         this.displayName = displayName;
     }
 
-    public String getStatus() {
+    public String status() {
         return status;
     }
 
-    public void setStatus(String status) {
+    public void status(String status) {
         this.status = status;
     }
 
-    public Instant getCreatedAt() {
+    public Instant createdAt() {
         return createdAt;
     }
 
-    public long getVersion() {
+    public long version() {
         return version;
     }
 }

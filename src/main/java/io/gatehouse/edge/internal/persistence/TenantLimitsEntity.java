@@ -35,39 +35,39 @@ public class TenantLimitsEntity {
         this.tenantId = tenantId;
     }
 
-    public UUID getTenantId() {
+    public UUID tenantId() {
         return tenantId;
     }
 
-    public Integer getRpmLimit() {
+    public Integer rpmLimit() {
         return rpmLimit;
     }
 
-    public void setRpmLimit(Integer v) {
+    public void rpmLimit(Integer v) {
         this.rpmLimit = v;
     }
 
-    public Integer getTpmLimit() {
+    public Integer tpmLimit() {
         return tpmLimit;
     }
 
-    public void setTpmLimit(Integer v) {
+    public void tpmLimit(Integer v) {
         this.tpmLimit = v;
     }
 
-    public Long getDailyBudgetMicros() {
+    public Long dailyBudgetMicros() {
         return dailyBudgetMicros;
     }
 
-    public void setDailyBudgetMicros(Long v) {
+    public void dailyBudgetMicros(Long v) {
         this.dailyBudgetMicros = v;
     }
 
-    public Long getMonthlyBudgetMicros() {
+    public Long monthlyBudgetMicros() {
         return monthlyBudgetMicros;
     }
 
-    public void setMonthlyBudgetMicros(Long v) {
+    public void monthlyBudgetMicros(Long v) {
         this.monthlyBudgetMicros = v;
     }
 }

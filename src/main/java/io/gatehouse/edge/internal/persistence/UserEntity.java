@@ -49,33 +49,33 @@ public class UserEntity {
         this.tenantId = tenantId;
         this.username = username;
         this.passwordHash = passwordHash;
-        setRoles(roles);
+        roles(roles);
         this.status = "active";
         this.createdAt = Instant.now();
         this.tokensValidAfter = createdAt.minusSeconds(1);
     }
 
-    public UUID getId() {
+    public UUID id() {
         return id;
     }
 
-    public UUID getTenantId() {
+    public UUID tenantId() {
         return tenantId;
     }
 
-    public String getUsername() {
+    public String username() {
         return username;
     }
 
-    public String getPasswordHash() {
+    public String passwordHash() {
         return passwordHash;
     }
 
-    public void setPasswordHash(String passwordHash) {
+    public void passwordHash(String passwordHash) {
         this.passwordHash = passwordHash;
     }
 
-    public Set<String> getRoles() {
+    public Set<String> roles() {
         Set<String> out = new LinkedHashSet<>();
         Arrays.stream(roles.split(","))
                 .map(String::trim)
@@ -84,27 +84,27 @@ public class UserEntity {
         return out;
     }
 
-    public void setRoles(Set<String> roles) {
+    public void roles(Set<String> roles) {
         this.roles = String.join(",", roles);
     }
 
-    public String getStatus() {
+    public String status() {
         return status;
     }
 
-    public void setStatus(String status) {
+    public void status(String status) {
         this.status = status;
     }
 
-    public Instant getTokensValidAfter() {
+    public Instant tokensValidAfter() {
         return tokensValidAfter;
     }
 
-    public void setTokensValidAfter(Instant tokensValidAfter) {
+    public void tokensValidAfter(Instant tokensValidAfter) {
         this.tokensValidAfter = tokensValidAfter;
     }
 
-    public Instant getCreatedAt() {
+    public Instant createdAt() {
         return createdAt;
     }
 }

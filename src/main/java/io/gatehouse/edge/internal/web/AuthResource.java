@@ -41,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AuthResource {
     @Inject IdentityService identity;
     @Inject CurrentCaller current;
-    @Inject io.gatehouse.edge.Tenants tenants;
+    @Inject io.gatehouse.edge.internal.Tenants tenants;
     @Inject ClientAddresses clients;
     @Context HttpServletRequest http;
 
@@ -96,7 +96,7 @@ public class AuthResource {
 
     private static JsonObject answer(IdentityService.Login login) {
         JsonArrayBuilder roles = Json.createArrayBuilder();
-        login.user().getRoles().forEach(roles::add);
+        login.user().roles().forEach(roles::add);
         return Json.createObjectBuilder()
                 .add("access_token", login.token().token())
                 .add("token_type", "Bearer")

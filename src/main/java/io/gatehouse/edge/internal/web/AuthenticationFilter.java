@@ -4,9 +4,9 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
 import io.gatehouse.edge.internal.ClientAddresses;
-import io.gatehouse.edge.internal.TenantDirectory;
+import io.gatehouse.edge.internal.TenantCache;
 import io.gatehouse.edge.internal.TokenService;
-import io.gatehouse.edge.internal.persistence.TokenRevocations;
+import io.gatehouse.edge.internal.persistence.TokenRevocationRows;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.LogFields;
@@ -67,8 +67,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     @Inject CurrentCaller current;
     @Inject TokenService tokens;
     @Inject ApiKeyRegistry keys;
-    @Inject TokenRevocations revocations;
-    @Inject TenantDirectory tenants;
+    @Inject TokenRevocationRows revocations;
+    @Inject TenantCache tenants;
     private static final Metadata AUTH_FAILURES =
             Metadata.builder()
                     .withName("gatehouse_auth_failures")

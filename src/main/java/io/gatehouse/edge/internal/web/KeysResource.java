@@ -132,39 +132,39 @@ public class KeysResource {
     static Dtos.CreatedKey created(IdentityService.NewKey k) {
         ApiKeyEntity e = k.entity();
         return new Dtos.CreatedKey(
-                e.getId().toString(),
-                e.getName(),
-                e.getPrefix(),
+                e.id().toString(),
+                e.name(),
+                e.prefix(),
                 k.secret(),
-                List.copyOf(e.getAllowedRoutes()),
-                List.copyOf(e.getAllowedCidrs()),
-                e.getRpmLimit(),
-                e.getTpmLimit(),
-                e.getExpiresAt(),
-                e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString());
+                List.copyOf(e.allowedRoutes()),
+                List.copyOf(e.allowedCidrs()),
+                e.rpmLimit(),
+                e.tpmLimit(),
+                e.expiresAt(),
+                e.rotatedFrom() == null ? null : e.rotatedFrom().toString());
     }
 
     static Dtos.KeyView view(ApiKeyEntity e) {
         Instant now = Instant.now();
         String status =
-                e.getRevokedAt() != null
+                e.revokedAt() != null
                         ? "revoked"
-                        : e.getExpiresAt() != null && !e.getExpiresAt().isAfter(now)
+                        : e.expiresAt() != null && !e.expiresAt().isAfter(now)
                                 ? "expired"
                                 : "active";
         return new Dtos.KeyView(
-                e.getId().toString(),
-                e.getName(),
-                e.getPrefix(),
-                List.copyOf(e.getAllowedRoutes()),
-                List.copyOf(e.getAllowedCidrs()),
-                e.getRpmLimit(),
-                e.getTpmLimit(),
-                e.getExpiresAt(),
-                e.getRevokedAt(),
-                e.getRotatedFrom() == null ? null : e.getRotatedFrom().toString(),
-                e.getCreatedBy(),
-                e.getCreatedAt(),
+                e.id().toString(),
+                e.name(),
+                e.prefix(),
+                List.copyOf(e.allowedRoutes()),
+                List.copyOf(e.allowedCidrs()),
+                e.rpmLimit(),
+                e.tpmLimit(),
+                e.expiresAt(),
+                e.revokedAt(),
+                e.rotatedFrom() == null ? null : e.rotatedFrom().toString(),
+                e.createdBy(),
+                e.createdAt(),
                 status);
     }
 

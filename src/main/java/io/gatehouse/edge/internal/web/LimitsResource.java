@@ -68,9 +68,6 @@ public class LimitsResource {
 
     static Dtos.Limits view(TenantLimitsEntity l) {
         return new Dtos.Limits(
-                l.getRpmLimit(),
-                l.getTpmLimit(),
-                l.getDailyBudgetMicros(),
-                l.getMonthlyBudgetMicros());
+                l.rpmLimit(), l.tpmLimit(), l.dailyBudgetMicros(), l.monthlyBudgetMicros());
     }
 }

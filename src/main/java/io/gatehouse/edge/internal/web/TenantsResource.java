@@ -102,11 +102,7 @@ public class TenantsResource {
 
     static Dtos.TenantView view(TenantEntity t) {
         return new Dtos.TenantView(
-                t.getId().toString(),
-                t.getSlug(),
-                t.getDisplayName(),
-                t.getStatus(),
-                t.getCreatedAt());
+                t.id().toString(), t.slug(), t.displayName(), t.status(), t.createdAt());
     }
 
     private String rid() {

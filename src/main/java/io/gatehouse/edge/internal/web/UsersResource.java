@@ -143,13 +143,13 @@ public class UsersResource {
      */
     static Dtos.UserView view(UserEntity u, Map<String, Instant> locked) {
         return new Dtos.UserView(
-                u.getId().toString(),
-                u.getTenantId().toString(),
-                u.getUsername(),
-                List.copyOf(u.getRoles()),
-                u.getStatus(),
-                locked.get(u.getUsername().toLowerCase(Locale.ROOT)),
-                u.getCreatedAt());
+                u.id().toString(),
+                u.tenantId().toString(),
+                u.username(),
+                List.copyOf(u.roles()),
+                u.status(),
+                locked.get(u.username().toLowerCase(Locale.ROOT)),
+                u.createdAt());
     }
 
     static UUID uuid(String id) {

@@ -57,7 +57,7 @@ public class JpaPolicyVersions {
     }
 
     public Optional<PolicyVersionEntity> live(UUID tenant, String name) {
-        return history(tenant, name).stream().filter(p -> p.getStatus().equals("live")).findFirst();
+        return history(tenant, name).stream().filter(p -> p.status().equals("live")).findFirst();
     }
 
     /** All versions of a policy, newest first; tenant null: the global policy. */
@@ -84,9 +84,9 @@ public class JpaPolicyVersions {
             String by,
             boolean rollback) {
         List<PolicyVersionEntity> versions = history(tenant, name);
-        int next = versions.isEmpty() ? 1 : versions.get(0).getVersion() + 1;
+        int next = versions.isEmpty() ? 1 : versions.get(0).version() + 1;
         for (PolicyVersionEntity v : versions) {
-            if (v.getStatus().equals("live")) {
+            if (v.status().equals("live")) {
                 v.supersede();
             }
         }

@@ -68,31 +68,31 @@ public class PolicyVersionEntity {
         this.rollback = rollback;
     }
 
-    public UUID getId() {
+    public UUID id() {
         return id;
     }
 
-    public UUID getTenantId() {
+    public UUID tenantId() {
         return tenantId;
     }
 
-    public String getName() {
+    public String name() {
         return name;
     }
 
-    public int getVersion() {
+    public int version() {
         return version;
     }
 
-    public String getContent() {
+    public String content() {
         return content;
     }
 
-    public String getMode() {
+    public String mode() {
         return mode;
     }
 
-    public String getStatus() {
+    public String status() {
         return status;
     }
 
@@ -100,19 +100,19 @@ public class PolicyVersionEntity {
         this.status = "superseded";
     }
 
-    public UUID getChangeId() {
+    public UUID changeId() {
         return changeId;
     }
 
-    public String getPublishedBy() {
+    public String publishedBy() {
         return publishedBy;
     }
 
-    public Instant getPublishedAt() {
+    public Instant publishedAt() {
         return publishedAt;
     }
 
-    public boolean isRollback() {
+    public boolean rollback() {
         return rollback;
     }
 

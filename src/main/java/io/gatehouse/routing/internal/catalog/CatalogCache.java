@@ -1,6 +1,6 @@
 package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
@@ -29,7 +29,7 @@ public class CatalogCache {
     public static final String TOPIC = "catalog";
     private static final Logger LOG = Logger.getLogger(CatalogCache.class.getName());
 
-    @Inject CatalogStore store;
+    @Inject CatalogRows store;
 
     @Resource ManagedScheduledExecutorService scheduler;
 

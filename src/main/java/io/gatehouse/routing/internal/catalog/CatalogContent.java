@@ -1,6 +1,6 @@
 package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.SsrfGuard;
 import io.gatehouse.shared.error.ValidationException;
@@ -52,7 +52,7 @@ public final class CatalogContent {
      * caller seals or keeps it). The base URL passes the egress guard's syntax check here; the
      * tenant's egress rules are checked when a change is validated and on every call.
      */
-    public static CatalogStore.ProviderRow provider(
+    public static CatalogRows.ProviderRow provider(
             String name, JsonObject c, String sealedCredential) {
         checkProviderName(name);
         String kind = string(c, "kind", null);
@@ -131,7 +131,7 @@ public final class CatalogContent {
                             price(m, "inputPricePerMillion", p),
                             price(m, "outputPricePerMillion", p)));
         }
-        return new CatalogStore.ProviderRow(
+        return new CatalogRows.ProviderRow(
                 name,
                 kind,
                 baseUrl,
@@ -145,7 +145,7 @@ public final class CatalogContent {
                 list);
     }
 
-    public static CatalogStore.RouteRow route(String alias, JsonObject c) {
+    public static CatalogRows.RouteRow route(String alias, JsonObject c) {
         checkAlias(alias);
         String operation = string(c, "operation", "chat");
         if (!Route.OPERATIONS.contains(operation)) {
@@ -194,7 +194,7 @@ public final class CatalogContent {
             throw new ValidationException(
                     "content.targets", "weighted routes need a positive weight");
         }
-        return new CatalogStore.RouteRow(
+        return new CatalogRows.RouteRow(
                 alias, operation, strategy, caps, ttl, c.getBoolean("enabled", true), list);
     }
 

@@ -1,6 +1,6 @@
 package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -45,7 +45,7 @@ final class CatalogRisk {
      * provider as change content ({@link CatalogContent#providerContent}); the credential is
      * compared by the caller, which can open it.
      */
-    static Set<String> providerChange(JsonObject live, CatalogStore.ProviderRow proposed) {
+    static Set<String> providerChange(JsonObject live, CatalogRows.ProviderRow proposed) {
         Set<String> out = new TreeSet<>();
         if (!Objects.equals(live.getString("kind", null), proposed.kind())) {
             out.add("kind");
@@ -105,7 +105,7 @@ final class CatalogRisk {
      * The fields of a route change that are HIGH risk (empty: LOW). {@code live} is the live route
      * as change content ({@link CatalogContent#routeContent}).
      */
-    static Set<String> routeChange(JsonObject live, CatalogStore.RouteRow proposed) {
+    static Set<String> routeChange(JsonObject live, CatalogRows.RouteRow proposed) {
         Set<String> out = new TreeSet<>();
         if (!Objects.equals(live.getString("operation", null), proposed.operation())) {
             out.add("operation");

@@ -1,6 +1,6 @@
 package io.gatehouse.routing.internal.catalog;
 
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
 import jakarta.annotation.Resource;
@@ -16,18 +16,18 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
  */
 @ApplicationScoped
 public class CatalogWriter {
-    @Inject CatalogStore store;
+    @Inject CatalogRows store;
     @Inject CatalogCache cache;
     @Inject ChangeFeed feed;
 
     @Resource TransactionSynchronizationRegistry tsr;
 
-    public void writeProvider(TenantId tenant, CatalogStore.ProviderRow row, String version) {
+    public void writeProvider(TenantId tenant, CatalogRows.ProviderRow row, String version) {
         store.upsertProvider(tenant, row, version);
         invalidateAfterCommit(tenant);
     }
 
-    public void writeRoute(TenantId tenant, CatalogStore.RouteRow row, String version) {
+    public void writeRoute(TenantId tenant, CatalogRows.RouteRow row, String version) {
         store.upsertRoute(tenant, row, version);
         invalidateAfterCommit(tenant);
     }

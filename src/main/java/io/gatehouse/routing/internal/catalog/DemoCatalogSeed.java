@@ -2,7 +2,7 @@ package io.gatehouse.routing.internal.catalog;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.DemoTenantReady;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ public class DemoCatalogSeed {
     @ConfigProperty(name = "gatehouse.bench.model", defaultValue = "bench")
     String benchModel;
 
-    @Inject CatalogStore store;
+    @Inject CatalogRows store;
     @Inject CatalogWriter writer;
     @Inject AuditRecorder audit;
 

@@ -4,7 +4,7 @@ import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
@@ -34,7 +34,7 @@ import java.util.Set;
 @ApplicationScoped
 public class ProviderChangeKind implements ChangeKind {
     @Inject CatalogCache cache;
-    @Inject CatalogStore store;
+    @Inject CatalogRows store;
     @Inject CatalogWriter writer;
     @Inject SecretBox secrets;
     @Inject EgressPolicy egress;
@@ -69,7 +69,7 @@ public class ProviderChangeKind implements ChangeKind {
             throw new ValidationException(
                     "content.credential", "credential must be a string or null");
         }
-        CatalogStore.ProviderRow row =
+        CatalogRows.ProviderRow row =
                 CatalogContent.provider(target, content, sealed); // throws when invalid
         if (row.baseUrl() != null) {
             // refused now (400) and again on every call: the tenant's egress allow-list may change
@@ -128,7 +128,7 @@ public class ProviderChangeKind implements ChangeKind {
             return RiskClass.HIGH;
         }
         String sealed = proposed.get("credential") instanceof JsonString s ? s.getString() : null;
-        CatalogStore.ProviderRow row = CatalogContent.provider(target, proposed, sealed);
+        CatalogRows.ProviderRow row = CatalogContent.provider(target, proposed, sealed);
         return CatalogRisk.providerChange(live.get().content(), row).isEmpty()
                 ? RiskClass.LOW
                 : RiskClass.HIGH;
@@ -163,7 +163,7 @@ public class ProviderChangeKind implements ChangeKind {
         } else {
             sealed = store.providerCredential(tenant, target).orElse(null);
         }
-        CatalogStore.ProviderRow row = CatalogContent.provider(target, content, sealed);
+        CatalogRows.ProviderRow row = CatalogContent.provider(target, content, sealed);
         String version = context.changeId().toString();
         writer.writeProvider(tenant, row, version);
         return version;

@@ -4,7 +4,7 @@ import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +21,7 @@ import java.util.Optional;
 public class RouteChangeKind implements ChangeKind {
     @Inject CatalogCache cache;
     @Inject CatalogWriter writer;
-    @Inject CatalogStore store;
+    @Inject CatalogRows store;
 
     @Override
     public String kind() {
@@ -30,7 +30,7 @@ public class RouteChangeKind implements ChangeKind {
 
     @Override
     public JsonObject validate(TenantId tenant, String target, JsonObject content) {
-        CatalogStore.RouteRow row = CatalogContent.route(target, content);
+        CatalogRows.RouteRow row = CatalogContent.route(target, content);
         CatalogSnapshot snap = cache.snapshot(tenant);
         for (Route.RouteTarget t : row.targets()) {
             Provider p = snap.providers().get(t.provider());
@@ -76,7 +76,7 @@ public class RouteChangeKind implements ChangeKind {
         if (live.isEmpty()) {
             return RiskClass.HIGH;
         }
-        CatalogStore.RouteRow row = CatalogContent.route(target, proposed);
+        CatalogRows.RouteRow row = CatalogContent.route(target, proposed);
         return CatalogRisk.routeChange(live.get().content(), row).isEmpty()
                 ? RiskClass.LOW
                 : RiskClass.HIGH;

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ChainVerification;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayUsage;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.testing.Db;
 import java.sql.Connection;
@@ -110,14 +107,14 @@ class AuditChainIT {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT "
-                                        + AuditRows.COLUMNS
+                                        + EventRowMapper.COLUMNS
                                         + " FROM audit_events WHERE chain_id = ? ORDER BY seq")) {
             ps.setString(1, f.chain);
             try (ResultSet rs = ps.executeQuery()) {
                 String prev = ChainHash.GENESIS;
                 for (int i = 0; i < batch.size(); i++) {
                     assertThat(rs.next()).isTrue();
-                    Map<String, Object> fromRow = AuditRows.hashedForm(rs);
+                    Map<String, Object> fromRow = EventRowMapper.hashedForm(rs);
                     Map<String, Object> appended =
                             ChainAppender.hashedForm(batch.get(i), f.chain, i + 1, prev);
                     // hashed form v2: the RFC 8785 text of the row read back is the text that was
@@ -195,13 +192,13 @@ class AuditChainIT {
                 try (PreparedStatement ps =
                         su.prepareStatement(
                                 "SELECT "
-                                        + AuditRows.COLUMNS
+                                        + EventRowMapper.COLUMNS
                                         + " FROM audit_events WHERE chain_id = ? AND seq = ?")) {
                     ps.setString(1, f.chain);
                     ps.setLong(2, seq);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
-                        row = AuditRows.hashedForm(rs);
+                        row = EventRowMapper.hashedForm(rs);
                     }
                 }
                 if (seq == 3) {

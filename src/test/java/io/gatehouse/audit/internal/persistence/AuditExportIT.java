@@ -2,8 +2,6 @@ package io.gatehouse.audit.internal.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.OfflineVerifier;
 import io.gatehouse.testing.Db;
 import java.io.ByteArrayOutputStream;
@@ -33,12 +31,12 @@ class AuditExportIT {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return EventQueries.export(
+                return EventRows.export(
                         c,
                         chain,
                         from,
                         to,
-                        EventQueries.jsonLines(w, String.valueOf(from), String.valueOf(to), "now"));
+                        EventRows.jsonLines(w, String.valueOf(from), String.valueOf(to), "now"));
             } finally {
                 c.rollback();
             }

@@ -3,7 +3,6 @@ package io.gatehouse.audit.internal.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.LineageKeys;
@@ -81,10 +80,10 @@ class AuditIndexPlanIT {
 
     @Test
     void searchingForAGovernanceActionUsesThePerChainIndexOfNonGatewayActions() throws Exception {
-        EventQueries.Query q =
-                EventQueries.searchQuery(
+        EventRows.Query q =
+                EventRows.searchQuery(
                         chain,
-                        new EventQueries.Filter(
+                        new EventRows.Filter(
                                 null,
                                 null,
                                 "change.approve",
@@ -102,10 +101,10 @@ class AuditIndexPlanIT {
 
     @Test
     void searchingForGatewayRequestsReadsTheChainNewestFirst() throws Exception {
-        EventQueries.Query q =
-                EventQueries.searchQuery(
+        EventRows.Query q =
+                EventRows.searchQuery(
                         chain,
-                        new EventQueries.Filter(
+                        new EventRows.Filter(
                                 null,
                                 null,
                                 "gateway.request",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.JsonReader;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
@@ -31,8 +31,8 @@ class AuditTrailClaimsIT {
     /** A fresh tenant with a sandbox route. */
     private static TestTenant tenantWithRoute() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         return t;
     }
 
@@ -116,7 +116,7 @@ class AuditTrailClaimsIT {
                                                 new java.math.BigDecimal("0.5")),
                                         null)
                                 .build(),
-                        io.gatehouse.audit.ContentRetention.FULL);
+                        io.gatehouse.audit.internal.persistence.ContentRetention.FULL);
         JsonObject e =
                 HTTP.get("/api/v1/audit/events?requestId=" + requestId, t.auth("auditor"))
                         .json()

@@ -1,8 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.audit.chain.CheckpointStatement;
 import io.gatehouse.shared.TenantId;
@@ -199,7 +197,7 @@ public final class ChainFixture {
         }
     }
 
-    public io.gatehouse.audit.ChainVerification verify() throws Exception {
+    public io.gatehouse.audit.internal.persistence.ChainVerification verify() throws Exception {
         try (Connection c = Db.asApp()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);

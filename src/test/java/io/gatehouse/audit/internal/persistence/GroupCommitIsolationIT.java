@@ -2,8 +2,6 @@ package io.gatehouse.audit.internal.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.audit.ChainVerification;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.testing.Db;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -48,12 +48,12 @@ class HashVersionsIT {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT "
-                                        + AuditRows.COLUMNS
+                                        + EventRowMapper.COLUMNS
                                         + " FROM audit_events WHERE chain_id = ? ORDER BY seq")) {
             ps.setString(1, t.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> form = AuditRows.hashedForm(rs);
+                    Map<String, Object> form = EventRowMapper.hashedForm(rs);
                     if (rs.getString("action").equals("test.v1")) {
                         assertThat(rs.getShort("hash_version")).isEqualTo((short) 1);
                         continue;

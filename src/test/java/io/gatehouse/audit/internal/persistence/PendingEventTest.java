@@ -3,7 +3,6 @@ package io.gatehouse.audit.internal.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;

@@ -2,7 +2,7 @@ package io.gatehouse.routing.internal.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.routing.internal.persistence.CatalogStore;
+import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.routing.internal.pipeline.GatewayRequests;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.JsonObject;
@@ -24,7 +24,7 @@ class CatalogRiskTest {
 
     /** The live provider as governance sees it: the row, stored and read back as content. */
     static JsonObject liveProvider(String content) {
-        CatalogStore.ProviderRow r = CatalogContent.provider("p", json(content), null);
+        CatalogRows.ProviderRow r = CatalogContent.provider("p", json(content), null);
         return CatalogContent.providerContent(
                 new Provider(
                         UUID.randomUUID(),
@@ -78,7 +78,7 @@ class CatalogRiskTest {
             })
     void providerChanges(String field, String value, String highField) {
         JsonObject live = liveProvider(LIVE_PROVIDER);
-        CatalogStore.ProviderRow proposed =
+        CatalogRows.ProviderRow proposed =
                 CatalogContent.provider("p", with(LIVE_PROVIDER, field, value), null);
         if (highField == null) {
             assertThat(CatalogRisk.providerChange(live, proposed)).isEmpty();
@@ -101,7 +101,7 @@ class CatalogRiskTest {
                     + "'targets':[{'provider':'a','model':'m1','weight':1},{'provider':'b','model':'m2','weight':1}]}";
 
     static JsonObject liveRoute(String content) {
-        CatalogStore.RouteRow r = CatalogContent.route("r", json(content));
+        CatalogRows.RouteRow r = CatalogContent.route("r", json(content));
         return CatalogContent.routeContent(
                 new Route(
                         UUID.randomUUID(),
@@ -133,7 +133,7 @@ class CatalogRiskTest {
             })
     void routeChanges(String field, String value, String highField) {
         JsonObject live = liveRoute(LIVE_ROUTE);
-        CatalogStore.RouteRow proposed = CatalogContent.route("r", with(LIVE_ROUTE, field, value));
+        CatalogRows.RouteRow proposed = CatalogContent.route("r", with(LIVE_ROUTE, field, value));
         if (highField == null) {
             assertThat(CatalogRisk.routeChange(live, proposed)).isEmpty();
         } else {

@@ -1,8 +1,0 @@
-package io.gatehouse.audit;
-
-import java.time.Instant;
-import java.util.UUID;
-
-/** Where an event landed in its chain, once durable. */
-public record RecordedEvent(
-        UUID eventId, String chainId, long seq, String hash, Instant occurredAt) {}

@@ -1,0 +1,147 @@
+package io.gatehouse.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.audit.chain.OfflineVerifier;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestEnv;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The review console's flows in real Chromium (web-console/e2e/flows.mjs, Playwright driving
+ * Debian's /usr/bin/chromium) against the running test server in demo mode: author submits, the
+ * author cannot approve (disabled, and the server's 403 is shown when forced), a reviewer approves
+ * with a comment, the admin publishes, a lost race shows the server's 409, the auditor verifies,
+ * searches and exports. Fails, never skips, when Chromium or Node is missing: the flows are part of
+ * the suite.
+ */
+class ConsoleBrowserIT {
+    private static final long TIMEOUT_SECONDS = 300;
+
+    @Test
+    void reviewFlowsPassInChromium() throws Exception {
+        Path chromium = Path.of(TestEnv.env("CHROMIUM", "/usr/bin/chromium"));
+        assertThat(Files.isExecutable(chromium))
+                .as(
+                        "Chromium is needed for the console's browser tests: install the Debian package chromium (%s)",
+                        chromium)
+                .isTrue();
+        Path script = Path.of("web-console/e2e/flows.mjs").toAbsolutePath();
+        assertThat(script).exists();
+        assertThat(Path.of("web-console/node_modules/playwright-core"))
+                .as("web-console/node_modules is installed by the build (npm ci)")
+                .exists();
+
+        // A signed checkpoint of the demo chain before the flow, so that the auditor's export holds
+        // one (and a checkpoint key exists however the suite is ordered): the offline verifier
+        // must then check a signature against the pinned key, not only hashes.
+        Http.Response checkpoint =
+                Http.local()
+                        .post(
+                                "/api/v1/audit/checkpoints",
+                                "",
+                                io.gatehouse.testing.TestTenant.demo().auth("auditor"));
+        assertThat(checkpoint.status()).as(checkpoint.body()).isBetween(200, 201);
+        Path export = Path.of("target/console-export.jsonl").toAbsolutePath();
+        Files.deleteIfExists(export);
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString(), TestEnv.baseUrl());
+        pb.environment().put("CONSOLE_EXPORT", export.toString());
+        pb.environment()
+                .put(
+                        "CONSOLE_SCREENSHOTS",
+                        Path.of("target/console-screenshots").toAbsolutePath().toString());
+        pb.environment().put("CHROMIUM", chromium.toString());
+        pb.redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError(
+                    "Could not start node (Debian packages nodejs and npm): " + e.getMessage(), e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread pump = new Thread(() -> copy(p.getInputStream(), out), "console-e2e-output");
+        pump.start();
+        boolean finished = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        pump.join(10_000);
+        String output = out.toString(StandardCharsets.UTF_8);
+        assertThat(finished)
+                .as("the browser flows finished within %d s:%n%s", TIMEOUT_SECONDS, output)
+                .isTrue();
+        assertThat(p.exitValue()).as("the browser flows passed:%n%s", output).isZero();
+        assertThat(output).contains("0 failed");
+        verifiesOffline(export);
+    }
+
+    /**
+     * The file the auditor downloaded in the browser verifies with the offline verifier, every
+     * checkpoint in it signed by a key pinned from the server's first key (later keys are pinned by
+     * their signed introductions), as an auditor would do with a fingerprint obtained out of band.
+     */
+    private static void verifiesOffline(Path export) throws IOException {
+        assertThat(export).as("the browser's download was kept").exists();
+        Http.Response keys = Http.local().get("/.well-known/gatehouse-audit-keys.json");
+        assertThat(keys.status()).isEqualTo(200);
+        JsonObject first =
+                keys.json().getJsonArray("keys").stream()
+                        .map(v -> v.asJsonObject())
+                        .filter(k -> !k.containsKey("introducedBy") || k.isNull("introducedBy"))
+                        .min(Comparator.comparing(k -> k.getString("createdAt")))
+                        .orElseThrow();
+        Path keyFile =
+                Files.writeString(export.resolveSibling("console-export-keys.json"), keys.body());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int code =
+                OfflineVerifier.run(
+                        new String[] {
+                            export.toString(),
+                            "--keys",
+                            keyFile.toString(),
+                            "--pin",
+                            first.getString("fingerprint")
+                        },
+                        ps,
+                        ps);
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("the offline verifier on the console's export:%n%s", report).isZero();
+        // what was verified is this flow's trail, not an empty or foreign file: events were
+        // checked, among them the publish the flow made
+        java.util.regex.Matcher valid =
+                java.util.regex.Pattern.compile(
+                                "VALID: (\\d+) events, (\\d+) signed checkpoints verified")
+                        .matcher(report);
+        assertThat(valid.find()).as(report).isTrue();
+        assertThat(Long.parseLong(valid.group(1))).as(report).isGreaterThanOrEqualTo(2);
+        assertThat(Long.parseLong(valid.group(2)))
+                .as(
+                        "the checkpoint signed before the flow, checked against the pinned key: "
+                                + report)
+                .isGreaterThanOrEqualTo(1);
+        assertThat(Files.readString(export, StandardCharsets.UTF_8))
+                .as("the export holds the flow's publish")
+                .containsPattern("\"action\"\\s*:\\s*\"change\\.publish\"");
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // The process ended; what was read is kept.
+        }
+    }
+}
