@@ -1,9 +1,9 @@
-package io.gatehouse.audit.api;
+package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.audit.chain.OfflineVerifier;
-import io.gatehouse.routing.CatalogRows;
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -51,8 +51,8 @@ class AuditConsoleApiIT {
                         t.auth("admin"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         keyEventId = newest("key.create").getString("id");
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         Http.Response chat =
                 HTTP.post(
                         "/v1/chat/completions",

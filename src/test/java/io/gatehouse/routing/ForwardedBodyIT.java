@@ -62,7 +62,7 @@ class ForwardedBodyIT {
     /** A fresh tenant whose route {@code fw} goes to the stand-in's model {@code mx}. */
     static TestTenant tenant(String path) throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "pw",
                 "openai",
@@ -70,7 +70,7 @@ class ForwardedBodyIT {
                 "{}",
                 "mx",
                 "chat,streaming,tools,vision,json");
-        CatalogRows.route(t.id(), "fw", "chat", "priority", 0, "pw/mx");
+        CatalogFixture.route(t.id(), "fw", "chat", "priority", 0, "pw/mx");
         return t;
     }
 

@@ -43,7 +43,7 @@ class StatsAcrossInstancesIT {
     void trafficAndABreakerOfTheSecondInstanceAreReadOnTheFirst() throws Exception {
         TestTenant t = TestTenant.fresh();
         Instant from = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(),
                 "down",
                 "sandbox",
@@ -51,8 +51,8 @@ class StatsAcrossInstancesIT {
                 "{\"failStatus\": 503, \"breakerFailures\": 2, \"breakerOpenMs\": 600000}",
                 "m-down",
                 "chat");
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "flaky", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "flaky", "chat", "priority", 0, "down/m-down", "sb/sb-chat");
         String body = "{\"model\":\"flaky\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         Http.Response r = null;
         int sent = 0;

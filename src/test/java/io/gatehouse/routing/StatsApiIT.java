@@ -38,8 +38,8 @@ class StatsApiIT {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(2, ChronoUnit.MINUTES);
         t = TestTenant.fresh();
         other = TestTenant.fresh();
-        CatalogRows.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogRows.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         policy = "stats-" + Changes.uniquePrompt().substring(3);
         publishDenyPolicy(policy);
         for (int i = 0; i < SERVED; i++) {

@@ -25,7 +25,7 @@ class StreamSafetyNetIT {
     @Test
     void aClientGoneBeforeTheFirstByteIsRecordedAndGivesBackThePermit() throws Exception {
         TestTenant t = TestTenant.fresh();
-        CatalogRows.provider(
+        CatalogFixture.provider(
                 t.id(), "lone", "sandbox", null, "{\"delayMs\":1200}", "m", "chat,streaming");
         try (Connection c = Db.asApp();
                 PreparedStatement ps =
@@ -34,7 +34,7 @@ class StreamSafetyNetIT {
             ps.setString(1, t.id());
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        CatalogRows.route(t.id(), "lone", "chat", "priority", 0, "lone/m");
+        CatalogFixture.route(t.id(), "lone", "chat", "priority", 0, "lone/m");
         String body =
                 "{\"model\":\"lone\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"bye\"}]}";
         // the catalog is read through its revision check: wait until the route answers

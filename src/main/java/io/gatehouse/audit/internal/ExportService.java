@@ -28,7 +28,7 @@ public class ExportService {
 
     public java.util.Optional<Map<String, Object>> event(String chain, java.util.UUID id) {
         try {
-            return db.reading(c -> EventQueries.byId(c, chain, id));
+            return db.reading(c -> EventRows.byId(c, chain, id));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }

@@ -1,6 +1,6 @@
 package io.gatehouse.audit.internal;
 
-import io.gatehouse.audit.internal.persistence.AuditDatabase;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
 import io.gatehouse.audit.internal.persistence.ExportTicketRows;
 import io.gatehouse.audit.internal.persistence.ExportTicketRows.Ticket;
 import io.gatehouse.shared.Caller;
@@ -33,7 +33,7 @@ public class ExportTickets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Inject AuditDatabase db;
+    @Inject AuditConnections db;
 
     /** An issued ticket: the secret (shown once) and when it expires. */
     public record Issued(String ticket, Instant expiresAt) {}

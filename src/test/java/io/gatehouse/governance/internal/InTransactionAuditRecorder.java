@@ -2,9 +2,9 @@ package io.gatehouse.governance.internal;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
-import io.gatehouse.audit.AuditUnavailableException;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
+import io.gatehouse.audit.internal.persistence.AuditUnavailableException;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
+import io.gatehouse.audit.internal.persistence.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.TransactionalAppend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,14 +20,14 @@ public class InTransactionAuditRecorder implements AuditRecorder {
     @Inject TransactionalAppend append;
 
     @Override
-    public RecordedEvent record(AuditEvent event) {
+    public void record(AuditEvent event) {
         throw new UnsupportedOperationException("the change state machine records in transaction");
     }
 
     @Override
-    public RecordedEvent recordInTransaction(AuditEvent event) {
+    public void recordInTransaction(AuditEvent event) {
         try {
-            return append.append(event, ContentRetention.NONE);
+            append.append(event, ContentRetention.NONE);
         } catch (SQLException e) {
             throw new AuditUnavailableException("The audit event could not be recorded");
         }

@@ -70,7 +70,7 @@ public final class EventRows {
                 list(
                         c,
                         "SELECT "
-                                + AuditRows.COLUMNS
+                                + EventRowMapper.COLUMNS
                                 + " FROM audit_events WHERE event_id = ? AND chain_id = ?",
                         List.of(id, chain));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));

@@ -1,8 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;

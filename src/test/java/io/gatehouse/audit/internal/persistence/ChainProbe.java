@@ -1,8 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.AuditEvent;
-import io.gatehouse.audit.ContentRetention;
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.shared.TenantId;
@@ -126,7 +124,7 @@ public class ChainProbe {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT "
-                                        + AuditRows.COLUMNS
+                                        + EventRowMapper.COLUMNS
                                         + " FROM audit_events WHERE chain_id = ? ORDER BY seq")) {
             ps.setString(1, chain.toString());
             try (ResultSet rs = ps.executeQuery()) {
@@ -134,7 +132,7 @@ public class ChainProbe {
                 long expected = 1;
                 while (rs.next()) {
                     long seq = rs.getLong("seq");
-                    Map<String, Object> hashed = AuditRows.hashedForm(rs);
+                    Map<String, Object> hashed = EventRowMapper.hashedForm(rs);
                     if (seq != expected) {
                         broken.add("gap before " + seq);
                     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatehouse.audit.RecordedEvent;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.edge.internal.persistence.TenantEntity;
 import io.gatehouse.shared.Caller;
@@ -45,7 +44,7 @@ class TransactionalAppendIT {
                 .addClasses(
                         TransactionalAppend.class,
                         ChainAppender.class,
-                        AuditRows.class,
+                        EventRowMapper.class,
                         ChainProbe.class,
                         TenantEntity.class,
                         Caller.class,
