@@ -18,6 +18,9 @@ import java.util.Objects;
  * keys of earlier events stay as they are). Data that is only for display (a user's display name)
  * goes into {@code display}, which is stored beside the hashed form, never inside it.
  *
+ * <p>Long on purpose: the event, its builder and the rules every event obeys (namespaced keys,
+ * storable text, display data) are one contract that every module writes against.
+ *
  * @param tenant the tenant's chain; {@code null} for platform events (tenant administration,
  *     startup)
  * @param actorKind user, api_key, system or anonymous

@@ -84,11 +84,7 @@ public class ApiKeyRegistry {
 
     static ActiveKey toActive(ApiKeyEntity e) {
         ClientKey key =
-                new ClientKey(
-                        e.id(),
-                        e.name(),
-                        new TenantId(e.tenantId()),
-                        e.allowedRoutes());
+                new ClientKey(e.id(), e.name(), new TenantId(e.tenantId()), e.allowedRoutes());
         List<Cidr> cidrs = e.allowedCidrs().stream().map(Cidr::parse).toList();
         return new ActiveKey(key, e.expiresAt(), e.revokedAt(), cidrs, e.rpmLimit(), e.tpmLimit());
     }

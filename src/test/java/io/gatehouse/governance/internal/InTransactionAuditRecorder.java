@@ -4,7 +4,6 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.internal.persistence.AuditUnavailableException;
 import io.gatehouse.audit.internal.persistence.ContentRetention;
-import io.gatehouse.audit.internal.persistence.RecordedEvent;
 import io.gatehouse.audit.internal.persistence.TransactionalAppend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

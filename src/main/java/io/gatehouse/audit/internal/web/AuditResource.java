@@ -326,9 +326,7 @@ public class AuditResource {
                             w,
                             exportFormat.equals("csv")
                                     ? CsvExportSink::new
-                                    : wr ->
-                                            EventRows.jsonLines(
-                                                    wr, fromText, toText, exportedAt));
+                                    : wr -> EventRows.jsonLines(wr, fromText, toText, exportedAt));
                     w.flush();
                 };
         String file = "audit-" + chain + "." + fmt;

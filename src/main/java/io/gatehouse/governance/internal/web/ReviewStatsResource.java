@@ -1,10 +1,10 @@
 package io.gatehouse.governance.internal.web;
 
 import io.gatehouse.audit.TimeBuckets;
-import io.gatehouse.governance.internal.persistence.ReviewStatsQueries;
-import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.PublishTimes;
-import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.Waiting;
-import io.gatehouse.governance.internal.persistence.ReviewStatsQueries.WaitingByKind;
+import io.gatehouse.governance.internal.persistence.JpaReviewStats;
+import io.gatehouse.governance.internal.persistence.JpaReviewStats.PublishTimes;
+import io.gatehouse.governance.internal.persistence.JpaReviewStats.Waiting;
+import io.gatehouse.governance.internal.persistence.JpaReviewStats.WaitingByKind;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
@@ -41,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ReviewStatsResource {
     static final int LISTED = 100;
 
-    @Inject ReviewStatsQueries queries;
+    @Inject JpaReviewStats queries;
     @Inject CurrentCaller callers;
 
     @GET

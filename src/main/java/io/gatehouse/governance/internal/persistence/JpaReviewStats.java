@@ -13,7 +13,7 @@ import java.util.UUID;
  * waits for review and since when, and how long changes took from submit to publish.
  */
 @ApplicationScoped
-public class ReviewStatsQueries {
+public class JpaReviewStats {
     @PersistenceContext(unitName = "gatehouse")
     EntityManager em;
 
