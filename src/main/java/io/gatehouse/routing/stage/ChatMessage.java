@@ -2,6 +2,7 @@ package io.gatehouse.routing.stage;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -91,6 +92,9 @@ public record ChatMessage(
      * what routing needs.
      */
     public record Part(String type, JsonObject json) {
+        // one provider lookup, not one per part (slow in Liberty: a ServiceLoader scan each time)
+        private static final JsonProvider JSON = JsonProvider.provider();
+
         public Part {
             Objects.requireNonNull(type);
             Objects.requireNonNull(json);
@@ -99,11 +103,7 @@ public record ChatMessage(
         public static Part text(String text) {
             return new Part(
                     "text",
-                    jakarta.json.spi.JsonProvider.provider()
-                            .createObjectBuilder()
-                            .add("type", "text")
-                            .add("text", text)
-                            .build());
+                    JSON.createObjectBuilder().add("type", "text").add("text", text).build());
         }
 
         public boolean isText() {

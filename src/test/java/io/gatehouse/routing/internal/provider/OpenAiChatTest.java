@@ -161,6 +161,21 @@ class OpenAiChatTest {
     }
 
     @Test
+    void textAfterTheObjectIsNeverForwarded() {
+        // Parsson's readObject() stops after the first object; the scan must not go on into the
+        // rest (it would find a second model and hand the provider both objects)
+        String body = "{\"model\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}]}";
+        assertThat(ClientBytes.scan(body + "{\"model\":\"b\",\"messages\":[]}")).isNull();
+        assertThat(ClientBytes.scan(body + "]")).isNull();
+        assertThat(ClientBytes.scan(body + "\""))
+                .as("an unterminated string: no exception")
+                .isNull();
+        assertThat(ClientBytes.scan(body + "{\"a\"")).isNull();
+        assertThat(ClientBytes.scan(body + " x")).isNull();
+        assertThat(ClientBytes.scan(body + " \n\t")).as("whitespace is fine").isNotNull();
+    }
+
+    @Test
     void theModelValueIsFoundAtTheTopLevelOnly() {
         String body =
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"\\\"model\\\":\\\"x\\\"\",\"name\":\"model\"}],"
