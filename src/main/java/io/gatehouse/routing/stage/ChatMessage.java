@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param toolCallId a tool message's answer-to id, or null
  * @param refusal an assistant's refusal as sent, or null
  * @param fromTemplate true for messages a managed template contributed
+ * @param contentAbsent true when the client sent no {@code content} key at all (rather than {@code
+ *     null}): a rendering keeps the two apart
  */
 public record ChatMessage(
         String role,
@@ -29,12 +31,27 @@ public record ChatMessage(
         List<ToolCall> toolCalls,
         String toolCallId,
         JsonValue refusal,
-        boolean fromTemplate) {
+        boolean fromTemplate,
+        boolean contentAbsent) {
 
     public ChatMessage {
         Objects.requireNonNull(role);
         parts = parts == null ? null : List.copyOf(parts);
         toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
+        contentAbsent = contentAbsent && content == null && parts == null;
+    }
+
+    /** A message whose content, if none, was sent as {@code null}. */
+    public ChatMessage(
+            String role,
+            String content,
+            List<Part> parts,
+            String name,
+            List<ToolCall> toolCalls,
+            String toolCallId,
+            JsonValue refusal,
+            boolean fromTemplate) {
+        this(role, content, parts, name, toolCalls, toolCallId, refusal, fromTemplate, false);
     }
 
     /** A message with plain text content only. */

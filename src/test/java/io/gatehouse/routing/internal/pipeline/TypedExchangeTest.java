@@ -188,4 +188,23 @@ class TypedExchangeTest {
         assertThat(w.forwarded()).isTrue();
         assertThat(w.text()).isEqualTo(body.replace("\"alias\"", "\"gpt-x\""));
     }
+
+    @Test
+    void theUpstreamIsComputedOncePerExchangeUntilAStageChangesIt() {
+        Operation.Request r = read(BODY);
+        GatewayExchange ex = exchange(r);
+        ex.defaultParameters().put("seed", Json.createValue(3));
+        ChatOperation.UpstreamOnce once = new ChatOperation.UpstreamOnce(r, ex);
+        ChatOperation.Upstream first = once.get();
+        assertThat(first.bytes()).as("a default applies: rendered").isNull();
+        assertThat(once.get()).as("every attempt and the cache key share it").isSameAs(first);
+        // a per-attempt stage gives the exchange another request: computed again
+        ex.request(ex.request().withMessages(List.of(new ChatMessage("user", "hi", false))));
+        ChatOperation.Upstream second = once.get();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.chat().messages()).extracting(ChatMessage::text).containsExactly("hi");
+        assertThat(second.chat().sampling().seed()).isEqualTo(3L);
+        ex.defaultParameters().put("max_tokens", Json.createValue(5));
+        assertThat(once.get().chat().sampling().maxTokens()).isEqualTo(5L);
+    }
 }
