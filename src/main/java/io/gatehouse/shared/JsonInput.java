@@ -2,12 +2,17 @@ package io.gatehouse.shared;
 
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import java.io.StringReader;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * Limits every JSON request body meets before it is parsed or stored: nesting at most {@link
@@ -26,7 +31,52 @@ public final class JsonInput {
     /** Deepest nesting of arrays and objects accepted in a request body. */
     public static final int MAX_DEPTH = 128;
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private JsonInput() {}
+
+    /** Text after a complete JSON value (other than whitespace): the whole text is not JSON. */
+    public static final class TrailingText extends JsonException {
+        TrailingText(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The one JSON value of {@code text}, which must hold nothing else but whitespace. A plain
+     * {@code JsonReader.readObject()} (Parsson) returns after the first value and never looks at
+     * the rest, so {@code {..}{..}} or {@code {..}]} would "parse": whatever came after would be
+     * checked by no one and still be forwarded or stored as sent.
+     *
+     * @throws TrailingText when anything follows the first value
+     * @throws JsonException when the first value itself is not JSON (or the text is empty)
+     */
+    public static JsonValue readWhole(String text) {
+        try (JsonParser p = JSON.createParser(new StringReader(text))) {
+            p.next();
+            JsonValue v = p.getValue();
+            boolean more;
+            try {
+                more = p.hasNext();
+            } catch (JsonException e) {
+                throw new TrailingText("text after the JSON value: " + e.getMessage());
+            }
+            if (more) {
+                throw new TrailingText("text after the JSON value");
+            }
+            return v;
+        } catch (NoSuchElementException | IllegalStateException e) {
+            throw new JsonException("not a JSON value", e);
+        }
+    }
+
+    /** As {@link #readWhole}, and the value must be an object. */
+    public static JsonObject readObject(String text) {
+        if (readWhole(text) instanceof JsonObject o) {
+            return o;
+        }
+        throw new JsonException("not a JSON object");
+    }
 
     /**
      * One pass over a JSON text: 400 {@code json_too_deep} when it nests deeper than {@link

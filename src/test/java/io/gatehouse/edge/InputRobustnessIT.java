@@ -40,6 +40,55 @@ class InputRobustnessIT {
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
     }
 
+    /**
+     * Issue 16 review, item 1: Parsson's readers (and JSON-B over them) stop after the first value
+     * and ignore the rest, so {@code {..}{..}}, {@code {..}]} or {@code {..}"} were accepted with
+     * the tail unread. Every kind of API body now answers 400 {@code invalid_json}.
+     */
+    @Test
+    void textAfterTheJsonBodyIs400ProblemJsonOnEveryKindOfApiBody() {
+        TestTenant t = TestTenant.fresh();
+        for (String tail : List.of("{\"a\":1}", "]", "\"", "x")) {
+            // JSON-B records (login is public), JSON-P objects, and String bodies
+            assertProblem(
+                    HTTP.post(
+                            "/api/v1/auth/login", "{\"username\":\"u\",\"password\":\"p\"}" + tail),
+                    400,
+                    "invalid_json");
+            assertProblem(
+                    HTTP.post("/api/v1/keys", "{\"name\":\"tail\"}" + tail, t.auth("admin")),
+                    400,
+                    "invalid_json");
+            assertProblem(
+                    HTTP.method(
+                            "PUT",
+                            "/api/v1/audit/retention",
+                            "{\"mode\":\"metadata\"}" + tail,
+                            t.auth("admin")),
+                    400,
+                    "invalid_json");
+            assertProblem(
+                    HTTP.post("/api/v1/policies/test", "{\"a\":1}" + tail, t.auth("admin")),
+                    400,
+                    "invalid_json");
+            assertProblem(
+                    HTTP.post("/api/v1/changes", "{\"kind\":\"prompt\"}" + tail, t.auth("author")),
+                    400,
+                    "invalid_json");
+            assertProblem(
+                    HTTP.post(
+                            "/api/v1/webhooks", "{\"url\":\"https://x\"}" + tail, t.auth("admin")),
+                    400,
+                    "invalid_json");
+        }
+        // nothing was created by any of them
+        Http.Response keys = HTTP.get("/api/v1/keys", t.auth("admin"));
+        assertThat(keys.body()).doesNotContain("\"tail\"");
+        // trailing whitespace is no tail
+        assertThat(HTTP.post("/api/v1/keys", "{\"name\":\"ok-ws\"} \n", t.auth("admin")).status())
+                .isIn(200, 201);
+    }
+
     @Test
     void deeplyNestedJsonIs400ProblemJsonOnEveryKindOfApiBody() {
         TestTenant t = TestTenant.fresh();

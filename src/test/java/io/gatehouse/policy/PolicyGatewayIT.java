@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The policy stage end to end through {@code /v1} (needs routing's sandbox provider): the demo
- * policy redacts before the provider sees the text (the sandbox quotes what it received), denies
- * credentials with a stable code, flags likely prompt injection in the audit trail without blocking
- * it, and a policy published in one tenant does not apply in another.
+ * policy redacts before the provider sees the text (the sandbox quotes the typed request as the
+ * stages left it; {@code ForwardedBodyIT.redactionReachesTheWireBothWays} proves the bytes an HTTP
+ * provider receives), denies credentials with a stable code, flags likely prompt injection in the
+ * audit trail without blocking it, and a policy published in one tenant does not apply in another.
  */
 public class PolicyGatewayIT {
     static final Http HTTP = Http.local();

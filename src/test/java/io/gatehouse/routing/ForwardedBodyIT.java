@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.gatehouse.policy.PolicyGatewayIT;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,5 +194,239 @@ class ForwardedBodyIT {
                                 "Bearer " + t.apiKey());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(answer);
+    }
+
+    static void stub(String path, String contentType, String body) {
+        provider.stubFor(
+                post(urlEqualTo(path + "/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", contentType)
+                                        .withBody(body)));
+    }
+
+    static List<String> allReceived(String path) {
+        return provider.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals(path + "/chat/completions"))
+                .map(e -> e.getRequest().getBodyAsString())
+                .toList();
+    }
+
+    static Http.Response chat(TestTenant t, String body) {
+        return Http.local()
+                .post("/v1/chat/completions", body, "Authorization", "Bearer " + t.apiKey());
+    }
+
+    static final String USER_X =
+            "{\"model\":\"fw\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+
+    /** An OpenAI error (not a stack trace) with the given status and code. */
+    static void assertOpenAiError(Http.Response r, int status, String code) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        JsonObject error = r.json().getJsonObject("error");
+        assertThat(error).as(r.body()).isNotNull();
+        assertThat(error.getString("message")).isNotBlank();
+        if (code != null) {
+            assertThat(error.getString("code")).isEqualTo(code);
+        }
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
+    }
+
+    /**
+     * Issue 16 review, item 1: Parsson's {@code readObject()} stops after the first object, so a
+     * body with text after it parsed, was scanned past its end (a second {@code model} overwrote
+     * the swap position) and was forwarded whole; a trailing {@code ]} or {@code "} was a 500.
+     */
+    @Test
+    void textAfterTheJsonObjectIsRefusedWith400AndNothingReachesTheProvider() throws Exception {
+        String path = "/fw5/v1";
+        stub(path, "application/json", ANSWER);
+        TestTenant t = tenant(path);
+        String first =
+                "{\"model\":\"fw\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        for (String trailing :
+                List.of(
+                        "{\"model\":\"fw\",\"messages\":[{\"role\":\"user\",\"content\":\"unchecked\"}]}",
+                        "]",
+                        "\"",
+                        "{\"a\"")) {
+            Http.Response r = chat(t, first + trailing);
+            assertOpenAiError(r, 400, "invalid_json");
+        }
+        assertThat(allReceived(path)).as("nothing was forwarded").isEmpty();
+        // the same object without the trailing text is served: the refusal is about the tail
+        assertThat(chat(t, first + " \n").status()).isEqualTo(200);
+        assertThat(allReceived(path)).hasSize(1);
+    }
+
+    /**
+     * Item 2: a provider answer or a one-line stream event with a second object after the first:
+     * output policy would check the first while the client got both. It is a malformed answer (502,
+     * the provider's bytes never reach the client), not a 500.
+     */
+    @Test
+    void anAnswerOrStreamEventWithTextAfterItsObjectIsMalformedAndNeverPassedOn() throws Exception {
+        String ok =
+                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                        + "\"finish_reason\":\"stop\"}]}";
+        String pii = ok.replace("\"ok\"", "\"mail ann@example.com\"");
+        for (String trailing : List.of(pii, "]", "\"")) {
+            String path = "/fw6" + Math.abs(trailing.hashCode()) + "/v1";
+            stub(path, "application/json", ok + trailing);
+            Http.Response r = chat(tenant(path), USER_X);
+            assertOpenAiError(r, 502, null);
+            assertThat(r.body()).doesNotContain("ann@example.com").doesNotContain("\"ok\"");
+        }
+        String chunk =
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}";
+        String path = "/fw7/v1";
+        stub(
+                path,
+                "text/event-stream",
+                "data: "
+                        + chunk
+                        + chunk.replace("\"hi\"", "\"ann@example.com\"")
+                        + "\n\ndata: [DONE]\n\n");
+        Http.Response r =
+                chat(tenant(path), USER_X.replace("{\"model\"", "{\"stream\":true,\"model\""));
+        assertThat(r.body()).doesNotContain("ann@example.com");
+        assertOpenAiError(r, 502, null);
+    }
+
+    /**
+     * Stream events whose bytes may not be passed on, through the real OpenAI adapter: one that
+     * repeats a key (the client might read the value no filter saw) and one split over several
+     * {@code data:} lines are written from their parse, one line and one value each.
+     */
+    @Test
+    void streamEventsWithARepeatedKeyOrSeveralDataLinesAreRewrittenNotPassedOn() throws Exception {
+        String path = "/fw8/v1";
+        String repeated =
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one\",\"content\":\"two\"},"
+                        + "\"finish_reason\":null}]}";
+        String multiLine =
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\n"
+                        + "data: \"created\":1,\"model\":\"mx\",\"choices\":[{\"index\":0,\n"
+                        + "data: \"delta\":{\"content\":\"three\"},\"finish_reason\":\"stop\"}]}\n\n";
+        stub(
+                path,
+                "text/event-stream",
+                "data: " + repeated + "\n\n" + multiLine + "data: [DONE]\n\n");
+        Http.Response r =
+                chat(tenant(path), USER_X.replace("{\"model\"", "{\"stream\":true,\"model\""));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<String> data =
+                r.body()
+                        .lines()
+                        .filter(l -> l.startsWith("data: {"))
+                        .map(l -> l.substring(6))
+                        .toList();
+        assertThat(data).hasSizeGreaterThanOrEqualTo(2);
+        String first = data.get(0);
+        assertThat(first).isNotEqualTo(repeated);
+        assertThat(first.split("\"content\"", -1)).as(first).hasSize(2);
+        assertThat(first.contains("\"one\"") ^ first.contains("\"two\"")).as(first).isTrue();
+        String second = data.get(1);
+        assertThat(second).contains("\"three\"").contains("\"created\":1");
+        assertThat(r.body()).doesNotContain("data: \"created\"");
+    }
+
+    static TestTenant redacting;
+    static final String REDACT_PATH = "/fwr/v1";
+
+    /**
+     * A tenant whose route goes to the stand-in, with a published policy that redacts e-mail
+     * addresses in prompts and answers (as the demo policy does).
+     */
+    static synchronized TestTenant redactingTenant() throws Exception {
+        if (redacting == null) {
+            TestTenant t = tenant(REDACT_PATH);
+            PolicyGatewayIT.publish(
+                    t,
+                    "redact-mail",
+                    Json.createObjectBuilder()
+                            .add("mode", "enforce")
+                            .add(
+                                    "rules",
+                                    Json.createArrayBuilder()
+                                            .add(
+                                                    Json.createObjectBuilder()
+                                                            .add("id", "redact-mail")
+                                                            .add(
+                                                                    "condition",
+                                                                    "entities.email.count > 0")
+                                                            .add("action", "redact")
+                                                            .add(
+                                                                    "entities",
+                                                                    Json.createArrayBuilder()
+                                                                            .add("email"))
+                                                            .add("stage", "both")))
+                            .build());
+            redacting = t;
+        }
+        return redacting;
+    }
+
+    /**
+     * Item 3: the sandbox reads the typed request, so only a real wire proves that redaction
+     * reaches the provider, and that a redacted answer is what the client gets (never the
+     * provider's bytes).
+     */
+    @Test
+    void redactionReachesTheWireBothWays() throws Exception {
+        TestTenant t = redactingTenant();
+        String answer =
+                ANSWER.replace("\"content\":\"ok\"", "\"content\":\"write to bob@example.com\"");
+        stub(REDACT_PATH, "application/json", answer);
+        int before = allReceived(REDACT_PATH).size();
+        String body =
+                "{\"model\":\"fw\",\"temperature\":0.5,\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                        + "{\"role\":\"user\",\"content\":\"mail ann@example.com please\"}]}";
+        Http.Response r = chat(t, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<String> got = allReceived(REDACT_PATH);
+        assertThat(got).hasSize(before + 1);
+        String sent = got.get(got.size() - 1);
+        assertThat(sent).doesNotContain("ann@example.com").contains("[EMAIL]");
+        JsonObject sentJson = parse(sent);
+        assertThat(sentJson.getJsonArray("messages").getJsonObject(1).getString("content"))
+                .isEqualTo("mail [EMAIL] please");
+        assertThat(sentJson.getJsonArray("messages").getJsonObject(0).getString("content"))
+                .as("only the redacted message changed")
+                .isEqualTo("Be brief.");
+        assertThat(sentJson.getJsonNumber("temperature").doubleValue()).isEqualTo(0.5);
+        assertThat(sentJson.getString("model")).isEqualTo("mx");
+
+        assertThat(r.body()).isNotEqualTo(answer).doesNotContain("bob@example.com");
+        assertThat(
+                        r.json()
+                                .getJsonArray("choices")
+                                .getJsonObject(0)
+                                .getJsonObject("message")
+                                .getString("content"))
+                .isEqualTo("write to [EMAIL]");
+
+        // a streamed answer: the event with the address is rewritten, not passed on
+        stub(
+                REDACT_PATH,
+                "text/event-stream",
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"write to bob@example.com \"},"
+                        + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        Http.Response s =
+                chat(
+                        t,
+                        "{\"model\":\"fw\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(s.status()).as(s.body()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("bob@example.com").contains("[EMAIL]");
+    }
+
+    static JsonObject parse(String s) {
+        try (var r = Json.createReader(new java.io.StringReader(s))) {
+            return r.readObject();
+        }
     }
 }

@@ -60,4 +60,23 @@ class JsonInputTest {
                         ValidationException.class, e -> assertThat(e.param()).isEqualTo("model"));
         JsonInput.requireStorable(parse("{\"a\":[\"\\ud83d\\ude00\",{\"b\":\"\\\\u0000\"}]}"));
     }
+
+    @Test
+    void readWholeRefusesTextAfterTheValue() {
+        assertThat(JsonInput.readObject(" {\"a\":1} \n").getInt("a")).isEqualTo(1);
+        assertThat(JsonInput.readWhole("[1]")).isEqualTo(Json.createArrayBuilder().add(1).build());
+        for (String trailing : new String[] {"{\"b\":2}", "]", "\"", "{\"a\"", "x", ","}) {
+            assertThatThrownBy(() -> JsonInput.readObject("{\"a\":1}" + trailing))
+                    .as(trailing)
+                    .isInstanceOf(JsonInput.TrailingText.class);
+        }
+        for (String bad : new String[] {"", "  ", "{\"a\":", "]", "{nope"}) {
+            assertThatThrownBy(() -> JsonInput.readWhole(bad))
+                    .as(bad)
+                    .isInstanceOf(jakarta.json.JsonException.class)
+                    .isNotInstanceOf(JsonInput.TrailingText.class);
+        }
+        assertThatThrownBy(() -> JsonInput.readObject("[1]"))
+                .isInstanceOf(jakarta.json.JsonException.class);
+    }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.routing.stage;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param toolCallId a tool message's answer-to id, or null
  * @param refusal an assistant's refusal as sent, or null
  * @param fromTemplate true for messages a managed template contributed
+ * @param contentAbsent true when the client sent no {@code content} key at all (rather than {@code
+ *     null}): a rendering keeps the two apart
  */
 public record ChatMessage(
         String role,
@@ -28,12 +31,27 @@ public record ChatMessage(
         List<ToolCall> toolCalls,
         String toolCallId,
         JsonValue refusal,
-        boolean fromTemplate) {
+        boolean fromTemplate,
+        boolean contentAbsent) {
 
     public ChatMessage {
         Objects.requireNonNull(role);
         parts = parts == null ? null : List.copyOf(parts);
         toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
+        contentAbsent = contentAbsent && content == null && parts == null;
+    }
+
+    /** A message whose content, if none, was sent as {@code null}. */
+    public ChatMessage(
+            String role,
+            String content,
+            List<Part> parts,
+            String name,
+            List<ToolCall> toolCalls,
+            String toolCallId,
+            JsonValue refusal,
+            boolean fromTemplate) {
+        this(role, content, parts, name, toolCalls, toolCallId, refusal, fromTemplate, false);
     }
 
     /** A message with plain text content only. */
@@ -91,6 +109,9 @@ public record ChatMessage(
      * what routing needs.
      */
     public record Part(String type, JsonObject json) {
+        // one provider lookup, not one per part (slow in Liberty: a ServiceLoader scan each time)
+        private static final JsonProvider JSON = JsonProvider.provider();
+
         public Part {
             Objects.requireNonNull(type);
             Objects.requireNonNull(json);
@@ -99,11 +120,7 @@ public record ChatMessage(
         public static Part text(String text) {
             return new Part(
                     "text",
-                    jakarta.json.spi.JsonProvider.provider()
-                            .createObjectBuilder()
-                            .add("type", "text")
-                            .add("text", text)
-                            .build());
+                    JSON.createObjectBuilder().add("type", "text").add("text", text).build());
         }
 
         public boolean isText() {

@@ -90,6 +90,7 @@ public record ChatRequest(
      * exactly as sent.
      *
      * @param stop stop sequences (a single string is a list of one), or null
+     * @param stopIsString true when the client sent {@code stop} as one string (rendered so again)
      * @param logitBias as sent, or null
      * @param reasoningEffort as sent, or null
      */
@@ -106,7 +107,8 @@ public record ChatRequest(
             JsonObject logitBias,
             Boolean logprobs,
             Long topLogprobs,
-            JsonValue reasoningEffort) {
+            JsonValue reasoningEffort,
+            boolean stopIsString) {
         public static final Sampling NONE =
                 new Sampling(
                         null, null, null, null, null, null, null, null, null, null, null, null,
@@ -114,6 +116,39 @@ public record ChatRequest(
 
         public Sampling {
             stop = stop == null ? null : List.copyOf(stop);
+            stopIsString = stopIsString && stop != null && stop.size() == 1;
+        }
+
+        /** Stop sequences, if any, sent as a list. */
+        public Sampling(
+                BigDecimal temperature,
+                BigDecimal topP,
+                Long n,
+                Long maxTokens,
+                Long maxCompletionTokens,
+                List<String> stop,
+                Long seed,
+                BigDecimal presencePenalty,
+                BigDecimal frequencyPenalty,
+                JsonObject logitBias,
+                Boolean logprobs,
+                Long topLogprobs,
+                JsonValue reasoningEffort) {
+            this(
+                    temperature,
+                    topP,
+                    n,
+                    maxTokens,
+                    maxCompletionTokens,
+                    stop,
+                    seed,
+                    presencePenalty,
+                    frequencyPenalty,
+                    logitBias,
+                    logprobs,
+                    topLogprobs,
+                    reasoningEffort,
+                    false);
         }
 
         /** The most output tokens asked for: max_completion_tokens, else max_tokens, else null. */

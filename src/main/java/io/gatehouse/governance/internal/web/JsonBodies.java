@@ -1,15 +1,13 @@
 package io.gatehouse.governance.internal.web;
 
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.BadRequestException;
 import io.gatehouse.shared.error.ValidationException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,8 +20,9 @@ final class JsonBodies {
         if (body == null || body.isBlank()) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (JsonReader r = Json.createReader(new StringReader(body))) {
-            JsonValue v = r.readValue();
+        try {
+            // the whole body: text after the object is refused, not ignored
+            JsonValue v = JsonInput.readWhole(body);
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new BadRequestException("The request body must be a JSON object");
             }

@@ -23,6 +23,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,11 +73,12 @@ public class ChatOperation implements Operation {
             return Sent.stream(stream(call, request, ordered));
         }
         GatewayExchange ex = call.exchange;
+        UpstreamOnce upstream = new UpstreamOnce(request, ex);
         // The cache key is the upstream request as the stages left it (only for caching routes).
         String cacheKey =
                 route.cacheTtlSeconds() > 0
                         ? ResponseCache.key(
-                                call.key.tenant(), route.alias(), cacheForm(request, ex))
+                                call.key.tenant(), route.alias(), cacheForm(upstream.get()))
                         : null;
         JsonObject cachedAnswer = cacheKey == null ? null : cached(call, cacheKey);
         ChatAnswer answer = cachedAnswer == null ? null : ChatAnswer.of(cachedAnswer, null);
@@ -88,7 +90,7 @@ public class ChatOperation implements Operation {
                             ordered,
                             false,
                             c -> {
-                                ProviderCall pc = providerCall(c, request, ex, deadline);
+                                ProviderCall pc = providerCall(c, upstream, deadline);
                                 return tracing.attempt(
                                         "chat", c, () -> attempts.adapter(c).answer(pc));
                             });
@@ -114,11 +116,39 @@ public class ChatOperation implements Operation {
      * One attempt's call, built after the attempt's {@code beforeProviderCall} stages; the adapter
      * renders (or forwards) it once.
      */
-    private ProviderCall providerCall(
-            Candidate c, Request request, GatewayExchange ex, long deadline)
+    private ProviderCall providerCall(Candidate c, UpstreamOnce upstream, long deadline)
             throws ProviderException {
-        Upstream up = upstream(request, ex);
+        Upstream up = upstream.get();
         return attempts.providerCall(c, up.chat(), up.bytes(), deadline);
+    }
+
+    /**
+     * {@link #upstream} once per exchange: computed again only when a stage gave the exchange
+     * another request or other defaults since (a per-attempt stage may), not on every attempt and
+     * again for the cache key.
+     */
+    static final class UpstreamOnce {
+        private final Request request;
+        private final GatewayExchange ex;
+        private ChatRequest seen;
+        private Map<String, JsonValue> seenDefaults;
+        private Upstream up;
+
+        UpstreamOnce(Request request, GatewayExchange ex) {
+            this.request = request;
+            this.ex = ex;
+        }
+
+        synchronized Upstream get() {
+            if (up == null
+                    || ex.request() != seen
+                    || !ex.defaultParameters().equals(seenDefaults)) {
+                seen = ex.request();
+                seenDefaults = Map.copyOf(ex.defaultParameters());
+                up = upstream(request, ex);
+            }
+            return up;
+        }
     }
 
     /**
@@ -140,7 +170,10 @@ public class ChatOperation implements Operation {
      * to compute), else the OpenAI rendering without a model.
      */
     static String cacheForm(Request request, GatewayExchange ex) {
-        Upstream up = upstream(request, ex);
+        return cacheForm(upstream(request, ex));
+    }
+
+    static String cacheForm(Upstream up) {
         return up.bytes() != null
                 ? up.bytes().text()
                 : OpenAiChat.render(up.chat(), null).toString();
@@ -224,6 +257,7 @@ public class ChatOperation implements Operation {
     private StreamingOutput stream(Call call, Request request, List<Candidate> ordered)
             throws Failover.Exhausted {
         GatewayExchange ex = call.exchange;
+        UpstreamOnce upstream = new UpstreamOnce(request, ex);
         long deadline = attempts.deadline();
         Failover.Outcome<SseRelay.Opened> out =
                 attempts.run(
@@ -231,7 +265,7 @@ public class ChatOperation implements Operation {
                         ordered,
                         true,
                         c -> {
-                            ProviderCall pc = providerCall(c, request, ex, deadline);
+                            ProviderCall pc = providerCall(c, upstream, deadline);
                             // the attempt's span stays open until the stream ends (SseRelay): the
                             // usage and finish reasons come with the last chunks
                             return tracing.attemptStream(

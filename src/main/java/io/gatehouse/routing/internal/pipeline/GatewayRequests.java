@@ -12,7 +12,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +73,14 @@ public final class GatewayRequests {
                     "invalid_json", null, "The request body must be a JSON object");
         }
         boolean mayHoldUnstorable = JsonInput.scan(body);
-        try (var r = JSON.createReader(new StringReader(body))) {
-            return new Body(r.readObject(), mayHoldUnstorable);
+        try {
+            // the whole body: text after the object would be forwarded unchecked (issue 16)
+            return new Body(JsonInput.readObject(body), mayHoldUnstorable);
+        } catch (JsonInput.TrailingText e) {
+            throw new ValidationException(
+                    "invalid_json",
+                    null,
+                    "The request body must be one JSON object with nothing after it");
         } catch (JsonException | IllegalStateException e) {
             throw new ValidationException(
                     "invalid_json", null, "The request body must be a JSON object");
@@ -157,6 +163,18 @@ public final class GatewayRequests {
                 throw new ValidationException(
                         p + ".content", p + ".content must be a string or an array");
             }
+            // typed where rendering reads a type: a value of another type would be dropped when
+            // rendered but kept when the client's bytes are forwarded
+            optional(m, "name", JsonValue.ValueType.STRING, p + ".name", "a string");
+            optional(
+                    m, "tool_call_id", JsonValue.ValueType.STRING, p + ".tool_call_id", "a string");
+            if (m.containsKey("tool_calls") && m.get("tool_calls") != JsonValue.NULL) {
+                if (!(m.get("tool_calls") instanceof JsonArray calls)
+                        || calls.stream().anyMatch(c -> !(c instanceof JsonObject))) {
+                    throw new ValidationException(
+                            p + ".tool_calls", p + ".tool_calls must be an array of objects");
+                }
+            }
             if (role.getString().equals("tool") && !(m.get("tool_call_id") instanceof JsonString)) {
                 throw new ValidationException(
                         p + ".tool_call_id", "tool messages need tool_call_id");
@@ -170,9 +188,13 @@ public final class GatewayRequests {
         intRange(req, "max_tokens", 1, 10_000_000);
         intRange(req, "max_completion_tokens", 1, 10_000_000);
         intRange(req, "top_logprobs", 0, 20);
-        if (req.containsKey("seed")
-                && !(req.get("seed") instanceof JsonNumber sn && sn.isIntegral())) {
-            throw new ValidationException("seed", "seed must be an integer");
+        intRange(req, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        if (req.containsKey("logit_bias") && req.get("logit_bias") != JsonValue.NULL) {
+            if (!(req.get("logit_bias") instanceof JsonObject lb)
+                    || lb.values().stream().anyMatch(v -> !(v instanceof JsonNumber))) {
+                throw new ValidationException(
+                        "logit_bias", "logit_bias must be an object of token ids to numbers");
+            }
         }
         booleanField(req, "stream");
         booleanField(req, "logprobs");
@@ -321,11 +343,21 @@ public final class GatewayRequests {
         if (v == null || v == JsonValue.NULL) {
             return;
         }
+        // compared as decimals: longValue() wraps (2^64 + 2 would pass as 2), and a BigInteger of
+        // 1e1000000000 would not fit in memory
         if (!(v instanceof JsonNumber n)
                 || !n.isIntegral()
-                || n.longValue() < min
-                || n.longValue() > max) {
+                || n.bigDecimalValue().compareTo(BigDecimal.valueOf(min)) < 0
+                || n.bigDecimalValue().compareTo(BigDecimal.valueOf(max)) > 0) {
             throw new ValidationException(f, f + " must be an integer from " + min + " to " + max);
+        }
+    }
+
+    private static void optional(
+            JsonObject o, String f, JsonValue.ValueType type, String param, String what) {
+        JsonValue v = o.get(f);
+        if (v != null && v != JsonValue.NULL && v.getValueType() != type) {
+            throw new ValidationException(param, param + " must be " + what);
         }
     }
 

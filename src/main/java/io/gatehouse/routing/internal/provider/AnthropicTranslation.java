@@ -2,6 +2,7 @@ package io.gatehouse.routing.internal.provider;
 
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.shared.JsonInput;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -9,7 +10,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -216,8 +216,9 @@ public final class AnthropicTranslation {
     }
 
     private static JsonValue parseArguments(String args) {
-        try (var r = Json.createReader(new StringReader(args.isBlank() ? "{}" : args))) {
-            return r.readObject();
+        try {
+            // the whole text: arguments with text after the object are kept raw, not cut
+            return JsonInput.readObject(args.isBlank() ? "{}" : args);
         } catch (RuntimeException e) {
             return Json.createObjectBuilder().add("_raw", args).build();
         }

@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,9 @@ import java.util.List;
  * @param usage null when the provider reported none
  */
 public record ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usage usage) {
+    // Json.createXxx() / JsonProvider.provider() look the provider up on every call
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     public ChatAnswer {
         choices = List.copyOf(choices);
     }
@@ -57,7 +61,7 @@ public record ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usag
                                     ? ct.longValue()
                                     : 0);
         }
-        String forwardable = raw != null && !JsonKeys.repeatsAKey(raw) ? raw : null;
+        String forwardable = JsonKeys.forwardable(raw) ? raw : null;
         return new ChatAnswer(json, forwardable, choices, usage);
     }
 
@@ -72,11 +76,7 @@ public record ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usag
 
     private static ChatMessage readMessage(JsonObject m) {
         if (!(m.get("role") instanceof JsonString)) {
-            m =
-                    jakarta.json.spi.JsonProvider.provider()
-                            .createObjectBuilder(m)
-                            .add("role", "assistant")
-                            .build();
+            m = JSON.createObjectBuilder(m).add("role", "assistant").build();
         }
         if (m.get("content") != null
                 && m.get("content") != JsonValue.NULL

@@ -24,8 +24,20 @@ public record ClientBytes(
         boolean nullField) {
     private static final Set<String> ARRAY = Set.of();
 
-    /** Scans a well-formed JSON object text; null when it must not be forwarded (see above). */
+    /**
+     * Scans a well-formed JSON object text; null when it must not be forwarded (see above), when
+     * anything but whitespace follows the object, or when the text is not what the parser accepted
+     * after all (an unterminated string, ...): such bytes are rendered, never forwarded.
+     */
     public static ClientBytes scan(String text) {
+        try {
+            return scanObject(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ClientBytes scanObject(String text) {
         ArrayDeque<Set<String>> stack = new ArrayDeque<>();
         Set<String> top = null;
         Set<String> messageFields = new HashSet<>();
@@ -66,6 +78,13 @@ public record ClientBytes(
                     stack.pop();
                     expectKey = false;
                     i++;
+                    if (stack.isEmpty()) {
+                        // the top-level object closed: only whitespace may follow
+                        if (!text.substring(i).isBlank()) {
+                            return null;
+                        }
+                        i = n;
+                    }
                 }
                 case ',' -> {
                     expectKey = stack.peek() != ARRAY;

@@ -1,16 +1,11 @@
 package io.gatehouse.routing.internal.provider;
 
 import io.gatehouse.shared.JsonInput;
-import io.gatehouse.shared.error.ValidationException;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.spi.JsonProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -48,10 +43,6 @@ import javax.net.ssl.SSLContext;
  * kept next to both call paths.
  */
 public final class HttpTransport {
-    // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
-    // failing Class.forName with its exception) and gets a new buffer pool each time; one lookup
-    // per class keeps that off the per-request and per-chunk path (see docs/benchmarks.md).
-    private static final JsonProvider JSON = JsonProvider.provider();
     private static final int MAX_ERROR_BODY = 2048;
     private final HttpClient h2; // https only; plain http goes through Http1Client
     private final Http1Client plain;
@@ -324,15 +315,17 @@ public final class HttpTransport {
         }
     }
 
+    /**
+     * A provider's answer or stream event: one JSON object and nothing after it. Anything else,
+     * text after the object included, is MALFORMED (502, failover and breakers as for any bad
+     * answer), never a 500: output policy would check the first object while the client got both.
+     */
     static JsonObject parseObject(String text) throws ProviderException {
-        try (JsonReader r = JSON.createReader(new StringReader(text))) {
+        try {
             JsonInput.scan(
                     text); // a provider's answer nested past the limit would exhaust the stack
-            return r.readObject();
-        } catch (JsonException
-                | IllegalStateException
-                | ClassCastException
-                | ValidationException e) {
+            return JsonInput.readObject(text);
+        } catch (RuntimeException e) {
             throw new ProviderException(
                     ProviderException.Kind.MALFORMED,
                     502,

@@ -4,14 +4,30 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Repeated keys in a JSON text the parser already accepted (see {@link ClientBytes}). */
+/**
+ * Whether a provider's JSON text may go to the client as it came (see {@link ClientBytes}): not
+ * when some object repeats a key, when anything but whitespace follows the first value (the client
+ * might read what the output stages never saw), nor when the text is malformed.
+ */
 final class JsonKeys {
     private static final Set<String> ARRAY = Set.of();
 
     private JsonKeys() {}
 
-    /** True when some object of the (well-formed) text has a key twice, escapes resolved. */
-    static boolean repeatsAKey(String text) {
+    /** True when {@code text} may be passed on as it came (see above). */
+    static boolean forwardable(String text) {
+        try {
+            return text != null && !repeatsAKeyOrRunsOn(text);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * True when some object of the text has a key twice (escapes resolved), or when anything but
+     * whitespace follows its first value.
+     */
+    private static boolean repeatsAKeyOrRunsOn(String text) {
         ArrayDeque<Set<String>> stack = new ArrayDeque<>();
         boolean expectKey = false;
         int n = text.length();
@@ -33,6 +49,9 @@ final class JsonKeys {
                     stack.pop();
                     expectKey = false;
                     i++;
+                    if (stack.isEmpty()) {
+                        return !text.substring(i).isBlank();
+                    }
                 }
                 case ',' -> {
                     expectKey = stack.peek() != ARRAY;
@@ -49,6 +68,6 @@ final class JsonKeys {
                 default -> i++;
             }
         }
-        return false;
+        return !stack.isEmpty(); // unbalanced: not the text the parser accepted
     }
 }

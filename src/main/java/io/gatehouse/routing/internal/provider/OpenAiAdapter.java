@@ -142,7 +142,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
                     }
                     lastChunk = chunk;
                     String data = e.data();
-                    lastRaw = data.indexOf('\n') < 0 && !JsonKeys.repeatsAKey(data) ? data : null;
+                    lastRaw = data.indexOf('\n') < 0 && JsonKeys.forwardable(data) ? data : null;
                     return Optional.of(chunk);
                 }
             }

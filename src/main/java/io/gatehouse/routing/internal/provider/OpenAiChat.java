@@ -184,7 +184,8 @@ public final class OpenAiChat {
                 req.get("logit_bias") instanceof JsonObject lb ? lb : null,
                 bool(req, "logprobs"),
                 integer(req, "top_logprobs"),
-                value(req, "reasoning_effort"));
+                value(req, "reasoning_effort"),
+                req.get("stop") instanceof JsonString);
     }
 
     /**
@@ -219,7 +220,8 @@ public final class OpenAiChat {
                         or(s.logitBias(), ds.logitBias()),
                         or(s.logprobs(), ds.logprobs()),
                         or(s.topLogprobs(), ds.topLogprobs()),
-                        or(s.reasoningEffort(), ds.reasoningEffort()));
+                        or(s.reasoningEffort(), ds.reasoningEffort()),
+                        s.stop() != null ? s.stopIsString() : ds.stopIsString());
         List<ChatRequest.Tool> tools = r.tools();
         if (tools.isEmpty() && d.get("tools") instanceof JsonArray) {
             try {
@@ -284,7 +286,8 @@ public final class OpenAiChat {
                 calls,
                 m.get("tool_call_id") instanceof JsonString id ? id.getString() : null,
                 m.get("refusal"),
-                false);
+                false,
+                !m.containsKey("content"));
     }
 
     /**
@@ -308,7 +311,9 @@ public final class OpenAiChat {
         if (r.stream() != null && !r.streaming()) {
             b.add("stream", false);
         }
-        if (s.stop() != null) {
+        if (s.stopIsString()) {
+            b.add("stop", s.stop().get(0));
+        } else if (s.stop() != null) {
             b.add("stop", JSON.createArrayBuilder(s.stop()));
         }
         add(b, "max_tokens", s.maxTokens());
@@ -350,7 +355,7 @@ public final class OpenAiChat {
             JsonArrayBuilder pb = JSON.createArrayBuilder();
             m.parts().forEach(p -> pb.add(p.json()));
             mb.add("content", pb);
-        } else {
+        } else if (!m.contentAbsent()) {
             mb.addNull("content");
         }
         if (m.name() != null) {

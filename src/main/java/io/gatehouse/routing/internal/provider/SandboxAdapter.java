@@ -20,12 +20,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The built-in provider: no network, deterministic. Its answer quotes the last user message as it
- * received it (so redaction by policy is visible); embeddings are vectors derived from SHA-256 of
- * the input. It reads the typed request directly (no wire body). Provider options make it misbehave
- * for demos and tests: {@code delayMs} (before answering), {@code chunkDelayMs}, {@code failStatus}
- * (answer with that HTTP status), {@code failAfterChunks} (cut a stream), {@code malformed} (an
- * answer that is not valid JSON).
+ * The built-in provider: no network, deterministic. Its answer quotes the text of the last user
+ * message of the typed request it is handed, as the stages left it (so redaction by policy is
+ * visible); embeddings are vectors derived from SHA-256 of the input. It renders no wire body, so
+ * it proves nothing about the bytes an HTTP provider gets (ForwardedBodyIT does). Provider options
+ * make it misbehave for demos and tests: {@code delayMs} (before answering), {@code chunkDelayMs},
+ * {@code failStatus} (answer with that HTTP status), {@code failAfterChunks} (cut a stream), {@code
+ * malformed} (an answer that is not valid JSON).
  */
 public final class SandboxAdapter implements ProviderAdapter {
 

@@ -4,9 +4,7 @@ import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonException;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
@@ -15,20 +13,19 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Applies {@link JsonInput}'s limits to every request body before any reader (JSON-B, JSON-P, a
  * {@code String} parameter) sees it: nesting deeper than {@link JsonInput#MAX_DEPTH} and strings
  * PostgreSQL cannot store answer 400 in the API's own error shape instead of a 500 from a parser's
- * stack or a refused insert. Bound to every resource method except those marked {@link
- * ChecksOwnJsonBody}. The body is already limited in size by the edge; it is read once into memory.
+ * stack or a refused insert, and so does text after the body's JSON value (400 {@code
+ * invalid_json}: the readers behind would use the first value and ignore the rest). Bound to every
+ * resource method except those marked {@link ChecksOwnJsonBody}. The body is already limited in
+ * size by the edge; it is read once into memory.
  */
 @Provider
 public class JsonBodyCheck implements DynamicFeature {
-    private static final JsonProvider JSON = JsonProvider.provider();
-
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
         if (resource.getResourceMethod() != null
@@ -61,13 +58,21 @@ public class JsonBodyCheck implements DynamicFeature {
                     null,
                     "The request body must be UTF-8 JSON without NUL bytes");
         }
-        if (JsonInput.scan(text)) {
-            JsonValue parsed;
-            try (JsonReader r = JSON.createReader(new StringReader(text))) {
-                parsed = r.readValue();
-            } catch (JsonException | IllegalStateException malformed) {
-                return; // the endpoint's own reader answers 400 invalid JSON
-            }
+        boolean suspect = JsonInput.scan(text);
+        JsonValue parsed;
+        try {
+            parsed = JsonInput.readWhole(text);
+        } catch (JsonInput.TrailingText trailing) {
+            // every reader here (JSON-B, JSON-P, JsonBodies) would take the first value and
+            // silently ignore the rest
+            throw new ValidationException(
+                    "invalid_json",
+                    null,
+                    "The request body must be one JSON value with nothing after it");
+        } catch (JsonException malformed) {
+            return; // the endpoint's own reader answers 400 invalid JSON
+        }
+        if (suspect) {
             JsonInput.requireStorable(parsed);
         }
     }

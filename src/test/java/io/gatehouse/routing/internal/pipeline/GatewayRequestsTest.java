@@ -42,13 +42,54 @@ class GatewayRequestsTest {
                 "{'model':'m','messages':[{'role':'user','content':'x'}],'stream_options':{'include_usage':true}} | stream_options",
                 "{'model':'m','messages':[{'role':'user','content':'x'}],'tools':[{'type':'function','function':{'name':'bad name'}}]} | tools[0]",
                 "{'model':'m','messages':[{'role':'user','content':'x'}],'response_format':{'type':'xml'}} | response_format",
-                "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':1.5} | seed"
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':1.5} | seed",
+                // out of range: longValue() would wrap 2^64 + 2 to 2, 2^63 to a negative seed
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'n':18446744073709551618} | n",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'max_tokens':18446744073709551617} | max_tokens",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':9223372036854775808} | seed",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'seed':-9223372036854775809} | seed",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'max_tokens':1e1000000000} | max_tokens",
+                // a type the rendering would drop while the forwarded bytes keep it
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'logit_bias':[1]} | logit_bias",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'logit_bias':{'5':'high'}} | logit_bias",
+                "{'model':'m','messages':[{'role':'user','content':'x'}],'user':7} | user",
+                "{'model':'m','messages':[{'role':'user','content':'x','name':7}]} | messages[0].name",
+                "{'model':'m','messages':[{'role':'tool','content':'x','tool_call_id':7}]} | messages[0].tool_call_id",
+                "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':{'id':'c'}}]} | messages[0].tool_calls",
+                "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':[1]}]} | messages[0].tool_calls"
             })
     void invalidChatRequestsNameTheParam(String body, String param) {
         assertThatThrownBy(() -> GatewayRequests.validateChat(json(body)))
                 .isInstanceOf(ValidationException.class)
                 .extracting(e -> ((ValidationException) e).param())
                 .isEqualTo(param);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{'model':'m','messages':[]}{'model':'m','messages':[{'role':'user','content':'x'}]}",
+                "{'model':'m','messages':[{'role':'user','content':'x'}]}]",
+                "{'model':'m','messages':[{'role':'user','content':'x'}]}\"",
+                "{'model':'m','messages':[{'role':'user','content':'x'}]}{\"a\"",
+                "{'model':'m','messages':[{'role':'user','content':'x'}]} x",
+                "{'model':'m','messages':[{'role':'user','content':'x'}]},"
+            })
+    void textAfterTheObjectIsInvalidJson(String body) {
+        // Parsson's readObject() stops after the first object: this must not
+        String text = body.replace('\'', '"');
+        assertThatThrownBy(() -> GatewayRequests.read(text))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).code())
+                .isEqualTo("invalid_json");
+    }
+
+    @Test
+    void whitespaceAfterTheObjectIsFine() {
+        assertThat(GatewayRequests.read("{\"model\":\"m\"} \n\t\r ").json().getString("model"))
+                .isEqualTo("m");
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.gatehouse.routing.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.policy.internal.DemoPolicySeed;
+import io.gatehouse.policy.internal.PolicyStage;
+import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
@@ -135,5 +138,73 @@ class TypedExchangeTest {
                 .as("the client's value wins")
                 .isEqualTo(0.2);
         assertThat(json(w.text()).getInt("seed")).isEqualTo(3);
+    }
+
+    /** The real policy stage with the demo policy (redact e-mail and cards, both directions). */
+    static PolicyStage demoPolicyStage() {
+        CompiledPolicy demo =
+                CompiledPolicy.compile("demo", "demo@v1", false, DemoPolicySeed.demoPolicy());
+        return new PolicyStage(tenant -> List.of(demo));
+    }
+
+    /**
+     * Not a hand-made copy: the real {@code PolicyStage} redacts and gives the exchange its changed
+     * copy, and the wire differs from the client's body exactly in the redacted text.
+     */
+    @Test
+    void theRealPolicyStageRedactsAChangedCopyAndTheWireChangesOnlyThere() {
+        Operation.Request r = read(BODY);
+        GatewayExchange ex = exchange(r);
+        demoPolicyStage().beforeRouting(ex);
+        assertThat(ex.request()).as("a changed copy").isNotSameAs(r.parsed());
+
+        OpenAiChat.Wire w = wire(r, ex);
+        assertThat(w.forwarded()).isFalse();
+        assertThat(w.text()).doesNotContain("ann@example.com");
+        JsonObject client = json(BODY);
+        JsonObject redacted =
+                Json.createObjectBuilder(client.getJsonArray("messages").getJsonObject(1))
+                        .add("content", "mail [EMAIL] please")
+                        .build();
+        JsonObject expected =
+                Json.createObjectBuilder(client)
+                        .add("model", "gpt-x")
+                        .add(
+                                "messages",
+                                Json.createArrayBuilder(client.getJsonArray("messages"))
+                                        .set(1, redacted))
+                        .build();
+        assertThat(json(w.text())).isEqualTo(expected);
+        assertThat(r.parsed().messages().get(1).text()).contains("ann@example.com");
+    }
+
+    @Test
+    void theRealPolicyStageWithNothingToRedactLeavesTheClientsBytes() {
+        String body = BODY.replace("ann@example.com", "Ann");
+        Operation.Request r = read(body);
+        GatewayExchange ex = exchange(r);
+        demoPolicyStage().beforeRouting(ex);
+        OpenAiChat.Wire w = wire(r, ex);
+        assertThat(w.forwarded()).isTrue();
+        assertThat(w.text()).isEqualTo(body.replace("\"alias\"", "\"gpt-x\""));
+    }
+
+    @Test
+    void theUpstreamIsComputedOncePerExchangeUntilAStageChangesIt() {
+        Operation.Request r = read(BODY);
+        GatewayExchange ex = exchange(r);
+        ex.defaultParameters().put("seed", Json.createValue(3));
+        ChatOperation.UpstreamOnce once = new ChatOperation.UpstreamOnce(r, ex);
+        ChatOperation.Upstream first = once.get();
+        assertThat(first.bytes()).as("a default applies: rendered").isNull();
+        assertThat(once.get()).as("every attempt and the cache key share it").isSameAs(first);
+        // a per-attempt stage gives the exchange another request: computed again
+        ex.request(ex.request().withMessages(List.of(new ChatMessage("user", "hi", false))));
+        ChatOperation.Upstream second = once.get();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.chat().messages()).extracting(ChatMessage::text).containsExactly("hi");
+        assertThat(second.chat().sampling().seed()).isEqualTo(3L);
+        ex.defaultParameters().put("max_tokens", Json.createValue(5));
+        assertThat(once.get().chat().sampling().maxTokens()).isEqualTo(5L);
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -46,7 +47,27 @@ class ChatAnswerTest {
                 "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"[EMAIL]\","
                         + "\"content\":\"ann@example.com\"}}]}";
         assertThat(ChatAnswer.of(json(twice), twice).raw()).isNull();
-        assertThat(JsonKeys.repeatsAKey(ANSWER)).isFalse();
+        assertThat(JsonKeys.forwardable(ANSWER)).isTrue();
+    }
+
+    @Test
+    void textAfterAnAnswerOrEventIsMalformedAndNeverPassedOn() {
+        // output policy would check the first object while the client got both
+        String ok = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}]}";
+        String pii =
+                "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ann@example.com\"}}]}";
+        for (String trailing : new String[] {pii, "]", "\"", "{\"a\"", " x"}) {
+            assertThatThrownBy(() -> HttpTransport.parseObject(ok + trailing))
+                    .as(trailing)
+                    .isInstanceOfSatisfying(
+                            ProviderException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.MALFORMED));
+            assertThat(JsonKeys.forwardable(ok + trailing)).as(trailing).isFalse();
+            assertThat(ChatAnswer.of(json(ok), ok + trailing).raw()).as(trailing).isNull();
+        }
+        assertThat(JsonKeys.forwardable(ok + " \n")).isTrue();
+        assertThat(JsonKeys.forwardable("{\"a\":[}")).as("unbalanced").isFalse();
+        assertThat(JsonKeys.forwardable("{\"a\":\"x")).as("malformed: no exception").isFalse();
     }
 
     @Test

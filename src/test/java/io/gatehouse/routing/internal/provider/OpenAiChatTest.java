@@ -30,8 +30,10 @@ class OpenAiChatTest {
               {"role":"assistant","content":null,"refusal":null,"tool_calls":[{"id":"call_1","type":"function",
                 "function":{"name":"weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
               {"role":"tool","tool_call_id":"call_1","content":"-3C"},
-              {"role":"user","content":"And tomorrow? \\u00e9\\n"}],
-             "temperature":0.70,"top_p":1e-1,"n":1,"stop":["END","STOP"],"max_tokens":100,
+              {"role":"user","content":"And tomorrow? \\u00e9\\n"},
+              {"role":"assistant","tool_calls":[{"id":"call_2","type":"function",
+                "function":{"name":"weather","arguments":"{}"}}]}],
+             "temperature":0.70,"top_p":1e-1,"n":1,"stop":"END","max_tokens":100,
              "max_completion_tokens":90,"presence_penalty":-0.5,"frequency_penalty":0.25,
              "logit_bias":{"50256":-100},"logprobs":true,"top_logprobs":2,"user":"u1","seed":7,
              "tools":[{"type":"function","function":{"name":"weather","description":"d",
@@ -158,6 +160,21 @@ class OpenAiChatTest {
                                 "{\"model\":\"a\",\"messages\":[{\"role\":\"user\"},{\"role\":\"user\"}]}"))
                 .as("the same key in sibling objects is fine")
                 .isNotNull();
+    }
+
+    @Test
+    void textAfterTheObjectIsNeverForwarded() {
+        // Parsson's readObject() stops after the first object; the scan must not go on into the
+        // rest (it would find a second model and hand the provider both objects)
+        String body = "{\"model\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}]}";
+        assertThat(ClientBytes.scan(body + "{\"model\":\"b\",\"messages\":[]}")).isNull();
+        assertThat(ClientBytes.scan(body + "]")).isNull();
+        assertThat(ClientBytes.scan(body + "\""))
+                .as("an unterminated string: no exception")
+                .isNull();
+        assertThat(ClientBytes.scan(body + "{\"a\"")).isNull();
+        assertThat(ClientBytes.scan(body + " x")).isNull();
+        assertThat(ClientBytes.scan(body + " \n\t")).as("whitespace is fine").isNotNull();
     }
 
     @Test
