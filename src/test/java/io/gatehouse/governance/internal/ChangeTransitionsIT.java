@@ -38,6 +38,7 @@ class ChangeTransitionsIT {
         return ShrinkWrap.create(WebArchive.class, "change-transitions-it.war")
                 .addClasses(
                         ChangeRequestService.class,
+                        ChangeTransition.class,
                         ApprovalPolicies.class,
                         ApprovalRule.class,
                         ChangeAction.class,
@@ -59,6 +60,9 @@ class ChangeTransitionsIT {
                 .addPackage("io.gatehouse.audit.chain")
                 .addPackage("io.gatehouse.shared.error")
                 .addClass(TransactionalAppend.class)
+                .addClass(io.gatehouse.audit.internal.persistence.RecordedEvent.class)
+                .addClass(io.gatehouse.audit.internal.persistence.ContentRetention.class)
+                .addClass(io.gatehouse.audit.internal.persistence.AuditUnavailableException.class)
                 .addClass("io.gatehouse.audit.internal.persistence.ChainAppender")
                 .addAsResource("META-INF/persistence-governance-it.xml", "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");

@@ -44,6 +44,9 @@ class TransactionalAppendIT {
                 .addClasses(
                         TransactionalAppend.class,
                         ChainAppender.class,
+                        RecordedEvent.class,
+                        ContentRetention.class,
+                        AuditUnavailableException.class,
                         EventRowMapper.class,
                         ChainProbe.class,
                         TenantEntity.class,
