@@ -5,6 +5,7 @@ import static io.gatehouse.governance.Changes.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -88,6 +89,20 @@ class WebhookTimeoutIT {
         return last;
     }
 
+    /** {@code WebhookSender.post} attempts that Fault Tolerance's timeout ended. */
+    static double ftTimeouts() {
+        return MetricsScrape.text()
+                .lines()
+                .filter(l -> l.startsWith("ft_timeout_calls_total{"))
+                .filter(
+                        l ->
+                                l.contains(
+                                        "method=\"io.gatehouse.governance.internal.WebhookSender.post\""))
+                .filter(l -> l.contains("timedOut=\"true\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     @Test
     void aReceiverWithholdingItsBodyTimesOutAndTheOutboxRetriesLater() throws Exception {
         TestTenant t = TestTenant.fresh();
@@ -100,6 +115,7 @@ class WebhookTimeoutIT {
                         t.auth("admin"));
         assertThat(w.status()).isEqualTo(201);
         String id = w.json().getString("id");
+        double timeoutsBefore = ftTimeouts();
         long start = System.currentTimeMillis();
         create(t, "author", Changes.uniquePrompt(), "Slow receiver");
 
@@ -111,7 +127,10 @@ class WebhookTimeoutIT {
         assertThat(first.getString("status"))
                 .as("retried later, not given up")
                 .isEqualTo("pending");
-        assertThat(ms).as("the attempt ended by the 15 s timeout").isLessThan(25_000L);
+        // ended by the 15 s Fault Tolerance timeout, not by the HTTP client's own 10 s one (which
+        // also records "timeout")
+        assertThat(ms).as("the attempt ended by the 15 s timeout").isBetween(14_000L, 25_000L);
+        assertThat(ftTimeouts()).as("WebhookSender.post timed out").isGreaterThan(timeoutsBefore);
 
         JsonObject delivered =
                 awaitDelivery(t, id, d -> d.getString("status").equals("delivered"), 30_000);

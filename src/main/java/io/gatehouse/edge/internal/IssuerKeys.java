@@ -5,9 +5,11 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,17 +34,22 @@ import org.jose4j.http.SimpleResponse;
  * <ul>
  *   <li>{@code @Timeout} 5 s per attempt, covering connect, headers and body (a hanging issuer
  *       refuses the token within it instead of holding the request thread);
- *   <li>{@code @Retry} twice after 200 ms (± 100 ms) on an I/O failure or an error status; never on
- *       a timeout (three timeouts would triple the wait) nor on an open breaker;
- *   <li>{@code @CircuitBreaker}: when 3 of the last 4 attempts failed it opens for 30 s, during
- *       which a token naming an unknown key is refused at once without calling the issuer; then one
- *       trial fetch decides.
+ *   <li>{@code @Retry} once, after 200 ms (± 100 ms), only when the issuer could not be reached
+ *       (connect refused or timed out) or answered 5xx ({@link IssuerUnavailable}); never on a 4xx
+ *       (a 429 asks us to call less, not more), a timeout (it would double the wait) or an open
+ *       breaker. Worst case for one refused token: 2 × 5 s + 300 ms;
+ *   <li>{@code @CircuitBreaker}: each attempt counts (the retry wraps the breaker); when 3 of the
+ *       last 4 attempts failed it opens for 30 s, during which a token naming an unknown key is
+ *       refused at once without calling the issuer; then one trial fetch decides. One failed
+ *       refresh is at most 2 failed attempts, so it alone never opens the breaker.
  * </ul>
  *
- * Keys already cached keep verifying while the issuer is down. There is one issuer per
- * installation, so one breaker per method is the right granularity here (unlike the gateway's
- * providers, docs/gateway.md). Every value can be overridden with MP Config, e.g. {@code
- * io.gatehouse.edge.internal.IssuerKeys/get/CircuitBreaker/delay} (milliseconds).
+ * Keys already cached keep verifying while the issuer is down: {@link TokenService} has jose4j keep
+ * its cache after a failed refresh ({@code gatehouse.oidc.jwks.retain-on-error-seconds}). There is
+ * one issuer per installation, so one breaker per method is the right granularity here (unlike the
+ * gateway's providers, docs/gateway.md). Every value can be overridden with MP Config, in the
+ * annotation's unit, e.g. {@code io.gatehouse.edge.internal.IssuerKeys/get/CircuitBreaker/delay}
+ * (seconds, as {@code delayUnit} says).
  */
 @ApplicationScoped
 public class IssuerKeys {
@@ -57,7 +64,9 @@ public class IssuerKeys {
     void init() {
         HttpClient.Builder b =
                 HttpClient.newBuilder()
-                        .connectTimeout(Duration.ofSeconds(5))
+                        // below the FT timeout, so an issuer that cannot be reached is retried in
+                        // time
+                        .connectTimeout(Duration.ofSeconds(3))
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .version(HttpClient.Version.HTTP_1_1)
                         .sslContext(egress.tls());
@@ -68,10 +77,14 @@ public class IssuerKeys {
     /** The JWKS document at {@code location}; an error status is an {@link IOException}. */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(
-            maxRetries = 2,
+            maxRetries = 1,
             delay = 200,
             jitter = 100,
-            retryOn = IOException.class,
+            retryOn = {
+                ConnectException.class,
+                HttpConnectTimeoutException.class,
+                IssuerUnavailable.class
+            },
             abortOn = CircuitBreakerOpenException.class)
     @CircuitBreaker(
             requestVolumeThreshold = 4,
@@ -87,6 +100,9 @@ public class IssuerKeys {
                         .GET()
                         .build();
         HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (res.statusCode() >= 500) {
+            throw new IssuerUnavailable(res.statusCode());
+        }
         if (res.statusCode() != 200) {
             throw new IOException("The issuer's JWKS answered HTTP " + res.statusCode());
         }
@@ -95,6 +111,13 @@ public class IssuerKeys {
         }
         return new Response(
                 res.statusCode(), res.headers(), new String(res.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The issuer answered 5xx: worth one retry, unlike a 4xx. */
+    static final class IssuerUnavailable extends IOException {
+        IssuerUnavailable(int status) {
+            super("The issuer's JWKS answered HTTP " + status);
+        }
     }
 
     /** What jose4j reads: the body and the caching headers. */

@@ -90,6 +90,16 @@ public class TokenService {
     @ConfigProperty(name = "gatehouse.oidc.jwks.url")
     Optional<String> oidcJwksUrl;
 
+    /**
+     * After a failed JWKS refresh, how long jose4j keeps the cached keys before it tries again.
+     * Every failure renews it, so known keys keep verifying for as long as the issuer is down; it
+     * is also how long a key the issuer removed keeps verifying after a failed refresh (until a
+     * refresh succeeds). 0 drops the cache on the first failure.
+     */
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.jwks.retain.on.error.seconds", defaultValue = "300")
+    long oidcJwksRetainOnErrorSeconds;
+
     @Inject
     @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
     String oidcAudience;
@@ -224,6 +234,10 @@ public class TokenService {
             // fetched by IssuerKeys through its CDI proxy: Fault Tolerance's timeout, retry and
             // circuit breaker apply (jose4j's own client would retry 3 times with 20 s timeouts)
             jwks.setSimpleHttpGet(this::fetchIssuerKeys);
+            // without it jose4j empties the cache when a refresh fails (default 0), and tokens
+            // signed by known keys would be refused while the issuer is down
+            jwks.setRetainCacheOnErrorDuration(
+                    Math.max(0, oidcJwksRetainOnErrorSeconds)); // seconds
             externalConsumer =
                     new JwtConsumerBuilder()
                             .setRequireExpirationTime()

@@ -36,6 +36,13 @@ public class WebhookDispatcher {
     static final int MAX_ATTEMPTS = 8;
     private static final long LEASE_SECONDS = 60;
 
+    /**
+     * Rows claimed per round: they are sent one by one, each attempt bounded by {@link
+     * WebhookSender}'s 15 s timeout, so all of them must fit in the lease with room to spare (60 /
+     * 15 - 1 = 3), or a later row's lease would expire and another instance would send it too.
+     */
+    static final int CLAIM = (int) (LEASE_SECONDS / WebhookSender.TIMEOUT.toSeconds()) - 1;
+
     @Inject JpaWebhooks webhooks;
     @Inject SecretBox secrets;
     @Inject EgressPolicy egress;
@@ -81,11 +88,11 @@ public class WebhookDispatcher {
             while (again.getAndSet(false)) {
                 List<JpaWebhooks.Due> due;
                 do {
-                    due = webhooks.claimDue(20, LEASE_SECONDS);
+                    due = webhooks.claimDue(CLAIM, LEASE_SECONDS);
                     for (JpaWebhooks.Due d : due) {
                         send(d);
                     }
-                } while (due.size() == 20);
+                } while (due.size() == CLAIM);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Webhook delivery round failed", e);
@@ -147,8 +154,20 @@ public class WebhookDispatcher {
         int attempt = d.attempts() + 1;
         // a refused destination is a configuration problem: retrying cannot help
         boolean giveUp = !ok && (outcome == WebhookOutcome.REFUSED || attempt >= MAX_ATTEMPTS);
-        webhooks.attempted(
-                d.id(), ok, outcome.wireName(), Instant.now().plus(backoff(attempt)), giveUp);
+        if (!webhooks.attempted(
+                d.id(),
+                d.lease(),
+                ok,
+                outcome.wireName(),
+                Instant.now().plus(backoff(attempt)),
+                giveUp)) {
+            LOG.warning(
+                    "Webhook delivery "
+                            + d.id()
+                            + " attempt "
+                            + attempt
+                            + " not recorded: its lease expired and another claim holds it");
+        }
         if (!ok) {
             LOG.info(
                     "Webhook delivery "

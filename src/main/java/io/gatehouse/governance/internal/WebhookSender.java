@@ -23,7 +23,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * {@code TimeoutException}; the outbox retries the delivery on its durable schedule.
  *
  * <p>Override with MP Config: {@code
- * io.gatehouse.governance.internal.WebhookSender/post/Timeout/value} (milliseconds).
+ * io.gatehouse.governance.internal.WebhookSender/post/Timeout/value} (in the annotation's unit:
+ * seconds).
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -31,6 +32,11 @@ public class WebhookSender {
     static final Duration CONNECT = Duration.ofSeconds(5);
 
     static final Duration HEADERS = Duration.ofSeconds(10);
+
+    /**
+     * The whole attempt, as {@code @Timeout} below says (the dispatcher sizes its claims by it).
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     @Inject EgressPolicy egress;
 

@@ -2,9 +2,11 @@ package io.gatehouse.governance.internal.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,12 +62,14 @@ public class JpaWebhooks {
             String payload,
             int attempts,
             String url,
-            String secretSealed) {}
+            String secretSealed,
+            Instant lease) {}
 
     /**
      * Claims due deliveries for this instance: rows another instance is claiming are skipped (SKIP
      * LOCKED), and each claimed row's next attempt moves a lease into the future so that a crash
-     * mid-send only delays it.
+     * mid-send only delays it. The lease instant (to the database's microsecond) also identifies
+     * the claim: {@link #attempted} writes only while the row still carries it.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Due> claimDue(int max, long leaseSeconds) {
@@ -82,6 +86,7 @@ public class JpaWebhooks {
         if (rows.isEmpty()) {
             return List.of();
         }
+        Instant lease = Instant.now().plusSeconds(leaseSeconds).truncatedTo(ChronoUnit.MICROS);
         List<Due> due =
                 rows.stream()
                         .map(
@@ -94,11 +99,12 @@ public class JpaWebhooks {
                                                 (String) r[4],
                                                 ((Number) r[5]).intValue(),
                                                 (String) r[6],
-                                                (String) r[7]))
+                                                (String) r[7],
+                                                lease))
                         .toList();
         em.createQuery(
                         "update WebhookDeliveryEntity d set d.nextAttemptAt = :lease where d.id in :ids")
-                .setParameter("lease", Instant.now().plusSeconds(leaseSeconds))
+                .setParameter("lease", lease)
                 .setParameter("ids", due.stream().map(Due::id).toList())
                 .executeUpdate();
         return due;
@@ -108,13 +114,24 @@ public class JpaWebhooks {
         return o instanceof UUID u ? u : UUID.fromString(o.toString());
     }
 
-    /** Records an attempt's outcome. */
+    /**
+     * Records an attempt's outcome, only if this claim still holds the row: once the lease has
+     * expired and another instance has claimed the row (a new lease), the other instance's attempt
+     * is the one recorded, so an attempt is never counted twice. The row lock orders this against a
+     * concurrent claim. False when nothing was recorded.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void attempted(
-            UUID id, boolean delivered, String outcome, Instant nextAttempt, boolean giveUp) {
-        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
-        if (d == null) {
-            return;
+    public boolean attempted(
+            UUID id,
+            Instant lease,
+            boolean delivered,
+            String outcome,
+            Instant nextAttempt,
+            boolean giveUp) {
+        WebhookDeliveryEntity d =
+                em.find(WebhookDeliveryEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (d == null || !"pending".equals(d.status()) || !lease.equals(d.nextAttemptAt())) {
+            return false;
         }
         d.attempts(d.attempts() + 1);
         d.lastOutcome(outcome);
@@ -126,5 +143,6 @@ public class JpaWebhooks {
         } else {
             d.nextAttemptAt(nextAttempt);
         }
+        return true;
     }
 }
