@@ -376,6 +376,15 @@ class AdministrativeActionsAuditIT {
                                         "{\"mode\":\"full\",\"retentionDays\":30}",
                                         t.auth("admin"))));
         c.put(
+                "POST /api/v1/audit/export/tickets",
+                new Case(
+                        "audit.export.ticket",
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/audit/export/tickets",
+                                        "{\"format\":\"csv\"}",
+                                        t.auth("auditor"))));
+        c.put(
                 "POST /api/v1/audit/retention/holds",
                 new Case(
                         "audit.hold.place",

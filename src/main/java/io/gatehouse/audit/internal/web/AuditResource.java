@@ -374,6 +374,20 @@ public class AuditResource {
         String fromText = f == null ? null : from.trim();
         String toText = t == null ? null : to.trim();
         ExportTickets.Issued issued = tickets.issue(caller, chain, fmt, fromText, toText);
+        // Audited before the ticket leaves (never the ticket itself: only its expiry); a failed
+        // record answers 503 and the stored hash alone cannot be redeemed.
+        recorder.record(
+                forChain(AuditEvent.by(caller, "audit.export.ticket"), chain)
+                        .target("audit_chain", chain)
+                        .detail("format", fmt)
+                        .detail("from", fromText)
+                        .detail("to", toText)
+                        .detail(
+                                "expires_at",
+                                DateTimeFormatter.ISO_INSTANT.format(
+                                        issued.expiresAt().truncatedTo(ChronoUnit.MILLIS)))
+                        .requestId(requestId())
+                        .build());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ticket", issued.ticket());
         m.put(
