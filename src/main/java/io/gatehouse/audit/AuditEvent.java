@@ -141,7 +141,9 @@ public record AuditEvent(
                                 }
                             });
             if (!other.isEmpty()) {
-                d.put(LineageKeys.VERSIONS_DETAIL, mergedVersions(d.get(LineageKeys.VERSIONS_DETAIL), other));
+                d.put(
+                        LineageKeys.VERSIONS_DETAIL,
+                        mergedVersions(d.get(LineageKeys.VERSIONS_DETAIL), other));
             }
         }
         if (content != null) {

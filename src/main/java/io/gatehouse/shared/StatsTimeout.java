@@ -5,9 +5,9 @@ import java.sql.SQLException;
 
 /**
  * The time limit of statistics queries: each runs with a JDBC query timeout (PostgreSQL cancels the
- * statement, also while it waits for a lock), so one caller cannot hold a connection for minutes;
- * a cancelled query answers 503 {@code stats_timeout}, never a 500. The limit is the setting
- * {@code gatehouse.stats.query-timeout-seconds} (default {@value #DEFAULT_TIMEOUT_SECONDS}).
+ * statement, also while it waits for a lock), so one caller cannot hold a connection for minutes; a
+ * cancelled query answers 503 {@code stats_timeout}, never a 500. The limit is the setting {@code
+ * gatehouse.stats.query-timeout-seconds} (default {@value #DEFAULT_TIMEOUT_SECONDS}).
  */
 public final class StatsTimeout {
     public static final String TIMEOUT_SETTING = "gatehouse.stats.query-timeout-seconds";

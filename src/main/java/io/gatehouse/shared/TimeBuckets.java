@@ -85,7 +85,9 @@ public record TimeBuckets(Instant from, Instant to, Duration step) {
         return (int) ((span + step - 1) / step);
     }
 
-    /** The index of a bucket the database computed, kept inside the window (rounding at its end). */
+    /**
+     * The index of a bucket the database computed, kept inside the window (rounding at its end).
+     */
     public int index(long bucket) {
         return (int) Math.max(0, Math.min(count() - 1, bucket));
     }

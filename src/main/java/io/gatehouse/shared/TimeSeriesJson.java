@@ -39,8 +39,7 @@ public final class TimeSeriesJson {
 
     /**
      * Rows grouped in their order of arrival, each group an array with one slot per bucket (null
-     * where the database had no row); two rows landing in one slot are combined with {@code
-     * merge}.
+     * where the database had no row); two rows landing in one slot are combined with {@code merge}.
      */
     public static <R> Map<String, R[]> byGroup(
             List<R> rows,

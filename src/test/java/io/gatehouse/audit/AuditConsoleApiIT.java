@@ -219,10 +219,10 @@ class AuditConsoleApiIT {
 
     /**
      * Failed redemptions (unknown tickets) are audited per failure with the client address and
-     * never the ticket, and an address with more than ten in a minute is refused (429,
-     * Retry-After) without its tickets being looked up, even a valid one, which another address
-     * can still redeem. The client is the address behind the trusted proxy 127.0.0.2
-     * (deploy/local/test.sh), unique to this run.
+     * never the ticket, and an address with more than ten in a minute is refused (429, Retry-After)
+     * without its tickets being looked up, even a valid one, which another address can still
+     * redeem. The client is the address behind the trusted proxy 127.0.0.2 (deploy/local/test.sh),
+     * unique to this run.
      */
     @Test
     void failedRedemptionsAreAuditedAndRateLimitedPerClientAddress() throws Exception {
@@ -233,9 +233,7 @@ class AuditConsoleApiIT {
         for (int i = 0; i < 10; i++) {
             assertRefused(
                     proxy.get(
-                            "/api/v1/audit/export?ticket=" + marker + i,
-                            "X-Forwarded-For",
-                            client),
+                            "/api/v1/audit/export?ticket=" + marker + i, "X-Forwarded-For", client),
                     401,
                     "invalid_ticket");
         }

@@ -384,8 +384,8 @@ class TracingIT {
 
     /**
      * Issue 22 review: an export ticket in the download URL never reaches telemetry or logs. The
-     * server span of the download carries the path and a query whose ticket reads REDACTED; no
-     * span attribute of any span, and no line of messages.log or console.log, holds the ticket.
+     * server span of the download carries the path and a query whose ticket reads REDACTED; no span
+     * attribute of any span, and no line of messages.log or console.log, holds the ticket.
      */
     @Test
     void anExportTicketNeverReachesSpansOrLogs() throws Exception {
@@ -394,7 +394,8 @@ class TracingIT {
                 traced.http().post("/api/v1/audit/export/tickets", "{}", t.auth("auditor"));
         assertThat(issued.status()).as(issued.body()).isEqualTo(201);
         String ticket = issued.json().getString("ticket");
-        Http.Response export = traced.http().get("/api/v1/audit/export?format=jsonl&ticket=" + ticket);
+        Http.Response export =
+                traced.http().get("/api/v1/audit/export?format=jsonl&ticket=" + ticket);
         assertThat(export.status()).as(export.body()).isEqualTo(200);
 
         Span server = null;
@@ -409,9 +410,9 @@ class TracingIT {
                                                     .anyMatch(
                                                             kv ->
                                                                     kv.getValue()
-                                                                            .getStringValue()
-                                                                            .contains(
-                                                                                    "/api/v1/audit/export")
+                                                                                    .getStringValue()
+                                                                                    .contains(
+                                                                                            "/api/v1/audit/export")
                                                                             && !kv.getValue()
                                                                                     .getStringValue()
                                                                                     .contains(

@@ -281,8 +281,8 @@ class StatsApiIT {
     }
 
     /**
-     * Breaker rows name the platform's instances (host or pod names): a platform admin sees them,
-     * a tenant's admin and auditor see the same states under numbered instances.
+     * Breaker rows name the platform's instances (host or pod names): a platform admin sees them, a
+     * tenant's admin and auditor see the same states under numbered instances.
      */
     @Test
     void onlyAPlatformAdminSeesInstanceNames() throws Exception {

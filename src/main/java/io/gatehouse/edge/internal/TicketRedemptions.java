@@ -16,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The edge's side of ticket credentials ({@link TicketCredentials}): failed redemptions are
- * counted per client address (IPv6 per /64, as login lock-outs are) in one-minute windows, and an
- * address with more than {@code gatehouse.tickets.max-failures-per-minute} (default 10) failures
- * is refused (429) without the ticket being looked up, for the rest of the window. Counted in
- * memory, per instance: a guess at a 256-bit ticket never succeeds, the limit is about the load of
- * the attempts and their audit events, and costs no write per attempt. A ticket that redeems is
- * re-checked against now: its person must still exist and be active (with the roles they hold now)
- * and the tenant must not be suspended.
+ * The edge's side of ticket credentials ({@link TicketCredentials}): failed redemptions are counted
+ * per client address (IPv6 per /64, as login lock-outs are) in one-minute windows, and an address
+ * with more than {@code gatehouse.tickets.max-failures-per-minute} (default 10) failures is refused
+ * (429) without the ticket being looked up, for the rest of the window. Counted in memory, per
+ * instance: a guess at a 256-bit ticket never succeeds, the limit is about the load of the attempts
+ * and their audit events, and costs no write per attempt. A ticket that redeems is re-checked
+ * against now: its person must still exist and be active (with the roles they hold now) and the
+ * tenant must not be suspended.
  */
 @ApplicationScoped
 public class TicketRedemptions {
@@ -116,7 +116,8 @@ public class TicketRedemptions {
         if (ticketHolder.tenant() == null) {
             throw inactive();
         }
-        UserEntity user = identity.user(ticketHolder.tenant().value(), id).orElseThrow(this::inactive);
+        UserEntity user =
+                identity.user(ticketHolder.tenant().value(), id).orElseThrow(this::inactive);
         if (!user.status().equals("active")) {
             throw inactive();
         }

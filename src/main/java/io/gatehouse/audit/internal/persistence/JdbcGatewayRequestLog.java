@@ -2,9 +2,9 @@ package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.LineageKeys;
-import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TimeBuckets;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -194,8 +194,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     /**
      * A single-use ticket: refused (429) without a lookup while the client address has too many
      * failures; an unknown, used or expired one is counted, audited (never its value) and 401
-     * {@code invalid_ticket}; a redeemed one is re-checked (the person still active, the tenant
-     * not suspended). A bearer token beside it must be the same person's (403 {@code
+     * {@code invalid_ticket}; a redeemed one is re-checked (the person still active, the tenant not
+     * suspended). A bearer token beside it must be the same person's (403 {@code
      * ticket_not_yours}). The resource reads what the ticket was bound to from {@link
      * TicketCredentials#BOUND_ATTRIBUTE}.
      */
@@ -211,7 +211,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
             bearerCaller = current.get().orElseThrow();
         }
         String client =
-                clients.of(http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
+                clients.of(
+                        http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
         Optional<TicketRedemptions.Refusal> refusal = redemptions.refusal(client);
         if (refusal.isPresent()) {
             if (refusal.get() == TicketRedemptions.Refusal.RATE_LIMITED_FIRST) {

@@ -59,7 +59,9 @@ public class TicketQueryFilter extends HttpFilter {
                 if (ticket == null) {
                     ticket = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 }
-                out.append(TicketCredentials.PARAMETER).append('=').append(TicketCredentials.REDACTED);
+                out.append(TicketCredentials.PARAMETER)
+                        .append('=')
+                        .append(TicketCredentials.REDACTED);
             } else {
                 out.append(pair);
             }

@@ -46,12 +46,12 @@ public class JpaReviewStats {
         List<?> rows =
                 timed(
                         em.createNativeQuery(
-                                "SELECT id, kind, target, risk, author_name, "
-                                        + MILLIS.formatted("submitted_at")
-                                        + " FROM governance_changes WHERE tenant_id = ?1 AND state = 'in_review'"
-                                        + " ORDER BY submitted_at NULLS LAST, id LIMIT ?2")
-                        .setParameter(1, tenant)
-                        .setParameter(2, limit),
+                                        "SELECT id, kind, target, risk, author_name, "
+                                                + MILLIS.formatted("submitted_at")
+                                                + " FROM governance_changes WHERE tenant_id = ?1 AND state = 'in_review'"
+                                                + " ORDER BY submitted_at NULLS LAST, id LIMIT ?2")
+                                .setParameter(1, tenant)
+                                .setParameter(2, limit),
                         "the review queue");
         List<Waiting> out = new ArrayList<>();
         for (Object o : rows) {
@@ -75,11 +75,11 @@ public class JpaReviewStats {
         List<?> rows =
                 timed(
                         em.createNativeQuery(
-                                "SELECT kind, count(*), "
-                                        + MILLIS.formatted("min(submitted_at)")
-                                        + " FROM governance_changes"
-                                        + " WHERE tenant_id = ?1 AND state = 'in_review' GROUP BY kind ORDER BY kind")
-                        .setParameter(1, tenant),
+                                        "SELECT kind, count(*), "
+                                                + MILLIS.formatted("min(submitted_at)")
+                                                + " FROM governance_changes"
+                                                + " WHERE tenant_id = ?1 AND state = 'in_review' GROUP BY kind ORDER BY kind")
+                                .setParameter(1, tenant),
                         "the review queue");
         List<WaitingByKind> out = new ArrayList<>();
         for (Object o : rows) {
@@ -103,19 +103,19 @@ public class JpaReviewStats {
         List<?> rows =
                 timed(
                         em.createNativeQuery(
-                                "SELECT kind, floor((extract(epoch FROM published_at)::float8 - ?1) / ?2)::bigint AS b,"
-                                        + " count(*),"
-                                        + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - submitted_at)::float8),"
-                                        + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - submitted_at)::float8),"
-                                        + " max(extract(epoch FROM published_at - submitted_at)::float8)"
-                                        + " FROM governance_changes WHERE tenant_id = ?3 AND published_at >= ?4"
-                                        + " AND published_at < ?5 AND submitted_at IS NOT NULL AND rollback_of IS NULL"
-                                        + " GROUP BY kind, b ORDER BY kind, b")
-                        .setParameter(1, fromEpoch)
-                        .setParameter(2, stepSeconds)
-                        .setParameter(3, tenant)
-                        .setParameter(4, from)
-                        .setParameter(5, to),
+                                        "SELECT kind, floor((extract(epoch FROM published_at)::float8 - ?1) / ?2)::bigint AS b,"
+                                                + " count(*),"
+                                                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - submitted_at)::float8),"
+                                                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - submitted_at)::float8),"
+                                                + " max(extract(epoch FROM published_at - submitted_at)::float8)"
+                                                + " FROM governance_changes WHERE tenant_id = ?3 AND published_at >= ?4"
+                                                + " AND published_at < ?5 AND submitted_at IS NOT NULL AND rollback_of IS NULL"
+                                                + " GROUP BY kind, b ORDER BY kind, b")
+                                .setParameter(1, fromEpoch)
+                                .setParameter(2, stepSeconds)
+                                .setParameter(3, tenant)
+                                .setParameter(4, from)
+                                .setParameter(5, to),
                         "the publish times");
         List<PublishTimes> out = new ArrayList<>();
         for (Object o : rows) {

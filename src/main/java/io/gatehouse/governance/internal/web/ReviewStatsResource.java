@@ -1,6 +1,5 @@
 package io.gatehouse.governance.internal.web;
 
-import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats.PublishTimes;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats.Waiting;
@@ -8,9 +7,10 @@ import io.gatehouse.governance.internal.persistence.JpaReviewStats.WaitingByKind
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.StatsTimeout;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
+import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.TimeSeriesJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -73,7 +73,9 @@ public class ReviewStatsResource {
             }
             kinds.add(
                     TimeSeriesJson.nullable(
-                            Json.createObjectBuilder().add("kind", k.kind()).add("waiting", k.count()),
+                            Json.createObjectBuilder()
+                                    .add("kind", k.kind())
+                                    .add("waiting", k.count()),
                             "oldestAgeSeconds",
                             age));
         }
@@ -134,7 +136,8 @@ public class ReviewStatsResource {
                         PublishTimes::kind,
                         PublishTimes::bucket,
                         PublishTimes[]::new,
-                        (a, b) -> b) // one row per kind and bucket; b only after rounding at the end
+                        (a, b) ->
+                                b) // one row per kind and bucket; b only after rounding at the end
                 .forEach(
                         (kind, rows) -> {
                             long published = 0;

@@ -2,13 +2,13 @@ package io.gatehouse.policy.internal.web;
 
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.GatewayRequestLog.RuleCount;
-import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.StatsTimeout;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
+import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.TimeSeriesJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -3,15 +3,15 @@ package io.gatehouse.routing.internal.web;
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayRequestLog.SeriesRow;
-import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.routing.internal.persistence.BreakerStateRows;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.StatsTimeout;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
+import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.TimeSeriesJson;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
@@ -69,7 +69,8 @@ public class StatsResource {
     @RequiresRole({Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary = "Gateway requests, errors, latency percentiles, tokens and cost over time",
-            description = "groupBy: route (default), provider, model or none." + TimeBuckets.DESCRIPTION)
+            description =
+                    "groupBy: route (default), provider, model or none." + TimeBuckets.DESCRIPTION)
     @APIResponse(
             responseCode = "200",
             description = "One series per group",
@@ -271,5 +272,4 @@ public class StatsResource {
     private static Double share(long part, long whole) {
         return whole == 0 ? null : (double) part / whole;
     }
-
 }

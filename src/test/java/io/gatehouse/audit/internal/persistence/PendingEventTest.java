@@ -281,7 +281,9 @@ class PendingEventTest {
         assertThatThrownBy(
                         () ->
                                 AuditEvent.of(T, "api_key", "key-1", "gateway.request")
-                                        .detail(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL, "v1")
+                                        .detail(
+                                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
+                                                "v1")
                                         .usage(u)
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class);

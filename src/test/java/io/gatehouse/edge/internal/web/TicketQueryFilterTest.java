@@ -10,7 +10,8 @@ class TicketQueryFilterTest {
     @Test
     void theTicketIsTakenAndEveryTicketValueRedacted() {
         TicketQueryFilter.Taken t =
-                TicketQueryFilter.take("format=csv&ticket=gh_xt_abc-_1&from=2026-01-01T00%3A00%3A00Z");
+                TicketQueryFilter.take(
+                        "format=csv&ticket=gh_xt_abc-_1&from=2026-01-01T00%3A00%3A00Z");
         assertThat(t.ticket()).isEqualTo("gh_xt_abc-_1");
         assertThat(t.query())
                 .isEqualTo("format=csv&ticket=REDACTED&from=2026-01-01T00%3A00%3A00Z")
