@@ -141,7 +141,9 @@ public record AuditEvent(
                                 }
                             });
             if (!other.isEmpty()) {
-                d.putIfAbsent(LineageKeys.VERSIONS_DETAIL, other);
+                d.put(
+                        LineageKeys.VERSIONS_DETAIL,
+                        mergedVersions(d.get(LineageKeys.VERSIONS_DETAIL), other));
             }
         }
         if (content != null) {
@@ -208,6 +210,38 @@ public record AuditEvent(
                 content,
                 redactedContent,
                 null);
+    }
+
+    /**
+     * The versions detail when usage reports versions without a column: merged with versions the
+     * details already hold (an event rebuilt from a stored one carries both, equal), so none is
+     * dropped. Two different versions under one lineage key, or a versions detail that is not a
+     * map, cannot both be true of one request: that fails loudly rather than keep either.
+     */
+    static Map<String, Object> mergedVersions(Object existing, Map<String, String> reported) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        if (existing != null) {
+            if (!(existing instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException(
+                        "details." + LineageKeys.VERSIONS_DETAIL + " must be a map by lineage key");
+            }
+            m.forEach((k, v) -> merged.put(String.valueOf(k), v));
+        }
+        reported.forEach(
+                (k, v) -> {
+                    Object before = merged.putIfAbsent(k, v);
+                    if (before != null && !before.equals(v)) {
+                        throw new IllegalArgumentException(
+                                "Two versions under lineage key "
+                                        + k
+                                        + ": "
+                                        + before
+                                        + " in the details, "
+                                        + v
+                                        + " in the usage");
+                    }
+                });
+        return merged;
     }
 
     private static String escaped(String value, String field, List<String> escaped) {

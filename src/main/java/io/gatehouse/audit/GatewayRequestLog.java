@@ -1,6 +1,7 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.WireNames;
 import java.time.Instant;
 import java.util.List;

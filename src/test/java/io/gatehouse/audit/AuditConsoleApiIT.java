@@ -6,6 +6,7 @@ import io.gatehouse.audit.chain.OfflineVerifier;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.HttpFrom;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -214,6 +215,118 @@ class AuditConsoleApiIT {
 
         // the bearer-token export still works
         assertThat(HTTP.get("/api/v1/audit/export", t.auth("auditor")).status()).isEqualTo(200);
+    }
+
+    /**
+     * Failed redemptions (unknown tickets) are audited per failure with the client address and
+     * never the ticket, and an address with more than ten in a minute is refused (429, Retry-After)
+     * without its tickets being looked up, even a valid one, which another address can still
+     * redeem. The client is the address behind the trusted proxy 127.0.0.2 (deploy/local/test.sh),
+     * unique to this run.
+     */
+    @Test
+    void failedRedemptionsAreAuditedAndRateLimitedPerClientAddress() throws Exception {
+        HttpFrom proxy = HttpFrom.address("127.0.0.2");
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        String client = "198.18." + r.nextInt(0, 256) + "." + r.nextInt(1, 255);
+        String marker = "gh_xt_guess" + java.util.UUID.randomUUID().toString().replace("-", "");
+        for (int i = 0; i < 10; i++) {
+            assertRefused(
+                    proxy.get(
+                            "/api/v1/audit/export?ticket=" + marker + i, "X-Forwarded-For", client),
+                    401,
+                    "invalid_ticket");
+        }
+        Http.Response limited =
+                proxy.get("/api/v1/audit/export?ticket=" + marker + "x", "X-Forwarded-For", client);
+        assertRefused(limited, 429, "rate_limited");
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 60);
+        // a valid ticket is not even looked up from there; it stays good for another address
+        String valid = ticket(t, "{}");
+        assertRefused(
+                proxy.get("/api/v1/audit/export?ticket=" + valid, "X-Forwarded-For", client),
+                429,
+                "rate_limited");
+        assertThat(HTTP.get("/api/v1/audit/export?ticket=" + valid).status()).isEqualTo(200);
+
+        try (Connection c = Db.asOwner()) {
+            String byReason =
+                    "SELECT count(*) FROM audit_events WHERE action = 'auth.ticket'"
+                            + " AND outcome = 'denied' AND details->>'client' = ? AND details->>'reason' = ?";
+            assertThat(Db.count(c, byReason, client, "invalid")).isEqualTo(10);
+            // only the first refusal of the window is audited (the rest are counted in metrics)
+            assertThat(Db.count(c, byReason, client, "rate_limited")).isEqualTo(1);
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE details::text LIKE ?",
+                                    "%" + marker + "%"))
+                    .as("no audit event carries a ticket")
+                    .isZero();
+        }
+    }
+
+    /**
+     * A ticket is re-checked at redemption: the user it was issued to must still be active and the
+     * tenant not suspended; otherwise it is refused as problem JSON (401 / 403) and nothing is
+     * exported (no audit.export event, no events in the body).
+     */
+    @Test
+    void aDisabledUsersOrSuspendedTenantsTicketExportsNothing() throws Exception {
+        TestTenant disabled = TestTenant.fresh();
+        String ticket = ticket(disabled, "{}");
+        try (Connection c = Db.asOwner();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT id FROM edge_users WHERE username = ?")) {
+            ps.setString(1, disabled.username("auditor"));
+            var rs = ps.executeQuery();
+            assertThat(rs.next()).isTrue();
+            String userId = rs.getString(1);
+            Http.Response patched =
+                    HTTP.method(
+                            "PATCH",
+                            "/api/v1/users/" + userId,
+                            "{\"status\":\"disabled\"}",
+                            disabled.auth("admin"));
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        }
+        Http.Response refused = HTTP.get("/api/v1/audit/export?ticket=" + ticket);
+        assertRefused(refused, 401, "invalid_ticket");
+        assertThat(exports(disabled)).isZero();
+
+        TestTenant suspended = TestTenant.fresh();
+        String ticket2 = ticket(suspended, "{}");
+        String platform =
+                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        String[] asPlatform = {"Authorization", "Bearer " + platform};
+        Http.Response s =
+                HTTP.method(
+                        "PATCH",
+                        "/api/v1/tenants/" + suspended.id(),
+                        "{\"status\":\"suspended\"}",
+                        asPlatform);
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        try {
+            assertRefused(
+                    HTTP.get("/api/v1/audit/export?ticket=" + ticket2), 403, "tenant_suspended");
+            assertThat(exports(suspended)).isZero();
+        } finally {
+            HTTP.method(
+                    "PATCH",
+                    "/api/v1/tenants/" + suspended.id(),
+                    "{\"status\":\"active\"}",
+                    asPlatform);
+        }
+    }
+
+    /** How many exports of the tenant's chain were audited (each export is, before its bytes). */
+    private static long exports(TestTenant tenant) throws Exception {
+        try (Connection c = Db.asOwner()) {
+            return Db.count(
+                    c,
+                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND action = 'audit.export'",
+                    tenant.id());
+        }
     }
 
     @Test

@@ -383,6 +383,57 @@ class TracingIT {
     }
 
     /**
+     * Issue 22 review: an export ticket in the download URL never reaches telemetry or logs. The
+     * server span of the download carries the path and a query whose ticket reads REDACTED; no span
+     * attribute of any span, and no line of messages.log or console.log, holds the ticket.
+     */
+    @Test
+    void anExportTicketNeverReachesSpansOrLogs() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        Http.Response issued =
+                traced.http().post("/api/v1/audit/export/tickets", "{}", t.auth("auditor"));
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String ticket = issued.json().getString("ticket");
+        Http.Response export =
+                traced.http().get("/api/v1/audit/export?format=jsonl&ticket=" + ticket);
+        assertThat(export.status()).as(export.body()).isEqualTo(200);
+
+        Span server = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (server == null && System.nanoTime() < deadline) {
+            server =
+                    SPANS.stream()
+                            .filter(x -> x.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                            .filter(
+                                    x ->
+                                            x.getAttributesList().stream()
+                                                    .anyMatch(
+                                                            kv ->
+                                                                    kv.getValue()
+                                                                                    .getStringValue()
+                                                                                    .contains(
+                                                                                            "/api/v1/audit/export")
+                                                                            && !kv.getValue()
+                                                                                    .getStringValue()
+                                                                                    .contains(
+                                                                                            "tickets")))
+                            .filter(x -> x.toString().contains("format=jsonl"))
+                            .findFirst()
+                            .orElse(null);
+            if (server == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(server).as("the download's server span among " + names(SPANS)).isNotNull();
+        assertThat(server.toString()).contains("ticket=REDACTED");
+        for (Span s : SPANS) {
+            assertThat(s.toString()).as(s.getName()).doesNotContain(ticket);
+        }
+        assertThat(traced.messagesLog()).doesNotContain(ticket);
+        assertThat(traced.consoleLog()).doesNotContain(ticket);
+    }
+
+    /**
      * Issue 20, item 7: a streamed answer is relayed after the resource method returned; the
      * relay's lines (here the failed-attempt line, written when the stream's audit event is
      * recorded at its end) carry the request's and the trace's ids, in messages.log and on the

@@ -3,6 +3,7 @@ package io.gatehouse.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
@@ -267,7 +268,96 @@ class StatsApiIT {
                 "from",
                 "invalid_request");
         bad("/api/v1/stats/gateway?from=yesterday", "from", "invalid_request");
+        // years in weeks are few buckets, but too long a period to scan
+        bad(
+                "/api/v1/stats/gateway?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&step=P7D",
+                "from",
+                "period_too_long");
+        bad(
+                "/api/v1/stats/reviews/time-to-publish?from=2025-01-01T00:00:00Z&to=2026-01-03T00:00:00Z&step=P31D",
+                "from",
+                "period_too_long");
         bad("/api/v1/stats/gateway?groupBy=key", "groupBy", "invalid_request");
+    }
+
+    /**
+     * Breaker rows name the platform's instances (host or pod names): a platform admin sees them, a
+     * tenant's admin and auditor see the same states under numbered instances.
+     */
+    @Test
+    void onlyAPlatformAdminSeesInstanceNames() throws Exception {
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String alpha = "it-host-alpha-" + suffix;
+        String beta = "it-host-beta-" + suffix;
+        java.util.UUID provider = java.util.UUID.randomUUID();
+        try (java.sql.Connection c = Db.asOwner();
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO routing_breaker_states (instance, provider_id, tenant_id,"
+                                        + " provider, state, open_ms, changed_at) VALUES (?, ?, ?::uuid,"
+                                        + " 'sb', ?, 600000, now())")) {
+            for (String[] row : new String[][] {{alpha, "open"}, {beta, "closed"}}) {
+                ps.setString(1, row[0]);
+                ps.setObject(2, provider);
+                ps.setString(3, t.id());
+                ps.setString(4, row[1]);
+                ps.executeUpdate();
+            }
+        }
+        for (String role : List.of("admin", "auditor")) {
+            Http.Response r = HTTP.get("/api/v1/stats/breakers", t.auth(role));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.body()).as(role).doesNotContain(alpha).doesNotContain(beta);
+            assertThat(r.json().getBoolean("instancesNamed")).isFalse();
+            List<JsonObject> sb =
+                    r.json().getJsonArray("breakers").getValuesAs(JsonObject.class).stream()
+                            .filter(b -> b.getString("provider").equals("sb"))
+                            .toList();
+            assertThat(sb).extracting(b -> b.getString("state")).contains("open", "closed");
+            assertThat(sb)
+                    .extracting(b -> b.getString("instance"))
+                    .allMatch(i -> i.matches("instance-[0-9]+"))
+                    .doesNotHaveDuplicates();
+        }
+        Http.Response platform =
+                HTTP.get(
+                        "/api/v1/stats/breakers?tenant=" + t.id(),
+                        "Authorization",
+                        "Bearer " + platformToken());
+        assertThat(platform.status()).as(platform.toString()).isEqualTo(200);
+        assertThat(platform.json().getBoolean("instancesNamed")).isTrue();
+        assertThat(platform.body()).contains(alpha).contains(beta);
+    }
+
+    /**
+     * A statistics query that runs out of time is cancelled and answers 503 problem JSON: here the
+     * query waits behind a lock this test holds, through plain JDBC (breakers) and through JPA
+     * (time to publish), each longer than the 10 s limit (gatehouse.stats.query-timeout-seconds).
+     */
+    @Test
+    void aStatisticsQueryThatRunsOutOfTimeIs503NotAHangOrA500() throws Exception {
+        for (String[] c :
+                new String[][] {
+                    {"routing_breaker_states", "/api/v1/stats/breakers"},
+                    {"governance_changes", "/api/v1/stats/reviews/time-to-publish?" + period}
+                }) {
+            try (java.sql.Connection lock = Db.asOwner()) {
+                lock.setAutoCommit(false);
+                try (java.sql.Statement st = lock.createStatement()) {
+                    st.execute("LOCK TABLE " + c[0] + " IN ACCESS EXCLUSIVE MODE");
+                }
+                long started = System.nanoTime();
+                Http.Response r = HTTP.get(c[1], t.auth("admin"));
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                lock.rollback();
+                assertThat(r.status()).as(c[1] + " " + r.body()).isEqualTo(503);
+                assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+                assertThat(r.body()).contains("stats_timeout").doesNotContain("Exception");
+                assertThat(seconds).as("cancelled at the limit").isBetween(9L, 30L);
+            }
+        }
+        // and the same queries answer once nothing holds them up
+        assertThat(HTTP.get("/api/v1/stats/breakers", t.auth("admin")).status()).isEqualTo(200);
     }
 
     private static void bad(String path, String param, String code) {

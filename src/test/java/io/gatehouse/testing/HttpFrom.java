@@ -36,9 +36,19 @@ public final class HttpFrom {
 
     /** A POST with a JSON body; {@code headers} are name, value pairs. */
     public Http.Response post(String path, String json, String... headers) {
+        return send("POST", path, json, headers);
+    }
+
+    /** A GET; {@code headers} are name, value pairs. */
+    public Http.Response get(String path, String... headers) {
+        return send("GET", path, "", headers);
+    }
+
+    private Http.Response send(String method, String path, String json, String... headers) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder();
-        req.append("POST ")
+        req.append(method)
+                .append(' ')
                 .append(path)
                 .append(" HTTP/1.1\r\n")
                 .append("Host: localhost:")

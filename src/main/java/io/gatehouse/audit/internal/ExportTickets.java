@@ -6,6 +6,7 @@ import io.gatehouse.audit.internal.persistence.ExportTicketRows.Ticket;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TicketCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,10 +28,20 @@ import java.util.stream.Collectors;
  * Single-use export tickets, so that a browser can download an export by a plain link (streamed to
  * disk by its download manager) without a bearer token in the URL: a ticket is 256 random bits,
  * valid for {@link #VALID_SECONDS} seconds, spent by its first use, and bound to the caller who
- * asked for it and the export's parameters.
+ * asked for it and the export's parameters. The edge authenticates with them through {@link
+ * TicketCredentials} (the edge names no audit class); the export resource reads the parameters the
+ * ticket was bound to ({@link #CHAIN}, {@link #FORMAT}, {@link #FROM}, {@link #TO}).
  */
 @ApplicationScoped
-public class ExportTickets {
+public class ExportTickets implements TicketCredentials {
+    /** The path tickets authorize (GET only). */
+    public static final String PATH = "api/v1/audit/export";
+
+    public static final String CHAIN = "chain";
+    public static final String FORMAT = "format";
+    public static final String FROM = "from";
+    public static final String TO = "to";
+
     public static final int VALID_SECONDS = 60;
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,9 +50,6 @@ public class ExportTickets {
 
     /** An issued ticket: the secret (shown once) and when it expires. */
     public record Issued(String ticket, Instant expiresAt) {}
-
-    /** What a redeemed ticket allows: the export's parameters, and the caller it was issued to. */
-    public record Redeemed(String chain, String format, String from, String to, Caller caller) {}
 
     public Issued issue(Caller caller, String chain, String format, String from, String to) {
         byte[] secret = new byte[32];
@@ -69,9 +79,18 @@ public class ExportTickets {
         }
     }
 
-    /** Spends the ticket; empty when it is unknown, used or expired. */
+    @Override
+    public boolean covers(String path) {
+        return PATH.equals(path);
+    }
+
+    /**
+     * Spends the ticket; empty when it is unknown, used or expired. A failed redemption only reads
+     * (see {@link ExportTicketRows#redeem}).
+     */
+    @Override
     public Optional<Redeemed> redeem(String ticket) {
-        if (ticket == null || ticket.length() > 200) {
+        if (ticket == null || ticket.isBlank() || ticket.length() > 200) {
             return Optional.empty();
         }
         Optional<Ticket> t;
@@ -81,18 +100,25 @@ public class ExportTickets {
             throw CheckpointService.unavailable(e);
         }
         return t.map(
-                x ->
-                        new Redeemed(
-                                x.chain(),
-                                x.format(),
-                                x.from(),
-                                x.to(),
-                                new Caller(
-                                        Caller.Kind.valueOf(x.actorKind()),
-                                        x.actor(),
-                                        x.actorName(),
-                                        x.tenant() == null ? null : new TenantId(x.tenant()),
-                                        roles(x.actorRoles()))));
+                x -> {
+                    Map<String, String> bound = new LinkedHashMap<>();
+                    bound.put(CHAIN, x.chain());
+                    bound.put(FORMAT, x.format());
+                    if (x.from() != null) {
+                        bound.put(FROM, x.from());
+                    }
+                    if (x.to() != null) {
+                        bound.put(TO, x.to());
+                    }
+                    return new Redeemed(
+                            new Caller(
+                                    Caller.Kind.valueOf(x.actorKind()),
+                                    x.actor(),
+                                    x.actorName(),
+                                    x.tenant() == null ? null : new TenantId(x.tenant()),
+                                    roles(x.actorRoles())),
+                            bound);
+                });
     }
 
     private static Set<Role> roles(String wire) {

@@ -62,7 +62,7 @@ class PolicyTestBenchTest {
                     @Override
                     public List<SeriesRow> series(
                             TenantId tenant,
-                            io.gatehouse.audit.TimeBuckets window,
+                            io.gatehouse.shared.TimeBuckets window,
                             Grouping groupBy,
                             long objectiveMs) {
                         throw new UnsupportedOperationException("not used by the test bench");
@@ -70,7 +70,7 @@ class PolicyTestBenchTest {
 
                     @Override
                     public List<RuleCount> policyRuleMatches(
-                            TenantId tenant, io.gatehouse.audit.TimeBuckets window) {
+                            TenantId tenant, io.gatehouse.shared.TimeBuckets window) {
                         throw new UnsupportedOperationException("not used by the test bench");
                     }
 

@@ -61,10 +61,24 @@ public final class ExportTicketRows {
     }
 
     /**
-     * Spends the ticket: marks it used if it is unused and unexpired, in one statement, so two
-     * redemptions racing (on one instance or two) cannot both succeed.
+     * Spends the ticket: marks it used if it is unused and unexpired. A SELECT by hash comes first,
+     * so an unknown, used or expired ticket (a guess, a replay) only reads: no UPDATE runs for it,
+     * no row is locked, nothing is written. For a live one the UPDATE is conditional on the same
+     * predicate, in one statement, so two redemptions racing (on one instance or two) cannot both
+     * succeed: the loser's UPDATE matches no row.
      */
     public static Optional<Ticket> redeem(Connection c, String ticketHash) throws SQLException {
+        try (PreparedStatement live =
+                c.prepareStatement(
+                        "SELECT 1 FROM audit_export_tickets WHERE ticket_hash = ? AND used_at IS NULL"
+                                + " AND expires_at > now()")) {
+            live.setString(1, ticketHash);
+            try (ResultSet rs = live.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+            }
+        }
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "UPDATE audit_export_tickets SET used_at = now() WHERE ticket_hash = ?"

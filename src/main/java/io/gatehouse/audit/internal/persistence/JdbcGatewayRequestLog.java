@@ -2,10 +2,12 @@ package io.gatehouse.audit.internal.persistence;
 
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.LineageKeys;
-import io.gatehouse.audit.TimeBuckets;
+import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TimeBuckets;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +17,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@link GatewayRequestLog} over {@code audit_events} (read-only, as the runtime role). */
 @ApplicationScoped
 public class JdbcGatewayRequestLog implements GatewayRequestLog {
     @Resource(lookup = "jdbc/gatehouse")
     DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(
+            name = StatsTimeout.TIMEOUT_SETTING,
+            defaultValue = "" + StatsTimeout.DEFAULT_TIMEOUT_SECONDS)
+    int statsTimeoutSeconds;
 
     /** The audit column behind each grouping (never client text in SQL). */
     private static String column(Grouping g) {
@@ -121,6 +130,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
             ps.setString(4, tenant.toString());
             ps.setTimestamp(5, Timestamp.from(window.from()));
             ps.setTimestamp(6, Timestamp.from(window.to()));
+            ps.setQueryTimeout(statsTimeoutSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
@@ -139,7 +149,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the gateway series", e);
+            throw StatsTimeout.failure(e, statsTimeoutSeconds, "the gateway series");
         }
         return out;
     }
@@ -168,6 +178,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
             ps.setString(3, tenant.toString());
             ps.setTimestamp(4, Timestamp.from(window.from()));
             ps.setTimestamp(5, Timestamp.from(window.to()));
+            ps.setQueryTimeout(statsTimeoutSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // "name@vN/rule-id:action"; the action never holds a colon
@@ -182,7 +193,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the policy rule matches", e);
+            throw StatsTimeout.failure(e, statsTimeoutSeconds, "the policy rule matches");
         }
         return out;
     }

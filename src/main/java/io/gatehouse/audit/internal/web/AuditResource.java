@@ -16,9 +16,9 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TicketCredentials;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
-import io.gatehouse.shared.error.UnauthorizedException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -46,9 +46,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -227,7 +229,10 @@ public class AuditResource {
                             + " bearer token (role auditor) or, without one, by ticket: a single-use ticket from"
                             + " POST /api/v1/audit/export/tickets (valid 60 s), which fixes chain, format and"
                             + " period; parameters given beside it must match them (403 ticket_mismatch), and"
-                            + " an unknown, used or expired ticket is 401 invalid_ticket.")
+                            + " an unknown, used or expired ticket is 401 invalid_ticket (failures are"
+                            + " audited and rate limited per client address: 429). At redemption the"
+                            + " ticket's user must still be active (401 invalid_ticket) and the tenant not"
+                            + " suspended (403 tenant_suspended).")
     @APIResponse(
             responseCode = "200",
             description =
@@ -249,45 +254,47 @@ public class AuditResource {
     @APIResponse(
             responseCode = "403",
             description =
-                    "Not an auditor, or the ticket belongs to another caller or other parameters")
+                    "Not an auditor, the ticket belongs to another caller or other parameters, or"
+                            + " the tenant is suspended")
+    @APIResponse(
+            responseCode = "429",
+            description =
+                    "Too many failed ticket redemptions from this client address (Retry-After)")
+    @Parameter(
+            name = "ticket",
+            in = ParameterIn.QUERY,
+            description =
+                    "A single-use export ticket instead of a bearer token; the edge authenticates"
+                            + " with it and takes it out of the URL before traces or logs see it",
+            schema = @Schema(type = SchemaType.STRING))
     public Response export(
             @QueryParam("format") String format,
             @QueryParam("from") String fromParam,
             @QueryParam("to") String toParam,
-            @QueryParam("chain") String chainParam,
-            @QueryParam("ticket") String ticket) {
-        Caller caller;
+            @QueryParam("chain") String chainParam) {
+        // Set by the edge when it authenticated this request by an export ticket: what the ticket
+        // was bound to (the ticket itself never reaches here, nor any trace or log).
+        @SuppressWarnings("unchecked")
+        Map<String, String> ticket =
+                (Map<String, String>) request.getAttribute(TicketCredentials.BOUND_ATTRIBUTE);
+        Caller caller = callers.require();
         String chain;
         String fmt;
         if (ticket != null) {
-            ExportTickets.Redeemed r =
-                    tickets.redeem(ticket)
-                            .orElseThrow(
-                                    () ->
-                                            new UnauthorizedException(
-                                                    "invalid_ticket",
-                                                    "The export ticket is unknown, used or expired"));
-            Caller bearer = callers.get().orElse(null);
-            if (bearer != null && !bearer.subject().equals(r.caller().subject())) {
-                throw new ForbiddenException(
-                        "ticket_not_yours", "This export ticket was issued to someone else");
-            }
-            if (differs(format, r.format())
-                    || differs(fromParam, r.from())
-                    || differs(toParam, r.to())
-                    || differs(chainParam, r.chain())) {
+            if (differs(format, ticket.get(ExportTickets.FORMAT))
+                    || differs(fromParam, ticket.get(ExportTickets.FROM))
+                    || differs(toParam, ticket.get(ExportTickets.TO))
+                    || differs(chainParam, ticket.get(ExportTickets.CHAIN))) {
                 throw new ForbiddenException(
                         "ticket_mismatch",
                         "The export ticket was issued for other parameters (it is now spent)");
             }
-            caller = r.caller();
-            // the roles as they were when the ticket was issued, at most a minute ago
-            chain = ChainAccess.chainFor(caller, r.chain(), Role.AUDITOR);
-            fmt = r.format();
-            fromParam = r.from();
-            toParam = r.to();
+            // the edge re-checked the person: their roles as they are now
+            chain = ChainAccess.chainFor(caller, ticket.get(ExportTickets.CHAIN), Role.AUDITOR);
+            fmt = ticket.get(ExportTickets.FORMAT);
+            fromParam = ticket.get(ExportTickets.FROM);
+            toParam = ticket.get(ExportTickets.TO);
         } else {
-            caller = callers.require();
             if (!caller.has(Role.AUDITOR)) {
                 forbidden(caller);
             }

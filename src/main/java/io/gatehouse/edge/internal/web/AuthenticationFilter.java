@@ -5,6 +5,7 @@ import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
 import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.TenantCache;
+import io.gatehouse.edge.internal.TicketRedemptions;
 import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.edge.internal.persistence.TokenRevocationRows;
 import io.gatehouse.shared.Caller;
@@ -13,6 +14,7 @@ import io.gatehouse.shared.LogFields;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantLabels;
+import io.gatehouse.shared.TicketCredentials;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.UnauthorizedException;
@@ -22,6 +24,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -31,6 +35,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -39,7 +44,8 @@ import org.eclipse.microprofile.metrics.Tag;
 /**
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
  * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external
- * issuer) on {@code /api}. {@link RoleFilter} then enforces roles. Failures are audited; the client
+ * issuer) on {@code /api}, and single-use tickets ({@link TicketCredentials}) on the GETs other
+ * modules issue them for. {@link RoleFilter} then enforces roles. Failures are audited; the client
  * learns only that it is not authenticated (401), or that its tenant is suspended (403 {@code
  * tenant_suspended}).
  */
@@ -53,13 +59,6 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                     "api/v1/auth/login",
                     ".well-known/jwks.json",
                     ".well-known/openid-configuration");
-
-    /**
-     * The audit export, which a GET without a bearer token may reach when it carries a {@code
-     * ticket}: the single-use ticket is the credential there, and the audit resource redeems it (an
-     * unknown, used or expired one is 401).
-     */
-    static final String EXPORT_BY_TICKET = "api/v1/audit/export";
 
     static final String VERIFIED_TOKEN = "io.gatehouse.edge.verifiedToken";
 
@@ -81,6 +80,10 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     @Inject MetricRegistry metrics;
     @Inject TenantLabels tenantLabels;
     @Inject ClientAddresses clients;
+    @Inject TicketRedemptions redemptions;
+
+    /** The kinds of ticket other modules issue (the edge names none of them). */
+    @Inject @Any Instance<TicketCredentials> ticketKinds;
 
     @Override
     public void filter(ContainerRequestContext ctx) {
@@ -94,12 +97,11 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
             return;
         }
-        if (path.equals(EXPORT_BY_TICKET)
-                && "GET".equals(ctx.getMethod())
-                && ctx.getHeaderString("Authorization") == null
-                && ctx.getUriInfo().getQueryParameters().containsKey("ticket")) {
-            return;
-        }
+        // A ticket credential (taken out of the URL by TicketQueryFilter) on a GET of a path a
+        // kind of ticket covers is authenticated like any credential, here.
+        String ticket = (String) ctx.getProperty(TicketCredentials.TICKET_ATTRIBUTE);
+        TicketCredentials ticketKind =
+                ticket != null && "GET".equals(ctx.getMethod()) ? ticketKindFor(path) : null;
         // The edge's span (a child of the server span when tracing is on); its trace id goes on
         // every log line of this request.
         Span span = tracer.spanBuilder("gatehouse.edge.authenticate").startSpan();
@@ -110,6 +112,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         try (Scope ignored = span.makeCurrent()) {
             if (path.equals("v1") || path.startsWith("v1/")) {
                 authenticateKey(ctx, requestId);
+            } else if (ticketKind != null) {
+                authenticateTicket(ctx, ticketKind, ticket, requestId, path);
             } else {
                 authenticatePerson(ctx, requestId, path);
             }
@@ -178,6 +182,69 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         ctx.setProperty(VERIFIED_TOKEN, v);
     }
 
+    private TicketCredentials ticketKindFor(String path) {
+        for (TicketCredentials kind : ticketKinds) {
+            if (kind.covers(path)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A single-use ticket: refused (429) without a lookup while the client address has too many
+     * failures; an unknown, used or expired one is counted, audited (never its value) and 401
+     * {@code invalid_ticket}; a redeemed one is re-checked (the person still active, the tenant not
+     * suspended). A bearer token beside it must be the same person's (403 {@code
+     * ticket_not_yours}). The resource reads what the ticket was bound to from {@link
+     * TicketCredentials#BOUND_ATTRIBUTE}.
+     */
+    private void authenticateTicket(
+            ContainerRequestContext ctx,
+            TicketCredentials kind,
+            String ticket,
+            String requestId,
+            String path) {
+        Caller bearerCaller = null;
+        if (ctx.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+            authenticatePerson(ctx, requestId, path);
+            bearerCaller = current.get().orElseThrow();
+        }
+        String client =
+                clients.of(
+                        http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
+        Optional<TicketRedemptions.Refusal> refusal = redemptions.refusal(client);
+        if (refusal.isPresent()) {
+            if (refusal.get() == TicketRedemptions.Refusal.RATE_LIMITED_FIRST) {
+                denied(bearerCaller, "auth.ticket", "rate_limited", requestId, path, client);
+            } else {
+                countFailure(bearerCaller, "auth.ticket", "rate_limited");
+            }
+            throw redemptions.rateLimited(client);
+        }
+        TicketCredentials.Redeemed redeemed = kind.redeem(ticket).orElse(null);
+        if (redeemed == null) {
+            redemptions.failed(client);
+            denied(bearerCaller, "auth.ticket", "invalid", requestId, path, client);
+            throw new UnauthorizedException(
+                    "invalid_ticket", "The ticket is unknown, used or expired");
+        }
+        Caller caller;
+        try {
+            caller = redemptions.recheck(redeemed.caller());
+        } catch (GatehouseException e) {
+            denied(redeemed.caller(), "auth.ticket", e.code(), requestId, path, client);
+            throw e;
+        }
+        if (bearerCaller != null && !bearerCaller.subject().equals(caller.subject())) {
+            denied(bearerCaller, "auth.ticket", "ticket_not_yours", requestId, path, client);
+            throw new ForbiddenException(
+                    "ticket_not_yours", "This ticket was issued to someone else");
+        }
+        current.set(caller);
+        ctx.setProperty(TicketCredentials.BOUND_ATTRIBUTE, redeemed.bound());
+    }
+
     /**
      * Every credential of a suspended tenant (API keys, built-in and external tokens) is refused.
      */
@@ -188,7 +255,35 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     }
 
     void denied(Caller caller, String action, String reason, String requestId, String path) {
-        // Failures by credential and reason (codes, never the credential); tenant when known.
+        denied(caller, action, reason, requestId, path, null);
+    }
+
+    /** Counted and audited; {@code client}, when known, is the address behind trusted proxies. */
+    private void denied(
+            Caller caller,
+            String action,
+            String reason,
+            String requestId,
+            String path,
+            String client) {
+        countFailure(caller, action, reason);
+        AuditEvent.Builder b =
+                caller == null
+                        ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)
+                        : AuditEvent.by(caller, action);
+        if (client != null) {
+            b.detail("client", client);
+        }
+        audit.record(
+                b.outcome(AuditEvent.Outcome.DENIED)
+                        .detail("reason", reason)
+                        .detail("path", path.length() > 200 ? path.substring(0, 200) : path)
+                        .requestId(requestId)
+                        .build());
+    }
+
+    /** Failures by credential and reason (codes, never the credential); tenant when known. */
+    private void countFailure(Caller caller, String action, String reason) {
         metrics.counter(
                         AUTH_FAILURES,
                         new Tag(
@@ -199,16 +294,6 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                         new Tag("credential", action.substring(action.indexOf('.') + 1)),
                         new Tag("reason", reason))
                 .inc();
-        AuditEvent.Builder b =
-                caller == null
-                        ? AuditEvent.of(null, "anonymous", http.getRemoteAddr(), action)
-                        : AuditEvent.by(caller, action);
-        audit.record(
-                b.outcome(AuditEvent.Outcome.DENIED)
-                        .detail("reason", reason)
-                        .detail("path", path.length() > 200 ? path.substring(0, 200) : path)
-                        .requestId(requestId)
-                        .build());
     }
 
     static String bearer(ContainerRequestContext ctx) {

@@ -1,6 +1,5 @@
 package io.gatehouse.governance.internal.web;
 
-import io.gatehouse.audit.TimeBuckets;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats.PublishTimes;
 import io.gatehouse.governance.internal.persistence.JpaReviewStats.Waiting;
@@ -8,8 +7,11 @@ import io.gatehouse.governance.internal.persistence.JpaReviewStats.WaitingByKind
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
+import io.gatehouse.shared.TimeBuckets;
+import io.gatehouse.shared.TimeSeriesJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -24,8 +26,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -56,6 +56,7 @@ public class ReviewStatsResource {
             responseCode = "200",
             description = "The review queue",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ReviewQueue.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject waiting(@QueryParam("tenant") String tenantParam) {
         TenantId tenant =
                 TenantScope.of(
@@ -70,10 +71,13 @@ public class ReviewStatsResource {
             if (age != null && (oldest == null || age > oldest)) {
                 oldest = age;
             }
-            JsonObjectBuilder o =
-                    Json.createObjectBuilder().add("kind", k.kind()).add("waiting", k.count());
-            nullable(o, "oldestAgeSeconds", age);
-            kinds.add(o);
+            kinds.add(
+                    TimeSeriesJson.nullable(
+                            Json.createObjectBuilder()
+                                    .add("kind", k.kind())
+                                    .add("waiting", k.count()),
+                            "oldestAgeSeconds",
+                            age));
         }
         JsonArrayBuilder changes = Json.createArrayBuilder();
         for (Waiting w : queries.waiting(tenant.value(), LISTED)) {
@@ -89,16 +93,13 @@ public class ReviewStatsResource {
             } else {
                 o.add("submittedAt", w.submittedAt().toString());
             }
-            nullable(o, "ageSeconds", age(w.submittedAt(), now));
-            changes.add(o);
+            changes.add(TimeSeriesJson.nullable(o, "ageSeconds", age(w.submittedAt(), now)));
         }
-        JsonObjectBuilder out =
-                Json.createObjectBuilder()
-                        .add("tenant", tenant.toString())
-                        .add("asOf", now.toString())
-                        .add("waiting", total);
-        nullable(out, "oldestAgeSeconds", oldest);
-        return out.add("byKind", kinds).add("changes", changes).build();
+        JsonObjectBuilder out = TimeSeriesJson.snapshot(tenant, now).add("waiting", total);
+        return TimeSeriesJson.nullable(out, "oldestAgeSeconds", oldest)
+                .add("byKind", kinds)
+                .add("changes", changes)
+                .build();
     }
 
     @GET
@@ -110,13 +111,14 @@ public class ReviewStatsResource {
             description =
                     "Changes published in each bucket (rollbacks left out), with the median, 95th"
                             + " percentile and longest time in seconds from their last submission to"
-                            + " publish. from/to: ISO-8601 instants (default: the last 24 hours), step:"
-                            + " ISO-8601 duration PT1M..P31D (default PT1H), at most 1000 buckets.")
+                            + " publish."
+                            + TimeBuckets.DESCRIPTION)
     @APIResponse(
             responseCode = "200",
             description = "One series per kind",
             content =
                     @Content(schema = @Schema(implementation = GovernanceDtos.TimeToPublish.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject timeToPublish(
             @QueryParam("from") String from,
             @QueryParam("to") String to,
@@ -126,60 +128,46 @@ public class ReviewStatsResource {
                 TenantScope.of(
                         callers.require(), tenantParam, Role.ADMIN, Role.REVIEWER, Role.AUDITOR);
         TimeBuckets window = TimeBuckets.parse(from, to, step);
-        int n = window.count();
-        Map<String, PublishTimes[]> byKind = new LinkedHashMap<>();
-        for (PublishTimes p :
-                queries.publishTimes(
-                        tenant.value(), window.from(), window.to(), window.stepSeconds())) {
-            byKind.computeIfAbsent(p.kind(), k -> new PublishTimes[n])[
-                            (int) Math.max(0, Math.min(n - 1, p.bucket()))] =
-                    p;
-        }
         JsonArrayBuilder kinds = Json.createArrayBuilder();
-        byKind.forEach(
-                (kind, rows) -> {
-                    JsonArrayBuilder points = Json.createArrayBuilder();
-                    long published = 0;
-                    for (int i = 0; i < n; i++) {
-                        PublishTimes p = rows[i];
-                        JsonObjectBuilder o =
-                                Json.createObjectBuilder()
-                                        .add("time", window.start(i).toString())
-                                        .add("published", p == null ? 0 : p.published());
-                        if (p == null) {
-                            o.addNull("p50Seconds").addNull("p95Seconds").addNull("maxSeconds");
-                        } else {
-                            published += p.published();
-                            o.add("p50Seconds", p.p50())
-                                    .add("p95Seconds", p.p95())
-                                    .add("maxSeconds", p.max());
-                        }
-                        points.add(o);
-                    }
-                    kinds.add(
-                            Json.createObjectBuilder()
-                                    .add("kind", kind)
-                                    .add("published", published)
-                                    .add("points", points));
-                });
-        return Json.createObjectBuilder()
-                .add("tenant", tenant.toString())
-                .add("from", window.from().toString())
-                .add("to", window.to().toString())
-                .add("step", window.step().toString())
-                .add("kinds", kinds)
-                .build();
+        TimeSeriesJson.byGroup(
+                        queries.publishTimes(
+                                tenant.value(), window.from(), window.to(), window.stepSeconds()),
+                        window,
+                        PublishTimes::kind,
+                        PublishTimes::bucket,
+                        PublishTimes[]::new,
+                        (a, b) ->
+                                b) // one row per kind and bucket; b only after rounding at the end
+                .forEach(
+                        (kind, rows) -> {
+                            long published = 0;
+                            for (PublishTimes p : rows) {
+                                published += p == null ? 0 : p.published();
+                            }
+                            kinds.add(
+                                    Json.createObjectBuilder()
+                                            .add("kind", kind)
+                                            .add("published", published)
+                                            .add(
+                                                    "points",
+                                                    TimeSeriesJson.points(
+                                                            window,
+                                                            rows,
+                                                            ReviewStatsResource::publishPoint)));
+                        });
+        return TimeSeriesJson.period(tenant, window).add("kinds", kinds).build();
+    }
+
+    private static void publishPoint(JsonObjectBuilder o, PublishTimes p) {
+        o.add("published", p == null ? 0 : p.published());
+        if (p == null) {
+            o.addNull("p50Seconds").addNull("p95Seconds").addNull("maxSeconds");
+        } else {
+            o.add("p50Seconds", p.p50()).add("p95Seconds", p.p95()).add("maxSeconds", p.max());
+        }
     }
 
     private static Long age(Instant since, Instant now) {
         return since == null ? null : Math.max(0, Duration.between(since, now).getSeconds());
-    }
-
-    private static void nullable(JsonObjectBuilder b, String name, Long value) {
-        if (value == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, value);
-        }
     }
 }

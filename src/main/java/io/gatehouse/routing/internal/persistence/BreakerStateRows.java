@@ -68,8 +68,9 @@ public class BreakerStateRows {
     /**
      * The breakers of the tenant's providers and of global ones, on every instance that wrote one;
      * an open breaker whose open period has passed reads as half-open (as the breaker itself does).
+     * The query is cancelled after {@code timeoutSeconds} (SQLState 57014).
      */
-    public List<Row> list(UUID tenant) throws SQLException {
+    public List<Row> list(UUID tenant, int timeoutSeconds) throws SQLException {
         List<Row> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
@@ -80,6 +81,7 @@ public class BreakerStateRows {
                                         + " WHERE tenant_id = ? OR tenant_id IS NULL"
                                         + " ORDER BY provider, instance")) {
             ps.setObject(1, tenant);
+            ps.setQueryTimeout(timeoutSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(

@@ -76,7 +76,11 @@ public final class StatsDtos {
 
     @Schema(description = "One instance's breaker of one provider")
     public record BreakerState(
-            @Schema(required = true, description = "gatehouse.instance.name, or host:pid")
+            @Schema(
+                            required = true,
+                            description =
+                                    "gatehouse.instance.name (or host:pid) for a platform admin;"
+                                            + " instance-1, instance-2, ... for everyone else")
                     String instance,
             @Schema(required = true) String provider,
             @Schema(
@@ -90,5 +94,10 @@ public final class StatsDtos {
     public record BreakerStats(
             @Schema(required = true) String tenant,
             @Schema(required = true) String asOf,
+            @Schema(
+                            required = true,
+                            description =
+                                    "Whether instances carry their names (platform admins) or numbers")
+                    boolean instancesNamed,
             @Schema(required = true) List<BreakerState> breakers) {}
 }

@@ -3,13 +3,16 @@ package io.gatehouse.routing.internal.web;
 import io.gatehouse.audit.GatewayRequestLog;
 import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayRequestLog.SeriesRow;
-import io.gatehouse.audit.TimeBuckets;
 import io.gatehouse.routing.internal.persistence.BreakerStateRows;
+import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
+import io.gatehouse.shared.TimeBuckets;
+import io.gatehouse.shared.TimeSeriesJson;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,8 +25,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -43,11 +48,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Statistics")
 @SecurityRequirement(name = "jwt")
 public class StatsResource {
-    static final String PERIOD =
-            " from/to: ISO-8601 instants (default: the last 24 hours), step: ISO-8601 duration PT1M..P31D"
-                    + " (default PT1H), at most 1000 buckets; bucket i covers [from + i*step, from +"
-                    + " (i+1)*step). tenant: another tenant's id, platform admins only.";
-
     @Inject GatewayRequestLog log;
     @Inject UsageReports reports;
     @Inject CurrentCaller callers;
@@ -57,17 +57,25 @@ public class StatsResource {
     @ConfigProperty(name = "gatehouse.sla.latency-objective-ms", defaultValue = "2000")
     long objectiveMs;
 
+    @Inject
+    @ConfigProperty(
+            name = StatsTimeout.TIMEOUT_SETTING,
+            defaultValue = "" + StatsTimeout.DEFAULT_TIMEOUT_SECONDS)
+    int timeoutSeconds;
+
     @GET
     @Path("/gateway")
     @Produces(MediaType.APPLICATION_JSON)
     @RequiresRole({Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary = "Gateway requests, errors, latency percentiles, tokens and cost over time",
-            description = "groupBy: route (default), provider, model or none." + PERIOD)
+            description =
+                    "groupBy: route (default), provider, model or none." + TimeBuckets.DESCRIPTION)
     @APIResponse(
             responseCode = "200",
             description = "One series per group",
             content = @Content(schema = @Schema(implementation = StatsDtos.GatewayStats.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject gateway(
             @QueryParam("from") String from,
             @QueryParam("to") String to,
@@ -88,34 +96,23 @@ public class StatsResource {
                                                     "groupBy must be route, provider, model or none"));
         }
         TimeBuckets window = TimeBuckets.parse(from, to, step);
-        Map<String, SeriesRow[]> byGroup = new LinkedHashMap<>();
-        for (SeriesRow r : log.series(tenant, window, grouping, objectiveMs)) {
-            byGroup.computeIfAbsent(r.group(), k -> new SeriesRow[window.count()])[
-                            index(window, r.bucket())] =
-                    r;
-        }
         JsonArrayBuilder series = Json.createArrayBuilder();
-        byGroup.forEach(
-                (group, rows) -> {
-                    JsonArrayBuilder points = Json.createArrayBuilder();
-                    for (int i = 0; i < rows.length; i++) {
-                        SeriesRow r = rows[i];
-                        JsonObjectBuilder p =
-                                Json.createObjectBuilder().add("time", window.start(i).toString());
-                        p.add("requests", r == null ? 0 : r.requests());
-                        p.add("errors", r == null ? 0 : r.errors());
-                        nullable(p, "p50Ms", r == null ? null : r.p50Ms());
-                        nullable(p, "p95Ms", r == null ? null : r.p95Ms());
-                        nullable(p, "p99Ms", r == null ? null : r.p99Ms());
-                        p.add("inputTokens", r == null ? 0 : r.inputTokens());
-                        p.add("outputTokens", r == null ? 0 : r.outputTokens());
-                        p.add("costMicros", r == null ? 0 : r.costMicros());
-                        points.add(p);
-                    }
-                    series.add(
-                            Json.createObjectBuilder().add("group", group).add("points", points));
-                });
-        return period(tenant, window).add("groupBy", g).add("series", series).build();
+        rowsByGroup(tenant, window, grouping)
+                .forEach(
+                        (group, rows) ->
+                                series.add(
+                                        Json.createObjectBuilder()
+                                                .add("group", group)
+                                                .add(
+                                                        "points",
+                                                        TimeSeriesJson.points(
+                                                                window,
+                                                                rows,
+                                                                StatsResource::gatewayPoint))));
+        return TimeSeriesJson.period(tenant, window)
+                .add("groupBy", g)
+                .add("series", series)
+                .build();
     }
 
     @GET
@@ -127,11 +124,12 @@ public class StatsResource {
             description =
                     "Per route and bucket: requests, those answered below 500 within the objective"
                             + " (gatehouse.sla.latency-objective-ms, default 2000) and their share."
-                            + PERIOD)
+                            + TimeBuckets.DESCRIPTION)
     @APIResponse(
             responseCode = "200",
             description = "One entry per route that had requests",
             content = @Content(schema = @Schema(implementation = StatsDtos.SlaStats.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject sla(
             @QueryParam("from") String from,
             @QueryParam("to") String to,
@@ -139,40 +137,32 @@ public class StatsResource {
             @QueryParam("tenant") String tenantParam) {
         TenantId tenant = TenantScope.of(callers.require(), tenantParam, Role.ADMIN, Role.AUDITOR);
         TimeBuckets window = TimeBuckets.parse(from, to, step);
-        Map<String, SeriesRow[]> byRoute = new LinkedHashMap<>();
-        for (SeriesRow r : log.series(tenant, window, Grouping.ROUTE, objectiveMs)) {
-            byRoute.computeIfAbsent(r.group(), k -> new SeriesRow[window.count()])[
-                            index(window, r.bucket())] =
-                    r;
-        }
         JsonArrayBuilder routes = Json.createArrayBuilder();
-        byRoute.forEach(
-                (route, rows) -> {
-                    JsonArrayBuilder points = Json.createArrayBuilder();
-                    long requests = 0;
-                    long within = 0;
-                    for (int i = 0; i < rows.length; i++) {
-                        long n = rows[i] == null ? 0 : rows[i].requests();
-                        long w = rows[i] == null ? 0 : rows[i].withinObjective();
-                        requests += n;
-                        within += w;
-                        JsonObjectBuilder p =
-                                Json.createObjectBuilder()
-                                        .add("time", window.start(i).toString())
-                                        .add("requests", n)
-                                        .add("withinObjective", w);
-                        nullable(p, "adherence", n == 0 ? null : (double) w / n);
-                        points.add(p);
-                    }
-                    JsonObjectBuilder o =
-                            Json.createObjectBuilder()
-                                    .add("route", route)
-                                    .add("requests", requests)
-                                    .add("withinObjective", within);
-                    nullable(o, "adherence", requests == 0 ? null : (double) within / requests);
-                    routes.add(o.add("points", points));
-                });
-        return period(tenant, window).add("objectiveMs", objectiveMs).add("routes", routes).build();
+        rowsByGroup(tenant, window, Grouping.ROUTE)
+                .forEach(
+                        (route, rows) -> {
+                            long requests = 0;
+                            long within = 0;
+                            for (SeriesRow r : rows) {
+                                requests += r == null ? 0 : r.requests();
+                                within += r == null ? 0 : r.withinObjective();
+                            }
+                            JsonObjectBuilder o =
+                                    Json.createObjectBuilder()
+                                            .add("route", route)
+                                            .add("requests", requests)
+                                            .add("withinObjective", within);
+                            TimeSeriesJson.nullable(o, "adherence", share(within, requests));
+                            routes.add(
+                                    o.add(
+                                            "points",
+                                            TimeSeriesJson.points(
+                                                    window, rows, StatsResource::slaPoint)));
+                        });
+        return TimeSeriesJson.period(tenant, window)
+                .add("objectiveMs", objectiveMs)
+                .add("routes", routes)
+                .build();
     }
 
     @GET
@@ -208,51 +198,78 @@ public class StatsResource {
                     "The last state each instance wrote for the breakers of the tenant's providers and"
                             + " global ones: closed, open or half_open (an open breaker whose open period"
                             + " has passed reads as half_open). A provider an instance never called has no"
-                            + " entry for it (closed). tenant: platform admins only.")
+                            + " entry for it (closed). Instance names are shown to platform admins only"
+                            + " (instancesNamed true); tenants see instance-1, instance-2, ... numbered"
+                            + " within the answer. tenant: platform admins only.")
     @APIResponse(
             responseCode = "200",
             description = "The breakers",
             content = @Content(schema = @Schema(implementation = StatsDtos.BreakerStats.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject breakers(@QueryParam("tenant") String tenantParam) {
-        TenantId tenant = TenantScope.of(callers.require(), tenantParam, Role.ADMIN, Role.AUDITOR);
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        Caller caller = callers.require();
+        TenantId tenant = TenantScope.of(caller, tenantParam, Role.ADMIN, Role.AUDITOR);
+        List<BreakerStateRows.Row> rows;
         try {
-            for (BreakerStateRows.Row r : breakerStates.list(tenant.value())) {
-                list.add(
-                        Json.createObjectBuilder()
-                                .add("instance", r.instance())
-                                .add("provider", r.provider())
-                                .add("state", r.state())
-                                .add("changedAt", r.changedAt().toString()));
-            }
+            rows = breakerStates.list(tenant.value(), timeoutSeconds);
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Cannot read the breaker states", e);
+            throw StatsTimeout.failure(e, timeoutSeconds, "the breaker states");
         }
-        return Json.createObjectBuilder()
-                .add("tenant", tenant.toString())
-                .add("asOf", java.time.Instant.now().toString())
+        // Instance names are the platform's (host names, pod names): only a platform admin sees
+        // them; a tenant sees each instance under a number, stable within the answer.
+        boolean named = caller.roles().contains(Role.PLATFORM_ADMIN);
+        Map<String, String> anonymous = new TreeMap<>();
+        rows.forEach(r -> anonymous.put(r.instance(), null));
+        int n = 0;
+        for (Map.Entry<String, String> e : anonymous.entrySet()) {
+            e.setValue("instance-" + ++n);
+        }
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (BreakerStateRows.Row r : rows) {
+            list.add(
+                    Json.createObjectBuilder()
+                            .add("instance", named ? r.instance() : anonymous.get(r.instance()))
+                            .add("provider", r.provider())
+                            .add("state", r.state())
+                            .add("changedAt", r.changedAt().toString()));
+        }
+        return TimeSeriesJson.snapshot(tenant, Instant.now())
+                .add("instancesNamed", named)
                 .add("breakers", list)
                 .build();
     }
 
-    private static JsonObjectBuilder period(TenantId tenant, TimeBuckets window) {
-        return Json.createObjectBuilder()
-                .add("tenant", tenant.toString())
-                .add("from", window.from().toString())
-                .add("to", window.to().toString())
-                .add("step", window.step().toString());
+    /** The gateway series of the tenant, per group, one slot per bucket. */
+    private Map<String, SeriesRow[]> rowsByGroup(
+            TenantId tenant, TimeBuckets window, Grouping grouping) {
+        return TimeSeriesJson.byGroup(
+                log.series(tenant, window, grouping, objectiveMs),
+                window,
+                SeriesRow::group,
+                SeriesRow::bucket,
+                SeriesRow[]::new,
+                (a, b) -> b); // one row per group and bucket; b only after rounding at the end
     }
 
-    /** The bucket's index, kept inside the window against rounding at its very end. */
-    static int index(TimeBuckets window, long bucket) {
-        return (int) Math.max(0, Math.min(window.count() - 1, bucket));
+    private static void gatewayPoint(JsonObjectBuilder p, SeriesRow r) {
+        p.add("requests", r == null ? 0 : r.requests());
+        p.add("errors", r == null ? 0 : r.errors());
+        TimeSeriesJson.nullable(p, "p50Ms", r == null ? null : r.p50Ms());
+        TimeSeriesJson.nullable(p, "p95Ms", r == null ? null : r.p95Ms());
+        TimeSeriesJson.nullable(p, "p99Ms", r == null ? null : r.p99Ms());
+        p.add("inputTokens", r == null ? 0 : r.inputTokens());
+        p.add("outputTokens", r == null ? 0 : r.outputTokens());
+        p.add("costMicros", r == null ? 0 : r.costMicros());
     }
 
-    private static void nullable(JsonObjectBuilder b, String name, Double value) {
-        if (value == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, value);
-        }
+    private static void slaPoint(JsonObjectBuilder p, SeriesRow r) {
+        long n = r == null ? 0 : r.requests();
+        long w = r == null ? 0 : r.withinObjective();
+        p.add("requests", n).add("withinObjective", w);
+        TimeSeriesJson.nullable(p, "adherence", share(w, n));
+    }
+
+    private static Double share(long part, long whole) {
+        return whole == 0 ? null : (double) part / whole;
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.audit.internal.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.GatewayUsage;
@@ -232,6 +233,60 @@ class PendingEventTest {
         assertThat(usage).doesNotContainKeys("guardVersion", "emptyVersion");
         var p = ChainAppender.Pending.of(e, ContentRetention.NONE);
         assertThat(p.detailsJson()).contains("\"guardVersion\":\"guard@7\"");
+    }
+
+    /**
+     * A versions detail the event already holds is merged with the usage's versions, not kept in
+     * their place (which silently dropped the usage's); equal entries (an event rebuilt from a
+     * stored one) are one; two versions under one lineage key fail loudly.
+     */
+    @Test
+    void versionsAlreadyInTheDetailsAreMergedAndAConflictFailsLoudly() {
+        Map<String, String> reported = new java.util.LinkedHashMap<>();
+        reported.put("guardVersion", "guard@7");
+        reported.put("judgeVersion", "judge@2");
+        GatewayUsage u =
+                new GatewayUsage(
+                        "key-1", "r", "p", "m", null, 200, 1, 2, false, 3, 4, 5, null, false, false,
+                        reported);
+        AuditEvent merged =
+                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
+                        .detail(
+                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
+                                Map.of("toolVersion", "tools@3", "guardVersion", "guard@7"))
+                        .usage(u)
+                        .build();
+        assertThat(merged.details().get(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL))
+                .isEqualTo(
+                        Map.of(
+                                "toolVersion", "tools@3",
+                                "guardVersion", "guard@7",
+                                "judgeVersion", "judge@2"));
+        assertThat(ChainAppender.Pending.of(merged, ContentRetention.NONE).detailsJson())
+                .contains("\"judgeVersion\":\"judge@2\"")
+                .contains("\"toolVersion\":\"tools@3\"");
+
+        assertThatThrownBy(
+                        () ->
+                                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
+                                        .detail(
+                                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
+                                                Map.of("guardVersion", "guard@6"))
+                                        .usage(u)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guardVersion")
+                .hasMessageContaining("guard@6")
+                .hasMessageContaining("guard@7");
+        assertThatThrownBy(
+                        () ->
+                                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
+                                        .detail(
+                                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
+                                                "v1")
+                                        .usage(u)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.gatehouse.audit;
+package io.gatehouse.shared;
 
 import io.gatehouse.shared.error.ValidationException;
 import java.time.Duration;
@@ -10,12 +10,24 @@ import java.time.temporal.ChronoUnit;
  * The period and step of a time series ({@code ?from=&to=&step=}), validated once for every
  * statistics endpoint: bucket {@code i} covers {@code [from + i*step, from + (i+1)*step)}, the last
  * one cut at {@code to}. Defaults: {@code to} now, {@code from} 24 hours before, {@code step} one
- * hour.
+ * hour. The period and the number of buckets are capped, so that no caller can make a query scan
+ * years of events (the queries also run under a timeout, {@link StatsTimeout}). Used by the
+ * statistics resources of routing, policy and governance and by audit's series queries.
  */
 public record TimeBuckets(Instant from, Instant to, Duration step) {
     public static final Duration MIN_STEP = Duration.ofMinutes(1);
     public static final Duration MAX_STEP = Duration.ofDays(31);
     public static final int MAX_BUCKETS = 1000;
+    public static final Duration MAX_PERIOD = Duration.ofDays(366);
+
+    /** The parameters as every series endpoint documents them (OpenAPI). */
+    public static final String DESCRIPTION =
+            " from/to: ISO-8601 instants (default: the last 24 hours), at most 366 days apart; step:"
+                    + " ISO-8601 duration PT1M..P31D (default PT1H), at most 1000 buckets; bucket i"
+                    + " covers [from + i*step, from + (i+1)*step). tenant: another tenant's id,"
+                    + " platform admins only. A query running longer than the statistics timeout"
+                    + " (gatehouse.stats.query-timeout-seconds, default 10) is cancelled: 503"
+                    + " stats_timeout.";
 
     /** Parses and validates the query parameters (400 naming the parameter at fault). */
     public static TimeBuckets parse(String from, String to, String step) {
@@ -23,6 +35,14 @@ public record TimeBuckets(Instant from, Instant to, Duration step) {
         Instant f = blank(from) ? t.minus(Duration.ofHours(24)) : instant("from", from);
         if (!f.isBefore(t)) {
             throw new ValidationException("from", "from must be before to");
+        }
+        if (Duration.between(f, t).compareTo(MAX_PERIOD) > 0) {
+            throw new ValidationException(
+                    "period_too_long",
+                    "from",
+                    "from..to spans more than "
+                            + MAX_PERIOD.toDays()
+                            + " days: choose a later from or an earlier to");
         }
         Duration s;
         if (blank(step)) {
@@ -63,6 +83,13 @@ public record TimeBuckets(Instant from, Instant to, Duration step) {
         long span = Duration.between(from, to).toMillis();
         long step = this.step.toMillis();
         return (int) ((span + step - 1) / step);
+    }
+
+    /**
+     * The index of a bucket the database computed, kept inside the window (rounding at its end).
+     */
+    public int index(long bucket) {
+        return (int) Math.max(0, Math.min(count() - 1, bucket));
     }
 
     /** Where bucket {@code i} starts. */

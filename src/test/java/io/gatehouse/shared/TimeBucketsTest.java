@@ -1,4 +1,4 @@
-package io.gatehouse.audit;
+package io.gatehouse.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +46,11 @@ class TimeBucketsTest {
         assertBad(DAY_FROM, DAY_FROM, "PT1H", "from", "invalid_request");
         assertBad("yesterday", DAY_TO, "PT1H", "from", "invalid_request");
         assertBad(DAY_FROM, "now", "PT1H", "to", "invalid_request");
+        // six years in weeks are few buckets but too long a period; a year and a day is the most
+        assertBad("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "P7D", "from", "period_too_long");
+        assertBad("2026-01-01T00:00:00Z", "2027-01-02T00:00:01Z", "P1D", "from", "period_too_long");
+        assertThat(TimeBuckets.parse("2026-01-01T00:00:00Z", "2027-01-02T00:00:00Z", "P1D").count())
+                .isEqualTo(366);
         // a day in minutes is 1440 buckets
         assertBad(DAY_FROM, DAY_TO, "PT1M", "step", "too_many_buckets");
         assertThat(TimeBuckets.parse(DAY_FROM, "2026-01-01T16:40:00Z", "PT1M").count())
