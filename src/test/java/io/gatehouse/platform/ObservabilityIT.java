@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.MetricsScrape;

@@ -1,10 +1,7 @@
-package io.gatehouse.governance;
+package io.gatehouse.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.testing.Db;
-import io.gatehouse.testing.Http;
-import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
@@ -102,6 +99,43 @@ public final class Changes {
         assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
         return id;
+    }
+
+    /**
+     * Publishes a policy through review, as every policy goes live: creates the change (author),
+     * submits it, approves it (reviewer) and publishes it (admin), asserting each step and that the
+     * policy is then live; returns the change's id.
+     */
+    public static String publishPolicy(TestTenant t, String name, JsonObject content) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        body("policy", name, content, "policy " + name),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(ok(t, "author", id, "submit")).isEqualTo("in_review");
+        assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
+        Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
+        assertThat(live.status()).as(live.toString()).isEqualTo(200);
+        return id;
+    }
+
+    /** A policy with one input rule: deny any request naming an IP address ({@code ip_not_allowed}). */
+    public static JsonObject noIpPolicy() {
+        return Json.createObjectBuilder()
+                .add(
+                        "rules",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("id", "no-ip")
+                                                .add("condition", "entities.ip.count > 0")
+                                                .add("action", "deny")
+                                                .add("code", "ip_not_allowed")
+                                                .add("message", "No IP addresses")))
+                .build();
     }
 
     /** Publishes {@code text} as a canary of {@code percent} on the prompt's production label. */
