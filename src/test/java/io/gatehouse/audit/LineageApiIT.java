@@ -2,8 +2,8 @@ package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.testing.Changes;
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;

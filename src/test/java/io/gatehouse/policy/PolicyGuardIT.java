@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.CatalogFixture;
-import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
