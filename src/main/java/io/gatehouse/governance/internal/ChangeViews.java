@@ -15,6 +15,8 @@ import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,36 +88,7 @@ public class ChangeViews {
     }
 
     private ChangeView summary(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
-        return new ChangeView(
-                c.id(),
-                c.kind(),
-                c.target(),
-                c.state(),
-                c.revision(),
-                null,
-                c.baseVersion(),
-                null,
-                false,
-                null,
-                c.risk(),
-                approvalPolicies.requiredApprovals(c),
-                ApprovalRule.approvers(
-                        c.revision(),
-                        repo.reviews(c.id()),
-                        ApprovalRule.authors(c.authorId(), revisions)),
-                c.authorId(),
-                c.authorName(),
-                c.createdAt(),
-                c.updatedAt(),
-                c.submittedAt(),
-                c.publishedAt(),
-                c.publishedBy(),
-                c.publishedVersion(),
-                c.rollbackOf(),
-                c.postHocReview(),
-                revisionViews(revisions),
-                List.of(),
-                List.of());
+        return build(c, revisions, repo.reviews(c.id()), Details.NONE);
     }
 
     private static List<ChangeView.Revision> revisionViews(List<ChangeRevisionEntity> revisions) {
@@ -167,21 +140,50 @@ public class ChangeViews {
                     new ChangeView.Comment(
                             m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
         }
+        return build(
+                c,
+                revisions,
+                reviewRows,
+                new Details(
+                        ContentDiff.mask(JsonInput.readObject(c.content()), k.secretFields()),
+                        liveVersion,
+                        rebaseRequired,
+                        JsonInput.readArray(c.diff()),
+                        reviews,
+                        comments));
+    }
+
+    /** What a single read shows beyond a list's summary. */
+    private record Details(
+            JsonObject content,
+            String liveVersion,
+            boolean rebaseRequired,
+            JsonArray diff,
+            List<ChangeView.Review> reviews,
+            List<ChangeView.Comment> comments) {
+        static final Details NONE = new Details(null, null, false, null, List.of(), List.of());
+    }
+
+    private ChangeView build(
+            ChangeRequestEntity c,
+            List<ChangeRevisionEntity> revisions,
+            List<ReviewEntity> reviews,
+            Details d) {
         return new ChangeView(
                 c.id(),
                 c.kind(),
                 c.target(),
                 c.state(),
                 c.revision(),
-                ContentDiff.mask(JsonInput.readObject(c.content()), k.secretFields()),
+                d.content(),
                 c.baseVersion(),
-                liveVersion,
-                rebaseRequired,
-                JsonInput.readArray(c.diff()),
+                d.liveVersion(),
+                d.rebaseRequired(),
+                d.diff(),
                 c.risk(),
                 approvalPolicies.requiredApprovals(c),
                 ApprovalRule.approvers(
-                        c.revision(), reviewRows, ApprovalRule.authors(c.authorId(), revisions)),
+                        c.revision(), reviews, ApprovalRule.authors(c.authorId(), revisions)),
                 c.authorId(),
                 c.authorName(),
                 c.createdAt(),
@@ -193,7 +195,7 @@ public class ChangeViews {
                 c.rollbackOf(),
                 c.postHocReview(),
                 revisionViews(revisions),
-                reviews,
-                comments);
+                d.reviews(),
+                d.comments());
     }
 }
