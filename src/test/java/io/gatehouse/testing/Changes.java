@@ -124,7 +124,9 @@ public final class Changes {
         return id;
     }
 
-    /** A policy with one input rule: deny any request naming an IP address ({@code ip_not_allowed}). */
+    /**
+     * A policy with one input rule: deny any request naming an IP address ({@code ip_not_allowed}).
+     */
     public static JsonObject noIpPolicy() {
         return Json.createObjectBuilder()
                 .add(

@@ -63,7 +63,10 @@ public class IssuerKeys {
     void init() {
         // connecting takes less than the FT timeout, so an issuer that cannot be reached is
         // retried in time
-        http = egress.httpClient(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
+        http =
+                egress.httpClient(Duration.ofSeconds(3))
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
     }
 
     /** The JWKS document at {@code location}; an error status is an {@link IOException}. */

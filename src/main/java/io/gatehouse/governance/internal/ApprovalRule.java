@@ -43,11 +43,10 @@ public final class ApprovalRule {
     }
 
     /**
-     * Distinct reviewers who approved {@code revision}, in order, never one of {@code authors}
-     * (the service refuses their approvals; this holds for rows written any other way too).
+     * Distinct reviewers who approved {@code revision}, in order, never one of {@code authors} (the
+     * service refuses their approvals; this holds for rows written any other way too).
      */
-    static List<String> approvers(
-            int revision, List<ReviewEntity> reviews, Set<String> authors) {
+    static List<String> approvers(int revision, List<ReviewEntity> reviews, Set<String> authors) {
         Set<String> out = new LinkedHashSet<>();
         for (ReviewEntity r : reviews) {
             if (r.revision() == revision

@@ -39,6 +39,7 @@ public class ChangeKinds {
             }
         }
         throw new ValidationException(
-                "kind", "Unknown kind of change '" + name + "'; known: " + String.join(", ", names()));
+                "kind",
+                "Unknown kind of change '" + name + "'; known: " + String.join(", ", names()));
     }
 }

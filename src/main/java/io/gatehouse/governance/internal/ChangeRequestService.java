@@ -544,8 +544,8 @@ public class ChangeRequestService {
     }
 
     /**
-     * Bases the change's content on {@code live} (nothing live: a new target): the base version
-     * and the diff against it, secrets masked.
+     * Bases the change's content on {@code live} (nothing live: a new target): the base version and
+     * the diff against it, secrets masked.
      */
     private static void baseOn(
             ChangeRequestEntity c, Optional<LiveVersion> live, JsonObject content, ChangeKind k) {

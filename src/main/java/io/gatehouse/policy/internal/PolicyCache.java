@@ -69,9 +69,6 @@ public class PolicyCache implements PolicySource {
 
     static CompiledPolicy compile(PolicyVersionEntity v) {
         return CompiledPolicy.compile(
-                v.name(),
-                v.label(),
-                v.tenantId() == null,
-                JsonInput.readObject(v.content()));
+                v.name(), v.label(), v.tenantId() == null, JsonInput.readObject(v.content()));
     }
 }

@@ -53,7 +53,10 @@ class ApprovalRuleTest {
         assertThat(
                         ApprovalRule.authors(
                                 "ann",
-                                List.of(revision(1, "ann"), revision(2, "bob"), revision(3, "ann"))))
+                                List.of(
+                                        revision(1, "ann"),
+                                        revision(2, "bob"),
+                                        revision(3, "ann"))))
                 .containsExactly("ann", "bob");
         assertThat(ApprovalRule.authors("ann", List.of())).containsExactly("ann");
     }
