@@ -46,7 +46,8 @@ public final class JsonInput {
      * The one JSON value of {@code text}, which must hold nothing else but whitespace. A plain
      * {@code JsonReader.readObject()} (Parsson) returns after the first value and never looks at
      * the rest, so {@code {..}{..}} or {@code {..}]} would "parse": whatever came after would be
-     * checked by no one and still be forwarded or stored as sent.
+     * checked by no one and still be forwarded or stored as sent. Also how modules read back the
+     * JSON they stored themselves (one reader, not one per module).
      *
      * @throws TrailingText when anything follows the first value
      * @throws JsonException when the first value itself is not JSON (or the text is empty)
@@ -76,6 +77,14 @@ public final class JsonInput {
             return o;
         }
         throw new JsonException("not a JSON object");
+    }
+
+    /** As {@link #readWhole}, and the value must be an array. */
+    public static JsonArray readArray(String text) {
+        if (readWhole(text) instanceof JsonArray a) {
+            return a;
+        }
+        throw new JsonException("not a JSON array");
     }
 
     /**

@@ -2,11 +2,10 @@ package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.governance.Changes;
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +42,8 @@ class LineageApiIT {
         // named so that their sorted order is a, b: the request's policyVersion is "a@v1,b@v1"
         policyA = "lin-a-" + suffix;
         policyB = "lin-b-" + suffix;
-        policyAChange = publishPolicy(policyA);
-        policyBChange = publishPolicy(policyB);
+        policyAChange = Changes.publishPolicy(t, policyA, Changes.noIpPolicy());
+        policyBChange = Changes.publishPolicy(t, policyB, Changes.noIpPolicy());
         prompt = Changes.uniquePrompt();
         promptChange = Changes.publishPrompt(t, prompt, "Lineage");
 
@@ -198,33 +197,5 @@ class LineageApiIT {
                 "/api/v1/lineage/requests/" + requestId,
                 "/api/v1/lineage/prompt-versions/" + prompt + "/v1/requests",
                 "/api/v1/lineage/reviewers/" + reviewerId + "/changes");
-    }
-
-    /** A policy with one input rule (so it takes part in every request), published by review. */
-    private static String publishPolicy(String name) {
-        JsonObject content =
-                Json.createObjectBuilder()
-                        .add(
-                                "rules",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("id", "no-ip")
-                                                        .add("condition", "entities.ip.count > 0")
-                                                        .add("action", "deny")
-                                                        .add("code", "ip_not_allowed")
-                                                        .add("message", "No IP addresses")))
-                        .build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("policy", name, content, "lineage"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
-        return id;
     }
 }

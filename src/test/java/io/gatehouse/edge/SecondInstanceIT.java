@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.policy.PolicyGatewayIT;
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestIssuer;
 import io.gatehouse.testing.TestTenant;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -129,20 +128,7 @@ class SecondInstanceIT {
                 .as("no policy yet, and the empty set now cached on the second instance: " + before)
                 .isEqualTo(200);
 
-        JsonObject noIp =
-                Json.createObjectBuilder()
-                        .add(
-                                "rules",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("id", "no-ip")
-                                                        .add("condition", "entities.ip.count > 0")
-                                                        .add("action", "deny")
-                                                        .add("code", "ip_not_allowed")
-                                                        .add("message", "No IP addresses")))
-                        .build();
-        PolicyGatewayIT.publish(t, "no-ip", noIp); // on the first instance
+        Changes.publishPolicy(t, "no-ip", Changes.noIpPolicy()); // on the first instance
 
         long start = System.nanoTime();
         Http.Response after = before;

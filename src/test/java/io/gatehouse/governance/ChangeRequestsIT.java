@@ -1,11 +1,12 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.governance.Changes.HTTP;
-import static io.gatehouse.governance.Changes.act;
-import static io.gatehouse.governance.Changes.create;
-import static io.gatehouse.governance.Changes.ok;
+import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.Changes.act;
+import static io.gatehouse.testing.Changes.create;
+import static io.gatehouse.testing.Changes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;

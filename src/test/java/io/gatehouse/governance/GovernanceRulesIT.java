@@ -1,12 +1,13 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.governance.Changes.HTTP;
-import static io.gatehouse.governance.Changes.act;
-import static io.gatehouse.governance.Changes.create;
-import static io.gatehouse.governance.Changes.ok;
+import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.Changes.act;
+import static io.gatehouse.testing.Changes.create;
+import static io.gatehouse.testing.Changes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;

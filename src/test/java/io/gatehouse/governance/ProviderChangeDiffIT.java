@@ -1,8 +1,9 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.governance.Changes.HTTP;
+import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;

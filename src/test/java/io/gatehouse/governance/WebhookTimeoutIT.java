@@ -1,10 +1,11 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.governance.Changes.HTTP;
-import static io.gatehouse.governance.Changes.create;
+import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.Changes.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonArray;

@@ -1,11 +1,12 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.governance.Changes.HTTP;
-import static io.gatehouse.governance.Changes.create;
-import static io.gatehouse.governance.Changes.ok;
+import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.Changes.create;
+import static io.gatehouse.testing.Changes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;

@@ -2,7 +2,7 @@ package io.gatehouse.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;

@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.governance.Changes;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.shared.internal.crypto.MasterKeySecretBox;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestEnv;

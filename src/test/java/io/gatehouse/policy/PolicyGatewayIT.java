@@ -3,6 +3,7 @@ package io.gatehouse.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -139,44 +140,7 @@ public class PolicyGatewayIT {
         CatalogFixture.route(a.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         TestTenant demo = TestTenant.demo();
         String name = "block-" + UUID.randomUUID().toString().substring(0, 8);
-        String change =
-                Json.createObjectBuilder()
-                        .add("kind", "policy")
-                        .add("target", name)
-                        .add("comment", "no IP addresses")
-                        .add(
-                                "content",
-                                Json.createObjectBuilder()
-                                        .add(
-                                                "rules",
-                                                Json.createArrayBuilder()
-                                                        .add(
-                                                                Json.createObjectBuilder()
-                                                                        .add("id", "no-ip")
-                                                                        .add(
-                                                                                "condition",
-                                                                                "entities.ip.count > 0")
-                                                                        .add("action", "deny")
-                                                                        .add(
-                                                                                "code",
-                                                                                "ip_not_allowed")
-                                                                        .add(
-                                                                                "message",
-                                                                                "No IP addresses"))))
-                        .build()
-                        .toString();
-        Http.Response created = HTTP.post("/api/v1/changes", change, a.auth("author"));
-        assertThat(created.status()).as(created.toString()).isIn(200, 201);
-        String id = created.json().getString("id");
-        String comment = "{\"comment\":\"ok\"}";
-        for (String[] step :
-                new String[][] {
-                    {"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}
-                }) {
-            Http.Response r =
-                    HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, a.auth(step[0]));
-            assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
-        }
+        Changes.publishPolicy(a, name, Changes.noIpPolicy());
 
         Http.Response live = HTTP.get("/api/v1/policies/" + name, a.auth("auditor"));
         assertThat(live.status()).isEqualTo(200);
@@ -199,33 +163,6 @@ public class PolicyGatewayIT {
         Http.Response allowed =
                 HTTP.post("/v1/chat/completions", chat("ping 10.0.0.1"), demo.keyAuth());
         assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
-    }
-
-    /** Creates, approves and publishes a policy through governance; returns its live version. */
-    public static String publish(TestTenant t, String name, JsonObject content) {
-        String change =
-                Json.createObjectBuilder()
-                        .add("kind", "policy")
-                        .add("target", name)
-                        .add("comment", "test policy")
-                        .add("content", content)
-                        .build()
-                        .toString();
-        Http.Response created = HTTP.post("/api/v1/changes", change, t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isIn(200, 201);
-        String id = created.json().getString("id");
-        String comment = "{\"comment\":\"ok\"}";
-        for (String[] step :
-                new String[][] {
-                    {"author", "submit"}, {"reviewer", "approve"}, {"admin", "publish"}
-                }) {
-            Http.Response r =
-                    HTTP.post("/api/v1/changes/" + id + "/" + step[1], comment, t.auth(step[0]));
-            assertThat(r.status()).as(step[1] + ": " + r).isLessThan(300);
-        }
-        Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
-        assertThat(live.status()).isEqualTo(200);
-        return live.json().getString("version");
     }
 
     /**
@@ -256,7 +193,7 @@ public class PolicyGatewayIT {
                                                             .add("code", "pad_denied")
                                                             .add("message", "No padding")))
                             .build();
-            publish(t, "pad", policy);
+            Changes.publishPolicy(t, "pad", policy);
             String body =
                     Json.createObjectBuilder()
                             .add("model", "chat")

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -86,7 +87,7 @@ class PolicyGuardIT {
                 "prompt-guard",
                 "chat");
         CatalogFixture.route(t.id(), "prompt-guard", "chat", "priority", 0, "pg/prompt-guard");
-        PolicyGatewayIT.publish(t, "guarded", policy(onError));
+        Changes.publishPolicy(t, "guarded", policy(onError));
         return t;
     }
 

@@ -1,9 +1,9 @@
 package io.gatehouse.prompts;
 
-import static io.gatehouse.governance.Changes.HTTP;
+import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.gatehouse.policy.PolicyGatewayIT;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
@@ -344,7 +344,7 @@ class ForwardedBodyIT {
     static synchronized TestTenant redactingTenant() throws Exception {
         if (redacting == null) {
             TestTenant t = tenant(REDACT_PATH);
-            PolicyGatewayIT.publish(
+            Changes.publishPolicy(
                     t,
                     "redact-mail",
                     Json.createObjectBuilder()

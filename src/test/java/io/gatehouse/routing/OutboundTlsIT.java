@@ -3,7 +3,7 @@ package io.gatehouse.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsServer;
-import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestCa;

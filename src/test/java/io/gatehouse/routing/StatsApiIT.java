@@ -2,11 +2,10 @@ package io.gatehouse.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.governance.Changes;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -42,7 +41,7 @@ class StatsApiIT {
         CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
         CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
         policy = "stats-" + Changes.uniquePrompt().substring(3);
-        publishDenyPolicy(policy);
+        Changes.publishPolicy(t, policy, Changes.noIpPolicy());
         for (int i = 0; i < SERVED; i++) {
             Http.Response r = chat("hello " + i);
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -398,31 +397,5 @@ class StatsApiIT {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void publishDenyPolicy(String name) {
-        JsonObject content =
-                Json.createObjectBuilder()
-                        .add(
-                                "rules",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("id", "no-ip")
-                                                        .add("condition", "entities.ip.count > 0")
-                                                        .add("action", "deny")
-                                                        .add("code", "ip_not_allowed")
-                                                        .add("message", "No IP addresses")))
-                        .build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("policy", name, content, "stats"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
     }
 }

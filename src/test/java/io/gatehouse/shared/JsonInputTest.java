@@ -79,4 +79,20 @@ class JsonInputTest {
         assertThatThrownBy(() -> JsonInput.readObject("[1]"))
                 .isInstanceOf(jakarta.json.JsonException.class);
     }
+
+    /** Stored arrays (a change's diff, a prompt's messages) are read back by the same reader. */
+    @Test
+    void readArrayReadsOneArrayAndNothingElse() {
+        assertThat(JsonInput.readArray(" [1,{\"a\":2}] "))
+                .isEqualTo(
+                        Json.createArrayBuilder()
+                                .add(1)
+                                .add(Json.createObjectBuilder().add("a", 2))
+                                .build());
+        assertThat(JsonInput.readArray("[]")).isEmpty();
+        assertThatThrownBy(() -> JsonInput.readArray("{\"a\":1}"))
+                .isInstanceOf(jakarta.json.JsonException.class);
+        assertThatThrownBy(() -> JsonInput.readArray("[1]]"))
+                .isInstanceOf(JsonInput.TrailingText.class);
+    }
 }

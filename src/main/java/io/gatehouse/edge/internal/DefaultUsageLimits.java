@@ -167,8 +167,18 @@ public class DefaultUsageLimits implements UsageLimits {
         Instant now = Instant.now();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+        MinuteBuckets m = minuteBuckets(key, minute, limits(key.tenant()));
+        return headers(m.requests(), m.tokens(), reset);
+    }
+
+    /** A key's request and token buckets of one minute: its tenant's, and its own if it has any. */
+    private record MinuteBuckets(
+            List<LeasedLimiter.Bucket> requests, List<LeasedLimiter.Bucket> tokens) {}
+
+    /** The buckets admission takes from, and so the ones the rate-limit headers describe. */
+    private MinuteBuckets minuteBuckets(
+            ClientKey key, Instant minute, Optional<TenantLimitsEntity> tl) {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
-        Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tenantRpm =
                 tl.map(TenantLimitsEntity::rpmLimit)
                         .map(Integer::longValue)
@@ -185,7 +195,7 @@ public class DefaultUsageLimits implements UsageLimits {
                 .ifPresent(r -> req.add(limiter.bucket("key:" + key.id() + ":rpm", minute, r)));
         active.map(ApiKeyRegistry.ActiveKey::tpm)
                 .ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
-        return headers(req, tok, reset);
+        return new MinuteBuckets(req, tok);
     }
 
     @Override
@@ -194,32 +204,14 @@ public class DefaultUsageLimits implements UsageLimits {
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         forgetOldWindows(minute);
         long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
-        Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
-        long tenantRpm =
-                tl.map(TenantLimitsEntity::rpmLimit)
-                        .map(Integer::longValue)
-                        .orElse(defaultTenantRpm);
-        long tenantTpm =
-                tl.map(TenantLimitsEntity::tpmLimit)
-                        .map(Integer::longValue)
-                        .orElse(defaultTenantTpm);
-        Integer keyRpm = active.map(ApiKeyRegistry.ActiveKey::rpm).orElse(null);
-        Integer keyTpm = active.map(ApiKeyRegistry.ActiveKey::tpm).orElse(null);
         long tokens = Math.max(1, estimatedTokens);
         // at least one micro, so that a spent budget stops even a request priced at nothing
         long cost = Math.max(1, estimatedCostMicros);
 
-        List<LeasedLimiter.Bucket> requestBuckets = new ArrayList<>();
-        List<LeasedLimiter.Bucket> tokenBuckets = new ArrayList<>();
-        requestBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
-        tokenBuckets.add(limiter.bucket("tenant:" + key.tenant() + ":tpm", minute, tenantTpm));
-        if (keyRpm != null) {
-            requestBuckets.add(limiter.bucket("key:" + key.id() + ":rpm", minute, keyRpm));
-        }
-        if (keyTpm != null) {
-            tokenBuckets.add(limiter.bucket("key:" + key.id() + ":tpm", minute, keyTpm));
-        }
+        MinuteBuckets minuteBuckets = minuteBuckets(key, minute, tl);
+        List<LeasedLimiter.Bucket> requestBuckets = minuteBuckets.requests();
+        List<LeasedLimiter.Bucket> tokenBuckets = minuteBuckets.tokens();
         List<LeasedLimiter.Bucket> budgets = budgetBuckets(key.tenant(), tl, now);
 
         List<LeasedLimiter.Bucket> takenBudgets = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.gatehouse.edge.internal.persistence.JpaEgressAllowLists;
 import io.gatehouse.edge.internal.persistence.JpaTenants;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
@@ -22,7 +23,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -200,7 +200,7 @@ public class EgressAllowLists implements TenantEgressAllowList {
 
     static List<Entry> parse(String json) {
         List<Entry> out = new ArrayList<>();
-        JsonArray a = Json.createReader(new StringReader(json)).readArray();
+        JsonArray a = JsonInput.readArray(json);
         for (JsonValue v : a) {
             JsonObject o = v.asJsonObject();
             out.add(

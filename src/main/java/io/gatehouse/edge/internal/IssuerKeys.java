@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -62,16 +61,12 @@ public class IssuerKeys {
 
     @PostConstruct
     void init() {
-        HttpClient.Builder b =
-                HttpClient.newBuilder()
-                        // below the FT timeout, so an issuer that cannot be reached is retried in
-                        // time
-                        .connectTimeout(Duration.ofSeconds(3))
-                        .followRedirects(HttpClient.Redirect.NEVER)
+        // connecting takes less than the FT timeout, so an issuer that cannot be reached is
+        // retried in time
+        http =
+                egress.httpClient(Duration.ofSeconds(3))
                         .version(HttpClient.Version.HTTP_1_1)
-                        .sslContext(egress.tls());
-        egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-        http = b.build();
+                        .build();
     }
 
     /** The JWKS document at {@code location}; an error status is an {@link IOException}. */

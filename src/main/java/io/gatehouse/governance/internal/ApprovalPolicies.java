@@ -23,13 +23,14 @@ import java.util.UUID;
 /**
  * How many approvals a change needs: each tenant's settings per kind of change (or {@code *}) and
  * risk class, their audited changes, and the effective number {@link ApprovalRule} derives from
- * them. The state machine ({@link ChangeRequestService}) asks it at approval and publication.
+ * them. The state machine ({@link ChangeRequestService}) asks it at approval and publication, the
+ * read side ({@link ChangeViews}) for every change it shows.
  */
 @ApplicationScoped
 public class ApprovalPolicies {
     @Inject JpaChangeRequests repo;
     @Inject AuditRecorder audit;
-    @Inject ChangeRequestService changes;
+    @Inject ChangeKinds kinds;
 
     /**
      * The effective number of approvals for each known kind and risk, and the tenant's settings.
@@ -40,7 +41,7 @@ public class ApprovalPolicies {
         for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
             out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
         }
-        for (String kind : changes.knownKinds()) {
+        for (String kind : kinds.names()) {
             for (RiskClass risk : RiskClass.values()) {
                 boolean explicit =
                         out.stream()
@@ -71,7 +72,7 @@ public class ApprovalPolicies {
         }
         if (kind == null
                 || !(ApprovalRule.ANY_KIND.equals(kind)
-                        || ChangeRequestService.KIND.matcher(kind).matches())) {
+                        || ChangeKinds.NAME.matcher(kind).matches())) {
             throw new ValidationException("kind", "kind is a kind of change or *");
         }
         RiskClass rc;

@@ -1,10 +1,17 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.governance.RiskClass;
+import io.gatehouse.governance.internal.persistence.ChangeRevisionEntity;
+import io.gatehouse.governance.internal.persistence.ReviewEntity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * How many distinct approvals a change needs. Defaults: one for LOW, two for HIGH; a tenant may set
- * its own number per kind (or for every kind with {@code *}) and risk class.
+ * How many distinct approvals a change needs, and whose count. Defaults: one for LOW, two for HIGH;
+ * a tenant may set its own number per kind (or for every kind with {@code *}) and risk class. Four
+ * eyes: nobody who authored a revision of a change counts as its approver.
  */
 public final class ApprovalRule {
     public static final String ANY_KIND = "*";
@@ -23,5 +30,31 @@ public final class ApprovalRule {
     public static int required(RiskClass risk, Integer forKind, Integer forAnyKind) {
         int n = forKind != null ? forKind : forAnyKind != null ? forAnyKind : defaultFor(risk);
         return risk == RiskClass.HIGH ? Math.max(2, n) : Math.max(1, n);
+    }
+
+    /** Everyone who authored a revision of a change: its creator and each revision's author. */
+    static Set<String> authors(String creatorId, List<ChangeRevisionEntity> revisions) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(creatorId);
+        for (ChangeRevisionEntity r : revisions) {
+            out.add(r.createdBy());
+        }
+        return out;
+    }
+
+    /**
+     * Distinct reviewers who approved {@code revision}, in order, never one of {@code authors} (the
+     * service refuses their approvals; this holds for rows written any other way too).
+     */
+    static List<String> approvers(int revision, List<ReviewEntity> reviews, Set<String> authors) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ReviewEntity r : reviews) {
+            if (r.revision() == revision
+                    && "approve".equals(r.decision())
+                    && !authors.contains(r.reviewerId())) {
+                out.add(r.reviewerId());
+            }
+        }
+        return new ArrayList<>(out);
     }
 }

@@ -12,32 +12,23 @@ import io.gatehouse.governance.internal.persistence.CommentEntity;
 import io.gatehouse.governance.internal.persistence.JpaChangeRequests;
 import io.gatehouse.governance.internal.persistence.ReviewEntity;
 import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ForbiddenException;
-import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.transaction.Transactional;
-import java.io.StringReader;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Runs every change request transition: checks who may do it, applies the state machine, and writes
@@ -48,39 +39,20 @@ import java.util.regex.Pattern;
  * <p>Long on purpose: every action of the state machine goes through one locked {@code transition}
  * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
  * state machine would be spread over several classes. How many approvals a change needs is {@link
- * ApprovalPolicies}'s.
+ * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s; reading changes (one, the
+ * list, their diffs and history) is {@link ChangeViews}'s.
  */
 @ApplicationScoped
 public class ChangeRequestService {
-    static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
     private static final int MAX_COMMENT = 10_000;
 
     @Inject JpaChangeRequests repo;
     @Inject AuditRecorder audit;
-    @Inject @Any Instance<ChangeKind> kinds;
+    @Inject ChangeKinds kinds;
+    @Inject ChangeViews views;
     @Inject WebhookOutbox outbox;
     @Inject Event<ChangeTransition> transitions;
     @Inject ApprovalPolicies approvalPolicies;
-
-    /** The kinds of change this installation knows (the CDI beans implementing ChangeKind). */
-    public Set<String> knownKinds() {
-        Set<String> out = new java.util.TreeSet<>();
-        for (ChangeKind k : kinds) {
-            out.add(k.kind());
-        }
-        return out;
-    }
-
-    ChangeKind kind(String name) {
-        for (ChangeKind k : kinds) {
-            if (k.kind().equals(name)) {
-                return k;
-            }
-        }
-        throw new ValidationException(
-                "kind",
-                "Unknown kind of change '" + name + "'; known: " + String.join(", ", knownKinds()));
-    }
 
     @Transactional
     public ChangeView create(
@@ -91,7 +63,7 @@ public class ChangeRequestService {
             JsonObject content,
             String comment) {
         requireAny(caller, Role.AUTHOR, Role.ADMIN);
-        if (kind == null || !KIND.matcher(kind).matches()) {
+        if (kind == null || !ChangeKinds.NAME.matcher(kind).matches()) {
             throw new ValidationException("kind", "kind is required");
         }
         if (target == null || target.isBlank() || target.length() > 200) {
@@ -102,7 +74,7 @@ public class ChangeRequestService {
         }
         checkComment(comment);
         TenantId tenant = caller.tenant();
-        ChangeKind k = kind(kind);
+        ChangeKind k = kinds.named(kind);
         JsonObject normalized = k.validate(tenant, target, content);
         Optional<LiveVersion> live = k.live(tenant, target);
         Instant now = Instant.now();
@@ -114,13 +86,7 @@ public class ChangeRequestService {
         c.state(ChangeState.DRAFT.wireName());
         c.revision(1);
         c.content(normalized.toString());
-        c.baseVersion(live.map(LiveVersion::version).orElse(null));
-        c.diff(
-                ContentDiff.between(
-                                live.map(LiveVersion::content).orElse(null),
-                                normalized,
-                                k.secretFields())
-                        .toString());
+        baseOn(c, live, normalized, k);
         c.risk(k.risk(tenant, target, normalized, live).name());
         c.authorId(caller.subject());
         c.authorName(caller.name());
@@ -131,7 +97,7 @@ public class ChangeRequestService {
         addComment(c, caller, "create", comment, now);
         repo.flush();
         transition(c, caller, requestId, "create", null, Set.of());
-        return view(c, k, false);
+        return views.of(c, k);
     }
 
     @Transactional
@@ -146,19 +112,13 @@ public class ChangeRequestService {
         requireAuthorOrAdmin(caller, c);
         ChangeState from = state(c);
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
-        ChangeKind k = kind(c.kind());
+        ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
         JsonObject normalized = k.validate(tenant, c.target(), content);
         Optional<LiveVersion> live = k.live(tenant, c.target());
         Instant now = Instant.now();
         c.content(normalized.toString());
-        c.baseVersion(live.map(LiveVersion::version).orElse(null));
-        c.diff(
-                ContentDiff.between(
-                                live.map(LiveVersion::content).orElse(null),
-                                normalized,
-                                k.secretFields())
-                        .toString());
+        baseOn(c, live, normalized, k);
         c.risk(k.risk(tenant, c.target(), normalized, live).name());
         c.revision(c.revision() + 1);
         c.state(to.wireName());
@@ -167,7 +127,7 @@ public class ChangeRequestService {
         addComment(c, caller, "revise", comment, now);
         repo.flush();
         transition(c, caller, requestId, "revise", from, Set.of());
-        return view(c, k, false);
+        return views.of(c, k);
     }
 
     @Transactional
@@ -202,7 +162,7 @@ public class ChangeRequestService {
         addComment(c, caller, verb, comment, now);
         repo.flush();
         transition(c, caller, requestId, verb, from, Set.of());
-        return view(c, kind(c.kind()), false);
+        return views.of(c, kinds.named(c.kind()));
     }
 
     /**
@@ -232,7 +192,7 @@ public class ChangeRequestService {
             c.updatedAt(now);
             repo.flush();
             transition(c, caller, requestId, "post_hoc_review", from, Set.of());
-            return view(c, kind(c.kind()), false);
+            return views.of(c, kinds.named(c.kind()));
         }
         List<String> approvers = approvers(c, authors);
         if (approvers.contains(caller.subject())) {
@@ -257,7 +217,7 @@ public class ChangeRequestService {
                 Set.of(
                         new Detail("approvals", approvers.size() + 1),
                         new Detail("requiredApprovals", required)));
-        return view(c, kind(c.kind()), false);
+        return views.of(c, kinds.named(c.kind()));
     }
 
     @Transactional
@@ -293,7 +253,7 @@ public class ChangeRequestService {
         c.updatedAt(now);
         repo.flush();
         transition(c, caller, requestId, decision, from, Set.of());
-        return view(c, kind(c.kind()), false);
+        return views.of(c, kinds.named(c.kind()));
     }
 
     /**
@@ -306,7 +266,7 @@ public class ChangeRequestService {
         checkComment(comment);
         ChangeRequestEntity c = lock(caller, id);
         requireAuthorOrAdmin(caller, c);
-        ChangeKind k = kind(c.kind());
+        ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
         Optional<LiveVersion> live = k.live(tenant, c.target());
         String liveVersion = live.map(LiveVersion::version).orElse(null);
@@ -316,15 +276,9 @@ public class ChangeRequestService {
                     "nothing_to_rebase", "The change is already based on the live version");
         }
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.REBASE, false);
-        JsonObject content = parse(c.content());
+        JsonObject content = JsonInput.readObject(c.content());
         Instant now = Instant.now();
-        c.baseVersion(liveVersion);
-        c.diff(
-                ContentDiff.between(
-                                live.map(LiveVersion::content).orElse(null),
-                                content,
-                                k.secretFields())
-                        .toString());
+        baseOn(c, live, content, k);
         c.risk(k.risk(tenant, c.target(), content, live).name());
         c.revision(c.revision() + 1);
         c.state(to.wireName());
@@ -333,7 +287,7 @@ public class ChangeRequestService {
         addComment(c, caller, "rebase", comment, now);
         repo.flush();
         transition(c, caller, requestId, "rebase", from, Set.of());
-        return view(c, k, false);
+        return views.of(c, k);
     }
 
     /**
@@ -363,7 +317,7 @@ public class ChangeRequestService {
                             + required
                             + " required approvals");
         }
-        ChangeKind k = kind(c.kind());
+        ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
         String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
         if (!Objects.equals(liveVersion, c.baseVersion())) {
@@ -381,7 +335,7 @@ public class ChangeRequestService {
                 k.apply(
                         tenant,
                         c.target(),
-                        parse(c.content()),
+                        JsonInput.readObject(c.content()),
                         new ChangeContext(c.id(), caller, requestId, false));
         c.state(to.wireName());
         c.publishedAt(now);
@@ -391,7 +345,7 @@ public class ChangeRequestService {
         addComment(c, caller, "publish", comment, now);
         repo.flush();
         transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
-        return view(c, k, false);
+        return views.of(c, k);
     }
 
     /**
@@ -415,9 +369,9 @@ public class ChangeRequestService {
                             + earlierState.wireName().replace('_', ' '));
         }
         repo.lockTarget(earlier.tenantId(), earlier.kind(), earlier.target());
-        ChangeKind k = kind(earlier.kind());
+        ChangeKind k = kinds.named(earlier.kind());
         TenantId tenant = caller.tenant();
-        JsonObject content = parse(earlier.content());
+        JsonObject content = JsonInput.readObject(earlier.content());
         Optional<LiveVersion> live = k.live(tenant, earlier.target());
         Instant now = Instant.now();
         ChangeRequestEntity r = new ChangeRequestEntity();
@@ -427,13 +381,7 @@ public class ChangeRequestService {
         r.target(earlier.target());
         r.revision(1);
         r.content(earlier.content());
-        r.baseVersion(live.map(LiveVersion::version).orElse(null));
-        r.diff(
-                ContentDiff.between(
-                                live.map(LiveVersion::content).orElse(null),
-                                content,
-                                k.secretFields())
-                        .toString());
+        baseOn(r, live, content, k);
         r.risk(earlier.risk());
         r.authorId(caller.subject());
         r.authorName(caller.name());
@@ -466,7 +414,7 @@ public class ChangeRequestService {
                         new Detail("breakGlass", true),
                         new Detail("rollbackOf", earlier.id().toString()),
                         new Detail("version", r.publishedVersion())));
-        return view(r, k, false);
+        return views.of(r, k);
     }
 
     @Transactional
@@ -476,8 +424,7 @@ public class ChangeRequestService {
             throw new ValidationException("comment", "comment is required");
         }
         checkComment(body);
-        ChangeRequestEntity c =
-                repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
+        ChangeRequestEntity c = views.find(caller, id);
         Instant now = Instant.now();
         addComment(c, caller, "comment", body, now);
         repo.flush();
@@ -493,78 +440,19 @@ public class ChangeRequestService {
                         .detail("comment", body)
                         .requestId(requestId)
                         .build());
-        return view(c, kind(c.kind()), false);
+        return views.of(c, kinds.named(c.kind()));
     }
-
-    @Transactional
-    public ChangeView get(Caller caller, UUID id) {
-        ChangeRequestEntity c =
-                repo.find(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
-        return view(c, kind(c.kind()), true);
-    }
-
-    @Transactional
-    public List<ChangeView> list(
-            Caller caller,
-            String state,
-            String kind,
-            String target,
-            String postHocReview,
-            int limit) {
-        if (state != null && ChangeState.fromWireName(state).isEmpty()) {
-            throw new ValidationException("state", "Unknown state '" + state + "'");
-        }
-        if (postHocReview != null && !Set.of("pending", "done").contains(postHocReview)) {
-            throw new ValidationException("postHocReview", "postHocReview is pending or done");
-        }
-        List<ChangeRequestEntity> found =
-                repo.list(caller.tenant().value(), state, kind, target, postHocReview, limit);
-        java.util.Map<UUID, List<ChangeRevisionEntity>> revisions = new java.util.HashMap<>();
-        for (ChangeRevisionEntity r :
-                repo.revisions(found.stream().map(ChangeRequestEntity::id).toList())) {
-            revisions.computeIfAbsent(r.changeId(), x -> new ArrayList<>()).add(r);
-        }
-        List<ChangeView> out = new ArrayList<>();
-        for (ChangeRequestEntity c : found) {
-            out.add(summary(c, revisions.getOrDefault(c.id(), List.of())));
-        }
-        return out;
-    }
-
-    // ---- approval policies
 
     // ---- helpers
 
-    /**
-     * Distinct reviewers who approved the current revision, never anyone who authored a revision of
-     * the change (the service refuses their approvals; this holds for rows written any other way
-     * too).
-     */
+    /** Who approved the current revision and counts (never one of {@code authors}). */
     private List<String> approvers(ChangeRequestEntity c, Set<String> authors) {
-        Set<String> out = new LinkedHashSet<>();
-        for (ReviewEntity r : repo.reviews(c.id())) {
-            if (r.revision() == c.revision()
-                    && "approve".equals(r.decision())
-                    && !authors.contains(r.reviewerId())) {
-                out.add(r.reviewerId());
-            }
-        }
-        return new ArrayList<>(out);
+        return ApprovalRule.approvers(c.revision(), repo.reviews(c.id()), authors);
     }
 
     /** Everyone who authored a revision of the change: its creator and each revision's author. */
     private Set<String> authorIds(ChangeRequestEntity c) {
-        return authorIds(c, repo.revisions(c.id()));
-    }
-
-    private static Set<String> authorIds(
-            ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
-        Set<String> out = new LinkedHashSet<>();
-        out.add(c.authorId());
-        for (ChangeRevisionEntity r : revisions) {
-            out.add(r.createdBy());
-        }
-        return out;
+        return ApprovalRule.authors(c.authorId(), repo.revisions(c.id()));
     }
 
     private static void requireNotAuthor(Caller caller, Set<String> authors, String verb) {
@@ -623,7 +511,7 @@ public class ChangeRequestService {
             if (d.key().equals("version")) {
                 // the lineage graph links requests to the change that made their version live, in
                 // the form the gateway's events name it (a prompt's "3" is "<name>/v3")
-                ChangeKind k = kind(c.kind());
+                ChangeKind k = kinds.named(c.kind());
                 k.lineageKey()
                         .ifPresent(
                                 key ->
@@ -652,11 +540,22 @@ public class ChangeRequestService {
     }
 
     private ChangeRequestEntity lock(Caller caller, UUID id) {
-        return repo.lock(caller.tenant().value(), id).orElseThrow(ChangeRequestService::notFound);
+        return repo.lock(caller.tenant().value(), id).orElseThrow(ChangeViews::notFound);
     }
 
-    private static NotFoundException notFound() {
-        return new NotFoundException("change_not_found", "No such change request");
+    /**
+     * Bases the change's content on {@code live} (nothing live: a new target): the base version and
+     * the diff against it, secrets masked.
+     */
+    private static void baseOn(
+            ChangeRequestEntity c, Optional<LiveVersion> live, JsonObject content, ChangeKind k) {
+        c.baseVersion(live.map(LiveVersion::version).orElse(null));
+        c.diff(
+                ContentDiff.between(
+                                live.map(LiveVersion::content).orElse(null),
+                                content,
+                                k.secretFields())
+                        .toString());
     }
 
     private static ChangeState state(ChangeRequestEntity c) {
@@ -735,124 +634,5 @@ public class ChangeRequestService {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    static JsonObject parse(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
-            return r.readObject();
-        }
-    }
-
-    static JsonArray parseArray(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
-            return r.readArray();
-        }
-    }
-
-    private ChangeView summary(ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
-        return new ChangeView(
-                c.id(),
-                c.kind(),
-                c.target(),
-                c.state(),
-                c.revision(),
-                null,
-                c.baseVersion(),
-                null,
-                false,
-                null,
-                c.risk(),
-                approvalPolicies.requiredApprovals(c),
-                approvers(c, authorIds(c, revisions)),
-                c.authorId(),
-                c.authorName(),
-                c.createdAt(),
-                c.updatedAt(),
-                c.submittedAt(),
-                c.publishedAt(),
-                c.publishedBy(),
-                c.publishedVersion(),
-                c.rollbackOf(),
-                c.postHocReview(),
-                revisionViews(revisions),
-                List.of(),
-                List.of());
-    }
-
-    private static List<ChangeView.Revision> revisionViews(List<ChangeRevisionEntity> revisions) {
-        List<ChangeView.Revision> out = new ArrayList<>();
-        for (ChangeRevisionEntity r : revisions) {
-            out.add(
-                    new ChangeView.Revision(
-                            r.revision(),
-                            r.createdBy(),
-                            r.createdByName(),
-                            r.action(),
-                            r.createdAt()));
-        }
-        return out;
-    }
-
-    private ChangeView view(ChangeRequestEntity c, ChangeKind k, boolean withLive) {
-        String liveVersion = null;
-        boolean rebaseRequired = false;
-        if (withLive) {
-            liveVersion =
-                    k.live(new TenantId(c.tenantId()), c.target())
-                            .map(LiveVersion::version)
-                            .orElse(null);
-            ChangeState s = state(c);
-            rebaseRequired =
-                    !Objects.equals(liveVersion, c.baseVersion())
-                            && (s == ChangeState.DRAFT
-                                    || s == ChangeState.IN_REVIEW
-                                    || s == ChangeState.APPROVED
-                                    || s == ChangeState.CHANGES_REQUESTED);
-        }
-        List<ChangeRevisionEntity> revisions = repo.revisions(c.id());
-        List<ChangeView.Review> reviews = new ArrayList<>();
-        for (ReviewEntity r : repo.reviews(c.id())) {
-            reviews.add(
-                    new ChangeView.Review(
-                            r.reviewerId(),
-                            r.reviewerName(),
-                            r.decision(),
-                            r.revision(),
-                            r.comment(),
-                            r.createdAt()));
-        }
-        List<ChangeView.Comment> comments = new ArrayList<>();
-        for (CommentEntity m : repo.comments(c.id())) {
-            comments.add(
-                    new ChangeView.Comment(
-                            m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
-        }
-        return new ChangeView(
-                c.id(),
-                c.kind(),
-                c.target(),
-                c.state(),
-                c.revision(),
-                ContentDiff.mask(parse(c.content()), k.secretFields()),
-                c.baseVersion(),
-                liveVersion,
-                rebaseRequired,
-                parseArray(c.diff()),
-                c.risk(),
-                approvalPolicies.requiredApprovals(c),
-                approvers(c, authorIds(c, revisions)),
-                c.authorId(),
-                c.authorName(),
-                c.createdAt(),
-                c.updatedAt(),
-                c.submittedAt(),
-                c.publishedAt(),
-                c.publishedBy(),
-                c.publishedVersion(),
-                c.rollbackOf(),
-                c.postHocReview(),
-                revisionViews(revisions),
-                reviews,
-                comments);
     }
 }

@@ -5,7 +5,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,15 +43,9 @@ public class WebhookSender {
 
     @PostConstruct
     void init() {
-        HttpClient.Builder b =
-                HttpClient.newBuilder()
-                        .connectTimeout(CONNECT)
-                        .followRedirects(HttpClient.Redirect.NEVER);
-        // behind an outbound proxy the proxy resolves names and enforces; the guard checked the
-        // name
-        egress.proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
-        b.sslContext(egress.tls()); // the configured CA bundle, if any, for https receivers
-        http = b.build();
+        // behind an outbound proxy the proxy resolves names and enforces (the guard checked the
+        // name); https receivers are trusted by the configured CA bundle, if any
+        http = egress.httpClient(CONNECT).build();
     }
 
     /** Posts {@code payload} with {@code headers}; the receiver's status code. */

@@ -4,12 +4,11 @@ import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +69,6 @@ public class PolicyCache implements PolicySource {
 
     static CompiledPolicy compile(PolicyVersionEntity v) {
         return CompiledPolicy.compile(
-                v.name(),
-                v.label(),
-                v.tenantId() == null,
-                Json.createReader(new StringReader(v.content())).readObject());
+                v.name(), v.label(), v.tenantId() == null, JsonInput.readObject(v.content()));
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.policy.internal;
 
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,7 +51,7 @@ public class PolicyCatalog {
         return versions.liveFor(tenant.value()).stream()
                 .map(
                         v -> {
-                            JsonObject c = PolicyChangeKind.parse(v.content());
+                            JsonObject c = JsonInput.readObject(v.content());
                             return new PolicySummary(
                                     (v.tenantId() == null ? GLOBAL_PREFIX : "") + v.name(),
                                     v.label(),
@@ -82,7 +83,7 @@ public class PolicyCatalog {
                                 v.label(),
                                 v.mode(),
                                 global,
-                                PolicyChangeKind.parse(v.content()),
+                                JsonInput.readObject(v.content()),
                                 history.stream()
                                         .map(
                                                 h ->

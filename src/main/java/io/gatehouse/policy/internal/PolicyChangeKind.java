@@ -8,15 +8,14 @@ import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
-import java.io.StringReader;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +59,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Override
     public Optional<LiveVersion> live(TenantId tenant, String target) {
         return versions.live(tenant == null ? null : tenant.value(), target)
-                .map(v -> new LiveVersion(v.label(), parse(v.content())));
+                .map(v -> new LiveVersion(v.label(), JsonInput.readObject(v.content())));
     }
 
     @Override
@@ -159,9 +158,5 @@ public class PolicyChangeKind implements ChangeKind {
                         context.rollback());
         feed.publish(PolicyCache.TOPIC, tenant, target);
         return v.label();
-    }
-
-    static JsonObject parse(String json) {
-        return Json.createReader(new StringReader(json)).readObject();
     }
 }

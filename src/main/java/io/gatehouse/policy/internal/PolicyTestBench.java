@@ -11,6 +11,7 @@ import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.ValidationException;
@@ -23,7 +24,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -266,7 +266,7 @@ public class PolicyTestBench {
                 limit == 0 ? List.of() : requests.recent(tenant, limit);
         for (GatewayRequestLog.RecordedRequest rr : recent) {
             EvaluationLimits.checkDeadline();
-            JsonObject details = Json.createReader(new StringReader(rr.detailsJson())).readObject();
+            JsonObject details = JsonInput.readObject(rr.detailsJson());
             if (!(details.get("policy") instanceof JsonObject p)
                     || !(p.get("entities") instanceof JsonObject)) {
                 unscanned++;

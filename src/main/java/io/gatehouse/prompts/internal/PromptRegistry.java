@@ -9,16 +9,14 @@ import io.gatehouse.prompts.internal.persistence.PromptEntity;
 import io.gatehouse.prompts.internal.persistence.PromptLabelEntity;
 import io.gatehouse.prompts.internal.persistence.PromptVersionEntity;
 import io.gatehouse.shared.ChangeFeed;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.transaction.Transactional;
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -273,13 +271,13 @@ public class PromptRegistry {
     static JsonObject contentOf(PromptVersionEntity v, String label) {
         var b =
                 Json.createObjectBuilder()
-                        .add("messages", array(v.messages()))
-                        .add("variables", object(v.variables()))
+                        .add("messages", JsonInput.readArray(v.messages()))
+                        .add("variables", JsonInput.readObject(v.variables()))
                         .add("route", v.route());
         if (label != null) {
             b.add("label", label);
         }
-        b.add("parameters", object(v.parameters()));
+        b.add("parameters", JsonInput.readObject(v.parameters()));
         return b.build();
     }
 
@@ -287,21 +285,9 @@ public class PromptRegistry {
         return new PublishedVersion(
                 name,
                 v.version(),
-                array(v.messages()),
-                object(v.variables()),
+                JsonInput.readArray(v.messages()),
+                JsonInput.readObject(v.variables()),
                 v.route(),
-                object(v.parameters()));
-    }
-
-    static JsonObject object(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
-            return r.readObject();
-        }
-    }
-
-    static JsonArray array(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
-            return r.readArray();
-        }
+                JsonInput.readObject(v.parameters()));
     }
 }

@@ -2,7 +2,10 @@ package io.gatehouse.shared.net;
 
 import io.gatehouse.shared.TenantId;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -34,6 +37,21 @@ public interface EgressPolicy {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("No default TLS context", e);
         }
+    }
+
+    /**
+     * An outbound HTTP client as this policy wants every one: through {@link #proxy()} when one is
+     * configured, trusting what {@link #tls()} trusts, and never following a redirect (its target
+     * was checked by no one). Callers add what is theirs (a protocol version) and build it.
+     */
+    default HttpClient.Builder httpClient(Duration connectTimeout) {
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .sslContext(tls());
+        proxy().ifPresent(p -> b.proxy(ProxySelector.of(p)));
+        return b;
     }
 
     /** Fixed entries for every tenant, names resolved here, no proxy (tools and tests). */

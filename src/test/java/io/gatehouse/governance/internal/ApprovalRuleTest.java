@@ -3,6 +3,10 @@ package io.gatehouse.governance.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.governance.RiskClass;
+import io.gatehouse.governance.internal.persistence.ChangeRevisionEntity;
+import io.gatehouse.governance.internal.persistence.ReviewEntity;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ApprovalRuleTest {
@@ -27,5 +31,48 @@ class ApprovalRuleTest {
                     .as(c.toString())
                     .isEqualTo(c.expected());
         }
+    }
+
+    static ChangeRevisionEntity revision(int n, String by) {
+        ChangeRevisionEntity r = new ChangeRevisionEntity();
+        r.revision(n);
+        r.createdBy(by);
+        return r;
+    }
+
+    static ReviewEntity review(int revision, String by, String decision) {
+        ReviewEntity r = new ReviewEntity();
+        r.revision(revision);
+        r.reviewerId(by);
+        r.decision(decision);
+        return r;
+    }
+
+    @Test
+    void theAuthorsAreTheCreatorAndEveryRevisionsAuthorEachOnce() {
+        assertThat(
+                        ApprovalRule.authors(
+                                "ann",
+                                List.of(
+                                        revision(1, "ann"),
+                                        revision(2, "bob"),
+                                        revision(3, "ann"))))
+                .containsExactly("ann", "bob");
+        assertThat(ApprovalRule.authors("ann", List.of())).containsExactly("ann");
+    }
+
+    @Test
+    void approvalsCountOnceForTheCurrentRevisionAndNeverFromAnAuthor() {
+        List<ReviewEntity> reviews =
+                List.of(
+                        review(1, "old", "approve"), // an earlier revision: does not count
+                        review(2, "rita", "approve"),
+                        review(2, "rita", "approve"), // the same reviewer twice: once
+                        review(2, "bob", "approve"), // co-author: never counts
+                        review(2, "sam", "request_changes"),
+                        review(2, "tom", "approve"));
+        assertThat(ApprovalRule.approvers(2, reviews, Set.of("ann", "bob")))
+                .containsExactly("rita", "tom");
+        assertThat(ApprovalRule.approvers(3, reviews, Set.of("ann"))).isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gatehouse.audit.internal.persistence.TransactionalAppend;
 import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.StorableText;
 import io.gatehouse.shared.TenantId;
@@ -25,10 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * In-container: the change state machine ({@link ChangeRequestService}) with its real collaborators
- * (JPA repositories, the webhook outbox, the approval settings, the in-transaction audit append) in
- * Liberty's JTA transactions against PostgreSQL. Not deployed: the webhook dispatcher (a scheduler
- * the application already runs) and the group-commit writer; the kind of change is a test kind
- * ({@link NoteKind}).
+ * (JPA repositories, the read side {@link ChangeViews}, the webhook outbox, the approval settings,
+ * the in-transaction audit append) in Liberty's JTA transactions against PostgreSQL. Not deployed:
+ * the webhook dispatcher (a scheduler the application already runs) and the group-commit writer;
+ * the kind of change is a test kind ({@link NoteKind}).
  */
 @ExtendWith(ArquillianExtension.class)
 class ChangeTransitionsIT {
@@ -38,6 +39,8 @@ class ChangeTransitionsIT {
         return ShrinkWrap.create(WebArchive.class, "change-transitions-it.war")
                 .addClasses(
                         ChangeRequestService.class,
+                        ChangeViews.class,
+                        ChangeKinds.class,
                         ChangeTransition.class,
                         ApprovalPolicies.class,
                         ApprovalRule.class,
@@ -52,6 +55,7 @@ class ChangeTransitionsIT {
                         Caller.class,
                         Role.class,
                         TenantId.class,
+                        JsonInput.class,
                         StorableText.class,
                         WireNames.class)
                 .addPackage("io.gatehouse.governance")
@@ -69,6 +73,7 @@ class ChangeTransitionsIT {
     }
 
     @Inject ChangeRequestService changes;
+    @Inject ChangeViews views;
     @Inject TransitionProbe probe;
     @Inject NoteKind kind;
 
@@ -110,12 +115,12 @@ class ChangeTransitionsIT {
         People p = people();
         UUID id = draft(p, "note-" + UUID.randomUUID());
         assertThrows(IllegalStateException.class, () -> probe.submitThenFail(p.author(), id));
-        assertEquals("draft", changes.get(p.author(), id).state());
+        assertEquals("draft", views.get(p.author(), id).state());
         assertEquals(List.of("change.create"), probe.actions(p.tenant(), id));
 
         // the same transition in a transaction that commits: state and event together
         changes.submit(p.author(), req(), id, null);
-        assertEquals("in_review", changes.get(p.author(), id).state());
+        assertEquals("in_review", views.get(p.author(), id).state());
         assertEquals(List.of("change.create", "change.submit"), probe.actions(p.tenant(), id));
     }
 
@@ -127,7 +132,7 @@ class ChangeTransitionsIT {
         changes.submit(p.author(), req(), first, null);
         changes.approve(p.reviewer(), req(), first, null);
         changes.publish(p.admin(), req(), first, null);
-        assertEquals("published", changes.get(p.admin(), first).state());
+        assertEquals("published", views.get(p.admin(), first).state());
 
         UUID second = draft(p, target);
         changes.submit(p.author(), req(), second, null);
@@ -136,8 +141,8 @@ class ChangeTransitionsIT {
         // the supersede of the first change and its event were written before the apply failed
         assertThrows(
                 IllegalStateException.class, () -> changes.publish(p.admin(), req(), second, null));
-        assertEquals("published", changes.get(p.admin(), first).state());
-        assertEquals("approved", changes.get(p.admin(), second).state());
+        assertEquals("published", views.get(p.admin(), first).state());
+        assertEquals("approved", views.get(p.admin(), second).state());
         assertEquals(
                 List.of("change.create", "change.submit", "change.approve", "change.publish"),
                 probe.actions(p.tenant(), first));
@@ -146,8 +151,8 @@ class ChangeTransitionsIT {
                 probe.actions(p.tenant(), second));
 
         changes.publish(p.admin(), req(), second, null);
-        assertEquals("superseded", changes.get(p.admin(), first).state());
-        assertEquals("published", changes.get(p.admin(), second).state());
+        assertEquals("superseded", views.get(p.admin(), first).state());
+        assertEquals("published", views.get(p.admin(), second).state());
     }
 
     @Test
@@ -168,7 +173,7 @@ class ChangeTransitionsIT {
                 ForbiddenException.class, () -> changes.approve(p.coAuthor(), req(), id, null));
         assertThrows(ForbiddenException.class, () -> changes.reject(p.author(), req(), id, null));
         assertEquals(0, probe.reviews(id), "a refused approval stores no review");
-        assertEquals("in_review", changes.get(p.reviewer(), id).state());
+        assertEquals("in_review", views.get(p.reviewer(), id).state());
 
         assertEquals("approved", changes.approve(p.reviewer(), req(), id, null).state());
         assertEquals(1, probe.reviews(id));

@@ -4,6 +4,7 @@ import static io.gatehouse.governance.internal.web.JsonBodies.put;
 
 import io.gatehouse.governance.internal.ChangeRequestService;
 import io.gatehouse.governance.internal.ChangeView;
+import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
@@ -49,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 public class ChangesResource {
     @Inject ChangeRequestService changes;
+    @Inject ChangeViews views;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -97,7 +99,7 @@ public class ChangesResource {
             @QueryParam("limit") @DefaultValue("100") int limit) {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (ChangeView v :
-                changes.list(
+                views.list(
                         caller.require(),
                         state,
                         kind,
@@ -121,7 +123,7 @@ public class ChangesResource {
             description = "The change request",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public JsonObject get(@PathParam("id") String id) {
-        return json(changes.get(caller.require(), JsonBodies.uuid(id)), true);
+        return json(views.get(caller.require(), JsonBodies.uuid(id)), true);
     }
 
     @PUT

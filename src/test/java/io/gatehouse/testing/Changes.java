@@ -1,10 +1,7 @@
-package io.gatehouse.governance;
+package io.gatehouse.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.testing.Db;
-import io.gatehouse.testing.Http;
-import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
@@ -94,14 +91,55 @@ public final class Changes {
     }
 
     /**
-     * Creates, submits, approves (reviewer) and publishes (admin) a prompt change; returns its id.
+     * Takes a change live the way users do: creates it (author), submits it, approves it (reviewer)
+     * and publishes it (admin), asserting each step's answer and state; returns its id.
      */
-    public static String publishPrompt(TestTenant t, String name, String text) {
-        String id = create(t, "author", name, text);
-        ok(t, "author", id, "submit");
+    public static String publishThroughReview(
+            TestTenant t, String kind, String target, JsonObject content, String comment) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes", body(kind, target, content, comment), t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().getString("state")).isEqualTo("draft");
+        String id = created.json().getString("id");
+        assertThat(ok(t, "author", id, "submit")).isEqualTo("in_review");
         assertThat(ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         assertThat(ok(t, "admin", id, "publish")).isEqualTo("published");
         return id;
+    }
+
+    /** Publishes a prompt change of {@code text} through review; returns its id. */
+    public static String publishPrompt(TestTenant t, String name, String text) {
+        return publishThroughReview(t, "prompt", name, prompt(text), "new text");
+    }
+
+    /**
+     * Publishes a policy through review, as every policy goes live, and checks that it is live;
+     * returns the change's id.
+     */
+    public static String publishPolicy(TestTenant t, String name, JsonObject content) {
+        String id = publishThroughReview(t, "policy", name, content, "policy " + name);
+        Http.Response live = HTTP.get("/api/v1/policies/" + name, t.auth("auditor"));
+        assertThat(live.status()).as(live.toString()).isEqualTo(200);
+        return id;
+    }
+
+    /**
+     * A policy with one input rule: deny any request naming an IP address ({@code ip_not_allowed}).
+     */
+    public static JsonObject noIpPolicy() {
+        return Json.createObjectBuilder()
+                .add(
+                        "rules",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("id", "no-ip")
+                                                .add("condition", "entities.ip.count > 0")
+                                                .add("action", "deny")
+                                                .add("code", "ip_not_allowed")
+                                                .add("message", "No IP addresses")))
+                .build();
     }
 
     /** Publishes {@code text} as a canary of {@code percent} on the prompt's production label. */
@@ -111,15 +149,7 @@ public final class Changes {
                 Json.createObjectBuilder(prompt(text))
                         .add("canary", Json.createObjectBuilder().add("percent", percent))
                         .build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes", body("prompt", name, canary, comment), t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        ok(t, "author", id, "submit");
-        ok(t, "reviewer", id, "approve");
-        ok(t, "admin", id, "publish");
-        return id;
+        return publishThroughReview(t, "prompt", name, canary, comment);
     }
 
     public static JsonObject get(TestTenant t, String id) {
