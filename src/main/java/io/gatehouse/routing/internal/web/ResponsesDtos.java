@@ -29,7 +29,7 @@ public final class ResponsesDtos {
                             + " {type: input_text, text}, {type: input_image, image_url, detail},"
                             + " {type: output_text, text}), a function_call {call_id, name,"
                             + " arguments} or a function_call_output {call_id, output}")
-    public record InputItem(
+    public record ResponseInputItem(
             @Schema(enumeration = {"message", "function_call", "function_call_output"})
                     String type,
             @Schema(enumeration = {"user", "assistant", "system", "developer"}) String role,
@@ -40,7 +40,7 @@ public final class ResponsesDtos {
             @Schema(oneOf = {String.class, Object[].class}) Object output) {}
 
     @Schema(description = "A function tool (the only tool type the gateway translates)")
-    public record FunctionTool(
+    public record ResponseFunctionTool(
             @Schema(required = true, enumeration = {"function"}) String type,
             @Schema(required = true) String name,
             String description,
@@ -52,16 +52,16 @@ public final class ResponsesDtos {
                     "OpenAI's Responses request as Gatehouse accepts it: translated to a chat"
                             + " completion for every provider kind. Unknown fields are ignored;"
                             + " background, conversation and prompt are refused (400).")
-    public record CreateRequest(
+    public record ResponseCreateRequest(
             @Schema(required = true, maxLength = 256, description = "A route alias this key may use")
                     String model,
             @Schema(
                             required = true,
                             description = "A string (one user message) or input items",
-                            oneOf = {String.class, InputItem[].class})
+                            oneOf = {String.class, ResponseInputItem[].class})
                     Object input,
             @Schema(description = "Sent as the first (system) message") String instructions,
-            List<FunctionTool> tools,
+            List<ResponseFunctionTool> tools,
             @Schema(
                             description = "auto, none, required or {type: function, name}",
                             oneOf = {String.class, Object.class})
@@ -95,7 +95,7 @@ public final class ResponsesDtos {
             String user) {}
 
     @Schema(description = "An output item: a message with output_text parts, or a function_call")
-    public record OutputItem(
+    public record ResponseOutputItem(
             @Schema(enumeration = {"message", "function_call"}) String type,
             String id,
             @Schema(enumeration = {"in_progress", "completed", "incomplete"}) String status,
@@ -106,7 +106,7 @@ public final class ResponsesDtos {
             String name,
             String arguments) {}
 
-    public record Usage(
+    public record ResponseUsage(
             long input_tokens,
             Map<String, Object> input_tokens_details,
             long output_tokens,
@@ -125,7 +125,7 @@ public final class ResponsesDtos {
             String instructions,
             Long max_output_tokens,
             String model,
-            List<OutputItem> output,
+            List<ResponseOutputItem> output,
             boolean parallel_tool_calls,
             String previous_response_id,
             boolean store,
@@ -135,7 +135,7 @@ public final class ResponsesDtos {
             List<Map<String, Object>> tools,
             Double top_p,
             String truncation,
-            Usage usage,
+            ResponseUsage usage,
             String user,
             Map<String, Object> metadata) {}
 }

@@ -58,7 +58,7 @@ public class ResponsesResource {
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = ResponsesDtos.CreateRequest.class)))
+                            schema = @Schema(implementation = ResponsesDtos.ResponseCreateRequest.class)))
     @APIResponse(
             responseCode = "200",
             description = "The response; with stream: true, Server-Sent Events",
