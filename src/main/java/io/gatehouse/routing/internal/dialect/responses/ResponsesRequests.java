@@ -20,6 +20,9 @@ import java.util.Set;
  * response format, {@code max_output_tokens} {@code max_completion_tokens}, {@code reasoning.effort}
  * {@code reasoning_effort}. What cannot be translated is refused with a 400 naming the field in the
  * client's own terms ({@code param}).
+ *
+ * <p>Long on purpose: the whole mapping of one request shape onto another, field by field with its
+ * own refusals, reads best in one place; split up, each part would need the others' conventions.
  */
 final class ResponsesRequests {
     private static final JsonProvider JSON = JsonProvider.provider();
