@@ -3,8 +3,8 @@ package io.gatehouse.audit;
 import io.gatehouse.shared.TenantId;
 
 /**
- * A tenant's content-retention setting as other modules that keep content of their own must obey
- * it (routing's stored responses): whether readable content may be kept at all, and for how long.
+ * A tenant's content-retention setting as other modules that keep content of their own must obey it
+ * (routing's stored responses): whether readable content may be kept at all, and for how long.
  */
 public interface ContentRetentionRules {
 

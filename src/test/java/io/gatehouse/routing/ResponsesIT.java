@@ -330,16 +330,34 @@ class ResponsesIT {
             {"{\"model\":\"sandbox\"}", "input"},
             {"{\"input\":\"x\"}", "model"},
             {"{\"model\":\"sandbox\",\"input\":[]}", "input"},
-            {"{\"model\":\"sandbox\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}", "input[0].role"},
+            {
+                "{\"model\":\"sandbox\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}",
+                "input[0].role"
+            },
             {
                 "{\"model\":\"sandbox\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\",\"file_id\":\"f\"}]}]}",
                 "input[0].content[0].type"
             },
-            {"{\"model\":\"sandbox\",\"input\":[{\"type\":\"item_reference\",\"id\":\"x\"}]}", "input[0].type"},
-            {"{\"model\":\"sandbox\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}", "tools[0].type"},
-            {"{\"model\":\"sandbox\",\"input\":\"x\",\"text\":{\"format\":{\"type\":\"xml\"}}}", "text.format.type"},
-            {"{\"model\":\"sandbox\",\"input\":\"x\",\"max_output_tokens\":0}", "max_output_tokens"},
-            {"{\"model\":\"sandbox\",\"input\":\"x\",\"tool_choice\":\"sometimes\"}", "tool_choice"},
+            {
+                "{\"model\":\"sandbox\",\"input\":[{\"type\":\"item_reference\",\"id\":\"x\"}]}",
+                "input[0].type"
+            },
+            {
+                "{\"model\":\"sandbox\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}",
+                "tools[0].type"
+            },
+            {
+                "{\"model\":\"sandbox\",\"input\":\"x\",\"text\":{\"format\":{\"type\":\"xml\"}}}",
+                "text.format.type"
+            },
+            {
+                "{\"model\":\"sandbox\",\"input\":\"x\",\"max_output_tokens\":0}",
+                "max_output_tokens"
+            },
+            {
+                "{\"model\":\"sandbox\",\"input\":\"x\",\"tool_choice\":\"sometimes\"}",
+                "tool_choice"
+            },
             {"{\"model\":\"sandbox\",\"input\":\"x\",\"background\":true}", "background"},
             // checked by the chat pipeline, named as the client sent it
             {"{\"model\":\"sandbox\",\"input\":\"x\",\"temperature\":5}", "temperature"},
@@ -361,7 +379,10 @@ class ResponsesIT {
         }
         Http.Response notJson =
                 HTTP.post(
-                        "/v1/responses", "{not json", "Authorization", "Bearer " + TestTenant.DEMO_API_KEY);
+                        "/v1/responses",
+                        "{not json",
+                        "Authorization",
+                        "Bearer " + TestTenant.DEMO_API_KEY);
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json().getJsonObject("error").getString("code"))
                 .isEqualTo("invalid_json");
@@ -482,7 +503,8 @@ class ResponsesIT {
                         .willReturn(
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
-                                        .withBody("data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
+                                        .withBody(
+                                                "data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
         Http.Response r =
                 HTTP.post(
                         "/v1/responses",
@@ -511,7 +533,9 @@ class ResponsesIT {
                 HTTP.post("/v1/responses", "{\"model\":\"sandbox\",\"input\":\"x\"}", t.keyAuth());
         assertThat(omitted.status()).as(omitted.body()).isEqualTo(200);
         assertThat(omitted.json().getBoolean("store")).isFalse();
-        assertThat(HTTP.get("/v1/responses/" + omitted.json().getString("id"), t.keyAuth()).status())
+        assertThat(
+                        HTTP.get("/v1/responses/" + omitted.json().getString("id"), t.keyAuth())
+                                .status())
                 .isEqualTo(404);
         Http.Response streamed =
                 HTTP.post(
@@ -555,7 +579,9 @@ class ResponsesIT {
                         a.keyAuth());
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         String id = first.json().getString("id");
-        assertThat(first.json().getBoolean("store")).as("full retention: stored by default").isTrue();
+        assertThat(first.json().getBoolean("store"))
+                .as("full retention: stored by default")
+                .isTrue();
 
         Http.Response got = HTTP.get("/v1/responses/" + id, a.keyAuth());
         assertThat(got.status()).as(got.body()).isEqualTo(200);
@@ -629,7 +655,10 @@ class ResponsesIT {
         keepContentInFull(t);
         answerWith("rt", completion("kept for a while"));
         Http.Response r =
-                HTTP.post("/v1/responses", "{\"model\":\"agent\",\"input\":\"remember me\"}", t.keyAuth());
+                HTTP.post(
+                        "/v1/responses",
+                        "{\"model\":\"agent\",\"input\":\"remember me\"}",
+                        t.keyAuth());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String id = r.json().getString("id");
         assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status()).isEqualTo(200);

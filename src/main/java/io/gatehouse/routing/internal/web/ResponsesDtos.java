@@ -30,8 +30,7 @@ public final class ResponsesDtos {
                             + " {type: output_text, text}), a function_call {call_id, name,"
                             + " arguments} or a function_call_output {call_id, output}")
     public record ResponseInputItem(
-            @Schema(enumeration = {"message", "function_call", "function_call_output"})
-                    String type,
+            @Schema(enumeration = {"message", "function_call", "function_call_output"}) String type,
             @Schema(enumeration = {"user", "assistant", "system", "developer"}) String role,
             @Schema(oneOf = {String.class, Object[].class}) Object content,
             String call_id,
@@ -41,7 +40,10 @@ public final class ResponsesDtos {
 
     @Schema(description = "A function tool (the only tool type the gateway translates)")
     public record ResponseFunctionTool(
-            @Schema(required = true, enumeration = {"function"}) String type,
+            @Schema(
+                            required = true,
+                            enumeration = {"function"})
+                    String type,
             @Schema(required = true) String name,
             String description,
             @Schema(description = "JSON schema of the arguments") Map<String, Object> parameters,
@@ -53,7 +55,10 @@ public final class ResponsesDtos {
                             + " completion for every provider kind. Unknown fields are ignored;"
                             + " background, conversation and prompt are refused (400).")
     public record ResponseCreateRequest(
-            @Schema(required = true, maxLength = 256, description = "A route alias this key may use")
+            @Schema(
+                            required = true,
+                            maxLength = 256,
+                            description = "A route alias this key may use")
                     String model,
             @Schema(
                             required = true,

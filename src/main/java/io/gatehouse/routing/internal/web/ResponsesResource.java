@@ -58,7 +58,10 @@ public class ResponsesResource {
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = ResponsesDtos.ResponseCreateRequest.class)))
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    ResponsesDtos.ResponseCreateRequest.class)))
     @APIResponse(
             responseCode = "200",
             description = "The response; with stream: true, Server-Sent Events",

@@ -67,9 +67,7 @@ final class ResponseObjects {
                             : JSON.createObjectBuilder().add("reason", incompleteReason).build());
             b.add("instructions", echo("instructions", JsonValue.NULL));
             b.add("max_output_tokens", echo("max_output_tokens", JsonValue.NULL));
-            b.add(
-                    "model",
-                    model != null ? model : request.getString("model", ""));
+            b.add("model", model != null ? model : request.getString("model", ""));
             b.add("output", output);
             b.add("parallel_tool_calls", echo("parallel_tool_calls", JsonValue.TRUE));
             b.add("previous_response_id", echo("previous_response_id", JsonValue.NULL));
@@ -153,9 +151,11 @@ final class ResponseObjects {
             return null;
         }
         long input = in.longValue();
-        long output =
-                u.get("completion_tokens") instanceof JsonNumber out ? out.longValue() : 0;
-        return usage(input, output, nested(u, "prompt_tokens_details", "cached_tokens"),
+        long output = u.get("completion_tokens") instanceof JsonNumber out ? out.longValue() : 0;
+        return usage(
+                input,
+                output,
+                nested(u, "prompt_tokens_details", "cached_tokens"),
                 nested(u, "completion_tokens_details", "reasoning_tokens"));
     }
 
@@ -219,9 +219,7 @@ final class ResponseObjects {
             calls = tc.getValuesAs(JsonObject.class);
             for (JsonObject c : calls) {
                 JsonObject fn =
-                        c.get("function") instanceof JsonObject f
-                                ? f
-                                : JsonValue.EMPTY_JSON_OBJECT;
+                        c.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
                 output.add(
                         functionCallItem(
                                 newId("fc"),

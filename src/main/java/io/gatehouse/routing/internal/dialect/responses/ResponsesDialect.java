@@ -21,9 +21,9 @@ import java.util.Map;
  * is read into a chat request ({@link ResponsesRequests}; a stored conversation prepended for
  * {@code previous_response_id}), which runs through {@link GatewayService} exactly as a chat
  * completion does (keys, limits, budgets, stages, policy, failover, one audit event naming the
- * endpoint), and the answer is rendered back as a {@code response} object ({@link
- * ResponseObjects}) or as the Responses stream events ({@link ResponsesEvents}). Stored responses
- * follow the tenant's content retention ({@link StoredResponses}).
+ * endpoint), and the answer is rendered back as a {@code response} object ({@link ResponseObjects})
+ * or as the Responses stream events ({@link ResponsesEvents}). Stored responses follow the tenant's
+ * content retention ({@link StoredResponses}).
  */
 @ApplicationScoped
 public class ResponsesDialect {

@@ -161,7 +161,8 @@ final class ResponsesEvents {
     }
 
     private String failed(String code, String message) {
-        JsonObject err = JSON.createObjectBuilder().add("code", code).add("message", message).build();
+        JsonObject err =
+                JSON.createObjectBuilder().add("code", code).add("message", message).build();
         return event(
                 "response.failed",
                 JSON.createObjectBuilder().add("response", response("failed", err, null)));
@@ -208,7 +209,9 @@ final class ResponsesEvents {
     }
 
     private JsonObjectBuilder part(JsonObjectBuilder b) {
-        return b.add("item_id", messageId).add("output_index", messageIndex).add("content_index", 0);
+        return b.add("item_id", messageId)
+                .add("output_index", messageIndex)
+                .add("content_index", 0);
     }
 
     private void closeMessage(List<String> out) {
@@ -239,7 +242,8 @@ final class ResponsesEvents {
 
     private void toolCall(List<String> out, JsonObject tc) {
         int index = tc.get("index") instanceof JsonNumber n ? n.intValue() : 0;
-        JsonObject fn = tc.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
+        JsonObject fn =
+                tc.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
         Call c = calls.get(index);
         if (c == null) {
             closeMessage(out); // the text before a call is one finished item

@@ -17,9 +17,9 @@ import java.util.Set;
  * Reads a {@code POST /v1/responses} body (OpenAI Responses) into the chat completions request the
  * pipeline parses into the canonical {@code ChatRequest}: {@code instructions} and the input items
  * become messages, function tools and {@code tool_choice} their chat form, {@code text.format} the
- * response format, {@code max_output_tokens} {@code max_completion_tokens}, {@code reasoning.effort}
- * {@code reasoning_effort}. What cannot be translated is refused with a 400 naming the field in the
- * client's own terms ({@code param}).
+ * response format, {@code max_output_tokens} {@code max_completion_tokens}, {@code
+ * reasoning.effort} {@code reasoning_effort}. What cannot be translated is refused with a 400
+ * naming the field in the client's own terms ({@code param}).
  *
  * <p>Long on purpose: the whole mapping of one request shape onto another, field by field with its
  * own refusals, reads best in one place; split up, each part would need the others' conventions.
@@ -97,7 +97,8 @@ final class ResponsesRequests {
         }
         copyNumber(req, chat, "temperature", "temperature");
         copyNumber(req, chat, "top_p", "top_p");
-        if (req.containsKey("max_output_tokens") && req.get("max_output_tokens") != JsonValue.NULL) {
+        if (req.containsKey("max_output_tokens")
+                && req.get("max_output_tokens") != JsonValue.NULL) {
             if (!(req.get("max_output_tokens") instanceof JsonNumber n)
                     || !n.isIntegral()
                     || n.longValue() < 1) {
@@ -249,7 +250,9 @@ final class ResponsesRequests {
                         iu.add("detail", d);
                     }
                     chatParts.add(
-                            JSON.createObjectBuilder().add("type", "image_url").add("image_url", iu));
+                            JSON.createObjectBuilder()
+                                    .add("type", "image_url")
+                                    .add("image_url", iu));
                     onlyText = false;
                 }
                 default ->
@@ -450,7 +453,8 @@ final class ResponsesRequests {
         }
 
         JsonObject json() {
-            JsonObjectBuilder b = JSON.createObjectBuilder().add("role", role).add("content", content);
+            JsonObjectBuilder b =
+                    JSON.createObjectBuilder().add("role", role).add("content", content);
             if (!toolCalls.isEmpty()) {
                 JsonArrayBuilder calls = JSON.createArrayBuilder();
                 toolCalls.forEach(calls::add);

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * The client's side of a Responses stream: the pipeline's SSE relay writes its chat events ({@code
  * data: chunk}, then {@code data: [DONE]} or {@code data: {"error":...}}) into this stream, which
  * writes each one as the Responses events {@link ResponsesEvents} gives, and passes the relay's
- * flushes on (one network write per burst, as for chat). The relay's accounting, audit and
- * stream filters are untouched: this only changes the shape of what the client reads.
+ * flushes on (one network write per burst, as for chat). The relay's accounting, audit and stream
+ * filters are untouched: this only changes the shape of what the client reads.
  */
 final class ResponsesStream extends OutputStream {
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -91,7 +91,10 @@ final class ResponsesStream extends OutputStream {
             } catch (JsonException | IllegalStateException e) {
                 return; // the relay writes only JSON objects and [DONE]
             }
-            out = o.containsKey("error") && !o.containsKey("choices") ? events.error(o) : events.chunk(o);
+            out =
+                    o.containsKey("error") && !o.containsKey("choices")
+                            ? events.error(o)
+                            : events.chunk(o);
         }
         for (String s : out) {
             client.write(s.getBytes(StandardCharsets.UTF_8));

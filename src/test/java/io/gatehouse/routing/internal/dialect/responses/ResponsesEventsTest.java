@@ -179,7 +179,9 @@ class ResponsesEventsTest {
                                         json(
                                                 "{\"model\":\"m\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}")))
                 .satisfies(
-                        e -> assertThat(((GatehouseException) e).param()).isEqualTo("tools[0].type"));
+                        e ->
+                                assertThat(((GatehouseException) e).param())
+                                        .isEqualTo("tools[0].type"));
         assertThatThrownBy(
                         () ->
                                 ResponsesRequests.read(
