@@ -639,7 +639,9 @@ class ResponsesIT {
                         a.keyAuth());
         assertThat(unstored.status()).as(unstored.body()).isEqualTo(200);
         assertThat(unstored.json().getBoolean("store")).isFalse();
-        assertThat(HTTP.get("/v1/responses/" + unstored.json().getString("id"), a.keyAuth()).status())
+        assertThat(
+                        HTTP.get("/v1/responses/" + unstored.json().getString("id"), a.keyAuth())
+                                .status())
                 .isEqualTo(404);
         try (Connection c = Db.asApp()) {
             assertThat(
