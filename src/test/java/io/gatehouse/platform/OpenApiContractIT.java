@@ -32,6 +32,8 @@ class OpenApiContractIT {
             Map.of(
                     // stream: true answers as Server-Sent Events, one chunk per data: line
                     "POST /v1/chat/completions", Set.of("text/event-stream"),
+                    // stream: true answers as the Responses API's typed events
+                    "POST /v1/responses", Set.of("text/event-stream"),
                     // a streamed export: JSON Lines (each line an event, header or trailer) or CSV
                     "GET /api/v1/audit/export", Set.of("application/x-ndjson", "text/csv"));
 

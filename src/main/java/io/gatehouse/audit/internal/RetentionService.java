@@ -1,6 +1,7 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.RetainedContent;
 import io.gatehouse.audit.internal.persistence.AuditConnections;
 import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.audit.internal.persistence.RetentionRows;
@@ -9,6 +10,7 @@ import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Per-tenant content retention and legal holds, and the purge of expired bodies. The recording path
@@ -33,6 +37,9 @@ public class RetentionService {
 
     @Inject AuditConnections db;
     @Inject DefaultAuditRecorder recorder;
+    @Inject Instance<RetainedContent> elsewhere;
+
+    private static final Logger LOG = Logger.getLogger(RetentionService.class.getName());
 
     private record Cached(ContentRetention mode, long at) {}
 
@@ -189,8 +196,33 @@ public class RetentionService {
      * in one transaction: a deletion is never without its event, nor an event without its deletion.
      */
     public Map<String, Long> purge() {
+        Instant now = Instant.now();
         try {
-            return db.inTransaction(c -> RetentionRows.purgeRecorded(c, Instant.now()));
+            return db.inTransaction(c -> RetentionRows.purgeRecorded(c, now));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        } finally {
+            purgeElsewhere(now);
+        }
+    }
+
+    /**
+     * The same deletion for content other modules keep under the setting (routing's stored
+     * responses, issue 17); a failure there is logged and tried again on the next run.
+     */
+    private void purgeElsewhere(Instant now) {
+        for (RetainedContent r : elsewhere) {
+            try {
+                r.purgeExpired(now, this::held);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Purge of " + r.getClass().getSimpleName() + " failed", e);
+            }
+        }
+    }
+
+    private boolean held(TenantId tenant) {
+        try {
+            return db.reading(c -> RetentionRows.hasActiveHold(c, tenant.value()));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
@@ -201,6 +233,7 @@ public class RetentionService {
      * event, in the platform chain) is recorded in the same transaction, even when nothing was due.
      */
     public Map<String, Long> purgeOnDemand(AuditEvent.Builder run) {
+        purgeElsewhere(Instant.now());
         try {
             return db.inTransaction(
                     c -> {

@@ -17,6 +17,8 @@ final class Call {
     final String requestId; // the server's id: lineage, canary bucketing
     final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
     final String operation;
+    // the client dialect's endpoint when it is not the operation's own (/v1/responses): audited
+    final String endpoint;
     final long startNanos = System.nanoTime();
     // the trace this request belongs to when tracing is on: recorded in its audit event
     final String traceId = GatewayTracing.currentTraceId();
@@ -42,10 +44,20 @@ final class Call {
     boolean settled;
 
     Call(ClientKey key, String requestId, String clientRequestId, String operation) {
+        this(key, requestId, clientRequestId, operation, null);
+    }
+
+    Call(
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            String operation,
+            String endpoint) {
         this.key = key;
         this.requestId = requestId;
         this.clientRequestId = clientRequestId;
         this.operation = operation;
+        this.endpoint = endpoint;
     }
 
     long elapsedMs() {

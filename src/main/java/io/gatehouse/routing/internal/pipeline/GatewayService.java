@@ -45,7 +45,22 @@ public class GatewayService {
             String requestId,
             String clientRequestId,
             Map<String, String> headers) {
-        return run(chat, bodyText, key, requestId, clientRequestId, headers);
+        return run(chat, bodyText, key, requestId, clientRequestId, headers, null);
+    }
+
+    /**
+     * A chat request a client dialect translated from its own endpoint's body ({@code
+     * /v1/responses}): the same pipeline, and the audit event names {@code endpoint}. The dialect
+     * renders the answer (or the stream's events) back in its own shape.
+     */
+    public Answer chatFor(
+            String endpoint,
+            String chatBodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        return run(chat, chatBodyText, key, requestId, clientRequestId, headers, endpoint);
     }
 
     public Answer embeddings(
@@ -54,7 +69,30 @@ public class GatewayService {
             String requestId,
             String clientRequestId,
             Map<String, String> headers) {
-        return run(embeddings, bodyText, key, requestId, clientRequestId, headers);
+        return run(embeddings, bodyText, key, requestId, clientRequestId, headers, null);
+    }
+
+    /**
+     * A dialect's request refused before it reached the pipeline (its own body was invalid): the
+     * same single audit event as a refused chat request, naming {@code endpoint}. Returns the error
+     * to throw, with the call's headers (or audit's 503 when the event could not be written).
+     */
+    public GatehouseException refusedFor(
+            String endpoint,
+            String requestedModel,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            GatehouseException error) {
+        Call call = new Call(key, requestId, clientRequestId, chat.name(), endpoint);
+        call.requestedModel = requestedModel;
+        call.failed(error.status(), error.code());
+        try {
+            record.close(call);
+        } catch (GatehouseException e) {
+            return record.withHeaders(call, e);
+        }
+        return record.withHeaders(call, error);
     }
 
     /** The route aliases this key may use. */
@@ -85,8 +123,9 @@ public class GatewayService {
             ClientKey key,
             String requestId,
             String clientRequestId,
-            Map<String, String> headers) {
-        Call call = new Call(key, requestId, clientRequestId, op.name());
+            Map<String, String> headers,
+            String endpoint) {
+        Call call = new Call(key, requestId, clientRequestId, op.name(), endpoint);
         Operation.Sent sent = null;
         GatehouseException error = null;
         try {
