@@ -160,6 +160,9 @@ public class CallRecord {
                         .requestId(call.requestId)
                         .detail("operation", call.operation)
                         .detail("stream", call.streamed);
+        if (call.endpoint != null) {
+            b.detail("endpoint", call.endpoint);
+        }
         if (call.clientRequestId != null) {
             b.detail(RequestIds.CLIENT_DETAIL, call.clientRequestId);
         }

@@ -48,6 +48,26 @@ public class GatewayService {
         return run(chat, bodyText, key, requestId, clientRequestId, headers);
     }
 
+    /**
+     * Chat in a client dialect (issue 17): the dialect reads its body into the canonical request
+     * and renders the answer and stream events; everything between is chat's pipeline.
+     */
+    public Answer chat(
+            ChatDialect dialect,
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        return run(
+                new DialectOperation(chat, dialect),
+                bodyText,
+                key,
+                requestId,
+                clientRequestId,
+                headers);
+    }
+
     public Answer embeddings(
             String bodyText,
             ClientKey key,
@@ -87,6 +107,7 @@ public class GatewayService {
             String clientRequestId,
             Map<String, String> headers) {
         Call call = new Call(key, requestId, clientRequestId, op.name());
+        call.endpoint = op.endpoint();
         Operation.Sent sent = null;
         GatehouseException error = null;
         try {
@@ -147,10 +168,11 @@ public class GatewayService {
         stages.beforeRouting(ex);
         call.snapshot = catalog.snapshot(call.key.tenant());
         Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());
+        // the request in chat's shape (a dialect's body rendered): what capabilities it needs
         List<Candidate> candidates =
-                RouteSelection.candidates(call, call.snapshot, route, json, op.name());
+                RouteSelection.candidates(call, call.snapshot, route, request.json(), op.name());
         long estimatedIn = op.estimatedInput(ex.messages());
-        long maxOut = op.maxOutput(json);
+        long maxOut = op.maxOutput(request.json());
         record.admit(
                 call,
                 estimatedIn + maxOut,

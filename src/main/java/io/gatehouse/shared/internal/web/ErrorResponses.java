@@ -20,7 +20,12 @@ final class ErrorResponses {
             String requestId,
             Map<String, String> headers) {
         Response.ResponseBuilder rb =
-                ErrorBodies.isOpenAiPath(path)
+                ErrorBodies.isAnthropicPath(path)
+                        ? Response.status(status)
+                                .type(MediaType.APPLICATION_JSON_TYPE)
+                                .header(ErrorBodies.ERROR_CODE_HEADER, code)
+                                .entity(ErrorBodies.anthropic(status, message))
+                        : ErrorBodies.isOpenAiPath(path)
                         ? Response.status(status)
                                 .type(MediaType.APPLICATION_JSON_TYPE)
                                 .entity(ErrorBodies.openAi(status, code, message, param))
