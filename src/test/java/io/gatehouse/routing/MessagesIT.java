@@ -429,6 +429,60 @@ class MessagesIT {
                 .isEqualTo("upstream_stream_error");
     }
 
+    /**
+     * {@code count_tokens}: the same key and route checks as a message, an estimate flagged in
+     * {@code Gatehouse-Token-Count} (exact counts from Anthropic providers are not built yet), one
+     * audit event naming the endpoint and spending no tokens.
+     */
+    @Test
+    void countTokensEstimatesForARouteTheKeyMayUseAndSaysSo() throws Exception {
+        String small =
+                "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String large =
+                "{\"model\":\"sandbox\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + "word ".repeat(400)
+                        + "\"}],\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]}";
+        Http.Response r1 =
+                Http.local()
+                        .post("/v1/messages/count_tokens", small, "x-api-key", TestTenant.DEMO_API_KEY);
+        Http.Response r2 =
+                Http.local()
+                        .post("/v1/messages/count_tokens", large, "x-api-key", TestTenant.DEMO_API_KEY);
+        assertThat(r1.status()).as(r1.toString()).isEqualTo(200);
+        assertThat(r2.status()).as(r2.toString()).isEqualTo(200);
+        assertThat(r1.header("Gatehouse-Token-Count")).isEqualTo("estimate");
+        long n1 = r1.json().getJsonNumber("input_tokens").longValue();
+        long n2 = r2.json().getJsonNumber("input_tokens").longValue();
+        assertThat(n1).isPositive();
+        assertThat(n2).isGreaterThan(n1 + 400);
+        JsonObject audit = auditEvent(r2.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getString("endpoint"))
+                .isEqualTo("/v1/messages/count_tokens");
+        assertThat(audit.getJsonNumber("input").longValue()).isZero();
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        // bad input and no key, in Anthropic's shape
+        assertAnthropicError(
+                Http.local()
+                        .post(
+                                "/v1/messages/count_tokens",
+                                small.replace("{\"model\"", "{\"max_tokens\":5,\"model\""),
+                                "x-api-key",
+                                TestTenant.DEMO_API_KEY),
+                400,
+                "invalid_request_error");
+        assertAnthropicError(
+                Http.local().post("/v1/messages/count_tokens", small), 401, "authentication_error");
+        assertAnthropicError(
+                Http.local()
+                        .post(
+                                "/v1/messages/count_tokens",
+                                small.replace("sandbox", "no-such-route"),
+                                "x-api-key",
+                                TestTenant.DEMO_API_KEY),
+                404,
+                "not_found_error");
+    }
+
     /** The policy stage acts on a message's text as on chat's: the provider never sees the address. */
     @Test
     void policyRedactsAMessagesTextBeforeTheProviderAndInTheAnswer() throws Exception {

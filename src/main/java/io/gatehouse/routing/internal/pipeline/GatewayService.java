@@ -4,7 +4,9 @@ import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.CatalogCache;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.NotFoundException;
@@ -66,6 +68,76 @@ public class GatewayService {
                 requestId,
                 clientRequestId,
                 headers);
+    }
+
+    /** What {@link #countTokens} answers: the count, whether it is exact, the headers. */
+    public record TokenCount(long inputTokens, boolean exact, Map<String, String> headers) {}
+
+    /**
+     * The input tokens of a dialect's request as the stages leave it (a redacted prompt is counted
+     * redacted), for a route this key may use: the same body checks, stages, route and scope
+     * checks as a request, admitted as one request with no tokens (rate limits count it), recorded
+     * once like any request (its audit event names the endpoint; it used no tokens). An estimate
+     * (~4 characters per token, tools included): no provider is asked yet, also not on Anthropic
+     * routes.
+     */
+    public TokenCount countTokens(
+            ChatDialect dialect,
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        Call call = new Call(key, requestId, clientRequestId, chat.name());
+        call.endpoint = dialect.endpoint();
+        long tokens = 0;
+        GatehouseException error = null;
+        try {
+            GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
+            JsonObject json = parsed.json();
+            call.requestedModel = json.get("model") instanceof JsonString s ? s.getString() : null;
+            parsed.requireStorable();
+            Operation.Request request = new DialectOperation(chat, dialect).read(bodyText, json);
+            GatewayExchange ex =
+                    new GatewayExchange(
+                            key.tenant(),
+                            key.id().toString(),
+                            requestId,
+                            chat.name(),
+                            request.parsed(),
+                            GatewayRequests.stageHeaders(headers));
+            call.exchange = ex;
+            stages.beforeRouting(ex);
+            call.snapshot = catalog.snapshot(key.tenant());
+            Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), chat.name());
+            RouteSelection.candidates(call, call.snapshot, route, request.json(), chat.name());
+            record.admit(call, 0, 0);
+            tokens = chat.estimatedInput(ex.messages());
+            for (ChatRequest.Tool t : ex.request().tools()) {
+                tokens += TokenEstimate.ofText(t.json().toString());
+            }
+            call.status = 200;
+        } catch (GatehouseException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Token count " + requestId + " failed", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            call.failed(error.status(), error.code());
+        }
+        try {
+            record.close(call);
+        } catch (GatehouseException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Token count " + requestId + " not recorded", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            throw record.withHeaders(call, error);
+        }
+        return new TokenCount(tokens, false, record.headers(call));
     }
 
     public Answer embeddings(

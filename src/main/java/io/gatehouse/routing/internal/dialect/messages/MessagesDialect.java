@@ -5,20 +5,31 @@ import io.gatehouse.routing.internal.pipeline.StreamEvents;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
 
-/** Anthropic Messages as a chat dialect: its request, answer and events. Stateless. */
+/**
+ * Anthropic Messages as a chat dialect: its request, answer and events. Stateless; one instance for
+ * messages, one for counting their tokens (a body without {@code max_tokens}).
+ */
 public final class MessagesDialect implements ChatDialect {
-    public static final MessagesDialect INSTANCE = new MessagesDialect();
+    public static final MessagesDialect INSTANCE = new MessagesDialect("/v1/messages", false);
+    public static final MessagesDialect COUNT =
+            new MessagesDialect("/v1/messages/count_tokens", true);
 
-    private MessagesDialect() {}
+    private final String endpoint;
+    private final boolean counting;
+
+    private MessagesDialect(String endpoint, boolean counting) {
+        this.endpoint = endpoint;
+        this.counting = counting;
+    }
 
     @Override
     public String endpoint() {
-        return "/v1/messages";
+        return endpoint;
     }
 
     @Override
     public ChatRequest read(JsonObject json) {
-        return MessagesRequest.read(json);
+        return counting ? MessagesRequest.readForCount(json) : MessagesRequest.read(json);
     }
 
     @Override

@@ -86,6 +86,25 @@ public final class MessagesDtos {
             @Schema(description = "Only {type: disabled}; extended thinking needs the native path")
                     Map<String, Object> thinking) {}
 
+    @Schema(
+            description =
+                    "A count_tokens request: the input fields of a Messages request (no max_tokens,"
+                            + " sampling or stream)")
+    public record AnthropicCountTokensRequest(
+            @Schema(required = true, maxLength = 256, description = "A route alias this key may use")
+                    String model,
+            @Schema(required = true, description = "1 to 2048 turns") List<AnthropicMessage> messages,
+            @Schema(
+                            description = "A string or an array of text blocks",
+                            oneOf = {String.class, AnthropicContentBlock[].class})
+                    Object system,
+            List<AnthropicTool> tools,
+            Map<String, Object> tool_choice,
+            @Schema(description = "Only {type: disabled}") Map<String, Object> thinking) {}
+
+    @Schema(description = "The input tokens of a request")
+    public record AnthropicTokenCount(long input_tokens) {}
+
     @Schema(description = "Token counts of the call")
     public record AnthropicUsage(long input_tokens, long output_tokens) {}
 

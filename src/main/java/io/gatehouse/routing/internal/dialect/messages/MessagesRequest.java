@@ -132,6 +132,20 @@ public final class MessagesRequest {
                 null);
     }
 
+    /** Fields a token count takes (Anthropic's count_tokens: no sampling, no max_tokens). */
+    private static final Set<String> COUNT_FIELDS =
+            Set.of("model", "messages", "system", "tools", "tool_choice", "thinking");
+
+    /** A count_tokens body: the fields of a message that hold input, read as a message's. */
+    public static ChatRequest readForCount(JsonObject req) {
+        for (String f : req.keySet()) {
+            if (!COUNT_FIELDS.contains(f)) {
+                throw invalid(f, "Extra inputs are not permitted");
+            }
+        }
+        return read(JSON.createObjectBuilder(req).add("max_tokens", 1).build());
+    }
+
     private static String model(JsonObject req) {
         if (!(req.get("model") instanceof JsonString s) || s.getString().isBlank()) {
             throw invalid("model", "Field required");

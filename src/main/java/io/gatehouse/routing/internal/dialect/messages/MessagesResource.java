@@ -7,6 +7,7 @@ import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Anthropic Messages API")
 @SecurityRequirement(name = "apiKey")
 public class MessagesResource {
+    private static final JsonProvider JSON = JsonProvider.provider();
     @Inject GatewayService gateway;
     @Inject CurrentCaller current;
 
@@ -87,6 +89,57 @@ public class MessagesResource {
                                 ? MediaType.SERVER_SENT_EVENTS_TYPE
                                 : MediaType.APPLICATION_JSON_TYPE);
         answer.headers().forEach(b::header);
+        return b.build();
+    }
+
+    /** The header saying how a count was made: exact (the provider's) or estimate. */
+    static final String TOKEN_COUNT_HEADER = "Gatehouse-Token-Count";
+
+    @POST
+    @Path("count_tokens")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Count a message's input tokens (Gatehouse-Token-Count: exact or estimate;"
+                            + " an estimate on every route for now)")
+    @ChecksOwnJsonBody
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    MessagesDtos.AnthropicCountTokensRequest
+                                                            .class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The count; the Gatehouse-Token-Count header says exact or estimate",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    MessagesDtos.AnthropicTokenCount.class)))
+    public Response countTokens(@Context HttpServletRequest request, String body) {
+        ClientKey key = ClientKey.of(current.requireApiKey());
+        GatewayService.TokenCount count =
+                gateway.countTokens(
+                        MessagesDialect.COUNT,
+                        body,
+                        key,
+                        (String) request.getAttribute(RequestIds.ATTRIBUTE),
+                        (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE),
+                        headers(request));
+        Response.ResponseBuilder b =
+                Response.ok(
+                        JSON.createObjectBuilder().add("input_tokens", count.inputTokens()).build(),
+                        MediaType.APPLICATION_JSON_TYPE);
+        count.headers().forEach(b::header);
+        b.header(TOKEN_COUNT_HEADER, count.exact() ? "exact" : "estimate");
         return b.build();
     }
 
