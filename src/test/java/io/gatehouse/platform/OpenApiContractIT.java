@@ -71,8 +71,7 @@ class OpenApiContractIT {
                 resolve(
                         anthropic.getJsonObject("properties").getJsonObject("error"),
                         "AnthropicError");
-        assertThat(anthropicError.getJsonObject("properties").keySet())
-                .contains("type", "message");
+        assertThat(anthropicError.getJsonObject("properties").keySet()).contains("type", "message");
     }
 
     @Test
@@ -211,7 +210,9 @@ class OpenApiContractIT {
                 boolean anthropic = id.endsWith(" /v1/messages") || id.contains(" /v1/messages/");
                 String ref =
                         "#/components/schemas/"
-                                + (anthropic ? "AnthropicError" : openAi ? "OpenAiError" : "Problem");
+                                + (anthropic
+                                        ? "AnthropicError"
+                                        : openAi ? "OpenAiError" : "Problem");
                 JsonObject schema =
                         content == null || !(content.get(media) instanceof JsonObject m)
                                 ? null

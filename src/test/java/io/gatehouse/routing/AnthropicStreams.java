@@ -69,7 +69,8 @@ public final class AnthropicStreams {
             if (line.startsWith("event: ")) {
                 name = line.substring(7);
             } else if (line.startsWith("data: ")) {
-                JsonObject data = Json.createReader(new StringReader(line.substring(6))).readObject();
+                JsonObject data =
+                        Json.createReader(new StringReader(line.substring(6))).readObject();
                 assertThat(data.getString("type")).as("event name and type agree").isEqualTo(name);
                 out.add(new Event(name, data));
                 name = null;
@@ -123,5 +124,4 @@ public final class AnthropicStreams {
         }
         return out;
     }
-
 }

@@ -76,7 +76,9 @@ class MessagesIT {
                 assertThat(rs.next()).as("an audit event for " + requestId).isTrue();
                 assertThat(rs.getLong(1)).as("exactly one").isEqualTo(1);
                 return Json.createObjectBuilder()
-                        .add("details", Json.createReader(new StringReader(rs.getString(2))).readObject())
+                        .add(
+                                "details",
+                                Json.createReader(new StringReader(rs.getString(2))).readObject())
                         .add("tenant", rs.getString(3))
                         .add("input", rs.getLong(4))
                         .add("output", rs.getLong(5))
@@ -197,7 +199,11 @@ class MessagesIT {
         var msgs = upstream.getJsonArray("messages");
         assertThat(msgs.stream().map(v -> v.asJsonObject().getString("role")).toList())
                 .containsExactly("system", "user", "assistant", "tool", "user");
-        assertThat(msgs.getJsonObject(2).getJsonArray("tool_calls").getJsonObject(0).getString("id"))
+        assertThat(
+                        msgs.getJsonObject(2)
+                                .getJsonArray("tool_calls")
+                                .getJsonObject(0)
+                                .getString("id"))
                 .isEqualTo("toolu_1");
         assertThat(msgs.getJsonObject(3).getString("tool_call_id")).isEqualTo("toolu_1");
         assertThat(msgs.getJsonObject(3).getString("content")).isEqualTo("rain");
@@ -317,7 +323,9 @@ class MessagesIT {
         List<String> names = names(r.body());
         assertThat(names.get(0)).isEqualTo("message_start");
         assertThat(names.get(1)).isEqualTo("content_block_start");
-        assertThat(names.subList(2, names.size() - 3)).isNotEmpty().containsOnly("content_block_delta");
+        assertThat(names.subList(2, names.size() - 3))
+                .isNotEmpty()
+                .containsOnly("content_block_delta");
         assertThat(names.subList(names.size() - 3, names.size()))
                 .containsExactly("content_block_stop", "message_delta", "message_stop");
         StringBuilder text = new StringBuilder();
@@ -332,7 +340,10 @@ class MessagesIT {
         assertThat(audit.getJsonObject("details").getString("endpoint")).isEqualTo("/v1/messages");
         assertThat(audit.getJsonObject("details").get("stream").toString()).isEqualTo("true");
         JsonObject usage =
-                AnthropicStreams.parse(r.body()).get(names.size() - 2).data().getJsonObject("usage");
+                AnthropicStreams.parse(r.body())
+                        .get(names.size() - 2)
+                        .data()
+                        .getJsonObject("usage");
         assertThat(audit.getJsonNumber("output").longValue())
                 .isEqualTo(usage.getInt("output_tokens"));
     }
@@ -380,8 +391,8 @@ class MessagesIT {
 
     /**
      * A provider stream that ends without its end (no finish, no [DONE]) after text went out: too
-     * late to fail over, so the client's stream ends with {@code event: error} in Anthropic's shape,
-     * never with {@code message_stop}, and the call is recorded as failed.
+     * late to fail over, so the client's stream ends with {@code event: error} in Anthropic's
+     * shape, never with {@code message_stop}, and the call is recorded as failed.
      */
     @Test
     void aStreamCutMidWayEndsWithAnErrorEventNotMessageStop() throws Exception {
@@ -394,7 +405,8 @@ class MessagesIT {
                         .willReturn(
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
-                                        .withBody("data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
+                                        .withBody(
+                                                "data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
         TestTenant t = TestTenant.fresh();
         CatalogFixture.provider(
                 t.id(),
@@ -444,10 +456,18 @@ class MessagesIT {
                         + "\"}],\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]}";
         Http.Response r1 =
                 Http.local()
-                        .post("/v1/messages/count_tokens", small, "x-api-key", TestTenant.DEMO_API_KEY);
+                        .post(
+                                "/v1/messages/count_tokens",
+                                small,
+                                "x-api-key",
+                                TestTenant.DEMO_API_KEY);
         Http.Response r2 =
                 Http.local()
-                        .post("/v1/messages/count_tokens", large, "x-api-key", TestTenant.DEMO_API_KEY);
+                        .post(
+                                "/v1/messages/count_tokens",
+                                large,
+                                "x-api-key",
+                                TestTenant.DEMO_API_KEY);
         assertThat(r1.status()).as(r1.toString()).isEqualTo(200);
         assertThat(r2.status()).as(r2.toString()).isEqualTo(200);
         assertThat(r1.header("Gatehouse-Token-Count")).isEqualTo("estimate");
@@ -483,7 +503,9 @@ class MessagesIT {
                 "not_found_error");
     }
 
-    /** The policy stage acts on a message's text as on chat's: the provider never sees the address. */
+    /**
+     * The policy stage acts on a message's text as on chat's: the provider never sees the address.
+     */
     @Test
     void policyRedactsAMessagesTextBeforeTheProviderAndInTheAnswer() throws Exception {
         String path = "/msg3/v1";
@@ -518,11 +540,14 @@ class MessagesIT {
                                         .add(
                                                 Json.createObjectBuilder()
                                                         .add("id", "redact-mail")
-                                                        .add("condition", "entities.email.count > 0")
+                                                        .add(
+                                                                "condition",
+                                                                "entities.email.count > 0")
                                                         .add("action", "redact")
                                                         .add(
                                                                 "entities",
-                                                                Json.createArrayBuilder().add("email"))
+                                                                Json.createArrayBuilder()
+                                                                        .add("email"))
                                                         .add("stage", "both")))
                         .build());
         Http.Response r =

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official {@code anthropic-java} SDK, unchanged, pointed at Gatehouse (issue 17): a message
- * and a stream from the sandbox (the SDK's own accumulator checks the event sequence), a bad key
- * as the SDK's authentication error.
+ * and a stream from the sandbox (the SDK's own accumulator checks the event sequence), a bad key as
+ * the SDK's authentication error.
  */
 class MessagesSdkIT {
 

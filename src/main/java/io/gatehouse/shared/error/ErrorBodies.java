@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The one home of the error shapes Gatehouse speaks: OpenAI's error object on {@code /v1} (what
  * SDKs parse, also sent as the last event of a failed stream), Anthropic's error object on {@code
- * /v1/messages} (the Messages dialect, issue 17) and RFC 9457 problem JSON everywhere else. The exception mapper, the servlet filters that answer before JAX-RS (body limit, drain) and
- * the gateway's stream relay all build their bodies here, so the {@code type} an SDK sees for a
- * status is the same whichever layer refused the request.
+ * /v1/messages} (the Messages dialect, issue 17) and RFC 9457 problem JSON everywhere else. The
+ * exception mapper, the servlet filters that answer before JAX-RS (body limit, drain) and the
+ * gateway's stream relay all build their bodies here, so the {@code type} an SDK sees for a status
+ * is the same whichever layer refused the request.
  */
 public final class ErrorBodies {
     public static final String PROBLEM_JSON = "application/problem+json";

@@ -75,10 +75,10 @@ public class GatewayService {
 
     /**
      * The input tokens of a dialect's request as the stages leave it (a redacted prompt is counted
-     * redacted), for a route this key may use: the same body checks, stages, route and scope
-     * checks as a request, admitted as one request with no tokens (rate limits count it), recorded
-     * once like any request (its audit event names the endpoint; it used no tokens). An estimate
-     * (~4 characters per token, tools included): no provider is asked yet, also not on Anthropic
+     * redacted), for a route this key may use: the same body checks, stages, route and scope checks
+     * as a request, admitted as one request with no tokens (rate limits count it), recorded once
+     * like any request (its audit event names the endpoint; it used no tokens). An estimate (~4
+     * characters per token, tools included): no provider is asked yet, also not on Anthropic
      * routes.
      */
     public TokenCount countTokens(

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The chat completions stream: each chunk as {@code data: <chunk>} (the provider's bytes when no
- * filter changed it), the usage chunk when the client asked for it, {@code [DONE]} after the record,
- * OpenAI's error object when the stream failed.
+ * filter changed it), the usage chunk when the client asked for it, {@code [DONE]} after the
+ * record, OpenAI's error object when the stream failed.
  */
 final class OpenAiEvents implements StreamEvents {
     private static final JsonProvider JSON = JsonProvider.provider(); // see Stages
@@ -51,8 +51,7 @@ final class OpenAiEvents implements StreamEvents {
     }
 
     @Override
-    public void error(OutputStream os, int status, String code, String message)
-            throws IOException {
+    public void error(OutputStream os, int status, String code, String message) throws IOException {
         send(os, ErrorBodies.openAi(status, code, message, null));
     }
 

@@ -187,8 +187,7 @@ public class SseRelay {
                         String tail = drain(e.getValue());
                         if (!tail.isEmpty()) {
                             outText.append(tail);
-                            events.chunk(
-                                    os, contentChunk(lastChunk, e.getKey(), tail, null), null);
+                            events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
                         }
                     }
                 }

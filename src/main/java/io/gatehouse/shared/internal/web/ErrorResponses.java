@@ -26,14 +26,15 @@ final class ErrorResponses {
                                 .header(ErrorBodies.ERROR_CODE_HEADER, code)
                                 .entity(ErrorBodies.anthropic(status, message))
                         : ErrorBodies.isOpenAiPath(path)
-                        ? Response.status(status)
-                                .type(MediaType.APPLICATION_JSON_TYPE)
-                                .entity(ErrorBodies.openAi(status, code, message, param))
-                        : Response.status(status)
-                                .type(PROBLEM_JSON)
-                                .entity(
-                                        ErrorBodies.problem(
-                                                path, status, code, message, param, requestId));
+                                ? Response.status(status)
+                                        .type(MediaType.APPLICATION_JSON_TYPE)
+                                        .entity(ErrorBodies.openAi(status, code, message, param))
+                                : Response.status(status)
+                                        .type(PROBLEM_JSON)
+                                        .entity(
+                                                ErrorBodies.problem(
+                                                        path, status, code, message, param,
+                                                        requestId));
         headers.forEach(rb::header);
         return rb.build();
     }

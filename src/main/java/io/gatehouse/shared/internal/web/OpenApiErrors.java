@@ -52,8 +52,7 @@ public class OpenApiErrors implements OASFilter {
         }
     }
 
-    private static void document(
-            Operation op, boolean openAi, String schema, boolean pathParams) {
+    private static void document(Operation op, boolean openAi, String schema, boolean pathParams) {
         APIResponses responses = op.getResponses();
         if (responses == null) {
             responses = OASFactory.createAPIResponses();

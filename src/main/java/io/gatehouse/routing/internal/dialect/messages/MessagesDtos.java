@@ -62,10 +62,14 @@ public final class MessagesDtos {
                     "Anthropic's Messages request as Gatehouse accepts it; other fields are refused"
                             + " (400 invalid_request_error)")
     public record AnthropicMessagesRequest(
-            @Schema(required = true, maxLength = 256, description = "A route alias this key may use")
+            @Schema(
+                            required = true,
+                            maxLength = 256,
+                            description = "A route alias this key may use")
                     String model,
             @Schema(required = true, minimum = "1", maximum = "10000000") Long max_tokens,
-            @Schema(required = true, description = "1 to 2048 turns") List<AnthropicMessage> messages,
+            @Schema(required = true, description = "1 to 2048 turns")
+                    List<AnthropicMessage> messages,
             @Schema(
                             description = "A string or an array of text blocks",
                             oneOf = {String.class, AnthropicContentBlock[].class})
@@ -91,9 +95,13 @@ public final class MessagesDtos {
                     "A count_tokens request: the input fields of a Messages request (no max_tokens,"
                             + " sampling or stream)")
     public record AnthropicCountTokensRequest(
-            @Schema(required = true, maxLength = 256, description = "A route alias this key may use")
+            @Schema(
+                            required = true,
+                            maxLength = 256,
+                            description = "A route alias this key may use")
                     String model,
-            @Schema(required = true, description = "1 to 2048 turns") List<AnthropicMessage> messages,
+            @Schema(required = true, description = "1 to 2048 turns")
+                    List<AnthropicMessage> messages,
             @Schema(
                             description = "A string or an array of text blocks",
                             oneOf = {String.class, AnthropicContentBlock[].class})
@@ -115,7 +123,14 @@ public final class MessagesDtos {
             @Schema(enumeration = {"assistant"}) String role,
             String model,
             @Schema(description = "text and tool_use blocks") List<AnthropicContentBlock> content,
-            @Schema(enumeration = {"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"})
+            @Schema(
+                            enumeration = {
+                                "end_turn",
+                                "max_tokens",
+                                "stop_sequence",
+                                "tool_use",
+                                "refusal"
+                            })
                     String stop_reason,
             String stop_sequence,
             AnthropicUsage usage) {}

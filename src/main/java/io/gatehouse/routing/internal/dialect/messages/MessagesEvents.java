@@ -164,8 +164,7 @@ public final class MessagesEvents implements StreamEvents {
     }
 
     @Override
-    public void error(OutputStream os, int status, String code, String message)
-            throws IOException {
+    public void error(OutputStream os, int status, String code, String message) throws IOException {
         write(os, "error", ErrorBodies.anthropic(status, message));
     }
 

@@ -21,13 +21,13 @@ import java.util.regex.Pattern;
  * {@code text} and {@code image} become text and image parts; an assistant's {@code tool_use}
  * blocks its tool calls; a user's {@code tool_result} blocks tool messages (before the rest of that
  * turn, as chat wants the answers right after the calls); tools, tool choice, {@code max_tokens},
- * {@code temperature}, {@code top_p}, {@code stop_sequences}, {@code metadata.user_id}. A field
- * the canonical request cannot carry is refused (400), never dropped in silence, except {@code
- * top_k} (no OpenAI-compatible equivalent; accepted and not forwarded, docs/gateway.md). Extended
- * thinking is refused until the native passthrough to Anthropic providers exists.
+ * {@code temperature}, {@code top_p}, {@code stop_sequences}, {@code metadata.user_id}. A field the
+ * canonical request cannot carry is refused (400), never dropped in silence, except {@code top_k}
+ * (no OpenAI-compatible equivalent; accepted and not forwarded, docs/gateway.md). Extended thinking
+ * is refused until the native passthrough to Anthropic providers exists.
  *
- * <p>Long on purpose: every field and block type of the dialect is checked and mapped here, side
- * by side, so that what is accepted is exactly what is carried.
+ * <p>Long on purpose: every field and block type of the dialect is checked and mapped here, side by
+ * side, so that what is accepted is exactly what is carried.
  */
 public final class MessagesRequest {
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -116,8 +116,19 @@ public final class MessagesRequest {
         }
         ChatRequest.Sampling sampling =
                 new ChatRequest.Sampling(
-                        temperature, topP, null, maxTokens, null, stop, null, null, null, null,
-                        null, null, null);
+                        temperature,
+                        topP,
+                        null,
+                        maxTokens,
+                        null,
+                        stop,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
         return new ChatRequest(
                 model,
                 messages,
@@ -238,7 +249,8 @@ public final class MessagesRequest {
                                 bp + ".type",
                                 "thinking blocks are passed only to Anthropic providers natively,"
                                         + " which Gatehouse does not do yet");
-                default -> throw invalid(bp + ".type", "block type '" + type + "' is not supported");
+                default ->
+                        throw invalid(bp + ".type", "block type '" + type + "' is not supported");
             }
         }
         if (role.equals("assistant")) {
@@ -366,8 +378,7 @@ public final class MessagesRequest {
                 String bp = p + ".content." + k;
                 JsonObject rb = block(blocks.get(k), bp);
                 if (!"text".equals(rb.getString("type"))) {
-                    throw invalid(
-                            bp + ".type", "only text blocks are supported in tool results");
+                    throw invalid(bp + ".type", "only text blocks are supported in tool results");
                 }
                 parts.add(ChatMessage.Part.text(text(rb, bp)));
             }
@@ -418,7 +429,9 @@ public final class MessagesRequest {
                 || a.stream().anyMatch(v -> !(v instanceof JsonString))) {
             throw invalid("stop_sequences", "Input should be an array of at most 4 strings");
         }
-        return a.isEmpty() ? null : a.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        return a.isEmpty()
+                ? null
+                : a.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 
     private static String user(JsonObject req) {
@@ -458,8 +471,7 @@ public final class MessagesRequest {
             }
             if (t.containsKey("type") && !"custom".equals(t.getString("type", ""))) {
                 throw invalid(
-                        p + ".type",
-                        "only custom (client) tools are supported, not server tools");
+                        p + ".type", "only custom (client) tools are supported, not server tools");
             }
             if (!(t.get("name") instanceof JsonString name)
                     || !TOOL_NAME.matcher(name.getString()).matches()) {

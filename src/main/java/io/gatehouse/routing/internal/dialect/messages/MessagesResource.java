@@ -56,18 +56,26 @@ public class MessagesResource {
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = MessagesDtos.AnthropicMessagesRequest.class)))
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    MessagesDtos.AnthropicMessagesRequest.class)))
     @APIResponse(
             responseCode = "200",
             description = "The message; with stream: true, Anthropic's server-sent events",
             content = {
                 @Content(
                         mediaType = "application/json",
-                        schema = @Schema(implementation = MessagesDtos.AnthropicMessageAnswer.class)),
+                        schema =
+                                @Schema(
+                                        implementation =
+                                                MessagesDtos.AnthropicMessageAnswer.class)),
                 @Content(
                         mediaType = "text/event-stream",
                         schema =
-                                @Schema(type = SchemaType.STRING, description = MessagesDtos.STREAM))
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = MessagesDtos.STREAM))
             })
     @APIResponse(
             responseCode = "502",

@@ -3,6 +3,8 @@ package io.gatehouse.routing.internal.dialect.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.routing.AnthropicStreams;
+import io.gatehouse.routing.AnthropicStreams.Event;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -10,8 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import io.gatehouse.routing.AnthropicStreams;
-import io.gatehouse.routing.AnthropicStreams.Event;
 import org.junit.jupiter.api.Test;
 
 /** Chat chunks rendered as Anthropic's event sequence, compared event by event with a recording. */
@@ -51,7 +51,11 @@ class MessagesEventsTest {
         ByteArrayOutputStream os = new ByteArrayOutputStream();
         List<JsonObject> chunks =
                 List.of(
-                        chunk(Json.createObjectBuilder().add("role", "assistant").add("content", ""), null),
+                        chunk(
+                                Json.createObjectBuilder()
+                                        .add("role", "assistant")
+                                        .add("content", ""),
+                                null),
                         chunk(Json.createObjectBuilder().add("content", "Okay"), null),
                         chunk(
                                 Json.createObjectBuilder()
@@ -69,7 +73,10 @@ class MessagesEventsTest {
         events.finish(os, chunks.get(chunks.size() - 1), 472, 89);
         events.done(os);
         List<Event> ours = AnthropicStreams.parse(os.toString(StandardCharsets.UTF_8));
-        assertThat(AnthropicStreams.comparable(ours)).containsExactlyElementsOf(AnthropicStreams.comparable(AnthropicStreams.parse(AnthropicStreams.RECORDED)));
+        assertThat(AnthropicStreams.comparable(ours))
+                .containsExactlyElementsOf(
+                        AnthropicStreams.comparable(
+                                AnthropicStreams.parse(AnthropicStreams.RECORDED)));
         // the message id names the request; the usage is the call's
         JsonObject start = ours.get(0).data().getJsonObject("message");
         assertThat(start.getString("id")).isEqualTo("msg_0123456789abcdef01234567");
@@ -85,7 +92,9 @@ class MessagesEventsTest {
         ByteArrayOutputStream os = new ByteArrayOutputStream();
         events.finish(os, null, 3, 0);
         events.done(os);
-        assertThat(AnthropicStreams.parse(os.toString(StandardCharsets.UTF_8)).stream().map(Event::name))
+        assertThat(
+                        AnthropicStreams.parse(os.toString(StandardCharsets.UTF_8)).stream()
+                                .map(Event::name))
                 .containsExactly("message_start", "message_delta", "message_stop");
 
         MessagesEvents failing = new MessagesEvents("req_2");
@@ -120,7 +129,9 @@ class MessagesEventsTest {
                                                                         "function",
                                                                         Json.createObjectBuilder()
                                                                                 .add("name", "b")
-                                                                                .add("arguments", "{}")))),
+                                                                                .add(
+                                                                                        "arguments",
+                                                                                        "{}")))),
                         null);
         events.chunk(os, second, null);
         assertThatThrownBy(() -> events.chunk(os, chunk(toolDelta(null, null, "}"), null), null))

@@ -97,8 +97,12 @@ class MessagesRequestTest {
                         + user
                         + "}",
                 "thinking");
-        refused("{\"model\":\"m\",\"max_tokens\":10,\"temperature\":1.5," + user + "}", "temperature");
-        refused("{\"model\":\"m\",\"max_tokens\":10,\"api_base\":\"http://x\"," + user + "}", "api_base");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":10,\"temperature\":1.5," + user + "}",
+                "temperature");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":10,\"api_base\":\"http://x\"," + user + "}",
+                "api_base");
         refused(
                 "{\"model\":\"m\",\"max_tokens\":10,\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
                         + user
