@@ -504,6 +504,57 @@ class MessagesIT {
     }
 
     /**
+     * On a route whose first choice is Anthropic the count is the provider's own, asked with the
+     * translated request (input fields only) and flagged exact; its attempt is recorded.
+     */
+    @Test
+    void countTokensOnAnAnthropicRouteIsTheProvidersExactCount() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/msg5/v1/messages/count_tokens"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody("{\"input_tokens\":1234}")));
+        TestTenant t = TestTenant.fresh();
+        CatalogFixture.provider(
+                t.id(),
+                "an",
+                "anthropic",
+                "http://localhost:" + provider.port() + "/msg5",
+                "{}",
+                "claude-x",
+                "chat,streaming,tools");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-x");
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/v1/messages/count_tokens",
+                                "{\"model\":\"claude\",\"system\":\"Be brief.\","
+                                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                                "x-api-key",
+                                t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.header("Gatehouse-Token-Count")).isEqualTo("exact");
+        assertThat(r.json().getJsonNumber("input_tokens").longValue()).isEqualTo(1234);
+        List<String> sent =
+                provider.getAllServeEvents().stream()
+                        .filter(
+                                e ->
+                                        e.getRequest()
+                                                .getUrl()
+                                                .equals("/msg5/v1/messages/count_tokens"))
+                        .map(e -> e.getRequest().getBodyAsString())
+                        .toList();
+        assertThat(sent).hasSize(1);
+        JsonObject upstream = Json.createReader(new StringReader(sent.get(0))).readObject();
+        assertThat(upstream.getString("model")).isEqualTo("claude-x");
+        assertThat(upstream.keySet()).contains("messages", "system").doesNotContain("max_tokens");
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        assertThat(audit.getJsonNumber("input").longValue()).isZero();
+    }
+
+    /**
      * The policy stage acts on a message's text as on chat's: the provider never sees the address.
      */
     @Test

@@ -17,6 +17,7 @@ import jakarta.json.JsonString;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,6 +71,9 @@ public class GatewayService {
                 headers);
     }
 
+    /** The provider kind whose count_tokens the gateway asks for exact counts. */
+    static final String EXACT_COUNTS = "anthropic";
+
     /** What {@link #countTokens} answers: the count, whether it is exact, the headers. */
     public record TokenCount(long inputTokens, boolean exact, Map<String, String> headers) {}
 
@@ -77,9 +81,10 @@ public class GatewayService {
      * The input tokens of a dialect's request as the stages leave it (a redacted prompt is counted
      * redacted), for a route this key may use: the same body checks, stages, route and scope checks
      * as a request, admitted as one request with no tokens (rate limits count it), recorded once
-     * like any request (its audit event names the endpoint; it used no tokens). An estimate (~4
-     * characters per token, tools included): no provider is asked yet, also not on Anthropic
-     * routes.
+     * like any request (its audit event names the endpoint; it used no tokens). Exact when the
+     * route's first choice is an Anthropic provider (its count_tokens, with failover among the
+     * route's Anthropic targets; a failure is the client's error, not an estimate), else an
+     * estimate (~4 characters per token, tools included).
      */
     public TokenCount countTokens(
             ChatDialect dialect,
@@ -91,6 +96,7 @@ public class GatewayService {
         Call call = new Call(key, requestId, clientRequestId, chat.name());
         call.endpoint = dialect.endpoint();
         long tokens = 0;
+        boolean exact = false;
         GatehouseException error = null;
         try {
             GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
@@ -110,11 +116,48 @@ public class GatewayService {
             stages.beforeRouting(ex);
             call.snapshot = catalog.snapshot(key.tenant());
             Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), chat.name());
-            RouteSelection.candidates(call, call.snapshot, route, request.json(), chat.name());
+            List<Candidate> candidates =
+                    RouteSelection.candidates(
+                            call, call.snapshot, route, request.json(), chat.name());
             record.admit(call, 0, 0);
-            tokens = chat.estimatedInput(ex.messages());
-            for (ChatRequest.Tool t : ex.request().tools()) {
-                tokens += TokenEstimate.ofText(t.json().toString());
+            List<Candidate> ordered = attempts.order(route, candidates);
+            OptionalLong counted = OptionalLong.empty();
+            if (ordered.get(0).provider().kind().equals(EXACT_COUNTS)) {
+                // the route's first choice counts itself: asked (with failover among its kind,
+                // whose counts agree), never replaced by an estimate when it fails
+                List<Candidate> counting =
+                        ordered.stream()
+                                .filter(c -> c.provider().kind().equals(EXACT_COUNTS))
+                                .toList();
+                long deadline = attempts.deadline();
+                try {
+                    counted =
+                            attempts.run(
+                                            call,
+                                            counting,
+                                            false,
+                                            c ->
+                                                    attempts.adapter(c)
+                                                            .countTokens(
+                                                                    attempts.providerCall(
+                                                                            c,
+                                                                            ex.request(),
+                                                                            null,
+                                                                            deadline)))
+                                    .result();
+                } catch (Failover.Exhausted e) {
+                    call.attempts = e.attempts();
+                    throw Attempts.mapExhausted(e);
+                }
+            }
+            if (counted.isPresent()) {
+                tokens = counted.getAsLong();
+                exact = true;
+            } else {
+                tokens = chat.estimatedInput(ex.messages());
+                for (ChatRequest.Tool t : ex.request().tools()) {
+                    tokens += TokenEstimate.ofText(t.json().toString());
+                }
             }
             call.status = 200;
         } catch (GatehouseException e) {
@@ -137,7 +180,7 @@ public class GatewayService {
         if (error != null) {
             throw record.withHeaders(call, error);
         }
-        return new TokenCount(tokens, false, record.headers(call));
+        return new TokenCount(tokens, exact, record.headers(call));
     }
 
     public Answer embeddings(

@@ -110,7 +110,7 @@ public class MessagesResource {
     @Operation(
             summary =
                     "Count a message's input tokens (Gatehouse-Token-Count: exact or estimate;"
-                            + " an estimate on every route for now)")
+                            + " exact from an Anthropic provider, else an estimate)")
     @ChecksOwnJsonBody
     @RequestBody(
             required = true,
