@@ -114,7 +114,8 @@ class ArchitectureTest {
                 .that()
                 .areAnnotatedWith(Path.class)
                 .should()
-                .resideInAPackage("..internal.web..")
+                // a client dialect of routing keeps its resource beside its codec (issue 17)
+                .resideInAnyPackage("..internal.web..", ROOT + ".routing.internal.dialect..")
                 .allowEmptyShould(true)
                 .check(classes);
     }
@@ -255,8 +256,8 @@ class ArchitectureTest {
                 .resideInAPackage(ROUTING + ".internal.pipeline..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage(ROUTING + ".internal.web..")
-                .as("the pipeline does not depend on the web layer")
+                .resideInAnyPackage(ROUTING + ".internal.web..", ROUTING + ".internal.dialect..")
+                .as("the pipeline depends on neither the web layer nor a client dialect")
                 .check(classes);
         for (String lower : List.of("provider", "resilience", "catalog", "persistence")) {
             noClasses()
@@ -265,8 +266,10 @@ class ArchitectureTest {
                     .should()
                     .dependOnClassesThat()
                     .resideInAnyPackage(
-                            ROUTING + ".internal.pipeline..", ROUTING + ".internal.web..")
-                    .as(lower + " depends on neither the pipeline nor the web layer")
+                            ROUTING + ".internal.pipeline..",
+                            ROUTING + ".internal.web..",
+                            ROUTING + ".internal.dialect..")
+                    .as(lower + " depends on neither the pipeline, the web layer nor a dialect")
                     .check(classes);
         }
         noClasses()

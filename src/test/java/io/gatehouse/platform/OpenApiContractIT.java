@@ -34,6 +34,8 @@ class OpenApiContractIT {
                     "POST /v1/chat/completions", Set.of("text/event-stream"),
                     // stream: true answers as the Responses API's typed events
                     "POST /v1/responses", Set.of("text/event-stream"),
+                    // the Messages dialect's stream: Anthropic's named events (issue 17)
+                    "POST /v1/messages", Set.of("text/event-stream"),
                     // a streamed export: JSON Lines (each line an event, header or trailer) or CSV
                     "GET /api/v1/audit/export", Set.of("application/x-ndjson", "text/csv"));
 
@@ -65,6 +67,13 @@ class OpenApiContractIT {
                 resolve(openAi.getJsonObject("properties").getJsonObject("error"), "OpenAiError");
         assertThat(error.getJsonObject("properties").keySet())
                 .contains("message", "type", "code", "param");
+        JsonObject anthropic = schemas.getJsonObject("AnthropicError");
+        assertThat(anthropic.getJsonObject("properties").keySet()).contains("type", "error");
+        JsonObject anthropicError =
+                resolve(
+                        anthropic.getJsonObject("properties").getJsonObject("error"),
+                        "AnthropicError");
+        assertThat(anthropicError.getJsonObject("properties").keySet()).contains("type", "message");
     }
 
     @Test
@@ -199,7 +208,13 @@ class OpenApiContractIT {
                 }
             } else if (code.startsWith("4") || code.startsWith("5")) {
                 String media = openAi ? "application/json" : "application/problem+json";
-                String ref = "#/components/schemas/" + (openAi ? "OpenAiError" : "Problem");
+                // the Messages dialect answers errors in Anthropic's shape (issue 17)
+                boolean anthropic = id.endsWith(" /v1/messages") || id.contains(" /v1/messages/");
+                String ref =
+                        "#/components/schemas/"
+                                + (anthropic
+                                        ? "AnthropicError"
+                                        : openAi ? "OpenAiError" : "Problem");
                 JsonObject schema =
                         content == null || !(content.get(media) instanceof JsonObject m)
                                 ? null

@@ -7,14 +7,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one home of the two error shapes Gatehouse speaks: OpenAI's error object on {@code /v1} (what
- * SDKs parse, also sent as the last event of a failed stream) and RFC 9457 problem JSON everywhere
- * else. The exception mapper, the servlet filters that answer before JAX-RS (body limit, drain) and
- * the gateway's stream relay all build their bodies here, so the {@code type} an SDK sees for a
- * status is the same whichever layer refused the request.
+ * The one home of the error shapes Gatehouse speaks: OpenAI's error object on {@code /v1} (what
+ * SDKs parse, also sent as the last event of a failed stream), Anthropic's error object on {@code
+ * /v1/messages} (the Messages dialect, issue 17) and RFC 9457 problem JSON everywhere else. The
+ * exception mapper, the servlet filters that answer before JAX-RS (body limit, drain) and the
+ * gateway's stream relay all build their bodies here, so the {@code type} an SDK sees for a status
+ * is the same whichever layer refused the request.
  */
 public final class ErrorBodies {
     public static final String PROBLEM_JSON = "application/problem+json";
+
+    /** Carries Gatehouse's error code where the error shape has no field for it (Anthropic's). */
+    public static final String ERROR_CODE_HEADER = "x-gatehouse-error-code";
 
     private ErrorBodies() {}
 
@@ -22,6 +26,45 @@ public final class ErrorBodies {
     public static boolean isOpenAiPath(String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         return p.equals("v1") || p.startsWith("v1/");
+    }
+
+    /**
+     * Whether {@code path} is on the Anthropic Messages dialect ({@code /v1/messages} and below),
+     * whose errors are Anthropic's shape.
+     */
+    public static boolean isAnthropicPath(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        return p.equals("v1/messages") || p.startsWith("v1/messages/");
+    }
+
+    /**
+     * Anthropic's error: {@code {"type":"error","error":{"type","message"}}}, the type by status
+     * ({@link #anthropicType}); Gatehouse's own code goes in the {@code x-gatehouse-error-code}
+     * header, since the shape has no field for it.
+     */
+    public static String anthropic(int status, String message) {
+        return Json.createObjectBuilder()
+                .add("type", "error")
+                .add(
+                        "error",
+                        Json.createObjectBuilder()
+                                .add("type", anthropicType(status))
+                                .add("message", message))
+                .build()
+                .toString();
+    }
+
+    /** Anthropic's error {@code type} for an HTTP status. */
+    public static String anthropicType(int status) {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 503, 529 -> "overloaded_error";
+            default -> status >= 500 ? "api_error" : "invalid_request_error";
+        };
     }
 
     /** {@code {"error":{"message","type","param","code"}}}; {@code param} may be null. */
@@ -76,7 +119,11 @@ public final class ErrorBodies {
             throws IOException {
         res.setStatus(status);
         String body;
-        if (isOpenAiPath(path)) {
+        if (isAnthropicPath(path)) {
+            res.setContentType("application/json;charset=UTF-8");
+            res.setHeader(ERROR_CODE_HEADER, code);
+            body = anthropic(status, message);
+        } else if (isOpenAiPath(path)) {
             res.setContentType("application/json;charset=UTF-8");
             body = openAi(status, code, message, null);
         } else {

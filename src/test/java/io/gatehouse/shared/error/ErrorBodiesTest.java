@@ -30,6 +30,35 @@ class ErrorBodiesTest {
         assertThat(ErrorBodies.openAiType(status)).isEqualTo(type);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "400, invalid_request_error",
+        "401, authentication_error",
+        "403, permission_error",
+        "404, not_found_error",
+        "413, request_too_large",
+        "429, rate_limit_error",
+        "500, api_error",
+        "502, api_error",
+        "503, overloaded_error",
+        "504, api_error"
+    })
+    void eachStatusHasOneAnthropicType(int status, String type) {
+        assertThat(ErrorBodies.anthropicType(status)).isEqualTo(type);
+    }
+
+    @Test
+    void anthropicErrorObjectOnTheMessagesPathsOnly() {
+        assertThat(ErrorBodies.anthropic(401, "No \"key\""))
+                .isEqualTo(
+                        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                                + "\"message\":\"No \\\"key\\\"\"}}");
+        assertThat(ErrorBodies.isAnthropicPath("v1/messages")).isTrue();
+        assertThat(ErrorBodies.isAnthropicPath("/v1/messages/count_tokens")).isTrue();
+        assertThat(ErrorBodies.isAnthropicPath("/v1/messagesx")).isFalse();
+        assertThat(ErrorBodies.isAnthropicPath("/v1/chat/completions")).isFalse();
+    }
+
     @Test
     void openAiErrorObject() {
         assertThat(

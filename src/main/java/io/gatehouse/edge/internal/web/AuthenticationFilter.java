@@ -15,6 +15,7 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantLabels;
 import io.gatehouse.shared.TicketCredentials;
+import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.UnauthorizedException;
@@ -111,7 +112,7 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         }
         try (Scope ignored = span.makeCurrent()) {
             if (path.equals("v1") || path.startsWith("v1/")) {
-                authenticateKey(ctx, requestId);
+                authenticateKey(ctx, requestId, ErrorBodies.isAnthropicPath(path));
             } else if (ticketKind != null) {
                 authenticateTicket(ctx, ticketKind, ticket, requestId, path);
             } else {
@@ -126,13 +127,17 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         }
     }
 
-    private void authenticateKey(ContainerRequestContext ctx, String requestId) {
-        String secret = bearer(ctx);
+    private void authenticateKey(
+            ContainerRequestContext ctx, String requestId, boolean anthropicDialect) {
+        String secret = anthropicDialect ? anthropicKey(ctx) : bearer(ctx);
         if (secret == null) {
             denied(null, "auth.api_key", "missing", requestId, ctx.getUriInfo().getPath());
             throw new UnauthorizedException(
                     "invalid_api_key",
-                    "You didn't provide an API key: send Authorization: Bearer <key>");
+                    anthropicDialect
+                            ? "You didn't provide an API key: send x-api-key: <key> or"
+                                    + " Authorization: Bearer <key> (the same key when both)"
+                            : "You didn't provide an API key: send Authorization: Bearer <key>");
         }
         Caller caller = null;
         try {
@@ -295,6 +300,23 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                         new Tag("reason", reason))
                 .inc();
     }
+
+    /**
+     * The key on the Anthropic Messages dialect: {@code x-api-key} (what Anthropic's SDKs send) or
+     * {@code Authorization: Bearer}. Sent both ways, the two must be the same key: otherwise which
+     * one counted would depend on the order of checks here, so neither does (401).
+     */
+    static String anthropicKey(ContainerRequestContext ctx) {
+        String bearer = bearer(ctx);
+        String header = ctx.getHeaderString(X_API_KEY);
+        String xKey = header == null || header.isBlank() ? null : header.trim();
+        if (bearer != null && xKey != null) {
+            return bearer.equals(xKey) ? bearer : null;
+        }
+        return bearer != null ? bearer : xKey;
+    }
+
+    static final String X_API_KEY = "x-api-key";
 
     static String bearer(ContainerRequestContext ctx) {
         String h = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);

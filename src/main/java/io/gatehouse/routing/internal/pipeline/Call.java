@@ -17,7 +17,7 @@ final class Call {
     final String requestId; // the server's id: lineage, canary bucketing
     final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
     final String operation;
-    // the client dialect's endpoint when it is not the operation's own (/v1/responses): audited
+    // a client dialect's endpoint (audit details), null for chat and embeddings
     final String endpoint;
     final long startNanos = System.nanoTime();
     // the trace this request belongs to when tracing is on: recorded in its audit event

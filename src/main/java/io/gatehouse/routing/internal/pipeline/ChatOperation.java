@@ -107,6 +107,11 @@ public class ChatOperation implements Operation {
         }
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
+        if (request.dialect() != null) {
+            return Sent.answer(
+                    request.dialect()
+                            .answer(after, call.inputTokens, call.outputTokens, call.requestId));
+        }
         // No stage changed the answer: the provider's bytes as they came (when kept), else the
         // object as the stages left it.
         return Sent.answer(after == answer.json() && answer.raw() != null ? answer.raw() : after);
@@ -288,6 +293,9 @@ public class ChatOperation implements Operation {
                         });
         // estimated again: the stages may have changed the messages before the provider call
         long estimatedIn = estimatedInput(ex.messages());
+        if (request.dialect() != null) {
+            return relay.answer(call, out, request.dialect().events(call.requestId), estimatedIn);
+        }
         boolean clientWantsUsage =
                 request.parsed().streamOptions() != null
                         && request.parsed().streamOptions().getBoolean("include_usage", false);

@@ -4,7 +4,9 @@ import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.CatalogCache;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.NotFoundException;
@@ -15,6 +17,7 @@ import jakarta.json.JsonString;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,6 +64,138 @@ public class GatewayService {
             String clientRequestId,
             Map<String, String> headers) {
         return run(chat, chatBodyText, key, requestId, clientRequestId, headers, endpoint);
+    }
+
+    /**
+     * Chat in a client dialect (issue 17): the dialect reads its body into the canonical request
+     * and renders the answer and stream events; everything between is chat's pipeline.
+     */
+    public Answer chat(
+            ChatDialect dialect,
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        return run(
+                new DialectOperation(chat, dialect),
+                bodyText,
+                key,
+                requestId,
+                clientRequestId,
+                headers,
+                null);
+    }
+
+    /** The provider kind whose count_tokens the gateway asks for exact counts. */
+    static final String EXACT_COUNTS = "anthropic";
+
+    /** What {@link #countTokens} answers: the count, whether it is exact, the headers. */
+    public record TokenCount(long inputTokens, boolean exact, Map<String, String> headers) {}
+
+    /**
+     * The input tokens of a dialect's request as the stages leave it (a redacted prompt is counted
+     * redacted), for a route this key may use: the same body checks, stages, route and scope checks
+     * as a request, admitted as one request with no tokens (rate limits count it), recorded once
+     * like any request (its audit event names the endpoint; it used no tokens). Exact when the
+     * route's first choice is an Anthropic provider (its count_tokens, with failover among the
+     * route's Anthropic targets; a failure is the client's error, not an estimate), else an
+     * estimate (~4 characters per token, tools included).
+     */
+    public TokenCount countTokens(
+            ChatDialect dialect,
+            String bodyText,
+            ClientKey key,
+            String requestId,
+            String clientRequestId,
+            Map<String, String> headers) {
+        Call call = new Call(key, requestId, clientRequestId, chat.name(), dialect.endpoint());
+        long tokens = 0;
+        boolean exact = false;
+        GatehouseException error = null;
+        try {
+            GatewayRequests.Body parsed = GatewayRequests.read(bodyText);
+            JsonObject json = parsed.json();
+            call.requestedModel = json.get("model") instanceof JsonString s ? s.getString() : null;
+            parsed.requireStorable();
+            Operation.Request request = new DialectOperation(chat, dialect).read(bodyText, json);
+            GatewayExchange ex =
+                    new GatewayExchange(
+                            key.tenant(),
+                            key.id().toString(),
+                            requestId,
+                            chat.name(),
+                            request.parsed(),
+                            GatewayRequests.stageHeaders(headers));
+            call.exchange = ex;
+            stages.beforeRouting(ex);
+            call.snapshot = catalog.snapshot(key.tenant());
+            Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), chat.name());
+            List<Candidate> candidates =
+                    RouteSelection.candidates(
+                            call, call.snapshot, route, request.json(), chat.name());
+            record.admit(call, 0, 0);
+            List<Candidate> ordered = attempts.order(route, candidates);
+            OptionalLong counted = OptionalLong.empty();
+            if (ordered.get(0).provider().kind().equals(EXACT_COUNTS)) {
+                // the route's first choice counts itself: asked (with failover among its kind,
+                // whose counts agree), never replaced by an estimate when it fails
+                List<Candidate> counting =
+                        ordered.stream()
+                                .filter(c -> c.provider().kind().equals(EXACT_COUNTS))
+                                .toList();
+                long deadline = attempts.deadline();
+                try {
+                    counted =
+                            attempts.run(
+                                            call,
+                                            counting,
+                                            false,
+                                            c ->
+                                                    attempts.adapter(c)
+                                                            .countTokens(
+                                                                    attempts.providerCall(
+                                                                            c,
+                                                                            ex.request(),
+                                                                            null,
+                                                                            deadline)))
+                                    .result();
+                } catch (Failover.Exhausted e) {
+                    call.attempts = e.attempts();
+                    throw Attempts.mapExhausted(e);
+                }
+            }
+            if (counted.isPresent()) {
+                tokens = counted.getAsLong();
+                exact = true;
+            } else {
+                tokens = chat.estimatedInput(ex.messages());
+                for (ChatRequest.Tool t : ex.request().tools()) {
+                    tokens += TokenEstimate.ofText(t.json().toString());
+                }
+            }
+            call.status = 200;
+        } catch (GatehouseException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Token count " + requestId + " failed", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            call.failed(error.status(), error.code());
+        }
+        try {
+            record.close(call);
+        } catch (GatehouseException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Token count " + requestId + " not recorded", e);
+            error = internal(requestId);
+        }
+        if (error != null) {
+            throw record.withHeaders(call, error);
+        }
+        return new TokenCount(tokens, exact, record.headers(call));
     }
 
     public Answer embeddings(
@@ -125,7 +260,13 @@ public class GatewayService {
             String clientRequestId,
             Map<String, String> headers,
             String endpoint) {
-        Call call = new Call(key, requestId, clientRequestId, op.name(), endpoint);
+        Call call =
+                new Call(
+                        key,
+                        requestId,
+                        clientRequestId,
+                        op.name(),
+                        endpoint != null ? endpoint : op.endpoint());
         Operation.Sent sent = null;
         GatehouseException error = null;
         try {
@@ -186,10 +327,11 @@ public class GatewayService {
         stages.beforeRouting(ex);
         call.snapshot = catalog.snapshot(call.key.tenant());
         Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());
+        // the request in chat's shape (a dialect's body rendered): what capabilities it needs
         List<Candidate> candidates =
-                RouteSelection.candidates(call, call.snapshot, route, json, op.name());
+                RouteSelection.candidates(call, call.snapshot, route, request.json(), op.name());
         long estimatedIn = op.estimatedInput(ex.messages());
-        long maxOut = op.maxOutput(json);
+        long maxOut = op.maxOutput(request.json());
         record.admit(
                 call,
                 estimatedIn + maxOut,

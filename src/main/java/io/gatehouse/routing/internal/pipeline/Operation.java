@@ -20,6 +20,11 @@ interface Operation {
     /** The operation's name: routes serve one, audit events and spans name it. */
     String name();
 
+    /** A client dialect's endpoint, named in the audit event; null for the operation's own. */
+    default String endpoint() {
+        return null;
+    }
+
     /**
      * Validates the request's fields and reads them, once, into the typed request the stages see;
      * {@code text} is the body as the client sent it.
@@ -45,7 +50,12 @@ interface Operation {
      * value, no stage changed anything), and the client's bytes when an adapter may forward them
      * (null when they must be rendered anyway).
      */
-    record Request(JsonObject json, ChatRequest parsed, ClientBytes bytes) {
+    record Request(JsonObject json, ChatRequest parsed, ClientBytes bytes, ChatDialect dialect) {
+        /** A request in the operation's own dialect (chat completions, embeddings). */
+        Request(JsonObject json, ChatRequest parsed, ClientBytes bytes) {
+            this(json, parsed, bytes, null);
+        }
+
         boolean stream() {
             return parsed.streaming();
         }

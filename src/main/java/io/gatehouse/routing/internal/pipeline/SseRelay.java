@@ -7,7 +7,6 @@ import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StreamFilter;
-import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.GatehouseException;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +21,6 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -63,6 +61,12 @@ public class SseRelay {
      */
     StreamingOutput answer(
             Call call, Failover.Outcome<Opened> out, boolean clientWantsUsage, long estimatedIn) {
+        return answer(call, out, new OpenAiEvents(clientWantsUsage), estimatedIn);
+    }
+
+    /** The same, written in a client dialect's events. */
+    StreamingOutput answer(
+            Call call, Failover.Outcome<Opened> out, StreamEvents events, long estimatedIn) {
         AtomicBoolean taken = new AtomicBoolean();
         unwritten.add(
                 () -> {
@@ -72,7 +76,7 @@ public class SseRelay {
                 });
         return os -> {
             if (taken.compareAndSet(false, true)) {
-                relay(os, call, out, clientWantsUsage, estimatedIn);
+                relay(os, call, out, events, estimatedIn);
             }
         };
     }
@@ -108,6 +112,16 @@ public class SseRelay {
             Call call,
             Failover.Outcome<Opened> out,
             boolean clientWantsUsage,
+            long estimatedIn)
+            throws IOException {
+        relay(os, call, out, new OpenAiEvents(clientWantsUsage), estimatedIn);
+    }
+
+    void relay(
+            OutputStream os,
+            Call call,
+            Failover.Outcome<Opened> out,
+            StreamEvents events,
             long estimatedIn)
             throws IOException {
         GatewayExchange ex = call.exchange;
@@ -154,7 +168,7 @@ public class SseRelay {
                     for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
                         // an event no filter changed goes out as the provider sent it
                         String raw = w == received ? stream.raw(w) : null;
-                        send(os, raw != null ? raw : w.toString());
+                        events.chunk(os, w, raw);
                         if (call.ttftMs == null) {
                             call.ttftMs = call.elapsedMs();
                         }
@@ -173,7 +187,7 @@ public class SseRelay {
                         String tail = drain(e.getValue());
                         if (!tail.isEmpty()) {
                             outText.append(tail);
-                            send(os, contentChunk(lastChunk, e.getKey(), tail, null).toString());
+                            events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
                         }
                     }
                 }
@@ -182,9 +196,7 @@ public class SseRelay {
                     call.inputTokens = estimatedIn;
                     call.outputTokens = TokenEstimate.ofText(outText.toString());
                 }
-                if (clientWantsUsage) {
-                    send(os, usageChunkFor(lastChunk, call).toString());
-                }
+                events.finish(os, lastChunk, call.inputTokens, call.outputTokens);
                 os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
                 call.costMicros =
                         Prices.costMicros(
@@ -222,19 +234,22 @@ public class SseRelay {
                 if (notRecorded != null && call.status == 200) {
                     spanError = notRecorded.getClass().getSimpleName();
                     // the code a JSON answer would have had (audit unavailable: 503)
-                    write(
-                            os,
-                            notRecorded instanceof GatehouseException g
-                                    ? ErrorBodies.openAi(g.status(), g.code(), g.getMessage(), null)
-                                    : ErrorBodies.openAi(
-                                            500,
-                                            "internal_error",
-                                            "Internal error; quote request id " + call.requestId,
-                                            null));
+                    if (notRecorded instanceof GatehouseException g) {
+                        events.error(os, g.status(), g.code(), g.getMessage());
+                    } else {
+                        events.error(
+                                os,
+                                500,
+                                "internal_error",
+                                "Internal error; quote request id " + call.requestId);
+                    }
+                    os.flush();
                 } else if (call.status == 200) {
-                    write(os, "[DONE]");
+                    events.done(os);
+                    os.flush();
                 } else if (errorMessage != null) {
-                    write(os, ErrorBodies.openAi(call.status, call.errorCode, errorMessage, null));
+                    events.error(os, call.status, call.errorCode, errorMessage);
+                    os.flush();
                 }
             } catch (IOException e) {
                 // the client went away after the record: nothing left to tell it
@@ -359,19 +374,7 @@ public class SseRelay {
         return base(like).add("choices", JSON.createArrayBuilder().add(choice)).build();
     }
 
-    private static JsonObject usageChunkFor(JsonObject like, Call call) {
-        return base(like)
-                .add("choices", JsonValue.EMPTY_JSON_ARRAY)
-                .add(
-                        "usage",
-                        JSON.createObjectBuilder()
-                                .add("prompt_tokens", call.inputTokens)
-                                .add("completion_tokens", call.outputTokens)
-                                .add("total_tokens", call.inputTokens + call.outputTokens))
-                .build();
-    }
-
-    private static JsonObjectBuilder base(JsonObject like) {
+    static JsonObjectBuilder base(JsonObject like) {
         JsonObjectBuilder b = JSON.createObjectBuilder();
         b.add("id", like == null ? "chatcmpl" : like.getString("id", "chatcmpl"));
         b.add("object", "chat.completion.chunk");
@@ -382,15 +385,5 @@ public class SseRelay {
                         : System.currentTimeMillis() / 1000);
         b.add("model", like == null ? "" : like.getString("model", ""));
         return b;
-    }
-
-    private static void write(OutputStream os, String data) throws IOException {
-        send(os, data);
-        os.flush();
-    }
-
-    /** One server-sent event, not flushed yet. */
-    private static void send(OutputStream os, String data) throws IOException {
-        os.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 }

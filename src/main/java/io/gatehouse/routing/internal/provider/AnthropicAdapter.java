@@ -1,13 +1,18 @@
 package io.gatehouse.routing.internal.provider;
 
 import io.gatehouse.shared.net.EgressPolicy;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Anthropic's Messages API ({@code <base>/v1/messages}, {@code x-api-key}, {@code
@@ -114,6 +119,31 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return r.streaming()
                 || (r.streamOptions() != null
                         && r.streamOptions().getBoolean("include_usage", false));
+    }
+
+    /** The fields of a request that Anthropic's count_tokens takes (it refuses the others). */
+    private static final List<String> COUNT_FIELDS =
+            List.of("model", "messages", "system", "tools", "tool_choice");
+
+    /**
+     * Anthropic's own count ({@code <base>/v1/messages/count_tokens}) of the translated request.
+     */
+    @Override
+    public OptionalLong countTokens(ProviderCall call) throws ProviderException {
+        JsonObject full = body(call);
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        for (String f : COUNT_FIELDS) {
+            if (full.containsKey(f)) {
+                b.add(f, full.get(f));
+            }
+        }
+        URI uri = URI.create(uri(call) + "/count_tokens");
+        JsonObject a = http.postJson(uri, headers(call), b.build(), call.timeout());
+        if (!(a.get("input_tokens") instanceof JsonNumber n)) {
+            throw new ProviderException(
+                    ProviderException.Kind.MALFORMED, "count_tokens answered no input_tokens");
+        }
+        return OptionalLong.of(n.longValue());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
 import jakarta.json.JsonObject;
+import java.util.OptionalLong;
 
 /** Talks to one kind of provider; requests and answers are in OpenAI's shapes. */
 public interface ProviderAdapter {
@@ -20,6 +21,14 @@ public interface ProviderAdapter {
      * An opened stream; errors before the first chunk are thrown here (so failover is possible).
      */
     ProviderStream stream(ProviderCall call) throws ProviderException;
+
+    /**
+     * The provider's own count of the request's input tokens ({@code call.chat()}), or empty when
+     * this kind of provider offers none (the gateway then estimates).
+     */
+    default OptionalLong countTokens(ProviderCall call) throws ProviderException {
+        return OptionalLong.empty();
+    }
 
     /** An embeddings {@code list} object. */
     JsonObject embed(ProviderCall call) throws ProviderException;

@@ -20,15 +20,21 @@ final class ErrorResponses {
             String requestId,
             Map<String, String> headers) {
         Response.ResponseBuilder rb =
-                ErrorBodies.isOpenAiPath(path)
+                ErrorBodies.isAnthropicPath(path)
                         ? Response.status(status)
                                 .type(MediaType.APPLICATION_JSON_TYPE)
-                                .entity(ErrorBodies.openAi(status, code, message, param))
-                        : Response.status(status)
-                                .type(PROBLEM_JSON)
-                                .entity(
-                                        ErrorBodies.problem(
-                                                path, status, code, message, param, requestId));
+                                .header(ErrorBodies.ERROR_CODE_HEADER, code)
+                                .entity(ErrorBodies.anthropic(status, message))
+                        : ErrorBodies.isOpenAiPath(path)
+                                ? Response.status(status)
+                                        .type(MediaType.APPLICATION_JSON_TYPE)
+                                        .entity(ErrorBodies.openAi(status, code, message, param))
+                                : Response.status(status)
+                                        .type(PROBLEM_JSON)
+                                        .entity(
+                                                ErrorBodies.problem(
+                                                        path, status, code, message, param,
+                                                        requestId));
         headers.forEach(rb::header);
         return rb.build();
     }

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 public class OpenApiErrors implements OASFilter {
     static final String PROBLEM = "Problem";
     static final String OPENAI_ERROR = "OpenAiError";
+    static final String ANTHROPIC_ERROR = "AnthropicError";
 
     @Override
     public void filterOpenAPI(OpenAPI api) {
@@ -31,6 +32,7 @@ public class OpenApiErrors implements OASFilter {
         }
         api.getComponents().addSchema(PROBLEM, problem());
         api.getComponents().addSchema(OPENAI_ERROR, openAiError());
+        api.getComponents().addSchema(ANTHROPIC_ERROR, anthropicError());
         if (api.getPaths() == null || api.getPaths().getPathItems() == null) {
             return;
         }
@@ -40,13 +42,17 @@ public class OpenApiErrors implements OASFilter {
             if (ops == null) {
                 continue;
             }
+            String schema =
+                    ErrorBodies.isAnthropicPath(path.getKey())
+                            ? ANTHROPIC_ERROR
+                            : openAi ? OPENAI_ERROR : PROBLEM;
             for (Operation op : ops.values()) {
-                document(op, openAi, path.getKey().contains("{"));
+                document(op, openAi, schema, path.getKey().contains("{"));
             }
         }
     }
 
-    private static void document(Operation op, boolean openAi, boolean pathParams) {
+    private static void document(Operation op, boolean openAi, String schema, boolean pathParams) {
         APIResponses responses = op.getResponses();
         if (responses == null) {
             responses = OASFactory.createAPIResponses();
@@ -80,7 +86,7 @@ public class OpenApiErrors implements OASFilter {
             ensure(responses, "429", "Rate limit or budget exceeded; see Retry-After");
         }
         String media = openAi ? "application/json" : ErrorBodies.PROBLEM_JSON;
-        String ref = "#/components/schemas/" + (openAi ? OPENAI_ERROR : PROBLEM);
+        String ref = "#/components/schemas/" + schema;
         for (Map.Entry<String, APIResponse> r : responses.getAPIResponses().entrySet()) {
             if (r.getKey().startsWith("4") || r.getKey().startsWith("5")) {
                 Content content =
@@ -132,6 +138,36 @@ public class OpenApiErrors implements OASFilter {
                 .addProperty("param", string("The offending field or parameter, when one is"))
                 .addProperty("requestId", string("The server's request id (also in X-Request-Id)"))
                 .required(List.of("type", "title", "status", "detail", "code", "instance"));
+    }
+
+    /** Anthropic's error object, on the Messages dialect ({@code /v1/messages}). */
+    static Schema anthropicError() {
+        Schema error =
+                OASFactory.createSchema()
+                        .type(List.of(Schema.SchemaType.OBJECT))
+                        .addProperty(
+                                "type",
+                                string("Anthropic's error type, by HTTP status")
+                                        .enumeration(
+                                                List.<Object>of(
+                                                        "invalid_request_error",
+                                                        "authentication_error",
+                                                        "permission_error",
+                                                        "not_found_error",
+                                                        "request_too_large",
+                                                        "rate_limit_error",
+                                                        "api_error",
+                                                        "overloaded_error")))
+                        .addProperty("message", string("What went wrong, for people"))
+                        .required(List.of("type", "message"));
+        return OASFactory.createSchema()
+                .type(List.of(Schema.SchemaType.OBJECT))
+                .description(
+                        "Anthropic's error JSON: every error on /v1/messages (Gatehouse's code in"
+                                + " the x-gatehouse-error-code header)")
+                .addProperty("type", string("Always error").enumeration(List.<Object>of("error")))
+                .addProperty("error", error)
+                .required(List.of("type", "error"));
     }
 
     /** OpenAI's error object, what SDKs parse. */

@@ -1,0 +1,45 @@
+package io.gatehouse.routing.internal.dialect.messages;
+
+import io.gatehouse.routing.internal.pipeline.ChatDialect;
+import io.gatehouse.routing.internal.pipeline.StreamEvents;
+import io.gatehouse.routing.stage.ChatRequest;
+import jakarta.json.JsonObject;
+
+/**
+ * Anthropic Messages as a chat dialect: its request, answer and events. Stateless; one instance for
+ * messages, one for counting their tokens (a body without {@code max_tokens}).
+ */
+public final class MessagesDialect implements ChatDialect {
+    public static final MessagesDialect INSTANCE = new MessagesDialect("/v1/messages", false);
+    public static final MessagesDialect COUNT =
+            new MessagesDialect("/v1/messages/count_tokens", true);
+
+    private final String endpoint;
+    private final boolean counting;
+
+    private MessagesDialect(String endpoint, boolean counting) {
+        this.endpoint = endpoint;
+        this.counting = counting;
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public ChatRequest read(JsonObject json) {
+        return counting ? MessagesRequest.readForCount(json) : MessagesRequest.read(json);
+    }
+
+    @Override
+    public Object answer(
+            JsonObject completion, long inputTokens, long outputTokens, String requestId) {
+        return MessagesAnswer.render(completion, inputTokens, outputTokens, requestId);
+    }
+
+    @Override
+    public StreamEvents events(String requestId) {
+        return new MessagesEvents(requestId);
+    }
+}

@@ -1,0 +1,63 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import io.gatehouse.routing.internal.catalog.Candidate;
+import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.provider.OpenAiChat;
+import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
+import jakarta.json.JsonObject;
+import java.util.List;
+
+/**
+ * Chat in a client dialect: the dialect reads the body; estimates, attempts, answer stages and
+ * streams are {@link ChatOperation}'s, which renders the answer through the dialect. The client's
+ * bytes are never forwarded (they are another dialect's): the adapters render the canonical
+ * request.
+ */
+final class DialectOperation implements Operation {
+    private final ChatOperation chat;
+    private final ChatDialect dialect;
+
+    DialectOperation(ChatOperation chat, ChatDialect dialect) {
+        this.chat = chat;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public String name() {
+        return chat.name();
+    }
+
+    @Override
+    public String endpoint() {
+        return dialect.endpoint();
+    }
+
+    @Override
+    public Request read(String text, JsonObject json) {
+        ChatRequest parsed = dialect.read(json);
+        JsonObject asChat = OpenAiChat.render(parsed, parsed.model());
+        // chat's own limits hold for whatever a dialect produced (a backstop: the dialect checked
+        // its fields in its own terms first)
+        GatewayRequests.validateChat(asChat);
+        return new Request(asChat, parsed, null, dialect);
+    }
+
+    @Override
+    public long estimatedInput(List<ChatMessage> messages) {
+        return chat.estimatedInput(messages);
+    }
+
+    @Override
+    public long maxOutput(JsonObject json) {
+        return chat.maxOutput(json);
+    }
+
+    @Override
+    public Sent send(
+            Call call, Request request, Route route, List<Candidate> ordered, long estimatedIn)
+            throws Failover.Exhausted {
+        return chat.send(call, request, route, ordered, estimatedIn);
+    }
+}
