@@ -347,7 +347,7 @@ try {
     const routes = await page.getByTestId("chart-table-requests").locator("tbody th").allTextContents();
     check(routes.some((r) => r.includes("sandbox")), `the sandbox route is a series, got ${routes.join(", ")}`);
     await page.locator('figure[data-chart="latency"] canvas').first().waitFor();
-    await page.locator('figure[data-chart="tokens"] canvas').first().waitFor();
+    await page.getByTestId("chart-table-tokens").waitFor();
     const sla = await page.getByTestId("sla-table").textContent();
     check(sla.includes("sandbox"), "the SLA table lists the sandbox route");
     const policy = await page.getByTestId("dash-policy").textContent();

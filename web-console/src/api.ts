@@ -154,6 +154,6 @@ export class Api {
   }
 
   releaseHold(id: string): Promise<{ id: string; released: boolean }> {
-    return this.json("POST", `/api/v1/audit/retention/holds/${encodeURIComponent(id)}/release`);
+    return this.json<{ id: string; released: boolean }>("POST", `/api/v1/audit/retention/holds/${encodeURIComponent(id)}/release`);
   }
 }
