@@ -419,7 +419,7 @@ try {
     await page.getByRole("link", { name: "Audit", exact: true }).click();
     await page.getByLabel("Action").fill("gateway.request");
     await page.getByRole("button", { name: "Search" }).click();
-    const row = page.locator(`tr:has(a[aria-label="Lineage of request ${servedRequestId}"])`);
+    const row = page.locator(`tr:has(a[data-request="${servedRequestId}"])`);
     await row.waitFor();
     // the event in detail: actor, usage, policy decisions, content hash
     await row.locator('a[aria-label$=": details"]').click();

@@ -296,7 +296,8 @@ function eventsTable(events: AuditEventFull[]): HTMLElement {
           h("td", null, e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"),
           h("td", null, e.outcome ?? "—"),
           h("td", null, e.requestId
-            ? h("a", { href: hrefFor({ name: "lineage", from: { kind: "request", id: e.requestId } }), "data-nav": "", "aria-label": `Lineage of request ${e.requestId}` }, h("code", null, shortId(e.requestId)))
+            ? h("a", { href: hrefFor({ name: "lineage", from: { kind: "request", id: e.requestId } }), "data-nav": "", "data-request": e.requestId, title: `Lineage of request ${e.requestId}` },
+                h("span", { class: "visually-hidden" }, "Lineage of request "), h("code", null, shortId(e.requestId)))
             : "—"),
         );
       }),

@@ -63,14 +63,17 @@ function drawGraph(g: Graph, l: Layout): SVGElement {
   const nodes = [...l.placed.values()].map((p) => {
     const n = p.node;
     const href = nodeHref(n);
-    const label = n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label;
+    const shown = n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label;
+    // The accessible name starts with exactly the text on screen (axe: label-content-name-mismatch).
+    const visible = `${KIND_LABELS[n.kind]} ${shown}`;
     const body = [
       svg("rect", { x: p.x, y: p.y, width: NODE_W, height: NODE_H, rx: 6, class: `node-box kind-${n.kind}${n.id === g.root ? " root" : ""}` }),
-      svg("text", { x: p.x + 10, y: p.y + 16, class: "node-kind" }, KIND_LABELS[n.kind]),
-      svg("text", { x: p.x + 10, y: p.y + 34, class: "node-label" }, label),
-      svg("title", null, `${KIND_LABELS[n.kind]} ${n.label}`),
+      svg("text", null,
+        svg("tspan", { x: p.x + 10, y: p.y + 16, class: "node-kind" }, KIND_LABELS[n.kind]),
+        " ",
+        svg("tspan", { x: p.x + 10, y: p.y + 34, class: "node-label" }, shown)),
     ];
-    const common = { "data-node": n.id, "data-kind": n.kind, class: "node", "aria-label": `${KIND_LABELS[n.kind]} ${n.label}` };
+    const common = { "data-node": n.id, "data-kind": n.kind, class: "node", "aria-label": shown === n.label ? visible : `${visible} (${n.label})` };
     return href
       ? svg("a", { ...common, href, "data-nav": "" }, body)
       : svg("g", { ...common, tabindex: "0", role: "img" }, body);
