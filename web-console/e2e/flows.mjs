@@ -4,6 +4,7 @@
 // Environment: GATEHOUSE_DEMO_PASSWORD (default gatehouse-demo), CHROMIUM (default /usr/bin/chromium),
 // CONSOLE_SCREENSHOTS (default <repo>/target/console-screenshots). Exit 0 only when every flow passed.
 import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,11 @@ const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = resolve(process.env.CONSOLE_SCREENSHOTS || join(here, "../../target/console-screenshots"));
 mkdirSync(shots, { recursive: true });
+// The screenshots docs/console.md shows: written by these flows, so they show what the tests saw.
+const docShots = resolve(process.env.CONSOLE_DOC_SCREENSHOTS || join(here, "../../docs/console"));
+mkdirSync(docShots, { recursive: true });
+const apiKey = process.env.GATEHOUSE_DEMO_API_KEY || "gh_demo_0123456789abcdefghijklmnopqrstuv";
+const flowStart = new Date();
 
 if (!existsSync(executablePath)) {
   console.error(`FAIL: Chromium not found at ${executablePath} (install the Debian package chromium)`);
@@ -128,8 +134,49 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
+async function docShot(page, name) {
+  await page.screenshot({ path: join(docShots, `${name}.png`), fullPage: true });
+}
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+const axeChecked = [];
+async function axe(page, name) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `no serious or critical axe-core violation on ${name}, got:\n      ` +
+    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`).join("\n      "));
+  axeChecked.push(name);
+}
+
+/** Usable at 800 px: nothing makes the page itself scroll sideways (wide tables and graphs scroll in their box). */
+async function fitsAt800(page, name) {
+  await page.setViewportSize({ width: 800, height: 860 });
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${name} fits 800 px without sideways scrolling (overflows by ${overflow} px)`);
+  await page.setViewportSize({ width: 1280, height: 860 });
+}
+
+/** "YYYY-MM-DDTHH:MM" in UTC, what the console's datetime-local fields take. */
+function utcField(d) {
+  return d.toISOString().slice(0, 16);
+}
+
+/** A chat completion with the demo key; the answer's status and X-Request-Id. */
+async function chat(model, content, extra = {}) {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ model, messages: [{ role: "user", content }], ...extra }),
+  });
+  await res.text();
+  return { status: res.status, requestId: res.headers.get("x-request-id"), promptVersion: res.headers.get("x-gatehouse-prompt-version") };
+}
+
 const target = `e2e-console-${Date.now().toString(36)}`;
 let changeId = null;
+let servedRequestId = null;
+let sentRequests = 0;
 
 try {
   await step("static: /console redirects, index.html and bundles are served with the console CSP", async () => {
@@ -158,6 +205,7 @@ try {
     await err.waitFor();
     check(/401/.test(await err.textContent()), "the error names 401");
     await shot(page, "01-login-error");
+    await axe(page, "sign-in");
     await page.context().close();
   });
 
@@ -165,12 +213,14 @@ try {
     const page = await newPage("alice");
     await signIn(page, "alice");
     await shot(page, "02-changes-alice");
+    await axe(page, "change list");
     await page.getByRole("link", { name: "New change", exact: true }).first().click();
     await page.getByLabel("Kind").selectOption("prompt");
     await page.getByLabel(/^Target/).fill(target);
     await page.getByLabel("Content (JSON)").fill(JSON.stringify(promptContent("You answer questions about {{product}}.\nBe brief and kind."), null, 2));
     await page.getByLabel("Comment", { exact: true }).fill("New triage prompt for the e2e flow");
     await shot(page, "03-new-change");
+    await axe(page, "new change");
     await page.getByRole("button", { name: "Create change request" }).click();
     await page.waitForURL(/\/console\/changes\/[0-9a-f-]{36}$/);
     changeId = page.url().split("/").pop();
@@ -206,6 +256,7 @@ try {
     check(diff.includes("Be brief and kind."), "the diff shows the new text");
     await page.getByLabel("Comment", { exact: true }).fill("Reads well; approved.");
     await shot(page, "06-change-reviewer");
+    await axe(page, "change detail");
     await page.locator('button[data-action="approve"]').click();
     await page.getByTestId("info").waitFor();
     check((await page.locator(".toolbar [data-state]").getAttribute("data-state")) === "approved", "the change is approved");
@@ -259,24 +310,173 @@ try {
     await page.context().close();
   });
 
-  await step("dave (auditor) signs in with the keyboard and sees the audit view: verify, search, export", async () => {
+  await step("traffic: /v1 requests through the published prompt and the demo alias", async () => {
+    // The prompt was just published: give its cache a moment to hear of it.
+    let served = null;
+    for (let i = 0; i < 50 && !served; i++) {
+      const r = await chat(`prompt:${target}@production`, "hello", { prompt_variables: { product: "Acme" } });
+      sentRequests++;
+      if (r.status === 200) served = r;
+      else await new Promise((ok) => setTimeout(ok, 200));
+    }
+    check(served, "a request through the published prompt answers 200");
+    check(served.promptVersion === `${target}/v1`, `the prompt version served is ${target}/v1, got ${served.promptVersion}`);
+    servedRequestId = served.requestId;
+    check(servedRequestId, "the answer names its request id");
+    for (let i = 0; i < 4; i++) {
+      check((await chat("sandbox", `question ${i}`)).status === 200, "a plain sandbox request answers 200");
+      sentRequests++;
+    }
+    // one the demo policy redacts (an e-mail address), so the policy chart has a rule to show
+    const redacted = await chat("sandbox", "write to dave@example.com please");
+    sentRequests++;
+    check(redacted.status === 200, `a redacted request answers 200, got ${redacted.status}`);
+  });
+
+  await step("dashboard: charts drawn from live data after traffic (dave, auditor)", async () => {
+    check(sentRequests > 0, "traffic was sent");
+    const page = await newPage("dave-dashboard");
+    await signIn(page, "dave");
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    await page.locator('figure[data-chart="requests"] canvas').first().waitFor();
+    // the chart's own numbers: the text alternative counts what was sent in this period
+    const totals = await page.getByTestId("chart-table-requests").locator("td[data-total]").evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-total"))));
+    const total = totals.reduce((a, b) => a + b, 0);
+    check(total >= sentRequests, `the requests chart counts at least the ${sentRequests} requests sent, got ${total}`);
+    const routes = await page.getByTestId("chart-table-requests").locator("tbody th").allTextContents();
+    check(routes.some((r) => r.includes("sandbox")), `the sandbox route is a series, got ${routes.join(", ")}`);
+    await page.locator('figure[data-chart="latency"] canvas').first().waitFor();
+    await page.getByTestId("chart-table-tokens").waitFor();
+    const sla = await page.getByTestId("sla-table").textContent();
+    check(sla.includes("sandbox"), "the SLA table lists the sandbox route");
+    const policy = await page.getByTestId("dash-policy").textContent();
+    check(/redact/.test(policy), `the policy section shows the redaction, got: ${policy.slice(0, 300)}`);
+    check((await page.getByTestId("budget-table").locator("tbody tr").count()) === 2, "budget: today and this month");
+    await page.getByTestId("dash-breakers").locator("table, .message").first().waitFor();
+    check(/\d+ waiting/.test(await page.getByTestId("reviews-waiting").textContent()), "the review queue is counted");
+    check((await page.getByTestId("publish-table").textContent()).includes("prompt"), "time to publish lists the prompt kind");
+    await docShot(page, "dashboard");
+    await shot(page, "11-dashboard");
+    await axe(page, "dashboard");
+    // the step chooser: another period redraws from the server
+    await page.getByLabel("Period and step").selectOption("24h");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/period=24h/);
+    await page.locator('figure[data-chart="requests"] canvas').first().waitFor();
+    await fitsAt800(page, "the dashboard");
+    await page.context().close();
+  });
+
+  await step("dave (auditor) signs in with the keyboard: verify, names, checkpoint and keys, export of a period through a ticket", async () => {
     const page = await newPage("dave");
     await signIn(page, "dave", "keyboard");
-    await page.getByRole("link", { name: "Audit" }).click();
+    await page.getByRole("link", { name: "Audit", exact: true }).click();
     const verify = page.getByTestId("verify-result").locator("[data-valid]");
     await verify.waitFor();
     check((await verify.getAttribute("data-valid")) === "true", `the chain verifies: ${await verify.textContent()}`);
     await page.getByLabel("Action").fill("change.publish");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByTestId("audit-results").locator("table").waitFor();
-    check((await page.getByTestId("audit-results").textContent()).includes("change.publish"), "the publish is in the trail");
+    const results = await page.getByTestId("audit-results").textContent();
+    check(results.includes("change.publish"), "the publish is in the trail");
+    check(/admin \([^)]*admin[^)]*\)/.test(results), `the actor is shown by name and roles, got: ${results.slice(0, 400)}`);
+    // a signed checkpoint of the chain as it is now, so the export holds one
+    await page.getByRole("button", { name: "Sign a checkpoint now" }).click();
+    await page.getByText(/Signed checkpoint of event #\d+/).waitFor();
+    await page.getByTestId("audit-keys").locator("table").waitFor();
+    check(/[0-9a-f]{64}/.test(await page.getByTestId("audit-keys").textContent()), "the keys show their fingerprints");
     await shot(page, "10-audit");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator('a[data-export="jsonl"]').click()]);
+    await axe(page, "audit trail");
+    await fitsAt800(page, "the audit trail");
+
+    // The export of a period: a single-use ticket, then the browser's own download of its URL.
+    await page.getByLabel("From (UTC)").fill(utcField(new Date(flowStart.getTime() - 3600_000)));
+    await page.getByLabel("To (UTC, exclusive)").fill(utcField(new Date(Date.now() + 3600_000)));
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator('button[data-export="jsonl"]').click()]);
+    const url = download.url();
+    check(/\/api\/v1\/audit\/export\?ticket=gh_xt_/.test(url), `the download is the ticket's URL, got ${url}`);
+    check(!/token|bearer|eyJ/i.test(url), "no bearer token in the URL");
     const file = await download.path();
     const lines = readFileSync(file, "utf8").trim().split("\n");
     check(lines.length >= 2, `the JSON Lines export has a header and events, got ${lines.length} lines`);
+    const header = JSON.parse(lines[0]);
+    check(header.record === "header" && header.from && header.from.startsWith(utcField(new Date(flowStart.getTime() - 3600_000))), `the export is of the period chosen, header: ${lines[0].slice(0, 300)}`);
     // The downloaded file itself is verified offline by ConsoleBrowserIT (OfflineVerifier, pinned key).
     if (process.env.CONSOLE_EXPORT) copyFileSync(file, process.env.CONSOLE_EXPORT);
+    // The ticket was spent by the download: the same URL again is refused.
+    const again = await fetch(base + new URL(url).pathname + new URL(url).search);
+    check(again.status === 401, `a spent ticket is refused (401), got ${again.status}`);
+    await page.getByRole("status").filter({ hasText: "single-use ticket" }).waitFor();
+    await docShot(page, "audit");
+    await page.context().close();
+  });
+
+  await step("dave follows lineage from an audit event to the approvers of the prompt version that served it", async () => {
+    check(servedRequestId, "a request was served by the prompt");
+    const page = await newPage("dave-lineage");
+    await signIn(page, "dave");
+    await page.getByRole("link", { name: "Audit", exact: true }).click();
+    await page.getByLabel("Action").fill("gateway.request");
+    await page.getByRole("button", { name: "Search" }).click();
+    const row = page.locator(`tr:has(a[data-request="${servedRequestId}"])`);
+    await row.waitFor();
+    // the event in detail: actor, usage, policy decisions, content hash
+    await row.locator('a[aria-label$=": details"]').click();
+    await page.getByTestId("event-facts").waitFor();
+    check((await page.getByTestId("event-usage").textContent()).includes(`${target}/v1`), "the usage names the prompt version");
+    await docShot(page, "audit-event");
+    await axe(page, "event detail");
+    await page.getByTestId("lineage-link").click();
+    await page.getByTestId("lineage-graph").locator("svg").waitFor();
+    const list = page.getByTestId("lineage-list");
+    const version = list.locator(`li[data-node="prompt-version:${target}/v1"]`);
+    await version.waitFor();
+    const changeNode = `change:${changeId}`;
+    check((await version.textContent()).includes("published by"), "the prompt version leads to the change that published it");
+    const change = list.locator(`li[data-node="${changeNode}"]`);
+    const approvedBy = await change.locator('li[data-edge="approved by"]').allTextContents();
+    check(approvedBy.some((t) => t.includes("bob")), `the change was approved by bob, got ${approvedBy.join("; ")}`);
+    check((await change.locator('li[data-edge="authored by"]').textContent()).includes("alice"), "and written by alice");
+    // the graph is keyboard-operable: from the request, the right arrow follows an edge
+    await page.locator(`svg [data-node="request:${servedRequestId}"]`).focus();
+    await page.keyboard.press("ArrowRight");
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-node"));
+    check(focused && focused !== `request:${servedRequestId}`, `the arrow key moved along an edge, focus on ${focused}`);
+    await docShot(page, "lineage");
+    await axe(page, "lineage");
+    await fitsAt800(page, "the lineage graph");
+    // navigable both ways: the approver's own lineage leads back to the change
+    await change.locator('li[data-edge="approved by"] a').first().click();
+    await page.waitForURL(/\/console\/lineage\?reviewer=/);
+    await page.getByTestId("lineage-list").locator(`li[data-node="${changeNode}"]`).waitFor();
+    // and the prompt version back to the request it served
+    await page.goto(`${base}/console/lineage?prompt-version=${encodeURIComponent(`${target}/v1`)}`);
+    await page.getByTestId("lineage-list").locator(`li[data-node="request:${servedRequestId}"]`).waitFor();
+    await page.context().close();
+  });
+
+  await step("an auditor places a legal hold and releases it", async () => {
+    const page = await newPage("dave-holds");
+    await signIn(page, "dave");
+    await page.getByRole("link", { name: "Audit", exact: true }).click();
+    await page.getByTestId("retention-setting").locator("p").waitFor();
+    const reason = `e2e hold ${target}`;
+    await page.getByLabel("Reason").fill(reason);
+    await page.getByRole("button", { name: "Place hold" }).click();
+    const row = page.getByTestId("holds").locator("tr", { hasText: reason });
+    await row.waitFor();
+    check((await row.getAttribute("data-active")) === "true", "the hold is in force");
+    const dave = await token("dave");
+    const listed = await api("GET", "/api/v1/audit/retention/holds", dave);
+    const held = listed.json.holds.find((x) => x.reason === reason);
+    check(held && held.active, "the server has the hold in force");
+    await docShot(page, "holds");
+    await row.getByRole("button", { name: `Release the hold: ${reason}` }).click();
+    await page.getByRole("status").filter({ hasText: "Released the hold" }).waitFor();
+    await page.getByTestId("holds").locator(`tr[data-hold="${held.id}"][data-active="false"]`).waitFor();
+    const after = await api("GET", "/api/v1/audit/retention/holds", dave);
+    check(after.json.holds.find((x) => x.id === held.id).active === false, "the server has the hold released");
     await page.context().close();
   });
 
@@ -297,5 +497,6 @@ if (problems.length > 0) {
   failed++;
   console.log(`FAIL browser reported errors:\n  ${problems.join("\n  ")}`);
 }
-console.log(`console e2e: ${passed} passed, ${failed} failed (screenshots in ${shots})`);
+console.log(`axe-core (no serious or critical violation): ${axeChecked.join(", ")}`);
+console.log(`console e2e: ${passed} passed, ${failed} failed (screenshots in ${shots}, ${docShots})`);
 process.exit(failed === 0 ? 0 : 1);

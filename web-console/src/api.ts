@@ -1,6 +1,10 @@
 // The console's only way to the server: the public management API with a bearer token.
 import { networkProblem, parseProblem, type Problem } from "./problem.js";
-import type { AuditPage, ChangeDetail, ChangeSummary, Me, Verification } from "./types.js";
+import type { ExportTicketRequest } from "./auditquery.js";
+import type {
+  AuditEventDetail, AuditKey, AuditPage, ChangeDetail, ChangeSummary, Checkpoint, ExportTicket, LegalHold, Me,
+  RetentionSetting, Verification,
+} from "./types.js";
 import type { ChangeActionName } from "./permissions.js";
 
 export class ApiError extends Error {
@@ -111,11 +115,45 @@ export class Api {
     return this.json<Verification>("GET", "/api/v1/audit/verify");
   }
 
-  /** A download that needs the bearer token (a plain link would not send it). */
-  async download(path: string): Promise<{ blob: Blob; filename: string }> {
-    const res = await this.call("GET", path, undefined, true, "*/*");
-    const cd = res.headers.get("Content-Disposition") ?? "";
-    const m = /filename="?([^";]+)"?/.exec(cd);
-    return { blob: await res.blob(), filename: m?.[1] ?? "audit-export" };
+  /** Any JSON read of the management API (statistics, lineage, audit details). */
+  get<T>(path: string): Promise<T> {
+    return this.json<T>("GET", path);
+  }
+
+  auditEvent(id: string, withContent = false): Promise<AuditEventDetail> {
+    const q = withContent ? "?include=content" : "";
+    return this.json<AuditEventDetail>("GET", `/api/v1/audit/events/${encodeURIComponent(id)}${q}`);
+  }
+
+  /**
+   * A single-use ticket (60 s) for one export download: the browser then follows the ticket's url
+   * with a plain link, streams the file to disk, and no bearer token ever appears in a URL.
+   */
+  exportTicket(body: ExportTicketRequest): Promise<ExportTicket> {
+    return this.json<ExportTicket>("POST", "/api/v1/audit/export/tickets", body);
+  }
+
+  keys(): Promise<{ keys: AuditKey[] }> {
+    return this.json<{ keys: AuditKey[] }>("GET", "/api/v1/audit/keys");
+  }
+
+  checkpoint(): Promise<Checkpoint> {
+    return this.json<Checkpoint>("POST", "/api/v1/audit/checkpoints");
+  }
+
+  retention(): Promise<RetentionSetting> {
+    return this.json<RetentionSetting>("GET", "/api/v1/audit/retention");
+  }
+
+  holds(): Promise<{ holds: LegalHold[] }> {
+    return this.json<{ holds: LegalHold[] }>("GET", "/api/v1/audit/retention/holds");
+  }
+
+  placeHold(reason: string): Promise<LegalHold> {
+    return this.json<LegalHold>("POST", "/api/v1/audit/retention/holds", { reason });
+  }
+
+  releaseHold(id: string): Promise<{ id: string; released: boolean }> {
+    return this.json<{ id: string; released: boolean }>("POST", `/api/v1/audit/retention/holds/${encodeURIComponent(id)}/release`);
   }
 }

@@ -63,3 +63,17 @@ export function exportPath(format: "jsonl" | "csv", from?: string, to?: string):
   if (f && t && !(f < t)) throw new Error("To must be after From");
   return "/api/v1/audit/export" + params([["format", format], ["from", f], ["to", t]]);
 }
+
+export interface ExportTicketRequest {
+  format: "jsonl" | "csv";
+  from?: string;
+  to?: string;
+}
+
+/** The body of POST /api/v1/audit/export/tickets for a period typed in the form (empty = all). */
+export function exportTicketRequest(format: "jsonl" | "csv", from?: string, to?: string): ExportTicketRequest {
+  const f = toInstant(from, "From");
+  const t = toInstant(to, "To");
+  if (f && t && !(f < t)) throw new Error("To must be after From");
+  return { format, ...(f ? { from: f } : {}), ...(t ? { to: t } : {}) };
+}

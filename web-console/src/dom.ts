@@ -59,3 +59,21 @@ export function newId(prefix: string): string {
   uid += 1;
   return `${prefix}-${uid}`;
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** An SVG element (same rules as h: text as text, no style attribute). */
+export function svg(tag: string, attrs: Attrs | null = null, ...children: (Child | Child[])[]): SVGElement {
+  const el = document.createElementNS(SVG_NS, tag) as SVGElement;
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "style") throw new Error("inline styles are not allowed by the console's CSP");
+    if (k === "on" && typeof v === "object") {
+      for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    } else if (typeof v !== "function" && typeof v !== "object") {
+      el.setAttribute(k, v === true ? "" : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}

@@ -9,6 +9,9 @@ import type { AppContext } from "./context.js";
 import { auditView } from "./views/audit.js";
 import { changeView } from "./views/change.js";
 import { changesView } from "./views/changes.js";
+import { dashboardView } from "./views/dashboard.js";
+import { eventView } from "./views/event.js";
+import { lineageView } from "./views/lineage.js";
 import { loginView } from "./views/login.js";
 import { newChangeView } from "./views/newchange.js";
 
@@ -41,7 +44,10 @@ api.onUnauthorized = () => {
 };
 
 function navLink(route: Route, label: string, current: Route): HTMLElement {
-  const active = route.name === current.name || (route.name === "changes" && current.name === "change");
+  const active =
+    route.name === current.name ||
+    (route.name === "changes" && current.name === "change") ||
+    (route.name === "audit" && current.name === "audit-event");
   return h("a", { href: hrefFor(route), "data-nav": "", "aria-current": active ? "page" : null }, label);
 }
 
@@ -57,7 +63,9 @@ function drawHeader(): void {
       ? h("nav", { "aria-label": "Main" },
           caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
           caps.createChanges ? navLink({ name: "new-change" }, "New change", current) : null,
+          caps.readStats ? navLink({ name: "dashboard" }, "Dashboard", current) : null,
           caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
+          caps.readAudit ? navLink({ name: "lineage", from: null }, "Lineage", current) : null,
         )
       : null,
     me
@@ -120,6 +128,18 @@ async function show(): Promise<void> {
       case "audit":
         if (!caps.readAudit) return forbidden("The audit trail is for auditors.");
         auditView(ctx, main);
+        break;
+      case "audit-event":
+        if (!caps.readAudit) return forbidden("The audit trail is for auditors.");
+        await eventView(ctx, main, route.id);
+        break;
+      case "lineage":
+        if (!caps.readAudit) return forbidden("Lineage is read from the audit trail, which is for auditors.");
+        await lineageView(ctx, main, route.from);
+        break;
+      case "dashboard":
+        if (!caps.readStats) return forbidden("The dashboard is for admins and auditors.");
+        await dashboardView(ctx, main);
         break;
       case "not-found":
         render(main, h("h1", { tabindex: "-1" }, "Not found"), h("p", null, "There is no such page in the console. ", h("a", { href: BASE, "data-nav": "" }, "Go to the start page")));

@@ -145,6 +145,8 @@ export interface Capabilities {
   createChanges: boolean;
   readChanges: boolean;
   readAudit: boolean;
+  /** The dashboard's statistics (docs/statistics.md: admin and auditor). */
+  readStats: boolean;
 }
 
 export function capabilities(me: Me | null): Capabilities {
@@ -152,5 +154,6 @@ export function capabilities(me: Me | null): Capabilities {
     createChanges: hasRole(me, "author", "admin"),
     readChanges: hasRole(me, "author", "reviewer", "admin", "auditor"),
     readAudit: hasRole(me, "auditor"),
+    readStats: hasRole(me, "admin", "auditor"),
   };
 }

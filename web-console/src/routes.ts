@@ -5,8 +5,20 @@ export type Route =
   | { name: "change"; id: string }
   | { name: "new-change" }
   | { name: "audit" }
+  | { name: "audit-event"; id: string }
+  | { name: "dashboard" }
+  | { name: "lineage"; from: LineageStart | null }
   | { name: "login" }
   | { name: "not-found"; path: string };
+
+/** Where a lineage graph starts: the kinds of object the lineage endpoints (and the trail) lead from. */
+export type LineageStart =
+  | { kind: "request"; id: string }
+  | { kind: "prompt-version"; id: string }
+  | { kind: "reviewer"; id: string }
+  | { kind: "change"; id: string };
+
+export const LINEAGE_KINDS = ["request", "prompt-version", "reviewer", "change"] as const;
 
 export const BASE = "/console/";
 
@@ -20,6 +32,16 @@ export function parseRoute(pathname: string, search = ""): Route {
   const m = /^changes\/([A-Za-z0-9-]{1,64})$/.exec(p);
   if (m) return { name: "change", id: m[1]! };
   if (p === "audit") return { name: "audit" };
+  const ev = /^audit\/events\/([A-Za-z0-9-]{1,64})$/.exec(p);
+  if (ev) return { name: "audit-event", id: ev[1]! };
+  if (p === "dashboard") return { name: "dashboard" };
+  if (p === "lineage") {
+    for (const kind of LINEAGE_KINDS) {
+      const id = q.get(kind);
+      if (id && id.trim() !== "") return { name: "lineage", from: { kind, id: id.trim() } };
+    }
+    return { name: "lineage", from: null };
+  }
   if (p === "login") return { name: "login" };
   return { name: "not-found", path: pathname };
 }
@@ -34,6 +56,12 @@ export function hrefFor(route: Route): string {
       return `${BASE}changes/new`;
     case "audit":
       return `${BASE}audit`;
+    case "audit-event":
+      return `${BASE}audit/events/${encodeURIComponent(route.id)}`;
+    case "dashboard":
+      return `${BASE}dashboard`;
+    case "lineage":
+      return route.from ? `${BASE}lineage?${route.from.kind}=${encodeURIComponent(route.from.id)}` : `${BASE}lineage`;
     case "login":
       return `${BASE}login`;
     case "not-found":

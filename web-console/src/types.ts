@@ -116,4 +116,184 @@ export interface Verification {
   checkpointsChecked?: number;
   firstBroken?: { seq: number; eventId: string | null; reason: string; detail?: string } | null;
   truncation?: { detected: boolean; lastSeq: number; checkpointSeq: number | null; checkpointTime: string | null };
+  checkpointKeys?: CheckpointKeyRun[];
+}
+
+// ---- Issue 22: statistics, audit details, retention, lineage ----
+
+export interface GatewayPoint {
+  time: string;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+}
+
+export interface GatewayStats {
+  tenant: string;
+  from: string;
+  to: string;
+  step: string;
+  groupBy: string;
+  series: { group: string; points: GatewayPoint[] }[];
+}
+
+export interface SlaStats {
+  from: string;
+  to: string;
+  step: string;
+  objectiveMs: number;
+  routes: {
+    route: string;
+    requests: number;
+    withinObjective: number;
+    adherence: number | null;
+    points: { time: string; requests: number; withinObjective: number; adherence: number | null }[];
+  }[];
+}
+
+export interface BudgetPeriod {
+  spentMicros: number;
+  limitMicros: number | null;
+  remainingMicros: number | null;
+}
+
+export interface BudgetStats {
+  daily: BudgetPeriod;
+  monthly: BudgetPeriod;
+}
+
+export interface BreakerStats {
+  asOf: string;
+  breakers: { instance: string; provider: string; state: string; changedAt: string }[];
+}
+
+export interface PolicyStats {
+  from: string;
+  to: string;
+  step: string;
+  totals: Record<string, number>;
+  rules: { rule: string; effect: string; total: number; points: { time: string; count: number }[] }[];
+}
+
+export interface ReviewQueue {
+  asOf: string;
+  waiting: number;
+  oldestAgeSeconds: number | null;
+  byKind: { kind: string; waiting: number; oldestAgeSeconds: number | null }[];
+  changes: { id: string; kind: string; target: string; risk: string; author: string; submittedAt: string | null; ageSeconds: number | null }[];
+}
+
+export interface TimeToPublish {
+  from: string;
+  to: string;
+  step: string;
+  kinds: {
+    kind: string;
+    published: number;
+    points: { time: string; published: number; p50Seconds: number | null; p95Seconds: number | null; maxSeconds: number | null }[];
+  }[];
+}
+
+/** An event as search and export give it, with the display data recorded beside the hashed form. */
+export interface AuditEventFull extends AuditEventView {
+  display?: Record<string, unknown> | null;
+  usage?: Record<string, unknown> | null;
+  contentHash?: string | null;
+}
+
+export interface AuditEventDetail {
+  event: AuditEventFull;
+  actor: { kind: string | null; id: string | null; name: string | null; roles: string[] };
+  usage: Record<string, unknown> | null;
+  policy: unknown;
+  contentHash: string | null;
+  content: { retained: boolean; form: string | null; storedAt: string | null; body?: unknown } | null;
+}
+
+export interface ExportTicket {
+  ticket: string;
+  expiresAt: string;
+  url: string;
+  format: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface AuditKey {
+  keyId: string;
+  algorithm: string;
+  publicKey: string;
+  fingerprint: string | null;
+  introducedBy: string | null;
+  introduction: string | null;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export interface CheckpointKeyRun {
+  keyId: string;
+  pinned: boolean;
+  pinnedBy: string | null;
+  fromSeq: number;
+  toSeq: number;
+  checkpoints: number;
+}
+
+export interface Checkpoint {
+  chain: string;
+  headSeq: number;
+  headHash: string;
+  count: number;
+  time: string;
+  keyId: string;
+  algorithm: string;
+  signature: string;
+}
+
+export interface RetentionSetting {
+  mode: string;
+  retentionDays: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface LegalHold {
+  id: string;
+  reason: string;
+  createdAt: string;
+  createdBy: string;
+  releasedAt: string | null;
+  releasedBy: string | null;
+  active: boolean;
+}
+
+export interface ChangeLineage {
+  changeId: string;
+  author: string | null;
+  approvers: string[];
+  events: AuditEventFull[];
+}
+
+export interface VersionLineage {
+  version: string;
+  changes: ChangeLineage[];
+}
+
+export interface RequestLineage {
+  requestId: string;
+  events: AuditEventFull[];
+  servedBy: { provider: string | null; model: string | null; route: string | null; region?: string | null; keyId?: string | null; statusCode?: number | null }[];
+  promptVersions: VersionLineage[];
+  policyVersions: VersionLineage[];
+}
+
+export interface ReviewerChanges {
+  reviewer: string;
+  changes: { seq: number; approvedAt: string; changeId: string; target: string; change: ChangeLineage | null }[];
+  nextCursor: string | null;
 }

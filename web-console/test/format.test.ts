@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { approvalsLabel, decisionLabel, formatInstant, riskLabel, shortId, stateLabel } from "../src/format.js";
 import { hrefFor, parseRoute } from "../src/routes.js";
-import { exportPath, searchPath, toInstant } from "../src/auditquery.js";
+import { exportPath, exportTicketRequest, searchPath, toInstant } from "../src/auditquery.js";
+import { actorName, actorRoles, fieldRows } from "../src/auditfmt.js";
 import { Session } from "../src/session.js";
 
 test("labels", () => {
@@ -32,6 +33,14 @@ const routes: [string, string, unknown][] = [
   ["/console/changes/0b6f4c7e-1111-2222-3333-444455556666", "", { name: "change", id: "0b6f4c7e-1111-2222-3333-444455556666" }],
   ["/console/audit/", "", { name: "audit" }],
   ["/console/login", "", { name: "login" }],
+  ["/console/dashboard", "", { name: "dashboard" }],
+  ["/console/audit/events/0b6f4c7e-1111-2222-3333-444455556666", "", { name: "audit-event", id: "0b6f4c7e-1111-2222-3333-444455556666" }],
+  ["/console/audit/events/a/b", "", { name: "not-found", path: "/console/audit/events/a/b" }],
+  ["/console/lineage", "", { name: "lineage", from: null }],
+  ["/console/lineage", "?request=req-1", { name: "lineage", from: { kind: "request", id: "req-1" } }],
+  ["/console/lineage", "?prompt-version=support%2Fv3", { name: "lineage", from: { kind: "prompt-version", id: "support/v3" } }],
+  ["/console/lineage", "?reviewer=u-1&change=c-1", { name: "lineage", from: { kind: "reviewer", id: "u-1" } }],
+  ["/console/lineage", "?request=%20%20", { name: "lineage", from: null }],
   ["/console/nope/deeper", "", { name: "not-found", path: "/console/nope/deeper" }],
   ["/elsewhere", "", { name: "not-found", path: "/elsewhere" }],
 ];
@@ -45,6 +54,11 @@ test("hrefFor round-trips through parseRoute", () => {
     { name: "change", id: "abc-123" },
     { name: "audit" },
     { name: "new-change" },
+    { name: "dashboard" },
+    { name: "audit-event", id: "0b6f4c7e-1111" },
+    { name: "lineage", from: null },
+    { name: "lineage", from: { kind: "prompt-version", id: "triage/v2" } },
+    { name: "lineage", from: { kind: "change", id: "c&d=e" } },
   ] as const) {
     const href = hrefFor(r);
     const u = new URL(href, "http://x");
@@ -88,4 +102,29 @@ test("the session keeps the token in the given storage and forgets it on sign-ou
   s.signOut();
   assert.equal(new Session(storage).token(), null);
   assert.equal(new Session(null).token(), null);
+});
+
+test("export tickets carry the period as instants, and nothing for an empty field", () => {
+  assert.deepEqual(exportTicketRequest("jsonl"), { format: "jsonl" });
+  assert.deepEqual(exportTicketRequest("csv", "2026-11-01", ""), { format: "csv", from: "2026-11-01T00:00:00.000Z" });
+  assert.deepEqual(exportTicketRequest("jsonl", "2026-11-01T05:00", "2026-11-02"), {
+    format: "jsonl", from: "2026-11-01T05:00:00.000Z", to: "2026-11-02T00:00:00.000Z",
+  });
+  assert.throws(() => exportTicketRequest("jsonl", "2026-11-02", "2026-11-01"), /To must be after From/);
+  assert.throws(() => exportTicketRequest("jsonl", "soon"), /From: "soon" is not a date/);
+});
+
+test("actors by the name and roles recorded beside the event; details as rows", () => {
+  const e = { seq: 1, id: "e", time: "t", action: "a", actor: "u-1", display: { "actor.name": "dave", "actor.roles": ["auditor", 3] } };
+  assert.equal(actorName(e), "dave");
+  assert.deepEqual(actorRoles(e), ["auditor"]);
+  assert.equal(actorName({ ...e, display: null }), null);
+  assert.equal(actorName({ ...e, display: { "actor.name": "" } }), null);
+  assert.deepEqual(actorRoles({ ...e, display: { "actor.roles": "admin" } }), []);
+  assert.deepEqual(fieldRows({ provider: "sb", tokens: { input: 3, output: 4 }, matched: ["a", "b"], none: [], n: null }), [
+    ["provider", "sb"], ["tokens.input", "3"], ["tokens.output", "4"], ["matched", "a, b"], ["none", "(none)"], ["n", "—"],
+  ]);
+  assert.deepEqual(fieldRows([{ a: 1 }, { a: 2 }], "x"), [["x[0].a", "1"], ["x[1].a", "2"]]);
+  assert.deepEqual(fieldRows(null), []);
+  assert.deepEqual(fieldRows({}), []);
 });
