@@ -100,6 +100,12 @@ public record AuditEvent(
     public static final String ESCAPED_DETAIL = "audit.escaped";
 
     /**
+     * Detail key of versions reported twice with different values (see {@code mergeVersions}): by
+     * lineage key, both values, so that neither is lost and the event is still written.
+     */
+    public static final String VERSIONS_CONFLICT_DETAIL = "versions_conflict";
+
+    /**
      * Every text is made storable here, once, when the event is built: U+0000 and unpaired
      * surrogates (which PostgreSQL refuses or mangles) are escaped as <code>&#92;u0000</code>/
      * <code>&#92;ud800</code> text, and {@link #ESCAPED_DETAIL} lists the fields where that
@@ -141,9 +147,7 @@ public record AuditEvent(
                                 }
                             });
             if (!other.isEmpty()) {
-                d.put(
-                        LineageKeys.VERSIONS_DETAIL,
-                        mergedVersions(d.get(LineageKeys.VERSIONS_DETAIL), other));
+                mergeVersions(d, other);
             }
         }
         if (content != null) {
@@ -216,32 +220,32 @@ public record AuditEvent(
      * The versions detail when usage reports versions without a column: merged with versions the
      * details already hold (an event rebuilt from a stored one carries both, equal), so none is
      * dropped. Two different versions under one lineage key, or a versions detail that is not a
-     * map, cannot both be true of one request: that fails loudly rather than keep either.
+     * map, keep both sides: the details' value stays in {@code versions}, and {@link
+     * #VERSIONS_CONFLICT_DETAIL} holds, by lineage key, {@code [details' value, usage's value]} (a
+     * versions detail that is not a map is kept there whole, under {@code versions}). Never an
+     * exception: on the gateway path that would turn a served, billed request into a 500 with no
+     * audit event.
      */
-    static Map<String, Object> mergedVersions(Object existing, Map<String, String> reported) {
+    static void mergeVersions(Map<String, Object> details, Map<String, String> reported) {
+        Object existing = details.get(LineageKeys.VERSIONS_DETAIL);
         Map<String, Object> merged = new LinkedHashMap<>();
-        if (existing != null) {
-            if (!(existing instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException(
-                        "details." + LineageKeys.VERSIONS_DETAIL + " must be a map by lineage key");
-            }
+        Map<String, Object> conflicts = new LinkedHashMap<>();
+        if (existing instanceof Map<?, ?> m) {
             m.forEach((k, v) -> merged.put(String.valueOf(k), v));
+        } else if (existing != null) {
+            conflicts.put(LineageKeys.VERSIONS_DETAIL, existing);
         }
         reported.forEach(
                 (k, v) -> {
                     Object before = merged.putIfAbsent(k, v);
                     if (before != null && !before.equals(v)) {
-                        throw new IllegalArgumentException(
-                                "Two versions under lineage key "
-                                        + k
-                                        + ": "
-                                        + before
-                                        + " in the details, "
-                                        + v
-                                        + " in the usage");
+                        conflicts.put(k, java.util.Arrays.asList(before, v));
                     }
                 });
-        return merged;
+        details.put(LineageKeys.VERSIONS_DETAIL, merged);
+        if (!conflicts.isEmpty()) {
+            details.put(VERSIONS_CONFLICT_DETAIL, conflicts);
+        }
     }
 
     private static String escaped(String value, String field, List<String> escaped) {

@@ -1,5 +1,6 @@
 package io.gatehouse.shared;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,19 @@ public interface TicketCredentials {
      */
     String BOUND_ATTRIBUTE = "io.gatehouse.ticket.bound";
 
+    /**
+     * Request attribute: the {@link IssuingToken} of the person's bearer token the edge
+     * authenticated this request with; absent for API keys and ticket-only requests.
+     */
+    String ISSUING_TOKEN_ATTRIBUTE = "io.gatehouse.ticket.issuing-token";
+
+    /**
+     * The access token a ticket was issued with: when it was issued (to the millisecond) and its
+     * jti (null when it has none). Stored with the ticket, so that what revokes the token (logout,
+     * password reset, role change, disablement) also revokes the tickets it minted.
+     */
+    record IssuingToken(Instant issuedAt, String jti) {}
+
     /** Whether tickets of this kind authorize a GET of {@code path} (no leading slash). */
     boolean covers(String path);
 
@@ -39,9 +53,10 @@ public interface TicketCredentials {
 
     /**
      * A spent ticket: the caller it was issued to (roles as at issue; the edge re-checks the
-     * person) and what it was bound to, by parameter name (a parameter not given is absent).
+     * person), what it was bound to, by parameter name (a parameter not given is absent), and the
+     * token it was issued with (null when not known: the edge refuses such a ticket).
      */
-    record Redeemed(Caller caller, Map<String, String> bound) {
+    record Redeemed(Caller caller, Map<String, String> bound, IssuingToken token) {
         public Redeemed {
             bound = Map.copyOf(bound);
         }

@@ -319,6 +319,49 @@ class AuditConsoleApiIT {
         }
     }
 
+    /**
+     * A ticket is revoked with the token it was issued with: after the token is logged out, or the
+     * user's tokens are revoked by a role change (tokens_valid_after), redeeming it is 401 and
+     * exports nothing, as the token itself would be refused; a ticket of a good token still works.
+     */
+    @Test
+    void aTicketIsRevokedWithTheTokenItWasIssuedWith() throws Exception {
+        TestTenant loggedOut = TestTenant.fresh();
+        String ticket = ticket(loggedOut, "{}");
+        Http.Response logout = HTTP.post("/api/v1/auth/logout", "{}", loggedOut.auth("auditor"));
+        assertThat(logout.status()).as(logout.toString()).isEqualTo(204);
+        assertRefused(HTTP.get("/api/v1/audit/export?ticket=" + ticket), 401, "invalid_ticket");
+        assertThat(exports(loggedOut)).isZero();
+
+        TestTenant changed = TestTenant.fresh();
+        String ticket2 = ticket(changed, "{}");
+        Http.Response patched =
+                HTTP.method(
+                        "PATCH",
+                        "/api/v1/users/" + userId(changed.username("auditor")),
+                        "{\"roles\":[\"auditor\"]}",
+                        changed.auth("admin"));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertRefused(HTTP.get("/api/v1/audit/export?ticket=" + ticket2), 401, "invalid_ticket");
+        assertThat(exports(changed)).isZero();
+
+        TestTenant good = TestTenant.fresh();
+        Http.Response ok = HTTP.get("/api/v1/audit/export?ticket=" + ticket(good, "{}"));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(exports(good)).isEqualTo(1);
+    }
+
+    private static String userId(String username) throws Exception {
+        try (Connection c = Db.asOwner();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT id FROM edge_users WHERE username = ?")) {
+            ps.setString(1, username);
+            var rs = ps.executeQuery();
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     /** How many exports of the tenant's chain were audited (each export is, before its bytes). */
     private static long exports(TestTenant tenant) throws Exception {
         try (Connection c = Db.asOwner()) {

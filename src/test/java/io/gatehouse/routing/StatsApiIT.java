@@ -359,6 +359,51 @@ class StatsApiIT {
         assertThat(HTTP.get("/api/v1/stats/breakers", t.auth("admin")).status()).isEqualTo(200);
     }
 
+    /**
+     * The usage reports and the budget run under the same time limit as the statistics (503
+     * stats_timeout: problem JSON on /api, OpenAI's error object on /v1) and the usage reports
+     * under the same period cap (400 period_too_long naming from, on /v1 as param).
+     */
+    @Test
+    void usageAndBudgetHaveTheStatisticsTimeoutAndPeriodCap() throws Exception {
+        String tooLong = "?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z";
+        bad("/api/v1/usage" + tooLong, "from", "period_too_long");
+        Http.Response v1 = HTTP.get("/v1/usage" + tooLong, t.keyAuth());
+        assertThat(v1.status()).as(v1.toString()).isEqualTo(400);
+        JsonObject err = v1.json().getJsonObject("error");
+        assertThat(err.getString("code")).isEqualTo("period_too_long");
+        assertThat(err.getString("param")).isEqualTo("from");
+
+        for (String[] c :
+                new String[][] {
+                    {"/api/v1/usage", "admin"},
+                    {"/api/v1/stats/budget", "auditor"},
+                    {"/v1/usage", null}
+                }) {
+            try (java.sql.Connection lock = Db.asOwner()) {
+                lock.setAutoCommit(false);
+                try (java.sql.Statement st = lock.createStatement()) {
+                    st.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
+                }
+                long started = System.nanoTime();
+                Http.Response r = HTTP.get(c[0], c[1] == null ? t.keyAuth() : t.auth(c[1]));
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                lock.rollback();
+                assertThat(r.status()).as(c[0] + " " + r.body()).isEqualTo(503);
+                assertThat(r.body()).contains("stats_timeout").doesNotContain("Exception");
+                if (c[1] == null) {
+                    assertThat(r.json().getJsonObject("error").getString("code"))
+                            .isEqualTo("stats_timeout");
+                } else {
+                    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+                }
+                assertThat(seconds).as("cancelled at the limit").isBetween(9L, 30L);
+            }
+        }
+        assertThat(HTTP.get("/api/v1/usage", t.auth("admin")).status()).isEqualTo(200);
+        assertThat(HTTP.get("/v1/usage", t.keyAuth()).status()).isEqualTo(200);
+    }
+
     private static void bad(String path, String param, String code) {
         Http.Response r = HTTP.get(path, t.auth("admin"));
         assertThat(r.status()).as(path + " " + r.body()).isEqualTo(400);

@@ -51,7 +51,17 @@ public class ExportTickets implements TicketCredentials {
     /** An issued ticket: the secret (shown once) and when it expires. */
     public record Issued(String ticket, Instant expiresAt) {}
 
-    public Issued issue(Caller caller, String chain, String format, String from, String to) {
+    /**
+     * Issues a ticket to {@code caller}, who authenticated with {@code token} (stored with the
+     * ticket: revoking the token revokes the ticket).
+     */
+    public Issued issue(
+            Caller caller,
+            IssuingToken token,
+            String chain,
+            String format,
+            String from,
+            String to) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = "gh_xt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -68,7 +78,9 @@ public class ExportTickets implements TicketCredentials {
                                 .map(Role::wireName)
                                 .sorted()
                                 .collect(Collectors.joining(",")),
-                        caller.tenant() == null ? null : caller.tenant().value());
+                        caller.tenant() == null ? null : caller.tenant().value(),
+                        token.issuedAt(),
+                        token.jti());
         try {
             Instant expires =
                     db.inTransaction(
@@ -117,7 +129,10 @@ public class ExportTickets implements TicketCredentials {
                                     x.actorName(),
                                     x.tenant() == null ? null : new TenantId(x.tenant()),
                                     roles(x.actorRoles())),
-                            bound);
+                            bound,
+                            x.tokenIssuedAt() == null
+                                    ? null
+                                    : new IssuingToken(x.tokenIssuedAt(), x.tokenJti()));
                 });
     }
 

@@ -4,13 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code audit_export_tickets} (V52): single-use export tickets, stored by their SHA-256 only.
- * Times are the database's, so every instance agrees on expiry.
+ * {@code audit_export_tickets} (V52, V53): single-use export tickets, stored by their SHA-256 only,
+ * with the issued-at and jti of the access token they were issued with. Times are the database's,
+ * so every instance agrees on expiry.
  */
 public final class ExportTicketRows {
     private ExportTicketRows() {}
@@ -25,7 +27,9 @@ public final class ExportTicketRows {
             String actor,
             String actorName,
             String actorRoles,
-            UUID tenant) {}
+            UUID tenant,
+            Instant tokenIssuedAt,
+            String tokenJti) {}
 
     /** Stores a ticket valid for {@code seconds}; returns when it expires. */
     public static Instant insert(Connection c, String ticketHash, Ticket t, int seconds)
@@ -39,8 +43,9 @@ public final class ExportTicketRows {
                 c.prepareStatement(
                         "INSERT INTO audit_export_tickets (ticket_hash, chain_id, format, period_from,"
                                 + " period_to, actor_kind, actor, actor_name, actor_roles, tenant_id,"
-                                + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                + " now() + make_interval(secs => ?)) RETURNING expires_at")) {
+                                + " token_issued_at, token_jti, expires_at) VALUES (?, ?, ?, ?, ?, ?,"
+                                + " ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))"
+                                + " RETURNING expires_at")) {
             int i = 1;
             ps.setString(i++, ticketHash);
             ps.setString(i++, t.chain());
@@ -52,6 +57,9 @@ public final class ExportTicketRows {
             ps.setString(i++, t.actorName());
             ps.setString(i++, t.actorRoles());
             ps.setObject(i++, t.tenant());
+            ps.setTimestamp(
+                    i++, t.tokenIssuedAt() == null ? null : Timestamp.from(t.tokenIssuedAt()));
+            ps.setString(i++, t.tokenJti());
             ps.setInt(i, seconds);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -84,7 +92,7 @@ public final class ExportTicketRows {
                         "UPDATE audit_export_tickets SET used_at = now() WHERE ticket_hash = ?"
                                 + " AND used_at IS NULL AND expires_at > now() RETURNING chain_id, format,"
                                 + " period_from, period_to, actor_kind, actor, actor_name, actor_roles,"
-                                + " tenant_id")) {
+                                + " tenant_id, token_issued_at, token_jti")) {
             ps.setString(1, ticketHash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -100,7 +108,11 @@ public final class ExportTicketRows {
                                 rs.getString(6),
                                 rs.getString(7),
                                 rs.getString(8),
-                                (UUID) rs.getObject(9)));
+                                (UUID) rs.getObject(9),
+                                rs.getTimestamp(10) == null
+                                        ? null
+                                        : rs.getTimestamp(10).toInstant(),
+                                rs.getString(11)));
             }
         }
     }

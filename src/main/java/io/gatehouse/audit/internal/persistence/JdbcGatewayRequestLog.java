@@ -72,6 +72,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
         List<UsageTotal> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(statsTimeoutSeconds);
             ps.setString(1, tenant.toString());
             ps.setTimestamp(2, Timestamp.from(from));
             ps.setTimestamp(3, Timestamp.from(to));
@@ -92,7 +93,7 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read usage", e);
+            throw StatsTimeout.failure(e, statsTimeoutSeconds, "usage");
         }
         return out;
     }

@@ -19,6 +19,7 @@ import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TicketCredentials;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
+import io.gatehouse.shared.error.UnauthorizedException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -380,7 +381,15 @@ public class AuditResource {
         }
         String fromText = f == null ? null : from.trim();
         String toText = t == null ? null : to.trim();
-        ExportTickets.Issued issued = tickets.issue(caller, chain, fmt, fromText, toText);
+        // the token this request came with: revoking it revokes the ticket
+        TicketCredentials.IssuingToken token =
+                (TicketCredentials.IssuingToken)
+                        request.getAttribute(TicketCredentials.ISSUING_TOKEN_ATTRIBUTE);
+        if (token == null) {
+            throw new UnauthorizedException(
+                    "Export tickets are issued to a person's access token only");
+        }
+        ExportTickets.Issued issued = tickets.issue(caller, token, chain, fmt, fromText, toText);
         // Audited before the ticket leaves (never the ticket itself: only its expiry); a failed
         // record answers 503 and the stored hash alone cannot be redeemed.
         recorder.record(

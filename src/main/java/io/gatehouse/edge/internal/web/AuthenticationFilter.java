@@ -185,6 +185,10 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         }
         current.set(v.caller());
         ctx.setProperty(VERIFIED_TOKEN, v);
+        // what a ticket issued on this request records, so that revoking the token revokes it
+        ctx.setProperty(
+                TicketCredentials.ISSUING_TOKEN_ATTRIBUTE,
+                new TicketCredentials.IssuingToken(v.issuedAt(), v.jti()));
     }
 
     private TicketCredentials ticketKindFor(String path) {
@@ -198,11 +202,11 @@ public class AuthenticationFilter implements ContainerRequestFilter {
 
     /**
      * A single-use ticket: refused (429) without a lookup while the client address has too many
-     * failures; an unknown, used or expired one is counted, audited (never its value) and 401
-     * {@code invalid_ticket}; a redeemed one is re-checked (the person still active, the tenant not
-     * suspended). A bearer token beside it must be the same person's (403 {@code
-     * ticket_not_yours}). The resource reads what the ticket was bound to from {@link
-     * TicketCredentials#BOUND_ATTRIBUTE}.
+     * failures and attempts in flight; an unknown, used or expired one is counted, audited (never
+     * its value) and 401 {@code invalid_ticket}; a redeemed one is re-checked (the person still
+     * active, the token it was issued with not revoked, the tenant not suspended). A bearer token
+     * beside it must be the same person's (403 {@code ticket_not_yours}). The resource reads what
+     * the ticket was bound to from {@link TicketCredentials#BOUND_ATTRIBUTE}.
      */
     private void authenticateTicket(
             ContainerRequestContext ctx,
@@ -218,7 +222,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         String client =
                 clients.of(
                         http.getRemoteAddr(), ctx.getHeaders().get(ClientAddresses.FORWARDED_FOR));
-        Optional<TicketRedemptions.Refusal> refusal = redemptions.refusal(client);
+        // the attempt is counted (in flight) with the check, so concurrent guesses cannot pass it
+        Optional<TicketRedemptions.Refusal> refusal = redemptions.begin(client);
         if (refusal.isPresent()) {
             if (refusal.get() == TicketRedemptions.Refusal.RATE_LIMITED_FIRST) {
                 denied(bearerCaller, "auth.ticket", "rate_limited", requestId, path, client);
@@ -227,16 +232,23 @@ public class AuthenticationFilter implements ContainerRequestFilter {
             }
             throw redemptions.rateLimited(client);
         }
-        TicketCredentials.Redeemed redeemed = kind.redeem(ticket).orElse(null);
+        TicketCredentials.Redeemed redeemed = null;
+        boolean lookedUp = false;
+        try {
+            redeemed = kind.redeem(ticket).orElse(null);
+            lookedUp = true;
+        } finally {
+            // a failure is counted; a lookup that threw (database unavailable) is no guess
+            redemptions.end(client, lookedUp && redeemed == null);
+        }
         if (redeemed == null) {
-            redemptions.failed(client);
             denied(bearerCaller, "auth.ticket", "invalid", requestId, path, client);
             throw new UnauthorizedException(
                     "invalid_ticket", "The ticket is unknown, used or expired");
         }
         Caller caller;
         try {
-            caller = redemptions.recheck(redeemed.caller());
+            caller = redemptions.recheck(redeemed);
         } catch (GatehouseException e) {
             denied(redeemed.caller(), "auth.ticket", e.code(), requestId, path, client);
             throw e;

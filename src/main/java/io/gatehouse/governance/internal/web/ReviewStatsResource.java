@@ -136,8 +136,7 @@ public class ReviewStatsResource {
                         PublishTimes::kind,
                         PublishTimes::bucket,
                         PublishTimes[]::new,
-                        (a, b) ->
-                                b) // one row per kind and bucket; b only after rounding at the end
+                        ReviewStatsResource::merge)
                 .forEach(
                         (kind, rows) -> {
                             long published = 0;
@@ -169,5 +168,21 @@ public class ReviewStatsResource {
 
     private static Long age(Instant since, Instant now) {
         return since == null ? null : Math.max(0, Duration.between(since, now).getSeconds());
+    }
+
+    /**
+     * Two database buckets that land in one slot (rounding at the window's ends): the published
+     * counts are summed, never dropped; the percentiles are the busier bucket's, the max the
+     * larger.
+     */
+    static PublishTimes merge(PublishTimes a, PublishTimes b) {
+        PublishTimes busier = b.published() > a.published() ? b : a;
+        return new PublishTimes(
+                a.kind(),
+                a.bucket(),
+                a.published() + b.published(),
+                busier.p50(),
+                busier.p95(),
+                Math.max(a.max(), b.max()));
     }
 }

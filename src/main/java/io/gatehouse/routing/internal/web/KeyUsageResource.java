@@ -2,6 +2,7 @@ package io.gatehouse.routing.internal.web;
 
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -38,6 +39,10 @@ public class KeyUsageResource {
             responseCode = "200",
             description = "The report (groups by route, model or provider)",
             content = @Content(schema = @Schema(implementation = OpenAiDtos.UsageReport.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad from/to/groupBy; period_too_long: from..to spans more than 366 days")
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject keyUsage(
             @QueryParam("from") String from,
             @QueryParam("to") String to,

@@ -178,6 +178,7 @@ public class StatsResource {
             responseCode = "200",
             description = "The budgets",
             content = @Content(schema = @Schema(implementation = StatsDtos.BudgetStats.class)))
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject budget(@QueryParam("tenant") String tenantParam) {
         TenantId tenant = TenantScope.of(callers.require(), tenantParam, Role.ADMIN, Role.AUDITOR);
         JsonObject b = reports.budget(tenant);
@@ -248,7 +249,27 @@ public class StatsResource {
                 SeriesRow::group,
                 SeriesRow::bucket,
                 SeriesRow[]::new,
-                (a, b) -> b); // one row per group and bucket; b only after rounding at the end
+                StatsResource::merge);
+    }
+
+    /**
+     * Two database buckets that land in one slot (rounding at the window's ends): their counts are
+     * summed, never dropped; the percentiles are the busier bucket's (they cannot be combined).
+     */
+    static SeriesRow merge(SeriesRow a, SeriesRow b) {
+        SeriesRow busier = b.requests() > a.requests() ? b : a;
+        return new SeriesRow(
+                a.group(),
+                a.bucket(),
+                a.requests() + b.requests(),
+                a.errors() + b.errors(),
+                busier.p50Ms(),
+                busier.p95Ms(),
+                busier.p99Ms(),
+                a.inputTokens() + b.inputTokens(),
+                a.outputTokens() + b.outputTokens(),
+                a.costMicros() + b.costMicros(),
+                a.withinObjective() + b.withinObjective());
     }
 
     private static void gatewayPoint(JsonObjectBuilder p, SeriesRow r) {

@@ -5,6 +5,7 @@ import io.gatehouse.audit.GatewayRequestLog.Grouping;
 import io.gatehouse.audit.GatewayRequestLog.UsageTotal;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Usage reports shared by the tenant's and the key's usage resources. */
+/**
+ * Usage reports shared by the tenant's and the key's usage resources. A report spans at most {@link
+ * TimeBuckets#MAX_PERIOD} (400 {@code period_too_long}) and its queries run under the statistics
+ * timeout (503 {@code stats_timeout}, {@link io.gatehouse.shared.StatsTimeout}).
+ */
 @ApplicationScoped
 public class UsageReports {
     @Inject GatewayRequestLog usage;
@@ -32,6 +37,15 @@ public class UsageReports {
                         : instant("from", from);
         if (!f.isBefore(t)) {
             throw new ValidationException("from", "from must be before to");
+        }
+        // the same cap as the statistics series: no caller makes one query scan years of events
+        if (Duration.between(f, t).compareTo(TimeBuckets.MAX_PERIOD) > 0) {
+            throw new ValidationException(
+                    "period_too_long",
+                    "from",
+                    "from..to spans more than "
+                            + TimeBuckets.MAX_PERIOD.toDays()
+                            + " days: choose a later from or an earlier to");
         }
         String g = groupBy == null || groupBy.isBlank() ? "route" : groupBy;
         Grouping grouping =

@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.web;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.StatsTimeout;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -42,6 +43,10 @@ public class UsageResource {
             responseCode = "200",
             description = "The report",
             content = @Content(schema = @Schema(implementation = OpenAiDtos.UsageReport.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad from/to/groupBy; period_too_long: from..to spans more than 366 days")
+    @APIResponse(responseCode = "503", description = StatsTimeout.TIMED_OUT)
     public JsonObject tenantUsage(
             @QueryParam("from") String from,
             @QueryParam("to") String to,

@@ -1,7 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.GatewayUsage;
@@ -238,10 +237,10 @@ class PendingEventTest {
     /**
      * A versions detail the event already holds is merged with the usage's versions, not kept in
      * their place (which silently dropped the usage's); equal entries (an event rebuilt from a
-     * stored one) are one; two versions under one lineage key fail loudly.
+     * stored one) are one; two versions under one lineage key keep both (versions_conflict).
      */
     @Test
-    void versionsAlreadyInTheDetailsAreMergedAndAConflictFailsLoudly() {
+    void versionsAlreadyInTheDetailsAreMergedAndAConflictKeepsBoth() {
         Map<String, String> reported = new java.util.LinkedHashMap<>();
         reported.put("guardVersion", "guard@7");
         reported.put("judgeVersion", "judge@2");
@@ -266,27 +265,30 @@ class PendingEventTest {
                 .contains("\"judgeVersion\":\"judge@2\"")
                 .contains("\"toolVersion\":\"tools@3\"");
 
-        assertThatThrownBy(
-                        () ->
-                                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
-                                        .detail(
-                                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
-                                                Map.of("guardVersion", "guard@6"))
-                                        .usage(u)
-                                        .build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("guardVersion")
-                .hasMessageContaining("guard@6")
-                .hasMessageContaining("guard@7");
-        assertThatThrownBy(
-                        () ->
-                                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
-                                        .detail(
-                                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
-                                                "v1")
-                                        .usage(u)
-                                        .build())
-                .isInstanceOf(IllegalArgumentException.class);
+        // a conflict keeps both values and still builds the event (on the gateway path an
+        // exception here would turn a served, billed request into a 500 with no audit event)
+        AuditEvent conflicting =
+                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
+                        .detail(
+                                io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL,
+                                Map.of("guardVersion", "guard@6"))
+                        .usage(u)
+                        .build();
+        assertThat(conflicting.details().get(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL))
+                .isEqualTo(Map.of("guardVersion", "guard@6", "judgeVersion", "judge@2"));
+        assertThat(conflicting.details().get(AuditEvent.VERSIONS_CONFLICT_DETAIL))
+                .isEqualTo(Map.of("guardVersion", List.of("guard@6", "guard@7")));
+        assertThat(ChainAppender.Pending.of(conflicting, ContentRetention.NONE).detailsJson())
+                .contains("\"versions_conflict\":{\"guardVersion\":[\"guard@6\",\"guard@7\"]}");
+        AuditEvent notAMap =
+                AuditEvent.of(T, "api_key", "key-1", "gateway.request")
+                        .detail(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL, "v1")
+                        .usage(u)
+                        .build();
+        assertThat(notAMap.details().get(io.gatehouse.audit.LineageKeys.VERSIONS_DETAIL))
+                .isEqualTo(Map.of("guardVersion", "guard@7", "judgeVersion", "judge@2"));
+        assertThat(notAMap.details().get(AuditEvent.VERSIONS_CONFLICT_DETAIL))
+                .isEqualTo(Map.of("versions", "v1"));
     }
 
     @Test
