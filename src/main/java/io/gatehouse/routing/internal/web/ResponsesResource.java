@@ -81,10 +81,14 @@ public class ResponsesResource {
             description =
                     "Invalid or untranslatable input (the error names the param); store: true or"
                             + " previous_response_id for a tenant that keeps no content (param"
-                            + " store)")
+                            + " store); a conversation continued from previous_response_id larger"
+                            + " than the request body limit (param previous_response_id)")
     @APIResponse(
             responseCode = "404",
-            description = "previous_response_id names no stored response of this tenant")
+            description =
+                    "previous_response_id names no stored response of this key (another key's"
+                            + " is 404 too, as is one the tenant's current retention no longer"
+                            + " keeps)")
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
