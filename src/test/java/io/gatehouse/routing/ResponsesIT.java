@@ -708,4 +708,140 @@ class ResponsesIT {
                     .isZero();
         }
     }
+
+    static String secondKey(TestTenant t) {
+        Http.Response k = HTTP.post("/api/v1/keys", "{\"name\":\"second key\"}", t.auth("admin"));
+        assertThat(k.status()).as(k.body()).isIn(200, 201);
+        return k.json().getString("key");
+    }
+
+    static void setRetention(TestTenant t, String mode, int days) {
+        Http.Response r =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/audit/retention",
+                        "{\"mode\":\"" + mode + "\",\"retentionDays\":" + days + "}",
+                        t.auth("admin"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    static String storeOne(TestTenant t, String path) {
+        Http.Response r =
+                HTTP.post(
+                        "/v1/responses",
+                        "{\"model\":\"agent\",\"input\":\"remember me\"}",
+                        t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().getBoolean("store")).isTrue();
+        return r.json().getString("id");
+    }
+
+    @Test
+    void anotherKeyOfTheSameTenantCanNeitherReadNorContinueAStoredResponse() throws Exception {
+        TestTenant t = tenantWithStandIn("sk", "agent");
+        keepContentInFull(t);
+        answerWith("sk", completion("Hello Ada"));
+        String id = storeOne(t, "sk");
+        String other = secondKey(t);
+        String[] otherAuth = {"Authorization", "Bearer " + other};
+
+        Http.Response foreign = HTTP.get("/v1/responses/" + id, otherAuth);
+        assertThat(foreign.status()).as(foreign.body()).isEqualTo(404);
+        assertThat(foreign.json().getJsonObject("error").getString("code"))
+                .isEqualTo("response_not_found");
+        int before = sentTo("sk").size();
+        Http.Response continued =
+                HTTP.post(
+                        "/v1/responses",
+                        "{\"model\":\"agent\",\"input\":\"What is my name?\",\"previous_response_id\":\""
+                                + id
+                                + "\"}",
+                        otherAuth);
+        assertThat(continued.status()).as(continued.body()).isEqualTo(404);
+        assertThat(continued.json().getJsonObject("error").getString("param"))
+                .isEqualTo("previous_response_id");
+        assertThat(sentTo("sk")).as("nothing was sent for the other key").hasSize(before);
+
+        // the storing key still reads it, and each read of stored content is audited
+        Http.Response own = HTTP.get("/v1/responses/" + id, t.keyAuth());
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action = 'responses.stored.read'"
+                                            + " AND target_id = ? AND tenant_id = ?::uuid",
+                                    id,
+                                    t.id()))
+                    .as("one audited read (the refused ones read nothing)")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theTenantsCurrentRetentionSettingGovernsStoredResponses() throws Exception {
+        TestTenant t = tenantWithStandIn("cr", "agent");
+        keepContentInFull(t);
+        answerWith("cr", completion("kept for a while"));
+        String id = storeOne(t, "cr");
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status()).isEqualTo(200);
+
+        // the tenant stops keeping content: nothing stored is served any more, nor continued
+        setRetention(t, "hashed", 30);
+        Http.Response got = HTTP.get("/v1/responses/" + id, t.keyAuth());
+        assertThat(got.status()).as(got.body()).isEqualTo(404);
+        assertThat(got.json().getJsonObject("error").getString("code"))
+                .isEqualTo("response_not_found");
+
+        // back to full, but with a period shorter than the response's age
+        setRetention(t, "full", 30);
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status())
+                .as("within the current period again")
+                .isEqualTo(200);
+        try (Connection c = Db.asOwner();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_stored_responses SET created_at = now() - interval '10 days'"
+                                        + " WHERE id = ?")) {
+            ps.setString(1, id);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status()).isEqualTo(200);
+        setRetention(t, "full", 5);
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status())
+                .as("older than the current 5 days (expires_at still says 30)")
+                .isEqualTo(404);
+        Http.Response continued =
+                HTTP.post(
+                        "/v1/responses",
+                        "{\"model\":\"agent\",\"input\":\"x\",\"previous_response_id\":\""
+                                + id
+                                + "\"}",
+                        t.keyAuth());
+        assertThat(continued.status()).as(continued.body()).isEqualTo(404);
+
+        // a response stored now, then the tenant stops keeping content: the purge deletes both
+        String fresh = storeOne(t, "cr");
+        setRetention(t, "none", 5);
+        Http.Response purge =
+                HTTP.post(
+                        "/api/v1/audit/retention/purge",
+                        "",
+                        "Authorization",
+                        "Bearer "
+                                + TestTenant.login(
+                                        TestTenant.PLATFORM_ADMIN,
+                                        TestTenant.PLATFORM_ADMIN_PASSWORD));
+        assertThat(purge.status()).as(purge.body()).isEqualTo(200);
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM routing_stored_responses WHERE id IN (?, ?)",
+                                    id,
+                                    fresh))
+                    .as("the purge follows the current setting, not expires_at")
+                    .isZero();
+        }
+    }
 }

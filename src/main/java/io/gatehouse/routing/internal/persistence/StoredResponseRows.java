@@ -13,20 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
  * {@code routing_stored_responses} (V54): the responses {@code POST /v1/responses} stored, always
- * read by tenant (another tenant's id is simply not there) and never once expired.
+ * read by tenant and storing key (anything else is simply not there) and never once expired.
  */
 @ApplicationScoped
 public class StoredResponseRows {
     @Resource(lookup = "jdbc/gatehouse")
     DataSource dataSource;
 
-    /** A stored response: the exchange in chat form and the response object, as JSON texts. */
-    public record Row(String id, String conversation, String response) {}
+    /**
+     * A stored response: the exchange in chat form and the response object, as JSON texts; {@code
+     * conversation} is null when {@code oversized}.
+     */
+    public record Row(String id, boolean oversized, String conversation, String response) {}
 
     public void insert(
             String id,
@@ -51,51 +53,80 @@ public class StoredResponseRows {
         }
     }
 
-    /** The tenant's response of that id, unless it expired. */
-    public Optional<Row> find(TenantId tenant, String id) throws SQLException {
+    /**
+     * The response of that id if {@code apiKey} (of {@code tenant}) stored it, it has not expired
+     * and it was created within the last {@code days} (the tenant's current retention period).
+     * {@link Row#oversized} is set, without reading the content, when the stored conversation is
+     * larger than {@code maxBytes}.
+     */
+    public Optional<Row> find(TenantId tenant, UUID apiKey, String id, int days, long maxBytes)
+            throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "SELECT id, conversation::text, response::text FROM routing_stored_responses"
-                                        + " WHERE tenant_id = ? AND id = ? AND expires_at > now()")) {
-            ps.setObject(1, tenant.value());
-            ps.setString(2, id);
+                                "SELECT id, octet_length(conversation::text) > ?,"
+                                        + " CASE WHEN octet_length(conversation::text) > ? THEN NULL"
+                                        + " ELSE conversation::text END, response::text"
+                                        + " FROM routing_stored_responses"
+                                        + " WHERE tenant_id = ? AND api_key_id = ? AND id = ?"
+                                        + " AND expires_at > now()"
+                                        + " AND created_at > now() - make_interval(days => ?)")) {
+            ps.setLong(1, maxBytes);
+            ps.setLong(2, maxBytes);
+            ps.setObject(3, tenant.value());
+            ps.setObject(4, apiKey);
+            ps.setString(5, id);
+            ps.setInt(6, days);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        ? Optional.of(
+                                new Row(
+                                        rs.getString(1),
+                                        rs.getBoolean(2),
+                                        rs.getString(3),
+                                        rs.getString(4)))
                         : Optional.empty();
             }
         }
     }
 
-    /** Deletes the rows that expired before {@code now}, except those of held tenants. */
-    public long purgeExpired(Instant now, Predicate<TenantId> held) throws SQLException {
-        List<UUID> tenants = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement(
-                            "SELECT DISTINCT tenant_id FROM routing_stored_responses WHERE expires_at < ?")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tenants.add(rs.getObject(1, UUID.class));
-                    }
-                }
-            }
-            long deleted = 0;
-            for (UUID t : tenants) {
-                if (held.test(new TenantId(t))) {
-                    continue;
-                }
-                try (PreparedStatement ps =
+    /** The tenants that have stored responses. */
+    public List<TenantId> tenants() throws SQLException {
+        List<TenantId> tenants = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
                         c.prepareStatement(
-                                "DELETE FROM routing_stored_responses WHERE tenant_id = ? AND expires_at < ?")) {
-                    ps.setObject(1, t);
-                    ps.setTimestamp(2, Timestamp.from(now));
-                    deleted += ps.executeUpdate();
+                                "SELECT DISTINCT tenant_id FROM routing_stored_responses")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tenants.add(new TenantId(rs.getObject(1, UUID.class)));
                 }
             }
-            return deleted;
+        }
+        return tenants;
+    }
+
+    /**
+     * Deletes the tenant's rows that expired before {@code now} or were created before {@code
+     * createdBefore} (its current retention period), or all of them when {@code all} (the tenant
+     * keeps no content any more); never while the tenant has an active legal hold (checked inside
+     * the DELETE, as audit's own purge does, so a hold placed meanwhile is not raced).
+     */
+    public long purge(TenantId tenant, boolean all, Instant now, Instant createdBefore)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "DELETE FROM routing_stored_responses s WHERE tenant_id = ?"
+                                        + " AND (? OR expires_at < ? OR created_at < ?)"
+                                        // a hold placed since the caller looked still wins
+                                        + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
+                                        + "   WHERE h.tenant_id = s.tenant_id AND h.released_at IS NULL)")) {
+            ps.setObject(1, tenant.value());
+            ps.setBoolean(2, all);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setTimestamp(4, Timestamp.from(createdBefore));
+            return ps.executeUpdate();
         }
     }
 }

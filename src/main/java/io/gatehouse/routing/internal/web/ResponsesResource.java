@@ -81,10 +81,14 @@ public class ResponsesResource {
             description =
                     "Invalid or untranslatable input (the error names the param); store: true or"
                             + " previous_response_id for a tenant that keeps no content (param"
-                            + " store)")
+                            + " store); a conversation continued from previous_response_id larger"
+                            + " than the request body limit (param previous_response_id)")
     @APIResponse(
             responseCode = "404",
-            description = "previous_response_id names no stored response of this tenant")
+            description =
+                    "previous_response_id names no stored response of this key (another key's"
+                            + " is 404 too, as is one the tenant's current retention no longer"
+                            + " keeps)")
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
@@ -110,7 +114,10 @@ public class ResponsesResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A stored response of this key's tenant")
+    @Operation(
+            summary =
+                    "A response this key stored (another key's, even of the same tenant, is 404);"
+                            + " each read is audited (responses.stored.read)")
     @APIResponse(
             responseCode = "200",
             description = "The response as it was answered",
@@ -118,10 +125,12 @@ public class ResponsesResource {
                     @Content(schema = @Schema(implementation = ResponsesDtos.ResponseObject.class)))
     @APIResponse(
             responseCode = "404",
-            description = "No such stored response in this tenant (or it expired)")
-    public JsonObject get(@PathParam("id") String id) {
+            description =
+                    "No such stored response of this key (or it expired, or the tenant's current"
+                            + " retention setting no longer keeps it)")
+    public JsonObject get(@Context HttpServletRequest request, @PathParam("id") String id) {
         ClientKey key = ClientKey.of(current.requireApiKey());
-        return dialect.stored(key, id);
+        return dialect.stored(key, id, (String) request.getAttribute(RequestIds.ATTRIBUTE));
     }
 
     private static Map<String, String> headers(HttpServletRequest request) {

@@ -128,7 +128,7 @@ final class ResponseObjects {
                 .build();
     }
 
-    private static JsonObject refusalPart(String text) {
+    static JsonObject refusalPart(String text) {
         return JSON.createObjectBuilder().add("type", "refusal").add("refusal", text).build();
     }
 

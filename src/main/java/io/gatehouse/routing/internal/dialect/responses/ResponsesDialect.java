@@ -54,7 +54,12 @@ public class ResponsesDialect {
             previous =
                     t.previousResponseId() == null
                             ? List.of()
-                            : stored.conversation(key.tenant(), t.previousResponseId());
+                            : stored.conversation(key, t.previousResponseId());
+            if (!previous.isEmpty()) {
+                List<JsonObject> built = new ArrayList<>(previous);
+                built.addAll(t.input());
+                stored.checkSize(built);
+            }
         } catch (GatehouseException e) {
             // refused before the pipeline: audited all the same, naming the endpoint
             throw gateway.refusedFor(ENDPOINT, model, key, requestId, clientRequestId, e);
@@ -81,11 +86,9 @@ public class ResponsesDialect {
                     new ResponsesEvents(
                             shape,
                             decision.store(),
-                            rendered -> {
-                                if (decision.store()) {
-                                    stored.save(key, decision, conversation, rendered);
-                                }
-                            });
+                            rendered ->
+                                    decision.store()
+                                            && stored.save(key, decision, conversation, rendered));
             StreamingOutput out = os -> chat.write(new ResponsesStream(os, events));
             return new GatewayService.Answer(out, true, answer.headers());
         }
@@ -93,15 +96,16 @@ public class ResponsesDialect {
                 answer.entity() instanceof JsonObject o ? o : parse(answer.entity().toString());
         ResponseObjects.Rendered rendered =
                 ResponseObjects.fromChat(shape, completion, decision.store());
-        if (decision.store()) {
-            stored.save(key, decision, conversation, rendered);
+        if (decision.store() && !stored.save(key, decision, conversation, rendered)) {
+            // charged and recorded already: answered, but not stored (and saying so)
+            rendered = ResponseObjects.fromChat(shape, completion, false);
         }
         return new GatewayService.Answer(rendered.response(), false, answer.headers());
     }
 
-    /** {@code GET /v1/responses/{id}}: the key's tenant's stored response, else 404. */
-    public JsonObject stored(ClientKey key, String id) {
-        return stored.response(key.tenant(), id);
+    /** {@code GET /v1/responses/{id}}: the response this key stored, else 404; audited. */
+    public JsonObject stored(ClientKey key, String id, String requestId) {
+        return stored.response(key, id, requestId);
     }
 
     private static JsonObject parse(String text) {

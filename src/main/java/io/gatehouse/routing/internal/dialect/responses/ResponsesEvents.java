@@ -29,12 +29,16 @@ final class ResponsesEvents {
 
     /** Called with the finished response before {@code response.completed} is written. */
     interface Completion {
-        /** Stores the response; throwing turns the end into {@code response.failed}. */
-        void completed(ResponseObjects.Rendered rendered);
+        /**
+         * Stores the response if it is to be stored; false when it was not stored (the end then
+         * says {@code store: false}: the call was made and charged, so it is answered all the
+         * same).
+         */
+        boolean completed(ResponseObjects.Rendered rendered);
     }
 
     private final ResponseObjects.Shape shape;
-    private final boolean store;
+    private boolean store;
     private final Completion completion;
     private int sequence;
     private boolean started;
@@ -47,6 +51,7 @@ final class ResponsesEvents {
     // the open message item, if any
     private String messageId;
     private int messageIndex;
+    private boolean messageRefusal; // the open message is a refusal part, not output_text
     private StringBuilder text;
     private final StringBuilder allText = new StringBuilder();
     // function calls by the chat stream's tool call index
@@ -97,7 +102,10 @@ final class ResponsesEvents {
             }
             if (choice.get("delta") instanceof JsonObject delta) {
                 if (delta.get("content") instanceof JsonString c && !c.getString().isEmpty()) {
-                    text(out, c.getString());
+                    text(out, c.getString(), false);
+                }
+                if (delta.get("refusal") instanceof JsonString r && !r.getString().isEmpty()) {
+                    text(out, r.getString(), true);
                 }
                 if (delta.get("tool_calls") instanceof JsonArray tcs) {
                     for (JsonValue tv : tcs) {
@@ -127,17 +135,16 @@ final class ResponsesEvents {
         }
         ended = true;
         String status = ResponseObjects.status(finishReason);
-        ResponseObjects.Rendered rendered =
-                new ResponseObjects.Rendered(
-                        response(status, null, ResponseObjects.incompleteReason(finishReason)),
-                        ResponseObjects.assistant(
-                                allText.toString(),
-                                calls.values().stream().map(ResponsesEvents::chatCall).toList()));
+        ResponseObjects.Rendered rendered = rendered(status);
+        boolean stored;
         try {
-            completion.completed(rendered);
+            stored = completion.completed(rendered);
         } catch (RuntimeException e) {
-            out.add(failed("server_error", "The response could not be stored"));
-            return out;
+            stored = false; // answered all the same; the completion logs why
+        }
+        if (store && !stored) {
+            store = false;
+            rendered = rendered(status);
         }
         String type = status.equals("completed") ? "response.completed" : "response.incomplete";
         out.add(event(type, JSON.createObjectBuilder().add("response", rendered.response())));
@@ -178,10 +185,22 @@ final class ResponsesEvents {
         out.add(event("response.in_progress", JSON.createObjectBuilder().add("response", r)));
     }
 
-    private void text(List<String> out, String delta) {
+    private ResponseObjects.Rendered rendered(String status) {
+        return new ResponseObjects.Rendered(
+                response(status, null, ResponseObjects.incompleteReason(finishReason)),
+                ResponseObjects.assistant(
+                        allText.toString(),
+                        calls.values().stream().map(ResponsesEvents::chatCall).toList()));
+    }
+
+    private void text(List<String> out, String delta, boolean refusal) {
+        if (messageId != null && messageRefusal != refusal) {
+            closeMessage(out); // text and a refusal are separate message items
+        }
         if (messageId == null) {
             messageId = ResponseObjects.newId("msg");
             messageIndex = nextOutputIndex++;
+            messageRefusal = refusal;
             text = new StringBuilder();
             out.add(
                     event(
@@ -196,9 +215,20 @@ final class ResponsesEvents {
                     event(
                             "response.content_part.added",
                             part(JSON.createObjectBuilder())
-                                    .add("part", ResponseObjects.textPart(""))));
+                                    .add(
+                                            "part",
+                                            refusal
+                                                    ? ResponseObjects.refusalPart("")
+                                                    : ResponseObjects.textPart(""))));
         }
         text.append(delta);
+        if (refusal) {
+            out.add(
+                    event(
+                            "response.refusal.delta",
+                            part(JSON.createObjectBuilder()).add("delta", delta)));
+            return;
+        }
         allText.append(delta);
         out.add(
                 event(
@@ -219,17 +249,29 @@ final class ResponsesEvents {
             return;
         }
         String t = text.toString();
-        out.add(
-                event(
-                        "response.output_text.done",
-                        part(JSON.createObjectBuilder())
-                                .add("text", t)
-                                .add("logprobs", JsonValue.EMPTY_JSON_ARRAY)));
+        if (messageRefusal) {
+            out.add(
+                    event(
+                            "response.refusal.done",
+                            part(JSON.createObjectBuilder()).add("refusal", t)));
+        } else {
+            out.add(
+                    event(
+                            "response.output_text.done",
+                            part(JSON.createObjectBuilder())
+                                    .add("text", t)
+                                    .add("logprobs", JsonValue.EMPTY_JSON_ARRAY)));
+        }
         out.add(
                 event(
                         "response.content_part.done",
-                        part(JSON.createObjectBuilder()).add("part", ResponseObjects.textPart(t))));
-        JsonObject item = ResponseObjects.messageItem(messageId, "completed", t, false);
+                        part(JSON.createObjectBuilder())
+                                .add(
+                                        "part",
+                                        messageRefusal
+                                                ? ResponseObjects.refusalPart(t)
+                                                : ResponseObjects.textPart(t))));
+        JsonObject item = ResponseObjects.messageItem(messageId, "completed", t, messageRefusal);
         items.put(messageIndex, item);
         out.add(
                 event(

@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.dialect.responses;
 
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetentionRules;
 import io.gatehouse.audit.RetainedContent;
 import io.gatehouse.edge.ClientKey;
@@ -14,6 +16,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,14 +24,17 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Stored responses under the tenant's content-retention setting: only a tenant that keeps content
  * in full stores any (there {@code store} defaults to true, as at OpenAI); for any other an omitted
  * {@code store} means false and {@code store: true} or a {@code previous_response_id} is refused
- * (400, {@code param: "store"}). A stored response lives for the tenant's retention period as it
- * was when stored, is read only by its own tenant (another tenant's id is 404), and audit's
- * retention purge deletes it when it expires ({@link RetainedContent}).
+ * (400, {@code param: "store"}). A stored response is served only while the tenant's CURRENT
+ * setting keeps content and its current retention period (and the one at storing) has not ended,
+ * only to the key that stored it (any other key's or tenant's id is 404, like an unknown one); a
+ * GET is audited ({@code responses.stored.read}); audit's retention purge deletes what the current
+ * setting no longer keeps ({@link RetainedContent}).
  */
 @ApplicationScoped
 public class StoredResponses implements RetainedContent {
@@ -37,6 +43,12 @@ public class StoredResponses implements RetainedContent {
 
     @Inject ContentRetentionRules rules;
     @Inject StoredResponseRows rows;
+    @Inject AuditRecorder audit;
+
+    // the one home of the request body limit is edge's EdgeHeadersFilter (issue 16): same key
+    @Inject
+    @ConfigProperty(name = "gatehouse.request.max.bytes", defaultValue = "4194304")
+    long maxBytes;
 
     /** Whether this request's response is stored, and for how many days. */
     public record Decision(boolean store, int days) {}
@@ -61,18 +73,49 @@ public class StoredResponses implements RetainedContent {
         return new Decision(store == null || store, k.retentionDays());
     }
 
-    /** The stored conversation of {@code id} (chat messages), or 404 naming the parameter. */
-    public List<JsonObject> conversation(TenantId tenant, String id) {
-        StoredResponseRows.Row row = find(tenant, id, "previous_response_id");
+    /**
+     * The stored conversation of {@code id} (chat messages), or 404 naming the parameter; 400 when
+     * it is larger than the request body limit (checked in SQL, before it is fetched).
+     */
+    public List<JsonObject> conversation(ClientKey key, String id) {
+        StoredResponseRows.Row row = find(key, id, "previous_response_id");
+        if (row.oversized()) {
+            throw tooLarge();
+        }
         return read(row.conversation()).asJsonArray().getValuesAs(JsonObject.class);
     }
 
-    /** The stored response object of {@code id}, or 404. */
-    public JsonObject response(TenantId tenant, String id) {
-        return read(find(tenant, id, null).response()).asJsonObject();
+    /**
+     * Refuses a conversation built from a stored one that is larger than the request body limit: a
+     * chain of previous_response_id must not grow past what one request may carry.
+     */
+    public void checkSize(List<JsonObject> conversation) {
+        checkSize(conversation, maxBytes);
     }
 
-    public void save(
+    static void checkSize(List<JsonObject> conversation, long maxBytes) {
+        long size = 2;
+        for (JsonObject m : conversation) {
+            size += m.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+            if (size > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+        }
+    }
+
+    /** The stored response object of {@code id}, or 404; reading it is audited. */
+    public JsonObject response(ClientKey key, String id, String requestId) {
+        JsonObject response = read(find(key, id, null).response()).asJsonObject();
+        audit.record(
+                AuditEvent.by(key.caller(), "responses.stored.read")
+                        .target("stored_response", id)
+                        .requestId(requestId)
+                        .build());
+        return response;
+    }
+
+    /** Stores the response; false (logged) when it could not be stored. */
+    public boolean save(
             ClientKey key,
             Decision d,
             List<JsonObject> conversation,
@@ -88,27 +131,47 @@ public class StoredResponses implements RetainedContent {
                     Instant.now().plus(Duration.ofDays(d.days())),
                     all.build().toString(),
                     rendered.response().toString());
+            return true;
         } catch (SQLException e) {
-            LOG.log(Level.SEVERE, "Could not store response", e);
-            throw new GatehouseException(
-                    503, "store_unavailable", "The response could not be stored; try again");
+            // the call was made, recorded and charged: answer it, unstored
+            LOG.log(Level.SEVERE, "Could not store response; answered with store: false", e);
+            return false;
         }
     }
 
+    /**
+     * Deletes stored responses under each tenant's CURRENT rule: all of a tenant that keeps no
+     * content any more, and those older than its current retention period or expired.
+     */
     @Override
     public long purgeExpired(Instant now, Predicate<TenantId> held) {
         try {
-            return rows.purgeExpired(now, held);
+            long deleted = 0;
+            for (TenantId t : rows.tenants()) {
+                if (held.test(t)) {
+                    continue;
+                }
+                ContentRetentionRules.Keeping k = rules.keeping(t);
+                deleted +=
+                        rows.purge(
+                                t,
+                                !k.keepsContent(),
+                                now,
+                                now.minus(Duration.ofDays(Math.max(k.retentionDays(), 0))));
+            }
+            return deleted;
         } catch (SQLException e) {
             throw new IllegalStateException("Stored responses not purged", e);
         }
     }
 
-    private StoredResponseRows.Row find(TenantId tenant, String id, String param) {
+    private StoredResponseRows.Row find(ClientKey key, String id, String param) {
         try {
-            // ids are ours: anything else is simply not there
-            if (id != null && id.matches("resp_[0-9a-f]{32}")) {
-                var row = rows.find(tenant, id);
+            // ids are ours: anything else is simply not there; so is another key's response, and
+            // one the tenant's current retention setting no longer keeps
+            ContentRetentionRules.Keeping k = rules.keeping(key.tenant());
+            if (k.keepsContent() && id != null && id.matches("resp_[0-9a-f]{32}")) {
+                var row = rows.find(key.tenant(), key.id(), id, k.retentionDays(), maxBytes);
                 if (row.isPresent()) {
                     return row.get();
                 }
@@ -124,6 +187,19 @@ public class StoredResponses implements RetainedContent {
                 "No stored response with id '" + id + "' found",
                 param,
                 java.util.Map.of());
+    }
+
+    private GatehouseException tooLarge() {
+        return tooLarge(maxBytes);
+    }
+
+    private static GatehouseException tooLarge(long maxBytes) {
+        return new ValidationException(
+                "previous_response_id",
+                "The conversation continued from previous_response_id is larger than the request"
+                        + " body limit of "
+                        + maxBytes
+                        + " bytes: start a new conversation");
     }
 
     private static jakarta.json.JsonStructure read(String text) {

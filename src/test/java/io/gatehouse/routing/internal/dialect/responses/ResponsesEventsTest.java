@@ -74,14 +74,14 @@ class ResponsesEventsTest {
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> {}),
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
                                 Integer.MAX_VALUE));
         List<JsonObject> split =
                 ResponsesStreams.essences(
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> {}),
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
                                 7));
         assertThat(split).isEqualTo(whole);
     }
@@ -98,7 +98,7 @@ class ResponsesEventsTest {
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> {}),
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
                                 Integer.MAX_VALUE));
         assertThat(events.stream().map(e -> e.getString("type")).toList())
                 .containsExactly(
@@ -118,22 +118,78 @@ class ResponsesEventsTest {
     }
 
     @Test
-    void aStoreThatFailsTurnsTheEndIntoResponseFailed() throws Exception {
+    void aStoreThatFailsStillCompletesTheAnsweredCallWithStoreFalse() throws Exception {
+        // the call was made, recorded and charged: answered, saying it was not stored (was:
+        // response.failed, which hid an answer the caller paid for)
         String chat = ResponsesStreams.resource("chat-text-then-tool-call.sse");
         List<JsonObject> events =
                 ResponsesStreams.events(
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST),
-                                        true,
-                                        r -> {
-                                            throw new GatehouseException(503, "x", "down");
-                                        }),
+                                        ResponseObjects.Shape.of(REQUEST), true, r -> false),
                                 Integer.MAX_VALUE));
-        assertThat(events.get(events.size() - 1).getString("type")).isEqualTo("response.failed");
-        assertThat(events.stream().map(e -> e.getString("type")))
-                .doesNotContain("response.completed");
+        JsonObject last = events.get(events.size() - 1);
+        assertThat(last.getString("type")).isEqualTo("response.completed");
+        assertThat(last.getJsonObject("response").getBoolean("store")).isFalse();
+        assertThat(events.get(0).getJsonObject("response").getBoolean("store")).isTrue();
+    }
+
+    @Test
+    void aRefusalStreamsAsARefusalPartLikeTheJsonAnswer() throws Exception {
+        String chat =
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"refusal\":\"I can't\"},"
+                        + "\"finish_reason\":null}]}\n\n"
+                        + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\" help.\"},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n";
+        List<JsonObject> events =
+                ResponsesStreams.events(
+                        transcode(
+                                chat,
+                                new ResponsesEvents(
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
+                                Integer.MAX_VALUE));
+        assertThat(events.stream().map(e -> e.getString("type")).toList())
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.refusal.delta",
+                        "response.refusal.delta",
+                        "response.refusal.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.completed");
+        assertThat(events.get(3).getJsonObject("part").getString("type")).isEqualTo("refusal");
+        assertThat(events.get(6).getString("refusal")).isEqualTo("I can't help.");
+        JsonObject part =
+                events.get(9)
+                        .getJsonObject("response")
+                        .getJsonArray("output")
+                        .getJsonObject(0)
+                        .getJsonArray("content")
+                        .getJsonObject(0);
+        assertThat(part.getString("type")).isEqualTo("refusal");
+        assertThat(part.getString("refusal")).isEqualTo("I can't help.");
+    }
+
+    @Test
+    void aConversationLargerThanTheBodyLimitIsRefusedNamingPreviousResponseId() {
+        List<JsonObject> conversation =
+                List.of(
+                        json("{\"role\":\"user\",\"content\":\"" + "x".repeat(600) + "\"}"),
+                        json("{\"role\":\"assistant\",\"content\":\"" + "y".repeat(600) + "\"}"));
+        StoredResponses.checkSize(conversation, 4096); // fits
+        assertThatThrownBy(() -> StoredResponses.checkSize(conversation, 1024))
+                .satisfies(
+                        e -> {
+                            GatehouseException g = (GatehouseException) e;
+                            assertThat(g.status()).isEqualTo(400);
+                            assertThat(g.param()).isEqualTo("previous_response_id");
+                        });
     }
 
     @Test
