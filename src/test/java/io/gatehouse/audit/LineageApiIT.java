@@ -140,8 +140,7 @@ class LineageApiIT {
                             "/api/v1/lineage/policy-versions/" + policy + "@v1/requests",
                             t.auth("auditor"));
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            List<JsonObject> events =
-                    r.json().getJsonArray("events").getValuesAs(JsonObject.class);
+            List<JsonObject> events = r.json().getJsonArray("events").getValuesAs(JsonObject.class);
             assertThat(events)
                     .as(policy)
                     .extracting(e -> e.getString("requestId"))
@@ -163,7 +162,8 @@ class LineageApiIT {
                     HTTP.get(
                             "/api/v1/lineage/policy-versions/"
                                     + java.net.URLEncoder.encode(
-                                                    version, java.nio.charset.StandardCharsets.UTF_8)
+                                                    version,
+                                                    java.nio.charset.StandardCharsets.UTF_8)
                                             .replace("+", "%20")
                                     + "/requests",
                             t.auth("auditor"));
