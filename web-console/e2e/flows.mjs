@@ -327,6 +327,17 @@ try {
       check(r.status === 200, `the policy change: ${action} answers 200, got ${r.status} ${r.text}`);
     }
     policyChangeId = pid;
+    // The gateway hears of the publish through the change feed: wait until a request runs under it.
+    const dave = await token("dave");
+    let under = "";
+    for (let i = 0; i < 50 && !under.split(",").includes(`${lineagePolicy}@v1`); i++) {
+      const probe = await chat("sandbox", "policy probe");
+      sentRequests++;
+      const l = await api("GET", `/api/v1/lineage/requests/${encodeURIComponent(probe.requestId)}`, dave);
+      under = l.json?.events?.find((e) => e.usage)?.usage?.policyVersion ?? "";
+      if (!under.split(",").includes(`${lineagePolicy}@v1`)) await new Promise((ok) => setTimeout(ok, 200));
+    }
+    check(under.split(",").includes(`${lineagePolicy}@v1`), `requests run under ${lineagePolicy}@v1, last under ${under}`);
     // The prompt was just published: give its cache a moment to hear of it.
     let served = null;
     for (let i = 0; i < 50 && !served; i++) {
