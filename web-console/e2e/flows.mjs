@@ -313,12 +313,13 @@ try {
   });
 
   await step("traffic: /v1 requests through the published prompt and the demo alias", async () => {
-    // A policy published through review (flag-only, a condition no request meets), so that the
+    // A policy published through review (flag-only, a condition no request meets; on both stages,
+    // as the demo policy: the output stage's versions replace the input stage's), so that the
     // served request runs under a policy version with a change, an author and an approver.
     const [alice, bob, admin] = [await token("alice"), await token("bob"), await token("admin")];
     const created = await api("POST", "/api/v1/changes", alice, {
       kind: "policy", target: lineagePolicy, comment: "lineage policy",
-      content: { rules: [{ id: "flag-secret-flood", condition: "entities.secret.count > 100", action: "flag", flag: "secret_flood" }] },
+      content: { rules: [{ id: "flag-secret-flood", condition: "entities.secret.count > 100", action: "flag", flag: "secret_flood", stage: "both" }] },
     });
     check(created.status === 201, `the policy change is created, got ${created.status} ${created.text}`);
     const pid = created.json.id;
