@@ -176,6 +176,8 @@ async function chat(model, content, extra = {}) {
 const target = `e2e-console-${Date.now().toString(36)}`;
 let changeId = null;
 let servedRequestId = null;
+const lineagePolicy = `${target}-pol`;
+let policyChangeId = null;
 let sentRequests = 0;
 
 try {
@@ -311,6 +313,32 @@ try {
   });
 
   await step("traffic: /v1 requests through the published prompt and the demo alias", async () => {
+    // A policy published through review (flag-only, a condition no request meets; on both stages,
+    // as the demo policy: the output stage's versions replace the input stage's), so that the
+    // served request runs under a policy version with a change, an author and an approver.
+    const [alice, bob, admin] = [await token("alice"), await token("bob"), await token("admin")];
+    const created = await api("POST", "/api/v1/changes", alice, {
+      kind: "policy", target: lineagePolicy, comment: "lineage policy",
+      content: { rules: [{ id: "flag-secret-flood", condition: "entities.secret.count > 100", action: "flag", flag: "secret_flood", stage: "both" }] },
+    });
+    check(created.status === 201, `the policy change is created, got ${created.status} ${created.text}`);
+    const pid = created.json.id;
+    for (const [who, action] of [[alice, "submit"], [bob, "approve"], [admin, "publish"]]) {
+      const r = await api("POST", `/api/v1/changes/${pid}/${action}`, who, { comment: action });
+      check(r.status === 200, `the policy change: ${action} answers 200, got ${r.status} ${r.text}`);
+    }
+    policyChangeId = pid;
+    // The gateway hears of the publish through the change feed: wait until a request runs under it.
+    const dave = await token("dave");
+    let under = "";
+    for (let i = 0; i < 50 && !under.split(",").includes(`${lineagePolicy}@v1`); i++) {
+      const probe = await chat("sandbox", "policy probe");
+      sentRequests++;
+      const l = await api("GET", `/api/v1/lineage/requests/${encodeURIComponent(probe.requestId)}`, dave);
+      under = l.json?.events?.find((e) => e.usage)?.usage?.policyVersion ?? "";
+      if (!under.split(",").includes(`${lineagePolicy}@v1`)) await new Promise((ok) => setTimeout(ok, 200));
+    }
+    check(under.split(",").includes(`${lineagePolicy}@v1`), `requests run under ${lineagePolicy}@v1, last under ${under}`);
     // The prompt was just published: give its cache a moment to hear of it.
     let served = null;
     for (let i = 0; i < 50 && !served; i++) {
@@ -412,7 +440,7 @@ try {
     await page.context().close();
   });
 
-  await step("dave follows lineage from an audit event to the approvers of the prompt version that served it", async () => {
+  await step("dave follows lineage from an audit event to the approvers of the prompt and policy versions that served it", async () => {
     check(servedRequestId, "a request was served by the prompt");
     const page = await newPage("dave-lineage");
     await signIn(page, "dave");
@@ -453,6 +481,20 @@ try {
     // and the prompt version back to the request it served
     await page.goto(`${base}/console/lineage?prompt-version=${encodeURIComponent(`${target}/v1`)}`);
     await page.getByTestId("lineage-list").locator(`li[data-node="request:${servedRequestId}"]`).waitFor();
+    // from the request's graph to the policy version it ran under, and on to that policy's approver
+    check(policyChangeId, "a policy was published through review");
+    await page.goto(`${base}/console/lineage?request=${encodeURIComponent(servedRequestId)}`);
+    const policyNode = `policy-version:${lineagePolicy}@v1`;
+    await page.locator(`svg a[data-node="${policyNode}"]`).click();
+    await page.waitForURL(/\/console\/lineage\?policy-version=/);
+    const policyList = page.getByTestId("lineage-list");
+    await policyList.locator(`li[data-node="request:${servedRequestId}"]`).waitFor();
+    const policyChange = policyList.locator(`li[data-node="change:${policyChangeId}"]`);
+    await policyChange.waitFor();
+    check((await policyList.locator(`li[data-node="${policyNode}"]`).textContent()).includes("published by"), "the policy version leads to the change that published it");
+    const policyApprovers = await policyChange.locator('li[data-edge="approved by"]').allTextContents();
+    check(policyApprovers.some((t) => t.includes("bob")), `the policy change was approved by bob, got ${policyApprovers.join("; ")}`);
+    await axe(page, "lineage of a policy version");
     await page.context().close();
   });
 

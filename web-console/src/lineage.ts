@@ -145,7 +145,7 @@ export function requestGraph(l: RequestLineage): Graph {
   }
   const policies = new Map<string, string>();
   for (const v of l.policyVersions) {
-    const id = b.node("policy-version", v.version, v.version);
+    const id = b.node("policy-version", v.version, v.version, { kind: "policy-version", id: v.version });
     policies.set(v.version, id);
     b.edge(root, id, "policy version");
     for (const c of v.changes) b.edge(id, b.change(c), "published by");
@@ -159,18 +159,34 @@ export function requestGraph(l: RequestLineage): Graph {
   return b.graph(root);
 }
 
-/** A prompt version, the requests it served and (from one of them) the changes that published it. */
-export function promptVersionGraph(version: string, requests: readonly AuditEventFull[], published?: RequestLineage | null): Graph {
+/** A prompt or policy version, the requests it served and (from one of them) the changes that published it. */
+function versionGraph(
+  kind: "prompt-version" | "policy-version",
+  version: string,
+  requests: readonly AuditEventFull[],
+  published: RequestLineage | null | undefined,
+): Graph {
   const events = published ? lineageEvents(published) : [];
   const b = new Builder(namesFrom(events));
-  const root = b.node("prompt-version", version, version, { kind: "prompt-version", id: version });
+  const root = b.node(kind, version, version, { kind, id: version });
   for (const e of requests) {
     if (!e.requestId) continue;
-    b.edge(b.node("request", e.requestId, `request ${shortId(e.requestId)}`, { kind: "request", id: e.requestId }), root, "prompt version");
+    b.edge(b.node("request", e.requestId, `request ${shortId(e.requestId)}`, { kind: "request", id: e.requestId }), root, KIND_LABELS[kind]);
   }
-  const v = published?.promptVersions.find((p) => p.version === version);
+  const versions = kind === "prompt-version" ? published?.promptVersions : published?.policyVersions;
+  const v = versions?.find((p) => p.version === version);
   for (const c of v?.changes ?? []) b.edge(root, b.change(c), "published by");
   return b.graph(root);
+}
+
+/** A prompt version, the requests it served and (from one of them) the changes that published it. */
+export function promptVersionGraph(version: string, requests: readonly AuditEventFull[], published?: RequestLineage | null): Graph {
+  return versionGraph("prompt-version", version, requests, published);
+}
+
+/** A policy version, the requests served under it and (from one of them) the changes that published it. */
+export function policyVersionGraph(version: string, requests: readonly AuditEventFull[], published?: RequestLineage | null): Graph {
+  return versionGraph("policy-version", version, requests, published);
 }
 
 /** A reviewer and the changes they approved (each with its author and other approvers). */
@@ -202,7 +218,10 @@ export function changeGraph(changeId: string, events: readonly AuditEventFull[])
       const v = d["promptVersion"];
       b.edge(b.node("prompt-version", v, v, { kind: "prompt-version", id: v }), root, "published by");
     }
-    if (typeof d["policyVersion"] === "string") b.edge(b.node("policy-version", d["policyVersion"], d["policyVersion"]), root, "published by");
+    if (typeof d["policyVersion"] === "string") {
+      const v = d["policyVersion"];
+      b.edge(b.node("policy-version", v, v, { kind: "policy-version", id: v }), root, "published by");
+    }
   }
   return b.graph(root);
 }

@@ -15,10 +15,11 @@ export type Route =
 export type LineageStart =
   | { kind: "request"; id: string }
   | { kind: "prompt-version"; id: string }
+  | { kind: "policy-version"; id: string }
   | { kind: "reviewer"; id: string }
   | { kind: "change"; id: string };
 
-export const LINEAGE_KINDS = ["request", "prompt-version", "reviewer", "change"] as const;
+export const LINEAGE_KINDS = ["request", "prompt-version", "policy-version", "reviewer", "change"] as const;
 
 export const BASE = "/console/";
 

@@ -39,6 +39,7 @@ const routes: [string, string, unknown][] = [
   ["/console/lineage", "", { name: "lineage", from: null }],
   ["/console/lineage", "?request=req-1", { name: "lineage", from: { kind: "request", id: "req-1" } }],
   ["/console/lineage", "?prompt-version=support%2Fv3", { name: "lineage", from: { kind: "prompt-version", id: "support/v3" } }],
+  ["/console/lineage", "?policy-version=global%3Abaseline%40v2", { name: "lineage", from: { kind: "policy-version", id: "global:baseline@v2" } }],
   ["/console/lineage", "?reviewer=u-1&change=c-1", { name: "lineage", from: { kind: "reviewer", id: "u-1" } }],
   ["/console/lineage", "?request=%20%20", { name: "lineage", from: null }],
   ["/console/nope/deeper", "", { name: "not-found", path: "/console/nope/deeper" }],
@@ -58,6 +59,7 @@ test("hrefFor round-trips through parseRoute", () => {
     { name: "audit-event", id: "0b6f4c7e-1111" },
     { name: "lineage", from: null },
     { name: "lineage", from: { kind: "prompt-version", id: "triage/v2" } },
+    { name: "lineage", from: { kind: "policy-version", id: "global:pii@v3" } },
     { name: "lineage", from: { kind: "change", id: "c&d=e" } },
   ] as const) {
     const href = hrefFor(r);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  changeGraph, layout, matchedRules, move, namesFrom, neighbours, promptVersionGraph, requestGraph, reviewerGraph,
+  changeGraph, layout, matchedRules, move, namesFrom, neighbours, policyVersionGraph, promptVersionGraph, requestGraph, reviewerGraph,
 } from "../src/lineage.js";
 import type { AuditEventFull, RequestLineage } from "../src/types.js";
 
@@ -48,7 +48,8 @@ test("a request leads to provider, model, route, prompt and policy versions, the
   assert.deepEqual(neighbours(g, `person:${bob}`, "in"), [`change:${promptChange}`, `change:${policyChange}`]);
   assert.deepEqual(g.nodes.find((n) => n.id === `person:${bob}`)?.start, { kind: "reviewer", id: bob });
   assert.deepEqual(g.nodes.find((n) => n.id === "prompt-version:triage/v1")?.start, { kind: "prompt-version", id: "triage/v1" });
-  assert.equal(g.nodes.find((n) => n.kind === "policy-version")?.start, undefined);
+  // a policy version leads to its own lineage too
+  assert.deepEqual(g.nodes.find((n) => n.kind === "policy-version")?.start, { kind: "policy-version", id: "demo@v1" });
 });
 
 test("names come from the display data; an id without a name is shown short", () => {
@@ -72,6 +73,22 @@ test("a prompt version leads back to the requests it served and on to its change
   assert.deepEqual(neighbours(promptVersionGraph("triage/v1", [], null), "prompt-version:triage/v1", "out"), []);
 });
 
+test("a policy version leads back to the requests served under it and on to its change, author and approvers", () => {
+  const g = policyVersionGraph("demo@v1", [ev({ action: "gateway.request", requestId: "r1" }), ev({ action: "gateway.request", requestId: "r2" })], lineage);
+  assert.equal(g.root, "policy-version:demo@v1");
+  assert.deepEqual(g.nodes.find((n) => n.id === g.root)?.start, { kind: "policy-version", id: "demo@v1" });
+  assert.deepEqual(neighbours(g, g.root, "in"), ["request:r1", "request:r2"]);
+  assert.deepEqual(g.edges.filter((e) => e.to === g.root).map((e) => e.label), ["policy version", "policy version"]);
+  // its own change (not the prompt version's), with people by name
+  assert.deepEqual(neighbours(g, g.root, "out"), [`change:${policyChange}`]);
+  const label = (id: string) => g.nodes.find((n) => n.id === id)?.label;
+  assert.deepEqual(neighbours(g, `change:${policyChange}`, "out").map(label), ["carol", "bob"]);
+  assert.ok(!g.nodes.some((n) => n.kind === "prompt-version"));
+  // a version the newest request's lineage does not name: just the requests
+  assert.deepEqual(neighbours(policyVersionGraph("other@v2", [ev({ action: "gateway.request", requestId: "r1" })], lineage), "policy-version:other@v2", "out"), []);
+  assert.deepEqual(neighbours(policyVersionGraph("demo@v1", [], null), "policy-version:demo@v1", "out"), []);
+});
+
 test("a reviewer leads to the changes they approved; a change to its author, approvers and version", () => {
   const r = reviewerGraph({ reviewer: bob, changes: [
     { seq: 5, approvedAt: "t", changeId: promptChange, target: "triage", change: lineage.promptVersions[0]!.changes[0]! },
@@ -90,6 +107,12 @@ test("a reviewer leads to the changes they approved; a change to its author, app
   const c = changeGraph(promptChange, events);
   assert.deepEqual(neighbours(c, c.root, "out"), [`person:${alice}`, `person:${bob}`]);
   assert.deepEqual(neighbours(c, c.root, "in"), ["prompt-version:triage/v1"]);
+  const p = changeGraph(policyChange, [
+    ...changeEvents(policyChange, carol, bob),
+    ev({ action: "change.publish", actor: "admin-id", targetType: "change", targetId: policyChange, details: { changeId: policyChange, policyVersion: "demo@v1" } }),
+  ]);
+  assert.deepEqual(neighbours(p, p.root, "in"), ["policy-version:demo@v1"]);
+  assert.deepEqual(p.nodes.find((n) => n.id === "policy-version:demo@v1")?.start, { kind: "policy-version", id: "demo@v1" });
 });
 
 test("layout: columns by kind, rows in order; arrow keys follow edges and columns", () => {

@@ -1,11 +1,11 @@
-// Lineage drawn as a graph (plain SVG, no library): from a request, a prompt version, a change or a
-// reviewer to everything joined to it; every node that has a lineage of its own is a link to it, so
+// Lineage drawn as a graph (plain SVG, no library): from a request, a prompt or policy version, a
+// change or a reviewer to everything joined to it; every node that has a lineage of its own is a link to it, so
 // the graph is navigable both ways. Arrow keys move between joined nodes; the same graph is listed
 // as text below it (what a screen reader reads).
 import { h, newId, render, svg } from "../dom.js";
 import { searchPath } from "../auditquery.js";
 import {
-  changeGraph, KIND_LABELS, layout, move, NODE_H, NODE_W, promptVersionGraph, requestGraph, reviewerGraph,
+  changeGraph, KIND_LABELS, layout, move, NODE_H, NODE_W, policyVersionGraph, promptVersionGraph, requestGraph, reviewerGraph,
   type Graph, type GraphNode, type Layout,
 } from "../lineage.js";
 import { hrefFor, LINEAGE_KINDS, type LineageStart } from "../routes.js";
@@ -15,6 +15,7 @@ import type { AuditEventFull, AuditPage, RequestLineage, ReviewerChanges } from 
 const START_LABELS: Record<LineageStart["kind"], string> = {
   request: "Request id",
   "prompt-version": "Prompt version (name/vN)",
+  "policy-version": "Policy version (name@vN)",
   reviewer: "Reviewer (user id)",
   change: "Change id",
 };
@@ -33,6 +34,14 @@ async function load(ctx: AppContext, from: LineageStart): Promise<Graph> {
       const newest = events.find((e) => e.requestId);
       const published = newest ? await ctx.api.get<RequestLineage>(`/api/v1/lineage/requests/${encodeURIComponent(newest.requestId!)}`) : null;
       return promptVersionGraph(from.id, events, published);
+    }
+    case "policy-version": {
+      // "pii@v3", "global:baseline@v2": one path segment.
+      const page = await ctx.api.get<AuditPage>(`/api/v1/lineage/policy-versions/${id}/requests?limit=20`);
+      const events = page.events as AuditEventFull[];
+      const newest = events.find((e) => e.requestId);
+      const published = newest ? await ctx.api.get<RequestLineage>(`/api/v1/lineage/requests/${encodeURIComponent(newest.requestId!)}`) : null;
+      return policyVersionGraph(from.id, events, published);
     }
     case "reviewer":
       return reviewerGraph(await ctx.api.get<ReviewerChanges>(`/api/v1/lineage/reviewers/${id}/changes?limit=50`));

@@ -132,6 +132,59 @@ class LineageApiIT {
     }
 
     @Test
+    void aPolicyVersionLeadsToTheRequestsServedUnderIt() {
+        // the request ran under "a@v1,b@v1": each of its policy versions finds it
+        for (String policy : new String[] {policyA, policyB}) {
+            Http.Response r =
+                    HTTP.get(
+                            "/api/v1/lineage/policy-versions/" + policy + "@v1/requests",
+                            t.auth("auditor"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            List<JsonObject> events = r.json().getJsonArray("events").getValuesAs(JsonObject.class);
+            assertThat(events)
+                    .as(policy)
+                    .extracting(e -> e.getString("requestId"))
+                    .containsExactly(requestId);
+            assertThat(events.get(0).getJsonObject("usage").getString("policyVersion"))
+                    .isEqualTo(policyA + "@v1," + policyB + "@v1");
+            assertThat(r.json().isNull("nextCursor")).isTrue();
+        }
+        // one element of the list, never a part of it or of the whole
+        for (String version :
+                new String[] {
+                    policyA + "@v2",
+                    policyA + "@v",
+                    policyA,
+                    policyA + "@v1," + policyB + "@v1",
+                    "lin-a-%"
+                }) {
+            Http.Response none =
+                    HTTP.get(
+                            "/api/v1/lineage/policy-versions/"
+                                    + java.net.URLEncoder.encode(
+                                                    version,
+                                                    java.nio.charset.StandardCharsets.UTF_8)
+                                            .replace("+", "%20")
+                                    + "/requests",
+                            t.auth("auditor"));
+            assertThat(none.status()).as(version + " " + none).isEqualTo(200);
+            assertThat(none.json().getJsonArray("events")).as(version).isEmpty();
+        }
+        // paged like the prompt version's list
+        Http.Response bad =
+                HTTP.get(
+                        "/api/v1/lineage/policy-versions/" + policyA + "@v1/requests?limit=0",
+                        t.auth("auditor"));
+        Http.Response badPrompt =
+                HTTP.get(
+                        "/api/v1/lineage/prompt-versions/" + prompt + "/v1/requests?limit=0",
+                        t.auth("auditor"));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(badPrompt.status()).as(badPrompt.toString()).isEqualTo(400);
+        assertThat(bad.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
     void aReviewerLeadsToTheChangesTheyApproved() {
         Http.Response r =
                 HTTP.get("/api/v1/lineage/reviewers/" + reviewerId + "/changes", t.auth("auditor"));
@@ -187,6 +240,13 @@ class LineageApiIT {
                         other.auth("auditor"));
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.json().getJsonArray("changes")).isEmpty();
+        // a policy version like a prompt version: another tenant's chain holds none of its requests
+        Http.Response underPolicy =
+                HTTP.get(
+                        "/api/v1/lineage/policy-versions/" + policyA + "@v1/requests",
+                        other.auth("auditor"));
+        assertThat(underPolicy.status()).as(underPolicy.toString()).isEqualTo(200);
+        assertThat(underPolicy.json().getJsonArray("events")).isEmpty();
         // and its own auditor sees the request
         assertThat(HTTP.get("/api/v1/lineage/requests/" + requestId, t.auth("auditor")).status())
                 .isEqualTo(200);
@@ -196,6 +256,7 @@ class LineageApiIT {
         return List.of(
                 "/api/v1/lineage/requests/" + requestId,
                 "/api/v1/lineage/prompt-versions/" + prompt + "/v1/requests",
+                "/api/v1/lineage/policy-versions/" + policyA + "@v1/requests",
                 "/api/v1/lineage/reviewers/" + reviewerId + "/changes");
     }
 }

@@ -126,6 +126,16 @@ public class LineageService {
         }
     }
 
+    public List<Map<String, Object>> requestsByPolicyVersion(
+            String chain, String version, Long beforeSeq, int limit) {
+        try {
+            return db.reading(
+                    c -> LineageRows.requestsByPolicyVersion(c, chain, version, beforeSeq, limit));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
     /** Approvals by a reviewer, each with its change (events and approvers). */
     public List<Map<String, Object>> changesApprovedBy(
             String chain, String reviewer, Long beforeSeq, int limit) {

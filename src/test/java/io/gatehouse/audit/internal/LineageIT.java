@@ -81,6 +81,47 @@ class LineageIT {
         }
     }
 
+    @Test
+    void aPolicyVersionFindsTheRequestsUnderItAsOneElementOfTheirList() throws Exception {
+        ChainFixture f = new ChainFixture();
+        ChainFixture other = new ChainFixture();
+        f.appendEvents(
+                gateway(f, "req_x", null, "pii@v3"),
+                gateway(f, "req_y", null, "demo@v1,pii@v30"),
+                gateway(f, "req_z", "support@3", "demo@v1,pii@v3"),
+                gateway(f, "req_none", "support@3", null));
+        other.appendEvents(gateway(other, "req_o", null, "pii@v3"));
+
+        try (Connection c = Db.asApp()) {
+            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", null, 10))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_z", "req_x");
+            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v30", null, 10))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_y");
+            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "demo@v1", null, 10))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_z", "req_y");
+            for (String part : new String[] {"pii", "pii@v", "demo@v1,pii@v3", "%", ""}) {
+                assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, part, null, 10))
+                        .as(part)
+                        .isEmpty();
+            }
+            // keyset paging: limit + 1 rows tell there is more; the cursor continues below
+            List<Map<String, Object>> first =
+                    LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", null, 1);
+            assertThat(first).extracting(m -> m.get("requestId")).containsExactly("req_z", "req_x");
+            long seq = ((Number) first.get(0).get("seq")).longValue();
+            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", seq, 1))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_x");
+            // only the chain asked for
+            assertThat(LineageRows.requestsByPolicyVersion(c, other.chain, "pii@v3", null, 10))
+                    .extracting(m -> m.get("requestId"))
+                    .containsExactly("req_o");
+        }
+    }
+
     static AuditEvent gateway(
             ChainFixture f, String requestId, String promptVersion, String policyVersion) {
         return AuditEvent.of(f.tenant, "api_key", "k1", "gateway.request")

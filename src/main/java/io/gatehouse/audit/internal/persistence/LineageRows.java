@@ -81,6 +81,29 @@ public final class LineageRows {
         return EventRows.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
     }
 
+    /**
+     * Gateway requests served under a policy version, newest first, keyset-paged by seq. The column
+     * names every version a request ran under ("a@v2,global:base@v1"), so the match is on one
+     * element of that list, never a prefix or substring. No index answers it (V41 dropped the
+     * equality one): the chain is read newest first until a page is full.
+     */
+    public static List<Map<String, Object>> requestsByPolicyVersion(
+            Connection c, String chain, String version, Long beforeSeq, int limit)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(chain, version));
+        String sql =
+                "SELECT "
+                        + EventRowMapper.COLUMNS
+                        + " FROM audit_events WHERE chain_id = ? AND policy_version IS NOT NULL"
+                        + " AND ? = ANY (string_to_array(policy_version, ','))";
+        if (beforeSeq != null) {
+            sql += " AND seq < ?";
+            args.add(beforeSeq);
+        }
+        args.add(limit + 1);
+        return EventRows.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
+    }
+
     /** Approvals given by a reviewer, newest first, keyset-paged by seq. */
     public static List<Map<String, Object>> approvalsBy(
             Connection c, String chain, String reviewer, Long beforeSeq, int limit)

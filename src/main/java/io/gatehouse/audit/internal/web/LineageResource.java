@@ -83,6 +83,32 @@ public class LineageResource {
     }
 
     @GET
+    // A policy version is named "<policy>@v<n>" ("global:<policy>@v<n>" for a global one); taken
+    // as it is, like a prompt version.
+    @Path("/policy-versions/{version: .+}/requests")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Every request served under a policy version (newest first, keyset paged)",
+            description =
+                    "The version as gateway events name it, e.g."
+                            + " /api/v1/lineage/policy-versions/no-ip@v2/requests; a request under"
+                            + " several policies is listed for each of them.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of the requests' events",
+            content = @Content(schema = @Schema(implementation = AuditDtos.AuditEventPage.class)))
+    public String requestsByPolicyVersion(
+            @PathParam("version") String version,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        String chain = chain();
+        int n = ChainAccess.limit(limit, 100);
+        return AuditResource.page(
+                lineage.requestsByPolicyVersion(chain, version, ChainAccess.parseCursor(cursor), n),
+                n);
+    }
+
+    @GET
     @Path("/reviewers/{user}/changes")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
