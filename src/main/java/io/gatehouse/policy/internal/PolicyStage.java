@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The policy stage of the request path (order 200, after prompt rendering). Input: detect entities
@@ -207,7 +208,15 @@ public class PolicyStage implements GatewayStage {
             metrics.record(ex.tenant(), stage, d);
         }
         if (!d.versions().isEmpty() || audit.get("versions") == null) {
-            List<String> versions = d.versions().stream().sorted().toList();
+            // the union over both stages: an input-only policy stays in the request's lineage
+            // when another policy's output rules run later
+            TreeSet<String> union = new TreeSet<>(d.versions());
+            if (audit.get("versions") instanceof List<?> earlier) {
+                for (Object v : earlier) {
+                    union.add(String.valueOf(v));
+                }
+            }
+            List<String> versions = List.copyOf(union);
             audit.put("versions", versions);
             if (!versions.isEmpty()) {
                 ex.stageVersion(LineageKeys.POLICY_VERSION, String.join(",", versions));
