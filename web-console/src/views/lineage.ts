@@ -21,6 +21,11 @@ const START_LABELS: Record<LineageStart["kind"], string> = {
 };
 
 async function load(ctx: AppContext, from: LineageStart): Promise<Graph> {
+  // An id from the address bar must stay inside its own API path: the browser would resolve a "."
+  // or ".." segment (encodeURIComponent keeps dots) into another /api/v1 path.
+  if (from.id.split("/").some((seg) => seg === "" || seg === "." || seg === "..")) {
+    throw new Error(`Not a valid ${START_LABELS[from.kind].toLowerCase()}: ${from.id}`);
+  }
   const id = encodeURIComponent(from.id);
   switch (from.kind) {
     case "request":
