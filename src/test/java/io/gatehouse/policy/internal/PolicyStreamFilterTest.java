@@ -15,18 +15,22 @@ class PolicyStreamFilterTest {
         CompiledPolicy demo =
                 CompiledPolicy.compile("demo", "demo@v1", false, DemoPolicySeed.demoPolicy());
         PolicyStage stage = new PolicyStage(t -> List.of(demo), PolicyFixturesTest.CLOCK);
-        GatewayExchange ex =
-                new GatewayExchange(
-                        PolicyFixtures.TENANT,
-                        "k",
-                        "r",
-                        "chat",
-                        "sandbox",
-                        null,
-                        List.of(new ChatMessage("user", "hi", false)),
-                        Map.of());
+        GatewayExchange ex = hello();
         stage.beforeRouting(ex);
         return stage.streamFilter(ex);
+    }
+
+    /** A one-message chat exchange of the fixtures' tenant on the sandbox route. */
+    static GatewayExchange hello() {
+        return new GatewayExchange(
+                PolicyFixtures.TENANT,
+                "k",
+                "r",
+                "chat",
+                "sandbox",
+                null,
+                List.of(new ChatMessage("user", "hi", false)),
+                Map.of());
     }
 
     @Test
