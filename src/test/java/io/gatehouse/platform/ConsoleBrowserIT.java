@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * with a comment, the admin publishes, a lost race shows the server's 409, the auditor verifies,
  * searches and exports a period through a single-use ticket (the browser's own download, verified
  * offline here); after /v1 traffic the dashboard's charts count it, the auditor follows lineage
- * from an audit event to the approvers of the prompt version that served it, places and releases a
- * legal hold; axe-core finds no serious or critical violation on any page (docs/console.md). Fails,
- * never skips, when Chromium or Node is missing: the flows are part of the suite.
+ * from an audit event to the approvers of the prompt version that served it, shows an event's
+ * retained content, places and releases a legal hold; axe-core finds no serious or critical
+ * violation on any page (docs/console.md). Fails, never skips, when Chromium or Node is missing:
+ * the flows are part of the suite.
  */
 class ConsoleBrowserIT {
     // The flows include traffic, the dashboard, lineage, holds and axe-core on every page.
@@ -65,6 +66,14 @@ class ConsoleBrowserIT {
                         "CONSOLE_SCREENSHOTS",
                         Path.of("target/console-screenshots").toAbsolutePath().toString());
         pb.environment().put("CHROMIUM", chromium.toString());
+        // docs/console/*.png are rewritten only when asked (-Dconsole.screenshots=true, or the
+        // variable set by hand): an ordinary run leaves the tracked files alone
+        if (Boolean.getBoolean("console.screenshots")) {
+            pb.environment()
+                    .put(
+                            "CONSOLE_DOC_SCREENSHOTS",
+                            Path.of("docs/console").toAbsolutePath().toString());
+        }
         pb.redirectErrorStream(true);
         Process p;
         try {
