@@ -41,6 +41,11 @@ class MessagesPathFormsIT {
             return body.contains("\"type\":\"error\"") && !body.contains("Exception");
         }
 
+        /** JSON the application wrote (a refusal by the container itself, before it, is not). */
+        boolean fromTheApplication() {
+            return head.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/");
+        }
+
         @Override
         public String toString() {
             return status + " " + body;
@@ -78,7 +83,7 @@ class MessagesPathFormsIT {
                 // served: then exactly as /v1/messages (the container read it so)
                 assertThat(xKey.body()).as(form).contains("\"type\":\"message\"");
             } else {
-                assertThat(xKey.body()).as(form).doesNotContain("Exception");
+                assertThat(xKey.body()).as(form).doesNotContain("at io.gatehouse");
             }
             // the Messages rule refuses a Bearer key beside a different x-api-key; a Bearer-only
             // rule would ignore the header and let it pass
@@ -97,7 +102,14 @@ class MessagesPathFormsIT {
             // a refusal on a form of the Messages path speaks the Messages dialect's shape
             if (!form.startsWith("/V1") && !form.endsWith("MESSAGES")) {
                 for (Answer a : List.of(conflicting, asPerson, anonymous)) {
-                    assertThat(a.anthropicError()).as(form + ": " + a).isTrue();
+                    if (a.fromTheApplication()) {
+                        assertThat(a.anthropicError()).as(form + ": " + a).isTrue();
+                    } else {
+                        // Liberty itself refuses an encoded dot (%2e) before the application
+                        // runs, with its own HTML page: a refusal all the same
+                        assertThat(a.status()).as(form + ": " + a).isEqualTo(400);
+                    }
+                    assertThat(a.body()).as(form).doesNotContain("at io.gatehouse");
                 }
             }
         }

@@ -72,13 +72,13 @@ class LineageIT {
             assertThat(((Map<?, ?>) ((List<?>) pol.get("changes")).get(0)).get("changeId"))
                     .isEqualTo("c2");
 
-            assertThat(LineageRows.requestsByVersion(c, PROMPT, f.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, PROMPT, "support@3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_b", "req_a");
             assertThat(LineageRows.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
             assertThat(LineageRows.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
             assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
-            assertThat(LineageRows.requestsByVersion(c, PROMPT, other.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, other.chain, PROMPT, "support@3", null, 10))
                     .hasSize(1);
         }
     }
@@ -95,30 +95,30 @@ class LineageIT {
         other.appendEvents(gateway(other, "req_o", null, "pii@v3"));
 
         try (Connection c = Db.asApp()) {
-            assertThat(LineageRows.requestsByVersion(c, POLICY, f.chain, "pii@v3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_z", "req_x");
-            assertThat(LineageRows.requestsByVersion(c, POLICY, f.chain, "pii@v30", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v30", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_y");
-            assertThat(LineageRows.requestsByVersion(c, POLICY, f.chain, "demo@v1", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "demo@v1", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_z", "req_y");
             for (String part : new String[] {"pii", "pii@v", "demo@v1,pii@v3", "%", ""}) {
-                assertThat(LineageRows.requestsByVersion(c, POLICY, f.chain, part, null, 10))
+                assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, part, null, 10))
                         .as(part)
                         .isEmpty();
             }
             // keyset paging: limit + 1 rows tell there is more; the cursor continues below
             List<Map<String, Object>> first =
-                    LineageRows.requestsByVersion(c, POLICY, f.chain, "pii@v3", null, 1);
+                    LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", null, 1);
             assertThat(first).extracting(m -> m.get("requestId")).containsExactly("req_z", "req_x");
             long seq = ((Number) first.get(0).get("seq")).longValue();
-            assertThat(LineageRows.requestsByVersion(c, POLICY, f.chain, "pii@v3", seq, 1))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", seq, 1))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_x");
             // only the chain asked for
-            assertThat(LineageRows.requestsByVersion(c, POLICY, other.chain, "pii@v3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, other.chain, POLICY, "pii@v3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_o");
         }
