@@ -48,7 +48,7 @@ class McpGatewayIT {
 
     @BeforeAll
     static void start() throws IOException {
-        upstream = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        upstream = HttpServer.create(new InetSocketAddress(0), 0);
         upstream.createContext("/mcp", McpGatewayIT::answer);
         upstream.start();
     }

@@ -9,19 +9,26 @@ public final class McpDtos {
 
     @Schema(name = "McpRequest", description = "A JSON-RPC 2.0 request or notification")
     public record Request(
-            @Schema(required = true, enumeration = {"2.0"}) String jsonrpc,
+            @Schema(
+                            required = true,
+                            enumeration = {"2.0"})
+                    String jsonrpc,
             @Schema(description = "String or number; absent for a notification") Object id,
             @Schema(
                             required = true,
                             example = "tools/call",
-                            description = "initialize, ping, tools/list, tools/call, notifications/*")
+                            description =
+                                    "initialize, ping, tools/list, tools/call, notifications/*")
                     String method,
             @Schema(description = "For tools/call: {name: \"<server>__<tool>\", arguments: {...}}")
                     Map<String, Object> params) {}
 
     @Schema(name = "McpResponse", description = "A JSON-RPC 2.0 response: result or error")
     public record Response(
-            @Schema(required = true, enumeration = {"2.0"}) String jsonrpc,
+            @Schema(
+                            required = true,
+                            enumeration = {"2.0"})
+                    String jsonrpc,
             Object id,
             @Schema(description = "The method's result; tools/call: {content: [...], isError}")
                     Map<String, Object> result,

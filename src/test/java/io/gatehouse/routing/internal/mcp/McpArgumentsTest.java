@@ -29,10 +29,10 @@ class McpArgumentsTest {
         assertThat(McpArguments.check(SCHEMA, json("{\"limit\":3}")))
                 .hasValueSatisfying(m -> assertThat(m).contains("query"));
         assertThat(McpArguments.check(SCHEMA, json("{\"query\":1}"))).isPresent();
-        assertThat(McpArguments.check(SCHEMA, json("{\"query\":\"a\",\"limit\":1.5}")))
-                .isPresent();
+        assertThat(McpArguments.check(SCHEMA, json("{\"query\":\"a\",\"limit\":1.5}"))).isPresent();
         assertThat(McpArguments.check(SCHEMA, json("{\"query\":\"a\",\"other\":true}"))).isEmpty();
-        JsonObject closed = Json.createObjectBuilder(SCHEMA).add("additionalProperties", false).build();
+        JsonObject closed =
+                Json.createObjectBuilder(SCHEMA).add("additionalProperties", false).build();
         assertThat(McpArguments.check(closed, json("{\"query\":\"a\",\"other\":true}")))
                 .isPresent();
     }
@@ -46,7 +46,8 @@ class McpArgumentsTest {
         List<ChatMessage> texts = new ArrayList<>();
         McpArguments.strings(args, "", paths, texts);
         assertThat(paths).containsExactly("/to", "/cc/0", "/cc/1/deep");
-        assertThat(texts).extracting(ChatMessage::text)
+        assertThat(texts)
+                .extracting(ChatMessage::text)
                 .containsExactly("bob@example.com", "x", "carol@example.com");
         List<ChatMessage> changed = new ArrayList<>(texts);
         changed.set(0, texts.get(0).withText("[EMAIL]"));
