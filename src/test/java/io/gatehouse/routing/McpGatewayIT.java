@@ -301,6 +301,14 @@ class McpGatewayIT {
                                                                         .add("email"))))
                         .build();
         Changes.publishPolicy(t, "mcp-args", policy);
+        // arguments and results are kept only as the tenant's retention says: here, redacted
+        Http.Response retention =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/audit/retention",
+                        "{\"mode\":\"redacted\",\"retentionDays\":30}",
+                        t.auth("admin"));
+        assertThat(retention.status()).as(retention.toString()).isEqualTo(200);
         int before = upstreamCalls.size();
         try (McpSyncClient c = client(t.apiKey())) {
             McpSchema.CallToolResult ok =
@@ -371,6 +379,16 @@ class McpGatewayIT {
                 .isEqualTo("ip_not_allowed");
         assertThat(okEvent.getJsonObject("details").getBoolean("argumentsRedacted")).isTrue();
         assertThat(okEvent.getString("actorKind")).isEqualTo("api_key");
+
+        Http.Response kept =
+                HTTP.get(
+                        "/api/v1/audit/events/" + okEvent.getString("id") + "?include=content",
+                        t.auth("auditor"));
+        assertThat(kept.status()).as(kept.toString()).isEqualTo(200);
+        assertThat(kept.body())
+                .contains("mail [EMAIL]")
+                .doesNotContain("jane.roe@example.com")
+                .doesNotContain(CREDENTIAL);
 
         // the call is in its request's lineage, and the server's version leads to its review
         Http.Response lineage =
