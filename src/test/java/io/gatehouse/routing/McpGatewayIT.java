@@ -16,7 +16,6 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -353,15 +352,31 @@ class McpGatewayIT {
         Http.Response events =
                 HTTP.get("/api/v1/audit/events?action=mcp.tool_call", t.auth("auditor"));
         assertThat(events.status()).as(events.toString()).isEqualTo(200);
-        JsonArray list = events.json().getJsonArray("events");
-        assertThat(list).hasSize(2);
-        JsonObject deniedEvent = list.getJsonObject(0);
-        JsonObject okEvent = list.getJsonObject(1);
-        if (!okEvent.getString("outcome").equals("success")) {
-            JsonObject swap = okEvent;
-            okEvent = deniedEvent;
-            deniedEvent = swap;
-        }
+        List<JsonObject> list = events.json().getJsonArray("events").getValuesAs(JsonObject.class);
+        // the two calls that ran, and the four refused before running (probing is visible)
+        assertThat(list).hasSize(6);
+        assertThat(list.stream().map(e -> e.getJsonObject("details").getString("reason", "-")))
+                .containsExactlyInAnyOrder(
+                        "-",
+                        "ip_not_allowed",
+                        "invalid_arguments",
+                        "invalid_arguments",
+                        "unknown_tool",
+                        "unknown_tool");
+        JsonObject okEvent =
+                list.stream()
+                        .filter(e -> e.getString("outcome").equals("success"))
+                        .findFirst()
+                        .orElseThrow();
+        JsonObject deniedEvent =
+                list.stream()
+                        .filter(
+                                e ->
+                                        e.getJsonObject("details")
+                                                .getString("reason", "-")
+                                                .equals("ip_not_allowed"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(okEvent.getString("outcome")).isEqualTo("success");
         assertThat(deniedEvent.getString("outcome")).isEqualTo("denied");
         for (JsonObject e : List.of(okEvent, deniedEvent)) {
@@ -471,6 +486,20 @@ class McpGatewayIT {
                                     Map.of("payee", "ACME", "amount", "10 EUR")));
             assertThat(held.isError()).isTrue();
             assertThat(text(held)).startsWith("approval_required");
+        }
+        // the key's rate limit holds for tool calls: the second call in a minute is refused
+        Http.Response limited =
+                HTTP.post(
+                        "/api/v1/keys",
+                        "{\"name\":\"mcp one per minute\",\"rpmLimit\":1}",
+                        demo.auth("admin"));
+        assertThat(limited.status()).as(limited.toString()).isEqualTo(201);
+        try (McpSyncClient c = client(limited.json().getString("key"))) {
+            var echo = new McpSchema.CallToolRequest("sandbox__echo", Map.of("text", "one"));
+            assertThat(c.callTool(echo).isError()).isFalse();
+            McpSchema.CallToolResult second = c.callTool(echo);
+            assertThat(second.isError()).isTrue();
+            assertThat(text(second)).startsWith("rate_limit_exceeded");
         }
     }
 }

@@ -184,6 +184,7 @@ public class McpGateway {
         // another tenant's server, one outside the key's scope and one that does not exist answer
         // alike
         if (tool.isEmpty() || !mayCall(key, server.name(), tool.get().name())) {
+            refused(key, requestId, name, "unknown_tool");
             return McpProtocol.error(
                     id, McpProtocol.INVALID_PARAMS, "Unknown tool: " + shorten(name));
         }
@@ -192,16 +193,34 @@ public class McpGateway {
             args = JsonValue.EMPTY_JSON_OBJECT;
         }
         if (!(args instanceof JsonObject arguments)) {
+            refused(key, requestId, name, "invalid_arguments");
             return McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "arguments must be an object");
         }
         Optional<String> bad = McpArguments.check(tool.get().inputSchema(), arguments);
         if (bad.isPresent()) {
+            refused(key, requestId, name, "invalid_arguments");
             return McpProtocol.error(
                     id,
                     McpProtocol.INVALID_PARAMS,
                     "Invalid arguments for " + name + ": " + bad.get());
         }
         return McpProtocol.result(id, run(key, requestId, server, tool.get(), arguments));
+    }
+
+    /**
+     * Audits a call refused before it ran (unknown or out-of-scope tool, bad arguments): probing is
+     * visible in the trail; the name is the caller's text, cut to 200 characters.
+     */
+    private void refused(ClientKey key, String requestId, String name, String reason) {
+        audit.record(
+                AuditEvent.by(key.caller(), "mcp.tool_call")
+                        .tenant(key.tenant())
+                        .target("mcp_tool", shorten(name))
+                        .outcome(AuditEvent.Outcome.DENIED)
+                        .detail("keyId", key.id().toString())
+                        .detail("reason", reason)
+                        .requestId(requestId)
+                        .build());
     }
 
     private JsonObject run(
