@@ -102,7 +102,12 @@ public class McpUpstream {
     private HttpClient client() {
         HttpClient c = client;
         if (c == null) {
-            client = c = egress.httpClient(Duration.ofSeconds(5)).build();
+            // HTTP/1.1: no h2c upgrade attempt on plain-HTTP upstreams
+            client =
+                    c =
+                            egress.httpClient(Duration.ofSeconds(5))
+                                    .version(HttpClient.Version.HTTP_1_1)
+                                    .build();
         }
         return c;
     }
