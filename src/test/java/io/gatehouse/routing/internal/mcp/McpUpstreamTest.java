@@ -11,11 +11,11 @@ class McpUpstreamTest {
     void theAnswerWithTheRequestsIdIsPickedFromTheEvents() throws Exception {
         String events =
                 "id: 1\n"
-                    + "event: message\n"
-                    + "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n"
-                    + "event: message\r\n"
-                    + "data: {\"jsonrpc\":\"2.0\",\"id\":7,\r\n"
-                    + "data: \"result\":{\"ok\":true}}\r\n\r\n";
+                        + "event: message\n"
+                        + "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n"
+                        + "event: message\r\n"
+                        + "data: {\"jsonrpc\":\"2.0\",\"id\":7,\r\n"
+                        + "data: \"result\":{\"ok\":true}}\r\n\r\n";
         assertThat(McpUpstream.fromEvents(events, 7).getJsonObject("result").getBoolean("ok"))
                 .isTrue();
         assertThat(McpUpstream.fromEvents(events, 8)).isNull();
