@@ -173,8 +173,13 @@ class McpGatewayIT {
     }
 
     static McpSyncClient client(String apiKey) {
+        return client(TestEnv.baseUrl(), apiKey);
+    }
+
+    /** The SDK's client on {@code base}'s {@code /mcp}, initialized (protocol 2025-11-25). */
+    static McpSyncClient client(String base, String apiKey) {
         var transport =
-                HttpClientStreamableHttpTransport.builder(TestEnv.baseUrl())
+                HttpClientStreamableHttpTransport.builder(base)
                         .endpoint("/mcp")
                         .httpRequestCustomizer(
                                 (b, method, uri, body, ctx) ->
@@ -187,7 +192,11 @@ class McpGatewayIT {
     }
 
     static List<String> toolNames(String apiKey) {
-        try (McpSyncClient c = client(apiKey)) {
+        return toolNames(TestEnv.baseUrl(), apiKey);
+    }
+
+    static List<String> toolNames(String base, String apiKey) {
+        try (McpSyncClient c = client(base, apiKey)) {
             return c.listTools().tools().stream().map(McpSchema.Tool::name).sorted().toList();
         }
     }
@@ -208,10 +217,14 @@ class McpGatewayIT {
 
     /** Registers {@code name} through review (HIGH risk: two reviewers); returns the change id. */
     static String register(TestTenant t, String name) {
+        return register(t, name, server(url()));
+    }
+
+    static String register(TestTenant t, String name, JsonObject content) {
         Http.Response created =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body("mcp_server", name, server(url()), "new MCP server"),
+                        Changes.body("mcp_server", name, content, "new MCP server"),
                         t.auth("author"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         assertThat(created.body()).doesNotContain(CREDENTIAL);
