@@ -461,6 +461,28 @@ class McpGatewayIT {
                 HTTP.post("/mcp", "{nope", "Authorization", "Bearer " + owner.apiKey());
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json().getJsonObject("error").getInt("code")).isEqualTo(-32700);
+        Http.Response batch =
+                HTTP.post("/mcp", "[" + init + "]", "Authorization", "Bearer " + owner.apiKey());
+        assertThat(batch.json().getJsonObject("error").getInt("code")).isEqualTo(-32600);
+        Http.Response unknown =
+                HTTP.post(
+                        "/mcp",
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/list\"}",
+                        "Authorization",
+                        "Bearer " + owner.apiKey());
+        assertThat(unknown.json().getJsonObject("error").getInt("code")).isEqualTo(-32601);
+        // stateless: no stream to open, no session to end
+        assertThat(HTTP.get("/mcp", "Authorization", "Bearer " + owner.apiKey()).status())
+                .isEqualTo(405);
+        assertThat(
+                        HTTP.method(
+                                        "DELETE",
+                                        "/mcp",
+                                        null,
+                                        "Authorization",
+                                        "Bearer " + owner.apiKey())
+                                .status())
+                .isEqualTo(405);
 
         // another tenant neither sees nor calls it, nor reads its change
         assertThat(toolNames(other.apiKey())).doesNotContain("crm__lookup");
