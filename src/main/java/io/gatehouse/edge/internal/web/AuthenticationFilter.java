@@ -46,11 +46,11 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
- * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external
- * issuer) on {@code /api}, and single-use tickets ({@link TicketCredentials}) on the GETs other
- * modules issue them for. {@link RoleFilter} then enforces roles. Failures are audited; the client
- * learns only that it is not authenticated (401), or that its tenant is suspended (403 {@code
- * tenant_suspended}).
+ * cannot probe which paths exist): API keys on {@code /v1} and {@code /mcp}, bearer JWTs (built-in
+ * or external issuer) on {@code /api}, and single-use tickets ({@link TicketCredentials}) on the
+ * GETs other modules issue them for. {@link RoleFilter} then enforces roles. Failures are audited;
+ * the client learns only that it is not authenticated (401), or that its tenant is suspended (403
+ * {@code tenant_suspended}).
  */
 @Provider
 @PreMatching
@@ -127,6 +127,9 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         try (Scope ignored = span.makeCurrent()) {
             if (path.equals("v1") || path.startsWith("v1/")) {
                 authenticateKey(ctx, requestId, keyHeaderFor(path));
+            } else if (path.equals("mcp") || path.startsWith("mcp/")) {
+                // the MCP gateway takes the same client keys as /v1 (Authorization: Bearer)
+                authenticateKey(ctx, requestId, null);
             } else if (ticketKind != null) {
                 authenticateTicket(ctx, ticketKind, ticket, requestId, path);
             } else {
