@@ -127,7 +127,7 @@ public final class ResponsesDtos {
     public record ResponseDeleted(
             @Schema(description = "resp_ and 32 hex digits") String id,
             @Schema(enumeration = {"response.deleted"}) String object,
-            @Schema(enumeration = {"true"}) boolean deleted) {}
+            @Schema(description = "Always true") boolean deleted) {}
 
     @Schema(description = "OpenAI's response object")
     public record ResponseObject(
