@@ -156,50 +156,63 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    @Test
-    void entitiesAreNotLeakedThroughRest() {
+    /**
+     * Where HTTP resources live: {@code internal.web}, a client dialect of routing ({@code
+     * routing.internal.dialect.*}, a resource beside its codec), or any class with {@code @Path}.
+     */
+    static final DescribedPredicate<JavaClass> RESOURCE_CLASSES =
+            DescribedPredicate.describe(
+                    "HTTP resources (internal.web, routing.internal.dialect.*, @Path)",
+                    c ->
+                            c.getPackageName().contains(".internal.web")
+                                    || c.getPackageName().contains(".routing.internal.dialect")
+                                    || c.isAnnotatedWith(Path.class));
+
+    /** No HTTP resource method returns or accepts an entity. */
+    static ArchRule noEntityThroughRest() {
         DescribedPredicate<JavaClass> entity =
                 DescribedPredicate.describe("an @Entity", c -> c.isAnnotatedWith(Entity.class));
-        ArchRule rule =
-                methods()
-                        .that()
-                        .areDeclaredInClassesThat()
-                        .resideInAPackage("..internal.web..")
-                        .and(
-                                DescribedPredicate.describe(
-                                        "are HTTP resource methods",
-                                        m ->
-                                                m.getAnnotations().stream()
-                                                        .anyMatch(
-                                                                a ->
-                                                                        a.getRawType()
-                                                                                .isAnnotatedWith(
-                                                                                        jakarta.ws
-                                                                                                .rs
-                                                                                                .HttpMethod
-                                                                                                .class))))
-                        .should(
-                                new ArchCondition<>("not return or accept entities") {
-                                    @Override
-                                    public void check(
-                                            com.tngtech.archunit.core.domain.JavaMethod method,
-                                            ConditionEvents events) {
-                                        boolean leaks =
-                                                entity.test(method.getRawReturnType())
-                                                        || method.getRawParameterTypes().stream()
-                                                                .anyMatch(entity::test);
-                                        if (leaks) {
-                                            events.add(
-                                                    SimpleConditionEvent.violated(
-                                                            method, method.getFullName()));
-                                        }
-                                    }
-                                })
-                        .allowEmptyShould(true);
-        rule.check(classes);
+        return methods()
+                .that()
+                .areDeclaredInClassesThat(RESOURCE_CLASSES)
+                .and(
+                        DescribedPredicate.describe(
+                                "are HTTP resource methods",
+                                m ->
+                                        m.getAnnotations().stream()
+                                                .anyMatch(
+                                                        a ->
+                                                                a.getRawType()
+                                                                        .isAnnotatedWith(
+                                                                                jakarta.ws.rs
+                                                                                        .HttpMethod
+                                                                                        .class))))
+                .should(
+                        new ArchCondition<>("not return or accept entities") {
+                            @Override
+                            public void check(
+                                    com.tngtech.archunit.core.domain.JavaMethod method,
+                                    ConditionEvents events) {
+                                boolean leaks =
+                                        entity.test(method.getRawReturnType())
+                                                || method.getRawParameterTypes().stream()
+                                                        .anyMatch(entity::test);
+                                if (leaks) {
+                                    events.add(
+                                            SimpleConditionEvent.violated(
+                                                    method, method.getFullName()));
+                                }
+                            }
+                        })
+                .allowEmptyShould(true);
+    }
+
+    @Test
+    void entitiesAreNotLeakedThroughRest() {
+        noEntityThroughRest().check(classes);
         noClasses()
                 .that()
-                .resideInAPackage("..internal.web..")
+                .resideInAnyPackage("..internal.web..", "..routing.internal.dialect..")
                 .and()
                 .areRecords()
                 .should()
@@ -208,6 +221,28 @@ class ArchitectureTest {
                 .as("REST DTOs do not hold entities")
                 .allowEmptyShould(true)
                 .check(classes);
+    }
+
+    /** A resource outside internal.web (as a dialect's is) that hands out an entity. */
+    @Path("/leaky")
+    static class LeakyDialectResource {
+        @jakarta.ws.rs.GET
+        public LeakyEntity get() {
+            return null;
+        }
+    }
+
+    @Entity
+    static class LeakyEntity {}
+
+    @Test
+    void theEntityRuleCatchesAResourceOutsideInternalWeb() {
+        JavaClasses leaky =
+                new ClassFileImporter()
+                        .importClasses(LeakyDialectResource.class, LeakyEntity.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noEntityThroughRest().check(leaky))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("LeakyDialectResource.get()");
     }
 
     @Test

@@ -3,13 +3,11 @@ package io.gatehouse.routing;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * read the value the gateway checked, never the other one).
  */
 class ForwardedBodyIT {
-    static WireMockServer provider;
+    static StandInProvider standIn;
 
     static final String ANSWER =
             "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\",\"choices\":[{\"index\":0,"
@@ -53,48 +51,29 @@ class ForwardedBodyIT {
 
     @BeforeAll
     static void start() {
-        provider = new WireMockServer(options().dynamicPort());
-        provider.start();
+        standIn = StandInProvider.start();
     }
 
     @AfterAll
     static void stop() {
-        provider.stop();
+        standIn.stop();
     }
 
     /** A fresh tenant whose route {@code fw} goes to the stand-in's model {@code mx}. */
     static TestTenant tenant(String path) throws Exception {
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "pw",
-                "openai",
-                "http://localhost:" + provider.port() + path,
-                "{}",
-                "mx",
-                "chat,streaming,tools,vision,json");
-        CatalogFixture.route(t.id(), "fw", "chat", "priority", 0, "pw/mx");
-        return t;
+        return standIn.tenant("openai", path, "pw", "mx", "chat,streaming,tools,vision,json", "fw");
     }
 
     static String received(String path) {
-        List<ServeEvent> events =
-                provider.getAllServeEvents().stream()
-                        .filter(e -> e.getRequest().getUrl().equals(path + "/chat/completions"))
-                        .toList();
-        assertThat(events).hasSize(1);
-        return events.get(0).getRequest().getBodyAsString();
+        List<String> bodies = standIn.received(path + "/chat/completions");
+        assertThat(bodies).hasSize(1);
+        return bodies.get(0);
     }
 
     @Test
     void theProviderGetsTheClientsBytesWithOnlyTheModelSwapped() throws Exception {
         String path = "/fw1/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(ANSWER)));
+        standIn.answerJson(path + "/chat/completions", ANSWER);
         TestTenant t = tenant(path);
         Http.Response r =
                 Http.local()
@@ -111,16 +90,12 @@ class ForwardedBodyIT {
     @Test
     void aStreamIsForwardedWithTheGatewaysUsageRequestFirst() throws Exception {
         String path = "/fw2/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "text/event-stream")
-                                        .withBody(
-                                                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-                                                        + "\"model\":\"mx\",\"choices\":[{\"index\":0,\"delta\":"
-                                                        + "{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
-                                                        + "data: [DONE]\n\n")));
+        standIn.answerStream(
+                path + "/chat/completions",
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                        + "\"model\":\"mx\",\"choices\":[{\"index\":0,\"delta\":"
+                        + "{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n");
         TestTenant t = tenant(path);
         String body =
                 "{\"model\":\"fw\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
@@ -142,12 +117,7 @@ class ForwardedBodyIT {
     @Test
     void aBodyThatRepeatsAKeyIsRenderedWithTheValueTheGatewayRead() throws Exception {
         String path = "/fw3/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(ANSWER)));
+        standIn.answerJson(path + "/chat/completions", ANSWER);
         TestTenant t = tenant(path);
         String body =
                 "{\"model\":\"fw\",\"messages\":[{\"role\":\"user\",\"content\":\"first-value\","
@@ -178,12 +148,7 @@ class ForwardedBodyIT {
                         + "{\"name\":\"weather\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}],"
                         + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15},"
                         + "\"system_fingerprint\":\"fp_1\" }";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(answer)));
+        standIn.answerJson(path + "/chat/completions", answer);
         TestTenant t = tenant(path);
         Http.Response r =
                 Http.local()
@@ -197,19 +162,21 @@ class ForwardedBodyIT {
     }
 
     static void stub(String path, String contentType, String body) {
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", contentType)
-                                        .withBody(body)));
+        if (contentType.equals("text/event-stream")) {
+            standIn.answerStream(path + "/chat/completions", body);
+        } else {
+            standIn.server()
+                    .stubFor(
+                            post(urlEqualTo(path + "/chat/completions"))
+                                    .willReturn(
+                                            aResponse()
+                                                    .withHeader("Content-Type", contentType)
+                                                    .withBody(body)));
+        }
     }
 
     static List<String> allReceived(String path) {
-        return provider.getAllServeEvents().stream()
-                .filter(e -> e.getRequest().getUrl().equals(path + "/chat/completions"))
-                .map(e -> e.getRequest().getBodyAsString())
-                .toList();
+        return standIn.received(path + "/chat/completions");
     }
 
     static Http.Response chat(TestTenant t, String body) {

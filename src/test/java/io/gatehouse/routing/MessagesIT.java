@@ -1,16 +1,12 @@
 package io.gatehouse.routing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.AnthropicStreams.Event;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -28,17 +24,16 @@ import org.junit.jupiter.api.Test;
  * the same keys, stages, accounting and audit, answered and refused in Anthropic's shapes.
  */
 class MessagesIT {
-    static WireMockServer provider;
+    static StandInProvider standIn;
 
     @BeforeAll
     static void start() {
-        provider = new WireMockServer(options().dynamicPort());
-        provider.start();
+        standIn = StandInProvider.start();
     }
 
     @AfterAll
     static void stop() {
-        provider.stop();
+        standIn.stop();
     }
 
     static String body(String model, String text) {
@@ -134,28 +129,16 @@ class MessagesIT {
     void anOpenAiCompatibleProviderGetsChatsShapeAndItsToolCallComesBackAsToolUse()
             throws Exception {
         String path = "/msg1/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(
-                                                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
-                                                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Checking.\","
-                                                        + "\"tool_calls\":[{\"id\":\"call_9\",\"type\":\"function\",\"function\":"
-                                                        + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},"
-                                                        + "\"finish_reason\":\"tool_calls\"}],"
-                                                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}")));
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "pm",
-                "openai",
-                "http://localhost:" + provider.port() + path,
-                "{}",
-                "mx",
-                "chat,streaming,tools,vision");
-        CatalogFixture.route(t.id(), "fw", "chat", "priority", 0, "pm/mx");
+        standIn.answerJson(
+                path + "/chat/completions",
+                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Checking.\","
+                        + "\"tool_calls\":[{\"id\":\"call_9\",\"type\":\"function\",\"function\":"
+                        + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},"
+                        + "\"finish_reason\":\"tool_calls\"}],"
+                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}");
+        TestTenant t =
+                standIn.tenant("openai", path, "pm", "mx", "chat,streaming,tools,vision", "fw");
         String request =
                 """
                 {"model":"fw","max_tokens":100,"system":"Be brief.","temperature":0.5,
@@ -179,11 +162,7 @@ class MessagesIT {
         assertThat(toolUse.getJsonObject("input").getString("city")).isEqualTo("Oslo");
         assertThat(m.getJsonObject("usage").getInt("input_tokens")).isEqualTo(10);
         assertThat(m.getJsonObject("usage").getInt("output_tokens")).isEqualTo(5);
-        List<String> sent =
-                provider.getAllServeEvents().stream()
-                        .filter(e -> e.getRequest().getUrl().equals(path + "/chat/completions"))
-                        .map(e -> e.getRequest().getBodyAsString())
-                        .toList();
+        List<String> sent = standIn.received(path + "/chat/completions");
         assertThat(sent).hasSize(1);
         JsonObject upstream = Json.createReader(new StringReader(sent.get(0))).readObject();
         assertThat(upstream.getString("model")).isEqualTo("mx");
@@ -355,22 +334,10 @@ class MessagesIT {
      */
     @Test
     void aRecordedAnthropicStreamReachesTheClientEventByEvent() throws Exception {
-        provider.stubFor(
-                post(urlEqualTo("/msg2/v1/messages"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "text/event-stream")
-                                        .withBody(AnthropicStreams.RECORDED)));
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "an",
-                "anthropic",
-                "http://localhost:" + provider.port() + "/msg2",
-                "{}",
-                "claude-x",
-                "chat,streaming,tools");
-        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-x");
+        standIn.answerStream("/msg2/v1/messages", AnthropicStreams.RECORDED);
+        TestTenant t =
+                standIn.tenant(
+                        "anthropic", "/msg2", "an", "claude-x", "chat,streaming,tools", "claude");
         Http.Response r =
                 messages(
                         "{\"model\":\"claude\",\"max_tokens\":200,\"stream\":true,"
@@ -400,23 +367,9 @@ class MessagesIT {
                 "{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\",\"choices\":"
                         + "[{\"index\":0,\"delta\":{\"content\":\"part\"},\"finish_reason\":null}]}";
         String path = "/msg4/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "text/event-stream")
-                                        .withBody(
-                                                "data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "pm",
-                "openai",
-                "http://localhost:" + provider.port() + path,
-                "{}",
-                "mx",
-                "chat,streaming");
-        CatalogFixture.route(t.id(), "fw", "chat", "priority", 0, "pm/mx");
+        standIn.answerStream(
+                path + "/chat/completions", "data: " + chunk + "\n\ndata: " + chunk + "\n\n");
+        TestTenant t = standIn.tenant("openai", path, "pm", "mx", "chat,streaming", "fw");
         Http.Response r =
                 messages(
                         "{\"model\":\"fw\",\"max_tokens\":20,\"stream\":true,"
@@ -509,22 +462,10 @@ class MessagesIT {
      */
     @Test
     void countTokensOnAnAnthropicRouteIsTheProvidersExactCount() throws Exception {
-        provider.stubFor(
-                post(urlEqualTo("/msg5/v1/messages/count_tokens"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody("{\"input_tokens\":1234}")));
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "an",
-                "anthropic",
-                "http://localhost:" + provider.port() + "/msg5",
-                "{}",
-                "claude-x",
-                "chat,streaming,tools");
-        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-x");
+        standIn.answerJson("/msg5/v1/messages/count_tokens", "{\"input_tokens\":1234}");
+        TestTenant t =
+                standIn.tenant(
+                        "anthropic", "/msg5", "an", "claude-x", "chat,streaming,tools", "claude");
         Http.Response r =
                 Http.local()
                         .post(
@@ -536,15 +477,7 @@ class MessagesIT {
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.header("Gatehouse-Token-Count")).isEqualTo("exact");
         assertThat(r.json().getJsonNumber("input_tokens").longValue()).isEqualTo(1234);
-        List<String> sent =
-                provider.getAllServeEvents().stream()
-                        .filter(
-                                e ->
-                                        e.getRequest()
-                                                .getUrl()
-                                                .equals("/msg5/v1/messages/count_tokens"))
-                        .map(e -> e.getRequest().getBodyAsString())
-                        .toList();
+        List<String> sent = standIn.received("/msg5/v1/messages/count_tokens");
         assertThat(sent).hasSize(1);
         JsonObject upstream = Json.createReader(new StringReader(sent.get(0))).readObject();
         assertThat(upstream.getString("model")).isEqualTo("claude-x");
@@ -560,26 +493,13 @@ class MessagesIT {
     @Test
     void policyRedactsAMessagesTextBeforeTheProviderAndInTheAnswer() throws Exception {
         String path = "/msg3/v1";
-        provider.stubFor(
-                post(urlEqualTo(path + "/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(
-                                                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
-                                                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                                                        + "\"content\":\"write to bob@example.com\"},\"finish_reason\":\"stop\"}],"
-                                                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}")));
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "pm",
-                "openai",
-                "http://localhost:" + provider.port() + path,
-                "{}",
-                "mx",
-                "chat,streaming");
-        CatalogFixture.route(t.id(), "fw", "chat", "priority", 0, "pm/mx");
+        standIn.answerJson(
+                path + "/chat/completions",
+                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                        + "\"content\":\"write to bob@example.com\"},\"finish_reason\":\"stop\"}],"
+                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}");
+        TestTenant t = standIn.tenant("openai", path, "pm", "mx", "chat,streaming", "fw");
         Changes.publishPolicy(
                 t,
                 "redact-mail",
@@ -608,14 +528,188 @@ class MessagesIT {
                         "x-api-key",
                         t.apiKey());
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        List<String> sent =
-                provider.getAllServeEvents().stream()
-                        .filter(e -> e.getRequest().getUrl().equals(path + "/chat/completions"))
-                        .map(e -> e.getRequest().getBodyAsString())
-                        .toList();
+        List<String> sent = standIn.received(path + "/chat/completions");
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).doesNotContain("ann@example.com").contains("[EMAIL]");
         String answer = r.json().getJsonArray("content").getJsonObject(0).getString("text");
         assertThat(answer).doesNotContain("bob@example.com").contains("[EMAIL]");
+    }
+
+    static String streamChunk(String delta, String finish) {
+        return "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                + "\"choices\":[{\"index\":0,\"delta\":"
+                + delta
+                + ",\"finish_reason\":"
+                + (finish == null ? "null" : "\"" + finish + "\"")
+                + "}]}\n\n";
+    }
+
+    static String toolFragment(int index, String id, String name, String arguments) {
+        String head =
+                id == null
+                        ? "{\"index\":" + index + ",\"function\":{"
+                        : "{\"index\":"
+                                + index
+                                + ",\"id\":\""
+                                + id
+                                + "\",\"type\":\"function\",\"function\":{\"name\":\""
+                                + name
+                                + "\",";
+        return "{\"tool_calls\":[" + head + "\"arguments\":" + Json.createValue(arguments) + "}}]}";
+    }
+
+    /** The events of a Messages stream as "name data" lines, data without its type. */
+    static List<String> lines(String sse) {
+        return AnthropicStreams.parse(sse).stream()
+                .map(
+                        e ->
+                                e.name()
+                                        + " "
+                                        + Json.createObjectBuilder(e.data()).remove("type").build())
+                .toList();
+    }
+
+    /**
+     * message_start carries the pipeline's input estimate (was 0), message_delta the provider's
+     * final counts, as Anthropic's own streams do; an OpenAI-compatible provider names no stop
+     * sequence, so stop_sequence stays null.
+     */
+    @Test
+    void aStreamStartsWithTheInputEstimateAndEndsWithTheProvidersCounts() throws Exception {
+        String path = "/msg6/v1";
+        standIn.answerStream(
+                path + "/chat/completions",
+                streamChunk("{\"role\":\"assistant\",\"content\":\"Hi\"}", null)
+                        + streamChunk("{}", "stop")
+                        + "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[],\"usage\":{\"prompt_tokens\":33,\"completion_tokens\":4,\"total_tokens\":37}}\n\n"
+                        + "data: [DONE]\n\n");
+        TestTenant t = standIn.tenant("openai", path, "pm", "mx", "chat,streaming", "fw");
+        Http.Response r =
+                messages(
+                        "{\"model\":\"fw\",\"max_tokens\":20,\"stream\":true,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"please say hello to everyone in this room today\"}]}",
+                        "x-api-key",
+                        t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<Event> events = AnthropicStreams.parse(r.body());
+        JsonObject start = events.get(0).data().getJsonObject("message").getJsonObject("usage");
+        assertThat(start.getInt("input_tokens")).as("the estimate").isPositive();
+        assertThat(start.getInt("output_tokens")).isZero();
+        Event delta = events.get(events.size() - 2);
+        assertThat(delta.name()).isEqualTo("message_delta");
+        assertThat(delta.data().getJsonObject("usage").getInt("input_tokens")).isEqualTo(33);
+        assertThat(delta.data().getJsonObject("usage").getInt("output_tokens")).isEqualTo(4);
+        assertThat(delta.data().getJsonObject("delta").getString("stop_reason"))
+                .isEqualTo("end_turn");
+        assertThat(delta.data().getJsonObject("delta").isNull("stop_sequence")).isTrue();
+    }
+
+    /**
+     * Parallel tool calls whose fragments alternate by index (an OpenAI-compatible provider may
+     * interleave them) become sequential, well-formed blocks, compared event by event (was: the
+     * stream ended with event: error).
+     */
+    @Test
+    void interleavedToolCallsFromAnOpenAiCompatibleProviderBecomeSequentialBlocks()
+            throws Exception {
+        String path = "/msg7/v1";
+        standIn.answerStream(
+                path + "/chat/completions",
+                streamChunk(toolFragment(0, "call_a", "weather", ""), null)
+                        + streamChunk(toolFragment(1, "call_b", "time", ""), null)
+                        + streamChunk(toolFragment(0, null, null, "{\"city\":"), null)
+                        + streamChunk(toolFragment(1, null, null, "{\"zone\":"), null)
+                        + streamChunk(toolFragment(0, null, null, "\"Oslo\"}"), null)
+                        + streamChunk(toolFragment(1, null, null, "\"CET\"}"), null)
+                        + streamChunk("{}", "tool_calls")
+                        + "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mx\","
+                        + "\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":11,\"total_tokens\":31}}\n\n"
+                        + "data: [DONE]\n\n");
+        TestTenant t = standIn.tenant("openai", path, "pm", "mx", "chat,streaming,tools", "fw");
+        Http.Response r =
+                messages(
+                        "{\"model\":\"fw\",\"max_tokens\":50,\"stream\":true,"
+                                + "\"tools\":[{\"name\":\"weather\",\"input_schema\":{\"type\":\"object\"}},"
+                                + "{\"name\":\"time\",\"input_schema\":{\"type\":\"object\"}}],"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather and time in Oslo?\"}]}",
+                        "x-api-key",
+                        t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<String> got = lines(r.body());
+        assertThat(got.subList(1, got.size()))
+                .containsExactly(
+                        "content_block_start {\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_a\","
+                                + "\"name\":\"weather\",\"input\":{}}}",
+                        "content_block_delta {\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
+                                + "\"partial_json\":\"{\\\"city\\\":\"}}",
+                        "content_block_delta {\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
+                                + "\"partial_json\":\"\\\"Oslo\\\"}\"}}",
+                        "content_block_stop {\"index\":0}",
+                        "content_block_start {\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_b\","
+                                + "\"name\":\"time\",\"input\":{}}}",
+                        "content_block_delta {\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+                                + "\"partial_json\":\"{\\\"zone\\\":\\\"CET\\\"}\"}}",
+                        "content_block_stop {\"index\":1}",
+                        "message_delta {\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},"
+                                + "\"usage\":{\"input_tokens\":20,\"output_tokens\":11}}",
+                        "message_stop {}");
+        assertThat(got.get(0)).startsWith("message_start ");
+        assertThat(auditEvent(r.header("x-request-id")).getInt("status")).isEqualTo(200);
+    }
+
+    /**
+     * An Anthropic provider that stopped at one of the request's stop sequences says which: the
+     * client gets stop_reason stop_sequence and the sequence, in a message and in a stream (was:
+     * end_turn and null).
+     */
+    @Test
+    void theStopSequenceAnAnthropicProviderNamesReachesTheClient() throws Exception {
+        standIn.answerJson(
+                "/msg8/v1/messages",
+                "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\","
+                        + "\"content\":[{\"type\":\"text\",\"text\":\"one two\"}],\"stop_reason\":\"stop_sequence\","
+                        + "\"stop_sequence\":\"THREE\",\"usage\":{\"input_tokens\":9,\"output_tokens\":2}}");
+        TestTenant t =
+                standIn.tenant("anthropic", "/msg8", "an", "claude-x", "chat,streaming", "claude");
+        String request =
+                "{\"model\":\"claude\",\"max_tokens\":20,\"stop_sequences\":[\"THREE\"],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]%s}";
+        Http.Response r = messages(String.format(request, ""), "x-api-key", t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getString("stop_reason")).isEqualTo("stop_sequence");
+        assertThat(r.json().getString("stop_sequence")).isEqualTo("THREE");
+
+        standIn.answerStream(
+                "/msg9/v1/messages",
+                """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"one two"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"THREE"},"usage":{"output_tokens":2}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """);
+        TestTenant s =
+                standIn.tenant("anthropic", "/msg9", "an", "claude-x", "chat,streaming", "claude");
+        Http.Response streamed =
+                messages(String.format(request, ",\"stream\":true"), "x-api-key", s.apiKey());
+        assertThat(streamed.status()).as(streamed.toString()).isEqualTo(200);
+        List<Event> events = AnthropicStreams.parse(streamed.body());
+        JsonObject delta = events.get(events.size() - 2).data().getJsonObject("delta");
+        assertThat(delta.getString("stop_reason")).isEqualTo("stop_sequence");
+        assertThat(delta.getString("stop_sequence")).isEqualTo("THREE");
     }
 }

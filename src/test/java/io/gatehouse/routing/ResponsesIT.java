@@ -1,13 +1,7 @@
 package io.gatehouse.routing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.responses.Response;
@@ -15,6 +9,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -23,8 +18,10 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * in fresh tenants, the stored responses under the tenant's content retention, and the audit event.
  */
 class ResponsesIT {
-    static WireMockServer wm;
+    static StandInProvider standIn;
     static final Http HTTP = Http.local();
 
     static final String TOOL =
@@ -45,41 +42,26 @@ class ResponsesIT {
 
     @BeforeAll
     static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
+        standIn = StandInProvider.start();
     }
 
     @AfterAll
     static void stop() {
-        wm.stop();
+        standIn.stop();
     }
 
     static JsonObject json(String s) {
         return Json.createReader(new StringReader(s)).readObject();
     }
 
-    /** A fresh tenant with an OpenAI-compatible WireMock provider at {@code /<path>/v1}. */
+    /** A fresh tenant with an OpenAI-compatible stand-in provider at {@code /<path>/v1}. */
     static TestTenant tenantWithStandIn(String path, String alias) throws Exception {
-        TestTenant t = TestTenant.fresh();
-        CatalogFixture.provider(
-                t.id(),
-                "p-" + path,
-                "openai",
-                "http://localhost:" + wm.port() + "/" + path + "/v1",
-                "{}",
-                "m",
-                "chat,streaming,tools,json");
-        CatalogFixture.route(t.id(), alias, "chat", "priority", 0, "p-" + path + "/m");
-        return t;
+        return standIn.tenant(
+                "openai", "/" + path + "/v1", "p-" + path, "m", "chat,streaming,tools,json", alias);
     }
 
     static void answerWith(String path, String chatCompletion) {
-        wm.stubFor(
-                post(urlEqualTo("/" + path + "/v1/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(chatCompletion)));
+        standIn.answerJson("/" + path + "/v1/chat/completions", chatCompletion);
     }
 
     static String completion(String text) {
@@ -91,10 +73,8 @@ class ResponsesIT {
     }
 
     static List<JsonObject> sentTo(String path) {
-        return wm
-                .findAll(postRequestedFor(urlEqualTo("/" + path + "/v1/chat/completions")))
-                .stream()
-                .map(r -> json(r.getBodyAsString()))
+        return standIn.received("/" + path + "/v1/chat/completions").stream()
+                .map(ResponsesIT::json)
                 .toList();
     }
 
@@ -410,14 +390,9 @@ class ResponsesIT {
     @Test
     void aStreamIsOpenAisTypedEventsEventByEventAndAudited() throws Exception {
         TestTenant t = tenantWithStandIn("st", "agent");
-        wm.stubFor(
-                post(urlEqualTo("/st/v1/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "text/event-stream")
-                                        .withBody(
-                                                ResponsesStreams.resource(
-                                                        "chat-text-then-tool-call.sse"))));
+        standIn.answerStream(
+                "/st/v1/chat/completions",
+                ResponsesStreams.resource("chat-text-then-tool-call.sse"));
         Http.Response r =
                 HTTP.post(
                         "/v1/responses",
@@ -499,13 +474,8 @@ class ResponsesIT {
         String chunk =
                 "{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
                         + "[{\"index\":0,\"delta\":{\"content\":\"part\"},\"finish_reason\":null}]}";
-        wm.stubFor(
-                post(urlEqualTo("/cut/v1/chat/completions"))
-                        .willReturn(
-                                aResponse()
-                                        .withHeader("Content-Type", "text/event-stream")
-                                        .withBody(
-                                                "data: " + chunk + "\n\ndata: " + chunk + "\n\n")));
+        standIn.answerStream(
+                "/cut/v1/chat/completions", "data: " + chunk + "\n\ndata: " + chunk + "\n\n");
         Http.Response r =
                 HTTP.post(
                         "/v1/responses",
@@ -843,5 +813,206 @@ class ResponsesIT {
                     .as("the purge follows the current setting, not expires_at")
                     .isZero();
         }
+    }
+
+    // ------------------------------------------------------------ DELETE
+
+    static Http.Response delete(String id, String... auth) {
+        return HTTP.method("DELETE", "/v1/responses/" + id, null, auth);
+    }
+
+    static long storedRows(TestTenant t) throws Exception {
+        try (Connection c = Db.asApp()) {
+            return Db.count(
+                    c,
+                    "SELECT count(*) FROM routing_stored_responses WHERE tenant_id = ?::uuid",
+                    t.id());
+        }
+    }
+
+    /**
+     * DELETE /v1/responses/{id} in OpenAI's shape: only the key that stored it (another key of the
+     * tenant and another tenant get 404, and the response stays), 401 without a key, 403 while the
+     * tenant is under a legal hold, and each deletion audited.
+     */
+    @Test
+    void onlyTheStoringKeyDeletesAStoredResponseAndTheDeletionIsAudited() throws Exception {
+        TestTenant t = tenantWithStandIn("del", "agent");
+        keepContentInFull(t);
+        answerWith("del", completion("to be deleted"));
+        String id = storeOne(t, "del");
+        TestTenant other = tenantWithStandIn("del2", "agent");
+
+        assertThat(delete(id).status()).as("no key").isEqualTo(401);
+        Http.Response sameTenant = delete(id, "Authorization", "Bearer " + secondKey(t));
+        assertThat(sameTenant.status()).as(sameTenant.body()).isEqualTo(404);
+        assertThat(sameTenant.json().getJsonObject("error").getString("code"))
+                .isEqualTo("response_not_found");
+        assertThat(delete(id, other.keyAuth()).status()).as("another tenant").isEqualTo(404);
+        assertThat(delete("resp_" + "0".repeat(32), t.keyAuth()).status()).isEqualTo(404);
+        assertThat(delete("not-an-id", t.keyAuth()).status()).isEqualTo(404);
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status())
+                .as("still there")
+                .isEqualTo(200);
+
+        Http.Response deleted = delete(id, t.keyAuth());
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(deleted.json())
+                .isEqualTo(
+                        json(
+                                "{\"id\":\""
+                                        + id
+                                        + "\",\"object\":\"response.deleted\",\"deleted\":true}"));
+        assertThat(HTTP.get("/v1/responses/" + id, t.keyAuth()).status()).isEqualTo(404);
+        assertThat(delete(id, t.keyAuth()).status()).as("gone").isEqualTo(404);
+        assertThat(storedRows(t)).isZero();
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action = 'responses.stored.delete'"
+                                            + " AND target_id = ? AND tenant_id = ?::uuid",
+                                    id,
+                                    t.id()))
+                    .as("one audited deletion (the refused ones deleted nothing)")
+                    .isEqualTo(1);
+        }
+
+        // under a legal hold stored content stays
+        String kept = storeOne(t, "del");
+        Http.Response hold =
+                HTTP.post(
+                        "/api/v1/audit/retention/holds",
+                        "{\"reason\":\"litigation 17\"}",
+                        t.auth("admin"));
+        assertThat(hold.status()).as(hold.body()).isEqualTo(201);
+        Http.Response held = delete(kept, t.keyAuth());
+        assertThat(held.status()).as(held.body()).isEqualTo(403);
+        assertThat(held.json().getJsonObject("error").getString("code")).isEqualTo("legal_hold");
+        assertThat(HTTP.get("/v1/responses/" + kept, t.keyAuth()).status()).isEqualTo(200);
+    }
+
+    // ------------------------------------------------------------ usage, store failures
+
+    /**
+     * A provider that reports no usage: the response's usage is null (not the gateway's estimate
+     * passed off as the provider's count), in a JSON answer and at the end of a stream; the audit
+     * event holds the estimate, flagged.
+     */
+    @Test
+    void aResponseWithoutTheProvidersUsageHasNullUsage() throws Exception {
+        TestTenant t = tenantWithStandIn("nu", "agent");
+        answerWith(
+                "nu",
+                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                        + "\"message\":{\"role\":\"assistant\",\"content\":\"no usage here\"},\"finish_reason\":\"stop\"}]}");
+        Http.Response r =
+                HTTP.post("/v1/responses", "{\"model\":\"agent\",\"input\":\"hi\"}", t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().isNull("usage")).as(r.body()).isTrue();
+
+        TestTenant s = tenantWithStandIn("nus", "agent");
+        standIn.answerStream(
+                "/nus/v1/chat/completions",
+                "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                        + "[{\"index\":0,\"delta\":{\"content\":\"no usage\"},\"finish_reason\":null}]}\n\n"
+                        + "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                        + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        Http.Response streamed =
+                HTTP.post(
+                        "/v1/responses",
+                        "{\"model\":\"agent\",\"stream\":true,\"input\":\"hi\"}",
+                        s.keyAuth());
+        assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+        List<JsonObject> events = ResponsesStreams.events(streamed.body());
+        JsonObject completed = events.get(events.size() - 1);
+        assertThat(completed.getString("type")).isEqualTo("response.completed");
+        assertThat(completed.getJsonObject("response").isNull("usage"))
+                .as("the estimate is not the provider's count")
+                .isTrue();
+        try (Connection c = Db.asApp()) {
+            for (Http.Response x : List.of(r, streamed)) {
+                assertThat(
+                                Db.count(
+                                        c,
+                                        "SELECT count(*) FROM audit_events WHERE request_id = ?"
+                                                + " AND action = 'gateway.request' AND tokens_estimated"
+                                                + " AND input_tokens > 0",
+                                        x.header("x-request-id")))
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    /** Runs {@code body} while inserts into the stored responses of {@code t} fail. */
+    static void withFailingStores(TestTenant t, Runnable body) throws Exception {
+        String fn = "it_refuse_store_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = Db.asOwner();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE FUNCTION "
+                            + fn
+                            + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " IF NEW.tenant_id = '"
+                            + t.id()
+                            + "'::uuid THEN RAISE EXCEPTION 'test: this store fails'; END IF;"
+                            + " RETURN NEW; END $$");
+            st.execute(
+                    "CREATE TRIGGER "
+                            + fn
+                            + " BEFORE INSERT ON routing_stored_responses FOR EACH ROW EXECUTE FUNCTION "
+                            + fn
+                            + "()");
+        }
+        try {
+            body.run();
+        } finally {
+            try (Connection c = Db.asOwner();
+                    Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER IF EXISTS " + fn + " ON routing_stored_responses");
+                st.execute("DROP FUNCTION IF EXISTS " + fn + "()");
+            }
+        }
+    }
+
+    /**
+     * A JSON answer whose storing fails: the call was made, recorded and charged, so it is answered
+     * all the same, saying store: false; nothing is half-stored and the id is not readable.
+     */
+    @Test
+    void aJsonAnswerThatCannotBeStoredSaysStoreFalseAndNothingIsStored() throws Exception {
+        TestTenant t = tenantWithStandIn("sf", "agent");
+        keepContentInFull(t);
+        answerWith("sf", completion("answered anyway"));
+        withFailingStores(
+                t,
+                () -> {
+                    Http.Response r =
+                            HTTP.post(
+                                    "/v1/responses",
+                                    "{\"model\":\"agent\",\"input\":\"store me\"}",
+                                    t.keyAuth());
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    assertThat(r.json().getBoolean("store")).isFalse();
+                    assertThat(outputText(r.json())).isEqualTo("answered anyway");
+                    assertThat(
+                                    HTTP.get(
+                                                    "/v1/responses/" + r.json().getString("id"),
+                                                    t.keyAuth())
+                                            .status())
+                            .isEqualTo(404);
+                    try (Connection c = Db.asApp()) {
+                        assertThat(
+                                        Db.count(
+                                                c,
+                                                "SELECT count(*) FROM audit_events WHERE request_id = ?"
+                                                        + " AND action = 'gateway.request' AND status_code = 200",
+                                                r.header("x-request-id")))
+                                .isEqualTo(1);
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        assertThat(storedRows(t)).isZero();
     }
 }

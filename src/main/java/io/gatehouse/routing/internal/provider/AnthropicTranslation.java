@@ -280,25 +280,19 @@ public final class AnthropicTranslation {
         JsonObject usage = a.getJsonObject("usage");
         long in = usage == null ? 0 : usage.getJsonNumber("input_tokens").longValue();
         long out = usage == null ? 0 : usage.getJsonNumber("output_tokens").longValue();
+        JsonObjectBuilder choice =
+                Json.createObjectBuilder()
+                        .add("index", 0)
+                        .add("message", message)
+                        .add("finish_reason", finishReason(a.getString("stop_reason", "end_turn")));
+        addStopSequence(choice, a);
         JsonObjectBuilder result =
                 Json.createObjectBuilder()
                         .add("id", a.getString("id", "msg"))
                         .add("object", "chat.completion")
                         .add("created", System.currentTimeMillis() / 1000)
                         .add("model", a.getString("model", model))
-                        .add(
-                                "choices",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("index", 0)
-                                                        .add("message", message)
-                                                        .add(
-                                                                "finish_reason",
-                                                                finishReason(
-                                                                        a.getString(
-                                                                                "stop_reason",
-                                                                                "end_turn")))));
+                        .add("choices", Json.createArrayBuilder().add(choice));
         if (usage != null) {
             result.add(
                     "usage",
@@ -308,6 +302,18 @@ public final class AnthropicTranslation {
                             .add("total_tokens", in + out));
         }
         return result.build();
+    }
+
+    /**
+     * The stop sequence that ended the answer ({@code stop_reason: stop_sequence}), on the chat
+     * choice as {@code stop_sequence}: chat's shape has no field for it, and the Messages dialect
+     * gives it back to its clients.
+     */
+    private static void addStopSequence(JsonObjectBuilder choice, JsonObject stop) {
+        if ("stop_sequence".equals(stop.getString("stop_reason", ""))
+                && stop.get("stop_sequence") instanceof JsonString seq) {
+            choice.add("stop_sequence", seq);
+        }
     }
 
     /** Per-stream state: message id, token counts, and which content block is which tool call. */
@@ -450,7 +456,14 @@ public final class AnthropicTranslation {
                 JsonObject delta = data.getJsonObject("delta");
                 String stop = delta == null ? null : delta.getString("stop_reason", null);
                 if (stop != null) {
-                    out.add(chunk(s, Json.createObjectBuilder(), finishReason(stop)));
+                    JsonObject c = chunk(s, Json.createObjectBuilder(), finishReason(stop));
+                    JsonObjectBuilder choice =
+                            Json.createObjectBuilder(c.getJsonArray("choices").getJsonObject(0));
+                    addStopSequence(choice, delta);
+                    out.add(
+                            Json.createObjectBuilder(c)
+                                    .add("choices", Json.createArrayBuilder().add(choice))
+                                    .build());
                 }
             }
             case "message_stop" -> {

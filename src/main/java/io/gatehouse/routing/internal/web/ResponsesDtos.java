@@ -111,12 +111,23 @@ public final class ResponsesDtos {
             String name,
             String arguments) {}
 
+    @Schema(
+            description =
+                    "The provider's token counts; the object's usage is null when the provider"
+                            + " reported none (the audit event then holds the gateway's estimate,"
+                            + " flagged tokens_estimated)")
     public record ResponseUsage(
             long input_tokens,
             Map<String, Object> input_tokens_details,
             long output_tokens,
             Map<String, Object> output_tokens_details,
             long total_tokens) {}
+
+    @Schema(description = "A deleted stored response (OpenAI's shape)")
+    public record ResponseDeleted(
+            @Schema(description = "resp_ and 32 hex digits") String id,
+            @Schema(enumeration = {"response.deleted"}) String object,
+            @Schema(description = "Always true") boolean deleted) {}
 
     @Schema(description = "OpenAI's response object")
     public record ResponseObject(

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -131,6 +132,35 @@ public class ResponsesResource {
     public JsonObject get(@Context HttpServletRequest request, @PathParam("id") String id) {
         ClientKey key = ClientKey.of(current.requireApiKey());
         return dialect.stored(key, id, (String) request.getAttribute(RequestIds.ATTRIBUTE));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Delete a response this key stored (another key's, even of the same tenant, is"
+                            + " 404); each deletion is audited (responses.stored.delete)")
+    @APIResponse(
+            responseCode = "200",
+            description = "Deleted",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = ResponsesDtos.ResponseDeleted.class)))
+    @APIResponse(responseCode = "401", description = "No valid API key (invalid_api_key)")
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "The tenant is under a legal hold: stored content stays until it is released"
+                            + " (legal_hold)")
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "No such stored response of this key (or it expired, or the tenant's current"
+                            + " retention setting no longer keeps it)")
+    public JsonObject delete(@Context HttpServletRequest request, @PathParam("id") String id) {
+        ClientKey key = ClientKey.of(current.requireApiKey());
+        return dialect.delete(key, id, (String) request.getAttribute(RequestIds.ATTRIBUTE));
     }
 
     private static Map<String, String> headers(HttpServletRequest request) {

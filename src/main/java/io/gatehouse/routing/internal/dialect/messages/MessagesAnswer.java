@@ -4,6 +4,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -13,7 +14,8 @@ import java.io.StringReader;
 /**
  * A chat completion (as the answer stages left it) as Anthropic's {@code message}: the first
  * choice's text as a text block, its tool calls as {@code tool_use} blocks, the finish reason as
- * {@code stop_reason}, the call's accounted tokens as {@code usage}.
+ * {@code stop_reason} (and {@code stop_sequence} when the provider named it), the call's accounted
+ * tokens as {@code usage}.
  */
 public final class MessagesAnswer {
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -24,6 +26,7 @@ public final class MessagesAnswer {
             JsonObject completion, long inputTokens, long outputTokens, String requestId) {
         JsonObject message = JsonValue.EMPTY_JSON_OBJECT;
         String finish = null;
+        String stopSequence = null;
         if (completion.get("choices") instanceof JsonArray cs
                 && !cs.isEmpty()
                 && cs.get(0) instanceof JsonObject c) {
@@ -32,6 +35,10 @@ public final class MessagesAnswer {
             }
             if (c.get("finish_reason") instanceof JsonString f) {
                 finish = f.getString();
+            }
+            // named by an Anthropic provider (AnthropicTranslation); chat's shape has no field
+            if (c.get("stop_sequence") instanceof JsonString ss) {
+                stopSequence = ss.getString();
             }
         }
         JsonArrayBuilder content = JSON.createArrayBuilder();
@@ -57,15 +64,20 @@ public final class MessagesAnswer {
                 i++;
             }
         }
-        return JSON.createObjectBuilder()
-                .add("id", messageId(requestId))
-                .add("type", "message")
-                .add("role", "assistant")
-                .add("model", completion.getString("model", ""))
-                .add("content", content)
-                .add("stop_reason", stopReason(finish))
-                .addNull("stop_sequence")
-                .add(
+        JsonObjectBuilder answer =
+                JSON.createObjectBuilder()
+                        .add("id", messageId(requestId))
+                        .add("type", "message")
+                        .add("role", "assistant")
+                        .add("model", completion.getString("model", ""))
+                        .add("content", content)
+                        .add("stop_reason", stopReason(finish, stopSequence));
+        if (stopSequence == null) {
+            answer.addNull("stop_sequence");
+        } else {
+            answer.add("stop_sequence", stopSequence);
+        }
+        return answer.add(
                         "usage",
                         JSON.createObjectBuilder()
                                 .add("input_tokens", inputTokens)
@@ -73,8 +85,14 @@ public final class MessagesAnswer {
                 .build();
     }
 
-    /** Anthropic's stop reason for chat's finish reason. */
-    static String stopReason(String finish) {
+    /**
+     * Anthropic's stop reason for chat's finish reason; {@code stop_sequence} when the provider
+     * named the stop sequence that ended the answer.
+     */
+    static String stopReason(String finish, String stopSequence) {
+        if (stopSequence != null) {
+            return "stop_sequence";
+        }
         if (finish == null) {
             return "end_turn";
         }

@@ -40,6 +40,6 @@ public final class MessagesDialect implements ChatDialect {
 
     @Override
     public StreamEvents events(String requestId, long estimatedInputTokens) {
-        return new MessagesEvents(requestId);
+        return new MessagesEvents(requestId, estimatedInputTokens);
     }
 }

@@ -12,11 +12,12 @@ public final class MessagesDtos {
     private MessagesDtos() {}
 
     static final String STREAM =
-            "Server-Sent Events, each 'event: <type>' and 'data: <json>': message_start, then per"
-                    + " content block content_block_start, content_block_delta (text_delta or"
-                    + " input_json_delta) and content_block_stop, then message_delta (stop_reason,"
-                    + " usage) and message_stop; 'event: error' with Anthropic's error object when"
-                    + " the stream fails after it started";
+            "Server-Sent Events, each 'event: <type>' and 'data: <json>': message_start (usage:"
+                    + " the gateway's input estimate), then per content block content_block_start,"
+                    + " content_block_delta (text_delta or input_json_delta) and content_block_stop,"
+                    + " one block at a time, then message_delta (stop_reason, stop_sequence, the"
+                    + " final usage) and message_stop; 'event: error' with Anthropic's error object"
+                    + " when the stream fails after it started";
 
     @Schema(
             description =
@@ -132,6 +133,10 @@ public final class MessagesDtos {
                                 "refusal"
                             })
                     String stop_reason,
-            String stop_sequence,
+            @Schema(
+                            description =
+                                    "The stop sequence that ended the answer, when an Anthropic"
+                                            + " provider named it; else null")
+                    String stop_sequence,
             AnthropicUsage usage) {}
 }

@@ -50,6 +50,11 @@ public class ResponsesDialect {
         return stored.response(key, id, requestId);
     }
 
+    /** {@code DELETE /v1/responses/{id}}: the response this key stored, else 404; audited. */
+    public JsonObject delete(ClientKey key, String id, String requestId) {
+        return stored.delete(key, id, requestId);
+    }
+
     /**
      * The pipeline's error with its {@code param} named as in the Responses request (the pipeline
      * validated the translated chat request).

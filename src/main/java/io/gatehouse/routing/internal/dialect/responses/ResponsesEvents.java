@@ -103,7 +103,8 @@ final class ResponsesEvents implements StreamEvents {
         List<String> out = new ArrayList<>();
         if (!ended) {
             start(out);
-            usage = ResponseObjects.usage(inputTokens, outputTokens, 0, 0);
+            // an estimate is not the provider's count: null, as in a JSON answer without usage
+            usage = estimated ? null : ResponseObjects.usage(inputTokens, outputTokens, 0, 0);
         }
         write(os, out);
     }

@@ -38,6 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class StoredResponses {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(StoredResponses.class.getName());
+    // ids are ours: anything else is simply not there
+    private static final String ID = "resp_[0-9a-f]{32}";
 
     @Inject ContentRetentionRules rules;
     @Inject StoredResponseRows rows;
@@ -112,6 +114,52 @@ public class StoredResponses {
         return response;
     }
 
+    /**
+     * Deletes the response this key stored ({@code DELETE /v1/responses/{id}}), audited ({@code
+     * responses.stored.delete}, in the same transaction: an audit that fails deletes nothing); any
+     * other id is 404 like {@link #response}; 403 while the tenant is under a legal hold.
+     */
+    public JsonObject delete(ClientKey key, String id, String requestId) {
+        ContentRetentionRules.Keeping k = rules.keeping(key.tenant());
+        StoredResponseRows.Deleted d = StoredResponseRows.Deleted.NOT_FOUND;
+        if (k.keepsContent() && id != null && id.matches(ID)) {
+            try {
+                d =
+                        rows.delete(
+                                key.tenant(),
+                                key.id(),
+                                id,
+                                k.retentionDays(),
+                                () ->
+                                        audit.record(
+                                                AuditEvent.by(
+                                                                key.caller(),
+                                                                "responses.stored.delete")
+                                                        .target("stored_response", id)
+                                                        .requestId(requestId)
+                                                        .build()));
+            } catch (SQLException e) {
+                LOG.log(Level.SEVERE, "Could not delete stored response", e);
+                throw unavailable();
+            }
+        }
+        return switch (d) {
+            case DELETED ->
+                    JSON.createObjectBuilder()
+                            .add("id", id)
+                            .add("object", "response.deleted")
+                            .add("deleted", true)
+                            .build();
+            case HELD ->
+                    throw new GatehouseException(
+                            403,
+                            "legal_hold",
+                            "This tenant is under a legal hold: its stored responses cannot be"
+                                    + " deleted until the hold is released");
+            case NOT_FOUND -> throw notFound(id, null);
+        };
+    }
+
     /** Stores the response; false (logged) when it could not be stored. */
     public boolean save(
             ClientKey key,
@@ -142,7 +190,7 @@ public class StoredResponses {
             // ids are ours: anything else is simply not there; so is another key's response, and
             // one the tenant's current retention setting no longer keeps
             ContentRetentionRules.Keeping k = rules.keeping(key.tenant());
-            if (k.keepsContent() && id != null && id.matches("resp_[0-9a-f]{32}")) {
+            if (k.keepsContent() && id != null && id.matches(ID)) {
                 var row = rows.find(key.tenant(), key.id(), id, k.retentionDays(), maxBytes);
                 if (row.isPresent()) {
                     return row.get();
@@ -150,10 +198,18 @@ public class StoredResponses {
             }
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "Could not read stored response", e);
-            throw new GatehouseException(
-                    503, "store_unavailable", "Stored responses cannot be read; try again");
+            throw unavailable();
         }
-        throw new GatehouseException(
+        throw notFound(id, param);
+    }
+
+    private static GatehouseException unavailable() {
+        return new GatehouseException(
+                503, "store_unavailable", "Stored responses cannot be read; try again");
+    }
+
+    private static GatehouseException notFound(String id, String param) {
+        return new GatehouseException(
                 404,
                 "response_not_found",
                 "No stored response with id '" + id + "' found",
