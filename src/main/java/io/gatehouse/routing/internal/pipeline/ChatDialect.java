@@ -29,4 +29,13 @@ public interface ChatDialect {
 
     /** The events of one stream, fresh per request (they keep the stream's state). */
     StreamEvents events(String requestId);
+
+    /**
+     * The request in the dialect's own wire form, when a provider kind speaks the dialect natively;
+     * null (the default) when none does. {@code text} is the body as the client sent it, {@code
+     * json} its parse, already read by {@link #read}.
+     */
+    default NativeRequest nativeRequest(String text, JsonObject json) {
+        return null;
+    }
 }
