@@ -328,7 +328,8 @@ public class ChatOperation implements Operation {
             return relay.answer(call, out, request.nativeRequest().events(), estimatedIn);
         }
         if (request.dialect() != null) {
-            return relay.answer(call, out, request.dialect().events(call.requestId), estimatedIn);
+            return relay.answer(
+                    call, out, request.dialect().events(call.requestId, estimatedIn), estimatedIn);
         }
         boolean clientWantsUsage =
                 request.parsed().streamOptions() != null

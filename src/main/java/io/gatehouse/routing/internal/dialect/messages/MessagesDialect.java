@@ -40,7 +40,7 @@ public final class MessagesDialect implements ChatDialect {
     }
 
     @Override
-    public StreamEvents events(String requestId) {
+    public StreamEvents events(String requestId, long estimatedInputTokens) {
         return new MessagesEvents(requestId);
     }
 

@@ -61,9 +61,7 @@ public final class MessagesDtos {
                             required = true,
                             enumeration = {"enabled", "disabled"})
                     String type,
-            @Schema(
-                            minimum = "1024",
-                            description = "With enabled: required, less than max_tokens")
+            @Schema(minimum = "1024", description = "With enabled: required, less than max_tokens")
                     Long budget_tokens) {}
 
     @Schema(description = "One turn")

@@ -74,7 +74,12 @@ final class MessagesNativeEvents implements StreamEvents {
     }
 
     @Override
-    public void finish(OutputStream os, JsonObject lastChunk, long inputTokens, long outputTokens)
+    public void finish(
+            OutputStream os,
+            JsonObject lastChunk,
+            long inputTokens,
+            long outputTokens,
+            boolean estimated)
             throws IOException {
         if (deltaWritten) {
             return;
