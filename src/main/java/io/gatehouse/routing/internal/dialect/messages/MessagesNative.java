@@ -16,27 +16,97 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Messages request as it goes to an Anthropic provider natively: the client's own bytes with the
- * model swapped while no stage changed the request; else the request as the stages left it,
- * rendered in Anthropic's shape, with what the canonical request does not carry put back ({@code
- * thinking}, {@code top_k}, and each assistant turn's thinking blocks, as sent: their signatures
- * hold). The answer comes back as Anthropic sent it, or with the answer stages' changes rendered
- * into it (text, tool input) while its thinking blocks stay as they came.
+ * model swapped while no stage changed the request and no block or tool carries a key the gateway
+ * does not read; else the request as the stages left it, rendered in Anthropic's shape, with what
+ * the canonical request does not carry put back ({@code thinking}, {@code top_k}, and each
+ * assistant turn's thinking blocks, as sent: their signatures hold). The answer comes back as
+ * Anthropic sent it, or with the answer stages' changes rendered into it (text, tool input) while
+ * its thinking blocks stay as they came.
  */
 final class MessagesNative implements NativeRequest {
     private static final JsonProvider JSON = JsonProvider.provider();
     static final String KIND = "anthropic";
 
+    /** The keys of each block type the gateway reads; a block with others is never forwarded. */
+    private static final Map<String, Set<String>> BLOCK_KEYS =
+            Map.of(
+                    "text", Set.of("type", "text"),
+                    "image", Set.of("type", "source"),
+                    "tool_use", Set.of("type", "id", "name", "input"),
+                    "tool_result", Set.of("type", "tool_use_id", "content", "is_error"),
+                    "thinking", Set.of("type", "thinking", "signature"),
+                    "redacted_thinking", Set.of("type", "data"));
+
+    private static final Set<String> TOOL_KEYS =
+            Set.of("type", "name", "description", "input_schema");
+
     private final JsonObject json;
     private final ClientBytes bytes;
     private final String onlyNative;
+    // every block and tool holds only keys the gateway read: the provider reads what it checked
+    private final boolean plain;
 
     private MessagesNative(JsonObject json, ClientBytes bytes, String onlyNative) {
         this.json = json;
         this.bytes = bytes;
         this.onlyNative = onlyNative;
+        this.plain = plain(json);
+    }
+
+    /**
+     * True when no block (in the messages, a tool result, the system prompt) and no tool carries a
+     * key the gateway does not read ({@code cache_control}, {@code citations}, ...):
+     * MessagesRequest checks what it reads, and a provider would read the rest unchecked.
+     */
+    private static boolean plain(JsonObject json) {
+        if (json.get("system") instanceof JsonArray system && !blocksPlain(system)) {
+            return false;
+        }
+        if (json.get("tools") instanceof JsonArray tools) {
+            for (JsonValue t : tools) {
+                if (!(t instanceof JsonObject to) || !TOOL_KEYS.containsAll(to.keySet())) {
+                    return false;
+                }
+            }
+        }
+        if (json.get("tool_choice") instanceof JsonObject tc
+                && !Set.of("type", "name", "disable_parallel_tool_use").containsAll(tc.keySet())) {
+            return false;
+        }
+        if (json.get("messages") instanceof JsonArray ms) {
+            for (JsonValue mv : ms) {
+                if (mv instanceof JsonObject m
+                        && m.get("content") instanceof JsonArray blocks
+                        && !blocksPlain(blocks)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean blocksPlain(JsonArray blocks) {
+        for (JsonValue bv : blocks) {
+            if (!(bv instanceof JsonObject b)) {
+                return false;
+            }
+            Set<String> keys = BLOCK_KEYS.get(b.getString("type", ""));
+            if (keys == null || !keys.containsAll(b.keySet())) {
+                return false;
+            }
+            if (b.get("content") instanceof JsonArray inner && !blocksPlain(inner)) {
+                return false;
+            }
+            if (b.get("source") instanceof JsonObject src
+                    && !Set.of("type", "media_type", "data", "url").containsAll(src.keySet())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The native form of a Messages body {@link MessagesRequest#read} accepted. */
@@ -62,7 +132,7 @@ final class MessagesNative implements NativeRequest {
 
     @Override
     public String body(ChatRequest asStagesLeft, boolean unchanged, String model) {
-        if (unchanged) {
+        if (unchanged && plain) {
             // a body with a repeated key is never forwarded (ClientBytes): its parse is
             return bytes != null
                     ? bytes.with(JSON.createValue(model).toString(), null)

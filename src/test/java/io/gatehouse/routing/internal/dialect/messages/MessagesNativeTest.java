@@ -60,6 +60,21 @@ class MessagesNativeTest {
         assertThat(wire).isEqualTo(BODY.replace("\"claude\"", "\"claude-sonnet-4-5\""));
     }
 
+    /** A key the gateway does not read (cache_control) is never forwarded unchecked. */
+    @Test
+    void aBlockWithAKeyTheGatewayDoesNotReadIsReRenderedNotForwarded() {
+        String body =
+                BODY.replace(
+                        "\"content\":\"-3C\"}",
+                        "\"content\":\"-3C\",\"cache_control\":{\"type\":\"ephemeral\"}}");
+        assertThat(body).contains("cache_control");
+        String wire =
+                MessagesNative.of(body, json(body))
+                        .body(MessagesRequest.read(json(body)), true, "claude-sonnet-4-5");
+        assertThat(wire).doesNotContain("cache_control").contains("EqQBCgIYAhIM");
+        assertThat(json(wire).getJsonObject("thinking")).isNotNull();
+    }
+
     @Test
     void aChangedRequestIsReRenderedWithItsThinkingBlocksAsSent() {
         ChatRequest parsed = MessagesRequest.read(json(BODY));
