@@ -328,9 +328,10 @@ class MessagesIT {
     }
 
     /**
-     * A recorded Anthropic stream from a stand-in Anthropic provider, translated to chat and back:
-     * the client gets the provider's sequence event by event (pings and empty argument fragments
-     * aside, ids and counts normalised).
+     * A recorded Anthropic stream from a stand-in Anthropic provider, relayed natively (it was
+     * translated to chat and back before the passthrough, MessagesNativeIT): the client gets the
+     * provider's sequence event by event (pings and empty argument fragments aside, ids and counts
+     * normalised).
      */
     @Test
     void aRecordedAnthropicStreamReachesTheClientEventByEvent() throws Exception {

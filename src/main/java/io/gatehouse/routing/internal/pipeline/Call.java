@@ -39,6 +39,8 @@ final class Call {
     long providerLatencyMs;
     Long ttftMs;
     boolean cacheHit;
+    // a client dialect with a native provider kind: whether the answering attempt went natively
+    Boolean passthrough;
     boolean streamed;
     boolean recorded;
     boolean settled;

@@ -163,6 +163,9 @@ public class CallRecord {
         if (call.endpoint != null) {
             b.detail("endpoint", call.endpoint);
         }
+        if (call.passthrough != null) {
+            b.detail("passthrough", call.passthrough);
+        }
         if (call.clientRequestId != null) {
             b.detail(RequestIds.CLIENT_DETAIL, call.clientRequestId);
         }

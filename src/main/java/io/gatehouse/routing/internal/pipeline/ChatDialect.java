@@ -34,4 +34,13 @@ public interface ChatDialect {
      * it, known before any provider count.
      */
     StreamEvents events(String requestId, long estimatedInputTokens);
+
+    /**
+     * The request in the dialect's own wire form, when a provider kind speaks the dialect natively;
+     * null (the default) when none does. {@code text} is the body as the client sent it, {@code
+     * json} its parse, already read by {@link #read}.
+     */
+    default NativeRequest nativeRequest(String text, JsonObject json) {
+        return null;
+    }
 }

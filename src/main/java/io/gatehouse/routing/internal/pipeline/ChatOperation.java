@@ -75,8 +75,14 @@ public class ChatOperation implements Operation {
         GatewayExchange ex = call.exchange;
         UpstreamOnce upstream = new UpstreamOnce(request, ex);
         // The cache key is the upstream request as the stages left it (only for caching routes).
-        String cacheKey =
+        // a request only a native provider serves is never answered from the cache (its answer
+        // holds what the canonical form cannot: thinking blocks and their signatures)
+        boolean cacheable =
                 route.cacheTtlSeconds() > 0
+                        && (request.nativeRequest() == null
+                                || request.nativeRequest().onlyNative() == null);
+        String cacheKey =
+                cacheable
                         ? ResponseCache.key(
                                 call.key.tenant(), route.alias(), cacheForm(upstream.get()))
                         : null;
@@ -90,11 +96,12 @@ public class ChatOperation implements Operation {
                             ordered,
                             false,
                             c -> {
-                                ProviderCall pc = providerCall(c, upstream, deadline);
+                                ProviderCall pc = providerCall(c, request, upstream, deadline);
                                 return tracing.attempt(
                                         "chat", c, () -> attempts.adapter(c).answer(pc));
                             });
             answer = out.result();
+            passthrough(call, request);
             if (cacheKey != null) {
                 cache.put(
                         cacheKey,
@@ -108,6 +115,14 @@ public class ChatOperation implements Operation {
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
         if (request.dialect() != null) {
+            if (answer.nativeJson() != null && request.nativeRequest() != null) {
+                return Sent.answer(
+                        request.nativeRequest()
+                                .answer(answer.nativeJson(), answer.raw(), answer.json(), after));
+            }
+            if (cachedAnswer != null && request.nativeRequest() != null) {
+                call.passthrough = false;
+            }
             return Sent.answer(
                     request.dialect()
                             .answer(after, call.inputTokens, call.outputTokens, call.requestId));
@@ -121,10 +136,25 @@ public class ChatOperation implements Operation {
      * One attempt's call, built after the attempt's {@code beforeProviderCall} stages; the adapter
      * renders (or forwards) it once.
      */
-    private ProviderCall providerCall(Candidate c, UpstreamOnce upstream, long deadline)
+    private ProviderCall providerCall(
+            Candidate c, Request request, UpstreamOnce upstream, long deadline)
             throws ProviderException {
         Upstream up = upstream.get();
-        return attempts.providerCall(c, up.chat(), up.bytes(), deadline);
+        ProviderCall pc = attempts.providerCall(c, up.chat(), up.bytes(), deadline);
+        if (!request.nativeTo(c)) {
+            return pc;
+        }
+        // the client's own dialect: its bytes while no stage changed anything, else re-rendered
+        boolean unchanged = up.chat() == request.parsed();
+        return pc.withNativeBody(
+                request.nativeRequest().body(up.chat(), unchanged, c.model().name()));
+    }
+
+    /** For the audit event: whether the attempt that answered went in the client's dialect. */
+    private static void passthrough(Call call, Request request) {
+        if (request.nativeRequest() != null && call.candidate != null) {
+            call.passthrough = request.nativeTo(call.candidate);
+        }
     }
 
     /**
@@ -270,7 +300,7 @@ public class ChatOperation implements Operation {
                         ordered,
                         true,
                         c -> {
-                            ProviderCall pc = providerCall(c, upstream, deadline);
+                            ProviderCall pc = providerCall(c, request, upstream, deadline);
                             // the attempt's span stays open until the stream ends (SseRelay): the
                             // usage and finish reasons come with the last chunks
                             return tracing.attemptStream(
@@ -293,6 +323,10 @@ public class ChatOperation implements Operation {
                         });
         // estimated again: the stages may have changed the messages before the provider call
         long estimatedIn = estimatedInput(ex.messages());
+        passthrough(call, request);
+        if (request.nativeTo(out.candidate())) {
+            return relay.answer(call, out, request.nativeRequest().events(), estimatedIn);
+        }
         if (request.dialect() != null) {
             return relay.answer(
                     call, out, request.dialect().events(call.requestId, estimatedIn), estimatedIn);

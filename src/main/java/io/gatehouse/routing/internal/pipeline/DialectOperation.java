@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Chat in a client dialect: the dialect reads the body; estimates, attempts, answer stages and
  * streams are {@link ChatOperation}'s, which renders the answer through the dialect. The client's
- * bytes are never forwarded (they are another dialect's): the adapters render the canonical
- * request.
+ * bytes never go to a provider of another dialect (the adapters render the canonical request); a
+ * provider that speaks the dialect natively gets the dialect's own body ({@link NativeRequest}).
  */
 final class DialectOperation implements Operation {
     private final ChatOperation chat;
@@ -41,7 +41,7 @@ final class DialectOperation implements Operation {
         // chat's own limits hold for whatever a dialect produced (a backstop: the dialect checked
         // its fields in its own terms first)
         GatewayRequests.validateChat(asChat);
-        return new Request(asChat, parsed, null, dialect);
+        return new Request(asChat, parsed, null, dialect, dialect.nativeRequest(text, json));
     }
 
     @Override

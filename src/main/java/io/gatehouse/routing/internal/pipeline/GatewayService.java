@@ -197,7 +197,11 @@ public class GatewayService {
         Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());
         // the request in chat's shape (a dialect's body rendered): what capabilities it needs
         List<Candidate> candidates =
-                RouteSelection.candidates(call, call.snapshot, route, request.json(), op.name());
+                op.serving(
+                        route,
+                        request,
+                        RouteSelection.candidates(
+                                call, call.snapshot, route, request.json(), op.name()));
         long estimatedIn = op.estimatedInput(ex.messages());
         if (op.spendsTokens()) {
             long maxOut = op.maxOutput(request.json());

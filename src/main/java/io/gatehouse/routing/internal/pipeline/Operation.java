@@ -6,6 +6,7 @@ import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
@@ -38,6 +39,31 @@ interface Operation {
     long maxOutput(JsonObject json);
 
     /**
+     * The candidates that may serve this request, before admission: all of them, except that a
+     * request only a native provider can serve ({@link NativeRequest#onlyNative}) never goes to a
+     * provider of another kind (400 saying why when none is left).
+     */
+    default List<Candidate> serving(Route route, Request request, List<Candidate> candidates) {
+        NativeRequest n = request.nativeRequest();
+        if (n == null || n.onlyNative() == null) {
+            return candidates;
+        }
+        List<Candidate> serving = candidates.stream().filter(request::nativeTo).toList();
+        if (serving.isEmpty()) {
+            throw new ValidationException(
+                    "native_provider_required",
+                    "model",
+                    n.onlyNative()
+                            + ", which only a provider of kind '"
+                            + n.kind()
+                            + "' can serve, and the model '"
+                            + route.alias()
+                            + "' has none that may serve this request");
+        }
+        return serving;
+    }
+
+    /**
      * Whether admission reserves the request's tokens and worst-case cost; one that spends none (a
      * token count) is admitted as one request with no tokens, which rate limits still count.
      */
@@ -58,10 +84,25 @@ interface Operation {
      * value, no stage changed anything), and the client's bytes when an adapter may forward them
      * (null when they must be rendered anyway).
      */
-    record Request(JsonObject json, ChatRequest parsed, ClientBytes bytes, ChatDialect dialect) {
+    record Request(
+            JsonObject json,
+            ChatRequest parsed,
+            ClientBytes bytes,
+            ChatDialect dialect,
+            NativeRequest nativeRequest) {
         /** A request in the operation's own dialect (chat completions, embeddings). */
         Request(JsonObject json, ChatRequest parsed, ClientBytes bytes) {
-            this(json, parsed, bytes, null);
+            this(json, parsed, bytes, null, null);
+        }
+
+        /** A client dialect's request that no provider speaks natively. */
+        Request(JsonObject json, ChatRequest parsed, ClientBytes bytes, ChatDialect dialect) {
+            this(json, parsed, bytes, dialect, null);
+        }
+
+        /** True when the attempt at {@code c} goes in the client's own dialect. */
+        boolean nativeTo(Candidate c) {
+            return nativeRequest != null && c.provider().kind().equals(nativeRequest.kind());
         }
 
         boolean stream() {

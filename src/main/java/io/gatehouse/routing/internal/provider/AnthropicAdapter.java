@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -68,8 +69,35 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return AnthropicTranslation.response(a, call.model().name());
     }
 
+    /**
+     * A native call ({@link ProviderCall#nativeBody}) posts the client's Messages body as the
+     * pipeline prepared it and keeps Anthropic's answer (and its text) beside its translation,
+     * which the stages and the accounting read.
+     */
+    @Override
+    public ChatAnswer answer(ProviderCall call) throws ProviderException {
+        if (call.nativeBody() == null) {
+            return ChatAnswer.of(chat(call), null);
+        }
+        HttpTransport.Raw a =
+                http.postJsonRaw(uri(call), headers(call), nativeBytes(call), call.timeout());
+        return ChatAnswer.ofNative(
+                AnthropicTranslation.response(a.json(), call.model().name()), a.json(), a.text());
+    }
+
+    private static byte[] nativeBytes(ProviderCall call) {
+        return call.nativeBody().getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public ProviderStream stream(ProviderCall call) throws ProviderException {
+        if (call.nativeBody() != null) {
+            return new AnthropicNativeStream(
+                    new SseReader(
+                            http.postStream(
+                                    uri(call), headers(call), nativeBytes(call), call.timeout())),
+                    call.model().name());
+        }
         boolean includeUsage = includeUsage(call.chat());
         SseReader sse =
                 new SseReader(

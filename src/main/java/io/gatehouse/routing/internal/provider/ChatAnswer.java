@@ -18,13 +18,34 @@ import java.util.List;
  * stages did not check).
  *
  * @param usage null when the provider reported none
+ * @param nativeJson the provider's answer in the client's own dialect when it was asked natively
+ *     ({@link ProviderCall#nativeBody}; then {@code raw} is that answer's text), else null
  */
-public record ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usage usage) {
+public record ChatAnswer(
+        JsonObject json, String raw, List<Choice> choices, Usage usage, JsonObject nativeJson) {
     // Json.createXxx() / JsonProvider.provider() look the provider up on every call
     private static final JsonProvider JSON = JsonProvider.provider();
 
     public ChatAnswer {
         choices = List.copyOf(choices);
+    }
+
+    public ChatAnswer(JsonObject json, String raw, List<Choice> choices, Usage usage) {
+        this(json, raw, choices, usage, null);
+    }
+
+    /**
+     * A native answer: {@code translated} (OpenAI's shape, for the stages and accounting) and the
+     * provider's own answer with its text, kept only when it may go to the client as it came.
+     */
+    static ChatAnswer ofNative(JsonObject translated, JsonObject nativeJson, String nativeRaw) {
+        ChatAnswer a = of(translated, null);
+        return new ChatAnswer(
+                translated,
+                JsonKeys.forwardable(nativeRaw) ? nativeRaw : null,
+                a.choices(),
+                a.usage(),
+                nativeJson);
     }
 
     /** One choice; {@code message} is null when the provider sent none. */

@@ -11,7 +11,10 @@ import java.time.Duration;
  * (only known fields), and {@code clientBytes} the client's body while no stage changed anything
  * (else null); each adapter renders its own wire body from them, once per attempt, with {@code
  * model}'s name. Other calls (embeddings, guard endpoints) carry an OpenAI-shaped {@code body}.
- * {@code credential} is the opened secret; never log this record.
+ * {@code nativeBody} is set when the provider speaks the client's own dialect (Anthropic Messages
+ * to an Anthropic provider): the wire body as it goes, and the adapter answers in that dialect too
+ * ({@link ChatAnswer#nativeJson}, {@link AnthropicNativeStream}). {@code credential} is the opened
+ * secret; never log this record.
  */
 public record ProviderCall(
         Provider provider,
@@ -20,7 +23,25 @@ public record ProviderCall(
         ClientBytes clientBytes,
         JsonObject body,
         Duration timeout,
-        String credential) {
+        String credential,
+        String nativeBody) {
+
+    public ProviderCall(
+            Provider provider,
+            Model model,
+            ChatRequest chat,
+            ClientBytes clientBytes,
+            JsonObject body,
+            Duration timeout,
+            String credential) {
+        this(provider, model, chat, clientBytes, body, timeout, credential, null);
+    }
+
+    /** The same attempt sent in the client's own dialect, as {@code wire}. */
+    public ProviderCall withNativeBody(String wire) {
+        return new ProviderCall(
+                provider, model, chat, clientBytes, body, timeout, credential, wire);
+    }
 
     /** A chat attempt. */
     public ProviderCall(

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal.dialect.messages;
 
 import io.gatehouse.routing.internal.pipeline.ChatDialect;
+import io.gatehouse.routing.internal.pipeline.NativeRequest;
 import io.gatehouse.routing.internal.pipeline.StreamEvents;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
@@ -41,5 +42,11 @@ public final class MessagesDialect implements ChatDialect {
     @Override
     public StreamEvents events(String requestId, long estimatedInputTokens) {
         return new MessagesEvents(requestId, estimatedInputTokens);
+    }
+
+    /** Anthropic providers speak Messages: they get the client's body (not for token counts). */
+    @Override
+    public NativeRequest nativeRequest(String text, JsonObject json) {
+        return counting ? null : MessagesNative.of(text, json);
     }
 }

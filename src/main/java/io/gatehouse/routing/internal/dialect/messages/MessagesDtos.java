@@ -24,12 +24,21 @@ public final class MessagesDtos {
                     "A content block: text {type, text}; image {type, source: {type: base64,"
                             + " media_type, data} or {type: url, url}} (user turns);"
                             + " tool_use {type, id, name, input} (assistant turns); tool_result"
-                            + " {type, tool_use_id, content: string or text blocks} (user turns)."
-                            + " Thinking blocks are refused (no native passthrough yet).")
+                            + " {type, tool_use_id, content: string or text blocks} (user turns);"
+                            + " thinking {type, thinking, signature} and redacted_thinking {type,"
+                            + " data} (assistant turns; served only natively by Anthropic"
+                            + " providers, passed byte for byte)")
     public record AnthropicContentBlock(
             @Schema(
                             required = true,
-                            enumeration = {"text", "image", "tool_use", "tool_result"})
+                            enumeration = {
+                                "text",
+                                "image",
+                                "tool_use",
+                                "tool_result",
+                                "thinking",
+                                "redacted_thinking"
+                            })
                     String type,
             String text,
             Map<String, Object> source,
@@ -37,7 +46,24 @@ public final class MessagesDtos {
             String name,
             Map<String, Object> input,
             String tool_use_id,
-            @Schema(oneOf = {String.class, Object[].class}) Object content) {}
+            @Schema(oneOf = {String.class, Object[].class}) Object content,
+            @Schema(description = "A thinking block's text") String thinking,
+            @Schema(description = "A thinking block's signature, as the provider issued it")
+                    String signature,
+            @Schema(description = "A redacted_thinking block's encrypted data") String data) {}
+
+    @Schema(
+            description =
+                    "Extended thinking: served only by Anthropic providers, natively; a request"
+                            + " with it is never sent to another kind (400"
+                            + " native_provider_required when the route has no Anthropic target)")
+    public record AnthropicThinking(
+            @Schema(
+                            required = true,
+                            enumeration = {"enabled", "disabled"})
+                    String type,
+            @Schema(minimum = "1024", description = "With enabled: required, less than max_tokens")
+                    Long budget_tokens) {}
 
     @Schema(description = "One turn")
     public record AnthropicMessage(
@@ -79,7 +105,9 @@ public final class MessagesDtos {
             @Schema(minimum = "0", maximum = "1") Double top_p,
             @Schema(
                             minimum = "0",
-                            description = "Accepted; not forwarded to OpenAI-compatible providers")
+                            description =
+                                    "Accepted; forwarded only to Anthropic providers (native), not"
+                                            + " to OpenAI-compatible ones")
                     Long top_k,
             @Schema(description = "At most 4 strings") List<String> stop_sequences,
             @Schema(description = "Answer as Server-Sent Events") Boolean stream,
@@ -88,8 +116,7 @@ public final class MessagesDtos {
             @Schema(description = "At most 128 client tools") List<AnthropicTool> tools,
             @Schema(description = "{type: auto|any|tool|none, name, disable_parallel_tool_use}")
                     Map<String, Object> tool_choice,
-            @Schema(description = "Only {type: disabled}; extended thinking needs the native path")
-                    Map<String, Object> thinking) {}
+            AnthropicThinking thinking) {}
 
     @Schema(
             description =
@@ -109,7 +136,7 @@ public final class MessagesDtos {
                     Object system,
             List<AnthropicTool> tools,
             Map<String, Object> tool_choice,
-            @Schema(description = "Only {type: disabled}") Map<String, Object> thinking) {}
+            AnthropicThinking thinking) {}
 
     @Schema(description = "The input tokens of a request")
     public record AnthropicTokenCount(long input_tokens) {}
@@ -119,11 +146,19 @@ public final class MessagesDtos {
 
     @Schema(description = "Anthropic's message: the answer")
     public record AnthropicMessageAnswer(
-            @Schema(description = "msg_ + the request id's random part") String id,
+            @Schema(
+                            description =
+                                    "msg_ + the request id's random part; from an Anthropic"
+                                            + " provider (native) the provider's own id")
+                    String id,
             @Schema(enumeration = {"message"}) String type,
             @Schema(enumeration = {"assistant"}) String role,
             String model,
-            @Schema(description = "text and tool_use blocks") List<AnthropicContentBlock> content,
+            @Schema(
+                            description =
+                                    "text and tool_use blocks; from an Anthropic provider (native)"
+                                            + " also its thinking and redacted_thinking blocks")
+                    List<AnthropicContentBlock> content,
             @Schema(
                             enumeration = {
                                 "end_turn",

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  * {@code temperature}, {@code top_p}, {@code stop_sequences}, {@code metadata.user_id}. A field the
  * canonical request cannot carry is refused (400), never dropped in silence, except {@code top_k}
  * (no OpenAI-compatible equivalent; accepted and not forwarded, docs/gateway.md). Extended thinking
- * is refused until the native passthrough to Anthropic providers exists.
+ * ({@code thinking} enabled, {@code thinking} and {@code redacted_thinking} blocks in assistant
+ * turns) is checked here but not carried in the canonical request: only the native passthrough to
+ * Anthropic providers serves it ({@link MessagesNative}), and the pipeline sends such a request to
+ * no other kind.
  *
  * <p>Long on purpose: every field and block type of the dialect is checked and mapped here, side by
  * side, so that what is accepted is exactly what is carried.
@@ -74,7 +77,7 @@ public final class MessagesRequest {
         for (int i = 0; i < ms.size(); i++) {
             message(ms.get(i), "messages." + i, messages);
         }
-        thinking(req);
+        thinking(req, maxTokens);
         BigDecimal temperature = number(req, "temperature", 0, 1);
         BigDecimal topP = number(req, "top_p", 0, 1);
         if (req.containsKey("top_k")
@@ -154,7 +157,8 @@ public final class MessagesRequest {
                 throw invalid(f, "Extra inputs are not permitted");
             }
         }
-        return read(JSON.createObjectBuilder(req).add("max_tokens", 1).build());
+        // the most a message may ask for: a thinking budget is checked against it as a message's
+        return read(JSON.createObjectBuilder(req).add("max_tokens", 10_000_000).build());
     }
 
     private static String model(JsonObject req) {
@@ -225,6 +229,7 @@ public final class MessagesRequest {
         }
         List<ChatMessage.Part> parts = new ArrayList<>();
         List<ChatMessage.ToolCall> calls = new ArrayList<>();
+        boolean thought = false;
         for (int j = 0; j < blocks.size(); j++) {
             String bp = p + ".content." + j;
             JsonObject b = block(blocks.get(j), bp);
@@ -244,16 +249,26 @@ public final class MessagesRequest {
                     }
                     out.add(toolResult(b, bp));
                 }
-                case "thinking", "redacted_thinking" ->
-                        throw invalid(
-                                bp + ".type",
-                                "thinking blocks are passed only to Anthropic providers natively,"
-                                        + " which Gatehouse does not do yet");
+                case "thinking", "redacted_thinking" -> {
+                    // carried only by the native passthrough (MessagesNative), as sent
+                    if (!role.equals("assistant")) {
+                        throw invalid(bp + ".type", type + " blocks belong to assistant turns");
+                    }
+                    thinkingBlock(b, bp);
+                    thought = true;
+                }
                 default ->
                         throw invalid(bp + ".type", "block type '" + type + "' is not supported");
             }
         }
         if (role.equals("assistant")) {
+            if (thought && calls.isEmpty() && parts.isEmpty()) {
+                // a turn of thinking only would vanish from the canonical request, and with it
+                // the place its blocks go back to when a stage makes the body re-rendered
+                throw invalid(
+                        p + ".content",
+                        "an assistant turn needs text or tool_use besides thinking");
+            }
             String text = joined(parts);
             boolean images = parts.stream().anyMatch(x -> !x.isText());
             if (images) {
@@ -389,7 +404,11 @@ public final class MessagesRequest {
         return new ChatMessage("tool", text, null, null, null, id.getString(), null, false);
     }
 
-    private static void thinking(JsonObject req) {
+    /**
+     * {@code thinking}: {@code {type: disabled}}, or {@code {type: enabled, budget_tokens}} with a
+     * budget of at least 1024 tokens and below {@code max_tokens} (Anthropic's rules).
+     */
+    private static void thinking(JsonObject req, long maxTokens) {
         if (!req.containsKey("thinking") || req.get("thinking") == JsonValue.NULL) {
             return;
         }
@@ -397,11 +416,52 @@ public final class MessagesRequest {
                 || !(t.get("type") instanceof JsonString type)) {
             throw invalid("thinking", "Input should be an object with a type");
         }
-        if (!type.getString().equals("disabled")) {
-            throw invalid(
-                    "thinking",
-                    "extended thinking is passed only to Anthropic providers natively, which"
-                            + " Gatehouse does not do yet");
+        for (String f : t.keySet()) {
+            if (!f.equals("type") && !f.equals("budget_tokens")) {
+                throw invalid("thinking." + f, "Extra inputs are not permitted");
+            }
+        }
+        switch (type.getString()) {
+            case "disabled" -> {
+                if (t.containsKey("budget_tokens")) {
+                    throw invalid("thinking.budget_tokens", "Extra inputs are not permitted");
+                }
+            }
+            case "enabled" -> {
+                if (!(t.get("budget_tokens") instanceof JsonNumber n)
+                        || !n.isIntegral()
+                        || n.bigDecimalValue().compareTo(BigDecimal.valueOf(1024)) < 0
+                        || n.bigDecimalValue().compareTo(BigDecimal.valueOf(maxTokens)) >= 0) {
+                    throw invalid(
+                            "thinking.budget_tokens",
+                            "Input should be an integer of at least 1024 and less than max_tokens");
+                }
+            }
+            default -> throw invalid("thinking.type", "Input should be 'enabled' or 'disabled'");
+        }
+    }
+
+    /** True when {@code thinking} asks for extended thinking. */
+    static boolean thinkingEnabled(JsonObject req) {
+        return req.get("thinking") instanceof JsonObject t
+                && "enabled".equals(t.getString("type", ""));
+    }
+
+    /** A thinking block with its text and signature, or a redacted one with its data. */
+    private static void thinkingBlock(JsonObject b, String p) {
+        List<String> required =
+                b.getString("type").equals("thinking")
+                        ? List.of("thinking", "signature")
+                        : List.of("data");
+        for (String f : required) {
+            if (!(b.get(f) instanceof JsonString)) {
+                throw invalid(p + "." + f, "Field required (a string)");
+            }
+        }
+        for (String f : b.keySet()) {
+            if (!f.equals("type") && !required.contains(f)) {
+                throw invalid(p + "." + f, "Extra inputs are not permitted");
+            }
         }
     }
 

@@ -88,15 +88,34 @@ class MessagesRequestTest {
                 "{\"model\":\"m\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":"
                         + "[{\"type\":\"document\",\"source\":{}}]}]}",
                 "messages.0.content.0.type");
+        // thinking is accepted for the native passthrough, under Anthropic's own rules
         refused(
                 "{\"model\":\"m\",\"max_tokens\":10,\"messages\":[{\"role\":\"assistant\",\"content\":"
                         + "[{\"type\":\"thinking\",\"thinking\":\"x\",\"signature\":\"s\"}]}]}",
+                "messages.0.content");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":"
+                        + "[{\"type\":\"thinking\",\"thinking\":\"x\",\"signature\":\"s\"}]}]}",
                 "messages.0.content.0.type");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":10,\"messages\":[{\"role\":\"assistant\",\"content\":"
+                        + "[{\"type\":\"thinking\",\"thinking\":\"x\"},{\"type\":\"text\",\"text\":\"y\"}]}]}",
+                "messages.0.content.0.signature");
         refused(
                 "{\"model\":\"m\",\"max_tokens\":10,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
                         + user
                         + "}",
-                "thinking");
+                "thinking.budget_tokens");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":4000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":512},"
+                        + user
+                        + "}",
+                "thinking.budget_tokens");
+        refused(
+                "{\"model\":\"m\",\"max_tokens\":4000,\"thinking\":{\"type\":\"always\"},"
+                        + user
+                        + "}",
+                "thinking.type");
         refused(
                 "{\"model\":\"m\",\"max_tokens\":10,\"temperature\":1.5," + user + "}",
                 "temperature");

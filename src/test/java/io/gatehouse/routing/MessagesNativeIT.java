@@ -1,0 +1,407 @@
+package io.gatehouse.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.gatehouse.routing.MessagesIT.assertAnthropicError;
+import static io.gatehouse.routing.MessagesIT.auditEvent;
+import static io.gatehouse.routing.MessagesIT.messages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.gatehouse.routing.AnthropicStreams.Event;
+import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /v1/messages} to Anthropic providers natively (issue 17): the client's body goes
+ * upstream as sent (model swapped) or re-rendered when a stage changed it, the answer and the
+ * stream come back as Anthropic sent them (thinking blocks and signatures intact), and a
+ * conversation with thinking never fails over to a provider of another kind. Stand-in provider
+ * answers are shaped as Anthropic's extended-thinking examples.
+ */
+class MessagesNativeIT {
+    static WireMockServer provider;
+
+    @BeforeAll
+    static void start() {
+        provider = new WireMockServer(options().dynamicPort());
+        provider.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.stop();
+    }
+
+    static final String THINKING_BLOCK =
+            "{\"type\":\"thinking\",\"thinking\":\"The user asks for 27 * 453. 453 = 400 + 50 + 3.\","
+                    + "\"signature\":\"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYdsd+JuqQ0gNfQ2W1qXVmQ==\"}";
+
+    /**
+     * A second turn of an extended-thinking conversation: the earlier thinking goes back signed.
+     */
+    static String thinkingBody(String model, boolean stream, String userText) {
+        return "{\"model\":\""
+                + model
+                + "\", \"max_tokens\": 4096,"
+                + (stream ? "\"stream\":true," : "")
+                + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"What is 27 * 453?\"},"
+                + "{\"role\":\"assistant\",\"content\":["
+                + THINKING_BLOCK
+                + ",{\"type\":\"text\",\"text\":\"27 * 453 = 12,231\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + userText
+                + "\"}]}]}";
+    }
+
+    /** Anthropic's non-streamed answer with a thinking block, as the API sends it. */
+    static String answer(String text) {
+        return "{\"id\":\"msg_01AgfN6kXkoeC8Y8cVoPSYuC\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":["
+                + "{\"type\":\"thinking\",\"thinking\":\"Check the product again: 12,231.\","
+                + "\"signature\":\"ErUBCkYIBRgCIkDa+g7wOl6V3k3k0hPz/yB6t2p8Gn5VfHwB1nQ==\"},"
+                + "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP\"},"
+                + "{\"type\":\"text\",\"text\":\""
+                + text
+                + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":312,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,"
+                + "\"output_tokens\":97,\"service_tier\":\"standard\"}}";
+    }
+
+    /** Anthropic's streamed answer with extended thinking: thinking, signature, then text. */
+    static final String THINKING_STREAM =
+            """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"msg_01Ht6kBt8sZs5xW4NbqNfbWR","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":318,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":3}}}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me solve this step by step:\\n\\n1. First break down 27 * 453"}}
+
+            event: ping
+            data: {"type": "ping"}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"\\n2. 453 = 400 + 50 + 3"}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds/vL8xQ=="}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":0}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"27 * 453 = 12,231"}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":1}
+
+            event: message_delta
+            data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":121}}
+
+            event: message_stop
+            data: {"type":"message_stop"}
+
+            """;
+
+    static void anthropic(TestTenant t, String name, String path) throws Exception {
+        CatalogFixture.provider(
+                t.id(),
+                name,
+                "anthropic",
+                "http://localhost:" + provider.port() + path,
+                "{}",
+                "claude-sonnet-4-5",
+                "chat,streaming,tools");
+    }
+
+    static List<String> sentTo(String url) {
+        return provider.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals(url))
+                .map(e -> e.getRequest().getBodyAsString())
+                .toList();
+    }
+
+    static JsonObject json(String s) {
+        return Json.createReader(new StringReader(s)).readObject();
+    }
+
+    @Test
+    void aMessageWithThinkingGoesAsSentAndItsAnswerComesBackByteForByte() throws Exception {
+        String answer = answer("Yes: 27 * 453 = 12,231.");
+        provider.stubFor(
+                post(urlEqualTo("/nat1/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(answer)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat1");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        String body = thinkingBody("claude", false, "Are you sure?");
+        Http.Response r = messages(body, "x-api-key", t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.header("content-type")).startsWith("application/json");
+        assertThat(r.body()).isEqualTo(answer);
+        // the client's own bytes, only the model swapped: the earlier thinking and its signature
+        // reach the provider exactly as Anthropic issued them
+        assertThat(sentTo("/nat1/v1/messages"))
+                .containsExactly(body.replace("\"claude\"", "\"claude-sonnet-4-5\""));
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+        assertThat(audit.getJsonObject("details").getString("endpoint")).isEqualTo("/v1/messages");
+        assertThat(audit.getJsonNumber("input").longValue()).isEqualTo(312);
+        assertThat(audit.getJsonNumber("output").longValue()).isEqualTo(97);
+    }
+
+    @Test
+    void aStreamWithThinkingIsRelayedEventByEventAsAnthropicSentIt() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat2/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(THINKING_STREAM)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat2");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        String body = thinkingBody("claude", true, "Are you sure?");
+        Http.Response r = messages(body, "x-api-key", t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.header("content-type")).startsWith("text/event-stream");
+        // event by event, and byte for byte: thinking deltas, the signature, the ping
+        List<Event> got = AnthropicStreams.parse(r.body());
+        List<Event> recorded = AnthropicStreams.parse(THINKING_STREAM);
+        assertThat(got).containsExactlyElementsOf(recorded);
+        assertThat(r.body()).isEqualTo(THINKING_STREAM);
+        assertThat(sentTo("/nat2/v1/messages"))
+                .containsExactly(body.replace("\"claude\"", "\"claude-sonnet-4-5\""));
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+        assertThat(audit.getJsonObject("details").get("stream").toString()).isEqualTo("true");
+        // usage read from message_start and message_delta
+        assertThat(audit.getJsonNumber("input").longValue()).isEqualTo(318);
+        assertThat(audit.getJsonNumber("output").longValue()).isEqualTo(121);
+        assertThat(audit.getInt("status")).isEqualTo(200);
+    }
+
+    /**
+     * A route of an Anthropic target before an OpenAI-compatible one: a plain message fails over
+     * (translated), one whose conversation carries thinking is never sent to the other kind and
+     * gets Anthropic's error shape; a route with no Anthropic target refuses thinking with 400.
+     */
+    @Test
+    void aConversationWithThinkingNeverFailsOverToAnotherProviderKind() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat3/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(500)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}")));
+        provider.stubFor(
+                post(urlEqualTo("/nat3oa/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
+                                                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"12,231\"},"
+                                                        + "\"finish_reason\":\"stop\"}],"
+                                                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}")));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat3");
+        CatalogFixture.provider(
+                t.id(),
+                "oa",
+                "openai",
+                "http://localhost:" + provider.port() + "/nat3oa/v1",
+                "{}",
+                "mx",
+                "chat,streaming,tools");
+        CatalogFixture.route(
+                t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5", "oa/mx");
+        CatalogFixture.route(t.id(), "gpt", "chat", "priority", 0, "oa/mx");
+
+        for (boolean stream : new boolean[] {false, true}) {
+            int before = sentTo("/nat3oa/v1/chat/completions").size();
+            Http.Response thinking =
+                    messages(thinkingBody("claude", stream, "Sure?"), "x-api-key", t.apiKey());
+            assertAnthropicError(thinking, 502, "api_error");
+            assertThat(sentTo("/nat3oa/v1/chat/completions"))
+                    .as("never sent to the OpenAI-compatible target")
+                    .hasSize(before);
+            JsonObject audit = auditEvent(thinking.header("x-request-id"));
+            assertThat(audit.getJsonObject("details").getJsonArray("attempts")).hasSize(1);
+        }
+
+        // without thinking the same route fails over, translated
+        Http.Response plain =
+                messages(MessagesIT.body("claude", "What is 27 * 453?"), "x-api-key", t.apiKey());
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+        assertThat(plain.json().getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("12,231");
+        JsonObject audit = auditEvent(plain.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isFalse();
+        assertThat(audit.getJsonObject("details").getJsonArray("attempts")).hasSize(2);
+
+        // no Anthropic target at all: refused before any provider is called, saying why
+        int before = sentTo("/nat3oa/v1/chat/completions").size();
+        Http.Response refused =
+                messages(thinkingBody("gpt", false, "Sure?"), "x-api-key", t.apiKey());
+        assertAnthropicError(refused, 400, "invalid_request_error");
+        assertThat(refused.json().getJsonObject("error").getString("message"))
+                .contains("extended thinking")
+                .contains("anthropic");
+        assertThat(refused.header("x-gatehouse-error-code")).isEqualTo("native_provider_required");
+        assertThat(sentTo("/nat3oa/v1/chat/completions")).hasSize(before);
+        assertThat(auditEvent(refused.header("x-request-id")).getInt("status")).isEqualTo(400);
+
+        // the thinking budget is checked in Anthropic's terms
+        Http.Response budget =
+                messages(
+                        thinkingBody("claude", false, "Sure?")
+                                .replace("\"budget_tokens\":2048", "\"budget_tokens\":100"),
+                        "x-api-key",
+                        t.apiKey());
+        assertAnthropicError(budget, 400, "invalid_request_error");
+        assertThat(budget.json().getJsonObject("error").getString("message"))
+                .startsWith("thinking.budget_tokens:");
+    }
+
+    static JsonObject redactMail() {
+        return Json.createObjectBuilder()
+                .add("mode", "enforce")
+                .add(
+                        "rules",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("id", "redact-mail")
+                                                .add("condition", "entities.email.count > 0")
+                                                .add("action", "redact")
+                                                .add(
+                                                        "entities",
+                                                        Json.createArrayBuilder().add("email"))
+                                                .add("stage", "both")))
+                .build();
+    }
+
+    /**
+     * Policy acts on a native request: a redacted prompt is re-rendered (never the client's raw
+     * bytes) with its thinking put back as sent, and the answer's text is redacted while its
+     * thinking blocks stay as signed; in a stream the text deltas pass the output filter.
+     */
+    @Test
+    void policyRedactsANativeRequestByReRenderingItAndFiltersTheAnswersText() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat4/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(answer("Write to bob@example.com today."))));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat4");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(t, "redact-mail", redactMail());
+        Http.Response r =
+                messages(
+                        thinkingBody("claude", false, "Mail ann@example.com the result"),
+                        "x-api-key",
+                        t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<String> sent = sentTo("/nat4/v1/messages");
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0)).doesNotContain("ann@example.com").contains("[EMAIL]");
+        JsonObject upstream = json(sent.get(0));
+        assertThat(upstream.getString("model")).isEqualTo("claude-sonnet-4-5");
+        assertThat(upstream.getJsonObject("thinking"))
+                .isEqualTo(json("{\"type\":\"enabled\",\"budget_tokens\":2048}"));
+        JsonArray assistant =
+                upstream.getJsonArray("messages").getJsonObject(1).getJsonArray("content");
+        assertThat(assistant.getJsonObject(0)).isEqualTo(json(THINKING_BLOCK));
+        JsonArray content = r.json().getJsonArray("content");
+        JsonArray provided = json(answer("x")).getJsonArray("content");
+        assertThat(content.getJsonObject(0)).isEqualTo(provided.getJsonObject(0));
+        assertThat(content.getJsonObject(1)).isEqualTo(provided.getJsonObject(1));
+        assertThat(content.getJsonObject(2).getString("text")).isEqualTo("Write to [EMAIL] today.");
+        assertThat(r.body()).doesNotContain("bob@example.com");
+        assertThat(
+                        auditEvent(r.header("x-request-id"))
+                                .getJsonObject("details")
+                                .getBoolean("passthrough"))
+                .isTrue();
+
+        // streamed: the text deltas through the output filter, thinking and signature as sent
+        provider.stubFor(
+                post(urlEqualTo("/nat5/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(
+                                                THINKING_STREAM.replace(
+                                                        "\"text\":\"27 * 453 = 12,231\"",
+                                                        "\"text\":\"Write to bob@exa\"}}\n\n"
+                                                                + "event: content_block_delta\n"
+                                                                + "data: {\"type\":\"content_block_delta\",\"index\":1,"
+                                                                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"mple.com today.\""))));
+        TestTenant t2 = TestTenant.fresh();
+        anthropic(t2, "an", "/nat5");
+        CatalogFixture.route(t2.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(t2, "redact-mail", redactMail());
+        Http.Response s =
+                messages(
+                        thinkingBody("claude", true, "Mail ann@example.com the result"),
+                        "x-api-key",
+                        t2.apiKey());
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        assertThat(sentTo("/nat5/v1/messages").get(0)).doesNotContain("ann@example.com");
+        List<Event> events = AnthropicStreams.parse(s.body());
+        StringBuilder text = new StringBuilder();
+        for (Event e : events) {
+            if (e.name().equals("content_block_delta") && e.data().getInt("index") == 1) {
+                text.append(e.data().getJsonObject("delta").getString("text"));
+            }
+        }
+        assertThat(text.toString()).isEqualTo("Write to [EMAIL] today.");
+        assertThat(s.body()).doesNotContain("bob@");
+        // the thinking block's events byte for byte, the stream's order Anthropic's
+        for (String line : THINKING_STREAM.split("\n")) {
+            if (line.contains("\"index\":0")) {
+                assertThat(s.body()).contains(line);
+            }
+        }
+        assertThat(events.stream().map(Event::name).toList())
+                .containsExactly(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "ping",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
+    }
+}
