@@ -71,6 +71,12 @@ class CallRecordTest {
                     }
 
                     @Override
+                    public boolean extend(Admission admission, long moreCostMicros) {
+                        log.add("extend " + moreCostMicros);
+                        return true;
+                    }
+
+                    @Override
                     public Map<String, String> currentHeaders(ClientKey key) {
                         return Map.of();
                     }
