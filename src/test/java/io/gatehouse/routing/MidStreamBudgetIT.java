@@ -37,11 +37,14 @@ import org.junit.jupiter.api.Test;
 class MidStreamBudgetIT {
     static WireMockServer provider;
 
-    /** One content chunk: 40 characters, about 10 output tokens, 80 micros. */
+    /** One chunk's text: 39 characters, about 10 output tokens, about 80 micros. */
+    private static final String TEXT = "forty characters of a long answer text ";
+
     private static final String CHUNK =
             "{\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
-                    + "[{\"index\":0,\"delta\":{\"content\":\"forty characters of a long answer text \"},"
-                    + "\"finish_reason\":null}]}";
+                    + "[{\"index\":0,\"delta\":{\"content\":\""
+                    + TEXT
+                    + "\"},\"finish_reason\":null}]}";
 
     private static final int CHUNKS = 200; // about 2,000 output tokens: 16,000 micros
 
@@ -66,6 +69,29 @@ class MidStreamBudgetIT {
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
                                         .withBody(sse.toString())));
+        StringBuilder tools = new StringBuilder();
+        tools.append(
+                "data: {\"id\":\"t\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]},"
+                        + "\"finish_reason\":null}]}\n\n");
+        for (int i = 0; i < CHUNKS; i++) {
+            tools.append(
+                    "data: {\"id\":\"t\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                            + "\"function\":{\"arguments\":\"0123456789012345678901234567890123456789\"}}]},"
+                            + "\"finish_reason\":null}]}\n\n");
+        }
+        tools.append(
+                "data: {\"id\":\"t\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                        + "data: [DONE]\n\n");
+        provider.stubFor(
+                post(urlEqualTo("/tools/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(tools.toString())));
         provider.stubFor(
                 post(urlEqualTo("/slow/v1/chat/completions"))
                         .willReturn(
@@ -180,6 +206,32 @@ class MidStreamBudgetIT {
         int delivered = count(r.body(), "\"delta\":\"forty characters");
         assertThat(delivered).isBetween(10, CHUNKS - 1);
         assertCutAndSettled(r.header("x-request-id"), "/v1/responses", delivered);
+        assertSpentWithinBudget(t);
+    }
+
+    /**
+     * Tool-call arguments are output too: a stream of nothing but argument fragments is counted and
+     * cut like text.
+     */
+    @Test
+    void aStreamOfToolCallArgumentsIsCutLikeText() throws Exception {
+        TestTenant t = tenant("tools", BUDGET);
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/v1/chat/completions",
+                                "{\"model\":\"tools\",\"stream\":true,"
+                                        + "\"messages\":[{\"role\":\"user\",\"content\":\"call f\"}]}",
+                                t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body())
+                .doesNotContain("data: [DONE]")
+                .doesNotContain("\"finish_reason\":\"tool_calls\"");
+        assertThat(count(r.body(), "0123456789")).isBetween(10, CHUNKS * 4 - 1);
+        JsonObject audit = audit(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getString("budget"))
+                .isEqualTo("exhausted_mid_stream");
+        assertThat(audit.getJsonNumber("cost").longValue()).isBetween(BUDGET - 100, BUDGET + 90);
         assertSpentWithinBudget(t);
     }
 
@@ -377,10 +429,10 @@ class MidStreamBudgetIT {
             assertThat(details.getString("endpoint")).isEqualTo(endpoint);
         }
         assertThat(audit.getInt("status")).isEqualTo(429);
-        // what the provider sent up to the cut (the delivered chunks and the one held back),
-        // estimated at about ten tokens a chunk
+        // what the provider sent up to the cut: the delivered chunks and the one held back,
+        // estimated at four characters a token
         long output = audit.getJsonNumber("output").longValue();
-        assertThat(output).isBetween(delivered * 10L, (delivered + 1) * 10L + 1);
+        assertThat(output).isEqualTo(((delivered + 1L) * TEXT.length() + 3) / 4);
         long cost = audit.getJsonNumber("cost").longValue();
         assertThat(cost)
                 .as("more than admission reserved, about what was left")
