@@ -219,7 +219,7 @@ public class SseRelay {
                 if (!record.budgetAllows(call, call.costMicros)) {
                     throw new BudgetSpent();
                 }
-                events.finish(os, lastChunk, call.inputTokens, call.outputTokens);
+                events.finish(os, lastChunk, call.inputTokens, call.outputTokens, call.estimated);
                 os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
                 call.status = 200;
                 out.health().breaker().onSuccess();
