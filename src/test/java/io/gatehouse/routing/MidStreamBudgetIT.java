@@ -93,6 +93,15 @@ class MidStreamBudgetIT {
                                         .withHeader("Content-Type", "text/event-stream")
                                         .withBody(tools.toString())));
         provider.stubFor(
+                post(urlEqualTo("/emb/v1/embeddings"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\","
+                                                        + "\"index\":0,\"embedding\":[0.1,0.2]}],\"model\":\"m\","
+                                                        + "\"usage\":{\"prompt_tokens\":100,\"total_tokens\":100}}")));
+        provider.stubFor(
                 post(urlEqualTo("/slow/v1/chat/completions"))
                         .willReturn(
                                 aResponse()
@@ -351,6 +360,59 @@ class MidStreamBudgetIT {
             Http.Response next = send(t, endpoint, "ok", 256);
             assertThat(next.status()).as(endpoint + " " + next.body()).isEqualTo(200);
         }
+    }
+
+    /**
+     * Embeddings reserve and settle the same way, without a stream: the input's cost at the dearest
+     * target is reserved (refused before the provider when it does not fit), and the provider's
+     * usage is what is settled.
+     */
+    @Test
+    void embeddingsReserveTheirInputAndSettleTheProvidersUsage() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogFixture.provider(
+                t.id(),
+                "paid",
+                "openai",
+                "http://localhost:" + provider.port() + "/emb/v1",
+                "{}",
+                "paid-emb",
+                "embeddings");
+        CatalogFixture.route(t.id(), "emb", "embeddings", "priority", 0, "paid/paid-emb");
+        assertThat(
+                        Http.local()
+                                .method(
+                                        "PUT",
+                                        "/api/v1/limits",
+                                        "{\"dailyBudgetMicros\":1000}",
+                                        t.auth("admin"))
+                                .status())
+                .isEqualTo(200);
+        // about 1,000 input tokens at 2 micros: 2,000 micros, more than the budget
+        Http.Response big =
+                Http.local()
+                        .post(
+                                "/v1/embeddings",
+                                "{\"model\":\"emb\",\"input\":\"" + "word ".repeat(800) + "\"}",
+                                t.keyAuth());
+        assertThat(big.status()).as(big.body()).isEqualTo(429);
+        assertThat(big.json().getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        assertThat(
+                        provider.countRequestsMatching(
+                                        postRequestedFor(urlEqualTo("/emb/v1/embeddings")).build())
+                                .getCount())
+                .isZero();
+        Http.Response small =
+                Http.local()
+                        .post(
+                                "/v1/embeddings",
+                                "{\"model\":\"emb\",\"input\":\"hi\"}",
+                                t.keyAuth());
+        assertThat(small.status()).as(small.body()).isEqualTo(200);
+        // settled with the provider's 100 tokens, not the reserved estimate
+        assertThat(audit(small.header("x-request-id")).getJsonNumber("cost").longValue())
+                .isEqualTo(200);
     }
 
     // ------------------------------------------------------------ helpers
