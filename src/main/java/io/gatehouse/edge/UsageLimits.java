@@ -23,6 +23,14 @@ public interface UsageLimits {
     void settle(Admission admission, long actualTokens, long costMicros);
 
     /**
+     * Adds {@code moreCostMicros} to the admission's cost reservation (a stream whose running cost
+     * outgrew what was reserved for it) if that fits in what is left of the tenant's budgets,
+     * counting every instance's reservations; false, and nothing taken, when it does not (the
+     * caller ends the stream). True at once for a tenant without budgets.
+     */
+    boolean extend(Admission admission, long moreCostMicros);
+
+    /**
      * The rate-limit headers for a response that consumed nothing (e.g. {@code GET /v1/models}), so
      * that every {@code /v1} answer carries them.
      */

@@ -91,12 +91,32 @@ public class DefaultUsageLimits implements UsageLimits {
     private volatile long lastForget;
     private ScheduledFuture<?> settler;
 
-    /** What to settle after the call. */
-    record Reservation(
-            List<LeasedLimiter.Bucket> tokenBuckets,
-            long reservedTokens,
-            List<LeasedLimiter.Bucket> budgets,
-            long reservedCostMicros) {}
+    /** What to settle after the call; a stream's cost reservation grows ({@link #extend}). */
+    static final class Reservation {
+        final List<LeasedLimiter.Bucket> tokenBuckets;
+        final long reservedTokens;
+        final List<LeasedLimiter.Bucket> budgets;
+        private long reservedCostMicros;
+
+        Reservation(
+                List<LeasedLimiter.Bucket> tokenBuckets,
+                long reservedTokens,
+                List<LeasedLimiter.Bucket> budgets,
+                long reservedCostMicros) {
+            this.tokenBuckets = tokenBuckets;
+            this.reservedTokens = reservedTokens;
+            this.budgets = budgets;
+            this.reservedCostMicros = reservedCostMicros;
+        }
+
+        synchronized long reservedCostMicros() {
+            return reservedCostMicros;
+        }
+
+        synchronized void reservedMore(long micros) {
+            reservedCostMicros += micros;
+        }
+    }
 
     @PostConstruct
     void init() {
@@ -271,8 +291,8 @@ public class DefaultUsageLimits implements UsageLimits {
             return;
         }
         try {
-            long diff = actualTokens - r.reservedTokens();
-            for (LeasedLimiter.Bucket b : r.tokenBuckets()) {
+            long diff = actualTokens - r.reservedTokens;
+            for (LeasedLimiter.Bucket b : r.tokenBuckets) {
                 if (diff < 0) {
                     limiter.giveBack(b, -diff);
                 } else if (diff > 0) {
@@ -280,7 +300,7 @@ public class DefaultUsageLimits implements UsageLimits {
                 }
             }
             long costDiff = costMicros - r.reservedCostMicros();
-            for (LeasedLimiter.Bucket b : r.budgets()) {
+            for (LeasedLimiter.Bucket b : r.budgets) {
                 if (costDiff < 0) {
                     limiter.giveBack(b, -costDiff);
                 } else if (costDiff > 0) {
@@ -291,6 +311,36 @@ public class DefaultUsageLimits implements UsageLimits {
             // The request is answered already; the next admission fails closed if the database is
             // down.
         }
+    }
+
+    @Override
+    public boolean extend(Admission admission, long moreCostMicros) {
+        if (!(admission.reservation() instanceof Reservation r) || moreCostMicros <= 0) {
+            return true;
+        }
+        List<LeasedLimiter.Bucket> taken = new ArrayList<>(r.budgets.size());
+        try {
+            for (LeasedLimiter.Bucket b : r.budgets) {
+                if (!limiter.take(b, moreCostMicros)) {
+                    break;
+                }
+                taken.add(b);
+            }
+            if (taken.size() == r.budgets.size()) {
+                r.reservedMore(moreCostMicros);
+                return true;
+            }
+        } catch (IllegalStateException dbDown) {
+            // fails closed, as admission does: a budget that cannot be checked grants nothing more
+            LOG.log(Level.FINE, "Could not extend a reservation", dbDown);
+        }
+        refused.inc();
+        try {
+            taken.forEach(t -> limiter.giveBack(t, moreCostMicros));
+        } catch (IllegalStateException dbDown) {
+            LOG.log(Level.FINE, "Could not give back a refused extension", dbDown);
+        }
+        return false;
     }
 
     @Override

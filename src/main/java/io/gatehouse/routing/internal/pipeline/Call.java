@@ -28,6 +28,10 @@ final class Call {
     GatewayExchange exchange;
     CatalogSnapshot snapshot; // the tenant's catalog as this request sees it
     Admission admission;
+    // the cost the admission reserved against the budgets, grown by a stream that outran it
+    long reservedCostMicros;
+    // a budget ended the stream before its end (audit: details.budget)
+    boolean budgetCut;
     Candidate candidate;
     List<Failover.AttemptRecord> attempts = List.of();
     int status = 200;

@@ -35,6 +35,32 @@ public class CallRecord {
     /** Admits the call against the key's rate limits and budgets (throws 429 when over). */
     void admit(Call call, long estimatedTokens, long estimatedCostMicros) {
         call.admission = limits.admit(call.key, estimatedTokens, estimatedCostMicros);
+        // what the limits reserved: at least one micro (DefaultUsageLimits)
+        call.reservedCostMicros = Math.max(1, estimatedCostMicros);
+    }
+
+    /**
+     * Whether the call may cost {@code costMicros} (a stream's running cost, or its settled cost):
+     * true while its reservation covers it; beyond, the reservation grows by at least a quarter of
+     * what admission reserved (few extensions for a long stream), or by exactly what is missing
+     * when that larger step no longer fits. False when the tenant's budgets have no room for it:
+     * the relay ends the stream. A call not admitted (nothing reserved) is not checked here.
+     */
+    boolean budgetAllows(Call call, long costMicros) {
+        if (call.admission == null || costMicros <= call.reservedCostMicros) {
+            return true;
+        }
+        long missing = costMicros - call.reservedCostMicros;
+        long step = Math.max(missing, Math.max(1, call.reservedCostMicros / 4));
+        if (limits.extend(call.admission, step)) {
+            call.reservedCostMicros += step;
+            return true;
+        }
+        if (step > missing && limits.extend(call.admission, missing)) {
+            call.reservedCostMicros += missing;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -177,6 +203,9 @@ public class CallRecord {
         }
         if (call.errorCode != null) {
             b.detail("error", call.errorCode);
+        }
+        if (call.budgetCut) {
+            b.detail("budget", "exhausted_mid_stream");
         }
         if (!call.attempts.isEmpty()) {
             b.detail(

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code /v1/chat/completions}: messages for the stages, the answer cache on caching routes, the
@@ -37,6 +38,15 @@ public class ChatOperation implements Operation {
     @Inject Stages stages;
     @Inject GatewayTracing tracing;
     @Inject SseRelay relay;
+
+    /**
+     * The output tokens admission reserves for a request that names no maximum ({@code max_tokens},
+     * {@code max_completion_tokens}, Responses' {@code max_output_tokens}); a stream that outgrows
+     * it extends its reservation as it goes (docs/gateway.md, "Budgets").
+     */
+    @Inject
+    @ConfigProperty(name = "gatehouse.limits.default-max-output-tokens", defaultValue = "256")
+    long defaultMaxOutput = 256;
 
     private final ResponseCache cache = new ResponseCache(10_000, System::currentTimeMillis);
 
@@ -62,7 +72,7 @@ public class ChatOperation implements Operation {
     @Override
     public long maxOutput(JsonObject req) {
         Long max = OpenAiChat.sampling(req).maxOutput();
-        return max == null ? 256 : max;
+        return max == null ? defaultMaxOutput : max;
     }
 
     @Override

@@ -41,7 +41,13 @@ import java.util.logging.Logger;
  * error event) when there is one, and the provider stream and its permit are given back. A stream
  * the container never writes (a failure between the pipeline and the body writer) is closed at the
  * request's end by {@link UnwrittenStreams}: recorded once (499 {@code stream_not_written}),
- * settled, its provider stream and permit given back.
+ * settled, its provider stream and permit given back. A stream whose running cost outgrows its
+ * budget reservation, with no room left to extend it, ends with the dialect's error ({@link
+ * CallRecord#budgetAllows}; docs/gateway.md, "Budgets").
+ *
+ * <p>Long on purpose: every way a stream ends (normally, cut by the provider, the client or the
+ * budget, an internal failure, never written) shares the same state (usage so far, the filters'
+ * held text, the provider stream and its permit) and must reach the one record exactly once.
  */
 @ApplicationScoped
 public class SseRelay {
@@ -90,7 +96,7 @@ public class SseRelay {
             if (!call.recorded) {
                 call.failed(499, "stream_not_written");
                 try {
-                    brokenOff(call, estimatedIn, new StringBuilder());
+                    brokenOff(call, estimatedIn, new StringBuilder(), 0);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -131,6 +137,8 @@ public class SseRelay {
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
         StringBuilder outText = new StringBuilder();
+        // tool-call argument text received: output the budget counts like text
+        long toolChars = 0;
         // for the attempt's span: finish reasons by choice index, and why the stream broke off
         Map<Integer, String> finishReasons = new TreeMap<>();
         String spanError = null;
@@ -165,7 +173,15 @@ public class SseRelay {
                         chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
                     }
                     boolean first = call.ttftMs == null;
-                    for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
+                    List<JsonObject> toWrite = filterChunk(chunk, ex, filters, finished, outText);
+                    toolChars += toolArgumentChars(chunk);
+                    // the running cost (estimated from the deltas) must fit in the reservation or
+                    // in what is left of the budgets: else this chunk is not delivered
+                    if (!record.budgetAllows(
+                            call, runningCost(call, estimatedIn, outText, toolChars))) {
+                        throw new BudgetSpent();
+                    }
+                    for (JsonObject w : toWrite) {
                         // an event no filter changed goes out as the provider sent it
                         String raw = w == received ? stream.raw(w) : null;
                         events.chunk(os, w, raw);
@@ -196,13 +212,26 @@ public class SseRelay {
                     call.inputTokens = estimatedIn;
                     call.outputTokens = TokenEstimate.ofText(outText.toString());
                 }
-                events.finish(os, lastChunk, call.inputTokens, call.outputTokens, call.estimated);
-                os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
                 call.costMicros =
                         Prices.costMicros(
                                 call.candidate.model(), call.inputTokens, call.outputTokens);
+                // the settled cost (the provider's usage) must fit too: else no normal end
+                if (!record.budgetAllows(call, call.costMicros)) {
+                    throw new BudgetSpent();
+                }
+                events.finish(os, lastChunk, call.inputTokens, call.outputTokens, call.estimated);
+                os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
                 call.status = 200;
                 out.health().breaker().onSuccess();
+            } catch (BudgetSpent e) {
+                spanError = "budget_exhausted";
+                // The provider is fine: the tenant's budget has no room for more. The stream ends
+                // with the dialect's error, settled for what the provider produced.
+                brokenOff(call, estimatedIn, outText, toolChars);
+                call.budgetCut = true;
+                call.failed(429, BUDGET_SPENT);
+                errorMessage =
+                        "The tenant's cost budget is spent: the stream was ended before its end";
             } catch (ProviderException e) {
                 spanError = e.kind().name().toLowerCase();
                 // Cut mid-stream: too late to fail over; tell the client in the stream and record
@@ -210,7 +239,7 @@ public class SseRelay {
                 if (e.tripsBreaker()) {
                     out.health().breaker().onFailure();
                 }
-                brokenOff(call, estimatedIn, outText);
+                brokenOff(call, estimatedIn, outText, toolChars);
                 boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
                 call.failed(
                         timeout ? 504 : 502,
@@ -219,12 +248,12 @@ public class SseRelay {
             } catch (IOException e) {
                 spanError = "client_closed_request";
                 // The client went away: stop the provider call (finally) and record what was used.
-                brokenOff(call, estimatedIn, outText);
+                brokenOff(call, estimatedIn, outText, toolChars);
                 call.failed(499, "client_closed_request");
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
-                brokenOff(call, estimatedIn, outText);
+                brokenOff(call, estimatedIn, outText, toolChars);
                 call.failed(500, "internal_error");
                 errorMessage = "Internal error; quote request id " + call.requestId;
             }
@@ -264,7 +293,7 @@ public class SseRelay {
                 // connection and permit below.
                 spanError = spanError == null ? "internal_error" : spanError;
                 try {
-                    brokenOff(call, estimatedIn, outText);
+                    brokenOff(call, estimatedIn, outText, toolChars);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -282,14 +311,57 @@ public class SseRelay {
     }
 
     /** Usage of a stream that broke off: what the provider reported, else an estimate. */
-    private static void brokenOff(Call call, long estimatedIn, StringBuilder outText) {
+    private static void brokenOff(
+            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
         if (call.inputTokens == 0) {
             call.estimated = true;
             call.inputTokens = estimatedIn;
-            call.outputTokens = TokenEstimate.ofText(outText.toString());
+            call.outputTokens = TokenEstimate.ofText(outText.toString()) + (toolChars + 3) / 4;
         }
         call.costMicros =
                 Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
+    }
+
+    /** The error code of a stream its budget ended: the one admission refuses with. */
+    static final String BUDGET_SPENT = "insufficient_quota";
+
+    /** The tenant's budgets have no room for the stream's next chunk (or its settled cost). */
+    private static final class BudgetSpent extends RuntimeException {
+        BudgetSpent() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * What the stream has cost so far, estimated from what the provider sent (about four characters
+     * a token; UTF-16 units, never fewer than code points) at the candidate's price: cheap enough
+     * for every chunk. The provider's own usage arrives only at the end.
+     */
+    private static long runningCost(
+            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
+        long out = (outText.length() + toolChars + 3) / 4;
+        return Prices.costMicros(call.candidate.model(), estimatedIn, out);
+    }
+
+    /** The length of the tool-call argument fragments in a chunk's deltas. */
+    private static long toolArgumentChars(JsonObject chunk) {
+        long n = 0;
+        if (chunk.get("choices") instanceof JsonArray cs) {
+            for (JsonValue cv : cs) {
+                if (cv instanceof JsonObject co
+                        && co.get("delta") instanceof JsonObject d
+                        && d.get("tool_calls") instanceof JsonArray calls) {
+                    for (JsonValue tc : calls) {
+                        if (tc instanceof JsonObject t
+                                && t.get("function") instanceof JsonObject f
+                                && f.get("arguments") instanceof JsonString a) {
+                            n += a.getString().length();
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /** Records the call; a failed audit write cannot become an HTTP status any more. */

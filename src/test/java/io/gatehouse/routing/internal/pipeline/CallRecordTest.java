@@ -35,6 +35,7 @@ class CallRecordTest {
     private final List<GatewayMetrics.Finished> finished = new ArrayList<>();
     private RuntimeException auditFailure;
     private RuntimeException settleFailure;
+    private long budgetLeft = Long.MAX_VALUE; // what the fake's budgets have left to extend by
 
     private CallRecord record() {
         CallRecord r = new CallRecord();
@@ -68,6 +69,16 @@ class CallRecordTest {
                         if (settleFailure != null) {
                             throw settleFailure;
                         }
+                    }
+
+                    @Override
+                    public boolean extend(Admission admission, long moreCostMicros) {
+                        log.add("extend " + moreCostMicros);
+                        if (moreCostMicros > budgetLeft) {
+                            return false;
+                        }
+                        budgetLeft -= moreCostMicros;
+                        return true;
                     }
 
                     @Override
@@ -137,6 +148,37 @@ class CallRecordTest {
         assertThat(events.get(0).usage().inputTokens()).isEqualTo(3);
         assertThat(call.recorded).isTrue();
         assertThat(call.settled).isTrue();
+    }
+
+    /**
+     * A stream's running cost: free within its reservation; beyond it the reservation grows by a
+     * quarter of what is reserved, or by exactly what is missing when that step does not fit; when
+     * not even that fits, the budget says no (the relay ends the stream).
+     */
+    @Test
+    void aStreamBeyondItsReservationExtendsItWhileTheBudgetHasRoom() {
+        CallRecord record = record();
+        Call call = call();
+        record.admit(call, 100, 400);
+        budgetLeft = 150;
+
+        assertThat(record.budgetAllows(call, 400)).as("within the reservation").isTrue();
+        assertThat(record.budgetAllows(call, 410)).as("a step of a quarter: 100").isTrue();
+        assertThat(call.reservedCostMicros).isEqualTo(500);
+        assertThat(record.budgetAllows(call, 540))
+                .as("the step (125) does not fit in 50, what is missing (40) does")
+                .isTrue();
+        assertThat(call.reservedCostMicros).isEqualTo(540);
+        assertThat(record.budgetAllows(call, 560)).as("20 missing, 10 left").isFalse();
+        assertThat(call.reservedCostMicros).isEqualTo(540);
+        assertThat(log)
+                .containsExactly(
+                        "admit 100",
+                        "extend 100",
+                        "extend 125",
+                        "extend 40",
+                        "extend 135",
+                        "extend 20");
     }
 
     @Test
