@@ -42,6 +42,10 @@ import java.util.logging.Logger;
  * the container never writes (a failure between the pipeline and the body writer) is closed at the
  * request's end by {@link UnwrittenStreams}: recorded once (499 {@code stream_not_written}),
  * settled, its provider stream and permit given back.
+ *
+ * <p>Long on purpose: the stream's whole life is one method so that every way it can end (normal,
+ * provider cut, client gone, a stage's refusal, an {@link Error}) is visibly recorded exactly once
+ * and gives its permit back; splitting it would scatter that guarantee.
  */
 @ApplicationScoped
 public class SseRelay {
@@ -128,6 +132,7 @@ public class SseRelay {
         ProviderStream stream = out.result().stream();
         Map<Integer, List<StreamFilter>> filters = new LinkedHashMap<>();
         Set<Integer> finished = new HashSet<>();
+        HeldToolCalls held = new HeldToolCalls();
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
         StringBuilder outText = new StringBuilder();
@@ -165,7 +170,7 @@ public class SseRelay {
                         chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
                     }
                     boolean first = call.ttftMs == null;
-                    for (JsonObject w : filterChunk(chunk, ex, filters, finished, outText)) {
+                    for (JsonObject w : filterChunk(chunk, ex, filters, finished, held, outText)) {
                         // an event no filter changed goes out as the provider sent it
                         String raw = w == received ? stream.raw(w) : null;
                         events.chunk(os, w, raw);
@@ -188,6 +193,10 @@ public class SseRelay {
                         if (!tail.isEmpty()) {
                             outText.append(tail);
                             events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
+                        }
+                        JsonObject calls = held.release(lastChunk, e.getKey(), e.getValue());
+                        if (calls != null) {
+                            events.chunk(os, calls, null);
                         }
                     }
                 }
@@ -221,6 +230,12 @@ public class SseRelay {
                 // The client went away: stop the provider call (finally) and record what was used.
                 brokenOff(call, estimatedIn, outText);
                 call.failed(499, "client_closed_request");
+            } catch (GatehouseException e) {
+                // a stage cut the stream (an output policy's deny): its code, not an internal error
+                spanError = e.code();
+                brokenOff(call, estimatedIn, outText);
+                call.failed(e.status(), e.code());
+                errorMessage = e.getMessage();
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
@@ -308,6 +323,7 @@ public class SseRelay {
             GatewayExchange ex,
             Map<Integer, List<StreamFilter>> filters,
             Set<Integer> finished,
+            HeldToolCalls held,
             StringBuilder outText) {
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return List.of(chunk);
@@ -315,6 +331,7 @@ public class SseRelay {
         List<JsonObject> before = new ArrayList<>();
         JsonArrayBuilder nc = JSON.createArrayBuilder();
         boolean changed = false;
+        int kept = 0;
         for (JsonValue cv : choices) {
             JsonObject choice = cv.asJsonObject();
             int index = choice.getInt("index", 0);
@@ -328,25 +345,46 @@ public class SseRelay {
                 outText.append(t);
                 if (!t.equals(cs.getString())) {
                     changed = true;
-                    choice =
-                            JSON.createObjectBuilder(choice)
-                                    .add("delta", JSON.createObjectBuilder(delta).add("content", t))
-                                    .build();
+                    delta = JSON.createObjectBuilder(delta).add("content", t).build();
+                    choice = JSON.createObjectBuilder(choice).add("delta", delta).build();
                 }
             }
             boolean finishing =
                     choice.containsKey("finish_reason")
                             && choice.get("finish_reason") != JsonValue.NULL;
+            if (delta != null && delta.get("tool_calls") instanceof JsonArray tcs) {
+                if (HeldToolCalls.checked(fs)) {
+                    // held until the call is complete (the choice finishes): a filter checks it
+                    // whole, and the client gets it in one delta
+                    held.add(ex, index, tcs);
+                    changed = true;
+                    delta = JSON.createObjectBuilder(delta).remove("tool_calls").build();
+                    choice = JSON.createObjectBuilder(choice).add("delta", delta).build();
+                    if (delta.isEmpty() && !finishing) {
+                        continue; // nothing else in this choice's delta
+                    }
+                } else {
+                    HeldToolCalls.count(ex, tcs);
+                }
+            }
             if (finishing && finished.add(index)) {
                 String tail = drain(fs);
                 if (!tail.isEmpty()) {
                     outText.append(tail);
                     before.add(contentChunk(chunk, index, tail, null));
                 }
+                JsonObject calls = held.release(chunk, index, fs);
+                if (calls != null) {
+                    before.add(calls);
+                }
             }
             nc.add(choice);
+            kept++;
         }
-        before.add(changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+        if (kept > 0) {
+            before.add(
+                    changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+        }
         return before;
     }
 
