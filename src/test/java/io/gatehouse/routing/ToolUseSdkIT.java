@@ -166,7 +166,7 @@ class ToolUseSdkIT {
         assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
 
         List<ResponseStreamEvent> events = new ArrayList<>();
-        try (StreamResponse<ResponseStreamEvent> s =
+        try (com.openai.core.http.StreamResponse<ResponseStreamEvent> s =
                 client.responses().createStreaming(responsesParams())) {
             s.stream().forEach(events::add);
         }
