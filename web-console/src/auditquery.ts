@@ -57,13 +57,6 @@ export function searchPath(f: AuditFilter): string {
   );
 }
 
-export function exportPath(format: "jsonl" | "csv", from?: string, to?: string): string {
-  const f = toInstant(from, "From");
-  const t = toInstant(to, "To");
-  if (f && t && !(f < t)) throw new Error("To must be after From");
-  return "/api/v1/audit/export" + params([["format", format], ["from", f], ["to", t]]);
-}
-
 export interface ExportTicketRequest {
   format: "jsonl" | "csv";
   from?: string;

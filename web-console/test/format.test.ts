@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { approvalsLabel, decisionLabel, formatInstant, riskLabel, shortId, stateLabel } from "../src/format.js";
 import { hrefFor, parseRoute } from "../src/routes.js";
-import { exportPath, exportTicketRequest, searchPath, toInstant } from "../src/auditquery.js";
+import { exportTicketRequest, searchPath, toInstant } from "../src/auditquery.js";
 import { actorName, actorRoles, fieldRows } from "../src/auditfmt.js";
 import { Session } from "../src/session.js";
 
@@ -82,12 +82,6 @@ test("audit search and export paths", () => {
     searchPath({ from: "2026-11-27T05:00", action: "change.approve", actor: " ", limit: 50 }),
     "/api/v1/audit/events?from=2026-11-27T05%3A00%3A00.000Z&action=change.approve&limit=50",
   );
-  assert.equal(exportPath("csv"), "/api/v1/audit/export?format=csv");
-  assert.equal(
-    exportPath("jsonl", "2026-11-01", "2026-11-02"),
-    "/api/v1/audit/export?format=jsonl&from=2026-11-01T00%3A00%3A00.000Z&to=2026-11-02T00%3A00%3A00.000Z",
-  );
-  assert.throws(() => exportPath("jsonl", "2026-11-02", "2026-11-01"), /To must be after From/);
 });
 
 test("the session keeps the token in the given storage and forgets it on sign-out", () => {

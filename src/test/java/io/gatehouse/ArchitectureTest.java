@@ -259,7 +259,7 @@ class ArchitectureTest {
                 .resideInAnyPackage(ROUTING + ".internal.web..", ROUTING + ".internal.dialect..")
                 .as("the pipeline depends on neither the web layer nor a client dialect")
                 .check(classes);
-        for (String lower : List.of("provider", "resilience", "catalog", "persistence")) {
+        for (String lower : List.of("provider", "resilience", "catalog", "persistence", "mcp")) {
             noClasses()
                     .that()
                     .resideInAPackage(ROUTING + ".internal." + lower + "..")

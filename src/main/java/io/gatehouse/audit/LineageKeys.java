@@ -15,6 +15,12 @@ public final class LineageKeys {
     public static final String POLICY_VERSION = "policyVersion";
 
     /**
+     * Detail on an {@code mcp_server} publish (and rollback) event and on each MCP tool call's
+     * event: the version of the upstream MCP server (the publishing change's id).
+     */
+    public static final String MCP_SERVER_VERSION = "mcpServerVersion";
+
+    /**
      * The versions a gateway request's event keeps in columns of their own and in its hashed usage,
      * under these keys and in this order (the stored and hashed form of the events written before
      * the versions became a map). Every other lineage key a stage reports is kept in the event's

@@ -2,7 +2,11 @@ package io.gatehouse.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.chain.OfflineVerifier;
+import io.gatehouse.audit.internal.persistence.ChainFixture;
+import io.gatehouse.audit.internal.persistence.ContentRetention;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestEnv;
 import jakarta.json.JsonObject;
@@ -14,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +31,10 @@ import org.junit.jupiter.api.Test;
  * with a comment, the admin publishes, a lost race shows the server's 409, the auditor verifies,
  * searches and exports a period through a single-use ticket (the browser's own download, verified
  * offline here); after /v1 traffic the dashboard's charts count it, the auditor follows lineage
- * from an audit event to the approvers of the prompt version that served it, places and releases a
- * legal hold; axe-core finds no serious or critical violation on any page (docs/console.md). Fails,
- * never skips, when Chromium or Node is missing: the flows are part of the suite.
+ * from an audit event to the approvers of the prompt version that served it, shows an event's
+ * retained content, places and releases a legal hold; axe-core finds no serious or critical
+ * violation on any page (docs/console.md). Fails, never skips, when Chromium or Node is missing:
+ * the flows are part of the suite.
  */
 class ConsoleBrowserIT {
     // The flows include traffic, the dashboard, lineage, holds and axe-core on every page.
@@ -56,6 +64,27 @@ class ConsoleBrowserIT {
                                 "",
                                 io.gatehouse.testing.TestTenant.demo().auth("auditor"));
         assertThat(checkpoint.status()).as(checkpoint.body()).isBetween(200, 201);
+        // An event with retained content in the demo chain for the flow to show: the gateway
+        // attaches no bodies to its events yet (docs/audit.md), so it is appended by the server's
+        // own appender, as the content tests do.
+        String marker = "console-retained-" + java.util.UUID.randomUUID();
+        TenantId demo = TenantId.of(io.gatehouse.testing.TestTenant.demo().id());
+        UUID contentEvent =
+                new ChainFixture(demo)
+                        .appendWithContent(
+                                AuditEvent.of(demo, "api_key", "console-it", "gateway.request")
+                                        .requestId("req_" + marker)
+                                        .content(
+                                                Map.of(
+                                                        "messages",
+                                                        List.of(
+                                                                Map.of(
+                                                                        "role", "user", "content",
+                                                                        marker))),
+                                                null)
+                                        .build(),
+                                ContentRetention.FULL)
+                        .eventId();
         Path export = Path.of("target/console-export.jsonl").toAbsolutePath();
         Files.deleteIfExists(export);
         ProcessBuilder pb = new ProcessBuilder("node", script.toString(), TestEnv.baseUrl());
@@ -65,6 +94,16 @@ class ConsoleBrowserIT {
                         "CONSOLE_SCREENSHOTS",
                         Path.of("target/console-screenshots").toAbsolutePath().toString());
         pb.environment().put("CHROMIUM", chromium.toString());
+        pb.environment().put("CONSOLE_CONTENT_EVENT", contentEvent.toString());
+        pb.environment().put("CONSOLE_CONTENT_MARKER", marker);
+        // docs/console/*.png are rewritten only when asked (-Dconsole.screenshots=true, or the
+        // variable set by hand): an ordinary run leaves the tracked files alone
+        if (Boolean.getBoolean("console.screenshots")) {
+            pb.environment()
+                    .put(
+                            "CONSOLE_DOC_SCREENSHOTS",
+                            Path.of("docs/console").toAbsolutePath().toString());
+        }
         pb.redirectErrorStream(true);
         Process p;
         try {

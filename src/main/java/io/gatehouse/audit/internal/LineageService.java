@@ -116,21 +116,14 @@ public class LineageService {
         return m;
     }
 
-    public List<Map<String, Object>> requestsByPromptVersion(
-            String chain, String version, Long beforeSeq, int limit) {
+    /** Requests served under a version of {@code lineageKey} (LineageKeys), newest first. */
+    public List<Map<String, Object>> requestsByVersion(
+            String chain, String lineageKey, String version, Long beforeSeq, int limit) {
         try {
             return db.reading(
-                    c -> LineageRows.requestsByPromptVersion(c, chain, version, beforeSeq, limit));
-        } catch (SQLException e) {
-            throw CheckpointService.unavailable(e);
-        }
-    }
-
-    public List<Map<String, Object>> requestsByPolicyVersion(
-            String chain, String version, Long beforeSeq, int limit) {
-        try {
-            return db.reading(
-                    c -> LineageRows.requestsByPolicyVersion(c, chain, version, beforeSeq, limit));
+                    c ->
+                            LineageRows.requestsByVersion(
+                                    c, chain, lineageKey, version, beforeSeq, limit));
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }

@@ -208,23 +208,27 @@ public class RetentionService {
 
     /**
      * The same deletion for content other modules keep under the setting (routing's stored
-     * responses, issue 17); a failure there is logged and tried again on the next run.
+     * responses, issue 17), one tenant at a time under the tenant's hold lock: the hold check and
+     * the deletion form one step that a hold being placed either precedes (nothing is deleted) or
+     * waits for. A failure there is logged and tried again on the next run.
      */
     private void purgeElsewhere(Instant now) {
         for (RetainedContent r : elsewhere) {
             try {
-                r.purgeExpired(now, this::held);
-            } catch (RuntimeException e) {
+                for (TenantId tenant : r.tenants()) {
+                    db.inTransaction(
+                            c -> {
+                                RetentionRows.lockTenant(c, tenant.value());
+                                if (RetentionRows.hasActiveHold(c, tenant.value())) {
+                                    return 0L;
+                                }
+                                // deletes on its own connection while this one keeps the lock
+                                return r.purgeExpired(tenant, now);
+                            });
+                }
+            } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Purge of " + r.getClass().getSimpleName() + " failed", e);
             }
-        }
-    }
-
-    private boolean held(TenantId tenant) {
-        try {
-            return db.reading(c -> RetentionRows.hasActiveHold(c, tenant.value()));
-        } catch (SQLException e) {
-            throw CheckpointService.unavailable(e);
         }
     }
 

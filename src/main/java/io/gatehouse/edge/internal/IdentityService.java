@@ -448,7 +448,10 @@ public class IdentityService {
         Set<String> routes = new LinkedHashSet<>();
         if (spec.allowedRoutes() != null) {
             for (String r : spec.allowedRoutes()) {
-                if (r == null || !r.matches("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")) {
+                // a route alias, or an MCP scope: mcp:*, mcp:<server>, mcp:<server>__<tool>
+                if (r == null
+                        || !(r.matches("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
+                                || r.equals("mcp:*"))) {
                     throw new ValidationException("allowedRoutes", "Not a route alias: " + r);
                 }
                 routes.add(r);

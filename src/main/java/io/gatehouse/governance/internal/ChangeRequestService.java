@@ -40,7 +40,8 @@ import java.util.UUID;
  * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
  * state machine would be spread over several classes. How many approvals a change needs is {@link
  * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s; reading changes (one, the
- * list, their diffs and history) is {@link ChangeViews}'s.
+ * list, their diffs and history) is {@link ChangeViews}'s; a comment outside a transition is {@link
+ * ChangeComments}'s.
  */
 @ApplicationScoped
 public class ChangeRequestService {
@@ -94,7 +95,7 @@ public class ChangeRequestService {
         c.updatedAt(now);
         repo.add(c);
         addRevision(c, caller, now, "create");
-        addComment(c, caller, "create", comment, now);
+        addComment(repo, c, caller, "create", comment, now);
         repo.flush();
         transition(c, caller, requestId, "create", null, Set.of());
         return views.of(c, k);
@@ -124,7 +125,7 @@ public class ChangeRequestService {
         c.state(to.wireName());
         c.updatedAt(now);
         addRevision(c, caller, now, "revise");
-        addComment(c, caller, "revise", comment, now);
+        addComment(repo, c, caller, "revise", comment, now);
         repo.flush();
         transition(c, caller, requestId, "revise", from, Set.of());
         return views.of(c, k);
@@ -159,7 +160,7 @@ public class ChangeRequestService {
             c.submittedAt(now);
         }
         c.updatedAt(now);
-        addComment(c, caller, verb, comment, now);
+        addComment(repo, c, caller, verb, comment, now);
         repo.flush();
         transition(c, caller, requestId, verb, from, Set.of());
         return views.of(c, kinds.named(c.kind()));
@@ -187,7 +188,7 @@ public class ChangeRequestService {
         Instant now = Instant.now();
         if (postHoc) {
             addReview(c, caller, "post_hoc", comment, now);
-            addComment(c, caller, "post-hoc-review", comment, now);
+            addComment(repo, c, caller, "post-hoc-review", comment, now);
             c.postHocReview("done");
             c.updatedAt(now);
             repo.flush();
@@ -204,7 +205,7 @@ public class ChangeRequestService {
         ChangeState to =
                 ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
         addReview(c, caller, "approve", comment, now);
-        addComment(c, caller, "approve", comment, now);
+        addComment(repo, c, caller, "approve", comment, now);
         c.state(to.wireName());
         c.updatedAt(now);
         repo.flush();
@@ -249,7 +250,7 @@ public class ChangeRequestService {
         c.state(ChangeWorkflow.next(from, action, false).wireName());
         Instant now = Instant.now();
         addReview(c, caller, decision, comment, now);
-        addComment(c, caller, action.verb(), comment, now);
+        addComment(repo, c, caller, action.verb(), comment, now);
         c.updatedAt(now);
         repo.flush();
         transition(c, caller, requestId, decision, from, Set.of());
@@ -284,7 +285,7 @@ public class ChangeRequestService {
         c.state(to.wireName());
         c.updatedAt(now);
         addRevision(c, caller, now, "rebase");
-        addComment(c, caller, "rebase", comment, now);
+        addComment(repo, c, caller, "rebase", comment, now);
         repo.flush();
         transition(c, caller, requestId, "rebase", from, Set.of());
         return views.of(c, k);
@@ -342,7 +343,7 @@ public class ChangeRequestService {
         c.publishedBy(caller.subject());
         c.publishedVersion(version);
         c.updatedAt(now);
-        addComment(c, caller, "publish", comment, now);
+        addComment(repo, c, caller, "publish", comment, now);
         repo.flush();
         transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
         return views.of(c, k);
@@ -402,7 +403,7 @@ public class ChangeRequestService {
                         earlier.target(),
                         content,
                         new ChangeContext(earlier.id(), caller, requestId, true)));
-        addComment(r, caller, "rollback", comment, now);
+        addComment(repo, r, caller, "rollback", comment, now);
         repo.flush();
         transition(
                 r,
@@ -415,32 +416,6 @@ public class ChangeRequestService {
                         new Detail("rollbackOf", earlier.id().toString()),
                         new Detail("version", r.publishedVersion())));
         return views.of(r, k);
-    }
-
-    @Transactional
-    public ChangeView comment(Caller caller, String requestId, UUID id, String body) {
-        requireAny(caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN);
-        if (body == null || body.isBlank()) {
-            throw new ValidationException("comment", "comment is required");
-        }
-        checkComment(body);
-        ChangeRequestEntity c = views.find(caller, id);
-        Instant now = Instant.now();
-        addComment(c, caller, "comment", body, now);
-        repo.flush();
-        audit.recordInTransaction(
-                AuditEvent.by(caller, "change.comment")
-                        .target("change", c.id())
-                        .detail("kind", c.kind())
-                        .detail("target", c.target())
-                        .detail("state", c.state())
-                        .detail("revision", c.revision())
-                        // like every change event, so the lineage graph lists it with its change
-                        .detail(io.gatehouse.audit.LineageKeys.CHANGE_ID, c.id().toString())
-                        .detail("comment", body)
-                        .requestId(requestId)
-                        .build());
-        return views.of(c, kinds.named(c.kind()));
     }
 
     // ---- helpers
@@ -562,7 +537,7 @@ public class ChangeRequestService {
         return ChangeState.fromWireName(c.state()).orElseThrow();
     }
 
-    private static void requireAny(Caller caller, Role... roles) {
+    static void requireAny(Caller caller, Role... roles) {
         for (Role r : roles) {
             if (caller.has(r)) {
                 return;
@@ -578,7 +553,7 @@ public class ChangeRequestService {
         }
     }
 
-    private static void checkComment(String comment) {
+    static void checkComment(String comment) {
         if (comment != null && comment.length() > MAX_COMMENT) {
             throw new ValidationException("comment", "comment is at most 10000 characters");
         }
@@ -615,8 +590,14 @@ public class ChangeRequestService {
         repo.add(r);
     }
 
-    private void addComment(
-            ChangeRequestEntity c, Caller caller, String action, String body, Instant now) {
+    /** A comment row beside the change (none for a blank body), in the caller's transaction. */
+    static void addComment(
+            JpaChangeRequests repo,
+            ChangeRequestEntity c,
+            Caller caller,
+            String action,
+            String body,
+            Instant now) {
         if (body == null || body.isBlank()) {
             return;
         }

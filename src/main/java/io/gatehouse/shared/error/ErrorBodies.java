@@ -1,5 +1,6 @@
 package io.gatehouse.shared.error;
 
+import io.gatehouse.shared.RequestPaths;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,10 +23,12 @@ public final class ErrorBodies {
 
     private ErrorBodies() {}
 
-    /** Whether {@code path} (with or without its leading slash) is on the OpenAI-compatible API. */
+    /**
+     * Whether {@code path} (with or without its leading slash, read canonically: {@link
+     * RequestPaths}) is on the OpenAI-compatible API.
+     */
     public static boolean isOpenAiPath(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        return p.equals("v1") || p.startsWith("v1/");
+        return RequestPaths.isV1(path);
     }
 
     /**
@@ -33,7 +36,7 @@ public final class ErrorBodies {
      * whose errors are Anthropic's shape.
      */
     public static boolean isAnthropicPath(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
+        String p = RequestPaths.canonical(path);
         return p.equals("v1/messages") || p.startsWith("v1/messages/");
     }
 

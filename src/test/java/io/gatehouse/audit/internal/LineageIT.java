@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The lineage graph answered from a chain holding governance and gateway events. */
 class LineageIT {
+    static final String PROMPT = io.gatehouse.audit.LineageKeys.PROMPT_VERSION;
+    static final String POLICY = io.gatehouse.audit.LineageKeys.POLICY_VERSION;
 
     @Test
     void aResponseLeadsToItsPromptVersionChangeAndApprovers() throws Exception {
@@ -70,13 +72,13 @@ class LineageIT {
             assertThat(((Map<?, ?>) ((List<?>) pol.get("changes")).get(0)).get("changeId"))
                     .isEqualTo("c2");
 
-            assertThat(LineageRows.requestsByPromptVersion(c, f.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, PROMPT, "support@3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_b", "req_a");
             assertThat(LineageRows.approvalsBy(c, f.chain, "bob", null, 10)).hasSize(1);
             assertThat(LineageRows.approvalsBy(c, f.chain, "alice", null, 10)).isEmpty();
             assertThat(LineageService.request(c, f.chain, "req_missing")).isEmpty();
-            assertThat(LineageRows.requestsByPromptVersion(c, other.chain, "support@3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, other.chain, PROMPT, "support@3", null, 10))
                     .hasSize(1);
         }
     }
@@ -93,30 +95,30 @@ class LineageIT {
         other.appendEvents(gateway(other, "req_o", null, "pii@v3"));
 
         try (Connection c = Db.asApp()) {
-            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_z", "req_x");
-            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v30", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v30", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_y");
-            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "demo@v1", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "demo@v1", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_z", "req_y");
             for (String part : new String[] {"pii", "pii@v", "demo@v1,pii@v3", "%", ""}) {
-                assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, part, null, 10))
+                assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, part, null, 10))
                         .as(part)
                         .isEmpty();
             }
             // keyset paging: limit + 1 rows tell there is more; the cursor continues below
             List<Map<String, Object>> first =
-                    LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", null, 1);
+                    LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", null, 1);
             assertThat(first).extracting(m -> m.get("requestId")).containsExactly("req_z", "req_x");
             long seq = ((Number) first.get(0).get("seq")).longValue();
-            assertThat(LineageRows.requestsByPolicyVersion(c, f.chain, "pii@v3", seq, 1))
+            assertThat(LineageRows.requestsByVersion(c, f.chain, POLICY, "pii@v3", seq, 1))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_x");
             // only the chain asked for
-            assertThat(LineageRows.requestsByPolicyVersion(c, other.chain, "pii@v3", null, 10))
+            assertThat(LineageRows.requestsByVersion(c, other.chain, POLICY, "pii@v3", null, 10))
                     .extracting(m -> m.get("requestId"))
                     .containsExactly("req_o");
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.audit.internal.persistence;
 
+import io.gatehouse.audit.LineageKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -64,44 +65,55 @@ public final class LineageRows {
         return out;
     }
 
-    /** Gateway requests served by a prompt version, newest first, keyset-paged by seq. */
-    public static List<Map<String, Object>> requestsByPromptVersion(
-            Connection c, String chain, String version, Long beforeSeq, int limit)
+    /**
+     * How a gateway event names the version of each lineage key that served it: a prompt's column
+     * holds exactly one (equality, answered by V12's index in seq order); the policy column holds
+     * every policy version the request ran under ("a@v2,global:base@v1"), so the match is on one
+     * whole element of that list, never a prefix or substring (answered by V59's GIN index).
+     */
+    private static final Map<String, String> VERSION_MATCH =
+            Map.of(
+                    LineageKeys.PROMPT_VERSION,
+                    "prompt_version = ?",
+                    LineageKeys.POLICY_VERSION,
+                    "policy_version IS NOT NULL"
+                            + " AND string_to_array(policy_version, ',') @> ARRAY[CAST(? AS text)]");
+
+    /**
+     * Gateway requests served under a version of {@code lineageKey} (LineageKeys: a prompt or a
+     * policy version) in one chain, newest first, keyset-paged by seq.
+     */
+    public static List<Map<String, Object>> requestsByVersion(
+            Connection c,
+            String chain,
+            String lineageKey,
+            String version,
+            Long beforeSeq,
+            int limit)
             throws SQLException {
         List<Object> args = new ArrayList<>(List.of(chain, version));
-        String sql =
-                "SELECT "
-                        + EventRowMapper.COLUMNS
-                        + " FROM audit_events WHERE chain_id = ? AND prompt_version = ?";
         if (beforeSeq != null) {
-            sql += " AND seq < ?";
             args.add(beforeSeq);
         }
         args.add(limit + 1);
-        return EventRows.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
+        return EventRows.list(c, requestsByVersionSql(lineageKey, beforeSeq != null), args);
     }
 
     /**
-     * Gateway requests served under a policy version, newest first, keyset-paged by seq. The column
-     * names every version a request ran under ("a@v2,global:base@v1"), so the match is on one
-     * element of that list, never a prefix or substring. No index answers it (V41 dropped the
-     * equality one): the chain is read newest first until a page is full.
+     * The statement of {@link #requestsByVersion}: chain, version, [before seq,] limit (kept apart
+     * so that AuditIndexPlanIT can check its plan).
      */
-    public static List<Map<String, Object>> requestsByPolicyVersion(
-            Connection c, String chain, String version, Long beforeSeq, int limit)
-            throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(chain, version));
-        String sql =
-                "SELECT "
-                        + EventRowMapper.COLUMNS
-                        + " FROM audit_events WHERE chain_id = ? AND policy_version IS NOT NULL"
-                        + " AND ? = ANY (string_to_array(policy_version, ','))";
-        if (beforeSeq != null) {
-            sql += " AND seq < ?";
-            args.add(beforeSeq);
+    static String requestsByVersionSql(String lineageKey, boolean before) {
+        String match = VERSION_MATCH.get(lineageKey);
+        if (match == null) {
+            throw new IllegalArgumentException(lineageKey);
         }
-        args.add(limit + 1);
-        return EventRows.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
+        return "SELECT "
+                + EventRowMapper.COLUMNS
+                + " FROM audit_events WHERE chain_id = ? AND "
+                + match
+                + (before ? " AND seq < ?" : "")
+                + " ORDER BY seq DESC LIMIT ?";
     }
 
     /** Approvals given by a reviewer, newest first, keyset-paged by seq. */

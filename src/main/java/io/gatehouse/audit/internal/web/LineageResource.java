@@ -1,5 +1,6 @@
 package io.gatehouse.audit.internal.web;
 
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.internal.LineageService;
 import io.gatehouse.shared.Caller;
@@ -78,7 +79,12 @@ public class LineageResource {
         String chain = chain();
         int n = ChainAccess.limit(limit, 100);
         return AuditResource.page(
-                lineage.requestsByPromptVersion(chain, version, ChainAccess.parseCursor(cursor), n),
+                lineage.requestsByVersion(
+                        chain,
+                        LineageKeys.PROMPT_VERSION,
+                        version,
+                        ChainAccess.parseCursor(cursor),
+                        n),
                 n);
     }
 
@@ -104,7 +110,12 @@ public class LineageResource {
         String chain = chain();
         int n = ChainAccess.limit(limit, 100);
         return AuditResource.page(
-                lineage.requestsByPolicyVersion(chain, version, ChainAccess.parseCursor(cursor), n),
+                lineage.requestsByVersion(
+                        chain,
+                        LineageKeys.POLICY_VERSION,
+                        version,
+                        ChainAccess.parseCursor(cursor),
+                        n),
                 n);
     }
 

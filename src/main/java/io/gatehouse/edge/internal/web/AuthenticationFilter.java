@@ -2,6 +2,7 @@ package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.edge.ApiKeyHeader;
 import io.gatehouse.edge.internal.ApiKeyRegistry;
 import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.TenantCache;
@@ -12,12 +13,13 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.LogFields;
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequestPaths;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantLabels;
 import io.gatehouse.shared.TicketCredentials;
-import io.gatehouse.shared.error.ErrorBodies;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
+import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.UnauthorizedException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -44,11 +46,11 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Authenticates every request before it is even matched to a resource (so an unauthenticated client
- * cannot probe which paths exist): API keys on {@code /v1}, bearer JWTs (built-in or external
- * issuer) on {@code /api}, and single-use tickets ({@link TicketCredentials}) on the GETs other
- * modules issue them for. {@link RoleFilter} then enforces roles. Failures are audited; the client
- * learns only that it is not authenticated (401), or that its tenant is suspended (403 {@code
- * tenant_suspended}).
+ * cannot probe which paths exist): API keys on {@code /v1} and {@code /mcp}, bearer JWTs (built-in
+ * or external issuer) on {@code /api}, and single-use tickets ({@link TicketCredentials}) on the
+ * GETs other modules issue them for. {@link RoleFilter} then enforces roles. Failures are audited;
+ * the client learns only that it is not authenticated (401), or that its tenant is suspended (403
+ * {@code tenant_suspended}).
  */
 @Provider
 @PreMatching
@@ -86,6 +88,9 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     /** The kinds of ticket other modules issue (the edge names none of them). */
     @Inject @Any Instance<TicketCredentials> ticketKinds;
 
+    /** The client dialects that take the key in a header of their own (the edge names none). */
+    @Inject @Any Instance<ApiKeyHeader> keyHeaders;
+
     @Override
     public void filter(ContainerRequestContext ctx) {
         String path = ctx.getUriInfo().getPath();
@@ -95,6 +100,15 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         // request properties are the servlet request's attributes, without the reflective @Context
         // proxy
         String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
+        // A /v1 path written another way than its canonical form (//, ., .., ;matrix) would be
+        // authenticated by one path's rules and could be served as another's: it is refused,
+        // before any credential is looked at (by its form alone, so it tells nothing of what
+        // exists).
+        if (RequestPaths.isV1(path) && !RequestPaths.isCanonical(path)) {
+            throw new NotFoundException(
+                    "not_found",
+                    "No such path: send it in canonical form (" + canonicalHint(path) + ")");
+        }
         if (PUBLIC.contains(path) || path.startsWith(".well-known/")) {
             return;
         }
@@ -112,7 +126,10 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         }
         try (Scope ignored = span.makeCurrent()) {
             if (path.equals("v1") || path.startsWith("v1/")) {
-                authenticateKey(ctx, requestId, ErrorBodies.isAnthropicPath(path));
+                authenticateKey(ctx, requestId, keyHeaderFor(path));
+            } else if (path.equals("mcp") || path.startsWith("mcp/")) {
+                // the MCP gateway takes the same client keys as /v1 (Authorization: Bearer)
+                authenticateKey(ctx, requestId, null);
             } else if (ticketKind != null) {
                 authenticateTicket(ctx, ticketKind, ticket, requestId, path);
             } else {
@@ -127,16 +144,36 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         }
     }
 
-    private void authenticateKey(
-            ContainerRequestContext ctx, String requestId, boolean anthropicDialect) {
-        String secret = anthropicDialect ? anthropicKey(ctx) : bearer(ctx);
+    /** The header of the dialect serving {@code path}, or null (the key only as Bearer). */
+    private String keyHeaderFor(String path) {
+        for (ApiKeyHeader h : keyHeaders) {
+            if (h.serves(path)) {
+                return h.name();
+            }
+        }
+        return null;
+    }
+
+    private static String canonicalHint(String path) {
+        String c = "/" + RequestPaths.canonical(path);
+        return c.length() > 100 ? c.substring(0, 100) : c;
+    }
+
+    /**
+     * An API key: as {@code Authorization: Bearer}, or, on a dialect that names one ({@code
+     * keyHeader}), in that header too.
+     */
+    private void authenticateKey(ContainerRequestContext ctx, String requestId, String keyHeader) {
+        String secret = keyHeader != null ? keyFromEither(ctx, keyHeader) : bearer(ctx);
         if (secret == null) {
             denied(null, "auth.api_key", "missing", requestId, ctx.getUriInfo().getPath());
             throw new UnauthorizedException(
                     "invalid_api_key",
-                    anthropicDialect
-                            ? "You didn't provide an API key: send x-api-key: <key> or"
-                                    + " Authorization: Bearer <key> (the same key when both)"
+                    keyHeader != null
+                            ? "You didn't provide an API key: send "
+                                    + keyHeader
+                                    + ": <key> or Authorization: Bearer <key> (the same key when"
+                                    + " both)"
                             : "You didn't provide an API key: send Authorization: Bearer <key>");
         }
         Caller caller = null;
@@ -314,21 +351,19 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     }
 
     /**
-     * The key on the Anthropic Messages dialect: {@code x-api-key} (what Anthropic's SDKs send) or
+     * The key on a dialect with a header of its own ({@code x-api-key} on Anthropic Messages) or as
      * {@code Authorization: Bearer}. Sent both ways, the two must be the same key: otherwise which
      * one counted would depend on the order of checks here, so neither does (401).
      */
-    static String anthropicKey(ContainerRequestContext ctx) {
+    static String keyFromEither(ContainerRequestContext ctx, String keyHeader) {
         String bearer = bearer(ctx);
-        String header = ctx.getHeaderString(X_API_KEY);
+        String header = ctx.getHeaderString(keyHeader);
         String xKey = header == null || header.isBlank() ? null : header.trim();
         if (bearer != null && xKey != null) {
             return bearer.equals(xKey) ? bearer : null;
         }
         return bearer != null ? bearer : xKey;
     }
-
-    static final String X_API_KEY = "x-api-key";
 
     static String bearer(ContainerRequestContext ctx) {
         String h = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);

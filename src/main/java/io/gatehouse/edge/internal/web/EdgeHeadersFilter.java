@@ -48,7 +48,7 @@ public class EdgeHeadersFilter extends HttpFilter {
             res.setHeader(
                     "Content-Security-Policy",
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
-        } else if (path.startsWith("/api/") || path.startsWith("/v1/")) {
+        } else if (path.startsWith("/api/") || path.startsWith("/v1/") || path.equals("/mcp")) {
             res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
             res.setHeader("Cache-Control", "no-store");
         }

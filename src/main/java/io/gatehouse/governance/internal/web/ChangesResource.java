@@ -2,6 +2,7 @@ package io.gatehouse.governance.internal.web;
 
 import static io.gatehouse.governance.internal.web.JsonBodies.put;
 
+import io.gatehouse.governance.internal.ChangeComments;
 import io.gatehouse.governance.internal.ChangeRequestService;
 import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
@@ -50,6 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 public class ChangesResource {
     @Inject ChangeRequestService changes;
+    @Inject ChangeComments comments;
     @Inject ChangeViews views;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
@@ -381,7 +383,7 @@ public class ChangesResource {
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public JsonObject addComment(@PathParam("id") String id, String body) {
         return json(
-                changes.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                comments.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
 

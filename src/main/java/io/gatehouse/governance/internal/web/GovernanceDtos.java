@@ -18,7 +18,7 @@ public final class GovernanceDtos {
                             required = true,
                             description = "The kind of change",
                             example = "prompt",
-                            enumeration = {"prompt", "route", "provider", "policy"})
+                            enumeration = {"prompt", "route", "provider", "policy", "mcp_server"})
                     String kind,
             @Schema(required = true, description = "What it changes, e.g. a prompt's name")
                     String target,

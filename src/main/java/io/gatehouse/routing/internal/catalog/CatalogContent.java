@@ -40,10 +40,15 @@ public final class CatalogContent {
     }
 
     public static void checkAlias(String alias) {
-        if (alias == null || !ALIAS.matcher(alias).matches() || alias.startsWith("prompt:")) {
+        if (alias == null
+                || !ALIAS.matcher(alias).matches()
+                || alias.startsWith("prompt:")
+                || alias.startsWith("mcp:")) { // key scopes name MCP servers as mcp:<server>
             throw new ValidationException(
                     "target",
-                    "route alias must match " + ALIAS.pattern() + " and not start with prompt:");
+                    "route alias must match "
+                            + ALIAS.pattern()
+                            + " and not start with prompt: or mcp:");
         }
     }
 

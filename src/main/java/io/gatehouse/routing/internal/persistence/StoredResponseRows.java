@@ -109,19 +109,16 @@ public class StoredResponseRows {
     /**
      * Deletes the tenant's rows that expired before {@code now} or were created before {@code
      * createdBefore} (its current retention period), or all of them when {@code all} (the tenant
-     * keeps no content any more); never while the tenant has an active legal hold (checked inside
-     * the DELETE, as audit's own purge does, so a hold placed meanwhile is not raced).
+     * keeps no content any more). Legal holds are not checked here: audit calls the purge only for
+     * a tenant without one, under its hold lock ({@link StoredResponsePurge}).
      */
     public long purge(TenantId tenant, boolean all, Instant now, Instant createdBefore)
             throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "DELETE FROM routing_stored_responses s WHERE tenant_id = ?"
-                                        + " AND (? OR expires_at < ? OR created_at < ?)"
-                                        // a hold placed since the caller looked still wins
-                                        + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
-                                        + "   WHERE h.tenant_id = s.tenant_id AND h.released_at IS NULL)")) {
+                                "DELETE FROM routing_stored_responses WHERE tenant_id = ?"
+                                        + " AND (? OR expires_at < ? OR created_at < ?)")) {
             ps.setObject(1, tenant.value());
             ps.setBoolean(2, all);
             ps.setTimestamp(3, Timestamp.from(now));

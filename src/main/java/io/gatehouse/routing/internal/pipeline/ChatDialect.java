@@ -5,9 +5,10 @@ import jakarta.json.JsonObject;
 
 /**
  * A client dialect of chat (issue 17: Anthropic Messages, OpenAI Responses): a codec at the edge of
- * the pipeline. It reads its body into the canonical {@link ChatRequest} and renders the canonical
- * answer and stream back in its own shape; keys, limits, budgets, stages, failover, accounting and
- * the one audit event are the chat pipeline's ({@link GatewayService#chat(ChatDialect, String,
+ * the pipeline, one instance per request when it keeps the request's state (Responses does). It
+ * reads its body into the canonical {@link ChatRequest} and renders the canonical answer and stream
+ * back in its own shape; keys, limits, budgets, stages, failover, accounting and the one audit
+ * event are the chat pipeline's ({@link GatewayService#chat(ChatDialect, String,
  * io.gatehouse.edge.ClientKey, String, String, java.util.Map)}). Errors thrown before the answer
  * are {@code GatehouseException}s like chat's; the dialect's resource path decides their shape.
  */
@@ -27,6 +28,10 @@ public interface ChatDialect {
      */
     Object answer(JsonObject completion, long inputTokens, long outputTokens, String requestId);
 
-    /** The events of one stream, fresh per request (they keep the stream's state). */
-    StreamEvents events(String requestId);
+    /**
+     * The events of one stream, fresh per request (they keep the stream's state); {@code
+     * estimatedInputTokens} is the pipeline's estimate of the request's input as the stages left
+     * it, known before any provider count.
+     */
+    StreamEvents events(String requestId, long estimatedInputTokens);
 }

@@ -294,7 +294,8 @@ public class ChatOperation implements Operation {
         // estimated again: the stages may have changed the messages before the provider call
         long estimatedIn = estimatedInput(ex.messages());
         if (request.dialect() != null) {
-            return relay.answer(call, out, request.dialect().events(call.requestId), estimatedIn);
+            return relay.answer(
+                    call, out, request.dialect().events(call.requestId, estimatedIn), estimatedIn);
         }
         boolean clientWantsUsage =
                 request.parsed().streamOptions() != null

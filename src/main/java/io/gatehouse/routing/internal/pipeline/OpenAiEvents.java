@@ -27,7 +27,12 @@ final class OpenAiEvents implements StreamEvents {
     }
 
     @Override
-    public void finish(OutputStream os, JsonObject lastChunk, long inputTokens, long outputTokens)
+    public void finish(
+            OutputStream os,
+            JsonObject lastChunk,
+            long inputTokens,
+            long outputTokens,
+            boolean estimated)
             throws IOException {
         if (clientWantsUsage) {
             send(

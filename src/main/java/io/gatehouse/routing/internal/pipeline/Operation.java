@@ -11,10 +11,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 
 /**
- * What one operation (chat, embeddings) adds to the shared pipeline in {@link GatewayService}:
- * reading its body into the exchange's messages, its token estimates for admission, and the
- * provider attempts with their answer. Everything else (stages, route selection, admission, the
- * single record) is the pipeline's.
+ * What one operation (chat, embeddings, a client dialect's chat or token count) adds to the shared
+ * pipeline in {@link GatewayService}: reading its body into the exchange's messages, its token
+ * estimates for admission, and the provider attempts with their answer. Everything else (stages,
+ * route selection, admission, the single record) is the pipeline's.
  */
 interface Operation {
     /** The operation's name: routes serve one, audit events and spans name it. */
@@ -36,6 +36,14 @@ interface Operation {
 
     /** The most output tokens the request asks for (admission). */
     long maxOutput(JsonObject json);
+
+    /**
+     * Whether admission reserves the request's tokens and worst-case cost; one that spends none (a
+     * token count) is admitted as one request with no tokens, which rate limits still count.
+     */
+    default boolean spendsTokens() {
+        return true;
+    }
 
     /**
      * Calls the route's candidates in order and answers: a JSON answer with the call's usage

@@ -205,7 +205,7 @@ public class SseRelay {
                     call.inputTokens = estimatedIn;
                     call.outputTokens = TokenEstimate.ofText(outText.toString());
                 }
-                events.finish(os, lastChunk, call.inputTokens, call.outputTokens);
+                events.finish(os, lastChunk, call.inputTokens, call.outputTokens, call.estimated);
                 os.flush(); // the answer is out before the audit commit; only [DONE] waits for it
                 call.costMicros =
                         Prices.costMicros(

@@ -8,8 +8,9 @@ import java.io.OutputStream;
  * How {@link SseRelay} writes one relayed stream in the client's dialect. The relay works on the
  * canonical stream (OpenAI chunks, as the provider adapters give them, after the stream filters)
  * and decides when the stream ends and how; a dialect only renders: chat completions writes the
- * chunks as they are ({@link OpenAiEvents}), a client dialect such as Anthropic Messages turns them
- * into its own events. Nothing here flushes; the relay does, once per burst of chunks.
+ * chunks as they are ({@link OpenAiEvents}), a client dialect (Anthropic Messages, OpenAI
+ * Responses) turns them into its own events. Nothing here flushes; the relay does, once per burst
+ * of chunks.
  */
 public interface StreamEvents {
     /**
@@ -19,11 +20,16 @@ public interface StreamEvents {
     void chunk(OutputStream os, JsonObject chunk, String raw) throws IOException;
 
     /**
-     * The provider's stream ended well and its usage is known (reported, or estimated): what the
-     * dialect sends with it, before the call's record. {@code lastChunk} is null when the provider
-     * sent none.
+     * The provider's stream ended well and its usage is known: what the dialect sends with it,
+     * before the call's record. {@code estimated} when the provider reported no usage and the
+     * counts are the gateway's estimate. {@code lastChunk} is null when the provider sent none.
      */
-    void finish(OutputStream os, JsonObject lastChunk, long inputTokens, long outputTokens)
+    void finish(
+            OutputStream os,
+            JsonObject lastChunk,
+            long inputTokens,
+            long outputTokens,
+            boolean estimated)
             throws IOException;
 
     /** The call is recorded: the stream's last event (chat: {@code [DONE]}). */

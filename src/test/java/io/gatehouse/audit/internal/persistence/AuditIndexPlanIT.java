@@ -134,6 +134,79 @@ class AuditIndexPlanIT {
                 .contains("audit_events_chain_time");
     }
 
+    /**
+     * Lineage from a version: a prompt's by equality on V12's index, a policy version (one element
+     * of the event's list) on V59's GIN index, not by reading the whole chain.
+     */
+    @Test
+    void lineageFromAPromptOrPolicyVersionUsesItsIndex() throws Exception {
+        List<ChainAppender.Pending> rare = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            rare.add(
+                    ChainAppender.Pending.of(
+                            AuditEvent.of(
+                                            fixture.tenant,
+                                            "api_key",
+                                            "k1",
+                                            LineageKeys.ACTION_GATEWAY_REQUEST)
+                                    .requestId("req_plan_rare_" + i)
+                                    .usage(usageUnder("support/v3", "demo@v1,pii@v3"))
+                                    .build(),
+                            ContentRetention.NONE));
+        }
+        try (Connection c = Db.asApp()) {
+            ChainFixture.append(c, rare);
+        }
+        try (Connection c = Db.asOwner();
+                Statement st = c.createStatement()) {
+            st.execute("ANALYZE audit_events");
+        }
+        assertThat(
+                        plan(
+                                LineageRows.requestsByVersionSql(LineageKeys.POLICY_VERSION, false),
+                                List.of(chain, "pii@v3", 101),
+                                false))
+                .contains("audit_events_policy_versions");
+        assertThat(
+                        plan(
+                                LineageRows.requestsByVersionSql(LineageKeys.POLICY_VERSION, true),
+                                List.of(chain, "pii@v3", Long.MAX_VALUE, 101),
+                                false))
+                .contains("audit_events_policy_versions");
+        assertThat(
+                        plan(
+                                LineageRows.requestsByVersionSql(LineageKeys.PROMPT_VERSION, false),
+                                List.of(chain, "support/v3", 101),
+                                true))
+                .contains("audit_events_prompt_version");
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            LineageRows.requestsByVersion(
+                                    c, chain, LineageKeys.POLICY_VERSION, "pii@v3", null, 100))
+                    .hasSize(5);
+        }
+    }
+
+    private static GatewayUsage usageUnder(String prompt, String policy) {
+        return new GatewayUsage(
+                "k1",
+                "bench",
+                "sandbox",
+                "echo-1",
+                "eu",
+                200,
+                12,
+                12,
+                false,
+                0,
+                1,
+                1,
+                null,
+                false,
+                false,
+                versions(prompt, policy));
+    }
+
     @Test
     void aGatewayEventEntersOnlyTheIndexesItsReadersNeed() throws Exception {
         List<String> unconditional = new ArrayList<>();

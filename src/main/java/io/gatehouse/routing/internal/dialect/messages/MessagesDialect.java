@@ -39,7 +39,7 @@ public final class MessagesDialect implements ChatDialect {
     }
 
     @Override
-    public StreamEvents events(String requestId) {
+    public StreamEvents events(String requestId, long estimatedInputTokens) {
         return new MessagesEvents(requestId);
     }
 }

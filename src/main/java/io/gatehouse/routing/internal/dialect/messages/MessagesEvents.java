@@ -136,7 +136,12 @@ public final class MessagesEvents implements StreamEvents {
     }
 
     @Override
-    public void finish(OutputStream os, JsonObject lastChunk, long inputTokens, long outputTokens)
+    public void finish(
+            OutputStream os,
+            JsonObject lastChunk,
+            long inputTokens,
+            long outputTokens,
+            boolean estimated)
             throws IOException {
         start(os, lastChunk);
         close(os);

@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.dialect.responses;
 
+import io.gatehouse.routing.internal.pipeline.StreamEvents;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -8,6 +9,9 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +19,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns the pipeline's chat stream (the chunks the SSE relay writes, then {@code [DONE]} or an
- * error object) into the Responses API's typed events, in OpenAI's order, each with its {@code
- * sequence_number}: {@code response.created}, {@code response.in_progress}, per text item {@code
- * output_item.added}, {@code content_part.added}, {@code output_text.delta}..., {@code
- * output_text.done}, {@code content_part.done}, {@code output_item.done}, per function call {@code
- * output_item.added}, {@code function_call_arguments.delta}..., {@code .done}, {@code
- * output_item.done}; then {@code response.completed} (or {@code response.incomplete}), or {@code
- * response.failed} when the stream broke off. One instance per stream, not thread-safe.
+ * The relay's stream ({@code pipeline.StreamEvents}: the canonical chat chunks, the end with its
+ * usage, then done after the record or an error) as the Responses API's typed events, in OpenAI's
+ * order, each with its {@code sequence_number}: {@code response.created}, {@code
+ * response.in_progress}, per text item {@code output_item.added}, {@code content_part.added},
+ * {@code output_text.delta}..., {@code output_text.done}, {@code content_part.done}, {@code
+ * output_item.done}, per function call {@code output_item.added}, {@code
+ * function_call_arguments.delta}..., {@code .done}, {@code output_item.done}; then {@code
+ * response.completed} (or {@code response.incomplete}), or {@code response.failed} when the stream
+ * broke off. One instance per stream, not thread-safe.
+ *
+ * <p>Long on purpose: one stream's state (the open item, the calls, the numbering) against OpenAI's
+ * event order, with each event's fields beside the step that sends it.
  */
-final class ResponsesEvents {
+final class ResponsesEvents implements StreamEvents {
     private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Called with the finished response before {@code response.completed} is written. */
@@ -79,6 +87,43 @@ final class ResponsesEvents {
         this.completion = completion;
     }
 
+    @Override
+    public void chunk(OutputStream os, JsonObject chunk, String raw) throws IOException {
+        write(os, chunk(chunk));
+    }
+
+    @Override
+    public void finish(
+            OutputStream os,
+            JsonObject lastChunk,
+            long inputTokens,
+            long outputTokens,
+            boolean estimated)
+            throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!ended) {
+            start(out);
+            usage = ResponseObjects.usage(inputTokens, outputTokens, 0, 0);
+        }
+        write(os, out);
+    }
+
+    @Override
+    public void done(OutputStream os) throws IOException {
+        write(os, done());
+    }
+
+    @Override
+    public void error(OutputStream os, int status, String code, String message) throws IOException {
+        write(os, error(code, message));
+    }
+
+    private static void write(OutputStream os, List<String> events) throws IOException {
+        for (String e : events) {
+            os.write(e.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** The events one chat chunk gives (none for a chunk with nothing new). */
     List<String> chunk(JsonObject chunk) {
         List<String> out = new ArrayList<>();
@@ -88,10 +133,6 @@ final class ResponsesEvents {
         start(out);
         if (chunk.get("model") instanceof JsonString m && !m.getString().isEmpty()) {
             model = m.getString();
-        }
-        JsonObject u = ResponseObjects.usage(chunk.get("usage"));
-        if (u != null) {
-            usage = u;
         }
         if (!(chunk.get("choices") instanceof JsonArray choices)) {
             return out;
@@ -122,7 +163,7 @@ final class ResponsesEvents {
         return out;
     }
 
-    /** The stream ended well ({@code [DONE]}): the open items close and the response completes. */
+    /** The stream ended well and is recorded: the open items close and the response completes. */
     List<String> done() {
         List<String> out = new ArrayList<>();
         if (ended) {
@@ -151,19 +192,15 @@ final class ResponsesEvents {
         return out;
     }
 
-    /** The stream broke off with {@code error} (chat's error object): {@code response.failed}. */
-    List<String> error(JsonObject error) {
+    /** The stream broke off (or was not recorded): {@code response.failed}. */
+    List<String> error(String code, String message) {
         List<String> out = new ArrayList<>();
         if (ended) {
             return out;
         }
         start(out);
         ended = true;
-        JsonObject e = error.get("error") instanceof JsonObject o ? o : error;
-        out.add(
-                failed(
-                        e.get("code") instanceof JsonString c ? c.getString() : "server_error",
-                        e.getString("message", "The stream failed")));
+        out.add(failed(code, message));
         return out;
     }
 

@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.dialect.responses;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.ContentRetentionRules;
-import io.gatehouse.audit.RetainedContent;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.persistence.StoredResponseRows;
 import io.gatehouse.shared.TenantId;
@@ -21,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,10 +32,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * setting keeps content and its current retention period (and the one at storing) has not ended,
  * only to the key that stored it (any other key's or tenant's id is 404, like an unknown one); a
  * GET is audited ({@code responses.stored.read}); audit's retention purge deletes what the current
- * setting no longer keeps ({@link RetainedContent}).
+ * setting no longer keeps ({@code StoredResponsePurge}).
  */
 @ApplicationScoped
-public class StoredResponses implements RetainedContent {
+public class StoredResponses {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(StoredResponses.class.getName());
 
@@ -136,32 +134,6 @@ public class StoredResponses implements RetainedContent {
             // the call was made, recorded and charged: answer it, unstored
             LOG.log(Level.SEVERE, "Could not store response; answered with store: false", e);
             return false;
-        }
-    }
-
-    /**
-     * Deletes stored responses under each tenant's CURRENT rule: all of a tenant that keeps no
-     * content any more, and those older than its current retention period or expired.
-     */
-    @Override
-    public long purgeExpired(Instant now, Predicate<TenantId> held) {
-        try {
-            long deleted = 0;
-            for (TenantId t : rows.tenants()) {
-                if (held.test(t)) {
-                    continue;
-                }
-                ContentRetentionRules.Keeping k = rules.keeping(t);
-                deleted +=
-                        rows.purge(
-                                t,
-                                !k.keepsContent(),
-                                now,
-                                now.minus(Duration.ofDays(Math.max(k.retentionDays(), 0))));
-            }
-            return deleted;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Stored responses not purged", e);
         }
     }
 

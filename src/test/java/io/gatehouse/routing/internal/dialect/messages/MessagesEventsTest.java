@@ -70,7 +70,7 @@ class MessagesEventsTest {
         for (JsonObject c : chunks) {
             events.chunk(os, c, null);
         }
-        events.finish(os, chunks.get(chunks.size() - 1), 472, 89);
+        events.finish(os, chunks.get(chunks.size() - 1), 472, 89, false);
         events.done(os);
         List<Event> ours = AnthropicStreams.parse(os.toString(StandardCharsets.UTF_8));
         assertThat(AnthropicStreams.comparable(ours))
@@ -90,7 +90,7 @@ class MessagesEventsTest {
     void anEmptyStreamStillStartsAndEndsOnceAndAFailureIsAnErrorEvent() throws IOException {
         MessagesEvents events = new MessagesEvents("req_1");
         ByteArrayOutputStream os = new ByteArrayOutputStream();
-        events.finish(os, null, 3, 0);
+        events.finish(os, null, 3, 0, false);
         events.done(os);
         assertThat(
                         AnthropicStreams.parse(os.toString(StandardCharsets.UTF_8)).stream()

@@ -26,15 +26,41 @@ class ResponsesEventsTest {
         return Json.createReader(new StringReader(s)).readObject();
     }
 
-    /** The relay's writes, one event per write call as SseRelay does, through the dialect. */
-    static String transcode(String chatSse, ResponsesEvents events, int splitEvery)
-            throws Exception {
+    /**
+     * A chat stream as the relay hands it to a dialect's events: each chunk, the usage at the end
+     * ({@code finish}; estimated when the stream carries none), then done after the record, or the
+     * error event.
+     */
+    static String transcode(String chatSse, ResponsesEvents events) throws Exception {
         ByteArrayOutputStream client = new ByteArrayOutputStream();
-        try (ResponsesStream s = new ResponsesStream(client, events)) {
-            byte[] all = chatSse.getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < all.length; i += splitEvery) {
-                s.write(all, i, Math.min(splitEvery, all.length - i));
-                s.flush();
+        JsonObject last = null;
+        boolean finished = false;
+        for (String block : chatSse.split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            String data = block.strip().substring("data: ".length());
+            if (data.equals("[DONE]")) {
+                if (!finished) {
+                    events.finish(client, last, 0, 0, true);
+                }
+                events.done(client);
+                continue;
+            }
+            JsonObject o = json(data);
+            if (o.get("error") instanceof JsonObject e) {
+                events.error(client, 502, e.getString("code"), e.getString("message"));
+            } else if (o.get("usage") instanceof JsonObject u) {
+                events.finish(
+                        client,
+                        last,
+                        u.getInt("prompt_tokens"),
+                        u.getInt("completion_tokens"),
+                        false);
+                finished = true;
+            } else {
+                events.chunk(client, o, null);
+                last = o;
             }
         }
         return client.toString(StandardCharsets.UTF_8);
@@ -48,8 +74,7 @@ class ResponsesEventsTest {
                 transcode(
                         chat,
                         new ResponsesEvents(
-                                ResponseObjects.Shape.of(REQUEST), false, completed::add),
-                        Integer.MAX_VALUE);
+                                ResponseObjects.Shape.of(REQUEST), false, completed::add));
         List<JsonObject> expected =
                 ResponsesStreams.essences(
                         ResponsesStreams.resource("openai-text-then-function-call.sse"));
@@ -67,26 +92,6 @@ class ResponsesEventsTest {
     }
 
     @Test
-    void bytesSplitAnywhereGiveTheSameEvents() throws Exception {
-        String chat = ResponsesStreams.resource("chat-text-then-tool-call.sse");
-        List<JsonObject> whole =
-                ResponsesStreams.essences(
-                        transcode(
-                                chat,
-                                new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
-                                Integer.MAX_VALUE));
-        List<JsonObject> split =
-                ResponsesStreams.essences(
-                        transcode(
-                                chat,
-                                new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
-                                7));
-        assertThat(split).isEqualTo(whole);
-    }
-
-    @Test
     void anErrorAfterTheStartIsResponseFailedAndNothingAfterIt() throws Exception {
         String chat =
                 "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
@@ -98,8 +103,7 @@ class ResponsesEventsTest {
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
-                                Integer.MAX_VALUE));
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true)));
         assertThat(events.stream().map(e -> e.getString("type")).toList())
                 .containsExactly(
                         "response.created",
@@ -127,8 +131,7 @@ class ResponsesEventsTest {
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), true, r -> false),
-                                Integer.MAX_VALUE));
+                                        ResponseObjects.Shape.of(REQUEST), true, r -> false)));
         JsonObject last = events.get(events.size() - 1);
         assertThat(last.getString("type")).isEqualTo("response.completed");
         assertThat(last.getJsonObject("response").getBoolean("store")).isFalse();
@@ -149,8 +152,7 @@ class ResponsesEventsTest {
                         transcode(
                                 chat,
                                 new ResponsesEvents(
-                                        ResponseObjects.Shape.of(REQUEST), false, r -> true),
-                                Integer.MAX_VALUE));
+                                        ResponseObjects.Shape.of(REQUEST), false, r -> true)));
         assertThat(events.stream().map(e -> e.getString("type")).toList())
                 .containsExactly(
                         "response.created",

@@ -1,0 +1,354 @@
+package io.gatehouse.routing.internal.mcp;
+
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.edge.Admission;
+import io.gatehouse.edge.ClientKey;
+import io.gatehouse.edge.UsageLimits;
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.routing.stage.GatewayStage;
+import io.gatehouse.shared.error.GatehouseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON-RPC methods of {@code /mcp} for one client key: {@code initialize}, {@code ping}, {@code
+ * tools/list} (the tools of the tenant's published servers the key's scope allows, named {@code
+ * <server>__<tool>}) and {@code tools/call}. A tool call runs: arguments checked against the tool's
+ * schema (-32602), the request-path stages' input phase on each string argument (policy: deny or
+ * redact), the approval rule, the key's rate limits, the upstream call, the stages' answer phase on
+ * each text result, and one audit event {@code mcp.tool_call}. A denial or failure after the
+ * arguments were accepted is a tool result with {@code isError: true} and the reason. Nothing is
+ * kept between requests, so any instance answers any request.
+ */
+@ApplicationScoped
+public class McpGateway {
+    static final String OPERATION = "mcp_tool_call";
+    static final String SCOPE_PREFIX = "mcp:";
+
+    @Inject McpServerCache servers;
+    @Inject McpUpstream upstream;
+    @Inject UsageLimits limits;
+    @Inject AuditRecorder audit;
+    @Inject @Any Instance<GatewayStage> stageBeans;
+
+    private volatile List<GatewayStage> stages;
+
+    /** The answer to one JSON-RPC message, or empty for a notification (HTTP 202). */
+    public Optional<JsonObject> handle(ClientKey key, String requestId, JsonValue message) {
+        if (!(message instanceof JsonObject m)) {
+            return Optional.of(
+                    McpProtocol.error(
+                            null,
+                            McpProtocol.INVALID_REQUEST,
+                            "A message is one JSON-RPC 2.0 object (batches are not supported)"));
+        }
+        JsonValue id = m.get("id");
+        if (!"2.0".equals(m.getString("jsonrpc", null))) {
+            return Optional.of(
+                    McpProtocol.error(id, McpProtocol.INVALID_REQUEST, "jsonrpc must be \"2.0\""));
+        }
+        if (!(m.get("method") instanceof JsonString ms)) {
+            // a client's response (to a request this server never sends) or garbage
+            return id == null || m.containsKey("result") || m.containsKey("error")
+                    ? Optional.empty()
+                    : Optional.of(
+                            McpProtocol.error(
+                                    id, McpProtocol.INVALID_REQUEST, "method is required"));
+        }
+        if (id == null) {
+            return Optional.empty(); // notifications: initialized, cancelled, ...
+        }
+        if (id.getValueType() != JsonValue.ValueType.STRING
+                && id.getValueType() != JsonValue.ValueType.NUMBER) {
+            return Optional.of(
+                    McpProtocol.error(
+                            null, McpProtocol.INVALID_REQUEST, "id must be a string or number"));
+        }
+        JsonObject params =
+                m.get("params") instanceof JsonObject p ? p : JsonValue.EMPTY_JSON_OBJECT;
+        if (m.containsKey("params") && !(m.get("params") instanceof JsonObject)) {
+            return Optional.of(
+                    McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "params must be an object"));
+        }
+        return Optional.of(
+                switch (ms.getString()) {
+                    case "initialize" -> McpProtocol.result(id, initialize(params));
+                    case "ping" -> McpProtocol.result(id, JsonValue.EMPTY_JSON_OBJECT);
+                    case "tools/list" -> McpProtocol.result(id, list(key));
+                    case "tools/call" -> call(key, requestId, id, params);
+                    default ->
+                            McpProtocol.error(
+                                    id,
+                                    McpProtocol.METHOD_NOT_FOUND,
+                                    "Method not found: " + shorten(ms.getString()));
+                });
+    }
+
+    static JsonObject initialize(JsonObject params) {
+        String asked = params.getString("protocolVersion", "");
+        String version = McpProtocol.SUPPORTED.contains(asked) ? asked : McpProtocol.LATEST;
+        return Json.createObjectBuilder()
+                .add("protocolVersion", version)
+                .add(
+                        "capabilities",
+                        Json.createObjectBuilder()
+                                .add("tools", Json.createObjectBuilder().add("listChanged", false)))
+                .add(
+                        "serverInfo",
+                        Json.createObjectBuilder()
+                                .add("name", "gatehouse")
+                                .add("version", McpProtocol.SERVER_VERSION))
+                .add(
+                        "instructions",
+                        "Tools of the upstream MCP servers your key may call, named"
+                                + " <server>__<tool>; every call is checked by policy, rate"
+                                + " limited and audited.")
+                .build();
+    }
+
+    JsonObject list(ClientKey key) {
+        JsonArrayBuilder tools = Json.createArrayBuilder();
+        for (McpServer s : servers.servers(key.tenant()).values()) {
+            for (McpServer.Tool t : s.tools()) {
+                if (mayCall(key, s.name(), t.name())) {
+                    JsonObjectBuilder tool =
+                            Json.createObjectBuilder()
+                                    .add("name", s.exposedName(t))
+                                    .add("description", t.description())
+                                    .add("inputSchema", t.inputSchema());
+                    tool.add(
+                            "annotations",
+                            Json.createObjectBuilder()
+                                    .add("title", s.exposedName(t))
+                                    .add("readOnlyHint", false));
+                    tool.add(
+                            "_meta",
+                            Json.createObjectBuilder()
+                                    .add("io.gatehouse/risk", t.risk())
+                                    .add(
+                                            "io.gatehouse/approval",
+                                            t.approvalRequired() ? "required" : "none"));
+                    tools.add(tool);
+                }
+            }
+        }
+        return Json.createObjectBuilder().add("tools", tools).build();
+    }
+
+    /**
+     * A key's scope: empty allows everything (as for routes); otherwise {@code mcp:*}, {@code
+     * mcp:<server>} or {@code mcp:<server>__<tool>} must allow the tool.
+     */
+    static boolean mayCall(ClientKey key, String server, String tool) {
+        var scope = key.allowedRoutes();
+        return scope.isEmpty()
+                || scope.contains(SCOPE_PREFIX + "*")
+                || scope.contains(SCOPE_PREFIX + server)
+                || scope.contains(SCOPE_PREFIX + server + McpServer.SEPARATOR + tool);
+    }
+
+    /** The result of what was decided about one call, for its answer and its audit event. */
+    private record Outcome(JsonObject result, AuditEvent.Outcome audit, String reason) {}
+
+    JsonObject call(ClientKey key, String requestId, JsonValue id, JsonObject params) {
+        if (!(params.get("name") instanceof JsonString ns)) {
+            return McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "name is required");
+        }
+        String name = ns.getString();
+        int sep = name.indexOf(McpServer.SEPARATOR);
+        McpServer server =
+                sep <= 0 ? null : servers.servers(key.tenant()).get(name.substring(0, sep));
+        Optional<McpServer.Tool> tool =
+                server == null
+                        ? Optional.empty()
+                        : server.tool(name.substring(sep + McpServer.SEPARATOR.length()));
+        // another tenant's server, one outside the key's scope and one that does not exist answer
+        // alike
+        if (tool.isEmpty() || !mayCall(key, server.name(), tool.get().name())) {
+            refused(key, requestId, name, "unknown_tool");
+            return McpProtocol.error(
+                    id, McpProtocol.INVALID_PARAMS, "Unknown tool: " + shorten(name));
+        }
+        JsonValue args = params.getOrDefault("arguments", JsonValue.EMPTY_JSON_OBJECT);
+        if (args == JsonValue.NULL) {
+            args = JsonValue.EMPTY_JSON_OBJECT;
+        }
+        if (!(args instanceof JsonObject arguments)) {
+            refused(key, requestId, name, "invalid_arguments");
+            return McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "arguments must be an object");
+        }
+        Optional<String> bad = McpArguments.check(tool.get().inputSchema(), arguments);
+        if (bad.isPresent()) {
+            refused(key, requestId, name, "invalid_arguments");
+            return McpProtocol.error(
+                    id,
+                    McpProtocol.INVALID_PARAMS,
+                    "Invalid arguments for " + name + ": " + bad.get());
+        }
+        return McpProtocol.result(id, run(key, requestId, server, tool.get(), arguments));
+    }
+
+    /**
+     * Audits a call refused before it ran (unknown or out-of-scope tool, bad arguments): probing is
+     * visible in the trail; the name is the caller's text, cut to 200 characters.
+     */
+    private void refused(ClientKey key, String requestId, String name, String reason) {
+        audit.record(
+                AuditEvent.by(key.caller(), "mcp.tool_call")
+                        .tenant(key.tenant())
+                        .target("mcp_tool", shorten(name))
+                        .outcome(AuditEvent.Outcome.DENIED)
+                        .detail("keyId", key.id().toString())
+                        .detail("reason", reason)
+                        .requestId(requestId)
+                        .build());
+    }
+
+    private JsonObject run(
+            ClientKey key,
+            String requestId,
+            McpServer server,
+            McpServer.Tool tool,
+            JsonObject args) {
+        long start = System.nanoTime();
+        String exposed = server.exposedName(tool);
+        List<String> paths = new ArrayList<>();
+        List<ChatMessage> texts = new ArrayList<>();
+        McpArguments.strings(args, "", paths, texts);
+        GatewayExchange ex =
+                new GatewayExchange(
+                        key.tenant(),
+                        key.id().toString(),
+                        requestId,
+                        OPERATION,
+                        ChatRequest.of(exposed, texts, null),
+                        Map.of());
+        JsonObject sent = args;
+        JsonObject upstreamResult = null;
+        Outcome outcome;
+        Admission admission = null;
+        try {
+            for (GatewayStage s : stages()) {
+                s.beforeRouting(ex);
+            }
+            sent = McpArguments.replaceStrings(args, paths, ex.messages());
+            if (tool.approvalRequired()) {
+                // held calls (human oversight) are not built yet: such a tool never runs unseen
+                throw new GatehouseException(
+                        403,
+                        "approval_required",
+                        "This tool needs a person's approval for each call, and this gateway"
+                                + " cannot hold calls for approval yet; the call was refused");
+            }
+            admission = limits.admit(key, McpArguments.tokenEstimate(sent), 0);
+            upstreamResult = upstream.callTool(key.tenant(), server, tool.name(), sent);
+            JsonObject answer = afterAnswer(ex, upstreamResult);
+            boolean upstreamError = answer.getBoolean("isError", false);
+            outcome =
+                    new Outcome(
+                            answer,
+                            upstreamError ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS,
+                            upstreamError ? "tool_error" : null);
+        } catch (GatehouseException e) {
+            outcome =
+                    new Outcome(
+                            McpProtocol.toolResult(e.code() + ": " + e.getMessage(), true),
+                            AuditEvent.Outcome.DENIED,
+                            e.code());
+        } catch (McpUpstream.UpstreamException e) {
+            outcome =
+                    new Outcome(
+                            McpProtocol.toolResult("upstream_error: " + e.getMessage(), true),
+                            AuditEvent.Outcome.ERROR,
+                            "upstream_error");
+        } finally {
+            if (admission != null) {
+                limits.settle(admission, admission.reservedTokens(), 0);
+            }
+        }
+        long latencyMs = (System.nanoTime() - start) / 1_000_000;
+        Map<String, Object> full = new LinkedHashMap<>();
+        full.put("arguments", args.toString());
+        full.put("result", upstreamResult == null ? null : upstreamResult.toString());
+        Map<String, Object> redacted = new LinkedHashMap<>();
+        redacted.put("arguments", sent.toString());
+        redacted.put("result", outcome.result().toString());
+        AuditEvent.Builder e =
+                AuditEvent.by(key.caller(), "mcp.tool_call")
+                        .tenant(key.tenant())
+                        .target("mcp_tool", exposed)
+                        .outcome(outcome.audit())
+                        .detail("server", server.name())
+                        .detail(LineageKeys.MCP_SERVER_VERSION, server.version())
+                        .detail("tool", tool.name())
+                        .detail("keyId", key.id().toString())
+                        .detail("latencyMs", latencyMs)
+                        .detail("reason", outcome.reason())
+                        .detail("argumentsRedacted", !sent.equals(args))
+                        .requestId(requestId)
+                        .content(full, redacted);
+        if (!ex.stageVersions().isEmpty()) {
+            e.detail("stageVersions", new LinkedHashMap<>(ex.stageVersions()));
+        }
+        e.details(ex.auditDetails());
+        audit.record(e.build());
+        return outcome.result();
+    }
+
+    /** The answer phase of the stages on each text of the result; other content passes as is. */
+    private JsonObject afterAnswer(GatewayExchange ex, JsonObject result) {
+        if (!(result.get("content") instanceof JsonArray content)) {
+            return result;
+        }
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (JsonValue v : content) {
+            if (v instanceof JsonObject c
+                    && "text".equals(c.getString("type", null))
+                    && c.get("text") instanceof JsonString t) {
+                ex.answerText(t.getString());
+                for (GatewayStage s : stages()) {
+                    s.afterAnswer(ex);
+                }
+                String text = ex.answerText() == null ? "" : ex.answerText();
+                out.add(Json.createObjectBuilder(c).add("text", text));
+            } else {
+                out.add(v);
+            }
+        }
+        return Json.createObjectBuilder(result).add("content", out).build();
+    }
+
+    private List<GatewayStage> stages() {
+        List<GatewayStage> s = stages;
+        if (s == null) {
+            List<GatewayStage> found = new ArrayList<>();
+            stageBeans.forEach(found::add);
+            found.sort(Comparator.comparingInt(GatewayStage::order));
+            stages = s = List.copyOf(found);
+        }
+        return s;
+    }
+
+    static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}

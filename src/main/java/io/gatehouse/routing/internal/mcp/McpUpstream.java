@@ -1,0 +1,271 @@
+package io.gatehouse.routing.internal.mcp;
+
+import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SecretBox;
+import io.gatehouse.shared.net.EgressPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Calls a tool on an upstream MCP server: over the Streamable HTTP transport (initialize, the
+ * initialized notification, {@code tools/call}, then the session is closed), with the server's
+ * stored credential as a bearer token and the egress rules checked before every call; or on the
+ * built-in in-process sandbox server. One session per call keeps every instance stateless.
+ */
+@ApplicationScoped
+public class McpUpstream {
+    /** What Gatehouse asks upstream servers for; they may answer an older version they support. */
+    static final String UPSTREAM_PROTOCOL = McpProtocol.LATEST;
+
+    static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    @Inject EgressPolicy egress;
+    @Inject SecretBox secrets;
+
+    @Inject
+    @ConfigProperty(name = "gatehouse.mcp.call-timeout-ms", defaultValue = "60000")
+    long timeoutMillis;
+
+    private volatile HttpClient client;
+
+    /** A tool call that could not be made or answered; the message is safe to show the client. */
+    public static final class UpstreamException extends Exception {
+        UpstreamException(String message) {
+            super(message);
+        }
+    }
+
+    /** The upstream's {@code CallToolResult}. */
+    public JsonObject callTool(TenantId tenant, McpServer server, String tool, JsonObject arguments)
+            throws UpstreamException {
+        if (server.transport().equals(McpServer.SANDBOX)) {
+            return McpSandbox.call(tool, arguments);
+        }
+        URI uri = URI.create(server.url());
+        Optional<String> refused = egress.refused(tenant, uri);
+        if (refused.isPresent()) {
+            throw new UpstreamException("the server's url is refused: " + refused.get());
+        }
+        String bearer =
+                server.sealedCredential() == null
+                        ? null
+                        : new String(
+                                secrets.open(
+                                        server.sealedCredential(),
+                                        McpServer.credentialContext(tenant, server.name())),
+                                StandardCharsets.UTF_8);
+        Session s = new Session(uri, bearer);
+        try {
+            JsonObject init =
+                    s.request(
+                            "initialize",
+                            Json.createObjectBuilder()
+                                    .add("protocolVersion", UPSTREAM_PROTOCOL)
+                                    .add("capabilities", JsonValue.EMPTY_JSON_OBJECT)
+                                    .add(
+                                            "clientInfo",
+                                            Json.createObjectBuilder()
+                                                    .add("name", "gatehouse")
+                                                    .add("version", McpProtocol.SERVER_VERSION))
+                                    .build());
+            if (init.get("protocolVersion") instanceof JsonString v) {
+                s.protocolVersion = v.getString();
+            }
+            s.notify("notifications/initialized");
+            return s.request(
+                    "tools/call",
+                    Json.createObjectBuilder()
+                            .add("name", tool)
+                            .add("arguments", arguments)
+                            .build());
+        } finally {
+            s.close();
+        }
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            // HTTP/1.1: no h2c upgrade attempt on plain-HTTP upstreams
+            client =
+                    c =
+                            egress.httpClient(Duration.ofSeconds(5))
+                                    .version(HttpClient.Version.HTTP_1_1)
+                                    .build();
+        }
+        return c;
+    }
+
+    /** One upstream session, for one tool call. */
+    private final class Session {
+        final URI uri;
+        final String bearer;
+        String sessionId;
+        String protocolVersion;
+        int nextId = 1;
+
+        Session(URI uri, String bearer) {
+            this.uri = uri;
+            this.bearer = bearer;
+        }
+
+        HttpRequest.Builder post(String body) {
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofMillis(timeoutMillis))
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json, text/event-stream")
+                            .POST(HttpRequest.BodyPublishers.ofString(body));
+            headers(b);
+            return b;
+        }
+
+        void headers(HttpRequest.Builder b) {
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            if (sessionId != null) {
+                b.header("Mcp-Session-Id", sessionId);
+            }
+            if (protocolVersion != null) {
+                b.header("MCP-Protocol-Version", protocolVersion);
+            }
+        }
+
+        JsonObject request(String method, JsonObject params) throws UpstreamException {
+            int id = nextId++;
+            String body =
+                    Json.createObjectBuilder()
+                            .add("jsonrpc", "2.0")
+                            .add("id", id)
+                            .add("method", method)
+                            .add("params", params)
+                            .build()
+                            .toString();
+            HttpResponse<InputStream> r = send(post(body));
+            if (sessionId == null) {
+                sessionId = r.headers().firstValue("Mcp-Session-Id").orElse(null);
+            }
+            String text = read(r);
+            if (r.statusCode() != 200) {
+                throw new UpstreamException(
+                        "the server answered " + method + " with HTTP " + r.statusCode());
+            }
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonObject answer =
+                    type.startsWith("text/event-stream") ? fromEvents(text, id) : parse(text);
+            if (answer == null) {
+                throw new UpstreamException("the server sent no answer to " + method);
+            }
+            if (answer.get("error") instanceof JsonObject err) {
+                throw new UpstreamException(
+                        "the server refused "
+                                + method
+                                + ": "
+                                + err.getInt("code", 0)
+                                + " "
+                                + shorten(err.getString("message", "")));
+            }
+            if (!(answer.get("result") instanceof JsonObject result)) {
+                throw new UpstreamException("the server's answer to " + method + " has no result");
+            }
+            return result;
+        }
+
+        void notify(String method) throws UpstreamException {
+            String body =
+                    Json.createObjectBuilder()
+                            .add("jsonrpc", "2.0")
+                            .add("method", method)
+                            .build()
+                            .toString();
+            HttpResponse<InputStream> r = send(post(body));
+            read(r);
+            if (r.statusCode() / 100 != 2) {
+                throw new UpstreamException(
+                        "the server answered " + method + " with HTTP " + r.statusCode());
+            }
+        }
+
+        void close() {
+            if (sessionId == null) {
+                return;
+            }
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).DELETE();
+            headers(b);
+            // best effort: the session ends upstream on its own when this is lost
+            client().sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
+        }
+
+        HttpResponse<InputStream> send(HttpRequest.Builder b) throws UpstreamException {
+            try {
+                return client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                throw new UpstreamException("the server could not be reached");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException("the call was interrupted");
+            }
+        }
+    }
+
+    private static String read(HttpResponse<InputStream> r) throws UpstreamException {
+        try (InputStream in = r.body()) {
+            byte[] b = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            if (b.length > MAX_RESPONSE_BYTES) {
+                throw new UpstreamException("the server's answer is too large");
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UpstreamException("the server's answer could not be read");
+        }
+    }
+
+    /** The JSON-RPC answer with {@code id} among Server-Sent Events' data. */
+    static JsonObject fromEvents(String text, int id) throws UpstreamException {
+        StringBuilder data = new StringBuilder();
+        for (String line : (text + "\n\n").split("\r?\n", -1)) {
+            if (line.startsWith("data:")) {
+                data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
+            } else if (line.isEmpty() && data.length() > 0) {
+                JsonObject o = parse(data.toString());
+                data.setLength(0);
+                if (o.containsKey("id")
+                        && o.get("id").getValueType() == JsonValue.ValueType.NUMBER
+                        && o.getInt("id") == id) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    static JsonObject parse(String text) throws UpstreamException {
+        try (var r = Json.createReader(new StringReader(text))) {
+            return r.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new UpstreamException("the server's answer is not a JSON-RPC object");
+        }
+    }
+
+    static String shorten(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
