@@ -199,11 +199,12 @@ class ToolPolicyIT {
         }
     }
 
-    /** {@code details.tools}: the one tool offered, and called once. */
+    /** {@code details."tools.offered"} and {@code ."tools.called"}: one tool, called once. */
     static void assertTools(JsonObject details, String tool) {
-        JsonObject tools = details.getJsonObject("tools");
-        assertThat(tools.getJsonArray("offered").toString()).isEqualTo("[\"" + tool + "\"]");
-        assertThat(tools.getJsonObject("called").toString()).isEqualTo("{\"" + tool + "\":1}");
+        assertThat(details.getJsonArray("tools.offered").toString())
+                .isEqualTo("[\"" + tool + "\"]");
+        assertThat(details.getJsonObject("tools.called").toString())
+                .isEqualTo("{\"" + tool + "\":1}");
     }
 
     static int count(String haystack, String needle) {
@@ -275,7 +276,7 @@ class ToolPolicyIT {
                     .as(c[0] + ": the call's arguments and the tool's result: " + sent.get(0))
                     .isEqualTo(2);
             JsonObject details = audit(r);
-            assertThat(details.getJsonObject("tools").getJsonArray("offered").toString())
+            assertThat(details.getJsonArray("tools.offered").toString())
                     .as(c[0])
                     .isEqualTo("[\"fetch\"]");
             assertThat(details.getJsonObject("policy").getJsonObject("input").toString())

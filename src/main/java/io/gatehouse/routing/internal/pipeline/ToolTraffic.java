@@ -6,19 +6,19 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The request's tool traffic in its audit event, {@code details.tools}: the names of the tools
- * offered and how often the answer called each ({@code {"offered": [...], "called": {name:
- * count}}}). Names and counts only: the audit event never holds message content, and tool arguments
- * and results are content (docs/gateway.md, "Tool traffic").
+ * The request's tool traffic in its audit event, under namespaced details keys (docs/audit.md):
+ * {@code tools.offered}, the names of the tools offered, and {@code tools.called}, how often the
+ * answer called each ({@code {name: count}}). Names and counts only: the audit event never holds
+ * message content, and tool arguments and results are content (docs/gateway.md, "Tool traffic").
  */
 final class ToolTraffic {
-    static final String AUDIT_KEY = "tools";
+    static final String OFFERED = "tools.offered";
+    static final String CALLED = "tools.called";
 
     private ToolTraffic() {}
 
@@ -26,7 +26,7 @@ final class ToolTraffic {
     static void offered(GatewayExchange ex) {
         List<ChatRequest.Tool> tools = ex.request().tools();
         if (!tools.isEmpty()) {
-            details(ex).put("offered", tools.stream().map(ChatRequest.Tool::name).toList());
+            ex.auditDetails().put(OFFERED, tools.stream().map(ChatRequest.Tool::name).toList());
         }
     }
 
@@ -57,13 +57,8 @@ final class ToolTraffic {
             return;
         }
         Map<String, Object> calls =
-                (Map<String, Object>) details(ex).computeIfAbsent("called", k -> new TreeMap<>());
+                (Map<String, Object>)
+                        ex.auditDetails().computeIfAbsent(CALLED, k -> new TreeMap<>());
         calls.merge(name, 1L, (a, b) -> ((Long) a) + 1L);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> details(GatewayExchange ex) {
-        return (Map<String, Object>)
-                ex.auditDetails().computeIfAbsent(AUDIT_KEY, k -> new LinkedHashMap<>());
     }
 }

@@ -182,8 +182,8 @@ class HeldToolCallsTest {
                 .as("the call comes before the finishing chunk")
                 .isLessThan(sse.indexOf("\"finish_reason\":\"tool_calls\""));
         assertThat(call.status).isEqualTo(200);
-        assertThat(call.exchange.auditDetails().get("tools"))
-                .isEqualTo(Map.of("called", Map.of("run_shell", 1L)));
+        assertThat(call.exchange.auditDetails().get("tools.called"))
+                .isEqualTo(Map.of("run_shell", 1L));
     }
 
     @Test
