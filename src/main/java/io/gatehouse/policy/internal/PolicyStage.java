@@ -11,6 +11,7 @@ import io.gatehouse.policy.internal.engine.GuardResult;
 import io.gatehouse.policy.internal.engine.PolicyEngine;
 import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
+import io.gatehouse.policy.internal.engine.ToolFacts;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -122,22 +124,8 @@ public class PolicyStage implements GatewayStage {
         if (d.denied()) {
             throw denial(d);
         }
-        if (!d.redact().isEmpty()) {
-            // a changed copy of the request: only the redacted messages differ
-            List<ChatMessage> msgs = new ArrayList<>(ex.messages());
-            boolean changed = false;
-            for (int i = 0; i < msgs.size(); i++) {
-                ChatMessage m = msgs.get(i);
-                List<Detection> found = scan.perMessage.get(i);
-                if (!found.isEmpty()) {
-                    ChatMessage r = m.withText(Redactor.redact(m.text(), found, d.redact()));
-                    changed |= r != m;
-                    msgs.set(i, r);
-                }
-            }
-            if (changed) {
-                ex.request(ex.request().withMessages(msgs));
-            }
+        if (d.redacts()) {
+            redactInput(ex, scan, d);
         }
         for (Decision.Restriction r : d.restrictions()) {
             ex.restrictProviders("policy " + r.explanation(), r.allows());
@@ -148,32 +136,96 @@ public class PolicyStage implements GatewayStage {
         audit.put("classification", ex.classification());
     }
 
+    /**
+     * A changed copy of the request where redaction rules matched: message text, tool results (with
+     * the rules scoped to the tool they answer) and tool-call arguments (likewise), so that every
+     * provider dialect receives the masked version.
+     */
+    private static void redactInput(GatewayExchange ex, RequestScan scan, Decision d) {
+        List<ChatMessage> msgs = new ArrayList<>(ex.messages());
+        List<String> resultOf = RequestScan.resultNames(msgs);
+        boolean changed = false;
+        for (int i = 0; i < msgs.size(); i++) {
+            ChatMessage m = msgs.get(i);
+            ChatMessage r = m;
+            List<Detection> found = scan.perMessage.get(i);
+            if (!found.isEmpty()) {
+                Set<String> types =
+                        resultOf.get(i) == null ? d.redact() : d.redactFor(resultOf.get(i));
+                r = r.withText(Redactor.redact(m.text(), found, types));
+            }
+            if (m.toolCalls() != null) {
+                r = r.withToolCalls(redactCalls(m.toolCalls(), d));
+            }
+            changed |= r != m;
+            msgs.set(i, r);
+        }
+        if (changed) {
+            ex.request(ex.request().withMessages(msgs));
+        }
+    }
+
+    /** The calls with their arguments masked as {@code d} says; equal calls where none matched. */
+    static List<ChatMessage.ToolCall> redactCalls(List<ChatMessage.ToolCall> calls, Decision d) {
+        List<ChatMessage.ToolCall> out = new ArrayList<>(calls.size());
+        for (ChatMessage.ToolCall c : calls) {
+            out.add(c.withArguments(ToolText.redact(c.arguments(), d.redactFor(c.name()))));
+        }
+        return out;
+    }
+
+    /** The answer's tool calls as rules see them, each with the findings in its arguments. */
+    static List<ToolFacts.Use> uses(List<ChatMessage.ToolCall> calls, List<Detection> all) {
+        List<ToolFacts.Use> uses = new ArrayList<>();
+        for (ChatMessage.ToolCall c : calls) {
+            List<Detection> found = ToolText.scan(c.arguments());
+            all.addAll(found);
+            uses.add(new ToolFacts.Use(c.name(), RequestScan.stats(found)));
+        }
+        return uses;
+    }
+
     @Override
     public void afterAnswer(GatewayExchange ex) {
         InputState state = ex.attachment(InputState.class);
         String answer = ex.answerText();
-        if (state == null || answer == null || !hasOutputRules(state.policies())) {
+        List<ChatMessage.ToolCall> calls = ex.answerToolCalls();
+        if (state == null
+                || (answer == null && calls.isEmpty())
+                || !hasOutputRules(state.policies())) {
             return;
         }
-        List<Detection> found = Detectors.scan(answer);
-        InjectionDetector.Result inj = InjectionDetector.score(List.of(answer));
+        List<Detection> found = answer == null ? List.of() : Detectors.scan(answer);
+        List<Detection> all = new ArrayList<>(found);
+        List<ToolFacts.Use> uses = uses(calls, all);
+        List<String> texts = new ArrayList<>();
+        texts.add(answer == null ? "" : answer);
+        calls.forEach(c -> texts.add(ToolText.text(c.arguments())));
+        InjectionDetector.Result inj = InjectionDetector.score(texts);
         RequestFacts facts =
                 state.facts()
                         .forOutput(
                                 ex.classification(),
-                                RequestScan.stats(found),
+                                RequestScan.stats(all),
                                 inj.score(),
-                                inj.signals());
+                                inj.signals(),
+                                uses);
         PolicyEngine.Evaluation ev =
                 PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
         Map<String, Object> audit = audit(ex);
         audit.put("output_entities", RequestScan.summary(facts.entities()));
         record(ex, audit, ev, "output");
-        if (ev.enforced().denied()) {
-            throw denial(ev.enforced());
+        Decision d = ev.enforced();
+        if (d.denied()) {
+            throw denial(d);
         }
-        if (!ev.enforced().redact().isEmpty()) {
-            ex.answerText(Redactor.redact(answer, found, ev.enforced().redact()));
+        if (d.redacts()) {
+            if (answer != null && !d.redact().isEmpty()) {
+                ex.answerText(Redactor.redact(answer, found, d.redact()));
+            }
+            if (!calls.isEmpty()) {
+                ex.answerToolCalls(redactCalls(calls, d));
+            }
         }
     }
 

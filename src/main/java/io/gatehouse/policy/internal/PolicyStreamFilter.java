@@ -8,6 +8,8 @@ import io.gatehouse.policy.internal.engine.PolicyEngine;
 import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
+import io.gatehouse.policy.internal.engine.ToolFacts;
+import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StreamFilter;
 import java.util.ArrayList;
@@ -35,10 +37,15 @@ final class PolicyStreamFilter implements StreamFilter {
     private final PolicyStage.InputState state;
     private final StringBuilder pending = new StringBuilder();
     private Map<String, EntityStat> released = Map.of();
+    // the answer's complete tool calls so far (routing holds each until complete) and their
+    // findings
+    private final List<ToolFacts.Use> calls = new ArrayList<>();
+    private Map<String, EntityStat> callEntities = Map.of();
     // The last evaluation and what it was made of: rules see nothing else that changes during a
     // stream, so while classification and entity counts stay the same, so does the decision.
     private Map<String, EntityStat> lastEntities;
     private int lastClassification;
+    private int lastCalls;
     private RequestFacts lastFacts;
     private PolicyEngine.Evaluation lastEvaluation;
 
@@ -62,20 +69,57 @@ final class PolicyStreamFilter implements StreamFilter {
         return release(true);
     }
 
+    @Override
+    public boolean checksToolCalls() {
+        return true;
+    }
+
+    /**
+     * A complete tool call of the answer (routing held its fragments): output rules see it with the
+     * text released so far; a deny cuts the stream, a redaction masks its arguments.
+     */
+    @Override
+    public ChatMessage.ToolCall onToolCall(ChatMessage.ToolCall call) {
+        List<Detection> found = new ArrayList<>();
+        calls.addAll(PolicyStage.uses(List.of(call), found));
+        callEntities = RequestScan.plus(callEntities, RequestScan.stats(found));
+        Map<String, EntityStat> entities = RequestScan.plus(released, callEntities);
+        RequestFacts facts =
+                state.facts().forOutput(ex.classification(), entities, 0.0, List.of(), calls);
+        PolicyEngine.Evaluation ev =
+                PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+        lastEvaluation = null; // the next text chunk evaluates afresh
+        Map<String, Object> audit = PolicyStage.audit(ex);
+        audit.put("output_entities", RequestScan.summary(facts.entities()));
+        audit.put("streamed", true);
+        Decision d = ev.enforced();
+        if (d.denied() || !d.matched().isEmpty() || !ev.shadow().matched().isEmpty()) {
+            stage.record(ex, audit, ev, "output");
+        }
+        if (d.denied()) {
+            throw PolicyStage.denial(d);
+        }
+        return d.redacts() ? PolicyStage.redactCalls(List.of(call), d).get(0) : call;
+    }
+
     private String release(boolean end) {
         String buf = pending.toString();
         List<Detection> found = Detectors.scan(buf);
-        Map<String, EntityStat> entities = RequestScan.plus(released, RequestScan.stats(found));
+        Map<String, EntityStat> entities =
+                RequestScan.plus(
+                        RequestScan.plus(released, RequestScan.stats(found)), callEntities);
         RequestFacts facts;
         PolicyEngine.Evaluation ev;
         if (lastEvaluation != null
                 && lastClassification == ex.classification()
+                && lastCalls == calls.size()
                 && lastEntities.equals(entities)) {
             facts = lastFacts;
             ev = lastEvaluation;
         } else {
-            facts = state.facts().forOutput(ex.classification(), entities, 0.0, List.of());
+            facts = state.facts().forOutput(ex.classification(), entities, 0.0, List.of(), calls);
             ev = PolicyEngine.evaluate(state.policies(), facts, PolicyRule.Stage.OUTPUT);
+            lastCalls = calls.size();
             lastEntities = entities;
             lastClassification = ex.classification();
             lastFacts = facts;

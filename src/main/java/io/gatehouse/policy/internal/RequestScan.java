@@ -5,7 +5,9 @@ import io.gatehouse.policy.internal.detect.Detectors;
 import io.gatehouse.policy.internal.detect.InjectionDetector;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
+import io.gatehouse.policy.internal.engine.ToolFacts;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,16 +35,20 @@ final class RequestScan {
         List<List<Detection>> per = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<String> roles = new ArrayList<>();
+        List<Detection> all = new ArrayList<>();
         long chars = 0;
         for (ChatMessage m : ex.messages()) {
             String t = m.text() == null ? "" : m.text();
-            per.add(Detectors.scan(t));
+            List<Detection> found = Detectors.scan(t);
+            per.add(found);
+            all.addAll(found);
             texts.add(t);
             roles.add(m.role());
             chars += t.length();
         }
+        ToolFacts tools = tools(ex, per, texts, all);
         InjectionDetector.Result inj = InjectionDetector.score(texts);
-        Map<String, EntityStat> stats = stats(per.stream().flatMap(List::stream).toList());
+        Map<String, EntityStat> stats = stats(all);
         String user =
                 ex.headers()
                         .getOrDefault("x-gatehouse-user", ex.headers().getOrDefault("x-user", ""));
@@ -63,8 +69,82 @@ final class RequestScan {
                         roles,
                         ex.headers(),
                         List.of(),
-                        now);
+                        now,
+                        tools);
         return new RequestScan(per, inj, facts);
+    }
+
+    /**
+     * The request's tool traffic: definitions (description and schema), the calls in assistant
+     * messages (their arguments) and the tool results (tool messages, named after the call they
+     * answer). Their findings join {@code all} (results are messages, already there) and their text
+     * joins what the injection detector reads ({@code texts}).
+     */
+    private static ToolFacts tools(
+            GatewayExchange ex,
+            List<List<Detection>> perMessage,
+            List<String> texts,
+            List<Detection> all) {
+        ChatRequest req = ex.request();
+        List<String> offered = new ArrayList<>();
+        Map<String, Map<String, EntityStat>> definitions = new HashMap<>();
+        for (ChatRequest.Tool t : req.tools()) {
+            offered.add(t.name());
+            String text =
+                    (t.description() == null ? "" : t.description())
+                            + "\n"
+                            + (t.parameters() == null
+                                    ? ""
+                                    : ToolText.text(t.parameters().toString()));
+            List<Detection> found = Detectors.scan(text);
+            all.addAll(found);
+            texts.add(text);
+            definitions.merge(t.name(), stats(found), RequestScan::plus);
+        }
+        List<ToolFacts.Use> calls = new ArrayList<>();
+        List<ToolFacts.Use> results = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        List<ChatMessage> msgs = req.messages();
+        for (int i = 0; i < msgs.size(); i++) {
+            ChatMessage m = msgs.get(i);
+            if (m.toolCalls() != null) {
+                for (ChatMessage.ToolCall c : m.toolCalls()) {
+                    List<Detection> found = ToolText.scan(c.arguments());
+                    all.addAll(found);
+                    texts.add(ToolText.text(c.arguments()));
+                    calls.add(new ToolFacts.Use(c.name(), stats(found)));
+                    if (c.id() != null && c.name() != null) {
+                        names.put(c.id(), c.name());
+                    }
+                }
+            }
+            if (m.toolCallId() != null) {
+                results.add(
+                        new ToolFacts.Use(
+                                names.getOrDefault(m.toolCallId(), ""), stats(perMessage.get(i))));
+            }
+        }
+        if (offered.isEmpty() && calls.isEmpty() && results.isEmpty()) {
+            return ToolFacts.NONE;
+        }
+        return new ToolFacts(offered, calls, results, definitions);
+    }
+
+    /** The tool name each tool message answers (by its call id), or "" when unknown. */
+    static List<String> resultNames(List<ChatMessage> msgs) {
+        Map<String, String> names = new HashMap<>();
+        List<String> out = new ArrayList<>();
+        for (ChatMessage m : msgs) {
+            if (m.toolCalls() != null) {
+                for (ChatMessage.ToolCall c : m.toolCalls()) {
+                    if (c.id() != null && c.name() != null) {
+                        names.put(c.id(), c.name());
+                    }
+                }
+            }
+            out.add(m.toolCallId() == null ? null : names.getOrDefault(m.toolCallId(), ""));
+        }
+        return out;
     }
 
     static Map<String, EntityStat> stats(List<Detection> findings) {

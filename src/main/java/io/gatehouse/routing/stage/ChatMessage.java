@@ -105,6 +105,26 @@ public record ChatMessage(
     }
 
     /**
+     * A copy with other tool calls (e.g. redacted arguments); everything else stays. Returns this
+     * message when they are equal.
+     */
+    public ChatMessage withToolCalls(List<ToolCall> newCalls) {
+        if (Objects.equals(toolCalls, newCalls)) {
+            return this;
+        }
+        return new ChatMessage(
+                role,
+                content,
+                parts,
+                name,
+                newCalls,
+                toolCallId,
+                refusal,
+                fromTemplate,
+                contentAbsent);
+    }
+
+    /**
      * One content part as the client sent it ({@code json}, forwarded as is), with typed reads of
      * what routing needs.
      */
@@ -149,5 +169,38 @@ public record ChatMessage(
         public ToolCall {
             Objects.requireNonNull(json);
         }
+
+        /** A chat tool call ({@code {id, type, function: {name, arguments}}}) as sent. */
+        public static ToolCall of(JsonObject c) {
+            JsonObject fn =
+                    c.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
+            return new ToolCall(
+                    c.get("id") instanceof jakarta.json.JsonString id ? id.getString() : null,
+                    fn.get("name") instanceof jakarta.json.JsonString n ? n.getString() : null,
+                    fn.get("arguments") instanceof jakarta.json.JsonString a ? a.getString() : null,
+                    c);
+        }
+
+        /**
+         * A copy whose arguments are {@code newArguments}, in the typed field and in {@code
+         * function.arguments} of the JSON every adapter forwards. Returns this call when unchanged.
+         */
+        public ToolCall withArguments(String newArguments) {
+            if (Objects.equals(arguments, newArguments)) {
+                return this;
+            }
+            var fn = JSON.createObjectBuilder();
+            if (json.get("function") instanceof JsonObject f) {
+                fn = JSON.createObjectBuilder(f);
+            }
+            fn.add("arguments", newArguments == null ? "" : newArguments);
+            return new ToolCall(
+                    id,
+                    name,
+                    newArguments,
+                    JSON.createObjectBuilder(json).add("function", fn).build());
+        }
     }
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 }

@@ -27,6 +27,7 @@ public final class GatewayExchange {
     private Predicate<ProviderTarget> providerFilter = t -> true;
     private final List<String> providerRestrictions = new ArrayList<>();
     private String answerText;
+    private List<ChatMessage.ToolCall> answerToolCalls = List.of();
     private final Map<String, Object> auditDetails = new LinkedHashMap<>();
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
@@ -161,6 +162,18 @@ public final class GatewayExchange {
 
     public void answerText(String text) {
         this.answerText = text;
+    }
+
+    /**
+     * The tool calls of the answer's choice the answer stages are looking at (non-streaming; empty
+     * when it calls none); stages may replace them (e.g. redacted arguments).
+     */
+    public List<ChatMessage.ToolCall> answerToolCalls() {
+        return answerToolCalls;
+    }
+
+    public void answerToolCalls(List<ChatMessage.ToolCall> calls) {
+        this.answerToolCalls = calls == null ? List.of() : List.copyOf(calls);
     }
 
     /** Extra details for the request's audit event (no secrets, no message content). */

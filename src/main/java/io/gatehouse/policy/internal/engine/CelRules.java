@@ -131,6 +131,7 @@ public final class CelRules {
                 .addVar("providers", ListType.create(dynMap))
                 .addVar("provider", dynMap)
                 .addVar("guard", MapType.create(SimpleType.STRING, dynMap))
+                .addVar("tools", dynMap)
                 .setResultType(SimpleType.BOOL)
                 .build();
     }

@@ -24,6 +24,7 @@ public final class Decision {
     boolean failedClosed;
     boolean guardUnavailable;
     final Set<String> redact = new LinkedHashSet<>();
+    final Map<String, Set<String>> toolRedact = new java.util.TreeMap<>();
     final List<Restriction> restrictions = new ArrayList<>();
     int classification = -1;
     final Set<String> flags = new LinkedHashSet<>();
@@ -61,6 +62,25 @@ public final class Decision {
         return Set.copyOf(redact);
     }
 
+    /**
+     * Entity types to mask in one tool's arguments and results: the request-wide ones and those of
+     * rules scoped to that tool.
+     */
+    public Set<String> redactFor(String tool) {
+        Set<String> own = toolRedact.get(tool);
+        if (own == null) {
+            return Set.copyOf(redact);
+        }
+        Set<String> all = new LinkedHashSet<>(redact);
+        all.addAll(own);
+        return all;
+    }
+
+    /** True when something is to be masked anywhere (messages or any tool's traffic). */
+    public boolean redacts() {
+        return !redact.isEmpty() || !toolRedact.isEmpty();
+    }
+
     public List<Restriction> restrictions() {
         return List.copyOf(restrictions);
     }
@@ -91,10 +111,7 @@ public final class Decision {
         if (denied) {
             return "deny";
         }
-        if (!redact.isEmpty()
-                || !restrictions.isEmpty()
-                || classification >= 0
-                || !flags.isEmpty()) {
+        if (redacts() || !restrictions.isEmpty() || classification >= 0 || !flags.isEmpty()) {
             return "modify";
         }
         return "allow";
@@ -111,6 +128,11 @@ public final class Decision {
         }
         if (!redact.isEmpty()) {
             m.put("redacted", List.copyOf(redact));
+        }
+        if (!toolRedact.isEmpty()) {
+            Map<String, Object> byTool = new LinkedHashMap<>();
+            toolRedact.forEach((t, types) -> byTool.put(t, List.copyOf(types)));
+            m.put("redacted_in_tools", byTool);
         }
         if (!restrictions.isEmpty()) {
             m.put("restrictions", restrictions.stream().map(Restriction::explanation).toList());

@@ -46,7 +46,7 @@ public final class PolicyEngine {
             }
             Map<String, GuardResult> own = guards.get(p);
             if (own == null || own.isEmpty()) {
-                evaluatePolicy(p, ctx, stage, d);
+                evaluatePolicy(p, ctx, facts, stage, d);
                 continue;
             }
             if (guardErrors(p, own, d)) {
@@ -56,7 +56,7 @@ public final class PolicyEngine {
             own.forEach((name, r) -> values.put(name, r.celValue()));
             CelVariableResolver withGuards =
                     name -> name.equals("guard") ? Optional.of(values) : ctx.find(name);
-            evaluatePolicy(p, withGuards, stage, d);
+            evaluatePolicy(p, withGuards, facts, stage, d);
         }
         return new Evaluation(enforced, shadow);
     }
@@ -93,16 +93,29 @@ public final class PolicyEngine {
     }
 
     private static void evaluatePolicy(
-            CompiledPolicy p, CelVariableResolver ctx, PolicyRule.Stage stage, Decision d) {
+            CompiledPolicy p,
+            CelVariableResolver ctx,
+            RequestFacts facts,
+            PolicyRule.Stage stage,
+            Decision d) {
         boolean any = false;
         for (PolicyRule rule : p.document().rules()) {
             if (!rule.appliesTo(stage)) {
                 continue;
             }
             any = true;
+            CelVariableResolver ruleCtx = ctx;
+            if (!rule.tools().isEmpty()) {
+                // scoped to tools: only when they have traffic, seeing only their findings
+                if (!facts.tools().touches(rule.tools())) {
+                    continue;
+                }
+                RequestFacts.Variables scoped = facts.scopedTo(rule.tools()).variables(stage);
+                ruleCtx = name -> name.equals("entities") ? scoped.find(name) : ctx.find(name);
+            }
             boolean matches;
             try {
-                matches = p.conditions().get(rule.id()).test(ctx);
+                matches = p.conditions().get(rule.id()).test(ruleCtx);
             } catch (CelRules.RuleEvaluationException e) {
                 d.errors.add(p.version() + "/" + rule.id() + ": " + shorten(e.getMessage()));
                 if (p.document().failOpen()) {
@@ -138,7 +151,17 @@ public final class PolicyEngine {
                     d.versions.add(p.version());
                     return;
                 }
-                case REDACT -> d.redact.addAll(rule.entities());
+                case REDACT -> {
+                    if (rule.tools().isEmpty()) {
+                        d.redact.addAll(rule.entities());
+                    } else {
+                        for (String t : rule.tools()) {
+                            d.toolRedact
+                                    .computeIfAbsent(t, k -> new java.util.LinkedHashSet<>())
+                                    .addAll(rule.entities());
+                        }
+                    }
+                }
                 case FLAG -> d.flags.add(rule.flag());
                 case CLASSIFY -> d.classification = Math.max(d.classification, rule.level());
                 case RESTRICT_PROVIDERS ->

@@ -32,6 +32,11 @@ public final class PolicyParser {
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,63}");
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{2,63}");
     private static final int MAX_RULES = 200;
+
+    /** A tool's name as chat validates it. */
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    static final int MAX_RULE_TOOLS = 64;
     private static final Pattern GUARD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     static final int MAX_GUARDS = 4;
     static final int MAX_GUARD_TIMEOUT_MS = 5000;
@@ -312,6 +317,7 @@ public final class PolicyParser {
             throw new ValidationException(
                     at + ".stage", action.wireName() + " applies to the input stage only");
         }
+        List<String> tools = tools(r, action, at);
         String message = null;
         String code = null;
         Set<String> entities = Set.of();
@@ -384,7 +390,46 @@ public final class PolicyParser {
                 List.copyOf(regions),
                 minClearance,
                 flag,
-                level);
+                level,
+                tools);
+    }
+
+    /**
+     * A rule's {@code tools} scope: absent, or 1..64 distinct tool names; only for deny, redact and
+     * flag (an allow scoped to a tool would end the whole policy for every message, a provider
+     * restriction or classification is about the request, not a tool).
+     */
+    private static List<String> tools(JsonObject r, PolicyRule.Action action, String at) {
+        if (!r.containsKey("tools")) {
+            return List.of();
+        }
+        List<String> tools = strings(r, "tools", at + ".tools");
+        if (tools.isEmpty() || tools.size() > MAX_RULE_TOOLS) {
+            throw new ValidationException(
+                    at + ".tools",
+                    "tools must list 1.."
+                            + MAX_RULE_TOOLS
+                            + " tool names (omit it for a rule"
+                            + " over the whole request)");
+        }
+        for (String t : tools) {
+            if (!TOOL_NAME.matcher(t).matches()) {
+                throw new ValidationException(
+                        at + ".tools", "tool name " + t + " must match " + TOOL_NAME.pattern());
+            }
+        }
+        if (new LinkedHashSet<>(tools).size() != tools.size()) {
+            throw new ValidationException(at + ".tools", "tools lists a name twice");
+        }
+        if (action != PolicyRule.Action.DENY
+                && action != PolicyRule.Action.REDACT
+                && action != PolicyRule.Action.FLAG) {
+            throw new ValidationException(
+                    at + ".tools",
+                    "a rule scoped to tools must be deny, redact or flag, not "
+                            + action.wireName());
+        }
+        return List.copyOf(tools);
     }
 
     /** The content as stored: defaults filled, unknown fields dropped. */
@@ -403,6 +448,9 @@ public final class PolicyParser {
                                     r.stages().size() == 2
                                             ? "both"
                                             : r.stages().iterator().next().wireName());
+            if (!r.tools().isEmpty()) {
+                b.add("tools", Json.createArrayBuilder(r.tools()));
+            }
             switch (r.action()) {
                 case DENY -> b.add("message", r.message()).add("code", r.code());
                 case REDACT ->

@@ -15,6 +15,9 @@ import java.util.Set;
  * @param minClearance restrict_providers: minimum provider clearance, or null
  * @param flag flag: the flag's name
  * @param level classify: the classification to raise to (0..3)
+ * @param tools the tools the rule is scoped to (empty: the whole request): it applies only when the
+ *     stage has traffic of one of them, sees only their findings, and redacts only in their
+ *     arguments and results
  */
 public record PolicyRule(
         String id,
@@ -29,7 +32,12 @@ public record PolicyRule(
         List<String> regions,
         Integer minClearance,
         String flag,
-        int level) {
+        int level,
+        List<String> tools) {
+
+    public PolicyRule {
+        tools = tools == null ? List.of() : List.copyOf(tools);
+    }
 
     public enum Action {
         ALLOW,

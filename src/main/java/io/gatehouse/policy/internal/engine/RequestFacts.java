@@ -31,7 +31,8 @@ public record RequestFacts(
         List<String> roles,
         Map<String, String> headers,
         List<Map<String, Object>> providers,
-        Instant now) {
+        Instant now,
+        ToolFacts tools) {
 
     /** Findings of one entity type: how many, and the highest detector score. */
     public record EntityStat(long count, double maxScore) {
@@ -48,6 +49,69 @@ public record RequestFacts(
         roles = List.copyOf(roles);
         injectionSignals = List.copyOf(injectionSignals);
         providers = List.copyOf(providers);
+        tools = tools == null ? ToolFacts.NONE : tools;
+    }
+
+    /** A request without tool traffic (the test bench's recorded summaries). */
+    public RequestFacts(
+            String tenant,
+            String key,
+            String user,
+            String route,
+            String operation,
+            int classification,
+            Map<String, EntityStat> entities,
+            double injectionScore,
+            List<String> injectionSignals,
+            boolean obfuscated,
+            long tokens,
+            int messageCount,
+            List<String> roles,
+            Map<String, String> headers,
+            List<Map<String, Object>> providers,
+            Instant now) {
+        this(
+                tenant,
+                key,
+                user,
+                route,
+                operation,
+                classification,
+                entities,
+                injectionScore,
+                injectionSignals,
+                obfuscated,
+                tokens,
+                messageCount,
+                roles,
+                headers,
+                providers,
+                now,
+                ToolFacts.NONE);
+    }
+
+    /**
+     * The facts a rule scoped to {@code toolNames} sees: the entities of those tools' traffic only.
+     */
+    public RequestFacts scopedTo(java.util.Collection<String> toolNames) {
+        return new RequestFacts(
+                tenant,
+                key,
+                user,
+                route,
+                operation,
+                classification,
+                tools.entitiesOf(toolNames),
+                injectionScore,
+                injectionSignals,
+                obfuscated,
+                tokens,
+                messageCount,
+                roles,
+                headers,
+                providers,
+                now,
+                tools);
     }
 
     public RequestFacts withClassification(int level) {
@@ -67,7 +131,8 @@ public record RequestFacts(
                 roles,
                 headers,
                 providers,
-                now);
+                now,
+                tools);
     }
 
     /** The same request seen at the output stage: entities of the answer instead of the prompt. */
@@ -89,7 +154,8 @@ public record RequestFacts(
                 roles,
                 headers,
                 providers,
-                now);
+                now,
+                tools);
     }
 
     /** The same request at the output stage: classification now, entities of the answer. */
@@ -98,6 +164,19 @@ public record RequestFacts(
             Map<String, EntityStat> answerEntities,
             double injection,
             List<String> signals) {
+        return forOutput(level, answerEntities, injection, signals, List.of());
+    }
+
+    /**
+     * The same request at the output stage with the answer's tool calls ({@code tools.calls});
+     * {@code answerEntities} include the calls' findings.
+     */
+    public RequestFacts forOutput(
+            int level,
+            Map<String, EntityStat> answerEntities,
+            double injection,
+            List<String> signals,
+            List<ToolFacts.Use> answerCalls) {
         return new RequestFacts(
                 tenant,
                 key,
@@ -114,7 +193,8 @@ public record RequestFacts(
                 roles,
                 headers,
                 providers,
-                now);
+                now,
+                tools.forOutput(answerCalls));
     }
 
     /** The names of the CEL variables (docs/policy.md). */
@@ -135,7 +215,8 @@ public record RequestFacts(
                     "headers",
                     "providers",
                     "provider",
-                    "guard");
+                    "guard",
+                    "tools");
 
     /** The CEL variables for {@code stage}. */
     public Map<String, Object> context(PolicyRule.Stage stage) {
@@ -167,6 +248,7 @@ public record RequestFacts(
         private Object injection;
         private Object messages;
         private Object time;
+        private Object tools;
 
         Variables(RequestFacts f, PolicyRule.Stage stage) {
             this.f = f;
@@ -210,24 +292,13 @@ public record RequestFacts(
                 case "providers" -> f.providers;
                 case "provider" -> Map.of();
                 case "guard" -> Map.of(); // each policy sees its own guards (PolicyEngine)
+                case "tools" -> tools != null ? tools : (tools = f.tools.celValue());
                 default -> null;
             };
         }
 
         private Map<String, Object> entities() {
-            Map<String, Object> ents = new HashMap<>();
-            f.entities.forEach(
-                    (t, s) ->
-                            ents.put(
-                                    t,
-                                    s.equals(EntityStat.NONE)
-                                            ? NO_FINDINGS
-                                            : Map.of(
-                                                    "count",
-                                                    s.count(),
-                                                    "max_score",
-                                                    s.maxScore())));
-            return ents;
+            return celEntities(f.entities);
         }
 
         private Map<String, Object> time() {
@@ -239,6 +310,20 @@ public record RequestFacts(
                     "epoch_seconds", f.now.getEpochSecond(),
                     "iso", f.now.toString());
         }
+    }
+
+    /** Entities as CEL reads them: every type, each {@code {count, max_score}}. */
+    static Map<String, Object> celEntities(Map<String, EntityStat> found) {
+        Map<String, Object> ents = new HashMap<>();
+        for (String t : EntityType.wireNames()) {
+            EntityStat s = found.getOrDefault(t, EntityStat.NONE);
+            ents.put(
+                    t,
+                    s.equals(EntityStat.NONE)
+                            ? NO_FINDINGS
+                            : Map.of("count", s.count(), "max_score", s.maxScore()));
+        }
+        return ents;
     }
 
     private static String nz(String s) {

@@ -45,9 +45,10 @@ import java.util.logging.Logger;
  * budget reservation, with no room left to extend it, ends with the dialect's error ({@link
  * CallRecord#budgetAllows}; docs/gateway.md, "Budgets").
  *
- * <p>Long on purpose: every way a stream ends (normally, cut by the provider, the client or the
- * budget, an internal failure, never written) shares the same state (usage so far, the filters'
- * held text, the provider stream and its permit) and must reach the one record exactly once.
+ * <p>Long on purpose: every way a stream ends (normally, cut by the provider, the client, a stage's
+ * refusal or the budget, an internal failure, never written) shares the same state (usage so far,
+ * the filters' held text and tool calls, the provider stream and its permit) and must reach the one
+ * record exactly once.
  */
 @ApplicationScoped
 public class SseRelay {
@@ -134,6 +135,7 @@ public class SseRelay {
         ProviderStream stream = out.result().stream();
         Map<Integer, List<StreamFilter>> filters = new LinkedHashMap<>();
         Set<Integer> finished = new HashSet<>();
+        HeldToolCalls held = new HeldToolCalls();
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
         StringBuilder outText = new StringBuilder();
@@ -173,7 +175,8 @@ public class SseRelay {
                         chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
                     }
                     boolean first = call.ttftMs == null;
-                    List<JsonObject> toWrite = filterChunk(chunk, ex, filters, finished, outText);
+                    List<JsonObject> toWrite =
+                            filterChunk(chunk, ex, filters, finished, held, outText);
                     toolChars += toolArgumentChars(chunk);
                     // the running cost (estimated from the deltas) must fit in the reservation or
                     // in what is left of the budgets: else this chunk is not delivered
@@ -204,6 +207,10 @@ public class SseRelay {
                         if (!tail.isEmpty()) {
                             outText.append(tail);
                             events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
+                        }
+                        JsonObject calls = held.release(lastChunk, e.getKey(), e.getValue());
+                        if (calls != null) {
+                            events.chunk(os, calls, null);
                         }
                     }
                 }
@@ -250,6 +257,12 @@ public class SseRelay {
                 // The client went away: stop the provider call (finally) and record what was used.
                 brokenOff(call, estimatedIn, outText, toolChars);
                 call.failed(499, "client_closed_request");
+            } catch (GatehouseException e) {
+                // a stage cut the stream (an output policy's deny): its code, not an internal error
+                spanError = e.code();
+                brokenOff(call, estimatedIn, outText, toolChars);
+                call.failed(e.status(), e.code());
+                errorMessage = e.getMessage();
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
@@ -380,6 +393,7 @@ public class SseRelay {
             GatewayExchange ex,
             Map<Integer, List<StreamFilter>> filters,
             Set<Integer> finished,
+            HeldToolCalls held,
             StringBuilder outText) {
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return List.of(chunk);
@@ -387,6 +401,7 @@ public class SseRelay {
         List<JsonObject> before = new ArrayList<>();
         JsonArrayBuilder nc = JSON.createArrayBuilder();
         boolean changed = false;
+        int kept = 0;
         for (JsonValue cv : choices) {
             JsonObject choice = cv.asJsonObject();
             int index = choice.getInt("index", 0);
@@ -400,25 +415,46 @@ public class SseRelay {
                 outText.append(t);
                 if (!t.equals(cs.getString())) {
                     changed = true;
-                    choice =
-                            JSON.createObjectBuilder(choice)
-                                    .add("delta", JSON.createObjectBuilder(delta).add("content", t))
-                                    .build();
+                    delta = JSON.createObjectBuilder(delta).add("content", t).build();
+                    choice = JSON.createObjectBuilder(choice).add("delta", delta).build();
                 }
             }
             boolean finishing =
                     choice.containsKey("finish_reason")
                             && choice.get("finish_reason") != JsonValue.NULL;
+            if (delta != null && delta.get("tool_calls") instanceof JsonArray tcs) {
+                if (HeldToolCalls.checked(fs)) {
+                    // held until the call is complete (the choice finishes): a filter checks it
+                    // whole, and the client gets it in one delta
+                    held.add(ex, index, tcs);
+                    changed = true;
+                    delta = JSON.createObjectBuilder(delta).remove("tool_calls").build();
+                    choice = JSON.createObjectBuilder(choice).add("delta", delta).build();
+                    if (delta.isEmpty() && !finishing) {
+                        continue; // nothing else in this choice's delta
+                    }
+                } else {
+                    HeldToolCalls.count(ex, tcs);
+                }
+            }
             if (finishing && finished.add(index)) {
                 String tail = drain(fs);
                 if (!tail.isEmpty()) {
                     outText.append(tail);
                     before.add(contentChunk(chunk, index, tail, null));
                 }
+                JsonObject calls = held.release(chunk, index, fs);
+                if (calls != null) {
+                    before.add(calls);
+                }
             }
             nc.add(choice);
+            kept++;
         }
-        before.add(changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+        if (kept > 0) {
+            before.add(
+                    changed ? JSON.createObjectBuilder(chunk).add("choices", nc).build() : chunk);
+        }
         return before;
     }
 

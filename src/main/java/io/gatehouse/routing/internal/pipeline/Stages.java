@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.pipeline;
 
+import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
 import io.gatehouse.routing.stage.ProviderTarget;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
@@ -47,6 +49,7 @@ public class Stages {
     }
 
     void beforeRouting(GatewayExchange ex) {
+        ToolTraffic.offered(ex);
         tracing.eachStage(all(), "before_routing", ex, st -> st.beforeRouting(ex));
     }
 
@@ -55,9 +58,16 @@ public class Stages {
                 all(), "before_provider_call", ex, st -> st.beforeProviderCall(ex, target));
     }
 
-    /** Runs the answer stages on each choice's text; the answer changes only where they did. */
+    /**
+     * Runs the answer stages on each choice's text and tool calls; the answer changes only where
+     * they did.
+     */
     JsonObject afterAnswer(GatewayExchange ex, JsonObject answer) {
-        if (all().isEmpty() || !(answer.get("choices") instanceof JsonArray choices)) {
+        if (!(answer.get("choices") instanceof JsonArray choices)) {
+            return answer;
+        }
+        ToolTraffic.called(ex, answer);
+        if (all().isEmpty()) {
             return answer;
         }
         JsonArrayBuilder nc = JSON.createArrayBuilder();
@@ -65,21 +75,40 @@ public class Stages {
         for (JsonValue cv : choices) {
             JsonObject choice = cv.asJsonObject();
             JsonObject msg = choice.getJsonObject("message");
-            if (msg != null && msg.get("content") instanceof JsonString cs) {
-                ex.answerText(cs.getString());
+            String text =
+                    msg != null && msg.get("content") instanceof JsonString cs
+                            ? cs.getString()
+                            : null;
+            List<ChatMessage.ToolCall> calls = new ArrayList<>();
+            if (msg != null && msg.get("tool_calls") instanceof JsonArray ta) {
+                for (JsonValue t : ta) {
+                    if (t instanceof JsonObject to) {
+                        calls.add(ChatMessage.ToolCall.of(to));
+                    }
+                }
+            }
+            if (text != null || !calls.isEmpty()) {
+                ex.answerText(text);
+                ex.answerToolCalls(calls);
                 tracing.eachStage(all(), "after_answer", ex, st -> st.afterAnswer(ex));
-                if (!cs.getString().equals(ex.answerText())) {
-                    changed = true;
-                    JsonValue text =
+                JsonObjectBuilder nm = null;
+                if (text != null && !text.equals(ex.answerText())) {
+                    nm = JSON.createObjectBuilder(msg);
+                    nm.add(
+                            "content",
                             ex.answerText() == null
                                     ? JsonValue.NULL
-                                    : JSON.createValue(ex.answerText());
-                    choice =
-                            JSON.createObjectBuilder(choice)
-                                    .add(
-                                            "message",
-                                            JSON.createObjectBuilder(msg).add("content", text))
-                                    .build();
+                                    : JSON.createValue(ex.answerText()));
+                }
+                if (!calls.equals(ex.answerToolCalls())) {
+                    nm = nm == null ? JSON.createObjectBuilder(msg) : nm;
+                    JsonArrayBuilder tb = JSON.createArrayBuilder();
+                    ex.answerToolCalls().forEach(c -> tb.add(c.json()));
+                    nm.add("tool_calls", tb);
+                }
+                if (nm != null) {
+                    changed = true;
+                    choice = JSON.createObjectBuilder(choice).add("message", nm).build();
                 }
             }
             nc.add(choice);

@@ -1,0 +1,122 @@
+package io.gatehouse.policy.internal.engine;
+
+import io.gatehouse.policy.internal.engine.RequestFacts.EntityStat;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stage's tool traffic as rules see it ({@code tools} in CEL, docs/policy.md): the tools the
+ * request offers, and the calls and results of the stage (input: the conversation's tool calls and
+ * tool results; output: the answer's calls), each with the entities found in its arguments or
+ * result. A rule scoped to tools ({@code "tools": [...]}) sees only the findings of those tools.
+ *
+ * @param offered names of the tools the request offers, in order
+ * @param calls tool calls (input: in assistant messages; output: in the answer)
+ * @param results tool results (input only), named after the call they answer
+ * @param definitions findings in each offered tool's description and schema, by name
+ */
+public record ToolFacts(
+        List<String> offered,
+        List<Use> calls,
+        List<Use> results,
+        Map<String, Map<String, EntityStat>> definitions) {
+
+    public static final ToolFacts NONE = new ToolFacts(List.of(), List.of(), List.of(), Map.of());
+
+    /** One call or result: the tool's name ({@code ""} when unknown) and its findings. */
+    public record Use(String name, Map<String, EntityStat> entities) {
+        public Use {
+            name = name == null ? "" : name;
+            entities = Map.copyOf(entities);
+        }
+    }
+
+    public ToolFacts {
+        offered = List.copyOf(offered);
+        calls = List.copyOf(calls);
+        results = List.copyOf(results);
+        definitions = Map.copyOf(definitions);
+    }
+
+    /** The same offer, with the answer's calls instead of the conversation's. */
+    public ToolFacts forOutput(List<Use> answerCalls) {
+        return new ToolFacts(offered, answerCalls, List.of(), Map.of());
+    }
+
+    /** True when the stage has traffic of one of {@code names}: offered, called or answered. */
+    boolean touches(Collection<String> names) {
+        for (String n : names) {
+            if (definitions.containsKey(n)) {
+                return true;
+            }
+        }
+        for (Use u : calls) {
+            if (names.contains(u.name())) {
+                return true;
+            }
+        }
+        for (Use u : results) {
+            if (names.contains(u.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The findings of {@code names}' definitions, calls and results together. */
+    Map<String, EntityStat> entitiesOf(Collection<String> names) {
+        Map<String, EntityStat> m = new HashMap<>();
+        for (String n : names) {
+            Map<String, EntityStat> d = definitions.get(n);
+            if (d != null) {
+                add(m, d);
+            }
+        }
+        for (Use u : calls) {
+            if (names.contains(u.name())) {
+                add(m, u.entities());
+            }
+        }
+        for (Use u : results) {
+            if (names.contains(u.name())) {
+                add(m, u.entities());
+            }
+        }
+        return m;
+    }
+
+    private static void add(Map<String, EntityStat> into, Map<String, EntityStat> more) {
+        more.forEach(
+                (t, s) -> {
+                    EntityStat x = into.getOrDefault(t, EntityStat.NONE);
+                    into.put(
+                            t,
+                            new EntityStat(
+                                    x.count() + s.count(), Math.max(x.maxScore(), s.maxScore())));
+                });
+    }
+
+    /** The CEL value of {@code tools}. */
+    Map<String, Object> celValue() {
+        return Map.of(
+                "offered",
+                offered,
+                "count",
+                (long) offered.size(),
+                "calls",
+                uses(calls),
+                "results",
+                uses(results));
+    }
+
+    private static List<Object> uses(List<Use> uses) {
+        List<Object> l = new ArrayList<>(uses.size());
+        for (Use u : uses) {
+            l.add(Map.of("name", u.name(), "entities", RequestFacts.celEntities(u.entities())));
+        }
+        return l;
+    }
+}

@@ -1,0 +1,285 @@
+package io.gatehouse.policy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.policy.internal.engine.CompiledPolicy;
+import io.gatehouse.policy.internal.engine.PolicyParser;
+import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.routing.stage.GatewayExchange;
+import io.gatehouse.routing.stage.StreamFilter;
+import io.gatehouse.shared.error.GatehouseException;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tool traffic under policy: detectors on tool definitions, call arguments and results; redaction
+ * of arguments and results in the canonical request; CEL's {@code tools}; rules scoped to tools;
+ * the output stage on an answer's calls, whole and streamed; the validator of the rule form.
+ */
+class ToolPolicyTest {
+    static final String SECRET = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+
+    static JsonObject json(String s) {
+        return Json.createReader(new StringReader(s)).readObject();
+    }
+
+    static CompiledPolicy policy(String rules) {
+        return CompiledPolicy.compile(
+                "tools",
+                "tools@v1",
+                false,
+                PolicyParser.normalize(json("{\"rules\": " + rules + "}")));
+    }
+
+    static ChatMessage.ToolCall call(String id, String name, String args) {
+        return ChatMessage.ToolCall.of(
+                Json.createObjectBuilder()
+                        .add("id", id)
+                        .add("type", "function")
+                        .add(
+                                "function",
+                                Json.createObjectBuilder().add("name", name).add("arguments", args))
+                        .build());
+    }
+
+    static ChatRequest.Tool tool(String name, String description) {
+        JsonObject params = json("{\"type\":\"object\",\"properties\":{}}");
+        return new ChatRequest.Tool(
+                name,
+                description,
+                params,
+                Json.createObjectBuilder()
+                        .add("type", "function")
+                        .add(
+                                "function",
+                                Json.createObjectBuilder()
+                                        .add("name", name)
+                                        .add("description", description)
+                                        .add("parameters", params))
+                        .build());
+    }
+
+    /**
+     * A conversation: the user asks, the assistant called fetch with a secret, the tool answered.
+     */
+    static GatewayExchange conversation(String resultText) {
+        List<ChatMessage> msgs =
+                List.of(
+                        new ChatMessage("user", "deploy it", false),
+                        new ChatMessage(
+                                "assistant",
+                                null,
+                                null,
+                                null,
+                                List.of(
+                                        call(
+                                                "call_1",
+                                                "fetch",
+                                                "{\"url\":\"https://x.test\",\"token\":\""
+                                                        + SECRET
+                                                        + "\"}")),
+                                null,
+                                null,
+                                false),
+                        new ChatMessage(
+                                "tool", resultText, null, null, null, "call_1", null, false));
+        ChatRequest req =
+                new ChatRequest(
+                        "sandbox",
+                        msgs,
+                        null,
+                        List.of(
+                                tool("fetch", "Fetches a URL"),
+                                tool("run_shell", "Runs a command")),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        return new GatewayExchange(PolicyFixtures.TENANT, "k", "r", "chat", req, Map.of());
+    }
+
+    static PolicyStage stage(CompiledPolicy p) {
+        return new PolicyStage(t -> List.of(p), PolicyFixturesTest.CLOCK);
+    }
+
+    @Test
+    void aRedactRuleMasksSecretsInToolArgumentsAndResultsOfTheCanonicalRequest() {
+        GatewayExchange ex = conversation("the key is " + SECRET);
+        stage(
+                        policy(
+                                "[{\"id\":\"r\",\"condition\":\"entities.secret.count > 0\","
+                                        + "\"action\":\"redact\",\"entities\":[\"secret\"]}]"))
+                .beforeRouting(ex);
+        ChatMessage.ToolCall c = ex.messages().get(1).toolCalls().get(0);
+        assertThat(c.arguments()).isEqualTo("{\"url\":\"https://x.test\",\"token\":\"[SECRET]\"}");
+        assertThat(c.json().getJsonObject("function").getString("arguments"))
+                .as("the JSON every adapter forwards")
+                .isEqualTo(c.arguments());
+        assertThat(c.id()).isEqualTo("call_1");
+        assertThat(ex.messages().get(2).text()).isEqualTo("the key is [SECRET]");
+        assertThat(ex.messages().get(2).toolCallId()).isEqualTo("call_1");
+        assertThat(PolicyStage.audit(ex).get("entities").toString()).contains("secret");
+    }
+
+    @Test
+    void aRuleScopedToAToolRedactsOnlyThatToolsTraffic() {
+        GatewayExchange ex = conversation("the key is " + SECRET);
+        stage(
+                        policy(
+                                "[{\"id\":\"r\",\"tools\":[\"run_shell\"],"
+                                        + "\"action\":\"redact\",\"entities\":[\"secret\"]}]"))
+                .beforeRouting(ex);
+        // run_shell is offered, so the rule applies, but only to run_shell's calls and results
+        assertThat(ex.messages().get(1).toolCalls().get(0).arguments()).contains(SECRET);
+        assertThat(ex.messages().get(2).text()).contains(SECRET);
+
+        GatewayExchange ex2 = conversation("the key is " + SECRET);
+        stage(
+                        policy(
+                                "[{\"id\":\"r\",\"tools\":[\"fetch\"],"
+                                        + "\"action\":\"redact\",\"entities\":[\"secret\"]}]"))
+                .beforeRouting(ex2);
+        assertThat(ex2.messages().get(1).toolCalls().get(0).arguments()).contains("[SECRET]");
+        assertThat(ex2.messages().get(2).text()).isEqualTo("the key is [SECRET]");
+        assertThat(ex2.messages().get(0).text()).isEqualTo("deploy it");
+    }
+
+    @Test
+    void celSeesOfferedToolsCallsAndResultsWithTheirEntities() {
+        String cond =
+                "tools.count == 2 && 'run_shell' in tools.offered"
+                        + " && tools.calls.exists(c, c.name == 'fetch' && c.entities.secret.count == 1)"
+                        + " && tools.results.exists(r, r.name == 'fetch')";
+        GatewayExchange ex = conversation("ok");
+        assertThatThrownBy(
+                        () ->
+                                stage(
+                                                policy(
+                                                        "[{\"id\":\"d\",\"condition\":\""
+                                                                + cond
+                                                                + "\",\"action\":\"deny\",\"code\":\"tool_denied\"}]"))
+                                        .beforeRouting(ex))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("tool_denied"));
+    }
+
+    @Test
+    void aScopedDenyAppliesOnlyWhenItsToolHasTraffic() {
+        String rule =
+                "[{\"id\":\"d\",\"tools\":[\"delete_repo\"],\"action\":\"deny\","
+                        + "\"code\":\"forbidden_tool\",\"stage\":\"both\"}]";
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st = stage(policy(rule));
+        st.beforeRouting(ex); // delete_repo neither offered nor called: allowed
+        ex.answerText(null);
+        ex.answerToolCalls(List.of(call("c2", "delete_repo", "{\"repo\":\"core\"}")));
+        assertThatThrownBy(() -> st.afterAnswer(ex))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden_tool"));
+        assertThat(PolicyStage.audit(ex).get("output").toString()).contains("tools@v1/d");
+    }
+
+    @Test
+    void theOutputStageRedactsTheArgumentsOfAnAnswersCalls() {
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st =
+                stage(
+                        policy(
+                                "[{\"id\":\"r\",\"action\":\"redact\",\"entities\":[\"email\"],"
+                                        + "\"stage\":\"output\"}]"));
+        st.beforeRouting(ex);
+        ex.answerText(null);
+        ex.answerToolCalls(
+                List.of(call("c2", "send_mail", "{\"to\":\"ann@example.com\",\"n\":1}")));
+        st.afterAnswer(ex);
+        assertThat(ex.answerToolCalls().get(0).arguments())
+                .isEqualTo("{\"to\":\"[EMAIL]\",\"n\":1}");
+    }
+
+    @Test
+    void aStreamedCallIsCheckedWholeRedactedOrCut() {
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st =
+                stage(
+                        policy(
+                                "[{\"id\":\"d\",\"tools\":[\"run_shell\"],\"action\":\"deny\","
+                                        + "\"code\":\"forbidden_tool\",\"stage\":\"output\"},"
+                                        + "{\"id\":\"r\",\"action\":\"redact\",\"entities\":[\"email\"],"
+                                        + "\"stage\":\"output\"}]"));
+        st.beforeRouting(ex);
+        StreamFilter f = st.streamFilter(ex);
+        assertThat(f.checksToolCalls()).isTrue();
+        assertThat(
+                        f.onToolCall(call("c1", "send_mail", "{\"to\":\"ann@example.com\"}"))
+                                .arguments())
+                .isEqualTo("{\"to\":\"[EMAIL]\"}");
+        assertThatThrownBy(() -> f.onToolCall(call("c2", "run_shell", "{\"cmd\":\"ls\"}")))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden_tool"));
+    }
+
+    @Test
+    void argumentsThatAreNotJsonAreRedactedAsText() {
+        assertThat(ToolText.redact("mail ann@example.com now", java.util.Set.of("email")))
+                .isEqualTo("mail [EMAIL] now");
+        String args = "{\"a\":[\"x\",{\"b\":4111111111111111}]}";
+        assertThat(ToolText.redact(args, java.util.Set.of("card")))
+                .isEqualTo("{\"a\":[\"x\",{\"b\":\"[CARD]\"}]}");
+        assertThat(ToolText.redact(args, java.util.Set.of("email"))).isSameAs(args);
+    }
+
+    @Test
+    void theValidatorAcceptsTheToolScopeAndRefusesItsMistakesNamingTheField() {
+        JsonObject ok =
+                PolicyParser.normalize(
+                        json(
+                                "{\"rules\":[{\"id\":\"d\",\"tools\":[\"run_shell\",\"rm-rf\"],"
+                                        + "\"action\":\"deny\"}]}"));
+        assertThat(ok.getJsonArray("rules").getJsonObject(0).getJsonArray("tools").toString())
+                .isEqualTo("[\"run_shell\",\"rm-rf\"]");
+        Map<String, String> bad =
+                Map.of(
+                        "\"tools\":[]", "content.rules[0].tools",
+                        "\"tools\":\"run_shell\"", "content.rules[0].tools",
+                        "\"tools\":[\"a b\"]", "content.rules[0].tools",
+                        "\"tools\":[\"x\",\"x\"]", "content.rules[0].tools");
+        bad.forEach(
+                (field, param) ->
+                        assertThatThrownBy(
+                                        () ->
+                                                PolicyParser.normalize(
+                                                        json(
+                                                                "{\"rules\":[{\"id\":\"d\","
+                                                                        + field
+                                                                        + ",\"action\":\"deny\"}]}")))
+                                .as(field)
+                                .isInstanceOfSatisfying(
+                                        ValidationException.class,
+                                        e -> assertThat(e.param()).isEqualTo(param)));
+        assertThatThrownBy(
+                        () ->
+                                PolicyParser.normalize(
+                                        json(
+                                                "{\"rules\":[{\"id\":\"a\",\"tools\":[\"x\"],"
+                                                        + "\"action\":\"allow\"}]}")))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> {
+                            assertThat(e.param()).isEqualTo("content.rules[0].tools");
+                            assertThat(e.getMessage()).contains("deny, redact or flag");
+                        });
+    }
+}
