@@ -18,12 +18,12 @@ public interface RetainedContent {
     Collection<TenantId> tenants();
 
     /**
-     * Deletes {@code tenant}'s content that its current setting no longer keeps at {@code now},
-     * ON {@code c}; returns how many items were deleted. {@code c} is audit's connection, in a
+     * Deletes {@code tenant}'s content that its current setting no longer keeps at {@code now}, ON
+     * {@code c}; returns how many items were deleted. {@code c} is audit's connection, in a
      * transaction that holds the tenant's hold lock and has found no active legal hold: the
-     * deletion commits with that transaction (after this returns), so a hold placed meanwhile
-     * waits for it and a hold placed before it is seen. The implementation checks no hold itself,
-     * neither commits nor closes {@code c}, and deletes on no other connection.
+     * deletion commits with that transaction (after this returns), so a hold placed meanwhile waits
+     * for it and a hold placed before it is seen. The implementation checks no hold itself, neither
+     * commits nor closes {@code c}, and deletes on no other connection.
      */
     long purgeExpired(Connection c, TenantId tenant, Instant now) throws SQLException;
 }

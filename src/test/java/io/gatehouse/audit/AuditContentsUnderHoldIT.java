@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Audit's own content purge races a legal hold as routing's stored responses do
- * (StoredResponsesUnderHoldIT): a hold whose transaction is under way when the purge comes must win,
- * so the purge checks holds under the tenant's hold lock; an unheld tenant's expired bodies go in
- * the same run.
+ * (StoredResponsesUnderHoldIT): a hold whose transaction is under way when the purge comes must
+ * win, so the purge checks holds under the tenant's hold lock; an unheld tenant's expired bodies go
+ * in the same run.
  */
 class AuditContentsUnderHoldIT {
     static final Http HTTP = Http.local();
@@ -39,7 +39,9 @@ class AuditContentsUnderHoldIT {
         }
     }
 
-    /** Full retention for 30 days and a body stored 40 days ago (arranged: the test cannot wait). */
+    /**
+     * Full retention for 30 days and a body stored 40 days ago (arranged: the test cannot wait).
+     */
     private static String expiredBody(TestTenant t) throws Exception {
         Http.Response full =
                 HTTP.method(

@@ -204,7 +204,9 @@ class MessagesPathFormsIT {
         return send("POST", path, BODY, headers);
     }
 
-    /** One request over a plain socket, the path sent exactly as given; {@code json} may be null. */
+    /**
+     * One request over a plain socket, the path sent exactly as given; {@code json} may be null.
+     */
     static Answer send(String method, String path, String json, String... headers)
             throws Exception {
         try (Socket s = new Socket("localhost", TestEnv.httpPort())) {

@@ -71,8 +71,7 @@ class RequestPathsTest {
         assertThat(RequestPaths.isCanonicalRequest("api/v1\\me", "api/v1%5Cme")).isFalse();
         assertThat(RequestPaths.isCanonicalRequest("api/v1\\me", "api/v1\\me")).isFalse();
         assertThat(RequestPaths.isCanonicalRequest("mcp;x=1", "mcp;x=1")).isFalse();
-        assertThat(RequestPaths.isCanonicalRequest("v1/../api/v1/me", "v1/../api/v1/me"))
-                .isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("v1/../api/v1/me", "v1/../api/v1/me")).isFalse();
         // an encoded character that is no separator is the path's own
         assertThat(RequestPaths.isCanonicalRequest("api/v1/changes/a b", "api/v1/changes/a%20b"))
                 .isTrue();

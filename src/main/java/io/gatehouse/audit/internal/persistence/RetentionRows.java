@@ -180,7 +180,11 @@ public final class RetentionRows {
         if (deleted > 0) {
             AuditAppend.on(
                     c,
-                    AuditEvent.of(TenantId.of(tenant.toString()), "system", PURGE_ACTOR, PURGE_ACTION)
+                    AuditEvent.of(
+                                    TenantId.of(tenant.toString()),
+                                    "system",
+                                    PURGE_ACTOR,
+                                    PURGE_ACTION)
                             .detail("deleted", deleted)
                             .build());
         }

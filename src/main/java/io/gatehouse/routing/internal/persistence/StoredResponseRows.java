@@ -117,9 +117,9 @@ public class StoredResponseRows {
             Connection c, TenantId tenant, boolean all, Instant now, Instant createdBefore)
             throws SQLException {
         try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "DELETE FROM routing_stored_responses WHERE tenant_id = ?"
-                                        + " AND (? OR expires_at < ? OR created_at < ?)")) {
+                c.prepareStatement(
+                        "DELETE FROM routing_stored_responses WHERE tenant_id = ?"
+                                + " AND (? OR expires_at < ? OR created_at < ?)")) {
             ps.setObject(1, tenant.value());
             ps.setBoolean(2, all);
             ps.setTimestamp(3, Timestamp.from(now));

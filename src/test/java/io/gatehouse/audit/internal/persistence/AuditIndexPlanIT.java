@@ -136,7 +136,8 @@ class AuditIndexPlanIT {
 
     /**
      * Lineage from a version: a prompt's by equality on V12's index, a policy version (one element
-     * of the event's list) on V61's GIN index over (chain, element), not by reading the whole chain.
+     * of the event's list) on V61's GIN index over (chain, element), not by reading the whole
+     * chain.
      */
     @Test
     void lineageFromAPromptOrPolicyVersionUsesItsIndex() throws Exception {
