@@ -1,6 +1,8 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.shared.TenantId;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -16,10 +18,12 @@ public interface RetainedContent {
     Collection<TenantId> tenants();
 
     /**
-     * Deletes {@code tenant}'s content that its current setting no longer keeps at {@code now};
-     * returns how many items were deleted. Audit calls it only while the tenant has no active legal
-     * hold, and holds the tenant's hold lock until it returns, so a hold placed meanwhile waits for
-     * it: the implementation trusts that and checks no hold itself.
+     * Deletes {@code tenant}'s content that its current setting no longer keeps at {@code now}, ON
+     * {@code c}; returns how many items were deleted. {@code c} is audit's connection, in a
+     * transaction that holds the tenant's hold lock and has found no active legal hold: the
+     * deletion commits with that transaction (after this returns), so a hold placed meanwhile waits
+     * for it and a hold placed before it is seen. The implementation checks no hold itself, neither
+     * commits nor closes {@code c}, and deletes on no other connection.
      */
-    long purgeExpired(TenantId tenant, Instant now);
+    long purgeExpired(Connection c, TenantId tenant, Instant now) throws SQLException;
 }

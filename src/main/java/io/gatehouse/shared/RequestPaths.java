@@ -41,6 +41,21 @@ public final class RequestPaths {
         return canonical(p).equals(p);
     }
 
+    /**
+     * Whether a request path is in canonical form however it was written: {@code decoded} (as
+     * JAX-RS decodes it) is canonical and has no backslash, and {@code encoded} (as sent) hides no
+     * separator ({@code %2f}, {@code %5c}) that decoding would turn into one. Anything else could
+     * be read as another path by a proxy, the container or a resource than the edge reads it.
+     */
+    public static boolean isCanonicalRequest(String decoded, String encoded) {
+        if (decoded.indexOf('\\') >= 0 || !isCanonical(decoded)) {
+            return false;
+        }
+        String e = encoded.toLowerCase(java.util.Locale.ROOT);
+        // the encoded form too: a reader that strips matrix parameters before decoding sees them
+        return isCanonical(encoded) && !e.contains("%2f") && !e.contains("%5c");
+    }
+
     /** Whether {@code path}, read canonically, is on the {@code /v1} API. */
     public static boolean isV1(String path) {
         String c = canonical(path);

@@ -8,7 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * //}, {@code .}, {@code ..}, matrix parameters, other case) is either served exactly as {@code
  * /v1/messages}, with its credential rules, or refused; never authenticated by a looser rule
  * (Bearer only, a conflicting x-api-key ignored). Sent over a plain socket, the path exactly as
- * written.
+ * written. Beside it, every other path's non-canonical forms (/api, /mcp) are refused before any
+ * credential is looked at.
  */
 class MessagesPathFormsIT {
     static final String BODY =
@@ -115,13 +118,102 @@ class MessagesPathFormsIT {
         }
     }
 
-    /** One POST over a plain socket, the path sent exactly as given. */
+    static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+
+    /**
+     * Every path, not only /v1, is refused (404, or 400 by the container itself) when written
+     * another way than its canonical form, before its credential is looked at and whatever the
+     * credential: the person path (/api) and the key paths (/v1, /mcp) are chosen from the
+     * canonical path, so a form cannot move a request from one's rules to the other's.
+     */
+    @Test
+    void everyNonCanonicalPathIsRefusedBeforeAuthenticationWhateverItsPrefix() throws Exception {
+        String person = "Bearer " + TestTenant.demo().token("admin");
+        String key = "Bearer " + TestTenant.DEMO_API_KEY;
+        // the canonical paths answer: the person on /api, the key on /mcp
+        Answer me = send("GET", "/api/v1/me", null, "Authorization", person);
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        Answer ping = send("POST", "/mcp", PING, "Authorization", key);
+        assertThat(ping.status()).as(ping.toString()).isEqualTo(200);
+
+        // each form with the canonical path a reader could take it for
+        Map<String, String> gets = new LinkedHashMap<>();
+        gets.put("/v1/../api/v1/me", "/api/v1/me");
+        gets.put("/v1/x/../../api/v1/me", "/api/v1/me");
+        gets.put("/api/v1//me", "/api/v1/me");
+        gets.put("/api/v1/./me", "/api/v1/me");
+        gets.put("/api/v1/x/../me", "/api/v1/me");
+        gets.put("/api/v1/me;x=1", "/api/v1/me");
+        gets.put("/api;x=1/v1/me", "/api/v1/me");
+        gets.put("/api/v1%2fme", "/api/v1/me");
+        gets.put("/api%2Fv1/me", "/api/v1/me");
+        gets.put("/api/v1%5cme", "/api/v1/me");
+        gets.put("/api/v1\\me", "/api/v1/me");
+        for (var form : gets.entrySet()) {
+            for (String credential : List.of(person, key)) {
+                Answer canonical = send("GET", form.getValue(), null, "Authorization", credential);
+                Answer a = send("GET", form.getKey(), null, "Authorization", credential);
+                assertRefusedOrServedAsItsCanonicalPath(form.getKey(), a, canonical);
+            }
+        }
+        Map<String, String> posts = new LinkedHashMap<>();
+        posts.put("/mcp;x=1", "/mcp");
+        posts.put("/mcp/;x=1", "/mcp/");
+        posts.put("//mcp", "/mcp");
+        posts.put("/./mcp", "/mcp");
+        posts.put("/x/../mcp", "/mcp");
+        posts.put("/api/../mcp", "/mcp");
+        posts.put("/mcp%2f", "/mcp/");
+        posts.put("/mcp%5C", "/mcp");
+        posts.put("/v1%2fmessages", "/v1/messages");
+        posts.put("/v1/chat%2Fcompletions", "/v1/chat/completions");
+        posts.put("/v1\\messages", "/v1/messages");
+        for (var form : posts.entrySet()) {
+            for (String credential : List.of(person, key)) {
+                Answer canonical = send("POST", form.getValue(), PING, "Authorization", credential);
+                Answer a = send("POST", form.getKey(), PING, "Authorization", credential);
+                assertRefusedOrServedAsItsCanonicalPath(form.getKey(), a, canonical);
+            }
+        }
+    }
+
+    /**
+     * Refused by its form: a 404 by the edge, or the container's own 400 before the application
+     * runs. Or, where the container itself resolved the form to the canonical path before the
+     * application saw it (dot segments), served exactly as that path is (same status, same rules).
+     * Never a credential judged by another path's rules.
+     */
+    private static void assertRefusedOrServedAsItsCanonicalPath(
+            String form, Answer a, Answer canonical) {
+        assertThat(a.body()).as(form).doesNotContain("at io.gatehouse");
+        if (!a.fromTheApplication()) {
+            assertThat(a.status()).as(form + ": " + a).isIn(400, 404);
+        } else if (a.status() == 404) {
+            assertThat(a.body()).as(form + ": " + a).contains("canonical form");
+        } else {
+            // only dot segments are the container's to resolve; anything else reached the edge
+            assertThat(form).as(form + ": " + a).contains("/.");
+            assertThat(a.status())
+                    .as(form + " served, then as its canonical path: " + a + " vs " + canonical)
+                    .isEqualTo(canonical.status());
+        }
+    }
+
+    /** One POST of the Messages body over a plain socket, the path sent exactly as given. */
     static Answer post(String path, String... headers) throws Exception {
+        return send("POST", path, BODY, headers);
+    }
+
+    /**
+     * One request over a plain socket, the path sent exactly as given; {@code json} may be null.
+     */
+    static Answer send(String method, String path, String json, String... headers)
+            throws Exception {
         try (Socket s = new Socket("localhost", TestEnv.httpPort())) {
             s.setSoTimeout(30_000);
-            byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
             StringBuilder head =
-                    new StringBuilder("POST ")
+                    new StringBuilder(method + " ")
                             .append(path)
                             .append(" HTTP/1.1\r\nHost: localhost\r\n")
                             .append("Content-Type: application/json\r\n")

@@ -61,4 +61,19 @@ class RequestPathsTest {
         assertThat(ErrorBodies.isAnthropicPath("v1/messagesx")).isFalse();
         assertThat(ErrorBodies.isAnthropicPath("v1/messages/count_tokens")).isTrue();
     }
+
+    @Test
+    void aRequestWithABackslashOrAnEncodedSeparatorIsNotCanonical() {
+        assertThat(RequestPaths.isCanonicalRequest("api/v1/me", "api/v1/me")).isTrue();
+        assertThat(RequestPaths.isCanonicalRequest("mcp", "/mcp")).isTrue();
+        assertThat(RequestPaths.isCanonicalRequest("api/v1/me", "api/v1%2fme")).isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("api/v1/me", "api%2Fv1/me")).isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("api/v1\\me", "api/v1%5Cme")).isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("api/v1\\me", "api/v1\\me")).isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("mcp;x=1", "mcp;x=1")).isFalse();
+        assertThat(RequestPaths.isCanonicalRequest("v1/../api/v1/me", "v1/../api/v1/me")).isFalse();
+        // an encoded character that is no separator is the path's own
+        assertThat(RequestPaths.isCanonicalRequest("api/v1/changes/a b", "api/v1/changes/a%20b"))
+                .isTrue();
+    }
 }

@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,71 +194,118 @@ public class RetentionService {
     }
 
     /**
-     * Deletes expired bodies and records one {@code audit.content.purge} event per tenant affected,
-     * in one transaction: a deletion is never without its event, nor an event without its deletion.
+     * Deletes expired bodies, one tenant per transaction under the tenant's hold lock, each with
+     * its {@code audit.content.purge} event in that transaction (a deletion is never without its
+     * event, nor an event without its deletion); then other modules' content under the same rule.
+     * Returns the number deleted per chain.
      */
     public Map<String, Long> purge() {
         Instant now = Instant.now();
         try {
-            return db.inTransaction(c -> RetentionRows.purgeRecorded(c, now));
-        } catch (SQLException e) {
-            throw CheckpointService.unavailable(e);
+            return purgeContents(now).deleted();
         } finally {
             purgeElsewhere(now);
         }
     }
 
+    /** What a run deleted per chain, and how many tenants failed (tried again next run). */
+    private record Run(Map<String, Long> deleted, int failed) {}
+
+    /**
+     * The hold check and the deletion form one step under the tenant's hold lock, which a hold
+     * being placed either precedes (nothing is deleted) or waits for. One tenant's failure is
+     * logged and does not stop the others.
+     */
+    private Run purgeContents(Instant now) {
+        List<UUID> due;
+        try {
+            due = db.inTransaction(c -> RetentionRows.tenantsWithExpiredContent(c, now));
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+        Map<String, Long> deleted = new LinkedHashMap<>();
+        int failed = 0;
+        for (UUID tenant : due) {
+            try {
+                long n = db.inTransaction(c -> RetentionRows.purgeRecorded(c, tenant, now));
+                if (n > 0) {
+                    deleted.put(tenant.toString(), n);
+                }
+            } catch (SQLException | RuntimeException e) {
+                failed++;
+                LOG.log(Level.WARNING, "Content purge of tenant " + tenant + " failed", e);
+            }
+        }
+        return new Run(deleted, failed);
+    }
+
     /**
      * The same deletion for content other modules keep under the setting (routing's stored
-     * responses, issue 17), one tenant at a time under the tenant's hold lock: the hold check and
-     * the deletion form one step that a hold being placed either precedes (nothing is deleted) or
-     * waits for. A failure there is logged and tried again on the next run.
+     * responses, issue 17), one tenant at a time under the tenant's hold lock. The module deletes
+     * on the connection that holds the lock, so its deletion commits or rolls back with the lock's
+     * transaction. A failure (of one module's tenant list, or of one tenant) is logged and tried
+     * again on the next run; the other tenants go on.
      */
     private void purgeElsewhere(Instant now) {
         for (RetainedContent r : elsewhere) {
+            Collection<TenantId> tenants;
             try {
-                for (TenantId tenant : r.tenants()) {
+                tenants = r.tenants();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Purge of " + r.getClass().getSimpleName() + " failed", e);
+                continue;
+            }
+            for (TenantId tenant : tenants) {
+                try {
                     db.inTransaction(
                             c -> {
                                 RetentionRows.lockTenant(c, tenant.value());
                                 if (RetentionRows.hasActiveHold(c, tenant.value())) {
                                     return 0L;
                                 }
-                                // deletes on its own connection while this one keeps the lock
-                                return r.purgeExpired(tenant, now);
+                                return r.purgeExpired(c, tenant, now);
                             });
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "Purge of "
+                                    + r.getClass().getSimpleName()
+                                    + " for tenant "
+                                    + tenant.value()
+                                    + " failed",
+                            e);
                 }
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Purge of " + r.getClass().getSimpleName() + " failed", e);
             }
         }
     }
 
     /**
-     * The purge a platform admin asks for: as {@link #purge()}, and {@code run} (the admin's own
-     * event, in the platform chain) is recorded in the same transaction, even when nothing was due.
+     * The purge a platform admin asks for: as {@link #purge()}, then {@code run} (the admin's own
+     * event, in the platform chain) is recorded with the totals, even when nothing was due; a
+     * tenant whose purge failed is counted in its {@code failedTenants}.
      */
     public Map<String, Long> purgeOnDemand(AuditEvent.Builder run) {
-        purgeElsewhere(Instant.now());
+        Instant now = Instant.now();
+        purgeElsewhere(now);
+        Run done = purgeContents(now);
+        run.tenant(null)
+                .detail(
+                        "deleted",
+                        done.deleted().values().stream().mapToLong(Long::longValue).sum())
+                .detail("tenants", done.deleted().size());
+        if (done.failed() > 0) {
+            run.detail("failedTenants", done.failed());
+        }
         try {
-            return db.inTransaction(
+            db.inTransaction(
                     c -> {
-                        Map<String, Long> purged = RetentionRows.purgeRecorded(c, Instant.now());
-                        recorder.recordOn(
-                                c,
-                                run.tenant(null)
-                                        .detail(
-                                                "deleted",
-                                                purged.values().stream()
-                                                        .mapToLong(Long::longValue)
-                                                        .sum())
-                                        .detail("tenants", purged.size())
-                                        .build());
-                        return purged;
+                        recorder.recordOn(c, run.build());
+                        return null;
                     });
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);
         }
+        return done.deleted();
     }
 
     private static String eventActor(AuditEvent.Builder b) {

@@ -10,9 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -172,21 +170,25 @@ public final class RetentionRows {
     }
 
     /**
-     * {@link #purge} and, on the same connection and so in the same transaction, one {@code
+     * {@link #purgeTenant} and, on the same connection and so in the same transaction, one {@code
      * audit.content.purge} event (actor {@code system}/{@code retention-purge}, detail {@code
-     * deleted}) per chain it deleted from: the bodies are gone exactly when the trail says so, and
-     * a failed append rolls the deletion back for the next run to retry.
+     * deleted}) when it deleted anything: the bodies are gone exactly when the trail says so, and a
+     * failed append rolls the deletion back for the next run to retry.
      */
-    public static Map<String, Long> purgeRecorded(Connection c, Instant now) throws SQLException {
-        Map<String, Long> purged = purge(c, now);
-        for (var e : purged.entrySet()) {
+    public static long purgeRecorded(Connection c, UUID tenant, Instant now) throws SQLException {
+        long deleted = purgeTenant(c, tenant, now);
+        if (deleted > 0) {
             AuditAppend.on(
                     c,
-                    AuditEvent.of(TenantId.of(e.getKey()), "system", PURGE_ACTOR, PURGE_ACTION)
-                            .detail("deleted", e.getValue())
+                    AuditEvent.of(
+                                    TenantId.of(tenant.toString()),
+                                    "system",
+                                    PURGE_ACTOR,
+                                    PURGE_ACTION)
+                            .detail("deleted", deleted)
                             .build());
         }
-        return purged;
+        return deleted;
     }
 
     /** The purge event's actor and action. */
@@ -195,27 +197,52 @@ public final class RetentionRows {
     public static final String PURGE_ACTION = "audit.content.purge";
 
     /**
-     * Deletes stored bodies older than their tenant's retention period, except for tenants under a
-     * legal hold. Returns the number deleted per chain. The events keep their content hashes.
+     * The tenants with bodies older than their retention period at {@code now}: the candidates of a
+     * purge run. Read without the hold lock; {@link #purgeTenant} decides under it.
      */
-    public static Map<String, Long> purge(Connection c, Instant now) throws SQLException {
-        String sql =
-                "WITH d AS (DELETE FROM audit_contents ct USING audit_retention r"
-                        + " WHERE ct.chain_id = r.tenant_id::text"
-                        + " AND ct.stored_at < CAST(? AS timestamptz) - make_interval(days => r.retention_days)"
-                        + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
-                        + "   WHERE h.tenant_id = r.tenant_id AND h.released_at IS NULL)"
-                        + " RETURNING ct.chain_id)"
-                        + " SELECT chain_id, count(*) FROM d GROUP BY chain_id";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    public static List<UUID> tenantsWithExpiredContent(Connection c, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT r.tenant_id FROM audit_retention r WHERE EXISTS (SELECT 1 FROM"
+                                + " audit_contents ct WHERE ct.chain_id = r.tenant_id::text AND"
+                                + " ct.stored_at < CAST(? AS timestamptz) - make_interval(days =>"
+                                + " r.retention_days)) ORDER BY r.tenant_id")) {
             ps.setTimestamp(1, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
-                Map<String, Long> out = new LinkedHashMap<>();
+                List<UUID> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
+                    out.add(rs.getObject(1, UUID.class));
                 }
                 return out;
             }
+        }
+    }
+
+    /**
+     * Deletes the tenant's stored bodies older than its retention period unless it has an active
+     * legal hold, deciding under the tenant's hold lock ({@link #lockTenant}): a hold whose
+     * transaction is still open is invisible to a plain read, so the check and the deletion wait
+     * for it and the hold wins. {@code c} must be in a transaction (the lock is held until it
+     * ends). Returns the number deleted; the events keep their content hashes.
+     */
+    public static long purgeTenant(Connection c, UUID tenant, Instant now) throws SQLException {
+        if (c.getAutoCommit()) {
+            throw new IllegalStateException("The purge runs in a transaction that holds the lock");
+        }
+        lockTenant(c, tenant);
+        if (hasActiveHold(c, tenant)) {
+            return 0;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "DELETE FROM audit_contents ct USING audit_retention r"
+                                + " WHERE r.tenant_id = ? AND ct.chain_id = r.tenant_id::text"
+                                + " AND ct.stored_at < CAST(? AS timestamptz)"
+                                + " - make_interval(days => r.retention_days)")) {
+            ps.setObject(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(now));
+            return ps.executeUpdate();
         }
     }
 }

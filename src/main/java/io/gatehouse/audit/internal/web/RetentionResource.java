@@ -230,9 +230,10 @@ public class RetentionResource {
     @Operation(
             summary = "Run the content purge now (it also runs hourly)",
             description =
-                    "Each tenant with deleted bodies gets an audit.content.purge event; the run"
-                            + " itself is recorded as audit.content.purge.run in the platform chain,"
-                            + " in the same transaction.")
+                    "Each tenant is purged in its own transaction under its legal-hold lock, and"
+                            + " one with deleted bodies gets an audit.content.purge event in it; the"
+                            + " run itself is then recorded as audit.content.purge.run in the"
+                            + " platform chain.")
     @APIResponse(
             responseCode = "200",
             description = "What the purge deleted",

@@ -100,11 +100,12 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         // request properties are the servlet request's attributes, without the reflective @Context
         // proxy
         String requestId = (String) ctx.getProperty(RequestIds.ATTRIBUTE);
-        // A /v1 path written another way than its canonical form (//, ., .., ;matrix) would be
-        // authenticated by one path's rules and could be served as another's: it is refused,
-        // before any credential is looked at (by its form alone, so it tells nothing of what
-        // exists).
-        if (RequestPaths.isV1(path) && !RequestPaths.isCanonical(path)) {
+        // A path written another way than its canonical form (//, ., .., ;matrix, a backslash or
+        // an encoded separator) would be authenticated by one path's rules and could be served as
+        // another's: it is refused on every path, before any credential is looked at (by its form
+        // alone, so it tells nothing of what exists). From here on path is canonical, and the
+        // authentication is chosen from it.
+        if (!RequestPaths.isCanonicalRequest(path, ctx.getUriInfo().getPath(false))) {
             throw new NotFoundException(
                     "not_found",
                     "No such path: send it in canonical form (" + canonicalHint(path) + ")");

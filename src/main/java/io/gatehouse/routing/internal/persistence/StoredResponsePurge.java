@@ -5,6 +5,7 @@ import io.gatehouse.audit.RetainedContent;
 import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.Collection;
  * Audit's retention purge reaching the stored responses: under the tenant's CURRENT rule, all of a
  * tenant that keeps no content any more, and those older than its current retention period or
  * expired. Legal holds are audit's to check (it calls only for a tenant without one, under its hold
- * lock), so nothing here reads them.
+ * lock, and the deletion runs on audit's connection so it commits with that lock), so nothing here
+ * reads them.
  */
 @ApplicationScoped
 public class StoredResponsePurge implements RetainedContent {
@@ -31,16 +33,13 @@ public class StoredResponsePurge implements RetainedContent {
     }
 
     @Override
-    public long purgeExpired(TenantId tenant, Instant now) {
+    public long purgeExpired(Connection c, TenantId tenant, Instant now) throws SQLException {
         ContentRetentionRules.Keeping k = rules.keeping(tenant);
-        try {
-            return rows.purge(
-                    tenant,
-                    !k.keepsContent(),
-                    now,
-                    now.minus(Duration.ofDays(Math.max(k.retentionDays(), 0))));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Stored responses not purged", e);
-        }
+        return rows.purge(
+                c,
+                tenant,
+                !k.keepsContent(),
+                now,
+                now.minus(Duration.ofDays(Math.max(k.retentionDays(), 0))));
     }
 }

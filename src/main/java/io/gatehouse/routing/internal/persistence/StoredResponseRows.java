@@ -160,15 +160,16 @@ public class StoredResponseRows {
      * Deletes the tenant's rows that expired before {@code now} or were created before {@code
      * createdBefore} (its current retention period), or all of them when {@code all} (the tenant
      * keeps no content any more). Legal holds are not checked here: audit calls the purge only for
-     * a tenant without one, under its hold lock ({@link StoredResponsePurge}).
+     * a tenant without one, under its hold lock, on its connection {@code c} ({@link
+     * StoredResponsePurge}), which is neither committed nor closed here.
      */
-    public long purge(TenantId tenant, boolean all, Instant now, Instant createdBefore)
+    public long purge(
+            Connection c, TenantId tenant, boolean all, Instant now, Instant createdBefore)
             throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "DELETE FROM routing_stored_responses WHERE tenant_id = ?"
-                                        + " AND (? OR expires_at < ? OR created_at < ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "DELETE FROM routing_stored_responses WHERE tenant_id = ?"
+                                + " AND (? OR expires_at < ? OR created_at < ?)")) {
             ps.setObject(1, tenant.value());
             ps.setBoolean(2, all);
             ps.setTimestamp(3, Timestamp.from(now));

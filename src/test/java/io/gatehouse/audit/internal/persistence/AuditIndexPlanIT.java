@@ -136,7 +136,8 @@ class AuditIndexPlanIT {
 
     /**
      * Lineage from a version: a prompt's by equality on V12's index, a policy version (one element
-     * of the event's list) on V59's GIN index, not by reading the whole chain.
+     * of the event's list) on V61's GIN index over (chain, element), not by reading the whole
+     * chain.
      */
     @Test
     void lineageFromAPromptOrPolicyVersionUsesItsIndex() throws Exception {
@@ -166,13 +167,13 @@ class AuditIndexPlanIT {
                                 LineageRows.requestsByVersionSql(LineageKeys.POLICY_VERSION, false),
                                 List.of(chain, "pii@v3", 101),
                                 false))
-                .contains("audit_events_policy_versions");
+                .contains("audit_events_policy_lineage");
         assertThat(
                         plan(
                                 LineageRows.requestsByVersionSql(LineageKeys.POLICY_VERSION, true),
                                 List.of(chain, "pii@v3", Long.MAX_VALUE, 101),
                                 false))
-                .contains("audit_events_policy_versions");
+                .contains("audit_events_policy_lineage");
         assertThat(
                         plan(
                                 LineageRows.requestsByVersionSql(LineageKeys.PROMPT_VERSION, false),
@@ -185,6 +186,104 @@ class AuditIndexPlanIT {
                                     c, chain, LineageKeys.POLICY_VERSION, "pii@v3", null, 100))
                     .hasSize(5);
         }
+    }
+
+    /**
+     * A policy version many tenants share (global:base@v1), or one every request of the chain ran
+     * under (demo@v1): the lookup reads the caller's chain only, as the custom plan and as the
+     * generic plan a prepared statement ends up with (no value known). V59's index held every
+     * chain's lists, so the chain was filtered out row by row after the whole version was read.
+     */
+    @Test
+    void aVersionOtherTenantsShareIsLookedUpInTheCallersChainOnly() throws Exception {
+        ChainFixture other = new ChainFixture();
+        try (Connection c = Db.asApp()) {
+            for (int done = 0; done < 3_000; done += 500) {
+                List<ChainAppender.Pending> batch = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    batch.add(
+                            ChainAppender.Pending.of(
+                                    AuditEvent.of(
+                                                    other.tenant,
+                                                    "api_key",
+                                                    "k2",
+                                                    LineageKeys.ACTION_GATEWAY_REQUEST)
+                                            .requestId("req_plan_other_" + (done + i))
+                                            .usage(usageUnder(null, "global:base@v1"))
+                                            .build(),
+                                    ContentRetention.NONE));
+                }
+                ChainFixture.append(c, batch);
+            }
+            List<ChainAppender.Pending> ours = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ours.add(
+                        ChainAppender.Pending.of(
+                                AuditEvent.of(
+                                                fixture.tenant,
+                                                "api_key",
+                                                "k1",
+                                                LineageKeys.ACTION_GATEWAY_REQUEST)
+                                        .requestId("req_plan_shared_" + i)
+                                        .usage(usageUnder(null, "demo@v1,global:base@v1"))
+                                        .build(),
+                                ContentRetention.NONE));
+            }
+            ChainFixture.append(c, ours);
+        }
+        try (Connection c = Db.asOwner();
+                Statement st = c.createStatement()) {
+            st.execute("ANALYZE audit_events");
+        }
+        for (String version : List.of("global:base@v1", "demo@v1")) {
+            for (boolean generic : List.of(true, false)) {
+                for (boolean before : List.of(false, true)) {
+                    List<Object> args =
+                            before
+                                    ? List.of(chain, version, Long.MAX_VALUE, 101)
+                                    : List.of(chain, version, 101);
+                    String plan =
+                            plan(
+                                    LineageRows.requestsByVersionSql(
+                                            LineageKeys.POLICY_VERSION, before),
+                                    args,
+                                    generic);
+                    assertReadsOnlyTheChain(
+                            version + (generic ? " generic" : " custom") + ":\n" + plan, plan);
+                }
+            }
+        }
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            LineageRows.requestsByVersion(
+                                    c,
+                                    chain,
+                                    LineageKeys.POLICY_VERSION,
+                                    "global:base@v1",
+                                    null,
+                                    100))
+                    .hasSize(3);
+        }
+    }
+
+    /**
+     * The plan reads audit_events by an index whose condition names the chain: the chain's part of
+     * V61's index, or the primary key (chain_id, seq) newest first, which stops at the LIMIT; an
+     * index condition on the version alone reads every chain's entries for it.
+     */
+    private static void assertReadsOnlyTheChain(String what, String plan) {
+        assertThat(plan).as(what).doesNotContain("Seq Scan");
+        boolean someIndexCondOnTheChain = false;
+        for (String line : plan.split("\n")) {
+            if (line.contains("Index Cond:")) {
+                boolean chainBound = line.contains("chain_id = ");
+                someIndexCondOnTheChain |= chainBound;
+                if (line.contains("string_to_array")) {
+                    assertThat(chainBound).as(what).isTrue();
+                }
+            }
+        }
+        assertThat(someIndexCondOnTheChain).as(what).isTrue();
     }
 
     private static GatewayUsage usageUnder(String prompt, String policy) {
@@ -228,6 +327,30 @@ class AuditIndexPlanIT {
                         "audit_events_event_id_key",
                         "audit_events_pkey",
                         "audit_events_request");
+        // The partial ones are paid by the events they match: a gateway event enters key_time,
+        // and prompt_version and policy_lineage when it ran under a prompt or policy version.
+        List<String> partial = new ArrayList<>();
+        try (Connection c = Db.asApp();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                                        + " WHERE x.indrelid = 'audit_events'::regclass AND x.indpred IS NOT NULL"
+                                        + " ORDER BY 1")) {
+            while (rs.next()) {
+                partial.add(rs.getString(1));
+            }
+        }
+        assertThat(partial)
+                .containsExactly(
+                        "audit_events_chain_action",
+                        "audit_events_chain_actor",
+                        "audit_events_change",
+                        "audit_events_change_policy_version",
+                        "audit_events_change_prompt_version",
+                        "audit_events_key_time",
+                        "audit_events_policy_lineage",
+                        "audit_events_prompt_version");
     }
 
     /**
