@@ -7,6 +7,7 @@ import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
@@ -98,6 +99,12 @@ public class McpResource {
             message = JsonInput.readWhole(body == null ? "" : body);
         } catch (JsonException e) {
             return answer(400, McpProtocol.error(null, McpProtocol.PARSE_ERROR, "Parse error"));
+        } catch (ValidationException e) {
+            // nested too deep: still a JSON-RPC answer on this endpoint, not problem JSON
+            return answer(
+                    400,
+                    McpProtocol.error(
+                            null, McpProtocol.PARSE_ERROR, "Parse error: " + e.getMessage()));
         }
         String requestId = (String) request.getAttribute(RequestIds.ATTRIBUTE);
         Optional<JsonObject> out = gateway.handle(key, requestId, message);
