@@ -136,45 +136,42 @@ final class McpArguments {
         }
         int[] next = {0};
         @SuppressWarnings("unchecked")
-        T out = (T) rebuild(value, paths, texts, next);
+        T out = (T) rebuild(value, texts, next);
         return out;
     }
 
-    private static JsonValue rebuild(
-            JsonValue v, List<String> paths, List<ChatMessage> texts, int[] next) {
+    private static JsonValue rebuild(JsonValue v, List<ChatMessage> texts, int[] next) {
         if (v instanceof JsonString) {
             String t = texts.get(next[0]++).text();
             return Json.createValue(t == null ? "" : t);
         } else if (v instanceof JsonNumber n) {
-            unchanged(n.toString(), paths, texts, next[0]++);
+            unchanged(n.toString(), texts, next[0]++);
             return v;
         } else if (v instanceof JsonObject o) {
             JsonObjectBuilder b = Json.createObjectBuilder();
             for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-                unchanged(e.getKey(), paths, texts, next[0]++);
-                b.add(e.getKey(), rebuild(e.getValue(), paths, texts, next));
+                unchanged(e.getKey(), texts, next[0]++);
+                b.add(e.getKey(), rebuild(e.getValue(), texts, next));
             }
             return b.build();
         } else if (v instanceof JsonArray a) {
             JsonArrayBuilder b = Json.createArrayBuilder();
             for (JsonValue c : a) {
-                b.add(rebuild(c, paths, texts, next));
+                b.add(rebuild(c, texts, next));
             }
             return b.build();
         }
         return v;
     }
 
-    private static void unchanged(
-            String original, List<String> paths, List<ChatMessage> texts, int i) {
+    private static void unchanged(String original, List<ChatMessage> texts, int i) {
         if (!original.equals(texts.get(i).text())) {
+            // no path in the message: a key's path is the very text policy redacted
             throw new GatehouseException(
                     403,
                     UNREPLACEABLE,
-                    "A policy redacted the object key or number at "
-                            + McpGateway.shorten(paths.get(i))
-                            + ", which cannot be replaced without changing the call; it was"
-                            + " refused");
+                    "A policy redacted an object key or a number, which cannot be replaced"
+                            + " without changing the call; it was refused");
         }
     }
 

@@ -64,12 +64,14 @@ public class McpResource {
             content = @Content(schema = @Schema(implementation = McpDtos.Request.class)))
     @APIResponse(
             responseCode = "200",
-            description = "The JSON-RPC answer (errors too: -32600, -32601, -32602)",
+            description =
+                    "The JSON-RPC answer (errors too: -32600, -32601, -32602, and -32603 for a gateway fault, which is audited)",
             content = @Content(schema = @Schema(implementation = McpDtos.Response.class)))
     @APIResponse(responseCode = "202", description = "A notification or response was accepted")
     @APIResponse(
             responseCode = "400",
-            description = "Not JSON (-32700) or an unsupported MCP-Protocol-Version")
+            description =
+                    "Not JSON or nested too deep (-32700), or an unsupported MCP-Protocol-Version")
     @APIResponse(responseCode = "401", description = "No valid API key")
     @APIResponse(responseCode = "403", description = "A foreign Origin")
     public Response post(@Context HttpServletRequest request, String body) {
