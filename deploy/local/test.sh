@@ -49,6 +49,8 @@ export GATEHOUSE_DEMO_PASSWORD=${GATEHOUSE_DEMO_PASSWORD:-gatehouse-demo}
 export GATEHOUSE_DEMO_API_KEY=${GATEHOUSE_DEMO_API_KEY:-gh_demo_0123456789abcdefghijklmnopqrstuv}
 export GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=${GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD:-gatehouse-platform-admin}
 export GATEHOUSE_CORS_ORIGINS=${GATEHOUSE_CORS_ORIGINS:-http://console.example.test}
+# a short MCP upstream deadline, so McpGatewayIT proves it without waiting a minute
+export GATEHOUSE_MCP_CALL_TIMEOUT_MS=${GATEHOUSE_MCP_CALL_TIMEOUT_MS:-5000}
 # LoginThrottlingIT plays a reverse proxy from 127.0.0.2 (plain test traffic comes from 127.0.0.1).
 export GATEHOUSE_TRUSTED_PROXIES=${GATEHOUSE_TRUSTED_PROXIES:-127.0.0.2}
 # /metrics is for the scraper only (GATEHOUSE_METRICS_ACCESS=authenticated, the default): tests read

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,17 @@ class McpGatewayIT {
     static void start() throws IOException {
         upstream = HttpServer.create(new InetSocketAddress(0), 0);
         upstream.createContext("/mcp", McpGatewayIT::answer);
+        upstream.createContext("/rich/mcp", x -> misbehave(x, "rich"));
+        upstream.createContext("/slow/mcp", x -> misbehave(x, "slow"));
+        upstream.createContext("/odd/mcp", x -> misbehave(x, "odd"));
+        // the misbehaving stand-ins hold their exchange open: one thread each
+        upstream.setExecutor(
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread th = new Thread(r, "mcp-stand-in");
+                            th.setDaemon(true);
+                            return th;
+                        }));
         upstream.start();
     }
 
@@ -132,6 +144,135 @@ class McpGatewayIT {
         x.sendResponseHeaders(200, out.length);
         x.getResponseBody().write(out);
         x.close();
+    }
+
+    static final String EMAIL = "jane.roe@example.com";
+
+    /**
+     * Stand-ins that misbehave: {@code rich} answers a tool call as an event stream (a priming
+     * event with empty data, an event that is not JSON, then the answer with e-mail addresses in
+     * {@code content}, an embedded resource, {@code structuredContent} and {@code _meta}) and keeps
+     * the stream open for 20 s after it; {@code slow} sends only comments, forever (30 s); {@code
+     * odd} answers initialize with a protocol version no HTTP header can carry.
+     */
+    static void misbehave(HttpExchange x, String mode) throws IOException {
+        if (!x.getRequestMethod().equals("POST")) {
+            x.sendResponseHeaders(x.getRequestMethod().equals("DELETE") ? 200 : 405, -1);
+            x.close();
+            return;
+        }
+        JsonObject m;
+        try (var r =
+                Json.createReader(
+                        new StringReader(
+                                new String(
+                                        x.getRequestBody().readAllBytes(),
+                                        StandardCharsets.UTF_8)))) {
+            m = r.readObject();
+        }
+        if (!m.containsKey("id")) {
+            x.sendResponseHeaders(202, -1);
+            x.close();
+            return;
+        }
+        if (m.getString("method").equals("initialize")) {
+            x.getResponseHeaders().add("Mcp-Session-Id", "s-" + UUID.randomUUID());
+            JsonObject init =
+                    Json.createObjectBuilder()
+                            .add(
+                                    "protocolVersion",
+                                    mode.equals("odd") ? "2025-06-18\r\nX-Evil: 1" : "2025-06-18")
+                            .add("capabilities", JsonValue.EMPTY_JSON_OBJECT)
+                            .add(
+                                    "serverInfo",
+                                    Json.createObjectBuilder()
+                                            .add("name", mode)
+                                            .add("version", "1"))
+                            .build();
+            byte[] out = rpcResult(m.get("id"), init).getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(200, out.length);
+            x.getResponseBody().write(out);
+            x.close();
+            return;
+        }
+        upstreamCalls.add(m.getJsonObject("params"));
+        x.getResponseHeaders().add("Content-Type", "text/event-stream");
+        x.sendResponseHeaders(200, 0);
+        var body = x.getResponseBody();
+        long end = System.nanoTime() + Duration.ofSeconds(mode.equals("slow") ? 30 : 20).toNanos();
+        try {
+            if (mode.equals("rich")) {
+                JsonObject result =
+                        Json.createObjectBuilder()
+                                .add(
+                                        "content",
+                                        Json.createArrayBuilder()
+                                                .add(
+                                                        Json.createObjectBuilder()
+                                                                .add("type", "text")
+                                                                .add("text", "contact " + EMAIL))
+                                                .add(
+                                                        Json.createObjectBuilder()
+                                                                .add("type", "resource")
+                                                                .add(
+                                                                        "resource",
+                                                                        Json.createObjectBuilder()
+                                                                                .add(
+                                                                                        "uri",
+                                                                                        "mem://card/1")
+                                                                                .add(
+                                                                                        "mimeType",
+                                                                                        "text/plain")
+                                                                                .add(
+                                                                                        "text",
+                                                                                        "mail "
+                                                                                                + EMAIL))))
+                                .add(
+                                        "structuredContent",
+                                        Json.createObjectBuilder().add("contact", EMAIL))
+                                .add("_meta", Json.createObjectBuilder().add("note", EMAIL))
+                                .add("isError", false)
+                                .build();
+                body.write(
+                        ("id: 0\ndata:\n\ndata: hello\n\ndata: "
+                                        + rpcResult(m.get("id"), result)
+                                        + "\n\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                body.flush();
+            }
+            while (System.nanoTime() < end) {
+                Thread.sleep(200);
+                body.write(": still here\n".getBytes(StandardCharsets.UTF_8));
+                body.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // the gateway hung up: what it should do
+        } finally {
+            x.close();
+        }
+    }
+
+    static String rpcResult(JsonValue id, JsonObject result) {
+        return Json.createObjectBuilder()
+                .add("jsonrpc", "2.0")
+                .add("id", id)
+                .add("result", result)
+                .build()
+                .toString();
+    }
+
+    /** One raw JSON-RPC {@code tools/call} on {@code /mcp}. */
+    static Http.Response callRaw(String apiKey, String tool, String argumentsJson) {
+        return HTTP.post(
+                "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\""
+                        + tool
+                        + "\",\"arguments\":"
+                        + argumentsJson
+                        + "}}",
+                "Authorization",
+                "Bearer " + apiKey);
     }
 
     static String url() {
@@ -271,7 +412,18 @@ class McpGatewayIT {
         assertThat(toolNames(t.apiKey())).isEmpty();
 
         register(t, "crm");
-        assertThat(toolNames(t.apiKey())).containsExactly("crm__lookup", "crm__notify");
+        // a key without mcp: entries (an empty scope: every route) reaches no tool
+        assertThat(toolNames(t.apiKey())).isEmpty();
+        try (McpSyncClient c = client(t.apiKey())) {
+            assertThatThrownBy(
+                            () ->
+                                    c.callTool(
+                                            new McpSchema.CallToolRequest(
+                                                    "crm__lookup", Map.of("query", "x"))))
+                    .isInstanceOfSatisfying(
+                            McpError.class,
+                            e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602));
+        }
         assertThat(toolNames(key(t, "[\"mcp:crm__lookup\"]"))).containsExactly("crm__lookup");
         assertThat(toolNames(key(t, "[\"mcp:crm\"]")))
                 .containsExactly("crm__lookup", "crm__notify");
@@ -322,7 +474,7 @@ class McpGatewayIT {
                         t.auth("admin"));
         assertThat(retention.status()).as(retention.toString()).isEqualTo(200);
         int before = upstreamCalls.size();
-        try (McpSyncClient c = client(t.apiKey())) {
+        try (McpSyncClient c = client(key(t, "[\"mcp:*\"]"))) {
             McpSchema.CallToolResult ok =
                     c.callTool(
                             new McpSchema.CallToolRequest(
@@ -417,6 +569,13 @@ class McpGatewayIT {
                 .contains("mail [EMAIL]")
                 .doesNotContain("jane.roe@example.com")
                 .doesNotContain(CREDENTIAL);
+        // a call input policy denied keeps no arguments under redacted retention
+        Http.Response deniedKept =
+                HTTP.get(
+                        "/api/v1/audit/events/" + deniedEvent.getString("id") + "?include=content",
+                        t.auth("auditor"));
+        assertThat(deniedKept.status()).as(deniedKept.toString()).isEqualTo(200);
+        assertThat(deniedKept.body()).doesNotContain("10.1.2.3");
 
         // the call is in its request's lineage, and the server's version leads to its review
         Http.Response lineage =
@@ -484,10 +643,22 @@ class McpGatewayIT {
                                 .status())
                 .isEqualTo(405);
 
-        // another tenant neither sees nor calls it, nor reads its change
-        assertThat(toolNames(other.apiKey())).doesNotContain("crm__lookup");
+        // JSON nested too deep is a JSON-RPC parse error too, not problem JSON
+        Http.Response deep =
+                HTTP.post(
+                        "/mcp",
+                        "[".repeat(200) + "]".repeat(200),
+                        "Authorization",
+                        "Bearer " + owner.apiKey());
+        assertThat(deep.status()).isEqualTo(400);
+        assertThat(deep.json().getJsonObject("error").getInt("code")).isEqualTo(-32700);
+
+        // another tenant neither sees nor calls it (even with a key for all its tools), nor
+        // reads its change
+        String otherKey = key(other, "[\"mcp:*\"]");
+        assertThat(toolNames(otherKey)).doesNotContain("crm__lookup");
         int before = upstreamCalls.size();
-        try (McpSyncClient c = client(other.apiKey())) {
+        try (McpSyncClient c = client(otherKey)) {
             assertThatThrownBy(
                             () ->
                                     c.callTool(
@@ -505,7 +676,7 @@ class McpGatewayIT {
     @Test
     void demoModeHasTheSandboxServerWhoseApprovalToolNeverRunsUnseen() {
         TestTenant demo = TestTenant.demo();
-        try (McpSyncClient c = client(demo.apiKey())) {
+        try (McpSyncClient c = client(key(demo, "[\"mcp:sandbox\"]"))) {
             assertThat(c.listTools().tools().stream().map(McpSchema.Tool::name))
                     .contains("sandbox__echo", "sandbox__approve_payment");
             McpSchema.CallToolResult echo =
@@ -526,7 +697,7 @@ class McpGatewayIT {
         Http.Response limited =
                 HTTP.post(
                         "/api/v1/keys",
-                        "{\"name\":\"mcp one per minute\",\"rpmLimit\":1}",
+                        "{\"name\":\"mcp one per minute\",\"rpmLimit\":1,\"allowedRoutes\":[\"mcp:*\"]}",
                         demo.auth("admin"));
         assertThat(limited.status()).as(limited.toString()).isEqualTo(201);
         try (McpSyncClient c = client(limited.json().getString("key"))) {
@@ -536,5 +707,177 @@ class McpGatewayIT {
             assertThat(second.isError()).isTrue();
             assertThat(text(second)).startsWith("rate_limit_exceeded");
         }
+    }
+
+    @Test
+    void resultsSlowUpstreamsKeysNumbersAndGatewayFaultsArePolicedAndAuditedOnce() {
+        TestTenant t = TestTenant.fresh();
+        String base = "http://localhost:" + upstream.getAddress().getPort();
+        register(t, "rich", server(base + "/rich/mcp"));
+        register(t, "slow", server(base + "/slow/mcp"));
+        register(t, "odd", server(base + "/odd/mcp"));
+        JsonObject policy =
+                Json.createObjectBuilder()
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "no-mail")
+                                                        .add(
+                                                                "condition",
+                                                                "entities.email.count > 0")
+                                                        .add("action", "redact")
+                                                        .add("stage", "both")
+                                                        .add(
+                                                                "entities",
+                                                                Json.createArrayBuilder()
+                                                                        .add("email")))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "no-card")
+                                                        .add("condition", "entities.card.count > 0")
+                                                        .add("action", "deny")
+                                                        .add("code", "card_not_allowed")
+                                                        .add("message", "No card numbers")))
+                        .build();
+        Changes.publishPolicy(t, "mcp-results", policy);
+        Http.Response retention =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/audit/retention",
+                        "{\"mode\":\"redacted\",\"retentionDays\":30}",
+                        t.auth("admin"));
+        assertThat(retention.status()).as(retention.toString()).isEqualTo(200);
+        String key = key(t, "[\"mcp:*\"]");
+        long timeoutMs = Long.parseLong(TestEnv.env("GATEHOUSE_MCP_CALL_TIMEOUT_MS", "5000"));
+
+        // every string of the result passes output policy, wherever it is; the event stream's
+        // priming and non-JSON events are skipped, and the call ends once the answer is read
+        // although the upstream keeps its stream open
+        long start = System.nanoTime();
+        Http.Response rich = callRaw(key, "rich__lookup", "{\"query\":\"q\"}");
+        long richMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(rich.status()).as(rich.toString()).isEqualTo(200);
+        JsonObject result = rich.json().getJsonObject("result");
+        assertThat(result.getBoolean("isError")).as(rich.body()).isFalse();
+        assertThat(rich.body()).doesNotContain(EMAIL);
+        assertThat(result.getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("contact [EMAIL]");
+        assertThat(
+                        result.getJsonArray("content")
+                                .getJsonObject(1)
+                                .getJsonObject("resource")
+                                .getString("text"))
+                .isEqualTo("mail [EMAIL]");
+        assertThat(result.getJsonObject("structuredContent").getString("contact"))
+                .isEqualTo("[EMAIL]");
+        assertThat(result.getJsonObject("_meta").getString("note")).isEqualTo("[EMAIL]");
+        assertThat(richMs).isLessThan(timeoutMs);
+
+        // an upstream that never answers: the call ends at the configured deadline, as an error
+        start = System.nanoTime();
+        Http.Response slow = callRaw(key, "slow__lookup", "{\"query\":\"q\"}");
+        long slowMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(slow.status()).as(slow.toString()).isEqualTo(200);
+        JsonObject slowResult = slow.json().getJsonObject("result");
+        assertThat(slowResult.getBoolean("isError")).isTrue();
+        assertThat(slowResult.getJsonArray("content").getJsonObject(0).getString("text"))
+                .startsWith("upstream_error")
+                .contains("did not answer within");
+        assertThat(slowMs).isGreaterThanOrEqualTo(timeoutMs - 500).isLessThan(timeoutMs + 3000);
+
+        // a gateway fault (an upstream protocol version no header can carry) is a JSON-RPC
+        // error and one audit event, not a bare 500
+        Http.Response odd = callRaw(key, "odd__lookup", "{\"query\":\"q\"}");
+        assertThat(odd.status()).as(odd.toString()).isEqualTo(200);
+        assertThat(odd.json().getJsonObject("error").getInt("code")).isEqualTo(-32603);
+        assertThat(odd.body()).doesNotContain("Exception");
+
+        // object keys and numbers reach input policy too: a redacted key refuses the call, a
+        // card number sent as a number is denied; neither reaches the upstream
+        int before = upstreamCalls.size();
+        Http.Response byKey = callRaw(key, "rich__notify", "{\"" + EMAIL + "\":\"hi\"}");
+        assertThat(byKey.json().getJsonObject("result").getBoolean("isError"))
+                .as(byKey.body())
+                .isTrue();
+        assertThat(byKey.body()).contains("redaction_not_replaceable").doesNotContain(EMAIL);
+        Http.Response byNumber = callRaw(key, "rich__notify", "{\"amount\":4111111111111111}");
+        assertThat(byNumber.json().getJsonObject("result").getBoolean("isError"))
+                .as(byNumber.body())
+                .isTrue();
+        assertThat(byNumber.body()).contains("card_not_allowed");
+        assertThat(upstreamCalls.size()).isEqualTo(before);
+
+        // exactly one event per call, each with its outcome and reason
+        Http.Response events =
+                HTTP.get("/api/v1/audit/events?action=mcp.tool_call", t.auth("auditor"));
+        assertThat(events.status()).as(events.toString()).isEqualTo(200);
+        List<JsonObject> list = events.json().getJsonArray("events").getValuesAs(JsonObject.class);
+        assertThat(list)
+                .extracting(
+                        e ->
+                                e.getString("targetId")
+                                        + " "
+                                        + e.getString("outcome")
+                                        + " "
+                                        + e.getJsonObject("details").getString("reason", "-"))
+                .containsExactlyInAnyOrder(
+                        "rich__lookup success -",
+                        "slow__lookup error upstream_error",
+                        "odd__lookup error internal_error",
+                        "rich__notify denied redaction_not_replaceable",
+                        "rich__notify denied card_not_allowed");
+        JsonObject richEvent =
+                list.stream()
+                        .filter(e -> e.getString("targetId").equals("rich__lookup"))
+                        .findFirst()
+                        .orElseThrow();
+        // every output decision is recorded, not only the last text's
+        assertThat(richEvent.getJsonObject("details").getJsonArray("outputChecks")).isNotEmpty();
+        assertThat(events.body()).doesNotContain(EMAIL).doesNotContain("4111111111111111");
+        for (JsonObject e : list) {
+            Http.Response kept =
+                    HTTP.get(
+                            "/api/v1/audit/events/" + e.getString("id") + "?include=content",
+                            t.auth("auditor"));
+            assertThat(kept.status()).as(kept.toString()).isEqualTo(200);
+            // the redacted copy is stored: no address from the result, no denied argument
+            assertThat(kept.body())
+                    .as(e.getString("targetId"))
+                    .doesNotContain(EMAIL)
+                    .doesNotContain("4111111111111111")
+                    .doesNotContain(CREDENTIAL);
+        }
+    }
+
+    @Test
+    void toolNamesDifferingOnlyInCaseAreRefused() {
+        TestTenant t = TestTenant.fresh();
+        JsonObject twins =
+                Json.createObjectBuilder(server(url()))
+                        .add(
+                                "tools",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("name", "refund")
+                                                        .add("description", "Refunds")
+                                                        .add("risk", "high")
+                                                        .add("approval", "none"))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("name", "Refund")
+                                                        .add("description", "Refunds too")
+                                                        .add("risk", "high")
+                                                        .add("approval", "none")))
+                        .build();
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("mcp_server", "pay", twins, "twins"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().getString("param")).isEqualTo("content.tools[1].name");
     }
 }

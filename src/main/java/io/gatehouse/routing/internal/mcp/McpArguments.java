@@ -1,9 +1,11 @@
 package io.gatehouse.routing.internal.mcp;
 
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -19,6 +21,9 @@ import java.util.Optional;
  */
 final class McpArguments {
     static final int MAX_DEPTH = 32;
+
+    /** The reason of a call refused because a stage changed a key or a number. */
+    static final String UNREPLACEABLE = "redaction_not_replaceable";
 
     private McpArguments() {}
 
@@ -89,14 +94,24 @@ final class McpArguments {
         return max;
     }
 
-    /** Collects every string value (depth first) with its JSON pointer. */
+    /**
+     * Collects, depth first, every text the stages must see with its JSON pointer: each string
+     * value, each object key (pointer + {@code #key}) and each number's text, so a detector finds a
+     * card number sent as a number or an address used as a key.
+     */
     static void strings(JsonValue v, String path, List<String> paths, List<ChatMessage> texts) {
         if (v instanceof JsonString s) {
             paths.add(path);
             texts.add(new ChatMessage("user", s.getString(), false));
+        } else if (v instanceof JsonNumber n) {
+            paths.add(path);
+            texts.add(new ChatMessage("user", n.toString(), false));
         } else if (v instanceof JsonObject o) {
             for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-                strings(e.getValue(), path + "/" + escape(e.getKey()), paths, texts);
+                String at = path + "/" + escape(e.getKey());
+                paths.add(at + "#key");
+                texts.add(new ChatMessage("user", e.getKey(), false));
+                strings(e.getValue(), at, paths, texts);
             }
         } else if (v instanceof JsonArray a) {
             for (int i = 0; i < a.size(); i++) {
@@ -109,22 +124,33 @@ final class McpArguments {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
-    /** The arguments with each string replaced by the stages' text of it (same order). */
-    static JsonObject replaceStrings(JsonObject args, List<String> paths, List<ChatMessage> texts) {
+    /**
+     * The value with each string replaced by the stages' text of it (same order as {@link
+     * #strings}). A key or number the stages changed cannot be replaced without changing what the
+     * call means (a redacted number is no number): that refuses the call.
+     */
+    static <T extends JsonValue> T replaceStrings(
+            T value, List<String> paths, List<ChatMessage> texts) {
         if (texts.size() != paths.size()) {
-            throw new IllegalStateException("a stage changed the number of arguments");
+            throw new IllegalStateException("a stage changed the number of texts");
         }
         int[] next = {0};
-        return (JsonObject) rebuild(args, texts, next);
+        @SuppressWarnings("unchecked")
+        T out = (T) rebuild(value, texts, next);
+        return out;
     }
 
     private static JsonValue rebuild(JsonValue v, List<ChatMessage> texts, int[] next) {
         if (v instanceof JsonString) {
             String t = texts.get(next[0]++).text();
             return Json.createValue(t == null ? "" : t);
+        } else if (v instanceof JsonNumber n) {
+            unchanged(n.toString(), texts, next[0]++);
+            return v;
         } else if (v instanceof JsonObject o) {
             JsonObjectBuilder b = Json.createObjectBuilder();
             for (Map.Entry<String, JsonValue> e : o.entrySet()) {
+                unchanged(e.getKey(), texts, next[0]++);
                 b.add(e.getKey(), rebuild(e.getValue(), texts, next));
             }
             return b.build();
@@ -136,6 +162,17 @@ final class McpArguments {
             return b.build();
         }
         return v;
+    }
+
+    private static void unchanged(String original, List<ChatMessage> texts, int i) {
+        if (!original.equals(texts.get(i).text())) {
+            // no path in the message: a key's path is the very text policy redacted
+            throw new GatehouseException(
+                    403,
+                    UNREPLACEABLE,
+                    "A policy redacted an object key or a number, which cannot be replaced"
+                            + " without changing the call; it was refused");
+        }
     }
 
     /** A rough upper bound for token limits: a token per four characters, plus a little. */

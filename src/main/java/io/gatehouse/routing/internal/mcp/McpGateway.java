@@ -16,7 +16,6 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -28,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The JSON-RPC methods of {@code /mcp} for one client key: {@code initialize}, {@code ping}, {@code
@@ -43,6 +44,7 @@ import java.util.Optional;
 public class McpGateway {
     static final String OPERATION = "mcp_tool_call";
     static final String SCOPE_PREFIX = "mcp:";
+    private static final Logger LOG = Logger.getLogger(McpGateway.class.getName());
 
     @Inject McpServerCache servers;
     @Inject McpUpstream upstream;
@@ -155,13 +157,13 @@ public class McpGateway {
     }
 
     /**
-     * A key's scope: empty allows everything (as for routes); otherwise {@code mcp:*}, {@code
-     * mcp:<server>} or {@code mcp:<server>__<tool>} must allow the tool.
+     * A key's scope must name the tool: {@code mcp:*}, {@code mcp:<server>} or {@code
+     * mcp:<server>__<tool>}. An empty scope (every route) reaches no tool: tools act on the world,
+     * so a key reaches them only when someone chose so.
      */
     static boolean mayCall(ClientKey key, String server, String tool) {
         var scope = key.allowedRoutes();
-        return scope.isEmpty()
-                || scope.contains(SCOPE_PREFIX + "*")
+        return scope.contains(SCOPE_PREFIX + "*")
                 || scope.contains(SCOPE_PREFIX + server)
                 || scope.contains(SCOPE_PREFIX + server + McpServer.SEPARATOR + tool);
     }
@@ -204,7 +206,7 @@ public class McpGateway {
                     McpProtocol.INVALID_PARAMS,
                     "Invalid arguments for " + name + ": " + bad.get());
         }
-        return McpProtocol.result(id, run(key, requestId, server, tool.get(), arguments));
+        return run(key, requestId, id, server, tool.get(), arguments);
     }
 
     /**
@@ -223,9 +225,14 @@ public class McpGateway {
                         .build());
     }
 
+    /**
+     * Runs an accepted call and audits it exactly once, whatever fails: the JSON-RPC answer is a
+     * tool result, or -32603 when the gateway itself failed.
+     */
     private JsonObject run(
             ClientKey key,
             String requestId,
+            JsonValue id,
             McpServer server,
             McpServer.Tool tool,
             JsonObject args) {
@@ -242,7 +249,7 @@ public class McpGateway {
                         OPERATION,
                         ChatRequest.of(exposed, texts, null),
                         Map.of());
-        JsonObject sent = args;
+        JsonObject sent = null; // the arguments as the stages left them; none while unchecked
         JsonObject upstreamResult = null;
         Outcome outcome;
         Admission admission = null;
@@ -262,7 +269,7 @@ public class McpGateway {
             admission = limits.admit(key, McpArguments.tokenEstimate(sent), 0);
             upstreamResult = upstream.callTool(key.tenant(), server, tool.name(), sent);
             JsonObject answer = afterAnswer(ex, upstreamResult);
-            boolean upstreamError = answer.getBoolean("isError", false);
+            boolean upstreamError = answer.get("isError") == JsonValue.TRUE;
             outcome =
                     new Outcome(
                             answer,
@@ -280,9 +287,18 @@ public class McpGateway {
                             McpProtocol.toolResult("upstream_error: " + e.getMessage(), true),
                             AuditEvent.Outcome.ERROR,
                             "upstream_error");
+        } catch (RuntimeException e) {
+            // a gateway fault (a stage, the credential, an upstream's unusable header): still one
+            // audit event and a JSON-RPC answer, never a bare 500
+            LOG.log(Level.WARNING, "MCP tool call " + exposed + " failed", e);
+            outcome = new Outcome(null, AuditEvent.Outcome.ERROR, "internal_error");
         } finally {
             if (admission != null) {
-                limits.settle(admission, admission.reservedTokens(), 0);
+                try {
+                    limits.settle(admission, admission.reservedTokens(), 0);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "settling an MCP call's rate limits failed", e);
+                }
             }
         }
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
@@ -290,8 +306,9 @@ public class McpGateway {
         full.put("arguments", args.toString());
         full.put("result", upstreamResult == null ? null : upstreamResult.toString());
         Map<String, Object> redacted = new LinkedHashMap<>();
-        redacted.put("arguments", sent.toString());
-        redacted.put("result", outcome.result().toString());
+        // a call refused by input policy keeps no arguments: only what policy let pass is kept
+        redacted.put("arguments", sent == null ? null : sent.toString());
+        redacted.put("result", outcome.result() == null ? null : outcome.result().toString());
         AuditEvent.Builder e =
                 AuditEvent.by(key.caller(), "mcp.tool_call")
                         .tenant(key.tenant())
@@ -303,7 +320,7 @@ public class McpGateway {
                         .detail("keyId", key.id().toString())
                         .detail("latencyMs", latencyMs)
                         .detail("reason", outcome.reason())
-                        .detail("argumentsRedacted", !sent.equals(args))
+                        .detail("argumentsRedacted", sent != null && !sent.equals(args))
                         .requestId(requestId)
                         .content(full, redacted);
         if (!ex.stageVersions().isEmpty()) {
@@ -311,30 +328,58 @@ public class McpGateway {
         }
         e.details(ex.auditDetails());
         audit.record(e.build());
-        return outcome.result();
+        return outcome.result() == null
+                ? McpProtocol.error(
+                        id,
+                        McpProtocol.INTERNAL_ERROR,
+                        "Internal error: the call failed and was recorded (request "
+                                + requestId
+                                + ")")
+                : McpProtocol.result(id, outcome.result());
     }
 
-    /** The answer phase of the stages on each text of the result; other content passes as is. */
+    /**
+     * The answer phase on every string, key and number anywhere in the result, one at a time: a
+     * denial of any denies it, a redaction replaces that string; each distinct decision is kept
+     * ({@code outputChecks}, with how many texts it was made for), not only the last one.
+     */
     private JsonObject afterAnswer(GatewayExchange ex, JsonObject result) {
-        if (!(result.get("content") instanceof JsonArray content)) {
-            return result;
-        }
-        JsonArrayBuilder out = Json.createArrayBuilder();
-        for (JsonValue v : content) {
-            if (v instanceof JsonObject c
-                    && "text".equals(c.getString("type", null))
-                    && c.get("text") instanceof JsonString t) {
-                ex.answerText(t.getString());
-                for (GatewayStage s : stages()) {
-                    s.afterAnswer(ex);
+        List<String> paths = new ArrayList<>();
+        List<ChatMessage> texts = new ArrayList<>();
+        McpArguments.strings(result, "", paths, texts);
+        Map<String, Object> base = McpAuditDetails.snapshot(ex.auditDetails());
+        Map<Map<String, Object>, Integer> decisions = new LinkedHashMap<>();
+        List<ChatMessage> checked = new ArrayList<>(texts.size());
+        try {
+            for (ChatMessage t : texts) {
+                ex.answerText(t.text());
+                try {
+                    for (GatewayStage s : stages()) {
+                        s.afterAnswer(ex);
+                    }
+                } finally {
+                    Map<String, Object> d = McpAuditDetails.changes(base, ex.auditDetails());
+                    if (!d.isEmpty()
+                            && (decisions.size() < McpAuditDetails.MAX_DECISIONS
+                                    || decisions.containsKey(d))) {
+                        decisions.merge(d, 1, Integer::sum);
+                    }
                 }
-                String text = ex.answerText() == null ? "" : ex.answerText();
-                out.add(Json.createObjectBuilder(c).add("text", text));
-            } else {
-                out.add(v);
+                checked.add(t.withText(ex.answerText() == null ? "" : ex.answerText()));
+            }
+        } finally {
+            if (!decisions.isEmpty()) {
+                List<Map<String, Object>> list = new ArrayList<>();
+                decisions.forEach(
+                        (d, n) -> {
+                            Map<String, Object> one = new LinkedHashMap<>(d);
+                            one.put("texts", n);
+                            list.add(one);
+                        });
+                ex.auditDetails().put("outputChecks", list);
             }
         }
-        return Json.createObjectBuilder(result).add("content", out).build();
+        return McpArguments.replaceStrings(result, paths, checked);
     }
 
     private List<GatewayStage> stages() {

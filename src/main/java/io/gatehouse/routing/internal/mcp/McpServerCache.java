@@ -34,6 +34,10 @@ public class McpServerCache {
             // a load that overlapped an invalidation may be stale: serve it, do not keep it
             if (generation.get() == before) {
                 servers.put(tenant, s);
+                // an invalidation between the check and the put: take the stale entry back
+                if (generation.get() != before) {
+                    servers.remove(tenant, s);
+                }
             }
         }
         return s;

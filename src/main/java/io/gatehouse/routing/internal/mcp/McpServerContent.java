@@ -110,7 +110,8 @@ public final class McpServerContent {
                 throw new ValidationException(
                         at + ".name", "a tool name must match " + TOOL_NAME.pattern());
             }
-            if (!seen.add(tn)) {
+            // Refund and refund would be two tools to a reader and to a case-blind upstream
+            if (!seen.add(tn.toLowerCase(Locale.ROOT))) {
                 throw new ValidationException(at + ".name", "tool " + tn + " is listed twice");
             }
             String risk = text(t, "risk", null, 10);

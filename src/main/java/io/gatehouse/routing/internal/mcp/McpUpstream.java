@@ -10,16 +10,24 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -70,7 +78,7 @@ public class McpUpstream {
                                         server.sealedCredential(),
                                         McpServer.credentialContext(tenant, server.name())),
                                 StandardCharsets.UTF_8);
-        Session s = new Session(uri, bearer);
+        Session s = new Session(uri, bearer, System.nanoTime() + timeoutMillis * 1_000_000);
         try {
             JsonObject init =
                     s.request(
@@ -112,28 +120,34 @@ public class McpUpstream {
         return c;
     }
 
-    /** One upstream session, for one tool call. */
+    /** One upstream session, for one tool call, under one deadline for all of its requests. */
     private final class Session {
         final URI uri;
         final String bearer;
+        final long deadline;
         String sessionId;
         String protocolVersion;
         int nextId = 1;
 
-        Session(URI uri, String bearer) {
+        Session(URI uri, String bearer, long deadline) {
             this.uri = uri;
             this.bearer = bearer;
+            this.deadline = deadline;
         }
 
         HttpRequest.Builder post(String body) {
             HttpRequest.Builder b =
                     HttpRequest.newBuilder(uri)
-                            .timeout(Duration.ofMillis(timeoutMillis))
+                            .timeout(Duration.ofMillis(Math.max(1, remainingMillis())))
                             .header("Content-Type", "application/json")
                             .header("Accept", "application/json, text/event-stream")
                             .POST(HttpRequest.BodyPublishers.ofString(body));
             headers(b);
             return b;
+        }
+
+        long remainingMillis() {
+            return (deadline - System.nanoTime()) / 1_000_000;
         }
 
         void headers(HttpRequest.Builder b) {
@@ -158,29 +172,32 @@ public class McpUpstream {
                             .add("params", params)
                             .build()
                             .toString();
-            HttpResponse<InputStream> r = send(post(body));
+            HttpResponse<JsonObject> r = send(post(body), id);
             if (sessionId == null) {
                 sessionId = r.headers().firstValue("Mcp-Session-Id").orElse(null);
             }
-            String text = read(r);
             if (r.statusCode() != 200) {
                 throw new UpstreamException(
                         "the server answered " + method + " with HTTP " + r.statusCode());
             }
-            String type = r.headers().firstValue("Content-Type").orElse("");
-            JsonObject answer =
-                    type.startsWith("text/event-stream") ? fromEvents(text, id) : parse(text);
+            JsonObject answer = r.body();
             if (answer == null) {
                 throw new UpstreamException("the server sent no answer to " + method);
             }
             if (answer.get("error") instanceof JsonObject err) {
+                String message = shorten(err.getString("message", ""));
+                if (bearer != null && !bearer.isEmpty()) {
+                    // an upstream that echoes the request's headers must not hand the client
+                    // the server's credential
+                    message = message.replace(bearer, "********");
+                }
                 throw new UpstreamException(
                         "the server refused "
                                 + method
                                 + ": "
                                 + err.getInt("code", 0)
                                 + " "
-                                + shorten(err.getString("message", "")));
+                                + message);
             }
             if (!(answer.get("result") instanceof JsonObject result)) {
                 throw new UpstreamException("the server's answer to " + method + " has no result");
@@ -195,8 +212,8 @@ public class McpUpstream {
                             .add("method", method)
                             .build()
                             .toString();
-            HttpResponse<InputStream> r = send(post(body));
-            read(r);
+            // the body of an answer to a notification is of no interest: not read
+            HttpResponse<JsonObject> r = send(post(body), -1);
             if (r.statusCode() / 100 != 2) {
                 throw new UpstreamException(
                         "the server answered " + method + " with HTTP " + r.statusCode());
@@ -214,47 +231,78 @@ public class McpUpstream {
             client().sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
         }
 
-        HttpResponse<InputStream> send(HttpRequest.Builder b) throws UpstreamException {
+        /**
+         * Sends and waits at most until the call's deadline, for the headers and for the body the
+         * handler reads; past it the exchange is cancelled (its connection closed), so an upstream
+         * that never ends its answer holds no thread of this server.
+         */
+        HttpResponse<JsonObject> send(HttpRequest.Builder b, int id) throws UpstreamException {
+            long left = remainingMillis();
+            if (left <= 0) {
+                throw timedOut();
+            }
+            AtomicReference<McpAnswerReader> reader = new AtomicReference<>();
+            CompletableFuture<HttpResponse<JsonObject>> f =
+                    client().sendAsync(
+                                    b.build(),
+                                    info -> {
+                                        McpAnswerReader r = new McpAnswerReader(info, id);
+                                        reader.set(r);
+                                        return r;
+                                    });
             try {
-                return client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException e) {
+                return f.get(left, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                McpAnswerReader r = reader.get();
+                if (r != null) {
+                    r.cancel();
+                }
+                throw timedOut();
+            } catch (ExecutionException e) {
+                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                    if (c instanceof UpstreamException u) {
+                        throw u;
+                    }
+                    if (c instanceof HttpTimeoutException) {
+                        throw timedOut();
+                    }
+                }
                 throw new UpstreamException("the server could not be reached");
             } catch (InterruptedException e) {
+                f.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new UpstreamException("the call was interrupted");
             }
         }
-    }
 
-    private static String read(HttpResponse<InputStream> r) throws UpstreamException {
-        try (InputStream in = r.body()) {
-            byte[] b = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            if (b.length > MAX_RESPONSE_BYTES) {
-                throw new UpstreamException("the server's answer is too large");
-            }
-            return new String(b, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UpstreamException("the server's answer could not be read");
+        UpstreamException timedOut() {
+            return new UpstreamException(
+                    "the server did not answer within " + timeoutMillis + " ms");
         }
     }
 
-    /** The JSON-RPC answer with {@code id} among Server-Sent Events' data. */
+    /** The JSON-RPC answer with {@code id} among Server-Sent Events' data, or null. */
     static JsonObject fromEvents(String text, int id) throws UpstreamException {
-        StringBuilder data = new StringBuilder();
-        for (String line : (text + "\n\n").split("\r?\n", -1)) {
-            if (line.startsWith("data:")) {
-                data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
-            } else if (line.isEmpty() && data.length() > 0) {
-                JsonObject o = parse(data.toString());
-                data.setLength(0);
-                if (o.containsKey("id")
-                        && o.get("id").getValueType() == JsonValue.ValueType.NUMBER
-                        && o.getInt("id") == id) {
-                    return o;
-                }
+        McpAnswerReader r = new McpAnswerReader(true, id);
+        r.onSubscribe(
+                new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {}
+
+                    @Override
+                    public void cancel() {}
+                });
+        r.onNext(List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
+        r.onComplete();
+        try {
+            return r.getBody().toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UpstreamException u) {
+                throw u;
             }
+            throw e;
         }
-        return null;
     }
 
     static JsonObject parse(String text) throws UpstreamException {

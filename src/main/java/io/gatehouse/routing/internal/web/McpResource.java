@@ -7,6 +7,7 @@ import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
@@ -63,12 +64,14 @@ public class McpResource {
             content = @Content(schema = @Schema(implementation = McpDtos.Request.class)))
     @APIResponse(
             responseCode = "200",
-            description = "The JSON-RPC answer (errors too: -32600, -32601, -32602)",
+            description =
+                    "The JSON-RPC answer (errors too: -32600, -32601, -32602, and -32603 for a gateway fault, which is audited)",
             content = @Content(schema = @Schema(implementation = McpDtos.Response.class)))
     @APIResponse(responseCode = "202", description = "A notification or response was accepted")
     @APIResponse(
             responseCode = "400",
-            description = "Not JSON (-32700) or an unsupported MCP-Protocol-Version")
+            description =
+                    "Not JSON or nested too deep (-32700), or an unsupported MCP-Protocol-Version")
     @APIResponse(responseCode = "401", description = "No valid API key")
     @APIResponse(responseCode = "403", description = "A foreign Origin")
     public Response post(@Context HttpServletRequest request, String body) {
@@ -98,6 +101,12 @@ public class McpResource {
             message = JsonInput.readWhole(body == null ? "" : body);
         } catch (JsonException e) {
             return answer(400, McpProtocol.error(null, McpProtocol.PARSE_ERROR, "Parse error"));
+        } catch (ValidationException e) {
+            // nested too deep: still a JSON-RPC answer on this endpoint, not problem JSON
+            return answer(
+                    400,
+                    McpProtocol.error(
+                            null, McpProtocol.PARSE_ERROR, "Parse error: " + e.getMessage()));
         }
         String requestId = (String) request.getAttribute(RequestIds.ATTRIBUTE);
         Optional<JsonObject> out = gateway.handle(key, requestId, message);

@@ -1,8 +1,10 @@
 package io.gatehouse.routing.internal.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -38,24 +40,62 @@ class McpArgumentsTest {
     }
 
     @Test
-    void eachStringIsOneMessageAndAChangedTextReplacesExactlyThatValue() {
+    void eachStringKeyAndNumberIsOneMessageAndAChangedStringReplacesExactlyThatValue() {
         JsonObject args =
                 json(
                         "{\"to\":\"bob@example.com\",\"n\":2,\"cc\":[\"x\",{\"deep\":\"carol@example.com\"}],\"ok\":true}");
         List<String> paths = new ArrayList<>();
         List<ChatMessage> texts = new ArrayList<>();
         McpArguments.strings(args, "", paths, texts);
-        assertThat(paths).containsExactly("/to", "/cc/0", "/cc/1/deep");
+        assertThat(paths)
+                .containsExactly(
+                        "/to#key",
+                        "/to",
+                        "/n#key",
+                        "/n",
+                        "/cc#key",
+                        "/cc/0",
+                        "/cc/1/deep#key",
+                        "/cc/1/deep",
+                        "/ok#key");
         assertThat(texts)
                 .extracting(ChatMessage::text)
-                .containsExactly("bob@example.com", "x", "carol@example.com");
+                .containsExactly(
+                        "to",
+                        "bob@example.com",
+                        "n",
+                        "2",
+                        "cc",
+                        "x",
+                        "deep",
+                        "carol@example.com",
+                        "ok");
         List<ChatMessage> changed = new ArrayList<>(texts);
-        changed.set(0, texts.get(0).withText("[EMAIL]"));
-        changed.set(2, texts.get(2).withText("[EMAIL]"));
+        changed.set(1, texts.get(1).withText("[EMAIL]"));
+        changed.set(7, texts.get(7).withText("[EMAIL]"));
         assertThat(McpArguments.replaceStrings(args, paths, changed))
                 .isEqualTo(
                         json(
                                 "{\"to\":\"[EMAIL]\",\"n\":2,\"cc\":[\"x\",{\"deep\":\"[EMAIL]\"}],\"ok\":true}"));
         assertThat(McpArguments.replaceStrings(args, paths, texts)).isEqualTo(args);
+    }
+
+    @Test
+    void aRedactedKeyOrNumberRefusesTheCall() {
+        JsonObject args = json("{\"jane@example.com\":\"x\",\"card\":4111111111111111}");
+        List<String> paths = new ArrayList<>();
+        List<ChatMessage> texts = new ArrayList<>();
+        McpArguments.strings(args, "", paths, texts);
+        assertThat(texts).extracting(ChatMessage::text).contains("4111111111111111");
+        List<ChatMessage> key = new ArrayList<>(texts);
+        key.set(0, texts.get(0).withText("[EMAIL]"));
+        assertThatThrownBy(() -> McpArguments.replaceStrings(args, paths, key))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo(McpArguments.UNREPLACEABLE));
+        List<ChatMessage> number = new ArrayList<>(texts);
+        number.set(3, texts.get(3).withText("[CARD]"));
+        assertThatThrownBy(() -> McpArguments.replaceStrings(args, paths, number))
+                .isInstanceOf(GatehouseException.class);
     }
 }

@@ -19,7 +19,30 @@ class McpUpstreamTest {
         assertThat(McpUpstream.fromEvents(events, 7).getJsonObject("result").getBoolean("ok"))
                 .isTrue();
         assertThat(McpUpstream.fromEvents(events, 8)).isNull();
-        assertThatThrownBy(() -> McpUpstream.fromEvents("data: {nope\n\n", 1))
-                .isInstanceOf(McpUpstream.UpstreamException.class);
+    }
+
+    @Test
+    void aPrimingEventAndEventsThatAreNotJsonAreSkipped() throws Exception {
+        String events =
+                "id: 0\ndata:\n\n"
+                        + "data: {nope\n\n"
+                        + "data: hello\n\n"
+                        + ": a comment\n\n"
+                        + "data: {\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"ok\":true}}\n\n"
+                        + "data: not even read";
+        assertThat(McpUpstream.fromEvents(events, 3).getJsonObject("result").getBoolean("ok"))
+                .isTrue();
+        assertThat(McpUpstream.fromEvents("data: {nope\n\n", 1)).isNull();
+    }
+
+    @Test
+    void anAnswerOverTheSizeLimitIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                McpUpstream.fromEvents(
+                                        "data: " + "x".repeat(McpUpstream.MAX_RESPONSE_BYTES + 1),
+                                        1))
+                .isInstanceOf(McpUpstream.UpstreamException.class)
+                .hasMessageContaining("too large");
     }
 }
