@@ -3,27 +3,22 @@ package io.gatehouse.routing;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-
 import static io.gatehouse.routing.MessagesIT.auditEvent;
 import static io.gatehouse.routing.MessagesNativeIT.redactMail;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-
+import java.io.StringReader;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.io.StringReader;
-import java.util.List;
 
 /**
  * {@code POST /v1/responses} natively to OpenAI providers with the option {@code responsesApi}
@@ -106,11 +101,10 @@ class ResponsesNativeIT {
         standIn.answerJson("/rn1/v1/responses", upstreamAnswer("Paris."));
         TestTenant t = tenant("rn1", "{\"responsesApi\":true}");
         String body =
-                "{\"model\":\"gpt\",\"instructions\":\"Answer"
-                    + " briefly\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Capital"
-                    + " of France?\"}]}],"
-                    + "\"temperature\":0.2,\"max_output_tokens\":256,\"reasoning\":{\"effort\":\"low\"},"
-                    + "\"metadata\":{\"trace\":\"x\"},\"prompt_variables\":{\"a\":\"b\"}}";
+                "{\"model\":\"gpt\",\"instructions\":\"Answer briefly\",\"input\":[{\"role\":\"user\","
+                        + "\"content\":[{\"type\":\"input_text\",\"text\":\"Capital of France?\"}]}],"
+                        + "\"temperature\":0.2,\"max_output_tokens\":256,\"reasoning\":{\"effort\":\"low\"},"
+                        + "\"metadata\":{\"trace\":\"x\"},\"prompt_variables\":{\"a\":\"b\"}}";
         Http.Response r = responses(t, body);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         JsonObject resp = r.json();
@@ -127,11 +121,10 @@ class ResponsesNativeIT {
         assertThat(sent("rn1", "responses"))
                 .containsExactly(
                         json(
-                                "{\"model\":\"gpt-4.1\",\"instructions\":\"Answer"
-                                    + " briefly\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Capital"
-                                    + " of France?\"}]}],"
-                                    + "\"temperature\":0.2,\"max_output_tokens\":256,\"reasoning\":{\"effort\":\"low\"},"
-                                    + "\"store\":false}"));
+                                "{\"model\":\"gpt-4.1\",\"instructions\":\"Answer briefly\",\"input\":[{\"role\":\"user\","
+                                        + "\"content\":[{\"type\":\"input_text\",\"text\":\"Capital of France?\"}]}],"
+                                        + "\"temperature\":0.2,\"max_output_tokens\":256,\"reasoning\":{\"effort\":\"low\"},"
+                                        + "\"store\":false}"));
         assertThat(sent("rn1", "chat/completions")).isEmpty();
         JsonObject audit = auditEvent(r.header("x-request-id"));
         assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
@@ -232,8 +225,8 @@ class ResponsesNativeIT {
         Http.Response r =
                 responses(
                         t,
-                        "{\"model\":\"gpt\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Mail"
-                            + " ann@example.com the result\"}]}]}");
+                        "{\"model\":\"gpt\",\"input\":[{\"role\":\"user\",\"content\":"
+                                + "[{\"type\":\"input_text\",\"text\":\"Mail ann@example.com the result\"}]}]}");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         List<JsonObject> sent = sent("rn3", "responses");
         assertThat(sent).hasSize(1);
@@ -260,8 +253,7 @@ class ResponsesNativeIT {
                                                 .withStatus(500)
                                                 .withHeader("Content-Type", "application/json")
                                                 .withBody(
-                                                        "{\"error\":{\"message\":\"The server had"
-                                                            + " an error\",\"type\":\"server_error\"}}")));
+                                                        "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}")));
         standIn.answerJson("/rn4b/v1/chat/completions", ResponsesIT.completion("Paris."));
         TestTenant t = TestTenant.fresh();
         CatalogFixture.provider(

@@ -1,9 +1,8 @@
 package io.gatehouse.routing.internal.web;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The wire shapes of {@code /v1/responses} (OpenAI Responses) for the OpenAPI document. The dialect
