@@ -73,6 +73,20 @@ public final class CatalogContent {
         if (kind.equals("azure-openai") && (baseUrl == null || baseUrl.isBlank())) {
             throw new ValidationException("content.baseUrl", "Azure OpenAI needs baseUrl");
         }
+        if (options.containsKey("responsesApi")) {
+            // the provider serves OpenAI's /responses: Responses requests go to it natively
+            JsonValue v = options.get("responsesApi");
+            if (v.getValueType() != JsonValue.ValueType.TRUE
+                    && v.getValueType() != JsonValue.ValueType.FALSE) {
+                throw new ValidationException(
+                        "content.options.responsesApi", "responsesApi must be true or false");
+            }
+            if (v.getValueType() == JsonValue.ValueType.TRUE && !kind.equals("openai")) {
+                throw new ValidationException(
+                        "content.options.responsesApi",
+                        "responsesApi is only for providers of kind openai");
+            }
+        }
         if (options.containsKey("allowLinkLocal")) {
             // replaced by the tenant's egress allow-list: a provider cannot exempt itself
             throw new ValidationException(

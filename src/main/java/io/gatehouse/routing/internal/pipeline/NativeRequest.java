@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.pipeline;
 
+import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
 
@@ -14,6 +15,14 @@ import jakarta.json.JsonObject;
 public interface NativeRequest {
     /** The provider kind that speaks the dialect. */
     String kind();
+
+    /**
+     * Whether {@code provider} speaks the dialect natively: by default every provider of {@link
+     * #kind}; a dialect may ask more (OpenAI Responses: the provider option {@code responsesApi}).
+     */
+    default boolean servedBy(Provider provider) {
+        return provider.kind().equals(kind());
+    }
 
     /**
      * Why only a provider of {@link #kind} may serve this request (e.g. the conversation carries

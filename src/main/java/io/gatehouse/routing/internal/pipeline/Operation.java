@@ -102,7 +102,7 @@ interface Operation {
 
         /** True when the attempt at {@code c} goes in the client's own dialect. */
         boolean nativeTo(Candidate c) {
-            return nativeRequest != null && c.provider().kind().equals(nativeRequest.kind());
+            return nativeRequest != null && nativeRequest.servedBy(c.provider());
         }
 
         boolean stream() {

@@ -38,6 +38,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
                     case "embeddings" -> "/embeddings";
                     case "moderations" -> "/moderations";
                     case "classify" -> "/classify";
+                    case "responses" -> "/responses";
                     default -> "/chat/completions";
                 };
         if (azure) {
@@ -87,6 +88,17 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public ChatAnswer answer(ProviderCall call) throws ProviderException {
+        if (call.nativeBody() != null) {
+            // a Responses request to a provider with option responsesApi: its /responses endpoint
+            HttpTransport.Raw r =
+                    http.postJsonRaw(
+                            checked(call, "responses"),
+                            headers(call),
+                            call.nativeBody().getBytes(StandardCharsets.UTF_8),
+                            call.timeout());
+            return ChatAnswer.ofNative(
+                    ResponsesTranslation.toChat(r.json(), call.model().name()), r.json(), r.text());
+        }
         HttpTransport.Raw answer =
                 http.postJsonRaw(
                         checked(call, "chat"), headers(call), wire(call).bytes(), call.timeout());

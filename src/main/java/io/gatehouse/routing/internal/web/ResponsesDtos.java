@@ -99,9 +99,13 @@ public final class ResponsesDtos {
                     String previous_response_id,
             String user) {}
 
-    @Schema(description = "An output item: a message with output_text parts, or a function_call")
+    @Schema(
+            description =
+                    "An output item: a message with output_text parts, or a function_call; from a"
+                            + " provider answering natively (option responsesApi) also its other"
+                            + " items as it sent them, e.g. reasoning")
     public record ResponseOutputItem(
-            @Schema(enumeration = {"message", "function_call"}) String type,
+            @Schema(enumeration = {"message", "function_call", "reasoning"}) String type,
             String id,
             @Schema(enumeration = {"in_progress", "completed", "incomplete"}) String status,
             String role,
@@ -109,7 +113,11 @@ public final class ResponsesDtos {
                     List<Map<String, Object>> content,
             String call_id,
             String name,
-            String arguments) {}
+            String arguments,
+            @Schema(description = "A reasoning item's summary parts (native answers only)")
+                    List<Map<String, Object>> summary,
+            @Schema(description = "A reasoning item's encrypted content (native answers only)")
+                    String encrypted_content) {}
 
     @Schema(
             description =
@@ -131,7 +139,12 @@ public final class ResponsesDtos {
 
     @Schema(description = "OpenAI's response object")
     public record ResponseObject(
-            @Schema(description = "resp_ and 32 hex digits") String id,
+            @Schema(
+                            description =
+                                    "resp_ and 32 hex digits: always this gateway's own id, also"
+                                            + " when a provider answered natively (its id never"
+                                            + " reaches the client)")
+                    String id,
             @Schema(enumeration = {"response"}) String object,
             long created_at,
             @Schema(enumeration = {"completed", "incomplete", "failed", "in_progress"})

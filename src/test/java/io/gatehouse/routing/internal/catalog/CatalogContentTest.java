@@ -45,7 +45,9 @@ class CatalogContentTest {
                 "{'kind':'openai','clearance':4,'models':[{'name':'m'}]} | content.clearance",
                 "{'kind':'openai','models':[{'name':'m','capabilities':['telepathy']}]} | content.models[0].capabilities",
                 "{'kind':'openai','models':[{'name':'m','inputPricePerMillion':'-1'}]} | content.models[0].inputPricePerMillion",
-                "{'kind':'openai','models':[{'name':'m'},{'name':'m'}]} | content.models[1].name"
+                "{'kind':'openai','models':[{'name':'m'},{'name':'m'}]} | content.models[1].name",
+                "{'kind':'openai','options':{'responsesApi':'yes'},'models':[{'name':'m'}]} | content.options.responsesApi",
+                "{'kind':'anthropic','options':{'responsesApi':true},'models':[{'name':'m'}]} | content.options.responsesApi"
             })
     void invalidProviderContentNamesTheField(String content, String param) {
         assertThatThrownBy(() -> CatalogContent.provider("p", json(content), null))

@@ -3,10 +3,14 @@ package io.gatehouse.routing.internal.dialect.responses;
 import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.pipeline.ChatDialect;
 import io.gatehouse.routing.internal.pipeline.GatewayRequests;
+import io.gatehouse.routing.internal.pipeline.NativeRequest;
 import io.gatehouse.routing.internal.pipeline.StreamEvents;
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +23,7 @@ import java.util.List;
  * pipeline's like any invalid body: one audit event naming the endpoint.
  */
 final class ResponsesCodec implements ChatDialect {
+    private static final JsonProvider JSON = JsonProvider.provider();
     private final ClientKey key;
     private final StoredResponses stored;
     // set by read, before the pipeline goes on
@@ -28,6 +33,7 @@ final class ResponsesCodec implements ChatDialect {
     // set by answer (JSON answers)
     private JsonObject completion;
     private ResponseObjects.Rendered rendered;
+    private boolean answeredNatively;
 
     ResponsesCodec(ClientKey key, StoredResponses stored) {
         this.key = key;
@@ -73,9 +79,50 @@ final class ResponsesCodec implements ChatDialect {
      */
     JsonObject storeAnswer() {
         if (decision.store() && !stored.save(key, decision, conversation, rendered)) {
+            if (answeredNatively) {
+                return JSON.createObjectBuilder(rendered.response()).add("store", false).build();
+            }
             return ResponseObjects.fromChat(shape, completion, false).response();
         }
         return rendered.response();
+    }
+
+    /**
+     * A provider with {@code responsesApi} answers JSON requests natively; streams are translated
+     * (chat completions' stream rendered as the Responses events) until the native relay is built.
+     */
+    @Override
+    public NativeRequest nativeRequest(String text, JsonObject json) {
+        JsonValue stream = json.get("stream");
+        return stream != null && stream.getValueType() == JsonValue.ValueType.TRUE
+                ? null
+                : new ResponsesNative(this, json);
+    }
+
+    /**
+     * The provider's own {@code response} ({@code answer}, as the stages left its output) with this
+     * gateway's id and store setting and the client's previous_response_id and instructions (the
+     * upstream saw neither): the answer, kept for storing.
+     */
+    JsonObject nativeAnswered(JsonObjectBuilder answer, JsonObject afterStages) {
+        completion = afterStages;
+        JsonObject request = shape.request();
+        JsonObject response =
+                answer.add("id", shape.id())
+                        .add("store", decision.store())
+                        .add("previous_response_id", echo(request, "previous_response_id"))
+                        .add("instructions", echo(request, "instructions"))
+                        .build();
+        rendered =
+                new ResponseObjects.Rendered(
+                        response, ResponseObjects.fromChat(shape, afterStages, false).assistant());
+        answeredNatively = true;
+        return response;
+    }
+
+    private static JsonValue echo(JsonObject request, String field) {
+        JsonValue v = request.get(field);
+        return v == null ? JsonValue.NULL : v;
     }
 
     @Override
