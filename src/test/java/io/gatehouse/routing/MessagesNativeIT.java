@@ -12,13 +12,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.AnthropicStreams.Event;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestEnv;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -403,5 +412,203 @@ class MessagesNativeIT {
                         "content_block_stop",
                         "message_delta",
                         "message_stop");
+    }
+
+    /**
+     * Thinking goes back as signed, so the output policy scans it without changing it: a match of a
+     * redacting rule ends the answer with the policy's error, never the thinking's text (review
+     * finding 1). Streamed, an entity split across two thinking deltas is seen whole before either
+     * goes out.
+     */
+    @Test
+    void theOutputPolicyScansThinkingAndAMatchEndsTheAnswer() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat6/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                answer("Done.")
+                                                        .replace(
+                                                                "Check the product again: 12,231.",
+                                                                "Mail bob@example.com the product."))));
+        provider.stubFor(
+                post(urlEqualTo("/nat7/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(
+                                                THINKING_STREAM
+                                                        .replace(
+                                                                "1. First break down 27 * 453",
+                                                                "1. Mail bob@exa")
+                                                        .replace(
+                                                                "\\n2. 453 = 400 + 50 + 3",
+                                                                "mple.com the product"))));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat6");
+        anthropic(t, "ans", "/nat7");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        CatalogFixture.route(t.id(), "claudes", "chat", "priority", 0, "ans/claude-sonnet-4-5");
+        Changes.publishPolicy(t, "redact-mail", redactMail());
+
+        Http.Response r = messages(thinkingBody("claude", false, "Sure?"), "x-api-key", t.apiKey());
+        assertAnthropicError(r, 403, "permission_error");
+        assertThat(r.header("x-gatehouse-error-code")).isEqualTo("thinking_policy_match");
+        assertThat(r.body()).doesNotContain("bob@");
+        assertThat(auditEvent(r.header("x-request-id")).getInt("status")).isEqualTo(403);
+
+        Http.Response s = messages(thinkingBody("claudes", true, "Sure?"), "x-api-key", t.apiKey());
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("bob@").doesNotContain("mple.com");
+        List<Event> events = AnthropicStreams.parse(s.body());
+        assertThat(events.get(events.size() - 1).name()).isEqualTo("error");
+        assertThat(events.get(events.size() - 1).data().getJsonObject("error").getString("type"))
+                .isEqualTo("permission_error");
+        JsonObject audit = auditEvent(s.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(403);
+        assertThat(audit.getJsonObject("details").getString("error"))
+                .isEqualTo("thinking_policy_match");
+    }
+
+    /**
+     * One output filter chain per message: an entity-count rule counts the entities of all its text
+     * blocks, not of each block alone (review finding 3).
+     */
+    @Test
+    void theOutputPolicyCountsEntitiesOverAllTextBlocksOfAStreamedMessage() throws Exception {
+        String twoBlocks =
+                THINKING_STREAM
+                        .replace(
+                                "event: message_delta\n",
+                                """
+                        event: content_block_start
+                        data: {"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}
+
+                        event: content_block_delta
+                        data: {"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"Or write to carl@example.com."}}
+
+                        event: content_block_stop
+                        data: {"type":"content_block_stop","index":2}
+
+                        event: message_delta
+                        """)
+                        .replace("27 * 453 = 12,231", "Write to ann@example.com.");
+        provider.stubFor(
+                post(urlEqualTo("/nat8/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(twoBlocks)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat8");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        JsonObject twoMails =
+                Json.createObjectBuilder()
+                        .add("mode", "enforce")
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "two-mails")
+                                                        .add(
+                                                                "condition",
+                                                                "entities.email.count > 1")
+                                                        .add("action", "deny")
+                                                        .add("code", "too_many_mails")
+                                                        .add("message", "Too many addresses")
+                                                        .add("stage", "output")))
+                        .build();
+        Changes.publishPolicy(t, "two-mails", twoMails);
+        Http.Response s = messages(thinkingBody("claude", true, "Sure?"), "x-api-key", t.apiKey());
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("carl@");
+        List<Event> events = AnthropicStreams.parse(s.body());
+        assertThat(events.get(events.size() - 1).name()).isEqualTo("error");
+        JsonObject audit = auditEvent(s.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(403);
+        assertThat(audit.getJsonObject("details").getString("error")).isEqualTo("too_many_mails");
+    }
+
+    /**
+     * A client that leaves during a long thinking phase whose provider stream then breaks off too
+     * (whichever the relay sees first): the record holds message_start's input tokens and the
+     * output of every delta so far, not an estimate of relayed text alone (review finding 2).
+     * Liberty may notice the client's reset only late, so the provider's stream never ends either.
+     */
+    @Test
+    void aStreamBrokenOffDuringThinkingIsRecordedWithTheTokensUsed() throws Exception {
+        StringBuilder sse = new StringBuilder();
+        String[] lines = THINKING_STREAM.split("\n\n");
+        sse.append(lines[0]).append("\n\n").append(lines[1]).append("\n\n");
+        String step = "Consider the next partial product and carry it over to the sum. ".repeat(5);
+        for (int i = 0; i < 80; i++) {
+            sse.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",")
+                    .append("\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"")
+                    .append(step)
+                    .append("\"}}\n\n");
+        }
+        // cut: no content_block_stop, message_delta or message_stop
+        provider.stubFor(
+                post(urlEqualTo("/nat9/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(sse.toString())
+                                        .withChunkedDribbleDelay(80, 8_000)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat9");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        String marker = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] b = thinkingBody("claude", true, "Sure?").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("localhost", TestEnv.httpPort())) {
+            String head =
+                    "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nx-api-key: "
+                            + t.apiKey()
+                            + "\r\nContent-Type: application/json\r\nX-Request-Id: "
+                            + marker
+                            + "\r\nContent-Length: "
+                            + b.length
+                            + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(b);
+            socket.getOutputStream().flush();
+            // read well into the thinking, then leave with a reset
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            long read = 0;
+            while (read < 6000) {
+                int n = in.read(buf);
+                assertThat(n).as("the stream ended before the client left").isPositive();
+                read += n;
+            }
+            socket.setSoLinger(true, 0);
+        }
+        long[] recorded = null;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (recorded == null && System.currentTimeMillis() < deadline) {
+            try (Connection c = Db.asApp();
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT status_code, input_tokens, output_tokens FROM audit_events"
+                                            + " WHERE action = 'gateway.request'"
+                                            + " AND details->>'client.request_id' = ?")) {
+                ps.setString(1, marker);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        recorded = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                    }
+                }
+            }
+            if (recorded == null) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(recorded).as("the abandoned stream's audit event").isNotNull();
+        assertThat(recorded[0]).as("client gone or provider cut").isIn(499L, 502L);
+        assertThat(recorded[1]).as("message_start's input tokens").isEqualTo(318);
+        // more than 6,000 bytes of thinking reached the client: well over 500 tokens' worth
+        assertThat(recorded[2]).as("output tokens of the thinking so far").isGreaterThan(500);
     }
 }

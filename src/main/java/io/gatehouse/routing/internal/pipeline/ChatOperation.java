@@ -122,6 +122,12 @@ public class ChatOperation implements Operation {
                         route.cacheTtlSeconds());
             }
         }
+        if (answer.nativeJson() != null && request.nativeRequest() != null) {
+            // thinking goes back as signed: the output policy sees it, but cannot change it
+            for (String t : request.nativeRequest().unchangeableText(answer.nativeJson())) {
+                stages.scanOnly(ex, t);
+            }
+        }
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
         if (request.dialect() != null) {

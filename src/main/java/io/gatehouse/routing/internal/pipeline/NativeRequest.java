@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.routing.internal.catalog.Provider;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
+import java.util.List;
 
 /**
  * A client dialect's request in its own wire form, for a provider kind that speaks the dialect
@@ -45,6 +46,14 @@ public interface NativeRequest {
      */
     Object answer(
             JsonObject nativeAnswer, String raw, JsonObject completion, JsonObject afterStages);
+
+    /**
+     * Text of the provider's native answer that reaches the client unchanged and outside the
+     * canonical answer (an answer's thinking): the output policy scans it, scan only.
+     */
+    default List<String> unchangeableText(JsonObject nativeAnswer) {
+        return List.of();
+    }
 
     /** The events of a native stream, fresh per request. */
     StreamEvents events();

@@ -21,7 +21,9 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +99,7 @@ public class SseRelay {
             if (!call.recorded) {
                 call.failed(499, "stream_not_written");
                 try {
-                    brokenOff(call, estimatedIn, new StringBuilder(), 0);
+                    brokenOff(call, estimatedIn, new StringBuilder(), 0, out.result().stream());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -134,8 +136,13 @@ public class SseRelay {
         GatewayExchange ex = call.exchange;
         ProviderStream stream = out.result().stream();
         Map<Integer, List<StreamFilter>> filters = new LinkedHashMap<>();
+        // filter chain key -> index of its choice seen and not yet finished
+        Map<Integer, Integer> open = new LinkedHashMap<>();
         Set<Integer> finished = new HashSet<>();
         HeldToolCalls held = new HeldToolCalls();
+        ThinkingScan thinking = new ThinkingScan(ex);
+        // chunks waiting until the thinking scan has seen all thinking text up to them
+        Deque<Waiting> waiting = new ArrayDeque<>();
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
         StringBuilder outText = new StringBuilder();
@@ -176,22 +183,35 @@ public class SseRelay {
                     }
                     boolean first = call.ttftMs == null;
                     List<JsonObject> toWrite =
-                            filterChunk(chunk, ex, filters, finished, held, outText);
+                            filterChunk(
+                                    chunk,
+                                    ex,
+                                    stream.oneAnswer(),
+                                    filters,
+                                    open,
+                                    finished,
+                                    held,
+                                    outText,
+                                    thinking);
                     toolChars += toolArgumentChars(chunk);
-                    // the running cost (estimated from the deltas) must fit in the reservation or
-                    // in what is left of the budgets: else this chunk is not delivered
+                    // the running cost (estimated from the deltas, thinking included) must fit in
+                    // the reservation or in what is left of the budgets: else this chunk is not
+                    // delivered
                     if (!record.budgetAllows(
-                            call, runningCost(call, estimatedIn, outText, toolChars))) {
+                            call,
+                            runningCost(
+                                    call,
+                                    estimatedIn,
+                                    outText,
+                                    toolChars + thinking.seen.length()))) {
                         throw new BudgetSpent();
                     }
                     for (JsonObject w : toWrite) {
                         // an event no filter changed goes out as the provider sent it
                         String raw = w == received ? stream.raw(w) : null;
-                        events.chunk(os, w, raw);
-                        if (call.ttftMs == null) {
-                            call.ttftMs = call.elapsedMs();
-                        }
+                        waiting.add(new Waiting(w, raw, thinking.seen.length()));
                     }
+                    writeScanned(os, events, call, waiting, thinking.released);
                     // One flush (one network write) for chunks that arrived together; the first
                     // goes
                     // at once.
@@ -200,24 +220,25 @@ public class SseRelay {
                     }
                     next = stream.next();
                 }
+                thinking.end();
+                writeScanned(os, events, call, waiting, thinking.released);
                 // Release whatever filters still hold for choices that never sent a finish reason.
-                for (var e : filters.entrySet()) {
-                    if (!finished.contains(e.getKey())) {
-                        String tail = drain(e.getValue());
-                        if (!tail.isEmpty()) {
-                            outText.append(tail);
-                            events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
-                        }
-                        JsonObject calls = held.release(lastChunk, e.getKey(), e.getValue());
-                        if (calls != null) {
-                            events.chunk(os, calls, null);
-                        }
+                for (var e : open.entrySet()) {
+                    List<StreamFilter> fs = filters.get(e.getKey());
+                    String tail = drain(fs);
+                    if (!tail.isEmpty()) {
+                        outText.append(tail);
+                        events.chunk(os, contentChunk(lastChunk, e.getValue(), tail, null), null);
+                    }
+                    JsonObject calls = held.release(lastChunk, e.getValue(), fs);
+                    if (calls != null) {
+                        events.chunk(os, calls, null);
                     }
                 }
                 if (usageChunk == null) {
-                    call.estimated = true;
-                    call.inputTokens = estimatedIn;
-                    call.outputTokens = TokenEstimate.ofText(outText.toString());
+                    call.inputTokens = 0;
+                    brokenOff(
+                            call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 }
                 call.costMicros =
                         Prices.costMicros(
@@ -234,7 +255,7 @@ public class SseRelay {
                 spanError = "budget_exhausted";
                 // The provider is fine: the tenant's budget has no room for more. The stream ends
                 // with the dialect's error, settled for what the provider produced.
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 call.budgetCut = true;
                 call.failed(429, BUDGET_SPENT);
                 errorMessage =
@@ -246,7 +267,7 @@ public class SseRelay {
                 if (e.tripsBreaker()) {
                     out.health().breaker().onFailure();
                 }
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
                 call.failed(
                         timeout ? 504 : 502,
@@ -255,18 +276,18 @@ public class SseRelay {
             } catch (IOException e) {
                 spanError = "client_closed_request";
                 // The client went away: stop the provider call (finally) and record what was used.
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 call.failed(499, "client_closed_request");
             } catch (GatehouseException e) {
                 // a stage cut the stream (an output policy's deny): its code, not an internal error
                 spanError = e.code();
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 call.failed(e.status(), e.code());
                 errorMessage = e.getMessage();
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 call.failed(500, "internal_error");
                 errorMessage = "Internal error; quote request id " + call.requestId;
             }
@@ -306,7 +327,7 @@ public class SseRelay {
                 // connection and permit below.
                 spanError = spanError == null ? "internal_error" : spanError;
                 try {
-                    brokenOff(call, estimatedIn, outText, toolChars);
+                    brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -323,13 +344,29 @@ public class SseRelay {
         }
     }
 
-    /** Usage of a stream that broke off: what the provider reported, else an estimate. */
+    /**
+     * Usage of a stream that broke off (or never reported it): what the provider reported, else
+     * what the stream has seen so far (the input from its start, every delta's output), else an
+     * estimate of the text relayed and of the other output received ({@code otherChars}: tool-call
+     * arguments, thinking).
+     */
     private static void brokenOff(
-            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
+            Call call,
+            long estimatedIn,
+            StringBuilder outText,
+            long otherChars,
+            ProviderStream stream) {
         if (call.inputTokens == 0) {
+            Optional<ProviderStream.PartialUsage> partial = stream.partialUsage();
             call.estimated = true;
-            call.inputTokens = estimatedIn;
-            call.outputTokens = TokenEstimate.ofText(outText.toString()) + (toolChars + 3) / 4;
+            call.inputTokens =
+                    partial.map(ProviderStream.PartialUsage::inputTokens)
+                            .filter(n -> n >= 0)
+                            .orElse(estimatedIn);
+            call.outputTokens =
+                    Math.max(
+                            TokenEstimate.ofText(outText.toString()) + (otherChars + 3) / 4,
+                            partial.map(ProviderStream.PartialUsage::outputTokens).orElse(0L));
         }
         call.costMicros =
                 Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
@@ -388,13 +425,77 @@ public class SseRelay {
         }
     }
 
+    /** A chunk to write once the thinking scan has released {@code thinkingUpTo} characters. */
+    private record Waiting(JsonObject chunk, String raw, int thinkingUpTo) {}
+
+    /** Writes the waiting chunks, in order, whose thinking text the scan has released. */
+    private static void writeScanned(
+            OutputStream os, StreamEvents events, Call call, Deque<Waiting> waiting, int released)
+            throws IOException {
+        while (!waiting.isEmpty() && waiting.peekFirst().thinkingUpTo() <= released) {
+            Waiting h = waiting.removeFirst();
+            events.chunk(os, h.chunk(), h.raw());
+            if (call.ttftMs == null) {
+                call.ttftMs = call.elapsedMs();
+            }
+        }
+    }
+
+    /**
+     * The output policy over an answer's thinking text ({@code delta.thinking}), scan only: the
+     * text goes to the client as the provider sent it (its signature covers it), so a stage that
+     * would change it (a redaction) refuses the answer as a deny does. The chunks wait until the
+     * filters released their text, so an entity split across deltas is seen whole before any of it
+     * goes out.
+     */
+    private final class ThinkingScan {
+        private final GatewayExchange ex;
+        private List<StreamFilter> fs;
+        final StringBuilder seen = new StringBuilder();
+        int released;
+
+        ThinkingScan(GatewayExchange ex) {
+            this.ex = ex;
+        }
+
+        void feed(String text) {
+            if (fs == null) {
+                fs = stages.streamFilters(ex);
+            }
+            seen.append(text);
+            String out = text;
+            for (StreamFilter f : fs) {
+                out = f.onChunk(out);
+            }
+            check(out);
+        }
+
+        void end() {
+            if (fs != null) {
+                check(drain(fs));
+            }
+        }
+
+        private void check(String out) {
+            int to = released + out.length();
+            if (to > seen.length() || !seen.substring(released, to).equals(out)) {
+                throw new GatehouseException(
+                        403, Stages.THINKING_POLICY_MATCH, Stages.THINKING_POLICY_MESSAGE);
+            }
+            released = to;
+        }
+    }
+
     private List<JsonObject> filterChunk(
             JsonObject chunk,
             GatewayExchange ex,
+            boolean oneAnswer,
             Map<Integer, List<StreamFilter>> filters,
+            Map<Integer, Integer> open,
             Set<Integer> finished,
             HeldToolCalls held,
-            StringBuilder outText) {
+            StringBuilder outText,
+            ThinkingScan thinking) {
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return List.of(chunk);
         }
@@ -405,8 +506,25 @@ public class SseRelay {
         for (JsonValue cv : choices) {
             JsonObject choice = cv.asJsonObject();
             int index = choice.getInt("index", 0);
-            List<StreamFilter> fs = filters.computeIfAbsent(index, i -> stages.streamFilters(ex));
+            boolean finishing =
+                    choice.containsKey("finish_reason")
+                            && choice.get("finish_reason") != JsonValue.NULL;
             JsonObject delta = choice.getJsonObject("delta");
+            if (delta != null && delta.get("thinking") instanceof JsonString th) {
+                thinking.feed(th.getString());
+                if (finishing) {
+                    thinking.end();
+                }
+                nc.add(choice);
+                kept++;
+                continue;
+            }
+            // one chain per answer: entity counts and thresholds span all its parts
+            int key = oneAnswer ? 0 : index;
+            List<StreamFilter> fs = filters.computeIfAbsent(key, i -> stages.streamFilters(ex));
+            if (!finished.contains(index)) {
+                open.put(key, index);
+            }
             if (delta != null && delta.get("content") instanceof JsonString cs) {
                 String t = cs.getString();
                 for (StreamFilter f : fs) {
@@ -419,9 +537,6 @@ public class SseRelay {
                     choice = JSON.createObjectBuilder(choice).add("delta", delta).build();
                 }
             }
-            boolean finishing =
-                    choice.containsKey("finish_reason")
-                            && choice.get("finish_reason") != JsonValue.NULL;
             if (delta != null && delta.get("tool_calls") instanceof JsonArray tcs) {
                 if (HeldToolCalls.checked(fs)) {
                     // held until the call is complete (the choice finishes): a filter checks it
@@ -438,6 +553,7 @@ public class SseRelay {
                 }
             }
             if (finishing && finished.add(index)) {
+                open.remove(key);
                 String tail = drain(fs);
                 if (!tail.isEmpty()) {
                     outText.append(tail);

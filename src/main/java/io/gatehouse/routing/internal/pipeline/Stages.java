@@ -5,6 +5,7 @@ import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
 import io.gatehouse.routing.stage.ProviderTarget;
 import io.gatehouse.routing.stage.StreamFilter;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -115,6 +116,30 @@ public class Stages {
         }
         return changed ? JSON.createObjectBuilder(answer).add("choices", nc).build() : answer;
     }
+
+    /**
+     * Runs the answer stages over text the client gets exactly as the provider sent it (an answer's
+     * thinking, which its signature covers): a deny throws as it does for the answer's text, and a
+     * stage that would change the text (a redaction) refuses the answer, as the text cannot be
+     * changed.
+     */
+    void scanOnly(GatewayExchange ex, String text) {
+        if (all().isEmpty() || text.isEmpty()) {
+            return;
+        }
+        ex.answerText(text);
+        tracing.eachStage(all(), "after_answer", ex, st -> st.afterAnswer(ex));
+        if (!text.equals(ex.answerText())) {
+            throw new GatehouseException(403, THINKING_POLICY_MATCH, THINKING_POLICY_MESSAGE);
+        }
+    }
+
+    /** The code of an answer refused because a stage would have changed its thinking. */
+    static final String THINKING_POLICY_MATCH = "thinking_policy_match";
+
+    static final String THINKING_POLICY_MESSAGE =
+            "The output policy matched the answer's thinking, which the gateway cannot redact"
+                    + " (its signature covers it)";
 
     /** The stages' filters for one streamed choice, in stage order. */
     List<StreamFilter> streamFilters(GatewayExchange ex) {

@@ -4,22 +4,29 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * An Anthropic stream asked natively ({@link ProviderCall#nativeBody}): one chunk per provider
  * event, so the relay sees what it needs and the client's dialect can write each event as it came.
  * Every chunk carries the provider's event under {@link #EVENT}; {@link #raw} is the event's own
- * text ({@code event: <type>} and its data line) while no filter changed the chunk. A text block's
- * text is also a choice's {@code delta.content}, the choice index being the block's index, so that
- * the stream filters (output policy) act on each text block and are drained at its {@code
- * content_block_stop} (which carries a finish reason); thinking, signatures and tool input carry no
- * choice and pass as they came. {@code message_delta} carries the usage ({@code input_tokens} from
- * {@code message_start}, or the delta's own), which the relay accounts and hands back at the end;
+ * text ({@code event: <type>} and its data line) while no filter changed the chunk. The event's
+ * type is its data's {@code type}: an {@code event:} line that names another, or a type outside
+ * {@code [a-z_]+}, fails the stream (no SSE frame injection through the written line). A text
+ * block's text is also a choice's {@code delta.content}, the choice index being the block's index;
+ * all blocks are one answer ({@link #oneAnswer}), so the output filters run as one chain over the
+ * message, flushed at each text block's {@code content_block_stop} (which carries a finish reason).
+ * A thinking block's text is a choice's {@code delta.thinking} (its stop a finish reason), which
+ * the relay scans with the output policy without changing it; signatures and tool input carry no
+ * choice and pass as they came. {@code message_delta} carries the usage ({@code input_tokens} the
+ * larger of {@code message_start}'s and the delta's own), which the relay accounts and hands back
+ * at the end: it is held until {@code message_stop} so that it is always the stream's last chunk;
  * {@code message_stop} ends the stream (the dialect writes it after the record). An {@code error}
  * event throws.
  */
@@ -30,12 +37,18 @@ public final class AnthropicNativeStream implements ProviderStream {
     private static final JsonProvider JSON = JsonProvider.provider();
     private final SseReader sse;
     private final String model;
+    private static final Pattern EVENT_TYPE = Pattern.compile("[a-z_]+");
     private final Set<Integer> textBlocks = new HashSet<>();
+    private final Set<Integer> thinkingBlocks = new HashSet<>();
     private String id = "msg";
     private long inputTokens = -1;
+    private long reportedOutput;
+    private long deltaChars; // of every delta so far, for a stream that breaks off
     private boolean stopped;
     private JsonObject last;
     private String lastRaw;
+    private JsonObject heldDelta; // message_delta, returned last (before message_stop)
+    private String heldDeltaRaw;
 
     AnthropicNativeStream(SseReader sse, String model) {
         this.sse = sse;
@@ -52,24 +65,51 @@ public final class AnthropicNativeStream implements ProviderStream {
                         "provider stream ended before message_stop");
             }
             JsonObject data = HttpTransport.parseObject(e.data());
-            String type = e.name() != null ? e.name() : data.getString("type", "");
+            String type = data.getString("type", "");
+            if (!EVENT_TYPE.matcher(type).matches() || e.name() != null && !e.name().equals(type)) {
+                throw new ProviderException(
+                        ProviderException.Kind.SERVER,
+                        502,
+                        "provider stream event with a missing, malformed or mismatched type",
+                        null);
+            }
             if (type.equals("message_stop")) {
                 stopped = true;
+                if (heldDelta != null) {
+                    last = heldDelta;
+                    lastRaw = heldDeltaRaw;
+                    heldDelta = null;
+                    return Optional.of(last);
+                }
                 break;
             }
             JsonObject chunk = chunk(type, data);
-            if (chunk == null) {
-                continue;
-            }
-            last = chunk;
             String d = e.data();
-            lastRaw =
+            String raw =
                     d.indexOf('\n') < 0 && JsonKeys.forwardable(d)
                             ? "event: " + type + "\ndata: " + d
                             : null;
+            if (type.equals("message_delta")) {
+                heldDelta = chunk;
+                heldDeltaRaw = raw;
+                continue;
+            }
+            last = chunk;
+            lastRaw = raw;
             return Optional.of(chunk);
         }
         return Optional.empty();
+    }
+
+    @Override
+    public boolean oneAnswer() {
+        return true;
+    }
+
+    @Override
+    public Optional<PartialUsage> partialUsage() {
+        long estimate = (deltaChars + 3) / 4;
+        return Optional.of(new PartialUsage(inputTokens, Math.max(reportedOutput, estimate)));
     }
 
     /** The relay's chunk for one event, or null for one that has no place in it. */
@@ -81,41 +121,67 @@ public final class AnthropicNativeStream implements ProviderStream {
             case "message_start" -> {
                 if (data.get("message") instanceof JsonObject msg) {
                     id = msg.getString("id", id);
-                    if (msg.get("usage") instanceof JsonObject u
-                            && u.get("input_tokens") instanceof JsonNumber n) {
-                        inputTokens = n.longValue();
+                    if (msg.get("usage") instanceof JsonObject u) {
+                        if (u.get("input_tokens") instanceof JsonNumber n) {
+                            inputTokens = n.longValue();
+                        }
+                        if (u.get("output_tokens") instanceof JsonNumber n) {
+                            reportedOutput = Math.max(reportedOutput, n.longValue());
+                        }
                     }
                 }
             }
             case "content_block_start" -> {
-                if (data.get("content_block") instanceof JsonObject b
-                        && "text".equals(b.getString("type", ""))) {
-                    textBlocks.add(index);
-                    String t = b.getString("text", "");
-                    if (!t.isEmpty()) {
-                        choices.add(choice(index, t, null));
+                if (data.get("content_block") instanceof JsonObject b) {
+                    String blockType = b.getString("type", "");
+                    if (blockType.equals("text")) {
+                        textBlocks.add(index);
+                        String t = b.getString("text", "");
+                        deltaChars += t.length();
+                        if (!t.isEmpty()) {
+                            choices.add(choice(index, "content", t, null));
+                        }
+                    } else if (blockType.equals("thinking")) {
+                        thinkingBlocks.add(index);
+                        String t = b.getString("thinking", "");
+                        deltaChars += t.length();
+                        if (!t.isEmpty()) {
+                            choices.add(choice(index, "thinking", t, null));
+                        }
                     }
                 }
             }
             case "content_block_delta" -> {
-                if (textBlocks.contains(index)
-                        && data.get("delta") instanceof JsonObject d
-                        && "text_delta".equals(d.getString("type", ""))) {
-                    choices.add(choice(index, d.getString("text", ""), null));
+                if (data.get("delta") instanceof JsonObject d) {
+                    String text = deltaText(d);
+                    deltaChars += text.length();
+                    String deltaType = d.getString("type", "");
+                    if (textBlocks.contains(index) && deltaType.equals("text_delta")) {
+                        choices.add(choice(index, "content", text, null));
+                    } else if (thinkingBlocks.contains(index)
+                            && deltaType.equals("thinking_delta")) {
+                        choices.add(choice(index, "thinking", text, null));
+                    }
                 }
             }
             case "content_block_stop" -> {
                 if (textBlocks.contains(index)) {
-                    choices.add(choice(index, null, "stop"));
+                    choices.add(choice(index, null, null, "stop"));
+                } else if (thinkingBlocks.contains(index)) {
+                    choices.add(choice(index, "thinking", "", "stop"));
                 }
             }
             case "message_delta" -> {
                 if (data.get("usage") instanceof JsonObject u
                         && u.get("output_tokens") instanceof JsonNumber out) {
+                    reportedOutput = Math.max(reportedOutput, out.longValue());
+                    // the delta's count never lowers message_start's
                     long in =
-                            u.get("input_tokens") instanceof JsonNumber n
-                                    ? n.longValue()
-                                    : Math.max(inputTokens, 0);
+                            Math.max(
+                                    Math.max(inputTokens, 0),
+                                    u.get("input_tokens") instanceof JsonNumber n
+                                            ? n.longValue()
+                                            : 0);
                     usage =
                             JSON.createObjectBuilder()
                                     .add("prompt_tokens", in)
@@ -149,10 +215,20 @@ public final class AnthropicNativeStream implements ProviderStream {
         return b.build();
     }
 
-    private static JsonObject choice(int index, String text, String finish) {
+    /** The generated text a delta carries, whatever its kind. */
+    private static String deltaText(JsonObject d) {
+        for (String key : new String[] {"text", "thinking", "signature", "partial_json"}) {
+            if (d.get(key) instanceof JsonString s) {
+                return s.getString();
+            }
+        }
+        return "";
+    }
+
+    private static JsonObject choice(int index, String key, String text, String finish) {
         JsonObjectBuilder delta = JSON.createObjectBuilder();
         if (text != null) {
-            delta.add("content", text);
+            delta.add(key, text);
         }
         JsonObjectBuilder c = JSON.createObjectBuilder().add("index", index).add("delta", delta);
         if (finish == null) {

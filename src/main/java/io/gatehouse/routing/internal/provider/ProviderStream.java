@@ -28,6 +28,26 @@ public interface ProviderStream extends AutoCloseable {
         return null;
     }
 
+    /**
+     * True when all choices are parts of one answer (the blocks of one Anthropic message): the
+     * output filters then run as one chain over the whole answer, flushed at each part's end.
+     */
+    default boolean oneAnswer() {
+        return false;
+    }
+
+    /**
+     * What the stream has used so far, for a stream that broke off: the input the provider reported
+     * (-1 when none yet) and the output reported or estimated from every delta so far (text,
+     * thinking, signatures, tool input), whichever is larger. Empty when unknown.
+     */
+    default Optional<PartialUsage> partialUsage() {
+        return Optional.empty();
+    }
+
+    /** Usage of a stream that has not ended. */
+    record PartialUsage(long inputTokens, long outputTokens) {}
+
     @Override
     void close();
 }

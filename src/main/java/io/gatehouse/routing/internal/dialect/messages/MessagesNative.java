@@ -220,6 +220,22 @@ final class MessagesNative implements NativeRequest {
         return type.equals("thinking") || type.equals("redacted_thinking");
     }
 
+    /** The answer's thinking text, which goes back as signed. */
+    @Override
+    public List<String> unchangeableText(JsonObject nativeAnswer) {
+        List<String> texts = new ArrayList<>();
+        if (nativeAnswer.get("content") instanceof JsonArray blocks) {
+            for (JsonValue bv : blocks) {
+                if (bv instanceof JsonObject b
+                        && "thinking".equals(b.getString("type", ""))
+                        && b.get("thinking") instanceof JsonString t) {
+                    texts.add(t.getString());
+                }
+            }
+        }
+        return texts;
+    }
+
     @Override
     public Object answer(
             JsonObject nativeAnswer, String raw, JsonObject completion, JsonObject afterStages) {
@@ -232,7 +248,8 @@ final class MessagesNative implements NativeRequest {
     /**
      * Anthropic's answer with the stages' answer in it: their text in the first text block (the
      * others dropped: the canonical answer joined them), each tool_use's input from the call with
-     * its id; thinking blocks and everything else as the provider sent it.
+     * its id (a tool_use whose call the stages dropped is left out); thinking blocks and everything
+     * else as the provider sent it.
      */
     static JsonObject changed(JsonObject nativeAnswer, JsonObject completion) {
         JsonObject message = JsonValue.EMPTY_JSON_OBJECT;
@@ -275,12 +292,13 @@ final class MessagesNative implements NativeRequest {
                         content.add(MessagesAnswer.textBlock(text));
                         textPlaced = true;
                     }
-                    content.add(
-                            args == null
-                                    ? b
-                                    : JSON.createObjectBuilder(b)
-                                            .add("input", MessagesAnswer.input(args))
-                                            .build());
+                    // a call the stages dropped is dropped: never the provider's original input
+                    if (args != null) {
+                        content.add(
+                                JSON.createObjectBuilder(b)
+                                        .add("input", MessagesAnswer.input(args))
+                                        .build());
+                    }
                 }
                 default -> content.add(b);
             }

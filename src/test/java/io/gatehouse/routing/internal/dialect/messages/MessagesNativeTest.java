@@ -132,4 +132,30 @@ class MessagesNativeTest {
         assertThat(changed.getJsonObject("usage")).isEqualTo(answer.getJsonObject("usage"));
         assertThat(changed.getString("id")).isEqualTo("msg_01");
     }
+
+    /**
+     * A tool call the stages dropped is not put back from the provider's answer (review finding 9),
+     * and the answer's thinking is what the output policy scans (finding 1).
+     */
+    @Test
+    void aToolCallTheStagesDroppedIsLeftOutAndThinkingIsScanned() {
+        JsonObject answer =
+                json(
+                        "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                                + "\"content\":["
+                                + THINKING_BLOCK
+                                + ",{\"type\":\"text\",\"text\":\"Sending\"},"
+                                + "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"send\",\"input\":{\"to\":\"bob@example.com\"}}],"
+                                + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
+                                + "\"usage\":{\"input_tokens\":10,\"output_tokens\":20}}");
+        JsonObject after =
+                json(
+                        "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Not sending\"},"
+                                + "\"finish_reason\":\"stop\"}]}");
+        MessagesNative n = MessagesNative.of(BODY, json(BODY));
+        JsonObject changed = (JsonObject) n.answer(answer, "RAW", json("{}"), after);
+        assertThat(changed.toString()).doesNotContain("bob@example.com").doesNotContain("toolu_2");
+        assertThat(changed.getJsonArray("content")).hasSize(2);
+        assertThat(n.unchangeableText(answer)).containsExactly("The user wants Oslo's weather.");
+    }
 }

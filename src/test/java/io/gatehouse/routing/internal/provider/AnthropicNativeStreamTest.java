@@ -1,0 +1,115 @@
+package io.gatehouse.routing.internal.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Anthropic's native stream as the relay sees it (review findings 2, 6, 7, 8). */
+class AnthropicNativeStreamTest {
+    static AnthropicNativeStream stream(String sse) {
+        return new AnthropicNativeStream(
+                new SseReader(
+                        new HttpTransport.LineStream(
+                                new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)),
+                                5_000,
+                                null)),
+                "claude-sonnet-4-5");
+    }
+
+    static String event(String data) {
+        String type = data.replaceAll(".*?\"type\":\"([^\"]*)\".*", "$1");
+        return "event: " + type + "\ndata: " + data + "\n\n";
+    }
+
+    static final String START =
+            event(
+                    "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":318,\"output_tokens\":3}}}");
+
+    static List<JsonObject> all(AnthropicNativeStream s) throws ProviderException {
+        List<JsonObject> chunks = new ArrayList<>();
+        for (Optional<JsonObject> c = s.next(); c.isPresent(); c = s.next()) {
+            chunks.add(c.get());
+        }
+        return chunks;
+    }
+
+    @Test
+    void theMessageDeltaIsTheLastChunkEvenWithAPingAfterItAndNeverLowersTheInput()
+            throws Exception {
+        AnthropicNativeStream s =
+                stream(
+                        START
+                                + event(
+                                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},"
+                                                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":121}}")
+                                + event("{\"type\":\"ping\"}")
+                                + event("{\"type\":\"message_stop\"}"));
+        List<JsonObject> chunks = all(s);
+        assertThat(chunks).hasSize(3);
+        JsonObject last = chunks.get(2);
+        assertThat(last.getJsonObject(AnthropicNativeStream.EVENT).getString("type"))
+                .isEqualTo("message_delta");
+        assertThat(s.raw(last)).startsWith("event: message_delta\ndata: ");
+        assertThat(last.getJsonObject("usage").getInt("prompt_tokens")).isEqualTo(318);
+        assertThat(last.getJsonObject("usage").getInt("completion_tokens")).isEqualTo(121);
+    }
+
+    @Test
+    void anEventWhoseLineAndDataDisagreeOrWhoseTypeIsNotPlainFailsTheStream() {
+        AnthropicNativeStream mismatch =
+                stream(START + "event: content_block_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        assertThatThrownBy(() -> all(mismatch)).isInstanceOf(ProviderException.class);
+        AnthropicNativeStream injected =
+                stream(START + "data: {\"type\":\"ping\\r\\ndata: {}\\r\\n\\r\\nevent: x\"}\n\n");
+        assertThatThrownBy(() -> all(injected)).isInstanceOf(ProviderException.class);
+    }
+
+    @Test
+    void aStreamThatBreaksOffReportsTheStartsInputAndEveryDeltasOutput() throws Exception {
+        String thinking = "x".repeat(400);
+        AnthropicNativeStream s =
+                stream(
+                        START
+                                + event(
+                                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\""
+                                                + thinking
+                                                + "\"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\""
+                                                + "s".repeat(40)
+                                                + "\"}}"));
+        assertThatThrownBy(() -> all(s)).isInstanceOf(ProviderException.class);
+        ProviderStream.PartialUsage u = s.partialUsage().orElseThrow();
+        assertThat(u.inputTokens()).isEqualTo(318);
+        assertThat(u.outputTokens()).isEqualTo(110);
+    }
+
+    @Test
+    void thinkingIsAChoiceForTheScanAndAllBlocksAreOneAnswer() throws Exception {
+        AnthropicNativeStream s =
+                stream(
+                        START
+                                + event(
+                                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\"}}")
+                                + event("{\"type\":\"content_block_stop\",\"index\":0}")
+                                + event("{\"type\":\"message_stop\"}"));
+        List<JsonObject> chunks = all(s);
+        assertThat(s.oneAnswer()).isTrue();
+        JsonObject delta = chunks.get(2).getJsonArray("choices").getJsonObject(0);
+        assertThat(delta.getJsonObject("delta").getString("thinking")).isEqualTo("hm");
+        JsonObject stop = chunks.get(3).getJsonArray("choices").getJsonObject(0);
+        assertThat(stop.getString("finish_reason")).isEqualTo("stop");
+        assertThat(stop.getJsonObject("delta").containsKey("content")).isFalse();
+    }
+}
