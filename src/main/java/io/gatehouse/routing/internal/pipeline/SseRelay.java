@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.ProviderStream;
-import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StreamFilter;
@@ -97,7 +96,7 @@ public class SseRelay {
             if (!call.recorded) {
                 call.failed(499, "stream_not_written");
                 try {
-                    brokenOff(call, estimatedIn, new StringBuilder(), 0);
+                    brokenOff(call, estimatedIn, new OutputMeter());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -138,9 +137,8 @@ public class SseRelay {
         HeldToolCalls held = new HeldToolCalls();
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
-        StringBuilder outText = new StringBuilder();
-        // tool-call argument text received: output the budget counts like text
-        long toolChars = 0;
+        // the output as the provider sent it, before the filters: what the budget counts
+        OutputMeter meter = new OutputMeter();
         // for the attempt's span: finish reasons by choice index, and why the stream broke off
         Map<Integer, String> finishReasons = new TreeMap<>();
         String spanError = null;
@@ -175,13 +173,11 @@ public class SseRelay {
                         chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
                     }
                     boolean first = call.ttftMs == null;
-                    List<JsonObject> toWrite =
-                            filterChunk(chunk, ex, filters, finished, held, outText);
-                    toolChars += toolArgumentChars(chunk);
+                    meter.add(chunk);
+                    List<JsonObject> toWrite = filterChunk(chunk, ex, filters, finished, held);
                     // the running cost (estimated from the deltas) must fit in the reservation or
                     // in what is left of the budgets: else this chunk is not delivered
-                    if (!record.budgetAllows(
-                            call, runningCost(call, estimatedIn, outText, toolChars))) {
+                    if (!record.budgetAllows(call, runningCost(call, estimatedIn, meter))) {
                         throw new BudgetSpent();
                     }
                     for (JsonObject w : toWrite) {
@@ -205,7 +201,6 @@ public class SseRelay {
                     if (!finished.contains(e.getKey())) {
                         String tail = drain(e.getValue());
                         if (!tail.isEmpty()) {
-                            outText.append(tail);
                             events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
                         }
                         JsonObject calls = held.release(lastChunk, e.getKey(), e.getValue());
@@ -217,7 +212,7 @@ public class SseRelay {
                 if (usageChunk == null) {
                     call.estimated = true;
                     call.inputTokens = estimatedIn;
-                    call.outputTokens = TokenEstimate.ofText(outText.toString());
+                    call.outputTokens = meter.tokens();
                 }
                 call.costMicros =
                         Prices.costMicros(
@@ -234,7 +229,7 @@ public class SseRelay {
                 spanError = "budget_exhausted";
                 // The provider is fine: the tenant's budget has no room for more. The stream ends
                 // with the dialect's error, settled for what the provider produced.
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, meter);
                 call.budgetCut = true;
                 call.failed(429, BUDGET_SPENT);
                 errorMessage =
@@ -246,7 +241,7 @@ public class SseRelay {
                 if (e.tripsBreaker()) {
                     out.health().breaker().onFailure();
                 }
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, meter);
                 boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
                 call.failed(
                         timeout ? 504 : 502,
@@ -255,18 +250,18 @@ public class SseRelay {
             } catch (IOException e) {
                 spanError = "client_closed_request";
                 // The client went away: stop the provider call (finally) and record what was used.
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, meter);
                 call.failed(499, "client_closed_request");
             } catch (GatehouseException e) {
                 // a stage cut the stream (an output policy's deny): its code, not an internal error
                 spanError = e.code();
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, meter);
                 call.failed(e.status(), e.code());
                 errorMessage = e.getMessage();
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
-                brokenOff(call, estimatedIn, outText, toolChars);
+                brokenOff(call, estimatedIn, meter);
                 call.failed(500, "internal_error");
                 errorMessage = "Internal error; quote request id " + call.requestId;
             }
@@ -306,7 +301,7 @@ public class SseRelay {
                 // connection and permit below.
                 spanError = spanError == null ? "internal_error" : spanError;
                 try {
-                    brokenOff(call, estimatedIn, outText, toolChars);
+                    brokenOff(call, estimatedIn, meter);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -324,12 +319,11 @@ public class SseRelay {
     }
 
     /** Usage of a stream that broke off: what the provider reported, else an estimate. */
-    private static void brokenOff(
-            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
+    private static void brokenOff(Call call, long estimatedIn, OutputMeter meter) {
         if (call.inputTokens == 0) {
             call.estimated = true;
             call.inputTokens = estimatedIn;
-            call.outputTokens = TokenEstimate.ofText(outText.toString()) + (toolChars + 3) / 4;
+            call.outputTokens = meter.tokens();
         }
         call.costMicros =
                 Prices.costMicros(call.candidate.model(), call.inputTokens, call.outputTokens);
@@ -346,35 +340,12 @@ public class SseRelay {
     }
 
     /**
-     * What the stream has cost so far, estimated from what the provider sent (about four characters
-     * a token; UTF-16 units, never fewer than code points) at the candidate's price: cheap enough
-     * for every chunk. The provider's own usage arrives only at the end.
+     * What the stream has cost so far, estimated from what the provider sent ({@link OutputMeter})
+     * at the candidate's price: cheap enough for every chunk. The provider's own usage arrives only
+     * at the end.
      */
-    private static long runningCost(
-            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
-        long out = (outText.length() + toolChars + 3) / 4;
-        return Prices.costMicros(call.candidate.model(), estimatedIn, out);
-    }
-
-    /** The length of the tool-call argument fragments in a chunk's deltas. */
-    private static long toolArgumentChars(JsonObject chunk) {
-        long n = 0;
-        if (chunk.get("choices") instanceof JsonArray cs) {
-            for (JsonValue cv : cs) {
-                if (cv instanceof JsonObject co
-                        && co.get("delta") instanceof JsonObject d
-                        && d.get("tool_calls") instanceof JsonArray calls) {
-                    for (JsonValue tc : calls) {
-                        if (tc instanceof JsonObject t
-                                && t.get("function") instanceof JsonObject f
-                                && f.get("arguments") instanceof JsonString a) {
-                            n += a.getString().length();
-                        }
-                    }
-                }
-            }
-        }
-        return n;
+    private static long runningCost(Call call, long estimatedIn, OutputMeter meter) {
+        return Prices.costMicros(call.candidate.model(), estimatedIn, meter.tokens());
     }
 
     /** Records the call; a failed audit write cannot become an HTTP status any more. */
@@ -393,8 +364,7 @@ public class SseRelay {
             GatewayExchange ex,
             Map<Integer, List<StreamFilter>> filters,
             Set<Integer> finished,
-            HeldToolCalls held,
-            StringBuilder outText) {
+            HeldToolCalls held) {
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return List.of(chunk);
         }
@@ -412,7 +382,6 @@ public class SseRelay {
                 for (StreamFilter f : fs) {
                     t = f.onChunk(t);
                 }
-                outText.append(t);
                 if (!t.equals(cs.getString())) {
                     changed = true;
                     delta = JSON.createObjectBuilder(delta).add("content", t).build();
@@ -440,7 +409,6 @@ public class SseRelay {
             if (finishing && finished.add(index)) {
                 String tail = drain(fs);
                 if (!tail.isEmpty()) {
-                    outText.append(tail);
                     before.add(contentChunk(chunk, index, tail, null));
                 }
                 JsonObject calls = held.release(chunk, index, fs);
