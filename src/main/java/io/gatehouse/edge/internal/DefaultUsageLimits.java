@@ -91,21 +91,30 @@ public class DefaultUsageLimits implements UsageLimits {
     private volatile long lastForget;
     private ScheduledFuture<?> settler;
 
-    /** What to settle after the call; a stream's cost reservation grows ({@link #extend}). */
+    /**
+     * What to settle after the call; a stream's cost reservation grows ({@link #extend}). The
+     * budgets are the tenant's current ones at each extension and at settlement (not those of
+     * admission): {@code held} is what each budget bucket holds for this call.
+     */
     static final class Reservation {
+        final TenantId tenant;
         final List<LeasedLimiter.Bucket> tokenBuckets;
         final long reservedTokens;
-        final List<LeasedLimiter.Bucket> budgets;
+        private final Map<LeasedLimiter.Bucket, Long> held = new LinkedHashMap<>();
         private long reservedCostMicros;
 
         Reservation(
+                TenantId tenant,
                 List<LeasedLimiter.Bucket> tokenBuckets,
                 long reservedTokens,
                 List<LeasedLimiter.Bucket> budgets,
                 long reservedCostMicros) {
+            this.tenant = tenant;
             this.tokenBuckets = tokenBuckets;
             this.reservedTokens = reservedTokens;
-            this.budgets = budgets;
+            if (reservedCostMicros > 0) {
+                budgets.forEach(b -> held.put(b, reservedCostMicros));
+            }
             this.reservedCostMicros = reservedCostMicros;
         }
 
@@ -113,8 +122,27 @@ public class DefaultUsageLimits implements UsageLimits {
             return reservedCostMicros;
         }
 
-        synchronized void reservedMore(long micros) {
-            reservedCostMicros += micros;
+        /**
+         * What the buckets of {@code b}'s budget and window hold for this call (a changed limit is
+         * another bucket of the same window).
+         */
+        synchronized long heldIn(LeasedLimiter.Bucket b) {
+            long sum = 0;
+            for (var e : held.entrySet()) {
+                if (e.getKey().subject.equals(b.subject) && e.getKey().window.equals(b.window)) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
+
+        synchronized void took(Map<LeasedLimiter.Bucket, Long> taken, long newTotal) {
+            taken.forEach((b, n) -> held.merge(b, n, Long::sum));
+            reservedCostMicros = newTotal;
+        }
+
+        synchronized Map<LeasedLimiter.Bucket, Long> held() {
+            return new LinkedHashMap<>(held);
         }
     }
 
@@ -281,7 +309,7 @@ public class DefaultUsageLimits implements UsageLimits {
         }
         allowed.inc();
         return new Admission(
-                new Reservation(tokenBuckets, tokens, budgets, cost),
+                new Reservation(key.tenant(), tokenBuckets, tokens, budgets, cost),
                 tokens,
                 headers(requestBuckets, tokenBuckets, reset));
     }
@@ -307,8 +335,18 @@ public class DefaultUsageLimits implements UsageLimits {
                     limiter.spend(b, diff);
                 }
             }
-            long costDiff = costMicros - r.reservedCostMicros();
-            for (LeasedLimiter.Bucket b : r.budgets) {
+            // The tenant's budgets now: a bucket that is no longer one of them (a day that ended,
+            // a changed or removed budget) gives back what it holds; the current ones are charged
+            // the cost (a stream that crossed midnight is charged to the new day).
+            List<LeasedLimiter.Bucket> live = currentBudgets(r.tenant);
+            Map<LeasedLimiter.Bucket, Long> held = r.held();
+            for (var e : held.entrySet()) {
+                if (!live.contains(e.getKey())) {
+                    limiter.giveBack(e.getKey(), e.getValue());
+                }
+            }
+            for (LeasedLimiter.Bucket b : live) {
+                long costDiff = costMicros - held.getOrDefault(b, 0L);
                 if (costDiff < 0) {
                     limiter.giveBack(b, -costDiff);
                 } else if (costDiff > 0) {
@@ -348,18 +386,29 @@ public class DefaultUsageLimits implements UsageLimits {
         return 0;
     }
 
-    /** Takes {@code moreCostMicros} from every budget of the reservation, or nothing. */
+    /**
+     * Grows the reservation by {@code moreCostMicros} in every budget the tenant has now (re-read,
+     * not those of admission: a lowered budget stops the stream, an added one counts, a new day is
+     * charged): each must hold the whole new total; all of it, or nothing.
+     */
     private boolean take(Reservation r, long moreCostMicros) {
-        List<LeasedLimiter.Bucket> taken = new ArrayList<>(r.budgets.size());
+        long total = r.reservedCostMicros() + moreCostMicros;
+        Map<LeasedLimiter.Bucket, Long> taken = new LinkedHashMap<>();
         try {
-            for (LeasedLimiter.Bucket b : r.budgets) {
-                if (!limiter.take(b, moreCostMicros)) {
+            boolean all = true;
+            for (LeasedLimiter.Bucket b : currentBudgets(r.tenant)) {
+                long need = total - r.heldIn(b);
+                if (need <= 0) {
+                    continue;
+                }
+                if (!limiter.take(b, need)) {
+                    all = false;
                     break;
                 }
-                taken.add(b);
+                taken.put(b, need);
             }
-            if (taken.size() == r.budgets.size()) {
-                r.reservedMore(moreCostMicros);
+            if (all) {
+                r.took(taken, total);
                 return true;
             }
         } catch (IllegalStateException dbDown) {
@@ -367,11 +416,15 @@ public class DefaultUsageLimits implements UsageLimits {
             LOG.log(Level.FINE, "Could not extend a reservation", dbDown);
         }
         try {
-            taken.forEach(t -> limiter.giveBack(t, moreCostMicros));
+            taken.forEach(limiter::giveBack);
         } catch (IllegalStateException dbDown) {
             LOG.log(Level.FINE, "Could not give back a refused extension", dbDown);
         }
         return false;
+    }
+
+    private List<LeasedLimiter.Bucket> currentBudgets(TenantId tenant) {
+        return budgetBuckets(tenant, limits(tenant), Instant.now());
     }
 
     @Override
