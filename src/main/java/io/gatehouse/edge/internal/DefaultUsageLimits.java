@@ -91,30 +91,21 @@ public class DefaultUsageLimits implements UsageLimits {
     private volatile long lastForget;
     private ScheduledFuture<?> settler;
 
-    /**
-     * What to settle after the call; a stream's cost reservation grows ({@link #extend}). The
-     * budgets are the tenant's current ones at each extension and at settlement (not those of
-     * admission): {@code held} is what each budget bucket holds for this call.
-     */
+    /** What to settle after the call; a stream's cost reservation grows ({@link #extend}). */
     static final class Reservation {
-        final TenantId tenant;
         final List<LeasedLimiter.Bucket> tokenBuckets;
         final long reservedTokens;
-        private final Map<LeasedLimiter.Bucket, Long> held = new LinkedHashMap<>();
+        final List<LeasedLimiter.Bucket> budgets;
         private long reservedCostMicros;
 
         Reservation(
-                TenantId tenant,
                 List<LeasedLimiter.Bucket> tokenBuckets,
                 long reservedTokens,
                 List<LeasedLimiter.Bucket> budgets,
                 long reservedCostMicros) {
-            this.tenant = tenant;
             this.tokenBuckets = tokenBuckets;
             this.reservedTokens = reservedTokens;
-            if (reservedCostMicros > 0) {
-                budgets.forEach(b -> held.put(b, reservedCostMicros));
-            }
+            this.budgets = budgets;
             this.reservedCostMicros = reservedCostMicros;
         }
 
@@ -122,27 +113,8 @@ public class DefaultUsageLimits implements UsageLimits {
             return reservedCostMicros;
         }
 
-        /**
-         * What the buckets of {@code b}'s budget and window hold for this call (a changed limit is
-         * another bucket of the same window).
-         */
-        synchronized long heldIn(LeasedLimiter.Bucket b) {
-            long sum = 0;
-            for (var e : held.entrySet()) {
-                if (e.getKey().subject.equals(b.subject) && e.getKey().window.equals(b.window)) {
-                    sum += e.getValue();
-                }
-            }
-            return sum;
-        }
-
-        synchronized void took(Map<LeasedLimiter.Bucket, Long> taken, long newTotal) {
-            taken.forEach((b, n) -> held.merge(b, n, Long::sum));
-            reservedCostMicros = newTotal;
-        }
-
-        synchronized Map<LeasedLimiter.Bucket, Long> held() {
-            return new LinkedHashMap<>(held);
+        synchronized void reservedMore(long micros) {
+            reservedCostMicros += micros;
         }
     }
 
@@ -309,7 +281,7 @@ public class DefaultUsageLimits implements UsageLimits {
         }
         allowed.inc();
         return new Admission(
-                new Reservation(key.tenant(), tokenBuckets, tokens, budgets, cost),
+                new Reservation(tokenBuckets, tokens, budgets, cost),
                 tokens,
                 headers(requestBuckets, tokenBuckets, reset));
     }
@@ -335,18 +307,8 @@ public class DefaultUsageLimits implements UsageLimits {
                     limiter.spend(b, diff);
                 }
             }
-            // The tenant's budgets now: a bucket that is no longer one of them (a day that ended,
-            // a changed or removed budget) gives back what it holds; the current ones are charged
-            // the cost (a stream that crossed midnight is charged to the new day).
-            List<LeasedLimiter.Bucket> live = currentBudgets(r.tenant);
-            Map<LeasedLimiter.Bucket, Long> held = r.held();
-            for (var e : held.entrySet()) {
-                if (!live.contains(e.getKey())) {
-                    limiter.giveBack(e.getKey(), e.getValue());
-                }
-            }
-            for (LeasedLimiter.Bucket b : live) {
-                long costDiff = costMicros - held.getOrDefault(b, 0L);
+            long costDiff = costMicros - r.reservedCostMicros();
+            for (LeasedLimiter.Bucket b : r.budgets) {
                 if (costDiff < 0) {
                     limiter.giveBack(b, -costDiff);
                 } else if (costDiff > 0) {
@@ -386,29 +348,18 @@ public class DefaultUsageLimits implements UsageLimits {
         return 0;
     }
 
-    /**
-     * Grows the reservation by {@code moreCostMicros} in every budget the tenant has now (re-read,
-     * not those of admission: a lowered budget stops the stream, an added one counts, a new day is
-     * charged): each must hold the whole new total; all of it, or nothing.
-     */
+    /** Takes {@code moreCostMicros} from every budget of the reservation, or nothing. */
     private boolean take(Reservation r, long moreCostMicros) {
-        long total = r.reservedCostMicros() + moreCostMicros;
-        Map<LeasedLimiter.Bucket, Long> taken = new LinkedHashMap<>();
+        List<LeasedLimiter.Bucket> taken = new ArrayList<>(r.budgets.size());
         try {
-            boolean all = true;
-            for (LeasedLimiter.Bucket b : currentBudgets(r.tenant)) {
-                long need = total - r.heldIn(b);
-                if (need <= 0) {
-                    continue;
-                }
-                if (!limiter.take(b, need)) {
-                    all = false;
+            for (LeasedLimiter.Bucket b : r.budgets) {
+                if (!limiter.take(b, moreCostMicros)) {
                     break;
                 }
-                taken.put(b, need);
+                taken.add(b);
             }
-            if (all) {
-                r.took(taken, total);
+            if (taken.size() == r.budgets.size()) {
+                r.reservedMore(moreCostMicros);
                 return true;
             }
         } catch (IllegalStateException dbDown) {
@@ -416,15 +367,11 @@ public class DefaultUsageLimits implements UsageLimits {
             LOG.log(Level.FINE, "Could not extend a reservation", dbDown);
         }
         try {
-            taken.forEach(limiter::giveBack);
+            taken.forEach(t -> limiter.giveBack(t, moreCostMicros));
         } catch (IllegalStateException dbDown) {
             LOG.log(Level.FINE, "Could not give back a refused extension", dbDown);
         }
         return false;
-    }
-
-    private List<LeasedLimiter.Bucket> currentBudgets(TenantId tenant) {
-        return budgetBuckets(tenant, limits(tenant), Instant.now());
     }
 
     @Override
