@@ -11,9 +11,10 @@ public interface UsageLimits {
      * Admits the request or throws {@code RateLimitedException} (HTTP 429 with {@code Retry-After}
      * and the {@code x-ratelimit-*} headers). {@code estimatedTokens} is reserved against token
      * limits and {@code estimatedCostMicros} (at least one micro) against cost budgets: the request
-     * is refused if its reservation does not fit in what is left. Both should be upper bounds
-     * (input estimate plus max output tokens, at the dearest candidate's prices); real usage beyond
-     * them is charged at settlement even past the limit.
+     * is refused if its reservation does not fit in what is left. A request with neither tokens nor
+     * cost (a token count) reserves nothing against budgets and is not refused by a spent one. Both
+     * should be upper bounds (input estimate plus max output tokens, at the dearest candidate's
+     * prices); real usage beyond them is charged at settlement even past the limit.
      */
     Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros);
 
@@ -29,6 +30,22 @@ public interface UsageLimits {
      * caller ends the stream). True at once for a tenant without budgets.
      */
     boolean extend(Admission admission, long moreCostMicros);
+
+    /**
+     * {@link #extend} by {@code moreCostMicros}, else by the smaller {@code atLeastMicros}: what
+     * was added (0 when neither fits). One refused extension however many sizes were tried.
+     */
+    default long extend(Admission admission, long moreCostMicros, long atLeastMicros) {
+        if (extend(admission, moreCostMicros)) {
+            return moreCostMicros;
+        }
+        if (atLeastMicros > 0
+                && atLeastMicros < moreCostMicros
+                && extend(admission, atLeastMicros)) {
+            return atLeastMicros;
+        }
+        return 0;
+    }
 
     /**
      * The rate-limit headers for a response that consumed nothing (e.g. {@code GET /v1/models}), so

@@ -62,7 +62,9 @@ class BudgetIT {
                                 .status())
                 .isEqualTo(200);
         String body =
-                "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"spend a little\"}]}";
+                // names its maximum: the default (4,096 tokens) would not fit this budget at all
+                "{\"model\":\"paid\",\"max_tokens\":256,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"spend a little\"}]}";
         Http.Response first = http.post("/v1/chat/completions", body, t.keyAuth());
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(calls(provider)).as("the first request reaches the provider").isEqualTo(1);
@@ -121,7 +123,8 @@ class BudgetIT {
                                             .withBody(GatewayIT.OK.formatted("paid"))));
             Http http = Http.local();
             String body =
-                    "{\"model\":\"paid\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+                    "{\"model\":\"paid\",\"max_tokens\":256,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
 
             TestTenant monthly = paidTenant(provider);
             // the first request's reservation (about 2,070 micros) fits; its real cost (6,000) then

@@ -48,6 +48,16 @@ class MidStreamBudgetIT {
 
     private static final int CHUNKS = 200; // about 2,000 output tokens: 16,000 micros
 
+    /** Twelve CJK characters as JSON escapes (長い答えの文章を書きます): twelve tokens, not three. */
+    private static final String CJK =
+            "\\u9577\\u3044\\u7b54\\u3048\\u306e\\u6587\\u7ae0\\u3092\\u66f8\\u304d\\u307e\\u3059";
+
+    /**
+     * 1,800 CJK characters: at four characters a token 450 tokens (3,600 micros, within the
+     * budget); at a token a character 1,800 (14,400 micros, far beyond it).
+     */
+    private static final int CJK_CHUNKS = 150;
+
     /** The daily budget of the mid-stream tests: admission fits (about 2,100), the stream not. */
     private static final long BUDGET = 5000;
 
@@ -92,6 +102,46 @@ class MidStreamBudgetIT {
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
                                         .withBody(tools.toString())));
+        // reasoning deltas only (as reasoning models send before their answer), then a short answer
+        StringBuilder reasoning = new StringBuilder();
+        for (int i = 0; i < CHUNKS; i++) {
+            reasoning
+                    .append("data: ")
+                    .append(CHUNK.replace("\"content\"", "\"reasoning_content\""))
+                    .append("\n\n");
+        }
+        reasoning.append("data: ").append(CHUNK.replace(TEXT, "done")).append("\n\n");
+        reasoning.append(
+                "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n");
+        provider.stubFor(
+                post(urlEqualTo("/reasoning/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(reasoning.toString())));
+        // CJK text: about a token a character, where four characters a token counts a quarter
+        StringBuilder cjk = new StringBuilder();
+        for (int i = 0; i < CJK_CHUNKS; i++) {
+            cjk.append("data: ").append(CHUNK.replace(TEXT, CJK)).append("\n\n");
+        }
+        cjk.append(
+                "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n");
+        provider.stubFor(
+                post(urlEqualTo("/cjk/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(cjk.toString())));
+        provider.stubFor(
+                post(urlEqualTo("/capped/v1/chat/completions"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(GatewayIT.OK.formatted("capped"))));
         provider.stubFor(
                 post(urlEqualTo("/emb/v1/embeddings"))
                         .willReturn(
@@ -137,7 +187,7 @@ class MidStreamBudgetIT {
                 Http.local()
                         .post(
                                 "/v1/chat/completions",
-                                "{\"model\":\"long\",\"stream\":true,"
+                                "{\"model\":\"long\",\"stream\":true,\"max_tokens\":256,"
                                         + "\"messages\":[{\"role\":\"user\",\"content\":\"go on\"}]}",
                                 t.keyAuth());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -193,7 +243,8 @@ class MidStreamBudgetIT {
                 Http.local()
                         .post(
                                 "/v1/responses",
-                                "{\"model\":\"long\",\"stream\":true,\"input\":\"go on\"}",
+                                "{\"model\":\"long\",\"stream\":true,\"max_output_tokens\":256,"
+                                        + "\"input\":\"go on\"}",
                                 t.keyAuth());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
@@ -229,7 +280,7 @@ class MidStreamBudgetIT {
                 Http.local()
                         .post(
                                 "/v1/chat/completions",
-                                "{\"model\":\"tools\",\"stream\":true,"
+                                "{\"model\":\"tools\",\"stream\":true,\"max_tokens\":256,"
                                         + "\"messages\":[{\"role\":\"user\",\"content\":\"call f\"}]}",
                                 t.keyAuth());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -261,6 +312,112 @@ class MidStreamBudgetIT {
         JsonObject audit = audit(r.header("x-request-id"));
         assertThat(audit.getInt("status")).isEqualTo(200);
         assertThat(audit.getJsonObject("details").containsKey("budget")).isFalse();
+    }
+
+    /**
+     * Reasoning deltas ({@code reasoning_content}) are output the provider charges for: a stream of
+     * nothing else is counted and cut like text (it used to run to its end uncounted).
+     */
+    @Test
+    void reasoningDeltasAreCountedAndCutLikeText() throws Exception {
+        TestTenant t = tenant("reasoning", BUDGET);
+        Http.Response r = streamChat(t, "reasoning");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("data: [DONE]").doesNotContain("\"done\"");
+        assertThat(count(r.body(), "forty characters")).isBetween(10, CHUNKS - 1);
+        assertThat(lastError(r).getString("code")).isEqualTo("insufficient_quota");
+        JsonObject audit = audit(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getString("budget"))
+                .isEqualTo("exhausted_mid_stream");
+        assertSpentWithinBudget(t);
+    }
+
+    /**
+     * The meter counts a non-ASCII character as a token: a CJK answer that four characters a token
+     * would price within the budget is cut where its real cost crosses it.
+     */
+    @Test
+    void nonAsciiTextIsCountedAtATokenACharacter() throws Exception {
+        TestTenant t = tenant("cjk", BUDGET);
+        Http.Response r = streamChat(t, "cjk");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("data: [DONE]");
+        assertThat(lastError(r).getString("code")).isEqualTo("insufficient_quota");
+        JsonObject audit = audit(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getString("budget"))
+                .isEqualTo("exhausted_mid_stream");
+        // what the provider sent up to the cut, at a token a character
+        assertThat(audit.getJsonNumber("output").longValue()).isGreaterThan(450);
+        assertSpentWithinBudget(t);
+    }
+
+    /**
+     * A stream of tool-call arguments that ends normally without the provider's usage is charged
+     * for its arguments (8,000 characters: 2,000 tokens), not for its text alone (none).
+     */
+    @Test
+    void toolCallArgumentsAreChargedAtANormalEndWithoutUsage() throws Exception {
+        TestTenant t = tenant("tools", 100_000);
+        Http.Response r = streamChat(t, "tools");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        JsonObject audit = audit(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        assertThat(audit.getJsonNumber("output").longValue()).isGreaterThanOrEqualTo(2000);
+        assertThat(audit.getJsonNumber("cost").longValue()).isGreaterThanOrEqualTo(16_000);
+    }
+
+    /**
+     * A request naming no maximum output, of a tenant with a budget, gets the gateway's default
+     * (4,096) as its cap upstream, and reserves it for every one of its {@code n} choices; a tenant
+     * without a budget is sent the request as it asked.
+     */
+    @Test
+    void aRequestNamingNoMaximumIsCappedUpstreamAndReservesItForEveryChoice() throws Exception {
+        // one choice reserves about 32,800 micros (4,096 tokens at 8), three about 98,400
+        TestTenant t = tenant("capped", 50_000, "chat,streaming");
+        String body = "{\"model\":\"capped\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
+        int before = calls("capped");
+        Http.Response one = Http.local().post("/v1/chat/completions", body + "}", t.keyAuth());
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(lastBody("capped")).contains("\"max_completion_tokens\":4096");
+        Http.Response three =
+                Http.local().post("/v1/chat/completions", body + ",\"n\":3}", t.keyAuth());
+        assertThat(three.status()).as(three.body()).isEqualTo(429);
+        assertThat(three.json().getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        assertThat(calls("capped")).as("the refused request never left").isEqualTo(before + 1);
+
+        TestTenant free = tenant("capped", -1, "chat,streaming");
+        Http.Response unbudgeted =
+                Http.local().post("/v1/chat/completions", body + "}", free.keyAuth());
+        assertThat(unbudgeted.status()).as(unbudgeted.body()).isEqualTo(200);
+        assertThat(lastBody("capped")).doesNotContain("max_completion_tokens", "max_tokens");
+    }
+
+    /**
+     * Tool definitions are input the provider charges for: a request whose tool schemas alone
+     * (12,000 characters: 3,000 tokens, 6,000 micros) exceed the budget is refused at admission.
+     */
+    @Test
+    void toolDefinitionsCountInTheReservedInput() throws Exception {
+        TestTenant t = tenant("capped", BUDGET, "chat,streaming,tools");
+        int before = calls("capped");
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/v1/chat/completions",
+                                "{\"model\":\"capped\",\"max_tokens\":10,"
+                                        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                                        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+                                        + "\"description\":\""
+                                        + "a".repeat(12_000)
+                                        + "\",\"parameters\":{\"type\":\"object\"}}}]}",
+                                t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(429);
+        assertThat(r.json().getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        assertThat(calls("capped")).isEqualTo(before);
     }
 
     // ------------------------------------------------------------ admission
@@ -422,6 +579,12 @@ class MidStreamBudgetIT {
      * budget.
      */
     private static TestTenant tenant(String alias, long dailyBudgetMicros) throws Exception {
+        return tenant(alias, dailyBudgetMicros, "chat,streaming");
+    }
+
+    /** As {@link #tenant(String, long)}, with the model's capabilities; no budget when negative. */
+    private static TestTenant tenant(String alias, long dailyBudgetMicros, String capabilities)
+            throws Exception {
         TestTenant t = TestTenant.fresh();
         CatalogFixture.provider(
                 t.id(),
@@ -430,8 +593,11 @@ class MidStreamBudgetIT {
                 "http://localhost:" + provider.port() + "/" + alias + "/v1",
                 "{}",
                 "paid-chat",
-                "chat,streaming");
+                capabilities);
         CatalogFixture.route(t.id(), alias, "chat", "priority", 0, "paid/paid-chat");
+        if (dailyBudgetMicros < 0) {
+            return t;
+        }
         assertThat(
                         Http.local()
                                 .method(
@@ -535,6 +701,34 @@ class MidStreamBudgetIT {
                         .build();
             }
         }
+    }
+
+    /** A chat stream naming 256 output tokens (admission fits {@link #BUDGET}). */
+    private static Http.Response streamChat(TestTenant t, String model) {
+        return Http.local()
+                .post(
+                        "/v1/chat/completions",
+                        "{\"model\":\""
+                                + model
+                                + "\",\"stream\":true,\"max_tokens\":256,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"go on\"}]}",
+                        t.keyAuth());
+    }
+
+    /** The error object of a chat stream's last event. */
+    private static JsonObject lastError(Http.Response r) {
+        String[] events = r.body().trim().split("\n\n");
+        return Json.createReader(
+                        new StringReader(events[events.length - 1].substring("data: ".length())))
+                .readObject()
+                .getJsonObject("error");
+    }
+
+    /** The body of the last request the stand-in got on {@code path}. */
+    private static String lastBody(String path) {
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> all =
+                provider.findAll(postRequestedFor(urlEqualTo("/" + path + "/v1/chat/completions")));
+        return all.get(all.size() - 1).getBodyAsString();
     }
 
     private static int count(String text, String what) {

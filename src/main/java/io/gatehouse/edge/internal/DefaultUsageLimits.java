@@ -226,8 +226,9 @@ public class DefaultUsageLimits implements UsageLimits {
         long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
         Optional<TenantLimitsEntity> tl = limits(key.tenant());
         long tokens = Math.max(1, estimatedTokens);
-        // at least one micro, so that a spent budget stops even a request priced at nothing
-        long cost = Math.max(1, estimatedCostMicros);
+        // at least one micro, so that a spent budget stops even a request priced at nothing; a
+        // request that spends no tokens at all (a token count) costs nothing and is not stopped
+        long cost = reservedCost(estimatedTokens, estimatedCostMicros);
 
         MinuteBuckets minuteBuckets = minuteBuckets(key, minute, tl);
         List<LeasedLimiter.Bucket> requestBuckets = minuteBuckets.requests();
@@ -238,7 +239,7 @@ public class DefaultUsageLimits implements UsageLimits {
         List<LeasedLimiter.Bucket> taken = new ArrayList<>();
         List<LeasedLimiter.Bucket> takenTokens = new ArrayList<>();
         try {
-            for (LeasedLimiter.Bucket b : budgets) {
+            for (LeasedLimiter.Bucket b : cost == 0 ? List.<LeasedLimiter.Bucket>of() : budgets) {
                 if (!limiter.take(b, cost)) {
                     takenBudgets.forEach(t -> limiter.giveBack(t, cost));
                     refused.inc();
@@ -285,6 +286,13 @@ public class DefaultUsageLimits implements UsageLimits {
                 headers(requestBuckets, tokenBuckets, reset));
     }
 
+    /** What admission reserves against budgets ({@link UsageLimits#admit}). */
+    private static long reservedCost(long estimatedTokens, long estimatedCostMicros) {
+        return estimatedTokens <= 0 && estimatedCostMicros <= 0
+                ? 0
+                : Math.max(1, estimatedCostMicros);
+    }
+
     @Override
     public void settle(Admission admission, long actualTokens, long costMicros) {
         if (!(admission.reservation() instanceof Reservation r)) {
@@ -318,6 +326,30 @@ public class DefaultUsageLimits implements UsageLimits {
         if (!(admission.reservation() instanceof Reservation r) || moreCostMicros <= 0) {
             return true;
         }
+        if (take(r, moreCostMicros)) {
+            return true;
+        }
+        refused.inc();
+        return false;
+    }
+
+    @Override
+    public long extend(Admission admission, long moreCostMicros, long atLeastMicros) {
+        if (!(admission.reservation() instanceof Reservation r) || moreCostMicros <= 0) {
+            return moreCostMicros;
+        }
+        if (take(r, moreCostMicros)) {
+            return moreCostMicros;
+        }
+        if (atLeastMicros > 0 && atLeastMicros < moreCostMicros && take(r, atLeastMicros)) {
+            return atLeastMicros;
+        }
+        refused.inc(); // once per refused extension, not per size tried
+        return 0;
+    }
+
+    /** Takes {@code moreCostMicros} from every budget of the reservation, or nothing. */
+    private boolean take(Reservation r, long moreCostMicros) {
         List<LeasedLimiter.Bucket> taken = new ArrayList<>(r.budgets.size());
         try {
             for (LeasedLimiter.Bucket b : r.budgets) {
@@ -334,7 +366,6 @@ public class DefaultUsageLimits implements UsageLimits {
             // fails closed, as admission does: a budget that cannot be checked grants nothing more
             LOG.log(Level.FINE, "Could not extend a reservation", dbDown);
         }
-        refused.inc();
         try {
             taken.forEach(t -> limiter.giveBack(t, moreCostMicros));
         } catch (IllegalStateException dbDown) {

@@ -151,6 +151,25 @@ public record ChatRequest(
                     false);
         }
 
+        /** A copy with {@code max_completion_tokens} set (the gateway's cap, budgets). */
+        public Sampling withMaxCompletionTokens(Long max) {
+            return new Sampling(
+                    temperature,
+                    topP,
+                    n,
+                    maxTokens,
+                    max,
+                    stop,
+                    seed,
+                    presencePenalty,
+                    frequencyPenalty,
+                    logitBias,
+                    logprobs,
+                    topLogprobs,
+                    reasoningEffort,
+                    stopIsString);
+        }
+
         /** The most output tokens asked for: max_completion_tokens, else max_tokens, else null. */
         public Long maxOutput() {
             return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;

@@ -35,8 +35,18 @@ public class CallRecord {
     /** Admits the call against the key's rate limits and budgets (throws 429 when over). */
     void admit(Call call, long estimatedTokens, long estimatedCostMicros) {
         call.admission = limits.admit(call.key, estimatedTokens, estimatedCostMicros);
-        // what the limits reserved: at least one micro (DefaultUsageLimits)
-        call.reservedCostMicros = Math.max(1, estimatedCostMicros);
+        // what the limits reserved: at least one micro, none for a call spending nothing
+        // (UsageLimits.admit)
+        call.reservedCostMicros =
+                estimatedTokens <= 0 && estimatedCostMicros <= 0
+                        ? 0
+                        : Math.max(1, estimatedCostMicros);
+    }
+
+    /** Whether the tenant has a daily or monthly cost budget. */
+    boolean hasBudget(io.gatehouse.shared.TenantId tenant) {
+        io.gatehouse.edge.Budgets b = limits.budgets(tenant);
+        return b != null && (b.dailyMicros() != null || b.monthlyMicros() != null);
     }
 
     /**
@@ -52,15 +62,9 @@ public class CallRecord {
         }
         long missing = costMicros - call.reservedCostMicros;
         long step = Math.max(missing, Math.max(1, call.reservedCostMicros / 4));
-        if (limits.extend(call.admission, step)) {
-            call.reservedCostMicros += step;
-            return true;
-        }
-        if (step > missing && limits.extend(call.admission, missing)) {
-            call.reservedCostMicros += missing;
-            return true;
-        }
-        return false;
+        long added = limits.extend(call.admission, step, missing);
+        call.reservedCostMicros += added;
+        return added > 0;
     }
 
     /**

@@ -40,13 +40,17 @@ public class ChatOperation implements Operation {
     @Inject SseRelay relay;
 
     /**
-     * The output tokens admission reserves for a request that names no maximum ({@code max_tokens},
-     * {@code max_completion_tokens}, Responses' {@code max_output_tokens}); a stream that outgrows
-     * it extends its reservation as it goes (docs/gateway.md, "Budgets").
+     * The output tokens per choice admission reserves for a request that names no maximum ({@code
+     * max_tokens}, {@code max_completion_tokens}, Responses' {@code max_output_tokens}); for a
+     * tenant with a budget it is also sent upstream as the cap, so that the reservation is the
+     * worst case (docs/gateway.md, "Budgets").
      */
     @Inject
-    @ConfigProperty(name = "gatehouse.limits.default-max-output-tokens", defaultValue = "256")
-    long defaultMaxOutput = 256;
+    @ConfigProperty(name = "gatehouse.limits.default-max-output-tokens", defaultValue = "4096")
+    long defaultMaxOutput = 4096;
+
+    /** What an image (or another non-text part) counts for the budget: a large one's tokens. */
+    static final long TOKENS_PER_IMAGE = 1600;
 
     private final ResponseCache cache = new ResponseCache(10_000, System::currentTimeMillis);
 
@@ -71,8 +75,46 @@ public class ChatOperation implements Operation {
 
     @Override
     public long maxOutput(JsonObject req) {
-        Long max = OpenAiChat.sampling(req).maxOutput();
-        return max == null ? defaultMaxOutput : max;
+        ChatRequest.Sampling s = OpenAiChat.sampling(req);
+        long max = s.maxOutput() == null ? defaultMaxOutput : s.maxOutput();
+        // every one of n choices may use the whole maximum
+        long n = s.n() == null ? 1 : Math.max(1, s.n());
+        return max * n;
+    }
+
+    @Override
+    public void capOutput(GatewayExchange ex) {
+        ChatRequest r = ex.request();
+        if (r.sampling() != null && r.sampling().maxOutput() == null) {
+            ex.request(r.withSampling(r.sampling().withMaxCompletionTokens(defaultMaxOutput)));
+        }
+    }
+
+    /**
+     * The input a budget reserves and a stream's running cost counts: every message's text, tool
+     * calls (names and arguments) and non-text parts ({@link #TOKENS_PER_IMAGE} each), and the tool
+     * definitions, by {@link TokenEstimate#conservative}. Leans high where {@link #estimatedInput}
+     * (what a token count answers) is a plain estimate.
+     */
+    static long budgetInput(ChatRequest r) {
+        long n = 3;
+        for (ChatMessage m : r.messages()) {
+            n += 4 + TokenEstimate.conservative(m.text());
+            if (m.parts() != null) {
+                n += TOKENS_PER_IMAGE * m.parts().stream().filter(p -> !p.isText()).count();
+            }
+            if (m.toolCalls() != null) {
+                for (ChatMessage.ToolCall c : m.toolCalls()) {
+                    n +=
+                            TokenEstimate.conservative(c.name())
+                                    + TokenEstimate.conservative(c.arguments());
+                }
+            }
+        }
+        for (ChatRequest.Tool t : r.tools()) {
+            n += TokenEstimate.conservative(t.json().toString());
+        }
+        return n;
     }
 
     @Override
@@ -338,7 +380,7 @@ public class ChatOperation implements Operation {
                                     });
                         });
         // estimated again: the stages may have changed the messages before the provider call
-        long estimatedIn = estimatedInput(ex.messages());
+        long estimatedIn = budgetInput(ex.request());
         passthrough(call, request);
         if (request.nativeTo(out.candidate())) {
             return relay.answer(call, out, request.nativeRequest().events(), estimatedIn);

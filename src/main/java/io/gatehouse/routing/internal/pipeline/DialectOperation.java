@@ -6,6 +6,7 @@ import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.routing.stage.GatewayExchange;
 import jakarta.json.JsonObject;
 import java.util.List;
 
@@ -52,6 +53,11 @@ final class DialectOperation implements Operation {
     @Override
     public long maxOutput(JsonObject json) {
         return chat.maxOutput(json);
+    }
+
+    @Override
+    public void capOutput(GatewayExchange ex) {
+        chat.capOutput(ex);
     }
 
     @Override

@@ -204,11 +204,16 @@ public class GatewayService {
                                 call, call.snapshot, route, request.json(), op.name()));
         long estimatedIn = op.estimatedInput(ex.messages());
         if (op.spendsTokens()) {
+            if (record.hasBudget(call.key.tenant())) {
+                // the reservation below is the worst case only if the provider is held to it
+                op.capOutput(ex);
+            }
             long maxOut = op.maxOutput(request.json());
+            long reservedIn = Math.max(estimatedIn, ChatOperation.budgetInput(ex.request()));
             record.admit(
                     call,
-                    estimatedIn + maxOut,
-                    RouteSelection.maxCost(candidates, estimatedIn, maxOut));
+                    reservedIn + maxOut,
+                    RouteSelection.maxCost(candidates, reservedIn, maxOut));
         } else {
             record.admit(call, 0, 0); // one request against the rate limits, no tokens
         }

@@ -6,6 +6,7 @@ import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -35,8 +36,14 @@ interface Operation {
     /** Input tokens of the messages as the stages left them (admission; fallback accounting). */
     long estimatedInput(List<ChatMessage> messages);
 
-    /** The most output tokens the request asks for (admission). */
+    /** The most output tokens the request asks for, all choices together (admission). */
     long maxOutput(JsonObject json);
+
+    /**
+     * For a tenant with a budget: a request naming no maximum output gets the one admission
+     * reserves ({@link #maxOutput}) as its cap upstream. Nothing for operations without output.
+     */
+    default void capOutput(GatewayExchange ex) {}
 
     /**
      * The candidates that may serve this request, before admission: all of them, except that a

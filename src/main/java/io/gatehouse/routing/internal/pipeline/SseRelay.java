@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.provider.ProviderException;
 import io.gatehouse.routing.internal.provider.ProviderStream;
-import io.gatehouse.routing.internal.provider.TokenEstimate;
 import io.gatehouse.routing.internal.resilience.Failover;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StreamFilter;
@@ -99,7 +98,7 @@ public class SseRelay {
             if (!call.recorded) {
                 call.failed(499, "stream_not_written");
                 try {
-                    brokenOff(call, estimatedIn, new StringBuilder(), 0, out.result().stream());
+                    brokenOff(call, estimatedIn, new OutputMeter(), out.result().stream());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -145,9 +144,8 @@ public class SseRelay {
         Deque<Waiting> waiting = new ArrayDeque<>();
         JsonObject usageChunk = null;
         JsonObject lastChunk = null;
-        StringBuilder outText = new StringBuilder();
-        // tool-call argument text received: output the budget counts like text
-        long toolChars = 0;
+        // the output as the provider sent it, before the filters: what the budget counts
+        OutputMeter meter = new OutputMeter();
         // for the attempt's span: finish reasons by choice index, and why the stream broke off
         Map<Integer, String> finishReasons = new TreeMap<>();
         String spanError = null;
@@ -182,6 +180,7 @@ public class SseRelay {
                         chunk = JSON.createObjectBuilder(chunk).remove("usage").build();
                     }
                     boolean first = call.ttftMs == null;
+                    meter.add(chunk);
                     List<JsonObject> toWrite =
                             filterChunk(
                                     chunk,
@@ -191,19 +190,11 @@ public class SseRelay {
                                     open,
                                     finished,
                                     held,
-                                    outText,
                                     thinking);
-                    toolChars += toolArgumentChars(chunk);
                     // the running cost (estimated from the deltas, thinking included) must fit in
                     // the reservation or in what is left of the budgets: else this chunk is not
                     // delivered
-                    if (!record.budgetAllows(
-                            call,
-                            runningCost(
-                                    call,
-                                    estimatedIn,
-                                    outText,
-                                    toolChars + thinking.seen.length()))) {
+                    if (!record.budgetAllows(call, runningCost(call, estimatedIn, meter, stream))) {
                         throw new BudgetSpent();
                     }
                     for (JsonObject w : toWrite) {
@@ -227,7 +218,6 @@ public class SseRelay {
                     List<StreamFilter> fs = filters.get(e.getKey());
                     String tail = drain(fs);
                     if (!tail.isEmpty()) {
-                        outText.append(tail);
                         events.chunk(os, contentChunk(lastChunk, e.getValue(), tail, null), null);
                     }
                     JsonObject calls = held.release(lastChunk, e.getValue(), fs);
@@ -237,8 +227,7 @@ public class SseRelay {
                 }
                 if (usageChunk == null) {
                     call.inputTokens = 0;
-                    brokenOff(
-                            call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                    brokenOff(call, estimatedIn, meter, stream);
                 }
                 call.costMicros =
                         Prices.costMicros(
@@ -255,7 +244,7 @@ public class SseRelay {
                 spanError = "budget_exhausted";
                 // The provider is fine: the tenant's budget has no room for more. The stream ends
                 // with the dialect's error, settled for what the provider produced.
-                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                brokenOff(call, estimatedIn, meter, stream);
                 call.budgetCut = true;
                 call.failed(429, BUDGET_SPENT);
                 errorMessage =
@@ -267,7 +256,7 @@ public class SseRelay {
                 if (e.tripsBreaker()) {
                     out.health().breaker().onFailure();
                 }
-                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                brokenOff(call, estimatedIn, meter, stream);
                 boolean timeout = e.kind() == ProviderException.Kind.TIMEOUT;
                 call.failed(
                         timeout ? 504 : 502,
@@ -276,18 +265,18 @@ public class SseRelay {
             } catch (IOException e) {
                 spanError = "client_closed_request";
                 // The client went away: stop the provider call (finally) and record what was used.
-                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                brokenOff(call, estimatedIn, meter, stream);
                 call.failed(499, "client_closed_request");
             } catch (GatehouseException e) {
                 // a stage cut the stream (an output policy's deny): its code, not an internal error
                 spanError = e.code();
-                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                brokenOff(call, estimatedIn, meter, stream);
                 call.failed(e.status(), e.code());
                 errorMessage = e.getMessage();
             } catch (RuntimeException e) {
                 spanError = e.getClass().getSimpleName();
                 LOG.log(Level.SEVERE, "Stream " + call.requestId + " failed", e);
-                brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                brokenOff(call, estimatedIn, meter, stream);
                 call.failed(500, "internal_error");
                 errorMessage = "Internal error; quote request id " + call.requestId;
             }
@@ -327,7 +316,7 @@ public class SseRelay {
                 // connection and permit below.
                 spanError = spanError == null ? "internal_error" : spanError;
                 try {
-                    brokenOff(call, estimatedIn, outText, toolChars + thinking.seen.length(), stream);
+                    brokenOff(call, estimatedIn, meter, stream);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Usage of stream " + call.requestId + " unknown", e);
                 }
@@ -346,16 +335,11 @@ public class SseRelay {
 
     /**
      * Usage of a stream that broke off (or never reported it): what the provider reported, else
-     * what the stream has seen so far (the input from its start, every delta's output), else an
-     * estimate of the text relayed and of the other output received ({@code otherChars}: tool-call
-     * arguments, thinking).
+     * what the stream has seen so far (the input from its start, every delta's output), else the
+     * meter's count of what the provider sent ({@link OutputMeter}).
      */
     private static void brokenOff(
-            Call call,
-            long estimatedIn,
-            StringBuilder outText,
-            long otherChars,
-            ProviderStream stream) {
+            Call call, long estimatedIn, OutputMeter meter, ProviderStream stream) {
         if (call.inputTokens == 0) {
             Optional<ProviderStream.PartialUsage> partial = stream.partialUsage();
             call.estimated = true;
@@ -365,7 +349,7 @@ public class SseRelay {
                             .orElse(estimatedIn);
             call.outputTokens =
                     Math.max(
-                            TokenEstimate.ofText(outText.toString()) + (otherChars + 3) / 4,
+                            meter.tokens(),
                             partial.map(ProviderStream.PartialUsage::outputTokens).orElse(0L));
         }
         call.costMicros =
@@ -383,35 +367,20 @@ public class SseRelay {
     }
 
     /**
-     * What the stream has cost so far, estimated from what the provider sent (about four characters
-     * a token; UTF-16 units, never fewer than code points) at the candidate's price: cheap enough
-     * for every chunk. The provider's own usage arrives only at the end.
+     * What the stream has cost so far, estimated from what the provider sent ({@link OutputMeter})
+     * at the candidate's price: cheap enough for every chunk. The provider's own usage arrives only
+     * at the end.
      */
     private static long runningCost(
-            Call call, long estimatedIn, StringBuilder outText, long toolChars) {
-        long out = (outText.length() + toolChars + 3) / 4;
+            Call call, long estimatedIn, OutputMeter meter, ProviderStream stream) {
+        // a native stream also counts what carries no choice (tool input, signatures)
+        long out =
+                Math.max(
+                        meter.tokens(),
+                        stream.partialUsage()
+                                .map(ProviderStream.PartialUsage::outputTokens)
+                                .orElse(0L));
         return Prices.costMicros(call.candidate.model(), estimatedIn, out);
-    }
-
-    /** The length of the tool-call argument fragments in a chunk's deltas. */
-    private static long toolArgumentChars(JsonObject chunk) {
-        long n = 0;
-        if (chunk.get("choices") instanceof JsonArray cs) {
-            for (JsonValue cv : cs) {
-                if (cv instanceof JsonObject co
-                        && co.get("delta") instanceof JsonObject d
-                        && d.get("tool_calls") instanceof JsonArray calls) {
-                    for (JsonValue tc : calls) {
-                        if (tc instanceof JsonObject t
-                                && t.get("function") instanceof JsonObject f
-                                && f.get("arguments") instanceof JsonString a) {
-                            n += a.getString().length();
-                        }
-                    }
-                }
-            }
-        }
-        return n;
     }
 
     /** Records the call; a failed audit write cannot become an HTTP status any more. */
@@ -494,7 +463,6 @@ public class SseRelay {
             Map<Integer, Integer> open,
             Set<Integer> finished,
             HeldToolCalls held,
-            StringBuilder outText,
             ThinkingScan thinking) {
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return List.of(chunk);
@@ -530,7 +498,6 @@ public class SseRelay {
                 for (StreamFilter f : fs) {
                     t = f.onChunk(t);
                 }
-                outText.append(t);
                 if (!t.equals(cs.getString())) {
                     changed = true;
                     delta = JSON.createObjectBuilder(delta).add("content", t).build();
@@ -556,7 +523,6 @@ public class SseRelay {
                 open.remove(key);
                 String tail = drain(fs);
                 if (!tail.isEmpty()) {
-                    outText.append(tail);
                     before.add(contentChunk(chunk, index, tail, null));
                 }
                 JsonObject calls = held.release(chunk, index, fs);

@@ -181,6 +181,18 @@ class CallRecordTest {
                         "extend 20");
     }
 
+    /** A token count spends nothing: it reserves no budget (a spent budget does not stop it). */
+    @Test
+    void aCallSpendingNothingReservesNoBudget() {
+        CallRecord record = record();
+        Call count = call();
+        record.admit(count, 0, 0);
+        assertThat(count.reservedCostMicros).isZero();
+        Call free = call();
+        record.admit(free, 10, 0);
+        assertThat(free.reservedCostMicros).as("tokens at no price: one micro").isEqualTo(1);
+    }
+
     @Test
     void aFailedCallIsRecordedThenSettledOnce() {
         CallRecord record = record();
