@@ -8,10 +8,10 @@ import jakarta.json.JsonValue;
 
 /**
  * A stream's output as the provider sent it (before any stream filter held it back or shortened
- * it), counted for the budget: text, reasoning ({@code reasoning_content}, {@code reasoning},
- * an Anthropic native stream's {@code thinking}), refusals and tool-call names and arguments, with {@link TokenEstimate#conservative}'s rule over
- * the whole stream. The one count behind the running cost, a stream that broke off and a normal end
- * without usage.
+ * it), counted for the budget: text, reasoning ({@code reasoning_content}, {@code reasoning}, an
+ * Anthropic native stream's {@code thinking}), refusals and tool-call names and arguments, with
+ * {@link TokenEstimate#conservative}'s rule over the whole stream. The one count behind the running
+ * cost, a stream that broke off and a normal end without usage.
  */
 final class OutputMeter {
     private static final String[] TEXT_FIELDS = {
