@@ -226,10 +226,23 @@ class ResponsesNativeIT {
                 responses(
                         t,
                         "{\"model\":\"gpt\",\"input\":[{\"role\":\"user\",\"content\":"
-                                + "[{\"type\":\"input_text\",\"text\":\"Mail ann@example.com the result\"}]}]}");
+                                + "[{\"type\":\"input_text\",\"text\":\"Mail ann@example.com the result\"}]}],"
+                                + "\"max_output_tokens\":64,\"tools\":[{\"type\":\"function\",\"name\":\"f\","
+                                + "\"parameters\":{},\"unread\":\"u-x\"}],\"tool_choice\":\"auto\","
+                                + "\"text\":{\"format\":{\"type\":\"json_object\"},\"verbosity\":\"v-x\"}}");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         List<JsonObject> sent = sent("rn3", "responses");
         assertThat(sent).hasSize(1);
+        // re-rendered: the settings too come from the request as the stages left it
+        assertThat(sent.get(0).toString()).doesNotContain("u-x").doesNotContain("v-x");
+        assertThat(sent.get(0).getJsonArray("tools"))
+                .isEqualTo(
+                        json("{\"a\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{}}]}")
+                                .get("a"));
+        assertThat(sent.get(0).getString("tool_choice")).isEqualTo("auto");
+        assertThat(sent.get(0).getInt("max_output_tokens")).isEqualTo(64);
+        assertThat(sent.get(0).getJsonObject("text"))
+                .isEqualTo(json("{\"format\":{\"type\":\"json_object\"}}"));
         assertThat(sent.get(0).toString()).doesNotContain("ann@example.com").contains("[EMAIL]");
         assertThat(sent.get(0).getBoolean("store")).isFalse();
         assertThat(outputText(r.json())).isEqualTo("Write to [EMAIL] today.");
@@ -237,6 +250,65 @@ class ResponsesNativeIT {
         // the reasoning item as it came
         assertThat(r.json().getJsonArray("output").getJsonObject(0))
                 .isEqualTo(json(upstreamAnswer("x")).getJsonArray("output").getJsonObject(0));
+    }
+
+    /**
+     * Review findings: a reasoning summary is never asked for and reasoning text never served or
+     * stored (it does not pass the answer stages); a function_call_output with parts other than
+     * input_text is re-rendered; the provider's own top-level fields stay with the gateway.
+     */
+    @Test
+    void reasoningTextToolOutputPartsAndProviderFieldsDoNotBypassTheGateway() throws Exception {
+        standIn.answerJson(
+                "/rn5/v1/responses",
+                upstreamAnswer("Done.")
+                        .replace(
+                                "\"summary\":[]}",
+                                "\"summary\":[{\"type\":\"summary_text\",\"text\":\"sum bob@example.com\"}],"
+                                        + "\"content\":[{\"type\":\"reasoning_text\",\"text\":\"raw carol@example.com\"}],"
+                                        + "\"encrypted_content\":\"enc-x\"}")
+                        .replace(
+                                "\"metadata\":{}",
+                                "\"metadata\":{\"k\":\"meta-x\"},\"billing\":{\"payer\":\"billing-x\"},"
+                                        + "\"service_tier\":\"tier-x\""));
+        TestTenant t = tenant("rn5", "{\"responsesApi\":true}");
+        ResponsesIT.keepContentInFull(t);
+        Http.Response r =
+                responses(
+                        t,
+                        "{\"model\":\"gpt\",\"store\":true,\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"},"
+                                + "\"input\":[{\"role\":\"user\",\"content\":\"Call f\"},"
+                                + "{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"},"
+                                + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":["
+                                + "{\"type\":\"input_text\",\"text\":\"ok\"},"
+                                + "{\"type\":\"input_file\",\"file_data\":\"file-x\"}]}]}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonObject sent = sent("rn5", "responses").get(0);
+        assertThat(sent.getJsonObject("reasoning")).isEqualTo(json("{\"effort\":\"low\"}"));
+        assertThat(sent.toString()).doesNotContain("file-x").doesNotContain("input_file");
+        assertThat(sent.getJsonArray("input").getJsonObject(2).getString("output")).isEqualTo("ok");
+
+        assertThat(outputText(r.json())).isEqualTo("Done.");
+        assertThat(r.json().getJsonArray("output").getJsonObject(0))
+                .isEqualTo(
+                        json(
+                                "{\"type\":\"reasoning\",\"id\":\"rs_67ccd2bf0d3c8190b2a3e5c6d7f8a9b0\","
+                                        + "\"summary\":[]}"));
+        Http.Response got =
+                HTTP.get(
+                        "/v1/responses/" + r.json().getString("id"),
+                        "Authorization",
+                        "Bearer " + t.apiKey());
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        for (String body : List.of(r.body(), got.body())) {
+            assertThat(body)
+                    .doesNotContain("bob@example.com")
+                    .doesNotContain("carol@example.com")
+                    .doesNotContain("enc-x")
+                    .doesNotContain("meta-x")
+                    .doesNotContain("billing-x")
+                    .doesNotContain("tier-x");
+        }
     }
 
     /**

@@ -102,8 +102,8 @@ public final class ResponsesDtos {
     @Schema(
             description =
                     "An output item: a message with output_text parts, or a function_call; from a"
-                            + " provider answering natively (option responsesApi) also its other"
-                            + " items as it sent them, e.g. reasoning")
+                            + " provider answering natively (option responsesApi) also its"
+                            + " reasoning items, reduced to type, id and an empty summary")
     public record ResponseOutputItem(
             @Schema(enumeration = {"message", "function_call", "reasoning"}) String type,
             String id,
@@ -114,10 +114,11 @@ public final class ResponsesDtos {
             String call_id,
             String name,
             String arguments,
-            @Schema(description = "A reasoning item's summary parts (native answers only)")
-                    List<Map<String, Object>> summary,
-            @Schema(description = "A reasoning item's encrypted content (native answers only)")
-                    String encrypted_content) {}
+            @Schema(
+                            description =
+                                    "A reasoning item's summary: always empty (reasoning text does"
+                                            + " not pass the output policy, so it is dropped)")
+                    List<Map<String, Object>> summary) {}
 
     @Schema(
             description =
@@ -137,7 +138,11 @@ public final class ResponsesDtos {
             @Schema(enumeration = {"response.deleted"}) String object,
             @Schema(description = "Always true") boolean deleted) {}
 
-    @Schema(description = "OpenAI's response object")
+    @Schema(
+            description =
+                    "OpenAI's response object; answered natively (option responsesApi) it holds"
+                            + " id, object, created_at, status, error, incomplete_details, model,"
+                            + " output, usage, instructions, previous_response_id and store only")
     public record ResponseObject(
             @Schema(
                             description =

@@ -7,6 +7,7 @@ import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -18,34 +19,36 @@ import java.util.Set;
 
 /**
  * A (non-streamed) Responses request as it goes to an OpenAI provider with the option {@code
- * responsesApi}: its {@code /responses} endpoint gets the fields the gateway read, as the client
- * sent them (model swapped, {@code store: false}: the gateway keeps stored responses itself) while
- * no stage changed the request, no {@code previous_response_id} is used and no input item carries a
- * key the gateway does not read; else {@code input} rendered from the request as the stages left it
- * (the stored conversation resolved into items, redactions applied). The answer is the provider's
- * {@code response} with the gateway's own id, {@code store} and the client's {@code
- * previous_response_id} and {@code instructions}; the answer stages' text and tool arguments
- * rendered into it when they changed anything.
+ * responsesApi}: its {@code /responses} endpoint gets {@code input} and {@code instructions} as the
+ * client sent them (model swapped, {@code store: false}: the gateway keeps stored responses itself)
+ * while no stage changed the request, no {@code previous_response_id} is used and no input item
+ * carries a key the gateway does not read; else {@code input} rendered from the request as the
+ * stages left it (the stored conversation resolved into items, redactions applied). The other
+ * settings always come from the request as the stages left it. The answer is the provider's {@code
+ * response} reduced to the fields the gateway reads, with the gateway's own id, {@code store} and
+ * the client's {@code previous_response_id} and {@code instructions}; the answer stages' text and
+ * tool arguments rendered into it when they changed anything, reasoning text dropped.
  */
 final class ResponsesNative implements NativeRequest {
     private static final JsonProvider JSON = JsonProvider.provider();
     static final String KIND = "openai";
     static final String OPTION = "responsesApi";
 
-    /** The top-level fields the gateway reads (ResponsesRequests) and so may send upstream. */
-    private static final List<String> FIELDS =
+    /**
+     * The top-level fields of the provider's answer the client gets (besides those the codec sets:
+     * id, store, previous_response_id, instructions); the rest (metadata, billing, service_tier,
+     * ...) is the provider's and not passed on.
+     */
+    private static final List<String> ANSWER_FIELDS =
             List.of(
-                    "instructions",
-                    "input",
-                    "temperature",
-                    "top_p",
-                    "max_output_tokens",
-                    "parallel_tool_calls",
-                    "user",
-                    "reasoning",
-                    "tools",
-                    "tool_choice",
-                    "text");
+                    "object",
+                    "created_at",
+                    "status",
+                    "error",
+                    "incomplete_details",
+                    "model",
+                    "output",
+                    "usage");
 
     private static final Map<String, Set<String>> ITEM_KEYS =
             Map.of(
@@ -88,6 +91,10 @@ final class ResponsesNative implements NativeRequest {
             if (keys == null || !keys.containsAll(item.keySet())) {
                 return false; // reasoning items too: the translated request dropped them
             }
+            JsonValue output = item.get("output");
+            if (output != null && !(output instanceof JsonString) && !textParts(output)) {
+                return false; // the stages saw only the text of the parts
+            }
             if (item.get("content") instanceof JsonArray parts) {
                 for (JsonValue pv : parts) {
                     if (!(pv instanceof JsonObject part)) {
@@ -98,6 +105,22 @@ final class ResponsesNative implements NativeRequest {
                         return false;
                     }
                 }
+            }
+        }
+        return true;
+    }
+
+    /** True for an array of parts each exactly {@code {type: "input_text", text: "..."}}. */
+    private static boolean textParts(JsonValue output) {
+        if (!(output instanceof JsonArray parts)) {
+            return false;
+        }
+        for (JsonValue pv : parts) {
+            if (!(pv instanceof JsonObject part)
+                    || !part.keySet().equals(Set.of("type", "text"))
+                    || !"input_text".equals(part.getString("type", ""))
+                    || !(part.get("text") instanceof JsonString)) {
+                return false;
             }
         }
         return true;
@@ -122,20 +145,84 @@ final class ResponsesNative implements NativeRequest {
     @Override
     public String body(ChatRequest asStagesLeft, boolean unchanged, String model) {
         boolean forward = unchanged && forwardable;
+        JsonObject chat = OpenAiChat.render(asStagesLeft, model);
         JsonObjectBuilder b = JSON.createObjectBuilder().add("model", model);
-        for (String f : FIELDS) {
-            boolean conversation = f.equals("input") || f.equals("instructions");
-            JsonValue v = json.get(f);
-            if ((forward || !conversation) && v != null && v != JsonValue.NULL) {
-                b.add(f, v);
+        if (forward) {
+            for (String f : List.of("instructions", "input")) {
+                if (json.get(f) != null && json.get(f) != JsonValue.NULL) {
+                    b.add(f, json.get(f));
+                }
             }
-        }
-        if (!forward) {
+        } else {
             // instructions, the stored conversation and the input, as the stages left them
-            b.add("input", input(OpenAiChat.render(asStagesLeft, model)));
+            b.add("input", input(chat));
         }
+        // the rest always as the stages left it (managed prompts' defaults and caps included)
+        settings(chat, b);
         b.add("store", false);
         return b.build().toString();
+    }
+
+    /**
+     * The request's settings in Responses terms, from chat's rendering: sampling, token cap, user,
+     * function tools, tool choice, response format and reasoning effort only (never a reasoning
+     * summary: its text would bypass the answer stages).
+     */
+    static void settings(JsonObject chat, JsonObjectBuilder b) {
+        for (String f : List.of("temperature", "top_p", "parallel_tool_calls", "user")) {
+            if (chat.get(f) != null && chat.get(f) != JsonValue.NULL) {
+                b.add(f, chat.get(f));
+            }
+        }
+        JsonNumber cap = null;
+        for (String f : List.of("max_tokens", "max_completion_tokens")) {
+            if (chat.get(f) instanceof JsonNumber n
+                    && (cap == null || n.bigDecimalValue().compareTo(cap.bigDecimalValue()) < 0)) {
+                cap = n;
+            }
+        }
+        if (cap != null) {
+            b.add("max_output_tokens", cap);
+        }
+        if (chat.get("tools") instanceof JsonArray tools && !tools.isEmpty()) {
+            JsonArrayBuilder tb = JSON.createArrayBuilder();
+            for (JsonValue tv : tools) {
+                JsonObject fn = ((JsonObject) tv).getJsonObject("function");
+                JsonObjectBuilder t = JSON.createObjectBuilder().add("type", "function");
+                for (String f : List.of("name", "description", "parameters", "strict")) {
+                    if (fn != null && fn.get(f) != null && fn.get(f) != JsonValue.NULL) {
+                        t.add(f, fn.get(f));
+                    }
+                }
+                tb.add(t);
+            }
+            b.add("tools", tb);
+        }
+        JsonValue choice = chat.get("tool_choice");
+        if (choice instanceof JsonString) {
+            b.add("tool_choice", choice);
+        } else if (choice instanceof JsonObject c && c.get("function") instanceof JsonObject fn) {
+            b.add(
+                    "tool_choice",
+                    JSON.createObjectBuilder()
+                            .add("type", "function")
+                            .add("name", fn.getString("name", "")));
+        }
+        if (chat.get("response_format") instanceof JsonObject rf) {
+            String type = rf.getString("type", "text");
+            JsonObjectBuilder format = JSON.createObjectBuilder().add("type", type);
+            if (type.equals("json_schema") && rf.get("json_schema") instanceof JsonObject js) {
+                for (String f : List.of("name", "schema", "description", "strict")) {
+                    if (js.get(f) != null && js.get(f) != JsonValue.NULL) {
+                        format.add(f, js.get(f));
+                    }
+                }
+            }
+            b.add("text", JSON.createObjectBuilder().add("format", format));
+        }
+        if (chat.get("reasoning_effort") instanceof JsonString effort) {
+            b.add("reasoning", JSON.createObjectBuilder().add("effort", effort));
+        }
     }
 
     /** Chat's rendered messages as Responses input items. */
@@ -224,22 +311,29 @@ final class ResponsesNative implements NativeRequest {
     @Override
     public Object answer(
             JsonObject nativeAnswer, String raw, JsonObject completion, JsonObject afterStages) {
-        JsonObjectBuilder b = JSON.createObjectBuilder(nativeAnswer);
-        if (!afterStages.equals(completion)
-                && nativeAnswer.get("output") instanceof JsonArray out) {
-            b.add("output", withStages(out, afterStages));
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        for (String f : ANSWER_FIELDS) {
+            if (nativeAnswer.get(f) != null) {
+                b.add(f, nativeAnswer.get(f));
+            }
+        }
+        if (nativeAnswer.get("output") instanceof JsonArray out) {
+            b.add("output", withStages(out, afterStages.equals(completion) ? null : afterStages));
         }
         return codec.nativeAnswered(b, afterStages);
     }
 
     /**
-     * The provider's output items with the answer stages' text in the first output_text part (the
-     * other output_text parts emptied: the stages saw the text joined) and each function call's
-     * arguments from the changed call, in order.
+     * The provider's output items; with {@code after} (the answer stages changed something) its
+     * text in the first output_text part (the other output_text parts emptied: the stages saw the
+     * text joined) and each function call's arguments from the changed call, in order. Reasoning
+     * items keep only their type and id (their summary and content text never reached the answer
+     * stages, so it is dropped); items of other types are dropped for the same reason.
      */
     private static JsonArray withStages(JsonArray output, JsonObject after) {
         JsonObject message =
-                after.get("choices") instanceof JsonArray cs
+                after != null
+                                && after.get("choices") instanceof JsonArray cs
                                 && !cs.isEmpty()
                                 && cs.getJsonObject(0).get("message") instanceof JsonObject m
                         ? m
@@ -253,9 +347,15 @@ final class ResponsesNative implements NativeRequest {
         int call = 0;
         JsonArrayBuilder items = JSON.createArrayBuilder();
         for (JsonValue iv : output) {
-            JsonObject item = (JsonObject) iv;
+            if (!(iv instanceof JsonObject item)) {
+                continue;
+            }
             String type = item.getString("type", "");
             if (type.equals("message") && item.get("content") instanceof JsonArray parts) {
+                if (after == null) {
+                    items.add(item);
+                    continue;
+                }
                 JsonArrayBuilder ps = JSON.createArrayBuilder();
                 for (JsonValue pv : parts) {
                     JsonObject p = (JsonObject) pv;
@@ -270,13 +370,21 @@ final class ResponsesNative implements NativeRequest {
                     }
                 }
                 items.add(JSON.createObjectBuilder(item).add("content", ps));
-            } else if (type.equals("function_call") && call < calls.size()) {
-                JsonObject fn = calls.get(call++).getJsonObject("function");
-                items.add(
-                        JSON.createObjectBuilder(item)
-                                .add("arguments", fn.getString("arguments", "")));
-            } else {
-                items.add(item);
+            } else if (type.equals("function_call")) {
+                if (after != null && call < calls.size()) {
+                    JsonObject fn = calls.get(call++).getJsonObject("function");
+                    items.add(
+                            JSON.createObjectBuilder(item)
+                                    .add("arguments", fn.getString("arguments", "")));
+                } else {
+                    items.add(item);
+                }
+            } else if (type.equals("reasoning")) {
+                JsonObjectBuilder r = JSON.createObjectBuilder().add("type", "reasoning");
+                if (item.get("id") instanceof JsonString id) {
+                    r.add("id", id);
+                }
+                items.add(r.add("summary", JsonValue.EMPTY_JSON_ARRAY));
             }
         }
         return items.build();

@@ -69,4 +69,44 @@ class ResponsesNativeTest {
         assertThat(json(wire).getJsonArray("input").getJsonObject(0).getString("content"))
                 .isEqualTo("Hi");
     }
+
+    @Test
+    void settingsGoAsTheStagesLeftThemAndReasoningOnlyWithItsEffort() {
+        JsonObject body =
+                json(
+                        "{'model':'gpt','input':'Hi','max_output_tokens':500,"
+                                + "'reasoning':{'effort':'low','summary':'auto'},"
+                                + "'tools':[{'type':'function','name':'f','parameters':{},'x':1}],"
+                                + "'tool_choice':{'type':'function','name':'f'},"
+                                + "'text':{'format':{'type':'json_object'}}}");
+        ChatRequest p = parsed(body);
+        // a managed prompt's cap below the client's: the smaller wins
+        JsonObject capped =
+                Json.createObjectBuilder(OpenAiChat.render(p, "gpt"))
+                        .add("max_tokens", 100)
+                        .build();
+        String wire = new ResponsesNative(null, body).body(OpenAiChat.parse(capped), false, "m");
+        JsonObject sent = json(wire);
+        assertThat(sent.getInt("max_output_tokens")).isEqualTo(100);
+        assertThat(sent.getJsonObject("reasoning")).isEqualTo(json("{'effort':'low'}"));
+        assertThat(sent.getJsonArray("tools"))
+                .isEqualTo(json("{'a':[{'type':'function','name':'f','parameters':{}}]}").get("a"));
+        assertThat(sent.getJsonObject("tool_choice"))
+                .isEqualTo(json("{'type':'function','name':'f'}"));
+        assertThat(sent.getJsonObject("text")).isEqualTo(json("{'format':{'type':'json_object'}}"));
+    }
+
+    @Test
+    void aFunctionCallOutputWithPartsOtherThanInputTextIsReRendered() {
+        JsonObject body =
+                json(
+                        "{'model':'gpt','input':[{'type':'function_call','call_id':'c1','name':'f',"
+                                + "'arguments':'{}'},{'type':'function_call_output','call_id':'c1',"
+                                + "'output':[{'type':'input_text','text':'ok'},"
+                                + "{'type':'input_file','file_data':'secret'}]}]}");
+        String wire = new ResponsesNative(null, body).body(parsed(body), true, "m");
+        assertThat(wire).doesNotContain("secret").doesNotContain("input_file");
+        assertThat(json(wire).getJsonArray("input").getJsonObject(1).getString("output"))
+                .isEqualTo("ok");
+    }
 }
