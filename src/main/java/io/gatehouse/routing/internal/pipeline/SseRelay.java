@@ -208,7 +208,7 @@ public class SseRelay {
                             outText.append(tail);
                             events.chunk(os, contentChunk(lastChunk, e.getKey(), tail, null), null);
                         }
-                        JsonObject calls = held.release(lastChunk, e.getKey(), e.getValue());
+                        JsonObject calls = held.release(ex, lastChunk, e.getKey(), e.getValue());
                         if (calls != null) {
                             events.chunk(os, calls, null);
                         }
@@ -434,7 +434,7 @@ public class SseRelay {
                         continue; // nothing else in this choice's delta
                     }
                 } else {
-                    HeldToolCalls.count(ex, tcs);
+                    held.count(ex, index, tcs);
                 }
             }
             if (finishing && finished.add(index)) {
@@ -443,7 +443,7 @@ public class SseRelay {
                     outText.append(tail);
                     before.add(contentChunk(chunk, index, tail, null));
                 }
-                JsonObject calls = held.release(chunk, index, fs);
+                JsonObject calls = held.release(ex, chunk, index, fs);
                 if (calls != null) {
                     before.add(calls);
                 }
