@@ -51,7 +51,9 @@ final class ToolTraffic {
         }
     }
 
-    /** Distinct names {@code tools.called} holds; further names are counted under {@link #OTHER}. */
+    /**
+     * Distinct names {@code tools.called} holds; further names are counted under {@link #OTHER}.
+     */
     static final int MAX_NAMES = 128;
 
     /** The key counting calls whose name is no valid tool name. */

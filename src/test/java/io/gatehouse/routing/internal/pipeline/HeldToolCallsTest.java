@@ -101,8 +101,7 @@ class HeldToolCallsTest {
                         chunk(Json.createObjectBuilder(), "tool_calls")));
     }
 
-    private String relay(StreamFilter filter, Call call, List<JsonObject> chunks)
-            throws Exception {
+    private String relay(StreamFilter filter, Call call, List<JsonObject> chunks) throws Exception {
         Iterator<JsonObject> rest = chunks.subList(1, chunks.size()).iterator();
         ProviderStream stream =
                 new ProviderStream() {
@@ -213,9 +212,9 @@ class HeldToolCallsTest {
                                                 .add("index", index)
                                                 .add(
                                                         "function",
-                                                                Json.createObjectBuilder()
-                                                                        .add("name", name)
-                                                                        .add("arguments", args))));
+                                                        Json.createObjectBuilder()
+                                                                .add("name", name)
+                                                                .add("arguments", args))));
     }
 
     @Test
@@ -229,7 +228,10 @@ class HeldToolCallsTest {
                                 chunk(toolDelta(0, null, null, "\"}"), null),
                                 chunk(Json.createObjectBuilder(), "tool_calls")),
                         List.of(
-                                chunk(toolDelta(HeldToolCalls.MAX_CALLS_PER_CHOICE, "c", "f", "{}"), null),
+                                chunk(
+                                        toolDelta(
+                                                HeldToolCalls.MAX_CALLS_PER_CHOICE, "c", "f", "{}"),
+                                        null),
                                 chunk(Json.createObjectBuilder(), "tool_calls")),
                         List.of(
                                 chunk(toolDelta(-1, "c", "f", "{}"), null),
