@@ -288,6 +288,73 @@ class ToolPolicyIT {
         }
     }
 
+    static String chatWithCallArguments(String marker, String args, String tool) {
+        return "{\"model\":\"tl\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + marker
+                + "\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"fetch\",\"arguments\":"
+                + q(args)
+                + "}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"done\"}],"
+                + "\"tools\":["
+                + tool
+                + "]}";
+    }
+
+    @Test
+    void argumentsWithTrailingTextDuplicateNamesOrASecretNameAreMaskedBeforeTheProvider()
+            throws Exception {
+        String escaped = SECRET.replace("ghp_", "gh\\u0070_");
+        String[][] cases = {
+            {"case-plain-trailing", "{\"q\":\"x\"} " + SECRET},
+            {"case-plain-dupe", "{\"t\":\"" + SECRET + "\",\"t\":\"x\"}"},
+            {"case-plain-dupe-escaped", "{\"t\":\"" + escaped + "\",\"t\":\"x\"}"},
+            {"case-plain-name", "{\"" + SECRET + "\":1}"}
+        };
+        for (String[] c : cases) {
+            Http.Response r =
+                    call(
+                            "/v1/chat/completions",
+                            chatWithCallArguments(c[0], c[1], FETCH_TOOL_CHAT));
+            assertThat(r.status()).as(c[0] + " " + r.body()).isEqualTo(200);
+            List<String> sent = sent(c[0] + "\"");
+            assertThat(sent).as(c[0]).hasSize(1);
+            assertThat(sent.get(0)).as(c[0]).doesNotContain(SECRET.substring(4));
+            assertThat(sent.get(0)).as(c[0]).contains("[SECRET]");
+            assertThat(audit(r).getJsonObject("policy").getJsonObject("input").toString())
+                    .as(c[0])
+                    .contains("tools@v1/secrets:redact");
+        }
+    }
+
+    @Test
+    void aSecretInAToolDefinitionThatARuleWouldRedactRefusesTheRequest() throws Exception {
+        String described =
+                "{\"type\":\"function\",\"function\":{\"name\":\"fetch\",\"description\":\"token "
+                        + SECRET
+                        + "\",\"parameters\":{\"type\":\"object\",\"properties\":{}}}}";
+        String named =
+                "{\"type\":\"function\",\"function\":{\"name\":\"fetch\","
+                        + "\"parameters\":{\"type\":\"object\",\"properties\":{\""
+                        + SECRET
+                        + "\":{\"type\":\"string\"}}}}}";
+        String[][] cases = {{"case-plain-def-text", described}, {"case-plain-def-name", named}};
+        for (String[] c : cases) {
+            Http.Response r =
+                    call(
+                            "/v1/chat/completions",
+                            chatWithCallArguments(c[0], "{\"q\":\"x\"}", c[1]));
+            assertThat(r.status()).as(c[0] + " " + r.body()).isEqualTo(400);
+            assertThat(r.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("unredactable_tool_definition");
+            assertThat(r.body()).doesNotContain(SECRET);
+            assertThat(sent(c[0] + "\"")).as("nothing reached the provider").isEmpty();
+            JsonObject details = audit(r);
+            assertThat(details.getJsonObject("policy").getString("refused"))
+                    .isEqualTo("unredactable_tool_definition");
+            assertThat(details.toString()).doesNotContain(SECRET);
+        }
+    }
+
     static final String SHELL_TOOL_CHAT =
             "{\"type\":\"function\",\"function\":{\"name\":\"run_shell\","
                     + "\"parameters\":{\"type\":\"object\",\"properties\":{\"cmd\":{\"type\":\"string\"}}}}}";

@@ -13,6 +13,7 @@ import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.policy.internal.engine.ToolFacts;
 import io.gatehouse.routing.stage.ChatMessage;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.GatewayStage;
 import io.gatehouse.routing.stage.GuardModels;
@@ -142,6 +143,7 @@ public class PolicyStage implements GatewayStage {
      * provider dialect receives the masked version.
      */
     private static void redactInput(GatewayExchange ex, RequestScan scan, Decision d) {
+        refuseUnredactableDefinitions(ex, scan, d);
         List<ChatMessage> msgs = new ArrayList<>(ex.messages());
         List<String> resultOf = RequestScan.resultNames(msgs);
         boolean changed = false;
@@ -162,6 +164,35 @@ public class PolicyStage implements GatewayStage {
         }
         if (changed) {
             ex.request(ex.request().withMessages(msgs));
+        }
+    }
+
+    /**
+     * 400 {@code unredactable_tool_definition} when a redaction rule matches inside a tool
+     * definition. Definitions are forwarded as the client sent them (each dialect renders its own
+     * form of them), so masking them is not offered: sending one unchanged while the audit says
+     * {@code redacted} would report a redaction that did not happen.
+     */
+    private static void refuseUnredactableDefinitions(
+            GatewayExchange ex, RequestScan scan, Decision d) {
+        List<ChatRequest.Tool> tools = ex.request().tools();
+        for (int i = 0; i < tools.size() && i < scan.perTool.size(); i++) {
+            String name = tools.get(i).name();
+            Set<String> types = d.redactFor(name);
+            for (Detection f : scan.perTool.get(i)) {
+                if (types.contains(f.type())) {
+                    audit(ex).put("refused", "unredactable_tool_definition");
+                    throw new GatehouseException(
+                            400,
+                            "unredactable_tool_definition",
+                            "The definition of tool '"
+                                    + name
+                                    + "' (description or parameters schema) holds "
+                                    + f.type()
+                                    + " that policy redacts; Gatehouse does not rewrite tool"
+                                    + " definitions: remove it from the definition");
+                }
+            }
         }
     }
 

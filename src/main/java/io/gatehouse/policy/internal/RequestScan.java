@@ -19,14 +19,20 @@ import java.util.Map;
 /** Detector findings for a request's messages and the facts rules evaluate. */
 final class RequestScan {
     final List<List<Detection>> perMessage;
+
+    /** The findings in each tool definition (description, schema names and values), by index. */
+    final List<List<Detection>> perTool;
+
     final InjectionDetector.Result injection;
     final RequestFacts facts;
 
     private RequestScan(
             List<List<Detection>> perMessage,
+            List<List<Detection>> perTool,
             InjectionDetector.Result injection,
             RequestFacts facts) {
         this.perMessage = perMessage;
+        this.perTool = perTool;
         this.injection = injection;
         this.facts = facts;
     }
@@ -46,7 +52,8 @@ final class RequestScan {
             roles.add(m.role());
             chars += t.length();
         }
-        ToolFacts tools = tools(ex, per, texts, all);
+        List<List<Detection>> perTool = new ArrayList<>();
+        ToolFacts tools = tools(ex, per, perTool, texts, all);
         InjectionDetector.Result inj = InjectionDetector.score(texts);
         Map<String, EntityStat> stats = stats(all);
         String user =
@@ -71,18 +78,20 @@ final class RequestScan {
                         List.of(),
                         now,
                         tools);
-        return new RequestScan(per, inj, facts);
+        return new RequestScan(per, perTool, inj, facts);
     }
 
     /**
      * The request's tool traffic: definitions (description and schema), the calls in assistant
      * messages (their arguments) and the tool results (tool messages, named after the call they
-     * answer). Their findings join {@code all} (results are messages, already there) and their text
-     * joins what the injection detector reads ({@code texts}).
+     * answer). Schema member names are scanned too (a secret can be a property name). Their
+     * findings join {@code all} (results are messages, already there) and their text joins what the
+     * injection detector reads ({@code texts}).
      */
     private static ToolFacts tools(
             GatewayExchange ex,
             List<List<Detection>> perMessage,
+            List<List<Detection>> perTool,
             List<String> texts,
             List<Detection> all) {
         ChatRequest req = ex.request();
@@ -97,6 +106,7 @@ final class RequestScan {
                                     ? ""
                                     : ToolText.text(t.parameters().toString()));
             List<Detection> found = Detectors.scan(text);
+            perTool.add(found);
             all.addAll(found);
             texts.add(text);
             definitions.merge(t.name(), stats(found), RequestScan::plus);

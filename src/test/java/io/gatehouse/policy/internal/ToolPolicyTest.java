@@ -242,6 +242,148 @@ class ToolPolicyTest {
     }
 
     @Test
+    void argumentsWithTrailingTextOrDuplicateNamesAreScannedAndRedactedWhole() {
+        java.util.Set<String> secret = java.util.Set.of("secret");
+        String escaped = SECRET.replace("ghp_", "gh\\u0070_");
+        for (String args :
+                List.of(
+                        "{\"q\":\"x\"} " + SECRET,
+                        "{\"q\":\"x\"}{\"t\":\"" + SECRET + "\"}",
+                        "{\"t\":\"" + SECRET + "\",\"t\":\"x\"}",
+                        "{\"t\":\"" + escaped + "\",\"t\":\"x\"}")) {
+            assertThat(ToolText.scan(args)).as(args).extracting(d -> d.type()).contains("secret");
+            String r = ToolText.redact(args, secret);
+            assertThat(r).as(args).doesNotContain(SECRET.substring(4)).contains("[SECRET]");
+        }
+        assertThat(ToolText.redact("{\"t\":\"" + escaped + "\",\"t\":\"x\"}", secret))
+                .as("both duplicates forwarded, the secret masked")
+                .isEqualTo("{\"t\":\"[SECRET]\",\"t\":\"x\"}");
+    }
+
+    @Test
+    void memberNamesAreScannedAndARedactedNameBecomesThePlaceholder() {
+        java.util.Set<String> secret = java.util.Set.of("secret");
+        assertThat(ToolText.scan("{\"" + SECRET + "\":1}"))
+                .extracting(d -> d.type())
+                .contains("secret");
+        assertThat(ToolText.text("{\"" + SECRET + "\":1}")).contains(SECRET);
+        assertThat(ToolText.redact("{\"a\":{\"" + SECRET + "\":1,\"[SECRET]\":2}}", secret))
+                .as("a suffix where the object already has the placeholder name")
+                .isEqualTo("{\"a\":{\"[SECRET]_2\":1,\"[SECRET]\":2}}");
+
+        // on the output stage: a model leaking a secret as a key name
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st =
+                stage(
+                        policy(
+                                "[{\"id\":\"r\",\"action\":\"redact\",\"entities\":[\"secret\"],"
+                                        + "\"stage\":\"output\"}]"));
+        st.beforeRouting(ex);
+        ex.answerText(null);
+        ex.answerToolCalls(List.of(call("c2", "fetch", "{\"" + SECRET + "\":true}")));
+        st.afterAnswer(ex);
+        assertThat(ex.answerToolCalls().get(0).arguments()).isEqualTo("{\"[SECRET]\":true}");
+    }
+
+    static GatewayExchange withDefinition(ChatRequest.Tool t) {
+        ChatRequest req =
+                new ChatRequest(
+                        "sandbox",
+                        List.of(new ChatMessage("user", "hi", false)),
+                        null,
+                        List.of(t),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        return new GatewayExchange(PolicyFixtures.TENANT, "k", "r", "chat", req, Map.of());
+    }
+
+    static ChatRequest.Tool toolWithSchema(String name, String description, String schema) {
+        JsonObject params = json(schema);
+        return new ChatRequest.Tool(
+                name,
+                description,
+                params,
+                Json.createObjectBuilder()
+                        .add("type", "function")
+                        .add(
+                                "function",
+                                Json.createObjectBuilder()
+                                        .add("name", name)
+                                        .add("description", description)
+                                        .add("parameters", params))
+                        .build());
+    }
+
+    @Test
+    void aSecretAsASchemaPropertyNameIsSeen() {
+        GatewayExchange ex =
+                withDefinition(
+                        toolWithSchema(
+                                "lookup",
+                                "Looks up",
+                                "{\"type\":\"object\",\"properties\":{\""
+                                        + SECRET
+                                        + "\":{\"type\":\"string\"}}}"));
+        assertThatThrownBy(
+                        () ->
+                                stage(
+                                                policy(
+                                                        "[{\"id\":\"d\",\"condition\":\"entities.secret.count > 0\","
+                                                                + "\"action\":\"deny\",\"code\":\"secret_denied\"}]"))
+                                        .beforeRouting(ex))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("secret_denied"));
+    }
+
+    @Test
+    void aRedactRuleMatchingInsideAToolDefinitionRefusesTheRequest() {
+        String redact = "[{\"id\":\"r\",\"action\":\"redact\",\"entities\":[\"secret\"]}]";
+        for (ChatRequest.Tool t :
+                List.of(
+                        toolWithSchema(
+                                "lookup",
+                                "Use token " + SECRET,
+                                "{\"type\":\"object\",\"properties\":{}}"),
+                        toolWithSchema(
+                                "lookup",
+                                "Looks up",
+                                "{\"type\":\"object\",\"properties\":{\"k\":{\"type\":\"string\","
+                                        + "\"default\":\""
+                                        + SECRET
+                                        + "\"}}}"))) {
+            GatewayExchange ex = withDefinition(t);
+            assertThatThrownBy(() -> stage(policy(redact)).beforeRouting(ex))
+                    .isInstanceOfSatisfying(
+                            GatehouseException.class,
+                            e -> {
+                                assertThat(e.status()).isEqualTo(400);
+                                assertThat(e.code()).isEqualTo("unredactable_tool_definition");
+                            });
+            assertThat(PolicyStage.audit(ex).get("refused"))
+                    .isEqualTo("unredactable_tool_definition");
+        }
+        // a rule scoped to another tool does not touch this definition
+        GatewayExchange ok =
+                withDefinition(
+                        toolWithSchema(
+                                "lookup",
+                                "Use token " + SECRET,
+                                "{\"type\":\"object\",\"properties\":{}}"));
+        stage(
+                        policy(
+                                "[{\"id\":\"r\",\"tools\":[\"other\"],\"action\":\"redact\","
+                                        + "\"entities\":[\"secret\"]}]"))
+                .beforeRouting(ok);
+        assertThat(ok.request().tools().get(0).description()).contains(SECRET);
+    }
+
+    @Test
     void theValidatorAcceptsTheToolScopeAndRefusesItsMistakesNamingTheField() {
         JsonObject ok =
                 PolicyParser.normalize(

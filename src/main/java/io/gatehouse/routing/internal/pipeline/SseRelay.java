@@ -220,7 +220,7 @@ public class SseRelay {
                     if (!tail.isEmpty()) {
                         events.chunk(os, contentChunk(lastChunk, e.getValue(), tail, null), null);
                     }
-                    JsonObject calls = held.release(lastChunk, e.getValue(), fs);
+                    JsonObject calls = held.release(ex, lastChunk, e.getValue(), fs);
                     if (calls != null) {
                         events.chunk(os, calls, null);
                     }
@@ -516,7 +516,7 @@ public class SseRelay {
                         continue; // nothing else in this choice's delta
                     }
                 } else {
-                    HeldToolCalls.count(ex, tcs);
+                    held.count(ex, index, tcs);
                 }
             }
             if (finishing && finished.add(index)) {
@@ -525,7 +525,7 @@ public class SseRelay {
                 if (!tail.isEmpty()) {
                     before.add(contentChunk(chunk, index, tail, null));
                 }
-                JsonObject calls = held.release(chunk, index, fs);
+                JsonObject calls = held.release(ex, chunk, index, fs);
                 if (calls != null) {
                     before.add(calls);
                 }

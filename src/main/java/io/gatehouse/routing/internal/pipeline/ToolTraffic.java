@@ -9,6 +9,7 @@ import jakarta.json.JsonValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The request's tool traffic in its audit event, under namespaced details keys (docs/audit.md):
@@ -50,7 +51,26 @@ final class ToolTraffic {
         }
     }
 
-    /** Counts one call of {@code name} (a streamed call when its name arrives). */
+    /**
+     * Distinct names {@code tools.called} holds; further names are counted under {@link #OTHER}.
+     */
+    static final int MAX_NAMES = 128;
+
+    /** The key counting calls whose name is no valid tool name. */
+    static final String INVALID = "_invalid";
+
+    /** The key counting calls of names beyond {@link #MAX_NAMES}. */
+    static final String OTHER = "_other";
+
+    /** What providers accept as a function name; the model's answer may hold anything. */
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /**
+     * Counts one call of {@code name} (a streamed call once, when complete). The answer's names are
+     * the model's text: a name that is no tool name is counted as {@link #INVALID}, and the event
+     * holds at most {@link #MAX_NAMES} names (then {@link #OTHER}), so the audit event stays small
+     * and holds no content.
+     */
     @SuppressWarnings("unchecked")
     static void called(GatewayExchange ex, String name) {
         if (ex == null || name == null) {
@@ -59,6 +79,10 @@ final class ToolTraffic {
         Map<String, Object> calls =
                 (Map<String, Object>)
                         ex.auditDetails().computeIfAbsent(CALLED, k -> new TreeMap<>());
-        calls.merge(name, 1L, (a, b) -> ((Long) a) + 1L);
+        String key = NAME.matcher(name).matches() ? name : INVALID;
+        if (!calls.containsKey(key) && calls.size() >= MAX_NAMES) {
+            key = OTHER;
+        }
+        calls.merge(key, 1L, (a, b) -> ((Long) a) + 1L);
     }
 }

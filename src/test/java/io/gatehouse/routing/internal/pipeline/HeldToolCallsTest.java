@@ -91,12 +91,17 @@ class HeldToolCallsTest {
     }
 
     private String relay(StreamFilter filter, Call call) throws Exception {
-        List<JsonObject> chunks =
+        return relay(
+                filter,
+                call,
                 List.of(
                         chunk(Json.createObjectBuilder().add("role", "assistant"), null),
                         chunk(toolDelta(0, "call_1", "run_shell", "{\"cmd\":\"echo "), null),
                         chunk(toolDelta(0, null, null, "secret\"}"), null),
-                        chunk(Json.createObjectBuilder(), "tool_calls"));
+                        chunk(Json.createObjectBuilder(), "tool_calls")));
+    }
+
+    private String relay(StreamFilter filter, Call call, List<JsonObject> chunks) throws Exception {
         Iterator<JsonObject> rest = chunks.subList(1, chunks.size()).iterator();
         ProviderStream stream =
                 new ProviderStream() {
@@ -194,5 +199,114 @@ class HeldToolCallsTest {
         assertThat(sse).doesNotContain("echo").doesNotContain("[DONE]").contains("forbidden_tool");
         assertThat(call.status).isEqualTo(403);
         assertThat(call.errorCode).isEqualTo("forbidden_tool");
+    }
+
+    /** A fragment of call {@code index} that repeats its name (as a provider may). */
+    private static JsonObjectBuilder named(int index, String name, String args) {
+        return Json.createObjectBuilder()
+                .add(
+                        "tool_calls",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("index", index)
+                                                .add(
+                                                        "function",
+                                                        Json.createObjectBuilder()
+                                                                .add("name", name)
+                                                                .add("arguments", args))));
+    }
+
+    @Test
+    void aHeldCallBeyondTheLimitsEndsTheStreamWithToolCallTooLarge() throws Exception {
+        String big = "x".repeat(HeldToolCalls.MAX_CHARS_PER_CHOICE);
+        List<List<JsonObject>> streams =
+                List.of(
+                        List.of(
+                                chunk(toolDelta(0, "call_1", "run_shell", "{\"a\":\""), null),
+                                chunk(toolDelta(0, null, null, big), null),
+                                chunk(toolDelta(0, null, null, "\"}"), null),
+                                chunk(Json.createObjectBuilder(), "tool_calls")),
+                        List.of(
+                                chunk(
+                                        toolDelta(
+                                                HeldToolCalls.MAX_CALLS_PER_CHOICE, "c", "f", "{}"),
+                                        null),
+                                chunk(Json.createObjectBuilder(), "tool_calls")),
+                        List.of(
+                                chunk(toolDelta(-1, "c", "f", "{}"), null),
+                                chunk(Json.createObjectBuilder(), "tool_calls")));
+        for (List<JsonObject> chunks : streams) {
+            seen.clear();
+            Call call = call();
+            List<JsonObject> all = new ArrayList<>();
+            all.add(chunk(Json.createObjectBuilder().add("role", "assistant"), null));
+            all.addAll(chunks);
+            String sse = relay(checking(false), call, all);
+            assertThat(sse).contains("tool_call_too_large").doesNotContain("[DONE]");
+            assertThat(seen).as("nothing reached the filters").isEmpty();
+            assertThat(call.status).isEqualTo(502);
+            assertThat(call.errorCode).isEqualTo("tool_call_too_large");
+        }
+    }
+
+    @Test
+    void eachCallIsCountedOnceUnderItsJoinedNameHeldOrNot() throws Exception {
+        List<JsonObject> chunks =
+                List.of(
+                        chunk(Json.createObjectBuilder().add("role", "assistant"), null),
+                        chunk(toolDelta(0, "call_1", "run_", "{\"cmd\":"), null),
+                        chunk(named(0, "shell", "\"ls\""), null),
+                        chunk(named(0, "", "}"), null),
+                        chunk(Json.createObjectBuilder(), "tool_calls"));
+        Call held = call();
+        relay(checking(false), held, chunks);
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).name()).as("name fragments joined").isEqualTo("run_shell");
+        assertThat(held.exchange.auditDetails().get("tools.called"))
+                .isEqualTo(Map.of("run_shell", 1L));
+
+        StreamFilter unchecked =
+                new StreamFilter() {
+                    @Override
+                    public String onChunk(String text) {
+                        return text;
+                    }
+
+                    @Override
+                    public String onEnd() {
+                        return "";
+                    }
+                };
+        List<JsonObject> repeated =
+                List.of(
+                        chunk(Json.createObjectBuilder().add("role", "assistant"), null),
+                        chunk(toolDelta(0, "call_1", "fetch", "{"), null),
+                        chunk(named(0, "fetch", "\"u\":1"), null),
+                        chunk(named(0, "fetch", "}"), null),
+                        chunk(toolDelta(1, "call_2", "fetch", "{}"), null),
+                        chunk(Json.createObjectBuilder(), "tool_calls"));
+        Call passed = call();
+        relay(unchecked, passed, repeated);
+        assertThat(passed.exchange.auditDetails().get("tools.called"))
+                .as("two calls, however many fragments name them")
+                .isEqualTo(Map.of("fetch", 2L));
+    }
+
+    @Test
+    void toolsCalledHoldsValidNamesOnlyAndABoundedNumberOfThem() {
+        GatewayExchange ex = call().exchange;
+        ToolTraffic.called(ex, "ok_name-1");
+        ToolTraffic.called(ex, "has space");
+        ToolTraffic.called(ex, "x".repeat(65));
+        ToolTraffic.called(ex, "ghp_" + "a".repeat(36) + "\n{}");
+        for (int i = 0; i < 200; i++) {
+            ToolTraffic.called(ex, "t" + i);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> called = (Map<String, Object>) ex.auditDetails().get("tools.called");
+        assertThat(called).containsEntry("ok_name-1", 1L).containsEntry("_invalid", 3L);
+        assertThat(called).hasSize(ToolTraffic.MAX_NAMES + 1);
+        assertThat(called.get("_other")).isEqualTo(200L - (ToolTraffic.MAX_NAMES - 2));
     }
 }
