@@ -328,10 +328,10 @@ class MessagesIT {
     }
 
     /**
-     * A recorded Anthropic stream from a stand-in Anthropic provider, relayed natively (it was
-     * translated to chat and back before the passthrough, MessagesNativeIT): the client gets the
-     * provider's sequence event by event (pings and empty argument fragments aside, ids and counts
-     * normalised).
+     * A recorded Anthropic stream from a stand-in Anthropic provider; the request offers a tool,
+     * so it goes the translated way (to chat and back, so that tool calls pass the output policy;
+     * MessagesNativeIT): the client still gets the provider's sequence event by event (pings and
+     * empty argument fragments aside, ids and counts normalised).
      */
     @Test
     void aRecordedAnthropicStreamReachesTheClientEventByEvent() throws Exception {

@@ -475,6 +475,69 @@ class MessagesNativeIT {
      * One output filter chain per message: an entity-count rule counts the entities of all its text
      * blocks, not of each block alone (review finding 3).
      */
+    /**
+     * A native stream relays tool_use input as Anthropic sent it: a stream that offers tools (and
+     * carries no thinking) goes the translated way, so a tool-scoped output rule sees the call and
+     * ends the stream before any of its input reaches the client (tool review, finding 1).
+     */
+    @Test
+    void aStreamOfferingToolsGoesTranslatedSoTheOutputPolicySeesItsToolCalls() throws Exception {
+        String toolStream =
+                """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_01ToolUse","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":40,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01A","name":"run_shell","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"cmd\": \"rm -rf"}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":" /tmp/x\"}"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """;
+        provider.stubFor(
+                post(urlEqualTo("/nat9/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(toolStream)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat9");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(
+                t,
+                "no-shell",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"no-shell\","
+                                + "\"tools\":[\"run_shell\"],\"action\":\"deny\","
+                                + "\"code\":\"forbidden_tool\","
+                                + "\"message\":\"run_shell may not be called\","
+                                + "\"stage\":\"output\"}]}"));
+        String body =
+                "{\"model\":\"claude\",\"max_tokens\":256,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Clean up\"}],"
+                        + "\"tools\":[{\"name\":\"run_shell\",\"input_schema\":{\"type\":\"object\"}}]}";
+        Http.Response s = messages(body, "x-api-key", t.apiKey());
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("rm -rf");
+        List<Event> events = AnthropicStreams.parse(s.body());
+        assertThat(events.get(events.size() - 1).name()).isEqualTo("error");
+        JsonObject audit = auditEvent(s.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(403);
+        assertThat(audit.getJsonObject("details").getString("error")).isEqualTo("forbidden_tool");
+    }
+
     @Test
     void theOutputPolicyCountsEntitiesOverAllTextBlocksOfAStreamedMessage() throws Exception {
         String twoBlocks =

@@ -47,6 +47,19 @@ public final class MessagesDialect implements ChatDialect {
     /** Anthropic providers speak Messages: they get the client's body (not for token counts). */
     @Override
     public NativeRequest nativeRequest(String text, JsonObject json) {
-        return counting ? null : MessagesNative.of(text, json);
+        if (counting) {
+            return null;
+        }
+        MessagesNative n = MessagesNative.of(text, json);
+        // A native stream relays tool_use input as Anthropic sent it, where the output policy's
+        // tool-call checks cannot see it: a stream that offers tools takes the translated way,
+        // unless thinking requires the native one (docs/gateway.md, "Native passthrough").
+        if (n.onlyNative() == null
+                && json.getBoolean("stream", false)
+                && json.get("tools") instanceof jakarta.json.JsonArray tools
+                && !tools.isEmpty()) {
+            return null;
+        }
+        return n;
     }
 }
