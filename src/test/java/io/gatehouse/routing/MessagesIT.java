@@ -328,8 +328,8 @@ class MessagesIT {
     }
 
     /**
-     * A recorded Anthropic stream from a stand-in Anthropic provider; the request offers a tool,
-     * so it goes the translated way (to chat and back, so that tool calls pass the output policy;
+     * A recorded Anthropic stream from a stand-in Anthropic provider; the request offers a tool, so
+     * it goes the translated way (to chat and back, so that tool calls pass the output policy;
      * MessagesNativeIT): the client still gets the provider's sequence event by event (pings and
      * empty argument fragments aside, ids and counts normalised).
      */
