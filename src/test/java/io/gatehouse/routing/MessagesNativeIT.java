@@ -491,10 +491,10 @@ class MessagesNativeIT {
                 data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01A","name":"run_shell","input":{}}}
 
                 event: content_block_delta
-                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"cmd\": \"rm -rf"}}
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\\"cmd\\\": \\\"rm -rf"}}
 
                 event: content_block_delta
-                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":" /tmp/x\"}"}}
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":" /tmp/x\\\"}"}}
 
                 event: content_block_stop
                 data: {"type":"content_block_stop","index":0}
