@@ -15,7 +15,7 @@ duration=30          # seconds per wrk point (10 s windows are too noisy on a sh
 warmup=3             # seconds of unrecorded load before each target's first point of a mode
 gh_warmup=240        # Gatehouse's warm-up per mode: on 2 cores the JIT compiles for minutes (docs/benchmarks.md)
 connections="1 16 64"
-modes="json stream"
+modes="json stream messages"
 targets="direct gatehouse portkey"
 ttfc_n=300
 ttfc_warmup=30
@@ -37,7 +37,8 @@ usage: bench/run.sh [options]
   --warmup S          unrecorded warm-up per target and mode (default $warmup)
   --gatehouse-warmup S  Gatehouse's warm-up per mode (default $gh_warmup; the JIT compiles meanwhile)
   --connections "L"   connection counts (default "$connections")
-  --modes "L"         json and/or stream (default "$modes")
+  --modes "L"         json, stream and/or messages (default "$modes"; messages = Anthropic Messages
+                      streaming through Gatehouse, beside the direct upstream stream; Portkey skipped)
   --targets "L"       direct, gatehouse, portkey (default "$targets")
   --ttfc N            time-to-first-chunk samples per target (default $ttfc_n)
   --ttfc-warmup S     seconds of fresh-connection requests per target before them (default $ttfc_warmup)
@@ -203,10 +204,11 @@ start_portkey() {
 }
 
 # ---------------------------------------------------------------- per-target request shape
-target_url() {
+target_url() { # target [mode]
   case "$1" in
     direct) echo "http://127.0.0.1:$upstream_port/v1/chat/completions" ;;
-    gatehouse) echo "http://127.0.0.1:$gatehouse_port/v1/chat/completions" ;;
+    gatehouse) if [ "${2:-}" = messages ]; then echo "http://127.0.0.1:$gatehouse_port/v1/messages";
+      else echo "http://127.0.0.1:$gatehouse_port/v1/chat/completions"; fi ;;
     portkey) echo "http://127.0.0.1:$portkey_port/v1/chat/completions" ;;
   esac
 }
@@ -217,24 +219,36 @@ target_headers() { # "|"-separated, for wrk
 target_pid() {
   case "$1" in gatehouse) echo "${gatehouse_pid:-}" ;; portkey) echo "${portkey_pid:-}" ;; *) echo "" ;; esac
 }
-body_for() { # mode
-  local s=""; [ "$1" = stream ] && s=',"stream":true'
+# Messages mode: Gatehouse gets the Anthropic Messages body and answers Anthropic events; the direct
+# row is the same upstream chat stream Gatehouse calls; Portkey has no Messages row (it would need an
+# Anthropic upstream). So the table shows what the Messages dialect adds over the upstream's stream.
+applies() { # target mode
+  [ "$2" != messages ] || [ "$1" != portkey ]
+}
+body_for() { # mode [target]
+  if [ "$1" = messages ] && [ "${2:-}" = gatehouse ]; then
+    echo '{"model":"bench","max_tokens":16,"messages":[{"role":"user","content":"Say hello in one short sentence."}],"stream":true}'
+    return
+  fi
+  local s=""; [ "$1" = stream ] || [ "$1" = messages ] && s=',"stream":true'
   echo "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}],\"max_tokens\":16$s}"
 }
 
 # One request with curl: the target answers 2xx with the expected shape.
 sanity() { # target mode
-  local args=(-sS -o "$out/sanity.out" -w '%{http_code}' -XPOST "$(target_url "$1")" -H 'Content-Type: application/json' --max-time 10)
+  local args=(-sS -o "$out/sanity.out" -w '%{http_code}' -XPOST "$(target_url "$1" "$2")" -H 'Content-Type: application/json' --max-time 10)
   local auth h
   auth=$(target_auth "$1"); [ -n "$auth" ] && args+=(-H "Authorization: Bearer $auth")
   IFS='|' read -r -a hs <<<"$(target_headers "$1")"
   for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
   local code
-  code=$(curl "${args[@]}" -d "$(body_for "$2")" 2>/dev/null || true)
+  code=$(curl "${args[@]}" -d "$(body_for "$2" "$1")" 2>/dev/null || true)
   if [ "$code" != 200 ]; then
     log "$1 ($2) answered HTTP $code: $(head -c 300 "$out/sanity.out")"; return 1
   fi
-  if [ "$2" = stream ]; then grep -q '^data: \[DONE\]' "$out/sanity.out" || { log "$1 stream has no [DONE]"; return 1; }
+  if [ "$2" = messages ] && [ "$1" = gatehouse ]; then
+    grep -q '^event: message_stop' "$out/sanity.out" || { log "$1 Messages stream has no message_stop"; return 1; }
+  elif [ "$2" != json ]; then grep -q '^data: \[DONE\]' "$out/sanity.out" || { log "$1 stream has no [DONE]"; return 1; }
   else grep -q '"usage"' "$out/sanity.out" || { log "$1 answer has no usage"; return 1; }; fi
   [ "$1" = gatehouse ] && answered_sanity=$((answered_sanity + 1))
   return 0
@@ -256,9 +270,10 @@ run_wrk() { # target mode conns seconds
   local threads=$wrk_threads
   [ "$threads" -gt "$3" ] && threads=$3
   local line
-  line=$(BENCH_STREAM=$([ "$2" = stream ] && echo 1 || echo 0) BENCH_AUTH=$(target_auth "$1") \
+  line=$(BENCH_STREAM=$([ "$2" != json ] && echo 1 || echo 0) BENCH_AUTH=$(target_auth "$1") \
+    BENCH_DIALECT=$([ "$2" = messages ] && [ "$1" = gatehouse ] && echo messages || echo chat) \
     BENCH_HEADERS=$(target_headers "$1") \
-    wrk -t"$threads" -c"$3" -d"${4}s" --timeout 10s -s bench/wrk/chat.lua "$(target_url "$1")" \
+    wrk -t"$threads" -c"$3" -d"${4}s" --timeout 10s -s bench/wrk/chat.lua "$(target_url "$1" "$2")" \
     | tee -a "$out/wrk.log" | grep '^BENCH ' || true)
   [ -n "$line" ] || { log "wrk printed no result for $1"; line="BENCH requests=0 duration_us=1 p50=0 p90=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0"; }
   local kv
@@ -394,7 +409,7 @@ if has gatehouse; then
 fi
 for t in direct portkey; do
   has "$t" || continue
-  for m in $modes; do sanity "$t" "$m" || { log "$t does not answer correctly; stopping"; exit 1; }; done
+  for m in $modes; do applies "$t" "$m" || continue; sanity "$t" "$m" || { log "$t does not answer correctly; stopping"; exit 1; }; done
 done
 
 if has gatehouse; then
@@ -413,6 +428,7 @@ audit_results=$out/audit-overhead.tsv
 printf 'mode\tconns\taudited\tmean_us\tp50_us\tp99_us\tevents_per_commit\n' >"$audit_results"
 for m in $modes; do
   for t in $targets; do
+    applies "$t" "$m" || continue
     w=$warmup; [ "$t" = gatehouse ] && w=$gh_warmup
     log "warm-up: $t $m ${w}s"
     run_wrk "$t" "$m" 16 "$w"
@@ -420,6 +436,7 @@ for m in $modes; do
   done
   for c in $connections; do
     for t in $targets; do
+      applies "$t" "$m" || continue
       pid=$(target_pid "$t")
       [ "$t" = gatehouse ] && audit_snapshot "$out/audit-metrics-0.txt"  # before the CPU window
       c0=$(cpu_ticks "$pid")
