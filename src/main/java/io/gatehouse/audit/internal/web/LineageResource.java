@@ -76,16 +76,7 @@ public class LineageResource {
             @PathParam("version") String version,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        String chain = chain();
-        int n = ChainAccess.limit(limit, 100);
-        return AuditResource.page(
-                lineage.requestsByVersion(
-                        chain,
-                        LineageKeys.PROMPT_VERSION,
-                        version,
-                        ChainAccess.parseCursor(cursor),
-                        n),
-                n);
+        return requestsByVersion(LineageKeys.PROMPT_VERSION, version, cursor, limit);
     }
 
     @GET
@@ -107,15 +98,15 @@ public class LineageResource {
             @PathParam("version") String version,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        String chain = chain();
+        return requestsByVersion(LineageKeys.POLICY_VERSION, version, cursor, limit);
+    }
+
+    /** One page of the requests whose gateway event names {@code version} under {@code key}. */
+    private String requestsByVersion(String key, String version, String cursor, Integer limit) {
+        String chain = chain(); // the caller's access is checked before their parameters
         int n = ChainAccess.limit(limit, 100);
         return AuditResource.page(
-                lineage.requestsByVersion(
-                        chain,
-                        LineageKeys.POLICY_VERSION,
-                        version,
-                        ChainAccess.parseCursor(cursor),
-                        n),
+                lineage.requestsByVersion(chain, key, version, ChainAccess.parseCursor(cursor), n),
                 n);
     }
 
