@@ -23,9 +23,6 @@ import java.util.OptionalLong;
  * answer is a {@link GatewayService.TokenCount}.
  */
 final class CountTokensOperation implements Operation {
-    /** The provider kind whose count_tokens the gateway asks for exact counts. */
-    static final String EXACT_COUNTS = "anthropic";
-
     private final DialectOperation dialect;
     private final Attempts attempts;
 
@@ -69,11 +66,12 @@ final class CountTokensOperation implements Operation {
             Call call, Request request, Route route, List<Candidate> ordered, long estimatedIn)
             throws Failover.Exhausted {
         GatewayExchange ex = call.exchange;
-        if (ordered.get(0).provider().kind().equals(EXACT_COUNTS)) {
+        if (attempts.adapter(ordered.get(0)).countsTokens()) {
             // the route's first choice counts itself, with failover among its kind (whose counts
             // agree)
+            String kind = ordered.get(0).provider().kind();
             List<Candidate> counting =
-                    ordered.stream().filter(c -> c.provider().kind().equals(EXACT_COUNTS)).toList();
+                    ordered.stream().filter(c -> c.provider().kind().equals(kind)).toList();
             long deadline = attempts.deadline();
             OptionalLong counted =
                     attempts.run(

@@ -153,6 +153,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private static final List<String> COUNT_FIELDS =
             List.of("model", "messages", "system", "tools", "tool_choice");
 
+    @Override
+    public boolean countsTokens() {
+        return true;
+    }
+
     /**
      * Anthropic's own count ({@code <base>/v1/messages/count_tokens}) of the translated request.
      */

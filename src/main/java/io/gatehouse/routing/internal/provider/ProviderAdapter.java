@@ -30,6 +30,11 @@ public interface ProviderAdapter {
         return OptionalLong.empty();
     }
 
+    /** Whether {@link #countTokens} gives the provider's own count (else it is always empty). */
+    default boolean countsTokens() {
+        return false;
+    }
+
     /** An embeddings {@code list} object. */
     JsonObject embed(ProviderCall call) throws ProviderException;
 }
