@@ -50,7 +50,7 @@ class AgentDialectsAttackIT {
                 post(urlEqualTo("/attack-slow/v1/chat/completions"))
                         .willReturn(
                                 aResponse()
-                                        .withFixedDelay(2000)
+                                        .withFixedDelay(1200)
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(SMALL)));
     }
