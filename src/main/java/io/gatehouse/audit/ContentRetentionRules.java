@@ -1,6 +1,8 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.shared.TenantId;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * A tenant's content-retention setting as other modules that keep content of their own must obey it
@@ -17,4 +19,31 @@ public interface ContentRetentionRules {
      * @param retentionDays how long kept content may live
      */
     record Keeping(boolean keepsContent, int retentionDays) {}
+
+    /** A deletion of kept content on the connection audit gives it; returns how many it deleted. */
+    @FunctionalInterface
+    interface Deletion {
+        long delete(Connection c) throws SQLException;
+    }
+
+    /** What {@link #deleteUnlessHeld} did. */
+    enum Deleted {
+        /** deleted, and the event recorded with it */
+        DELETED,
+        /** the deletion found nothing: no event */
+        NOTHING,
+        /** the tenant is under an active legal hold: nothing deleted, no event */
+        HELD
+    }
+
+    /**
+     * A deletion someone asks for now (a client's {@code DELETE} of its stored response), under the
+     * same rule as the retention purge: one transaction on audit's connection that takes the
+     * tenant's hold lock, finds no active legal hold, runs {@code deletion} and, when it deleted
+     * anything, records {@code event} in the tenant's chain. A hold being placed meanwhile either
+     * precedes it (HELD) or waits for it; the event and the deletion commit together, so neither
+     * exists without the other. {@code deletion} neither commits nor closes the connection. Throws
+     * {@code audit_unavailable} (503) when the transaction fails.
+     */
+    Deleted deleteUnlessHeld(TenantId tenant, Deletion deletion, AuditEvent event);
 }

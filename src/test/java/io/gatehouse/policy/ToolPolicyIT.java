@@ -508,4 +508,62 @@ class ToolPolicyIT {
                                 .replace("case-delete", "case-plain-list"));
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     }
+
+    /**
+     * What chat forwards with the client's bytes must be what the input policy scanned (issue 17):
+     * a call's arguments as an object, an extra key in a call or its function, another call type
+     * are refused with 400 naming the field (OpenAI's error shape) and never reach the provider; a
+     * secret in an earlier refusal part is seen by the rules (a redaction there refuses, 400 {@code
+     * unredactable_refusal}); a rule names a tool in any case ({@code DELETE_REPO} is {@code
+     * delete_repo}).
+     */
+    @Test
+    void whatTheInputPolicyCannotScanIsRefusedAndToolNamesFoldCase() throws Exception {
+        String asObject =
+                "{\"model\":\"tl\",\"messages\":[{\"role\":\"user\",\"content\":\"case-strict-1\"},"
+                        + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"fetch\",\"arguments\":{\"token\":\""
+                        + SECRET
+                        + "\"}}}]},{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"done\"}]}";
+        String extraKey =
+                asObject.replace("case-strict-1", "case-strict-2")
+                        .replace(
+                                "\"arguments\":{\"token\":\"" + SECRET + "\"}",
+                                "\"arguments\":\"{}\",\"note\":\"" + SECRET + "\"");
+        String[][] refused = {
+            {asObject, "messages[1].tool_calls[0].function.arguments"},
+            {extraKey, "messages[1].tool_calls[0].function.note"}
+        };
+        for (String[] c : refused) {
+            Http.Response r = call("/v1/chat/completions", c[0]);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            JsonObject error = r.json().getJsonObject("error");
+            assertThat(error.getString("param")).isEqualTo(c[1]);
+            assertThat(r.body()).doesNotContain("Exception");
+        }
+        assertThat(sent("case-strict-")).as("nothing reached the provider").isEmpty();
+
+        String refusal =
+                "{\"model\":\"tl\",\"messages\":[{\"role\":\"user\",\"content\":\"case-strict-3\"},"
+                        + "{\"role\":\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":"
+                        + "\"I will not use "
+                        + SECRET
+                        + "\"}]},{\"role\":\"user\",\"content\":\"ok\"}]}";
+        Http.Response r = call("/v1/chat/completions", refusal);
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getJsonObject("error").getString("code"))
+                .isEqualTo("unredactable_refusal");
+        assertThat(sent("case-strict-3")).isEmpty();
+
+        String upper =
+                "{\"model\":\"tl\",\"messages\":[{\"role\":\"user\",\"content\":\"case-strict-4\"},"
+                        + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c_d\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"DELETE_REPO\","
+                        + "\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c_d\","
+                        + "\"content\":\"deleted\"}]}";
+        Http.Response denied = call("/v1/chat/completions", upper);
+        assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+        assertThat(denied.json().getJsonObject("error").getString("code")).isEqualTo("tool_denied");
+        assertThat(sent("case-strict-4")).isEmpty();
+    }
 }

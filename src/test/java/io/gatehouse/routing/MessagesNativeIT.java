@@ -674,4 +674,206 @@ class MessagesNativeIT {
         // more than 6,000 bytes of thinking reached the client: well over 500 tokens' worth
         assertThat(recorded[2]).as("output tokens of the thinking so far").isGreaterThan(500);
     }
+
+    /**
+     * Anthropic's stream of extended thinking with tool use (its documented interleaving: thinking
+     * with its signature, a text block, then the tool_use block whose input arrives in
+     * input_json_delta fragments), the address split across two fragments.
+     */
+    static final String THINKING_TOOL_STREAM =
+            """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"msg_01ThinkTool","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":412,"output_tokens":4}}}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"The user wants the report sent. I should call the mail tool."}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIMtoolThinkSignatureA1b2C3d4E5f6G7h8=="}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":0}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"I'll send the report now."}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":1}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_01MailTool","name":"send_mail","input":{}}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\\"to\\": \\"bob@exa"}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"mple.com\\", \\"body\\": \\"report\\"}"}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":2}
+
+            event: message_delta
+            data: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":88}}
+
+            event: message_stop
+            data: {"type":"message_stop"}
+
+            """;
+
+    static String thinkingToolBody(String model) {
+        return thinkingBody(model, true, "Send the report")
+                .replace(
+                        "\"messages\":[",
+                        "\"tools\":[{\"name\":\"send_mail\",\"input_schema\":{\"type\":\"object\"}}],"
+                                + "\"messages\":[");
+    }
+
+    /**
+     * A native stream with thinking AND tools (thinking forces the native way): while output rules
+     * check tool calls, each tool_use block is held until its stop and its input checked whole,
+     * like chat's held calls. A tool-scoped redaction re-emits the block's input as one
+     * input_json_delta with the masked JSON; a tool the output rules forbid ends the stream with
+     * {@code event: error} and nothing of its input; the thinking block and its signature go out
+     * byte for byte, the events in Anthropic's order.
+     */
+    @Test
+    void aThinkingStreamsToolInputIsHeldAndCheckedByTheOutputRules() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat21/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(THINKING_TOOL_STREAM)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat21");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(
+                t,
+                "mail-to",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"mail-to\","
+                                + "\"tools\":[\"send_mail\"],\"action\":\"redact\","
+                                + "\"entities\":[\"email\"],\"stage\":\"output\"}]}"));
+        Http.Response s = messages(thinkingToolBody("claude"), "x-api-key", t.apiKey());
+        assertThat(s.status()).as(s.toString()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("bob@").doesNotContain("mple.com");
+        List<Event> events = AnthropicStreams.parse(s.body());
+        assertThat(events.stream().map(Event::name).toList())
+                .containsExactly(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
+        // the thinking block's events byte for byte
+        for (String line : THINKING_TOOL_STREAM.split("\n")) {
+            if (line.contains("\"index\":0")) {
+                assertThat(s.body()).contains(line);
+            }
+        }
+        JsonObject start = events.get(8).data();
+        assertThat(start.getInt("index")).isEqualTo(2);
+        assertThat(start.getJsonObject("content_block"))
+                .isEqualTo(
+                        json(
+                                "{\"type\":\"tool_use\",\"id\":\"toolu_01MailTool\","
+                                        + "\"name\":\"send_mail\",\"input\":{}}"));
+        JsonObject delta = events.get(9).data().getJsonObject("delta");
+        assertThat(events.get(9).data().getInt("index")).isEqualTo(2);
+        assertThat(delta.getString("type")).isEqualTo("input_json_delta");
+        assertThat(json(delta.getString("partial_json")))
+                .isEqualTo(json("{\"to\":\"[EMAIL]\",\"body\":\"report\"}"));
+        assertThat(events.get(10).data().getInt("index")).isEqualTo(2);
+        JsonObject audit = auditEvent(s.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+
+        // a tool the output rules forbid: the stream ends with event: error, no input out
+        TestTenant t2 = TestTenant.fresh();
+        anthropic(t2, "an", "/nat21");
+        CatalogFixture.route(t2.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(
+                t2,
+                "no-mail",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"no-mail\","
+                                + "\"tools\":[\"send_mail\"],\"action\":\"deny\","
+                                + "\"code\":\"forbidden_tool\","
+                                + "\"message\":\"send_mail may not be called\","
+                                + "\"stage\":\"output\"}]}"));
+        Http.Response d = messages(thinkingToolBody("claude"), "x-api-key", t2.apiKey());
+        assertThat(d.status()).as(d.toString()).isEqualTo(200);
+        assertThat(d.body()).doesNotContain("bob@").doesNotContain("toolu_01MailTool");
+        List<Event> denied = AnthropicStreams.parse(d.body());
+        assertThat(denied.get(denied.size() - 1).name()).isEqualTo("error");
+        JsonObject deniedAudit = auditEvent(d.header("x-request-id"));
+        assertThat(deniedAudit.getInt("status")).isEqualTo(403);
+        assertThat(deniedAudit.getJsonObject("details").getString("error"))
+                .isEqualTo("forbidden_tool");
+    }
+
+    /**
+     * The input policy reads earlier turns' thinking, which only the native body carries: a deny
+     * holds, and a redaction (which would break the block's signature) refuses the request with 400
+     * {@code unredactable_thinking}; the provider is never called either way.
+     */
+    @Test
+    void theInputPolicyReadsEarlierThinkingAndCannotRedactIt() throws Exception {
+        provider.stubFor(
+                post(urlEqualTo("/nat22/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(answer("fine"))));
+        String leaky =
+                thinkingBody("claude", false, "And now?")
+                        .replace("453 = 400 + 50 + 3.", "Mail ann@example.com the result.");
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat22");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(t, "redact-mail", redactMail());
+        Http.Response r = messages(leaky, "x-api-key", t.apiKey());
+        assertAnthropicError(r, 400, "invalid_request_error");
+        assertThat(r.header("x-gatehouse-error-code")).isEqualTo("unredactable_thinking");
+        assertThat(auditEvent(r.header("x-request-id")).getInt("status")).isEqualTo(400);
+
+        TestTenant t2 = TestTenant.fresh();
+        anthropic(t2, "an", "/nat22");
+        CatalogFixture.route(t2.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(
+                t2,
+                "no-mail",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"no-mail\","
+                                + "\"condition\":\"entities.email.count > 0\",\"action\":\"deny\","
+                                + "\"code\":\"mail_in_input\",\"message\":\"no addresses\","
+                                + "\"stage\":\"input\"}]}"));
+        Http.Response d = messages(leaky, "x-api-key", t2.apiKey());
+        assertAnthropicError(d, 403, "permission_error");
+        assertThat(d.header("x-gatehouse-error-code")).isEqualTo("mail_in_input");
+        assertThat(sentTo("/nat22/v1/messages")).as("never sent upstream").isEmpty();
+
+        // the same conversation without the address in its thinking goes through
+        Http.Response ok =
+                messages(thinkingBody("claude", false, "And now?"), "x-api-key", t2.apiKey());
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(sentTo("/nat22/v1/messages")).hasSize(1);
+    }
 }

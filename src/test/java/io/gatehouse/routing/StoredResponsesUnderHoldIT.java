@@ -39,8 +39,62 @@ class StoredResponsesUnderHoldIT {
         }
     }
 
+    /**
+     * A client's {@code DELETE /v1/responses/{id}} while a hold is being placed: audit decides it
+     * under the tenant's hold lock, so the DELETE waits for the hold, then finds it (403 {@code
+     * legal_hold}); the response stays and no {@code responses.stored.delete} event exists. Once
+     * the hold is released the same DELETE deletes it, with exactly one event.
+     */
+    @Test
+    void aDeleteWhileAHoldIsPlacedWaitsForItAndKeepsTheStoredResponse() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String id = storedResponse(t, "now() + interval '1 day'");
+
+        Http.Response refused =
+                HoldRace.whileAHoldIsPlaced(
+                        t.id(),
+                        () -> HTTP.method("DELETE", "/v1/responses/" + id, null, t.keyAuth()));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().getJsonObject("error").getString("code")).isEqualTo("legal_hold");
+        try (Connection c = Db.asApp()) {
+            assertThat(count(c, id)).as("the hold placed meanwhile keeps it").isEqualTo(1);
+            assertThat(deleteEvents(c, id))
+                    .as("no event for a deletion that did not happen")
+                    .isZero();
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "UPDATE audit_legal_holds SET released_at = now(), released_by = 'auditor'"
+                                    + " WHERE tenant_id = ?::uuid AND released_at IS NULL")) {
+                ps.setString(1, t.id());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        Http.Response deleted = HTTP.method("DELETE", "/v1/responses/" + id, null, t.keyAuth());
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        try (Connection c = Db.asApp()) {
+            assertThat(count(c, id)).isZero();
+            assertThat(deleteEvents(c, id)).as("one event, with the deletion").isEqualTo(1);
+        }
+    }
+
+    private static long deleteEvents(Connection c, String id) throws Exception {
+        return Db.count(
+                c,
+                "SELECT count(*) FROM audit_events WHERE action = 'responses.stored.delete'"
+                        + " AND target_id = ?",
+                id);
+    }
+
     /** Full retention and a stored response whose time is up (arranged: the test cannot wait). */
     private static String expiredResponse(TestTenant t) throws Exception {
+        return storedResponse(t, "now() - interval '1 minute'");
+    }
+
+    /**
+     * Full retention and a response stored by the tenant's API key (its only one), expiring at
+     * {@code expiresAt} (SQL).
+     */
+    static String storedResponse(TestTenant t, String expiresAt) throws Exception {
         Http.Response full =
                 HTTP.method(
                         "PUT",
@@ -54,11 +108,13 @@ class StoredResponsesUnderHoldIT {
                         c.prepareStatement(
                                 "INSERT INTO routing_stored_responses (id, tenant_id, api_key_id,"
                                         + " expires_at, conversation, response)"
-                                        + " VALUES (?, ?::uuid, ?, now() - interval '1 minute',"
-                                        + " '[]'::jsonb, '{}'::jsonb)")) {
+                                        + " SELECT ?, ?::uuid, k.id, "
+                                        + expiresAt
+                                        + ", '[]'::jsonb, '{}'::jsonb"
+                                        + " FROM edge_api_keys k WHERE k.tenant_id = ?::uuid")) {
             ps.setString(1, id);
             ps.setString(2, t.id());
-            ps.setObject(3, UUID.randomUUID());
+            ps.setString(3, t.id());
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         return id;

@@ -11,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A legal hold being placed while the retention purge runs: the hold's transaction (the tenant's
- * hold lock, as RetentionService.placeHold takes it, then the row) is still open when the platform
- * admin's purge starts, and commits only once the purge has been seen waiting for that lock.
+ * A legal hold being placed while a deletion runs (the retention purge, a client's DELETE of a
+ * stored response): the hold's transaction (the tenant's hold lock, as RetentionService.placeHold
+ * takes it, then the row) is still open when the deletion starts, and commits only once the
+ * deletion has been seen waiting for that lock.
  */
 public final class HoldRace {
     private static final Http HTTP = Http.local();
@@ -26,6 +27,25 @@ public final class HoldRace {
                 "Bearer "
                         + TestTenant.login(
                                 TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        Http.Response done =
+                whileAHoldIsPlaced(
+                        tenantId,
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/audit/retention/purge",
+                                        "",
+                                        "Authorization",
+                                        admin));
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        return done;
+    }
+
+    /**
+     * Runs {@code deletion} (an HTTP call) while a hold of {@code tenantId} is being placed; fails
+     * unless the call was seen waiting for the tenant's hold lock. Returns the call's answer.
+     */
+    public static Http.Response whileAHoldIsPlaced(
+            String tenantId, java.util.function.Supplier<Http.Response> deletion) throws Exception {
         try (Connection hold = Db.asApp()) {
             hold.setAutoCommit(false);
             try (PreparedStatement lock =
@@ -42,14 +62,7 @@ public final class HoldRace {
                 ins.setTimestamp(3, Timestamp.from(Instant.now()));
                 ins.executeUpdate();
             }
-            CompletableFuture<Http.Response> purge =
-                    CompletableFuture.supplyAsync(
-                            () ->
-                                    HTTP.post(
-                                            "/api/v1/audit/retention/purge",
-                                            "",
-                                            "Authorization",
-                                            admin));
+            CompletableFuture<Http.Response> purge = CompletableFuture.supplyAsync(deletion);
             boolean waited = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             try (Connection look = Db.asOwner()) {
@@ -70,9 +83,8 @@ public final class HoldRace {
             }
             hold.commit();
             Http.Response done = purge.get(60, TimeUnit.SECONDS);
-            assertThat(done.status()).as(done.body()).isEqualTo(200);
             assertThat(waited)
-                    .as("the purge waited for the hold lock of the tenant being held")
+                    .as("the deletion waited for the hold lock of the tenant being held: " + done)
                     .isTrue();
             return done;
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.audit.internal;
 
+import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.ContentRetentionRules;
 import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.shared.TenantId;
@@ -18,5 +19,10 @@ public class DefaultContentRetentionRules implements ContentRetentionRules {
             return new Keeping(false, 0);
         }
         return new Keeping(true, retention.setting(tenant).retentionDays());
+    }
+
+    @Override
+    public Deleted deleteUnlessHeld(TenantId tenant, Deletion deletion, AuditEvent event) {
+        return retention.deleteUnlessHeld(tenant, deletion, event);
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.audit.internal;
 
 import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.ContentRetentionRules;
 import io.gatehouse.audit.RetainedContent;
 import io.gatehouse.audit.internal.persistence.AuditConnections;
 import io.gatehouse.audit.internal.persistence.ContentRetention;
@@ -179,6 +180,30 @@ public class RetentionService {
                         }
                         recorder.recordOn(c, event.target("legal_hold", id).build());
                         return true;
+                    });
+        } catch (SQLException e) {
+            throw CheckpointService.unavailable(e);
+        }
+    }
+
+    /**
+     * A deletion asked for now (a client's), decided like the purge under the tenant's hold lock,
+     * with its event in the same transaction ({@link ContentRetentionRules#deleteUnlessHeld}).
+     */
+    public ContentRetentionRules.Deleted deleteUnlessHeld(
+            TenantId tenant, ContentRetentionRules.Deletion deletion, AuditEvent event) {
+        try {
+            return db.inTransaction(
+                    c -> {
+                        RetentionRows.lockTenant(c, tenant.value());
+                        if (RetentionRows.hasActiveHold(c, tenant.value())) {
+                            return ContentRetentionRules.Deleted.HELD;
+                        }
+                        if (deletion.delete(c) == 0) {
+                            return ContentRetentionRules.Deleted.NOTHING;
+                        }
+                        recorder.recordOn(c, event);
+                        return ContentRetentionRules.Deleted.DELETED;
                     });
         } catch (SQLException e) {
             throw CheckpointService.unavailable(e);

@@ -144,6 +144,7 @@ public class PolicyStage implements GatewayStage {
      */
     private static void redactInput(GatewayExchange ex, RequestScan scan, Decision d) {
         refuseUnredactableDefinitions(ex, scan, d);
+        refuseUnredactableSigned(ex, scan, d);
         List<ChatMessage> msgs = new ArrayList<>(ex.messages());
         List<String> resultOf = RequestScan.resultNames(msgs);
         boolean changed = false;
@@ -192,6 +193,42 @@ public class PolicyStage implements GatewayStage {
                                     + " that policy redacts; Gatehouse does not rewrite tool"
                                     + " definitions: remove it from the definition");
                 }
+            }
+        }
+    }
+
+    /**
+     * 400 {@code unredactable_thinking} when a redaction rule matches inside signed text (an
+     * earlier turn's thinking, {@code GatewayExchange.signedInput}): the provider checks its
+     * signature, so a masked copy would be refused upstream and an unmasked one would leave
+     * unredacted while the audit says {@code redacted}. Likewise 400 {@code unredactable_refusal}
+     * for an assistant's earlier refusal, which chat forwards as sent.
+     */
+    private static void refuseUnredactableSigned(GatewayExchange ex, RequestScan scan, Decision d) {
+        refuseUnredactable(
+                ex,
+                scan.signed,
+                d,
+                "unredactable_thinking",
+                "An earlier turn's thinking block holds %s that policy redacts; Gatehouse cannot"
+                        + " change a signed thinking block: leave that turn's thinking out of the"
+                        + " conversation");
+        refuseUnredactable(
+                ex,
+                scan.refusals,
+                d,
+                "unredactable_refusal",
+                "An assistant's earlier refusal holds %s that policy redacts; Gatehouse does not"
+                        + " rewrite refusals: leave it out of the conversation");
+    }
+
+    private static void refuseUnredactable(
+            GatewayExchange ex, List<Detection> found, Decision d, String code, String message) {
+        for (Detection f : found) {
+            if (d.redact().contains(f.type())) {
+                audit(ex).put("refused", code);
+                throw new GatehouseException(
+                        400, code, message.formatted(f.type()), "messages", Map.of());
             }
         }
     }

@@ -9,6 +9,7 @@ import io.gatehouse.policy.internal.engine.ToolFacts;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
+import jakarta.json.JsonString;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,16 +24,26 @@ final class RequestScan {
     /** The findings in each tool definition (description, schema names and values), by index. */
     final List<List<Detection>> perTool;
 
+    /** The findings in the request's signed text ({@code GatewayExchange.signedInput}). */
+    final List<Detection> signed;
+
+    /** The findings in assistants' earlier refusals (a message's {@code refusal}, its parts). */
+    final List<Detection> refusals;
+
     final InjectionDetector.Result injection;
     final RequestFacts facts;
 
     private RequestScan(
             List<List<Detection>> perMessage,
             List<List<Detection>> perTool,
+            List<Detection> signed,
+            List<Detection> refusals,
             InjectionDetector.Result injection,
             RequestFacts facts) {
         this.perMessage = perMessage;
         this.perTool = perTool;
+        this.signed = signed;
+        this.refusals = refusals;
         this.injection = injection;
         this.facts = facts;
     }
@@ -43,6 +54,7 @@ final class RequestScan {
         List<String> roles = new ArrayList<>();
         List<Detection> all = new ArrayList<>();
         long chars = 0;
+        List<Detection> refusals = new ArrayList<>();
         for (ChatMessage m : ex.messages()) {
             String t = m.text() == null ? "" : m.text();
             List<Detection> found = Detectors.scan(t);
@@ -50,6 +62,23 @@ final class RequestScan {
             all.addAll(found);
             texts.add(t);
             roles.add(m.role());
+            chars += t.length();
+            // forwarded as sent, outside the message's text: seen by the rules all the same
+            for (String r : refusalTexts(m)) {
+                List<Detection> inRefusal = Detectors.scan(r);
+                refusals.addAll(inRefusal);
+                all.addAll(inRefusal);
+                texts.add(r);
+                chars += r.length();
+            }
+        }
+        // signed text (earlier turns' thinking) counts like the messages: rules see its entities
+        List<Detection> signed = new ArrayList<>();
+        for (String t : ex.signedInput()) {
+            List<Detection> found = Detectors.scan(t);
+            signed.addAll(found);
+            all.addAll(found);
+            texts.add(t);
             chars += t.length();
         }
         List<List<Detection>> perTool = new ArrayList<>();
@@ -78,7 +107,7 @@ final class RequestScan {
                         List.of(),
                         now,
                         tools);
-        return new RequestScan(per, perTool, inj, facts);
+        return new RequestScan(per, perTool, signed, refusals, inj, facts);
     }
 
     /**
@@ -138,6 +167,22 @@ final class RequestScan {
             return ToolFacts.NONE;
         }
         return new ToolFacts(offered, calls, results, definitions);
+    }
+
+    /** An assistant's earlier refusal as chat carries it: the message's string, refusal parts. */
+    static List<String> refusalTexts(ChatMessage m) {
+        List<String> out = new ArrayList<>();
+        if (m.refusal() instanceof JsonString s) {
+            out.add(s.getString());
+        }
+        if (m.parts() != null) {
+            for (ChatMessage.Part p : m.parts()) {
+                if (p.type().equals("refusal") && p.json().get("refusal") instanceof JsonString s) {
+                    out.add(s.getString());
+                }
+            }
+        }
+        return out;
     }
 
     /** The tool name each tool message answers (by its call id), or "" when unknown. */

@@ -28,6 +28,7 @@ public final class GatewayExchange {
     private final List<String> providerRestrictions = new ArrayList<>();
     private String answerText;
     private List<ChatMessage.ToolCall> answerToolCalls = List.of();
+    private List<String> signedInput = List.of();
     private final Map<String, Object> auditDetails = new LinkedHashMap<>();
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
@@ -128,6 +129,20 @@ public final class GatewayExchange {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /**
+     * Text of the request that reaches the provider exactly as the client sent it, outside {@link
+     * #request}: an earlier turn's extended thinking, which the provider's signature covers. Stages
+     * scan it like the messages but cannot change it: one that would (a redaction) must refuse the
+     * request instead.
+     */
+    public List<String> signedInput() {
+        return signedInput;
+    }
+
+    public void signedInput(List<String> texts) {
+        this.signedInput = texts == null ? List.of() : List.copyOf(texts);
     }
 
     /** Data classification of the request: 0 public, 1 internal, 2 confidential, 3 restricted. */

@@ -424,4 +424,130 @@ class ToolPolicyTest {
                             assertThat(e.getMessage()).contains("deny, redact or flag");
                         });
     }
+
+    /** A rule names a tool in one case, a call spells it in another: the rule holds (issue 17). */
+    @Test
+    void aRuleScopedToAToolHoldsForItsNameInAnyCase() {
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st =
+                stage(
+                        policy(
+                                "[{\"id\":\"d\",\"tools\":[\"run_shell\"],\"action\":\"deny\","
+                                        + "\"code\":\"forbidden_tool\",\"stage\":\"output\"},"
+                                        + "{\"id\":\"r\",\"tools\":[\"Send_Mail\"],\"action\":\"redact\","
+                                        + "\"entities\":[\"email\"],\"stage\":\"output\"}]"));
+        st.beforeRouting(ex);
+        ex.answerText(null);
+        ex.answerToolCalls(List.of(call("c2", "SEND_MAIL", "{\"to\":\"ann@example.com\"}")));
+        st.afterAnswer(ex);
+        assertThat(ex.answerToolCalls().get(0).arguments()).isEqualTo("{\"to\":\"[EMAIL]\"}");
+        ex.answerToolCalls(List.of(call("c3", "Run_Shell", "{\"cmd\":\"ls\"}")));
+        assertThatThrownBy(() -> st.afterAnswer(ex))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden_tool"));
+        StreamFilter f = st.streamFilter(ex);
+        assertThatThrownBy(() -> f.onToolCall(call("c4", "RUN_SHELL", "{}")))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden_tool"));
+    }
+
+    static GatewayExchange withAssistant(ChatMessage assistant) {
+        ChatRequest req =
+                new ChatRequest(
+                        "sandbox",
+                        List.of(new ChatMessage("user", "hi", false), assistant),
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        return new GatewayExchange(PolicyFixtures.TENANT, "k", "r", "chat", req, Map.of());
+    }
+
+    static final String MAIL_RULES =
+            "[{\"id\":\"d\",\"condition\":\"entities.secret.count > 0\",\"action\":\"deny\","
+                    + "\"code\":\"secret_in_input\"},"
+                    + "{\"id\":\"r\",\"condition\":\"entities.email.count > 0\",\"action\":\"redact\","
+                    + "\"entities\":[\"email\"]}]";
+
+    /**
+     * An assistant's earlier refusal (the message's {@code refusal}, a refusal part) is forwarded
+     * as sent: the input rules see it (a deny holds), and a redaction that would have to change it
+     * refuses the request (issue 17).
+     */
+    @Test
+    void anEarlierRefusalIsScannedAndARedactionInItRefusesTheRequest() {
+        JsonObject part =
+                Json.createObjectBuilder()
+                        .add("type", "refusal")
+                        .add("refusal", "I will not mail ann@example.com")
+                        .build();
+        GatewayExchange inPart =
+                withAssistant(
+                        new ChatMessage(
+                                "assistant",
+                                null,
+                                List.of(new ChatMessage.Part("refusal", part)),
+                                null,
+                                null,
+                                null,
+                                null,
+                                false));
+        assertThatThrownBy(() -> stage(policy(MAIL_RULES)).beforeRouting(inPart))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.code()).isEqualTo("unredactable_refusal");
+                        });
+        GatewayExchange inField =
+                withAssistant(
+                        new ChatMessage(
+                                "assistant",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                Json.createValue("I cannot use the token " + SECRET),
+                                false));
+        assertThatThrownBy(() -> stage(policy(MAIL_RULES)).beforeRouting(inField))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("secret_in_input"));
+    }
+
+    /**
+     * Signed text (an earlier turn's thinking, which only the native body carries) is under the
+     * input rules: a deny holds, and a redaction refuses the request, as the text cannot change.
+     */
+    @Test
+    void signedInputIsScannedAndARedactionInItRefusesTheRequest() {
+        GatewayExchange deny = withAssistant(new ChatMessage("assistant", "12,231", false));
+        deny.signedInput(List.of("The token is " + SECRET));
+        assertThatThrownBy(() -> stage(policy(MAIL_RULES)).beforeRouting(deny))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("secret_in_input"));
+        GatewayExchange redact = withAssistant(new ChatMessage("assistant", "12,231", false));
+        redact.signedInput(List.of("Mail ann@example.com the result."));
+        assertThatThrownBy(() -> stage(policy(MAIL_RULES)).beforeRouting(redact))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.code()).isEqualTo("unredactable_thinking");
+                        });
+        assertThat(PolicyStage.audit(redact).get("refused")).isEqualTo("unredactable_thinking");
+        GatewayExchange clean = withAssistant(new ChatMessage("assistant", "12,231", false));
+        clean.signedInput(List.of("27 * 453 = 12,231"));
+        stage(policy(MAIL_RULES)).beforeRouting(clean);
+        assertThat(clean.signedInput()).containsExactly("27 * 453 = 12,231");
+    }
 }

@@ -24,7 +24,9 @@ public final class Decision {
     boolean failedClosed;
     boolean guardUnavailable;
     final Set<String> redact = new LinkedHashSet<>();
-    final Map<String, Set<String>> toolRedact = new java.util.TreeMap<>();
+    // case-folded: a rule's tool name holds for the tool however a call spells it
+    final Map<String, Set<String>> toolRedact =
+            new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     final List<Restriction> restrictions = new ArrayList<>();
     int classification = -1;
     final Set<String> flags = new LinkedHashSet<>();
@@ -67,7 +69,7 @@ public final class Decision {
      * rules scoped to that tool.
      */
     public Set<String> redactFor(String tool) {
-        Set<String> own = toolRedact.get(tool);
+        Set<String> own = tool == null ? null : toolRedact.get(tool);
         if (own == null) {
             return Set.copyOf(redact);
         }

@@ -46,20 +46,34 @@ public record ToolFacts(
         return new ToolFacts(offered, answerCalls, List.of(), Map.of());
     }
 
+    /**
+     * Whether a rule's tool name names {@code name}: compared case-folded, as a provider or client
+     * may spell a tool's name in another case than the rule (a rule for {@code run_shell} also
+     * holds for {@code Run_Shell}).
+     */
+    static boolean names(Collection<String> ruleNames, String name) {
+        for (String n : ruleNames) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when the stage has traffic of one of {@code names}: offered, called or answered. */
     boolean touches(Collection<String> names) {
-        for (String n : names) {
-            if (definitions.containsKey(n)) {
+        for (String d : definitions.keySet()) {
+            if (names(names, d)) {
                 return true;
             }
         }
         for (Use u : calls) {
-            if (names.contains(u.name())) {
+            if (names(names, u.name())) {
                 return true;
             }
         }
         for (Use u : results) {
-            if (names.contains(u.name())) {
+            if (names(names, u.name())) {
                 return true;
             }
         }
@@ -69,19 +83,18 @@ public record ToolFacts(
     /** The findings of {@code names}' definitions, calls and results together. */
     Map<String, EntityStat> entitiesOf(Collection<String> names) {
         Map<String, EntityStat> m = new HashMap<>();
-        for (String n : names) {
-            Map<String, EntityStat> d = definitions.get(n);
-            if (d != null) {
-                add(m, d);
+        for (var d : definitions.entrySet()) {
+            if (names(names, d.getKey())) {
+                add(m, d.getValue());
             }
         }
         for (Use u : calls) {
-            if (names.contains(u.name())) {
+            if (names(names, u.name())) {
                 add(m, u.entities());
             }
         }
         for (Use u : results) {
-            if (names.contains(u.name())) {
+            if (names(names, u.name())) {
                 add(m, u.entities());
             }
         }

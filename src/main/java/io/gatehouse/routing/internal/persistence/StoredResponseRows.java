@@ -90,53 +90,26 @@ public class StoredResponseRows {
         }
     }
 
-    /** What {@link #delete} did. */
-    public enum Deleted {
-        DELETED,
-        NOT_FOUND,
-        HELD
-    }
-
     /**
      * Deletes the response of that id if {@code apiKey} (of {@code tenant}) stored it and it is
-     * still served (the rule of {@link #find}), unless the tenant has an active legal hold (checked
-     * inside the DELETE, as the purge does). {@code beforeCommit} runs in the transaction after the
-     * row was deleted (the audit event): if it throws, nothing was deleted.
+     * still served (the rule of {@link #find}), ON {@code c}: audit's connection, in the
+     * transaction that holds the tenant's hold lock and has found no legal hold ({@code
+     * ContentRetentionRules.deleteUnlessHeld}); neither committed nor closed here. Returns how many
+     * rows it deleted (0 or 1).
      */
-    public Deleted delete(TenantId tenant, UUID apiKey, String id, int days, Runnable beforeCommit)
+    public int delete(Connection c, TenantId tenant, UUID apiKey, String id, int days)
             throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int n;
-                try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "DELETE FROM routing_stored_responses s"
-                                        + " WHERE tenant_id = ? AND api_key_id = ? AND id = ?"
-                                        + " AND expires_at > now()"
-                                        + " AND created_at > now() - make_interval(days => ?)"
-                                        + " AND NOT EXISTS (SELECT 1 FROM audit_legal_holds h"
-                                        + "   WHERE h.tenant_id = s.tenant_id AND h.released_at IS NULL)")) {
-                    ps.setObject(1, tenant.value());
-                    ps.setObject(2, apiKey);
-                    ps.setString(3, id);
-                    ps.setInt(4, days);
-                    n = ps.executeUpdate();
-                }
-                if (n == 0) {
-                    c.rollback();
-                    // there, but not deleted: a legal hold keeps it
-                    return find(tenant, apiKey, id, days, 0).isPresent()
-                            ? Deleted.HELD
-                            : Deleted.NOT_FOUND;
-                }
-                beforeCommit.run();
-                c.commit();
-                return Deleted.DELETED;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "DELETE FROM routing_stored_responses"
+                                + " WHERE tenant_id = ? AND api_key_id = ? AND id = ?"
+                                + " AND expires_at > now()"
+                                + " AND created_at > now() - make_interval(days => ?)")) {
+            ps.setObject(1, tenant.value());
+            ps.setObject(2, apiKey);
+            ps.setString(3, id);
+            ps.setInt(4, days);
+            return ps.executeUpdate();
         }
     }
 

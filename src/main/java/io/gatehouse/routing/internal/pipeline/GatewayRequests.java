@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * Validation of the client's OpenAI-shaped requests (400 naming the {@code param}), before they are
  * read into the typed request ({@code provider.OpenAiChat}, which keeps only the fields a provider
  * may get), and the embeddings body sent upstream.
+ *
+ * <p>Long on purpose: every field of a chat body the adapters may forward as the client's bytes is
+ * checked in this one place, so that a provider never reads a key or a type the stages did not.
  */
 public final class GatewayRequests {
     // Json.createXxx() looks the provider up on every call (in Liberty: a ServiceLoader scan and a
@@ -138,6 +141,7 @@ public final class GatewayRequests {
                                 throw new ValidationException(
                                         pp + ".text", pp + ".text must be a string");
                             }
+                            onlyKeys(part, TEXT_PART, pp);
                             size += t.getString().length();
                         }
                         case "image_url" -> {
@@ -146,8 +150,25 @@ public final class GatewayRequests {
                                 throw new ValidationException(
                                         pp + ".image_url", pp + ".image_url.url is required");
                             }
+                            onlyKeys(part, IMAGE_PART, pp);
+                            onlyKeys(iu, IMAGE_URL, pp + ".image_url");
+                            optional(
+                                    iu,
+                                    "detail",
+                                    JsonValue.ValueType.STRING,
+                                    pp + ".image_url.detail",
+                                    "a string");
                         }
-                        case "refusal" -> {}
+                        case "refusal" -> {
+                            // an assistant's earlier refusal: its text is scanned by the input
+                            // policy like the message's (nothing else of the part is forwarded)
+                            if (!(part.get("refusal") instanceof JsonString t)) {
+                                throw new ValidationException(
+                                        pp + ".refusal", pp + ".refusal must be a string");
+                            }
+                            onlyKeys(part, REFUSAL_PART, pp);
+                            size += t.getString().length();
+                        }
                         default ->
                                 throw new ValidationException(
                                         pp + ".type",
@@ -168,11 +189,15 @@ public final class GatewayRequests {
             optional(m, "name", JsonValue.ValueType.STRING, p + ".name", "a string");
             optional(
                     m, "tool_call_id", JsonValue.ValueType.STRING, p + ".tool_call_id", "a string");
+            optional(m, "refusal", JsonValue.ValueType.STRING, p + ".refusal", "a string");
             if (m.containsKey("tool_calls") && m.get("tool_calls") != JsonValue.NULL) {
                 if (!(m.get("tool_calls") instanceof JsonArray calls)
                         || calls.stream().anyMatch(c -> !(c instanceof JsonObject))) {
                     throw new ValidationException(
                             p + ".tool_calls", p + ".tool_calls must be an array of objects");
+                }
+                for (int j = 0; j < calls.size(); j++) {
+                    toolCall(calls.getJsonObject(j), p + ".tool_calls[" + j + "]");
                 }
             }
             if (role.getString().equals("tool") && !(m.get("tool_call_id") instanceof JsonString)) {
@@ -350,6 +375,54 @@ public final class GatewayRequests {
                 || n.bigDecimalValue().compareTo(BigDecimal.valueOf(min)) < 0
                 || n.bigDecimalValue().compareTo(BigDecimal.valueOf(max)) > 0) {
             throw new ValidationException(f, f + " must be an integer from " + min + " to " + max);
+        }
+    }
+
+    private static final Set<String> TEXT_PART = Set.of("type", "text");
+    private static final Set<String> IMAGE_PART = Set.of("type", "image_url");
+    private static final Set<String> IMAGE_URL = Set.of("url", "detail");
+    private static final Set<String> REFUSAL_PART = Set.of("type", "refusal");
+    private static final Set<String> TOOL_CALL = Set.of("id", "type", "function");
+    private static final Set<String> TOOL_CALL_FUNCTION = Set.of("name", "arguments");
+
+    /**
+     * A tool call of an assistant turn as the input policy reads it: a function call whose
+     * arguments are a JSON text (a string) and which holds nothing else. An object as arguments,
+     * another call type or an extra key would be forwarded with the client's bytes while the policy
+     * scanned none of it.
+     */
+    private static void toolCall(JsonObject call, String p) {
+        onlyKeys(call, TOOL_CALL, p);
+        optional(call, "id", JsonValue.ValueType.STRING, p + ".id", "a string");
+        if (call.containsKey("type") && !"function".equals(call.getString("type", ""))) {
+            throw new ValidationException(p + ".type", p + ".type must be function");
+        }
+        if (!(call.get("function") instanceof JsonObject fn)) {
+            throw new ValidationException(p + ".function", p + ".function must be an object");
+        }
+        onlyKeys(fn, TOOL_CALL_FUNCTION, p + ".function");
+        optional(fn, "name", JsonValue.ValueType.STRING, p + ".function.name", "a string");
+        optional(
+                fn,
+                "arguments",
+                JsonValue.ValueType.STRING,
+                p + ".function.arguments",
+                "a string (the arguments as JSON text)");
+    }
+
+    /** 400 naming the first key of {@code o} outside {@code allowed}. */
+    private static void onlyKeys(JsonObject o, Set<String> allowed, String p) {
+        for (String k : o.keySet()) {
+            if (!allowed.contains(k)) {
+                throw new ValidationException(
+                        p + "." + k,
+                        p
+                                + "."
+                                + k
+                                + " is not supported (allowed: "
+                                + new java.util.TreeSet<>(allowed)
+                                + ")");
+            }
         }
     }
 

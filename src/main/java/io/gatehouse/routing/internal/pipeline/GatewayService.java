@@ -192,6 +192,10 @@ public class GatewayService {
                         request.parsed(),
                         GatewayRequests.stageHeaders(headers));
         call.exchange = ex;
+        if (request.nativeRequest() != null) {
+            // what only the native body carries (signed thinking) is under input policy too
+            ex.signedInput(request.nativeRequest().unchangeableInput());
+        }
         stages.beforeRouting(ex);
         call.snapshot = catalog.snapshot(call.key.tenant());
         Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());

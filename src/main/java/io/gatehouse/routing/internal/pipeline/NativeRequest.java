@@ -55,6 +55,15 @@ public interface NativeRequest {
         return List.of();
     }
 
+    /**
+     * Text of the request the native body carries as the client sent it and the canonical request
+     * does not (earlier turns' thinking): the input stages scan it, scan only ({@link
+     * io.gatehouse.routing.stage.GatewayExchange#signedInput}).
+     */
+    default List<String> unchangeableInput() {
+        return List.of();
+    }
+
     /** The events of a native stream, fresh per request. */
     StreamEvents events();
 }

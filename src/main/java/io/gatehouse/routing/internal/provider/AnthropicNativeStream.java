@@ -23,12 +23,15 @@ import java.util.regex.Pattern;
  * all blocks are one answer ({@link #oneAnswer}), so the output filters run as one chain over the
  * message, flushed at each text block's {@code content_block_stop} (which carries a finish reason).
  * A thinking block's text is a choice's {@code delta.thinking} (its stop a finish reason), which
- * the relay scans with the output policy without changing it; signatures and tool input carry no
- * choice and pass as they came. {@code message_delta} carries the usage ({@code input_tokens} the
- * larger of {@code message_start}'s and the delta's own), which the relay accounts and hands back
- * at the end: it is held until {@code message_stop} so that it is always the stream's last chunk;
- * {@code message_stop} ends the stream (the dialect writes it after the record). An {@code error}
- * event throws.
+ * the relay scans with the output policy without changing it; signatures carry no choice and pass
+ * as they came. A {@code tool_use} block is a choice's {@code delta.tool_calls} (one call, index 0:
+ * its id and name at the start, each {@code input_json_delta} an arguments fragment, its stop the
+ * finish reason {@code tool_calls}), so that while output rules check tool calls the relay holds
+ * the block until its stop and checks its input whole ({@code HeldToolCalls}). {@code
+ * message_delta} carries the usage ({@code input_tokens} the larger of {@code message_start}'s and
+ * the delta's own), which the relay accounts and hands back at the end: it is held until {@code
+ * message_stop} so that it is always the stream's last chunk; {@code message_stop} ends the stream
+ * (the dialect writes it after the record). An {@code error} event throws.
  */
 public final class AnthropicNativeStream implements ProviderStream {
     /** The key of a chunk that holds the provider's event. */
@@ -40,6 +43,7 @@ public final class AnthropicNativeStream implements ProviderStream {
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z_]+");
     private final Set<Integer> textBlocks = new HashSet<>();
     private final Set<Integer> thinkingBlocks = new HashSet<>();
+    private final Set<Integer> toolBlocks = new HashSet<>();
     private String id = "msg";
     private long inputTokens = -1;
     private long reportedOutput;
@@ -141,6 +145,22 @@ public final class AnthropicNativeStream implements ProviderStream {
                         if (!t.isEmpty()) {
                             choices.add(choice(index, "content", t, null));
                         }
+                    } else if (blockType.equals("tool_use")) {
+                        toolBlocks.add(index);
+                        choices.add(
+                                toolChoice(
+                                        index,
+                                        JSON.createObjectBuilder()
+                                                .add("index", 0)
+                                                .add("id", b.getString("id", ""))
+                                                .add("type", "function")
+                                                .add(
+                                                        "function",
+                                                        JSON.createObjectBuilder()
+                                                                .add(
+                                                                        "name",
+                                                                        b.getString("name", ""))
+                                                                .add("arguments", ""))));
                     } else if (blockType.equals("thinking")) {
                         thinkingBlocks.add(index);
                         String t = b.getString("thinking", "");
@@ -161,6 +181,16 @@ public final class AnthropicNativeStream implements ProviderStream {
                     } else if (thinkingBlocks.contains(index)
                             && deltaType.equals("thinking_delta")) {
                         choices.add(choice(index, "thinking", text, null));
+                    } else if (toolBlocks.contains(index) && deltaType.equals("input_json_delta")) {
+                        choices.add(
+                                toolChoice(
+                                        index,
+                                        JSON.createObjectBuilder()
+                                                .add("index", 0)
+                                                .add(
+                                                        "function",
+                                                        JSON.createObjectBuilder()
+                                                                .add("arguments", text))));
                     }
                 }
             }
@@ -169,6 +199,9 @@ public final class AnthropicNativeStream implements ProviderStream {
                     choices.add(choice(index, null, null, "stop"));
                 } else if (thinkingBlocks.contains(index)) {
                     choices.add(choice(index, "thinking", "", "stop"));
+                } else if (toolBlocks.contains(index)) {
+                    // the relay releases the call it held (checked whole) before this stop
+                    choices.add(choice(index, null, null, "tool_calls"));
                 }
             }
             case "message_delta" -> {
@@ -237,6 +270,18 @@ public final class AnthropicNativeStream implements ProviderStream {
             c.add("finish_reason", finish);
         }
         return c.build();
+    }
+
+    /** A tool_use block's start or input fragment as a chat tool-call delta of its choice. */
+    private static JsonObject toolChoice(int index, JsonObjectBuilder call) {
+        return JSON.createObjectBuilder()
+                .add("index", index)
+                .add(
+                        "delta",
+                        JSON.createObjectBuilder()
+                                .add("tool_calls", JSON.createArrayBuilder().add(call)))
+                .add("finish_reason", JsonValue.NULL)
+                .build();
     }
 
     @Override

@@ -56,7 +56,20 @@ class GatewayRequestsTest {
                 "{'model':'m','messages':[{'role':'user','content':'x','name':7}]} | messages[0].name",
                 "{'model':'m','messages':[{'role':'tool','content':'x','tool_call_id':7}]} | messages[0].tool_call_id",
                 "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':{'id':'c'}}]} | messages[0].tool_calls",
-                "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':[1]}]} | messages[0].tool_calls"
+                "{'model':'m','messages':[{'role':'assistant','content':'x','tool_calls':[1]}]} | messages[0].tool_calls",
+                // forwarded with the client's bytes: nothing the input policy does not scan
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':{'to':'a@b.c'}}}]}]} | messages[0].tool_calls[0].function.arguments",
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':'{}','note':'x'}}]}]} | messages[0].tool_calls[0].function.note",
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':'{}'},'extra':'x'}]}]} | messages[0].tool_calls[0].extra",
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'custom','custom':{'name':'f','input':'x'}}]}]} | messages[0].tool_calls[0].custom",
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'custom','function':{'name':'f'}}]}]} | messages[0].tool_calls[0].type",
+                "{'model':'m','messages':[{'role':'assistant','content':null,'tool_calls':[{'id':'c','type':'function'}]}]} | messages[0].tool_calls[0].function",
+                "{'model':'m','messages':[{'role':'assistant','content':[{'type':'refusal','refusal':{'why':'x'}}]}]} | messages[0].content[0].refusal",
+                "{'model':'m','messages':[{'role':'assistant','content':[{'type':'refusal','refusal':'no','note':'x'}]}]} | messages[0].content[0].note",
+                "{'model':'m','messages':[{'role':'assistant','content':'x','refusal':{'why':'x'}}]} | messages[0].refusal",
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'text','text':'x','secret':'y'}]}]} | messages[0].content[0].secret",
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','note':'y'}}]}]} | messages[0].content[0].image_url.note",
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','detail':{'a':1}}}]}]} | messages[0].content[0].image_url.detail"
             })
     void invalidChatRequestsNameTheParam(String body, String param) {
         assertThatThrownBy(() -> GatewayRequests.validateChat(json(body)))

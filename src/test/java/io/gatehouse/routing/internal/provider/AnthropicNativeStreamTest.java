@@ -112,4 +112,50 @@ class AnthropicNativeStreamTest {
         assertThat(stop.getString("finish_reason")).isEqualTo("stop");
         assertThat(stop.getJsonObject("delta").containsKey("content")).isFalse();
     }
+
+    /**
+     * A tool_use block is a choice's tool call (its id and name at the start, each input fragment
+     * an arguments delta, its stop the finish reason), so that the relay can hold and check it
+     * while output rules apply; the provider's event rides along for the dialect.
+     */
+    @Test
+    void aToolUseBlockIsAChoicesToolCallForTheRelay() throws Exception {
+        AnthropicNativeStream s =
+                stream(
+                        START
+                                + event(
+                                        "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
+                                                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+                                                + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+                                                + "{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"Oslo\\\"}\"}}")
+                                + event("{\"type\":\"content_block_stop\",\"index\":2}")
+                                + event("{\"type\":\"message_stop\"}"));
+        List<JsonObject> chunks = all(s);
+        assertThat(chunks).hasSize(5);
+        JsonObject start = chunks.get(1).getJsonArray("choices").getJsonObject(0);
+        assertThat(start.getInt("index")).isEqualTo(2);
+        JsonObject call = start.getJsonObject("delta").getJsonArray("tool_calls").getJsonObject(0);
+        assertThat(call.getString("id")).isEqualTo("toolu_1");
+        assertThat(call.getJsonObject("function").getString("name")).isEqualTo("get_weather");
+        StringBuilder args = new StringBuilder();
+        for (JsonObject c : chunks.subList(2, 4)) {
+            args.append(
+                    c.getJsonArray("choices")
+                            .getJsonObject(0)
+                            .getJsonObject("delta")
+                            .getJsonArray("tool_calls")
+                            .getJsonObject(0)
+                            .getJsonObject("function")
+                            .getString("arguments"));
+        }
+        assertThat(args.toString()).isEqualTo("{\"city\": \"Oslo\"}");
+        JsonObject stop = chunks.get(4).getJsonArray("choices").getJsonObject(0);
+        assertThat(stop.getString("finish_reason")).isEqualTo("tool_calls");
+        assertThat(chunks.get(4).getJsonObject(AnthropicNativeStream.EVENT).getString("type"))
+                .isEqualTo("content_block_stop");
+    }
 }

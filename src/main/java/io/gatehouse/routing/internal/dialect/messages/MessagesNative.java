@@ -220,6 +220,20 @@ final class MessagesNative implements NativeRequest {
         return type.equals("thinking") || type.equals("redacted_thinking");
     }
 
+    /** The earlier turns' thinking text, which goes upstream as signed. */
+    @Override
+    public List<String> unchangeableInput() {
+        List<String> texts = new ArrayList<>();
+        for (List<JsonObject> turn : thinkingBlocks(json)) {
+            for (JsonObject b : turn) {
+                if (b.get("thinking") instanceof JsonString t && !t.getString().isEmpty()) {
+                    texts.add(t.getString());
+                }
+            }
+        }
+        return texts;
+    }
+
     /** The answer's thinking text, which goes back as signed. */
     @Override
     public List<String> unchangeableText(JsonObject nativeAnswer) {

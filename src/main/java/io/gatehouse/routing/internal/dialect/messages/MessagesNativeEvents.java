@@ -6,6 +6,7 @@ import io.gatehouse.shared.error.ErrorBodies;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,9 +16,11 @@ import java.nio.charset.StandardCharsets;
  * An Anthropic stream relayed natively ({@code AnthropicNativeStream}): each provider event goes to
  * the client as it came (thinking, signatures, tool input, pings), except a text block's text that
  * the stream filters (output policy) changed or held back, which is written as a {@code text_delta}
- * of that block with the filtered text. {@code message_delta} (with the usage the relay accounted)
- * goes out before the record, {@code message_stop} after it, {@code event: error} in Anthropic's
- * shape when the stream fails.
+ * of that block with the filtered text, and a {@code tool_use} block the relay held while output
+ * rules check tool calls, which is written at its stop as its start and one {@code
+ * input_json_delta} of the checked input. {@code message_delta} (with the usage the relay
+ * accounted) goes out before the record, {@code message_stop} after it, {@code event: error} in
+ * Anthropic's shape when the stream fails.
  */
 final class MessagesNativeEvents implements StreamEvents {
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -38,6 +41,14 @@ final class MessagesNativeEvents implements StreamEvents {
                                 && cs.get(0) instanceof JsonObject c
                         ? c
                         : null;
+        if (event == null
+                && choice != null
+                && choice.get("delta") instanceof JsonObject d
+                && d.get("tool_calls") instanceof JsonArray calls) {
+            // a tool_use block the relay held until its stop and checked whole
+            toolUse(os, choice.getInt("index", 0), calls);
+            return;
+        }
         if (choice != null
                 && choice.get("delta") instanceof JsonObject d
                 && d.get("content") instanceof JsonString text) {
@@ -70,6 +81,48 @@ final class MessagesNativeEvents implements StreamEvents {
         if (event != null) {
             event(os, event);
             deltaWritten |= "message_delta".equals(event.getString("type", ""));
+        }
+    }
+
+    /**
+     * A held tool_use block as the checks left it: its start and its whole input (redacted where a
+     * rule masked it) in one {@code input_json_delta}; its {@code content_block_stop} is the
+     * provider's, which follows.
+     */
+    private static void toolUse(OutputStream os, int index, JsonArray calls) throws IOException {
+        for (JsonValue cv : calls) {
+            if (!(cv instanceof JsonObject call)) {
+                continue;
+            }
+            JsonObject fn =
+                    call.get("function") instanceof JsonObject f ? f : JsonValue.EMPTY_JSON_OBJECT;
+            event(
+                    os,
+                    JSON.createObjectBuilder()
+                            .add("type", "content_block_start")
+                            .add("index", index)
+                            .add(
+                                    "content_block",
+                                    JSON.createObjectBuilder()
+                                            .add("type", "tool_use")
+                                            .add("id", call.getString("id", ""))
+                                            .add("name", fn.getString("name", ""))
+                                            .add("input", JsonValue.EMPTY_JSON_OBJECT))
+                            .build());
+            String input = fn.getString("arguments", "");
+            if (!input.isEmpty()) {
+                event(
+                        os,
+                        JSON.createObjectBuilder()
+                                .add("type", "content_block_delta")
+                                .add("index", index)
+                                .add(
+                                        "delta",
+                                        JSON.createObjectBuilder()
+                                                .add("type", "input_json_delta")
+                                                .add("partial_json", input))
+                                .build());
+            }
         }
     }
 

@@ -101,7 +101,10 @@ final class ResponsesNative implements NativeRequest {
                         return false;
                     }
                     Set<String> pk = PART_KEYS.get(part.getString("type", ""));
-                    if (pk == null || !pk.containsAll(part.keySet())) {
+                    // unread annotations and logprobs go as sent only when empty
+                    if (pk == null
+                            || !pk.containsAll(part.keySet())
+                            || ResponsesRequests.holdsUnread(part)) {
                         return false;
                     }
                 }

@@ -246,8 +246,14 @@ final class ResponsesRequests {
                                 pp + ".image_url is required (file_id is not supported)");
                     }
                     JsonObjectBuilder iu = JSON.createObjectBuilder().add("url", url);
-                    if (part.get("detail") instanceof JsonString d) {
+                    JsonValue detail = part.get("detail");
+                    if (detail instanceof JsonString d
+                            && Set.of("low", "high", "auto").contains(d.getString())) {
                         iu.add("detail", d);
+                    } else if (detail != null && detail != JsonValue.NULL) {
+                        // a native request forwards the part as sent: nothing unread in it
+                        throw new ValidationException(
+                                pp + ".detail", pp + ".detail must be low, high or auto");
                     }
                     chatParts.add(
                             JSON.createObjectBuilder()
@@ -269,6 +275,20 @@ final class ResponsesRequests {
             return new Msg(role.getString(), JSON.createValue(text.toString()));
         }
         return new Msg(role.getString(), chatParts.build());
+    }
+
+    /**
+     * True when an output_text part carries annotations or logprobs (neither read nor scanned):
+     * such a part is never forwarded as sent ({@link ResponsesNative}), only as its text.
+     */
+    static boolean holdsUnread(JsonObject part) {
+        for (String unread : List.of("annotations", "logprobs")) {
+            JsonValue v = part.get(unread);
+            if (v != null && !(v instanceof JsonArray a && a.isEmpty())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String outputText(JsonValue output, String p) {

@@ -115,33 +115,25 @@ public class StoredResponses {
     }
 
     /**
-     * Deletes the response this key stored ({@code DELETE /v1/responses/{id}}), audited ({@code
-     * responses.stored.delete}, in the same transaction: an audit that fails deletes nothing); any
-     * other id is 404 like {@link #response}; 403 while the tenant is under a legal hold.
+     * Deletes the response this key stored ({@code DELETE /v1/responses/{id}}); any other id is 404
+     * like {@link #response}; 403 while the tenant is under a legal hold. Audit decides the hold
+     * under the tenant's hold lock and runs the deletion on its connection with the {@code
+     * responses.stored.delete} event in the same transaction ({@link
+     * ContentRetentionRules#deleteUnlessHeld}): a hold placed meanwhile wins or waits, and no event
+     * exists for a deletion that did not commit.
      */
     public JsonObject delete(ClientKey key, String id, String requestId) {
         ContentRetentionRules.Keeping k = rules.keeping(key.tenant());
-        StoredResponseRows.Deleted d = StoredResponseRows.Deleted.NOT_FOUND;
+        ContentRetentionRules.Deleted d = ContentRetentionRules.Deleted.NOTHING;
         if (k.keepsContent() && id != null && id.matches(ID)) {
-            try {
-                d =
-                        rows.delete(
-                                key.tenant(),
-                                key.id(),
-                                id,
-                                k.retentionDays(),
-                                () ->
-                                        audit.record(
-                                                AuditEvent.by(
-                                                                key.caller(),
-                                                                "responses.stored.delete")
-                                                        .target("stored_response", id)
-                                                        .requestId(requestId)
-                                                        .build()));
-            } catch (SQLException e) {
-                LOG.log(Level.SEVERE, "Could not delete stored response", e);
-                throw unavailable();
-            }
+            d =
+                    rules.deleteUnlessHeld(
+                            key.tenant(),
+                            c -> rows.delete(c, key.tenant(), key.id(), id, k.retentionDays()),
+                            AuditEvent.by(key.caller(), "responses.stored.delete")
+                                    .target("stored_response", id)
+                                    .requestId(requestId)
+                                    .build());
         }
         return switch (d) {
             case DELETED ->
@@ -150,13 +142,16 @@ public class StoredResponses {
                             .add("object", "response.deleted")
                             .add("deleted", true)
                             .build();
-            case HELD ->
-                    throw new GatehouseException(
-                            403,
-                            "legal_hold",
-                            "This tenant is under a legal hold: its stored responses cannot be"
-                                    + " deleted until the hold is released");
-            case NOT_FOUND -> throw notFound(id, null);
+            case HELD -> {
+                // an id this key has no response under is 404 whether or not a hold is on
+                find(key, id, null);
+                throw new GatehouseException(
+                        403,
+                        "legal_hold",
+                        "This tenant is under a legal hold: its stored responses cannot be"
+                                + " deleted until the hold is released");
+            }
+            case NOTHING -> throw notFound(id, null);
         };
     }
 
