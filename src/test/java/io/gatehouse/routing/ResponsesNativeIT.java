@@ -455,6 +455,34 @@ class ResponsesNativeIT {
         assertThat(fa.getJsonObject("details").getBoolean("passthrough")).isTrue();
     }
 
+    /** The official openai-java SDK reads a native stream's events, typed, to the end. */
+    @Test
+    void openAiJavaStreamsANativeResponse() throws Exception {
+        standIn.answerStream(
+                "/rs7/v1/responses", ResponsesStreams.resource("openai-text-stream.sse"));
+        TestTenant t = tenant("rs7", "{\"responsesApi\":true}");
+        com.openai.client.OpenAIClient client = GatewayIT.sdk(t.apiKey());
+        List<com.openai.models.responses.ResponseStreamEvent> events = new java.util.ArrayList<>();
+        try (var s =
+                client.responses()
+                        .createStreaming(
+                                com.openai.models.responses.ResponseCreateParams.builder()
+                                        .model("gpt")
+                                        .input("Capital of France?")
+                                        .build())) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.get(0).isCreated()).isTrue();
+        StringBuilder text = new StringBuilder();
+        events.forEach(e -> e.outputTextDelta().ifPresent(d -> text.append(d.delta())));
+        assertThat(text.toString()).isEqualTo("The capital of France is Paris.");
+        var last = events.get(events.size() - 1);
+        assertThat(last.isCompleted()).isTrue();
+        assertThat(last.asCompleted().response().id()).matches("resp_[0-9a-f]{32}");
+        assertThat(last.asCompleted().sequenceNumber()).isEqualTo(events.size() - 1L);
+        assertThat(sent("rs7", "responses")).hasSize(1);
+    }
+
     @Test
     void aStoredNativeResponseResolvesByTheGatewaysIdAndPreviousResponseIdIsReRendered()
             throws Exception {
