@@ -213,4 +213,98 @@ class ResponsesNativeEventsTest {
                 .isEqualTo("policy_violation");
         assertThat(failed.getJsonObject("response").getBoolean("store")).isFalse();
     }
+
+    @Test
+    void reasoningSummariesPassUnderTheGatewaysIdsAndRawReasoningTextIsDropped() throws Exception {
+        String item = "rs_0123abcd";
+        String sse =
+                sse(
+                                "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_up\",\"object\":\"response\","
+                                        + "\"status\":\"in_progress\",\"output\":[],\"billing\":{\"payer\":\"x\"}}}")
+                        + sse(
+                                "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\""
+                                        + item
+                                        + "\",\"type\":\"reasoning\",\"summary\":[]}}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_summary_part.added\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"\"}}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_summary_text.delta\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"delta\":\"Thinking it over\"}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_text.delta\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"content_index\":0,\"delta\":\"raw-secret\"}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_summary_text.done\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"text\":\"Thinking it over\"}")
+                        + sse(
+                                "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\""
+                                        + item
+                                        + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
+                                        + "\"text\":\"Thinking it over\"}],\"encrypted_content\":\"enc-secret\"}}")
+                        + sse(
+                                "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_up\",\"object\":\"response\","
+                                        + "\"status\":\"completed\",\"output\":[{\"id\":\""
+                                        + item
+                                        + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
+                                        + "\"text\":\"Thinking it over\"}],\"content\":[{\"type\":\"reasoning_text\","
+                                        + "\"text\":\"raw-secret\"}]}],\"usage\":{\"input_tokens\":3,\"output_tokens\":5}}}");
+        ResponsesNativeEvents events = new ResponsesNativeEvents(new Owner(false));
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        for (JsonObject e : ResponsesStreams.events(sse)) {
+            String type = e.getString("type");
+            JsonObjectBuilder chunk =
+                    Json.createObjectBuilder().add(ResponsesNativeStream.EVENT, e);
+            if (type.startsWith("response.reasoning_summary_text")) {
+                chunk.add(ResponsesNativeStream.PART, 0);
+            } else if (type.startsWith("response.reasoning_text")) {
+                chunk.add(ResponsesNativeStream.PART, 1);
+            }
+            if (type.equals("response.completed")) {
+                events.finish(client, chunk.build(), 3, 5, false);
+            } else {
+                events.chunk(client, chunk.build(), null);
+            }
+        }
+        events.done(client);
+        String out = client.toString(StandardCharsets.UTF_8);
+        assertThat(out)
+                .doesNotContain(item)
+                .doesNotContain("resp_up")
+                .doesNotContain("raw-secret")
+                .doesNotContain("enc-secret")
+                .doesNotContain("billing");
+        List<JsonObject> parsed = ResponsesStreams.events(out);
+        assertThat(parsed.stream().map(e -> e.getString("type")).toList())
+                .containsExactly(
+                        "response.created",
+                        "response.output_item.added",
+                        "response.reasoning_summary_part.added",
+                        "response.reasoning_summary_text.delta",
+                        "response.reasoning_summary_text.done",
+                        "response.output_item.done",
+                        "response.completed");
+        String id = parsed.get(1).getJsonObject("item").getString("id");
+        assertThat(id).matches("rs_[0-9a-f]{32}");
+        assertThat(parsed.get(3).getString("item_id")).isEqualTo(id);
+        assertThat(parsed.get(3).getString("delta")).isEqualTo("Thinking it over");
+        JsonObject reasoning =
+                parsed.get(6).getJsonObject("response").getJsonArray("output").getJsonObject(0);
+        assertThat(reasoning.getString("id")).isEqualTo(id);
+        assertThat(reasoning.getJsonArray("summary").getJsonObject(0).getString("text"))
+                .isEqualTo("Thinking it over");
+        assertThat(reasoning.containsKey("content")).isFalse();
+        for (int i = 0; i < parsed.size(); i++) {
+            assertThat(parsed.get(i).getInt("sequence_number")).isEqualTo(i);
+        }
+    }
+
+    static String sse(String data) {
+        String type = data.replaceAll("^\\{\"type\":\"([^\"]*)\".*", "$1");
+        return "event: " + type + "\ndata: " + data + "\n\n";
+    }
 }
