@@ -102,6 +102,26 @@ class MidStreamBudgetIT {
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
                                         .withBody(tools.toString())));
+        // the same text as OpenAI's Responses stream, to a provider with option responsesApi
+        String rec = ResponsesStreams.resource("openai-text-stream.sse");
+        StringBuilder responses =
+                new StringBuilder(
+                        rec.substring(0, rec.indexOf("event: response.output_text.delta")));
+        for (int i = 0; i < CHUNKS; i++) {
+            responses.append(
+                    "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+                            + "\"item_id\":\"msg_68c2e1f1b2c3d4e5f6a7b8c9d0e1f2a3b\",\"output_index\":0,"
+                            + "\"content_index\":0,\"delta\":\""
+                            + TEXT
+                            + "\",\"logprobs\":[]}\n\n");
+        }
+        responses.append(rec.substring(rec.indexOf("event: response.output_text.done")));
+        provider.stubFor(
+                post(urlEqualTo("/long/v1/responses"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(responses.toString())));
         // reasoning deltas only (as reasoning models send before their answer), then a short answer
         StringBuilder reasoning = new StringBuilder();
         for (int i = 0; i < CHUNKS; i++) {
@@ -266,6 +286,45 @@ class MidStreamBudgetIT {
         int delivered = count(r.body(), "\"delta\":\"forty characters");
         assertThat(delivered).isBetween(10, CHUNKS - 1);
         assertCutAndSettled(r.header("x-request-id"), "/v1/responses", delivered);
+        assertSpentWithinBudget(t);
+    }
+
+    /**
+     * The same natively (issue 17): OpenAI's Responses stream relayed, cut with response.failed.
+     */
+    @Test
+    void aNativeResponsesStreamEndsWithResponseFailedWhenTheBudgetRunsOut() throws Exception {
+        TestTenant t = tenant("long", BUDGET, "chat,streaming", "{\"responsesApi\":true}");
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/v1/responses",
+                                "{\"model\":\"long\",\"stream\":true,\"max_output_tokens\":256,"
+                                        + "\"input\":\"go on\"}",
+                                t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonObject> events = ResponsesStreams.events(r.body());
+        assertThat(events.get(0).getString("type")).isEqualTo("response.created");
+        JsonObject last = events.get(events.size() - 1);
+        assertThat(last.getString("type")).isEqualTo("response.failed");
+        assertThat(r.body())
+                .doesNotContain("response.completed")
+                .doesNotContain("output_text.done");
+        assertThat(last.getJsonObject("response").getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        int delivered = count(r.body(), "\"delta\":\"forty characters");
+        assertThat(delivered).isBetween(10, CHUNKS - 1);
+        assertCutAndSettled(r.header("x-request-id"), "/v1/responses", delivered);
+        assertThat(
+                        audit(r.header("x-request-id"))
+                                .getJsonObject("details")
+                                .getBoolean("passthrough"))
+                .isTrue();
+        assertThat(
+                        provider.countRequestsMatching(
+                                        postRequestedFor(urlEqualTo("/long/v1/responses")).build())
+                                .getCount())
+                .isPositive();
         assertSpentWithinBudget(t);
     }
 
@@ -585,13 +644,20 @@ class MidStreamBudgetIT {
     /** As {@link #tenant(String, long)}, with the model's capabilities; no budget when negative. */
     private static TestTenant tenant(String alias, long dailyBudgetMicros, String capabilities)
             throws Exception {
+        return tenant(alias, dailyBudgetMicros, capabilities, "{}");
+    }
+
+    /** As {@link #tenant(String, long, String)}, with the provider's options. */
+    private static TestTenant tenant(
+            String alias, long dailyBudgetMicros, String capabilities, String options)
+            throws Exception {
         TestTenant t = TestTenant.fresh();
         CatalogFixture.provider(
                 t.id(),
                 "paid",
                 "openai",
                 "http://localhost:" + provider.port() + "/" + alias + "/v1",
-                "{}",
+                options,
                 "paid-chat",
                 capabilities);
         CatalogFixture.route(t.id(), alias, "chat", "priority", 0, "paid/paid-chat");

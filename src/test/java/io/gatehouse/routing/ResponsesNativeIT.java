@@ -14,6 +14,7 @@ import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -144,18 +145,342 @@ class ResponsesNativeIT {
                                 .getJsonObject("details")
                                 .getBoolean("passthrough"))
                 .isFalse();
+    }
 
-        // a stream is translated for now, also on a native provider
+    // ------------------------------------------------------------ native streams
+
+    static final String STREAM_UPSTREAM_ID = "resp_68c2e1f0a9b8c7d6e5f40312a1b2c3d4e";
+    static final String STREAM_ITEM = "msg_68c2e1f1b2c3d4e5f6a7b8c9d0e1f2a3b";
+
+    /** The recorded stream with its text deltas replaced by {@code deltas} (and its text). */
+    static String textStream(String... deltas) {
+        String rec = ResponsesStreams.resource("openai-text-stream.sse");
+        StringBuilder sb =
+                new StringBuilder(
+                        rec.substring(0, rec.indexOf("event: response.output_text.delta")));
+        int seq = 4;
+        for (String d : deltas) {
+            sb.append("event: response.output_text.delta\ndata: ")
+                    .append(
+                            Json.createObjectBuilder()
+                                    .add("type", "response.output_text.delta")
+                                    .add("sequence_number", seq++)
+                                    .add("item_id", STREAM_ITEM)
+                                    .add("output_index", 0)
+                                    .add("content_index", 0)
+                                    .add("delta", d)
+                                    .add("logprobs", Json.createArrayBuilder())
+                                    .build())
+                    .append("\n\n");
+        }
+        String tail = rec.substring(rec.indexOf("event: response.output_text.done"));
+        return sb + tail.replace("The capital of France is Paris.", String.join("", deltas));
+    }
+
+    static Http.Response stream(TestTenant t, String extra) {
+        return responses(
+                t,
+                "{\"model\":\"gpt\",\"stream\":true,"
+                        + extra
+                        + "\"input\":[{\"role\":\"user\",\"content\":\"Capital of France?\"}]}");
+    }
+
+    static JsonObject lastEvent(Http.Response r) {
+        List<JsonObject> events = ResponsesStreams.events(r.body());
+        return events.get(events.size() - 1);
+    }
+
+    /** The text of a response object's first message part. */
+    static String streamedText(JsonObject response) {
+        for (JsonValue v : response.getJsonArray("output")) {
+            if ("message".equals(v.asJsonObject().getString("type"))) {
+                return v.asJsonObject().getJsonArray("content").getJsonObject(0).getString("text");
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aStreamGoesNativelyAndIsRelayedEventByEventUnderTheGatewaysIds() throws Exception {
+        String recorded = ResponsesStreams.resource("openai-text-stream.sse");
+        standIn.answerStream("/rs1/v1/responses", recorded);
+        TestTenant t = tenant("rs1", "{\"responsesApi\":true}");
+        ResponsesIT.keepContentInFull(t);
+        Http.Response r = stream(t, "\"store\":true,\"instructions\":\"Be brief\",");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/event-stream");
+        // OpenAI's events, event by event, in order, numbered 0..n-1
+        List<JsonObject> expected = ResponsesStreams.essences(recorded);
+        List<JsonObject> actual = ResponsesStreams.essences(r.body());
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            assertThat(actual.get(i)).as("event " + i).isEqualTo(expected.get(i));
+        }
+        assertThat(actual).hasSameSizeAs(expected);
+        // under the gateway's ids: one response id, one item id, in every event
+        assertThat(r.body())
+                .doesNotContain(STREAM_UPSTREAM_ID)
+                .doesNotContain(STREAM_ITEM)
+                .doesNotContain("obfuscation");
+        List<JsonObject> events = ResponsesStreams.events(r.body());
+        String id = events.get(0).getJsonObject("response").getString("id");
+        assertThat(id).matches("resp_[0-9a-f]{32}");
+        java.util.Set<String> itemIds = new java.util.HashSet<>();
+        for (JsonObject e : events) {
+            if (e.get("response") instanceof JsonObject resp) {
+                assertThat(resp.getString("id")).isEqualTo(id);
+                assertThat(resp.getString("instructions")).isEqualTo("Be brief");
+                resp.getJsonArray("output")
+                        .forEach(o -> itemIds.add(o.asJsonObject().getString("id")));
+            }
+            if (e.containsKey("item_id")) {
+                itemIds.add(e.getString("item_id"));
+            }
+            if (e.get("item") instanceof JsonObject item) {
+                itemIds.add(item.getString("id"));
+            }
+        }
+        assertThat(itemIds).hasSize(1);
+        assertThat(itemIds.iterator().next()).matches("msg_[0-9a-f]{32}");
+        JsonObject completed = lastEvent(r).getJsonObject("response");
+        assertThat(completed.getBoolean("store")).isTrue();
+        assertThat(completed.getJsonObject("usage").getInt("input_tokens")).isEqualTo(14);
+        // upstream: natively, streamed, nothing stored there, the client's fields as sent
+        assertThat(sent("rs1", "responses"))
+                .containsExactly(
+                        json(
+                                "{\"model\":\"gpt-4.1\",\"instructions\":\"Be brief\",\"input\":[{\"role\":\"user\","
+                                        + "\"content\":\"Capital of France?\"}],\"store\":false,\"stream\":true}"));
+        assertThat(sent("rs1", "chat/completions")).isEmpty();
+        // one audit event: passthrough, the provider's usage settled
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+        assertThat(audit.getJsonObject("details").getString("endpoint")).isEqualTo("/v1/responses");
+        assertThat(audit.getJsonNumber("input").longValue()).isEqualTo(14);
+        assertThat(audit.getJsonNumber("output").longValue()).isEqualTo(8);
+        // stored under the gateway's id, as the client got it
+        Http.Response got =
+                HTTP.get("/v1/responses/" + id, "Authorization", "Bearer " + t.apiKey());
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        assertThat(outputText(got.json())).isEqualTo("The capital of France is Paris.");
+        assertThat(got.body()).doesNotContain(STREAM_UPSTREAM_ID);
+        TestTenant other = tenant("rs1x", "{\"responsesApi\":true}");
+        assertThat(
+                        HTTP.get("/v1/responses/" + id, "Authorization", "Bearer " + other.apiKey())
+                                .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aRedactionAppliesToStreamedTextAndToEveryEventThatCarriesIt() throws Exception {
         standIn.answerStream(
-                "/rn1/v1/chat/completions",
-                MessagesIT.streamChunk("{\"content\":\"Paris.\"}", null)
-                        + MessagesIT.streamChunk("{}", "stop")
-                        + "data: [DONE]\n\n");
-        Http.Response s = responses(t, body.replace("{\"model\"", "{\"stream\":true,\"model\""));
-        assertThat(s.status()).as(s.toString()).isEqualTo(200);
-        assertThat(s.body()).contains("response.completed").doesNotContain(UPSTREAM_ID);
-        assertThat(sent("rn1", "responses")).hasSize(1);
-        assertThat(sent("rn1", "chat/completions")).hasSize(1);
+                "/rs2/v1/responses", textStream("Write to bob@exa", "mple.com", " today."));
+        TestTenant t = tenant("rs2", "{\"responsesApi\":true}");
+        ResponsesIT.keepContentInFull(t);
+        Changes.publishPolicy(t, "redact-mail", redactMail());
+        Http.Response r = stream(t, "\"store\":true,");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("bob@").doesNotContain("mple.com");
+        String text = "Write to [EMAIL] today.";
+        StringBuilder deltas = new StringBuilder();
+        JsonObject done = null;
+        for (JsonObject e : ResponsesStreams.events(r.body())) {
+            switch (e.getString("type")) {
+                case "response.output_text.delta" -> deltas.append(e.getString("delta"));
+                case "response.output_text.done" -> done = e;
+                default -> {}
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(text);
+        assertThat(done.getString("text")).isEqualTo(text);
+        JsonObject completed = lastEvent(r);
+        assertThat(completed.getString("type")).isEqualTo("response.completed");
+        assertThat(streamedText(completed.getJsonObject("response"))).isEqualTo(text);
+        Http.Response got =
+                HTTP.get(
+                        "/v1/responses/" + completed.getJsonObject("response").getString("id"),
+                        "Authorization",
+                        "Bearer " + t.apiKey());
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        assertThat(got.body()).doesNotContain("bob@");
+        assertThat(outputText(got.json())).isEqualTo(text);
+        assertThat(
+                        auditEvent(r.header("x-request-id"))
+                                .getJsonObject("details")
+                                .getBoolean("passthrough"))
+                .isTrue();
+    }
+
+    @Test
+    void aDenyMidStreamEndsTheStreamWithResponseFailed() throws Exception {
+        standIn.answerStream(
+                "/rs3/v1/responses",
+                textStream("Sure. ", "Write to bob@exa", "mple.com", " for more."));
+        TestTenant t = tenant("rs3", "{\"responsesApi\":true}");
+        Changes.publishPolicy(
+                t,
+                "no-mail",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"no-mail\","
+                                + "\"condition\":\"entities.email.count > 0\",\"action\":\"deny\","
+                                + "\"code\":\"no_mail\",\"message\":\"No addresses\","
+                                + "\"stage\":\"output\"}]}"));
+        Http.Response r = stream(t, "");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("bob@").doesNotContain("response.completed");
+        JsonObject failed = lastEvent(r);
+        assertThat(failed.getString("type")).isEqualTo("response.failed");
+        assertThat(failed.getJsonObject("response").getString("status")).isEqualTo("failed");
+        assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code"))
+                .isEqualTo("no_mail");
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(403);
+        assertThat(audit.getJsonObject("details").getString("error")).isEqualTo("no_mail");
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+    }
+
+    /**
+     * A stream that offers tools goes the translated way (chat completions' stream, whose calls the
+     * relay holds for a tool-scoped output rule): the function call comes as OpenAI's events all
+     * the same.
+     */
+    @Test
+    void aStreamOfferingToolsGoesTranslatedAndItsFunctionCallIsStreamed() throws Exception {
+        standIn.answerStream(
+                "/rs4/v1/chat/completions",
+                ResponsesStreams.resource("chat-text-then-tool-call.sse"));
+        TestTenant t = tenant("rs4", "{\"responsesApi\":true}");
+        Http.Response r =
+                stream(
+                        t,
+                        "\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\","
+                                + "\"parameters\":{\"type\":\"object\"}}],");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(sent("rs4", "responses")).isEmpty();
+        assertThat(sent("rs4", "chat/completions")).hasSize(1);
+        List<String> types =
+                ResponsesStreams.events(r.body()).stream().map(e -> e.getString("type")).toList();
+        assertThat(types)
+                .contains(
+                        "response.function_call_arguments.delta",
+                        "response.function_call_arguments.done")
+                .last()
+                .isEqualTo("response.completed");
+        // not passthrough (a translated stream's event names no passthrough at all)
+        assertThat(
+                        auditEvent(r.header("x-request-id"))
+                                .getJsonObject("details")
+                                .getBoolean("passthrough", false))
+                .isFalse();
+    }
+
+    /**
+     * Before the first byte reached the client a failing native target is replaced; after it, an
+     * upstream failure is the client's response.failed and nothing is tried again.
+     */
+    @Test
+    void aStreamFailsOverBeforeItsFirstByteOnlyAndAnUpstreamFailureIsResponseFailed()
+            throws Exception {
+        standIn.server()
+                .stubFor(
+                        post(urlEqualTo("/rs5/v1/responses"))
+                                .willReturn(
+                                        aResponse()
+                                                .withStatus(500)
+                                                .withHeader("Content-Type", "application/json")
+                                                .withBody(
+                                                        "{\"error\":{\"message\":\"down\",\"type\":\"server_error\"}}")));
+        standIn.answerStream(
+                "/rs5b/v1/responses", ResponsesStreams.resource("openai-text-stream.sse"));
+        TestTenant t = TestTenant.fresh();
+        for (String[] p : new String[][] {{"first", "/rs5/v1"}, {"second", "/rs5b/v1"}}) {
+            CatalogFixture.provider(
+                    t.id(),
+                    p[0],
+                    "openai",
+                    standIn.baseUrl(p[1]),
+                    "{\"responsesApi\":true}",
+                    "gpt-4.1",
+                    "chat,streaming,tools,json");
+        }
+        CatalogFixture.route(
+                t.id(), "gpt", "chat", "priority", 0, "first/gpt-4.1", "second/gpt-4.1");
+        Http.Response r = stream(t, "");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(lastEvent(r).getString("type")).isEqualTo("response.completed");
+        assertThat(sent("rs5", "responses")).isNotEmpty();
+        assertThat(sent("rs5b", "responses")).hasSize(1);
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isTrue();
+        assertThat(audit.getJsonObject("details").getJsonArray("attempts").size())
+                .isGreaterThanOrEqualTo(2);
+
+        // failed after its start: the client's response.failed; the second target never asked
+        String rec = textStream("The capital", " of");
+        standIn.answerStream(
+                "/rs6/v1/responses",
+                rec.substring(0, rec.indexOf("event: response.output_text.done"))
+                        + "event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":7,"
+                        + "\"response\":{\"id\":\""
+                        + STREAM_UPSTREAM_ID
+                        + "\",\"object\":\"response\",\"status\":\"failed\",\"error\":{\"code\":\"server_error\","
+                        + "\"message\":\"The model failed\"},\"output\":[]}}\n\n");
+        standIn.answerStream(
+                "/rs6b/v1/responses", ResponsesStreams.resource("openai-text-stream.sse"));
+        TestTenant u = TestTenant.fresh();
+        for (String[] p : new String[][] {{"first", "/rs6/v1"}, {"second", "/rs6b/v1"}}) {
+            CatalogFixture.provider(
+                    u.id(),
+                    p[0],
+                    "openai",
+                    standIn.baseUrl(p[1]),
+                    "{\"responsesApi\":true}",
+                    "gpt-4.1",
+                    "chat,streaming,tools,json");
+        }
+        CatalogFixture.route(
+                u.id(), "gpt", "chat", "priority", 0, "first/gpt-4.1", "second/gpt-4.1");
+        Http.Response f = stream(u, "");
+        assertThat(f.status()).as(f.toString()).isEqualTo(200);
+        assertThat(f.body())
+                .contains("\"delta\":\"The capital\"")
+                .doesNotContain(STREAM_UPSTREAM_ID);
+        JsonObject failed = lastEvent(f);
+        assertThat(failed.getString("type")).isEqualTo("response.failed");
+        assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code"))
+                .isEqualTo("upstream_stream_error");
+        assertThat(sent("rs6b", "responses")).isEmpty();
+        JsonObject fa = auditEvent(f.header("x-request-id"));
+        assertThat(fa.getInt("status")).isEqualTo(502);
+        assertThat(fa.getJsonObject("details").getBoolean("passthrough")).isTrue();
+    }
+
+    /** The official openai-java SDK reads a native stream's events, typed, to the end. */
+    @Test
+    void openAiJavaStreamsANativeResponse() throws Exception {
+        standIn.answerStream(
+                "/rs7/v1/responses", ResponsesStreams.resource("openai-text-stream.sse"));
+        TestTenant t = tenant("rs7", "{\"responsesApi\":true}");
+        com.openai.client.OpenAIClient client = GatewayIT.sdk(t.apiKey());
+        List<com.openai.models.responses.ResponseStreamEvent> events = new java.util.ArrayList<>();
+        try (var s =
+                client.responses()
+                        .createStreaming(
+                                com.openai.models.responses.ResponseCreateParams.builder()
+                                        .model("gpt")
+                                        .input("Capital of France?")
+                                        .build())) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.get(0).isCreated()).isTrue();
+        StringBuilder text = new StringBuilder();
+        events.forEach(e -> e.outputTextDelta().ifPresent(d -> text.append(d.delta())));
+        assertThat(text.toString()).isEqualTo("The capital of France is Paris.");
+        var last = events.get(events.size() - 1);
+        assertThat(last.isCompleted()).isTrue();
+        assertThat(last.asCompleted().response().id()).matches("resp_[0-9a-f]{32}");
+        assertThat(last.asCompleted().sequenceNumber()).isEqualTo(events.size() - 1L);
+        assertThat(sent("rs7", "responses")).hasSize(1);
     }
 
     @Test

@@ -111,6 +111,17 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public ProviderStream stream(ProviderCall call) throws ProviderException {
+        if (call.nativeBody() != null) {
+            // a Responses stream to a provider with option responsesApi: relayed event by event
+            return new ResponsesNativeStream(
+                    new SseReader(
+                            http.postStream(
+                                    checked(call, "responses"),
+                                    headers(call),
+                                    call.nativeBody().getBytes(StandardCharsets.UTF_8),
+                                    call.timeout())),
+                    call.model().name());
+        }
         SseReader sse =
                 new SseReader(
                         http.postStream(

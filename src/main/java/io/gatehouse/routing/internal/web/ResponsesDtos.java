@@ -21,7 +21,10 @@ public final class ResponsesDtos {
                     + " response.output_item.added, response.function_call_arguments.delta...,"
                     + " response.function_call_arguments.done, response.output_item.done; then"
                     + " response.completed (response.incomplete when cut by max_output_tokens), or"
-                    + " response.failed when the stream broke off after it started.";
+                    + " response.failed when the stream broke off after it started. Streamed"
+                    + " natively (option responsesApi, no tools offered): OpenAI's own events"
+                    + " under this gateway's ids, sequence_number renumbered, text as the output"
+                    + " policy left it; reasoning summary events passed, unknown events dropped.";
 
     @Schema(
             description =
@@ -116,8 +119,10 @@ public final class ResponsesDtos {
             String arguments,
             @Schema(
                             description =
-                                    "A reasoning item's summary: always empty (reasoning text does"
-                                            + " not pass the output policy, so it is dropped)")
+                                    "A reasoning item's summary: empty in a JSON answer (reasoning"
+                                            + " text does not pass the output policy, so it is"
+                                            + " dropped); in a native stream the summary text the"
+                                            + " output policy scanned (never asked for)")
                     List<Map<String, Object>> summary) {}
 
     @Schema(

@@ -51,8 +51,9 @@ public class ResponsesResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(
             summary =
-                    "Create a response (OpenAI Responses; translated to chat for every provider;"
-                            + " stream: true answers as typed Server-Sent Events)")
+                    "Create a response (OpenAI Responses; native to OpenAI providers with option"
+                            + " responsesApi, else translated to chat; stream: true answers as"
+                            + " typed Server-Sent Events)")
     @ChecksOwnJsonBody
     @RequestBody(
             required = true,

@@ -7,6 +7,7 @@ import io.gatehouse.routing.internal.pipeline.NativeRequest;
 import io.gatehouse.routing.internal.pipeline.StreamEvents;
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatRequest;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -22,7 +23,7 @@ import java.util.List;
  * (the response's id, whether and what to store) for the answer. A refusal while reading is the
  * pipeline's like any invalid body: one audit event naming the endpoint.
  */
-final class ResponsesCodec implements ChatDialect {
+final class ResponsesCodec implements ChatDialect, ResponsesNativeEvents.Owner {
     private static final JsonProvider JSON = JsonProvider.provider();
     private final ClientKey key;
     private final StoredResponses stored;
@@ -88,15 +89,64 @@ final class ResponsesCodec implements ChatDialect {
     }
 
     /**
-     * A provider with {@code responsesApi} answers JSON requests natively; streams are translated
-     * (chat completions' stream rendered as the Responses events) until the native relay is built.
+     * A provider with {@code responsesApi} answers natively, JSON and streams alike; except a
+     * stream that offers tools: a native stream's function calls could not be held for the output
+     * policy's tool checks, so it takes the translated way (chat completions' stream, whose calls
+     * {@code HeldToolCalls} holds), as a Messages stream with tools does (docs/gateway.md).
      */
     @Override
     public NativeRequest nativeRequest(String text, JsonObject json) {
-        JsonValue stream = json.get("stream");
-        return stream != null && stream.getValueType() == JsonValue.ValueType.TRUE
-                ? null
-                : new ResponsesNative(this, json);
+        if (JsonValue.TRUE.equals(json.get("stream"))
+                && json.get("tools") instanceof JsonArray tools
+                && !tools.isEmpty()) {
+            return null;
+        }
+        return new ResponsesNative(this, json);
+    }
+
+    /**
+     * A natively streamed response object ({@code provider}'s, {@code output} as the dialect
+     * rewrote it) reduced to the fields a JSON answer keeps, under this gateway's id and store
+     * setting, with the client's previous_response_id and instructions.
+     */
+    @Override
+    public JsonObject streamedResponse(JsonObject provider, JsonArray output, boolean store) {
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        for (String f : ResponsesNative.ANSWER_FIELDS) {
+            if (provider.get(f) != null) {
+                b.add(f, provider.get(f));
+            }
+        }
+        if (output != null) {
+            b.add("output", output);
+        }
+        JsonObject request = shape.request();
+        return b.add("id", shape.id())
+                .add("store", store)
+                .add("previous_response_id", echo(request, "previous_response_id"))
+                .add("instructions", echo(request, "instructions"))
+                .build();
+    }
+
+    /** Whether the response is to be stored (the tenant's rule and the request's store). */
+    @Override
+    public boolean storing() {
+        return decision.store();
+    }
+
+    /**
+     * Stores a natively streamed response ({@code response}, the client's text {@code text}) when
+     * it is to be stored; false when it was not stored.
+     */
+    @Override
+    public boolean storeStreamed(JsonObject response, String text) {
+        return decision.store()
+                && stored.save(
+                        key,
+                        decision,
+                        conversation,
+                        new ResponseObjects.Rendered(
+                                response, ResponseObjects.assistant(text, List.of())));
     }
 
     /**

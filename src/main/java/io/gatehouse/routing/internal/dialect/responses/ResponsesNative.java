@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A (non-streamed) Responses request as it goes to an OpenAI provider with the option {@code
+ * A Responses request (streamed or not) as it goes to an OpenAI provider with the option {@code
  * responsesApi}: its {@code /responses} endpoint gets {@code input} and {@code instructions} as the
  * client sent them (model swapped, {@code store: false}: the gateway keeps stored responses itself)
  * while no stage changed the request, no {@code previous_response_id} is used and no input item
@@ -27,7 +27,8 @@ import java.util.Set;
  * settings always come from the request as the stages left it. The answer is the provider's {@code
  * response} reduced to the fields the gateway reads, with the gateway's own id, {@code store} and
  * the client's {@code previous_response_id} and {@code instructions}; the answer stages' text and
- * tool arguments rendered into it when they changed anything, reasoning text dropped.
+ * tool arguments rendered into it when they changed anything, reasoning text dropped. A stream
+ * ({@code stream: true} upstream too) is relayed event by event ({@link ResponsesNativeEvents}).
  */
 final class ResponsesNative implements NativeRequest {
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -35,11 +36,10 @@ final class ResponsesNative implements NativeRequest {
     static final String OPTION = "responsesApi";
 
     /**
-     * The top-level fields of the provider's answer the client gets (besides those the codec sets:
-     * id, store, previous_response_id, instructions); the rest (metadata, billing, service_tier,
-     * ...) is the provider's and not passed on.
+     * The top-level fields of the provider's answer (or streamed response) the client gets, besides
+     * those the codec sets; the rest (metadata, billing, service_tier, ...) is not passed on.
      */
-    private static final List<String> ANSWER_FIELDS =
+    static final List<String> ANSWER_FIELDS =
             List.of(
                     "object",
                     "created_at",
@@ -163,7 +163,9 @@ final class ResponsesNative implements NativeRequest {
         // the rest always as the stages left it (managed prompts' defaults and caps included)
         settings(chat, b);
         b.add("store", false);
-        return b.build().toString();
+        return (JsonValue.TRUE.equals(json.get("stream")) ? b.add("stream", true) : b)
+                .build()
+                .toString();
     }
 
     /**
@@ -395,6 +397,6 @@ final class ResponsesNative implements NativeRequest {
 
     @Override
     public StreamEvents events() {
-        throw new IllegalStateException("Responses streams are not served natively");
+        return new ResponsesNativeEvents(codec);
     }
 }
