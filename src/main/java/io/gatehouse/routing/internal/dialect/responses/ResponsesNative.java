@@ -29,6 +29,9 @@ import java.util.Set;
  * the client's {@code previous_response_id} and {@code instructions}; the answer stages' text and
  * tool arguments rendered into it when they changed anything, reasoning text dropped. A stream
  * ({@code stream: true} upstream too) is relayed event by event ({@link ResponsesNativeEvents}).
+ *
+ * <p>Long on purpose: the allow-lists of what may be forwarded and the renderer of what replaces it
+ * are one contract with OpenAI's Responses API; kept together so that they cannot drift apart.
  */
 final class ResponsesNative implements NativeRequest {
     private static final JsonProvider JSON = JsonProvider.provider();
