@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -50,6 +52,23 @@ public final class SdkMcpUpstream implements AutoCloseable {
     public record Request(String method, String authorization) {}
 
     static final String ENDPOINT = "/mcp";
+
+    /**
+     * Tomcat's start/stop notices and its web-application leak checks (the SDK's reactor threads)
+     * would fill the test log: warnings and worse only, kept strongly referenced (JUL holds loggers
+     * weakly).
+     */
+    private static final List<Logger> QUIET =
+            List.of(
+                    quiet("org.apache", Level.WARNING),
+                    quiet("org.apache.catalina.loader", Level.SEVERE));
+
+    private static Logger quiet(String name, Level level) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(level);
+        return l;
+    }
+
     private static final String AUTHORIZATION = "authorization";
 
     private final Tomcat tomcat;
