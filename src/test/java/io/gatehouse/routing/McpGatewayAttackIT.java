@@ -538,6 +538,19 @@ class McpGatewayAttackIT {
         assertThat(revised.status()).as(revised.toString()).isEqualTo(200);
         JsonObject change = Changes.get(t, id);
         assertThat(change.getJsonObject("content").getString("credential")).isEqualTo("********");
+        // the masked content sent back as it was shown would make the mask the credential
+        Http.Response maskBack =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/changes/" + id,
+                        Json.createObjectBuilder()
+                                .add("content", change.getJsonObject("content"))
+                                .build()
+                                .toString(),
+                        t.auth("author"));
+        assertThat(maskBack.status()).as(maskBack.toString()).isEqualTo(400);
+        assertThat(maskBack.json().getString("param")).isEqualTo("content.credential");
+        assertThat(Changes.get(t, id).getInt("revision")).isEqualTo(2);
         assertThat(change.getJsonArray("diff").toString()).contains("\"secret\":true");
         Http.Response changes = HTTP.get("/api/v1/changes?kind=mcp_server", t.auth("reviewer"));
         assertThat(changes.status()).as(changes.toString()).isEqualTo(200);
