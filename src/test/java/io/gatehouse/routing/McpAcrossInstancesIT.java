@@ -3,7 +3,10 @@ package io.gatehouse.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.SdkMcpUpstream;
 import io.gatehouse.testing.TestTenant;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +17,25 @@ import org.junit.jupiter.api.Test;
 /**
  * The MCP server registry is cached per instance and dropped through the shared change feed: a
  * server published on one instance is listed by {@code /mcp} on another within seconds, though the
- * other had cached the tenant's registry before.
+ * other had cached the tenant's registry before, and the other calls it with the credential the
+ * first one sealed (the upstream is the SDK-built {@link SdkMcpUpstream}).
  */
 class McpAcrossInstancesIT {
     static LibertyInstance second;
+    static SdkMcpUpstream upstream;
 
     @BeforeAll
     static void start() {
+        upstream =
+                SdkMcpUpstream.builder()
+                        .tool(
+                                "lookup",
+                                McpGatewayIT.QUERY_ONLY,
+                                c ->
+                                        SdkMcpUpstream.text(
+                                                "found: " + c.arguments().get("query"), false))
+                        .tool("notify", c -> SdkMcpUpstream.text("sent", false))
+                        .start();
         second = LibertyInstance.start("gatehouse-mcp-second", Map.of());
         second.awaitReady(Duration.ofSeconds(120));
     }
@@ -29,6 +44,9 @@ class McpAcrossInstancesIT {
     static void stop() {
         if (second != null) {
             second.close();
+        }
+        if (upstream != null) {
+            upstream.close();
         }
     }
 
@@ -40,7 +58,7 @@ class McpAcrossInstancesIT {
         // the second instance caches the tenant's (empty) registry
         assertThat(McpGatewayIT.toolNames(second.baseUrl(), key)).isEmpty();
 
-        McpGatewayIT.register(t, "crm", McpGatewayIT.server("http://localhost:9/mcp"));
+        McpGatewayIT.register(t, "crm", McpGatewayIT.server(upstream.url()));
         long start = System.nanoTime();
         List<String> seen = List.of();
         while (System.nanoTime() - start < Duration.ofSeconds(3).toNanos()) {
@@ -51,5 +69,15 @@ class McpAcrossInstancesIT {
             Thread.sleep(100);
         }
         assertThat(seen).containsExactly("crm__lookup", "crm__notify");
+        // and the second instance calls it, with the credential sealed on the first
+        try (McpSyncClient c = McpGatewayIT.client(second.baseUrl(), key)) {
+            McpSchema.CallToolResult r =
+                    c.callTool(new McpSchema.CallToolRequest("crm__lookup", Map.of("query", "x")));
+            assertThat(r.isError()).isFalse();
+            assertThat(McpGatewayIT.text(r)).isEqualTo("found: x");
+        }
+        assertThat(upstream.calls())
+                .extracting(SdkMcpUpstream.Call::authorization)
+                .containsExactly("Bearer " + McpGatewayIT.CREDENTIAL);
     }
 }

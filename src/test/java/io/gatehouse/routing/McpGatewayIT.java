@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.shared.JsonInput;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.SdkMcpUpstream;
 import io.gatehouse.testing.TestEnv;
 import io.gatehouse.testing.TestTenant;
 import io.modelcontextprotocol.client.McpClient;
@@ -37,19 +39,37 @@ import org.junit.jupiter.api.Test;
  * servers go live only through four-eyes review, {@code tools/list} shows what the key's scope
  * allows, every {@code tools/call} passes input policy (redaction, denial), the upstream call with
  * the stored credential and one audit event in the request's lineage, and another tenant's server
- * is neither listed nor callable. The upstream is a stand-in Streamable HTTP JSON-RPC server in
- * this JVM (the SDK's server transports need a servlet container).
+ * is neither listed nor callable. The well-behaved upstream is built on the same SDK ({@link
+ * SdkMcpUpstream}: its server over the Streamable HTTP servlet transport, sessions and event-stream
+ * answers as the SDK makes them). Hand-written stand-ins remain only for what the SDK server never
+ * does: an event stream with a priming event, a non-JSON event and a stream held open after the
+ * answer ({@code rich}), an upstream that never answers ({@code slow}), a protocol version no HTTP
+ * header can carry ({@code odd}).
  */
 class McpGatewayIT {
     static final String CREDENTIAL = "upstream-secret-" + UUID.randomUUID();
+    static SdkMcpUpstream sdk;
     static HttpServer upstream;
-    static final List<JsonObject> upstreamCalls = new CopyOnWriteArrayList<>();
-    static final List<String> upstreamAuth = new CopyOnWriteArrayList<>();
+
+    /** The tool calls the hand-written, misbehaving stand-ins got. */
+    static final List<JsonObject> standInCalls = new CopyOnWriteArrayList<>();
+
+    static final String QUERY_ONLY =
+            "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}";
 
     @BeforeAll
     static void start() throws IOException {
+        sdk =
+                SdkMcpUpstream.builder()
+                        .tool(
+                                "lookup",
+                                QUERY_ONLY,
+                                c ->
+                                        SdkMcpUpstream.text(
+                                                "found: " + c.arguments().get("query"), false))
+                        .tool("notify", c -> SdkMcpUpstream.text("sent", false))
+                        .start();
         upstream = HttpServer.create(new InetSocketAddress(0), 0);
-        upstream.createContext("/mcp", McpGatewayIT::answer);
         upstream.createContext("/rich/mcp", x -> misbehave(x, "rich"));
         upstream.createContext("/slow/mcp", x -> misbehave(x, "slow"));
         upstream.createContext("/odd/mcp", x -> misbehave(x, "odd"));
@@ -67,83 +87,7 @@ class McpGatewayIT {
     @AfterAll
     static void stop() {
         upstream.stop(0);
-    }
-
-    /** A minimal Streamable HTTP MCP server: a session, {@code lookup} and {@code notify}. */
-    static void answer(HttpExchange x) throws IOException {
-        if (!x.getRequestMethod().equals("POST")) {
-            x.sendResponseHeaders(x.getRequestMethod().equals("DELETE") ? 200 : 405, -1);
-            x.close();
-            return;
-        }
-        JsonObject m;
-        try (var r =
-                Json.createReader(
-                        new StringReader(
-                                new String(
-                                        x.getRequestBody().readAllBytes(),
-                                        StandardCharsets.UTF_8)))) {
-            m = r.readObject();
-        }
-        upstreamAuth.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
-        if (!m.containsKey("id")) {
-            x.sendResponseHeaders(202, -1);
-            x.close();
-            return;
-        }
-        JsonObject result;
-        switch (m.getString("method")) {
-            case "initialize" -> {
-                x.getResponseHeaders().add("Mcp-Session-Id", "s-" + UUID.randomUUID());
-                result =
-                        Json.createObjectBuilder()
-                                .add("protocolVersion", "2025-06-18")
-                                .add(
-                                        "capabilities",
-                                        Json.createObjectBuilder()
-                                                .add("tools", JsonValue.EMPTY_JSON_OBJECT))
-                                .add(
-                                        "serverInfo",
-                                        Json.createObjectBuilder()
-                                                .add("name", "stand-in")
-                                                .add("version", "1"))
-                                .build();
-            }
-            case "tools/call" -> {
-                JsonObject params = m.getJsonObject("params");
-                upstreamCalls.add(params);
-                JsonObject args = params.getJsonObject("arguments");
-                result =
-                        Json.createObjectBuilder()
-                                .add(
-                                        "content",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("type", "text")
-                                                                .add(
-                                                                        "text",
-                                                                        "found: "
-                                                                                + args.getString(
-                                                                                        "query",
-                                                                                        "-"))))
-                                .add("isError", false)
-                                .build();
-            }
-            default -> result = JsonValue.EMPTY_JSON_OBJECT;
-        }
-        byte[] out =
-                Json.createObjectBuilder()
-                        .add("jsonrpc", "2.0")
-                        .add("id", m.get("id"))
-                        .add("result", result)
-                        .build()
-                        .toString()
-                        .getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(200, out.length);
-        x.getResponseBody().write(out);
-        x.close();
+        sdk.close();
     }
 
     static final String EMAIL = "jane.roe@example.com";
@@ -196,7 +140,7 @@ class McpGatewayIT {
             x.close();
             return;
         }
-        upstreamCalls.add(m.getJsonObject("params"));
+        standInCalls.add(m.getJsonObject("params"));
         x.getResponseHeaders().add("Content-Type", "text/event-stream");
         x.sendResponseHeaders(200, 0);
         var body = x.getResponseBody();
@@ -276,21 +220,11 @@ class McpGatewayIT {
     }
 
     static String url() {
-        return "http://localhost:" + upstream.getAddress().getPort() + "/mcp";
+        return sdk.url();
     }
 
     static JsonObject server(String url) {
-        JsonObject queryOnly =
-                Json.createObjectBuilder()
-                        .add("type", "object")
-                        .add(
-                                "properties",
-                                Json.createObjectBuilder()
-                                        .add(
-                                                "query",
-                                                Json.createObjectBuilder().add("type", "string")))
-                        .add("required", Json.createArrayBuilder().add("query"))
-                        .build();
+        JsonObject queryOnly = JsonInput.readObject(QUERY_ONLY);
         return Json.createObjectBuilder()
                 .add("url", url)
                 .add("credential", CREDENTIAL)
@@ -392,10 +326,7 @@ class McpGatewayIT {
                         Changes.body(
                                 "mcp_server",
                                 "crm",
-                                server(
-                                        "http://127.0.0.1:"
-                                                + upstream.getAddress().getPort()
-                                                + "/mcp"),
+                                server("http://127.0.0.1:" + sdk.port() + "/mcp"),
                                 "x"),
                         t.auth("author"));
         assertThat(privateUrl.status()).as(privateUrl.toString()).isEqualTo(400);
@@ -473,7 +404,7 @@ class McpGatewayIT {
                         "{\"mode\":\"redacted\",\"retentionDays\":30}",
                         t.auth("admin"));
         assertThat(retention.status()).as(retention.toString()).isEqualTo(200);
-        int before = upstreamCalls.size();
+        int before = sdk.calls().size();
         try (McpSyncClient c = client(key(t, "[\"mcp:*\"]"))) {
             McpSchema.CallToolResult ok =
                     c.callTool(
@@ -482,12 +413,11 @@ class McpGatewayIT {
             assertThat(ok.isError()).isFalse();
             assertThat(text(ok)).isEqualTo("found: mail [EMAIL]");
             // the upstream saw the redacted argument, with the stored credential
-            assertThat(upstreamCalls.size()).isEqualTo(before + 1);
-            JsonObject sent = upstreamCalls.get(upstreamCalls.size() - 1);
-            assertThat(sent.getString("name")).isEqualTo("lookup");
-            assertThat(sent.getJsonObject("arguments").getString("query"))
-                    .isEqualTo("mail [EMAIL]");
-            assertThat(upstreamAuth.get(upstreamAuth.size() - 1)).isEqualTo("Bearer " + CREDENTIAL);
+            assertThat(sdk.calls()).hasSize(before + 1);
+            SdkMcpUpstream.Call sent = sdk.calls().get(before);
+            assertThat(sent.tool()).isEqualTo("lookup");
+            assertThat(sent.arguments().get("query")).isEqualTo("mail [EMAIL]");
+            assertThat(sent.authorization()).isEqualTo("Bearer " + CREDENTIAL);
 
             McpSchema.CallToolResult denied =
                     c.callTool(
@@ -495,7 +425,7 @@ class McpGatewayIT {
                                     "crm__lookup", Map.of("query", "host 10.1.2.3")));
             assertThat(denied.isError()).isTrue();
             assertThat(text(denied)).contains("ip_not_allowed");
-            assertThat(upstreamCalls.size()).isEqualTo(before + 1); // never sent
+            assertThat(sdk.calls()).hasSize(before + 1); // never sent
 
             // bad arguments and unknown tools are JSON-RPC -32602, nothing is called
             for (McpSchema.CallToolRequest bad :
@@ -510,7 +440,7 @@ class McpGatewayIT {
                                 McpError.class,
                                 e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602));
             }
-            assertThat(upstreamCalls.size()).isEqualTo(before + 1);
+            assertThat(sdk.calls()).hasSize(before + 1);
         }
 
         // one audit event per call, naming key, server, its published version, tool, outcome
@@ -657,7 +587,7 @@ class McpGatewayIT {
         // reads its change
         String otherKey = key(other, "[\"mcp:*\"]");
         assertThat(toolNames(otherKey)).doesNotContain("crm__lookup");
-        int before = upstreamCalls.size();
+        int before = sdk.calls().size();
         try (McpSyncClient c = client(otherKey)) {
             assertThatThrownBy(
                             () ->
@@ -668,7 +598,7 @@ class McpGatewayIT {
                             McpError.class,
                             e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602));
         }
-        assertThat(upstreamCalls.size()).isEqualTo(before);
+        assertThat(sdk.calls()).hasSize(before);
         assertThat(HTTP.get("/api/v1/changes/" + change, other.auth("admin")).status())
                 .isEqualTo(404);
     }
@@ -796,7 +726,7 @@ class McpGatewayIT {
 
         // object keys and numbers reach input policy too: a redacted key refuses the call, a
         // card number sent as a number is denied; neither reaches the upstream
-        int before = upstreamCalls.size();
+        int before = standInCalls.size();
         Http.Response byKey = callRaw(key, "rich__notify", "{\"" + EMAIL + "\":\"hi\"}");
         assertThat(byKey.json().getJsonObject("result").getBoolean("isError"))
                 .as(byKey.body())
@@ -807,7 +737,7 @@ class McpGatewayIT {
                 .as(byNumber.body())
                 .isTrue();
         assertThat(byNumber.body()).contains("card_not_allowed");
-        assertThat(upstreamCalls.size()).isEqualTo(before);
+        assertThat(standInCalls).hasSize(before);
 
         // exactly one event per call, each with its outcome and reason
         Http.Response events =

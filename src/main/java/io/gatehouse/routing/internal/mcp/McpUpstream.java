@@ -6,8 +6,11 @@ import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -42,6 +45,9 @@ public class McpUpstream {
     static final String UPSTREAM_PROTOCOL = McpProtocol.LATEST;
 
     static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    /** What the client sees where an upstream echoed the server's credential. */
+    static final String MASK = "********";
 
     @Inject EgressPolicy egress;
     @Inject SecretBox secrets;
@@ -96,12 +102,16 @@ public class McpUpstream {
                 s.protocolVersion = v.getString();
             }
             s.notify("notifications/initialized");
-            return s.request(
-                    "tools/call",
-                    Json.createObjectBuilder()
-                            .add("name", tool)
-                            .add("arguments", arguments)
-                            .build());
+            JsonObject result =
+                    s.request(
+                            "tools/call",
+                            Json.createObjectBuilder()
+                                    .add("name", tool)
+                                    .add("arguments", arguments)
+                                    .build());
+            // an upstream that echoes the request's headers in its result (an error text, a
+            // debug field) must not hand the client, or the audit trail, the server's credential
+            return bearer == null || bearer.isEmpty() ? result : mask(result, bearer);
         } finally {
             s.close();
         }
@@ -185,12 +195,14 @@ public class McpUpstream {
                 throw new UpstreamException("the server sent no answer to " + method);
             }
             if (answer.get("error") instanceof JsonObject err) {
-                String message = shorten(err.getString("message", ""));
+                String message = err.getString("message", "");
                 if (bearer != null && !bearer.isEmpty()) {
                     // an upstream that echoes the request's headers must not hand the client
-                    // the server's credential
-                    message = message.replace(bearer, "********");
+                    // the server's credential; masked before it is cut, so that no cut leaves a
+                    // piece of it
+                    message = message.replace(bearer, MASK);
                 }
+                message = shorten(message);
                 throw new UpstreamException(
                         "the server refused "
                                 + method
@@ -303,6 +315,27 @@ public class McpUpstream {
             }
             throw e;
         }
+    }
+
+    /** {@code v} with every occurrence of {@code secret} in its strings and keys masked. */
+    static <T extends JsonValue> T mask(T v, String secret) {
+        JsonValue out = v;
+        if (v instanceof JsonString s) {
+            if (s.getString().contains(secret)) {
+                out = Json.createValue(s.getString().replace(secret, MASK));
+            }
+        } else if (v instanceof JsonObject o) {
+            JsonObjectBuilder b = Json.createObjectBuilder();
+            o.forEach((k, x) -> b.add(k.replace(secret, MASK), mask(x, secret)));
+            out = b.build();
+        } else if (v instanceof JsonArray a) {
+            JsonArrayBuilder b = Json.createArrayBuilder();
+            a.forEach(x -> b.add(mask(x, secret)));
+            out = b.build();
+        }
+        @SuppressWarnings("unchecked")
+        T masked = (T) out;
+        return masked;
     }
 
     static JsonObject parse(String text) throws UpstreamException {

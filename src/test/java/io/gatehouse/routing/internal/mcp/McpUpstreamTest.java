@@ -3,9 +3,13 @@ package io.gatehouse.routing.internal.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.shared.JsonInput;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** Reading an upstream's answer when it comes as Server-Sent Events. */
+/**
+ * Reading an upstream's answer when it comes as Server-Sent Events; masking the credential in it.
+ */
 class McpUpstreamTest {
     @Test
     void theAnswerWithTheRequestsIdIsPickedFromTheEvents() throws Exception {
@@ -44,5 +48,24 @@ class McpUpstreamTest {
                                         1))
                 .isInstanceOf(McpUpstream.UpstreamException.class)
                 .hasMessageContaining("too large");
+    }
+
+    @Test
+    void theCredentialIsMaskedInEveryStringAndKeyOfAResult() {
+        String secret = "s3cr3t-token";
+        JsonObject result =
+                JsonInput.readObject(
+                        "{\"content\":[{\"type\":\"text\",\"text\":\"you sent Bearer s3cr3t-token\"}],"
+                                + "\"structuredContent\":{\"s3cr3t-token\":[\"a s3cr3t-token b\",7,true]},"
+                                + "\"isError\":false}");
+        JsonObject masked = McpUpstream.mask(result, secret);
+        assertThat(masked.toString()).doesNotContain(secret);
+        assertThat(masked.getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("you sent Bearer ********");
+        assertThat(masked.getJsonObject("structuredContent").getJsonArray("********"))
+                .hasToString("[\"a ******** b\",7,true]");
+        assertThat(masked.getBoolean("isError")).isFalse();
+        // nothing to mask: the same value
+        assertThat(McpUpstream.mask(result, "absent")).isEqualTo(result);
     }
 }
