@@ -95,6 +95,53 @@ class ProviderChangeDiffIT {
         }
     }
 
+    /**
+     * A change shows its credential as the mask; that content sent back, as a new change or as a
+     * revision, must not make the mask the provider's credential.
+     */
+    @Test
+    void theMaskAChangeShowsIsRefusedAsACredentialOnCreateAndRevise() {
+        TestTenant t = TestTenant.fresh();
+        String name = "it-mask-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = create(t, name, provider(SECRET_ONE));
+        JsonObject shown = Changes.get(t, first).getJsonObject("content");
+        assertThat(shown.getString("credential")).isEqualTo("********");
+
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        "{\"kind\":\"provider\",\"target\":\""
+                                + name
+                                + "\",\"content\":"
+                                + shown
+                                + "}",
+                        t.auth("admin"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(created.json().getString("param")).isEqualTo("content.credential");
+
+        Http.Response revised =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/changes/" + first,
+                        "{\"content\":" + shown + "}",
+                        t.auth("admin"));
+        assertThat(revised.status()).as(revised.toString()).isEqualTo(400);
+        assertThat(revised.json().getString("param")).isEqualTo("content.credential");
+        // the draft keeps its sealed credential: still one revision, still the first secret
+        assertThat(Changes.get(t, first).getInt("revision")).isEqualTo(1);
+
+        // omitted, the credential is simply not part of the change
+        Http.Response omitted =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/changes/" + first,
+                        "{\"content\":"
+                                + Json.createObjectBuilder(shown).remove("credential").build()
+                                + "}",
+                        t.auth("admin"));
+        assertThat(omitted.status()).as(omitted.toString()).isEqualTo(200);
+    }
+
     static String change(TestTenant t, String kind, String target, String content) {
         Http.Response r =
                 HTTP.post(

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +77,7 @@ public class ChangeRequestService {
         checkComment(comment);
         TenantId tenant = caller.tenant();
         ChangeKind k = kinds.named(kind);
-        JsonObject normalized = k.validate(tenant, target, content);
+        JsonObject normalized = validated(k, tenant, target, content);
         Optional<LiveVersion> live = k.live(tenant, target);
         Instant now = Instant.now();
         ChangeRequestEntity c = new ChangeRequestEntity();
@@ -115,7 +116,7 @@ public class ChangeRequestService {
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
         ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
-        JsonObject normalized = k.validate(tenant, c.target(), content);
+        JsonObject normalized = validated(k, tenant, c.target(), content);
         Optional<LiveVersion> live = k.live(tenant, c.target());
         Instant now = Instant.now();
         c.content(normalized.toString());
@@ -551,6 +552,25 @@ public class ChangeRequestService {
             throw new ForbiddenException(
                     "not_author", "Only the change's author or an admin may do this");
         }
+    }
+
+    /**
+     * The kind's validation, after refusing a secret field that holds the mask a change shows in
+     * its place: the change's own content sent back would otherwise make the mask the secret.
+     */
+    private static JsonObject validated(
+            ChangeKind k, TenantId tenant, String target, JsonObject content) {
+        for (String field : k.secretFields()) {
+            if (content.get(field) instanceof JsonString s
+                    && s.getString().equals(ContentDiff.MASK)) {
+                throw new ValidationException(
+                        "content." + field,
+                        field
+                                + " is the mask a change shows instead of the secret: omit it to keep"
+                                + " the live value, or send the new one");
+            }
+        }
+        return k.validate(tenant, target, content);
     }
 
     static void checkComment(String comment) {
