@@ -9,6 +9,8 @@ import java.util.UUID;
  * tool call) means this person may not approve them, whichever of their tokens they use.
  */
 public interface KeyOwners {
-    /** The subject (as {@code Caller.subject()}) of the key's creator, if the key is the tenant's. */
+    /**
+     * The subject (as {@code Caller.subject()}) of the key's creator, if the key is the tenant's.
+     */
     Optional<String> creator(TenantId tenant, UUID keyId);
 }

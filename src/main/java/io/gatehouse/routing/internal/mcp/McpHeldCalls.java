@@ -57,7 +57,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * executor and writes its answer as the stream's last event. No thread waits for a decision.
  *
  * <p>Long on purpose: holding, the reviewers' reads and decisions, the timer and the finishing of a
- * call are one life cycle around one in-memory map; split up, each part would reach into the others.
+ * call are one life cycle around one in-memory map; split up, each part would reach into the
+ * others.
  */
 @ApplicationScoped
 public class McpHeldCalls {
@@ -161,8 +162,8 @@ public class McpHeldCalls {
 
     /**
      * Holds an accepted call: its row and event {@code mcp.tool_call.held} first (a refusal here,
-     * such as too many held calls of the key, is the call's answer as JSON), then the client's event
-     * stream is opened and kept by the call's id.
+     * such as too many held calls of the key, is the call's answer as JSON), then the client's
+     * event stream is opened and kept by the call's id.
      */
     void hold(McpGateway.Accepted a, JsonValue progressToken, HeldCallStream.Opener streams) {
         // the arguments are stored for the reviewers: text PostgreSQL cannot store is refused here
@@ -218,7 +219,8 @@ public class McpHeldCalls {
                         new AtomicLong(),
                         new AtomicBoolean());
         pending.put(id, p);
-        stream.send(progress(p, "Held for a person's approval: call " + id + ", until " + deadline));
+        stream.send(
+                progress(p, "Held for a person's approval: call " + id + ", until " + deadline));
         // a decision committed between the row and the map would have found no stream
         settleLater(p);
     }
@@ -237,7 +239,9 @@ public class McpHeldCalls {
 
     // ---- reviewers ----
 
-    /** The tenant's calls in {@code status} (default {@code held}; {@code all}: any), newest first. */
+    /**
+     * The tenant's calls in {@code status} (default {@code held}; {@code all}: any), newest first.
+     */
     public List<McpHeldCallRows.Row> list(Caller reviewer, String status) {
         String s = status == null || status.isBlank() ? "held" : status;
         if (!s.equals("all") && !STATUSES.contains(s)) {
@@ -286,8 +290,7 @@ public class McpHeldCalls {
                             .detail("review.request_id", requestId)
                             .build());
             throw new ForbiddenException(
-                    "four_eyes",
-                    "The person who created the calling key may not decide its calls");
+                    "four_eyes", "The person who created the calling key may not decide its calls");
         }
         String text = comment == null ? null : comment.strip();
         if (text != null && text.isEmpty()) {
@@ -311,8 +314,10 @@ public class McpHeldCalls {
         Optional<McpHeldCallRows.Row> decided =
                 decisions.decide(reviewer, call, approve, text, requestId);
         if (decided.isEmpty()) {
-            String now = rows.find(call.tenant(), call.id()).map(McpHeldCallRows.Row::status)
-                    .orElse("expired");
+            String now =
+                    rows.find(call.tenant(), call.id())
+                            .map(McpHeldCallRows.Row::status)
+                            .orElse("expired");
             throw new ConflictException(
                     "already_decided",
                     "held".equals(now)
@@ -452,7 +457,10 @@ public class McpHeldCalls {
     private String instance() {
         String n = instance;
         if (n == null) {
-            n = instanceSetting == null || instanceSetting.isBlank() ? hostAndPid() : instanceSetting;
+            n =
+                    instanceSetting == null || instanceSetting.isBlank()
+                            ? hostAndPid()
+                            : instanceSetting;
             instance = n;
         }
         return n;

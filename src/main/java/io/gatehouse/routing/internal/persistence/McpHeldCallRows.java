@@ -112,7 +112,9 @@ public class McpHeldCallRows {
     public Optional<Row> find(TenantId tenant, UUID id) {
         List<Row> r =
                 query(
-                        "SELECT " + COLUMNS + " FROM routing_mcp_held_calls WHERE tenant_id = ? AND id = ?",
+                        "SELECT "
+                                + COLUMNS
+                                + " FROM routing_mcp_held_calls WHERE tenant_id = ? AND id = ?",
                         tenant.value(),
                         id);
         return r.stream().findFirst();

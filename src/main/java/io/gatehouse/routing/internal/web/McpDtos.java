@@ -42,15 +42,19 @@ public final class McpDtos {
 
     @Schema(
             name = "McpHeldCall",
-            description =
-                    "A tools/call held for a person's approval (docs/mcp.md, \"Oversight\")")
+            description = "A tools/call held for a person's approval (docs/mcp.md, \"Oversight\")")
     public record HeldCall(
             @Schema(required = true, format = "uuid") String id,
             @Schema(required = true, example = "sandbox") String server,
             @Schema(required = true, example = "approve_payment") String tool,
-            @Schema(required = true, example = "sandbox__approve_payment", description = "<server>__<tool>")
+            @Schema(
+                            required = true,
+                            example = "sandbox__approve_payment",
+                            description = "<server>__<tool>")
                     String name,
-            @Schema(required = true, description = "The published server's version (its change's id)")
+            @Schema(
+                            required = true,
+                            description = "The published server's version (its change's id)")
                     String serverVersion,
             @Schema(
                             required = true,

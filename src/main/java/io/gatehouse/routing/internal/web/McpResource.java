@@ -44,10 +44,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * text/event-stream} it is answered as an event stream (progress, then the answer) on the servlet's
  * asynchronous request with a non-blocking writer, so no thread waits for the decision. JAX-RS's
  * {@code SseEventSink} cannot do this: RESTEasy (Liberty's implementation) makes a method an SSE
- * method only when it produces nothing but {@code text/event-stream}, and this one decides per call,
- * after reading the body; so every POST is suspended ({@code @Suspended}) and resumed at once unless
- * its call is held. The edge has authenticated the client's API key; a request from a browser page of
- * a foreign {@code Origin} is refused (a missing Origin is a non-browser client). See docs/mcp.md.
+ * method only when it produces nothing but {@code text/event-stream}, and this one decides per
+ * call, after reading the body; so every POST is suspended ({@code @Suspended}) and resumed at once
+ * unless its call is held. The edge has authenticated the client's API key; a request from a
+ * browser page of a foreign {@code Origin} is refused (a missing Origin is a non-browser client).
+ * See docs/mcp.md.
  */
 @Path("/mcp")
 @ApplicationScoped
@@ -86,7 +87,9 @@ public class McpResource {
                         mediaType = "text/event-stream",
                         schema =
                                 @Schema(
-                                        type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                        type =
+                                                org.eclipse.microprofile.openapi.annotations.enums
+                                                        .SchemaType.STRING,
                                         description = "data: <JSON-RPC message> events"))
             })
     @APIResponse(responseCode = "202", description = "A notification or response was accepted")
