@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * feed); an unanswered call is refused at its deadline. The second instance has a 4 s approval
  * timeout and a 1 s progress interval; the test server keeps the defaults (5 minutes, 5 s).
  */
-class McpOversightIT {
+public class McpOversightIT {
     static LibertyInstance second;
 
     @BeforeAll
@@ -69,6 +69,52 @@ class McpOversightIT {
                                                         .add("approval", "required")))
                         .build();
         return McpGatewayIT.register(t, "pay", content);
+    }
+
+    /**
+     * For other tests: publishes the sandbox server {@code pay} in {@code t} and returns a key
+     * scoped to it.
+     */
+    public static String payKey(TestTenant t) {
+        registerPay(t);
+        return McpGatewayIT.key(t, "[\"mcp:pay\"]");
+    }
+
+    /**
+     * For other tests: a payment call with {@code key} (see {@link #payKey}) held on the test
+     * server, its client waiting in the background; the held call's id.
+     */
+    public static String holdInBackground(TestTenant t, String key) throws Exception {
+        java.util.Set<String> before = new java.util.HashSet<>();
+        HTTP.get("/api/v1/mcp/held-calls?status=all", t.auth("reviewer"))
+                .json()
+                .getJsonArray("items")
+                .getValuesAs(JsonObject.class)
+                .forEach(i -> before.add(i.getString("id")));
+        CompletableFuture.runAsync(
+                () ->
+                        HTTP.post(
+                                "/mcp",
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+                                        + "{\"name\":\"pay__approve_payment\",\"arguments\":{}}}",
+                                "Authorization",
+                                "Bearer " + key,
+                                "Accept",
+                                "application/json, text/event-stream"));
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            for (JsonObject i :
+                    HTTP.get("/api/v1/mcp/held-calls", t.auth("reviewer"))
+                            .json()
+                            .getJsonArray("items")
+                            .getValuesAs(JsonObject.class)) {
+                if (!before.contains(i.getString("id"))) {
+                    return i.getString("id");
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the call was not held");
     }
 
     static McpSyncClient client(

@@ -73,11 +73,6 @@ public class McpGateway {
         }
     }
 
-    /** The answer to one JSON-RPC message, or empty for a notification (HTTP 202). */
-    public Optional<JsonObject> handle(ClientKey key, String requestId, JsonValue message) {
-        return Optional.ofNullable(handle(key, requestId, message, null).json());
-    }
-
     /**
      * The answer to one JSON-RPC message. {@code streams} opens an event stream for a call that is
      * held for approval; null when the client does not accept {@code text/event-stream}, and such a
