@@ -3,6 +3,7 @@ package io.gatehouse.routing;
 import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.TestEnv;
@@ -68,7 +69,18 @@ public class McpOversightIT {
                                                         .add("risk", "high")
                                                         .add("approval", "required")))
                         .build();
-        return McpGatewayIT.register(t, "pay", content);
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("mcp_server", "pay", content, "payments, held"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        return id;
     }
 
     /**
