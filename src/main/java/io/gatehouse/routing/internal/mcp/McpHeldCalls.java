@@ -30,7 +30,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,15 +196,12 @@ public class McpHeldCalls {
                         instance());
         JsonArrayBuilder scopeJson = Json.createArrayBuilder();
         scope.forEach(scopeJson::add);
-        Map<String, Object> full = new LinkedHashMap<>();
-        full.put("arguments", a.args().toString());
-        Map<String, Object> redacted = new LinkedHashMap<>();
-        redacted.put("arguments", a.sent().toString());
+        // no content here: the call's final event keeps it under the tenant's retention (reading
+        // the retention setting inside this JTA transaction is not possible)
         AuditEvent held =
                 event(AuditEvent.by(a.key().caller(), "mcp.tool_call.held"), row)
                         .detail("mcp.deadline", deadline.toString())
                         .detail("argumentsRedacted", !a.sent().equals(a.args()))
-                        .content(full, redacted)
                         .build();
         decisions.hold(row, scopeJson.build(), maxPerKey, held);
         HeldCallStream stream = streams.open();
