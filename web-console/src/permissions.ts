@@ -147,6 +147,8 @@ export interface Capabilities {
   readAudit: boolean;
   /** The dashboard's statistics (docs/statistics.md: admin and auditor). */
   readStats: boolean;
+  /** The queue of held MCP tool calls (docs/mcp.md: reviewers and admins decide them). */
+  decideHeldCalls: boolean;
 }
 
 export function capabilities(me: Me | null): Capabilities {
@@ -155,5 +157,6 @@ export function capabilities(me: Me | null): Capabilities {
     readChanges: hasRole(me, "author", "reviewer", "admin", "auditor"),
     readAudit: hasRole(me, "auditor"),
     readStats: hasRole(me, "admin", "auditor"),
+    decideHeldCalls: hasRole(me, "reviewer", "admin"),
   };
 }
