@@ -717,13 +717,24 @@ try {
     await bob.getByTestId("held-empty").waitFor({ state: "visible" });
     await bob.context().close();
 
-    // an auditor has no queue: no link, and the address says so
+    // an auditor reads the queue and its decisions, and decides nothing
     const dave = await newPage("dave-held");
     await signIn(dave, "dave");
-    check((await dave.getByRole("link", { name: "Held tool calls" }).count()) === 0, "no queue link for an auditor");
-    await dave.goto(`${base}/console/held-calls`);
-    await dave.getByRole("heading", { name: "Not available" }).waitFor();
+    await dave.getByRole("link", { name: "Held tool calls" }).click();
+    await dave.getByTestId("held-empty").waitFor({ state: "visible" });
+    await dave.getByLabel("Show", { exact: true }).selectOption("all");
+    await dave.locator(`article[data-held-call="${firstId}"]`).waitFor();
+    await dave.locator(`article[data-held-call="${secondId}"][data-status="refused"]`).waitFor();
+    check((await dave.locator("button[data-decision]").count()) === 0, "an auditor is offered no decision");
+    await axe(dave, "held tool calls (auditor, all recent)");
+    // an author has no queue: no link, and the address says so
+    const alice = await newPage("alice-held");
+    await signIn(alice, "alice");
+    check((await alice.getByRole("link", { name: "Held tool calls" }).count()) === 0, "no queue link for an author");
+    await alice.goto(`${base}/console/held-calls`);
+    await alice.getByRole("heading", { name: "Not available" }).waitFor();
     await dave.context().close();
+    await alice.context().close();
   });
 
   await step("sign out forgets the token", async () => {

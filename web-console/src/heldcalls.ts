@@ -17,14 +17,18 @@ export interface HeldCall {
   arguments: unknown;
   keyId: string;
   keyName: string | null;
-  /** The key's creator: decides nothing on its calls (four eyes). */
+  /** The key's creator (a person's subject, as `/api/v1/me`'s userId): decides nothing on its calls (four eyes). */
   keyOwner: string | null;
+  /** The creator's name, when the server names people (else the subject is shown). */
+  keyOwnerName?: string | null;
   keyScope: string[] | null;
   requestId: string | null;
   status: HeldCallStatus | string;
   createdAt: string | null;
   deadline: string | null;
+  /** The reviewer's subject. */
   decidedBy: string | null;
+  decidedByName?: string | null;
   decidedAt: string | null;
   comment: string | null;
 }
@@ -55,6 +59,13 @@ export function heldStatusLabel(status: string): string {
 export function ownsCallingKey(me: Me | null, call: HeldCall): boolean {
   if (!me || !call.keyOwner) return false;
   return call.keyOwner === me.userId || call.keyOwner === me.username;
+}
+
+/** A person as the queue names them: "you" for the signed-in person, else the name, else the subject. */
+export function personText(me: Me | null, subject: string | null, name?: string | null): string {
+  if (!subject) return name ?? "—";
+  if (me && (subject === me.userId || subject === me.username)) return `you (${me.username})`;
+  return name ?? subject;
 }
 
 export interface DecisionOption {

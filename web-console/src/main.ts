@@ -64,7 +64,7 @@ function drawHeader(): void {
       ? h("nav", { "aria-label": "Main" },
           caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
           caps.createChanges ? navLink({ name: "new-change" }, "New change", current) : null,
-          caps.decideHeldCalls ? navLink({ name: "held-calls", filter: "held" }, "Held tool calls", current) : null,
+          caps.readHeldCalls ? navLink({ name: "held-calls", filter: "held" }, "Held tool calls", current) : null,
           caps.readStats ? navLink({ name: "dashboard" }, "Dashboard", current) : null,
           caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
           caps.readAudit ? navLink({ name: "lineage", from: null }, "Lineage", current) : null,
@@ -144,7 +144,7 @@ async function show(): Promise<void> {
         await dashboardView(ctx, main);
         break;
       case "held-calls":
-        if (!caps.decideHeldCalls) return forbidden("Held tool calls are decided by reviewers and admins.");
+        if (!caps.readHeldCalls) return forbidden("Held tool calls are for reviewers and admins (who decide them) and auditors.");
         await heldCallsView(ctx, main, route.filter);
         break;
       case "not-found":

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Api, ApiError } from "../src/api.js";
 import {
   deadlineText, decisionBody, decisionsFor, formatSpan, heldCallItems, heldFor, heldStatusLabel, mergeRefresh,
-  prettyArguments, queueOrder, scopeText, type HeldCall,
+  personText, prettyArguments, queueOrder, scopeText, type HeldCall,
 } from "../src/heldcalls.js";
 import { describeProblem } from "../src/problem.js";
 import { hrefFor, parseRoute } from "../src/routes.js";
@@ -36,7 +36,7 @@ const cases: [string, Me | null, HeldCall, string[]][] = [
   ["the key's owner: shown, but off (four eyes)", admin, call(), ["approve:off", "refuse:off"]],
   ["the key's owner matched by name when the owner is a name", admin, call({ keyOwner: "admin" }), ["approve:off", "refuse:off"]],
   ["an author decides nothing", alice, call(), []],
-  ["an auditor decides nothing", dave, call(), []],
+  ["an auditor reads the queue but decides nothing", dave, call(), []],
   ["nobody signed in", null, call(), []],
   ["a call already approved", bob, call({ status: "approved" }), []],
   ["a call that expired", bob, call({ status: "expired" }), []],
@@ -92,6 +92,13 @@ test("arguments are indented JSON text, markup stays text", () => {
   assert.equal(prettyArguments({ a: 1, b: ["<b>x</b>"] }), '{\n  "a": 1,\n  "b": [\n    "<b>x</b>"\n  ]\n}');
   assert.equal(prettyArguments(undefined), "(no arguments)");
   assert.equal(prettyArguments(null), "null");
+});
+
+test("people: you, a name when the server gives one, else the subject", () => {
+  assert.equal(personText(bob, "u-bob"), "you (bob)");
+  assert.equal(personText(bob, "u-admin", "admin"), "admin");
+  assert.equal(personText(bob, "u-admin"), "u-admin");
+  assert.equal(personText(bob, null), "—");
 });
 
 test("scope, status labels", () => {

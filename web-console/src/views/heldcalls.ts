@@ -6,12 +6,14 @@
 import { h, newId, render } from "../dom.js";
 import { formatInstant, shortId } from "../format.js";
 import {
-  COMMENT_MAX, deadlineText, decisionBody, decisionsFor, heldFor, heldStatusLabel, mergeRefresh, prettyArguments,
+  COMMENT_MAX, deadlineText, decisionBody, decisionsFor, heldFor, heldStatusLabel, mergeRefresh, personText, prettyArguments,
   REFRESH_MS, scopeText, type DecisionOption, type HeldCall, type HeldCallFilter,
 } from "../heldcalls.js";
 import { showError, showInfo } from "../messages.js";
 import { hrefFor } from "../routes.js";
+import { capabilities } from "../permissions.js";
 import type { AppContext } from "../context.js";
+import type { Me } from "../types.js";
 
 const DONE: Record<string, string> = {
   approve: "Approved: the call runs now and its answer goes to the agent.",
@@ -46,7 +48,8 @@ export async function heldCallsView(ctx: AppContext, main: HTMLElement, filter: 
     h("div", { class: "toolbar" }, h("h1", { tabindex: "-1" }, "Held tool calls"), refreshButton),
     h("p", { class: "muted" },
       "Calls of agents to tools registered with approval required wait here until a reviewer approves or refuses them. ",
-      "Whoever created the calling key cannot decide its calls (four eyes). A call nobody decides is refused at its deadline."),
+      "Whoever created the calling key cannot decide its calls (four eyes). A call nobody decides is refused at its deadline.",
+      capabilities(ctx.session.me).decideHeldCalls ? "" : " You can read the queue; reviewers and admins decide."),
     h("div", { class: "filters held-filters" }, h("label", { for: "held-filter" }, "Show"), select,
       h("span", { class: "muted small" }, `The list refreshes every ${REFRESH_MS / 1000} s.`), updated),
     summary,
@@ -118,7 +121,7 @@ export async function heldCallsView(ctx: AppContext, main: HTMLElement, filter: 
     );
     list.appendChild(h("li", null, el));
     const card: Card = { call, el, badge, facts, messages, panel };
-    render(facts, factsOf(call, now));
+    render(facts, factsOf(ctx.session.me, call, now));
     drawPanel(card);
     return card;
   };
@@ -126,7 +129,7 @@ export async function heldCallsView(ctx: AppContext, main: HTMLElement, filter: 
   const update = (card: Card, call: HeldCall, now: number) => {
     const statusChanged = card.call.status !== call.status;
     card.call = call;
-    render(card.facts, factsOf(call, now));
+    render(card.facts, factsOf(ctx.session.me, call, now));
     if (statusChanged) {
       card.el.setAttribute("data-status", call.status);
       const badge = statusBadge(call.status);
@@ -204,19 +207,19 @@ function statusBadge(status: string): HTMLElement {
   return h("span", { class: `badge held-${status.replace(/[^a-z_]/g, "")}`, "data-held-status": status }, heldStatusLabel(status));
 }
 
-function factsOf(c: HeldCall, now: number): HTMLElement {
+function factsOf(me: Me | null, c: HeldCall, now: number): HTMLElement {
   const row = (k: string, ...v: (Node | string)[]) => [h("dt", null, k), h("dd", null, ...v)];
   const decided = c.status !== "held" && (c.decidedBy || c.decidedAt);
   return h("dl", { class: "facts", "data-testid": "held-facts" },
     row("Tool", h("code", null, c.tool)),
     row("Server", h("code", null, c.server), c.serverVersion ? ` · version ${shortId(c.serverVersion)}` : ""),
     row("Calling key", c.keyName ?? "—", h("span", { class: "muted" }, ` (${shortId(c.keyId)})`)),
-    row("Key owner", c.keyOwner ?? "—"),
+    row("Key owner", personText(me, c.keyOwner, c.keyOwnerName)),
     row("Key scope", h("code", { "data-testid": "held-scope" }, scopeText(c.keyScope))),
     row("Request", c.requestId ? h("code", { class: "wrap" }, c.requestId) : "—"),
     row("Held since", formatInstant(c.createdAt), h("span", { class: "muted", "data-testid": "held-for" }, ` · ${heldFor(c, now)}`)),
     row("Deadline", formatInstant(c.deadline), c.status === "held" ? h("span", { class: "muted" }, ` · ${deadlineText(c, now)}`) : ""),
-    decided ? row("Decided by", c.decidedBy ?? "—", ` · ${formatInstant(c.decidedAt)}`) : [],
+    decided ? row("Decided by", personText(me, c.decidedBy, c.decidedByName), ` · ${formatInstant(c.decidedAt)}`) : [],
     decided && c.comment ? row("Comment", h("span", { class: "held-comment" }, c.comment)) : [],
   );
 }
