@@ -2,6 +2,7 @@ package io.gatehouse.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.McpOversightIT;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
@@ -503,6 +504,44 @@ class AdministrativeActionsAuditIT {
                 new Case(
                         "change.rollback",
                         () -> Changes.act(t, "admin", ids.get("base"), "rollback")));
+        // held MCP tool calls (docs/mcp.md, "Oversight"): a reviewer's decision
+        c.put(
+                "POST /api/v1/mcp/held-calls/{id}/approve",
+                new Case(
+                        "mcp.held_call.approved",
+                        () -> {
+                            try {
+                                ids.put("payKey", McpOversightIT.payKey(t));
+                                ids.put(
+                                        "held",
+                                        McpOversightIT.holdInBackground(t, ids.get("payKey")));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/mcp/held-calls/" + ids.get("held") + "/approve",
+                                        "{}",
+                                        t.auth("reviewer"))));
+        c.put(
+                "POST /api/v1/mcp/held-calls/{id}/refuse",
+                new Case(
+                        "mcp.held_call.refused",
+                        () -> {
+                            try {
+                                ids.put(
+                                        "held",
+                                        McpOversightIT.holdInBackground(t, ids.get("payKey")));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/mcp/held-calls/" + ids.get("held") + "/refuse",
+                                        "{\"comment\":\"not now\"}",
+                                        t.auth("reviewer"))));
         return c;
     }
 

@@ -685,14 +685,19 @@ class McpGatewayIT {
                                     "sandbox__echo", Map.of("text", "hello there")));
             assertThat(echo.isError()).isFalse();
             assertThat(text(echo)).isEqualTo("hello there");
-            McpSchema.CallToolResult held =
-                    c.callTool(
-                            new McpSchema.CallToolRequest(
-                                    "sandbox__approve_payment",
-                                    Map.of("payee", "ACME", "amount", "10 EUR")));
-            assertThat(held.isError()).isTrue();
-            assertThat(text(held)).startsWith("approval_required");
         }
+        // a client that cannot wait on an event stream (no Accept: text/event-stream) never runs
+        // the approval tool: refused at once (held calls: McpOversightIT)
+        Http.Response refused =
+                callRaw(
+                        key(demo, "[\"mcp:sandbox\"]"),
+                        "sandbox__approve_payment",
+                        "{\"payee\":\"ACME\",\"amount\":\"10 EUR\"}");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(200);
+        JsonObject refusedResult = refused.json().getJsonObject("result");
+        assertThat(refusedResult.getBoolean("isError")).isTrue();
+        assertThat(refusedResult.getJsonArray("content").getJsonObject(0).getString("text"))
+                .startsWith("approval_required");
         // the key's rate limit holds for tool calls: the second call in a minute is refused
         Http.Response limited =
                 HTTP.post(

@@ -37,8 +37,12 @@ import java.util.logging.Logger;
  * schema (-32602), the request-path stages' input phase on each string argument (policy: deny or
  * redact), the approval rule, the key's rate limits, the upstream call, the stages' answer phase on
  * each text result, and one audit event {@code mcp.tool_call}. A denial or failure after the
- * arguments were accepted is a tool result with {@code isError: true} and the reason. Nothing is
- * kept between requests, so any instance answers any request.
+ * arguments were accepted is a tool result with {@code isError: true} and the reason. A call to a
+ * tool with {@code approval: required} is held ({@link McpHeldCalls}) and finished by {@link
+ * #execute} or {@link #refuseHeld} once a person decided; nothing else is kept between requests.
+ *
+ * <p>Long on purpose: the one path every tool call takes, from its arguments to its one audit
+ * event, held or not, stays readable in one place.
  */
 @ApplicationScoped
 public class McpGateway {
@@ -51,13 +55,33 @@ public class McpGateway {
     @Inject UsageLimits limits;
     @Inject AuditRecorder audit;
     @Inject @Any Instance<GatewayStage> stageBeans;
+    @Inject McpHeldCalls held;
 
     private volatile List<GatewayStage> stages;
 
-    /** The answer to one JSON-RPC message, or empty for a notification (HTTP 202). */
-    public Optional<JsonObject> handle(ClientKey key, String requestId, JsonValue message) {
+    /**
+     * What {@code /mcp} answers to one message: a JSON-RPC object ({@code json}), nothing (a
+     * notification: 202, both fields empty), or {@code held}: the call waits for a person and its
+     * event stream is open already; it is answered on that stream.
+     */
+    public record Reply(JsonObject json, boolean held) {
+        static final Reply NONE = new Reply(null, false);
+        static final Reply HELD = new Reply(null, true);
+
+        static Reply of(JsonObject json) {
+            return new Reply(json, false);
+        }
+    }
+
+    /**
+     * The answer to one JSON-RPC message. {@code streams} opens an event stream for a call that is
+     * held for approval; null when the client does not accept {@code text/event-stream}, and such a
+     * call is then refused ({@code approval_required}).
+     */
+    public Reply handle(
+            ClientKey key, String requestId, JsonValue message, HeldCallStream.Opener streams) {
         if (!(message instanceof JsonObject m)) {
-            return Optional.of(
+            return Reply.of(
                     McpProtocol.error(
                             null,
                             McpProtocol.INVALID_REQUEST,
@@ -65,44 +89,44 @@ public class McpGateway {
         }
         JsonValue id = m.get("id");
         if (!"2.0".equals(m.getString("jsonrpc", null))) {
-            return Optional.of(
+            return Reply.of(
                     McpProtocol.error(id, McpProtocol.INVALID_REQUEST, "jsonrpc must be \"2.0\""));
         }
         if (!(m.get("method") instanceof JsonString ms)) {
             // a client's response (to a request this server never sends) or garbage
             return id == null || m.containsKey("result") || m.containsKey("error")
-                    ? Optional.empty()
-                    : Optional.of(
+                    ? Reply.NONE
+                    : Reply.of(
                             McpProtocol.error(
                                     id, McpProtocol.INVALID_REQUEST, "method is required"));
         }
         if (id == null) {
-            return Optional.empty(); // notifications: initialized, cancelled, ...
+            return Reply.NONE; // notifications: initialized, cancelled, ...
         }
         if (id.getValueType() != JsonValue.ValueType.STRING
                 && id.getValueType() != JsonValue.ValueType.NUMBER) {
-            return Optional.of(
+            return Reply.of(
                     McpProtocol.error(
                             null, McpProtocol.INVALID_REQUEST, "id must be a string or number"));
         }
         JsonObject params =
                 m.get("params") instanceof JsonObject p ? p : JsonValue.EMPTY_JSON_OBJECT;
         if (m.containsKey("params") && !(m.get("params") instanceof JsonObject)) {
-            return Optional.of(
+            return Reply.of(
                     McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "params must be an object"));
         }
-        return Optional.of(
-                switch (ms.getString()) {
-                    case "initialize" -> McpProtocol.result(id, initialize(params));
-                    case "ping" -> McpProtocol.result(id, JsonValue.EMPTY_JSON_OBJECT);
-                    case "tools/list" -> McpProtocol.result(id, list(key));
-                    case "tools/call" -> call(key, requestId, id, params);
-                    default ->
+        return switch (ms.getString()) {
+            case "initialize" -> Reply.of(McpProtocol.result(id, initialize(params)));
+            case "ping" -> Reply.of(McpProtocol.result(id, JsonValue.EMPTY_JSON_OBJECT));
+            case "tools/list" -> Reply.of(McpProtocol.result(id, list(key)));
+            case "tools/call" -> call(key, requestId, id, params, streams);
+            default ->
+                    Reply.of(
                             McpProtocol.error(
                                     id,
                                     McpProtocol.METHOD_NOT_FOUND,
-                                    "Method not found: " + shorten(ms.getString()));
-                });
+                                    "Method not found: " + shorten(ms.getString())));
+        };
     }
 
     static JsonObject initialize(JsonObject params) {
@@ -171,9 +195,14 @@ public class McpGateway {
     /** The result of what was decided about one call, for its answer and its audit event. */
     private record Outcome(JsonObject result, AuditEvent.Outcome audit, String reason) {}
 
-    JsonObject call(ClientKey key, String requestId, JsonValue id, JsonObject params) {
+    Reply call(
+            ClientKey key,
+            String requestId,
+            JsonValue id,
+            JsonObject params,
+            HeldCallStream.Opener streams) {
         if (!(params.get("name") instanceof JsonString ns)) {
-            return McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "name is required");
+            return Reply.of(McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "name is required"));
         }
         String name = ns.getString();
         int sep = name.indexOf(McpServer.SEPARATOR);
@@ -187,8 +216,9 @@ public class McpGateway {
         // alike
         if (tool.isEmpty() || !mayCall(key, server.name(), tool.get().name())) {
             refused(key, requestId, name, "unknown_tool");
-            return McpProtocol.error(
-                    id, McpProtocol.INVALID_PARAMS, "Unknown tool: " + shorten(name));
+            return Reply.of(
+                    McpProtocol.error(
+                            id, McpProtocol.INVALID_PARAMS, "Unknown tool: " + shorten(name)));
         }
         JsonValue args = params.getOrDefault("arguments", JsonValue.EMPTY_JSON_OBJECT);
         if (args == JsonValue.NULL) {
@@ -196,17 +226,27 @@ public class McpGateway {
         }
         if (!(args instanceof JsonObject arguments)) {
             refused(key, requestId, name, "invalid_arguments");
-            return McpProtocol.error(id, McpProtocol.INVALID_PARAMS, "arguments must be an object");
+            return Reply.of(
+                    McpProtocol.error(
+                            id, McpProtocol.INVALID_PARAMS, "arguments must be an object"));
         }
         Optional<String> bad = McpArguments.check(tool.get().inputSchema(), arguments);
         if (bad.isPresent()) {
             refused(key, requestId, name, "invalid_arguments");
-            return McpProtocol.error(
-                    id,
-                    McpProtocol.INVALID_PARAMS,
-                    "Invalid arguments for " + name + ": " + bad.get());
+            return Reply.of(
+                    McpProtocol.error(
+                            id,
+                            McpProtocol.INVALID_PARAMS,
+                            "Invalid arguments for " + name + ": " + bad.get()));
         }
-        return run(key, requestId, id, server, tool.get(), arguments);
+        JsonValue progressToken =
+                params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
+        if (progressToken != null
+                && progressToken.getValueType() != JsonValue.ValueType.STRING
+                && progressToken.getValueType() != JsonValue.ValueType.NUMBER) {
+            progressToken = null; // not a token MCP allows: progress goes out as comments
+        }
+        return run(key, requestId, id, server, tool.get(), arguments, streams, progressToken);
     }
 
     /**
@@ -226,16 +266,35 @@ public class McpGateway {
     }
 
     /**
-     * Runs an accepted call and audits it exactly once, whatever fails: the JSON-RPC answer is a
-     * tool result, or -32603 when the gateway itself failed.
+     * A call whose arguments passed input policy: what the rest of it needs, also while it is held.
+     *
+     * @param sent the arguments as the stages left them (what the upstream receives)
+     * @param startNanos when the call arrived, for its latency
      */
-    private JsonObject run(
+    record Accepted(
             ClientKey key,
             String requestId,
             JsonValue id,
             McpServer server,
             McpServer.Tool tool,
-            JsonObject args) {
+            JsonObject args,
+            JsonObject sent,
+            GatewayExchange ex,
+            long startNanos) {}
+
+    /**
+     * Runs a call through input policy, then holds it when its tool needs approval, or runs the
+     * rest at once; audited exactly once whatever fails (a held call when it ends).
+     */
+    private Reply run(
+            ClientKey key,
+            String requestId,
+            JsonValue id,
+            McpServer server,
+            McpServer.Tool tool,
+            JsonObject args,
+            HeldCallStream.Opener streams,
+            JsonValue progressToken) {
         long start = System.nanoTime();
         String exposed = server.exposedName(tool);
         List<String> paths = new ArrayList<>();
@@ -250,25 +309,65 @@ public class McpGateway {
                         ChatRequest.of(exposed, texts, null),
                         Map.of());
         JsonObject sent = null; // the arguments as the stages left them; none while unchecked
-        JsonObject upstreamResult = null;
         Outcome outcome;
-        Admission admission = null;
         try {
             for (GatewayStage s : stages()) {
                 s.beforeRouting(ex);
             }
             sent = McpArguments.replaceStrings(args, paths, ex.messages());
-            if (tool.approvalRequired()) {
-                // held calls (human oversight) are not built yet: such a tool never runs unseen
+            Accepted accepted =
+                    new Accepted(key, requestId, id, server, tool, args, sent, ex, start);
+            if (!tool.approvalRequired()) {
+                return Reply.of(execute(accepted, null));
+            }
+            if (streams == null) {
+                // the client cannot wait on a stream: such a tool never runs unseen
                 throw new GatehouseException(
                         403,
                         "approval_required",
-                        "This tool needs a person's approval for each call, and this gateway"
-                                + " cannot hold calls for approval yet; the call was refused");
+                        "This tool needs a person's approval for each call; a client that accepts"
+                                + " text/event-stream waits for it, this one does not, so the call"
+                                + " was refused");
             }
-            admission = limits.admit(key, McpArguments.tokenEstimate(sent), 0);
-            upstreamResult = upstream.callTool(key.tenant(), server, tool.name(), sent);
-            JsonObject answer = afterAnswer(ex, upstreamResult);
+            held.hold(accepted, progressToken, streams);
+            return Reply.HELD;
+        } catch (GatehouseException e) {
+            outcome = denied(e);
+        } catch (RuntimeException e) {
+            // a gateway fault (a stage, holding the call): still one audit event and a JSON-RPC
+            // answer, never a bare 500
+            LOG.log(Level.WARNING, "MCP tool call " + exposed + " failed", e);
+            outcome = new Outcome(null, AuditEvent.Outcome.ERROR, "internal_error");
+        }
+        return Reply.of(
+                close(
+                        new Accepted(key, requestId, id, server, tool, args, sent, ex, start),
+                        outcome,
+                        null,
+                        null));
+    }
+
+    private static Outcome denied(GatehouseException e) {
+        return new Outcome(
+                McpProtocol.toolResult(e.code() + ": " + e.getMessage(), true),
+                AuditEvent.Outcome.DENIED,
+                e.code());
+    }
+
+    /**
+     * The rest of an accepted call: rate limits, the upstream call, output policy and the audit
+     * event; {@code heldCallId} names the held call it finishes, if any. The JSON-RPC answer.
+     */
+    JsonObject execute(Accepted a, String heldCallId) {
+        JsonObject upstreamResult = null;
+        Outcome outcome;
+        Admission admission = null;
+        String exposed = a.server().exposedName(a.tool());
+        try {
+            admission = limits.admit(a.key(), McpArguments.tokenEstimate(a.sent()), 0);
+            upstreamResult =
+                    upstream.callTool(a.key().tenant(), a.server(), a.tool().name(), a.sent());
+            JsonObject answer = afterAnswer(a.ex(), upstreamResult);
             boolean upstreamError = answer.get("isError") == JsonValue.TRUE;
             outcome =
                     new Outcome(
@@ -276,11 +375,7 @@ public class McpGateway {
                             upstreamError ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS,
                             upstreamError ? "tool_error" : null);
         } catch (GatehouseException e) {
-            outcome =
-                    new Outcome(
-                            McpProtocol.toolResult(e.code() + ": " + e.getMessage(), true),
-                            AuditEvent.Outcome.DENIED,
-                            e.code());
+            outcome = denied(e);
         } catch (McpUpstream.UpstreamException e) {
             outcome =
                     new Outcome(
@@ -301,28 +396,54 @@ public class McpGateway {
                 }
             }
         }
-        long latencyMs = (System.nanoTime() - start) / 1_000_000;
+        return close(a, outcome, upstreamResult, heldCallId);
+    }
+
+    /**
+     * Ends a held call that will not run ({@code approval_refused: <comment>} or {@code
+     * approval_timeout}): its audit event and the tool result with {@code isError: true}.
+     */
+    JsonObject refuseHeld(Accepted a, String heldCallId, String code, String message) {
+        return close(
+                a,
+                new Outcome(
+                        McpProtocol.toolResult(code + ": " + message, true),
+                        AuditEvent.Outcome.DENIED,
+                        code),
+                null,
+                heldCallId);
+    }
+
+    /** The call's one audit event {@code mcp.tool_call}, then its JSON-RPC answer. */
+    private JsonObject close(
+            Accepted a, Outcome outcome, JsonObject upstreamResult, String heldCallId) {
+        long latencyMs = (System.nanoTime() - a.startNanos()) / 1_000_000;
+        JsonObject sent = a.sent();
         Map<String, Object> full = new LinkedHashMap<>();
-        full.put("arguments", args.toString());
+        full.put("arguments", a.args().toString());
         full.put("result", upstreamResult == null ? null : upstreamResult.toString());
         Map<String, Object> redacted = new LinkedHashMap<>();
         // a call refused by input policy keeps no arguments: only what policy let pass is kept
         redacted.put("arguments", sent == null ? null : sent.toString());
         redacted.put("result", outcome.result() == null ? null : outcome.result().toString());
+        GatewayExchange ex = a.ex();
         AuditEvent.Builder e =
-                AuditEvent.by(key.caller(), "mcp.tool_call")
-                        .tenant(key.tenant())
-                        .target("mcp_tool", exposed)
+                AuditEvent.by(a.key().caller(), "mcp.tool_call")
+                        .tenant(a.key().tenant())
+                        .target("mcp_tool", a.server().exposedName(a.tool()))
                         .outcome(outcome.audit())
-                        .detail("server", server.name())
-                        .detail(LineageKeys.MCP_SERVER_VERSION, server.version())
-                        .detail("tool", tool.name())
-                        .detail("keyId", key.id().toString())
+                        .detail("server", a.server().name())
+                        .detail(LineageKeys.MCP_SERVER_VERSION, a.server().version())
+                        .detail("tool", a.tool().name())
+                        .detail("keyId", a.key().id().toString())
                         .detail("latencyMs", latencyMs)
                         .detail("reason", outcome.reason())
-                        .detail("argumentsRedacted", sent != null && !sent.equals(args))
-                        .requestId(requestId)
+                        .detail("argumentsRedacted", sent != null && !sent.equals(a.args()))
+                        .requestId(a.requestId())
                         .content(full, redacted);
+        if (heldCallId != null) {
+            e.detail(McpHeldCalls.HELD_CALL_DETAIL, heldCallId);
+        }
         if (!ex.stageVersions().isEmpty()) {
             e.detail("stageVersions", new LinkedHashMap<>(ex.stageVersions()));
         }
@@ -330,12 +451,12 @@ public class McpGateway {
         audit.record(e.build());
         return outcome.result() == null
                 ? McpProtocol.error(
-                        id,
+                        a.id(),
                         McpProtocol.INTERNAL_ERROR,
                         "Internal error: the call failed and was recorded (request "
-                                + requestId
+                                + a.requestId()
                                 + ")")
-                : McpProtocol.result(id, outcome.result());
+                : McpProtocol.result(a.id(), outcome.result());
     }
 
     /**

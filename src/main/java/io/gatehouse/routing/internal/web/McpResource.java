@@ -14,12 +14,15 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,9 +39,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /mcp}: Gatehouse as one MCP server (Streamable HTTP transport, JSON-RPC 2.0, stateless: no
- * session id, every POST answered with one JSON object, no server-to-client stream). The edge has
- * authenticated the client's API key; a request from a browser page of a foreign {@code Origin} is
- * refused (a missing Origin is a non-browser client). See docs/mcp.md.
+ * session id, no server-to-client stream of its own). Every POST is answered with one JSON object,
+ * except a {@code tools/call} held for a person's approval: to a client that accepts {@code
+ * text/event-stream} it is answered as an event stream (progress, then the answer) on the servlet's
+ * asynchronous request with a non-blocking writer, so no thread waits for the decision. JAX-RS's
+ * {@code SseEventSink} cannot do this: RESTEasy (Liberty's implementation) makes a method an SSE
+ * method only when it produces nothing but {@code text/event-stream}, and this one decides per
+ * call, after reading the body; so every POST is suspended ({@code @Suspended}) and resumed at once
+ * unless its call is held. The edge has authenticated the client's API key; a request from a
+ * browser page of a foreign {@code Origin} is refused (a missing Origin is a non-browser client).
+ * See docs/mcp.md.
  */
 @Path("/mcp")
 @ApplicationScoped
@@ -65,8 +75,23 @@ public class McpResource {
     @APIResponse(
             responseCode = "200",
             description =
-                    "The JSON-RPC answer (errors too: -32600, -32601, -32602, and -32603 for a gateway fault, which is audited)",
-            content = @Content(schema = @Schema(implementation = McpDtos.Response.class)))
+                    "The JSON-RPC answer (errors too: -32600, -32601, -32602, and -32603 for a gateway fault, which is audited);"
+                            + " for a tools/call held for a person's approval and a client accepting text/event-stream,"
+                            + " an event stream: notifications/progress (comments without a progressToken) every 5 s,"
+                            + " then the JSON-RPC answer as its last event",
+            content = {
+                @Content(
+                        mediaType = "application/json",
+                        schema = @Schema(implementation = McpDtos.Response.class)),
+                @Content(
+                        mediaType = "text/event-stream",
+                        schema =
+                                @Schema(
+                                        type =
+                                                org.eclipse.microprofile.openapi.annotations.enums
+                                                        .SchemaType.STRING,
+                                        description = "data: <JSON-RPC message> events"))
+            })
     @APIResponse(responseCode = "202", description = "A notification or response was accepted")
     @APIResponse(
             responseCode = "400",
@@ -74,7 +99,24 @@ public class McpResource {
                     "Not JSON or nested too deep (-32700), or an unsupported MCP-Protocol-Version")
     @APIResponse(responseCode = "401", description = "No valid API key")
     @APIResponse(responseCode = "403", description = "A foreign Origin")
-    public Response post(@Context HttpServletRequest request, String body) {
+    public void post(
+            @Context HttpServletRequest request,
+            @Context HttpServletResponse response,
+            String body,
+            @Suspended AsyncResponse async) {
+        Response answer;
+        try {
+            answer = answer(request, response, body);
+        } catch (RuntimeException e) {
+            async.resume(e);
+            return;
+        }
+        if (answer != null) {
+            async.resume(answer);
+        } // else: the call is held, its event stream is open and answers it later
+    }
+
+    private Response answer(HttpServletRequest request, HttpServletResponse response, String body) {
         ClientKey key = ClientKey.of(current.requireApiKey());
         String origin = request.getHeader("Origin");
         if (origin != null && !originAllowed(origin)) {
@@ -109,8 +151,28 @@ public class McpResource {
                             null, McpProtocol.PARSE_ERROR, "Parse error: " + e.getMessage()));
         }
         String requestId = (String) request.getAttribute(RequestIds.ATTRIBUTE);
-        Optional<JsonObject> out = gateway.handle(key, requestId, message);
-        return out.isEmpty() ? Response.accepted().build() : answer(200, out.get());
+        McpGateway.Reply out =
+                gateway.handle(
+                        key,
+                        requestId,
+                        message,
+                        acceptsEventStream(request)
+                                ? () -> ServletHeldCallStream.open(request, response)
+                                : null);
+        if (out.held()) {
+            return null;
+        }
+        return out.json() == null ? Response.accepted().build() : answer(200, out.json());
+    }
+
+    /** A client that can wait on an event stream for a held call (the MCP SDKs say so). */
+    static boolean acceptsEventStream(HttpServletRequest request) {
+        for (String accept : java.util.Collections.list(request.getHeaders("Accept"))) {
+            if (accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @GET

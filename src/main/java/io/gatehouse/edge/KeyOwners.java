@@ -1,0 +1,16 @@
+package io.gatehouse.edge;
+
+import io.gatehouse.shared.TenantId;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Who answers for an API key: the person who created it. Four eyes on a key's actions (a held MCP
+ * tool call) means this person may not approve them, whichever of their tokens they use.
+ */
+public interface KeyOwners {
+    /**
+     * The subject (as {@code Caller.subject()}) of the key's creator, if the key is the tenant's.
+     */
+    Optional<String> creator(TenantId tenant, UUID keyId);
+}
