@@ -176,6 +176,44 @@ async function chat(model, content, extra = {}) {
   return { status: res.status, requestId: res.headers.get("x-request-id"), promptVersion: res.headers.get("x-gatehouse-prompt-version") };
 }
 
+/** A `tools/call` through `/mcp` with an API key, as an agent makes it (a held call answers as an SSE stream). */
+async function mcpCall(key, name, args, id) {
+  const res = await fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json, text/event-stream",
+      Authorization: `Bearer ${key}`,
+      "MCP-Protocol-Version": "2025-11-25",
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args, _meta: { progressToken: `e2e-${id}` } } }),
+  });
+  return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
+}
+
+/** The JSON-RPC answer to request `id` in a JSON body or in an SSE stream's events (notifications skipped). */
+function rpcAnswer(text, id) {
+  const bodies = text.trimStart().startsWith("{")
+    ? [text]
+    : text.split(/\r?\n\r?\n/).map((ev) => ev.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n"));
+  for (const b of bodies) {
+    try {
+      const m = JSON.parse(b);
+      if (m && m.id === id && (m.result || m.error)) return m;
+    } catch {
+      /* a comment or a keep-alive */
+    }
+  }
+  return null;
+}
+
+/** The promise's value, or a failure after `ms`. */
+function within(promise, ms, what) {
+  return Promise.race([promise, new Promise((_, no) => setTimeout(() => no(new Error(`no answer within ${ms} ms: ${what}`)), ms))]);
+}
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
 const target = `e2e-console-${Date.now().toString(36)}`;
 let changeId = null;
 let servedRequestId = null;
@@ -564,6 +602,139 @@ try {
     );
     check(reads.status === 200 && reads.json.events.length > 0 && reads.text.includes(hash), "the read of that content is in the trail");
     await page.context().close();
+  });
+
+  await step("held tool calls: bob approves and refuses held MCP calls in the queue; the key's owner meets the four-eyes rule", async () => {
+    const [adminToken, bobToken] = [await token("admin"), await token("bob")];
+    // an agent's key, created by admin, that reaches the demo sandbox's tools
+    const created = await api("POST", "/api/v1/keys", adminToken, { name: `${target}-agent`, allowedRoutes: ["mcp:sandbox"] });
+    check(created.status === 201, `the agent's key is created, got ${created.status} ${created.text}`);
+    const agentKey = created.json.key;
+    // The queue starts empty: calls other tests left held are refused through the API first.
+    const left = await api("GET", "/api/v1/mcp/held-calls?status=held", bobToken);
+    check(left.status === 200, `bob lists the held calls, got ${left.status} ${left.text}`);
+    for (const c of left.json.items) {
+      await api("POST", `/api/v1/mcp/held-calls/${encodeURIComponent(c.id)}/refuse`, bobToken, { comment: "cleared by the console flows" });
+    }
+
+    const bob = await newPage("bob-held");
+    await signIn(bob, "bob");
+    await bob.getByRole("link", { name: "Held tool calls" }).click();
+    await bob.getByRole("heading", { name: "Held tool calls", level: 1 }).waitFor();
+    await bob.getByTestId("held-empty").waitFor({ state: "visible" });
+    await axe(bob, "held tool calls (empty)");
+
+    // An agent calls the tool that needs approval: the call is held, its answer waits.
+    // The payee carries markup (shown as text, never as markup) and an e-mail address (redacted by the demo policy).
+    const firstArgs = { payee: "<b>Acme</b> Ltd, billing@acme.example", amount: "120.00 EUR" };
+    const first = mcpCall(agentKey, "sandbox__approve_payment", firstArgs, 1);
+    first.catch(() => {});
+    // the queue shows it by itself (it refreshes every 5 s): no reload
+    const heldFirst = bob.locator('article[data-status="held"]', { hasText: "120.00 EUR" });
+    await heldFirst.waitFor({ timeout: 20_000 });
+    const firstId = await heldFirst.getAttribute("data-held-call");
+    check(await Promise.race([first.then(() => "answered", () => "failed"), sleep(300).then(() => "waiting")]) === "waiting",
+      "the agent's call waits for a decision");
+    const card = bob.locator(`article[data-held-call="${firstId}"]`);
+    const args = await card.getByTestId("held-arguments").textContent();
+    check(args.includes("<b>Acme</b> Ltd") && args.includes("120.00 EUR"), `the arguments are shown as text, got ${args}`);
+    check(!args.includes("billing@acme.example") && args.includes("[EMAIL]"), `the arguments are shown as policy left them, got ${args}`);
+    check((await card.locator("pre b").count()) === 0, "nothing in the arguments became markup");
+    const facts = await card.getByTestId("held-facts").textContent();
+    check(facts.includes(`${target}-agent`) && facts.includes("sandbox") && facts.includes("approve_payment"), `the key, server and tool are named, got ${facts}`);
+    check((await card.getByTestId("held-scope").textContent()).includes("mcp:sandbox"), "the key's scope is shown");
+    check(/held for \d/.test(await card.getByTestId("held-for").textContent()), "how long it waits is shown");
+
+    // admin created the key: the buttons are off with the reason, and the server refuses when forced
+    const own = await newPage("admin-held");
+    await signIn(own, "admin");
+    await own.goto(`${base}/console/held-calls`);
+    const ownCard = own.locator(`article[data-held-call="${firstId}"]`);
+    const ownApprove = ownCard.locator('button[data-decision="approve"]');
+    await ownApprove.waitFor();
+    check(await ownApprove.isDisabled(), "approve is disabled for the key's owner");
+    check((await ownCard.getByTestId("disabled-reasons").textContent()).includes("four-eyes"), "the four-eyes reason is shown");
+    const direct = await api("POST", `/api/v1/mcp/held-calls/${encodeURIComponent(firstId)}/approve`, adminToken, {});
+    check(direct.status === 403 && direct.json?.detail, `the server refuses the key's owner (403 problem), got ${direct.status} ${direct.text}`);
+    await ownApprove.evaluate((b) => { b.removeAttribute("disabled"); b.removeAttribute("aria-disabled"); });
+    await ownApprove.click();
+    const ownError = ownCard.getByTestId("held-messages").getByRole("alert");
+    await ownError.waitFor();
+    const ownText = await ownError.textContent();
+    check(ownText.includes("403") && ownText.includes(direct.json.detail), `the 403's detail is shown, got: ${ownText}`);
+    await docShot(own, "held-calls-own");
+    await own.context().close();
+
+    // bob: a refusal needs a comment; what he types survives the refreshes; then he approves
+    await card.locator('button[data-decision="refuse"]').click();
+    const noComment = card.getByTestId("held-messages").getByRole("alert");
+    await noComment.waitFor();
+    check((await noComment.textContent()).includes("say why"), "refusing without a comment is stopped in the page");
+    const comment = "Payee and amount checked against the invoice.";
+    await card.getByLabel("Comment (required to refuse)").fill(comment);
+    await shot(bob, "12-held-call");
+    await docShot(bob, "held-calls");
+    await axe(bob, "held tool calls");
+    await fitsAt800(bob, "the held tool calls");
+    await sleep(5500);
+    check((await card.getByLabel("Comment (required to refuse)").inputValue()) === comment, "a refresh keeps the comment being typed");
+    await card.locator('button[data-decision="approve"]').click();
+    await card.getByTestId("held-messages").getByRole("status").waitFor();
+    const firstAnswer = await within(first, 30_000, "the approved call");
+    check(firstAnswer.status === 200, `the agent's call answers 200, got ${firstAnswer.status} ${firstAnswer.text.slice(0, 300)}`);
+    const firstRpc = rpcAnswer(firstAnswer.text, 1);
+    check(firstRpc?.result && firstRpc.result.isError !== true && JSON.stringify(firstRpc.result).includes("approved (nothing was paid)"),
+      `the approved call ran and its result reached the agent, got ${firstAnswer.text.slice(0, 600)}`);
+    check((await card.getAttribute("data-status")) !== "held", "the card shows the decision");
+
+    // a second call, refused with a comment: the agent is told why
+    const second = mcpCall(agentKey, "sandbox__approve_payment", { payee: "Unknown Ltd", amount: "999.00 EUR" }, 2);
+    second.catch(() => {});
+    const heldSecond = bob.locator('article[data-status="held"]', { hasText: "999.00 EUR" });
+    await heldSecond.waitFor({ timeout: 20_000 });
+    const secondId = await heldSecond.getAttribute("data-held-call");
+    const card2 = bob.locator(`article[data-held-call="${secondId}"]`);
+    await card2.getByLabel("Comment (required to refuse)").fill("Unknown payee: not paid.");
+    await card2.locator('button[data-decision="refuse"]').click();
+    await card2.getByTestId("held-messages").getByRole("status").waitFor();
+    check((await card2.getAttribute("data-status")) === "refused", "the card shows the refusal");
+    const secondAnswer = await within(second, 30_000, "the refused call");
+    const secondRpc = rpcAnswer(secondAnswer.text, 2);
+    check(secondRpc?.result?.isError === true && JSON.stringify(secondRpc.result).includes("approval_refused"),
+      `the refused call ends as a tool error naming the refusal, got ${secondAnswer.text.slice(0, 600)}`);
+
+    // all recent calls: both, with their decisions, and bob as the decider
+    await bob.getByLabel("Show", { exact: true }).selectOption("all");
+    await bob.waitForURL(/held-calls\?status=all/);
+    const all = bob.getByTestId("held-calls");
+    await all.locator(`article[data-held-call="${secondId}"][data-status="refused"]`).waitFor();
+    const firstStatus = await all.locator(`article[data-held-call="${firstId}"]`).getAttribute("data-status");
+    check(["approved", "completed"].includes(firstStatus), `the approved call is listed as such, got ${firstStatus}`);
+    check((await all.locator(`article[data-held-call="${secondId}"]`).textContent()).includes("Unknown payee: not paid."), "the refusal's comment is listed");
+    // nothing waits any more
+    await bob.getByLabel("Show", { exact: true }).selectOption("held");
+    await bob.waitForURL(/held-calls$/);
+    await bob.getByTestId("held-empty").waitFor({ state: "visible" });
+    await bob.context().close();
+
+    // an auditor reads the queue and its decisions, and decides nothing
+    const dave = await newPage("dave-held");
+    await signIn(dave, "dave");
+    await dave.getByRole("link", { name: "Held tool calls" }).click();
+    await dave.getByTestId("held-empty").waitFor({ state: "visible" });
+    await dave.getByLabel("Show", { exact: true }).selectOption("all");
+    await dave.locator(`article[data-held-call="${firstId}"]`).waitFor();
+    await dave.locator(`article[data-held-call="${secondId}"][data-status="refused"]`).waitFor();
+    check((await dave.locator("button[data-decision]").count()) === 0, "an auditor is offered no decision");
+    await axe(dave, "held tool calls (auditor, all recent)");
+    // an author has no queue: no link, and the address says so
+    const alice = await newPage("alice-held");
+    await signIn(alice, "alice");
+    check((await alice.getByRole("link", { name: "Held tool calls" }).count()) === 0, "no queue link for an author");
+    await alice.goto(`${base}/console/held-calls`);
+    await alice.getByRole("heading", { name: "Not available" }).waitFor();
+    await dave.context().close();
+    await alice.context().close();
   });
 
   await step("sign out forgets the token", async () => {

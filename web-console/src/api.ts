@@ -6,6 +6,7 @@ import type {
   RetentionSetting, Verification,
 } from "./types.js";
 import type { ChangeActionName } from "./permissions.js";
+import { heldCallItems, heldCallsPath, type HeldCall, type HeldCallDecision, type HeldCallFilter } from "./heldcalls.js";
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -155,5 +156,15 @@ export class Api {
 
   releaseHold(id: string): Promise<{ id: string; released: boolean }> {
     return this.json<{ id: string; released: boolean }>("POST", `/api/v1/audit/retention/holds/${encodeURIComponent(id)}/release`);
+  }
+
+  /** Held MCP tool calls waiting for a person (or all recent ones), docs/mcp.md "Oversight". */
+  async heldCalls(filter: HeldCallFilter): Promise<HeldCall[]> {
+    return heldCallItems(await this.json<unknown>("GET", heldCallsPath(filter)));
+  }
+
+  /** Approve (comment optional) or refuse (comment required) a held call; the answer is the call as decided. */
+  decideHeldCall(id: string, decision: HeldCallDecision, body: { comment?: string }): Promise<HeldCall> {
+    return this.json<HeldCall>("POST", `/api/v1/mcp/held-calls/${encodeURIComponent(id)}/${decision}`, body);
   }
 }

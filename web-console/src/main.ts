@@ -11,6 +11,7 @@ import { changeView } from "./views/change.js";
 import { changesView } from "./views/changes.js";
 import { dashboardView } from "./views/dashboard.js";
 import { eventView } from "./views/event.js";
+import { heldCallsView } from "./views/heldcalls.js";
 import { lineageView } from "./views/lineage.js";
 import { loginView } from "./views/login.js";
 import { newChangeView } from "./views/newchange.js";
@@ -63,6 +64,7 @@ function drawHeader(): void {
       ? h("nav", { "aria-label": "Main" },
           caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
           caps.createChanges ? navLink({ name: "new-change" }, "New change", current) : null,
+          caps.readHeldCalls ? navLink({ name: "held-calls", filter: "held" }, "Held tool calls", current) : null,
           caps.readStats ? navLink({ name: "dashboard" }, "Dashboard", current) : null,
           caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
           caps.readAudit ? navLink({ name: "lineage", from: null }, "Lineage", current) : null,
@@ -140,6 +142,10 @@ async function show(): Promise<void> {
       case "dashboard":
         if (!caps.readStats) return forbidden("The dashboard is for admins and auditors.");
         await dashboardView(ctx, main);
+        break;
+      case "held-calls":
+        if (!caps.readHeldCalls) return forbidden("Held tool calls are for reviewers and admins (who decide them) and auditors.");
+        await heldCallsView(ctx, main, route.filter);
         break;
       case "not-found":
         render(main, h("h1", { tabindex: "-1" }, "Not found"), h("p", null, "There is no such page in the console. ", h("a", { href: BASE, "data-nav": "" }, "Go to the start page")));

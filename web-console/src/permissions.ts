@@ -147,6 +147,10 @@ export interface Capabilities {
   readAudit: boolean;
   /** The dashboard's statistics (docs/statistics.md: admin and auditor). */
   readStats: boolean;
+  /** The queue of held MCP tool calls: auditors read it (docs/mcp.md) ... */
+  readHeldCalls: boolean;
+  /** ... reviewers and admins decide them, as they decide changes. */
+  decideHeldCalls: boolean;
 }
 
 export function capabilities(me: Me | null): Capabilities {
@@ -155,5 +159,7 @@ export function capabilities(me: Me | null): Capabilities {
     readChanges: hasRole(me, "author", "reviewer", "admin", "auditor"),
     readAudit: hasRole(me, "auditor"),
     readStats: hasRole(me, "admin", "auditor"),
+    readHeldCalls: hasRole(me, "reviewer", "admin", "auditor"),
+    decideHeldCalls: hasRole(me, "reviewer", "admin"),
   };
 }

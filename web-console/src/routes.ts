@@ -8,6 +8,7 @@ export type Route =
   | { name: "audit-event"; id: string }
   | { name: "dashboard" }
   | { name: "lineage"; from: LineageStart | null }
+  | { name: "held-calls"; filter: "held" | "all" }
   | { name: "login" }
   | { name: "not-found"; path: string };
 
@@ -43,6 +44,7 @@ export function parseRoute(pathname: string, search = ""): Route {
     }
     return { name: "lineage", from: null };
   }
+  if (p === "held-calls") return { name: "held-calls", filter: q.get("status") === "all" ? "all" : "held" };
   if (p === "login") return { name: "login" };
   return { name: "not-found", path: pathname };
 }
@@ -63,6 +65,8 @@ export function hrefFor(route: Route): string {
       return `${BASE}dashboard`;
     case "lineage":
       return route.from ? `${BASE}lineage?${route.from.kind}=${encodeURIComponent(route.from.id)}` : `${BASE}lineage`;
+    case "held-calls":
+      return route.filter === "all" ? `${BASE}held-calls?status=all` : `${BASE}held-calls`;
     case "login":
       return `${BASE}login`;
     case "not-found":

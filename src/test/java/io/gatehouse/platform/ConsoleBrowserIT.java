@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
  * searches and exports a period through a single-use ticket (the browser's own download, verified
  * offline here); after /v1 traffic the dashboard's charts count it, the auditor follows lineage
  * from an audit event to the approvers of the prompt version that served it, shows an event's
- * retained content, places and releases a legal hold; axe-core finds no serious or critical
- * violation on any page (docs/console.md). Fails, never skips, when Chromium or Node is missing:
- * the flows are part of the suite.
+ * retained content, places and releases a legal hold; a reviewer approves and refuses held MCP tool
+ * calls in the queue while the agent's /mcp calls wait, and the key's owner is shown the four-eyes
+ * 403; axe-core finds no serious or critical violation on any page (docs/console.md). Fails, never
+ * skips, when Chromium or Node is missing: the flows are part of the suite.
  */
 class ConsoleBrowserIT {
     // The flows include traffic, the dashboard, lineage, holds and axe-core on every page.
