@@ -680,8 +680,12 @@ class ResponsesNativeIT {
         assertThat(sent("rs11", "responses")).isEmpty();
         List<JsonObject> chat = sent("rs11", "chat/completions");
         assertThat(chat).hasSize(1);
-        assertThat(chat.get(0).getJsonArray("tools").getJsonObject(0).getJsonObject("function"))
-                .extracting(f -> f.getString("name"))
+        assertThat(
+                        chat.get(0)
+                                .getJsonArray("tools")
+                                .getJsonObject(0)
+                                .getJsonObject("function")
+                                .getString("name"))
                 .isEqualTo("get_weather");
         List<String> types =
                 ResponsesStreams.events(r.body()).stream().map(e -> e.getString("type")).toList();
