@@ -514,7 +514,7 @@ class ResponsesNativeIT {
         assertThat(f.status()).as(f.toString()).isEqualTo(200);
         assertThat(f.body())
                 .contains("\"delta\":\"The capital\"")
-                .doesNotContain("response.completed");
+                .doesNotContain("event: response.completed");
         JsonObject failed = lastEvent(f);
         assertThat(failed.getString("type")).isEqualTo("response.failed");
         assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code"))

@@ -208,10 +208,7 @@ public class ChatOperation implements Operation {
                 request.nativeRequest().body(up.chat(), unchanged, c.model().name()));
     }
 
-    /**
-     * For the audit event: whether the attempt that answered went in the client's dialect ({@code
-     * asStagesLeft}: the request that attempt was built from, the last one).
-     */
+    /** For the audit event: whether the attempt that answered went in the client's dialect. */
     private static void passthrough(Call call, Request request, ChatRequest asStagesLeft) {
         if (request.nativeRequest() != null && call.candidate != null) {
             call.passthrough = request.nativeTo(call.candidate, asStagesLeft);

@@ -357,7 +357,12 @@ class ResponsesNativeEventsTest {
                                         + UPSTREAM_ITEM
                                         + "\",\"output_index\":1,\"content_index\":0,"
                                         + "\"part\":{\"type\":\"output_audio\",\"data\":\"audio-x\"}}\n\n"
-                                        + "event: response.content_part.added");
+                                        + "event: response.content_part.added")
+                        // and in the items' content, where a part's position is its index
+                        .replace(
+                                "\"content\":[{\"type\":\"output_text\"",
+                                "\"content\":[{\"type\":\"output_audio\",\"data\":\"audio-x\"},"
+                                        + "{\"type\":\"output_text\"");
         for (String sse : List.of(annotated, shifted)) {
             Owner owner = new Owner(true);
             String ours = relay(sse, new ResponsesNativeEvents(owner), t -> t);
