@@ -122,6 +122,25 @@ class MidStreamBudgetIT {
                                 aResponse()
                                         .withHeader("Content-Type", "text/event-stream")
                                         .withBody(responses.toString())));
+        // events the Responses dialect drops (audio deltas, never written to the client): output
+        // the provider charges all the same
+        StringBuilder audio =
+                new StringBuilder(
+                        rec.substring(0, rec.indexOf("event: response.output_item.added")));
+        for (int i = 0; i < CHUNKS; i++) {
+            audio.append(
+                    "event: response.audio.delta\ndata: {\"type\":\"response.audio.delta\","
+                            + "\"response_id\":\"resp_1\",\"delta\":\""
+                            + TEXT
+                            + "\"}\n\n");
+        }
+        audio.append(rec.substring(rec.indexOf("event: response.completed")));
+        provider.stubFor(
+                post(urlEqualTo("/audio/v1/responses"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(audio.toString())));
         // reasoning deltas only (as reasoning models send before their answer), then a short answer
         StringBuilder reasoning = new StringBuilder();
         for (int i = 0; i < CHUNKS; i++) {
@@ -325,6 +344,36 @@ class MidStreamBudgetIT {
                                         postRequestedFor(urlEqualTo("/long/v1/responses")).build())
                                 .getCount())
                 .isPositive();
+        assertSpentWithinBudget(t);
+    }
+
+    /**
+     * Review finding (issue 17): events a native Responses stream drops (here audio deltas, never
+     * written to the client) were not metered, so such a stream ran past the budget to its end.
+     * Every event's delta is metered: the stream is cut like text.
+     */
+    @Test
+    void aNativeResponsesStreamOfDroppedEventsIsMeteredAndCut() throws Exception {
+        TestTenant t = tenant("audio", BUDGET, "chat,streaming", "{\"responsesApi\":true}");
+        Http.Response r =
+                Http.local()
+                        .post(
+                                "/v1/responses",
+                                "{\"model\":\"audio\",\"stream\":true,\"max_output_tokens\":256,"
+                                        + "\"input\":\"go on\"}",
+                                t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonObject> events = ResponsesStreams.events(r.body());
+        JsonObject last = events.get(events.size() - 1);
+        assertThat(last.getString("type")).as(r.body()).isEqualTo("response.failed");
+        assertThat(r.body()).doesNotContain("response.completed").doesNotContain("forty");
+        assertThat(last.getJsonObject("response").getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        JsonObject audit = audit(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(429);
+        assertThat(audit.getJsonObject("details").getString("budget"))
+                .isEqualTo("exhausted_mid_stream");
+        assertThat(audit.getJsonNumber("cost").longValue()).isBetween(2100L, BUDGET + 90);
         assertSpentWithinBudget(t);
     }
 

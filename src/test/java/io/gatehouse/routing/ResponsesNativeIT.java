@@ -449,10 +449,253 @@ class ResponsesNativeIT {
         assertThat(failed.getString("type")).isEqualTo("response.failed");
         assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code"))
                 .isEqualTo("upstream_stream_error");
+        // the gateway's words, never the provider's (review finding)
+        assertThat(f.body()).doesNotContain("The model failed");
         assertThat(sent("rs6b", "responses")).isEmpty();
         JsonObject fa = auditEvent(f.header("x-request-id"));
         assertThat(fa.getInt("status")).isEqualTo(502);
         assertThat(fa.getJsonObject("details").getBoolean("passthrough")).isTrue();
+    }
+
+    /** Two native targets, {@code first} and {@code second}, at the stand-in's paths. */
+    static TestTenant twoNativeTargets(String first, String second) throws Exception {
+        TestTenant t = TestTenant.fresh();
+        for (String[] p : new String[][] {{"first", first}, {"second", second}}) {
+            CatalogFixture.provider(
+                    t.id(),
+                    p[0],
+                    "openai",
+                    standIn.baseUrl("/" + p[1] + "/v1"),
+                    "{\"responsesApi\":true}",
+                    "gpt-4.1",
+                    "chat,streaming,tools,json");
+        }
+        CatalogFixture.route(
+                t.id(), "gpt", "chat", "priority", 0, "first/gpt-4.1", "second/gpt-4.1");
+        return t;
+    }
+
+    /**
+     * Review findings (issue 17): a 200 stream whose first event is an upstream {@code error} (a
+     * rate limit) fails over inside the failover loop, and is classified as the provider's limit,
+     * not its failure (it does not trip the breaker); an upstream stream that ends without {@code
+     * response.completed} is the client's {@code response.failed}, recorded (502) and settled for
+     * what the provider sent.
+     */
+    @Test
+    void aStreamWhoseFirstEventIsAnErrorFailsOverAndACutStreamIsFailedRecordedAndSettled()
+            throws Exception {
+        standIn.answerStream(
+                "/rs8/v1/responses",
+                "event: error\ndata: {\"type\":\"error\",\"sequence_number\":0,\"code\":"
+                        + "\"rate_limit_exceeded\",\"message\":\"Slow down, provider-secret\",\"param\":null}\n\n");
+        standIn.answerStream(
+                "/rs8b/v1/responses", ResponsesStreams.resource("openai-text-stream.sse"));
+        TestTenant t = twoNativeTargets("rs8", "rs8b");
+        Http.Response r = stream(t, "");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(lastEvent(r).getString("type")).isEqualTo("response.completed");
+        assertThat(r.body()).doesNotContain("provider-secret");
+        assertThat(sent("rs8", "responses")).hasSize(1);
+        assertThat(sent("rs8b", "responses")).hasSize(1);
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        JsonArray attempts = audit.getJsonObject("details").getJsonArray("attempts");
+        assertThat(attempts.getJsonObject(0).getString("provider")).isEqualTo("first");
+        assertThat(attempts.getJsonObject(0).getString("result")).isEqualTo("rate_limited");
+        assertThat(attempts.getJsonObject(1).getString("result")).isEqualTo("ok");
+
+        // cut: text deltas, then the connection ends without response.completed
+        String rec = textStream("The capital", " of France");
+        standIn.answerStream(
+                "/rs9/v1/responses",
+                rec.substring(0, rec.indexOf("event: response.output_text.done")));
+        TestTenant u = tenant("rs9", "{\"responsesApi\":true}");
+        Http.Response f = stream(u, "");
+        assertThat(f.status()).as(f.toString()).isEqualTo(200);
+        assertThat(f.body())
+                .contains("\"delta\":\"The capital\"")
+                .doesNotContain("event: response.completed");
+        JsonObject failed = lastEvent(f);
+        assertThat(failed.getString("type")).isEqualTo("response.failed");
+        assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code"))
+                .isEqualTo("upstream_stream_error");
+        JsonObject fa = auditEvent(f.header("x-request-id"));
+        assertThat(fa.getInt("status")).isEqualTo(502);
+        assertThat(fa.getJsonObject("details").getString("error"))
+                .isEqualTo("upstream_stream_error");
+        // settled for what was sent: the input estimated, the output metered (21 characters)
+        assertThat(fa.getJsonNumber("input").longValue()).isPositive();
+        assertThat(fa.getJsonNumber("output").longValue()).isEqualTo(6);
+    }
+
+    /**
+     * Review findings (issue 17): reasoning summary events passed as the provider sent them (their
+     * {@code .done} and part text never scanned), raw reasoning text was fed to the output scan (a
+     * redaction matching text the client never sees refused the stream), the provider's annotations
+     * passed, and dropped items left gaps in {@code output_index}. Now reasoning text of every kind
+     * and annotations are dropped, and the indexes dense.
+     */
+    @Test
+    void reasoningTextAndAnnotationsNeverReachTheClientOfANativeStream() throws Exception {
+        String rec = ResponsesStreams.resource("openai-text-stream.sse");
+        String rs = "rs_68c2e1f1b2c3d4e5f6a7b8c9d0e1f2a40";
+        String reasoning =
+                "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+                        + "\"output_index\":0,\"item\":{\"id\":\""
+                        + rs
+                        + "\",\"type\":\"reasoning\",\"summary\":[]}}\n\n"
+                        + "event: response.reasoning_summary_part.added\ndata: {\"type\":"
+                        + "\"response.reasoning_summary_part.added\",\"item_id\":\""
+                        + rs
+                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\","
+                        + "\"text\":\"\"}}\n\n"
+                        + "event: response.reasoning_summary_text.delta\ndata: {\"type\":"
+                        + "\"response.reasoning_summary_text.delta\",\"item_id\":\""
+                        + rs
+                        + "\",\"output_index\":0,\"summary_index\":0,\"delta\":\"Considering it\"}\n\n"
+                        + "event: response.reasoning_text.delta\ndata: {\"type\":\"response.reasoning_text.delta\","
+                        + "\"item_id\":\""
+                        + rs
+                        + "\",\"output_index\":0,\"content_index\":0,\"delta\":\"raw carol@example.com\"}\n\n"
+                        + "event: response.reasoning_summary_text.done\ndata: {\"type\":"
+                        + "\"response.reasoning_summary_text.done\",\"item_id\":\""
+                        + rs
+                        + "\",\"output_index\":0,\"summary_index\":0,\"text\":\"sum bob@example.com\"}\n\n"
+                        + "event: response.reasoning_summary_part.done\ndata: {\"type\":"
+                        + "\"response.reasoning_summary_part.done\",\"item_id\":\""
+                        + rs
+                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\","
+                        + "\"text\":\"sum bob@example.com\"}}\n\n"
+                        + "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\","
+                        + "\"output_index\":0,\"item\":{\"id\":\""
+                        + rs
+                        + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
+                        + "\"text\":\"sum bob@example.com\"}]}}\n\n"
+                        // a built-in tool's item: dropped, so the message is the client's second
+                        + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+                        + "\"output_index\":1,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\","
+                        + "\"status\":\"completed\"}}\n\n";
+        String sse =
+                rec.replace("\"output_index\":0", "\"output_index\":2")
+                        .replace(
+                                "event: response.output_item.added",
+                                reasoning + "event: response.output_item.added")
+                        .replace(
+                                "\"annotations\":[],\"logprobs\":[],\"text\":\"The capital",
+                                "\"annotations\":[{\"type\":\"url_citation\",\"url\":"
+                                        + "\"https://evil.example/dave@example.com\",\"title\":\"t\","
+                                        + "\"start_index\":0,\"end_index\":3}],\"logprobs\":[],"
+                                        + "\"text\":\"The capital")
+                        .replace(
+                                "\"output\":[{\"id\":\"msg_",
+                                "\"output\":[{\"id\":\""
+                                        + rs
+                                        + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
+                                        + "\"text\":\"sum bob@example.com\"}]},{\"id\":\"msg_");
+        assertThat(sse).contains("evil.example").contains("sum bob@example.com");
+        standIn.answerStream("/rs10/v1/responses", sse);
+        TestTenant t = tenant("rs10", "{\"responsesApi\":true}");
+        ResponsesIT.keepContentInFull(t);
+        Changes.publishPolicy(t, "redact-mail", redactMail());
+        Http.Response r = stream(t, "\"store\":true,");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonObject completed = lastEvent(r);
+        assertThat(completed.getString("type")).as(r.body()).isEqualTo("response.completed");
+        Http.Response got =
+                HTTP.get(
+                        "/v1/responses/" + completed.getJsonObject("response").getString("id"),
+                        "Authorization",
+                        "Bearer " + t.apiKey());
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        for (String body : List.of(r.body(), got.body())) {
+            assertThat(body)
+                    .doesNotContain("example.com")
+                    .doesNotContain("evil.example")
+                    .doesNotContain("Considering")
+                    .doesNotContain("ws_1")
+                    .doesNotContain("web_search_call");
+        }
+        assertThat(r.body()).doesNotContain("reasoning_summary").doesNotContain("reasoning_text");
+        // the message is the second output item written, after the reasoning item
+        for (JsonObject e : ResponsesStreams.events(r.body())) {
+            if (e.containsKey("output_index") && e.toString().contains("msg_")) {
+                assertThat(e.getInt("output_index")).as(e.toString()).isEqualTo(1);
+            }
+        }
+        JsonArray output = completed.getJsonObject("response").getJsonArray("output");
+        assertThat(output).hasSize(2);
+        assertThat(output.getJsonObject(0).getJsonArray("summary")).isEmpty();
+        assertThat(streamedText(completed.getJsonObject("response")))
+                .isEqualTo("The capital of France is Paris.");
+        assertThat(auditEvent(r.header("x-request-id")).getInt("status")).isEqualTo(200);
+    }
+
+    /**
+     * Review finding (issue 17): a managed prompt's default tools made a native stream offer tools
+     * (the native-or-translated choice read only the client's JSON), so its first function call
+     * failed the stream with 502 and tripped the breaker. The choice is made on the request as the
+     * stages left it: this stream goes translated and its call is streamed.
+     */
+    @Test
+    void aStreamWhoseManagedPromptAddsToolsGoesTranslated() throws Exception {
+        // natively, the provider would call the tool (and the native relay cannot hold the call)
+        standIn.answerStream(
+                "/rs11/v1/responses",
+                ResponsesStreams.resource("openai-text-stream.sse")
+                        .replace(
+                                "{\"id\":\"msg_68c2e1f1b2c3d4e5f6a7b8c9d0e1f2a3b\",\"type\":\"message\",\"status\":\"in_progress\","
+                                        + "\"content\":[],\"role\":\"assistant\"}",
+                                "{\"id\":\"fc_1\",\"type\":\"function_call\",\"status\":\"in_progress\","
+                                        + "\"call_id\":\"call_1\",\"name\":\"get_weather\",\"arguments\":\"\"}"));
+        standIn.answerStream(
+                "/rs11/v1/chat/completions",
+                ResponsesStreams.resource("chat-text-then-tool-call.sse"));
+        TestTenant t = tenant("rs11", "{\"responsesApi\":true}");
+        String name = Changes.uniquePrompt();
+        Changes.publishThroughReview(
+                t,
+                "prompt",
+                name,
+                Json.createObjectBuilder(Changes.prompt("Use the tools."))
+                        .add("route", "gpt")
+                        .add(
+                                "parameters",
+                                json(
+                                        "{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
+                                                + "\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}"))
+                        .build(),
+                "default tools");
+        String body =
+                "{\"model\":\"prompt:"
+                        + name
+                        + "@production\",\"stream\":true,\"prompt_variables\":{\"product\":\"Acme\"},"
+                        + "\"input\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]}";
+        Http.Response r = responses(t, body);
+        // the published prompt reaches the cache at commit (polled within a second anyway)
+        for (int i = 0; i < 30 && r.status() == 404; i++) {
+            Thread.sleep(200);
+            r = responses(t, body);
+        }
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(sent("rs11", "responses")).isEmpty();
+        List<JsonObject> chat = sent("rs11", "chat/completions");
+        assertThat(chat).hasSize(1);
+        assertThat(
+                        chat.get(0)
+                                .getJsonArray("tools")
+                                .getJsonObject(0)
+                                .getJsonObject("function")
+                                .getString("name"))
+                .isEqualTo("get_weather");
+        List<String> types =
+                ResponsesStreams.events(r.body()).stream().map(e -> e.getString("type")).toList();
+        assertThat(types)
+                .contains("response.function_call_arguments.done")
+                .last()
+                .isEqualTo("response.completed");
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(200);
+        assertThat(audit.getJsonObject("details").getBoolean("passthrough")).isFalse();
     }
 
     /** The official openai-java SDK reads a native stream's events, typed, to the end. */

@@ -153,7 +153,7 @@ public class ChatOperation implements Operation {
                                         "chat", c, () -> attempts.adapter(c).answer(pc));
                             });
             answer = out.result();
-            passthrough(call, request);
+            passthrough(call, request, upstream.get().chat());
             if (cacheKey != null) {
                 cache.put(
                         cacheKey,
@@ -199,7 +199,7 @@ public class ChatOperation implements Operation {
             throws ProviderException {
         Upstream up = upstream.get();
         ProviderCall pc = attempts.providerCall(c, up.chat(), up.bytes(), deadline);
-        if (!request.nativeTo(c)) {
+        if (!request.nativeTo(c, up.chat())) {
             return pc;
         }
         // the client's own dialect: its bytes while no stage changed anything, else re-rendered
@@ -209,9 +209,9 @@ public class ChatOperation implements Operation {
     }
 
     /** For the audit event: whether the attempt that answered went in the client's dialect. */
-    private static void passthrough(Call call, Request request) {
+    private static void passthrough(Call call, Request request, ChatRequest asStagesLeft) {
         if (request.nativeRequest() != null && call.candidate != null) {
-            call.passthrough = request.nativeTo(call.candidate);
+            call.passthrough = request.nativeTo(call.candidate, asStagesLeft);
         }
     }
 
@@ -381,8 +381,10 @@ public class ChatOperation implements Operation {
                         });
         // estimated again: the stages may have changed the messages before the provider call
         long estimatedIn = budgetInput(ex.request());
-        passthrough(call, request);
-        if (request.nativeTo(out.candidate())) {
+        // the request the answering (last) attempt was built from decided how it went
+        ChatRequest asStagesLeft = upstream.get().chat();
+        passthrough(call, request, asStagesLeft);
+        if (request.nativeTo(out.candidate(), asStagesLeft)) {
             return relay.answer(call, out, request.nativeRequest().events(), estimatedIn);
         }
         if (request.dialect() != null) {

@@ -26,6 +26,16 @@ public interface NativeRequest {
     }
 
     /**
+     * Whether an attempt at a provider that {@link #servedBy serves} the dialect goes natively with
+     * the request as the stages left it ({@code asStagesLeft}: a managed prompt's default tools
+     * included); when not, the attempt is translated like one to any other provider. By default
+     * always.
+     */
+    default boolean nativeFor(ChatRequest asStagesLeft) {
+        return true;
+    }
+
+    /**
      * Why only a provider of {@link #kind} may serve this request (e.g. the conversation carries
      * thinking blocks), or null when a translated attempt serves it as well. When set, no attempt
      * goes to a provider of another kind.

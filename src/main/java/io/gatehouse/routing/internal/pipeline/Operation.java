@@ -107,9 +107,17 @@ interface Operation {
             this(json, parsed, bytes, dialect, null);
         }
 
-        /** True when the attempt at {@code c} goes in the client's own dialect. */
+        /** True when {@code c}'s provider speaks the client's own dialect. */
         boolean nativeTo(Candidate c) {
             return nativeRequest != null && nativeRequest.servedBy(c.provider());
+        }
+
+        /**
+         * True when the attempt at {@code c} goes in the client's own dialect, decided on the
+         * request as the stages left it ({@link NativeRequest#nativeFor}).
+         */
+        boolean nativeTo(Candidate c, ChatRequest asStagesLeft) {
+            return nativeTo(c) && nativeRequest.nativeFor(asStagesLeft);
         }
 
         boolean stream() {

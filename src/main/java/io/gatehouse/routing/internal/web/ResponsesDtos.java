@@ -22,9 +22,11 @@ public final class ResponsesDtos {
                     + " response.function_call_arguments.done, response.output_item.done; then"
                     + " response.completed (response.incomplete when cut by max_output_tokens), or"
                     + " response.failed when the stream broke off after it started. Streamed"
-                    + " natively (option responsesApi, no tools offered): OpenAI's own events"
-                    + " under this gateway's ids, sequence_number renumbered, text as the output"
-                    + " policy left it; reasoning summary events passed, unknown events dropped.";
+                    + " natively (option responsesApi, no tools offered, a managed prompt's"
+                    + " default tools included): OpenAI's own events under this gateway's ids,"
+                    + " sequence_number, output_index and content_index renumbered, text as the"
+                    + " output policy left it, annotations empty; reasoning summary and reasoning"
+                    + " text events and unknown events dropped.";
 
     @Schema(
             description =
@@ -112,17 +114,20 @@ public final class ResponsesDtos {
             String id,
             @Schema(enumeration = {"in_progress", "completed", "incomplete"}) String status,
             String role,
-            @Schema(description = "Parts {type: output_text, text, annotations} or {type: refusal}")
+            @Schema(
+                            description =
+                                    "Parts {type: output_text, text, annotations} or {type:"
+                                            + " refusal}; annotations always empty in a native"
+                                            + " stream")
                     List<Map<String, Object>> content,
             String call_id,
             String name,
             String arguments,
             @Schema(
                             description =
-                                    "A reasoning item's summary: empty in a JSON answer (reasoning"
-                                            + " text does not pass the output policy, so it is"
-                                            + " dropped); in a native stream the summary text the"
-                                            + " output policy scanned (never asked for)")
+                                    "A reasoning item's summary: always empty (reasoning text"
+                                            + " does not pass the output policy, so it is dropped,"
+                                            + " in a JSON answer and a native stream alike)")
                     List<Map<String, Object>> summary) {}
 
     @Schema(

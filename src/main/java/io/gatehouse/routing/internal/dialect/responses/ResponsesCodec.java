@@ -90,17 +90,12 @@ final class ResponsesCodec implements ChatDialect, ResponsesNativeEvents.Owner {
 
     /**
      * A provider with {@code responsesApi} answers natively, JSON and streams alike; except a
-     * stream that offers tools: a native stream's function calls could not be held for the output
-     * policy's tool checks, so it takes the translated way (chat completions' stream, whose calls
-     * {@code HeldToolCalls} holds), as a Messages stream with tools does (docs/gateway.md).
+     * stream whose request offers tools as the stages left it (the client's or a managed prompt's
+     * defaults): it takes the translated way, decided per attempt ({@link
+     * ResponsesNative#nativeFor}).
      */
     @Override
     public NativeRequest nativeRequest(String text, JsonObject json) {
-        if (JsonValue.TRUE.equals(json.get("stream"))
-                && json.get("tools") instanceof JsonArray tools
-                && !tools.isEmpty()) {
-            return null;
-        }
         return new ResponsesNative(this, json);
     }
 

@@ -142,6 +142,17 @@ final class ResponsesNative implements NativeRequest {
         return KIND.equals(provider.kind()) && provider.optionTrue(OPTION);
     }
 
+    /**
+     * A stream goes natively only when it offers no tools as the stages left it (a managed prompt's
+     * default tools count): a native stream's function calls could not be held for the output
+     * policy's tool checks, so it takes the translated way (chat completions' stream, whose calls
+     * {@code HeldToolCalls} holds), as a Messages stream with tools does (docs/gateway.md).
+     */
+    @Override
+    public boolean nativeFor(ChatRequest asStagesLeft) {
+        return !JsonValue.TRUE.equals(json.get("stream")) || asStagesLeft.tools().isEmpty();
+    }
+
     /** Nothing in a Responses request the gateway reads is native-only: any target may serve it. */
     @Override
     public String onlyNative() {

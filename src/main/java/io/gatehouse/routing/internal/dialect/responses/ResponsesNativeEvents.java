@@ -26,13 +26,16 @@ import java.util.Set;
  * response} under the gateway's id (and store setting, the client's previous_response_id and
  * instructions, the provider's other fields dropped as in a JSON answer), every item id replaced by
  * one of the gateway's (consistently, in every event), {@code sequence_number} the gateway's own
- * count (so it stays gapless where events are dropped or added). Text deltas are written as the
- * stream filters (output policy) left them; the {@code .done} events, parts, items and the final
- * response carry the text the client got, never the provider's. Reasoning summary events pass (the
- * relay scanned their text); raw reasoning text, other item types (built-in tools, which are never
- * asked for) and event types this gateway does not know are dropped: their content never passed the
- * output policy. {@code response.completed} (or {@code .incomplete}) is written after the record,
- * once the response is stored; {@code response.failed} when the stream breaks off.
+ * count (so it stays gapless where events are dropped or added), {@code output_index} and {@code
+ * content_index} dense over the items and parts written (as ids are mapped). Text deltas are
+ * written as the stream filters (output policy) left them; the {@code .done} events, parts, items
+ * and the final response carry the text the client got, never the provider's, and no annotations.
+ * Reasoning text (summary and raw; the gateway never asks for a summary), other item types
+ * (built-in tools, which are never asked for) and event types this gateway does not know are
+ * dropped: their content never passed the output policy; a reasoning item keeps its id and an empty
+ * summary, as in a JSON answer. {@code response.completed} (or {@code .incomplete}) is written
+ * after the record, once the response is stored; {@code response.failed} when the stream breaks
+ * off.
  *
  * <p>Long on purpose: one stream's state (the ids, the parts and the text the client got of each,
  * the numbering) against OpenAI's event order, each event's rewriting beside the others.
@@ -41,17 +44,15 @@ final class ResponsesNativeEvents implements StreamEvents {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Set<String> ITEM_TYPES = Set.of("message", "reasoning");
 
-    /** A text part (or reasoning summary part) and the text the client got of it. */
+    /** A text part and the text the client got of it. */
     private static final class Part {
         final String itemId; // the provider's
-        final int outputIndex;
-        final int index;
+        final int index; // the provider's content_index
         final boolean refusal;
         final StringBuilder written = new StringBuilder();
 
-        Part(String itemId, int outputIndex, int index, boolean refusal) {
+        Part(String itemId, int index, boolean refusal) {
             this.itemId = itemId;
-            this.outputIndex = outputIndex;
             this.index = index;
             this.refusal = refusal;
         }
@@ -76,6 +77,10 @@ final class ResponsesNativeEvents implements StreamEvents {
     private final Map<String, String> ids = new HashMap<>(); // provider item id -> gateway's
     private final Map<Integer, Part> parts = new HashMap<>(); // by the stream's part number
     private final Map<String, Part> partsByKey = new LinkedHashMap<>();
+    // the provider's indexes -> the client's, dense over what is written
+    private final Map<String, Integer> outputIndexes = new HashMap<>(); // by provider item id
+    private final Map<String, Integer> contentIndexes = new HashMap<>(); // by part key
+    private final Map<String, Integer> partsOfItem = new HashMap<>();
     private final StringBuilder allText = new StringBuilder();
     private JsonObject lastResponse = JsonValue.EMPTY_JSON_OBJECT;
     private JsonObject terminal; // response.completed or response.incomplete, written by done
@@ -268,24 +273,26 @@ final class ResponsesNativeEvents implements StreamEvents {
             return;
         }
         String type = event.getString("type", "");
-        boolean summary = type.startsWith("response.reasoning_summary");
-        int index = event.getInt(summary ? "summary_index" : "content_index", 0);
+        int index = event.getInt("content_index", 0);
         boolean refusal =
                 type.startsWith("response.refusal")
                         || event.get("part") instanceof JsonObject p
                                 && "refusal".equals(p.getString("type", ""));
-        Part p =
-                new Part(
-                        event.getString("item_id", ""),
-                        event.getInt("output_index", 0),
-                        index,
-                        refusal);
+        Part p = new Part(event.getString("item_id", ""), index, refusal);
         parts.put(number, p);
-        partsByKey.put(key(p.itemId, summary ? "s" : "c", index), p);
+        partsByKey.put(key(p.itemId, index), p);
     }
 
-    private static String key(String itemId, String kind, int index) {
-        return itemId + "/" + kind + index;
+    private static String key(String itemId, int index) {
+        return itemId + "/c" + index;
+    }
+
+    /**
+     * The client's content_index of a written part: dense within its item, in order of first use.
+     */
+    private int contentIndex(String itemId, int index) {
+        return contentIndexes.computeIfAbsent(
+                key(itemId, index), k -> partsOfItem.merge(itemId, 1, Integer::sum) - 1);
     }
 
     private void delta(List<String> out, Part p, String text) {
@@ -293,8 +300,8 @@ final class ResponsesNativeEvents implements StreamEvents {
         JsonObjectBuilder b =
                 JSON.createObjectBuilder()
                         .add("item_id", ids.get(p.itemId))
-                        .add("output_index", p.outputIndex)
-                        .add("content_index", p.index)
+                        .add("output_index", outputIndexes.get(p.itemId))
+                        .add("content_index", contentIndex(p.itemId, p.index))
                         .add("delta", text);
         if (p.refusal) {
             out.add(event("response.refusal.delta", b));
@@ -323,69 +330,51 @@ final class ResponsesNativeEvents implements StreamEvents {
                         || !ITEM_TYPES.contains(item.getString("type", ""))) {
                     return null;
                 }
-                ids.computeIfAbsent(item.getString("id", ""), ResponsesNativeEvents::newId);
+                String itemId = item.getString("id", "");
+                ids.computeIfAbsent(itemId, ResponsesNativeEvents::newId);
+                outputIndexes.computeIfAbsent(itemId, k -> outputIndexes.size());
                 JsonObject rewritten = item(item);
                 return rewritten == null
                         ? null
                         : JSON.createObjectBuilder()
-                                .add("output_index", event.getInt("output_index", 0))
+                                .add("output_index", outputIndexes.get(itemId))
                                 .add("item", rewritten);
             }
             case "response.content_part.added", "response.content_part.done" -> {
                 String itemId = event.getString("item_id", "");
                 int index = event.getInt("content_index", 0);
-                if (!ids.containsKey(itemId)
-                        || !(event.get("part") instanceof JsonObject part)
-                        || !(event.get("output_index") instanceof JsonNumber oi)) {
+                if (!ids.containsKey(itemId) || !(event.get("part") instanceof JsonObject part)) {
                     return null;
                 }
-                JsonObject p = part(part, partsByKey.get(key(itemId, "c", index)));
+                JsonObject p = part(part, partsByKey.get(key(itemId, index)));
                 return p == null
                         ? null
                         : JSON.createObjectBuilder()
                                 .add("item_id", ids.get(itemId))
-                                .add("output_index", oi)
-                                .add("content_index", index)
+                                .add("output_index", outputIndexes.get(itemId))
+                                .add("content_index", contentIndex(itemId, index))
                                 .add("part", p);
             }
             case "response.output_text.done", "response.refusal.done" -> {
                 String itemId = event.getString("item_id", "");
                 int index = event.getInt("content_index", 0);
-                Part p = partsByKey.get(key(itemId, "c", index));
+                Part p = partsByKey.get(key(itemId, index));
                 if (!ids.containsKey(itemId) || p == null) {
                     return null;
                 }
                 JsonObjectBuilder b =
                         JSON.createObjectBuilder()
                                 .add("item_id", ids.get(itemId))
-                                .add("output_index", p.outputIndex)
-                                .add("content_index", index);
+                                .add("output_index", outputIndexes.get(itemId))
+                                .add("content_index", contentIndex(itemId, index));
                 return type.equals("response.refusal.done")
                         ? b.add("refusal", p.written.toString())
                         : b.add("text", p.written.toString())
                                 .add("logprobs", JsonValue.EMPTY_JSON_ARRAY);
             }
-            case "response.reasoning_summary_part.added",
-                    "response.reasoning_summary_part.done",
-                    "response.reasoning_summary_text.delta",
-                    "response.reasoning_summary_text.done" -> {
-                // scanned by the relay (output policy, scan only): passed as it came
-                String itemId = event.getString("item_id", "");
-                if (!ids.containsKey(itemId)) {
-                    return null;
-                }
-                if (type.endsWith(".delta")) {
-                    Part p = partsByKey.get(key(itemId, "s", event.getInt("summary_index", 0)));
-                    if (p != null) {
-                        p.written.append(event.getString("delta", ""));
-                    }
-                }
-                JsonObjectBuilder b =
-                        JSON.createObjectBuilder(event).add("item_id", ids.get(itemId));
-                return b.remove("type").remove("sequence_number").remove("obfuscation");
-            }
             default -> {
-                // raw reasoning text, annotations, built-in tools' events, types unknown here
+                // reasoning text (summary and raw: its text never passes the output policy's
+                // filters), annotations, built-in tools' events, types unknown here
                 return null;
             }
         }
@@ -411,8 +400,8 @@ final class ResponsesNativeEvents implements StreamEvents {
 
     /**
      * A message or reasoning item under the gateway's id, with the text the client got: a message's
-     * parts from what was written of each, a reasoning item's summary parts likewise (its raw text
-     * and encrypted content dropped, as in a JSON answer).
+     * parts from what was written of each; a reasoning item its id and an empty summary (its
+     * summary, raw text and encrypted content dropped, as in a JSON answer).
      */
     private JsonObject item(JsonObject item) {
         String providerId = item.getString("id", "");
@@ -421,27 +410,17 @@ final class ResponsesNativeEvents implements StreamEvents {
             return null;
         }
         if (item.getString("type", "").equals("reasoning")) {
-            JsonArrayBuilder summary = JSON.createArrayBuilder();
-            if (item.get("summary") instanceof JsonArray s) {
-                for (int i = 0; i < s.size(); i++) {
-                    Part p = partsByKey.get(key(providerId, "s", i));
-                    summary.add(
-                            JSON.createObjectBuilder()
-                                    .add("type", "summary_text")
-                                    .add("text", p == null ? "" : p.written.toString()));
-                }
-            }
             return JSON.createObjectBuilder()
                     .add("id", id)
                     .add("type", "reasoning")
-                    .add("summary", summary)
+                    .add("summary", JsonValue.EMPTY_JSON_ARRAY)
                     .build();
         }
         JsonArrayBuilder content = JSON.createArrayBuilder();
         if (item.get("content") instanceof JsonArray cs) {
             for (int i = 0; i < cs.size(); i++) {
                 if (cs.get(i) instanceof JsonObject part) {
-                    JsonObject p = part(part, partsByKey.get(key(providerId, "c", i)));
+                    JsonObject p = part(part, partsByKey.get(key(providerId, i)));
                     if (p != null) {
                         content.add(p);
                     }
@@ -459,21 +438,17 @@ final class ResponsesNativeEvents implements StreamEvents {
     }
 
     /**
-     * A text or refusal part with the text the client got of it ({@code p}; none yet: empty); its
-     * annotations only while that text is the provider's own. Other part types: null (dropped).
+     * A text or refusal part with the text the client got of it ({@code p}; none yet: empty), never
+     * the provider's annotations (their titles and URLs never passed the output policy). Other part
+     * types: null (dropped).
      */
     private static JsonObject part(JsonObject part, Part p) {
         String written = p == null ? "" : p.written.toString();
         switch (part.getString("type", "")) {
             case "output_text" -> {
-                boolean asSent = written.equals(part.getString("text", ""));
                 return JSON.createObjectBuilder()
                         .add("type", "output_text")
-                        .add(
-                                "annotations",
-                                asSent && part.get("annotations") instanceof JsonArray a
-                                        ? a
-                                        : JsonValue.EMPTY_JSON_ARRAY)
+                        .add("annotations", JsonValue.EMPTY_JSON_ARRAY)
                         .add("logprobs", JsonValue.EMPTY_JSON_ARRAY)
                         .add("text", written)
                         .build();

@@ -70,13 +70,15 @@ class ResponsesNativeEventsTest {
                             .add("object", "chat.completion.chunk")
                             .add(ResponsesNativeStream.EVENT, e);
             var choices = Json.createArrayBuilder();
+            // a part's number: its content_index (one message in these streams)
+            int part = e.getInt("content_index", 0);
             if (e.containsKey("content_index")) {
-                chunk.add(ResponsesNativeStream.PART, 0);
+                chunk.add(ResponsesNativeStream.PART, part);
             }
             if (type.equals("response.output_text.delta")) {
                 choices.add(
                         Json.createObjectBuilder()
-                                .add("index", 0)
+                                .add("index", part)
                                 .add(
                                         "delta",
                                         Json.createObjectBuilder()
@@ -85,7 +87,7 @@ class ResponsesNativeEventsTest {
             } else if (type.equals("response.output_text.done")) {
                 choices.add(
                         Json.createObjectBuilder()
-                                .add("index", 0)
+                                .add("index", part)
                                 .add("delta", Json.createObjectBuilder())
                                 .add("finish_reason", "stop"));
             }
@@ -214,8 +216,15 @@ class ResponsesNativeEventsTest {
         assertThat(failed.getJsonObject("response").getBoolean("store")).isFalse();
     }
 
+    /**
+     * Review finding (issue 17): reasoning summary events were passed as the provider sent them
+     * (only the deltas scanned): a {@code .done} text or part text unlike the deltas reached the
+     * client unscanned. Now every reasoning summary event is dropped, like raw reasoning text; the
+     * item keeps its id and an empty summary, as in a JSON answer.
+     */
     @Test
-    void reasoningSummariesPassUnderTheGatewaysIdsAndRawReasoningTextIsDropped() throws Exception {
+    void reasoningSummaryEventsAndRawReasoningTextAreDroppedAndTheItemKeepsAnEmptySummary()
+            throws Exception {
         String item = "rs_0123abcd";
         String sse =
                 sse(
@@ -228,7 +237,13 @@ class ResponsesNativeEventsTest {
                         + sse(
                                 "{\"type\":\"response.reasoning_summary_part.added\",\"item_id\":\""
                                         + item
-                                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"\"}}")
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\","
+                                        + "\"text\":\"part-added-secret\"}}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_summary_text.delta\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"delta\":{\"text\":\"object-delta-secret\"},"
+                                        + "\"extra\":\"extra-secret\"}")
                         + sse(
                                 "{\"type\":\"response.reasoning_summary_text.delta\",\"item_id\":\""
                                         + item
@@ -240,30 +255,31 @@ class ResponsesNativeEventsTest {
                         + sse(
                                 "{\"type\":\"response.reasoning_summary_text.done\",\"item_id\":\""
                                         + item
-                                        + "\",\"output_index\":0,\"summary_index\":0,\"text\":\"Thinking it over\"}")
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"text\":\"done-secret\"}")
+                        + sse(
+                                "{\"type\":\"response.reasoning_summary_part.done\",\"item_id\":\""
+                                        + item
+                                        + "\",\"output_index\":0,\"summary_index\":0,\"part\":{\"type\":\"summary_text\","
+                                        + "\"text\":\"part-done-secret\"}}")
                         + sse(
                                 "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\""
                                         + item
                                         + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
-                                        + "\"text\":\"Thinking it over\"}],\"encrypted_content\":\"enc-secret\"}}")
+                                        + "\"text\":\"item-secret\"}],\"encrypted_content\":\"enc-secret\"}}")
                         + sse(
                                 "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_up\",\"object\":\"response\","
                                         + "\"status\":\"completed\",\"output\":[{\"id\":\""
                                         + item
                                         + "\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
-                                        + "\"text\":\"Thinking it over\"}],\"content\":[{\"type\":\"reasoning_text\","
+                                        + "\"text\":\"completed-secret\"}],\"content\":[{\"type\":\"reasoning_text\","
                                         + "\"text\":\"raw-secret\"}]}],\"usage\":{\"input_tokens\":3,\"output_tokens\":5}}}");
         ResponsesNativeEvents events = new ResponsesNativeEvents(new Owner(false));
         ByteArrayOutputStream client = new ByteArrayOutputStream();
         for (JsonObject e : ResponsesStreams.events(sse)) {
             String type = e.getString("type");
+            // as the relay hands them on (no choices: ResponsesNativeStream meters reasoning only)
             JsonObjectBuilder chunk =
                     Json.createObjectBuilder().add(ResponsesNativeStream.EVENT, e);
-            if (type.startsWith("response.reasoning_summary_text")) {
-                chunk.add(ResponsesNativeStream.PART, 0);
-            } else if (type.startsWith("response.reasoning_text")) {
-                chunk.add(ResponsesNativeStream.PART, 1);
-            }
             if (type.equals("response.completed")) {
                 events.finish(client, chunk.build(), 3, 5, false);
             } else {
@@ -275,31 +291,102 @@ class ResponsesNativeEventsTest {
         assertThat(out)
                 .doesNotContain(item)
                 .doesNotContain("resp_up")
-                .doesNotContain("raw-secret")
-                .doesNotContain("enc-secret")
+                .doesNotContain("secret")
+                .doesNotContain("Thinking")
+                .doesNotContain("reasoning_summary")
                 .doesNotContain("billing");
         List<JsonObject> parsed = ResponsesStreams.events(out);
         assertThat(parsed.stream().map(e -> e.getString("type")).toList())
                 .containsExactly(
                         "response.created",
                         "response.output_item.added",
-                        "response.reasoning_summary_part.added",
-                        "response.reasoning_summary_text.delta",
-                        "response.reasoning_summary_text.done",
                         "response.output_item.done",
                         "response.completed");
         String id = parsed.get(1).getJsonObject("item").getString("id");
         assertThat(id).matches("rs_[0-9a-f]{32}");
-        assertThat(parsed.get(3).getString("item_id")).isEqualTo(id);
-        assertThat(parsed.get(3).getString("delta")).isEqualTo("Thinking it over");
+        assertThat(parsed.get(2).getJsonObject("item"))
+                .isEqualTo(
+                        Json.createObjectBuilder()
+                                .add("id", id)
+                                .add("type", "reasoning")
+                                .add("summary", Json.createArrayBuilder())
+                                .build());
         JsonObject reasoning =
-                parsed.get(6).getJsonObject("response").getJsonArray("output").getJsonObject(0);
+                parsed.get(3).getJsonObject("response").getJsonArray("output").getJsonObject(0);
         assertThat(reasoning.getString("id")).isEqualTo(id);
-        assertThat(reasoning.getJsonArray("summary").getJsonObject(0).getString("text"))
-                .isEqualTo("Thinking it over");
+        assertThat(reasoning.getJsonArray("summary")).isEmpty();
         assertThat(reasoning.containsKey("content")).isFalse();
         for (int i = 0; i < parsed.size(); i++) {
             assertThat(parsed.get(i).getInt("sequence_number")).isEqualTo(i);
+        }
+    }
+
+    /**
+     * Review findings (issue 17): the provider's annotations (titles, URLs: never scanned) passed
+     * while the text was unchanged; and where items or parts were dropped, the provider's {@code
+     * output_index} / {@code content_index} left gaps. Annotations are always empty now, and the
+     * indexes dense over what is written.
+     */
+    @Test
+    void annotationsAreNeverPassedAndIndexesAreDenseOverWhatIsWritten() throws Exception {
+        String rec = ResponsesStreams.resource("openai-text-stream.sse");
+        String annotated =
+                rec.replace(
+                        "\"annotations\":[],\"logprobs\":[],\"text\":\"The capital of France is Paris.\"",
+                        "\"annotations\":[{\"type\":\"url_citation\",\"url\":\"https://evil.example/x\","
+                                + "\"title\":\"bob@example.com\",\"start_index\":0,\"end_index\":3}],"
+                                + "\"logprobs\":[],\"text\":\"The capital of France is Paris.\"");
+        assertThat(annotated).contains("evil.example");
+        // a built-in tool's item before the message (output_index 0) and a part of a type this
+        // gateway does not write before the text (content_index 0): both dropped, so the message
+        // and its text part are the client's first
+        String shifted =
+                annotated
+                        .replace("\"output_index\":0", "\"output_index\":1")
+                        .replace("\"content_index\":0", "\"content_index\":1")
+                        .replace(
+                                "event: response.output_item.added",
+                                "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+                                        + "\"output_index\":0,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\","
+                                        + "\"status\":\"completed\"}}\n\n"
+                                        + "event: response.output_item.added")
+                        .replace(
+                                "event: response.content_part.added",
+                                "event: response.content_part.added\ndata: {\"type\":\"response.content_part.added\","
+                                        + "\"item_id\":\""
+                                        + UPSTREAM_ITEM
+                                        + "\",\"output_index\":1,\"content_index\":0,"
+                                        + "\"part\":{\"type\":\"output_audio\",\"data\":\"audio-x\"}}\n\n"
+                                        + "event: response.content_part.added")
+                        // and in the items' content, where a part's position is its index
+                        .replace(
+                                "\"content\":[{\"type\":\"output_text\"",
+                                "\"content\":[{\"type\":\"output_audio\",\"data\":\"audio-x\"},"
+                                        + "{\"type\":\"output_text\"");
+        for (String sse : List.of(annotated, shifted)) {
+            Owner owner = new Owner(true);
+            String ours = relay(sse, new ResponsesNativeEvents(owner), t -> t);
+            assertThat(ours)
+                    .doesNotContain("evil.example")
+                    .doesNotContain("bob@example.com")
+                    .doesNotContain("url_citation")
+                    .doesNotContain("audio-x")
+                    .doesNotContain("ws_1");
+            // the recorded stream's own indexes (all 0) and text, event by event
+            List<JsonObject> expected = ResponsesStreams.essences(rec);
+            List<JsonObject> actual = ResponsesStreams.essences(ours);
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                assertThat(actual.get(i)).as("event " + i).isEqualTo(expected.get(i));
+            }
+            assertThat(actual).hasSameSizeAs(expected);
+            for (JsonObject e : ResponsesStreams.events(ours)) {
+                if (e.containsKey("output_index")) {
+                    assertThat(e.getInt("output_index")).as(e.toString()).isZero();
+                }
+                if (e.containsKey("content_index")) {
+                    assertThat(e.getInt("content_index")).as(e.toString()).isZero();
+                }
+            }
         }
     }
 

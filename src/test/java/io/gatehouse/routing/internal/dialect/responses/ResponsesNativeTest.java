@@ -109,4 +109,35 @@ class ResponsesNativeTest {
         assertThat(json(wire).getJsonArray("input").getJsonObject(1).getString("output"))
                 .isEqualTo("ok");
     }
+
+    /**
+     * Review finding (issue 17): whether a stream goes natively was decided on the client's JSON,
+     * so a managed prompt's default tools went to a native stream whose first function call failed
+     * it. Now it is decided on the request as the stages left it (defaults applied).
+     */
+    @Test
+    void aStreamGoesNativelyOnlyWithoutToolsAsTheStagesLeftThem() {
+        JsonObject stream = json("{'model':'gpt','stream':true,'input':'Weather?'}");
+        ChatRequest plain = parsed(stream);
+        ChatRequest withDefaultTools =
+                OpenAiChat.withDefaults(
+                        plain,
+                        java.util.Map.of(
+                                "tools",
+                                json("{'t':[{'type':'function','function':{'name':'get_weather',"
+                                                + "'parameters':{'type':'object'}}}]}")
+                                        .get("t")));
+        assertThat(withDefaultTools.tools()).hasSize(1);
+        ResponsesNative n = new ResponsesNative(null, stream);
+        assertThat(n.nativeFor(plain)).isTrue();
+        assertThat(n.nativeFor(withDefaultTools)).isFalse();
+        // the client's own tools, and a JSON answer (its calls pass the answer stages whole)
+        JsonObject clientTools =
+                json(
+                        "{'model':'gpt','stream':true,'input':'Weather?','tools':[{'type':'function',"
+                                + "'name':'get_weather','parameters':{'type':'object'}}]}");
+        assertThat(new ResponsesNative(null, clientTools).nativeFor(parsed(clientTools))).isFalse();
+        JsonObject answer = json("{'model':'gpt','input':'Weather?'}");
+        assertThat(new ResponsesNative(null, answer).nativeFor(withDefaultTools)).isTrue();
+    }
 }
