@@ -26,13 +26,14 @@ import java.util.regex.Pattern;
  * A thinking block's text is a choice's {@code delta.thinking} (its stop a finish reason), which
  * the relay scans with the output policy without changing it; signatures carry no choice and pass
  * as they came. A {@code tool_use} block is a choice's {@code delta.tool_calls} (one call, index 0:
- * its id and name at the start, each {@code input_json_delta} an arguments fragment, its stop the
- * finish reason {@code tool_calls}), so that while output rules check tool calls the relay holds
- * the block until its stop and checks its input whole ({@code HeldToolCalls}). {@code
- * message_delta} carries the usage ({@code input_tokens} the larger of {@code message_start}'s and
- * the delta's own), which the relay accounts and hands back at the end: it is held until {@code
- * message_stop} so that it is always the stream's last chunk; {@code message_stop} ends the stream
- * (the dialect writes it after the record). An {@code error} event throws.
+ * its id and name at the start, with the start's own {@code input} when it is not empty, each
+ * {@code input_json_delta} an arguments fragment, its stop the finish reason {@code tool_calls}),
+ * so that while output rules check tool calls the relay holds the block until its stop and checks
+ * its input whole ({@code HeldToolCalls}). {@code message_delta} carries the usage ({@code
+ * input_tokens} the larger of {@code message_start}'s and the delta's own), which the relay
+ * accounts and hands back at the end: it is held until {@code message_stop} so that it is always
+ * the stream's last chunk; {@code message_stop} ends the stream (the dialect writes it after the
+ * record). An {@code error} event throws.
  *
  * <p>While output rules check tool calls ({@link #toolCallsChecked}) the stream passes nothing it
  * cannot map: a block outside text, thinking, redacted_thinking and tool_use ({@code
