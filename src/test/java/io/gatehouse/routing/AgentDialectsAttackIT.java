@@ -15,6 +15,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class AgentDialectsAttackIT {
                 post(urlEqualTo("/attack-slow/v1/chat/completions"))
                         .willReturn(
                                 aResponse()
-                                        .withFixedDelay(1200)
+                                        .withFixedDelay(SLOW_MS)
                                         .withHeader("Content-Type", "application/json")
                                         .withBody(SMALL)));
     }
@@ -59,6 +60,14 @@ class AgentDialectsAttackIT {
     static void stop() {
         provider.stop();
     }
+
+    /**
+     * How long the slow stand-in takes: the window in which A's reservation is held. Its provider
+     * waits up to {@link #SLOW_TIMEOUT_MS}, well past it, so the timing has room on a busy machine.
+     */
+    static final int SLOW_MS = 3000;
+
+    static final int SLOW_TIMEOUT_MS = 15_000;
 
     static JsonObject json(String s) {
         return Json.createReader(new StringReader(s)).readObject();
@@ -75,6 +84,17 @@ class AgentDialectsAttackIT {
                 "{}",
                 "m",
                 "chat,streaming,tools");
+        if (alias.equals("attack-slow")) {
+            try (Connection c = Db.asOwner();
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE routing_providers SET timeout_ms = ?"
+                                            + " WHERE tenant_id = ?::uuid")) {
+                ps.setInt(1, SLOW_TIMEOUT_MS);
+                ps.setString(2, t.id());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
         CatalogFixture.route(t.id(), alias, "chat", "priority", 0, "p/m");
         return t;
     }
@@ -212,6 +232,9 @@ class AgentDialectsAttackIT {
         assertThat(holding.isDone()).as("A's first request is in flight, reserved").isFalse();
         Http.Response aAgain = slowRequest(a, "attack-second-" + UUID.randomUUID());
         assertThat(aAgain.status()).as("A's own budget holds the reservation").isEqualTo(429);
+        assertThat(aAgain.json().getJsonObject("error").getString("code"))
+                .as("refused by the budget, not a rate limit")
+                .isEqualTo("insufficient_quota");
         Http.Response bFirst = slowRequest(b, "attack-b-" + UUID.randomUUID());
         assertThat(bFirst.status())
                 .as("B's budget is untouched by A's reservation: " + bFirst.body())

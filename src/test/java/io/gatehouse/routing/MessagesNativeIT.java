@@ -822,11 +822,64 @@ class MessagesNativeIT {
         assertThat(d.status()).as(d.toString()).isEqualTo(200);
         assertThat(d.body()).doesNotContain("bob@").doesNotContain("toolu_01MailTool");
         List<Event> denied = AnthropicStreams.parse(d.body());
-        assertThat(denied.get(denied.size() - 1).name()).isEqualTo("error");
+        Event error = denied.get(denied.size() - 1);
+        assertThat(error.name()).isEqualTo("error");
+        // Anthropic's error shape, with the rule's message
+        assertThat(error.data().getString("type")).isEqualTo("error");
+        assertThat(error.data().getJsonObject("error").getString("type"))
+                .isEqualTo("permission_error");
+        assertThat(error.data().getJsonObject("error").getString("message"))
+                .isEqualTo("send_mail may not be called");
+        assertThat(denied)
+                .as("nothing of the denied block (index 2) was written")
+                .noneMatch(e -> e.data().getInt("index", -1) == 2);
         JsonObject deniedAudit = auditEvent(d.header("x-request-id"));
         assertThat(deniedAudit.getInt("status")).isEqualTo(403);
         assertThat(deniedAudit.getJsonObject("details").getString("error"))
                 .isEqualTo("forbidden_tool");
+    }
+
+    /**
+     * While output rules check tool calls, a block the gateway cannot check (a server_tool_use
+     * block streams its input as input_json_delta, which the relay does not hold) ends the stream
+     * with {@code event: error} (502, {@code api_error}) before any of it is written: it would
+     * otherwise carry the address past the rules (review of issue 17).
+     */
+    @Test
+    void aServerToolBlockUnderToolChecksEndsTheStreamUnwritten() throws Exception {
+        String stream =
+                THINKING_TOOL_STREAM
+                        .replace("\"type\":\"tool_use\"", "\"type\":\"server_tool_use\"")
+                        .replace("toolu_01MailTool", "srvtoolu_01Search");
+        assertThat(stream).contains("server_tool_use");
+        provider.stubFor(
+                post(urlEqualTo("/nat23/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "text/event-stream")
+                                        .withBody(stream)));
+        TestTenant t = TestTenant.fresh();
+        anthropic(t, "an", "/nat23");
+        CatalogFixture.route(t.id(), "claude", "chat", "priority", 0, "an/claude-sonnet-4-5");
+        Changes.publishPolicy(
+                t,
+                "mail-to",
+                json(
+                        "{\"mode\":\"enforce\",\"rules\":[{\"id\":\"mail-to\","
+                                + "\"tools\":[\"send_mail\"],\"action\":\"redact\","
+                                + "\"entities\":[\"email\"],\"stage\":\"output\"}]}"));
+        Http.Response r = messages(thinkingToolBody("claude"), "x-api-key", t.apiKey());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("bob@").doesNotContain("srvtoolu_01Search");
+        List<Event> events = AnthropicStreams.parse(r.body());
+        Event error = events.get(events.size() - 1);
+        assertThat(error.name()).isEqualTo("error");
+        assertThat(error.data().getJsonObject("error").getString("type")).isEqualTo("api_error");
+        assertThat(events).noneMatch(e -> e.data().getInt("index", -1) == 2);
+        JsonObject audit = auditEvent(r.header("x-request-id"));
+        assertThat(audit.getInt("status")).isEqualTo(502);
+        assertThat(audit.getJsonObject("details").getString("error"))
+                .isEqualTo("unchecked_stream_event");
     }
 
     /**

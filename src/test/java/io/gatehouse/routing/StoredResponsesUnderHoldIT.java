@@ -42,8 +42,9 @@ class StoredResponsesUnderHoldIT {
     /**
      * A client's {@code DELETE /v1/responses/{id}} while a hold is being placed: audit decides it
      * under the tenant's hold lock, so the DELETE waits for the hold, then finds it (403 {@code
-     * legal_hold}); the response stays and no {@code responses.stored.delete} event exists. Once
-     * the hold is released the same DELETE deletes it, with exactly one event.
+     * legal_hold}); the response stays and the refused attempt is recorded ({@code
+     * responses.stored.delete}, outcome {@code denied}), no successful deletion event exists. Once
+     * the hold is released the same DELETE deletes it, with exactly one successful event.
      */
     @Test
     void aDeleteWhileAHoldIsPlacedWaitsForItAndKeepsTheStoredResponse() throws Exception {
@@ -58,9 +59,19 @@ class StoredResponsesUnderHoldIT {
         assertThat(refused.json().getJsonObject("error").getString("code")).isEqualTo("legal_hold");
         try (Connection c = Db.asApp()) {
             assertThat(count(c, id)).as("the hold placed meanwhile keeps it").isEqualTo(1);
-            assertThat(deleteEvents(c, id))
+            assertThat(deleteEvents(c, id, "success"))
                     .as("no event for a deletion that did not happen")
                     .isZero();
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action ="
+                                            + " 'responses.stored.delete' AND target_id = ? AND"
+                                            + " outcome = 'denied' AND details->>'refused' ="
+                                            + " 'legal_hold'",
+                                    id))
+                    .as("the refused attempt is evidence")
+                    .isEqualTo(1);
             try (PreparedStatement ps =
                     c.prepareStatement(
                             "UPDATE audit_legal_holds SET released_at = now(), released_by = 'auditor'"
@@ -73,16 +84,69 @@ class StoredResponsesUnderHoldIT {
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         try (Connection c = Db.asApp()) {
             assertThat(count(c, id)).isZero();
-            assertThat(deleteEvents(c, id)).as("one event, with the deletion").isEqualTo(1);
+            assertThat(deleteEvents(c, id, "success"))
+                    .as("one event, with the deletion")
+                    .isEqualTo(1);
         }
     }
 
-    private static long deleteEvents(Connection c, String id) throws Exception {
+    /**
+     * A DELETE does not hold an HTTP thread for ever: while the tenant's hold lock is taken (a hold
+     * or a purge under way) it gives up after a few seconds with a retryable 503 {@code
+     * retention_lock_busy} in OpenAI's error shape; while routing's own row is locked it answers
+     * the store's 503 {@code store_unavailable}, not audit's {@code audit_unavailable}. The
+     * response stays either way and is deleted once the locks are gone.
+     */
+    @Test
+    void aDeleteWaitingForALockGivesUpWithARetryable503() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String id = storedResponse(t, "now() + interval '1 day'");
+        try (Connection lock = Db.asApp()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    lock.prepareStatement("SELECT pg_advisory_xact_lock(7002, hashtext(?))")) {
+                ps.setString(1, t.id());
+                ps.executeQuery().close();
+            }
+            long start = System.nanoTime();
+            Http.Response busy = HTTP.method("DELETE", "/v1/responses/" + id, null, t.keyAuth());
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("retention_lock_busy");
+            assertThat(busy.header("Retry-After")).isNotNull();
+            assertThat(seconds).as("gave up after the lock timeout").isBetween(4L, 30L);
+            lock.rollback();
+        }
+        try (Connection row = Db.asOwner()) {
+            row.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    row.prepareStatement(
+                            "SELECT id FROM routing_stored_responses WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, id);
+                ps.executeQuery().close();
+            }
+            Http.Response busy = HTTP.method("DELETE", "/v1/responses/" + id, null, t.keyAuth());
+            assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.json().getJsonObject("error").getString("code"))
+                    .isEqualTo("store_unavailable");
+            row.rollback();
+        }
+        try (Connection c = Db.asApp()) {
+            assertThat(count(c, id)).isEqualTo(1);
+            assertThat(deleteEvents(c, id, "success")).isZero();
+        }
+        Http.Response deleted = HTTP.method("DELETE", "/v1/responses/" + id, null, t.keyAuth());
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    }
+
+    private static long deleteEvents(Connection c, String id, String outcome) throws Exception {
         return Db.count(
                 c,
                 "SELECT count(*) FROM audit_events WHERE action = 'responses.stored.delete'"
-                        + " AND target_id = ?",
-                id);
+                        + " AND target_id = ? AND outcome = ?",
+                id,
+                outcome);
     }
 
     /** Full retention and a stored response whose time is up (arranged: the test cannot wait). */

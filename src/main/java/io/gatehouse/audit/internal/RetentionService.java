@@ -10,6 +10,7 @@ import io.gatehouse.audit.internal.persistence.RetentionRows.Hold;
 import io.gatehouse.audit.internal.persistence.RetentionRows.Setting;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -190,11 +191,16 @@ public class RetentionService {
      * A deletion asked for now (a client's), decided like the purge under the tenant's hold lock,
      * with its event in the same transaction ({@link ContentRetentionRules#deleteUnlessHeld}).
      */
+    /** How long a client's deletion waits for the tenant's hold lock. */
+    static final int DELETE_LOCK_TIMEOUT_SECONDS = 5;
+
     public ContentRetentionRules.Deleted deleteUnlessHeld(
             TenantId tenant, ContentRetentionRules.Deletion deletion, AuditEvent event) {
         try {
             return db.inTransaction(
                     c -> {
+                        // a client's HTTP thread waits for a hold or a purge, but not for ever
+                        RetentionRows.lockTimeout(c, DELETE_LOCK_TIMEOUT_SECONDS);
                         RetentionRows.lockTenant(c, tenant.value());
                         if (RetentionRows.hasActiveHold(c, tenant.value())) {
                             return ContentRetentionRules.Deleted.HELD;
@@ -206,6 +212,14 @@ public class RetentionService {
                         return ContentRetentionRules.Deleted.DELETED;
                     });
         } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) { // lock_not_available: lock_timeout ran out
+                throw new GatehouseException(
+                        503,
+                        "retention_lock_busy",
+                        "A legal hold or a retention purge of this tenant is under way; try again",
+                        null,
+                        Map.of("Retry-After", String.valueOf(DELETE_LOCK_TIMEOUT_SECONDS)));
+            }
             throw CheckpointService.unavailable(e);
         }
     }

@@ -127,13 +127,32 @@ final class GuardRunner {
         return new GuardResult(g, 0.0, "", kind);
     }
 
-    /** The text the guard classifies: the users' messages (or all), after prompt rendering. */
+    /**
+     * The text the guard classifies: the users' messages (or all), after prompt rendering. With
+     * {@code all}, what the input policy reads outside the messages' text goes too (an assistant's
+     * refusal, earlier turns' signed thinking): it is forwarded to the model as well.
+     */
     static String text(GatewayExchange ex, GuardSpec g) {
+        boolean all = g.messages().equals("all");
         List<String> parts = new ArrayList<>();
         for (ChatMessage m : ex.messages()) {
-            if (g.messages().equals("all") || "user".equals(m.role())) {
+            if (all || "user".equals(m.role())) {
                 if (m.text() != null && !m.text().isEmpty()) {
                     parts.add(m.text());
+                }
+            }
+            if (all) {
+                for (String r : RequestScan.refusalTexts(m)) {
+                    if (!r.isEmpty()) {
+                        parts.add(r);
+                    }
+                }
+            }
+        }
+        if (all) {
+            for (String t : ex.signedInput()) {
+                if (!t.isEmpty()) {
+                    parts.add(t);
                 }
             }
         }

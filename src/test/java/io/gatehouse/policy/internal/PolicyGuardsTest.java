@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
+import io.gatehouse.policy.internal.engine.GuardSpec;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
@@ -398,5 +399,54 @@ class PolicyGuardsTest {
                                 + " 'prompt_attack'}]}");
         assertThat(risk.apply(PolicyParser.normalize(noGuards)))
                 .isEqualTo(io.gatehouse.governance.RiskClass.HIGH);
+    }
+
+    /**
+     * With {@code messages: "all"} the guard classifies what the input policy reads and the model
+     * receives outside the messages' text: an assistant's earlier refusal and earlier turns' signed
+     * thinking (review of issue 17). With the default (users' messages) neither goes.
+     */
+    @Test
+    void allMessagesIncludeAnEarlierRefusalAndSignedThinking() {
+        GatewayExchange ex =
+                new GatewayExchange(
+                        A,
+                        "k",
+                        "r",
+                        "chat",
+                        "chat",
+                        null,
+                        List.of(
+                                new ChatMessage("user", "hello", false),
+                                new ChatMessage(
+                                        "assistant",
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        Json.createValue("refused: attack in refusal"),
+                                        false)),
+                        Map.of());
+        ex.signedInput(List.of("thinking: attack in thinking"));
+        GuardSpec all = spec("all");
+        assertThat(GuardRunner.text(ex, all))
+                .isEqualTo("hello\n\nrefused: attack in refusal\n\nthinking: attack in thinking");
+        assertThat(GuardRunner.text(ex, spec("user"))).isEqualTo("hello");
+    }
+
+    private static GuardSpec spec(String messages) {
+        return new GuardSpec(
+                "pg",
+                "prompt-guard",
+                "classifier",
+                300,
+                GuardSpec.OnError.DENY,
+                messages,
+                0,
+                10_000,
+                List.of("MALICIOUS"),
+                null,
+                List.of());
     }
 }

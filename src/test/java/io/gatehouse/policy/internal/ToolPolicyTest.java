@@ -174,6 +174,27 @@ class ToolPolicyTest {
                         e -> assertThat(e.code()).isEqualTo("tool_denied"));
     }
 
+    /**
+     * CEL sees tool names lower-cased, as a rule's {@code tools} scope compares them: a condition
+     * written for {@code delete_repo} holds for a call spelled {@code Delete_Repo} (review of issue
+     * 17: the scope folded case, a condition did not).
+     */
+    @Test
+    void celComparesToolNamesCaseFolded() {
+        String rule =
+                "[{\"id\":\"d\",\"condition\":\"tools.calls.exists(c, c.name == 'delete_repo')\","
+                        + "\"action\":\"deny\",\"code\":\"forbidden_tool\",\"stage\":\"output\"}]";
+        GatewayExchange ex = conversation("ok");
+        PolicyStage st = stage(policy(rule));
+        st.beforeRouting(ex);
+        ex.answerText(null);
+        ex.answerToolCalls(List.of(call("c2", "Delete_Repo", "{\"repo\":\"core\"}")));
+        assertThatThrownBy(() -> st.afterAnswer(ex))
+                .isInstanceOfSatisfying(
+                        GatehouseException.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden_tool"));
+    }
+
     @Test
     void aScopedDenyAppliesOnlyWhenItsToolHasTraffic() {
         String rule =

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -79,6 +80,16 @@ public final class RetentionRows {
                 c.prepareStatement("SELECT pg_advisory_xact_lock(7002, hashtext(?))")) {
             ps.setString(1, tenant.toString());
             ps.executeQuery().close();
+        }
+    }
+
+    /**
+     * Bounds how long the rest of this transaction waits for any lock, the hold lock included: past
+     * it the statement fails with SQLSTATE 55P03 ({@code lock_not_available}).
+     */
+    public static void lockTimeout(Connection c, int seconds) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '" + seconds + "s'");
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -112,11 +113,18 @@ public record ToolFacts(
                 });
     }
 
-    /** The CEL value of {@code tools}. */
+    /**
+     * The CEL value of {@code tools}: names lower-cased, so that a condition comparing names folds
+     * case as a rule's {@code tools} scope does ({@code Run_Shell} is {@code run_shell}).
+     */
     Map<String, Object> celValue() {
+        List<Object> names = new ArrayList<>(offered.size());
+        for (String n : offered) {
+            names.add(folded(n));
+        }
         return Map.of(
                 "offered",
-                offered,
+                names,
                 "count",
                 (long) offered.size(),
                 "calls",
@@ -128,8 +136,17 @@ public record ToolFacts(
     private static List<Object> uses(List<Use> uses) {
         List<Object> l = new ArrayList<>(uses.size());
         for (Use u : uses) {
-            l.add(Map.of("name", u.name(), "entities", RequestFacts.celEntities(u.entities())));
+            l.add(
+                    Map.of(
+                            "name",
+                            folded(u.name()),
+                            "entities",
+                            RequestFacts.celEntities(u.entities())));
         }
         return l;
+    }
+
+    private static String folded(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 }

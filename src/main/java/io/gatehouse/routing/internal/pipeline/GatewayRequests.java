@@ -152,12 +152,16 @@ public final class GatewayRequests {
                             }
                             onlyKeys(part, IMAGE_PART, pp);
                             onlyKeys(iu, IMAGE_URL, pp + ".image_url");
-                            optional(
-                                    iu,
-                                    "detail",
-                                    JsonValue.ValueType.STRING,
-                                    pp + ".image_url.detail",
-                                    "a string");
+                            // forwarded as sent: one of OpenAI's values, not free text
+                            JsonValue detail = iu.get("detail");
+                            if (detail != null
+                                    && detail != JsonValue.NULL
+                                    && !(detail instanceof JsonString d
+                                            && IMAGE_DETAIL.contains(d.getString()))) {
+                                throw new ValidationException(
+                                        pp + ".image_url.detail",
+                                        pp + ".image_url.detail must be low, high or auto");
+                            }
                         }
                         case "refusal" -> {
                             // an assistant's earlier refusal: its text is scanned by the input
@@ -381,6 +385,7 @@ public final class GatewayRequests {
     private static final Set<String> TEXT_PART = Set.of("type", "text");
     private static final Set<String> IMAGE_PART = Set.of("type", "image_url");
     private static final Set<String> IMAGE_URL = Set.of("url", "detail");
+    private static final Set<String> IMAGE_DETAIL = Set.of("low", "high", "auto");
     private static final Set<String> REFUSAL_PART = Set.of("type", "refusal");
     private static final Set<String> TOOL_CALL = Set.of("id", "type", "function");
     private static final Set<String> TOOL_CALL_FUNCTION = Set.of("name", "arguments");

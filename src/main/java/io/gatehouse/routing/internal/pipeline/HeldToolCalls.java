@@ -21,14 +21,15 @@ import java.util.TreeMap;
 /**
  * Streamed tool calls of each choice, held while a stream filter checks tool calls: their fragments
  * are joined, and each complete call passes the filters before it is sent as one delta. What a
- * provider can make the gateway hold is bounded ({@link #MAX_CHARS_PER_CHOICE}, {@link
+ * provider can make the gateway hold is bounded (characters per choice, by default {@link
+ * #MAX_CHARS_PER_CHOICE} and set by {@code gatehouse.gateway.held-tool-call-max-chars}; {@link
  * #MAX_CALLS_PER_CHOICE}, {@link #MAX_CHOICES}): beyond it the stream ends with {@code
  * tool_call_too_large} instead of the gateway's memory growing with the provider's output.
  */
 final class HeldToolCalls {
     private static final JsonProvider JSON = JsonProvider.provider(); // see Stages
 
-    /** Characters (names and arguments) held for one choice's calls. */
+    /** Characters (names and arguments) held for one choice's calls, unless configured. */
     static final int MAX_CHARS_PER_CHOICE = 256 * 1024;
 
     /** Calls held for one choice; call indexes must be below this. */
@@ -44,11 +45,21 @@ final class HeldToolCalls {
         final StringBuilder arguments = new StringBuilder();
     }
 
+    private final int maxChars;
     private final Map<Integer, TreeMap<Integer, Held>> byChoice = new TreeMap<>();
     private final Map<Integer, Integer> heldChars = new TreeMap<>();
 
     /** Calls (choice, index) already counted where calls pass unheld. */
     private final Set<Long> counted = new HashSet<>();
+
+    HeldToolCalls() {
+        this(MAX_CHARS_PER_CHOICE);
+    }
+
+    /** With at most {@code maxChars} characters held per choice. */
+    HeldToolCalls(int maxChars) {
+        this.maxChars = maxChars;
+    }
 
     static boolean checked(List<StreamFilter> fs) {
         for (StreamFilter f : fs) {
@@ -112,8 +123,8 @@ final class HeldToolCalls {
                 }
             }
             int total = heldChars.merge(choice, chars, Integer::sum);
-            if (total > MAX_CHARS_PER_CHOICE) {
-                throw tooLarge("tool calls of more than " + MAX_CHARS_PER_CHOICE + " characters");
+            if (total > maxChars) {
+                throw tooLarge("tool calls of more than " + maxChars + " characters");
             }
         }
     }

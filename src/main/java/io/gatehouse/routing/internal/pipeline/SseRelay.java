@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Relays an open provider stream to the client as server-sent events: each choice's text through
@@ -59,6 +60,11 @@ public class SseRelay {
     @Inject Stages stages;
     @Inject CallRecord record;
     @Inject UnwrittenStreams unwritten;
+
+    /** What a provider can make the relay hold of one choice's tool calls (docs/policy.md). */
+    @Inject
+    @ConfigProperty(name = "gatehouse.gateway.held-tool-call-max-chars", defaultValue = "262144")
+    int heldToolCallMaxChars = HeldToolCalls.MAX_CHARS_PER_CHOICE;
 
     /** An open provider stream, its first chunk, and its attempt's span (open until the end). */
     record Opened(ProviderStream stream, Optional<JsonObject> first, Span span) {}
@@ -138,7 +144,7 @@ public class SseRelay {
         // filter chain key -> index of its choice seen and not yet finished
         Map<Integer, Integer> open = new LinkedHashMap<>();
         Set<Integer> finished = new HashSet<>();
-        HeldToolCalls held = new HeldToolCalls();
+        HeldToolCalls held = new HeldToolCalls(heldToolCallMaxChars);
         ThinkingScan thinking = new ThinkingScan(ex);
         // chunks waiting until the thinking scan has seen all thinking text up to them
         Deque<Waiting> waiting = new ArrayDeque<>();
@@ -152,6 +158,12 @@ public class SseRelay {
         String errorMessage = null; // the client's error event, when the stream failed
         try {
             try {
+                // the first choice's filters, made before any chunk: a stream that cannot map
+                // every event to what the relay holds must know at once when tool calls are held
+                if (HeldToolCalls.checked(
+                        filters.computeIfAbsent(0, i -> stages.streamFilters(ex)))) {
+                    stream.toolCallsChecked();
+                }
                 Optional<JsonObject> next = out.result().first();
                 while (next.isPresent()) {
                     JsonObject chunk = next.get();

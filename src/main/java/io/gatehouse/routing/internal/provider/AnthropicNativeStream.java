@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.provider;
 
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -25,13 +26,22 @@ import java.util.regex.Pattern;
  * A thinking block's text is a choice's {@code delta.thinking} (its stop a finish reason), which
  * the relay scans with the output policy without changing it; signatures carry no choice and pass
  * as they came. A {@code tool_use} block is a choice's {@code delta.tool_calls} (one call, index 0:
- * its id and name at the start, each {@code input_json_delta} an arguments fragment, its stop the
- * finish reason {@code tool_calls}), so that while output rules check tool calls the relay holds
- * the block until its stop and checks its input whole ({@code HeldToolCalls}). {@code
- * message_delta} carries the usage ({@code input_tokens} the larger of {@code message_start}'s and
- * the delta's own), which the relay accounts and hands back at the end: it is held until {@code
- * message_stop} so that it is always the stream's last chunk; {@code message_stop} ends the stream
- * (the dialect writes it after the record). An {@code error} event throws.
+ * its id and name at the start, with the start's own {@code input} when it is not empty, each
+ * {@code input_json_delta} an arguments fragment, its stop the finish reason {@code tool_calls}),
+ * so that while output rules check tool calls the relay holds the block until its stop and checks
+ * its input whole ({@code HeldToolCalls}). {@code message_delta} carries the usage ({@code
+ * input_tokens} the larger of {@code message_start}'s and the delta's own), which the relay
+ * accounts and hands back at the end: it is held until {@code message_stop} so that it is always
+ * the stream's last chunk; {@code message_stop} ends the stream (the dialect writes it after the
+ * record). An {@code error} event throws.
+ *
+ * <p>While output rules check tool calls ({@link #toolCallsChecked}) the stream passes nothing it
+ * cannot map: a block outside text, thinking, redacted_thinking and tool_use ({@code
+ * server_tool_use}, {@code mcp_tool_use}, ... stream input the checks would not see), a delta whose
+ * type its block does not have (it would overtake a held tool_use block), an event type other than
+ * the known ones and {@code ping}, a tool_use block with input both at its start and in deltas, and
+ * a tool_use block still open at {@code message_stop} each end the stream with 502 {@code
+ * unchecked_stream_event}. Without such rules they pass as they came.
  */
 public final class AnthropicNativeStream implements ProviderStream {
     /** The key of a chunk that holds the provider's event. */
@@ -44,6 +54,10 @@ public final class AnthropicNativeStream implements ProviderStream {
     private final Set<Integer> textBlocks = new HashSet<>();
     private final Set<Integer> thinkingBlocks = new HashSet<>();
     private final Set<Integer> toolBlocks = new HashSet<>();
+    private final Set<Integer> seededToolBlocks = new HashSet<>(); // input sent at the start
+    private final Set<Integer> openToolBlocks = new HashSet<>();
+    private boolean toolCallsChecked;
+    private String unmapped; // the first event passed as it came that the checks could not map
     private String id = "msg";
     private long inputTokens = -1;
     private long reportedOutput;
@@ -78,6 +92,9 @@ public final class AnthropicNativeStream implements ProviderStream {
                         null);
             }
             if (type.equals("message_stop")) {
+                if (!openToolBlocks.isEmpty()) {
+                    unmapped("a tool_use block without content_block_stop");
+                }
                 stopped = true;
                 if (heldDelta != null) {
                     last = heldDelta;
@@ -147,6 +164,14 @@ public final class AnthropicNativeStream implements ProviderStream {
                         }
                     } else if (blockType.equals("tool_use")) {
                         toolBlocks.add(index);
+                        openToolBlocks.add(index);
+                        // input sent whole at the start (no deltas follow) is held like deltas
+                        String input = "";
+                        if (b.get("input") instanceof JsonObject in && !in.isEmpty()) {
+                            input = in.toString();
+                            seededToolBlocks.add(index);
+                            deltaChars += input.length();
+                        }
                         choices.add(
                                 toolChoice(
                                         index,
@@ -160,7 +185,7 @@ public final class AnthropicNativeStream implements ProviderStream {
                                                                 .add(
                                                                         "name",
                                                                         b.getString("name", ""))
-                                                                .add("arguments", ""))));
+                                                                .add("arguments", input))));
                     } else if (blockType.equals("thinking")) {
                         thinkingBlocks.add(index);
                         String t = b.getString("thinking", "");
@@ -168,7 +193,13 @@ public final class AnthropicNativeStream implements ProviderStream {
                         if (!t.isEmpty()) {
                             choices.add(choice(index, "thinking", t, null));
                         }
+                    } else if (blockType.equals("redacted_thinking")) {
+                        // encrypted, no deltas: passes as it came
+                    } else {
+                        unmapped("a content block of type " + typeName(blockType));
                     }
+                } else {
+                    unmapped("a content block start without its block");
                 }
             }
             case "content_block_delta" -> {
@@ -181,7 +212,15 @@ public final class AnthropicNativeStream implements ProviderStream {
                     } else if (thinkingBlocks.contains(index)
                             && deltaType.equals("thinking_delta")) {
                         choices.add(choice(index, "thinking", text, null));
-                    } else if (toolBlocks.contains(index) && deltaType.equals("input_json_delta")) {
+                    } else if (thinkingBlocks.contains(index)
+                            && deltaType.equals("signature_delta")) {
+                        // no choice: the signature passes as it came
+                    } else if (toolBlocks.contains(index)
+                            && openToolBlocks.contains(index)
+                            && deltaType.equals("input_json_delta")) {
+                        if (seededToolBlocks.contains(index)) {
+                            unmapped("a tool_use block with input at its start and in deltas");
+                        }
                         choices.add(
                                 toolChoice(
                                         index,
@@ -191,7 +230,11 @@ public final class AnthropicNativeStream implements ProviderStream {
                                                         "function",
                                                         JSON.createObjectBuilder()
                                                                 .add("arguments", text))));
+                    } else {
+                        unmapped("a delta of type " + typeName(deltaType) + " at block " + index);
                     }
+                } else {
+                    unmapped("a content block delta without its delta");
                 }
             }
             case "content_block_stop" -> {
@@ -199,7 +242,7 @@ public final class AnthropicNativeStream implements ProviderStream {
                     choices.add(choice(index, null, null, "stop"));
                 } else if (thinkingBlocks.contains(index)) {
                     choices.add(choice(index, "thinking", "", "stop"));
-                } else if (toolBlocks.contains(index)) {
+                } else if (openToolBlocks.remove(index)) {
                     // the relay releases the call it held (checked whole) before this stop
                     choices.add(choice(index, null, null, "tool_calls"));
                 }
@@ -230,9 +273,10 @@ public final class AnthropicNativeStream implements ProviderStream {
                 throw new ProviderException(
                         ProviderException.Kind.SERVER, 502, "provider stream error: " + msg, null);
             }
-            default -> {
-                // ping and event types this gateway does not know: passed on as they came
+            case "ping" -> {
+                // passed on as it came
             }
+            default -> unmapped("an event of type " + type);
         }
         JsonObjectBuilder b =
                 JSON.createObjectBuilder()
@@ -246,6 +290,41 @@ public final class AnthropicNativeStream implements ProviderStream {
             b.add("usage", usage);
         }
         return b.build();
+    }
+
+    @Override
+    public void toolCallsChecked() {
+        toolCallsChecked = true;
+        if (unmapped != null) {
+            throw unchecked(unmapped);
+        }
+    }
+
+    /**
+     * An event the relay's chunk cannot express: it ends the stream while tool calls are checked,
+     * else it passes as it came (remembered in case checks begin after it).
+     */
+    private void unmapped(String what) {
+        if (toolCallsChecked) {
+            throw unchecked(what);
+        }
+        if (unmapped == null) {
+            unmapped = what;
+        }
+    }
+
+    private static GatehouseException unchecked(String what) {
+        return new GatehouseException(
+                502,
+                "unchecked_stream_event",
+                "The provider streamed "
+                        + what
+                        + ", which the output rules cannot check; the stream was ended");
+    }
+
+    /** A provider's type name as a message may quote it: plain, short. */
+    private static String typeName(String type) {
+        return EVENT_TYPE.matcher(type).matches() && type.length() <= 40 ? type : "(unknown)";
     }
 
     /** The generated text a delta carries, whatever its kind. */

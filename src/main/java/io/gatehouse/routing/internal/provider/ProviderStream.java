@@ -45,6 +45,14 @@ public interface ProviderStream extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Told by the relay before it writes anything when it holds and checks tool calls: from then on
+     * an event the stream cannot map to a choice (a block or delta type it does not know) must end
+     * the stream rather than pass as it came, because it could carry a tool's input past the checks
+     * or overtake a held call. Throws when such an event has already been returned.
+     */
+    default void toolCallsChecked() {}
+
     /** Usage of a stream that has not ended. */
     record PartialUsage(long inputTokens, long outputTokens) {}
 

@@ -153,12 +153,18 @@ public class ResponsesResource {
             responseCode = "403",
             description =
                     "The tenant is under a legal hold: stored content stays until it is released"
-                            + " (legal_hold)")
+                            + " (legal_hold); the refused attempt is audited (outcome denied)")
     @APIResponse(
             responseCode = "404",
             description =
                     "No such stored response of this key (or it expired, or the tenant's current"
                             + " retention setting no longer keeps it)")
+    @APIResponse(
+            responseCode = "503",
+            description =
+                    "Retry later (Retry-After): a legal hold or a retention purge of the tenant held"
+                            + " its lock for 5 s (retention_lock_busy), or stored responses are"
+                            + " unavailable (store_unavailable)")
     public JsonObject delete(@Context HttpServletRequest request, @PathParam("id") String id) {
         ClientKey key = ClientKey.of(current.requireApiKey());
         return dialect.delete(key, id, (String) request.getAttribute(RequestIds.ATTRIBUTE));

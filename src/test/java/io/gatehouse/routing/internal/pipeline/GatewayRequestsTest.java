@@ -69,7 +69,8 @@ class GatewayRequestsTest {
                 "{'model':'m','messages':[{'role':'assistant','content':'x','refusal':{'why':'x'}}]} | messages[0].refusal",
                 "{'model':'m','messages':[{'role':'user','content':[{'type':'text','text':'x','secret':'y'}]}]} | messages[0].content[0].secret",
                 "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','note':'y'}}]}]} | messages[0].content[0].image_url.note",
-                "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','detail':{'a':1}}}]}]} | messages[0].content[0].image_url.detail"
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','detail':{'a':1}}}]}]} | messages[0].content[0].image_url.detail",
+                "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://x','detail':'mail ann@example.com'}}]}]} | messages[0].content[0].image_url.detail"
             })
     void invalidChatRequestsNameTheParam(String body, String param) {
         assertThatThrownBy(() -> GatewayRequests.validateChat(json(body)))

@@ -102,6 +102,11 @@ class HeldToolCallsTest {
     }
 
     private String relay(StreamFilter filter, Call call, List<JsonObject> chunks) throws Exception {
+        return relay(filter, call, chunks, HeldToolCalls.MAX_CHARS_PER_CHOICE);
+    }
+
+    private String relay(StreamFilter filter, Call call, List<JsonObject> chunks, int maxChars)
+            throws Exception {
         Iterator<JsonObject> rest = chunks.subList(1, chunks.size()).iterator();
         ProviderStream stream =
                 new ProviderStream() {
@@ -124,6 +129,7 @@ class HeldToolCallsTest {
                         health,
                         true);
         SseRelay relay = new SseRelay();
+        relay.heldToolCallMaxChars = maxChars;
         relay.stages =
                 new Stages() {
                     @Override
@@ -248,6 +254,28 @@ class HeldToolCallsTest {
             assertThat(call.status).isEqualTo(502);
             assertThat(call.errorCode).isEqualTo("tool_call_too_large");
         }
+    }
+
+    /**
+     * The held size is configurable ({@code gatehouse.gateway.held-tool-call-max-chars}): coding
+     * agents' file writes may need more than the default, a small gateway less.
+     */
+    @Test
+    void theHeldSizeLimitIsConfigurable() throws Exception {
+        List<JsonObject> chunks =
+                List.of(
+                        chunk(Json.createObjectBuilder().add("role", "assistant"), null),
+                        chunk(toolDelta(0, "call_1", "run_shell", "{\"cmd\":\"echo "), null),
+                        chunk(toolDelta(0, null, null, "secret\"}"), null),
+                        chunk(Json.createObjectBuilder(), "tool_calls"));
+        Call small = call();
+        assertThat(relay(checking(false), small, chunks, 20))
+                .contains("tool_call_too_large")
+                .doesNotContain("echo");
+        assertThat(small.status).isEqualTo(502);
+        Call enough = call();
+        assertThat(relay(checking(false), enough, chunks, 64)).contains("echo [SECRET]");
+        assertThat(enough.status).isEqualTo(200);
     }
 
     @Test

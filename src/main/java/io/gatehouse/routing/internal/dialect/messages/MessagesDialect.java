@@ -51,9 +51,11 @@ public final class MessagesDialect implements ChatDialect {
             return null;
         }
         MessagesNative n = MessagesNative.of(text, json);
-        // A native stream relays tool_use input as Anthropic sent it, where the output policy's
-        // tool-call checks cannot see it: a stream that offers tools takes the translated way,
-        // unless thinking requires the native one (docs/gateway.md, "Native passthrough").
+        // Both ways hold and check tool calls under output rules (the native one each tool_use
+        // block, AnthropicNativeStream), but the native one ends a stream with a block it cannot
+        // check (server_tool_use, ...): a stream that offers tools and needs no thinking takes the
+        // translated way, which writes only what it mapped (docs/gateway.md, "Native
+        // passthrough").
         if (n.onlyNative() == null
                 && json.getBoolean("stream", false)
                 && json.get("tools") instanceof jakarta.json.JsonArray tools

@@ -126,14 +126,27 @@ public class StoredResponses {
         ContentRetentionRules.Keeping k = rules.keeping(key.tenant());
         ContentRetentionRules.Deleted d = ContentRetentionRules.Deleted.NOTHING;
         if (k.keepsContent() && id != null && id.matches(ID)) {
-            d =
-                    rules.deleteUnlessHeld(
-                            key.tenant(),
-                            c -> rows.delete(c, key.tenant(), key.id(), id, k.retentionDays()),
-                            AuditEvent.by(key.caller(), "responses.stored.delete")
-                                    .target("stored_response", id)
-                                    .requestId(requestId)
-                                    .build());
+            try {
+                d =
+                        rules.deleteUnlessHeld(
+                                key.tenant(),
+                                c -> {
+                                    try {
+                                        return rows.delete(
+                                                c, key.tenant(), key.id(), id, k.retentionDays());
+                                    } catch (SQLException e) {
+                                        throw new RowsFailed(e);
+                                    }
+                                },
+                                AuditEvent.by(key.caller(), "responses.stored.delete")
+                                        .target("stored_response", id)
+                                        .requestId(requestId)
+                                        .build());
+            } catch (RowsFailed e) {
+                // routing's own table failed, not the audit trail: the store's 503
+                LOG.log(Level.SEVERE, "Could not delete stored response", e.getCause());
+                throw unavailable();
+            }
         }
         return switch (d) {
             case DELETED ->
@@ -145,6 +158,14 @@ public class StoredResponses {
             case HELD -> {
                 // an id this key has no response under is 404 whether or not a hold is on
                 find(key, id, null);
+                // the refused attempt is evidence too, as a refused retention change is
+                audit.record(
+                        AuditEvent.by(key.caller(), "responses.stored.delete")
+                                .target("stored_response", id)
+                                .requestId(requestId)
+                                .outcome(AuditEvent.Outcome.DENIED)
+                                .detail("refused", "legal_hold")
+                                .build());
                 throw new GatehouseException(
                         403,
                         "legal_hold",
@@ -200,7 +221,14 @@ public class StoredResponses {
 
     private static GatehouseException unavailable() {
         return new GatehouseException(
-                503, "store_unavailable", "Stored responses cannot be read; try again");
+                503, "store_unavailable", "Stored responses are unavailable; try again");
+    }
+
+    /** A failure of routing's own rows inside audit's deletion transaction. */
+    private static final class RowsFailed extends RuntimeException {
+        RowsFailed(SQLException cause) {
+            super(cause);
+        }
     }
 
     private static GatehouseException notFound(String id, String param) {

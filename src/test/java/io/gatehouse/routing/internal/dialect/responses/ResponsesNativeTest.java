@@ -1,10 +1,12 @@
 package io.gatehouse.routing.internal.dialect.responses;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -139,5 +141,50 @@ class ResponsesNativeTest {
         assertThat(new ResponsesNative(null, clientTools).nativeFor(parsed(clientTools))).isFalse();
         JsonObject answer = json("{'model':'gpt','input':'Weather?'}");
         assertThat(new ResponsesNative(null, answer).nativeFor(withDefaultTools)).isTrue();
+    }
+
+    /** An input_image's detail is low, high or auto: anything else is 400 naming the field. */
+    @Test
+    void anImagesDetailOutsideItsEnumIsRefusedNamingTheField() {
+        JsonObject body =
+                json(
+                        "{'model':'gpt','input':[{'role':'user','content':[{'type':'input_image',"
+                                + "'image_url':'https://x.test/a.png','detail':'x'}]}]}");
+        assertThatThrownBy(() -> ResponsesRequests.read(body))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.param()).isEqualTo("input[0].content[0].detail");
+                        });
+        JsonObject high =
+                json(
+                        "{'model':'gpt','input':[{'role':'user','content':[{'type':'input_image',"
+                                + "'image_url':'https://x.test/a.png','detail':'high'}]}]}");
+        assertThat(ResponsesRequests.read(high)).isNotNull();
+    }
+
+    /**
+     * An output_text part with annotations (or logprobs) holds what the gateway neither reads nor
+     * scans: the body is re-rendered from the stages' text, never forwarded as sent; empty ones go
+     * as sent.
+     */
+    @Test
+    void anOutputTextPartWithAnnotationsIsNotForwardedAsSent() {
+        String annotated =
+                "{'model':'gpt','input':[{'role':'user','content':'Hi'},{'role':'assistant',"
+                        + "'content':[{'type':'output_text','text':'Hello','annotations':"
+                        + "[{'type':'url_citation','url':'https://evil.test/?k=sk-secret'}]}]}]}";
+        JsonObject body = json(annotated);
+        String wire = new ResponsesNative(null, body).body(parsed(body), true, "m");
+        assertThat(wire)
+                .doesNotContain("evil.test")
+                .doesNotContain("annotations")
+                .contains("Hello");
+
+        JsonObject empty = json(annotated.replaceAll("\\[\\{'type':'url_citation'.*?\\}\\]", "[]"));
+        assertThat(empty.toString()).contains("\"annotations\":[]");
+        String asSent = new ResponsesNative(null, empty).body(parsed(empty), true, "m");
+        assertThat(asSent).contains("\"annotations\":[]");
     }
 }
