@@ -477,4 +477,74 @@ public class McpOversightIT {
         assertThat(last.getString("id")).isEqualTo("raw-1");
         assertThat(last.getJsonObject("result").getBoolean("isError")).isFalse();
     }
+
+    /** An approved call's outcome and its trail: the tool result text and the final event. */
+    static void assertRefusedOnApproval(
+            TestTenant t,
+            CompletableFuture<McpSchema.CallToolResult> call,
+            String requestId,
+            String code)
+            throws Exception {
+        McpSchema.CallToolResult result = call.get(30, TimeUnit.SECONDS);
+        assertThat(result.isError()).as(result.toString()).isTrue();
+        // the sandbox would have answered "sandbox: payment of ..." had the call run
+        assertThat(text(result)).startsWith(code + ":").doesNotContain("sandbox");
+        List<String> trail =
+                events(t, requestId).stream()
+                        .map(
+                                e ->
+                                        e.getString("action")
+                                                + " "
+                                                + e.getString("outcome")
+                                                + " "
+                                                + e.getJsonObject("details")
+                                                        .getString("reason", "-"))
+                        .toList();
+        assertThat(trail)
+                .contains("mcp.held_call.approved success -", "mcp.tool_call denied " + code)
+                .noneMatch(e -> e.startsWith("mcp.tool_call success"));
+    }
+
+    @Test
+    void anApprovedCallRunsOnlyOnTheGrantAsItStandsWhenApproved() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        registerPay(t);
+        String key = McpGatewayIT.key(t, "[\"mcp:pay\"]");
+        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        try (McpSyncClient c = client(TestEnv.baseUrl(), key, progress)) {
+            CompletableFuture<McpSchema.CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> c.callTool(payment(null)));
+            JsonObject held = awaitOne(HTTP, t, "held");
+            // the key is revoked while its call waits; a reviewer then approves the call
+            Http.Response revoked =
+                    HTTP.post(
+                            "/api/v1/keys/" + held.getString("keyId") + "/revoke",
+                            "",
+                            t.auth("admin"));
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            Http.Response ok =
+                    HTTP.post(
+                            "/api/v1/mcp/held-calls/" + held.getString("id") + "/approve",
+                            "{}",
+                            t.auth("reviewer"));
+            assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+            assertRefusedOnApproval(t, call, held.getString("requestId"), "key_revoked");
+        }
+
+        // the server is republished (a new version) while a call waits
+        String key2 = McpGatewayIT.key(t, "[\"mcp:pay\"]");
+        try (McpSyncClient c = client(TestEnv.baseUrl(), key2, progress)) {
+            CompletableFuture<McpSchema.CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> c.callTool(payment(null)));
+            JsonObject held = awaitOne(HTTP, t, "held");
+            registerPay(t);
+            Http.Response ok =
+                    HTTP.post(
+                            "/api/v1/mcp/held-calls/" + held.getString("id") + "/approve",
+                            "{}",
+                            t.auth("reviewer"));
+            assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+            assertRefusedOnApproval(t, call, held.getString("requestId"), "server_changed");
+        }
+    }
 }

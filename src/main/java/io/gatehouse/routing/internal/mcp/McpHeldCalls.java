@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.mcp;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.KeyOwners;
 import io.gatehouse.routing.internal.persistence.McpHeldCallRows;
 import io.gatehouse.shared.Caller;
@@ -79,6 +80,7 @@ public class McpHeldCalls {
     @Inject McpHeldCallDecisions decisions;
     @Inject McpGateway gateway;
     @Inject KeyOwners owners;
+    @Inject McpServerCache servers;
     @Inject AuditRecorder audit;
 
     @Resource ManagedScheduledExecutorService scheduler;
@@ -390,7 +392,15 @@ public class McpHeldCalls {
             answer =
                     switch (status) {
                         case "approved" -> {
-                            JsonObject a = gateway.execute(p.call(), p.id().toString());
+                            Optional<String[]> stale = staleGrant(p.call());
+                            JsonObject a =
+                                    stale.isEmpty()
+                                            ? gateway.execute(p.call(), p.id().toString())
+                                            : gateway.refuseHeld(
+                                                    p.call(),
+                                                    p.id().toString(),
+                                                    stale.get()[0],
+                                                    stale.get()[1]);
                             rows.completed(p.id());
                             yield a;
                         }
@@ -421,6 +431,42 @@ public class McpHeldCalls {
             pending.remove(p.id(), p);
         }
         p.stream().finish(data(answer));
+    }
+
+    /**
+     * Why an approved call may no longer run, as {code, message}: the grant it was held under is
+     * read again now, since minutes may have passed (the key revoked, expired or its scope
+     * narrowed, the tenant suspended, the server republished or withdrawn).
+     */
+    private Optional<String[]> staleGrant(McpGateway.Accepted a) {
+        if (!owners.tenantActive(a.key().tenant())) {
+            return Optional.of(
+                    new String[] {
+                        "tenant_suspended", "the tenant was suspended while it was held"
+                    });
+        }
+        Optional<ClientKey> key = owners.active(a.key().tenant(), a.key().id());
+        if (key.isEmpty()) {
+            return Optional.of(
+                    new String[] {
+                        "key_revoked", "the calling key was revoked or expired while it was held"
+                    });
+        }
+        if (!McpGateway.mayCall(key.get(), a.server().name(), a.tool().name())) {
+            return Optional.of(
+                    new String[] {
+                        "key_scope_changed", "the calling key's scope no longer names this tool"
+                    });
+        }
+        McpServer now = servers.servers(a.key().tenant()).get(a.server().name());
+        if (!a.server().equals(now)) {
+            return Optional.of(
+                    new String[] {
+                        "server_changed",
+                        "the server was republished or withdrawn while the call was held"
+                    });
+        }
+        return Optional.empty();
     }
 
     /**
