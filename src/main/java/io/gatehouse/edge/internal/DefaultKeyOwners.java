@@ -8,7 +8,10 @@ import io.gatehouse.shared.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@link KeyOwners} from the key's and the tenant's rows, read as committed now. */
@@ -20,6 +23,23 @@ public class DefaultKeyOwners implements KeyOwners {
     @Override
     public Optional<String> creator(TenantId tenant, UUID keyId) {
         return identity.key(tenant.value(), keyId).map(ApiKeyEntity::createdBy);
+    }
+
+    @Override
+    public Set<String> creators(TenantId tenant, UUID keyId) {
+        Set<String> found = new LinkedHashSet<>();
+        Set<UUID> seen = new HashSet<>();
+        UUID next = keyId;
+        // bounded: a chain is as long as the rotations someone did, never a cycle
+        while (next != null && seen.add(next) && seen.size() <= 1000) {
+            Optional<ApiKeyEntity> k = identity.key(tenant.value(), next);
+            if (k.isEmpty()) {
+                break;
+            }
+            found.add(k.get().createdBy());
+            next = k.get().rotatedFrom();
+        }
+        return found;
     }
 
     @Override

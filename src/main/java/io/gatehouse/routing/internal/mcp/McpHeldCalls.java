@@ -69,7 +69,7 @@ public class McpHeldCalls {
     static final String HELD_CALL_DETAIL = "mcp.held_call_id";
 
     public static final Set<String> STATUSES =
-            Set.of("held", "approved", "refused", "expired", "completed");
+            Set.of("held", "approved", "refused", "expired", "completed", "abandoned");
     public static final int MAX_COMMENT = 2000;
     private static final int MAX_LIST = 200;
     private static final int EXPIRE_BATCH = 100;
@@ -206,7 +206,15 @@ public class McpHeldCalls {
                         .detail("argumentsRedacted", !a.sent().equals(a.args()))
                         .build();
         decisions.hold(row, scopeJson.build(), maxPerKey, held);
-        HeldCallStream stream = streams.open();
+        HeldCallStream stream;
+        try {
+            stream = streams.open();
+        } catch (RuntimeException e) {
+            // the row is committed: it must not wait for a client that cannot hear (the call's
+            // event, internal_error, is recorded by the caller)
+            abandonQuietly(id);
+            throw e;
+        }
         Pending p =
                 new Pending(
                         id,
@@ -245,7 +253,8 @@ public class McpHeldCalls {
         if (!s.equals("all") && !STATUSES.contains(s)) {
             throw new ValidationException(
                     "status",
-                    "status is one of held, approved, refused, expired, completed or all");
+                    "status is one of held, approved, refused, expired, completed, abandoned"
+                            + " or all");
         }
         if (reviewer.tenant() == null) {
             return List.of();
@@ -280,7 +289,8 @@ public class McpHeldCalls {
             Caller reviewer, String id, boolean approve, String comment, String requestId) {
         McpHeldCallRows.Row call = get(reviewer, id);
         String action = approve ? "mcp.held_call.approved" : "mcp.held_call.refused";
-        if (reviewer.subject().equals(call.keyOwner())) {
+        if (reviewer.subject().equals(call.keyOwner())
+                || owners.creators(call.tenant(), call.keyId()).contains(reviewer.subject())) {
             audit.record(
                     event(AuditEvent.by(reviewer, action), call)
                             .outcome(AuditEvent.Outcome.DENIED)
@@ -332,8 +342,8 @@ public class McpHeldCalls {
             Instant now = Instant.now();
             for (Pending p : pending.values()) {
                 if (p.stream().closed()) {
-                    // the client left: nothing to answer; the row is decided or expires as usual
-                    pending.remove(p.id(), p);
+                    // the client left: the call is abandoned (or finished as decided meanwhile)
+                    settleLater(p);
                     continue;
                 }
                 if (!p.ending().get()) {
@@ -384,8 +394,24 @@ public class McpHeldCalls {
             return; // the timer tries again
         }
         String status = row == null ? "expired" : row.status();
-        if ("held".equals(status) || !p.ending().compareAndSet(false, true)) {
+        // a client that left is not run for: held or approved, its call is abandoned
+        boolean gone = p.stream().closed() && ("held".equals(status) || "approved".equals(status));
+        if ((!gone && "held".equals(status)) || !p.ending().compareAndSet(false, true)) {
             return;
+        }
+        if (gone) {
+            boolean abandoned;
+            try {
+                abandoned = rows.abandon(p.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not abandon held MCP call " + p.id(), e);
+                abandoned = false;
+            }
+            if (!abandoned) {
+                p.ending().set(false); // decided meanwhile (or no database): the timer tries again
+                return;
+            }
+            status = "abandoned";
         }
         JsonObject answer;
         try {
@@ -410,6 +436,12 @@ public class McpHeldCalls {
                                         p.id().toString(),
                                         "approval_refused",
                                         row.comment() == null ? "refused" : row.comment());
+                        case "abandoned" ->
+                                gateway.refuseHeld(
+                                        p.call(),
+                                        p.id().toString(),
+                                        "client_gone",
+                                        "the client left before the call ran");
                         case "expired" ->
                                 gateway.refuseHeld(
                                         p.call(),
@@ -431,6 +463,14 @@ public class McpHeldCalls {
             pending.remove(p.id(), p);
         }
         p.stream().finish(data(answer));
+    }
+
+    private void abandonQuietly(UUID id) {
+        try {
+            rows.abandon(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not abandon held MCP call " + id, e);
+        }
     }
 
     /**
