@@ -229,6 +229,12 @@ public class McpOversightIT {
             assertThat(held.getJsonArray("keyScope").getString(0)).isEqualTo("mcp:pay");
             assertThat(held.getString("status")).isEqualTo("held");
             assertThat(held.isNull("decidedBy")).isTrue();
+            // the deadline is the database's: exactly the timeout after created_at, same clock
+            assertThat(
+                            Duration.between(
+                                    java.time.Instant.parse(held.getString("createdAt")),
+                                    java.time.Instant.parse(held.getString("deadline"))))
+                    .isEqualTo(Duration.ofMinutes(5));
             String requestId = held.getString("requestId");
             String owner = held.getString("keyOwner");
             assertThat(call).isNotDone();

@@ -173,7 +173,6 @@ public class McpHeldCalls {
         String owner =
                 owners.creator(a.key().tenant(), a.key().id())
                         .orElseThrow(() -> new IllegalStateException("The calling key has no row"));
-        Instant deadline = Instant.now().plus(timeout());
         List<String> scope = a.key().allowedRoutes().stream().sorted().toList();
         McpHeldCallRows.Row row =
                 new McpHeldCallRows.Row(
@@ -191,7 +190,7 @@ public class McpHeldCalls {
                         progressToken == null ? null : progressToken.toString(),
                         "held",
                         null,
-                        deadline,
+                        null, // the database sets it: every instance expires by its one clock
                         null,
                         null,
                         null,
@@ -200,12 +199,17 @@ public class McpHeldCalls {
         scope.forEach(scopeJson::add);
         // no content here: the call's final event keeps it under the tenant's retention (reading
         // the retention setting inside this JTA transaction is not possible)
-        AuditEvent held =
-                event(AuditEvent.by(a.key().caller(), "mcp.tool_call.held"), row)
-                        .detail("mcp.deadline", deadline.toString())
-                        .detail("argumentsRedacted", !a.sent().equals(a.args()))
-                        .build();
-        decisions.hold(row, scopeJson.build(), maxPerKey, held);
+        Instant deadline =
+                decisions.hold(
+                        row,
+                        scopeJson.build(),
+                        maxPerKey,
+                        timeout(),
+                        d ->
+                                event(AuditEvent.by(a.key().caller(), "mcp.tool_call.held"), row)
+                                        .detail("mcp.deadline", d.toString())
+                                        .detail("argumentsRedacted", !a.sent().equals(a.args()))
+                                        .build());
         HeldCallStream stream;
         try {
             stream = streams.open();

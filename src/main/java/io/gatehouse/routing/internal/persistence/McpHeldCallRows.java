@@ -67,14 +67,19 @@ public class McpHeldCallRows {
                     + " tool, arguments::text, request_id, progress_token, status, created_at,"
                     + " deadline, decided_by, decided_at, comment, holding_instance";
 
-    public void insert(Row r, JsonArray scope) {
+    /**
+     * Writes a held call; its deadline is the database's now + {@code timeout} (the same clock as
+     * {@code created_at} and the expiry's {@code deadline <= now()}), returned.
+     */
+    public Instant insert(Row r, JsonArray scope, java.time.Duration timeout) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "INSERT INTO routing_mcp_held_calls (id, tenant_id, key_id, key_name,"
                                         + " key_owner, key_scope, server, server_version, tool, arguments,"
                                         + " request_id, progress_token, status, deadline, holding_instance)"
-                                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, 'held', ?, ?)")) {
+                                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, 'held',"
+                                        + " now() + make_interval(secs => ?), ?) RETURNING deadline")) {
             ps.setObject(1, r.id());
             ps.setObject(2, r.tenant().value());
             ps.setObject(3, r.keyId());
@@ -87,9 +92,12 @@ public class McpHeldCallRows {
             ps.setString(10, r.arguments().toString());
             ps.setString(11, r.requestId());
             ps.setString(12, r.progressToken());
-            ps.setTimestamp(13, Timestamp.from(r.deadline()));
+            ps.setDouble(13, timeout.toMillis() / 1000.0);
             ps.setString(14, r.holdingInstance());
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot hold an MCP tool call", e);
         }
