@@ -3,7 +3,7 @@
 import { capabilities } from "./permissions.js";
 import type { Me } from "./types.js";
 
-export type HeldCallStatus = "held" | "approved" | "refused" | "expired" | "completed";
+export type HeldCallStatus = "held" | "approved" | "refused" | "expired" | "completed" | "abandoned";
 
 /** One held call as `GET /api/v1/mcp/held-calls` lists it. */
 export interface HeldCall {
@@ -49,7 +49,12 @@ const STATUS_LABELS: Record<string, string> = {
   refused: "Refused",
   expired: "Expired (no decision in time)",
   completed: "Approved and run",
+  abandoned: "Abandoned (the client left)",
 };
+
+/** What the console shows for an ended call: the server keeps its arguments only in the audit trail. */
+export const ARGUMENTS_NOT_KEPT =
+  "(not kept here once the call ended: its audit event keeps them under the tenant's retention)";
 
 export function heldStatusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status.replace(/_/g, " ");
@@ -137,6 +142,7 @@ export function deadlineText(call: HeldCall, now: number): string {
 /** The arguments as the reviewer reads them: indented JSON, keys in the order they came. */
 export function prettyArguments(args: unknown): string {
   if (args === undefined) return "(no arguments)";
+  if (args === null) return ARGUMENTS_NOT_KEPT;
   try {
     return JSON.stringify(args, null, 2) ?? "(no arguments)";
   } catch {

@@ -55,20 +55,7 @@ public class McpOversightIT {
 
     /** The built-in sandbox server (nothing leaves the process) under the name {@code pay}. */
     static String registerPay(TestTenant t) {
-        JsonObject content =
-                Json.createObjectBuilder()
-                        .add("transport", "sandbox")
-                        .add("url", "sandbox:builtin")
-                        .add(
-                                "tools",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("name", "approve_payment")
-                                                        .add("description", "Pays (sandbox)")
-                                                        .add("risk", "high")
-                                                        .add("approval", "required")))
-                        .build();
+        JsonObject content = payContent();
         Http.Response created =
                 HTTP.post(
                         "/api/v1/changes",
@@ -81,6 +68,41 @@ public class McpOversightIT {
         assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
         return id;
+    }
+
+    /** Publishes {@code pay} again, unchanged: a new version (one approval may suffice). */
+    static String republishPay(TestTenant t) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("mcp_server", "pay", payContent(), "payments, again"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        String status = Changes.ok(t, "reviewer", id, "approve");
+        if (status.equals("in_review")) {
+            status = Changes.ok(t, "reviewer2", id, "approve");
+        }
+        assertThat(status).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        return id;
+    }
+
+    static JsonObject payContent() {
+        return Json.createObjectBuilder()
+                .add("transport", "sandbox")
+                .add("url", "sandbox:builtin")
+                .add(
+                        "tools",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("name", "approve_payment")
+                                                .add("description", "Pays (sandbox)")
+                                                .add("risk", "high")
+                                                .add("approval", "required")))
+                .build();
     }
 
     /**
@@ -207,6 +229,12 @@ public class McpOversightIT {
             assertThat(held.getJsonArray("keyScope").getString(0)).isEqualTo("mcp:pay");
             assertThat(held.getString("status")).isEqualTo("held");
             assertThat(held.isNull("decidedBy")).isTrue();
+            // the deadline is the database's: exactly the timeout after created_at, same clock
+            assertThat(
+                            Duration.between(
+                                    java.time.Instant.parse(held.getString("createdAt")),
+                                    java.time.Instant.parse(held.getString("deadline"))))
+                    .isEqualTo(Duration.ofMinutes(5));
             String requestId = held.getString("requestId");
             String owner = held.getString("keyOwner");
             assertThat(call).isNotDone();
@@ -262,7 +290,10 @@ public class McpOversightIT {
             assertThat(result.isError()).as(result.toString()).isFalse();
             assertThat(text(result))
                     .isEqualTo("sandbox: payment of 10 EUR to ACME approved (nothing was paid)");
-            assertThat(awaitOne(HTTP, t, "completed").getString("id")).isEqualTo(id);
+            JsonObject completed = awaitOne(HTTP, t, "completed");
+            assertThat(completed.getString("id")).isEqualTo(id);
+            // an ended call keeps its arguments only in its audit event (tenant's retention)
+            assertThat(completed.isNull("arguments")).as(completed.toString()).isTrue();
 
             // every step is in the call's lineage: held, the denied self-approval, the approval,
             // the call itself naming the held call
@@ -377,6 +408,7 @@ public class McpOversightIT {
                             t.auth("reviewer"));
             assertThat(refused.status()).as(refused.toString()).isEqualTo(200);
             assertThat(refused.json().getString("status")).isEqualTo("refused");
+            assertThat(refused.json().isNull("arguments")).isTrue();
             McpSchema.CallToolResult result = call.get(30, TimeUnit.SECONDS);
             assertThat(result.isError()).isTrue();
             assertThat(text(result)).isEqualTo("approval_refused: not this payee");
@@ -476,5 +508,295 @@ public class McpOversightIT {
                 Json.createReader(new java.io.StringReader(data.get(data.size() - 1))).readObject();
         assertThat(last.getString("id")).isEqualTo("raw-1");
         assertThat(last.getJsonObject("result").getBoolean("isError")).isFalse();
+    }
+
+    /** An approved call's outcome and its trail: the tool result text and the final event. */
+    static void assertRefusedOnApproval(
+            TestTenant t,
+            CompletableFuture<McpSchema.CallToolResult> call,
+            String requestId,
+            String code)
+            throws Exception {
+        McpSchema.CallToolResult result = call.get(30, TimeUnit.SECONDS);
+        assertThat(result.isError()).as(result.toString()).isTrue();
+        // the sandbox would have answered "sandbox: payment of ..." had the call run
+        assertThat(text(result)).startsWith(code + ":").doesNotContain("sandbox");
+        List<String> trail =
+                events(t, requestId).stream()
+                        .map(
+                                e ->
+                                        e.getString("action")
+                                                + " "
+                                                + e.getString("outcome")
+                                                + " "
+                                                + e.getJsonObject("details")
+                                                        .getString("reason", "-"))
+                        .toList();
+        assertThat(trail)
+                .contains("mcp.held_call.approved success -", "mcp.tool_call denied " + code)
+                .noneMatch(e -> e.startsWith("mcp.tool_call success"));
+    }
+
+    @Test
+    void anApprovedCallRunsOnlyOnTheGrantAsItStandsWhenApproved() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        registerPay(t);
+        String key = McpGatewayIT.key(t, "[\"mcp:pay\"]");
+        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        try (McpSyncClient c = client(TestEnv.baseUrl(), key, progress)) {
+            CompletableFuture<McpSchema.CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> c.callTool(payment(null)));
+            JsonObject held = awaitOne(HTTP, t, "held");
+            // the key is revoked while its call waits; a reviewer then approves the call
+            Http.Response revoked =
+                    HTTP.post(
+                            "/api/v1/keys/" + held.getString("keyId") + "/revoke",
+                            "",
+                            t.auth("admin"));
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            Http.Response ok =
+                    HTTP.post(
+                            "/api/v1/mcp/held-calls/" + held.getString("id") + "/approve",
+                            "{}",
+                            t.auth("reviewer"));
+            assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+            assertRefusedOnApproval(t, call, held.getString("requestId"), "key_revoked");
+        }
+
+        // the server is republished (a new version) while a call waits
+        String key2 = McpGatewayIT.key(t, "[\"mcp:pay\"]");
+        try (McpSyncClient c = client(TestEnv.baseUrl(), key2, progress)) {
+            CompletableFuture<McpSchema.CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> c.callTool(payment(null)));
+            JsonObject held = awaitOne(HTTP, t, "held");
+            republishPay(t);
+            Http.Response ok =
+                    HTTP.post(
+                            "/api/v1/mcp/held-calls/" + held.getString("id") + "/approve",
+                            "{}",
+                            t.auth("reviewer"));
+            assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+            assertRefusedOnApproval(t, call, held.getString("requestId"), "server_changed");
+        }
+    }
+
+    @Test
+    void aCallWhoseClientLeftIsAbandonedAndNeverRuns() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        registerPay(t);
+        String key = McpGatewayIT.key(t, "[\"mcp:pay\"]");
+        byte[] body =
+                ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+                                + "\"pay__approve_payment\",\"arguments\":{\"payee\":\"C\",\"amount\":\"2\"}}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.URI base = java.net.URI.create(TestEnv.baseUrl());
+        // a raw client that reads the held notice, then hangs up
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            String head =
+                    "POST /mcp HTTP/1.1\r\nHost: "
+                            + base.getHost()
+                            + ":"
+                            + base.getPort()
+                            + "\r\nAuthorization: Bearer "
+                            + key
+                            + "\r\nAccept: application/json, text/event-stream"
+                            + "\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length
+                            + "\r\n\r\n";
+            var out = socket.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            var in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!seen.toString().contains("Held for a person's approval")) {
+                int n = in.read(buf);
+                assertThat(n).as(seen.toString()).isPositive();
+                seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        // the next progress writes find the client gone (5 s timer): the call is abandoned
+        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        List<JsonObject> abandoned = List.of();
+        while (abandoned.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(500);
+            abandoned =
+                    HTTP.get("/api/v1/mcp/held-calls?status=abandoned", t.auth("reviewer"))
+                            .json()
+                            .getJsonArray("items")
+                            .getValuesAs(JsonObject.class);
+        }
+        assertThat(abandoned).hasSize(1);
+        JsonObject call = abandoned.get(0);
+        assertThat(call.isNull("arguments")).isTrue();
+        assertThat(
+                        HTTP.get("/api/v1/mcp/held-calls", t.auth("reviewer"))
+                                .json()
+                                .getJsonArray("items"))
+                .isEmpty();
+        // it no longer waits for a decision, and never runs
+        Http.Response late =
+                HTTP.post(
+                        "/api/v1/mcp/held-calls/" + call.getString("id") + "/approve",
+                        "{}",
+                        t.auth("reviewer"));
+        assertThat(late.status()).as(late.toString()).isEqualTo(409);
+        assertThat(events(t, call.getString("requestId")))
+                .extracting(
+                        e ->
+                                e.getString("action")
+                                        + " "
+                                        + e.getString("outcome")
+                                        + " "
+                                        + e.getJsonObject("details").getString("reason", "-"))
+                .contains("mcp.tool_call.held success -", "mcp.tool_call denied client_gone")
+                .noneMatch(e -> e.startsWith("mcp.tool_call success"));
+    }
+
+    @Test
+    void aKeyHoldsAtMostItsBoundEvenWhenItsCallsArriveTogether() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String key = payKey(t);
+        String body =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+                        + "{\"name\":\"pay__approve_payment\",\"arguments\":{}}}";
+        int bound = 10; // gatehouse.mcp.max-held-calls-per-key on the test server
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(bound + 4);
+        try {
+            List<CompletableFuture<Http.Response>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < bound + 4; i++) {
+                calls.add(
+                        CompletableFuture.supplyAsync(
+                                () ->
+                                        HTTP.post(
+                                                "/mcp",
+                                                body,
+                                                "Authorization",
+                                                "Bearer " + key,
+                                                "Accept",
+                                                "application/json, text/event-stream"),
+                                pool));
+            }
+            // the calls past the bound are answered at once; the others wait for a person
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (calls.stream().filter(CompletableFuture::isDone).count() < 4
+                    && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(1000);
+            List<Http.Response> answered =
+                    calls.stream().filter(CompletableFuture::isDone).map(c -> c.join()).toList();
+            assertThat(answered).hasSize(4);
+            assertThat(answered)
+                    .allSatisfy(r -> assertThat(r.body()).contains("too_many_held_calls"));
+            assertThat(
+                            HTTP.get("/api/v1/mcp/held-calls", t.auth("reviewer"))
+                                    .json()
+                                    .getJsonArray("items"))
+                    .hasSize(bound);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoReviewersDecidingAtOnceCannotBothWin() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        String key = payKey(t);
+        String id = holdInBackground(t, key);
+        String path = "/api/v1/mcp/held-calls/" + id;
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Http.Response> approve =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                await(go);
+                                return HTTP.post(path + "/approve", "{}", t.auth("reviewer"));
+                            },
+                            pool);
+            CompletableFuture<Http.Response> refuse =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                await(go);
+                                return HTTP.post(
+                                        path + "/refuse",
+                                        "{\"comment\":\"no\"}",
+                                        t.auth("reviewer2"));
+                            },
+                            pool);
+            go.countDown();
+            List<Integer> statuses =
+                    List.of(
+                                    approve.get(30, TimeUnit.SECONDS).status(),
+                                    refuse.get(30, TimeUnit.SECONDS).status())
+                            .stream()
+                            .sorted()
+                            .toList();
+            assertThat(statuses).containsExactly(200, 409);
+            String status = HTTP.get(path, t.auth("reviewer")).json().getString("status");
+            String winner = approve.get().status() == 200 ? "approved|completed" : "refused";
+            assertThat(status).matches(winner);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void whoeverCreatedAKeyBeforeItsRotationMayNotDecideItsCalls() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        registerPay(t);
+        Http.Response first =
+                HTTP.post(
+                        "/api/v1/keys",
+                        "{\"name\":\"first\",\"allowedRoutes\":[\"mcp:pay\"]}",
+                        t.auth("admin"));
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        // a second admin rotates it: the successor's creator is the second admin
+        String name = "admin2-" + java.util.UUID.randomUUID();
+        String password = "pw-" + java.util.UUID.randomUUID();
+        Http.Response user =
+                HTTP.post(
+                        "/api/v1/users",
+                        Json.createObjectBuilder()
+                                .add("username", name)
+                                .add("password", password)
+                                .add("roles", Json.createArrayBuilder().add("admin"))
+                                .build()
+                                .toString(),
+                        t.auth("admin"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(201);
+        String rotator = TestTenant.login(name, password);
+        Http.Response rotated =
+                HTTP.post(
+                        "/api/v1/keys/" + first.json().getString("id") + "/rotate",
+                        "{}",
+                        "Authorization",
+                        "Bearer " + rotator);
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        String id = holdInBackground(t, rotated.json().getString("key"));
+        String path = "/api/v1/mcp/held-calls/" + id;
+        // neither the first key's creator nor the rotating admin may decide
+        Http.Response byFirstCreator = HTTP.post(path + "/approve", "{}", t.auth("admin"));
+        assertThat(byFirstCreator.status()).as(byFirstCreator.toString()).isEqualTo(403);
+        assertThat(byFirstCreator.body()).contains("four_eyes");
+        Http.Response byRotator =
+                HTTP.post(path + "/approve", "{}", "Authorization", "Bearer " + rotator);
+        assertThat(byRotator.status()).as(byRotator.toString()).isEqualTo(403);
+        Http.Response byReviewer =
+                HTTP.post(path + "/refuse", "{\"comment\":\"not now\"}", t.auth("reviewer"));
+        assertThat(byReviewer.status()).as(byReviewer.toString()).isEqualTo(200);
     }
 }

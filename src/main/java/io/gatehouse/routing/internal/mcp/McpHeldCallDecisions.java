@@ -10,8 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The state changes of held calls, each in one transaction with its audit event and, for a
@@ -24,9 +27,17 @@ public class McpHeldCallDecisions {
     @Inject AuditRecorder audit;
     @Inject ChangeFeed feed;
 
-    /** Writes a held call and its event {@code mcp.tool_call.held}; 429 past the key's bound. */
+    /**
+     * Writes a held call and its event {@code mcp.tool_call.held} (made for the deadline the
+     * database set: now + {@code timeout}); 429 past the key's bound. The deadline.
+     */
     @Transactional
-    public void hold(McpHeldCallRows.Row row, JsonArray scope, int maxPerKey, AuditEvent held) {
+    public Instant hold(
+            McpHeldCallRows.Row row,
+            JsonArray scope,
+            int maxPerKey,
+            Duration timeout,
+            Function<Instant, AuditEvent> held) {
         if (rows.heldOfKey(row.keyId()) >= maxPerKey) {
             throw new GatehouseException(
                     429,
@@ -35,8 +46,9 @@ public class McpHeldCallDecisions {
                             + maxPerKey
                             + " calls waiting for approval; wait for a decision before calling again");
         }
-        rows.insert(row, scope);
-        audit.recordInTransaction(held);
+        Instant deadline = rows.insert(row, scope, timeout);
+        audit.recordInTransaction(held.apply(deadline));
+        return deadline;
     }
 
     /**

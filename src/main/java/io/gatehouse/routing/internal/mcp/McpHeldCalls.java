@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.mcp;
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.edge.ClientKey;
 import io.gatehouse.edge.KeyOwners;
 import io.gatehouse.routing.internal.persistence.McpHeldCallRows;
 import io.gatehouse.shared.Caller;
@@ -68,7 +69,7 @@ public class McpHeldCalls {
     static final String HELD_CALL_DETAIL = "mcp.held_call_id";
 
     public static final Set<String> STATUSES =
-            Set.of("held", "approved", "refused", "expired", "completed");
+            Set.of("held", "approved", "refused", "expired", "completed", "abandoned");
     public static final int MAX_COMMENT = 2000;
     private static final int MAX_LIST = 200;
     private static final int EXPIRE_BATCH = 100;
@@ -79,6 +80,7 @@ public class McpHeldCalls {
     @Inject McpHeldCallDecisions decisions;
     @Inject McpGateway gateway;
     @Inject KeyOwners owners;
+    @Inject McpServerCache servers;
     @Inject AuditRecorder audit;
 
     @Resource ManagedScheduledExecutorService scheduler;
@@ -171,7 +173,6 @@ public class McpHeldCalls {
         String owner =
                 owners.creator(a.key().tenant(), a.key().id())
                         .orElseThrow(() -> new IllegalStateException("The calling key has no row"));
-        Instant deadline = Instant.now().plus(timeout());
         List<String> scope = a.key().allowedRoutes().stream().sorted().toList();
         McpHeldCallRows.Row row =
                 new McpHeldCallRows.Row(
@@ -189,7 +190,7 @@ public class McpHeldCalls {
                         progressToken == null ? null : progressToken.toString(),
                         "held",
                         null,
-                        deadline,
+                        null, // the database sets it: every instance expires by its one clock
                         null,
                         null,
                         null,
@@ -198,13 +199,26 @@ public class McpHeldCalls {
         scope.forEach(scopeJson::add);
         // no content here: the call's final event keeps it under the tenant's retention (reading
         // the retention setting inside this JTA transaction is not possible)
-        AuditEvent held =
-                event(AuditEvent.by(a.key().caller(), "mcp.tool_call.held"), row)
-                        .detail("mcp.deadline", deadline.toString())
-                        .detail("argumentsRedacted", !a.sent().equals(a.args()))
-                        .build();
-        decisions.hold(row, scopeJson.build(), maxPerKey, held);
-        HeldCallStream stream = streams.open();
+        Instant deadline =
+                decisions.hold(
+                        row,
+                        scopeJson.build(),
+                        maxPerKey,
+                        timeout(),
+                        d ->
+                                event(AuditEvent.by(a.key().caller(), "mcp.tool_call.held"), row)
+                                        .detail("mcp.deadline", d.toString())
+                                        .detail("argumentsRedacted", !a.sent().equals(a.args()))
+                                        .build());
+        HeldCallStream stream;
+        try {
+            stream = streams.open();
+        } catch (RuntimeException e) {
+            // the row is committed: it must not wait for a client that cannot hear (the call's
+            // event, internal_error, is recorded by the caller)
+            abandonQuietly(id);
+            throw e;
+        }
         Pending p =
                 new Pending(
                         id,
@@ -243,7 +257,8 @@ public class McpHeldCalls {
         if (!s.equals("all") && !STATUSES.contains(s)) {
             throw new ValidationException(
                     "status",
-                    "status is one of held, approved, refused, expired, completed or all");
+                    "status is one of held, approved, refused, expired, completed, abandoned"
+                            + " or all");
         }
         if (reviewer.tenant() == null) {
             return List.of();
@@ -278,7 +293,8 @@ public class McpHeldCalls {
             Caller reviewer, String id, boolean approve, String comment, String requestId) {
         McpHeldCallRows.Row call = get(reviewer, id);
         String action = approve ? "mcp.held_call.approved" : "mcp.held_call.refused";
-        if (reviewer.subject().equals(call.keyOwner())) {
+        if (reviewer.subject().equals(call.keyOwner())
+                || owners.creators(call.tenant(), call.keyId()).contains(reviewer.subject())) {
             audit.record(
                     event(AuditEvent.by(reviewer, action), call)
                             .outcome(AuditEvent.Outcome.DENIED)
@@ -330,8 +346,8 @@ public class McpHeldCalls {
             Instant now = Instant.now();
             for (Pending p : pending.values()) {
                 if (p.stream().closed()) {
-                    // the client left: nothing to answer; the row is decided or expires as usual
-                    pending.remove(p.id(), p);
+                    // the client left: the call is abandoned (or finished as decided meanwhile)
+                    settleLater(p);
                     continue;
                 }
                 if (!p.ending().get()) {
@@ -382,15 +398,39 @@ public class McpHeldCalls {
             return; // the timer tries again
         }
         String status = row == null ? "expired" : row.status();
-        if ("held".equals(status) || !p.ending().compareAndSet(false, true)) {
+        // a client that left is not run for: held or approved, its call is abandoned
+        boolean gone = p.stream().closed() && ("held".equals(status) || "approved".equals(status));
+        if ((!gone && "held".equals(status)) || !p.ending().compareAndSet(false, true)) {
             return;
+        }
+        if (gone) {
+            boolean abandoned;
+            try {
+                abandoned = rows.abandon(p.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not abandon held MCP call " + p.id(), e);
+                abandoned = false;
+            }
+            if (!abandoned) {
+                p.ending().set(false); // decided meanwhile (or no database): the timer tries again
+                return;
+            }
+            status = "abandoned";
         }
         JsonObject answer;
         try {
             answer =
                     switch (status) {
                         case "approved" -> {
-                            JsonObject a = gateway.execute(p.call(), p.id().toString());
+                            Optional<String[]> stale = staleGrant(p.call());
+                            JsonObject a =
+                                    stale.isEmpty()
+                                            ? gateway.execute(p.call(), p.id().toString())
+                                            : gateway.refuseHeld(
+                                                    p.call(),
+                                                    p.id().toString(),
+                                                    stale.get()[0],
+                                                    stale.get()[1]);
                             rows.completed(p.id());
                             yield a;
                         }
@@ -400,6 +440,12 @@ public class McpHeldCalls {
                                         p.id().toString(),
                                         "approval_refused",
                                         row.comment() == null ? "refused" : row.comment());
+                        case "abandoned" ->
+                                gateway.refuseHeld(
+                                        p.call(),
+                                        p.id().toString(),
+                                        "client_gone",
+                                        "the client left before the call ran");
                         case "expired" ->
                                 gateway.refuseHeld(
                                         p.call(),
@@ -421,6 +467,50 @@ public class McpHeldCalls {
             pending.remove(p.id(), p);
         }
         p.stream().finish(data(answer));
+    }
+
+    private void abandonQuietly(UUID id) {
+        try {
+            rows.abandon(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not abandon held MCP call " + id, e);
+        }
+    }
+
+    /**
+     * Why an approved call may no longer run, as {code, message}: the grant it was held under is
+     * read again now, since minutes may have passed (the key revoked, expired or its scope
+     * narrowed, the tenant suspended, the server republished or withdrawn).
+     */
+    private Optional<String[]> staleGrant(McpGateway.Accepted a) {
+        if (!owners.tenantActive(a.key().tenant())) {
+            return Optional.of(
+                    new String[] {
+                        "tenant_suspended", "the tenant was suspended while it was held"
+                    });
+        }
+        Optional<ClientKey> key = owners.active(a.key().tenant(), a.key().id());
+        if (key.isEmpty()) {
+            return Optional.of(
+                    new String[] {
+                        "key_revoked", "the calling key was revoked or expired while it was held"
+                    });
+        }
+        if (!McpGateway.mayCall(key.get(), a.server().name(), a.tool().name())) {
+            return Optional.of(
+                    new String[] {
+                        "key_scope_changed", "the calling key's scope no longer names this tool"
+                    });
+        }
+        McpServer now = servers.servers(a.key().tenant()).get(a.server().name());
+        if (!a.server().equals(now)) {
+            return Optional.of(
+                    new String[] {
+                        "server_changed",
+                        "the server was republished or withdrawn while the call was held"
+                    });
+        }
+        return Optional.empty();
     }
 
     /**

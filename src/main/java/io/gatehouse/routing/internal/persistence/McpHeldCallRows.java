@@ -35,9 +35,11 @@ public class McpHeldCallRows {
      *
      * @param keyOwner the subject of the person who created the calling key
      * @param keyScope the key's {@code allowedRoutes} when the call was held
-     * @param arguments the arguments as input policy left them
+     * @param arguments the arguments as input policy left them, while the call is held or approved;
+     *     emptied ({@code {}}) in the update that ends it (its final audit event keeps them under
+     *     the tenant's retention)
      * @param progressToken the request's {@code _meta.progressToken} as JSON text, or null
-     * @param status held, approved, refused, expired or completed
+     * @param status held, approved, refused, expired, completed or abandoned
      */
     public record Row(
             UUID id,
@@ -65,14 +67,19 @@ public class McpHeldCallRows {
                     + " tool, arguments::text, request_id, progress_token, status, created_at,"
                     + " deadline, decided_by, decided_at, comment, holding_instance";
 
-    public void insert(Row r, JsonArray scope) {
+    /**
+     * Writes a held call; its deadline is the database's now + {@code timeout} (the same clock as
+     * {@code created_at} and the expiry's {@code deadline <= now()}), returned.
+     */
+    public Instant insert(Row r, JsonArray scope, java.time.Duration timeout) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "INSERT INTO routing_mcp_held_calls (id, tenant_id, key_id, key_name,"
                                         + " key_owner, key_scope, server, server_version, tool, arguments,"
                                         + " request_id, progress_token, status, deadline, holding_instance)"
-                                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, 'held', ?, ?)")) {
+                                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, 'held',"
+                                        + " now() + make_interval(secs => ?), ?) RETURNING deadline")) {
             ps.setObject(1, r.id());
             ps.setObject(2, r.tenant().value());
             ps.setObject(3, r.keyId());
@@ -85,20 +92,32 @@ public class McpHeldCallRows {
             ps.setString(10, r.arguments().toString());
             ps.setString(11, r.requestId());
             ps.setString(12, r.progressToken());
-            ps.setTimestamp(13, Timestamp.from(r.deadline()));
+            ps.setDouble(13, timeout.toMillis() / 1000.0);
             ps.setString(14, r.holdingInstance());
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot hold an MCP tool call", e);
         }
     }
 
-    /** How many calls of this key are held now (a bound on what one key can queue). */
+    /**
+     * How many calls of this key are held now (a bound on what one key can queue), under a lock on
+     * the key held to the end of the caller's transaction: two calls of one key cannot both count
+     * below the bound and both insert (READ COMMITTED alone would let them).
+     */
     public int heldOfKey(UUID keyId) {
         try (Connection c = dataSource.getConnection();
+                PreparedStatement lock =
+                        c.prepareStatement("SELECT pg_advisory_xact_lock(7010, hashtext(?))");
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT count(*) FROM routing_mcp_held_calls WHERE key_id = ? AND status = 'held'")) {
+            // its own statement: the count's snapshot must be taken after the lock was granted
+            lock.setString(1, keyId.toString());
+            lock.execute();
             ps.setObject(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -148,12 +167,15 @@ public class McpHeldCallRows {
             TenantId tenant, UUID id, String status, String decidedBy, String comment) {
         return query(
                         "UPDATE routing_mcp_held_calls SET status = ?, decided_by = ?, decided_at = now(),"
-                                + " comment = ? WHERE tenant_id = ? AND id = ? AND status = 'held'"
+                                + " comment = ?, arguments = CASE WHEN ?::text = 'approved'"
+                                + " THEN arguments ELSE '{}'::jsonb END"
+                                + " WHERE tenant_id = ? AND id = ? AND status = 'held'"
                                 + " AND deadline > now() RETURNING "
                                 + COLUMNS,
                         status,
                         decidedBy,
                         comment,
+                        status,
                         tenant.value(),
                         id)
                 .stream()
@@ -163,7 +185,8 @@ public class McpHeldCallRows {
     /** Marks held calls past their deadline expired (any instance's), at most {@code limit}. */
     public List<Row> expireDue(int limit) {
         return query(
-                "UPDATE routing_mcp_held_calls SET status = 'expired', decided_at = now()"
+                "UPDATE routing_mcp_held_calls SET status = 'expired', decided_at = now(),"
+                        + " arguments = '{}'::jsonb"
                         + " WHERE id IN (SELECT id FROM routing_mcp_held_calls WHERE status = 'held'"
                         + " AND deadline <= now() ORDER BY deadline LIMIT "
                         + limit
@@ -176,12 +199,31 @@ public class McpHeldCallRows {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "UPDATE routing_mcp_held_calls SET status = 'completed'"
+                                "UPDATE routing_mcp_held_calls SET status = 'completed',"
+                                        + " arguments = '{}'::jsonb"
                                         + " WHERE id = ? AND status = 'approved'")) {
             ps.setObject(1, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot complete a held MCP tool call", e);
+        }
+    }
+
+    /**
+     * The client of a held or approved call left before it ran: {@code abandoned}, so it neither
+     * counts toward the key's bound nor runs. False when it was decided otherwise meanwhile.
+     */
+    public boolean abandon(UUID id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_mcp_held_calls SET status = 'abandoned',"
+                                        + " decided_at = now(), arguments = '{}'::jsonb"
+                                        + " WHERE id = ? AND status IN ('held', 'approved')")) {
+            ps.setObject(1, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot abandon a held MCP tool call", e);
         }
     }
 

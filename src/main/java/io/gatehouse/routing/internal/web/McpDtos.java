@@ -58,8 +58,12 @@ public final class McpDtos {
                     String serverVersion,
             @Schema(
                             required = true,
+                            nullable = true,
                             description =
-                                    "The arguments as input policy left them (what the upstream receives)")
+                                    "The arguments as input policy left them (what the upstream"
+                                            + " receives), while the call is held or approved; null"
+                                            + " once it ended (its audit event keeps them under the"
+                                            + " tenant's retention)")
                     Map<String, Object> arguments,
             @Schema(required = true, format = "uuid") String keyId,
             @Schema(required = true) String keyName,
@@ -74,7 +78,14 @@ public final class McpDtos {
                     String requestId,
             @Schema(
                             required = true,
-                            enumeration = {"held", "approved", "refused", "expired", "completed"})
+                            enumeration = {
+                                "held",
+                                "approved",
+                                "refused",
+                                "expired",
+                                "completed",
+                                "abandoned"
+                            })
                     String status,
             @Schema(required = true) Instant createdAt,
             @Schema(required = true, description = "Refused as approval_timeout after this")

@@ -64,7 +64,7 @@ public class McpHeldCallsResource {
     public JsonObject list(
             @Parameter(
                             description =
-                                    "held (default), approved, refused, expired, completed, or all")
+                                    "held (default), approved, refused, expired, completed, abandoned, or all")
                     @QueryParam("status")
                     String status) {
         JsonArrayBuilder items = Json.createArrayBuilder();
@@ -186,7 +186,6 @@ public class McpHeldCallsResource {
                         .add("tool", r.tool())
                         .add("name", r.server() + "__" + r.tool())
                         .add("serverVersion", r.serverVersion())
-                        .add("arguments", r.arguments())
                         .add("keyId", r.keyId().toString())
                         .add("keyName", r.keyName())
                         .add("keyOwner", r.keyOwner())
@@ -194,6 +193,12 @@ public class McpHeldCallsResource {
                         .add("status", r.status())
                         .add("createdAt", r.createdAt().toString())
                         .add("deadline", r.deadline().toString());
+        // an ended call keeps its arguments only in its audit event (under the tenant's retention)
+        if ("held".equals(r.status()) || "approved".equals(r.status())) {
+            b.add("arguments", r.arguments());
+        } else {
+            b.addNull("arguments");
+        }
         nullable(b, "requestId", r.requestId());
         nullable(b, "decidedBy", r.decidedBy());
         nullable(b, "decidedAt", r.decidedAt());
