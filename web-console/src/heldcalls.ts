@@ -48,7 +48,7 @@ const STATUS_LABELS: Record<string, string> = {
   approved: "Approved",
   refused: "Refused",
   expired: "Expired (no decision in time)",
-  completed: "Approved and run",
+  completed: "Approved, then ended (its audit event says whether it ran)",
   abandoned: "Abandoned (the client left)",
 };
 

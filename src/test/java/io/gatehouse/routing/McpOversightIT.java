@@ -643,6 +643,17 @@ public class McpOversightIT {
                         "{}",
                         t.auth("reviewer"));
         assertThat(late.status()).as(late.toString()).isEqualTo(409);
+        // the row is abandoned in its own transaction, then the call's final event is recorded:
+        // wait for that event rather than assume it committed with the row
+        long eventEnd = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < eventEnd
+                && events(t, call.getString("requestId")).stream()
+                        .noneMatch(
+                                e ->
+                                        e.getString("action").equals("mcp.tool_call")
+                                                && e.getString("outcome").equals("denied"))) {
+            Thread.sleep(200);
+        }
         assertThat(events(t, call.getString("requestId")))
                 .extracting(
                         e ->
