@@ -48,7 +48,7 @@ const STATUS_LABELS: Record<string, string> = {
   approved: "Approved",
   refused: "Refused",
   expired: "Expired (no decision in time)",
-  completed: "Approved, then ended (its audit event says whether it ran)",
+  completed: "Ended after approval",
   abandoned: "Abandoned (the client left)",
 };
 

@@ -107,7 +107,7 @@ test("scope, status labels", () => {
   assert.equal(scopeText([]), "(every route, no tool)");
   assert.equal(scopeText(null), "(every route, no tool)");
   assert.equal(heldStatusLabel("held"), "Waiting for a decision");
-  assert.equal(heldStatusLabel("completed"), "Approved, then ended (its audit event says whether it ran)");
+  assert.equal(heldStatusLabel("completed"), "Ended after approval");
   assert.equal(heldStatusLabel("some_new"), "some new");
 });
 
