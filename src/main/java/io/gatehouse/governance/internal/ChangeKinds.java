@@ -1,11 +1,15 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.governance.ChangeKind;
+import io.gatehouse.governance.ContentDiff;
+import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -41,5 +45,23 @@ public class ChangeKinds {
         throw new ValidationException(
                 "kind",
                 "Unknown kind of change '" + name + "'; known: " + String.join(", ", names()));
+    }
+
+    /**
+     * The kind's validation, after refusing a secret field that holds the mask a change shows in
+     * its place: the change's own content sent back would otherwise make the mask the secret.
+     */
+    static JsonObject validated(ChangeKind k, TenantId tenant, String target, JsonObject content) {
+        for (String field : k.secretFields()) {
+            if (content.get(field) instanceof JsonString s
+                    && s.getString().equals(ContentDiff.MASK)) {
+                throw new ValidationException(
+                        "content." + field,
+                        field
+                                + " is the mask a change shows instead of the secret: omit it to keep"
+                                + " the live value, or send the new one");
+            }
+        }
+        return k.validate(tenant, target, content);
     }
 }

@@ -22,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -77,7 +76,7 @@ public class ChangeRequestService {
         checkComment(comment);
         TenantId tenant = caller.tenant();
         ChangeKind k = kinds.named(kind);
-        JsonObject normalized = validated(k, tenant, target, content);
+        JsonObject normalized = ChangeKinds.validated(k, tenant, target, content);
         Optional<LiveVersion> live = k.live(tenant, target);
         Instant now = Instant.now();
         ChangeRequestEntity c = new ChangeRequestEntity();
@@ -116,7 +115,7 @@ public class ChangeRequestService {
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.REVISE, false);
         ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
-        JsonObject normalized = validated(k, tenant, c.target(), content);
+        JsonObject normalized = ChangeKinds.validated(k, tenant, c.target(), content);
         Optional<LiveVersion> live = k.live(tenant, c.target());
         Instant now = Instant.now();
         c.content(normalized.toString());
@@ -552,25 +551,6 @@ public class ChangeRequestService {
             throw new ForbiddenException(
                     "not_author", "Only the change's author or an admin may do this");
         }
-    }
-
-    /**
-     * The kind's validation, after refusing a secret field that holds the mask a change shows in
-     * its place: the change's own content sent back would otherwise make the mask the secret.
-     */
-    private static JsonObject validated(
-            ChangeKind k, TenantId tenant, String target, JsonObject content) {
-        for (String field : k.secretFields()) {
-            if (content.get(field) instanceof JsonString s
-                    && s.getString().equals(ContentDiff.MASK)) {
-                throw new ValidationException(
-                        "content." + field,
-                        field
-                                + " is the mask a change shows instead of the secret: omit it to keep"
-                                + " the live value, or send the new one");
-            }
-        }
-        return k.validate(tenant, target, content);
     }
 
     static void checkComment(String comment) {
