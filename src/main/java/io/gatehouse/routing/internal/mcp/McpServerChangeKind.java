@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.mcp;
 import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
-import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.routing.internal.persistence.McpServerRows;
@@ -71,13 +70,6 @@ public class McpServerChangeKind implements ChangeKind {
         String ctx = McpServer.credentialContext(tenant, target);
         String sealed = null;
         if (content.get("credential") instanceof JsonString s) {
-            if (s.getString().equals(ContentDiff.MASK)) {
-                // the change's own masked content sent back would make the mask the credential
-                throw new ValidationException(
-                        "content.credential",
-                        "credential is the mask a change shows instead of the secret: omit it to"
-                                + " keep the live credential, or send the new one");
-            }
             if (isSealedFor(s.getString(), ctx)) {
                 sealed = s.getString();
             } else {

@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.shared.TenantId;
@@ -145,15 +144,5 @@ class McpServerChangeKindTest {
                 .isInstanceOfSatisfying(
                         ValidationException.class,
                         e -> assertThat(e.param()).isEqualTo("content.extra"));
-    }
-
-    @Test
-    void theMaskAChangeShowsIsNoCredential() {
-        JsonObject masked =
-                Json.createObjectBuilder(LIVE).add("credential", ContentDiff.MASK).build();
-        assertThatThrownBy(() -> kind.validate(T, "crm", masked))
-                .isInstanceOfSatisfying(
-                        ValidationException.class,
-                        e -> assertThat(e.param()).isEqualTo("content.credential"));
     }
 }
