@@ -3,7 +3,9 @@
 //   node e2e/flows.mjs http://localhost:9080
 // Environment: GATEHOUSE_DEMO_PASSWORD (default gatehouse-demo), CHROMIUM (default /usr/bin/chromium),
 // CONSOLE_SCREENSHOTS (default <repo>/target/console-screenshots), CONSOLE_DOC_SCREENSHOTS (unset: the
-// screenshots of docs/console.md are not rewritten). Exit 0 only when every flow passed.
+// screenshots of docs/console.md are not rewritten), CONSOLE_ONLY (a comma list of flow modules: only
+// those run, the main flow is skipped; for a developer's quick run, never set in CI). Exit 0 only when
+// every flow passed.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -40,7 +42,14 @@ function check(cond, what) {
 const openPages = new Set();
 let failures = 0;
 
+// Flow modules (e2e/<name>.mjs): each exports a default async function taking the context below and
+// sets up what it needs through the API, so that it can also run alone (CONSOLE_ONLY=<name>).
+const modules = [];
+const only = process.env.CONSOLE_ONLY ? process.env.CONSOLE_ONLY.split(",").map((m) => m.trim()) : null;
+let inModule = false;
+
 async function step(name, fn) {
+  if (only && !inModule) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -495,9 +504,22 @@ try {
     await signIn(page, "dave");
     await page.getByRole("link", { name: "Audit", exact: true }).click();
     await page.getByLabel("Action").fill("gateway.request");
-    await page.getByRole("button", { name: "Search" }).click();
     const row = page.locator(`tr:has(a[data-request="${servedRequestId}"])`);
-    await row.waitFor();
+    // Searched again while the row is missing, as a person would press Search again; should it
+    // still be missing, the failure says what the API holds for that request, so that an
+    // intermittent miss (seen once, 2026-12-06) can be told apart from a missing event.
+    for (let attempt = 1; ; attempt++) {
+      await page.getByRole("button", { name: "Search" }).click();
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt < 3) continue;
+        const byApi = await api("GET", `/api/v1/audit/events?requestId=${encodeURIComponent(servedRequestId)}`, await token("dave"));
+        const shown = await page.locator("tr[data-event] td:first-child").allTextContents();
+        throw new Error(`the served request ${servedRequestId} is not among the rows shown (${shown.join(" ")}); the API holds for it: ${byApi.status} ${byApi.text.slice(0, 600)}`);
+      }
+    }
     // the event in detail: actor, usage, policy decisions, content hash
     await row.locator('a[aria-label$=": details"]').click();
     await page.getByTestId("event-facts").waitFor();
@@ -746,6 +768,14 @@ try {
     await page.getByLabel("Username").waitFor();
     await page.context().close();
   });
+
+  inModule = true;
+  const context = { step, check, newPage, signIn, api, token, chat, shot, docShot, axe, fitsAt800, utcField, base, apiKey, password };
+  for (const name of modules) {
+    if (only && !only.includes(name)) continue;
+    const mod = await import(`./${name}.mjs`);
+    await mod.default(context);
+  }
 } finally {
   await browser.close();
 }
