@@ -23,6 +23,7 @@ build=true
 jfr=true
 jfr_seconds=30
 soak=0
+nmt=false
 write_docs=true
 upstream_port=${BENCH_UPSTREAM_PORT:-18080}
 portkey_port=${BENCH_PORTKEY_PORT:-18787}
@@ -47,6 +48,8 @@ usage: bench/run.sh [options]
   --no-build          reuse the Liberty server already in target/liberty
   --no-docs           do not rewrite the results section of docs/benchmarks.md
   --soak S            soak mode: only Gatehouse, 16 connections for S seconds, RSS every 10 s
+  --nmt               Native Memory Tracking (summary) in Gatehouse's JVM; its report, taken at the
+                      end of the soak or of the run, goes to target/bench/nmt.txt (what the RSS is made of)
   --quick             short development run: --duration 3 --warmup 1 --ttfc 50 --no-jfr --no-docs
 Environment: BENCH_UPSTREAM_PORT ($upstream_port), BENCH_PORTKEY_PORT ($portkey_port),
   BENCH_WRK_THREADS ($wrk_threads), GATEHOUSE_DEMO_API_KEY, GATEHOUSE_DB_NAME (gatehouse_bench).
@@ -68,6 +71,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=false; shift ;;
     --no-docs) write_docs=false; shift ;;
     --soak) soak=$2; shift 2 ;;
+    --nmt) nmt=true; shift ;;
     --quick) duration=3; warmup=1; gh_warmup=5; ttfc_n=50; ttfc_warmup=2; jfr=false; write_docs=false; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -158,6 +162,8 @@ start_gatehouse() {
   fi
   # a test run leaves its Arquillian overlay (local JMX connector) in the same server: not wanted here
   rm -f "$wlp/usr/servers/gatehouse/configDropins/overrides/arquillian.xml"
+  # Liberty's launcher appends JVM_ARGS to jvm.options: NMT only when asked (it costs a little memory)
+  if [ "$nmt" = true ]; then export JVM_ARGS="${JVM_ARGS:-} -XX:NativeMemoryTracking=summary"; fi
   "$wlp/bin/server" run gatehouse >"$out/gatehouse.log" 2>&1 &
   local launcher=$!
   pids+=("$launcher")
@@ -167,6 +173,14 @@ start_gatehouse() {
   fi
   gatehouse_pid=$(java_pid "$launcher")
   log "Gatehouse ready on :$gatehouse_port (JVM pid $gatehouse_pid)"
+}
+
+# The NMT summary of Gatehouse's JVM next to its RSS at that moment (only with --nmt).
+nmt_report() {
+  [ "$nmt" = true ] && [ -n "${gatehouse_pid:-}" ] || return 0
+  { echo "RSS $(awk -v k="$(rss_kb "$gatehouse_pid")" 'BEGIN {printf "%.0f", k / 1024}') MB at $(date -u '+%H:%M:%S UTC')"
+    jcmd "$gatehouse_pid" VM.native_memory summary scale=MB; } >"$out/nmt.txt" 2>&1 || true
+  log "NMT summary: $out/nmt.txt"
 }
 
 # The JVM under Liberty's launcher script (the launcher itself when it exec'ed java).
@@ -364,6 +378,7 @@ if [ "$soak" -gt 0 ]; then
   audit0=$(audit_count)
   run_wrk gatehouse json 16 "$soak"
   kill "$sampler" 2>/dev/null || true
+  nmt_report
   sleep 1
   audit1=$(audit_count)
   first=$(sed -n 2p "$out/soak.csv" | cut -d, -f2)
@@ -511,6 +526,8 @@ if has gatehouse && [ "$jfr" = true ]; then
   jfr_cpu_us=$(awk -v t=$((jfr_c1 - jfr_c0)) -v hz="$clk_tck" -v n="$jfr_requests" 'BEGIN {if (n > 0) printf "%.0f", t / hz / n * 1e6}')
   log "JFR: $out/gatehouse.jfr; top frames in $out/jfr-top.txt; ${jfr_alloc_per_req:-?} B allocated and ${jfr_cpu_us:-?} us CPU per request"
 fi
+
+has gatehouse && nmt_report
 
 # ---------------------------------------------------------------- report
 machine_cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
