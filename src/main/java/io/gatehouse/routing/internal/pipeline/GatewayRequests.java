@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.pipeline;
 
+import io.gatehouse.routing.internal.provider.BodyScan;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
@@ -46,10 +48,12 @@ public final class GatewayRequests {
     private GatewayRequests() {}
 
     /**
-     * A parsed request body, and whether its text may hold characters that cannot be stored ({@link
-     * JsonInput#scan}): then {@link #requireStorable} walks it.
+     * A parsed request body: its text, its value, whether the text may hold characters that cannot
+     * be stored ({@link JsonInput#scan}: then {@link #requireStorable} walks it), and the client's
+     * bytes an adapter may forward (null when they must not be), all from one pass ({@link
+     * BodyScan}) and the parse.
      */
-    public record Body(JsonObject json, boolean mayHoldUnstorable) {
+    public record Body(String text, JsonObject json, boolean mayHoldUnstorable, ClientBytes bytes) {
         /**
          * 400 {@code unsupported_character} naming the first field with U+0000 or a lone surrogate.
          */
@@ -75,10 +79,11 @@ public final class GatewayRequests {
             throw new ValidationException(
                     "invalid_json", null, "The request body must be a JSON object");
         }
-        boolean mayHoldUnstorable = JsonInput.scan(body);
+        BodyScan.Result scan = BodyScan.scan(body); // the nesting limit first, as JsonInput.scan
         try {
             // the whole body: text after the object would be forwarded unchecked (issue 16)
-            return new Body(JsonInput.readObject(body), mayHoldUnstorable);
+            return new Body(
+                    body, JsonInput.readObject(body), scan.mayHoldUnstorable(), scan.bytes());
         } catch (JsonInput.TrailingText e) {
             throw new ValidationException(
                     "invalid_json",
