@@ -1,10 +1,8 @@
 package io.gatehouse.routing.internal.provider;
 
 import io.gatehouse.shared.JsonInput;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +16,10 @@ import java.util.Set;
  * <p>Allocation-light on purpose (it runs per request): keys are compared as regions of the text,
  * not copied, and a key's name becomes a {@code String} only at the top level and inside messages,
  * where a small table of the usual names answers without copying.
+ *
+ * <p>Long on purpose: the lexing must stay character for character that of {@link JsonInput#scan}
+ * (the same refusals in the same order) while it tracks the structure, so both live in one loop;
+ * split, they would be the two passes this class replaced.
  */
 public final class BodyScan {
     /** An object's keys are compared pairwise up to this count, then through a hash set. */
@@ -80,8 +82,12 @@ public final class BodyScan {
     private String[] kDecoded = new String[16]; // only for keys with escapes
     private int keys;
 
-    private List<String> top;
-    private Set<String> messageFields;
+    // names are unique among the top-level keys (a repeat ends forwarding) but not across messages
+    private String[] top;
+    private int topCount;
+    private String[] messageFields;
+    private int messageFieldCount;
+    private Set<String> manyMessageFields;
     private boolean nullField;
     private int modelStart = -1;
     private int modelEnd = -1;
@@ -117,8 +123,10 @@ public final class BodyScan {
                 text,
                 modelStart,
                 modelEnd,
-                Set.copyOf(top),
-                messageFields == null ? Set.of() : Set.copyOf(messageFields),
+                Set.of(Arrays.copyOf(top, topCount)),
+                manyMessageFields != null
+                        ? Set.copyOf(manyMessageFields)
+                        : Set.of(Arrays.copyOf(messageFields, messageFieldCount)),
                 nullField);
     }
 
@@ -205,15 +213,15 @@ public final class BodyScan {
                     key(start + 1, i, escaped, hash);
                     if (forwardable && size == 1) {
                         String name = name(start + 1, i, escaped);
-                        top.add(name);
+                        if (topCount == top.length) {
+                            top = Arrays.copyOf(top, topCount * 2);
+                        }
+                        top[topCount++] = name;
                         topKeyIsModel = name.equals("model");
                         topKeyIsMessages = name.equals("messages");
                         afterTopKey = 1;
                     } else if (forwardable && messagesSize > 0 && size == messagesSize + 1) {
-                        if (messageFields == null) {
-                            messageFields = new HashSet<>();
-                        }
-                        messageFields.add(name(start + 1, i, escaped));
+                        messageField(name(start + 1, i, escaped));
                     }
                 }
             } else if (c == '{' || c == '[') {
@@ -227,7 +235,8 @@ public final class BodyScan {
                     }
                     push(c == '{');
                     if (c == '{' && top == null) {
-                        top = new ArrayList<>(16);
+                        top = new String[16];
+                        messageFields = new String[8];
                     }
                     expectKey = c == '{';
                 }
@@ -258,6 +267,26 @@ public final class BodyScan {
         if (forwardable && (!closed || modelStart >= 0 && modelEnd < 0)) {
             forwardable = false;
         }
+    }
+
+    /** Notes a message's field name once (compared by identity first: names are mostly known). */
+    private void messageField(String name) {
+        if (manyMessageFields != null) {
+            manyMessageFields.add(name);
+            return;
+        }
+        for (int k = 0; k < messageFieldCount; k++) {
+            if (messageFields[k] == name || messageFields[k].equals(name)) {
+                return;
+            }
+        }
+        if (messageFieldCount == messageFields.length) {
+            // many different names: a set from here on
+            manyMessageFields = new HashSet<>(Arrays.asList(messageFields));
+            manyMessageFields.add(name);
+            return;
+        }
+        messageFields[messageFieldCount++] = name;
     }
 
     private static boolean isBlank(char c) {

@@ -2,7 +2,14 @@ package io.gatehouse.routing.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.internal.provider.BodyScan;
+import io.gatehouse.routing.internal.provider.OpenAiChat;
+import io.gatehouse.shared.JsonInput;
+import jakarta.json.JsonObject;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,16 +41,20 @@ class RequestParseAllocationTest {
     }
 
     static long bytesPerCall(String text, int calls) {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ChatOperation chat = new ChatOperation();
+        return bytesPerCall(() -> once(chat, text), calls);
+    }
+
+    static long bytesPerCall(Supplier<Object> step, int calls) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
         Object sink = null;
         for (int i = 0; i < calls / 5; i++) { // warm-up: let the JIT settle (escape analysis)
-            sink = once(chat, text);
+            sink = step.get();
         }
         long before = mx.getThreadAllocatedBytes(tid);
         for (int i = 0; i < calls; i++) {
-            sink = once(chat, text);
+            sink = step.get();
         }
         long after = mx.getThreadAllocatedBytes(tid);
         assertThat(sink).isNotNull();
@@ -60,6 +71,30 @@ class RequestParseAllocationTest {
                         + perCall
                         + " bytes allocated per parse+checks");
         assertThat(perCall).isLessThan(BOUND);
+    }
+
+    /** Where the bytes go, step by step (printed only: the shares for docs/benchmarks.md). */
+    @Test
+    void theStepsOneByOne() {
+        JsonObject json = GatewayRequests.read(BODY).json();
+        Map<String, Supplier<Object>> steps = new LinkedHashMap<>();
+        steps.put("BodyScan.scan", () -> BodyScan.scan(BODY));
+        steps.put("JsonInput.readObject", () -> JsonInput.readObject(BODY));
+        steps.put(
+                "GatewayRequests.validateChat",
+                () -> {
+                    GatewayRequests.validateChat(json);
+                    return json;
+                });
+        steps.put("OpenAiChat.parse", () -> OpenAiChat.parse(json));
+        steps.forEach(
+                (name, step) ->
+                        System.out.println(
+                                "RequestParseAllocationTest: "
+                                        + name
+                                        + " "
+                                        + bytesPerCall(step, CALLS / 2)
+                                        + " bytes per call"));
     }
 
     static final long BOUND = 1_000_000;
