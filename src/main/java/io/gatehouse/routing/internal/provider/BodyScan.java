@@ -130,7 +130,6 @@ public final class BodyScan {
                 nullField);
     }
 
-    @SuppressWarnings("unchecked")
     private void run() {
         String s = text;
         int depth = 0;
