@@ -1,5 +1,6 @@
 package io.gatehouse.routing.internal.pipeline;
 
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
 
@@ -37,10 +38,10 @@ public interface ChatDialect {
 
     /**
      * The request in the dialect's own wire form, when a provider kind speaks the dialect natively;
-     * null (the default) when none does. {@code text} is the body as the client sent it, {@code
-     * json} its parse, already read by {@link #read}.
+     * null (the default) when none does. {@code bytes} are the client's body as sent (null when
+     * they must not be forwarded), {@code json} its parse, already read by {@link #read}.
      */
-    default NativeRequest nativeRequest(String text, JsonObject json) {
+    default NativeRequest nativeRequest(ClientBytes bytes, JsonObject json) {
         return null;
     }
 }

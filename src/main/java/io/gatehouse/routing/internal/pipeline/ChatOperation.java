@@ -60,11 +60,12 @@ public class ChatOperation implements Operation {
     }
 
     @Override
-    public Request read(String text, JsonObject json) {
+    public Request read(GatewayRequests.Body body) {
+        JsonObject json = body.json();
         GatewayRequests.validateChat(json);
         ChatRequest parsed = OpenAiChat.parse(json);
-        // a body with prompt_variables is never forwarded: the scan is not worth it
-        ClientBytes bytes = parsed.promptVariables() == null ? ClientBytes.scan(text) : null;
+        // a body with prompt_variables is never forwarded (the stages render it)
+        ClientBytes bytes = parsed.promptVariables() == null ? body.bytes() : null;
         return new Request(json, parsed, bytes);
     }
 

@@ -42,8 +42,8 @@ final class CountTokensOperation implements Operation {
     }
 
     @Override
-    public Request read(String text, JsonObject json) {
-        return dialect.read(text, json);
+    public Request read(GatewayRequests.Body body) {
+        return dialect.read(body);
     }
 
     @Override

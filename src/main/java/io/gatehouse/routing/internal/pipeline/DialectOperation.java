@@ -36,13 +36,15 @@ final class DialectOperation implements Operation {
     }
 
     @Override
-    public Request read(String text, JsonObject json) {
+    public Request read(GatewayRequests.Body body) {
+        JsonObject json = body.json();
         ChatRequest parsed = dialect.read(json);
         JsonObject asChat = OpenAiChat.render(parsed, parsed.model());
         // chat's own limits hold for whatever a dialect produced (a backstop: the dialect checked
         // its fields in its own terms first)
         GatewayRequests.validateChat(asChat);
-        return new Request(asChat, parsed, null, dialect, dialect.nativeRequest(text, json));
+        return new Request(
+                asChat, parsed, null, dialect, dialect.nativeRequest(body.bytes(), json));
     }
 
     @Override

@@ -25,7 +25,8 @@ public class EmbeddingsOperation implements Operation {
     }
 
     @Override
-    public Request read(String text, JsonObject json) {
+    public Request read(GatewayRequests.Body body) {
+        JsonObject json = body.json();
         List<String> inputs = GatewayRequests.validateEmbeddings(json);
         List<ChatMessage> messages = new ArrayList<>();
         inputs.forEach(t -> messages.add(new ChatMessage("user", t, false)));

@@ -1,5 +1,7 @@
 package io.gatehouse.routing.internal.pipeline;
 
+import io.gatehouse.routing.internal.provider.BodyScan;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
@@ -46,10 +48,12 @@ public final class GatewayRequests {
     private GatewayRequests() {}
 
     /**
-     * A parsed request body, and whether its text may hold characters that cannot be stored ({@link
-     * JsonInput#scan}): then {@link #requireStorable} walks it.
+     * A parsed request body: its text, its value, whether the text may hold characters that cannot
+     * be stored ({@link JsonInput#scan}: then {@link #requireStorable} walks it), and the client's
+     * bytes an adapter may forward (null when they must not be), all from one pass ({@link
+     * BodyScan}) and the parse.
      */
-    public record Body(JsonObject json, boolean mayHoldUnstorable) {
+    public record Body(String text, JsonObject json, boolean mayHoldUnstorable, ClientBytes bytes) {
         /**
          * 400 {@code unsupported_character} naming the first field with U+0000 or a lone surrogate.
          */
@@ -75,10 +79,11 @@ public final class GatewayRequests {
             throw new ValidationException(
                     "invalid_json", null, "The request body must be a JSON object");
         }
-        boolean mayHoldUnstorable = JsonInput.scan(body);
+        BodyScan.Result scan = BodyScan.scan(body); // the nesting limit first, as JsonInput.scan
         try {
             // the whole body: text after the object would be forwarded unchecked (issue 16)
-            return new Body(JsonInput.readObject(body), mayHoldUnstorable);
+            return new Body(
+                    body, JsonInput.readObject(body), scan.mayHoldUnstorable(), scan.bytes());
         } catch (JsonInput.TrailingText e) {
             throw new ValidationException(
                     "invalid_json",
@@ -110,7 +115,7 @@ public final class GatewayRequests {
                     "messages", "too many messages (at most " + MAX_MESSAGES + ")");
         }
         for (int i = 0; i < messages.size(); i++) {
-            String p = "messages[" + i + "]";
+            String p = messageParam(i);
             if (!(messages.get(i) instanceof JsonObject m)) {
                 throw new ValidationException(p, p + " must be an object");
             }
@@ -190,10 +195,9 @@ public final class GatewayRequests {
             }
             // typed where rendering reads a type: a value of another type would be dropped when
             // rendered but kept when the client's bytes are forwarded
-            optional(m, "name", JsonValue.ValueType.STRING, p + ".name", "a string");
-            optional(
-                    m, "tool_call_id", JsonValue.ValueType.STRING, p + ".tool_call_id", "a string");
-            optional(m, "refusal", JsonValue.ValueType.STRING, p + ".refusal", "a string");
+            optional(m, "name", JsonValue.ValueType.STRING, p, "a string");
+            optional(m, "tool_call_id", JsonValue.ValueType.STRING, p, "a string");
+            optional(m, "refusal", JsonValue.ValueType.STRING, p, "a string");
             if (m.containsKey("tool_calls") && m.get("tool_calls") != JsonValue.NULL) {
                 if (!(m.get("tool_calls") instanceof JsonArray calls)
                         || calls.stream().anyMatch(c -> !(c instanceof JsonObject))) {
@@ -398,7 +402,7 @@ public final class GatewayRequests {
      */
     private static void toolCall(JsonObject call, String p) {
         onlyKeys(call, TOOL_CALL, p);
-        optional(call, "id", JsonValue.ValueType.STRING, p + ".id", "a string");
+        optional(call, "id", JsonValue.ValueType.STRING, p, "a string");
         if (call.containsKey("type") && !"function".equals(call.getString("type", ""))) {
             throw new ValidationException(p + ".type", p + ".type must be function");
         }
@@ -406,12 +410,12 @@ public final class GatewayRequests {
             throw new ValidationException(p + ".function", p + ".function must be an object");
         }
         onlyKeys(fn, TOOL_CALL_FUNCTION, p + ".function");
-        optional(fn, "name", JsonValue.ValueType.STRING, p + ".function.name", "a string");
+        optional(fn, "name", JsonValue.ValueType.STRING, p + ".function", "a string");
         optional(
                 fn,
                 "arguments",
                 JsonValue.ValueType.STRING,
-                p + ".function.arguments",
+                p + ".function",
                 "a string (the arguments as JSON text)");
     }
 
@@ -431,11 +435,29 @@ public final class GatewayRequests {
         }
     }
 
+    /**
+     * 400 naming {@code of.f} when field {@code f} of {@code o} is present, not null and not of
+     * {@code type}. The parameter's name is built only then: this runs for every message.
+     */
     private static void optional(
-            JsonObject o, String f, JsonValue.ValueType type, String param, String what) {
+            JsonObject o, String f, JsonValue.ValueType type, String of, String what) {
         JsonValue v = o.get(f);
         if (v != null && v != JsonValue.NULL && v.getValueType() != type) {
+            String param = of + "." + f;
             throw new ValidationException(param, param + " must be " + what);
+        }
+    }
+
+    /** {@code messages[i]}, without building it per request for the first messages. */
+    private static String messageParam(int i) {
+        return i < MESSAGE_PARAMS.length ? MESSAGE_PARAMS[i] : "messages[" + i + "]";
+    }
+
+    private static final String[] MESSAGE_PARAMS = new String[64];
+
+    static {
+        for (int i = 0; i < MESSAGE_PARAMS.length; i++) {
+            MESSAGE_PARAMS[i] = "messages[" + i + "]";
         }
     }
 

@@ -181,7 +181,7 @@ public class GatewayService {
         JsonObject json = parsed.json();
         call.requestedModel = json.get("model") instanceof JsonString s ? s.getString() : null;
         parsed.requireStorable(); // after noting the model: the refusal is audited with it, escaped
-        Operation.Request request = op.read(bodyText, json);
+        Operation.Request request = op.read(parsed);
         call.streamed = request.stream();
         GatewayExchange ex =
                 new GatewayExchange(

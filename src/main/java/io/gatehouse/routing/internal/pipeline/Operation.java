@@ -29,9 +29,10 @@ interface Operation {
 
     /**
      * Validates the request's fields and reads them, once, into the typed request the stages see;
-     * {@code text} is the body as the client sent it.
+     * {@code body} holds the text as the client sent it, its parse and the client's bytes an
+     * adapter may forward (from the one pass of {@link GatewayRequests#read}).
      */
-    Request read(String text, JsonObject json);
+    Request read(GatewayRequests.Body body);
 
     /** Input tokens of the messages as the stages left them (admission; fallback accounting). */
     long estimatedInput(List<ChatMessage> messages);

@@ -1,7 +1,5 @@
 package io.gatehouse.routing.internal.provider;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -22,108 +20,18 @@ public record ClientBytes(
         Set<String> fields,
         Set<String> messageFields,
         boolean nullField) {
-    private static final Set<String> ARRAY = Set.of();
-
     /**
-     * Scans a well-formed JSON object text; null when it must not be forwarded (see above), when
-     * anything but whitespace follows the object, or when the text is not what the parser accepted
-     * after all (an unterminated string, ...): such bytes are rendered, never forwarded.
+     * The client's bytes of a JSON object text, or null when they must not be forwarded (see
+     * above), when anything but whitespace follows the object, or when the text is not what the
+     * parser accepted after all (an unterminated string, ...): such bytes are rendered, never
+     * forwarded. The request path gets them from {@link BodyScan}'s one pass instead.
      */
     public static ClientBytes scan(String text) {
         try {
-            return scanObject(text);
+            return BodyScan.scan(text).bytes();
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static ClientBytes scanObject(String text) {
-        ArrayDeque<Set<String>> stack = new ArrayDeque<>();
-        Set<String> top = null;
-        Set<String> messageFields = new HashSet<>();
-        boolean nullField = false;
-        int modelStart = -1;
-        int modelEnd = -1;
-        // the index of the top-level messages array in the stack, while inside it
-        int messagesDepth = -1;
-        boolean expectKey = false;
-        boolean nextIsMessages = false;
-        int n = text.length();
-        int i = 0;
-        while (i < n) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    Set<String> keys = new HashSet<>();
-                    if (top == null) {
-                        top = keys;
-                    }
-                    stack.push(keys);
-                    expectKey = true;
-                    i++;
-                }
-                case '[' -> {
-                    stack.push(ARRAY);
-                    if (nextIsMessages) {
-                        messagesDepth = stack.size();
-                    }
-                    nextIsMessages = false;
-                    expectKey = false;
-                    i++;
-                }
-                case '}', ']' -> {
-                    if (stack.size() == messagesDepth) {
-                        messagesDepth = -1;
-                    }
-                    stack.pop();
-                    expectKey = false;
-                    i++;
-                    if (stack.isEmpty()) {
-                        // the top-level object closed: only whitespace may follow
-                        if (!text.substring(i).isBlank()) {
-                            return null;
-                        }
-                        i = n;
-                    }
-                }
-                case ',' -> {
-                    expectKey = stack.peek() != ARRAY;
-                    i++;
-                }
-                case '"' -> {
-                    int end = stringEnd(text, i);
-                    if (expectKey) {
-                        String key = decode(text, i + 1, end - 1);
-                        if (!stack.peek().add(key)) {
-                            return null;
-                        }
-                        expectKey = false;
-                        if (stack.size() == 1) {
-                            nextIsMessages = key.equals("messages");
-                            int v = valueStart(text, end);
-                            if (key.equals("model") && text.charAt(v) == '"') {
-                                modelStart = v;
-                                modelEnd = stringEnd(text, v);
-                                i = modelEnd;
-                                continue;
-                            }
-                            if (text.startsWith("null", v)) {
-                                nullField = true;
-                            }
-                        } else if (messagesDepth > 0 && stack.size() == messagesDepth + 1) {
-                            messageFields.add(key);
-                        }
-                    }
-                    i = end;
-                }
-                default -> i++;
-            }
-        }
-        if (top == null || modelStart < 0) {
-            return null;
-        }
-        return new ClientBytes(
-                text, modelStart, modelEnd, Set.copyOf(top), Set.copyOf(messageFields), nullField);
     }
 
     /** The index just past the string starting at {@code i} (its opening quote). */
@@ -139,19 +47,6 @@ public record ClientBytes(
                 j++;
             }
         }
-    }
-
-    /** The first index of the value after a key ending at {@code i}: past blanks and the colon. */
-    private static int valueStart(String s, int i) {
-        int j = i;
-        while (s.charAt(j) != ':') {
-            j++;
-        }
-        j++;
-        while (Character.isWhitespace(s.charAt(j))) {
-            j++;
-        }
-        return j;
     }
 
     /** A key's text with its escapes resolved, as the parser saw it. */

@@ -5,6 +5,7 @@ import io.gatehouse.routing.internal.catalog.Route;
 import io.gatehouse.routing.internal.pipeline.GatewayService;
 import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestBodyText;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,7 +81,9 @@ public class OpenAiResource {
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
-    public Response chat(@Context HttpServletRequest request, String body) {
+    public Response chat(@Context HttpServletRequest request, InputStream in) {
+        // read before the key is checked, as a String parameter was (a 413 stays a 413)
+        String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
         return build(
                 gateway.chat(
@@ -106,7 +110,9 @@ public class OpenAiResource {
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
-    public Response embeddings(@Context HttpServletRequest request, String body) {
+    public Response embeddings(@Context HttpServletRequest request, InputStream in) {
+        // read before the key is checked, as a String parameter was (a 413 stays a 413)
+        String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
         return build(
                 gateway.embeddings(

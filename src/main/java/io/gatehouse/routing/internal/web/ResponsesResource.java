@@ -5,6 +5,7 @@ import io.gatehouse.routing.internal.dialect.responses.ResponsesDialect;
 import io.gatehouse.routing.internal.pipeline.GatewayService;
 import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestBodyText;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,7 +96,9 @@ public class ResponsesResource {
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (upstream_error)")
-    public Response create(@Context HttpServletRequest request, String body) {
+    public Response create(@Context HttpServletRequest request, InputStream in) {
+        // read before the key is checked, as a String parameter was (a 413 stays a 413)
+        String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
         GatewayService.Answer answer =
                 dialect.create(

@@ -39,7 +39,7 @@ class TypedExchangeTest {
     }
 
     static Operation.Request read(String body) {
-        return new ChatOperation().read(body, json(body));
+        return new ChatOperation().read(GatewayRequests.read(body));
     }
 
     static GatewayExchange exchange(Operation.Request r) {

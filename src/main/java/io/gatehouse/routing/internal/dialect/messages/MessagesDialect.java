@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.dialect.messages;
 import io.gatehouse.routing.internal.pipeline.ChatDialect;
 import io.gatehouse.routing.internal.pipeline.NativeRequest;
 import io.gatehouse.routing.internal.pipeline.StreamEvents;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonObject;
 
@@ -46,11 +47,11 @@ public final class MessagesDialect implements ChatDialect {
 
     /** Anthropic providers speak Messages: they get the client's body (not for token counts). */
     @Override
-    public NativeRequest nativeRequest(String text, JsonObject json) {
+    public NativeRequest nativeRequest(ClientBytes bytes, JsonObject json) {
         if (counting) {
             return null;
         }
-        MessagesNative n = MessagesNative.of(text, json);
+        MessagesNative n = MessagesNative.of(bytes, json);
         // Both ways hold and check tool calls under output rules (the native one each tool_use
         // block, AnthropicNativeStream), but the native one ends a stream with a block it cannot
         // check (server_tool_use, ...): a stream that offers tools and needs no thinking takes the

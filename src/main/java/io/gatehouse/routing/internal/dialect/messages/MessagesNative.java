@@ -111,13 +111,18 @@ final class MessagesNative implements NativeRequest {
 
     /** The native form of a Messages body {@link MessagesRequest#read} accepted. */
     static MessagesNative of(String text, JsonObject json) {
+        return of(ClientBytes.scan(text), json);
+    }
+
+    /** As above, with the client's bytes from the request path's one pass ({@code BodyScan}). */
+    static MessagesNative of(ClientBytes bytes, JsonObject json) {
         String only = null;
         if (MessagesRequest.thinkingEnabled(json)) {
             only = "The request enables extended thinking";
         } else if (!thinkingBlocks(json).stream().allMatch(List::isEmpty)) {
             only = "The conversation carries thinking blocks";
         }
-        return new MessagesNative(json, ClientBytes.scan(text), only);
+        return new MessagesNative(json, bytes, only);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gatehouse.edge.ClientKey;
 import io.gatehouse.routing.internal.pipeline.GatewayService;
 import io.gatehouse.shared.ChecksOwnJsonBody;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestBodyText;
 import io.gatehouse.shared.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,7 +82,9 @@ public class MessagesResource {
     @APIResponse(
             responseCode = "502",
             description = "The provider failed and no fallback answered (api_error)")
-    public Response create(@Context HttpServletRequest request, String body) {
+    public Response create(@Context HttpServletRequest request, InputStream in) {
+        // read before the key is checked, as a String parameter was (a 413 stays a 413)
+        String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
         GatewayService.Answer answer =
                 gateway.chat(
@@ -132,7 +136,9 @@ public class MessagesResource {
                                     @Schema(
                                             implementation =
                                                     MessagesDtos.AnthropicTokenCount.class)))
-    public Response countTokens(@Context HttpServletRequest request, String body) {
+    public Response countTokens(@Context HttpServletRequest request, InputStream in) {
+        // read before the key is checked, as a String parameter was (a 413 stays a 413)
+        String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
         GatewayService.TokenCount count =
                 gateway.countTokens(

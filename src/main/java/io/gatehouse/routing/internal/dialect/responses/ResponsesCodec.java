@@ -5,6 +5,7 @@ import io.gatehouse.routing.internal.pipeline.ChatDialect;
 import io.gatehouse.routing.internal.pipeline.GatewayRequests;
 import io.gatehouse.routing.internal.pipeline.NativeRequest;
 import io.gatehouse.routing.internal.pipeline.StreamEvents;
+import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.internal.provider.OpenAiChat;
 import io.gatehouse.routing.stage.ChatRequest;
 import jakarta.json.JsonArray;
@@ -95,7 +96,7 @@ final class ResponsesCodec implements ChatDialect, ResponsesNativeEvents.Owner {
      * ResponsesNative#nativeFor}).
      */
     @Override
-    public NativeRequest nativeRequest(String text, JsonObject json) {
+    public NativeRequest nativeRequest(ClientBytes bytes, JsonObject json) {
         return new ResponsesNative(this, json);
     }
 
