@@ -206,7 +206,7 @@ export default async function (ctx) {
     await docShot(page, "admin-users");
     await axe(page, "users");
     await fitsAt800(page, "users");
-    await page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: `Reset the password of ${user}` }).click();
+    await page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: `Reset password of ${user}` }).click();
     await page.getByLabel(`New password for ${user}`).fill("adm-second-password-2");
     await page.getByLabel(`New password for ${user}`).press("Enter");
     await page.getByTestId("info").filter({ hasText: "password was reset" }).waitFor();

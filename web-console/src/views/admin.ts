@@ -251,7 +251,7 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
         h("td", null, status(u.status)),
         h("td", null, h("div", { class: "buttons" },
           h("button", {
-            type: "button", "aria-label": `Reset the password of ${u.username}`, "aria-expanded": "false",
+            type: "button", "aria-label": `Reset password of ${u.username}`, "aria-expanded": "false",
             on: {
               click: (ev: Event) => {
                 const b = ev.currentTarget as HTMLElement;
