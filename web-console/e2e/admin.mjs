@@ -143,6 +143,10 @@ export default async function (ctx) {
     const page = await newPage("platform");
     await signInPlatformAdmin(page);
     await page.getByRole("heading", { name: "Administration" }).waitFor();
+    check((await page.getByRole("navigation", { name: "Administration" }).getByRole("link").allTextContents()).join(",") === "Tenants,Egress allow-list",
+      "the platform admin's start page lists the tenants and the egress allow-list, and nothing of a tenant's administration");
+    await axe(page, "administration (platform admin's start page)");
+    await fitsAt800(page, "administration");
     await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Tenants" }).click();
     await page.getByTestId("tenants").waitFor();
     const slug = `adm-t-${s}`;
