@@ -44,7 +44,7 @@ let failures = 0;
 
 // Flow modules (e2e/<name>.mjs): each exports a default async function taking the context below and
 // sets up what it needs through the API, so that it can also run alone (CONSOLE_ONLY=<name>).
-const modules = [];
+const modules = ["admin"];
 const only = process.env.CONSOLE_ONLY ? process.env.CONSOLE_ONLY.split(",").map((m) => m.trim()) : null;
 let inModule = false;
 
@@ -269,6 +269,7 @@ try {
     await page.getByRole("link", { name: "New change", exact: true }).first().click();
     await page.getByLabel("Kind").selectOption("prompt");
     await page.getByLabel(/^Target/).fill(target);
+    await page.getByLabel("Edit the content as JSON (advanced)").check();
     await page.getByLabel("Content (JSON)").fill(JSON.stringify(promptContent("You answer questions about {{product}}.\nBe brief and kind."), null, 2));
     await page.getByLabel("Comment", { exact: true }).fill("New triage prompt for the e2e flow");
     await shot(page, "03-new-change");

@@ -121,6 +121,11 @@ export class Api {
     return this.json<T>("GET", path);
   }
 
+  /** Any JSON write of the management API (the administration pages: POST, PUT, PATCH, DELETE). */
+  send<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+    return this.json<T>(method, path, body);
+  }
+
   auditEvent(id: string, withContent = false): Promise<AuditEventDetail> {
     const q = withContent ? "?include=content" : "";
     return this.json<AuditEventDetail>("GET", `/api/v1/audit/events/${encodeURIComponent(id)}${q}`);

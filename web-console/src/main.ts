@@ -6,6 +6,7 @@ import { capabilities } from "./permissions.js";
 import { BASE, hrefFor, parseRoute, type Route } from "./routes.js";
 import { Session } from "./session.js";
 import type { AppContext } from "./context.js";
+import { adminView } from "./views/admin.js";
 import { auditView } from "./views/audit.js";
 import { changeView } from "./views/change.js";
 import { changesView } from "./views/changes.js";
@@ -48,7 +49,8 @@ function navLink(route: Route, label: string, current: Route): HTMLElement {
   const active =
     route.name === current.name ||
     (route.name === "changes" && current.name === "change") ||
-    (route.name === "audit" && current.name === "audit-event");
+    (route.name === "audit" && current.name === "audit-event") ||
+    (route.name === "admin" && current.name === "admin");
   return h("a", { href: hrefFor(route), "data-nav": "", "aria-current": active ? "page" : null }, label);
 }
 
@@ -68,6 +70,7 @@ function drawHeader(): void {
           caps.readStats ? navLink({ name: "dashboard" }, "Dashboard", current) : null,
           caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
           caps.readAudit ? navLink({ name: "lineage", from: null }, "Lineage", current) : null,
+          caps.administer ? navLink({ name: "admin", page: null }, "Administration", current) : null,
         )
       : null,
     me
@@ -117,6 +120,8 @@ async function show(): Promise<void> {
         ctx.navigate(defaultHome());
         return;
       case "changes":
+        // the start page of someone who only administers (the platform admin) is the administration
+        if (!caps.readChanges && caps.administer && route.state === null) return ctx.navigate(hrefFor({ name: "admin", page: null }));
         if (!caps.readChanges) return forbidden("Your roles do not include reading change requests.");
         await changesView(ctx, main, route.state);
         break;
@@ -147,6 +152,9 @@ async function show(): Promise<void> {
         if (!caps.readHeldCalls) return forbidden("Held tool calls are for reviewers and admins (who decide them) and auditors.");
         await heldCallsView(ctx, main, route.filter);
         break;
+      case "admin":
+        await adminView(ctx, main, route.page, route.tenant ?? null);
+        break;
       case "not-found":
         render(main, h("h1", { tabindex: "-1" }, "Not found"), h("p", null, "There is no such page in the console. ", h("a", { href: BASE, "data-nav": "" }, "Go to the start page")));
         break;
@@ -161,6 +169,7 @@ async function show(): Promise<void> {
 
 function defaultHome(): string {
   const caps = capabilities(session.me);
+  if (!caps.readChanges && !caps.readAudit && caps.administer) return hrefFor({ name: "admin", page: null });
   return caps.readChanges || !caps.readAudit ? hrefFor({ name: "changes", state: null }) : hrefFor({ name: "audit" });
 }
 

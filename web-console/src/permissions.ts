@@ -1,5 +1,6 @@
 // Which actions the console offers a person on a change, and why not when it does not. The server
 // enforces every rule again (403/409); this only keeps people from pressing buttons that cannot work.
+import { ADMIN_PAGES, type AdminPage } from "./routes.js";
 import type { ChangeDetail, ChangeSummary, Me } from "./types.js";
 
 export type ChangeActionName = "submit" | "approve" | "request-changes" | "reject" | "withdraw" | "publish";
@@ -140,6 +141,32 @@ export function actionsFor(me: Me | null, change: ChangeDetail): ActionOption[] 
   ];
 }
 
+/** One administration page: shown in the menu when allowed, else "not available" with the reason. */
+export interface AdminPageAccess {
+  page: AdminPage;
+  label: string;
+  allowed: boolean;
+  /** Who may use it, said to everyone else. */
+  who: string;
+}
+
+const ADMIN_LABELS: Record<AdminPage, [string, string[], string]> = {
+  tenants: ["Tenants", ["platform-admin"], "Tenants are managed by the platform admin."],
+  egress: ["Egress allow-list", ["platform-admin"], "The egress allow-list of a tenant is set by the platform admin."],
+  users: ["Users and roles", ["admin"], "Users and their roles are managed by the tenant's admins."],
+  keys: ["API keys", ["admin"], "API keys are managed by the tenant's admins."],
+  limits: ["Limits and budgets", ["admin"], "Limits and budgets are set by the tenant's admins."],
+  webhooks: ["Webhooks", ["admin"], "Webhooks are managed by the tenant's admins."],
+};
+
+/** The administration pages with whether this person may use them (the server checks the same roles). */
+export function adminPages(me: Me | null): AdminPageAccess[] {
+  return ADMIN_PAGES.map((page) => {
+    const [label, roles, who] = ADMIN_LABELS[page];
+    return { page, label, allowed: hasRole(me, ...roles), who };
+  });
+}
+
 /** What a person may do in the console at all, from their roles. */
 export interface Capabilities {
   createChanges: boolean;
@@ -151,6 +178,8 @@ export interface Capabilities {
   readHeldCalls: boolean;
   /** ... reviewers and admins decide them, as they decide changes. */
   decideHeldCalls: boolean;
+  /** At least one administration page (tenant admins and the platform admin). */
+  administer: boolean;
 }
 
 export function capabilities(me: Me | null): Capabilities {
@@ -161,5 +190,6 @@ export function capabilities(me: Me | null): Capabilities {
     readStats: hasRole(me, "admin", "auditor"),
     readHeldCalls: hasRole(me, "reviewer", "admin", "auditor"),
     decideHeldCalls: hasRole(me, "reviewer", "admin"),
+    administer: hasRole(me, "admin", "platform-admin"),
   };
 }

@@ -9,8 +9,13 @@ export type Route =
   | { name: "dashboard" }
   | { name: "lineage"; from: LineageStart | null }
   | { name: "held-calls"; filter: "held" | "all" }
+  | { name: "admin"; page: AdminPage | null; tenant?: string }
   | { name: "login" }
   | { name: "not-found"; path: string };
+
+/** The administration pages (docs/console.md "Administration"). */
+export const ADMIN_PAGES = ["tenants", "egress", "users", "keys", "limits", "webhooks"] as const;
+export type AdminPage = (typeof ADMIN_PAGES)[number];
 
 /** Where a lineage graph starts: the kinds of object the lineage endpoints (and the trail) lead from. */
 export type LineageStart =
@@ -46,6 +51,13 @@ export function parseRoute(pathname: string, search = ""): Route {
   }
   if (p === "held-calls") return { name: "held-calls", filter: q.get("status") === "all" ? "all" : "held" };
   if (p === "login") return { name: "login" };
+  if (p === "admin") return { name: "admin", page: null };
+  const ad = /^admin\/([a-z]+)$/.exec(p);
+  if (ad && (ADMIN_PAGES as readonly string[]).includes(ad[1]!)) {
+    const page = ad[1] as AdminPage;
+    const tenant = q.get("tenant");
+    return page === "egress" && tenant && /^[A-Za-z0-9-]{1,64}$/.test(tenant) ? { name: "admin", page, tenant } : { name: "admin", page };
+  }
   return { name: "not-found", path: pathname };
 }
 
@@ -67,6 +79,9 @@ export function hrefFor(route: Route): string {
       return route.from ? `${BASE}lineage?${route.from.kind}=${encodeURIComponent(route.from.id)}` : `${BASE}lineage`;
     case "held-calls":
       return route.filter === "all" ? `${BASE}held-calls?status=all` : `${BASE}held-calls`;
+    case "admin":
+      if (route.page === null) return `${BASE}admin`;
+      return route.tenant ? `${BASE}admin/${route.page}?tenant=${encodeURIComponent(route.tenant)}` : `${BASE}admin/${route.page}`;
     case "login":
       return `${BASE}login`;
     case "not-found":

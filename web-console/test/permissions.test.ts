@@ -98,9 +98,9 @@ test("authorship falls back to the name when ids are missing", () => {
 });
 
 test("capabilities by role", () => {
-  assert.deepEqual(capabilities(alice), { createChanges: true, readChanges: true, readAudit: false, readStats: false, readHeldCalls: false, decideHeldCalls: false });
-  assert.deepEqual(capabilities(bob), { createChanges: false, readChanges: true, readAudit: false, readStats: false, readHeldCalls: true, decideHeldCalls: true });
-  assert.deepEqual(capabilities(dave), { createChanges: false, readChanges: true, readAudit: true, readStats: true, readHeldCalls: true, decideHeldCalls: false });
-  assert.deepEqual(capabilities(admin), { createChanges: true, readChanges: true, readAudit: false, readStats: true, readHeldCalls: true, decideHeldCalls: true });
-  assert.deepEqual(capabilities(null), { createChanges: false, readChanges: false, readAudit: false, readStats: false, readHeldCalls: false, decideHeldCalls: false });
+  assert.deepEqual(capabilities(alice), { createChanges: true, readChanges: true, readAudit: false, readStats: false, readHeldCalls: false, decideHeldCalls: false, administer: false });
+  assert.deepEqual(capabilities(bob), { createChanges: false, readChanges: true, readAudit: false, readStats: false, readHeldCalls: true, decideHeldCalls: true, administer: false });
+  assert.deepEqual(capabilities(dave), { createChanges: false, readChanges: true, readAudit: true, readStats: true, readHeldCalls: true, decideHeldCalls: false, administer: false });
+  assert.deepEqual(capabilities(admin), { createChanges: true, readChanges: true, readAudit: false, readStats: true, readHeldCalls: true, decideHeldCalls: true, administer: true });
+  assert.deepEqual(capabilities(null), { createChanges: false, readChanges: false, readAudit: false, readStats: false, readHeldCalls: false, decideHeldCalls: false, administer: false });
 });

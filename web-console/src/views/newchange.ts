@@ -1,20 +1,12 @@
+import { ApiError } from "../api.js";
+import {
+  emptyForm, FieldError, fieldForParam, fieldId, fieldPaths, fromContent, KINDS, kindSpec, toContent,
+  type FieldSpec, type FieldValue, type FormValues, type KindSpec,
+} from "../authoring.js";
 import { h, render } from "../dom.js";
-import { showError } from "../messages.js";
+import { errorText, showError } from "../messages.js";
 import { hrefFor } from "../routes.js";
 import type { AppContext } from "../context.js";
-
-// A starting point per kind, so that an author sees the shape the server expects.
-const TEMPLATES: Record<string, unknown> = {
-  prompt: {
-    messages: [{ role: "system", content: "You answer questions about {{product}}." }],
-    variables: { type: "object", required: ["product"], properties: { product: { type: "string", maxLength: 100 } } },
-    route: "sandbox",
-    label: "production",
-  },
-  provider: {},
-  route: {},
-  policy: {},
-};
 
 /** Reads the content box: a JSON object, or a sentence saying what is wrong. */
 export function parseContent(text: string): Record<string, unknown> {
@@ -28,43 +20,252 @@ export function parseContent(text: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+// A starting point for a prompt, so that an author sees a working example.
+const PROMPT_START = {
+  messages: [{ role: "system", content: "You answer questions about {{product}}." }],
+  variables: { type: "object", required: ["product"], properties: { product: { type: "string", maxLength: 100 } } },
+  route: "sandbox",
+  label: "production",
+};
+
+function startForm(spec: KindSpec): FormValues {
+  return spec.kind === "prompt" ? fromContent(spec, PROMPT_START) : emptyForm(spec);
+}
+
+/**
+ * The authoring form: fields per kind (authoring.ts), the JSON editor as the advanced option, and the
+ * server's validation message (problem.param) shown next to the field it names.
+ */
 export function newChangeView(ctx: AppContext, main: HTMLElement): void {
   const errors = h("div", { class: "messages" });
-  const kind = h("select", { id: "new-kind", name: "kind" }, Object.keys(TEMPLATES).map((k) => h("option", { value: k }, k)));
-  const target = h("input", { id: "new-target", name: "target", required: true, placeholder: "e.g. support-triage", autocomplete: "off" });
-  const content = h("textarea", { id: "new-content", name: "content", rows: 14, class: "code", spellcheck: "false" });
+  const kind = h("select", { id: "new-kind", name: "kind" }, KINDS.map((k) => h("option", { value: k.kind }, k.kind)));
+  const target = h("input", { id: "f-target", name: "target", required: true, autocomplete: "off", "aria-describedby": "f-target-hint" });
+  const targetLabel = h("label", { for: "f-target" });
+  const targetHint = h("span", { id: "f-target-hint", class: "muted hint" });
+  const targetError = h("span", { id: "f-target-error", class: "field-error", hidden: true });
   const comment = h("textarea", { id: "new-comment", name: "comment", rows: 2, placeholder: "What and why, for the reviewers" });
   const submit = h("input", { id: "new-submit", type: "checkbox", name: "submit", checked: true });
-  content.value = JSON.stringify(TEMPLATES["prompt"], null, 2);
+  const advanced = h("input", { id: "new-advanced", type: "checkbox", name: "advanced" });
+  const content = h("textarea", { id: "new-content", name: "content", rows: 16, class: "code", spellcheck: "false" });
+  const contentError = h("span", { id: "new-content-error", class: "field-error", hidden: true });
+  const fieldsArea = h("div", { class: "kind-fields", "data-testid": "kind-fields" });
+  const jsonArea = h("div", { class: "field", hidden: true },
+    h("label", { for: "new-content" }, "Content (JSON)"), content, contentError);
+
+  let spec = kindSpec("prompt");
+  let form = startForm(spec);
+
+  function showTarget(): void {
+    targetLabel.textContent = `Target (${spec.targetLabel.toLowerCase()})`;
+    targetHint.textContent = spec.targetHint;
+  }
+
+  function drawFields(): void {
+    render(fieldsArea, spec.fields.map((f) => fieldRow(f, f.key, form.values, () => undefined)),
+      spec.groups.map((g) => {
+        const items = form.groups[g.key] ?? [];
+        return h("fieldset", { class: "group", id: fieldId(g.key), "data-group": g.key },
+          h("legend", null, g.label),
+          h("span", { id: `${fieldId(g.key)}-error`, class: "field-error", hidden: true }),
+          items.map((item, i) =>
+            h("fieldset", { class: "item", id: fieldId(`${g.key}[${i}]`), "data-item": `${g.key}[${i}]` },
+              h("legend", null, `${cap(g.item)} ${i + 1}`),
+              h("span", { id: `${fieldId(`${g.key}[${i}]`)}-error`, class: "field-error", hidden: true }),
+              h("div", { class: "grid" }, g.fields.map((f) => fieldRow(f, `${g.key}[${i}].${f.key}`, item.values, () => undefined, f.key))),
+              h("button", {
+                type: "button", class: "link", "aria-label": `Remove ${g.item} ${i + 1}`,
+                on: { click: () => { items.splice(i, 1); drawFields(); } },
+              }, `Remove ${g.item}`),
+            )),
+          h("button", {
+            type: "button",
+            on: {
+              click: () => {
+                items.push(emptyForm({ ...spec, groups: [{ ...g, minItems: 1 }] }).groups[g.key]![0]!);
+                form.groups[g.key] = items;
+                drawFields();
+                fieldsArea.querySelector<HTMLElement>(`#${fieldId(`${g.key}[${items.length - 1}].${g.fields[0]!.key}`)}`)?.focus();
+              },
+            },
+          }, `Add ${g.item}`),
+        );
+      }),
+    );
+  }
+
+  function clearFieldErrors(): void {
+    for (const el of main.querySelectorAll<HTMLElement>(".field-error")) {
+      el.hidden = true;
+      el.textContent = "";
+    }
+    for (const el of main.querySelectorAll<HTMLElement>("[aria-invalid]")) {
+      el.removeAttribute("aria-invalid");
+      const d = (el.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x !== "" && !x.endsWith("-error"));
+      if (d.length > 0) el.setAttribute("aria-describedby", d.join(" "));
+      else el.removeAttribute("aria-describedby");
+    }
+  }
+
+  /** Puts the message next to the field the param names; true when there was such a field. */
+  function markField(param: string | undefined, message: string): boolean {
+    const path = advanced.checked ? (param === "target" ? "target" : null) : fieldForParam(param, fieldPaths(spec, form));
+    if (advanced.checked && path === null && param?.startsWith("content")) {
+      contentError.textContent = `${param}: ${message}`;
+      contentError.hidden = false;
+      invalid(content, contentError.id);
+      content.focus();
+      return true;
+    }
+    if (path === null) return false;
+    const id = fieldId(path);
+    const errorEl = main.querySelector<HTMLElement>(`#${id}-error`);
+    const input = main.querySelector<HTMLElement>(`#${id}`);
+    if (!errorEl || !input) return false;
+    errorEl.textContent = message;
+    errorEl.hidden = false;
+    invalid(input, errorEl.id);
+    const focusable = input.matches("input, select, textarea") ? input : input.querySelector<HTMLElement>("input, select, textarea");
+    focusable?.focus();
+    return true;
+  }
+
+  function syncToJson(): boolean {
+    try {
+      content.value = JSON.stringify(toContent(spec, form), null, 2);
+      return true;
+    } catch (e) {
+      clearFieldErrors();
+      if (!(e instanceof FieldError) || !markField(e.param, e.message)) showError(errors, e);
+      return false;
+    }
+  }
+
+  showTarget();
+  drawFields();
+
   kind.addEventListener("change", () => {
-    content.value = JSON.stringify(TEMPLATES[kind.value] ?? {}, null, 2);
+    spec = kindSpec(kind.value);
+    form = startForm(spec);
+    showTarget();
+    clearFieldErrors();
+    drawFields();
+    if (advanced.checked) syncToJson();
   });
+  advanced.addEventListener("change", () => {
+    clearFieldErrors();
+    render(errors);
+    if (advanced.checked) {
+      if (!syncToJson()) {
+        advanced.checked = false;
+        return;
+      }
+    } else {
+      try {
+        form = fromContent(spec, parseContent(content.value));
+        drawFields();
+      } catch (e) {
+        advanced.checked = true;
+        contentError.textContent = errorText(e);
+        contentError.hidden = false;
+        invalid(content, contentError.id);
+        return;
+      }
+    }
+    fieldsArea.hidden = advanced.checked;
+    jsonArea.hidden = !advanced.checked;
+  });
+
   const button = h("button", { type: "submit", class: "primary" }, "Create change request");
-  const form = h("form", { class: "card", "aria-labelledby": "new-title" },
+  const formEl = h("form", { class: "card", "aria-labelledby": "new-title", novalidate: true },
     errors,
-    h("div", { class: "field" }, h("label", { for: "new-kind" }, "Kind"), kind),
-    h("div", { class: "field" }, h("label", { for: "new-target" }, "Target (name of the prompt, provider, route or policy)"), target),
-    h("div", { class: "field" }, h("label", { for: "new-content" }, "Content (JSON)"), content),
+    h("div", { class: "grid" },
+      h("div", { class: "field" }, h("label", { for: "new-kind" }, "Kind"), kind),
+      h("div", { class: "field" }, targetLabel, target, targetHint, targetError),
+    ),
+    h("div", { class: "field checkbox" }, advanced, h("label", { for: "new-advanced" }, "Edit the content as JSON (advanced)")),
+    fieldsArea,
+    jsonArea,
     h("div", { class: "field" }, h("label", { for: "new-comment" }, "Comment"), comment),
     h("div", { class: "field checkbox" }, submit, h("label", { for: "new-submit" }, "Submit for review at once (otherwise it stays a draft)")),
     button,
   );
-  form.addEventListener("submit", async (ev) => {
+  formEl.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     button.disabled = true;
+    clearFieldErrors();
+    render(errors);
     try {
-      if (target.value.trim() === "") throw new Error("Target is required.");
-      const parsed = parseContent(content.value);
-      const created = await ctx.api.createChange(kind.value, target.value.trim(), parsed, comment.value.trim());
+      if (target.value.trim() === "") throw new FieldError("target", `${spec.targetLabel} is required.`);
+      const parsed = advanced.checked ? parseContent(content.value) : toContent(spec, form);
+      const created = await ctx.api.createChange(spec.kind, target.value.trim(), parsed, comment.value.trim());
       if (submit.checked) await ctx.api.act(created.id, "submit", comment.value.trim());
       ctx.navigate(hrefFor({ name: "change", id: created.id }));
     } catch (e) {
-      showError(errors, e);
-      errors.querySelector<HTMLElement>("[role=alert]")?.setAttribute("tabindex", "-1");
-      errors.querySelector<HTMLElement>("[role=alert]")?.focus();
+      const param = e instanceof FieldError ? e.param : e instanceof ApiError ? e.problem.param : undefined;
+      const message = e instanceof ApiError ? e.problem.detail : errorText(e);
+      if (!markField(param, message)) {
+        showError(errors, e);
+        errors.querySelector<HTMLElement>("[role=alert]")?.setAttribute("tabindex", "-1");
+        errors.querySelector<HTMLElement>("[role=alert]")?.focus();
+      } else {
+        render(errors, h("div", { class: "message error", role: "alert", "data-testid": "error" },
+          h("strong", null, "Not saved. "), "The marked field needs a change: ", message));
+      }
     } finally {
       button.disabled = false;
     }
   });
-  render(main, h("h1", { id: "new-title", tabindex: "-1" }, "New change request"), form);
+  render(main, h("h1", { id: "new-title", tabindex: "-1" }, "New change request"),
+    h("p", { class: "muted" }, "Fill in the fields of the kind of change; the server checks the content again and names the field it refuses."),
+    formEl);
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function invalid(el: HTMLElement, errorId: string): void {
+  el.setAttribute("aria-invalid", "true");
+  const d = (el.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x !== "");
+  if (!d.includes(errorId)) d.push(errorId);
+  el.setAttribute("aria-describedby", d.join(" "));
+}
+
+/** One labelled input bound to values[key]; path names it for errors (id f-<path>). */
+function fieldRow(
+  f: FieldSpec, path: string, values: Record<string, FieldValue>, _changed: () => void, key = path,
+): HTMLElement {
+  const id = fieldId(path);
+  const hintId = f.hint ? `${id}-hint` : null;
+  const common = { id, name: path, "aria-describedby": hintId, "aria-required": f.required ? "true" : null };
+  const label = h("label", { for: id }, f.label, f.required ? h("span", { "aria-hidden": "true" }, " *") : null);
+  const errorEl = h("span", { id: `${id}-error`, class: "field-error", hidden: true });
+  const hint = hintId ? h("span", { id: hintId, class: "muted hint" }, f.hint!) : null;
+  if (f.type === "checkbox") {
+    const box = h("input", { ...common, type: "checkbox", checked: values[key] === true });
+    box.addEventListener("change", () => { values[key] = box.checked; });
+    return h("div", { class: "field checkbox" }, box, label, hint, errorEl);
+  }
+  let input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+  if (f.type === "select") {
+    const current = String(values[key] ?? "");
+    input = h("select", common,
+      f.required ? null : h("option", { value: "" }, "(default)"),
+      (f.options ?? []).map((o) => h("option", { value: o, selected: o === current }, o)));
+    if (current !== "" && !(f.options ?? []).includes(current)) input.append(h("option", { value: current, selected: true }, current));
+  } else if (f.type === "textarea" || f.type === "json") {
+    input = h("textarea", { ...common, rows: f.type === "json" ? 5 : 3, class: f.type === "json" ? "code" : null, spellcheck: f.type === "json" ? "false" : null });
+    input.value = String(values[key] ?? "");
+  } else {
+    input = h("input", {
+      ...common,
+      type: f.type === "secret" ? "password" : "text",
+      inputmode: f.type === "number" ? "numeric" : f.type === "decimal" ? "decimal" : null,
+      autocomplete: f.type === "secret" ? "new-password" : "off",
+    });
+    input.value = String(values[key] ?? "");
+  }
+  input.addEventListener("input", () => { values[key] = input.value; });
+  input.addEventListener("change", () => { values[key] = input.value; });
+  return h("div", { class: `field${f.type === "textarea" || f.type === "json" ? " wide" : ""}` }, label, input, hint, errorEl);
 }
