@@ -8,6 +8,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A request body read as bytes once and decoded once (issue 16, round 2), for the hot JAX-RS
@@ -22,6 +25,13 @@ import java.nio.charset.UnsupportedCharsetException;
  * there.
  */
 public final class RequestBodyText {
+    private static final Logger LOG = Logger.getLogger(RequestBodyText.class.getName());
+
+    /**
+     * The first buffer for a declared length; it doubles up to the declared length as bytes come.
+     */
+    static final int FIRST_BUFFER = 64 * 1024;
+
     private RequestBodyText() {}
 
     /** The whole body as text; empty when there is none. */
@@ -34,11 +44,20 @@ public final class RequestBodyText {
             byte[] bytes;
             int length;
             if (declared >= 0 && declared < Integer.MAX_VALUE - 8) {
-                bytes = new byte[(int) declared];
+                // Sized by the declared length, but never reserved ahead of the bytes that arrived:
+                // a client announcing the limit and trickling bytes must not hold that much memory.
+                int limit = (int) declared;
+                bytes = new byte[Math.min(limit, FIRST_BUFFER)];
                 length = 0;
                 int r;
-                while (length < bytes.length
-                        && (r = in.read(bytes, length, bytes.length - length)) > 0) {
+                while (length < limit) {
+                    if (length == bytes.length) {
+                        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, 2L * bytes.length));
+                    }
+                    r = in.read(bytes, length, bytes.length - length);
+                    if (r <= 0) {
+                        break;
+                    }
                     length += r;
                 }
             } else {
@@ -47,9 +66,10 @@ public final class RequestBodyText {
             }
             return new String(bytes, 0, length, charset(request));
         } catch (IOException e) {
-            // the client went away or sent a broken chunk: its request, not an internal error
-            throw new BadRequestException(
-                    "invalid_request", "The request body could not be read: " + e.getMessage());
+            // the client went away or sent a broken chunk: its request, not an internal error; the
+            // container's text stays in the log, not in the answer
+            LOG.log(Level.FINE, "request body could not be read", e);
+            throw new BadRequestException("invalid_request", "The request body could not be read");
         }
     }
 

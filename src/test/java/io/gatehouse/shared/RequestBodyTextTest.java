@@ -92,4 +92,40 @@ class RequestBodyTextTest {
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("could not be read");
     }
+
+    /**
+     * A declared length above the first buffer is read as the bytes come (review of round 2: the
+     * declared size was reserved before any byte arrived), and a body that ends early is what came.
+     */
+    @Test
+    void aLargeDeclaredLengthGrowsWithTheBytesThatArrive() throws IOException {
+        byte[] big =
+                "x".repeat(3 * RequestBodyText.FIRST_BUFFER + 17).getBytes(StandardCharsets.UTF_8);
+        InputStream trickle =
+                new ByteArrayInputStream(big) {
+                    @Override
+                    public synchronized int read(byte[] b, int off, int len) {
+                        return super.read(
+                                b, off, Math.min(len, 1000)); // small reads, as a socket gives
+                    }
+                };
+        assertThat(RequestBodyText.read(request(big.length, null), trickle)).hasSize(big.length);
+        byte[] few = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(RequestBodyText.read(request(4L * 1024 * 1024, null), in(few)))
+                .isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void theContainersOwnTextNeverReachesTheAnswer() {
+        InputStream broken =
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("internal socket detail 10.0.0.7:9443");
+                    }
+                };
+        assertThatThrownBy(() -> RequestBodyText.read(request(5, null), broken))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessage("The request body could not be read");
+    }
 }

@@ -75,7 +75,9 @@ public class EdgeHeadersFilter extends HttpFilter {
             tooLarge(req, res, path);
             return;
         }
-        chain.doFilter(length < 0 && hasBody(req) ? new Limited(req, maxBytes) : req, res);
+        // Limited even with a declared length: the limit must not rest on the client's own
+        // Content-Length being honest under every protocol the container speaks (HTTP/2 included).
+        chain.doFilter(hasBody(req) ? new Limited(req, maxBytes) : req, res);
     }
 
     private static boolean hasBody(HttpServletRequest req) {

@@ -1,6 +1,7 @@
 package io.gatehouse.routing.internal.provider;
 
 import io.gatehouse.shared.JsonInput;
+import io.gatehouse.shared.error.ValidationException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -111,7 +112,16 @@ public final class BodyScan {
             return new Result(false, null);
         }
         BodyScan s = new BodyScan(text);
-        s.run();
+        try {
+            s.run();
+        } catch (ValidationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The parse that follows decides what the client sent; a defect in this pass's
+            // bookkeeping must not fail the request: nothing forwarded, storability checked in
+            // full.
+            return new Result(true, null);
+        }
         return new Result(s.suspect, s.forwardable ? s.bytes() : null);
     }
 
