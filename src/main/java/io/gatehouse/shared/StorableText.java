@@ -1,9 +1,9 @@
 package io.gatehouse.shared;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,39 +101,59 @@ public final class StorableText {
         return escaped == text ? v : escaped;
     }
 
+    /**
+     * The map itself when nothing in it changes (the usual case: only scanned, nothing allocated);
+     * else an insertion-ordered copy with the escaped keys and values.
+     */
     private static Object sanitizeMap(Map<?, ?> m) {
-        String[] keys = new String[m.size()];
-        Object[] values = new Object[keys.length];
-        boolean changed = false;
+        Map<String, Object> copy = null;
         int i = 0;
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String key = String.valueOf(e.getKey());
-            keys[i] = escape(key);
-            values[i] = sanitize(e.getValue());
-            changed |=
-                    keys[i] != key || values[i] != e.getValue() || !(e.getKey() instanceof String);
+            String k = escape(key);
+            Object v = sanitize(e.getValue());
+            if (copy == null
+                    && (k != key || v != e.getValue() || !(e.getKey() instanceof String))) {
+                // the first change: the entries before it are unchanged, String keys
+                copy = new LinkedHashMap<>();
+                int j = 0;
+                for (Map.Entry<?, ?> before : m.entrySet()) {
+                    if (j++ == i) {
+                        break;
+                    }
+                    copy.put((String) before.getKey(), before.getValue());
+                }
+            }
+            if (copy != null) {
+                copy.put(k, v);
+            }
             i++;
         }
-        if (!changed) {
-            return m;
-        }
-        Map<String, Object> copy = new LinkedHashMap<>();
-        for (int j = 0; j < i; j++) {
-            copy.put(keys[j], values[j]);
-        }
-        return copy;
+        return copy == null ? m : copy;
     }
 
+    /** The collection itself when nothing in it changes; else a list of the escaped values. */
     private static Object sanitizeList(Collection<?> c) {
-        Object[] values = new Object[c.size()];
-        boolean changed = false;
+        List<Object> copy = null;
         int i = 0;
         for (Object o : c) {
-            values[i] = sanitize(o);
-            changed |= values[i] != o;
+            Object v = sanitize(o);
+            if (copy == null && v != o) {
+                copy = new ArrayList<>(c.size());
+                int j = 0;
+                for (Object before : c) {
+                    if (j++ == i) {
+                        break;
+                    }
+                    copy.add(before);
+                }
+            }
+            if (copy != null) {
+                copy.add(v);
+            }
             i++;
         }
-        return changed ? new ArrayList<>(Arrays.asList(values).subList(0, i)) : c;
+        return copy == null ? c : copy;
     }
 
     private static void unicodeEscape(StringBuilder b, char c) {

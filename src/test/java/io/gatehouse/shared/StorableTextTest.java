@@ -43,4 +43,26 @@ class StorableTextTest {
                 .isEqualTo(List.of("ok", "bad\\ud800", Map.of("deep", "\\u0000")));
         assertThat(out.get("same")).isSameAs(clean);
     }
+
+    @Test
+    void aChangeAfterCleanEntriesKeepsThemAndTheirOrder() {
+        Map<Object, Object> m = new LinkedHashMap<>();
+        m.put("first", "clean");
+        m.put("second", List.of("a", "b", "c\u0000", "d"));
+        m.put("third\ud800", 3L);
+        m.put(7, "non-string key");
+        m.put("last", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) StorableText.sanitize(m);
+        assertThat(out.keySet()).containsExactly("first", "second", "third\\ud800", "7", "last");
+        assertThat(out.get("first")).isEqualTo("clean");
+        assertThat(out.get("second")).isEqualTo(List.of("a", "b", "c\\u0000", "d"));
+        assertThat(out.get("7")).isEqualTo("non-string key");
+        Map<Object, Object> onlyKey = new LinkedHashMap<>();
+        onlyKey.put("a", 1L);
+        onlyKey.put(2, 2L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> keys = (Map<String, Object>) StorableText.sanitize(onlyKey);
+        assertThat(keys.keySet()).containsExactly("a", "2");
+    }
 }

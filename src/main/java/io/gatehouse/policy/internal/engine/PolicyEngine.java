@@ -37,10 +37,15 @@ public final class PolicyEngine {
             PolicyRule.Stage stage,
             Map<CompiledPolicy, Map<String, GuardResult>> guards) {
         Decision enforced = new Decision();
-        Decision shadow = new Decision();
+        Decision shadow = null; // most tenants have no shadow policy: then NO_SHADOW
         RequestFacts.Variables ctx = facts.variables(stage);
         for (CompiledPolicy p : policies) {
-            Decision d = p.document().shadow() ? shadow : enforced;
+            Decision d;
+            if (p.document().shadow()) {
+                d = shadow == null ? (shadow = new Decision()) : shadow;
+            } else {
+                d = enforced;
+            }
             if (d.denied) {
                 continue; // the decision is made; later policies cannot undo a deny
             }
@@ -58,8 +63,14 @@ public final class PolicyEngine {
                     name -> name.equals("guard") ? Optional.of(values) : ctx.find(name);
             evaluatePolicy(p, withGuards, facts, stage, d);
         }
-        return new Evaluation(enforced, shadow);
+        return new Evaluation(enforced, shadow == null ? NO_SHADOW : shadow);
     }
+
+    /**
+     * The shadow decision when no shadow policy took part: empty, and never changed (only this
+     * class changes decisions, and only those it creates in {@link #evaluate}).
+     */
+    private static final Decision NO_SHADOW = new Decision();
 
     /**
      * Applies each failed guard's {@code onError}: {@code deny} refuses the request (the policy

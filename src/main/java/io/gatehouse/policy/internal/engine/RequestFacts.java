@@ -40,16 +40,31 @@ public record RequestFacts(
     }
 
     public RequestFacts {
-        Map<String, EntityStat> all = new LinkedHashMap<>();
-        for (String t : EntityType.wireNames()) {
-            all.put(t, entities.getOrDefault(t, EntityStat.NONE));
-        }
-        entities = java.util.Collections.unmodifiableMap(all);
+        entities = complete(entities);
         headers = Map.copyOf(headers);
         roles = List.copyOf(roles);
         injectionSignals = List.copyOf(injectionSignals);
         providers = List.copyOf(providers);
         tools = tools == null ? ToolFacts.NONE : tools;
+    }
+
+    /**
+     * Every entity type with no finding: most requests have none, and share this map instead of
+     * building an equal one twice per request (input facts, output facts).
+     */
+    private static final Map<String, EntityStat> NO_ENTITIES = allTypes(Map.of());
+
+    /** Every entity type, in {@link EntityType#wireNames()} order, with its findings or none. */
+    private static Map<String, EntityStat> complete(Map<String, EntityStat> found) {
+        return found.isEmpty() || found == NO_ENTITIES ? NO_ENTITIES : allTypes(found);
+    }
+
+    private static Map<String, EntityStat> allTypes(Map<String, EntityStat> found) {
+        Map<String, EntityStat> all = new LinkedHashMap<>();
+        for (String t : EntityType.wireNames()) {
+            all.put(t, found.getOrDefault(t, EntityStat.NONE));
+        }
+        return java.util.Collections.unmodifiableMap(all);
     }
 
     /** A request without tool traffic (the test bench's recorded summaries). */
@@ -312,8 +327,24 @@ public record RequestFacts(
         }
     }
 
+    /**
+     * Entities as CEL reads them when nothing was found: the same map {@link #celEntities} builds,
+     * built once (CEL only reads it; unmodifiable so that nothing else can change it).
+     */
+    private static final Map<String, Object> NO_CEL_ENTITIES =
+            java.util.Collections.unmodifiableMap(celEntitiesOf(Map.of()));
+
     /** Entities as CEL reads them: every type, each {@code {count, max_score}}. */
     static Map<String, Object> celEntities(Map<String, EntityStat> found) {
+        for (EntityStat s : found.values()) {
+            if (!s.equals(EntityStat.NONE)) {
+                return celEntitiesOf(found);
+            }
+        }
+        return NO_CEL_ENTITIES;
+    }
+
+    private static Map<String, Object> celEntitiesOf(Map<String, EntityStat> found) {
         Map<String, Object> ents = new HashMap<>();
         for (String t : EntityType.wireNames()) {
             EntityStat s = found.getOrDefault(t, EntityStat.NONE);

@@ -154,11 +154,56 @@ public final class HttpTransport {
                 r.body().close();
                 throw errorFromStatus(r.status(), text, r::header);
             }
-            String answer = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+            String answer =
+                    new String(
+                            readAnswer(r.body(), r.header("content-length")),
+                            StandardCharsets.UTF_8);
             return new Raw(answer, parseObject(answer));
         } catch (IOException | IllegalArgumentException e) {
             throw classifyPlain(e);
         }
+    }
+
+    /**
+     * Answers up to this size are read into one array of their announced {@code Content-Length};
+     * larger ones (or a length that is not a number) are read as they come, so that a wrong length
+     * never makes Gatehouse reserve memory the answer does not fill.
+     */
+    static final int PRESIZED_ANSWER_MAX = 1024 * 1024;
+
+    /**
+     * The whole answer. With a {@code Content-Length} up to {@link #PRESIZED_ANSWER_MAX} it is read
+     * straight into an array of that size (no growing buffer and no final copy, as {@link
+     * InputStream#readAllBytes} makes); the stream is then read to its end, which returns the
+     * connection to the pool. Without one, as it comes.
+     */
+    static byte[] readAnswer(InputStream in, String contentLength) throws IOException {
+        long n = -1;
+        if (contentLength != null) {
+            try {
+                n = Long.parseLong(contentLength.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+        }
+        if (n < 0 || n > PRESIZED_ANSWER_MAX) {
+            return in.readAllBytes();
+        }
+        byte[] buf = new byte[(int) n];
+        int got = in.readNBytes(buf, 0, buf.length);
+        if (got < buf.length) {
+            throw new java.io.EOFException("answer shorter than its Content-Length");
+        }
+        int next = in.read(); // -1 at the end; the connection goes back to the pool
+        if (next == -1) {
+            return buf;
+        }
+        // more than announced (not from Http1Client, which stops at the length): keep it all
+        byte[] rest = in.readAllBytes();
+        byte[] all = java.util.Arrays.copyOf(buf, buf.length + 1 + rest.length);
+        all[buf.length] = (byte) next;
+        System.arraycopy(rest, 0, all, buf.length + 1, rest.length);
+        return all;
     }
 
     private LineStream postStreamPlain(
