@@ -81,12 +81,16 @@ class AuditEventAllocationProbeTest {
         long bytes = bytesPerCall(() -> event(details).details().size());
         System.out.printf(
                 "audit probe: building a gateway request's event %d bytes per request%n", bytes);
-        assertThat(bytes).isLessThanOrEqualTo(3_000);
+        assertThat(bytes).isPositive().isLessThanOrEqualTo(2_700); // 2,877 before the cut
     }
 
     static long bytesPerCall(LongSupplier call) {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // without the JVM's per-thread counter the difference is 0 and passes any bound
+        assertThat(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled())
+                .as("this JVM counts the bytes each thread allocates")
+                .isTrue();
         long id = Thread.currentThread().getId();
         long sink = 0;
         for (int i = 0; i < 20_000; i++) { // warm-up: compiled code, escape analysis settled

@@ -65,6 +65,10 @@ class PolicyAllocationProbeTest {
     static long bytesPerCall(LongSupplier call) {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // without the JVM's per-thread counter the difference is 0 and passes any bound
+        assertThat(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled())
+                .as("this JVM counts the bytes each thread allocates")
+                .isTrue();
         long id = Thread.currentThread().getId();
         long sink = 0;
         for (int i = 0; i < 20_000; i++) { // warm-up: compiled code, escape analysis settled

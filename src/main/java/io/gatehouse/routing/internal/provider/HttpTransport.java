@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.provider;
 import io.gatehouse.shared.JsonInput;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -154,10 +156,19 @@ public final class HttpTransport {
                 r.body().close();
                 throw errorFromStatus(r.status(), text, r::header);
             }
-            String answer =
-                    new String(
-                            readAnswer(r.body(), r.header("content-length")),
-                            StandardCharsets.UTF_8);
+            // The length sizes the read only when the client framed the body by it (not chunked)
+            String framedBy =
+                    r.header("transfer-encoding") == null && r.status() != 204
+                            ? r.header("content-length")
+                            : null;
+            byte[] bytes;
+            try {
+                bytes = readAnswer(r.body(), framedBy);
+            } catch (IOException | RuntimeException e) {
+                r.body().close(); // a half-read answer's connection is closed, never pooled
+                throw e;
+            }
+            String answer = new String(bytes, StandardCharsets.UTF_8);
             return new Raw(answer, parseObject(answer));
         } catch (IOException | IllegalArgumentException e) {
             throw classifyPlain(e);
@@ -170,6 +181,9 @@ public final class HttpTransport {
      * never makes Gatehouse reserve memory the answer does not fill.
      */
     static final int PRESIZED_ANSWER_MAX = 1024 * 1024;
+
+    /** The first buffer for an announced length; it doubles up to the length as bytes come. */
+    static final int FIRST_ANSWER_BUFFER = 64 * 1024;
 
     /**
      * The whole answer. With a {@code Content-Length} up to {@link #PRESIZED_ANSWER_MAX} it is read
@@ -189,10 +203,20 @@ public final class HttpTransport {
         if (n < 0 || n > PRESIZED_ANSWER_MAX) {
             return in.readAllBytes();
         }
-        byte[] buf = new byte[(int) n];
-        int got = in.readNBytes(buf, 0, buf.length);
-        if (got < buf.length) {
-            throw new java.io.EOFException("answer shorter than its Content-Length");
+        // sized by the length, but never reserved ahead of the bytes that came: a provider (or
+        // anyone on a plain-HTTP path) announcing a large answer and stalling holds little
+        int length = (int) n;
+        byte[] buf = new byte[Math.min(length, FIRST_ANSWER_BUFFER)];
+        int got = 0;
+        while (got < length) {
+            if (got == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
+            }
+            int r = in.read(buf, got, buf.length - got);
+            if (r < 0) {
+                throw new EOFException("answer shorter than its Content-Length");
+            }
+            got += r;
         }
         int next = in.read(); // -1 at the end; the connection goes back to the pool
         if (next == -1) {
