@@ -70,8 +70,8 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
     const keys = Object.keys(held);
     heldNote.hidden = keys.length === 0;
     heldNote.textContent = keys.length === 0 ? "" : keys.map((k) => held[k] === null
-      ? `The removal of the ${k} (ticked in the form) will be sent; write "${k}" here to change that.`
-      : `The ${k} typed in the form is kept aside (not shown here) and will be sent; write "${k}" here to replace it, or null to remove it.`).join(" ");
+      ? `The removal of the stored ${k} will be sent; write "${k}" here to change that.`
+      : `A new ${k} is kept aside (never shown here) and will be sent; write "${k}" here to replace it, or null to remove it.`).join(" ");
   }
 
   function changed(): void {
