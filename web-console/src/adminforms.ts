@@ -69,7 +69,7 @@ export function simpleForm(
     value(name) {
       const i = inputs.get(name);
       if (!i) return "";
-      return i instanceof HTMLInputElement && i.type === "checkbox" ? String(i.checked) : i.value;
+      return inputValue(i, name, fields.find((f) => f.name === name)?.label ?? name);
     },
     reset() {
       for (const f of fields) {
@@ -119,6 +119,28 @@ export function simpleForm(
   return api;
 }
 
+/** What readInput needs of an input (an HTMLInputElement or HTMLSelectElement; plain objects in tests). */
+export interface InputLike {
+  type: string;
+  value: string;
+  checked?: boolean;
+  validity?: { badInput?: boolean };
+}
+
+/**
+ * An input's value (checkboxes: "true"/"false"). A number or date input whose text the browser cannot
+ * read has the value "" (as if empty): that is a mistake to name, never "no limit" or "no expiry".
+ */
+export function inputValue(i: InputLike, name: string, label: string): string {
+  if (i.type === "checkbox") return String(i.checked === true);
+  if (i.validity?.badInput) {
+    throw new InputError(name, i.type === "number"
+      ? `${label}: what was typed is not a number`
+      : `${label}: what was typed is not a complete date and time`);
+  }
+  return i.value;
+}
+
 /** A mistake in what was typed, found before sending, named like the API's field. */
 export class InputError extends Error {
   constructor(readonly param: string, message: string) {
@@ -127,11 +149,15 @@ export class InputError extends Error {
   }
 }
 
-/** "" -> null; else a positive whole number (or InputError naming the field). */
+/** The largest number the API's integer fields take (a Java int). */
+export const MAX_INT = 2_147_483_647;
+
+/** "" -> null; else a whole number from 0 to MAX_INT (or InputError naming the field). */
 export function optionalInt(text: string, param: string, label: string): number | null {
   const t = text.trim();
   if (t === "") return null;
-  if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) throw new InputError(param, `${label} must be a whole number`);
+  if (!/^\d+$/.test(t)) throw new InputError(param, `${label} must be a whole number`);
+  if (!Number.isSafeInteger(Number(t)) || Number(t) > MAX_INT) throw new InputError(param, `${label} must be at most ${MAX_INT}`);
   return Number(t);
 }
 
@@ -149,9 +175,33 @@ export function unitsToMicros(text: string, param: string, label: string): numbe
 /** 12500000 -> "12.5"; null -> "". */
 export function microsToUnits(micros: number | null | undefined): string {
   if (micros === null || micros === undefined) return "";
-  const whole = Math.trunc(micros / 1_000_000);
-  const frac = String(Math.abs(micros % 1_000_000)).padStart(6, "0").replace(/0+$/, "");
-  return frac === "" ? String(whole) : `${whole}.${frac}`;
+  const sign = micros < 0 ? "-" : "";
+  const abs = Math.abs(micros);
+  const whole = Math.trunc(abs / 1_000_000);
+  const frac = String(abs % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  return frac === "" ? `${sign}${whole}` : `${sign}${whole}.${frac}`;
+}
+
+/**
+ * The roles to send when a user's role boxes are saved: the boxes' roles as ticked, and every role the
+ * boxes do not show (platform-admin) kept as the user has it, so that saving never drops one silently.
+ */
+export function rolesToSend(shown: readonly string[], ticked: readonly string[], current: readonly string[]): string[] {
+  return [...shown.filter((r) => ticked.includes(r)), ...current.filter((r) => !shown.includes(r))];
+}
+
+/** One egress allow-list entry as the API shows it. */
+export interface EgressEntryLike { destination: string; port?: number | null; note?: string | null }
+
+function egressText(e: EgressEntryLike): string {
+  return e.port == null ? e.destination : `${e.destination}:${e.port}`;
+}
+
+/** What changed between two reads of an allow-list (entries as "destination" or "destination:port"). */
+export function egressDifference(before: readonly EgressEntryLike[], after: readonly EgressEntryLike[]): { added: string[]; removed: string[] } {
+  const was = before.map(egressText);
+  const is = after.map(egressText);
+  return { added: is.filter((x) => !was.includes(x)), removed: was.filter((x) => !is.includes(x)) };
 }
 
 /** "a, b ,c" -> ["a","b","c"]. */

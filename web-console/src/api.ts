@@ -15,6 +15,12 @@ export class ApiError extends Error {
   }
 }
 
+/** A JSON answer with its entity tag. */
+export interface Tagged<T> {
+  body: T;
+  etag: string | null;
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface LoginAnswer {
@@ -35,10 +41,10 @@ export class Api {
   ) {}
 
   private async call(
-    method: string, path: string, body?: unknown, auth = true, accept = "application/json",
+    method: string, path: string, body?: unknown, auth = true, accept = "application/json", extra: Record<string, string> = {},
   ): Promise<Response> {
     // Errors always come back as JSON (problem+json); a download asks for its own media type.
-    const headers: Record<string, string> = { Accept: accept + ", application/problem+json" };
+    const headers: Record<string, string> = { ...extra, Accept: accept + ", application/problem+json" };
     const t = this.token();
     if (auth && t) headers["Authorization"] = `Bearer ${t}`;
     const init: RequestInit = { method, headers, credentials: "omit", cache: "no-store" };
@@ -62,7 +68,19 @@ export class Api {
   }
 
   private async json<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
-    const res = await this.call(method, path, body, auth);
+    return (await this.tagged<T>(method, path, body, auth)).body;
+  }
+
+  /** The answer's JSON and its ETag (null when the server sent none). */
+  private async tagged<T>(
+    method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {},
+  ): Promise<Tagged<T>> {
+    const res = await this.call(method, path, body, auth, "application/json", extra);
+    const etag = res.headers.get("ETag");
+    return { body: await this.parse<T>(res), etag };
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     if (text.trim() === "") return undefined as T;
@@ -119,6 +137,19 @@ export class Api {
   /** Any JSON read of the management API (statistics, lineage, audit details). */
   get<T>(path: string): Promise<T> {
     return this.json<T>("GET", path);
+  }
+
+  /** A JSON read with the version it names (ETag), for a later conditional write. */
+  getTagged<T>(path: string): Promise<Tagged<T>> {
+    return this.tagged<T>("GET", path);
+  }
+
+  /**
+   * A write only if the resource is still the version read (If-Match: etag); the server answers 409 when
+   * someone changed it meanwhile. The answer carries the new version's ETag.
+   */
+  sendIfMatch<T>(method: "PUT" | "PATCH", path: string, body: unknown, etag: string | null): Promise<Tagged<T>> {
+    return this.tagged<T>(method, path, body, true, etag ? { "If-Match": etag } : {});
   }
 
   /** Any JSON write of the management API (the administration pages: POST, PUT, PATCH, DELETE). */

@@ -52,6 +52,12 @@ export interface FormValues {
   values: Record<string, FieldValue>;
   groups: Record<string, ItemValues[]>;
   extra: Record<string, unknown>;
+  /**
+   * A secret field's change that its (empty, write-only) input does not show: a new credential given in the
+   * JSON editor (a string), or its removal (null; also the form's "Remove" box). Sent unless something is
+   * typed in the field; the form says that it will be.
+   */
+  secrets?: Record<string, string | null>;
 }
 
 const CAPABILITIES = ["chat", "tools", "vision", "json", "streaming", "embeddings"] as const;
@@ -132,7 +138,7 @@ export const KINDS: KindSpec[] = [
     targetLabel: "Policy name",
     targetHint: "Lower-case letters, digits, '.', '_' or '-'",
     fields: [
-      { key: "description", label: "Description", type: "text" },
+      { key: "description", label: "Description", type: "textarea" },
       { key: "mode", label: "Mode", type: "select", options: ["enforce", "shadow"] },
       { key: "onError", label: "On error", type: "select", options: ["fail_closed", "fail_open"] },
     ],
@@ -141,14 +147,14 @@ export const KINDS: KindSpec[] = [
         key: "rules", label: "Rules", item: "rule", minItems: 1,
         fields: [
           { key: "id", label: "Rule id", type: "text", required: true },
-          { key: "condition", label: "Condition (CEL)", type: "text", hint: "e.g. entities.email.count > 0 (true when empty)" },
+          { key: "condition", label: "Condition (CEL)", type: "textarea", hint: "e.g. entities.email.count > 0 (true when empty)" },
           { key: "action", label: "Action", type: "select", options: ["deny", "redact", "flag", "allow", "restrict_providers", "classify"], required: true },
           { key: "stage", label: "Stage", type: "select", options: ["input", "output", "both"] },
-          { key: "message", label: "Message (deny)", type: "text" },
+          { key: "message", label: "Message (deny)", type: "textarea" },
           { key: "code", label: "Code (deny)", type: "text" },
           { key: "entities", label: "Entities (redact)", type: "csv", hint: "Comma-separated, e.g. email, card" },
           { key: "flag", label: "Flag (flag)", type: "text" },
-          { key: "providers", label: "Providers (restrict_providers, CEL)", type: "text" },
+          { key: "providers", label: "Providers (restrict_providers, CEL)", type: "textarea" },
           { key: "regions", label: "Regions (restrict_providers)", type: "csv" },
           { key: "minClearance", label: "Min clearance (restrict_providers)", type: "number" },
           { key: "level", label: "Level (classify)", type: "number" },
@@ -163,7 +169,7 @@ export const KINDS: KindSpec[] = [
     targetHint: "Lower-case letters, digits and '-' (at most 40)",
     fields: [
       { key: "transport", label: "Transport", type: "select", options: ["streamable-http", "sandbox"], required: true },
-      { key: "url", label: "URL", type: "text", required: true, hint: "https://... (sandbox:builtin for the sandbox transport)" },
+      { key: "url", label: "URL", type: "text", required: true, hint: "https://... (empty for the sandbox transport: sandbox:builtin)" },
       { key: "credential", label: "Credential", type: "secret", hint: "Sealed on the server and never shown again; leave empty to keep the current one" },
     ],
     groups: [
@@ -171,9 +177,9 @@ export const KINDS: KindSpec[] = [
         key: "tools", label: "Tools", item: "tool", minItems: 1,
         fields: [
           { key: "name", label: "Tool name", type: "text", required: true },
-          { key: "description", label: "Description", type: "text" },
+          { key: "description", label: "Description", type: "textarea" },
           { key: "risk", label: "Risk", type: "select", options: ["low", "medium", "high"], required: true },
-          { key: "approval", label: "Approval", type: "select", options: ["none", "required"], required: true },
+          { key: "approval", label: "Approval", type: "select", options: ["required", "none"], required: true, hint: "required: a person approves each call (held calls)" },
           { key: "inputSchema", label: "Input schema (JSON)", type: "json" },
         ],
       },
@@ -247,27 +253,57 @@ export function emptyForm(spec: KindSpec): FormValues {
   return { values: emptyValues(spec.fields), groups, extra: {} };
 }
 
-/** The form's values for a content (what the JSON editor holds, or a live version's content). */
+/** A stored credential as a change shows it (masked): not a new one; leaving it out keeps the stored one. */
+export function isMasked(v: unknown): boolean {
+  return typeof v === "string" && /^\*+$/.test(v);
+}
+
+/** An empty list the form would show as an empty field (and so leave out): kept as it was, in extra. */
+function keepEmptyLists(fields: FieldSpec[], o: Record<string, unknown>, extra: Record<string, unknown>): void {
+  for (const f of fields) {
+    if (f.type === "csv" && !f.key.includes(".") && Array.isArray(o[f.key]) && (o[f.key] as unknown[]).length === 0) extra[f.key] = [];
+  }
+}
+
+/**
+ * The form's values for a content (what the JSON editor holds, or a live version's content). A group that is
+ * not an array, or an item that is not an object, is a FieldError naming it: the form would otherwise turn a
+ * typo into valid content that says something else (a policy without rules).
+ */
 export function fromContent(spec: KindSpec, content: Record<string, unknown>): FormValues {
   const values: Record<string, FieldValue> = {};
-  for (const f of spec.fields) values[f.key] = toValue(f, getPath(content, f.key));
+  const secrets: Record<string, string | null> = {};
+  for (const f of spec.fields) {
+    const v = getPath(content, f.key);
+    values[f.key] = toValue(f, v);
+    if (f.type === "secret" && (typeof v === "string" || v === null) && !isMasked(v) && v !== "") secrets[f.key] = v;
+  }
   const groups: Record<string, ItemValues[]> = {};
   const known = topKeys(spec.fields);
   for (const g of spec.groups) {
     known.add(g.key);
     const arr = content[g.key];
     const itemKnown = topKeys(g.fields);
+    if (arr !== undefined && arr !== null && !Array.isArray(arr)) {
+      throw new FieldError(`content.${g.key}`, `${g.label} must be a list ([...]) of ${g.item}s`);
+    }
     groups[g.key] = Array.isArray(arr)
-      ? arr.map((item) => {
-          const o = item !== null && typeof item === "object" && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+      ? arr.map((item, i) => {
+          if (item === null || typeof item !== "object" || Array.isArray(item)) {
+            throw new FieldError(`content.${g.key}[${i}]`, `${cap(g.item)} ${i + 1} must be an object ({...})`);
+          }
+          const o = item as Record<string, unknown>;
           const iv: Record<string, FieldValue> = {};
           for (const f of g.fields) iv[f.key] = toValue(f, getPath(o, f.key));
-          return { values: iv, extra: rest(o, itemKnown) };
+          const extra = rest(o, itemKnown);
+          keepEmptyLists(g.fields, o, extra);
+          return { values: iv, extra };
         })
       : [];
   }
   // A nested field's other keys (canary's siblings of percent) stay with the extra object.
   const extra = rest(content, known);
+  keepEmptyLists(spec.fields, content, extra);
   for (const f of spec.fields) {
     const [head, ...tail] = f.key.split(".");
     const o = content[head!];
@@ -276,7 +312,11 @@ export function fromContent(spec: KindSpec, content: Record<string, unknown>): F
       if (Object.keys(others).length > 0) extra[head!] = others;
     }
   }
-  return { values, groups, extra };
+  return { values, groups, extra, secrets };
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 // ---- form -> content ----
@@ -326,8 +366,19 @@ export function toContent(spec: KindSpec, form: FormValues): Record<string, unkn
   const out: Record<string, unknown> = structuredCloneJson(form.extra);
   for (const f of spec.fields) {
     const v = fromValue(f, form.values[f.key], `content.${f.key}`);
+    if (f.type === "secret") {
+      const pending = form.secrets ?? {};
+      if (v !== undefined && f.key in pending && pending[f.key] === null) {
+        throw new FieldError(`content.${f.key}`, `${f.label}: either type a new one or remove it, not both`);
+      }
+      if (v !== undefined) setPath(out, f.key, v);
+      else if (f.key in pending) setPath(out, f.key, pending[f.key]);
+      continue;
+    }
     if (v !== undefined) setPath(out, f.key, v);
   }
+  // the sandbox transport has one URL, the server's default: an empty field leaves it to the server
+  if (spec.kind === "mcp_server" && out["transport"] === "sandbox" && out["url"] === "") delete out["url"];
   for (const g of spec.groups) {
     const items = form.groups[g.key] ?? [];
     out[g.key] = items.map((item, i) => {
@@ -340,6 +391,39 @@ export function toContent(spec: KindSpec, form: FormValues): Record<string, unkn
     });
   }
   return out;
+}
+
+/**
+ * The content for the JSON editor: the secret fields' values taken out (a typed credential is never shown in
+ * plain text there) and handed back separately, to be sent with the change unless the JSON sets them itself.
+ */
+export function splitSecrets(spec: KindSpec, content: Record<string, unknown>): { shown: Record<string, unknown>; held: Record<string, string | null> } {
+  const shown = structuredCloneJson(content);
+  const held: Record<string, string | null> = {};
+  for (const f of spec.fields) {
+    if (f.type === "secret" && !f.key.includes(".") && f.key in shown) {
+      const v = shown[f.key];
+      if (typeof v === "string" || v === null) held[f.key] = v;
+      delete shown[f.key];
+    }
+  }
+  return { shown, held };
+}
+
+/** The JSON editor's content with the held secrets added back where it does not set them itself. */
+export function withSecrets(content: Record<string, unknown>, held: Record<string, string | null>): Record<string, unknown> {
+  const out = { ...content };
+  for (const [k, v] of Object.entries(held)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** What will happen to a secret field's stored value, in words (null: it is kept). */
+export function secretNote(form: FormValues, key: string): string | null {
+  const typed = form.values[key];
+  if (typeof typed === "string" && typed.trim() !== "") return "A new credential (typed here) will be sent.";
+  const pending = form.secrets ?? {};
+  if (!(key in pending)) return null;
+  return pending[key] === null ? "The stored credential will be removed." : "A new credential (given in the JSON editor) will be sent.";
 }
 
 function structuredCloneJson(o: Record<string, unknown>): Record<string, unknown> {

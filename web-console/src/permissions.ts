@@ -159,11 +159,19 @@ const ADMIN_LABELS: Record<AdminPage, [string, string[], string]> = {
   webhooks: ["Webhooks", ["admin"], "Webhooks are managed by the tenant's admins."],
 };
 
+/**
+ * Whether the server grants this person one of the roles, as Caller.has does: the platform admin holds
+ * every tenant role too (in its own tenant), so the tenant's administration pages are theirs as well.
+ */
+export function holdsRole(me: Me | null, ...roles: string[]): boolean {
+  return hasRole(me, ...roles) || (hasRole(me, "platform-admin") && roles.some((r) => r !== "platform-admin"));
+}
+
 /** The administration pages with whether this person may use them (the server checks the same roles). */
 export function adminPages(me: Me | null): AdminPageAccess[] {
   return ADMIN_PAGES.map((page) => {
     const [label, roles, who] = ADMIN_LABELS[page];
-    return { page, label, allowed: hasRole(me, ...roles), who };
+    return { page, label, allowed: holdsRole(me, ...roles), who };
   });
 }
 

@@ -62,3 +62,37 @@ test("changes: list unwraps data and filters by state", async () => {
   assert.deepEqual((await api.changes("in_review")).map((c) => c.id), ["a", "b"]);
   assert.equal(f.calls[0]!.url, "/api/v1/changes?state=in_review");
 });
+
+test("a conditional write sends If-Match with the ETag of the read, and hands back the new ETag", async () => {
+  const calls: Call[] = [];
+  let n = 0;
+  const fn = async (url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    n++;
+    return new Response('{"entries":[]}', { status: 200, headers: { "Content-Type": "application/json", ETag: `"v${n}"` } });
+  };
+  const api = new Api(fn, () => "tok");
+  const read = await api.getTagged<{ entries: unknown[] }>("/api/v1/platform/tenants/t/egress-allowlist");
+  assert.equal(read.etag, '"v1"');
+  assert.deepEqual(read.body, { entries: [] });
+  const saved = await api.sendIfMatch("PUT", "/api/v1/platform/tenants/t/egress-allowlist", { entries: [] }, read.etag);
+  assert.equal(saved.etag, '"v2"');
+  const h = calls[1]!.init!.headers as Record<string, string>;
+  assert.equal(h["If-Match"], '"v1"');
+  assert.equal(h["Authorization"], "Bearer tok");
+  assert.equal(calls[1]!.init!.method, "PUT");
+  // no ETag read: no If-Match (the server then replaces unconditionally)
+  await api.sendIfMatch("PUT", "/x", {}, null);
+  assert.equal((calls[2]!.init!.headers as Record<string, string>)["If-Match"], undefined);
+});
+
+test("a refused conditional write is an ApiError with status 409 and the problem's code", async () => {
+  const f = fake(409, '{"title":"Conflict","status":409,"detail":"The egress allow-list changed since it was read","code":"stale_allowlist"}', "application/problem+json");
+  const api = new Api(f.fn, () => "tok");
+  await assert.rejects(api.sendIfMatch("PUT", "/x", { entries: [] }, '"a"'), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.problem.status, 409);
+    assert.equal(e.problem.code, "stale_allowlist");
+    return true;
+  });
+});

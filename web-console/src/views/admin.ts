@@ -1,7 +1,10 @@
 // The administration pages. Who may use which is decided by the server (UsersResource, KeysResource,
 // LimitsResource, WebhooksResource: admin; TenantsResource, EgressAllowListResource: platform-admin);
 // the console only hides what a person's roles cannot use and says who may.
-import { csv, microsToUnits, optionalInt, simpleForm, unitsToMicros, utcInstant } from "../adminforms.js";
+import { ApiError } from "../api.js";
+import {
+  csv, egressDifference, microsToUnits, optionalInt, rolesToSend, simpleForm, unitsToMicros, utcInstant,
+} from "../adminforms.js";
 import { h, render } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError, showInfo } from "../messages.js";
@@ -155,9 +158,32 @@ async function egressPage(ctx: AppContext, body: HTMLElement, tenantId: string |
     h("div", { class: "field" }, h("label", { for: "egress-tenant" }, "Tenant"), pick), messages, list);
   if (!tenantId) return;
   const path = `/api/v1/platform/tenants/${encodeURIComponent(tenantId)}/egress-allowlist`;
-  let current: EgressList = await ctx.api.get<EgressList>(path);
+  let read = await ctx.api.getTagged<EgressList>(path);
+  let current: EgressList = read.body;
+  /**
+   * Saves the whole list only if it is still the version this page shows (If-Match): when another admin
+   * changed it meanwhile the server answers 409, and the page shows the list as it is now and what changed,
+   * instead of undoing their change.
+   */
   async function save(entries: EgressEntry[], what: string): Promise<void> {
-    current = await ctx.api.send<EgressList>("PUT", path, { entries });
+    try {
+      read = await ctx.api.sendIfMatch<EgressList>("PUT", path, { entries }, read.etag);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.problem.status !== 409) throw e;
+      const shown = current.entries;
+      read = await ctx.api.getTagged<EgressList>(path);
+      current = read.body;
+      draw();
+      const d = egressDifference(shown, current.entries);
+      const changes = [d.added.length > 0 ? `added ${d.added.join(", ")}` : "", d.removed.length > 0 ? `removed ${d.removed.join(", ")}` : ""]
+        .filter((x) => x !== "").join("; ");
+      render(messages, h("div", { class: "message error", role: "alert", "data-testid": "egress-stale" },
+        h("strong", null, "Not saved. "),
+        `${current.updatedBy ?? "Someone"} changed the allow-list meanwhile${changes === "" ? "" : ` (${changes})`}. `,
+        "It is shown as it is now: make your change again."));
+      return;
+    }
+    current = read.body;
     showInfo(messages, what);
     draw();
   }
@@ -218,7 +244,9 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
         boxes, h("button", { type: "submit" }, "Save roles"));
       rolesForm.addEventListener("submit", async (ev) => {
         ev.preventDefault();
-        const roles = ROLES.filter((r) => (rolesForm.querySelector<HTMLInputElement>(`input[name="${r}"]`)!).checked);
+        const ticked = ROLES.filter((r) => (rolesForm.querySelector<HTMLInputElement>(`input[name="${r}"]`)!).checked);
+        // roles without a box here (platform-admin) stay as they are
+        const roles = rolesToSend(ROLES, ticked, u.roles);
         try {
           await ctx.api.send("PATCH", `/api/v1/users/${encodeURIComponent(u.id)}`, { roles });
           showInfo(messages, `${u.username}'s roles are now ${roles.join(", ") || "none"}.`);
@@ -247,7 +275,7 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
       });
       return h("tr", { "data-user": u.username },
         h("td", null, h("strong", null, u.username), u.lockedUntil ? h("div", { class: "muted" }, `locked out until ${when(u.lockedUntil)}`) : null),
-        h("td", null, u.roles.includes("platform-admin") ? h("div", { class: "muted" }, "platform-admin") : null, rolesForm),
+        h("td", null, u.roles.includes("platform-admin") ? h("div", { class: "muted" }, "platform-admin (kept when the roles are saved)") : null, rolesForm),
         h("td", null, status(u.status)),
         h("td", null, h("div", { class: "buttons" },
           h("button", {
@@ -300,7 +328,8 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
 
 async function keysPage(ctx: AppContext, body: HTMLElement): Promise<void> {
   const messages = h("div", { class: "messages" });
-  const secretArea = h("div", { "aria-live": "polite" });
+  // not a live region: it would read the whole secret out; its heading gets the focus instead
+  const secretArea = h("div");
   const list = h("div");
   function showSecret(k: CreatedKey, verb: string): void {
     const copied = h("span", { role: "status", class: "muted" });
@@ -438,7 +467,8 @@ async function limitsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
 
 async function webhooksPage(ctx: AppContext, body: HTMLElement): Promise<void> {
   const messages = h("div", { class: "messages" });
-  const secretArea = h("div", { "aria-live": "polite" });
+  // not a live region: it would read the whole secret out; its heading gets the focus instead
+  const secretArea = h("div");
   const list = h("div");
   const deliveries = h("div");
   async function showDeliveries(w: Webhook): Promise<void> {
@@ -488,8 +518,10 @@ async function webhooksPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     f.reset();
     render(secretArea, h("div", { class: "secret-once", "data-testid": "webhook-secret" },
       h("h2", null, "Webhook added: its signing secret, shown this once"),
-      h("p", null, h("code", null, w.secret ?? "")),
+      h("p", null, h("code", { "data-testid": "webhook-secret-value" }, w.secret ?? "")),
       h("button", { type: "button", on: { click: () => render(secretArea) } }, "I have stored it: hide")));
+    secretArea.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
+    secretArea.querySelector<HTMLElement>("h2")?.focus();
     await load();
   }, "webhook-form");
   render(body, h("p", { class: "muted" }, "Each endpoint is told (signed POST) when a change request is submitted, decided, published or rolled back."),

@@ -1,10 +1,11 @@
 import { ApiError } from "../api.js";
 import {
-  emptyForm, FieldError, fieldForParam, fieldId, fieldPaths, fromContent, KINDS, kindSpec, toContent,
-  type FieldSpec, type FieldValue, type FormValues, type KindSpec,
+  emptyForm, FieldError, fieldForParam, fieldId, fieldPaths, fromContent, KINDS, kindSpec, secretNote, splitSecrets,
+  toContent, withSecrets, type FieldSpec, type FieldValue, type FormValues, type KindSpec,
 } from "../authoring.js";
+import { canReadLive, readLive } from "../livecontent.js";
 import { h, render } from "../dom.js";
-import { errorText, showError } from "../messages.js";
+import { errorText, showError, showInfo } from "../messages.js";
 import { hrefFor } from "../routes.js";
 import type { AppContext } from "../context.js";
 
@@ -49,11 +50,117 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
   const content = h("textarea", { id: "new-content", name: "content", rows: 16, class: "code", spellcheck: "false" });
   const contentError = h("span", { id: "new-content-error", class: "field-error", hidden: true });
   const fieldsArea = h("div", { class: "kind-fields", "data-testid": "kind-fields" });
+  const heldNote = h("p", { class: "muted", id: "new-content-held", "data-testid": "held-secrets", hidden: true });
   const jsonArea = h("div", { class: "field", hidden: true },
-    h("label", { for: "new-content" }, "Content (JSON)"), content, contentError);
+    h("label", { for: "new-content" }, "Content (JSON)"), content, heldNote, contentError);
+  const live = h("div", { class: "messages", "data-testid": "live-content" });
 
   let spec = kindSpec("prompt");
   let form = startForm(spec);
+  /** Something was typed since the form was started or loaded (then loading live content asks first). */
+  let dirty = false;
+  /** Secret fields' values taken out of the JSON editor's text (never shown there), sent unless it sets them. */
+  let held: Record<string, string | null> = {};
+  /** Which live-content read is the latest (an older answer arriving late is ignored). */
+  let liveSeq = 0;
+
+  content.addEventListener("input", () => { dirty = true; });
+
+  function showHeld(): void {
+    const keys = Object.keys(held);
+    heldNote.hidden = keys.length === 0;
+    heldNote.textContent = keys.length === 0 ? "" : keys.map((k) => held[k] === null
+      ? `The removal of the stored ${k} will be sent; write "${k}" here to change that.`
+      : `A new ${k} is kept aside (never shown here) and will be sent; write "${k}" here to replace it, or null to remove it.`).join(" ");
+  }
+
+  function changed(): void {
+    dirty = true;
+    for (const f of spec.fields.filter((x) => x.type === "secret")) {
+      const note = fieldsArea.querySelector<HTMLElement>(`#${fieldId(f.key)}-note`);
+      if (note) {
+        const text = secretNote(form, f.key);
+        note.textContent = text ?? "";
+        note.hidden = text === null;
+      }
+    }
+  }
+
+  /** A secret field: the write-only input, what will happen to the stored value, and a box to remove it. */
+  function secretRow(f: FieldSpec): HTMLElement {
+    const row = fieldRow(f, f.key, form.values, changed);
+    const text = secretNote(form, f.key);
+    const note = h("span", { id: `${fieldId(f.key)}-note`, class: "hint", role: "status", hidden: text === null }, text ?? "");
+    const boxId = `${fieldId(f.key)}-remove`;
+    const pending = form.secrets ?? {};
+    const box = h("input", { id: boxId, type: "checkbox", name: `${f.key}-remove`, checked: f.key in pending && pending[f.key] === null });
+    box.addEventListener("change", () => {
+      const secrets = (form.secrets ??= {});
+      if (box.checked) secrets[f.key] = null;
+      else delete secrets[f.key];
+      changed();
+    });
+    row.append(note, h("span", { class: "checkbox" }, box, h("label", { for: boxId }, `Remove the stored ${f.label.toLowerCase()}`)));
+    return row;
+  }
+
+  /** Starts the form from content (a live version): fields, groups, and the JSON editor when it is open. */
+  function load(c: Record<string, unknown>): void {
+    form = fromContent(spec, c);
+    held = {};
+    dirty = false;
+    clearFieldErrors();
+    drawFields();
+    if (advanced.checked) syncToJson();
+  }
+
+  /**
+   * Reads the target's live content (prompts, policies) and starts the form from it, so that a change to an
+   * existing object does not replace what the form leaves empty; when something was typed already, a button
+   * offers it instead. Kinds without a read API get the warning that the change replaces the whole object.
+   */
+  async function checkLive(): Promise<void> {
+    const seq = ++liveSeq;
+    const name = target.value.trim();
+    render(live);
+    if (name === "") return;
+    if (!canReadLive(spec.kind)) {
+      render(live, h("div", { class: "message warning", "data-testid": "replaces-whole" },
+        h("strong", null, "If it exists, this replaces it as a whole. "),
+        `The console cannot read a live ${spec.kind.replace("_", " ")} back: if ${name} exists, every field left empty here `,
+        "takes its default (options, descriptions and the like included) when the change is published."));
+      return;
+    }
+    try {
+      const r = await readLive(ctx.api, spec.kind, name);
+      if (seq !== liveSeq) return;
+      if (r.state !== "live") {
+        render(live, h("p", { class: "muted", "data-testid": "live-none" }, `Nothing named ${name} is live: this change creates it.`));
+        return;
+      }
+      const what = `${spec.kind} ${name} (live version ${r.version})`;
+      if (!dirty) {
+        load(r.content);
+        render(live, h("div", { class: "message info", role: "status", "data-testid": "live-loaded" },
+          `The form holds the live content of ${what}: change what should be different.`));
+        return;
+      }
+      render(live, h("div", { class: "message warning", "data-testid": "live-offer" },
+        `${what} exists; this change replaces it as a whole. `,
+        h("button", {
+          type: "button",
+          on: {
+            click: () => {
+              load(r.content);
+              showInfo(live, `The form now holds the live content of ${what}.`);
+            },
+          },
+        }, "Load its live content (replaces what you typed)")));
+    } catch (e) {
+      if (seq !== liveSeq) return;
+      render(live, h("p", { class: "muted" }, `The live content could not be read (${errorText(e)}): if ${name} exists, this change replaces it as a whole.`));
+    }
+  }
 
   function showTarget(): void {
     targetLabel.textContent = `Target (${spec.targetLabel.toLowerCase()})`;
@@ -61,7 +168,7 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
   }
 
   function drawFields(): void {
-    render(fieldsArea, spec.fields.map((f) => fieldRow(f, f.key, form.values, () => undefined)),
+    render(fieldsArea, spec.fields.map((f) => f.type === "secret" ? secretRow(f) : fieldRow(f, f.key, form.values, changed)),
       spec.groups.map((g) => {
         const items = form.groups[g.key] ?? [];
         return h("fieldset", { class: "group", id: fieldId(g.key), "data-group": g.key },
@@ -71,10 +178,10 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
             h("fieldset", { class: "item", id: fieldId(`${g.key}[${i}]`), "data-item": `${g.key}[${i}]` },
               h("legend", null, `${cap(g.item)} ${i + 1}`),
               h("span", { id: `${fieldId(`${g.key}[${i}]`)}-error`, class: "field-error", hidden: true }),
-              h("div", { class: "grid" }, g.fields.map((f) => fieldRow(f, `${g.key}[${i}].${f.key}`, item.values, () => undefined, f.key))),
+              h("div", { class: "grid" }, g.fields.map((f) => fieldRow(f, `${g.key}[${i}].${f.key}`, item.values, changed, f.key))),
               h("button", {
                 type: "button", class: "link", "aria-label": `Remove ${g.item} ${i + 1}`,
-                on: { click: () => { items.splice(i, 1); drawFields(); } },
+                on: { click: () => { items.splice(i, 1); dirty = true; drawFields(); } },
               }, `Remove ${g.item}`),
             )),
           h("button", {
@@ -83,6 +190,7 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
               click: () => {
                 items.push(emptyForm({ ...spec, groups: [{ ...g, minItems: 1 }] }).groups[g.key]![0]!);
                 form.groups[g.key] = items;
+                dirty = true;
                 drawFields();
                 fieldsArea.querySelector<HTMLElement>(`#${fieldId(`${g.key}[${items.length - 1}].${g.fields[0]!.key}`)}`)?.focus();
               },
@@ -131,7 +239,10 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
 
   function syncToJson(): boolean {
     try {
-      content.value = JSON.stringify(toContent(spec, form), null, 2);
+      const split = splitSecrets(spec, toContent(spec, form));
+      content.value = JSON.stringify(split.shown, null, 2);
+      held = split.held;
+      showHeld();
       return true;
     } catch (e) {
       clearFieldErrors();
@@ -143,14 +254,24 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
   showTarget();
   drawFields();
 
+  let shownKind = kind.value;
   kind.addEventListener("change", () => {
+    if (dirty && !window.confirm(`Switch to ${kind.value}? What you wrote for the ${shownKind} is discarded.`)) {
+      kind.value = shownKind;
+      return;
+    }
+    shownKind = kind.value;
     spec = kindSpec(kind.value);
     form = startForm(spec);
+    held = {};
+    dirty = false;
     showTarget();
     clearFieldErrors();
     drawFields();
     if (advanced.checked) syncToJson();
+    void checkLive();
   });
+  target.addEventListener("change", () => void checkLive());
   advanced.addEventListener("change", () => {
     clearFieldErrors();
     render(errors);
@@ -161,11 +282,13 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
       }
     } else {
       try {
-        form = fromContent(spec, parseContent(content.value));
+        form = fromContent(spec, withSecrets(parseContent(content.value), held));
+        held = {};
+        showHeld();
         drawFields();
       } catch (e) {
         advanced.checked = true;
-        contentError.textContent = errorText(e);
+        contentError.textContent = e instanceof FieldError ? `${e.param}: ${e.message}` : errorText(e);
         contentError.hidden = false;
         invalid(content, contentError.id);
         return;
@@ -182,6 +305,7 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
       h("div", { class: "field" }, h("label", { for: "new-kind" }, "Kind"), kind),
       h("div", { class: "field" }, targetLabel, target, targetHint, targetError),
     ),
+    live,
     h("div", { class: "field checkbox" }, advanced, h("label", { for: "new-advanced" }, "Edit the content as JSON (advanced)")),
     fieldsArea,
     jsonArea,
@@ -196,7 +320,7 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
     render(errors);
     try {
       if (target.value.trim() === "") throw new FieldError("target", `${spec.targetLabel} is required.`);
-      const parsed = advanced.checked ? parseContent(content.value) : toContent(spec, form);
+      const parsed = advanced.checked ? withSecrets(parseContent(content.value), held) : toContent(spec, form);
       const created = await ctx.api.createChange(spec.kind, target.value.trim(), parsed, comment.value.trim());
       if (submit.checked) await ctx.api.act(created.id, "submit", comment.value.trim());
       ctx.navigate(hrefFor({ name: "change", id: created.id }));
@@ -233,7 +357,7 @@ function invalid(el: HTMLElement, errorId: string): void {
 
 /** One labelled input bound to values[key]; path names it for errors (id f-<path>). */
 function fieldRow(
-  f: FieldSpec, path: string, values: Record<string, FieldValue>, _changed: () => void, key = path,
+  f: FieldSpec, path: string, values: Record<string, FieldValue>, changed: () => void, key = path,
 ): HTMLElement {
   const id = fieldId(path);
   const hintId = f.hint ? `${id}-hint` : null;
@@ -243,14 +367,16 @@ function fieldRow(
   const hint = hintId ? h("span", { id: hintId, class: "muted hint" }, f.hint!) : null;
   if (f.type === "checkbox") {
     const box = h("input", { ...common, type: "checkbox", checked: values[key] === true });
-    box.addEventListener("change", () => { values[key] = box.checked; });
+    box.addEventListener("change", () => { values[key] = box.checked; changed(); });
     return h("div", { class: "field checkbox" }, box, label, hint, errorEl);
   }
   let input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
   if (f.type === "select") {
     const current = String(values[key] ?? "");
+    // a required select with no value says so (and sends "", which the server names), never shows a first
+    // option it would not send
     input = h("select", common,
-      f.required ? null : h("option", { value: "" }, "(default)"),
+      f.required ? (current === "" ? h("option", { value: "", selected: true }, "(choose)") : null) : h("option", { value: "" }, "(default)"),
       (f.options ?? []).map((o) => h("option", { value: o, selected: o === current }, o)));
     if (current !== "" && !(f.options ?? []).includes(current)) input.append(h("option", { value: current, selected: true }, current));
   } else if (f.type === "textarea" || f.type === "json") {
@@ -265,7 +391,7 @@ function fieldRow(
     });
     input.value = String(values[key] ?? "");
   }
-  input.addEventListener("input", () => { values[key] = input.value; });
-  input.addEventListener("change", () => { values[key] = input.value; });
+  input.addEventListener("input", () => { values[key] = input.value; changed(); });
+  input.addEventListener("change", () => { values[key] = input.value; changed(); });
   return h("div", { class: `field${f.type === "textarea" || f.type === "json" ? " wide" : ""}` }, label, input, hint, errorEl);
 }

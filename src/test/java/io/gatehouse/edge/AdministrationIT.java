@@ -320,6 +320,25 @@ class AdministrationIT {
                                         "Bearer " + platform)
                                 .status())
                 .isEqualTo(400);
+        // the first admin's fields are named as in the body
+        Http.Response weak =
+                http.post(
+                        "/api/v1/tenants",
+                        "{\"slug\":\"weak-admin-pw\",\"displayName\":\"x\","
+                                + "\"admin\":{\"username\":\"first\",\"password\":\"short\"}}",
+                        "Authorization",
+                        "Bearer " + platform);
+        assertThat(weak.status()).as(weak.toString()).isEqualTo(400);
+        assertThat(weak.json().getString("param")).isEqualTo("admin.password");
+        Http.Response badName =
+                http.post(
+                        "/api/v1/tenants",
+                        "{\"slug\":\"bad-admin-name\",\"displayName\":\"x\","
+                                + "\"admin\":{\"username\":\"-x\",\"password\":\"long-enough-password-1\"}}",
+                        "Authorization",
+                        "Bearer " + platform);
+        assertThat(badName.status()).as(badName.toString()).isEqualTo(400);
+        assertThat(badName.json().getString("param")).isEqualTo("admin.username");
         assertThat(
                         http.post(
                                         "/api/v1/tenants",

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-tenant egress allow-list API: platform admins only (200, 401, 403 for a tenant admin on
  * its own and another tenant, 404 for an unknown tenant), destinations checked (400 problem JSON)
- * and stored in canonical form, every change audited in the tenant's chain.
+ * and stored in canonical form, every change audited in the tenant's chain; a replacement based on
+ * a stale read (If-Match with an older ETag) is refused with 409 problem JSON.
  */
 class EgressAllowListIT {
     static final Http HTTP = Http.local();
@@ -143,6 +144,91 @@ class EgressAllowListIT {
         JsonArray stored = HTTP.get(path(t.id()), platform()).json().getJsonArray("entries");
         assertThat(stored).hasSize(1);
         assertThat(stored.getJsonObject(0).getString("destination")).isEqualTo("10.9.0.0/16");
+    }
+
+    static String[] with(String[] auth, String... more) {
+        String[] all = java.util.Arrays.copyOf(auth, auth.length + more.length);
+        System.arraycopy(more, 0, all, auth.length, more.length);
+        return all;
+    }
+
+    @Test
+    void aReplacementBasedOnAStaleReadIsRefused() {
+        TestTenant t = TestTenant.fresh();
+        Http.Response never = HTTP.get(path(t.id()), platform());
+        assertThat(never.status()).isEqualTo(200);
+        String first = never.header("ETag");
+        assertThat(first).isEqualTo("\"never\"");
+        // "*" means "the list exists": it was never set
+        Http.Response star =
+                put(
+                        t.id(),
+                        "[{\"destination\":\"10.9.0.0/16\"}]",
+                        with(platform(), "If-Match", "*"));
+        assertThat(star.status()).as(star.toString()).isEqualTo(409);
+
+        // two platform admins read the same version
+        Http.Response mine =
+                put(
+                        t.id(),
+                        "[{\"destination\":\"10.1.0.0/16\"},{\"destination\":\"10.2.0.0/16\"}]",
+                        with(platform(), "If-Match", first));
+        assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+        String read = HTTP.get(path(t.id()), platform()).header("ETag");
+        assertThat(read).isEqualTo(mine.header("ETag")).isNotEqualTo(first);
+
+        // the first removes 10.2.0.0/16; the second, from the same read, adds 10.3.0.0/16 and would
+        // bring the removed entry back: refused, with problem JSON and nothing changed
+        Http.Response removal =
+                put(
+                        t.id(),
+                        "[{\"destination\":\"10.1.0.0/16\"}]",
+                        with(platform(), "If-Match", read));
+        assertThat(removal.status()).as(removal.toString()).isEqualTo(200);
+        Http.Response stale =
+                put(
+                        t.id(),
+                        "[{\"destination\":\"10.1.0.0/16\"},{\"destination\":\"10.2.0.0/16\"},"
+                                + "{\"destination\":\"10.3.0.0/16\"}]",
+                        with(platform(), "If-Match", read));
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(409);
+        assertThat(stale.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(stale.json().getString("code")).isEqualTo("stale_allowlist");
+        assertThat(stale.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        Http.Response now = HTTP.get(path(t.id()), platform());
+        assertThat(now.json().getJsonArray("entries")).hasSize(1);
+        assertThat(now.header("ETag")).isEqualTo(removal.header("ETag"));
+
+        // read again, redo: accepted (also as a weak tag or among several)
+        Http.Response redo =
+                put(
+                        t.id(),
+                        "[{\"destination\":\"10.1.0.0/16\"},{\"destination\":\"10.3.0.0/16\"}]",
+                        with(platform(), "If-Match", "\"x\", W/" + now.header("ETag")));
+        assertThat(redo.status()).as(redo.toString()).isEqualTo(200);
+        assertThat(redo.json().getJsonArray("entries")).hasSize(2);
+        // without If-Match the replacement stays unconditional (API clients of before)
+        assertThat(put(t.id(), "[]", platform()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theConditionalReplacementKeepsItsAccessRules() {
+        TestTenant a = TestTenant.fresh();
+        TestTenant b = TestTenant.fresh();
+        String tag = HTTP.get(path(a.id()), platform()).header("ETag");
+        String body = "[{\"destination\":\"10.0.0.0/8\"}]";
+        assertThat(put(a.id(), body, "If-Match", tag).status()).isEqualTo(401);
+        for (TestTenant who : new TestTenant[] {a, b}) {
+            Http.Response r = put(a.id(), body, with(who.auth("admin"), "If-Match", tag));
+            assertThat(r.status()).as(r.toString()).isEqualTo(403);
+        }
+        assertThat(
+                        put(UUID.randomUUID().toString(), body, with(platform(), "If-Match", tag))
+                                .status())
+                .isEqualTo(404);
+        Http.Response ok = put(a.id(), body, with(platform(), "If-Match", tag));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.header("ETag")).isNotBlank().isNotEqualTo(tag);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
 import io.gatehouse.shared.net.EgressRule;
@@ -24,6 +25,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,9 +97,26 @@ public class EgressAllowLists implements TenantEgressAllowList {
                 .orElseGet(() -> new AllowList(tenantId, List.of(), null, null));
     }
 
-    /** Replaces the tenant's list (platform admins only: the resource requires the role). */
+    /**
+     * The entity tag of a list version: its last change to the microsecond ({@code "never"} while
+     * it was never set). Changes are serialised by a row lock, so two versions never share it.
+     */
+    public static String etag(Instant updatedAt) {
+        if (updatedAt == null) {
+            return "\"never\"";
+        }
+        long micros = updatedAt.getEpochSecond() * 1_000_000L + updatedAt.getNano() / 1_000;
+        return "\"" + Long.toString(micros, 36) + "\"";
+    }
+
+    /**
+     * Replaces the tenant's list (platform admins only: the resource requires the role). With
+     * {@code ifMatch} (an ETag, a comma-separated list of them, or {@code *}) the list must still
+     * be the version read: otherwise 409 {@code stale_allowlist} and nothing changes.
+     */
     @Transactional
-    public AllowList replace(Caller admin, UUID tenantId, List<Entry> entries, String requestId) {
+    public AllowList replace(
+            Caller admin, UUID tenantId, String ifMatch, List<Entry> entries, String requestId) {
         requireTenant(tenantId);
         if (entries == null) {
             throw new ValidationException(
@@ -136,9 +155,19 @@ public class EgressAllowLists implements TenantEgressAllowList {
             }
             canonical.add(new Entry(rule.destination(), rule.port(), note));
         }
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // as stored, for the ETag
         String json = json(canonical);
-        EgressAllowListEntity row = lists.find(tenantId).orElse(null);
+        EgressAllowListEntity row = lists.findForUpdate(tenantId).orElse(null);
+        if (ifMatch != null && !matches(ifMatch, row == null ? null : row.updatedAt())) {
+            throw new ConflictException(
+                    "stale_allowlist",
+                    "The egress allow-list changed since it was read"
+                            + (row == null ? "" : " (by " + row.updatedBy() + ")")
+                            + ": read it again and redo the change");
+        }
+        if (row != null && !row.updatedAt().isBefore(now)) {
+            now = row.updatedAt().plus(1, ChronoUnit.MICROS); // every version its own ETag
+        }
         List<Entry> before = row == null ? List.of() : parse(row.entries());
         if (row == null) {
             lists.add(new EgressAllowListEntity(tenantId, json, admin.subject(), now));
@@ -159,6 +188,20 @@ public class EgressAllowLists implements TenantEgressAllowList {
                         .requestId(requestId)
                         .build());
         return new AllowList(tenantId, List.copyOf(canonical), admin.subject(), now);
+    }
+
+    static boolean matches(String ifMatch, Instant current) {
+        String tag = etag(current);
+        for (String given : ifMatch.split(",")) {
+            String g = given.strip();
+            if (g.startsWith("W/")) {
+                g = g.substring(2);
+            }
+            if (g.equals(tag) || (g.equals("*") && current != null)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void requireTenant(UUID tenantId) {

@@ -339,8 +339,13 @@ public class IdentityService {
         }
         String adminHash = null;
         if (adminUsername != null) {
-            checkUsername(adminUsername);
-            checkPassword(adminPassword);
+            try {
+                checkUsername(adminUsername);
+                checkPassword(adminPassword);
+            } catch (ValidationException e) {
+                // named as in the body: {"admin": {"username", "password"}}
+                throw new ValidationException(e.code(), "admin." + e.param(), e.getMessage());
+            }
             adminHash = hasher.hash(adminPassword);
         }
         if (tenants.findBySlug(slug).isPresent()) {

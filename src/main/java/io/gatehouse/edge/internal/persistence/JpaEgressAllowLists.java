@@ -2,6 +2,7 @@ package io.gatehouse.edge.internal.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,12 @@ public class JpaEgressAllowLists {
 
     public Optional<EgressAllowListEntity> find(UUID tenant) {
         return Optional.ofNullable(em.find(EgressAllowListEntity.class, tenant));
+    }
+
+    /** The row locked until the transaction ends, so that replacements are serialised. */
+    public Optional<EgressAllowListEntity> findForUpdate(UUID tenant) {
+        return Optional.ofNullable(
+                em.find(EgressAllowListEntity.class, tenant, LockModeType.PESSIMISTIC_WRITE));
     }
 
     public void add(EgressAllowListEntity list) {

@@ -123,7 +123,7 @@ public final class CatalogContent {
             if (!(models.get(i) instanceof JsonObject m)) {
                 throw new ValidationException(p, p + " must be an object");
             }
-            String mname = string(m, "name", null);
+            String mname = string(m, p, "name", null);
             if (mname == null || mname.isBlank() || mname.length() > 200 || !names.add(mname)) {
                 throw new ValidationException(
                         p + ".name", p + ".name must be a unique non-empty string");
@@ -145,7 +145,7 @@ public final class CatalogContent {
             list.add(
                     new Model(
                             mname,
-                            integer(m, "contextWindow", 8192, 1, 100_000_000),
+                            integer(m, p, "contextWindow", 8192, 1, 100_000_000),
                             caps,
                             price(m, "inputPricePerMillion", p),
                             price(m, "outputPricePerMillion", p)));
@@ -200,14 +200,14 @@ public final class CatalogContent {
             if (!(targets.get(i) instanceof JsonObject t)) {
                 throw new ValidationException(p, p + " must be an object");
             }
-            String provider = string(t, "provider", null);
-            String model = string(t, "model", null);
+            String provider = string(t, p, "provider", null);
+            String model = string(t, p, "model", null);
             if (provider == null || model == null) {
                 throw new ValidationException(p, p + " needs provider and model");
             }
             list.add(
                     new Route.RouteTarget(
-                            i, provider, model, integer(t, "weight", 1, 0, 1_000_000)));
+                            i, provider, model, integer(t, p, "weight", 1, 0, 1_000_000)));
         }
         if (strategy.equals("weighted") && list.stream().allMatch(t -> t.weight() == 0)) {
             throw new ValidationException(
@@ -269,17 +269,27 @@ public final class CatalogContent {
     }
 
     private static String string(JsonObject o, String f, String def) {
+        return string(o, "content", f, def);
+    }
+
+    /** A string field of {@code o}, which sits at {@code at} (errors name the field's path). */
+    private static String string(JsonObject o, String at, String f, String def) {
         JsonValue v = o.get(f);
         if (v == null || v == JsonValue.NULL) {
             return def;
         }
         if (!(v instanceof JsonString s)) {
-            throw new ValidationException("content." + f, f + " must be a string");
+            throw new ValidationException(at + "." + f, f + " must be a string");
         }
         return s.getString();
     }
 
     private static int integer(JsonObject o, String f, int def, int min, int max) {
+        return integer(o, "content", f, def, min, max);
+    }
+
+    /** An integer field of {@code o}, which sits at {@code at} (errors name the field's path). */
+    private static int integer(JsonObject o, String at, String f, int def, int min, int max) {
         JsonValue v = o.get(f);
         if (v == null || v == JsonValue.NULL) {
             return def;
@@ -289,7 +299,7 @@ public final class CatalogContent {
                 || n.longValue() < min
                 || n.longValue() > max) {
             throw new ValidationException(
-                    "content." + f, f + " must be an integer from " + min + " to " + max);
+                    at + "." + f, f + " must be an integer from " + min + " to " + max);
         }
         return n.intValue();
     }

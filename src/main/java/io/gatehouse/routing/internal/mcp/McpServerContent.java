@@ -105,7 +105,7 @@ public final class McpServerContent {
                     throw new ValidationException(at + "." + k, "unknown field " + k);
                 }
             }
-            String tn = text(t, "name", null, 64);
+            String tn = text(t, at, "name", null, 64);
             if (tn == null || !TOOL_NAME.matcher(tn).matches()) {
                 throw new ValidationException(
                         at + ".name", "a tool name must match " + TOOL_NAME.pattern());
@@ -114,11 +114,11 @@ public final class McpServerContent {
             if (!seen.add(tn.toLowerCase(Locale.ROOT))) {
                 throw new ValidationException(at + ".name", "tool " + tn + " is listed twice");
             }
-            String risk = text(t, "risk", null, 10);
+            String risk = text(t, at, "risk", null, 10);
             if (risk == null || !RISKS.contains(risk)) {
                 throw new ValidationException(at + ".risk", "risk must be low, medium or high");
             }
-            String approval = text(t, "approval", null, 10);
+            String approval = text(t, at, "approval", null, 10);
             if (!"required".equals(approval) && !"none".equals(approval)) {
                 throw new ValidationException(
                         at + ".approval", "approval must be required or none");
@@ -138,7 +138,7 @@ public final class McpServerContent {
             tools.add(
                     new McpServer.Tool(
                             tn,
-                            text(t, "description", "", 1024),
+                            text(t, at, "description", "", 1024),
                             risk,
                             approval.equals("required"),
                             schema));
@@ -147,13 +147,18 @@ public final class McpServerContent {
     }
 
     private static String text(JsonObject o, String field, String dflt, int max) {
+        return text(o, "content", field, dflt, max);
+    }
+
+    /** A string field of {@code o}, which sits at {@code at} (errors name the field's path). */
+    private static String text(JsonObject o, String at, String field, String dflt, int max) {
         JsonValue v = o.get(field);
         if (v == null || v == JsonValue.NULL) {
             return dflt;
         }
         if (!(v instanceof JsonString s) || s.getString().length() > max) {
             throw new ValidationException(
-                    "content." + field, field + " must be a string of at most " + max);
+                    at + "." + field, field + " must be a string of at most " + max);
         }
         return s.getString();
     }

@@ -46,6 +46,8 @@ class CatalogContentTest {
                 "{'kind':'openai','models':[{'name':'m','capabilities':['telepathy']}]} | content.models[0].capabilities",
                 "{'kind':'openai','models':[{'name':'m','inputPricePerMillion':'-1'}]} | content.models[0].inputPricePerMillion",
                 "{'kind':'openai','models':[{'name':'m'},{'name':'m'}]} | content.models[1].name",
+                "{'kind':'openai','models':[{'name':'m'},{'name':'n','contextWindow':0}]} | content.models[1].contextWindow",
+                "{'kind':'openai','models':[{'name':'m'},{'name':7}]} | content.models[1].name",
                 "{'kind':'openai','options':{'responsesApi':'yes'},'models':[{'name':'m'}]} | content.options.responsesApi",
                 "{'kind':'anthropic','options':{'responsesApi':true},'models':[{'name':'m'}]} | content.options.responsesApi"
             })
@@ -80,6 +82,8 @@ class CatalogContentTest {
                 "{'operation':'images','targets':[{'provider':'p','model':'m'}]} | content.operation",
                 "{'targets':[]} | content.targets",
                 "{'targets':[{'provider':'p'}]} | content.targets[0]",
+                "{'targets':[{'provider':'p','model':'m'},{'provider':'p','model':'n','weight':-1}]} | content.targets[1].weight",
+                "{'targets':[{'provider':'p','model':'m'},{'provider':1,'model':'n'}]} | content.targets[1].provider",
                 "{'strategy':'weighted','targets':[{'provider':'p','model':'m','weight':0}]} | content.targets",
                 "{'cacheTtlSeconds':-1,'targets':[{'provider':'p','model':'m'}]} | content.cacheTtlSeconds"
             })

@@ -130,6 +130,19 @@ class McpServerChangeKindTest {
                 .isInstanceOfSatisfying(
                         ValidationException.class,
                         e -> assertThat(e.param()).isEqualTo("content.tools[0].approval"));
+        // a field of a tool is named with the tool's path, not as if it were the server's
+        assertThatThrownBy(
+                        () ->
+                                McpServerContent.parse(
+                                        "crm",
+                                        server(
+                                                "https://a.example",
+                                                LOOKUP,
+                                                tool("y", "low", "none", "d".repeat(1025))),
+                                        null))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.param()).isEqualTo("content.tools[1].description"));
         assertThatThrownBy(
                         () ->
                                 McpServerContent.parse(
