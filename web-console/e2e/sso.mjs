@@ -114,11 +114,19 @@ export default async function sso(ctx) {
     check(now && now !== first, "the console renewed its access token on its own");
     const old = await api("GET", "/api/v1/me", first);
     check(old.status === 401, `the first access token has run out by now, got ${old.status}`);
+    // and the token the tab holds now stops working before the click (revoked by its jti, the
+    // session itself untouched): the approval is answered 401, renewed, and sent again
+    const revoked = await api("POST", "/api/v1/auth/logout", now);
+    check(revoked.status === 204, `the tab's current token is revoked, got ${revoked.status} ${revoked.text}`);
     await page.locator('button[data-action="approve"]').click();
     await page.getByTestId("info").waitFor();
     check((await page.locator(".toolbar [data-state]").getAttribute("data-state")) === "approved", "the approval went through");
     check((await page.locator("main").innerText()).includes(text), "the comment is kept with the change");
+    const after401 = await storedToken(page);
+    check(after401 !== now, "the 401 was answered by a renewal, not by signing out");
+    check((await page.getByTestId("who").textContent()).includes("erika"), "still signed in");
     await shot(page, "sso-02-approved-after-renewal");
+    await docShot(page, "sso-review-renewed");
   });
 
   await step("sso: sign-out revokes the session and ends the provider's session", async () => {

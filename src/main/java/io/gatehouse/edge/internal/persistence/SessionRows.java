@@ -122,6 +122,11 @@ public class SessionRows {
         } catch (SQLException e) {
             throw failed(e);
         }
+        // sessions a day past their absolute lifetime renew nothing and tell nothing more than
+        // the audit trail does: gone, with their refresh tokens and login codes (cascade)
+        update(
+                "DELETE FROM edge_session_families"
+                        + " WHERE absolute_expiry < now() - interval '1 day'");
     }
 
     public Optional<Family> family(UUID id) {
