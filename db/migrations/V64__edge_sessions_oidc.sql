@@ -19,7 +19,8 @@ CREATE INDEX edge_oidc_flows_expiry ON edge_oidc_flows (expires_at);
 -- edge_session_families: one signed-in console session (built-in password or OIDC), the root of a
 -- chain of rotating refresh tokens. `subject` is the user's id (built-in) or 'oidc:<sub>'; `roles`
 -- are those mapped at sign-in (OIDC; a built-in session re-reads the user's roles on every refresh).
--- `id_token` is the provider's ID token, kept only for id_token_hint at sign-out. A revoked family
+-- `id_token` is no longer written (sign-out names the client, not the ID token: the provider's ID
+-- token never reaches a browser or a URL); the column stays unused. A revoked family
 -- (sign-out, reuse of a rotated token, password change) renews nothing again.
 CREATE TABLE edge_session_families (
     id             uuid        PRIMARY KEY,
@@ -38,20 +39,27 @@ CREATE INDEX edge_session_families_subject ON edge_session_families (subject);
 
 -- edge_refresh_tokens: the SHA-256 of each opaque refresh token of a family. A token is used once
 -- (used_at set by a conditional update); presenting a used one again is reuse, and revokes the family.
+-- access_jti / access_expires_at: the access token issued with it; ending the family (reuse,
+-- sign-out, user changed) puts every unexpired one on the revocation list in the same transaction.
 CREATE TABLE edge_refresh_tokens (
-    token_hash  text        PRIMARY KEY,
-    family_id   uuid        NOT NULL REFERENCES edge_session_families (id) ON DELETE CASCADE,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    expires_at  timestamptz NOT NULL,
-    used_at     timestamptz
+    token_hash        text        PRIMARY KEY,
+    family_id         uuid        NOT NULL REFERENCES edge_session_families (id) ON DELETE CASCADE,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    expires_at        timestamptz NOT NULL,
+    used_at           timestamptz,
+    access_jti        text,
+    access_expires_at timestamptz
 );
 CREATE INDEX edge_refresh_tokens_family ON edge_refresh_tokens (family_id);
 
 -- edge_login_codes: the one-time code the OIDC callback hands the console (in the URL's fragment);
--- redeemed once, by POST, within a minute, for the session's first access token and refresh cookie.
+-- redeemed once, by POST, within a minute, for the session's first access token and refresh cookie,
+-- and only with the browser binding cookie of the flow it came from (binding_hash, its SHA-256): a
+-- code sent to another browser is refused (login CSRF).
 CREATE TABLE edge_login_codes (
-    code_hash   text        PRIMARY KEY,
-    family_id   uuid        NOT NULL REFERENCES edge_session_families (id) ON DELETE CASCADE,
+    code_hash    text        PRIMARY KEY,
+    family_id    uuid        NOT NULL REFERENCES edge_session_families (id) ON DELETE CASCADE,
+    binding_hash text        NOT NULL,
     expires_at  timestamptz NOT NULL
 );
 

@@ -142,7 +142,7 @@ export default async function sso(ctx) {
     await page.getByLabel("Username").waitFor();
     const after = await (await fetch(`${idp}/test/end-sessions`)).json();
     check(after.count === before.count + 1, `the provider's end_session_endpoint was called (${before.count} -> ${after.count})`);
-    check(after.last.includes("id_token_hint=") && after.last.includes("post_logout_redirect_uri="), `with id_token_hint and post_logout_redirect_uri: ${after.last}`);
+    check(!after.last.includes("id_token_hint=") && after.last.includes("client_id=") && after.last.includes("post_logout_redirect_uri="), `with client_id and post_logout_redirect_uri, never the ID token: ${after.last}`);
     const renewed = await fetch(`${base}/api/v1/auth/refresh`, { method: "POST", headers: { "X-Gatehouse-Refresh": "1", Cookie: `gh_refresh=${held.value}` } });
     check(renewed.status === 401, `the session's refresh token renews nothing after sign-out, got ${renewed.status}`);
     check(!(await page.context().cookies()).some((c) => c.name === "gh_refresh"), "the browser's refresh cookie is cleared");

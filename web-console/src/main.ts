@@ -5,7 +5,7 @@ import { showError } from "./messages.js";
 import { capabilities } from "./permissions.js";
 import { BASE, hrefFor, parseRoute, type Route } from "./routes.js";
 import { Renewal } from "./renewal.js";
-import { loginCodeFrom, Session } from "./session.js";
+import { loginCodeFrom, Session, takeLoginCode } from "./session.js";
 import type { AppContext } from "./context.js";
 import { auditView } from "./views/audit.js";
 import { changeView } from "./views/change.js";
@@ -113,9 +113,10 @@ async function signOut(): Promise<void> {
 
 /** A completed single sign-on comes back with #login_code=…: redeemed once, then gone from the address. */
 async function redeemLoginCode(): Promise<unknown> {
-  const code = loginCodeFrom(location.hash);
-  if (!code) return null;
+  if (!loginCodeFrom(location.hash)) return null;
+  const code = takeLoginCode(location.hash, storage());
   history.replaceState(null, "", location.pathname + location.search);
+  if (!code) return null; // not started in this tab: ignored
   try {
     renewal.begin(await api.redeem(code));
     session.me = null;

@@ -88,3 +88,24 @@ export function loginCodeFrom(hash: string): string | null {
   const m = /^#login_code=([A-Za-z0-9_-]{10,200})$/.exec(hash);
   return m ? m[1]! : null;
 }
+
+/** Set in this tab when it starts a single sign-on; a login code without it is not ours. */
+const SSO_PENDING = "gatehouse.console.sso_pending";
+
+/** Remembers that this tab started a single sign-on (before it leaves for the provider). */
+export function markSsoStarted(storage: Storage | null): void {
+  storage?.setItem(SSO_PENDING, "1");
+}
+
+/**
+ * The login code to redeem, only when this tab started a sign-in (the flag is spent either way): a
+ * link with someone else's #login_code sent to this tab is ignored, so it neither signs the tab in
+ * as that person (login CSRF) nor signs it out. The server also requires the browser's binding cookie.
+ */
+export function takeLoginCode(hash: string, storage: Storage | null): string | null {
+  const code = loginCodeFrom(hash);
+  if (!code) return null;
+  const pending = storage?.getItem(SSO_PENDING) === "1";
+  storage?.removeItem(SSO_PENDING);
+  return pending ? code : null;
+}

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Api, REFRESH_HEADER } from "../src/api.js";
 import { Renewal, type Timers } from "../src/renewal.js";
-import { loginCodeFrom, renewDelayMs, Session, ssoErrorText } from "../src/session.js";
+import { loginCodeFrom, markSsoStarted, renewDelayMs, Session, ssoErrorText, takeLoginCode } from "../src/session.js";
 
 type Call = { url: string; init: RequestInit | undefined };
 
@@ -163,9 +163,23 @@ test("the login code is read only from a well-formed fragment", () => {
   assert.equal(loginCodeFrom(""), null);
 });
 
+test("a login code is taken only by the tab that started the sign-in, once", () => {
+  const tab = memoryStorage();
+  assert.equal(takeLoginCode("#login_code=AbC_d-0123456789", tab), null, "a link sent to a tab that started nothing");
+  assert.equal(takeLoginCode("#login_code=AbC_d-0123456789", null), null, "no storage, no flag");
+  markSsoStarted(tab);
+  assert.equal(takeLoginCode("#login_code=AbC_d-0123456789", tab), "AbC_d-0123456789");
+  assert.equal(takeLoginCode("#login_code=AbC_d-0123456789", tab), null, "the flag is spent");
+  markSsoStarted(tab);
+  assert.equal(takeLoginCode("#nothing", tab), null);
+  assert.equal(tab.getItem("gatehouse.console.sso_pending"), "1", "no code: the flag waits");
+});
+
 test("every refusal code of single sign-on has a sentence", () => {
   for (const code of ["invalid_state", "invalid_code", "invalid_id_token", "invalid_nonce", "no_tenant", "provider_refused", "provider_unavailable", "oidc_not_configured", "something_else"]) {
     assert.ok(ssoErrorText(code).length > 20, code);
   }
   assert.match(ssoErrorText("no_tenant"), /administrator/);
+  assert.notEqual(ssoErrorText("no_tenant"), ssoErrorText("something_else"), "no_tenant has its own sentence");
+  assert.notEqual(ssoErrorText("invalid_state"), ssoErrorText("something_else"), "invalid_state has its own sentence");
 });

@@ -1,6 +1,6 @@
 import { h, render } from "../dom.js";
 import { showError } from "../messages.js";
-import { ssoErrorText } from "../session.js";
+import { markSsoStarted, ssoErrorText } from "../session.js";
 import type { AppContext } from "../context.js";
 
 export function loginView(ctx: AppContext, main: HTMLElement, then: string): void {
@@ -51,7 +51,7 @@ export function loginView(ctx: AppContext, main: HTMLElement, then: string): voi
       const href = `${methods.oidc.start}?return_to=${encodeURIComponent(returnTo)}`;
       render(
         sso,
-        h("a", { class: "button primary", href, "data-testid": "sso-start" }, `Sign in with ${methods.oidc.name}`),
+        h("a", { class: "button primary", href, "data-testid": "sso-start", on: { click: () => markSsoStarted(tabStorage()) } }, `Sign in with ${methods.oidc.name}`),
         h("p", { class: "muted or" }, "or with your Gatehouse password:"),
       );
     },
@@ -59,4 +59,12 @@ export function loginView(ctx: AppContext, main: HTMLElement, then: string): voi
       // Without the list the password form still works; nothing to show.
     },
   );
+}
+
+function tabStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
 }

@@ -128,16 +128,75 @@ class SingleSignOnIT {
                 .as("no code or token in the part of the URL a server sees")
                 .doesNotContain("code");
         String code = location.substring(location.indexOf("#login_code=") + 12);
-        Http.Response redeemed =
-                sso.http().post("/api/v1/auth/oidc/redeem", "{\"code\":\"" + code + "\"}");
+        assertThat(s.browser().cookies())
+                .as("the callback leaves the binding cookie: redeem needs it")
+                .containsKey("gh_oidc_binding");
+        String binding = s.browser().cookieHeader();
+        Http.Response redeemed = redeem(code, binding);
         assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        assertThat(redeemed.headers().get("set-cookie"))
+                .as("redeem clears the binding cookie")
+                .anySatisfy(c -> assertThat(c).startsWith("gh_oidc_binding=;"));
         b.keep(redeemed);
         assertThat(b.cookies()).containsKey("gh_refresh");
-        Http.Response again =
-                sso.http().post("/api/v1/auth/oidc/redeem", "{\"code\":\"" + code + "\"}");
+        Http.Response again = redeem(code, binding);
         assertThat(again.status()).as("a login code is good once").isEqualTo(401);
         assertThat(again.json().getString("code")).isEqualTo("invalid_login_code");
         return redeemed;
+    }
+
+    static Http.Response redeem(String code, String cookieHeader) {
+        String body = "{\"code\":\"" + code + "\"}";
+        return cookieHeader == null || cookieHeader.isEmpty()
+                ? sso.http().post("/api/v1/auth/oidc/redeem", body)
+                : sso.http().post("/api/v1/auth/oidc/redeem", body, "Cookie", cookieHeader);
+    }
+
+    /** A completed callback's login code, and the browser (binding cookie) that started it. */
+    static Map.Entry<String, Browser> codeOfAFlow() {
+        Started s = startFlow();
+        Http.Response done = callback(authorize(s), s.browser());
+        assertThat(done.status()).as(done.toString()).isEqualTo(303);
+        String location = done.header("Location");
+        return Map.entry(location.substring(location.indexOf("#login_code=") + 12), s.browser());
+    }
+
+    @Test
+    void aLoginCodeIsRedeemedOnlyInTheBrowserThatStartedTheSignIn() {
+        idp.user("erika", List.of("sso-reviewers"), null);
+        // an attacker's own finished sign-in, its code sent to a victim's browser (login CSRF)
+        Map.Entry<String, Browser> attackers = codeOfAFlow();
+        Browser victim = startFlow().browser(); // the victim's browser has a binding of its own
+        Http.Response other = redeem(attackers.getKey(), victim.cookieHeader());
+        assertThat(other.status()).as(other.toString()).isEqualTo(401);
+        assertThat(other.json().getString("code")).isEqualTo("invalid_login_code");
+        Map.Entry<String, Browser> second = codeOfAFlow();
+        Http.Response none = redeem(second.getKey(), null);
+        assertThat(none.status()).as("no binding cookie: " + none).isEqualTo(401);
+        assertThat(redeem(second.getKey(), second.getValue().cookieHeader()).status())
+                .as("a refused attempt spends the code")
+                .isEqualTo(401);
+        Map.Entry<String, Browser> third = codeOfAFlow();
+        assertThat(redeem(third.getKey(), third.getValue().cookieHeader()).status())
+                .as("the browser that started it redeems it")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theProvidersIdTokenIsNotAnAccessToken() {
+        idp.user("erika", List.of("sso-reviewers"), null);
+        // an ID token that also names the API's audience (and azp = the client): the callback
+        // accepts it, the API must not
+        idp.spoilNextIdToken(
+                c -> {
+                    c.setAudience(StandInOidcProvider.CLIENT_ID, StandInOidcProvider.API_AUDIENCE);
+                    c.setClaim("azp", StandInOidcProvider.CLIENT_ID);
+                });
+        signIn(new Browser());
+        String idToken = idp.lastIdToken();
+        assertThat(idToken).isNotBlank();
+        Http.Response r = me(idToken);
+        assertThat(r.status()).as("an ID token as a bearer token: " + r).isEqualTo(401);
     }
 
     static Http.Response refresh(Browser b) {
@@ -331,10 +390,16 @@ class SingleSignOnIT {
         Http.Response r2 = refresh(b);
         assertThat(r2.status()).isEqualTo(200);
         String third = b.cookies().get("gh_refresh");
+        String accessBeforeReuse = r2.json().getString("access_token");
+        assertThat(me(accessBeforeReuse).status()).isEqualTo(200);
 
         // the first token again: reuse, the whole family ends
         Http.Response reuse = refresh(new Browser(new HashMap<>(Map.of("gh_refresh", first))));
         assertThat(reuse.status()).isEqualTo(401);
+        assertThat(me(accessBeforeReuse).status())
+                .as("the access tokens the family issued are revoked with it")
+                .isEqualTo(401);
+        assertThat(me(r1.json().getString("access_token")).status()).isEqualTo(401);
         assertThat(reuse.json().getString("code")).isEqualTo("invalid_refresh_token");
         Http.Response latest = refresh(new Browser(new HashMap<>(Map.of("gh_refresh", third))));
         assertThat(latest.status())
@@ -388,7 +453,9 @@ class SingleSignOnIT {
         String end = out.json().getString("end_session_url");
         assertThat(end).startsWith(idp.issuer() + "/logout?");
         Map<String, String> q = StandInOidcProvider.queryOf(end);
-        assertThat(q.get("id_token_hint")).isNotBlank();
+        assertThat(q).as("the ID token never goes into a URL").doesNotContainKey("id_token_hint");
+        assertThat(end).doesNotContain(idp.lastIdToken());
+        assertThat(q.get("client_id")).isEqualTo(StandInOidcProvider.CLIENT_ID);
         assertThat(q.get("post_logout_redirect_uri")).isEqualTo(sso.baseUrl() + "/console/");
         assertThat(me(token).status()).as("the access token is revoked").isEqualTo(401);
         assertThat(refresh(new Browser(new HashMap<>(Map.of("gh_refresh", refreshToken)))).status())

@@ -29,6 +29,10 @@ import org.jose4j.jwt.JwtClaims;
  */
 public final class StandInOidcProvider implements AutoCloseable {
     public static final String CLIENT_ID = "gatehouse-console";
+
+    /** The audience of the provider's access tokens for the API: never the client id (M4). */
+    public static final String API_AUDIENCE = "gatehouse-api";
+
     public static final String CLIENT_SECRET = "stand-in-client-secret";
 
     private final HttpServer server;
@@ -74,7 +78,7 @@ public final class StandInOidcProvider implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("GATEHOUSE_OIDC_ISSUER", issuer());
         env.put("GATEHOUSE_OIDC_JWKS_URL", keys.jwksUrl());
-        env.put("GATEHOUSE_OIDC_AUDIENCE", CLIENT_ID);
+        env.put("GATEHOUSE_OIDC_AUDIENCE", API_AUDIENCE);
         env.put("GATEHOUSE_OIDC_CLIENT_ID", CLIENT_ID);
         env.put("GATEHOUSE_OIDC_CLIENT_SECRET", CLIENT_SECRET);
         env.put("GATEHOUSE_OIDC_PROVIDER_NAME", "Stand-in IdP");
@@ -99,6 +103,13 @@ public final class StandInOidcProvider implements AutoCloseable {
     }
 
     /** The query strings of the end_session calls so far. */
+    private volatile String lastIdToken;
+
+    /** The last ID token the token endpoint handed out (a test may try it as a bearer token). */
+    public String lastIdToken() {
+        return lastIdToken;
+    }
+
     public List<String> endSessions() {
         return List.copyOf(endSessions);
     }
@@ -211,13 +222,15 @@ public final class StandInOidcProvider implements AutoCloseable {
         if (s != null) {
             s.accept(c);
         }
+        String idToken = keys.sign(c);
+        lastIdToken = idToken;
         send(
                 ex,
                 200,
                 "{\"access_token\":\"opaque-"
                         + UUID.randomUUID()
                         + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"id_token\":\""
-                        + keys.sign(c)
+                        + idToken
                         + "\"}");
     }
 

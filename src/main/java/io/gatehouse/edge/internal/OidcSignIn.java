@@ -314,12 +314,12 @@ public class OidcSignIn {
                     client,
                     requestId);
         }
-        String loginCode = sessions.openSso(person, idToken, client, requestId);
+        String loginCode = sessions.openSso(person, flow.bindingHash(), client, requestId);
         return new Completed(loginCode, flow.returnTo());
     }
 
     /** The provider's end_session_endpoint for a session's sign-out, if it has one. */
-    public Optional<URI> endSessionUrl(String idToken) {
+    public Optional<URI> endSessionUrl() {
         if (!enabled()) {
             return Optional.empty();
         }
@@ -333,10 +333,9 @@ public class OidcSignIn {
         if (endpoint == null) {
             return Optional.empty();
         }
+        // RP-Initiated Logout 1.0 allows client_id without id_token_hint: the provider's ID token
+        // never goes into a URL or to the browser (the provider may ask the person to confirm)
         Map<String, String> q = new LinkedHashMap<>();
-        if (idToken != null) {
-            q.put("id_token_hint", idToken);
-        }
         q.put("client_id", clientId.get());
         q.put("post_logout_redirect_uri", consoleUrl());
         return Optional.of(URI.create(withQuery(endpoint, q)));

@@ -83,7 +83,7 @@ public class SessionService {
      * code (returned with the session) for the console to redeem; the sign-in is audited.
      */
     @Transactional
-    public String openSso(Caller person, String idToken, String client, String requestId) {
+    public String openSso(Caller person, String bindingHash, String client, String requestId) {
         Family f =
                 newFamily(
                         person.tenant(),
@@ -91,9 +91,9 @@ public class SessionService {
                         person.subject(),
                         person.name(),
                         person.roles().stream().map(Role::wireName).sorted().toList(),
-                        idToken);
+                        null);
         String code = secret();
-        rows.saveLoginCode(hash(code), f.id(), Instant.now().plusSeconds(60));
+        rows.saveLoginCode(hash(code), f.id(), bindingHash, Instant.now().plusSeconds(60));
         audit.recordInTransaction(
                 AuditEvent.by(person, "auth.login")
                         .target("user", person.subject())
@@ -106,14 +106,27 @@ public class SessionService {
         return code;
     }
 
-    /** Redeems a login code once: the session's first access token and refresh token. */
+    /**
+     * Redeems a login code once, only with the binding cookie of the browser that started the
+     * sign-in (a code sent to another browser is refused: login CSRF): the session's first access
+     * token and refresh token. The code is spent whatever the outcome.
+     */
     @Transactional
-    public Optional<Renewed> redeem(String code) {
+    public Optional<Renewed> redeem(String code, String binding) {
         if (code == null || code.length() > 200) {
             return Optional.empty();
         }
         return rows.takeLoginCode(hash(code))
-                .flatMap(rows::family)
+                .filter(
+                        taken ->
+                                binding != null
+                                        && binding.length() <= 200
+                                        && MessageDigest.isEqual(
+                                                hash(binding).getBytes(StandardCharsets.US_ASCII),
+                                                taken.bindingHash()
+                                                        .getBytes(StandardCharsets.US_ASCII)))
+                .map(SessionRows.LoginCode::familyId)
+                .flatMap(rows::lockedFamily)
                 .flatMap(f -> Optional.ofNullable(renew(f).renewed()));
     }
 
@@ -133,7 +146,7 @@ public class SessionService {
             case EXPIRED:
                 return refused("expired");
             case REUSED:
-                Family f = rows.family(r.familyId()).orElseThrow();
+                Family f = rows.lockedFamily(r.familyId()).orElseThrow();
                 boolean revokedNow = rows.revokeFamily(f.id(), "reuse");
                 audit.recordInTransaction(
                         AuditEvent.of(
@@ -151,7 +164,7 @@ public class SessionService {
                                 .build());
                 return refused("reused");
             default:
-                return rows.family(r.familyId()).map(this::renew).orElse(refused("unknown"));
+                return rows.lockedFamily(r.familyId()).map(this::renew).orElse(refused("unknown"));
         }
     }
 
@@ -164,7 +177,7 @@ public class SessionService {
         if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
             return Optional.empty();
         }
-        Optional<Family> f = rows.familyOf(hash(refreshToken)).flatMap(rows::family);
+        Optional<Family> f = rows.familyOf(hash(refreshToken)).flatMap(rows::lockedFamily);
         if (f.isEmpty()
                 || !f.get().subject().equals(caller.subject())
                 || !f.get().tenantId().equals(caller.tenant().value())) {
@@ -235,7 +248,13 @@ public class SessionService {
         if (expires.isAfter(f.absoluteExpiry())) {
             expires = f.absoluteExpiry();
         }
-        rows.addRefreshToken(hash(refresh), f.id(), expires);
+        // the verifier allows some clock skew past exp: the revocation row outlives the token
+        rows.addRefreshToken(
+                hash(refresh),
+                f.id(),
+                expires,
+                access.jti(),
+                now.plusSeconds(access.expiresIn() + 120));
         return new Outcome(
                 new Renewed(
                         access,

@@ -104,6 +104,11 @@ public class TokenService {
     @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
     String oidcAudience;
 
+    /** The console's sign-in client at the provider: its ID tokens name it as their audience. */
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.client.id")
+    Optional<String> oidcClientId;
+
     @Inject
     @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
     String oidcRolesClaim;
@@ -230,6 +235,13 @@ public class TokenService {
                             return k;
                         });
         if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
+            if (oidcClientId.isPresent() && oidcClientId.get().equals(oidcAudience)) {
+                // the provider's ID tokens for the console carry aud = client id: they would pass
+                // as API access tokens
+                throw new IllegalStateException(
+                        "gatehouse.oidc.audience must not be the sign-in client id"
+                                + " (gatehouse.oidc.client.id): an ID token is not an access token");
+            }
             org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
             // fetched by IssuerKeys through its CDI proxy: Fault Tolerance's timeout, retry and
             // circuit breaker apply (jose4j's own client would retry 3 times with 20 s timeouts)
@@ -430,6 +442,9 @@ public class TokenService {
             }
             if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
                 JwtClaims c = externalConsumer.processToClaims(token);
+                if (isIdToken(c)) {
+                    return Optional.empty();
+                }
                 return external(c);
             }
             return Optional.empty();
@@ -437,6 +452,19 @@ public class TokenService {
             LOG.fine("Token refused: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * An ID token is not an access token: one that carries a nonce, or names the console's sign-in
+     * client as its audience, is refused as a bearer token (docs/security.md).
+     */
+    boolean isIdToken(JwtClaims c) throws MalformedClaimException {
+        if (c.hasClaim("nonce")) {
+            return true;
+        }
+        return oidcClientId.isPresent()
+                && c.hasAudience()
+                && c.getAudience().contains(oidcClientId.get());
     }
 
     private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {

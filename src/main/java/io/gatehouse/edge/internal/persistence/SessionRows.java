@@ -130,12 +130,25 @@ public class SessionRows {
     }
 
     public Optional<Family> family(UUID id) {
+        return family(id, "");
+    }
+
+    /**
+     * The family, its row locked until the transaction ends: a renewal and a revocation (reuse,
+     * sign-out) of the same family take turns, so no access token is issued past a revocation.
+     */
+    public Optional<Family> lockedFamily(UUID id) {
+        return family(id, " FOR UPDATE");
+    }
+
+    private Optional<Family> family(UUID id, String lock) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT id, tenant_id, kind, subject, username, roles, id_token,"
                                         + " created_at, absolute_expiry, revoked_at"
-                                        + " FROM edge_session_families WHERE id = ?")) {
+                                        + " FROM edge_session_families WHERE id = ?"
+                                        + lock)) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -161,21 +174,46 @@ public class SessionRows {
     }
 
     /** Revokes a family; false when it was revoked already. */
+    /**
+     * Ends a family and, in the same transaction, revokes every access token it issued that has not
+     * expired yet (their jti join the revocation list): a session that ends stops working at once.
+     */
     public boolean revokeFamily(UUID id, String reason) {
-        return update(
-                        "UPDATE edge_session_families SET revoked_at = now(), revoked_reason = ?"
-                                + " WHERE id = ? AND revoked_at IS NULL",
-                        reason,
-                        id)
-                == 1;
+        boolean now =
+                update(
+                                "UPDATE edge_session_families SET revoked_at = now(), revoked_reason = ?"
+                                        + " WHERE id = ? AND revoked_at IS NULL",
+                                reason,
+                                id)
+                        == 1;
+        update(
+                "INSERT INTO edge_revoked_tokens (jti, expires_at)"
+                        + " SELECT access_jti, access_expires_at FROM edge_refresh_tokens"
+                        + " WHERE family_id = ? AND access_jti IS NOT NULL"
+                        + " AND access_expires_at > now()"
+                        + " ON CONFLICT DO NOTHING",
+                id);
+        return now;
     }
 
-    public void addRefreshToken(String tokenHash, UUID familyId, Instant expiresAt) {
+    /**
+     * A new refresh token of a family, with the jti and expiry of the access token issued with it
+     * (so that ending the family can revoke that access token).
+     */
+    public void addRefreshToken(
+            String tokenHash,
+            UUID familyId,
+            Instant expiresAt,
+            String accessJti,
+            Instant accessExpiresAt) {
         update(
-                "INSERT INTO edge_refresh_tokens (token_hash, family_id, expires_at) VALUES (?,?,?)",
+                "INSERT INTO edge_refresh_tokens (token_hash, family_id, expires_at, access_jti,"
+                        + " access_expires_at) VALUES (?,?,?,?,?)",
                 tokenHash,
                 familyId,
-                Timestamp.from(expiresAt));
+                Timestamp.from(expiresAt),
+                accessJti,
+                Timestamp.from(accessExpiresAt));
     }
 
     /** Marks a refresh token used, once; says what it found. */
@@ -225,11 +263,17 @@ public class SessionRows {
         }
     }
 
-    public void saveLoginCode(String codeHash, UUID familyId, Instant expiresAt) {
+    /** A taken login code: its family and the hash of the browser binding it belongs to. */
+    public record LoginCode(UUID familyId, String bindingHash) {}
+
+    public void saveLoginCode(
+            String codeHash, UUID familyId, String bindingHash, Instant expiresAt) {
         update(
-                "INSERT INTO edge_login_codes (code_hash, family_id, expires_at) VALUES (?,?,?)",
+                "INSERT INTO edge_login_codes (code_hash, family_id, binding_hash, expires_at)"
+                        + " VALUES (?,?,?,?)",
                 codeHash,
                 familyId,
+                bindingHash,
                 Timestamp.from(expiresAt));
         update("DELETE FROM edge_login_codes WHERE expires_at < now() - interval '1 hour'");
     }
@@ -237,18 +281,18 @@ public class SessionRows {
     /**
      * The family of a login code, deleted as it is read (single-use); empty when unknown/expired.
      */
-    public Optional<UUID> takeLoginCode(String codeHash) {
+    public Optional<LoginCode> takeLoginCode(String codeHash) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "DELETE FROM edge_login_codes WHERE code_hash = ?"
-                                        + " RETURNING family_id, expires_at > now()")) {
+                                        + " RETURNING family_id, expires_at > now(), binding_hash")) {
             ps.setString(1, codeHash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(2)) {
                     return Optional.empty();
                 }
-                return Optional.of(rs.getObject(1, UUID.class));
+                return Optional.of(new LoginCode(rs.getObject(1, UUID.class), rs.getString(3)));
             }
         } catch (SQLException e) {
             throw failed(e);

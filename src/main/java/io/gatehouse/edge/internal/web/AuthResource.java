@@ -168,7 +168,7 @@ public class AuthResource {
         var b = Json.createObjectBuilder().add("session_ended", true);
         var end =
                 SessionService.OIDC.equals(session.get().kind())
-                        ? sso.endSessionUrl(session.get().idToken())
+                        ? sso.endSessionUrl()
                         : java.util.Optional.<java.net.URI>empty();
         if (end.isPresent()) {
             b.add("end_session_url", end.get().toString());

@@ -147,7 +147,8 @@ public final class Dtos {
             @Schema(
                             description =
                                     "Single sign-on: the provider's end_session_endpoint with"
-                                            + " id_token_hint and post_logout_redirect_uri, where the browser"
+                                            + " client_id and post_logout_redirect_uri (never the ID token),"
+                                            + " where the browser"
                                             + " goes next; null otherwise")
                     String end_session_url) {}
 

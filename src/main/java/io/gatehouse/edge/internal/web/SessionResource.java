@@ -7,7 +7,6 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
-import io.gatehouse.shared.error.UnauthorizedException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -149,7 +148,8 @@ public class SessionResource {
                                             + "#login_code="
                                             + URLEncoder.encode(
                                                     done.loginCode(), StandardCharsets.UTF_8)))
-                    .header("Set-Cookie", bindingCookie("", 0))
+                    // the binding cookie stays: redeem requires it (the code is this browser's
+                    // only)
                     .header("Cache-Control", "no-store")
                     .header("Referrer-Policy", "no-referrer")
                     .build();
@@ -167,7 +167,9 @@ public class SessionResource {
     @Operation(
             summary = "Redeem the one-time login code of a single sign-on",
             description =
-                    "Good once, for 60 seconds. Answers like login, and sets the session's refresh"
+                    "Good once, for 60 seconds, and only in the browser that started the sign-in: the"
+                            + " request must carry that browser's binding cookie (gh_oidc_binding), which"
+                            + " this call then clears. Answers like login, and sets the session's refresh"
                             + " cookie.")
     @RequestBody(
             required = true,
@@ -179,13 +181,19 @@ public class SessionResource {
     @APIResponse(responseCode = "401", description = "invalid_login_code")
     public Response redeem(CodeBody body) {
         SessionService.Renewed r =
-                sessions.redeem(body == null ? null : body.code())
+                sessions.redeem(body == null ? null : body.code(), cookie(BINDING_COOKIE))
                         .orElseThrow(
                                 () ->
-                                        new UnauthorizedException(
+                                        new GatehouseException(
+                                                401,
                                                 "invalid_login_code",
-                                                "This sign-in code is unknown, used or expired: sign in again"));
-        return withSession(r);
+                                                "This sign-in code is unknown, used, expired or from"
+                                                        + " another browser: sign in again",
+                                                null,
+                                                Map.of("Set-Cookie", bindingCookie("", 0))));
+        return Response.fromResponse(withSession(r))
+                .header("Set-Cookie", bindingCookie("", 0))
+                .build();
     }
 
     @POST
