@@ -29,11 +29,33 @@ export interface LoginAnswer {
   expires_in?: number;
   tenant?: string;
   roles?: string[];
+  /** "password" or "oidc" when the answer began or renewed a session (refresh cookie set). */
+  session?: string;
 }
+
+/** How people may sign in here (GET /api/v1/auth/providers). */
+export interface SignInMethods {
+  password: boolean;
+  oidc: { name: string; start: string } | null;
+}
+
+/** What signing out answered: where to end the provider's session, if anywhere. */
+export interface SignedOut {
+  endSessionUrl: string | null;
+}
+
+/** The header every call that uses the session's refresh cookie carries (docs/security.md). */
+export const REFRESH_HEADER = "X-Gatehouse-Refresh";
 
 export class Api {
   /** Called when the server says the token is no longer good (401), so the app can ask to sign in. */
   onUnauthorized: (() => void) | null = null;
+
+  /**
+   * Renews the access token (the session's refresh cookie); true when a new one is in place. A call
+   * answered 401 is sent once more after a renewal, so what the person was doing goes through.
+   */
+  renew: (() => Promise<boolean>) | null = null;
 
   constructor(
     private readonly fetchFn: FetchLike,
@@ -41,22 +63,20 @@ export class Api {
   ) {}
 
   private async call(
-    method: string, path: string, body?: unknown, auth = true, accept = "application/json", extra: Record<string, string> = {},
+    method: string, path: string, body?: unknown, auth = true, accept = "application/json", session = false,
+    extra: Record<string, string> = {},
   ): Promise<Response> {
-    // Errors always come back as JSON (problem+json); a download asks for its own media type.
-    const headers: Record<string, string> = { ...extra, Accept: accept + ", application/problem+json" };
-    const t = this.token();
-    if (auth && t) headers["Authorization"] = `Bearer ${t}`;
-    const init: RequestInit = { method, headers, credentials: "omit", cache: "no-store" };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    let res: Response;
-    try {
-      res = await this.fetchFn(path, init);
-    } catch (e) {
-      throw new ApiError(networkProblem(e));
+    let res = await this.transmit(method, path, body, auth, accept, session, extra);
+    if (res.status === 401 && auth && this.renew) {
+      // The access token ran out (a laptop asleep, a timer throttled): renew once and send again.
+      await res.text().catch(() => "");
+      if (await this.renew().catch(() => false)) {
+        res = await this.transmit(method, path, body, auth, accept, session, extra);
+      } else {
+        res = new Response(JSON.stringify({ status: 401, title: "Unauthorized", detail: "Your session has ended: please sign in again. What you typed is still on the page." }), {
+          status: 401, headers: { "Content-Type": "application/problem+json" },
+        });
+      }
     }
     if (!res.ok) {
       const text = await res.text().catch(() => "");
@@ -67,15 +87,37 @@ export class Api {
     return res;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
-    return (await this.tagged<T>(method, path, body, auth)).body;
+  private async transmit(
+    method: string, path: string, body: unknown, auth: boolean, accept: string, session: boolean,
+    extra: Record<string, string>,
+  ): Promise<Response> {
+    // Errors always come back as JSON (problem+json); a download asks for its own media type.
+    const headers: Record<string, string> = { ...extra, Accept: accept + ", application/problem+json" };
+    const t = this.token();
+    if (auth && t) headers["Authorization"] = `Bearer ${t}`;
+    // Only the calls that begin, renew or end a session send (and receive) the refresh cookie.
+    const init: RequestInit = { method, headers, credentials: session ? "same-origin" : "omit", cache: "no-store" };
+    if (session) headers[REFRESH_HEADER] = "1";
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    try {
+      return await this.fetchFn(path, init);
+    } catch (e) {
+      throw new ApiError(networkProblem(e));
+    }
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown, auth = true, session = false): Promise<T> {
+    return (await this.tagged<T>(method, path, body, auth, {}, session)).body;
   }
 
   /** The answer's JSON and its ETag (null when the server sent none). */
   private async tagged<T>(
-    method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {},
+    method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}, session = false,
   ): Promise<Tagged<T>> {
-    const res = await this.call(method, path, body, auth, "application/json", extra);
+    const res = await this.call(method, path, body, auth, "application/json", session, extra);
     const etag = res.headers.get("ETag");
     return { body: await this.parse<T>(res), etag };
   }
@@ -91,12 +133,30 @@ export class Api {
     }
   }
 
+  /** Signs in with a password and begins a session (the refresh cookie). */
   login(username: string, password: string): Promise<LoginAnswer> {
-    return this.json<LoginAnswer>("POST", "/api/v1/auth/login", { username, password }, false);
+    return this.json<LoginAnswer>("POST", "/api/v1/auth/login", { username, password }, false, true);
   }
 
-  async logout(): Promise<void> {
-    await this.call("POST", "/api/v1/auth/logout");
+  /** How people may sign in here. */
+  signInMethods(): Promise<SignInMethods> {
+    return this.json<SignInMethods>("GET", "/api/v1/auth/providers", undefined, false);
+  }
+
+  /** Redeems the one-time code of a completed single sign-on for the session's first access token. */
+  redeem(code: string): Promise<LoginAnswer> {
+    return this.json<LoginAnswer>("POST", "/api/v1/auth/oidc/redeem", { code }, false, true);
+  }
+
+  /** A new access token for the session (the refresh cookie is rotated by the server). */
+  refresh(): Promise<LoginAnswer> {
+    return this.json<LoginAnswer>("POST", "/api/v1/auth/refresh", undefined, false, true);
+  }
+
+  /** Revokes the access token and ends the session; for single sign-on, where the provider's session ends. */
+  async logout(): Promise<SignedOut> {
+    const answer = await this.json<{ end_session_url?: string | null } | undefined>("POST", "/api/v1/auth/logout", undefined, true, true);
+    return { endSessionUrl: answer?.end_session_url ?? null };
   }
 
   me(): Promise<Me> {

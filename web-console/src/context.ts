@@ -1,4 +1,4 @@
-import type { Api } from "./api.js";
+import type { Api, LoginAnswer } from "./api.js";
 import type { Session } from "./session.js";
 
 /** What every view gets: the API, who is signed in, and a way to move to another address. */
@@ -8,4 +8,6 @@ export interface AppContext {
   navigate(href: string): void;
   /** Signed in or out: redraw the header. */
   refreshChrome(): void;
+  /** A session began (password or single sign-on): keep its token and renew it before it runs out. */
+  beginSession(answer: LoginAnswer): void;
 }

@@ -4,7 +4,8 @@ import { h, render } from "./dom.js";
 import { showError } from "./messages.js";
 import { capabilities } from "./permissions.js";
 import { BASE, hrefFor, parseRoute, type Route } from "./routes.js";
-import { Session } from "./session.js";
+import { Renewal } from "./renewal.js";
+import { loginCodeFrom, Session, takeLoginCode } from "./session.js";
 import type { AppContext } from "./context.js";
 import { adminView } from "./views/admin.js";
 import { auditView } from "./views/audit.js";
@@ -27,6 +28,14 @@ function storage(): Storage | null {
 
 const session = new Session(storage());
 const api = new Api((input, init) => window.fetch(input, init), () => session.token());
+const locks = (navigator as Navigator & { locks?: { request(name: string, cb: () => Promise<unknown>): Promise<unknown> } }).locks;
+const renewal = new Renewal(
+  api,
+  session,
+  { set: (fn, ms) => window.setTimeout(fn, ms), clear: (t) => window.clearTimeout(t as number) },
+  locks ? { request: <T>(name: string, fn: () => Promise<T>) => locks.request(name, fn) as Promise<T> } : null,
+);
+api.renew = () => renewal.renew();
 const header = document.getElementById("app-header")!;
 const main = document.getElementById("main")!;
 
@@ -38,9 +47,14 @@ const ctx: AppContext = {
     void show();
   },
   refreshChrome: drawHeader,
+  beginSession(answer) {
+    renewal.begin(answer);
+  },
 };
 
+// The session could not be renewed: the header says so; the page (and whatever was typed) stays.
 api.onUnauthorized = () => {
+  renewal.stop();
   session.signOut();
   drawHeader();
 };
@@ -83,19 +97,55 @@ function drawHeader(): void {
 }
 
 async function signOut(): Promise<void> {
+  renewal.stop();
+  let endSessionUrl: string | null = null;
   try {
-    await api.logout();
+    endSessionUrl = (await api.logout()).endSessionUrl;
   } catch {
     // The token may already be invalid; signing out locally is what matters.
   }
   session.signOut();
+  if (endSessionUrl && /^https?:\/\//.test(endSessionUrl)) {
+    // Single sign-on: the provider ends its session too, then sends the browser back to /console/.
+    window.location.assign(endSessionUrl);
+    return;
+  }
   drawHeader();
   ctx.navigate(hrefFor({ name: "login" }));
 }
 
+/** A completed single sign-on comes back with #login_code=…: redeemed once, then gone from the address. */
+async function redeemLoginCode(): Promise<unknown> {
+  if (!loginCodeFrom(location.hash)) return null;
+  const code = takeLoginCode(location.hash, storage());
+  history.replaceState(null, "", location.pathname + location.search);
+  if (!code) return null; // not started in this tab: ignored
+  try {
+    renewal.begin(await api.redeem(code));
+    session.me = null;
+    return null;
+  } catch (e) {
+    session.signOut();
+    return e;
+  }
+}
+
+let started = false;
+
 async function show(): Promise<void> {
   const route = parseRoute(location.pathname, location.search);
   try {
+    if (!started) {
+      started = true;
+      const failed = await redeemLoginCode();
+      if (failed) {
+        drawHeader();
+        loginView(ctx, main, route.name === "login" ? hrefFor({ name: "changes", state: null }) : location.pathname + location.search);
+        showError(main.querySelector(".messages")!, failed);
+        return;
+      }
+      renewal.schedule(); // a reload: the token kept in this tab is renewed on time
+    }
     if (session.token() && !session.me) {
       try {
         session.me = await api.me();

@@ -37,7 +37,13 @@ class AdministrativeActionsAuditIT {
                     "a dry run of a draft policy: it changes nothing",
                     "POST /api/v1/audit/checkpoints",
                     "the signed checkpoint is itself appended to the trail; an event for it would"
-                            + " move the head it signs");
+                            + " move the head it signs",
+                    "POST /api/v1/auth/refresh",
+                    "renews a console session whose sign-in was audited (auth.login); a reused"
+                            + " refresh token is audited as auth.refresh_reuse (SingleSignOnIT)",
+                    "POST /api/v1/auth/oidc/redeem",
+                    "redeems the one-time code of a single sign-on the callback already audited"
+                            + " as auth.login with method oidc (SingleSignOnIT)");
 
     /**
      * One administrative call and the audit action it must leave; {@code setup} runs before the

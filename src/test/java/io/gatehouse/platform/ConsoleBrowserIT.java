@@ -8,6 +8,8 @@ import io.gatehouse.audit.internal.persistence.ChainFixture;
 import io.gatehouse.audit.internal.persistence.ContentRetention;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.LibertyInstance;
+import io.gatehouse.testing.StandInOidcProvider;
 import io.gatehouse.testing.TestEnv;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -34,12 +36,17 @@ import org.junit.jupiter.api.Test;
  * from an audit event to the approvers of the prompt version that served it, shows an event's
  * retained content, places and releases a legal hold; a reviewer approves and refuses held MCP tool
  * calls in the queue while the agent's /mcp calls wait, and the key's owner is shown the four-eyes
- * 403; axe-core finds no serious or critical violation on any page (docs/console.md). Fails, never
+ * 403; a reviewer signs in through a stand-in OpenID Connect provider (on an instance configured
+ * for it, with 20-second tokens), keeps a typed comment past the token's lifetime and signs out of
+ * both; axe-core finds no serious or critical violation on any page (docs/console.md). Fails, never
  * skips, when Chromium or Node is missing: the flows are part of the suite.
  */
 class ConsoleBrowserIT {
     // The flows include traffic, the dashboard, lineage, holds and axe-core on every page.
-    private static final long TIMEOUT_SECONDS = 480;
+    private static final long TIMEOUT_SECONDS = 600;
+
+    /** The SSO instance's access tokens live this long: e2e/sso.mjs reviews for longer. */
+    private static final int SSO_TOKEN_TTL_SECONDS = 20;
 
     @Test
     void reviewFlowsPassInChromium() throws Exception {
@@ -111,6 +118,33 @@ class ConsoleBrowserIT {
         if (!only.isBlank()) {
             pb.environment().put("CONSOLE_ONLY", only);
         }
+        // The single sign-on flows (e2e/sso.mjs) need a provider and an instance configured for it,
+        // with short-lived access tokens: started only when that module runs.
+        StandInOidcProvider idp = null;
+        LibertyInstance ssoInstance = null;
+        if (only.isBlank() || java.util.Arrays.asList(only.split(",")).contains("sso")) {
+            idp = StandInOidcProvider.start();
+            Map<String, String> env = new java.util.HashMap<>(idp.gatehouseEnv());
+            env.put("GATEHOUSE_AUTH_TOKEN_TTL_SECONDS", String.valueOf(SSO_TOKEN_TTL_SECONDS));
+            ssoInstance = LibertyInstance.start("gatehouse-console-sso", env);
+            ssoInstance.awaitReady(java.time.Duration.ofSeconds(120));
+            pb.environment().put("CONSOLE_SSO_BASE", ssoInstance.baseUrl());
+            pb.environment().put("CONSOLE_SSO_IDP", idp.issuer());
+            pb.environment().put("CONSOLE_SSO_TOKEN_TTL", String.valueOf(SSO_TOKEN_TTL_SECONDS));
+        }
+        try {
+            runFlows(pb, only, export);
+        } finally {
+            if (ssoInstance != null) {
+                ssoInstance.close();
+            }
+            if (idp != null) {
+                idp.close();
+            }
+        }
+    }
+
+    private static void runFlows(ProcessBuilder pb, String only, Path export) throws Exception {
         pb.redirectErrorStream(true);
         Process p;
         try {

@@ -91,12 +91,13 @@ public final class LibertyInstance implements AutoCloseable {
         }
         LibertyInstance instance = new LibertyInstance(wlp, name, http, https);
         Map<String, String> env = new HashMap<>(System.getenv());
+        // "{httpPort}" in a value is this instance's HTTP port (e.g. its GATEHOUSE_PUBLIC_URL)
         envOverrides.forEach(
                 (k, v) -> {
                     if (v == null) {
                         env.remove(k);
                     } else {
-                        env.put(k, v);
+                        env.put(k, v.replace("{httpPort}", String.valueOf(http)));
                     }
                 });
         instance.run(env, "start", name, "--clean");

@@ -109,12 +109,22 @@ public class IdentityService {
     /** Ends the current token's validity (logout). */
     @Transactional
     public void logout(Caller caller, String jti, Instant expiresAt, String requestId) {
+        logout(caller, jti, expiresAt, requestId, null);
+    }
+
+    /** Ends the current token's validity and records which console session ended with it. */
+    @Transactional
+    public void logout(
+            Caller caller, String jti, Instant expiresAt, String requestId, String session) {
         revocations.revoke(jti, expiresAt);
-        audit.recordInTransaction(
+        AuditEvent.Builder b =
                 AuditEvent.by(caller, "auth.logout")
                         .target("user", caller.subject())
-                        .requestId(requestId)
-                        .build());
+                        .requestId(requestId);
+        if (session != null) {
+            b.detail("session", session).detail("session_revoked", true);
+        }
+        audit.recordInTransaction(b.build());
     }
 
     /** Changes one's own password; every earlier token of the user stops working. */

@@ -104,6 +104,11 @@ public class TokenService {
     @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
     String oidcAudience;
 
+    /** The console's sign-in client at the provider: its ID tokens name it as their audience. */
+    @Inject
+    @ConfigProperty(name = "gatehouse.oidc.client.id")
+    Optional<String> oidcClientId;
+
     @Inject
     @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
     String oidcRolesClaim;
@@ -230,6 +235,13 @@ public class TokenService {
                             return k;
                         });
         if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
+            if (oidcClientId.isPresent() && oidcClientId.get().equals(oidcAudience)) {
+                // the provider's ID tokens for the console carry aud = client id: they would pass
+                // as API access tokens
+                throw new IllegalStateException(
+                        "gatehouse.oidc.audience must not be the sign-in client id"
+                                + " (gatehouse.oidc.client.id): an ID token is not an access token");
+            }
             org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
             // fetched by IssuerKeys through its CDI proxy: Fault Tolerance's timeout, retry and
             // circuit breaker apply (jose4j's own client would retry 3 times with 20 s timeouts)
@@ -314,6 +326,27 @@ public class TokenService {
     /** A signed access token for a person of the built-in identity. */
     public Issued issue(
             UUID userId, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
+        return issueFor(userId.toString(), username, tenant, tenantSlug, roles);
+    }
+
+    /**
+     * A signed access token of Gatehouse's own for a person signed in through the OpenID Connect
+     * provider ({@code subject} is {@code oidc:<sub>}, roles as mapped at sign-in). It is verified
+     * like any built-in token; revocation goes by its {@code jti} (there is no user row).
+     */
+    public Issued issueSso(
+            String subject, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
+        if (!subject.startsWith(SSO_SUBJECT_PREFIX)) {
+            throw new IllegalArgumentException("An SSO subject starts with " + SSO_SUBJECT_PREFIX);
+        }
+        return issueFor(subject, username, tenant, tenantSlug, roles);
+    }
+
+    /** Subjects of people of the external provider, in tokens and in the audit trail. */
+    public static final String SSO_SUBJECT_PREFIX = "oidc:";
+
+    private Issued issueFor(
+            String subject, String username, TenantId tenant, String tenantSlug, Set<Role> roles) {
         reloadIfChanged();
         RsaJsonWebKey key = signingKey;
         if (key == null) {
@@ -322,7 +355,7 @@ public class TokenService {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer());
         claims.setAudience(AUDIENCE);
-        claims.setSubject(userId.toString());
+        claims.setSubject(subject);
         claims.setClaim("upn", username);
         claims.setClaim("preferred_username", username);
         claims.setStringListClaim("groups", roles.stream().map(Role::wireName).sorted().toList());
@@ -409,6 +442,9 @@ public class TokenService {
             }
             if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
                 JwtClaims c = externalConsumer.processToClaims(token);
+                if (isIdToken(c)) {
+                    return Optional.empty();
+                }
                 return external(c);
             }
             return Optional.empty();
@@ -418,17 +454,35 @@ public class TokenService {
         }
     }
 
+    /**
+     * An ID token is not an access token: one that carries a nonce, or names the console's sign-in
+     * client as its audience, is refused as a bearer token (docs/security.md).
+     */
+    boolean isIdToken(JwtClaims c) throws MalformedClaimException {
+        if (c.hasClaim("nonce")) {
+            return true;
+        }
+        return oidcClientId.isPresent()
+                && c.hasAudience()
+                && c.getAudience().contains(oidcClientId.get());
+    }
+
     private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {
         String tenant = c.getStringClaimValue(TENANT_CLAIM);
         if (tenant == null) {
             return Optional.empty();
         }
         Set<Role> roles = roles(c.getStringListClaimValue("groups"), Map.of());
-        UUID userId = UUID.fromString(c.getSubject());
+        // a person signed in through the provider has no user row: no user id, revoked by jti
+        boolean sso = c.getSubject().startsWith(SSO_SUBJECT_PREFIX);
+        if (sso) {
+            roles.remove(Role.PLATFORM_ADMIN); // never, as for the provider's own tokens
+        }
+        UUID userId = sso ? null : UUID.fromString(c.getSubject());
         Caller caller =
                 new Caller(
                         Caller.Kind.USER,
-                        userId.toString(),
+                        c.getSubject(),
                         String.valueOf(c.getClaimValue("upn")),
                         TenantId.of(tenant),
                         roles);
@@ -451,6 +505,29 @@ public class TokenService {
      * that a logout can never name a built-in token's.
      */
     private Optional<Verified> external(JwtClaims c) throws MalformedClaimException {
+        Optional<Caller> caller = externalCaller(c);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
+        String jti = c.getJwtId() == null ? null : "oidc:" + sha256(c.getJwtId());
+        return Optional.of(
+                new Verified(
+                        caller.get(),
+                        false,
+                        null,
+                        jti,
+                        c.getIssuedAt() == null
+                                ? Instant.EPOCH
+                                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
+                        Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+    }
+
+    /**
+     * Who the external issuer's claims (an access token's or, at single sign-on, an ID token's)
+     * speak for: the tenant from the tenant claim (or the default tenant), never the platform
+     * tenant; roles only through the role map, never platform-admin. Empty when no tenant applies.
+     */
+    public Optional<Caller> externalCaller(JwtClaims c) throws MalformedClaimException {
         String slug =
                 c.hasClaim(oidcTenantClaim)
                         ? String.valueOf(c.getClaimValue(oidcTenantClaim))
@@ -476,22 +553,16 @@ public class TokenService {
                 c.hasClaim("preferred_username")
                         ? String.valueOf(c.getClaimValue("preferred_username"))
                         : c.getSubject();
-        Caller caller =
-                new Caller(Caller.Kind.USER, "oidc:" + c.getSubject(), name, tenant.get(), roles);
-        String jti = c.getJwtId() == null ? null : "oidc:" + sha256(c.getJwtId());
         return Optional.of(
-                new Verified(
-                        caller,
-                        false,
-                        null,
-                        jti,
-                        c.getIssuedAt() == null
-                                ? Instant.EPOCH
-                                : Instant.ofEpochSecond(c.getIssuedAt().getValue()),
-                        Instant.ofEpochSecond(c.getExpirationTime().getValue())));
+                new Caller(
+                        Caller.Kind.USER,
+                        SSO_SUBJECT_PREFIX + c.getSubject(),
+                        name,
+                        tenant.get(),
+                        roles));
     }
 
-    private static String sha256(String s) {
+    static String sha256(String s) {
         try {
             return java.util.HexFormat.of()
                     .formatHex(

@@ -2,6 +2,8 @@ package io.gatehouse.edge.internal.web;
 
 import io.gatehouse.edge.internal.ClientAddresses;
 import io.gatehouse.edge.internal.IdentityService;
+import io.gatehouse.edge.internal.OidcSignIn;
+import io.gatehouse.edge.internal.SessionService;
 import io.gatehouse.edge.internal.TokenService;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
@@ -43,6 +45,8 @@ public class AuthResource {
     @Inject CurrentCaller current;
     @Inject io.gatehouse.edge.internal.Tenants tenants;
     @Inject ClientAddresses clients;
+    @Inject SessionService sessions;
+    @Inject OidcSignIn sso;
     @Context HttpServletRequest http;
 
     @POST
@@ -78,6 +82,7 @@ public class AuthResource {
                 clients.of(
                         http.getRemoteAddr(),
                         java.util.Collections.list(http.getHeaders(ClientAddresses.FORWARDED_FOR)));
+        String wantsSession = http.getHeader(SessionResource.REFRESH_HEADER);
         // answered when the password check has run; this thread returns to the pool meanwhile
         identity.login(body.username(), body.password(), client, requestId())
                 .whenComplete(
@@ -88,6 +93,19 @@ public class AuthResource {
                                                         && error.getCause() != null
                                                 ? error.getCause()
                                                 : error);
+                            } else if ("1".equals(wantsSession)) {
+                                // the console: a session with a refresh cookie (SessionResource)
+                                try {
+                                    response.resume(
+                                            SessionResource.withSession(
+                                                    sessions.openPassword(
+                                                            login.user().id(),
+                                                            login.user().username(),
+                                                            new io.gatehouse.shared.TenantId(
+                                                                    login.user().tenantId()))));
+                                } catch (RuntimeException e) {
+                                    response.resume(e);
+                                }
                             } else {
                                 response.resume(answer(login));
                             }
@@ -110,12 +128,18 @@ public class AuthResource {
     @Path("auth/logout")
     @SecurityRequirement(name = "jwt")
     @Operation(
-            summary = "Revoke the access token used for this call",
+            summary = "Revoke the access token used for this call (and the console session)",
             description =
                     "Built-in tokens and external tokens that carry a jti are refused on every instance"
                             + " from now until they expire. An external token without a jti cannot be revoked here: 409"
                             + " token_not_revocable; it stays valid until its exp, so end the session at the identity provider.")
     @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "Revoked, and the console session of the gh_refresh cookie (when it is the"
+                            + " caller's) ended",
+            content = @Content(schema = @Schema(implementation = Dtos.SignedOut.class)))
     @APIResponse(
             responseCode = "409",
             description = "token_not_revocable: an external token without jti")
@@ -129,8 +153,31 @@ public class AuthResource {
                     "This token has no jti, so Gatehouse cannot revoke it; it stays valid until it expires."
                             + " Sign out at your identity provider.");
         }
-        identity.logout(caller, v.jti(), v.expiresAt(), requestId());
-        return Response.noContent().build();
+        // the console's session, when its refresh cookie came along and is the caller's
+        var session =
+                sessions.end(caller, SessionResource.cookie(http, SessionResource.REFRESH_COOKIE));
+        identity.logout(
+                caller,
+                v.jti(),
+                v.expiresAt(),
+                requestId(),
+                session.map(f -> f.id().toString()).orElse(null));
+        if (session.isEmpty()) {
+            return Response.noContent().build();
+        }
+        var b = Json.createObjectBuilder().add("session_ended", true);
+        var end =
+                SessionService.OIDC.equals(session.get().kind())
+                        ? sso.endSessionUrl()
+                        : java.util.Optional.<java.net.URI>empty();
+        if (end.isPresent()) {
+            b.add("end_session_url", end.get().toString());
+        } else {
+            b.addNull("end_session_url");
+        }
+        return Response.ok(b.build())
+                .header("Set-Cookie", SessionResource.refreshCookie("", 0))
+                .build();
     }
 
     @POST

@@ -119,7 +119,38 @@ public final class Dtos {
                     String token_type,
             @Schema(required = true, description = "Seconds until it expires") long expires_in,
             @Schema(required = true, description = "The tenant's slug") String tenant,
-            @Schema(required = true) List<String> roles) {}
+            @Schema(required = true) List<String> roles,
+            @Schema(
+                            description =
+                                    "password or oidc when the answer began or renewed a console session"
+                                            + " (its refresh token then set in the gh_refresh cookie); absent"
+                                            + " otherwise",
+                            enumeration = {"password", "oidc"})
+                    String session) {}
+
+    @Schema(description = "How people may sign in here")
+    public record SignInMethods(
+            @Schema(required = true, description = "The built-in password sign-in: always true")
+                    boolean password,
+            @Schema(description = "The OpenID Connect provider, when one is configured; else null")
+                    OidcMethod oidc) {}
+
+    @Schema(description = "Single sign-on through the configured OpenID Connect provider")
+    public record OidcMethod(
+            @Schema(required = true, description = "Shown as \"Sign in with <name>\"") String name,
+            @Schema(required = true, description = "Where a browser starts the sign-in (GET)")
+                    String start) {}
+
+    @Schema(description = "A sign-out that ended the console session too")
+    public record SignedOut(
+            @Schema(required = true) boolean session_ended,
+            @Schema(
+                            description =
+                                    "Single sign-on: the provider's end_session_endpoint with"
+                                            + " client_id and post_logout_redirect_uri (never the ID token),"
+                                            + " where the browser"
+                                            + " goes next; null otherwise")
+                    String end_session_url) {}
 
     @Schema(description = "Who the caller is")
     public record MeView(
