@@ -3,7 +3,7 @@ package io.gatehouse.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.shared.TenantId;
-import java.lang.management.ManagementFactory;
+import io.gatehouse.testing.AllocationProbe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ class AuditEventAllocationProbeTest {
     }
 
     @Test
-    void buildingAGatewayRequestsEvent() {
+    void buildingAGatewayRequestsEvent() throws Exception {
         Map<String, Object> details = policyDetails();
         long bytes = bytesPerCall(() -> event(details).details().size());
         System.out.printf(
@@ -84,25 +84,7 @@ class AuditEventAllocationProbeTest {
         assertThat(bytes).isPositive().isLessThanOrEqualTo(2_700); // 2,877 before the cut
     }
 
-    static long bytesPerCall(LongSupplier call) {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // without the JVM's per-thread counter the difference is 0 and passes any bound
-        assertThat(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled())
-                .as("this JVM counts the bytes each thread allocates")
-                .isTrue();
-        long id = Thread.currentThread().getId();
-        long sink = 0;
-        for (int i = 0; i < 20_000; i++) { // warm-up: compiled code, escape analysis settled
-            sink += 1 + call.getAsLong();
-        }
-        long start = mx.getThreadAllocatedBytes(id);
-        int runs = 100_000;
-        for (int i = 0; i < runs; i++) {
-            sink += 1 + call.getAsLong();
-        }
-        long bytes = mx.getThreadAllocatedBytes(id) - start;
-        assertThat(sink).isPositive();
-        return bytes / runs;
+    static long bytesPerCall(LongSupplier call) throws Exception {
+        return AllocationProbe.bytesPerCall(100_000, call::getAsLong);
     }
 }

@@ -7,7 +7,7 @@ import io.gatehouse.policy.internal.engine.PolicyEngine;
 import io.gatehouse.policy.internal.engine.PolicyRule;
 import io.gatehouse.policy.internal.engine.RequestFacts;
 import io.gatehouse.routing.stage.GatewayExchange;
-import java.lang.management.ManagementFactory;
+import io.gatehouse.testing.AllocationProbe;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +28,7 @@ class PolicyAllocationProbeTest {
     final PolicyHotPathBench.Case bench = PolicyHotPathBench.cases().get(0);
 
     @Test
-    void theInputAndOutputChecksOfARequestWithoutFindings() {
+    void theInputAndOutputChecksOfARequestWithoutFindings() throws Exception {
         PolicyStage stage = new PolicyStage(t -> List.of(demo), Clock.systemUTC());
         long exchange = bytesPerCall(() -> PolicyHotPathBench.exchange(bench).messages().size());
         long whole =
@@ -62,24 +62,7 @@ class PolicyAllocationProbeTest {
         return RequestScan.of(ex, Instant.now()).facts;
     }
 
-    static long bytesPerCall(LongSupplier call) {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // without the JVM's per-thread counter the difference is 0 and passes any bound
-        assertThat(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled())
-                .as("this JVM counts the bytes each thread allocates")
-                .isTrue();
-        long id = Thread.currentThread().getId();
-        long sink = 0;
-        for (int i = 0; i < 20_000; i++) { // warm-up: compiled code, escape analysis settled
-            sink += 1 + call.getAsLong();
-        }
-        long start = mx.getThreadAllocatedBytes(id);
-        for (int i = 0; i < RUNS; i++) {
-            sink += 1 + call.getAsLong();
-        }
-        long bytes = mx.getThreadAllocatedBytes(id) - start;
-        assertThat(sink).isPositive();
-        return bytes / RUNS;
+    static long bytesPerCall(LongSupplier call) throws Exception {
+        return AllocationProbe.bytesPerCall(RUNS, call::getAsLong);
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.routing.internal.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.testing.AllocationProbe;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -57,7 +58,7 @@ class AnswerReadTest {
     }
 
     @Test
-    void withItsLengthTheAnswerIsAllocatedOnceAndDecodedOnce() throws IOException {
+    void withItsLengthTheAnswerIsAllocatedOnceAndDecodedOnce() throws Exception {
         String len = String.valueOf(ANSWER.length);
         Replay in = new Replay(ANSWER);
         int runs = 100_000;
@@ -88,25 +89,8 @@ class AnswerReadTest {
         Object run() throws IOException;
     }
 
-    static long bytesPerCall(int runs, Read r) throws IOException {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // without the JVM's per-thread counter the difference is 0 and passes any bound
-        assertThat(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled())
-                .as("this JVM counts the bytes each thread allocates")
-                .isTrue();
-        long id = Thread.currentThread().getId();
-        Object sink = null;
-        for (int i = 0; i < 20_000; i++) { // warm-up: compiled code, escape analysis settled
-            sink = r.run();
-        }
-        long start = mx.getThreadAllocatedBytes(id);
-        for (int i = 0; i < runs; i++) {
-            sink = r.run();
-        }
-        long bytes = mx.getThreadAllocatedBytes(id) - start;
-        assertThat(sink).isNotNull();
-        return bytes / runs;
+    static long bytesPerCall(int runs, Read r) throws Exception {
+        return AllocationProbe.bytesPerCall(runs, r::run);
     }
 
     /** One answer read again and again without allocating a stream per read. */
