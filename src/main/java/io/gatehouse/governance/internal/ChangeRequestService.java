@@ -598,8 +598,23 @@ public class ChangeRequestService {
             String action,
             String body,
             Instant now) {
+        addComment(repo, c, caller, action, body, now, null);
+    }
+
+    /**
+     * A comment row, answering {@code parentId} (null: none), written once: comments are never
+     * updated (the application's role may only insert them). Null for a blank body.
+     */
+    static CommentEntity addComment(
+            JpaChangeRequests repo,
+            ChangeRequestEntity c,
+            Caller caller,
+            String action,
+            String body,
+            Instant now,
+            UUID parentId) {
         if (body == null || body.isBlank()) {
-            return;
+            return null;
         }
         CommentEntity m = new CommentEntity();
         m.id(UUID.randomUUID());
@@ -608,9 +623,11 @@ public class ChangeRequestService {
         m.authorId(caller.subject());
         m.authorName(caller.name());
         m.action(action);
+        m.parentId(parentId);
         m.body(body);
         m.createdAt(now);
         repo.add(m);
+        return m;
     }
 
     private static String blankToNull(String s) {

@@ -10,6 +10,7 @@ import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -29,6 +30,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -370,20 +372,42 @@ public class ChangesResource {
     @POST
     @Path("{id}/comments")
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
-    @Operation(summary = "Add a comment")
+    @Operation(
+            summary =
+                    "Add a comment, or a reply to another comment of the same change: {comment, parentId}")
     @RequestBody(
-            required = false,
+            required = true,
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+                            schema = @Schema(implementation = GovernanceDtos.NewComment.class)))
     @APIResponse(
             responseCode = "200",
             description = "The change with the comment",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "No comment, or parentId is not the id of a comment of this change request")
     public JsonObject addComment(@PathParam("id") String id, String body) {
+        JsonObject b = JsonBodies.object(body);
+        String parent = JsonBodies.string(b, "parentId");
+        UUID parentId = null;
+        if (parent != null) {
+            try {
+                parentId = UUID.fromString(parent);
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(
+                        "parentId", "parentId must be a comment's id (a UUID)");
+            }
+        }
         return json(
-                comments.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                comments.comment(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.string(b, "comment"),
+                        parentId),
                 true);
     }
 
@@ -465,19 +489,26 @@ public class ChangesResource {
             b.add("reviews", reviews);
             JsonArrayBuilder comments = Json.createArrayBuilder();
             for (ChangeView.Comment c : v.comments()) {
-                JsonObjectBuilder cb =
-                        Json.createObjectBuilder()
-                                .add(
-                                        "author",
-                                        Json.createObjectBuilder()
-                                                .add("id", c.authorId())
-                                                .add("name", c.authorName()))
-                                .add("action", c.action())
-                                .add("body", c.body());
+                JsonObjectBuilder cb = Json.createObjectBuilder().add("id", c.id().toString());
+                put(cb, "parentId", c.parentId());
+                cb.add(
+                                "author",
+                                Json.createObjectBuilder()
+                                        .add("id", c.authorId())
+                                        .add("name", c.authorName()))
+                        .add("action", c.action())
+                        .add("body", c.body());
                 put(cb, "at", c.at());
                 comments.add(cb);
             }
             b.add("comments", comments);
+            if (v.rollbackOf() != null) {
+                JsonArrayBuilder earlier = Json.createArrayBuilder();
+                for (ChangeView.Person p : v.rollbackOfAuthors()) {
+                    earlier.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
+                }
+                b.add("rollbackOfAuthors", earlier);
+            }
         }
         return b.build();
     }

@@ -38,6 +38,16 @@ public final class GovernanceDtos {
     public record ActionComment(
             @Schema(description = "A comment recorded with the action") String comment) {}
 
+    @Schema(description = "A comment on a change, or a reply to one of its comments")
+    public record NewComment(
+            @Schema(required = true, description = "The comment (1 to 10000 characters)")
+                    String comment,
+            @Schema(
+                            description =
+                                    "The id of the comment of the same change that this one answers;"
+                                            + " absent or null for a comment of its own")
+                    String parentId) {}
+
     @Schema(description = "A person as the change history names them")
     public record Person(
             @Schema(required = true, description = "Subject (user id)") String id,
@@ -66,6 +76,8 @@ public final class GovernanceDtos {
 
     @Schema(description = "A comment, or the comment of a workflow action")
     public record ChangeComment(
+            @Schema(required = true) String id,
+            @Schema(description = "The comment this one answers; null for none") String parentId,
             @Schema(required = true) Person author,
             @Schema(required = true, description = "The action it came with, e.g. comment, submit")
                     String action,
@@ -171,7 +183,13 @@ public final class GovernanceDtos {
                     Map<String, Object> diff,
             @Schema(required = true) List<ChangeRevisionEntry> revisions,
             @Schema(required = true) List<ChangeReview> reviews,
-            @Schema(required = true) List<ChangeComment> comments) {}
+            @Schema(required = true) List<ChangeComment> comments,
+            @Schema(
+                            description =
+                                    "For a break-glass rollback: who authored the change whose content it"
+                                            + " re-applied (they may not give the review after the fact);"
+                                            + " absent for other changes")
+                    List<Person> rollbackOfAuthors) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}
