@@ -5,7 +5,8 @@ import type {
   AuditEventDetail, AuditKey, AuditPage, ChangeDetail, ChangeSummary, Checkpoint, ExportTicket, LegalHold, Me,
   RetentionSetting, Verification,
 } from "./types.js";
-import type { ChangeActionName } from "./permissions.js";
+import { API_ACTION, type ChangeActionName } from "./permissions.js";
+import type { PolicyTestResult } from "./policybench.js";
 import { heldCallItems, heldCallsPath, type HeldCall, type HeldCallDecision, type HeldCallFilter } from "./heldcalls.js";
 
 export class ApiError extends Error {
@@ -99,13 +100,27 @@ export class Api {
     return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment });
   }
 
-  act(id: string, action: ChangeActionName, comment: string): Promise<ChangeDetail> {
+  /** A workflow action (POST); the answer is the change as the action left it (a rollback: the new rollback change). */
+  act(id: string, action: Exclude<ChangeActionName, "revise">, comment: string): Promise<ChangeDetail> {
     const body = comment.trim() === "" ? {} : { comment: comment.trim() };
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${action}`, body);
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${API_ACTION[action]}`, body);
   }
 
-  addComment(id: string, comment: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, { comment });
+  /** A new revision of a draft (or of a change sent back): new content, review restarts. */
+  revise(id: string, content: unknown, comment: string): Promise<ChangeDetail> {
+    const body = comment.trim() === "" ? { content } : { content, comment: comment.trim() };
+    return this.json<ChangeDetail>("PUT", `/api/v1/changes/${encodeURIComponent(id)}`, body);
+  }
+
+  /** A comment, or with parentId a reply to one of the change's comments. */
+  addComment(id: string, comment: string, parentId: string | null = null): Promise<ChangeDetail> {
+    const body = parentId ? { comment, parentId } : { comment };
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, body);
+  }
+
+  /** The policy test bench: a draft against a sample request and recent recorded traffic (author, admin). */
+  policyTest(body: Record<string, unknown>): Promise<PolicyTestResult> {
+    return this.json<PolicyTestResult>("POST", "/api/v1/policies/test", body);
   }
 
   auditEvents(path: string): Promise<AuditPage> {

@@ -31,6 +31,10 @@ export interface Review {
 }
 
 export interface ChangeComment {
+  /** Absent only from servers older than issue 21's replies. */
+  id?: string;
+  /** The comment this one answers; null for a comment of its own. */
+  parentId?: string | null;
   author: Person;
   action: string;
   body: string;
@@ -87,6 +91,8 @@ export interface ChangeDetail extends ChangeSummary {
   revisions?: Revision[];
   reviews?: Review[];
   comments?: ChangeComment[];
+  /** For a break-glass rollback: who authored the change whose content it re-applied. */
+  rollbackOfAuthors?: Person[];
 }
 
 export interface AuditEventView {

@@ -62,3 +62,26 @@ test("changes: list unwraps data and filters by state", async () => {
   assert.deepEqual((await api.changes("in_review")).map((c) => c.id), ["a", "b"]);
   assert.equal(f.calls[0]!.url, "/api/v1/changes?state=in_review");
 });
+
+test("the change page's calls: revise is PUT {content, comment}, a reply names its parent, the post-hoc review approves", async () => {
+  const f = fake(200, '{"id":"c1","state":"draft"}');
+  const api = new Api(f.fn, () => "tok");
+  await api.revise("c1", { messages: [] }, " kinder ");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1");
+  assert.equal(f.calls[0]!.init!.method, "PUT");
+  assert.equal(f.calls[0]!.init!.body, '{"content":{"messages":[]},"comment":"kinder"}');
+  await api.revise("c1", { a: 1 }, "");
+  assert.equal(f.calls[1]!.init!.body, '{"content":{"a":1}}');
+  await api.addComment("c1", "Why?", "p1");
+  assert.equal(f.calls[2]!.url, "/api/v1/changes/c1/comments");
+  assert.equal(f.calls[2]!.init!.body, '{"comment":"Why?","parentId":"p1"}');
+  await api.addComment("c1", "On its own");
+  assert.equal(f.calls[3]!.init!.body, '{"comment":"On its own"}');
+  await api.act("c1", "post-hoc-review", "checked");
+  assert.equal(f.calls[4]!.url, "/api/v1/changes/c1/approve");
+  await api.act("c1", "rollback", "incident");
+  assert.equal(f.calls[5]!.url, "/api/v1/changes/c1/rollback");
+  await api.act("c1", "rebase", "");
+  assert.equal(f.calls[6]!.url, "/api/v1/changes/c1/rebase");
+  assert.equal(f.calls[6]!.init!.body, "{}");
+});
