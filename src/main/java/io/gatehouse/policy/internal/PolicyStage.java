@@ -95,8 +95,15 @@ public class PolicyStage implements GatewayStage {
                     "policy_unavailable",
                     "Policies are unavailable; the request was not sent");
         }
+        PolicyDraft draft = ex.attachment(PolicyDraft.class);
+        if (draft != null) {
+            policies = draft.in(policies);
+        }
         RequestScan scan = RequestScan.of(ex, clock.instant());
         Map<String, Object> audit = audit(ex);
+        if (draft != null) {
+            audit.put("draftOf", draft.changeId().toString());
+        }
         audit.put("entities", RequestScan.summary(scan.facts.entities()));
         audit.put(
                 "injection",

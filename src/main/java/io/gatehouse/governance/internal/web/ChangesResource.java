@@ -4,6 +4,7 @@ import static io.gatehouse.governance.internal.web.JsonBodies.put;
 
 import io.gatehouse.governance.internal.ChangeComments;
 import io.gatehouse.governance.internal.ChangeRequestService;
+import io.gatehouse.governance.internal.ChangeTestCalls;
 import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.shared.CurrentCaller;
@@ -55,6 +56,7 @@ public class ChangesResource {
     @Inject ChangeRequestService changes;
     @Inject ChangeComments comments;
     @Inject ChangeViews views;
+    @Inject ChangeTestCalls testCalls;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -409,6 +411,77 @@ public class ChangesResource {
                         JsonBodies.string(b, "comment"),
                         parentId),
                 true);
+    }
+
+    @POST
+    @Path("{id}/test-call")
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
+    @Operation(
+            summary =
+                    "One call through the gateway with this prompt or policy draft applied to it"
+                            + " only: the tenant's limits, budget, live policies (a policy draft in"
+                            + " place of its live version) and published routes; audited and"
+                            + " counted")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.TestCall.class)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "The call ran: its answer, or the gateway's denial or failure (status, error)",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = GovernanceDtos.TestCallAnswer.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "A bad body (the field is named), or test_call_unsupported: not a prompt or"
+                            + " policy change")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "change_not_testable: the change is published, rejected, withdrawn or"
+                            + " superseded")
+    public JsonObject testCall(@PathParam("id") String id, String body) {
+        io.gatehouse.governance.DraftTestCall.Answer a =
+                testCalls.run(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.object(body));
+        JsonObjectBuilder b =
+                Json.createObjectBuilder()
+                        .add("changeId", id)
+                        .add("status", a.status())
+                        .add(
+                                "outcome",
+                                a.status() == 200
+                                        ? "answered"
+                                        : a.status() == 403
+                                                        || (a.errorCode() != null
+                                                                && a.errorCode()
+                                                                        .startsWith("policy"))
+                                                ? "denied"
+                                                : "failed");
+        put(b, "text", a.text());
+        put(b, "route", a.route());
+        put(b, "provider", a.provider());
+        put(b, "model", a.model());
+        b.add("inputTokens", a.inputTokens())
+                .add("outputTokens", a.outputTokens())
+                .add("costMicros", a.costMicros());
+        put(b, "requestId", a.requestId());
+        if (a.errorCode() != null) {
+            b.add(
+                    "error",
+                    Json.createObjectBuilder()
+                            .add("code", a.errorCode())
+                            .add("message", a.errorMessage() == null ? "" : a.errorMessage()));
+        }
+        return b.build();
     }
 
     private static String comment(String body) {

@@ -48,6 +48,64 @@ public final class GovernanceDtos {
                                             + " absent or null for a comment of its own")
                     String parentId) {}
 
+    @Schema(
+            description =
+                    "A test call through a prompt or policy draft: the messages sent (after a"
+                            + " prompt draft's own), the prompt variables, and for a policy draft"
+                            + " the route alias (or prompt:<name>@<label>) to send them to")
+    public record TestCall(
+            @Schema(description = "Prompt variables to render the draft with")
+                    Map<String, Object> variables,
+            @Schema(
+                            required = true,
+                            description =
+                                    "1 to 50 chat messages {role, content}; role is system,"
+                                            + " developer, user or assistant, content a text")
+                    List<Map<String, String>> messages,
+            @Schema(
+                            description =
+                                    "The route alias to call (policy drafts: required; prompt"
+                                            + " drafts: not allowed, the draft names its route)")
+                    String model) {}
+
+    @Schema(
+            description =
+                    "What a test call through a draft ended with: the gateway's status (200"
+                            + " answered; otherwise the denial, limit or upstream failure with its"
+                            + " code), the answer's text, where it ran and what it used")
+    public record TestCallAnswer(
+            @Schema(required = true, description = "The change request the call went through")
+                    String changeId,
+            @Schema(
+                            required = true,
+                            description = "The HTTP status a client of the gateway would have seen")
+                    int status,
+            @Schema(required = true, description = "answered, denied or failed") String outcome,
+            @Schema(description = "The answer's text (first choice); absent when none") String text,
+            @Schema(description = "The route alias it ran over") String route,
+            @Schema(description = "The provider that answered") String provider,
+            @Schema(description = "The provider's model") String model,
+            @Schema(required = true) long inputTokens,
+            @Schema(required = true) long outputTokens,
+            @Schema(
+                            required = true,
+                            description =
+                                    "What it cost in micro-units of the tenant's currency; counted"
+                                            + " against the tenant's budgets")
+                    long costMicros,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The gateway request's id: its audit event (details.testCallOf"
+                                            + " = the change) and lineage")
+                    String requestId,
+            @Schema(description = "The gateway's error when status is not 200")
+                    TestCallError error) {}
+
+    @Schema(description = "The gateway's error of a test call")
+    public record TestCallError(
+            @Schema(required = true) String code, @Schema(required = true) String message) {}
+
     @Schema(description = "A person as the change history names them")
     public record Person(
             @Schema(required = true, description = "Subject (user id)") String id,

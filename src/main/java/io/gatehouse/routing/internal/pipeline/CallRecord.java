@@ -179,12 +179,14 @@ public class CallRecord {
                                         ? AuditEvent.Outcome.ERROR
                                         : AuditEvent.Outcome.FAILURE;
         AuditEvent.Builder b =
-                AuditEvent.of(
-                                call.key.tenant(),
-                                "api_key",
-                                call.key.id().toString(),
-                                "gateway.request")
-                        .actorName(call.key.name(), List.of())
+                (call.person == null
+                                ? AuditEvent.of(
+                                                call.key.tenant(),
+                                                "api_key",
+                                                call.key.id().toString(),
+                                                "gateway.request")
+                                        .actorName(call.key.name(), List.of())
+                                : AuditEvent.by(call.person, "gateway.request"))
                         .target("route", call.alias != null ? call.alias : call.requestedModel)
                         .outcome(outcome)
                         .requestId(call.requestId)
