@@ -1,7 +1,7 @@
 // Browser flows of the change page (issue 21): every workflow action the API has (revise, submit,
 // rebase, approve, request changes, reject, withdraw, publish, break-glass rollback and its review
 // after the fact), each refusal with its reason, the comment thread with replies (by keyboard) and the
-// side-by-side diff of prompt messages; axe-core on each state of the page, and 800 px.
+// side-by-side diff of prompt messages, the test call through a prompt or policy draft; axe-core on each state of the page, and 800 px.
 // Sets up its own data through the API (unique targets), so it also runs alone: -Dconsole.only=change.
 
 export default async function (ctx) {
@@ -101,8 +101,10 @@ export default async function (ctx) {
     // The preview renders the draft's messages with sample variables, as the values are typed.
     const preview = page.getByTestId("prompt-preview");
     check((await page.getByTestId("preview-missing").textContent()).includes("product, question"), "the empty required variables are named");
-    await page.getByLabel("{{product}} (required)").fill("Gatehouse");
-    await page.getByLabel("{{question}} (required)").fill("How do I roll back?");
+    // the preview's fields (the test call panel below has fields of the same names)
+    const previewSection = page.locator("section", { has: page.locator("#preview-title") });
+    await previewSection.getByLabel("{{product}} (required)").fill("Gatehouse");
+    await previewSection.getByLabel("{{question}} (required)").fill("How do I roll back?");
     const rendered = await preview.textContent();
     check(rendered.includes("You answer questions about Gatehouse.") && rendered.includes("How do I roll back?"), `the preview renders the variables, got: ${rendered}`);
     check((await page.getByTestId("preview-missing").count()) === 0, "nothing required is missing any more");
@@ -253,6 +255,61 @@ export default async function (ctx) {
     const run = bob.getByRole("button", { name: "Run the draft" });
     check(await run.isDisabled(), "the bench is disabled for a reviewer");
     check((await bob.locator("section", { has: bob.locator("#bench-title") }).textContent()).includes("needs the author or admin role"), "with the reason");
+  });
+
+  // ---- The test call through a draft ----
+  await step("change page: test calls through a prompt draft and a policy draft (by keyboard); refused with reasons", async () => {
+    const tp = `e2e-chg-tc-${sfx}`;
+    await publishThroughReview("alice", "bob", tp, "Live version for {{product}}.");
+    const promptDraft = await create("alice", tp, "Draft version for {{product}}.", "try it before review");
+    const alice = await open("alice", promptDraft);
+    const panel = alice.getByTestId("testcall");
+    await panel.getByLabel("{{product}} (required)").fill("Acme");
+    await panel.getByLabel("{{question}} (required)").fill("What does the draft answer?");
+    await panel.getByLabel("System message (optional)").fill("Answer in one line.");
+    await panel.getByRole("button", { name: "Send the test call" }).click();
+    await alice.getByTestId("testcall-text").waitFor();
+    check((await alice.getByTestId("testcall-outcome").textContent()).includes("Answered (200)"), "the call is answered");
+    // the sandbox quotes the last user message as the stages left it: the draft's rendered question
+    check((await alice.getByTestId("testcall-text").textContent()).includes("What does the draft answer?"), "the answer quotes the draft's rendered question");
+    const where = await alice.getByTestId("testcall-where").textContent();
+    check(where.includes("Route sandbox") && where.includes("provider sandbox"), `route and provider are shown, got ${where}`);
+    check(/\d+ input \+ \d+ output tokens · cost/.test(await alice.getByTestId("testcall-usage").textContent()), "tokens and cost are shown");
+    await axe(alice, "change page (prompt draft, test call answered)");
+    await fitsAt800(alice, "change page with a test call's answer");
+    await docShot(alice, "change-test-call");
+    await alice.context().close();
+
+    const policy = await api("POST", "/api/v1/changes", await as("alice"), {
+      kind: "policy", target: `e2e-chg-tc-pol-${sfx}`, comment: "no IP addresses",
+      content: { rules: [{ id: "no-ip", condition: "entities.ip.count > 0", action: "deny", code: "ip_not_allowed", message: "No IP addresses" }] },
+    });
+    check(policy.status === 201, `the policy change is created, got ${policy.status} ${policy.text}`);
+    const bob = await open("bob", policy.json.id);
+    const bobPanel = bob.getByTestId("testcall");
+    check((await bobPanel.getByLabel("Route alias (or prompt:<name>@<label>)").inputValue()) === "sandbox", "the route defaults to sandbox");
+    // by keyboard: type the message, Tab to the button, Enter
+    await bobPanel.getByLabel("User message", { exact: true }).focus();
+    await bob.keyboard.type("ping 10.0.0.1");
+    await bob.keyboard.press("Tab");
+    check(await bobPanel.getByRole("button", { name: "Send the test call" }).evaluate((el) => el === document.activeElement), "Tab reaches the send button");
+    await bob.keyboard.press("Enter");
+    await bob.getByTestId("testcall-outcome").waitFor();
+    const outcome = await bob.getByTestId("testcall-outcome").textContent();
+    check(outcome.includes("Denied (403 ip_not_allowed)"), `the draft denies what live lets through, got ${outcome}`);
+    await axe(bob, "change page (policy draft, test call denied)");
+    await bob.context().close();
+    // live traffic at the same time does not meet the draft
+    const live = await ctx.chat("sandbox", "ping 10.0.0.1");
+    check(live.status === 200, `live traffic passes, got ${live.status}`);
+
+    const dave = await open("dave", policy.json.id);
+    check(await dave.getByTestId("testcall").getByRole("button", { name: "Send the test call" }).isDisabled(), "an auditor may not send a test call");
+    check((await dave.getByTestId("testcall-reasons").textContent()).includes("needs the author, reviewer or admin role"), "with the reason");
+    await dave.context().close();
+    const published = await open("alice", await publishThroughReview("alice", "bob", `e2e-chg-tc2-${sfx}`, "Published."));
+    check((await published.getByTestId("testcall-reasons").textContent()).includes("is published"), "a published change says why not");
+    await published.context().close();
   });
 
   // ---- Break-glass rollback and the review after the fact ----

@@ -3,7 +3,7 @@ import { networkProblem, parseProblem, type Problem } from "./problem.js";
 import type { ExportTicketRequest } from "./auditquery.js";
 import type {
   AuditEventDetail, AuditKey, AuditPage, ChangeDetail, ChangeSummary, Checkpoint, ExportTicket, LegalHold, Me,
-  RetentionSetting, Verification,
+  RetentionSetting, TestCallAnswer, Verification,
 } from "./types.js";
 import { API_ACTION, type ChangeActionName } from "./permissions.js";
 import type { PolicyTestResult } from "./policybench.js";
@@ -116,6 +116,11 @@ export class Api {
   addComment(id: string, comment: string, parentId: string | null = null): Promise<ChangeDetail> {
     const body = parentId ? { comment, parentId } : { comment };
     return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, body);
+  }
+
+  /** One call through the gateway with this prompt or policy draft applied to it only (author, reviewer, admin). */
+  testCall(id: string, body: Record<string, unknown>): Promise<TestCallAnswer> {
+    return this.json<TestCallAnswer>("POST", `/api/v1/changes/${encodeURIComponent(id)}/test-call`, body);
   }
 
   /** The policy test bench: a draft against a sample request and recent recorded traffic (author, admin). */

@@ -303,3 +303,20 @@ export interface ReviewerChanges {
   changes: { seq: number; approvedAt: string; changeId: string; target: string; change: ChangeLineage | null }[];
   nextCursor: string | null;
 }
+
+/** What a test call through a draft ended with (POST /api/v1/changes/{id}/test-call). */
+export interface TestCallAnswer {
+  changeId: string;
+  /** The HTTP status a gateway client would have seen. */
+  status: number;
+  outcome: "answered" | "denied" | "failed" | string;
+  text?: string | null;
+  route?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  requestId: string;
+  error?: { code: string; message: string } | null;
+}

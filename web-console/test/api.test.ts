@@ -85,3 +85,13 @@ test("the change page's calls: revise is PUT {content, comment}, a reply names i
   assert.equal(f.calls[6]!.url, "/api/v1/changes/c1/rebase");
   assert.equal(f.calls[6]!.init!.body, "{}");
 });
+
+test("the test call is POST /changes/{id}/test-call with the body as given", async () => {
+  const f = fake(200, '{"changeId":"c 1","status":200,"outcome":"answered","text":"hi","inputTokens":1,"outputTokens":1,"costMicros":0,"requestId":"r"}');
+  const api = new Api(f.fn, () => "tok");
+  const a = await api.testCall("c 1", { messages: [{ role: "user", content: "hi" }], model: "sandbox" });
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c%201/test-call");
+  assert.equal(f.calls[0]!.init!.method, "POST");
+  assert.equal(f.calls[0]!.init!.body, '{"messages":[{"role":"user","content":"hi"}],"model":"sandbox"}');
+  assert.equal(a.text, "hi");
+});

@@ -10,6 +10,7 @@ import type { ChangeDetail } from "../types.js";
 import { riskBadge, stateBadge } from "./changes.js";
 import { threadSection } from "./changethread.js";
 import { benchSection, previewSection } from "./changetools.js";
+import { testCallSection } from "./changetestcall.js";
 
 const DONE: Record<ChangeActionName, string> = {
   revise: "Saved as a new revision: submit it when it is ready.",
@@ -79,6 +80,7 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
     ),
     change.kind === "prompt" ? previewSection(change) : null,
     change.kind === "policy" ? benchSection(ctx, change) : null,
+    testCallSection(ctx, change),
     h("section", { "aria-labelledby": "reviews-title", class: "card" },
       h("h2", { id: "reviews-title" }, "Reviews"),
       (change.reviews ?? []).length === 0
