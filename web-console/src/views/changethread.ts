@@ -1,5 +1,6 @@
 // The comment thread of the change page: comments (and the comments given with workflow actions)
-// with their replies nested under them, a Reply button on each, and a form for a new comment.
+// with their replies nested under them (up to four levels; deeper replies stand beside their parent
+// and say whom they answer), a Reply button on each, and a form for a new comment.
 import { h, newId } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError } from "../messages.js";
@@ -57,16 +58,19 @@ function node(n: ThreadNode, canComment: boolean, post: PostComment, errors: HTM
     slot.replaceChildren(form);
     form.querySelector("textarea")?.focus();
   });
-  return h("li", { "data-comment": c.id ?? null, "data-parent": c.parentId ?? null },
+  return h("li", { "data-comment": c.id ?? null, "data-parent": c.parentId ?? null, "data-level": n.level },
     h("div", { class: "comment" },
       h("strong", null, c.author.name),
       c.action === "comment" ? null : h("span", null, ` (${c.action.replace(/[_-]/g, " ")})`),
-      c.parentId ? h("span", { class: "muted" }, " replied") : null,
+      n.inReplyTo !== null
+        ? h("span", { class: "muted", "data-in-reply-to": "" }, ` in reply to ${n.inReplyTo}`)
+        : c.parentId ? h("span", { class: "muted" }, " replied") : null,
       h("span", { class: "muted" }, ` · ${formatInstant(c.at)}`),
       h("blockquote", null, c.body),
       reply,
       slot,
     ),
+    // nested at most MAX_NESTING levels (thread.ts), so this recursion is shallow however long the chain
     n.replies.length === 0 ? null : h("ul", { class: "thread replies" }, n.replies.map((r) => node(r, canComment, post, errors))),
   );
 }
