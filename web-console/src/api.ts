@@ -95,7 +95,7 @@ export class Api {
   }
 
   change(id: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`, true, true);
+    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`, undefined, true, true);
   }
 
   createChange(kind: string, target: string, content: unknown, comment: string): Promise<ChangeDetail> {

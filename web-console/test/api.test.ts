@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Api, ApiError } from "../src/api.js";
+import { numberText } from "../src/jsontext.js";
 
 type Call = { url: string; init: RequestInit | undefined };
 
@@ -84,4 +85,15 @@ test("the change page's calls: revise is PUT {content, comment}, a reply names i
   await api.act("c1", "rebase", "");
   assert.equal(f.calls[6]!.url, "/api/v1/changes/c1/rebase");
   assert.equal(f.calls[6]!.init!.body, "{}");
+});
+
+test("a change is read by a GET without a body, its numbers keeping their JSON text (the prompt preview)", async () => {
+  const f = fake(200, '{"id":"c1","content":{"variables":{"properties":{"n":{"default":1.0}}}}}');
+  const api = new Api(f.fn, () => "tok");
+  const c = await api.change("c1");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1");
+  assert.equal(f.calls[0]!.init!.method, "GET");
+  assert.equal(f.calls[0]!.init!.body, undefined);
+  const n = (c.content as { variables: { properties: { n: object } } }).variables.properties.n;
+  assert.equal(numberText(n, "default"), "1.0");
 });
