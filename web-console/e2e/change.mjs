@@ -156,11 +156,12 @@ export default async function (ctx) {
     // A long chain of replies (through the API) stays readable: four levels nested, deeper ones flat
     // beside their parent saying whom they answer; the server stops at eight levels.
     let parent = await answered.getAttribute("data-comment"); // alice's reply: level 1
+    const ids = {};
     for (let level = 2; level <= 8; level++) {
       const who = level % 2 === 0 ? "bob" : "alice";
       const r = await api("POST", `/api/v1/changes/${draftId}/comments`, await as(who), { comment: `Reply at level ${level}`, parentId: parent });
       check(r.status === 200, `a reply at level ${level} answers 200, got ${r.status} ${r.text}`);
-      parent = r.json.comments[r.json.comments.length - 1].id;
+      parent = ids[level] = r.json.comments[r.json.comments.length - 1].id;
     }
     const tooDeep = await api("POST", `/api/v1/changes/${draftId}/comments`, await as("bob"), { comment: "Level 9", parentId: parent });
     check(tooDeep.status === 400 && tooDeep.json.code === "reply_too_deep" && tooDeep.json.param === "parentId", `a ninth level is 400 reply_too_deep, got ${tooDeep.status} ${tooDeep.text}`);
@@ -168,8 +169,9 @@ export default async function (ctx) {
     await alice.locator("#comments-title").waitFor();
     const levels = (await alice.locator("[data-level]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-level")))));
     check(levels.length >= 9 && Math.max(...levels) === 4, `the thread nests at most four levels, got ${levels}`);
-    const flat = alice.locator("[data-comment]", { hasText: "Reply at level 6" }).first();
-    check((await flat.locator("[data-in-reply-to]").textContent()).includes("in reply to alice"), "a deeper reply says whom it answers");
+    const flat = alice.locator(`[data-comment="${ids[6]}"] > .comment [data-in-reply-to]`);
+    check((await flat.textContent()).includes("in reply to alice"), "a deeper reply says whom it answers");
+    check((await alice.locator(`[data-comment="${ids[6]}"]`).getAttribute("data-level")) === "4", "and stands at the fourth level");
     await fitsAt800(alice, "change page with a long chain of replies");
     await axe(alice, "change page (thread with replies)");
     await docShot(alice, "change-thread");
