@@ -172,6 +172,10 @@ export default async function (ctx) {
     const flat = alice.locator(`[data-comment="${ids[6]}"] > .comment [data-in-reply-to]`);
     check((await flat.textContent()).includes("in reply to alice"), "a deeper reply says whom it answers");
     check((await alice.locator(`[data-comment="${ids[6]}"]`).getAttribute("data-level")) === "4", "and stands at the fourth level");
+    // the eighth level takes no reply (the server would refuse it), and says so
+    check((await alice.locator(`button[data-reply-to="${ids[8]}"]`).count()) === 0, "no Reply on a comment eight levels deep");
+    check((await alice.locator(`[data-comment="${ids[8]}"] > .comment [data-no-reply]`).textContent()).includes("Replies stop at 8 levels"), "it says replies stop there");
+    check((await alice.locator(`button[data-reply-to="${ids[7]}"]`).count()) === 1, "the seventh level still takes a reply");
     await fitsAt800(alice, "change page with a long chain of replies");
     await axe(alice, "change page (thread with replies)");
     await docShot(alice, "change-thread");

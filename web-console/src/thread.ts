@@ -10,6 +10,9 @@ import type { ChangeComment } from "./types.js";
 /** Levels of nesting shown: a comment of its own is level 0, its replies level 1, and so on. */
 export const MAX_NESTING = 4;
 
+/** The deepest reply the server takes (ChangeComments.MAX_DEPTH: 400 reply_too_deep beyond it). */
+export const MAX_REPLY_DEPTH = 8;
+
 export interface ThreadNode {
   comment: ChangeComment;
   replies: ThreadNode[];
@@ -17,6 +20,8 @@ export interface ThreadNode {
   level: number;
   /** Set when the reply is shown flat beside its parent rather than under it: whom it answers. */
   inReplyTo: string | null;
+  /** How deep it really is (0: a comment of its own); at MAX_REPLY_DEPTH it takes no reply. */
+  depth: number;
 }
 
 /** The comments as a forest: top-level comments in order, each with its replies in order. */
@@ -29,7 +34,7 @@ export function commentThread(comments: readonly ChangeComment[] | null | undefi
   const shownIn: ThreadNode[][] = [];
   const roots: ThreadNode[] = [];
   list.forEach((comment, i) => {
-    const n: ThreadNode = { comment, replies: [], level: 0, inReplyTo: null };
+    const n: ThreadNode = { comment, replies: [], level: 0, inReplyTo: null, depth: 0 };
     all.push(n);
     const at = comment.parentId ? index.get(comment.parentId) : undefined;
     if (at === undefined) {
@@ -37,6 +42,7 @@ export function commentThread(comments: readonly ChangeComment[] | null | undefi
       shownIn.push(roots);
     } else {
       const parent = all[at]!;
+      n.depth = parent.depth + 1;
       if (parent.level < MAX_NESTING) {
         n.level = parent.level + 1;
         parent.replies.push(n);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { commentThread, MAX_NESTING, threadSize } from "../src/thread.js";
+import { commentThread, MAX_NESTING, MAX_REPLY_DEPTH, threadSize } from "../src/thread.js";
 import type { ChangeComment } from "../src/types.js";
 
 const c = (id: string, parentId: string | null, body = id): ChangeComment => ({
@@ -73,4 +73,19 @@ test("a chain of 10,000 replies is built and counted without recursion, in linea
   const s2 = Date.now();
   assert.equal(threadSize(commentThread(big)), 100000);
   assert.ok(Date.now() - s2 < 3000);
+});
+
+test("each node knows how deep it really is, so the page offers no reply the server would refuse", () => {
+  assert.equal(MAX_REPLY_DEPTH, 8);
+  const chain = Array.from({ length: 10 }, (_, i) => by(`k${i}`, i === 0 ? null : `k${i - 1}`, "x"));
+  const t = commentThread([...chain, by("orphan", "missing", "y")]);
+  const depths = new Map<string, number>();
+  const stack = [...t];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    depths.set(n.comment.id!, n.depth);
+    stack.push(...n.replies);
+  }
+  assert.deepEqual(chain.map((c) => depths.get(c.id!)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(depths.get("orphan"), 0);
 });

@@ -71,7 +71,10 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
     messages,
     actionsPanel(ctx, main, change, messages),
     h("section", { "aria-labelledby": "diff-title", class: "card" },
-      h("h2", { id: "diff-title" }, "Diff against what is live"),
+      h("h2", { id: "diff-title" },
+        change.rebaseRequired
+          ? `Diff against its base (version ${change.baseVersion ?? "none"}; live is now version ${change.liveVersion ?? "?"})`
+          : "Diff against what is live"),
       h("p", { class: "muted" }, diffSummary(change.diff),
         change.baseVersion ? ` Base: version ${change.baseVersion}.` : " Nothing of this target is live yet."),
       change.kind === "prompt" && touchesMessages(change.diff) ? messagesSideBySide(change) : null,

@@ -5,7 +5,7 @@ import { h, newId } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError } from "../messages.js";
 import { hasRole } from "../permissions.js";
-import { commentThread, threadSize, type ThreadNode } from "../thread.js";
+import { commentThread, MAX_REPLY_DEPTH, threadSize, type ThreadNode } from "../thread.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail } from "../types.js";
 
@@ -32,8 +32,9 @@ export function threadSection(ctx: AppContext, change: ChangeDetail, post: PostC
 function node(n: ThreadNode, canComment: boolean, post: PostComment, errors: HTMLElement): HTMLElement {
   const c = n.comment;
   const slot = h("div", { class: "reply-slot" });
+  const tooDeep = n.depth >= MAX_REPLY_DEPTH;
   const reply =
-    canComment && c.id
+    canComment && c.id && !tooDeep
       ? h("button", {
           type: "button",
           class: "link",
@@ -68,6 +69,9 @@ function node(n: ThreadNode, canComment: boolean, post: PostComment, errors: HTM
       h("span", { class: "muted" }, ` · ${formatInstant(c.at)}`),
       h("blockquote", null, c.body),
       reply,
+      canComment && c.id && tooDeep
+        ? h("span", { class: "muted", "data-no-reply": "" }, `Replies stop at ${MAX_REPLY_DEPTH} levels: answer a comment higher up.`)
+        : null,
       slot,
     ),
     // nested at most MAX_NESTING levels (thread.ts), so this recursion is shallow however long the chain
