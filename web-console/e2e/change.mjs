@@ -5,7 +5,7 @@
 // Sets up its own data through the API (unique targets), so it also runs alone: -Dconsole.only=change.
 
 export default async function (ctx) {
-  const { step, check, newPage, signIn, api, token, axe, fitsAt800, docShot, shot, base } = ctx;
+  const { step, check, newPage, signIn, api, token, chat, axe, fitsAt800, docShot, shot, base } = ctx;
   const sfx = Date.now().toString(36);
   const tokens = {};
   const as = async (user) => (tokens[user] ??= await token(user));
@@ -155,6 +155,30 @@ export default async function (ctx) {
     check((await answered.textContent()).includes("Support asked for sources"), "the reply sits under bob's comment");
     check((await alice.locator(`[data-comment="${askedId}"] ul.replies [data-parent="${askedId}"]`).count()) === 1, "nested in his comment's replies");
     check(await alice.locator("#comments-title").evaluate((el) => el === document.activeElement), "focus returns to the thread");
+    // A long chain of replies (through the API) stays readable: four levels nested, deeper ones flat
+    // beside their parent saying whom they answer; the server stops at eight levels.
+    let parent = await answered.getAttribute("data-comment"); // alice's reply: level 1
+    const ids = {};
+    for (let level = 2; level <= 8; level++) {
+      const who = level % 2 === 0 ? "bob" : "alice";
+      const r = await api("POST", `/api/v1/changes/${draftId}/comments`, await as(who), { comment: `Reply at level ${level}`, parentId: parent });
+      check(r.status === 200, `a reply at level ${level} answers 200, got ${r.status} ${r.text}`);
+      parent = ids[level] = r.json.comments[r.json.comments.length - 1].id;
+    }
+    const tooDeep = await api("POST", `/api/v1/changes/${draftId}/comments`, await as("bob"), { comment: "Level 9", parentId: parent });
+    check(tooDeep.status === 400 && tooDeep.json.code === "reply_too_deep" && tooDeep.json.param === "parentId", `a ninth level is 400 reply_too_deep, got ${tooDeep.status} ${tooDeep.text}`);
+    await alice.reload();
+    await alice.locator("#comments-title").waitFor();
+    const levels = (await alice.locator("[data-level]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-level")))));
+    check(levels.length >= 9 && Math.max(...levels) === 4, `the thread nests at most four levels, got ${levels}`);
+    const flat = alice.locator(`[data-comment="${ids[6]}"] > .comment [data-in-reply-to]`);
+    check((await flat.textContent()).includes("in reply to alice"), "a deeper reply says whom it answers");
+    check((await alice.locator(`[data-comment="${ids[6]}"]`).getAttribute("data-level")) === "4", "and stands at the fourth level");
+    // the eighth level takes no reply (the server would refuse it), and says so
+    check((await alice.locator(`button[data-reply-to="${ids[8]}"]`).count()) === 0, "no Reply on a comment eight levels deep");
+    check((await alice.locator(`[data-comment="${ids[8]}"] > .comment [data-no-reply]`).textContent()).includes("Replies stop at 8 levels"), "it says replies stop there");
+    check((await alice.locator(`button[data-reply-to="${ids[7]}"]`).count()) === 1, "the seventh level still takes a reply");
+    await fitsAt800(alice, "change page with a long chain of replies");
     await axe(alice, "change page (thread with replies)");
     await docShot(alice, "change-thread");
     // an auditor reads the thread and cannot reply
@@ -172,6 +196,11 @@ export default async function (ctx) {
     check((await state(admin)) === "approved", "the change is approved");
     check((await reasonFor(admin, "publish")).includes("rebase it first"), "publish says live moved: rebase first");
     check((await admin.locator(".facts").textContent()).includes("required: live is now version"), "the facts say a rebase is required");
+    // the server refuses another approval of a stale base (409 rebase_required), and the page says so
+    check((await reasonFor(admin, "approve")).includes("must be rebased before it can be approved"), "approve says rebase first");
+    // the left side of the diff is the base, no longer live
+    check((await admin.getByTestId("base-not-live").textContent()).includes("no longer what is live"), "the diff says its left side is not live");
+    check((await admin.locator(".sbs thead th").first().textContent()).startsWith("Base (version"), "the left column is the base version");
     await axe(admin, "change page (approved, live moved)");
     await docShot(admin, "change-rebase-required");
     await admin.context().close();
@@ -186,6 +215,7 @@ export default async function (ctx) {
 
     const bob = await open("bob", draftId);
     check(await button(bob, "approve").isEnabled(), "bob may approve the rebased revision again");
+    check((await bob.locator(".sbs thead th").first().textContent()).startsWith("Live (version"), "after the rebase the left column is live again");
     await button(bob, "request-changes").click();
     check((await bob.getByTestId("action-messages").getByRole("alert").textContent()).includes("say why"), "request changes needs a comment");
     await bob.getByLabel("Comment", { exact: true }).fill("The rebase dropped the new wording; please look again.");
@@ -236,6 +266,8 @@ export default async function (ctx) {
       content: { rules: [{ id: "flag-secret-flood", condition: "entities.secret.count > 100", action: "flag", flag: "secret_flood", stage: "both" }] },
     });
     check(r.status === 201, `the policy change is created, got ${r.status} ${r.text}`);
+    // some recorded traffic of the tenant to replay
+    for (let i = 0; i < 3; i++) check((await chat("sandbox", `bench traffic ${i} ${sfx}`)).status === 200, "a sandbox request answers 200");
     const alice = await open("alice", r.json.id);
     check((await alice.locator("#bench-title").count()) === 1, "a policy change has the test bench");
     check((await alice.locator("section", { has: alice.locator("#bench-title") }).textContent()).includes("keep no message content"),
@@ -247,7 +279,10 @@ export default async function (ctx) {
     const sample = await alice.getByTestId("bench-sample").textContent();
     check(sample.includes("200: passes") && sample.includes("changes nothing"), `the sample passes both ways, got: ${sample}`);
     const summary = await alice.getByTestId("replay-summary").textContent();
-    check(/recorded requests/.test(summary), `the replay says what it looked at, got: ${summary}`);
+    const looked = /^Of the last (\d+) recorded requests, (\d+) were evaluated: the draft changes the outcome of \d+\./.exec(summary);
+    check(looked && Number(looked[1]) >= 3 && Number(looked[2]) >= 1, `the replay says what it looked at, got: ${summary}`);
+    const outcomes = await alice.locator("table.bench-outcomes tbody tr").count();
+    check(outcomes >= 1, "the outcomes of the replayed requests are tabled");
     await axe(alice, "change page (policy draft, test bench)");
     await docShot(alice, "change-policy-bench");
     await alice.context().close();

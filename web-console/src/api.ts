@@ -1,5 +1,6 @@
 // The console's only way to the server: the public management API with a bearer token.
 import { networkProblem, parseProblem, type Problem } from "./problem.js";
+import { parseJson } from "./jsontext.js";
 import type { ExportTicketRequest } from "./auditquery.js";
 import type {
   AuditEventDetail, AuditKey, AuditPage, ChangeDetail, ChangeSummary, Checkpoint, ExportTicket, LegalHold, Me,
@@ -62,13 +63,14 @@ export class Api {
     return res;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  /** keepNumberText: parse with parseJson, so that numbers keep their JSON text (the prompt preview). */
+  private async json<T>(method: string, path: string, body?: unknown, auth = true, keepNumberText = false): Promise<T> {
     const res = await this.call(method, path, body, auth);
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     if (text.trim() === "") return undefined as T;
     try {
-      return JSON.parse(text) as T;
+      return (keepNumberText ? parseJson(text) : JSON.parse(text)) as T;
     } catch {
       throw new ApiError({ status: res.status, title: "Bad answer", detail: "The server answered with something that is not JSON." });
     }
@@ -93,29 +95,29 @@ export class Api {
   }
 
   change(id: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`);
+    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`, undefined, true, true);
   }
 
   createChange(kind: string, target: string, content: unknown, comment: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment });
+    return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment }, true, true);
   }
 
   /** A workflow action (POST); the answer is the change as the action left it (a rollback: the new rollback change). */
   act(id: string, action: Exclude<ChangeActionName, "revise">, comment: string): Promise<ChangeDetail> {
     const body = comment.trim() === "" ? {} : { comment: comment.trim() };
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${API_ACTION[action]}`, body);
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${API_ACTION[action]}`, body, true, true);
   }
 
   /** A new revision of a draft (or of a change sent back): new content, review restarts. */
   revise(id: string, content: unknown, comment: string): Promise<ChangeDetail> {
     const body = comment.trim() === "" ? { content } : { content, comment: comment.trim() };
-    return this.json<ChangeDetail>("PUT", `/api/v1/changes/${encodeURIComponent(id)}`, body);
+    return this.json<ChangeDetail>("PUT", `/api/v1/changes/${encodeURIComponent(id)}`, body, true, true);
   }
 
   /** A comment, or with parentId a reply to one of the change's comments. */
   addComment(id: string, comment: string, parentId: string | null = null): Promise<ChangeDetail> {
     const body = parentId ? { comment, parentId } : { comment };
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, body);
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, body, true, true);
   }
 
   /** One call through the gateway with this prompt or policy draft applied to it only (author, reviewer, admin). */

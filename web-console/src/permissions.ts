@@ -91,7 +91,7 @@ export function approvedCurrentRevision(me: Me | null, change: ChangeDetail): bo
     return reviews.some(
       (r) =>
         r.decision === "approved" || r.decision === "approve"
-          ? r.revision === change.revision && (r.reviewer.id === me.userId || r.reviewer.name === me.username)
+          ? r.revision === change.revision && samePerson(me, r.reviewer)
           : false,
     );
   }
@@ -164,8 +164,9 @@ export function actionsFor(me: Me | null, change: ChangeDetail): ActionOption[] 
     if (state === "in_review" || state === "approved") {
       if (approvedCurrentRevision(me, change)) {
         approveWhy = `You already approved revision ${change.revision}.`;
-      } else if (state === "in_review" && change.rebaseRequired) {
-        approveWhy = `Live moved to version ${change.liveVersion ?? "?"} since this change was based: it must be rebased first.`;
+      } else if (change.rebaseRequired) {
+        // the server refuses it (409 rebase_required): an approval of a stale base would be void
+        approveWhy = `Live moved to version ${change.liveVersion ?? "?"} since this change was based on ${change.baseVersion ? `version ${change.baseVersion}` : "nothing"}: it must be rebased before it can be approved (rejecting or requesting changes stays possible).`;
       }
     } else {
       approveWhy = `The change is ${stateWord(state)}; only changes in review can be approved.`;

@@ -51,7 +51,15 @@ export function outcomeLine(o: SampleOutcome): string {
 export function replaySummary(t: PolicyTestResult["traffic"]): string {
   if (t.considered === 0) return "No recorded requests of this tenant to replay yet.";
   const base = `Of the last ${t.considered} recorded requests, ${t.evaluated} were evaluated: the draft changes the outcome of ${t.changed}.`;
-  return t.unscanned > 0 ? `${base} ${t.unscanned} were recorded without the policy stage's summaries and could not be evaluated.` : base;
+  const unscanned = t.unscanned > 0 ? ` ${t.unscanned} were recorded without the policy stage's summaries and could not be evaluated.` : "";
+  // the server lists at most MAX_CHANGES_SHOWN (50) of the changed requests
+  const shown = t.changed > t.changes.length ? ` The first ${t.changes.length} of the ${t.changed} changed requests are listed below.` : "";
+  return base + unscanned + shown;
+}
+
+/** A changed request's name and time as shown: the server sends "" when it has none. */
+export function changedRequestLabel(c: PolicyTestResult["traffic"]["changes"][number]): { requestId: string; occurredAt: string | null } {
+  return { requestId: c.requestId ? c.requestId : "request", occurredAt: c.occurredAt ? c.occurredAt : null };
 }
 
 /** Outcome counts side by side: [outcome, live, draft], every outcome either side has, sorted. */

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Api, ApiError } from "../src/api.js";
+import { numberText } from "../src/jsontext.js";
 
 type Call = { url: string; init: RequestInit | undefined };
 
@@ -94,4 +95,15 @@ test("the test call is POST /changes/{id}/test-call with the body as given", asy
   assert.equal(f.calls[0]!.init!.method, "POST");
   assert.equal(f.calls[0]!.init!.body, '{"messages":[{"role":"user","content":"hi"}],"model":"sandbox"}');
   assert.equal(a.text, "hi");
+});
+
+test("a change is read by a GET without a body, its numbers keeping their JSON text (the prompt preview)", async () => {
+  const f = fake(200, '{"id":"c1","content":{"variables":{"properties":{"n":{"default":1.0}}}}}');
+  const api = new Api(f.fn, () => "tok");
+  const c = await api.change("c1");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1");
+  assert.equal(f.calls[0]!.init!.method, "GET");
+  assert.equal(f.calls[0]!.init!.body, undefined);
+  const n = (c.content as { variables: { properties: { n: object } } }).variables.properties.n;
+  assert.equal(numberText(n, "default"), "1.0");
 });

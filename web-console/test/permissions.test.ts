@@ -42,9 +42,12 @@ const cases: [string, Me | null, ChangeDetail, string[]][] = [
     ["revise:off", "rebase:off", "approve:on", "reject:on", "request-changes:on", "withdraw:off"]],
   ["admin on an approved change: publish, approve (extra), withdraw", admin, change({ state: "approved", approvals: 1 }),
     ["revise:off", "rebase:off", "approve:on", "publish:on", "withdraw:on"]],
-  ["admin on an approved change that needs a rebase: rebase on, publish off", admin,
+  ["admin on an approved change that needs a rebase: rebase on; publish and another approval off (409 rebase_required)", admin,
     change({ state: "approved", approvals: 1, rebaseRequired: true, baseVersion: "1", liveVersion: "2" }),
-    ["revise:off", "rebase:on", "approve:on", "publish:off", "withdraw:on"]],
+    ["revise:off", "rebase:on", "approve:off", "publish:off", "withdraw:on"]],
+  ["reviewer on a change in review whose base moved: approve off; reject and request changes stay on", bob,
+    change({ rebaseRequired: true, baseVersion: "1", liveVersion: "2" }),
+    ["revise:off", "rebase:off", "approve:off", "reject:on", "request-changes:on", "withdraw:off"]],
   ["admin on a published change: nothing", admin, change({ state: "published" }), []],
   ["admin on a superseded change: the break-glass rollback", admin, change({ state: "superseded" }), ["rollback:on"]],
   ["reviewer on a superseded change: rollback off (admin only)", bob, change({ state: "superseded" }), ["rollback:off"]],
@@ -127,7 +130,8 @@ test("each refusal says why: the author's actions to others, roles, a moved base
   assert.equal(reason(bob, change({ state: "approved", approvals: 1 }), "publish"), "Publishing needs the admin role.");
   assert.equal(reason(admin, change({ state: "approved", approvals: 1, rebaseRequired: true, baseVersion: "1", liveVersion: "2" }), "publish"),
     "Live moved to version 2 since this change was based: rebase it first (review restarts).");
-  assert.match(reason(bob, change({ rebaseRequired: true, liveVersion: "2" }), "approve")!, /must be rebased first/);
+  assert.equal(reason(bob, change({ rebaseRequired: true, baseVersion: "1", liveVersion: "2" }), "approve"),
+    "Live moved to version 2 since this change was based on version 1: it must be rebased before it can be approved (rejecting or requesting changes stays possible).");
   assert.equal(reason(bob, change({ state: "superseded" }), "rollback"), "A break-glass rollback needs the admin role.");
   assert.equal(reason(alice, change({ state: "in_review" }), "approve"),
     "You authored a revision of this change: someone else must review it (four-eyes rule).");
@@ -152,4 +156,15 @@ test("a rollback needs a comment; the post-hoc review goes to the approve endpoi
   assert.equal(find(actionsFor(admin, change({ state: "superseded" })), "rollback")!.commentRequired, true);
   assert.equal(API_ACTION["post-hoc-review"], "approve");
   assert.equal(API_ACTION.rollback, "rollback");
+});
+
+test("an approval of the current revision is recognised by id when ids are there, not by a name that happens to match", () => {
+  const approvedBy = (reviewer: { id: string; name: string }, revision = 1) =>
+    change({ state: "approved", approvals: 1, reviews: [{ reviewer, decision: "approve", revision, comment: null, at: null }] });
+  // another person named bob (a renamed account, another directory) approved: this bob has not
+  assert.equal(find(actionsFor(bob, approvedBy({ id: "u-other", name: "bob" })), "approve")!.enabled, true);
+  assert.equal(reason(bob, approvedBy({ id: "u-bob", name: "robert" }), "approve"), "You already approved revision 1.");
+  // by name only when the ids are missing
+  assert.equal(reason(bob, approvedBy({ id: "", name: "bob" }), "approve"), "You already approved revision 1.");
+  assert.equal(find(actionsFor(bob, approvedBy({ id: "u-bob", name: "bob" }, 0)), "approve")!.enabled, true);
 });

@@ -72,7 +72,10 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
     messages,
     actionsPanel(ctx, main, change, messages),
     h("section", { "aria-labelledby": "diff-title", class: "card" },
-      h("h2", { id: "diff-title" }, "Diff against what is live"),
+      h("h2", { id: "diff-title" },
+        change.rebaseRequired
+          ? `Diff against its base (version ${change.baseVersion ?? "none"}; live is now version ${change.liveVersion ?? "?"})`
+          : "Diff against what is live"),
       h("p", { class: "muted" }, diffSummary(change.diff),
         change.baseVersion ? ` Base: version ${change.baseVersion}.` : " Nothing of this target is live yet."),
       change.kind === "prompt" && touchesMessages(change.diff) ? messagesSideBySide(change) : null,
@@ -105,19 +108,27 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
   main.querySelector<HTMLElement>(focus ?? "h1")?.focus();
 }
 
-/** Prompt messages old | new, one table per message position (the live side rebuilt from the diff). */
+/**
+ * Prompt messages old | new, one table per message position. The left side is rebuilt from the
+ * stored diff, so it is the version the change was based on: live only while no rebase is required.
+ */
 function messagesSideBySide(change: ChangeDetail): HTMLElement {
+  const base = change.baseVersion ? `Base (version ${change.baseVersion})` : "Base (nothing live)";
   const cell = (c: SideCell) =>
     h("td", { class: `side side-${c.kind}` },
       c.kind === "empty" ? "" : h("span", { class: "visually-hidden" }, c.kind === "removed" ? "removed: " : c.kind === "added" ? "added: " : ""),
       c.text,
     );
   return h("div", { class: "side-by-side", "data-testid": "messages-side-by-side" },
+    change.rebaseRequired
+      ? h("p", { class: "muted", "data-testid": "base-not-live" },
+          `The left side is the version this change was based on (${change.baseVersion ? `version ${change.baseVersion}` : "nothing"}), no longer what is live: live is now version ${change.liveVersion ?? "?"}. Rebase to compare with it.`)
+      : null,
     messagePairs(change.content, change.diff).map((p) => {
       const role = p.roleBefore === p.roleAfter || p.roleBefore === null ? p.roleAfter : p.roleAfter === null ? p.roleBefore : `${p.roleBefore} → ${p.roleAfter}`;
       return h("table", { class: `sbs sbs-${p.status}`, "data-message": p.index },
         h("caption", null, `Message ${p.index + 1}${role ? ` (${role})` : ""}: ${p.status === "same" ? "unchanged" : p.status}`),
-        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Live"), h("th", { scope: "col" }, "Proposed"))),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, change.rebaseRequired ? base : change.baseVersion ? `Live (version ${change.baseVersion})` : "Live (nothing yet)"), h("th", { scope: "col" }, "Proposed"))),
         h("tbody", null, p.rows.map((r) => h("tr", null, cell(r.left), cell(r.right)))),
       );
     }),

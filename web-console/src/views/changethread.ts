@@ -1,10 +1,11 @@
 // The comment thread of the change page: comments (and the comments given with workflow actions)
-// with their replies nested under them, a Reply button on each, and a form for a new comment.
+// with their replies nested under them (up to four levels; deeper replies stand beside their parent
+// and say whom they answer), a Reply button on each, and a form for a new comment.
 import { h, newId } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError } from "../messages.js";
 import { hasRole } from "../permissions.js";
-import { commentThread, threadSize, type ThreadNode } from "../thread.js";
+import { commentThread, MAX_REPLY_DEPTH, threadSize, type ThreadNode } from "../thread.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail } from "../types.js";
 
@@ -31,8 +32,9 @@ export function threadSection(ctx: AppContext, change: ChangeDetail, post: PostC
 function node(n: ThreadNode, canComment: boolean, post: PostComment, errors: HTMLElement): HTMLElement {
   const c = n.comment;
   const slot = h("div", { class: "reply-slot" });
+  const tooDeep = n.depth >= MAX_REPLY_DEPTH;
   const reply =
-    canComment && c.id
+    canComment && c.id && !tooDeep
       ? h("button", {
           type: "button",
           class: "link",
@@ -57,16 +59,22 @@ function node(n: ThreadNode, canComment: boolean, post: PostComment, errors: HTM
     slot.replaceChildren(form);
     form.querySelector("textarea")?.focus();
   });
-  return h("li", { "data-comment": c.id ?? null, "data-parent": c.parentId ?? null },
+  return h("li", { "data-comment": c.id ?? null, "data-parent": c.parentId ?? null, "data-level": n.level },
     h("div", { class: "comment" },
       h("strong", null, c.author.name),
       c.action === "comment" ? null : h("span", null, ` (${c.action.replace(/[_-]/g, " ")})`),
-      c.parentId ? h("span", { class: "muted" }, " replied") : null,
+      n.inReplyTo !== null
+        ? h("span", { class: "muted", "data-in-reply-to": "" }, ` in reply to ${n.inReplyTo}`)
+        : c.parentId ? h("span", { class: "muted" }, " replied") : null,
       h("span", { class: "muted" }, ` · ${formatInstant(c.at)}`),
       h("blockquote", null, c.body),
       reply,
+      canComment && c.id && tooDeep
+        ? h("span", { class: "muted", "data-no-reply": "" }, `Replies stop at ${MAX_REPLY_DEPTH} levels: answer a comment higher up.`)
+        : null,
       slot,
     ),
+    // nested at most MAX_NESTING levels (thread.ts), so this recursion is shallow however long the chain
     n.replies.length === 0 ? null : h("ul", { class: "thread replies" }, n.replies.map((r) => node(r, canComment, post, errors))),
   );
 }

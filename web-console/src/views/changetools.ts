@@ -4,8 +4,8 @@ import { h, newId } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError } from "../messages.js";
 import { hasRole } from "../permissions.js";
-import { benchRequest, outcomeLine, outcomeRows, replaySummary, type PolicyTestResult, type SampleOutcome } from "../policybench.js";
-import { previewVariables, renderPreview } from "../promptpreview.js";
+import { benchRequest, changedRequestLabel, outcomeLine, outcomeRows, replaySummary, type PolicyTestResult, type SampleOutcome } from "../policybench.js";
+import { formValues, previewVariables, renderPreview } from "../promptpreview.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail } from "../types.js";
 
@@ -15,10 +15,9 @@ export function previewSection(change: ChangeDetail): HTMLElement {
   const inputs = new Map<string, HTMLInputElement>();
   const out = h("div", { class: "preview", "data-testid": "prompt-preview", "aria-live": "polite" });
   const redraw = () => {
-    const values = Object.fromEntries([...inputs].map(([k, i]) => [k, i.value]));
-    const p = renderPreview(change.content, values);
+    const p = renderPreview(change.content, formValues([...inputs].map(([k, i]) => [k, i.value] as const)));
     out.replaceChildren(
-      p.missing.length === 0 ? "" : h("p", { class: "muted", "data-testid": "preview-missing" }, `Required and still empty: ${p.missing.join(", ")}.`),
+      p.missing.length === 0 ? "" : h("p", { class: "muted", "data-testid": "preview-missing" }, `Required and not given (a default does not count; the gateway would refuse the call): ${p.missing.join(", ")}.`),
       h("ol", { class: "rendered" },
         p.messages.map((m) => h("li", null, h("span", { class: "badge" }, m.role || "message"), h("pre", { class: "value" }, m.content))),
       ),
@@ -26,7 +25,7 @@ export function previewSection(change: ChangeDetail): HTMLElement {
   };
   const fields = vars.map((v) => {
     const id = newId("var");
-    const input = h("input", { id, name: v.name, type: "text", value: v.sample, autocomplete: "off" });
+    const input = h("input", { id, name: v.name, type: "text", autocomplete: "off", placeholder: v.defaultText === null ? null : `default: ${v.defaultText}` });
     input.addEventListener("input", redraw);
     inputs.set(v.name, input);
     return h("div", { class: "field" },
@@ -38,7 +37,8 @@ export function previewSection(change: ChangeDetail): HTMLElement {
   return h("section", { "aria-labelledby": "preview-title", class: "card" },
     h("h2", { id: "preview-title" }, "Preview with sample variables"),
     h("p", { class: "muted" },
-      "The draft's messages as the gateway would render them (an empty variable takes its schema's default). Nothing is sent to a model."),
+      "The draft's messages as the gateway would render them. A field left empty is a variable not sent: it takes its schema's default (shown in the field), ",
+      "or renders as nothing; a required variable must be sent even when it has a default. (A caller sending \"\" gets an empty text, not the default.) Nothing is sent to a model."),
     vars.length === 0 ? h("p", { class: "empty" }, "The prompt uses no variables.") : h("div", { class: "grid" }, fields),
     out,
   );
@@ -113,7 +113,7 @@ function benchResult(r: PolicyTestResult): HTMLElement[] {
   }
   if (r.traffic.changes.length > 0) {
     out.push(h("ul", { class: "timeline" }, r.traffic.changes.map((c) =>
-      h("li", null, h("code", null, c.requestId ?? "request"), h("span", { class: "muted" }, ` · ${formatInstant(c.occurredAt ?? null)}`),
+      h("li", null, h("code", null, changedRequestLabel(c).requestId), h("span", { class: "muted" }, ` · ${formatInstant(changedRequestLabel(c).occurredAt)}`),
         h("div", null, `live: ${JSON.stringify(c.live)}`), h("div", null, `draft: ${JSON.stringify(c.draft)}`)))));
   }
   return out;

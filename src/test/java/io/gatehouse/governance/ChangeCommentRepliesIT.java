@@ -146,6 +146,79 @@ class ChangeCommentRepliesIT {
     }
 
     @Test
+    void aReplyMayAnswerTheCommentsGivenWithWorkflowActions() {
+        String id = create(demo, "author", Changes.uniquePrompt(), "Answered actions");
+        Changes.ok(demo, "author", id, "submit");
+        Changes.ok(demo, "reviewer", id, "approve");
+        List<JsonValue> comments = Changes.get(demo, id).getJsonArray("comments");
+        JsonObject created = comments.get(0).asJsonObject();
+        JsonObject approved = comments.get(comments.size() - 1).asJsonObject();
+        assertThat(created.getString("action")).isEqualTo("create");
+        assertThat(approved.getString("action")).isEqualTo("approve");
+        for (JsonObject answered : List.of(created, approved)) {
+            Http.Response r = comment(demo, "author", id, body("Thanks", answered.getString("id")));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(last(r.json()).getString("parentId")).isEqualTo(answered.getString("id"));
+        }
+    }
+
+    @Test
+    void theCommentEventNamesTheCommentAndTheOneItAnswersUnderNamespacedKeys() {
+        String id = create(demo, "author", Changes.uniquePrompt(), "Audited thread");
+        JsonObject asked = last(comment(demo, "reviewer", id, body("A question", null)).json());
+        JsonObject answered =
+                last(comment(demo, "author", id, body("An answer", asked.getString("id"))).json());
+        List<JsonObject> events =
+                ChangeAuditTrailIT.events(demo, "change", id).stream()
+                        .filter(e -> e.getString("action").equals("change.comment"))
+                        .toList();
+        assertThat(events).hasSize(2);
+        JsonObject question = events.get(0).getJsonObject("details");
+        assertThat(question.getString("comment.id")).isEqualTo(asked.getString("id"));
+        assertThat(question.containsKey("comment.parent_id")).isFalse();
+        JsonObject answer = events.get(1).getJsonObject("details");
+        assertThat(answer.getString("comment.id")).isEqualTo(answered.getString("id"));
+        assertThat(answer.getString("comment.parent_id")).isEqualTo(asked.getString("id"));
+        assertThat(answer.getString("comment")).isEqualTo("An answer");
+        for (JsonObject d : List.of(question, answer)) {
+            assertThat(d.keySet()).doesNotContain("commentId", "parentId");
+        }
+    }
+
+    @Test
+    void aReplyIsAtMostEightLevelsDeep() {
+        String id = create(demo, "author", Changes.uniquePrompt(), "Deep thread");
+        String parent =
+                Changes.get(demo, id).getJsonArray("comments").getJsonObject(0).getString("id");
+        for (int level = 1; level <= 8; level++) {
+            Http.Response r = comment(demo, "reviewer", id, body("Level " + level, parent));
+            assertThat(r.status()).as("level " + level + ": " + r).isEqualTo(200);
+            parent = last(r.json()).getString("id");
+        }
+        Http.Response tooDeep = comment(demo, "reviewer", id, body("Level 9", parent));
+        assertThat(tooDeep.status()).as(tooDeep.toString()).isEqualTo(400);
+        assertThat(tooDeep.header("Content-Type")).contains("application/problem+json");
+        assertThat(tooDeep.json().getString("code")).isEqualTo("reply_too_deep");
+        assertThat(tooDeep.json().getString("param")).isEqualTo("parentId");
+        assertThat(Changes.get(demo, id).getJsonArray("comments")).hasSize(9);
+    }
+
+    @Test
+    void aChangeHoldsAtMostAThousandComments() {
+        String id = create(demo, "author", Changes.uniquePrompt(), "Busy thread");
+        // the creation's comment is the first of the thousand
+        for (int i = 2; i <= 1000; i++) {
+            Http.Response r = comment(demo, "reviewer", id, body("Comment " + i, null));
+            assertThat(r.status()).as("comment " + i + ": " + r).isEqualTo(200);
+        }
+        Http.Response full = comment(demo, "reviewer", id, body("One too many", null));
+        assertThat(full.status()).as(full.toString()).isEqualTo(409);
+        assertThat(full.header("Content-Type")).contains("application/problem+json");
+        assertThat(full.json().getString("code")).isEqualTo("too_many_comments");
+        assertThat(Changes.get(demo, id).getJsonArray("comments")).hasSize(1000);
+    }
+
+    @Test
     void aRollbackNamesWhoAuthoredTheContentItReapplied() {
         TestTenant t = TestTenant.fresh();
         String name = Changes.uniquePrompt();

@@ -204,6 +204,7 @@ public class ChangeRequestService {
         int required = approvalPolicies.requiredApprovals(c);
         ChangeState to =
                 ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
+        requireLiveBase(c, caller.tenant(), "approve");
         addReview(c, caller, "approve", comment, now);
         addComment(repo, c, caller, "approve", comment, now);
         c.state(to.wireName());
@@ -292,6 +293,28 @@ public class ChangeRequestService {
     }
 
     /**
+     * 409 {@code rebase_required} unless the change is still based on what is live, as committed in
+     * the database (not a cache): neither approving nor publishing a change whose base has moved
+     * means anything, since a rebase restarts the review (issue 21: approve refuses it too; reject
+     * and request-changes stay allowed).
+     */
+    private void requireLiveBase(ChangeRequestEntity c, TenantId tenant, String verb) {
+        String liveVersion =
+                kinds.named(c.kind()).committedVersion(tenant, c.target()).orElse(null);
+        if (!Objects.equals(liveVersion, c.baseVersion())) {
+            throw new ConflictException(
+                    "rebase_required",
+                    "Cannot "
+                            + verb
+                            + ": the change is based on version "
+                            + c.baseVersion()
+                            + " but "
+                            + liveVersion
+                            + " is live now; rebase it and have it reviewed again");
+        }
+    }
+
+    /**
      * Publishes an approved change: it must have the approvals its risk needs now, and its base
      * must still be what is live. The target is locked in PostgreSQL first and the live version
      * read from the database (not a cache) under that lock, so of two publishes of one target, on
@@ -320,16 +343,7 @@ public class ChangeRequestService {
         }
         ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
-        String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
-        if (!Objects.equals(liveVersion, c.baseVersion())) {
-            throw new ConflictException(
-                    "rebase_required",
-                    "The change is based on version "
-                            + c.baseVersion()
-                            + " but "
-                            + liveVersion
-                            + " is live now; rebase it and have it reviewed again");
-        }
+        requireLiveBase(c, tenant, "publish");
         Instant now = Instant.now();
         supersedePublished(caller, requestId, c, now);
         String version =

@@ -209,7 +209,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "The action is not allowed in the change's state (the answer names the reason)")
+                    "The action is not allowed in the change's state, or rebase_required: its base is"
+                            + " no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -390,7 +391,11 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "400",
             description =
-                    "No comment, or parentId is not the id of a comment of this change request")
+                    "No comment, or parentId is not the id of a comment of this change request, or"
+                            + " reply_too_deep: the reply would be more than 8 levels deep")
+    @APIResponse(
+            responseCode = "409",
+            description = "too_many_comments: the change holds 1,000 comments already")
     public JsonObject addComment(@PathParam("id") String id, String body) {
         JsonObject b = JsonBodies.object(body);
         String parent = JsonBodies.string(b, "parentId");
