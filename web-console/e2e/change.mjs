@@ -10,8 +10,8 @@ export default async function (ctx) {
   const tokens = {};
   const as = async (user) => (tokens[user] ??= await token(user));
 
-  const promptContent = (text) => ({
-    messages: [{ role: "system", content: text }, { role: "user", content: "{{question}}" }],
+  const promptContent = (text, userMessage = "{{question}}") => ({
+    messages: [{ role: "system", content: text }, { role: "user", content: userMessage }],
     variables: {
       type: "object",
       required: ["product", "question"],
@@ -21,8 +21,8 @@ export default async function (ctx) {
     label: "production",
   });
 
-  async function create(user, target, text, comment = "e2e change page") {
-    const r = await api("POST", "/api/v1/changes", await as(user), { kind: "prompt", target, content: promptContent(text), comment });
+  async function create(user, target, text, comment = "e2e change page", userMessage = undefined) {
+    const r = await api("POST", "/api/v1/changes", await as(user), { kind: "prompt", target, content: promptContent(text, userMessage), comment });
     check(r.status === 201, `${user} creates a change of ${target}: 201, got ${r.status} ${r.text}`);
     return r.json.id;
   }
@@ -31,8 +31,8 @@ export default async function (ctx) {
     check(r.status === 200 || r.status === 201, `${user}: ${action} answers 200, got ${r.status} ${r.text}`);
     return r.json;
   }
-  async function publishThroughReview(author, reviewer, target, text) {
-    const id = await create(author, target, text);
+  async function publishThroughReview(author, reviewer, target, text, userMessage = undefined) {
+    const id = await create(author, target, text, "e2e change page", userMessage);
     await act(author, id, "submit");
     await act(reviewer, id, "approve");
     await act("admin", id, "publish");
@@ -295,8 +295,9 @@ export default async function (ctx) {
   // ---- The test call through a draft ----
   await step("change page: test calls through a prompt draft and a policy draft (by keyboard); refused with reasons", async () => {
     const tp = `e2e-chg-tc-${sfx}`;
-    await publishThroughReview("alice", "bob", tp, "Live version for {{product}}.");
-    const promptDraft = await create("alice", tp, "Draft version for {{product}}.", "try it before review");
+    // live and draft differ in the user message, which the sandbox quotes: the answer tells them apart
+    await publishThroughReview("alice", "bob", tp, "Live version for {{product}}.", "Live asks: {{question}}");
+    const promptDraft = await create("alice", tp, "Draft version for {{product}}.", "try it before review", "Draft asks: {{question}}");
     const alice = await open("alice", promptDraft);
     const panel = alice.getByTestId("testcall");
     await panel.getByLabel("{{product}} (required)").fill("Acme");
@@ -306,7 +307,8 @@ export default async function (ctx) {
     await alice.getByTestId("testcall-text").waitFor();
     check((await alice.getByTestId("testcall-outcome").textContent()).includes("Answered (200)"), "the call is answered");
     // the sandbox quotes the last user message as the stages left it: the draft's rendered question
-    check((await alice.getByTestId("testcall-text").textContent()).includes("What does the draft answer?"), "the answer quotes the draft's rendered question");
+    const answered = await alice.getByTestId("testcall-text").textContent();
+    check(answered.includes("Draft asks: What does the draft answer?") && !answered.includes("Live asks"), `the answer quotes the draft's rendered question, not live's, got ${answered}`);
     const where = await alice.getByTestId("testcall-where").textContent();
     check(where.includes("Route sandbox") && where.includes("provider sandbox"), `route and provider are shown, got ${where}`);
     check(/\d+ input \+ \d+ output tokens · cost/.test(await alice.getByTestId("testcall-usage").textContent()), "tokens and cost are shown");
@@ -328,14 +330,15 @@ export default async function (ctx) {
     await bob.keyboard.type("ping 10.0.0.1");
     await bob.keyboard.press("Tab");
     check(await bobPanel.getByRole("button", { name: "Send the test call" }).evaluate((el) => el === document.activeElement), "Tab reaches the send button");
+    // live traffic at the same time does not meet the draft: sent while the test call runs
+    const liveAtTheSameTime = ctx.chat("sandbox", "ping 10.0.0.1");
     await bob.keyboard.press("Enter");
     await bob.getByTestId("testcall-outcome").waitFor();
     const outcome = await bob.getByTestId("testcall-outcome").textContent();
     check(outcome.includes("Denied (403 ip_not_allowed)"), `the draft denies what live lets through, got ${outcome}`);
     await axe(bob, "change page (policy draft, test call denied)");
     await bob.context().close();
-    // live traffic at the same time does not meet the draft
-    const live = await ctx.chat("sandbox", "ping 10.0.0.1");
+    const live = await liveAtTheSameTime;
     check(live.status === 200, `live traffic passes, got ${live.status}`);
 
     const dave = await open("dave", policy.json.id);

@@ -20,7 +20,7 @@ export function testCallSection(ctx: AppContext, change: ChangeDetail): HTMLElem
   const inputs = new Map<string, HTMLInputElement>();
   const varFields = vars.map((v) => {
     const id = newId("tc-var");
-    const input = h("input", { id, name: `tc-${v.name}`, type: "text", value: v.sample, autocomplete: "off", disabled: !allowed });
+    const input = h("input", { id, name: `tc-${v.name}`, type: "text", value: "", placeholder: v.defaultText, autocomplete: "off", disabled: !allowed });
     inputs.set(v.name, input);
     return h("div", { class: "field" }, h("label", { for: id }, `{{${v.name}}}`, v.required ? " (required)" : ""), input);
   });

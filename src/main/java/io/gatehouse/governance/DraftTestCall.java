@@ -15,6 +15,7 @@ import java.util.UUID;
  * @param caller the person making the call (its tenant is the change's)
  * @param requestId the id of the HTTP request, which becomes the gateway call's request id
  * @param changeId the change request (the call's audit event names it: {@code testCallOf})
+ * @param revision the change's revision whose content runs (audit: {@code testCallRevision})
  * @param target the change's target (a prompt's or a policy's name)
  * @param content the change's proposed content as stored (validated, normalized)
  * @param variables the prompt variables to render with, or null
@@ -25,6 +26,7 @@ public record DraftTestCall(
         Caller caller,
         String requestId,
         UUID changeId,
+        int revision,
         String target,
         JsonObject content,
         JsonObject variables,
@@ -33,6 +35,23 @@ public record DraftTestCall(
 
     /** The audit detail of the call's {@code gateway.request} event naming the change. */
     public static final String TEST_CALL_OF = io.gatehouse.audit.LineageKeys.TEST_CALL_OF;
+
+    /**
+     * Hex SHA-256 of the content as stored (its JSON text), recorded with the revision so that an
+     * auditor can tell exactly which content a test call ran.
+     */
+    public String contentSha256() {
+        try {
+            byte[] d =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(
+                                    content.toString()
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /**
      * What the call ended with: the gateway's status (200 answered; a denial by policy, a rate

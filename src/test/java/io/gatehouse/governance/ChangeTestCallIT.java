@@ -31,6 +31,8 @@ class ChangeTestCallIT {
         t = TestTenant.fresh();
         CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
         CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        // a caching route: a test call must neither read nor write its answer cache
+        CatalogFixture.route(t.id(), "cached", "chat", "priority", 300, "sb/sb-chat");
         other = TestTenant.fresh();
     }
 
@@ -117,6 +119,115 @@ class ChangeTestCallIT {
                 + totals.getJsonNumber("outputTokens").longValue();
     }
 
+    static long cacheHits() {
+        return HTTP.get("/api/v1/usage", t.auth("admin"))
+                .json()
+                .getJsonObject("totals")
+                .getJsonNumber("cacheHits")
+                .longValue();
+    }
+
+    @Test
+    void aPersonHasASmallTestCallBucketOfTheirOwn() {
+        // reviewer2 makes no other test call in this class: their bucket is theirs (10 a minute)
+        String id = draft(t, "prompt", Changes.uniquePrompt(), prompt("Limited"));
+        Http.Response limited = null;
+        int answered = 0;
+        // at most two minutes' worth (the window may turn while we call)
+        for (int i = 0; i < 21 && limited == null; i++) {
+            Http.Response r = testCall(t, "reviewer2", id, SYSTEM_ONLY);
+            if (r.status() == 429) {
+                limited = r;
+            } else {
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                answered++;
+            }
+        }
+        assertThat(limited).as("a 429 after at most 20 calls").isNotNull();
+        assertThat(answered).isBetween(1, 20);
+        assertThat(limited.body()).contains("rate_limit_exceeded").contains("10 test calls");
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 60);
+        // another person of the tenant is not held back by it
+        Http.Response author = testCall(t, "author", id, SYSTEM_ONLY);
+        assertThat(author.status()).as(author.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void aSpentBudgetRefusesTheTestCallAndTheRefusalIsRecorded() throws Exception {
+        TestTenant poor = TestTenant.fresh();
+        CatalogFixture.provider(poor.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(poor.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        Http.Response put =
+                HTTP.method(
+                        "PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":0}", poor.auth("admin"));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        String id =
+                draft(
+                        poor,
+                        "policy",
+                        "tc-budget-" + Changes.uniquePrompt().substring(3),
+                        Changes.noIpPolicy());
+        Http.Response r =
+                testCall(
+                        poor,
+                        "author",
+                        id,
+                        "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getInt("status")).isEqualTo(429);
+        assertThat(r.json().getJsonObject("error").getString("code"))
+                .isEqualTo("insufficient_quota");
+        // refused at admission, the event still names the change and the revision
+        JsonObject l =
+                HTTP.get(
+                                "/api/v1/lineage/requests/" + r.json().getString("requestId"),
+                                poor.auth("auditor"))
+                        .json();
+        JsonObject event = gatewayEvent(l);
+        assertThat(event.getJsonObject("details").getString("testCallOf")).isEqualTo(id);
+        assertThat(event.getJsonObject("details").getInt("testCallRevision")).isEqualTo(1);
+    }
+
+    @Test
+    void aTestCallNeitherReadsNorWritesTheAnswerCache() throws Exception {
+        // a policy draft that lets this body through unchanged: the upstream body, and so the
+        // cache key, is the same as live's
+        String id =
+                draft(
+                        t,
+                        "policy",
+                        "tc-cache-" + Changes.uniquePrompt().substring(3),
+                        Changes.noIpPolicy());
+        String text = "cache " + Changes.uniquePrompt();
+        String body =
+                "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text
+                        + "\"}]}";
+        // live sends the very bytes the test call sends upstream (PersonCalls adds stream:false)
+        String liveBody =
+                "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text
+                        + "\"}],\"stream\":false}";
+        // write: the test call's answer is not stored, so live's first call is no hit
+        long hits = cacheHits();
+        Http.Response first = testCall(t, "author", id, body);
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.json().getInt("status")).isEqualTo(200);
+        Http.Response live1 = HTTP.post("/v1/chat/completions", liveBody, t.keyAuth());
+        assertThat(live1.status()).as(live1.toString()).isEqualTo(200);
+        assertThat(live1.header("x-gatehouse-cache")).as("the test call wrote no answer").isNull();
+        // live stores it: its second call is a hit
+        assertThat(
+                        HTTP.post("/v1/chat/completions", liveBody, t.keyAuth())
+                                .header("x-gatehouse-cache"))
+                .isEqualTo("hit");
+        assertThat(cacheHits() - hits).isEqualTo(1);
+        // read: a test call with the same body is not answered from live's cache
+        Http.Response second = testCall(t, "author", id, body);
+        assertThat(second.json().getInt("status")).as(second.toString()).isEqualTo(200);
+        assertThat(cacheHits() - hits).as("the test call went upstream").isEqualTo(1);
+    }
+
     @Test
     void aPromptDraftAnswersThroughTheGatewayWhileLiveTrafficKeepsThePublishedVersion()
             throws Exception {
@@ -156,9 +267,28 @@ class ChangeTestCallIT {
         JsonObject event = gatewayEvent(l);
         assertThat(event.getJsonObject("details").getString("testCallOf")).isEqualTo(id);
         assertThat(event.getJsonObject("details").getString("promptDraftOf")).isEqualTo(id);
+        // which revision ran, and a hash of its content
+        assertThat(event.getJsonObject("details").getInt("testCallRevision")).isEqualTo(1);
+        assertThat(event.getJsonObject("details").getString("testCallContentSha256"))
+                .matches("[0-9a-f]{64}");
         assertThat(event.getString("actor"))
                 .isEqualTo(HTTP.get("/api/v1/me", t.auth("author")).json().getString("userId"));
         assertThat(l.getJsonArray("promptVersions")).as("a draft is no version").isEmpty();
+        // the call's own usage, from its event: the person's id as key, a user as actor, and
+        // exactly the tokens the answer reported
+        String userId = HTTP.get("/api/v1/me", t.auth("author")).json().getString("userId");
+        assertThat(event.getString("actorKind")).isEqualTo("user");
+        assertThat(l.getJsonArray("servedBy").getJsonObject(0).getString("keyId"))
+                .isEqualTo(userId);
+        Http.Response detail =
+                HTTP.get("/api/v1/audit/events/" + event.getString("id"), t.auth("auditor"));
+        assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
+        JsonObject usage = detail.json().getJsonObject("usage");
+        assertThat(usage.getString("keyId")).isEqualTo(userId);
+        assertThat(usage.getJsonNumber("inputTokens").longValue())
+                .isEqualTo(a.getJsonNumber("inputTokens").longValue());
+        assertThat(usage.getJsonNumber("outputTokens").longValue())
+                .isEqualTo(a.getJsonNumber("outputTokens").longValue());
         // counted: the tenant's usage holds the call's tokens
         assertThat(usedTokens() - before)
                 .isGreaterThanOrEqualTo(
@@ -258,6 +388,13 @@ class ChangeTestCallIT {
         String withdrawn = draft(t, "prompt", Changes.uniquePrompt(), prompt("Withdrawn"));
         assertThat(Changes.ok(t, "author", withdrawn, "withdraw")).isEqualTo("withdrawn");
         assertThat(testCall(t, "author", withdrawn, SYSTEM_ONLY).status()).isEqualTo(409);
+
+        String rejected = draft(t, "prompt", Changes.uniquePrompt(), prompt("Rejected"));
+        assertThat(Changes.ok(t, "author", rejected, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", rejected, "reject")).isEqualTo("rejected");
+        Http.Response rej = testCall(t, "author", rejected, SYSTEM_ONLY);
+        assertThat(rej.status()).as(rej.toString()).isEqualTo(409);
+        assertThat(rej.body()).contains("change_not_testable").contains("rejected");
 
         String route =
                 draft(

@@ -81,6 +81,7 @@ public class ChangeTestCalls {
                         caller,
                         requestId,
                         c.id(),
+                        c.revision(),
                         c.target(),
                         JsonInput.readObject(c.content()),
                         variables(body),

@@ -11,6 +11,7 @@ import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
@@ -184,10 +185,12 @@ public class PolicyChangeKind implements ChangeKind {
             throw new ValidationException(
                     "model", "model is required: the route alias (or prompt) to send the call to");
         }
+        // the person's own test-call bucket before compiling the draft (429 when spent)
+        calls.admit(call.caller());
         CompiledPolicy draft =
                 CompiledPolicy.compile(
                         call.target(),
-                        PolicyDraft.versionLabel(call.target(), call.changeId()),
+                        PolicyDraft.versionLabel(call.target(), call.changeId(), call.revision()),
                         false,
                         PolicyParser.normalize(call.content()));
         JsonObjectBuilder body =
@@ -204,7 +207,7 @@ public class PolicyChangeKind implements ChangeKind {
                         body.build(),
                         new StageOverrides()
                                 .with(PolicyDraft.class, new PolicyDraft(call.changeId(), draft)),
-                        Map.of(DraftTestCall.TEST_CALL_OF, call.changeId().toString()));
+                        new TestCallOf(call.changeId(), call.revision(), call.contentSha256()));
         return new DraftTestCall.Answer(
                 r.status(),
                 r.text(),

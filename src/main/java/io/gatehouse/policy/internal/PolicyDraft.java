@@ -16,9 +16,12 @@ import java.util.UUID;
  */
 record PolicyDraft(UUID changeId, CompiledPolicy policy) {
 
-    /** How a draft's decisions are labelled: {@code <name>@change:<change id>}. */
-    static String versionLabel(String name, UUID changeId) {
-        return name + "@change:" + changeId;
+    /**
+     * How a draft's decisions are labelled: {@code <name>@change:<change id>/r<revision>}, naming
+     * the revision that ran.
+     */
+    static String versionLabel(String name, UUID changeId, int revision) {
+        return name + "@change:" + changeId + "/r" + revision;
     }
 
     /** The live policies with the draft in place of the tenant's one of its name. */

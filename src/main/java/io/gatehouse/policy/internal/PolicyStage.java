@@ -331,7 +331,9 @@ public class PolicyStage implements GatewayStage {
             PolicyEngine.Evaluation ev,
             String stage) {
         Decision d = ev.enforced();
-        if (metrics != null) {
+        // a draft's decisions (a test call through a policy change) are no live policy's: they
+        // stay out of the live policy and rule metrics, and are in the call's audit event only
+        if (metrics != null && ex.attachment(PolicyDraft.class) == null) {
             metrics.record(ex.tenant(), stage, d);
         }
         if (!d.versions().isEmpty() || audit.get("versions") == null) {

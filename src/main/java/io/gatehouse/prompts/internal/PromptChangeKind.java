@@ -7,6 +7,7 @@ import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
@@ -16,7 +17,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -120,6 +120,8 @@ public class PromptChangeKind implements ChangeKind {
         }
         PromptContent draft = PromptContent.parse(call.content());
         VariableSchema.validate(draft.variables(), call.variables());
+        // the person's own test-call bucket before any further work (429 when spent)
+        calls.admit(call.caller());
         PublishedVersion version =
                 new PublishedVersion(
                         call.target(),
@@ -142,7 +144,7 @@ public class PromptChangeKind implements ChangeKind {
                         body.build(),
                         new StageOverrides()
                                 .with(PromptDraft.class, new PromptDraft(call.changeId(), version)),
-                        Map.of(DraftTestCall.TEST_CALL_OF, call.changeId().toString()));
+                        new TestCallOf(call.changeId(), call.revision(), call.contentSha256()));
         return new DraftTestCall.Answer(
                 r.status(),
                 r.text(),

@@ -2,17 +2,25 @@ package io.gatehouse.routing.stage;
 
 import io.gatehouse.shared.Caller;
 import jakarta.json.JsonObject;
-import java.util.Map;
 
 /**
  * One chat call through the gateway's real path (admission against the tenant's limits and budgets,
  * every stage, the published routes with failover, accounting and the request's audit event) made
  * on behalf of a person rather than an API key, with {@link StageOverrides} attached to its
  * exchange only (issue 21: the test call through a draft). Routing implements it; other modules
- * inject it. Never streamed; the call's audit event names the person as its actor and carries
- * {@code details}.
+ * inject it. Never streamed; the call's audit event names the person as its actor and the draft
+ * ({@link TestCallOf}).
  */
 public interface OverriddenCalls {
+    /**
+     * Takes one of {@code person}'s test calls of this minute (a small bucket of their own, 10 a
+     * minute unless {@code gatehouse.limits.person.test-calls-per-minute} says otherwise) or throws
+     * 429 {@code rate_limit_exceeded}. Callers ask first, before any work of theirs (compiling a
+     * draft), then {@link #chat}, which is admitted as usual against the tenant's limits and
+     * budgets.
+     */
+    void admit(Caller person);
+
     /**
      * Runs {@code body} (an OpenAI chat completion request: model, messages, prompt_variables;
      * {@code stream} is forced off) for {@code person} of their tenant. A gateway error (denied by
@@ -24,7 +32,7 @@ public interface OverriddenCalls {
             String requestId,
             JsonObject body,
             StageOverrides overrides,
-            Map<String, Object> details);
+            TestCallOf testCallOf);
 
     /**
      * What the call ended with.

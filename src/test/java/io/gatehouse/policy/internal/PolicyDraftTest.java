@@ -64,16 +64,20 @@ class PolicyDraftTest {
         CompiledPolicy draft =
                 compiled(
                         "no-ip",
-                        PolicyDraft.versionLabel("no-ip", CHANGE),
+                        PolicyDraft.versionLabel("no-ip", CHANGE, 2),
                         false,
                         Changes.noIpPolicy());
         assertThat(new PolicyDraft(CHANGE, draft).in(List.of(global, live, other)))
                 .as("a global policy of the same name stays")
                 .containsExactly(global, draft, other);
         CompiledPolicy fresh =
-                compiled("new-one", PolicyDraft.versionLabel("new-one", CHANGE), false, allowAll());
+                compiled(
+                        "new-one",
+                        PolicyDraft.versionLabel("new-one", CHANGE, 2),
+                        false,
+                        allowAll());
         assertThat(new PolicyDraft(CHANGE, fresh).in(List.of(live))).containsExactly(live, fresh);
-        assertThat(draft.version()).isEqualTo("no-ip@change:" + CHANGE);
+        assertThat(draft.version()).isEqualTo("no-ip@change:" + CHANGE + "/r2");
     }
 
     @Test
@@ -83,7 +87,7 @@ class PolicyDraftTest {
         CompiledPolicy draft =
                 compiled(
                         "no-ip",
-                        PolicyDraft.versionLabel("no-ip", CHANGE),
+                        PolicyDraft.versionLabel("no-ip", CHANGE, 2),
                         false,
                         Changes.noIpPolicy());
 
@@ -97,10 +101,43 @@ class PolicyDraftTest {
                         e -> assertThat(e.code()).isEqualTo("ip_not_allowed"));
         assertThat(PolicyStage.audit(withDraft)).containsEntry("draftOf", CHANGE.toString());
         assertThat(withDraft.stageVersions().get(LineageKeys.POLICY_VERSION))
-                .isEqualTo("no-ip@change:" + CHANGE);
+                .isEqualTo("no-ip@change:" + CHANGE + "/r2");
 
         GatewayExchange plain = exchange("ping 10.0.0.1");
         stage.beforeRouting(plain); // the live version lets it through
         assertThat(PolicyStage.audit(plain)).doesNotContainKey("draftOf");
+    }
+
+    @Test
+    void aDraftsDecisionsStayOutOfTheLivePolicyMetrics() {
+        CompiledPolicy live = compiled("no-ip", "no-ip@v1", false, allowAll());
+        PolicyStage stage = new PolicyStage(t -> List.of(live), PolicyFixturesTest.CLOCK);
+        java.util.concurrent.atomic.AtomicInteger recorded =
+                new java.util.concurrent.atomic.AtomicInteger();
+        stage.metrics =
+                new PolicyMetrics() {
+                    @Override
+                    void record(
+                            io.gatehouse.shared.TenantId tenant,
+                            String s,
+                            io.gatehouse.policy.internal.engine.Decision d) {
+                        recorded.incrementAndGet();
+                    }
+                };
+        CompiledPolicy draft =
+                compiled(
+                        "no-ip",
+                        PolicyDraft.versionLabel("no-ip", CHANGE, 1),
+                        false,
+                        Changes.noIpPolicy());
+        GatewayExchange withDraft = exchange("ping 10.0.0.1");
+        new StageOverrides()
+                .with(PolicyDraft.class, new PolicyDraft(CHANGE, draft))
+                .applyTo(withDraft);
+        assertThatThrownBy(() -> stage.beforeRouting(withDraft))
+                .isInstanceOf(GatehouseException.class);
+        assertThat(recorded.get()).as("the draft's denial is not counted").isZero();
+        stage.beforeRouting(exchange("ping 10.0.0.1"));
+        assertThat(recorded.get()).as("live traffic is").isPositive();
     }
 }

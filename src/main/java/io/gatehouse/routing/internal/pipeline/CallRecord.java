@@ -225,6 +225,11 @@ public class CallRecord {
                 b.detail("guard_traffic", guard.toMap());
             }
         }
+        // the draft a person's call tests, also when it failed before its exchange existed;
+        // last, so no stage's or call's key takes its place
+        if (call.testCallOf != null) {
+            b.details(call.testCallOf.details());
+        }
         Candidate c = call.candidate;
         b.usage(
                 new GatewayUsage(

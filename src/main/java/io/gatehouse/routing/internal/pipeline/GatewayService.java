@@ -207,7 +207,6 @@ public class GatewayService {
                         request.parsed(),
                         GatewayRequests.stageHeaders(headers));
         call.exchange = ex;
-        ex.auditDetails().putAll(call.details);
         if (call.overrides != null) {
             call.overrides.applyTo(ex);
         }

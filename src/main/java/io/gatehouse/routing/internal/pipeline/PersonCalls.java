@@ -1,8 +1,10 @@
 package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.edge.ClientKey;
+import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.error.GatehouseException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,6 +26,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class PersonCalls implements OverriddenCalls {
     @Inject GatewayService gateway;
+    @Inject UsageLimits limits;
+
+    @Override
+    public void admit(Caller person) {
+        requirePerson(person);
+        limits.admitPersonCall(keyIdOf(person));
+    }
+
+    private static void requirePerson(Caller person) {
+        if (person.kind() != Caller.Kind.USER || person.tenant() == null) {
+            throw new IllegalArgumentException("A person of a tenant makes this call");
+        }
+    }
 
     @Override
     public Result chat(
@@ -32,10 +46,8 @@ public class PersonCalls implements OverriddenCalls {
             String requestId,
             JsonObject body,
             StageOverrides overrides,
-            Map<String, Object> details) {
-        if (person.kind() != Caller.Kind.USER || person.tenant() == null) {
-            throw new IllegalArgumentException("A person of a tenant makes this call");
-        }
+            TestCallOf testCallOf) {
+        requirePerson(person);
         Call call =
                 new Call(
                         new ClientKey(
@@ -48,7 +60,7 @@ public class PersonCalls implements OverriddenCalls {
                         "chat");
         call.person = person;
         call.overrides = overrides;
-        call.details = Map.copyOf(details);
+        call.testCallOf = testCallOf;
         String text = Json.createObjectBuilder(body).add("stream", false).build().toString();
         try {
             GatewayService.Answer answer = gateway.chat(call, text);

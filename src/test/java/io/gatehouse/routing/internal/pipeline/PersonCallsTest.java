@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import jakarta.json.Json;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class PersonCallsTest {
                                         "r",
                                         Json.createObjectBuilder().build(),
                                         new StageOverrides(),
-                                        Map.of()))
+                                        new TestCallOf(UUID.randomUUID(), 1, "00")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
