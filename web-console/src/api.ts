@@ -1,11 +1,13 @@
 // The console's only way to the server: the public management API with a bearer token.
 import { networkProblem, parseProblem, type Problem } from "./problem.js";
+import { parseJson } from "./jsontext.js";
 import type { ExportTicketRequest } from "./auditquery.js";
 import type {
   AuditEventDetail, AuditKey, AuditPage, ChangeDetail, ChangeSummary, Checkpoint, ExportTicket, LegalHold, Me,
-  RetentionSetting, Verification,
+  RetentionSetting, TestCallAnswer, Verification,
 } from "./types.js";
-import type { ChangeActionName } from "./permissions.js";
+import { API_ACTION, type ChangeActionName } from "./permissions.js";
+import type { PolicyTestResult } from "./policybench.js";
 import { heldCallItems, heldCallsPath, type HeldCall, type HeldCallDecision, type HeldCallFilter } from "./heldcalls.js";
 
 export class ApiError extends Error {
@@ -109,25 +111,29 @@ export class Api {
     }
   }
 
-  private async json<T>(method: string, path: string, body?: unknown, auth = true, session = false): Promise<T> {
-    return (await this.tagged<T>(method, path, body, auth, {}, session)).body;
+  /** keepNumberText: parse with parseJson, so that numbers keep their JSON text (the prompt preview). */
+  private async json<T>(
+    method: string, path: string, body?: unknown, auth = true, session = false, keepNumberText = false,
+  ): Promise<T> {
+    return (await this.tagged<T>(method, path, body, auth, {}, session, keepNumberText)).body;
   }
 
   /** The answer's JSON and its ETag (null when the server sent none). */
   private async tagged<T>(
     method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}, session = false,
+    keepNumberText = false,
   ): Promise<Tagged<T>> {
     const res = await this.call(method, path, body, auth, "application/json", session, extra);
     const etag = res.headers.get("ETag");
-    return { body: await this.parse<T>(res), etag };
+    return { body: await this.parse<T>(res, keepNumberText), etag };
   }
 
-  private async parse<T>(res: Response): Promise<T> {
+  private async parse<T>(res: Response, keepNumberText = false): Promise<T> {
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     if (text.trim() === "") return undefined as T;
     try {
-      return JSON.parse(text) as T;
+      return (keepNumberText ? parseJson(text) : JSON.parse(text)) as T;
     } catch {
       throw new ApiError({ status: res.status, title: "Bad answer", detail: "The server answered with something that is not JSON." });
     }
@@ -170,20 +176,39 @@ export class Api {
   }
 
   change(id: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`);
+    return this.json<ChangeDetail>("GET", `/api/v1/changes/${encodeURIComponent(id)}`, undefined, true, false, true);
   }
 
   createChange(kind: string, target: string, content: unknown, comment: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment });
+    return this.json<ChangeDetail>("POST", "/api/v1/changes", { kind, target, content, comment }, true, false, true);
   }
 
-  act(id: string, action: ChangeActionName, comment: string): Promise<ChangeDetail> {
+  /** A workflow action (POST); the answer is the change as the action left it (a rollback: the new rollback change). */
+  act(id: string, action: Exclude<ChangeActionName, "revise">, comment: string): Promise<ChangeDetail> {
     const body = comment.trim() === "" ? {} : { comment: comment.trim() };
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${action}`, body);
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${API_ACTION[action]}`, body, true, false, true);
   }
 
-  addComment(id: string, comment: string): Promise<ChangeDetail> {
-    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, { comment });
+  /** A new revision of a draft (or of a change sent back): new content, review restarts. */
+  revise(id: string, content: unknown, comment: string): Promise<ChangeDetail> {
+    const body = comment.trim() === "" ? { content } : { content, comment: comment.trim() };
+    return this.json<ChangeDetail>("PUT", `/api/v1/changes/${encodeURIComponent(id)}`, body, true, false, true);
+  }
+
+  /** A comment, or with parentId a reply to one of the change's comments. */
+  addComment(id: string, comment: string, parentId: string | null = null): Promise<ChangeDetail> {
+    const body = parentId ? { comment, parentId } : { comment };
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/comments`, body, true, false, true);
+  }
+
+  /** One call through the gateway with this prompt or policy draft applied to it only (author, reviewer, admin). */
+  testCall(id: string, body: Record<string, unknown>): Promise<TestCallAnswer> {
+    return this.json<TestCallAnswer>("POST", `/api/v1/changes/${encodeURIComponent(id)}/test-call`, body);
+  }
+
+  /** The policy test bench: a draft against a sample request and recent recorded traffic (author, admin). */
+  policyTest(body: Record<string, unknown>): Promise<PolicyTestResult> {
+    return this.json<PolicyTestResult>("POST", "/api/v1/policies/test", body);
   }
 
   auditEvents(path: string): Promise<AuditPage> {

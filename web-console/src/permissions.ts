@@ -1,29 +1,49 @@
 // Which actions the console offers a person on a change, and why not when it does not. The server
 // enforces every rule again (403/409); this only keeps people from pressing buttons that cannot work.
 import { ADMIN_PAGES, type AdminPage } from "./routes.js";
-import type { ChangeDetail, ChangeSummary, Me } from "./types.js";
+import type { ChangeDetail, ChangeSummary, Me, Person } from "./types.js";
 
-export type ChangeActionName = "submit" | "approve" | "request-changes" | "reject" | "withdraw" | "publish";
+export type ChangeActionName =
+  | "submit" | "approve" | "request-changes" | "reject" | "withdraw" | "publish"
+  | "revise" | "rebase" | "rollback" | "post-hoc-review";
 
 export interface ActionOption {
   action: ChangeActionName;
   label: string;
-  /** Shown at all (the person's roles make it relevant). */
+  /** Shown at all (the change's state admits the action and the person takes part in the workflow). */
   visible: boolean;
   /** Clickable now; when false, {@link reason} says why. */
   enabled: boolean;
   reason?: string;
-  /** The comment box is required for this action (a rejection or a request for changes explains itself). */
+  /** The comment box is required for this action (a rejection, a request for changes, a break-glass rollback explain themselves). */
   commentRequired: boolean;
 }
 
 export const LABELS: Record<ChangeActionName, string> = {
+  revise: "Revise",
   submit: "Submit for review",
+  rebase: "Rebase on live",
   approve: "Approve",
   "request-changes": "Request changes",
   reject: "Reject",
   withdraw: "Withdraw",
   publish: "Publish",
+  rollback: "Roll back to this version",
+  "post-hoc-review": "Sign off after the fact",
+};
+
+/** The API path segment of each action (POST /api/v1/changes/{id}/<segment>); revise is PUT on the change. */
+export const API_ACTION: Record<Exclude<ChangeActionName, "revise">, string> = {
+  submit: "submit",
+  rebase: "rebase",
+  approve: "approve",
+  "request-changes": "request-changes",
+  reject: "reject",
+  withdraw: "withdraw",
+  publish: "publish",
+  rollback: "rollback",
+  // the review after a break-glass rollback is an approval of the published rollback change
+  "post-hoc-review": "approve",
 };
 
 const STATE_WORDS: Record<string, string> = {
@@ -41,18 +61,27 @@ export function hasRole(me: Me | null, ...roles: string[]): boolean {
   return !!me && roles.some((r) => me.roles.includes(r));
 }
 
+function samePerson(me: Me, p: Person): boolean {
+  return p.id && me.userId ? p.id === me.userId : !!p.name && p.name === me.username;
+}
+
 /** The change was written by this person (by id; by name when ids are missing). */
 export function isAuthor(me: Me | null, change: ChangeSummary): boolean {
   if (!me || !change.author) return false;
-  if (change.author.id && me.userId) return change.author.id === me.userId;
-  return !!change.author.name && change.author.name === me.username;
+  return samePerson(me, change.author);
 }
 
 /** This person authored a revision of the change (created, revised or rebased it). */
 export function isCoAuthor(me: Me | null, change: ChangeSummary): boolean {
   if (isAuthor(me, change)) return true;
   if (!me) return false;
-  return (change.authors ?? []).some((p) => (p.id && me.userId ? p.id === me.userId : p.name === me.username));
+  return (change.authors ?? []).some((p) => samePerson(me, p));
+}
+
+/** This person authored the change whose content a break-glass rollback re-applied (server: rollbackOfAuthors). */
+export function authoredRolledBackContent(me: Me | null, change: ChangeDetail): boolean {
+  if (!me) return false;
+  return (change.rollbackOfAuthors ?? []).some((p) => samePerson(me, p));
 }
 
 /** This person already approved the change's current revision. */
@@ -63,7 +92,7 @@ export function approvedCurrentRevision(me: Me | null, change: ChangeDetail): bo
     return reviews.some(
       (r) =>
         r.decision === "approved" || r.decision === "approve"
-          ? r.revision === change.revision && (r.reviewer.id === me.userId || r.reviewer.name === me.username)
+          ? r.revision === change.revision && samePerson(me, r.reviewer)
           : false,
     );
   }
@@ -74,46 +103,71 @@ function stateWord(state: string): string {
   return STATE_WORDS[state] ?? state;
 }
 
-function option(action: ChangeActionName, visible: boolean, why: string | null): ActionOption {
+function option(action: ChangeActionName, visible: boolean, why: string | null, label = LABELS[action]): ActionOption {
   const o: ActionOption = {
     action,
-    label: LABELS[action],
+    label,
     visible,
     enabled: visible && why === null,
-    commentRequired: action === "reject" || action === "request-changes",
+    commentRequired: action === "reject" || action === "request-changes" || action === "rollback",
   };
   if (visible && why !== null) o.reason = why;
   return o;
 }
 
-/** Every action with whether it is shown and enabled for this person on this change. */
+const OPEN = ["draft", "in_review", "changes_requested", "approved"];
+const EDITABLE = ["draft", "changes_requested"];
+
+/**
+ * Every action with whether it is shown and enabled for this person on this change, and why not.
+ * An action is shown to everyone who takes part in the workflow (author, reviewer or admin role)
+ * whenever the change's state admits it, so that a refusal is explained (a missing role, the
+ * four-eyes rule, a base that moved) rather than a button silently missing; auditors read only.
+ * The rules are the server's (ChangeRequestService); it enforces them again.
+ */
 export function actionsFor(me: Me | null, change: ChangeDetail): ActionOption[] {
   const state = change.state;
+  const participant = hasRole(me, "author", "reviewer", "admin");
   const admin = hasRole(me, "admin");
   const author = isAuthor(me, change);
-  const canAuthor = hasRole(me, "author", "admin") && (author || admin);
-  const reviewer = hasRole(me, "reviewer", "admin");
-  const postHocPending = state === "published" && change.postHocReview === "pending";
+  const authorName = change.author?.name ? `${change.author.name} (its author)` : "its author";
 
-  // Authoring: submit and withdraw belong to the change's author (or an admin).
-  const submitWhy =
-    state === "draft" || state === "changes_requested" ? null : `The change is ${stateWord(state)}; only drafts can be submitted.`;
-  const withdrawWhy = ["draft", "in_review", "changes_requested", "approved"].includes(state)
-    ? null
+  // Authoring: revise, submit, rebase and withdraw belong to the change's author (or an admin).
+  const authorWhy = (doing: string, verb: string): string | null =>
+    !hasRole(me, "author", "admin")
+      ? `${doing} needs the author role.`
+      : author || admin
+        ? null
+        : `Only ${authorName} or an admin may ${verb} this change.`;
+
+  const reviseWhy = EDITABLE.includes(state)
+    ? authorWhy("Revising", "revise")
+    : `The change is ${stateWord(state)}: its content is fixed once submitted (ask for changes, or withdraw it).`;
+  const submitWhy = EDITABLE.includes(state)
+    ? authorWhy("Submitting", "submit")
+    : `The change is ${stateWord(state)}; only drafts can be submitted.`;
+  const withdrawWhy = OPEN.includes(state)
+    ? authorWhy("Withdrawing", "withdraw")
     : `The change is ${stateWord(state)} and can no longer be withdrawn.`;
+  const rebaseWhy = !change.rebaseRequired
+    ? `Nothing to rebase: it is based on what is live (${change.baseVersion ? `version ${change.baseVersion}` : "nothing yet"}).`
+    : authorWhy("Rebasing", "rebase");
 
-  // Reviewing: shown to reviewers, and to the author so that the four-eyes rule is visible.
+  // Reviewing: never by anyone who authored a revision (created, revised, rebased or rolled back).
   const coAuthor = isCoAuthor(me, change);
-  const reviewVisible = reviewer || coAuthor;
+  const reviewer = hasRole(me, "reviewer", "admin");
   const ownWhy = coAuthor
-    ? "You wrote a revision of this change: someone else must review it (four-eyes rule)."
+    ? "You authored a revision of this change: someone else must review it (four-eyes rule)."
     : null;
   const roleWhy = reviewer ? null : "Reviewing needs the reviewer role.";
   let approveWhy: string | null = ownWhy ?? roleWhy;
   if (approveWhy === null) {
-    if (state === "in_review" || state === "approved" || postHocPending) {
-      if (approvedCurrentRevision(me, change) && !postHocPending) {
+    if (state === "in_review" || state === "approved") {
+      if (approvedCurrentRevision(me, change)) {
         approveWhy = `You already approved revision ${change.revision}.`;
+      } else if (change.rebaseRequired) {
+        // the server refuses it (409 rebase_required): an approval of a stale base would be void
+        approveWhy = `Live moved to version ${change.liveVersion ?? "?"} since this change was based on ${change.baseVersion ? `version ${change.baseVersion}` : "nothing"}: it must be rebased before it can be approved (rejecting or requesting changes stays possible).`;
       }
     } else {
       approveWhy = `The change is ${stateWord(state)}; only changes in review can be approved.`;
@@ -125,19 +179,37 @@ export function actionsFor(me: Me | null, change: ChangeDetail): ActionOption[] 
   let publishWhy: string | null = null;
   if (state !== "approved") {
     publishWhy = `The change is ${stateWord(state)}; only approved changes can be published.`;
+  } else if (!admin) {
+    publishWhy = "Publishing needs the admin role.";
   } else if (change.rebaseRequired) {
-    publishWhy = "Something else went live since this change was made: it must be re-based and reviewed again.";
+    publishWhy = `Live moved to version ${change.liveVersion ?? "?"} since this change was based: rebase it first (review restarts).`;
   } else if (change.approvals < change.requiredApprovals) {
-    publishWhy = `It has ${change.approvals} of ${change.requiredApprovals} required approvals.`;
+    publishWhy = `It needs another approval: it has ${change.approvals} of ${change.requiredApprovals} required.`;
   }
 
+  // Break-glass: re-apply an earlier published (now superseded) version at once.
+  const rollbackWhy = admin ? null : "A break-glass rollback needs the admin role.";
+
+  // The review after the fact of a published rollback: nobody who rolled back, or who authored the
+  // content it re-applied, signs it off.
+  const postHocPending = state === "published" && change.postHocReview === "pending";
+  let postHocWhy: string | null = null;
+  if (coAuthor) postHocWhy = "You performed this rollback: someone else must review it after the fact.";
+  else if (authoredRolledBackContent(me, change)) {
+    postHocWhy = "You authored the change this rollback re-applied: someone else must review it after the fact.";
+  } else if (!reviewer) postHocWhy = "The review after the fact needs the reviewer role.";
+
   return [
-    option("submit", canAuthor && (state === "draft" || state === "changes_requested"), submitWhy),
-    option("approve", reviewVisible && (state === "in_review" || state === "approved" || postHocPending), approveWhy),
-    option("request-changes", reviewVisible && state === "in_review", decideWhy("sent back")),
-    option("reject", reviewVisible && state === "in_review", decideWhy("rejected")),
-    option("publish", admin && (state === "approved"), publishWhy),
-    option("withdraw", canAuthor && withdrawWhy === null, withdrawWhy),
+    option("revise", participant && OPEN.includes(state), reviseWhy),
+    option("submit", participant && EDITABLE.includes(state), submitWhy),
+    option("rebase", participant && OPEN.includes(state), rebaseWhy),
+    option("approve", participant && (state === "in_review" || state === "approved"), approveWhy),
+    option("request-changes", participant && state === "in_review", decideWhy("sent back")),
+    option("reject", participant && state === "in_review", decideWhy("rejected")),
+    option("publish", participant && state === "approved", publishWhy),
+    option("withdraw", participant && OPEN.includes(state), withdrawWhy),
+    option("rollback", participant && state === "superseded", rollbackWhy),
+    option("post-hoc-review", participant && postHocPending, postHocWhy),
   ];
 }
 

@@ -31,6 +31,10 @@ export interface Review {
 }
 
 export interface ChangeComment {
+  /** Absent only from servers older than issue 21's replies. */
+  id?: string;
+  /** The comment this one answers; null for a comment of its own. */
+  parentId?: string | null;
   author: Person;
   action: string;
   body: string;
@@ -87,6 +91,8 @@ export interface ChangeDetail extends ChangeSummary {
   revisions?: Revision[];
   reviews?: Review[];
   comments?: ChangeComment[];
+  /** For a break-glass rollback: who authored the change whose content it re-applied. */
+  rollbackOfAuthors?: Person[];
 }
 
 export interface AuditEventView {
@@ -296,4 +302,21 @@ export interface ReviewerChanges {
   reviewer: string;
   changes: { seq: number; approvedAt: string; changeId: string; target: string; change: ChangeLineage | null }[];
   nextCursor: string | null;
+}
+
+/** What a test call through a draft ended with (POST /api/v1/changes/{id}/test-call). */
+export interface TestCallAnswer {
+  changeId: string;
+  /** The HTTP status a gateway client would have seen. */
+  status: number;
+  outcome: "answered" | "denied" | "failed" | string;
+  text?: string | null;
+  route?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  requestId: string;
+  error?: { code: string; message: string } | null;
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Api, ApiError } from "../src/api.js";
+import { numberText } from "../src/jsontext.js";
 
 type Call = { url: string; init: RequestInit | undefined };
 
@@ -95,4 +96,48 @@ test("a refused conditional write is an ApiError with status 409 and the problem
     assert.equal(e.problem.code, "stale_allowlist");
     return true;
   });
+});
+
+test("the change page's calls: revise is PUT {content, comment}, a reply names its parent, the post-hoc review approves", async () => {
+  const f = fake(200, '{"id":"c1","state":"draft"}');
+  const api = new Api(f.fn, () => "tok");
+  await api.revise("c1", { messages: [] }, " kinder ");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1");
+  assert.equal(f.calls[0]!.init!.method, "PUT");
+  assert.equal(f.calls[0]!.init!.body, '{"content":{"messages":[]},"comment":"kinder"}');
+  await api.revise("c1", { a: 1 }, "");
+  assert.equal(f.calls[1]!.init!.body, '{"content":{"a":1}}');
+  await api.addComment("c1", "Why?", "p1");
+  assert.equal(f.calls[2]!.url, "/api/v1/changes/c1/comments");
+  assert.equal(f.calls[2]!.init!.body, '{"comment":"Why?","parentId":"p1"}');
+  await api.addComment("c1", "On its own");
+  assert.equal(f.calls[3]!.init!.body, '{"comment":"On its own"}');
+  await api.act("c1", "post-hoc-review", "checked");
+  assert.equal(f.calls[4]!.url, "/api/v1/changes/c1/approve");
+  await api.act("c1", "rollback", "incident");
+  assert.equal(f.calls[5]!.url, "/api/v1/changes/c1/rollback");
+  await api.act("c1", "rebase", "");
+  assert.equal(f.calls[6]!.url, "/api/v1/changes/c1/rebase");
+  assert.equal(f.calls[6]!.init!.body, "{}");
+});
+
+test("the test call is POST /changes/{id}/test-call with the body as given", async () => {
+  const f = fake(200, '{"changeId":"c 1","status":200,"outcome":"answered","text":"hi","inputTokens":1,"outputTokens":1,"costMicros":0,"requestId":"r"}');
+  const api = new Api(f.fn, () => "tok");
+  const a = await api.testCall("c 1", { messages: [{ role: "user", content: "hi" }], model: "sandbox" });
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c%201/test-call");
+  assert.equal(f.calls[0]!.init!.method, "POST");
+  assert.equal(f.calls[0]!.init!.body, '{"messages":[{"role":"user","content":"hi"}],"model":"sandbox"}');
+  assert.equal(a.text, "hi");
+});
+
+test("a change is read by a GET without a body, its numbers keeping their JSON text (the prompt preview)", async () => {
+  const f = fake(200, '{"id":"c1","content":{"variables":{"properties":{"n":{"default":1.0}}}}}');
+  const api = new Api(f.fn, () => "tok");
+  const c = await api.change("c1");
+  assert.equal(f.calls[0]!.url, "/api/v1/changes/c1");
+  assert.equal(f.calls[0]!.init!.method, "GET");
+  assert.equal(f.calls[0]!.init!.body, undefined);
+  const n = (c.content as { variables: { properties: { n: object } } }).variables.properties.n;
+  assert.equal(numberText(n, "default"), "1.0");
 });

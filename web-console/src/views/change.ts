@@ -2,19 +2,33 @@ import { h, newId, render } from "../dom.js";
 import { diffRows, diffSummary, type DiffRow } from "../diff.js";
 import { approvalsLabel, decisionLabel, formatInstant, shortId } from "../format.js";
 import { showError, showInfo } from "../messages.js";
-import { actionsFor, type ActionOption } from "../permissions.js";
+import { actionsFor, type ActionOption, type ChangeActionName } from "../permissions.js";
+import { messagePairs, touchesMessages, type SideCell } from "../promptdiff.js";
 import { hrefFor } from "../routes.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail } from "../types.js";
 import { riskBadge, stateBadge } from "./changes.js";
+import { threadSection } from "./changethread.js";
+import { benchSection, previewSection } from "./changetools.js";
+import { testCallSection } from "./changetestcall.js";
 
-const DONE: Record<string, string> = {
+const DONE: Record<ChangeActionName, string> = {
+  revise: "Saved as a new revision: submit it when it is ready.",
   submit: "Submitted for review.",
+  rebase: "Rebased on what is live: review starts again.",
   approve: "Approved.",
   "request-changes": "Sent back to the author.",
   reject: "Rejected.",
   withdraw: "Withdrawn.",
   publish: "Published: it is live now.",
+  rollback: "Rolled back: this rollback is live now and awaits its review after the fact.",
+  "post-hoc-review": "Signed off: the rollback's review after the fact is done.",
+};
+
+const CONFIRM: Partial<Record<ChangeActionName, (c: ChangeDetail) => string>> = {
+  publish: (c) => `Publish ${c.kind} "${c.target}"? It goes live at once.`,
+  rollback: (c) => `Roll ${c.kind} "${c.target}" back to this version now, without review? It goes live at once (break-glass).`,
+  withdraw: (c) => `Withdraw this change to ${c.kind} "${c.target}"? It cannot be reopened.`,
 };
 
 export async function changeView(ctx: AppContext, main: HTMLElement, id: string, notice?: string): Promise<void> {
@@ -35,8 +49,18 @@ function back(): HTMLElement {
   return h("p", null, h("a", { href: hrefFor({ name: "changes", state: null }), "data-nav": "" }, "← All change requests"));
 }
 
-function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?: string): void {
+/** Reads the change again (a transition's answer lacks what is live now) and shows it with a notice. */
+async function reload(ctx: AppContext, main: HTMLElement, id: string, notice: string, focus?: string): Promise<void> {
+  const fresh = await ctx.api.change(id);
+  draw(ctx, main, fresh, notice, focus);
+}
+
+function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?: string, focus?: string): void {
   const messages = h("div", { class: "messages", "data-testid": "action-messages" });
+  const post = async (body: string, parentId: string | null) => {
+    await ctx.api.addComment(change.id, body, parentId);
+    await reload(ctx, main, change.id, parentId ? "Reply posted." : "Comment posted.", "#comments-title");
+  };
   render(
     main,
     back(),
@@ -48,11 +72,18 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
     messages,
     actionsPanel(ctx, main, change, messages),
     h("section", { "aria-labelledby": "diff-title", class: "card" },
-      h("h2", { id: "diff-title" }, "Diff against what is live"),
+      h("h2", { id: "diff-title" },
+        change.rebaseRequired
+          ? `Diff against its base (version ${change.baseVersion ?? "none"}; live is now version ${change.liveVersion ?? "?"})`
+          : "Diff against what is live"),
       h("p", { class: "muted" }, diffSummary(change.diff),
         change.baseVersion ? ` Base: version ${change.baseVersion}.` : " Nothing of this target is live yet."),
+      change.kind === "prompt" && touchesMessages(change.diff) ? messagesSideBySide(change) : null,
       diffTable(diffRows(change.diff)),
     ),
+    change.kind === "prompt" ? previewSection(change) : null,
+    change.kind === "policy" ? benchSection(ctx, change) : null,
+    testCallSection(ctx, change),
     h("section", { "aria-labelledby": "reviews-title", class: "card" },
       h("h2", { id: "reviews-title" }, "Reviews"),
       (change.reviews ?? []).length === 0
@@ -67,27 +98,41 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
             ),
           ),
     ),
-    h("section", { "aria-labelledby": "comments-title", class: "card" },
-      h("h2", { id: "comments-title" }, "Comments and history"),
-      (change.comments ?? []).length === 0
-        ? h("p", { class: "empty" }, "No comments.")
-        : h("ul", { class: "timeline", "data-testid": "comments" },
-            (change.comments ?? []).map((c) =>
-              h("li", null,
-                h("strong", null, c.author.name), ` (${c.action.replace(/_/g, " ")})`,
-                h("span", { class: "muted" }, ` · ${formatInstant(c.at)}`),
-                h("blockquote", null, c.body),
-              ),
-            ),
-          ),
-    ),
+    threadSection(ctx, change, post),
     h("details", { class: "card" },
       h("summary", null, "Full proposed content (JSON)"),
       h("pre", { class: "json" }, JSON.stringify(change.content ?? null, null, 2)),
     ),
   );
   if (notice) showInfo(messages, notice);
-  main.querySelector<HTMLElement>("h1")?.focus();
+  main.querySelector<HTMLElement>(focus ?? "h1")?.focus();
+}
+
+/**
+ * Prompt messages old | new, one table per message position. The left side is rebuilt from the
+ * stored diff, so it is the version the change was based on: live only while no rebase is required.
+ */
+function messagesSideBySide(change: ChangeDetail): HTMLElement {
+  const base = change.baseVersion ? `Base (version ${change.baseVersion})` : "Base (nothing live)";
+  const cell = (c: SideCell) =>
+    h("td", { class: `side side-${c.kind}` },
+      c.kind === "empty" ? "" : h("span", { class: "visually-hidden" }, c.kind === "removed" ? "removed: " : c.kind === "added" ? "added: " : ""),
+      c.text,
+    );
+  return h("div", { class: "side-by-side", "data-testid": "messages-side-by-side" },
+    change.rebaseRequired
+      ? h("p", { class: "muted", "data-testid": "base-not-live" },
+          `The left side is the version this change was based on (${change.baseVersion ? `version ${change.baseVersion}` : "nothing"}), no longer what is live: live is now version ${change.liveVersion ?? "?"}. Rebase to compare with it.`)
+      : null,
+    messagePairs(change.content, change.diff).map((p) => {
+      const role = p.roleBefore === p.roleAfter || p.roleBefore === null ? p.roleAfter : p.roleAfter === null ? p.roleBefore : `${p.roleBefore} → ${p.roleAfter}`;
+      return h("table", { class: `sbs sbs-${p.status}`, "data-message": p.index },
+        h("caption", null, `Message ${p.index + 1}${role ? ` (${role})` : ""}: ${p.status === "same" ? "unchanged" : p.status}`),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, change.rebaseRequired ? base : change.baseVersion ? `Live (version ${change.baseVersion})` : "Live (nothing yet)"), h("th", { scope: "col" }, "Proposed"))),
+        h("tbody", null, p.rows.map((r) => h("tr", null, cell(r.left), cell(r.right)))),
+      );
+    }),
+  );
 }
 
 function facts(c: ChangeDetail): HTMLElement {
@@ -101,6 +146,8 @@ function facts(c: ChangeDetail): HTMLElement {
     row("Submitted", formatInstant(c.submittedAt)),
     c.publishedAt ? row("Published", `${formatInstant(c.publishedAt)}${c.publishedVersion ? ` as version ${c.publishedVersion}` : ""}`) : [],
     c.rollbackOf ? row("Rollback of", h("a", { href: hrefFor({ name: "change", id: c.rollbackOf }), "data-nav": "" }, shortId(c.rollbackOf))) : [],
+    c.rollbackOf && (c.rollbackOfAuthors ?? []).length > 0 ? row("Re-applied content by", (c.rollbackOfAuthors ?? []).map((p) => p.name).join(", ")) : [],
+    (c.authors ?? []).length > 1 ? row("Revisions by", (c.authors ?? []).map((p) => p.name).join(", ")) : [],
     c.postHocReview ? row("Review after the fact", c.postHocReview) : [],
     c.rebaseRequired ? row("Rebase", `required: live is now version ${c.liveVersion ?? "?"}`) : [],
     row("Id", h("code", null, c.id)),
@@ -112,52 +159,122 @@ function actionsPanel(ctx: AppContext, main: HTMLElement, change: ChangeDetail, 
   if (options.length === 0) return null;
   const commentId = newId("comment");
   const comment = h("textarea", { id: commentId, name: "comment", rows: 3, maxlength: 4000, placeholder: "Why? (kept with the change and in the audit trail)" });
-  const buttons = options.map((o) => actionButton(o));
+  const reasonIds = new Map(options.map((o) => [o.action, newId("reason")] as const));
+  const buttons = options.map((o) => actionButton(o, o.enabled ? null : reasonIds.get(o.action)!));
   const reasons = options.filter((o) => !o.enabled && o.reason);
+  const editorSlot = h("div", { class: "revise-slot" });
   const panel = h(
     "section",
     { class: "card actions", "aria-labelledby": "actions-title" },
     h("h2", { id: "actions-title" }, "Your decision"),
     h("div", { class: "field" }, h("label", { for: commentId }, "Comment"), comment),
     h("div", { class: "buttons" }, buttons),
+    editorSlot,
     reasons.length === 0
       ? null
       : h("ul", { class: "reasons", "data-testid": "disabled-reasons" },
-          // The same sentence for several actions (e.g. "you wrote this change") is said once.
-          [...new Set(reasons.map((o) => o.reason!))].map((r) => h("li", null, r)),
+          // each disabled button is described by its own reason (aria-describedby)
+          reasons.map((o) => h("li", { id: reasonIds.get(o.action)!, "data-reason-for": o.action }, h("strong", null, `${o.label}: `), o.reason!)),
         ),
   );
+  const restore = () => {
+    panel.removeAttribute("aria-busy");
+    // Put the buttons back as they were: the server said no, the reasons have not changed.
+    buttons.forEach((x, j) => (x.disabled = !options[j]!.enabled));
+  };
+  const fail = (e: unknown) => {
+    restore();
+    showError(messages, e);
+    messages.querySelector<HTMLElement>("[role=alert]")?.setAttribute("tabindex", "-1");
+    messages.querySelector<HTMLElement>("[role=alert]")?.focus();
+  };
   for (const [i, o] of options.entries()) {
     const b = buttons[i]!;
     b.addEventListener("click", async () => {
+      if (o.action === "revise") {
+        openEditor(ctx, main, change, editorSlot, comment, b, fail);
+        return;
+      }
       if (o.commentRequired && comment.value.trim() === "") {
         showError(messages, new Error(`Please say why in the comment before you choose "${o.label}".`));
         comment.focus();
         return;
       }
-      if (o.action === "publish" && !window.confirm(`Publish ${change.kind} "${change.target}"? It goes live at once.`)) {
-        return;
-      }
+      const ask = CONFIRM[o.action];
+      if (ask && !window.confirm(ask(change))) return;
       buttons.forEach((x) => (x.disabled = true));
       panel.setAttribute("aria-busy", "true");
       try {
-        const updated = await ctx.api.act(change.id, o.action, comment.value);
-        draw(ctx, main, updated, DONE[o.action]);
+        const answer = await ctx.api.act(change.id, o.action as Exclude<ChangeActionName, "revise">, comment.value);
+        if (o.action === "rollback") {
+          // the answer is the new rollback change: go there
+          history.pushState(null, "", hrefFor({ name: "change", id: answer.id }));
+          await changeView(ctx, main, answer.id, DONE.rollback);
+        } else {
+          await reload(ctx, main, change.id, DONE[o.action]);
+        }
       } catch (e) {
-        panel.removeAttribute("aria-busy");
-        // Put the buttons back as they were: the server said no, the reasons have not changed.
-        buttons.forEach((x, j) => (x.disabled = !options[j]!.enabled));
-        showError(messages, e);
-        messages.querySelector<HTMLElement>("[role=alert]")?.setAttribute("tabindex", "-1");
-        messages.querySelector<HTMLElement>("[role=alert]")?.focus();
+        fail(e);
       }
     });
   }
   return panel;
 }
 
-function actionButton(o: ActionOption): HTMLButtonElement {
-  const cls = o.action === "reject" ? "danger" : o.action === "approve" || o.action === "publish" || o.action === "submit" ? "primary" : "";
+/** The revise form: the content as JSON, saved as a new revision with the panel's comment. */
+function openEditor(
+  ctx: AppContext, main: HTMLElement, change: ChangeDetail, slot: HTMLElement, comment: HTMLTextAreaElement,
+  opener: HTMLButtonElement, fail: (e: unknown) => void,
+): void {
+  if (slot.firstChild) {
+    slot.replaceChildren();
+    opener.setAttribute("aria-expanded", "false");
+    return;
+  }
+  opener.setAttribute("aria-expanded", "true");
+  const id = newId("content");
+  const hint = newId("content-hint");
+  const content = h("textarea", { id, class: "code", rows: 16, spellcheck: "false", "aria-describedby": hint }, JSON.stringify(change.content ?? {}, null, 2));
+  const save = h("button", { type: "submit", class: "primary" }, "Save revision");
+  const form = h("form", { class: "revise", "aria-label": "Revise the content" },
+    h("div", { class: "field" },
+      h("label", { for: id }, "Content (JSON)"),
+      h("p", { id: hint, class: "muted" },
+        `Revision ${change.revision + 1} replaces this content; the comment above goes with it. Approvals given so far do not carry over.`),
+      content,
+    ),
+    h("div", { class: "buttons" },
+      save,
+      h("button", { type: "button", on: { click: () => { slot.replaceChildren(); opener.setAttribute("aria-expanded", "false"); opener.focus(); } } }, "Cancel"),
+    ),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content.value);
+    } catch (err) {
+      fail(new Error(`The content is not valid JSON: ${err instanceof Error ? err.message : String(err)}`));
+      content.focus();
+      return;
+    }
+    save.disabled = true;
+    try {
+      await ctx.api.revise(change.id, parsed, comment.value);
+      await reload(ctx, main, change.id, DONE.revise);
+    } catch (err) {
+      save.disabled = false;
+      fail(err);
+    }
+  });
+  slot.replaceChildren(form);
+  content.focus();
+}
+
+function actionButton(o: ActionOption, describedBy: string | null): HTMLButtonElement {
+  const cls =
+    o.action === "reject" || o.action === "rollback" ? "danger"
+      : o.action === "approve" || o.action === "publish" || o.action === "submit" || o.action === "post-hoc-review" ? "primary" : "";
   return h("button", {
     type: "button",
     class: cls,
@@ -165,6 +282,8 @@ function actionButton(o: ActionOption): HTMLButtonElement {
     disabled: !o.enabled,
     title: o.enabled ? null : o.reason ?? null,
     "aria-disabled": o.enabled ? null : "true",
+    "aria-describedby": describedBy,
+    "aria-expanded": o.action === "revise" ? "false" : null,
   }, o.label);
 }
 

@@ -32,6 +32,12 @@ public final class LineageKeys {
     /** Detail on a gateway request's event: the versions without a column, by lineage key. */
     public static final String VERSIONS_DETAIL = "versions";
 
+    /**
+     * Detail on a gateway request's event made as a test call through a change's draft (issue 21):
+     * the change request's id; lineage of the request shows that change.
+     */
+    public static final String TEST_CALL_OF = "testCallOf";
+
     /** Detail on change events: the kind of change (prompt, provider, route, policy). */
     public static final String CHANGE_KIND = "kind";
 

@@ -19,6 +19,16 @@ public interface UsageLimits {
     Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros);
 
     /**
+     * Takes one of a person's test calls of this minute (issue 21: a call through a draft made by a
+     * person, not an API key) from their own small bucket ({@code person:<id>:rpm}, {@code
+     * gatehouse.limits.person.test-calls-per-minute}, default 10), or throws {@code
+     * RateLimitedException} (429 {@code rate_limit_exceeded} with {@code Retry-After}). Asked
+     * before any work for the call (compiling a draft); the call itself is then admitted as usual
+     * against the tenant's limits and budgets.
+     */
+    void admitPersonCall(java.util.UUID person);
+
+    /**
      * Settles the reservation with what the request really used (also for failed or cut requests).
      */
     void settle(Admission admission, long actualTokens, long costMicros);

@@ -72,4 +72,20 @@ public interface ChangeKind {
     default String lineageVersion(String target, String version) {
         return version;
     }
+
+    /**
+     * Whether this kind offers a test call through a draft ({@link #testCall}); governance answers
+     * 400 {@code test_call_unsupported} for a kind that does not.
+     */
+    default boolean offersTestCall() {
+        return false;
+    }
+
+    /**
+     * Runs one call through the real gateway path with {@code call.content()} applied to that call
+     * only (never to live traffic). Only kinds that {@link #offersTestCall} implement it.
+     */
+    default DraftTestCall.Answer testCall(DraftTestCall call) {
+        throw new UnsupportedOperationException(kind() + " offers no test call");
+    }
 }

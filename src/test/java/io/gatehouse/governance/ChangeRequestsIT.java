@@ -512,6 +512,39 @@ class ChangeRequestsIT {
     }
 
     @Test
+    void approvingAChangeWhoseBaseIsNoLongerLiveIs409RebaseRequired() {
+        String name = Changes.uniquePrompt();
+        Changes.publishPrompt(demo, name, "Base");
+        String first = create(demo, "author", name, "First on v1");
+        String second = create(demo, "author", name, "Second on v1");
+        String third = create(demo, "author", name, "Third on v1");
+        for (String id : List.of(first, second, third)) {
+            ok(demo, "author", id, "submit");
+        }
+        ok(demo, "reviewer", first, "approve");
+        assertThat(ok(demo, "admin", first, "publish")).isEqualTo("published");
+        assertThat(Changes.get(demo, second).getBoolean("rebaseRequired")).isTrue();
+
+        Http.Response refused = act(demo, "reviewer", second, "approve");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.header("Content-Type")).contains("application/problem+json");
+        assertThat(refused.json().getString("code")).isEqualTo("rebase_required");
+        assertThat(refused.json().getString("detail")).contains("approve").contains("version 1");
+        JsonObject still = Changes.get(demo, second);
+        assertThat(still.getString("state")).isEqualTo("in_review");
+        assertThat(still.getInt("approvals")).isZero();
+
+        // rejecting or asking for changes on a stale change stays possible
+        assertThat(ok(demo, "reviewer", second, "request-changes")).isEqualTo("changes_requested");
+        assertThat(ok(demo, "reviewer", third, "reject")).isEqualTo("rejected");
+
+        // once rebased it can be approved again
+        assertThat(ok(demo, "author", second, "rebase")).isEqualTo("changes_requested");
+        ok(demo, "author", second, "submit");
+        assertThat(ok(demo, "reviewer", second, "approve")).isEqualTo("approved");
+    }
+
+    @Test
     void thePromptDiffShowsWhatChangesAgainstTheLiveVersion() {
         String name = Changes.uniquePrompt();
         Changes.publishPrompt(demo, name, "Be brief.");

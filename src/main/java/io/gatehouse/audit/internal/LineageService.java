@@ -42,7 +42,11 @@ public class LineageService {
         Set<String> promptVersions = new LinkedHashSet<>();
         Set<String> policyVersions = new LinkedHashSet<>();
         List<Map<String, Object>> served = new ArrayList<>();
+        Set<String> testCallOf = new LinkedHashSet<>();
         for (Map<String, Object> e : events) {
+            if (e.get("details") instanceof Map<?, ?> d) {
+                add(testCallOf, d.get(LineageKeys.TEST_CALL_OF));
+            }
             if (e.get("usage") instanceof Map<?, ?> u) {
                 add(promptVersions, u.get("promptVersion"));
                 // a request under several policies names them all: "a@v2,b@v1"
@@ -66,6 +70,14 @@ public class LineageService {
         out.put("servedBy", served);
         out.put("promptVersions", versions(c, chain, LineageKeys.PROMPT_VERSION, promptVersions));
         out.put("policyVersions", versions(c, chain, LineageKeys.POLICY_VERSION, policyVersions));
+        if (!testCallOf.isEmpty()) {
+            // a test call through a draft: the change whose draft it ran with
+            List<Map<String, Object>> drafts = new ArrayList<>();
+            for (String id : testCallOf) {
+                drafts.add(change(c, chain, id));
+            }
+            out.put("testCallOf", drafts);
+        }
         return out;
     }
 

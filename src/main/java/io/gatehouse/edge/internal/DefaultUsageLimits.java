@@ -71,6 +71,10 @@ public class DefaultUsageLimits implements UsageLimits {
     long defaultTenantTpm;
 
     @Inject
+    @ConfigProperty(name = "gatehouse.limits.person.test-calls-per-minute", defaultValue = "10")
+    long personTestCallsPerMinute;
+
+    @Inject
     @ConfigProperty(name = "gatehouse.limits.instances", defaultValue = "2")
     int expectedInstances;
 
@@ -216,6 +220,34 @@ public class DefaultUsageLimits implements UsageLimits {
         active.map(ApiKeyRegistry.ActiveKey::tpm)
                 .ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
         return new MinuteBuckets(req, tok);
+    }
+
+    @Override
+    public void admitPersonCall(java.util.UUID person) {
+        Instant now = Instant.now();
+        Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+        forgetOldWindows(minute);
+        long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+        LeasedLimiter.Bucket b =
+                limiter.bucket("person:" + person + ":rpm", minute, personTestCallsPerMinute);
+        boolean taken;
+        try {
+            taken = limiter.take(b, 1);
+        } catch (IllegalStateException dbDown) {
+            throw new ServiceUnavailableException(
+                    "limits_unavailable", "Rate limits cannot be checked right now");
+        }
+        if (!taken) {
+            refused.inc();
+            throw new RateLimitedException(
+                    "rate_limit_exceeded",
+                    "Rate limit of "
+                            + personTestCallsPerMinute
+                            + " test calls per minute reached for this person; retry in "
+                            + reset
+                            + "s",
+                    Map.of("Retry-After", String.valueOf(reset)));
+        }
     }
 
     @Override

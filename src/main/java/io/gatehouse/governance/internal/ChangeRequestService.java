@@ -204,6 +204,7 @@ public class ChangeRequestService {
         int required = approvalPolicies.requiredApprovals(c);
         ChangeState to =
                 ChangeWorkflow.next(from, ChangeAction.APPROVE, approvers.size() + 1 >= required);
+        requireLiveBase(c, caller.tenant(), "approve");
         addReview(c, caller, "approve", comment, now);
         addComment(repo, c, caller, "approve", comment, now);
         c.state(to.wireName());
@@ -292,6 +293,28 @@ public class ChangeRequestService {
     }
 
     /**
+     * 409 {@code rebase_required} unless the change is still based on what is live, as committed in
+     * the database (not a cache): neither approving nor publishing a change whose base has moved
+     * means anything, since a rebase restarts the review (issue 21: approve refuses it too; reject
+     * and request-changes stay allowed).
+     */
+    private void requireLiveBase(ChangeRequestEntity c, TenantId tenant, String verb) {
+        String liveVersion =
+                kinds.named(c.kind()).committedVersion(tenant, c.target()).orElse(null);
+        if (!Objects.equals(liveVersion, c.baseVersion())) {
+            throw new ConflictException(
+                    "rebase_required",
+                    "Cannot "
+                            + verb
+                            + ": the change is based on version "
+                            + c.baseVersion()
+                            + " but "
+                            + liveVersion
+                            + " is live now; rebase it and have it reviewed again");
+        }
+    }
+
+    /**
      * Publishes an approved change: it must have the approvals its risk needs now, and its base
      * must still be what is live. The target is locked in PostgreSQL first and the live version
      * read from the database (not a cache) under that lock, so of two publishes of one target, on
@@ -320,16 +343,7 @@ public class ChangeRequestService {
         }
         ChangeKind k = kinds.named(c.kind());
         TenantId tenant = caller.tenant();
-        String liveVersion = k.committedVersion(tenant, c.target()).orElse(null);
-        if (!Objects.equals(liveVersion, c.baseVersion())) {
-            throw new ConflictException(
-                    "rebase_required",
-                    "The change is based on version "
-                            + c.baseVersion()
-                            + " but "
-                            + liveVersion
-                            + " is live now; rebase it and have it reviewed again");
-        }
+        requireLiveBase(c, tenant, "publish");
         Instant now = Instant.now();
         supersedePublished(caller, requestId, c, now);
         String version =
@@ -598,8 +612,23 @@ public class ChangeRequestService {
             String action,
             String body,
             Instant now) {
+        addComment(repo, c, caller, action, body, now, null);
+    }
+
+    /**
+     * A comment row, answering {@code parentId} (null: none), written once: comments are never
+     * updated (the application's role may only insert them). Null for a blank body.
+     */
+    static CommentEntity addComment(
+            JpaChangeRequests repo,
+            ChangeRequestEntity c,
+            Caller caller,
+            String action,
+            String body,
+            Instant now,
+            UUID parentId) {
         if (body == null || body.isBlank()) {
-            return;
+            return null;
         }
         CommentEntity m = new CommentEntity();
         m.id(UUID.randomUUID());
@@ -608,9 +637,11 @@ public class ChangeRequestService {
         m.authorId(caller.subject());
         m.authorName(caller.name());
         m.action(action);
+        m.parentId(parentId);
         m.body(body);
         m.createdAt(now);
         repo.add(m);
+        return m;
     }
 
     private static String blankToNull(String s) {

@@ -11,6 +11,8 @@ import java.util.UUID;
  * revisions with their authors, reviews and comments. {@code liveVersion} and {@code
  * rebaseRequired} are filled for single reads; {@code authorId}/{@code authorName} are the creator,
  * {@code revisions} name everyone who authored a revision (none of them may review the change).
+ * {@code rollbackOfAuthors} (single reads of a break-glass rollback) name the authors of the change
+ * whose content it re-applied: they may not give its review after the fact either.
  */
 public record ChangeView(
         UUID id,
@@ -38,7 +40,8 @@ public record ChangeView(
         String postHocReview,
         List<Revision> revisions,
         List<Review> reviews,
-        List<Comment> comments) {
+        List<Comment> comments,
+        List<Person> rollbackOfAuthors) {
 
     /** One revision and who authored it: {@code action} is create, revise, rebase or rollback. */
     public record Revision(
@@ -66,7 +69,13 @@ public record ChangeView(
             String comment,
             Instant at) {}
 
-    /** A comment. */
+    /** A comment; {@code parentId} names the comment it answers (null for none). */
     public record Comment(
-            String authorId, String authorName, String action, String body, Instant at) {}
+            UUID id,
+            UUID parentId,
+            String authorId,
+            String authorName,
+            String action,
+            String body,
+            Instant at) {}
 }

@@ -138,7 +138,21 @@ public class ChangeViews {
         for (CommentEntity m : repo.comments(c.id())) {
             comments.add(
                     new ChangeView.Comment(
-                            m.authorId(), m.authorName(), m.action(), m.body(), m.createdAt()));
+                            m.id(),
+                            m.parentId(),
+                            m.authorId(),
+                            m.authorName(),
+                            m.action(),
+                            m.body(),
+                            m.createdAt()));
+        }
+        List<ChangeView.Person> rollbackOfAuthors = List.of();
+        if (c.rollbackOf() != null) {
+            // who may not give the review after the fact: ApprovalRule's exclusion, by name
+            rollbackOfAuthors =
+                    repo.find(c.tenantId(), c.rollbackOf())
+                            .map(earlier -> people(earlier, repo.revisions(earlier.id())))
+                            .orElse(List.of());
         }
         return build(
                 c,
@@ -150,7 +164,19 @@ public class ChangeViews {
                         rebaseRequired,
                         JsonInput.readArray(c.diff()),
                         reviews,
-                        comments));
+                        comments,
+                        rollbackOfAuthors));
+    }
+
+    /** Everyone who authored a revision of {@code c}, each once, the creator first. */
+    private static List<ChangeView.Person> people(
+            ChangeRequestEntity c, List<ChangeRevisionEntity> revisions) {
+        Map<String, ChangeView.Person> out = new java.util.LinkedHashMap<>();
+        out.put(c.authorId(), new ChangeView.Person(c.authorId(), c.authorName()));
+        for (ChangeRevisionEntity r : revisions) {
+            out.putIfAbsent(r.createdBy(), new ChangeView.Person(r.createdBy(), r.createdByName()));
+        }
+        return List.copyOf(out.values());
     }
 
     /** What a single read shows beyond a list's summary. */
@@ -160,8 +186,10 @@ public class ChangeViews {
             boolean rebaseRequired,
             JsonArray diff,
             List<ChangeView.Review> reviews,
-            List<ChangeView.Comment> comments) {
-        static final Details NONE = new Details(null, null, false, null, List.of(), List.of());
+            List<ChangeView.Comment> comments,
+            List<ChangeView.Person> rollbackOfAuthors) {
+        static final Details NONE =
+                new Details(null, null, false, null, List.of(), List.of(), List.of());
     }
 
     private ChangeView build(
@@ -196,6 +224,7 @@ public class ChangeViews {
                 c.postHocReview(),
                 revisionViews(revisions),
                 d.reviews(),
-                d.comments());
+                d.comments(),
+                d.rollbackOfAuthors());
     }
 }

@@ -2,18 +2,25 @@ package io.gatehouse.policy.internal;
 
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
+import io.gatehouse.governance.DraftTestCall;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
+import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
+import io.gatehouse.routing.stage.OverriddenCalls;
+import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
 import java.util.HashMap;
@@ -33,6 +40,7 @@ public class PolicyChangeKind implements ChangeKind {
 
     @Inject JpaPolicyVersions versions;
     @Inject ChangeFeed feed;
+    @Inject OverriddenCalls calls;
 
     @Override
     public String kind() {
@@ -158,5 +166,59 @@ public class PolicyChangeKind implements ChangeKind {
                         context.rollback());
         feed.publish(PolicyCache.TOPIC, tenant, target);
         return v.label();
+    }
+
+    @Override
+    public boolean offersTestCall() {
+        return true;
+    }
+
+    /**
+     * The call's messages sent to {@code model} (a route alias or {@code prompt:<name>@<label>})
+     * through the gateway with the draft ({@link PolicyDraft}) in place of the tenant's live policy
+     * of its name, for this call only: what the draft would deny, redact or restrict shows in the
+     * answer. Global drafts (no tenant) are not offered: a person's call is their tenant's.
+     */
+    @Override
+    public DraftTestCall.Answer testCall(DraftTestCall call) {
+        if (call.model() == null) {
+            throw new ValidationException(
+                    "model", "model is required: the route alias (or prompt) to send the call to");
+        }
+        // the person's own test-call bucket before compiling the draft (429 when spent)
+        calls.admit(call.caller());
+        CompiledPolicy draft =
+                CompiledPolicy.compile(
+                        call.target(),
+                        PolicyDraft.versionLabel(call.target(), call.changeId(), call.revision()),
+                        false,
+                        PolicyParser.normalize(call.content()));
+        JsonObjectBuilder body =
+                Json.createObjectBuilder()
+                        .add("model", call.model())
+                        .add("messages", call.messages());
+        if (call.variables() != null) {
+            body.add("prompt_variables", call.variables());
+        }
+        OverriddenCalls.Result r =
+                calls.chat(
+                        call.caller(),
+                        call.requestId(),
+                        body.build(),
+                        new StageOverrides()
+                                .with(PolicyDraft.class, new PolicyDraft(call.changeId(), draft)),
+                        new TestCallOf(call.changeId(), call.revision(), call.contentSha256()));
+        return new DraftTestCall.Answer(
+                r.status(),
+                r.text(),
+                r.route(),
+                r.provider(),
+                r.model(),
+                r.inputTokens(),
+                r.outputTokens(),
+                r.costMicros(),
+                r.requestId(),
+                r.errorCode(),
+                r.errorMessage());
     }
 }

@@ -95,8 +95,15 @@ public class PolicyStage implements GatewayStage {
                     "policy_unavailable",
                     "Policies are unavailable; the request was not sent");
         }
+        PolicyDraft draft = ex.attachment(PolicyDraft.class);
+        if (draft != null) {
+            policies = draft.in(policies);
+        }
         RequestScan scan = RequestScan.of(ex, clock.instant());
         Map<String, Object> audit = audit(ex);
+        if (draft != null) {
+            audit.put("draftOf", draft.changeId().toString());
+        }
         audit.put("entities", RequestScan.summary(scan.facts.entities()));
         audit.put(
                 "injection",
@@ -324,7 +331,9 @@ public class PolicyStage implements GatewayStage {
             PolicyEngine.Evaluation ev,
             String stage) {
         Decision d = ev.enforced();
-        if (metrics != null) {
+        // a draft's decisions (a test call through a policy change) are no live policy's: they
+        // stay out of the live policy and rule metrics, and are in the call's audit event only
+        if (metrics != null && ex.attachment(PolicyDraft.class) == null) {
             metrics.record(ex.tenant(), stage, d);
         }
         if (!d.versions().isEmpty() || audit.get("versions") == null) {

@@ -41,6 +41,16 @@ public class PromptStage implements GatewayStage {
         if (!"chat".equals(exchange.operation())) {
             throw new ValidationException("model", "Managed prompts are for chat completions");
         }
+        PromptDraft draft = exchange.attachment(PromptDraft.class);
+        if (draft != null && draft.version().prompt().equals(ref.name())) {
+            render(exchange, draft.version());
+            // a draft is no version: nothing for lineage's version columns or the header
+            Map<String, Object> audit = exchange.auditDetails();
+            audit.put("prompt", ref.name());
+            audit.put("promptLabel", ref.label());
+            audit.put("promptDraftOf", draft.changeId().toString());
+            return;
+        }
         ResolvedLabel resolved =
                 cache.get(exchange.tenant(), ref.name(), ref.label())
                         .orElseThrow(
@@ -54,6 +64,21 @@ public class PromptStage implements GatewayStage {
                                                         + ref.label()
                                                         + "'"));
         PublishedVersion v = resolved.choose(exchange.requestId());
+        render(exchange, v);
+        exchange.stageVersion(LineageKeys.PROMPT_VERSION, v.id());
+        exchange.responseHeaders().put(VERSION_HEADER, v.id());
+        Map<String, Object> audit = exchange.auditDetails();
+        audit.put("prompt", ref.name());
+        audit.put("promptLabel", ref.label());
+        audit.put("promptVersion", v.version());
+        audit.put("promptCanary", resolved.canary() != null && v == resolved.canary());
+    }
+
+    /**
+     * The version's messages (variables checked and filled in) before the request's own, its route
+     * and its default parameters.
+     */
+    private static void render(GatewayExchange exchange, PublishedVersion v) {
         JsonObject variables = exchange.promptVariables();
         VariableSchema.validate(v.variables(), variables);
         JsonObject properties = VariableSchema.properties(v.variables());
@@ -72,13 +97,6 @@ public class PromptStage implements GatewayStage {
         if (v.parameters() != null) {
             exchange.defaultParameters().putAll(v.parameters());
         }
-        exchange.stageVersion(LineageKeys.PROMPT_VERSION, v.id());
-        exchange.responseHeaders().put(VERSION_HEADER, v.id());
-        Map<String, Object> audit = exchange.auditDetails();
-        audit.put("prompt", ref.name());
-        audit.put("promptLabel", ref.label());
-        audit.put("promptVersion", v.version());
-        audit.put("promptCanary", resolved.canary() != null && v == resolved.canary());
     }
 
     /** {@code prompt:<name>@<label>}; the label defaults to production. */

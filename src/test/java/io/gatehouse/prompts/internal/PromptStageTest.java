@@ -179,4 +179,40 @@ class PromptStageTest {
         }
         assertThat(canary).isBetween(2_700, 3_300);
     }
+
+    @Test
+    void anAttachedDraftIsRenderedInPlaceOfThePublishedVersionForThatExchangeOnly() {
+        PromptStage s =
+                stage(
+                        new ResolvedLabel(
+                                "production", version(3, "Live for {{product}}."), null, 0));
+        UUID change = UUID.randomUUID();
+        GatewayExchange x =
+                exchange("prompt:support-triage@production", "{'product':'Acme'}", "req-d");
+        new io.gatehouse.routing.stage.StageOverrides()
+                .with(
+                        PromptDraft.class,
+                        new PromptDraft(change, version(0, "Draft for {{product}}.")))
+                .applyTo(x);
+        s.beforeRouting(x);
+        assertThat(x.messages().get(0).text()).isEqualTo("Draft for Acme.");
+        assertThat(x.model()).isEqualTo("sandbox");
+        assertThat(x.stageVersions()).as("a draft is no version").isEmpty();
+        assertThat(x.responseHeaders()).doesNotContainKey(PromptStage.VERSION_HEADER);
+        assertThat(x.auditDetails()).containsEntry("promptDraftOf", change.toString());
+
+        GatewayExchange live =
+                exchange("prompt:support-triage@production", "{'product':'Acme'}", "req-l");
+        s.beforeRouting(live);
+        assertThat(live.messages().get(0).text()).isEqualTo("Live for Acme.");
+        assertThat(live.stageVersions().get(LineageKeys.PROMPT_VERSION))
+                .isEqualTo("support-triage/v3");
+
+        // the draft's variables are checked against its schema like a published version's
+        GatewayExchange bad = exchange("prompt:support-triage@production", "{}", "req-b");
+        new io.gatehouse.routing.stage.StageOverrides()
+                .with(PromptDraft.class, new PromptDraft(change, version(0, "Draft {{product}}")))
+                .applyTo(bad);
+        assertThatThrownBy(() -> s.beforeRouting(bad)).isInstanceOf(ValidationException.class);
+    }
 }

@@ -263,7 +263,12 @@ public final class AuditDtos {
             @Schema(required = true) List<AuditEventView> events,
             @Schema(required = true) List<ServedBy> servedBy,
             @Schema(required = true) List<VersionLineage> promptVersions,
-            @Schema(required = true) List<VersionLineage> policyVersions) {}
+            @Schema(required = true) List<VersionLineage> policyVersions,
+            @Schema(
+                            description =
+                                    "A test call through a draft (details.testCallOf): the change"
+                                            + " whose draft it ran with; absent otherwise")
+                    List<ChangeLineage> testCallOf) {}
 
     @Schema(description = "One approval by the reviewer")
     public record ApprovalLineage(

@@ -28,6 +28,10 @@ public class CommentEntity {
     @Column(nullable = false)
     private String action;
 
+    /** The comment this one answers (same change), or null for a comment of its own. */
+    @Column(name = "parent_id")
+    private UUID parentId;
+
     @Column(nullable = false)
     private String body;
 
@@ -83,6 +87,14 @@ public class CommentEntity {
 
     public void action(String value) {
         this.action = value;
+    }
+
+    public UUID parentId() {
+        return parentId;
+    }
+
+    public void parentId(UUID value) {
+        this.parentId = value;
     }
 
     public String body() {

@@ -99,6 +99,20 @@ public class JpaChangeRequests {
                 .getResultList();
     }
 
+    /** A comment of the change {@code change} (tenant-checked through the change), if any. */
+    public Optional<CommentEntity> comment(UUID change, UUID id) {
+        CommentEntity m = em.find(CommentEntity.class, id);
+        return m != null && m.changeId().equals(change) ? Optional.of(m) : Optional.empty();
+    }
+
+    /** How many comments the change has (those given with workflow actions included). */
+    public long commentCount(UUID change) {
+        return em.createQuery(
+                        "select count(c) from CommentEntity c where c.changeId = :c", Long.class)
+                .setParameter("c", change)
+                .getSingleResult();
+    }
+
     public List<CommentEntity> comments(UUID change) {
         return em.createQuery(
                         "select c from CommentEntity c where c.changeId = :c order by c.createdAt, c.id",

@@ -4,12 +4,14 @@ import static io.gatehouse.governance.internal.web.JsonBodies.put;
 
 import io.gatehouse.governance.internal.ChangeComments;
 import io.gatehouse.governance.internal.ChangeRequestService;
+import io.gatehouse.governance.internal.ChangeTestCalls;
 import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ValidationException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -53,6 +56,7 @@ public class ChangesResource {
     @Inject ChangeRequestService changes;
     @Inject ChangeComments comments;
     @Inject ChangeViews views;
+    @Inject ChangeTestCalls testCalls;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -205,7 +209,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "The action is not allowed in the change's state (the answer names the reason)")
+                    "The action is not allowed in the change's state, or rebase_required: its base is"
+                            + " no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -370,21 +375,118 @@ public class ChangesResource {
     @POST
     @Path("{id}/comments")
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
-    @Operation(summary = "Add a comment")
+    @Operation(
+            summary =
+                    "Add a comment, or a reply to another comment of the same change: {comment, parentId}")
     @RequestBody(
-            required = false,
+            required = true,
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+                            schema = @Schema(implementation = GovernanceDtos.NewComment.class)))
     @APIResponse(
             responseCode = "200",
             description = "The change with the comment",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "No comment, or parentId is not the id of a comment of this change request, or"
+                            + " reply_too_deep: the reply would be more than 8 levels deep")
+    @APIResponse(
+            responseCode = "409",
+            description = "too_many_comments: the change holds 1,000 comments already")
     public JsonObject addComment(@PathParam("id") String id, String body) {
+        JsonObject b = JsonBodies.object(body);
+        String parent = JsonBodies.string(b, "parentId");
+        UUID parentId = null;
+        if (parent != null) {
+            try {
+                parentId = UUID.fromString(parent);
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(
+                        "parentId", "parentId must be a comment's id (a UUID)");
+            }
+        }
         return json(
-                comments.comment(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                comments.comment(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.string(b, "comment"),
+                        parentId),
                 true);
+    }
+
+    @POST
+    @Path("{id}/test-call")
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
+    @Operation(
+            summary =
+                    "One call through the gateway with this prompt or policy draft applied to it"
+                            + " only: the tenant's limits, budget, live policies (a policy draft in"
+                            + " place of its live version) and published routes; audited and"
+                            + " counted")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = GovernanceDtos.TestCall.class)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "The call ran: its answer, or the gateway's denial or failure (status, error)",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = GovernanceDtos.TestCallAnswer.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "A bad body (the field is named), or test_call_unsupported: not a prompt or"
+                            + " policy change")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "change_not_testable: the change is published, rejected, withdrawn or"
+                            + " superseded")
+    public JsonObject testCall(@PathParam("id") String id, String body) {
+        io.gatehouse.governance.DraftTestCall.Answer a =
+                testCalls.run(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.object(body));
+        JsonObjectBuilder b =
+                Json.createObjectBuilder()
+                        .add("changeId", id)
+                        .add("status", a.status())
+                        .add(
+                                "outcome",
+                                a.status() == 200
+                                        ? "answered"
+                                        : a.status() == 403
+                                                        || (a.errorCode() != null
+                                                                && a.errorCode()
+                                                                        .startsWith("policy"))
+                                                ? "denied"
+                                                : "failed");
+        put(b, "text", a.text());
+        put(b, "route", a.route());
+        put(b, "provider", a.provider());
+        put(b, "model", a.model());
+        b.add("inputTokens", a.inputTokens())
+                .add("outputTokens", a.outputTokens())
+                .add("costMicros", a.costMicros());
+        put(b, "requestId", a.requestId());
+        if (a.errorCode() != null) {
+            b.add(
+                    "error",
+                    Json.createObjectBuilder()
+                            .add("code", a.errorCode())
+                            .add("message", a.errorMessage() == null ? "" : a.errorMessage()));
+        }
+        return b.build();
     }
 
     private static String comment(String body) {
@@ -465,19 +567,26 @@ public class ChangesResource {
             b.add("reviews", reviews);
             JsonArrayBuilder comments = Json.createArrayBuilder();
             for (ChangeView.Comment c : v.comments()) {
-                JsonObjectBuilder cb =
-                        Json.createObjectBuilder()
-                                .add(
-                                        "author",
-                                        Json.createObjectBuilder()
-                                                .add("id", c.authorId())
-                                                .add("name", c.authorName()))
-                                .add("action", c.action())
-                                .add("body", c.body());
+                JsonObjectBuilder cb = Json.createObjectBuilder().add("id", c.id().toString());
+                put(cb, "parentId", c.parentId());
+                cb.add(
+                                "author",
+                                Json.createObjectBuilder()
+                                        .add("id", c.authorId())
+                                        .add("name", c.authorName()))
+                        .add("action", c.action())
+                        .add("body", c.body());
                 put(cb, "at", c.at());
                 comments.add(cb);
             }
             b.add("comments", comments);
+            if (v.rollbackOf() != null) {
+                JsonArrayBuilder earlier = Json.createArrayBuilder();
+                for (ChangeView.Person p : v.rollbackOfAuthors()) {
+                    earlier.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
+                }
+                b.add("rollbackOfAuthors", earlier);
+            }
         }
         return b.build();
     }

@@ -38,6 +38,74 @@ public final class GovernanceDtos {
     public record ActionComment(
             @Schema(description = "A comment recorded with the action") String comment) {}
 
+    @Schema(description = "A comment on a change, or a reply to one of its comments")
+    public record NewComment(
+            @Schema(required = true, description = "The comment (1 to 10000 characters)")
+                    String comment,
+            @Schema(
+                            description =
+                                    "The id of the comment of the same change that this one answers;"
+                                            + " absent or null for a comment of its own")
+                    String parentId) {}
+
+    @Schema(
+            description =
+                    "A test call through a prompt or policy draft: the messages sent (after a"
+                            + " prompt draft's own), the prompt variables, and for a policy draft"
+                            + " the route alias (or prompt:<name>@<label>) to send them to")
+    public record TestCall(
+            @Schema(description = "Prompt variables to render the draft with")
+                    Map<String, Object> variables,
+            @Schema(
+                            required = true,
+                            description =
+                                    "1 to 50 chat messages {role, content}; role is system,"
+                                            + " developer, user or assistant, content a text")
+                    List<Map<String, String>> messages,
+            @Schema(
+                            description =
+                                    "The route alias to call (policy drafts: required; prompt"
+                                            + " drafts: not allowed, the draft names its route)")
+                    String model) {}
+
+    @Schema(
+            description =
+                    "What a test call through a draft ended with: the gateway's status (200"
+                            + " answered; otherwise the denial, limit or upstream failure with its"
+                            + " code), the answer's text, where it ran and what it used")
+    public record TestCallAnswer(
+            @Schema(required = true, description = "The change request the call went through")
+                    String changeId,
+            @Schema(
+                            required = true,
+                            description = "The HTTP status a client of the gateway would have seen")
+                    int status,
+            @Schema(required = true, description = "answered, denied or failed") String outcome,
+            @Schema(description = "The answer's text (first choice); absent when none") String text,
+            @Schema(description = "The route alias it ran over") String route,
+            @Schema(description = "The provider that answered") String provider,
+            @Schema(description = "The provider's model") String model,
+            @Schema(required = true) long inputTokens,
+            @Schema(required = true) long outputTokens,
+            @Schema(
+                            required = true,
+                            description =
+                                    "What it cost in micro-units of the tenant's currency; counted"
+                                            + " against the tenant's budgets")
+                    long costMicros,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The gateway request's id: its audit event (details.testCallOf"
+                                            + " = the change) and lineage")
+                    String requestId,
+            @Schema(description = "The gateway's error when status is not 200")
+                    TestCallError error) {}
+
+    @Schema(description = "The gateway's error of a test call")
+    public record TestCallError(
+            @Schema(required = true) String code, @Schema(required = true) String message) {}
+
     @Schema(description = "A person as the change history names them")
     public record Person(
             @Schema(required = true, description = "Subject (user id)") String id,
@@ -66,6 +134,8 @@ public final class GovernanceDtos {
 
     @Schema(description = "A comment, or the comment of a workflow action")
     public record ChangeComment(
+            @Schema(required = true) String id,
+            @Schema(description = "The comment this one answers; null for none") String parentId,
             @Schema(required = true) Person author,
             @Schema(required = true, description = "The action it came with, e.g. comment, submit")
                     String action,
@@ -171,7 +241,13 @@ public final class GovernanceDtos {
                     Map<String, Object> diff,
             @Schema(required = true) List<ChangeRevisionEntry> revisions,
             @Schema(required = true) List<ChangeReview> reviews,
-            @Schema(required = true) List<ChangeComment> comments) {}
+            @Schema(required = true) List<ChangeComment> comments,
+            @Schema(
+                            description =
+                                    "For a break-glass rollback: who authored the change whose content it"
+                                            + " re-applied (they may not give the review after the fact);"
+                                            + " absent for other changes")
+                    List<Person> rollbackOfAuthors) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}

@@ -179,12 +179,14 @@ public class CallRecord {
                                         ? AuditEvent.Outcome.ERROR
                                         : AuditEvent.Outcome.FAILURE;
         AuditEvent.Builder b =
-                AuditEvent.of(
-                                call.key.tenant(),
-                                "api_key",
-                                call.key.id().toString(),
-                                "gateway.request")
-                        .actorName(call.key.name(), List.of())
+                (call.person == null
+                                ? AuditEvent.of(
+                                                call.key.tenant(),
+                                                "api_key",
+                                                call.key.id().toString(),
+                                                "gateway.request")
+                                        .actorName(call.key.name(), List.of())
+                                : AuditEvent.by(call.person, "gateway.request"))
                         .target("route", call.alias != null ? call.alias : call.requestedModel)
                         .outcome(outcome)
                         .requestId(call.requestId)
@@ -222,6 +224,11 @@ public class CallRecord {
             if (guard.calls() > 0) {
                 b.detail("guard_traffic", guard.toMap());
             }
+        }
+        // the draft a person's call tests, also when it failed before its exchange existed;
+        // last, so no stage's or call's key takes its place
+        if (call.testCallOf != null) {
+            b.details(call.testCallOf.details());
         }
         Candidate c = call.candidate;
         b.usage(

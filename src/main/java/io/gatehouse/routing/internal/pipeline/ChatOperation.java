@@ -127,11 +127,11 @@ public class ChatOperation implements Operation {
         }
         GatewayExchange ex = call.exchange;
         UpstreamOnce upstream = new UpstreamOnce(request, ex);
-        // The cache key is the upstream request as the stages left it (only for caching routes).
-        // a request only a native provider serves is never answered from the cache (its answer
-        // holds what the canonical form cannot: thinking blocks and their signatures)
+        // Key: the upstream request as the stages left it (caching routes). Never for requests only
+        // a native provider serves (thinking blocks, signatures) or a draft's test call (overrides)
         boolean cacheable =
                 route.cacheTtlSeconds() > 0
+                        && call.overrides == null
                         && (request.nativeRequest() == null
                                 || request.nativeRequest().onlyNative() == null);
         String cacheKey =
@@ -286,7 +286,7 @@ public class ChatOperation implements Operation {
                         : p.model(hit.get().model())
                                 .map(m -> new Candidate(p, m, 0, 0))
                                 .orElse(null);
-        if (c == null) {
+        if (c == null || !call.exchange.providerAllowed(c.target())) { // policy may forbid it
             return null;
         }
         call.candidate = c;

@@ -134,7 +134,22 @@ public class GatewayService {
             String requestId,
             String clientRequestId,
             Map<String, String> headers) {
-        Call call = new Call(key, requestId, clientRequestId, op.name(), op.endpoint());
+        return run(
+                op,
+                new Call(key, requestId, clientRequestId, op.name(), op.endpoint()),
+                bodyText,
+                headers);
+    }
+
+    /**
+     * A person's chat call with stage overrides ({@link PersonCalls}): the same pipeline as a
+     * key's, never streamed; the call is left with what it used.
+     */
+    Answer chat(Call call, String bodyText) {
+        return run(chat, call, bodyText, Map.of());
+    }
+
+    private Answer run(Operation op, Call call, String bodyText, Map<String, String> headers) {
         Operation.Sent sent = null;
         GatehouseException error = null;
         try {
@@ -153,8 +168,8 @@ public class GatewayService {
         } catch (GatehouseException e) {
             error = e;
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Gateway request " + requestId + " failed", e);
-            error = internal(requestId);
+            LOG.log(Level.SEVERE, "Gateway request " + call.requestId + " failed", e);
+            error = internal(call.requestId);
         }
         if (error != null) {
             call.failed(error.status(), error.code());
@@ -164,8 +179,8 @@ public class GatewayService {
         } catch (GatehouseException e) {
             error = e; // audit unavailable: what the client gets instead
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Gateway request " + requestId + " not recorded", e);
-            error = internal(requestId);
+            LOG.log(Level.SEVERE, "Gateway request " + call.requestId + " not recorded", e);
+            error = internal(call.requestId);
         }
         if (error != null) {
             throw record.withHeaders(call, error);
@@ -192,6 +207,9 @@ public class GatewayService {
                         request.parsed(),
                         GatewayRequests.stageHeaders(headers));
         call.exchange = ex;
+        if (call.overrides != null) {
+            call.overrides.applyTo(ex);
+        }
         if (request.nativeRequest() != null) {
             // what only the native body carries (signed thinking) is under input policy too
             ex.signedInput(request.nativeRequest().unchangeableInput());

@@ -64,6 +64,11 @@ class CallRecordTest {
                     }
 
                     @Override
+                    public void admitPersonCall(java.util.UUID person) {
+                        log.add("person " + person);
+                    }
+
+                    @Override
                     public void settle(Admission admission, long tokens, long costMicros) {
                         log.add("settle " + tokens + " " + costMicros);
                         if (settleFailure != null) {

@@ -1,0 +1,58 @@
+package io.gatehouse.routing.internal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.routing.stage.StageOverrides;
+import io.gatehouse.routing.stage.TestCallOf;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.TenantId;
+import jakarta.json.Json;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The pieces of a person's call (a test call through a draft) that need no server. */
+class PersonCallsTest {
+    @Test
+    void theAnswersTextIsTheFirstChoicesAndNullWithoutOne() {
+        var answer =
+                Json.createObjectBuilder()
+                        .add(
+                                "choices",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add(
+                                                                "message",
+                                                                Json.createObjectBuilder()
+                                                                        .add("role", "assistant")
+                                                                        .add("content", "Hello"))))
+                        .build();
+        assertThat(PersonCalls.textOf(answer)).isEqualTo("Hello");
+        assertThat(PersonCalls.textOf(Json.createObjectBuilder().build())).isNull();
+    }
+
+    @Test
+    void aPersonStandsInForAKeyByTheirOwnIdAndOnlyPeopleOfATenantCall() {
+        UUID id = UUID.randomUUID();
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        Caller alice =
+                new Caller(Caller.Kind.USER, id.toString(), "alice", tenant, Set.of(Role.AUTHOR));
+        assertThat(PersonCalls.keyIdOf(alice)).isEqualTo(id);
+        Caller named = new Caller(Caller.Kind.USER, "alice@idp", "alice", tenant, Set.of());
+        assertThat(PersonCalls.keyIdOf(named)).isEqualTo(PersonCalls.keyIdOf(named)).isNotNull();
+        PersonCalls calls = new PersonCalls();
+        Caller key = Caller.apiKey(UUID.randomUUID(), "k", tenant, Set.of());
+        assertThatThrownBy(
+                        () ->
+                                calls.chat(
+                                        key,
+                                        "r",
+                                        Json.createObjectBuilder().build(),
+                                        new StageOverrides(),
+                                        new TestCallOf(UUID.randomUUID(), 1, "00")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
