@@ -774,8 +774,10 @@ try {
   const context = { step, check, newPage, signIn, api, token, chat, shot, docShot, axe, fitsAt800, utcField, base, apiKey, password };
   for (const name of modules) {
     if (only && !only.includes(name)) continue;
+    const t0 = Date.now();
     const mod = await import(`./${name}.mjs`);
     await mod.default(context);
+    console.log(`module ${name}: ${Math.round((Date.now() - t0) / 1000)} s`);
   }
 } finally {
   await browser.close();

@@ -2,6 +2,7 @@ package io.gatehouse.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.routing.McpOversightIT;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
@@ -436,6 +437,29 @@ class AdministrativeActionsAuditIT {
                             ids.put("change", r.status() == 201 ? r.json().getString("id") : "");
                             return r;
                         }));
+        // the test call through the draft is recorded as the call it is: a gateway.request event
+        // with the person as actor and details.testCallOf (ChangeTestCallIT checks its content)
+        c.put(
+                "POST /api/v1/changes/{id}/test-call",
+                new Case(
+                        "gateway.request",
+                        () -> {
+                            try {
+                                CatalogFixture.provider(
+                                        t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+                                CatalogFixture.route(
+                                        t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/changes/" + ids.get("change") + "/test-call",
+                                        "{\"variables\":{\"product\":\"Acme\"},"
+                                                + "\"messages\":[{\"role\":\"user\","
+                                                + "\"content\":\"hello\"}]}",
+                                        t.auth("author"))));
         c.put(
                 "PUT /api/v1/changes/{id}",
                 new Case(

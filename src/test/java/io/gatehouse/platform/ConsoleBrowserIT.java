@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
  * skips, when Chromium or Node is missing: the flows are part of the suite.
  */
 class ConsoleBrowserIT {
-    // The flows include traffic, the dashboard, lineage, holds and axe-core on every page.
-    private static final long TIMEOUT_SECONDS = 600;
+    // The flows include traffic, the dashboard, lineage, holds and axe-core on every page, then
+    // the modules (admin, change, sso: the last waits about 55 s on purpose for a token to lapse),
+    // each printing its own duration.
+    private static final long TIMEOUT_SECONDS = 900;
 
     /** The SSO instance's access tokens live this long: e2e/sso.mjs reviews for longer. */
     private static final int SSO_TOKEN_TTL_SECONDS = 20;
