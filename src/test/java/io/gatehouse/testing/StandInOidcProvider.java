@@ -44,6 +44,7 @@ public final class StandInOidcProvider implements AutoCloseable {
     private volatile List<String> groups = List.of("sso-reviewers");
     private volatile String tenant = null;
     private volatile Consumer<JwtClaims> spoil = null;
+    private volatile java.util.function.Function<JwtClaims, String> signer = null;
 
     private record Grant(
             String redirectUri, String challenge, String nonce, String user, List<String> groups) {}
@@ -100,6 +101,14 @@ public final class StandInOidcProvider implements AutoCloseable {
     /** The next ID token's claims are changed by {@code change} (e.g. another nonce). */
     public void spoilNextIdToken(Consumer<JwtClaims> change) {
         this.spoil = change;
+    }
+
+    /**
+     * The next ID token is signed by {@code sign} instead of the provider's key (alg none, HS256,
+     * an unknown or missing kid).
+     */
+    public void signNextIdTokenWith(java.util.function.Function<JwtClaims, String> sign) {
+        this.signer = sign;
     }
 
     /** The query strings of the end_session calls so far. */
@@ -222,7 +231,9 @@ public final class StandInOidcProvider implements AutoCloseable {
         if (s != null) {
             s.accept(c);
         }
-        String idToken = keys.sign(c);
+        java.util.function.Function<JwtClaims, String> other = signer;
+        signer = null;
+        String idToken = other != null ? other.apply(c) : keys.sign(c);
         lastIdToken = idToken;
         send(
                 ex,

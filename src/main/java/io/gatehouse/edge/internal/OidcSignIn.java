@@ -99,6 +99,14 @@ public class OidcSignIn {
     @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
     String publicUrl;
 
+    /**
+     * How many started, unfinished sign-ins (10 minutes each) one client address may hold: more
+     * starts answer 429 too_many_sign_ins, so an anonymous caller cannot fill the flow table.
+     */
+    @Inject
+    @ConfigProperty(name = "gatehouse.auth.oidc.start.max.per.client", defaultValue = "30")
+    int maxFlowsPerClient;
+
     private volatile JsonObject discovery;
     private volatile long discoveredAt;
     private volatile JwtConsumer idTokens;
@@ -141,8 +149,11 @@ public class OidcSignIn {
         return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 
-    /** Begins a flow; {@code returnTo} is a console path (anything else becomes /console/). */
-    public Started start(String returnTo) {
+    /**
+     * Begins a flow; {@code returnTo} is a console path (anything else becomes /console/). Refused
+     * (429) when the client address already holds {@link #maxFlowsPerClient} unfinished flows.
+     */
+    public Started start(String returnTo, String client, String requestId) {
         requireEnabled();
         JsonObject d = discovery();
         String endpoint = d.getString("authorization_endpoint", null);
@@ -154,13 +165,25 @@ public class OidcSignIn {
         String nonce = SessionService.secret();
         String verifier = SessionService.secret() + SessionService.secret(); // 86 characters
         String binding = SessionService.secret();
-        rows.saveFlow(
-                SessionService.hash(state),
-                SessionService.hash(binding),
-                nonce,
-                verifier,
-                safeReturn(returnTo),
-                Instant.now().plusSeconds(FLOW_SECONDS));
+        boolean saved =
+                rows.saveFlow(
+                        SessionService.hash(state),
+                        SessionService.hash(binding),
+                        nonce,
+                        verifier,
+                        safeReturn(returnTo),
+                        Instant.now().plusSeconds(FLOW_SECONDS),
+                        ClientAddresses.lockoutKey(client == null ? "" : client),
+                        maxFlowsPerClient);
+        if (!saved) {
+            throw refuse(
+                    "too_many_sign_ins",
+                    429,
+                    "Too many sign-ins were started from this address: finish one or wait a few"
+                            + " minutes",
+                    client,
+                    requestId);
+        }
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
         q.put("client_id", clientId.get());
@@ -188,24 +211,25 @@ public class OidcSignIn {
         if (state == null || state.isEmpty() || state.length() > 200) {
             throw refuse("invalid_state", 400, "The sign-in has no valid state", client, requestId);
         }
-        // single-use: taken (deleted) whatever happens next
-        SessionRows.Flow flow = rows.takeFlow(SessionService.hash(state)).orElse(null);
-        if (flow == null) {
-            throw refuse(
-                    "invalid_state",
-                    400,
-                    "This sign-in is unknown, used or expired: start again",
-                    client,
-                    requestId);
-        }
-        if (binding == null
-                || !MessageDigest.isEqual(
-                        SessionService.hash(binding).getBytes(StandardCharsets.US_ASCII),
-                        flow.bindingHash().getBytes(StandardCharsets.US_ASCII))) {
+        if (binding == null || binding.isEmpty() || binding.length() > 200) {
             throw refuse(
                     "invalid_state",
                     400,
                     "This sign-in was started in another browser",
+                    client,
+                    requestId);
+        }
+        // single-use: taken (deleted) whatever happens next, but only by the browser that started
+        // it (the row is matched on state AND binding: another browser's try leaves it alone)
+        SessionRows.Flow flow =
+                rows.takeFlow(SessionService.hash(state), SessionService.hash(binding))
+                        .orElse(null);
+        if (flow == null) {
+            throw refuse(
+                    "invalid_state",
+                    400,
+                    "This sign-in is unknown, used, expired or was started in another browser:"
+                            + " start again",
                     client,
                     requestId);
         }
@@ -266,7 +290,13 @@ public class OidcSignIn {
         try {
             claims = idTokenConsumer(d).processToClaims(idToken);
         } catch (InvalidJwtException e) {
-            LOG.fine("ID token refused: " + e.getMessage());
+            // error codes only: the message would carry the token's claims (sub, email, nonce)
+            LOG.fine(
+                    () ->
+                            "ID token refused, jose4j error codes "
+                                    + e.getErrorDetails().stream()
+                                            .map(x -> String.valueOf(x.getErrorCode()))
+                                            .collect(Collectors.joining(",")));
             throw refuse(
                     "invalid_id_token",
                     401,
@@ -287,9 +317,13 @@ public class OidcSignIn {
                     requestId);
         }
         Caller person;
+        java.util.List<String> groups;
+        String tenantClaim;
         try {
+            // azp, when present, must be this client (and it must be present with several
+            // audiences)
             Object azp = claims.getClaimValue("azp");
-            if (claims.getAudience().size() > 1 && !clientId.get().equals(azp)) {
+            if ((azp != null || claims.getAudience().size() > 1) && !clientId.get().equals(azp)) {
                 throw refuse(
                         "invalid_id_token",
                         401,
@@ -298,6 +332,8 @@ public class OidcSignIn {
                         requestId);
             }
             person = tokens.externalCaller(claims).orElse(null);
+            groups = tokens.groupsOf(claims);
+            tenantClaim = tokens.tenantClaimOf(claims);
         } catch (org.jose4j.jwt.MalformedClaimException e) {
             throw refuse(
                     "invalid_id_token",
@@ -314,7 +350,18 @@ public class OidcSignIn {
                     client,
                     requestId);
         }
-        String loginCode = sessions.openSso(person, flow.bindingHash(), client, requestId);
+        if (person.roles().isEmpty()) {
+            // a session that every renewal would end at once (SessionService re-maps the groups)
+            throw refuse(
+                    "no_role",
+                    403,
+                    "Your account at the identity provider is given no Gatehouse role here",
+                    client,
+                    requestId);
+        }
+        String loginCode =
+                sessions.openSso(
+                        person, groups, tenantClaim, flow.bindingHash(), client, requestId);
         return new Completed(loginCode, flow.returnTo());
     }
 
@@ -456,10 +503,26 @@ public class OidcSignIn {
                 || returnTo.contains("//")
                 || returnTo.contains("\\")
                 || returnTo.contains("#")
-                || !returnTo.matches("[A-Za-z0-9/_.~?=&%:+-]*")) {
+                || !returnTo.matches("[A-Za-z0-9/_.~?=&%:+-]*")
+                || hasDotSegment(returnTo)) {
             return "/console/";
         }
         return returnTo;
+    }
+
+    /** A "." or ".." path segment, written plainly or percent-encoded (%2e, %2E). */
+    private static boolean hasDotSegment(String returnTo) {
+        int q = returnTo.indexOf('?');
+        String path = (q < 0 ? returnTo : returnTo.substring(0, q)).replaceAll("(?i)%2e", ".");
+        if (path.matches("(?i).*%(2f|5c).*")) {
+            return true; // an encoded separator could hide a segment
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** PKCE S256: BASE64URL(SHA-256(ASCII(verifier))). */

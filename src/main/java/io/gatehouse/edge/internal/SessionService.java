@@ -30,9 +30,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Console sessions (docs/security.md, "Console sessions"): a session is a family of opaque refresh
  * tokens, each used once and replaced by the next (rotation). Presenting a used one again means two
  * parties hold the chain, so the whole family is revoked and the reuse audited. A family ends at
- * its absolute lifetime whatever happens; a built-in person's family also ends when the person is
- * disabled or changes the password (their roles are re-read on every renewal), an SSO person's
- * roles stay those mapped at sign-in until then.
+ * its absolute lifetime whatever happens. Every renewal decides again who the person is: a built-in
+ * person's roles are re-read (the family ends when they are disabled or their password changes); an
+ * SSO person's groups and tenant claim as the provider gave them at sign-in are mapped again
+ * through the current role map and tenant rules, and the family ends when they map to no role or to
+ * no tenant (or another). A tenant that is suspended renews nothing. A token just rotated,
+ * presented again within the grace window while its successor is unused, answers once more with
+ * that rotation's answer (a lost answer is not reuse). Every refusal and every ending is audited.
+ *
+ * <p>Long on purpose: the renewal's checks (reuse, grace, absolute lifetime, tenant, person, roles)
+ * and the audit events of each refusal form one ordered decision; split over classes, the order in
+ * which a family is checked and ended would no longer be readable in one place.
  */
 @ApplicationScoped
 public class SessionService {
@@ -56,6 +64,14 @@ public class SessionService {
     @ConfigProperty(name = "gatehouse.auth.refresh.idle.seconds", defaultValue = "7200")
     long idleSeconds;
 
+    /**
+     * How long a token just rotated may be presented again (its answer was lost) and get the same
+     * answer instead of revoking its family.
+     */
+    @Inject
+    @ConfigProperty(name = "gatehouse.auth.refresh.grace.seconds", defaultValue = "5")
+    long graceSeconds;
+
     /** An access token, the refresh token that renews it, and whose session it is. */
     public record Renewed(
             TokenService.Issued access,
@@ -74,8 +90,8 @@ public class SessionService {
     /** A new session for a person of the built-in identity who just signed in with a password. */
     @Transactional
     public Renewed openPassword(UUID userId, String username, TenantId tenant) {
-        Family f = newFamily(tenant, PASSWORD, userId.toString(), username, List.of(), null);
-        return renew(f).renewed();
+        Family f = newFamily(tenant, PASSWORD, userId.toString(), username, List.of(), null, null);
+        return renew(f, null, null).renewed();
     }
 
     /**
@@ -83,7 +99,13 @@ public class SessionService {
      * code (returned with the session) for the console to redeem; the sign-in is audited.
      */
     @Transactional
-    public String openSso(Caller person, String bindingHash, String client, String requestId) {
+    public String openSso(
+            Caller person,
+            List<String> groups,
+            String tenantClaim,
+            String bindingHash,
+            String client,
+            String requestId) {
         Family f =
                 newFamily(
                         person.tenant(),
@@ -91,7 +113,8 @@ public class SessionService {
                         person.subject(),
                         person.name(),
                         person.roles().stream().map(Role::wireName).sorted().toList(),
-                        null);
+                        List.copyOf(groups),
+                        tenantClaim);
         String code = secret();
         rows.saveLoginCode(hash(code), f.id(), bindingHash, Instant.now().plusSeconds(60));
         audit.recordInTransaction(
@@ -109,44 +132,91 @@ public class SessionService {
     /**
      * Redeems a login code once, only with the binding cookie of the browser that started the
      * sign-in (a code sent to another browser is refused: login CSRF): the session's first access
-     * token and refresh token. The code is spent whatever the outcome.
+     * token and refresh token. The code is spent whatever the outcome; a refusal is audited ({@code
+     * auth.login}, failure, method oidc, reason invalid_login_code and why).
      */
     @Transactional
-    public Optional<Renewed> redeem(String code, String binding) {
-        if (code == null || code.length() > 200) {
+    public Optional<Renewed> redeem(String code, String binding, String client, String requestId) {
+        if (code == null || code.isEmpty() || code.length() > 200) {
+            auditRedeemRefused(null, "missing", client, requestId);
             return Optional.empty();
         }
-        return rows.takeLoginCode(hash(code))
-                .filter(
-                        taken ->
-                                binding != null
-                                        && binding.length() <= 200
-                                        && MessageDigest.isEqual(
-                                                hash(binding).getBytes(StandardCharsets.US_ASCII),
-                                                taken.bindingHash()
-                                                        .getBytes(StandardCharsets.US_ASCII)))
-                .map(SessionRows.LoginCode::familyId)
-                .flatMap(rows::lockedFamily)
-                .flatMap(f -> Optional.ofNullable(renew(f).renewed()));
+        Optional<SessionRows.LoginCode> taken = rows.takeLoginCode(hash(code));
+        if (taken.isEmpty()) {
+            auditRedeemRefused(null, "unknown_or_expired", client, requestId);
+            return Optional.empty();
+        }
+        Family f = rows.lockedFamily(taken.get().familyId()).orElse(null);
+        if (f == null) {
+            auditRedeemRefused(null, "unknown_or_expired", client, requestId);
+            return Optional.empty();
+        }
+        if (binding == null
+                || binding.length() > 200
+                || !MessageDigest.isEqual(
+                        hash(binding).getBytes(StandardCharsets.US_ASCII),
+                        taken.get().bindingHash().getBytes(StandardCharsets.US_ASCII))) {
+            auditRedeemRefused(f, "another_browser", client, requestId);
+            return Optional.empty();
+        }
+        Outcome o = renew(f, client, requestId);
+        if (o.renewed() == null) {
+            auditRedeemRefused(f, o.refused().reason(), client, requestId);
+        }
+        return Optional.ofNullable(o.renewed());
+    }
+
+    private void auditRedeemRefused(Family f, String why, String client, String requestId) {
+        AuditEvent.Builder b =
+                f == null
+                        ? AuditEvent.of(null, "anonymous", "oidc", "auth.login")
+                        : AuditEvent.of(
+                                        new TenantId(f.tenantId()),
+                                        "user",
+                                        f.subject(),
+                                        "auth.login")
+                                .actorName(f.username(), null)
+                                .target("user", f.subject())
+                                .detail("session", f.id().toString());
+        audit.recordInTransaction(
+                b.outcome(AuditEvent.Outcome.FAILURE)
+                        .detail("method", "oidc")
+                        .detail("reason", "invalid_login_code")
+                        .detail("why", why)
+                        .detail("client", client)
+                        .requestId(requestId)
+                        .build());
     }
 
     /**
      * Uses a refresh token once. Reuse of a used one revokes its family and is audited (committed
-     * even though the caller then answers 401).
+     * even though the caller then answers 401), unless it is within the grace window of its
+     * rotation with the successor unused: then the rotation's answer is given again. Every other
+     * refusal is audited as {@code auth.refresh} (failure) with its reason.
      */
     @Transactional
     public Outcome refresh(String refreshToken, String client, String requestId) {
         if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
-            return refused("missing");
+            return refused("missing"); // no session at all (a console tab that was signed out)
         }
-        SessionRows.Rotation r = rows.use(hash(refreshToken));
+        String presented = hash(refreshToken);
+        SessionRows.Rotation r = rows.use(presented, graceSeconds);
         switch (r.outcome()) {
             case UNKNOWN:
-                return refused("unknown");
+                return auditRefresh(null, "unknown", client, requestId);
             case EXPIRED:
-                return refused("expired");
+                return auditRefresh(
+                        rows.family(r.familyId()).orElse(null), "expired", client, requestId);
             case REUSED:
                 Family f = rows.lockedFamily(r.familyId()).orElseThrow();
+                if (r.inGrace()
+                        && f.revokedAt() == null
+                        && Instant.now().isBefore(f.absoluteExpiry())) {
+                    Renewed again = unseal(refreshToken, r.sealed(), f);
+                    if (again != null) {
+                        return new Outcome(again, null);
+                    }
+                }
                 boolean revokedNow = rows.revokeFamily(f.id(), "reuse");
                 audit.recordInTransaction(
                         AuditEvent.of(
@@ -164,8 +234,108 @@ public class SessionService {
                                 .build());
                 return refused("reused");
             default:
-                return rows.lockedFamily(r.familyId()).map(this::renew).orElse(refused("unknown"));
+                Family fam = rows.lockedFamily(r.familyId()).orElse(null);
+                if (fam == null) {
+                    return auditRefresh(null, "unknown", client, requestId);
+                }
+                Outcome o = renew(fam, client, requestId);
+                if (o.renewed() == null) {
+                    return auditRefresh(fam, o.refused().reason(), client, requestId);
+                }
+                rows.recordSuccessor(
+                        presented,
+                        hash(o.renewed().refreshToken()),
+                        seal(refreshToken, o.renewed()));
+                return o;
         }
+    }
+
+    /** A renewal refused because the request carries two refresh cookies (cookie tossing). */
+    @Transactional
+    public Outcome refuseAmbiguous(String client, String requestId) {
+        return auditRefresh(null, "duplicate_cookie", client, requestId);
+    }
+
+    /** A refused renewal, audited ({@code auth.refresh}, failure) with the reason. */
+    private Outcome auditRefresh(Family f, String reason, String client, String requestId) {
+        AuditEvent.Builder b =
+                f == null
+                        ? AuditEvent.of(null, "anonymous", "session", "auth.refresh")
+                        : AuditEvent.of(
+                                        new TenantId(f.tenantId()),
+                                        "user",
+                                        f.subject(),
+                                        "auth.refresh")
+                                .actorName(f.username(), null)
+                                .target("user", f.subject())
+                                .detail("session", f.id().toString());
+        audit.recordInTransaction(
+                b.outcome(AuditEvent.Outcome.FAILURE)
+                        .detail("reason", reason)
+                        .detail("client", client)
+                        .requestId(requestId)
+                        .build());
+        return refused(reason);
+    }
+
+    /**
+     * Ends every session of a person in the admin's tenant (and the access tokens they issued),
+     * audited as {@code auth.session_revoked} with reason admin. 404 when the tenant has neither a
+     * session nor a built-in user of that subject (another tenant's person is not found here).
+     */
+    @Transactional
+    public int endAll(Caller admin, String subject, String requestId) {
+        if (subject == null || subject.isBlank() || subject.length() > 300) {
+            throw new io.gatehouse.shared.error.ValidationException(
+                    "subject", "subject is required: a user id, or oidc:<sub> of a person");
+        }
+        SessionRows.SubjectFamilies sf = rows.familiesOf(admin.tenant().value(), subject);
+        if (!sf.known() && !isUserOf(admin.tenant().value(), subject)) {
+            throw new io.gatehouse.shared.error.NotFoundException(
+                    "No person with that subject in this tenant");
+        }
+        int ended = 0;
+        for (UUID id : sf.live()) {
+            if (rows.revokeFamily(id, "admin")) {
+                ended++;
+            }
+        }
+        audit.recordInTransaction(
+                AuditEvent.by(admin, "auth.session_revoked")
+                        .target("user", subject)
+                        .detail("reason", "admin")
+                        .detail("sessions", ended)
+                        .requestId(requestId)
+                        .build());
+        return ended;
+    }
+
+    private boolean isUserOf(UUID tenant, String subject) {
+        try {
+            return identity.user(tenant, UUID.fromString(subject)).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Ends a family because its person may no longer renew it; audited with the reason. */
+    private Outcome revokeForPerson(Family f, String reason, String client, String requestId) {
+        boolean now = rows.revokeFamily(f.id(), reason);
+        audit.recordInTransaction(
+                AuditEvent.of(
+                                new TenantId(f.tenantId()),
+                                "system",
+                                "gatehouse",
+                                "auth.session_revoked")
+                        .target("user", f.subject())
+                        .detail("reason", reason)
+                        .detail("session", f.id().toString())
+                        .detail("username", f.username())
+                        .detail("family_revoked", now)
+                        .detail("client", client)
+                        .requestId(requestId)
+                        .build());
+        return refused(reason);
     }
 
     /**
@@ -193,7 +363,8 @@ public class SessionService {
             String subject,
             String username,
             List<String> roles,
-            String idToken) {
+            List<String> groups,
+            String tenantClaim) {
         Instant now = Instant.now();
         Family f =
                 new Family(
@@ -203,16 +374,18 @@ public class SessionService {
                         subject,
                         username,
                         roles,
-                        idToken,
+                        null,
                         now,
                         now.plusSeconds(absoluteSeconds),
-                        null);
+                        null,
+                        groups,
+                        tenantClaim);
         rows.createFamily(f);
         return f;
     }
 
     /** The next access token and refresh token of a family that may still be renewed. */
-    private Outcome renew(Family f) {
+    private Outcome renew(Family f, String client, String requestId) {
         Instant now = Instant.now();
         if (f.revokedAt() != null) {
             return refused("revoked");
@@ -230,17 +403,29 @@ public class SessionService {
         if (PASSWORD.equals(f.kind())) {
             UserEntity u = identity.user(f.tenantId(), UUID.fromString(f.subject())).orElse(null);
             // disabled, or password changed / roles changed since the session began
-            if (u == null
-                    || !u.status().equals("active")
-                    || u.tokensValidAfter().isAfter(f.createdAt())) {
-                rows.revokeFamily(f.id(), "user_changed");
-                return refused("user_changed");
+            if (u == null || !u.status().equals("active")) {
+                return revokeForPerson(f, "user_disabled", client, requestId);
+            }
+            if (u.tokensValidAfter().isAfter(f.createdAt())) {
+                return revokeForPerson(f, "user_changed", client, requestId);
             }
             roles = IdentityService.roles(u);
             access = tokens.issue(u.id(), u.username(), tenant, slug, roles);
         } else {
-            roles = EnumSet.noneOf(Role.class);
-            f.roles().forEach(r -> Role.fromWireName(r).ifPresent(roles::add));
+            if (f.groups() == null) {
+                // a session begun before its groups were kept cannot be mapped again
+                return revokeForPerson(f, "groups_unknown", client, requestId);
+            }
+            Caller person =
+                    tokens.mapped(f.subject(), f.username(), f.tenantClaim(), f.groups())
+                            .orElse(null);
+            if (person == null || !person.tenant().equals(tenant)) {
+                return revokeForPerson(f, "no_tenant", client, requestId);
+            }
+            if (person.roles().isEmpty()) {
+                return revokeForPerson(f, "no_role", client, requestId);
+            }
+            roles = EnumSet.copyOf(person.roles());
             access = tokens.issueSso(f.subject(), f.username(), tenant, slug, roles);
         }
         String refresh = secret();
@@ -264,6 +449,99 @@ public class SessionService {
                         slug,
                         roles),
                 null);
+    }
+
+    /**
+     * The answer of a rotation, encrypted (AES-GCM) under a key derived from the token that was
+     * presented: only its holder can open it, and a database read gives nothing usable.
+     */
+    static String seal(String presentedToken, Renewed r) {
+        long now = Instant.now().getEpochSecond();
+        jakarta.json.JsonArrayBuilder roles = jakarta.json.Json.createArrayBuilder();
+        r.roles().stream().map(Role::wireName).sorted().forEach(roles::add);
+        String plain =
+                jakarta.json.Json.createObjectBuilder()
+                        .add("a", r.access().token())
+                        .add("j", r.access().jti())
+                        .add("ax", now + r.access().expiresIn())
+                        .add("r", r.refreshToken())
+                        .add("rx", now + r.refreshMaxAgeSeconds())
+                        .add("t", r.tenantSlug())
+                        .add("g", roles)
+                        .build()
+                        .toString();
+        try {
+            byte[] iv = new byte[12];
+            RANDOM.nextBytes(iv);
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(
+                    javax.crypto.Cipher.ENCRYPT_MODE,
+                    sealKey(presentedToken),
+                    new javax.crypto.spec.GCMParameterSpec(128, iv));
+            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[iv.length + ct.length];
+            System.arraycopy(iv, 0, out, 0, iv.length);
+            System.arraycopy(ct, 0, out, iv.length, ct.length);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sealed answer opened with the presented token; null when it does not open. */
+    static Renewed unseal(String presentedToken, String sealed, Family f) {
+        if (sealed == null) {
+            return null;
+        }
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(sealed);
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(
+                    javax.crypto.Cipher.DECRYPT_MODE,
+                    sealKey(presentedToken),
+                    new javax.crypto.spec.GCMParameterSpec(128, in, 0, 12));
+            byte[] plain = c.doFinal(in, 12, in.length - 12);
+            jakarta.json.JsonObject o;
+            try (jakarta.json.JsonReader reader =
+                    jakarta.json.Json.createReader(
+                            new java.io.StringReader(new String(plain, StandardCharsets.UTF_8)))) {
+                o = reader.readObject();
+            }
+            long now = Instant.now().getEpochSecond();
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            o.getJsonArray("g")
+                    .getValuesAs(jakarta.json.JsonString.class)
+                    .forEach(s -> Role.fromWireName(s.getString()).ifPresent(roles::add));
+            return new Renewed(
+                    new TokenService.Issued(
+                            o.getString("a"),
+                            Math.max(1, o.getJsonNumber("ax").longValue() - now),
+                            o.getString("j")),
+                    o.getString("r"),
+                    Math.max(1, o.getJsonNumber("rx").longValue() - now),
+                    f,
+                    o.getString("t"),
+                    roles);
+        } catch (java.security.GeneralSecurityException
+                | IllegalArgumentException
+                | jakarta.json.JsonException
+                | ClassCastException
+                | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static javax.crypto.spec.SecretKeySpec sealKey(String presentedToken) {
+        try {
+            return new javax.crypto.spec.SecretKeySpec(
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(
+                                    ("gatehouse-refresh-grace:" + presentedToken)
+                                            .getBytes(StandardCharsets.UTF_8)),
+                    "AES");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Outcome refused(String reason) {

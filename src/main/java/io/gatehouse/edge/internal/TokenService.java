@@ -528,17 +528,22 @@ public class TokenService {
      * tenant; roles only through the role map, never platform-admin. Empty when no tenant applies.
      */
     public Optional<Caller> externalCaller(JwtClaims c) throws MalformedClaimException {
-        String slug =
-                c.hasClaim(oidcTenantClaim)
-                        ? String.valueOf(c.getClaimValue(oidcTenantClaim))
-                        : oidcDefaultTenant.orElse(null);
-        if (slug == null || slug.equals(DemoIdentitySeed.SYSTEM_TENANT)) {
-            return Optional.empty(); // the platform tenant belongs to the built-in identity
-        }
-        Optional<TenantId> tenant = tenants.bySlug(slug);
-        if (tenant.isEmpty()) {
-            return Optional.empty();
-        }
+        String name =
+                c.hasClaim("preferred_username")
+                        ? String.valueOf(c.getClaimValue("preferred_username"))
+                        : c.getSubject();
+        return mapped(SSO_SUBJECT_PREFIX + c.getSubject(), name, tenantClaimOf(c), groupsOf(c));
+    }
+
+    /** The raw tenant claim of an external token or ID token; null when it has none. */
+    public String tenantClaimOf(JwtClaims c) {
+        return c.hasClaim(oidcTenantClaim)
+                ? String.valueOf(c.getClaimValue(oidcTenantClaim))
+                : null;
+    }
+
+    /** The raw groups of an external token or ID token (the roles claim), before any mapping. */
+    public List<String> groupsOf(JwtClaims c) {
         Object claim = claimAtPath(c.getClaimsMap(), oidcRolesClaim);
         List<String> groups = new ArrayList<>();
         if (claim instanceof Collection<?> col) {
@@ -546,20 +551,28 @@ public class TokenService {
         } else if (claim instanceof String s) {
             groups.add(s);
         }
+        return groups;
+    }
+
+    /**
+     * Who a person of the external provider is here, from what the provider said (the raw tenant
+     * claim, null when absent, and groups) through the CURRENT tenant rules and role map: at
+     * sign-in and again at every renewal of a single sign-on session. Empty when no tenant applies.
+     */
+    public Optional<Caller> mapped(
+            String subject, String name, String tenantClaim, List<String> groups) {
+        String slug = tenantClaim != null ? tenantClaim : oidcDefaultTenant.orElse(null);
+        if (slug == null || slug.equals(DemoIdentitySeed.SYSTEM_TENANT)) {
+            return Optional.empty(); // the platform tenant belongs to the built-in identity
+        }
+        Optional<TenantId> tenant = tenants.bySlug(slug);
+        if (tenant.isEmpty()) {
+            return Optional.empty();
+        }
         Set<Role> roles = mappedRoles(groups, roleMap());
         roles.remove(
                 Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
-        String name =
-                c.hasClaim("preferred_username")
-                        ? String.valueOf(c.getClaimValue("preferred_username"))
-                        : c.getSubject();
-        return Optional.of(
-                new Caller(
-                        Caller.Kind.USER,
-                        SSO_SUBJECT_PREFIX + c.getSubject(),
-                        name,
-                        tenant.get(),
-                        roles));
+        return Optional.of(new Caller(Caller.Kind.USER, subject, name, tenant.get(), roles));
     }
 
     static String sha256(String s) {

@@ -39,7 +39,9 @@ public class SessionRows {
             String idToken,
             Instant createdAt,
             Instant absoluteExpiry,
-            Instant revokedAt) {}
+            Instant revokedAt,
+            List<String> groups,
+            String tenantClaim) {}
 
     /** What presenting a refresh token found. */
     public enum Presented {
@@ -53,38 +55,60 @@ public class SessionRows {
         UNKNOWN
     }
 
-    public record Rotation(Presented outcome, UUID familyId) {}
+    /**
+     * What presenting found; for REUSED, whether it is within the grace window of its rotation with
+     * its successor still unused ({@code inGrace}), and the sealed answer of that rotation.
+     */
+    public record Rotation(Presented outcome, UUID familyId, boolean inGrace, String sealed) {
+        Rotation(Presented outcome, UUID familyId) {
+            this(outcome, familyId, false, null);
+        }
+    }
 
-    public void saveFlow(
+    /**
+     * Stores a started flow unless its client address already has {@code maxPerClient} unexpired
+     * ones (false: refused, nothing stored). Expired flows are purged first.
+     */
+    public boolean saveFlow(
             String stateHash,
             String bindingHash,
             String nonce,
             String codeVerifier,
             String returnTo,
-            Instant expiresAt) {
-        update(
-                "INSERT INTO edge_oidc_flows (state_hash, binding_hash, nonce, code_verifier,"
-                        + " return_to, expires_at) VALUES (?,?,?,?,?,?)",
-                stateHash,
-                bindingHash,
-                nonce,
-                codeVerifier,
-                returnTo,
-                Timestamp.from(expiresAt));
-        update("DELETE FROM edge_oidc_flows WHERE expires_at < now() - interval '1 hour'");
+            Instant expiresAt,
+            String clientKey,
+            int maxPerClient) {
+        update("DELETE FROM edge_oidc_flows WHERE expires_at < now()");
+        return update(
+                        "INSERT INTO edge_oidc_flows (state_hash, binding_hash, nonce, code_verifier,"
+                                + " return_to, expires_at, client_key)"
+                                + " SELECT ?,?,?,?,?,?,? WHERE (SELECT count(*) FROM edge_oidc_flows"
+                                + " WHERE client_key = ? AND expires_at > now()) < ?",
+                        stateHash,
+                        bindingHash,
+                        nonce,
+                        codeVerifier,
+                        returnTo,
+                        Timestamp.from(expiresAt),
+                        clientKey,
+                        clientKey,
+                        maxPerClient)
+                == 1;
     }
 
     /**
-     * The flow of this state, deleted as it is read (single-use); empty when unknown or expired.
+     * The flow of this state and this browser binding, deleted as it is read (single-use); empty
+     * when unknown, expired or another browser's (which leaves the flow to its own browser).
      */
-    public Optional<Flow> takeFlow(String stateHash) {
+    public Optional<Flow> takeFlow(String stateHash, String bindingHash) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "DELETE FROM edge_oidc_flows WHERE state_hash = ?"
+                                "DELETE FROM edge_oidc_flows WHERE state_hash = ? AND binding_hash = ?"
                                         + " RETURNING binding_hash, nonce, code_verifier, return_to,"
                                         + " expires_at > now()")) {
             ps.setString(1, stateHash);
+            ps.setString(2, bindingHash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(5)) {
                     return Optional.empty();
@@ -106,8 +130,8 @@ public class SessionRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "INSERT INTO edge_session_families (id, tenant_id, kind, subject,"
-                                        + " username, roles, id_token, created_at, absolute_expiry)"
-                                        + " VALUES (?,?,?,?,?,?,?,?,?)")) {
+                                        + " username, roles, id_token, created_at, absolute_expiry,"
+                                        + " groups, tenant_claim) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setObject(1, f.id());
             ps.setObject(2, f.tenantId());
             ps.setString(3, f.kind());
@@ -118,6 +142,9 @@ public class SessionRows {
             ps.setString(7, f.idToken());
             ps.setTimestamp(8, Timestamp.from(f.createdAt()));
             ps.setTimestamp(9, Timestamp.from(f.absoluteExpiry()));
+            ps.setArray(
+                    10, f.groups() == null ? null : c.createArrayOf("text", f.groups().toArray()));
+            ps.setString(11, f.tenantClaim());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw failed(e);
@@ -146,8 +173,8 @@ public class SessionRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT id, tenant_id, kind, subject, username, roles, id_token,"
-                                        + " created_at, absolute_expiry, revoked_at"
-                                        + " FROM edge_session_families WHERE id = ?"
+                                        + " created_at, absolute_expiry, revoked_at, groups,"
+                                        + " tenant_claim FROM edge_session_families WHERE id = ?"
                                         + lock)) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -155,6 +182,7 @@ public class SessionRows {
                     return Optional.empty();
                 }
                 Timestamp revoked = rs.getTimestamp(10);
+                Array groups = rs.getArray(11);
                 return Optional.of(
                         new Family(
                                 rs.getObject(1, UUID.class),
@@ -166,14 +194,15 @@ public class SessionRows {
                                 rs.getString(7),
                                 rs.getTimestamp(8).toInstant(),
                                 rs.getTimestamp(9).toInstant(),
-                                revoked == null ? null : revoked.toInstant()));
+                                revoked == null ? null : revoked.toInstant(),
+                                groups == null ? null : List.of((String[]) groups.getArray()),
+                                rs.getString(12)));
             }
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    /** Revokes a family; false when it was revoked already. */
     /**
      * Ends a family and, in the same transaction, revokes every access token it issued that has not
      * expired yet (their jti join the revocation list): a session that ends stops working at once.
@@ -193,7 +222,55 @@ public class SessionRows {
                         + " AND access_expires_at > now()"
                         + " ON CONFLICT DO NOTHING",
                 id);
+        update(
+                "UPDATE edge_refresh_tokens SET successor_sealed = NULL"
+                        + " WHERE family_id = ? AND successor_sealed IS NOT NULL",
+                id);
         return now;
+    }
+
+    /**
+     * The ids of a person's families in a tenant that are not revoked yet, locked; {@code known}
+     * tells whether the tenant has any family of that subject at all.
+     */
+    public record SubjectFamilies(boolean known, List<UUID> live) {}
+
+    public SubjectFamilies familiesOf(UUID tenantId, String subject) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT id, revoked_at IS NULL AND absolute_expiry > now()"
+                                        + " FROM edge_session_families"
+                                        + " WHERE tenant_id = ? AND subject = ? ORDER BY id FOR UPDATE")) {
+            ps.setObject(1, tenantId);
+            ps.setString(2, subject);
+            boolean known = false;
+            List<UUID> live = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known = true;
+                    if (rs.getBoolean(2)) {
+                        live.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return new SubjectFamilies(known, live);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * After a rotation: the presented token's successor, and the rotation's answer sealed under a
+     * key only the presented token's holder can derive (the grace window's replay).
+     */
+    public void recordSuccessor(String usedHash, String successorHash, String sealed) {
+        update(
+                "UPDATE edge_refresh_tokens SET successor_hash = ?, successor_sealed = ?"
+                        + " WHERE token_hash = ?",
+                successorHash,
+                sealed,
+                usedHash);
     }
 
     /**
@@ -216,8 +293,11 @@ public class SessionRows {
                 Timestamp.from(accessExpiresAt));
     }
 
-    /** Marks a refresh token used, once; says what it found. */
-    public Rotation use(String tokenHash) {
+    /**
+     * Marks a refresh token used, once; says what it found. A used one is {@code inGrace} when it
+     * was used less than {@code graceSeconds} ago and its successor is still unused.
+     */
+    public Rotation use(String tokenHash, long graceSeconds) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
@@ -226,22 +306,31 @@ public class SessionRows {
                                         + " RETURNING family_id");
                 PreparedStatement seen =
                         c.prepareStatement(
-                                "SELECT family_id, used_at IS NOT NULL FROM edge_refresh_tokens"
-                                        + " WHERE token_hash = ?")) {
+                                "SELECT t.family_id, t.used_at IS NOT NULL,"
+                                        + " t.used_at > clock_timestamp() - make_interval(secs => ?)"
+                                        + " AND s.token_hash IS NOT NULL AND s.used_at IS NULL,"
+                                        + " t.successor_sealed"
+                                        + " FROM edge_refresh_tokens t LEFT JOIN edge_refresh_tokens s"
+                                        + " ON s.token_hash = t.successor_hash"
+                                        + " WHERE t.token_hash = ?")) {
             ps.setString(1, tokenHash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return new Rotation(Presented.ROTATED, rs.getObject(1, UUID.class));
                 }
             }
-            seen.setString(1, tokenHash);
+            seen.setDouble(1, graceSeconds);
+            seen.setString(2, tokenHash);
             try (ResultSet rs = seen.executeQuery()) {
                 if (!rs.next()) {
                     return new Rotation(Presented.UNKNOWN, null);
                 }
+                boolean used = rs.getBoolean(2);
                 return new Rotation(
-                        rs.getBoolean(2) ? Presented.REUSED : Presented.EXPIRED,
-                        rs.getObject(1, UUID.class));
+                        used ? Presented.REUSED : Presented.EXPIRED,
+                        rs.getObject(1, UUID.class),
+                        used && rs.getBoolean(3) && rs.getString(4) != null,
+                        rs.getString(4));
             }
         } catch (SQLException e) {
             throw failed(e);

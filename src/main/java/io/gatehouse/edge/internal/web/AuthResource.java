@@ -143,6 +143,12 @@ public class AuthResource {
     @APIResponse(
             responseCode = "409",
             description = "token_not_revocable: an external token without jti")
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "refresh_header_required: the gh_refresh cookie came without the header"
+                            + " X-Gatehouse-Refresh: 1")
+    @APIResponse(responseCode = "400", description = "duplicate_cookie: two gh_refresh cookies")
     public Response logout() {
         Caller caller = current.require();
         TokenService.Verified v =
@@ -153,7 +159,11 @@ public class AuthResource {
                     "This token has no jti, so Gatehouse cannot revoke it; it stays valid until it expires."
                             + " Sign out at your identity provider.");
         }
-        // the console's session, when its refresh cookie came along and is the caller's
+        // the console's session, when its refresh cookie came along and is the caller's; reading
+        // that cookie needs the header no other site can send (as refresh does)
+        if (SessionResource.count(http, SessionResource.REFRESH_COOKIE) > 0) {
+            SessionResource.requireRefreshHeader(http);
+        }
         var session =
                 sessions.end(caller, SessionResource.cookie(http, SessionResource.REFRESH_COOKIE));
         identity.logout(

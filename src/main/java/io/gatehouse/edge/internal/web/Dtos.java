@@ -141,6 +141,19 @@ public final class Dtos {
             @Schema(required = true, description = "Where a browser starts the sign-in (GET)")
                     String start) {}
 
+    @Schema(description = "The sessions of a person an admin ended")
+    public record SessionsEnded(
+            @Schema(
+                            required = true,
+                            description = "The person: a built-in user's id, or oidc:<sub>")
+                    String subject,
+            @Schema(
+                            required = true,
+                            description =
+                                    "How many live console sessions were ended (their access tokens"
+                                            + " revoked with them); 0 when there were none")
+                    int sessions_ended) {}
+
     @Schema(description = "A sign-out that ended the console session too")
     public record SignedOut(
             @Schema(required = true) boolean session_ended,

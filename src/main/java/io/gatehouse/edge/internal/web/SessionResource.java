@@ -100,10 +100,15 @@ public class SessionResource {
                             + " clients get problem JSON (404 oidc_not_configured, 503 provider_unavailable).")
     @APIResponse(responseCode = "303", description = "To the provider")
     @APIResponse(responseCode = "404", description = "oidc_not_configured")
+    @APIResponse(
+            responseCode = "429",
+            description =
+                    "too_many_sign_ins: this client address holds too many unfinished sign-ins"
+                            + " (gatehouse.auth.oidc.start.max.per.client)")
     @APIResponse(responseCode = "503", description = "provider_unavailable")
     public Response start(@QueryParam("return_to") String returnTo) {
         try {
-            OidcSignIn.Started s = sso.start(returnTo);
+            OidcSignIn.Started s = sso.start(returnTo, client(), requestId());
             return Response.seeOther(s.authorizationUrl())
                     .header("Set-Cookie", bindingCookie(s.binding(), 600))
                     .header("Cache-Control", "no-store")
@@ -170,7 +175,8 @@ public class SessionResource {
                     "Good once, for 60 seconds, and only in the browser that started the sign-in: the"
                             + " request must carry that browser's binding cookie (gh_oidc_binding), which"
                             + " this call then clears. Answers like login, and sets the session's refresh"
-                            + " cookie.")
+                            + " cookie. A refusal is audited (auth.login, failure, reason"
+                            + " invalid_login_code).")
     @RequestBody(
             required = true,
             content = @Content(schema = @Schema(implementation = CodeBody.class)))
@@ -179,9 +185,14 @@ public class SessionResource {
             description = "The access token",
             content = @Content(schema = @Schema(implementation = Dtos.LoginResponse.class)))
     @APIResponse(responseCode = "401", description = "invalid_login_code")
+    @APIResponse(responseCode = "400", description = "duplicate_cookie")
     public Response redeem(CodeBody body) {
         SessionService.Renewed r =
-                sessions.redeem(body == null ? null : body.code(), cookie(BINDING_COOKIE))
+                sessions.redeem(
+                                body == null ? null : body.code(),
+                                cookie(BINDING_COOKIE),
+                                client(),
+                                requestId())
                         .orElseThrow(
                                 () ->
                                         new GatehouseException(
@@ -205,8 +216,15 @@ public class SessionResource {
                             + " SameSite=Strict, Path=/api/v1/auth) and requires the header"
                             + " X-Gatehouse-Refresh: 1. The token is used once and replaced (rotation);"
                             + " presenting a used one again revokes the whole session (audited as"
-                            + " auth.refresh_reuse). A session ends at its absolute lifetime"
-                            + " (gatehouse.auth.session.absolute.seconds).")
+                            + " auth.refresh_reuse), except within the grace window"
+                            + " (gatehouse.auth.refresh.grace.seconds) of its rotation while its successor"
+                            + " is unused, when the same answer is given again (a lost answer). Every"
+                            + " renewal maps the person again (a built-in user's current roles and status;"
+                            + " a single sign-on person's groups through the current role map): no role,"
+                            + " no tenant or a disabled user ends the session (auth.session_revoked). A"
+                            + " suspended tenant renews nothing. A session ends at its absolute lifetime"
+                            + " (gatehouse.auth.session.absolute.seconds). Refusals are audited as"
+                            + " auth.refresh (failure); two gh_refresh cookies are refused.")
     @APIResponse(
             responseCode = "200",
             description = "The access token",
@@ -215,7 +233,11 @@ public class SessionResource {
     @APIResponse(responseCode = "403", description = "refresh_header_required")
     public Response refresh() {
         requireRefreshHeader(http);
-        SessionService.Outcome o = sessions.refresh(cookie(REFRESH_COOKIE), client(), requestId());
+        // cookie tossing: a second gh_refresh (set by another path or subdomain) is not guessed
+        SessionService.Outcome o =
+                count(http, REFRESH_COOKIE) > 1
+                        ? sessions.refuseAmbiguous(client(), requestId())
+                        : sessions.refresh(cookie(REFRESH_COOKIE), client(), requestId());
         if (o.renewed() == null) {
             throw new GatehouseException(
                     401,
@@ -283,10 +305,23 @@ public class SessionResource {
         return cookie(http, name);
     }
 
+    /**
+     * The value of a cookie sent once; null when absent or empty. A name sent more than once (a
+     * cookie set by another path or subdomain next to ours: cookie tossing) is refused with 400
+     * duplicate_cookie rather than guessed.
+     */
     static String cookie(HttpServletRequest http, String name) {
         jakarta.servlet.http.Cookie[] cookies = http.getCookies();
         if (cookies == null) {
             return null;
+        }
+        if (count(http, name) > 1) {
+            throw new GatehouseException(
+                    400,
+                    "duplicate_cookie",
+                    "The request carries the cookie " + name + " more than once",
+                    null,
+                    Map.of());
         }
         for (jakarta.servlet.http.Cookie c : cookies) {
             if (c.getName().equals(name) && !c.getValue().isEmpty()) {
@@ -294,6 +329,20 @@ public class SessionResource {
             }
         }
         return null;
+    }
+
+    /** How many cookies of that name the request carries (empty ones included). */
+    static int count(HttpServletRequest http, String name) {
+        jakarta.servlet.http.Cookie[] cookies = http.getCookies();
+        int n = 0;
+        if (cookies != null) {
+            for (jakarta.servlet.http.Cookie c : cookies) {
+                if (c.getName().equals(name)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /**
