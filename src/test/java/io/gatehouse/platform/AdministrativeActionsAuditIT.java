@@ -41,7 +41,9 @@ class AdministrativeActionsAuditIT {
                             + " move the head it signs",
                     "POST /api/v1/auth/refresh",
                     "renews a console session whose sign-in was audited (auth.login); a reused"
-                            + " refresh token is audited as auth.refresh_reuse (SingleSignOnIT)",
+                            + " refresh token is audited as auth.refresh_reuse, other refusals as"
+                            + " auth.refresh failures, a session ended at renewal as"
+                            + " auth.session_revoked (SingleSignOnIT)",
                     "POST /api/v1/auth/oidc/redeem",
                     "redeems the one-time code of a single sign-on the callback already audited"
                             + " as auth.login with method oidc (SingleSignOnIT)");
@@ -303,6 +305,16 @@ class AdministrativeActionsAuditIT {
                                 HTTP.post(
                                         "/api/v1/users/" + ids.get("user") + "/reset-password",
                                         "{\"password\":\"" + passwords[1] + "\"}",
+                                        t.auth("admin"))));
+        c.put(
+                "DELETE /api/v1/sessions",
+                new Case(
+                        "auth.session_revoked",
+                        () ->
+                                HTTP.method(
+                                        "DELETE",
+                                        "/api/v1/sessions?subject=" + ids.get("user"),
+                                        null,
                                         t.auth("admin"))));
         c.put(
                 "POST /api/v1/auth/login",

@@ -291,12 +291,7 @@ public class OidcSignIn {
             claims = idTokenConsumer(d).processToClaims(idToken);
         } catch (InvalidJwtException e) {
             // error codes only: the message would carry the token's claims (sub, email, nonce)
-            LOG.fine(
-                    () ->
-                            "ID token refused, jose4j error codes "
-                                    + e.getErrorDetails().stream()
-                                            .map(x -> String.valueOf(x.getErrorCode()))
-                                            .collect(Collectors.joining(",")));
+            LOG.fine(() -> refusalForLog(e));
             throw refuse(
                     "invalid_id_token",
                     401,
@@ -493,6 +488,14 @@ public class OidcSignIn {
             Thread.interrupted();
             throw new IOException("The provider's keys could not be fetched", e);
         }
+    }
+
+    /** What the log says of a refused ID token: jose4j's error codes, never its claims. */
+    static String refusalForLog(InvalidJwtException e) {
+        return "ID token refused, jose4j error codes "
+                + e.getErrorDetails().stream()
+                        .map(x -> String.valueOf(x.getErrorCode()))
+                        .collect(Collectors.joining(","));
     }
 
     /** A console path to return to, or /console/ (never another site, never a scheme). */

@@ -8,6 +8,9 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +37,21 @@ class SessionSecretsTest {
                         "//evil.example/console/")) {
             assertThat(OidcSignIn.safeReturn(bad)).as(bad).isEqualTo("/console/");
         }
+    }
+
+    @Test
+    void aRefusedIdTokenIsLoggedByErrorCodeWithoutItsClaims() {
+        InvalidJwtException e =
+                new InvalidJwtException(
+                        "JWT (claims->{\"sub\":\"stand-in|erika\",\"email\":\"erika@example.org\"})"
+                                + " rejected due to invalid claims",
+                        List.of(
+                                new ErrorCodeValidator.Error(
+                                        ErrorCodes.EXPIRED, "expired for erika")),
+                        null);
+        String line = OidcSignIn.refusalForLog(e);
+        assertThat(line).contains(String.valueOf(ErrorCodes.EXPIRED));
+        assertThat(line).doesNotContain("erika").doesNotContain("sub");
     }
 
     @Test

@@ -19,6 +19,10 @@ import javax.sql.DataSource;
  * refresh tokens, and one-time login codes. Only hashes of the secrets are stored. Every take is a
  * single conditional statement, so two instances can never both use one state, code or token. Runs
  * in the caller's transaction when there is one.
+ *
+ * <p>Long on purpose: every statement on the four session tables is here, next to each other, so
+ * that the conditional takes (state with binding, code, token with its grace window) and the
+ * revocations that must stay consistent with them can be read and reviewed together.
  */
 @ApplicationScoped
 public class SessionRows {
