@@ -3,7 +3,8 @@
 // test JVM (CONSOLE_SSO_IDP) and with 20-second access tokens (CONSOLE_SSO_BASE). The provider
 // approves its test user at once (groups sso-reviewers: a reviewer of tenant demo).
 //   OIDC sign-in; a typed comment kept and sent after the token's lifetime has long passed; sign-out
-//   that revokes the session and ends the provider's session.
+//   that revokes the session and ends the provider's session; an admin ending the person's sessions from the
+//   users page (keyboard), after which the session renews nothing and its access token is refused.
 export default async function sso(ctx) {
   const { step, check, newPage, axe, fitsAt800, shot, docShot, password } = ctx;
   const base = (process.env.CONSOLE_SSO_BASE ?? "").replace(/\/+$/, "");
@@ -147,5 +148,44 @@ export default async function sso(ctx) {
     check(renewed.status === 401, `the session's refresh token renews nothing after sign-out, got ${renewed.status}`);
     check(!(await page.context().cookies()).some((c) => c.name === "gh_refresh"), "the browser's refresh cookie is cleared");
     check((await page.evaluate(() => sessionStorage.getItem("gatehouse.console.token"))) === null, "the tab forgot its token");
+  });
+
+  await step("sso: an admin ends a single sign-on person's sessions from the users page (keyboard)", async () => {
+    const person = await newPage("sso-ended-person");
+    await signInWithProvider(person);
+    const held = (await person.context().cookies()).find((c) => c.name === "gh_refresh");
+    const token = await storedToken(person);
+    check((await api("GET", "/api/v1/me", token)).status === 200, "the person's access token works before");
+    const admin = await newPage("sso-admin-users");
+    await admin.goto(`${base}/console/`);
+    await admin.getByLabel("Username").fill("admin");
+    await admin.getByLabel("Password").fill(password);
+    await admin.getByLabel("Password").press("Enter");
+    await admin.getByTestId("who").waitFor();
+    await admin.goto(`${base}/console/admin/users`);
+    await admin.getByTestId("users").waitFor();
+    const form = admin.getByTestId("sso-sessions-form");
+    await form.getByLabel("Subject").focus();
+    await admin.keyboard.type("oidc:stand-in|erika");
+    await admin.keyboard.press("Enter");
+    await admin.getByTestId("info").waitFor();
+    const said = await admin.getByTestId("info").textContent();
+    check(/sessions? of oidc:stand-in\|erika ended/.test(said), `the page says the sessions ended: ${said}`);
+    const renewed = await fetch(`${base}/api/v1/auth/refresh`, { method: "POST", headers: { "X-Gatehouse-Refresh": "1", Cookie: `gh_refresh=${held.value}` } });
+    check(renewed.status === 401, `the person's session renews nothing, got ${renewed.status}`);
+    let status = 0;
+    for (let i = 0; i < 25 && status !== 401; i++) {
+      status = (await api("GET", "/api/v1/me", token)).status;
+      if (status !== 401) await admin.waitForTimeout(200);
+    }
+    check(status === 401, `the person's access token is revoked with the session, got ${status}`);
+    // a built-in user's row has its own button, operable by keyboard
+    const button = admin.locator('tr[data-user="bob"]').getByRole("button", { name: "End the sessions of bob" });
+    await button.focus();
+    await admin.keyboard.press("Enter");
+    await admin.waitForFunction(() => (document.querySelector('[data-testid="info"]')?.textContent ?? "").includes("bob"));
+    await axe(admin, "users page with session ending");
+    await fitsAt800(admin, "users page with session ending");
+    await shot(admin, "sso-03-sessions-ended");
   });
 }

@@ -215,3 +215,9 @@ export function utcInstant(text: string): string | null {
   if (t === "") return null;
   return new Date(`${t.length === 16 ? t + ":00" : t}Z`).toISOString();
 }
+
+/** What the users page says after ending a person's sessions. */
+export function sessionsEndedText(name: string, ended: number): string {
+  if (ended === 0) return `${name} had no live session; nothing to end.`;
+  return `${ended === 1 ? "1 session" : `${ended} sessions`} of ${name} ended; their access tokens no longer work.`;
+}

@@ -72,6 +72,10 @@ export function ssoErrorText(code: string): string {
       return "The identity provider's answer could not be verified, so you were not signed in. Please try again.";
     case "no_tenant":
       return "Your account at the identity provider is not given access to Gatehouse. Ask your administrator.";
+    case "no_role":
+      return "Your account at the identity provider is given no Gatehouse role. Ask your administrator.";
+    case "too_many_sign_ins":
+      return "Too many sign-ins were started from here. Finish one, or wait a few minutes and try again.";
     case "provider_refused":
       return "The identity provider did not sign you in.";
     case "provider_unavailable":

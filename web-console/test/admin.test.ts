@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   csv, egressDifference, InputError, inputValue, MAX_INT, microsToUnits, optionalInt, rolesToSend, unitsToMicros, utcInstant,
+  sessionsEndedText,
 } from "../src/adminforms.js";
 import { adminPages, capabilities, holdsRole } from "../src/permissions.js";
 import { hrefFor, parseRoute } from "../src/routes.js";
@@ -88,4 +89,10 @@ test("what another admin changed in the egress allow-list, named for the person 
   const after = [{ destination: "10.1.0.0/16" }, { destination: "10.3.0.0/16", port: null, note: "new" }];
   assert.deepEqual(egressDifference(before, after), { added: ["10.3.0.0/16"], removed: ["127.0.0.1:9"] });
   assert.deepEqual(egressDifference(after, after), { added: [], removed: [] });
+});
+
+test("ending a person's sessions says how many ended, and when there were none", () => {
+  assert.equal(sessionsEndedText("alice", 0), "alice had no live session; nothing to end.");
+  assert.match(sessionsEndedText("alice", 1), /^1 session of alice ended/);
+  assert.match(sessionsEndedText("oidc:x", 3), /^3 sessions of oidc:x ended; their access tokens no longer work\.$/);
 });

@@ -182,4 +182,6 @@ test("every refusal code of single sign-on has a sentence", () => {
   assert.match(ssoErrorText("no_tenant"), /administrator/);
   assert.notEqual(ssoErrorText("no_tenant"), ssoErrorText("something_else"), "no_tenant has its own sentence");
   assert.notEqual(ssoErrorText("invalid_state"), ssoErrorText("something_else"), "invalid_state has its own sentence");
+  assert.match(ssoErrorText("no_role"), /no Gatehouse role/);
+  assert.match(ssoErrorText("too_many_sign_ins"), /Too many sign-ins/);
 });

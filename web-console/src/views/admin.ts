@@ -3,7 +3,8 @@
 // the console only hides what a person's roles cannot use and says who may.
 import { ApiError } from "../api.js";
 import {
-  csv, egressDifference, microsToUnits, optionalInt, rolesToSend, simpleForm, unitsToMicros, utcInstant,
+  csv, egressDifference, microsToUnits, optionalInt, rolesToSend, sessionsEndedText, simpleForm, unitsToMicros,
+  utcInstant,
 } from "../adminforms.js";
 import { h, render } from "../dom.js";
 import { formatInstant } from "../format.js";
@@ -304,6 +305,18 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
               },
             },
           }, next === "disabled" ? "Deactivate" : "Reactivate"),
+          h("button", {
+            type: "button", "aria-label": `End the sessions of ${u.username}`,
+            on: {
+              click: async () => {
+                try {
+                  showInfo(messages, await endSessions(ctx, u.id, u.username));
+                } catch (e) {
+                  showError(messages, e);
+                }
+              },
+            },
+          }, "End sessions"),
         ), resetForm));
     }), "users"));
   }
@@ -319,9 +332,24 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     showInfo(messages, `${u.username} created with ${u.roles.join(", ")}.`);
     await load();
   }, "user-form");
+  // people of the single sign-on provider have no row here: they are named by their subject
+  const ssoForm = simpleForm("End the sessions of a single sign-on person", [
+    { name: "subject", label: "Subject", required: true, hint: "oidc:<their subject at the provider>, as the audit trail names them" },
+  ], "End sessions", async (f) => {
+    const subject = f.value("subject").trim();
+    const text = await endSessions(ctx, subject, subject);
+    f.reset();
+    showInfo(messages, text);
+  }, "sso-sessions-form");
   render(body, h("p", { class: "muted" }, "Users cannot be deleted (their history stays auditable): deactivate them. A password reset ends the user's sessions."),
-    messages, form.el, list);
+    messages, form.el, list, ssoForm.el);
   await load();
+}
+
+/** Ends every console session of a person of this tenant (and the access tokens they issued). */
+async function endSessions(ctx: AppContext, subject: string, name: string): Promise<string> {
+  const r = await ctx.api.send<{ subject: string; sessions_ended: number }>("DELETE", `/api/v1/sessions?subject=${encodeURIComponent(subject)}`);
+  return sessionsEndedText(name, r.sessions_ended);
 }
 
 // ---- API keys (tenant admin) ----
