@@ -180,7 +180,7 @@ export default async function sso(ctx) {
     }
     check(status === 401, `the person's access token is revoked with the session, got ${status}`);
     // a built-in user's row has its own button, operable by keyboard
-    const button = admin.locator('tr[data-user="bob"]').getByRole("button", { name: "End the sessions of bob" });
+    const button = admin.locator('tr[data-user="bob"]').getByRole("button", { name: "End sessions of bob" });
     await button.focus();
     await admin.keyboard.press("Enter");
     await admin.waitForFunction(() => (document.querySelector('[data-testid="info"]')?.textContent ?? "").includes("bob"));

@@ -306,7 +306,7 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
             },
           }, next === "disabled" ? "Deactivate" : "Reactivate"),
           h("button", {
-            type: "button", "aria-label": `End the sessions of ${u.username}`,
+            type: "button", "aria-label": `End sessions of ${u.username}`,
             on: {
               click: async () => {
                 try {
