@@ -28,6 +28,25 @@ public final class GovernanceDtos {
                     Map<String, Object> content,
             @Schema(description = "Why") String comment) {}
 
+    @Schema(description = "What is live now for a kind's target (secret fields masked)")
+    public record LiveContent(
+            @Schema(required = true, description = "The kind of change", example = "provider")
+                    String kind,
+            @Schema(required = true, description = "The target, e.g. a provider's name")
+                    String target,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The live version's id (a change made from this content is"
+                                            + " based on it)")
+                    String version,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The live content in the kind's change shape; secrets are"
+                                            + " never shown (a provider says credentialSet)")
+                    Map<String, Object> content) {}
+
     @Schema(description = "A new revision of a change in draft or changes requested")
     public record ChangeRevision(
             @Schema(required = true, description = "The revised content")
