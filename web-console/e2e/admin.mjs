@@ -270,7 +270,7 @@ export default async function (ctx) {
   }
 
   /** Tab (then Shift+Tab when not found ahead) until target has the focus; its focus must be visible. */
-  async function tabTo(page, target, what, max = 60) {
+  async function tabTo(page, target, what, max = 100) {
     await target.waitFor();
     let n = 0;
     for (; n < max && !(await isFocused(target)); n++) await page.keyboard.press("Tab");
