@@ -8,6 +8,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
  * hand (field-precise 400s; an action's body may be empty) and build answers with JSON-P; these
  * records describe exactly those shapes and must change with them.
+ *
+ * <p>Long on purpose: one record per wire shape of the governance API, each field with its OpenAPI
+ * description, kept together so that the document and the resources are checked in one place.
  */
 public final class GovernanceDtos {
     private GovernanceDtos() {}
