@@ -265,8 +265,9 @@ export default async function (ctx) {
     check(f.visible, `${what}: the focus on ${f.what} is visible`);
   }
 
+  /** Whether target (one element) has the focus; false at once when it is not on the page. */
   async function isFocused(target) {
-    return target.evaluate((e) => e === document.activeElement).catch(() => false);
+    return target.evaluateAll((els) => els.length === 1 && els[0] === document.activeElement).catch(() => false);
   }
 
   /** Tab (then Shift+Tab when not found ahead) until target has the focus; its focus must be visible. */
@@ -295,8 +296,9 @@ export default async function (ctx) {
 
   /** After an action: the focus lands on target (waits up to 5 s for the page to redraw), visibly. */
   async function focusLandsOn(page, target, what) {
+    await target.waitFor({ timeout: 5000 }).catch(() => {});
     for (let i = 0; i < 50 && !(await isFocused(target)); i++) await page.waitForTimeout(100);
-    check(await isFocused(target), `${what}: the focus lands there, got ${(await focusInfo(page)).what}`);
+    check(await isFocused(target), `${what}: the focus lands there (${await target.count()} such element(s)), got ${(await focusInfo(page)).what}`);
     await expectFocusVisible(page, what);
   }
 
@@ -445,7 +447,7 @@ export default async function (ctx) {
     check(await row.getByLabel("reviewer").isChecked(), "Space ticks the reviewer box");
     await press(page, row.getByRole("button", { name: "Save roles" }), "Save roles");
     await page.getByTestId("info").filter({ hasText: "author, reviewer" }).waitFor();
-    await focusLandsOn(page, page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: "Save roles" }), "after saving roles: the row's Save roles");
+    await focusLandsOn(page, page.getByRole("button", { name: `Save roles of ${user}`, exact: true }), "after saving roles: the row's Save roles");
     const listed = (await api("GET", "/api/v1/users", adminToken)).json.find((u) => u.username === user);
     check(listed && listed.roles.includes("reviewer") && listed.roles.includes("author"), `the server holds both roles: ${JSON.stringify(listed)}`);
     await docShot(page, "admin-users");
@@ -632,6 +634,7 @@ export default async function (ctx) {
     const cp = await newPage("testcall-off");
     await signIn(cp, "alice");
     await cp.goto(`${base}/console/changes/${draft.json.id}`);
+    await typeIn(cp, cp.getByLabel(/^User message/), "Are test calls on?", "User message");
     const run = cp.getByRole("button", { name: "Send the test call" });
     await press(cp, run, "Send the test call");
     const off = cp.getByTestId("testcall-off");
