@@ -369,6 +369,7 @@ export default async function (ctx) {
     await form.getByLabel("Destination").waitFor();
     await typeIn(page, form.getByLabel("Destination"), "not a host!!", "Destination");
     await page.keyboard.press("Enter"); // submits the form from its field
+    await form.locator(".field-error:not([hidden])").waitFor(); // the server's answer, then where the focus is
     await focusLandsOn(page, form.getByLabel("Destination"), "a refused destination: back at its field");
     check((await form.getByLabel("Destination").getAttribute("aria-invalid")) === "true", "the destination is marked invalid");
     // a port the browser cannot read as a number is named at the field, never taken for "every port"
