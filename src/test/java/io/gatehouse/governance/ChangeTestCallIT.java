@@ -218,6 +218,14 @@ class ChangeTestCallIT {
         assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.json().getString("code")).isEqualTo("test_calls_disabled");
+        // a PUT without the switch (an older client setting a budget) leaves it off
+        Http.Response budget =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"testCallsPerPersonPerMinute\":2}",
+                        own.auth("admin"));
+        assertThat(budget.json().getBoolean("testCallsEnabled")).isFalse();
         // another tenant's people are not affected
         Http.Response elsewhere =
                 testCall(

@@ -590,7 +590,7 @@ public class IdentityService {
             Integer tpm,
             Long daily,
             Long monthly,
-            boolean testCallsEnabled,
+            Boolean testCallsEnabled,
             Integer testCallsPerPerson,
             String requestId) {
         if (testCallsPerPerson != null && (testCallsPerPerson <= 0 || testCallsPerPerson > 1000)) {
@@ -620,7 +620,9 @@ public class IdentityService {
         l.tpmLimit(tpm);
         l.dailyBudgetMicros(daily);
         l.monthlyBudgetMicros(monthly);
-        l.testCallsEnabled(testCallsEnabled);
+        if (testCallsEnabled != null) { // absent: as it was (an older client's PUT keeps it)
+            l.testCallsEnabled(testCallsEnabled);
+        }
         l.testCallsPerPersonPerMinute(testCallsPerPerson);
         changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
         audit.recordInTransaction(
@@ -631,7 +633,7 @@ public class IdentityService {
                         .detail("tpmLimit", tpm)
                         .detail("dailyBudgetMicros", daily)
                         .detail("monthlyBudgetMicros", monthly)
-                        .detail("testCallsEnabled", testCallsEnabled)
+                        .detail("testCallsEnabled", l.testCallsEnabled())
                         .detail("testCallsPerPersonPerMinute", testCallsPerPerson)
                         .requestId(requestId)
                         .build());

@@ -86,9 +86,9 @@ public final class Dtos {
             @Schema(
                             description =
                                     "Whether the tenant's people may make test calls through"
-                                            + " drafts (POST /api/v1/changes/{id}/test-call); absent"
-                                            + " or null: true. Off, a test call answers 403"
-                                            + " test_calls_disabled")
+                                            + " drafts (POST /api/v1/changes/{id}/test-call); true"
+                                            + " until set; absent in a PUT: unchanged. Off, a test"
+                                            + " call answers 403 test_calls_disabled")
                     Boolean testCallsEnabled,
             @Schema(
                             description =

@@ -66,7 +66,7 @@ public class LimitsResource {
                         body.tpmLimit(),
                         body.dailyBudgetMicros(),
                         body.monthlyBudgetMicros(),
-                        body.testCallsEnabled() == null || body.testCallsEnabled(),
+                        body.testCallsEnabled(),
                         body.testCallsPerPersonPerMinute(),
                         (String) http.getAttribute(RequestIds.ATTRIBUTE)));
     }
