@@ -109,8 +109,8 @@ export default async function (ctx) {
     await expectFieldError(page, "f-baseUrl", /baseUrl/, "Azure without a base URL");
     await axe(page, "provider form");
     await page.locator("#f-kind").selectOption("sandbox");
-    // no read API for providers: the form says that the change replaces the whole provider
-    await page.getByTestId("replaces-whole").waitFor();
+    // a new provider: the form says that nothing of that name is live and the change creates it
+    await page.getByTestId("live-none").waitFor();
     await createAndExpectReview(page, "provider", (c) => {
       check(JSON.stringify(c.models?.[0]?.capabilities) === JSON.stringify(["chat", "tools"]), `the model's capabilities were sent: ${JSON.stringify(c.models)}`);
       check(!("credential" in c), `no credential was sent (none typed): ${Object.keys(c).join(",")}`);
@@ -209,6 +209,24 @@ export default async function (ctx) {
     await page.context().close();
   });
 
+  await step("admin: a change to a live provider or route starts from its live content (the one live-content read)", async () => {
+    const live = await api("GET", "/api/v1/changes/live/provider/sandbox", await token("alice"));
+    check(live.status === 200, `the live provider reads through the API, got ${live.status} ${live.text}`);
+    const page = await newPage("author-live-kinds");
+    await signIn(page, "alice");
+    await openForm(page, "provider", "sandbox");
+    await page.getByTestId("live-loaded").waitFor();
+    check((await page.locator("#f-kind").inputValue()) === live.json.content.kind, "the form holds the live provider's kind");
+    check((await page.locator("#f-models-0-name").inputValue()) === live.json.content.models[0].name, "and its first model");
+    check((await page.locator("#f-credential").inputValue()) === "", "never a credential");
+    await axe(page, "provider form with live content loaded");
+    const route = await api("GET", "/api/v1/changes/live/route/sandbox", await token("alice"));
+    check(route.status === 200, `the live route reads through the API, got ${route.status} ${route.text}`);
+    await openForm(page, "route", "sandbox");
+    await page.getByTestId("live-loaded").waitFor();
+    check((await page.locator("#f-targets-0-provider").inputValue()) === route.json.content.targets[0].provider, "the form holds the live route's first target");
+  });
+
   await step("admin: people without the role see no administration, and 'Not available' at the address", async () => {
     const alice = await newPage("alice-admin");
     await signIn(alice, "alice");
@@ -227,7 +245,78 @@ export default async function (ctx) {
     await admin.context().close();
   });
 
-  await step("admin: the platform admin creates, suspends and resumes a tenant and adds an egress allow-list entry", async () => {
+  // ---- keyboard (issue 21): every administration action is reached with Tab, pressed with Enter or Space,
+  // the focus is visible on each control, and after each action it lands where the person continues ----
+
+  /** The focused element, described, and whether its focus is drawn (outline or shadow). */
+  async function focusInfo(page) {
+    return page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return { what: "(nothing: the page body)", visible: false };
+      const cs = getComputedStyle(a);
+      const outlined = cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0;
+      const what = `${a.tagName.toLowerCase()} "${a.getAttribute("aria-label") || a.id || (a.textContent || "").trim().slice(0, 60)}"`;
+      return { what, visible: outlined || cs.boxShadow !== "none" };
+    });
+  }
+
+  async function expectFocusVisible(page, what) {
+    const f = await focusInfo(page);
+    check(f.visible, `${what}: the focus on ${f.what} is visible`);
+  }
+
+  /** Whether target (one element) has the focus; false at once when it is not on the page. */
+  async function isFocused(target) {
+    return target.evaluateAll((els) => els.length === 1 && els[0] === document.activeElement).catch(() => false);
+  }
+
+  /** Tab (then Shift+Tab when not found ahead) until target has the focus; its focus must be visible. */
+  async function tabTo(page, target, what, max = 100) {
+    await target.waitFor();
+    let n = 0;
+    for (; n < max && !(await isFocused(target)); n++) await page.keyboard.press("Tab");
+    for (let b = 0; b < 2 * max && !(await isFocused(target)); b++, n++) await page.keyboard.press("Shift+Tab");
+    check(await isFocused(target), `${what}: reached with Tab (${n} presses), now on ${(await focusInfo(page)).what}`);
+    await expectFocusVisible(page, what);
+  }
+
+  /** Reaches a field with Tab and types text into it (replacing what it held). */
+  async function typeIn(page, target, text, what) {
+    await tabTo(page, target, what);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    if (text !== "") await page.keyboard.type(text);
+  }
+
+  /** Reaches a control with Tab and operates it with key (Enter for buttons and links, Space for boxes). */
+  async function press(page, target, what, key = "Enter") {
+    await tabTo(page, target, what);
+    await page.keyboard.press(key);
+  }
+
+  /** After an action: the focus lands on target (waits up to 5 s for the page to redraw), visibly. */
+  async function focusLandsOn(page, target, what) {
+    await target.waitFor({ timeout: 5000 }).catch(() => {});
+    for (let i = 0; i < 50 && !(await isFocused(target)); i++) await page.waitForTimeout(100);
+    check(await isFocused(target), `${what}: the focus lands there (${await target.count()} such element(s)), got ${(await focusInfo(page)).what}`);
+    await expectFocusVisible(page, what);
+  }
+
+  const cleanups = [];
+  /** Runs (in finally, whatever failed) what undoes this flow's data; each clean-up is checked. */
+  async function cleanUp() {
+    while (cleanups.length > 0) {
+      const [what, fn] = cleanups.pop();
+      try {
+        await fn();
+      } catch (e) {
+        check(false, `clean-up ${what}: ${e?.message ?? e}`);
+      }
+    }
+  }
+
+  try {
+  await step("admin: the platform admin creates, suspends and resumes a tenant by keyboard", async () => {
     const page = await newPage("platform");
     await signInPlatformAdmin(page);
     await page.getByRole("heading", { name: "Administration" }).waitFor();
@@ -236,175 +325,235 @@ export default async function (ctx) {
       `the platform admin's start page lists every page (the server grants it the admin role in its own tenant), got ${pagesListed}`);
     await axe(page, "administration (platform admin's start page)");
     await fitsAt800(page, "administration");
-    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Tenants" }).click();
+    await press(page, page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Tenants" }), "the Tenants link");
     await page.getByTestId("tenants").waitFor();
     const slug = `adm-t-${s}`;
-    await page.getByLabel("Slug").fill(slug);
-    await page.getByLabel("Display name").fill("Admin flow tenant");
-    await page.getByRole("button", { name: "Create tenant" }).click();
+    const form = page.getByTestId("tenant-form");
+    await typeIn(page, form.getByLabel("Slug"), slug, "Slug");
+    await typeIn(page, form.getByLabel("Display name"), "Admin flow tenant", "Display name");
+    await press(page, page.getByRole("button", { name: "Create tenant" }), "Create tenant");
     const row = page.locator(`tr[data-tenant="${slug}"]`);
     await row.waitFor();
-    await page.getByRole("button", { name: `Suspend ${slug}` }).click();
+    await focusLandsOn(page, page.getByRole("button", { name: `Suspend ${slug}` }), "after creating a tenant: its row's Suspend");
+    await page.keyboard.press("Enter"); // the confirmation is accepted
     await row.locator(".status-suspended").waitFor();
+    await focusLandsOn(page, page.getByRole("button", { name: `Resume ${slug}` }), "after suspending: the row's Resume");
+    const suspended = (await api("GET", "/api/v1/tenants", await platformToken())).json.find((t) => t.slug === slug);
+    check(suspended?.status === "suspended", `the server holds the tenant suspended: ${JSON.stringify(suspended)}`);
     await docShot(page, "admin-tenants");
     await axe(page, "tenants");
     await fitsAt800(page, "tenants");
-    await page.getByRole("button", { name: `Resume ${slug}` }).click();
+    await page.keyboard.press("Space");
     await row.locator(".status-active").waitFor();
+    await focusLandsOn(page, page.getByRole("button", { name: `Suspend ${slug}` }), "after resuming: the row's Suspend");
+  });
 
-    await page.getByRole("link", { name: "Egress allow-list of demo", exact: true }).click();
-    await page.getByLabel("Destination").waitFor();
-    demoTenantId = new URL(page.url()).searchParams.get("tenant");
-    await page.getByLabel("Destination").fill("not a host!!");
-    await page.getByRole("button", { name: "Add entry" }).click();
-    const err = page.getByTestId("egress-form").locator(".field-error").first();
-    await err.waitFor({ state: "visible" });
-    check((await page.getByLabel("Destination").getAttribute("aria-invalid")) === "true", "the destination is marked invalid");
+  await step("admin: the egress allow-list by keyboard: refused input at its field, a stale save refused, add and remove", async () => {
+    const platform = await platformToken();
+    const demo = (await api("GET", "/api/v1/tenants", platform)).json.find((t) => t.slug === "demo");
+    check(demo, "the demo tenant is listed");
+    demoTenantId = demo.id;
+    const egressPath = `/api/v1/platform/tenants/${demoTenantId}/egress-allowlist`;
+    const dropNotes = async (notes) => {
+      const now = await api("GET", egressPath, platform);
+      const keep = now.json.entries.filter((e) => !notes.includes(e.note));
+      if (keep.length === now.json.entries.length) return;
+      const r = await api("PUT", egressPath, platform, { entries: keep });
+      check(r.status === 200, `the allow-list is put back, got ${r.status} ${r.text}`);
+    };
+    cleanups.push(["the e2e egress entries", () => dropNotes([`other admin ${s}`, `e2e webhook sink ${s}`])]);
+    const page = await newPage("platform-egress-kbd");
+    await signInPlatformAdmin(page);
+    await page.goto(`${base}/console/admin/egress?tenant=${demoTenantId}`);
+    const form = page.getByTestId("egress-form");
+    await form.getByLabel("Destination").waitFor();
+    await typeIn(page, form.getByLabel("Destination"), "not a host!!", "Destination");
+    await page.keyboard.press("Enter"); // submits the form from its field
+    await form.locator(".field-error:not([hidden])").waitFor(); // the server's answer, then where the focus is
+    await focusLandsOn(page, form.getByLabel("Destination"), "a refused destination: back at its field");
+    check((await form.getByLabel("Destination").getAttribute("aria-invalid")) === "true", "the destination is marked invalid");
     // a port the browser cannot read as a number is named at the field, never taken for "every port"
-    await page.getByLabel("Destination").fill("127.0.0.1");
-    await page.getByLabel("Port").focus();
-    await page.keyboard.type("9e");
-    await page.getByRole("button", { name: "Add entry" }).click();
-    const portErr = page.getByTestId("egress-form").locator(".field-error:not([hidden])");
+    await typeIn(page, form.getByLabel("Destination"), "127.0.0.1", "Destination");
+    await typeIn(page, form.getByLabel("Port"), "9e", "Port");
+    await press(page, page.getByRole("button", { name: "Add entry" }), "Add entry");
+    const portErr = form.locator(".field-error:not([hidden])");
     await portErr.waitFor();
     check(/not a number/.test(await portErr.textContent()), `the port's message says so, got ${await portErr.textContent()}`);
-    check((await page.getByLabel("Port").getAttribute("aria-invalid")) === "true", "the port is marked invalid");
-    const platform = await platformToken();
-    const egressPath = `/api/v1/platform/tenants/${demoTenantId}/egress-allowlist`;
+    await focusLandsOn(page, form.getByLabel("Port"), "an unreadable port: back at its field");
     check(!(await api("GET", egressPath, platform)).json.entries.some((e) => e.destination === "127.0.0.1" && e.port == null),
       "nothing was saved for every port");
     // another platform admin changes the list after this page read it: the page's save is refused, not applied
     const before = (await api("GET", egressPath, platform)).json.entries;
     const other = await api("PUT", egressPath, platform, { entries: [...before, { destination: `10.77.${parseInt(s.slice(-2), 36) % 250}.0/24`, note: `other admin ${s}` }] });
     check(other.status === 200, `the other admin's change is saved, got ${other.status} ${other.text}`);
-    await page.getByLabel("Port").fill("9");
-    await page.getByLabel("Note").fill(`e2e webhook sink ${s}`);
-    await page.getByRole("button", { name: "Add entry" }).click();
+    await typeIn(page, form.getByLabel("Port"), "9", "Port");
+    await typeIn(page, form.getByLabel("Note"), `e2e webhook sink ${s}`, "Note");
+    await press(page, page.getByRole("button", { name: "Add entry" }), "Add entry");
     const stale = page.getByTestId("egress-stale");
-    await stale.waitFor();
+    await focusLandsOn(page, stale, "a refused stale save: the refusal");
     check(/changed the allow-list meanwhile/.test(await stale.textContent()) && (await stale.textContent()).includes("added 10.77."), `the refusal says what changed: ${await stale.textContent()}`);
     await page.getByTestId("egress").getByText(`other admin ${s}`).waitFor();
     await axe(page, "egress allow-list with a refused stale save");
     // redone on the list as it is now: both entries stay
-    await page.getByLabel("Destination").fill("127.0.0.1");
-    await page.getByLabel("Port").fill("9");
-    await page.getByLabel("Note").fill(`e2e webhook sink ${s}`);
-    await page.getByRole("button", { name: "Add entry" }).click();
+    const redo = page.getByTestId("egress-form");
+    await typeIn(page, redo.getByLabel("Destination"), "127.0.0.1", "Destination (redo)");
+    await typeIn(page, redo.getByLabel("Port"), "9", "Port (redo)");
+    await typeIn(page, redo.getByLabel("Note"), `e2e webhook sink ${s}`, "Note (redo)");
+    await press(page, page.getByRole("button", { name: "Add entry" }), "Add entry (redo)");
     await page.getByTestId("egress").getByText(`e2e webhook sink ${s}`).waitFor();
+    await focusLandsOn(page, page.getByTestId("info"), "after adding: the result message");
     const after = (await api("GET", egressPath, platform)).json.entries;
     check(after.some((e) => e.note === `other admin ${s}`) && after.some((e) => e.note === `e2e webhook sink ${s}`), "both admins' entries are in the list");
-    // the other admin's entry is removed again through the API (the page's entry stays for the webhook step)
-    await api("PUT", egressPath, platform, { entries: after.filter((e) => e.note !== `other admin ${s}`) });
+    // the other admin's entry is removed on the page, by keyboard (the page's entry stays for the webhook step)
+    const otherRow = page.getByTestId("egress").locator("tr").filter({ hasText: `other admin ${s}` });
+    await press(page, otherRow.getByRole("button", { name: /^Remove / }), "Remove (the other admin's entry)");
+    await otherRow.waitFor({ state: "detached" });
+    await focusLandsOn(page, page.getByTestId("info"), "after removing: the result message");
+    check(!(await api("GET", egressPath, platform)).json.entries.some((e) => e.note === `other admin ${s}`), "the removal is saved");
     await docShot(page, "admin-egress");
     await axe(page, "egress allow-list");
     await fitsAt800(page, "egress allow-list");
-    await page.context().close();
   });
 
-  await step("admin: a tenant admin creates a user, changes the roles, resets the password and deactivates the user", async () => {
+  await step("admin: a tenant admin creates a user, changes the roles, resets the password and deactivates the user, by keyboard", async () => {
+    const adminToken = await token("admin");
+    const user = `adm-u-${s}`;
+    cleanups.push([`deactivating ${user}`, async () => {
+      const u = (await api("GET", "/api/v1/users", adminToken)).json.find((x) => x.username === user);
+      if (u && u.status !== "disabled") {
+        const r = await api("PATCH", `/api/v1/users/${u.id}`, adminToken, { status: "disabled" });
+        check(r.status === 200, `${user} is deactivated, got ${r.status}`);
+      }
+    }]);
     const page = await newPage("users");
     await signIn(page, "admin");
-    await page.getByRole("link", { name: "Administration" }).click();
-    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users and roles" }).click();
+    await press(page, page.getByRole("link", { name: "Administration" }), "the Administration link");
+    await press(page, page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users and roles" }), "Users and roles");
     await page.getByTestId("users").waitFor();
-    const user = `adm-u-${s}`;
     const form = page.getByTestId("user-form");
-    await form.getByLabel("Username").fill(user);
-    await form.getByLabel("Password").fill("adm-first-password-1");
-    await form.getByLabel("Roles").fill("wizard");
-    await page.getByRole("button", { name: "Create user" }).click();
+    await typeIn(page, form.getByLabel("Username"), user, "Username");
+    await typeIn(page, form.getByLabel("Password"), "adm-first-password-1", "Password");
+    await typeIn(page, form.getByLabel("Roles"), "wizard", "Roles");
+    await page.keyboard.press("Enter");
     const rolesErr = form.locator(".field-error:not([hidden])");
     await rolesErr.waitFor();
     check(/wizard/.test(await rolesErr.textContent()), "the unknown role is named next to Roles");
-    await form.getByLabel("Roles").fill("author");
-    await page.getByRole("button", { name: "Create user" }).click();
+    await focusLandsOn(page, form.getByLabel("Roles"), "an unknown role: back at Roles");
+    await typeIn(page, form.getByLabel("Roles"), "author", "Roles");
+    await press(page, page.getByRole("button", { name: "Create user" }), "Create user");
     const row = page.locator(`tr[data-user="${user}"]`);
     await row.waitFor();
-    await row.getByLabel("reviewer").check();
-    await row.getByRole("button", { name: "Save roles" }).click();
+    await focusLandsOn(page, row.getByLabel("author"), "after creating a user: the new row's first role box");
+    await press(page, row.getByLabel("reviewer"), "the reviewer box", "Space");
+    check(await row.getByLabel("reviewer").isChecked(), "Space ticks the reviewer box");
+    await press(page, row.getByRole("button", { name: "Save roles" }), "Save roles");
     await page.getByTestId("info").filter({ hasText: "author, reviewer" }).waitFor();
-    const adminToken = await token("admin");
+    await focusLandsOn(page, page.getByRole("button", { name: `Save roles of ${user}`, exact: true }), "after saving roles: the row's Save roles");
     const listed = (await api("GET", "/api/v1/users", adminToken)).json.find((u) => u.username === user);
     check(listed && listed.roles.includes("reviewer") && listed.roles.includes("author"), `the server holds both roles: ${JSON.stringify(listed)}`);
     await docShot(page, "admin-users");
     await axe(page, "users");
     await fitsAt800(page, "users");
-    await page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: `Reset password of ${user}` }).click();
-    await page.getByLabel(`New password for ${user}`).fill("adm-second-password-2");
-    await page.getByLabel(`New password for ${user}`).press("Enter");
+    const resetButton = page.getByRole("button", { name: `Reset password of ${user}` });
+    await press(page, resetButton, "Reset password");
+    await focusLandsOn(page, page.getByLabel(`New password for ${user}`), "the reset form opens at its password field");
+    check((await resetButton.getAttribute("aria-expanded")) === "true", "Reset password says it is expanded");
+    await page.keyboard.type("adm-second-password-2");
+    await page.keyboard.press("Enter");
     await page.getByTestId("info").filter({ hasText: "password was reset" }).waitFor();
+    await focusLandsOn(page, resetButton, "after the reset: back on Reset password");
     const login = await api("POST", "/api/v1/auth/login", null, { username: user, password: "adm-second-password-2" });
     check(login.status === 200, `the new password works, got ${login.status}`);
-    await page.getByRole("button", { name: `Deactivate ${user}` }).click();
+    await press(page, page.getByRole("button", { name: `Deactivate ${user}` }), "Deactivate");
     await page.locator(`tr[data-user="${user}"] .status-disabled`).waitFor();
+    await focusLandsOn(page, page.getByRole("button", { name: `Reactivate ${user}` }), "after deactivating: the row's Reactivate");
     const refused = await api("POST", "/api/v1/auth/login", null, { username: user, password: "adm-second-password-2" });
     check(refused.status === 401, `a deactivated user cannot sign in (401), got ${refused.status}`);
-    await page.context().close();
   });
 
   await step("admin: the platform admin administers its own tenant's users; saving the role boxes keeps platform-admin", async () => {
+    const user = `adm-pa-${s}`;
+    cleanups.push([`deactivating ${user}`, async () => {
+      const platform = await platformToken();
+      const u = (await api("GET", "/api/v1/users", platform)).json.find((x) => x.username === user);
+      if (u && u.status !== "disabled") {
+        const r = await api("PATCH", `/api/v1/users/${u.id}`, platform, { status: "disabled" });
+        check(r.status === 200, `${user} is deactivated, got ${r.status}`);
+      }
+    }]);
     const page = await newPage("platform-users");
     await signInPlatformAdmin(page);
     await page.goto(`${base}/console/admin/users`);
     await page.getByTestId("users").waitFor();
-    const user = `adm-pa-${s}`;
     const form = page.getByTestId("user-form");
-    await form.getByLabel("Username").fill(user);
-    await form.getByLabel("Password").fill("adm-platform-password-3");
-    await form.getByLabel("Roles").fill("platform-admin, author");
-    await page.getByRole("button", { name: "Create user" }).click();
+    await typeIn(page, form.getByLabel("Username"), user, "Username");
+    await typeIn(page, form.getByLabel("Password"), "adm-platform-password-3", "Password");
+    await typeIn(page, form.getByLabel("Roles"), "platform-admin, author", "Roles");
+    await page.keyboard.press("Enter");
     const row = page.locator(`tr[data-user="${user}"]`);
     await row.waitFor();
     check((await row.innerText()).includes("platform-admin (kept"), "the row says platform-admin is kept");
     await axe(page, "users (platform admin)");
-    await row.getByLabel("reviewer").check();
-    await row.getByRole("button", { name: "Save roles" }).click();
+    await press(page, row.getByLabel("reviewer"), "the reviewer box", "Space");
+    await press(page, row.getByRole("button", { name: "Save roles" }), "Save roles");
     await page.getByTestId("info").filter({ hasText: "reviewer" }).waitFor();
     const platform = await platformToken();
     const listed = (await api("GET", "/api/v1/users", platform)).json.find((u) => u.username === user);
     check(listed && ["platform-admin", "author", "reviewer"].every((r) => listed.roles.includes(r)), `the server still holds platform-admin: ${JSON.stringify(listed)}`);
-    await page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: `Deactivate ${user}` }).click();
+    await press(page, page.locator(`tr[data-user="${user}"]`).getByRole("button", { name: `Deactivate ${user}` }), "Deactivate");
     await page.locator(`tr[data-user="${user}"] .status-disabled`).waitFor();
-    await page.context().close();
   });
 
-  await step("admin: an API key's secret is shown once with a copy button, then only its prefix; rotate and revoke", async () => {
+  await step("admin: an API key by keyboard: its secret shown once and copied, then only its prefix; rotate and revoke", async () => {
+    const adminToken = await token("admin");
+    const name = `adm-key-${s}`;
+    cleanups.push([`revoking ${name}`, async () => {
+      for (const k of (await api("GET", "/api/v1/keys", adminToken)).json.filter((x) => x.name === name && x.status !== "revoked")) {
+        const r = await api("POST", `/api/v1/keys/${k.id}/revoke`, adminToken);
+        check(r.status === 200 || r.status === 204, `${name} is revoked, got ${r.status}`);
+      }
+    }]);
     const page = await newPage("keys");
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
     await signIn(page, "admin");
     await page.goto(`${base}/console/admin/keys`);
     await page.getByTestId("keys").waitFor();
-    const name = `adm-key-${s}`;
     const form = page.getByTestId("key-form");
-    await form.getByLabel("Name").fill(name);
-    await form.getByLabel("Allowed routes").fill("sandbox");
+    await typeIn(page, form.getByLabel("Name"), name, "Name");
+    await typeIn(page, form.getByLabel("Allowed routes"), "sandbox", "Allowed routes");
     // a rate limit the browser cannot read is named at the field, never taken for "no limit"
-    await form.getByLabel("Requests per minute").focus();
-    await page.keyboard.type("6e");
-    await page.getByRole("button", { name: "Create key" }).click();
+    await typeIn(page, form.getByLabel("Requests per minute"), "6e", "Requests per minute");
+    await press(page, page.getByRole("button", { name: "Create key" }), "Create key");
     const rpmErr = form.locator(".field-error:not([hidden])");
     await rpmErr.waitFor();
     check(/not a number/.test(await rpmErr.textContent()), `the limit's message says so, got ${await rpmErr.textContent()}`);
     check((await form.getByLabel("Requests per minute").getAttribute("aria-invalid")) === "true", "the limit is marked invalid");
-    const keysBefore = (await api("GET", "/api/v1/keys", await token("admin"))).json;
+    await focusLandsOn(page, form.getByLabel("Requests per minute"), "an unreadable limit: back at its field");
+    const keysBefore = (await api("GET", "/api/v1/keys", adminToken)).json;
     check(!keysBefore.some((k) => k.name === name), "no key was created without its limit");
-    await form.getByLabel("Requests per minute").fill("");
-    await page.getByRole("button", { name: "Create key" }).click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.press("Enter");
     const secretEl = page.getByTestId("key-secret-value");
     await secretEl.waitFor();
+    await focusLandsOn(page, page.getByTestId("key-secret").getByRole("heading"), "a new key: the heading of its secret");
     const secret = (await secretEl.textContent()).trim();
     check(secret.startsWith("gh_"), `a key secret is shown, got ${secret.slice(0, 6)}...`);
     check((await page.locator("[aria-live] [data-testid=key-secret-value], [role=status] [data-testid=key-secret-value]").count()) === 0,
       "the secret is not inside a live region (a screen reader would read it all out)");
-    await page.getByRole("button", { name: "Copy key" }).click();
+    await press(page, page.getByRole("button", { name: "Copy key" }), "Copy key");
     const copied = page.getByTestId("key-secret").getByRole("status");
     await copied.filter({ hasText: /\S/ }).waitFor();
     check(/^Copied\.$/.test((await copied.textContent()).trim()), `the copy succeeded, got: ${await copied.textContent()}`);
     check((await page.evaluate(() => navigator.clipboard.readText())) === secret, "the clipboard holds the key");
+    check(await isFocused(page.getByRole("button", { name: "Copy key" })), "the focus stays on Copy key");
     await docShot(page, "admin-keys-secret");
     await axe(page, "API keys with the secret shown");
     const works = await fetch(`${base}/v1/models`, { headers: { Authorization: `Bearer ${secret}` } });
     check(works.status === 200, `the new key works, got ${works.status}`);
+    await press(page, page.getByRole("button", { name: "I have stored it: hide" }), "I have stored it: hide");
+    await page.getByTestId("key-secret").waitFor({ state: "detached" });
+    await focusLandsOn(page, page.getByRole("button", { name: `Rotate ${name}` }).first(), "after hiding the secret: the key's Rotate");
     await page.reload();
     await page.getByTestId("keys").waitFor();
     check(!(await page.locator("body").innerText()).includes(secret), "after a reload the secret is nowhere on the page");
@@ -415,71 +564,122 @@ export default async function (ctx) {
     const prefix = (await row.locator("code").textContent()).trim();
     check(prefix.length > 0 && secret.startsWith(prefix), `the row shows the key's prefix ${prefix}`);
     await fitsAt800(page, "API keys");
-    await page.getByRole("button", { name: `Rotate ${name}` }).first().click();
+    await press(page, page.getByRole("button", { name: `Rotate ${name}` }).first(), "Rotate");
     await secretEl.waitFor();
+    await focusLandsOn(page, page.getByTestId("key-secret").getByRole("heading"), "a rotated key: the heading of its successor's secret");
     const successor = (await secretEl.textContent()).trim();
     check(successor.startsWith("gh_") && successor !== secret, "rotation shows the successor's secret once");
-    await page.getByRole("button", { name: "I have stored it: hide" }).click();
+    await press(page, page.getByRole("button", { name: "I have stored it: hide" }), "I have stored it: hide");
     const successorRow = page.locator(`tr[data-key="${name}"]`).filter({ hasText: "successor" });
-    await successorRow.getByRole("button", { name: `Revoke ${name}` }).click();
+    await press(page, successorRow.getByRole("button", { name: `Revoke ${name}` }), "Revoke (the successor)");
     await successorRow.locator(".status-revoked").waitFor();
+    await focusLandsOn(page, page.getByTestId("info"), "after revoking: the result message (the row has no actions left)");
     let goneStatus = 0;
     for (let i = 0; i < 10 && goneStatus !== 401; i++) {
       if (i > 0) await page.waitForTimeout(300);
       goneStatus = (await fetch(`${base}/v1/models`, { headers: { Authorization: `Bearer ${successor}` } })).status;
     }
     check(goneStatus === 401, `a revoked key is refused, got ${goneStatus}`);
-    await page.context().close();
   });
 
-  await step("admin: limits and budgets, with the server's message at the field", async () => {
+  await step("admin: limits, budgets and the test-call switch by keyboard; a test call while off says why; the limits are restored", async () => {
     const adminToken = await token("admin");
     const before = (await api("GET", "/api/v1/limits", adminToken)).json;
+    check(before && typeof before.testCallsEnabled === "boolean", `the limits read before the step: ${JSON.stringify(before)}`);
+    try {
     const page = await newPage("limits");
     await signIn(page, "admin");
-    try {
-      await page.goto(`${base}/console/admin/limits`);
-      await page.getByTestId("budget").waitFor();
-      const form = page.getByTestId("limits-form");
-      await form.getByLabel("Requests per minute").fill("0");
-      await page.getByRole("button", { name: "Save limits" }).click();
-      const err = form.locator(".field-error:not([hidden])");
-      await err.waitFor();
-      check(/positive/.test(await err.textContent()), "the server's message stands next to Requests per minute");
-      check((await form.getByLabel("Requests per minute").getAttribute("aria-invalid")) === "true", "the field is marked invalid");
-      await form.getByLabel("Requests per minute").fill(before.rpmLimit == null ? "" : String(before.rpmLimit));
-      await form.getByLabel("Daily budget").fill("1000.5");
-      await page.getByRole("button", { name: "Save limits" }).click();
-      await page.getByTestId("info").waitFor();
-      const after = (await api("GET", "/api/v1/limits", adminToken)).json;
-      check(after.dailyBudgetMicros === 1_000_500_000, `the daily budget is 1000.5 units in micros, got ${after.dailyBudgetMicros}`);
-      await page.getByTestId("budget").getByText("1000.5").first().waitFor();
-      await docShot(page, "admin-limits");
-      await axe(page, "limits and budgets");
-      await fitsAt800(page, "limits and budgets");
+    await page.goto(`${base}/console/admin/limits`);
+    await page.getByTestId("budget").waitFor();
+    const form = page.getByTestId("limits-form");
+    await typeIn(page, form.getByLabel("Requests per minute"), "0", "Requests per minute");
+    await page.keyboard.press("Enter");
+    const err = form.locator(".field-error:not([hidden])");
+    await err.waitFor();
+    check(/positive/.test(await err.textContent()), "the server's message stands next to Requests per minute");
+    check((await form.getByLabel("Requests per minute").getAttribute("aria-invalid")) === "true", "the field is marked invalid");
+    await focusLandsOn(page, form.getByLabel("Requests per minute"), "a refused limit: back at its field");
+    await typeIn(page, form.getByLabel("Requests per minute"), before.rpmLimit == null ? "" : String(before.rpmLimit), "Requests per minute");
+    await typeIn(page, form.getByLabel("Daily budget"), "1000.5", "Daily budget");
+    const switchBox = form.getByLabel("People may make test calls through drafts");
+    check(await switchBox.isChecked(), "test calls are on to begin with");
+    await press(page, switchBox, "the test-call switch", "Space");
+    check(!(await switchBox.isChecked()), "Space turns the switch off");
+    await typeIn(page, form.getByLabel("Test calls per person per minute"), "5", "Test calls per person per minute");
+    const save = page.getByRole("button", { name: "Save limits" });
+    await press(page, save, "Save limits");
+    await page.getByTestId("info").waitFor();
+    check(await isFocused(save), "after saving the focus stays on Save limits (the result is announced)");
+    await expectFocusVisible(page, "Save limits after saving");
+    const after = (await api("GET", "/api/v1/limits", adminToken)).json;
+    check(after.dailyBudgetMicros === 1_000_500_000, `the daily budget is 1000.5 units in micros, got ${after.dailyBudgetMicros}`);
+    check(after.testCallsEnabled === false && after.testCallsPerPersonPerMinute === 5, `the test-call switch and rate are saved: ${JSON.stringify(after)}`);
+    await page.getByTestId("budget").getByText("1000.5").first().waitFor();
+    await docShot(page, "admin-limits");
+    await axe(page, "limits and budgets");
+    await fitsAt800(page, "limits and budgets");
+
+    // off: the change page's test call is refused and says why
+    const alice = await token("alice");
+    const draft = await api("POST", "/api/v1/changes", alice, {
+      kind: "prompt", target: `adm-off-${s}`, comment: "test calls off",
+      content: { messages: [{ role: "system", content: "Off test." }, { role: "user", content: "Hello?" }], route: "sandbox" },
+    });
+    check(draft.status === 201, `a draft is created, got ${draft.status} ${draft.text}`);
+    cleanups.push(["withdrawing the test-call draft", async () => {
+      const r = await api("POST", `/api/v1/changes/${draft.json.id}/withdraw`, alice, { comment: "e2e clean-up" });
+      check(r.status === 200, `the draft is withdrawn, got ${r.status} ${r.text}`);
+    }]);
+    const refused = await api("POST", `/api/v1/changes/${draft.json.id}/test-call`, alice, { messages: [{ role: "user", content: "hi" }] });
+    check(refused.status === 403 && refused.json?.code === "test_calls_disabled", `the server refuses the test call (403 test_calls_disabled), got ${refused.status} ${refused.text}`);
+    const cp = await newPage("testcall-off");
+    await signIn(cp, "alice");
+    await cp.goto(`${base}/console/changes/${draft.json.id}`);
+    await typeIn(cp, cp.getByLabel(/^User message/), "Are test calls on?", "User message");
+    const run = cp.getByRole("button", { name: "Send the test call" });
+    await press(cp, run, "Send the test call");
+    const off = cp.getByTestId("testcall-off");
+    await focusLandsOn(cp, off, "a test call while they are off: the reason");
+    check(/turned off for this tenant/.test(await off.textContent()), `the reason is said: ${await off.textContent()}`);
+    check(await run.isDisabled(), "the button stays off");
+    check(((await run.getAttribute("aria-describedby")) ?? "") === (await off.getAttribute("id")), "and is described by the reason");
+    await axe(cp, "change page with test calls turned off");
     } finally {
-      await api("PUT", "/api/v1/limits", adminToken, before);
+      // checked: the tenant's limits (and its test-call switch) are as before the step, whatever failed
+      const r = await api("PUT", "/api/v1/limits", adminToken, before);
+      check(r.status === 200, `the limits are put back, got ${r.status} ${r.text}`);
+      const now = (await api("GET", "/api/v1/limits", adminToken)).json;
+      check(JSON.stringify(now) === JSON.stringify(before), `the limits are as before: ${JSON.stringify(now)} vs ${JSON.stringify(before)}`);
     }
-    await page.context().close();
   });
 
-  await step("admin: a webhook is added (its secret shown once), a change's delivery is listed, the webhook deactivated", async () => {
+  await step("admin: a webhook by keyboard: added (its secret shown once), a change's delivery listed, the webhook deactivated", async () => {
     check(demoTenantId, "the egress step found the demo tenant");
+    const adminToken = await token("admin");
+    cleanups.push([`deactivating the webhook ${hookUrl}`, async () => {
+      const w = ((await api("GET", "/api/v1/webhooks", adminToken)).json?.data ?? []).find((x) => x.url === hookUrl && x.active);
+      if (w) {
+        const r = await api("DELETE", `/api/v1/webhooks/${w.id}`, adminToken);
+        check(r.status === 200 || r.status === 204, `the webhook is deactivated, got ${r.status}`);
+      }
+    }]);
     const page = await newPage("webhooks");
     await signIn(page, "admin");
     await page.goto(`${base}/console/admin/webhooks`);
     await page.getByTestId("webhooks").waitFor();
     const form = page.getByTestId("webhook-form");
-    await form.getByLabel("URL").fill("ftp://127.0.0.1/x");
-    await page.getByRole("button", { name: "Add webhook" }).click();
+    await typeIn(page, form.getByLabel("URL"), "ftp://127.0.0.1/x", "URL");
+    await page.keyboard.press("Enter");
     const err = form.locator(".field-error:not([hidden])");
     await err.waitFor();
     check(/url/i.test(await err.textContent()), "the refusal stands next to URL");
     check((await form.getByLabel("URL").getAttribute("aria-invalid")) === "true", "the URL field is the one marked invalid");
-    await form.getByLabel("URL").fill(hookUrl);
-    await form.getByLabel("Description").fill("e2e sink");
-    await page.getByRole("button", { name: "Add webhook" }).click();
+    await focusLandsOn(page, form.getByLabel("URL"), "a refused URL: back at its field");
+    await typeIn(page, form.getByLabel("URL"), hookUrl, "URL");
+    await typeIn(page, form.getByLabel("Description"), "e2e sink", "Description");
+    await press(page, page.getByRole("button", { name: "Add webhook" }), "Add webhook");
     await page.getByTestId("webhook-secret").waitFor();
+    await focusLandsOn(page, page.getByTestId("webhook-secret").getByRole("heading"), "a new webhook: the heading of its secret");
     await page.locator(`tr[data-webhook="${hookUrl}"]`).waitFor();
     // a change submitted now is delivered (or tried) to the endpoint
     const alice = await token("alice");
@@ -489,32 +689,43 @@ export default async function (ctx) {
     });
     check(created.status === 201, `a change is created, got ${created.status} ${created.text}`);
     check((await api("POST", `/api/v1/changes/${created.json.id}/submit`, alice, {})).status === 200, "and submitted");
-    let found = false;
-    for (let i = 0; i < 20 && !found; i++) {
-      await page.getByRole("button", { name: `Deliveries to ${hookUrl}` }).click();
-      await page.getByTestId("deliveries").waitFor();
-      found = (await page.getByTestId("deliveries").innerText()).includes(created.json.id.slice(0, 8));
-      if (!found) await page.waitForTimeout(500);
+    const hook = ((await api("GET", "/api/v1/webhooks", adminToken)).json?.data ?? []).find((x) => x.url === hookUrl);
+    check(hook, "the webhook is listed by the API");
+    let delivered = false;
+    for (let i = 0; i < 20 && !delivered; i++) {
+      if (i > 0) await page.waitForTimeout(500);
+      const d = await api("GET", `/api/v1/webhooks/${hook.id}/deliveries`, adminToken);
+      delivered = (d.json?.data ?? []).some((x) => x.changeId === created.json.id);
     }
-    check(found, "the change's delivery is listed");
+    check(delivered, "the server lists the change's delivery");
+    await press(page, page.getByRole("button", { name: "I have stored it: hide" }), "I have stored it: hide");
+    const deliveriesButton = page.getByRole("button", { name: `Deliveries to ${hookUrl}` });
+    await focusLandsOn(page, deliveriesButton, "after hiding the secret: the webhook's Deliveries");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("deliveries").waitFor();
+    await focusLandsOn(page, page.locator("#deliveries-title"), "the deliveries: their heading");
+    check((await page.getByTestId("deliveries").innerText()).includes(created.json.id.slice(0, 8)), "the change's delivery is listed");
     await docShot(page, "admin-webhooks");
     await axe(page, "webhooks and deliveries");
     await fitsAt800(page, "webhooks");
-    await page.getByRole("button", { name: `Deactivate ${hookUrl}` }).click();
+    await press(page, page.getByRole("button", { name: `Deactivate ${hookUrl}` }), "Deactivate (webhook)");
     await page.locator(`tr[data-webhook="${hookUrl}"] .status-inactive`).waitFor();
-    await page.context().close();
+    await focusLandsOn(page, page.getByTestId("info"), "after deactivating: the result message");
   });
 
-  await step("admin: the platform admin removes the egress entry again", async () => {
+  await step("admin: the platform admin removes the egress entry again, by keyboard", async () => {
     check(demoTenantId, "the egress step found the demo tenant");
     const page = await newPage("platform-egress");
     await signInPlatformAdmin(page);
     await page.goto(`${base}/console/admin/egress?tenant=${demoTenantId}`);
     const row = page.getByTestId("egress").locator("tr").filter({ hasText: `e2e webhook sink ${s}` });
     await row.waitFor();
-    await row.getByRole("button", { name: /^Remove / }).click();
-    await page.getByTestId("info").waitFor();
+    await press(page, row.getByRole("button", { name: /^Remove / }), "Remove");
+    await row.waitFor({ state: "detached" });
+    await focusLandsOn(page, page.getByTestId("info"), "after removing: the result message");
     check((await page.getByTestId("egress").getByText(`e2e webhook sink ${s}`).count()) === 0, "the entry is gone");
-    await page.context().close();
   });
+  } finally {
+    await step("admin: clean-up (runs whatever failed before): egress entries, users, keys, limits, webhook", cleanUp);
+  }
 }

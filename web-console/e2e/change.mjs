@@ -207,7 +207,8 @@ export default async function (ctx) {
 
     const alice = await open("alice", draftId);
     check(await button(alice, "rebase").isEnabled(), "rebase is enabled for the author");
-    await button(alice, "rebase").click();
+    await button(alice, "rebase").focus();
+    await alice.keyboard.press("Enter"); // by keyboard
     await done(alice, "Rebased");
     check((await state(alice)) === "in_review", "a rebase restarts review");
     check((await alice.locator(".facts").textContent()).includes("Revision3"), "the rebase is revision 3");
@@ -274,8 +275,14 @@ export default async function (ctx) {
       "the page says recorded requests keep no content");
     await alice.getByLabel(/^Sample request/).fill("Hello, what is the weather?");
     await alice.getByLabel("Replay the last N recorded requests").fill("20");
-    await alice.getByRole("button", { name: "Run the draft" }).click();
+    // by keyboard: Tab from the replay count to the button, Enter; the button keeps the focus while it runs
+    await alice.getByLabel("Replay the last N recorded requests").focus();
+    await alice.keyboard.press("Tab");
+    const runBench = alice.getByRole("button", { name: "Run the draft" });
+    check(await runBench.evaluate((el) => el === document.activeElement), "Tab reaches Run the draft");
+    await alice.keyboard.press("Enter");
     await alice.getByTestId("replay-summary").waitFor();
+    check(await runBench.evaluate((el) => el === document.activeElement), "the focus stays on Run the draft after the run");
     const sample = await alice.getByTestId("bench-sample").textContent();
     check(sample.includes("200: passes") && sample.includes("changes nothing"), `the sample passes both ways, got: ${sample}`);
     const summary = await alice.getByTestId("replay-summary").textContent();

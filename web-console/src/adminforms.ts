@@ -91,10 +91,15 @@ export function simpleForm(
       else i.removeAttribute("aria-describedby");
     }
   }
+  // Busy while a submit runs: aria-disabled, not disabled, so that a button pressed with Enter or Space keeps
+  // the focus (a disabled button drops it to the page's body, and a keyboard user loses their place).
+  let busy = false;
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    if (busy) return;
+    busy = true;
     clearErrors();
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
     try {
       await run(api);
     } catch (e) {
@@ -113,7 +118,8 @@ export function simpleForm(
         showError(messages, e);
       }
     } finally {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute("aria-disabled");
     }
   });
   return api;
@@ -220,4 +226,22 @@ export function utcInstant(text: string): string | null {
 export function sessionsEndedText(name: string, ended: number): string {
   if (ended === 0) return `${name} had no live session; nothing to end.`;
   return `${ended === 1 ? "1 session" : `${ended} sessions`} of ${name} ended; their access tokens no longer work.`;
+}
+
+/**
+ * Moves the keyboard focus to el after an action (the new row's control, the result message), making it
+ * focusable by script only when it is not focusable already.
+ */
+export function focusOn(el: Element | null | undefined): void {
+  if (!(el instanceof HTMLElement)) return;
+  if (el.tabIndex < 0 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+  el.focus();
+}
+
+/** The button in area whose accessible name (aria-label, else its text) is name, or null. */
+export function buttonNamed(area: ParentNode, name: string): HTMLButtonElement | null {
+  for (const b of Array.from(area.querySelectorAll("button"))) {
+    if ((b.getAttribute("aria-label") ?? b.textContent?.trim()) === name) return b;
+  }
+  return null;
 }

@@ -1,8 +1,6 @@
-// The live content of a change's target, so that a change to an existing prompt or policy starts from what is
-// live and does not replace it with an empty form. Read through the read APIs that exist: a prompt's live
-// version (GET /api/v1/prompts/{name}, then /versions/{n}) and a policy's live content (GET
-// /api/v1/policies/{name}). Providers, routes and MCP servers have no such read API: for them the form says
-// that the change replaces the whole object.
+// The live content of a change's target, so that a change to an existing object starts from what is live
+// and does not replace it with an empty form. One read for every kind: GET /api/v1/changes/live/{kind}/{target}
+// (the server's ChangeKind.live, secrets masked; 404 when nothing of that name is live in the tenant).
 import { ApiError } from "./api.js";
 
 /** What the console needs of Api here (a fake in tests). */
@@ -11,26 +9,12 @@ export interface Reader {
 }
 
 export type LiveContent =
-  | { state: "live"; version: string; content: Record<string, unknown> }
-  | { state: "none" }
-  | { state: "unreadable" };
+  | { state: "live"; version: string; content: Record<string, unknown>; secretsSet: string[] }
+  | { state: "none" };
 
-/** Whether the console can read this kind's live content. */
-export function canReadLive(kind: string): boolean {
-  return kind === "prompt" || kind === "policy";
-}
-
-interface PromptView {
-  liveVersion: number | null;
-  labels?: Record<string, { version: number; canaryVersion?: number | null }>;
-}
-
-interface PromptVersionView {
-  version: number;
-  content: Record<string, unknown>;
-}
-
-interface PolicyDetail {
+interface LiveView {
+  kind: string;
+  target: string;
   version: string;
   content: Record<string, unknown>;
 }
@@ -39,35 +23,33 @@ function object(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** The label a prompt's live version is published under (production first), or null. */
-export function liveLabel(p: PromptView): string | null {
-  const labels = Object.entries(p.labels ?? {}).filter(([, l]) => l.version === p.liveVersion).map(([name]) => name);
-  if (labels.includes("production")) return "production";
-  return labels.sort()[0] ?? null;
+/** The address of a kind's target's live content. */
+export function livePath(kind: string, target: string): string {
+  return `/api/v1/changes/live/${encodeURIComponent(kind)}/${encodeURIComponent(target)}`;
 }
 
-/** The target's live content as change content; "none" when there is nothing live (404 or never published). */
+/**
+ * The target's live content as change content; "none" when there is nothing live (404). A secret's
+ * "<name>Set" flag (a provider's credentialSet) is taken out of the content and named in secretsSet: the
+ * form says the stored secret is kept when its field is left empty.
+ */
 export async function readLive(api: Reader, kind: string, target: string): Promise<LiveContent> {
-  const name = encodeURIComponent(target);
+  let v: LiveView;
   try {
-    if (kind === "prompt") {
-      const p = await api.get<PromptView>(`/api/v1/prompts/${name}`);
-      if (!p || p.liveVersion === null || p.liveVersion === undefined) return { state: "none" };
-      const v = await api.get<PromptVersionView>(`/api/v1/prompts/${name}/versions/${p.liveVersion}`);
-      if (!v || !object(v.content)) return { state: "none" };
-      const content: Record<string, unknown> = { ...v.content };
-      const label = liveLabel(p);
-      if (label !== null) content["label"] = label;
-      return { state: "live", version: String(p.liveVersion), content };
-    }
-    if (kind === "policy") {
-      const d = await api.get<PolicyDetail>(`/api/v1/policies/${name}`);
-      if (!d || !object(d.content)) return { state: "none" };
-      return { state: "live", version: String(d.version), content: { ...d.content } };
-    }
+    v = await api.get<LiveView>(livePath(kind, target));
   } catch (e) {
     if (e instanceof ApiError && e.problem.status === 404) return { state: "none" };
     throw e;
   }
-  return { state: "unreadable" };
+  if (!v || !object(v.content)) return { state: "none" };
+  const content: Record<string, unknown> = {};
+  const secretsSet: string[] = [];
+  for (const [k, x] of Object.entries(v.content)) {
+    if (k.endsWith("Set") && typeof x === "boolean") {
+      if (x) secretsSet.push(k.slice(0, -3));
+      continue;
+    }
+    content[k] = x;
+  }
+  return { state: "live", version: String(v.version), content, secretsSet };
 }

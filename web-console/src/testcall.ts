@@ -26,6 +26,17 @@ export function testCallBlockers(change: ChangeDetail, me: Me | null): string[] 
   return out;
 }
 
+/**
+ * Why the server refused the test call when the reason is the tenant's setting, said as the console says
+ * reasons (null for any other refusal, shown as the problem's own text).
+ */
+export function testCallRefusal(problem: { status: number; code?: string }): string | null {
+  if (problem.status === 403 && problem.code === "test_calls_disabled") {
+    return "Test calls are turned off for this tenant: its admins can turn them on under Administration, Limits and budgets.";
+  }
+  return null;
+}
+
 export interface TestCallForm {
   /** The user message (required). */
   message: string;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { testCallBlockers, testCallBody, testCallSummary, typed } from "../src/testcall.js";
+import { testCallBlockers, testCallBody, testCallRefusal, testCallSummary, typed } from "../src/testcall.js";
 import type { ChangeDetail, Me } from "../src/types.js";
 
 const person = (roles: string[]): Me => ({ userId: "u1", username: "alice", tenant: "demo", roles });
@@ -67,4 +67,10 @@ test("the answer reads outcome, where it ran and what it used", () => {
     testCallSummary({ ...base, status: 502, outcome: "failed", route: "sandbox", provider: null, error: { code: "upstream_error", message: "" } }).where,
     "Route sandbox · no provider answered",
   );
+});
+
+test("the tenant's switch is said as a reason; other refusals keep the problem's own text", () => {
+  assert.match(testCallRefusal({ status: 403, code: "test_calls_disabled" }) ?? "", /turned off for this tenant.*Limits and budgets/);
+  assert.equal(testCallRefusal({ status: 403, code: "forbidden" }), null);
+  assert.equal(testCallRefusal({ status: 429, code: "rate_limit_exceeded" }), null);
 });

@@ -3,14 +3,17 @@
 // the console only hides what a person's roles cannot use and says who may.
 import { ApiError } from "../api.js";
 import {
-  csv, egressDifference, microsToUnits, optionalInt, rolesToSend, sessionsEndedText, simpleForm, unitsToMicros,
-  utcInstant,
+  buttonNamed, csv, egressDifference, focusOn, microsToUnits, optionalInt, rolesToSend, sessionsEndedText, simpleForm,
+  unitsToMicros, utcInstant,
 } from "../adminforms.js";
 import { h, render } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError, showInfo } from "../messages.js";
 import { adminPages } from "../permissions.js";
 import { hrefFor, type AdminPage } from "../routes.js";
+// Keyboard (issue 21): every action is a button or a form reached by Tab and pressed with Enter or Space;
+// after it the focus lands where the keyboard user continues: a row's control for its new state (Suspend ->
+// Resume), a new row, a shown secret's heading, or the result message when the row is gone (focusOn).
 import type { AppContext } from "../context.js";
 
 interface Tenant { id: string; slug: string; displayName: string; status: string; createdAt: string | null }
@@ -21,7 +24,10 @@ interface Key {
   createdBy?: string; createdAt?: string | null;
 }
 interface CreatedKey extends Key { key: string }
-interface Limits { rpmLimit: number | null; tpmLimit: number | null; dailyBudgetMicros: number | null; monthlyBudgetMicros: number | null }
+interface Limits {
+  rpmLimit: number | null; tpmLimit: number | null; dailyBudgetMicros: number | null; monthlyBudgetMicros: number | null;
+  testCallsEnabled?: boolean; testCallsPerPersonPerMinute?: number | null;
+}
 interface BudgetPeriod { spentMicros: number; limitMicros: number | null; remainingMicros: number | null }
 interface Budget { daily: BudgetPeriod; monthly: BudgetPeriod }
 interface Webhook { id: string; url: string; active: boolean; description?: string; createdBy?: string; createdAt?: string; secret?: string }
@@ -73,7 +79,7 @@ function describe(page: AdminPage): string {
     case "egress": return "the private addresses a tenant's providers, MCP servers and webhooks may reach";
     case "users": return "people, their roles, password resets, deactivation";
     case "keys": return "client API keys: create, rotate, revoke";
-    case "limits": return "rate limits and cost budgets, and what is spent";
+    case "limits": return "rate limits and cost budgets, what is spent, and test calls through drafts";
     case "webhooks": return "endpoints told about change requests, and their deliveries";
   }
 }
@@ -88,6 +94,18 @@ function table(caption: string, head: string[], rows: HTMLElement[], testId: str
 
 function status(s: string): HTMLElement {
   return h("span", { class: `status-${s}` }, s);
+}
+
+/** Shows text as the area's status message and moves the focus to it. */
+function say(area: HTMLElement, text: string): void {
+  showInfo(area, text);
+  focusOn(area.querySelector("[data-testid=info]"));
+}
+
+/** Shows the error and moves the focus to it (the control pressed may be gone after a reload). */
+function fail(area: HTMLElement, e: unknown): void {
+  showError(area, e);
+  focusOn(area.querySelector("[role=alert]"));
 }
 
 function when(t: string | null | undefined): string {
@@ -115,8 +133,9 @@ async function tenantsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
                   await ctx.api.send("PATCH", `/api/v1/tenants/${encodeURIComponent(t.id)}`, { status: next });
                   showInfo(messages, `${t.slug} is ${next}.`);
                   await load();
+                  focusOn(buttonNamed(list, `${next === "suspended" ? "Resume" : "Suspend"} ${t.slug}`));
                 } catch (e) {
-                  showError(messages, e);
+                  fail(messages, e);
                 }
               },
             },
@@ -139,6 +158,7 @@ async function tenantsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     f.reset();
     showInfo(messages, `Tenant ${t.slug} created.`);
     await load();
+    focusOn(buttonNamed(list, `Suspend ${t.slug}`));
   }, "tenant-form");
   render(body, messages, form.el, list);
   await load();
@@ -182,11 +202,12 @@ async function egressPage(ctx: AppContext, body: HTMLElement, tenantId: string |
         h("strong", null, "Not saved. "),
         `${current.updatedBy ?? "Someone"} changed the allow-list meanwhile${changes === "" ? "" : ` (${changes})`}. `,
         "It is shown as it is now: make your change again."));
+      focusOn(messages.querySelector("[data-testid=egress-stale]"));
       return;
     }
     current = read.body;
-    showInfo(messages, what);
     draw();
+    say(messages, what);
   }
   function draw(): void {
     const form = simpleForm("Add an entry", [
@@ -218,7 +239,7 @@ async function egressPage(ctx: AppContext, body: HTMLElement, tenantId: string |
                 try {
                   await save(current.entries.filter((_, j) => j !== i), `${e.destination} removed.`);
                 } catch (err) {
-                  showError(messages, err);
+                  fail(messages, err);
                 }
               },
             },
@@ -242,7 +263,7 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
           h("input", { type: "checkbox", id, name: r, checked: u.roles.includes(r) }), h("label", { for: id }, r));
       });
       const rolesForm = h("form", { class: "inline-form", "aria-label": `Roles of ${u.username}` },
-        boxes, h("button", { type: "submit" }, "Save roles"));
+        boxes, h("button", { type: "submit", "aria-label": `Save roles of ${u.username}` }, "Save roles"));
       rolesForm.addEventListener("submit", async (ev) => {
         ev.preventDefault();
         const ticked = ROLES.filter((r) => (rolesForm.querySelector<HTMLInputElement>(`input[name="${r}"]`)!).checked);
@@ -252,8 +273,9 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
           await ctx.api.send("PATCH", `/api/v1/users/${encodeURIComponent(u.id)}`, { roles });
           showInfo(messages, `${u.username}'s roles are now ${roles.join(", ") || "none"}.`);
           await load();
+          focusOn(buttonNamed(list, `Save roles of ${u.username}`));
         } catch (e) {
-          showError(messages, e);
+          fail(messages, e);
         }
       });
       const next = u.status === "disabled" ? "active" : "disabled";
@@ -269,9 +291,13 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
           await ctx.api.send("POST", `/api/v1/users/${encodeURIComponent(u.id)}/reset-password`, { password: pw.value });
           pw.value = "";
           resetForm.hidden = true;
+          const opener = buttonNamed(list, `Reset password of ${u.username}`);
+          opener?.setAttribute("aria-expanded", "false");
           showInfo(messages, `${u.username}'s password was reset; their sessions ended.`);
+          focusOn(opener);
         } catch (e) {
           showError(messages, e);
+          pw.focus();
         }
       });
       return h("tr", { "data-user": u.username },
@@ -299,8 +325,9 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
                   await ctx.api.send("PATCH", `/api/v1/users/${encodeURIComponent(u.id)}`, { status: next });
                   showInfo(messages, `${u.username} is ${next}.`);
                   await load();
+                  focusOn(buttonNamed(list, `${next === "disabled" ? "Reactivate" : "Deactivate"} ${u.username}`));
                 } catch (e) {
-                  showError(messages, e);
+                  fail(messages, e);
                 }
               },
             },
@@ -331,6 +358,8 @@ async function usersPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     f.reset();
     showInfo(messages, `${u.username} created with ${u.roles.join(", ")}.`);
     await load();
+    // the new row: its first role box
+    focusOn(list.querySelector(`tr[data-user="${CSS.escape(u.username)}"] input`));
   }, "user-form");
   // people of the single sign-on provider have no row here: they are named by their subject
   const ssoForm = simpleForm("End the sessions of a single sign-on person", [
@@ -379,7 +408,16 @@ async function keysPage(ctx: AppContext, body: HTMLElement): Promise<void> {
             },
           },
         }, "Copy key"),
-        h("button", { type: "button", on: { click: () => render(secretArea) } }, "I have stored it: hide"),
+        h("button", {
+          type: "button",
+          on: {
+            click: () => {
+              render(secretArea);
+              // back to the key's row (its successor's after a rotation), else the list
+              focusOn(buttonNamed(list, `Rotate ${k.name}`) ?? list.querySelector("caption"));
+            },
+          },
+        }, "I have stored it: hide"),
         copied)));
     secretArea.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
     secretArea.querySelector<HTMLElement>("h2")?.focus();
@@ -406,7 +444,7 @@ async function keysPage(ctx: AppContext, body: HTMLElement): Promise<void> {
                   showSecret(n, "rotated (the old one works for another hour)");
                   await load();
                 } catch (e) {
-                  showError(messages, e);
+                  fail(messages, e);
                 }
               },
             },
@@ -418,10 +456,10 @@ async function keysPage(ctx: AppContext, body: HTMLElement): Promise<void> {
                 if (!window.confirm(`Revoke ${k.name}? It stops working at once, on every instance.`)) return;
                 try {
                   await ctx.api.send("POST", `/api/v1/keys/${encodeURIComponent(k.id)}/revoke`);
-                  showInfo(messages, `${k.name} is revoked.`);
                   await load();
+                  say(messages, `${k.name} is revoked.`);
                 } catch (e) {
-                  showError(messages, e);
+                  fail(messages, e);
                 }
               },
             },
@@ -476,12 +514,18 @@ async function limitsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     { name: "tpmLimit", label: "Tokens per minute", type: "number", value: limits.tpmLimit == null ? "" : String(limits.tpmLimit) },
     { name: "dailyBudgetMicros", label: "Daily budget", value: microsToUnits(limits.dailyBudgetMicros), hint: "Currency units, e.g. 25 or 12.50; empty: no budget" },
     { name: "monthlyBudgetMicros", label: "Monthly budget", value: microsToUnits(limits.monthlyBudgetMicros) },
+    { name: "testCallsEnabled", label: "People may make test calls through drafts", type: "checkbox", checked: limits.testCallsEnabled !== false,
+      hint: "Off: the change page's test call is refused (403) and says why" },
+    { name: "testCallsPerPersonPerMinute", label: "Test calls per person per minute", type: "number",
+      value: limits.testCallsPerPersonPerMinute == null ? "" : String(limits.testCallsPerPersonPerMinute), hint: "1 to 1000; empty: the platform default" },
   ], "Save limits", async (f) => {
     const next: Limits = {
       rpmLimit: optionalInt(f.value("rpmLimit"), "rpmLimit", "Requests per minute"),
       tpmLimit: optionalInt(f.value("tpmLimit"), "tpmLimit", "Tokens per minute"),
       dailyBudgetMicros: unitsToMicros(f.value("dailyBudgetMicros"), "dailyBudgetMicros", "Daily budget"),
       monthlyBudgetMicros: unitsToMicros(f.value("monthlyBudgetMicros"), "monthlyBudgetMicros", "Monthly budget"),
+      testCallsEnabled: f.value("testCallsEnabled") === "true",
+      testCallsPerPersonPerMinute: optionalInt(f.value("testCallsPerPersonPerMinute"), "testCallsPerPersonPerMinute", "Test calls per person per minute"),
     };
     await ctx.api.send<Limits>("PUT", "/api/v1/limits", next);
     showInfo(messages, "Limits saved; they apply on every instance within seconds.");
@@ -525,10 +569,10 @@ async function webhooksPage(ctx: AppContext, body: HTMLElement): Promise<void> {
               click: async () => {
                 try {
                   await ctx.api.send("DELETE", `/api/v1/webhooks/${encodeURIComponent(w.id)}`);
-                  showInfo(messages, `${w.url} deactivated; its deliveries stay listed.`);
                   await load();
+                  say(messages, `${w.url} deactivated; its deliveries stay listed.`);
                 } catch (e) {
-                  showError(messages, e);
+                  fail(messages, e);
                 }
               },
             },
@@ -547,7 +591,15 @@ async function webhooksPage(ctx: AppContext, body: HTMLElement): Promise<void> {
     render(secretArea, h("div", { class: "secret-once", "data-testid": "webhook-secret" },
       h("h2", null, "Webhook added: its signing secret, shown this once"),
       h("p", null, h("code", { "data-testid": "webhook-secret-value" }, w.secret ?? "")),
-      h("button", { type: "button", on: { click: () => render(secretArea) } }, "I have stored it: hide")));
+      h("button", {
+        type: "button",
+        on: {
+          click: () => {
+            render(secretArea);
+            focusOn(buttonNamed(list, `Deliveries to ${w.url}`) ?? list.querySelector("caption"));
+          },
+        },
+      }, "I have stored it: hide")));
     secretArea.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
     secretArea.querySelector<HTMLElement>("h2")?.focus();
     await load();

@@ -1,12 +1,13 @@
 // The change page's "Test call" panel (issue 21): one call through the gateway with this prompt or
 // policy draft applied to that call only, over the tenant's published routes, audited and counted.
 // The answer is shown as text only.
-import { h, newId } from "../dom.js";
+import { ApiError } from "../api.js";
+import { h, newId, render } from "../dom.js";
 import { showError } from "../messages.js";
 import { hasRole } from "../permissions.js";
 import { previewVariables } from "../promptpreview.js";
 import { hrefFor } from "../routes.js";
-import { testCallBlockers, testCallBody, testCallSummary } from "../testcall.js";
+import { testCallBlockers, testCallBody, testCallRefusal, testCallSummary } from "../testcall.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail, TestCallAnswer } from "../types.js";
 
@@ -42,9 +43,12 @@ export function testCallSection(ctx: AppContext, change: ChangeDetail): HTMLElem
     h("div", { class: "buttons" }, run),
     allowed ? null : h("ul", { id: reasonId, class: "reasons", "data-testid": "testcall-reasons" }, blockers.map((b) => h("li", null, b))),
   );
+  let turnedOff = false;
+  // busy: aria-disabled, not disabled, so that the button pressed by keyboard keeps the focus
+  let busy = false;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (!allowed) return;
+    if (!allowed || turnedOff || busy) return;
     errors.replaceChildren();
     const body = testCallBody(change.kind, {
       message: message.value,
@@ -52,15 +56,28 @@ export function testCallSection(ctx: AppContext, change: ChangeDetail): HTMLElem
       variables: Object.fromEntries([...inputs].map(([k, i]) => [k, i.value])),
       model: model.value,
     }, Object.fromEntries(vars.map((v) => [v.name, v.type])));
-    run.disabled = true;
+    busy = true;
+    run.setAttribute("aria-disabled", "true");
     form.setAttribute("aria-busy", "true");
     try {
       const a = await ctx.api.testCall(change.id, body);
       result.replaceChildren(...answerView(ctx, a));
     } catch (err) {
-      showError(errors, err);
+      const off = err instanceof ApiError ? testCallRefusal(err.problem) : null;
+      if (off !== null) {
+        // the tenant's switch: say why, keep the button off, and put the focus on the reason
+        turnedOff = true;
+        const offId = newId("testcall-off");
+        render(errors, h("p", { id: offId, class: "message error", role: "alert", tabindex: "-1", "data-testid": "testcall-off" }, off));
+        run.setAttribute("aria-describedby", offId);
+        errors.querySelector<HTMLElement>("[data-testid=testcall-off]")?.focus();
+      } else {
+        showError(errors, err);
+      }
     } finally {
-      run.disabled = false;
+      busy = false;
+      run.removeAttribute("aria-disabled");
+      run.disabled = turnedOff;
       form.removeAttribute("aria-busy");
     }
   });

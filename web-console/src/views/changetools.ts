@@ -64,9 +64,13 @@ export function benchSection(ctx: AppContext, change: ChangeDetail): HTMLElement
     h("div", { class: "buttons" }, run),
     allowed ? null : h("p", { id: reasonId, class: "reasons" }, "The test bench needs the author or admin role."),
   );
+  // busy: aria-disabled, not disabled, so that the button pressed by keyboard keeps the focus
+  let busy = false;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    run.disabled = true;
+    if (busy) return;
+    busy = true;
+    run.setAttribute("aria-disabled", "true");
     form.setAttribute("aria-busy", "true");
     errors.replaceChildren();
     try {
@@ -75,7 +79,8 @@ export function benchSection(ctx: AppContext, change: ChangeDetail): HTMLElement
     } catch (err) {
       showError(errors, err);
     } finally {
-      run.disabled = false;
+      busy = false;
+      run.removeAttribute("aria-disabled");
       form.removeAttribute("aria-busy");
     }
   });

@@ -3,7 +3,7 @@ import {
   emptyForm, FieldError, fieldForParam, fieldId, fieldPaths, fromContent, KINDS, kindSpec, secretNote, splitSecrets,
   toContent, withSecrets, type FieldSpec, type FieldValue, type FormValues, type KindSpec,
 } from "../authoring.js";
-import { canReadLive, readLive } from "../livecontent.js";
+import { readLive } from "../livecontent.js";
 import { h, render } from "../dom.js";
 import { errorText, showError, showInfo } from "../messages.js";
 import { hrefFor } from "../routes.js";
@@ -115,22 +115,15 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
   }
 
   /**
-   * Reads the target's live content (prompts, policies) and starts the form from it, so that a change to an
-   * existing object does not replace what the form leaves empty; when something was typed already, a button
-   * offers it instead. Kinds without a read API get the warning that the change replaces the whole object.
+   * Reads the target's live content (every kind, GET /api/v1/changes/live/{kind}/{target}) and starts the form
+   * from it, so that a change to an existing object does not replace what the form leaves empty; when something
+   * was typed already, a button offers it instead.
    */
   async function checkLive(): Promise<void> {
     const seq = ++liveSeq;
     const name = target.value.trim();
     render(live);
     if (name === "") return;
-    if (!canReadLive(spec.kind)) {
-      render(live, h("div", { class: "message warning", "data-testid": "replaces-whole" },
-        h("strong", null, "If it exists, this replaces it as a whole. "),
-        `The console cannot read a live ${spec.kind.replace("_", " ")} back: if ${name} exists, every field left empty here `,
-        "takes its default (options, descriptions and the like included) when the change is published."));
-      return;
-    }
     try {
       const r = await readLive(ctx.api, spec.kind, name);
       if (seq !== liveSeq) return;
@@ -138,11 +131,12 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
         render(live, h("p", { class: "muted", "data-testid": "live-none" }, `Nothing named ${name} is live: this change creates it.`));
         return;
       }
-      const what = `${spec.kind} ${name} (live version ${r.version})`;
+      const what = `${spec.kind.replace("_", " ")} ${name} (live version ${r.version})`;
+      const kept = r.secretsSet.length > 0 ? ` Its stored ${r.secretsSet.join(", ")} is kept unless you type a new one.` : "";
       if (!dirty) {
         load(r.content);
         render(live, h("div", { class: "message info", role: "status", "data-testid": "live-loaded" },
-          `The form holds the live content of ${what}: change what should be different.`));
+          `The form holds the live content of ${what}: change what should be different.${kept}`));
         return;
       }
       render(live, h("div", { class: "message warning", "data-testid": "live-offer" },
@@ -152,7 +146,7 @@ export function newChangeView(ctx: AppContext, main: HTMLElement): void {
           on: {
             click: () => {
               load(r.content);
-              showInfo(live, `The form now holds the live content of ${what}.`);
+              showInfo(live, `The form now holds the live content of ${what}.${kept}`);
             },
           },
         }, "Load its live content (replaces what you typed)")));

@@ -20,13 +20,15 @@ public interface UsageLimits {
 
     /**
      * Takes one of a person's test calls of this minute (issue 21: a call through a draft made by a
-     * person, not an API key) from their own small bucket ({@code person:<id>:rpm}, {@code
-     * gatehouse.limits.person.test-calls-per-minute}, default 10), or throws {@code
-     * RateLimitedException} (429 {@code rate_limit_exceeded} with {@code Retry-After}). Asked
-     * before any work for the call (compiling a draft); the call itself is then admitted as usual
-     * against the tenant's limits and budgets.
+     * person, not an API key) from their own small bucket in their tenant ({@code
+     * tenant:<tenant>:person:<id>:rpm}; the tenant's {@code testCallsPerPersonPerMinute}, else
+     * {@code gatehouse.limits.person.test-calls-per-minute}, default 10), or throws {@code
+     * RateLimitedException} (429 {@code rate_limit_exceeded} with {@code Retry-After}); {@code
+     * ForbiddenException} (403 {@code test_calls_disabled}) when the tenant turned test calls off.
+     * Asked before any work for the call (compiling a draft); the call itself is then admitted as
+     * usual against the tenant's limits and budgets.
      */
-    void admitPersonCall(java.util.UUID person);
+    void admitPersonCall(io.gatehouse.shared.TenantId tenant, java.util.UUID person);
 
     /**
      * Settles the reservation with what the request really used (also for failed or cut requests).

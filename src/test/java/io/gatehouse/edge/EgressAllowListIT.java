@@ -211,6 +211,62 @@ class EgressAllowListIT {
         assertThat(put(t.id(), "[]", platform()).status()).isEqualTo(200);
     }
 
+    /**
+     * Two first-ever saves of a list that has no row yet, at the same time (several rounds, each on
+     * a fresh tenant): never a 500 from the second insert. Unconditional saves both succeed one
+     * after the other; saves based on the same "never" read: one is stored, the other is refused
+     * with 409 {@code stale_allowlist}.
+     */
+    @Test
+    void twoConcurrentFirstSavesAreSerialised() throws Exception {
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                boolean conditional = round % 2 == 1;
+                TestTenant t = TestTenant.fresh();
+                String[] auth =
+                        conditional ? with(platform(), "If-Match", "\"never\"") : platform();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<Http.Response>> saves =
+                        new java.util.ArrayList<>();
+                for (String net : new String[] {"10.41.0.0/16", "10.42.0.0/16"}) {
+                    saves.add(
+                            pool.submit(
+                                    () -> {
+                                        go.await();
+                                        return put(
+                                                t.id(),
+                                                "[{\"destination\":\"" + net + "\"}]",
+                                                auth);
+                                    }));
+                }
+                go.countDown();
+                java.util.List<Integer> statuses = new java.util.ArrayList<>();
+                for (java.util.concurrent.Future<Http.Response> f : saves) {
+                    Http.Response r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(r.status()).as(r.toString()).isIn(200, 409);
+                    if (r.status() == 409) {
+                        assertThat(r.json().getString("code")).isEqualTo("stale_allowlist");
+                    }
+                    statuses.add(r.status());
+                }
+                if (conditional) {
+                    assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+                } else {
+                    assertThat(statuses).containsExactly(200, 200);
+                }
+                JsonArray stored =
+                        HTTP.get(path(t.id()), platform()).json().getJsonArray("entries");
+                assertThat(stored).hasSize(1);
+                assertThat(stored.getJsonObject(0).getString("destination"))
+                        .isIn("10.41.0.0/16", "10.42.0.0/16");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theConditionalReplacementKeepsItsAccessRules() {
         TestTenant a = TestTenant.fresh();

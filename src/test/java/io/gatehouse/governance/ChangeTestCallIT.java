@@ -152,6 +152,101 @@ class ChangeTestCallIT {
         assertThat(author.status()).as(author.toString()).isEqualTo(200);
     }
 
+    /**
+     * A tenant's admins set their people's test-call rate and can turn test calls off (PUT
+     * /api/v1/limits: 200, 400 naming the field, 401, 403): off, a test call answers 403 {@code
+     * test_calls_disabled} problem JSON; the switch and the rate are the tenant's own.
+     */
+    @Test
+    void aTenantSetsItsPeoplesTestCallRateAndCanTurnTestCallsOff() throws Exception {
+        TestTenant own = TestTenant.fresh();
+        CatalogFixture.provider(own.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(own.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        Http.Response initial = HTTP.get("/api/v1/limits", own.auth("admin"));
+        assertThat(initial.status()).as(initial.toString()).isEqualTo(200);
+        assertThat(initial.json().getBoolean("testCallsEnabled")).isTrue();
+        // null (the platform default) is left out of the answer
+        assertThat(initial.json().get("testCallsPerPersonPerMinute"))
+                .isIn(null, jakarta.json.JsonValue.NULL);
+        assertThat(HTTP.method("PUT", "/api/v1/limits", "{\"testCallsEnabled\":false}").status())
+                .isEqualTo(401);
+        assertThat(
+                        HTTP.method(
+                                        "PUT",
+                                        "/api/v1/limits",
+                                        "{\"testCallsEnabled\":false}",
+                                        own.auth("author"))
+                                .status())
+                .isEqualTo(403);
+        Http.Response bad =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"testCallsPerPersonPerMinute\":0}",
+                        own.auth("admin"));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.json().getString("param")).isEqualTo("testCallsPerPersonPerMinute");
+
+        Http.Response two =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"testCallsPerPersonPerMinute\":2}",
+                        own.auth("admin"));
+        assertThat(two.status()).as(two.toString()).isEqualTo(200);
+        assertThat(two.json().getInt("testCallsPerPersonPerMinute")).isEqualTo(2);
+        assertThat(two.json().getBoolean("testCallsEnabled")).isTrue();
+        String id = draft(own, "prompt", Changes.uniquePrompt(), prompt("Own rate"));
+        Http.Response limited = null;
+        for (int i = 0; i < 5 && limited == null; i++) { // at most two minutes' worth
+            Http.Response r = testCall(own, "author", id, SYSTEM_ONLY);
+            if (r.status() == 429) {
+                limited = r;
+            } else {
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            }
+        }
+        assertThat(limited).as("a 429 after at most 4 calls").isNotNull();
+        assertThat(limited.body()).contains("rate_limit_exceeded").contains("2 test calls");
+
+        Http.Response off =
+                HTTP.method(
+                        "PUT", "/api/v1/limits", "{\"testCallsEnabled\":false}", own.auth("admin"));
+        assertThat(off.status()).as(off.toString()).isEqualTo(200);
+        assertThat(off.json().getBoolean("testCallsEnabled")).isFalse();
+        Http.Response refused = testCall(own, "reviewer", id, SYSTEM_ONLY);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.json().getString("code")).isEqualTo("test_calls_disabled");
+        // a PUT without the switch (an older client setting a budget) leaves it off
+        Http.Response budget =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"testCallsPerPersonPerMinute\":2}",
+                        own.auth("admin"));
+        assertThat(budget.json().getBoolean("testCallsEnabled")).isFalse();
+        // another tenant's people are not affected
+        Http.Response elsewhere =
+                testCall(
+                        t,
+                        "reviewer",
+                        draft(t, "prompt", Changes.uniquePrompt(), prompt("Elsewhere")),
+                        SYSTEM_ONLY);
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(200);
+        // back on: the tenant's people test again
+        assertThat(
+                        HTTP.method(
+                                        "PUT",
+                                        "/api/v1/limits",
+                                        "{\"testCallsEnabled\":true}",
+                                        own.auth("admin"))
+                                .json()
+                                .getBoolean("testCallsEnabled"))
+                .isTrue();
+        assertThat(testCall(own, "reviewer", id, SYSTEM_ONLY).status()).isEqualTo(200);
+    }
+
     @Test
     void aSpentBudgetRefusesTheTestCallAndTheRefusalIsRecorded() throws Exception {
         TestTenant poor = TestTenant.fresh();
@@ -226,6 +321,59 @@ class ChangeTestCallIT {
         Http.Response second = testCall(t, "author", id, body);
         assertThat(second.json().getInt("status")).as(second.toString()).isEqualTo(200);
         assertThat(cacheHits() - hits).as("the test call went upstream").isEqualTo(1);
+    }
+
+    /**
+     * A cached answer from a provider a policy forbids is never served (ChatOperation.cached asks
+     * providerAllowed): live traffic caches provider sb's answer; a policy draft forbidding sb has
+     * its test call answered by sb2, never with sb's cached answer; once that policy is published,
+     * live traffic with the very same body is not served sb's cached answer either.
+     */
+    @Test
+    void aCachedAnswerFromAProviderThePolicyForbidsIsNeverServed() throws Exception {
+        TestTenant r = TestTenant.fresh();
+        CatalogFixture.provider(r.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.provider(r.id(), "sb2", "sandbox", null, "{}", "sb2-chat", "chat");
+        CatalogFixture.route(
+                r.id(), "cached", "chat", "priority", 300, "sb/sb-chat", "sb2/sb2-chat");
+        String text = "forbidden " + Changes.uniquePrompt();
+        String body =
+                "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + text
+                        + "\"}]}";
+        String liveBody = body.substring(0, body.length() - 1) + ",\"stream\":false}";
+        Http.Response stored = HTTP.post("/v1/chat/completions", liveBody, r.keyAuth());
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        assertThat(stored.header("x-gatehouse-provider")).isEqualTo("sb");
+        Http.Response hit = HTTP.post("/v1/chat/completions", liveBody, r.keyAuth());
+        assertThat(hit.header("x-gatehouse-cache")).isEqualTo("hit");
+        assertThat(hit.header("x-gatehouse-provider")).isEqualTo("sb");
+
+        JsonObject forbidSb =
+                Json.createObjectBuilder()
+                        .add(
+                                "rules",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "not-sb")
+                                                        .add("action", "restrict_providers")
+                                                        .add("providers", "provider.name != 'sb'")))
+                        .build();
+        String name = "tc-forbid-" + Changes.uniquePrompt().substring(3);
+        String id = draft(r, "policy", name, forbidSb);
+        Http.Response tc = testCall(r, "author", id, body);
+        assertThat(tc.status()).as(tc.toString()).isEqualTo(200);
+        assertThat(tc.json().getInt("status")).as(tc.toString()).isEqualTo(200);
+        assertThat(tc.json().getString("provider")).isEqualTo("sb2");
+
+        Changes.publishThroughReview(r, "policy", name, forbidSb, "forbid sb");
+        Http.Response after = HTTP.post("/v1/chat/completions", liveBody, r.keyAuth());
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
+        assertThat(after.header("x-gatehouse-provider"))
+                .as("sb's cached answer is not served once sb is forbidden")
+                .isEqualTo("sb2");
+        assertThat(after.header("x-gatehouse-cache")).isNull();
     }
 
     @Test

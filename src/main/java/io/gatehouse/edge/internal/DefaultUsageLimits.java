@@ -9,6 +9,7 @@ import io.gatehouse.edge.internal.persistence.TenantLimitsEntity;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.RateLimitedException;
 import io.gatehouse.shared.error.ServiceUnavailableException;
 import jakarta.annotation.PostConstruct;
@@ -223,13 +224,24 @@ public class DefaultUsageLimits implements UsageLimits {
     }
 
     @Override
-    public void admitPersonCall(java.util.UUID person) {
+    public void admitPersonCall(TenantId tenant, java.util.UUID person) {
         Instant now = Instant.now();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         forgetOldWindows(minute);
         long reset = Math.max(1, Duration.between(now, minute.plusSeconds(60)).toSeconds());
+        Optional<TenantLimitsEntity> tl = limits(tenant);
+        if (tl.isPresent() && !tl.get().testCallsEnabled()) {
+            throw new ForbiddenException(
+                    "test_calls_disabled",
+                    "The tenant's admins turned test calls through drafts off (Limits and budgets)");
+        }
+        long perMinute =
+                tl.map(TenantLimitsEntity::testCallsPerPersonPerMinute)
+                        .map(Integer::longValue)
+                        .orElse(personTestCallsPerMinute);
         LeasedLimiter.Bucket b =
-                limiter.bucket("person:" + person + ":rpm", minute, personTestCallsPerMinute);
+                limiter.bucket(
+                        "tenant:" + tenant + ":person:" + person + ":rpm", minute, perMinute);
         boolean taken;
         try {
             taken = limiter.take(b, 1);
@@ -242,7 +254,7 @@ public class DefaultUsageLimits implements UsageLimits {
             throw new RateLimitedException(
                     "rate_limit_exceeded",
                     "Rate limit of "
-                            + personTestCallsPerMinute
+                            + perMinute
                             + " test calls per minute reached for this person; retry in "
                             + reset
                             + "s",

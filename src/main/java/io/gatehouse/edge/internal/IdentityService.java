@@ -590,7 +590,13 @@ public class IdentityService {
             Integer tpm,
             Long daily,
             Long monthly,
+            Boolean testCallsEnabled,
+            Integer testCallsPerPerson,
             String requestId) {
+        if (testCallsPerPerson != null && (testCallsPerPerson <= 0 || testCallsPerPerson > 1000)) {
+            throw new ValidationException(
+                    "testCallsPerPersonPerMinute", "testCallsPerPersonPerMinute is 1 to 1000");
+        }
         if (rpm != null && rpm <= 0) {
             throw new ValidationException("rpmLimit", "rpmLimit must be positive");
         }
@@ -614,6 +620,10 @@ public class IdentityService {
         l.tpmLimit(tpm);
         l.dailyBudgetMicros(daily);
         l.monthlyBudgetMicros(monthly);
+        if (testCallsEnabled != null) { // absent: as it was (an older client's PUT keeps it)
+            l.testCallsEnabled(testCallsEnabled);
+        }
+        l.testCallsPerPersonPerMinute(testCallsPerPerson);
         changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
         audit.recordInTransaction(
                 AuditEvent.by(admin, "limits.update")
@@ -623,6 +633,8 @@ public class IdentityService {
                         .detail("tpmLimit", tpm)
                         .detail("dailyBudgetMicros", daily)
                         .detail("monthlyBudgetMicros", monthly)
+                        .detail("testCallsEnabled", l.testCallsEnabled())
+                        .detail("testCallsPerPersonPerMinute", testCallsPerPerson)
                         .requestId(requestId)
                         .build());
         return l;

@@ -44,6 +44,40 @@ public class ChangeViews {
         return view(c, kinds.named(c.kind()), true);
     }
 
+    /**
+     * What is live now for {@code kind}'s {@code target} in the caller's tenant, with secret fields
+     * masked, so that an authoring form starts from it; 404 {@code not_live} when nothing of that
+     * name is live there (also when another tenant has it), 400 for an unknown kind.
+     */
+    @Transactional
+    public LiveVersion live(Caller caller, String kind, String target) {
+        ChangeKind k = kinds.named(kind);
+        if (target == null || target.isBlank() || target.length() > 200) {
+            throw new ValidationException("target", "target is 1 to 200 characters");
+        }
+        LiveVersion v =
+                k.live(caller.tenant(), target)
+                        .orElseThrow(
+                                () ->
+                                        new NotFoundException(
+                                                "not_live",
+                                                "No "
+                                                        + kind
+                                                        + " named '"
+                                                        + target
+                                                        + "' is live in this tenant"));
+        jakarta.json.JsonObjectBuilder masked = jakarta.json.Json.createObjectBuilder(v.content());
+        for (String field : k.secretFields()) {
+            // a kind's live content should never carry a secret; masked here all the same
+            if (v.content().containsKey(field)
+                    && v.content().get(field).getValueType()
+                            != jakarta.json.JsonValue.ValueType.NULL) {
+                masked.add(field, ContentDiff.MASK);
+            }
+        }
+        return new LiveVersion(v.version(), masked.build());
+    }
+
     /** The caller's tenant's changes, newest first: summaries without content, diff or reviews. */
     @Transactional
     public List<ChangeView> list(

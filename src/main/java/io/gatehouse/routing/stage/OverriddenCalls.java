@@ -13,11 +13,12 @@ import jakarta.json.JsonObject;
  */
 public interface OverriddenCalls {
     /**
-     * Takes one of {@code person}'s test calls of this minute (a small bucket of their own, 10 a
-     * minute unless {@code gatehouse.limits.person.test-calls-per-minute} says otherwise) or throws
-     * 429 {@code rate_limit_exceeded}. Callers ask first, before any work of theirs (compiling a
-     * draft), then {@link #chat}, which is admitted as usual against the tenant's limits and
-     * budgets.
+     * Takes one of {@code person}'s test calls of this minute (a small bucket of their own in their
+     * tenant: the tenant's per-person rate, else {@code
+     * gatehouse.limits.person.test-calls-per-minute}, default 10) or throws 429 {@code
+     * rate_limit_exceeded}; 403 {@code test_calls_disabled} when the tenant turned test calls off.
+     * Callers ask first, before any work of theirs (compiling a draft), then {@link #chat}, which
+     * is admitted as usual against the tenant's limits and budgets.
      */
     void admit(Caller person);
 

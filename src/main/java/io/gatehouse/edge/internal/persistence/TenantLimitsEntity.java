@@ -7,7 +7,10 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.util.UUID;
 
-/** A tenant's request and token rates and its cost budgets (null: unlimited). */
+/**
+ * A tenant's request and token rates and its cost budgets (null: unlimited), and whether its people
+ * may make test calls through drafts, at what rate per person.
+ */
 @Entity
 @Table(name = "edge_tenant_limits")
 public class TenantLimitsEntity {
@@ -26,6 +29,12 @@ public class TenantLimitsEntity {
 
     @Column(name = "monthly_budget_micros")
     private Long monthlyBudgetMicros;
+
+    @Column(name = "test_calls_enabled", nullable = false)
+    private boolean testCallsEnabled = true;
+
+    @Column(name = "test_calls_per_person_per_minute")
+    private Integer testCallsPerPersonPerMinute;
 
     @Version private long version;
 
@@ -69,5 +78,23 @@ public class TenantLimitsEntity {
 
     public void monthlyBudgetMicros(Long v) {
         this.monthlyBudgetMicros = v;
+    }
+
+    /** Whether the tenant's people may make test calls through drafts. */
+    public boolean testCallsEnabled() {
+        return testCallsEnabled;
+    }
+
+    public void testCallsEnabled(boolean v) {
+        this.testCallsEnabled = v;
+    }
+
+    /** Each person's test calls per minute in this tenant (null: the platform default). */
+    public Integer testCallsPerPersonPerMinute() {
+        return testCallsPerPersonPerMinute;
+    }
+
+    public void testCallsPerPersonPerMinute(Integer v) {
+        this.testCallsPerPersonPerMinute = v;
     }
 }

@@ -79,7 +79,23 @@ public final class Dtos {
             String rotatedFrom) {}
 
     public record Limits(
-            Integer rpmLimit, Integer tpmLimit, Long dailyBudgetMicros, Long monthlyBudgetMicros) {}
+            Integer rpmLimit,
+            Integer tpmLimit,
+            Long dailyBudgetMicros,
+            Long monthlyBudgetMicros,
+            @Schema(
+                            description =
+                                    "Whether the tenant's people may make test calls through"
+                                            + " drafts (POST /api/v1/changes/{id}/test-call); true"
+                                            + " until set; absent in a PUT: unchanged. Off, a test"
+                                            + " call answers 403 test_calls_disabled")
+                    Boolean testCallsEnabled,
+            @Schema(
+                            description =
+                                    "Each person's test calls per minute (1..1000); null: the"
+                                            + " platform default"
+                                            + " (gatehouse.limits.person.test-calls-per-minute)")
+                    Integer testCallsPerPersonPerMinute) {}
 
     @Schema(description = "One egress allow-list entry")
     public record EgressEntry(

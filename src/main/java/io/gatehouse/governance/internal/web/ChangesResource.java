@@ -132,6 +132,32 @@ public class ChangesResource {
         return json(views.get(caller.require(), JsonBodies.uuid(id)), true);
     }
 
+    @GET
+    @Path("live/{kind}/{target}")
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(
+            summary =
+                    "What is live now for a kind's target in the caller's tenant (secrets masked):"
+                            + " where an authoring form starts from; for those who may create"
+                            + " changes (author, admin)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The live version and its content",
+            content = @Content(schema = @Schema(implementation = GovernanceDtos.LiveContent.class)))
+    @APIResponse(responseCode = "400", description = "An unknown kind (the known ones are named)")
+    @APIResponse(
+            responseCode = "404",
+            description = "not_live: nothing of that kind and name is live in the caller's tenant")
+    public JsonObject live(@PathParam("kind") String kind, @PathParam("target") String target) {
+        io.gatehouse.governance.LiveVersion v = views.live(caller.require(), kind, target);
+        return Json.createObjectBuilder()
+                .add("kind", kind)
+                .add("target", target)
+                .add("version", v.version())
+                .add("content", v.content())
+                .build();
+    }
+
     @PUT
     @Path("{id}")
     @RequiresRole({Role.AUTHOR, Role.ADMIN})

@@ -8,6 +8,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
  * hand (field-precise 400s; an action's body may be empty) and build answers with JSON-P; these
  * records describe exactly those shapes and must change with them.
+ *
+ * <p>Long on purpose: one record per wire shape of the governance API, each field with its OpenAPI
+ * description, kept together so that the document and the resources are checked in one place.
  */
 public final class GovernanceDtos {
     private GovernanceDtos() {}
@@ -27,6 +30,25 @@ public final class GovernanceDtos {
                             description = "The proposed content; its shape depends on the kind")
                     Map<String, Object> content,
             @Schema(description = "Why") String comment) {}
+
+    @Schema(description = "What is live now for a kind's target (secret fields masked)")
+    public record LiveContent(
+            @Schema(required = true, description = "The kind of change", example = "provider")
+                    String kind,
+            @Schema(required = true, description = "The target, e.g. a provider's name")
+                    String target,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The live version's id (a change made from this content is"
+                                            + " based on it)")
+                    String version,
+            @Schema(
+                            required = true,
+                            description =
+                                    "The live content in the kind's change shape; secrets are"
+                                            + " never shown (a provider says credentialSet)")
+                    Map<String, Object> content) {}
 
     @Schema(description = "A new revision of a change in draft or changes requested")
     public record ChangeRevision(

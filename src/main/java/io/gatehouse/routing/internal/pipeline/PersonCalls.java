@@ -31,7 +31,7 @@ public class PersonCalls implements OverriddenCalls {
     @Override
     public void admit(Caller person) {
         requirePerson(person);
-        limits.admitPersonCall(keyIdOf(person));
+        limits.admitPersonCall(person.tenant(), keyIdOf(person));
     }
 
     private static void requirePerson(Caller person) {

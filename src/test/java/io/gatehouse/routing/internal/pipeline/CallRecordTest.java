@@ -64,7 +64,8 @@ class CallRecordTest {
                     }
 
                     @Override
-                    public void admitPersonCall(java.util.UUID person) {
+                    public void admitPersonCall(
+                            io.gatehouse.shared.TenantId tenant, java.util.UUID person) {
                         log.add("person " + person);
                     }
 
