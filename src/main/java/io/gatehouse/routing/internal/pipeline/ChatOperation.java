@@ -173,6 +173,9 @@ public class ChatOperation implements Operation {
         }
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
+        if (call.bodies != io.gatehouse.audit.ContentRetentionRules.Bodies.NONE) {
+            call.answerText = CallContent.answerText(after); // what the client receives
+        }
         if (request.dialect() != null) {
             if (answer.nativeJson() != null && request.nativeRequest() != null) {
                 return Sent.answer(
