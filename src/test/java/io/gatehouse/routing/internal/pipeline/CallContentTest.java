@@ -7,6 +7,7 @@ import io.gatehouse.audit.ContentRetentionRules.Bodies;
 import io.gatehouse.audit.chain.CanonicalJson;
 import io.gatehouse.audit.chain.ChainHash;
 import io.gatehouse.edge.ClientKey;
+import io.gatehouse.routing.internal.catalog.TestCatalog;
 import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
