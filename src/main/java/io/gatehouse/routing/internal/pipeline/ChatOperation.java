@@ -173,9 +173,7 @@ public class ChatOperation implements Operation {
         }
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
-        if (call.bodies != io.gatehouse.audit.ContentRetentionRules.Bodies.NONE) {
-            call.answerText = CallContent.answerText(after); // what the client receives
-        }
+        CallContent.answered(call, after); // the text the client receives, when it is kept
         if (request.dialect() != null) {
             if (answer.nativeJson() != null && request.nativeRequest() != null) {
                 return Sent.answer(
