@@ -38,6 +38,13 @@ public class DefaultRetainedRequests implements RetainedRequests {
 
     static final String RECENT_SQL = COLUMNS + " ORDER BY e.occurred_at DESC LIMIT ?";
 
+    /**
+     * The most characters of bodies one read hands out (a replay of 1000 requests with large
+     * conversations must not fill the heap): rows after that come without their body, as if not
+     * retained (the replay falls back to their summaries).
+     */
+    static final long MAX_BODY_CHARS = 32L * 1024 * 1024;
+
     /** The most request ids one read takes (golden-set capture asks for at most 50). */
     static final int MAX_IDS = 1000;
 
@@ -83,6 +90,7 @@ public class DefaultRetainedRequests implements RetainedRequests {
                             try (PreparedStatement ps = c.prepareStatement(RECENT_SQL)) {
                                 ps.setString(1, caller.tenant().toString());
                                 ps.setInt(2, limit);
+                                ps.setFetchSize(50); // streamed: bodies beyond the cap not held
                                 return rows(ps);
                             }
                         });
@@ -100,9 +108,16 @@ public class DefaultRetainedRequests implements RetainedRequests {
 
     private static List<Retained> rows(PreparedStatement ps) throws SQLException {
         List<Retained> out = new ArrayList<>();
+        long chars = 0;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Timestamp at = rs.getTimestamp(2);
+                String form = rs.getString(7);
+                String body = rs.getString(8);
+                if (body != null && (chars += body.length()) > MAX_BODY_CHARS) {
+                    form = null;
+                    body = null;
+                }
                 out.add(
                         new Retained(
                                 rs.getString(1),
@@ -111,8 +126,8 @@ public class DefaultRetainedRequests implements RetainedRequests {
                                 rs.getString(4),
                                 rs.getString(5),
                                 rs.getString(6),
-                                rs.getString(7),
-                                rs.getString(8)));
+                                form,
+                                body));
             }
         }
         return out;
