@@ -116,6 +116,13 @@ final class CallContent {
         return null;
     }
 
+    /** Notes a JSON answer's text as the client receives it, when the tenant's setting uses it. */
+    static void answered(Call call, JsonObject answer) {
+        if (call.bodies != Bodies.NONE) {
+            call.answerText = answerText(answer);
+        }
+    }
+
     /**
      * The first choice's message text of an OpenAI chat answer (as the stages left it), or null.
      */
