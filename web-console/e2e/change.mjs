@@ -271,8 +271,8 @@ export default async function (ctx) {
     for (let i = 0; i < 3; i++) check((await chat("sandbox", `bench traffic ${i} ${sfx}`)).status === 200, "a sandbox request answers 200");
     const alice = await open("alice", r.json.id);
     check((await alice.locator("#bench-title").count()) === 1, "a policy change has the test bench");
-    check((await alice.locator("section", { has: alice.locator("#bench-title") }).textContent()).includes("keep no message content"),
-      "the page says recorded requests keep no content");
+    check((await alice.locator("section", { has: alice.locator("#bench-title") }).textContent()).includes("retains requests' content"),
+      "the page says what the replay runs over: retained content, else the recorded summaries");
     await alice.getByLabel(/^Sample request/).fill("Hello, what is the weather?");
     await alice.getByLabel("Replay the last N recorded requests").fill("20");
     // by keyboard: Tab from the replay count to the button, Enter; the button keeps the focus while it runs
@@ -288,6 +288,7 @@ export default async function (ctx) {
     const summary = await alice.getByTestId("replay-summary").textContent();
     const looked = /^Of the last (\d+) recorded requests, (\d+) were evaluated: the draft changes the outcome of \d+\./.exec(summary);
     check(looked && Number(looked[1]) >= 3 && Number(looked[2]) >= 1, `the replay says what it looked at, got: ${summary}`);
+    check(/\d+ were replayed over their retained content, \d+ over recorded summaries only\./.test(summary), `the replay counts content and summary rows, got: ${summary}`);
     const outcomes = await alice.locator("table.bench-outcomes tbody tr").count();
     check(outcomes >= 1, "the outcomes of the replayed requests are tabled");
     await axe(alice, "change page (policy draft, test bench)");

@@ -21,13 +21,32 @@ export interface PolicyTestResult {
     considered: number;
     evaluated: number;
     unscanned: number;
+    /** replayed over their retained content (an audited read) */
+    overContent: number;
+    /** without retained content: replayed over the recorded summaries, or unscanned */
+    summaryOnly: number;
     changed: number;
     outcomes: { live: Record<string, number>; draft: Record<string, number> };
-    changes: { requestId?: string | null; occurredAt?: string | null; live: unknown; draft: unknown }[];
+    changes: { requestId?: string | null; occurredAt?: string | null; replayedOver: ReplayedOver; live: unknown; draft: unknown }[];
   };
 }
 
 export const MAX_REPLAY = 1000;
+
+/** What a replayed row was evaluated over: the retained content (full or redacted form) or the summary. */
+export type ReplayedOver = "full" | "redacted" | "summary";
+
+/** How a changed row says what it was replayed over. */
+export function replayedOverLabel(over: ReplayedOver | undefined | null): string {
+  switch (over) {
+    case "full":
+      return "replayed over its retained content";
+    case "redacted":
+      return "replayed over its retained content (redacted form: what the tenant keeps)";
+    default:
+      return "replayed over its recorded summary (no content retained)";
+  }
+}
 
 /** The bench's request for a change's draft: the sample only when a message was written. */
 export function benchRequest(target: string, policy: unknown, sample: string, answer: string, limit: number): Record<string, unknown> {
@@ -51,10 +70,11 @@ export function outcomeLine(o: SampleOutcome): string {
 export function replaySummary(t: PolicyTestResult["traffic"]): string {
   if (t.considered === 0) return "No recorded requests of this tenant to replay yet.";
   const base = `Of the last ${t.considered} recorded requests, ${t.evaluated} were evaluated: the draft changes the outcome of ${t.changed}.`;
+  const over = ` ${t.overContent ?? 0} were replayed over their retained content, ${t.summaryOnly ?? t.considered} over recorded summaries only.`;
   const unscanned = t.unscanned > 0 ? ` ${t.unscanned} were recorded without the policy stage's summaries and could not be evaluated.` : "";
   // the server lists at most MAX_CHANGES_SHOWN (50) of the changed requests
   const shown = t.changed > t.changes.length ? ` The first ${t.changes.length} of the ${t.changed} changed requests are listed below.` : "";
-  return base + unscanned + shown;
+  return base + over + unscanned + shown;
 }
 
 /** A changed request's name and time as shown: the server sends "" when it has none. */

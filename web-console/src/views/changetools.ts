@@ -4,7 +4,7 @@ import { h, newId } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { showError } from "../messages.js";
 import { hasRole } from "../permissions.js";
-import { benchRequest, changedRequestLabel, outcomeLine, outcomeRows, replaySummary, type PolicyTestResult, type SampleOutcome } from "../policybench.js";
+import { benchRequest, changedRequestLabel, outcomeLine, outcomeRows, replayedOverLabel, replaySummary, type PolicyTestResult, type SampleOutcome } from "../policybench.js";
 import { formValues, previewVariables, renderPreview } from "../promptpreview.js";
 import type { AppContext } from "../context.js";
 import type { ChangeDetail } from "../types.js";
@@ -88,7 +88,7 @@ export function benchSection(ctx: AppContext, change: ChangeDetail): HTMLElement
     h("h2", { id: "bench-title" }, "Test bench and replay of recent traffic"),
     h("p", { class: "muted" },
       "Runs this change's policy as if enforced, beside the live policies, on a sample request and on the tenant's recent recorded requests. ",
-      "Recorded requests keep no message content: the replay evaluates the rules over the entity summaries the policy stage recorded for each request, not over the text. Nothing goes live."),
+      "Where the tenant retains requests' content (retention mode full or redacted), the replay scans that text again under the live policies and the draft; reading it is recorded in the audit trail. Requests without retained content are evaluated over the entity summaries the policy stage recorded. Each changed row says which. Nothing goes live."),
     form,
     errors,
     result,
@@ -118,7 +118,8 @@ function benchResult(r: PolicyTestResult): HTMLElement[] {
   }
   if (r.traffic.changes.length > 0) {
     out.push(h("ul", { class: "timeline" }, r.traffic.changes.map((c) =>
-      h("li", null, h("code", null, changedRequestLabel(c).requestId), h("span", { class: "muted" }, ` · ${formatInstant(changedRequestLabel(c).occurredAt)}`),
+      h("li", { "data-replayed-over": c.replayedOver ?? "summary" }, h("code", null, changedRequestLabel(c).requestId), h("span", { class: "muted" }, ` · ${formatInstant(changedRequestLabel(c).occurredAt)}`),
+        h("div", { class: "muted", "data-testid": "replayed-over" }, replayedOverLabel(c.replayedOver)),
         h("div", null, `live: ${JSON.stringify(c.live)}`), h("div", null, `draft: ${JSON.stringify(c.draft)}`)))));
   }
   return out;

@@ -14,6 +14,26 @@ public interface ContentRetentionRules {
     Keeping keeping(TenantId tenant);
 
     /**
+     * What an event's bodies ({@code AuditEvent.Builder.content}) become under the tenant's setting
+     * (cached for a few seconds), so that a writer builds only what is used: nothing under {@link
+     * Bodies#NONE}, the full form only under {@link Bodies#HASHED} and {@link Bodies#FULL}, both
+     * under {@link Bodies#REDACTED}.
+     */
+    Bodies bodies(TenantId tenant);
+
+    /** The retention modes as a writer of bodies sees them (docs/audit.md, "Content retention"). */
+    enum Bodies {
+        /** no hash, nothing stored: bodies are dropped unread */
+        NONE,
+        /** the hash of the full bodies only */
+        HASHED,
+        /** the hash of the full bodies, the redacted bodies stored */
+        REDACTED,
+        /** the hash of the full bodies, the full bodies stored */
+        FULL
+    }
+
+    /**
      * @param keepsContent true only under the {@code full} setting: {@code none} and {@code hashed}
      *     keep no readable content, and {@code redacted} keeps only what a redaction produced
      * @param retentionDays how long kept content may live

@@ -35,7 +35,11 @@ class AdministrativeActionsAuditIT {
     private static final Map<String, String> EXEMPT =
             Map.of(
                     "POST /api/v1/policies/test",
-                    "a dry run of a draft policy: it changes nothing",
+                    "a dry run of a draft policy: it changes nothing (reading retained content for"
+                            + " its replay is audited as audit.content.read: PolicyReplayOverContentIT)",
+                    "POST /api/v1/golden-sets/capture",
+                    "builds case skeletons and stores nothing; reading the retained content is"
+                            + " audited as audit.content.read (GoldenSetCaptureIT)",
                     "POST /api/v1/audit/checkpoints",
                     "the signed checkpoint is itself appended to the trail; an event for it would"
                             + " move the head it signs",

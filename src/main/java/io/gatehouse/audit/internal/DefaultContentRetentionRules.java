@@ -22,6 +22,16 @@ public class DefaultContentRetentionRules implements ContentRetentionRules {
     }
 
     @Override
+    public Bodies bodies(TenantId tenant) {
+        return switch (retention.modeFor(tenant)) {
+            case NONE -> Bodies.NONE;
+            case HASHED -> Bodies.HASHED;
+            case REDACTED -> Bodies.REDACTED;
+            case FULL -> Bodies.FULL;
+        };
+    }
+
+    @Override
     public Deleted deleteUnlessHeld(TenantId tenant, Deletion deletion, AuditEvent event) {
         return retention.deleteUnlessHeld(tenant, deletion, event);
     }

@@ -130,7 +130,7 @@ public class PolicyStage implements GatewayStage {
         Decision d = ev.enforced();
         record(ex, audit, ev, "input");
         if (d.denied()) {
-            throw denial(d);
+            throw denial(ex, d);
         }
         if (d.redacts()) {
             redactInput(ex, scan, d);
@@ -172,6 +172,7 @@ public class PolicyStage implements GatewayStage {
         }
         if (changed) {
             ex.request(ex.request().withMessages(msgs));
+            ex.contentRedacted();
         }
     }
 
@@ -189,6 +190,7 @@ public class PolicyStage implements GatewayStage {
             Set<String> types = d.redactFor(name);
             for (Detection f : scan.perTool.get(i)) {
                 if (types.contains(f.type())) {
+                    ex.contentWithheld();
                     audit(ex).put("refused", "unredactable_tool_definition");
                     throw new GatehouseException(
                             400,
@@ -233,6 +235,7 @@ public class PolicyStage implements GatewayStage {
             GatewayExchange ex, List<Detection> found, Decision d, String code, String message) {
         for (Detection f : found) {
             if (d.redact().contains(f.type())) {
+                ex.contentWithheld();
                 audit(ex).put("refused", code);
                 throw new GatehouseException(
                         400, code, message.formatted(f.type()), "messages", Map.of());
@@ -292,13 +295,18 @@ public class PolicyStage implements GatewayStage {
         record(ex, audit, ev, "output");
         Decision d = ev.enforced();
         if (d.denied()) {
-            throw denial(d);
+            throw denial(ex, d);
         }
         if (d.redacts()) {
             if (answer != null && !d.redact().isEmpty()) {
-                ex.answerText(Redactor.redact(answer, found, d.redact()));
+                String redacted = Redactor.redact(answer, found, d.redact());
+                if (!redacted.equals(answer)) {
+                    ex.contentRedacted();
+                }
+                ex.answerText(redacted);
             }
             if (!calls.isEmpty()) {
+                ex.contentRedacted();
                 ex.answerToolCalls(redactCalls(calls, d));
             }
         }
@@ -362,6 +370,15 @@ public class PolicyStage implements GatewayStage {
             shadow.put("versions", s.versions().stream().sorted().toList());
             shadow.put(stage, s.explain());
         }
+    }
+
+    /**
+     * {@link #denial(Decision)} for a request whose content is refused: the exchange is marked so
+     * that no redacted form of it is kept.
+     */
+    static GatehouseException denial(GatewayExchange ex, Decision d) {
+        ex.contentWithheld();
+        return denial(d);
     }
 
     static GatehouseException denial(Decision d) {

@@ -97,9 +97,13 @@ final class PolicyStreamFilter implements StreamFilter {
             stage.record(ex, audit, ev, "output");
         }
         if (d.denied()) {
-            throw PolicyStage.denial(d);
+            throw PolicyStage.denial(ex, d);
         }
-        return d.redacts() ? PolicyStage.redactCalls(List.of(call), d).get(0) : call;
+        if (!d.redacts()) {
+            return call;
+        }
+        ex.contentRedacted();
+        return PolicyStage.redactCalls(List.of(call), d).get(0);
     }
 
     private String release(boolean end) {
@@ -134,7 +138,7 @@ final class PolicyStreamFilter implements StreamFilter {
         }
         if (d.denied()) {
             pending.setLength(0);
-            throw PolicyStage.denial(d);
+            throw PolicyStage.denial(ex, d);
         }
         int boundary = end ? buf.length() : safeBoundary(buf, found);
         List<Detection> out = new ArrayList<>();
@@ -143,7 +147,11 @@ final class PolicyStreamFilter implements StreamFilter {
                 out.add(f);
             }
         }
-        String emit = Redactor.redact(buf.substring(0, boundary), out, d.redact());
+        String plain = buf.substring(0, boundary);
+        String emit = Redactor.redact(plain, out, d.redact());
+        if (!emit.equals(plain)) {
+            ex.contentRedacted();
+        }
         released = RequestScan.plus(released, RequestScan.stats(out));
         pending.delete(0, boundary);
         return emit;

@@ -1,6 +1,7 @@
 package io.gatehouse.policy.internal;
 
 import io.gatehouse.audit.GatewayRequestLog;
+import io.gatehouse.audit.RetainedRequests;
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.engine.Decision;
 import io.gatehouse.policy.internal.engine.EvaluationLimits;
@@ -39,10 +40,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Evaluates a draft policy before it is proposed: against a sample request (messages as the client
- * would send them) and against the tenant's recent recorded traffic. Recorded requests carry no
- * message content, only the entity summaries the policy stage wrote into their audit events, so the
- * replay evaluates rules over those summaries. Reports what would change compared with the live
- * policies.
+ * would send them) and against the tenant's recent recorded traffic. A recorded request whose
+ * content the tenant retains ({@code full} or {@code redacted}) is replayed over that content, its
+ * messages and answer scanned again as the policy stage scans them; one without retained content is
+ * replayed over the entity summaries the policy stage wrote into its audit event. Reports what
+ * would change compared with the live policies, each changed row saying what it was replayed over.
  *
  * <p>Long on purpose: the sample run and the traffic replay compare against the same live policies
  * and report in the same shape.
@@ -78,9 +80,19 @@ public class PolicyTestBench {
      * policy_test_timeout} (nothing partial is reported).
      */
     public JsonObject run(TenantId tenant, JsonObject body) {
+        return run(tenant, body, null);
+    }
+
+    /**
+     * Runs the bench for {@code reader}: the traffic replay reads the tenant's retained content
+     * through it (an audited read by the caller, never another tenant's), and replays the rows that
+     * have none over their recorded summaries. Without a reader every row is a summary replay.
+     */
+    public JsonObject run(TenantId tenant, JsonObject body, ContentReader reader) {
         long deadline = ticker.getAsLong() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {
-            return EvaluationLimits.withDeadline(ticker, deadline, () -> evaluate(tenant, body));
+            return EvaluationLimits.withDeadline(
+                    ticker, deadline, () -> evaluate(tenant, body, reader));
         } catch (EvaluationLimits.TimeLimitExceeded e) {
             throw new GatehouseException(
                     422,
@@ -91,7 +103,16 @@ public class PolicyTestBench {
         }
     }
 
-    private JsonObject evaluate(TenantId tenant, JsonObject body) {
+    /**
+     * Reads the tenant's recent gateway requests with their retained content (the caller's audited
+     * read, {@code audit.RetainedRequests}).
+     */
+    @FunctionalInterface
+    public interface ContentReader {
+        List<RetainedRequests.Retained> recent(int limit);
+    }
+
+    private JsonObject evaluate(TenantId tenant, JsonObject body, ContentReader reader) {
         if (body == null || !(body.get("policy") instanceof JsonObject draftContent)) {
             throw new ValidationException("policy", "The draft policy's content is required");
         }
@@ -144,7 +165,11 @@ public class PolicyTestBench {
         if (body.get("traffic") instanceof JsonObject t && t.get("limit") instanceof JsonNumber n) {
             limit = Math.max(0, Math.min(MAX_TRAFFIC, n.intValue()));
         }
-        out.add("traffic", traffic(tenant, limit, livePolicies, withDraft));
+        out.add(
+                "traffic",
+                reader == null
+                        ? traffic(tenant, limit, livePolicies, withDraft)
+                        : traffic(tenant, limit, livePolicies, withDraft, reader));
         return out.build();
     }
 
@@ -289,6 +314,7 @@ public class PolicyTestBench {
                                             rr.occurredAt() == null
                                                     ? ""
                                                     : rr.occurredAt().toString())
+                                    .add("replayedOver", "summary")
                                     .add("live", toJson(l))
                                     .add("draft", toJson(d)));
                 }
@@ -298,6 +324,8 @@ public class PolicyTestBench {
                 .add("considered", recent.size())
                 .add("evaluated", evaluated)
                 .add("unscanned", unscanned)
+                .add("overContent", 0)
+                .add("summaryOnly", recent.size())
                 .add("changed", changed)
                 .add(
                         "outcomes",
@@ -306,6 +334,184 @@ public class PolicyTestBench {
                                 .add("draft", toJson(new LinkedHashMap<>(draftOutcomes))))
                 .add("changes", changes)
                 .build();
+    }
+
+    /**
+     * The replay over retained content where the tenant keeps it: each request's messages and
+     * answer (its {@code full} form, else its {@code redacted} one, as its row says) go through the
+     * policy stage's own detection under the live policies and under the draft, so detector rules
+     * (PII, secrets, injection, classification) are evaluated as if the request came again.
+     * Requests without retained content keep the summary replay ({@code summaryOnly}).
+     */
+    private JsonObject traffic(
+            TenantId tenant,
+            int limit,
+            List<CompiledPolicy> live,
+            List<CompiledPolicy> draft,
+            ContentReader reader) {
+        Map<String, Integer> liveOutcomes = new TreeMap<>();
+        Map<String, Integer> draftOutcomes = new TreeMap<>();
+        JsonArrayBuilder changes = Json.createArrayBuilder();
+        int evaluated = 0;
+        int changed = 0;
+        int unscanned = 0;
+        int overContent = 0;
+        int summaryOnly = 0;
+        List<RetainedRequests.Retained> recent = limit == 0 ? List.of() : reader.recent(limit);
+        for (RetainedRequests.Retained rr : recent) {
+            EvaluationLimits.checkDeadline();
+            Map<String, Object> l;
+            Map<String, Object> d;
+            String over;
+            JsonObject kept = rr.retained() ? keptBody(rr.body()) : null;
+            if (kept != null) {
+                List<ChatMessage> msgs = keptMessages(kept);
+                String answer = kept.getString("answer", null);
+                JsonObject details = JsonInput.readObject(rr.detailsJson());
+                int classification =
+                        details.get("policy") instanceof JsonObject p
+                                ? p.getInt("classification_in", 0)
+                                : 0;
+                Instant at = rr.occurredAt() == null ? Instant.EPOCH : rr.occurredAt();
+                l = replayContent(tenant, rr, msgs, answer, classification, at, live);
+                d = replayContent(tenant, rr, msgs, answer, classification, at, draft);
+                over = rr.form();
+                overContent++;
+            } else {
+                JsonObject details = JsonInput.readObject(rr.detailsJson());
+                if (!(details.get("policy") instanceof JsonObject p)
+                        || !(p.get("entities") instanceof JsonObject)) {
+                    unscanned++;
+                    summaryOnly++;
+                    continue;
+                }
+                RequestFacts facts =
+                        replayFacts(
+                                tenant,
+                                new GatewayRequestLog.RecordedRequest(
+                                        rr.requestId(),
+                                        rr.occurredAt(),
+                                        rr.keyId(),
+                                        rr.route(),
+                                        rr.detailsJson()),
+                                p);
+                l = replay(live, facts, p);
+                d = replay(draft, facts, p);
+                over = "summary";
+                summaryOnly++;
+            }
+            evaluated++;
+            liveOutcomes.merge((String) l.get("outcome"), 1, Integer::sum);
+            draftOutcomes.merge((String) d.get("outcome"), 1, Integer::sum);
+            if (!Objects.equals(l.get("effect"), d.get("effect"))) {
+                changed++;
+                if (changed <= MAX_CHANGES_SHOWN) {
+                    changes.add(
+                            Json.createObjectBuilder()
+                                    .add("requestId", rr.requestId() == null ? "" : rr.requestId())
+                                    .add(
+                                            "occurredAt",
+                                            rr.occurredAt() == null
+                                                    ? ""
+                                                    : rr.occurredAt().toString())
+                                    .add("replayedOver", over)
+                                    .add("live", toJson(l))
+                                    .add("draft", toJson(d)));
+                }
+            }
+        }
+        return Json.createObjectBuilder()
+                .add("considered", recent.size())
+                .add("evaluated", evaluated)
+                .add("unscanned", unscanned)
+                .add("overContent", overContent)
+                .add("summaryOnly", summaryOnly)
+                .add("changed", changed)
+                .add(
+                        "outcomes",
+                        Json.createObjectBuilder()
+                                .add("live", toJson(new LinkedHashMap<>(liveOutcomes)))
+                                .add("draft", toJson(new LinkedHashMap<>(draftOutcomes))))
+                .add("changes", changes)
+                .build();
+    }
+
+    /** A kept body as an object with messages, or null when it has none (another event's form). */
+    private static JsonObject keptBody(String body) {
+        try {
+            JsonObject o = JsonInput.readObject(body);
+            return o.get("messages") instanceof jakarta.json.JsonArray ? o : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static List<ChatMessage> keptMessages(JsonObject kept) {
+        List<ChatMessage> msgs = new ArrayList<>();
+        for (JsonValue v : kept.getJsonArray("messages")) {
+            if (v instanceof JsonObject m) {
+                msgs.add(
+                        new ChatMessage(
+                                m.getString("role", "user"), m.getString("content", ""), false));
+            }
+        }
+        return msgs;
+    }
+
+    /**
+     * One retained request under {@code policies}: the input stage's detection over its messages
+     * ({@link RequestScan}, as the live stage scans), then the output stage over its answer;
+     * "effect" is what a client or provider would notice.
+     */
+    private static Map<String, Object> replayContent(
+            TenantId tenant,
+            RetainedRequests.Retained rr,
+            List<ChatMessage> msgs,
+            String answer,
+            int classification,
+            Instant at,
+            List<CompiledPolicy> policies) {
+        GatewayExchange ex =
+                new GatewayExchange(
+                        tenant,
+                        rr.keyId() == null ? "" : rr.keyId(),
+                        rr.requestId() == null ? "replay" : rr.requestId(),
+                        "chat",
+                        rr.route() == null ? "" : rr.route(),
+                        null,
+                        msgs,
+                        Map.of());
+        ex.raiseClassification(classification);
+        RequestScan scan = RequestScan.of(ex, at);
+        Decision in =
+                PolicyEngine.evaluate(policies, scan.facts, PolicyRule.Stage.INPUT).enforced();
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> effect = new LinkedHashMap<>();
+        m.put("outcome", in.outcome());
+        m.put("input", in.explain());
+        effect.put("input", effectOf(in));
+        if (!in.denied() && answer != null) {
+            List<io.gatehouse.policy.internal.detect.Detection> found =
+                    io.gatehouse.policy.internal.detect.Detectors.scan(answer);
+            io.gatehouse.policy.internal.detect.InjectionDetector.Result inj =
+                    io.gatehouse.policy.internal.detect.InjectionDetector.score(List.of(answer));
+            RequestFacts out =
+                    scan.facts.forOutput(
+                            Math.max(classification, in.classification()),
+                            RequestScan.stats(found),
+                            inj.score(),
+                            inj.signals());
+            Decision o = PolicyEngine.evaluate(policies, out, PolicyRule.Stage.OUTPUT).enforced();
+            m.put("output", o.explain());
+            effect.put("output", effectOf(o));
+            if (o.denied()) {
+                m.put("outcome", "deny");
+            } else if (!"allow".equals(o.outcome()) && "allow".equals(in.outcome())) {
+                m.put("outcome", "modify");
+            }
+        }
+        m.put("effect", effect);
+        return m;
     }
 
     /**

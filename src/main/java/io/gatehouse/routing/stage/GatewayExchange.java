@@ -34,6 +34,8 @@ public final class GatewayExchange {
     private final Map<String, String> versions = new LinkedHashMap<>();
     private final Map<Class<?>, Object> attachments = new HashMap<>();
     private final Map<String, jakarta.json.JsonValue> defaultParameters = new LinkedHashMap<>();
+    private boolean contentRedacted;
+    private boolean contentWithheld;
 
     /**
      * @param operation {@code chat} or {@code embeddings}
@@ -236,5 +238,31 @@ public final class GatewayExchange {
      */
     public Map<String, jakarta.json.JsonValue> defaultParameters() {
         return defaultParameters;
+    }
+
+    /**
+     * A stage removed sensitive data from the request or the answer (a policy redaction). The
+     * request's retained content then has a redacted form of its own: the messages and answer as
+     * the stages left them (docs/audit.md, "Content retention").
+     */
+    public void contentRedacted() {
+        this.contentRedacted = true;
+    }
+
+    public boolean isContentRedacted() {
+        return contentRedacted;
+    }
+
+    /**
+     * A stage refused the request or its answer for what it holds (a policy deny, a redaction it
+     * cannot make): no redacted form of the content exists, so the {@code redacted} retention
+     * setting keeps nothing readable of this request.
+     */
+    public void contentWithheld() {
+        this.contentWithheld = true;
+    }
+
+    public boolean isContentWithheld() {
+        return contentWithheld;
     }
 }

@@ -90,7 +90,11 @@ final class ChainAppender {
                     body = full;
                 } else if (retention == ContentRetention.REDACTED && e.redactedContent() != null) {
                     form = "redacted";
-                    body = CanonicalJson.write(e.redactedContent());
+                    // nothing redacted: the redacted form is the full one, written once
+                    body =
+                            e.redactedContent() == e.content()
+                                    ? full
+                                    : CanonicalJson.write(e.redactedContent());
                 }
             }
             return new Pending(

@@ -90,6 +90,14 @@ public final class PolicyDtos {
     public record TrafficChange(
             String requestId,
             String occurredAt,
+            @Schema(
+                            required = true,
+                            description =
+                                    "What the row was replayed over: the retained content (its"
+                                            + " full form, or its redacted form when that is what"
+                                            + " the tenant keeps), or the recorded summary",
+                            enumeration = {"full", "redacted", "summary"})
+                    String replayedOver,
             Map<String, Object> live,
             Map<String, Object> draft) {}
 
@@ -99,6 +107,18 @@ public final class PolicyDtos {
             @Schema(required = true) int evaluated,
             @Schema(required = true, description = "Recorded without policy summaries")
                     int unscanned,
+            @Schema(
+                            required = true,
+                            description =
+                                    "Replayed over their retained content (an audited read,"
+                                            + " audit.content.read with purpose policy.replay)")
+                    int overContent,
+            @Schema(
+                            required = true,
+                            description =
+                                    "Without retained content (mode none or hashed, purged):"
+                                            + " replayed over the recorded summaries, or unscanned")
+                    int summaryOnly,
             @Schema(required = true) int changed,
             @Schema(required = true) OutcomeCounts outcomes,
             @Schema(required = true, description = "The first changed requests")

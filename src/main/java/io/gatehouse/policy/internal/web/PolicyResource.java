@@ -1,9 +1,11 @@
 package io.gatehouse.policy.internal.web;
 
+import io.gatehouse.audit.RetainedRequests;
 import io.gatehouse.policy.internal.PolicyCatalog;
 import io.gatehouse.policy.internal.PolicyTestBench;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
@@ -41,6 +43,8 @@ public class PolicyResource {
     @Inject CurrentCaller caller;
     @Inject PolicyCatalog catalog;
     @Inject PolicyTestBench bench;
+    @Inject RetainedRequests retained;
+    @jakarta.ws.rs.core.Context jakarta.servlet.http.HttpServletRequest http;
 
     @GET
     @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
@@ -81,7 +85,10 @@ public class PolicyResource {
                             + " case exceeds the evaluation bounds (docs/policy.md); a rule that exceeds a bound at"
                             + " run time shows in the sample as status 500 policy_evaluation_failed with the error;"
                             + " 422 policy_test_timeout when the run exceeds its time limit"
-                            + " (gatehouse.policy.test.timeout.ms, 5 s).")
+                            + " (gatehouse.policy.test.timeout.ms, 5 s). The traffic replay runs over the"
+                            + " content the tenant retains (replayedOver full|redacted; reading it is audited"
+                            + " as audit.content.read, purpose policy.replay) and over the recorded summaries"
+                            + " for the rest (summaryOnly).")
     @RequestBody(
             required = true,
             content =
@@ -97,7 +104,12 @@ public class PolicyResource {
             responseCode = "422",
             description = "policy_test_timeout: the run exceeded its time limit")
     public JsonObject test(JsonObject body) {
-        return bench.run(tenant(), body);
+        Caller c = caller.require();
+        TenantId tenant = tenant();
+        RetainedRequests.Read read =
+                new RetainedRequests.Read(
+                        "policy.replay", (String) http.getAttribute(RequestIds.ATTRIBUTE));
+        return bench.run(tenant, body, limit -> retained.recent(c, limit, read));
     }
 
     private TenantId tenant() {

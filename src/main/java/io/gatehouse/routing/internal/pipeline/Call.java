@@ -54,6 +54,16 @@ final class Call {
     boolean streamed;
     boolean recorded;
     boolean settled;
+    // what the tenant's retention setting makes of the request's bodies (decided once, when the
+    // request is read); NONE builds nothing
+    io.gatehouse.audit.ContentRetentionRules.Bodies bodies =
+            io.gatehouse.audit.ContentRetentionRules.Bodies.NONE;
+    // the request as the client sent it, parsed (no copy: the parsed request is immutable)
+    io.gatehouse.routing.stage.ChatRequest clientRequest;
+    // the answer's text as the client received it (JSON answers), or null
+    String answerText;
+    // a stream's text as written to the client (choice 0), only while bodies are kept
+    StringBuilder sentText;
 
     Call(ClientKey key, String requestId, String clientRequestId, String operation) {
         this(key, requestId, clientRequestId, operation, null);

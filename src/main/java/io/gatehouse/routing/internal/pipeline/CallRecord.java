@@ -2,10 +2,12 @@ package io.gatehouse.routing.internal.pipeline;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.ContentRetentionRules;
 import io.gatehouse.audit.GatewayUsage;
 import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.resilience.Failover;
+import io.gatehouse.routing.stage.ChatRequest;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.error.GatehouseException;
@@ -31,6 +33,19 @@ public class CallRecord {
     @Inject UsageLimits limits;
     @Inject GatewayMetrics metrics;
     @Inject GuardCalls guards;
+    @Inject ContentRetentionRules retention;
+
+    /**
+     * Notes the request as the client sent it and what the tenant's retention setting makes of its
+     * bodies (one cached look-up): under {@code none} nothing of them is built later.
+     */
+    void read(Call call, ChatRequest parsed) {
+        call.clientRequest = parsed;
+        call.bodies = retention.bodies(call.key.tenant());
+        if (call.streamed && call.bodies != ContentRetentionRules.Bodies.NONE) {
+            call.sentText = new StringBuilder();
+        }
+    }
 
     /** Admits the call against the key's rate limits and budgets (throws 429 when over). */
     void admit(Call call, long estimatedTokens, long estimatedCostMicros) {
@@ -230,6 +245,8 @@ public class CallRecord {
         if (call.testCallOf != null) {
             b.details(call.testCallOf.details());
         }
+        // the request's bodies, as far as the tenant's retention setting uses them
+        CallContent.attach(b, call);
         Candidate c = call.candidate;
         b.usage(
                 new GatewayUsage(

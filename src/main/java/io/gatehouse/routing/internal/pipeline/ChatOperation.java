@@ -173,6 +173,7 @@ public class ChatOperation implements Operation {
         }
         JsonObject after = stages.afterAnswer(ex, answer.json());
         account(call, answer, after, estimatedIn);
+        CallContent.answered(call, after); // the text the client receives, when it is kept
         if (request.dialect() != null) {
             if (answer.nativeJson() != null && request.nativeRequest() != null) {
                 return Sent.answer(
@@ -186,8 +187,7 @@ public class ChatOperation implements Operation {
                     request.dialect()
                             .answer(after, call.inputTokens, call.outputTokens, call.requestId));
         }
-        // No stage changed the answer: the provider's bytes as they came (when kept), else the
-        // object as the stages left it.
+        // No stage changed it: the provider's bytes (when kept), else the stages' object.
         return Sent.answer(after == answer.json() && answer.raw() != null ? answer.raw() : after);
     }
 

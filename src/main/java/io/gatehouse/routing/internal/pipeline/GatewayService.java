@@ -198,6 +198,7 @@ public class GatewayService {
         parsed.requireStorable(); // after noting the model: the refusal is audited with it, escaped
         Operation.Request request = op.read(parsed);
         call.streamed = request.stream();
+        record.read(call, request.parsed());
         GatewayExchange ex =
                 new GatewayExchange(
                         call.key.tenant(),

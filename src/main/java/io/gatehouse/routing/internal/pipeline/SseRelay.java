@@ -230,7 +230,9 @@ public class SseRelay {
                     List<StreamFilter> fs = filters.get(e.getKey());
                     String tail = drain(fs);
                     if (!tail.isEmpty()) {
-                        events.chunk(os, contentChunk(lastChunk, e.getValue(), tail, null), null);
+                        JsonObject tailChunk = contentChunk(lastChunk, e.getValue(), tail, null);
+                        events.chunk(os, tailChunk, null);
+                        CallContent.sent(call, tailChunk);
                     }
                     JsonObject calls = held.release(ex, lastChunk, e.getValue(), fs);
                     if (calls != null) {
@@ -416,6 +418,7 @@ public class SseRelay {
         while (!waiting.isEmpty() && waiting.peekFirst().thinkingUpTo() <= released) {
             Waiting h = waiting.removeFirst();
             events.chunk(os, h.chunk(), h.raw());
+            CallContent.sent(call, h.chunk());
             if (call.ttftMs == null) {
                 call.ttftMs = call.elapsedMs();
             }

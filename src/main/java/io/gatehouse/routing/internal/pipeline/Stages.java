@@ -130,6 +130,7 @@ public class Stages {
         ex.answerText(text);
         tracing.eachStage(all(), "after_answer", ex, st -> st.afterAnswer(ex));
         if (!text.equals(ex.answerText())) {
+            ex.contentWithheld();
             throw new GatehouseException(403, THINKING_POLICY_MATCH, THINKING_POLICY_MESSAGE);
         }
     }

@@ -1,0 +1,165 @@
+package io.gatehouse.governance.internal.web;
+
+import io.gatehouse.audit.RetainedRequests;
+import io.gatehouse.governance.internal.CapturedCases;
+import io.gatehouse.shared.Caller;
+import io.gatehouse.shared.CurrentCaller;
+import io.gatehouse.shared.RequestIds;
+import io.gatehouse.shared.RequiresRole;
+import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ForbiddenException;
+import io.gatehouse.shared.error.ValidationException;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Golden-set cases captured from audited traffic (issue 23): case skeletons built from the content
+ * the tenant retains of its own gateway requests, read through {@code audit.RetainedRequests} (an
+ * audited read: {@code audit.content.read}, purpose {@code golden_set.capture}). Nothing is stored:
+ * the author puts the cases into a {@code golden_set} change.
+ */
+@Path("/api/v1/golden-sets/capture")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@Tag(name = "governance")
+@SecurityRequirement(name = "jwt")
+public class GoldenSetCaptureResource {
+    static final int MAX_ID_LENGTH = 200;
+
+    @Inject CurrentCaller caller;
+    @Inject RetainedRequests retained;
+    @Context HttpServletRequest request;
+
+    @POST
+    @RequiresRole({Role.AUTHOR, Role.ADMIN})
+    @Operation(
+            summary = "Case skeletons from the tenant's retained requests",
+            description =
+                    "At most 50 request ids (the X-Request-Id of gateway answers). A request of"
+                            + " another tenant, or none, is missing as not_found; one whose content the"
+                            + " tenant does not keep (retention none or hashed, purged) as not_retained."
+                            + " Reading the content is audited (audit.content.read).")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = CaptureRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The captured cases, their answers, and the ids that gave none",
+            content = @Content(schema = @Schema(implementation = CaptureResult.class)))
+    public JsonObject capture(String body) {
+        Caller c = caller.require();
+        if (c.tenant() == null) {
+            throw new ForbiddenException(
+                    "tenant_required", "Golden sets belong to a tenant: sign in to one");
+        }
+        JsonObject b = JsonBodies.object(body);
+        for (String k : b.keySet()) {
+            if (!k.equals("requestIds")) {
+                throw new ValidationException(k, "Unknown field " + k);
+            }
+        }
+        if (!(b.get("requestIds") instanceof jakarta.json.JsonArray ids)) {
+            throw new ValidationException("requestIds", "requestIds must be an array of ids");
+        }
+        if (ids.isEmpty() || ids.size() > CapturedCases.MAX_IDS) {
+            throw new ValidationException(
+                    "requestIds", "requestIds holds 1 to " + CapturedCases.MAX_IDS + " ids");
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            JsonValue v = ids.get(i);
+            if (!(v instanceof JsonString s)
+                    || s.getString().isBlank()
+                    || s.getString().length() > MAX_ID_LENGTH) {
+                throw new ValidationException(
+                        "requestIds[" + i + "]",
+                        "Each request id is a non-empty string of at most "
+                                + MAX_ID_LENGTH
+                                + " characters");
+            }
+            wanted.add(s.getString());
+        }
+        Map<String, RetainedRequests.Retained> found =
+                retained.byRequestIds(
+                        c,
+                        wanted,
+                        new RetainedRequests.Read(
+                                "golden_set.capture",
+                                (String) request.getAttribute(RequestIds.ATTRIBUTE)));
+        return CapturedCases.of(wanted, found);
+    }
+
+    @Schema(description = "The gateway requests to build golden-set cases from")
+    public record CaptureRequest(
+            @Schema(
+                            required = true,
+                            description = "1 to 50 request ids (X-Request-Id of gateway answers)")
+                    List<String> requestIds) {}
+
+    @Schema(description = "A captured case's input")
+    public record CapturedInput(
+            @Schema(required = true) List<Map<String, String>> messages,
+            @Schema(description = "The request's prompt_variables, when it had some")
+                    Map<String, Object> variables,
+            @Schema(description = "The route alias the request used") String model) {}
+
+    @Schema(description = "Where a captured case came from (kept, never interpreted)")
+    public record CaseSource(
+            @Schema(required = true) String requestId,
+            @Schema(required = true, description = "The contentHash of the request's event")
+                    String contentHash) {}
+
+    @Schema(description = "A golden-set case skeleton: expectations are the author's to write")
+    public record CapturedCase(
+            @Schema(required = true, description = "captured-<short request id>") String id,
+            @Schema(required = true) CapturedInput input,
+            @Schema(required = true, description = "Always empty") List<Object> expect,
+            @Schema(required = true) CaseSource source) {}
+
+    @Schema(description = "A request id that gave no case")
+    public record MissingRequest(
+            @Schema(required = true) String requestId,
+            @Schema(
+                            required = true,
+                            enumeration = {"not_found", "not_retained"},
+                            description =
+                                    "not_found: no request of this tenant has the id;"
+                                            + " not_retained: its content is not kept")
+                    String reason) {}
+
+    @Schema(description = "Captured cases")
+    public record CaptureResult(
+            @Schema(required = true) List<CapturedCase> cases,
+            @Schema(required = true, description = "By case id: the answer text kept")
+                    Map<String, String> answers,
+            @Schema(
+                            required = true,
+                            description =
+                                    "By case id: the form it was built from (full, or redacted"
+                                            + " when that is what the tenant keeps)")
+                    Map<String, String> forms,
+            @Schema(required = true) List<MissingRequest> missing) {}
+}

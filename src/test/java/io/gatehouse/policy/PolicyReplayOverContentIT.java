@@ -1,0 +1,146 @@
+package io.gatehouse.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testing.Db;
+import io.gatehouse.testing.GatewayTraffic;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.StandInProvider;
+import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policy bench's traffic replay over retained content (issue 21): a draft's PII rule redacts a
+ * replayed request the live policies let through, the row says it was replayed over content, the
+ * read is audited, requests without retained content are {@code summaryOnly}, and another tenant's
+ * retained content is never replayed.
+ */
+class PolicyReplayOverContentIT {
+    static final Http HTTP = Http.local();
+    static StandInProvider standIn;
+
+    @BeforeAll
+    static void start() {
+        standIn = StandInProvider.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        standIn.stop();
+    }
+
+    static TestTenant tenant(String path, String mode) throws Exception {
+        return GatewayTraffic.tenant(standIn, path, mode, "noted");
+    }
+
+    static JsonObject bench(TestTenant t, String role) {
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/policies/test",
+                        Json.createObjectBuilder()
+                                .add("name", "pii")
+                                .add("policy", GatewayTraffic.redactMail())
+                                .add("traffic", Json.createObjectBuilder().add("limit", 50))
+                                .build()
+                                .toString(),
+                        t.auth(role));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().getJsonObject("traffic");
+    }
+
+    static List<String> changedIds(JsonObject traffic) {
+        List<String> ids = new ArrayList<>();
+        for (JsonValue v : traffic.getJsonArray("changes")) {
+            ids.add(v.asJsonObject().getString("requestId"));
+        }
+        return ids;
+    }
+
+    @Test
+    void aDraftPiiRuleRedactsAReplayedRequestThatLiveLetThrough() throws Exception {
+        TestTenant t = tenant("/rp-full/v1", "full");
+        TestTenant other = tenant("/rp-other/v1", "full");
+        String rid = GatewayTraffic.chat(t, "my mail is ann@example.com");
+        String clean = GatewayTraffic.chat(t, "no personal data here");
+        String otherRid = GatewayTraffic.chat(other, "reach me at eve@example.com");
+
+        JsonObject traffic = bench(t, "author");
+        assertThat(traffic.getInt("considered")).isEqualTo(2);
+        assertThat(traffic.getInt("overContent")).isEqualTo(2);
+        assertThat(traffic.getInt("summaryOnly")).isZero();
+        assertThat(changedIds(traffic))
+                .as("only the request with an address changes; never the other tenant's")
+                .containsExactly(rid)
+                .doesNotContain(clean, otherRid);
+        JsonObject row = traffic.getJsonArray("changes").getJsonObject(0);
+        assertThat(row.getString("replayedOver")).isEqualTo("full");
+        assertThat(row.getJsonObject("live").getString("outcome")).isEqualTo("allow");
+        JsonObject draftInput =
+                row.getJsonObject("draft").getJsonObject("effect").getJsonObject("input");
+        JsonArray redact = draftInput.getJsonArray("redact");
+        assertThat(redact.getString(0)).isEqualTo("email");
+
+        // reading the content for the replay is audited, in the reader's tenant only
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read' AND"
+                                            + " details->>'content.purpose' = 'policy.replay'",
+                                    t.id()))
+                    .isEqualTo(1);
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read'",
+                                    other.id()))
+                    .as("the other tenant's content was not read")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void requestsWithoutRetainedContentKeepTheSummaryReplay() throws Exception {
+        TestTenant t = tenant("/rp-hashed/v1", "hashed");
+        GatewayTraffic.chat(t, "my mail is ann@example.com");
+        JsonObject traffic = bench(t, "admin");
+        assertThat(traffic.getInt("considered")).isEqualTo(1);
+        assertThat(traffic.getInt("overContent")).isZero();
+        assertThat(traffic.getInt("summaryOnly")).isEqualTo(1);
+        for (JsonValue v : traffic.getJsonArray("changes")) {
+            assertThat(v.asJsonObject().getString("replayedOver")).isEqualTo("summary");
+        }
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read'",
+                                    t.id()))
+                    .as("no body was read")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void onlyTheBenchsRolesReplay() throws Exception {
+        TestTenant t = tenant("/rp-roles/v1", "full");
+        String body = "{\"name\":\"pii\",\"policy\":" + GatewayTraffic.redactMail() + "}";
+        assertThat(HTTP.post("/api/v1/policies/test", body).status()).isEqualTo(401);
+        assertThat(HTTP.post("/api/v1/policies/test", body, t.auth("reviewer")).status())
+                .isEqualTo(403);
+        assertThat(HTTP.post("/api/v1/policies/test", body, t.auth("auditor")).status())
+                .isEqualTo(403);
+    }
+}
