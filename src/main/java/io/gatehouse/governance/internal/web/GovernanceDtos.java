@@ -18,7 +18,14 @@ public final class GovernanceDtos {
                             required = true,
                             description = "The kind of change",
                             example = "prompt",
-                            enumeration = {"prompt", "route", "provider", "policy", "mcp_server"})
+                            enumeration = {
+                                "prompt",
+                                "route",
+                                "provider",
+                                "policy",
+                                "mcp_server",
+                                "golden_set"
+                            })
                     String kind,
             @Schema(required = true, description = "What it changes, e.g. a prompt's name")
                     String target,
@@ -247,7 +254,12 @@ public final class GovernanceDtos {
                                     "For a break-glass rollback: who authored the change whose content it"
                                             + " re-applied (they may not give the review after the fact);"
                                             + " absent for other changes")
-                    List<Person> rollbackOfAuthors) {}
+                    List<Person> rollbackOfAuthors,
+            @Schema(
+                            description =
+                                    "Single reads: one entry per evaluation run of a golden set"
+                                            + " binding the change's target (issue 23), oldest first")
+                    List<EvaluationDtos.Evidence> evidence) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}
