@@ -179,14 +179,14 @@ public class CallRecord {
                                         ? AuditEvent.Outcome.ERROR
                                         : AuditEvent.Outcome.FAILURE;
         AuditEvent.Builder b =
-                (call.person == null
+                (call.actor == null
                                 ? AuditEvent.of(
                                                 call.key.tenant(),
                                                 "api_key",
                                                 call.key.id().toString(),
                                                 "gateway.request")
                                         .actorName(call.key.name(), List.of())
-                                : AuditEvent.by(call.person, "gateway.request"))
+                                : AuditEvent.by(call.actor, "gateway.request"))
                         .target("route", call.alias != null ? call.alias : call.requestedModel)
                         .outcome(outcome)
                         .requestId(call.requestId)
@@ -229,6 +229,10 @@ public class CallRecord {
         // last, so no stage's or call's key takes its place
         if (call.testCallOf != null) {
             b.details(call.testCallOf.details());
+        }
+        // likewise the evaluation run an evaluation's call belongs to
+        if (call.evaluationOf != null) {
+            b.details(call.evaluationOf.details());
         }
         Candidate c = call.candidate;
         b.usage(

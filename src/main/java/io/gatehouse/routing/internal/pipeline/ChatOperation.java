@@ -128,10 +128,14 @@ public class ChatOperation implements Operation {
         GatewayExchange ex = call.exchange;
         UpstreamOnce upstream = new UpstreamOnce(request, ex);
         // Key: the upstream request as the stages left it (caching routes). Never for requests only
-        // a native provider serves (thinking blocks, signatures) or a draft's test call (overrides)
+        // a native provider serves (thinking blocks, signatures), a draft's test call (overrides)
+        // or
+        // an evaluation's call (a cached answer would hide what the route answers now): such a
+        // call neither reads nor writes the cache
         boolean cacheable =
                 route.cacheTtlSeconds() > 0
                         && call.overrides == null
+                        && call.evaluationOf == null
                         && (request.nativeRequest() == null
                                 || request.nativeRequest().onlyNative() == null);
         String cacheKey =

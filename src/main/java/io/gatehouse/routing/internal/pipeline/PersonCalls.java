@@ -58,7 +58,7 @@ public class PersonCalls implements OverriddenCalls {
                         requestId,
                         null,
                         "chat");
-        call.person = person;
+        call.actor = person;
         call.overrides = overrides;
         call.testCallOf = testCallOf;
         String text = Json.createObjectBuilder(body).add("stream", false).build().toString();
