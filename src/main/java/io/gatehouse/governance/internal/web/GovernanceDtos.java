@@ -263,7 +263,7 @@ public final class GovernanceDtos {
                             description =
                                     "Single reads: one entry per evaluation run of a golden set"
                                             + " binding the change's target (issue 23), oldest first")
-                    List<EvaluationDtos.Evidence> evidence) {}
+                    List<EvaluationDtos.EvaluationEvidence> evidence) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}
