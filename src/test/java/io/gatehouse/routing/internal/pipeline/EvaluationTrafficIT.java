@@ -375,11 +375,19 @@ class EvaluationTrafficIT {
                         post(urlEqualTo("/draft/v1/chat/completions"))
                                 .willReturn(
                                         aResponse()
-                                                .withFixedDelay(1500)
+                                                .withFixedDelay(4000)
                                                 .withHeader("Content-Type", "application/json")
                                                 .withBody(OK.formatted("draft-p"))));
         CatalogFixture.provider(
                 t.id(), "draft-p", "openai", provider.baseUrl("/draft/v1"), "{}", "m", "chat");
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_providers SET timeout_ms = 20000"
+                                        + " WHERE tenant_id = ?::uuid AND name = 'draft-p'")) {
+            ps.setString(1, t.id());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
         UUID run = UUID.randomUUID();
         UUID change = UUID.randomUUID();
         JsonObject candidate =
