@@ -10,6 +10,7 @@ import io.gatehouse.routing.internal.catalog.RouteChangeKind;
 import io.gatehouse.routing.stage.EvaluationCalls;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
+
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -21,18 +22,19 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Test only, deployed by {@link EvaluationTrafficIT} with the application into the test server (a
- * second instance of Gatehouse beside the one under {@code /}): the way in to the evaluation calls
- * of the real beans ({@link EvaluationCalls}, {@link EvaluationGateway}, {@link
- * RouteChangeKind#evaluate}), which no HTTP resource of this branch offers. Each POST names an
- * operation and its arguments as JSON and gets the answer as JSON; {@code event} records an
- * evaluation run's own event as governance's runner does.
+ * Test only, added by {@link EvaluationTrafficIT} to the application of a second Gatehouse server
+ * (never to the product): the way in to the evaluation calls of the real beans ({@link
+ * EvaluationCalls}, {@link EvaluationGateway}, {@link RouteChangeKind#evaluate}), which no HTTP
+ * resource of this branch offers. Each POST names an operation and its arguments as JSON and gets
+ * the answer as JSON; {@code event} records an evaluation run's own event as governance's runner
+ * does.
  */
 @WebServlet("/evaluation-probe")
 public class EvaluationProbe extends HttpServlet {

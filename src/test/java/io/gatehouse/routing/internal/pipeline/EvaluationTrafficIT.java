@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.PrometheusText;
 import io.gatehouse.testing.StandInProvider;
@@ -18,24 +19,20 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,19 +41,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Evaluation traffic (issue 23) through the real beans: the application as built ({@code
- * target/gatehouse.war}) is deployed a second time into the test server with {@link
- * EvaluationProbe}, a test-only servlet that calls {@code EvaluationCalls}, {@code
- * EvaluationGateway} and {@code RouteChangeKind.evaluate}. That second instance shares the database
- * with the one under {@code /}, which serves the same tenants' production traffic over HTTP, so the
- * limits, budgets and the evaluation share are proved across instances. Providers are WireMock
- * stand-ins that count the calls they receive.
+ * Evaluation traffic (issue 23) through the real beans: a second Gatehouse server ({@link
+ * LibertyInstance}, its own JVM on the same database) runs the application with {@link
+ * EvaluationProbe} added, a test-only servlet that calls {@code EvaluationCalls}, {@code
+ * EvaluationGateway} and {@code RouteChangeKind.evaluate}. The test server serves the same tenants'
+ * production traffic over HTTP, so limits, budgets and the evaluation share are proved across
+ * instances as well; the second instance's own HTTP API serves production traffic where one cache
+ * or one catalog must be shared with the evaluation's calls. Providers are WireMock stand-ins that
+ * count the calls they receive.
  */
-@ExtendWith(ArquillianExtension.class)
 class EvaluationTrafficIT {
     /** 10 input and 5 output tokens at the fixture's prices (2 and 8 per token): 60 micros. */
     static final String OK =
@@ -73,25 +71,53 @@ class EvaluationTrafficIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static StandInProvider provider;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.create(ZipImporter.class, "evaluation-traffic-it.war")
-                .importFrom(new File("target/gatehouse.war"))
-                .as(WebArchive.class)
-                .addClass(EvaluationProbe.class);
-    }
-
-    @ArquillianResource URL base;
+    static LibertyInstance second;
+    static String base;
 
     @BeforeAll
     static void start() {
         provider = StandInProvider.start();
+        second =
+                LibertyInstance.start(
+                        "gatehouse-evaluation", Map.of(), EvaluationTrafficIT::withProbe);
+        base = second.baseUrl() + "/";
     }
 
     @AfterAll
     static void stop() {
+        if (second != null) {
+            second.close();
+        }
         provider.stop();
+    }
+
+    /**
+     * Adds {@link EvaluationProbe} (as compiled into target/test-classes) to the copied server's
+     * application: the test server deploys it as a loose application, whose XML names the
+     * directories it is made of.
+     */
+    static void withProbe(Path server) {
+        try {
+            String cls = EvaluationProbe.class.getName().replace('.', '/') + ".class";
+            Path dir = Path.of("target/evaluation-probe").toAbsolutePath();
+            Files.createDirectories(dir.resolve(cls).getParent());
+            Files.copy(
+                    Path.of("target/test-classes").resolve(cls),
+                    dir.resolve(cls),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Path app = server.resolve("apps/gatehouse.war.xml");
+            String xml = Files.readString(app);
+            assertThat(xml).as("the test server's loose application").contains("<archive>");
+            Files.writeString(
+                    app,
+                    xml.replace(
+                            "<archive>",
+                            "<archive>\n    <dir sourceOnDisk=\""
+                                    + dir
+                                    + "\" targetInArchive=\"/WEB-INF/classes\"/>"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -184,6 +210,13 @@ class EvaluationTrafficIT {
         }
     }
 
+    static String secondMetrics() {
+        HttpResponse<String> r =
+                MetricsScrape.get(second.httpsPort(), MetricsScrape.USER, MetricsScrape.PASSWORD);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
     /** Waits for a fresh minute when this one has too little left for a burst of calls. */
     static void roomInThisMinute() throws InterruptedException {
         Instant now = Instant.now();
@@ -201,6 +234,7 @@ class EvaluationTrafficIT {
         UUID run = UUID.randomUUID();
         UUID change = UUID.randomUUID();
         String before = MetricsScrape.text();
+        String beforeHere = secondMetrics();
         roomInThisMinute();
         List<JsonObject> answers = new ArrayList<>();
         for (int i = 0; i < 11; i++) {
@@ -248,13 +282,22 @@ class EvaluationTrafficIT {
 
         String after = MetricsScrape.text();
         String labels = "tenant=\"" + t.slug() + "\",route=\"share\"";
+        // the evaluation's calls on the second instance, production's on the test server
+        String afterHere = secondMetrics();
         assertThat(
                         PrometheusText.delta(
-                                before,
-                                after,
+                                beforeHere,
+                                afterHere,
                                 "gatehouse_gateway_requests_total",
                                 labels + ",status=\"200\",traffic=\"evaluation\""))
                 .isEqualTo(10);
+        assertThat(
+                        PrometheusText.delta(
+                                beforeHere,
+                                afterHere,
+                                "gatehouse_gateway_requests_total",
+                                labels + ",status=\"429\",traffic=\"evaluation\""))
+                .isEqualTo(1);
         assertThat(
                         PrometheusText.delta(
                                 before,
@@ -326,10 +369,9 @@ class EvaluationTrafficIT {
         assertThat(provider.received("/budget/v1/chat/completions")).hasSize(1);
     }
 
-    /** The second instance's own HTTP API (the application deployed with the probe). */
-    Http second() {
-        String b = base.toString();
-        return new Http(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+    /** The second instance's own HTTP API. */
+    static Http second() {
+        return second.http();
     }
 
     @Test
