@@ -190,11 +190,19 @@ class GoldenSetEvaluationIT {
         assertThat(detail.json().getString("changeId")).isEqualTo(id);
 
         // the audit trail carries the run's start and finish on the tenant's chain
-        Http.Response audit =
-                HTTP.get(
-                        "/api/v1/audit/events?action=evaluation.run.finish&limit=50",
-                        t.auth("auditor"));
-        assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+        // (the finish event is recorded just after the status is written)
+        Http.Response audit = null;
+        for (int i = 0; i < 40; i++) {
+            audit =
+                    HTTP.get(
+                            "/api/v1/audit/events?action=evaluation.run.finish&limit=50",
+                            t.auth("auditor"));
+            assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+            if (audit.body().contains(run.getString("runId"))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
         assertThat(audit.body()).contains(run.getString("runId")).contains("\"passed\"");
     }
 
