@@ -29,7 +29,9 @@ class GoldenSetEvaluationIT {
     static String promptName;
     static String setName;
 
-    /** A prompt whose own user message (the last one: a case sends only a system message) is text. */
+    /**
+     * A prompt whose own user message (the last one: a case sends only a system message) is text.
+     */
     static JsonObject prompt(String system, String user) {
         return Json.createObjectBuilder(Changes.prompt("You help."))
                 .add(
@@ -72,7 +74,9 @@ class GoldenSetEvaluationIT {
                                                 .add("outcome", "allowed")))
                 .add(
                         "source",
-                        Json.createObjectBuilder().add("requestId", "req_captured").add("note", "kept"))
+                        Json.createObjectBuilder()
+                                .add("requestId", "req_captured")
+                                .add("note", "kept"))
                 .build();
     }
 
@@ -117,6 +121,13 @@ class GoldenSetEvaluationIT {
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
         assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+    }
+
+    static String[] platform() {
+        return new String[] {
+            "Authorization",
+            "Bearer " + TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
+        };
     }
 
     /** Creates and submits a prompt change; returns its id. */
@@ -254,7 +265,8 @@ class GoldenSetEvaluationIT {
         String path = "/api/v1/evaluations/" + runId;
         assertThat(HTTP.get(path, t.auth("reviewer")).status()).isEqualTo(200);
         assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
+        // every role of a tenant may read a run: a caller without a tenant may not
+        assertThat(HTTP.get(path, platform()).status()).isEqualTo(403);
         assertThat(HTTP.get(path, other.auth("auditor")).status()).isEqualTo(404);
     }
 
@@ -273,13 +285,21 @@ class GoldenSetEvaluationIT {
         Http.Response one = HTTP.get("/api/v1/golden-sets/" + setName, t.auth("auditor"));
         assertThat(one.status()).as(one.toString()).isEqualTo(200);
         JsonObject content = one.json().getJsonObject("content");
-        assertThat(content.getJsonArray("cases").getJsonObject(0).getJsonObject("source").getString("note"))
+        assertThat(
+                        content.getJsonArray("cases")
+                                .getJsonObject(0)
+                                .getJsonObject("source")
+                                .getString("note"))
                 .as("a case's source is kept")
                 .isEqualTo("kept");
         assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(403);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status())
+                .isEqualTo(401);
+        // every role of a tenant may read sets: a caller without a tenant (a platform
+        // administrator) may not, nor an API key (not a person: 401)
+        assertThat(HTTP.get("/api/v1/golden-sets", platform()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, platform()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())
                 .isEqualTo(404);
         assertThat(HTTP.get("/api/v1/golden-sets", other.auth("admin")).body())
