@@ -98,10 +98,8 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
                 Json.createObjectBuilder().add("model", model).add("input", in).build().toString();
         try {
             GatewayService.Answer a = gateway.embeddings(call, text);
-            List<float[]> vectors =
-                    PersonCalls.jsonOf(a.entity()) instanceof JsonObject o
-                            ? vectorsOf(o, inputs.size())
-                            : null;
+            JsonObject json = PersonCalls.jsonOf(a.entity());
+            List<float[]> vectors = json == null ? null : vectorsOf(json, inputs.size());
             if (vectors == null) {
                 return new Embeddings(
                         502,
