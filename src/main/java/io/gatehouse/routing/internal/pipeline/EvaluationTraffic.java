@@ -98,8 +98,8 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
                 Json.createObjectBuilder().add("model", model).add("input", in).build().toString();
         try {
             GatewayService.Answer a = gateway.embeddings(call, text);
-            JsonObject json = PersonCalls.jsonOf(a.entity());
-            List<float[]> vectors = json == null ? null : vectorsOf(json, inputs.size());
+            JsonObject o = PersonCalls.jsonOf(a.entity());
+            List<float[]> vectors = o != null ? vectorsOf(o, inputs.size()) : null;
             if (vectors == null) {
                 return new Embeddings(
                         502,
