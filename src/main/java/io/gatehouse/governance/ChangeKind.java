@@ -88,4 +88,23 @@ public interface ChangeKind {
     default DraftTestCall.Answer testCall(DraftTestCall call) {
         throw new UnsupportedOperationException(kind() + " offers no test call");
     }
+
+    /**
+     * Whether a golden set may bind this kind's targets (issue 23): {@link #evaluate} runs a case
+     * against a candidate's content or against what is live.
+     */
+    default boolean offersEvaluation() {
+        return false;
+    }
+
+    /**
+     * Runs one golden-set case through the real gateway path ({@code
+     * routing.stage.EvaluationCalls}) with {@code call.candidate()} applied to that call only, or
+     * against what is live when it is null. Throws {@code ValidationException} for a case the kind
+     * cannot run (e.g. a policy case without a model). Only kinds that {@link #offersEvaluation}
+     * implement it.
+     */
+    default EvaluationAnswer evaluate(EvaluationCall call) {
+        throw new UnsupportedOperationException(kind() + " offers no evaluation");
+    }
 }

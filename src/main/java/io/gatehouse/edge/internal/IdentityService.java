@@ -592,6 +592,7 @@ public class IdentityService {
             Long monthly,
             Boolean testCallsEnabled,
             Integer testCallsPerPerson,
+            Integer evaluationShare,
             String requestId) {
         if (testCallsPerPerson != null && (testCallsPerPerson <= 0 || testCallsPerPerson > 1000)) {
             throw new ValidationException(
@@ -611,6 +612,10 @@ public class IdentityService {
             throw new ValidationException(
                     "monthlyBudgetMicros", "monthlyBudgetMicros must not be negative");
         }
+        if (evaluationShare != null && (evaluationShare < 1 || evaluationShare > 100)) {
+            throw new ValidationException(
+                    "evaluationSharePercent", "evaluationSharePercent must be 1 to 100");
+        }
         TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
         if (l == null) {
             l = new TenantLimitsEntity(tenant.value());
@@ -624,6 +629,7 @@ public class IdentityService {
             l.testCallsEnabled(testCallsEnabled);
         }
         l.testCallsPerPersonPerMinute(testCallsPerPerson);
+        l.evaluationSharePercent(evaluationShare);
         changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
         audit.recordInTransaction(
                 AuditEvent.by(admin, "limits.update")
@@ -635,6 +641,7 @@ public class IdentityService {
                         .detail("monthlyBudgetMicros", monthly)
                         .detail("testCallsEnabled", l.testCallsEnabled())
                         .detail("testCallsPerPersonPerMinute", testCallsPerPerson)
+                        .detail("evaluationSharePercent", evaluationShare)
                         .requestId(requestId)
                         .build());
         return l;

@@ -35,6 +35,16 @@ public class ChangeKinds {
         return out;
     }
 
+    /** The kind called {@code name}, if this installation knows it. */
+    java.util.Optional<ChangeKind> find(String name) {
+        for (ChangeKind k : kinds) {
+            if (k.kind().equals(name)) {
+                return java.util.Optional.of(k);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The kind called {@code name}; 400 naming the known ones when there is none. */
     ChangeKind named(String name) {
         for (ChangeKind k : kinds) {

@@ -3,12 +3,15 @@ package io.gatehouse.policy.internal;
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.DraftTestCall;
+import io.gatehouse.governance.EvaluationAnswer;
+import io.gatehouse.governance.EvaluationCall;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.policy.internal.engine.CompiledPolicy;
 import io.gatehouse.policy.internal.engine.PolicyParser;
 import io.gatehouse.policy.internal.persistence.JpaPolicyVersions;
 import io.gatehouse.policy.internal.persistence.PolicyVersionEntity;
+import io.gatehouse.routing.stage.EvaluationCalls;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
@@ -19,6 +22,7 @@ import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -41,6 +45,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Inject JpaPolicyVersions versions;
     @Inject ChangeFeed feed;
     @Inject OverriddenCalls calls;
+    @Inject EvaluationCalls evaluations;
 
     @Override
     public String kind() {
@@ -181,32 +186,16 @@ public class PolicyChangeKind implements ChangeKind {
      */
     @Override
     public DraftTestCall.Answer testCall(DraftTestCall call) {
-        if (call.model() == null) {
-            throw new ValidationException(
-                    "model", "model is required: the route alias (or prompt) to send the call to");
-        }
+        requireModel(call.model());
         // the person's own test-call bucket before compiling the draft (429 when spent)
         calls.admit(call.caller());
-        CompiledPolicy draft =
-                CompiledPolicy.compile(
-                        call.target(),
-                        PolicyDraft.versionLabel(call.target(), call.changeId(), call.revision()),
-                        false,
-                        PolicyParser.normalize(call.content()));
-        JsonObjectBuilder body =
-                Json.createObjectBuilder()
-                        .add("model", call.model())
-                        .add("messages", call.messages());
-        if (call.variables() != null) {
-            body.add("prompt_variables", call.variables());
-        }
         OverriddenCalls.Result r =
                 calls.chat(
                         call.caller(),
                         call.requestId(),
-                        body.build(),
-                        new StageOverrides()
-                                .with(PolicyDraft.class, new PolicyDraft(call.changeId(), draft)),
+                        body(call.model(), call.messages(), call.variables()),
+                        draftOverride(
+                                call.target(), call.changeId(), call.revision(), call.content()),
                         new TestCallOf(call.changeId(), call.revision(), call.contentSha256()));
         return new DraftTestCall.Answer(
                 r.status(),
@@ -220,5 +209,59 @@ public class PolicyChangeKind implements ChangeKind {
                 r.requestId(),
                 r.errorCode(),
                 r.errorMessage());
+    }
+
+    @Override
+    public boolean offersEvaluation() {
+        return true;
+    }
+
+    /**
+     * A golden-set case (issue 23) shaped like the test call: the case's messages sent to its model
+     * with the candidate in place of the tenant's live policy of its name ({@link PolicyDraft},
+     * labelled with the change and revision), or, for the live side, without an override.
+     */
+    @Override
+    public EvaluationAnswer evaluate(EvaluationCall call) {
+        requireModel(call.model());
+        JsonObject body = body(call.model(), call.messages(), call.variables());
+        StageOverrides overrides =
+                call.candidate() == null
+                        ? new StageOverrides()
+                        : draftOverride(
+                                call.target(),
+                                call.of().changeId(),
+                                call.of().revision(),
+                                call.candidate());
+        return evaluations.chat(call.tenant(), call.requestId(), body, overrides, call.of());
+    }
+
+    private static void requireModel(String model) {
+        if (model == null) {
+            throw new ValidationException(
+                    "model", "model is required: the route alias (or prompt) to send the call to");
+        }
+    }
+
+    /** The chat body of a test call or an evaluation. */
+    static JsonObject body(String model, JsonArray messages, JsonObject variables) {
+        JsonObjectBuilder body =
+                Json.createObjectBuilder().add("model", model).add("messages", messages);
+        if (variables != null) {
+            body.add("prompt_variables", variables);
+        }
+        return body.build();
+    }
+
+    /** The draft compiled and attached to the one exchange, labelled with its change. */
+    private static StageOverrides draftOverride(
+            String target, UUID changeId, int revision, JsonObject content) {
+        CompiledPolicy draft =
+                CompiledPolicy.compile(
+                        target,
+                        PolicyDraft.versionLabel(target, changeId, revision),
+                        false,
+                        PolicyParser.normalize(content));
+        return new StageOverrides().with(PolicyDraft.class, new PolicyDraft(changeId, draft));
     }
 }

@@ -3,8 +3,11 @@ package io.gatehouse.prompts.internal;
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.DraftTestCall;
+import io.gatehouse.governance.EvaluationAnswer;
+import io.gatehouse.governance.EvaluationCall;
 import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
+import io.gatehouse.routing.stage.EvaluationCalls;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
@@ -14,6 +17,7 @@ import io.gatehouse.shared.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.Locale;
@@ -30,6 +34,7 @@ import java.util.Optional;
 public class PromptChangeKind implements ChangeKind {
     @Inject PromptRegistry registry;
     @Inject OverriddenCalls calls;
+    @Inject EvaluationCalls evaluations;
 
     @Override
     public String kind() {
@@ -112,38 +117,17 @@ public class PromptChangeKind implements ChangeKind {
      */
     @Override
     public DraftTestCall.Answer testCall(DraftTestCall call) {
-        if (call.model() != null) {
-            throw new ValidationException(
-                    "model",
-                    "A prompt's test call runs over the draft's own route (content.route); leave"
-                            + " model out");
-        }
+        noModel(call.model());
         PromptContent draft = PromptContent.parse(call.content());
         VariableSchema.validate(draft.variables(), call.variables());
         // the person's own test-call bucket before any further work (429 when spent)
         calls.admit(call.caller());
-        PublishedVersion version =
-                new PublishedVersion(
-                        call.target(),
-                        0,
-                        draft.messages(),
-                        draft.variables(),
-                        draft.route(),
-                        draft.parameters());
-        JsonObjectBuilder body =
-                Json.createObjectBuilder()
-                        .add("model", PromptStage.PREFIX + call.target() + "@" + draft.label())
-                        .add("messages", call.messages());
-        if (call.variables() != null) {
-            body.add("prompt_variables", call.variables());
-        }
         OverriddenCalls.Result r =
                 calls.chat(
                         call.caller(),
                         call.requestId(),
-                        body.build(),
-                        new StageOverrides()
-                                .with(PromptDraft.class, new PromptDraft(call.changeId(), version)),
+                        body(call.target(), draft.label(), call.messages(), call.variables()),
+                        draftOverride(call.changeId(), call.target(), draft),
                         new TestCallOf(call.changeId(), call.revision(), call.contentSha256()));
         return new DraftTestCall.Answer(
                 r.status(),
@@ -157,5 +141,76 @@ public class PromptChangeKind implements ChangeKind {
                 r.requestId(),
                 r.errorCode(),
                 r.errorMessage());
+    }
+
+    @Override
+    public boolean offersEvaluation() {
+        return true;
+    }
+
+    /**
+     * A golden-set case (issue 23) shaped like the test call: the candidate's messages rendered
+     * with the case's variables before the case's own messages, sent as {@code
+     * prompt:<name>@<label>} with the candidate attached ({@link PromptDraft}) over its route; the
+     * live side sends the same to the live version's label without an override.
+     */
+    @Override
+    public EvaluationAnswer evaluate(EvaluationCall call) {
+        noModel(call.model());
+        if (call.candidate() == null) {
+            String label =
+                    registry.live(call.tenant(), call.target())
+                            .map(v -> v.content().getString("label", "production"))
+                            .orElse("production");
+            return evaluations.chat(
+                    call.tenant(),
+                    call.requestId(),
+                    body(call.target(), label, call.messages(), call.variables()),
+                    new StageOverrides(),
+                    call.of());
+        }
+        PromptContent draft = PromptContent.parse(call.candidate());
+        VariableSchema.validate(draft.variables(), call.variables());
+        return evaluations.chat(
+                call.tenant(),
+                call.requestId(),
+                body(call.target(), draft.label(), call.messages(), call.variables()),
+                draftOverride(call.of().changeId(), call.target(), draft),
+                call.of());
+    }
+
+    private static void noModel(String model) {
+        if (model != null) {
+            throw new ValidationException(
+                    "model",
+                    "A prompt's call runs over the draft's own route (content.route); leave model"
+                            + " out");
+        }
+    }
+
+    /** The chat body of a test call or an evaluation: the prompt's label, messages, variables. */
+    static JsonObject body(String target, String label, JsonArray messages, JsonObject variables) {
+        JsonObjectBuilder body =
+                Json.createObjectBuilder()
+                        .add("model", PromptStage.PREFIX + target + "@" + label)
+                        .add("messages", messages);
+        if (variables != null) {
+            body.add("prompt_variables", variables);
+        }
+        return body.build();
+    }
+
+    /** The draft attached to the one exchange: the version it would publish, unnumbered. */
+    private static StageOverrides draftOverride(
+            java.util.UUID changeId, String target, PromptContent draft) {
+        PublishedVersion version =
+                new PublishedVersion(
+                        target,
+                        0,
+                        draft.messages(),
+                        draft.variables(),
+                        draft.route(),
+                        draft.parameters());
+        return new StageOverrides().with(PromptDraft.class, new PromptDraft(changeId, version));
     }
 }

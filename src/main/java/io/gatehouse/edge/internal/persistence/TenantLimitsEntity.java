@@ -8,8 +8,9 @@ import jakarta.persistence.Version;
 import java.util.UUID;
 
 /**
- * A tenant's request and token rates and its cost budgets (null: unlimited), and whether its people
- * may make test calls through drafts, at what rate per person.
+ * A tenant's request and token rates and its cost budgets (null: unlimited), whether its people
+ * may make test calls through drafts and at what rate per person, and the share of the limits
+ * and budgets its evaluation runs may use (null: the default).
  */
 @Entity
 @Table(name = "edge_tenant_limits")
@@ -35,6 +36,10 @@ public class TenantLimitsEntity {
 
     @Column(name = "test_calls_per_person_per_minute")
     private Integer testCallsPerPersonPerMinute;
+
+    // the share of each limit and budget evaluation runs may use (1..100); null: the default
+    @Column(name = "evaluation_share_percent")
+    private Integer evaluationSharePercent;
 
     @Version private long version;
 
@@ -96,5 +101,13 @@ public class TenantLimitsEntity {
 
     public void testCallsPerPersonPerMinute(Integer v) {
         this.testCallsPerPersonPerMinute = v;
+    }
+
+    public Integer evaluationSharePercent() {
+        return evaluationSharePercent;
+    }
+
+    public void evaluationSharePercent(Integer v) {
+        this.evaluationSharePercent = v;
     }
 }

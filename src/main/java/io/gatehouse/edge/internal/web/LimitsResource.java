@@ -26,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The tenant's rate limits and cost budgets (null: the platform default / unlimited budget), and
- * its switch and per-person rate for test calls through drafts. A PUT replaces all of them.
+ * its switch and per-person rate for test calls through drafts, and the share of the limits and
+ * budgets its evaluation runs may use (null: the default, a tenth). A PUT replaces all of them.
  */
 @Path("api/v1/limits")
 @Produces(MediaType.APPLICATION_JSON)
@@ -68,6 +69,7 @@ public class LimitsResource {
                         body.monthlyBudgetMicros(),
                         body.testCallsEnabled(),
                         body.testCallsPerPersonPerMinute(),
+                        body.evaluationSharePercent(),
                         (String) http.getAttribute(RequestIds.ATTRIBUTE)));
     }
 
@@ -78,6 +80,7 @@ public class LimitsResource {
                 l.dailyBudgetMicros(),
                 l.monthlyBudgetMicros(),
                 l.testCallsEnabled(),
-                l.testCallsPerPersonPerMinute());
+                l.testCallsPerPersonPerMinute(),
+                l.evaluationSharePercent());
     }
 }

@@ -7,6 +7,8 @@ import io.gatehouse.governance.internal.ChangeRequestService;
 import io.gatehouse.governance.internal.ChangeTestCalls;
 import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
+import io.gatehouse.governance.internal.EvaluationTriggers;
+import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
@@ -57,6 +59,8 @@ public class ChangesResource {
     @Inject ChangeComments comments;
     @Inject ChangeViews views;
     @Inject ChangeTestCalls testCalls;
+    @Inject EvaluationTriggers evaluations;
+    @Inject Evidence evidence;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -129,7 +133,11 @@ public class ChangesResource {
             description = "The change request",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     public JsonObject get(@PathParam("id") String id) {
-        return json(views.get(caller.require(), JsonBodies.uuid(id)), true);
+        io.gatehouse.shared.Caller c = caller.require();
+        ChangeView v = views.get(c, JsonBodies.uuid(id));
+        JsonArrayBuilder e = Json.createArrayBuilder();
+        evidence.forChange(c.tenant(), v.id(), null).forEach(e::add);
+        return Json.createObjectBuilder(json(v, true)).add("evidence", e).build();
     }
 
     @GET
@@ -513,6 +521,42 @@ public class ChangesResource {
                             .add("message", a.errorMessage() == null ? "" : a.errorMessage()));
         }
         return b.build();
+    }
+
+    @POST
+    @Path("{id}/evaluations")
+    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
+    @Operation(
+            summary =
+                    "Evaluate the change's current revision now: one run per live golden set of"
+                            + " the tenant that binds its kind and target (issue 23)")
+    @APIResponse(
+            responseCode = "202",
+            description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    EvaluationDtos.EvaluationsQueued.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "no_golden_set: no live golden set binds the change; change_not_evaluable:"
+                            + " the change is published, rejected, withdrawn or superseded;"
+                            + " evaluation_in_progress: every bound set is evaluating the revision")
+    public Response evaluate(@PathParam("id") String id) {
+        io.gatehouse.shared.Caller c = caller.require();
+        UUID change = JsonBodies.uuid(id);
+        java.util.List<UUID> runs = evaluations.onDemand(c, requestId(), change);
+        evaluations.kick();
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (JsonObject e : evidence.forChange(c.tenant(), change, null)) {
+            if (runs.contains(UUID.fromString(e.getString("runId")))) {
+                a.add(e);
+            }
+        }
+        return Response.accepted(Json.createObjectBuilder().add("data", a).build()).build();
     }
 
     private static String comment(String body) {

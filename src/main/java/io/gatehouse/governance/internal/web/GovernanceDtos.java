@@ -9,8 +9,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * hand (field-precise 400s; an action's body may be empty) and build answers with JSON-P; these
  * records describe exactly those shapes and must change with them.
  *
- * <p>Long on purpose: one record per wire shape of the governance API, each field with its OpenAPI
- * description, kept together so that the document and the resources are checked in one place.
+ * <p>Long on purpose: one record per wire shape of the change API, each field with its OpenAPI
+ * description, kept together so the document reads as one; the evaluation shapes (issue 23) are
+ * {@link EvaluationDtos}'s.
  */
 public final class GovernanceDtos {
     private GovernanceDtos() {}
@@ -21,7 +22,14 @@ public final class GovernanceDtos {
                             required = true,
                             description = "The kind of change",
                             example = "prompt",
-                            enumeration = {"prompt", "route", "provider", "policy", "mcp_server"})
+                            enumeration = {
+                                "prompt",
+                                "route",
+                                "provider",
+                                "policy",
+                                "mcp_server",
+                                "golden_set"
+                            })
                     String kind,
             @Schema(required = true, description = "What it changes, e.g. a prompt's name")
                     String target,
@@ -269,7 +277,12 @@ public final class GovernanceDtos {
                                     "For a break-glass rollback: who authored the change whose content it"
                                             + " re-applied (they may not give the review after the fact);"
                                             + " absent for other changes")
-                    List<Person> rollbackOfAuthors) {}
+                    List<Person> rollbackOfAuthors,
+            @Schema(
+                            description =
+                                    "Single reads: one entry per evaluation run of a golden set"
+                                            + " binding the change's target (issue 23), oldest first")
+                    List<EvaluationDtos.EvaluationEvidence> evidence) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}

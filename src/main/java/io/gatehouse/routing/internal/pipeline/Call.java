@@ -14,12 +14,16 @@ import java.util.List;
  */
 final class Call {
     final ClientKey key;
-    // a person's call (a test call through a draft) rather than the key's: the audit actor
-    io.gatehouse.shared.Caller person;
-    // attached to the exchange before the first stage (a person's call)
+    // a person's call (a test call through a draft) or the tenant's evaluation actor rather than
+    // the key's: the audit actor
+    io.gatehouse.shared.Caller actor;
+    // attached to the exchange before the first stage (a person's or an evaluation's call)
     io.gatehouse.routing.stage.StageOverrides overrides;
     // the draft a person's call tests (its audit event names it), else null
     io.gatehouse.routing.stage.TestCallOf testCallOf;
+    // the evaluation run, case and side an evaluation call belongs to (its audit event names it,
+    // the answer cache is never used for it), else null
+    io.gatehouse.governance.EvaluationOf evaluationOf;
     final String requestId; // the server's id: lineage, canary bucketing
     final String clientRequestId; // the client's X-Request-Id, if safe: recorded, nothing else
     final String operation;
@@ -80,6 +84,14 @@ final class Call {
         this.clientRequestId = clientRequestId;
         this.operation = operation;
         this.endpoint = endpoint;
+    }
+
+    /**
+     * Whether the answer cache may serve or keep this call's answer: not a draft's test call (its
+     * overrides) nor an evaluation's call (a cached answer would hide what the route answers now).
+     */
+    boolean mayUseAnswerCache() {
+        return overrides == null && evaluationOf == null;
     }
 
     long elapsedMs() {

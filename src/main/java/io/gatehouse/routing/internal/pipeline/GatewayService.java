@@ -142,11 +142,19 @@ public class GatewayService {
     }
 
     /**
-     * A person's chat call with stage overrides ({@link PersonCalls}): the same pipeline as a
-     * key's, never streamed; the call is left with what it used.
+     * A person's or an evaluation's chat call with stage overrides ({@link PersonCalls}, {@link
+     * EvaluationTraffic}): the same pipeline as a key's, never streamed; the call is left with what
+     * it used.
      */
     Answer chat(Call call, String bodyText) {
         return run(chat, call, bodyText, Map.of());
+    }
+
+    /**
+     * An evaluation's embeddings call ({@link EvaluationTraffic}): the same pipeline as a key's.
+     */
+    Answer embeddings(Call call, String bodyText) {
+        return run(embeddings, call, bodyText, Map.of());
     }
 
     private Answer run(Operation op, Call call, String bodyText, Map<String, String> headers) {

@@ -58,13 +58,13 @@ public class PersonCalls implements OverriddenCalls {
                         requestId,
                         null,
                         "chat");
-        call.person = person;
+        call.actor = person;
         call.overrides = overrides;
         call.testCallOf = testCallOf;
         String text = Json.createObjectBuilder(body).add("stream", false).build().toString();
         try {
             GatewayService.Answer answer = gateway.chat(call, text);
-            return result(call, answer.entity() instanceof JsonObject o ? o : null, null);
+            return result(call, jsonOf(answer.entity()), null);
         } catch (GatehouseException e) {
             return result(call, null, e);
         }
@@ -83,6 +83,24 @@ public class PersonCalls implements OverriddenCalls {
                 call.requestId,
                 error == null ? null : error.code(),
                 error == null ? null : error.getMessage());
+    }
+
+    /**
+     * The answer's JSON: the object the stages left, or the provider's own bytes parsed (the
+     * pipeline passes those on as text when no stage changed the answer); null otherwise.
+     */
+    static JsonObject jsonOf(Object entity) {
+        if (entity instanceof JsonObject o) {
+            return o;
+        }
+        if (entity instanceof String text) {
+            try (var r = Json.createReader(new java.io.StringReader(text))) {
+                return r.read() instanceof JsonObject o ? o : null;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** The first choice's text, or null (an answer of tool calls only). */

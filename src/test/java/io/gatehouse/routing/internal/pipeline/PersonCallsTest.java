@@ -32,6 +32,10 @@ class PersonCallsTest {
                         .build();
         assertThat(PersonCalls.textOf(answer)).isEqualTo("Hello");
         assertThat(PersonCalls.textOf(Json.createObjectBuilder().build())).isNull();
+        // the provider's bytes as they came (no stage changed the answer) are read too
+        assertThat(PersonCalls.textOf(PersonCalls.jsonOf(answer.toString()))).isEqualTo("Hello");
+        assertThat(PersonCalls.jsonOf("not json")).isNull();
+        assertThat(PersonCalls.jsonOf(null)).isNull();
     }
 
     @Test
