@@ -6,6 +6,7 @@ import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.NotFoundException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -13,6 +14,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +59,7 @@ public class Evidence {
                                         new NotFoundException(
                                                 "evaluation_not_found", "No such evaluation run"));
         JsonObjectBuilder b = Json.createObjectBuilder(entry(r));
-        b.add("changeId", r.changeId().toString());
+        put(b, "changeId", r.changeId()); // null for a drift canary's scheduled run
         b.add(
                 "bound",
                 Json.createObjectBuilder()
