@@ -233,8 +233,8 @@ public final class CanaryMeasures {
         if (!(t.startsWith("{") || t.startsWith("["))) {
             return false;
         }
-        try (var r = Json.createReader(new java.io.StringReader(t))) {
-            r.readValue();
+        try {
+            JsonInput.readWhole(t); // text after the value is refused
             return true;
         } catch (RuntimeException e) {
             return false;

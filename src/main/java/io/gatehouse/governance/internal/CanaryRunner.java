@@ -46,6 +46,10 @@ import java.util.logging.Logger;
  * trail and counts in {@code gatehouse_canary_drift_total}; one that comes back writes {@code
  * evaluation.drift.recovered}. The state is turned by one statement per measure, so a crossing is
  * reported once, not on every run while it stays crossed, whichever instance runs.
+ *
+ * <p>Long on purpose: the run, its measures and its drift events are one sequence over the same
+ * run's rows (what is recorded, the baseline it is measured against, what the finish wrote), kept
+ * together so that the order that makes them once-only reads in one place.
  */
 @ApplicationScoped
 public class CanaryRunner {

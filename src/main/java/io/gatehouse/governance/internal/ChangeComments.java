@@ -10,9 +10,11 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ValidationException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -99,7 +101,8 @@ public class ChangeComments {
                                 () ->
                                         new ValidationException(
                                                 "parentId",
-                                                "parentId names no comment of this change request"));
+                                                "parentId names no comment of this change"
+                                                        + " request"));
         int depth = 1;
         while (p.parentId() != null) {
             depth++;

@@ -4,12 +4,14 @@ import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -68,8 +70,8 @@ public class ChangeKinds {
                 throw new ValidationException(
                         "content." + field,
                         field
-                                + " is the mask a change shows instead of the secret: omit it to keep"
-                                + " the live value, or send the new one");
+                                + " is the mask a change shows instead of the secret: omit it to"
+                                + " keep the live value, or send the new one");
             }
         }
         return k.validate(tenant, target, content);

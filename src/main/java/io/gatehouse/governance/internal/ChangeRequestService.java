@@ -18,11 +18,13 @@ import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.ValidationException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -380,7 +382,8 @@ public class ChangeRequestService {
         if (earlierState != ChangeState.SUPERSEDED) {
             throw new ConflictException(
                     "illegal_transition",
-                    "Only an earlier published (now superseded) change can be rolled back to; this one is "
+                    "Only an earlier published (now superseded) change can be rolled back to; this"
+                            + " one is "
                             + earlierState.wireName().replace('_', ' '));
         }
         repo.lockTarget(earlier.tenantId(), earlier.kind(), earlier.target());
@@ -448,8 +451,8 @@ public class ChangeRequestService {
         if (authors.contains(caller.subject())) {
             throw new ForbiddenException(
                     "own_change",
-                    "You authored a revision of this change (created, revised, rebased or rolled it back), so"
-                            + " you cannot "
+                    "You authored a revision of this change (created, revised, rebased or rolled it"
+                            + " back), so you cannot "
                             + verb
                             + " it: someone who authored none of it must review it");
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.TenantId;
+
 import java.time.Instant;
 import java.util.UUID;
 

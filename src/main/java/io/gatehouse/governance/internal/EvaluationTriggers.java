@@ -7,11 +7,13 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,8 +71,8 @@ public class EvaluationTriggers {
                     "change_not_evaluable",
                     "The change is "
                             + state.wireName()
-                            + ": an evaluation runs on a change not yet published (draft, in review,"
-                            + " changes requested or approved)");
+                            + ": an evaluation runs on a change not yet published (draft, in"
+                            + " review, changes requested or approved)");
         }
         List<UUID> queued =
                 enqueue(

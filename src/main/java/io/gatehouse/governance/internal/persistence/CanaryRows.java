@@ -23,6 +23,9 @@ import javax.sql.DataSource;
  * threshold ({@code governance_canary_drift}, turned by one statement so that a crossing is
  * reported once across instances). Statements join the caller's JTA transaction when there is one
  * (recording a baseline), else each commits.
+ *
+ * <p>Long on purpose: one class for the canary tables, as the module's other persistence classes;
+ * SQL and row mapping only.
  */
 @ApplicationScoped
 public class CanaryRows {
@@ -136,7 +139,7 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT scheduled_for FROM governance_evaluation_runs WHERE id"
-                                    + " = ?")) {
+                                        + " = ?")) {
             ps.setObject(1, run);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getTimestamp(1) != null
@@ -301,9 +304,9 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT id FROM governance_evaluation_runs WHERE tenant_id = ? AND"
-                                    + " golden_set = ? AND trigger = 'schedule' AND status IN"
-                                    + " ('passed', 'failed') ORDER BY scheduled_for DESC LIMIT"
-                                    + " 1")) {
+                                        + " golden_set = ? AND trigger = 'schedule' AND status IN"
+                                        + " ('passed', 'failed') ORDER BY scheduled_for DESC LIMIT"
+                                        + " 1")) {
             ps.setObject(1, tenant);
             ps.setString(2, set);
             try (ResultSet rs = ps.executeQuery()) {
