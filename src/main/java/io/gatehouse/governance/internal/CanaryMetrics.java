@@ -36,7 +36,9 @@ import java.util.logging.Logger;
  * gatehouse.metrics.backlog-refresh-ms}, so every instance reports the same numbers; NaN when the
  * run had no value for it), and the counter of drift events. Gauges exist only for the live sets
  * that carry a canary and the routes and models their runs of the last week answered with: a set
- * whose canary is turned off loses its gauges at the next refresh.
+ * whose canary is turned off loses its gauges at the next refresh. The drift counters of a route
+ * and model are registered at 0 with its gauges (one per threshold's measure), so that the alert's
+ * {@code increase()} sees the first crossing.
  */
 @ApplicationScoped
 public class CanaryMetrics {
@@ -139,6 +141,9 @@ public class CanaryMetrics {
                 for (String name : GAUGES.values()) {
                     registry.remove(new MetricID(name, tags));
                 }
+                for (CanarySettings.Threshold t : CanarySettings.Threshold.values()) {
+                    registry.remove(new MetricID(DRIFT, withMeasure(tags, t.measure())));
+                }
             }
         }
     }
@@ -159,7 +164,17 @@ public class CanaryMetrics {
                     m -> m.value(k, measure),
                     tags);
         }
+        // the drift counters start at 0, so the first crossing is an increase the alert sees
+        for (CanarySettings.Threshold t : CanarySettings.Threshold.values()) {
+            registry.counter(DRIFT_METADATA, withMeasure(tags, t.measure()));
+        }
         registered.put(k, tags);
+    }
+
+    private static Tag[] withMeasure(Tag[] tags, String measure) {
+        Tag[] out = java.util.Arrays.copyOf(tags, tags.length + 1);
+        out[tags.length] = new Tag("measure", measure);
+        return out;
     }
 
     private double value(Key k, String measure) {
@@ -179,7 +194,9 @@ public class CanaryMetrics {
 
     /** One drift event: a measure of the set's route and model crossed its threshold. */
     void drift(UUID tenant, String set, String route, String model, String measure) {
-        Tag[] t = tags(new Key(tenant, set, route, model));
-        registry.counter(DRIFT_METADATA, t[0], t[1], t[2], t[3], new Tag("measure", measure)).inc();
+        registry.counter(
+                        DRIFT_METADATA,
+                        withMeasure(tags(new Key(tenant, set, route, model)), measure))
+                .inc();
     }
 }

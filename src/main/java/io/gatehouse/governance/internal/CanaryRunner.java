@@ -197,6 +197,15 @@ public class CanaryRunner {
                             k.model(),
                             due,
                             e.getValue().toJson().toString()));
+        }
+        // the gauges and the drift counters (at 0) of a new route or model exist before a crossing
+        try {
+            metrics.refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Canary gauges refresh at their next tick", e);
+        }
+        for (var e : measures.entrySet()) {
+            CanaryMeasures.Key k = e.getKey();
             for (CanaryMeasures.Crossing x : CanaryMeasures.check(e.getValue(), thresholds)) {
                 var turn =
                         rows.turn(
@@ -249,11 +258,6 @@ public class CanaryRunner {
                             x.threshold().measure());
                 }
             }
-        }
-        try {
-            metrics.refresh();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Canary gauges refresh at their next tick", e);
         }
     }
 
