@@ -8,8 +8,12 @@ import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
+
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.Test;
+
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +23,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Test;
 
 /**
  * "Every administrative action is audited" (docs/security.md): the mutating operations under {@code
@@ -68,8 +71,8 @@ class AdministrativeActionsAuditIT {
         covered.addAll(EXEMPT.keySet());
         assertThat(covered)
                 .as(
-                        "every mutating /api/v1 operation has a case here (with its audit action) or"
-                                + " an exemption; the table names no operation the server lacks")
+                        "every mutating /api/v1 operation has a case here (with its audit action)"
+                            + " or an exemption; the table names no operation the server lacks")
                 .isEqualTo(new TreeSet<>(documented));
 
         List<String> missing = new ArrayList<>();
@@ -572,6 +575,25 @@ class AdministrativeActionsAuditIT {
                                         "/api/v1/mcp/held-calls/" + ids.get("held") + "/refuse",
                                         "{\"comment\":\"not now\"}",
                                         t.auth("reviewer"))));
+        c.put(
+                "POST /api/v1/golden-sets/{name}/baseline",
+                new Case(
+                        "evaluation.baseline.record",
+                        () -> {
+                            try {
+                                ids.put(
+                                        "canarySet",
+                                        io.gatehouse.governance.CanaryDriftIT.setWithFinishedRun(
+                                                t));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/golden-sets/" + ids.get("canarySet") + "/baseline",
+                                        "{}",
+                                        t.auth("admin"))));
         return c;
     }
 
