@@ -63,6 +63,10 @@ export GATEHOUSE_METRICS_BACKLOG_REFRESH_MS=${GATEHOUSE_METRICS_BACKLOG_REFRESH_
 # scheduler that looks every 200 ms.
 export GATEHOUSE_CANARY_MINUTE_MS=${GATEHOUSE_CANARY_MINUTE_MS:-400}
 export GATEHOUSE_CANARY_TICK_MS=${GATEHOUSE_CANARY_TICK_MS:-200}
+# Evaluation runs (issue 23): look for queued runs every half second, and a short lease so that
+# EvaluationResumeIT sees a dead instance's run claimed again within seconds (heartbeat: a third).
+export GATEHOUSE_EVALUATION_POLL_MS=${GATEHOUSE_EVALUATION_POLL_MS:-500}
+export GATEHOUSE_EVALUATION_LEASE_SECONDS=${GATEHOUSE_EVALUATION_LEASE_SECONDS:-6}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443
