@@ -75,6 +75,11 @@ public final class CanaryDtos {
             @Schema(required = true) List<Drift> drift,
             @Schema(required = true, description = "Newest first") List<Run> runs) {}
 
+    @Schema(description = "Which run's answers become the baseline")
+    public record BaselineRequest(
+            @Schema(description = "A finished scheduled run of the set; left out: the newest")
+                    String runId) {}
+
     @Schema(description = "The baseline recorded")
     public record Baseline(
             @Schema(required = true) String goldenSet,

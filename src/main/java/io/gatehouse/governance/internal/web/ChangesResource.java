@@ -14,6 +14,7 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ValidationException;
+
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -32,8 +33,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.util.UUID;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -41,6 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.UUID;
 
 /**
  * Change requests: create, list, read (with diff, reviews, comments) and the workflow actions.
@@ -96,7 +99,8 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary =
-                    "List change requests, newest first; filter by state, kind, target, postHocReview")
+                    "List change requests, newest first; filter by state, kind, target,"
+                        + " postHocReview")
     @APIResponse(
             responseCode = "200",
             description = "Change requests, newest first",
@@ -126,8 +130,9 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary =
-                    "A change request with its content, diff against its base, revisions (each with its author"
-                            + " and action: create, revise, rebase, rollback), authors, reviews and comments")
+                    "A change request with its content, diff against its base, revisions (each with"
+                        + " its author and action: create, revise, rebase, rollback), authors,"
+                        + " reviews and comments")
     @APIResponse(
             responseCode = "200",
             description = "The change request",
@@ -199,8 +204,8 @@ public class ChangesResource {
     @RequiresRole({Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Approve (never by anyone who authored a revision of the change, never twice); also the"
-                            + " review after a rollback")
+                    "Approve (never by anyone who authored a revision of the change, never twice);"
+                        + " also the review after a rollback")
     @RequestBody(
             required = false,
             content =
@@ -217,8 +222,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "The action is not allowed in the change's state, or rebase_required: its base is"
-                            + " no longer live (the answer names the reason)")
+                    "The action is not allowed in the change's state, or rebase_required: its base"
+                        + " is no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -254,7 +259,8 @@ public class ChangesResource {
     @RequiresRole({Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Send back to the author for a new revision (never by anyone who authored a revision)")
+                    "Send back to the author for a new revision (never by anyone who authored a"
+                        + " revision)")
     @RequestBody(
             required = false,
             content =
@@ -329,8 +335,8 @@ public class ChangesResource {
     @RequiresRole({Role.ADMIN})
     @Operation(
             summary =
-                    "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
-                            + " when another change of the target went live first)")
+                    "Publish an approved change (needs its approvals and a live base; 409"
+                        + " rebase_required when another change of the target went live first)")
     @RequestBody(
             required = false,
             content =
@@ -344,7 +350,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "Not approved, or rebase_required: another change of the target went live first")
+                    "Not approved, or rebase_required: another change of the target went live"
+                        + " first")
     public JsonObject publish(@PathParam("id") String id, String body) {
         return json(
                 changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -356,8 +363,8 @@ public class ChangesResource {
     @RequiresRole({Role.ADMIN})
     @Operation(
             summary =
-                    "Break-glass: re-apply this earlier published change at once; answers the new rollback"
-                            + " change, which awaits a review after the fact")
+                    "Break-glass: re-apply this earlier published change at once; answers the new"
+                        + " rollback change, which awaits a review after the fact")
     @RequestBody(
             required = false,
             content =
@@ -385,7 +392,8 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Add a comment, or a reply to another comment of the same change: {comment, parentId}")
+                    "Add a comment, or a reply to another comment of the same change: {comment,"
+                        + " parentId}")
     @RequestBody(
             required = true,
             content =
@@ -507,7 +515,12 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "202",
             description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
-            content = @Content(schema = @Schema(implementation = EvaluationDtos.EvaluationsQueued.class)))
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    EvaluationDtos.EvaluationsQueued.class)))
     @APIResponse(
             responseCode = "409",
             description =

@@ -4,6 +4,7 @@ import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
+
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -37,7 +39,8 @@ public class EvaluationsResource {
     @APIResponse(
             responseCode = "200",
             description = "The run",
-            content = @Content(schema = @Schema(implementation = EvaluationDtos.EvaluationRun.class)))
+            content =
+                    @Content(schema = @Schema(implementation = EvaluationDtos.EvaluationRun.class)))
     @APIResponse(responseCode = "404", description = "No such run in the tenant")
     public JsonObject get(@PathParam("runId") String runId) {
         return evidence.run(caller.require(), JsonBodies.uuid(runId));

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -105,6 +106,15 @@ public class GoldenSetsResource {
                     "Record the drift canary's baseline: the answers of a finished scheduled run"
                             + " ({\"runId\"}, or the newest) replace the answers the next runs are"
                             + " compared with")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = CanaryDtos.BaselineRequest.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "The body is not a JSON object, or runId is not a run's id")
     @APIResponse(
             responseCode = "200",
             description = "The baseline recorded",

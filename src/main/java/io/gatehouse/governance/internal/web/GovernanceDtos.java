@@ -1,8 +1,9 @@
 package io.gatehouse.governance.internal.web;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
@@ -55,8 +56,8 @@ public final class GovernanceDtos {
                     String comment,
             @Schema(
                             description =
-                                    "The id of the comment of the same change that this one answers;"
-                                            + " absent or null for a comment of its own")
+                                    "The id of the comment of the same change that this one"
+                                        + " answers; absent or null for a comment of its own")
                     String parentId) {}
 
     @Schema(
@@ -197,8 +198,8 @@ public final class GovernanceDtos {
                     String rollbackOf,
             @Schema(
                             description =
-                                    "For a rollback: pending until reviewed after the fact, then done;"
-                                            + " null otherwise",
+                                    "For a rollback: pending until reviewed after the fact, then"
+                                        + " done; null otherwise",
                             enumeration = {"pending", "done"})
                     String postHocReview) {}
 
@@ -244,7 +245,8 @@ public final class GovernanceDtos {
             @Schema(
                             required = true,
                             description =
-                                    "true when another change of the target went live after this one's base")
+                                    "true when another change of the target went live after this"
+                                        + " one's base")
                     boolean rebaseRequired,
             @Schema(required = true, description = "The proposed content")
                     Map<String, Object> content,
@@ -255,14 +257,14 @@ public final class GovernanceDtos {
             @Schema(required = true) List<ChangeComment> comments,
             @Schema(
                             description =
-                                    "For a break-glass rollback: who authored the change whose content it"
-                                            + " re-applied (they may not give the review after the fact);"
-                                            + " absent for other changes")
+                                    "For a break-glass rollback: who authored the change whose"
+                                        + " content it re-applied (they may not give the review"
+                                        + " after the fact); absent for other changes")
                     List<Person> rollbackOfAuthors,
             @Schema(
                             description =
                                     "Single reads: one entry per evaluation run of a golden set"
-                                            + " binding the change's target (issue 23), oldest first")
+                                        + " binding the change's target (issue 23), oldest first")
                     List<EvaluationDtos.EvaluationEvidence> evidence) {}
 
     @Schema(description = "Change requests, newest first")
