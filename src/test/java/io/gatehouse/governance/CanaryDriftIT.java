@@ -137,7 +137,22 @@ public class CanaryDriftIT {
         t = standIn.tenant("openai", PATH, "sp", "canary-model", "chat", "watched");
         other = TestTenant.fresh();
         set = "canary-" + UUID.randomUUID().toString().substring(0, 8);
-        Changes.publishThroughReview(t, "golden_set", set, content(), "watch the refund route");
+        publishSet(t, set, content());
+    }
+
+    /** Publishes a new golden set: HIGH risk, so two reviewers approve it. */
+    static void publishSet(TestTenant tenant, String name, JsonObject content) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", name, content, "a canary"),
+                        tenant.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(tenant, "author", id, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(tenant, "reviewer", id, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(tenant, "reviewer2", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(tenant, "admin", id, "publish")).isEqualTo("published");
     }
 
     @AfterAll
@@ -396,7 +411,7 @@ public class CanaryDriftIT {
                                         .add("everyMinutes", 1440)
                                         .add("routes", Json.createArrayBuilder().add("absent")))
                         .build();
-        Changes.publishThroughReview(other, "golden_set", fresh, unanswered, "no run yet");
+        publishSet(other, fresh, unanswered);
         Http.Response none =
                 HTTP.post("/api/v1/golden-sets/" + fresh + "/baseline", "{}", other.auth("admin"));
         // its runs end in error (the route does not exist): no answers to take
@@ -424,7 +439,7 @@ public class CanaryDriftIT {
                                         .add("routes", Json.createArrayBuilder().add("cnry-" + s)))
                         .build();
         String name = "canary-audit-" + s;
-        Changes.publishThroughReview(tenant, "golden_set", name, content, "a canary");
+        publishSet(tenant, name, content);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             Http.Response r =

@@ -8,12 +8,8 @@ import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
-
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /**
  * "Every administrative action is audited" (docs/security.md): the mutating operations under {@code
@@ -72,7 +69,7 @@ class AdministrativeActionsAuditIT {
         assertThat(covered)
                 .as(
                         "every mutating /api/v1 operation has a case here (with its audit action)"
-                            + " or an exemption; the table names no operation the server lacks")
+                                + " or an exemption; the table names no operation the server lacks")
                 .isEqualTo(new TreeSet<>(documented));
 
         List<String> missing = new ArrayList<>();

@@ -11,11 +11,9 @@ import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

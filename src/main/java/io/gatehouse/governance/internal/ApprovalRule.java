@@ -3,7 +3,6 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.governance.internal.persistence.ChangeRevisionEntity;
 import io.gatehouse.governance.internal.persistence.ReviewEntity;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

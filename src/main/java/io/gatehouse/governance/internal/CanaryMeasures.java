@@ -1,13 +1,11 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.JsonInput;
-
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

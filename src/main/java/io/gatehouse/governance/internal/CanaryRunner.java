@@ -12,14 +12,12 @@ import io.gatehouse.governance.internal.persistence.EvaluationRows;
 import io.gatehouse.governance.internal.persistence.GoldenSetRows;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,22 +3,19 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.internal.persistence.CanaryRows;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.SchemaReady;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Queues the drift canaries' scheduled runs (issue 23). Every {@code gatehouse.canary.tick-ms} each

@@ -1,12 +1,10 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -10,11 +10,9 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.UUID;
 

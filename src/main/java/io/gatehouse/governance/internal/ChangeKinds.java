@@ -4,14 +4,12 @@ import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.ContentDiff;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;

@@ -18,13 +18,11 @@ import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

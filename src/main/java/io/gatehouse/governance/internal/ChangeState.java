@@ -1,7 +1,6 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.WireNames;
-
 import java.util.Locale;
 import java.util.Optional;
 

@@ -9,14 +9,12 @@ import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;

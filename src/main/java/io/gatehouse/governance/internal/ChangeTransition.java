@@ -1,7 +1,6 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.TenantId;
-
 import java.time.Instant;
 import java.util.UUID;
 

@@ -2,7 +2,6 @@ package io.gatehouse.governance.internal;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

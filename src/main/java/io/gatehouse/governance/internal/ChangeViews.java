@@ -13,13 +13,11 @@ import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

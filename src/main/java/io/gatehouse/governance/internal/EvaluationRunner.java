@@ -12,11 +12,9 @@ import io.gatehouse.governance.internal.persistence.EvaluationRows;
 import io.gatehouse.governance.internal.persistence.GoldenSetRows;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

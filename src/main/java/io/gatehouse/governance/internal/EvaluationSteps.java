@@ -7,17 +7,14 @@ import io.gatehouse.governance.EvaluationGateway;
 import io.gatehouse.governance.EvaluationOf;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.TenantId;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 
 /**
  * The gateway calls of an evaluation run, one step each, under MicroProfile Fault Tolerance: a

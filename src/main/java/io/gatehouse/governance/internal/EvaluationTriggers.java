@@ -7,13 +7,11 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ConflictException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

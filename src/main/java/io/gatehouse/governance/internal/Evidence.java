@@ -6,7 +6,6 @@ import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.NotFoundException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -14,7 +13,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.EvaluationAnswer;
 import io.gatehouse.governance.EvaluationGateway;
 import io.gatehouse.shared.JsonInput;
-
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -12,7 +11,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

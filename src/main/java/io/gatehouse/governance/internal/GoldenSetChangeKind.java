@@ -8,13 +8,11 @@ import io.gatehouse.governance.internal.persistence.GoldenSetRows;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

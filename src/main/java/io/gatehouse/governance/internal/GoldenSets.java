@@ -5,13 +5,11 @@ import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.NotFoundException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-
 import java.util.ArrayList;
 import java.util.List;
 

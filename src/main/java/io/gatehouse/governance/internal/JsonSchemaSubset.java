@@ -1,13 +1,11 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.Set;

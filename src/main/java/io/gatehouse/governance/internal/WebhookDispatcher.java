@@ -5,7 +5,6 @@ import io.gatehouse.shared.SchemaReady;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.net.EgressPolicy;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -14,9 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Sends webhook deliveries from the outbox: at once after a transition commits, and every few

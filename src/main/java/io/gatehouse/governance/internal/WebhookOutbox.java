@@ -3,12 +3,10 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.internal.persistence.JpaWebhooks;
 import io.gatehouse.governance.internal.persistence.WebhookDeliveryEntity;
 import io.gatehouse.governance.internal.persistence.WebhookEntity;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
-
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,13 +1,9 @@
 package io.gatehouse.governance.internal;
 
 import io.gatehouse.shared.net.EgressPolicy;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.faulttolerance.Timeout;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
  * One webhook POST. {@link WebhookDispatcher} calls it through its CDI proxy, so MicroProfile Fault

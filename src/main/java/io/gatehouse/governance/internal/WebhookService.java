@@ -12,11 +12,9 @@ import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
 import io.gatehouse.shared.error.ValidationException;
 import io.gatehouse.shared.net.EgressPolicy;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

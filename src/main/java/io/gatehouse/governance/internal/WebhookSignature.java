@@ -3,7 +3,6 @@ package io.gatehouse.governance.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 

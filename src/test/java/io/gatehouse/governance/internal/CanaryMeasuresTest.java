@@ -3,11 +3,10 @@ package io.gatehouse.governance.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The drift measures of a canary run and the thresholds' verdicts on them (issue 23). */
 class CanaryMeasuresTest {

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.json.JsonObject;
-
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 /** A golden set's canary settings: validation by field path and the risk of changing them. */
 class CanarySettingsTest {
     static final String SET =
             "{\"binds\":[{\"kind\":\"route\",\"target\":\"chat\"}],\"minPassRate\":0.5,"
-                + "\"cases\":[{\"id\":\"a\",\"input\":{\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"hi\"}]},\"expect\":[{\"type\":\"contains\",\"value\":\"hi\"}]}]";
+                    + "\"cases\":[{\"id\":\"a\",\"input\":{\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]},\"expect\":[{\"type\":\"contains\",\"value\":\"hi\"}]}]";
 
     static JsonObject set(String canary) {
         return JsonInput.readObject(SET + (canary == null ? "" : ",\"canary\":" + canary) + "}");
@@ -38,10 +35,10 @@ class CanarySettingsTest {
                 CanarySettings.of(
                         set(
                                 "{\"everyMinutes\":15,\"routes\":[\"chat\",\"backup\"],"
-                                    + "\"embeddings\":\"embed\",\"thresholds\":{\"minPassRate\":0.8,"
-                                    + "\"maxDistance\":0.3,\"maxLatencyMsP95\":2000,"
-                                    + "\"maxCostMicros\":5000,\"maxRefusalRate\":0.1,"
-                                    + "\"minJsonValidRate\":1,\"maxLengthChange\":0.5}}"));
+                                        + "\"embeddings\":\"embed\",\"thresholds\":{\"minPassRate\":0.8,"
+                                        + "\"maxDistance\":0.3,\"maxLatencyMsP95\":2000,"
+                                        + "\"maxCostMicros\":5000,\"maxRefusalRate\":0.1,"
+                                        + "\"minJsonValidRate\":1,\"maxLengthChange\":0.5}}"));
         assertThat(c.everyMinutes()).isEqualTo(15);
         assertThat(c.routes()).containsExactly("chat", "backup");
         assertThat(c.embeddings()).isEqualTo("embed");

@@ -2,7 +2,6 @@ package io.gatehouse.governance.internal.persistence;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 /**
@@ -92,9 +90,9 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT tenant_id, name, version, content FROM (SELECT DISTINCT ON"
-                                    + " (tenant_id, name) tenant_id, name, version, content FROM"
-                                    + " governance_golden_sets ORDER BY tenant_id, name, version"
-                                    + " DESC) s WHERE content LIKE '%\"canary\"%'");
+                                        + " (tenant_id, name) tenant_id, name, version, content FROM"
+                                        + " governance_golden_sets ORDER BY tenant_id, name, version"
+                                        + " DESC) s WHERE content LIKE '%\"canary\"%'");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(
@@ -118,11 +116,11 @@ public class CanaryRows {
             UUID id, UUID tenant, String set, int version, Instant scheduledFor, String by) {
         return update(
                         "INSERT INTO governance_evaluation_runs (id, tenant_id, change_id,"
-                            + " revision, golden_set, golden_set_version, bound_kind, bound_target,"
-                            + " trigger, requested_by, status, scheduled_for) VALUES (?, ?, NULL,"
-                            + " 0, ?, ?, 'canary', ?, 'schedule', ?, 'queued', ?) ON CONFLICT"
-                            + " (tenant_id, golden_set, scheduled_for) WHERE scheduled_for IS NOT"
-                            + " NULL DO NOTHING",
+                                + " revision, golden_set, golden_set_version, bound_kind, bound_target,"
+                                + " trigger, requested_by, status, scheduled_for) VALUES (?, ?, NULL,"
+                                + " 0, ?, ?, 'canary', ?, 'schedule', ?, 'queued', ?) ON CONFLICT"
+                                + " (tenant_id, golden_set, scheduled_for) WHERE scheduled_for IS NOT"
+                                + " NULL DO NOTHING",
                         id,
                         tenant,
                         set,
@@ -155,9 +153,9 @@ public class CanaryRows {
     public boolean record(Result r) {
         return update(
                         "INSERT INTO governance_canary_results (run_id, case_id, watch, tenant_id,"
-                            + " route, model, outcome, status, answer, error, latency_ms,"
-                            + " cost_micros, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                            + " ?, ?) ON CONFLICT (run_id, case_id, watch) DO NOTHING",
+                                + " route, model, outcome, status, answer, error, latency_ms,"
+                                + " cost_micros, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                + " ?, ?) ON CONFLICT (run_id, case_id, watch) DO NOTHING",
                         r.runId(),
                         r.caseId(),
                         r.watch(),
@@ -181,9 +179,9 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT run_id, case_id, watch, tenant_id, route, model, outcome,"
-                                    + " status, answer, error, latency_ms, cost_micros, request_id"
-                                    + " FROM governance_canary_results WHERE tenant_id = ? AND"
-                                    + " run_id = ? ORDER BY watch, case_id")) {
+                                        + " status, answer, error, latency_ms, cost_micros, request_id"
+                                        + " FROM governance_canary_results WHERE tenant_id = ? AND"
+                                        + " run_id = ? ORDER BY watch, case_id")) {
             ps.setObject(1, tenant);
             ps.setObject(2, run);
             try (ResultSet rs = ps.executeQuery()) {
@@ -249,9 +247,9 @@ public class CanaryRows {
     public int seedBaseline(UUID tenant, String set, UUID run, String by) {
         return update(
                 "INSERT INTO governance_canary_baselines (tenant_id, golden_set, watch, case_id,"
-                    + " answer, run_id, recorded_by) SELECT tenant_id, ?, watch, case_id, answer,"
-                    + " run_id, ? FROM governance_canary_results WHERE tenant_id = ? AND run_id = ?"
-                    + " AND status = 200 AND answer IS NOT NULL ON CONFLICT DO NOTHING",
+                        + " answer, run_id, recorded_by) SELECT tenant_id, ?, watch, case_id, answer,"
+                        + " run_id, ? FROM governance_canary_results WHERE tenant_id = ? AND run_id = ?"
+                        + " AND status = 200 AND answer IS NOT NULL ON CONFLICT DO NOTHING",
                 set,
                 by,
                 tenant,
@@ -273,9 +271,9 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT id, golden_set_version, status, scheduled_for, started_at,"
-                                    + " finished_at, error FROM governance_evaluation_runs WHERE"
-                                    + " tenant_id = ? AND golden_set = ? AND trigger = 'schedule'"
-                                    + " ORDER BY scheduled_for DESC LIMIT ?")) {
+                                        + " finished_at, error FROM governance_evaluation_runs WHERE"
+                                        + " tenant_id = ? AND golden_set = ? AND trigger = 'schedule'"
+                                        + " ORDER BY scheduled_for DESC LIMIT ?")) {
             ps.setObject(1, tenant);
             ps.setString(2, set);
             ps.setInt(3, limit);
@@ -340,8 +338,8 @@ public class CanaryRows {
     public void insertMeasures(Measures m) {
         update(
                 "INSERT INTO governance_canary_measures (run_id, tenant_id, golden_set, route,"
-                    + " model, scheduled_for, measures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO"
-                    + " NOTHING",
+                        + " model, scheduled_for, measures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO"
+                        + " NOTHING",
                 m.runId(),
                 m.tenantId(),
                 m.goldenSet(),
@@ -355,10 +353,10 @@ public class CanaryRows {
     public List<Measures> series(UUID tenant, String set, int runs) {
         return measures(
                 "SELECT run_id, tenant_id, golden_set, route, model, scheduled_for, measures FROM"
-                    + " governance_canary_measures WHERE tenant_id = ? AND golden_set = ? AND"
-                    + " scheduled_for IN (SELECT DISTINCT scheduled_for FROM"
-                    + " governance_canary_measures WHERE tenant_id = ? AND golden_set = ? ORDER BY"
-                    + " scheduled_for DESC LIMIT ?) ORDER BY scheduled_for DESC, route, model",
+                        + " governance_canary_measures WHERE tenant_id = ? AND golden_set = ? AND"
+                        + " scheduled_for IN (SELECT DISTINCT scheduled_for FROM"
+                        + " governance_canary_measures WHERE tenant_id = ? AND golden_set = ? ORDER BY"
+                        + " scheduled_for DESC LIMIT ?) ORDER BY scheduled_for DESC, route, model",
                 tenant,
                 set,
                 tenant,
@@ -381,10 +379,10 @@ public class CanaryRows {
     public List<Measures> latest(int days) {
         return measures(
                 "SELECT DISTINCT ON (m.tenant_id, m.golden_set, m.route, m.model) m.run_id,"
-                    + " m.tenant_id, m.golden_set, m.route, m.model, m.scheduled_for, m.measures"
-                    + " FROM governance_canary_measures m WHERE m.scheduled_for > now() -"
-                    + " make_interval(days => ?) ORDER BY m.tenant_id, m.golden_set, m.route,"
-                    + " m.model, m.scheduled_for DESC",
+                        + " m.tenant_id, m.golden_set, m.route, m.model, m.scheduled_for, m.measures"
+                        + " FROM governance_canary_measures m WHERE m.scheduled_for > now() -"
+                        + " make_interval(days => ?) ORDER BY m.tenant_id, m.golden_set, m.route,"
+                        + " m.model, m.scheduled_for DESC",
                 days);
     }
 
@@ -408,15 +406,15 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "INSERT INTO governance_canary_drift AS d (tenant_id, golden_set,"
-                                    + " route, model, measure, crossed, changed, value, threshold,"
-                                    + " run_id, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON"
-                                    + " CONFLICT (tenant_id, golden_set, route, model, measure) DO"
-                                    + " UPDATE SET changed = (d.crossed <> EXCLUDED.crossed), since"
-                                    + " = CASE WHEN d.crossed <> EXCLUDED.crossed THEN now() ELSE"
-                                    + " d.since END, crossed = EXCLUDED.crossed, value ="
-                                    + " EXCLUDED.value, threshold = EXCLUDED.threshold, run_id ="
-                                    + " EXCLUDED.run_id, as_of = EXCLUDED.as_of WHERE d.as_of <"
-                                    + " EXCLUDED.as_of RETURNING crossed, changed")) {
+                                        + " route, model, measure, crossed, changed, value, threshold,"
+                                        + " run_id, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON"
+                                        + " CONFLICT (tenant_id, golden_set, route, model, measure) DO"
+                                        + " UPDATE SET changed = (d.crossed <> EXCLUDED.crossed), since"
+                                        + " = CASE WHEN d.crossed <> EXCLUDED.crossed THEN now() ELSE"
+                                        + " d.since END, crossed = EXCLUDED.crossed, value ="
+                                        + " EXCLUDED.value, threshold = EXCLUDED.threshold, run_id ="
+                                        + " EXCLUDED.run_id, as_of = EXCLUDED.as_of WHERE d.as_of <"
+                                        + " EXCLUDED.as_of RETURNING crossed, changed")) {
             ps.setObject(1, tenant);
             ps.setString(2, set);
             ps.setString(3, route);
@@ -445,8 +443,8 @@ public class CanaryRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT route, model, measure, crossed, value, threshold, run_id,"
-                                    + " since FROM governance_canary_drift WHERE tenant_id = ? AND"
-                                    + " golden_set = ? ORDER BY route, model, measure")) {
+                                        + " since FROM governance_canary_drift WHERE tenant_id = ? AND"
+                                        + " golden_set = ? ORDER BY route, model, measure")) {
             ps.setObject(1, tenant);
             ps.setString(2, set);
             try (ResultSet rs = ps.executeQuery()) {

@@ -5,7 +5,6 @@ import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;

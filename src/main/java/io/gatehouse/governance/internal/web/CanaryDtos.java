@@ -1,9 +1,8 @@
 package io.gatehouse.governance.internal.web;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** OpenAPI shapes of the drift canary's endpoints (issue 23); the JSON is built by Canaries. */
 public final class CanaryDtos {

@@ -14,7 +14,6 @@ import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -33,7 +32,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
+import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -41,9 +41,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
-import java.util.UUID;
 
 /**
  * Change requests: create, list, read (with diff, reviews, comments) and the workflow actions.
@@ -100,7 +97,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "List change requests, newest first; filter by state, kind, target,"
-                        + " postHocReview")
+                            + " postHocReview")
     @APIResponse(
             responseCode = "200",
             description = "Change requests, newest first",
@@ -131,8 +128,8 @@ public class ChangesResource {
     @Operation(
             summary =
                     "A change request with its content, diff against its base, revisions (each with"
-                        + " its author and action: create, revise, rebase, rollback), authors,"
-                        + " reviews and comments")
+                            + " its author and action: create, revise, rebase, rollback), authors,"
+                            + " reviews and comments")
     @APIResponse(
             responseCode = "200",
             description = "The change request",
@@ -205,7 +202,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Approve (never by anyone who authored a revision of the change, never twice);"
-                        + " also the review after a rollback")
+                            + " also the review after a rollback")
     @RequestBody(
             required = false,
             content =
@@ -223,7 +220,7 @@ public class ChangesResource {
             responseCode = "409",
             description =
                     "The action is not allowed in the change's state, or rebase_required: its base"
-                        + " is no longer live (the answer names the reason)")
+                            + " is no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -260,7 +257,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Send back to the author for a new revision (never by anyone who authored a"
-                        + " revision)")
+                            + " revision)")
     @RequestBody(
             required = false,
             content =
@@ -336,7 +333,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Publish an approved change (needs its approvals and a live base; 409"
-                        + " rebase_required when another change of the target went live first)")
+                            + " rebase_required when another change of the target went live first)")
     @RequestBody(
             required = false,
             content =
@@ -351,7 +348,7 @@ public class ChangesResource {
             responseCode = "409",
             description =
                     "Not approved, or rebase_required: another change of the target went live"
-                        + " first")
+                            + " first")
     public JsonObject publish(@PathParam("id") String id, String body) {
         return json(
                 changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -364,7 +361,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Break-glass: re-apply this earlier published change at once; answers the new"
-                        + " rollback change, which awaits a review after the fact")
+                            + " rollback change, which awaits a review after the fact")
     @RequestBody(
             required = false,
             content =
@@ -393,7 +390,7 @@ public class ChangesResource {
     @Operation(
             summary =
                     "Add a comment, or a reply to another comment of the same change: {comment,"
-                        + " parentId}")
+                            + " parentId}")
     @RequestBody(
             required = true,
             content =

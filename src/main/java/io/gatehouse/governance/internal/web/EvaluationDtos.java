@@ -1,9 +1,8 @@
 package io.gatehouse.governance.internal.web;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The wire shapes of golden sets and evaluation runs (issue 23) for the OpenAPI document; the
@@ -142,6 +141,6 @@ public final class EvaluationDtos {
                             required = true,
                             description =
                                     "{binds, minPassRate, cases}: see docs/governance.md, Golden"
-                                        + " sets and evidence")
+                                            + " sets and evidence")
                     Map<String, Object> content) {}
 }

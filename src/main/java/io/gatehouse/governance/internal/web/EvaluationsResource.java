@@ -4,7 +4,6 @@ import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -12,7 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;

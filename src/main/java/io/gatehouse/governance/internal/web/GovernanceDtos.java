@@ -1,9 +1,8 @@
 package io.gatehouse.governance.internal.web;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
@@ -57,7 +56,7 @@ public final class GovernanceDtos {
             @Schema(
                             description =
                                     "The id of the comment of the same change that this one"
-                                        + " answers; absent or null for a comment of its own")
+                                            + " answers; absent or null for a comment of its own")
                     String parentId) {}
 
     @Schema(
@@ -199,7 +198,7 @@ public final class GovernanceDtos {
             @Schema(
                             description =
                                     "For a rollback: pending until reviewed after the fact, then"
-                                        + " done; null otherwise",
+                                            + " done; null otherwise",
                             enumeration = {"pending", "done"})
                     String postHocReview) {}
 
@@ -246,7 +245,7 @@ public final class GovernanceDtos {
                             required = true,
                             description =
                                     "true when another change of the target went live after this"
-                                        + " one's base")
+                                            + " one's base")
                     boolean rebaseRequired,
             @Schema(required = true, description = "The proposed content")
                     Map<String, Object> content,
@@ -258,13 +257,13 @@ public final class GovernanceDtos {
             @Schema(
                             description =
                                     "For a break-glass rollback: who authored the change whose"
-                                        + " content it re-applied (they may not give the review"
-                                        + " after the fact); absent for other changes")
+                                            + " content it re-applied (they may not give the review"
+                                            + " after the fact); absent for other changes")
                     List<Person> rollbackOfAuthors,
             @Schema(
                             description =
                                     "Single reads: one entry per evaluation run of a golden set"
-                                        + " binding the change's target (issue 23), oldest first")
+                                            + " binding the change's target (issue 23), oldest first")
                     List<EvaluationDtos.EvaluationEvidence> evidence) {}
 
     @Schema(description = "Change requests, newest first")

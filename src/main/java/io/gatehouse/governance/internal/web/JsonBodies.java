@@ -3,13 +3,11 @@ package io.gatehouse.governance.internal.web;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.BadRequestException;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-
 import java.time.Instant;
 import java.util.UUID;
 

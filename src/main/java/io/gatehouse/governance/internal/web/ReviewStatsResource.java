@@ -12,7 +12,6 @@ import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.TenantScope;
 import io.gatehouse.shared.TimeBuckets;
 import io.gatehouse.shared.TimeSeriesJson;
-
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -24,17 +23,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /** The review workflow's numbers: what waits for review, and how long changes take to publish. */
 @Path("api/v1/stats/reviews")
@@ -54,8 +51,8 @@ public class ReviewStatsResource {
             summary = "Reviews waiting and their age",
             description =
                     "Changes in review (state in_review): how many per kind, the oldest one's age,"
-                        + " and the oldest 100 with their age in seconds. tenant: platform admins"
-                        + " only.")
+                            + " and the oldest 100 with their age in seconds. tenant: platform admins"
+                            + " only.")
     @APIResponse(
             responseCode = "200",
             description = "The review queue",
@@ -114,8 +111,8 @@ public class ReviewStatsResource {
             summary = "Time from submit to publish per kind over time",
             description =
                     "Changes published in each bucket (rollbacks left out), with the median, 95th"
-                        + " percentile and longest time in seconds from their last submission to"
-                        + " publish."
+                            + " percentile and longest time in seconds from their last submission to"
+                            + " publish."
                             + TimeBuckets.DESCRIPTION)
     @APIResponse(
             responseCode = "200",

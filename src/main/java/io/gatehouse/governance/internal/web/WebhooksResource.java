@@ -7,7 +7,6 @@ import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
 import io.gatehouse.shared.Role;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -24,7 +23,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -32,8 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
 
 /**
  * Webhook endpoints told about every change request transition, signed with {@code
@@ -112,9 +109,9 @@ public class WebhooksResource {
             summary = "Recent deliveries to an endpoint and how they went",
             description =
                     "status: pending, delivered or failed. lastOutcome: delivered, http_error_3xx,"
-                        + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules"
-                        + " refused the destination; not retried) or connection_failed; never the"
-                        + " receiver's status code or error details.")
+                            + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules"
+                            + " refused the destination; not retried) or connection_failed; never the"
+                            + " receiver's status code or error details.")
     @APIResponse(
             responseCode = "200",
             description = "Recent deliveries",
