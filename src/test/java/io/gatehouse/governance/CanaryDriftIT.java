@@ -155,6 +155,23 @@ public class CanaryDriftIT {
         assertThat(Changes.ok(tenant, "admin", id, "publish")).isEqualTo("published");
     }
 
+    /** A reviewer's credentials in a fresh tenant the platform admin then suspends. */
+    static String[] suspendedReviewer() {
+        TestTenant s = TestTenant.fresh();
+        String[] auth = s.auth("reviewer");
+        String platform =
+                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        Http.Response r =
+                HTTP.method(
+                        "PATCH",
+                        "/api/v1/tenants/" + s.id(),
+                        "{\"status\":\"suspended\"}",
+                        "Authorization",
+                        "Bearer " + platform);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return auth;
+    }
+
     @AfterAll
     static void stop() {
         if (standIn != null) {
@@ -369,7 +386,11 @@ public class CanaryDriftIT {
         }
         assertThat(HTTP.get(path).status()).isEqualTo(401);
         // a client API key is not a person of the tenant
-        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(401);
+        // every role of a tenant may read it: the 403 is a suspended tenant's person
+        Http.Response suspended = HTTP.get(path, suspendedReviewer());
+        assertThat(suspended.status()).as(suspended.toString()).isEqualTo(403);
+        assertThat(suspended.json().getString("code")).isEqualTo("tenant_suspended");
         Http.Response foreign = HTTP.get(path, other.auth("admin"));
         assertThat(foreign.status()).as(foreign.toString()).isEqualTo(404);
         assertThat(foreign.body()).contains("golden_set_not_found");
