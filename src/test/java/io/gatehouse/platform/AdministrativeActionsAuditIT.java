@@ -68,8 +68,8 @@ class AdministrativeActionsAuditIT {
         covered.addAll(EXEMPT.keySet());
         assertThat(covered)
                 .as(
-                        "every mutating /api/v1 operation has a case here (with its audit action)"
-                                + " or an exemption; the table names no operation the server lacks")
+                        "every mutating /api/v1 operation has a case here (with its audit action) or"
+                                + " an exemption; the table names no operation the server lacks")
                 .isEqualTo(new TreeSet<>(documented));
 
         List<String> missing = new ArrayList<>();

@@ -8,12 +8,10 @@ import io.gatehouse.governance.internal.persistence.GoldenSetRows;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
-
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -149,8 +149,7 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
             throw new ValidationException(
                     p + ".input.messages",
                     p
-                            + ".input.messages is required (the case's own messages; a prompt's"
-                            + " come first)");
+                            + ".input.messages is required (the case's own messages; a prompt's come first)");
         }
         String model = null;
         JsonValue m = input.get("model");
