@@ -588,6 +588,25 @@ class AdministrativeActionsAuditIT {
                                         "/api/v1/mcp/held-calls/" + ids.get("held") + "/refuse",
                                         "{\"comment\":\"not now\"}",
                                         t.auth("reviewer"))));
+        c.put(
+                "POST /api/v1/golden-sets/{name}/baseline",
+                new Case(
+                        "evaluation.baseline.record",
+                        () -> {
+                            try {
+                                ids.put(
+                                        "canarySet",
+                                        io.gatehouse.governance.CanaryDriftIT.setWithFinishedRun(
+                                                t));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/golden-sets/" + ids.get("canarySet") + "/baseline",
+                                        "{}",
+                                        t.auth("admin"))));
         return c;
     }
 

@@ -71,7 +71,8 @@ public class GoldenSetChangeKind implements ChangeKind {
      * LOW only for a minimum pass rate kept or raised with the same bindings and the same cases.
      * Anything else is HIGH: a new set, a binding changed, a case removed or changed, the pass rate
      * lowered, and also cases added (easy cases dilute a failing one: the pass rate is passed /
-     * cases).
+     * cases). A drift canary may be added, kept or made stricter ({@link
+     * CanarySettings#atLeastAsStrict}); turned off or watching less it is HIGH.
      */
     @Override
     public RiskClass risk(
@@ -82,6 +83,10 @@ public class GoldenSetChangeKind implements ChangeKind {
     }
 
     static boolean onlyStricter(JsonObject proposed, JsonObject live) {
+        // a drift canary turned off, or watching less closely, is HIGH (CanarySettings)
+        if (!CanarySettings.atLeastAsStrict(CanarySettings.of(proposed), CanarySettings.of(live))) {
+            return false;
+        }
         return proposed.get("binds").equals(live.get("binds"))
                 && proposed.get("cases").equals(live.get("cases"))
                 && proposed.getJsonNumber("minPassRate")
