@@ -137,7 +137,7 @@ public class CanaryDriftIT {
     }
 
     /** Publishes a new golden set: HIGH risk, so two reviewers approve it. */
-    static void publishSet(TestTenant tenant, String name, JsonObject content) {
+    public static void publishSet(TestTenant tenant, String name, JsonObject content) {
         Http.Response created =
                 HTTP.post(
                         "/api/v1/changes",

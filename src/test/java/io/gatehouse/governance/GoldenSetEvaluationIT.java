@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * endpoint answers 200, 401, 403 and 404 for another tenant's object; bad content is a problem
  * naming the field.
  */
-class GoldenSetEvaluationIT {
+public class GoldenSetEvaluationIT {
     static TestTenant t;
     static TestTenant other;
     static String promptName;
@@ -32,7 +32,7 @@ class GoldenSetEvaluationIT {
     /**
      * A prompt whose own user message (the last one: a case sends only a system message) is text.
      */
-    static JsonObject prompt(String system, String user) {
+    public static JsonObject prompt(String system, String user) {
         return Json.createObjectBuilder(Changes.prompt("You help."))
                 .add(
                         "messages",
@@ -80,7 +80,7 @@ class GoldenSetEvaluationIT {
                 .build();
     }
 
-    static JsonObject goldenSet(String prompt) {
+    public static JsonObject goldenSet(String prompt) {
         return Json.createObjectBuilder()
                 .add(
                         "binds",

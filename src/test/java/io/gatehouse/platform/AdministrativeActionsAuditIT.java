@@ -476,6 +476,45 @@ class AdministrativeActionsAuditIT {
                                                 + "\"messages\":[{\"role\":\"user\","
                                                 + "\"content\":\"hello\"}]}",
                                         t.auth("author"))));
+        // an evaluation asked for on demand: the person's request is recorded when its runs are
+        // queued (the runs' own start and finish events name the evaluation actor)
+        c.put(
+                "POST /api/v1/changes/{id}/evaluations",
+                new Case(
+                        "evaluation.run.request",
+                        () -> {
+                            String prompt = Changes.uniquePrompt();
+                            Changes.publishThroughReview(
+                                    t,
+                                    "prompt",
+                                    prompt,
+                                    io.gatehouse.governance.GoldenSetEvaluationIT.prompt(
+                                            "You help with", "Refund policy for"),
+                                    "live");
+                            io.gatehouse.governance.CanaryDriftIT.publishSet(
+                                    t,
+                                    "gs-" + prompt.substring(3),
+                                    io.gatehouse.governance.GoldenSetEvaluationIT.goldenSet(
+                                            prompt));
+                            Http.Response r =
+                                    HTTP.post(
+                                            "/api/v1/changes",
+                                            Changes.body(
+                                                    "prompt",
+                                                    prompt,
+                                                    io.gatehouse.governance.GoldenSetEvaluationIT
+                                                            .prompt("You help with", "Refunds for"),
+                                                    "a candidate"),
+                                            t.auth("author"));
+                            ids.put(
+                                    "evaluated",
+                                    r.status() == 201 ? r.json().getString("id") : "");
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/changes/" + ids.get("evaluated") + "/evaluations",
+                                        "",
+                                        t.auth("author"))));
         c.put(
                 "PUT /api/v1/changes/{id}",
                 new Case(

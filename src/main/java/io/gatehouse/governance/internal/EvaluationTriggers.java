@@ -1,5 +1,8 @@
 package io.gatehouse.governance.internal;
 
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.LineageKeys;
 import io.gatehouse.governance.internal.persistence.ChangeRequestEntity;
 import io.gatehouse.governance.internal.persistence.EvaluationRows;
 import io.gatehouse.governance.internal.persistence.GoldenSetRows;
@@ -32,6 +35,7 @@ public class EvaluationTriggers {
     @Inject GoldenSetRows sets;
     @Inject ChangeViews views;
     @Inject EvaluationJobs jobs;
+    @Inject AuditRecorder audit;
 
     /** Inside the transition's transaction: its runs commit with it or not at all. */
     void onTransition(@Observes ChangeTransition t) {
@@ -90,16 +94,31 @@ public class EvaluationTriggers {
                             + c.revision()
                             + " already; wait for its evidence");
         }
-        return enqueue(
-                caller.tenant(),
-                c.id(),
-                c.revision(),
-                c.kind(),
-                c.target(),
-                "on_demand",
-                caller.subject(),
-                requestId,
-                idle);
+        List<UUID> runs =
+                enqueue(
+                        caller.tenant(),
+                        c.id(),
+                        c.revision(),
+                        c.kind(),
+                        c.target(),
+                        "on_demand",
+                        caller.subject(),
+                        requestId,
+                        idle);
+        // who asked for the runs, in the transaction that queues them (the runs' own start and
+        // finish events name the evaluation actor)
+        audit.recordInTransaction(
+                AuditEvent.by(caller, "evaluation.run.request")
+                        .target("change", c.id())
+                        .detail(LineageKeys.CHANGE_ID, c.id().toString())
+                        .detail("revision", c.revision())
+                        .detail("runIds", runs.stream().map(UUID::toString).toList())
+                        .detail(
+                                "goldenSets",
+                                idle.stream().map(GoldenSetRows.Row::name).toList())
+                        .requestId(requestId)
+                        .build());
+        return runs;
     }
 
     /** After an on-demand request committed: look for the work now. */
