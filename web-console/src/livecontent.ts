@@ -1,7 +1,7 @@
 // The live content of a change's target, so that a change to an existing prompt or policy starts from what is
 // live and does not replace it with an empty form. Read through the read APIs that exist: a prompt's live
 // version (GET /api/v1/prompts/{name}, then /versions/{n}) and a policy's live content (GET
-// /api/v1/policies/{name}). Providers, routes and MCP servers have no such read API: for them the form says
+// /api/v1/policies/{name}) and a golden set's (GET /api/v1/golden-sets/{name}). Providers, routes and MCP servers have no such read API: for them the form says
 // that the change replaces the whole object.
 import { ApiError } from "./api.js";
 
@@ -17,7 +17,7 @@ export type LiveContent =
 
 /** Whether the console can read this kind's live content. */
 export function canReadLive(kind: string): boolean {
-  return kind === "prompt" || kind === "policy";
+  return kind === "prompt" || kind === "policy" || kind === "golden_set";
 }
 
 interface PromptView {
@@ -62,6 +62,11 @@ export async function readLive(api: Reader, kind: string, target: string): Promi
     }
     if (kind === "policy") {
       const d = await api.get<PolicyDetail>(`/api/v1/policies/${name}`);
+      if (!d || !object(d.content)) return { state: "none" };
+      return { state: "live", version: String(d.version), content: { ...d.content } };
+    }
+    if (kind === "golden_set") {
+      const d = await api.get<{ version: number; content: unknown }>(`/api/v1/golden-sets/${name}`);
       if (!d || !object(d.content)) return { state: "none" };
       return { state: "live", version: String(d.version), content: { ...d.content } };
     }

@@ -68,7 +68,7 @@ test("other errors are not taken for 'nothing live'", async () => {
 });
 
 test("providers, routes and MCP servers have no read API: the form warns instead", async () => {
-  assert.deepEqual(["prompt", "provider", "route", "policy", "mcp_server"].filter(canReadLive), ["prompt", "policy"]);
+  assert.deepEqual(["prompt", "provider", "route", "policy", "mcp_server", "golden_set"].filter(canReadLive), ["prompt", "policy", "golden_set"]);
   for (const kind of ["provider", "route", "mcp_server"]) assert.deepEqual(await readLive(reader({}), kind, "x"), { state: "unreadable" });
   assert.equal(liveLabel({ liveVersion: 2, labels: { b: { version: 2 }, a: { version: 2 } } }), "a");
   assert.equal(liveLabel({ liveVersion: 2, labels: {} }), null);
