@@ -56,13 +56,16 @@ test("a typed minimum pass rate is a JSON number; a word is named at its field",
 
 test("empty optional input fields are left out, required ones sent empty so that the server names them", () => {
   const spec = kindSpec("golden_set");
-  const form = fromContent(spec, { binds: [{ kind: "prompt", target: "p" }], minPassRate: 1, cases: [{ id: "a", input: { variables: { x: 1 } }, expect: [{ type: "contains", value: "x" }] }] });
-  assert.deepEqual(toContent(spec, form)["cases"], [{ id: "a", input: { variables: { x: 1 } }, expect: [{ type: "contains", value: "x" }] }]);
+  const msgs = [{ role: "user", content: "x?" }];
+  const form = fromContent(spec, { binds: [{ kind: "prompt", target: "p" }], minPassRate: 1, cases: [{ id: "a", input: { messages: msgs }, expect: [{ type: "contains", value: "x" }] }] });
+  // no variables, no model: left out
+  assert.deepEqual(toContent(spec, form)["cases"], [{ id: "a", input: { messages: msgs }, expect: [{ type: "contains", value: "x" }] }]);
   form.groups["cases"]![0]!.values["expect"] = "";
+  form.groups["cases"]![0]!.values["input.messages"] = "";
   form.values["minPassRate"] = "";
   const c = toContent(spec, form);
   assert.equal(c["minPassRate"], "");
-  assert.equal((c["cases"] as Record<string, unknown>[])[0]!["expect"], "");
+  assert.deepEqual((c["cases"] as Record<string, unknown>[])[0], { id: "a", input: { messages: "" }, expect: "" });
 });
 
 test("the server's field errors find their fields in the golden set form", () => {

@@ -14,6 +14,9 @@ import { testCallSection } from "./changetestcall.js";
 import { evidenceSection } from "./changeevidence.js";
 import { publishRefusal } from "../evidence.js";
 
+/** The kinds a golden set may bind (their ChangeKind offers evaluation): their changes carry evidence. */
+const EVALUATED = ["prompt", "policy", "route"];
+
 const DONE: Record<ChangeActionName, string> = {
   revise: "Saved as a new revision: submit it when it is ready.",
   submit: "Submitted for review.",
@@ -83,7 +86,7 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
       change.kind === "prompt" && touchesMessages(change.diff) ? messagesSideBySide(change) : null,
       diffTable(diffRows(change.diff)),
     ),
-    evidenceSection(ctx, change),
+    EVALUATED.includes(change.kind) || (change.evidence ?? []).length > 0 ? evidenceSection(ctx, change) : null,
     change.kind === "prompt" ? previewSection(change) : null,
     change.kind === "policy" ? benchSection(ctx, change) : null,
     testCallSection(ctx, change),

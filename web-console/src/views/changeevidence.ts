@@ -88,9 +88,13 @@ export function evidenceSection(ctx: AppContext, change: ChangeDetail): HTMLElem
       current = { ...current, evidence: fresh.evidence ?? [], evidenceOverride: fresh.evidenceOverride ?? null };
       attempt = 0;
       draw();
-      showInfo(status, queued.length === 1
+      // a quick run may have ended already: then say how it ended at once (the poll only reports endings it sees)
+      const ids = queued.map((q) => q.runId);
+      const ended = evidenceOf(current).runs.filter((r) => ids.includes(r.runId) && r.status !== "running");
+      showInfo(status, (queued.length === 1
         ? `Evaluation started: golden set ${queued[0]!.goldenSet} runs against revision ${queued[0]!.revision}.`
-        : `Evaluation started: ${queued.length} golden sets run against this revision.`);
+        : `Evaluation started: ${queued.length} golden sets run against this revision.`)
+        + ended.map((r) => ` ${runSummary(r, current.revision)}`).join(""));
       poll();
     } catch (e) {
       showError(status, e);
