@@ -209,6 +209,25 @@ export default async function (ctx) {
     await act("alice", id, "withdraw");
   });
 
+  await step("evaluation: a refused publish is said at the publish button, in the server's words", async () => {
+    check(passingId !== null, "the setup made the changes");
+    await act("bob", passingId, "approve", "Evidence passed");
+    const page = await open("admin", passingId);
+    const publishButton = page.locator('button[data-action="publish"]');
+    check(await publishButton.isEnabled(), "publish is enabled for the admin on the approved change");
+    // someone publishes it first through the API: the page's publish is then refused by the server
+    await act("admin", passingId, "publish");
+    await publishButton.click();
+    const refusal = page.getByTestId("publish-refusal").getByRole("alert");
+    await refusal.waitFor();
+    const text = await refusal.textContent();
+    check(text.startsWith("Not published (409"), `the refusal says what it is, got ${text}`);
+    const described = (await publishButton.getAttribute("aria-describedby")) ?? "";
+    check(described.split(" ").includes(await page.getByTestId("publish-refusal").getAttribute("id")), "the publish button is described by the refusal");
+    check(await refusal.evaluate((el) => el === document.activeElement), "the refusal takes the focus");
+    await axe(page, "change page with a refused publish");
+  });
+
   await step("evaluation: the demo's golden set passes on a change to the demo prompt (docs/governance.md worked example)", async () => {
     const g = await api("GET", "/api/v1/golden-sets/support-triage-basics", await as("bob"));
     check(g.status === 200 && g.json.content.binds[0].target === "support-triage", `the demo set is seeded, got ${g.status} ${g.text}`);
