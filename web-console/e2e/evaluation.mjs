@@ -112,7 +112,7 @@ export default async function (ctx) {
     check((await run.getByTestId("no-differing").textContent()).includes("no case differs"), "no case differs");
     check((await page.getByTestId("evidence-summary").textContent()).includes(`passed: ${set}`), "the summary names the passed set");
     await pressOn(run.getByTestId("show-all-cases"));
-    const all = run.getByTestId("all-cases-cases");
+    const all = run.getByTestId("all-cases");
     await all.waitFor();
     check((await all.locator("[data-case-row]").count()) === 2, "every case is listed");
     await pressOn(all.locator('button[data-case="refund-2"]'));

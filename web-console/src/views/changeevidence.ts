@@ -143,7 +143,7 @@ function runView(
 ): HTMLElement {
   const row = (k: string, v: Node | string) => [h("dt", null, k), h("dd", null, v)];
   const titleId = newId("run-title");
-  const all = h("div", { "data-testid": "all-cases" });
+  const all = h("div", { "data-testid": "all-cases-area" });
   const allButton = h("button", { type: "button", class: "link", "aria-expanded": "false", "data-testid": "show-all-cases" }, "Show every case");
   allButton.addEventListener("click", async () => {
     if (allButton.getAttribute("aria-expanded") === "true") {
@@ -165,7 +165,7 @@ function runView(
       showError(all, e);
     }
   });
-  return h("article", { class: `run run-${r.status}`, "aria-labelledby": titleId, "data-run-id": r.runId, "data-golden-set": r.goldenSet, "data-status": r.status },
+  return h("article", { class: "run", "aria-labelledby": titleId, "data-run-id": r.runId, "data-golden-set": r.goldenSet, "data-status": r.status },
     h("h3", { id: titleId },
       "Golden set ", h("a", { href: hrefFor({ name: "golden-set", set: r.goldenSet }), "data-nav": "" }, r.goldenSet),
       ` (version ${r.goldenSetVersion}) `, statusBadge(r.status)),

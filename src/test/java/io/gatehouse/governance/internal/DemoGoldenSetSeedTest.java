@@ -9,8 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo golden set is valid content bound to the demo prompt, and each case passes on the
- * answer the sandbox provider gives (it quotes the last user message, as the demo policy left it).
+ * The demo golden set is valid content bound to the demo prompt, and each case passes on the answer
+ * the sandbox provider gives (it quotes the last user message, as the demo policy left it).
  */
 class DemoGoldenSetSeedTest {
 
@@ -19,7 +19,8 @@ class DemoGoldenSetSeedTest {
         JsonObject content = DemoGoldenSetSeed.content();
         GoldenSetContent set =
                 GoldenSetContent.parse(content, Set.of("prompt", "policy", "route")::contains);
-        assertThat(set.binds()).extracting(GoldenSetContent.Binding::key)
+        assertThat(set.binds())
+                .extracting(GoldenSetContent.Binding::key)
                 .containsExactly("prompt:support-triage");
         for (JsonValue v : content.getJsonArray("cases")) {
             JsonObject c = v.asJsonObject();
@@ -29,9 +30,12 @@ class DemoGoldenSetSeedTest {
                             .getJsonObject(0)
                             .getString("content")
                             .replace("jane@example.com", "[EMAIL]");
-            boolean redacted = !said.equals(
-                    c.getJsonObject("input").getJsonArray("messages").getJsonObject(0)
-                            .getString("content"));
+            boolean redacted =
+                    !said.equals(
+                            c.getJsonObject("input")
+                                    .getJsonArray("messages")
+                                    .getJsonObject(0)
+                                    .getString("content"));
             EvaluationAnswer sandbox =
                     new EvaluationAnswer(
                             200,
