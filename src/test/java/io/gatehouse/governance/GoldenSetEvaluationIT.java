@@ -29,7 +29,9 @@ class GoldenSetEvaluationIT {
     static String promptName;
     static String setName;
 
-    /** A prompt whose own user message (the last one: a case sends only a system message) is text. */
+    /**
+     * A prompt whose own user message (the last one: a case sends only a system message) is text.
+     */
     static JsonObject prompt(String system, String user) {
         return Json.createObjectBuilder(Changes.prompt("You help."))
                 .add(
@@ -72,7 +74,9 @@ class GoldenSetEvaluationIT {
                                                 .add("outcome", "allowed")))
                 .add(
                         "source",
-                        Json.createObjectBuilder().add("requestId", "req_captured").add("note", "kept"))
+                        Json.createObjectBuilder()
+                                .add("requestId", "req_captured")
+                                .add("note", "kept"))
                 .build();
     }
 
@@ -273,11 +277,16 @@ class GoldenSetEvaluationIT {
         Http.Response one = HTTP.get("/api/v1/golden-sets/" + setName, t.auth("auditor"));
         assertThat(one.status()).as(one.toString()).isEqualTo(200);
         JsonObject content = one.json().getJsonObject("content");
-        assertThat(content.getJsonArray("cases").getJsonObject(0).getJsonObject("source").getString("note"))
+        assertThat(
+                        content.getJsonArray("cases")
+                                .getJsonObject(0)
+                                .getJsonObject("source")
+                                .getString("note"))
                 .as("a case's source is kept")
                 .isEqualTo("kept");
         assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status()).isEqualTo(401);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status())
+                .isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(403);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, t.keyAuth()).status()).isEqualTo(403);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())

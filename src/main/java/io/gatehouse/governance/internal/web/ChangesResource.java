@@ -507,7 +507,12 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "202",
             description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
-            content = @Content(schema = @Schema(implementation = EvaluationDtos.EvaluationsQueued.class)))
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    EvaluationDtos.EvaluationsQueued.class)))
     @APIResponse(
             responseCode = "409",
             description =
