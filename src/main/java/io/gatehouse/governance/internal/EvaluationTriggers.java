@@ -62,6 +62,7 @@ public class EvaluationTriggers {
     @Transactional
     public List<UUID> onDemand(Caller caller, String requestId, UUID id) {
         ChangeRequestService.requireAny(caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN);
+        GoldenSets.requireTenant(caller);
         ChangeRequestEntity c = views.find(caller, id);
         ChangeState state = ChangeState.fromWireName(c.state()).orElseThrow();
         if (!ChangeTestCalls.TESTABLE.contains(state)) {
