@@ -4,7 +4,7 @@
 // Text only (h() never parses markup); the view model is evidence.ts.
 import { h, newId, render } from "../dom.js";
 import {
-  anyRunning, caseRows, caseSides, checkLabel, currentRuns, differingLabel, evidenceOf, outcomeLabel, passRateLabel,
+  anyRunning, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, outcomeLabel, passRateLabel,
   pollDelayMs, resultFacts, runBlocker, runSummary, statusLabel, triggerLabel, type CaseResult, type EvidenceRun,
   type OtherEvidence, type RunDetail,
 } from "../evidence.js";
@@ -179,7 +179,7 @@ function runView(
       row("Finished", r.status === "running" ? "still running" : formatInstant(r.finishedAt)),
     ),
     r.differing.length === 0
-      ? h("p", { "data-testid": "no-differing" }, r.status === "running" ? "No case differs from live so far." : `${differingLabel(0)}.`)
+      ? h("p", { "data-testid": "no-differing" }, r.status === "running" ? "No case differs from live so far." : "No case differs from live.")
       : casesTable(`Cases whose outcome differs from live (${r.differing.length})`,
           r.differing.map((d) => ({ caseId: d.caseId, candidate: d.candidate, live: d.live, differs: true })), r, detail, "differing"),
     h("p", null, allButton),
