@@ -126,7 +126,9 @@ class GoldenSetEvaluationIT {
     static String[] platform() {
         return new String[] {
             "Authorization",
-            "Bearer " + TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
+            "Bearer "
+                    + TestTenant.login(
+                            TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
         };
     }
 
