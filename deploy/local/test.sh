@@ -59,6 +59,10 @@ export GATEHOUSE_METRICS_USER=${GATEHOUSE_METRICS_USER:-gatehouse-scraper}
 export GATEHOUSE_METRICS_PASSWORD=${GATEHOUSE_METRICS_PASSWORD:-gatehouse-test-scraper}
 # Governance gauges (review backlog) re-read every second so ObservabilityIT need not wait 15 s.
 export GATEHOUSE_METRICS_BACKLOG_REFRESH_MS=${GATEHOUSE_METRICS_BACKLOG_REFRESH_MS:-1000}
+# Drift canaries (CanaryDriftIT): a "minute" of 400 ms (a canary of 5 minutes runs every 2 s) and a
+# scheduler that looks every 200 ms.
+export GATEHOUSE_CANARY_MINUTE_MS=${GATEHOUSE_CANARY_MINUTE_MS:-400}
+export GATEHOUSE_CANARY_TICK_MS=${GATEHOUSE_CANARY_TICK_MS:-200}
 # Evaluation runs (issue 23): look for queued runs every half second, and a short lease so that
 # EvaluationResumeIT sees a dead instance's run claimed again within seconds (heartbeat: a third).
 export GATEHOUSE_EVALUATION_POLL_MS=${GATEHOUSE_EVALUATION_POLL_MS:-500}

@@ -123,15 +123,6 @@ class GoldenSetEvaluationIT {
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
     }
 
-    static String[] platform() {
-        return new String[] {
-            "Authorization",
-            "Bearer "
-                    + TestTenant.login(
-                            TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
-        };
-    }
-
     /** Creates and submits a prompt change; returns its id. */
     static String submitted(String system, String user) {
         Http.Response r =
@@ -267,8 +258,7 @@ class GoldenSetEvaluationIT {
         String path = "/api/v1/evaluations/" + runId;
         assertThat(HTTP.get(path, t.auth("reviewer")).status()).isEqualTo(200);
         assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
-        // every role of a tenant may read a run: a caller without a tenant may not
-        assertThat(HTTP.get(path, platform()).status()).isEqualTo(403);
+        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
         assertThat(HTTP.get(path, other.auth("auditor")).status()).isEqualTo(404);
     }
 
@@ -297,11 +287,8 @@ class GoldenSetEvaluationIT {
         assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status())
                 .isEqualTo(401);
-        // every role of a tenant may read sets: a caller without a tenant (a platform
-        // administrator) may not, nor an API key (not a person: 401)
-        assertThat(HTTP.get("/api/v1/golden-sets", platform()).status()).isEqualTo(403);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, platform()).status()).isEqualTo(403);
-        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(401);
+        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, t.keyAuth()).status()).isEqualTo(403);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())
                 .isEqualTo(404);
         assertThat(HTTP.get("/api/v1/golden-sets", other.auth("admin")).body())

@@ -68,8 +68,8 @@ class AdministrativeActionsAuditIT {
         covered.addAll(EXEMPT.keySet());
         assertThat(covered)
                 .as(
-                        "every mutating /api/v1 operation has a case here (with its audit action) or"
-                                + " an exemption; the table names no operation the server lacks")
+                        "every mutating /api/v1 operation has a case here (with its audit action)"
+                                + " or an exemption; the table names no operation the server lacks")
                 .isEqualTo(new TreeSet<>(documented));
 
         List<String> missing = new ArrayList<>();
@@ -572,6 +572,25 @@ class AdministrativeActionsAuditIT {
                                         "/api/v1/mcp/held-calls/" + ids.get("held") + "/refuse",
                                         "{\"comment\":\"not now\"}",
                                         t.auth("reviewer"))));
+        c.put(
+                "POST /api/v1/golden-sets/{name}/baseline",
+                new Case(
+                        "evaluation.baseline.record",
+                        () -> {
+                            try {
+                                ids.put(
+                                        "canarySet",
+                                        io.gatehouse.governance.CanaryDriftIT.setWithFinishedRun(
+                                                t));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        () ->
+                                HTTP.post(
+                                        "/api/v1/golden-sets/" + ids.get("canarySet") + "/baseline",
+                                        "{}",
+                                        t.auth("admin"))));
         return c;
     }
 

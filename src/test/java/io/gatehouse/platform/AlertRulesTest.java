@@ -53,7 +53,7 @@ class AlertRulesTest {
             alerts++;
             assertThat(tests).as(m.group(1)).contains("alertname: " + m.group(1));
         }
-        assertThat(alerts).isEqualTo(12);
+        assertThat(alerts).isEqualTo(13);
     }
 
     @Test

@@ -99,7 +99,8 @@ public class ChangeComments {
                                 () ->
                                         new ValidationException(
                                                 "parentId",
-                                                "parentId names no comment of this change request"));
+                                                "parentId names no comment of this change"
+                                                        + " request"));
         int depth = 1;
         while (p.parentId() != null) {
             depth++;

@@ -68,8 +68,8 @@ public class ChangeKinds {
                 throw new ValidationException(
                         "content." + field,
                         field
-                                + " is the mask a change shows instead of the secret: omit it to keep"
-                                + " the live value, or send the new one");
+                                + " is the mask a change shows instead of the secret: omit it to"
+                                + " keep the live value, or send the new one");
             }
         }
         return k.validate(tenant, target, content);

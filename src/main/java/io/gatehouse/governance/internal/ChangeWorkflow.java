@@ -82,7 +82,8 @@ public final class ChangeWorkflow {
                 if (from == ChangeState.IN_REVIEW) {
                     throw new ConflictException(
                             "not_enough_approvals",
-                            "Cannot publish: the change is still in review and lacks the required approvals");
+                            "Cannot publish: the change is still in review and lacks the required"
+                                    + " approvals");
                 }
                 break;
             case SUPERSEDE:

@@ -54,9 +54,13 @@ public class EvaluationRunner {
     @Inject ChangeKinds kinds;
     @Inject EvaluationSteps steps;
     @Inject AuditRecorder audit;
+    @Inject CanaryRunner canaries;
 
     /** Runs (or resumes) {@code run} for {@code owner}; true when this call wrote its status. */
     public boolean run(EvaluationRows.Run run, String owner, BooleanSupplier stillOwned) {
+        if (CanaryRunner.TRIGGER.equals(run.trigger())) {
+            return canaries.run(run, owner, stillOwned); // a drift canary's scheduled run
+        }
         TenantId tenant = new TenantId(run.tenantId());
         if (run.claims() == 1) {
             audit.record(event(run, "evaluation.run.start").detail("status", "running").build());
@@ -223,7 +227,7 @@ public class EvaluationRunner {
                 null);
     }
 
-    private Expectations.Calls calls(TenantId tenant, EvaluationRows.Run run, String caseId) {
+    Expectations.Calls calls(TenantId tenant, EvaluationRows.Run run, String caseId) {
         return new Expectations.Calls() {
             @Override
             public EvaluationAnswer judge(JsonObject body) {

@@ -70,8 +70,8 @@ public class EvaluationTriggers {
                     "change_not_evaluable",
                     "The change is "
                             + state.wireName()
-                            + ": an evaluation runs on a change not yet published (draft, in review,"
-                            + " changes requested or approved)");
+                            + ": an evaluation runs on a change not yet published (draft, in"
+                            + " review, changes requested or approved)");
         }
         List<UUID> queued =
                 enqueue(

@@ -58,7 +58,7 @@ public class Evidence {
                                         new NotFoundException(
                                                 "evaluation_not_found", "No such evaluation run"));
         JsonObjectBuilder b = Json.createObjectBuilder(entry(r));
-        b.add("changeId", r.changeId().toString());
+        put(b, "changeId", r.changeId()); // null for a drift canary's scheduled run
         b.add(
                 "bound",
                 Json.createObjectBuilder()

@@ -72,8 +72,9 @@ public class GoldenSetChangeKind implements ChangeKind {
 
     /**
      * LOW only for what can only make the evidence stricter: cases added (every live case kept as
-     * it was) and the minimum pass rate kept or raised, with the same bindings. Anything else (a
-     * new set, a case removed or changed, a binding changed, the pass rate lowered) is HIGH.
+     * it was) and the minimum pass rate kept or raised, with the same bindings, and a drift canary
+     * added, kept or made stricter ({@link CanarySettings#atLeastAsStrict}). Anything else (a new
+     * set, a case removed or changed, a binding changed, the pass rate lowered) is HIGH.
      */
     @Override
     public RiskClass risk(
@@ -85,6 +86,10 @@ public class GoldenSetChangeKind implements ChangeKind {
 
     static boolean onlyStricter(JsonObject proposed, JsonObject live) {
         if (!proposed.get("binds").equals(live.get("binds"))) {
+            return false;
+        }
+        // a drift canary turned off, or watching less closely, is HIGH (CanarySettings)
+        if (!CanarySettings.atLeastAsStrict(CanarySettings.of(proposed), CanarySettings.of(live))) {
             return false;
         }
         if (proposed.getJsonNumber("minPassRate")

@@ -62,8 +62,9 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
 
     /** Parses and checks {@code content}; {@code evaluable} says whether a kind may be bound. */
     public static GoldenSetContent parse(JsonObject content, Predicate<String> evaluable) {
-        onlyFields(content, "content", Set.of("binds", "minPassRate", "cases"));
+        onlyFields(content, "content", Set.of("binds", "minPassRate", "cases", "canary"));
         List<Binding> binds = binds(content.get("binds"), evaluable);
+        CanarySettings.of(content); // checked here, read by the canary's scheduler and runner
         double minPassRate = fraction(content.get("minPassRate"), "content.minPassRate");
         if (!(content.get("cases") instanceof JsonArray cases)
                 || cases.isEmpty()
@@ -148,7 +149,8 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
             throw new ValidationException(
                     p + ".input.messages",
                     p
-                            + ".input.messages is required (the case's own messages; a prompt's come first)");
+                            + ".input.messages is required (the case's own messages; a prompt's"
+                            + " come first)");
         }
         String model = null;
         JsonValue m = input.get("model");

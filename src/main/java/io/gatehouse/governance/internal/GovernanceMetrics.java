@@ -50,7 +50,8 @@ public class GovernanceMetrics {
             Metadata.builder()
                     .withName("gatehouse_webhook_deliveries")
                     .withDescription(
-                            "Webhook delivery attempts by outcome (delivered, http_error_5xx, refused, ...)")
+                            "Webhook delivery attempts by outcome (delivered, http_error_5xx,"
+                                    + " refused, ...)")
                     .build();
 
     @Resource(lookup = "jdbc/gatehouse")

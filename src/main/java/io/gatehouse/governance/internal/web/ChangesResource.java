@@ -96,7 +96,8 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary =
-                    "List change requests, newest first; filter by state, kind, target, postHocReview")
+                    "List change requests, newest first; filter by state, kind, target,"
+                            + " postHocReview")
     @APIResponse(
             responseCode = "200",
             description = "Change requests, newest first",
@@ -126,8 +127,9 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary =
-                    "A change request with its content, diff against its base, revisions (each with its author"
-                            + " and action: create, revise, rebase, rollback), authors, reviews and comments")
+                    "A change request with its content, diff against its base, revisions (each with"
+                            + " its author and action: create, revise, rebase, rollback), authors,"
+                            + " reviews and comments")
     @APIResponse(
             responseCode = "200",
             description = "The change request",
@@ -199,8 +201,8 @@ public class ChangesResource {
     @RequiresRole({Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Approve (never by anyone who authored a revision of the change, never twice); also the"
-                            + " review after a rollback")
+                    "Approve (never by anyone who authored a revision of the change, never twice);"
+                            + " also the review after a rollback")
     @RequestBody(
             required = false,
             content =
@@ -217,8 +219,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "The action is not allowed in the change's state, or rebase_required: its base is"
-                            + " no longer live (the answer names the reason)")
+                    "The action is not allowed in the change's state, or rebase_required: its base"
+                            + " is no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
         return json(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -254,7 +256,8 @@ public class ChangesResource {
     @RequiresRole({Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Send back to the author for a new revision (never by anyone who authored a revision)")
+                    "Send back to the author for a new revision (never by anyone who authored a"
+                            + " revision)")
     @RequestBody(
             required = false,
             content =
@@ -329,8 +332,8 @@ public class ChangesResource {
     @RequiresRole({Role.ADMIN})
     @Operation(
             summary =
-                    "Publish an approved change (needs its approvals and a live base; 409 rebase_required"
-                            + " when another change of the target went live first)")
+                    "Publish an approved change (needs its approvals and a live base; 409"
+                            + " rebase_required when another change of the target went live first)")
     @RequestBody(
             required = false,
             content =
@@ -344,7 +347,8 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "Not approved, or rebase_required: another change of the target went live first")
+                    "Not approved, or rebase_required: another change of the target went live"
+                            + " first")
     public JsonObject publish(@PathParam("id") String id, String body) {
         return json(
                 changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
@@ -356,8 +360,8 @@ public class ChangesResource {
     @RequiresRole({Role.ADMIN})
     @Operation(
             summary =
-                    "Break-glass: re-apply this earlier published change at once; answers the new rollback"
-                            + " change, which awaits a review after the fact")
+                    "Break-glass: re-apply this earlier published change at once; answers the new"
+                            + " rollback change, which awaits a review after the fact")
     @RequestBody(
             required = false,
             content =
@@ -385,7 +389,8 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
     @Operation(
             summary =
-                    "Add a comment, or a reply to another comment of the same change: {comment, parentId}")
+                    "Add a comment, or a reply to another comment of the same change: {comment,"
+                            + " parentId}")
     @RequestBody(
             required = true,
             content =

@@ -140,7 +140,7 @@ public final class EvaluationDtos {
             @Schema(
                             required = true,
                             description =
-                                    "{binds, minPassRate, cases}: see docs/governance.md, Golden sets"
-                                            + " and evidence")
+                                    "{binds, minPassRate, cases}: see docs/governance.md, Golden"
+                                            + " sets and evidence")
                     Map<String, Object> content) {}
 }

@@ -55,8 +55,8 @@ public final class GovernanceDtos {
                     String comment,
             @Schema(
                             description =
-                                    "The id of the comment of the same change that this one answers;"
-                                            + " absent or null for a comment of its own")
+                                    "The id of the comment of the same change that this one"
+                                            + " answers; absent or null for a comment of its own")
                     String parentId) {}
 
     @Schema(
@@ -197,8 +197,8 @@ public final class GovernanceDtos {
                     String rollbackOf,
             @Schema(
                             description =
-                                    "For a rollback: pending until reviewed after the fact, then done;"
-                                            + " null otherwise",
+                                    "For a rollback: pending until reviewed after the fact, then"
+                                            + " done; null otherwise",
                             enumeration = {"pending", "done"})
                     String postHocReview) {}
 
@@ -244,7 +244,8 @@ public final class GovernanceDtos {
             @Schema(
                             required = true,
                             description =
-                                    "true when another change of the target went live after this one's base")
+                                    "true when another change of the target went live after this"
+                                            + " one's base")
                     boolean rebaseRequired,
             @Schema(required = true, description = "The proposed content")
                     Map<String, Object> content,
@@ -255,9 +256,9 @@ public final class GovernanceDtos {
             @Schema(required = true) List<ChangeComment> comments,
             @Schema(
                             description =
-                                    "For a break-glass rollback: who authored the change whose content it"
-                                            + " re-applied (they may not give the review after the fact);"
-                                            + " absent for other changes")
+                                    "For a break-glass rollback: who authored the change whose"
+                                            + " content it re-applied (they may not give the review"
+                                            + " after the fact); absent for other changes")
                     List<Person> rollbackOfAuthors,
             @Schema(
                             description =

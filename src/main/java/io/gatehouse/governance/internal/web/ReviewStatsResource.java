@@ -50,8 +50,9 @@ public class ReviewStatsResource {
     @Operation(
             summary = "Reviews waiting and their age",
             description =
-                    "Changes in review (state in_review): how many per kind, the oldest one's age, and"
-                            + " the oldest 100 with their age in seconds. tenant: platform admins only.")
+                    "Changes in review (state in_review): how many per kind, the oldest one's age,"
+                            + " and the oldest 100 with their age in seconds. tenant: platform admins"
+                            + " only.")
     @APIResponse(
             responseCode = "200",
             description = "The review queue",

@@ -109,9 +109,9 @@ public class WebhooksResource {
             summary = "Recent deliveries to an endpoint and how they went",
             description =
                     "status: pending, delivered or failed. lastOutcome: delivered, http_error_3xx,"
-                            + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules refused the"
-                            + " destination; not retried) or connection_failed; never the receiver's status code"
-                            + " or error details.")
+                            + " http_error_4xx, http_error_5xx, timeout, refused (the egress rules"
+                            + " refused the destination; not retried) or connection_failed; never the"
+                            + " receiver's status code or error details.")
     @APIResponse(
             responseCode = "200",
             description = "Recent deliveries",
