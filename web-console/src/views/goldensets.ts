@@ -3,6 +3,9 @@
 import { h, render } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { bindsLabel, expectationLabel, inputLabel, minPassRateLabel } from "../goldensets.js";
+import { CHARTED, canaryChart, canaryLine, driftLines, thresholdText, type CanarySeries } from "../canary.js";
+import { formatNumber } from "../stats.js";
+import { chart } from "./dashboard.js";
 import { showError } from "../messages.js";
 import { capabilities } from "../permissions.js";
 import { hrefFor } from "../routes.js";
@@ -58,6 +61,7 @@ export async function goldenSetView(ctx: AppContext, main: HTMLElement, name: st
     const g = await ctx.api.goldenSet(name);
     const row = (k: string, v: Node | string) => [h("dt", null, k), h("dd", null, v)];
     const cases = g.content.cases ?? [];
+    const canarySlot = h("div", { "data-testid": "canary-slot" });
     render(main, back,
       h("h1", { tabindex: "-1" }, h("span", { class: "kind" }, "golden set"), " ", g.name),
       h("dl", { class: "facts", "data-testid": "golden-set-facts" },
@@ -81,13 +85,48 @@ export async function goldenSetView(ctx: AppContext, main: HTMLElement, name: st
             ))),
         ),
       ),
+      canarySlot,
       h("details", { class: "card" },
         h("summary", null, "Full content (JSON)"),
         h("pre", { class: "json" }, JSON.stringify(g.content, null, 2)),
       ),
     );
+    if (g.content["canary"]) await drawCanary(ctx, canarySlot, g.name);
   } catch (e) {
     render(main, back, h("h1", { tabindex: "-1" }, `Golden set ${name}`), errors);
     showError(errors, e);
   }
+}
+
+/** The drift canary's charts: pass rate, distance, latency p95 and cost over the recent runs per route and model. */
+async function drawCanary(ctx: AppContext, slot: HTMLElement, name: string): Promise<void> {
+  const errors = h("div", { class: "messages" });
+  const section = h("section", { class: "card", "aria-labelledby": "canary-title", "data-testid": "canary" },
+    h("h2", { id: "canary-title" }, "Drift canary"), errors);
+  render(slot, section);
+  let series: CanarySeries;
+  try {
+    series = await ctx.api.get<CanarySeries>(`/api/v1/golden-sets/${encodeURIComponent(name)}/canary`);
+  } catch (e) {
+    showError(errors, e);
+    return;
+  }
+  const drift = driftLines(series, formatInstant);
+  section.append(
+    h("p", { "data-testid": "canary-line" }, canaryLine(series)),
+    drift.length === 0
+      ? h("p", { "data-testid": "canary-drift-none" }, "No measure is past its threshold.")
+      : h("div", { class: "message warning", "data-testid": "canary-drift" },
+          h("strong", null, "Drift: "),
+          h("ul", null, drift.map((d) => h("li", null, d)))),
+    ...CHARTED.map((c) => {
+      const fig = chart(`canary-${c.measure}`, c.label, canaryChart(series, c.measure), {
+        counts: false,
+        format: c.measure === "costMicros" ? (v) => (v === null ? "—" : v.toFixed(6)) : formatNumber,
+      });
+      const t = thresholdText(series, c.measure);
+      if (t) fig.append(h("p", { class: "muted", "data-threshold": c.measure }, t));
+      return fig;
+    }),
+  );
 }
