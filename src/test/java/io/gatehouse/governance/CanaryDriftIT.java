@@ -1,7 +1,6 @@
 package io.gatehouse.governance;
 
 import static io.gatehouse.testing.Changes.HTTP;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
@@ -11,15 +10,9 @@ import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.PrometheusText;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +21,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Drift canaries (issue 23): a golden set with a canary runs on its schedule against a live route
