@@ -522,7 +522,8 @@ public class ChangesResource {
             responseCode = "409",
             description =
                     "no_golden_set: no live golden set binds the change; change_not_evaluable:"
-                            + " the change is published, rejected, withdrawn or superseded")
+                            + " the change is published, rejected, withdrawn or superseded;"
+                            + " evaluation_in_progress: every bound set is evaluating the revision")
     public Response evaluate(@PathParam("id") String id) {
         io.gatehouse.shared.Caller c = caller.require();
         UUID change = JsonBodies.uuid(id);
