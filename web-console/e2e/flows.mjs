@@ -44,7 +44,7 @@ let failures = 0;
 
 // Flow modules (e2e/<name>.mjs): each exports a default async function taking the context below and
 // sets up what it needs through the API, so that it can also run alone (CONSOLE_ONLY=<name>).
-const modules = ["admin", "change", "sso"];
+const modules = ["admin", "change", "sso", "evaluation"];
 const only = process.env.CONSOLE_ONLY ? process.env.CONSOLE_ONLY.split(",").map((m) => m.trim()) : null;
 let inModule = false;
 

@@ -8,6 +8,8 @@ import type {
 } from "./types.js";
 import { API_ACTION, type ChangeActionName } from "./permissions.js";
 import type { PolicyTestResult } from "./policybench.js";
+import type { EvidenceRun, RunDetail } from "./evidence.js";
+import type { GoldenSetDetail, GoldenSetSummary } from "./goldensets.js";
 import { heldCallItems, heldCallsPath, type HeldCall, type HeldCallDecision, type HeldCallFilter } from "./heldcalls.js";
 
 export class ApiError extends Error {
@@ -204,6 +206,28 @@ export class Api {
   /** One call through the gateway with this prompt or policy draft applied to it only (author, reviewer, admin). */
   testCall(id: string, body: Record<string, unknown>): Promise<TestCallAnswer> {
     return this.json<TestCallAnswer>("POST", `/api/v1/changes/${encodeURIComponent(id)}/test-call`, body);
+  }
+
+  /** Evaluate the change's current revision now: one run per live golden set binding it (202, the runs queued). */
+  async evaluate(id: string): Promise<EvidenceRun[]> {
+    const answer = await this.json<{ data?: EvidenceRun[] }>("POST", `/api/v1/changes/${encodeURIComponent(id)}/evaluations`, {});
+    return answer?.data ?? [];
+  }
+
+  /** One evaluation run with every case's result per side. */
+  evaluation(runId: string): Promise<RunDetail> {
+    return this.json<RunDetail>("GET", `/api/v1/evaluations/${encodeURIComponent(runId)}`);
+  }
+
+  /** The tenant's live golden sets. */
+  async goldenSets(): Promise<GoldenSetSummary[]> {
+    const page = await this.json<{ data?: GoldenSetSummary[] }>("GET", "/api/v1/golden-sets");
+    return page?.data ?? [];
+  }
+
+  /** A golden set's live version with its content. */
+  goldenSet(name: string): Promise<GoldenSetDetail> {
+    return this.json<GoldenSetDetail>("GET", `/api/v1/golden-sets/${encodeURIComponent(name)}`);
   }
 
   /** The policy test bench: a draft against a sample request and recent recorded traffic (author, admin). */

@@ -1,11 +1,11 @@
 // The authoring forms' model: which fields each kind of change has (from what its ChangeKind validates on
-// the server: PromptContent, CatalogContent, PolicyParser, McpServerContent) and the mapping between a
+// the server: PromptContent, CatalogContent, PolicyParser, McpServerContent, GoldenSetContent) and the mapping between a
 // form's values and a change's content, both ways. No DOM here, so the mapping is unit-tested in Node.
 // The server validates everything again; the form only lays the content out. Fields the form does not know
 // (a policy's guards, a provider's options) are carried through untouched, so that switching between the
 // form and the JSON editor never loses anything.
 
-export type FieldType = "text" | "textarea" | "number" | "decimal" | "select" | "checkbox" | "csv" | "json" | "secret";
+export type FieldType = "text" | "textarea" | "number" | "decimal" | "fraction" | "select" | "checkbox" | "csv" | "json" | "secret";
 
 export interface FieldSpec {
   /** The content key; a dotted path for a nested object (canary.percent). */
@@ -185,6 +185,36 @@ export const KINDS: KindSpec[] = [
       },
     ],
   },
+  {
+    kind: "golden_set",
+    targetLabel: "Golden set name",
+    targetHint: "Lower-case letters, digits, '.', '_' or '-' (at most 64)",
+    fields: [
+      { key: "minPassRate", label: "Minimum pass rate", type: "fraction", required: true, hint: "0 to 1: the share of cases the candidate must pass for the run to pass, e.g. 0.9" },
+    ],
+    groups: [
+      {
+        key: "binds", label: "Binds", item: "binding", minItems: 1,
+        fields: [
+          { key: "kind", label: "Kind", type: "select", options: ["prompt", "policy", "route"], required: true, hint: "Changes of this kind and target are evaluated against the set" },
+          { key: "target", label: "Target", type: "text", required: true, hint: "The prompt's, policy's or route's name" },
+        ],
+      },
+      {
+        key: "cases", label: "Cases", item: "case", minItems: 1,
+        fields: [
+          { key: "id", label: "Case id", type: "text", required: true, hint: "Unique in the set: letters, digits, '.', '_' or '-' (at most 64)" },
+          { key: "input.variables", label: "Input variables (JSON)", type: "json", hint: "A prompt binding's variables, e.g. {\"product\": \"Gatehouse\"}" },
+          { key: "input.messages", label: "Input messages (JSON)", type: "json", required: true, hint: "[{\"role\": \"user\", \"content\": \"...\"}], sent after the prompt's own messages" },
+          { key: "input.model", label: "Input model", type: "text", hint: "The route alias: required for a policy binding, left out for a prompt binding" },
+          {
+            key: "expect", label: "Expectations (JSON)", type: "json", required: true,
+            hint: "1-20 of contains, not_contains, regex, json_schema, similarity, policy, judge, e.g. [{\"type\": \"contains\", \"value\": \"refund\"}]",
+          },
+        ],
+      },
+    ],
+  },
 ];
 
 export function kindSpec(kind: string): KindSpec {
@@ -297,6 +327,7 @@ export function fromContent(spec: KindSpec, content: Record<string, unknown>): F
           for (const f of g.fields) iv[f.key] = toValue(f, getPath(o, f.key));
           const extra = rest(o, itemKnown);
           keepEmptyLists(g.fields, o, extra);
+          keepNestedOthers(g.fields, o, extra);
           return { values: iv, extra };
         })
       : [];
@@ -304,15 +335,26 @@ export function fromContent(spec: KindSpec, content: Record<string, unknown>): F
   // A nested field's other keys (canary's siblings of percent) stay with the extra object.
   const extra = rest(content, known);
   keepEmptyLists(spec.fields, content, extra);
-  for (const f of spec.fields) {
+  keepNestedOthers(spec.fields, content, extra);
+  return { values, groups, extra, secrets };
+}
+
+/** A nested field's other keys (canary's siblings of percent, a case input's unknown keys) stay in extra. */
+function keepNestedOthers(fields: FieldSpec[], o: Record<string, unknown>, extra: Record<string, unknown>): void {
+  const shown = new Map<string, Set<string>>();
+  for (const f of fields) {
     const [head, ...tail] = f.key.split(".");
-    const o = content[head!];
-    if (tail.length > 0 && o !== null && typeof o === "object" && !Array.isArray(o)) {
-      const others = rest(o as Record<string, unknown>, new Set([tail.join(".")]));
-      if (Object.keys(others).length > 0) extra[head!] = others;
+    if (tail.length === 0) continue;
+    if (!shown.has(head!)) shown.set(head!, new Set());
+    shown.get(head!)!.add(tail.join("."));
+  }
+  for (const [head, keys] of shown) {
+    const nested = o[head];
+    if (nested !== null && typeof nested === "object" && !Array.isArray(nested)) {
+      const others = rest(nested as Record<string, unknown>, keys);
+      if (Object.keys(others).length > 0) extra[head] = others;
     }
   }
-  return { values, groups, extra, secrets };
 }
 
 function cap(s: string): string {
@@ -343,6 +385,11 @@ function fromValue(f: FieldSpec, raw: FieldValue | undefined, param: string): un
       const n = Number(t);
       if (!/^-?\d+$/.test(t) || !Number.isSafeInteger(n)) throw new FieldError(param, `${f.label} must be a whole number`);
       return n;
+    }
+    case "fraction": {
+      // a JSON number (the server names a value outside its range)
+      if (!/^-?\d*\.?\d+$/.test(t)) throw new FieldError(param, `${f.label} must be a number such as 0.9`);
+      return Number(t);
     }
     case "decimal":
       // prices travel as decimal strings, so that 0.15 stays exactly 0.15

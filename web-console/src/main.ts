@@ -13,6 +13,7 @@ import { changeView } from "./views/change.js";
 import { changesView } from "./views/changes.js";
 import { dashboardView } from "./views/dashboard.js";
 import { eventView } from "./views/event.js";
+import { goldenSetsView, goldenSetView } from "./views/goldensets.js";
 import { heldCallsView } from "./views/heldcalls.js";
 import { lineageView } from "./views/lineage.js";
 import { loginView } from "./views/login.js";
@@ -64,6 +65,7 @@ function navLink(route: Route, label: string, current: Route): HTMLElement {
     route.name === current.name ||
     (route.name === "changes" && current.name === "change") ||
     (route.name === "audit" && current.name === "audit-event") ||
+    (route.name === "golden-sets" && current.name === "golden-set") ||
     (route.name === "admin" && current.name === "admin");
   return h("a", { href: hrefFor(route), "data-nav": "", "aria-current": active ? "page" : null }, label);
 }
@@ -80,6 +82,7 @@ function drawHeader(): void {
       ? h("nav", { "aria-label": "Main" },
           caps.readChanges ? navLink({ name: "changes", state: null }, "Change requests", current) : null,
           caps.createChanges ? navLink({ name: "new-change" }, "New change", current) : null,
+          caps.readChanges ? navLink({ name: "golden-sets" }, "Golden sets", current) : null,
           caps.readHeldCalls ? navLink({ name: "held-calls", filter: "held" }, "Held tool calls", current) : null,
           caps.readStats ? navLink({ name: "dashboard" }, "Dashboard", current) : null,
           caps.readAudit ? navLink({ name: "audit" }, "Audit", current) : null,
@@ -181,6 +184,14 @@ async function show(): Promise<void> {
       case "new-change":
         if (!caps.createChanges) return forbidden("Creating change requests needs the author or admin role.");
         newChangeView(ctx, main);
+        break;
+      case "golden-sets":
+        if (!caps.readChanges) return forbidden("Golden sets are for authors, reviewers, auditors and admins of a tenant.");
+        await goldenSetsView(ctx, main);
+        break;
+      case "golden-set":
+        if (!caps.readChanges) return forbidden("Golden sets are for authors, reviewers, auditors and admins of a tenant.");
+        await goldenSetView(ctx, main, route.set);
         break;
       case "audit":
         if (!caps.readAudit) return forbidden("The audit trail is for auditors.");

@@ -4,6 +4,8 @@ export type Route =
   | { name: "changes"; state: string | null }
   | { name: "change"; id: string }
   | { name: "new-change" }
+  | { name: "golden-sets" }
+  | { name: "golden-set"; set: string }
   | { name: "audit" }
   | { name: "audit-event"; id: string }
   | { name: "dashboard" }
@@ -38,6 +40,9 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (p === "changes/new") return { name: "new-change" };
   const m = /^changes\/([A-Za-z0-9-]{1,64})$/.exec(p);
   if (m) return { name: "change", id: m[1]! };
+  if (p === "golden-sets") return { name: "golden-sets" };
+  const gs = /^golden-sets\/([a-z0-9][a-z0-9._-]{0,63})$/.exec(p);
+  if (gs) return { name: "golden-set", set: gs[1]! };
   if (p === "audit") return { name: "audit" };
   const ev = /^audit\/events\/([A-Za-z0-9-]{1,64})$/.exec(p);
   if (ev) return { name: "audit-event", id: ev[1]! };
@@ -69,6 +74,10 @@ export function hrefFor(route: Route): string {
       return `${BASE}changes/${encodeURIComponent(route.id)}`;
     case "new-change":
       return `${BASE}changes/new`;
+    case "golden-sets":
+      return `${BASE}golden-sets`;
+    case "golden-set":
+      return `${BASE}golden-sets/${encodeURIComponent(route.set)}`;
     case "audit":
       return `${BASE}audit`;
     case "audit-event":

@@ -93,6 +93,10 @@ export interface ChangeDetail extends ChangeSummary {
   comments?: ChangeComment[];
   /** For a break-glass rollback: who authored the change whose content it re-applied. */
   rollbackOfAuthors?: Person[];
+  /** Evaluation runs of the golden sets binding it, and other evidence (issue 23; see evidence.ts). */
+  evidence?: unknown[];
+  /** A failed run's evidence overridden at publish by an extra reviewer (issue 23). */
+  evidenceOverride?: { reason: string; by?: string | null; at?: string | null; runIds?: string[] } | null;
 }
 
 export interface AuditEventView {

@@ -18,7 +18,7 @@ const prompt = {
 };
 
 test("every kind the server has a ChangeKind for has a form", () => {
-  assert.deepEqual(KINDS.map((k) => k.kind), ["prompt", "provider", "route", "policy", "mcp_server"]);
+  assert.deepEqual(KINDS.map((k) => k.kind), ["prompt", "provider", "route", "policy", "mcp_server", "golden_set"]);
 });
 
 test("a prompt's content survives the form both ways", () => {

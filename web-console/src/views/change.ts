@@ -11,6 +11,11 @@ import { riskBadge, stateBadge } from "./changes.js";
 import { threadSection } from "./changethread.js";
 import { benchSection, previewSection } from "./changetools.js";
 import { testCallSection } from "./changetestcall.js";
+import { evidenceSection } from "./changeevidence.js";
+import { publishRefusal } from "../evidence.js";
+
+/** The kinds a golden set may bind (their ChangeKind offers evaluation): their changes carry evidence. */
+const EVALUATED = ["prompt", "policy", "route"];
 
 const DONE: Record<ChangeActionName, string> = {
   revise: "Saved as a new revision: submit it when it is ready.",
@@ -81,6 +86,7 @@ function draw(ctx: AppContext, main: HTMLElement, change: ChangeDetail, notice?:
       change.kind === "prompt" && touchesMessages(change.diff) ? messagesSideBySide(change) : null,
       diffTable(diffRows(change.diff)),
     ),
+    EVALUATED.includes(change.kind) || (change.evidence ?? []).length > 0 ? evidenceSection(ctx, change) : null,
     change.kind === "prompt" ? previewSection(change) : null,
     change.kind === "policy" ? benchSection(ctx, change) : null,
     testCallSection(ctx, change),
@@ -163,12 +169,16 @@ function actionsPanel(ctx: AppContext, main: HTMLElement, change: ChangeDetail, 
   const buttons = options.map((o) => actionButton(o, o.enabled ? null : reasonIds.get(o.action)!));
   const reasons = options.filter((o) => !o.enabled && o.reason);
   const editorSlot = h("div", { class: "revise-slot" });
+  // a refused publish (evidence missing or failed, or anything else) is said at the publish button
+  const refusalId = newId("publish-refusal");
+  const refusal = h("div", { id: refusalId, class: "messages", "data-testid": "publish-refusal" });
   const panel = h(
     "section",
     { class: "card actions", "aria-labelledby": "actions-title" },
     h("h2", { id: "actions-title" }, "Your decision"),
     h("div", { class: "field" }, h("label", { for: commentId }, "Comment"), comment),
     h("div", { class: "buttons" }, buttons),
+    refusal,
     editorSlot,
     reasons.length === 0
       ? null
@@ -214,7 +224,24 @@ function actionsPanel(ctx: AppContext, main: HTMLElement, change: ChangeDetail, 
           await reload(ctx, main, change.id, DONE[o.action]);
         }
       } catch (e) {
-        fail(e);
+        const refused = o.action === "publish" ? publishRefusal(e) : null;
+        if (!refused) {
+          fail(e);
+          return;
+        }
+        restore();
+        render(refusal, h("div", { class: "message error", role: "alert", tabindex: "-1", "data-testid": "error", "data-evidence": refused.evidence ? "true" : null },
+          h("strong", null, `${refused.heading} `),
+          h("span", { class: "detail" }, refused.detail),
+          refused.evidence
+            ? h("span", null, " ", h("button", {
+                type: "button", class: "link",
+                on: { click: () => main.querySelector<HTMLElement>("#evidence-title")?.focus() },
+              }, "See the evidence"))
+            : null,
+        ));
+        b.setAttribute("aria-describedby", [b.getAttribute("aria-describedby"), refusalId].filter(Boolean).join(" "));
+        refusal.querySelector<HTMLElement>("[role=alert]")?.focus();
       }
     });
   }

@@ -39,7 +39,7 @@ function wireResize(): void {
 }
 
 /** A chart with its heading, the drawing (hidden from screen readers) and the same numbers as a table. */
-function chart(key: string, title: string, data: ChartData, opts: { format?: (v: number | null) => string; counts?: boolean } = {}): HTMLElement {
+export function chart(key: string, title: string, data: ChartData, opts: { format?: (v: number | null) => string; counts?: boolean } = {}): HTMLElement {
   const fmt = opts.format ?? formatNumber;
   const titleId = newId("chart");
   const box = h("div", { class: "chart-box", "aria-hidden": "true" });

@@ -29,8 +29,23 @@ const PROMPT_START = {
   label: "production",
 };
 
+// A golden set's starting point: one binding, one case with one expectation (docs/governance.md).
+export const GOLDEN_SET_START = {
+  binds: [{ kind: "prompt", target: "support-triage" }],
+  minPassRate: 1,
+  cases: [
+    {
+      id: "billing-1",
+      input: { variables: { product: "Gatehouse" }, messages: [{ role: "user", content: "I was charged twice this month" }] },
+      expect: [{ type: "contains", value: "charged twice" }],
+    },
+  ],
+};
+
 function startForm(spec: KindSpec): FormValues {
-  return spec.kind === "prompt" ? fromContent(spec, PROMPT_START) : emptyForm(spec);
+  if (spec.kind === "prompt") return fromContent(spec, PROMPT_START);
+  if (spec.kind === "golden_set") return fromContent(spec, GOLDEN_SET_START);
+  return emptyForm(spec);
 }
 
 /**
@@ -380,7 +395,7 @@ function fieldRow(
     input = h("input", {
       ...common,
       type: f.type === "secret" ? "password" : "text",
-      inputmode: f.type === "number" ? "numeric" : f.type === "decimal" ? "decimal" : null,
+      inputmode: f.type === "number" ? "numeric" : f.type === "decimal" || f.type === "fraction" ? "decimal" : null,
       autocomplete: f.type === "secret" ? "new-password" : "off",
     });
     input.value = String(values[key] ?? "");

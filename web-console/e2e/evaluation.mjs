@@ -1,0 +1,246 @@
+// Browser flows of issue 23 in the console: the evidence next to the diff on the change page (a passed
+// run, and a failing candidate's differing case opened to its detail, all by keyboard), "Run evaluation"
+// with a running run read again until it ends, the golden set pages, the golden_set kind in the authoring
+// form with the server's field error at its field, and the demo's golden set passing on a demo prompt
+// change; axe-core on each page and 800 px. Sets up its own data through the API (unique names), so it
+// also runs alone: -Dconsole.only=evaluation.
+
+export default async function (ctx) {
+  const { step, check, newPage, signIn, api, token, axe, fitsAt800, docShot, base } = ctx;
+  const sfx = Date.now().toString(36);
+  const tokens = {};
+  const as = async (user) => (tokens[user] ??= await token(user));
+
+  const promptContent = (system, userMessage) => ({
+    messages: [{ role: "system", content: system }, { role: "user", content: userMessage }],
+    variables: {
+      type: "object",
+      required: ["product", "question"],
+      properties: { product: { type: "string" }, question: { type: "string" } },
+    },
+    route: "sandbox",
+    label: "production",
+  });
+  async function create(user, kind, target, content, comment = "e2e evaluation") {
+    const r = await api("POST", "/api/v1/changes", await as(user), { kind, target, content, comment });
+    check(r.status === 201, `${user} creates a ${kind} change of ${target}: 201, got ${r.status} ${r.text}`);
+    return r.json.id;
+  }
+  async function act(user, id, action, comment) {
+    const r = await api("POST", `/api/v1/changes/${id}/${action}`, await as(user), comment ? { comment } : {});
+    check(r.status === 200 || r.status === 201, `${user}: ${action} answers 200, got ${r.status} ${r.text}`);
+    return r.json;
+  }
+  /** Four-eyes: the author submits, the reviewers the risk needs approve, an admin publishes. */
+  async function publish(kind, target, content) {
+    const id = await create("alice", kind, target, content);
+    const submitted = await act("alice", id, "submit");
+    await act("bob", id, "approve");
+    if (submitted.requiredApprovals > 1) await act("carol", id, "approve");
+    await act("admin", id, "publish");
+    return id;
+  }
+  /** The change's evidence once every run has ended (the runner polls every few seconds). */
+  async function finished(id, user = "bob") {
+    const until = Date.now() + 90_000;
+    for (;;) {
+      const r = await api("GET", `/api/v1/changes/${id}`, await as(user));
+      check(r.status === 200, `the change reads 200, got ${r.status}`);
+      const ev = (r.json.evidence ?? []).filter((e) => e.runId);
+      if (ev.length > 0 && ev.every((e) => e.status !== "running")) return ev;
+      check(Date.now() < until, `the evaluation of ${id} ends within 90 s, evidence: ${JSON.stringify(r.json.evidence)}`);
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  }
+  async function open(user, id) {
+    const page = await newPage(`${user}-evidence`);
+    await signIn(page, user);
+    await page.goto(`${base}/console/changes/${id}`);
+    await page.getByTestId("evidence").waitFor();
+    return page;
+  }
+  /** Presses Enter on an element reached by the keyboard (focused as Tab would), then waits for the effect. */
+  async function pressOn(locator) {
+    await locator.focus();
+    check(await locator.evaluate((el) => el === document.activeElement), "the control takes the keyboard focus");
+    await locator.press("Enter");
+  }
+
+  // ---- Setup: a live prompt, a golden set bound to it (four-eyes), a passing and a failing candidate ----
+  const prompt = `e2e-eval-${sfx}`;
+  const set = `e2e-gs-${sfx}`;
+  let passingId = null;
+  let failingId = null;
+  await step("evaluation: a golden set published through four-eyes binds a prompt; its changes get runs on submit", async () => {
+    await publish("prompt", prompt, promptContent("You answer questions about {{product}}.", "About {{product}}: {{question}}"));
+    const note = [{ role: "system", content: "Answer in one sentence." }];
+    await publish("golden_set", set, {
+      binds: [{ kind: "prompt", target: prompt }],
+      minPassRate: 1,
+      cases: [
+        // the case's own message is a system note: the last user message (which the sandbox quotes) is the prompt's turn
+        { id: "refund-1", input: { variables: { product: "Gatehouse", question: "How do refunds work?" }, messages: note },
+          expect: [{ type: "contains", value: "refunds" }, { type: "contains", value: "About Gatehouse" }] },
+        { id: "refund-2", input: { variables: { product: "Gatehouse", question: "Can I get my money back?" }, messages: note },
+          expect: [{ type: "contains", value: "money back" }, { type: "not_contains", value: "sorry" }] },
+      ],
+    });
+    const g = await api("GET", `/api/v1/golden-sets/${set}`, await as("bob"));
+    check(g.status === 200 && g.json.version === 1, `the golden set is live at version 1, got ${g.status} ${g.text}`);
+    // a candidate that only rewords the system message keeps every case; one that rewords the user turn breaks one
+    passingId = await create("alice", "prompt", prompt, promptContent("You answer questions about {{product}}, kindly.", "About {{product}}: {{question}}"));
+    await act("alice", passingId, "submit");
+    failingId = await create("alice", "prompt", prompt, promptContent("You answer questions about {{product}}.", "Regarding {{product}}: {{question}}"));
+    await act("alice", failingId, "submit");
+    const [passed] = await finished(passingId);
+    check(passed.status === "passed" && passed.goldenSet === set, `the passing candidate's run passed, got ${JSON.stringify(passed)}`);
+    const [failed] = await finished(failingId);
+    check(failed.status === "failed", `the failing candidate's run failed, got ${JSON.stringify(failed)}`);
+    check(failed.differing.length === 1 && failed.differing[0].caseId === "refund-1", `refund-1 differs, got ${JSON.stringify(failed.differing)}`);
+  });
+
+  await step("evaluation: the reviewer sees the passed run next to the diff and opens every case by keyboard", async () => {
+    check(passingId !== null, "the setup made the changes");
+    const page = await open("bob", passingId);
+    const run = page.locator(`article[data-golden-set="${set}"][data-status="passed"]`);
+    await run.waitFor();
+    // next to the diff: the evidence panel is the section right after it
+    const after = await page.evaluate(() => document.querySelector("#diff-title")?.closest("section")?.nextElementSibling?.getAttribute("data-testid"));
+    check(after === "evidence", `the evidence stands right after the diff, got ${after}`);
+    check((await run.getByTestId("candidate-rate").textContent()) === "100% (2 of 2)", "the candidate's pass rate");
+    check((await run.getByTestId("live-rate").textContent()) === "100% (2 of 2)", "live's pass rate");
+    check((await run.getByTestId("no-differing").textContent()).includes("no case differs"), "no case differs");
+    check((await page.getByTestId("evidence-summary").textContent()).includes(`passed: ${set}`), "the summary names the passed set");
+    await pressOn(run.getByTestId("show-all-cases"));
+    const all = run.getByTestId("all-cases");
+    await all.waitFor();
+    check((await all.locator("[data-case-row]").count()) === 2, "every case is listed");
+    await pressOn(all.locator('button[data-case="refund-2"]'));
+    const detail = all.locator('[data-testid="case-detail"][data-case="refund-2"]');
+    await detail.waitFor();
+    const text = await detail.textContent();
+    check(/Output SHA-256[0-9a-f]{64}/.test(text), `the output's hash is shown, got ${text}`);
+    check(text.includes("contains: pass") && text.includes("not_contains: pass") && text.includes("Latency") && text.includes("Tokens"),
+      `the checks, latency and tokens are shown, got ${text}`);
+    check((await all.locator('button[data-case="refund-2"]').getAttribute("aria-expanded")) === "true", "the case's button says it is open");
+    await axe(page, "change page with a passed evaluation");
+    await docShot(page, "change-evidence-passed");
+    await fitsAt800(page, "the change page with its evidence");
+  });
+
+  await step("evaluation: a failing candidate's differing case, candidate against live, and Run evaluation refreshing until it ends", async () => {
+    check(failingId !== null, "the setup made the changes");
+    const page = await open("bob", failingId);
+    const run = page.locator(`article[data-golden-set="${set}"][data-status="failed"]`).first();
+    await run.waitFor();
+    check((await run.getByTestId("candidate-rate").textContent()) === "50% (1 of 2)", "the candidate passes one case of two");
+    const row = run.getByTestId("differing-cases").locator('[data-case-row="refund-1"]');
+    check((await row.locator('[data-side="candidate"]').textContent()) === "fail", "refund-1 fails on the candidate");
+    check((await row.locator('[data-side="live"]').textContent()) === "pass", "and passes live");
+    await pressOn(run.getByTestId("differing-cases").locator('button[data-case="refund-1"]'));
+    const detail = run.getByTestId("differing-cases").locator('[data-testid="case-detail"][data-case="refund-1"]');
+    await detail.waitFor();
+    const cand = await detail.locator('[data-side="candidate"]').textContent();
+    const live = await detail.locator('[data-side="live"]').textContent();
+    check(cand.includes("contains: fail") && cand.includes("contains: pass"), `the candidate's failed check is shown, got ${cand}`);
+    check(!live.includes(": fail"), `live passes every check, got ${live}`);
+    await axe(page, "change page with a failed evaluation and a case opened");
+    await docShot(page, "change-evidence-failed");
+    await fitsAt800(page, "the change page with a failed run's case");
+
+    // On demand: a new run appears as running and the page reads it again until it has ended.
+    const before = await page.locator("article[data-run-id]").count();
+    await pressOn(page.getByTestId("run-evaluation"));
+    await page.getByTestId("evidence-status").getByText("Evaluation started").waitFor();
+    await page.locator("article[data-run-id]").nth(before).waitFor();
+    await page.getByTestId("evidence-status").getByText(`Golden set ${set}: failed`).waitFor({ timeout: 90_000 });
+    check((await page.locator(`article[data-golden-set="${set}"][data-status="failed"]`).count()) === before + 1, "the new run ended failed, shown without reloading");
+    check((await page.locator('article[data-status="running"]').count()) === 0, "nothing is running any more");
+
+    // An auditor reads the evidence but may not start a run: the button says why.
+    const dave = await open("dave", failingId);
+    check(await dave.getByTestId("run-evaluation").isDisabled(), "the auditor's Run evaluation is disabled");
+    check((await dave.getByTestId("run-evaluation-reason").textContent()).includes("author, reviewer or admin"), "and says why");
+  });
+
+  await step("evaluation: the golden sets list and a set's detail", async () => {
+    const page = await newPage("golden-sets");
+    await signIn(page, "bob");
+    await page.getByRole("link", { name: "Golden sets" }).click();
+    const row = page.locator(`tr[data-golden-set="${set}"]`);
+    await row.waitFor();
+    check((await row.textContent()).includes(`prompt ${prompt}`), "the list shows what the set binds");
+    await axe(page, "golden sets list");
+    await fitsAt800(page, "the golden sets list");
+    await pressOn(row.getByRole("link", { name: set }));
+    const cases = page.getByTestId("golden-set-cases");
+    await cases.waitFor();
+    check((await cases.locator("[data-case-row]").count()) === 2, "the detail lists the cases");
+    check((await cases.textContent()).includes("contains \"About Gatehouse\""), "with their expectations");
+    check((await page.getByTestId("golden-set-facts").textContent()).includes("100%"), "and the minimum pass rate");
+    await axe(page, "golden set detail");
+    await docShot(page, "golden-set");
+    await fitsAt800(page, "a golden set's detail");
+  });
+
+  await step("evaluation: alice authors a golden set in the form; the server's field error stands at its field", async () => {
+    const page = await newPage("golden-set-form");
+    await signIn(page, "alice");
+    await page.goto(`${base}/console/changes/new`);
+    await page.getByLabel("Kind").selectOption("golden_set");
+    await page.getByLabel("Target (golden set name)").fill(`e2e-gs-form-${sfx}`);
+    await page.locator("#f-binds-0-target").fill(prompt);
+    const rate = page.getByLabel("Minimum pass rate");
+    await rate.fill("1.5");
+    await page.locator("#f-cases-0-input-variables").fill(JSON.stringify({ product: "Gatehouse", question: "Refund?" }));
+    await axe(page, "authoring form of a golden set");
+    await docShot(page, "new-golden-set");
+    await fitsAt800(page, "the golden set form");
+    await page.getByRole("button", { name: "Create change request" }).click();
+    const err = page.locator("#f-minPassRate-error");
+    await err.waitFor({ state: "visible" });
+    check((await rate.getAttribute("aria-invalid")) === "true", "the pass rate field is marked invalid");
+    check(await rate.evaluate((el) => el === document.activeElement), "and takes the focus");
+    await rate.fill("0.5");
+    await page.getByRole("button", { name: "Create change request" }).click();
+    await page.locator(".toolbar [data-state]").waitFor();
+    check((await page.locator(".toolbar h1").textContent()).includes(`e2e-gs-form-${sfx}`), "the new change of the golden set opens");
+    const id = page.url().split("/").pop();
+    await act("alice", id, "withdraw");
+  });
+
+  await step("evaluation: a refused publish is said at the publish button, in the server's words", async () => {
+    check(passingId !== null, "the setup made the changes");
+    await act("bob", passingId, "approve", "Evidence passed");
+    const page = await open("admin", passingId);
+    const publishButton = page.locator('button[data-action="publish"]');
+    check(await publishButton.isEnabled(), "publish is enabled for the admin on the approved change");
+    // someone publishes it first through the API: the page's publish is then refused by the server
+    await act("admin", passingId, "publish");
+    await publishButton.click();
+    const refusal = page.getByTestId("publish-refusal").getByRole("alert");
+    await refusal.waitFor();
+    const text = await refusal.textContent();
+    check(text.startsWith("Not published (409"), `the refusal says what it is, got ${text}`);
+    const described = (await publishButton.getAttribute("aria-describedby")) ?? "";
+    check(described.split(" ").includes(await page.getByTestId("publish-refusal").getAttribute("id")), "the publish button is described by the refusal");
+    check(await refusal.evaluate((el) => el === document.activeElement), "the refusal takes the focus");
+    await axe(page, "change page with a refused publish");
+  });
+
+  await step("evaluation: the demo's golden set passes on a change to the demo prompt (docs/governance.md worked example)", async () => {
+    const g = await api("GET", "/api/v1/golden-sets/support-triage-basics", await as("bob"));
+    check(g.status === 200 && g.json.content.binds[0].target === "support-triage", `the demo set is seeded, got ${g.status} ${g.text}`);
+    const live = await api("GET", "/api/v1/prompts/support-triage", await as("alice"));
+    check(live.status === 200, `the demo prompt reads, got ${live.status}`);
+    const v = await api("GET", `/api/v1/prompts/support-triage/versions/${live.json.liveVersion}`, await as("alice"));
+    const content = { ...v.json.content, label: "production" };
+    content.messages = content.messages.map((m, i) => i === 0 ? { ...m, content: `${m.content} Be concise.` } : m);
+    const id = await create("alice", "prompt", "support-triage", content, "Shorter triage answers");
+    await act("alice", id, "submit");
+    const runs = await finished(id);
+    const demo = runs.find((r) => r.goldenSet === "support-triage-basics");
+    check(demo && demo.status === "passed", `the demo set passes on the demo prompt change, got ${JSON.stringify(runs)}`);
+    await act("alice", id, "withdraw");
+  });
+}
