@@ -606,6 +606,7 @@ export default async function (ctx) {
     await press(page, switchBox, "the test-call switch", "Space");
     check(!(await switchBox.isChecked()), "Space turns the switch off");
     await typeIn(page, form.getByLabel("Test calls per person per minute"), "5", "Test calls per person per minute");
+    await typeIn(page, form.getByLabel("Evaluation share (percent)"), "20", "Evaluation share (percent)");
     const save = page.getByRole("button", { name: "Save limits" });
     await press(page, save, "Save limits");
     await page.getByTestId("info").waitFor();
@@ -614,6 +615,7 @@ export default async function (ctx) {
     const after = (await api("GET", "/api/v1/limits", adminToken)).json;
     check(after.dailyBudgetMicros === 1_000_500_000, `the daily budget is 1000.5 units in micros, got ${after.dailyBudgetMicros}`);
     check(after.testCallsEnabled === false && after.testCallsPerPersonPerMinute === 5, `the test-call switch and rate are saved: ${JSON.stringify(after)}`);
+    check(after.evaluationSharePercent === 20, `the evaluation share is saved: ${JSON.stringify(after)}`);
     await page.getByTestId("budget").getByText("1000.5").first().waitFor();
     await docShot(page, "admin-limits");
     await axe(page, "limits and budgets");

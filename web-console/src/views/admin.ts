@@ -26,7 +26,7 @@ interface Key {
 interface CreatedKey extends Key { key: string }
 interface Limits {
   rpmLimit: number | null; tpmLimit: number | null; dailyBudgetMicros: number | null; monthlyBudgetMicros: number | null;
-  testCallsEnabled?: boolean; testCallsPerPersonPerMinute?: number | null;
+  testCallsEnabled?: boolean; testCallsPerPersonPerMinute?: number | null; evaluationSharePercent?: number | null;
 }
 interface BudgetPeriod { spentMicros: number; limitMicros: number | null; remainingMicros: number | null }
 interface Budget { daily: BudgetPeriod; monthly: BudgetPeriod }
@@ -518,6 +518,9 @@ async function limitsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
       hint: "Off: the change page's test call is refused (403) and says why" },
     { name: "testCallsPerPersonPerMinute", label: "Test calls per person per minute", type: "number",
       value: limits.testCallsPerPersonPerMinute == null ? "" : String(limits.testCallsPerPersonPerMinute), hint: "1 to 1000; empty: the platform default" },
+    { name: "evaluationSharePercent", label: "Evaluation share (percent)", type: "number",
+      value: limits.evaluationSharePercent == null ? "" : String(limits.evaluationSharePercent),
+      hint: "The share of each rate and budget evaluation runs may use, 1 to 100; empty: the default, 10" },
   ], "Save limits", async (f) => {
     const next: Limits = {
       rpmLimit: optionalInt(f.value("rpmLimit"), "rpmLimit", "Requests per minute"),
@@ -526,6 +529,8 @@ async function limitsPage(ctx: AppContext, body: HTMLElement): Promise<void> {
       monthlyBudgetMicros: unitsToMicros(f.value("monthlyBudgetMicros"), "monthlyBudgetMicros", "Monthly budget"),
       testCallsEnabled: f.value("testCallsEnabled") === "true",
       testCallsPerPersonPerMinute: optionalInt(f.value("testCallsPerPersonPerMinute"), "testCallsPerPersonPerMinute", "Test calls per person per minute"),
+      // sent as shown: a PUT without it would put the share back to the default
+      evaluationSharePercent: optionalInt(f.value("evaluationSharePercent"), "evaluationSharePercent", "Evaluation share"),
     };
     await ctx.api.send<Limits>("PUT", "/api/v1/limits", next);
     showInfo(messages, "Limits saved; they apply on every instance within seconds.");
