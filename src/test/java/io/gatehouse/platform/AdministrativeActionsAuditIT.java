@@ -506,9 +506,7 @@ class AdministrativeActionsAuditIT {
                                                             .prompt("You help with", "Refunds for"),
                                                     "a candidate"),
                                             t.auth("author"));
-                            ids.put(
-                                    "evaluated",
-                                    r.status() == 201 ? r.json().getString("id") : "");
+                            ids.put("evaluated", r.status() == 201 ? r.json().getString("id") : "");
                         },
                         () ->
                                 HTTP.post(

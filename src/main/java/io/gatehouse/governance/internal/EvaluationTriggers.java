@@ -113,9 +113,7 @@ public class EvaluationTriggers {
                         .detail(LineageKeys.CHANGE_ID, c.id().toString())
                         .detail("revision", c.revision())
                         .detail("runIds", runs.stream().map(UUID::toString).toList())
-                        .detail(
-                                "goldenSets",
-                                idle.stream().map(GoldenSetRows.Row::name).toList())
+                        .detail("goldenSets", idle.stream().map(GoldenSetRows.Row::name).toList())
                         .requestId(requestId)
                         .build());
         return runs;

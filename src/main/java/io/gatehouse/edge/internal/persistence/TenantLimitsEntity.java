@@ -8,9 +8,9 @@ import jakarta.persistence.Version;
 import java.util.UUID;
 
 /**
- * A tenant's request and token rates and its cost budgets (null: unlimited), whether its people
- * may make test calls through drafts and at what rate per person, and the share of the limits
- * and budgets its evaluation runs may use (null: the default).
+ * A tenant's request and token rates and its cost budgets (null: unlimited), whether its people may
+ * make test calls through drafts and at what rate per person, and the share of the limits and
+ * budgets its evaluation runs may use (null: the default).
  */
 @Entity
 @Table(name = "edge_tenant_limits")
