@@ -54,6 +54,7 @@ public class ChangeRequestService {
     @Inject WebhookOutbox outbox;
     @Inject Event<ChangeTransition> transitions;
     @Inject ApprovalPolicies approvalPolicies;
+    @Inject EvidenceGate evidenceGate;
 
     @Transactional
     public ChangeView create(
@@ -324,6 +325,22 @@ public class ChangeRequestService {
      */
     @Transactional
     public ChangeView publish(Caller caller, String requestId, UUID id, String comment) {
+        return publish(caller, requestId, id, comment, null);
+    }
+
+    /**
+     * Publishes, with {@code override} (null: none) of a failed evaluation run when an approval
+     * rule requires evidence ({@link EvidenceGate}): checked under the same locks as the rest, so
+     * neither a run finishing nor a revision arriving meanwhile lets stale evidence through. The
+     * override is recorded on the change and in the publish event's details.
+     */
+    @Transactional
+    public ChangeView publish(
+            Caller caller,
+            String requestId,
+            UUID id,
+            String comment,
+            EvidenceGate.EvidenceOverride override) {
         requireAny(caller, Role.ADMIN);
         checkComment(comment);
         ChangeRequestEntity c = lock(caller, id);
@@ -331,7 +348,8 @@ public class ChangeRequestService {
         ChangeState from = state(c);
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
         int required = approvalPolicies.requiredApprovals(c);
-        List<String> approvers = approvers(c, authorIds(c));
+        Set<String> authors = authorIds(c);
+        List<String> approvers = approvers(c, authors);
         if (approvers.size() < required) {
             throw new ConflictException(
                     "not_enough_approvals",
@@ -345,6 +363,19 @@ public class ChangeRequestService {
         TenantId tenant = caller.tenant();
         requireLiveBase(c, tenant, "publish");
         Instant now = Instant.now();
+        EvidenceGate.Outcome evidence =
+                evidenceGate.check(
+                        c,
+                        caller,
+                        approvalPolicies.requiresEvidence(c),
+                        required,
+                        approvers,
+                        authors,
+                        override,
+                        now);
+        if (evidence.override() != null) {
+            c.evidenceOverride(evidence.override().toString());
+        }
         supersedePublished(caller, requestId, c, now);
         String version =
                 k.apply(
@@ -359,7 +390,10 @@ public class ChangeRequestService {
         c.updatedAt(now);
         addComment(repo, c, caller, "publish", comment, now);
         repo.flush();
-        transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
+        Set<Detail> details = new java.util.LinkedHashSet<>();
+        details.add(new Detail("version", version));
+        evidence.auditDetails().forEach((key, value) -> details.add(new Detail(key, value)));
+        transition(c, caller, requestId, "publish", from, details);
         return views.of(c, k);
     }
 
