@@ -38,6 +38,34 @@ public final class LineageKeys {
      */
     public static final String TEST_CALL_OF = "testCallOf";
 
+    /**
+     * Detail on a gateway request's event made for an evaluation run (issue 23,
+     * governance.EvaluationOf): the run's id; with {@link #EVALUATION_CASE}, {@link
+     * #EVALUATION_SIDE}, and {@link #EVALUATION_OF} when the run tests a change.
+     */
+    public static final String EVALUATION_RUN = "evaluationRun";
+
+    /** Detail on an evaluation's gateway request: the golden set case it ran. */
+    public static final String EVALUATION_CASE = "evaluationCase";
+
+    /** Detail on an evaluation's gateway request: candidate, live, judge or embedding. */
+    public static final String EVALUATION_SIDE = "evaluationSide";
+
+    /** Detail on an evaluation's gateway request: the change the run tests (its id). */
+    public static final String EVALUATION_OF = "evaluationOf";
+
+    /** Detail on an evaluation's gateway request: the change's revision the run tests. */
+    public static final String EVALUATION_REVISION = "evaluationRevision";
+
+    /**
+     * Detail on an evaluation run's own events ({@code evaluation.run.start}, {@code
+     * evaluation.run.finish}, which also carry {@link #CHANGE_ID} when the run tests a change).
+     */
+    public static final String RUN_ID = "runId";
+
+    /** The actions of an evaluation run's own events start with this. */
+    public static final String ACTION_EVALUATION_RUN = "evaluation.run.";
+
     /** Detail on change events: the kind of change (prompt, provider, route, policy). */
     public static final String CHANGE_KIND = "kind";
 

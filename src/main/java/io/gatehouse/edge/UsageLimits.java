@@ -19,6 +19,17 @@ public interface UsageLimits {
     Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros);
 
     /**
+     * {@link #admit} for an evaluation run's call (issue 23) on behalf of the tenant's evaluation
+     * actor: counted against the tenant's limits and budgets like any call, and also held to the
+     * tenant's evaluation share of each (requests and tokens per minute, each cost budget; {@code
+     * evaluationSharePercent} of the tenant's limits, a tenth by default), so evaluations never
+     * starve production traffic. Over the share: {@code RateLimitedException} with code {@code
+     * evaluation_rate_limited} (a rate) or {@code evaluation_budget_exceeded} (a budget), and
+     * nothing taken from the tenant's own limits. Settled and extended like any admission.
+     */
+    Admission admitEvaluation(ClientKey key, long estimatedTokens, long estimatedCostMicros);
+
+    /**
      * Takes one of a person's test calls of this minute (issue 21: a call through a draft made by a
      * person, not an API key) from their own small bucket ({@code person:<id>:rpm}, {@code
      * gatehouse.limits.person.test-calls-per-minute}, default 10), or throws {@code

@@ -37,7 +37,18 @@ public final class LibertyInstance implements AutoCloseable {
      * {@code GATEHOUSE_DB_PORT} to go through a proxy), and waits until it answers.
      */
     public static LibertyInstance start(String name, Map<String, String> envOverrides) {
-        LibertyInstance instance = launch(name, envOverrides);
+        return start(name, envOverrides, server -> {});
+    }
+
+    /**
+     * Like {@link #start}, with {@code prepare} run on the copied server's directory before it
+     * starts (e.g. a test-only class added to its application, see {@code EvaluationTrafficIT}).
+     */
+    public static LibertyInstance start(
+            String name,
+            Map<String, String> envOverrides,
+            java.util.function.Consumer<Path> prepare) {
+        LibertyInstance instance = launch(name, envOverrides, prepare);
         Http h = instance.http();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
@@ -61,6 +72,13 @@ public final class LibertyInstance implements AutoCloseable {
      * overridden, the copy gets a fresh keystore (Liberty creates it with that password).
      */
     public static LibertyInstance launch(String name, Map<String, String> envOverrides) {
+        return launch(name, envOverrides, server -> {});
+    }
+
+    private static LibertyInstance launch(
+            String name,
+            Map<String, String> envOverrides,
+            java.util.function.Consumer<Path> prepare) {
         Path wlp = Path.of(System.getProperty("gatehouse.wlp.dir", "target/liberty/wlp"));
         Path source = wlp.resolve("usr/servers/gatehouse");
         Path target = wlp.resolve("usr/servers/" + name);
@@ -89,6 +107,7 @@ public final class LibertyInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        prepare.accept(target);
         LibertyInstance instance = new LibertyInstance(wlp, name, http, https);
         Map<String, String> env = new HashMap<>(System.getenv());
         // "{httpPort}" in a value is this instance's HTTP port (e.g. its GATEHOUSE_PUBLIC_URL)

@@ -47,6 +47,11 @@ import org.eclipse.microprofile.metrics.Tag;
  * requests in flight reserved; what it did not use goes back; real usage beyond its reservation is
  * charged even past the limit (the provider did the work).
  *
+ * <p>An evaluation's call ({@link #admitEvaluation}, issue 23) also takes from the tenant's
+ * evaluation share: buckets of their own ({@code tenant:<id>:eval:rpm}, {@code :eval:tpm}, {@code
+ * :eval:cost:day|month}) limited to a percentage of each of the tenant's ({@link EvaluationShare}),
+ * taken first, so a call over the share takes nothing from the tenant's.
+ *
  * <p>Long on purpose: admission, settlement, the drain loop and the change-feed invalidation all
  * work on the same buckets and reservations; split apart they would share most of their state.
  */
@@ -77,6 +82,11 @@ public class DefaultUsageLimits implements UsageLimits {
     @Inject
     @ConfigProperty(name = "gatehouse.limits.instances", defaultValue = "2")
     int expectedInstances;
+
+    /** The share of each limit and budget evaluation runs may use when the tenant names none. */
+    @Inject
+    @ConfigProperty(name = "gatehouse.limits.evaluation-share-percent", defaultValue = "10")
+    int defaultEvaluationShare = EvaluationShare.DEFAULT_PERCENT;
 
     private LeasedLimiter limiter;
     private final ConcurrentHashMap<TenantId, Optional<TenantLimitsEntity>> tenantLimits =
@@ -203,14 +213,8 @@ public class DefaultUsageLimits implements UsageLimits {
     private MinuteBuckets minuteBuckets(
             ClientKey key, Instant minute, Optional<TenantLimitsEntity> tl) {
         Optional<ApiKeyRegistry.ActiveKey> active = keys.recent(key.id());
-        long tenantRpm =
-                tl.map(TenantLimitsEntity::rpmLimit)
-                        .map(Integer::longValue)
-                        .orElse(defaultTenantRpm);
-        long tenantTpm =
-                tl.map(TenantLimitsEntity::tpmLimit)
-                        .map(Integer::longValue)
-                        .orElse(defaultTenantTpm);
+        long tenantRpm = tenantRpm(tl);
+        long tenantTpm = tenantTpm(tl);
         List<LeasedLimiter.Bucket> req = new ArrayList<>();
         List<LeasedLimiter.Bucket> tok = new ArrayList<>();
         req.add(limiter.bucket("tenant:" + key.tenant() + ":rpm", minute, tenantRpm));
@@ -220,6 +224,71 @@ public class DefaultUsageLimits implements UsageLimits {
         active.map(ApiKeyRegistry.ActiveKey::tpm)
                 .ifPresent(t -> tok.add(limiter.bucket("key:" + key.id() + ":tpm", minute, t)));
         return new MinuteBuckets(req, tok);
+    }
+
+    private long tenantRpm(Optional<TenantLimitsEntity> tl) {
+        return tl.map(TenantLimitsEntity::rpmLimit)
+                .map(Integer::longValue)
+                .orElse(defaultTenantRpm);
+    }
+
+    private long tenantTpm(Optional<TenantLimitsEntity> tl) {
+        return tl.map(TenantLimitsEntity::tpmLimit)
+                .map(Integer::longValue)
+                .orElse(defaultTenantTpm);
+    }
+
+    /** Marks the buckets of the evaluation share (refusals name it: evaluation_*). */
+    static final String EVALUATION = ":eval:";
+
+    /**
+     * The evaluation share's buckets of this minute and of the tenant's budgets (issue 23): the
+     * tenant's request, token and budget buckets' subjects with {@link #EVALUATION} in them, each
+     * limited to the share of the tenant's limit. Leased like every bucket, so exact across
+     * instances.
+     */
+    private List<LeasedLimiter.Bucket> evaluationShare(
+            TenantId tenant,
+            Instant minute,
+            Optional<TenantLimitsEntity> tl,
+            List<LeasedLimiter.Bucket> tenantBudgets,
+            String which) {
+        int pct =
+                EvaluationShare.percent(
+                        tl.map(TenantLimitsEntity::evaluationSharePercent).orElse(null),
+                        defaultEvaluationShare);
+        String prefix = "tenant:" + tenant + EVALUATION;
+        return switch (which) {
+            case "rpm" ->
+                    List.of(
+                            limiter.bucket(
+                                    prefix + "rpm",
+                                    minute,
+                                    EvaluationShare.of(tenantRpm(tl), pct)));
+            case "tpm" ->
+                    List.of(
+                            limiter.bucket(
+                                    prefix + "tpm",
+                                    minute,
+                                    EvaluationShare.of(tenantTpm(tl), pct)));
+            default ->
+                    tenantBudgets.stream()
+                            .map(
+                                    b ->
+                                            limiter.bucket(
+                                                    b.subject.replace(
+                                                            "tenant:" + tenant + ":", prefix),
+                                                    b.window,
+                                                    EvaluationShare.of(b.limit, pct)))
+                            .toList();
+        };
+    }
+
+    private static List<LeasedLimiter.Bucket> concat(
+            List<LeasedLimiter.Bucket> first, List<LeasedLimiter.Bucket> then) {
+        List<LeasedLimiter.Bucket> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     @Override
@@ -252,6 +321,22 @@ public class DefaultUsageLimits implements UsageLimits {
 
     @Override
     public Admission admit(ClientKey key, long estimatedTokens, long estimatedCostMicros) {
+        return admit(key, estimatedTokens, estimatedCostMicros, false);
+    }
+
+    @Override
+    public Admission admitEvaluation(
+            ClientKey key, long estimatedTokens, long estimatedCostMicros) {
+        return admit(key, estimatedTokens, estimatedCostMicros, true);
+    }
+
+    /**
+     * Admission against the key's and tenant's buckets and, for an evaluation's call, first against
+     * the evaluation share's (so a call over the share takes nothing from the tenant's). Settlement
+     * and extension then work on all of them alike.
+     */
+    private Admission admit(
+            ClientKey key, long estimatedTokens, long estimatedCostMicros, boolean evaluation) {
         Instant now = Instant.now();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         forgetOldWindows(minute);
@@ -266,6 +351,15 @@ public class DefaultUsageLimits implements UsageLimits {
         List<LeasedLimiter.Bucket> requestBuckets = minuteBuckets.requests();
         List<LeasedLimiter.Bucket> tokenBuckets = minuteBuckets.tokens();
         List<LeasedLimiter.Bucket> budgets = budgetBuckets(key.tenant(), tl, now);
+        if (evaluation) {
+            requestBuckets =
+                    concat(
+                            evaluationShare(key.tenant(), minute, tl, budgets, "rpm"),
+                            requestBuckets);
+            tokenBuckets =
+                    concat(evaluationShare(key.tenant(), minute, tl, budgets, "tpm"), tokenBuckets);
+            budgets = concat(evaluationShare(key.tenant(), minute, tl, budgets, "cost"), budgets);
+        }
 
         List<LeasedLimiter.Bucket> takenBudgets = new ArrayList<>();
         List<LeasedLimiter.Bucket> taken = new ArrayList<>();
@@ -279,10 +373,21 @@ public class DefaultUsageLimits implements UsageLimits {
                             b.subject.contains(":day")
                                     ? secondsToNextDay(now)
                                     : secondsToNextMonth(now);
+                    String period = b.subject.contains(":day") ? "day" : "month";
+                    if (b.subject.contains(EVALUATION)) {
+                        throw new RateLimitedException(
+                                "evaluation_budget_exceeded",
+                                "The evaluation share ("
+                                        + b.limit
+                                        + " micro-units) of the tenant's cost budget for this "
+                                        + period
+                                        + " is spent, or too little is left for this call",
+                                Map.of("Retry-After", String.valueOf(until)));
+                    }
                     throw new RateLimitedException(
                             "insufficient_quota",
                             "The tenant's cost budget for this "
-                                    + (b.subject.contains(":day") ? "day" : "month")
+                                    + period
                                     + " is spent, or too little is left for this request",
                             Map.of("Retry-After", String.valueOf(until)));
                 }
@@ -423,6 +528,18 @@ public class DefaultUsageLimits implements UsageLimits {
         Map<String, String> h = new LinkedHashMap<>(headers(req, tok, reset));
         h.put("Retry-After", String.valueOf(reset));
         String scope = hit.subject.startsWith("key:") ? "API key" : "tenant";
+        if (hit.subject.contains(EVALUATION)) {
+            return new RateLimitedException(
+                    "evaluation_rate_limited",
+                    "The evaluation share of "
+                            + hit.limit
+                            + " "
+                            + what
+                            + " per minute of this tenant's limit is used; retry in "
+                            + reset
+                            + "s",
+                    h);
+        }
         return new RateLimitedException(
                 "rate_limit_exceeded",
                 "Rate limit of "

@@ -590,6 +590,7 @@ public class IdentityService {
             Integer tpm,
             Long daily,
             Long monthly,
+            Integer evaluationShare,
             String requestId) {
         if (rpm != null && rpm <= 0) {
             throw new ValidationException("rpmLimit", "rpmLimit must be positive");
@@ -605,6 +606,10 @@ public class IdentityService {
             throw new ValidationException(
                     "monthlyBudgetMicros", "monthlyBudgetMicros must not be negative");
         }
+        if (evaluationShare != null && (evaluationShare < 1 || evaluationShare > 100)) {
+            throw new ValidationException(
+                    "evaluationSharePercent", "evaluationSharePercent must be 1 to 100");
+        }
         TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
         if (l == null) {
             l = new TenantLimitsEntity(tenant.value());
@@ -614,6 +619,7 @@ public class IdentityService {
         l.tpmLimit(tpm);
         l.dailyBudgetMicros(daily);
         l.monthlyBudgetMicros(monthly);
+        l.evaluationSharePercent(evaluationShare);
         changes.publish(DefaultUsageLimits.TOPIC, tenant, null);
         audit.recordInTransaction(
                 AuditEvent.by(admin, "limits.update")
@@ -623,6 +629,7 @@ public class IdentityService {
                         .detail("tpmLimit", tpm)
                         .detail("dailyBudgetMicros", daily)
                         .detail("monthlyBudgetMicros", monthly)
+                        .detail("evaluationSharePercent", evaluationShare)
                         .requestId(requestId)
                         .build());
         return l;

@@ -133,4 +133,78 @@ public final class LineageRows {
         args.add(limit + 1);
         return EventRows.list(c, sql + " ORDER BY seq DESC LIMIT ?", args);
     }
+
+    /**
+     * The gateway requests of one evaluation run that ran a case against a change (issue 23).
+     *
+     * @param runId the run (details.evaluationRun)
+     * @param requests how many requests the run made against the change
+     * @param firstAt the first one's time
+     * @param lastAt the last one's time
+     * @param requestIds the first of them, in seq order (at most what was asked for)
+     */
+    public record EvaluationRunRequests(
+            String runId, long requests, String firstAt, String lastAt, List<String> requestIds) {}
+
+    /**
+     * The gateway requests that ran a case against {@code changeId} (details.evaluationOf, answered
+     * by V68's partial index), grouped by run in the order the runs began: at most {@code runs}
+     * runs, each with its count, first and last time and its first {@code perRun} request ids.
+     */
+    public static List<EvaluationRunRequests> evaluationRequests(
+            Connection c, String chain, String changeId, int perRun, int runs) throws SQLException {
+        String sql =
+                "SELECT run, request_id, n, first_at, last_at FROM ("
+                        + " SELECT details ->> 'evaluationRun' AS run, request_id, seq,"
+                        + " count(*) OVER w AS n, min(seq) OVER w AS first_seq,"
+                        + " min(occurred_at) OVER w AS first_at, max(occurred_at) OVER w AS last_at,"
+                        + " row_number() OVER (w ORDER BY seq) AS rn"
+                        + " FROM audit_events WHERE chain_id = ? AND details ?? 'evaluationOf'"
+                        + " AND details ->> 'evaluationOf' = ? AND action = 'gateway.request'"
+                        + " WINDOW w AS (PARTITION BY details ->> 'evaluationRun')"
+                        + ") t WHERE rn <= ? ORDER BY first_seq, rn";
+        java.util.Map<String, EvaluationRunRequests> byRun = new java.util.LinkedHashMap<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, chain);
+            ps.setString(2, changeId);
+            ps.setInt(3, perRun);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String run = rs.getString(1);
+                    if (run == null || !byRun.containsKey(run) && byRun.size() >= runs) {
+                        continue;
+                    }
+                    EvaluationRunRequests r = byRun.get(run);
+                    if (r == null) {
+                        r =
+                                new EvaluationRunRequests(
+                                        run,
+                                        rs.getLong(3),
+                                        time(rs, 4),
+                                        time(rs, 5),
+                                        new ArrayList<>());
+                        byRun.put(run, r);
+                    }
+                    r.requestIds().add(rs.getString(2));
+                }
+            }
+        }
+        List<EvaluationRunRequests> out = new ArrayList<>();
+        byRun.values()
+                .forEach(
+                        r ->
+                                out.add(
+                                        new EvaluationRunRequests(
+                                                r.runId(),
+                                                r.requests(),
+                                                r.firstAt(),
+                                                r.lastAt(),
+                                                List.copyOf(r.requestIds()))));
+        return out;
+    }
+
+    private static String time(java.sql.ResultSet rs, int column) throws SQLException {
+        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
+        return t == null ? null : ChainAppender.formatTime(t.toInstant());
+    }
 }

@@ -252,7 +252,40 @@ public final class AuditDtos {
             @Schema(description = "Who created it; null if its creation is not in the chain")
                     String author,
             List<String> approvers,
-            List<AuditEventView> events) {}
+            List<AuditEventView> events,
+            @Schema(
+                            description =
+                                    "The evaluation runs that tested this change (issue 23), in"
+                                            + " the order they began (at most 100)")
+                    List<EvaluationRunLineage> evaluationRuns) {}
+
+    @Schema(
+            description =
+                    "An evaluation run of a change: from its evaluation.run.start/finish events"
+                            + " and the gateway requests that ran its cases against the change")
+    public record EvaluationRunLineage(
+            @Schema(required = true) String runId,
+            @Schema(description = "passed, failed or error as its finish event says; null before")
+                    String status,
+            @Schema(description = "Its start event's time, else its first request's")
+                    String startedAt,
+            @Schema(description = "Its finish event's time; null while it runs") String finishedAt,
+            @Schema(description = "How many gateway requests it made against the change")
+                    long requests,
+            @Schema(description = "The first 50 of those requests' ids, in order")
+                    List<String> requestIds) {}
+
+    @Schema(description = "The evaluation run an evaluation's gateway request belongs to")
+    public record RequestEvaluationRun(
+            @Schema(required = true) String runId,
+            String caseId,
+            @Schema(enumeration = {"candidate", "live", "judge", "embedding"}) String side,
+            @Schema(description = "The change the run tested; null for a run over live routes")
+                    String changeId,
+            Integer revision,
+            String status,
+            String startedAt,
+            String finishedAt) {}
 
     @Schema(description = "A prompt or policy version with the changes that published it")
     public record VersionLineage(String version, List<ChangeLineage> changes) {}
@@ -268,7 +301,17 @@ public final class AuditDtos {
                             description =
                                     "A test call through a draft (details.testCallOf): the change"
                                             + " whose draft it ran with; absent otherwise")
-                    List<ChangeLineage> testCallOf) {}
+                    List<ChangeLineage> testCallOf,
+            @Schema(
+                            description =
+                                    "An evaluation run's call (details.evaluationRun): its run, case"
+                                            + " and side; absent otherwise")
+                    RequestEvaluationRun evaluationRun,
+            @Schema(
+                            description =
+                                    "The change that evaluation run tested (details.evaluationOf);"
+                                            + " absent otherwise")
+                    ChangeLineage evaluationOf) {}
 
     @Schema(description = "One approval by the reviewer")
     public record ApprovalLineage(

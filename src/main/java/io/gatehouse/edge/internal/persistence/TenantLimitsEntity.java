@@ -7,7 +7,10 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.util.UUID;
 
-/** A tenant's request and token rates and its cost budgets (null: unlimited). */
+/**
+ * A tenant's request and token rates and its cost budgets (null: unlimited), and the share of them
+ * its evaluation runs may use (null: the default).
+ */
 @Entity
 @Table(name = "edge_tenant_limits")
 public class TenantLimitsEntity {
@@ -26,6 +29,10 @@ public class TenantLimitsEntity {
 
     @Column(name = "monthly_budget_micros")
     private Long monthlyBudgetMicros;
+
+    // the share of each limit and budget evaluation runs may use (1..100); null: the default
+    @Column(name = "evaluation_share_percent")
+    private Integer evaluationSharePercent;
 
     @Version private long version;
 
@@ -69,5 +76,13 @@ public class TenantLimitsEntity {
 
     public void monthlyBudgetMicros(Long v) {
         this.monthlyBudgetMicros = v;
+    }
+
+    public Integer evaluationSharePercent() {
+        return evaluationSharePercent;
+    }
+
+    public void evaluationSharePercent(Integer v) {
+        this.evaluationSharePercent = v;
     }
 }

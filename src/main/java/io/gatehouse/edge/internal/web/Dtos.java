@@ -78,8 +78,31 @@ public final class Dtos {
             Instant expiresAt,
             String rotatedFrom) {}
 
+    @Schema(
+            description =
+                    "The tenant's rate limits and cost budgets (null: the platform default rate,"
+                            + " no budget), and the share of each that evaluation runs may use")
     public record Limits(
-            Integer rpmLimit, Integer tpmLimit, Long dailyBudgetMicros, Long monthlyBudgetMicros) {}
+            @Schema(description = "Requests per minute for the tenant (null: platform default)")
+                    Integer rpmLimit,
+            @Schema(description = "Tokens per minute for the tenant (null: platform default)")
+                    Integer tpmLimit,
+            @Schema(description = "Cost budget per UTC day, in micro-units (null: none)")
+                    Long dailyBudgetMicros,
+            @Schema(description = "Cost budget per UTC month, in micro-units (null: none)")
+                    Long monthlyBudgetMicros,
+            @Schema(
+                            description =
+                                    "The percentage (1..100) of rpm, tpm and each budget that the"
+                                            + " tenant's evaluation runs may use, on top of counting"
+                                            + " against the limits themselves; null: the platform"
+                                            + " default (10, a tenth). Over it an evaluation call"
+                                            + " gets 429 evaluation_rate_limited or"
+                                            + " evaluation_budget_exceeded",
+                            minimum = "1",
+                            maximum = "100",
+                            example = "10")
+                    Integer evaluationSharePercent) {}
 
     @Schema(description = "One egress allow-list entry")
     public record EgressEntry(

@@ -24,7 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The tenant's rate limits and cost budgets (null: the platform default / unlimited budget). */
+/**
+ * The tenant's rate limits and cost budgets (null: the platform default / unlimited budget), and
+ * the share of them its evaluation runs may use (null: the default, a tenth).
+ */
 @Path("api/v1/limits")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -63,11 +66,16 @@ public class LimitsResource {
                         body.tpmLimit(),
                         body.dailyBudgetMicros(),
                         body.monthlyBudgetMicros(),
+                        body.evaluationSharePercent(),
                         (String) http.getAttribute(RequestIds.ATTRIBUTE)));
     }
 
     static Dtos.Limits view(TenantLimitsEntity l) {
         return new Dtos.Limits(
-                l.rpmLimit(), l.tpmLimit(), l.dailyBudgetMicros(), l.monthlyBudgetMicros());
+                l.rpmLimit(),
+                l.tpmLimit(),
+                l.dailyBudgetMicros(),
+                l.monthlyBudgetMicros(),
+                l.evaluationSharePercent());
     }
 }

@@ -76,6 +76,14 @@ final class Call {
         this.endpoint = endpoint;
     }
 
+    /**
+     * Whether the answer cache may serve or keep this call's answer: not a draft's test call (its
+     * overrides) nor an evaluation's call (a cached answer would hide what the route answers now).
+     */
+    boolean mayUseAnswerCache() {
+        return overrides == null && evaluationOf == null;
+    }
+
     long elapsedMs() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

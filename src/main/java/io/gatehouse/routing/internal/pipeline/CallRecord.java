@@ -32,15 +32,24 @@ public class CallRecord {
     @Inject GatewayMetrics metrics;
     @Inject GuardCalls guards;
 
-    /** Admits the call against the key's rate limits and budgets (throws 429 when over). */
+    /**
+     * Admits the call against the key's rate limits and budgets (throws 429 when over); an
+     * evaluation's call also against the tenant's evaluation share of them.
+     */
     void admit(Call call, long estimatedTokens, long estimatedCostMicros) {
-        call.admission = limits.admit(call.key, estimatedTokens, estimatedCostMicros);
+        call.admission = admission(call, estimatedTokens, estimatedCostMicros);
         // what the limits reserved: at least one micro, none for a call spending nothing
         // (UsageLimits.admit)
         call.reservedCostMicros =
                 estimatedTokens <= 0 && estimatedCostMicros <= 0
                         ? 0
                         : Math.max(1, estimatedCostMicros);
+    }
+
+    private io.gatehouse.edge.Admission admission(Call call, long tokens, long costMicros) {
+        return call.evaluationOf != null
+                ? limits.admitEvaluation(call.key, tokens, costMicros)
+                : limits.admit(call.key, tokens, costMicros);
     }
 
     /** Whether the tenant has a daily or monthly cost budget. */
@@ -125,7 +134,7 @@ public class CallRecord {
             // Refused before admission (e.g. a policy deny) after guard calls: their cost still
             // counts against the tenant's budget.
             try {
-                call.admission = limits.admit(call.key, 0, 0);
+                call.admission = admission(call, 0, 0);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Guard usage of " + call.requestId + " not admitted", e);
             }
@@ -163,6 +172,17 @@ public class CallRecord {
             }
         }
         LOG.info(sb.toString());
+    }
+
+    /**
+     * The metrics' {@code traffic} label: {@code evaluation} for an evaluation run's call, {@code
+     * test_call} for a person's test call through a draft, else {@code production}.
+     */
+    static String trafficOf(Call call) {
+        if (call.evaluationOf != null) {
+            return GatewayMetrics.EVALUATION;
+        }
+        return call.testCallOf != null ? GatewayMetrics.TEST_CALL : GatewayMetrics.PRODUCTION;
     }
 
     /** The audit event (durable on return) and the metrics of the finished call. */
@@ -275,7 +295,8 @@ public class CallRecord {
                             call.outputTokens,
                             call.costMicros,
                             call.cacheHit,
-                            call.attempts));
+                            call.attempts,
+                            trafficOf(call)));
         }
     }
 }

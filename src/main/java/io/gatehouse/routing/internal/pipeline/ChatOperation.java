@@ -127,15 +127,11 @@ public class ChatOperation implements Operation {
         }
         GatewayExchange ex = call.exchange;
         UpstreamOnce upstream = new UpstreamOnce(request, ex);
-        // Key: the upstream request as the stages left it (caching routes). Never for requests only
-        // a native provider serves (thinking blocks, signatures), a draft's test call (overrides)
-        // or
-        // an evaluation's call (a cached answer would hide what the route answers now): such a
-        // call neither reads nor writes the cache
+        // Key: the upstream request as the stages left it (caching routes). Never (neither read nor
+        // written) for what only a native provider serves, a test call or an evaluation's call
         boolean cacheable =
                 route.cacheTtlSeconds() > 0
-                        && call.overrides == null
-                        && call.evaluationOf == null
+                        && call.mayUseAnswerCache()
                         && (request.nativeRequest() == null
                                 || request.nativeRequest().onlyNative() == null);
         String cacheKey =

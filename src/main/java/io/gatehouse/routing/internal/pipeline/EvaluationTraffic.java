@@ -9,6 +9,7 @@ import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.GatehouseException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -17,6 +18,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
         GatehouseException error = null;
         try {
             GatewayService.Answer a = gateway.chat(call, text);
-            answer = a.entity() instanceof JsonObject o ? o : null;
+            answer = PersonCalls.jsonOf(a.entity());
         } catch (GatehouseException e) {
             error = e;
         }
@@ -99,7 +101,9 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
         try {
             GatewayService.Answer a = gateway.embeddings(call, text);
             List<float[]> vectors =
-                    a.entity() instanceof JsonObject o ? vectorsOf(o, inputs.size()) : null;
+                    PersonCalls.jsonOf(a.entity()) instanceof JsonObject o
+                            ? vectorsOf(o, inputs.size())
+                            : null;
             if (vectors == null) {
                 return new Embeddings(
                         502,

@@ -29,7 +29,9 @@ import org.eclipse.microprofile.metrics.Timer;
  *
  * <p>Labels are bounded by configuration: {@code route} is a configured alias or {@code "-"} when
  * the request named no existing route (client-chosen model names never become labels); providers
- * and models are catalog names.
+ * and models are catalog names. Requests, tokens and cost carry {@code traffic}: {@code
+ * production}, {@code evaluation} (an evaluation run's calls, issue 23) or {@code test_call} (a
+ * person's test call through a draft), so dashboards tell evaluation traffic from production.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -77,6 +79,12 @@ public class GatewayMetrics {
                     "gatehouse_breaker_state",
                     "Circuit-breaker state on this instance: 0 closed, 1 half-open, 2 open");
 
+    /** The {@code traffic} label's values. */
+    static final String PRODUCTION = "production";
+
+    static final String EVALUATION = "evaluation";
+    static final String TEST_CALL = "test_call";
+
     @Inject MetricRegistry registry;
     @Inject TenantLabels tenants;
 
@@ -92,11 +100,19 @@ public class GatewayMetrics {
             long outputTokens,
             long costMicros,
             boolean cacheHit,
-            List<Failover.AttemptRecord> attempts) {}
+            List<Failover.AttemptRecord> attempts,
+            String traffic) {
+        public Finished {
+            traffic = traffic == null ? PRODUCTION : traffic;
+        }
+    }
 
-    private record RequestKey(TenantId tenant, String route, String provider, int status) {}
+    private record RequestKey(
+            TenantId tenant, String route, String provider, int status, String traffic) {}
 
     private record RouteKey(TenantId tenant, String route, String kind) {}
+
+    private record TrafficKey(TenantId tenant, String route, String metric, String traffic) {}
 
     private record AttemptKey(TenantId tenant, String provider, String model, String result) {}
 
@@ -118,27 +134,29 @@ public class GatewayMetrics {
                                 f.tenant(),
                                 r,
                                 f.provider() == null ? "-" : f.provider(),
-                                f.status()),
+                                f.status(),
+                                f.traffic()),
                         k ->
                                 registry.counter(
                                         REQUESTS,
                                         tenant(k.tenant()),
                                         new Tag("route", k.route()),
                                         new Tag("provider", k.provider()),
-                                        new Tag("status", Integer.toString(k.status()))))
+                                        new Tag("status", Integer.toString(k.status())),
+                                        new Tag("traffic", k.traffic())))
                 .inc();
         timer(DURATION, f.tenant(), r).update(Duration.ofNanos(f.elapsedNanos()));
         if (f.ttftMs() != null) {
             timer(TTFT, f.tenant(), r).update(Duration.ofMillis(f.ttftMs()));
         }
         if (f.inputTokens() > 0) {
-            counter(TOKENS, f.tenant(), r, "input").inc(f.inputTokens());
+            traffic(TOKENS, f.tenant(), r, "input", f.traffic()).inc(f.inputTokens());
         }
         if (f.outputTokens() > 0) {
-            counter(TOKENS, f.tenant(), r, "output").inc(f.outputTokens());
+            traffic(TOKENS, f.tenant(), r, "output", f.traffic()).inc(f.outputTokens());
         }
         if (f.costMicros() > 0) {
-            counter(COST, f.tenant(), r, null).inc(f.costMicros());
+            traffic(COST, f.tenant(), r, null, f.traffic()).inc(f.costMicros());
         }
         if (f.cacheHit()) {
             counter(CACHE_HITS, f.tenant(), r, null).inc();
@@ -244,6 +262,27 @@ public class GatewayMetrics {
                                         tenant(tenant),
                                         new Tag("route", route),
                                         new Tag("kind", kind)));
+    }
+
+    private final Map<TrafficKey, Counter> trafficCounters = new ConcurrentHashMap<>();
+
+    /** A per-route counter with the {@code traffic} label (and {@code kind} when not null). */
+    private Counter traffic(Metadata m, TenantId tenant, String route, String kind, String t) {
+        return trafficCounters.computeIfAbsent(
+                new TrafficKey(tenant, route, m.getName() + "/" + kind, t),
+                k ->
+                        kind == null
+                                ? registry.counter(
+                                        m,
+                                        tenant(tenant),
+                                        new Tag("route", route),
+                                        new Tag("traffic", t))
+                                : registry.counter(
+                                        m,
+                                        tenant(tenant),
+                                        new Tag("route", route),
+                                        new Tag("kind", kind),
+                                        new Tag("traffic", t)));
     }
 
     private Tag tenant(TenantId id) {

@@ -7,12 +7,14 @@ import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.error.GatehouseException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
@@ -64,7 +66,7 @@ public class PersonCalls implements OverriddenCalls {
         String text = Json.createObjectBuilder(body).add("stream", false).build().toString();
         try {
             GatewayService.Answer answer = gateway.chat(call, text);
-            return result(call, answer.entity() instanceof JsonObject o ? o : null, null);
+            return result(call, jsonOf(answer.entity()), null);
         } catch (GatehouseException e) {
             return result(call, null, e);
         }
@@ -83,6 +85,24 @@ public class PersonCalls implements OverriddenCalls {
                 call.requestId,
                 error == null ? null : error.code(),
                 error == null ? null : error.getMessage());
+    }
+
+    /**
+     * The answer's JSON: the object the stages left, or the provider's own bytes parsed (the
+     * pipeline passes those on as text when no stage changed the answer); null otherwise.
+     */
+    static JsonObject jsonOf(Object entity) {
+        if (entity instanceof JsonObject o) {
+            return o;
+        }
+        if (entity instanceof String text) {
+            try (var r = Json.createReader(new java.io.StringReader(text))) {
+                return r.read() instanceof JsonObject o ? o : null;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** The first choice's text, or null (an answer of tool calls only). */

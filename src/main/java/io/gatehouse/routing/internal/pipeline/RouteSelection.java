@@ -4,6 +4,7 @@ import io.gatehouse.routing.internal.catalog.Candidate;
 import io.gatehouse.routing.internal.catalog.CatalogSnapshot;
 import io.gatehouse.routing.internal.catalog.Prices;
 import io.gatehouse.routing.internal.catalog.Route;
+import io.gatehouse.routing.internal.catalog.RouteOverride;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.ValidationException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,11 +24,18 @@ import java.util.Set;
 final class RouteSelection {
     private RouteSelection() {}
 
-    /** The route the alias names, if this key may use it for this operation. */
+    /**
+     * The route the alias names, if this key may use it for this operation: a route change's draft
+     * when the exchange carries one for this alias ({@link RouteOverride}, an evaluation's
+     * candidate side), else the published route.
+     */
     static Route resolve(Call call, CatalogSnapshot snap, String alias, String operation) {
         call.alias = alias;
+        RouteOverride override =
+                call.exchange == null ? null : call.exchange.attachment(RouteOverride.class);
+        Route draft = override == null ? null : override.forAlias(alias);
         Route route =
-                snap.route(alias)
+                (draft != null ? Optional.of(draft).filter(Route::enabled) : snap.route(alias))
                         .orElseThrow(
                                 () ->
                                         new GatehouseException(

@@ -64,6 +64,12 @@ class CallRecordTest {
                     }
 
                     @Override
+                    public Admission admitEvaluation(ClientKey key, long tokens, long costMicros) {
+                        log.add("admit evaluation " + tokens);
+                        return new Admission("reservation", tokens, Map.of());
+                    }
+
+                    @Override
                     public void admitPersonCall(java.util.UUID person) {
                         log.add("person " + person);
                     }
@@ -285,5 +291,55 @@ class CallRecordTest {
                         Map.entry("guardVersion", "guard@1"));
         assertThat(e.details().get(LineageKeys.VERSIONS_DETAIL))
                 .isEqualTo(Map.of("guardVersion", "guard@1"));
+    }
+
+    @Test
+    void anEvaluationsCallIsAdmittedToItsShareRecordedAsTheSystemActorAndLabelled() {
+        CallRecord record = record();
+        Call call = call();
+        io.gatehouse.governance.EvaluationOf of =
+                new io.gatehouse.governance.EvaluationOf(
+                        UUID.randomUUID(), "refund-1", "candidate", UUID.randomUUID(), 2);
+        call.actor = io.gatehouse.shared.Caller.system("evaluation", TestCatalog.TENANT);
+        call.evaluationOf = of;
+        // a stage's detail under an evaluation key does not take the call's place
+        call.exchange.auditDetails().put("evaluationRun", "not-the-run");
+        record.admit(call, 10, 5);
+        call.status = 200;
+
+        record.close(call);
+
+        assertThat(log).startsWith("admit evaluation 10");
+        AuditEvent e = events.get(0);
+        assertThat(e.actorKind()).isEqualTo("system");
+        assertThat(e.actor()).isEqualTo("system:evaluation");
+        assertThat(e.details()).containsAllEntriesOf(of.details());
+        assertThat(finished.get(0).traffic()).isEqualTo("evaluation");
+    }
+
+    @Test
+    void anEvaluationsCallRefusedBeforeItsExchangeStillNamesItsRun() {
+        CallRecord record = record();
+        Call call = call();
+        call.exchange = null;
+        io.gatehouse.governance.EvaluationOf of =
+                new io.gatehouse.governance.EvaluationOf(UUID.randomUUID(), "c", "judge", null, 0);
+        call.actor = io.gatehouse.shared.Caller.system("evaluation", TestCatalog.TENANT);
+        call.evaluationOf = of;
+        call.failed(400, "invalid_request_error");
+
+        record.close(call);
+
+        assertThat(events.get(0).details()).containsAllEntriesOf(of.details());
+        assertThat(finished.get(0).traffic()).isEqualTo("evaluation");
+    }
+
+    @Test
+    void productionTrafficIsLabelledSo() {
+        CallRecord record = record();
+        Call call = call();
+        call.status = 200;
+        record.close(call);
+        assertThat(finished.get(0).traffic()).isEqualTo("production");
     }
 }

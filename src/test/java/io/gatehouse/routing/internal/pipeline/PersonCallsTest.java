@@ -8,10 +8,13 @@ import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
+
 import jakarta.json.Json;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
 
 /** The pieces of a person's call (a test call through a draft) that need no server. */
 class PersonCallsTest {
@@ -32,6 +35,10 @@ class PersonCallsTest {
                         .build();
         assertThat(PersonCalls.textOf(answer)).isEqualTo("Hello");
         assertThat(PersonCalls.textOf(Json.createObjectBuilder().build())).isNull();
+        // the provider's bytes as they came (no stage changed the answer) are read too
+        assertThat(PersonCalls.textOf(PersonCalls.jsonOf(answer.toString()))).isEqualTo("Hello");
+        assertThat(PersonCalls.jsonOf("not json")).isNull();
+        assertThat(PersonCalls.jsonOf(null)).isNull();
     }
 
     @Test
