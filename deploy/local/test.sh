@@ -59,6 +59,10 @@ export GATEHOUSE_METRICS_USER=${GATEHOUSE_METRICS_USER:-gatehouse-scraper}
 export GATEHOUSE_METRICS_PASSWORD=${GATEHOUSE_METRICS_PASSWORD:-gatehouse-test-scraper}
 # Governance gauges (review backlog) re-read every second so ObservabilityIT need not wait 15 s.
 export GATEHOUSE_METRICS_BACKLOG_REFRESH_MS=${GATEHOUSE_METRICS_BACKLOG_REFRESH_MS:-1000}
+# Evaluation runs (issue 23): look for queued runs every half second, and a short lease so that
+# EvaluationResumeIT sees a dead instance's run claimed again within seconds (heartbeat: a third).
+export GATEHOUSE_EVALUATION_POLL_MS=${GATEHOUSE_EVALUATION_POLL_MS:-500}
+export GATEHOUSE_EVALUATION_LEASE_SECONDS=${GATEHOUSE_EVALUATION_LEASE_SECONDS:-6}
 
 # Tests run their own Liberty; if a demo holds 9080, move the test server aside.
 http_port=9080 https_port=9443

@@ -8,6 +8,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The wire shapes of the governance API, for the OpenAPI document. The resources read bodies by
  * hand (field-precise 400s; an action's body may be empty) and build answers with JSON-P; these
  * records describe exactly those shapes and must change with them.
+ *
+ * <p>Long on purpose: one record per wire shape of the change API, each field with its OpenAPI
+ * description, kept together so the document reads as one; the evaluation shapes (issue 23) are
+ * {@link EvaluationDtos}'s.
  */
 public final class GovernanceDtos {
     private GovernanceDtos() {}

@@ -1,0 +1,326 @@
+package io.gatehouse.governance;
+
+import static io.gatehouse.testing.Changes.HTTP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden sets and evidence (issue 23), end to end through the real server, PostgreSQL and the
+ * built-in sandbox provider (it answers {@code You said: "<the last user message>"}): a prompt
+ * change bound by a live golden set gets an evaluation run when it is submitted, run against the
+ * candidate and against what is live; a passing candidate shows a passed run on the change and
+ * publishes; a candidate that breaks a case gets a failed run naming the differing case. Every new
+ * endpoint answers 200, 401, 403 and 404 for another tenant's object; bad content is a problem
+ * naming the field.
+ */
+class GoldenSetEvaluationIT {
+    static TestTenant t;
+    static TestTenant other;
+    static String promptName;
+    static String setName;
+
+    /** A prompt whose own user message (the last one: a case sends only a system message) is text. */
+    static JsonObject prompt(String system, String user) {
+        return Json.createObjectBuilder(Changes.prompt("You help."))
+                .add(
+                        "messages",
+                        Json.createArrayBuilder()
+                                .add(msg("system", system + " {{product}}"))
+                                .add(msg("user", user + " {{product}}")))
+                .build();
+    }
+
+    static JsonObject msg(String role, String content) {
+        return Json.createObjectBuilder().add("role", role).add("content", content).build();
+    }
+
+    static JsonObject kase(String id, String mustContain) {
+        return Json.createObjectBuilder()
+                .add("id", id)
+                .add(
+                        "input",
+                        Json.createObjectBuilder()
+                                .add("variables", Json.createObjectBuilder().add("product", "Acme"))
+                                .add(
+                                        "messages",
+                                        Json.createArrayBuilder()
+                                                .add(msg("system", "Answer briefly."))))
+                .add(
+                        "expect",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "contains")
+                                                .add("value", mustContain))
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "not_contains")
+                                                .add("value", "sorry"))
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "policy")
+                                                .add("outcome", "allowed")))
+                .add(
+                        "source",
+                        Json.createObjectBuilder().add("requestId", "req_captured").add("note", "kept"))
+                .build();
+    }
+
+    static JsonObject goldenSet(String prompt) {
+        return Json.createObjectBuilder()
+                .add(
+                        "binds",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("kind", "prompt")
+                                                .add("target", prompt)))
+                .add("minPassRate", 1.0)
+                .add(
+                        "cases",
+                        Json.createArrayBuilder()
+                                .add(kase("refund-1", "Refund policy for Acme"))
+                                .add(kase("product-1", "Acme")))
+                .build();
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        t = TestTenant.fresh();
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        other = TestTenant.fresh();
+        promptName = Changes.uniquePrompt();
+        Changes.publishThroughReview(
+                t, "prompt", promptName, prompt("You help with", "Refund policy for"), "live");
+        // a new golden set is HIGH risk: two reviewers
+        setName = "gs-" + promptName.substring(3);
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", setName, goldenSet(promptName), "the set"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().getString("risk")).isEqualTo("HIGH");
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+    }
+
+    /** Creates and submits a prompt change; returns its id. */
+    static String submitted(String system, String user) {
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("prompt", promptName, prompt(system, user), "candidate"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String id = r.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        return id;
+    }
+
+    /** The change's evidence once every run has ended (at most a minute). */
+    static JsonArray finishedEvidence(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonArray evidence = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            evidence = r.json().getJsonArray("evidence");
+            if (!evidence.isEmpty()
+                    && evidence.stream()
+                            .noneMatch(
+                                    e -> e.asJsonObject().getString("status").equals("running"))) {
+                return evidence;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("runs still running after a minute: " + evidence);
+    }
+
+    @Test
+    void aPassingCandidateGetsAPassedRunAndPublishes() throws Exception {
+        String id = submitted("You kindly help with", "Refund policy for");
+        JsonArray evidence = finishedEvidence(id);
+        assertThat(evidence).hasSize(1);
+        JsonObject run = evidence.getJsonObject(0);
+        assertThat(run.getString("goldenSet")).isEqualTo(setName);
+        assertThat(run.getInt("goldenSetVersion")).isEqualTo(1);
+        assertThat(run.getInt("revision")).isEqualTo(1);
+        assertThat(run.getString("trigger")).isEqualTo("submit");
+        assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
+        assertThat(run.getJsonObject("candidate").getJsonNumber("passRate").doubleValue())
+                .isEqualTo(1.0);
+        assertThat(run.getJsonObject("candidate").getInt("passed")).isEqualTo(2);
+        assertThat(run.getJsonObject("live").getJsonNumber("passRate").doubleValue())
+                .isEqualTo(1.0);
+        assertThat(run.getJsonArray("differing")).isEmpty();
+        assertThat(run.getString("startedAt")).isNotBlank();
+        assertThat(run.getString("finishedAt")).isNotBlank();
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+
+        // the run with its results: 2 cases x 2 sides, each with its hash and gateway request
+        Http.Response detail =
+                HTTP.get("/api/v1/evaluations/" + run.getString("runId"), t.auth("auditor"));
+        assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
+        JsonArray results = detail.json().getJsonArray("results");
+        assertThat(results).hasSize(4);
+        for (var v : results) {
+            JsonObject x = v.asJsonObject();
+            assertThat(x.getString("outcome")).isEqualTo("pass");
+            assertThat(x.getString("outputSha256")).hasSize(64);
+            assertThat(x.getString("requestId")).isNotBlank();
+            assertThat(x.getString("policy")).isEqualTo("allowed");
+            assertThat(x.getJsonArray("checks")).hasSize(3);
+        }
+        assertThat(detail.json().getString("changeId")).isEqualTo(id);
+
+        // the audit trail carries the run's start and finish on the tenant's chain
+        Http.Response audit =
+                HTTP.get(
+                        "/api/v1/audit/events?action=evaluation.run.finish&limit=50",
+                        t.auth("auditor"));
+        assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+        assertThat(audit.body()).contains(run.getString("runId")).contains("\"passed\"");
+    }
+
+    @Test
+    void aCandidateThatBreaksACaseGetsAFailedRunListingIt() throws Exception {
+        String id = submitted("You help with", "Shipping policy for");
+        JsonObject run = finishedEvidence(id).getJsonObject(0);
+        assertThat(run.getString("status")).as(run.toString()).isEqualTo("failed");
+        assertThat(run.getJsonObject("candidate").getInt("failed")).isEqualTo(1);
+        assertThat(run.getJsonObject("candidate").getJsonNumber("passRate").doubleValue())
+                .isEqualTo(0.5);
+        assertThat(run.getJsonObject("live").getInt("passed")).isEqualTo(2);
+        assertThat(run.getJsonArray("differing").toString())
+                .isEqualTo("[{\"caseId\":\"refund-1\",\"candidate\":\"fail\",\"live\":\"pass\"}]");
+        // on demand: another run of the same revision
+        Http.Response again =
+                HTTP.post("/api/v1/changes/" + id + "/evaluations", "", t.auth("reviewer"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(202);
+        JsonArray queued = again.json().getJsonArray("data");
+        assertThat(queued).hasSize(1);
+        assertThat(queued.getJsonObject(0).getString("trigger")).isEqualTo("on_demand");
+        JsonArray evidence = finishedEvidence(id);
+        assertThat(evidence).hasSize(2);
+        assertThat(evidence.getJsonObject(1).getString("status")).isEqualTo("failed");
+    }
+
+    @Test
+    void onDemandEvaluationEndpoint() {
+        String id = submitted("You help with", "Refund policy for");
+        String path = "/api/v1/changes/" + id + "/evaluations";
+        assertThat(HTTP.post(path, "", new String[0]).status()).isEqualTo(401);
+        assertThat(HTTP.post(path, "", t.auth("auditor")).status()).isEqualTo(403);
+        Http.Response foreign = HTTP.post(path, "", other.auth("admin"));
+        assertThat(foreign.status()).as(foreign.toString()).isEqualTo(404);
+        Http.Response ok = HTTP.post(path, "", t.auth("author"));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(202);
+        // a change no golden set binds
+        String unbound = Changes.create(t, "author", Changes.uniquePrompt(), "Unbound");
+        Http.Response none =
+                HTTP.post("/api/v1/changes/" + unbound + "/evaluations", "", t.auth("author"));
+        assertThat(none.status()).as(none.toString()).isEqualTo(409);
+        assertThat(none.json().getString("code")).isEqualTo("no_golden_set");
+    }
+
+    @Test
+    void evaluationRunEndpoint() throws Exception {
+        String id = submitted("You help with", "Refund policy for");
+        String runId = finishedEvidence(id).getJsonObject(0).getString("runId");
+        String path = "/api/v1/evaluations/" + runId;
+        assertThat(HTTP.get(path, t.auth("reviewer")).status()).isEqualTo(200);
+        assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
+        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get(path, other.auth("auditor")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void goldenSetEndpoints() {
+        Http.Response list = HTTP.get("/api/v1/golden-sets", t.auth("reviewer"));
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        JsonObject mine =
+                list.json().getJsonArray("data").stream()
+                        .map(v -> v.asJsonObject())
+                        .filter(s -> s.getString("name").equals(setName))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(mine.getInt("version")).isEqualTo(1);
+        assertThat(mine.getInt("cases")).isEqualTo(2);
+        Http.Response one = HTTP.get("/api/v1/golden-sets/" + setName, t.auth("auditor"));
+        assertThat(one.status()).as(one.toString()).isEqualTo(200);
+        JsonObject content = one.json().getJsonObject("content");
+        assertThat(content.getJsonArray("cases").getJsonObject(0).getJsonObject("source").getString("note"))
+                .as("a case's source is kept")
+                .isEqualTo("kept");
+        assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status()).isEqualTo(401);
+        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())
+                .isEqualTo(404);
+        assertThat(HTTP.get("/api/v1/golden-sets", other.auth("admin")).body())
+                .doesNotContain(setName);
+    }
+
+    @Test
+    void badContentIsAProblemNamingTheField() {
+        JsonObject set = goldenSet(promptName);
+        JsonObject badCase =
+                Json.createObjectBuilder(set.getJsonArray("cases").getJsonObject(0))
+                        .add(
+                                "expect",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("type", "judge")
+                                                        .add("route", "sandbox")
+                                                        .add("rubric", "r")
+                                                        .add("threshold", 2)))
+                        .build();
+        JsonObject bad =
+                Json.createObjectBuilder(set)
+                        .add("cases", Json.createArrayBuilder().add(badCase))
+                        .build();
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", "gs-bad", bad, "bad"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).contains("application/problem+json");
+        assertThat(r.json().getString("param")).isEqualTo("content.cases[0].expect[0].threshold");
+        JsonObject unbindable =
+                Json.createObjectBuilder(set)
+                        .add(
+                                "binds",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "provider")
+                                                        .add("target", "x")))
+                        .build();
+        Http.Response r2 =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", "gs-bad", unbindable, "bad"),
+                        t.auth("author"));
+        assertThat(r2.status()).as(r2.toString()).isEqualTo(400);
+        assertThat(r2.json().getString("param")).isEqualTo("content.binds[0].kind");
+    }
+}
