@@ -100,10 +100,8 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
                 Json.createObjectBuilder().add("model", model).add("input", in).build().toString();
         try {
             GatewayService.Answer a = gateway.embeddings(call, text);
-            List<float[]> vectors =
-                    PersonCalls.jsonOf(a.entity()) instanceof JsonObject o
-                            ? vectorsOf(o, inputs.size())
-                            : null;
+            JsonObject o = PersonCalls.jsonOf(a.entity());
+            List<float[]> vectors = o != null ? vectorsOf(o, inputs.size()) : null;
             if (vectors == null) {
                 return new Embeddings(
                         502,
