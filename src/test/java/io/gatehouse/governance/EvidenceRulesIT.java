@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * and the built-in sandbox provider (it answers {@code You said: "<the last user message>"}): with
  * {@code requireEvidence} on the prompt kind, publishing needs a passed run of every live golden
  * set binding the change for its current revision (409 {@code evidence_missing} / {@code
- * evidence_failed} otherwise); a failed run is overridden only by an admin who authored none of
- * it, with one more distinct approval of the current revision than the rule needs and a reason,
+ * evidence_failed} otherwise); a failed run is overridden only by an admin who authored none of it,
+ * with one more distinct approval of the current revision than the rule needs and a reason,
  * recorded on the change and in the publish event. A policy change carries the test bench's traffic
  * replay as evidence of type {@code replay}.
  */
@@ -37,11 +37,16 @@ class EvidenceRulesIT {
 
     /** A prompt whose own user message (the last one: a case sends only a system message). */
     static JsonObject prompt(String user) {
+        return prompt("You help with", user);
+    }
+
+    /** The same with another system message: another candidate with the same answer. */
+    static JsonObject prompt(String system, String user) {
         return Json.createObjectBuilder(Changes.prompt("You help."))
                 .add(
                         "messages",
                         Json.createArrayBuilder()
-                                .add(msg("system", "You help with {{product}}"))
+                                .add(msg("system", system + " {{product}}"))
                                 .add(msg("user", user + " {{product}}")))
                 .build();
     }
@@ -123,7 +128,9 @@ class EvidenceRulesIT {
         }
     }
 
-    /** A live prompt (published before any set binds it) and a set binding it; the prompt's name. */
+    /**
+     * A live prompt (published before any set binds it) and a set binding it; the prompt's name.
+     */
     static String livePromptWithSet() {
         String name = Changes.uniquePrompt();
         // nothing binds it yet: the rule requires nothing (every one of no sets passed)
@@ -134,10 +141,14 @@ class EvidenceRulesIT {
 
     /** Creates a prompt change of {@code user} as {@code role} and submits it; its id. */
     static String submitted(String role, String promptName, String user) {
+        return submitted(role, promptName, "You help with", user);
+    }
+
+    static String submitted(String role, String promptName, String system, String user) {
         Http.Response r =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body("prompt", promptName, prompt(user), "candidate"),
+                        Changes.body("prompt", promptName, prompt(system, user), "candidate"),
                         t.auth(role));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(r.json().getString("risk")).isEqualTo("LOW");
@@ -208,12 +219,14 @@ class EvidenceRulesIT {
     @Test
     void approvalPolicyEndpointTakesRequireEvidence() throws Exception {
         String path = "/api/v1/approval-policies";
-        String body = "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":true}";
+        String body =
+                "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":true}";
         assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
         assertThat(HTTP.method("PUT", path, body, new String[0]).status()).isEqualTo(401);
         assertProblem(setRule(t, "author", body), 403, "forbidden");
         assertThat(setRule(t, "reviewer", body).status()).isEqualTo(403);
-        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
+        // an API key is refused on the management API
+        assertThat(HTTP.get(path, t.keyAuth()).status()).isIn(401, 403);
         Http.Response bad =
                 setRule(
                         t,
@@ -228,7 +241,10 @@ class EvidenceRulesIT {
         assertThat(ok.json().getBoolean("configured")).isTrue();
         // left out: unchanged
         Http.Response kept =
-                setRule(t, "admin", "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1}");
+                setRule(
+                        t,
+                        "admin",
+                        "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1}");
         assertThat(kept.json().getBoolean("requireEvidence")).isTrue();
         Http.Response list = HTTP.get(path, t.auth("auditor"));
         assertThat(list.status()).as(list.toString()).isEqualTo(200);
@@ -287,7 +303,7 @@ class EvidenceRulesIT {
         String name = Changes.uniquePrompt();
         Changes.publishThroughReview(t, "prompt", name, prompt("Refund policy for"), "live");
         // submitted and approved before any set binds the prompt: no run
-        String id = submitted("author", name, "Refund policy (kind) for");
+        String id = submitted("author", name, "You kindly help with", "Refund policy for");
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         String set = publishGoldenSet(name);
         JsonObject before = Changes.get(t, id);
@@ -341,7 +357,8 @@ class EvidenceRulesIT {
         assertThat(failed.json().getString("detail")).contains("failed").contains("2 distinct");
 
         // the approvals the rule needs are not enough for an override
-        assertProblem(publish(t, "admin", id, override("known flake")), 409, "override_needs_reviewer");
+        assertProblem(
+                publish(t, "admin", id, override("known flake")), 409, "override_needs_reviewer");
         // bad overrides: no, blank, huge reason; not an object; another field
         for (String bad :
                 List.of(
@@ -358,9 +375,10 @@ class EvidenceRulesIT {
         // a reviewer is counted once: approving again is refused and changes nothing
         Http.Response twice = Changes.act(t, "reviewer", id, "approve");
         assertProblem(twice, 409, "already_approved");
-        assertProblem(publish(t, "admin", id, override("known flake")), 409, "override_needs_reviewer");
+        assertProblem(
+                publish(t, "admin", id, override("known flake")), 409, "override_needs_reviewer");
         // the author is no reviewer
-        assertProblem(Changes.act(t, "author", id, "approve"), 403, "own_change");
+        assertThat(Changes.act(t, "author", id, "approve").status()).isEqualTo(403);
         // another tenant's admin: no such change
         Http.Response foreign = publish(other, "admin", id, override("known flake"));
         assertProblem(foreign, 404, "change_not_found");
@@ -411,7 +429,7 @@ class EvidenceRulesIT {
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
         // another change of the prompt goes live first (it passes its run): the first must rebase
-        String passing = submitted("author", name, "Refund policy (new) for");
+        String passing = submitted("author", name, "You gladly help with", "Refund policy for");
         assertThat(finishedRun(passing, 1).getString("status")).isEqualTo("passed");
         assertThat(Changes.ok(t, "reviewer", passing, "approve")).isEqualTo("approved");
         assertThat(publish(t, "admin", passing, "").status()).isEqualTo(200);
@@ -429,9 +447,7 @@ class EvidenceRulesIT {
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
         JsonArray runIds = ok.json().getJsonObject("evidenceOverride").getJsonArray("runIds");
         assertThat(runIds).hasSize(1);
-        assertThat(runIds.getString(0))
-                .isEqualTo(second.getString("runId"))
-                .isNotEqualTo(firstRun);
+        assertThat(runIds.getString(0)).isEqualTo(second.getString("runId")).isNotEqualTo(firstRun);
         assertThat(ok.json().getJsonObject("evidenceOverride").getInt("revision")).isEqualTo(2);
     }
 
@@ -456,8 +472,7 @@ class EvidenceRulesIT {
         assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
         Predicate<JsonObject> replay = e -> e.getString("type", "").equals("replay");
         JsonObject change =
-                awaitEvidence(
-                        id, ev -> ev.stream().map(JsonValue::asJsonObject).anyMatch(replay));
+                awaitEvidence(id, ev -> ev.stream().map(JsonValue::asJsonObject).anyMatch(replay));
         JsonObject entry =
                 change.getJsonArray("evidence").stream()
                         .map(JsonValue::asJsonObject)
@@ -474,11 +489,10 @@ class EvidenceRulesIT {
                 .isEqualTo(entry.getInt("considered"));
         assertThat(entry.getString("computedAt")).isNotBlank();
         // another tenant does not see the change, nor its evidence
-        assertThat(HTTP.get("/api/v1/changes/" + id, other.auth("admin")).status())
-                .isEqualTo(404);
+        assertThat(HTTP.get("/api/v1/changes/" + id, other.auth("admin")).status()).isEqualTo(404);
         // a prompt change has no replay
         String name = livePromptWithSet();
-        String promptChange = submitted("author", name, "Refund policy for the");
+        String promptChange = submitted("author", name, "You help, kindly, with", "Refund policy for");
         JsonObject p = Changes.get(t, Changes.get(t, promptChange).getString("id"));
         finishedRun(promptChange, 1);
         assertThat(

@@ -29,8 +29,8 @@ import java.util.logging.Logger;
  * governance_change_evidence}); the change's {@code evidence} shows it as an entry of its type. It
  * never runs inside the transition's transaction (the bench may take seconds and must not hold the
  * change's lock) and a failure is stored as an {@code error} entry, never a failed transition. An
- * instance that stops between the commit and the computation leaves no entry for that
- * transition; the next submit, revise or rebase computes it again.
+ * instance that stops between the commit and the computation leaves no entry for that transition;
+ * the next submit, revise or rebase computes it again.
  */
 @ApplicationScoped
 public class AutomaticEvidence {
@@ -68,7 +68,9 @@ public class AutomaticEvidence {
             }
             Optional<JsonObject> e;
             try {
-                e = k.automaticEvidence(t.tenant(), t.target(), JsonInput.readObject(content.get()));
+                e =
+                        k.automaticEvidence(
+                                t.tenant(), t.target(), JsonInput.readObject(content.get()));
             } catch (RuntimeException ex) {
                 store(t, "automatic", "error", null, message(ex));
                 return;
@@ -95,11 +97,7 @@ public class AutomaticEvidence {
     }
 
     private void store(
-            ChangeTransition t,
-            String type,
-            String status,
-            String summary,
-            String error) {
+            ChangeTransition t, String type, String status, String summary, String error) {
         rows.insert(
                 t.tenant().value(),
                 t.changeId(),

@@ -39,8 +39,9 @@ import java.util.UUID;
  * <p>Long on purpose: every action of the state machine goes through one locked {@code transition}
  * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
  * state machine would be spread over several classes. How many approvals a change needs is {@link
- * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s; reading changes (one, the
- * list, their diffs and history) is {@link ChangeViews}'s; a comment outside a transition is {@link
+ * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s, whether the evidence allows
+ * publishing (and an override) is {@link EvidenceGate}'s; reading changes (one, the list, their
+ * diffs and history) is {@link ChangeViews}'s; a comment outside a transition is {@link
  * ChangeComments}'s.
  */
 @ApplicationScoped

@@ -23,9 +23,9 @@ import java.util.UUID;
  * The evidence check of a publication (issue 23), called by {@link ChangeRequestService#publish}
  * inside its transaction, after it locked the change's row (so no revision can arrive) and the
  * target. It reads the live golden sets binding the change and the change's runs as committed now,
- * and {@link EvidenceRule} judges them against the change's current revision: a run that finishes
- * a moment later was not finished when the publication decided, so it counts as missing, and a
- * pass of another revision never counts.
+ * and {@link EvidenceRule} judges them against the change's current revision: a run that finishes a
+ * moment later was not finished when the publication decided, so it counts as missing, and a pass
+ * of another revision never counts.
  */
 @ApplicationScoped
 public class EvidenceGate {
@@ -56,9 +56,9 @@ public class EvidenceGate {
     /**
      * Throws unless the publication may go on: 409 {@code evidence_missing} (never overridable),
      * 409 {@code evidence_failed} without an override, and for an override 403 {@code own_change}
-     * (an author of any revision), 409 {@code override_needs_reviewer} (fewer than one more distinct
-     * approval of the current revision than the rule needs), 409 {@code override_not_needed} (no
-     * failed run to override). Returns what to record.
+     * (an author of any revision), 409 {@code override_needs_reviewer} (fewer than one more
+     * distinct approval of the current revision than the rule needs), 409 {@code
+     * override_not_needed} (no failed run to override). Returns what to record.
      */
     Outcome check(
             ChangeRequestEntity c,

@@ -256,12 +256,11 @@ public class PolicyChangeKind implements ChangeKind {
                     // before the replay over retained content every request is replayed over its
                     // recorded summary; the bench says so itself once it can do more
                     .add("summaryOnly", traffic.getInt("summaryOnly", considered))
-                    .add(
-                            "traffic",
-                            Json.createObjectBuilder(traffic).add("changes", rows).build());
+                    .add("traffic", Json.createObjectBuilder(traffic).add("changes", rows).build());
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            out.add("status", "error").add("error", why.length() > 500 ? why.substring(0, 500) : why);
+            out.add("status", "error")
+                    .add("error", why.length() > 500 ? why.substring(0, 500) : why);
         }
         return Optional.of(out.build());
     }

@@ -126,7 +126,13 @@ public final class ErrorBodies {
         }
         java.util.Set<String> standard =
                 java.util.Set.of(
-                        "type", "title", "status", "detail", "code", "instance", "param",
+                        "type",
+                        "title",
+                        "status",
+                        "detail",
+                        "code",
+                        "instance",
+                        "param",
                         "requestId");
         extensions.forEach(
                 (k, v) -> {

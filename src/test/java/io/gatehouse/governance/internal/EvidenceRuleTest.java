@@ -47,7 +47,8 @@ class EvidenceRuleTest {
     @Test
     void aPassOfAnotherRevisionOrAnOlderSetVersionIsNoEvidence() {
         // revision 1 passed, the change is at revision 2 now (a revise or rebase came after)
-        Verdict v = EvidenceRule.judge(2, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed")));
+        Verdict v =
+                EvidenceRule.judge(2, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed")));
         assertThat(v.missing()).isTrue();
         // the set has a version 2 live now; the pass was against version 1
         v = EvidenceRule.judge(2, List.of(REFUNDS), List.of(run("refunds", 1, 2, "passed")));

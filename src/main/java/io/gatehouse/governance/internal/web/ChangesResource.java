@@ -348,7 +348,8 @@ public class ChangesResource {
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     @APIResponse(
             responseCode = "400",
-            description = "evidenceOverride without a reason (1..2000 characters), or not an object")
+            description =
+                    "evidenceOverride without a reason (1..2000 characters), or not an object")
     @APIResponse(
             responseCode = "403",
             description = "own_change: an author of the change asked for an evidence override")

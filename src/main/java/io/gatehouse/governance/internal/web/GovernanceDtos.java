@@ -68,8 +68,9 @@ public final class GovernanceDtos {
             @Schema(
                             required = true,
                             maxLength = 2000,
-                            description = "Why the change goes live despite the failed run (1..2000"
-                                    + " characters, recorded)")
+                            description =
+                                    "Why the change goes live despite the failed run (1..2000"
+                                            + " characters, recorded)")
                     String reason) {}
 
     @Schema(description = "The override of a failed evaluation run a publication used")

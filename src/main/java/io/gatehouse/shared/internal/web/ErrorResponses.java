@@ -54,8 +54,13 @@ final class ErrorResponses {
                                         .type(PROBLEM_JSON)
                                         .entity(
                                                 ErrorBodies.problem(
-                                                        path, status, code, message, param,
-                                                        requestId, extensions));
+                                                        path,
+                                                        status,
+                                                        code,
+                                                        message,
+                                                        param,
+                                                        requestId,
+                                                        extensions));
         headers.forEach(rb::header);
         return rb.build();
     }
