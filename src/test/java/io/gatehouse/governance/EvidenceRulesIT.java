@@ -492,7 +492,8 @@ class EvidenceRulesIT {
         assertThat(HTTP.get("/api/v1/changes/" + id, other.auth("admin")).status()).isEqualTo(404);
         // a prompt change has no replay
         String name = livePromptWithSet();
-        String promptChange = submitted("author", name, "You help, kindly, with", "Refund policy for");
+        String promptChange =
+                submitted("author", name, "You help, kindly, with", "Refund policy for");
         JsonObject p = Changes.get(t, Changes.get(t, promptChange).getString("id"));
         finishedRun(promptChange, 1);
         assertThat(
