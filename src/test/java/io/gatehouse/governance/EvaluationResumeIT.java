@@ -100,14 +100,21 @@ class EvaluationResumeIT {
                             .add(
                                     "input",
                                     Json.createObjectBuilder()
-                                            .add("variables", Json.createObjectBuilder().add("product", "Acme"))
+                                            .add(
+                                                    "variables",
+                                                    Json.createObjectBuilder()
+                                                            .add("product", "Acme"))
                                             .add(
                                                     "messages",
                                                     Json.createArrayBuilder()
                                                             .add(
                                                                     Json.createObjectBuilder()
                                                                             .add("role", "user")
-                                                                            .add("content", "case-" + i + " question"))))
+                                                                            .add(
+                                                                                    "content",
+                                                                                    "case-"
+                                                                                            + i
+                                                                                            + " question"))))
                             .add(
                                     "expect",
                                     Json.createArrayBuilder()
@@ -121,13 +128,19 @@ class EvaluationResumeIT {
                         .add(
                                 "binds",
                                 Json.createArrayBuilder()
-                                        .add(Json.createObjectBuilder().add("kind", "prompt").add("target", prompt)))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "prompt")
+                                                        .add("target", prompt)))
                         .add("minPassRate", 1)
                         .add("cases", cases)
                         .build();
         String setName = "gs-" + prompt.substring(3);
         Http.Response created =
-                HTTP.post("/api/v1/changes", Changes.body("golden_set", setName, set, "set"), t.auth("author"));
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", setName, set, "set"),
+                        t.auth("author"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String setChange = created.json().getString("id");
         assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
@@ -138,12 +151,18 @@ class EvaluationResumeIT {
         // the candidate is created and submitted through the second server: its commit kicks it
         Http two = second.http();
         JsonObject content =
-                Json.createObjectBuilder(Changes.prompt("You help.")).add("route", "upstream").build();
+                Json.createObjectBuilder(Changes.prompt("You help."))
+                        .add("route", "upstream")
+                        .build();
         Http.Response draft =
-                two.post("/api/v1/changes", Changes.body("prompt", prompt, content, "new"), t.auth("author"));
+                two.post(
+                        "/api/v1/changes",
+                        Changes.body("prompt", prompt, content, "new"),
+                        t.auth("author"));
         assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
         String id = draft.json().getString("id");
-        Http.Response submit = two.post("/api/v1/changes/" + id + "/submit", "{}", t.auth("author"));
+        Http.Response submit =
+                two.post("/api/v1/changes/" + id + "/submit", "{}", t.auth("author"));
         assertThat(submit.status()).as(submit.toString()).isEqualTo(200);
 
         // the held case reaches the provider: the second server is inside the run
@@ -211,13 +230,24 @@ class EvaluationResumeIT {
         assertThat(calls("case-3 question")).isEqualTo(1);
         assertThat(calls("case-2 question")).isEqualTo(2);
         // and the run finished once on the tenant's chain
-        long finishes =
-                HTTP.get("/api/v1/audit/events?action=evaluation.run.finish&limit=100", t.auth("auditor"))
-                        .json()
-                        .getJsonArray("events")
-                        .stream()
-                        .filter(e -> e.toString().contains(run.toString()))
-                        .count();
-        assertThat(finishes).isEqualTo(1);
+        long finishes = 0;
+        for (int i = 0; i < 40 && finishes == 0; i++) {
+            Thread.sleep(i == 0 ? 0 : 250);
+            finishes = finishEvents(run);
+        }
+        Thread.sleep(2_000); // a second (wrong) finish would have been recorded by now
+        assertThat(finishEvents(run)).isEqualTo(1);
+    }
+
+    static long finishEvents(UUID run) {
+        return HTTP
+                .get(
+                        "/api/v1/audit/events?action=evaluation.run.finish&limit=100",
+                        t.auth("auditor"))
+                .json()
+                .getJsonArray("events")
+                .stream()
+                .filter(e -> e.toString().contains(run.toString()))
+                .count();
     }
 }

@@ -29,7 +29,9 @@ class GoldenSetEvaluationIT {
     static String promptName;
     static String setName;
 
-    /** A prompt whose own user message (the last one: a case sends only a system message) is text. */
+    /**
+     * A prompt whose own user message (the last one: a case sends only a system message) is text.
+     */
     static JsonObject prompt(String system, String user) {
         return Json.createObjectBuilder(Changes.prompt("You help."))
                 .add(
@@ -72,7 +74,9 @@ class GoldenSetEvaluationIT {
                                                 .add("outcome", "allowed")))
                 .add(
                         "source",
-                        Json.createObjectBuilder().add("requestId", "req_captured").add("note", "kept"))
+                        Json.createObjectBuilder()
+                                .add("requestId", "req_captured")
+                                .add("note", "kept"))
                 .build();
     }
 
@@ -99,6 +103,9 @@ class GoldenSetEvaluationIT {
         t = TestTenant.fresh();
         CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
         CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        // the sandbox's embeddings are derived from the text's SHA-256: one text, one vector
+        CatalogFixture.provider(t.id(), "sbe", "sandbox", null, "{}", "sb-embed", "embeddings");
+        CatalogFixture.route(t.id(), "embed", "embeddings", "priority", 0, "sbe/sb-embed");
         other = TestTenant.fresh();
         promptName = Changes.uniquePrompt();
         Changes.publishThroughReview(
@@ -117,6 +124,15 @@ class GoldenSetEvaluationIT {
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
         assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+    }
+
+    static String[] platform() {
+        return new String[] {
+            "Authorization",
+            "Bearer "
+                    + TestTenant.login(
+                            TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
+        };
     }
 
     /** Creates and submits a prompt change; returns its id. */
@@ -190,11 +206,19 @@ class GoldenSetEvaluationIT {
         assertThat(detail.json().getString("changeId")).isEqualTo(id);
 
         // the audit trail carries the run's start and finish on the tenant's chain
-        Http.Response audit =
-                HTTP.get(
-                        "/api/v1/audit/events?action=evaluation.run.finish&limit=50",
-                        t.auth("auditor"));
-        assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+        // (the finish event is recorded just after the status is written)
+        Http.Response audit = null;
+        for (int i = 0; i < 40; i++) {
+            audit =
+                    HTTP.get(
+                            "/api/v1/audit/events?action=evaluation.run.finish&limit=50",
+                            t.auth("auditor"));
+            assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+            if (audit.body().contains(run.getString("runId"))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
         assertThat(audit.body()).contains(run.getString("runId")).contains("\"passed\"");
     }
 
@@ -222,9 +246,151 @@ class GoldenSetEvaluationIT {
     }
 
     @Test
-    void onDemandEvaluationEndpoint() {
+    void similarityAndAJudgeRunThroughTheGatewayAndAnUnparsableJudgeIsAnError() throws Exception {
+        String prompt = Changes.uniquePrompt();
+        // what the sandbox answers to the prompt's last user message, as a client sees it
+        Http.Response direct =
+                HTTP.post(
+                        "/v1/chat/completions",
+                        Json.createObjectBuilder()
+                                .add("model", "sandbox")
+                                .add(
+                                        "messages",
+                                        Json.createArrayBuilder()
+                                                .add(msg("user", "Refund policy for Acme")))
+                                .build()
+                                .toString(),
+                        t.keyAuth());
+        assertThat(direct.status()).as(direct.toString()).isEqualTo(200);
+        String reference =
+                direct.json()
+                        .getJsonArray("choices")
+                        .getJsonObject(0)
+                        .getJsonObject("message")
+                        .getString("content");
+        JsonObject input =
+                Json.createObjectBuilder()
+                        .add("variables", Json.createObjectBuilder().add("product", "Acme"))
+                        .add("messages", Json.createArrayBuilder().add(msg("system", "Briefly.")))
+                        .build();
+        JsonObject set =
+                Json.createObjectBuilder()
+                        .add(
+                                "binds",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "prompt")
+                                                        .add("target", prompt)))
+                        .add("minPassRate", 0.5)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "similar")
+                                                        .add("input", input)
+                                                        .add(
+                                                                "expect",
+                                                                Json.createArrayBuilder()
+                                                                        .add(
+                                                                                Json
+                                                                                        .createObjectBuilder()
+                                                                                        .add(
+                                                                                                "type",
+                                                                                                "similarity")
+                                                                                        .add(
+                                                                                                "reference",
+                                                                                                reference)
+                                                                                        .add(
+                                                                                                "route",
+                                                                                                "embed")
+                                                                                        .add(
+                                                                                                "threshold",
+                                                                                                0.99))))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("id", "judged")
+                                                        .add("input", input)
+                                                        .add(
+                                                                "expect",
+                                                                Json.createArrayBuilder()
+                                                                        .add(
+                                                                                Json
+                                                                                        .createObjectBuilder()
+                                                                                        .add(
+                                                                                                "type",
+                                                                                                "judge")
+                                                                                        .add(
+                                                                                                "route",
+                                                                                                "sandbox")
+                                                                                        .add(
+                                                                                                "rubric",
+                                                                                                "Does it name"
+                                                                                                        + " the product?")
+                                                                                        .add(
+                                                                                                "threshold",
+                                                                                                0.5)))))
+                        .build();
+        String setChange =
+                HTTP.post(
+                                "/api/v1/changes",
+                                Changes.body("golden_set", "gs-" + prompt.substring(3), set, "set"),
+                                t.auth("author"))
+                        .json()
+                        .getString("id");
+        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        // a new prompt: nothing is live, so the run has a candidate side only
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body(
+                                "prompt",
+                                prompt,
+                                prompt("You help with", "Refund policy for"),
+                                "new"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String id = r.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        JsonObject run = finishedEvidence(id).getJsonObject(0);
+        assertThat(run.isNull("live")).as(run.toString()).isTrue();
+        assertThat(run.getJsonObject("candidate").getInt("passed")).as(run.toString()).isEqualTo(1);
+        assertThat(run.getJsonObject("candidate").getInt("errors")).isEqualTo(1);
+        assertThat(run.getString("status")).isEqualTo("passed");
+        JsonArray results =
+                HTTP.get("/api/v1/evaluations/" + run.getString("runId"), t.auth("reviewer"))
+                        .json()
+                        .getJsonArray("results");
+        JsonObject similar = results.getJsonObject(1);
+        assertThat(similar.getString("caseId")).isEqualTo("similar");
+        assertThat(
+                        similar.getJsonArray("checks")
+                                .getJsonObject(0)
+                                .getJsonNumber("score")
+                                .doubleValue())
+                .isGreaterThanOrEqualTo(0.99);
+        JsonObject judged = results.getJsonObject(0);
+        assertThat(judged.getString("caseId")).isEqualTo("judged");
+        assertThat(judged.getString("outcome"))
+                .as("an unparsable verdict is never a pass")
+                .isEqualTo("error");
+        assertThat(judged.getString("error")).contains("judge");
+    }
+
+    @Test
+    void onDemandEvaluationEndpoint() throws Exception {
         String id = submitted("You help with", "Refund policy for");
         String path = "/api/v1/changes/" + id + "/evaluations";
+        // while the submit's run is under way another request adds nothing
+        Http.Response busy = HTTP.post(path, "", t.auth("author"));
+        if (busy.status() == 409) {
+            assertThat(busy.json().getString("code")).isEqualTo("evaluation_in_progress");
+        }
+        finishedEvidence(id);
         assertThat(HTTP.post(path, "", new String[0]).status()).isEqualTo(401);
         assertThat(HTTP.post(path, "", t.auth("auditor")).status()).isEqualTo(403);
         Http.Response foreign = HTTP.post(path, "", other.auth("admin"));
@@ -246,7 +412,8 @@ class GoldenSetEvaluationIT {
         String path = "/api/v1/evaluations/" + runId;
         assertThat(HTTP.get(path, t.auth("reviewer")).status()).isEqualTo(200);
         assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(403);
+        // every role of a tenant may read a run: a caller without a tenant may not
+        assertThat(HTTP.get(path, platform()).status()).isEqualTo(403);
         assertThat(HTTP.get(path, other.auth("auditor")).status()).isEqualTo(404);
     }
 
@@ -265,13 +432,21 @@ class GoldenSetEvaluationIT {
         Http.Response one = HTTP.get("/api/v1/golden-sets/" + setName, t.auth("auditor"));
         assertThat(one.status()).as(one.toString()).isEqualTo(200);
         JsonObject content = one.json().getJsonObject("content");
-        assertThat(content.getJsonArray("cases").getJsonObject(0).getJsonObject("source").getString("note"))
+        assertThat(
+                        content.getJsonArray("cases")
+                                .getJsonObject(0)
+                                .getJsonObject("source")
+                                .getString("note"))
                 .as("a case's source is kept")
                 .isEqualTo("kept");
         assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status()).isEqualTo(401);
-        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(403);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, t.keyAuth()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status())
+                .isEqualTo(401);
+        // every role of a tenant may read sets: a caller without a tenant (a platform
+        // administrator) may not, nor an API key (not a person: 401)
+        assertThat(HTTP.get("/api/v1/golden-sets", platform()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, platform()).status()).isEqualTo(403);
+        assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())
                 .isEqualTo(404);
         assertThat(HTTP.get("/api/v1/golden-sets", other.auth("admin")).body())

@@ -104,7 +104,7 @@ public class EvaluationRunner {
                                     c,
                                     side,
                                     side.equals("candidate") ? candidate : null);
-                    rows.record(r);
+                    rows.record(r, owner);
                     if (r.error() != null && BUDGET_SPENT.stream().anyMatch(r.error()::contains)) {
                         budgetSpent = true;
                         error = "The evaluation budget is spent: " + r.error();

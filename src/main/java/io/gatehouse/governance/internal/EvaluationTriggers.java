@@ -62,6 +62,7 @@ public class EvaluationTriggers {
     @Transactional
     public List<UUID> onDemand(Caller caller, String requestId, UUID id) {
         ChangeRequestService.requireAny(caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN);
+        GoldenSets.requireTenant(caller);
         ChangeRequestEntity c = views.find(caller, id);
         ChangeState state = ChangeState.fromWireName(c.state()).orElseThrow();
         if (!ChangeTestCalls.TESTABLE.contains(state)) {
@@ -72,22 +73,33 @@ public class EvaluationTriggers {
                             + ": an evaluation runs on a change not yet published (draft, in review,"
                             + " changes requested or approved)");
         }
-        List<UUID> queued =
-                enqueue(
-                        caller.tenant(),
-                        c.id(),
-                        c.revision(),
-                        c.kind(),
-                        c.target(),
-                        "on_demand",
-                        caller.subject(),
-                        requestId);
-        if (queued.isEmpty()) {
+        List<GoldenSetRows.Row> bound =
+                sets.liveBinding(caller.tenant().value(), c.kind(), c.target());
+        if (bound.isEmpty()) {
             throw new ConflictException(
                     "no_golden_set",
                     "No live golden set of the tenant binds " + c.kind() + " " + c.target());
         }
-        return queued;
+        // one run at a time per revision and set: a request while one is under way adds nothing
+        List<GoldenSetRows.Row> idle =
+                bound.stream().filter(s -> !rows.active(c.id(), c.revision(), s.name())).toList();
+        if (idle.isEmpty()) {
+            throw new ConflictException(
+                    "evaluation_in_progress",
+                    "Every golden set binding the change is evaluating revision "
+                            + c.revision()
+                            + " already; wait for its evidence");
+        }
+        return enqueue(
+                caller.tenant(),
+                c.id(),
+                c.revision(),
+                c.kind(),
+                c.target(),
+                "on_demand",
+                caller.subject(),
+                requestId,
+                idle);
     }
 
     /** After an on-demand request committed: look for the work now. */
@@ -104,11 +116,33 @@ public class EvaluationTriggers {
             String trigger,
             String actor,
             String requestId) {
-        List<UUID> out = new ArrayList<>();
         if (tenant == null) {
-            return out;
+            return List.of();
         }
-        for (GoldenSetRows.Row set : sets.liveBinding(tenant.value(), kind, target)) {
+        return enqueue(
+                tenant,
+                changeId,
+                revision,
+                kind,
+                target,
+                trigger,
+                actor,
+                requestId,
+                sets.liveBinding(tenant.value(), kind, target));
+    }
+
+    private List<UUID> enqueue(
+            TenantId tenant,
+            UUID changeId,
+            int revision,
+            String kind,
+            String target,
+            String trigger,
+            String actor,
+            String requestId,
+            List<GoldenSetRows.Row> bound) {
+        List<UUID> out = new ArrayList<>();
+        for (GoldenSetRows.Row set : bound) {
             UUID run = UUID.randomUUID();
             rows.enqueue(
                     run,

@@ -50,6 +50,7 @@ public class Evidence {
     public JsonObject run(Caller caller, UUID runId) {
         ChangeRequestService.requireAny(
                 caller, Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR);
+        GoldenSets.requireTenant(caller);
         EvaluationRows.Run r =
                 rows.find(caller.tenant().value(), runId)
                         .orElseThrow(

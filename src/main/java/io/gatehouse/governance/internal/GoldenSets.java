@@ -4,6 +4,7 @@ import io.gatehouse.governance.internal.persistence.GoldenSetRows;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.Role;
+import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,11 +57,19 @@ public class GoldenSets {
                 .add("publishedAt", r.publishedAt().toString());
     }
 
+    /** 403 for a caller without a tenant (a platform administrator): sets are a tenant's. */
+    static void requireTenant(Caller caller) {
+        if (caller.tenant() == null) {
+            throw new ForbiddenException(
+                    "tenant_required",
+                    "Golden sets and evaluation runs belong to a tenant; sign in as one of its"
+                            + " people");
+        }
+    }
+
     private static void requireReader(Caller caller) {
         ChangeRequestService.requireAny(
                 caller, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN);
-        if (caller.tenant() == null) {
-            throw new NotFoundException("golden_set_not_found", "Golden sets belong to a tenant");
-        }
+        requireTenant(caller);
     }
 }

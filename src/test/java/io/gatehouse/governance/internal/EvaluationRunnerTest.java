@@ -71,7 +71,7 @@ class EvaluationRunnerTest {
         }
 
         @Override
-        public boolean record(Result r) {
+        public boolean record(Result r, String owner) {
             if (recorded.stream()
                     .anyMatch(x -> x.caseId().equals(r.caseId()) && x.side().equals(r.side()))) {
                 return false;

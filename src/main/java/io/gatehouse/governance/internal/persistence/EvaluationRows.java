@@ -157,14 +157,18 @@ public class EvaluationRows {
                 == 1;
     }
 
-    /** Records a result unless one is recorded for its run, case and side; true when written. */
-    public boolean record(Result r) {
+    /**
+     * Records a result unless one is recorded for its run, case and side, and only while {@code
+     * owner} holds the run (a runner whose lease lapsed records nothing more); true when written.
+     */
+    public boolean record(Result r, String owner) {
         return update(
                         "INSERT INTO governance_evaluation_results (run_id, case_id, side, tenant_id,"
                                 + " outcome, output_sha256, scores, status, policy, error, latency_ms,"
-                                + " input_tokens, output_tokens, cost_micros, request_id) VALUES (?, ?, ?,"
-                                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, case_id, side)"
-                                + " DO NOTHING",
+                                + " input_tokens, output_tokens, cost_micros, request_id) SELECT ?, ?, ?,"
+                                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM"
+                                + " governance_evaluation_runs WHERE id = ? AND lease_owner = ? AND status"
+                                + " = 'running') ON CONFLICT (run_id, case_id, side) DO NOTHING",
                         r.runId(),
                         r.caseId(),
                         r.side(),
@@ -179,8 +183,29 @@ public class EvaluationRows {
                         r.inputTokens(),
                         r.outputTokens(),
                         r.costMicros(),
-                        r.requestId())
+                        r.requestId(),
+                        r.runId(),
+                        owner)
                 == 1;
+    }
+
+    /** Whether a run of this change's revision and golden set is queued or running. */
+    public boolean active(UUID changeId, int revision, String goldenSet) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT 1 FROM governance_evaluation_runs WHERE change_id = ? AND"
+                                        + " revision = ? AND golden_set = ? AND status IN ('queued',"
+                                        + " 'running')")) {
+            ps.setObject(1, changeId);
+            ps.setInt(2, revision);
+            ps.setString(3, goldenSet);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read evaluation runs", e);
+        }
     }
 
     /** The content of a change's revision (what the candidate side runs). */

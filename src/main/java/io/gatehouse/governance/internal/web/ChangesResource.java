@@ -553,12 +553,18 @@ public class ChangesResource {
     @APIResponse(
             responseCode = "202",
             description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
-            content = @Content(schema = @Schema(implementation = EvaluationDtos.Queued.class)))
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation =
+                                                    EvaluationDtos.EvaluationsQueued.class)))
     @APIResponse(
             responseCode = "409",
             description =
                     "no_golden_set: no live golden set binds the change; change_not_evaluable:"
-                            + " the change is published, rejected, withdrawn or superseded")
+                            + " the change is published, rejected, withdrawn or superseded;"
+                            + " evaluation_in_progress: every bound set is evaluating the revision")
     public Response evaluate(@PathParam("id") String id) {
         io.gatehouse.shared.Caller c = caller.require();
         UUID change = JsonBodies.uuid(id);

@@ -13,14 +13,14 @@ public final class EvaluationDtos {
     private EvaluationDtos() {}
 
     @Schema(description = "One side's counts of an evaluation run")
-    public record SideCounts(
+    public record EvaluationSideCounts(
             @Schema(required = true, description = "passed / cases, 0 to 1") double passRate,
             @Schema(required = true) int passed,
             @Schema(required = true) int failed,
             @Schema(required = true) int errors) {}
 
     @Schema(description = "A case whose outcome differs between the candidate and what is live")
-    public record Differing(
+    public record EvaluationDiffering(
             @Schema(required = true) String caseId,
             @Schema(
                             required = true,
@@ -32,7 +32,7 @@ public final class EvaluationDtos {
                     String live) {}
 
     @Schema(description = "An evaluation run of a golden set against a change (its evidence)")
-    public record Evidence(
+    public record EvaluationEvidence(
             @Schema(
                             enumeration = {"evaluation"},
                             description = "evaluation (a replay entry says replay)")
@@ -55,15 +55,15 @@ public final class EvaluationDtos {
                                             + " complete: budget spent, every case errored)")
                     String status,
             @Schema(required = true, description = "The candidate's counts (so far while running)")
-                    SideCounts candidate,
+                    EvaluationSideCounts candidate,
             @Schema(description = "What is live's counts; null when nothing is live yet")
-                    SideCounts live,
-            @Schema(required = true) List<Differing> differing,
+                    EvaluationSideCounts live,
+            @Schema(required = true) List<EvaluationDiffering> differing,
             @Schema(description = "When it was first claimed") String startedAt,
             @Schema(description = "When it ended") String finishedAt) {}
 
     @Schema(description = "One case's result on one side")
-    public record CaseResult(
+    public record EvaluationCaseResult(
             @Schema(required = true) String caseId,
             @Schema(
                             required = true,
@@ -90,12 +90,12 @@ public final class EvaluationDtos {
             @Schema(description = "The gateway request (audit, lineage)") String requestId,
             @Schema(required = true) String recordedAt) {}
 
-    @Schema(description = "Bound kind and target")
-    public record Bound(
+    @Schema(description = "EvaluationBound kind and target")
+    public record EvaluationBound(
             @Schema(required = true) String kind, @Schema(required = true) String target) {}
 
     @Schema(description = "An evaluation run with its per-case results")
-    public record Run(
+    public record EvaluationRun(
             @Schema(required = true) String runId,
             @Schema(required = true) String changeId,
             @Schema(required = true) String goldenSet,
@@ -106,17 +106,17 @@ public final class EvaluationDtos {
                             required = true,
                             enumeration = {"running", "passed", "failed", "error"})
                     String status,
-            @Schema(required = true) SideCounts candidate,
-            SideCounts live,
-            @Schema(required = true) List<Differing> differing,
-            @Schema(required = true) Bound bound,
+            @Schema(required = true) EvaluationSideCounts candidate,
+            EvaluationSideCounts live,
+            @Schema(required = true) List<EvaluationDiffering> differing,
+            @Schema(required = true) EvaluationBound bound,
             String error,
             String startedAt,
             String finishedAt,
-            @Schema(required = true) List<CaseResult> results) {}
+            @Schema(required = true) List<EvaluationCaseResult> results) {}
 
     @Schema(description = "The runs an on-demand request queued")
-    public record Queued(@Schema(required = true) List<Evidence> data) {}
+    public record EvaluationsQueued(@Schema(required = true) List<EvaluationEvidence> data) {}
 
     @Schema(description = "A live golden set")
     public record GoldenSetSummary(

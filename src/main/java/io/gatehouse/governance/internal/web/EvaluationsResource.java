@@ -37,7 +37,8 @@ public class EvaluationsResource {
     @APIResponse(
             responseCode = "200",
             description = "The run",
-            content = @Content(schema = @Schema(implementation = EvaluationDtos.Run.class)))
+            content =
+                    @Content(schema = @Schema(implementation = EvaluationDtos.EvaluationRun.class)))
     @APIResponse(responseCode = "404", description = "No such run in the tenant")
     public JsonObject get(@PathParam("runId") String runId) {
         return evidence.run(caller.require(), JsonBodies.uuid(runId));

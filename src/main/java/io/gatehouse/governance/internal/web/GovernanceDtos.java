@@ -318,7 +318,7 @@ public final class GovernanceDtos {
     /** An entry of a change's evidence: an evaluation run, or evidence its kind computed. */
     @Schema(
             description = "An evaluation run (type evaluation) or a traffic replay (type replay)",
-            oneOf = {EvaluationDtos.Evidence.class, ReplayEvidence.class})
+            oneOf = {EvaluationDtos.EvaluationEvidence.class, ReplayEvidence.class})
     public interface EvidenceEntry {}
 
     @Schema(

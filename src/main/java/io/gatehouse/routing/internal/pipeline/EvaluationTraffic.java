@@ -9,7 +9,6 @@ import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
 import io.gatehouse.shared.error.GatehouseException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -18,7 +17,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -7,14 +7,12 @@ import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.error.GatehouseException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;

@@ -10,17 +10,14 @@ import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.shared.error.ValidationException;
-
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * A route's case (issue 23): the case's messages to the route's alias, the candidate's content

@@ -10,7 +10,6 @@ import io.gatehouse.routing.internal.catalog.RouteChangeKind;
 import io.gatehouse.routing.stage.EvaluationCalls;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.TenantId;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -22,7 +21,6 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

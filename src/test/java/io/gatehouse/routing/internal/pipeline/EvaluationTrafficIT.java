@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.pipeline;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
@@ -14,15 +13,9 @@ import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.PrometheusText;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -44,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Evaluation traffic (issue 23) through the real beans: a second Gatehouse server ({@link
@@ -59,13 +55,13 @@ class EvaluationTrafficIT {
     /** 10 input and 5 output tokens at the fixture's prices (2 and 8 per token): 60 micros. */
     static final String OK =
             "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"from"
-                + " %s\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+                    + " %s\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
 
     static final String EMBEDDED =
             "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.5,-0.25]},"
-                + "{\"object\":\"embedding\",\"index\":1,\"embedding\":[1,0]}],\"model\":\"e\","
-                + "\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}";
+                    + "{\"object\":\"embedding\",\"index\":1,\"embedding\":[1,0]}],\"model\":\"e\","
+                    + "\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}";
 
     static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -8,13 +8,10 @@ import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
-
 import jakarta.json.Json;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** The pieces of a person's call (a test call through a draft) that need no server. */
 class PersonCallsTest {

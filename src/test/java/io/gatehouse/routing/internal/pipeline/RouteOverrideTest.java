@@ -13,13 +13,11 @@ import io.gatehouse.routing.stage.ChatMessage;
 import io.gatehouse.routing.stage.GatewayExchange;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.shared.error.GatehouseException;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * A route change's candidate (issue 23) is taken by route selection for the one exchange that
