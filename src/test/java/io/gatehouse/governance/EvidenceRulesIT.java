@@ -330,6 +330,8 @@ class EvidenceRulesIT {
         assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
         // nothing failed: nothing to override
         assertProblem(publish(t, "admin", id, override("why not")), 409, "override_not_needed");
+        assertThat(Changes.get(t, id).get("evidenceOverride")).isEqualTo(JsonValue.NULL);
+        assertThat(Changes.get(t, id).getString("state")).isEqualTo("approved");
         Http.Response published = publish(t, "admin", id, Changes.comment("evidence passed"));
         assertThat(published.status()).as(published.toString()).isEqualTo(200);
         assertThat(published.json().getString("state")).isEqualTo("published");
@@ -449,6 +451,72 @@ class EvidenceRulesIT {
         assertThat(runIds).hasSize(1);
         assertThat(runIds.getString(0)).isEqualTo(second.getString("runId")).isNotEqualTo(firstRun);
         assertThat(ok.json().getJsonObject("evidenceOverride").getInt("revision")).isEqualTo(2);
+    }
+
+    @Test
+    void aPassOfAnOlderGoldenSetVersionIsNoEvidenceAndRollbackNeedsNone() throws Exception {
+        String name = Changes.uniquePrompt();
+        String first =
+                Changes.publishThroughReview(
+                        t, "prompt", name, prompt("Refund policy for"), "live");
+        String set = publishGoldenSet(name);
+        String id = submitted("author", name, "You kindly help with", "Refund policy for");
+        assertThat(finishedRun(id, 1).getString("status")).isEqualTo("passed");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        // the set is republished (a case added: LOW, one reviewer) after the run
+        JsonObject v1 = goldenSet(name);
+        JsonObject v2 =
+                Json.createObjectBuilder(v1)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder(v1.getJsonArray("cases"))
+                                        .add(
+                                                Json.createObjectBuilder(
+                                                                v1.getJsonArray("cases")
+                                                                        .getJsonObject(0))
+                                                        .add("id", "refund-2")))
+                        .build();
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", set, v2, "one more case"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().getString("risk")).isEqualTo("LOW");
+        String setChange = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        // the pass was against version 1: no evidence for version 2
+        Http.Response stale = publish(t, "admin", id, "");
+        assertProblem(stale, 409, "evidence_missing");
+        JsonObject blocking = stale.json().getJsonArray("goldenSets").getJsonObject(0);
+        assertThat(blocking.getInt("version")).isEqualTo(2);
+        assertThat(blocking.getString("status")).isEqualTo("no_run");
+        // run against version 2, then it publishes
+        Http.Response queued =
+                HTTP.post("/api/v1/changes/" + id + "/evaluations", "", t.auth("reviewer"));
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        awaitEvidence(
+                id,
+                ev ->
+                        ev.stream()
+                                .map(JsonValue::asJsonObject)
+                                .anyMatch(
+                                        e ->
+                                                e.getInt("goldenSetVersion", 0) == 2
+                                                        && e.getString("status")
+                                                                .equals("passed")));
+        assertThat(publish(t, "admin", id, "").status()).isEqualTo(200);
+        // break-glass: the first version comes back at once, no evidence asked of it
+        Http.Response rollback =
+                HTTP.post(
+                        "/api/v1/changes/" + first + "/rollback",
+                        Changes.comment("incident"),
+                        t.auth("admin"));
+        assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
+        assertThat(rollback.json().getString("state")).isEqualTo("published");
+        assertThat(rollback.json().get("evidenceOverride")).isEqualTo(JsonValue.NULL);
     }
 
     @Test
