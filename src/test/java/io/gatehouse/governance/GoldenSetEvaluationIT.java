@@ -126,13 +126,25 @@ class GoldenSetEvaluationIT {
         assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
     }
 
-    static String[] platform() {
-        return new String[] {
-            "Authorization",
-            "Bearer "
-                    + TestTenant.login(
-                            TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD)
-        };
+    /**
+     * A reviewer's credentials in a tenant that is suspended: every role of a tenant may read sets
+     * and runs, so the 403 these endpoints give is the suspended tenant's ({@code
+     * tenant_suspended}).
+     */
+    static String[] suspendedReviewer() {
+        TestTenant s = TestTenant.fresh();
+        String[] auth = s.auth("reviewer");
+        String platform =
+                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        Http.Response r =
+                HTTP.method(
+                        "PATCH",
+                        "/api/v1/tenants/" + s.id(),
+                        "{\"status\":\"suspended\"}",
+                        "Authorization",
+                        "Bearer " + platform);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return auth;
     }
 
     /** Creates and submits a prompt change; returns its id. */
@@ -412,8 +424,9 @@ class GoldenSetEvaluationIT {
         String path = "/api/v1/evaluations/" + runId;
         assertThat(HTTP.get(path, t.auth("reviewer")).status()).isEqualTo(200);
         assertThat(HTTP.get(path, new String[0]).status()).isEqualTo(401);
-        // every role of a tenant may read a run: a caller without a tenant may not
-        assertThat(HTTP.get(path, platform()).status()).isEqualTo(403);
+        Http.Response suspended = HTTP.get(path, suspendedReviewer());
+        assertThat(suspended.status()).as(suspended.toString()).isEqualTo(403);
+        assertThat(suspended.json().getString("code")).isEqualTo("tenant_suspended");
         assertThat(HTTP.get(path, other.auth("auditor")).status()).isEqualTo(404);
     }
 
@@ -442,10 +455,13 @@ class GoldenSetEvaluationIT {
         assertThat(HTTP.get("/api/v1/golden-sets", new String[0]).status()).isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, new String[0]).status())
                 .isEqualTo(401);
-        // every role of a tenant may read sets: a caller without a tenant (a platform
-        // administrator) may not, nor an API key (not a person: 401)
-        assertThat(HTTP.get("/api/v1/golden-sets", platform()).status()).isEqualTo(403);
-        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, platform()).status()).isEqualTo(403);
+        // every role of a tenant may read sets: the 403 is a suspended tenant's
+        String[] suspended = suspendedReviewer();
+        Http.Response listed = HTTP.get("/api/v1/golden-sets", suspended);
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(403);
+        assertThat(listed.json().getString("code")).isEqualTo("tenant_suspended");
+        assertThat(HTTP.get("/api/v1/golden-sets/" + setName, suspended).status()).isEqualTo(403);
+        // an API key is not a person
         assertThat(HTTP.get("/api/v1/golden-sets", t.keyAuth()).status()).isEqualTo(401);
         assertThat(HTTP.get("/api/v1/golden-sets/" + setName, other.auth("admin")).status())
                 .isEqualTo(404);
