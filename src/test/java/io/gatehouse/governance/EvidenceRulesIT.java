@@ -505,8 +505,7 @@ class EvidenceRulesIT {
                                 .anyMatch(
                                         e ->
                                                 e.getInt("goldenSetVersion", 0) == 2
-                                                        && e.getString("status")
-                                                                .equals("passed")));
+                                                        && e.getString("status").equals("passed")));
         assertThat(publish(t, "admin", id, "").status()).isEqualTo(200);
         // break-glass: the first version comes back at once, no evidence asked of it
         Http.Response rollback =
