@@ -96,7 +96,8 @@ public class EvaluationJobs {
             return;
         }
         try {
-            while (active.get() < Math.max(1, concurrency)) {
+            // at most the steps' bulkhead: a run beyond it would meet BulkheadException
+            while (active.get() < Math.min(EvaluationSteps.BULKHEAD, Math.max(1, concurrency))) {
                 Optional<EvaluationRows.Run> claimed = rows.claim(owner, leaseSeconds);
                 if (claimed.isEmpty()) {
                     return;

@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -49,6 +48,9 @@ public class EvaluationRunner {
 
     static final String ACTOR = "system:evaluation";
 
+    /** How long a rate-limited run waits before it is claimed again. */
+    static final long POSTPONE_SECONDS = 30;
+
     @Inject EvaluationRows rows;
     @Inject GoldenSetRows sets;
     @Inject ChangeKinds kinds;
@@ -65,6 +67,7 @@ public class EvaluationRunner {
         boolean budgetSpent = false;
         boolean hasLive = false;
         double minPassRate = 1;
+        List<String> caseIds = List.of();
         try {
             GoldenSetRows.Row setRow =
                     sets.version(run.tenantId(), run.goldenSet(), run.goldenSetVersion())
@@ -72,6 +75,7 @@ public class EvaluationRunner {
             GoldenSetContent set =
                     GoldenSetContent.parse(JsonInput.readObject(setRow.content()), k -> true);
             minPassRate = set.minPassRate();
+            caseIds = set.cases().stream().map(GoldenSetContent.Case::id).toList();
             JsonObject candidate =
                     JsonInput.readObject(
                             rows.revisionContent(run.changeId(), run.revision())
@@ -104,7 +108,18 @@ public class EvaluationRunner {
                                     c,
                                     side,
                                     side.equals("candidate") ? candidate : null);
-                    rows.record(r, owner);
+                    if (r.status() == 429
+                            && r.error() != null
+                            && r.error().contains(EvaluationSteps.RATE_LIMITED)) {
+                        // the share is spent for now: record nothing, resume later
+                        rows.postpone(run.id(), owner, POSTPONE_SECONDS);
+                        LOG.info("Evaluation run " + run.id() + " postponed: rate limited");
+                        return false;
+                    }
+                    if (!rows.record(r, owner)) {
+                        // the lease was lost (another instance holds the run): stop calling
+                        return false;
+                    }
                     if (r.error() != null && BUDGET_SPENT.stream().anyMatch(r.error()::contains)) {
                         budgetSpent = true;
                         error = "The evaluation budget is spent: " + r.error();
@@ -114,7 +129,7 @@ public class EvaluationRunner {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Evaluation run " + run.id() + " could not complete", e);
-            error = "The run could not complete: " + e.getMessage();
+            error = "The run could not complete (the server log has the details under its id)";
         }
         Map<String, String> candidateOutcomes = new LinkedHashMap<>();
         Map<String, String> liveOutcomes = hasLive ? new LinkedHashMap<>() : null;
@@ -124,6 +139,10 @@ public class EvaluationRunner {
             } else if (liveOutcomes != null) {
                 liveOutcomes.put(r.caseId(), r.outcome());
             }
+        }
+        for (String id : caseIds) {
+            // a case without a result (the run could not reach it) counts, as an error
+            candidateOutcomes.putIfAbsent(id, "error");
         }
         JsonObject summary = RunVerdict.summary(candidateOutcomes, liveOutcomes);
         String status =
@@ -287,8 +306,12 @@ public class EvaluationRunner {
 
     /** What a step's exception says, without a stack trace (a timeout, a full bulkhead, a 400). */
     static String describe(Throwable e) {
-        String name = e.getClass().getSimpleName();
-        return Optional.ofNullable(e.getMessage()).map(m -> name + ": " + m).orElse(name);
+        if (e instanceof io.gatehouse.shared.error.GatehouseException g) {
+            // a refusal meant for people (a case the kind cannot run, e.g. variables off schema)
+            return g.getMessage();
+        }
+        LOG.log(Level.FINE, "Evaluation step failed", e);
+        return "the evaluation step failed (" + e.getClass().getSimpleName() + ")";
     }
 
     private static String truncate(String s) {

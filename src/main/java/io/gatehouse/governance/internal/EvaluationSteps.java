@@ -28,6 +28,9 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 public class EvaluationSteps {
     static final String RATE_LIMITED = "evaluation_rate_limited";
 
+    /** Evaluation calls one instance makes at once (the runs per instance are capped to it). */
+    static final int BULKHEAD = 8;
+
     @Inject EvaluationGateway gateway;
 
     /** Thrown for a rate-limited answer so that {@code @Retry} retries it; carries the answer. */
@@ -52,7 +55,7 @@ public class EvaluationSteps {
             delayUnit = ChronoUnit.SECONDS,
             jitter = 500,
             jitterDelayUnit = ChronoUnit.MILLIS)
-    @Bulkhead(8)
+    @Bulkhead(BULKHEAD)
     public EvaluationAnswer evaluate(ChangeKind kind, EvaluationCall call) {
         // each attempt is its own gateway request (its own id, audit event and lineage)
         return retryIfLimited(
@@ -76,7 +79,7 @@ public class EvaluationSteps {
             delayUnit = ChronoUnit.SECONDS,
             jitter = 500,
             jitterDelayUnit = ChronoUnit.MILLIS)
-    @Bulkhead(8)
+    @Bulkhead(BULKHEAD)
     public EvaluationAnswer judge(TenantId tenant, JsonObject body, EvaluationOf of) {
         return retryIfLimited(gateway.chat(tenant, RequestIds.generate(), body, of));
     }
@@ -89,7 +92,7 @@ public class EvaluationSteps {
             delayUnit = ChronoUnit.SECONDS,
             jitter = 500,
             jitterDelayUnit = ChronoUnit.MILLIS)
-    @Bulkhead(8)
+    @Bulkhead(BULKHEAD)
     public EvaluationGateway.Embeddings embed(
             TenantId tenant, String route, List<String> inputs, EvaluationOf of) {
         EvaluationGateway.Embeddings e =

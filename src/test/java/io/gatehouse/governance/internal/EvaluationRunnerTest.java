@@ -55,6 +55,9 @@ class EvaluationRunnerTest {
     final List<AuditEvent> events = new ArrayList<>();
     final List<String> called = new ArrayList<>();
     boolean finishWins = true;
+    String holder = "me";
+    final List<String> postponed = new ArrayList<>();
+    String rateLimitedOn = null;
     boolean live = false;
     String budgetSpentOn = null;
     EvaluationRunner runner;
@@ -72,11 +75,20 @@ class EvaluationRunnerTest {
 
         @Override
         public boolean record(Result r, String owner) {
+            if (!owner.equals(holder)) {
+                return false;
+            }
             if (recorded.stream()
                     .anyMatch(x -> x.caseId().equals(r.caseId()) && x.side().equals(r.side()))) {
                 return false;
             }
             recorded.add(r);
+            return true;
+        }
+
+        @Override
+        public boolean postpone(UUID run, String owner, long seconds) {
+            postponed.add(owner + " " + seconds);
             return true;
         }
 
@@ -143,6 +155,22 @@ class EvaluationRunnerTest {
                     public EvaluationAnswer evaluate(ChangeKind k, EvaluationCall call) {
                         String side = call.candidate() == null ? "live" : "candidate";
                         called.add(call.of().caseId() + "|" + side);
+                        if (call.of().caseId().equals(rateLimitedOn)) {
+                            return new EvaluationAnswer(
+                                    429,
+                                    null,
+                                    "allowed",
+                                    null,
+                                    null,
+                                    null,
+                                    0,
+                                    0,
+                                    0,
+                                    1,
+                                    "req",
+                                    "evaluation_rate_limited",
+                                    "share spent");
+                        }
                         if (call.of().caseId().equals(budgetSpentOn)) {
                             return new EvaluationAnswer(
                                     429,
@@ -305,5 +333,30 @@ class EvaluationRunnerTest {
                         "a|candidate", "a|live", "b|candidate", "b|live", "c|candidate", "c|live");
         assertThat(finished.get(0))
                 .contains("{\"caseId\":\"b\",\"candidate\":\"fail\",\"live\":\"pass\"}");
+    }
+
+    @Test
+    void aRateLimitedCaseIsNotRecordedAndTheRunIsPostponed() {
+        rateLimitedOn = "b";
+        assertThat(runner.run(run(1), "me", () -> true)).isFalse();
+        assertThat(recorded).extracting(EvaluationRows.Result::caseId).containsExactly("a");
+        assertThat(postponed).containsExactly("me " + EvaluationRunner.POSTPONE_SECONDS);
+        assertThat(finished).isEmpty();
+    }
+
+    @Test
+    void aRunnerWhoseRecordIsRefusedStopsCalling() {
+        holder = "someone else";
+        assertThat(runner.run(run(1), "me", () -> true)).isFalse();
+        assertThat(called).containsExactly("a|candidate");
+        assertThat(finished).isEmpty();
+    }
+
+    @Test
+    void theCasesOfTheSetAreTheDenominator() {
+        // a case without a result counts as an error
+        budgetSpentOn = "a";
+        assertThat(runner.run(run(1), "me", () -> true)).isTrue();
+        assertThat(finished.get(0)).contains("\"errors\":3");
     }
 }

@@ -157,7 +157,7 @@ class GoldenSetContentTest {
     }
 
     @Test
-    void riskIsLowOnlyForAddedCasesOrARaisedPassRate() {
+    void riskIsLowOnlyForARaisedPassRate() {
         JsonObject live = json(set("[{'kind':'prompt','target':'p'}]", CASE));
         JsonObject added =
                 json(
@@ -174,7 +174,9 @@ class GoldenSetContentTest {
                                 "[{'kind':'prompt','target':'p'}]",
                                 CASE.replace("'value':'refund'", "'value':'r'")));
         JsonObject rebound = json(set("[{'kind':'prompt','target':'q'}]", CASE));
-        assertThat(GoldenSetChangeKind.onlyStricter(added, live)).isTrue();
+        assertThat(GoldenSetChangeKind.onlyStricter(added, live))
+                .as("easy cases added dilute a failing one")
+                .isFalse();
         assertThat(GoldenSetChangeKind.onlyStricter(raised, live)).isTrue();
         assertThat(GoldenSetChangeKind.onlyStricter(live, live)).isTrue();
         assertThat(GoldenSetChangeKind.onlyStricter(lowered, live)).isFalse();
@@ -189,9 +191,16 @@ class GoldenSetContentTest {
                         k.risk(
                                 null,
                                 "s",
-                                added,
+                                raised,
                                 Optional.of(new io.gatehouse.governance.LiveVersion("1", live))))
                 .isEqualTo(io.gatehouse.governance.RiskClass.LOW);
+        assertThat(
+                        k.risk(
+                                null,
+                                "s",
+                                added,
+                                Optional.of(new io.gatehouse.governance.LiveVersion("1", live))))
+                .isEqualTo(io.gatehouse.governance.RiskClass.HIGH);
         assertThat(
                         k.risk(
                                 null,

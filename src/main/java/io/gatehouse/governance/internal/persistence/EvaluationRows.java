@@ -70,6 +70,9 @@ public class EvaluationRows {
             String requestId,
             Instant recordedAt) {}
 
+    /** How often a run is claimed before it ends as an error (its instances keep dying). */
+    public static final int MAX_CLAIMS = 5;
+
     private static final String RUN_COLUMNS =
             "id, tenant_id, change_id, revision, golden_set, golden_set_version, bound_kind,"
                     + " bound_target, trigger, requested_by, status, lease_owner, lease_until, claims,"
@@ -115,18 +118,43 @@ public class EvaluationRows {
      * itself; {@code started_at} keeps the first claim's time.
      */
     public Optional<Run> claim(String owner, long leaseSeconds) {
+        // a run re-claimed MAX_CLAIMS times (its instances keep dying) ends as an error
+        update(
+                "UPDATE governance_evaluation_runs SET status = 'error', error = 'The run was"
+                        + " interrupted "
+                        + MAX_CLAIMS
+                        + " times', finished_at = now(), lease_until"
+                        + " = NULL WHERE status = 'running' AND lease_until < now() AND claims >= ?",
+                MAX_CLAIMS);
         List<Run> r =
                 runs(
                         "UPDATE governance_evaluation_runs SET status = 'running', lease_owner = ?,"
                                 + " lease_until = now() + make_interval(secs => ?), claims = claims + 1,"
-                                + " started_at = coalesce(started_at, now()) WHERE id = (SELECT id FROM"
-                                + " governance_evaluation_runs WHERE status = 'queued' OR (status ="
-                                + " 'running' AND lease_until < now()) ORDER BY created_at LIMIT 1 FOR"
-                                + " UPDATE SKIP LOCKED) RETURNING "
+                                + " started_at = coalesce(started_at, now()) WHERE id = (SELECT r.id FROM"
+                                + " governance_evaluation_runs r JOIN edge_tenants t ON t.id ="
+                                + " r.tenant_id WHERE t.status = 'active' AND (r.status = 'queued' OR"
+                                + " (r.status = 'running' AND r.lease_until < now() AND r.claims < ?))"
+                                + " ORDER BY r.created_at LIMIT 1 FOR UPDATE OF r SKIP LOCKED) RETURNING "
                                 + RUN_COLUMNS,
                         owner,
-                        (double) leaseSeconds);
+                        (double) leaseSeconds,
+                        MAX_CLAIMS);
         return r.stream().findFirst();
+    }
+
+    /**
+     * Gives the run back for later (the tenant's evaluation share is spent for now): no owner, not
+     * claimable for {@code seconds}, and this claim not counted against {@link #MAX_CLAIMS}.
+     */
+    public boolean postpone(UUID run, String owner, long seconds) {
+        return update(
+                        "UPDATE governance_evaluation_runs SET lease_owner = NULL, lease_until = now()"
+                                + " + make_interval(secs => ?), claims = greatest(claims - 1, 1) WHERE id"
+                                + " = ? AND lease_owner = ? AND status = 'running'",
+                        (double) seconds,
+                        run,
+                        owner)
+                == 1;
     }
 
     /** Renews the lease; false when {@code owner} no longer holds it (lapsed and claimed). */
