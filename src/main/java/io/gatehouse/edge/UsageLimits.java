@@ -25,7 +25,9 @@ public interface UsageLimits {
      * evaluationSharePercent} of the tenant's limits, a tenth by default), so evaluations never
      * starve production traffic. Over the share: {@code RateLimitedException} with code {@code
      * evaluation_rate_limited} (a rate) or {@code evaluation_budget_exceeded} (a budget), and
-     * nothing taken from the tenant's own limits. Settled and extended like any admission.
+     * nothing taken from the tenant's own limits. Settled and extended like any admission. A
+     * suspended tenant's evaluation calls are refused with 403 {@code tenant_suspended} (they carry
+     * no credential the authentication filter could refuse).
      */
     Admission admitEvaluation(ClientKey key, long estimatedTokens, long estimatedCostMicros);
 

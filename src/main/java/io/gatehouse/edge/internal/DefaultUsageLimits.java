@@ -66,6 +66,7 @@ public class DefaultUsageLimits implements UsageLimits {
     @Inject ApiKeyRegistry keys;
     @Inject JpaIdentity identity;
     @Inject MetricRegistry metrics;
+    @Inject TenantCache tenants;
 
     @Inject
     @ConfigProperty(name = "gatehouse.limits.tenant.rpm", defaultValue = "6000")
@@ -327,6 +328,14 @@ public class DefaultUsageLimits implements UsageLimits {
     @Override
     public Admission admitEvaluation(
             ClientKey key, long estimatedTokens, long estimatedCostMicros) {
+        // no credential of a suspended tenant gets past the authentication filter; its
+        // evaluation runs have none, so they stop here (from memory; fails closed with 503)
+        if (tenants.isSuspended(key.tenant())) {
+            refused.inc();
+            throw new io.gatehouse.shared.error.ForbiddenException(
+                    "tenant_suspended",
+                    "The tenant is suspended: its evaluation runs call nothing");
+        }
         return admit(key, estimatedTokens, estimatedCostMicros, true);
     }
 

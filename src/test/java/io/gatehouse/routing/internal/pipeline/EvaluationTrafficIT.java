@@ -583,4 +583,40 @@ class EvaluationTrafficIT {
         assertThat(r.details().getString("evaluationSide")).isEqualTo("embedding");
         assertThat(r.details().getString("operation")).isEqualTo("embeddings");
     }
+
+    @Test
+    void aSuspendedTenantsEvaluationCallsAreRefused() throws Exception {
+        TestTenant t = tenant("/suspended/v1", "suspended-p", "s", 0);
+        UUID run = UUID.randomUUID();
+        assertThat(
+                        evaluationChat(t, chatBody("s", "before"), of(run, "a", "live", null))
+                                .getInt("status"))
+                .isEqualTo(200);
+        String platform =
+                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
+        Http.Response suspended =
+                Http.local()
+                        .method(
+                                "PATCH",
+                                "/api/v1/tenants/" + t.id(),
+                                "{\"status\":\"suspended\"}",
+                                "Authorization",
+                                "Bearer " + platform);
+        assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
+        // the second instance hears of it through the change feed within about a second
+        JsonObject refused = null;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            refused = evaluationChat(t, chatBody("s", "after"), of(run, "b", "live", null));
+            if (refused.getInt("status") != 200) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(refused.getInt("status")).isEqualTo(403);
+        assertThat(refused.getString("errorCode")).isEqualTo("tenant_suspended");
+        assertThat(provider.received("/suspended/v1/chat/completions")).hasSize(1);
+        assertThat(recorded(refused.getString("requestId")).details().getString("error"))
+                .isEqualTo("tenant_suspended");
+    }
 }
