@@ -463,7 +463,8 @@ class EvidenceRulesIT {
         String id = submitted("author", name, "You kindly help with", "Refund policy for");
         assertThat(finishedRun(id, 1).getString("status")).isEqualTo("passed");
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
-        // the set is republished (a case added; HIGH since added cases dilute the rate) after the run
+        // the set is republished (a case added; HIGH since added cases dilute the rate) after the
+        // run
         JsonObject v1 = goldenSet(name);
         JsonObject v2 =
                 Json.createObjectBuilder(v1)
