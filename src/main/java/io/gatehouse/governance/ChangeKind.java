@@ -107,4 +107,16 @@ public interface ChangeKind {
     default EvaluationAnswer evaluate(EvaluationCall call) {
         throw new UnsupportedOperationException(kind() + " offers no evaluation");
     }
+
+    /**
+     * Evidence this kind computes by itself for proposed content (issue 23), stored with the
+     * revision on submit, revise and rebase and shown in the change's {@code evidence}: {@code
+     * {"type": "<type>", ...}} (the policy kind's traffic replay: type {@code replay}). Empty when
+     * the kind has none. Runs after the transition committed, outside its transaction; a failure is
+     * recorded as an {@code error} entry and never undoes or blocks the transition.
+     */
+    default Optional<JsonObject> automaticEvidence(
+            TenantId tenant, String target, JsonObject content) {
+        return Optional.empty();
+    }
 }

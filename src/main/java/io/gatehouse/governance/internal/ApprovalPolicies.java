@@ -39,7 +39,14 @@ public class ApprovalPolicies {
     public List<ApprovalPolicyEntry> policies(Caller caller) {
         List<ApprovalPolicyEntry> out = new ArrayList<>();
         for (ApprovalPolicyEntity p : repo.policies(caller.tenant().value())) {
-            out.add(new ApprovalPolicyEntry(p.kind(), p.risk(), p.requiredApprovals(), true));
+            out.add(
+                    new ApprovalPolicyEntry(
+                            p.kind(),
+                            p.risk(),
+                            p.requiredApprovals(),
+                            requiresEvidence(
+                                    caller.tenant(), p.kind(), RiskClass.valueOf(p.risk())),
+                            true));
         }
         for (String kind : kinds.names()) {
             for (RiskClass risk : RiskClass.values()) {
@@ -53,6 +60,7 @@ public class ApprovalPolicies {
                                     kind,
                                     risk.name(),
                                     required(caller.tenant(), kind, risk),
+                                    requiresEvidence(caller.tenant(), kind, risk),
                                     false));
                 }
             }
@@ -60,13 +68,25 @@ public class ApprovalPolicies {
         return out;
     }
 
-    /** A tenant's setting of required approvals for a kind (or {@code *}) and risk class. */
+    /**
+     * A tenant's setting of required approvals for a kind (or {@code *}) and risk class, and
+     * whether publishing needs evidence (effective: a row that leaves it unset inherits).
+     */
     public record ApprovalPolicyEntry(
-            String kind, String risk, int requiredApprovals, boolean configured) {}
+            String kind,
+            String risk,
+            int requiredApprovals,
+            boolean requireEvidence,
+            boolean configured) {}
 
     @Transactional
     public ApprovalPolicyEntry setPolicy(
-            Caller caller, String requestId, String kind, String risk, Integer required) {
+            Caller caller,
+            String requestId,
+            String kind,
+            String risk,
+            Integer required,
+            Boolean requireEvidence) {
         if (!caller.has(Role.ADMIN)) {
             throw new ForbiddenException("This action needs the role " + Role.ADMIN.wireName());
         }
@@ -93,10 +113,15 @@ public class ApprovalPolicies {
         Optional<ApprovalPolicyEntity> existing = repo.policy(tenant, kind, rc.name());
         ApprovalPolicyEntity p = existing.orElseGet(ApprovalPolicyEntity::new);
         Integer before = existing.map(e -> e.requiredApprovals()).orElse(null);
+        Boolean evidenceBefore = existing.map(e -> e.requireEvidence()).orElse(null);
         p.tenantId(tenant);
         p.kind(kind);
         p.risk(rc.name());
         p.requiredApprovals(required);
+        if (requireEvidence != null) {
+            // left out: unchanged (a new row inherits from '*', else false)
+            p.requireEvidence(requireEvidence);
+        }
         p.updatedBy(caller.subject());
         p.updatedAt(Instant.now());
         if (existing.isEmpty()) {
@@ -110,9 +135,15 @@ public class ApprovalPolicies {
                         .detail("risk", rc.name())
                         .detail("requiredApprovals", required)
                         .detail("previous", before)
+                        .detail("requireEvidence", p.requireEvidence())
+                        .detail("previousRequireEvidence", evidenceBefore)
+                        .detail(
+                                "effectiveRequireEvidence",
+                                requiresEvidence(caller.tenant(), kind, rc))
                         .requestId(requestId)
                         .build());
-        return new ApprovalPolicyEntry(kind, rc.name(), required, true);
+        return new ApprovalPolicyEntry(
+                kind, rc.name(), required, requiresEvidence(caller.tenant(), kind, rc), true);
     }
 
     int requiredApprovals(ChangeRequestEntity c) {
@@ -129,5 +160,26 @@ public class ApprovalPolicies {
                         .map(p -> p.requiredApprovals())
                         .orElse(null);
         return ApprovalRule.required(risk, forKind, forAny);
+    }
+
+    /** Whether publishing {@code c} needs evidence ({@link EvidenceRule}). */
+    boolean requiresEvidence(ChangeRequestEntity c) {
+        return requiresEvidence(new TenantId(c.tenantId()), c.kind(), RiskClass.valueOf(c.risk()));
+    }
+
+    /**
+     * The kind's own setting if it has one, else the tenant's setting for any kind, else false:
+     * resolved apart from the number of approvals, so a row that sets only the number inherits.
+     */
+    boolean requiresEvidence(TenantId tenant, String kind, RiskClass risk) {
+        Boolean forKind =
+                repo.policy(tenant.value(), kind, risk.name())
+                        .map(p -> p.requireEvidence())
+                        .orElse(null);
+        Boolean forAny =
+                repo.policy(tenant.value(), ApprovalRule.ANY_KIND, risk.name())
+                        .map(p -> p.requireEvidence())
+                        .orElse(null);
+        return ApprovalRule.requiresEvidence(forKind, forAny);
     }
 }

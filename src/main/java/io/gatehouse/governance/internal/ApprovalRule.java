@@ -32,6 +32,14 @@ public final class ApprovalRule {
         return risk == RiskClass.HIGH ? Math.max(2, n) : Math.max(1, n);
     }
 
+    /**
+     * Whether publishing needs evidence ({@link EvidenceRule}): the kind's own setting, else the
+     * setting for any kind, else no. Null means "not set" at either level.
+     */
+    public static boolean requiresEvidence(Boolean forKind, Boolean forAnyKind) {
+        return forKind != null ? forKind : forAnyKind != null && forAnyKind;
+    }
+
     /** Everyone who authored a revision of a change: its creator and each revision's author. */
     static Set<String> authors(String creatorId, List<ChangeRevisionEntity> revisions) {
         Set<String> out = new LinkedHashSet<>();

@@ -39,8 +39,9 @@ import java.util.UUID;
  * <p>Long on purpose: every action of the state machine goes through one locked {@code transition}
  * (authorization, state, audit event, webhook outbox in one transaction); split by action, the
  * state machine would be spread over several classes. How many approvals a change needs is {@link
- * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s; reading changes (one, the
- * list, their diffs and history) is {@link ChangeViews}'s; a comment outside a transition is {@link
+ * ApprovalPolicies}'s, whose approvals count is {@link ApprovalRule}'s, whether the evidence allows
+ * publishing (and an override) is {@link EvidenceGate}'s; reading changes (one, the list, their
+ * diffs and history) is {@link ChangeViews}'s; a comment outside a transition is {@link
  * ChangeComments}'s.
  */
 @ApplicationScoped
@@ -54,6 +55,7 @@ public class ChangeRequestService {
     @Inject WebhookOutbox outbox;
     @Inject Event<ChangeTransition> transitions;
     @Inject ApprovalPolicies approvalPolicies;
+    @Inject EvidenceGate evidenceGate;
 
     @Transactional
     public ChangeView create(
@@ -324,6 +326,22 @@ public class ChangeRequestService {
      */
     @Transactional
     public ChangeView publish(Caller caller, String requestId, UUID id, String comment) {
+        return publish(caller, requestId, id, comment, null);
+    }
+
+    /**
+     * Publishes, with {@code override} (null: none) of a failed evaluation run when an approval
+     * rule requires evidence ({@link EvidenceGate}): checked under the same locks as the rest, so
+     * neither a run finishing nor a revision arriving meanwhile lets stale evidence through. The
+     * override is recorded on the change and in the publish event's details.
+     */
+    @Transactional
+    public ChangeView publish(
+            Caller caller,
+            String requestId,
+            UUID id,
+            String comment,
+            EvidenceGate.EvidenceOverride override) {
         requireAny(caller, Role.ADMIN);
         checkComment(comment);
         ChangeRequestEntity c = lock(caller, id);
@@ -331,7 +349,8 @@ public class ChangeRequestService {
         ChangeState from = state(c);
         ChangeState to = ChangeWorkflow.next(from, ChangeAction.PUBLISH, true);
         int required = approvalPolicies.requiredApprovals(c);
-        List<String> approvers = approvers(c, authorIds(c));
+        Set<String> authors = authorIds(c);
+        List<String> approvers = approvers(c, authors);
         if (approvers.size() < required) {
             throw new ConflictException(
                     "not_enough_approvals",
@@ -345,6 +364,19 @@ public class ChangeRequestService {
         TenantId tenant = caller.tenant();
         requireLiveBase(c, tenant, "publish");
         Instant now = Instant.now();
+        EvidenceGate.Outcome evidence =
+                evidenceGate.check(
+                        c,
+                        caller,
+                        approvalPolicies.requiresEvidence(c),
+                        required,
+                        approvers,
+                        authors,
+                        override,
+                        now);
+        if (evidence.override() != null) {
+            c.evidenceOverride(evidence.override().toString());
+        }
         supersedePublished(caller, requestId, c, now);
         String version =
                 k.apply(
@@ -359,7 +391,10 @@ public class ChangeRequestService {
         c.updatedAt(now);
         addComment(repo, c, caller, "publish", comment, now);
         repo.flush();
-        transition(c, caller, requestId, "publish", from, Set.of(new Detail("version", version)));
+        Set<Detail> details = new java.util.LinkedHashSet<>();
+        details.add(new Detail("version", version));
+        evidence.auditDetails().forEach((key, value) -> details.add(new Detail(key, value)));
+        transition(c, caller, requestId, "publish", from, details);
         return views.of(c, k);
     }
 

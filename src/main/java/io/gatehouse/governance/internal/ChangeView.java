@@ -12,7 +12,9 @@ import java.util.UUID;
  * rebaseRequired} are filled for single reads; {@code authorId}/{@code authorName} are the creator,
  * {@code revisions} name everyone who authored a revision (none of them may review the change).
  * {@code rollbackOfAuthors} (single reads of a break-glass rollback) name the authors of the change
- * whose content it re-applied: they may not give its review after the fact either.
+ * whose content it re-applied: they may not give its review after the fact either. {@code
+ * evidenceRequired} says whether an approval rule makes publishing it need evidence now, {@code
+ * evidenceOverride} the override of a failed evaluation run its publication used (null: none).
  */
 public record ChangeView(
         UUID id,
@@ -41,7 +43,9 @@ public record ChangeView(
         List<Revision> revisions,
         List<Review> reviews,
         List<Comment> comments,
-        List<Person> rollbackOfAuthors) {
+        List<Person> rollbackOfAuthors,
+        boolean evidenceRequired,
+        JsonObject evidenceOverride) {
 
     /** One revision and who authored it: {@code action} is create, revise, rebase or rollback. */
     public record Revision(

@@ -259,6 +259,8 @@ public class ChangeViews {
                 revisionViews(revisions),
                 d.reviews(),
                 d.comments(),
-                d.rollbackOfAuthors());
+                d.rollbackOfAuthors(),
+                approvalPolicies.requiresEvidence(c),
+                c.evidenceOverride() == null ? null : JsonInput.readObject(c.evidenceOverride()));
     }
 }

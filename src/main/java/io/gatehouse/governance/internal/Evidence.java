@@ -95,6 +95,7 @@ public class Evidence {
     JsonObject entry(EvaluationRows.Run r) {
         JsonObjectBuilder b =
                 Json.createObjectBuilder()
+                        .add("type", "evaluation")
                         .add("runId", r.id().toString())
                         .add("goldenSet", r.goldenSet())
                         .add("goldenSetVersion", r.goldenSetVersion())

@@ -46,6 +46,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Inject ChangeFeed feed;
     @Inject OverriddenCalls calls;
     @Inject EvaluationCalls evaluations;
+    @Inject PolicyTestBench bench;
 
     @Override
     public String kind() {
@@ -209,6 +210,59 @@ public class PolicyChangeKind implements ChangeKind {
                 r.requestId(),
                 r.errorCode(),
                 r.errorMessage());
+    }
+
+    /** Rows of the replay kept with a revision (the bench reports at most 50). */
+    static final int REPLAY_ROWS_KEPT = 20;
+
+    /**
+     * A policy change's evidence (issue 23): the test bench's replay of the tenant's recent traffic
+     * ({@link PolicyTestBench#DEFAULT_TRAFFIC} requests) under the live policies and with the
+     * proposed content in place of the live policy of its name: {@code {"type": "replay", "status":
+     * "ok", "considered", "changed", "summaryOnly", "traffic"}} with the first {@value
+     * #REPLAY_ROWS_KEPT} changed rows, or {@code "status": "error"} and the reason when the bench
+     * could not replay (time limit, a draft it cannot compile). Global policies (no tenant) have no
+     * traffic of their own: none.
+     */
+    @Override
+    public Optional<JsonObject> automaticEvidence(
+            TenantId tenant, String target, JsonObject content) {
+        if (tenant == null) {
+            return Optional.empty();
+        }
+        JsonObjectBuilder out = Json.createObjectBuilder().add("type", "replay");
+        try {
+            JsonObject report =
+                    bench.run(
+                            tenant,
+                            Json.createObjectBuilder()
+                                    .add("name", target)
+                                    .add("policy", content)
+                                    .add(
+                                            "traffic",
+                                            Json.createObjectBuilder()
+                                                    .add("limit", PolicyTestBench.DEFAULT_TRAFFIC))
+                                    .build());
+            JsonObject traffic = report.getJsonObject("traffic");
+            var rows = Json.createArrayBuilder();
+            var changes = traffic.getJsonArray("changes");
+            for (int i = 0; i < Math.min(REPLAY_ROWS_KEPT, changes.size()); i++) {
+                rows.add(changes.get(i));
+            }
+            int considered = traffic.getInt("considered");
+            out.add("status", "ok")
+                    .add("considered", considered)
+                    .add("changed", traffic.getInt("changed"))
+                    // before the replay over retained content every request is replayed over its
+                    // recorded summary; the bench says so itself once it can do more
+                    .add("summaryOnly", traffic.getInt("summaryOnly", considered))
+                    .add("traffic", Json.createObjectBuilder(traffic).add("changes", rows).build());
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            out.add("status", "error")
+                    .add("error", why.length() > 500 ? why.substring(0, 500) : why);
+        }
+        return Optional.of(out.build());
     }
 
     @Override

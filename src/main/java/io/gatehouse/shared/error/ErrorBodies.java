@@ -91,6 +91,25 @@ public final class ErrorBodies {
      */
     public static String problem(
             String path, int status, String code, String message, String param, String requestId) {
+        return problem(
+                path,
+                status,
+                code,
+                message,
+                param,
+                requestId,
+                jakarta.json.JsonValue.EMPTY_JSON_OBJECT);
+    }
+
+    /** Problem JSON with extension members, which never replace a standard member. */
+    public static String problem(
+            String path,
+            int status,
+            String code,
+            String message,
+            String param,
+            String requestId,
+            jakarta.json.JsonObject extensions) {
         JsonObjectBuilder problem =
                 Json.createObjectBuilder()
                         .add("type", "urn:gatehouse:problem:" + code)
@@ -105,6 +124,22 @@ public final class ErrorBodies {
         if (requestId != null) {
             problem.add("requestId", requestId);
         }
+        java.util.Set<String> standard =
+                java.util.Set.of(
+                        "type",
+                        "title",
+                        "status",
+                        "detail",
+                        "code",
+                        "instance",
+                        "param",
+                        "requestId");
+        extensions.forEach(
+                (k, v) -> {
+                    if (!standard.contains(k)) {
+                        problem.add(k, v);
+                    }
+                });
         return problem.build().toString();
     }
 

@@ -105,4 +105,27 @@ class ErrorBodiesTest {
         assertThat(ErrorBodies.isOpenAiPath("/api/v1/keys")).isFalse();
         assertThat(ErrorBodies.isOpenAiPath("/v10/x")).isFalse();
     }
+
+    @Test
+    void problemExtensionsAreAddedAndNeverReplaceAStandardMember() {
+        String body =
+                ErrorBodies.problem(
+                        "/api/v1/changes/x/publish",
+                        409,
+                        "evidence_failed",
+                        "Cannot publish",
+                        null,
+                        "req_1",
+                        jakarta.json.Json.createObjectBuilder()
+                                .add("goldenSets", jakarta.json.Json.createArrayBuilder().add("gs"))
+                                .add("status", 200)
+                                .add("code", "ok")
+                                .build());
+        assertThat(body)
+                .isEqualTo(
+                        "{\"type\":\"urn:gatehouse:problem:evidence_failed\",\"title\":\"Conflict\","
+                                + "\"status\":409,\"detail\":\"Cannot publish\",\"code\":\"evidence_failed\","
+                                + "\"instance\":\"/api/v1/changes/x/publish\",\"requestId\":\"req_1\","
+                                + "\"goldenSets\":[\"gs\"]}");
+    }
 }

@@ -26,6 +26,10 @@ public class ApprovalPolicyEntity {
     @Column(name = "required_approvals", nullable = false)
     private int requiredApprovals;
 
+    /** Whether publishing needs evidence; null inherits ({@code *}, else false). V71. */
+    @Column(name = "require_evidence")
+    private Boolean requireEvidence;
+
     @Column(name = "updated_by", nullable = false)
     private String updatedBy;
 
@@ -65,6 +69,14 @@ public class ApprovalPolicyEntity {
 
     public void requiredApprovals(int value) {
         this.requiredApprovals = value;
+    }
+
+    public Boolean requireEvidence() {
+        return requireEvidence;
+    }
+
+    public void requireEvidence(Boolean value) {
+        this.requireEvidence = value;
     }
 
     public String updatedBy() {

@@ -71,6 +71,10 @@ public class ChangeRequestEntity {
     @Column(name = "post_hoc_review")
     private String postHocReview;
 
+    /** The override of a failed evaluation run its publication used (JSON), if any (V71). */
+    @Column(name = "evidence_override")
+    private String evidenceOverride;
+
     @Version private long version;
 
     // Accessors: field writes must go through the entity (Hibernate enhances it for dirty
@@ -242,5 +246,13 @@ public class ChangeRequestEntity {
 
     public void version(long value) {
         this.version = value;
+    }
+
+    public String evidenceOverride() {
+        return evidenceOverride;
+    }
+
+    public void evidenceOverride(String value) {
+        this.evidenceOverride = value;
     }
 }

@@ -38,7 +38,10 @@ public class ApprovalPoliciesResource {
 
     @GET
     @RequiresRole({Role.ADMIN, Role.AUTHOR, Role.REVIEWER, Role.AUDITOR})
-    @Operation(summary = "Effective required approvals per kind and risk (configured or default)")
+    @Operation(
+            summary =
+                    "Effective required approvals and whether evidence is required, per kind and"
+                            + " risk (configured or default)")
     @APIResponse(
             responseCode = "200",
             description = "Effective policies",
@@ -58,7 +61,10 @@ public class ApprovalPoliciesResource {
 
     @PUT
     @RequiresRole({Role.ADMIN})
-    @Operation(summary = "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2)}")
+    @Operation(
+            summary =
+                    "Set {kind (or *), risk (LOW|HIGH), requiredApprovals (1..5; HIGH >= 2),"
+                            + " requireEvidence (optional)}")
     @RequestBody(
             required = true,
             content =
@@ -86,7 +92,8 @@ public class ApprovalPoliciesResource {
                         rid == null ? null : rid.toString(),
                         JsonBodies.string(b, "kind"),
                         JsonBodies.string(b, "risk"),
-                        JsonBodies.integer(b, "requiredApprovals")));
+                        JsonBodies.integer(b, "requiredApprovals"),
+                        JsonBodies.bool(b, "requireEvidence")));
     }
 
     private static JsonObject json(ApprovalPolicies.ApprovalPolicyEntry e) {
@@ -94,6 +101,7 @@ public class ApprovalPoliciesResource {
                 .add("kind", e.kind())
                 .add("risk", e.risk())
                 .add("requiredApprovals", e.requiredApprovals())
+                .add("requireEvidence", e.requireEvidence())
                 .add("configured", e.configured())
                 .build();
     }

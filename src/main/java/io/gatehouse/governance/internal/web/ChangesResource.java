@@ -2,6 +2,7 @@ package io.gatehouse.governance.internal.web;
 
 import static io.gatehouse.governance.internal.web.JsonBodies.put;
 
+import io.gatehouse.governance.internal.AutomaticEvidence;
 import io.gatehouse.governance.internal.ChangeComments;
 import io.gatehouse.governance.internal.ChangeRequestService;
 import io.gatehouse.governance.internal.ChangeTestCalls;
@@ -9,6 +10,8 @@ import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.governance.internal.EvaluationTriggers;
 import io.gatehouse.governance.internal.Evidence;
+import io.gatehouse.governance.internal.EvidenceGate;
+import io.gatehouse.governance.internal.EvidenceRule;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
@@ -61,6 +64,7 @@ public class ChangesResource {
     @Inject ChangeTestCalls testCalls;
     @Inject EvaluationTriggers evaluations;
     @Inject Evidence evidence;
+    @Inject AutomaticEvidence automaticEvidence;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -137,6 +141,7 @@ public class ChangesResource {
         ChangeView v = views.get(c, JsonBodies.uuid(id));
         JsonArrayBuilder e = Json.createArrayBuilder();
         evidence.forChange(c.tenant(), v.id(), null).forEach(e::add);
+        automaticEvidence.forChange(c.tenant(), v.id()).forEach(e::add);
         return Json.createObjectBuilder(json(v, true)).add("evidence", e).build();
     }
 
@@ -362,19 +367,60 @@ public class ChangesResource {
             content =
                     @Content(
                             mediaType = "application/json",
-                            schema = @Schema(implementation = GovernanceDtos.ActionComment.class)))
+                            schema = @Schema(implementation = GovernanceDtos.PublishBody.class)))
     @APIResponse(
             responseCode = "200",
             description = "The change, published",
             content = @Content(schema = @Schema(implementation = GovernanceDtos.ChangeView.class)))
     @APIResponse(
+            responseCode = "400",
+            description =
+                    "evidenceOverride without a reason (1..2000 characters), or not an object")
+    @APIResponse(
+            responseCode = "403",
+            description = "own_change: an author of the change asked for an evidence override")
+    @APIResponse(
             responseCode = "409",
             description =
-                    "Not approved, or rebase_required: another change of the target went live first")
+                    "Not approved; rebase_required: another change of the target went live first;"
+                            + " evidence_missing / evidence_failed: an approval rule requires a"
+                            + " passed run of every bound golden set for the current revision (the"
+                            + " problem's goldenSets name them); override_needs_reviewer: an"
+                            + " override needs one more distinct approval than the rule;"
+                            + " override_not_needed: no failed run to override")
     public JsonObject publish(@PathParam("id") String id, String body) {
+        JsonObject b = JsonBodies.object(body);
         return json(
-                changes.publish(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
+                changes.publish(
+                        caller.require(),
+                        requestId(),
+                        JsonBodies.uuid(id),
+                        JsonBodies.string(b, "comment"),
+                        evidenceOverride(b)),
                 true);
+    }
+
+    /** {@code evidenceOverride: {reason}} of a publish body, or null; 400 naming the field. */
+    static EvidenceGate.EvidenceOverride evidenceOverride(JsonObject body) {
+        JsonObject o = JsonBodies.objectField(body, "evidenceOverride");
+        if (o == null) {
+            return null;
+        }
+        for (String k : o.keySet()) {
+            if (!k.equals("reason")) {
+                throw new ValidationException(
+                        "evidenceOverride." + k, "evidenceOverride takes only a reason");
+            }
+        }
+        String reason = EvidenceRule.validReason(JsonBodies.string(o, "reason"));
+        if (reason == null) {
+            throw new ValidationException(
+                    "evidenceOverride.reason",
+                    "An evidence override needs a reason of 1 to "
+                            + EvidenceRule.MAX_REASON
+                            + " characters");
+        }
+        return new EvidenceGate.EvidenceOverride(reason);
     }
 
     @POST
@@ -599,6 +645,12 @@ public class ChangesResource {
         put(b, "publishedVersion", v.publishedVersion());
         put(b, "rollbackOf", v.rollbackOf());
         put(b, "postHocReview", v.postHocReview());
+        b.add("evidenceRequired", v.evidenceRequired());
+        if (v.evidenceOverride() == null) {
+            b.addNull("evidenceOverride");
+        } else {
+            b.add("evidenceOverride", v.evidenceOverride());
+        }
         if (full) {
             put(b, "liveVersion", v.liveVersion());
             b.add("rebaseRequired", v.rebaseRequired());

@@ -33,6 +33,10 @@ public final class EvaluationDtos {
 
     @Schema(description = "An evaluation run of a golden set against a change (its evidence)")
     public record EvaluationEvidence(
+            @Schema(
+                            enumeration = {"evaluation"},
+                            description = "evaluation (a replay entry says replay)")
+                    String type,
             @Schema(required = true) String runId,
             @Schema(required = true) String goldenSet,
             @Schema(required = true) int goldenSetVersion,

@@ -68,6 +68,43 @@ public final class GovernanceDtos {
     public record ActionComment(
             @Schema(description = "A comment recorded with the action") String comment) {}
 
+    @Schema(
+            description =
+                    "Publish's optional body: a comment, and the override of a failed evaluation"
+                            + " run (issue 23)")
+    public record PublishBody(
+            @Schema(description = "A comment recorded with the action") String comment,
+            @Schema(
+                            description =
+                                    "Publish although a bound golden set's run of the current"
+                                            + " revision failed (never when one is missing): needs"
+                                            + " one more distinct approval than the rule, by"
+                                            + " an admin who authored no revision")
+                    EvidenceOverrideRequest evidenceOverride) {}
+
+    @Schema(description = "The override of a failed evaluation run")
+    public record EvidenceOverrideRequest(
+            @Schema(
+                            required = true,
+                            maxLength = 2000,
+                            description =
+                                    "Why the change goes live despite the failed run (1..2000"
+                                            + " characters, recorded)")
+                    String reason) {}
+
+    @Schema(description = "The override of a failed evaluation run a publication used")
+    public record EvidenceOverrideView(
+            @Schema(required = true) String reason,
+            @Schema(required = true, description = "Who published with the override") String by,
+            @Schema(required = true) String byName,
+            @Schema(required = true) String at,
+            @Schema(required = true, description = "The revision it was given for") int revision,
+            @Schema(required = true, description = "The failed runs it overrode")
+                    List<String> runIds,
+            @Schema(required = true, description = "Distinct approvals of the revision")
+                    int approvals,
+            @Schema(required = true) int requiredApprovals) {}
+
     @Schema(description = "A comment on a change, or a reply to one of its comments")
     public record NewComment(
             @Schema(required = true, description = "The comment (1 to 10000 characters)")
@@ -281,8 +318,58 @@ public final class GovernanceDtos {
             @Schema(
                             description =
                                     "Single reads: one entry per evaluation run of a golden set"
-                                            + " binding the change's target (issue 23), oldest first")
-                    List<EvaluationDtos.EvaluationEvidence> evidence) {}
+                                            + " binding the change's target (issue 23), oldest"
+                                            + " first, then the evidence its kind computed itself"
+                                            + " (type replay: a policy change's traffic replay)")
+                    List<EvidenceEntry> evidence,
+            @Schema(
+                            required = true,
+                            description =
+                                    "Whether an approval rule makes publishing it need a passed"
+                                            + " run of every bound golden set (issue 23)")
+                    boolean evidenceRequired,
+            @Schema(
+                            description =
+                                    "The override of a failed evaluation run its publication used;"
+                                            + " null for none")
+                    EvidenceOverrideView evidenceOverride) {}
+
+    /** An entry of a change's evidence: an evaluation run, or evidence its kind computed. */
+    @Schema(
+            description = "An evaluation run (type evaluation) or a traffic replay (type replay)",
+            oneOf = {EvaluationDtos.EvaluationEvidence.class, ReplayEvidence.class})
+    public interface EvidenceEntry {}
+
+    @Schema(
+            description =
+                    "A policy change's traffic replay (the test bench's), computed on submit, revise"
+                            + " and rebase for that revision; never blocks the transition")
+    public record ReplayEvidence(
+            @Schema(
+                            required = true,
+                            enumeration = {"replay"})
+                    String type,
+            @Schema(required = true) int revision,
+            @Schema(
+                            required = true,
+                            enumeration = {"submit", "revise", "rebase"})
+                    String trigger,
+            @Schema(
+                            required = true,
+                            enumeration = {"ok", "error"},
+                            description = "error: the replay could not be computed (see error)")
+                    String status,
+            @Schema(description = "Recorded requests the replay looked at") Integer considered,
+            @Schema(description = "Requests whose policy outcome the draft changes")
+                    Integer changed,
+            @Schema(
+                            description =
+                                    "Requests replayed over their recorded summaries only (no"
+                                            + " retained content)")
+                    Integer summaryOnly,
+            @Schema(description = "The bench's full traffic report") Map<String, Object> traffic,
+            @Schema(description = "Why it could not be computed") String error,
+            @Schema(required = true) String computedAt) {}
 
     @Schema(description = "Change requests, newest first")
     public record ChangeList(@Schema(required = true) List<ChangeSummary> data) {}
@@ -295,6 +382,13 @@ public final class GovernanceDtos {
                             enumeration = {"LOW", "HIGH"})
                     String risk,
             @Schema(required = true, minimum = "1", maximum = "5") int requiredApprovals,
+            @Schema(
+                            required = true,
+                            description =
+                                    "Whether publishing needs a passed evaluation run of every live"
+                                            + " golden set binding the change (effective: a row"
+                                            + " that leaves it unset inherits from *, else false)")
+                    boolean requireEvidence,
             @Schema(required = true, description = "false when this is the default")
                     boolean configured) {}
 
@@ -314,7 +408,15 @@ public final class GovernanceDtos {
                             minimum = "1",
                             maximum = "5",
                             description = "1..5; HIGH needs at least 2")
-                    Integer requiredApprovals) {}
+                    Integer requiredApprovals,
+            @Schema(
+                            description =
+                                    "Publishing needs a passed evaluation run of every live golden"
+                                            + " set binding the change's kind and target, for its"
+                                            + " current revision (409 evidence_missing /"
+                                            + " evidence_failed). Left out: unchanged (a new row"
+                                            + " inherits from *, else false)")
+                    Boolean requireEvidence) {}
 
     @Schema(description = "A new webhook endpoint")
     public record NewWebhook(

@@ -57,6 +57,18 @@ final class JsonBodies {
         return o.getInt(field);
     }
 
+    /** A boolean field; null when absent or null; 400 naming the field otherwise. */
+    static Boolean bool(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (v == JsonValue.TRUE || v == JsonValue.FALSE) {
+            return v == JsonValue.TRUE;
+        }
+        throw new ValidationException(field, field + " must be true or false");
+    }
+
     static JsonObject objectField(JsonObject o, String field) {
         JsonValue v = o.get(field);
         if (v == null || v == JsonValue.NULL) {

@@ -47,7 +47,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
                     ge.getMessage(),
                     ge.param(),
                     requestId,
-                    ge.headers());
+                    ge.headers(),
+                    ge.extensions());
         }
         if (ex instanceof ConstraintViolationException cve) {
             ConstraintViolation<?> first =

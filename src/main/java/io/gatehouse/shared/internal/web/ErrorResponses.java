@@ -19,6 +19,27 @@ final class ErrorResponses {
             String param,
             String requestId,
             Map<String, String> headers) {
+        return build(
+                path,
+                status,
+                code,
+                message,
+                param,
+                requestId,
+                headers,
+                jakarta.json.JsonValue.EMPTY_JSON_OBJECT);
+    }
+
+    /** With problem JSON extension members (left out of the OpenAI and Anthropic shapes). */
+    static Response build(
+            String path,
+            int status,
+            String code,
+            String message,
+            String param,
+            String requestId,
+            Map<String, String> headers,
+            jakarta.json.JsonObject extensions) {
         Response.ResponseBuilder rb =
                 ErrorBodies.isAnthropicPath(path)
                         ? Response.status(status)
@@ -33,8 +54,13 @@ final class ErrorResponses {
                                         .type(PROBLEM_JSON)
                                         .entity(
                                                 ErrorBodies.problem(
-                                                        path, status, code, message, param,
-                                                        requestId));
+                                                        path,
+                                                        status,
+                                                        code,
+                                                        message,
+                                                        param,
+                                                        requestId,
+                                                        extensions));
         headers.forEach(rb::header);
         return rb.build();
     }
