@@ -6,7 +6,7 @@
 // also runs alone: -Dconsole.only=evaluation.
 
 export default async function (ctx) {
-  const { step, check, newPage, signIn, api, token, axe, fitsAt800, docShot, base } = ctx;
+  const { step, check, newPage, signIn, api, token, axe, fitsAt800, docShot, base, chat } = ctx;
   const sfx = Date.now().toString(36);
   const tokens = {};
   const as = async (user) => (tokens[user] ??= await token(user));
@@ -241,6 +241,109 @@ export default async function (ctx) {
     const runs = await finished(id);
     const demo = runs.find((r) => r.goldenSet === "support-triage-basics");
     check(demo && demo.status === "passed", `the demo set passes on the demo prompt change, got ${JSON.stringify(runs)}`);
+    await act("alice", id, "withdraw");
+  });
+
+  await step("evaluation: with an approval rule requiring evidence, a failed run is refused at publish and published over with a reason and one more reviewer; the override shows on the change", async () => {
+    check(failingId !== null, "the setup made the changes");
+    // a fresh failing candidate (the same wording as the setup's): its run of revision 1 fails
+    const id = await create("alice", "prompt", prompt, promptContent("You answer questions about {{product}}.", "Regarding {{product}}: {{question}}"), "e2e override");
+    const submitted = await act("alice", id, "submit");
+    check(submitted.requiredApprovals === 1, `the candidate needs one approval (LOW), got ${JSON.stringify(submitted.requiredApprovals)} (${submitted.risk})`);
+    const [failed] = await finished(id);
+    check(failed.status === "failed", `the candidate's run failed, got ${JSON.stringify(failed)}`);
+    // the approval rule of prompt changes at this risk, read so that it is put back as it was
+    const rules = await api("GET", "/api/v1/approval-policies", await as("admin"));
+    check(rules.status === 200, `the approval policies read, got ${rules.status} ${rules.text}`);
+    const rule = rules.json.data.find((r) => r.kind === "prompt" && r.risk === submitted.risk);
+    check(rule, `an approval rule for prompt ${submitted.risk} is listed, got ${rules.text}`);
+    const adminToken = await as("admin");
+    const put = (requireEvidence) => api("PUT", "/api/v1/approval-policies", adminToken,
+      { kind: "prompt", risk: submitted.risk, requiredApprovals: rule.requiredApprovals, requireEvidence });
+    try {
+      const on = await put(true);
+      check(on.status === 200 && on.json.requireEvidence === true, `requireEvidence is set, got ${on.status} ${on.text}`);
+      await act("bob", id, "approve", "Reads well");
+      const page = await open("admin", id);
+      check((await page.getByTestId("fact-evidence-required").textContent()) === "Publishing needs evidence", "the facts say publishing needs evidence");
+      check((await page.getByTestId("evidence-required").textContent()).startsWith("Publishing needs evidence."), "and so does the evidence panel");
+      // publish by keyboard: refused for the failed run, the override form offered with the refusal
+      await page.locator("section.actions textarea[name=comment]").fill("Going live");
+      await pressOn(page.locator('button[data-action="publish"]'));
+      const refusal = page.getByTestId("publish-refusal").getByRole("alert");
+      await refusal.waitFor();
+      check((await refusal.textContent()).startsWith("Not published: the evidence failed."), `the refusal says the evidence failed, got ${await refusal.textContent()}`);
+      const form = page.getByTestId("override-form");
+      await form.waitFor();
+      check((await form.getByRole("heading").textContent()) === "Publish over the failed evaluation", "the override form is offered");
+      const reason = page.getByLabel("Reason for publishing over the failed evaluation (required)");
+      check((await reason.getAttribute("maxlength")) === "2000", "the reason takes at most 2000 characters");
+      // an empty reason is not sent: said at the field, which takes the focus
+      await pressOn(form.getByTestId("override-publish"));
+      const fieldError = form.getByTestId("override-error");
+      await fieldError.waitFor({ state: "visible" });
+      check((await fieldError.textContent()).includes("reason is required"), `an empty reason is refused at the field, got ${await fieldError.textContent()}`);
+      check((await reason.getAttribute("aria-invalid")) === "true" && await reason.evaluate((el) => el === document.activeElement), "the reason is marked invalid and focused");
+      // one approval is what the rule needs: the server asks for one more reviewer, said at the field
+      await reason.fill("Case refund-1 checks the old wording; it is being rewritten with the FAQ");
+      await pressOn(form.getByTestId("override-publish"));
+      await form.getByTestId("override-error").filter({ hasText: "override_needs_reviewer" }).waitFor();
+      check((await fieldError.textContent()).includes("409 override_needs_reviewer"), `the server's refusal stands at the field, got ${await fieldError.textContent()}`);
+      const described = (await reason.getAttribute("aria-describedby")) ?? "";
+      check(described.split(" ").includes(await fieldError.getAttribute("id")), "the reason is described by its error");
+      await axe(page, "change page with the override form");
+      await fitsAt800(page, "the override form at a refused publish");
+      // a second reviewer approves: now the override publishes, and the change shows it
+      await act("carol", id, "approve", "Seen the failed case; fine to override");
+      await pressOn(form.getByTestId("override-publish"));
+      const note = page.getByTestId("evidence-override");
+      await note.waitFor();
+      check((await page.locator(".toolbar [data-state]").getAttribute("data-state")) === "published", "the change is published");
+      const text = await note.textContent();
+      check(text.includes("Published over a failed evaluation by") && text.includes("Case refund-1 checks the old wording"), `the override shows who and why, got ${text}`);
+      const c = await api("GET", `/api/v1/changes/${id}`, await as("bob"));
+      check(c.json.evidenceOverride && c.json.evidenceOverride.runIds.length >= 1, `the server recorded the override, got ${c.text}`);
+      check(text.includes(c.json.evidenceOverride.runIds[0]) && text.includes(c.json.evidenceOverride.byName), "the override names the runs it overrode and the publisher");
+      check(text.includes("2 distinct (the rule needs 1; an override one more)"), `and the approvals, got ${text}`);
+      check((await page.getByTestId("fact-evidence-override").textContent()).startsWith("Published over a failed evaluation"), "the facts say it too");
+      await axe(page, "change page with a recorded override");
+      await docShot(page, "change-evidence-override");
+      await fitsAt800(page, "the change page with its override");
+    } finally {
+      const back = await put(rule.requireEvidence);
+      check(back.status === 200 && back.json.requireEvidence === rule.requireEvidence, `the approval rule is put back, got ${back.status} ${back.text}`);
+    }
+  });
+
+  await step("evaluation: a submitted policy change carries its traffic replay as evidence, shown as the bench shows a replay", async () => {
+    for (let i = 0; i < 2; i++) check((await chat("sandbox", `replay evidence ${i} ${sfx} ping 10.0.0.${i + 1}`)).status === 200, "a sandbox request answers 200");
+    const id = await create("alice", "policy", `e2e-eval-pol-${sfx}`,
+      { rules: [{ id: "no-ip", condition: "entities.ip.count > 0", action: "deny", code: "ip_not_allowed", message: "No IP addresses" }] }, "no IP addresses");
+    await act("alice", id, "submit");
+    // the server computes the replay after the submit has committed
+    const until = Date.now() + 60_000;
+    let entry = null;
+    for (;;) {
+      const r = await api("GET", `/api/v1/changes/${id}`, await as("bob"));
+      entry = (r.json.evidence ?? []).find((e) => e.type === "replay");
+      if (entry) break;
+      check(Date.now() < until, `the replay is computed within 60 s, evidence: ${r.text}`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    check(entry.status === "ok" && entry.considered >= 1, `the replay looked at the recent requests, got ${JSON.stringify(entry)}`);
+    const page = await open("bob", id);
+    const article = page.locator('article[data-evidence-type="replay"]');
+    await article.waitFor();
+    const sentence = await article.getByTestId("replay-sentence").textContent();
+    check(sentence === `Traffic replay (revision 1): ${entry.considered === 1 ? "1 request" : `${entry.considered} requests`} replayed; the draft would change the outcome of ${entry.changed}; ${entry.summaryOnly} replayed over their recorded summaries only.`,
+      `the replay's sentence has the server's numbers, got ${sentence}`);
+    check((await article.locator('dd[data-fact="Recent requests replayed"]').textContent()) === String(entry.considered), "the facts list the requests replayed");
+    check((await article.getByTestId("replay-summary").textContent()).startsWith(`Of the last ${entry.considered} recorded requests`), "the bench's replay summary is shown");
+    check((await article.locator("table.bench-outcomes tbody tr").count()) >= 1, "with the outcomes tabled");
+    check((await article.locator("[data-replayed-over]").count()) === Math.min(entry.changed, entry.traffic.changes.length), "and the changed requests listed");
+    await axe(page, "change page with a traffic replay as evidence");
+    await docShot(page, "change-evidence-replay");
+    await fitsAt800(page, "the change page with a traffic replay");
     await act("alice", id, "withdraw");
   });
 }

@@ -191,6 +191,15 @@ export class Api {
     return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/${API_ACTION[action]}`, body, true, false, true);
   }
 
+  /**
+   * Publishes over a failed evaluation run (issue 23): the body from evidence.ts overrideBody(). The
+   * server decides: 409 override_needs_reviewer without one more distinct approval than the rule needs,
+   * 400 for a reason it does not take, 403 own_change for a publisher who authored a revision.
+   */
+  publishOverride(id: string, body: { comment?: string; evidenceOverride: { reason: string } }): Promise<ChangeDetail> {
+    return this.json<ChangeDetail>("POST", `/api/v1/changes/${encodeURIComponent(id)}/publish`, body, true, false, true);
+  }
+
   /** A new revision of a draft (or of a change sent back): new content, review restarts. */
   revise(id: string, content: unknown, comment: string): Promise<ChangeDetail> {
     const body = comment.trim() === "" ? { content } : { content, comment: comment.trim() };

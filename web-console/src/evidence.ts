@@ -4,7 +4,9 @@
 // change page (views/changeevidence.ts) lays it out. The server decides everything: this only reads.
 import { ApiError } from "./api.js";
 import { hasRole } from "./permissions.js";
-import type { ChangeDetail, Me } from "./types.js";
+import { formatInstant } from "./format.js";
+import type { ReplayedOver, PolicyTestResult } from "./policybench.js";
+import type { ChangeDetail, EvidenceOverride, Me } from "./types.js";
 
 export type RunStatus = "running" | "passed" | "failed" | "error";
 export type CaseOutcome = "pass" | "fail" | "error";
@@ -285,4 +287,158 @@ export function publishRefusal(e: unknown): { heading: string; detail: string; e
       ? "Not published: the evidence failed."
       : `Not published (${p.status}${p.code ? ` ${p.code}` : ""}).`;
   return { heading, detail: p.detail, evidence };
+}
+
+// ---- A policy change's traffic replay (type "replay"), computed by the server on submit, revise, rebase ----
+
+/** The replay entry as the change carries it (GovernanceDtos.ReplayEvidence; traffic is the bench's report). */
+export interface ReplayEntry {
+  revision: number;
+  trigger: string;
+  status: "ok" | "error" | string;
+  considered: number | null;
+  changed: number | null;
+  summaryOnly: number | null;
+  computedAt: string | null;
+  error: string | null;
+  /** The policy bench's traffic report (its changed rows cut to the first ones the server keeps), or null. */
+  traffic: PolicyTestResult["traffic"] | null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function countMap(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (object(v)) for (const [k, n] of Object.entries(v)) if (typeof n === "number") out[k] = n;
+  return out;
+}
+
+/** The entry read as a replay, or null when it is not one. Missing numbers stay null (never made up). */
+export function replayEntry(e: OtherEvidence): ReplayEntry | null {
+  if (e.type !== "replay") return null;
+  const t = e["traffic"];
+  let traffic: ReplayEntry["traffic"] = null;
+  if (object(t)) {
+    const considered = num(t["considered"]) ?? num(e["considered"]) ?? 0;
+    const outcomes = object(t["outcomes"]) ? t["outcomes"] : {};
+    traffic = {
+      considered,
+      evaluated: num(t["evaluated"]) ?? 0,
+      unscanned: num(t["unscanned"]) ?? 0,
+      overContent: num(t["overContent"]) ?? 0,
+      summaryOnly: num(t["summaryOnly"]) ?? num(e["summaryOnly"]) ?? considered,
+      changed: num(t["changed"]) ?? num(e["changed"]) ?? 0,
+      outcomes: { live: countMap(outcomes["live"]), draft: countMap(outcomes["draft"]) },
+      changes: Array.isArray(t["changes"])
+        ? (t["changes"] as unknown[]).filter(object).map((c) => ({
+            requestId: typeof c["requestId"] === "string" ? c["requestId"] : null,
+            occurredAt: typeof c["occurredAt"] === "string" ? c["occurredAt"] : null,
+            replayedOver: (c["replayedOver"] === "full" || c["replayedOver"] === "redacted" ? c["replayedOver"] : "summary") as ReplayedOver,
+            live: c["live"],
+            draft: c["draft"],
+          }))
+        : [],
+    };
+  }
+  return {
+    revision: Number(e["revision"] ?? 0),
+    trigger: String(e["trigger"] ?? ""),
+    status: String(e["status"] ?? "ok"),
+    considered: num(e["considered"]),
+    changed: num(e["changed"]),
+    summaryOnly: num(e["summaryOnly"]),
+    computedAt: typeof e["computedAt"] === "string" ? e["computedAt"] : null,
+    error: typeof e["error"] === "string" && e["error"] !== "" ? e["error"] : null,
+    traffic,
+  };
+}
+
+/** A replay in one sentence: what a reviewer reads first. */
+export function replaySentence(r: ReplayEntry, currentRevision: number): string {
+  const rev = r.revision === currentRevision ? `revision ${r.revision}` : `revision ${r.revision}, not the current ${currentRevision}`;
+  if (r.status === "error") return `Traffic replay (${rev}): could not be computed${r.error ? `: ${r.error}` : "."}`;
+  if (r.considered === 0) return `Traffic replay (${rev}): no recorded requests of this tenant to replay yet.`;
+  const considered = r.considered ?? r.traffic?.considered;
+  const changed = r.changed ?? r.traffic?.changed;
+  const summaryOnly = r.summaryOnly ?? r.traffic?.summaryOnly;
+  const req = (n: number | undefined | null) => (n === 1 ? "1 request" : `${n ?? "?"} requests`);
+  return `Traffic replay (${rev}): ${req(considered)} replayed; the draft would change the outcome of ${changed ?? "?"}; `
+    + `${summaryOnly ?? "?"} replayed over their recorded summaries only.`;
+}
+
+/** The replay's facts as label/value pairs ("—" for a number the server did not send). */
+export function replayFacts(r: ReplayEntry, currentRevision: number): [string, string][] {
+  const n = (v: number | null) => (v === null ? "—" : String(v));
+  const out: [string, string][] = [
+    ["Revision", r.revision === currentRevision ? `${r.revision} (current)` : `${r.revision} (an earlier revision)`],
+    ["Trigger", triggerLabel(r.trigger)],
+    ["Status", r.status === "ok" ? "computed" : r.status === "error" ? "error" : r.status],
+  ];
+  if (r.status !== "error" || r.considered !== null) {
+    out.push(["Recent requests replayed", n(r.considered)], ["Outcomes the draft would change", n(r.changed)],
+      ["Replayed over summaries only", n(r.summaryOnly)]);
+  }
+  if (r.error) out.push(["Error", r.error]);
+  out.push(["Computed", formatInstant(r.computedAt)]);
+  return out;
+}
+
+// ---- Publishing needs evidence; publishing over a failed evaluation (issue 23) ----
+
+/** The override's reason: 1..2000 characters once trimmed (as the server checks it). */
+export const OVERRIDE_REASON_MAX = 2000;
+
+/** Whether a refused publish may be overridden with a reason: a failed run (a missing one never may). */
+export function overridable(e: unknown): boolean {
+  return e instanceof ApiError && e.problem.code === "evidence_failed";
+}
+
+/**
+ * The body of POST /api/v1/changes/{id}/publish with an override, or the reason's problem when it is
+ * not one the server takes (empty, or over 2000 characters).
+ */
+export function overrideBody(comment: string, reason: string):
+  { body: { comment?: string; evidenceOverride: { reason: string } }; error: null } | { body: null; error: string } {
+  const r = reason.trim();
+  if (r === "") return { body: null, error: "Say why it goes live despite the failed evaluation: the reason is required." };
+  if (r.length > OVERRIDE_REASON_MAX) {
+    return { body: null, error: `The reason is ${r.length} characters long; at most ${OVERRIDE_REASON_MAX} are kept.` };
+  }
+  const c = comment.trim();
+  return { body: c === "" ? { evidenceOverride: { reason: r } } : { comment: c, evidenceOverride: { reason: r } }, error: null };
+}
+
+/** What to say at the reason field when the server refused the override; null: not the field's matter. */
+export function overrideFieldError(e: unknown): string | null {
+  if (!(e instanceof ApiError)) return null;
+  const p = e.problem;
+  if (p.code === "override_needs_reviewer" || p.code === "override_not_needed" || p.code === "own_change"
+    || p.code === "evidence_failed" || p.code === "evidence_missing"
+    || (p.status === 400 && (p.param ?? "").startsWith("evidenceOverride"))) {
+    return `${p.detail}${p.code ? ` (${p.status} ${p.code})` : ` (${p.status})`}`;
+  }
+  return null;
+}
+
+/** A recorded override, as the change shows it: a heading and label/value pairs. */
+export function overrideView(o: EvidenceOverride): { heading: string; facts: [string, string][] } {
+  const who = o.byName || o.by || "someone";
+  const heading = `Published over a failed evaluation by ${who}${o.at ? ` on ${formatInstant(o.at)}` : ""}`;
+  const facts: [string, string][] = [["Reason", o.reason]];
+  if (typeof o.revision === "number") facts.push(["Revision", String(o.revision)]);
+  const runs = o.runIds ?? [];
+  facts.push(["Failed runs overridden", runs.length === 0 ? "—" : runs.join(", ")]);
+  if (typeof o.approvals === "number") {
+    facts.push(["Approvals", `${o.approvals} distinct${typeof o.requiredApprovals === "number" ? ` (the rule needs ${o.requiredApprovals}; an override one more)` : ""}`]);
+  }
+  return { heading, facts };
+}
+
+/** The change's evidence rule in one sentence, or null when its approval rule requires none. */
+export function evidenceRequiredLine(change: { evidenceRequired?: boolean | null }): string | null {
+  return change.evidenceRequired
+    ? "Publishing needs evidence: a passed run of every live golden set binding this change, for its current revision."
+    : null;
 }

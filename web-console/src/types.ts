@@ -95,8 +95,26 @@ export interface ChangeDetail extends ChangeSummary {
   rollbackOfAuthors?: Person[];
   /** Evaluation runs of the golden sets binding it, and other evidence (issue 23; see evidence.ts). */
   evidence?: unknown[];
+  /** Whether an approval rule makes publishing it need a passed run of every bound golden set (issue 23). */
+  evidenceRequired?: boolean;
   /** A failed run's evidence overridden at publish by an extra reviewer (issue 23). */
-  evidenceOverride?: { reason: string; by?: string | null; at?: string | null; runIds?: string[] } | null;
+  evidenceOverride?: EvidenceOverride | null;
+}
+
+/** The override of a failed evaluation a publication used (GovernanceDtos.EvidenceOverrideView). */
+export interface EvidenceOverride {
+  reason: string;
+  /** The publisher's user id, and name. */
+  by?: string | null;
+  byName?: string | null;
+  at?: string | null;
+  /** The revision it was given for. */
+  revision?: number;
+  /** The failed runs it overrode. */
+  runIds?: string[];
+  /** Distinct approvals of that revision, and what the rule needs (an override needs one more). */
+  approvals?: number;
+  requiredApprovals?: number;
 }
 
 export interface AuditEventView {

@@ -1,7 +1,7 @@
 import { h, newId, render } from "../dom.js";
 import { diffRows, diffSummary, type DiffRow } from "../diff.js";
 import { approvalsLabel, decisionLabel, formatInstant, shortId } from "../format.js";
-import { showError, showInfo } from "../messages.js";
+import { errorText, showError, showInfo } from "../messages.js";
 import { actionsFor, type ActionOption, type ChangeActionName } from "../permissions.js";
 import { messagePairs, touchesMessages, type SideCell } from "../promptdiff.js";
 import { hrefFor } from "../routes.js";
@@ -12,7 +12,9 @@ import { threadSection } from "./changethread.js";
 import { benchSection, previewSection } from "./changetools.js";
 import { testCallSection } from "./changetestcall.js";
 import { evidenceSection } from "./changeevidence.js";
-import { publishRefusal } from "../evidence.js";
+import {
+  evidenceRequiredLine, OVERRIDE_REASON_MAX, overridable, overrideBody, overrideFieldError, overrideView, publishRefusal,
+} from "../evidence.js";
 
 /** The kinds a golden set may bind (their ChangeKind offers evaluation): their changes carry evidence. */
 const EVALUATED = ["prompt", "policy", "route"];
@@ -155,6 +157,8 @@ function facts(c: ChangeDetail): HTMLElement {
     c.rollbackOf && (c.rollbackOfAuthors ?? []).length > 0 ? row("Re-applied content by", (c.rollbackOfAuthors ?? []).map((p) => p.name).join(", ")) : [],
     (c.authors ?? []).length > 1 ? row("Revisions by", (c.authors ?? []).map((p) => p.name).join(", ")) : [],
     c.postHocReview ? row("Review after the fact", c.postHocReview) : [],
+    evidenceRequiredLine(c) ? row("Evidence", h("span", { "data-testid": "fact-evidence-required" }, "Publishing needs evidence")) : [],
+    c.evidenceOverride ? row("Evidence override", h("span", { "data-testid": "fact-evidence-override" }, overrideView(c.evidenceOverride).heading)) : [],
     c.rebaseRequired ? row("Rebase", `required: live is now version ${c.liveVersion ?? "?"}`) : [],
     row("Id", h("code", null, c.id)),
   );
@@ -240,12 +244,79 @@ function actionsPanel(ctx: AppContext, main: HTMLElement, change: ChangeDetail, 
               }, "See the evidence"))
             : null,
         ));
+        // a failed run (never a missing one) may be overridden with a reason: the form goes with the refusal
+        if (overridable(e)) refusal.append(overrideForm(ctx, main, change, comment));
         b.setAttribute("aria-describedby", [b.getAttribute("aria-describedby"), refusalId].filter(Boolean).join(" "));
         refusal.querySelector<HTMLElement>("[role=alert]")?.focus();
       }
     });
   }
   return panel;
+}
+
+/**
+ * "Publish over the failed evaluation" (issue 23): a required reason (1..2000 characters) sent with the
+ * publication; the server decides (one more distinct approval than the rule needs, a publisher who
+ * authored no revision) and its refusal is said at the reason field.
+ */
+function overrideForm(ctx: AppContext, main: HTMLElement, change: ChangeDetail, comment: HTMLTextAreaElement): HTMLElement {
+  const titleId = newId("override-form-title");
+  const reasonId = newId("override-reason");
+  const hintId = newId("override-hint");
+  const errorId = `${reasonId}-error`;
+  const reason = h("textarea", {
+    id: reasonId, name: "reason", rows: 3, maxlength: OVERRIDE_REASON_MAX, required: true, "aria-required": "true",
+    "aria-describedby": `${hintId} ${errorId}`, "data-testid": "override-reason",
+  });
+  const error = h("p", { id: errorId, class: "field-error", hidden: true, "data-testid": "override-error" });
+  const send = h("button", { type: "submit", class: "danger", "data-testid": "override-publish" }, "Publish over the failed evaluation");
+  const form = h("form", { class: "override-form", "aria-labelledby": titleId, "data-testid": "override-form", novalidate: true },
+    h("h3", { id: titleId }, "Publish over the failed evaluation"),
+    h("p", { id: hintId, class: "muted" },
+      "A failed run can be overridden when one more reviewer than the rule needs has approved this revision, by an admin who authored none of it. ",
+      `The reason (up to ${OVERRIDE_REASON_MAX} characters) is recorded on the change and in the audit trail; the comment above goes with it.`),
+    h("div", { class: "field" }, h("label", { for: reasonId }, "Reason for publishing over the failed evaluation (required)"), reason, error),
+    h("div", { class: "buttons" }, send),
+  );
+  const say = (text: string | null) => {
+    if (text === null) {
+      error.hidden = true;
+      error.replaceChildren();
+      reason.removeAttribute("aria-invalid");
+      error.removeAttribute("role");
+      return;
+    }
+    error.replaceChildren(text);
+    error.hidden = false;
+    error.setAttribute("role", "alert");
+    reason.setAttribute("aria-invalid", "true");
+    reason.focus();
+  };
+  let busy = false;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    const b = overrideBody(comment.value, reason.value);
+    if (b.error !== null) {
+      say(b.error);
+      return;
+    }
+    say(null);
+    busy = true;
+    send.setAttribute("aria-disabled", "true");
+    form.setAttribute("aria-busy", "true");
+    try {
+      await ctx.api.publishOverride(change.id, b.body);
+      await reload(ctx, main, change.id, "Published over the failed evaluation: the override is recorded on the change.", "#evidence-title");
+    } catch (err) {
+      say(overrideFieldError(err) ?? errorText(err));
+    } finally {
+      busy = false;
+      send.removeAttribute("aria-disabled");
+      form.removeAttribute("aria-busy");
+    }
+  });
+  return form;
 }
 
 /** The revise form: the content as JSON, saved as a new revision with the panel's comment. */

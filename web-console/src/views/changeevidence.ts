@@ -5,9 +5,11 @@
 import { h, newId, render } from "../dom.js";
 import {
   anyRunning, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, outcomeLabel, passRateLabel,
-  pollDelayMs, resultFacts, runBlocker, runSummary, statusLabel, triggerLabel, type CaseResult, type EvidenceRun,
-  type OtherEvidence, type RunDetail,
+  overrideView, pollDelayMs, replayEntry, replayFacts, replaySentence, resultFacts, runBlocker, runSummary, statusLabel,
+  triggerLabel, evidenceRequiredLine, type CaseResult, type EvidenceRun, type OtherEvidence, type ReplayEntry,
+  type RunDetail,
 } from "../evidence.js";
+import { replayTraffic } from "./changetools.js";
 import { formatInstant } from "../format.js";
 import { showError, showInfo } from "../messages.js";
 import { hrefFor } from "../routes.js";
@@ -38,6 +40,10 @@ export function evidenceSection(ctx: AppContext, change: ChangeDetail): HTMLElem
     const { runs: all, others } = evidenceOf(current);
     render(body,
       current.evidenceOverride ? overrideNote(current.evidenceOverride) : null,
+      evidenceRequiredLine(current)
+        ? h("p", { class: "message info", "data-testid": "evidence-required" }, h("strong", null, "Publishing needs evidence. "),
+            evidenceRequiredLine(current)!.replace(/^Publishing needs evidence: /, "It needs "))
+        : null,
       all.length === 0
         ? h("p", { class: "empty", "data-testid": "evidence-none" },
             "No evaluation runs yet. A run starts when a change bound by a live golden set is submitted, revised or rebased, or on demand.")
@@ -45,7 +51,7 @@ export function evidenceSection(ctx: AppContext, change: ChangeDetail): HTMLElem
             h("p", { "data-testid": "evidence-summary" }, summaryLine(all, current.revision)),
             ...all.map((r) => runView(r, current.revision, detail)),
           ],
-      others.map(otherView),
+      others.map((e) => otherView(e, current.revision)),
     );
   };
 
@@ -246,16 +252,42 @@ function sideView(label: string, res: CaseResult | null): HTMLElement {
   );
 }
 
+/** A recorded override of a failed evaluation: who, when, why, which runs (issue 23), first in the panel. */
 function overrideNote(o: NonNullable<ChangeDetail["evidenceOverride"]>): HTMLElement {
-  return h("div", { class: "message warning", "data-testid": "evidence-override" },
-    h("strong", null, "Failed evidence overridden at publish"),
-    `${o.by ? ` by ${o.by}` : ""}${o.at ? ` on ${formatInstant(o.at)}` : ""}: `, o.reason);
+  const v = overrideView(o);
+  const titleId = newId("override-title");
+  return h("section", { class: "message warning override", "aria-labelledby": titleId, "data-testid": "evidence-override" },
+    h("h3", { id: titleId }, v.heading),
+    h("dl", { class: "facts" }, v.facts.flatMap(([k, val]) => [
+      h("dt", null, k),
+      h("dd", { "data-fact": k }, k === "Failed runs overridden" && (o.runIds ?? []).length > 0
+        ? (o.runIds ?? []).flatMap((id, i) => [i > 0 ? ", " : "", h("code", null, id)])
+        : val),
+    ])),
+  );
 }
 
-function otherView(e: OtherEvidence): HTMLElement {
-  const title = e.type === "replay" ? "Traffic replay of the policy test bench" : `Evidence: ${e.type}`;
+function otherView(e: OtherEvidence, revision: number): HTMLElement {
+  const replay = replayEntry(e);
+  if (replay) return replayView(replay, revision);
+  const title = `Evidence: ${e.type}`;
   const facts = Object.entries(e).filter(([k, v]) => k !== "type" && (typeof v === "string" || typeof v === "number" || typeof v === "boolean"));
   return h("article", { class: "run", "data-evidence-type": e.type },
     h("h3", null, title),
     h("dl", { class: "facts" }, facts.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, String(v))])));
+}
+
+/** A policy change's traffic replay, computed by the server for a revision: as the policy bench shows a replay. */
+function replayView(r: ReplayEntry, revision: number): HTMLElement {
+  const titleId = newId("replay-title");
+  const badge = h("span", { class: `badge run-${r.status === "error" ? "error" : "passed"}` }, r.status === "error" ? "Error" : "Computed");
+  return h("article", {
+    class: "run", "aria-labelledby": titleId, "data-evidence-type": "replay", "data-status": r.status,
+    "data-revision": String(r.revision),
+  },
+    h("h3", { id: titleId }, `Traffic replay of revision ${r.revision} `, badge),
+    h("p", { class: "muted", "data-testid": "replay-sentence" }, replaySentence(r, revision)),
+    h("dl", { class: "facts" }, replayFacts(r, revision).flatMap(([k, v]) => [h("dt", null, k), h("dd", { "data-fact": k }, v)])),
+    r.traffic ? h("div", { class: "replay-traffic", "data-testid": "replay-traffic" }, replayTraffic(r.traffic)) : null,
+  );
 }

@@ -107,8 +107,17 @@ function benchResult(r: PolicyTestResult): HTMLElement[] {
       h("tbody", null, h("tr", null, col(r.sample.live), col(r.sample.draft))),
     ));
   }
-  out.push(h("p", { "data-testid": "replay-summary" }, replaySummary(r.traffic)));
-  const rows = outcomeRows(r.traffic.outcomes);
+  out.push(...replayTraffic(r.traffic));
+  return out;
+}
+
+/**
+ * A traffic replay as the bench shows it: its sentence, the outcomes side by side and the changed
+ * requests. Also the change's evidence panel's for the replay the server computed (issue 23).
+ */
+export function replayTraffic(traffic: PolicyTestResult["traffic"]): HTMLElement[] {
+  const out: HTMLElement[] = [h("p", { "data-testid": "replay-summary" }, replaySummary(traffic))];
+  const rows = outcomeRows(traffic.outcomes);
   if (rows.length > 0) {
     out.push(h("table", { class: "bench-outcomes" },
       h("caption", null, "Outcomes of the replayed requests"),
@@ -116,8 +125,8 @@ function benchResult(r: PolicyTestResult): HTMLElement[] {
       h("tbody", null, rows.map(([k, l, d]) => h("tr", null, h("th", { scope: "row" }, k), h("td", null, String(l)), h("td", null, String(d))))),
     ));
   }
-  if (r.traffic.changes.length > 0) {
-    out.push(h("ul", { class: "timeline" }, r.traffic.changes.map((c) =>
+  if (traffic.changes.length > 0) {
+    out.push(h("ul", { class: "timeline" }, traffic.changes.map((c) =>
       h("li", { "data-replayed-over": c.replayedOver ?? "summary" }, h("code", null, changedRequestLabel(c).requestId), h("span", { class: "muted" }, ` · ${formatInstant(changedRequestLabel(c).occurredAt)}`),
         h("div", { class: "muted", "data-testid": "replayed-over" }, replayedOverLabel(c.replayedOver)),
         h("div", null, `live: ${JSON.stringify(c.live)}`), h("div", null, `draft: ${JSON.stringify(c.draft)}`)))));
