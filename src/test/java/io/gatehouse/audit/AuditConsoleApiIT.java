@@ -420,8 +420,11 @@ class AuditConsoleApiIT {
         assertThat(actor.getString("name")).isEqualTo(keyName());
         assertThat(d.getJsonObject("usage").getString("provider")).isEqualTo("sb");
         assertThat(d.getJsonObject("usage").getString("model")).isEqualTo("sb-chat");
-        // the gateway does not keep bodies yet (docs/audit.md): no content to show
-        assertThat(d.get("content")).isEqualTo(JsonValue.NULL);
+        // the tenant keeps content hashed (the default): the event names its content's hash, and
+        // no body is kept to show (docs/audit.md, "Content retention")
+        assertThat(d.getString("contentHash")).hasSize(64);
+        assertThat(d.getJsonObject("content").getBoolean("retained")).isFalse();
+        assertThat(d.getJsonObject("content").get("form")).isEqualTo(JsonValue.NULL);
 
         JsonObject key = HTTP.get("/api/v1/audit/events/" + keyEventId, t.auth("auditor")).json();
         assertThat(key.getJsonObject("actor").getString("name")).isEqualTo(t.username("admin"));

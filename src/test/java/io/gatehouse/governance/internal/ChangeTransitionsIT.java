@@ -44,6 +44,9 @@ class ChangeTransitionsIT {
                         ChangeTransition.class,
                         ApprovalPolicies.class,
                         ApprovalRule.class,
+                        // the publish's evidence check (issue 23), with the rows it reads
+                        EvidenceGate.class,
+                        EvidenceRule.class,
                         ChangeAction.class,
                         ChangeState.class,
                         ChangeView.class,

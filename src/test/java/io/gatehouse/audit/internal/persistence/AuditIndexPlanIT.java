@@ -348,6 +348,8 @@ class AuditIndexPlanIT {
                         "audit_events_change",
                         "audit_events_change_policy_version",
                         "audit_events_change_prompt_version",
+                        // only evaluation traffic (details.evaluationOf) enters it: V68
+                        "audit_events_evaluation_of",
                         "audit_events_key_time",
                         "audit_events_policy_lineage",
                         "audit_events_prompt_version");
