@@ -512,8 +512,7 @@ public class GoldenSetEvaluationIT {
                         Changes.body("golden_set", "gs-r" + prompt.substring(3), routeSet, "r"),
                         t.auth("author"));
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-        assertThat(refused.json().getString("param"))
-                .isEqualTo("content.cases[0].input.messages");
+        assertThat(refused.json().getString("param")).isEqualTo("content.cases[0].input.messages");
     }
 
     @Test

@@ -147,7 +147,9 @@ class PromptGatewayIT {
                                         .add(
                                                 Json.createObjectBuilder()
                                                         .add("role", "system")
-                                                        .add("content", "You help with {{product}}"))
+                                                        .add(
+                                                                "content",
+                                                                "You help with {{product}}"))
                                         .add(
                                                 Json.createObjectBuilder()
                                                         .add("role", "user")
@@ -169,7 +171,8 @@ class PromptGatewayIT {
             assertThat(r.header("x-gatehouse-prompt-version")).isEqualTo(name + "/v1");
             // the sandbox quotes the last user message: the prompt's own, rendered
             assertThat(
-                            r.json().getJsonArray("choices")
+                            r.json()
+                                    .getJsonArray("choices")
                                     .getJsonObject(0)
                                     .getJsonObject("message")
                                     .getString("content"))
@@ -186,8 +189,7 @@ class PromptGatewayIT {
         assertThat(streamed.status()).as(streamed.toString()).isEqualTo(200);
         assertThat(streamed.body()).contains("Acme").contains("[DONE]");
         // the variables are still checked against the schema
-        Http.Response missing =
-                post("/v1/chat/completions", "{\"model\":\"" + model + "\"}", key);
+        Http.Response missing = post("/v1/chat/completions", "{\"model\":\"" + model + "\"}", key);
         assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
         assertThat(missing.json().getJsonObject("error").getString("param"))
                 .isEqualTo("prompt_variables.product");
@@ -217,8 +219,7 @@ class PromptGatewayIT {
                 .isEqualTo("messages[0].role");
 
         // the dialects keep their own rules (their input is required, prompt or not)
-        Http.Response responses =
-                post("/v1/responses", "{\"model\":\"" + model + "\"}", key);
+        Http.Response responses = post("/v1/responses", "{\"model\":\"" + model + "\"}", key);
         assertThat(responses.status()).as(responses.toString()).isEqualTo(400);
         Http.Response messages =
                 post(

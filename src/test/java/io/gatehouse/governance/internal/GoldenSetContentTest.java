@@ -112,7 +112,10 @@ class GoldenSetContentTest {
         String onlyVariables =
                 "{'id':'c','input':{'variables':{'q':'x'}},'expect':[{'type':'contains','value':'x'}]}";
         GoldenSetContent.Case c =
-                parse(set("[{'kind':'prompt','target':'p'},{'kind':'prompt','target':'q'}]", onlyVariables))
+                parse(
+                                set(
+                                        "[{'kind':'prompt','target':'p'},{'kind':'prompt','target':'q'}]",
+                                        onlyVariables))
                         .cases()
                         .get(0);
         assertThat(c.messages()).isNull();

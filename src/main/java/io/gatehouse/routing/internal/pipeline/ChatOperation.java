@@ -62,7 +62,6 @@ public class ChatOperation implements Operation {
     @Override
     public Request read(GatewayRequests.Body body) {
         JsonObject json = body.json();
-        // a managed prompt's own messages may be the whole conversation (checked after the stages)
         GatewayRequests.validateChat(json, GatewayRequests.namesManagedPrompt(json));
         ChatRequest parsed = OpenAiChat.parse(json);
         // a body with prompt_variables is never forwarded (the stages render it)

@@ -114,8 +114,8 @@ public final class GatewayRequests {
     /**
      * A chat body; with {@code messagesOptional} (a {@code /v1/chat/completions} body naming a
      * managed prompt, {@link #namesManagedPrompt}) {@code messages} may be absent, null or empty:
-     * the prompt's rendered messages are then the whole conversation, and {@link
-     * #requireMessages} refuses the request if the stages left none.
+     * the prompt's rendered messages are then the whole conversation, and {@link #requireMessages}
+     * refuses the request if the stages left none.
      */
     public static void validateChat(JsonObject req, boolean messagesOptional) {
         model(req);
