@@ -21,7 +21,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class PromptStage implements GatewayStage {
-    public static final String PREFIX = GatewayStage.MANAGED_PROMPT_PREFIX;
+    public static final String PREFIX = "prompt:";
     public static final String VERSION_HEADER = "x-gatehouse-prompt-version";
 
     @Inject PromptCache cache;

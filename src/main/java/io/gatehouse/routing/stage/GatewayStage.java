@@ -12,13 +12,6 @@ package io.gatehouse.routing.stage;
  * (output policy on the full answer) or, when streaming, {@link #streamFilter} per chunk.
  */
 public interface GatewayStage {
-    /**
-     * A model beginning with this names a managed prompt ({@code prompt:<name>@<label>}), rendered
-     * by the prompts stage: such a chat may come without messages of its own (the prompt's are then
-     * the whole conversation).
-     */
-    String MANAGED_PROMPT_PREFIX = "prompt:";
-
     /** Lower runs first: prompts 100, policy 200. */
     int order();
 

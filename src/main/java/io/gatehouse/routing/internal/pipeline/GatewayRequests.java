@@ -3,7 +3,6 @@ package io.gatehouse.routing.internal.pipeline;
 import io.gatehouse.routing.internal.provider.BodyScan;
 import io.gatehouse.routing.internal.provider.ClientBytes;
 import io.gatehouse.routing.stage.ChatMessage;
-import io.gatehouse.routing.stage.GatewayStage;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.JsonArray;
@@ -43,6 +42,11 @@ public final class GatewayRequests {
     private static final Set<String> ROLES =
             Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
+
+    /**
+     * How a model names a managed prompt (the prompts stage's prefix; the stage API names none).
+     */
+    private static final String MANAGED_PROMPT = "prompt:";
 
     static final List<String> EMBEDDING_FIELDS = List.of("encoding_format", "dimensions", "user");
 
@@ -315,8 +319,7 @@ public final class GatewayRequests {
 
     /** True when the body's model names a managed prompt ({@code prompt:<name>[@<label>]}). */
     static boolean namesManagedPrompt(JsonObject req) {
-        return req.get("model") instanceof JsonString s
-                && s.getString().startsWith(GatewayStage.MANAGED_PROMPT_PREFIX);
+        return req.get("model") instanceof JsonString s && s.getString().startsWith(MANAGED_PROMPT);
     }
 
     /**
