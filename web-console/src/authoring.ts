@@ -205,7 +205,7 @@ export const KINDS: KindSpec[] = [
         fields: [
           { key: "id", label: "Case id", type: "text", required: true, hint: "Unique in the set: letters, digits, '.', '_' or '-' (at most 64)" },
           { key: "input.variables", label: "Input variables (JSON)", type: "json", hint: "A prompt binding's variables, e.g. {\"product\": \"Gatehouse\"}" },
-          { key: "input.messages", label: "Input messages (JSON)", type: "json", required: true, hint: "[{\"role\": \"user\", \"content\": \"...\"}], sent after the prompt's own messages" },
+          { key: "input.messages", label: "Input messages (JSON)", type: "json", hint: "[{\"role\": \"user\", \"content\": \"...\"}], sent after the prompt's own messages; may be left out when every binding is a prompt and the case gives its variables" },
           { key: "input.model", label: "Input model", type: "text", hint: "The route alias: required for a policy binding, left out for a prompt binding" },
           {
             key: "expect", label: "Expectations (JSON)", type: "json", required: true,

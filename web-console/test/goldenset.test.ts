@@ -54,7 +54,7 @@ test("a typed minimum pass rate is a JSON number; a word is named at its field",
   assert.throws(() => toContent(spec, form), (e: unknown) => e instanceof FieldError && e.param === "content.cases[0].expect");
 });
 
-test("empty optional input fields are left out, required ones sent empty so that the server names them", () => {
+test("empty optional input fields are left out (messages too: a prompt case may give variables alone), required ones sent empty so that the server names them", () => {
   const spec = kindSpec("golden_set");
   const msgs = [{ role: "user", content: "x?" }];
   const form = fromContent(spec, { binds: [{ kind: "prompt", target: "p" }], minPassRate: 1, cases: [{ id: "a", input: { messages: msgs }, expect: [{ type: "contains", value: "x" }] }] });
@@ -65,7 +65,10 @@ test("empty optional input fields are left out, required ones sent empty so that
   form.values["minPassRate"] = "";
   const c = toContent(spec, form);
   assert.equal(c["minPassRate"], "");
-  assert.deepEqual((c["cases"] as Record<string, unknown>[])[0], { id: "a", input: { messages: "" }, expect: "" });
+  assert.deepEqual((c["cases"] as Record<string, unknown>[])[0], { id: "a", expect: "" });
+  // a prompt case given by its variables alone
+  form.groups["cases"]![0]!.values["input.variables"] = "{\"product\": \"Acme\"}";
+  assert.deepEqual((toContent(spec, form)["cases"] as Record<string, unknown>[])[0], { id: "a", input: { variables: { product: "Acme" } }, expect: "" });
 });
 
 test("the server's field errors find their fields in the golden set form", () => {

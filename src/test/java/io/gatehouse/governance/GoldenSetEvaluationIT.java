@@ -393,6 +393,128 @@ public class GoldenSetEvaluationIT {
         assertThat(judged.getString("error")).contains("judge");
     }
 
+    /** A case given by its variables alone: the prompt's messages are the whole chat. */
+    static JsonObject variablesOnlyCase(String id, String product) {
+        return Json.createObjectBuilder()
+                .add("id", id)
+                .add(
+                        "input",
+                        Json.createObjectBuilder()
+                                .add(
+                                        "variables",
+                                        Json.createObjectBuilder().add("product", product)))
+                .add(
+                        "expect",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "contains")
+                                                .add("value", "Refund policy for " + product))
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "policy")
+                                                .add("outcome", "allowed")))
+                .build();
+    }
+
+    /**
+     * Issue 23: "a case gives the input (messages, or prompt variables for a prompt binding)". A
+     * set whose cases give only variables runs through the gateway on both sides (the candidate
+     * attached as a draft, the live version by its label) and passes; a set binding a route may not
+     * leave a case's messages out.
+     */
+    @Test
+    void aCaseGivenByItsVariablesAloneRunsOverThePromptsOwnMessages() throws Exception {
+        String prompt = Changes.uniquePrompt();
+        Changes.publishThroughReview(
+                t, "prompt", prompt, prompt("You help with", "Refund policy for"), "live");
+        JsonObject set =
+                Json.createObjectBuilder()
+                        .add(
+                                "binds",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "prompt")
+                                                        .add("target", prompt)))
+                        .add("minPassRate", 1.0)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder()
+                                        .add(variablesOnlyCase("acme", "Acme"))
+                                        .add(variablesOnlyCase("globex", "Globex")))
+                        .build();
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", "gs-" + prompt.substring(3), set, "vars"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String setChange = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        Http.Response stored =
+                HTTP.get("/api/v1/golden-sets/gs-" + prompt.substring(3), t.auth("auditor"));
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        assertThat(
+                        stored.json()
+                                .getJsonObject("content")
+                                .getJsonArray("cases")
+                                .getJsonObject(0)
+                                .getJsonObject("input")
+                                .containsKey("messages"))
+                .isFalse();
+
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body(
+                                "prompt",
+                                prompt,
+                                prompt("You kindly help with", "Refund policy for"),
+                                "candidate"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String id = r.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        JsonObject run = finishedEvidence(id).getJsonObject(0);
+        assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
+        assertThat(run.getJsonObject("candidate").getInt("passed")).as(run.toString()).isEqualTo(2);
+        assertThat(run.getJsonObject("candidate").getInt("errors")).isEqualTo(0);
+        assertThat(run.getJsonObject("live").getInt("passed")).as(run.toString()).isEqualTo(2);
+        JsonArray results =
+                HTTP.get("/api/v1/evaluations/" + run.getString("runId"), t.auth("reviewer"))
+                        .json()
+                        .getJsonArray("results");
+        assertThat(results).hasSize(4);
+        for (var v : results) {
+            JsonObject x = v.asJsonObject();
+            assertThat(x.getString("outcome")).as(x.toString()).isEqualTo("pass");
+            assertThat(x.getString("requestId")).isNotBlank();
+        }
+
+        // a route binding sends the case's own messages: they are required there
+        JsonObject routeSet =
+                Json.createObjectBuilder(set)
+                        .add(
+                                "binds",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "route")
+                                                        .add("target", "sandbox")))
+                        .build();
+        Http.Response refused =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", "gs-r" + prompt.substring(3), routeSet, "r"),
+                        t.auth("author"));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().getString("param")).isEqualTo("content.cases[0].input.messages");
+    }
+
     @Test
     void onDemandEvaluationEndpoint() throws Exception {
         String id = submitted("You help with", "Refund policy for");

@@ -7,10 +7,13 @@ import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,121 @@ class PromptGatewayIT {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().getJsonObject("error").getString("param"))
                 .isEqualTo("prompt_variables.prodct");
+    }
+
+    static Http.Response post(String path, String body, String... auth) {
+        return HTTP.post(path, body, auth);
+    }
+
+    /**
+     * Issue 23: a chat naming a managed prompt may leave {@code messages} out (or empty): the
+     * prompt's rendered messages are then the whole conversation. Any other model still needs them,
+     * and the Responses and Messages dialects keep their own rules.
+     */
+    @Test
+    void aManagedPromptsChatMayComeWithoutMessagesAndAPlainRouteMayNot() throws Exception {
+        String name = Changes.uniquePrompt();
+        String model = "prompt:" + name;
+        String[] key = {"Authorization", "Bearer " + demo.apiKey()};
+        // not published yet: the prompt stage's 404, not a 400 for the missing messages
+        Http.Response none =
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"" + model + "\",\"prompt_variables\":{\"product\":\"Acme\"}}",
+                        key);
+        assertThat(none.status()).as(none.toString()).isEqualTo(404);
+        assertThat(none.json().getJsonObject("error").getString("code"))
+                .isEqualTo("model_not_found");
+        JsonObject content =
+                Json.createObjectBuilder(Changes.prompt("unused"))
+                        .add(
+                                "messages",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("role", "system")
+                                                        .add(
+                                                                "content",
+                                                                "You help with {{product}}"))
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("role", "user")
+                                                        .add(
+                                                                "content",
+                                                                "What does {{product}} cost?")))
+                        .build();
+        Changes.publishThroughReview(demo, "prompt", name, content, "variables only");
+        chatUntil(model + "@production", name + "/v1");
+
+        for (String body :
+                List.of(
+                        "{\"model\":\"" + model + "\",\"prompt_variables\":{\"product\":\"Acme\"}}",
+                        "{\"model\":\""
+                                + model
+                                + "@production\",\"messages\":[],\"prompt_variables\":{\"product\":\"Acme\"}}")) {
+            Http.Response r = post("/v1/chat/completions", body, key);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.header("x-gatehouse-prompt-version")).isEqualTo(name + "/v1");
+            // the sandbox quotes the last user message: the prompt's own, rendered
+            assertThat(
+                            r.json()
+                                    .getJsonArray("choices")
+                                    .getJsonObject(0)
+                                    .getJsonObject("message")
+                                    .getString("content"))
+                    .contains("You said: \"What does Acme cost?\"");
+        }
+        // streamed too
+        Http.Response streamed =
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\":\""
+                                + model
+                                + "\",\"stream\":true,\"prompt_variables\":{\"product\":\"Acme\"}}",
+                        key);
+        assertThat(streamed.status()).as(streamed.toString()).isEqualTo(200);
+        assertThat(streamed.body()).contains("Acme").contains("[DONE]");
+        // the variables are still checked against the schema
+        Http.Response missing = post("/v1/chat/completions", "{\"model\":\"" + model + "\"}", key);
+        assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
+        assertThat(missing.json().getJsonObject("error").getString("param"))
+                .isEqualTo("prompt_variables.product");
+
+        // a plain route alias keeps the rule: 400 naming messages, absent or empty
+        for (String body :
+                List.of(
+                        "{\"model\":\"sandbox\",\"prompt_variables\":{\"product\":\"Acme\"}}",
+                        "{\"model\":\"sandbox\",\"messages\":[]}")) {
+            Http.Response r = post("/v1/chat/completions", body, key);
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            JsonObject error = r.json().getJsonObject("error");
+            assertThat(error.getString("param")).isEqualTo("messages");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        }
+        // what a managed prompt's chat gives is still checked
+        Http.Response badRole =
+                post(
+                        "/v1/chat/completions",
+                        "{\"model\":\""
+                                + model
+                                + "\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}],"
+                                + "\"prompt_variables\":{\"product\":\"Acme\"}}",
+                        key);
+        assertThat(badRole.status()).as(badRole.toString()).isEqualTo(400);
+        assertThat(badRole.json().getJsonObject("error").getString("param"))
+                .isEqualTo("messages[0].role");
+
+        // the dialects keep their own rules (their input is required, prompt or not)
+        Http.Response responses = post("/v1/responses", "{\"model\":\"" + model + "\"}", key);
+        assertThat(responses.status()).as(responses.toString()).isEqualTo(400);
+        Http.Response messages =
+                post(
+                        "/v1/messages",
+                        "{\"model\":\"" + model + "\",\"max_tokens\":64}",
+                        "x-api-key",
+                        demo.apiKey());
+        assertThat(messages.status()).as(messages.toString()).isEqualTo(400);
+        assertThat(messages.body()).contains("messages");
     }
 
     @Test

@@ -58,7 +58,10 @@ public final class CapturedCases {
                                                     : ""));
                 }
             }
-            input.add("messages", messages);
+            JsonArray built = messages.build();
+            if (!built.isEmpty()) { // none: a managed prompt's call given by its variables
+                input.add("messages", built);
+            }
             if (kept.get("variables") instanceof JsonObject vars) {
                 input.add("variables", vars);
             }

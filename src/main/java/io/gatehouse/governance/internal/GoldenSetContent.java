@@ -64,7 +64,8 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
     public static GoldenSetContent parse(JsonObject content, Predicate<String> evaluable) {
         onlyFields(content, "content", Set.of("binds", "minPassRate", "cases", "canary"));
         List<Binding> binds = binds(content.get("binds"), evaluable);
-        CanarySettings.of(content); // checked here, read by the canary's scheduler and runner
+        // checked here, read by the canary's scheduler and runner
+        CanarySettings canary = CanarySettings.of(content);
         double minPassRate = fraction(content.get("minPassRate"), "content.minPassRate");
         if (!(content.get("cases") instanceof JsonArray cases)
                 || cases.isEmpty()
@@ -80,10 +81,22 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
                     "A set binds prompts or policies, not both: a policy case names its model, a"
                             + " prompt case may not");
         }
+        // a case may be given by its variables alone when every call it makes names a managed
+        // prompt (whose messages are then the whole conversation): every binding a prompt, and no
+        // canary route to send the case's messages to as a plain chat
+        boolean variablesSuffice =
+                binds.stream().allMatch(b -> b.kind().equals("prompt"))
+                        && (canary == null || canary.routes().isEmpty());
         List<Case> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < cases.size(); i++) {
-            Case c = caseOf(cases.get(i), "content.cases[" + i + "]", anyPrompt, anyPolicy);
+            Case c =
+                    caseOf(
+                            cases.get(i),
+                            "content.cases[" + i + "]",
+                            anyPrompt,
+                            anyPolicy,
+                            variablesSuffice);
             if (!ids.add(c.id())) {
                 throw new ValidationException(
                         "content.cases[" + i + "].id", "Case id '" + c.id() + "' is used twice");
@@ -124,7 +137,8 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
         return out;
     }
 
-    private static Case caseOf(JsonValue v, String p, boolean prompt, boolean policy) {
+    private static Case caseOf(
+            JsonValue v, String p, boolean prompt, boolean policy, boolean variablesSuffice) {
         JsonObject c = object(v, p);
         onlyFields(c, p, Set.of("id", "input", "expect", "source"));
         String id = text(c.get("id"), p + ".id", 64);
@@ -143,13 +157,20 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
         if (msgs != null && msgs != JsonValue.NULL) {
             messages = messages(msgs, p + ".input.messages");
         }
-        if (messages == null) {
-            // the gateway takes no chat without messages of the request's own (a prompt's come
-            // before them): a prompt case gives its question as a message, its variables beside it
+        if (messages == null && !(variablesSuffice && variables != null)) {
+            // a prompt's messages come before the case's own; given its variables alone, the
+            // prompt's rendered messages are the whole conversation (only where every call names
+            // the prompt: a route or policy binding, or a canary's route, sends the case's own)
             throw new ValidationException(
                     p + ".input.messages",
-                    p
-                            + ".input.messages is required (the case's own messages; a prompt's come first)");
+                    variablesSuffice
+                            ? p
+                                    + ".input.messages or .input.variables is required (a"
+                                    + " prompt's messages come before the case's own)"
+                            : p
+                                    + ".input.messages is required (a set binding a policy or a"
+                                    + " route, or a canary watching routes, sends the case's"
+                                    + " own messages)");
         }
         String model = null;
         JsonValue m = input.get("model");

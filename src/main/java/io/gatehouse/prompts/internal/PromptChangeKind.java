@@ -188,12 +188,17 @@ public class PromptChangeKind implements ChangeKind {
         }
     }
 
-    /** The chat body of a test call or an evaluation: the prompt's label, messages, variables. */
+    /**
+     * The chat body of a test call or an evaluation: the prompt's label, messages (left out when
+     * there are none: the gateway then takes the prompt's as the whole conversation), variables.
+     */
     static JsonObject body(String target, String label, JsonArray messages, JsonObject variables) {
         JsonObjectBuilder body =
-                Json.createObjectBuilder()
-                        .add("model", PromptStage.PREFIX + target + "@" + label)
-                        .add("messages", messages);
+                Json.createObjectBuilder().add("model", PromptStage.PREFIX + target + "@" + label);
+        if (messages != null && !messages.isEmpty()) {
+            // none: a case given by its variables alone, the prompt's messages are the chat
+            body.add("messages", messages);
+        }
         if (variables != null) {
             body.add("prompt_variables", variables);
         }

@@ -97,9 +97,50 @@ class GoldenSetContentTest {
         String noExpect =
                 "{'id':'c','input':{'messages':[{'role':'user','content':'hi'}]},'expect':[]}";
         assertThat(refusedAt(set(prompt, noExpect))).isEqualTo("content.cases[0].expect");
-        String noMessages =
+        String nothing = "{'id':'c','input':{},'expect':[{'type':'contains','value':'x'}]}";
+        assertThat(refusedAt(set(prompt, nothing))).isEqualTo("content.cases[0].input.messages");
+        String emptyMessages =
+                "{'id':'c','input':{'variables':{'q':'x'},'messages':[]},"
+                        + "'expect':[{'type':'contains','value':'x'}]}";
+        assertThat(refusedAt(set(prompt, emptyMessages)))
+                .isEqualTo("content.cases[0].input.messages");
+    }
+
+    /** Issue 23: "a case gives the input (messages, or prompt variables for a prompt binding)". */
+    @Test
+    void aPromptCaseMayBeGivenByItsVariablesAlone() {
+        String onlyVariables =
                 "{'id':'c','input':{'variables':{'q':'x'}},'expect':[{'type':'contains','value':'x'}]}";
-        assertThat(refusedAt(set(prompt, noMessages))).isEqualTo("content.cases[0].input.messages");
+        GoldenSetContent.Case c =
+                parse(
+                                set(
+                                        "[{'kind':'prompt','target':'p'},{'kind':'prompt','target':'q'}]",
+                                        onlyVariables))
+                        .cases()
+                        .get(0);
+        assertThat(c.messages()).isNull();
+        assertThat(c.variables().getString("q")).isEqualTo("x");
+        // a binding that sends the case's own messages still needs them
+        assertThat(refusedAt(set("[{'kind':'route','target':'r'}]", onlyVariables)))
+                .isEqualTo("content.cases[0].input.messages");
+        assertThat(
+                        refusedAt(
+                                set(
+                                        "[{'kind':'prompt','target':'p'},{'kind':'route','target':'r'}]",
+                                        onlyVariables)))
+                .isEqualTo("content.cases[0].input.messages");
+        String withModel = onlyVariables.replace("'input':{", "'input':{'model':'sandbox',");
+        assertThat(refusedAt(set("[{'kind':'policy','target':'p'}]", withModel)))
+                .isEqualTo("content.cases[0].input.messages");
+        // so does a canary watching routes (a plain chat of the case's messages)
+        String watchingRoutes =
+                "{'binds':[{'kind':'prompt','target':'p'}],'minPassRate':0.9,"
+                        + "'canary':{'everyMinutes':60,'routes':['support']},'cases':["
+                        + onlyVariables
+                        + "]}";
+        assertThat(refusedAt(watchingRoutes)).isEqualTo("content.cases[0].input.messages");
+        String watchingBindings = watchingRoutes.replace(",'routes':['support']", "");
+        assertThat(parse(watchingBindings).cases().get(0).messages()).isNull();
     }
 
     @Test

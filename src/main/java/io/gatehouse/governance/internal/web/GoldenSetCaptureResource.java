@@ -121,7 +121,11 @@ public class GoldenSetCaptureResource {
 
     @Schema(description = "A captured case's input")
     public record CapturedInput(
-            @Schema(required = true) List<Map<String, String>> messages,
+            @Schema(
+                            description =
+                                    "The request's messages; left out when it had none (a managed"
+                                            + " prompt's chat given by its variables)")
+                    List<Map<String, String>> messages,
             @Schema(description = "The request's prompt_variables, when it had some")
                     Map<String, Object> variables,
             @Schema(description = "The route alias the request used") String model) {}

@@ -62,7 +62,7 @@ public class ChatOperation implements Operation {
     @Override
     public Request read(GatewayRequests.Body body) {
         JsonObject json = body.json();
-        GatewayRequests.validateChat(json);
+        GatewayRequests.validateChat(json, GatewayRequests.namesManagedPrompt(json));
         ChatRequest parsed = OpenAiChat.parse(json);
         // a body with prompt_variables is never forwarded (the stages render it)
         ClientBytes bytes = parsed.promptVariables() == null ? body.bytes() : null;

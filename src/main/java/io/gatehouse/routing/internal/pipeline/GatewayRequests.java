@@ -43,6 +43,11 @@ public final class GatewayRequests {
             Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
+    /**
+     * How a model names a managed prompt (the prompts stage's prefix; the stage API names none).
+     */
+    private static final String MANAGED_PROMPT = "prompt:";
+
     static final List<String> EMBEDDING_FIELDS = List.of("encoding_format", "dimensions", "user");
 
     private GatewayRequests() {}
@@ -105,9 +110,26 @@ public final class GatewayRequests {
         return s.getString();
     }
 
+    /** A chat body (and a dialect's body rendered as one): messages are required, non-empty. */
     public static void validateChat(JsonObject req) {
+        validateChat(req, false);
+    }
+
+    /**
+     * A chat body; with {@code messagesOptional} (a {@code /v1/chat/completions} body naming a
+     * managed prompt, {@link #namesManagedPrompt}) {@code messages} may be absent, null or empty:
+     * the prompt's rendered messages are then the whole conversation, and {@link #requireMessages}
+     * refuses the request if the stages left none.
+     */
+    public static void validateChat(JsonObject req, boolean messagesOptional) {
         model(req);
-        if (!(req.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+        JsonValue given = req.get("messages");
+        JsonArray messages;
+        if (given instanceof JsonArray a && (!a.isEmpty() || messagesOptional)) {
+            messages = a;
+        } else if (messagesOptional && (given == null || given == JsonValue.NULL)) {
+            messages = JsonValue.EMPTY_JSON_ARRAY;
+        } else {
             throw new ValidationException("messages", "messages must be a non-empty array");
         }
         if (messages.size() > MAX_MESSAGES) {
@@ -295,6 +317,21 @@ public final class GatewayRequests {
         }
     }
 
+    /** True when the body's model names a managed prompt ({@code prompt:<name>[@<label>]}). */
+    static boolean namesManagedPrompt(JsonObject req) {
+        return req.get("model") instanceof JsonString s && s.getString().startsWith(MANAGED_PROMPT);
+    }
+
+    /**
+     * After the stages that run before routing: a chat whose client sent no messages (a managed
+     * prompt's) must have some now, else 400 {@code messages} as for any chat without them.
+     */
+    static void requireMessages(List<ChatMessage> messages) {
+        if (messages.isEmpty()) {
+            throw new ValidationException("messages", "messages must be a non-empty array");
+        }
+    }
+
     public static List<String> validateEmbeddings(JsonObject req) {
         model(req);
         JsonValue input = req.get("input");
@@ -342,7 +379,10 @@ public final class GatewayRequests {
                 && !"text".equals(rf.getString("type", "text"))) {
             caps.add("json");
         }
-        for (JsonValue m : req.getJsonArray("messages")) {
+        // absent when a managed prompt's messages are the whole conversation (they are text)
+        JsonArray messages =
+                req.get("messages") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
+        for (JsonValue m : messages) {
             if (m.asJsonObject().get("content") instanceof JsonArray parts) {
                 for (JsonValue p : parts) {
                     if ("image_url".equals(p.asJsonObject().getString("type", ""))) {

@@ -224,6 +224,10 @@ public class GatewayService {
             ex.signedInput(request.nativeRequest().unchangeableInput());
         }
         stages.beforeRouting(ex);
+        if (request.parsed().messages().isEmpty()) {
+            // the client sent none (a managed prompt's chat): the stages must have given some
+            GatewayRequests.requireMessages(ex.messages());
+        }
         call.snapshot = catalog.snapshot(call.key.tenant());
         Route route = RouteSelection.resolve(call, call.snapshot, ex.model(), op.name());
         // the request in chat's shape (a dialect's body rendered): what capabilities it needs

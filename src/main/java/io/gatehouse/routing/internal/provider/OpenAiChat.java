@@ -123,7 +123,10 @@ public final class OpenAiChat {
     /** The typed request of a validated OpenAI chat body. */
     public static ChatRequest parse(JsonObject req) {
         List<ChatMessage> messages = new ArrayList<>();
-        for (JsonValue v : req.getJsonArray("messages")) {
+        // absent only for a managed prompt's chat (GatewayRequests.validateChat)
+        JsonArray given =
+                req.get("messages") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
+        for (JsonValue v : given) {
             messages.add(message(v.asJsonObject()));
         }
         List<ChatRequest.Tool> tools = new ArrayList<>();

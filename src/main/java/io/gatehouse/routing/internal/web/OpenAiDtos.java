@@ -53,10 +53,12 @@ public final class OpenAiDtos {
                             example = "gpt-4o-mini")
                     String model,
             @Schema(
-                            required = true,
                             description =
-                                    "Non-empty. With a managed prompt these are appended to the"
-                                            + " prompt's rendered messages")
+                                    "Required and non-empty, except with a managed prompt (model"
+                                            + " prompt:...): there they are appended to the"
+                                            + " prompt's rendered messages, and may be left out or"
+                                            + " empty (the prompt's messages are then the whole"
+                                            + " conversation)")
                     List<ChatRequestMessage> messages,
             @Schema(
                             description =

@@ -124,6 +124,60 @@ class GatewayRequestsTest {
                                 + "'stream':true,'stream_options':{'include_usage':true},'stop':['a'],'seed':7}"));
     }
 
+    /** Issue 23: a managed prompt's own messages may be the whole conversation. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{'model':'prompt:support','prompt_variables':{'q':'x'}}",
+                "{'model':'prompt:support@staging','messages':[]}",
+                "{'model':'prompt:support','messages':null}"
+            })
+    void aManagedPromptsChatMayComeWithoutMessages(String body) {
+        JsonObject req = json(body);
+        assertThat(GatewayRequests.namesManagedPrompt(req)).isTrue();
+        GatewayRequests.validateChat(req, GatewayRequests.namesManagedPrompt(req));
+        ChatRequest parsed = OpenAiChat.parse(req);
+        assertThat(parsed.messages()).isEmpty();
+        assertThat(GatewayRequests.requiredCapabilities(req, "chat")).containsExactly("chat");
+        // what the stages leave is checked after them: still none is the usual 400
+        assertThatThrownBy(() -> GatewayRequests.requireMessages(parsed.messages()))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo("messages");
+        GatewayRequests.requireMessages(List.of(new ChatMessage("system", "rendered", true)));
+        // the strict rule (dialects, which have their own) still refuses it
+        assertThatThrownBy(() -> GatewayRequests.validateChat(req))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo("messages");
+    }
+
+    @ParameterizedTest(name = "{0} -> param {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // another model keeps the rule
+                "{'model':'support'} | messages",
+                "{'model':'support','messages':[]} | messages",
+                "{'model':'m','prompt_variables':{'q':'x'}} | messages",
+                // a prompt's chat: what is given is still checked
+                "{'model':'prompt:support','messages':{}} | messages",
+                "{'model':'prompt:support','messages':'hi'} | messages",
+                "{'model':'prompt:support','messages':[{'role':'wizard','content':'x'}]} | messages[0].role",
+                "{'model':'prompt:support','prompt_variables':[1]} | prompt_variables"
+            })
+    void onlyAManagedPromptsChatMayLeaveMessagesOut(String body, String param) {
+        JsonObject req = json(body);
+        assertThatThrownBy(
+                        () ->
+                                GatewayRequests.validateChat(
+                                        req, GatewayRequests.namesManagedPrompt(req)))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).param())
+                .isEqualTo(param);
+    }
+
     @Test
     void upstreamBodyCarriesOnlyKnownFieldsAndTheStagesText() {
         JsonObject req =
