@@ -1,14 +1,10 @@
 package io.gatehouse.governance.internal.web;
 
-import static io.gatehouse.governance.internal.web.JsonBodies.put;
-
 import io.gatehouse.governance.internal.AutomaticEvidence;
 import io.gatehouse.governance.internal.ChangeComments;
 import io.gatehouse.governance.internal.ChangeRequestService;
-import io.gatehouse.governance.internal.ChangeTestCalls;
 import io.gatehouse.governance.internal.ChangeView;
 import io.gatehouse.governance.internal.ChangeViews;
-import io.gatehouse.governance.internal.EvaluationTriggers;
 import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.governance.internal.EvidenceGate;
 import io.gatehouse.governance.internal.EvidenceRule;
@@ -21,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -61,8 +56,6 @@ public class ChangesResource {
     @Inject ChangeRequestService changes;
     @Inject ChangeComments comments;
     @Inject ChangeViews views;
-    @Inject ChangeTestCalls testCalls;
-    @Inject EvaluationTriggers evaluations;
     @Inject Evidence evidence;
     @Inject AutomaticEvidence automaticEvidence;
     @Inject CurrentCaller caller;
@@ -92,7 +85,7 @@ public class ChangesResource {
                         JsonBodies.objectField(b, "content"),
                         JsonBodies.string(b, "comment"));
         return Response.created(URI.create("/api/v1/changes/" + v.id()))
-                .entity(json(v, true))
+                .entity(ChangeJsonWriter.write(v, true))
                 .build();
     }
 
@@ -120,7 +113,7 @@ public class ChangesResource {
                         target,
                         postHocReview,
                         Math.max(1, Math.min(limit, 500)))) {
-            a.add(json(v, false));
+            a.add(ChangeJsonWriter.write(v, false));
         }
         return Json.createObjectBuilder().add("data", a).build();
     }
@@ -142,33 +135,7 @@ public class ChangesResource {
         JsonArrayBuilder e = Json.createArrayBuilder();
         evidence.forChange(c.tenant(), v.id(), null).forEach(e::add);
         automaticEvidence.forChange(c.tenant(), v.id()).forEach(e::add);
-        return Json.createObjectBuilder(json(v, true)).add("evidence", e).build();
-    }
-
-    @GET
-    @Path("live/{kind}/{target}")
-    @RequiresRole({Role.AUTHOR, Role.ADMIN})
-    @Operation(
-            summary =
-                    "What is live now for a kind's target in the caller's tenant (secrets masked):"
-                            + " where an authoring form starts from; for those who may create"
-                            + " changes (author, admin)")
-    @APIResponse(
-            responseCode = "200",
-            description = "The live version and its content",
-            content = @Content(schema = @Schema(implementation = GovernanceDtos.LiveContent.class)))
-    @APIResponse(responseCode = "400", description = "An unknown kind (the known ones are named)")
-    @APIResponse(
-            responseCode = "404",
-            description = "not_live: nothing of that kind and name is live in the caller's tenant")
-    public JsonObject live(@PathParam("kind") String kind, @PathParam("target") String target) {
-        io.gatehouse.governance.LiveVersion v = views.live(caller.require(), kind, target);
-        return Json.createObjectBuilder()
-                .add("kind", kind)
-                .add("target", target)
-                .add("version", v.version())
-                .add("content", v.content())
-                .build();
+        return Json.createObjectBuilder(ChangeJsonWriter.write(v, true)).add("evidence", e).build();
     }
 
     @PUT
@@ -191,7 +158,7 @@ public class ChangesResource {
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject revise(@PathParam("id") String id, String body) {
         JsonObject b = JsonBodies.object(body);
-        return json(
+        return ChangeJsonWriter.write(
                 changes.revise(
                         caller.require(),
                         requestId(),
@@ -220,7 +187,7 @@ public class ChangesResource {
             description =
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject submit(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.submit(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
@@ -251,7 +218,7 @@ public class ChangesResource {
                     "The action is not allowed in the change's state, or rebase_required: its base is"
                             + " no longer live (the answer names the reason)")
     public JsonObject approve(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.approve(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
@@ -275,7 +242,7 @@ public class ChangesResource {
             description =
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject reject(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.reject(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
@@ -301,7 +268,7 @@ public class ChangesResource {
             description =
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject requestChanges(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.requestChanges(
                         caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
@@ -326,7 +293,7 @@ public class ChangesResource {
             description =
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject withdraw(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.withdraw(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
@@ -350,7 +317,7 @@ public class ChangesResource {
             description =
                     "The action is not allowed in the change's state (the answer names the reason)")
     public JsonObject rebase(@PathParam("id") String id, String body) {
-        return json(
+        return ChangeJsonWriter.write(
                 changes.rebase(caller.require(), requestId(), JsonBodies.uuid(id), comment(body)),
                 true);
     }
@@ -390,7 +357,7 @@ public class ChangesResource {
                             + " override_not_needed: no failed run to override")
     public JsonObject publish(@PathParam("id") String id, String body) {
         JsonObject b = JsonBodies.object(body);
-        return json(
+        return ChangeJsonWriter.write(
                 changes.publish(
                         caller.require(),
                         requestId(),
@@ -448,7 +415,7 @@ public class ChangesResource {
         ChangeView v =
                 changes.rollback(caller.require(), requestId(), JsonBodies.uuid(id), comment(body));
         return Response.created(URI.create("/api/v1/changes/" + v.id()))
-                .entity(json(v, true))
+                .entity(ChangeJsonWriter.write(v, true))
                 .build();
     }
 
@@ -488,7 +455,7 @@ public class ChangesResource {
                         "parentId", "parentId must be a comment's id (a UUID)");
             }
         }
-        return json(
+        return ChangeJsonWriter.write(
                 comments.comment(
                         caller.require(),
                         requestId(),
@@ -498,113 +465,6 @@ public class ChangesResource {
                 true);
     }
 
-    @POST
-    @Path("{id}/test-call")
-    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
-    @Operation(
-            summary =
-                    "One call through the gateway with this prompt or policy draft applied to it"
-                            + " only: the tenant's limits, budget, live policies (a policy draft in"
-                            + " place of its live version) and published routes; audited and"
-                            + " counted")
-    @RequestBody(
-            required = true,
-            content =
-                    @Content(
-                            mediaType = "application/json",
-                            schema = @Schema(implementation = GovernanceDtos.TestCall.class)))
-    @APIResponse(
-            responseCode = "200",
-            description =
-                    "The call ran: its answer, or the gateway's denial or failure (status, error)",
-            content =
-                    @Content(
-                            schema = @Schema(implementation = GovernanceDtos.TestCallAnswer.class)))
-    @APIResponse(
-            responseCode = "400",
-            description =
-                    "A bad body (the field is named), or test_call_unsupported: not a prompt or"
-                            + " policy change")
-    @APIResponse(
-            responseCode = "409",
-            description =
-                    "change_not_testable: the change is published, rejected, withdrawn or"
-                            + " superseded")
-    public JsonObject testCall(@PathParam("id") String id, String body) {
-        io.gatehouse.governance.DraftTestCall.Answer a =
-                testCalls.run(
-                        caller.require(),
-                        requestId(),
-                        JsonBodies.uuid(id),
-                        JsonBodies.object(body));
-        JsonObjectBuilder b =
-                Json.createObjectBuilder()
-                        .add("changeId", id)
-                        .add("status", a.status())
-                        .add(
-                                "outcome",
-                                a.status() == 200
-                                        ? "answered"
-                                        : a.status() == 403
-                                                        || (a.errorCode() != null
-                                                                && a.errorCode()
-                                                                        .startsWith("policy"))
-                                                ? "denied"
-                                                : "failed");
-        put(b, "text", a.text());
-        put(b, "route", a.route());
-        put(b, "provider", a.provider());
-        put(b, "model", a.model());
-        b.add("inputTokens", a.inputTokens())
-                .add("outputTokens", a.outputTokens())
-                .add("costMicros", a.costMicros());
-        put(b, "requestId", a.requestId());
-        if (a.errorCode() != null) {
-            b.add(
-                    "error",
-                    Json.createObjectBuilder()
-                            .add("code", a.errorCode())
-                            .add("message", a.errorMessage() == null ? "" : a.errorMessage()));
-        }
-        return b.build();
-    }
-
-    @POST
-    @Path("{id}/evaluations")
-    @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN})
-    @Operation(
-            summary =
-                    "Evaluate the change's current revision now: one run per live golden set of"
-                            + " the tenant that binds its kind and target (issue 23)")
-    @APIResponse(
-            responseCode = "202",
-            description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
-            content =
-                    @Content(
-                            schema =
-                                    @Schema(
-                                            implementation =
-                                                    EvaluationDtos.EvaluationsQueued.class)))
-    @APIResponse(
-            responseCode = "409",
-            description =
-                    "no_golden_set: no live golden set binds the change; change_not_evaluable:"
-                            + " the change is published, rejected, withdrawn or superseded;"
-                            + " evaluation_in_progress: every bound set is evaluating the revision")
-    public Response evaluate(@PathParam("id") String id) {
-        io.gatehouse.shared.Caller c = caller.require();
-        UUID change = JsonBodies.uuid(id);
-        java.util.List<UUID> runs = evaluations.onDemand(c, requestId(), change);
-        evaluations.kick();
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        for (JsonObject e : evidence.forChange(c.tenant(), change, null)) {
-            if (runs.contains(UUID.fromString(e.getString("runId")))) {
-                a.add(e);
-            }
-        }
-        return Response.accepted(Json.createObjectBuilder().add("data", a).build()).build();
-    }
-
     private static String comment(String body) {
         return JsonBodies.string(JsonBodies.object(body), "comment");
     }
@@ -612,104 +472,5 @@ public class ChangesResource {
     private String requestId() {
         Object id = request.getAttribute(RequestIds.ATTRIBUTE);
         return id == null ? null : id.toString();
-    }
-
-    static JsonObject json(ChangeView v, boolean full) {
-        JsonObjectBuilder b =
-                Json.createObjectBuilder()
-                        .add("id", v.id().toString())
-                        .add("kind", v.kind())
-                        .add("target", v.target())
-                        .add("state", v.state())
-                        .add("revision", v.revision())
-                        .add("risk", v.risk())
-                        .add("requiredApprovals", v.requiredApprovals())
-                        .add("approvals", v.approvedBy().size())
-                        .add("approvedBy", Json.createArrayBuilder(v.approvedBy()))
-                        .add(
-                                "author",
-                                Json.createObjectBuilder()
-                                        .add("id", v.authorId())
-                                        .add("name", v.authorName()));
-        JsonArrayBuilder authors = Json.createArrayBuilder();
-        for (ChangeView.Person p : v.authors()) {
-            authors.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
-        }
-        b.add("authors", authors);
-        put(b, "baseVersion", v.baseVersion());
-        put(b, "createdAt", v.createdAt());
-        put(b, "updatedAt", v.updatedAt());
-        put(b, "submittedAt", v.submittedAt());
-        put(b, "publishedAt", v.publishedAt());
-        put(b, "publishedBy", v.publishedBy());
-        put(b, "publishedVersion", v.publishedVersion());
-        put(b, "rollbackOf", v.rollbackOf());
-        put(b, "postHocReview", v.postHocReview());
-        b.add("evidenceRequired", v.evidenceRequired());
-        if (v.evidenceOverride() == null) {
-            b.addNull("evidenceOverride");
-        } else {
-            b.add("evidenceOverride", v.evidenceOverride());
-        }
-        if (full) {
-            put(b, "liveVersion", v.liveVersion());
-            b.add("rebaseRequired", v.rebaseRequired());
-            b.add("content", v.content());
-            b.add("diff", v.diff());
-            JsonArrayBuilder revisions = Json.createArrayBuilder();
-            for (ChangeView.Revision r : v.revisions()) {
-                JsonObjectBuilder rb =
-                        Json.createObjectBuilder()
-                                .add("revision", r.revision())
-                                .add(
-                                        "author",
-                                        Json.createObjectBuilder()
-                                                .add("id", r.authorId())
-                                                .add("name", r.authorName()))
-                                .add("action", r.action());
-                put(rb, "at", r.at());
-                revisions.add(rb);
-            }
-            b.add("revisions", revisions);
-            JsonArrayBuilder reviews = Json.createArrayBuilder();
-            for (ChangeView.Review r : v.reviews()) {
-                JsonObjectBuilder rb =
-                        Json.createObjectBuilder()
-                                .add(
-                                        "reviewer",
-                                        Json.createObjectBuilder()
-                                                .add("id", r.reviewerId())
-                                                .add("name", r.reviewerName()))
-                                .add("decision", r.decision())
-                                .add("revision", r.revision());
-                put(rb, "comment", r.comment());
-                put(rb, "at", r.at());
-                reviews.add(rb);
-            }
-            b.add("reviews", reviews);
-            JsonArrayBuilder comments = Json.createArrayBuilder();
-            for (ChangeView.Comment c : v.comments()) {
-                JsonObjectBuilder cb = Json.createObjectBuilder().add("id", c.id().toString());
-                put(cb, "parentId", c.parentId());
-                cb.add(
-                                "author",
-                                Json.createObjectBuilder()
-                                        .add("id", c.authorId())
-                                        .add("name", c.authorName()))
-                        .add("action", c.action())
-                        .add("body", c.body());
-                put(cb, "at", c.at());
-                comments.add(cb);
-            }
-            b.add("comments", comments);
-            if (v.rollbackOf() != null) {
-                JsonArrayBuilder earlier = Json.createArrayBuilder();
-                for (ChangeView.Person p : v.rollbackOfAuthors()) {
-                    earlier.add(Json.createObjectBuilder().add("id", p.id()).add("name", p.name()));
-                }
-                b.add("rollbackOfAuthors", earlier);
-            }
-        }
-        return b.build();
     }
 }
