@@ -38,8 +38,9 @@ public interface UsageLimits {
      * {@code gatehouse.limits.person.test-calls-per-minute}, default 10), or throws {@code
      * RateLimitedException} (429 {@code rate_limit_exceeded} with {@code Retry-After}); {@code
      * ForbiddenException} (403 {@code test_calls_disabled}) when the tenant turned test calls off.
-     * Asked before any work for the call (compiling a draft); the call itself is then admitted as
-     * usual against the tenant's limits and budgets.
+     * Asked by routing's person call itself ({@code OverriddenCalls.chat}) before the call, so that
+     * no caller of it escapes the bucket; the call is then admitted as usual against the tenant's
+     * limits and budgets.
      */
     void admitPersonCall(io.gatehouse.shared.TenantId tenant, java.util.UUID person);
 

@@ -19,7 +19,9 @@ import java.util.UUID;
  * @param target the change's target (a prompt's or a policy's name)
  * @param content the change's proposed content as stored (validated, normalized)
  * @param variables the prompt variables to render with, or null
- * @param messages chat messages ({role, content}) sent after a prompt's own, or null
+ * @param messages chat messages ({role, content}) sent after a prompt's own, or null when the body
+ *     gave none (a prompt's own messages are then the conversation; a kind that needs them answers
+ *     400 naming {@code messages})
  * @param model a route alias, or null
  */
 public record DraftTestCall(

@@ -565,6 +565,74 @@ class ChangeTestCallIT {
         assertThat(routeCall.body()).contains("test_call_unsupported");
     }
 
+    /**
+     * A prompt draft's test call may give variables alone: the managed prompt's own messages are
+     * the whole conversation (as on /v1 for a managed prompt). A policy draft's call needs messages
+     * (400 naming them), and a route change offers no test call whatever is given.
+     */
+    @Test
+    void aPromptDraftsTestCallMayGiveVariablesOnlyAndAPolicysNeedsMessages() {
+        String name = Changes.uniquePrompt();
+        String id = draft(t, "prompt", name, prompt("Variables only about"));
+        Http.Response r = testCall(t, "author", id, "{\"variables\":{\"product\":\"Acme\"}}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getInt("status")).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().getString("outcome")).isEqualTo("answered");
+        // the sandbox quotes the last user message: the draft's own, rendered
+        assertThat(r.json().getString("text")).contains("Variables only about Acme");
+        Http.Response nullMessages =
+                testCall(
+                        t,
+                        "reviewer",
+                        id,
+                        "{\"variables\":{\"product\":\"Globex\"},\"messages\":null}");
+        assertThat(nullMessages.status()).as(nullMessages.toString()).isEqualTo(200);
+        assertThat(nullMessages.json().getString("text")).contains("Variables only about Globex");
+        // the draft's variables are still checked
+        Http.Response noProduct = testCall(t, "author", id, "{}");
+        assertThat(noProduct.status()).as(noProduct.toString()).isEqualTo(400);
+        assertThat(noProduct.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(noProduct.body()).contains("prompt_variables.product");
+
+        String policyId =
+                draft(
+                        t,
+                        "policy",
+                        "tc-vars-" + Changes.uniquePrompt().substring(3),
+                        Changes.noIpPolicy());
+        Http.Response policy =
+                testCall(
+                        t,
+                        "author",
+                        policyId,
+                        "{\"model\":\"sandbox\",\"variables\":{\"product\":\"Acme\"}}");
+        assertThat(policy.status()).as(policy.toString()).isEqualTo(400);
+        assertThat(policy.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(policy.json().getString("param")).isEqualTo("messages");
+        assertThat(policy.body()).doesNotContain("Exception");
+
+        String route =
+                draft(
+                        t,
+                        "route",
+                        "tc-vroute-" + Changes.uniquePrompt().substring(3),
+                        Json.createObjectBuilder()
+                                .add("operation", "chat")
+                                .add("strategy", "priority")
+                                .add(
+                                        "targets",
+                                        Json.createArrayBuilder()
+                                                .add(
+                                                        Json.createObjectBuilder()
+                                                                .add("provider", "sb")
+                                                                .add("model", "sb-chat")))
+                                .build());
+        Http.Response neither = testCall(t, "admin", route, "{}");
+        assertThat(neither.status()).as(neither.toString()).isEqualTo(400);
+        assertThat(neither.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(neither.json().getString("code")).isEqualTo("test_call_unsupported");
+    }
+
     @Test
     void badInputIs400NamingTheField() {
         String promptId = draft(t, "prompt", Changes.uniquePrompt(), prompt("Checked"));
@@ -577,7 +645,9 @@ class ChangeTestCallIT {
         String user = "[{\"role\":\"user\",\"content\":\"hi\"}]";
         List<String[]> cases =
                 List.of(
-                        new String[] {promptId, "{\"variables\":{\"product\":\"A\"}}", "messages"},
+                        new String[] {
+                            policyId, "{\"model\":\"sandbox\",\"messages\":null}", "messages"
+                        },
                         new String[] {promptId, "{\"messages\":[]}", "messages"},
                         new String[] {
                             promptId,

@@ -100,9 +100,17 @@ public class ChangeTestCalls {
         return v.asJsonObject();
     }
 
-    /** A non-empty array of at most 50 {role, content} with text content (what a client sends). */
+    /**
+     * Absent (or null): none, the kind decides whether it needs them (a prompt's own messages are
+     * the conversation; a policy's test call needs some). Given: a non-empty array of at most 50
+     * {role, content} with text content (what a client sends).
+     */
     static JsonArray messages(JsonObject body) {
-        if (!(body.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+        JsonValue given = body.get("messages");
+        if (given == null || given == JsonValue.NULL) {
+            return null;
+        }
+        if (!(given instanceof JsonArray messages) || messages.isEmpty()) {
             throw new ValidationException(
                     "messages", "messages must be a non-empty array of {role, content}");
         }

@@ -188,8 +188,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Override
     public DraftTestCall.Answer testCall(DraftTestCall call) {
         requireModel(call.model());
-        // the person's own test-call bucket before compiling the draft (429 when spent)
-        calls.admit(call.caller());
+        requireMessages(call.messages());
         OverriddenCalls.Result r =
                 calls.chat(
                         call.caller(),
@@ -294,6 +293,16 @@ public class PolicyChangeKind implements ChangeKind {
         if (model == null) {
             throw new ValidationException(
                     "model", "model is required: the route alias (or prompt) to send the call to");
+        }
+    }
+
+    /** A policy's test call sends the person's messages: without them it tests nothing. */
+    private static void requireMessages(JsonArray messages) {
+        if (messages == null) {
+            throw new ValidationException(
+                    "messages",
+                    "messages must be a non-empty array of {role, content}: a policy draft is"
+                            + " tested on the messages it would see");
         }
     }
 

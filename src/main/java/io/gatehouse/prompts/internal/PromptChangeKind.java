@@ -120,8 +120,6 @@ public class PromptChangeKind implements ChangeKind {
         noModel(call.model());
         PromptContent draft = PromptContent.parse(call.content());
         VariableSchema.validate(draft.variables(), call.variables());
-        // the person's own test-call bucket before any further work (429 when spent)
-        calls.admit(call.caller());
         OverriddenCalls.Result r =
                 calls.chat(
                         call.caller(),

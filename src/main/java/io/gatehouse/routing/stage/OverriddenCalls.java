@@ -13,20 +13,15 @@ import jakarta.json.JsonObject;
  */
 public interface OverriddenCalls {
     /**
-     * Takes one of {@code person}'s test calls of this minute (a small bucket of their own in their
-     * tenant: the tenant's per-person rate, else {@code
-     * gatehouse.limits.person.test-calls-per-minute}, default 10) or throws 429 {@code
-     * rate_limit_exceeded}; 403 {@code test_calls_disabled} when the tenant turned test calls off.
-     * Callers ask first, before any work of theirs (compiling a draft), then {@link #chat}, which
-     * is admitted as usual against the tenant's limits and budgets.
-     */
-    void admit(Caller person);
-
-    /**
      * Runs {@code body} (an OpenAI chat completion request: model, messages, prompt_variables;
-     * {@code stream} is forced off) for {@code person} of their tenant. A gateway error (denied by
-     * policy, rate limited, no provider answered) is the result's {@code status} and {@code
-     * errorCode}, not an exception: the call happened and was recorded.
+     * {@code stream} is forced off) for {@code person} of their tenant. First it takes one of
+     * {@code person}'s test calls of this minute (a small bucket of their own in their tenant: the
+     * tenant's per-person rate, else {@code gatehouse.limits.person.test-calls-per-minute}, default
+     * 10) or throws 429 {@code rate_limit_exceeded}, and 403 {@code test_calls_disabled} when the
+     * tenant turned test calls off: no caller can skip the bucket. The call is then admitted as
+     * usual against the tenant's limits and budgets. A gateway error after that (denied by policy,
+     * rate limited, no provider answered) is the result's {@code status} and {@code errorCode}, not
+     * an exception: the call happened and was recorded.
      */
     Result chat(
             Caller person,

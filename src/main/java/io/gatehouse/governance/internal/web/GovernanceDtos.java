@@ -119,15 +119,18 @@ public final class GovernanceDtos {
             description =
                     "A test call through a prompt or policy draft: the messages sent (after a"
                             + " prompt draft's own), the prompt variables, and for a policy draft"
-                            + " the route alias (or prompt:<name>@<label>) to send them to")
+                            + " the route alias (or prompt:<name>@<label>) to send them to. A"
+                            + " prompt draft's call may give variables only (its own messages"
+                            + " are then the conversation); a policy draft's needs messages")
     public record TestCall(
             @Schema(description = "Prompt variables to render the draft with")
                     Map<String, Object> variables,
             @Schema(
-                            required = true,
                             description =
                                     "1 to 50 chat messages {role, content}; role is system,"
-                                            + " developer, user or assistant, content a text")
+                                            + " developer, user or assistant, content a text."
+                                            + " Required for a policy draft; optional for a"
+                                            + " prompt draft")
                     List<Map<String, String>> messages,
             @Schema(
                             description =

@@ -3,12 +3,17 @@ package io.gatehouse.routing.internal.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.edge.UsageLimits;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.Role;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.error.GatehouseException;
 import jakarta.json.Json;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -58,5 +63,44 @@ class PersonCallsTest {
                                         new StageOverrides(),
                                         new TestCallOf(UUID.randomUUID(), 1, "00")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The person's test-call bucket is taken by the call itself, before the gateway runs: no kind
+     * can forget it (the gateway is left out here; reaching it would fail otherwise).
+     */
+    @Test
+    void theCallTakesThePersonsBucketItselfBeforeTheGatewayRuns() {
+        UUID id = UUID.randomUUID();
+        TenantId tenant = new TenantId(UUID.randomUUID());
+        Caller alice =
+                new Caller(Caller.Kind.USER, id.toString(), "alice", tenant, Set.of(Role.AUTHOR));
+        List<Object> asked = new ArrayList<>();
+        PersonCalls calls = new PersonCalls();
+        calls.limits =
+                (UsageLimits)
+                        Proxy.newProxyInstance(
+                                UsageLimits.class.getClassLoader(),
+                                new Class<?>[] {UsageLimits.class},
+                                (proxy, method, args) -> {
+                                    if (method.getName().equals("admitPersonCall")) {
+                                        asked.add(args[0]);
+                                        asked.add(args[1]);
+                                        throw new GatehouseException(
+                                                429, "rate_limit_exceeded", "spent");
+                                    }
+                                    throw new UnsupportedOperationException(method.getName());
+                                });
+        assertThatThrownBy(
+                        () ->
+                                calls.chat(
+                                        alice,
+                                        "r",
+                                        Json.createObjectBuilder().add("model", "m").build(),
+                                        new StageOverrides(),
+                                        new TestCallOf(UUID.randomUUID(), 1, "00")))
+                .isInstanceOf(GatehouseException.class)
+                .hasMessage("spent");
+        assertThat(asked).containsExactly(tenant, id);
     }
 }
