@@ -381,4 +381,73 @@ class AdministrationIT {
                                 .status())
                 .isEqualTo(400);
     }
+
+    /**
+     * The fields added after the first limits (test calls: V70; evaluation share) keep their value
+     * when a PUT leaves them out, as an older script's PUT does; null puts the two numbers back to
+     * the platform default; the switch takes true or false only.
+     */
+    @Test
+    void aLimitsPutWithoutTheLaterFieldsKeepsThem() {
+        TestTenant t = TestTenant.fresh();
+        Http.Response set =
+                http.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"rpmLimit\":100,\"testCallsEnabled\":false,"
+                                + "\"testCallsPerPersonPerMinute\":5,\"evaluationSharePercent\":20}",
+                        t.auth("admin"));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+
+        // an older script: only the limits it knows
+        Http.Response older =
+                http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":200}", t.auth("admin"));
+        assertThat(older.status()).as(older.toString()).isEqualTo(200);
+        JsonObject kept = http.get("/api/v1/limits", t.auth("admin")).json();
+        assertThat(kept.getInt("rpmLimit")).isEqualTo(200);
+        assertThat(kept.getBoolean("testCallsEnabled")).isFalse();
+        assertThat(kept.getInt("testCallsPerPersonPerMinute")).isEqualTo(5);
+        assertThat(kept.getInt("evaluationSharePercent")).isEqualTo(20);
+        assertThat(older.json()).isEqualTo(kept);
+
+        // null: the platform default again; the first limits are replaced as before
+        Http.Response reset =
+                http.method(
+                        "PUT",
+                        "/api/v1/limits",
+                        "{\"testCallsPerPersonPerMinute\":null,\"evaluationSharePercent\":null}",
+                        t.auth("admin"));
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+        JsonObject defaults = http.get("/api/v1/limits", t.auth("admin")).json();
+        assertThat(defaults.containsKey("testCallsPerPersonPerMinute")).isFalse();
+        assertThat(defaults.containsKey("evaluationSharePercent")).isFalse();
+        assertThat(defaults.containsKey("rpmLimit")).as("absent: none").isFalse();
+        assertThat(defaults.getBoolean("testCallsEnabled")).as("still off").isFalse();
+
+        // bad input names its field and changes nothing
+        for (String[] bad :
+                new String[][] {
+                    {"{\"testCallsEnabled\":null}", "testCallsEnabled"},
+                    {"{\"testCallsEnabled\":\"yes\"}", "testCallsEnabled"},
+                    {"{\"evaluationSharePercent\":0}", "evaluationSharePercent"},
+                    {"{\"evaluationSharePercent\":\"20\"}", "evaluationSharePercent"},
+                    {"{\"rpmLimit\":1.5}", "rpmLimit"},
+                    {"{\"tpmLimit\":99999999999}", "tpmLimit"},
+                }) {
+            Http.Response r = http.method("PUT", "/api/v1/limits", bad[0], t.auth("admin"));
+            assertThat(r.status()).as(bad[0] + " -> " + r).isEqualTo(400);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.json().getString("param")).as(bad[0]).isEqualTo(bad[1]);
+        }
+        Http.Response notJson = http.method("PUT", "/api/v1/limits", "{nope", t.auth("admin"));
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(http.get("/api/v1/limits", t.auth("admin")).json()).isEqualTo(defaults);
+        assertThat(
+                        http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}", t.auth("author"))
+                                .status())
+                .isEqualTo(403);
+        assertThat(http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}").status())
+                .isEqualTo(401);
+    }
 }

@@ -582,6 +582,12 @@ public class IdentityService {
                 .orElseGet(() -> new TenantLimitsEntity(tenant.value()));
     }
 
+    /**
+     * Sets the tenant's limits. The four first ones are replaced (null: none / the platform
+     * default). The later ones keep their current value when not given: {@code testCallsEnabled}
+     * null; {@code testCallsPerPerson} and {@code evaluationShare} null (an empty Optional sets the
+     * platform default), so that an older client's PUT never resets them.
+     */
     @Transactional
     public TenantLimitsEntity setLimits(
             Caller admin,
@@ -591,9 +597,18 @@ public class IdentityService {
             Long daily,
             Long monthly,
             Boolean testCallsEnabled,
-            Integer testCallsPerPerson,
-            Integer evaluationShare,
+            java.util.Optional<Integer> testCallsPerPersonGiven,
+            java.util.Optional<Integer> evaluationShareGiven,
             String requestId) {
+        TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
+        Integer testCallsPerPerson =
+                testCallsPerPersonGiven != null
+                        ? testCallsPerPersonGiven.orElse(null)
+                        : l == null ? null : l.testCallsPerPersonPerMinute();
+        Integer evaluationShare =
+                evaluationShareGiven != null
+                        ? evaluationShareGiven.orElse(null)
+                        : l == null ? null : l.evaluationSharePercent();
         if (testCallsPerPerson != null && (testCallsPerPerson <= 0 || testCallsPerPerson > 1000)) {
             throw new ValidationException(
                     "testCallsPerPersonPerMinute", "testCallsPerPersonPerMinute is 1 to 1000");
@@ -616,7 +631,6 @@ public class IdentityService {
             throw new ValidationException(
                     "evaluationSharePercent", "evaluationSharePercent must be 1 to 100");
         }
-        TenantLimitsEntity l = identity.limits(tenant.value()).orElse(null);
         if (l == null) {
             l = new TenantLimitsEntity(tenant.value());
             identity.add(l);
