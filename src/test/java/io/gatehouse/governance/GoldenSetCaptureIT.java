@@ -2,11 +2,16 @@ package io.gatehouse.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.GatewayTraffic;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
 import org.junit.jupiter.api.AfterAll;
@@ -123,9 +128,214 @@ class GoldenSetCaptureIT {
             many[i] = "req_" + i;
         }
         assertProblem(HTTP.post(PATH, ids(many), t.auth("author")), "requestIds");
+        assertProblem(
+                HTTP.post(PATH, "{\"requestIds\":[\"a\"],\"binds\":{}}", t.auth("author")),
+                "binds");
+        assertProblem(
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\"a\"],\"binds\":[{\"kind\":\"golden_set\",\"target\":\"x\"}]}",
+                        t.auth("author")),
+                "binds[0].kind");
+        assertProblem(
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\"a\"],\"binds\":[{\"kind\":\"prompt\"}]}",
+                        t.auth("author")),
+                "binds[0].target");
+        assertProblem(
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\"a\"],\"binds\":[{\"kind\":\"prompt\",\"target\":\"a\"},"
+                                + "{\"kind\":\"policy\",\"target\":\"b\"}]}",
+                        t.auth("author")),
+                "binds");
         Http.Response notJson = HTTP.post(PATH, "{nope", t.auth("author"));
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    /**
+     * Capture for a set binding a prompt: a call to the managed prompt becomes a case of its
+     * variables (and the caller's own messages), a plain call one of its messages, neither with a
+     * model (a prompt's case runs over the prompt's own route). With expectations added the
+     * captured cases are a valid set's: it publishes, and a candidate of the prompt gets a run over
+     * them that completes and passes. For a route's set the case is the messages alone; for a
+     * policy's the messages and the model; a call the set cannot run is unfit.
+     */
+    @Test
+    void capturedCasesFitTheSetTheyAreFor() throws Exception {
+        TestTenant t = TestTenant.fresh();
+        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        GatewayTraffic.retention(t, "full");
+        String prompt = Changes.uniquePrompt();
+        Changes.publishThroughReview(
+                t,
+                "prompt",
+                prompt,
+                GoldenSetEvaluationIT.prompt("You help with", "Refund policy for"),
+                "live");
+        String byVariables =
+                v1(
+                        t,
+                        "{\"model\":\"prompt:"
+                                + prompt
+                                + "@production\",\"prompt_variables\":{\"product\":\"Acme\"}}");
+        String withMessages =
+                v1(
+                        t,
+                        "{\"model\":\"prompt:"
+                                + prompt
+                                + "\",\"prompt_variables\":{\"product\":\"Globex\"},"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Where is my order?\"}]}");
+        String plain =
+                v1(
+                        t,
+                        "{\"model\":\"sandbox\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
+        String binds = "[{\"kind\":\"prompt\",\"target\":\"" + prompt + "\"}]";
+        Http.Response r =
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\""
+                                + byVariables
+                                + "\",\""
+                                + withMessages
+                                + "\",\""
+                                + plain
+                                + "\"],\"binds\":"
+                                + binds
+                                + "}",
+                        t.auth("author"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonArray cases = r.json().getJsonArray("cases");
+        assertThat(cases).as(r.body()).hasSize(3);
+        JsonObject first = cases.getJsonObject(0).getJsonObject("input");
+        assertThat(first.keySet()).containsExactly("variables");
+        assertThat(first.getJsonObject("variables").getString("product")).isEqualTo("Acme");
+        JsonObject second = cases.getJsonObject(1).getJsonObject("input");
+        assertThat(second.keySet()).containsExactlyInAnyOrder("messages", "variables");
+        assertThat(second.getJsonArray("messages")).hasSize(1);
+        JsonObject third = cases.getJsonObject(2).getJsonObject("input");
+        assertThat(third.keySet())
+                .as("a plain call: its messages, no model")
+                .containsExactly("messages");
+
+        // the author adds expectations; the set is valid, publishes and a run over it completes
+        JsonArrayBuilder withExpectations = Json.createArrayBuilder();
+        String[] expected = {"Refund policy for Acme", "Where is my order?"};
+        for (int i = 0; i < 2; i++) {
+            withExpectations.add(
+                    Json.createObjectBuilder(cases.getJsonObject(i))
+                            .add(
+                                    "expect",
+                                    Json.createArrayBuilder()
+                                            .add(
+                                                    Json.createObjectBuilder()
+                                                            .add("type", "contains")
+                                                            .add("value", expected[i]))));
+        }
+        JsonObject set =
+                Json.createObjectBuilder()
+                        .add(
+                                "binds",
+                                Json.createReader(new java.io.StringReader(binds)).readArray())
+                        .add("minPassRate", 1.0)
+                        .add("cases", withExpectations)
+                        .build();
+        String setName = "gs-" + prompt.substring(3);
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", setName, set, "captured"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String setChange = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+
+        Http.Response candidate =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body(
+                                "prompt",
+                                prompt,
+                                GoldenSetEvaluationIT.prompt(
+                                        "You kindly help with", "Refund policy for"),
+                                "candidate"),
+                        t.auth("author"));
+        assertThat(candidate.status()).as(candidate.toString()).isEqualTo(201);
+        String id = candidate.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        JsonObject run = finishedRun(t, id);
+        assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
+        assertThat(run.getJsonObject("candidate").getInt("passed")).as(run.toString()).isEqualTo(2);
+        assertThat(run.getJsonObject("candidate").getInt("errors")).isZero();
+        assertThat(run.getJsonObject("live").getInt("passed")).as(run.toString()).isEqualTo(2);
+
+        // a route's set: the messages alone; a policy's: the messages and the model
+        Http.Response route =
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\""
+                                + byVariables
+                                + "\",\""
+                                + plain
+                                + "\"],\"binds\":[{\"kind\":\"route\",\"target\":\"sandbox\"}]}",
+                        t.auth("author"));
+        assertThat(route.status()).as(route.body()).isEqualTo(200);
+        assertThat(route.json().getJsonArray("cases")).hasSize(1);
+        assertThat(
+                        route.json()
+                                .getJsonArray("cases")
+                                .getJsonObject(0)
+                                .getJsonObject("input")
+                                .keySet())
+                .containsExactly("messages");
+        assertThat(route.json().getJsonArray("missing").getJsonObject(0).getString("reason"))
+                .as("a call by variables alone has no messages for a route")
+                .isEqualTo("unfit");
+        Http.Response policy =
+                HTTP.post(
+                        PATH,
+                        "{\"requestIds\":[\""
+                                + withMessages
+                                + "\",\""
+                                + plain
+                                + "\"],\"binds\":[{\"kind\":\"policy\",\"target\":\"p\"}]}",
+                        t.auth("author"));
+        assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+        JsonArray policyCases = policy.json().getJsonArray("cases");
+        assertThat(policyCases.getJsonObject(0).getJsonObject("input").getString("model"))
+                .isEqualTo("prompt:" + prompt);
+        assertThat(policyCases.getJsonObject(1).getJsonObject("input").getString("model"))
+                .isEqualTo("sandbox");
+    }
+
+    /** A gateway call with the tenant's key; returns its request id. */
+    static String v1(TestTenant t, String body) {
+        Http.Response r = HTTP.post("/v1/chat/completions", body, t.keyAuth());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.header("x-request-id");
+    }
+
+    /** The change's first evaluation run once it has ended (at most a minute). */
+    static JsonObject finishedRun(TestTenant t, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        JsonArray evidence = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            evidence = r.json().getJsonArray("evidence");
+            if (!evidence.isEmpty()
+                    && !evidence.getJsonObject(0).getString("status").equals("running")) {
+                return evidence.getJsonObject(0);
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the run is still running after a minute: " + evidence);
     }
 
     static void assertProblem(Http.Response r, String field) {

@@ -10,6 +10,7 @@ import io.gatehouse.shared.Role;
 import io.gatehouse.shared.error.ForbiddenException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -45,6 +46,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 public class GoldenSetCaptureResource {
     static final int MAX_ID_LENGTH = 200;
+    static final int MAX_BINDS = 20;
+    static final Set<String> BINDABLE = Set.of("prompt", "route", "policy");
 
     @Inject CurrentCaller caller;
     @Inject RetainedRequests retained;
@@ -58,7 +61,13 @@ public class GoldenSetCaptureResource {
                     "At most 50 request ids (the X-Request-Id of gateway answers). A request of"
                             + " another tenant, or none, is missing as not_found; one whose content the"
                             + " tenant does not keep (retention none or hashed, purged) as not_retained."
-                            + " Reading the content is audited (audit.content.read).")
+                            + " Reading the content is audited (audit.content.read). Given the binds"
+                            + " of the set the cases are for, each case is shaped for them: for a"
+                            + " prompt no model, the variables of a call to a bound managed prompt"
+                            + " and the caller's own messages; for a route the messages alone; for"
+                            + " a policy the messages and the model (the route alias, or the"
+                            + " managed prompt with its variables). A request that gives no such"
+                            + " case is missing as unfit.")
     @RequestBody(
             required = true,
             content =
@@ -77,11 +86,11 @@ public class GoldenSetCaptureResource {
         }
         JsonObject b = JsonBodies.object(body);
         for (String k : b.keySet()) {
-            if (!k.equals("requestIds")) {
+            if (!k.equals("requestIds") && !k.equals("binds")) {
                 throw new ValidationException(k, "Unknown field " + k);
             }
         }
-        if (!(b.get("requestIds") instanceof jakarta.json.JsonArray ids)) {
+        if (!(b.get("requestIds") instanceof JsonArray ids)) {
             throw new ValidationException("requestIds", "requestIds must be an array of ids");
         }
         if (ids.isEmpty() || ids.size() > CapturedCases.MAX_IDS) {
@@ -102,6 +111,7 @@ public class GoldenSetCaptureResource {
             }
             wanted.add(s.getString());
         }
+        CapturedCases.For set = binds(b.get("binds"));
         Map<String, RetainedRequests.Retained> found =
                 retained.byRequestIds(
                         c,
@@ -109,7 +119,53 @@ public class GoldenSetCaptureResource {
                         new RetainedRequests.Read(
                                 "golden_set.capture",
                                 (String) request.getAttribute(RequestIds.ATTRIBUTE)));
-        return CapturedCases.of(wanted, found);
+        return CapturedCases.of(wanted, found, set);
+    }
+
+    /**
+     * The optional {@code binds} of the set the cases are for, as a golden set's content gives
+     * them: 1 to 20 {@code {kind, target}}, prompts or policies but not both.
+     */
+    static CapturedCases.For binds(JsonValue v) {
+        if (v == null || v == JsonValue.NULL) {
+            return CapturedCases.For.ANY;
+        }
+        if (!(v instanceof JsonArray a) || a.isEmpty() || a.size() > MAX_BINDS) {
+            throw new ValidationException(
+                    "binds", "binds must be an array of 1 to " + MAX_BINDS + " {kind, target}");
+        }
+        Set<String> kinds = new LinkedHashSet<>();
+        Set<String> targets = new LinkedHashSet<>();
+        for (int i = 0; i < a.size(); i++) {
+            String p = "binds[" + i + "]";
+            if (!(a.get(i) instanceof JsonObject o)) {
+                throw new ValidationException(p, p + " must be an object {kind, target}");
+            }
+            for (String k : o.keySet()) {
+                if (!k.equals("kind") && !k.equals("target")) {
+                    throw new ValidationException(p + "." + k, "Unknown field " + k);
+                }
+            }
+            if (!(o.get("kind") instanceof JsonString kind)
+                    || !BINDABLE.contains(kind.getString())) {
+                throw new ValidationException(p + ".kind", p + ".kind is prompt, route or policy");
+            }
+            if (!(o.get("target") instanceof JsonString target)
+                    || target.getString().isBlank()
+                    || target.getString().length() > MAX_ID_LENGTH) {
+                throw new ValidationException(
+                        p + ".target", p + ".target must be a name (a non-empty string)");
+            }
+            kinds.add(kind.getString());
+            targets.add(target.getString());
+        }
+        if (kinds.contains("prompt") && kinds.contains("policy")) {
+            throw new ValidationException(
+                    "binds",
+                    "A set binds prompts or policies, not both: a policy case names its model, a"
+                            + " prompt case may not");
+        }
+        return new CapturedCases.For(Set.copyOf(kinds), Set.copyOf(targets));
     }
 
     @Schema(description = "The gateway requests to build golden-set cases from")
@@ -117,7 +173,24 @@ public class GoldenSetCaptureResource {
             @Schema(
                             required = true,
                             description = "1 to 50 request ids (X-Request-Id of gateway answers)")
-                    List<String> requestIds) {}
+                    List<String> requestIds,
+            @Schema(
+                            description =
+                                    "The binds of the golden set the cases are for (as in its"
+                                            + " content; prompts or policies, not both): the cases"
+                                            + " are shaped to its rules. Absent: each case is the"
+                                            + " request as it was (messages, variables, route"
+                                            + " alias)")
+                    List<CaptureBinding> binds) {}
+
+    @Schema(description = "A binding of the set the captured cases are for")
+    public record CaptureBinding(
+            @Schema(
+                            required = true,
+                            enumeration = {"prompt", "route", "policy"})
+                    String kind,
+            @Schema(required = true, description = "The prompt's, route's or policy's name")
+                    String target) {}
 
     @Schema(description = "A captured case's input")
     public record CapturedInput(
@@ -128,7 +201,12 @@ public class GoldenSetCaptureResource {
                     List<Map<String, String>> messages,
             @Schema(description = "The request's prompt_variables, when it had some")
                     Map<String, Object> variables,
-            @Schema(description = "The route alias the request used") String model) {}
+            @Schema(
+                            description =
+                                    "The route alias the request used (for a policy's set, the"
+                                            + " managed prompt it named); none for a prompt's or"
+                                            + " a route's set")
+                    String model) {}
 
     @Schema(description = "Where a captured case came from (kept, never interpreted)")
     public record CaseSource(
@@ -148,10 +226,12 @@ public class GoldenSetCaptureResource {
             @Schema(required = true) String requestId,
             @Schema(
                             required = true,
-                            enumeration = {"not_found", "not_retained"},
+                            enumeration = {"not_found", "not_retained", "unfit"},
                             description =
                                     "not_found: no request of this tenant has the id;"
-                                            + " not_retained: its content is not kept")
+                                            + " not_retained: its content is not kept; unfit: it"
+                                            + " gives no case the named binds can run (a route's"
+                                            + " or policy's case needs messages)")
                     String reason) {}
 
     @Schema(description = "Captured cases")
