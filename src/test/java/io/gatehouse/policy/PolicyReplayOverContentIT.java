@@ -2,6 +2,7 @@ package io.gatehouse.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.GatewayTraffic;
 import io.gatehouse.testing.Http;
@@ -131,6 +132,77 @@ class PolicyReplayOverContentIT {
                     .as("no body was read")
                     .isZero();
         }
+    }
+
+    /**
+     * A policy change's automatic evidence (issue 23: "policy changes carry the traffic replay of
+     * the test bench") replays over the retained content as the bench does: an address only in a
+     * provider's answer is in no summary (the live policies have no output rule, so the answer was
+     * never scanned), yet the evidence's replay finds it and shows the draft redacting it. The read
+     * is audited as the bench's, {@code policy.replay}, by the system.
+     */
+    @Test
+    void aPolicyChangesAutomaticReplayRunsOverTheRetainedContent() throws Exception {
+        TestTenant t =
+                GatewayTraffic.tenant(
+                        standIn, "/rp-evidence/v1", "full", "Write to bob at bob@example.com");
+        String rid = GatewayTraffic.chat(t, "whom do I write to?");
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("policy", "pii", GatewayTraffic.redactMail(), "no mail"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        JsonObject entry = replayEvidence(t, id);
+        assertThat(entry.getString("status")).as(entry.toString()).isEqualTo("ok");
+        assertThat(entry.getInt("considered")).isEqualTo(1);
+        assertThat(entry.getInt("overContent")).as(entry.toString()).isEqualTo(1);
+        assertThat(entry.getInt("summaryOnly")).isZero();
+        assertThat(entry.getInt("changed"))
+                .as("only the content shows the answer's address")
+                .isEqualTo(1);
+        JsonObject row = entry.getJsonObject("traffic").getJsonArray("changes").getJsonObject(0);
+        assertThat(row.getString("requestId")).isEqualTo(rid);
+        assertThat(row.getString("replayedOver")).isEqualTo("full");
+        assertThat(
+                        row.getJsonObject("draft")
+                                .getJsonObject("effect")
+                                .getJsonObject("output")
+                                .getJsonArray("redact")
+                                .getString(0))
+                .isEqualTo("email");
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read' AND actor_kind ="
+                                            + " 'system' AND details->>'content.purpose' ="
+                                            + " 'policy.replay'",
+                                    t.id()))
+                    .as("the evidence's read of the content is audited, by the system")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** The change's automatic replay evidence, once computed (at most a minute). */
+    static JsonObject replayEvidence(TestTenant t, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        JsonObject change = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            change = r.json();
+            for (JsonValue v : change.getJsonArray("evidence")) {
+                if (v.asJsonObject().getString("type", "").equals("replay")) {
+                    return v.asJsonObject();
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no replay evidence after a minute: " + change);
     }
 
     @Test

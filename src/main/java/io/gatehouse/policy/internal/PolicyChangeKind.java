@@ -1,5 +1,6 @@
 package io.gatehouse.policy.internal;
 
+import io.gatehouse.audit.RetainedRequests;
 import io.gatehouse.governance.ChangeContext;
 import io.gatehouse.governance.ChangeKind;
 import io.gatehouse.governance.DraftTestCall;
@@ -15,6 +16,7 @@ import io.gatehouse.routing.stage.EvaluationCalls;
 import io.gatehouse.routing.stage.OverriddenCalls;
 import io.gatehouse.routing.stage.StageOverrides;
 import io.gatehouse.routing.stage.TestCallOf;
+import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.TenantId;
@@ -47,6 +49,7 @@ public class PolicyChangeKind implements ChangeKind {
     @Inject OverriddenCalls calls;
     @Inject EvaluationCalls evaluations;
     @Inject PolicyTestBench bench;
+    @Inject RetainedRequests retained;
 
     @Override
     public String kind() {
@@ -211,17 +214,23 @@ public class PolicyChangeKind implements ChangeKind {
                 r.errorMessage());
     }
 
+    /** The system actor of the automatic evidence's audited read of retained content. */
+    static final String EVIDENCE_ACTOR = "policy.evidence";
+
     /** Rows of the replay kept with a revision (the bench reports at most 50). */
     static final int REPLAY_ROWS_KEPT = 20;
 
     /**
      * A policy change's evidence (issue 23): the test bench's replay of the tenant's recent traffic
      * ({@link PolicyTestBench#DEFAULT_TRAFFIC} requests) under the live policies and with the
-     * proposed content in place of the live policy of its name: {@code {"type": "replay", "status":
-     * "ok", "considered", "changed", "summaryOnly", "traffic"}} with the first {@value
-     * #REPLAY_ROWS_KEPT} changed rows, or {@code "status": "error"} and the reason when the bench
-     * could not replay (time limit, a draft it cannot compile). Global policies (no tenant) have no
-     * traffic of their own: none.
+     * proposed content in place of the live policy of its name, over the content the tenant retains
+     * where it keeps some (as the bench a person runs: the same loop, the same audited read, {@code
+     * audit.content.read} purpose {@code policy.replay}, here by the system actor {@value
+     * #EVIDENCE_ACTOR}) and over the recorded summaries elsewhere: {@code {"type": "replay",
+     * "status": "ok", "considered", "changed", "overContent", "summaryOnly", "traffic"}} with the
+     * first {@value #REPLAY_ROWS_KEPT} changed rows, or {@code "status": "error"} and the reason
+     * when the bench could not replay (time limit, a draft it cannot compile, the read not
+     * audited). Global policies (no tenant) have no traffic of their own: none.
      */
     @Override
     public Optional<JsonObject> automaticEvidence(
@@ -230,6 +239,8 @@ public class PolicyChangeKind implements ChangeKind {
             return Optional.empty();
         }
         JsonObjectBuilder out = Json.createObjectBuilder().add("type", "replay");
+        Caller system = Caller.system(EVIDENCE_ACTOR, tenant);
+        RetainedRequests.Read read = new RetainedRequests.Read("policy.replay", null);
         try {
             JsonObject report =
                     bench.run(
@@ -241,7 +252,8 @@ public class PolicyChangeKind implements ChangeKind {
                                             "traffic",
                                             Json.createObjectBuilder()
                                                     .add("limit", PolicyTestBench.DEFAULT_TRAFFIC))
-                                    .build());
+                                    .build(),
+                            limit -> retained.recent(system, limit, read));
             JsonObject traffic = report.getJsonObject("traffic");
             var rows = Json.createArrayBuilder();
             var changes = traffic.getJsonArray("changes");
@@ -252,8 +264,7 @@ public class PolicyChangeKind implements ChangeKind {
             out.add("status", "ok")
                     .add("considered", considered)
                     .add("changed", traffic.getInt("changed"))
-                    // before the replay over retained content every request is replayed over its
-                    // recorded summary; the bench says so itself once it can do more
+                    .add("overContent", traffic.getInt("overContent", 0))
                     .add("summaryOnly", traffic.getInt("summaryOnly", considered))
                     .add("traffic", Json.createObjectBuilder(traffic).add("changes", rows).build());
         } catch (RuntimeException e) {

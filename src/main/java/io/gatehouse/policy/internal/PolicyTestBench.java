@@ -167,9 +167,12 @@ public class PolicyTestBench {
         }
         out.add(
                 "traffic",
-                reader == null
-                        ? traffic(tenant, limit, livePolicies, withDraft)
-                        : traffic(tenant, limit, livePolicies, withDraft, reader));
+                traffic(
+                        tenant,
+                        limit,
+                        livePolicies,
+                        withDraft,
+                        reader == null ? summariesOf(tenant) : reader));
         return out.build();
     }
 
@@ -279,69 +282,14 @@ public class PolicyTestBench {
         return r.build();
     }
 
-    private JsonObject traffic(
-            TenantId tenant, int limit, List<CompiledPolicy> live, List<CompiledPolicy> draft) {
-        Map<String, Integer> liveOutcomes = new TreeMap<>();
-        Map<String, Integer> draftOutcomes = new TreeMap<>();
-        JsonArrayBuilder changes = Json.createArrayBuilder();
-        int evaluated = 0;
-        int changed = 0;
-        int unscanned = 0;
-        List<GatewayRequestLog.RecordedRequest> recent =
-                limit == 0 ? List.of() : requests.recent(tenant, limit);
-        for (GatewayRequestLog.RecordedRequest rr : recent) {
-            EvaluationLimits.checkDeadline();
-            JsonObject details = JsonInput.readObject(rr.detailsJson());
-            if (!(details.get("policy") instanceof JsonObject p)
-                    || !(p.get("entities") instanceof JsonObject)) {
-                unscanned++;
-                continue;
-            }
-            RequestFacts facts = replayFacts(tenant, rr, p);
-            Map<String, Object> l = replay(live, facts, p);
-            Map<String, Object> d = replay(draft, facts, p);
-            evaluated++;
-            liveOutcomes.merge((String) l.get("outcome"), 1, Integer::sum);
-            draftOutcomes.merge((String) d.get("outcome"), 1, Integer::sum);
-            if (!Objects.equals(l.get("effect"), d.get("effect"))) {
-                changed++;
-                if (changed <= MAX_CHANGES_SHOWN) {
-                    changes.add(
-                            Json.createObjectBuilder()
-                                    .add("requestId", rr.requestId() == null ? "" : rr.requestId())
-                                    .add(
-                                            "occurredAt",
-                                            rr.occurredAt() == null
-                                                    ? ""
-                                                    : rr.occurredAt().toString())
-                                    .add("replayedOver", "summary")
-                                    .add("live", toJson(l))
-                                    .add("draft", toJson(d)));
-                }
-            }
-        }
-        return Json.createObjectBuilder()
-                .add("considered", recent.size())
-                .add("evaluated", evaluated)
-                .add("unscanned", unscanned)
-                .add("overContent", 0)
-                .add("summaryOnly", recent.size())
-                .add("changed", changed)
-                .add(
-                        "outcomes",
-                        Json.createObjectBuilder()
-                                .add("live", toJson(new LinkedHashMap<>(liveOutcomes)))
-                                .add("draft", toJson(new LinkedHashMap<>(draftOutcomes))))
-                .add("changes", changes)
-                .build();
-    }
-
     /**
      * The replay over retained content where the tenant keeps it: each request's messages and
      * answer (its {@code full} form, else its {@code redacted} one, as its row says) go through the
      * policy stage's own detection under the live policies and under the draft, so detector rules
      * (PII, secrets, injection, classification) are evaluated as if the request came again.
-     * Requests without retained content keep the summary replay ({@code summaryOnly}).
+     * Requests without retained content keep the summary replay ({@code summaryOnly}). The one
+     * replay loop, whoever reads: a person's bench, a change's automatic evidence, or no reader at
+     * all ({@link #summariesOf}: every row a summary).
      */
     private JsonObject traffic(
             TenantId tenant,
@@ -434,6 +382,27 @@ public class PolicyTestBench {
                                 .add("draft", toJson(new LinkedHashMap<>(draftOutcomes))))
                 .add("changes", changes)
                 .build();
+    }
+
+    /**
+     * The tenant's recent requests with no content read: each is replayed over its summaries (what
+     * {@link #run(TenantId, JsonObject)} replays, reading no body and auditing no read).
+     */
+    private ContentReader summariesOf(TenantId tenant) {
+        return limit ->
+                requests.recent(tenant, limit).stream()
+                        .map(
+                                rr ->
+                                        new RetainedRequests.Retained(
+                                                rr.requestId(),
+                                                rr.occurredAt(),
+                                                rr.keyId(),
+                                                rr.route(),
+                                                rr.detailsJson(),
+                                                null,
+                                                null,
+                                                null))
+                        .toList();
     }
 
     /** A kept body as an object with messages, or null when it has none (another event's form). */
