@@ -128,6 +128,25 @@ export default async function (ctx) {
     await fitsAt800(page, "the change page with its evidence");
   });
 
+  await step("evaluation: the change list shows each change's evidence in a word (passed, failed)", async () => {
+    check(passingId !== null && failingId !== null, "the setup made the changes");
+    const listed = (await api("GET", `/api/v1/changes?target=${prompt}`, await as("bob"))).json.data;
+    const statusOf = (id) => listed.find((c) => c.id === id)?.evidenceStatus;
+    check(statusOf(passingId) === "passed" && statusOf(failingId) === "failed",
+      `the list carries evidenceStatus, got ${JSON.stringify(listed.map((c) => [c.id, c.evidenceStatus]))}`);
+    const page = await newPage("bob-change-list");
+    await signIn(page, "bob");
+    await page.goto(`${base}/console/changes`);
+    await page.getByTestId("changes-table").waitFor();
+    const passedCell = page.locator(`tr[data-change-id="${passingId}"] [data-testid="evidence-status"]`);
+    const failedCell = page.locator(`tr[data-change-id="${failingId}"] [data-testid="evidence-status"]`);
+    check((await passedCell.textContent()) === "Passed", `the passing change's row says Passed, got ${await passedCell.textContent()}`);
+    check((await failedCell.textContent()) === "Failed", `the failing change's row says Failed, got ${await failedCell.textContent()}`);
+    check((await page.locator("table.changes thead th").allTextContents()).includes("Evidence"), "the column is named Evidence");
+    await axe(page, "change list with evidence");
+    await fitsAt800(page, "the change list with its evidence column");
+  });
+
   await step("evaluation: a failing candidate's differing case, candidate against live, and Run evaluation refreshing until it ends", async () => {
     check(failingId !== null, "the setup made the changes");
     const page = await open("bob", failingId);

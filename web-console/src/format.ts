@@ -18,6 +18,20 @@ export function stateLabel(state: string): string {
   return STATES[state] ?? state.replace(/_/g, " ");
 }
 
+const EVIDENCE: Record<string, string> = {
+  none: "No runs",
+  running: "Evaluating",
+  passed: "Passed",
+  failed: "Failed",
+  error: "Error",
+};
+
+/** The change list's evidence column: the current revision's evaluation runs in one word. */
+export function evidenceStatusLabel(status: string | null | undefined): string {
+  if (status == null) return "—";
+  return EVIDENCE[status] ?? status.replace(/_/g, " ");
+}
+
 export function riskLabel(risk: string): string {
   const r = risk.toUpperCase();
   if (r === "HIGH") return "High risk (two reviewers)";

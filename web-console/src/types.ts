@@ -81,6 +81,8 @@ export interface ChangeSummary {
   publishedVersion?: string | null;
   rollbackOf?: string | null;
   postHocReview?: string | null;
+  /** In the list: the current revision's evaluation runs in one word (none, running, passed, failed, error). */
+  evidenceStatus?: string;
 }
 
 export interface ChangeDetail extends ChangeSummary {

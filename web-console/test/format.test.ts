@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { approvalsLabel, decisionLabel, formatInstant, riskLabel, shortId, stateLabel } from "../src/format.js";
+import { approvalsLabel, decisionLabel, evidenceStatusLabel, formatInstant, riskLabel, shortId, stateLabel } from "../src/format.js";
 import { hrefFor, parseRoute } from "../src/routes.js";
 import { exportTicketRequest, searchPath, toInstant } from "../src/auditquery.js";
 import { actorName, actorRoles, fieldRows } from "../src/auditfmt.js";
@@ -17,6 +17,14 @@ test("labels", () => {
   assert.equal(decisionLabel("approve"), "approved");
   assert.equal(decisionLabel("request_changes"), "requested changes");
   assert.equal(shortId("0b6f4c7e-1111-2222-3333-444455556666"), "0b6f4c7e");
+  // the change list's evidence column (issue 23)
+  assert.equal(evidenceStatusLabel("none"), "No runs");
+  assert.equal(evidenceStatusLabel("running"), "Evaluating");
+  assert.equal(evidenceStatusLabel("passed"), "Passed");
+  assert.equal(evidenceStatusLabel("failed"), "Failed");
+  assert.equal(evidenceStatusLabel("error"), "Error");
+  assert.equal(evidenceStatusLabel("something_new"), "something new");
+  assert.equal(evidenceStatusLabel(undefined), "—");
 });
 
 test("instants are shown in UTC, and nonsense as it came", () => {

@@ -1,5 +1,5 @@
 import { h, render } from "../dom.js";
-import { approvalsLabel, formatInstant, riskLabel, STATE_FILTERS, stateLabel } from "../format.js";
+import { approvalsLabel, evidenceStatusLabel, formatInstant, riskLabel, STATE_FILTERS, stateLabel } from "../format.js";
 import { showError } from "../messages.js";
 import { capabilities } from "../permissions.js";
 import { hrefFor } from "../routes.js";
@@ -11,6 +11,11 @@ export function stateBadge(state: string): HTMLElement {
 
 export function riskBadge(risk: string): HTMLElement {
   return h("span", { class: `badge risk-${risk.toLowerCase().replace(/[^a-z]/g, "")}` }, riskLabel(risk));
+}
+
+export function evidenceBadge(status: string | undefined): HTMLElement {
+  const s = (status ?? "none").replace(/[^a-z_]/g, "");
+  return h("span", { class: `badge evidence-${s}`, "data-evidence": s }, evidenceStatusLabel(status ?? "none"));
 }
 
 export async function changesView(ctx: AppContext, main: HTMLElement, state: string | null): Promise<void> {
@@ -43,9 +48,10 @@ export async function changesView(ctx: AppContext, main: HTMLElement, state: str
     }
     render(
       list,
-      h("table", { class: "changes", "data-testid": "changes-table" },
+      // a narrow window scrolls the table in its box, never the page (800 px)
+      h("div", { class: "table-scroll" }, h("table", { class: "changes", "data-testid": "changes-table" },
         h("caption", { class: "visually-hidden" }, "Change requests, newest first"),
-        h("thead", null, h("tr", null, ["Target", "Kind", "State", "Risk", "Approvals", "Author", "Updated"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", null, h("tr", null, ["Target", "Kind", "State", "Risk", "Approvals", "Evidence", "Author", "Updated"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null,
           changes.map((c) =>
             h("tr", { "data-change-id": c.id },
@@ -54,12 +60,13 @@ export async function changesView(ctx: AppContext, main: HTMLElement, state: str
               h("td", null, stateBadge(c.state)),
               h("td", null, riskBadge(c.risk)),
               h("td", null, approvalsLabel(c.approvals, c.requiredApprovals)),
+              h("td", { "data-testid": "evidence-status" }, evidenceBadge(c.evidenceStatus)),
               h("td", null, c.author?.name ?? "—"),
               h("td", null, formatInstant(c.updatedAt ?? c.createdAt)),
             ),
           ),
         ),
-      ),
+      )),
     );
   } catch (e) {
     list.removeAttribute("aria-busy");

@@ -174,6 +174,18 @@ class EvidenceRulesIT {
         throw new AssertionError("evidence not there after a minute: " + change);
     }
 
+    /** The change's {@code evidenceStatus} as the change list gives it (filtered by target). */
+    static String listedEvidenceStatus(String target, String id) {
+        Http.Response r = HTTP.get("/api/v1/changes?target=" + target, t.auth("auditor"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().getJsonArray("data").stream()
+                .map(JsonValue::asJsonObject)
+                .filter(c -> c.getString("id").equals(id))
+                .findFirst()
+                .orElseThrow()
+                .getString("evidenceStatus");
+    }
+
     /** The evaluation run of {@code revision}, once finished: its entry. */
     static JsonObject finishedRun(String id, int revision) throws InterruptedException {
         Predicate<JsonObject> ofRevision =
@@ -309,6 +321,7 @@ class EvidenceRulesIT {
         JsonObject before = Changes.get(t, id);
         assertThat(before.getBoolean("evidenceRequired")).isTrue();
         assertThat(before.getJsonArray("evidence")).isEmpty();
+        assertThat(listedEvidenceStatus(name, id)).as("the list: no run").isEqualTo("none");
 
         Http.Response missing = publish(t, "admin", id, "");
         assertProblem(missing, 409, "evidence_missing");
@@ -328,6 +341,7 @@ class EvidenceRulesIT {
         assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
         JsonObject run = finishedRun(id, 1);
         assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
+        assertThat(listedEvidenceStatus(name, id)).isEqualTo("passed");
         // nothing failed: nothing to override
         assertProblem(publish(t, "admin", id, override("why not")), 409, "override_not_needed");
         assertThat(Changes.get(t, id).get("evidenceOverride")).isEqualTo(JsonValue.NULL);
@@ -349,6 +363,9 @@ class EvidenceRulesIT {
         String id = submitted("author", name, "Shipping policy for");
         JsonObject run = finishedRun(id, 1);
         assertThat(run.getString("status")).as(run.toString()).isEqualTo("failed");
+        assertThat(listedEvidenceStatus(name, id))
+                .as("the change list says so")
+                .isEqualTo("failed");
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
 
         Http.Response failed = publish(t, "admin", id, "");

@@ -8,6 +8,7 @@ import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.governance.internal.EvidenceGate;
 import io.gatehouse.governance.internal.EvidenceRule;
+import io.gatehouse.governance.internal.EvidenceStatus;
 import io.gatehouse.shared.CurrentCaller;
 import io.gatehouse.shared.RequestIds;
 import io.gatehouse.shared.RequiresRole;
@@ -58,6 +59,7 @@ public class ChangesResource {
     @Inject ChangeViews views;
     @Inject Evidence evidence;
     @Inject AutomaticEvidence automaticEvidence;
+    @Inject EvidenceStatus evidenceStatus;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -93,7 +95,9 @@ public class ChangesResource {
     @RequiresRole({Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
     @Operation(
             summary =
-                    "List change requests, newest first; filter by state, kind, target, postHocReview")
+                    "List change requests, newest first; filter by state, kind, target, postHocReview."
+                            + " Each carries evidenceStatus, its current revision's evaluation runs"
+                            + " in one word")
     @APIResponse(
             responseCode = "200",
             description = "Change requests, newest first",
@@ -104,16 +108,20 @@ public class ChangesResource {
             @QueryParam("target") String target,
             @QueryParam("postHocReview") String postHocReview,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        for (ChangeView v :
+        io.gatehouse.shared.Caller c = caller.require();
+        java.util.List<ChangeView> page =
                 views.list(
-                        caller.require(),
-                        state,
-                        kind,
-                        target,
-                        postHocReview,
-                        Math.max(1, Math.min(limit, 500)))) {
-            a.add(ChangeJsonWriter.write(v, false));
+                        c, state, kind, target, postHocReview, Math.max(1, Math.min(limit, 500)));
+        java.util.Map<UUID, Integer> revisions = new java.util.HashMap<>();
+        page.forEach(v -> revisions.put(v.id(), v.revision()));
+        java.util.Map<UUID, String> statuses = evidenceStatus.of(c.tenant(), revisions);
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (ChangeView v : page) {
+            a.add(
+                    Json.createObjectBuilder(ChangeJsonWriter.write(v, false))
+                            .add(
+                                    "evidenceStatus",
+                                    statuses.getOrDefault(v.id(), EvidenceStatus.NONE)));
         }
         return Json.createObjectBuilder().add("data", a).build();
     }

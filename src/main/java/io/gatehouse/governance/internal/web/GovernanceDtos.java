@@ -259,7 +259,17 @@ public final class GovernanceDtos {
                                     "For a rollback: pending until reviewed after the fact, then done;"
                                             + " null otherwise",
                             enumeration = {"pending", "done"})
-                    String postHocReview) {}
+                    String postHocReview,
+            @Schema(
+                            required = true,
+                            enumeration = {"none", "running", "passed", "failed", "error"},
+                            description =
+                                    "The evaluation runs of the current revision in one word (the"
+                                            + " latest run of each golden set): running while any"
+                                            + " runs, else failed when any failed, else error when"
+                                            + " any ended in error, else passed; none without a run"
+                                            + " (a policy's replay is no verdict)")
+                    String evidenceStatus) {}
 
     @Schema(description = "A change request with content, diff, revisions, reviews and comments")
     public record ChangeView(
