@@ -2,7 +2,8 @@
 // run, and a failing candidate's differing case opened to its detail, all by keyboard), "Run evaluation"
 // with a running run read again until it ends, the golden set pages, the golden_set kind in the authoring
 // form with the server's field error at its field, and the demo's golden set passing on a demo prompt
-// change; axe-core on each page and 800 px. Sets up its own data through the API (unique names), so it
+// change, a golden set's drift canary charts with their tables matching the canary API; axe-core on each
+// page and 800 px. Sets up its own data through the API (unique names), so it
 // also runs alone: -Dconsole.only=evaluation.
 
 export default async function (ctx) {
@@ -200,6 +201,98 @@ export default async function (ctx) {
     await axe(page, "golden set detail");
     await docShot(page, "golden-set");
     await fitsAt800(page, "a golden set's detail");
+  });
+
+  await step("evaluation: a golden set with a drift canary shows its charts, their tables matching the canary API", async () => {
+    // A canary of 15 "minutes" over the demo's sandbox route: the test server's minute is 400 ms, so it runs
+    // every 6 s. The sandbox quotes the user's message: one case passes, one cannot (pass rate 50% < 90%: drift).
+    const canarySet = `e2e-canary-${sfx}`;
+    const ask = (id, text) => ({ id, input: { model: "sandbox", messages: [{ role: "user", content: text }] } });
+    const content = {
+      // bound to a policy of its own (no other flow's change is evaluated against it); the canary watches the route
+      binds: [{ kind: "policy", target: `e2e-canary-pol-${sfx}` }],
+      minPassRate: 0.5,
+      cases: [
+        { ...ask("quoted", "How do refunds work?"), expect: [{ type: "contains", value: "refunds" }] },
+        { ...ask("unanswered", "Can I get my money back?"), expect: [{ type: "contains", value: "30 days" }] },
+      ],
+      canary: { everyMinutes: 15, routes: ["sandbox"], thresholds: { minPassRate: 0.9, maxLatencyMsP95: 60000 } },
+    };
+    await publish("golden_set", canarySet, content);
+    const path = `/api/v1/golden-sets/${canarySet}/canary`;
+    const series = async () => {
+      const r = await api("GET", path, await as("bob"));
+      check(r.status === 200, `the canary series reads 200, got ${r.status} ${r.text}`);
+      return r.json;
+    };
+    try {
+      // two measured runs, and the drift state the first one crossed
+      const until = Date.now() + 90_000;
+      for (;;) {
+        const s = await series();
+        if (s.runs.filter((r) => r.measures.length > 0).length >= 2 && s.drift.some((d) => d.crossed)) break;
+        check(Date.now() < until, `two canary runs are measured within 90 s, got ${JSON.stringify(s)}`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      // The page reads the series once; a run may land meanwhile: compare only when the API answered the same
+      // before and after the page read it.
+      const page = await newPage("golden-set-canary");
+      await signIn(page, "bob");
+      const stable = (s) => JSON.stringify(s.runs.map((r) => [r.runId, r.status, r.measures]));
+      let api0 = null;
+      for (let attempt = 0; ; attempt++) {
+        const before = await series();
+        await page.goto(`${base}/console/golden-sets/${canarySet}`);
+        await page.getByTestId("canary").locator('[data-chart="canary-passRate"]').waitFor();
+        const after = await series();
+        if (stable(before) === stable(after)) { api0 = after; break; }
+        check(attempt < 6, "the canary series held still while the page read it (six tries)");
+      }
+      const section = page.getByTestId("canary");
+      const measured = [...api0.runs].filter((r) => r.measures.length > 0).reverse();
+      const lines = [...new Set(measured.flatMap((r) => r.measures.map((m) => `${m.route} · ${m.model}`)))];
+      check(lines.length === 1 && lines[0].startsWith("sandbox · "), `one line: the sandbox route and its model, got ${lines}`);
+      check((await section.getByTestId("canary-line").textContent()) ===
+        `Runs every 15 minutes against routes sandbox; distance by ${api0.canary.distance}; baseline of ${api0.baseline.answers} answers; ${api0.runs.length} recent runs.`,
+        `the canary's sentence has the API's numbers, got ${await section.getByTestId("canary-line").textContent()}`);
+      // the charts' tables: highest and latest of each measure, as the API gives the runs
+      const fmt = (v) => v === null ? "—" : Number.isInteger(v) ? v.toLocaleString("en-US")
+        : v.toLocaleString("en-US", { maximumFractionDigits: Math.abs(v) >= 100 ? 1 : Math.abs(v) >= 1 ? 2 : 6 });
+      const charted = [["passRate", 100, fmt], ["distance", 1, fmt], ["latencyP95Ms", 1, fmt], ["costMicros", 1e-6, (v) => v === null ? "—" : v.toFixed(6)]];
+      for (const [measure, scale, format] of charted) {
+        const values = measured.map((r) => r.measures.find((m) => `${m.route} · ${m.model}` === lines[0])?.[measure])
+          .filter((v) => typeof v === "number").map((v) => v * scale);
+        const highest = values.length ? Math.max(...values) : null;
+        const latest = values.length ? values[values.length - 1] : null;
+        const row = section.getByTestId(`chart-table-canary-${measure}`).locator(`tr[data-series="${lines[0]}"]`);
+        const cells = await row.locator("td").allTextContents();
+        check(cells[0] === format(highest) && cells[1] === format(latest),
+          `${measure}: the table says highest ${cells[0]}, latest ${cells[1]}; the API's runs give ${format(highest)}, ${format(latest)}`);
+        check(Number(await section.locator(`[data-chart="canary-${measure}"]`).getAttribute("data-points")) === measured.length,
+          `${measure}: the chart has a point per measured run (${measured.length})`);
+      }
+      check(fmt(measured[measured.length - 1].measures[0].passRate * 100) === "50", "one case of two passes on the sandbox");
+      check((await section.locator('[data-threshold="passRate"]').textContent()) === "Drift when below 90 (minPassRate).", "the threshold is stated under its chart");
+      // the crossed pass rate is said as drift, as the API's drift state has it
+      const crossed = api0.drift.filter((d) => d.crossed);
+      check(crossed.some((d) => d.measure === "passRate" && d.threshold === 0.9), `the API reports the pass rate crossed, got ${JSON.stringify(api0.drift)}`);
+      const drift = await section.getByTestId("canary-drift").locator("li").allTextContents();
+      check(drift.length === crossed.length && drift.some((d) => d.startsWith(`${lines[0]}: passRate 0.5 below 0.9, drift since `)),
+        `the drift is listed as the API has it, got ${JSON.stringify(drift)}`);
+      // the charts are drawn for the eye and hidden from screen readers, whose table has the numbers
+      check(await section.locator('[data-chart="canary-passRate"] .chart-box').getAttribute("aria-hidden") === "true", "the drawing is hidden from screen readers");
+      check((await section.locator('[data-chart="canary-passRate"] caption').textContent()) === "Pass rate (%): the numbers of the chart", "the table has a caption");
+      await axe(page, "golden set page with its drift canary");
+      await docShot(page, "golden-set-canary");
+      await fitsAt800(page, "a golden set's drift canary charts");
+    } finally {
+      // the canary off again (watching less is HIGH: two reviewers), so that it does not run on for the other flows
+      const off = { ...content };
+      delete off.canary;
+      const id = await publish("golden_set", canarySet, off);
+      const c = await api("GET", `/api/v1/changes/${id}`, await as("bob"));
+      check(c.json.risk === "HIGH" && c.json.state === "published", `turning the canary off was HIGH and is published, got ${c.json.risk} ${c.json.state}`);
+    }
   });
 
   await step("evaluation: alice authors a golden set in the form; the server's field error stands at its field", async () => {

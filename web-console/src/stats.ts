@@ -123,6 +123,16 @@ export function hasData(data: ChartData): boolean {
   return data.lines.some((l) => l.values.some((v) => v !== null && v !== 0));
 }
 
+/**
+ * The width (px) of a chart's value axis: room for its longest label at uPlot's 12 px axis font (about
+ * 7.5 px a character) and the ticks, at least 60 (a cost's "0.000100" no longer loses its "0.").
+ */
+export function axisWidth(labels: readonly (string | null | undefined)[] | null | undefined): number {
+  let longest = 0;
+  for (const l of labels ?? []) if (l) longest = Math.max(longest, l.length);
+  return Math.max(60, Math.ceil(longest * 7.5) + 20);
+}
+
 /** A number for people: integers as they are, fractions with up to 3 significant decimals. */
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";

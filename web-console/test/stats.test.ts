@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  budgetShare, formatDuration, formatMicros, formatNumber, formatShare, gatewayChart, hasData, latencyChart,
+  axisWidth, budgetShare, formatDuration, formatMicros, formatNumber, formatShare, gatewayChart, hasData, latencyChart,
   periodById, periodQuery, PERIODS, summarize,
 } from "../src/stats.js";
 import type { GatewayPoint, GatewayStats } from "../src/types.js";
@@ -86,4 +86,12 @@ test("numbers for people", () => {
   assert.equal(budgetShare(500, 1000), 0.5);
   assert.equal(budgetShare(500, null), null);
   assert.equal(budgetShare(500, 0), null);
+});
+
+test("a chart's value axis is as wide as its longest label, at least 60 px", () => {
+  assert.equal(axisWidth(null), 60);
+  assert.equal(axisWidth(["0", "50", "100"]), 60);
+  // a cost per run in currency units: "0.000100" needs more than the old fixed 60 px
+  assert.equal(axisWidth(["0.000000", null, "0.000100"]), 80);
+  assert.ok(axisWidth(["60,000"]) >= 60);
 });

@@ -7,7 +7,7 @@ import { formatInstant, shortId } from "../format.js";
 import { showError } from "../messages.js";
 import { hrefFor } from "../routes.js";
 import {
-  budgetShare, formatDuration, formatMicros, formatNumber, formatShare, gatewayChart, hasData, latencyChart,
+  axisWidth, budgetShare, formatDuration, formatMicros, formatNumber, formatShare, gatewayChart, hasData, latencyChart,
   METRIC_LABELS, PERIODS, periodById, periodQuery, summarize, toSeconds, type ChartData, type GatewayMetric,
 } from "../stats.js";
 import type { AppContext } from "../context.js";
@@ -81,7 +81,7 @@ function draw(box: HTMLElement, data: ChartData, fmt: (v: number | null) => stri
     legend: { show: false },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     scales: { x: { time: true } },
-    axes: [{}, { values: (_u, vals) => vals.map((v) => fmt(v)), size: 60 }],
+    axes: [{}, { values: (_u, vals) => vals.map((v) => fmt(v)), size: (_u, labels) => axisWidth(labels) }],
     series: [
       {},
       ...data.lines.map((l, i) => ({ label: l.label, stroke: COLORS[i % COLORS.length]!, width: 2, spanGaps: false, points: { show: true, size: 5 } })),
