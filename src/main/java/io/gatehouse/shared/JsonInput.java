@@ -98,46 +98,11 @@ public final class JsonInput {
         }
         int n = s.length();
         int depth = 0;
-        boolean suspect = false;
+        StringLexer strings = new StringLexer();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c == '"') {
-                for (i++; i < n; i++) {
-                    c = s.charAt(i);
-                    if (c == '"') {
-                        break;
-                    }
-                    if (c == '\\') {
-                        if (i + 5 < n && s.charAt(i + 1) == 'u') {
-                            int u = hex4(s, i + 2);
-                            if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) {
-                                suspect = true;
-                            } else if (u >= 0xD800 && u <= 0xDBFF) {
-                                // a high surrogate escape must be followed by a low one
-                                if (i + 11 < n
-                                        && s.charAt(i + 6) == '\\'
-                                        && s.charAt(i + 7) == 'u'
-                                        && hex4(s, i + 8) >= 0xDC00
-                                        && hex4(s, i + 8) <= 0xDFFF) {
-                                    i += 6;
-                                } else {
-                                    suspect = true;
-                                }
-                            }
-                            i += 5;
-                        } else {
-                            i++;
-                        }
-                    } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-                        if (Character.isHighSurrogate(c)
-                                && i + 1 < n
-                                && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            i++;
-                        } else {
-                            suspect = true;
-                        }
-                    }
-                }
+                i = strings.read(s, i);
             } else if (c == '{' || c == '[') {
                 if (++depth > MAX_DEPTH) {
                     throw tooDeep();
@@ -146,7 +111,77 @@ public final class JsonInput {
                 depth--;
             }
         }
-        return suspect;
+        return strings.suspect();
+    }
+
+    /**
+     * Reads the strings of a JSON text for the one-pass checks that must refuse and hint exactly
+     * alike ({@link #scan}, and routing's {@code BodyScan}, which also tracks the structure): where
+     * a string ends, whether it held an escape, and whether any string read so far may hold U+0000
+     * or an unpaired UTF-16 surrogate (escaped or raw). Malformed escapes are passed over: the
+     * parser refuses them.
+     */
+    public static final class StringLexer {
+        private boolean suspect;
+        private boolean escaped;
+
+        /**
+         * Reads the string whose opening quote is at {@code open}: the index of its closing quote,
+         * or the text's length when no quote closes it.
+         */
+        public int read(String s, int open) {
+            int n = s.length();
+            escaped = false;
+            int i = open + 1;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    break;
+                }
+                if (c == '\\') {
+                    escaped = true;
+                    if (i + 5 < n && s.charAt(i + 1) == 'u') {
+                        int u = hex4(s, i + 2);
+                        if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) {
+                            suspect = true;
+                        } else if (u >= 0xD800 && u <= 0xDBFF) {
+                            // a high surrogate escape must be followed by a low one
+                            if (i + 11 < n
+                                    && s.charAt(i + 6) == '\\'
+                                    && s.charAt(i + 7) == 'u'
+                                    && hex4(s, i + 8) >= 0xDC00
+                                    && hex4(s, i + 8) <= 0xDFFF) {
+                                i += 6;
+                            } else {
+                                suspect = true;
+                            }
+                        }
+                        i += 5;
+                    } else {
+                        i++;
+                    }
+                } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                    if (Character.isHighSurrogate(c)
+                            && i + 1 < n
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        i++;
+                    } else {
+                        suspect = true;
+                    }
+                }
+            }
+            return i;
+        }
+
+        /** Whether the string last read held a backslash (an escape). */
+        public boolean escaped() {
+            return escaped;
+        }
+
+        /** Whether any string read so far may hold an unstorable character. */
+        public boolean suspect() {
+            return suspect;
+        }
     }
 
     /** The 400 for input nested deeper than {@link #MAX_DEPTH}. */

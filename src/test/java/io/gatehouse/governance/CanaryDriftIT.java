@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.PrometheusText;
@@ -133,22 +134,7 @@ public class CanaryDriftIT {
         t = standIn.tenant("openai", PATH, "sp", "canary-model", "chat", "watched");
         other = TestTenant.fresh();
         set = "canary-" + UUID.randomUUID().toString().substring(0, 8);
-        publishSet(t, set, content());
-    }
-
-    /** Publishes a new golden set: HIGH risk, so two reviewers approve it. */
-    public static void publishSet(TestTenant tenant, String name, JsonObject content) {
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", name, content, "a canary"),
-                        tenant.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(tenant, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(tenant, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(tenant, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(tenant, "admin", id, "publish")).isEqualTo("published");
+        GoldenSets.publish(t, set, content());
     }
 
     /** A reviewer's credentials in a fresh tenant the platform admin then suspends. */
@@ -428,7 +414,7 @@ public class CanaryDriftIT {
                                         .add("everyMinutes", 1440)
                                         .add("routes", Json.createArrayBuilder().add("absent")))
                         .build();
-        publishSet(other, fresh, unanswered);
+        GoldenSets.publish(other, fresh, unanswered);
         Http.Response none =
                 HTTP.post("/api/v1/golden-sets/" + fresh + "/baseline", "{}", other.auth("admin"));
         // its runs end in error (the route does not exist): no answers to take
@@ -456,7 +442,7 @@ public class CanaryDriftIT {
                                         .add("routes", Json.createArrayBuilder().add("cnry-" + s)))
                         .build();
         String name = "canary-audit-" + s;
-        publishSet(tenant, name, content);
+        GoldenSets.publish(tenant, name, content);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             Http.Response r =

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.StandInProvider;
@@ -123,30 +124,8 @@ class EvaluationResumeIT {
                                                             .add("type", "contains")
                                                             .add("value", "ok"))));
         }
-        JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("kind", "prompt")
-                                                        .add("target", prompt)))
-                        .add("minPassRate", 1)
-                        .add("cases", cases)
-                        .build();
-        String setName = "gs-" + prompt.substring(3);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", setName, set, "set"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String setChange = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        GoldenSets.publish(
+                t, GoldenSets.nameFor(prompt), GoldenSets.bindingPrompt(prompt, 1, cases));
 
         // the candidate is created and submitted through the second server: its commit kicks it
         Http two = second.http();

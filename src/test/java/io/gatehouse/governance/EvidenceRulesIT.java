@@ -1,10 +1,12 @@
 package io.gatehouse.governance;
 
 import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.GoldenSets.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
@@ -31,24 +33,9 @@ class EvidenceRulesIT {
     static TestTenant t;
     static TestTenant other;
 
-    static JsonObject msg(String role, String content) {
-        return Json.createObjectBuilder().add("role", role).add("content", content).build();
-    }
-
     /** A prompt whose own user message (the last one: a case sends only a system message). */
     static JsonObject prompt(String user) {
-        return prompt("You help with", user);
-    }
-
-    /** The same with another system message: another candidate with the same answer. */
-    static JsonObject prompt(String system, String user) {
-        return Json.createObjectBuilder(Changes.prompt("You help."))
-                .add(
-                        "messages",
-                        Json.createArrayBuilder()
-                                .add(msg("system", system + " {{product}}"))
-                                .add(msg("user", user + " {{product}}")))
-                .build();
+        return GoldenSets.prompt("You help with", user);
     }
 
     /** A golden set of one case: the answer must contain "Refund policy for Acme". */
@@ -74,33 +61,13 @@ class EvidenceRulesIT {
                                                         .add("type", "contains")
                                                         .add("value", "Refund policy for Acme")))
                         .build();
-        return Json.createObjectBuilder()
-                .add(
-                        "binds",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("kind", "prompt")
-                                                .add("target", promptName)))
-                .add("minPassRate", 1.0)
-                .add("cases", Json.createArrayBuilder().add(kase))
-                .build();
+        return GoldenSets.bindingPrompt(promptName, 1.0, Json.createArrayBuilder().add(kase));
     }
 
     /** Publishes a golden set binding {@code promptName} (HIGH: two reviewers); its name. */
     static String publishGoldenSet(String promptName) {
-        String name = "gs-" + promptName.substring(3);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", name, goldenSet(promptName), "the set"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        String name = GoldenSets.nameFor(promptName);
+        GoldenSets.publish(t, name, goldenSet(promptName));
         return name;
     }
 
@@ -148,7 +115,8 @@ class EvidenceRulesIT {
         Http.Response r =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body("prompt", promptName, prompt(system, user), "candidate"),
+                        Changes.body(
+                                "prompt", promptName, GoldenSets.prompt(system, user), "candidate"),
                         t.auth(role));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(r.json().getString("risk")).isEqualTo("LOW");

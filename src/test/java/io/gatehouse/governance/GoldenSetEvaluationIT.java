@@ -1,10 +1,13 @@
 package io.gatehouse.governance;
 
 import static io.gatehouse.testing.Changes.HTTP;
+import static io.gatehouse.testing.GoldenSets.msg;
+import static io.gatehouse.testing.GoldenSets.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
@@ -28,23 +31,6 @@ public class GoldenSetEvaluationIT {
     static TestTenant other;
     static String promptName;
     static String setName;
-
-    /**
-     * A prompt whose own user message (the last one: a case sends only a system message) is text.
-     */
-    public static JsonObject prompt(String system, String user) {
-        return Json.createObjectBuilder(Changes.prompt("You help."))
-                .add(
-                        "messages",
-                        Json.createArrayBuilder()
-                                .add(msg("system", system + " {{product}}"))
-                                .add(msg("user", user + " {{product}}")))
-                .build();
-    }
-
-    static JsonObject msg(String role, String content) {
-        return Json.createObjectBuilder().add("role", role).add("content", content).build();
-    }
 
     static JsonObject kase(String id, String mustContain) {
         return Json.createObjectBuilder()
@@ -81,21 +67,12 @@ public class GoldenSetEvaluationIT {
     }
 
     public static JsonObject goldenSet(String prompt) {
-        return Json.createObjectBuilder()
-                .add(
-                        "binds",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("kind", "prompt")
-                                                .add("target", prompt)))
-                .add("minPassRate", 1.0)
-                .add(
-                        "cases",
-                        Json.createArrayBuilder()
-                                .add(kase("refund-1", "Refund policy for Acme"))
-                                .add(kase("product-1", "Acme")))
-                .build();
+        return GoldenSets.bindingPrompt(
+                prompt,
+                1.0,
+                Json.createArrayBuilder()
+                        .add(kase("refund-1", "Refund policy for Acme"))
+                        .add(kase("product-1", "Acme")));
     }
 
     @BeforeAll
@@ -111,19 +88,8 @@ public class GoldenSetEvaluationIT {
         Changes.publishThroughReview(
                 t, "prompt", promptName, prompt("You help with", "Refund policy for"), "live");
         // a new golden set is HIGH risk: two reviewers
-        setName = "gs-" + promptName.substring(3);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", setName, goldenSet(promptName), "the set"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        assertThat(created.json().getString("risk")).isEqualTo("HIGH");
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        setName = GoldenSets.nameFor(promptName);
+        GoldenSets.publish(t, setName, goldenSet(promptName));
     }
 
     /**
@@ -286,75 +252,54 @@ public class GoldenSetEvaluationIT {
                         .add("messages", Json.createArrayBuilder().add(msg("system", "Briefly.")))
                         .build();
         JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("kind", "prompt")
-                                                        .add("target", prompt)))
-                        .add("minPassRate", 0.5)
-                        .add(
-                                "cases",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("id", "similar")
-                                                        .add("input", input)
-                                                        .add(
-                                                                "expect",
-                                                                Json.createArrayBuilder()
-                                                                        .add(
-                                                                                Json
-                                                                                        .createObjectBuilder()
-                                                                                        .add(
-                                                                                                "type",
-                                                                                                "similarity")
-                                                                                        .add(
-                                                                                                "reference",
-                                                                                                reference)
-                                                                                        .add(
-                                                                                                "route",
-                                                                                                "embed")
-                                                                                        .add(
-                                                                                                "threshold",
-                                                                                                0.99))))
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("id", "judged")
-                                                        .add("input", input)
-                                                        .add(
-                                                                "expect",
-                                                                Json.createArrayBuilder()
-                                                                        .add(
-                                                                                Json
-                                                                                        .createObjectBuilder()
-                                                                                        .add(
-                                                                                                "type",
-                                                                                                "judge")
-                                                                                        .add(
-                                                                                                "route",
-                                                                                                "sandbox")
-                                                                                        .add(
-                                                                                                "rubric",
-                                                                                                "Does it name"
-                                                                                                        + " the product?")
-                                                                                        .add(
-                                                                                                "threshold",
-                                                                                                0.5)))))
-                        .build();
-        String setChange =
-                HTTP.post(
-                                "/api/v1/changes",
-                                Changes.body("golden_set", "gs-" + prompt.substring(3), set, "set"),
-                                t.auth("author"))
-                        .json()
-                        .getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+                GoldenSets.bindingPrompt(
+                        prompt,
+                        0.5,
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("id", "similar")
+                                                .add("input", input)
+                                                .add(
+                                                        "expect",
+                                                        Json.createArrayBuilder()
+                                                                .add(
+                                                                        Json.createObjectBuilder()
+                                                                                .add(
+                                                                                        "type",
+                                                                                        "similarity")
+                                                                                .add(
+                                                                                        "reference",
+                                                                                        reference)
+                                                                                .add(
+                                                                                        "route",
+                                                                                        "embed")
+                                                                                .add(
+                                                                                        "threshold",
+                                                                                        0.99))))
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("id", "judged")
+                                                .add("input", input)
+                                                .add(
+                                                        "expect",
+                                                        Json.createArrayBuilder()
+                                                                .add(
+                                                                        Json.createObjectBuilder()
+                                                                                .add(
+                                                                                        "type",
+                                                                                        "judge")
+                                                                                .add(
+                                                                                        "route",
+                                                                                        "sandbox")
+                                                                                .add(
+                                                                                        "rubric",
+                                                                                        "Does it name"
+                                                                                                + " the product?")
+                                                                                .add(
+                                                                                        "threshold",
+                                                                                        0.5)))));
+        GoldenSets.publish(t, GoldenSets.nameFor(prompt), set);
         // a new prompt: nothing is live, so the run has a candidate side only
         Http.Response r =
                 HTTP.post(
@@ -429,34 +374,15 @@ public class GoldenSetEvaluationIT {
         Changes.publishThroughReview(
                 t, "prompt", prompt, prompt("You help with", "Refund policy for"), "live");
         JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("kind", "prompt")
-                                                        .add("target", prompt)))
-                        .add("minPassRate", 1.0)
-                        .add(
-                                "cases",
-                                Json.createArrayBuilder()
-                                        .add(variablesOnlyCase("acme", "Acme"))
-                                        .add(variablesOnlyCase("globex", "Globex")))
-                        .build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", "gs-" + prompt.substring(3), set, "vars"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String setChange = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+                GoldenSets.bindingPrompt(
+                        prompt,
+                        1.0,
+                        Json.createArrayBuilder()
+                                .add(variablesOnlyCase("acme", "Acme"))
+                                .add(variablesOnlyCase("globex", "Globex")));
+        GoldenSets.publish(t, GoldenSets.nameFor(prompt), set);
         Http.Response stored =
-                HTTP.get("/api/v1/golden-sets/gs-" + prompt.substring(3), t.auth("auditor"));
+                HTTP.get("/api/v1/golden-sets/" + GoldenSets.nameFor(prompt), t.auth("auditor"));
         assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
         assertThat(
                         stored.json()

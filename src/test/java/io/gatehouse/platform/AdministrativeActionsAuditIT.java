@@ -6,6 +6,7 @@ import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.routing.McpOversightIT;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
@@ -488,12 +489,11 @@ class AdministrativeActionsAuditIT {
                                     t,
                                     "prompt",
                                     prompt,
-                                    io.gatehouse.governance.GoldenSetEvaluationIT.prompt(
-                                            "You help with", "Refund policy for"),
+                                    GoldenSets.prompt("You help with", "Refund policy for"),
                                     "live");
-                            io.gatehouse.governance.CanaryDriftIT.publishSet(
+                            GoldenSets.publish(
                                     t,
-                                    "gs-" + prompt.substring(3),
+                                    GoldenSets.nameFor(prompt),
                                     io.gatehouse.governance.GoldenSetEvaluationIT.goldenSet(
                                             prompt));
                             Http.Response r =
@@ -502,8 +502,8 @@ class AdministrativeActionsAuditIT {
                                             Changes.body(
                                                     "prompt",
                                                     prompt,
-                                                    io.gatehouse.governance.GoldenSetEvaluationIT
-                                                            .prompt("You help with", "Refunds for"),
+                                                    GoldenSets.prompt(
+                                                            "You help with", "Refunds for"),
                                                     "a candidate"),
                                             t.auth("author"));
                             ids.put("evaluated", r.status() == 201 ? r.json().getString("id") : "");

@@ -6,23 +6,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.jose4j.http.SimpleResponse;
+import org.jose4j.jwk.HttpsJwks;
 
 /**
  * Fetches the external OpenID Connect issuer's JWKS for jose4j's key cache ({@code HttpsJwks},
@@ -34,8 +34,8 @@ import org.jose4j.http.SimpleResponse;
  *   <li>{@code @Timeout} 5 s per attempt, covering connect, headers and body (a hanging issuer
  *       refuses the token within it instead of holding the request thread);
  *   <li>{@code @Retry} once, after 200 ms (± 100 ms), only when the issuer could not be reached
- *       (connect refused or timed out) or answered 5xx ({@link IssuerUnavailable}); never on a 4xx
- *       (a 429 asks us to call less, not more), a timeout (it would double the wait) or an open
+ *       (connect refused or timed out) or answered 5xx ({@link OidcHttp.Unavailable}); never on a
+ *       4xx (a 429 asks us to call less, not more), a timeout (it would double the wait) or an open
  *       breaker. Worst case for one refused token: 2 × 5 s + 300 ms;
  *   <li>{@code @CircuitBreaker}: each attempt counts (the retry wraps the breaker); when 3 of the
  *       last 4 attempts failed it opens for 30 s, during which a token naming an unknown key is
@@ -52,6 +52,8 @@ import org.jose4j.http.SimpleResponse;
  */
 @ApplicationScoped
 public class IssuerKeys {
+    private static final Logger LOG = Logger.getLogger(IssuerKeys.class.getName());
+
     /** A JWKS is a few kilobytes; anything far larger is not one. */
     static final int MAX_BODY = 512 * 1024;
 
@@ -61,12 +63,7 @@ public class IssuerKeys {
 
     @PostConstruct
     void init() {
-        // connecting takes less than the FT timeout, so an issuer that cannot be reached is
-        // retried in time
-        http =
-                egress.httpClient(Duration.ofSeconds(3))
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build();
+        http = OidcHttp.client(egress);
     }
 
     /** The JWKS document at {@code location}; an error status is an {@link IOException}. */
@@ -78,7 +75,7 @@ public class IssuerKeys {
             retryOn = {
                 ConnectException.class,
                 HttpConnectTimeoutException.class,
-                IssuerUnavailable.class
+                OidcHttp.Unavailable.class
             },
             abortOn = CircuitBreakerOpenException.class)
     @CircuitBreaker(
@@ -88,30 +85,40 @@ public class IssuerKeys {
             delayUnit = ChronoUnit.SECONDS,
             successThreshold = 1)
     public SimpleResponse get(String location) throws IOException, InterruptedException {
-        HttpRequest req =
-                HttpRequest.newBuilder(URI.create(location))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Accept", "application/json")
-                        .GET()
-                        .build();
-        HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        if (res.statusCode() >= 500) {
-            throw new IssuerUnavailable(res.statusCode());
-        }
-        if (res.statusCode() != 200) {
-            throw new IOException("The issuer's JWKS answered HTTP " + res.statusCode());
-        }
-        if (res.body().length > MAX_BODY) {
-            throw new IOException("The issuer's JWKS is larger than " + MAX_BODY + " bytes");
-        }
+        HttpResponse<byte[]> res = OidcHttp.getJson(http, location, "The issuer's JWKS", MAX_BODY);
         return new Response(
                 res.statusCode(), res.headers(), new String(res.body(), StandardCharsets.UTF_8));
     }
 
-    /** The issuer answered 5xx: worth one retry, unlike a 4xx. */
-    static final class IssuerUnavailable extends IOException {
-        IssuerUnavailable(int status) {
-            super("The issuer's JWKS answered HTTP " + status);
+    /**
+     * A jose4j key cache for the key set at {@code location}, fetched through {@code keys} (the CDI
+     * proxy, so Fault Tolerance's timeout, retry and breaker apply; jose4j's own client would retry
+     * 3 times with 20 s timeouts). It keeps its keys {@code retainOnErrorSeconds} after a failed
+     * refresh (jose4j's default, 0, would empty it).
+     */
+    static HttpsJwks keySet(IssuerKeys keys, String location, long retainOnErrorSeconds) {
+        HttpsJwks jwks = new HttpsJwks(location);
+        jwks.setSimpleHttpGet(l -> fetch(keys, l));
+        jwks.setRetainCacheOnErrorDuration(Math.max(0, retainOnErrorSeconds)); // seconds
+        return jwks;
+    }
+
+    /** A key set for jose4j; any failure is an I/O failure to jose4j (the token is refused). */
+    private static SimpleResponse fetch(IssuerKeys keys, String location) throws IOException {
+        try {
+            return keys.get(location);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while fetching the issuer's keys", e);
+        } catch (CircuitBreakerOpenException e) {
+            throw new IOException("The issuer's keys are not fetched for now (breaker open)", e);
+        } catch (FaultToleranceException e) {
+            Thread.interrupted(); // a timeout's interrupt must not reach the rest of the request
+            LOG.warning("The issuer's keys could not be fetched: " + e);
+            throw new IOException("The issuer's keys could not be fetched in time", e);
+        } catch (IOException e) {
+            LOG.warning("The issuer's keys could not be fetched: " + e.getMessage());
+            throw e;
         }
     }
 

@@ -4,23 +4,17 @@ import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -44,10 +38,7 @@ public class OidcProviderCalls {
 
     @PostConstruct
     void init() {
-        http =
-                egress.httpClient(Duration.ofSeconds(3))
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build();
+        http = OidcHttp.client(egress);
     }
 
     /** A JSON document (the discovery document); an error status is an {@link IOException}. */
@@ -59,7 +50,7 @@ public class OidcProviderCalls {
             retryOn = {
                 ConnectException.class,
                 HttpConnectTimeoutException.class,
-                IssuerKeys.IssuerUnavailable.class
+                OidcHttp.Unavailable.class
             },
             abortOn = CircuitBreakerOpenException.class)
     @CircuitBreaker(
@@ -69,20 +60,8 @@ public class OidcProviderCalls {
             delayUnit = ChronoUnit.SECONDS,
             successThreshold = 1)
     public JsonObject getJson(String location) throws IOException, InterruptedException {
-        HttpRequest req =
-                HttpRequest.newBuilder(URI.create(location))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Accept", "application/json")
-                        .GET()
-                        .build();
-        HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        if (res.statusCode() >= 500) {
-            throw new IssuerKeys.IssuerUnavailable(res.statusCode());
-        }
-        if (res.statusCode() != 200) {
-            throw new IOException(location + " answered HTTP " + res.statusCode());
-        }
-        return parse(res.body());
+        HttpResponse<byte[]> res = OidcHttp.getJson(http, location, location, MAX_BODY);
+        return OidcHttp.parse(res.body(), MAX_BODY);
     }
 
     /** The provider's answer to a form POST (the token endpoint): its status and JSON body. */
@@ -103,15 +82,7 @@ public class OidcProviderCalls {
             successThreshold = 1)
     public Answer postForm(String location, Map<String, String> form, String basicAuth)
             throws IOException, InterruptedException {
-        String body =
-                form.entrySet().stream()
-                        .map(
-                                e ->
-                                        URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                                                + "="
-                                                + URLEncoder.encode(
-                                                        e.getValue(), StandardCharsets.UTF_8))
-                        .collect(Collectors.joining("&"));
+        String body = OidcHttp.formEncode(form);
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(location))
                         .timeout(Duration.ofSeconds(10))
@@ -124,22 +95,10 @@ public class OidcProviderCalls {
         HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         JsonObject json;
         try {
-            json = parse(res.body());
+            json = OidcHttp.parse(res.body(), MAX_BODY);
         } catch (IOException e) {
             json = JsonObject.EMPTY_JSON_OBJECT;
         }
         return new Answer(res.statusCode(), json);
-    }
-
-    private static JsonObject parse(byte[] body) throws IOException {
-        if (body.length > MAX_BODY) {
-            throw new IOException("The provider's answer is larger than " + MAX_BODY + " bytes");
-        }
-        try (JsonReader r =
-                Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
-            return r.readObject();
-        } catch (RuntimeException e) {
-            throw new IOException("The provider's answer is not a JSON object");
-        }
     }
 }

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,16 +21,9 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
-import org.jose4j.http.SimpleResponse;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
-import org.jose4j.jwk.HttpsJwks;
-import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 
 /**
  * Single sign-on through the configured OpenID Connect provider (docs/security.md, "Single
@@ -68,36 +60,7 @@ public class OidcSignIn {
     @Inject SessionService sessions;
     @Inject TokenService tokens;
     @Inject AuditRecorder audit;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.issuer")
-    Optional<String> issuer;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.client.id")
-    Optional<String> clientId;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.client.secret")
-    Optional<String> clientSecret;
-
-    /** Where the discovery document is; by default the issuer's well-known address. */
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.discovery.url")
-    Optional<String> discoveryUrl;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.scopes", defaultValue = "openid profile email")
-    String scopes;
-
-    /** What the login page calls the provider: "Sign in with <name>". */
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.provider.name", defaultValue = "single sign-on")
-    String providerName;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
-    String publicUrl;
+    @Inject OidcSettings settings;
 
     /**
      * How many started, unfinished sign-ins (10 minutes each) one client address may hold: more
@@ -125,11 +88,11 @@ public class OidcSignIn {
     public record Completed(String loginCode, String returnTo) {}
 
     public boolean enabled() {
-        return issuer.isPresent() && clientId.isPresent();
+        return settings.issuer().isPresent() && settings.clientId().isPresent();
     }
 
     public String providerName() {
-        return providerName;
+        return settings.providerName();
     }
 
     public String redirectUri() {
@@ -146,7 +109,7 @@ public class OidcSignIn {
     }
 
     private String base() {
-        return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        return settings.publicBase();
     }
 
     /**
@@ -186,9 +149,9 @@ public class OidcSignIn {
         }
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
-        q.put("client_id", clientId.get());
+        q.put("client_id", settings.clientId().get());
         q.put("redirect_uri", redirectUri());
-        q.put("scope", scopes);
+        q.put("scope", settings.scopes());
         q.put("state", state);
         q.put("nonce", nonce);
         q.put("code_challenge", challenge(verifier));
@@ -251,16 +214,17 @@ public class OidcSignIn {
         form.put("redirect_uri", redirectUri());
         form.put("code_verifier", flow.codeVerifier());
         String basic = null;
-        if (clientSecret.isPresent()) {
+        if (settings.clientSecret().isPresent()) {
             basic =
                     Base64.getEncoder()
                             .encodeToString(
-                                    (formEncode(clientId.get())
+                                    (OidcHttp.formEncode(settings.clientId().get())
                                                     + ":"
-                                                    + formEncode(clientSecret.get()))
+                                                    + OidcHttp.formEncode(
+                                                            settings.clientSecret().get()))
                                             .getBytes(StandardCharsets.UTF_8));
         } else {
-            form.put("client_id", clientId.get());
+            form.put("client_id", settings.clientId().get());
         }
         OidcProviderCalls.Answer answer;
         try {
@@ -318,7 +282,8 @@ public class OidcSignIn {
             // azp, when present, must be this client (and it must be present with several
             // audiences)
             Object azp = claims.getClaimValue("azp");
-            if ((azp != null || claims.getAudience().size() > 1) && !clientId.get().equals(azp)) {
+            if ((azp != null || claims.getAudience().size() > 1)
+                    && !settings.clientId().get().equals(azp)) {
                 throw refuse(
                         "invalid_id_token",
                         401,
@@ -378,7 +343,7 @@ public class OidcSignIn {
         // RP-Initiated Logout 1.0 allows client_id without id_token_hint: the provider's ID token
         // never goes into a URL or to the browser (the provider may ask the person to confirm)
         Map<String, String> q = new LinkedHashMap<>();
-        q.put("client_id", clientId.get());
+        q.put("client_id", settings.clientId().get());
         q.put("post_logout_redirect_uri", consoleUrl());
         return Optional.of(URI.create(withQuery(endpoint, q)));
     }
@@ -409,11 +374,8 @@ public class OidcSignIn {
         if (d != null && System.currentTimeMillis() - discoveredAt < 3_600_000) {
             return d;
         }
-        String iss = issuer.orElseThrow();
-        String url =
-                discoveryUrl.orElse(
-                        (iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss)
-                                + "/.well-known/openid-configuration");
+        String iss = settings.issuer().orElseThrow();
+        String url = settings.discoveryUrl();
         try {
             d = provider.getJson(url);
         } catch (IOException | FaultToleranceException | IllegalArgumentException e) {
@@ -451,43 +413,16 @@ public class OidcSignIn {
         if (jwksUri == null) {
             throw new SsoRefused("provider_unavailable", 503, "The provider names no JWKS");
         }
-        HttpsJwks jwks = new HttpsJwks(jwksUri);
-        jwks.setSimpleHttpGet(this::fetchKeys);
-        jwks.setRetainCacheOnErrorDuration(300);
+        // the provider's key set, fetched through IssuerKeys' Fault Tolerance like its access
+        // tokens' keys (and kept 5 minutes after a failed refresh)
         idTokens =
-                new JwtConsumerBuilder()
-                        .setRequireExpirationTime()
+                TokenService.externalIssuerConsumer(
+                                settings.issuer().orElseThrow(),
+                                settings.clientId().orElseThrow(),
+                                IssuerKeys.keySet(issuerKeys, jwksUri, 300))
                         .setRequireIssuedAt()
-                        .setRequireSubject()
-                        .setAllowedClockSkewInSeconds(TokenService.CLOCK_SKEW_SECONDS)
-                        .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
-                        .setExpectedIssuer(issuer.orElseThrow())
-                        .setExpectedAudience(clientId.orElseThrow())
-                        .setJwsAlgorithmConstraints(
-                                new AlgorithmConstraints(
-                                        ConstraintType.PERMIT,
-                                        AlgorithmIdentifiers.RSA_USING_SHA256,
-                                        AlgorithmIdentifiers.RSA_USING_SHA384,
-                                        AlgorithmIdentifiers.RSA_USING_SHA512,
-                                        AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-                                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
-                        .setVerificationKeyResolver(
-                                TokenService.requireKeyId(
-                                        new HttpsJwksVerificationKeyResolver(jwks)))
                         .build();
         return idTokens;
-    }
-
-    private SimpleResponse fetchKeys(String location) throws IOException {
-        try {
-            return issuerKeys.get(location);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while fetching the provider's keys", e);
-        } catch (FaultToleranceException e) {
-            Thread.interrupted();
-            throw new IOException("The provider's keys could not be fetched", e);
-        }
     }
 
     /** What the log says of a refused ID token: jose4j's error codes, never its claims. */
@@ -541,15 +476,7 @@ public class OidcSignIn {
         }
     }
 
-    private static String formEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
     static String withQuery(String endpoint, Map<String, String> q) {
-        String query =
-                q.entrySet().stream()
-                        .map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
-                        .collect(Collectors.joining("&"));
-        return endpoint + (endpoint.contains("?") ? "&" : "?") + query;
+        return endpoint + (endpoint.contains("?") ? "&" : "?") + OidcHttp.formEncode(q);
     }
 }

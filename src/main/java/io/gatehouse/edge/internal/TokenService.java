@@ -11,7 +11,6 @@ import io.gatehouse.shared.crypto.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -28,11 +27,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
-import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
@@ -73,60 +70,11 @@ public class TokenService {
     @Inject SecretBox secrets;
     @Inject TenantCache tenants;
     @Inject IssuerKeys issuerKeys;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.public.url", defaultValue = "http://localhost:9080")
-    String publicUrl;
+    @Inject OidcSettings oidc;
 
     @Inject
     @ConfigProperty(name = "gatehouse.auth.token.ttl.seconds", defaultValue = "900")
     long ttlSeconds;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.issuer")
-    Optional<String> oidcIssuer;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.jwks.url")
-    Optional<String> oidcJwksUrl;
-
-    /**
-     * After a failed JWKS refresh, how long jose4j keeps the cached keys before it tries again.
-     * Every failure renews it, so known keys keep verifying for as long as the issuer is down; it
-     * is also how long a key the issuer removed keeps verifying after a failed refresh (until a
-     * refresh succeeds). 0 drops the cache on the first failure.
-     */
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.jwks.retain.on.error.seconds", defaultValue = "300")
-    long oidcJwksRetainOnErrorSeconds;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.audience", defaultValue = "gatehouse")
-    String oidcAudience;
-
-    /** The console's sign-in client at the provider: its ID tokens name it as their audience. */
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.client.id")
-    Optional<String> oidcClientId;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.roles.claim", defaultValue = "groups")
-    String oidcRolesClaim;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.tenant.claim", defaultValue = "gh_tenant")
-    String oidcTenantClaim;
-
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.default.tenant")
-    Optional<String> oidcDefaultTenant;
-
-    /**
-     * {@code external-group=role;other=role2}: maps the issuer's group names to Gatehouse roles.
-     */
-    @Inject
-    @ConfigProperty(name = "gatehouse.oidc.role.map")
-    Optional<String> oidcRoleMap;
 
     /** A key that may verify tokens, and when it was retired (null while active). */
     private record VerificationKey(PublicJsonWebKey jwk, Instant retiredAt) {}
@@ -180,7 +128,7 @@ public class TokenService {
     }
 
     public String issuer() {
-        return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        return oidc.publicBase();
     }
 
     /**
@@ -234,62 +182,53 @@ public class TokenService {
                             }
                             return k;
                         });
-        if (oidcIssuer.isPresent() && oidcJwksUrl.isPresent() && externalConsumer == null) {
-            if (oidcClientId.isPresent() && oidcClientId.get().equals(oidcAudience)) {
+        if (oidc.issuer().isPresent() && oidc.jwksUrl().isPresent() && externalConsumer == null) {
+            if (oidc.clientId().isPresent() && oidc.clientId().get().equals(oidc.audience())) {
                 // the provider's ID tokens for the console carry aud = client id: they would pass
                 // as API access tokens
                 throw new IllegalStateException(
                         "gatehouse.oidc.audience must not be the sign-in client id"
                                 + " (gatehouse.oidc.client.id): an ID token is not an access token");
             }
-            org.jose4j.jwk.HttpsJwks jwks = new org.jose4j.jwk.HttpsJwks(oidcJwksUrl.get());
-            // fetched by IssuerKeys through its CDI proxy: Fault Tolerance's timeout, retry and
-            // circuit breaker apply (jose4j's own client would retry 3 times with 20 s timeouts)
-            jwks.setSimpleHttpGet(this::fetchIssuerKeys);
-            // without it jose4j empties the cache when a refresh fails (default 0), and tokens
+            // without the retention jose4j empties the cache when a refresh fails, and tokens
             // signed by known keys would be refused while the issuer is down
-            jwks.setRetainCacheOnErrorDuration(
-                    Math.max(0, oidcJwksRetainOnErrorSeconds)); // seconds
             externalConsumer =
-                    new JwtConsumerBuilder()
-                            .setRequireExpirationTime()
-                            .setRequireSubject()
-                            .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
-                            .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
-                            .setExpectedIssuer(oidcIssuer.get())
-                            .setExpectedAudience(oidcAudience)
-                            .setJwsAlgorithmConstraints(
-                                    new AlgorithmConstraints(
-                                            ConstraintType.PERMIT,
-                                            AlgorithmIdentifiers.RSA_USING_SHA256,
-                                            AlgorithmIdentifiers.RSA_USING_SHA384,
-                                            AlgorithmIdentifiers.RSA_USING_SHA512,
-                                            AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-                                            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
-                            .setVerificationKeyResolver(
-                                    requireKeyId(new HttpsJwksVerificationKeyResolver(jwks)))
+                    externalIssuerConsumer(
+                                    oidc.issuer().get(),
+                                    oidc.audience(),
+                                    IssuerKeys.keySet(
+                                            issuerKeys,
+                                            oidc.jwksUrl().get(),
+                                            oidc.jwksRetainOnErrorSeconds()))
                             .build();
-            LOG.info("Accepting tokens of the external issuer " + oidcIssuer.get());
+            LOG.info("Accepting tokens of the external issuer " + oidc.issuer().get());
         }
     }
 
-    /** The external issuer's JWKS; any failure is an I/O failure to jose4j (token refused). */
-    private SimpleResponse fetchIssuerKeys(String location) throws IOException {
-        try {
-            return issuerKeys.get(location);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while fetching the issuer's keys", e);
-        } catch (CircuitBreakerOpenException e) {
-            throw new IOException("The issuer's keys are not fetched for now (breaker open)", e);
-        } catch (FaultToleranceException e) {
-            Thread.interrupted(); // a timeout's interrupt must not reach the rest of the request
-            LOG.warning("The issuer's keys could not be fetched: " + e);
-            throw new IOException("The issuer's keys could not be fetched in time", e);
-        } catch (IOException e) {
-            LOG.warning("The issuer's keys could not be fetched: " + e.getMessage());
-            throw e;
-        }
+    /**
+     * What a token of the external issuer must be (its access tokens here; its ID tokens at single
+     * sign-on, which also require iat): signed with an asymmetric algorithm by a key of its key set
+     * that the token names, for this issuer and audience, not expired.
+     */
+    static JwtConsumerBuilder externalIssuerConsumer(
+            String issuer, String audience, HttpsJwks keySet) {
+        return new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireSubject()
+                .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
+                .setExpectedIssuer(issuer)
+                .setExpectedAudience(audience)
+                .setJwsAlgorithmConstraints(
+                        new AlgorithmConstraints(
+                                ConstraintType.PERMIT,
+                                AlgorithmIdentifiers.RSA_USING_SHA256,
+                                AlgorithmIdentifiers.RSA_USING_SHA384,
+                                AlgorithmIdentifiers.RSA_USING_SHA512,
+                                AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+                                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
+                .setVerificationKeyResolver(
+                        requireKeyId(new HttpsJwksVerificationKeyResolver(keySet)));
     }
 
     private Key resolve(String kid) {
@@ -440,7 +379,7 @@ public class TokenService {
                 JwtClaims c = builtInConsumer.processToClaims(token);
                 return builtIn(c);
             }
-            if (externalConsumer != null && oidcIssuer.get().equals(iss)) {
+            if (externalConsumer != null && oidc.issuer().get().equals(iss)) {
                 JwtClaims c = externalConsumer.processToClaims(token);
                 if (isIdToken(c)) {
                     return Optional.empty();
@@ -462,9 +401,9 @@ public class TokenService {
         if (c.hasClaim("nonce")) {
             return true;
         }
-        return oidcClientId.isPresent()
+        return oidc.clientId().isPresent()
                 && c.hasAudience()
-                && c.getAudience().contains(oidcClientId.get());
+                && c.getAudience().contains(oidc.clientId().get());
     }
 
     private Optional<Verified> builtIn(JwtClaims c) throws MalformedClaimException {
@@ -537,14 +476,14 @@ public class TokenService {
 
     /** The raw tenant claim of an external token or ID token; null when it has none. */
     public String tenantClaimOf(JwtClaims c) {
-        return c.hasClaim(oidcTenantClaim)
-                ? String.valueOf(c.getClaimValue(oidcTenantClaim))
+        return c.hasClaim(oidc.tenantClaim())
+                ? String.valueOf(c.getClaimValue(oidc.tenantClaim()))
                 : null;
     }
 
     /** The raw groups of an external token or ID token (the roles claim), before any mapping. */
     public List<String> groupsOf(JwtClaims c) {
-        Object claim = claimAtPath(c.getClaimsMap(), oidcRolesClaim);
+        Object claim = claimAtPath(c.getClaimsMap(), oidc.rolesClaim());
         List<String> groups = new ArrayList<>();
         if (claim instanceof Collection<?> col) {
             col.forEach(o -> groups.add(String.valueOf(o)));
@@ -561,7 +500,7 @@ public class TokenService {
      */
     public Optional<Caller> mapped(
             String subject, String name, String tenantClaim, List<String> groups) {
-        String slug = tenantClaim != null ? tenantClaim : oidcDefaultTenant.orElse(null);
+        String slug = tenantClaim != null ? tenantClaim : oidc.defaultTenant().orElse(null);
         if (slug == null || slug.equals(DemoIdentitySeed.SYSTEM_TENANT)) {
             return Optional.empty(); // the platform tenant belongs to the built-in identity
         }
@@ -569,7 +508,7 @@ public class TokenService {
         if (tenant.isEmpty()) {
             return Optional.empty();
         }
-        Set<Role> roles = mappedRoles(groups, roleMap());
+        Set<Role> roles = mappedRoles(groups, oidc.roleMap());
         roles.remove(
                 Role.PLATFORM_ADMIN); // platform administration stays with the built-in identity
         return Optional.of(new Caller(Caller.Kind.USER, subject, name, tenant.get(), roles));
@@ -584,20 +523,6 @@ public class TokenService {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private Map<String, String> roleMap() {
-        Map<String, String> m = new java.util.HashMap<>();
-        oidcRoleMap.ifPresent(
-                s -> {
-                    for (String pair : s.split(";")) {
-                        String[] kv = pair.split("=", 2);
-                        if (kv.length == 2) {
-                            m.put(kv[0].trim(), kv[1].trim());
-                        }
-                    }
-                });
-        return m;
     }
 
     /**

@@ -6,18 +6,15 @@ import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SealedCredential;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
 import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,23 +49,8 @@ public class ProviderChangeKind implements ChangeKind {
     @Override
     public JsonObject validate(TenantId tenant, String target, JsonObject content) {
         CatalogContent.checkProviderName(target);
-        String sealed = null;
-        if (content.get("credential") instanceof JsonString s) {
-            String ctx = Provider.credentialContext(tenant, target);
-            if (isSealedFor(s.getString(), ctx)) {
-                sealed = s.getString();
-            } else {
-                if (s.getString().isBlank() || s.getString().length() > 8192) {
-                    throw new ValidationException(
-                            "content.credential", "credential must be 1..8192 characters");
-                }
-                sealed = secrets.seal(s.getString().getBytes(StandardCharsets.UTF_8), ctx);
-            }
-        } else if (content.containsKey("credential")
-                && content.get("credential") != JsonValue.NULL) {
-            throw new ValidationException(
-                    "content.credential", "credential must be a string or null");
-        }
+        String sealed =
+                SealedCredential.seal(secrets, content, Provider.credentialContext(tenant, target));
         CatalogRows.ProviderRow row =
                 CatalogContent.provider(target, content, sealed); // throws when invalid
         if (row.baseUrl() != null) {
@@ -80,23 +62,7 @@ public class ProviderChangeKind implements ChangeKind {
                                         "content.baseUrl", "baseUrl refused: " + why);
                             });
         }
-        var b = Json.createObjectBuilder(content).remove("credentialSet");
-        if (sealed != null) {
-            b.add("credential", sealed);
-        }
-        return b.build();
-    }
-
-    private boolean isSealedFor(String text, String ctx) {
-        if (!text.startsWith("v1:")) {
-            return false;
-        }
-        try {
-            secrets.open(text, ctx);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return SealedCredential.stored(content, sealed);
     }
 
     @Override
@@ -135,34 +101,21 @@ public class ProviderChangeKind implements ChangeKind {
     }
 
     private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed) {
-        String live = store.providerCredential(tenant, target).orElse(null);
-        if (proposed.isNull("credential")) {
-            return live != null;
-        }
-        if (live == null) {
-            return true;
-        }
-        String ctx = Provider.credentialContext(tenant, target);
-        try {
-            byte[] a = secrets.open(proposed.getString("credential"), ctx);
-            byte[] b = secrets.open(live, ctx);
-            return !Arrays.equals(a, b);
-        } catch (RuntimeException e) {
-            return true;
-        }
+        return SealedCredential.changed(
+                secrets,
+                proposed,
+                store.providerCredential(tenant, target),
+                Provider.credentialContext(tenant, target));
     }
 
     @Override
     public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
-        String sealed;
-        if (content.get("credential") instanceof JsonString s) {
-            sealed = s.getString();
-            secrets.open(sealed, Provider.credentialContext(tenant, target)); // must be ours
-        } else if (content.containsKey("credential")) {
-            sealed = null;
-        } else {
-            sealed = store.providerCredential(tenant, target).orElse(null);
-        }
+        String sealed =
+                SealedCredential.applied(
+                        secrets,
+                        content,
+                        Provider.credentialContext(tenant, target),
+                        () -> store.providerCredential(tenant, target));
         CatalogRows.ProviderRow row = CatalogContent.provider(target, content, sealed);
         String version = context.changeId().toString();
         writer.writeProvider(tenant, row, version);

@@ -8,22 +8,18 @@ import io.gatehouse.governance.RiskClass;
 import io.gatehouse.routing.internal.persistence.McpServerRows;
 import io.gatehouse.shared.ChangeFeed;
 import io.gatehouse.shared.TenantId;
+import io.gatehouse.shared.crypto.SealedCredential;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
 import io.gatehouse.shared.net.EgressPolicy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,23 +63,9 @@ public class McpServerChangeKind implements ChangeKind {
     @Override
     public JsonObject validate(TenantId tenant, String target, JsonObject content) {
         McpServerContent.checkServerName(target);
-        String ctx = McpServer.credentialContext(tenant, target);
-        String sealed = null;
-        if (content.get("credential") instanceof JsonString s) {
-            if (isSealedFor(s.getString(), ctx)) {
-                sealed = s.getString();
-            } else {
-                if (s.getString().isBlank() || s.getString().length() > 8192) {
-                    throw new ValidationException(
-                            "content.credential", "credential must be 1..8192 characters");
-                }
-                sealed = secrets.seal(s.getString().getBytes(StandardCharsets.UTF_8), ctx);
-            }
-        } else if (content.containsKey("credential")
-                && content.get("credential") != JsonValue.NULL) {
-            throw new ValidationException(
-                    "content.credential", "credential must be a string or null");
-        }
+        String sealed =
+                SealedCredential.seal(
+                        secrets, content, McpServer.credentialContext(tenant, target));
         McpServer s = McpServerContent.parse(target, content, sealed);
         if (s.transport().equals(McpServer.STREAMABLE_HTTP)) {
             egress.refused(tenant, URI.create(s.url()))
@@ -92,23 +74,7 @@ public class McpServerChangeKind implements ChangeKind {
                                 throw new ValidationException("content.url", "url refused: " + why);
                             });
         }
-        var b = Json.createObjectBuilder(content).remove("credentialSet");
-        if (sealed != null) {
-            b.add("credential", sealed);
-        }
-        return b.build();
-    }
-
-    private boolean isSealedFor(String text, String ctx) {
-        if (!text.startsWith("v1:")) {
-            return false;
-        }
-        try {
-            secrets.open(text, ctx);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return SealedCredential.stored(content, sealed);
     }
 
     @Override
@@ -154,34 +120,21 @@ public class McpServerChangeKind implements ChangeKind {
     }
 
     private boolean credentialChanged(TenantId tenant, String target, JsonObject proposed) {
-        String live = rows.credential(tenant, target).orElse(null);
-        if (proposed.isNull("credential")) {
-            return live != null;
-        }
-        if (live == null) {
-            return true;
-        }
-        String ctx = McpServer.credentialContext(tenant, target);
-        try {
-            byte[] a = secrets.open(proposed.getString("credential"), ctx);
-            byte[] b = secrets.open(live, ctx);
-            return !Arrays.equals(a, b);
-        } catch (RuntimeException e) {
-            return true;
-        }
+        return SealedCredential.changed(
+                secrets,
+                proposed,
+                rows.credential(tenant, target),
+                McpServer.credentialContext(tenant, target));
     }
 
     @Override
     public String apply(TenantId tenant, String target, JsonObject content, ChangeContext context) {
-        String sealed;
-        if (content.get("credential") instanceof JsonString s) {
-            sealed = s.getString();
-            secrets.open(sealed, McpServer.credentialContext(tenant, target)); // must be ours
-        } else if (content.containsKey("credential")) {
-            sealed = null;
-        } else {
-            sealed = rows.credential(tenant, target).orElse(null);
-        }
+        String sealed =
+                SealedCredential.applied(
+                        secrets,
+                        content,
+                        McpServer.credentialContext(tenant, target),
+                        () -> rows.credential(tenant, target));
         McpServer s = McpServerContent.parse(target, content, sealed);
         String version = context.changeId().toString();
         write(tenant, s, version);

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,19 @@ public class GatewayService {
     @Inject EmbeddingsOperation embeddings;
 
     /** What the resource sends: a JSON answer or an event stream, with headers. */
-    public record Answer(Object entity, boolean stream, Map<String, String> headers) {}
+    public record Answer(Object entity, boolean stream, Map<String, String> headers) {
+        /** The HTTP answer of a {@code /v1} resource: 200, JSON or an event stream, its headers. */
+        public Response response() {
+            Response.ResponseBuilder b =
+                    Response.ok(
+                            entity,
+                            stream
+                                    ? MediaType.SERVER_SENT_EVENTS_TYPE
+                                    : MediaType.APPLICATION_JSON_TYPE);
+            headers.forEach(b::header);
+            return b.build();
+        }
+    }
 
     public Answer chat(
             String bodyText,

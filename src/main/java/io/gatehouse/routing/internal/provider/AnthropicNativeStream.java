@@ -82,15 +82,8 @@ public final class AnthropicNativeStream implements ProviderStream {
                         ProviderException.Kind.CONNECT,
                         "provider stream ended before message_stop");
             }
-            JsonObject data = HttpTransport.parseObject(e.data());
-            String type = data.getString("type", "");
-            if (!EVENT_TYPE.matcher(type).matches() || e.name() != null && !e.name().equals(type)) {
-                throw new ProviderException(
-                        ProviderException.Kind.SERVER,
-                        502,
-                        "provider stream event with a missing, malformed or mismatched type",
-                        null);
-            }
+            JsonObject data = e.typed(EVENT_TYPE);
+            String type = data.getString("type");
             if (type.equals("message_stop")) {
                 if (!openToolBlocks.isEmpty()) {
                     unmapped("a tool_use block without content_block_stop");

@@ -18,9 +18,12 @@ import java.util.Set;
  * not copied, and a key's name becomes a {@code String} only at the top level and inside messages,
  * where a small table of the usual names answers without copying.
  *
- * <p>Long on purpose: the lexing must stay character for character that of {@link JsonInput#scan}
- * (the same refusals in the same order) while it tracks the structure, so both live in one loop;
- * split, they would be the two passes this class replaced.
+ * <p>The strings are lexed by {@link JsonInput#scan}'s own {@link JsonInput.StringLexer} and the
+ * nesting is counted against the same limit, so the refusals and the storability hint cannot drift
+ * apart from it.
+ *
+ * <p>Long on purpose: the structure (keys, the top level, messages) is tracked in the same loop
+ * that lexes; split, they would be the two passes this class replaced.
  */
 public final class BodyScan {
     /** An object's keys are compared pairwise up to this count, then through a hash set. */
@@ -67,7 +70,7 @@ public final class BodyScan {
 
     private final String text;
     private final int n;
-    private boolean suspect;
+    private final JsonInput.StringLexer strings = new JsonInput.StringLexer();
     private boolean forwardable = true;
 
     // the structural stack: per open object or array, its kind and where its keys start
@@ -122,7 +125,7 @@ public final class BodyScan {
             // full.
             return new Result(true, null);
         }
-        return new Result(s.suspect, s.forwardable ? s.bytes() : null);
+        return new Result(s.strings.suspect(), s.forwardable ? s.bytes() : null);
     }
 
     private ClientBytes bytes() {
@@ -167,46 +170,8 @@ public final class BodyScan {
             }
             if (c == '"') {
                 int start = i;
-                int hash = 0;
-                boolean escaped = false;
-                for (i++; i < n; i++) {
-                    c = s.charAt(i);
-                    if (c == '"') {
-                        break;
-                    }
-                    hash = 31 * hash + c;
-                    if (c == '\\') {
-                        escaped = true;
-                        if (i + 5 < n && s.charAt(i + 1) == 'u') {
-                            int u = hex4(s, i + 2);
-                            if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) {
-                                suspect = true;
-                            } else if (u >= 0xD800 && u <= 0xDBFF) {
-                                if (i + 11 < n
-                                        && s.charAt(i + 6) == '\\'
-                                        && s.charAt(i + 7) == 'u'
-                                        && hex4(s, i + 8) >= 0xDC00
-                                        && hex4(s, i + 8) <= 0xDFFF) {
-                                    i += 6;
-                                } else {
-                                    suspect = true;
-                                }
-                            }
-                            i += 5;
-                        } else {
-                            i++;
-                        }
-                    } else if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-                        if (Character.isHighSurrogate(c)
-                                && i + 1 < n
-                                && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            hash = 31 * hash + s.charAt(i + 1); // as String.hashCode counts it
-                            i++;
-                        } else {
-                            suspect = true;
-                        }
-                    }
-                }
+                i = strings.read(s, i);
+                boolean escaped = strings.escaped();
                 if (!forwardable) {
                     continue;
                 }
@@ -219,7 +184,7 @@ public final class BodyScan {
                     topKeyIsModel = false;
                 } else if (expectKey) {
                     expectKey = false;
-                    key(start + 1, i, escaped, hash);
+                    key(start + 1, i, escaped, escaped ? 0 : hash(start + 1, i));
                     if (forwardable && size == 1) {
                         String name = name(start + 1, i, escaped);
                         if (topCount == top.length) {
@@ -414,15 +379,12 @@ public final class BodyScan {
         }
     }
 
-    private static int hex4(String s, int at) {
-        int v = 0;
-        for (int i = at; i < at + 4; i++) {
-            int d = Character.digit(s.charAt(i), 16);
-            if (d < 0) {
-                return -1;
-            }
-            v = (v << 4) | d;
+    /** The region's {@link String#hashCode}, without copying it. */
+    private int hash(int from, int to) {
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + text.charAt(k);
         }
-        return v;
+        return h;
     }
 }

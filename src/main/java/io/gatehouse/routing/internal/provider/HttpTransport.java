@@ -126,19 +126,7 @@ public final class HttpTransport {
         CompletableFuture<HttpResponse<String>> f =
                 h2.sendAsync(
                         request(uri, headers, body, timeout), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r;
-        try {
-            r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
-        } catch (ExecutionException e) {
-            throw classify(e.getCause());
-        }
+        HttpResponse<String> r = await(f, timeout);
         if (r.statusCode() / 100 != 2) {
             throw errorFromStatus(r.statusCode(), r.body(), r.headers());
         }
@@ -191,6 +179,26 @@ public final class HttpTransport {
      * InputStream#readAllBytes} makes); the stream is then read to its end, which returns the
      * connection to the pool. Without one, as it comes.
      */
+    /**
+     * The answer of an HTTP/2 call within {@code timeout}: cancelled and a timeout when it takes
+     * longer or the thread is interrupted; its failure classified.
+     */
+    private static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> f, Duration timeout)
+            throws ProviderException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause());
+        }
+    }
+
     static byte[] readAnswer(InputStream in, String contentLength) throws IOException {
         long n = -1;
         if (contentLength != null) {
@@ -284,19 +292,7 @@ public final class HttpTransport {
                 h2.sendAsync(
                         request(uri, headers, body, timeout),
                         HttpResponse.BodyHandlers.ofInputStream());
-        HttpResponse<InputStream> r;
-        try {
-            r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new ProviderException(ProviderException.Kind.TIMEOUT, "provider timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ProviderException(ProviderException.Kind.TIMEOUT, "interrupted");
-        } catch (ExecutionException e) {
-            throw classify(e.getCause());
-        }
+        HttpResponse<InputStream> r = await(f, timeout);
         if (r.statusCode() / 100 != 2) {
             String text;
             try (InputStream in = r.body()) {

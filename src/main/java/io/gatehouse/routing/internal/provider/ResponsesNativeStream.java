@@ -72,15 +72,8 @@ public final class ResponsesNativeStream implements ProviderStream {
             if (e.data().isBlank() || e.data().trim().equals("[DONE]")) {
                 continue;
             }
-            JsonObject data = HttpTransport.parseObject(e.data());
-            String type = data.getString("type", "");
-            if (!EVENT_TYPE.matcher(type).matches() || e.name() != null && !e.name().equals(type)) {
-                throw new ProviderException(
-                        ProviderException.Kind.SERVER,
-                        502,
-                        "provider stream event with a missing, malformed or mismatched type",
-                        null);
-            }
+            JsonObject data = e.typed(EVENT_TYPE);
+            String type = data.getString("type");
             return Optional.of(chunk(type, data));
         }
         return Optional.empty();

@@ -1,8 +1,29 @@
 package io.gatehouse.routing.internal.provider;
 
+import jakarta.json.JsonObject;
+import java.util.regex.Pattern;
+
 /** Reads Server-Sent Events (event name and joined data lines) from a line stream. */
 final class SseReader {
-    record Event(String name, String data) {}
+    record Event(String name, String data) {
+        /**
+         * The event's data, a JSON object whose {@code type} matches {@code types} and is the
+         * event's name when it has one (an {@code event:} line): a native stream's event, whose
+         * type the dialect writes back as a line (no SSE frame injection). 502 otherwise.
+         */
+        JsonObject typed(Pattern types) throws ProviderException {
+            JsonObject data = HttpTransport.parseObject(this.data);
+            String type = data.getString("type", "");
+            if (!types.matcher(type).matches() || name != null && !name.equals(type)) {
+                throw new ProviderException(
+                        ProviderException.Kind.SERVER,
+                        502,
+                        "provider stream event with a missing, malformed or mismatched type",
+                        null);
+            }
+            return data;
+        }
+    }
 
     private final HttpTransport.LineStream lines;
 

@@ -85,9 +85,9 @@ public class OpenAiResource {
         // read before the key is checked, as a String parameter was (a 413 stays a 413)
         String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
-        return build(
-                gateway.chat(
-                        body, key, requestId(request), clientRequestId(request), headers(request)));
+        return gateway.chat(
+                        body, key, requestId(request), clientRequestId(request), headers(request))
+                .response();
     }
 
     @POST
@@ -114,9 +114,9 @@ public class OpenAiResource {
         // read before the key is checked, as a String parameter was (a 413 stays a 413)
         String body = RequestBodyText.read(request, in);
         ClientKey key = ClientKey.of(current.requireApiKey());
-        return build(
-                gateway.embeddings(
-                        body, key, requestId(request), clientRequestId(request), headers(request)));
+        return gateway.embeddings(
+                        body, key, requestId(request), clientRequestId(request), headers(request))
+                .response();
     }
 
     @GET
@@ -156,17 +156,6 @@ public class OpenAiResource {
                 .add("created", 0)
                 .add("owned_by", "gatehouse")
                 .build();
-    }
-
-    private Response build(GatewayService.Answer answer) {
-        Response.ResponseBuilder b =
-                Response.ok(
-                        answer.entity(),
-                        answer.stream()
-                                ? MediaType.SERVER_SENT_EVENTS_TYPE
-                                : MediaType.APPLICATION_JSON_TYPE);
-        answer.headers().forEach(b::header);
-        return b.build();
     }
 
     private static String requestId(HttpServletRequest request) {

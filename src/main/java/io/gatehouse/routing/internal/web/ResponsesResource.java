@@ -107,14 +107,7 @@ public class ResponsesResource {
                         (String) request.getAttribute(RequestIds.ATTRIBUTE),
                         (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE),
                         headers(request));
-        Response.ResponseBuilder b =
-                Response.ok(
-                        answer.entity(),
-                        answer.stream()
-                                ? MediaType.SERVER_SENT_EVENTS_TYPE
-                                : MediaType.APPLICATION_JSON_TYPE);
-        answer.headers().forEach(b::header);
-        return b.build();
+        return answer.response();
     }
 
     @GET

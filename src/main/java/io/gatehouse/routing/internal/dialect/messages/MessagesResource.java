@@ -94,14 +94,7 @@ public class MessagesResource {
                         (String) request.getAttribute(RequestIds.ATTRIBUTE),
                         (String) request.getAttribute(RequestIds.CLIENT_ATTRIBUTE),
                         headers(request));
-        Response.ResponseBuilder b =
-                Response.ok(
-                        answer.entity(),
-                        answer.stream()
-                                ? MediaType.SERVER_SENT_EVENTS_TYPE
-                                : MediaType.APPLICATION_JSON_TYPE);
-        answer.headers().forEach(b::header);
-        return b.build();
+        return answer.response();
     }
 
     /** The header saying how a count was made: exact (the provider's) or estimate. */
