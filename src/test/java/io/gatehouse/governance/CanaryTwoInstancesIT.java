@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.MetricsScrape;
@@ -229,7 +230,7 @@ class CanaryTwoInstancesIT {
     @Test
     void eachDueTimeRunsOnceAndEachCrossingIsReportedOnceAcrossTwoInstances() throws Exception {
         assertThat(second.http().get("/health/ready").status()).isEqualTo(200);
-        CanaryDriftIT.publishSet(t, set, content());
+        GoldenSets.publish(t, set, content());
         String labels = "goldenSet=\"" + set + "\",route=\"watched\",model=\"canary-model\"";
 
         // answering well for several due times
