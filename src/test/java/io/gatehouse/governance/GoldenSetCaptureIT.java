@@ -6,6 +6,7 @@ import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.GatewayTraffic;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
@@ -174,7 +175,7 @@ class GoldenSetCaptureIT {
                 t,
                 "prompt",
                 prompt,
-                GoldenSetEvaluationIT.prompt("You help with", "Refund policy for"),
+                GoldenSets.prompt("You help with", "Refund policy for"),
                 "live");
         String byVariables =
                 v1(
@@ -262,8 +263,7 @@ class GoldenSetCaptureIT {
                         Changes.body(
                                 "prompt",
                                 prompt,
-                                GoldenSetEvaluationIT.prompt(
-                                        "You kindly help with", "Refund policy for"),
+                                GoldenSets.prompt("You kindly help with", "Refund policy for"),
                                 "candidate"),
                         t.auth("author"));
         assertThat(candidate.status()).as(candidate.toString()).isEqualTo(201);
