@@ -19,14 +19,15 @@ export function stateLabel(state: string): string {
 }
 
 const EVIDENCE: Record<string, string> = {
-  none: "No runs",
+  none: "No golden set",
+  missing: "Run missing",
   running: "Evaluating",
   passed: "Passed",
   failed: "Failed",
   error: "Error",
 };
 
-/** The change list's evidence column: the current revision's evaluation runs in one word. */
+/** The change list's evidence column: the current revision's evidence in one word, as publishing judges it. */
 export function evidenceStatusLabel(status: string | null | undefined): string {
   if (status == null) return "—";
   return EVIDENCE[status] ?? status.replace(/_/g, " ");

@@ -18,7 +18,8 @@ test("labels", () => {
   assert.equal(decisionLabel("request_changes"), "requested changes");
   assert.equal(shortId("0b6f4c7e-1111-2222-3333-444455556666"), "0b6f4c7e");
   // the change list's evidence column (issue 23)
-  assert.equal(evidenceStatusLabel("none"), "No runs");
+  assert.equal(evidenceStatusLabel("none"), "No golden set");
+  assert.equal(evidenceStatusLabel("missing"), "Run missing");
   assert.equal(evidenceStatusLabel("running"), "Evaluating");
   assert.equal(evidenceStatusLabel("passed"), "Passed");
   assert.equal(evidenceStatusLabel("failed"), "Failed");

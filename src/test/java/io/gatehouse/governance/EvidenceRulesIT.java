@@ -289,7 +289,9 @@ class EvidenceRulesIT {
         JsonObject before = Changes.get(t, id);
         assertThat(before.getBoolean("evidenceRequired")).isTrue();
         assertThat(before.getJsonArray("evidence")).isEmpty();
-        assertThat(listedEvidenceStatus(name, id)).as("the list: no run").isEqualTo("none");
+        // a set binds the prompt and has no run of this revision: publishing says
+        // evidence_missing, so the list says missing (review 23 finding 9)
+        assertThat(listedEvidenceStatus(name, id)).as("the list: no run").isEqualTo("missing");
 
         Http.Response missing = publish(t, "admin", id, "");
         assertProblem(missing, 409, "evidence_missing");
@@ -447,6 +449,7 @@ class EvidenceRulesIT {
         String set = publishGoldenSet(name);
         String id = submitted("author", name, "You kindly help with", "Refund policy for");
         assertThat(finishedRun(id, 1).getString("status")).isEqualTo("passed");
+        assertThat(listedEvidenceStatus(name, id)).isEqualTo("passed");
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         // the set is republished (a case added; HIGH since added cases dilute the rate) after the
         // run
@@ -480,6 +483,10 @@ class EvidenceRulesIT {
         JsonObject blocking = stale.json().getJsonArray("goldenSets").getJsonObject(0);
         assertThat(blocking.getInt("version")).isEqualTo(2);
         assertThat(blocking.getString("status")).isEqualTo("no_run");
+        // the change list agrees with the publish (review 23 finding 9): not "passed"
+        assertThat(listedEvidenceStatus(name, id))
+                .as("the list after the set was republished")
+                .isEqualTo("missing");
         // run against version 2, then it publishes
         Http.Response queued =
                 HTTP.post("/api/v1/changes/" + id + "/evaluations", "", t.auth("reviewer"));
@@ -493,6 +500,7 @@ class EvidenceRulesIT {
                                         e ->
                                                 e.getInt("goldenSetVersion", 0) == 2
                                                         && e.getString("status").equals("passed")));
+        assertThat(listedEvidenceStatus(name, id)).isEqualTo("passed");
         assertThat(publish(t, "admin", id, "").status()).isEqualTo(200);
         // break-glass: the first version comes back at once, no evidence asked of it
         Http.Response rollback =

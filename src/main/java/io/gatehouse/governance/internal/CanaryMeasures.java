@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * A measure without data (no answer, no baseline) is absent (null): its gauge is NaN and its
- * threshold is not checked.
+ * threshold is not checked. A measure that could not be computed (the distance when an embeddings
+ * call failed or a vector was not finite) is NaN: stored as null and named in the measures' {@code
+ * errors}, never rounded to 0.
  */
 public final class CanaryMeasures {
     static final int EDIT_DISTANCE_CHARS = 2000;
@@ -92,16 +94,25 @@ public final class CanaryMeasures {
             };
         }
 
+        /**
+         * The measures as stored and shown; a measure that could not be computed (NaN, e.g. the
+         * distance when an embedding was not finite) is null and named in {@code errors}, never
+         * rounded to a number.
+         */
         public JsonObject toJson() {
             JsonObjectBuilder b = Json.createObjectBuilder().add("cases", cases);
+            List<String> errors = new ArrayList<>();
             b.add("passRate", round(passRate));
-            put(b, "distance", distance);
-            put(b, "meanLength", meanLength);
-            put(b, "lengthChange", lengthChange);
-            put(b, "jsonValidRate", jsonValidRate);
-            put(b, "refusalRate", refusalRate);
+            put(b, "distance", distance, errors);
+            put(b, "meanLength", meanLength, errors);
+            put(b, "lengthChange", lengthChange, errors);
+            put(b, "jsonValidRate", jsonValidRate, errors);
+            put(b, "refusalRate", refusalRate, errors);
             b.add("latencyP95Ms", latencyP95Ms);
             b.add("costMicros", costMicros);
+            if (!errors.isEmpty()) {
+                b.add("errors", Json.createArrayBuilder(errors));
+            }
             return b.build();
         }
 
@@ -124,9 +135,12 @@ public final class CanaryMeasures {
             return v instanceof JsonNumber n ? n.doubleValue() : null;
         }
 
-        private static void put(JsonObjectBuilder b, String k, Double v) {
-            if (v == null) {
+        private static void put(JsonObjectBuilder b, String k, Double v, List<String> errors) {
+            if (v == null || !Double.isFinite(v)) {
                 b.addNull(k);
+                if (v != null) {
+                    errors.add(k);
+                }
             } else {
                 b.add(k, round(v));
             }
@@ -182,6 +196,7 @@ public final class CanaryMeasures {
                 refusals++;
             }
             if (o.distance() != null) {
+                // NaN (not computable) stays NaN: the measure is an error, not a mean of the rest
                 distanceSum += o.distance();
                 distances++;
             }
@@ -276,7 +291,11 @@ public final class CanaryMeasures {
         return (double) prev[m] / Math.max(n, m);
     }
 
-    /** 1 - the cosine similarity of two embeddings, clamped to 0..1 (1 for a zero vector). */
+    /**
+     * 1 - the cosine similarity of two embeddings, clamped to 0..1 (1 for a zero vector); NaN when
+     * a value is not finite (an overflow, an infinity): no distance can be told, and NaN makes the
+     * run's {@code distance} an error rather than a number.
+     */
     public static double cosineDistance(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("embeddings of different dimensions");
@@ -289,11 +308,14 @@ public final class CanaryMeasures {
             na += (double) a[i] * a[i];
             nb += (double) b[i] * b[i];
         }
+        if (!Double.isFinite(dot) || !Double.isFinite(na) || !Double.isFinite(nb)) {
+            return Double.NaN;
+        }
         if (na == 0 || nb == 0) {
             return 1;
         }
         double d = 1 - dot / (Math.sqrt(na) * Math.sqrt(nb));
-        return Math.max(0, Math.min(1, d));
+        return Double.isNaN(d) ? Double.NaN : Math.max(0, Math.min(1, d));
     }
 
     /** One threshold's verdict on a run's measures. */

@@ -319,10 +319,14 @@ public class CanaryRunner {
                 vectors = (EvaluationGateway.Embeddings) limited.answer();
             } catch (RuntimeException x) {
                 LOG.log(Level.FINE, "Canary distance not embedded", x);
-                continue;
+                vectors = null;
             }
-            if (vectors.status() != 200 || vectors.vectors().size() != inputs.size()) {
-                continue; // no distance for this target this time: the gauge shows NaN
+            if (vectors == null
+                    || vectors.status() != 200
+                    || vectors.vectors().size() != inputs.size()) {
+                // no distance for this target this time: an error in the measures (NaN), not 0
+                e.getValue().forEach(r -> distances.put(r.watch() + "|" + r.caseId(), Double.NaN));
+                continue;
             }
             for (int i = 0; i < e.getValue().size(); i++) {
                 CanaryRows.Result r = e.getValue().get(i);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The content of a golden set (issue 23, kind {@code golden_set}): which targets it binds, its
@@ -217,11 +216,15 @@ public record GoldenSetContent(List<Binding> binds, double minPassRate, List<Cas
                 onlyFields(e, p, Set.of("type", "pattern"));
                 String pattern = text(e.get("pattern"), p + ".pattern", MAX_PATTERN);
                 try {
-                    Pattern.compile(pattern);
-                } catch (PatternSyntaxException x) {
+                    LinearRegex.compile(pattern); // RE2 syntax, bounded size: linear matching
+                } catch (LinearRegex.Refused x) {
                     throw new ValidationException(
                             p + ".pattern",
-                            p + ".pattern is not a regular expression: " + x.getDescription());
+                            p
+                                    + ".pattern is refused: "
+                                    + x.getMessage()
+                                    + " (regex expectations are RE2 syntax: no lookaround, no"
+                                    + " backreferences, counts up to 1000)");
                 }
             }
             case "json_schema" -> {

@@ -54,6 +54,52 @@ class CanaryMeasuresTest {
         assertThat(b1.latencyP95Ms()).isEqualTo(100);
     }
 
+    /**
+     * Review 23 finding 10: an embedding beyond a float's range (Infinity) gave a NaN distance that
+     * the rounding turned into 0, so the distance showed no drift and its threshold never fired.
+     * Now the distance is an error: null in the stored measures and named in {@code errors}.
+     */
+    @Test
+    void aDistanceThatCannotBeToldIsAnErrorNeverZero() {
+        float inf = Float.POSITIVE_INFINITY;
+        assertThat(CanaryMeasures.cosineDistance(new float[] {inf, 1}, new float[] {1, 1})).isNaN();
+        assertThat(CanaryMeasures.cosineDistance(new float[] {Float.NaN, 1}, new float[] {1, 1}))
+                .isNaN();
+        // the largest finite floats still give a distance
+        float max = Float.MAX_VALUE;
+        assertThat(CanaryMeasures.cosineDistance(new float[] {max, max}, new float[] {max, max}))
+                .isCloseTo(0, within(1e-9));
+        CanaryMeasures.Measures m =
+                CanaryMeasures.measure(
+                        List.of(
+                                new CanaryMeasures.Observation(
+                                        "a", "m", "c1", "pass", "x", "x", 0.9, 1, 0),
+                                new CanaryMeasures.Observation(
+                                        "a",
+                                        "m",
+                                        "c2",
+                                        "pass",
+                                        "y",
+                                        "y",
+                                        CanaryMeasures.cosineDistance(
+                                                new float[] {inf, 1}, new float[] {1, 1}),
+                                        1,
+                                        0)));
+        assertThat(m.distance()).isNaN();
+        var json = m.toJson();
+        assertThat(json.isNull("distance")).as(json.toString()).isTrue();
+        assertThat(json.getJsonArray("errors").getString(0)).isEqualTo("distance");
+        assertThat(CanaryMeasures.Measures.fromJson(json.toString()).distance()).isNull();
+        // no threshold is judged on it, in either direction
+        assertThat(CanaryMeasures.check(m, Map.of("maxDistance", 0.1))).isEmpty();
+        // a measure that is fine has no errors
+        assertThat(
+                        CanaryMeasures.measure(List.of(obs("a", "m", "pass", "x", "x", 1)))
+                                .toJson()
+                                .containsKey("errors"))
+                .isFalse();
+    }
+
     @Test
     void measuresSurviveTheirJson() {
         CanaryMeasures.Measures m =

@@ -10,37 +10,126 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The change list's one word for a change's evidence. */
+/** The change list's one word for a change's evidence: the publish gate's verdict. */
 class EvidenceStatusTest {
-    @Test
-    void runningBeforeFailedBeforeErrorBeforePassed() {
-        assertThat(EvidenceStatus.verdict(List.of())).isEqualTo("none");
-        assertThat(EvidenceStatus.verdict(List.of("passed", "queued"))).isEqualTo("running");
-        assertThat(EvidenceStatus.verdict(List.of("failed", "running"))).isEqualTo("running");
-        assertThat(EvidenceStatus.verdict(List.of("error", "failed"))).isEqualTo("failed");
-        assertThat(EvidenceStatus.verdict(List.of("passed", "error"))).isEqualTo("error");
-        assertThat(EvidenceStatus.verdict(List.of("passed", "passed"))).isEqualTo("passed");
-    }
+    static final UUID TENANT = UUID.randomUUID();
 
-    @Test
-    void onlyTheCurrentRevisionsLatestRunOfEachSetCounts() {
-        UUID a = UUID.randomUUID();
-        UUID b = UUID.randomUUID();
-        UUID c = UUID.randomUUID();
+    static EvidenceStatus over(List<EvidenceStatusRows.LiveSet> live, List<RunRow> runs) {
         EvidenceStatus s = new EvidenceStatus();
         s.rows =
                 new EvidenceStatusRows() {
                     @Override
                     public List<RunStatus> ofChanges(UUID tenant, Collection<UUID> changes) {
-                        return List.of(
-                                // a: failed, then passed on demand (same set, same revision)
-                                new RunStatus(a, 2, "gs", "failed"),
-                                new RunStatus(a, 2, "gs", "passed"),
-                                // b: revision 1 passed, the current revision 2 has none
-                                new RunStatus(b, 1, "gs", "passed"));
+                        return runs.stream()
+                                .map(
+                                        r ->
+                                                new RunStatus(
+                                                        UUID.randomUUID(),
+                                                        r.change,
+                                                        r.revision,
+                                                        r.set,
+                                                        r.version,
+                                                        r.status))
+                                .toList();
+                    }
+
+                    @Override
+                    public List<LiveSet> liveSets(UUID tenant) {
+                        return live;
                     }
                 };
-        Map<UUID, String> out = s.of(new TenantId(UUID.randomUUID()), Map.of(a, 2, b, 2, c, 1));
-        assertThat(out).containsEntry(a, "passed").doesNotContainKeys(b, c);
+        return s;
+    }
+
+    record RunRow(UUID change, int revision, String set, int version, String status) {}
+
+    static EvidenceStatusRows.LiveSet set(String name, int version, String... binds) {
+        return new EvidenceStatusRows.LiveSet(name, version, List.of(binds));
+    }
+
+    static String word(String... statuses) {
+        UUID c = UUID.randomUUID();
+        List<EvidenceStatusRows.LiveSet> live = new java.util.ArrayList<>();
+        List<RunRow> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < statuses.length; i++) {
+            live.add(set("s" + i, 1, "prompt:p"));
+            if (statuses[i] != null) {
+                runs.add(new RunRow(c, 1, "s" + i, 1, statuses[i]));
+            }
+        }
+        return over(live, runs)
+                .of(new TenantId(TENANT), List.of(new EvidenceStatus.Listed(c, 1, "prompt", "p")))
+                .get(c);
+    }
+
+    @Test
+    void theWordFollowsTheGatesOrder() {
+        assertThat(word()).isEqualTo("none");
+        assertThat(word("passed", null)).isEqualTo("missing");
+        assertThat(word(null, "running")).isEqualTo("missing");
+        assertThat(word("passed", "queued")).isEqualTo("running");
+        assertThat(word("failed", "running")).isEqualTo("running");
+        // an error is evidence_missing at publish, which comes before evidence_failed
+        assertThat(word("error", "failed")).isEqualTo("error");
+        assertThat(word("passed", "error")).isEqualTo("error");
+        assertThat(word("passed", "failed")).isEqualTo("failed");
+        assertThat(word("passed", "passed")).isEqualTo("passed");
+    }
+
+    /**
+     * Review 23 finding 9: the list said {@code passed} while publishing said {@code
+     * evidence_missing}, after the set was republished or another set came to bind the target.
+     */
+    @Test
+    void aRepublishedOrNewlyBoundSetWithoutARunIsMissingAsAtPublish() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        UUID d = UUID.randomUUID();
+        UUID e = UUID.randomUUID();
+        List<RunRow> runs =
+                List.of(
+                        // a: failed, then passed on demand (same set, version, revision)
+                        new RunRow(a, 2, "gs", 2, "failed"),
+                        new RunRow(a, 2, "gs", 2, "passed"),
+                        // b: revision 1 passed, the current revision 2 has none
+                        new RunRow(b, 1, "gs", 2, "passed"),
+                        // c: passed against version 1; the set is at version 2 now
+                        new RunRow(c, 1, "gs", 1, "passed"),
+                        // d: passed gs, but "extra" binds its target too and never ran
+                        new RunRow(d, 1, "gs", 2, "passed"));
+        EvidenceStatus s =
+                over(
+                        List.of(
+                                set("gs", 2, "prompt:p", "prompt:q"),
+                                set("extra", 1, "prompt:q"),
+                                set("other", 4, "route:r")),
+                        runs);
+        Map<UUID, String> out =
+                s.of(
+                        new TenantId(TENANT),
+                        List.of(
+                                new EvidenceStatus.Listed(a, 2, "prompt", "p"),
+                                new EvidenceStatus.Listed(b, 2, "prompt", "p"),
+                                new EvidenceStatus.Listed(c, 1, "prompt", "p"),
+                                new EvidenceStatus.Listed(d, 1, "prompt", "q"),
+                                // e: nothing binds its target
+                                new EvidenceStatus.Listed(e, 1, "prompt", "unbound")));
+        assertThat(out)
+                .containsEntry(a, "passed")
+                .containsEntry(b, "missing")
+                .containsEntry(c, "missing")
+                .containsEntry(d, "missing")
+                .containsEntry(e, "none");
+        // and it agrees with the publish gate's own judgement
+        assertThat(
+                        EvidenceRule.judge(
+                                        1,
+                                        List.of(new EvidenceRule.BoundSet("gs", 2)),
+                                        List.of(
+                                                new EvidenceRule.RunState(
+                                                        UUID.randomUUID(), "gs", 1, 1, "passed")))
+                                .missing())
+                .isTrue();
     }
 }

@@ -2,12 +2,14 @@ package io.gatehouse.governance.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.gatehouse.shared.JsonInput;
 import io.gatehouse.shared.error.GatehouseException;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,44 @@ class GoldenSetContentTest {
         assertThat(c.cases()).hasSize(1);
         assertThat(c.cases().get(0).expect()).hasSize(7);
         assertThat(c.cases().get(0).model()).isNull();
+    }
+
+    /**
+     * Review 23 finding 1: a regex runs on RE2J, so a set is refused (400 naming the pattern's
+     * field) when RE2 cannot compile its pattern, or when it compiles too large to match quickly.
+     */
+    @Test
+    void aRegexRE2CannotRunQuicklyIsRefusedNamingItsField() {
+        String prompt = "[{'kind':'prompt','target':'p'}]";
+        for (String pattern :
+                List.of(
+                        "(?:(?:){100000}){100000}",
+                        "x(?:$){2000000000}",
+                        "(?:(?=)){2000000000}",
+                        "((a{1000}){1000}){1000}",
+                        "(?:x{100}){100}y",
+                        "(?<=a)b",
+                        "(a)\\1")) {
+            String cases = CASE.replace("'pattern':'^Refund'", "'pattern':" + quoted(pattern));
+            ValidationException e =
+                    assertTimeoutPreemptively(
+                            java.time.Duration.ofSeconds(1),
+                            () -> {
+                                try {
+                                    parse(set(prompt, cases));
+                                } catch (ValidationException x) {
+                                    return x;
+                                }
+                                throw new AssertionError("accepted: " + pattern);
+                            });
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(param(e)).as(pattern).isEqualTo("content.cases[0].expect[2].pattern");
+            assertThat(e.getMessage()).as(pattern).contains("pattern is refused").contains("RE2");
+        }
+    }
+
+    private static String quoted(String pattern) {
+        return Json.createValue(pattern).toString().replace('"', '\'');
     }
 
     @Test

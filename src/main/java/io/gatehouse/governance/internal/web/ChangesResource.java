@@ -96,8 +96,8 @@ public class ChangesResource {
     @Operation(
             summary =
                     "List change requests, newest first; filter by state, kind, target, postHocReview."
-                            + " Each carries evidenceStatus, its current revision's evaluation runs"
-                            + " in one word")
+                            + " Each carries evidenceStatus, its current revision's evidence in one"
+                            + " word, judged as publishing judges it")
     @APIResponse(
             responseCode = "200",
             description = "Change requests, newest first",
@@ -112,9 +112,15 @@ public class ChangesResource {
         java.util.List<ChangeView> page =
                 views.list(
                         c, state, kind, target, postHocReview, Math.max(1, Math.min(limit, 500)));
-        java.util.Map<UUID, Integer> revisions = new java.util.HashMap<>();
-        page.forEach(v -> revisions.put(v.id(), v.revision()));
-        java.util.Map<UUID, String> statuses = evidenceStatus.of(c.tenant(), revisions);
+        java.util.Map<UUID, String> statuses =
+                evidenceStatus.of(
+                        c.tenant(),
+                        page.stream()
+                                .map(
+                                        v ->
+                                                new EvidenceStatus.Listed(
+                                                        v.id(), v.revision(), v.kind(), v.target()))
+                                .toList());
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (ChangeView v : page) {
             a.add(

@@ -262,12 +262,19 @@ public final class GovernanceDtos {
                     String postHocReview,
             @Schema(
                             required = true,
-                            enumeration = {"none", "running", "passed", "failed", "error"},
+                            enumeration = {
+                                "none", "missing", "running", "passed", "failed", "error"
+                            },
                             description =
-                                    "The evaluation runs of the current revision in one word (the"
-                                            + " latest run of each golden set): running while any"
-                                            + " runs, else failed when any failed, else error when"
-                                            + " any ended in error, else passed; none without a run"
+                                    "The current revision's evidence in one word, judged as"
+                                            + " publishing judges it (every live golden set"
+                                            + " binding the change, at its live version, the"
+                                            + " latest run of each): none when no live set binds"
+                                            + " it; missing when a bound set has no run of its"
+                                            + " live version (publish: evidence_missing); else"
+                                            + " running while any runs, error when any ended in"
+                                            + " error (evidence_missing), failed when any failed"
+                                            + " (evidence_failed), passed when every one passed"
                                             + " (a policy's replay is no verdict)")
                     String evidenceStatus) {}
 

@@ -107,7 +107,7 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
                         costOf(call),
                         call.requestId,
                         "bad_embeddings",
-                        "The provider's answer holds no embedding for every input");
+                        "The provider's answer holds no finite embedding for every input");
             }
             return new Embeddings(200, vectors, costOf(call), call.requestId, null, null);
         } catch (GatehouseException e) {
@@ -186,7 +186,8 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
     }
 
     /**
-     * One vector per input, in the inputs' order (by {@code index}), or null when one is missing.
+     * One vector per input, in the inputs' order (by {@code index}), or null when one is missing or
+     * holds a value that is not a finite float (502 {@code bad_embeddings}).
      */
     static List<float[]> vectorsOf(JsonObject answer, int inputs) {
         if (!(answer.get("data") instanceof JsonArray data) || data.size() != inputs) {
@@ -209,6 +210,9 @@ public class EvaluationTraffic implements EvaluationCalls, EvaluationGateway {
                     return null;
                 }
                 v[j] = (float) num.doubleValue();
+                if (!Float.isFinite(v[j])) {
+                    return null; // beyond a float's range: Infinity would hide any distance
+                }
             }
             out[index] = v;
         }

@@ -81,6 +81,37 @@ class EvaluationTrafficTest {
         assertThat(EvaluationTraffic.vectorsOf(Json.createObjectBuilder().build(), 1)).isNull();
     }
 
+    /**
+     * Review 23 finding 10: a value beyond a float's range is no embedding (502 bad_embeddings).
+     */
+    @Test
+    void aValueBeyondAFloatsRangeIsNoEmbedding() {
+        for (String big : List.of("1e39", "-1e39", "1e400")) {
+            var answer =
+                    jakarta.json.Json.createReader(
+                                    new java.io.StringReader(
+                                            "{\"data\":[{\"index\":0,\"embedding\":[0.5,"
+                                                    + big
+                                                    + "]}]}"))
+                            .readObject();
+            assertThat(EvaluationTraffic.vectorsOf(answer, 1)).as(big).isNull();
+        }
+        var fine =
+                Json.createObjectBuilder()
+                        .add(
+                                "data",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add(
+                                                                "embedding",
+                                                                Json.createArrayBuilder()
+                                                                        .add(3.4e38)
+                                                                        .add(-1))))
+                        .build();
+        assertThat(EvaluationTraffic.vectorsOf(fine, 1).get(0)).containsExactly(3.4e38f, -1f);
+    }
+
     @Test
     void theEvaluationActorStandsInForAKeyByATenantsOwnId() {
         TenantId a = new TenantId(UUID.randomUUID());
