@@ -75,7 +75,7 @@ public interface RetainedRequests {
      *     whose action made the system read (a change's submit or revise): the event's actor is
      *     that person, {@code content.via} names the system caller that read
      * @param changeId the change the read is evidence for, or null; recorded as {@code
-     *     content.changeId}
+     *     content.change_id}
      * @param redactedOnly true when the reader may not see full bodies (an author capturing cases):
      *     a body kept in {@code full} form is withheld (its row comes with {@code form} {@code
      *     full} and no body, see {@link Retained#withheld()}), one kept {@code redacted} is

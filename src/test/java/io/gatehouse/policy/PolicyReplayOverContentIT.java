@@ -207,7 +207,7 @@ class PolicyReplayOverContentIT {
                                             + " action = 'audit.content.read' AND actor_kind ="
                                             + " 'user' AND actor = ? AND request_id = ? AND"
                                             + " details->>'content.purpose' = 'policy.replay' AND"
-                                            + " details->>'content.changeId' = ? AND"
+                                            + " details->>'content.change_id' = ? AND"
                                             + " details->>'content.via' = 'system:policy.evidence'",
                                     t.id(),
                                     userId(t, "author"),

@@ -156,7 +156,7 @@ public class DefaultRetainedRequests implements RetainedRequests {
      * every body returned, durable before any is handed out (a failure fails the read, 503). A read
      * the system makes because of a person's action ({@link Read#triggeredBy}) is that person's:
      * the event's actor is the person, {@code content.via} the system caller that read, {@code
-     * content.changeId} the change it was for.
+     * content.change_id} the change it was for.
      */
     private void audited(Caller caller, Collection<Retained> rows, Read read) {
         List<String> hashes = new ArrayList<>();
@@ -180,7 +180,7 @@ public class DefaultRetainedRequests implements RetainedRequests {
                                         "audit.content.read")
                                 .detail("content.via", caller.subject());
         if (read.changeId() != null) {
-            e.detail("content.changeId", read.changeId());
+            e.detail("content.change_id", read.changeId());
         }
         recorder.record(
                 e.target("audit_content", hashes.size() == 1 ? hashes.get(0) : null)
