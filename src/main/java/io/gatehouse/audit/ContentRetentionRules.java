@@ -14,6 +14,13 @@ public interface ContentRetentionRules {
     Keeping keeping(TenantId tenant);
 
     /**
+     * How long the tenant's setting keeps what it keeps, whatever the mode (the default period when
+     * it has no setting): for content that outlives its run under every mode, such as a canary
+     * answer's hash and length.
+     */
+    int retentionDays(TenantId tenant);
+
+    /**
      * What an event's bodies ({@code AuditEvent.Builder.content}) become under the tenant's setting
      * (cached for a few seconds), so that a writer builds only what is used: nothing under {@link
      * Bodies#NONE}, the full form only under {@link Bodies#HASHED} and {@link Bodies#FULL}, both

@@ -93,6 +93,9 @@ public interface GatewayRequestLog {
      */
     List<RuleCount> policyRuleMatches(TenantId tenant, TimeBuckets window);
 
-    /** The tenant's most recent gateway requests, newest first. */
+    /**
+     * The tenant's most recent production gateway requests, newest first (no evaluation or canary
+     * request, no test call through a draft: see {@code RetainedRequests#recent}).
+     */
     List<RecordedRequest> recent(TenantId tenant, int limit);
 }

@@ -113,10 +113,22 @@ public interface ChangeKind {
      * revision on submit, revise and rebase and shown in the change's {@code evidence}: {@code
      * {"type": "<type>", ...}} (the policy kind's traffic replay: type {@code replay}). Empty when
      * the kind has none. Runs after the transition committed, outside its transaction; a failure is
-     * recorded as an {@code error} entry and never undoes or blocks the transition.
+     * recorded as an {@code error} entry and never undoes or blocks the transition. {@code by}
+     * names the transition that asked for it, so that what the evidence reads is attributed to the
+     * person who caused it.
      */
     default Optional<JsonObject> automaticEvidence(
-            TenantId tenant, String target, JsonObject content) {
+            TenantId tenant, String target, JsonObject content, EvidenceTrigger by) {
         return Optional.empty();
     }
+
+    /**
+     * The transition an automatic evidence is computed for.
+     *
+     * @param changeId the change
+     * @param revision its revision whose content the evidence is about
+     * @param actor the subject of the person who submitted, revised or rebased it
+     * @param requestId the server's id of that person's request
+     */
+    record EvidenceTrigger(java.util.UUID changeId, int revision, String actor, String requestId) {}
 }

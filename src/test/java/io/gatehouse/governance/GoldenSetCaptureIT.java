@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code POST /api/v1/golden-sets/capture} (issue 23): case skeletons from the tenant's retained
  * requests; another tenant's request is {@code not_found}, a request kept only as a hash {@code
- * not_retained}; author/admin only; bad input names its field.
+ * not_retained}; author/admin only, and only an admin takes content kept in full (an author gets
+ * what a redaction produced: a request kept in full is {@code full_content}); bad input names its
+ * field.
  */
 class GoldenSetCaptureIT {
     static final Http HTTP = Http.local();
@@ -60,7 +62,7 @@ class GoldenSetCaptureIT {
         String otherRid = GatewayTraffic.chat(other, "secret of the other tenant");
         String hashedRid = GatewayTraffic.chat(hashed, "kept only as a hash");
 
-        Http.Response r = HTTP.post(PATH, ids(rid, otherRid, "req_nothing"), t.auth("author"));
+        Http.Response r = HTTP.post(PATH, ids(rid, otherRid, "req_nothing"), t.auth("admin"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonObject out = r.json();
         assertThat(out.getJsonArray("cases")).hasSize(1);
@@ -105,6 +107,74 @@ class GoldenSetCaptureIT {
         assertThat(notKept.json().getJsonArray("cases")).isEmpty();
         assertThat(notKept.json().getJsonArray("missing").getJsonObject(0).getString("reason"))
                 .isEqualTo("not_retained");
+    }
+
+    /**
+     * Content kept in full is the auditor's and admin's to read: an author capturing such a request
+     * gets no case, no answer and no body, the request is {@code missing} as {@code full_content},
+     * and no read of it is recorded (nothing was read out). Under {@code redacted} the author takes
+     * the redacted form.
+     */
+    @Test
+    void anAuthorTakesOnlyRedactedContentAnAdminTheFullForm() throws Exception {
+        TestTenant full = tenant("/gc-full-roles/v1", "full");
+        TestTenant redacted = tenant("/gc-redacted-roles/v1", "redacted");
+        String rid = GatewayTraffic.chat(full, "my card is on file, refund please");
+        String redactedRid = GatewayTraffic.chat(redacted, "refund for the redacted tenant");
+
+        Http.Response author = HTTP.post(PATH, ids(rid), full.auth("author"));
+        assertThat(author.status()).as(author.body()).isEqualTo(200);
+        assertThat(author.json().getJsonArray("cases")).isEmpty();
+        assertThat(author.json().getJsonObject("answers")).isEmpty();
+        JsonObject missing = author.json().getJsonArray("missing").getJsonObject(0);
+        assertThat(missing.getString("requestId")).isEqualTo(rid);
+        assertThat(missing.getString("reason")).isEqualTo("full_content");
+        assertThat(author.body())
+                .doesNotContain("my card is on file")
+                .doesNotContain("Refunds take 30 days.");
+        try (Connection db = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    db,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read'",
+                                    full.id()))
+                    .as("no body was handed out, so none was read")
+                    .isZero();
+        }
+
+        Http.Response admin = HTTP.post(PATH, ids(rid), full.auth("admin"));
+        assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+        assertThat(admin.json().getJsonArray("cases")).hasSize(1);
+        assertThat(admin.json().getJsonObject("forms").getString(caseIdOf(admin)))
+                .isEqualTo("full");
+
+        Http.Response fromRedacted = HTTP.post(PATH, ids(redactedRid), redacted.auth("author"));
+        assertThat(fromRedacted.status()).as(fromRedacted.body()).isEqualTo(200);
+        assertThat(fromRedacted.json().getJsonArray("cases")).as(fromRedacted.body()).hasSize(1);
+        assertThat(fromRedacted.json().getJsonObject("forms").getString(caseIdOf(fromRedacted)))
+                .isEqualTo("redacted");
+        try (Connection db = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    db,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read' AND actor = ? AND"
+                                            + " details->>'content.purpose' = 'golden_set.capture'",
+                                    redacted.id(),
+                                    userId(redacted, "author")))
+                    .as("the author's read of the redacted form is audited as theirs")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** The person's subject, as audit events name their actor. */
+    static String userId(TestTenant t, String role) {
+        return HTTP.get("/api/v1/me", t.auth(role)).json().getString("userId");
+    }
+
+    static String caseIdOf(Http.Response r) {
+        return r.json().getJsonArray("cases").getJsonObject(0).getString("id");
     }
 
     @Test
@@ -207,7 +277,7 @@ class GoldenSetCaptureIT {
                                 + "\"],\"binds\":"
                                 + binds
                                 + "}",
-                        t.auth("author"));
+                        t.auth("admin"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonArray cases = r.json().getJsonArray("cases");
         assertThat(cases).as(r.body()).hasSize(3);
@@ -284,7 +354,7 @@ class GoldenSetCaptureIT {
                                 + "\",\""
                                 + plain
                                 + "\"],\"binds\":[{\"kind\":\"route\",\"target\":\"sandbox\"}]}",
-                        t.auth("author"));
+                        t.auth("admin"));
         assertThat(route.status()).as(route.body()).isEqualTo(200);
         assertThat(route.json().getJsonArray("cases")).hasSize(1);
         assertThat(
@@ -305,7 +375,7 @@ class GoldenSetCaptureIT {
                                 + "\",\""
                                 + plain
                                 + "\"],\"binds\":[{\"kind\":\"policy\",\"target\":\"p\"}]}",
-                        t.auth("author"));
+                        t.auth("admin"));
         assertThat(policy.status()).as(policy.body()).isEqualTo(200);
         JsonArray policyCases = policy.json().getJsonArray("cases");
         assertThat(policyCases.getJsonObject(0).getJsonObject("input").getString("model"))

@@ -138,8 +138,10 @@ class PolicyReplayOverContentIT {
      * A policy change's automatic evidence (issue 23: "policy changes carry the traffic replay of
      * the test bench") replays over the retained content as the bench does: an address only in a
      * provider's answer is in no summary (the live policies have no output rule, so the answer was
-     * never scanned), yet the evidence's replay finds it and shows the draft redacting it. The read
-     * is audited as the bench's, {@code policy.replay}, by the system.
+     * never scanned), yet the evidence's replay finds it and shows the draft redacting it. The
+     * author's test call through the draft is not replayed (production traffic only). The read is
+     * audited as the bench's, {@code policy.replay}, made by the system and recorded as the
+     * submitting author's, with the submit's request id and the change's id.
      */
     @Test
     void aPolicyChangesAutomaticReplayRunsOverTheRetainedContent() throws Exception {
@@ -154,10 +156,25 @@ class PolicyReplayOverContentIT {
                         t.auth("author"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        // the author's test call through the draft is not production traffic: not replayed
+        Http.Response testCall =
+                HTTP.post(
+                        "/api/v1/changes/" + id + "/test-call",
+                        "{\"model\":\"fw\",\"messages\":[{\"role\":\"user\",\"content\":"
+                                + "\"a test call mentioning carl@example.com\"}]}",
+                        t.auth("author"));
+        assertThat(testCall.status()).as(testCall.toString()).isEqualTo(200);
+        String testCallRid = testCall.json().getString("requestId");
+        Http.Response submit = Changes.act(t, "author", id, "submit");
+        assertThat(submit.status()).as(submit.toString()).isEqualTo(200);
+        String submitRid = submit.header("x-request-id");
+        assertThat(submitRid).isNotBlank();
         JsonObject entry = replayEvidence(t, id);
         assertThat(entry.getString("status")).as(entry.toString()).isEqualTo("ok");
-        assertThat(entry.getInt("considered")).isEqualTo(1);
+        assertThat(entry.getInt("considered"))
+                .as("the test call through the draft is not replayed: " + entry)
+                .isEqualTo(1);
+        assertThat(entry.toString()).doesNotContain(testCallRid);
         assertThat(entry.getInt("overContent")).as(entry.toString()).isEqualTo(1);
         assertThat(entry.getInt("summaryOnly")).isZero();
         assertThat(entry.getInt("changed"))
@@ -178,13 +195,34 @@ class PolicyReplayOverContentIT {
                             Db.count(
                                     c,
                                     "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
-                                            + " action = 'audit.content.read' AND actor_kind ="
-                                            + " 'system' AND details->>'content.purpose' ="
-                                            + " 'policy.replay'",
+                                            + " action = 'audit.content.read' AND"
+                                            + " details->>'content.purpose' = 'policy.replay'",
                                     t.id()))
-                    .as("the evidence's read of the content is audited, by the system")
+                    .as("the evidence's read of the content is audited once")
+                    .isEqualTo(1);
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE chain_id = ? AND"
+                                            + " action = 'audit.content.read' AND actor_kind ="
+                                            + " 'user' AND actor = ? AND request_id = ? AND"
+                                            + " details->>'content.purpose' = 'policy.replay' AND"
+                                            + " details->>'content.change_id' = ? AND"
+                                            + " details->>'content.via' = 'system:policy.evidence'",
+                                    t.id(),
+                                    userId(t, "author"),
+                                    submitRid,
+                                    id))
+                    .as(
+                            "the read is the submitting author's, in the submit's request, for"
+                                    + " this change, made by the system")
                     .isEqualTo(1);
         }
+    }
+
+    /** The person's subject, as audit events name their actor. */
+    static String userId(TestTenant t, String role) {
+        return HTTP.get("/api/v1/me", t.auth(role)).json().getString("userId");
     }
 
     /** The change's automatic replay evidence, once computed (at most a minute). */

@@ -22,6 +22,11 @@ public class DefaultContentRetentionRules implements ContentRetentionRules {
     }
 
     @Override
+    public int retentionDays(TenantId tenant) {
+        return retention.setting(tenant).retentionDays();
+    }
+
+    @Override
     public Bodies bodies(TenantId tenant) {
         return switch (retention.modeFor(tenant)) {
             case NONE -> Bodies.NONE;

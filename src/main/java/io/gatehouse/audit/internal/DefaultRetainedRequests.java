@@ -33,10 +33,21 @@ public class DefaultRetainedRequests implements RetainedRequests {
                     + LineageKeys.ACTION_GATEWAY_REQUEST
                     + "'";
 
+    /**
+     * Production traffic only: not the requests of an evaluation run or drift canary, nor a
+     * person's test calls through a draft (their events carry these detail keys).
+     */
+    static final String PRODUCTION =
+            " AND e.details -> '"
+                    + LineageKeys.EVALUATION_RUN
+                    + "' IS NULL AND e.details -> '"
+                    + LineageKeys.TEST_CALL_OF
+                    + "' IS NULL";
+
     static final String BY_IDS_SQL =
             COLUMNS + " AND e.request_id = ANY (?) ORDER BY e.occurred_at DESC";
 
-    static final String RECENT_SQL = COLUMNS + " ORDER BY e.occurred_at DESC LIMIT ?";
+    static final String RECENT_SQL = COLUMNS + PRODUCTION + " ORDER BY e.occurred_at DESC LIMIT ?";
 
     /**
      * The most characters of bodies one read hands out (a replay of 1000 requests with large
@@ -69,7 +80,7 @@ public class DefaultRetainedRequests implements RetainedRequests {
                                 ps.setArray(
                                         2,
                                         c.createArrayOf("text", requestIds.toArray(new String[0])));
-                                return rows(ps);
+                                return rows(ps, purpose.redactedOnly());
                             }
                         });
         for (Retained r : rows) {
@@ -91,7 +102,7 @@ public class DefaultRetainedRequests implements RetainedRequests {
                                 ps.setString(1, caller.tenant().toString());
                                 ps.setInt(2, limit);
                                 ps.setFetchSize(50); // streamed: bodies beyond the cap not held
-                                return rows(ps);
+                                return rows(ps, purpose.redactedOnly());
                             }
                         });
         audited(caller, rows, purpose);
@@ -106,7 +117,12 @@ public class DefaultRetainedRequests implements RetainedRequests {
         }
     }
 
-    private static List<Retained> rows(PreparedStatement ps) throws SQLException {
+    /**
+     * The rows; under {@code redactedOnly} a body kept in full form is withheld (form {@code full},
+     * no body), so it is neither handed out nor named in the read's audit event.
+     */
+    private static List<Retained> rows(PreparedStatement ps, boolean redactedOnly)
+            throws SQLException {
         List<Retained> out = new ArrayList<>();
         long chars = 0;
         try (ResultSet rs = ps.executeQuery()) {
@@ -114,7 +130,9 @@ public class DefaultRetainedRequests implements RetainedRequests {
                 Timestamp at = rs.getTimestamp(2);
                 String form = rs.getString(7);
                 String body = rs.getString(8);
-                if (body != null && (chars += body.length()) > MAX_BODY_CHARS) {
+                if (redactedOnly && "full".equals(form)) {
+                    body = null;
+                } else if (body != null && (chars += body.length()) > MAX_BODY_CHARS) {
                     form = null;
                     body = null;
                 }
@@ -135,7 +153,10 @@ public class DefaultRetainedRequests implements RetainedRequests {
 
     /**
      * The read of bodies as evidence: one {@code audit.content.read} event by the caller naming
-     * every body returned, durable before any is handed out (a failure fails the read, 503).
+     * every body returned, durable before any is handed out (a failure fails the read, 503). A read
+     * the system makes because of a person's action ({@link Read#triggeredBy}) is that person's:
+     * the event's actor is the person, {@code content.via} the system caller that read, {@code
+     * content.change_id} the change it was for.
      */
     private void audited(Caller caller, Collection<Retained> rows, Read read) {
         List<String> hashes = new ArrayList<>();
@@ -147,9 +168,22 @@ public class DefaultRetainedRequests implements RetainedRequests {
         if (hashes.isEmpty()) {
             return;
         }
+        AuditEvent.Builder e =
+                read.triggeredBy() == null
+                        ? AuditEvent.by(caller, "audit.content.read")
+                        : AuditEvent.of(
+                                        caller.tenant(),
+                                        read.triggeredBy().startsWith("system:")
+                                                ? "system"
+                                                : "user",
+                                        read.triggeredBy(),
+                                        "audit.content.read")
+                                .detail("content.via", caller.subject());
+        if (read.changeId() != null) {
+            e.detail("content.change_id", read.changeId());
+        }
         recorder.record(
-                AuditEvent.by(caller, "audit.content.read")
-                        .target("audit_content", hashes.size() == 1 ? hashes.get(0) : null)
+                e.target("audit_content", hashes.size() == 1 ? hashes.get(0) : null)
                         .requestId(read.requestId())
                         .detail("content.purpose", read.purpose())
                         .detail("content.hashes", hashes)

@@ -70,7 +70,11 @@ public class AutomaticEvidence {
             try {
                 e =
                         k.automaticEvidence(
-                                t.tenant(), t.target(), JsonInput.readObject(content.get()));
+                                t.tenant(),
+                                t.target(),
+                                JsonInput.readObject(content.get()),
+                                new ChangeKind.EvidenceTrigger(
+                                        t.changeId(), t.revision(), t.actor(), t.requestId()));
             } catch (RuntimeException ex) {
                 store(t, "automatic", "error", null, message(ex));
                 return;

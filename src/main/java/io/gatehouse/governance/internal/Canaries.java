@@ -173,8 +173,11 @@ public class Canaries {
             }
             run = id;
         }
-        int replaced = rows.clearBaseline(tenant, set.name());
-        int answers = rows.seedBaseline(tenant, set.name(), run, caller.subject());
+        // a run whose answers the tenant's retention did not keep (none, hashed, redacted: V74)
+        // has nothing to take: the baseline stays as it is rather than being emptied
+        boolean kept = rows.keptAnswers(tenant, run) > 0;
+        int replaced = kept ? rows.clearBaseline(tenant, set.name()) : 0;
+        int answers = kept ? rows.seedBaseline(tenant, set.name(), run, caller.subject()) : 0;
         audit.record(
                 AuditEvent.by(caller, "evaluation.baseline.record")
                         .target("golden_set", set.name())

@@ -63,6 +63,7 @@ public class CanaryRunner {
     @Inject EvaluationRunner evaluations;
     @Inject AuditRecorder audit;
     @Inject CanaryMetrics metrics;
+    @Inject CanaryRetention retention;
 
     /** What a canary watches: {@code route:<alias>} or a binding's {@code <kind>:<target>}. */
     static List<String> watches(GoldenSetContent set, CanarySettings canary) {
@@ -161,8 +162,12 @@ public class CanaryRunner {
             finish.outcome(AuditEvent.Outcome.ERROR).detail("error", error);
         }
         audit.record(finish.build());
-        if (error == null) {
-            afterFinish(run, due, canary, measures);
+        try {
+            if (error == null) {
+                afterFinish(run, due, canary, measures);
+            }
+        } finally {
+            retention.afterRun(run.tenantId(), run.id()); // after the baseline took its answers
         }
         return true;
     }

@@ -20,6 +20,8 @@ import java.util.Set;
  * answers}, and a request id that is not the tenant's, or whose content is not kept, is listed in
  * {@code missing} with {@code not_found} or {@code not_retained}. Built from what the tenant keeps:
  * the full form, or the redacted one under the {@code redacted} setting ({@code forms} says which).
+ * Only admins see the full form: for an author a request kept in full is {@code missing} as {@code
+ * full_content} (its body is neither read nor named in the audited read).
  *
  * <p>Given the bindings of the set the cases are for ({@link For}), each case is shaped the way
  * that set's rules want ({@link GoldenSetContent}): for prompts, no model (a case runs over the
@@ -74,7 +76,11 @@ public final class CapturedCases {
                 missing.add(
                         Json.createObjectBuilder()
                                 .add("requestId", id)
-                                .add("reason", r == null ? "not_found" : "not_retained"));
+                                .add(
+                                        "reason",
+                                        r == null
+                                                ? "not_found"
+                                                : r.withheld() ? "full_content" : "not_retained"));
                 continue;
             }
             String caseId = caseId(id);

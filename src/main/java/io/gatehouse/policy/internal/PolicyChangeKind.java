@@ -225,22 +225,28 @@ public class PolicyChangeKind implements ChangeKind {
      * ({@link PolicyTestBench#DEFAULT_TRAFFIC} requests) under the live policies and with the
      * proposed content in place of the live policy of its name, over the content the tenant retains
      * where it keeps some (as the bench a person runs: the same loop, the same audited read, {@code
-     * audit.content.read} purpose {@code policy.replay}, here by the system actor {@value
-     * #EVIDENCE_ACTOR}) and over the recorded summaries elsewhere: {@code {"type": "replay",
-     * "status": "ok", "considered", "changed", "overContent", "summaryOnly", "traffic"}} with the
-     * first {@value #REPLAY_ROWS_KEPT} changed rows, or {@code "status": "error"} and the reason
-     * when the bench could not replay (time limit, a draft it cannot compile, the read not
-     * audited). Global policies (no tenant) have no traffic of their own: none.
+     * audit.content.read} purpose {@code policy.replay}, read by the system actor {@value
+     * #EVIDENCE_ACTOR} and recorded as the read of the person whose submit, revise or rebase caused
+     * it, with that request's id and the change's id) and over the recorded summaries elsewhere:
+     * {@code {"type": "replay", "status": "ok", "considered", "changed", "overContent",
+     * "summaryOnly", "traffic"}} with the first {@value #REPLAY_ROWS_KEPT} changed rows, or {@code
+     * "status": "error"} and the reason when the bench could not replay (time limit, a draft it
+     * cannot compile, the read not audited). Global policies (no tenant) have no traffic of their
+     * own: none.
      */
     @Override
     public Optional<JsonObject> automaticEvidence(
-            TenantId tenant, String target, JsonObject content) {
+            TenantId tenant, String target, JsonObject content, EvidenceTrigger by) {
         if (tenant == null) {
             return Optional.empty();
         }
         JsonObjectBuilder out = Json.createObjectBuilder().add("type", "replay");
         Caller system = Caller.system(EVIDENCE_ACTOR, tenant);
-        RetainedRequests.Read read = new RetainedRequests.Read("policy.replay", null);
+        RetainedRequests.Read read =
+                by == null
+                        ? new RetainedRequests.Read("policy.replay", null)
+                        : new RetainedRequests.Read("policy.replay", by.requestId())
+                                .onBehalfOf(by.actor(), by.changeId().toString());
         try {
             JsonObject report =
                     bench.run(

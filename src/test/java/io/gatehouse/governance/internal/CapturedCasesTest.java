@@ -47,6 +47,18 @@ class CapturedCasesTest {
                 .isEqualTo("not_found");
     }
 
+    /** A body kept in full but withheld from the reader (an author) is missing as such. */
+    @Test
+    void aBodyWithheldFromTheReaderIsMissingAsFullContent() {
+        JsonObject out =
+                CapturedCases.of(
+                        List.of("req_full"),
+                        Map.of("req_full", retained("req_full", "full", null)));
+        assertThat(out.getJsonArray("cases")).isEmpty();
+        assertThat(out.getJsonArray("missing").getJsonObject(0).getString("reason"))
+                .isEqualTo("full_content");
+    }
+
     @Test
     void caseIdsKeepOnlyTheCharactersACaseIdAllows() {
         assertThat(CapturedCases.caseId("a/b c")).isEqualTo("captured-a_b_c");

@@ -63,7 +63,11 @@ public class JdbcGatewayRequestLog implements GatewayRequestLog {
             "SELECT request_id, occurred_at, key_id, route, details::text FROM audit_events"
                     + " WHERE chain_id = ? AND action = '"
                     + LineageKeys.ACTION_GATEWAY_REQUEST
-                    + "' ORDER BY occurred_at DESC LIMIT ?";
+                    + "' AND details -> '"
+                    + LineageKeys.EVALUATION_RUN
+                    + "' IS NULL AND details -> '"
+                    + LineageKeys.TEST_CALL_OF
+                    + "' IS NULL ORDER BY occurred_at DESC LIMIT ?";
 
     @Override
     public List<UsageTotal> usage(

@@ -154,8 +154,9 @@ public class CanaryRows {
         return update(
                         "INSERT INTO governance_canary_results (run_id, case_id, watch, tenant_id,"
                                 + " route, model, outcome, status, answer, error, latency_ms,"
-                                + " cost_micros, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                + " ?, ?) ON CONFLICT (run_id, case_id, watch) DO NOTHING",
+                                + " cost_micros, request_id, answer_sha256, answer_length) VALUES"
+                                + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                                + " (run_id, case_id, watch) DO NOTHING",
                         r.runId(),
                         r.caseId(),
                         r.watch(),
@@ -168,8 +169,89 @@ public class CanaryRows {
                         r.error(),
                         r.latencyMs(),
                         r.costMicros(),
-                        r.requestId())
+                        r.requestId(),
+                        r.answer() == null ? null : sha256(r.answer()),
+                        r.answer() == null ? null : r.answer().length())
                 == 1;
+    }
+
+    /**
+     * Drops the answer text of a finished run (V74): the tenant keeps no readable content. With
+     * {@code keepHash} its SHA-256 stays (setting hashed or redacted), else only its length (none).
+     * Answers how many answers lost their text.
+     */
+    public int forgetAnswers(UUID tenant, UUID run, boolean keepHash) {
+        return update(
+                "UPDATE governance_canary_results SET answer = NULL, answer_sha256 = CASE WHEN ?"
+                        + " THEN answer_sha256 END WHERE tenant_id = ? AND run_id = ? AND (answer"
+                        + " IS NOT NULL OR answer_sha256 IS NOT NULL AND NOT ?)",
+                keepHash,
+                tenant,
+                run,
+                keepHash);
+    }
+
+    /** How many of the run's answers still have their text (V74: retention may have dropped it). */
+    public long keptAnswers(UUID tenant, UUID run) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM governance_canary_results WHERE tenant_id = ?"
+                                        + " AND run_id = ? AND status = 200 AND answer IS NOT"
+                                        + " NULL")) {
+            ps.setObject(1, tenant);
+            ps.setObject(2, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read canary results", e);
+        }
+    }
+
+    /** The tenants that have canary answers (the retention purge visits each). */
+    public List<UUID> tenantsWithResults() {
+        List<UUID> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT DISTINCT tenant_id FROM governance_canary_results")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read canary results", e);
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the tenant's canary answers recorded before {@code before}, on {@code c} (audit's
+     * connection, under the tenant's hold lock: neither committed nor closed here).
+     */
+    public long purge(Connection c, UUID tenant, Instant before) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "DELETE FROM governance_canary_results WHERE tenant_id = ? AND"
+                                + " recorded_at < ?")) {
+            ps.setObject(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(before));
+            return ps.executeUpdate();
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A run's answers, by watched target and case. */

@@ -60,7 +60,9 @@ public class GoldenSetCaptureResource {
             description =
                     "At most 50 request ids (the X-Request-Id of gateway answers). A request of"
                             + " another tenant, or none, is missing as not_found; one whose content the"
-                            + " tenant does not keep (retention none or hashed, purged) as not_retained."
+                            + " tenant does not keep (retention none or hashed, purged) as not_retained;"
+                            + " for a caller who is not an admin, one kept in full form (retention"
+                            + " full) as full_content: authors take only redacted content into sets."
                             + " Reading the content is audited (audit.content.read). Given the binds"
                             + " of the set the cases are for, each case is shaped for them: for a"
                             + " prompt no model, the variables of a call to a bound managed prompt"
@@ -117,9 +119,21 @@ public class GoldenSetCaptureResource {
                         c,
                         wanted,
                         new RetainedRequests.Read(
-                                "golden_set.capture",
-                                (String) request.getAttribute(RequestIds.ATTRIBUTE)));
+                                        "golden_set.capture",
+                                        (String) request.getAttribute(RequestIds.ATTRIBUTE))
+                                .redactedOnly(!seesFullContent(c)));
         return CapturedCases.of(wanted, found, set);
+    }
+
+    /**
+     * Whether the caller may take retained content in its full form into a case. Reading full
+     * bodies is the auditor's (GET /api/v1/audit/contents/{hash}) and the admin's, who sets what
+     * the tenant keeps; an author gets what a redaction produced (a tenant under {@code redacted})
+     * and a request kept in full is {@code missing} as {@code full_content}: a case made of it
+     * would put the unredacted conversation into a set every reviewer and auditor reads.
+     */
+    static boolean seesFullContent(Caller c) {
+        return c.has(Role.ADMIN); // auditors read content, but capture is not theirs (403)
     }
 
     /**
