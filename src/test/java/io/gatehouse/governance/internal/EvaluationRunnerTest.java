@@ -461,7 +461,6 @@ class EvaluationRunnerTest {
                 .containsKey("candidatePassRate")
                 .containsKey("differing");
         // 1 of the set's 3 cases passed; the two never reached count as errors
-        assertThat(((Number) e.details().get("candidatePassRate")).doubleValue())
-                .isEqualTo(0.3333);
+        assertThat(((Number) e.details().get("candidatePassRate")).doubleValue()).isEqualTo(0.3333);
     }
 }
