@@ -99,7 +99,7 @@ class EvaluationResumeIT {
                                 .withRequestBody(containing("slow question"))
                                 .willReturn(
                                         aResponse()
-                                                .withFixedDelay(5_000)
+                                                .withFixedDelay(1_500) // the fixture's timeout: 2 s
                                                 .withHeader("Content-Type", "application/json")
                                                 .withBody(answer("ok, slow"))));
         // the judging tenant's provider answers a judge's verdict to everything
@@ -341,7 +341,8 @@ class EvaluationResumeIT {
     @Order(3)
     void aJudgeCallOverTheEvaluationSharePostponesTheRunWhichThenCompletes() throws Exception {
         TestTenant j =
-                provider.tenant("openai", "/eval-judge/v1", "judge-p", "gpt-j", "chat", "judged");
+                provider.tenant(
+                        "openai", "/eval-judge/v1", "judge-p", "gpt-j", "chat,json", "judged");
         // a tenth of 10 requests a minute: the case's call passes, its judge's does not
         Http.Response limits =
                 HTTP.method("PUT", "/api/v1/limits", "{\"rpmLimit\":10}", j.auth("admin"));
@@ -386,7 +387,11 @@ class EvaluationResumeIT {
                 }
             }
         }
-        assertThat(postponed).as("the run was given back for later").isTrue();
+        assertThat(postponed)
+                .as(
+                        "the run was given back for later: %s",
+                        HTTP.get("/api/v1/changes/" + id, j.auth("reviewer")).body())
+                .isTrue();
         try (Connection c = Db.asApp()) {
             assertThat(
                             Db.count(

@@ -615,7 +615,7 @@ class EvaluationTrafficIT {
      * A published golden set of two cases bound to prompt {@code prompt} (the first one's call is
      * held 5 s by the stand-in), and a draft of that prompt over route {@code s}; the draft's id.
      */
-    static String suspensionDraft(TestTenant t, String prompt) {
+    static String suspensionDraft(TestTenant t, String prompt) throws Exception {
         provider.server()
                 .stubFor(
                         post(urlEqualTo("/suspended/v1/chat/completions"))
@@ -626,6 +626,15 @@ class EvaluationTrafficIT {
                                                 .withFixedDelay(5_000)
                                                 .withHeader("Content-Type", "application/json")
                                                 .withBody(OK.formatted("suspended-p"))));
+        // the held call outlasts the fixture's 2 s timeout
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_providers SET timeout_ms = 20000"
+                                        + " WHERE tenant_id = ?::uuid AND name = 'suspended-p'")) {
+            ps.setString(1, t.id());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
         JsonObject set =
                 Json.createObjectBuilder()
                         .add(
@@ -791,7 +800,13 @@ class EvaluationTrafficIT {
             }
             Thread.sleep(500);
         }
-        assertThat(status).as("the run after the tenant is back").isEqualTo("passed");
+        assertThat(status)
+                .as(
+                        "the run after the tenant is back: %s",
+                        Http.local()
+                                .get("/api/v1/evaluations/" + evaluation, t.auth("reviewer"))
+                                .body())
+                .isEqualTo("passed");
         assertThat(bodiesWith("held question"))
                 .as("the recorded case is not called again")
                 .isEqualTo(1);
