@@ -445,7 +445,8 @@ public class GoldenSetEvaluationIT {
     void onDemandEvaluationEndpoint() throws Exception {
         String id = submitted("You help with", "Refund policy for");
         String path = "/api/v1/changes/" + id + "/evaluations";
-        // (a request while the submit's run is under way would be 409 evaluation_in_progress)
+        // (a request while the submit's run is under way answers that run: nothing is queued
+        // twice; EvaluationResumeIT.eightOnDemandRequestsAtOnceQueueOneRun)
         finishedEvidence(id);
         assertThat(HTTP.post(path, "", new String[0]).status()).isEqualTo(401);
         assertThat(HTTP.post(path, "", t.auth("auditor")).status()).isEqualTo(403);

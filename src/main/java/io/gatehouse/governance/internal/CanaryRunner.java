@@ -107,7 +107,16 @@ public class CanaryRunner {
                     if (recorded.contains(watch + "|" + c.id())) {
                         continue;
                     }
-                    CanaryRows.Result r = runCase(run, tenant, watch, c);
+                    CanaryRows.Result r;
+                    try {
+                        r = runCase(run, tenant, watch, c);
+                    } catch (EvaluationRunner.Postponed p) {
+                        // rate limited (or the tenant suspended): not the route's drift, so not
+                        // recorded as an error counting in the rates; the run resumes later
+                        runs.postpone(run.id(), owner, p.seconds);
+                        LOG.info("Canary run " + run.id() + " postponed: " + p.getMessage());
+                        return false;
+                    }
                     rows.record(r);
                     if (r.error() != null
                             && EvaluationRunner.BUDGET_SPENT.stream()
@@ -411,6 +420,8 @@ public class CanaryRunner {
                     0,
                     null);
         }
+        // rate limited after the retries, or the tenant suspended: the run waits (not an error)
+        EvaluationRunner.postponeIf(answer.status(), answer.errorCode());
         Expectations.Outcome o =
                 Expectations.evaluate(answer, c.expect(), evaluations.calls(tenant, run, c.id()));
         String error = o.error();
@@ -437,6 +448,26 @@ public class CanaryRunner {
                         : (System.nanoTime() - started) / 1_000_000,
                 answer.costMicros(),
                 answer.requestId());
+    }
+
+    /**
+     * The finish event of a canary run the claim cap ended ({@link EvaluationRunner#interrupted}):
+     * a normal finish's shape, status error, the reason. No measures: the run did not complete.
+     */
+    void interrupted(EvaluationRows.Run run) {
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (CanaryRows.Result r : rows.results(run.tenantId(), run.id())) {
+            outcomes.put(r.watch() + "/" + r.caseId(), r.outcome());
+        }
+        audit.record(
+                event(run, rows.scheduledFor(run.id()), "evaluation.run.finish")
+                        .detail("status", "error")
+                        .detail("livePassRate", RunVerdict.Side.of(outcomes).passRate())
+                        .outcome(AuditEvent.Outcome.ERROR)
+                        .detail("error", run.error())
+                        .detail("reason", "interrupted")
+                        .detail("claims", run.claims())
+                        .build());
     }
 
     private AuditEvent.Builder event(EvaluationRows.Run run, Instant due, String action) {

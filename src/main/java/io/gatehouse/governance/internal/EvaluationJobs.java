@@ -96,6 +96,15 @@ public class EvaluationJobs {
             return;
         }
         try {
+            // runs whose instances kept dying end as errors; this instance's statement ended these
+            // (and no other instance's did), so each finish event is written once
+            for (EvaluationRows.Run ended : rows.endInterrupted()) {
+                try {
+                    runner.interrupted(ended);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Evaluation run " + ended.id() + ": no finish event", e);
+                }
+            }
             // at most the steps' bulkhead: a run beyond it would meet BulkheadException
             while (active.get() < Math.min(EvaluationSteps.BULKHEAD, Math.max(1, concurrency))) {
                 Optional<EvaluationRows.Run> claimed = rows.claim(owner, leaseSeconds);

@@ -37,6 +37,15 @@ import java.util.logging.Logger;
  * was lost stops without writing its status, the instance holding it now finishes it. The final
  * status is written only by the lease's owner ({@link EvaluationRows#finish}). The claim, lease and
  * scheduling are {@link EvaluationJobs}'s.
+ *
+ * <p>A call that cannot be made now, the case's own or its judge's or embedding's, postpones the
+ * run without recording the case ({@link Postponed}): the evaluation share spent for the minute
+ * (after the steps' retries) for {@value #POSTPONE_SECONDS} s, the tenant suspended for {@value
+ * #SUSPENDED_POSTPONE_SECONDS} s. Neither is the candidate's fault, so neither is an error.
+ *
+ * <p>Long on purpose: the run, its postponement, its summary and its finish event (also the finish
+ * event of a run the claim cap ended, {@link #interrupted}) share the same recorded rows and the
+ * same event shape; split, the shape of the two finish events would drift apart.
  */
 @ApplicationScoped
 public class EvaluationRunner {
@@ -50,6 +59,37 @@ public class EvaluationRunner {
 
     /** How long a rate-limited run waits before it is claimed again. */
     static final long POSTPONE_SECONDS = 30;
+
+    /** How long the run of a suspended tenant waits before it is claimed again. */
+    static final long SUSPENDED_POSTPONE_SECONDS = 60;
+
+    /** The gateway's refusal of a suspended tenant's call (403). */
+    static final String SUSPENDED = "tenant_suspended";
+
+    /**
+     * A call the run cannot make now: the tenant's evaluation share is spent for the minute (429
+     * {@code evaluation_rate_limited}, after the steps' retries) or the tenant is suspended (403
+     * {@code tenant_suspended}). The run is given back for later ({@link EvaluationRows#postpone}:
+     * the claim not counted) and nothing is recorded for the case: neither an error nor a fail.
+     */
+    static final class Postponed extends RuntimeException {
+        final long seconds;
+
+        Postponed(String code, long seconds) {
+            super(code, null, false, false);
+            this.seconds = seconds;
+        }
+    }
+
+    /** Throws {@link Postponed} when a call's answer means "not now", whichever step made it. */
+    static void postponeIf(int status, String errorCode) {
+        if (status == 429 && EvaluationSteps.RATE_LIMITED.equals(errorCode)) {
+            throw new Postponed(errorCode, POSTPONE_SECONDS);
+        }
+        if (status == 403 && SUSPENDED.equals(errorCode)) {
+            throw new Postponed(errorCode, SUSPENDED_POSTPONE_SECONDS);
+        }
+    }
 
     @Inject EvaluationRows rows;
     @Inject GoldenSetRows sets;
@@ -104,20 +144,27 @@ public class EvaluationRunner {
                     if (recorded.contains(c.id() + "|" + side)) {
                         continue;
                     }
-                    EvaluationRows.Result r =
-                            runCase(
-                                    run,
-                                    tenant,
-                                    kind,
-                                    c,
-                                    side,
-                                    side.equals("candidate") ? candidate : null);
-                    if (r.status() == 429
-                            && r.error() != null
-                            && r.error().contains(EvaluationSteps.RATE_LIMITED)) {
-                        // the share is spent for now: record nothing, resume later
-                        rows.postpone(run.id(), owner, POSTPONE_SECONDS);
-                        LOG.info("Evaluation run " + run.id() + " postponed: rate limited");
+                    EvaluationRows.Result r;
+                    try {
+                        r =
+                                runCase(
+                                        run,
+                                        tenant,
+                                        kind,
+                                        c,
+                                        side,
+                                        side.equals("candidate") ? candidate : null);
+                    } catch (Postponed p) {
+                        // the case's, judge's or embedding's call cannot be made now (the share
+                        // is spent, the tenant suspended): record nothing, resume later
+                        rows.postpone(run.id(), owner, p.seconds);
+                        LOG.info(
+                                "Evaluation run "
+                                        + run.id()
+                                        + " postponed "
+                                        + p.seconds
+                                        + " s: "
+                                        + p.getMessage());
                         return false;
                     }
                     if (!rows.record(r, owner)) {
@@ -136,6 +183,28 @@ public class EvaluationRunner {
             error = "The run could not complete (the server log has the details under its id)";
         }
         Map<String, String> candidateOutcomes = new LinkedHashMap<>();
+        JsonObject summary = summary(run, caseIds, hasLive, candidateOutcomes);
+        String status =
+                error != null
+                        ? "error"
+                        : RunVerdict.status(
+                                RunVerdict.Side.of(candidateOutcomes), minPassRate, budgetSpent);
+        if (!rows.finish(run.id(), owner, status, summary.toString(), error)) {
+            return false;
+        }
+        audit.record(finishEvent(run, status, summary, error).build());
+        return true;
+    }
+
+    /**
+     * The run's summary from its recorded results; a case of {@code caseIds} without a candidate
+     * result (the run could not reach it) counts, as an error. Fills {@code candidateOutcomes}.
+     */
+    private JsonObject summary(
+            EvaluationRows.Run run,
+            List<String> caseIds,
+            boolean hasLive,
+            Map<String, String> candidateOutcomes) {
         Map<String, String> liveOutcomes = hasLive ? new LinkedHashMap<>() : null;
         for (EvaluationRows.Result r : rows.results(run.tenantId(), run.id())) {
             if (r.side().equals("candidate")) {
@@ -145,18 +214,49 @@ public class EvaluationRunner {
             }
         }
         for (String id : caseIds) {
-            // a case without a result (the run could not reach it) counts, as an error
             candidateOutcomes.putIfAbsent(id, "error");
         }
-        JsonObject summary = RunVerdict.summary(candidateOutcomes, liveOutcomes);
-        String status =
-                error != null
-                        ? "error"
-                        : RunVerdict.status(
-                                RunVerdict.Side.of(candidateOutcomes), minPassRate, budgetSpent);
-        if (!rows.finish(run.id(), owner, status, summary.toString(), error)) {
-            return false;
+        return RunVerdict.summary(candidateOutcomes, liveOutcomes);
+    }
+
+    /**
+     * The {@code evaluation.run.finish} event of a run that {@link EvaluationRows#endInterrupted}
+     * ended as {@code error} (claimed {@link EvaluationRows#MAX_CLAIMS} times, its instances kept
+     * dying): the shape of a normal finish, with the reason. Called once per run, by the instance
+     * whose statement ended it.
+     */
+    public void interrupted(EvaluationRows.Run run) {
+        if (CanaryRunner.TRIGGER.equals(run.trigger())) {
+            canaries.interrupted(run);
+            return;
         }
+        List<String> caseIds = List.of();
+        try {
+            GoldenSetRows.Row setRow =
+                    sets.version(run.tenantId(), run.goldenSet(), run.goldenSetVersion())
+                            .orElseThrow(() -> new IllegalStateException("golden set missing"));
+            caseIds =
+                    GoldenSetContent.parse(JsonInput.readObject(setRow.content()), k -> true)
+                            .cases()
+                            .stream()
+                            .map(GoldenSetContent.Case::id)
+                            .toList();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Interrupted run " + run.id() + ": its set's cases unread", e);
+        }
+        boolean hasLive =
+                rows.results(run.tenantId(), run.id()).stream()
+                        .anyMatch(r -> r.side().equals("live"));
+        JsonObject summary = summary(run, caseIds, hasLive, new LinkedHashMap<>());
+        audit.record(
+                finishEvent(run, "error", summary, run.error())
+                        .detail("reason", "interrupted")
+                        .detail("claims", run.claims())
+                        .build());
+    }
+
+    private AuditEvent.Builder finishEvent(
+            EvaluationRows.Run run, String status, JsonObject summary, String error) {
         AuditEvent.Builder e =
                 event(run, "evaluation.run.finish")
                         .detail("status", status)
@@ -166,17 +266,14 @@ public class EvaluationRunner {
                                         .getJsonNumber("passRate")
                                         .doubleValue())
                         .detail("differing", summary.getJsonArray("differing").size());
-        if (liveOutcomes != null) {
-            e.detail(
-                    "livePassRate",
-                    summary.getJsonObject("live").getJsonNumber("passRate").doubleValue());
+        if (summary.get("live") instanceof JsonObject live) {
+            e.detail("livePassRate", live.getJsonNumber("passRate").doubleValue());
         }
         if ("error".equals(status)) {
             e.outcome(AuditEvent.Outcome.ERROR);
             e.detail("error", error);
         }
-        audit.record(e.build());
-        return true;
+        return e;
     }
 
     private AuditEvent.Builder event(EvaluationRows.Run run, String action) {
@@ -219,6 +316,7 @@ public class EvaluationRunner {
         } catch (RuntimeException e) {
             return errorRow(run, c, side, started, describe(e));
         }
+        postponeIf(answer.status(), answer.errorCode());
         Expectations.Outcome o =
                 Expectations.evaluate(answer, c.expect(), calls(tenant, run, c.id()));
         String error = o.error();
@@ -252,13 +350,17 @@ public class EvaluationRunner {
             public EvaluationAnswer judge(JsonObject body) {
                 EvaluationOf of =
                         new EvaluationOf(run.id(), caseId, "judge", run.changeId(), run.revision());
+                EvaluationAnswer a;
                 try {
-                    return steps.judge(tenant, body, of);
+                    a = steps.judge(tenant, body, of);
                 } catch (EvaluationSteps.RateLimited limited) {
-                    return (EvaluationAnswer) limited.answer();
+                    a = (EvaluationAnswer) limited.answer();
                 } catch (RuntimeException e) {
                     return failed(describe(e));
                 }
+                // still limited after the retries (or the tenant suspended): the run waits
+                postponeIf(a.status(), a.errorCode());
+                return a;
             }
 
             @Override
@@ -266,14 +368,17 @@ public class EvaluationRunner {
                 EvaluationOf of =
                         new EvaluationOf(
                                 run.id(), caseId, "embedding", run.changeId(), run.revision());
+                EvaluationGateway.Embeddings a;
                 try {
-                    return steps.embed(tenant, route, inputs, of);
+                    a = steps.embed(tenant, route, inputs, of);
                 } catch (EvaluationSteps.RateLimited limited) {
-                    return (EvaluationGateway.Embeddings) limited.answer();
+                    a = (EvaluationGateway.Embeddings) limited.answer();
                 } catch (RuntimeException e) {
                     return new EvaluationGateway.Embeddings(
                             500, List.of(), 0, null, "evaluation_step_failed", describe(e));
                 }
+                postponeIf(a.status(), a.errorCode());
+                return a;
             }
         };
     }

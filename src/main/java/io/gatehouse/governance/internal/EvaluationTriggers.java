@@ -61,7 +61,8 @@ public class EvaluationTriggers {
     /**
      * Queues a run of every live set binding the change, now (author, reviewer or admin; 404 for
      * another tenant's change; 409 {@code no_golden_set} when none binds it, {@code
-     * change_not_evaluable} once it is no longer open); answers the runs queued.
+     * change_not_evaluable} once it is no longer open); answers the runs queued, and for a set
+     * whose run of the revision is queued or running already, that run (nothing queued twice).
      */
     @Transactional
     public List<UUID> onDemand(Caller caller, String requestId, UUID id) {
@@ -84,17 +85,9 @@ public class EvaluationTriggers {
                     "no_golden_set",
                     "No live golden set of the tenant binds " + c.kind() + " " + c.target());
         }
-        // one run at a time per revision and set: a request while one is under way adds nothing
-        List<GoldenSetRows.Row> idle =
-                bound.stream().filter(s -> !rows.active(c.id(), c.revision(), s.name())).toList();
-        if (idle.isEmpty()) {
-            throw new ConflictException(
-                    "evaluation_in_progress",
-                    "Every golden set binding the change is evaluating revision "
-                            + c.revision()
-                            + " already; wait for its evidence");
-        }
-        List<UUID> runs =
+        // one run at a time per revision and set (V73): a set whose run of this revision is
+        // queued or running already answers that run, so two requests at once queue one run
+        List<EvaluationRows.Queued> runs =
                 enqueue(
                         caller.tenant(),
                         c.id(),
@@ -104,7 +97,8 @@ public class EvaluationTriggers {
                         "on_demand",
                         caller.subject(),
                         requestId,
-                        idle);
+                        bound);
+        List<UUID> ids = runs.stream().map(EvaluationRows.Queued::id).toList();
         // who asked for the runs, in the transaction that queues them (the runs' own start and
         // finish events name the evaluation actor)
         audit.recordInTransaction(
@@ -112,11 +106,17 @@ public class EvaluationTriggers {
                         .target("change", c.id())
                         .detail(LineageKeys.CHANGE_ID, c.id().toString())
                         .detail("revision", c.revision())
-                        .detail("runIds", runs.stream().map(UUID::toString).toList())
-                        .detail("goldenSets", idle.stream().map(GoldenSetRows.Row::name).toList())
+                        .detail("runIds", ids.stream().map(UUID::toString).toList())
+                        .detail("goldenSets", bound.stream().map(GoldenSetRows.Row::name).toList())
+                        .detail(
+                                "alreadyQueued",
+                                runs.stream()
+                                        .filter(q -> !q.created())
+                                        .map(q -> q.id().toString())
+                                        .toList())
                         .requestId(requestId)
                         .build());
-        return runs;
+        return ids;
     }
 
     /** After an on-demand request committed: look for the work now. */
@@ -124,7 +124,7 @@ public class EvaluationTriggers {
         jobs.kick();
     }
 
-    private List<UUID> enqueue(
+    private List<EvaluationRows.Queued> enqueue(
             TenantId tenant,
             UUID changeId,
             int revision,
@@ -148,7 +148,11 @@ public class EvaluationTriggers {
                 sets.liveBinding(tenant.value(), kind, target));
     }
 
-    private List<UUID> enqueue(
+    /**
+     * A run per set, or the one of the same revision and set already queued or running (a rebase
+     * that keeps the revision, a request racing the submit's run: nothing is queued twice).
+     */
+    private List<EvaluationRows.Queued> enqueue(
             TenantId tenant,
             UUID changeId,
             int revision,
@@ -158,22 +162,21 @@ public class EvaluationTriggers {
             String actor,
             String requestId,
             List<GoldenSetRows.Row> bound) {
-        List<UUID> out = new ArrayList<>();
+        List<EvaluationRows.Queued> out = new ArrayList<>();
         for (GoldenSetRows.Row set : bound) {
-            UUID run = UUID.randomUUID();
-            rows.enqueue(
-                    run,
-                    tenant.value(),
-                    changeId,
-                    revision,
-                    set.name(),
-                    set.version(),
-                    kind,
-                    target,
-                    trigger,
-                    actor,
-                    requestId);
-            out.add(run);
+            out.add(
+                    rows.enqueue(
+                            UUID.randomUUID(),
+                            tenant.value(),
+                            changeId,
+                            revision,
+                            set.name(),
+                            set.version(),
+                            kind,
+                            target,
+                            trigger,
+                            actor,
+                            requestId));
         }
         return out;
     }

@@ -101,10 +101,13 @@ class EvaluationRunnerTest {
         }
     }
 
+    String set = SET;
+    EvaluationAnswer judgeAnswer = null;
+
     final class FakeSets extends GoldenSetRows {
         @Override
         public Optional<Row> version(UUID tenant, String name, int version) {
-            return Optional.of(new Row(tenant, name, version, SET, CHANGE, "x", Instant.now()));
+            return Optional.of(new Row(tenant, name, version, set, CHANGE, "x", Instant.now()));
         }
     }
 
@@ -151,6 +154,15 @@ class EvaluationRunnerTest {
                 };
         runner.steps =
                 new EvaluationSteps() {
+                    @Override
+                    public EvaluationAnswer judge(
+                            TenantId tenant,
+                            JsonObject body,
+                            io.gatehouse.governance.EvaluationOf of) {
+                        called.add(of.caseId() + "|judge");
+                        return judgeAnswer;
+                    }
+
                     @Override
                     public EvaluationAnswer evaluate(ChangeKind k, EvaluationCall call) {
                         String side = call.candidate() == null ? "live" : "candidate";
@@ -358,5 +370,97 @@ class EvaluationRunnerTest {
         budgetSpentOn = "a";
         assertThat(runner.run(run(1), "me", () -> true)).isTrue();
         assertThat(finished.get(0)).contains("\"errors\":3");
+    }
+
+    static EvaluationAnswer refused(int status, String code) {
+        return new EvaluationAnswer(
+                status, null, null, null, null, null, 0, 0, 0, 1, "req", code, "not now");
+    }
+
+    /** Case b has a judge. */
+    void judgedSet() {
+        set =
+                SET.replace(
+                        "\"b\"}]},\"expect\":[{\"type\":\"contains\",\"value\":\"ok\"}]",
+                        "\"b\"}]},\"expect\":[{\"type\":\"judge\",\"route\":\"j\","
+                                + "\"rubric\":\"r\",\"threshold\":0.5}]");
+        assertThat(set).contains("judge");
+    }
+
+    @Test
+    void aJudgeStillRateLimitedAfterItsRetriesPostponesTheRunAndRecordsNothingForTheCase() {
+        judgedSet();
+        judgeAnswer = refused(429, "evaluation_rate_limited");
+        assertThat(runner.run(run(1), "me", () -> true)).isFalse();
+        assertThat(called).containsExactly("a|candidate", "b|candidate", "b|judge");
+        assertThat(recorded).extracting(EvaluationRows.Result::caseId).containsExactly("a");
+        assertThat(postponed).containsExactly("me " + EvaluationRunner.POSTPONE_SECONDS);
+        assertThat(finished).isEmpty();
+    }
+
+    @Test
+    void aJudgeThatFailsOtherwiseIsStillTheCasesError() {
+        judgedSet();
+        judgeAnswer = refused(502, "upstream_error");
+        assertThat(runner.run(run(1), "me", () -> true)).isTrue();
+        assertThat(recorded.get(1).outcome()).isEqualTo("error");
+        assertThat(postponed).isEmpty();
+    }
+
+    @Test
+    void aSuspendedTenantsRunIsPostponedLongerAndNeverErrs() {
+        rateLimitedOn = null;
+        judgedSet();
+        judgeAnswer = refused(403, "tenant_suspended");
+        assertThat(runner.run(run(1), "me", () -> true)).isFalse();
+        assertThat(recorded).extracting(EvaluationRows.Result::caseId).containsExactly("a");
+        assertThat(postponed).containsExactly("me " + EvaluationRunner.SUSPENDED_POSTPONE_SECONDS);
+        assertThat(EvaluationRunner.SUSPENDED_POSTPONE_SECONDS)
+                .isGreaterThan(EvaluationRunner.POSTPONE_SECONDS);
+        assertThat(finished).isEmpty();
+    }
+
+    @Test
+    void aRunEndedByTheClaimCapGetsAFinishEventOfTheNormalShape() {
+        EvaluationRows.Run r = run(EvaluationRows.MAX_CLAIMS);
+        recorded.add(done(r.id(), "a"));
+        runner.interrupted(
+                new EvaluationRows.Run(
+                        r.id(),
+                        r.tenantId(),
+                        r.changeId(),
+                        r.revision(),
+                        r.goldenSet(),
+                        r.goldenSetVersion(),
+                        r.boundKind(),
+                        r.boundTarget(),
+                        r.trigger(),
+                        r.requestedBy(),
+                        "error",
+                        r.leaseOwner(),
+                        null,
+                        r.claims(),
+                        null,
+                        EvaluationRows.INTERRUPTED,
+                        r.createdAt(),
+                        r.startedAt(),
+                        Instant.now()));
+        assertThat(events).extracting(AuditEvent::action).containsExactly("evaluation.run.finish");
+        AuditEvent e = events.get(0);
+        assertThat(e.actor()).isEqualTo(EvaluationRunner.ACTOR);
+        assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.ERROR);
+        assertThat(e.details())
+                .containsEntry("changeId", CHANGE.toString())
+                .containsEntry("runId", r.id().toString())
+                .containsEntry("goldenSet", "set")
+                .containsEntry("revision", 2)
+                .containsEntry("status", "error")
+                .containsEntry("error", EvaluationRows.INTERRUPTED)
+                .containsEntry("reason", "interrupted")
+                .containsEntry("claims", EvaluationRows.MAX_CLAIMS)
+                .containsKey("candidatePassRate")
+                .containsKey("differing");
+        // 1 of the set's 3 cases passed; the two never reached count as errors
+        assertThat(((Number) e.details().get("candidatePassRate")).doubleValue()).isEqualTo(0.3333);
     }
 }

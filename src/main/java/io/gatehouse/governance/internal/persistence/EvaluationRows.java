@@ -22,7 +22,14 @@ import javax.sql.DataSource;
  * and the final status is written only {@code WHERE lease_owner = me AND status = 'running'}, so a
  * run completes once even when two instances touched it. Enqueueing joins the caller's JTA
  * transaction (the triggering change transition); everything else runs on the runner's threads
- * without one (each statement commits).
+ * without one (each statement commits). A run of a change's revision and golden set is queued at
+ * most once at a time (V73's partial unique index; {@link #enqueue} answers the one in the way). No
+ * statement here reads another module's tables (ModuleTablesTest): whether the tenant is suspended
+ * is the gateway's answer to the run's calls, not a join.
+ *
+ * <p>Long on purpose: every statement of the job's life (enqueue, claim, cap, lease, record,
+ * finish) is here, next to the others whose conditions it relies on (the owner and status tests
+ * that make a run complete once).
  */
 @ApplicationScoped
 public class EvaluationRows {
@@ -82,8 +89,13 @@ public class EvaluationRows {
             "run_id, case_id, side, tenant_id, outcome, output_sha256, scores, status, policy, error,"
                     + " latency_ms, input_tokens, output_tokens, cost_micros, request_id, recorded_at";
 
-    /** A queued run (in the caller's transaction). */
-    public void enqueue(
+    /**
+     * A queued run (in the caller's transaction), unless a run of the same change, revision and
+     * golden set is queued or running already (V73's partial unique index: INSERT ... ON CONFLICT
+     * DO NOTHING; a concurrent transaction inserting the same run makes this one wait for its
+     * outcome). Answers the run queued, or the one already queued or running.
+     */
+    public Queued enqueue(
             UUID id,
             UUID tenant,
             UUID changeId,
@@ -95,22 +107,41 @@ public class EvaluationRows {
             String trigger,
             String requestedBy,
             String requestId) {
-        update(
-                "INSERT INTO governance_evaluation_runs (id, tenant_id, change_id, revision, golden_set,"
-                        + " golden_set_version, bound_kind, bound_target, trigger, requested_by,"
-                        + " request_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
-                id,
-                tenant,
-                changeId,
-                revision,
-                goldenSet,
-                goldenSetVersion,
-                boundKind,
-                boundTarget,
-                trigger,
-                requestedBy,
-                requestId);
+        // the run in the way may end between the insert and the read: then try again
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int inserted =
+                    update(
+                            "INSERT INTO governance_evaluation_runs (id, tenant_id, change_id,"
+                                    + " revision, golden_set, golden_set_version, bound_kind,"
+                                    + " bound_target, trigger, requested_by, request_id, status)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued') ON CONFLICT"
+                                    + " (change_id, revision, golden_set) WHERE status IN"
+                                    + " ('queued', 'running') DO NOTHING",
+                            id,
+                            tenant,
+                            changeId,
+                            revision,
+                            goldenSet,
+                            goldenSetVersion,
+                            boundKind,
+                            boundTarget,
+                            trigger,
+                            requestedBy,
+                            requestId);
+            if (inserted == 1) {
+                return new Queued(id, true);
+            }
+            Optional<UUID> existing = activeRun(changeId, revision, goldenSet);
+            if (existing.isPresent()) {
+                return new Queued(existing.get(), false);
+            }
+        }
+        throw new IllegalStateException(
+                "An evaluation run of change " + changeId + " could not be queued");
     }
+
+    /** What {@link #enqueue} did: queued {@code id}, or found it queued or running already. */
+    public record Queued(UUID id, boolean created) {}
 
     /**
      * Claims the oldest claimable run for {@code owner}: queued, or running under a lease that has
@@ -118,29 +149,41 @@ public class EvaluationRows {
      * itself; {@code started_at} keeps the first claim's time.
      */
     public Optional<Run> claim(String owner, long leaseSeconds) {
-        // a run re-claimed MAX_CLAIMS times (its instances keep dying) ends as an error
-        update(
-                "UPDATE governance_evaluation_runs SET status = 'error', error = 'The run was"
-                        + " interrupted "
-                        + MAX_CLAIMS
-                        + " times', finished_at = now(), lease_until"
-                        + " = NULL WHERE status = 'running' AND lease_until < now() AND claims >= ?",
-                MAX_CLAIMS);
+        // the tenant's status is the edge's: a suspended tenant's run is claimed too, its calls
+        // are refused (403 tenant_suspended) and the runner postpones it until the tenant is back
         List<Run> r =
                 runs(
                         "UPDATE governance_evaluation_runs SET status = 'running', lease_owner = ?,"
                                 + " lease_until = now() + make_interval(secs => ?), claims = claims + 1,"
                                 + " started_at = coalesce(started_at, now()) WHERE id = (SELECT r.id FROM"
-                                + " governance_evaluation_runs r JOIN edge_tenants t ON t.id ="
-                                + " r.tenant_id WHERE t.status = 'active' AND (r.status = 'queued' OR"
-                                + " (r.status = 'running' AND r.lease_until < now() AND r.claims < ?))"
-                                + " ORDER BY r.created_at LIMIT 1 FOR UPDATE OF r SKIP LOCKED) RETURNING "
+                                + " governance_evaluation_runs r WHERE r.status = 'queued' OR"
+                                + " (r.status = 'running' AND r.lease_until < now() AND r.claims < ?)"
+                                + " ORDER BY r.created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING "
                                 + RUN_COLUMNS,
                         owner,
                         (double) leaseSeconds,
                         MAX_CLAIMS);
         return r.stream().findFirst();
     }
+
+    /**
+     * Ends as {@code error} every run claimed {@link #MAX_CLAIMS} times whose last lease lapsed
+     * (its instances keep dying); answers the runs this call ended, as they are now. One statement
+     * ({@code UPDATE ... RETURNING}): when two instances end the same run, only one of them gets it
+     * back, so its {@code evaluation.run.finish} event is written once.
+     */
+    public List<Run> endInterrupted() {
+        return runs(
+                "UPDATE governance_evaluation_runs SET status = 'error', error = ?, finished_at ="
+                        + " now(), lease_until = NULL WHERE status = 'running' AND lease_until < now()"
+                        + " AND claims >= ? RETURNING "
+                        + RUN_COLUMNS,
+                INTERRUPTED,
+                MAX_CLAIMS);
+    }
+
+    /** The error of a run ended by {@link #endInterrupted}. */
+    public static final String INTERRUPTED = "The run was interrupted " + MAX_CLAIMS + " times";
 
     /**
      * Gives the run back for later (the tenant's evaluation share is spent for now): no owner, not
@@ -217,19 +260,19 @@ public class EvaluationRows {
                 == 1;
     }
 
-    /** Whether a run of this change's revision and golden set is queued or running. */
-    public boolean active(UUID changeId, int revision, String goldenSet) {
+    /** The run of this change's revision and golden set that is queued or running, if any. */
+    Optional<UUID> activeRun(UUID changeId, int revision, String goldenSet) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "SELECT 1 FROM governance_evaluation_runs WHERE change_id = ? AND"
+                                "SELECT id FROM governance_evaluation_runs WHERE change_id = ? AND"
                                         + " revision = ? AND golden_set = ? AND status IN ('queued',"
                                         + " 'running')")) {
             ps.setObject(1, changeId);
             ps.setInt(2, revision);
             ps.setString(3, goldenSet);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read evaluation runs", e);

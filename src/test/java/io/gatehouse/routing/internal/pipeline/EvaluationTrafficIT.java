@@ -1,11 +1,13 @@
 package io.gatehouse.routing.internal.pipeline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
+import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -584,14 +586,121 @@ class EvaluationTrafficIT {
         assertThat(r.details().getString("operation")).isEqualTo("embeddings");
     }
 
+    /** A case of a golden set asking {@code question}, expecting the stand-in's answer. */
+    static JsonObject suspensionCase(String id, String question) {
+        return Json.createObjectBuilder()
+                .add("id", id)
+                .add(
+                        "input",
+                        Json.createObjectBuilder()
+                                .add("variables", Json.createObjectBuilder().add("product", "Acme"))
+                                .add(
+                                        "messages",
+                                        Json.createArrayBuilder()
+                                                .add(
+                                                        Json.createObjectBuilder()
+                                                                .add("role", "user")
+                                                                .add("content", question))))
+                .add(
+                        "expect",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("type", "contains")
+                                                .add("value", "from suspended-p")))
+                .build();
+    }
+
+    /**
+     * A published golden set of two cases bound to prompt {@code prompt} (the first one's call is
+     * held 5 s by the stand-in), and a draft of that prompt over route {@code s}; the draft's id.
+     */
+    static String suspensionDraft(TestTenant t, String prompt) throws Exception {
+        provider.server()
+                .stubFor(
+                        post(urlEqualTo("/suspended/v1/chat/completions"))
+                                .atPriority(1)
+                                .withRequestBody(containing("held question"))
+                                .willReturn(
+                                        aResponse()
+                                                .withFixedDelay(5_000)
+                                                .withHeader("Content-Type", "application/json")
+                                                .withBody(OK.formatted("suspended-p"))));
+        // the held call outlasts the fixture's 2 s timeout
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_providers SET timeout_ms = 20000"
+                                        + " WHERE tenant_id = ?::uuid AND name = 'suspended-p'")) {
+            ps.setString(1, t.id());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        JsonObject set =
+                Json.createObjectBuilder()
+                        .add(
+                                "binds",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("kind", "prompt")
+                                                        .add("target", prompt)))
+                        .add("minPassRate", 1)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder()
+                                        .add(suspensionCase("held", "held question"))
+                                        .add(suspensionCase("second", "second question")))
+                        .build();
+        Http http = Http.local();
+        Http.Response created =
+                http.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", "gs-" + prompt.substring(3), set, "set"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String setChange = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
+        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        JsonObject content =
+                Json.createObjectBuilder(Changes.prompt("You help.")).add("route", "s").build();
+        Http.Response draft =
+                http.post(
+                        "/api/v1/changes",
+                        Changes.body("prompt", prompt, content, "new"),
+                        t.auth("author"));
+        assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
+        return draft.json().getString("id");
+    }
+
+    static long bodiesWith(String marker) {
+        return provider.received("/suspended/v1/chat/completions").stream()
+                .filter(b -> b.contains(marker))
+                .count();
+    }
+
+    /**
+     * The gateway refuses a suspended tenant's evaluation calls (403 {@code tenant_suspended}); the
+     * run under way when the tenant is suspended is then postponed (not failed, nothing recorded
+     * for the refused case) and completes once the tenant is active again.
+     */
     @Test
     void aSuspendedTenantsEvaluationCallsAreRefused() throws Exception {
         TestTenant t = tenant("/suspended/v1", "suspended-p", "s", 0);
+        String change = suspensionDraft(t, Changes.uniquePrompt());
         UUID run = UUID.randomUUID();
         assertThat(
                         evaluationChat(t, chatBody("s", "before"), of(run, "a", "live", null))
                                 .getInt("status"))
                 .isEqualTo(200);
+        // the change's run starts: its first case's call is held while the tenant is suspended
+        assertThat(Changes.ok(t, "author", change, "submit")).isEqualTo("in_review");
+        long held = System.nanoTime() + 30_000_000_000L;
+        while (bodiesWith("held question") == 0 && System.nanoTime() < held) {
+            Thread.sleep(50);
+        }
+        assertThat(bodiesWith("held question")).as("the run's first call").isEqualTo(1);
         String platform =
                 TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
         Http.Response suspended =
@@ -617,9 +726,90 @@ class EvaluationTrafficIT {
         }
         assertThat(refused.getInt("status")).isEqualTo(403);
         assertThat(refused.getString("errorCode")).isEqualTo("tenant_suspended");
-        // the refused call never reached the provider
-        assertThat(provider.received("/suspended/v1/chat/completions")).hasSize(answered);
+        // the refused call never reached the provider (the run's calls aside)
+        assertThat(bodiesWith("\"after\"") + bodiesWith("\"before\"")).isEqualTo(answered);
         assertThat(recorded(refused.getString("requestId")).details().getString("error"))
                 .isEqualTo("tenant_suspended");
+
+        // the run: its held case recorded, the next one refused, and the run given back for later
+        // (no owner, not claimable for a minute), neither failed nor an error
+        UUID evaluation = null;
+        long deadline2 = System.nanoTime() + 30_000_000_000L;
+        boolean postponed = false;
+        do {
+            Thread.sleep(250);
+            try (Connection c = Db.asApp();
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT id, status, lease_owner, lease_until > now() +"
+                                            + " interval '20 seconds', (SELECT count(*) FROM"
+                                            + " governance_evaluation_results x WHERE x.run_id ="
+                                            + " r.id) FROM governance_evaluation_runs r WHERE"
+                                            + " change_id = ?")) {
+                ps.setObject(1, UUID.fromString(change));
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    evaluation = rs.getObject(1, UUID.class);
+                    assertThat(rs.getString(2)).isIn("queued", "running");
+                    postponed = rs.getString(3) == null && rs.getBoolean(4);
+                    if (postponed) {
+                        assertThat(rs.getLong(5)).as("only the held case is recorded").isEqualTo(1);
+                    }
+                }
+            }
+        } while (!postponed && System.nanoTime() < deadline2);
+        assertThat(postponed).as("the suspended tenant's run is postponed").isTrue();
+        assertThat(bodiesWith("second question")).as("no call while suspended").isZero();
+        try (Connection c = Db.asApp()) {
+            assertThat(
+                            Db.count(
+                                    c,
+                                    "SELECT count(*) FROM audit_events WHERE action ="
+                                            + " 'gateway.request' AND details->>'evaluationRun' = ?"
+                                            + " AND details->>'error' = 'tenant_suspended'",
+                                    evaluation.toString()))
+                    .as("the run's refused call is recorded")
+                    .isGreaterThanOrEqualTo(1);
+        }
+
+        // back to active: the run is claimed again once its postponement ends and completes
+        Http.Response active =
+                Http.local()
+                        .method(
+                                "PATCH",
+                                "/api/v1/tenants/" + t.id(),
+                                "{\"status\":\"active\"}",
+                                "Authorization",
+                                "Bearer " + platform);
+        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        String status = null;
+        long deadline3 = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline3) {
+            try (Connection c = Db.asApp();
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT status FROM governance_evaluation_runs WHERE id = ?")) {
+                ps.setObject(1, evaluation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    status = rs.getString(1);
+                }
+            }
+            if (!status.equals("running") && !status.equals("queued")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(status)
+                .as(
+                        "the run after the tenant is back: %s",
+                        Http.local()
+                                .get("/api/v1/evaluations/" + evaluation, t.auth("reviewer"))
+                                .body())
+                .isEqualTo("passed");
+        assertThat(bodiesWith("held question"))
+                .as("the recorded case is not called again")
+                .isEqualTo(1);
+        assertThat(bodiesWith("second question")).isEqualTo(1);
     }
 }
