@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.LineageKeys;
+import io.gatehouse.audit.RetainedRequests;
+import io.gatehouse.audit.internal.persistence.AuditConnections;
 import io.gatehouse.audit.internal.persistence.ChainFixture;
+import io.gatehouse.shared.Caller;
 import io.gatehouse.testing.Db;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,40 +37,38 @@ class RecentProductionRequestsIT {
                         .build();
         f.appendEvents(production, evaluation, testCall);
 
-        assertThat(requestIds(DefaultRetainedRequests.RECENT_SQL, f.chain))
+        DefaultRetainedRequests retained = overTheTestDatabase();
+        Caller system = Caller.system("policy.evidence", f.tenant);
+        RetainedRequests.Read read = new RetainedRequests.Read("policy.replay", "req-test");
+
+        assertThat(retained.recent(system, 100, read))
+                .extracting(RetainedRequests.Retained::requestId)
                 .containsExactly("req-production");
         // the rows of a request id asked for by name (capture) are not filtered
-        List<String> byIds = new ArrayList<>();
-        try (Connection c = Db.asApp();
-                PreparedStatement ps = c.prepareStatement(DefaultRetainedRequests.BY_IDS_SQL)) {
-            ps.setString(1, f.chain);
-            ps.setArray(2, c.createArrayOf("text", new String[] {"req-evaluation"}));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byIds.add(rs.getString(1));
-                }
-            }
-        }
-        assertThat(byIds).containsExactly("req-evaluation");
+        assertThat(retained.byRequestIds(system, List.of("req-evaluation"), read))
+                .containsOnlyKeys("req-evaluation");
+    }
+
+    /**
+     * The bean over the test database (the rows hold no content, so the read writes no audit
+     * event and needs no recorder).
+     */
+    static DefaultRetainedRequests overTheTestDatabase() {
+        DefaultRetainedRequests r = new DefaultRetainedRequests();
+        r.db =
+                new AuditConnections() {
+                    @Override
+                    public <T> T reading(Work<T> work) throws SQLException {
+                        try (Connection c = Db.asApp()) {
+                            return work.run(c);
+                        }
+                    }
+                };
+        return r;
     }
 
     static AuditEvent.Builder request(ChainFixture f, String requestId) {
         return AuditEvent.of(f.tenant, "api_key", "k1", LineageKeys.ACTION_GATEWAY_REQUEST)
                 .requestId(requestId);
-    }
-
-    static List<String> requestIds(String sql, String chain) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = Db.asApp();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, chain);
-            ps.setInt(2, 100);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 }

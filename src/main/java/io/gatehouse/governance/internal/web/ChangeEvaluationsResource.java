@@ -49,7 +49,11 @@ public class ChangeEvaluationsResource {
                             + " the tenant that binds its kind and target (issue 23)")
     @APIResponse(
             responseCode = "202",
-            description = "The runs queued (status running); GET /api/v1/evaluations/{runId}",
+            description =
+                    "The runs queued (status running); GET /api/v1/evaluations/{runId}. A set"
+                            + " whose run of this revision is queued or running already answers"
+                            + " that run (same shape): concurrent requests queue one run per"
+                            + " revision and set",
             content =
                     @Content(
                             schema =
@@ -60,8 +64,7 @@ public class ChangeEvaluationsResource {
             responseCode = "409",
             description =
                     "no_golden_set: no live golden set binds the change; change_not_evaluable:"
-                            + " the change is published, rejected, withdrawn or superseded;"
-                            + " evaluation_in_progress: every bound set is evaluating the revision")
+                            + " the change is published, rejected, withdrawn or superseded")
     public Response evaluate(@PathParam("id") String id) {
         io.gatehouse.shared.Caller c = caller.require();
         UUID change = JsonBodies.uuid(id);
