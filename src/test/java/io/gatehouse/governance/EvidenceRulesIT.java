@@ -1,6 +1,7 @@
 package io.gatehouse.governance;
 
 import static io.gatehouse.testing.Changes.HTTP;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
@@ -8,16 +9,19 @@ import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
+
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Predicate;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Approval rules that require evidence (issue 23), end to end through the real server, PostgreSQL
@@ -358,6 +362,76 @@ class EvidenceRulesIT {
                         "admin",
                         "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":false}");
         assertThat(off.json().getBoolean("requireEvidence")).isFalse();
+        // turning it off is an admin's action alone, and audited with the before and after
+        assertThat(
+                        setRule(
+                                        t,
+                                        "reviewer",
+                                        "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":false}")
+                                .status())
+                .isEqualTo(403);
+        assertThat(Changes.auditDetails("approval_policy.set", "route/LOW"))
+                .anyMatch(
+                        e ->
+                                e.get("previousRequireEvidence") == JsonValue.TRUE
+                                        && e.get("requireEvidence") == JsonValue.FALSE
+                                        && e.get("effectiveRequireEvidence") == JsonValue.FALSE);
+    }
+
+    @Test
+    void aGoldenSetsBreakGlassRollbackIsAnAdminsAuditedAction() throws Exception {
+        String name = Changes.uniquePrompt();
+        String set = "gs-" + name.substring(3);
+        JsonObject v1 = goldenSet(name);
+        String first = publishedSetChange(set, v1);
+        JsonObject v2 =
+                Json.createObjectBuilder(v1)
+                        .add("minPassRate", 1.0)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder(v1.getJsonArray("cases"))
+                                        .add(
+                                                Json.createObjectBuilder(
+                                                                v1.getJsonArray("cases")
+                                                                        .getJsonObject(0))
+                                                        .add("id", "refund-2")))
+                        .build();
+        publishedSetChange(set, v2);
+        // only an admin may put the earlier set version back at once
+        for (String role : List.of("author", "reviewer", "auditor")) {
+            assertThat(Changes.act(t, role, first, "rollback").status()).as(role).isEqualTo(403);
+        }
+        Http.Response rollback =
+                HTTP.post(
+                        "/api/v1/changes/" + first + "/rollback",
+                        Changes.comment("incident"),
+                        t.auth("admin"));
+        assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
+        assertThat(rollback.json().getString("kind")).isEqualTo("golden_set");
+        assertThat(rollback.json().getString("postHocReview")).isEqualTo("pending");
+        // audited as break-glass, naming the change it re-applied
+        List<JsonObject> events =
+                Changes.auditDetails("change.rollback", rollback.json().getString("id"));
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).getBoolean("breakGlass")).isTrue();
+        assertThat(events.get(0).getString("rollbackOf")).isEqualTo(first);
+    }
+
+    /** Publishes {@code content} as golden set {@code set} through review; the change's id. */
+    static String publishedSetChange(String set, JsonObject content) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", set, content, "the set"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        if (Changes.ok(t, "reviewer", id, "approve").equals("in_review")) {
+            assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        }
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        return id;
     }
 
     static JsonObject entry(JsonObject list, String kind, String risk) {
