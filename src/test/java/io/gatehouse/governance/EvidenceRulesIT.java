@@ -8,6 +8,7 @@ import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -16,6 +17,7 @@ import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +32,52 @@ import org.junit.jupiter.api.Test;
  * replay as evidence of type {@code replay}.
  */
 class EvidenceRulesIT {
+    static final String FLAKY_PATH = "/flaky/v1";
+    static final String PASSING = "Refund policy for Acme: 30 days.";
+    static final String FAILING = "I cannot say.";
+
     static TestTenant t;
     static TestTenant other;
+
+    /** A stand-in model behind the route {@code flaky}: answers what the test last set. */
+    static StandInProvider flaky;
+
+    static void flakyAnswers(String text) {
+        flaky.answerJson(
+                FLAKY_PATH + "/chat/completions",
+                Json.createObjectBuilder()
+                        .add("id", "c1")
+                        .add("object", "chat.completion")
+                        .add("created", 1)
+                        .add("model", "flaky-model")
+                        .add(
+                                "choices",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("index", 0)
+                                                        .add(
+                                                                "message",
+                                                                Json.createObjectBuilder()
+                                                                        .add("role", "assistant")
+                                                                        .add("content", text))
+                                                        .add("finish_reason", "stop")))
+                        .add(
+                                "usage",
+                                Json.createObjectBuilder()
+                                        .add("prompt_tokens", 10)
+                                        .add("completion_tokens", 8)
+                                        .add("total_tokens", 18))
+                        .build()
+                        .toString());
+    }
+
+    /** A prompt on the route {@code flaky}. */
+    static JsonObject flakyPrompt(String system) {
+        return Json.createObjectBuilder(GoldenSets.prompt(system, "Refund policy for"))
+                .add("route", "flaky")
+                .build();
+    }
 
     /** A prompt whose own user message (the last one: a case sends only a system message). */
     static JsonObject prompt(String user) {
@@ -80,6 +126,11 @@ class EvidenceRulesIT {
         t = TestTenant.fresh();
         CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
         CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        flaky = StandInProvider.start();
+        flakyAnswers(PASSING);
+        CatalogFixture.provider(
+                t.id(), "flk", "openai", flaky.baseUrl(FLAKY_PATH), "{}", "flaky-model", "chat");
+        CatalogFixture.route(t.id(), "flaky", "chat", "priority", 0, "flk/flaky-model");
         other = TestTenant.fresh();
         for (String risk : List.of("LOW", "HIGH")) {
             Http.Response r =
@@ -92,6 +143,13 @@ class EvidenceRulesIT {
                                     + (risk.equals("LOW") ? 1 : 2)
                                     + ",\"requireEvidence\":true}");
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (flaky != null) {
+            flaky.stop();
         }
     }
 
@@ -268,6 +326,76 @@ class EvidenceRulesIT {
                         "admin",
                         "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":false}");
         assertThat(off.json().getBoolean("requireEvidence")).isFalse();
+        // turning it off is an admin's action alone, and audited with the before and after
+        assertThat(
+                        setRule(
+                                        t,
+                                        "reviewer",
+                                        "{\"kind\":\"route\",\"risk\":\"LOW\",\"requiredApprovals\":1,\"requireEvidence\":false}")
+                                .status())
+                .isEqualTo(403);
+        assertThat(Changes.auditDetails("approval_policy.set", "route/LOW"))
+                .anyMatch(
+                        e ->
+                                e.get("previousRequireEvidence") == JsonValue.TRUE
+                                        && e.get("requireEvidence") == JsonValue.FALSE
+                                        && e.get("effectiveRequireEvidence") == JsonValue.FALSE);
+    }
+
+    @Test
+    void aGoldenSetsBreakGlassRollbackIsAnAdminsAuditedAction() throws Exception {
+        String name = Changes.uniquePrompt();
+        String set = "gs-" + name.substring(3);
+        JsonObject v1 = goldenSet(name);
+        String first = publishedSetChange(set, v1);
+        JsonObject v2 =
+                Json.createObjectBuilder(v1)
+                        .add("minPassRate", 1.0)
+                        .add(
+                                "cases",
+                                Json.createArrayBuilder(v1.getJsonArray("cases"))
+                                        .add(
+                                                Json.createObjectBuilder(
+                                                                v1.getJsonArray("cases")
+                                                                        .getJsonObject(0))
+                                                        .add("id", "refund-2")))
+                        .build();
+        publishedSetChange(set, v2);
+        // only an admin may put the earlier set version back at once
+        for (String role : List.of("author", "reviewer", "auditor")) {
+            assertThat(Changes.act(t, role, first, "rollback").status()).as(role).isEqualTo(403);
+        }
+        Http.Response rollback =
+                HTTP.post(
+                        "/api/v1/changes/" + first + "/rollback",
+                        Changes.comment("incident"),
+                        t.auth("admin"));
+        assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
+        assertThat(rollback.json().getString("kind")).isEqualTo("golden_set");
+        assertThat(rollback.json().getString("postHocReview")).isEqualTo("pending");
+        // audited as break-glass, naming the change it re-applied
+        List<JsonObject> events =
+                Changes.auditDetails("change.rollback", rollback.json().getString("id"));
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).getBoolean("breakGlass")).isTrue();
+        assertThat(events.get(0).getString("rollbackOf")).isEqualTo(first);
+    }
+
+    /** Publishes {@code content} as golden set {@code set} through review; the change's id. */
+    static String publishedSetChange(String set, JsonObject content) {
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("golden_set", set, content, "the set"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        if (Changes.ok(t, "reviewer", id, "approve").equals("in_review")) {
+            assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        }
+        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        return id;
     }
 
     static JsonObject entry(JsonObject list, String kind, String risk) {
@@ -511,6 +639,149 @@ class EvidenceRulesIT {
         assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
         assertThat(rollback.json().getString("state")).isEqualTo("published");
         assertThat(rollback.json().get("evidenceOverride")).isEqualTo(JsonValue.NULL);
+    }
+
+    /** A live prompt on the route {@code flaky} and a set binding it; the prompt's name. */
+    static String liveFlakyPromptWithSet() {
+        String name = Changes.uniquePrompt();
+        Changes.publishThroughReview(t, "prompt", name, flakyPrompt("You help with"), "live");
+        publishGoldenSet(name);
+        return name;
+    }
+
+    /** Creates a change of the flaky prompt with another system message as the author; its id. */
+    static String submittedFlaky(String promptName, String system) {
+        Http.Response r =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("prompt", promptName, flakyPrompt(system), "candidate"),
+                        t.auth("author"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.json().getString("risk")).isEqualTo("LOW");
+        String id = r.json().getString("id");
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        return id;
+    }
+
+    /** {@code role} asks for a run of the change now; the run's id. */
+    static String rerun(String id, String role) {
+        Http.Response queued =
+                HTTP.post("/api/v1/changes/" + id + "/evaluations", "", t.auth(role));
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        JsonArray runs = queued.json().getJsonArray("data");
+        assertThat(runs).hasSize(1);
+        return runs.getJsonObject(0).getString("runId");
+    }
+
+    /** The evidence entry of run {@code runId} once it finished. */
+    static JsonObject finished(String id, String runId) throws InterruptedException {
+        Predicate<JsonObject> it = e -> e.getString("runId", "").equals(runId);
+        JsonObject change =
+                awaitEvidence(
+                        id,
+                        ev ->
+                                ev.stream()
+                                        .map(JsonValue::asJsonObject)
+                                        .anyMatch(
+                                                e ->
+                                                        it.test(e)
+                                                                && !e.getString("status")
+                                                                        .equals("running")));
+        return entryOf(change, runId);
+    }
+
+    static JsonObject entryOf(JsonObject change, String runId) {
+        return change.getJsonArray("evidence").stream()
+                .map(JsonValue::asJsonObject)
+                .filter(e -> e.getString("runId", "").equals(runId))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void theExtraReviewerOfAnOverrideIsNeverThePublishingAdmin() throws Exception {
+        String name = livePromptWithSet();
+        String id = submitted("author", name, "Shipping policy for");
+        assertThat(finishedRun(id, 1).getString("status")).isEqualTo("failed");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        // the admin approves too: two distinct approvals, but one of them is the publisher's own
+        assertThat(Changes.ok(t, "admin", id, "approve")).isEqualTo("approved");
+        Http.Response r = publish(t, "admin", id, override("I looked at it myself"));
+        assertProblem(r, 409, "override_needs_reviewer");
+        assertThat(r.json().getString("detail")).contains("other than you").contains("it has 1");
+        assertThat(Changes.get(t, id).getString("state")).isEqualTo("approved");
+        // a second reviewer who is not the publisher: it publishes, and the admin is not counted
+        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        Http.Response ok = publish(t, "admin", id, override("two reviewers saw the failure"));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.json().getJsonObject("evidenceOverride").getInt("approvals")).isEqualTo(2);
+        JsonObject recorded =
+                Changes.auditDetails("change.publish", id).get(0).getJsonObject("evidenceOverride");
+        assertThat(recorded.getJsonArray("approvedBy").getValuesAs(JsonValue::toString))
+                .hasSize(2)
+                .noneMatch(who -> who.contains(ok.json().getString("publishedBy")));
+    }
+
+    @Test
+    void approvalsGivenBeforeTheRunFailedDoNotCountForAnOverride() throws Exception {
+        String name = liveFlakyPromptWithSet();
+        flakyAnswers(PASSING);
+        String id = submittedFlaky(name, "You kindly help with");
+        assertThat(finishedRun(id, 1).getString("status")).isEqualTo("passed");
+        // both reviewers approve while the evidence passes
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+        // a reviewer's re-run fails: neither approval saw that failure
+        flakyAnswers(FAILING);
+        String failedRun = rerun(id, "reviewer");
+        JsonObject failed = finished(id, failedRun);
+        assertThat(failed.getString("status")).as(failed.toString()).isEqualTo("failed");
+        assertThat(failed.getBoolean("blocking")).isTrue();
+        assertProblem(publish(t, "admin", id, ""), 409, "evidence_failed");
+        Http.Response r = publish(t, "admin", id, override("they approved it already"));
+        assertProblem(r, 409, "override_needs_reviewer");
+        assertThat(r.json().getString("detail"))
+                .contains("after the failed run finished")
+                .contains("it has 0");
+        assertThat(Changes.get(t, id).getString("state")).isEqualTo("approved");
+        flakyAnswers(PASSING);
+    }
+
+    @Test
+    void theAuthorCannotReRunUntilItPassesAReviewersReRunCounts() throws Exception {
+        String name = liveFlakyPromptWithSet();
+        flakyAnswers(FAILING);
+        String id = submittedFlaky(name, "You gladly help with");
+        JsonObject first = finishedRun(id, 1);
+        assertThat(first.getString("status")).isEqualTo("failed");
+        String failedRun = first.getString("runId");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertProblem(publish(t, "admin", id, ""), 409, "evidence_failed");
+
+        // the author re-runs and the flaky model passes this time: the failure still blocks
+        flakyAnswers(PASSING);
+        String authorRun = rerun(id, "author");
+        JsonObject pass = finished(id, authorRun);
+        assertThat(pass.getString("status")).as(pass.toString()).isEqualTo("passed");
+        assertThat(pass.getString("requestedBy"))
+                .isEqualTo(Changes.get(t, id).getJsonObject("author").getString("id"));
+        JsonObject still = entryOf(Changes.get(t, id), failedRun);
+        assertThat(still.getBoolean("blocking")).isTrue();
+        assertThat(still.get("supersededBy")).isEqualTo(JsonValue.NULL);
+        Http.Response blocked = publish(t, "admin", id, "");
+        assertProblem(blocked, 409, "evidence_failed");
+        assertThat(blocked.json().getJsonArray("goldenSets").getJsonObject(0).getString("runId"))
+                .isEqualTo(failedRun);
+
+        // a reviewer re-runs it (a flaky judge) and it passes: the failure is superseded
+        String reviewerRun = rerun(id, "reviewer");
+        assertThat(finished(id, reviewerRun).getString("status")).isEqualTo("passed");
+        JsonObject superseded = entryOf(Changes.get(t, id), failedRun);
+        assertThat(superseded.getBoolean("blocking")).isFalse();
+        assertThat(superseded.getString("supersededBy")).isEqualTo(reviewerRun);
+        Http.Response ok = publish(t, "admin", id, "");
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.json().get("evidenceOverride")).isEqualTo(JsonValue.NULL);
     }
 
     @Test

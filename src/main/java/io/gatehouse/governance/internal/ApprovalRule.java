@@ -3,6 +3,7 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.governance.internal.persistence.ChangeRevisionEntity;
 import io.gatehouse.governance.internal.persistence.ReviewEntity;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,6 +61,32 @@ public final class ApprovalRule {
             if (r.revision() == revision
                     && "approve".equals(r.decision())
                     && !authors.contains(r.reviewerId())) {
+                out.add(r.reviewerId());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * The approvals an override of a failed run counts ({@link EvidenceGate}): distinct reviewers
+     * of {@code revision} other than the authors and the {@code publisher} (the extra pair of eyes
+     * is someone else's), who approved after {@code failedAt}, when the failed run finished (they
+     * saw the failure). Null {@code failedAt} counts no approval.
+     */
+    static List<String> overrideApprovers(
+            int revision,
+            List<ReviewEntity> reviews,
+            Set<String> authors,
+            String publisher,
+            Instant failedAt) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ReviewEntity r : reviews) {
+            if (r.revision() == revision
+                    && "approve".equals(r.decision())
+                    && !authors.contains(r.reviewerId())
+                    && !r.reviewerId().equals(publisher)
+                    && failedAt != null
+                    && r.createdAt().isAfter(failedAt)) {
                 out.add(r.reviewerId());
             }
         }

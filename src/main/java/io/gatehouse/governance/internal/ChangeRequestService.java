@@ -370,7 +370,7 @@ public class ChangeRequestService {
                         caller,
                         approvalPolicies.requiresEvidence(c),
                         required,
-                        approvers,
+                        repo.reviews(c.id()),
                         authors,
                         override,
                         now);

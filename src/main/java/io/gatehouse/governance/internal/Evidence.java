@@ -18,26 +18,43 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The evidence of a change (issue 23): one entry per evaluation run, as {@code GET
  * /api/v1/changes/{id}} shows it ({@code runId, goldenSet, goldenSetVersion, revision, trigger,
- * status, candidate, live, differing, startedAt, finishedAt}), and a run with its per-case results
- * ({@code GET /api/v1/evaluations/{runId}}). A queued run shows as {@code running}; a run not yet
- * finished shows the counts of the cases recorded so far. {@link #forChange} is the service method
- * publishing rules build on.
+ * requestedBy, status, candidate, live, differing, startedAt, finishedAt}, and for a failed run
+ * {@code blocking} and {@code supersededBy}: {@link EvidenceRule#supersededFailures}), and a run
+ * with its per-case results ({@code GET /api/v1/evaluations/{runId}}). A queued run shows as {@code
+ * running}; a run not yet finished shows the counts of the cases recorded so far. {@link
+ * #forChange} is the service method publishing rules build on.
  */
 @ApplicationScoped
 public class Evidence {
     @Inject EvaluationRows rows;
 
-    /** The change's runs, oldest first; only those of {@code revision} unless it is null. */
-    public List<JsonObject> forChange(TenantId tenant, UUID changeId, Integer revision) {
+    /**
+     * The change's runs, oldest first; only those of {@code revision} unless it is null. A failed
+     * run carries {@code supersededBy} (the later run someone outside {@code authors}, the change's
+     * authors, asked for; null when none) and {@code blocking} (no such run: it keeps blocking the
+     * publication of its revision until overridden).
+     */
+    public List<JsonObject> forChange(
+            TenantId tenant, UUID changeId, Integer revision, Set<String> authors) {
+        List<EvaluationRows.Run> all = rows.ofChange(tenant.value(), changeId);
+        Map<UUID, UUID> superseded =
+                EvidenceRule.supersededFailures(EvidenceGate.states(all), authors);
         List<JsonObject> out = new ArrayList<>();
-        for (EvaluationRows.Run r : rows.ofChange(tenant.value(), changeId)) {
+        for (EvaluationRows.Run r : all) {
             if (revision == null || r.revision() == revision) {
-                out.add(entry(r));
+                JsonObjectBuilder b = Json.createObjectBuilder(entry(r));
+                if (r.status().equals("failed")) {
+                    UUID by = superseded.get(r.id());
+                    put(b, "supersededBy", by);
+                    b.add("blocking", by == null);
+                }
+                out.add(b.build());
             }
         }
         return out;
@@ -102,6 +119,7 @@ public class Evidence {
                         .add("revision", r.revision())
                         .add("trigger", r.trigger())
                         .add("status", r.status().equals("queued") ? "running" : r.status());
+        put(b, "requestedBy", r.requestedBy());
         JsonObject summary;
         if (r.summary() != null) {
             summary = JsonInput.readObject(r.summary());

@@ -3,6 +3,7 @@ package io.gatehouse.governance.internal;
 import io.gatehouse.governance.internal.persistence.ChangeRequestEntity;
 import io.gatehouse.governance.internal.persistence.EvaluationRows;
 import io.gatehouse.governance.internal.persistence.GoldenSetRows;
+import io.gatehouse.governance.internal.persistence.ReviewEntity;
 import io.gatehouse.shared.Caller;
 import io.gatehouse.shared.error.ConflictException;
 import io.gatehouse.shared.error.ForbiddenException;
@@ -38,26 +39,41 @@ public class EvidenceGate {
     /** What the publication records about the evidence: audit details, and the override. */
     public record Outcome(Map<String, Object> auditDetails, JsonObject override) {}
 
-    /** The verdict of every live set binding {@code c}, for its current revision. */
-    EvidenceRule.Verdict verdict(ChangeRequestEntity c) {
+    /**
+     * The verdict of every live set binding {@code c}, for its current revision, over {@code
+     * changeRuns} (its runs, oldest first); a failure only {@code authors} re-ran keeps blocking.
+     */
+    EvidenceRule.Verdict verdict(
+            ChangeRequestEntity c, List<EvaluationRows.Run> changeRuns, Set<String> authors) {
         List<EvidenceRule.BoundSet> bound = new ArrayList<>();
         for (GoldenSetRows.Row r : sets.liveBinding(c.tenantId(), c.kind(), c.target())) {
             bound.add(new EvidenceRule.BoundSet(r.name(), r.version()));
         }
+        return EvidenceRule.judge(c.revision(), bound, states(changeRuns), authors);
+    }
+
+    /** The runs as {@link EvidenceRule} reads them. */
+    static List<EvidenceRule.RunState> states(List<EvaluationRows.Run> changeRuns) {
         List<EvidenceRule.RunState> states = new ArrayList<>();
-        for (EvaluationRows.Run r : runs.ofChange(c.tenantId(), c.id())) {
+        for (EvaluationRows.Run r : changeRuns) {
             states.add(
                     new EvidenceRule.RunState(
-                            r.id(), r.goldenSet(), r.goldenSetVersion(), r.revision(), r.status()));
+                            r.id(),
+                            r.goldenSet(),
+                            r.goldenSetVersion(),
+                            r.revision(),
+                            r.status(),
+                            r.requestedBy()));
         }
-        return EvidenceRule.judge(c.revision(), bound, states);
+        return states;
     }
 
     /**
      * Throws unless the publication may go on: 409 {@code evidence_missing} (never overridable),
      * 409 {@code evidence_failed} without an override, and for an override 403 {@code own_change}
      * (an author of any revision), 409 {@code override_needs_reviewer} (fewer than one more
-     * distinct approval of the current revision than the rule needs), 409 {@code
+     * distinct approval of the current revision than the rule needs, counting only reviewers other
+     * than the publisher who approved after the last overridden run finished), 409 {@code
      * override_not_needed} (no failed run to override). Returns what to record.
      */
     Outcome check(
@@ -65,7 +81,7 @@ public class EvidenceGate {
             Caller caller,
             boolean required,
             int requiredApprovals,
-            List<String> approvers,
+            List<ReviewEntity> reviews,
             Set<String> authors,
             EvidenceOverride override,
             Instant now) {
@@ -78,7 +94,8 @@ public class EvidenceGate {
             }
             return new Outcome(Map.of(), null);
         }
-        EvidenceRule.Verdict v = verdict(c);
+        List<EvaluationRows.Run> changeRuns = runs.ofChange(c.tenantId(), c.id());
+        EvidenceRule.Verdict v = verdict(c, changeRuns, authors);
         JsonObject problem =
                 Json.createObjectBuilder()
                         .add("revision", c.revision())
@@ -146,6 +163,18 @@ public class EvidenceGate {
                             + " evidence: an admin who authored none of it must");
         }
         int needed = EvidenceRule.approvalsForOverride(requiredApprovals);
+        // the reviewers must have seen the failure: approvals after the last overridden run ended
+        Instant failedAt = null;
+        for (EvaluationRows.Run r : changeRuns) {
+            if (v.failedRunIds().contains(r.id())
+                    && r.finishedAt() != null
+                    && (failedAt == null || r.finishedAt().isAfter(failedAt))) {
+                failedAt = r.finishedAt();
+            }
+        }
+        List<String> approvers =
+                ApprovalRule.overrideApprovers(
+                        c.revision(), reviews, authors, caller.subject(), failedAt);
         if (approvers.size() < needed) {
             throw new ConflictException(
                     "override_needs_reviewer",
@@ -155,7 +184,9 @@ public class EvidenceGate {
                             + c.revision()
                             + " (one more than the rule's "
                             + requiredApprovals
-                            + "); it has "
+                            + ") by reviewers other than you, given after the failed run finished"
+                            + (failedAt == null ? "" : " (" + failedAt + ")")
+                            + "; it has "
                             + approvers.size(),
                     problem);
         }

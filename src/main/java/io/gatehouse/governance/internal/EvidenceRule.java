@@ -5,8 +5,11 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -14,8 +17,11 @@ import java.util.stream.Collectors;
  * When an approval rule requires evidence (issue 23): publishing needs, for EVERY live golden set
  * that binds the change's kind and target, a passed run of that set's live version against the
  * change's current revision. Pure logic over what {@link EvidenceGate} read under the publish's
- * locks. Per set the latest such run decides (a run asked for again on demand replaces the earlier
- * one); a run of an older revision or of an older version of the set is no evidence.
+ * locks. Per set the latest such run decides, except that a failed run keeps blocking until a LATER
+ * run of the same revision and set version is asked for by someone who authored none of the change
+ * (a reviewer or admin re-running a flaky judge): the change's authors cannot re-run until a run
+ * passes ({@link #supersededFailures}). A run of an older revision or of an older version of the
+ * set is no evidence.
  *
  * <p>{@code evidence_missing} (no run, a run still going, a run that ended in {@code error}) can
  * never be overridden: a run must exist and be finished. {@code evidence_failed} can, with {@link
@@ -33,7 +39,12 @@ public final class EvidenceRule {
 
     /** An evaluation run of the change as stored, in creation order. */
     public record RunState(
-            UUID runId, String goldenSet, int goldenSetVersion, int revision, String status) {}
+            UUID runId,
+            String goldenSet,
+            int goldenSetVersion,
+            int revision,
+            String status,
+            String requestedBy) {}
 
     /** What one bound set's evidence is for the current revision. */
     public enum SetStatus {
@@ -122,27 +133,69 @@ public final class EvidenceRule {
 
     /**
      * The verdict of each bound set for {@code revision}: the latest run (in {@code runs}' order)
-     * of that set's live version against that revision decides.
+     * of that set's live version against that revision decides, unless it is finished and an
+     * earlier failed run of the same revision and version still blocks (no later run asked for by
+     * someone outside {@code authors}): then the set is {@link SetStatus#FAILED} with that run.
      */
-    public static Verdict judge(int revision, List<BoundSet> bound, List<RunState> runs) {
+    public static Verdict judge(
+            int revision, List<BoundSet> bound, List<RunState> runs, Set<String> authors) {
+        Map<UUID, UUID> superseded = supersededFailures(runs, authors);
         List<SetVerdict> out = new ArrayList<>();
         for (BoundSet set : bound) {
             RunState latest = null;
+            RunState blockingFailure = null;
             for (RunState r : runs) {
                 if (r.revision() == revision
                         && Objects.equals(r.goldenSet(), set.name())
                         && r.goldenSetVersion() == set.version()) {
                     latest = r;
+                    if ("failed".equals(r.status()) && !superseded.containsKey(r.runId())) {
+                        blockingFailure = r;
+                    }
                 }
+            }
+            SetStatus status = latest == null ? SetStatus.NO_RUN : status(latest.status());
+            RunState decides = latest;
+            if (latest != null && !status.missing() && blockingFailure != null) {
+                status = SetStatus.FAILED;
+                decides = blockingFailure;
             }
             out.add(
                     new SetVerdict(
                             set.name(),
                             set.version(),
-                            latest == null ? SetStatus.NO_RUN : status(latest.status()),
-                            latest == null ? null : latest.runId()));
+                            status,
+                            decides == null ? null : decides.runId()));
         }
         return new Verdict(revision, List.copyOf(out));
+    }
+
+    /**
+     * Each failed run that no longer blocks, mapped to the run that superseded it: the first later
+     * run (in {@code runs}' order) of the same revision, set and set version that someone outside
+     * {@code authors} asked for. A re-run by an author (creator or reviser) supersedes nothing, and
+     * neither does an automatic run, which its transition's author asked for.
+     */
+    public static Map<UUID, UUID> supersededFailures(List<RunState> runs, Set<String> authors) {
+        Map<UUID, UUID> out = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunState failed = runs.get(i);
+            if (!"failed".equals(failed.status())) {
+                continue;
+            }
+            for (int j = i + 1; j < runs.size(); j++) {
+                RunState later = runs.get(j);
+                if (later.revision() == failed.revision()
+                        && Objects.equals(later.goldenSet(), failed.goldenSet())
+                        && later.goldenSetVersion() == failed.goldenSetVersion()
+                        && later.requestedBy() != null
+                        && !authors.contains(later.requestedBy())) {
+                    out.put(failed.runId(), later.runId());
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     static SetStatus status(String stored) {

@@ -7,6 +7,7 @@ import io.gatehouse.governance.internal.EvidenceRule.RunState;
 import io.gatehouse.governance.internal.EvidenceRule.SetStatus;
 import io.gatehouse.governance.internal.EvidenceRule.Verdict;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -15,13 +16,23 @@ class EvidenceRuleTest {
     static final BoundSet REFUNDS = new BoundSet("refunds", 2);
     static final BoundSet TONE = new BoundSet("tone", 1);
 
+    static final Set<String> AUTHORS = Set.of("author", "reviser");
+
     static RunState run(String set, int version, int revision, String status) {
-        return new RunState(UUID.randomUUID(), set, version, revision, status);
+        return run(set, version, revision, status, "reviewer");
+    }
+
+    static RunState run(String set, int version, int revision, String status, String by) {
+        return new RunState(UUID.randomUUID(), set, version, revision, status, by);
+    }
+
+    static Verdict judge(int revision, List<BoundSet> bound, List<RunState> runs) {
+        return EvidenceRule.judge(revision, bound, runs, AUTHORS);
     }
 
     @Test
     void noSetBindingTheChangeIsNothingToRequire() {
-        Verdict v = EvidenceRule.judge(3, List.of(), List.of());
+        Verdict v = judge(3, List.of(), List.of());
         assertThat(v.passed()).isTrue();
         assertThat(v.missing()).isFalse();
         assertThat(v.failed()).isFalse();
@@ -30,13 +41,13 @@ class EvidenceRuleTest {
     @Test
     void everyBoundSetNeedsAPassedRunOfTheCurrentRevision() {
         Verdict v =
-                EvidenceRule.judge(
+                judge(
                         2,
                         List.of(REFUNDS, TONE),
                         List.of(run("refunds", 2, 2, "passed"), run("tone", 1, 2, "passed")));
         assertThat(v.passed()).isTrue();
         // one set without a run: missing, whatever the other says
-        v = EvidenceRule.judge(2, List.of(REFUNDS, TONE), List.of(run("refunds", 2, 2, "passed")));
+        v = judge(2, List.of(REFUNDS, TONE), List.of(run("refunds", 2, 2, "passed")));
         assertThat(v.missing()).isTrue();
         assertThat(v.passed()).isFalse();
         assertThat(v.blocking()).extracting(s -> s.goldenSet()).containsExactly("tone");
@@ -47,19 +58,17 @@ class EvidenceRuleTest {
     @Test
     void aPassOfAnotherRevisionOrAnOlderSetVersionIsNoEvidence() {
         // revision 1 passed, the change is at revision 2 now (a revise or rebase came after)
-        Verdict v =
-                EvidenceRule.judge(2, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed")));
+        Verdict v = judge(2, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed")));
         assertThat(v.missing()).isTrue();
         // the set has a version 2 live now; the pass was against version 1
-        v = EvidenceRule.judge(2, List.of(REFUNDS), List.of(run("refunds", 1, 2, "passed")));
+        v = judge(2, List.of(REFUNDS), List.of(run("refunds", 1, 2, "passed")));
         assertThat(v.missing()).isTrue();
     }
 
     @Test
     void runningQueuedAndErroredRunsAreMissingNeverFailed() {
         for (String status : List.of("queued", "running", "error")) {
-            Verdict v =
-                    EvidenceRule.judge(1, List.of(REFUNDS), List.of(run("refunds", 2, 1, status)));
+            Verdict v = judge(1, List.of(REFUNDS), List.of(run("refunds", 2, 1, status)));
             assertThat(v.missing()).as(status).isTrue();
             assertThat(v.failed()).as(status).isFalse();
             assertThat(v.failedRunIds()).as(status).isEmpty();
@@ -69,7 +78,7 @@ class EvidenceRuleTest {
     @Test
     void aMissingSetBeatsAFailedOneSoNoOverrideCanCoverIt() {
         Verdict v =
-                EvidenceRule.judge(
+                judge(
                         1,
                         List.of(REFUNDS, TONE),
                         List.of(run("refunds", 2, 1, "failed"), run("tone", 1, 1, "running")));
@@ -82,21 +91,48 @@ class EvidenceRuleTest {
     @Test
     void theLatestRunOfASetDecides() {
         RunState failed = run("refunds", 2, 1, "failed");
-        Verdict v =
-                EvidenceRule.judge(
-                        1, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed"), failed));
+        Verdict v = judge(1, List.of(REFUNDS), List.of(run("refunds", 2, 1, "passed"), failed));
         assertThat(v.failed()).isTrue();
         assertThat(v.failedRunIds()).containsExactly(failed.runId());
         // a run asked for again that passed replaces the failure
-        v =
-                EvidenceRule.judge(
-                        1, List.of(REFUNDS), List.of(failed, run("refunds", 2, 1, "passed")));
+        v = judge(1, List.of(REFUNDS), List.of(failed, run("refunds", 2, 1, "passed")));
         assertThat(v.passed()).isTrue();
         // one asked for again that is still going makes it missing again
-        v =
-                EvidenceRule.judge(
-                        1, List.of(REFUNDS), List.of(failed, run("refunds", 2, 1, "queued")));
+        v = judge(1, List.of(REFUNDS), List.of(failed, run("refunds", 2, 1, "queued")));
         assertThat(v.missing()).isTrue();
+    }
+
+    @Test
+    void anAuthorCannotReRunAFailureAway() {
+        RunState failed = run("refunds", 2, 1, "failed", "author");
+        // the author (or a reviser) re-runs until it passes: the failure still blocks
+        for (String by : List.of("author", "reviser")) {
+            RunState pass = run("refunds", 2, 1, "passed", by);
+            Verdict v = judge(1, List.of(REFUNDS), List.of(failed, pass));
+            assertThat(v.failed()).as(by).isTrue();
+            assertThat(v.failedRunIds()).as(by).containsExactly(failed.runId());
+            assertThat(EvidenceRule.supersededFailures(List.of(failed, pass), AUTHORS)).isEmpty();
+        }
+        // an author's re-run still going is missing, as any unfinished run
+        assertThat(
+                        judge(
+                                        1,
+                                        List.of(REFUNDS),
+                                        List.of(failed, run("refunds", 2, 1, "running", "author")))
+                                .missing())
+                .isTrue();
+        // a reviewer's re-run supersedes it; an author's pass after that counts
+        RunState rerun = run("refunds", 2, 1, "failed", "reviewer");
+        RunState pass = run("refunds", 2, 1, "passed", "author");
+        List<RunState> runs = List.of(failed, rerun, pass);
+        assertThat(EvidenceRule.supersededFailures(runs, AUTHORS))
+                .containsExactly(java.util.Map.entry(failed.runId(), rerun.runId()));
+        // ... but the reviewer's own failed re-run blocks in its turn
+        Verdict v = judge(1, List.of(REFUNDS), runs);
+        assertThat(v.failedRunIds()).containsExactly(rerun.runId());
+        // a re-run of another revision or set version supersedes nothing
+        RunState other = run("refunds", 2, 2, "passed", "reviewer");
+        assertThat(EvidenceRule.supersededFailures(List.of(failed, other), AUTHORS)).isEmpty();
     }
 
     @Test

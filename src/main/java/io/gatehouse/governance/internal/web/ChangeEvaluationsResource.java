@@ -1,5 +1,6 @@
 package io.gatehouse.governance.internal.web;
 
+import io.gatehouse.governance.internal.ChangeViews;
 import io.gatehouse.governance.internal.EvaluationTriggers;
 import io.gatehouse.governance.internal.Evidence;
 import io.gatehouse.shared.CurrentCaller;
@@ -38,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ChangeEvaluationsResource {
     @Inject EvaluationTriggers evaluations;
     @Inject Evidence evidence;
+    @Inject ChangeViews views;
     @Inject CurrentCaller caller;
     @Context HttpServletRequest request;
 
@@ -71,7 +73,9 @@ public class ChangeEvaluationsResource {
         java.util.List<UUID> runs = evaluations.onDemand(c, requestId(), change);
         evaluations.kick();
         JsonArrayBuilder a = Json.createArrayBuilder();
-        for (JsonObject e : evidence.forChange(c.tenant(), change, null)) {
+        java.util.Set<String> authors = new java.util.HashSet<>();
+        views.get(c, change).authors().forEach(p -> authors.add(p.id()));
+        for (JsonObject e : evidence.forChange(c.tenant(), change, null, authors)) {
             if (runs.contains(UUID.fromString(e.getString("runId")))) {
                 a.add(e);
             }

@@ -147,7 +147,9 @@ public class ChangesResource {
         io.gatehouse.shared.Caller c = caller.require();
         ChangeView v = views.get(c, JsonBodies.uuid(id));
         JsonArrayBuilder e = Json.createArrayBuilder();
-        evidence.forChange(c.tenant(), v.id(), null).forEach(e::add);
+        java.util.Set<String> authors = new java.util.HashSet<>();
+        v.authors().forEach(p -> authors.add(p.id()));
+        evidence.forChange(c.tenant(), v.id(), null, authors).forEach(e::add);
         automaticEvidence.forChange(c.tenant(), v.id()).forEach(e::add);
         return Json.createObjectBuilder(ChangeJsonWriter.write(v, true)).add("evidence", e).build();
     }

@@ -47,6 +47,11 @@ public final class EvaluationDtos {
                             enumeration = {"submit", "revise", "rebase", "on_demand"})
                     String trigger,
             @Schema(
+                            description =
+                                    "Who asked for the run: the transition's actor for submit,"
+                                            + " revise and rebase, the caller for on_demand")
+                    String requestedBy,
+            @Schema(
                             required = true,
                             enumeration = {"running", "passed", "failed", "error"},
                             description =
@@ -60,7 +65,21 @@ public final class EvaluationDtos {
                     EvaluationSideCounts live,
             @Schema(required = true) List<EvaluationDiffering> differing,
             @Schema(description = "When it was first claimed") String startedAt,
-            @Schema(description = "When it ended") String finishedAt) {}
+            @Schema(description = "When it ended") String finishedAt,
+            @Schema(
+                            description =
+                                    "A failed run only (GET /api/v1/changes/{id}): true while it"
+                                            + " blocks publishing its revision (unless overridden):"
+                                            + " no later run of the same revision and set version"
+                                            + " was asked for by someone who authored none of the"
+                                            + " change")
+                    Boolean blocking,
+            @Schema(
+                            description =
+                                    "A failed run only: the later run, asked for by a reviewer or"
+                                            + " admin outside the change's authors, that"
+                                            + " superseded it; null while it blocks")
+                    String supersededBy) {}
 
     @Schema(description = "One case's result on one side")
     public record EvaluationCaseResult(
