@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.JsonObject;
@@ -92,7 +93,7 @@ class EvaluationBudgetLineageIT {
                         Changes.body(
                                 "prompt",
                                 name,
-                                EvidenceRulesIT.prompt("You kindly help with", "Refund policy for"),
+                                GoldenSets.prompt("You kindly help with", "Refund policy for"),
                                 "candidate"),
                         t.auth("author"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

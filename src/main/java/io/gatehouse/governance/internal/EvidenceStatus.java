@@ -37,8 +37,12 @@ public class EvidenceStatus {
 
     @Inject EvidenceStatusRows rows;
 
-    /** A listed change: its current revision and what it changes. */
-    public record Listed(UUID id, int revision, String kind, String target) {}
+    /**
+     * A listed change: its current revision, what it changes, and its authors (a failed run only
+     * they re-ran keeps blocking, as at publish).
+     */
+    public record Listed(
+            UUID id, int revision, String kind, String target, java.util.Set<String> authors) {}
 
     /** By change id: the status of its current revision. */
     public Map<UUID, String> of(TenantId tenant, Collection<Listed> changes) {
@@ -57,7 +61,8 @@ public class EvidenceStatus {
                                     r.goldenSet(),
                                     r.goldenSetVersion(),
                                     r.revision(),
-                                    r.status()));
+                                    r.status(),
+                                    r.requestedBy()));
         }
         for (Listed c : changes) {
             String binding = c.kind() + ":" + c.target();
@@ -71,7 +76,10 @@ public class EvidenceStatus {
                     c.id(),
                     word(
                             EvidenceRule.judge(
-                                    c.revision(), bound, runs.getOrDefault(c.id(), List.of()))));
+                                    c.revision(),
+                                    bound,
+                                    runs.getOrDefault(c.id(), List.of()),
+                                    c.authors())));
         }
         return out;
     }

@@ -50,8 +50,8 @@ class RecentProductionRequestsIT {
     }
 
     /**
-     * The bean over the test database (the rows hold no content, so the read writes no audit
-     * event and needs no recorder).
+     * The bean over the test database (the rows hold no content, so the read writes no audit event
+     * and needs no recorder).
      */
     static DefaultRetainedRequests overTheTestDatabase() {
         DefaultRetainedRequests r = new DefaultRetainedRequests();

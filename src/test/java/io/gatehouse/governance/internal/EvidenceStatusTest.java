@@ -29,7 +29,8 @@ class EvidenceStatusTest {
                                                         r.revision,
                                                         r.set,
                                                         r.version,
-                                                        r.status))
+                                                        r.status,
+                                                        r.requestedBy))
                                 .toList();
                     }
 
@@ -41,7 +42,18 @@ class EvidenceStatusTest {
         return s;
     }
 
-    record RunRow(UUID change, int revision, String set, int version, String status) {}
+    record RunRow(
+            UUID change, int revision, String set, int version, String status, String requestedBy) {
+        RunRow(UUID change, int revision, String set, int version, String status) {
+            this(change, revision, set, version, status, "system:evaluation");
+        }
+    }
+
+    static final java.util.Set<String> AUTHORS = java.util.Set.of("alice");
+
+    static EvidenceStatus.Listed listed(UUID id, int revision, String target) {
+        return new EvidenceStatus.Listed(id, revision, "prompt", target, AUTHORS);
+    }
 
     static EvidenceStatusRows.LiveSet set(String name, int version, String... binds) {
         return new EvidenceStatusRows.LiveSet(name, version, List.of(binds));
@@ -57,9 +69,7 @@ class EvidenceStatusTest {
                 runs.add(new RunRow(c, 1, "s" + i, 1, statuses[i]));
             }
         }
-        return over(live, runs)
-                .of(new TenantId(TENANT), List.of(new EvidenceStatus.Listed(c, 1, "prompt", "p")))
-                .get(c);
+        return over(live, runs).of(new TenantId(TENANT), List.of(listed(c, 1, "p"))).get(c);
     }
 
     @Test
@@ -87,11 +97,17 @@ class EvidenceStatusTest {
         UUID c = UUID.randomUUID();
         UUID d = UUID.randomUUID();
         UUID e = UUID.randomUUID();
+        UUID f = UUID.randomUUID();
         List<RunRow> runs =
                 List.of(
-                        // a: failed, then passed on demand (same set, version, revision)
+                        // a: failed, then passed when a reviewer re-ran it (same set,
+                        // version, revision)
                         new RunRow(a, 2, "gs", 2, "failed"),
-                        new RunRow(a, 2, "gs", 2, "passed"),
+                        new RunRow(a, 2, "gs", 2, "passed", "bob"),
+                        // f: failed, then passed when its author re-ran it: still failed, as
+                        // at publish (review 23 finding 3)
+                        new RunRow(f, 2, "gs", 2, "failed"),
+                        new RunRow(f, 2, "gs", 2, "passed", "alice"),
                         // b: revision 1 passed, the current revision 2 has none
                         new RunRow(b, 1, "gs", 2, "passed"),
                         // c: passed against version 1; the set is at version 2 now
@@ -109,18 +125,20 @@ class EvidenceStatusTest {
                 s.of(
                         new TenantId(TENANT),
                         List.of(
-                                new EvidenceStatus.Listed(a, 2, "prompt", "p"),
-                                new EvidenceStatus.Listed(b, 2, "prompt", "p"),
-                                new EvidenceStatus.Listed(c, 1, "prompt", "p"),
-                                new EvidenceStatus.Listed(d, 1, "prompt", "q"),
+                                listed(a, 2, "p"),
+                                listed(b, 2, "p"),
+                                listed(c, 1, "p"),
+                                listed(d, 1, "q"),
                                 // e: nothing binds its target
-                                new EvidenceStatus.Listed(e, 1, "prompt", "unbound")));
+                                listed(e, 1, "unbound"),
+                                listed(f, 2, "p")));
         assertThat(out)
                 .containsEntry(a, "passed")
                 .containsEntry(b, "missing")
                 .containsEntry(c, "missing")
                 .containsEntry(d, "missing")
-                .containsEntry(e, "none");
+                .containsEntry(e, "none")
+                .containsEntry(f, "failed");
         // and it agrees with the publish gate's own judgement
         assertThat(
                         EvidenceRule.judge(
@@ -128,7 +146,13 @@ class EvidenceStatusTest {
                                         List.of(new EvidenceRule.BoundSet("gs", 2)),
                                         List.of(
                                                 new EvidenceRule.RunState(
-                                                        UUID.randomUUID(), "gs", 1, 1, "passed")))
+                                                        UUID.randomUUID(),
+                                                        "gs",
+                                                        1,
+                                                        1,
+                                                        "passed",
+                                                        "bob")),
+                                        AUTHORS)
                                 .missing())
                 .isTrue();
     }

@@ -31,7 +31,8 @@ public class EvidenceStatusRows {
             int revision,
             String goldenSet,
             int goldenSetVersion,
-            String status) {}
+            String status,
+            String requestedBy) {}
 
     /** A live (highest) version of a set and what it binds ({@code kind:target}). */
     public record LiveSet(String name, int version, List<String> binds) {}
@@ -46,7 +47,7 @@ public class EvidenceStatusRows {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT id, change_id, revision, golden_set, golden_set_version,"
-                                        + " status FROM governance_evaluation_runs WHERE"
+                                        + " status, requested_by FROM governance_evaluation_runs WHERE"
                                         + " tenant_id = ? AND change_id = ANY (?) ORDER BY"
                                         + " created_at, id")) {
             Array ids = c.createArrayOf("uuid", changes.toArray());
@@ -61,7 +62,8 @@ public class EvidenceStatusRows {
                                     rs.getInt(3),
                                     rs.getString(4),
                                     rs.getInt(5),
-                                    rs.getString(6)));
+                                    rs.getString(6),
+                                    rs.getString(7)));
                 }
             }
         } catch (SQLException e) {

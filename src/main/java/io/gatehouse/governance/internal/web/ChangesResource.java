@@ -119,7 +119,15 @@ public class ChangesResource {
                                 .map(
                                         v ->
                                                 new EvidenceStatus.Listed(
-                                                        v.id(), v.revision(), v.kind(), v.target()))
+                                                        v.id(),
+                                                        v.revision(),
+                                                        v.kind(),
+                                                        v.target(),
+                                                        v.authors().stream()
+                                                                .map(ChangeView.Person::id)
+                                                                .collect(
+                                                                        java.util.stream.Collectors
+                                                                                .toSet())))
                                 .toList());
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (ChangeView v : page) {
