@@ -157,6 +157,8 @@ export default async function (ctx) {
     const row = run.getByTestId("differing-cases").locator('[data-case-row="refund-1"]');
     check((await row.locator('[data-side="candidate"]').textContent()) === "fail", "refund-1 fails on the candidate");
     check((await row.locator('[data-side="live"]').textContent()) === "pass", "and passes live");
+    const blocks = await run.getByTestId("run-blocking").textContent();
+    check(blocks.startsWith("Yes: it blocks publishing"), `the failed run says it blocks publishing, got ${blocks}`);
     await pressOn(run.getByTestId("differing-cases").locator('button[data-case="refund-1"]'));
     const detail = run.getByTestId("differing-cases").locator('[data-testid="case-detail"][data-case="refund-1"]');
     await detail.waitFor();

@@ -38,6 +38,12 @@ export interface EvidenceRun {
   differing: Differing[];
   startedAt?: string | null;
   finishedAt?: string | null;
+  /** Who asked for the run (a person's id, or system:… for a trigger). */
+  requestedBy?: string | null;
+  /** A failed run: whether it still blocks publishing (review 23 finding 3). */
+  blocking?: boolean | null;
+  /** A failed run: the later run, asked for by someone outside the change's authors, that lifts it. */
+  supersededBy?: string | null;
 }
 
 /** An expectation's verdict on one answer. */
@@ -118,12 +124,31 @@ export function evidenceOf(change: Pick<ChangeDetail, "revision"> & { evidence?:
         : [],
       startedAt: typeof e["startedAt"] === "string" ? e["startedAt"] : null,
       finishedAt: typeof e["finishedAt"] === "string" ? e["finishedAt"] : null,
+      requestedBy: typeof e["requestedBy"] === "string" ? e["requestedBy"] : null,
+      blocking: typeof e["blocking"] === "boolean" ? e["blocking"] : null,
+      supersededBy: typeof e["supersededBy"] === "string" ? e["supersededBy"] : null,
     });
   }
   // the server lists runs oldest first: newest revision first here, then by set, the newest run of a set first
   const order = new Map(runs.map((r, i) => [r, i] as const));
   runs.sort((a, b) => b.revision - a.revision || a.goldenSet.localeCompare(b.goldenSet) || order.get(b)! - order.get(a)!);
   return { runs, others };
+}
+
+/**
+ * The failed runs of the current revision that still block publishing: a later pass asked for by one of
+ * the change's authors does not lift a failure; a re-run by someone else, or an override, does.
+ */
+export function blockingFailures(runs: EvidenceRun[], revision: number): EvidenceRun[] {
+  return runs.filter((r) => r.revision === revision && r.status === "failed" && r.blocking === true);
+}
+
+/** What a failed run means for publishing, in one sentence (null for any other run). */
+export function blockingLabel(r: EvidenceRun): string | null {
+  if (r.status !== "failed" || r.blocking === null || r.blocking === undefined) return null;
+  return r.blocking
+    ? "Yes: it blocks publishing until someone who authored none of the change re-runs the set, or an admin overrides it. A re-run by an author does not lift it."
+    : `No: run ${r.supersededBy ?? "—"}, asked for by someone outside the change's authors, lifts it.`;
 }
 
 /** The latest run of each golden set for the change's current revision (what a publish rule reads). */

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError } from "../src/api.js";
 import {
-  anyRunning, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, passRateLabel, pollDelayMs, publishRefusal,
+  anyRunning, blockingFailures, blockingLabel, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, passRateLabel, pollDelayMs, publishRefusal,
   resultFacts, runBlocker, runSummary, type RunDetail,
 } from "../src/evidence.js";
 import type { Me } from "../src/types.js";
@@ -104,4 +104,25 @@ test("a running run is read again quickly at first, then more slowly, never slow
   assert.equal(pollDelayMs(0), 1500);
   assert.ok(pollDelayMs(5) > pollDelayMs(1));
   assert.equal(pollDelayMs(100), 10_000);
+});
+
+test("a failed run only the change's authors re-ran still blocks publishing; one lifted by another's re-run does not", () => {
+  const { runs } = evidenceOf({
+    revision: 2,
+    evidence: [
+      run({ runId: "f1", status: "failed", requestedBy: "system:submit", blocking: true, supersededBy: null }),
+      run({ runId: "p1", status: "passed", requestedBy: "alice" }),
+      run({ runId: "g1", goldenSet: "other", status: "failed", blocking: false, supersededBy: "g2" }),
+      run({ runId: "g2", goldenSet: "other", status: "passed", requestedBy: "bob" }),
+      run({ runId: "old", revision: 1, status: "failed", blocking: true }),
+    ],
+  });
+  assert.deepEqual(blockingFailures(runs, 2).map((r) => r.runId), ["f1"]);
+  const byId = (id: string) => runs.find((r) => r.runId === id)!;
+  assert.equal(byId("p1").requestedBy, "alice");
+  assert.match(blockingLabel(byId("f1"))!, /^Yes: it blocks publishing/);
+  assert.equal(blockingLabel(byId("g1")), "No: run g2, asked for by someone outside the change's authors, lifts it.");
+  assert.equal(blockingLabel(byId("p1")), null);
+  // an older server that sends no blocking field: nothing is claimed
+  assert.equal(blockingLabel(evidenceOf({ revision: 2, evidence: [run({ status: "failed" })] }).runs[0]!), null);
 });

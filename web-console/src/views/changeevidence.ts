@@ -4,7 +4,7 @@
 // Text only (h() never parses markup); the view model is evidence.ts.
 import { h, newId, render } from "../dom.js";
 import {
-  anyRunning, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, outcomeLabel, passRateLabel,
+  anyRunning, blockingFailures, blockingLabel, caseRows, caseSides, checkLabel, currentRuns, evidenceOf, outcomeLabel, passRateLabel,
   overrideView, pollDelayMs, replayEntry, replayFacts, replaySentence, resultFacts, runBlocker, runSummary, statusLabel,
   triggerLabel, evidenceRequiredLine, type CaseResult, type EvidenceRun, type OtherEvidence, type ReplayEntry,
   type RunDetail,
@@ -137,7 +137,11 @@ function summaryLine(all: EvidenceRun[], revision: number): string {
     const names = by(s);
     if (names.length > 0) parts.push(`${statusLabel(s).toLowerCase()}: ${names.join(", ")}`);
   }
-  return `Revision ${revision}: ${parts.join("; ")}.`;
+  const blocking = blockingFailures(all, revision).filter((r) => !cur.includes(r)).map((r) => r.goldenSet);
+  const still = blocking.length > 0
+    ? ` An earlier failure still blocks publishing (${[...new Set(blocking)].join(", ")}): only its authors re-ran it.`
+    : "";
+  return `Revision ${revision}: ${parts.join("; ")}.${still}`;
 }
 
 function statusBadge(status: string): HTMLElement {
@@ -179,6 +183,8 @@ function runView(
     h("dl", { class: "facts" },
       row("Revision", r.revision === revision ? `${r.revision} (current)` : `${r.revision} (an earlier revision)`),
       row("Trigger", triggerLabel(r.trigger)),
+      row("Requested by", r.requestedBy ?? "—"),
+      blockingLabel(r) === null ? [] : row("Blocks publishing", h("span", { "data-testid": "run-blocking" }, blockingLabel(r)!)),
       row("Candidate pass rate", h("span", { "data-testid": "candidate-rate" }, passRateLabel(r.candidate))),
       row("Live pass rate", h("span", { "data-testid": "live-rate" }, r.live ? passRateLabel(r.live) : "— (nothing live to compare)")),
       row("Started", formatInstant(r.startedAt)),
