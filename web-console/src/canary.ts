@@ -15,6 +15,8 @@ export interface CanaryMeasures {
   refusalRate?: number | null;
   latencyP95Ms: number;
   costMicros: number;
+  /** Measures that could not be computed in this run (e.g. the distance when an embedding failed): null above, never 0. */
+  errors?: string[];
 }
 
 export interface CanaryRun {
@@ -122,4 +124,26 @@ export function canaryLine(series: CanarySeries): string {
   const where = c.routes.length === 0 ? "the live side of its bindings" : `routes ${c.routes.join(", ")}`;
   const base = series.baseline ? `baseline of ${series.baseline.answers} answers` : "no baseline recorded yet";
   return `Runs every ${c.everyMinutes} minutes against ${where}; distance by ${c.distance}; ${base}; ${series.runs.length} recent runs.`;
+}
+
+/**
+ * The measures the newest run of each route and model could not compute (CanaryMeasures' `errors`), as
+ * sentences: "sandbox · m: distance not measured in the run of <time>". A missing value is said, never
+ * charted as 0.
+ */
+export function measureErrorLines(series: CanarySeries, when: (iso: string) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  // the server lists runs newest first
+  for (const r of series.runs) {
+    for (const m of r.measures) {
+      const l = lineLabel(m.route, m.model);
+      if (seen.has(l)) continue;
+      seen.add(l);
+      if (m.errors && m.errors.length > 0) {
+        out.push(`${l}: ${m.errors.join(", ")} not measured in the run of ${when(r.scheduledFor)}`);
+      }
+    }
+  }
+  return out;
 }

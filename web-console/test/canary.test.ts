@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canaryChart, canaryLine, driftLines, thresholdText, type CanarySeries } from "../src/canary.js";
+import { canaryChart, canaryLine, driftLines, measureErrorLines, thresholdText, type CanarySeries } from "../src/canary.js";
 
 const m = (route: string, model: string, passRate: number, extra: Record<string, number | null> = {}) => ({
   route, model, cases: 4, passRate, distance: 0.1, latencyP95Ms: 120, costMicros: 2500, ...extra,
@@ -42,4 +42,23 @@ test("thresholds, drift and the canary's settings as sentences", () => {
   assert.deepEqual(driftLines(series, (iso) => `at ${iso}`), ["sandbox · small: passRate 0.5 below 0.75, drift since at 2026-12-07T10:30:00Z"]);
   assert.equal(canaryLine(series), "Runs every 15 minutes against routes sandbox, backup; distance by embedding; baseline of 8 answers; 3 recent runs.");
   assert.equal(canaryLine({ ...series, canary: null }), "This golden set has no drift canary (content.canary).");
+});
+
+test("a measure the newest run could not compute is said, per route and model, never as 0", () => {
+  const when = (iso: string) => iso.slice(11, 16);
+  assert.deepEqual(measureErrorLines(series, when), []);
+  const failedEmbedding: CanarySeries = {
+    ...series,
+    runs: [
+      { runId: "r4", version: 2, status: "passed", scheduledFor: "2026-12-07T10:45:00Z",
+        measures: [{ ...m("sandbox", "small", 1, { distance: null }), errors: ["distance"] }] },
+      // an older run's error for a line the newer run measured is history, not said
+      { runId: "r3", version: 2, status: "passed", scheduledFor: "2026-12-07T10:30:00Z",
+        measures: [{ ...m("backup", "big", 1, { distance: null }), errors: ["distance"] }, m("sandbox", "small", 1)] },
+    ],
+  };
+  assert.deepEqual(measureErrorLines(failedEmbedding, when), [
+    "sandbox · small: distance not measured in the run of 10:45",
+    "backup · big: distance not measured in the run of 10:30",
+  ]);
 });

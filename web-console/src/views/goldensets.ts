@@ -3,7 +3,7 @@
 import { h, render } from "../dom.js";
 import { formatInstant } from "../format.js";
 import { bindsLabel, expectationLabel, inputLabel, minPassRateLabel } from "../goldensets.js";
-import { CHARTED, canaryChart, canaryLine, driftLines, thresholdText, type CanarySeries } from "../canary.js";
+import { CHARTED, canaryChart, canaryLine, driftLines, measureErrorLines, thresholdText, type CanarySeries } from "../canary.js";
 import { formatNumber } from "../stats.js";
 import { chart } from "./dashboard.js";
 import { showError } from "../messages.js";
@@ -112,6 +112,7 @@ async function drawCanary(ctx: AppContext, slot: HTMLElement, name: string): Pro
     return;
   }
   const drift = driftLines(series, formatInstant);
+  const unmeasured = measureErrorLines(series, formatInstant);
   section.append(
     h("p", { "data-testid": "canary-line" }, canaryLine(series)),
     drift.length === 0
@@ -119,6 +120,11 @@ async function drawCanary(ctx: AppContext, slot: HTMLElement, name: string): Pro
       : h("div", { class: "message warning", "data-testid": "canary-drift" },
           h("strong", null, "Drift: "),
           h("ul", null, drift.map((d) => h("li", null, d)))),
+    ...(unmeasured.length === 0 ? [] : [
+      h("div", { class: "message warning", "data-testid": "canary-unmeasured" },
+        h("strong", null, "Not measured: "),
+        h("ul", null, unmeasured.map((d) => h("li", null, d)))),
+    ]),
     ...CHARTED.map((c) => {
       const fig = chart(`canary-${c.measure}`, c.label, canaryChart(series, c.measure), {
         counts: false,
