@@ -8,9 +8,15 @@ import java.lang.management.ManagementFactory;
  * Bytes a code path allocates per call, from the JVM's per-thread counter ({@code
  * com.sun.management.ThreadMXBean#getThreadAllocatedBytes}): the allocation probes of issue 16 use
  * it to assert upper bounds on bytes, never on time. The path runs 20,000 times first so that
- * compiled code and escape analysis have settled.
+ * compiled code and escape analysis have settled, then is measured over {@value #ROUNDS} rounds and
+ * the least round counts: what the path itself needs. A round during which the JIT recompiled or
+ * deoptimised the path (which happens at random in a long suite's shared JVM: the policy probe read
+ * 4,032 to 5,072 bytes for one unchanged path) counts that transient's allocations too.
  */
 public final class AllocationProbe {
+    /** Measured rounds; the least counts. */
+    static final int ROUNDS = 3;
+
     private AllocationProbe() {}
 
     /** One call of the probed path; what it returns keeps the JIT from removing the work. */
@@ -30,12 +36,15 @@ public final class AllocationProbe {
         for (int i = 0; i < 20_000; i++) {
             sink = call.run();
         }
-        long start = mx.getThreadAllocatedBytes(id);
-        for (int i = 0; i < runs; i++) {
-            sink = call.run();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++) {
+            long start = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < runs; i++) {
+                sink = call.run();
+            }
+            least = Math.min(least, mx.getThreadAllocatedBytes(id) - start);
         }
-        long bytes = mx.getThreadAllocatedBytes(id) - start;
         assertThat(sink).isNotNull();
-        return bytes / runs;
+        return least / runs;
     }
 }
