@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.MetricsScrape;
@@ -47,84 +48,28 @@ public class CanaryDriftIT {
     static String set;
 
     static String completion(String text) {
-        return Json.createObjectBuilder()
-                .add("id", "c1")
-                .add("object", "chat.completion")
-                .add("created", 1)
-                .add("model", "canary-model")
-                .add(
-                        "choices",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("index", 0)
-                                                .add(
-                                                        "message",
-                                                        Json.createObjectBuilder()
-                                                                .add("role", "assistant")
-                                                                .add("content", text))
-                                                .add("finish_reason", "stop")))
-                .add(
-                        "usage",
-                        Json.createObjectBuilder()
-                                .add("prompt_tokens", 10)
-                                .add("completion_tokens", 8)
-                                .add("total_tokens", 18))
-                .build()
-                .toString();
+        return StandInProvider.chatCompletion("canary-model", text, 10, 8);
     }
 
     static JsonObject content() {
         var cases = Json.createArrayBuilder();
         for (String id : List.of("refund-window", "refund-how")) {
             cases.add(
-                    Json.createObjectBuilder()
-                            .add("id", id)
-                            .add(
-                                    "input",
-                                    Json.createObjectBuilder()
-                                            .add("model", "watched")
-                                            .add(
-                                                    "messages",
-                                                    Json.createArrayBuilder()
-                                                            .add(
-                                                                    Json.createObjectBuilder()
-                                                                            .add("role", "user")
-                                                                            .add(
-                                                                                    "content",
-                                                                                    "Refunds? ("
-                                                                                            + id
-                                                                                            + ")"))))
-                            .add(
-                                    "expect",
-                                    Json.createArrayBuilder()
-                                            .add(
-                                                    Json.createObjectBuilder()
-                                                            .add("type", "contains")
-                                                            .add("value", "30 days"))));
+                    GoldenSets.modelCase(
+                            id,
+                            "watched",
+                            "Refunds? (" + id + ")",
+                            GoldenSets.contains("30 days")));
         }
-        return Json.createObjectBuilder()
-                .add(
-                        "binds",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("kind", "policy")
-                                                .add("target", "canary-policy")))
-                .add("minPassRate", 0.5)
-                .add("cases", cases)
-                .add(
-                        "canary",
-                        Json.createObjectBuilder()
-                                .add("everyMinutes", 5)
-                                .add("routes", Json.createArrayBuilder().add("watched"))
-                                .add(
-                                        "thresholds",
-                                        Json.createObjectBuilder()
-                                                .add("minPassRate", 0.9)
-                                                .add("maxRefusalRate", 0.2)
-                                                .add("maxLatencyMsP95", 60_000)))
-                .build();
+        return GoldenSets.withCanary(
+                GoldenSets.binding("policy", "canary-policy", 0.5, cases),
+                GoldenSets.canary(5, "watched")
+                        .add(
+                                "thresholds",
+                                Json.createObjectBuilder()
+                                        .add("minPassRate", 0.9)
+                                        .add("maxRefusalRate", 0.2)
+                                        .add("maxLatencyMsP95", 60_000)));
     }
 
     @BeforeAll
@@ -137,23 +82,6 @@ public class CanaryDriftIT {
         GoldenSets.publish(t, set, content());
     }
 
-    /** A reviewer's credentials in a fresh tenant the platform admin then suspends. */
-    static String[] suspendedReviewer() {
-        TestTenant s = TestTenant.fresh();
-        String[] auth = s.auth("reviewer");
-        String platform =
-                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
-        Http.Response r =
-                HTTP.method(
-                        "PATCH",
-                        "/api/v1/tenants/" + s.id(),
-                        "{\"status\":\"suspended\"}",
-                        "Authorization",
-                        "Bearer " + platform);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return auth;
-    }
-
     @AfterAll
     static void stop() {
         if (standIn != null) {
@@ -162,28 +90,19 @@ public class CanaryDriftIT {
     }
 
     static JsonObject series() {
-        Http.Response r = HTTP.get("/api/v1/golden-sets/" + set + "/canary", t.auth("auditor"));
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json();
+        return EvaluationRuns.canary(t, set);
     }
 
     /** Waits for a finished run newer than {@code after} that satisfies {@code test}. */
     static JsonObject awaitRun(Instant after, Predicate<JsonObject> test) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        JsonObject last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = series();
-            for (JsonValue v : last.getJsonArray("runs")) {
-                JsonObject run = v.asJsonObject();
-                if (!run.getString("status").equals("running")
-                        && Instant.parse(run.getString("scheduledFor")).isAfter(after)
-                        && test.test(run)) {
-                    return run;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no such run in time; last series: " + last);
+        return EvaluationRuns.awaitCanaryRun(
+                        t,
+                        set,
+                        Duration.ofSeconds(90),
+                        run ->
+                                Instant.parse(run.getString("scheduledFor")).isAfter(after)
+                                        && test.test(run))
+                .run();
     }
 
     static JsonObject measures(JsonObject run) {
@@ -192,13 +111,7 @@ public class CanaryDriftIT {
     }
 
     static int events(String action, String measure) throws Exception {
-        int n = 0;
-        for (JsonObject d : Changes.auditDetails(action, set)) {
-            if (d.getString("measure").equals(measure)) {
-                n++;
-            }
-        }
-        return n;
+        return EvaluationRuns.measureEvents(set, action, measure);
     }
 
     @Test
@@ -370,7 +283,7 @@ public class CanaryDriftIT {
         // a client API key is not a person of the tenant
         assertThat(HTTP.get(path, t.keyAuth()).status()).isEqualTo(401);
         // every role of a tenant may read it: the 403 is a suspended tenant's person
-        Http.Response suspended = HTTP.get(path, suspendedReviewer());
+        Http.Response suspended = HTTP.get(path, TestTenant.suspendedPerson("reviewer"));
         assertThat(suspended.status()).as(suspended.toString()).isEqualTo(403);
         assertThat(suspended.json().getString("code")).isEqualTo("tenant_suspended");
         Http.Response foreign = HTTP.get(path, other.auth("admin"));
@@ -406,14 +319,7 @@ public class CanaryDriftIT {
                         d -> assertThat(d.getString("runId")).isEqualTo(run.getString("runId")));
         // a set without a finished run has nothing to record
         String fresh = "canary-none-" + UUID.randomUUID().toString().substring(0, 8);
-        JsonObject unanswered =
-                Json.createObjectBuilder(content())
-                        .add(
-                                "canary",
-                                Json.createObjectBuilder()
-                                        .add("everyMinutes", 1440)
-                                        .add("routes", Json.createArrayBuilder().add("absent")))
-                        .build();
+        JsonObject unanswered = GoldenSets.withCanary(content(), GoldenSets.canary(1440, "absent"));
         GoldenSets.publish(other, fresh, unanswered);
         Http.Response none =
                 HTTP.post("/api/v1/golden-sets/" + fresh + "/baseline", "{}", other.auth("admin"));
@@ -433,14 +339,7 @@ public class CanaryDriftIT {
                 tenant.id(), "cnry-" + s, "sandbox", null, "{}", "sb-chat", "chat");
         io.gatehouse.routing.CatalogFixture.route(
                 tenant.id(), "cnry-" + s, "chat", "priority", 0, "cnry-" + s + "/sb-chat");
-        JsonObject content =
-                Json.createObjectBuilder(content())
-                        .add(
-                                "canary",
-                                Json.createObjectBuilder()
-                                        .add("everyMinutes", 5)
-                                        .add("routes", Json.createArrayBuilder().add("cnry-" + s)))
-                        .build();
+        JsonObject content = GoldenSets.withCanary(content(), GoldenSets.canary(5, "cnry-" + s));
         String name = "canary-audit-" + s;
         GoldenSets.publish(tenant, name, content);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));

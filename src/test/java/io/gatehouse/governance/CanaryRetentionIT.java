@@ -3,15 +3,15 @@ package io.gatehouse.governance;
 import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GatewayTraffic;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -63,80 +63,23 @@ class CanaryRetentionIT {
         var cases = Json.createArrayBuilder();
         for (String id : List.of("window", "how")) {
             cases.add(
-                    Json.createObjectBuilder()
-                            .add("id", id)
-                            .add(
-                                    "input",
-                                    Json.createObjectBuilder()
-                                            .add("model", "watched")
-                                            .add(
-                                                    "messages",
-                                                    Json.createArrayBuilder()
-                                                            .add(
-                                                                    Json.createObjectBuilder()
-                                                                            .add("role", "user")
-                                                                            .add(
-                                                                                    "content",
-                                                                                    "Refunds? "
-                                                                                            + id))))
-                            .add(
-                                    "expect",
-                                    Json.createArrayBuilder()
-                                            .add(
-                                                    Json.createObjectBuilder()
-                                                            .add("type", "contains")
-                                                            .add("value", "30 days"))));
+                    GoldenSets.modelCase(
+                            id, "watched", "Refunds? " + id, GoldenSets.contains("30 days")));
         }
-        return Json.createObjectBuilder()
-                .add(
-                        "binds",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("kind", "policy")
-                                                .add("target", "canary-retention")))
-                .add("minPassRate", 0.5)
-                .add("cases", cases)
-                .add(
-                        "canary",
-                        Json.createObjectBuilder()
-                                .add("everyMinutes", 5)
-                                .add("routes", Json.createArrayBuilder().add("watched")))
-                .build();
+        return GoldenSets.withCanary(
+                GoldenSets.binding("policy", "canary-retention", 0.5, cases),
+                GoldenSets.canary(5, "watched"));
     }
 
     static String publishCanary(TestTenant t) {
         String set = "canary-ret-" + UUID.randomUUID().toString().substring(0, 8);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", set, canaryContent(), "a canary"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        GoldenSets.publish(t, set, canaryContent(), "a canary");
         return set;
     }
 
     /** The set's canary series once a run has finished (at most 90 s). */
     static JsonObject finished(TestTenant t, String set) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        JsonObject last = null;
-        while (Instant.now().isBefore(deadline)) {
-            Http.Response r = HTTP.get("/api/v1/golden-sets/" + set + "/canary", t.auth("auditor"));
-            assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            last = r.json();
-            for (JsonValue v : last.getJsonArray("runs")) {
-                if (!v.asJsonObject().getString("status").equals("running")) {
-                    return last;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no finished canary run in time: " + last);
+        return EvaluationRuns.awaitCanaryRun(t, set, Duration.ofSeconds(90), run -> true).series();
     }
 
     /**

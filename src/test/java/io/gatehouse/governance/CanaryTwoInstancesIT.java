@@ -1,12 +1,10 @@
 package io.gatehouse.governance;
 
-import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GoldenSets;
-import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.MetricsScrape;
 import io.gatehouse.testing.PrometheusText;
@@ -141,13 +139,7 @@ class CanaryTwoInstancesIT {
     }
 
     static int events(String action, String measure) throws Exception {
-        int n = 0;
-        for (JsonObject d : Changes.auditDetails(action, set)) {
-            if (d.getString("measure").equals(measure)) {
-                n++;
-            }
-        }
-        return n;
+        return EvaluationRuns.measureEvents(set, action, measure);
     }
 
     static String scrape(LibertyInstance on) {
@@ -324,24 +316,18 @@ class CanaryTwoInstancesIT {
     }
 
     static JsonObject content() {
-        return Json.createObjectBuilder(CanaryDriftIT.content())
-                .add(
-                        "canary",
-                        Json.createObjectBuilder()
-                                .add("everyMinutes", 5)
-                                .add("routes", Json.createArrayBuilder().add("watched"))
-                                .add(
-                                        "thresholds",
-                                        Json.createObjectBuilder()
-                                                .add("minPassRate", 0.9)
-                                                .add("maxRefusalRate", 0.2)))
-                .build();
+        return GoldenSets.withCanary(
+                CanaryDriftIT.content(),
+                GoldenSets.canary(5, "watched")
+                        .add(
+                                "thresholds",
+                                Json.createObjectBuilder()
+                                        .add("minPassRate", 0.9)
+                                        .add("maxRefusalRate", 0.2)));
     }
 
     static JsonObject driftState(String measure) {
-        Http.Response r = HTTP.get("/api/v1/golden-sets/" + set + "/canary", t.auth("auditor"));
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json().getJsonArray("drift").stream()
+        return EvaluationRuns.canary(t, set).getJsonArray("drift").stream()
                 .map(v -> v.asJsonObject())
                 .filter(d -> d.getString("measure").equals(measure))
                 .findFirst()
@@ -351,18 +337,7 @@ class CanaryTwoInstancesIT {
     /** Publishes the set without its canary: watching less is HIGH risk, two reviewers. */
     static void turnOff() {
         JsonObject off = Json.createObjectBuilder(content()).remove("canary").build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", set, off, "canary off"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        assertThat(created.json().getString("risk")).isEqualTo("HIGH");
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        GoldenSets.publish(t, set, off, "canary off");
     }
 
     /** Waits until no run of the set is queued or running for two periods; answers the runs. */

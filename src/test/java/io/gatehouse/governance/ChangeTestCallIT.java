@@ -28,12 +28,20 @@ class ChangeTestCallIT {
     static void tenants() throws Exception {
         // a fresh tenant with the built-in sandbox (it quotes the last user message as the stages
         // left it) and no policies of its own: what a draft changes is all that changes
-        t = TestTenant.fresh();
-        CatalogFixture.provider(t.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogFixture.route(t.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        t = sandboxTenant();
         // a caching route: a test call must neither read nor write its answer cache
         CatalogFixture.route(t.id(), "cached", "chat", "priority", 300, "sb/sb-chat");
         other = TestTenant.fresh();
+    }
+
+    /**
+     * A fresh tenant whose route {@code sandbox} goes to the built-in sandbox provider {@code sb}.
+     */
+    static TestTenant sandboxTenant() throws Exception {
+        TestTenant tenant = TestTenant.fresh();
+        CatalogFixture.provider(tenant.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
+        CatalogFixture.route(tenant.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        return tenant;
     }
 
     /** A prompt whose user message is {@code text} followed by {{product}}. */
@@ -61,6 +69,34 @@ class ChangeTestCallIT {
                         tenant.auth("author"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         return r.json().getString("id");
+    }
+
+    /** A draft of the no-IP policy under a new name starting {@code prefix}; its id. */
+    static String noIpDraft(TestTenant tenant, String prefix) {
+        return draft(
+                tenant,
+                "policy",
+                prefix + Changes.uniquePrompt().substring(3),
+                Changes.noIpPolicy());
+    }
+
+    /** A draft of a new chat route (to the sandbox) named {@code prefix} and more; its id. */
+    static String routeDraft(String prefix) {
+        return draft(
+                t,
+                "route",
+                prefix + Changes.uniquePrompt().substring(3),
+                Json.createObjectBuilder()
+                        .add("operation", "chat")
+                        .add("strategy", "priority")
+                        .add(
+                                "targets",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("provider", "sb")
+                                                        .add("model", "sb-chat")))
+                        .build());
     }
 
     static Http.Response testCall(TestTenant tenant, String role, String id, String body) {
@@ -159,9 +195,7 @@ class ChangeTestCallIT {
      */
     @Test
     void aTenantSetsItsPeoplesTestCallRateAndCanTurnTestCallsOff() throws Exception {
-        TestTenant own = TestTenant.fresh();
-        CatalogFixture.provider(own.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogFixture.route(own.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        TestTenant own = sandboxTenant();
         Http.Response initial = HTTP.get("/api/v1/limits", own.auth("admin"));
         assertThat(initial.status()).as(initial.toString()).isEqualTo(200);
         assertThat(initial.json().getBoolean("testCallsEnabled")).isTrue();
@@ -249,19 +283,12 @@ class ChangeTestCallIT {
 
     @Test
     void aSpentBudgetRefusesTheTestCallAndTheRefusalIsRecorded() throws Exception {
-        TestTenant poor = TestTenant.fresh();
-        CatalogFixture.provider(poor.id(), "sb", "sandbox", null, "{}", "sb-chat", "chat");
-        CatalogFixture.route(poor.id(), "sandbox", "chat", "priority", 0, "sb/sb-chat");
+        TestTenant poor = sandboxTenant();
         Http.Response put =
                 HTTP.method(
                         "PUT", "/api/v1/limits", "{\"dailyBudgetMicros\":0}", poor.auth("admin"));
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
-        String id =
-                draft(
-                        poor,
-                        "policy",
-                        "tc-budget-" + Changes.uniquePrompt().substring(3),
-                        Changes.noIpPolicy());
+        String id = noIpDraft(poor, "tc-budget-");
         Http.Response r =
                 testCall(
                         poor,
@@ -287,12 +314,7 @@ class ChangeTestCallIT {
     void aTestCallNeitherReadsNorWritesTheAnswerCache() throws Exception {
         // a policy draft that lets this body through unchanged: the upstream body, and so the
         // cache key, is the same as live's
-        String id =
-                draft(
-                        t,
-                        "policy",
-                        "tc-cache-" + Changes.uniquePrompt().substring(3),
-                        Changes.noIpPolicy());
+        String id = noIpDraft(t, "tc-cache-");
         String text = "cache " + Changes.uniquePrompt();
         String body =
                 "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\""
@@ -544,22 +566,7 @@ class ChangeTestCallIT {
         assertThat(rej.status()).as(rej.toString()).isEqualTo(409);
         assertThat(rej.body()).contains("change_not_testable").contains("rejected");
 
-        String route =
-                draft(
-                        t,
-                        "route",
-                        "tc-route-" + Changes.uniquePrompt().substring(3),
-                        Json.createObjectBuilder()
-                                .add("operation", "chat")
-                                .add("strategy", "priority")
-                                .add(
-                                        "targets",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("provider", "sb")
-                                                                .add("model", "sb-chat")))
-                                .build());
+        String route = routeDraft("tc-route-");
         Http.Response routeCall = testCall(t, "admin", route, SYSTEM_ONLY);
         assertThat(routeCall.status()).as(routeCall.toString()).isEqualTo(400);
         assertThat(routeCall.body()).contains("test_call_unsupported");
@@ -594,12 +601,7 @@ class ChangeTestCallIT {
         assertThat(noProduct.header("Content-Type")).startsWith("application/problem+json");
         assertThat(noProduct.body()).contains("prompt_variables.product");
 
-        String policyId =
-                draft(
-                        t,
-                        "policy",
-                        "tc-vars-" + Changes.uniquePrompt().substring(3),
-                        Changes.noIpPolicy());
+        String policyId = noIpDraft(t, "tc-vars-");
         Http.Response policy =
                 testCall(
                         t,
@@ -611,22 +613,7 @@ class ChangeTestCallIT {
         assertThat(policy.json().getString("param")).isEqualTo("messages");
         assertThat(policy.body()).doesNotContain("Exception");
 
-        String route =
-                draft(
-                        t,
-                        "route",
-                        "tc-vroute-" + Changes.uniquePrompt().substring(3),
-                        Json.createObjectBuilder()
-                                .add("operation", "chat")
-                                .add("strategy", "priority")
-                                .add(
-                                        "targets",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("provider", "sb")
-                                                                .add("model", "sb-chat")))
-                                .build());
+        String route = routeDraft("tc-vroute-");
         Http.Response neither = testCall(t, "admin", route, "{}");
         assertThat(neither.status()).as(neither.toString()).isEqualTo(400);
         assertThat(neither.header("Content-Type")).startsWith("application/problem+json");
@@ -636,12 +623,7 @@ class ChangeTestCallIT {
     @Test
     void badInputIs400NamingTheField() {
         String promptId = draft(t, "prompt", Changes.uniquePrompt(), prompt("Checked"));
-        String policyId =
-                draft(
-                        t,
-                        "policy",
-                        "tc-bad-" + Changes.uniquePrompt().substring(3),
-                        Changes.noIpPolicy());
+        String policyId = noIpDraft(t, "tc-bad-");
         String user = "[{\"role\":\"user\",\"content\":\"hi\"}]";
         List<String[]> cases =
                 List.of(

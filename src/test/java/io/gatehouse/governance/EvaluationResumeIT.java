@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -60,11 +62,7 @@ class EvaluationResumeIT {
     static TestTenant t;
 
     static String answer(String text) {
-        return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-                + text
-                + "\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+        return StandInProvider.chatCompletion("m", text, 10, 5);
     }
 
     @BeforeAll
@@ -112,7 +110,7 @@ class EvaluationResumeIT {
                                                 .withHeader("Content-Type", "application/json")
                                                 .withBody(
                                                         answer(
-                                                                "{\\\"score\\\":1,\\\"reason\\\":\\\"fine\\\"}"))));
+                                                                "{\"score\":1,\"reason\":\"fine\"}"))));
         t = provider.tenant("openai", "/eval-resume/v1", "up", "gpt-eval", "chat", "upstream");
         second = LibertyInstance.start("gatehouse-eval-resume", Map.of());
     }
@@ -133,25 +131,11 @@ class EvaluationResumeIT {
 
     /** One case asking {@code question}, expecting {@code expect}. */
     static JsonObject kase(String id, String question, JsonObject expect) {
-        return Json.createObjectBuilder()
-                .add("id", id)
-                .add(
-                        "input",
-                        Json.createObjectBuilder()
-                                .add("variables", Json.createObjectBuilder().add("product", "Acme"))
-                                .add(
-                                        "messages",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("role", "user")
-                                                                .add("content", question))))
-                .add("expect", Json.createArrayBuilder().add(expect))
-                .build();
+        return GoldenSets.promptCase(id, GoldenSets.msg("user", question), expect);
     }
 
     static JsonObject containsOk() {
-        return Json.createObjectBuilder().add("type", "contains").add("value", "ok").build();
+        return GoldenSets.contains("ok");
     }
 
     /** Publishes a golden set of {@code cases} bound to prompt {@code prompt}; its name. */
@@ -160,30 +144,8 @@ class EvaluationResumeIT {
         for (JsonObject c : cases) {
             a.add(c);
         }
-        JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("kind", "prompt")
-                                                        .add("target", prompt)))
-                        .add("minPassRate", 1)
-                        .add("cases", a)
-                        .build();
-        String name = "gs-" + prompt.substring(3);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", name, set, "set"),
-                        tt.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().getString("id");
-        assertThat(Changes.ok(tt, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(tt, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(tt, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(tt, "admin", id, "publish")).isEqualTo("published");
+        String name = GoldenSets.nameFor(prompt);
+        GoldenSets.publish(tt, name, GoldenSets.bindingPrompt(prompt, 1, a), "set");
         return name;
     }
 
@@ -202,22 +164,7 @@ class EvaluationResumeIT {
 
     /** The change's evidence once no run of it is running (at most {@code seconds}). */
     static JsonArray finishedEvidence(TestTenant tt, String id, int seconds) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        JsonArray evidence = null;
-        while (System.nanoTime() < deadline) {
-            evidence =
-                    HTTP.get("/api/v1/changes/" + id, tt.auth("reviewer"))
-                            .json()
-                            .getJsonArray("evidence");
-            if (!evidence.isEmpty()
-                    && evidence.stream()
-                            .noneMatch(
-                                    e -> e.asJsonObject().getString("status").equals("running"))) {
-                return evidence;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("runs still running: " + evidence);
+        return EvaluationRuns.finishedEvidence(tt, id, Duration.ofSeconds(seconds));
     }
 
     @Test
@@ -370,22 +317,10 @@ class EvaluationResumeIT {
         boolean postponed = false;
         while (!postponed && System.nanoTime() < deadline) {
             Thread.sleep(250);
-            try (Connection c = Db.asApp();
-                    var ps =
-                            c.prepareStatement(
-                                    "SELECT id, status, lease_owner, lease_until > now() + interval"
-                                            + " '10 seconds' FROM governance_evaluation_runs WHERE"
-                                            + " change_id = ?")) {
-                ps.setObject(1, UUID.fromString(id));
-                try (var rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        run = rs.getObject(1, UUID.class);
-                        postponed =
-                                rs.getString(2).equals("running")
-                                        && rs.getString(3) == null
-                                        && rs.getBoolean(4);
-                    }
-                }
+            Optional<EvaluationRuns.Row> row = EvaluationRuns.ofChange(id);
+            if (row.isPresent()) {
+                run = row.get().id();
+                postponed = row.get().status().equals("running") && row.get().postponedFor(10);
             }
         }
         assertThat(postponed)
@@ -422,34 +357,7 @@ class EvaluationResumeIT {
         String prompt = Changes.uniquePrompt();
         JsonArrayBuilder cases = Json.createArrayBuilder();
         for (int i = 1; i <= 3; i++) {
-            cases.add(
-                    Json.createObjectBuilder()
-                            .add("id", "case-" + i)
-                            .add(
-                                    "input",
-                                    Json.createObjectBuilder()
-                                            .add(
-                                                    "variables",
-                                                    Json.createObjectBuilder()
-                                                            .add("product", "Acme"))
-                                            .add(
-                                                    "messages",
-                                                    Json.createArrayBuilder()
-                                                            .add(
-                                                                    Json.createObjectBuilder()
-                                                                            .add("role", "user")
-                                                                            .add(
-                                                                                    "content",
-                                                                                    "case-"
-                                                                                            + i
-                                                                                            + " question"))))
-                            .add(
-                                    "expect",
-                                    Json.createArrayBuilder()
-                                            .add(
-                                                    Json.createObjectBuilder()
-                                                            .add("type", "contains")
-                                                            .add("value", "ok"))));
+            cases.add(kase("case-" + i, "case-" + i + " question", containsOk()));
         }
         GoldenSets.publish(
                 t, GoldenSets.nameFor(prompt), GoldenSets.bindingPrompt(prompt, 1, cases));
@@ -477,16 +385,10 @@ class EvaluationResumeIT {
             Thread.sleep(100);
         }
         assertThat(calls("case-2 question")).as("the held case was called").isEqualTo(1);
-        UUID run;
-        try (Connection c = Db.asApp();
-                var ps =
-                        c.prepareStatement(
-                                "SELECT id FROM governance_evaluation_runs WHERE change_id = ?")) {
-            ps.setObject(1, UUID.fromString(id));
-            try (var rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                run = rs.getObject(1, UUID.class);
-            }
+        Optional<EvaluationRuns.Row> row = EvaluationRuns.ofChange(id);
+        assertThat(row).as("the run of " + id).isPresent();
+        UUID run = row.get().id();
+        try (Connection c = Db.asApp()) {
             assertThat(
                             Db.count(
                                     c,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.StandInProvider;
@@ -45,31 +46,7 @@ class EvidenceRulesIT {
     static void flakyAnswers(String text) {
         flaky.answerJson(
                 FLAKY_PATH + "/chat/completions",
-                Json.createObjectBuilder()
-                        .add("id", "c1")
-                        .add("object", "chat.completion")
-                        .add("created", 1)
-                        .add("model", "flaky-model")
-                        .add(
-                                "choices",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("index", 0)
-                                                        .add(
-                                                                "message",
-                                                                Json.createObjectBuilder()
-                                                                        .add("role", "assistant")
-                                                                        .add("content", text))
-                                                        .add("finish_reason", "stop")))
-                        .add(
-                                "usage",
-                                Json.createObjectBuilder()
-                                        .add("prompt_tokens", 10)
-                                        .add("completion_tokens", 8)
-                                        .add("total_tokens", 18))
-                        .build()
-                        .toString());
+                StandInProvider.chatCompletion("flaky-model", text, 10, 8));
     }
 
     /** A prompt on the route {@code flaky}. */
@@ -87,27 +64,24 @@ class EvidenceRulesIT {
     /** A golden set of one case: the answer must contain "Refund policy for Acme". */
     static JsonObject goldenSet(String promptName) {
         JsonObject kase =
-                Json.createObjectBuilder()
-                        .add("id", "refund-1")
-                        .add(
-                                "input",
-                                Json.createObjectBuilder()
-                                        .add(
-                                                "variables",
-                                                Json.createObjectBuilder().add("product", "Acme"))
-                                        .add(
-                                                "messages",
-                                                Json.createArrayBuilder()
-                                                        .add(msg("system", "Answer briefly."))))
-                        .add(
-                                "expect",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("type", "contains")
-                                                        .add("value", "Refund policy for Acme")))
-                        .build();
+                GoldenSets.promptCase(
+                        "refund-1",
+                        msg("system", "Answer briefly."),
+                        GoldenSets.contains("Refund policy for Acme"));
         return GoldenSets.bindingPrompt(promptName, 1.0, Json.createArrayBuilder().add(kase));
+    }
+
+    /** {@code set} with a second case: a copy of its first as {@code refund-2}. */
+    static JsonObject withSecondCase(JsonObject set) {
+        return Json.createObjectBuilder(set)
+                .add(
+                        "cases",
+                        Json.createArrayBuilder(set.getJsonArray("cases"))
+                                .add(
+                                        Json.createObjectBuilder(
+                                                        set.getJsonArray("cases").getJsonObject(0))
+                                                .add("id", "refund-2")))
+                .build();
     }
 
     /** Publishes a golden set binding {@code promptName} (HIGH: two reviewers); its name. */
@@ -170,11 +144,15 @@ class EvidenceRulesIT {
     }
 
     static String submitted(String role, String promptName, String system, String user) {
+        return submitted(role, promptName, GoldenSets.prompt(system, user));
+    }
+
+    /** Creates a LOW prompt change of {@code content} as {@code role} and submits it; its id. */
+    static String submitted(String role, String promptName, JsonObject content) {
         Http.Response r =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body(
-                                "prompt", promptName, GoldenSets.prompt(system, user), "candidate"),
+                        Changes.body("prompt", promptName, content, "candidate"),
                         t.auth(role));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(r.json().getString("risk")).isEqualTo("LOW");
@@ -186,18 +164,7 @@ class EvidenceRulesIT {
     /** The change once {@code done} holds for its evidence (at most a minute). */
     static JsonObject awaitEvidence(String id, Predicate<JsonArray> done)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonObject change = null;
-        while (System.nanoTime() < deadline) {
-            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
-            assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            change = r.json();
-            if (done.test(change.getJsonArray("evidence"))) {
-                return change;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("evidence not there after a minute: " + change);
+        return EvaluationRuns.awaitEvidence(t, id, Duration.ofSeconds(60), done);
     }
 
     /** The change's {@code evidenceStatus} as the change list gives it (filtered by target). */
@@ -214,26 +181,13 @@ class EvidenceRulesIT {
 
     /** The evaluation run of {@code revision}, once finished: its entry. */
     static JsonObject finishedRun(String id, int revision) throws InterruptedException {
-        Predicate<JsonObject> ofRevision =
+        return EvaluationRuns.finishedEntry(
+                t,
+                id,
+                Duration.ofSeconds(60),
                 e ->
                         e.getString("type", "").equals("evaluation")
-                                && e.getInt("revision") == revision;
-        JsonObject change =
-                awaitEvidence(
-                        id,
-                        ev ->
-                                ev.stream()
-                                        .map(JsonValue::asJsonObject)
-                                        .anyMatch(
-                                                e ->
-                                                        ofRevision.test(e)
-                                                                && !e.getString("status")
-                                                                        .equals("running")));
-        return change.getJsonArray("evidence").stream()
-                .map(JsonValue::asJsonObject)
-                .filter(ofRevision)
-                .reduce((a, b) -> b)
-                .orElseThrow();
+                                && e.getInt("revision") == revision);
     }
 
     static Http.Response publish(TestTenant tenant, String role, String id, String body) {
@@ -349,17 +303,7 @@ class EvidenceRulesIT {
         JsonObject v1 = goldenSet(name);
         String first = publishedSetChange(set, v1);
         JsonObject v2 =
-                Json.createObjectBuilder(v1)
-                        .add("minPassRate", 1.0)
-                        .add(
-                                "cases",
-                                Json.createArrayBuilder(v1.getJsonArray("cases"))
-                                        .add(
-                                                Json.createObjectBuilder(
-                                                                v1.getJsonArray("cases")
-                                                                        .getJsonObject(0))
-                                                        .add("id", "refund-2")))
-                        .build();
+                Json.createObjectBuilder(withSecondCase(v1)).add("minPassRate", 1.0).build();
         publishedSetChange(set, v2);
         // only an admin may put the earlier set version back at once
         for (String role : List.of("author", "reviewer", "auditor")) {
@@ -383,10 +327,14 @@ class EvidenceRulesIT {
 
     /** Publishes {@code content} as golden set {@code set} through review; the change's id. */
     static String publishedSetChange(String set, JsonObject content) {
+        return publishedSetChange(set, content, "the set");
+    }
+
+    static String publishedSetChange(String set, JsonObject content, String comment) {
         Http.Response created =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body("golden_set", set, content, "the set"),
+                        Changes.body("golden_set", set, content, comment),
                         t.auth("author"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().getString("id");
@@ -581,30 +529,7 @@ class EvidenceRulesIT {
         assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
         // the set is republished (a case added; HIGH since added cases dilute the rate) after the
         // run
-        JsonObject v1 = goldenSet(name);
-        JsonObject v2 =
-                Json.createObjectBuilder(v1)
-                        .add(
-                                "cases",
-                                Json.createArrayBuilder(v1.getJsonArray("cases"))
-                                        .add(
-                                                Json.createObjectBuilder(
-                                                                v1.getJsonArray("cases")
-                                                                        .getJsonObject(0))
-                                                        .add("id", "refund-2")))
-                        .build();
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", set, v2, "one more case"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String setChange = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        if (Changes.ok(t, "reviewer", setChange, "approve").equals("in_review")) {
-            assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        }
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        publishedSetChange(set, withSecondCase(goldenSet(name)), "one more case");
         // the pass was against version 1: no evidence for version 2
         Http.Response stale = publish(t, "admin", id, "");
         assertProblem(stale, 409, "evidence_missing");
@@ -651,16 +576,7 @@ class EvidenceRulesIT {
 
     /** Creates a change of the flaky prompt with another system message as the author; its id. */
     static String submittedFlaky(String promptName, String system) {
-        Http.Response r =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("prompt", promptName, flakyPrompt(system), "candidate"),
-                        t.auth("author"));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        assertThat(r.json().getString("risk")).isEqualTo("LOW");
-        String id = r.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        return id;
+        return submitted("author", promptName, flakyPrompt(system));
     }
 
     /** {@code role} asks for a run of the change now; the run's id. */
@@ -675,19 +591,8 @@ class EvidenceRulesIT {
 
     /** The evidence entry of run {@code runId} once it finished. */
     static JsonObject finished(String id, String runId) throws InterruptedException {
-        Predicate<JsonObject> it = e -> e.getString("runId", "").equals(runId);
-        JsonObject change =
-                awaitEvidence(
-                        id,
-                        ev ->
-                                ev.stream()
-                                        .map(JsonValue::asJsonObject)
-                                        .anyMatch(
-                                                e ->
-                                                        it.test(e)
-                                                                && !e.getString("status")
-                                                                        .equals("running")));
-        return entryOf(change, runId);
+        return EvaluationRuns.finishedEntry(
+                t, id, Duration.ofSeconds(60), e -> e.getString("runId", "").equals(runId));
     }
 
     static JsonObject entryOf(JsonObject change, String runId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GatewayTraffic;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
@@ -15,6 +16,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -301,31 +303,13 @@ class GoldenSetCaptureIT {
                             .add(
                                     "expect",
                                     Json.createArrayBuilder()
-                                            .add(
-                                                    Json.createObjectBuilder()
-                                                            .add("type", "contains")
-                                                            .add("value", expected[i]))));
+                                            .add(GoldenSets.contains(expected[i]))));
         }
-        JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createReader(new java.io.StringReader(binds)).readArray())
-                        .add("minPassRate", 1.0)
-                        .add("cases", withExpectations)
-                        .build();
-        String setName = "gs-" + prompt.substring(3);
-        Http.Response created =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", setName, set, "captured"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String setChange = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        GoldenSets.publish(
+                t,
+                GoldenSets.nameFor(prompt),
+                GoldenSets.bindingPrompt(prompt, 1.0, withExpectations),
+                "captured");
 
         Http.Response candidate =
                 HTTP.post(
@@ -393,19 +377,17 @@ class GoldenSetCaptureIT {
 
     /** The change's first evaluation run once it has ended (at most a minute). */
     static JsonObject finishedRun(TestTenant t, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        JsonArray evidence = null;
-        while (System.nanoTime() < deadline) {
-            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
-            assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            evidence = r.json().getJsonArray("evidence");
-            if (!evidence.isEmpty()
-                    && !evidence.getJsonObject(0).getString("status").equals("running")) {
-                return evidence.getJsonObject(0);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the run is still running after a minute: " + evidence);
+        return EvaluationRuns.awaitEvidence(
+                        t,
+                        id,
+                        Duration.ofSeconds(60),
+                        ev ->
+                                !ev.isEmpty()
+                                        && !ev.getJsonObject(0)
+                                                .getString("status")
+                                                .equals("running"))
+                .getJsonArray("evidence")
+                .getJsonObject(0);
     }
 
     static void assertProblem(Http.Response r, String field) {

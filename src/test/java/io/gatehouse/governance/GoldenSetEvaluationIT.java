@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.EvaluationRuns;
 import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
@@ -33,31 +34,19 @@ public class GoldenSetEvaluationIT {
     static String setName;
 
     static JsonObject kase(String id, String mustContain) {
-        return Json.createObjectBuilder()
-                .add("id", id)
-                .add(
-                        "input",
-                        Json.createObjectBuilder()
-                                .add("variables", Json.createObjectBuilder().add("product", "Acme"))
-                                .add(
-                                        "messages",
-                                        Json.createArrayBuilder()
-                                                .add(msg("system", "Answer briefly."))))
-                .add(
-                        "expect",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("type", "contains")
-                                                .add("value", mustContain))
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("type", "not_contains")
-                                                .add("value", "sorry"))
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("type", "policy")
-                                                .add("outcome", "allowed")))
+        return Json.createObjectBuilder(
+                        GoldenSets.promptCase(
+                                id,
+                                msg("system", "Answer briefly."),
+                                GoldenSets.contains(mustContain),
+                                Json.createObjectBuilder()
+                                        .add("type", "not_contains")
+                                        .add("value", "sorry")
+                                        .build(),
+                                Json.createObjectBuilder()
+                                        .add("type", "policy")
+                                        .add("outcome", "allowed")
+                                        .build()))
                 .add(
                         "source",
                         Json.createObjectBuilder()
@@ -98,27 +87,20 @@ public class GoldenSetEvaluationIT {
      * tenant_suspended}).
      */
     static String[] suspendedReviewer() {
-        TestTenant s = TestTenant.fresh();
-        String[] auth = s.auth("reviewer");
-        String platform =
-                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
-        Http.Response r =
-                HTTP.method(
-                        "PATCH",
-                        "/api/v1/tenants/" + s.id(),
-                        "{\"status\":\"suspended\"}",
-                        "Authorization",
-                        "Bearer " + platform);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return auth;
+        return TestTenant.suspendedPerson("reviewer");
     }
 
     /** Creates and submits a prompt change; returns its id. */
     static String submitted(String system, String user) {
+        return submitted(promptName, system, user, "candidate");
+    }
+
+    /** Creates and submits a change of prompt {@code name}; returns its id. */
+    static String submitted(String name, String system, String user, String comment) {
         Http.Response r =
                 HTTP.post(
                         "/api/v1/changes",
-                        Changes.body("prompt", promptName, prompt(system, user), "candidate"),
+                        Changes.body("prompt", name, prompt(system, user), comment),
                         t.auth("author"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         String id = r.json().getString("id");
@@ -128,21 +110,7 @@ public class GoldenSetEvaluationIT {
 
     /** The change's evidence once every run has ended (at most a minute). */
     static JsonArray finishedEvidence(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonArray evidence = null;
-        while (System.nanoTime() < deadline) {
-            Http.Response r = HTTP.get("/api/v1/changes/" + id, t.auth("reviewer"));
-            assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            evidence = r.json().getJsonArray("evidence");
-            if (!evidence.isEmpty()
-                    && evidence.stream()
-                            .noneMatch(
-                                    e -> e.asJsonObject().getString("status").equals("running"))) {
-                return evidence;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("runs still running after a minute: " + evidence);
+        return EvaluationRuns.finishedEvidence(t, id, Duration.ofSeconds(60));
     }
 
     @Test
@@ -251,68 +219,30 @@ public class GoldenSetEvaluationIT {
                         .add("variables", Json.createObjectBuilder().add("product", "Acme"))
                         .add("messages", Json.createArrayBuilder().add(msg("system", "Briefly.")))
                         .build();
+        JsonObject similarity =
+                Json.createObjectBuilder()
+                        .add("type", "similarity")
+                        .add("reference", reference)
+                        .add("route", "embed")
+                        .add("threshold", 0.99)
+                        .build();
+        JsonObject judge =
+                Json.createObjectBuilder()
+                        .add("type", "judge")
+                        .add("route", "sandbox")
+                        .add("rubric", "Does it name the product?")
+                        .add("threshold", 0.5)
+                        .build();
         JsonObject set =
                 GoldenSets.bindingPrompt(
                         prompt,
                         0.5,
                         Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("id", "similar")
-                                                .add("input", input)
-                                                .add(
-                                                        "expect",
-                                                        Json.createArrayBuilder()
-                                                                .add(
-                                                                        Json.createObjectBuilder()
-                                                                                .add(
-                                                                                        "type",
-                                                                                        "similarity")
-                                                                                .add(
-                                                                                        "reference",
-                                                                                        reference)
-                                                                                .add(
-                                                                                        "route",
-                                                                                        "embed")
-                                                                                .add(
-                                                                                        "threshold",
-                                                                                        0.99))))
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("id", "judged")
-                                                .add("input", input)
-                                                .add(
-                                                        "expect",
-                                                        Json.createArrayBuilder()
-                                                                .add(
-                                                                        Json.createObjectBuilder()
-                                                                                .add(
-                                                                                        "type",
-                                                                                        "judge")
-                                                                                .add(
-                                                                                        "route",
-                                                                                        "sandbox")
-                                                                                .add(
-                                                                                        "rubric",
-                                                                                        "Does it name"
-                                                                                                + " the product?")
-                                                                                .add(
-                                                                                        "threshold",
-                                                                                        0.5)))));
+                                .add(inputCase("similar", input, similarity))
+                                .add(inputCase("judged", input, judge)));
         GoldenSets.publish(t, GoldenSets.nameFor(prompt), set);
         // a new prompt: nothing is live, so the run has a candidate side only
-        Http.Response r =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body(
-                                "prompt",
-                                prompt,
-                                prompt("You help with", "Refund policy for"),
-                                "new"),
-                        t.auth("author"));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        String id = r.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        String id = submitted(prompt, "You help with", "Refund policy for", "new");
         JsonObject run = finishedEvidence(id).getJsonObject(0);
         assertThat(run.isNull("live")).as(run.toString()).isTrue();
         assertThat(run.getJsonObject("candidate").getInt("passed")).as(run.toString()).isEqualTo(1);
@@ -336,6 +266,15 @@ public class GoldenSetEvaluationIT {
                 .as("an unparsable verdict is never a pass")
                 .isEqualTo("error");
         assertThat(judged.getString("error")).contains("judge");
+    }
+
+    /** A case of {@code input} expecting {@code expect}. */
+    static JsonObject inputCase(String id, JsonObject input, JsonObject expect) {
+        return Json.createObjectBuilder()
+                .add("id", id)
+                .add("input", input)
+                .add("expect", Json.createArrayBuilder().add(expect))
+                .build();
     }
 
     /** A case given by its variables alone: the prompt's messages are the whole chat. */
@@ -393,18 +332,7 @@ public class GoldenSetEvaluationIT {
                                 .containsKey("messages"))
                 .isFalse();
 
-        Http.Response r =
-                HTTP.post(
-                        "/api/v1/changes",
-                        Changes.body(
-                                "prompt",
-                                prompt,
-                                prompt("You kindly help with", "Refund policy for"),
-                                "candidate"),
-                        t.auth("author"));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        String id = r.json().getString("id");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        String id = submitted(prompt, "You kindly help with", "Refund policy for", "candidate");
         JsonObject run = finishedEvidence(id).getJsonObject(0);
         assertThat(run.getString("status")).as(run.toString()).isEqualTo("passed");
         assertThat(run.getJsonObject("candidate").getInt("passed")).as(run.toString()).isEqualTo(2);

@@ -4,10 +4,12 @@ import static io.gatehouse.testing.Changes.HTTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Changes;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestTenant;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -34,27 +36,8 @@ class GoldenSetReviewRiskIT {
     }
 
     static JsonObject kase(String id) {
-        return Json.createObjectBuilder()
-                .add("id", id)
-                .add(
-                        "input",
-                        Json.createObjectBuilder()
-                                .add("model", "absent-route")
-                                .add(
-                                        "messages",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("role", "user")
-                                                                .add("content", "Refunds? " + id))))
-                .add(
-                        "expect",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("type", "contains")
-                                                .add("value", "30 days")))
-                .build();
+        return GoldenSets.modelCase(
+                id, "absent-route", "Refunds? " + id, GoldenSets.contains("30 days"));
     }
 
     /**
@@ -62,39 +45,22 @@ class GoldenSetReviewRiskIT {
      * not exist: its runs end in error, which this test does not look at) with thresholds.
      */
     static JsonObject live() {
-        return Json.createObjectBuilder()
-                .add(
-                        "binds",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("kind", "policy")
-                                                .add("target", "risk-policy")))
-                .add("minPassRate", 0.5)
-                .add("cases", Json.createArrayBuilder().add(kase("a")).add(kase("b")))
-                .add(
-                        "canary",
+        return GoldenSets.withCanary(
+                GoldenSets.binding(
+                        "policy",
+                        "risk-policy",
+                        0.5,
+                        Json.createArrayBuilder().add(kase("a")).add(kase("b"))),
+                canary(
+                        720,
                         Json.createObjectBuilder()
-                                .add("everyMinutes", 720)
-                                .add("routes", Json.createArrayBuilder().add("absent-route"))
-                                .add(
-                                        "thresholds",
-                                        Json.createObjectBuilder()
-                                                .add("minPassRate", 0.9)
-                                                .add("maxRefusalRate", 0.2)))
-                .build();
+                                .add("minPassRate", 0.9)
+                                .add("maxRefusalRate", 0.2)
+                                .build()));
     }
 
-    static JsonObject withCanary(JsonObject content, JsonObject canary) {
-        return Json.createObjectBuilder(content).add("canary", canary).build();
-    }
-
-    static JsonObject canary(int everyMinutes, JsonObject thresholds) {
-        return Json.createObjectBuilder()
-                .add("everyMinutes", everyMinutes)
-                .add("routes", Json.createArrayBuilder().add("absent-route"))
-                .add("thresholds", thresholds)
-                .build();
+    static JsonObjectBuilder canary(int everyMinutes, JsonObject thresholds) {
+        return GoldenSets.canary(everyMinutes, "absent-route").add("thresholds", thresholds);
     }
 
     /** What weakens the set, each against {@link #live()}. */
@@ -103,7 +69,7 @@ class GoldenSetReviewRiskIT {
         Map<String, JsonObject> w = new LinkedHashMap<>();
         w.put(
                 "the canary's pass-rate threshold loosened",
-                withCanary(
+                GoldenSets.withCanary(
                         base,
                         canary(
                                 720,
@@ -113,12 +79,12 @@ class GoldenSetReviewRiskIT {
                                         .build())));
         w.put(
                 "the canary's refusal threshold dropped",
-                withCanary(
+                GoldenSets.withCanary(
                         base,
                         canary(720, Json.createObjectBuilder().add("minPassRate", 0.9).build())));
         w.put(
                 "the canary run half as often",
-                withCanary(
+                GoldenSets.withCanary(
                         base,
                         canary(
                                 1440,
@@ -172,12 +138,7 @@ class GoldenSetReviewRiskIT {
     /** Publishes a new set through four-eyes (a new set is HIGH: two reviewers). */
     static String newSet() {
         String set = "risk-" + UUID.randomUUID().toString().substring(0, 8);
-        String id = create("author", set, live());
-        assertThat(Changes.get(t, id).getString("risk")).isEqualTo("HIGH");
-        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", id, "publish")).isEqualTo("published");
+        GoldenSets.publish(t, set, live(), "golden set change");
         assertThat(liveVersion(set)).isEqualTo(1);
         return set;
     }
@@ -276,7 +237,7 @@ class GoldenSetReviewRiskIT {
         String set = newSet();
         // the minimum pass rate raised, the same binds, cases and canary; the canary made stricter
         JsonObject raised =
-                withCanary(
+                GoldenSets.withCanary(
                         Json.createObjectBuilder(live()).add("minPassRate", 0.75).build(),
                         canary(
                                 360,

@@ -14,14 +14,9 @@ public final class GatewayTraffic {
 
     private GatewayTraffic() {}
 
-    /** An OpenAI chat answer whose text is {@code text} (no quotes or backslashes in it). */
+    /** An OpenAI chat answer of model {@code mx} whose text is {@code text}. */
     public static String answer(String text) {
-        return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"mx\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + "\"content\":\""
-                + text
-                + "\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+        return StandInProvider.chatCompletion("mx", text, 10, 5);
     }
 
     /** Sets the tenant's content retention mode (30 days) as its admin. */

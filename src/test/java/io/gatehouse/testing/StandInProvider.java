@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.routing.CatalogFixture;
+import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,6 +61,40 @@ public final class StandInProvider {
         CatalogFixture.provider(t.id(), provider, kind, baseUrl(path), "{}", model, capabilities);
         CatalogFixture.route(t.id(), alias, "chat", "priority", 0, provider + "/" + model);
         return t;
+    }
+
+    /**
+     * An OpenAI chat completion ({@code id} c1, {@code created} 1) of {@code model} whose one
+     * choice's text is {@code text} (escaped as JSON), stopped, with the given token usage: what a
+     * stand-in answers to a chat call.
+     */
+    public static String chatCompletion(
+            String model, String text, int promptTokens, int completionTokens) {
+        return Json.createObjectBuilder()
+                .add("id", "c1")
+                .add("object", "chat.completion")
+                .add("created", 1)
+                .add("model", model)
+                .add(
+                        "choices",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("index", 0)
+                                                .add(
+                                                        "message",
+                                                        Json.createObjectBuilder()
+                                                                .add("role", "assistant")
+                                                                .add("content", text))
+                                                .add("finish_reason", "stop")))
+                .add(
+                        "usage",
+                        Json.createObjectBuilder()
+                                .add("prompt_tokens", promptTokens)
+                                .add("completion_tokens", completionTokens)
+                                .add("total_tokens", promptTokens + completionTokens))
+                .build()
+                .toString();
     }
 
     /** POST {@code url} answers {@code json}. */

@@ -1,5 +1,7 @@
 package io.gatehouse.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Map;
@@ -221,6 +223,31 @@ public final class TestTenant {
     /** {@code "Authorization", "Bearer ..."} for {@link Http} calls. */
     public String[] auth(String role) {
         return new String[] {"Authorization", "Bearer " + token(role)};
+    }
+
+    /** The platform admin sets this tenant's {@code status} (active, suspended); 200 asserted. */
+    public void status(String status) {
+        String platform = login(PLATFORM_ADMIN, PLATFORM_ADMIN_PASSWORD);
+        Http.Response r =
+                Http.local()
+                        .method(
+                                "PATCH",
+                                "/api/v1/tenants/" + id,
+                                Json.createObjectBuilder().add("status", status).build().toString(),
+                                "Authorization",
+                                "Bearer " + platform);
+        assertThat(r.status()).as(status + ": " + r).isEqualTo(200);
+    }
+
+    /**
+     * The credentials of the person holding {@code role} in a fresh tenant the platform admin then
+     * suspends: the 403 ({@code tenant_suspended}) of an endpoint every role of a tenant may use.
+     */
+    public static String[] suspendedPerson(String role) {
+        TestTenant s = fresh();
+        String[] auth = s.auth(role);
+        s.status("suspended");
+        return auth;
     }
 
     public String apiKey() {

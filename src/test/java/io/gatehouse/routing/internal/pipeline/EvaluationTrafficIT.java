@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.routing.CatalogFixture;
 import io.gatehouse.testing.Changes;
 import io.gatehouse.testing.Db;
+import io.gatehouse.testing.EvaluationRuns;
+import io.gatehouse.testing.GoldenSets;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.LibertyInstance;
 import io.gatehouse.testing.MetricsScrape;
@@ -37,6 +39,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -54,11 +57,13 @@ import org.junit.jupiter.api.Test;
  * count the calls they receive.
  */
 class EvaluationTrafficIT {
-    /** 10 input and 5 output tokens at the fixture's prices (2 and 8 per token): 60 micros. */
-    static final String OK =
-            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"from"
-                    + " %s\"},\"finish_reason\":\"stop\"}],"
-                    + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+    /**
+     * The answer of provider {@code name}: {@code from <name>}, 10 input and 5 output tokens at the
+     * fixture's prices (2 and 8 per token): 60 micros.
+     */
+    static String ok(String name) {
+        return StandInProvider.chatCompletion("m", "from " + name, 10, 5);
+    }
 
     static final String EMBEDDED =
             "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.5,-0.25]},"
@@ -124,11 +129,24 @@ class EvaluationTrafficIT {
     static TestTenant tenant(String path, String name, String alias, int cacheTtl)
             throws Exception {
         TestTenant t = TestTenant.fresh();
-        provider.answerJson(path + "/chat/completions", OK.formatted(name));
+        provider.answerJson(path + "/chat/completions", ok(name));
         CatalogFixture.provider(
                 t.id(), name, "openai", provider.baseUrl(path), "{}", "m", "chat,streaming");
         CatalogFixture.route(t.id(), alias, "chat", "priority", cacheTtl, name + "/m");
         return t;
+    }
+
+    /** Gives the tenant's provider {@code name} a 20 s timeout (the fixture's is 2 s). */
+    static void slowTimeout(TestTenant t, String name) throws Exception {
+        try (Connection c = Db.asApp();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE routing_providers SET timeout_ms = 20000"
+                                        + " WHERE tenant_id = ?::uuid AND name = ?")) {
+            ps.setString(1, t.id());
+            ps.setString(2, name);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     static void limits(TestTenant t, String json) {
@@ -421,17 +439,10 @@ class EvaluationTrafficIT {
                                         aResponse()
                                                 .withFixedDelay(4000)
                                                 .withHeader("Content-Type", "application/json")
-                                                .withBody(OK.formatted("draft-p"))));
+                                                .withBody(ok("draft-p"))));
         CatalogFixture.provider(
                 t.id(), "draft-p", "openai", provider.baseUrl("/draft/v1"), "{}", "m", "chat");
-        try (Connection c = Db.asApp();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "UPDATE routing_providers SET timeout_ms = 20000"
-                                        + " WHERE tenant_id = ?::uuid AND name = 'draft-p'")) {
-            ps.setString(1, t.id());
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        slowTimeout(t, "draft-p");
         UUID run = UUID.randomUUID();
         UUID change = UUID.randomUUID();
         JsonObject candidate =
@@ -588,27 +599,8 @@ class EvaluationTrafficIT {
 
     /** A case of a golden set asking {@code question}, expecting the stand-in's answer. */
     static JsonObject suspensionCase(String id, String question) {
-        return Json.createObjectBuilder()
-                .add("id", id)
-                .add(
-                        "input",
-                        Json.createObjectBuilder()
-                                .add("variables", Json.createObjectBuilder().add("product", "Acme"))
-                                .add(
-                                        "messages",
-                                        Json.createArrayBuilder()
-                                                .add(
-                                                        Json.createObjectBuilder()
-                                                                .add("role", "user")
-                                                                .add("content", question))))
-                .add(
-                        "expect",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("type", "contains")
-                                                .add("value", "from suspended-p")))
-                .build();
+        return GoldenSets.promptCase(
+                id, GoldenSets.msg("user", question), GoldenSets.contains("from suspended-p"));
     }
 
     /**
@@ -625,51 +617,27 @@ class EvaluationTrafficIT {
                                         aResponse()
                                                 .withFixedDelay(5_000)
                                                 .withHeader("Content-Type", "application/json")
-                                                .withBody(OK.formatted("suspended-p"))));
+                                                .withBody(ok("suspended-p"))));
         // the held call outlasts the fixture's 2 s timeout
-        try (Connection c = Db.asApp();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "UPDATE routing_providers SET timeout_ms = 20000"
-                                        + " WHERE tenant_id = ?::uuid AND name = 'suspended-p'")) {
-            ps.setString(1, t.id());
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
-        JsonObject set =
-                Json.createObjectBuilder()
-                        .add(
-                                "binds",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add("kind", "prompt")
-                                                        .add("target", prompt)))
-                        .add("minPassRate", 1)
-                        .add(
-                                "cases",
-                                Json.createArrayBuilder()
-                                        .add(suspensionCase("held", "held question"))
-                                        .add(suspensionCase("second", "second question")))
-                        .build();
-        Http http = Http.local();
-        Http.Response created =
-                http.post(
-                        "/api/v1/changes",
-                        Changes.body("golden_set", "gs-" + prompt.substring(3), set, "set"),
-                        t.auth("author"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String setChange = created.json().getString("id");
-        assertThat(Changes.ok(t, "author", setChange, "submit")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer", setChange, "approve")).isEqualTo("in_review");
-        assertThat(Changes.ok(t, "reviewer2", setChange, "approve")).isEqualTo("approved");
-        assertThat(Changes.ok(t, "admin", setChange, "publish")).isEqualTo("published");
+        slowTimeout(t, "suspended-p");
+        GoldenSets.publish(
+                t,
+                GoldenSets.nameFor(prompt),
+                GoldenSets.bindingPrompt(
+                        prompt,
+                        1,
+                        Json.createArrayBuilder()
+                                .add(suspensionCase("held", "held question"))
+                                .add(suspensionCase("second", "second question"))),
+                "set");
         JsonObject content =
                 Json.createObjectBuilder(Changes.prompt("You help.")).add("route", "s").build();
         Http.Response draft =
-                http.post(
-                        "/api/v1/changes",
-                        Changes.body("prompt", prompt, content, "new"),
-                        t.auth("author"));
+                Http.local()
+                        .post(
+                                "/api/v1/changes",
+                                Changes.body("prompt", prompt, content, "new"),
+                                t.auth("author"));
         assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
         return draft.json().getString("id");
     }
@@ -701,17 +669,7 @@ class EvaluationTrafficIT {
             Thread.sleep(50);
         }
         assertThat(bodiesWith("held question")).as("the run's first call").isEqualTo(1);
-        String platform =
-                TestTenant.login(TestTenant.PLATFORM_ADMIN, TestTenant.PLATFORM_ADMIN_PASSWORD);
-        Http.Response suspended =
-                Http.local()
-                        .method(
-                                "PATCH",
-                                "/api/v1/tenants/" + t.id(),
-                                "{\"status\":\"suspended\"}",
-                                "Authorization",
-                                "Bearer " + platform);
-        assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
+        t.status("suspended");
         // the second instance hears of it through the change feed within about a second
         JsonObject refused = null;
         int answered = 1; // before the suspension
@@ -738,24 +696,13 @@ class EvaluationTrafficIT {
         boolean postponed = false;
         do {
             Thread.sleep(250);
-            try (Connection c = Db.asApp();
-                    PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT id, status, lease_owner, lease_until > now() +"
-                                            + " interval '20 seconds', (SELECT count(*) FROM"
-                                            + " governance_evaluation_results x WHERE x.run_id ="
-                                            + " r.id) FROM governance_evaluation_runs r WHERE"
-                                            + " change_id = ?")) {
-                ps.setObject(1, UUID.fromString(change));
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    evaluation = rs.getObject(1, UUID.class);
-                    assertThat(rs.getString(2)).isIn("queued", "running");
-                    postponed = rs.getString(3) == null && rs.getBoolean(4);
-                    if (postponed) {
-                        assertThat(rs.getLong(5)).as("only the held case is recorded").isEqualTo(1);
-                    }
-                }
+            Optional<EvaluationRuns.Row> row = EvaluationRuns.ofChange(change);
+            assertThat(row).as("the run of " + change).isPresent();
+            evaluation = row.get().id();
+            assertThat(row.get().status()).isIn("queued", "running");
+            postponed = row.get().postponedFor(20);
+            if (postponed) {
+                assertThat(row.get().results()).as("only the held case is recorded").isEqualTo(1);
             }
         } while (!postponed && System.nanoTime() < deadline2);
         assertThat(postponed).as("the suspended tenant's run is postponed").isTrue();
@@ -773,28 +720,11 @@ class EvaluationTrafficIT {
         }
 
         // back to active: the run is claimed again once its postponement ends and completes
-        Http.Response active =
-                Http.local()
-                        .method(
-                                "PATCH",
-                                "/api/v1/tenants/" + t.id(),
-                                "{\"status\":\"active\"}",
-                                "Authorization",
-                                "Bearer " + platform);
-        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        t.status("active");
         String status = null;
         long deadline3 = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline3) {
-            try (Connection c = Db.asApp();
-                    PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT status FROM governance_evaluation_runs WHERE id = ?")) {
-                ps.setObject(1, evaluation);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    status = rs.getString(1);
-                }
-            }
+            status = EvaluationRuns.status(evaluation);
             if (!status.equals("running") && !status.equals("queued")) {
                 break;
             }
