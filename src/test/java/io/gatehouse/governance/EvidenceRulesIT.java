@@ -689,6 +689,55 @@ class EvidenceRulesIT {
         assertThat(ok.json().get("evidenceOverride")).isEqualTo(JsonValue.NULL);
     }
 
+    /**
+     * A co-author is an author: an admin who revised the author's draft neither lifts a failure by
+     * re-running it nor overrides it (review 23 findings 2 and 3 from the co-author's side).
+     */
+    @Test
+    void aCoAuthorsReRunLiftsNoFailureAndACoAuthorCannotOverride() throws Exception {
+        String name = liveFlakyPromptWithSet();
+        flakyAnswers(FAILING);
+        Http.Response created =
+                HTTP.post(
+                        "/api/v1/changes",
+                        Changes.body("prompt", name, flakyPrompt("You help with"), "candidate"),
+                        t.auth("author"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        // the admin revises the author's draft: a co-author from now on
+        Http.Response revised =
+                HTTP.method(
+                        "PUT",
+                        "/api/v1/changes/" + id,
+                        Json.createObjectBuilder()
+                                .add("content", flakyPrompt("You kindly help with"))
+                                .add("comment", "reworded by the admin")
+                                .build()
+                                .toString(),
+                        t.auth("admin"));
+        assertThat(revised.status()).as(revised.toString()).isEqualTo(200);
+        assertThat(Changes.ok(t, "author", id, "submit")).isEqualTo("in_review");
+        JsonObject first = finishedRun(id, 2);
+        assertThat(first.getString("status")).isEqualTo("failed");
+        String failedRun = first.getString("runId");
+        assertThat(Changes.ok(t, "reviewer", id, "approve")).isEqualTo("approved");
+        assertThat(Changes.ok(t, "reviewer2", id, "approve")).isEqualTo("approved");
+
+        // the co-author re-runs and the flaky model passes: the failure still blocks
+        flakyAnswers(PASSING);
+        String coAuthorRun = rerun(id, "admin");
+        assertThat(finished(id, coAuthorRun).getString("status")).isEqualTo("passed");
+        JsonObject still = entryOf(Changes.get(t, id), failedRun);
+        assertThat(still.getBoolean("blocking")).isTrue();
+        assertThat(still.get("supersededBy")).isEqualTo(JsonValue.NULL);
+        assertThat(listedEvidenceStatus(name, id)).isEqualTo("failed");
+        assertProblem(publish(t, "admin", id, ""), 409, "evidence_failed");
+        // and the co-author may not override it, with two reviewers' approvals after the failure
+        assertProblem(publish(t, "admin", id, override("I reworded it myself")), 403, "own_change");
+        assertThat(Changes.get(t, id).getString("state")).isEqualTo("approved");
+        flakyAnswers(PASSING);
+    }
+
     @Test
     void aPolicyChangeCarriesItsTrafficReplayAsEvidence() throws Exception {
         // traffic to replay
