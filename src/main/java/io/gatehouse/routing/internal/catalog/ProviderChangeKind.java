@@ -6,7 +6,6 @@ import io.gatehouse.governance.LiveVersion;
 import io.gatehouse.governance.RiskClass;
 import io.gatehouse.routing.internal.persistence.CatalogRows;
 import io.gatehouse.shared.TenantId;
-import io.gatehouse.shared.crypto.SealedCredential;
 import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
 import io.gatehouse.shared.net.EgressPolicy;

@@ -1,5 +1,6 @@
-package io.gatehouse.shared.crypto;
+package io.gatehouse.routing.internal.catalog;
 
+import io.gatehouse.shared.crypto.SecretBox;
 import io.gatehouse.shared.error.ValidationException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
