@@ -79,17 +79,14 @@ public final class ApprovalRule {
             Set<String> authors,
             String publisher,
             Instant failedAt) {
-        Set<String> out = new LinkedHashSet<>();
-        for (ReviewEntity r : reviews) {
-            if (r.revision() == revision
-                    && "approve".equals(r.decision())
-                    && !authors.contains(r.reviewerId())
-                    && !r.reviewerId().equals(publisher)
-                    && failedAt != null
-                    && r.createdAt().isAfter(failedAt)) {
-                out.add(r.reviewerId());
-            }
+        if (failedAt == null) {
+            return List.of();
         }
-        return new ArrayList<>(out);
+        Set<String> notCounted = new java.util.HashSet<>(authors);
+        notCounted.add(publisher);
+        return approvers(
+                revision,
+                reviews.stream().filter(r -> r.createdAt().isAfter(failedAt)).toList(),
+                notCounted);
     }
 }
