@@ -443,11 +443,18 @@ class AdministrationIT {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.header("Content-Type")).startsWith("application/problem+json");
         assertThat(http.get("/api/v1/limits", t.auth("admin")).json()).isEqualTo(defaults);
-        assertThat(
-                        http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}", t.auth("author"))
-                                .status())
-                .isEqualTo(403);
+        for (String role : new String[] {"author", "reviewer", "auditor"}) {
+            assertThat(
+                            http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}", t.auth(role))
+                                    .status())
+                    .as(role)
+                    .isEqualTo(403);
+        }
+        assertThat(http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}", t.keyAuth()).status())
+                .isEqualTo(401);
         assertThat(http.method("PUT", "/api/v1/limits", "{\"rpmLimit\":1}").status())
                 .isEqualTo(401);
+        // none of the refused writes changed anything
+        assertThat(http.get("/api/v1/limits", t.auth("admin")).json()).isEqualTo(defaults);
     }
 }

@@ -536,6 +536,20 @@ class ChangeTestCallIT {
         Http.Response auditor = testCall(t, "auditor", id, SYSTEM_ONLY);
         assertThat(auditor.status()).as(auditor.toString()).isEqualTo(403);
         assertThat(auditor.header("Content-Type")).contains("application/problem+json");
+        // a client application's API key spends no test call and queues no evaluation run
+        assertThat(
+                        HTTP.post("/api/v1/changes/" + id + "/test-call", SYSTEM_ONLY, t.keyAuth())
+                                .status())
+                .isEqualTo(401);
+        assertThat(HTTP.post("/api/v1/changes/" + id + "/evaluations", "", t.keyAuth()).status())
+                .isEqualTo(401);
+        // nor does a person of a suspended tenant
+        Http.Response suspended =
+                HTTP.post(
+                        "/api/v1/changes/" + id + "/evaluations",
+                        "",
+                        TestTenant.suspendedPerson("reviewer"));
+        assertThat(suspended.status()).as(suspended.toString()).isEqualTo(403);
     }
 
     @Test
