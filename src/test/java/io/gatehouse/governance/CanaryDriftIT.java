@@ -321,6 +321,13 @@ public class CanaryDriftIT {
         String fresh = "canary-none-" + UUID.randomUUID().toString().substring(0, 8);
         JsonObject unanswered = GoldenSets.withCanary(content(), GoldenSets.canary(1440, "absent"));
         GoldenSets.publish(other, fresh, unanswered);
+        // another tenant's admin names this tenant's finished run for a set of their own: not found
+        Http.Response stolen =
+                HTTP.post(
+                        "/api/v1/golden-sets/" + fresh + "/baseline",
+                        "{\"runId\":\"" + run.getString("runId") + "\"}",
+                        other.auth("admin"));
+        assertThat(stolen.status()).as(stolen.toString()).isEqualTo(404);
         Http.Response none =
                 HTTP.post("/api/v1/golden-sets/" + fresh + "/baseline", "{}", other.auth("admin"));
         // its runs end in error (the route does not exist): no answers to take
