@@ -92,6 +92,15 @@ class GoldenSetCaptureIT {
         assertThat(r.body()).doesNotContain("secret of the other tenant");
         assertThat(out.getJsonArray("missing").getJsonObject(1).getString("reason"))
                 .isEqualTo("not_found");
+        // an author (who reads redacted content only) naming the other tenant's request: the same
+        Http.Response byAuthor = HTTP.post(PATH, ids(otherRid), t.auth("author"));
+        assertThat(byAuthor.status()).as(byAuthor.body()).isEqualTo(200);
+        assertThat(byAuthor.json().getJsonArray("cases")).isEmpty();
+        assertThat(byAuthor.json().getJsonArray("missing").getJsonObject(0).getString("reason"))
+                .isEqualTo("not_found");
+        assertThat(byAuthor.body()).doesNotContain("secret of the other tenant");
+        // a client application's API key reads no retained content at all
+        assertThat(HTTP.post(PATH, ids(rid), t.keyAuth()).status()).isEqualTo(401);
         try (Connection db = Db.asApp()) {
             assertThat(
                             Db.count(
